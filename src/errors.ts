@@ -1,0 +1,93 @@
+/**
+ * The cxkit error family. Every message names the column or option, the bad
+ * value and what to do about it, so an analyst can fix the input without
+ * reading the source.
+ *
+ * @module
+ */
+
+/** A problem found in one row and column of the input. */
+export interface CxProblem {
+  /** Spreadsheet row number (the header is row 1), or `null` for whole-file problems. */
+  row: number | null;
+  /** Canonical column name (after mapping), or `null`. */
+  column: string | null;
+  /** The raw value as read, or `null`. */
+  value: string | null;
+  /** What is wrong and how to fix it. */
+  reason: string;
+}
+
+/**
+ * Base class of every error cxkit throws on purpose.
+ *
+ * @example
+ * ```ts
+ * import { CxError } from "./errors.ts";
+ * try {
+ *   throw new CxError("something went wrong");
+ * } catch (e) {
+ *   console.assert(e instanceof CxError);
+ * }
+ * ```
+ */
+export class CxError extends Error {
+  /** Builds an error with a message that says what to fix. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * Bad data: values out of range, unparseable dates, impossible orderings.
+ * Carries the first problems found (row, column, value, reason).
+ *
+ * @example
+ * ```ts
+ * import { CxDataError } from "./errors.ts";
+ * const e = new CxDataError([{ row: 3, column: "nps_score", value: "11", reason: "above 10" }]);
+ * console.assert(e.message.includes("row 3"));
+ * ```
+ */
+export class CxDataError extends CxError {
+  /** The problems, in file order (at most the first 20 are kept). */
+  readonly problems: CxProblem[];
+  /** Builds the error from its problems; `total` is how many there were in all. */
+  constructor(problems: CxProblem[], total = problems.length, intro = "Invalid data") {
+    const shown = problems.slice(0, 20);
+    const lines = shown.map((p) =>
+      `  row ${p.row ?? "-"}, column ${p.column ?? "-"}, value ${
+        p.value === null ? "(empty)" : JSON.stringify(p.value)
+      }: ${p.reason}`
+    );
+    const more = total > shown.length ? `\n  … and ${total - shown.length} more` : "";
+    super(`${intro}: ${total} problem${total === 1 ? "" : "s"}\n${lines.join("\n")}${more}`);
+    this.problems = shown;
+  }
+}
+
+/**
+ * The table's columns do not fit the schema: a required column is missing or a
+ * mapping names a column that is not there.
+ *
+ * @example
+ * ```ts
+ * import { CxSchemaError } from "./errors.ts";
+ * const e = new CxSchemaError('Required column "date" is missing');
+ * console.assert(e.name === "CxSchemaError");
+ * ```
+ */
+export class CxSchemaError extends CxError {}
+
+/**
+ * An option has an impossible value (unknown period, confidence of 1.5, …).
+ *
+ * @example
+ * ```ts
+ * import { CxOptionsError } from "./errors.ts";
+ * const e = new CxOptionsError('Option "delimiter" must be one character, got "ab"');
+ * console.assert(e instanceof Error);
+ * ```
+ */
+export class CxOptionsError extends CxError {}
