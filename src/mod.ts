@@ -19,3 +19,30 @@
 // errors
 export { CxDataError, CxError, CxOptionsError, CxSchemaError } from "./errors.ts";
 export type { CxProblem } from "./errors.ts";
+
+// schemas
+export { columnSpecs } from "./schema/fields.ts";
+export type { ColumnKind, ColumnSpec, RowCheck, RowIssue, RowSchema } from "./schema/fields.ts";
+export { responsesSchema } from "./schema/responses.ts";
+export type { CesScale, CsatScale, Response, ResponseScales } from "./schema/responses.ts";
+export { ticketsSchema } from "./schema/tickets.ts";
+export type { Ticket } from "./schema/tickets.ts";
+export { customersSchema } from "./schema/customers.ts";
+export type { Customer } from "./schema/customers.ts";
+export { eventsSchema } from "./schema/events.ts";
+export type { CxEvent } from "./schema/events.ts";
+export { canonicalSchema } from "./schema/canonical.ts";
+export type { CanonicalName, SchemaInput } from "./schema/canonical.ts";
+
+// loading and writing
+export { readCsv, toCsv, writeCsv } from "./io/csv.ts";
+export type { CsvLoadResult, CsvSummary, ReadCsvOptions, WriteCsvOptions } from "./io/csv.ts";
+export { readJson, writeJson } from "./io/json.ts";
+export { readArrow } from "./io/arrow.ts";
+export { validate } from "./io/validate.ts";
+export type { LoadResult, LoadSummary, ValidateOptions } from "./io/validate.ts";
+export { makeDateParser, parseNumber } from "./io/parse.ts";
+export type { DateParserOptions, SlashOrder } from "./io/parse.ts";
+export type { DateFormat, Decimal } from "./io/parse.ts";
+export type { Encoding } from "./io/text.ts";
+export type { Source } from "./io/source.ts";

@@ -1,0 +1,121 @@
+/**
+ * Getting text out of bytes and files: encoding detection (UTF-8 with or
+ * without BOM, Windows-1252) and delimiter/decimal sniffing for CSV.
+ *
+ * @module
+ */
+import { CxOptionsError } from "../errors.ts";
+
+/** Encodings `readCsv` understands. `"auto"` tries UTF-8 and falls back to Windows-1252. */
+export type Encoding = "auto" | "utf-8" | "windows-1252";
+
+/**
+ * Decodes bytes to text. With `"auto"`, a UTF-8 BOM or valid UTF-8 means
+ * UTF-8; anything else is read as Windows-1252 (what Excel writes on German
+ * Windows). Returns the encoding used.
+ *
+ * @example
+ * ```ts
+ * import { decodeText } from "./text.ts";
+ * const { text, encoding } = decodeText(new Uint8Array([0x47, 0x72, 0xfc, 0xdf, 0x65]));
+ * console.assert(text === "Grüße" && encoding === "windows-1252");
+ * ```
+ */
+export function decodeText(
+  bytes: Uint8Array,
+  encoding: Encoding = "auto",
+): { text: string; encoding: Exclude<Encoding, "auto"> } {
+  if (encoding !== "auto" && encoding !== "utf-8" && encoding !== "windows-1252") {
+    throw new CxOptionsError(
+      `Option "encoding" must be "auto", "utf-8" or "windows-1252", got ${
+        JSON.stringify(encoding)
+      }`,
+    );
+  }
+  if (encoding === "windows-1252") {
+    return { text: new TextDecoder("windows-1252").decode(bytes), encoding };
+  }
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), encoding: "utf-8" };
+  } catch {
+    if (encoding === "utf-8") {
+      throw new CxOptionsError(
+        `The data is not valid UTF-8; pass encoding: "windows-1252" (or "auto") for files saved by Excel on Windows`,
+      );
+    }
+    return { text: new TextDecoder("windows-1252").decode(bytes), encoding: "windows-1252" };
+  }
+}
+
+/** Delimiters `readCsv` sniffs. */
+export const DELIMITERS = [",", ";", "\t", "|"] as const;
+
+/**
+ * Guesses the delimiter from the header and the first lines: the candidate
+ * that occurs most often in the header outside quotes, preferring one that
+ * splits the following lines into the same number of fields.
+ *
+ * @example
+ * ```ts
+ * import { sniffDelimiter } from "./text.ts";
+ * console.assert(sniffDelimiter("a;b;c\n1,5;2;3\n") === ";");
+ * console.assert(sniffDelimiter("a\tb\n1\t2\n") === "\t");
+ * ```
+ */
+export function sniffDelimiter(text: string): string {
+  const lines = firstLines(text, 20);
+  let best = ",", bestScore = -1;
+  for (const d of DELIMITERS) {
+    const counts = lines.map((l) => countOutsideQuotes(l, d));
+    if (counts[0] === 0) continue;
+    const consistent = counts.filter((c) => c === counts[0]).length;
+    const score = consistent * 1000 + counts[0];
+    if (score > bestScore) [best, bestScore] = [d, score];
+  }
+  return best;
+}
+
+/**
+ * Guesses the decimal separator of text numbers. A comma-delimited file uses
+ * a decimal point; otherwise numbers like `0,85` or `1.234,56` mean decimal
+ * comma.
+ *
+ * @example
+ * ```ts
+ * import { sniffDecimal } from "./text.ts";
+ * console.assert(sniffDecimal(["0,85", "x"], ";") === ",");
+ * console.assert(sniffDecimal(["0.85"], ";") === ".");
+ * ```
+ */
+export function sniffDecimal(values: Iterable<unknown>, delimiter: string): "." | "," {
+  if (delimiter === ",") return ".";
+  let comma = 0, point = 0;
+  for (const v of values) {
+    if (typeof v !== "string") continue;
+    if (/^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$/.test(v)) comma++;
+    else if (/^[+-]?\d+\.\d+$/.test(v) && !/^\d{1,3}\.\d{3}$/.test(v)) point++;
+  }
+  return comma > point ? "," : ".";
+}
+
+function firstLines(text: string, n: number): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  while (lines.length < n && start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).replace(/\r$/, "");
+    if (line.trim() !== "") lines.push(line);
+    start = end + 1;
+  }
+  return lines;
+}
+
+function countOutsideQuotes(line: string, d: string): number {
+  let count = 0, quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === d && !quoted) count++;
+  }
+  return count;
+}

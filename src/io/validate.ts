@@ -1,0 +1,451 @@
+/**
+ * Validation shared by every loader: map columns to canonical names, parse
+ * text into numbers and dates, check each row against the zod schema, and
+ * split the input into good rows and a rejects table. Nothing is dropped
+ * without a reject row.
+ *
+ * @module
+ */
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { CxDataError, CxOptionsError, type CxProblem, CxSchemaError } from "../errors.ts";
+import { canonicalSchema, type SchemaInput } from "../schema/canonical.ts";
+import { type ColumnKind, columnSpecs, type RowSchema } from "../schema/fields.ts";
+import type { CesScale, CsatScale } from "../schema/responses.ts";
+import {
+  DATE_FORMATS,
+  type DateFormat,
+  type Decimal,
+  makeDateParser,
+  numberProblem,
+  parseNumber,
+  slashOrder,
+} from "./parse.ts";
+
+/** Options shared by every loader. */
+export interface ValidateOptions {
+  /** Canonical table name or a zod object schema; without it columns are only typed. */
+  schema?: SchemaInput;
+  /** Canonical column → column name in your data, e.g. `{ nps_score: "Empfehlung" }`. */
+  mapping?: Record<string, string>;
+  /** Decimal separator of text numbers (sniffed by `readCsv` when not given). */
+  decimal?: Decimal;
+  /** How text dates are written (default `"auto"`). */
+  dateFormat?: DateFormat;
+  /** IANA zone for dates and times written without a zone (default `"UTC"`). */
+  timeZone?: string;
+  /** Top of the CSAT scale for the responses schema (default 5). */
+  csatScale?: CsatScale;
+  /** Top of the CES scale for the responses schema (default 7). */
+  cesScale?: CesScale;
+  /** Throw a `CxDataError` naming the first bad rows instead of returning rejects. */
+  strict?: boolean;
+}
+
+/** Counts and decisions of one load, for a data-quality report. */
+export interface LoadSummary {
+  /** Where the data came from (path, or `"text"`/`"table"`). */
+  source: string;
+  /** Data rows read (blank lines included). */
+  rows: number;
+  /** Rows kept in `table`. */
+  accepted: number;
+  /** Rows excluded; each has at least one reject row. */
+  rejected: number;
+  /** Reject rows (a row can have several problems). */
+  problems: number;
+  /** Output columns, canonical ones first. */
+  columns: string[];
+  /** Columns not in the schema, passed through with an inferred type. */
+  extraColumns: string[];
+  /** Decimal separator used for text numbers. */
+  decimal: Decimal;
+  /** Date format used per date column. */
+  dateFormats: Record<string, string>;
+  /** Time zone used for dates without a zone. */
+  timeZone: string;
+  /** Things worth knowing that were not errors (ambiguous dates, lossy conversions). */
+  warnings: string[];
+}
+
+/** What a loader returns. */
+export interface LoadResult {
+  /** The good rows, canonical columns first, as an Arquero table. */
+  table: ColumnTable;
+  /** One row per problem: `row` (spreadsheet row, header = 1), `column`, `value`, `reason`. */
+  rejects: ColumnTable;
+  /** Counts and decisions of the load. */
+  summary: LoadSummary;
+}
+
+/** Raw input of {@link validateColumns}: columns as read, by name in the file. */
+export interface RawColumns {
+  names: string[];
+  get(name: string): ArrayLike<unknown>;
+  rows: number;
+}
+
+/** Loader-specific settings that are not public options. */
+export interface ValidateContext {
+  source: string;
+  /** Row number shown for data index 0 (2 for files with a header row). */
+  firstRow: number;
+  /** Infer number/date types of extra text columns (CSV); otherwise keep values. */
+  inferExtras: boolean;
+  /** Undo writeCsv's formula neutralisation (a leading `'` before `= + - @`). */
+  unquoteFormulas: boolean;
+  /** Warnings found before validation (encoding, BigInt coercion). */
+  warnings: string[];
+}
+
+/**
+ * Validates an Arquero table you already have (from a database, a join, a
+ * notebook) against a canonical schema, with the same rejects as the loaders.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { validate } from "./validate.ts";
+ * const t = aq.table({ response_id: ["a", "b"], date: ["2024-01-05", "2024-01-06"], nps_score: [9, 11] });
+ * const { table, rejects } = validate(t, { schema: "responses" });
+ * console.assert(table.numRows() === 1 && rejects.get("column", 0) === "nps_score");
+ * ```
+ */
+export function validate(table: ColumnTable, options: ValidateOptions = {}): LoadResult {
+  const raw: RawColumns = {
+    names: table.columnNames(),
+    get: (name) => table.array(name) as ArrayLike<unknown>,
+    rows: table.numRows(),
+  };
+  return validateColumns(raw, options, {
+    source: "table",
+    firstRow: 1,
+    inferExtras: false,
+    unquoteFormulas: false,
+    warnings: [],
+  });
+}
+
+/** The engine behind every loader; see {@link validate}. */
+export function validateColumns(
+  raw: RawColumns,
+  options: ValidateOptions,
+  ctx: ValidateContext,
+): LoadResult {
+  const { decimal = ".", dateFormat = "auto", timeZone = "UTC" } = options;
+  checkOptions(decimal, dateFormat, timeZone);
+  const schema = options.schema === undefined
+    ? undefined
+    : canonicalSchema(options.schema, { csatScale: options.csatScale, cesScale: options.cesScale });
+  const renamed = applyMapping(raw.names, options.mapping ?? {});
+  const specs = schema ? columnSpecs(schema) : [];
+  const missing = specs.filter((s) => s.required && !renamed.has(s.name)).map((s) => s.name);
+  if (missing.length) throw missingColumnsError(missing, raw.names, options.mapping);
+
+  const warnings = [...ctx.warnings];
+  const dateFormats: Record<string, string> = {};
+  const convert = (name: string, kind: ColumnKind, values: ArrayLike<unknown>) => {
+    if (kind !== "date") return makeConverter(name, kind, decimal, ctx.unquoteFormulas);
+    const order = dateFormat === "auto" ? slashOrder(sample(values)) : "DMY";
+    if (order === "ambiguous" && hasSlashDates(values)) {
+      warnings.push(
+        `${name}: dates like 03/04/2024 are ambiguous; read as DD/MM/YYYY. Pass dateFormat: "MM/DD/YYYY" for US dates.`,
+      );
+    }
+    if (order === "conflict") {
+      warnings.push(`${name}: slash dates mix day-first and month-first; set dateFormat.`);
+    }
+    dateFormats[name] = dateFormat === "auto"
+      ? `auto${hasSlashDates(values) ? order === "MDY" ? " (MM/DD/YYYY)" : " (DD/MM/YYYY)" : ""}`
+      : dateFormat;
+    const parseDate = makeDateParser({
+      format: dateFormat,
+      slash: order === "MDY" ? "MDY" : "DMY",
+      timeZone,
+    });
+    return makeDateConverter(name, parseDate);
+  };
+
+  const canonical = specs.filter((s) => renamed.has(s.name));
+  const extras = [...renamed.keys()].filter((n) => !specs.some((s) => s.name === n));
+  const columns = [
+    ...canonical.map((s) => {
+      const values = raw.get(renamed.get(s.name)!);
+      return { name: s.name, values, convert: convert(s.name, s.kind, values) };
+    }),
+    ...extras.map((name) => {
+      const values = raw.get(renamed.get(name)!);
+      const kind = ctx.inferExtras ? inferKind(values, decimal) : "keep";
+      if (kind === "date") dateFormats[name] = "auto";
+      return {
+        name,
+        values,
+        convert: kind === "keep" ? keepValue : convert(name, kind, values),
+      };
+    }),
+  ];
+  return splitRows(raw.rows, columns, schema, canonical.length, {
+    ...ctx,
+    decimal,
+    timeZone,
+    dateFormats,
+    warnings,
+    strict: options.strict ?? false,
+  });
+}
+
+type Converted = { ok: true; value: unknown } | { ok: false; reason: string };
+type Converter = (value: unknown) => Converted;
+
+interface Column {
+  name: string;
+  values: ArrayLike<unknown>;
+  convert: Converter;
+}
+
+function splitRows(
+  rows: number,
+  columns: Column[],
+  schema: RowSchema<unknown> | undefined,
+  nCanonical: number,
+  ctx: ValidateContext & {
+    decimal: Decimal;
+    timeZone: string;
+    dateFormats: Record<string, string>;
+    strict: boolean;
+  },
+): LoadResult {
+  const out = columns.map(() => [] as unknown[]);
+  const rejects = {
+    row: [] as number[],
+    column: [] as (string | null)[],
+    value: [] as (string | null)[],
+    reason: [] as string[],
+  };
+  let rejected = 0;
+  const record: Record<string, unknown> = {};
+  const values = new Array<unknown>(columns.length);
+  const problems: [string | null, string][] = [];
+  for (let i = 0; i < rows; i++) {
+    problems.length = 0;
+    let blank = true;
+    for (let c = 0; c < columns.length; c++) {
+      const col = columns[c];
+      const rawValue = col.values[i];
+      if (!isEmpty(rawValue)) blank = false;
+      const converted = col.convert(rawValue);
+      if (converted.ok) values[c] = converted.value;
+      else problems.push([col.name, converted.reason]);
+    }
+    if (blank) problems.push([null, "blank line: skipped"]);
+    else if (schema && problems.length === 0) {
+      for (let c = 0; c < nCanonical; c++) record[columns[c].name] = values[c] ?? undefined;
+      const result = schema.safeParse(record);
+      if (!result.success) {
+        for (const issue of result.error.issues) {
+          const column = issue.path.length ? String(issue.path[0]) : null;
+          problems.push([column, issue.message]);
+        }
+      }
+    }
+    if (problems.length) {
+      rejected++;
+      for (const [column, reason] of problems) {
+        const c = column === null ? -1 : columns.findIndex((col) => col.name === column);
+        const v = c < 0 ? null : columns[c].values[i];
+        rejects.row.push(i + ctx.firstRow);
+        rejects.column.push(column);
+        rejects.value.push(isEmpty(v) ? null : String(v));
+        rejects.reason.push(reason);
+      }
+      continue;
+    }
+    for (let c = 0; c < columns.length; c++) out[c].push(values[c] ?? null);
+  }
+  if (ctx.strict && rejects.row.length) {
+    const list: CxProblem[] = rejects.row.slice(0, 20).map((row, k) => ({
+      row,
+      column: rejects.column[k],
+      value: rejects.value[k],
+      reason: rejects.reason[k],
+    }));
+    throw new CxDataError(
+      list,
+      rejects.row.length,
+      `${ctx.source}: ${rejected} of ${rows} rows rejected`,
+    );
+  }
+  const table = aq.table(Object.fromEntries(columns.map((c, k) => [c.name, out[k]])));
+  return {
+    table,
+    rejects: aq.table(rejects),
+    summary: {
+      source: ctx.source,
+      rows,
+      accepted: rows - rejected,
+      rejected,
+      problems: rejects.row.length,
+      columns: columns.map((c) => c.name),
+      extraColumns: columns.slice(nCanonical).map((c) => c.name),
+      decimal: ctx.decimal,
+      dateFormats: ctx.dateFormats,
+      timeZone: ctx.timeZone,
+      warnings: ctx.warnings,
+    },
+  };
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === null || v === undefined || v === "";
+}
+
+const MISSING: Converted = { ok: true, value: undefined };
+const keepValue: Converter = (v) => isEmpty(v) ? MISSING : { ok: true, value: v };
+const FORMULA_QUOTE = /^'+[=+\-@\t\r]/;
+
+function makeConverter(
+  name: string,
+  kind: Exclude<ColumnKind, "date">,
+  decimal: Decimal,
+  unquoteFormulas: boolean,
+): Converter {
+  if (kind === "string") {
+    return (v) => {
+      if (isEmpty(v)) return MISSING;
+      const s = typeof v === "string" ? v : String(v);
+      return { ok: true, value: unquoteFormulas && FORMULA_QUOTE.test(s) ? s.slice(1) : s };
+    };
+  }
+  return (v) => {
+    if (isEmpty(v)) return MISSING;
+    if (typeof v === "number") {
+      return Number.isFinite(v) ? { ok: true, value: v } : {
+        ok: false,
+        reason: `${name} must be a finite number, got ${v}`,
+      };
+    }
+    if (typeof v === "bigint") {
+      return Number.isSafeInteger(Number(v)) ? { ok: true, value: Number(v) } : {
+        ok: false,
+        reason: `${name}: ${v} is too large to be a number without losing digits`,
+      };
+    }
+    const s = String(v).trim();
+    if (s === "") return MISSING;
+    const n = parseNumber(s, decimal);
+    return n === undefined
+      ? { ok: false, reason: `${name} must be a number: ${numberProblem(s, decimal)}` }
+      : { ok: true, value: n };
+  };
+}
+
+function makeDateConverter(name: string, parseDate: (s: string) => Date | undefined): Converter {
+  return (v) => {
+    if (isEmpty(v)) return MISSING;
+    if (v instanceof Date) {
+      return Number.isNaN(v.getTime())
+        ? { ok: false, reason: `${name} is an invalid date` }
+        : { ok: true, value: v };
+    }
+    if (typeof v === "number") return { ok: true, value: new Date(v) };
+    const s = String(v).trim();
+    if (s === "") return MISSING;
+    const d = parseDate(s);
+    return d ? { ok: true, value: d } : {
+      ok: false,
+      reason:
+        `${name} must be a date: "${s}" is not a valid date (YYYY-MM-DD, DD.MM.YYYY, ISO timestamp, "1. März 2024"; set dateFormat for slash dates)`,
+    };
+  };
+}
+
+function sample(values: ArrayLike<unknown>, limit = 50_000): unknown[] {
+  const n = Math.min(values.length, limit);
+  return Array.from({ length: n }, (_, i) => values[i]);
+}
+
+function hasSlashDates(values: ArrayLike<unknown>): boolean {
+  return sample(values, 1000).some((v) => typeof v === "string" && v.includes("/"));
+}
+
+const LEADING_ZERO = /^[+-]?0\d/;
+const DATE_LIKE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$|^\d{1,2}\.\d{1,2}\.\d{4}$/;
+
+/** Types an extra text column: number, date, or text (ids with leading zeros stay text). */
+function inferKind(values: ArrayLike<unknown>, decimal: Decimal): ColumnKind {
+  let numbers = 0, dates = 0, filled = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (isEmpty(v)) continue;
+    filled++;
+    const s = String(v).trim();
+    if (!LEADING_ZERO.test(s) && parseNumber(s, decimal) !== undefined) numbers++;
+    else if (DATE_LIKE.test(s)) dates++;
+    else return "string";
+  }
+  if (filled === 0) return "string";
+  return numbers === filled ? "number" : dates === filled ? "date" : "string";
+}
+
+/** Renames file columns to canonical names: canonical name → file name. */
+function applyMapping(names: string[], mapping: Record<string, string>): Map<string, string> {
+  const byCanonical = new Map<string, string>();
+  const mappedSources = new Set(Object.values(mapping));
+  for (const [canonical, source] of Object.entries(mapping)) {
+    if (!names.includes(source)) {
+      throw new CxSchemaError(
+        `mapping.${canonical} names column "${source}", which is not in the data. Columns present: ${
+          names.join(", ")
+        }`,
+      );
+    }
+    if (names.includes(canonical) && !mappedSources.has(canonical)) {
+      throw new CxSchemaError(
+        `mapping.${canonical} maps "${source}" onto "${canonical}", but the data already has a "${canonical}" column; rename or drop one of them first`,
+      );
+    }
+    byCanonical.set(canonical, source);
+  }
+  for (const name of names) {
+    if (!mappedSources.has(name) && !byCanonical.has(name)) byCanonical.set(name, name);
+  }
+  return byCanonical;
+}
+
+function missingColumnsError(
+  missing: string[],
+  present: string[],
+  mapping: Record<string, string> | undefined,
+): CxSchemaError {
+  const example = `{ mapping: { ${missing.map((m) => `${m}: "<your column>"`).join(", ")} } }`;
+  return new CxSchemaError(
+    `Required column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")} ${
+      missing.length > 1 ? "are" : "is"
+    } missing. Columns present: ${present.join(", ") || "(none)"}${
+      mapping ? ` (mapping used: ${JSON.stringify(mapping)})` : ""
+    }. Map yours with ${example}`,
+  );
+}
+
+function checkOptions(decimal: string, dateFormat: string, timeZone: string): void {
+  if (decimal !== "." && decimal !== ",") {
+    throw new CxOptionsError(`Option "decimal" must be "." or ",", got ${JSON.stringify(decimal)}`);
+  }
+  if (!DATE_FORMATS.includes(dateFormat as DateFormat)) {
+    throw new CxOptionsError(
+      `Option "dateFormat" must be one of ${DATE_FORMATS.join(", ")}, got ${
+        JSON.stringify(dateFormat)
+      }`,
+    );
+  }
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+  } catch {
+    throw new CxOptionsError(
+      `Option "timeZone" must be an IANA time zone such as "Europe/Berlin" or "UTC", got ${
+        JSON.stringify(timeZone)
+      }`,
+    );
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Lookup of the four canonical tables by name.
+ *
+ * @module
+ */
+import { CxOptionsError } from "../errors.ts";
+import { customersSchema } from "./customers.ts";
+import { eventsSchema } from "./events.ts";
+import { type ResponseScales, responsesSchema } from "./responses.ts";
+import type { RowSchema } from "./fields.ts";
+import { ticketsSchema } from "./tickets.ts";
+
+/** Names of the canonical tables. */
+export type CanonicalName = "responses" | "tickets" | "customers" | "events";
+
+/** A canonical table name or any zod object schema of your own. */
+export type SchemaInput = CanonicalName | RowSchema<unknown>;
+
+/**
+ * Resolves a canonical table name (or passes a schema through).
+ *
+ * @example
+ * ```ts
+ * import { canonicalSchema } from "./canonical.ts";
+ * const schema = canonicalSchema("responses", { csatScale: 7 });
+ * console.assert(schema.safeParse({ response_id: "r", date: new Date(), csat: 7 }).success);
+ * ```
+ */
+export function canonicalSchema(
+  input: SchemaInput,
+  scales: ResponseScales = {},
+): RowSchema<unknown> {
+  if (typeof input !== "string") return input;
+  switch (input) {
+    case "responses":
+      return responsesSchema(scales);
+    case "tickets":
+      return ticketsSchema;
+    case "customers":
+      return customersSchema;
+    case "events":
+      return eventsSchema;
+    default:
+      throw new CxOptionsError(
+        `Option "schema" must be one of responses, tickets, customers, events or a zod object, got ${
+          JSON.stringify(input)
+        }`,
+      );
+  }
+}
