@@ -46,3 +46,11 @@ export type { DateParserOptions, SlashOrder } from "./io/parse.ts";
 export type { DateFormat, Decimal } from "./io/parse.ts";
 export type { Encoding } from "./io/text.ts";
 export type { Source } from "./io/source.ts";
+
+// charts
+export { renderSvg } from "./charts/render.ts";
+export type { ChartSpec } from "./charts/render.ts";
+export { display, escapeHtml, jupyterDisplay, showTable } from "./charts/display.ts";
+export type { Displayable, MediaBundle, ShowTableOptions } from "./charts/display.ts";
+export { scoreDistributionChart } from "./charts/scores.ts";
+export type { NpsCategory, ScoreDistributionOptions } from "./charts/scores.ts";

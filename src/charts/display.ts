@@ -1,0 +1,147 @@
+/**
+ * Inline display of charts and tables in Jupyter notebooks run by the Deno
+ * kernel (`deno jupyter`).
+ *
+ * The kernel shows the last expression of a cell through its
+ * `Symbol.for("Jupyter.display")` method (`Deno.jupyter.$display`), which
+ * returns a MIME bundle. Objects made here carry that method, so ending a cell
+ * with `display(spec)` or `showTable(table)` shows the chart or table; in the
+ * middle of a cell use `await Deno.jupyter.display(display(spec))`.
+ *
+ * @module
+ */
+
+import type { ColumnTable } from "arquero";
+import { CxOptionsError } from "../errors.ts";
+import { type ChartSpec, renderSvg } from "./render.ts";
+
+/** The symbol the Deno Jupyter kernel calls to get an object's MIME bundle. */
+export const jupyterDisplay: unique symbol = Symbol.for("Jupyter.display");
+
+/** A Jupyter MIME bundle: MIME type → content. */
+export type MediaBundle = Record<string, string>;
+
+/** Something the Deno Jupyter kernel shows as rich output. */
+export interface Displayable {
+  /** The HTML shown in the notebook (also handy for reports). */
+  readonly html: string;
+  /** Called by the kernel: the MIME bundle to show. */
+  [jupyterDisplay](): MediaBundle;
+}
+
+/**
+ * Shows a chart spec inline in a Deno Jupyter notebook: renders it with
+ * `renderSvg` and returns an object the kernel displays as HTML (the SVG, or
+ * the figure with title and legend), with a plain-text fallback.
+ *
+ * @example
+ * ```ts
+ * import * as Plot from "@observablehq/plot";
+ * import { display, jupyterDisplay } from "./display.ts";
+ * const shown = display({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
+ * console.assert(shown[jupyterDisplay]()["text/html"].startsWith("<svg"));
+ * ```
+ */
+export function display(spec: ChartSpec): Displayable {
+  const html = renderSvg(spec);
+  const label = typeof spec.title === "string" ? spec.title : spec.ariaLabel ?? "chart";
+  return displayable(html, `[chart: ${label}]`);
+}
+
+/** Options of {@linkcode showTable}. */
+export interface ShowTableOptions {
+  /** Most rows shown. Default 20. */
+  limit?: number;
+  /** Caption above the table. */
+  caption?: string;
+}
+
+/**
+ * Shows an Arquero table in a notebook as an HTML table of its first rows,
+ * with every value HTML-escaped, numbers right-aligned and a footer saying how
+ * many rows and columns there are. Dates show as ISO dates (UTC).
+ *
+ * @example
+ * ```ts
+ * import "@uwdata/flechette";
+ * import * as aq from "arquero";
+ * import { jupyterDisplay, showTable } from "./display.ts";
+ * const shown = showTable(aq.table({ comment: ["<b>great</b>", "slow"] }), { limit: 1 });
+ * const html = shown[jupyterDisplay]()["text/html"];
+ * console.assert(html.includes("&lt;b&gt;great") && !html.includes("slow"));
+ * ```
+ */
+export function showTable(table: ColumnTable, options: ShowTableOptions = {}): Displayable {
+  const { limit = 20, caption } = options;
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new CxOptionsError(
+      `Option "limit" must be a whole number of rows ≥ 0, got ${JSON.stringify(limit)}`,
+    );
+  }
+  const names = table.columnNames();
+  const rows = table.objects({ limit }) as Record<string, unknown>[];
+  const numeric = names.map((n) => rows.some((r) => typeof r[n] === "number"));
+  const align = (j: number) => numeric[j] ? ' style="text-align:right"' : "";
+  const head = names.map((n, j) => `<th${align(j)}>${escapeHtml(n)}</th>`).join("");
+  const body = rows.map((r) =>
+    `<tr>${
+      names.map((n, j) => `<td${align(j)}>${escapeHtml(formatCell(r[n]))}</td>`).join("")
+    }</tr>`
+  ).join("\n");
+  const total = table.numRows();
+  const footer = `${rows.length < total ? `First ${rows.length} of ` : ""}${
+    total.toLocaleString("en-US")
+  } row${total === 1 ? "" : "s"} × ${names.length} column${names.length === 1 ? "" : "s"}`;
+  const html = `<table class="cxkit-table">` +
+    (caption === undefined ? "" : `<caption>${escapeHtml(caption)}</caption>`) +
+    `\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n` +
+    `<p class="cxkit-table-footer"><small>${footer}</small></p>`;
+  const text = [names.join("\t"), ...rows.map((r) => names.map((n) => formatCell(r[n])).join("\t"))]
+    .join("\n") + `\n(${footer})`;
+  return displayable(html, text);
+}
+
+/**
+ * Escapes text for HTML element content and quoted attribute values.
+ *
+ * @example
+ * ```ts
+ * import { escapeHtml } from "./display.ts";
+ * console.assert(escapeHtml(`<a href="x">&</a>`) === "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+ * ```
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+function displayable(html: string, text: string): Displayable {
+  return {
+    html,
+    [jupyterDisplay]: () => ({ "text/html": html, "text/plain": text }),
+  };
+}
+
+/** A cell as text: empty for missing values, ISO dates, numbers to 4 decimals. */
+function formatCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return "Invalid Date";
+    const iso = value.toISOString();
+    return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso;
+  }
+  if (typeof value === "number") {
+    return Number.isInteger(value)
+      ? String(value)
+      : value.toLocaleString("en-US", { maximumFractionDigits: 4, useGrouping: false });
+  }
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}

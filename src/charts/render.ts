@@ -1,0 +1,113 @@
+/**
+ * Server-side rendering of Observable Plot specs to SVG/HTML strings, for
+ * scripts, reports and golden snapshot tests.
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import { CxError } from "../errors.ts";
+
+// jsdom (through its `debug` dependency) reads the environment while loading.
+// Loading it here, and keeping a failure for later, lets scripts that never
+// draw a chart import cxkit without `--allow-env`.
+const jsdom: typeof import("jsdom") | Error = await import("jsdom").catch((e: unknown) =>
+  e instanceof Error ? e : new Error(String(e))
+);
+
+/** A chart spec: the options object for `Plot.plot`, without `document`. */
+export type ChartSpec = Plot.PlotOptions;
+
+/**
+ * Renders a Plot spec to a string: an `<svg>` element, or a `<figure>` (HTML)
+ * when a title, subtitle, caption or legend makes Plot wrap the chart.
+ *
+ * The output is deterministic (same spec → same string, in any process), so it
+ * can be compared with golden snapshots: Plot's per-process counters for clip
+ * paths, patterns and markers are renumbered from 1 and prefixed with a hash
+ * of the chart, which keeps ids unique when several charts share one page.
+ *
+ * @example
+ * ```ts
+ * import * as Plot from "@observablehq/plot";
+ * import { renderSvg } from "./render.ts";
+ * const svg = renderSvg({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
+ * console.assert(svg.startsWith("<svg") && svg === renderSvg({
+ *   marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })],
+ * }));
+ * ```
+ */
+export function renderSvg(spec: ChartSpec): string {
+  const element = Plot.plot({ ...spec, document: sharedDocument() });
+  return stableIds(xmlSafe(element.outerHTML));
+}
+
+type PlotDocument = NonNullable<Plot.PlotOptions["document"]>;
+
+let document: PlotDocument | undefined;
+
+/** One jsdom document for every render: creating a window costs far more than a chart. */
+function sharedDocument(): PlotDocument {
+  if (jsdom instanceof Error) {
+    throw new CxError(
+      `Rendering charts needs jsdom, which could not load (${jsdom.message}). ` +
+        "Run Deno with --allow-env or -A: jsdom reads environment variables while loading.",
+      { cause: jsdom },
+    );
+  }
+  document ??= new jsdom.JSDOM("").window.document as unknown as PlotDocument;
+  return document;
+}
+
+/**
+ * Makes jsdom's HTML serialisation also well-formed XML, so a plain chart can
+ * be saved as a standalone `.svg` file or sent as `image/svg+xml`: escapes
+ * `<` and `>` inside attribute values (user text in `aria-label`), writes the
+ * no-break space numerically and declares the SVG namespace on a root `<svg>`.
+ * Text nodes are already escaped by the serialiser, so matching `="…"` there
+ * changes nothing.
+ */
+function xmlSafe(html: string): string {
+  let out = html
+    .replace(
+      /="([^"]*)"/g,
+      (m, v: string) =>
+        /[<>]/.test(v) ? `="${v.replaceAll("<", "&lt;").replaceAll(">", "&gt;")}"` : m,
+    )
+    .replaceAll("&nbsp;", "&#160;");
+  if (out.startsWith("<svg ") && !/^<svg [^>]*\bxmlns=/.test(out)) {
+    out = `<svg xmlns="http://www.w3.org/2000/svg"${out.slice(4)}`;
+  }
+  return out;
+}
+
+/** Ids Plot numbers with module-level counters (`plot-clip-7`, `plot-pattern-3-0`, `plot-marker-2`). */
+const PLOT_ID = /\bplot-(clip|pattern|marker)-(\d+)\b/g;
+
+/**
+ * Replaces Plot's process-wide id counters with per-chart numbers, then tags
+ * them with a hash of the normalised chart so two different charts on one
+ * page never share an id (identical charts may, harmlessly: same content).
+ */
+function stableIds(html: string): string {
+  const local = new Map<string, number>();
+  const numbered = html.replace(PLOT_ID, (_, kind: string, n: string) => {
+    const key = `${kind}-${n}`;
+    let i = local.get(key);
+    if (i === undefined) local.set(key, i = local.size + 1);
+    return `plot-${kind}-${i}`;
+  });
+  if (local.size === 0) return numbered;
+  const tag = fnv1a(numbered);
+  return numbered.replace(PLOT_ID, (_, kind: string, i: string) => `plot-${kind}-${tag}-${i}`);
+}
+
+/** 32-bit FNV-1a over UTF-16 code units, as 8 hex digits: a fast, stable content tag. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
