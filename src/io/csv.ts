@@ -9,6 +9,7 @@ import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError, CxSchemaError } from "../errors.ts";
+import { countFields } from "./fields.ts";
 import { readSource, type Source } from "./source.ts";
 import { decodeText, type Encoding, sniffDecimal, sniffDelimiter } from "./text.ts";
 import {
@@ -76,6 +77,8 @@ export async function readCsv(
   }
   const parsed = aq.fromCSV(text, { delimiter, autoType: false });
   const names = parsed.columnNames();
+  const counts = countFields(text, delimiter);
+  if (new Set(names).size !== names.length) throw duplicateHeaderError(names, name);
   const decimal = options.decimal ??
     sniffDecimal(names.flatMap((n) => parsed.array(n).slice(0, 2000) as unknown[]), delimiter);
   const warnings = encoding === "windows-1252" && (options.encoding ?? "auto") === "auto"
@@ -84,9 +87,28 @@ export async function readCsv(
   const result = validateColumns(
     { names, get: (n) => parsed.array(n) as ArrayLike<unknown>, rows: parsed.numRows() },
     { ...options, decimal },
-    { source: name, firstRow: 2, inferExtras: true, unquoteFormulas: true, warnings },
+    {
+      source: name,
+      firstRow: 2,
+      inferExtras: true,
+      unquoteFormulas: true,
+      warnings,
+      // Arquero drops surplus fields silently; counts let validation reject those rows.
+      fieldCounts: counts.length - 1 === parsed.numRows()
+        ? { header: counts[0], rows: counts.subarray(1) }
+        : undefined,
+    },
   );
   return { ...result, summary: { ...result.summary, delimiter, encoding } };
+}
+
+function duplicateHeaderError(names: string[], source: string): CxSchemaError {
+  const twice = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+  return new CxSchemaError(
+    `${source}: the header names ${
+      twice.map((t) => `"${t}"`).join(", ")
+    } more than once; rename the duplicates so no column is lost`,
+  );
 }
 
 /** Options of {@link toCsv} and {@link writeCsv}. */

@@ -26,7 +26,7 @@ export const DATE_FORMATS: readonly DateFormat[] = [
 ];
 
 const NUMBER_DOT = /^[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const NUMBER_COMMA = /^[+-]?(?:(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?|,\d+)$/;
+const NUMBER_COMMA = /^[+-]?(?:(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?|,\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * Parses a number written with the given decimal separator; the other

@@ -97,6 +97,8 @@ export interface ValidateContext {
   unquoteFormulas: boolean;
   /** Warnings found before validation (encoding, BigInt coercion). */
   warnings: string[];
+  /** Fields per data row and in the header (CSV), to reject rows with surplus fields. */
+  fieldCounts?: { header: number; rows: Int32Array };
 }
 
 /**
@@ -238,8 +240,11 @@ function splitRows(
       if (converted.ok) values[c] = converted.value;
       else problems.push([col.name, converted.reason]);
     }
+    const counts = ctx.fieldCounts;
     if (blank) problems.push([null, "blank line: skipped"]);
-    else if (schema && problems.length === 0) {
+    else if (counts && counts.rows[i] > counts.header) {
+      problems.push([null, surplusFields(counts.rows[i], counts.header)]);
+    } else if (schema && problems.length === 0) {
       for (let c = 0; c < nCanonical; c++) record[columns[c].name] = values[c] ?? undefined;
       const result = schema.safeParse(record);
       if (!result.success) {
@@ -294,6 +299,12 @@ function splitRows(
       warnings: ctx.warnings,
     },
   };
+}
+
+function surplusFields(fields: number, header: number): string {
+  return `row has ${fields} fields but the header has ${header}: the last ${
+    fields - header
+  } would be lost; quote values that contain the delimiter, or check the delimiter option`;
 }
 
 function isEmpty(v: unknown): boolean {
