@@ -85,7 +85,12 @@ export async function readCsv(
     ? [`${name}: not valid UTF-8, read as Windows-1252`]
     : [];
   const result = validateColumns(
-    { names, get: (n) => parsed.array(n) as ArrayLike<unknown>, rows: parsed.numRows() },
+    // A freshly parsed table has no filter, so its columns can be read without a copy.
+    {
+      names,
+      get: (n) => parsed.column(n) as unknown as ArrayLike<unknown>,
+      rows: parsed.numRows(),
+    },
     { ...options, decimal },
     {
       source: name,

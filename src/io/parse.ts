@@ -125,7 +125,8 @@ export interface DateParserOptions {
 /**
  * Makes a parser from text to `Date` for one column. Dates without a time are
  * midnight in `timeZone`; timestamps with `Z` or an offset keep their instant.
- * Invalid calendar dates (`31.02.2024`) give `undefined`.
+ * Invalid calendar dates (`31.02.2024`) give `undefined`. Equal texts return
+ * the same `Date` instance: treat parsed dates as immutable.
  *
  * @example
  * ```ts
@@ -142,7 +143,9 @@ export function makeDateParser(
 ): (text: string) => Date | undefined {
   const { format = "auto", slash = "DMY", timeZone = "UTC" } = options;
   const local = localTimeConverter(timeZone);
-  const cache = new Map<string, number | undefined>();
+  // Equal texts share one Date: a year of daily data has ~365 distinct dates, and
+  // one instance per cell would cost a million allocations per million rows.
+  const cache = new Map<string, Date | undefined>();
   const parse = (text: string): number | undefined => {
     const s = text.trim();
     let m: RegExpExecArray | null;
@@ -181,13 +184,14 @@ export function makeDateParser(
     return undefined;
   };
   return (text: string) => {
-    let t = cache.get(text);
-    if (t === undefined && !cache.has(text)) {
-      t = parse(text);
+    let date = cache.get(text);
+    if (date === undefined && !cache.has(text)) {
+      const t = parse(text);
+      date = t === undefined ? undefined : new Date(t);
       if (cache.size > 200_000) cache.clear();
-      cache.set(text, t);
+      cache.set(text, date);
     }
-    return t === undefined ? undefined : new Date(t);
+    return date;
   };
 }
 

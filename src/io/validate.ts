@@ -197,8 +197,12 @@ export function validateColumns(
   });
 }
 
-type Converted = { ok: true; value: unknown } | { ok: false; reason: string };
-type Converter = (value: unknown) => Converted;
+/** A cell that could not be converted; converters return it instead of a value. */
+class Bad {
+  constructor(readonly reason: string) {}
+}
+// Converters return the value itself (no wrapper allocation per cell) or a Bad.
+type Converter = (value: unknown) => unknown;
 
 interface Column {
   name: string;
@@ -218,7 +222,9 @@ function splitRows(
     strict: boolean;
   },
 ): LoadResult {
-  const out = columns.map(() => [] as unknown[]);
+  // Sized once (most rows are good) and trimmed at the end: no regrowth while loading.
+  const out = columns.map(() => new Array<unknown>(rows).fill(null));
+  let kept = 0;
   const rejects = {
     row: [] as number[],
     column: [] as (string | null)[],
@@ -237,8 +243,8 @@ function splitRows(
       const rawValue = col.values[i];
       if (!isEmpty(rawValue)) blank = false;
       const converted = col.convert(rawValue);
-      if (converted.ok) values[c] = converted.value;
-      else problems.push([col.name, converted.reason]);
+      if (converted instanceof Bad) problems.push([col.name, converted.reason]);
+      else values[c] = converted;
     }
     const counts = ctx.fieldCounts;
     if (blank) problems.push([null, "blank line: skipped"]);
@@ -266,7 +272,8 @@ function splitRows(
       }
       continue;
     }
-    for (let c = 0; c < columns.length; c++) out[c].push(values[c] ?? null);
+    for (let c = 0; c < columns.length; c++) out[c][kept] = values[c] ?? null;
+    kept++;
   }
   if (ctx.strict && rejects.row.length) {
     const list: CxProblem[] = rejects.row.slice(0, 20).map((row, k) => ({
@@ -281,6 +288,7 @@ function splitRows(
       `${ctx.source}: ${rejected} of ${rows} rows rejected`,
     );
   }
+  for (const column of out) column.length = kept;
   const table = aq.table(Object.fromEntries(columns.map((c, k) => [c.name, out[k]])));
   return {
     table,
@@ -311,8 +319,8 @@ function isEmpty(v: unknown): boolean {
   return v === null || v === undefined || v === "";
 }
 
-const MISSING: Converted = { ok: true, value: undefined };
-const keepValue: Converter = (v) => isEmpty(v) ? MISSING : { ok: true, value: v };
+const MISSING = undefined;
+const keepValue: Converter = (v) => isEmpty(v) ? MISSING : v;
 const FORMULA_QUOTE = /^'+[=+\-@\t\r]/;
 
 function makeConverter(
@@ -325,29 +333,24 @@ function makeConverter(
     return (v) => {
       if (isEmpty(v)) return MISSING;
       const s = typeof v === "string" ? v : String(v);
-      return { ok: true, value: unquoteFormulas && FORMULA_QUOTE.test(s) ? s.slice(1) : s };
+      // 39 is "'": test the regex only for the rare cells that start with a quote.
+      return unquoteFormulas && s.charCodeAt(0) === 39 && FORMULA_QUOTE.test(s) ? s.slice(1) : s;
     };
   }
   return (v) => {
     if (isEmpty(v)) return MISSING;
     if (typeof v === "number") {
-      return Number.isFinite(v) ? { ok: true, value: v } : {
-        ok: false,
-        reason: `${name} must be a finite number, got ${v}`,
-      };
+      return Number.isFinite(v) ? v : new Bad(`${name} must be a finite number, got ${v}`);
     }
     if (typeof v === "bigint") {
-      return Number.isSafeInteger(Number(v)) ? { ok: true, value: Number(v) } : {
-        ok: false,
-        reason: `${name}: ${v} is too large to be a number without losing digits`,
-      };
+      return Number.isSafeInteger(Number(v))
+        ? Number(v)
+        : new Bad(`${name}: ${v} is too large to be a number without losing digits`);
     }
     const s = String(v).trim();
     if (s === "") return MISSING;
     const n = parseNumber(s, decimal);
-    return n === undefined
-      ? { ok: false, reason: `${name} must be a number: ${numberProblem(s, decimal)}` }
-      : { ok: true, value: n };
+    return n === undefined ? new Bad(`${name} must be a number: ${numberProblem(s, decimal)}`) : n;
   };
 }
 
@@ -355,19 +358,15 @@ function makeDateConverter(name: string, parseDate: (s: string) => Date | undefi
   return (v) => {
     if (isEmpty(v)) return MISSING;
     if (v instanceof Date) {
-      return Number.isNaN(v.getTime())
-        ? { ok: false, reason: `${name} is an invalid date` }
-        : { ok: true, value: v };
+      return Number.isNaN(v.getTime()) ? new Bad(`${name} is an invalid date`) : v;
     }
-    if (typeof v === "number") return { ok: true, value: new Date(v) };
+    if (typeof v === "number") return new Date(v);
     const s = String(v).trim();
     if (s === "") return MISSING;
     const d = parseDate(s);
-    return d ? { ok: true, value: d } : {
-      ok: false,
-      reason:
-        `${name} must be a date: "${s}" is not a valid date (YYYY-MM-DD, DD.MM.YYYY, ISO timestamp, "1. März 2024"; set dateFormat for slash dates)`,
-    };
+    return d ?? new Bad(
+      `${name} must be a date: "${s}" is not a valid date (YYYY-MM-DD, DD.MM.YYYY, ISO timestamp, "1. März 2024"; set dateFormat for slash dates)`,
+    );
   };
 }
 
