@@ -86,6 +86,13 @@ export const PLANTED = {
   /** German export: weight per region (times a uniform 0.9–1.1 jitter). */
   regionWeightDe: { north: 0.85, south: 1.2, east: 1.05, west: 0.95 },
   responsesDe: 2000,
+  /** Rows with one impossible value, inserted into responses_de.csv after row `after`. */
+  germanGlitches: [
+    { after: 250, column: "Empfehlung", value: "11" },
+    { after: 700, column: "Datum der Rückmeldung", value: "31.02.2025" },
+    { after: 1100, column: "Empfehlung", value: "k.A." },
+    { after: 1500, column: "Zufriedenheit", value: "6" },
+  ] as { after: number; column: (typeof DE_HEADER)[number]; value: string }[],
   tickets: 10000,
   ticketChannelWeights: { chat: 0.4, email: 0.35, phone: 0.25 },
   /** First response time: log-normal median in seconds and sigma, by channel. */
@@ -814,7 +821,16 @@ function responsesDeCsv(seed: number, base: CustomerBase): string {
   }
   drawn.sort((x, y) => x.day - y.day);
   drawn.forEach((r, i) => r.row[0] = `DE-${pad(i + 1, 5)}`);
-  return csvText(DE_HEADER, drawn.map((r) => r.row), ";", "\r\n");
+  const rows = drawn.map((r) => r.row);
+  // Export glitches a loader must reject (see data/README.md): each is a copy of the row
+  // before it with one impossible value, inserted from the back so positions stay put.
+  for (const [k, glitch] of [...PLANTED.germanGlitches.entries()].reverse()) {
+    const row = [...rows[glitch.after - 1]];
+    row[0] = `DE-F${pad(k + 1, 4)}`;
+    row[DE_HEADER.indexOf(glitch.column)] = glitch.value;
+    rows.splice(glitch.after, 0, row);
+  }
+  return csvText(DE_HEADER, rows, ";", "\r\n");
 }
 
 // ---------------------------------------------------------------------------

@@ -194,7 +194,7 @@ Deno.test("UTF-8 files: no BOM, \\n line ends, headers, row counts", () => {
   const responses = table("responses.csv").rows.length;
   assert.ok(responses > 18_000 && responses < 21_000, `${responses} responses`);
   assert.equal(table("tickets.csv").rows.length, 10_000);
-  assert.equal(table("responses_de.csv").rows.length, 2000);
+  assert.equal(table("responses_de.csv").rows.length, 2000 + PLANTED.germanGlitches.length);
 });
 
 Deno.test("customers: dates, reasons, referrals, churn hazard ratios", () => {
@@ -422,7 +422,17 @@ Deno.test("responses_de.csv: Windows-1252, ;, CRLF, German numbers and dates", (
   assert.equal(crlf, rows.length + 1);
   let thousands = 0;
   let quotedSemicolonOrQuote = 0;
-  for (const [i, r] of rows.entries()) {
+  // The planted export glitches sit right after their stated rows, each with its bad value.
+  const glitches = rows.filter((r) => r["Antwort-ID"].startsWith("DE-F"));
+  assert.deepEqual(
+    glitches.map((r) => r[PLANTED.germanGlitches[Number(r["Antwort-ID"].slice(4)) - 1].column]),
+    PLANTED.germanGlitches.map((g) => g.value),
+  );
+  PLANTED.germanGlitches.forEach((g, k) =>
+    assert.equal(rows[g.after + k]["Antwort-ID"], `DE-F${String(k + 1).padStart(4, "0")}`)
+  );
+  const clean = rows.filter((r) => !r["Antwort-ID"].startsWith("DE-F"));
+  for (const [i, r] of clean.entries()) {
     assert.equal(r["Antwort-ID"], `DE-${String(i + 1).padStart(5, "0")}`);
     assert.match(r["Datum der Rückmeldung"], /^(0[1-9]|[12]\d|3[01])\.(0[1-9]|1[0-2])\.202[45]$/);
     assert.match(r.Empfehlung, /^(10|\d)?$/);
@@ -433,7 +443,7 @@ Deno.test("responses_de.csv: Windows-1252, ;, CRLF, German numbers and dates", (
   }
   assert.ok(thousands > 20, `${thousands} values with a thousands dot`);
   assert.ok(quotedSemicolonOrQuote > 5);
-  const scores = rows.filter((r) => r.Empfehlung !== "").map((r) => +r.Empfehlung);
+  const scores = clean.filter((r) => r.Empfehlung !== "").map((r) => +r.Empfehlung);
   const overall = nps(scores);
   assert.ok(overall > 10 && overall < 40, `German NPS ${overall}`);
 });

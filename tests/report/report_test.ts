@@ -32,6 +32,22 @@ Deno.test("sample report: every file loaded, counts and the score chart present"
   const html = buildReport(files, { dataDir: "data/sample", generatedAt: new Date(0) });
   const german = files[3].result!;
   assertEquals(german.summary.encoding, "windows-1252");
+  // The four planted export glitches (data/README.md): glitch k sits after data row
+  // `after` + k, i.e. on spreadsheet row after + k + 2 (the header is row 1).
+  const rejected = german.rejects.objects() as { row: number; column: string; value: string }[];
+  assertEquals(rejected.map((r) => [r.row, r.column, r.value]), [
+    [252, "nps_score", "11"],
+    [703, "date", "31.02.2025"],
+    [1104, "nps_score", "k.A."],
+    [1505, "csat", "6"],
+  ]);
+  assertEquals(files.filter((f) => f !== files[3]).map((f) => f.result!.summary.rejected), [
+    0,
+    0,
+    0,
+    0,
+  ]);
+  assertMatch(html, /4 of 2004 rows rejected/);
   assertMatch(html, new RegExp(`<td>${german.summary.rows}</td>`));
   assertEquals((html.match(/<svg/g) ?? []).length >= 1, true);
   assertMatch(html, /Likelihood to recommend/);
