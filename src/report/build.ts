@@ -61,7 +61,9 @@ function summarySection(files: LoadedFile[]): string {
         s.accepted,
         `${s.rejected} rejected`,
         dateRange(result!.table, schema),
-        `delimiter ${s.delimiter === "\t" ? "tab" : `"${s.delimiter}"`} · decimal "${s.decimal}" · ${s.encoding}`,
+        `delimiter ${
+          s.delimiter === "\t" ? "tab" : `"${s.delimiter}"`
+        } · decimal "${s.decimal}" · ${s.encoding}`,
       ].map((c) => `<td>${escapeHtml(String(c))}</td>`).join("")
       : `<td colspan="5" class="error">${escapeHtml(error ?? "")}</td>`;
     return `<tr><th scope="row">${escapeHtml(file)}</th><td>${

@@ -130,7 +130,9 @@ async function readConfig(path: string, optional: boolean): Promise<ProjectConfi
   const parsed = projectConfig.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
-    throw new CxSchemaError(`${path} does not fit the cxkit.json format:\n  ${issues.join("\n  ")}`);
+    throw new CxSchemaError(
+      `${path} does not fit the cxkit.json format:\n  ${issues.join("\n  ")}`,
+    );
   }
   return parsed.data;
 }
