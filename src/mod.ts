@@ -54,3 +54,10 @@ export { display, escapeHtml, jupyterDisplay, showTable } from "./charts/display
 export type { Displayable, MediaBundle, ShowTableOptions } from "./charts/display.ts";
 export { scoreDistributionChart } from "./charts/scores.ts";
 export type { NpsCategory, ScoreDistributionOptions } from "./charts/scores.ts";
+
+// KPIs
+export { kpiMeta } from "./metrics/groups.ts";
+export type { KpiInput, KpiMeta, KpiOptions } from "./metrics/groups.ts";
+export { nps, NPS_COLUMNS, npsCompare } from "./metrics/nps.ts";
+export type { NpsCompareOptions, NpsCounts, NpsMethod, NpsOptions } from "./metrics/nps.ts";
+export type { Period } from "./time/period.ts";

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { utcFromParts, wallTimeConverter } from "../time/zone.ts";
+
 /** Decimal separator of a file. */
 export type Decimal = "." | ",";
 
@@ -142,7 +144,7 @@ export function makeDateParser(
   options: DateParserOptions = {},
 ): (text: string) => Date | undefined {
   const { format = "auto", slash = "DMY", timeZone = "UTC" } = options;
-  const local = localTimeConverter(timeZone);
+  const local = wallTimeConverter(timeZone);
   // Equal texts share one Date: a year of daily data has ~365 distinct dates, and
   // one instance per cell would cost a million allocations per million rows.
   const cache = new Map<string, Date | undefined>();
@@ -154,7 +156,7 @@ export function makeDateParser(
         const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", zone] = m;
         const ms = frac ? Math.round(Number(`0.${frac}`) * 1000) : 0;
         if (!zone) return local(+y, +mo, +d, +h, +mi, +sec, ms);
-        const utc = fromParts(+y, +mo, +d, +h, +mi, +sec, ms);
+        const utc = utcFromParts(+y, +mo, +d, +h, +mi, +sec, ms);
         return utc === undefined ? undefined : utc - zoneOffsetMinutes(zone) * 60_000;
       }
     }
@@ -195,77 +197,9 @@ export function makeDateParser(
   };
 }
 
-function fromParts(
-  y: number,
-  mo: number,
-  d: number,
-  h: number,
-  mi: number,
-  s: number,
-  ms: number,
-): number | undefined {
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
-  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  return new Date(t).getUTCDate() === d ? t : undefined;
-}
-
 function zoneOffsetMinutes(zone: string): number {
   if (zone === "Z") return 0;
   const sign = zone[0] === "-" ? -1 : 1;
   const digits = zone.slice(1).replace(":", "");
   return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || 0));
-}
-
-type LocalTime = (
-  y: number,
-  mo: number,
-  d: number,
-  h: number,
-  mi: number,
-  s: number,
-  ms: number,
-) => number | undefined;
-
-/** Converts a wall-clock time in `timeZone` to epoch milliseconds. */
-function localTimeConverter(timeZone: string): LocalTime {
-  if (timeZone === "UTC" || timeZone === "Etc/UTC") return fromParts;
-  const offsetAt = zoneOffsetFn(timeZone);
-  return (y, mo, d, h, mi, s, ms) => {
-    const wall = fromParts(y, mo, d, h, mi, s, ms);
-    if (wall === undefined) return undefined;
-    // Two passes settle the offset on both sides of a DST change.
-    let t = wall - offsetAt(wall);
-    t = wall - offsetAt(t);
-    return t;
-  };
-}
-
-/**
- * Returns a function giving the offset (ms, local − UTC) of an IANA time zone
- * at an instant. Throws a `RangeError` for an unknown zone.
- *
- * @example
- * ```ts
- * import { zoneOffsetFn } from "./parse.ts";
- * const berlin = zoneOffsetFn("Europe/Berlin");
- * console.assert(berlin(Date.UTC(2024, 6, 1)) === 2 * 3600_000);
- * ```
- */
-export function zoneOffsetFn(timeZone: string): (epochMs: number) => number {
-  const fmt = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-  });
-  return (epochMs: number) => {
-    const p: Record<string, number> = {};
-    for (const part of fmt.formatToParts(new Date(epochMs))) p[part.type] = Number(part.value);
-    const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-    return asUtc - Math.floor(epochMs / 1000) * 1000;
-  };
 }

@@ -1,0 +1,224 @@
+/**
+ * What every KPI shares: options (`by`, `period`, `timeZone`, `confidence`,
+ * `minN`), column checks with helpful errors, deriving the period columns,
+ * and shaping the finalized rows into a tidy table with its metadata.
+ *
+ * @module
+ */
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
+import { checkConfidence } from "../stats/distributions.ts";
+import { checkPeriod, type Period, periodFn } from "../time/period.ts";
+
+/** Options every KPI takes. */
+export interface KpiOptions {
+  /** Segment column(s): one result row per combination. */
+  by?: string | string[];
+  /** Cut results into periods (calendar, at local midnight in `timeZone`). */
+  period?: Period;
+  /** Date column the periods come from (default per KPI: `date` or `created_at`). */
+  date?: string;
+  /** IANA time zone in which periods are cut (default `"UTC"`); echoed in the output. */
+  timeZone?: string;
+  /** Confidence level of intervals (default 0.95). */
+  confidence?: number;
+  /** Rows with fewer observations are flagged `small_sample` (default 30). */
+  minN?: number;
+}
+
+/** Resolved, validated options. */
+export interface GroupPlan {
+  by: string[];
+  period?: Period;
+  date: string;
+  timeZone: string;
+  confidence: number;
+  minN: number;
+}
+
+/** What a KPI result records about how it was computed. */
+export interface KpiMeta {
+  /** Which KPI. */
+  kpi: string;
+  /** Interval method(s) used. */
+  method: string;
+  /** Confidence level. */
+  confidence: number;
+  /** Time zone periods were cut in. */
+  timeZone: string;
+  /** Period length, if any. */
+  period?: Period;
+  /** Segment columns. */
+  by: string[];
+  /** Small-sample threshold. */
+  minN: number;
+  /** Anything else worth stating (scale, direction, thresholds). */
+  notes: Record<string, unknown>;
+}
+
+const META = new WeakMap<ColumnTable, KpiMeta>();
+
+/**
+ * How a KPI result was computed (method, confidence, time zone, …), or
+ * `undefined` for tables that are not KPI results (metadata does not survive
+ * Arquero verbs).
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { kpiMeta } from "./groups.ts";
+ * console.assert(kpiMeta(aq.table({ a: [1] })) === undefined);
+ * ```
+ */
+export function kpiMeta(result: ColumnTable): KpiMeta | undefined {
+  return META.get(result);
+}
+
+/** Accepts one table or several to pool (e.g. two surveys' answers). */
+export type KpiInput = ColumnTable | ColumnTable[];
+
+/** Pools several tables into one (union of columns) so KPIs come from pooled counts. */
+export function pooled(input: KpiInput): ColumnTable {
+  if (!Array.isArray(input)) return input;
+  if (input.length === 0) throw new CxOptionsError("No tables given: pass at least one table");
+  return input.length === 1 ? input[0] : input[0].concat(...input.slice(1));
+}
+
+/** Validates the common options against a table. */
+export function resolvePlan(
+  table: ColumnTable,
+  options: KpiOptions,
+  defaults: { date: string },
+): GroupPlan {
+  const by = options.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
+  const { timeZone = "UTC", confidence = 0.95, minN = 30, date = defaults.date } = options;
+  checkConfidence(confidence);
+  if (typeof minN !== "number" || !(minN >= 0)) {
+    throw new CxOptionsError(`Option "minN" must be a number ≥ 0, got ${JSON.stringify(minN)}`);
+  }
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+  } catch {
+    throw new CxOptionsError(
+      `Option "timeZone" must be an IANA time zone such as "Europe/Berlin", got ${
+        JSON.stringify(timeZone)
+      }`,
+    );
+  }
+  for (const column of by) requireColumn(table, column, "by");
+  if (options.period !== undefined) {
+    checkPeriod(options.period);
+    requireColumn(table, date, "date");
+  }
+  return { by, period: options.period, date, timeZone, confidence, minN };
+}
+
+/** Throws a `CxOptionsError` naming the option and the columns present. */
+export function requireColumn(table: ColumnTable, column: string, option: string): void {
+  if (typeof column !== "string" || !table.columnNames().includes(column)) {
+    throw new CxOptionsError(
+      `Option "${option}" names column ${
+        JSON.stringify(column)
+      }, which is not in the table. Columns: ${table.columnNames().join(", ")}`,
+    );
+  }
+}
+
+/**
+ * Adds `period` and `period_start` columns when the plan has a period, and
+ * returns the grouping keys (by columns, then period).
+ */
+export function withPeriods(table: ColumnTable, plan: GroupPlan): {
+  table: ColumnTable;
+  keys: string[];
+} {
+  if (!plan.period) return { table, keys: plan.by };
+  const of = periodFn(plan.period, plan.timeZone);
+  const dates = table.array(plan.date) as (Date | null)[];
+  const labels = new Array<string | null>(dates.length);
+  const starts = new Array<Date | null>(dates.length);
+  for (let i = 0; i < dates.length; i++) {
+    const d = dates[i];
+    if (!(d instanceof Date)) {
+      if (d !== null && d !== undefined) {
+        throw new CxDataError([{
+          row: i + 1,
+          column: plan.date,
+          value: String(d),
+          reason: `${plan.date} must hold dates; load the data with readCsv to parse them`,
+        }]);
+      }
+      labels[i] = starts[i] = null;
+      continue;
+    }
+    const p = of(d);
+    labels[i] = p.label;
+    starts[i] = p.start;
+  }
+  const reindexed = table.reify();
+  return {
+    table: reindexed.assign({ period: labels, period_start: starts }),
+    keys: [...plan.by, "period", "period_start"],
+  };
+}
+
+/**
+ * Checks that every non-missing value of `column` passes `valid`; otherwise
+ * throws a `CxDataError` listing the first bad rows with `rule` as reason.
+ */
+export function checkValues(
+  table: ColumnTable,
+  column: string,
+  valid: (v: unknown) => boolean,
+  rule: string,
+): void {
+  const values = table.array(column) as unknown[];
+  const problems: CxProblem[] = [];
+  let total = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined || valid(v)) continue;
+    total++;
+    if (problems.length < 20) {
+      problems.push({ row: i + 1, column, value: String(v), reason: rule });
+    }
+  }
+  if (total) throw new CxDataError(problems, total, `Column "${column}" has impossible values`);
+}
+
+/**
+ * Runs the finalize step over aggregated rows and returns the tidy result:
+ * key columns first, sorted by them, then the KPI columns, `small_sample`,
+ * and `time_zone` when periods were cut. Records the metadata.
+ */
+export function tidyResult(
+  aggregate: ColumnTable,
+  keys: string[],
+  plan: GroupPlan,
+  finalize: (row: Record<string, unknown>) => Record<string, unknown>,
+  meta: Omit<KpiMeta, "confidence" | "timeZone" | "period" | "by" | "minN">,
+  columns: string[],
+): ColumnTable {
+  const sorted = keys.length ? aggregate.orderby(...keys) : aggregate;
+  const rows = (sorted.objects() as Record<string, unknown>[]).map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const k of keys) out[k] = row[k];
+    Object.assign(out, finalize(row));
+    out.small_sample = (out.n as number) < plan.minN;
+    if (plan.period) out.time_zone = plan.timeZone;
+    return out;
+  });
+  const names = [...keys, ...columns, "small_sample", ...(plan.period ? ["time_zone"] : [])];
+  const result = aq.table(Object.fromEntries(names.map((n) => [n, rows.map((r) => r[n])])));
+  META.set(result, {
+    ...meta,
+    confidence: plan.confidence,
+    timeZone: plan.timeZone,
+    period: plan.period,
+    by: plan.by,
+    minN: plan.minN,
+  });
+  return result;
+}

@@ -1,0 +1,279 @@
+/**
+ * Net Promoter Score: promoters (9–10) minus detractors (0–6), in points from
+ * −100 to 100, with an interval, per segment and period.
+ *
+ * @module
+ */
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { CxOptionsError } from "../errors.ts";
+import { normalCdf, zFor } from "../stats/distributions.ts";
+import { seededRandom } from "../stats/random.ts";
+import { quantileSorted } from "../stats/quantile.ts";
+import {
+  checkValues,
+  type GroupPlan,
+  type KpiInput,
+  type KpiOptions,
+  pooled,
+  requireColumn,
+  resolvePlan,
+  tidyResult,
+  withPeriods,
+} from "./groups.ts";
+
+/** Interval methods for NPS. */
+export type NpsMethod = "wald" | "adjusted-wald" | "bootstrap";
+
+/** Options of {@link nps}. */
+export interface NpsOptions extends KpiOptions {
+  /** Score column (default `"nps_score"`). */
+  score?: string;
+  /**
+   * Interval method (default `"wald"`): `"wald"` uses the trinomial variance
+   * (p_P + p_D − (p_P − p_D)²)/n; `"adjusted-wald"` (Rocks 2016) adds 3 to n
+   * and ¾ to promoters and detractors and centres the interval there — better
+   * for small n; `"bootstrap"` resamples answers (seeded percentile interval).
+   */
+  method?: NpsMethod;
+  /** Bootstrap resamples (default 2000). */
+  resamples?: number;
+  /** Bootstrap seed (default 1). */
+  seed?: number;
+}
+
+/** The NPS result columns after the group keys, in order. */
+export const NPS_COLUMNS = [
+  "n",
+  "promoters",
+  "passives",
+  "detractors",
+  "pct_promoters",
+  "pct_passives",
+  "pct_detractors",
+  "nps",
+  "nps_low",
+  "nps_high",
+] as const;
+
+/**
+ * Net Promoter Score per group: `n, promoters, passives, detractors,
+ * pct_promoters, pct_passives, pct_detractors, nps, nps_low, nps_high,
+ * small_sample`. Missing scores are not counted; a group with no scores gets
+ * `n = 0` and `null` NPS. Several tables are pooled (counts added), never
+ * averaged.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { nps } from "./nps.ts";
+ * const answers = aq.table({ channel: ["chat", "chat", "chat", "phone"], nps_score: [10, 9, 3, 7] });
+ * const result = nps(answers, { by: "channel" });
+ * console.assert(result.get("nps", 0) === 100 * (2 - 1) / 3); // chat: 2 promoters, 1 detractor
+ * console.assert(result.get("nps", 1) === 0 && result.get("small_sample", 1) === true);
+ * ```
+ */
+export function nps(input: KpiInput, options: NpsOptions = {}): ColumnTable {
+  const table = pooled(input);
+  const { score = "nps_score", method = "wald", resamples = 2000, seed = 1 } = options;
+  requireColumn(table, score, "score");
+  if (!["wald", "adjusted-wald", "bootstrap"].includes(method)) {
+    throw new CxOptionsError(
+      `Option "method" must be "wald", "adjusted-wald" or "bootstrap", got ${
+        JSON.stringify(method)
+      }`,
+    );
+  }
+  const plan = resolvePlan(table, options, { date: "date" });
+  const { aggregate, keys } = aggregateNps(table, score, plan);
+  const random = seededRandom(seed);
+  return tidyResult(
+    aggregate,
+    keys,
+    plan,
+    (row) =>
+      finalizeNps(row as unknown as NpsCounts, plan.confidence, method, { resamples, random }),
+    { kpi: "nps", method, notes: { score, scale: "0–10", promoters: "9–10", detractors: "0–6" } },
+    [...NPS_COLUMNS],
+  );
+}
+
+/** The mergeable aggregate of NPS: answer counts per category. */
+export interface NpsCounts {
+  /** Answers with a score. */
+  n: number;
+  /** Scores 9–10. */
+  promoters: number;
+  /** Scores 7–8. */
+  passives: number;
+  /** Scores 0–6. */
+  detractors: number;
+}
+
+/** Aggregate step: category counts per group (Arquero; the reference for kernels/engines). */
+export function aggregateNps(
+  table: ColumnTable,
+  score: string,
+  plan: GroupPlan,
+): { aggregate: ColumnTable; keys: string[] } {
+  checkValues(
+    table,
+    score,
+    (v) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 10,
+    `${score} must be an integer 0–10; load answers with readCsv(…, { schema: "responses" }) to get such rows as rejects`,
+  );
+  const { table: grouped, keys } = withPeriods(table, plan);
+  const scored = grouped.derive({ __s: aq.escape((d: Record<string, unknown>) => d[score]) });
+  const base = keys.length ? scored.groupby(keys) : scored;
+  const aggregate = base.rollup({
+    n: aq.op.valid("__s"),
+    promoters: "d => aq.op.sum(d.__s >= 9 ? 1 : 0)",
+    passives: "d => aq.op.sum(d.__s >= 7 && d.__s <= 8 ? 1 : 0)",
+    detractors: "d => aq.op.sum(d.__s != null && d.__s <= 6 ? 1 : 0)",
+  });
+  return { aggregate, keys };
+}
+
+/** Finalize step: percentages, NPS and its interval from counts. */
+export function finalizeNps(
+  counts: NpsCounts,
+  confidence: number,
+  method: NpsMethod,
+  bootstrap: { resamples: number; random: () => number },
+): Record<string, number | null> {
+  const { n, promoters, passives, detractors } = counts;
+  const pct = (k: number) => n > 0 ? 100 * k / n : null;
+  const value = n > 0 ? 100 * (promoters - detractors) / n : null;
+  const [low, high] = n === 0
+    ? [null, null]
+    : method === "bootstrap"
+    ? bootstrapNps(counts, confidence, bootstrap.resamples, bootstrap.random)
+    : method === "adjusted-wald"
+    ? waldNps(promoters + 0.75, detractors + 0.75, n + 3, confidence)
+    : waldNps(promoters, detractors, n, confidence);
+  return {
+    n,
+    promoters,
+    passives,
+    detractors,
+    pct_promoters: pct(promoters),
+    pct_passives: pct(passives),
+    pct_detractors: pct(detractors),
+    nps: value,
+    nps_low: low,
+    nps_high: high,
+  };
+}
+
+/** Variance of the NPS proportion difference: (p_P + p_D − (p_P − p_D)²)/n. */
+export function npsVariance(promoters: number, detractors: number, n: number): number {
+  const pP = promoters / n, pD = detractors / n;
+  return (pP + pD - (pP - pD) ** 2) / n;
+}
+
+function waldNps(promoters: number, detractors: number, n: number, confidence: number) {
+  const center = 100 * (promoters - detractors) / n;
+  const half = 100 * zFor(confidence) * Math.sqrt(npsVariance(promoters, detractors, n));
+  return [center - half, center + half];
+}
+
+function bootstrapNps(
+  { n, promoters, detractors }: NpsCounts,
+  confidence: number,
+  resamples: number,
+  random: () => number,
+): [number, number] {
+  // NPS depends on answers only through their category, so resampling n answers
+  // is a multinomial draw from the observed category shares.
+  const pP = promoters / n, pD = detractors / n;
+  const values = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) {
+    let net = 0;
+    for (let i = 0; i < n; i++) {
+      const u = random();
+      net += u < pP ? 1 : u < pP + pD ? -1 : 0;
+    }
+    values[b] = 100 * net / n;
+  }
+  values.sort();
+  const alpha = 1 - confidence;
+  return [quantileSorted(values, alpha / 2), quantileSorted(values, 1 - alpha / 2)];
+}
+
+/** Options of {@link npsCompare}. */
+export interface NpsCompareOptions extends Omit<NpsOptions, "by" | "method"> {
+  /** Column whose values `a` and `b` are compared (omit to compare periods). */
+  by?: string;
+  /** First group (value of `by`) or period label, e.g. `"phone"` or `"2025-03"`. */
+  a: string;
+  /** Second group or period label. */
+  b: string;
+}
+
+/**
+ * Difference of two independent NPS values (a − b) with its interval and a
+ * two-sided z-test: se = 100·√(Var_a + Var_b) with Var = (p_P + p_D −
+ * (p_P − p_D)²)/n per group; z = difference / se; p = 2·(1 − Φ(|z|)).
+ * `significant` is p < 1 − confidence. Compare two segments with `by`, or
+ * two periods with `period` (labels like `"2025-03"`).
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { npsCompare } from "./nps.ts";
+ * const t = aq.table({ channel: ["chat", "chat", "phone", "phone"], nps_score: [10, 9, 3, 9] });
+ * const diff = npsCompare(t, { by: "channel", a: "phone", b: "chat" });
+ * console.assert(diff.get("difference", 0) === -100);
+ * ```
+ */
+export function npsCompare(input: KpiInput, options: NpsCompareOptions): ColumnTable {
+  const { a, b, by, ...rest } = options;
+  if (by === undefined && rest.period === undefined) {
+    throw new CxOptionsError(
+      `npsCompare needs "by" (compare segments) or "period" (compare periods)`,
+    );
+  }
+  const result = nps(input, { ...rest, by, method: "wald" });
+  const key = by ?? "period";
+  const pick = (label: string) => {
+    const rows = (result.objects() as Record<string, unknown>[]).filter((r) =>
+      String(r[key]) === label
+    );
+    if (rows.length !== 1 || !((rows[0].n as number) > 0)) {
+      throw new CxOptionsError(
+        `npsCompare: no answers for ${key} = ${JSON.stringify(label)}; values present: ${
+          [...new Set(result.array(key) as unknown[])].join(", ")
+        }`,
+      );
+    }
+    return rows[0] as unknown as NpsCounts & { nps: number };
+  };
+  const ra = pick(a), rb = pick(b);
+  const confidence = rest.confidence ?? 0.95;
+  const difference = ra.nps - rb.nps;
+  const se = 100 *
+    Math.sqrt(
+      npsVariance(ra.promoters, ra.detractors, ra.n) +
+        npsVariance(rb.promoters, rb.detractors, rb.n),
+    );
+  const z = se > 0 ? difference / se : null;
+  // Φ(−|z|) keeps precision for large |z| where 1 − Φ(|z|) would round to 0.
+  const p = z === null ? null : 2 * normalCdf(-Math.abs(z));
+  const half = zFor(confidence) * se;
+  return aq.table({
+    group_a: [a],
+    group_b: [b],
+    n_a: [ra.n],
+    n_b: [rb.n],
+    nps_a: [ra.nps],
+    nps_b: [rb.nps],
+    difference: [difference],
+    difference_low: [difference - half],
+    difference_high: [difference + half],
+    se: [se],
+    z: [z],
+    p_value: [p],
+    significant: [p !== null && p < 1 - confidence],
+  });
+}
