@@ -60,4 +60,8 @@ export { kpiMeta } from "./metrics/groups.ts";
 export type { KpiInput, KpiMeta, KpiOptions } from "./metrics/groups.ts";
 export { nps, NPS_COLUMNS, npsCompare } from "./metrics/nps.ts";
 export type { NpsCompareOptions, NpsCounts, NpsMethod, NpsOptions } from "./metrics/nps.ts";
+export { csat, CSAT_COLUMNS } from "./metrics/csat.ts";
+export type { CsatOptions } from "./metrics/csat.ts";
+export { ces, CES_COLUMNS } from "./metrics/ces.ts";
+export type { CesOptions } from "./metrics/ces.ts";
 export type { Period } from "./time/period.ts";

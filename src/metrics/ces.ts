@@ -1,0 +1,97 @@
+/**
+ * Customer effort score (CES): the mean effort on a 1–5 or 1–7 scale, where
+ * LOWER is better, and the share of low-effort answers.
+ *
+ * @module
+ */
+import type { ColumnTable } from "arquero";
+import { CxOptionsError } from "../errors.ts";
+import {
+  type KpiInput,
+  type KpiOptions,
+  pooled,
+  requireColumn,
+  resolvePlan,
+  tidyResult,
+} from "./groups.ts";
+import { aggregateScale, finalizeScale, type ScaleSums } from "./scale.ts";
+
+/** Options of {@link ces}. */
+export interface CesOptions extends KpiOptions {
+  /** Score column (default `"ces"`). */
+  score?: string;
+  /** Top of the declared scale: 5 or 7 (default 7, i.e. 1–7). */
+  scale?: 5 | 7;
+  /** Highest score that counts as low effort (default 3 on 1–7, 2 on 1–5). */
+  lowEffort?: number;
+}
+
+/** The CES result columns after the group keys, in order. */
+export const CES_COLUMNS = [
+  "n",
+  "ces",
+  "ces_low",
+  "ces_high",
+  "sd",
+  "low_effort",
+  "pct_low_effort",
+  "low_effort_low",
+  "low_effort_high",
+] as const;
+
+/**
+ * CES per group: `n`, the mean effort `ces` with a Student t interval
+ * (`ces_low, ces_high`), `sd`, and the low-effort answers (`low_effort`,
+ * `pct_low_effort` in percent, Wilson interval). Lower effort is better; the
+ * result's `kpiMeta` says so (`notes.lowerIsBetter`).
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { ces } from "./ces.ts";
+ * const r = ces(aq.table({ ces: [1, 2, 3, 6] }));
+ * console.assert(r.get("ces", 0) === 3 && r.get("pct_low_effort", 0) === 75);
+ * ```
+ */
+export function ces(input: KpiInput, options: CesOptions = {}): ColumnTable {
+  const table = pooled(input);
+  const { score = "ces", scale = 7 } = options;
+  if (scale !== 5 && scale !== 7) {
+    throw new CxOptionsError(`Option "scale" must be 5 or 7, got ${JSON.stringify(scale)}`);
+  }
+  const lowEffort = options.lowEffort ?? (scale === 7 ? 3 : 2);
+  if (!Number.isInteger(lowEffort) || lowEffort < 1 || lowEffort >= scale) {
+    throw new CxOptionsError(
+      `Option "lowEffort" must be a whole number from 1 to ${scale - 1}, got ${
+        JSON.stringify(lowEffort)
+      }`,
+    );
+  }
+  requireColumn(table, score, "score");
+  const plan = resolvePlan(table, options, { date: "date" });
+  const { aggregate, keys } = aggregateScale(
+    table,
+    score,
+    { min: 1, max: scale, what: `the CES answer on the declared 1–${scale} scale` },
+    { min: 1, max: lowEffort },
+    plan,
+  );
+  return tidyResult(aggregate, keys, plan, (row) => {
+    const s = finalizeScale(row as unknown as ScaleSums, plan.confidence);
+    return {
+      n: s.n,
+      ces: s.mean,
+      ces_low: s.mean_low,
+      ces_high: s.mean_high,
+      sd: s.sd,
+      low_effort: s.box,
+      pct_low_effort: s.share,
+      low_effort_low: s.share_low,
+      low_effort_high: s.share_high,
+    };
+  }, {
+    kpi: "ces",
+    method: "student-t (mean), wilson (low-effort share)",
+    notes: { score, scale: `1–${scale}`, lowEffort: `1–${lowEffort}`, lowerIsBetter: true },
+  }, [...CES_COLUMNS]);
+}

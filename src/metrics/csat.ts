@@ -1,0 +1,98 @@
+/**
+ * Customer satisfaction (CSAT): the share of top-box answers on the declared
+ * scale, and the mean score, each with an interval.
+ *
+ * @module
+ */
+import type { ColumnTable } from "arquero";
+import { CxOptionsError } from "../errors.ts";
+import {
+  type KpiInput,
+  type KpiOptions,
+  pooled,
+  requireColumn,
+  resolvePlan,
+  tidyResult,
+} from "./groups.ts";
+import { aggregateScale, finalizeScale, type ScaleSums } from "./scale.ts";
+
+/** Options of {@link csat}. */
+export interface CsatOptions extends KpiOptions {
+  /** Score column (default `"csat"`). */
+  score?: string;
+  /** Top of the declared scale: 5, 7 or 10 (default 5, i.e. 1–5). */
+  scale?: 5 | 7 | 10;
+  /** How many top answers count as satisfied (default 2: 4–5 on 1–5, 9–10 on 1–10). */
+  topBox?: number;
+}
+
+/** The CSAT result columns after the group keys, in order. */
+export const CSAT_COLUMNS = [
+  "n",
+  "top_box",
+  "csat",
+  "csat_low",
+  "csat_high",
+  "mean",
+  "sd",
+  "mean_low",
+  "mean_high",
+] as const;
+
+/**
+ * CSAT per group: `n, top_box` (answers in the top box), `csat` (top-box
+ * share in percent) with a Wilson interval `csat_low, csat_high`, and the
+ * mean score with a Student t interval `mean_low, mean_high`. Scores outside
+ * the declared scale raise a `CxDataError` naming the column.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { csat } from "./csat.ts";
+ * const t = aq.table({ csat: [5, 4, 4, 2, 1] });
+ * const r = csat(t);
+ * console.assert(r.get("csat", 0) === 60 && r.get("mean", 0) === 3.2);
+ * ```
+ */
+export function csat(input: KpiInput, options: CsatOptions = {}): ColumnTable {
+  const table = pooled(input);
+  const { score = "csat", scale = 5, topBox = 2 } = options;
+  if (![5, 7, 10].includes(scale)) {
+    throw new CxOptionsError(`Option "scale" must be 5, 7 or 10, got ${JSON.stringify(scale)}`);
+  }
+  if (!Number.isInteger(topBox) || topBox < 1 || topBox >= scale) {
+    throw new CxOptionsError(
+      `Option "topBox" must be a whole number from 1 to ${scale - 1}, got ${
+        JSON.stringify(topBox)
+      }`,
+    );
+  }
+  requireColumn(table, score, "score");
+  const plan = resolvePlan(table, options, { date: "date" });
+  const boxMin = scale - topBox + 1;
+  const { aggregate, keys } = aggregateScale(
+    table,
+    score,
+    { min: 1, max: scale, what: `the CSAT answer on the declared 1–${scale} scale` },
+    { min: boxMin, max: scale },
+    plan,
+  );
+  return tidyResult(aggregate, keys, plan, (row) => {
+    const s = finalizeScale(row as unknown as ScaleSums, plan.confidence);
+    return {
+      n: s.n,
+      top_box: s.box,
+      csat: s.share,
+      csat_low: s.share_low,
+      csat_high: s.share_high,
+      mean: s.mean,
+      sd: s.sd,
+      mean_low: s.mean_low,
+      mean_high: s.mean_high,
+    };
+  }, {
+    kpi: "csat",
+    method: "wilson (top box), student-t (mean)",
+    notes: { score, scale: `1–${scale}`, topBox: `${boxMin}–${scale}`, higherIsBetter: true },
+  }, [...CSAT_COLUMNS]);
+}

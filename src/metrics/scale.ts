@@ -1,0 +1,87 @@
+/**
+ * What CSAT and CES share: a score on a declared integer scale, summarised
+ * by its mean (t interval) and the share of answers in a box (Wilson
+ * interval). The aggregate is mergeable: count, Σx, Σx² and the box count.
+ *
+ * @module
+ */
+import type { ColumnTable } from "arquero";
+import { meanSd, tInterval, wilson } from "../stats/intervals.ts";
+import { checkValues, type GroupPlan, withPeriods } from "./groups.ts";
+
+/** Mergeable sums of a scale score per group. */
+export interface ScaleSums {
+  /** Answers with a score. */
+  n: number;
+  /** Σ score. */
+  sum: number;
+  /** Σ score². */
+  sum_squares: number;
+  /** Answers inside the box (top box for CSAT, low-effort box for CES). */
+  box: number;
+}
+
+/**
+ * Aggregate step: count, Σx, Σx² and the count of scores in [boxMin, boxMax]
+ * per group, after checking every score is an integer on the scale.
+ */
+export function aggregateScale(
+  table: ColumnTable,
+  column: string,
+  scale: { min: number; max: number; what: string },
+  box: { min: number; max: number },
+  plan: GroupPlan,
+): { aggregate: ColumnTable; keys: string[] } {
+  checkValues(
+    table,
+    column,
+    (v) => typeof v === "number" && Number.isInteger(v) && v >= scale.min && v <= scale.max,
+    `${column} is ${scale.what}, an integer from ${scale.min} to ${scale.max}; check the declared scale option or load with readCsv to get such rows as rejects`,
+  );
+  const { table: grouped, keys } = withPeriods(table, plan);
+  const scored = grouped.params({ boxMin: box.min, boxMax: box.max })
+    .derive({ __s: `d => d[${JSON.stringify(column)}]` });
+  const base = keys.length ? scored.groupby(keys) : scored;
+  const aggregate = base.rollup({
+    n: "d => op.valid(d.__s)",
+    sum: "d => op.sum(d.__s)",
+    sum_squares: "d => op.sum(d.__s * d.__s)",
+    box: "(d, $) => op.sum(d.__s != null && d.__s >= $.boxMin && d.__s <= $.boxMax ? 1 : 0)",
+  });
+  return { aggregate, keys };
+}
+
+/** Finalize step: mean with t interval and box share (percent) with Wilson interval. */
+export function finalizeScale(
+  sums: ScaleSums,
+  confidence: number,
+): {
+  n: number;
+  box: number;
+  share: number | null;
+  share_low: number | null;
+  share_high: number | null;
+  mean: number | null;
+  sd: number | null;
+  mean_low: number | null;
+  mean_high: number | null;
+} {
+  const { n, box } = sums;
+  const { mean, sd } = meanSd(n, sums.sum ?? 0, sums.sum_squares ?? 0);
+  const t = mean === null || sd === null
+    ? { low: null, high: null }
+    : tInterval(mean, sd, n, confidence);
+  const w = wilson(box, n, confidence);
+  const pct = (x: number | null) => x === null ? null : 100 * x;
+  return {
+    n,
+    box,
+    share: n > 0 ? 100 * box / n : null,
+    share_low: pct(w.low),
+    share_high: pct(w.high),
+    mean,
+    sd,
+    mean_low: t.low,
+    mean_high: t.high,
+  };
+}
