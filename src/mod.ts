@@ -64,4 +64,6 @@ export { csat, CSAT_COLUMNS } from "./metrics/csat.ts";
 export type { CsatOptions } from "./metrics/csat.ts";
 export { ces, CES_COLUMNS } from "./metrics/ces.ts";
 export type { CesOptions } from "./metrics/ces.ts";
+export { compareToBenchmark } from "./metrics/benchmark.ts";
+export type { BenchmarkOptions } from "./metrics/benchmark.ts";
 export type { Period } from "./time/period.ts";
