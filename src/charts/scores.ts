@@ -36,13 +36,14 @@ export type NpsCategory = "Detractor" | "Passive" | "Promoter";
  * vermillion and blue, with a neutral grey for passives) and keep at least 3:1
  * contrast against white, as WCAG asks of graphics.
  */
-const CATEGORY_COLORS: Record<NpsCategory, string> = {
+export const CATEGORY_COLORS: Record<NpsCategory, string> = {
   Detractor: "#D55E00",
   Passive: "#8C8C8C",
   Promoter: "#0072B2",
 };
 
-const CATEGORY_LABELS: Record<NpsCategory, string> = {
+/** Legend labels of the NPS categories, with their score ranges. */
+export const CATEGORY_LABELS: Record<NpsCategory, string> = {
   Detractor: "Detractor (0–6)",
   Passive: "Passive (7–8)",
   Promoter: "Promoter (9–10)",

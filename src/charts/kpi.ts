@@ -1,0 +1,264 @@
+/**
+ * Charts of KPI results: each KPI by segment as a dot with its interval, the
+ * NPS answer mix (detractors, passives, promoters) per segment, and KPI cards
+ * for a summary.
+ *
+ * @module
+ */
+import * as Plot from "@observablehq/plot";
+import type { ColumnTable } from "arquero";
+import { CxOptionsError } from "../errors.ts";
+import { kpiMeta } from "../metrics/groups.ts";
+import { type Displayable, escapeHtml, jupyterDisplay } from "./display.ts";
+import type { ChartSpec } from "./render.ts";
+import { CATEGORY_COLORS, CATEGORY_LABELS, type NpsCategory } from "./scores.ts";
+
+/** Headline column, interval columns and axis label of each KPI. */
+const HEADLINES: Record<string, { value: string; low: string; high: string; label: string }> = {
+  nps: { value: "nps", low: "nps_low", high: "nps_high", label: "NPS (−100 to 100)" },
+  csat: { value: "csat", low: "csat_low", high: "csat_high", label: "CSAT, top-box share (%)" },
+  ces: {
+    value: "ces",
+    low: "ces_low",
+    high: "ces_high",
+    label: "Customer effort (mean; lower is better)",
+  },
+};
+
+/** Options of {@link kpiSegmentChart}. */
+export interface KpiSegmentOptions {
+  /** Column naming the segments (default: the result's first `by` column, else `period`). */
+  group?: string;
+  /** Value column and its interval columns (default: the KPI's headline). */
+  value?: string;
+  /** Lower bound column. */
+  low?: string;
+  /** Upper bound column. */
+  high?: string;
+  /** Axis label for the value. */
+  label?: string;
+  /** Chart title. */
+  title?: string;
+}
+
+/**
+ * A KPI by segment: one dot per segment with a line for its interval, sorted
+ * as the result. Segments flagged `small_sample` are drawn hollow and named so
+ * in the tooltip, not hidden.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { nps } from "../metrics/nps.ts";
+ * import { renderSvg } from "./render.ts";
+ * import { kpiSegmentChart } from "./kpi.ts";
+ * const t = aq.table({ channel: ["chat", "chat", "phone"], nps_score: [10, 9, 3] });
+ * console.assert(renderSvg(kpiSegmentChart(nps(t, { by: "channel" }))).includes("phone"));
+ * ```
+ */
+export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions = {}): ChartSpec {
+  const meta = kpiMeta(result);
+  const headline = meta ? HEADLINES[meta.kpi] : undefined;
+  const value = options.value ?? headline?.value;
+  const low = options.low ?? headline?.low;
+  const high = options.high ?? headline?.high;
+  const group = options.group ?? meta?.by[0] ?? (meta?.period ? "period" : undefined);
+  for (const [option, column] of Object.entries({ value, low, high, group })) {
+    if (!column || !result.columnNames().includes(column)) {
+      throw new CxOptionsError(
+        `kpiSegmentChart: option "${option}" must name a column of the result (columns: ${
+          result.columnNames().join(", ")
+        })`,
+      );
+    }
+  }
+  const rows = (result.objects() as Record<string, unknown>[]).filter((r) => r[value!] !== null);
+  const label = options.label ?? headline?.label ?? value!;
+  const title = options.title ?? `${label} by ${group}`;
+  const tip = (r: Record<string, unknown>) =>
+    `${r[group!]}: ${fmt(r[value!])} (${fmt(r[low!])}–${fmt(r[high!])}), n = ${r.n}${
+      r.small_sample ? " — small sample" : ""
+    }`;
+  return {
+    title,
+    subtitle: meta
+      ? `${
+        Math.round(meta.confidence * 100)
+      } % intervals (${meta.method}); hollow dots: fewer than ${meta.minN} answers`
+      : undefined,
+    ariaLabel: title,
+    marginLeft: 100,
+    height: 60 + 32 * rows.length,
+    // The domain must hold the whole intervals, not only the dots.
+    x: { label, grid: true, nice: true, domain: extent(rows, low!, high!) },
+    y: { label: null, domain: rows.map((r) => String(r[group!])) },
+    marks: [
+      Plot.ruleY(rows, {
+        y: (r) => String(r[group!]),
+        x1: low!,
+        x2: high!,
+        stroke: "#4d4d4d",
+        strokeWidth: 2,
+      }),
+      Plot.dot(rows, {
+        y: (r) => String(r[group!]),
+        x: value!,
+        r: 5,
+        stroke: "#0072B2",
+        strokeWidth: 2,
+        fill: (r) => r.small_sample ? "white" : "#0072B2",
+        title: tip,
+      }),
+    ],
+  };
+}
+
+/** Options of {@link npsMixChart}. */
+export interface NpsMixOptions {
+  /** Column naming the segments (default: the result's first `by` column, else `period`). */
+  group?: string;
+  /** Chart title. */
+  title?: string;
+}
+
+/**
+ * The answer mix behind an NPS result: one 100 % bar per segment, split into
+ * detractors, passives and promoters (the NPS is promoters minus detractors).
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { nps } from "../metrics/nps.ts";
+ * import { renderSvg } from "./render.ts";
+ * import { npsMixChart } from "./kpi.ts";
+ * const t = aq.table({ channel: ["chat", "chat", "phone"], nps_score: [10, 7, 3] });
+ * console.assert(renderSvg(npsMixChart(nps(t, { by: "channel" }))).includes("Promoter"));
+ * ```
+ */
+export function npsMixChart(result: ColumnTable, options: NpsMixOptions = {}): ChartSpec {
+  const meta = kpiMeta(result);
+  const group = options.group ?? meta?.by[0] ?? (meta?.period ? "period" : undefined);
+  const needed = ["pct_detractors", "pct_passives", "pct_promoters", "nps", "n"];
+  if (!group || ![group, ...needed].every((c) => result.columnNames().includes(c))) {
+    throw new CxOptionsError(
+      `npsMixChart needs a result of nps() with a group column; columns: ${
+        result.columnNames().join(", ")
+      }`,
+    );
+  }
+  const categories: [NpsCategory, string][] = [
+    ["Detractor", "pct_detractors"],
+    ["Passive", "pct_passives"],
+    ["Promoter", "pct_promoters"],
+  ];
+  const rows = (result.objects() as Record<string, unknown>[]).filter((r) => (r.n as number) > 0);
+  const long = rows.flatMap((r) =>
+    categories.map(([category, column]) => ({
+      group: String(r[group]),
+      category,
+      share: r[column] as number,
+      nps: r.nps as number,
+      n: r.n as number,
+    }))
+  );
+  const title = options.title ?? `Answer mix by ${group}`;
+  return {
+    title,
+    subtitle: "Share of answers; NPS = promoters − detractors",
+    ariaLabel: title,
+    marginLeft: 100,
+    height: 80 + 32 * rows.length,
+    x: { label: "Share of answers (%)", domain: [0, 100], grid: true },
+    y: { label: null, domain: rows.map((r) => String(r[group])) },
+    color: {
+      domain: categories.map(([c]) => c),
+      range: categories.map(([c]) => CATEGORY_COLORS[c]),
+      tickFormat: (c: NpsCategory) => CATEGORY_LABELS[c],
+      legend: true,
+    },
+    marks: [
+      Plot.barX(long, {
+        y: "group",
+        x: "share",
+        fill: "category",
+        order: categories.map(([c]) => c),
+        title: (d: { group: string; category: string; share: number; nps: number; n: number }) =>
+          `${d.group}: ${fmt(d.share)} % ${d.category.toLowerCase()}s (NPS ${
+            fmt(d.nps)
+          }, n = ${d.n})`,
+      }),
+      Plot.ruleX([0, 100]),
+    ],
+  };
+}
+
+const CARD = "border:1px solid #c8c8c8;border-radius:6px;padding:.5rem .75rem;min-width:9rem;" +
+  "font-family:system-ui,sans-serif";
+
+/** Options of {@link kpiCards}. */
+export interface KpiCardOptions {
+  /** Card heading per row (default: the group columns joined, or the KPI name). */
+  label?: (row: Record<string, unknown>) => string;
+  /** Value column (default: the KPI's headline). */
+  value?: string;
+}
+
+/**
+ * KPI cards: the headline number of each result row with its interval and n,
+ * as escaped HTML that shows inline in a notebook and can go into a report.
+ * Small samples say so on the card.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { nps } from "../metrics/nps.ts";
+ * import { kpiCards } from "./kpi.ts";
+ * const cards = kpiCards(nps(aq.table({ nps_score: [10, 9, 3] })));
+ * console.assert(cards.html.includes("33.3") && cards.html.includes("n = 3"));
+ * ```
+ */
+export function kpiCards(result: ColumnTable, options: KpiCardOptions = {}): Displayable {
+  const meta = kpiMeta(result);
+  const headline = meta ? HEADLINES[meta.kpi] : undefined;
+  const value = options.value ?? headline?.value;
+  if (!value || !result.columnNames().includes(value)) {
+    throw new CxOptionsError(
+      `kpiCards: pass { value: "<column>" } for a result that is not from nps(), csat() or ces()`,
+    );
+  }
+  const keys = meta ? [...meta.by, ...(meta.period ? ["period"] : [])] : [];
+  const label = options.label ??
+    ((r: Record<string, unknown>) =>
+      keys.map((k) => String(r[k])).join(" · ") || (meta?.kpi ?? value).toUpperCase());
+  const rows = result.objects() as Record<string, unknown>[];
+  const cards = rows.map((r) => {
+    const interval = headline && r[headline.low] !== null
+      ? `${fmt(r[headline.low])}–${fmt(r[headline.high])}`
+      : "no interval";
+    return `<div class="cxkit-card${r.small_sample ? " cxkit-small" : ""}" style="${CARD}">` +
+      `<div style="font-size:.85em;opacity:.8">${escapeHtml(label(r))}</div>` +
+      `<div style="font-size:1.8em;font-weight:600">${escapeHtml(fmt(r[value]))}</div>` +
+      `<div style="font-size:.8em;opacity:.8">${
+        escapeHtml(`${interval} · n = ${r.n}${r.small_sample ? " · small sample" : ""}`)
+      }</div></div>`;
+  });
+  const html = `<div class="cxkit-cards" style="display:flex;flex-wrap:wrap;gap:.75rem">${
+    cards.join("")
+  }</div>`;
+  const text = rows.map((r) => `${label(r)}: ${fmt(r[value])} (n = ${r.n})`).join("\n");
+  return { html, [jupyterDisplay]: () => ({ "text/html": html, "text/plain": text }) };
+}
+
+function extent(rows: Record<string, unknown>[], low: string, high: string): [number, number] {
+  const values = rows.flatMap((r) => [r[low], r[high]]).filter((v): v is number =>
+    typeof v === "number" && Number.isFinite(v)
+  );
+  return values.length ? [Math.min(...values), Math.max(...values)] : [0, 1];
+}
+
+/** One decimal, en-US; dashes for missing values. */
+function fmt(v: unknown): string {
+  return typeof v === "number" && Number.isFinite(v)
+    ? v.toLocaleString("en-US", { maximumFractionDigits: 1, minimumFractionDigits: 1 })
+    : "–";
+}

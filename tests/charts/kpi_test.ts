@@ -1,0 +1,90 @@
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import { JSDOM } from "jsdom";
+import assert from "node:assert/strict";
+import { CxOptionsError } from "../../src/errors.ts";
+import { kpiCards, kpiSegmentChart, npsMixChart } from "../../src/charts/kpi.ts";
+import { jupyterDisplay } from "../../src/charts/display.ts";
+import { renderSvg } from "../../src/charts/render.ts";
+import { csat } from "../../src/metrics/csat.ts";
+import { nps } from "../../src/metrics/nps.ts";
+import { assertSnapshot } from "./snapshot.ts";
+
+// 40 chat answers (NPS 50), 30 phone answers (NPS 0), 3 answers from "<b>web</b>" (small sample).
+const answers = aq.table({
+  channel: [
+    ...Array(40).fill("chat"),
+    ...Array(30).fill("phone"),
+    ...Array(3).fill("<b>web</b>"),
+  ],
+  nps_score: [
+    ...Array(25).fill(10),
+    ...Array(10).fill(8),
+    ...Array(5).fill(2),
+    ...Array(10).fill(9),
+    ...Array(10).fill(7),
+    ...Array(10).fill(0),
+    10,
+    9,
+    6,
+  ],
+});
+const result = nps(answers, { by: "channel" });
+const parse = (html: string) => new JSDOM(html).window.document;
+
+Deno.test("snapshot: KPI by segment with intervals", async () => {
+  await assertSnapshot("kpi-segments", renderSvg(kpiSegmentChart(result)));
+});
+
+Deno.test("snapshot: NPS answer mix", async () => {
+  await assertSnapshot("nps-mix", renderSvg(npsMixChart(result)));
+});
+
+Deno.test("kpiSegmentChart: dots at the values, whole intervals inside the frame, small samples hollow", () => {
+  const doc = parse(renderSvg(kpiSegmentChart(result)));
+  const dots = [...doc.querySelectorAll('g[aria-label="dot"] circle')];
+  const rules = [...doc.querySelectorAll('g[aria-label="rule"] line')];
+  assert.equal(dots.length, 3);
+  const rows = result.objects() as { channel: string; nps: number; small_sample: boolean }[];
+  // Result rows are sorted by channel: "<b>web</b>" < "chat" < "phone".
+  assert.deepEqual(rows.map((r) => r.channel), ["<b>web</b>", "chat", "phone"]);
+  const cx = dots.map((d) => Number(d.getAttribute("cx")));
+  assert.ok(cx[1] > cx[2], "chat (NPS 50) right of phone (NPS 0)");
+  assert.deepEqual(dots.map((d) => d.getAttribute("fill")), ["white", "#0072B2", "#0072B2"]);
+  const xs = rules.flatMap((l) => [Number(l.getAttribute("x1")), Number(l.getAttribute("x2"))]);
+  assert.ok(Math.min(...xs) >= 0 && Math.max(...xs) <= 640, "intervals inside the chart");
+  assert.match(
+    dots[0].querySelector("title")!.textContent!,
+    /<b>web<\/b>: .* n = 3 — small sample/,
+  );
+  assert.ok(!renderSvg(kpiSegmentChart(result)).includes("<b>web"), "labels are escaped");
+});
+
+Deno.test("npsMixChart: three stacked shares per segment that add to 100 %", () => {
+  const doc = parse(renderSvg(npsMixChart(result)));
+  const bars = [...doc.querySelectorAll('g[aria-label="bar"] rect')];
+  assert.equal(bars.length, 9);
+  const chatWidths = bars.filter((b) => /^chat:/.test(b.querySelector("title")!.textContent!))
+    .map((b) => Number(b.getAttribute("width")));
+  const phoneWidths = bars.filter((b) => /^phone:/.test(b.querySelector("title")!.textContent!))
+    .map((b) => Number(b.getAttribute("width")));
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  assert.ok(Math.abs(sum(chatWidths) - sum(phoneWidths)) < 1e-6, "100 % bars of equal length");
+});
+
+Deno.test("kpiCards: value, interval, n, small-sample note, escaped labels", () => {
+  const cards = kpiCards(result);
+  assert.match(cards.html, /&lt;b&gt;web&lt;\/b&gt;/);
+  assert.ok(!cards.html.includes("<b>web"));
+  assert.match(cards.html, />50\.0</);
+  assert.match(cards.html, /n = 3 · small sample/);
+  assert.match(cards[jupyterDisplay]()["text/plain"], /chat: 50\.0 \(n = 40\)/);
+  const c = kpiCards(csat(aq.table({ csat: [5, 5, 4, 1] })));
+  assert.match(c.html, />75\.0</);
+});
+
+Deno.test("KPI charts refuse tables they cannot draw", () => {
+  assert.throws(() => kpiSegmentChart(aq.table({ x: [1] })), CxOptionsError);
+  assert.throws(() => npsMixChart(csat(aq.table({ csat: [5] }))), CxOptionsError);
+  assert.throws(() => kpiCards(aq.table({ x: [1] })), CxOptionsError);
+});
