@@ -54,6 +54,7 @@ export { display, escapeHtml, jupyterDisplay, showTable } from "./charts/display
 export type { Displayable, MediaBundle, ShowTableOptions } from "./charts/display.ts";
 export { scoreDistributionChart } from "./charts/scores.ts";
 export type { NpsCategory, ScoreDistributionOptions } from "./charts/scores.ts";
+export { show } from "./charts/display.ts";
 
 // KPIs
 export { kpiMeta } from "./metrics/groups.ts";
