@@ -79,11 +79,24 @@ export function kpiMeta(result: ColumnTable): KpiMeta | undefined {
 /** Accepts one table or several to pool (e.g. two surveys' answers). */
 export type KpiInput = ColumnTable | ColumnTable[];
 
-/** Pools several tables into one (union of columns) so KPIs come from pooled counts. */
+/**
+ * Pools several tables into one so KPIs come from pooled counts. Arquero's
+ * `concat` keeps only the first table's columns; here every column of every
+ * table is kept, missing values where a table lacks it.
+ */
 export function pooled(input: KpiInput): ColumnTable {
   if (!Array.isArray(input)) return input;
   if (input.length === 0) throw new CxOptionsError("No tables given: pass at least one table");
-  return input.length === 1 ? input[0] : input[0].concat(...input.slice(1));
+  if (input.length === 1) return input[0];
+  const names = [...new Set(input.flatMap((t) => t.columnNames()))];
+  const aligned = input.map((t) => {
+    const missing = names.filter((n) => !t.columnNames().includes(n));
+    const filled = missing.length
+      ? t.assign(Object.fromEntries(missing.map((n) => [n, new Array(t.numRows()).fill(null)])))
+      : t;
+    return filled.select(names);
+  });
+  return aligned[0].concat(...aligned.slice(1));
 }
 
 /** Validates the common options against a table. */

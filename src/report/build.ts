@@ -11,6 +11,7 @@ import * as aq from "arquero";
 import { escapeHtml, showTable } from "../charts/display.ts";
 import { renderSvg } from "../charts/render.ts";
 import { scoreDistributionChart } from "../charts/scores.ts";
+import { kpiSection } from "./kpi_section.ts";
 import type { LoadedFile } from "./load_dir.ts";
 
 /** Options of {@link buildReport}. */
@@ -39,8 +40,11 @@ export interface ReportOptions {
  */
 export function buildReport(files: LoadedFile[], options: ReportOptions): string {
   const { dataDir, generatedAt = new Date(), rejectRows = 20 } = options;
+  const responses = files.filter((f) => f.schema === "responses" && f.result)
+    .map((f) => f.result!.table);
   const sections = [
     summarySection(files),
+    kpiSection(responses),
     scoreSection(files),
     qualitySection(files, rejectRows),
   ];
@@ -157,6 +161,7 @@ table { border-collapse: collapse; margin: .5rem 0 1rem; font-variant-numeric: t
 th, td { border-bottom: 1px solid var(--line); padding: .25rem .5rem; text-align: left; vertical-align: top; }
 .generated, small { color: var(--muted); }
 .error { color: var(--bad); }
+.finding { font-size: 1.05em; border-left: 4px solid #0072B2; padding-left: .6rem; }
 figure.chart { margin: 0; overflow-x: auto; }
 figure.chart svg { max-width: 100%; height: auto; background: #fff; }
 @media print { @page { size: A4; margin: 15mm; } body { max-width: none; } section { break-inside: avoid-page; } h2 { break-after: avoid; } }

@@ -68,6 +68,10 @@ Deno.test("nps: pooled over tables (counts added), not averaged", () => {
   const a = aq.table({ nps_score: [10, 10, 10, 10] }); // NPS 100
   const b = aq.table({ nps_score: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] }); // NPS −100
   assertEquals(nps([a, b]).get("nps", 0), 100 * (4 - 12) / 16); // −50, not the mean 0
+  // Columns only one survey has are kept (Arquero's concat alone would drop them).
+  const en = aq.table({ nps_score: [10, 0], channel: ["chat", "web"] });
+  const de = aq.table({ nps_score: [9], region: ["north"] });
+  assertEquals(nps([en, de], { by: "region" }).array("region"), [null, "north"]);
 });
 
 Deno.test("nps: by channel agrees with scipy (Wald and adjusted Wald) to 1e-9", async () => {

@@ -51,6 +51,10 @@ Deno.test("sample report: every file loaded, counts and the score chart present"
   assertMatch(html, new RegExp(`<td>${german.summary.rows}</td>`));
   assertEquals((html.match(/<svg/g) ?? []).length >= 1, true);
   assertMatch(html, /Likelihood to recommend/);
+  // The planted effects (data/README.md) are stated in words generated from the tests.
+  const gap = /phone NPS is (\d+\.\d) points below chat \(p &lt; 0\.001\)\./.exec(html);
+  assertEquals(gap !== null && Number(gap[1]) > 8 && Number(gap[1]) < 16, true);
+  assertMatch(html, /NPS fell \d+\.\d points from 2025-02 to 2025-03 \(p &lt; 0\.001\)\./);
 });
 
 Deno.test("report build is deterministic apart from the generated-at line", async () => {
