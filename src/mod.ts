@@ -74,3 +74,19 @@ export type { KpiCardOptions, KpiSegmentOptions, NpsMixOptions } from "./charts/
 // notebooks
 export { executeNotebooks, jupyterAvailable } from "./report/notebooks.ts";
 export type { ExecutedNotebook, ExecuteNotebooksOptions } from "./report/notebooks.ts";
+
+// service KPIs
+export {
+  FCR_COLUMNS,
+  firstContactResolution,
+  firstResponseTime,
+  FRT_COLUMNS,
+  medianInterval,
+  RESOLUTION_COLUMNS,
+  resolutionTime,
+} from "./metrics/service.ts";
+export type { DurationUnit, MedianMethod, ServiceTimeOptions } from "./metrics/service.ts";
+export { businessDurationFn } from "./time/business_hours.ts";
+export type { BusinessDuration, BusinessHours } from "./time/business_hours.ts";
+export { easterSunday, GERMAN_STATES, germanHolidays } from "./time/holidays.ts";
+export type { GermanState, Holiday } from "./time/holidays.ts";
