@@ -11,8 +11,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { responsesCsv } from "./responses_csv.ts";
- * console.assert(responsesCsv(10).split("\n").length === 12);
+ * assert.ok(responsesCsv(10).split("\n").length === 12);
  * ```
  */
 export function responsesCsv(rows: number, seed = 7): string {

@@ -357,11 +357,12 @@ CP1252_HIGH.forEach((cp, i) => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeCp1252 } from "./generate.ts";
  * const bytes = encodeCp1252("Größe: 5 €");
- * console.assert(bytes.length === 10);
- * console.assert(bytes[2] === 0xf6 && bytes[9] === 0x80);
- * console.assert(new TextDecoder("windows-1252").decode(bytes) === "Größe: 5 €");
+ * assert.ok(bytes.length === 10);
+ * assert.ok(bytes[2] === 0xf6 && bytes[9] === 0x80);
+ * assert.ok(new TextDecoder("windows-1252").decode(bytes) === "Größe: 5 €");
  * ```
  */
 export function encodeCp1252(text: string): Uint8Array {
@@ -969,12 +970,13 @@ export interface GenerateOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateSample } from "./generate.ts";
  * const files = generateSample({ seed: 7 });
  * const customers = new TextDecoder().decode(files["customers.csv"]);
- * console.assert(customers.startsWith("customer_id,signup_date,churn_date,"));
+ * assert.ok(customers.startsWith("customer_id,signup_date,churn_date,"));
  * const again = generateSample({ seed: 7 });
- * console.assert(again["events.csv"].length === files["events.csv"].length);
+ * assert.ok(again["events.csv"].length === files["events.csv"].length);
  * ```
  */
 export function generateSample(options: GenerateOptions = {}): Record<string, Uint8Array> {
@@ -1003,10 +1005,11 @@ export function generateSample(options: GenerateOptions = {}): Record<string, Ui
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { main } from "./generate.ts";
  * const dir = await Deno.makeTempDir();
  * await main(["--seed", "3", "--out", dir]);
- * console.assert((await Deno.stat(`${dir}/tickets.csv`)).size > 0);
+ * assert.ok((await Deno.stat(`${dir}/tickets.csv`)).size > 0);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */

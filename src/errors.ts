@@ -23,11 +23,12 @@ export interface CxProblem {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CxError } from "./errors.ts";
  * try {
  *   throw new CxError("something went wrong");
  * } catch (e) {
- *   console.assert(e instanceof CxError);
+ *   assert.ok(e instanceof CxError);
  * }
  * ```
  */
@@ -45,9 +46,10 @@ export class CxError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CxDataError } from "./errors.ts";
  * const e = new CxDataError([{ row: 3, column: "nps_score", value: "11", reason: "above 10" }]);
- * console.assert(e.message.includes("row 3"));
+ * assert.ok(e.message.includes("row 3"));
  * ```
  */
 export class CxDataError extends CxError {
@@ -73,9 +75,10 @@ export class CxDataError extends CxError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CxSchemaError } from "./errors.ts";
  * const e = new CxSchemaError('Required column "date" is missing');
- * console.assert(e.name === "CxSchemaError");
+ * assert.ok(e.name === "CxSchemaError");
  * ```
  */
 export class CxSchemaError extends CxError {}
@@ -85,9 +88,10 @@ export class CxSchemaError extends CxError {}
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CxOptionsError } from "./errors.ts";
  * const e = new CxOptionsError('Option "delimiter" must be one character, got "ab"');
- * console.assert(e instanceof Error);
+ * assert.ok(e instanceof Error);
  * ```
  */
 export class CxOptionsError extends CxError {}

@@ -6,11 +6,12 @@
  * Observable Plot.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readCsv } from "./mod.ts";
  * const { table, rejects } = await readCsv("response_id,date,nps_score\nr1,2024-01-05,9\n", {
  *   schema: "responses",
  * });
- * console.assert(table.numRows() === 1 && rejects.numRows() === 0);
+ * assert.ok(table.numRows() === 1 && rejects.numRows() === 0);
  * ```
  *
  * @module

@@ -40,10 +40,11 @@ export interface Displayable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as Plot from "@observablehq/plot";
  * import { display, jupyterDisplay } from "./display.ts";
  * const shown = display({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
- * console.assert(shown[jupyterDisplay]()["text/html"].startsWith("<svg"));
+ * assert.ok(shown[jupyterDisplay]()["text/html"].startsWith("<svg"));
  * ```
  */
 export function display(spec: ChartSpec): Displayable {
@@ -117,12 +118,13 @@ export interface ShowTableOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import "@uwdata/flechette";
  * import * as aq from "arquero";
  * import { jupyterDisplay, showTable } from "./display.ts";
  * const shown = showTable(aq.table({ comment: ["<b>great</b>", "slow"] }), { limit: 1 });
  * const html = shown[jupyterDisplay]()["text/html"];
- * console.assert(html.includes("&lt;b&gt;great") && !html.includes("slow"));
+ * assert.ok(html.includes("&lt;b&gt;great") && !html.includes("slow"));
  * ```
  */
 export function showTable(
@@ -167,8 +169,9 @@ export function showTable(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeHtml } from "./display.ts";
- * console.assert(escapeHtml(`<a href="x">&</a>`) === "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+ * assert.ok(escapeHtml(`<a href="x">&</a>`) === "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
  * ```
  */
 export function escapeHtml(text: string): string {

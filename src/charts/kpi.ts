@@ -48,12 +48,13 @@ export interface KpiSegmentOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { nps } from "../metrics/nps.ts";
  * import { renderSvg } from "./render.ts";
  * import { kpiSegmentChart } from "./kpi.ts";
  * const t = aq.table({ channel: ["chat", "chat", "phone"], nps_score: [10, 9, 3] });
- * console.assert(renderSvg(kpiSegmentChart(nps(t, { by: "channel" }))).includes("phone"));
+ * assert.ok(renderSvg(kpiSegmentChart(nps(t, { by: "channel" }))).includes("phone"));
  * ```
  */
 export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions = {}): ChartSpec {
@@ -127,12 +128,13 @@ export interface NpsMixOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { nps } from "../metrics/nps.ts";
  * import { renderSvg } from "./render.ts";
  * import { npsMixChart } from "./kpi.ts";
  * const t = aq.table({ channel: ["chat", "chat", "phone"], nps_score: [10, 7, 3] });
- * console.assert(renderSvg(npsMixChart(nps(t, { by: "channel" }))).includes("Promoter"));
+ * assert.ok(renderSvg(npsMixChart(nps(t, { by: "channel" }))).includes("Promoter"));
  * ```
  */
 export function npsMixChart(result: ColumnTable, options: NpsMixOptions = {}): ChartSpec {
@@ -210,11 +212,12 @@ export interface KpiCardOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { nps } from "../metrics/nps.ts";
  * import { kpiCards } from "./kpi.ts";
  * const cards = kpiCards(nps(aq.table({ nps_score: [10, 9, 3] })));
- * console.assert(cards.html.includes("33.3") && cards.html.includes("n = 3"));
+ * assert.ok(cards.html.includes("33.3") && cards.html.includes("n = 3"));
  * ```
  */
 export function kpiCards(result: ColumnTable, options: KpiCardOptions = {}): Displayable {

@@ -29,10 +29,11 @@ export type ChartSpec = Plot.PlotOptions;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as Plot from "@observablehq/plot";
  * import { renderSvg } from "./render.ts";
  * const svg = renderSvg({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
- * console.assert(svg.startsWith("<svg") && svg === renderSvg({
+ * assert.ok(svg.startsWith("<svg") && svg === renderSvg({
  *   marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })],
  * }));
  * ```

@@ -60,13 +60,14 @@ export const CATEGORY_LABELS: Record<NpsCategory, string> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import "@uwdata/flechette";
  * import * as aq from "arquero";
  * import { renderSvg } from "./render.ts";
  * import { scoreDistributionChart } from "./scores.ts";
  * const answers = aq.table({ nps_score: [10, 9, 9, 7, 3, null] });
  * const svg = renderSvg(scoreDistributionChart(answers, { title: "Q1 survey" }));
- * console.assert(svg.includes("Q1 survey"));
+ * assert.ok(svg.includes("Q1 survey"));
  * ```
  */
 export function scoreDistributionChart(

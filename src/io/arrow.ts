@@ -17,11 +17,12 @@ import { type LoadResult, validateColumns, type ValidateOptions } from "./valida
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { columnFromArray, int64, tableToIPC, tableFromColumns } from "@uwdata/flechette";
  * import { readArrow } from "./arrow.ts";
  * const ipc = tableToIPC(tableFromColumns({ n: columnFromArray([1n, 2n ** 60n], int64()) }), {})!;
  * const { table, summary } = await readArrow(ipc);
- * console.assert(typeof table.get("n", 0) === "number" && summary.warnings.length === 1);
+ * assert.ok(typeof table.get("n", 0) === "number" && summary.warnings.length === 1);
  * ```
  */
 export async function readArrow(

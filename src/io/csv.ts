@@ -48,14 +48,15 @@ export interface CsvLoadResult extends LoadResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readCsv } from "./csv.ts";
  * const csv = "ID;Datum;Empfehlung\nr1;05.01.2024;9\nr2;06.01.2024;11\n";
  * const { table, rejects, summary } = await readCsv(csv, {
  *   schema: "responses",
  *   mapping: { response_id: "ID", date: "Datum", nps_score: "Empfehlung" },
  * });
- * console.assert(table.numRows() === 1 && rejects.get("row", 0) === 3);
- * console.assert(summary.delimiter === ";");
+ * assert.ok(table.numRows() === 1 && rejects.get("row", 0) === 3);
+ * assert.ok(summary.delimiter === ";");
  * ```
  */
 export async function readCsv(
@@ -134,10 +135,11 @@ export interface WriteCsvOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { toCsv } from "./csv.ts";
  * const csv = toCsv(aq.table({ comment: ['=HYPERLINK("http://x","y")'], n: [-1] }));
- * console.assert(csv === `comment,n\n"'=HYPERLINK(""http://x"",""y"")",-1\n`);
+ * assert.ok(csv === `comment,n\n"'=HYPERLINK(""http://x"",""y"")",-1\n`);
  * ```
  */
 export function toCsv(table: ColumnTable, options: WriteCsvOptions = {}): string {
@@ -165,11 +167,12 @@ export function toCsv(table: ColumnTable, options: WriteCsvOptions = {}): string
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { writeCsv } from "./csv.ts";
  * const path = await Deno.makeTempFile({ suffix: ".csv" });
  * await writeCsv(aq.table({ a: [1, 2] }), path);
- * console.assert((await Deno.readTextFile(path)) === "a\n1\n2\n");
+ * assert.ok((await Deno.readTextFile(path)) === "a\n1\n2\n");
  * ```
  */
 export async function writeCsv(

@@ -13,8 +13,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { countFields } from "./fields.ts";
- * console.assert(countFields('a,b\n1,"x\ny",3\n\n', ",").join() === "2,3,1");
+ * assert.ok(countFields('a,b\n1,"x\ny",3\n\n', ",").join() === "2,3,1");
  * ```
  */
 export function countFields(text: string, delimiter: string): Int32Array {

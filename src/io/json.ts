@@ -16,10 +16,11 @@ import { type LoadResult, validateColumns, type ValidateOptions } from "./valida
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readJson } from "./json.ts";
  * const rows = [{ customer_id: "c1", date: "2024-01-05", revenue: 19.9 }, { customer_id: "c2", date: "soon" }];
  * const { table, rejects } = await readJson(rows, { schema: "events" });
- * console.assert(table.numRows() === 1 && rejects.get("column", 0) === "date");
+ * assert.ok(table.numRows() === 1 && rejects.get("column", 0) === "date");
  * ```
  */
 export async function readJson(
@@ -79,11 +80,12 @@ function toColumns(data: unknown, name: string): Record<string, unknown[]> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { writeJson } from "./json.ts";
  * const path = await Deno.makeTempFile({ suffix: ".json" });
  * await writeJson(aq.table({ a: [1] }), path);
- * console.assert((await Deno.readTextFile(path)) === '[\n  {\n    "a": 1\n  }\n]\n');
+ * assert.ok((await Deno.readTextFile(path)) === '[\n  {\n    "a": 1\n  }\n]\n');
  * ```
  */
 export async function writeJson(table: ColumnTable, path: string | URL): Promise<void> {

@@ -37,10 +37,11 @@ const NUMBER_COMMA = /^[+-]?(?:(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?|,\d+)(?:[eE]
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseNumber } from "./parse.ts";
- * console.assert(parseNumber("1.234,56", ",") === 1234.56);
- * console.assert(parseNumber("0,85", ",") === 0.85);
- * console.assert(parseNumber("12abc", ".") === undefined);
+ * assert.ok(parseNumber("1.234,56", ",") === 1234.56);
+ * assert.ok(parseNumber("0,85", ",") === 0.85);
+ * assert.ok(parseNumber("12abc", ".") === undefined);
  * ```
  */
 export function parseNumber(text: string, decimal: Decimal): number | undefined {
@@ -97,9 +98,10 @@ export type SlashOrder = "DMY" | "MDY";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { slashOrder } from "./parse.ts";
- * console.assert(slashOrder(["03/04/2024", "25/04/2024"]) === "DMY");
- * console.assert(slashOrder(["03/04/2024"]) === "ambiguous");
+ * assert.ok(slashOrder(["03/04/2024", "25/04/2024"]) === "DMY");
+ * assert.ok(slashOrder(["03/04/2024"]) === "ambiguous");
  * ```
  */
 export function slashOrder(values: Iterable<unknown>): SlashOrder | "ambiguous" | "conflict" {
@@ -132,12 +134,13 @@ export interface DateParserOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { makeDateParser } from "./parse.ts";
  * const parse = makeDateParser({ timeZone: "Europe/Berlin" });
- * console.assert(parse("01.03.2024")?.toISOString() === "2024-02-29T23:00:00.000Z");
- * console.assert(parse("2024-03-01T10:00:00+02:00")?.toISOString() === "2024-03-01T08:00:00.000Z");
- * console.assert(parse("1. März 2024")?.toISOString() === "2024-02-29T23:00:00.000Z");
- * console.assert(parse("31.02.2024") === undefined);
+ * assert.ok(parse("01.03.2024")?.toISOString() === "2024-02-29T23:00:00.000Z");
+ * assert.ok(parse("2024-03-01T10:00:00+02:00")?.toISOString() === "2024-03-01T08:00:00.000Z");
+ * assert.ok(parse("1. März 2024")?.toISOString() === "2024-02-29T23:00:00.000Z");
+ * assert.ok(parse("31.02.2024") === undefined);
  * ```
  */
 export function makeDateParser(

@@ -14,9 +14,10 @@ export type Source = string | URL | Uint8Array;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readSource } from "./source.ts";
  * const { bytes, name } = await readSource("a,b\n1,2\n");
- * console.assert(name === "text" && bytes.length === 8);
+ * assert.ok(name === "text" && bytes.length === 8);
  * ```
  */
 export async function readSource(source: Source): Promise<{ bytes: Uint8Array; name: string }> {

@@ -16,9 +16,10 @@ export type Encoding = "auto" | "utf-8" | "windows-1252";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeText } from "./text.ts";
  * const { text, encoding } = decodeText(new Uint8Array([0x47, 0x72, 0xfc, 0xdf, 0x65]));
- * console.assert(text === "Grüße" && encoding === "windows-1252");
+ * assert.ok(text === "Grüße" && encoding === "windows-1252");
  * ```
  */
 export function decodeText(
@@ -61,9 +62,10 @@ export const DELIMITERS = [",", ";", "\t", "|"] as const;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sniffDelimiter } from "./text.ts";
- * console.assert(sniffDelimiter("a;b;c\n1,5;2;3\n") === ";");
- * console.assert(sniffDelimiter("a\tb\n1\t2\n") === "\t");
+ * assert.ok(sniffDelimiter("a;b;c\n1,5;2;3\n") === ";");
+ * assert.ok(sniffDelimiter("a\tb\n1\t2\n") === "\t");
  * ```
  */
 export function sniffDelimiter(text: string): string {
@@ -86,9 +88,10 @@ export function sniffDelimiter(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sniffDecimal } from "./text.ts";
- * console.assert(sniffDecimal(["0,85", "x"], ";") === ",");
- * console.assert(sniffDecimal(["0.85"], ";") === ".");
+ * assert.ok(sniffDecimal(["0,85", "x"], ";") === ",");
+ * assert.ok(sniffDecimal(["0.85"], ";") === ".");
  * ```
  */
 export function sniffDecimal(values: Iterable<unknown>, delimiter: string): "." | "," {

@@ -107,11 +107,12 @@ export interface ValidateContext {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { validate } from "./validate.ts";
  * const t = aq.table({ response_id: ["a", "b"], date: ["2024-01-05", "2024-01-06"], nps_score: [9, 11] });
  * const { table, rejects } = validate(t, { schema: "responses" });
- * console.assert(table.numRows() === 1 && rejects.get("column", 0) === "nps_score");
+ * assert.ok(table.numRows() === 1 && rejects.get("column", 0) === "nps_score");
  * ```
  */
 export function validate(table: ColumnTable, options: ValidateOptions = {}): LoadResult {

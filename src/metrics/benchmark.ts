@@ -48,12 +48,13 @@ const TESTS: Record<string, Record<string, Test>> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { nps } from "./nps.ts";
  * import { compareToBenchmark } from "./benchmark.ts";
  * const result = nps(aq.table({ nps_score: [10, 10, 9, 9, 8, 7, 3, 10, 9, 10] }));
  * const vs = compareToBenchmark(result, { benchmark: 30 });
- * console.assert(vs.get("difference", 0) === 60 - 30);
+ * assert.ok(vs.get("difference", 0) === 60 - 30);
  * ```
  */
 export function compareToBenchmark(result: ColumnTable, options: BenchmarkOptions): ColumnTable {

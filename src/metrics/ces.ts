@@ -47,10 +47,11 @@ export const CES_COLUMNS = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { ces } from "./ces.ts";
  * const r = ces(aq.table({ ces: [1, 2, 3, 6] }));
- * console.assert(r.get("ces", 0) === 3 && r.get("pct_low_effort", 0) === 75);
+ * assert.ok(r.get("ces", 0) === 3 && r.get("pct_low_effort", 0) === 75);
  * ```
  */
 export function ces(input: KpiInput, options: CesOptions = {}): ColumnTable {

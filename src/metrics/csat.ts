@@ -47,11 +47,12 @@ export const CSAT_COLUMNS = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { csat } from "./csat.ts";
  * const t = aq.table({ csat: [5, 4, 4, 2, 1] });
  * const r = csat(t);
- * console.assert(r.get("csat", 0) === 60 && r.get("mean", 0) === 3.2);
+ * assert.ok(r.get("csat", 0) === 60 && r.get("mean", 0) === 3.2);
  * ```
  */
 export function csat(input: KpiInput, options: CsatOptions = {}): ColumnTable {

@@ -67,9 +67,10 @@ const META = new WeakMap<ColumnTable, KpiMeta>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { kpiMeta } from "./groups.ts";
- * console.assert(kpiMeta(aq.table({ a: [1] })) === undefined);
+ * assert.ok(kpiMeta(aq.table({ a: [1] })) === undefined);
  * ```
  */
 export function kpiMeta(result: ColumnTable): KpiMeta | undefined {

@@ -66,12 +66,13 @@ export const NPS_COLUMNS = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { nps } from "./nps.ts";
  * const answers = aq.table({ channel: ["chat", "chat", "chat", "phone"], nps_score: [10, 9, 3, 7] });
  * const result = nps(answers, { by: "channel" });
- * console.assert(result.get("nps", 0) === 100 * (2 - 1) / 3); // chat: 2 promoters, 1 detractor
- * console.assert(result.get("nps", 1) === 0 && result.get("small_sample", 1) === true);
+ * assert.ok(result.get("nps", 0) === 100 * (2 - 1) / 3); // chat: 2 promoters, 1 detractor
+ * assert.ok(result.get("nps", 1) === 0 && result.get("small_sample", 1) === true);
  * ```
  */
 export function nps(input: KpiInput, options: NpsOptions = {}): ColumnTable {
@@ -220,11 +221,12 @@ export interface NpsCompareOptions extends Omit<NpsOptions, "by" | "method"> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { npsCompare } from "./nps.ts";
  * const t = aq.table({ channel: ["chat", "chat", "phone", "phone"], nps_score: [10, 9, 3, 9] });
  * const diff = npsCompare(t, { by: "channel", a: "phone", b: "chat" });
- * console.assert(diff.get("difference", 0) === -100);
+ * assert.ok(diff.get("difference", 0) === -100);
  * ```
  */
 export function npsCompare(input: KpiInput, options: NpsCompareOptions): ColumnTable {

@@ -109,6 +109,7 @@ export const FCR_COLUMNS = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { firstResponseTime } from "./service.ts";
  * const tickets = aq.table({
@@ -118,8 +119,8 @@ export const FCR_COLUMNS = [
  *     .map((t) => t === null ? null : new Date(`2024-05-06T${t}Z`)),
  * });
  * const frt = firstResponseTime(tickets, { by: "channel", unit: "minutes" });
- * console.assert(frt.get("answered", 0) === 2 && frt.get("unanswered", 0) === 1);
- * console.assert(frt.get("median", 0) === 3 && frt.get("median", 1) === 240);
+ * assert.ok(frt.get("answered", 0) === 2 && frt.get("unanswered", 0) === 1);
+ * assert.ok(frt.get("median", 0) === 3 && frt.get("median", 1) === 240);
  * ```
  */
 export function firstResponseTime(input: KpiInput, options: ServiceTimeOptions = {}): ColumnTable {
@@ -138,6 +139,7 @@ export function firstResponseTime(input: KpiInput, options: ServiceTimeOptions =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { resolutionTime } from "./service.ts";
  * const tickets = aq.table({
@@ -145,7 +147,7 @@ export function firstResponseTime(input: KpiInput, options: ServiceTimeOptions =
  *   resolved_at: [new Date("2024-05-06T12:00Z"), null],
  * });
  * const r = resolutionTime(tickets).objects()[0] as Record<string, unknown>;
- * console.assert(r.resolved === 1 && r.unresolved === 1 && r.mean === 3 && r.mean_low === null);
+ * assert.ok(r.resolved === 1 && r.unresolved === 1 && r.mean === 3 && r.mean_low === null);
  * ```
  */
 export function resolutionTime(input: KpiInput, options: ServiceTimeOptions = {}): ColumnTable {
@@ -167,6 +169,7 @@ export function resolutionTime(input: KpiInput, options: ServiceTimeOptions = {}
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { firstContactResolution } from "./service.ts";
  * const tickets = aq.table({
@@ -175,7 +178,7 @@ export function resolutionTime(input: KpiInput, options: ServiceTimeOptions = {}
  *   contacts: [1, 3, 1, 1],
  * });
  * const r = firstContactResolution(tickets).objects()[0] as Record<string, number>;
- * console.assert(r.resolved === 3 && r.first_contact === 2 && r.fcr === 2 / 3);
+ * assert.ok(r.resolved === 3 && r.first_contact === 2 && r.fcr === 2 / 3);
  * ```
  */
 export function firstContactResolution(input: KpiInput, options: KpiOptions = {}): ColumnTable {
@@ -304,6 +307,7 @@ export interface DurationAggregate {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { aggregateDurations } from "./service.ts";
  * const t = aq.table({
@@ -312,7 +316,7 @@ export interface DurationAggregate {
  * });
  * const plan = { by: [], date: "created_at", timeZone: "UTC", confidence: 0.95, minN: 30 };
  * const { aggregate } = aggregateDurations(t, "created_at", "resolved_at", plan, { unit: "seconds" });
- * console.assert(aggregate.get("tickets", 0) === 2 && aggregate.get("sum", 0) === 30);
+ * assert.ok(aggregate.get("tickets", 0) === 2 && aggregate.get("sum", 0) === 30);
  * ```
  */
 export function aggregateDurations(
@@ -374,13 +378,14 @@ export function aggregateDurations(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { finalizeDurations } from "./service.ts";
  * const s = finalizeDurations(
  *   { tickets: 5, n: 4, sum: 10, sum_squares: 30, durations: [4, 1, 3, 2] },
  *   0.95,
  *   "order-statistic",
  * );
- * console.assert(s.mean === 2.5 && s.median === 2.5 && s.p90 === 3.7 && s.median_low === null);
+ * assert.ok(s.mean === 2.5 && s.median === 2.5 && s.p90 === 3.7 && s.median_low === null);
  * ```
  */
 export function finalizeDurations(
@@ -423,11 +428,12 @@ export function finalizeDurations(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { medianInterval } from "./service.ts";
  * // n = 10: P(B ≤ 1) ≈ 0.011 < 0.025 ≤ P(B ≤ 2) ≈ 0.055, so k = 2: [x_(2), x_(9)].
  * const { low, high } = medianInterval([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95);
- * console.assert(low === 2 && high === 9);
- * console.assert(medianInterval([1, 2, 3, 4, 5]).low === null);
+ * assert.ok(low === 2 && high === 9);
+ * assert.ok(medianInterval([1, 2, 3, 4, 5]).low === null);
  * ```
  */
 export function medianInterval(
@@ -500,12 +506,13 @@ export interface FcrCounts {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { aggregateFcr } from "./service.ts";
  * const t = aq.table({ resolved_at: [new Date("2024-01-02"), null], contacts: [1, 2] });
  * const plan = { by: [], date: "created_at", timeZone: "UTC", confidence: 0.95, minN: 30 };
  * const { aggregate } = aggregateFcr(t, plan);
- * console.assert(aggregate.get("resolved", 0) === 1 && aggregate.get("first_contact", 0) === 1);
+ * assert.ok(aggregate.get("resolved", 0) === 1 && aggregate.get("first_contact", 0) === 1);
  * ```
  */
 export function aggregateFcr(
@@ -572,10 +579,11 @@ export function aggregateFcr(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { finalizeFcr } from "./service.ts";
  * const r = finalizeFcr({ tickets: 12, resolved: 10, first_contact: 3 }, 0.95);
- * console.assert(r.fcr === 0.3 && r.unresolved === 2);
- * console.assert(Math.abs(r.fcr_low! - 0.10779126740630095) < 1e-12);
+ * assert.ok(r.fcr === 0.3 && r.unresolved === 2);
+ * assert.ok(Math.abs(r.fcr_low! - 0.10779126740630095) < 1e-12);
  * ```
  */
 export function finalizeFcr(

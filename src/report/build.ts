@@ -29,13 +29,14 @@ export interface ReportOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readCsv } from "../io/csv.ts";
  * import { buildReport } from "./build.ts";
  * const result = await readCsv("response_id,date,nps_score\nr1,2024-01-05,9\nr2,2024-01-06,12\n", {
  *   schema: "responses",
  * });
  * const html = buildReport([{ file: "responses.csv", schema: "responses", result }], { dataDir: "demo" });
- * console.assert(html.includes("<svg") && html.includes("1 rejected"));
+ * assert.ok(html.includes("<svg") && html.includes("1 rejected"));
  * ```
  */
 export function buildReport(files: LoadedFile[], options: ReportOptions): string {

@@ -19,6 +19,7 @@ import { nps, npsCompare } from "../metrics/nps.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { kpiSection } from "./kpi_section.ts";
  * const t = aq.table({
@@ -26,7 +27,7 @@ import { nps, npsCompare } from "../metrics/nps.ts";
  *   date: Array(80).fill(new Date("2024-01-05")),
  *   nps_score: [...Array(40).fill(10), ...Array(40).fill(0)],
  * });
- * console.assert(kpiSection([t]).includes("phone NPS is 200.0 points below chat"));
+ * assert.ok(kpiSection([t]).includes("phone NPS is 200.0 points below chat"));
  * ```
  */
 export function kpiSection(responses: ColumnTable[]): string {

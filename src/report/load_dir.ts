@@ -50,12 +50,13 @@ export interface LoadedFile {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadDirectory } from "./load_dir.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/events.csv`, "customer_id,date\nK1,2024-01-02\n");
  * await Deno.writeTextFile(`${dir}/notes.csv`, "a\n1\n");
  * const files = await loadDirectory(dir);
- * console.assert(files[0].result?.table.numRows() === 1 && files[1].error !== undefined);
+ * assert.ok(files[0].result?.table.numRows() === 1 && files[1].error !== undefined);
  * ```
  */
 export async function loadDirectory(

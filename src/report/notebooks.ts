@@ -49,10 +49,11 @@ export const JUPYTER_INSTALL_HINT: string = "Install Jupyter and the Deno kernel
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { executeNotebooks } from "./notebooks.ts";
  * const empty = await Deno.makeTempDir();
  * const done = await executeNotebooks({ dir: empty, outDir: `${empty}/html` });
- * console.assert(done.length === 0);
+ * assert.ok(done.length === 0);
  * ```
  */
 export async function executeNotebooks(
@@ -94,9 +95,10 @@ export async function executeNotebooks(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jupyterAvailable } from "./notebooks.ts";
  * const available: boolean = await jupyterAvailable();
- * console.assert(typeof available === "boolean");
+ * assert.ok(typeof available === "boolean");
  * ```
  */
 export async function jupyterAvailable(): Promise<boolean> {

@@ -21,9 +21,10 @@ export type SchemaInput = CanonicalName | RowSchema<unknown>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { canonicalSchema } from "./canonical.ts";
  * const schema = canonicalSchema("responses", { csatScale: 7 });
- * console.assert(schema.safeParse({ response_id: "r", date: new Date(), csat: 7 }).success);
+ * assert.ok(schema.safeParse({ response_id: "r", date: new Date(), csat: 7 }).success);
  * ```
  */
 export function canonicalSchema(

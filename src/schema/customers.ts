@@ -51,9 +51,10 @@ export interface Customer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { customersSchema } from "./customers.ts";
  * const ok = customersSchema.safeParse({ customer_id: "c1", signup_date: new Date("2024-01-05") });
- * console.assert(ok.success);
+ * assert.ok(ok.success);
  * ```
  */
 export const customersSchema: RowSchema<Customer> = customersZod;

@@ -32,9 +32,10 @@ export interface CxEvent {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { eventsSchema } from "./events.ts";
  * const ok = eventsSchema.safeParse({ customer_id: "c1", date: new Date("2024-01-05"), revenue: 19.9 });
- * console.assert(ok.success);
+ * assert.ok(ok.success);
  * ```
  */
 export const eventsSchema: RowSchema<CxEvent> = eventsZod;

@@ -91,10 +91,11 @@ export interface ColumnSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { z } from "zod";
  * import { columnSpecs } from "./fields.ts";
  * const specs = columnSpecs(z.object({ id: z.string(), d: z.date().optional() }));
- * console.assert(specs[1].kind === "date" && !specs[1].required);
+ * assert.ok(specs[1].kind === "date" && !specs[1].required);
  * ```
  */
 export function columnSpecs(schema: RowSchema<unknown>): ColumnSpec[] {

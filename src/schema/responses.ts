@@ -26,10 +26,11 @@ export interface ResponseScales {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { responsesSchema } from "./responses.ts";
  * const schema = responsesSchema({ csatScale: 10 });
  * const ok = schema.safeParse({ response_id: "r1", date: new Date("2024-01-05"), csat: 9 });
- * console.assert(ok.success);
+ * assert.ok(ok.success);
  * ```
  */
 export function responsesSchema(scales: ResponseScales = {}): RowSchema<Response> {

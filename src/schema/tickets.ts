@@ -58,12 +58,13 @@ export interface Ticket {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ticketsSchema } from "./tickets.ts";
  * const bad = ticketsSchema.safeParse({
  *   ticket_id: "t1", contacts: 1,
  *   created_at: new Date("2024-01-05T10:00Z"), resolved_at: new Date("2024-01-04T10:00Z"),
  * });
- * console.assert(!bad.success && bad.error.issues[0].path[0] === "resolved_at");
+ * assert.ok(!bad.success && bad.error.issues[0].path[0] === "resolved_at");
  * ```
  */
 export const ticketsSchema: RowSchema<Ticket> = ticketsZod;

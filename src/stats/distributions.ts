@@ -18,8 +18,9 @@ import { CxOptionsError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalQuantile } from "./distributions.ts";
- * console.assert(Math.abs(normalQuantile(0.975) - 1.959963984540054) < 1e-12);
+ * assert.ok(Math.abs(normalQuantile(0.975) - 1.959963984540054) < 1e-12);
  * ```
  */
 export function normalQuantile(p: number): number {
@@ -31,8 +32,9 @@ export function normalQuantile(p: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalCdf } from "./distributions.ts";
- * console.assert(Math.abs(normalCdf(0) - 0.5) < 1e-15);
+ * assert.ok(Math.abs(normalCdf(0) - 0.5) < 1e-15);
  * ```
  */
 export function normalCdf(x: number): number {
@@ -44,8 +46,9 @@ export function normalCdf(x: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tQuantile } from "./distributions.ts";
- * console.assert(Math.abs(tQuantile(0.975, 5) - 2.5705818366147395) < 1e-9);
+ * assert.ok(Math.abs(tQuantile(0.975, 5) - 2.5705818366147395) < 1e-9);
  * ```
  */
 export function tQuantile(p: number, df: number): number {
@@ -57,8 +60,9 @@ export function tQuantile(p: number, df: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tCdf } from "./distributions.ts";
- * console.assert(Math.abs(tCdf(0, 3) - 0.5) < 1e-15);
+ * assert.ok(Math.abs(tCdf(0, 3) - 0.5) < 1e-15);
  * ```
  */
 export function tCdf(x: number, df: number): number {
@@ -70,8 +74,9 @@ export function tCdf(x: number, df: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { chiSquareCdf } from "./distributions.ts";
- * console.assert(Math.abs(chiSquareCdf(3.841458820694124, 1) - 0.95) < 1e-12);
+ * assert.ok(Math.abs(chiSquareCdf(3.841458820694124, 1) - 0.95) < 1e-12);
  * ```
  */
 export function chiSquareCdf(x: number, df: number): number {
@@ -83,8 +88,9 @@ export function chiSquareCdf(x: number, df: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { binomialCdf } from "./distributions.ts";
- * console.assert(Math.abs(binomialCdf(1, 2, 0.5) - 0.75) < 1e-15);
+ * assert.ok(Math.abs(binomialCdf(1, 2, 0.5) - 0.75) < 1e-15);
  * ```
  */
 export function binomialCdf(k: number, n: number, p: number): number {
@@ -97,8 +103,9 @@ export function binomialCdf(k: number, n: number, p: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { zFor } from "./distributions.ts";
- * console.assert(Math.abs(zFor(0.95) - 1.959963984540054) < 1e-12);
+ * assert.ok(Math.abs(zFor(0.95) - 1.959963984540054) < 1e-12);
  * ```
  */
 export function zFor(confidence: number): number {

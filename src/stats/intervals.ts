@@ -22,10 +22,11 @@ export interface Interval {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { wilson } from "./intervals.ts";
  * const { low, high } = wilson(3, 10, 0.95);
- * console.assert(Math.abs(low! - 0.10779126740630095) < 1e-12);
- * console.assert(Math.abs(high! - 0.6032218525388546) < 1e-12);
+ * assert.ok(Math.abs(low! - 0.10779126740630095) < 1e-12);
+ * assert.ok(Math.abs(high! - 0.6032218525388546) < 1e-12);
  * ```
  */
 export function wilson(successes: number, n: number, confidence = 0.95): Interval {
@@ -45,10 +46,11 @@ export function wilson(successes: number, n: number, confidence = 0.95): Interva
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tInterval } from "./intervals.ts";
  * const { low, high } = tInterval(10, 2, 5, 0.95);
- * console.assert(Math.abs(low! - (10 - 2.7764451051977987 * 2 / Math.sqrt(5))) < 1e-12);
- * console.assert(tInterval(10, 0, 1).low === null);
+ * assert.ok(Math.abs(low! - (10 - 2.7764451051977987 * 2 / Math.sqrt(5))) < 1e-12);
+ * assert.ok(tInterval(10, 0, 1).low === null);
  * ```
  */
 export function tInterval(mean: number, sd: number, n: number, confidence = 0.95): Interval {
@@ -65,9 +67,10 @@ export function tInterval(mean: number, sd: number, n: number, confidence = 0.95
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meanSd } from "./intervals.ts";
  * const { mean, sd } = meanSd(3, 6, 14); // values 1, 2, 3
- * console.assert(mean === 2 && sd === 1);
+ * assert.ok(mean === 2 && sd === 1);
  * ```
  */
 export function meanSd(

@@ -10,9 +10,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quantile } from "./quantile.ts";
- * console.assert(quantile([1, 2, 3, 4], 0.5) === 2.5);
- * console.assert(quantile([1, 2, 3, 4], 0.9) === 3.7);
+ * assert.ok(quantile([1, 2, 3, 4], 0.5) === 2.5);
+ * assert.ok(quantile([1, 2, 3, 4], 0.9) === 3.7);
  * ```
  */
 export function quantile(values: ArrayLike<number>, p: number): number {

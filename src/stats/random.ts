@@ -10,9 +10,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { seededRandom } from "./random.ts";
  * const a = seededRandom(42), b = seededRandom(42);
- * console.assert(a() === b() && a() < 1);
+ * assert.ok(a() === b() && a() < 1);
  * ```
  */
 export function seededRandom(seed: number): () => number {

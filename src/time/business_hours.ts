@@ -42,11 +42,12 @@ const DAY = 86_400_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { businessDurationFn } from "./business_hours.ts";
  * const office = businessDurationFn({ timeZone: "Europe/Berlin", start: "09:00", end: "17:00" });
  * // Friday 16:00 → Monday 10:00 in Berlin (CET, UTC+1): 1 h on Friday + 1 h on Monday.
  * const ms = office(new Date("2024-01-12T15:00:00Z"), new Date("2024-01-15T09:00:00Z"));
- * console.assert(ms === 2 * 3_600_000);
+ * assert.ok(ms === 2 * 3_600_000);
  * ```
  */
 export function businessDurationFn(calendar: BusinessHours): BusinessDuration {

@@ -71,9 +71,10 @@ export const FIRST_HOLIDAY_YEAR = 1995;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { easterSunday } from "./holidays.ts";
- * console.assert(easterSunday(2024) === "2024-03-31");
- * console.assert(easterSunday(2025) === "2025-04-20");
+ * assert.ok(easterSunday(2024) === "2024-03-31");
+ * assert.ok(easterSunday(2025) === "2025-04-20");
  * ```
  */
 export function easterSunday(year: number): string {
@@ -105,11 +106,12 @@ export function easterSunday(year: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { germanHolidays } from "./holidays.ts";
  * const nw = germanHolidays(2025, "NW");
- * console.assert(nw.length === 11);
- * console.assert(nw.some((h) => h.date === "2025-06-19" && h.name === "Fronleichnam"));
- * console.assert(!germanHolidays(2025).some((h) => h.name === "Fronleichnam"));
+ * assert.ok(nw.length === 11);
+ * assert.ok(nw.some((h) => h.date === "2025-06-19" && h.name === "Fronleichnam"));
+ * assert.ok(!germanHolidays(2025).some((h) => h.name === "Fronleichnam"));
  * ```
  */
 export function germanHolidays(year: number, state?: GermanState): Holiday[] {

@@ -29,12 +29,13 @@ const DAY = 86_400_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { periodFn } from "./period.ts";
  * const month = periodFn("month", "Europe/Berlin");
  * // 23:30 UTC on 31 March is already 1 April in Berlin.
  * const p = month(new Date("2024-03-31T23:30:00Z"));
- * console.assert(p.label === "2024-04" && p.start.toISOString() === "2024-03-31T22:00:00.000Z");
- * console.assert(periodFn("week")(new Date("2024-12-30")).label === "2025-W01");
+ * assert.ok(p.label === "2024-04" && p.start.toISOString() === "2024-03-31T22:00:00.000Z");
+ * assert.ok(periodFn("week")(new Date("2024-12-30")).label === "2025-W01");
  * ```
  */
 export function periodFn(period: Period, timeZone = "UTC"): (date: Date) => PeriodOf {

@@ -13,9 +13,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { utcFromParts } from "./zone.ts";
- * console.assert(utcFromParts(2024, 2, 29, 0, 0, 0, 0) === Date.UTC(2024, 1, 29));
- * console.assert(utcFromParts(2023, 2, 29, 0, 0, 0, 0) === undefined);
+ * assert.ok(utcFromParts(2024, 2, 29, 0, 0, 0, 0) === Date.UTC(2024, 1, 29));
+ * assert.ok(utcFromParts(2023, 2, 29, 0, 0, 0, 0) === undefined);
  * ```
  */
 export function utcFromParts(
@@ -49,9 +50,10 @@ export type WallTimeConverter = (
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { wallTimeConverter } from "./zone.ts";
  * const berlin = wallTimeConverter("Europe/Berlin");
- * console.assert(berlin(2024, 7, 1, 12, 0, 0, 0) === Date.UTC(2024, 6, 1, 10));
+ * assert.ok(berlin(2024, 7, 1, 12, 0, 0, 0) === Date.UTC(2024, 6, 1, 10));
  * ```
  */
 export function wallTimeConverter(timeZone: string): WallTimeConverter {
@@ -75,10 +77,11 @@ const HOUR = 3_600_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { zoneOffsetFn } from "./zone.ts";
  * const berlin = zoneOffsetFn("Europe/Berlin");
- * console.assert(berlin(Date.UTC(2024, 6, 1)) === 2 * 3600_000);
- * console.assert(berlin(Date.UTC(2024, 0, 1)) === 3600_000);
+ * assert.ok(berlin(Date.UTC(2024, 6, 1)) === 2 * 3600_000);
+ * assert.ok(berlin(Date.UTC(2024, 0, 1)) === 3600_000);
  * ```
  */
 export function zoneOffsetFn(timeZone: string): (epochMs: number) => number {
