@@ -12,6 +12,7 @@ import { escapeHtml, showTable } from "../charts/display.ts";
 import { renderSvg } from "../charts/render.ts";
 import { scoreDistributionChart } from "../charts/scores.ts";
 import { kpiSection } from "./kpi_section.ts";
+import { serviceSection } from "./service_section.ts";
 import type { LoadedFile } from "./load_dir.ts";
 
 /** Options of {@link buildReport}. */
@@ -41,11 +42,11 @@ export interface ReportOptions {
  */
 export function buildReport(files: LoadedFile[], options: ReportOptions): string {
   const { dataDir, generatedAt = new Date(), rejectRows = 20 } = options;
-  const responses = files.filter((f) => f.schema === "responses" && f.result)
-    .map((f) => f.result!.table);
+  const responses = tablesOf(files, "responses");
   const sections = [
     summarySection(files),
     kpiSection(responses),
+    serviceSection(tablesOf(files, "tickets")),
     scoreSection(files),
     qualitySection(files, rejectRows),
   ];
@@ -55,6 +56,10 @@ export function buildReport(files: LoadedFile[], options: ReportOptions): string
       `<p class="generated">Generated ${escapeHtml(generatedAt.toISOString())}</p></header>\n` +
       sections.join("\n"),
   );
+}
+
+function tablesOf(files: LoadedFile[], schema: string): aq.ColumnTable[] {
+  return files.filter((f) => f.schema === schema && f.result).map((f) => f.result!.table);
 }
 
 function summarySection(files: LoadedFile[]): string {

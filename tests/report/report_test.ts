@@ -55,6 +55,11 @@ Deno.test("sample report: every file loaded, counts and the score chart present"
   const gap = /phone NPS is (\d+\.\d) points below chat \(p &lt; 0\.001\)\./.exec(html);
   assertEquals(gap !== null && Number(gap[1]) > 8 && Number(gap[1]) < 16, true);
   assertMatch(html, /NPS fell \d+\.\d points from 2025-02 to 2025-03 \(p &lt; 0\.001\)\./);
+  // Service: chat answers within minutes, email within hours (planted), open tickets counted.
+  const chat = /chat: median first response ([\d.]+) min/.exec(html);
+  const email = /email: median first response ([\d.,]+) min/.exec(html);
+  assertEquals(Number(chat![1]) < 10 && Number(email![1].replace(",", "")) > 60, true);
+  assertMatch(html, /\d+ email tickets still unanswered/);
 });
 
 Deno.test("report build is deterministic apart from the generated-at line", async () => {
