@@ -1,0 +1,632 @@
+/**
+ * Customer churn and retention per calendar period from the customers table
+ * (`signup_date`, `churn_date`), with Wilson intervals, plus the compounding
+ * conversions between monthly and annual churn.
+ *
+ * Boundary rules (all periods half-open, `[start, end)`, cut at local
+ * midnight in `timeZone`; a date belongs to the period containing its
+ * instant, so a churn on the first day of a month is a churn of that month):
+ * - `customers_start`: signed up before the period start and not churned
+ *   before it (`signup < start` and no churn before `start`). A customer who
+ *   churns exactly at `start` is counted here and churns in this period.
+ * - `churned`: of those, churned during the period (`start ≤ churn < end`).
+ * - `signups`: signed up during the period (`start ≤ signup < end`); never in
+ *   the denominator of the same period.
+ * - `signup_churned`: signed up and churned within the same period. They are
+ *   never a customer at a period boundary, so they count in no stock and not
+ *   in `churned` (no churn rate sees them: watch this column for early churn).
+ * - `new_customers` = `signups − signup_churned`: customers at the period end
+ *   who were acquired during the period.
+ * - `customers_end` = `customers_start − churned + new_customers`: customers
+ *   at the period end; it equals the next period's `customers_start`.
+ *
+ * Hence `retention = (customers_end − new_customers) / customers_start`
+ * equals `1 − churn_rate` exactly. Signups and churns after the cut-off (the
+ * end of the day `to`) are not yet observed: they are ignored, and a period
+ * ending after the cut-off is reported with `incomplete: true`.
+ *
+ * @module
+ */
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { CxDataError, CxOptionsError, type CxProblem, CxSchemaError } from "../errors.ts";
+import { wilson } from "../stats/intervals.ts";
+import { checkPeriod, type Period, periodFn } from "../time/period.ts";
+import {
+  type GroupPlan,
+  type KpiInput,
+  type KpiOptions,
+  pooled,
+  resolvePlan,
+  tidyResult,
+} from "./groups.ts";
+
+/** Options of {@link churnRate} and {@link retentionRate}. */
+export interface ChurnOptions extends Omit<KpiOptions, "period" | "date"> {
+  /** Period length (default `"month"`). */
+  period?: Period;
+  /**
+   * First reported period: the one containing `from` (default: the earliest
+   * `signup_date`). Earlier customers still count in the stocks.
+   */
+  from?: Date;
+  /**
+   * Cut-off: the last day the data covers, inclusive (default: the latest
+   * `signup_date` or `churn_date`). Signups and churns after the end of that
+   * local day are ignored as not yet observed; a period ending after it is
+   * reported with `incomplete: true`.
+   */
+  to?: Date;
+}
+
+/** Customer counts per period shared by churn and retention results, in order. */
+export const CUSTOMER_COUNT_COLUMNS = [
+  "period_end",
+  "customers_start",
+  "churned",
+  "signups",
+  "signup_churned",
+  "new_customers",
+  "customers_end",
+] as const;
+
+/** The churn result columns after the group keys, in order. */
+export const CHURN_COLUMNS = [
+  ...CUSTOMER_COUNT_COLUMNS,
+  "churn_rate",
+  "churn_low",
+  "churn_high",
+  "n",
+  "incomplete",
+] as const;
+
+/** The retention result columns after the group keys, in order. */
+export const RETENTION_COLUMNS = [
+  ...CUSTOMER_COUNT_COLUMNS,
+  "retention",
+  "retention_low",
+  "retention_high",
+  "n",
+  "incomplete",
+] as const;
+
+/**
+ * Churn rate per period (and segment): `churn_rate = churned /
+ * customers_start` with a Wilson interval (`churn_low`, `churn_high`), `n =
+ * customers_start`. Boundary rules are in the module doc: customers who sign
+ * up during a period are not in its denominator; churn on a period's first
+ * day belongs to that period. Periods run from the one containing `from`
+ * (default the first signup) to the one containing the cut-off `to`; every
+ * segment gets every period (empty ones with `n = 0` and `null` rates), and a
+ * period ending after the cut-off is flagged `incomplete`. Dates are placed
+ * in periods by their instant in `timeZone`: load date-only files with the
+ * same `timeZone`.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { churnRate } from "./churn.ts";
+ * const d = (s: string) => new Date(s);
+ * const customers = aq.table({
+ *   customer_id: ["a", "b", "c", "d"],
+ *   signup_date: [d("2024-01-03"), d("2024-01-10"), d("2024-01-20"), d("2024-02-05")],
+ *   churn_date: [d("2024-02-01"), null, d("2024-01-25"), null],
+ * });
+ * const r = churnRate(customers, { to: d("2024-02-29") });
+ * // February: a and b were customers on 1 February (c left in January, d is new); a left.
+ * console.assert(r.get("period", 1) === "2024-02" && r.get("customers_start", 1) === 2);
+ * console.assert(r.get("churned", 1) === 1 && r.get("churn_rate", 1) === 0.5);
+ * ```
+ */
+export function churnRate(customers: KpiInput, options: ChurnOptions = {}): ColumnTable {
+  const { table, plan, window } = prepareCustomers(customers, options);
+  const counts = customerCounts(aggregateChurn(table, plan, window), plan.by, window);
+  return tidyResult(
+    counts,
+    [...plan.by, "period", "period_start"],
+    plan,
+    (row) => finalizeChurn(row as unknown as CustomerCounts, plan.confidence),
+    { kpi: "churn_rate", method: "wilson", notes: windowNotes(window) },
+    [...CHURN_COLUMNS],
+  );
+}
+
+/**
+ * Retention rate per period (and segment), the classic CX formula
+ * `retention = (customers_end − new_customers) / customers_start` with a
+ * Wilson interval (`retention_low`, `retention_high`) on the retained count.
+ * Under the boundary rules of {@link churnRate} (same options, same counts)
+ * it equals `1 − churn_rate`.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { retentionRate } from "./churn.ts";
+ * const d = (s: string) => new Date(s);
+ * const customers = aq.table({
+ *   customer_id: ["a", "b", "c"],
+ *   signup_date: [d("2024-01-03"), d("2024-01-10"), d("2024-02-05")],
+ *   churn_date: [d("2024-02-14"), null, null],
+ * });
+ * const r = retentionRate(customers, { to: d("2024-02-29") });
+ * // February: end 2 (b, c) − new 1 (c) = 1 retained of 2 at the start.
+ * console.assert(r.get("customers_end", 1) === 2 && r.get("new_customers", 1) === 1);
+ * console.assert(r.get("retention", 1) === 0.5);
+ * ```
+ */
+export function retentionRate(customers: KpiInput, options: ChurnOptions = {}): ColumnTable {
+  const { table, plan, window } = prepareCustomers(customers, options);
+  const counts = customerCounts(aggregateChurn(table, plan, window), plan.by, window);
+  return tidyResult(
+    counts,
+    [...plan.by, "period", "period_start"],
+    plan,
+    (row) => finalizeRetention(row as unknown as CustomerCounts, plan.confidence),
+    { kpi: "retention_rate", method: "wilson", notes: windowNotes(window) },
+    [...RETENTION_COLUMNS],
+  );
+}
+
+/**
+ * Annual churn from a constant monthly churn rate by compounding (not ×12):
+ * `a = 1 − (1 − m)^12`, the share of customers lost within a year when each
+ * month loses the share `m` of those left.
+ *
+ * @example
+ * ```ts
+ * import { annualizeChurn } from "./churn.ts";
+ * console.assert(Math.abs(annualizeChurn(0.05) - (1 - 0.95 ** 12)) < 1e-15); // 0.4596…, not 0.6
+ * ```
+ */
+export function annualizeChurn(monthlyRate: number): number {
+  checkRate(monthlyRate, "monthlyRate");
+  // −expm1(12·log1p(−m)) is 1 − (1 − m)^12 without cancellation for small m.
+  return -Math.expm1(12 * Math.log1p(-monthlyRate));
+}
+
+/**
+ * Constant monthly churn rate that compounds to the annual rate `a`:
+ * `m = 1 − (1 − a)^(1/12)`, the inverse of {@link annualizeChurn}.
+ *
+ * @example
+ * ```ts
+ * import { monthlyFromAnnualChurn } from "./churn.ts";
+ * const m = monthlyFromAnnualChurn(0.3);
+ * console.assert(Math.abs(m - (1 - 0.7 ** (1 / 12))) < 1e-15); // 0.02928…, not 0.025
+ * ```
+ */
+export function monthlyFromAnnualChurn(annualRate: number): number {
+  checkRate(annualRate, "annualRate");
+  return -Math.expm1(Math.log1p(-annualRate) / 12);
+}
+
+function checkRate(rate: number, name: string): void {
+  if (typeof rate !== "number" || !(rate >= 0 && rate <= 1)) {
+    throw new CxOptionsError(
+      `${name} must be a proportion between 0 and 1 (e.g. 0.05 for 5 %), got ${
+        JSON.stringify(rate)
+      }`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Shared with referral.ts and clv.ts: validation, the observation window and
+// the mergeable aggregate of customer flows.
+
+/** One reporting period: `[start, end)`. */
+export interface PeriodSpan {
+  /** Sortable period label (`2024-03`), as `periodFn` makes it. */
+  label: string;
+  /** First instant of the period. */
+  start: Date;
+  /** First instant after the period. */
+  end: Date;
+  /** The period ends after the cut-off: not fully observed. */
+  incomplete: boolean;
+}
+
+/** The observation window: every period from the earliest signup to the cut-off. */
+export interface CustomerWindow {
+  /** Contiguous periods, the first containing the earliest signup (or `from`). */
+  periods: PeriodSpan[];
+  /** Index of the first reported period (the one containing `from`). */
+  first: number;
+  /** `from` as resolved. */
+  from: Date;
+  /** `to` as resolved (the last observed day). */
+  to: Date;
+  /** Start of the day after `to`: signups/churns at or after it are unobserved. */
+  cutoff: Date;
+}
+
+/** Validated customers, plan and window. */
+export interface PreparedCustomers {
+  /** The pooled customers table. */
+  table: ColumnTable;
+  /** Resolved options (always with a period here). */
+  plan: GroupPlan & { period: Period };
+  /** Periods and cut-off. */
+  window: CustomerWindow;
+}
+
+/** Columns every customer KPI needs. */
+export const CUSTOMER_COLUMNS = ["customer_id", "signup_date", "churn_date"] as const;
+
+/**
+ * Validates the customers table (required columns, dates, churn not before
+ * signup, unique ids) and the options, and builds the period window.
+ */
+export function prepareCustomers(
+  customers: KpiInput,
+  options: ChurnOptions,
+  extraColumns: string[] = [],
+  period: Period = options.period ?? "month",
+): PreparedCustomers {
+  const table = pooled(customers);
+  requireColumns(table, [...CUSTOMER_COLUMNS, ...extraColumns], "customers");
+  checkPeriod(period);
+  const plan = {
+    ...resolvePlan(table, { ...options, period, date: "signup_date" }, { date: "signup_date" }),
+    period,
+  };
+  const { signups, churns } = checkCustomerDates(table);
+  checkUniqueIds(table, "customer_id");
+  const window = customerWindow(signups, churns, plan, options);
+  return { table, plan, window };
+}
+
+/** Throws a `CxSchemaError` naming the missing columns of a canonical table. */
+export function requireColumns(table: ColumnTable, columns: string[], schema: string): void {
+  const names = table.columnNames();
+  const missing = columns.filter((c) => !names.includes(c));
+  if (missing.length) {
+    throw new CxSchemaError(
+      `The ${schema} table lacks required column${missing.length > 1 ? "s" : ""} ${
+        missing.map((c) => JSON.stringify(c)).join(", ")
+      }. Columns: ${
+        names.join(", ")
+      }. Load it with readCsv(…, { schema: "${schema}", mapping }) to rename your columns`,
+    );
+  }
+}
+
+function checkCustomerDates(table: ColumnTable): { signups: Date[]; churns: (Date | null)[] } {
+  const signups = table.array("signup_date") as unknown[];
+  const churns = table.array("churn_date") as unknown[];
+  const problems: CxProblem[] = [];
+  let total = 0;
+  const report = (row: number, column: string, value: unknown, reason: string) => {
+    total++;
+    if (problems.length < 20) {
+      const shown = value instanceof Date && !isNaN(+value)
+        ? value.toISOString()
+        : value === null || value === undefined
+        ? null
+        : String(value);
+      problems.push({ row, column, value: shown, reason });
+    }
+  };
+  const isDate = (v: unknown): v is Date => v instanceof Date && !isNaN(v.getTime());
+  for (let i = 0; i < signups.length; i++) {
+    const s = signups[i], c = churns[i];
+    if (!isDate(s)) {
+      report(i + 1, "signup_date", s, "signup_date must be a date; every customer needs one");
+    }
+    if (c !== null && c !== undefined && !isDate(c)) {
+      report(i + 1, "churn_date", c, "churn_date must be a date or empty (still a customer)");
+    } else if (isDate(s) && isDate(c) && c < s) {
+      report(
+        i + 1,
+        "churn_date",
+        c,
+        `churn_date is before signup_date (${
+          s.toISOString().slice(0, 10)
+        }): a customer cannot churn before signing up; check the date format or the column mapping`,
+      );
+    }
+  }
+  if (total) throw new CxDataError(problems, total, "The customers table has impossible dates");
+  return {
+    signups: signups as Date[],
+    churns: churns.map((c) => (c instanceof Date ? c : null)),
+  };
+}
+
+/** Throws a `CxDataError` when an id appears twice (joins and counts would double). */
+export function checkUniqueIds(table: ColumnTable, column: string): void {
+  const ids = table.array(column) as unknown[];
+  const seen = new Map<unknown, number>();
+  const problems: CxProblem[] = [];
+  let total = 0;
+  ids.forEach((id, i) => {
+    const reason = id === null || id === undefined
+      ? `${column} is missing; every customer needs an id`
+      : seen.has(id)
+      ? `${column} ${JSON.stringify(id)} appears again (first in row ${
+        seen.get(id)
+      }); each customer must be one row`
+      : null;
+    if (id !== null && id !== undefined && !seen.has(id)) seen.set(id, i + 1);
+    if (reason === null) return;
+    total++;
+    if (problems.length < 20) {
+      problems.push({ row: i + 1, column, value: id == null ? null : String(id), reason });
+    }
+  });
+  if (total) throw new CxDataError(problems, total, `Column "${column}" must identify customers`);
+}
+
+const DAY = 86_400_000;
+// A jump from a period's start that always lands in the next period (DST-proof).
+const JUMP: Record<Period, number> = {
+  day: 1.5 * DAY,
+  week: 8 * DAY,
+  month: 32 * DAY,
+  quarter: 93 * DAY,
+  year: 367 * DAY,
+};
+
+function customerWindow(
+  signups: Date[],
+  churns: (Date | null)[],
+  plan: GroupPlan & { period: Period },
+  options: ChurnOptions,
+): CustomerWindow {
+  for (const name of ["from", "to"] as const) {
+    const v = options[name];
+    if (v !== undefined && !(v instanceof Date && !isNaN(v.getTime()))) {
+      throw new CxOptionsError(
+        `Option "${name}" must be a Date such as new Date("2025-12-31"), got ${String(v)}`,
+      );
+    }
+  }
+  let min = Infinity, max = -Infinity;
+  for (const s of signups) {
+    min = Math.min(min, s.getTime());
+    max = Math.max(max, s.getTime());
+  }
+  for (const c of churns) if (c) max = Math.max(max, c.getTime());
+  const from = options.from ?? (min < Infinity ? new Date(min) : undefined);
+  const to = options.to ?? (max > -Infinity ? new Date(max) : undefined);
+  if (!from || !to) {
+    // No customers and no window given: nothing to report.
+    const epoch = new Date(0);
+    return { periods: [], first: 0, from: epoch, to: epoch, cutoff: epoch };
+  }
+  if (from > to) {
+    throw new CxOptionsError(
+      `Option "from" (${from.toISOString()}${
+        options.from ? "" : ", the earliest signup_date"
+      }) is after "to" (${to.toISOString()}${
+        options.to ? "" : ", the latest date in the table"
+      }); give a "from" ≤ "to"`,
+    );
+  }
+  const day = periodFn("day", plan.timeZone);
+  const cutoff = day(new Date(day(to).start.getTime() + JUMP.day)).start;
+  const of = periodFn(plan.period, plan.timeZone);
+  const fromPeriod = of(from).label;
+  const periods: PeriodSpan[] = [];
+  let first = 0;
+  for (let p = of(new Date(Math.min(min, from.getTime()))); p.start < cutoff;) {
+    const next = of(new Date(p.start.getTime() + JUMP[plan.period]));
+    if (p.label === fromPeriod) first = periods.length;
+    periods.push({
+      label: p.label,
+      start: p.start,
+      end: next.start,
+      incomplete: next.start > cutoff,
+    });
+    p = next;
+  }
+  return { periods, first, from, to, cutoff };
+}
+
+/**
+ * Index of the period containing `date` (binary search on the period starts),
+ * or `null` when it is at or after the cut-off (not observed).
+ */
+export function periodIndex(window: CustomerWindow, date: Date | null): number | null {
+  if (date === null || date >= window.cutoff) return null;
+  const t = date.getTime();
+  const { periods } = window;
+  let lo = 0, hi = periods.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (periods[mid].start.getTime() <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Signup and (observed) churn period index of every customer; `null` = after the cut-off. */
+export function customerPeriods(
+  table: ColumnTable,
+  window: CustomerWindow,
+): { signup: (number | null)[]; churn: (number | null)[] } {
+  const signups = table.array("signup_date") as Date[];
+  const churns = table.array("churn_date") as (Date | null)[];
+  const signup = signups.map((s) => periodIndex(window, s));
+  const churn = churns.map((c, i) => signup[i] === null ? null : periodIndex(window, c ?? null));
+  return { signup, churn };
+}
+
+/** The mergeable aggregate of customer flows per segment and period (sums only). */
+export interface CustomerFlows {
+  /** Period index into the window. */
+  period_index: number;
+  /** Customers who signed up in the period. */
+  signups: number;
+  /** Of those, churned in the same period. */
+  signup_churned: number;
+  /** Customers who signed up in an earlier period and churned in this one. */
+  churned: number;
+}
+
+/**
+ * Aggregate step: signups, same-period churns and churns of earlier customers
+ * per segment × period index (Arquero; sums, so parts merge by adding). Stocks
+ * are running sums of these flows, computed in {@link customerCounts}.
+ */
+export function aggregateChurn(
+  table: ColumnTable,
+  plan: GroupPlan,
+  window: CustomerWindow,
+): ColumnTable {
+  const { signup, churn } = customerPeriods(table, window);
+  // One flow record per signup and per churn of an earlier customer.
+  const columns: Record<string, unknown[]> = Object.fromEntries(
+    [...plan.by, "period_index", "signups", "signup_churned", "churned"].map((c) => [c, []]),
+  );
+  const byValues = plan.by.map((b) => table.array(b) as unknown[]);
+  const emit = (i: number, period: number, s: number, sc: number, c: number) => {
+    plan.by.forEach((b, k) => columns[b].push(byValues[k][i]));
+    columns.period_index.push(period);
+    columns.signups.push(s);
+    columns.signup_churned.push(sc);
+    columns.churned.push(c);
+  };
+  for (let i = 0; i < signup.length; i++) {
+    const s = signup[i], c = churn[i];
+    if (s === null) continue;
+    if (c === s) emit(i, s, 1, 1, 0);
+    else {
+      emit(i, s, 1, 0, 0);
+      if (c !== null) emit(i, c, 0, 0, 1);
+    }
+  }
+  return aq.table(columns)
+    .groupby([...plan.by, "period_index"])
+    .rollup({
+      signups: aq.op.sum("signups"),
+      signup_churned: aq.op.sum("signup_churned"),
+      churned: aq.op.sum("churned"),
+    });
+}
+
+/** Customer counts of one segment × period (the input of the finalize steps). */
+export interface CustomerCounts {
+  /** First instant after the period. */
+  period_end: Date;
+  /** Customers at the period start. */
+  customers_start: number;
+  /** Of those, churned in the period. */
+  churned: number;
+  /** Signed up in the period. */
+  signups: number;
+  /** Signed up and churned in the period. */
+  signup_churned: number;
+  /** `signups − signup_churned`. */
+  new_customers: number;
+  /** Customers at the period end. */
+  customers_end: number;
+  /** The period ends after the cut-off. */
+  incomplete: boolean;
+}
+
+/**
+ * Running stocks from the flows: one row per segment × reported period (every
+ * segment gets every period), with the key columns `…by, period,
+ * period_start` and the {@link CustomerCounts}.
+ */
+export function customerCounts(
+  flows: ColumnTable,
+  by: string[],
+  window: CustomerWindow,
+): ColumnTable {
+  const groups = new Map<string, { keys: unknown[]; flows: CustomerFlows[] }>();
+  for (const row of flows.objects() as Record<string, unknown>[]) {
+    const keys = by.map((b) => row[b]);
+    const id = JSON.stringify(keys);
+    let g = groups.get(id);
+    if (!g) groups.set(id, g = { keys, flows: [] });
+    g.flows[row.period_index as number] = row as unknown as CustomerFlows;
+  }
+  if (by.length === 0 && groups.size === 0) groups.set("[]", { keys: [], flows: [] });
+  const rows: Record<string, unknown>[] = [];
+  for (const { keys, flows: byPeriod } of groups.values()) {
+    let stock = 0;
+    window.periods.forEach((p, i) => {
+      const f = byPeriod[i] ?? { signups: 0, signup_churned: 0, churned: 0 };
+      const newCustomers = f.signups - f.signup_churned;
+      const end = stock - f.churned + newCustomers;
+      if (i >= window.first) {
+        const row: Record<string, unknown> = {};
+        by.forEach((b, k) => row[b] = keys[k]);
+        Object.assign(row, {
+          period: p.label,
+          period_start: p.start,
+          period_end: p.end,
+          customers_start: stock,
+          churned: f.churned,
+          signups: f.signups,
+          signup_churned: f.signup_churned,
+          new_customers: newCustomers,
+          customers_end: end,
+          incomplete: p.incomplete,
+        });
+        rows.push(row);
+      }
+      stock = end;
+    });
+  }
+  const names = [...by, "period", "period_start", ...CUSTOMER_COUNT_COLUMNS, "incomplete"];
+  return aq.table(Object.fromEntries(names.map((n) => [n, rows.map((r) => r[n])])));
+}
+
+/** Finalize step of churn: rate and Wilson interval from the counts. */
+export function finalizeChurn(
+  counts: CustomerCounts,
+  confidence: number,
+): Record<string, unknown> {
+  const n = counts.customers_start;
+  const { low, high } = wilson(counts.churned, n, confidence);
+  return {
+    ...countColumns(counts),
+    churn_rate: n > 0 ? counts.churned / n : null,
+    churn_low: low,
+    churn_high: high,
+    n,
+    incomplete: counts.incomplete,
+  };
+}
+
+/** Finalize step of retention: (end − new) / start and its Wilson interval. */
+export function finalizeRetention(
+  counts: CustomerCounts,
+  confidence: number,
+): Record<string, unknown> {
+  const n = counts.customers_start;
+  const retained = counts.customers_end - counts.new_customers;
+  const { low, high } = wilson(retained, n, confidence);
+  return {
+    ...countColumns(counts),
+    retention: n > 0 ? retained / n : null,
+    retention_low: low,
+    retention_high: high,
+    n,
+    incomplete: counts.incomplete,
+  };
+}
+
+function countColumns(counts: CustomerCounts): Record<string, unknown> {
+  return Object.fromEntries(CUSTOMER_COUNT_COLUMNS.map((c) => [c, counts[c]]));
+}
+
+/** What the result metadata says about the window and the boundary rules. */
+export function windowNotes(window: CustomerWindow): Record<string, unknown> {
+  return {
+    from: window.from,
+    to: window.to,
+    cutoff: window.cutoff,
+    periods:
+      "half-open [start, end) at local midnight; a date belongs to the period of its instant",
+    customers_start: "signup < start and no churn before start",
+    churned: "customers_start with start ≤ churn < end",
+    signup_churned: "signed up and churned in the same period: in no stock, not in churned",
+    new_customers: "signups − signup_churned",
+    incomplete: "period ends after the cut-off (end of the day `to`)",
+  };
+}

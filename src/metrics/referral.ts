@@ -1,0 +1,278 @@
+/**
+ * Referral rate: the share of active customers who referred someone in a
+ * period, and the share of new customers who came through a referral, each
+ * with a Wilson interval.
+ *
+ * @module
+ */
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { CxDataError, type CxProblem } from "../errors.ts";
+import { wilson } from "../stats/intervals.ts";
+import type { Period } from "../time/period.ts";
+import {
+  aggregateChurn,
+  type ChurnOptions,
+  customerCounts,
+  customerPeriods,
+  type CustomerWindow,
+  type PeriodSpan,
+  prepareCustomers,
+  windowNotes,
+} from "./churn.ts";
+import { type GroupPlan, type KpiInput, tidyResult } from "./groups.ts";
+
+/** Options of {@link referralRate}. */
+export interface ReferralOptions extends Omit<ChurnOptions, "period"> {
+  /** Period length; omit for one row per segment over the whole window `from` … `to`. */
+  period?: Period;
+}
+
+/** The referral result columns after the group keys, in order (period ones only with `period`). */
+export const REFERRAL_COLUMNS = [
+  "period_end",
+  "active_customers",
+  "referrers",
+  "referral_rate",
+  "referral_low",
+  "referral_high",
+  "signups",
+  "referred_signups",
+  "referred_share",
+  "referred_share_low",
+  "referred_share_high",
+  "unmatched_referrals",
+  "n",
+  "incomplete",
+] as const;
+
+/**
+ * Referral rate per period (and segment): `referral_rate = referrers /
+ * active_customers` with a Wilson interval, `n = active_customers`.
+ *
+ * - **Active in the period**: a customer at some moment of `[start, end)`:
+ *   signed up before the end and not churned before the start
+ *   (`customers_start + signups` of {@link churnRate}'s counts).
+ * - **Referrers**: distinct active customers whose `customer_id` is the
+ *   `referred_by` of at least one customer who signed up in the period; a
+ *   referrer counts in its own segment, once per period however many it
+ *   brought.
+ * - **`referred_signups`**: customers who signed up in the period with a
+ *   `referred_by`; `referred_share = referred_signups / signups` with a Wilson
+ *   interval (counted in the new customer's segment).
+ * - **`unmatched_referrals`**: of the referred signups, those whose referrer is
+ *   not in the table or not active in that period; they are not in
+ *   `referrers` (a referrer outside the denominator would break the
+ *   proportion).
+ *
+ * Boundaries, `from`/`to` and `incomplete` follow {@link churnRate}. Without
+ * `period` the whole window (start of the day `from` to the end of the day
+ * `to`) is one period and the period columns are left out. Distinct referrer
+ * counts add up across parts only when each referrer's referrals are in one
+ * part.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { referralRate } from "./referral.ts";
+ * const d = (s: string) => new Date(s);
+ * const customers = aq.table({
+ *   customer_id: ["a", "b", "c", "d"],
+ *   signup_date: [d("2024-01-02"), d("2024-01-05"), d("2024-01-20"), d("2024-01-25")],
+ *   churn_date: [null, null, null, null],
+ *   referred_by: [null, null, "a", "a"],
+ * });
+ * const r = referralRate(customers);
+ * // 4 active customers, 1 referrer (a, counted once); 2 of 4 signups were referred.
+ * console.assert(r.get("referrers", 0) === 1 && r.get("referral_rate", 0) === 0.25);
+ * console.assert(r.get("referred_share", 0) === 0.5);
+ * ```
+ */
+export function referralRate(customers: KpiInput, options: ReferralOptions = {}): ColumnTable {
+  const { table, plan, window: calendar } = prepareCustomers(
+    customers,
+    options,
+    ["referred_by"],
+    options.period ?? "day",
+  );
+  const window = options.period ? calendar : wholeWindow(calendar);
+  const referrals = aggregateReferrals(table, plan, window);
+  const counts = customerCounts(aggregateChurn(table, plan, window), plan.by, window);
+  const keys = [...plan.by, "period_index"];
+  const index = new Map<string, Record<string, unknown>>();
+  for (const row of referrals.objects() as Record<string, unknown>[]) {
+    index.set(JSON.stringify(keys.map((k) => row[k])), row);
+  }
+  const starts = window.periods.map((p) => p.start.getTime());
+  const joined = (counts.objects() as Record<string, unknown>[]).map((row) => {
+    const i = starts.indexOf((row.period_start as Date).getTime());
+    const key = JSON.stringify([...plan.by.map((b) => row[b]), i]);
+    return { ...row, ...pick(index.get(key)) };
+  });
+  const periodKeys = options.period ? ["period", "period_start"] : [];
+  const columns = REFERRAL_COLUMNS.filter((c) =>
+    options.period || (c !== "period_end" && c !== "incomplete")
+  );
+  const resultPlan: GroupPlan = options.period ? plan : { ...plan, period: undefined };
+  const names = [...plan.by, ...periodKeys];
+  return tidyResult(
+    aq.from(joined),
+    names,
+    resultPlan,
+    (row) => finalizeReferral(row as unknown as ReferralCounts, plan.confidence),
+    {
+      kpi: "referral_rate",
+      method: "wilson",
+      notes: {
+        ...windowNotes(window),
+        active: "signed up before the period end and not churned before its start",
+        referrers: "distinct active customers named in referred_by of a signup in the period",
+      },
+    },
+    [...columns],
+  );
+}
+
+/** The counts {@link finalizeReferral} needs for one segment × period. */
+export interface ReferralCounts {
+  /** First instant after the period. */
+  period_end: Date;
+  /** Customers at the period start. */
+  customers_start: number;
+  /** Signups in the period. */
+  signups: number;
+  /** Distinct active referrers of signups in the period. */
+  referrers: number;
+  /** Signups in the period with a `referred_by`. */
+  referred_signups: number;
+  /** Referred signups whose referrer is unknown or was not active. */
+  unmatched_referrals: number;
+  /** The period ends after the cut-off. */
+  incomplete: boolean;
+}
+
+/** Finalize step: both shares and their Wilson intervals. */
+export function finalizeReferral(
+  counts: ReferralCounts,
+  confidence: number,
+): Record<string, unknown> {
+  const active = counts.customers_start + counts.signups;
+  const rate = wilson(counts.referrers, active, confidence);
+  const share = wilson(counts.referred_signups, counts.signups, confidence);
+  return {
+    period_end: counts.period_end,
+    active_customers: active,
+    referrers: counts.referrers,
+    referral_rate: active > 0 ? counts.referrers / active : null,
+    referral_low: rate.low,
+    referral_high: rate.high,
+    signups: counts.signups,
+    referred_signups: counts.referred_signups,
+    referred_share: counts.signups > 0 ? counts.referred_signups / counts.signups : null,
+    referred_share_low: share.low,
+    referred_share_high: share.high,
+    unmatched_referrals: counts.unmatched_referrals,
+    n: active,
+    incomplete: counts.incomplete,
+  };
+}
+
+/**
+ * Aggregate step: per segment × period index, distinct active referrers
+ * (in the referrer's segment), referred signups and unmatched referrals (in
+ * the new customer's segment).
+ */
+export function aggregateReferrals(
+  table: ColumnTable,
+  plan: GroupPlan,
+  window: CustomerWindow,
+): ColumnTable {
+  const ids = table.array("customer_id") as unknown[];
+  const referredBy = table.array("referred_by") as unknown[];
+  checkReferrals(ids, referredBy);
+  const { signup, churn } = customerPeriods(table, window);
+  const row = new Map(ids.map((id, i) => [id, i]));
+  const byValues = plan.by.map((b) => table.array(b) as unknown[]);
+  const keys = [...plan.by, "period_index"];
+  const pairs: Record<string, unknown[]> = Object.fromEntries(
+    [...keys, "referrer"].map((k) => [k, []]),
+  );
+  const signups: Record<string, unknown[]> = Object.fromEntries(
+    [...keys, "referred", "unmatched"].map((k) => [k, []]),
+  );
+  const activeIn = (r: number, p: number) => {
+    const s = signup[r], c = churn[r];
+    return s !== null && s <= p && (c === null || c >= p);
+  };
+  for (let i = 0; i < ids.length; i++) {
+    const p = signup[i];
+    if (p === null) continue;
+    const referrer = referredBy[i];
+    const referred = referrer !== null && referrer !== undefined && referrer !== "";
+    const r = referred ? row.get(referrer) : undefined;
+    const matched = r !== undefined && activeIn(r, p);
+    plan.by.forEach((b, k) => signups[b].push(byValues[k][i]));
+    signups.period_index.push(p);
+    signups.referred.push(referred ? 1 : 0);
+    signups.unmatched.push(referred && !matched ? 1 : 0);
+    if (matched) {
+      plan.by.forEach((b, k) => pairs[b].push(byValues[k][r]));
+      pairs.period_index.push(p);
+      pairs.referrer.push(referrer);
+    }
+  }
+  const referrers = aq.table(pairs).groupby(keys)
+    .rollup({ referrers: aq.op.distinct("referrer") })
+    .derive({ referred_signups: () => 0, unmatched_referrals: () => 0 });
+  const flows = aq.table(signups).groupby(keys)
+    .rollup({
+      referred_signups: aq.op.sum("referred"),
+      unmatched_referrals: aq.op.sum("unmatched"),
+    })
+    .derive({ referrers: () => 0 });
+  // One row per key: each key has at most one row in either part.
+  return flows.concat(referrers).groupby(keys).rollup({
+    referrers: aq.op.sum("referrers"),
+    referred_signups: aq.op.sum("referred_signups"),
+    unmatched_referrals: aq.op.sum("unmatched_referrals"),
+  });
+}
+
+function checkReferrals(ids: unknown[], referredBy: unknown[]): void {
+  const problems: CxProblem[] = [];
+  let total = 0;
+  referredBy.forEach((r, i) => {
+    if (r === null || r === undefined || r !== ids[i]) return;
+    total++;
+    if (problems.length < 20) {
+      problems.push({
+        row: i + 1,
+        column: "referred_by",
+        value: String(r),
+        reason: "a customer cannot refer themselves; referred_by must name another customer_id",
+      });
+    }
+  });
+  if (total) throw new CxDataError(problems, total, `Column "referred_by" has self-referrals`);
+}
+
+function pick(row: Record<string, unknown> | undefined): Record<string, number> {
+  return {
+    referrers: (row?.referrers as number | undefined) ?? 0,
+    referred_signups: (row?.referred_signups as number | undefined) ?? 0,
+    unmatched_referrals: (row?.unmatched_referrals as number | undefined) ?? 0,
+  };
+}
+
+// Without a period: the days before the window (for the stock) and the window itself.
+function wholeWindow(days: CustomerWindow): CustomerWindow {
+  if (days.periods.length === 0) return days;
+  const spans: PeriodSpan[] = [];
+  const start = days.periods[days.first].start;
+  if (days.first > 0) {
+    spans.push({ label: "before", start: days.periods[0].start, end: start, incomplete: false });
+  }
+  spans.push({ label: "all", start, end: days.cutoff, incomplete: false });
+  return { ...days, periods: spans, first: spans.length - 1 };
+}
