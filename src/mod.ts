@@ -91,3 +91,19 @@ export { businessDurationFn } from "./time/business_hours.ts";
 export type { BusinessDuration, BusinessHours } from "./time/business_hours.ts";
 export { easterSunday, GERMAN_STATES, germanHolidays } from "./time/holidays.ts";
 export type { GermanState, Holiday } from "./time/holidays.ts";
+
+// customer KPIs
+export {
+  annualizeChurn,
+  CHURN_COLUMNS,
+  churnRate,
+  CUSTOMER_COUNT_COLUMNS,
+  monthlyFromAnnualChurn,
+  RETENTION_COLUMNS,
+  retentionRate,
+} from "./metrics/churn.ts";
+export type { ChurnOptions } from "./metrics/churn.ts";
+export { REFERRAL_COLUMNS, referralRate } from "./metrics/referral.ts";
+export type { ReferralOptions } from "./metrics/referral.ts";
+export { CLV_COLUMNS, historicClv } from "./metrics/clv.ts";
+export type { ClvOptions } from "./metrics/clv.ts";
