@@ -1,0 +1,273 @@
+/**
+ * Cumulative churn by signup cohort: of the customers who signed up in a
+ * period, how many had churned k periods later.
+ *
+ * @module
+ */
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { CxDataError } from "../errors.ts";
+import { type KpiInput, pooled, requireColumn } from "../metrics/groups.ts";
+import { checkConfidence } from "../stats/distributions.ts";
+import { wilson } from "../stats/intervals.ts";
+import { compareTuples } from "./cohort.ts";
+import { columnValues, Problems, setCohortMeta, timeOf } from "./cohort_meta.ts";
+import {
+  checkCohortPeriod,
+  checkDateOption,
+  checkTimeZone,
+  type CohortPeriod,
+  cutoffAfter,
+  periodCalendar,
+} from "./cohort_periods.ts";
+
+/** Options of {@link cohortChurn}. */
+export interface CohortChurnOptions {
+  /** Customer id column (default `"customer_id"`). */
+  customer?: string;
+  /** Signup date column (default `"signup_date"`). */
+  signupDate?: string;
+  /** Churn date column, empty while a customer is active (default `"churn_date"`). */
+  churnDate?: string;
+  /** Period length (default `"month"`). */
+  period?: CohortPeriod;
+  /** IANA time zone calendar periods are cut in (default `"UTC"`). */
+  timeZone?: string;
+  /** Segment column(s) of the customers table. */
+  by?: string | string[];
+  /**
+   * The last day the data covers, inclusive (default: the latest signup or
+   * churn date). Later signups are ignored; later churns count as not (yet)
+   * churned.
+   */
+  observedUntil?: Date;
+  /** Confidence level of the Wilson intervals (default 0.95). */
+  confidence?: number;
+}
+
+/** Cohort churn result columns after the segment columns, in order. */
+export const COHORT_CHURN_COLUMNS = [
+  "cohort",
+  "cohort_start",
+  "period_index",
+  "cohort_size",
+  "churned",
+  "cumulative_churned",
+  "cumulative_churn_rate",
+  "cumulative_churn_low",
+  "cumulative_churn_high",
+  "complete",
+  "time_zone",
+] as const;
+
+/**
+ * Cumulative churn per signup cohort and period index: `cohort_size`
+ * (customers whose signup falls in the cohort period), `churned` (of them,
+ * with a churn date in the k-th period after it; k = 0 is the signup period),
+ * `cumulative_churned` (in periods 0…k) and `cumulative_churn_rate` =
+ * cumulative_churned / cohort_size with a Wilson interval. Every customer of
+ * a calendar cohort is observed for the same periods, so the rate needs no
+ * survival correction within a cohort. Periods that start after the cut-off
+ * (the end of `observedUntil`'s day) have no row; the period containing the
+ * cut-off is `complete: false`. Columns: the `by` columns, then
+ * `COHORT_CHURN_COLUMNS`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { cohortChurn } from "./cohort_churn.ts";
+ * const d = (s: string) => new Date(s);
+ * const customers = aq.table({
+ *   customer_id: ["a", "b", "c", "d"],
+ *   signup_date: [d("2024-01-03"), d("2024-01-20"), d("2024-01-25"), d("2024-02-10")],
+ *   churn_date: [d("2024-01-30"), d("2024-03-02"), null, null],
+ * });
+ * const rows = cohortChurn(customers, { observedUntil: d("2024-03-31") }).objects() as Record<
+ *   string,
+ *   unknown
+ * >[];
+ * // January cohort {a, b, c}: a churns in January (k = 0), b in March (k = 2).
+ * assert.deepEqual(rows.slice(0, 3).map((r) => r.cumulative_churned), [1, 1, 2]);
+ * assert.equal(rows[2].cumulative_churn_rate, 2 / 3);
+ * ```
+ */
+export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {}): ColumnTable {
+  const table = pooled(customers);
+  const {
+    customer = "customer_id",
+    signupDate = "signup_date",
+    churnDate = "churn_date",
+    period = "month",
+    timeZone = "UTC",
+    confidence = 0.95,
+  } = options;
+  checkCohortPeriod(period);
+  checkTimeZone(timeZone);
+  checkConfidence(confidence);
+  checkDateOption("observedUntil", options.observedUntil);
+  for (const [option, column] of [["customer", customer], ["signupDate", signupDate]]) {
+    requireColumn(table, column, option);
+  }
+  requireColumn(table, churnDate, "churnDate");
+  const by = options.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
+  for (const column of by) requireColumn(table, column, "by");
+  if (table.numRows() === 0) {
+    throw new CxDataError(
+      [{ row: null, column: null, value: null, reason: "the customers table has no rows" }],
+      1,
+      "No customers",
+    );
+  }
+  const ids = columnValues(table, customer);
+  const signups = columnValues(table, signupDate);
+  const churns = columnValues(table, churnDate);
+  const { maxT } = checkCustomers(ids, signups, churns, { customer, signupDate, churnDate });
+  const calendar = periodCalendar(period, timeZone);
+  const observedUntil = options.observedUntil ?? new Date(maxT);
+  const cutoff = cutoffAfter(observedUntil, calendar);
+  const top = calendar.ordinal(cutoff - 1);
+
+  // Aggregate: cohort sizes and churns per (segment, cohort, k): plain counts, mergeable.
+  const segments = by.map((b) => columnValues(table, b));
+  const groups = new Map<
+    string,
+    { segment: unknown[]; cohort: number; size: number; churned: number[] }
+  >();
+  let ignored = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const s = timeOf(signups[i]);
+    if (!(s < cutoff)) {
+      ignored++;
+      continue;
+    }
+    const cohort = calendar.ordinal(s);
+    const segment = segments.map((values) => values[i] ?? null);
+    const key = JSON.stringify([
+      ...segment.map((v) => v instanceof Date ? v.getTime() : v),
+      cohort,
+    ]);
+    let g = groups.get(key);
+    if (!g) {
+      groups.set(
+        key,
+        g = { segment, cohort, size: 0, churned: new Array(top - cohort + 1).fill(0) },
+      );
+    }
+    g.size++;
+    const c = timeOf(churns[i]);
+    if (c < cutoff) g.churned[calendar.ordinal(c) - cohort]++;
+  }
+
+  // Finalize: running sums, rates and intervals.
+  const names = [...by, ...COHORT_CHURN_COLUMNS];
+  const columns: Record<string, unknown[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const sorted = [...groups.values()].sort((a, b) =>
+    compareTuples(a.segment, b.segment) || a.cohort - b.cohort
+  );
+  for (const g of sorted) {
+    let cumulative = 0;
+    g.churned.forEach((churned, k) => {
+      cumulative += churned;
+      const { low, high } = wilson(cumulative, g.size, confidence);
+      by.forEach((b, j) => columns[b].push(g.segment[j]));
+      columns.cohort.push(calendar.label(g.cohort));
+      columns.cohort_start.push(calendar.start(g.cohort));
+      columns.period_index.push(k);
+      columns.cohort_size.push(g.size);
+      columns.churned.push(churned);
+      columns.cumulative_churned.push(cumulative);
+      columns.cumulative_churn_rate.push(cumulative / g.size);
+      columns.cumulative_churn_low.push(low);
+      columns.cumulative_churn_high.push(high);
+      columns.complete.push(calendar.start(g.cohort + k + 1).getTime() <= cutoff);
+      columns.time_zone.push(timeZone);
+    });
+  }
+  return setCohortMeta(aq.table(columns), {
+    analysis: "cohortChurn",
+    method: "wilson",
+    confidence,
+    timeZone,
+    period,
+    window: "calendar",
+    anchor: "signup",
+    by,
+    observedUntil,
+    cutoff: new Date(cutoff),
+    warnings: [],
+    notes: {
+      churned: "customers of the cohort whose churn date falls in period k",
+      censoring:
+        "churn dates at or after the cut-off count as not churned; later signups are left out",
+      unreached: "periods not started by the cut-off have no row",
+      signupsIgnored: ignored,
+    },
+  });
+}
+
+/** Checks ids (present, unique) and dates (signup a date, churn empty or not before signup). */
+function checkCustomers(
+  ids: ArrayLike<unknown>,
+  signups: ArrayLike<unknown>,
+  churns: ArrayLike<unknown>,
+  names: { customer: string; signupDate: string; churnDate: string },
+): { maxT: number } {
+  const problems = new Problems();
+  const seen = new Map<unknown, number>();
+  let maxT = -Infinity;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (id === null || id === undefined) {
+      problems.add(
+        i + 1,
+        names.customer,
+        id,
+        `${names.customer} is missing; every customer needs one`,
+      );
+    } else if (seen.has(id)) {
+      problems.add(
+        i + 1,
+        names.customer,
+        id,
+        `customer ${JSON.stringify(id)} appears again (first in row ${
+          seen.get(id)
+        }); each customer must be one row`,
+      );
+    } else seen.set(id, i + 1);
+    const s = timeOf(signups[i]);
+    const churn = churns[i];
+    const c = timeOf(churn);
+    if (s !== s) {
+      problems.add(
+        i + 1,
+        names.signupDate,
+        signups[i],
+        `${names.signupDate} must be a date; every customer needs one`,
+      );
+      continue;
+    }
+    maxT = Math.max(maxT, s);
+    if (churn === null || churn === undefined) continue;
+    if (c !== c) {
+      problems.add(
+        i + 1,
+        names.churnDate,
+        churn,
+        `${names.churnDate} must be a date or empty (still a customer)`,
+      );
+    } else if (c < s) {
+      problems.add(
+        i + 1,
+        names.churnDate,
+        churn,
+        `${names.churnDate} is before ${names.signupDate} (${
+          new Date(s).toISOString().slice(0, 10)
+        }); a customer cannot churn before signing up`,
+      );
+    } else maxT = Math.max(maxT, c);
+  }
+  problems.throwIfAny("The customers cannot be placed in cohorts");
+  return { maxT };
+}
