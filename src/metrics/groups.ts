@@ -11,6 +11,7 @@ import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { checkConfidence } from "../stats/distributions.ts";
 import { checkPeriod, type Period, periodFn } from "../time/period.ts";
+import { columnValues, type GroupCodes, groupCodes } from "../kernels/groups.ts";
 
 /** Options every KPI takes. */
 export interface KpiOptions {
@@ -26,7 +27,15 @@ export interface KpiOptions {
   confidence?: number;
   /** Rows with fewer observations are flagged `small_sample` (default 30). */
   minN?: number;
+  /**
+   * How the aggregate step runs: `"kernel"` (default; typed-array loops) or
+   * `"arquero"` (the generic reference path). Both give identical results.
+   */
+  engine?: Engine;
 }
+
+/** Where a KPI's aggregate step runs. */
+export type Engine = "kernel" | "arquero";
 
 /** Resolved, validated options. */
 export interface GroupPlan {
@@ -36,6 +45,7 @@ export interface GroupPlan {
   timeZone: string;
   confidence: number;
   minN: number;
+  engine: Engine;
 }
 
 /** What a KPI result records about how it was computed. */
@@ -108,6 +118,12 @@ export function resolvePlan(
 ): GroupPlan {
   const by = options.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
   const { timeZone = "UTC", confidence = 0.95, minN = 30, date = defaults.date } = options;
+  const { engine = "kernel" } = options;
+  if (engine !== "kernel" && engine !== "arquero") {
+    throw new CxOptionsError(
+      `Option "engine" must be "kernel" or "arquero", got ${JSON.stringify(engine)}`,
+    );
+  }
   checkConfidence(confidence);
   if (typeof minN !== "number" || !(minN >= 0)) {
     throw new CxOptionsError(`Option "minN" must be a number ≥ 0, got ${JSON.stringify(minN)}`);
@@ -126,7 +142,7 @@ export function resolvePlan(
     checkPeriod(options.period);
     requireColumn(table, date, "date");
   }
-  return { by, period: options.period, date, timeZone, confidence, minN };
+  return { by, period: options.period, date, timeZone, confidence, minN, engine };
 }
 
 /** Throws a `CxOptionsError` naming the option and the columns present. */
@@ -178,6 +194,15 @@ export function withPeriods(table: ColumnTable, plan: GroupPlan): {
   };
 }
 
+/** Group codes for the typed-array kernels, from the plan's keys and period. */
+export function planCodes(table: ColumnTable, plan: GroupPlan): GroupCodes {
+  return groupCodes(
+    table,
+    plan.by,
+    plan.period ? { column: plan.date, period: plan.period, timeZone: plan.timeZone } : undefined,
+  );
+}
+
 /**
  * Checks that every non-missing value of `column` passes `valid`; otherwise
  * throws a `CxDataError` listing the first bad rows with `rule` as reason.
@@ -188,7 +213,7 @@ export function checkValues(
   valid: (v: unknown) => boolean,
   rule: string,
 ): void {
-  const values = table.array(column) as unknown[];
+  const values = columnValues(table, column);
   const problems: CxProblem[] = [];
   let total = 0;
   for (let i = 0; i < values.length; i++) {

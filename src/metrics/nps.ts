@@ -11,11 +11,14 @@ import { CxOptionsError } from "../errors.ts";
 import { normalCdf, zFor } from "../stats/distributions.ts";
 import { seededRandom } from "../stats/random.ts";
 import { quantileSorted } from "../stats/quantile.ts";
+import { npsCounts } from "../kernels/sums.ts";
+import { columnValues } from "../kernels/groups.ts";
 import {
   checkValues,
   type GroupPlan,
   type KpiInput,
   type KpiOptions,
+  planCodes,
   pooled,
   requireColumn,
   resolvePlan,
@@ -112,7 +115,10 @@ export interface NpsCounts {
   detractors: number;
 }
 
-/** Aggregate step: category counts per group (Arquero; the reference for kernels/engines). */
+/**
+ * Aggregate step: category counts per group, by the typed-array kernel or by
+ * Arquero verbs (the reference the kernel is tested against).
+ */
 export function aggregateNps(
   table: ColumnTable,
   score: string,
@@ -124,6 +130,13 @@ export function aggregateNps(
     (v) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 10,
     `${score} must be an integer 0–10; load answers with readCsv(…, { schema: "responses" }) to get such rows as rejects`,
   );
+  if (plan.engine === "kernel") {
+    const g = planCodes(table, plan);
+    return {
+      aggregate: npsCounts(columnValues(table, score) as ArrayLike<number | null>, g),
+      keys: g.keys,
+    };
+  }
   const { table: grouped, keys } = withPeriods(table, plan);
   const scored = grouped.derive({ __s: aq.escape((d: Record<string, unknown>) => d[score]) });
   const base = keys.length ? scored.groupby(keys) : scored;

@@ -7,7 +7,9 @@
  */
 import type { ColumnTable } from "arquero";
 import { meanSd, tInterval, wilson } from "../stats/intervals.ts";
-import { checkValues, type GroupPlan, withPeriods } from "./groups.ts";
+import { scaleSums } from "../kernels/sums.ts";
+import { columnValues } from "../kernels/groups.ts";
+import { checkValues, type GroupPlan, planCodes, withPeriods } from "./groups.ts";
 
 /** Mergeable sums of a scale score per group. */
 export interface ScaleSums {
@@ -38,6 +40,18 @@ export function aggregateScale(
     (v) => typeof v === "number" && Number.isInteger(v) && v >= scale.min && v <= scale.max,
     `${column} is ${scale.what}, an integer from ${scale.min} to ${scale.max}; check the declared scale option or load with readCsv to get such rows as rejects`,
   );
+  if (plan.engine === "kernel") {
+    const g = planCodes(table, plan);
+    return {
+      aggregate: scaleSums(
+        columnValues(table, column) as ArrayLike<number | null>,
+        g,
+        box.min,
+        box.max,
+      ),
+      keys: g.keys,
+    };
+  }
   const { table: grouped, keys } = withPeriods(table, plan);
   const scored = grouped.params({ boxMin: box.min, boxMax: box.max })
     .derive({ __s: `d => d[${JSON.stringify(column)}]` });

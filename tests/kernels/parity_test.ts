@@ -1,0 +1,68 @@
+// The typed-array kernels must give exactly what the generic Arquero path gives, on random
+// tables with the awkward cases: nulls, groups whose scores are all missing, one-row groups,
+// unicode labels, and dates right at month boundaries in non-UTC zones.
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import { assertEquals } from "../assert.ts";
+import { ces, csat, nps } from "../../src/mod.ts";
+import { seededRandom } from "../../src/stats/random.ts";
+
+const LABELS = ["chat", "Telefon ☎", "e-mail", "Ünïcödé", "日本", "", "a\"b'c"];
+
+function randomTable(seed: number, rows: number) {
+  const random = seededRandom(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  const boundary = Date.UTC(2024, 2, 31, 22, 0, 0); // 1 April 00:00 in Berlin (CEST)
+  const score = (max: number, min = 0) =>
+    random() < 0.15 ? null : min + Math.floor(random() * (max - min + 1));
+  return aq.table({
+    channel: Array.from({ length: rows }, () => random() < 0.05 ? null : pick(LABELS)),
+    region: Array.from({ length: rows }, () => pick(["n", "s", "ö"])),
+    date: Array.from({ length: rows }, () => {
+      if (random() < 0.03) return null;
+      // Half the dates within ±3 h of a month boundary, the rest over two years.
+      return random() < 0.5
+        ? new Date(boundary + Math.floor((random() - 0.5) * 6 * 3600_000))
+        : new Date(Date.UTC(2024, 0, 1) + Math.floor(random() * 730 * 86_400_000));
+    }),
+    nps_score: Array.from({ length: rows }, () => score(10)),
+    csat: Array.from({ length: rows }, () => score(5, 1)),
+    ces: Array.from({ length: rows }, () => score(7, 1)),
+  });
+}
+
+const cases: [string, Record<string, unknown>][] = [
+  ["overall", {}],
+  ["by channel", { by: "channel" }],
+  ["by channel × region", { by: ["channel", "region"] }],
+  ["by month in Berlin", { period: "month", timeZone: "Europe/Berlin" }],
+  ["by channel × ISO week in New York", {
+    by: "channel",
+    period: "week",
+    timeZone: "America/New_York",
+  }],
+  ["by region × day", { by: "region", period: "day", timeZone: "Asia/Kolkata" }],
+];
+
+for (const seed of [1, 2, 3]) {
+  for (const rows of [1, 7, 500]) {
+    Deno.test(`kernel = Arquero path: seed ${seed}, ${rows} rows`, () => {
+      const t = randomTable(seed, rows);
+      for (const [name, options] of cases) {
+        for (const kpi of [nps, csat, ces]) {
+          const kernel = kpi(t, { ...options, engine: "kernel" });
+          const reference = kpi(t, { ...options, engine: "arquero" });
+          assertEquals(kernel.objects(), reference.objects(), `${kpi.name} ${name}`);
+        }
+      }
+    });
+  }
+}
+
+Deno.test("kernel = Arquero path on an empty table", () => {
+  const t = randomTable(1, 1).filter(() => false);
+  for (const kpi of [nps, csat, ces]) {
+    assertEquals(kpi(t, { by: "channel", engine: "kernel" }).objects(), []);
+    assertEquals(kpi(t, { by: "channel", engine: "arquero" }).objects(), []);
+  }
+});
