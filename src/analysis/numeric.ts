@@ -1,0 +1,172 @@
+/**
+ * What correlations and key drivers share: numeric columns as typed arrays
+ * (NaN for a missing value) with errors that name the bad rows, and the
+ * row indices of each `by` group in key order.
+ *
+ * @module
+ */
+import type { ColumnTable } from "arquero";
+import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
+
+/**
+ * The values of a numeric column as a `Float64Array`, NaN where missing
+ * (`null`, `undefined` or NaN). Anything else that is not a finite number
+ * (text, dates, booleans, ±Infinity) is a `CxDataError` naming the rows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { numericColumn } from "./numeric.ts";
+ * const v = numericColumn(aq.table({ a: [1, null, 3] }), "a", "columns");
+ * assert.ok(v[0] === 1 && Number.isNaN(v[1]) && v[2] === 3);
+ * ```
+ */
+export function numericColumn(table: ColumnTable, name: string, option: string): Float64Array {
+  requireColumns(table, [name], option);
+  const values = table.array(name) as ArrayLike<unknown>;
+  const out = new Float64Array(values.length);
+  const problems: CxProblem[] = [];
+  let bad = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === "number" && (Number.isFinite(v) || Number.isNaN(v))) out[i] = v;
+    else if (v === null || v === undefined) out[i] = NaN;
+    else {
+      bad++;
+      if (problems.length < 20) {
+        problems.push({
+          row: i + 1,
+          column: name,
+          value: v instanceof Date ? v.toISOString() : String(v),
+          reason: `${name} must hold finite numbers (or be empty); ` +
+            `load the data with readCsv so numeric columns are typed, or convert the column`,
+        });
+      }
+    }
+  }
+  if (bad) throw new CxDataError(problems, bad, `Column "${name}" is not numeric`);
+  return out;
+}
+
+/**
+ * Throws a `CxOptionsError` for any name that is not a column of the table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { requireColumns } from "./numeric.ts";
+ * assert.throws(() => requireColumns(aq.table({ a: [1] }), ["b"], "columns"), /Columns: a/);
+ * ```
+ */
+export function requireColumns(table: ColumnTable, names: string[], option: string): void {
+  const present = table.columnNames();
+  for (const name of names) {
+    if (typeof name !== "string" || !present.includes(name)) {
+      throw new CxOptionsError(
+        `Option "${option}" names column ${
+          JSON.stringify(name)
+        }, which is not in the table. Columns: ${present.join(", ")}`,
+      );
+    }
+  }
+}
+
+/**
+ * Normalises a `by` option to a list of column names (checked).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { byColumns } from "./numeric.ts";
+ * assert.deepEqual(byColumns(aq.table({ channel: ["chat"] }), "channel"), ["channel"]);
+ * ```
+ */
+export function byColumns(table: ColumnTable, by: string | string[] | undefined): string[] {
+  const list = by === undefined ? [] : Array.isArray(by) ? by : [by];
+  requireColumns(table, list, "by");
+  return list;
+}
+
+/** One `by` group: its key values and its rows. */
+export interface RowGroup {
+  /** Key column → value (empty without `by`). */
+  key: Record<string, unknown>;
+  /** Row indices of the group, ascending. */
+  rows: Int32Array;
+}
+
+/**
+ * Splits row indices by the values of the `by` columns, groups sorted by
+ * their keys (ascending, missing keys last, like Arquero's `orderby`). Without
+ * `by`, one group holds every row.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { rowGroups } from "./numeric.ts";
+ * const groups = rowGroups(aq.table({ ch: ["web", "chat", null, "web"] }), ["ch"]);
+ * assert.deepEqual(groups.map((g) => [g.key.ch, [...g.rows]]), [
+ *   ["chat", [1]],
+ *   ["web", [0, 3]],
+ *   [null, [2]],
+ * ]);
+ * ```
+ */
+export function rowGroups(table: ColumnTable, by: string[]): RowGroup[] {
+  const n = table.numRows();
+  if (by.length === 0) {
+    return [{ key: {}, rows: Int32Array.from({ length: n }, (_, i) => i) }];
+  }
+  const columns = by.map((name) => table.array(name) as ArrayLike<unknown>);
+  const index = new Map<string, { key: unknown[]; rows: number[] }>();
+  for (let i = 0; i < n; i++) {
+    const key = columns.map((c) => c[i] ?? null);
+    const id = JSON.stringify(key.map((v) => v instanceof Date ? v.getTime() : v));
+    let g = index.get(id);
+    if (!g) index.set(id, g = { key, rows: [] });
+    g.rows.push(i);
+  }
+  return [...index.values()]
+    .sort((a, b) => compareKeys(a.key, b.key))
+    .map((g) => ({
+      key: Object.fromEntries(by.map((name, k) => [name, g.key[k]])),
+      rows: Int32Array.from(g.rows),
+    }));
+}
+
+function compareKeys(a: unknown[], b: unknown[]): number {
+  for (let k = 0; k < a.length; k++) {
+    const c = compareValues(a[k], b[k]);
+    if (c) return c;
+  }
+  return 0;
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  const x = a instanceof Date ? a.getTime() : a, y = b instanceof Date ? b.getTime() : b;
+  return (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0;
+}
+
+/**
+ * The values of `column` at `rows` (the column itself when `rows` is every row).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { take } from "./numeric.ts";
+ * assert.deepEqual([...take(Float64Array.of(5, 6, 7), Int32Array.of(2, 0))], [7, 5]);
+ * ```
+ */
+export function take(column: Float64Array, rows: Int32Array): Float64Array {
+  if (rows.length === column.length) return column;
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = column[rows[i]];
+  return out;
+}
