@@ -107,3 +107,30 @@ export { REFERRAL_COLUMNS, referralRate } from "./metrics/referral.ts";
 export type { ReferralOptions } from "./metrics/referral.ts";
 export { CLV_COLUMNS, historicClv } from "./metrics/clv.ts";
 export type { ClvOptions } from "./metrics/clv.ts";
+
+// survival
+export {
+  finalizeKaplanMeier,
+  KAPLAN_MEIER_COLUMNS,
+  kaplanMeier,
+  survivalMeta,
+} from "./analysis/survival.ts";
+export type {
+  FinalizeKaplanMeierOptions,
+  KaplanMeierOptions,
+  SurvivalMeta,
+  SurvivalTransform,
+} from "./analysis/survival.ts";
+export { survivalCounts } from "./analysis/survival_counts.ts";
+export type { SurvivalColumns } from "./analysis/survival_counts.ts";
+export { medianSurvival } from "./analysis/survival_median.ts";
+export { atRisk, rmst, survivalAt } from "./analysis/survival_summary.ts";
+export type { RmstOptions } from "./analysis/survival_summary.ts";
+export { logRank } from "./analysis/logrank.ts";
+export type { LogRankOptions } from "./analysis/logrank.ts";
+export { CUMULATIVE_INCIDENCE_COLUMNS, cumulativeIncidence } from "./analysis/competing.ts";
+export type { CumulativeIncidenceOptions } from "./analysis/competing.ts";
+export { SURVIVAL_UNIT_DAYS, survivalTimes } from "./analysis/survival_times.ts";
+export type { SurvivalTimesOptions, SurvivalUnit } from "./analysis/survival_times.ts";
+export { atRiskChart, atRiskTable, kaplanMeierChart, SURVIVAL_COLORS } from "./charts/survival.ts";
+export type { AtRiskChartOptions, KaplanMeierChartOptions } from "./charts/survival.ts";

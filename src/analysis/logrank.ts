@@ -9,7 +9,12 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError } from "../errors.ts";
 import { normalCdf } from "../stats/distributions.ts";
-import { type CountGroup, countGroups, survivalColumns, survivalCounts } from "./survival.ts";
+import {
+  type CountGroup,
+  countGroups,
+  survivalColumns,
+  survivalCounts,
+} from "./survival_counts.ts";
 
 /** Options of {@link logRank}. */
 export interface LogRankOptions {

@@ -13,11 +13,12 @@ import { chiSquareCdf } from "../../src/stats/distributions.ts";
 import {
   finalizeKaplanMeier,
   kaplanMeier,
-  survivalCounts,
   survivalMeta,
   type SurvivalTransform,
 } from "../../src/analysis/survival.ts";
-import { atRisk, medianSurvival, rmst, survivalAt } from "../../src/analysis/survival_summary.ts";
+import { survivalCounts } from "../../src/analysis/survival_counts.ts";
+import { medianSurvival } from "../../src/analysis/survival_median.ts";
+import { atRisk, rmst, survivalAt } from "../../src/analysis/survival_summary.ts";
 import { chiSquareUpper, holm, logRank } from "../../src/analysis/logrank.ts";
 import { cumulativeIncidence } from "../../src/analysis/competing.ts";
 import { survivalTimes } from "../../src/analysis/survival_times.ts";

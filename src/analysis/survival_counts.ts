@@ -1,0 +1,176 @@
+/**
+ * The aggregate step of survival analyses: checked time and event columns
+ * reduced to mergeable counts of events and censorings per group and time,
+ * and helpers to walk such counts and per-group result tables.
+ *
+ * @module
+ */
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { CxDataError, type CxProblem } from "../errors.ts";
+import { requireColumn } from "../metrics/groups.ts";
+
+/** Which columns hold the follow-up time, the event flag and the segments. */
+export interface SurvivalColumns {
+  /** Follow-up time column, numbers ≥ 0 (default `"time"`, as {@link survivalTimes} writes). */
+  time?: string;
+  /** Event column: `1`/`true` = event (e.g. churn), `0`/`false` = censored (default `"event"`). */
+  event?: string;
+  /** Segment column(s): one curve per combination. */
+  by?: string | string[];
+}
+
+/** The validated column choice of a survival analysis. */
+export interface ResolvedColumns {
+  /** Time column. */
+  time: string;
+  /** Event column. */
+  event: string;
+  /** Segment columns. */
+  by: string[];
+}
+
+/** Checks the column options against the table (`CxOptionsError` naming the option). */
+export function survivalColumns(table: ColumnTable, options: SurvivalColumns): ResolvedColumns {
+  const { time = "time", event = "event" } = options;
+  const by = options.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
+  requireColumn(table, time, "time");
+  requireColumn(table, event, "event");
+  for (const column of by) requireColumn(table, column, "by");
+  if (table.numRows() === 0) {
+    throw new CxDataError(
+      [{
+        row: null,
+        column: null,
+        value: null,
+        reason: "the table has no rows; nothing to estimate",
+      }],
+      1,
+      "Empty table",
+    );
+  }
+  return { time, event, by };
+}
+
+/**
+ * Aggregate step: the number of events and censorings per group and distinct
+ * time, `[by…], time, n_event, n_censor`, sorted. These counts are all a
+ * Kaplan–Meier curve or a log-rank test needs, and counts of parts (months,
+ * shards) add up exactly. Throws a `CxDataError` listing rows with a missing,
+ * negative or non-numeric time or an event that is not 0/1/true/false.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { survivalCounts } from "./survival_counts.ts";
+ * const counts = survivalCounts(aq.table({ time: [3, 3, 3, 7], event: [true, true, false, false] }));
+ * console.assert(counts.get("n_event", 0) === 2 && counts.get("n_censor", 0) === 1);
+ * ```
+ */
+export function survivalCounts(table: ColumnTable, options: SurvivalColumns = {}): ColumnTable {
+  const { time, event, by } = survivalColumns(table, options);
+  checkSurvivalValues(table, time, event);
+  const events = (table.array(event) as unknown[]).map((v) => (v === true || v === 1 ? 1 : 0));
+  const base = table.select([...by, time]).reify().assign({ __e: events });
+  const keyed = time === "time" ? base : base.rename({ [time]: "time" });
+  return keyed
+    .groupby([...by, "time"])
+    .rollup({ n_event: aq.op.sum("__e"), n_total: aq.op.count() })
+    .derive({ n_censor: (d: { n_total: number; n_event: number }) => d.n_total - d.n_event })
+    .select([...by, "time", "n_event", "n_censor"])
+    .orderby(...by, "time");
+}
+
+/** Checks times (finite numbers ≥ 0) and events (0/1/true/false); lists the first bad rows. */
+export function checkSurvivalValues(table: ColumnTable, time: string, event: string): void {
+  const times = table.array(time) as unknown[];
+  const events = table.array(event) as unknown[];
+  const problems: CxProblem[] = [];
+  let total = 0;
+  const add = (p: CxProblem) => {
+    total++;
+    if (problems.length < 20) problems.push(p);
+  };
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i];
+    if (typeof t !== "number" || !Number.isFinite(t) || t < 0) {
+      add({
+        row: i + 1,
+        column: time,
+        value: t === null || t === undefined ? null : String(t),
+        reason:
+          `${time} must be a follow-up time ≥ 0; derive it with survivalTimes() or drop the row`,
+      });
+    }
+    const e = events[i];
+    if (!(e === 0 || e === 1 || e === true || e === false)) {
+      add({
+        row: i + 1,
+        column: event,
+        value: e === null || e === undefined ? null : String(e),
+        reason: `${event} must be 1/true (event) or 0/false (censored)`,
+      });
+    }
+  }
+  if (total) throw new CxDataError(problems, total, "Survival data has invalid values");
+}
+
+/** One group of a counts table: its key values and rows in time order. */
+export interface CountGroup {
+  /** Values of the `by` columns. */
+  key: unknown[];
+  /** Per distinct time: events and censorings. */
+  rows: { time: number; n_event: number; n_censor: number }[];
+}
+
+/**
+ * Splits a counts table into groups (in table order, which {@link survivalCounts}
+ * sorts) and merges rows of equal time, so counts of several parts can be
+ * concatenated before finalizing.
+ */
+export function countGroups(counts: ColumnTable, by: string[]): CountGroup[] {
+  for (const c of [...by, "time", "n_event", "n_censor"]) requireColumn(counts, c, "counts");
+  const sorted = counts.orderby(...by, "time");
+  const keys = by.map((c) => sorted.array(c) as unknown[]);
+  const times = sorted.array("time") as number[];
+  const events = sorted.array("n_event") as number[];
+  const censored = sorted.array("n_censor") as number[];
+  const groups: CountGroup[] = [];
+  let current: CountGroup | undefined;
+  let currentId = "";
+  for (let i = 0; i < times.length; i++) {
+    const key = keys.map((k) => k[i]);
+    const id = JSON.stringify(key);
+    if (!current || id !== currentId) {
+      current = { key, rows: [] };
+      currentId = id;
+      groups.push(current);
+    }
+    const last = current.rows[current.rows.length - 1];
+    if (last && last.time === times[i]) {
+      last.n_event += events[i];
+      last.n_censor += censored[i];
+    } else current.rows.push({ time: times[i], n_event: events[i], n_censor: censored[i] });
+  }
+  return groups;
+}
+
+/** Splits a per-row result table (e.g. a Kaplan–Meier table) into its groups' row objects. */
+export function resultGroups(
+  result: ColumnTable,
+  by: string[],
+): { key: unknown[]; rows: Record<string, unknown>[] }[] {
+  const groups: { key: unknown[]; rows: Record<string, unknown>[] }[] = [];
+  let currentId: string | undefined;
+  for (const row of result.objects() as Record<string, unknown>[]) {
+    const key = by.map((c) => row[c]);
+    const id = JSON.stringify(key);
+    if (id !== currentId) {
+      groups.push({ key, rows: [] });
+      currentId = id;
+    }
+    groups[groups.length - 1].rows.push(row);
+  }
+  return groups;
+}

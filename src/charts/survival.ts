@@ -1,0 +1,267 @@
+/**
+ * Charts of survival curves: Kaplan–Meier step curves per group with their
+ * interval bands and censoring marks, and the number-at-risk table drawn on
+ * the same time axis so it lines up under the curves.
+ *
+ * @module
+ */
+import * as Plot from "@observablehq/plot";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { CxOptionsError } from "../errors.ts";
+import { kmGroupColumns, survivalMeta } from "../analysis/survival.ts";
+import { resultGroups } from "../analysis/survival_counts.ts";
+import { atRisk } from "../analysis/survival_summary.ts";
+import type { ChartSpec } from "./render.ts";
+
+/**
+ * Okabe–Ito colours (distinguishable with the common colour-vision
+ * deficiencies); the yellow is left out, too light on white.
+ */
+export const SURVIVAL_COLORS: readonly string[] = [
+  "#0072B2",
+  "#D55E00",
+  "#009E73",
+  "#CC79A7",
+  "#E69F00",
+  "#56B4E9",
+  "#000000",
+];
+
+/** Left margin shared by both charts, so the at-risk numbers sit under the curves' times. */
+const MARGIN_LEFT = 120;
+
+/** Options of {@link kaplanMeierChart}. */
+export interface KaplanMeierChartOptions {
+  /** Shade the pointwise interval around each curve (default `true`). */
+  band?: boolean;
+  /** Mark censoring times on the curves with "+" (default `true`). */
+  censorTicks?: boolean;
+  /** Chart title (default: "Survival by …" or "Survival (Kaplan–Meier)"). */
+  title?: string;
+  /** Time unit for the axis label (default: from the result's metadata). */
+  unit?: string;
+  /** What the curve measures, for the y axis (default `"Survival probability"`). */
+  yLabel?: string;
+}
+
+/**
+ * Kaplan–Meier curves as steps from S(0) = 1, one colour per group, with the
+ * interval band and "+" where customers were censored. Gaps in the band are
+ * times without an interval (S = 1 under `log-log`, S = 0). Returns a Plot
+ * spec: render with `renderSvg`, show in a notebook with `display`.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { kaplanMeier } from "../analysis/survival.ts";
+ * import { renderSvg } from "./render.ts";
+ * import { kaplanMeierChart } from "./survival.ts";
+ * const t = aq.table({ plan: ["a", "a", "b", "b"], time: [3, 5, 2, 8], event: [1, 0, 1, 1] });
+ * const svg = renderSvg(kaplanMeierChart(kaplanMeier(t, { by: "plan" })));
+ * console.assert(svg.includes("Survival by plan"));
+ * ```
+ */
+export function kaplanMeierChart(
+  km: ColumnTable,
+  options: KaplanMeierChartOptions = {},
+): ChartSpec {
+  const { band = true, censorTicks = true } = options;
+  const by = kmGroupColumns(km);
+  const meta = survivalMeta(km);
+  const groups = curveGroups(km, by);
+  const points = groups.flatMap((g) => [
+    { group: g.label, time: 0, survival: 1, low: 1, high: 1, n_risk: g.rows[0].n_risk },
+    ...g.rows.map((r) => ({
+      group: g.label,
+      time: r.time as number,
+      survival: r.survival as number,
+      low: r.survival_low as number | null,
+      high: r.survival_high as number | null,
+      n_risk: r.n_risk as number,
+    })),
+  ]);
+  const censored = groups.flatMap((g) =>
+    g.rows.filter((r) => (r.n_censor as number) > 0).map((r) => ({
+      group: g.label,
+      time: r.time as number,
+      survival: r.survival as number,
+      n_censor: r.n_censor as number,
+    }))
+  );
+  const unit = options.unit ?? meta?.unit;
+  const title = options.title ??
+    (by.length ? `Survival by ${by.join(" × ")}` : "Survival (Kaplan–Meier)");
+  const level = meta ? `${Math.round(meta.confidence * 1000) / 10} % ` : "";
+  const subtitle = [
+    band ? `Shaded: ${level}pointwise intervals${meta ? ` (${meta.transform})` : ""}` : "",
+    censorTicks ? "+ marks a censored customer" : "",
+  ].filter(Boolean).join("; ");
+  const domain = groups.map((g) => g.label);
+  const fmt = (v: number) => v.toLocaleString("en-US", { maximumFractionDigits: 3 });
+  return {
+    title,
+    subtitle: subtitle || undefined,
+    ariaLabel: title,
+    marginLeft: MARGIN_LEFT,
+    marginRight: 20,
+    x: { label: timeLabel(unit), domain: timeDomain(km), grid: true },
+    y: { label: options.yLabel ?? "Survival probability", domain: [0, 1], grid: true },
+    color: {
+      domain,
+      range: domain.map((_, i) => SURVIVAL_COLORS[i % SURVIVAL_COLORS.length]),
+      legend: by.length > 0,
+    },
+    marks: [
+      ...(band
+        ? [Plot.areaY(points, {
+          x: "time",
+          y1: "low",
+          y2: "high",
+          z: "group",
+          fill: "group",
+          fillOpacity: 0.15,
+          curve: "step-after",
+        })]
+        : []),
+      Plot.line(points, {
+        x: "time",
+        y: "survival",
+        z: "group",
+        stroke: "group",
+        strokeWidth: 2,
+        curve: "step-after",
+      }),
+      ...(censorTicks
+        ? [Plot.dot(censored, {
+          x: "time",
+          y: "survival",
+          stroke: "group",
+          symbol: "plus",
+          r: 3,
+          title: (d: { group: string; time: number; survival: number; n_censor: number }) =>
+            `${d.group}: ${d.n_censor} censored at ${fmt(d.time)}, S = ${fmt(d.survival)}`,
+        })]
+        : []),
+      Plot.ruleY([0]),
+    ],
+  };
+}
+
+/**
+ * The number-at-risk table printed under a Kaplan–Meier chart, one row per
+ * group and one column per time (named by the time), from {@link atRisk}:
+ * `group, <t₁>, <t₂>, …`.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { kaplanMeier } from "../analysis/survival.ts";
+ * import { atRiskTable } from "./survival.ts";
+ * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
+ * const table = atRiskTable(km, [0, 5]);
+ * console.assert(table.get("0", 0) === 4 && table.get("5", 0) === 2);
+ * ```
+ */
+export function atRiskTable(km: ColumnTable, times: number[]): ColumnTable {
+  const by = kmGroupColumns(km);
+  const counts = atRisk(km, times).objects() as Record<string, unknown>[];
+  const wanted = [...new Set(counts.map((r) => r.time as number))];
+  const rows = new Map<string, Record<string, unknown>>();
+  for (const r of counts) {
+    const group = groupLabel(by.map((c) => r[c]));
+    const row = rows.get(group) ?? { group };
+    row[String(r.time)] = r.n_risk;
+    rows.set(group, row);
+  }
+  const columns = ["group", ...wanted.map(String)];
+  // Names are passed separately: object keys like "0" would otherwise come first.
+  return aq.table(
+    Object.fromEntries(columns.map((c) => [c, [...rows.values()].map((r) => r[c])])),
+    columns,
+  );
+}
+
+/** Options of {@link atRiskChart}. */
+export interface AtRiskChartOptions {
+  /** Title (default `"Number at risk"`). */
+  title?: string;
+  /** Time unit for the axis label (default: from the result's metadata). */
+  unit?: string;
+}
+
+/**
+ * The number at risk at chosen times as a chart to place under
+ * {@link kaplanMeierChart}: the same width, left margin and time axis, one
+ * line of numbers per group.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { kaplanMeier } from "../analysis/survival.ts";
+ * import { renderSvg } from "./render.ts";
+ * import { atRiskChart } from "./survival.ts";
+ * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
+ * console.assert(renderSvg(atRiskChart(km, [0, 5])).includes(">4<"));
+ * ```
+ */
+export function atRiskChart(
+  km: ColumnTable,
+  times: number[],
+  options: AtRiskChartOptions = {},
+): ChartSpec {
+  const by = kmGroupColumns(km);
+  const domain = curveGroups(km, by).map((g) => g.label);
+  const counts = (atRisk(km, times).objects() as Record<string, unknown>[]).map((r) => ({
+    group: groupLabel(by.map((c) => r[c])),
+    time: r.time as number,
+    n_risk: r.n_risk as number,
+  }));
+  const title = options.title ?? "Number at risk";
+  return {
+    title,
+    ariaLabel: title,
+    marginLeft: MARGIN_LEFT,
+    marginRight: 20,
+    height: 50 + 22 * domain.length,
+    x: { label: timeLabel(options.unit ?? survivalMeta(km)?.unit), domain: timeDomain(km) },
+    // Padding keeps the group names clear of the numbers at time 0.
+    y: { label: null, domain, tickSize: 0, tickPadding: 20 },
+    marks: [
+      // Black numbers: the lighter curve colours are too faint for small text (WCAG 4.5:1).
+      Plot.text(counts, {
+        x: "time",
+        y: "group",
+        text: (d: { n_risk: number }) => String(d.n_risk),
+        fontVariant: "tabular-nums",
+      }),
+    ],
+  };
+}
+
+function curveGroups(km: ColumnTable, by: string[]) {
+  const groups = resultGroups(km, by).map((g) => ({ ...g, label: groupLabel(g.key) }));
+  const labels = new Set(groups.map((g) => g.label));
+  if (labels.size !== groups.length) {
+    throw new CxOptionsError(
+      `Two groups of ${by.join(", ")} have the same label; rename them before charting`,
+    );
+  }
+  return groups;
+}
+
+/** A group's label: its `by` values joined with " · ", or "All" without groups. */
+function groupLabel(key: unknown[]): string {
+  return key.length ? key.map((v) => String(v)).join(" · ") : "All";
+}
+
+function timeLabel(unit: string | undefined): string {
+  return unit ? `Time since start (${unit})` : "Time since start";
+}
+
+function timeDomain(km: ColumnTable): [number, number] {
+  const times = km.array("time") as number[];
+  let max = 0;
+  for (const t of times) if (t > max) max = t;
+  return [0, max > 0 ? max : 1];
+}
