@@ -17,6 +17,7 @@ import {
   survivalInterval,
   type SurvivalTransform,
 } from "./survival.ts";
+import { checkSurvivalValues } from "./survival_counts.ts";
 import { survivalTimesUnit } from "./survival_times.ts";
 
 /** Options of {@link cumulativeIncidence}. */
@@ -25,6 +26,14 @@ export interface CumulativeIncidenceOptions {
   time?: string;
   /** Reason column: the competing event that ended follow-up; `null`/`""` = censored. */
   status: string;
+  /**
+   * Event column (1/true = left) that overrides `status`: rows with 0/false
+   * are censored whatever their reason, e.g. a churn after the cut-off that
+   * {@link survivalTimes} censored; an event without a reason counts as
+   * `"unspecified"`. Default `"event"` when the table has that column; `null`
+   * to use `status` alone.
+   */
+  event?: string | null;
   /** Segment column(s): one set of curves per combination. */
   by?: string | string[];
   /** Confidence level (default 0.95). */
@@ -67,6 +76,7 @@ export const CUMULATIVE_INCIDENCE_COLUMNS = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { cumulativeIncidence } from "./competing.ts";
  * const t = aq.table({
@@ -75,7 +85,7 @@ export const CUMULATIVE_INCIDENCE_COLUMNS = [
  * });
  * const cif = cumulativeIncidence(t, { status: "reason" });
  * const price = cif.filter((d: { reason: string }) => d.reason === "price");
- * console.assert(price.get("cumulative_incidence", 3) === 0.25 + 0.5); // ¼ at t=1, then S(4−)=½ · 1/1
+ * assert.ok(price.get("cumulative_incidence", 3) === 0.25 + 0.5); // ¼ at t=1, then S(4−)=½ · 1/1
  * ```
  */
 export function cumulativeIncidence(
@@ -101,7 +111,14 @@ export function cumulativeIncidence(
       "Empty table",
     );
   }
-  const counts = reasonCounts(table, time, status, by);
+  const event = options.event === undefined
+    ? (table.columnNames().includes("event") ? "event" : null)
+    : options.event;
+  if (event !== null) {
+    requireColumn(table, event, "event");
+    checkSurvivalValues(table, time, event);
+  }
+  const counts = reasonCounts(table, time, status, event, by);
   const result = finalizeCumulativeIncidence(counts, by, confidence, transform);
   setSurvivalMeta(result, {
     analysis: "cumulative-incidence",
@@ -119,9 +136,20 @@ export function cumulativeIncidence(
  * Aggregate step: customers per group, time and reason (`""` = censored),
  * `[by…], time, reason, n` — mergeable counts.
  */
-function reasonCounts(table: ColumnTable, time: string, status: string, by: string[]): ColumnTable {
+function reasonCounts(
+  table: ColumnTable,
+  time: string,
+  status: string,
+  event: string | null,
+  by: string[],
+): ColumnTable {
   const times = table.array(time) as unknown[];
-  const reasons = (table.array(status) as unknown[]).map((v) => v == null ? "" : String(v));
+  const events = event === null ? null : table.array(event) as unknown[];
+  const reasons = (table.array(status) as unknown[]).map((v, i) => {
+    const reason = v == null ? "" : String(v);
+    if (!events) return reason;
+    return events[i] === true || events[i] === 1 ? reason || "unspecified" : "";
+  });
   const problems: CxProblem[] = [];
   let total = 0;
   times.forEach((t, i) => {

@@ -47,6 +47,7 @@ export interface LogRankOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { logRank } from "./logrank.ts";
  * const t = aq.table({
@@ -55,8 +56,8 @@ export interface LogRankOptions {
  *   event: [1, 1, 1, 1, 1, 0],
  * });
  * const test = logRank(t, { by: "plan" });
- * console.assert(test.get("observed", 0) === 3 && test.get("df", 0) === 1);
- * console.assert(test.get("p_value", 0) < 0.05);
+ * assert.ok(test.get("observed", 0) === 3 && test.get("df", 0) === 1);
+ * assert.ok(test.get("p_value", 0) < 0.05);
  * ```
  */
 export function logRank(table: ColumnTable, options: LogRankOptions): ColumnTable {
@@ -177,8 +178,9 @@ export function logRankTest(groups: CountGroup[]): LogRankTest {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { holm } from "./logrank.ts";
- * console.assert(holm([0.01, 0.04, 0.03]).join() === "0.03,0.06,0.06");
+ * assert.ok(holm([0.01, 0.04, 0.03]).join() === "0.03,0.06,0.06");
  * ```
  */
 export function holm(pValues: (number | null)[]): (number | null)[] {

@@ -86,14 +86,15 @@ const META = new WeakMap<ColumnTable, SurvivalMeta>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { kaplanMeier } from "./survival.ts";
  * // Four customers: churn at day 2, censored at day 2, churn at day 5, censored at day 9.
  * const t = aq.table({ time: [2, 2, 5, 9], event: [1, 0, 1, 0] });
  * const km = kaplanMeier(t);
- * console.assert(km.get("survival", 0) === 0.75); // 1 − 1/4
- * console.assert(km.get("survival", 1) === 0.375); // 0.75 · (1 − 1/2)
- * console.assert(km.get("n_risk", 1) === 2 && km.numRows() === 3);
+ * assert.ok(km.get("survival", 0) === 0.75); // 1 − 1/4
+ * assert.ok(km.get("survival", 1) === 0.375); // 0.75 · (1 − 1/2)
+ * assert.ok(km.get("n_risk", 1) === 2 && km.numRows() === 3);
  * ```
  */
 export function kaplanMeier(table: ColumnTable, options: KaplanMeierOptions = {}): ColumnTable {
@@ -132,11 +133,12 @@ export interface FinalizeKaplanMeierOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { finalizeKaplanMeier } from "./survival.ts";
  * const counts = aq.table({ time: [1, 4], n_event: [1, 1], n_censor: [0, 1] });
  * const km = finalizeKaplanMeier(counts);
- * console.assert(km.get("n_risk", 1) === 2 && km.get("survival", 1) === 1/3);
+ * assert.ok(km.get("n_risk", 1) === 2 && km.get("survival", 1) === 1/3);
  * ```
  */
 export function finalizeKaplanMeier(
@@ -218,10 +220,11 @@ export function survivalInterval(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { kaplanMeier, survivalMeta } from "./survival.ts";
  * const km = kaplanMeier(aq.table({ time: [1, 2], event: [1, 0] }), { transform: "log-log" });
- * console.assert(survivalMeta(km)?.transform === "log-log");
+ * assert.ok(survivalMeta(km)?.transform === "log-log");
  * ```
  */
 export function survivalMeta(result: ColumnTable): SurvivalMeta | undefined {

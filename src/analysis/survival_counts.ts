@@ -8,7 +8,7 @@
 import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { CxDataError, type CxProblem } from "../errors.ts";
+import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { requireColumn } from "../metrics/groups.ts";
 
 /** Which columns hold the follow-up time, the event flag and the segments. */
@@ -31,13 +31,34 @@ export interface ResolvedColumns {
   by: string[];
 }
 
+/** Result column names a `by` column may not have (they would collide in the output). */
+const RESERVED = [
+  "time",
+  "n_risk",
+  "n_event",
+  "n_censor",
+  "survival",
+  "survival_low",
+  "survival_high",
+  "std_err",
+  "reason",
+];
+
 /** Checks the column options against the table (`CxOptionsError` naming the option). */
 export function survivalColumns(table: ColumnTable, options: SurvivalColumns): ResolvedColumns {
   const { time = "time", event = "event" } = options;
   const by = options.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
   requireColumn(table, time, "time");
   requireColumn(table, event, "event");
-  for (const column of by) requireColumn(table, column, "by");
+  for (const column of by) {
+    requireColumn(table, column, "by");
+    if (RESERVED.includes(column) || column === time || column === event) {
+      throw new CxOptionsError(
+        `Option "by" cannot use column ${JSON.stringify(column)}: it is the time or event ` +
+          `column or a result column name (${RESERVED.join(", ")}); rename it first`,
+      );
+    }
+  }
   if (table.numRows() === 0) {
     throw new CxDataError(
       [{
@@ -62,10 +83,11 @@ export function survivalColumns(table: ColumnTable, options: SurvivalColumns): R
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { survivalCounts } from "./survival_counts.ts";
  * const counts = survivalCounts(aq.table({ time: [3, 3, 3, 7], event: [true, true, false, false] }));
- * console.assert(counts.get("n_event", 0) === 2 && counts.get("n_censor", 0) === 1);
+ * assert.ok(counts.get("n_event", 0) === 2 && counts.get("n_censor", 0) === 1);
  * ```
  */
 export function survivalCounts(table: ColumnTable, options: SurvivalColumns = {}): ColumnTable {

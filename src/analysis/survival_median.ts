@@ -22,11 +22,12 @@ import { resultGroups } from "./survival_counts.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { kaplanMeier } from "./survival.ts";
  * import { medianSurvival } from "./survival_median.ts";
  * const km = kaplanMeier(aq.table({ time: [1, 2, 3, 4, 5], event: [1, 1, 1, 1, 0] }));
- * console.assert(medianSurvival(km).get("median", 0) === 3); // S(3) = 0.4 is the first ≤ ½
+ * assert.ok(medianSurvival(km).get("median", 0) === 3); // S(3) = 0.4 is the first ≤ ½
  * ```
  */
 export function medianSurvival(km: ColumnTable): ColumnTable {

@@ -27,13 +27,14 @@ import { resultGroups } from "./survival_counts.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { kaplanMeier } from "./survival.ts";
  * import { survivalAt } from "./survival_summary.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
  * const at = survivalAt(km, [0, 5]);
- * console.assert(at.get("survival", 0) === 1 && at.get("survival", 1) === 0.5);
- * console.assert(at.get("n_risk", 1) === 2 && at.get("n_event", 1) === 2);
+ * assert.ok(at.get("survival", 0) === 1 && at.get("survival", 1) === 0.5);
+ * assert.ok(at.get("n_risk", 1) === 2 && at.get("n_event", 1) === 2);
  * ```
  */
 export function survivalAt(km: ColumnTable, times: number[]): ColumnTable {
@@ -55,11 +56,12 @@ export function survivalAt(km: ColumnTable, times: number[]): ColumnTable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { kaplanMeier } from "./survival.ts";
  * import { atRisk } from "./survival_summary.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
- * console.assert(atRisk(km, [0, 5, 10]).array("n_risk").join() === "4,2,0");
+ * assert.ok(atRisk(km, [0, 5, 10]).array("n_risk").join() === "4,2,0");
  * ```
  */
 export function atRisk(km: ColumnTable, times: number[]): ColumnTable {
@@ -151,12 +153,13 @@ export interface RmstOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { kaplanMeier } from "./survival.ts";
  * import { rmst } from "./survival_summary.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 1, 1] }));
  * // S = 1 on [0,2), ¾ on [2,4), ½ on [4,5]: 2 + 1.5 + 0.5 = 4
- * console.assert(rmst(km, { tau: 5 }).get("rmst", 0) === 4);
+ * assert.ok(rmst(km, { tau: 5 }).get("rmst", 0) === 4);
  * ```
  */
 export function rmst(km: ColumnTable, options: RmstOptions): ColumnTable {

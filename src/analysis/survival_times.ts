@@ -48,6 +48,7 @@ const UNITS = new WeakMap<ColumnTable, SurvivalUnit>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { survivalTimes } from "./survival_times.ts";
  * const customers = aq.table({
@@ -55,8 +56,8 @@ const UNITS = new WeakMap<ColumnTable, SurvivalUnit>();
  *   churn_date: [new Date("2025-01-31"), null],
  * });
  * const t = survivalTimes(customers, { cutoff: new Date("2025-12-31") });
- * console.assert(t.get("time", 0) === 30 && t.get("event", 0) === true);
- * console.assert(t.get("time", 1) === 305 && t.get("event", 1) === false);
+ * assert.ok(t.get("time", 0) === 30 && t.get("event", 0) === true);
+ * assert.ok(t.get("time", 1) === 305 && t.get("event", 1) === false);
  * ```
  */
 export function survivalTimes(customers: ColumnTable, options: SurvivalTimesOptions): ColumnTable {

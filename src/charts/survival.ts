@@ -53,13 +53,14 @@ export interface KaplanMeierChartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { kaplanMeier } from "../analysis/survival.ts";
  * import { renderSvg } from "./render.ts";
  * import { kaplanMeierChart } from "./survival.ts";
  * const t = aq.table({ plan: ["a", "a", "b", "b"], time: [3, 5, 2, 8], event: [1, 0, 1, 1] });
  * const svg = renderSvg(kaplanMeierChart(kaplanMeier(t, { by: "plan" })));
- * console.assert(svg.includes("Survival by plan"));
+ * assert.ok(svg.includes("Survival by plan"));
  * ```
  */
 export function kaplanMeierChart(
@@ -155,12 +156,13 @@ export function kaplanMeierChart(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { kaplanMeier } from "../analysis/survival.ts";
  * import { atRiskTable } from "./survival.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
  * const table = atRiskTable(km, [0, 5]);
- * console.assert(table.get("0", 0) === 4 && table.get("5", 0) === 2);
+ * assert.ok(table.get("0", 0) === 4 && table.get("5", 0) === 2);
  * ```
  */
 export function atRiskTable(km: ColumnTable, times: number[]): ColumnTable {
@@ -197,12 +199,13 @@ export interface AtRiskChartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { kaplanMeier } from "../analysis/survival.ts";
  * import { renderSvg } from "./render.ts";
  * import { atRiskChart } from "./survival.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
- * console.assert(renderSvg(atRiskChart(km, [0, 5])).includes(">4<"));
+ * assert.ok(renderSvg(atRiskChart(km, [0, 5])).includes(">4<"));
  * ```
  */
 export function atRiskChart(

@@ -364,6 +364,24 @@ Deno.test("cumulativeIncidence: the reasons' incidences add up to 1 − Kaplan�
   });
 });
 
+Deno.test("cumulativeIncidence: an event column censors late churns and names reasonless ones", () => {
+  const t = aq.table({
+    time: [1, 2, 3, 4],
+    reason: ["price", "moved", "price", null],
+    event: [true, false, true, true],
+  });
+  const cif = cumulativeIncidence(t, { status: "reason" });
+  assert.deepEqual([...new Set(cif.array("reason"))], ["price", "unspecified"]);
+  const last = (reason: string) =>
+    (cif.objects() as Record<string, number | string>[]).filter((r) => r.reason === reason)
+      .pop()!.cumulative_incidence;
+  // S: 1 → ¾ at t=1 (price) → ¾ at t=2 (censored) → ⅜ at t=3 (price) → 0 at t=4 (unspecified).
+  assertClose(last("price"), 0.25 + 0.75 * 0.5, "price", 1e-15);
+  assertClose(last("unspecified"), 0.375, "unspecified", 1e-15);
+  const statusOnly = cumulativeIncidence(t, { status: "reason", event: null });
+  assert.deepEqual([...new Set(statusOnly.array("reason"))], ["moved", "price"]);
+});
+
 Deno.test("survivalTimes: days from signup to churn or to the cut-off, as R computed them", async () => {
   const ours = (await customers()).objects() as Record<string, unknown>[];
   const expected = fixture("customers_times.csv");
@@ -372,6 +390,17 @@ Deno.test("survivalTimes: days from signup to churn or to the cut-off, as R comp
     assert.equal(ours[i].customer_id, e.customer_id);
     assert.equal(ours[i].time, Number(e.time));
     assert.equal(ours[i].event, e.event === "1");
+  });
+  // A churn after the cut-off is not known at the cut-off: censored there.
+  const late = survivalTimes(
+    aq.table({ signup_date: [new Date("2025-01-01")], churn_date: [new Date("2025-03-01")] }),
+    { cutoff: new Date("2025-02-01") },
+  );
+  assert.deepEqual(late.objects()[0], {
+    signup_date: new Date("2025-01-01"),
+    churn_date: new Date("2025-03-01"),
+    time: 31,
+    event: false,
   });
   const one = aq.table({ signup_date: [new Date("2025-01-01")], churn_date: [null] });
   const weeks = survivalTimes(one, { cutoff: new Date("2025-01-15"), unit: "weeks" });
@@ -452,6 +481,7 @@ Deno.test("bad input: clear errors naming the option, column or row", () => {
   ]]);
   assertThrows(() => kaplanMeier(lung, { time: "days" }), CxOptionsError);
   assertThrows(() => kaplanMeier(lung, { by: "region" }), CxOptionsError);
+  assertThrows(() => kaplanMeier(lung, { by: "event" }), CxOptionsError);
   assertThrows(
     () => kaplanMeier(lung, { transform: "logit" as SurvivalTransform }),
     CxOptionsError,
