@@ -83,6 +83,8 @@ const META = new WeakMap<ColumnTable, SurvivalMeta>();
  * capped at 1 (log, plain) and 0 (plain); `log-log` has no interval where S = 1;
  * once S = 0 the standard error and interval are `null` (R: NaN/NA).
  * Rows with the same group are sorted by time; groups by their values.
+ * Times are compared exactly (R's `timefix` also merges times that differ
+ * only by rounding error; whole days from {@link survivalTimes} never do).
  *
  * @example
  * ```ts
