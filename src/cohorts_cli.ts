@@ -1,0 +1,107 @@
+/**
+ * `deno task cohorts`: monthly (or daily, weekly, quarterly) cohort retention
+ * from an events file, for data scientists who want the numbers as files.
+ *
+ *     deno task cohorts --events data/sample/events.csv [--by month] [--mode exact]
+ *       [--segment plan --customers data/sample/customers.csv] [--time-zone UTC]
+ *       [--window calendar] [--out cohorts/] [--quiet]
+ *
+ * Writes `retention.csv` and `retention.json` (one row per cohort × period
+ * index), `pooled.csv` (the size-weighted curve) and `heatmap.svg` to the
+ * output directory and prints their paths.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join, resolve } from "node:path";
+import { CxError, CxOptionsError } from "./errors.ts";
+import { readCsv, toCsv } from "./io/csv.ts";
+import { writeJson } from "./io/json.ts";
+import { cohortRetention } from "./analysis/cohort.ts";
+import { pooledRetention } from "./analysis/cohort_summary.ts";
+import { retentionHeatmap } from "./charts/cohort.ts";
+import { renderSvg } from "./charts/render.ts";
+
+const USAGE = `Usage: deno task cohorts --events FILE [--by day|week|month|quarter]
+  [--mode exact|unbounded] [--window calendar|rolling] [--time-zone ZONE]
+  [--segment COLUMN [--customers FILE]] [--revenue COLUMN] [--out DIR] [--quiet]`;
+
+/**
+ * Runs the cohorts command with CLI arguments; returns the exit code and the
+ * files written.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cohortsMain } from "./cohorts_cli.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/e.csv`, "customer_id,date\nA,2024-01-03\nA,2024-02-05\nB,2024-01-09\n");
+ * const { code, files } = await cohortsMain(["--events", `${dir}/e.csv`, "--out", dir, "--quiet"]);
+ * assert.equal(code, 0);
+ * assert.ok(files.some((f) => f.endsWith("retention.csv")));
+ * ```
+ */
+export async function cohortsMain(args: string[]): Promise<{ code: number; files: string[] }> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      events: { type: "string" },
+      by: { type: "string", default: "month" },
+      mode: { type: "string", default: "exact" },
+      window: { type: "string", default: "calendar" },
+      "time-zone": { type: "string", default: "UTC" },
+      segment: { type: "string" },
+      customers: { type: "string" },
+      revenue: { type: "string" },
+      out: { type: "string", default: "cohorts" },
+      quiet: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return { code: 0, files: [] };
+  }
+  if (!values.events) throw new CxOptionsError(`--events FILE is required.\n${USAGE}`);
+  const progress = values.quiet ? () => {} : (m: string) => console.error(`cxkit: ${m}`);
+  const events = await readCsv(values.events, { schema: "events" });
+  progress(
+    `${values.events}: ${events.summary.rows} rows read, ${events.summary.rejected} rejected`,
+  );
+  const signup = values.customers
+    ? (await readCsv(values.customers, { schema: "customers" })).table
+    : undefined;
+  const retention = cohortRetention(events.table, {
+    period: values.by as "month",
+    mode: values.mode as "exact",
+    window: values.window as "calendar",
+    timeZone: values["time-zone"],
+    by: values.segment,
+    signup,
+    revenue: values.revenue,
+  });
+  progress(`${retention.numRows()} cohort cells computed`);
+  await Deno.mkdir(values.out, { recursive: true });
+  const files = [
+    join(values.out, "retention.csv"),
+    join(values.out, "retention.json"),
+    join(values.out, "pooled.csv"),
+    join(values.out, "heatmap.svg"),
+  ];
+  await Deno.writeTextFile(files[0], toCsv(retention));
+  await writeJson(retention, files[1]);
+  await Deno.writeTextFile(files[2], toCsv(pooledRetention(retention)));
+  await Deno.writeTextFile(files[3], renderSvg(retentionHeatmap(retention)));
+  for (const f of files) console.log(`Written: ${resolve(f)}`);
+  return { code: 0, files };
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit((await cohortsMain(Deno.args)).code);
+  } catch (e) {
+    if (!(e instanceof CxError)) throw e;
+    console.error(`cxkit: ${e.message}`);
+    Deno.exit(1);
+  }
+}
