@@ -9,6 +9,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError } from "../errors.ts";
 import { normalCdf } from "../stats/distributions.ts";
+import { holm } from "../stats/multiple.ts";
 import {
   type CountGroup,
   countGroups,
@@ -169,31 +170,6 @@ export function logRankTest(groups: CountGroup[]): LogRankTest {
   const solved = solve(rest.map((j) => rest.map((l) => variance[j][l])), diff);
   const chiSquare = diff.reduce((s, v, i) => s + v * solved[i], 0);
   return { observed, expected, chiSquare, df, pValue: chiSquareUpper(chiSquare, df) };
-}
-
-/**
- * Holm's step-down adjustment (R `p.adjust(p, "holm")`): sort the m p-values,
- * multiply the i-th smallest by m − i + 1, make the sequence non-decreasing
- * (running maximum), cap at 1. `null`s stay `null` and do not count in m.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { holm } from "./logrank.ts";
- * assert.ok(holm([0.01, 0.04, 0.03]).join() === "0.03,0.06,0.06");
- * ```
- */
-export function holm(pValues: (number | null)[]): (number | null)[] {
-  const present = pValues.flatMap((p, i) => (p === null ? [] : [{ p, i }]))
-    .sort((a, b) => a.p - b.p);
-  const m = present.length;
-  const out: (number | null)[] = pValues.map(() => null);
-  let running = 0;
-  present.forEach(({ p, i }, rank) => {
-    running = Math.max(running, (m - rank) * p);
-    out[i] = Math.min(1, running);
-  });
-  return out;
 }
 
 /**

@@ -19,7 +19,7 @@ import {
 import { survivalCounts } from "../../src/analysis/survival_counts.ts";
 import { medianSurvival } from "../../src/analysis/survival_median.ts";
 import { atRisk, rmst, survivalAt } from "../../src/analysis/survival_summary.ts";
-import { chiSquareUpper, holm, logRank } from "../../src/analysis/logrank.ts";
+import { chiSquareUpper, logRank } from "../../src/analysis/logrank.ts";
 import { cumulativeIncidence } from "../../src/analysis/competing.ts";
 import { survivalTimes } from "../../src/analysis/survival_times.ts";
 import { assertThrows } from "../assert.ts";
@@ -302,9 +302,7 @@ Deno.test("logRank pairwise: two-group tests per pair with Holm-adjusted p equal
   });
 });
 
-Deno.test("holm and chiSquareUpper: small cases", () => {
-  assert.deepEqual(holm([0.01, 0.04, 0.03, null]), [0.03, 0.06, 0.06, null]);
-  assert.deepEqual(holm([0.5, 0.9]), [1, 1]);
+Deno.test("chiSquareUpper: equals 1 − cdf, and keeps tiny tails", () => {
   for (const df of [1, 2, 3, 4, 5, 8, 11]) {
     for (const x of [0.3, 2, 7.5, 20]) {
       assertClose(chiSquareUpper(x, df), 1 - chiSquareCdf(x, df), `Q(${x}; ${df})`, 1e-12);
