@@ -59,7 +59,7 @@ export { show } from "./charts/display.ts";
 
 // KPIs
 export { kpiMeta } from "./metrics/groups.ts";
-export type { KpiInput, KpiMeta, KpiOptions } from "./metrics/groups.ts";
+export type { Engine, KpiInput, KpiMeta, KpiOptions } from "./metrics/groups.ts";
 export { nps, NPS_COLUMNS, npsCompare } from "./metrics/nps.ts";
 export type { NpsCompareOptions, NpsCounts, NpsMethod, NpsOptions } from "./metrics/nps.ts";
 export { csat, CSAT_COLUMNS } from "./metrics/csat.ts";
