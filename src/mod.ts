@@ -134,3 +134,36 @@ export { SURVIVAL_UNIT_DAYS, survivalTimes } from "./analysis/survival_times.ts"
 export type { SurvivalTimesOptions, SurvivalUnit } from "./analysis/survival_times.ts";
 export { atRiskChart, atRiskTable, kaplanMeierChart, SURVIVAL_COLORS } from "./charts/survival.ts";
 export type { AtRiskChartOptions, KaplanMeierChartOptions } from "./charts/survival.ts";
+
+// engines
+export { clickhouseLiteral, compileAggregate, quoteIdent } from "./engine/compile.ts";
+export type {
+  AggregateSpec,
+  CompiledSql,
+  DateKind,
+  Dialect,
+  Measure,
+  PeriodBucket,
+  Relation,
+} from "./engine/compile.ts";
+export {
+  explainSql,
+  isSqlEngine,
+  isTableRef,
+  periodStartOfLabel,
+  pushdown,
+} from "./engine/pushdown.ts";
+export type {
+  ColumnInfo,
+  Kpi,
+  OpenRelation,
+  PushdownOptions,
+  PushdownSource,
+  SqlEngine,
+  TableRef,
+} from "./engine/pushdown.ts";
+export { duckdbEngine } from "./engine/duckdb.ts";
+export type { DuckdbConnection, DuckdbEngine, DuckdbEngineOptions } from "./engine/duckdb.ts";
+export { loadColumns } from "./engine/load.ts";
+export type { LoadColumn, LoadType } from "./engine/load.ts";
+export type { AggregateHook, AggregateRequest, Engine, GroupPlan } from "./metrics/groups.ts";

@@ -30,21 +30,53 @@ export interface KpiOptions {
   /**
    * How the aggregate step runs: `"kernel"` (default; typed-array loops) or
    * `"arquero"` (the generic reference path). Both give identical results.
+   * An {@link AggregateHook} supplies the aggregate itself (SQL engines use
+   * one; see `pushdown`).
    */
   engine?: Engine;
 }
 
 /** Where a KPI's aggregate step runs. */
-export type Engine = "kernel" | "arquero";
+export type Engine = "kernel" | "arquero" | AggregateHook;
+
+/**
+ * What a KPI asks its aggregate step for: the score column, its valid
+ * integer range, the box to count (scale KPIs) and the resolved plan.
+ */
+export interface AggregateRequest {
+  /** NPS category counts (`n, promoters, passives, detractors`) or scale sums (`n, sum, sum_squares, box`). */
+  kind: "nps" | "scale";
+  /** Score column. */
+  score: string;
+  /** Valid scores: integers from `min` to `max`. */
+  scale: { min: number; max: number };
+  /** Scores counted in `box` (scale aggregates only). */
+  box?: { min: number; max: number };
+  /** Resolved grouping options. */
+  plan: GroupPlan;
+}
+
+/** Supplies a KPI's aggregate (keys, then the sufficient statistics) for a request. */
+export interface AggregateHook {
+  /** Returns the aggregate table and its key columns (by columns, then `period`, `period_start`). */
+  aggregate(request: AggregateRequest): { aggregate: ColumnTable; keys: string[] };
+}
 
 /** Resolved, validated options. */
 export interface GroupPlan {
+  /** Segment columns. */
   by: string[];
+  /** Period length, if periods are cut. */
   period?: Period;
+  /** Date column periods come from. */
   date: string;
+  /** IANA zone periods are cut in. */
   timeZone: string;
+  /** Confidence level of intervals. */
   confidence: number;
+  /** Small-sample threshold. */
   minN: number;
+  /** Where the aggregate step runs. */
   engine: Engine;
 }
 
@@ -119,9 +151,11 @@ export function resolvePlan(
   const by = options.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
   const { timeZone = "UTC", confidence = 0.95, minN = 30, date = defaults.date } = options;
   const { engine = "kernel" } = options;
-  if (engine !== "kernel" && engine !== "arquero") {
+  if (engine !== "kernel" && engine !== "arquero" && !isAggregateHook(engine)) {
     throw new CxOptionsError(
-      `Option "engine" must be "kernel" or "arquero", got ${JSON.stringify(engine)}`,
+      `Option "engine" must be "kernel", "arquero" or an SQL engine, got ${
+        typeof engine === "object" ? "an object without aggregate()" : JSON.stringify(engine)
+      }; SQL engines run any KPI through pushdown(kpi, source, { engine })`,
     );
   }
   checkConfidence(confidence);
@@ -143,6 +177,11 @@ export function resolvePlan(
     requireColumn(table, date, "date");
   }
   return { by, period: options.period, date, timeZone, confidence, minN, engine };
+}
+
+function isAggregateHook(engine: unknown): engine is AggregateHook {
+  return typeof engine === "object" && engine !== null &&
+    typeof (engine as AggregateHook).aggregate === "function";
 }
 
 /** Throws a `CxOptionsError` naming the option and the columns present. */

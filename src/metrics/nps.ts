@@ -25,6 +25,14 @@ import {
   tidyResult,
   withPeriods,
 } from "./groups.ts";
+import {
+  isSqlEngine,
+  isTableRef,
+  pushdown,
+  type PushdownOptions,
+  type PushdownSource,
+  type SqlEngine,
+} from "../engine/pushdown.ts";
 
 /** Interval methods for NPS. */
 export type NpsMethod = "wald" | "adjusted-wald" | "bootstrap";
@@ -78,7 +86,44 @@ export const NPS_COLUMNS = [
  * assert.ok(result.get("nps", 1) === 0 && result.get("small_sample", 1) === true);
  * ```
  */
-export function nps(input: KpiInput, options: NpsOptions = {}): ColumnTable {
+export function nps(input: KpiInput, options?: NpsOptions): ColumnTable;
+/**
+ * NPS with the aggregate step in an SQL engine (DuckDB, PostgreSQL,
+ * ClickHouse): `source` is a table, a CSV/Parquet path or `{ engine, table }`.
+ * The finalize step is the same, so the result is identical.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { nps } from "./nps.ts";
+ * import { duckdbEngine } from "../engine/duckdb.ts";
+ * const engine = duckdbEngine();
+ * const answers = aq.table({ nps_score: [10, 9, 3] });
+ * assert.equal((await nps(answers, { engine })).get("nps", 0), 100 / 3);
+ * await engine.close();
+ * ```
+ */
+export function nps(
+  input: PushdownSource,
+  options: Omit<NpsOptions, "engine"> & PushdownOptions & { engine: SqlEngine },
+): Promise<ColumnTable>;
+/** NPS of a server table reference `{ engine, table }` (see the engine overload). */
+export function nps(
+  input: PushdownSource,
+  options?: Omit<NpsOptions, "engine"> & PushdownOptions,
+): Promise<ColumnTable>;
+export function nps(
+  input: PushdownSource,
+  options: (Omit<NpsOptions, "engine"> & PushdownOptions) | NpsOptions = {},
+): ColumnTable | Promise<ColumnTable> {
+  if (isSqlEngine(options.engine) || isTableRef(input)) {
+    return pushdown(nps, input, options as Omit<NpsOptions, "engine"> & PushdownOptions);
+  }
+  return npsInMemory(input as KpiInput, options as NpsOptions);
+}
+
+function npsInMemory(input: KpiInput, options: NpsOptions): ColumnTable {
   const table = pooled(input);
   const { score = "nps_score", method = "wald", resamples = 2000, seed = 1 } = options;
   requireColumn(table, score, "score");
@@ -130,6 +175,9 @@ export function aggregateNps(
     (v) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 10,
     `${score} must be an integer 0–10; load answers with readCsv(…, { schema: "responses" }) to get such rows as rejects`,
   );
+  if (typeof plan.engine === "object") {
+    return plan.engine.aggregate({ kind: "nps", score, scale: { min: 0, max: 10 }, plan });
+  }
   if (plan.engine === "kernel") {
     const g = planCodes(table, plan);
     return {

@@ -1,0 +1,378 @@
+/**
+ * One aggregate description, compiled per SQL dialect. A description names
+ * the relation, the group keys, an optional period bucket (local calendar
+ * periods in an IANA zone) and the sufficient statistics to compute; the
+ * compiler quotes every identifier and binds every value, so column names,
+ * labels and time zones never become SQL text.
+ *
+ * DuckDB and PostgreSQL get positional parameters (`$1`, `$2`, …).
+ * ClickHouse 18.16 has no query parameters (`{name:Type}` arrived in 19.x),
+ * so its values are written as escaped literals by the same binder.
+ *
+ * @module
+ */
+import { CxOptionsError } from "../errors.ts";
+import type { Period } from "../time/period.ts";
+
+/** SQL dialects the aggregate compiler writes. */
+export type Dialect = "duckdb" | "postgres" | "clickhouse";
+
+/** What an aggregate reads: a table on the server, or a file DuckDB scans. */
+export type Relation =
+  | { kind: "table"; name: string; schema?: string }
+  | { kind: "file"; path: string; format: "csv" | "parquet" };
+
+/**
+ * How a date column's values map to instants: `"instant"` (timestamp with
+ * time zone, ClickHouse `DateTime`) or `"local"` (date or zone-less
+ * timestamp, read as wall time in the bucket's `dateZone`).
+ */
+export type DateKind = "instant" | "local";
+
+/** Calendar periods cut at local midnight in `timeZone`. */
+export interface PeriodBucket {
+  /** Date column. */
+  column: string;
+  /** Period length. */
+  period: Period;
+  /** IANA zone the periods are cut in. */
+  timeZone: string;
+  /** How the column's values are read. */
+  dateKind: DateKind;
+  /** Zone of zone-less values (`dateKind: "local"`), like readCsv's `timeZone`. */
+  dateZone: string;
+}
+
+/** One sufficient statistic per group. */
+export type Measure =
+  | { name: string; op: "rows" }
+  | { name: string; op: "count" | "sum" | "sumSquares"; column: string }
+  | { name: string; op: "countBetween" | "countInvalid"; column: string; min: number; max: number };
+
+/** An aggregate described once, compiled per dialect by {@link compileAggregate}. */
+export interface AggregateSpec {
+  /** What to read. */
+  relation: Relation;
+  /** Segment columns. */
+  by: string[];
+  /** Optional period bucket (a `period` label column is added after the keys). */
+  period?: PeriodBucket;
+  /** Statistics, output under their `name`. */
+  measures: Measure[];
+}
+
+/** Compiled SQL with its bound values. */
+export interface CompiledSql {
+  /** Dialect the text is written in. */
+  dialect: Dialect;
+  /** The statement; placeholders `$1…` (DuckDB, PostgreSQL) or escaped literals (ClickHouse). */
+  sql: string;
+  /** Values of the placeholders, in order (empty for ClickHouse). */
+  params: (string | number)[];
+  /** Output column of each segment column: `by[i]` comes back as `keys[i]`. */
+  keys: string[];
+  /** Output column of each measure, in the description's order. */
+  measures: string[];
+  /** Output column of the period label, when the description has a period. */
+  period?: string;
+}
+
+/** Prefix of every output alias; source columns may not start with it. */
+export const ALIAS_PREFIX = "__cx_";
+
+/**
+ * Compiles an aggregate description to one dialect. Output columns have
+ * internal aliases (`__cx_k0…` for segments, `__cx_period` for cxkit's
+ * period labels `2024-03`, `2024-W09`, `2024-Q1`, `2024-03-05`, `2024`,
+ * `__cx_m0…` for measures), so no source name can collide with them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compileAggregate } from "./compile.ts";
+ * const { sql, params } = compileAggregate({
+ *   relation: { kind: "table", name: 'x"; DROP TABLE t; --' },
+ *   by: ["channel"],
+ *   measures: [{ name: "n", op: "count", column: "nps_score" }],
+ * }, "postgres");
+ * assert.ok(sql.includes('FROM "x""; DROP TABLE t; --"') && params.length === 0);
+ * ```
+ */
+export function compileAggregate(spec: AggregateSpec, dialect: Dialect): CompiledSql {
+  const b = new Binder(dialect);
+  const used = [...spec.by, ...(spec.period ? [spec.period.column] : [])]
+    .concat(spec.measures.flatMap((m) => "column" in m ? [m.column] : []));
+  const clash = used.find((c) => c.startsWith(ALIAS_PREFIX));
+  if (clash !== undefined) {
+    throw new CxOptionsError(
+      `Column ${
+        JSON.stringify(clash)
+      } starts with "${ALIAS_PREFIX}", which cxkit reserves for its SQL aliases; rename it`,
+    );
+  }
+  const keys = spec.by.map((_, i) => `${ALIAS_PREFIX}k${i}`);
+  const names = spec.measures.map((_, i) => `${ALIAS_PREFIX}m${i}`);
+  const keyItems = spec.by.map((c, i) => `${quoteIdent(c, dialect)} AS ${keys[i]}`);
+  // Bound in text order, so $1, $2, … read top to bottom.
+  const bucket = spec.period ? bucketSql(spec.period, dialect, b) : "";
+  const measures = spec.measures.map((m, i) => `${measureSql(m, dialect, b)} AS ${names[i]}`);
+  const P = `${ALIAS_PREFIX}p`, PERIOD = `${ALIAS_PREFIX}period`;
+  const from = relationSql(spec.relation, dialect, b);
+  const groupBy = (items: number) =>
+    items === 0
+      ? ""
+      : `\nGROUP BY ${
+        dialect === "clickhouse"
+          ? [...keys, ...(spec.period ? [P] : [])].join(", ")
+          : Array.from({ length: items }, (_, i) => i + 1).join(", ")
+      }`;
+  if (!spec.period) {
+    const sql = `SELECT ${[...keyItems, ...measures].join(",\n  ")}\nFROM ${from}${
+      groupBy(keys.length)
+    }`;
+    return { dialect, sql, params: b.params, keys, measures: names };
+  }
+  const inner = `SELECT ${
+    [...keyItems, `${bucket} AS ${P}`, ...measures].join(",\n    ")
+  }\n  FROM ${from}${groupBy(keys.length + 1).replace("\n", "\n  ")}`;
+  const outer = [...keys, `${labelSql(P, spec.period.period, dialect)} AS ${PERIOD}`, ...names];
+  const sql = `SELECT ${outer.join(", ")}\nFROM (\n  ${inner}\n) AS ${ALIAS_PREFIX}agg`;
+  return { dialect, sql, params: b.params, keys, measures: names, period: PERIOD };
+}
+
+/**
+ * Quotes an identifier for a dialect, so any column or table name (quotes,
+ * semicolons, `--`, unicode) is read as a name and never as SQL.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { quoteIdent } from "./compile.ts";
+ * assert.equal(quoteIdent('a"b', "duckdb"), '"a""b"');
+ * assert.equal(quoteIdent("a`b", "clickhouse"), "`a\\`b`");
+ * ```
+ */
+export function quoteIdent(name: string, dialect: Dialect): string {
+  if (typeof name !== "string" || name.length === 0 || name.includes("\0")) {
+    throw new CxOptionsError(
+      `Column and table names must be non-empty text without NUL characters, got ${
+        JSON.stringify(name)
+      }`,
+    );
+  }
+  if (dialect === "clickhouse") return "`" + name.replace(/[\\`]/g, (c) => "\\" + c) + "`";
+  return '"' + name.replaceAll('"', '""') + '"';
+}
+
+/**
+ * A ClickHouse string or number literal: the only way to pass values to
+ * ClickHouse 18.16, which has no query parameters.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { clickhouseLiteral } from "./compile.ts";
+ * assert.equal(clickhouseLiteral("it's"), "'it\\'s'");
+ * assert.equal(clickhouseLiteral(7), "7");
+ * ```
+ */
+export function clickhouseLiteral(value: string | number): string {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) {
+      throw new CxOptionsError(`Values passed to ClickHouse must be finite numbers, got ${value}`);
+    }
+    return String(value);
+  }
+  const escaped = value.replace(
+    /[\\'\0\n\r\t]/g,
+    (c) =>
+      c === "\0" ? "\\0" : c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "\t" ? "\\t" : "\\" + c,
+  );
+  return `'${escaped}'`;
+}
+
+/** Collects bound values and returns the placeholder (or ClickHouse literal) for each. */
+class Binder {
+  readonly params: (string | number)[] = [];
+  constructor(readonly dialect: Dialect) {}
+  bind(value: string | number): string {
+    if (this.dialect === "clickhouse") return clickhouseLiteral(value);
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      throw new CxOptionsError(`Bound numbers must be finite, got ${value}`);
+    }
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+}
+
+function relationSql(relation: Relation, dialect: Dialect, b: Binder): string {
+  if (relation.kind === "file") {
+    if (dialect !== "duckdb") {
+      throw new CxOptionsError(
+        `Only DuckDB scans files; load ${relation.path} into a ${dialect} table first`,
+      );
+    }
+    return `${relation.format === "parquet" ? "read_parquet" : "read_csv"}(${
+      b.bind(relation.path)
+    })`;
+  }
+  const name = quoteIdent(relation.name, dialect);
+  return relation.schema === undefined ? name : `${quoteIdent(relation.schema, dialect)}.${name}`;
+}
+
+function measureSql(m: Measure, dialect: Dialect, b: Binder): string {
+  if (m.op === "rows") return "count(*)";
+  const s = quoteIdent(m.column, dialect);
+  const ch = dialect === "clickhouse";
+  const double = (x: string) =>
+    ch
+      ? `toFloat64(${x})`
+      : `CAST(${x} AS ${dialect === "postgres" ? "double precision" : "DOUBLE"})`;
+  const countIf = (cond: string) => ch ? `countIf(${cond})` : `count(*) FILTER (WHERE ${cond})`;
+  switch (m.op) {
+    case "count":
+      return `count(${s})`;
+    case "sum":
+      return `${ch ? "ifNull" : "coalesce"}(sum(${double(s)}), 0)`;
+    case "sumSquares":
+      return `${ch ? "ifNull" : "coalesce"}(sum(${double(s)} * ${double(s)}), 0)`;
+    case "countBetween":
+      return countIf(`${s} >= ${b.bind(m.min)} AND ${s} <= ${b.bind(m.max)}`);
+    case "countInvalid": {
+      // NULL comparisons are NULL, so missing scores are never counted.
+      const bad = `${s} < ${b.bind(m.min)} OR ${s} > ${b.bind(m.max)} OR ${s} <> floor(${s})`;
+      return countIf(ch ? `(${bad})` : `${s} IS NOT NULL AND (${bad})`);
+    }
+  }
+}
+
+const TRUNC: Record<Period, string> = {
+  day: "day",
+  week: "week",
+  month: "month",
+  quarter: "quarter",
+  year: "year",
+};
+
+/** The local start of the period (a date or zone-less timestamp), grouped on before labelling. */
+function bucketSql(p: PeriodBucket, dialect: Dialect, b: Binder): string {
+  const col = quoteIdent(p.column, dialect);
+  const sameZone = p.dateKind === "local" && p.dateZone === p.timeZone;
+  if (dialect === "clickhouse") {
+    const fn = {
+      day: "toDate",
+      week: "toMonday",
+      month: "toStartOfMonth",
+      quarter: "toStartOfQuarter",
+      year: "toStartOfYear",
+    }[p.period];
+    // A Date column already holds local calendar days; a DateTime is an instant.
+    if (sameZone) return p.period === "day" ? `toDate(${col})` : `${fn}(toDate(${col}))`;
+    const instant = p.dateKind === "instant"
+      ? col
+      : `toDateTime(concat(toString(toDate(${col})), ' 00:00:00'), ${b.bind(p.dateZone)})`;
+    return `${fn}(${instant}, ${b.bind(p.timeZone)})`;
+  }
+  let local: string;
+  if (dialect === "duckdb") {
+    local = sameZone
+      ? `CAST(${col} AS TIMESTAMP)`
+      : p.dateKind === "instant"
+      ? `timezone(${b.bind(p.timeZone)}, ${col})`
+      : `timezone(${b.bind(p.timeZone)}, timezone(${
+        b.bind(p.dateZone)
+      }, CAST(${col} AS TIMESTAMP)))`;
+  } else {
+    local = sameZone
+      ? `CAST(${col} AS timestamp)`
+      : p.dateKind === "instant"
+      ? `(${col} AT TIME ZONE ${b.bind(p.timeZone)})`
+      : `((CAST(${col} AS timestamp) AT TIME ZONE ${b.bind(p.dateZone)}) AT TIME ZONE ${
+        b.bind(p.timeZone)
+      })`;
+  }
+  return `date_trunc('${TRUNC[p.period]}', ${local})`;
+}
+
+/** cxkit's period label of a local period start, in each dialect's formatting. */
+function labelSql(p: string, period: Period, dialect: Dialect): string {
+  if (dialect === "postgres") {
+    const format = {
+      day: "YYYY-MM-DD",
+      week: 'IYYY-"W"IW',
+      month: "YYYY-MM",
+      quarter: 'YYYY-"Q"Q',
+      year: "YYYY",
+    }[period];
+    return `to_char(${p}, '${format}')`;
+  }
+  if (dialect === "duckdb") {
+    if (period === "quarter") {
+      return `strftime(${p}, '%Y') || '-Q' || CAST(quarter(${p}) AS VARCHAR)`;
+    }
+    const format = { day: "%Y-%m-%d", week: "%G-W%V", month: "%Y-%m", year: "%Y" }[period];
+    return `strftime(${p}, '${format}')`;
+  }
+  switch (period) {
+    case "week":
+      return `concat(toString(toISOYear(${p})), '-W', formatDateTime(${p}, '%V'))`;
+    case "quarter":
+      return `concat(formatDateTime(${p}, '%Y'), '-Q', toString(toQuarter(${p})))`;
+    default: {
+      const format = { day: "%Y-%m-%d", month: "%Y-%m", year: "%Y" }[period];
+      return `formatDateTime(${p}, '${format}')`;
+    }
+  }
+}
+
+/**
+ * Up to five distinct values of `column` that are not integers within
+ * `scale`: the examples an error message shows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compileInvalidSample } from "./compile.ts";
+ * const q = compileInvalidSample({ kind: "table", name: "t" }, "s", { min: 0, max: 10 }, "duckdb");
+ * assert.deepEqual(q.params, [0, 10]);
+ * ```
+ */
+export function compileInvalidSample(
+  relation: Relation,
+  column: string,
+  scale: { min: number; max: number },
+  dialect: Dialect,
+): CompiledSql {
+  const b = new Binder(dialect);
+  const from = relationSql(relation, dialect, b);
+  const s = quoteIdent(column, dialect);
+  const alias = `${ALIAS_PREFIX}m0`;
+  const sql = `SELECT DISTINCT ${s} AS ${alias} FROM ${from}\nWHERE ${s} < ${
+    b.bind(scale.min)
+  } OR ${s} > ${b.bind(scale.max)} OR ${s} <> floor(${s})\nLIMIT 5`;
+  return { dialect, sql, params: b.params, keys: [], measures: [alias] };
+}
+
+/**
+ * `SELECT * FROM relation` with no rows wanted (DuckDB's `DESCRIBE` of it,
+ * PostgreSQL's `LIMIT 0`, ClickHouse's `DESCRIBE TABLE`): how engines learn a
+ * relation's columns and types.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compileDescribe } from "./compile.ts";
+ * const q = compileDescribe({ kind: "file", path: "a.parquet", format: "parquet" }, "duckdb");
+ * assert.ok(q.sql === "DESCRIBE SELECT * FROM read_parquet($1)" && q.params[0] === "a.parquet");
+ * ```
+ */
+export function compileDescribe(relation: Relation, dialect: Dialect): CompiledSql {
+  const b = new Binder(dialect);
+  const from = relationSql(relation, dialect, b);
+  const sql = dialect === "duckdb"
+    ? `DESCRIBE SELECT * FROM ${from}`
+    : dialect === "postgres"
+    ? `SELECT * FROM ${from} LIMIT 0`
+    : `DESCRIBE TABLE ${from}`;
+  return { dialect, sql, params: b.params, keys: [], measures: [] };
+}

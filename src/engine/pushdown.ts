@@ -1,0 +1,525 @@
+/**
+ * Pushdown: run a KPI's aggregate step in an SQL engine and its finalize
+ * step, unchanged, in TypeScript. The KPI is called twice on an empty stand-in
+ * table with the source's column names: once to validate the options and
+ * learn which aggregate it needs, once to finalize the rows the engine
+ * returned. So every KPI built on the aggregate hook (`nps`, `csat`, `ces`)
+ * runs on every engine with the same statistics code.
+ *
+ * @module
+ */
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { CxDataError, CxOptionsError } from "../errors.ts";
+import {
+  type AggregateRequest,
+  type KpiInput,
+  kpiMeta,
+  type KpiOptions,
+  pooled,
+} from "../metrics/groups.ts";
+import type { Period } from "../time/period.ts";
+import { wallTimeConverter } from "../time/zone.ts";
+import {
+  type AggregateSpec,
+  compileAggregate,
+  type CompiledSql,
+  compileInvalidSample,
+  type DateKind,
+  type Dialect,
+  type Measure,
+  type Relation,
+} from "./compile.ts";
+
+/** A column of a relation as the engine types it. */
+export interface ColumnInfo {
+  /** Column name. */
+  name: string;
+  /** The engine's type name, e.g. `TIMESTAMP WITH TIME ZONE`, `DateTime('UTC')`. */
+  type: string;
+}
+
+/** A relation an engine can read, and how to clean up after it. */
+export interface OpenRelation {
+  /** What to read. */
+  relation: Relation;
+  /** Removes what loading created (temporary tables). */
+  drop(): Promise<void>;
+}
+
+/**
+ * An SQL engine the aggregate step can be pushed down to: DuckDB
+ * (`duckdbEngine`), PostgreSQL (`postgresEngine`) or ClickHouse
+ * (`clickhouseEngine`).
+ */
+export interface SqlEngine {
+  /** The dialect its SQL is compiled to. */
+  readonly dialect: Dialect;
+  /** A short description for metadata and messages. */
+  readonly name: string;
+  /** Runs compiled SQL and returns its rows keyed by output column. */
+  run(query: CompiledSql): Promise<Record<string, unknown>[]>;
+  /** The columns of a relation, with the engine's type names. */
+  columns(relation: Relation): Promise<ColumnInfo[]>;
+  /** How a date column of this type maps to instants, or `undefined` if it holds no dates. */
+  dateKind(type: string): DateKind | undefined;
+  /** Whether a column of this type holds numbers. */
+  isNumeric(type: string): boolean;
+  /** Loads an in-memory table into a temporary table of the engine. */
+  load(table: ColumnTable): Promise<OpenRelation>;
+  /** Closes the connection (engines open theirs lazily). */
+  close(): Promise<void>;
+}
+
+/** A table that lives on a server: `{ engine, table: "responses" }`. */
+export interface TableRef {
+  /** Engine that holds the table. */
+  engine: SqlEngine;
+  /** Table name (any characters; it is quoted). */
+  table: string;
+  /** Schema (PostgreSQL, DuckDB) or database (ClickHouse), if not the default. */
+  schema?: string;
+}
+
+/**
+ * What a pushed-down KPI reads: an Arquero table (or several, pooled),
+ * loaded into the engine; a CSV or Parquet path (DuckDB scans it); or a
+ * server table reference.
+ */
+export type PushdownSource = KpiInput | string | TableRef;
+
+/** Options every pushed-down KPI takes besides its own. */
+export interface PushdownOptions {
+  /** The engine (optional when the source is a {@link TableRef}). */
+  engine?: SqlEngine;
+  /**
+   * Record the SQL in the result's metadata (`kpiMeta(result).notes.sql`),
+   * or pass a function to receive it before it runs (e.g. to print it).
+   */
+  explain?: boolean | ((query: CompiledSql) => void);
+  /**
+   * IANA zone of dates and zone-less timestamps in the source (default
+   * `"UTC"`, like readCsv's `timeZone`); timestamps with a zone are instants.
+   */
+  dateZone?: string;
+}
+
+/** A KPI built on the aggregate hook (`nps`, `csat`, `ces`). */
+export type Kpi<O extends KpiOptions> = (input: ColumnTable, options: O) => ColumnTable;
+
+/**
+ * Runs a KPI with its aggregate step in an SQL engine. The result equals
+ * the in-memory KPI's: same columns, counts, intervals and metadata (plus
+ * `notes.engine`, and `notes.sql` with `explain: true`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { csat } from "../metrics/csat.ts";
+ * import { duckdbEngine } from "./duckdb.ts";
+ * import { pushdown } from "./pushdown.ts";
+ * const engine = duckdbEngine();
+ * const t = aq.table({ channel: ["chat", "chat", "web"], csat: [5, 3, 4] });
+ * const r = await pushdown(csat, t, { engine, by: "channel" });
+ * assert.deepEqual(r.objects(), csat(t, { by: "channel" }).objects());
+ * await engine.close();
+ * ```
+ */
+export async function pushdown<O extends KpiOptions>(
+  kpi: Kpi<O>,
+  source: PushdownSource,
+  options: Omit<O, "engine"> & PushdownOptions,
+): Promise<ColumnTable> {
+  const { engine, rest, explain, dateZone } = splitOptions(source, options);
+  const opened = await openSource(engine, source);
+  try {
+    const { request, stub } = await capture(kpi, rest as unknown as O, opened.columns);
+    let relation = opened.relation;
+    let columns = opened.columns;
+    let drop = opened.drop;
+    if (opened.table) {
+      const needed = requestColumns(request);
+      const loaded = await engine.load(opened.table.select(needed));
+      relation = loaded.relation;
+      drop = loaded.drop;
+      columns = await engine.columns(relation);
+    }
+    try {
+      const spec = describeAggregate(request, relation, columns, engine, dateZone);
+      const query = compileAggregate(spec, engine.dialect);
+      if (typeof explain === "function") explain(query);
+      const rows = await engine.run(query);
+      await checkInvalid(engine, spec, query, rows, request);
+      const aggregate = toAggregate(rows, query, request);
+      const result = kpi(stub, { ...rest, engine: { aggregate: () => aggregate } } as unknown as O);
+      const notes = kpiMeta(result)?.notes;
+      if (notes) {
+        notes.engine = engine.name;
+        if (explain) Object.assign(notes, { sql: query.sql, params: query.params });
+      }
+      return result;
+    } finally {
+      if (drop !== opened.drop) await drop();
+    }
+  } finally {
+    await opened.drop();
+  }
+}
+
+/**
+ * The SQL a pushed-down KPI would run, without running it: paste it into
+ * your own warehouse. (Loading an in-memory table happens first, so pass a
+ * path or a {@link TableRef}.)
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nps } from "../metrics/nps.ts";
+ * import { duckdbEngine } from "./duckdb.ts";
+ * import { explainSql } from "./pushdown.ts";
+ * const engine = duckdbEngine();
+ * await engine.run({ dialect: "duckdb", sql: "CREATE TABLE answers (channel VARCHAR, nps_score INTEGER)", params: [], keys: [], measures: [] });
+ * const q = await explainSql(nps, { engine, table: "answers" }, { by: "channel" });
+ * assert.ok(q.sql.includes('FROM "answers"') && q.sql.includes('GROUP BY 1'));
+ * await engine.close();
+ * ```
+ */
+export async function explainSql<O extends KpiOptions>(
+  kpi: Kpi<O>,
+  source: PushdownSource,
+  options: Omit<O, "engine"> & PushdownOptions,
+): Promise<CompiledSql> {
+  const { engine, rest, dateZone } = splitOptions(source, options);
+  const opened = await openSource(engine, source);
+  try {
+    if (opened.table) {
+      throw new CxOptionsError(
+        "explainSql needs a file path or { engine, table } source: an in-memory table has no SQL name until it is loaded",
+      );
+    }
+    const { request } = await capture(kpi, rest as unknown as O, opened.columns);
+    const spec = describeAggregate(request, opened.relation, opened.columns, engine, dateZone);
+    return compileAggregate(spec, engine.dialect);
+  } finally {
+    await opened.drop();
+  }
+}
+
+/**
+ * Whether a value is an {@link SqlEngine}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isSqlEngine } from "./pushdown.ts";
+ * assert.equal(isSqlEngine("kernel"), false);
+ * ```
+ */
+export function isSqlEngine(value: unknown): value is SqlEngine {
+  return typeof value === "object" && value !== null &&
+    typeof (value as SqlEngine).dialect === "string" &&
+    typeof (value as SqlEngine).run === "function";
+}
+
+/**
+ * Whether a value is a server table reference `{ engine, table }`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isTableRef } from "./pushdown.ts";
+ * assert.equal(isTableRef({ table: "x" }), false);
+ * ```
+ */
+export function isTableRef(value: unknown): value is TableRef {
+  return typeof value === "object" && value !== null && !Array.isArray(value) &&
+    isSqlEngine((value as TableRef).engine) && typeof (value as TableRef).table === "string";
+}
+
+/**
+ * The instant a period starts, from its label (`2024-03`, `2024-W09`,
+ * `2024-Q1`, `2024-03-05`, `2024`): local midnight in `timeZone`, exactly as
+ * cxkit's period cutting computes it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { periodStartOfLabel } from "./pushdown.ts";
+ * const start = periodStartOfLabel("2025-W01", "week", "Europe/Berlin");
+ * assert.equal(start?.toISOString(), "2024-12-29T23:00:00.000Z");
+ * ```
+ */
+export function periodStartOfLabel(label: string, period: Period, timeZone: string): Date | null {
+  const toInstant = wallTimeConverter(timeZone);
+  const m = /^(\d{4})(?:-(?:(\d{2})(?:-(\d{2}))?|Q([1-4])|W(\d{2})))?$/.exec(label);
+  if (!m) {
+    throw new CxDataError([{
+      row: null,
+      column: "period",
+      value: label,
+      reason: "unknown period label",
+    }]);
+  }
+  const y = +m[1];
+  let mo = 1, d = 1;
+  if (period === "week") {
+    // ISO week 1 is the week with 4 January; weeks start on Monday.
+    const jan4 = Date.UTC(y, 0, 4);
+    const monday = new Date(
+      jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000 +
+        (+m[5] - 1) * 7 * 86_400_000,
+    );
+    return new Date(
+      toInstant(
+        monday.getUTCFullYear(),
+        monday.getUTCMonth() + 1,
+        monday.getUTCDate(),
+        0,
+        0,
+        0,
+        0,
+      ) ??
+        NaN,
+    );
+  }
+  if (period === "quarter") mo = 3 * +m[4] - 2;
+  else if (period === "month" || period === "day") mo = +m[2];
+  if (period === "day") d = +m[3];
+  return new Date(toInstant(y, mo, d, 0, 0, 0, 0) ?? NaN);
+}
+
+function splitOptions(
+  source: PushdownSource,
+  options: Omit<KpiOptions, "engine"> & PushdownOptions,
+): {
+  engine: SqlEngine;
+  rest: Record<string, unknown>;
+  explain: PushdownOptions["explain"];
+  dateZone: string;
+} {
+  const { engine: given, explain = false, dateZone = "UTC", ...rest } = options;
+  const ref = isTableRef(source) ? source : undefined;
+  const engine = given ?? ref?.engine;
+  if (!isSqlEngine(engine)) {
+    throw new CxOptionsError(
+      `Option "engine" must be an SQL engine such as duckdbEngine(), got ${
+        typeof engine === "string" ? JSON.stringify(engine) : typeof engine
+      }`,
+    );
+  }
+  if (ref && ref.engine !== engine) {
+    throw new CxOptionsError(
+      `The table reference ${
+        JSON.stringify(ref.table)
+      } belongs to ${ref.engine.name}, but option "engine" is ${engine.name}; pass one engine`,
+    );
+  }
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: dateZone });
+  } catch {
+    throw new CxOptionsError(
+      `Option "dateZone" must be an IANA time zone such as "Europe/Berlin", got ${
+        JSON.stringify(dateZone)
+      }`,
+    );
+  }
+  return { engine, rest, explain, dateZone };
+}
+
+interface OpenedSource extends OpenRelation {
+  columns: ColumnInfo[];
+  /** Set for in-memory input: it is loaded once the needed columns are known. */
+  table?: ColumnTable;
+}
+
+async function openSource(engine: SqlEngine, source: PushdownSource): Promise<OpenedSource> {
+  const none = () => Promise.resolve();
+  if (isTableRef(source)) {
+    const relation: Relation = { kind: "table", name: source.table, schema: source.schema };
+    return { relation, drop: none, columns: await engine.columns(relation) };
+  }
+  if (typeof source === "string" || source instanceof URL) {
+    const path = source instanceof URL ? source.pathname : source;
+    const ext = /\.(parquet|pq|csv|tsv|txt)$/i.exec(path)?.[1].toLowerCase();
+    if (!ext) {
+      throw new CxOptionsError(
+        `${
+          JSON.stringify(path)
+        } is not a .parquet or .csv path: pass a file, a table, or { engine, table }`,
+      );
+    }
+    try {
+      Deno.statSync(path);
+    } catch {
+      throw new CxOptionsError(`File not found: ${path} (working directory ${Deno.cwd()})`);
+    }
+    const relation: Relation = {
+      kind: "file",
+      path,
+      format: ext === "parquet" || ext === "pq" ? "parquet" : "csv",
+    };
+    return { relation, drop: none, columns: await engine.columns(relation) };
+  }
+  const table = pooled(source as KpiInput);
+  return {
+    relation: { kind: "table", name: "(in memory)" },
+    drop: none,
+    columns: table.columnNames().map((name) => ({ name, type: "" })),
+    table,
+  };
+}
+
+async function capture<O extends KpiOptions>(
+  kpi: Kpi<O>,
+  options: O,
+  columns: ColumnInfo[],
+): Promise<{ request: AggregateRequest; stub: ColumnTable }> {
+  const stub = aq.table(Object.fromEntries(columns.map((c) => [c.name, [] as unknown[]])));
+  let request: AggregateRequest | undefined;
+  kpi(stub, {
+    ...options,
+    engine: {
+      aggregate(r: AggregateRequest) {
+        request = r;
+        return { aggregate: aq.table({}), keys: [] };
+      },
+    },
+  });
+  if (!request) {
+    throw new CxOptionsError(
+      "This function does not use the aggregate hook, so it cannot be pushed down; use nps, csat or ces",
+    );
+  }
+  return await Promise.resolve({ request, stub });
+}
+
+function requestColumns(r: AggregateRequest): string[] {
+  return [...new Set([...r.plan.by, ...(r.plan.period ? [r.plan.date] : []), r.score])];
+}
+
+function describeAggregate(
+  r: AggregateRequest,
+  relation: Relation,
+  columns: ColumnInfo[],
+  engine: SqlEngine,
+  dateZone: string,
+): AggregateSpec {
+  const typeOf = (name: string) => columns.find((c) => c.name === name)?.type ?? "";
+  const scoreType = typeOf(r.score);
+  if (!engine.isNumeric(scoreType)) {
+    throw new CxOptionsError(
+      `Column ${
+        JSON.stringify(r.score)
+      } has type ${scoreType} in ${engine.name}; scores must be numbers (cast the column, or load the file with readCsv)`,
+    );
+  }
+  const s = r.score, { min, max } = r.scale;
+  const measures: Measure[] = [
+    { name: "rows", op: "rows" },
+    { name: "invalid", op: "countInvalid", column: s, min, max },
+    { name: "n", op: "count", column: s },
+  ];
+  if (r.kind === "nps") {
+    measures.push(
+      { name: "promoters", op: "countBetween", column: s, min: 9, max: 10 },
+      { name: "passives", op: "countBetween", column: s, min: 7, max: 8 },
+      { name: "detractors", op: "countBetween", column: s, min: 0, max: 6 },
+    );
+  } else {
+    const box = r.box ?? r.scale;
+    measures.push(
+      { name: "sum", op: "sum", column: s },
+      { name: "sum_squares", op: "sumSquares", column: s },
+      { name: "box", op: "countBetween", column: s, min: box.min, max: box.max },
+    );
+  }
+  const { plan } = r;
+  let period: AggregateSpec["period"];
+  if (plan.period) {
+    const type = typeOf(plan.date);
+    const dateKind = engine.dateKind(type);
+    if (!dateKind) {
+      throw new CxOptionsError(
+        `Column ${
+          JSON.stringify(plan.date)
+        } has type ${type} in ${engine.name}; periods need a date or timestamp column (cast it, or load the file with readCsv)`,
+      );
+    }
+    period = {
+      column: plan.date,
+      period: plan.period,
+      timeZone: plan.timeZone,
+      dateKind,
+      dateZone,
+    };
+  }
+  return { relation, by: plan.by, period, measures };
+}
+
+async function checkInvalid(
+  engine: SqlEngine,
+  spec: AggregateSpec,
+  query: CompiledSql,
+  rows: Record<string, unknown>[],
+  r: AggregateRequest,
+): Promise<void> {
+  const at = spec.measures.findIndex((m) => m.name === "invalid");
+  const total = rows.reduce((sum, row) => sum + Number(row[query.measures[at]]), 0);
+  if (total === 0) return;
+  const sample = await engine.run(
+    compileInvalidSample(spec.relation, r.score, r.scale, engine.dialect),
+  );
+  const rule = `${r.score} must be an integer ${r.scale.min}–${r.scale.max}`;
+  throw new CxDataError(
+    sample.map((row) => ({
+      row: null,
+      column: r.score,
+      value: String(Object.values(row)[0]),
+      reason: rule,
+    })),
+    total,
+    `Column "${r.score}" has impossible values (${total} in ${engine.name})`,
+  );
+}
+
+function toAggregate(
+  rows: Record<string, unknown>[],
+  query: CompiledSql,
+  r: AggregateRequest,
+): { aggregate: ColumnTable; keys: string[] } {
+  const { plan } = r;
+  const measureNames = r.kind === "nps"
+    ? ["n", "promoters", "passives", "detractors"]
+    : ["n", "sum", "sum_squares", "box"];
+  // Measures 0 and 1 are the row count and the invalid count (see describeAggregate).
+  const kept = plan.by.length || plan.period
+    ? rows
+    : rows.filter((row) => Number(row[query.measures[0]]) > 0);
+  const columns: Record<string, unknown[]> = {};
+  plan.by.forEach((name, i) => columns[name] = kept.map((row) => plainValue(row[query.keys[i]])));
+  const keys = [...plan.by];
+  if (plan.period && query.period) {
+    const labels = kept.map((row) => row[query.period!] as string | null);
+    const starts = new Map<string, Date | null>();
+    columns.period = labels;
+    columns.period_start = labels.map((label) => {
+      if (label === null || label === undefined) return null;
+      if (!starts.has(label)) {
+        starts.set(label, periodStartOfLabel(label, plan.period!, plan.timeZone));
+      }
+      return starts.get(label);
+    });
+    keys.push("period", "period_start");
+  }
+  measureNames.forEach((name, k) => {
+    columns[name] = kept.map((row) => Number(row[query.measures[k + 2]]));
+  });
+  return { aggregate: aq.table(columns), keys };
+}
+
+function plainValue(v: unknown): unknown {
+  if (typeof v === "bigint") return Number(v);
+  return v === undefined ? null : v;
+}
