@@ -166,4 +166,4 @@ export { duckdbEngine } from "./engine/duckdb.ts";
 export type { DuckdbConnection, DuckdbEngine, DuckdbEngineOptions } from "./engine/duckdb.ts";
 export { loadColumns } from "./engine/load.ts";
 export type { LoadColumn, LoadType } from "./engine/load.ts";
-export type { AggregateHook, AggregateRequest, Engine, GroupPlan } from "./metrics/groups.ts";
+export type { AggregateHook, AggregateRequest, GroupPlan } from "./metrics/groups.ts";
