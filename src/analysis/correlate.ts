@@ -65,6 +65,8 @@ export interface CorrelateMeta {
   by: string[];
   /** Variables in first-seen order (x columns, then `against`). */
   variables: string[];
+  /** The `against` columns when the result is a rectangle (columns × against), else `null`. */
+  against: string[] | null;
   /** How missing values and intervals were handled, per method. */
   notes: Record<string, string>;
 }
@@ -167,6 +169,7 @@ export function correlate(table: ColumnTable, options: CorrelateOptions): Column
     confidence: plan.confidence,
     by: plan.by,
     variables: plan.variables,
+    against: plan.against,
     notes: {
       missing: "pairwise complete: each pair uses the rows where both values are present",
       pearson: "p: t test with n − 2 df; interval: Fisher z, se = 1/√(n − 3)",
@@ -181,6 +184,7 @@ export function correlate(table: ColumnTable, options: CorrelateOptions): Column
 
 interface CorrelatePlan {
   variables: string[];
+  against: string[] | null;
   pairs: [number, number][];
   methods: CorrelationMethod[];
   confidence: number;
@@ -235,7 +239,14 @@ function planCorrelate(table: ColumnTable, options: CorrelateOptions): Correlate
   if (pairs.length === 0) {
     throw new CxOptionsError(`Options "columns" and "against" leave no pair of distinct columns`);
   }
-  return { variables, pairs, methods, confidence, by: byColumns(table, options.by) };
+  return {
+    variables,
+    against: against ?? null,
+    pairs,
+    methods,
+    confidence,
+    by: byColumns(table, options.by),
+  };
 }
 
 function groupLabel(row: Record<string, unknown>, by: string[]): string {
