@@ -1,0 +1,213 @@
+/**
+ * Trend chart: a KPI per period as a line with its interval band, an
+ * optional rolling line, and significant shifts marked and labelled.
+ *
+ * @module
+ */
+import * as Plot from "@observablehq/plot";
+import type { ColumnTable } from "arquero";
+import { CxOptionsError } from "../errors.ts";
+import { kpiMeta } from "../metrics/groups.ts";
+import type { ChartSpec } from "./render.ts";
+
+/** Options of {@link trendChart}. */
+export interface TrendChartOptions {
+  /** Draw the interval band (default `true`). */
+  band?: boolean;
+  /** Draw the rolling line when the result has one (default `true`). */
+  rolling?: boolean;
+  /** Chart title (default: "<KPI> by <period>"). */
+  title?: string;
+  /** Axis label of the KPI (default per KPI, with its unit). */
+  label?: string;
+}
+
+const KPI_AXES: Record<string, { name: string; label: string; digits: number }> = {
+  nps: { name: "NPS", label: "NPS (−100 to 100)", digits: 1 },
+  csat: { name: "CSAT", label: "CSAT, top-box share (%)", digits: 1 },
+  ces: { name: "CES", label: "Customer effort (mean; lower is better)", digits: 2 },
+};
+
+/** Okabe–Ito: blue line, orange rolling line, bluish green rise, vermillion drop. */
+const COLORS = { line: "#0072B2", rolling: "#E69F00", rise: "#009E73", drop: "#D55E00" };
+
+interface Point {
+  group: string;
+  start: Date;
+  period: string;
+  value: number | null;
+  low: number | null;
+  high: number | null;
+  rolling: number | null;
+  n: number;
+  tooFew: boolean;
+  shift: "rise" | "drop" | null;
+  change: number | null;
+  comparedTo: string;
+}
+
+/**
+ * Line chart of a `trend` result: the KPI per period (x at the period start)
+ * with its interval as a shaded band, dots per period (hollow when the period
+ * has too few answers), the rolling value as a dashed orange line when the
+ * result has one, and every significant shift marked with a triangle (▲ rise,
+ * ▼ drop) and labelled with its change and the period it is compared with,
+ * e.g. "−12.4 vs 2025-02". Periods without answers leave a gap. With `by`
+ * columns, one panel per segment.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { trend } from "../analysis/trend.ts";
+ * import { renderSvg } from "./render.ts";
+ * import { trendChart } from "./trend.ts";
+ * const t = aq.table({
+ *   date: ["2025-01-10", "2025-02-10", "2025-03-10"].map((d) => new Date(d)),
+ *   nps_score: [10, 9, 3],
+ * });
+ * const svg = renderSvg(trendChart(trend(t, { kpi: "nps", period: "month", minN: 1 })));
+ * assert.ok(svg.includes("NPS by month"));
+ * ```
+ */
+export function trendChart(result: ColumnTable, options: TrendChartOptions = {}): ChartSpec {
+  const meta = kpiMeta(result);
+  if (!meta || meta.notes.analysis !== "trend") {
+    throw new CxOptionsError(
+      "trendChart needs a result of trend() as it came back (metadata is lost after Arquero verbs)",
+    );
+  }
+  const { band = true, rolling = true } = options;
+  const axis = KPI_AXES[meta.kpi] ?? { name: meta.kpi, label: meta.kpi, digits: 1 };
+  const fmt = (v: number | null) => format(v, axis.digits);
+  const signed = (v: number | null) => v !== null && v > 0 ? `+${fmt(v)}` : fmt(v);
+  const shiftLabel = (p: Point) => `${signed(p.change)} vs ${p.comparedTo}`;
+  const hasRolling = rolling && result.columnNames().includes("rolling_value");
+  const points: Point[] = (result.objects() as Record<string, unknown>[]).map((r) => ({
+    group: meta.by.map((k) => String(r[k] ?? "(missing)")).join(" · "),
+    start: r.period_start as Date,
+    period: String(r.period),
+    value: r[meta.kpi] as number | null,
+    low: r[`${meta.kpi}_low`] as number | null,
+    high: r[`${meta.kpi}_high`] as number | null,
+    rolling: hasRolling ? r.rolling_value as number | null : null,
+    n: r.n as number,
+    tooFew: r.too_few === true,
+    shift: r.shift as "rise" | "drop" | null,
+    change: r.change as number | null,
+    comparedTo: String(r.compared_to),
+  }));
+  const shifts = points.filter((p) => p.shift !== null && p.value !== null);
+  const faceted = meta.by.length > 0;
+  const fy = faceted ? { fy: "group" } : {};
+  const period = meta.period ?? "period";
+  const title = options.title ?? `${axis.name} by ${period}`;
+  const comparedWith = meta.notes.compare === "year"
+    ? "the same period a year earlier"
+    : `the previous ${period}`;
+  const pct = Math.round(meta.confidence * 100);
+  const subtitle = [
+    band ? `Band: ${pct} % interval` : undefined,
+    hasRolling ? `dashed: ${meta.notes.rolling}-${period} rolling value` : undefined,
+    `▲▼ significant change vs ${comparedWith} (p < ${meta.notes.alpha})`,
+    `hollow: fewer than ${meta.minN} answers`,
+  ].filter(Boolean).join("; ");
+  const tip = (p: Point) =>
+    `${p.period}: ${fmt(p.value)} (${fmt(p.low)} to ${fmt(p.high)}), n = ${p.n}${
+      p.tooFew ? " — too few answers to say anything" : ""
+    }`;
+  const groups = [...new Set(points.map((p) => p.group))];
+  return {
+    title,
+    subtitle,
+    ariaLabel: title,
+    marginLeft: 50,
+    marginRight: faceted ? 90 : 20,
+    height: faceted ? 60 + 200 * groups.length : 360,
+    x: { type: "utc", label: capitalise(period), nice: false },
+    y: { label: options.label ?? axis.label, grid: true, nice: true },
+    ...(faceted ? { fy: { label: null, domain: groups } } : {}),
+    marks: [
+      band
+        ? Plot.areaY(points, {
+          x: "start",
+          y1: "low",
+          y2: "high",
+          ...fy,
+          fill: COLORS.line,
+          fillOpacity: 0.15,
+          className: "cx-trend-band",
+        })
+        : null,
+      hasRolling
+        ? Plot.lineY(points, {
+          x: "start",
+          y: "rolling",
+          ...fy,
+          stroke: COLORS.rolling,
+          strokeWidth: 2,
+          strokeDasharray: "6,4",
+          className: "cx-trend-rolling",
+        })
+        : null,
+      Plot.lineY(points, {
+        x: "start",
+        y: "value",
+        ...fy,
+        stroke: COLORS.line,
+        strokeWidth: 2,
+        className: "cx-trend-line",
+      }),
+      Plot.dot(points.filter((p) => p.value !== null), {
+        x: "start",
+        y: "value",
+        ...fy,
+        r: 3,
+        stroke: COLORS.line,
+        fill: (p: Point) => p.tooFew ? "white" : COLORS.line,
+        title: tip,
+        className: "cx-trend-dot",
+      }),
+      Plot.dot(shifts, {
+        x: "start",
+        y: "value",
+        ...fy,
+        symbol: "triangle",
+        rotate: (p: Point) => p.shift === "drop" ? 180 : 0,
+        r: 7,
+        fill: (p: Point) => p.shift === "drop" ? COLORS.drop : COLORS.rise,
+        stroke: "white",
+        title: (p: Point) => `${p.period}: significant ${p.shift}, ${shiftLabel(p)}`,
+        className: "cx-trend-shift",
+      }),
+      // Labels above rises and below drops (dy is a constant, hence one mark each).
+      ...(["rise", "drop"] as const).map((kind) =>
+        Plot.text(shifts.filter((p) => p.shift === kind), {
+          x: "start",
+          y: "value",
+          ...fy,
+          text: shiftLabel,
+          dy: kind === "drop" ? 16 : -16,
+          fill: COLORS[kind],
+          fontWeight: "bold",
+          stroke: "white",
+          strokeWidth: 3,
+          paintOrder: "stroke",
+          className: "cx-trend-shift-label",
+        })
+      ),
+    ],
+  };
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Fixed decimals, en-US, a real minus sign; a dash for missing values. */
+function format(v: number | null, digits: number): string {
+  return v === null || !Number.isFinite(v)
+    ? "–"
+    : v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+      .replace("-", "−");
+}
