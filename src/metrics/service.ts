@@ -314,7 +314,14 @@ export interface DurationAggregate {
  *   created_at: [new Date("2024-01-01T00:00Z"), new Date("2024-01-01T00:00Z")],
  *   resolved_at: [new Date("2024-01-01T00:00:30Z"), null],
  * });
- * const plan = { by: [], date: "created_at", timeZone: "UTC", confidence: 0.95, minN: 30 };
+ * const plan = {
+ *   by: [],
+ *   date: "created_at",
+ *   timeZone: "UTC",
+ *   confidence: 0.95,
+ *   minN: 30,
+ *   engine: "kernel" as const,
+ * };
  * const { aggregate } = aggregateDurations(t, "created_at", "resolved_at", plan, { unit: "seconds" });
  * assert.ok(aggregate.get("tickets", 0) === 2 && aggregate.get("sum", 0) === 30);
  * ```
@@ -510,7 +517,14 @@ export interface FcrCounts {
  * import * as aq from "arquero";
  * import { aggregateFcr } from "./service.ts";
  * const t = aq.table({ resolved_at: [new Date("2024-01-02"), null], contacts: [1, 2] });
- * const plan = { by: [], date: "created_at", timeZone: "UTC", confidence: 0.95, minN: 30 };
+ * const plan = {
+ *   by: [],
+ *   date: "created_at",
+ *   timeZone: "UTC",
+ *   confidence: 0.95,
+ *   minN: 30,
+ *   engine: "kernel" as const,
+ * };
  * const { aggregate } = aggregateFcr(t, plan);
  * assert.ok(aggregate.get("resolved", 0) === 1 && aggregate.get("first_contact", 0) === 1);
  * ```
