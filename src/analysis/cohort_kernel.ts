@@ -132,12 +132,15 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
   let count = 0;
   let capacity = 1024;
   let anchor = new Float64Array(capacity).fill(Infinity);
+  // First event instant per customer, kept beside its row so the hot loop never revisits a Date.
+  let firstT = new Float64Array(capacity).fill(Infinity);
   let firstRow = new Int32Array(capacity).fill(-1);
   if (table) {
     count = table.ids.length;
     capacity = Math.max(count, 1);
     anchor = new Float64Array(capacity);
     firstRow = new Int32Array(capacity).fill(-1);
+    firstT = new Float64Array(capacity).fill(Infinity);
     for (let c = 0; c < count; c++) {
       dict.set(table.ids[c], c);
       anchor[c] = timeOf(table.dates[c]);
@@ -186,6 +189,7 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
         if (code >= capacity) {
           capacity *= 2;
           anchor = grow(anchor, capacity, Infinity);
+          firstT = grow(firstT, capacity, Infinity);
           firstRow = grow(firstRow, capacity, -1);
           if (!rolling) bits = grow(bits, capacity * W, 0);
           if (changedArr) changedArr = grow(changedArr, capacity, 0);
@@ -203,7 +207,10 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
         }
       }
     }
-    if (fr < 0 || t < (dates[fr] as Date).getTime()) firstRow[code] = i;
+    if (t < firstT[code]) {
+      firstT[code] = t;
+      firstRow[code] = i;
+    }
     if (signupColumn) {
       const s = timeOf(signupColumn.values[i]);
       if (fr < 0) anchor[code] = s;
@@ -239,7 +246,7 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
   problems.throwIfAny("The events cannot be placed in cohorts");
 
   if (!table && !signupColumn) {
-    for (let c = 0; c < count; c++) anchor[c] = timeOf(dates[firstRow[c]]);
+    anchor = firstT;
   }
   let minAnchor = Infinity;
   let customersIgnored = 0;

@@ -1,0 +1,204 @@
+/**
+ * Monthly exact cohort retention on 10M events of 500k customers over 24
+ * months: cxkit's `cohortRetention()` (one-pass bitset kernel + finalize)
+ * against the same cells in DuckDB SQL (first month per customer, join,
+ * DISTINCT, GROUP BY), on identical data built from the same integer
+ * formulas. Each engine runs in its own child process so that its peak
+ * memory (VmHWM from /proc/self/status) is its own; the parent prints the
+ * medians of 3, the ratio, and checks that both give the same cells.
+ *
+ *     deno run -A bench/cohort_duckdb.ts [--events 10000000] [--customers 500000] [--runs 3]
+ *
+ * @module
+ */
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { cohortRetention } from "../src/analysis/cohort.ts";
+
+const { values } = parseArgs({
+  options: {
+    events: { type: "string", default: "10000000" },
+    customers: { type: "string", default: "500000" },
+    runs: { type: "string", default: "3" },
+    engine: { type: "string" },
+    out: { type: "string" },
+  },
+});
+const E = Number(values.events), C = Number(values.customers), runs = Number(values.runs);
+const DAYS = 730; // 2024-01-01 … 2025-12-31: 24 months
+
+/** Result of one engine's child process. */
+interface EngineReport {
+  engine: string;
+  /** Wall-clock seconds per run. */
+  seconds: number[];
+  /** CPU seconds (user + system, all threads of the process) per run. */
+  cpuSeconds: number[];
+  /** VmHWM (peak resident set) after building the data, MiB. */
+  peakAfterDataMiB: number;
+  /** VmHWM after the timed runs, MiB. */
+  peakMiB: number;
+  /** cohort → k → [cohort_size, active]. */
+  cells: Record<string, [number, number][]>;
+}
+
+// The same formulas in JS and SQL; all products stay below 2^53 (exact in both).
+// Customer c starts on day (c·7919) mod 730; an event lands `offset` days later, skewed
+// towards the start (product of two uniforms / span) so activity fades with tenure.
+const SQL_EVENTS = `CREATE TABLE events AS
+  SELECT 'C' || CAST(c AS VARCHAR) AS customer_id,
+         DATE '2024-01-01' + CAST(sd + ((h % span) * ((h // 7) % span)) // span AS INTEGER) AS date
+  FROM (SELECT c, sd, ${DAYS} - sd AS span, h FROM (
+    SELECT i % ${C} AS c, ((i % ${C}) * 7919) % ${DAYS} AS sd, (i * 48271) % 2147483647 AS h
+    FROM range(${E}) t(i)))`;
+
+const SQL_RETENTION = `WITH e AS (SELECT customer_id, date_trunc('month', date) AS m FROM events),
+  f AS (SELECT customer_id, min(m) AS cohort FROM e GROUP BY customer_id),
+  a AS (SELECT DISTINCT e.customer_id, f.cohort, date_diff('month', f.cohort, e.m) AS k
+        FROM e JOIN f USING (customer_id)),
+  s AS (SELECT cohort, count(*) AS cohort_size FROM f GROUP BY cohort)
+  SELECT strftime(a.cohort, '%Y-%m') AS cohort, a.k, s.cohort_size, count(*) AS active
+  FROM a JOIN s USING (cohort) GROUP BY ALL ORDER BY ALL`;
+
+function vmHwmMiB(): number {
+  const status = Deno.readTextFileSync("/proc/self/status");
+  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+async function timed<T>(
+  fn: () => Promise<T> | T,
+): Promise<{ seconds: number[]; cpuSeconds: number[]; result: T }> {
+  const seconds: number[] = [], cpuSeconds: number[] = [];
+  let result!: T;
+  for (let r = 0; r < runs; r++) {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    result = await fn();
+    seconds.push((performance.now() - t0) / 1000);
+    const cpu = process.cpuUsage(cpu0);
+    cpuSeconds.push((cpu.user + cpu.system) / 1e6);
+  }
+  return { seconds, cpuSeconds, result };
+}
+
+function addCell(cells: EngineReport["cells"], cohort: string, k: number, size: number, n: number) {
+  (cells[cohort] ??= [])[k] = [size, n];
+}
+
+async function runCxkit(): Promise<EngineReport> {
+  const ids = Array.from({ length: C }, (_, c) => `C${c}`);
+  const days = Array.from({ length: DAYS }, (_, d) => new Date(Date.UTC(2024, 0, 1 + d)));
+  const customer = new Array<string>(E), date = new Array<Date>(E);
+  for (let i = 0; i < E; i++) {
+    const c = i % C, sd = (c * 7919) % DAYS, span = DAYS - sd, h = (i * 48271) % 2147483647;
+    customer[i] = ids[c];
+    date[i] = days[sd + Math.floor(((h % span) * (Math.floor(h / 7) % span)) / span)];
+  }
+  const table = aq.table({ customer_id: customer, date });
+  const peakAfterDataMiB = vmHwmMiB();
+  const { seconds, cpuSeconds, result } = await timed(() =>
+    cohortRetention(table, { period: "month" })
+  );
+  const peakMiB = vmHwmMiB();
+  const cells: EngineReport["cells"] = {};
+  for (const r of result.objects() as Record<string, unknown>[]) {
+    addCell(
+      cells,
+      r.cohort as string,
+      r.period_index as number,
+      r.cohort_size as number,
+      r
+        .active as number,
+    );
+  }
+  return { engine: "cxkit", seconds, cpuSeconds, peakAfterDataMiB, peakMiB, cells };
+}
+
+async function runDuckdb(): Promise<EngineReport> {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const db = await (await DuckDBInstance.create(":memory:")).connect();
+  await db.run(SQL_EVENTS);
+  const peakAfterDataMiB = vmHwmMiB();
+  const { seconds, cpuSeconds, result } = await timed(async () =>
+    (await db.runAndReadAll(SQL_RETENTION)).getRowObjects()
+  );
+  const peakMiB = vmHwmMiB();
+  const cells: EngineReport["cells"] = {};
+  for (const r of result) {
+    addCell(cells, String(r.cohort), Number(r.k), Number(r.cohort_size), Number(r.active));
+  }
+  return { engine: "duckdb", seconds, cpuSeconds, peakAfterDataMiB, peakMiB, cells };
+}
+
+async function child(engine: string): Promise<EngineReport> {
+  const out = await Deno.makeTempFile({ suffix: ".json" });
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL(import.meta.url).pathname,
+      `--engine=${engine}`,
+      `--out=${out}`,
+      `--events=${E}`,
+      `--customers=${C}`,
+      `--runs=${runs}`,
+    ],
+    stdout: "inherit",
+    stderr: "piped",
+  }).output();
+  if (code !== 0) throw new Error(`${engine} failed:\n${new TextDecoder().decode(stderr)}`);
+  const report = JSON.parse(await Deno.readTextFile(out)) as EngineReport;
+  await Deno.remove(out);
+  return report;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+if (values.engine) {
+  const report = values.engine === "cxkit" ? await runCxkit() : await runDuckdb();
+  await Deno.writeTextFile(values.out!, JSON.stringify(report));
+} else {
+  console.log(
+    `monthly exact cohort retention: ${E.toLocaleString("en-US")} events, ${
+      C.toLocaleString("en-US")
+    } customers, 24 months, median of ${runs}`,
+  );
+  const ours = await child("cxkit");
+  const duck = await child("duckdb");
+  // Same cells: every DuckDB cell (it has no rows for 0 active) equals ours; ours has no others
+  // except cells with 0 active.
+  let compared = 0, mismatched = 0, zeros = 0;
+  for (const [cohort, ks] of Object.entries(ours.cells)) {
+    ks.forEach(([size, active], k) => {
+      const theirs = duck.cells[cohort]?.[k];
+      if (theirs) {
+        compared++;
+        if (theirs[0] !== size || theirs[1] !== active) mismatched++;
+      } else if (active === 0) zeros++;
+      else mismatched++;
+    });
+  }
+  const duckCells = Object.values(duck.cells).reduce((s, ks) => s + ks.filter(Boolean).length, 0);
+  if (mismatched || compared !== duckCells) {
+    throw new Error(`engines disagree: ${mismatched} cells differ, ${compared}/${duckCells} seen`);
+  }
+  const fmt = (r: EngineReport) =>
+    `${median(r.seconds).toFixed(2)} s (runs ${r.seconds.map((s) => s.toFixed(2)).join(", ")}), ` +
+    `CPU ${median(r.cpuSeconds).toFixed(2)} s; ` +
+    `peak RSS ${r.peakMiB.toFixed(0)} MiB (${r.peakAfterDataMiB.toFixed(0)} MiB after building ` +
+    `the data, +${(r.peakMiB - r.peakAfterDataMiB).toFixed(0)} MiB while computing)`;
+  console.log(`cells: ${compared} identical in both engines (+${zeros} cells with 0 active)`);
+  console.log(`cxkit cohortRetention (bitset kernel + finalize): ${fmt(ours)}`);
+  console.log(`DuckDB SQL (min + join + DISTINCT + GROUP BY):   ${fmt(duck)}`);
+  console.log(
+    `ratio cxkit/DuckDB: time ${(median(ours.seconds) / median(duck.seconds)).toFixed(2)}×, ` +
+      `CPU ${(median(ours.cpuSeconds) / median(duck.cpuSeconds)).toFixed(2)}×, peak RSS ${
+        (ours.peakMiB / duck.peakMiB).toFixed(2)
+      }×`,
+  );
+  // Wall times depend on what else the machine runs; CPU seconds much less so.
+  console.log(`cores: ${navigator.hardwareConcurrency}; load average: ${Deno.loadavg().join(" ")}`);
+}
