@@ -166,4 +166,8 @@ export { duckdbEngine } from "./engine/duckdb.ts";
 export type { DuckdbConnection, DuckdbEngine, DuckdbEngineOptions } from "./engine/duckdb.ts";
 export { loadColumns } from "./engine/load.ts";
 export type { LoadColumn, LoadType } from "./engine/load.ts";
+export { postgresEngine } from "./engine/postgres.ts";
+export type { PostgresEngineOptions } from "./engine/postgres.ts";
+export { clickhouseEngine } from "./engine/clickhouse.ts";
+export type { ClickhouseEngine, ClickhouseEngineOptions } from "./engine/clickhouse.ts";
 export type { AggregateHook, AggregateRequest, GroupPlan } from "./metrics/groups.ts";

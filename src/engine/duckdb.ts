@@ -105,11 +105,11 @@ export function duckdbEngine(options: DuckdbEngineOptions = {}): DuckdbEngine {
     isNumeric(type: string) {
       return /^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL.*)$/i.test(type);
     },
-    async load(table: ColumnTable): Promise<OpenRelation> {
+    async load(table: ColumnTable, hints?: Record<string, LoadType>): Promise<OpenRelation> {
       const { connection } = await open();
       const api = await import("@duckdb/node-api");
       const name = `__cx_load_${++loads}`;
-      const columns = loadColumns(table);
+      const columns = loadColumns(table, hints);
       const sqlType: Record<LoadType, string> = {
         text: "VARCHAR",
         number: "DOUBLE",

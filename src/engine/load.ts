@@ -23,7 +23,7 @@ export interface LoadColumn {
 /**
  * The columns of a table with their portable types. A column mixing kinds
  * (numbers and text) raises a `CxDataError` naming it; an all-missing column
- * is text.
+ * takes its type from `hints` (default text).
  *
  * @example
  * ```ts
@@ -34,7 +34,10 @@ export interface LoadColumn {
  * assert.ok(a.type === "number" && d.type === "timestamp" && a.values[1] === null);
  * ```
  */
-export function loadColumns(table: ColumnTable): LoadColumn[] {
+export function loadColumns(
+  table: ColumnTable,
+  hints: Record<string, LoadType> = {},
+): LoadColumn[] {
   return table.columnNames().map((name) => {
     const values = Array.from(
       table.array(name) as ArrayLike<unknown>,
@@ -55,7 +58,7 @@ export function loadColumns(table: ColumnTable): LoadColumn[] {
         }]);
       }
     }
-    return { name, type: type ?? "text", values };
+    return { name, type: type ?? hints[name] ?? "text", values };
   });
 }
 

@@ -31,6 +31,7 @@ import {
   type Measure,
   type Relation,
 } from "./compile.ts";
+import type { LoadType } from "./load.ts";
 
 /** A column of a relation as the engine types it. */
 export interface ColumnInfo {
@@ -66,8 +67,11 @@ export interface SqlEngine {
   dateKind(type: string): DateKind | undefined;
   /** Whether a column of this type holds numbers. */
   isNumeric(type: string): boolean;
-  /** Loads an in-memory table into a temporary table of the engine. */
-  load(table: ColumnTable): Promise<OpenRelation>;
+  /**
+   * Loads an in-memory table into a temporary table of the engine; `hints`
+   * type columns that hold no values at all.
+   */
+  load(table: ColumnTable, hints?: Record<string, LoadType>): Promise<OpenRelation>;
   /** Closes the connection (engines open theirs lazily). */
   close(): Promise<void>;
 }
@@ -141,7 +145,9 @@ export async function pushdown<O extends KpiOptions>(
     let drop = opened.drop;
     if (opened.table) {
       const needed = requestColumns(request);
-      const loaded = await engine.load(opened.table.select(needed));
+      const hints: Record<string, LoadType> = { [request.score]: "number" };
+      if (request.plan.period) hints[request.plan.date] = "timestamp";
+      const loaded = await engine.load(opened.table.select(needed), hints);
       relation = loaded.relation;
       drop = loaded.drop;
       columns = await engine.columns(relation);

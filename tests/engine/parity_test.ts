@@ -1,0 +1,309 @@
+/**
+ * Engine parity: the kernel, the generic Arquero aggregate, DuckDB,
+ * PostgreSQL and a two-shard ClickHouse cluster give identical KPI tables
+ * (counts exact, floating values to 1e-9) for nps/csat/ces by segment ×
+ * period, on the sample data and on seeded random tables with nulls, empty
+ * and one-row groups, unicode and hostile labels and column names, and dates
+ * at month boundaries in several time zones.
+ */
+import assert from "node:assert/strict";
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import {
+  ces,
+  compileAggregate,
+  csat,
+  duckdbEngine,
+  explainSql,
+  nps,
+  pushdown,
+  quoteIdent,
+  readCsv,
+  type SqlEngine,
+} from "../../src/mod.ts";
+import { seededRandom } from "../../src/stats/random.ts";
+import { postgresEngine } from "../../src/engine/postgres.ts";
+import { clickhouseEngine } from "../../src/engine/clickhouse.ts";
+import {
+  clickhouseBin,
+  postgresBin,
+  serverAvailable,
+  startClickhouse,
+  startPostgres,
+} from "./servers.ts";
+
+const SAMPLE = new URL("../../data/sample/responses.csv", import.meta.url).pathname;
+const { table: sample } = await readCsv(SAMPLE, { schema: "responses" });
+
+// Hostile names: quotes of every dialect, statement separators, comments, unicode.
+const SEG = `seg"; DROP TABLE t; --`;
+const REGION = "rég`ion' --";
+const DATE = "answered at";
+const SCORE = `nps'); DELETE FROM x; --`;
+const LABELS = ["chat", `'; DROP TABLE answers; --`, 'say "hi"', "Zürich 🚀", "a`b\\c", "x\ny"];
+const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"];
+
+/** A seeded random answers table: nulls, rare one-row groups, empty-score groups, month edges. */
+function randomAnswers(seed: number, rows: number): ColumnTable {
+  const random = seededRandom(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  const seg: (string | null)[] = [], region: (string | null)[] = [], date: (Date | null)[] = [];
+  const score: (number | null)[] = [], sat: (number | null)[] = [], effort: (number | null)[] = [];
+  for (let i = 0; i < rows; i++) {
+    seg.push(random() < 0.05 ? null : pick(LABELS));
+    region.push(random() < 0.03 ? `solo ${i}` : pick(["north", "south", "ÿ-east"]));
+    // Within ±14 hours of midnight UTC on the 1st: the month differs by zone.
+    const month = Math.floor(random() * 14);
+    const t = Date.UTC(2023, 11 + month, 1) + Math.round((random() - 0.5) * 28 * 3600) * 1000;
+    date.push(random() < 0.04 ? null : new Date(t));
+    // One segment never has an NPS score: a group with n = 0.
+    score.push(seg[i] === 'say "hi"' || random() < 0.1 ? null : Math.floor(random() * 11));
+    sat.push(random() < 0.1 ? null : 1 + Math.floor(random() * 5));
+    effort.push(random() < 0.1 ? null : 1 + Math.floor(random() * 7));
+  }
+  return aq.table({
+    [SEG]: seg,
+    [REGION]: region,
+    [DATE]: date,
+    [SCORE]: score,
+    csat: sat,
+    ces: effort,
+  });
+}
+
+const RANDOM = [randomAnswers(1, 400), randomAnswers(2, 37), randomAnswers(3, 1)];
+
+interface Case {
+  name: string;
+  table: ColumnTable;
+  run: (input: unknown, engine?: SqlEngine | "arquero") => Promise<ColumnTable> | ColumnTable;
+}
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  const sampleOptions = { by: ["channel", "region"], period: "month" as const };
+  for (const timeZone of ["UTC", "Europe/Berlin"]) {
+    const o = { ...sampleOptions, timeZone };
+    out.push(
+      { name: `sample nps ${timeZone}`, table: sample, run: (t, engine) => run(nps, t, o, engine) },
+      { name: `sample csat ${timeZone}`, table: sample, run: (t, e) => run(csat, t, o, e) },
+      { name: `sample ces ${timeZone}`, table: sample, run: (t, e) => run(ces, t, o, e) },
+    );
+  }
+  RANDOM.forEach((table, k) => {
+    ZONES.forEach((timeZone, z) => {
+      const period = (["month", "week", "quarter", "day"] as const)[(k + z) % 4];
+      const o = { by: [SEG, REGION], date: DATE, period, timeZone };
+      out.push(
+        {
+          name: `random ${k} nps ${period} ${timeZone}`,
+          table,
+          run: (t, e) => run(nps, t, { ...o, score: SCORE }, e),
+        },
+        {
+          name: `random ${k} csat ${period} ${timeZone}`,
+          table,
+          run: (t, e) => run(csat, t, o, e),
+        },
+        {
+          name: `random ${k} ces ${period} ${timeZone}`,
+          table,
+          run: (t, e) => run(ces, t, { ...o, scale: 7 }, e),
+        },
+      );
+    });
+    out.push({
+      name: `random ${k} nps, no keys`,
+      table,
+      run: (t, e) => run(nps, t, { score: SCORE }, e),
+    });
+  });
+  return out;
+}
+
+function run(
+  // deno-lint-ignore no-explicit-any
+  kpi: any,
+  input: unknown,
+  options: Record<string, unknown>,
+  engine?: SqlEngine | "arquero",
+) {
+  if (engine === "arquero") return kpi(input as ColumnTable, { ...options, engine });
+  return engine
+    ? pushdown(kpi, input as ColumnTable, { ...options, engine })
+    : kpi(input as ColumnTable, options);
+}
+
+/** Equal rows: counts, labels and dates exactly; other numbers to 1e-9. */
+function assertSameResult(actual: ColumnTable, expected: ColumnTable, what: string) {
+  assert.deepEqual(actual.columnNames(), expected.columnNames(), what);
+  const a = actual.objects() as Record<string, unknown>[];
+  const e = expected.objects() as Record<string, unknown>[];
+  assert.equal(a.length, e.length, `${what}: rows`);
+  a.forEach((row, i) => {
+    for (const [k, v] of Object.entries(e[i])) {
+      const got = row[k];
+      if (typeof v === "number" && !Number.isInteger(v)) {
+        assert.ok(
+          typeof got === "number" && Math.abs(got - v) <= 1e-9 * Math.max(1, Math.abs(v)),
+          `${what}: row ${i} ${k} ${got} vs ${v}`,
+        );
+      } else assert.deepEqual(got, v, `${what}: row ${i} ${k}`);
+    }
+  });
+}
+
+/** Loads each distinct table once, then runs every case through `{ engine, table }`. */
+async function checkEngine(engine: SqlEngine) {
+  const loaded = new Map<ColumnTable, { name: string; drop(): Promise<void> }>();
+  try {
+    for (const c of cases()) {
+      if (!loaded.has(c.table)) {
+        const hints = {
+          [SCORE]: "number",
+          csat: "number",
+          ces: "number",
+          [DATE]: "timestamp",
+        } as const;
+        const { relation, drop } = await engine.load(c.table, hints);
+        loaded.set(c.table, { name: (relation as { name: string }).name, drop });
+      }
+      const expected = await c.run(c.table);
+      const ref = { engine, table: loaded.get(c.table)!.name };
+      assertSameResult(await c.run(ref, engine), expected, `${engine.name}: ${c.name}`);
+    }
+    // The in-memory path (load, aggregate, drop) once per engine.
+    const o = { by: [SEG, REGION], date: DATE, period: "month" as const, score: SCORE };
+    assertSameResult(await nps(RANDOM[0], { ...o, engine }), nps(RANDOM[0], o), engine.name);
+  } finally {
+    for (const { drop } of loaded.values()) await drop();
+  }
+}
+
+Deno.test("parity: kernel = generic Arquero aggregate on every case", async () => {
+  for (const c of cases()) {
+    const kernel = await c.run(c.table);
+    const generic = await c.run(c.table, "arquero");
+    assertSameResult(generic, kernel, c.name);
+  }
+  // The random tables have groups with n = 0 and groups of one answer.
+  const r = nps(RANDOM[0], { by: [SEG, REGION], score: SCORE });
+  assert.ok((r.array("n") as number[]).includes(0) && (r.array("n") as number[]).includes(1));
+});
+
+Deno.test("parity: DuckDB", async () => {
+  const engine = duckdbEngine();
+  try {
+    await checkEngine(engine);
+  } finally {
+    await engine.close();
+  }
+});
+
+Deno.test({
+  name: "parity: PostgreSQL",
+  ignore: !serverAvailable(postgresBin(), "PostgreSQL"),
+  async fn() {
+    const server = await startPostgres(postgresBin()!);
+    const engine = postgresEngine({ url: server.url });
+    try {
+      await checkEngine(engine);
+    } finally {
+      await engine.close();
+      await server.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "parity: ClickHouse, two shards behind a Distributed table",
+  ignore: !serverAvailable(clickhouseBin(), "ClickHouse"),
+  async fn() {
+    const server = await startClickhouse(clickhouseBin()!);
+    const engine = clickhouseEngine({
+      url: server.shards[0],
+      cluster: { name: server.cluster, shards: server.shards },
+    });
+    try {
+      // Both shards hold rows, so results are merged from two partial aggregates.
+      const { relation, drop } = await engine.load(RANDOM[0]);
+      const name = (relation as { name: string }).name;
+      for (const shard of server.shards) {
+        const n = await engine.exec(
+          `SELECT count() FROM ${quoteIdent(`${name}_local`, "clickhouse")}`,
+          {
+            url: shard,
+          },
+        );
+        assert.equal(Number(n), 200);
+      }
+      await drop();
+      await checkEngine(engine);
+    } finally {
+      await engine.close();
+      await server.stop();
+    }
+  },
+});
+
+Deno.test("security: hostile names only fill identifier slots, in every dialect", async () => {
+  const plain = { by: ["a", "b"], date: "d", score: "s", period: "month" as const };
+  const hostile = { by: [SEG, REGION], date: DATE, score: SCORE, period: "month" as const };
+  const engine = duckdbEngine();
+  try {
+    const conn = await engine.connection();
+    await conn.run(`CREATE TABLE plain (a VARCHAR, b VARCHAR, d TIMESTAMPTZ, s DOUBLE)`);
+    await conn.run(
+      `CREATE TABLE ${quoteIdent("t; --", "duckdb")} (${
+        [SEG, REGION].map((c) => `${quoteIdent(c, "duckdb")} VARCHAR`).join(", ")
+      }, ${quoteIdent(DATE, "duckdb")} TIMESTAMPTZ, ${quoteIdent(SCORE, "duckdb")} DOUBLE)`,
+    );
+    const a = await explainSql(nps, { engine, table: "plain" }, plain);
+    const b = await explainSql(nps, { engine, table: "t; --" }, hostile);
+    for (const dialect of ["duckdb", "postgres", "clickhouse"] as const) {
+      const spec = (names: typeof plain, table: string) => ({
+        relation: { kind: "table" as const, name: table },
+        by: names.by,
+        period: {
+          column: names.date,
+          period: "month" as const,
+          timeZone: "UTC",
+          dateKind: "instant" as const,
+          dateZone: "UTC",
+        },
+        measures: [{ name: "n", op: "count" as const, column: names.score }],
+      });
+      const p = compileAggregate(spec(plain, "plain"), dialect).sql;
+      let h = compileAggregate(spec(hostile, "t; --"), dialect).sql;
+      // Swapping each quoted hostile name for the quoted plain one gives the plain query back.
+      const pairs: [string, string][] = [
+        ["t; --", "plain"],
+        [SEG, "a"],
+        [REGION, "b"],
+        [DATE, "d"],
+        [SCORE, "s"],
+      ];
+      for (const [from, to] of pairs) {
+        h = h.replaceAll(quoteIdent(from, dialect), quoteIdent(to, dialect));
+      }
+      assert.equal(h, p, dialect);
+    }
+    assert.equal(b.sql.replaceAll(quoteIdent(SEG, "duckdb"), '"a"').length > 0, true);
+    assert.deepEqual(a.params, b.params);
+    // The hostile table still exists and answers: nothing was dropped or deleted.
+    await conn.run(
+      `INSERT INTO ${
+        quoteIdent("t; --", "duckdb")
+      } VALUES ($1, $2, TIMESTAMPTZ '2024-01-31 23:30:00+00', 9)`,
+      [LABELS[1], "x\ny"],
+    );
+    const r = await nps({ engine, table: "t; --" }, { ...hostile, timeZone: "Europe/Berlin" });
+    const rows = r.objects() as Record<string, unknown>[];
+    assert.deepEqual(rows.map((o) => [o[SEG], o[REGION], o.period, o.n]), [
+      [LABELS[1], "x\ny", "2024-02", 1],
+    ]);
+  } finally {
+    await engine.close();
+  }
+});

@@ -1,0 +1,196 @@
+/**
+ * Throwaway database servers for the engine tests: PostgreSQL (initdb +
+ * pg_ctl in a temporary directory, as the `postgres` user when run as root)
+ * and a two-shard ClickHouse cluster (two server processes with their own
+ * configs and data directories). Each listens on a free loopback port and is
+ * stopped and deleted afterwards.
+ *
+ * A missing server binary skips its tests with a message, except in CI
+ * (`CI=true`), where it is an error: CI installs the packages.
+ *
+ * @module
+ */
+
+/** Whether tests that need `binary` run; throws in CI when it is missing. */
+export function serverAvailable(binary: string | undefined, what: string): boolean {
+  if (binary) return true;
+  const message = `${what} is not installed (apt-get install ${
+    what === "PostgreSQL" ? "postgresql" : "clickhouse-server"
+  })`;
+  if (Deno.env.get("CI") === "true") throw new Error(`${message}; CI must run these tests`);
+  console.warn(`skipping ${what} tests: ${message}`);
+  return false;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const isRoot = Deno.uid() === 0;
+
+async function sh(cmd: string, args: string[], asUser?: string): Promise<string> {
+  const [c, a] = asUser && isRoot ? ["runuser", ["-u", asUser, "--", cmd, ...args]] : [cmd, args];
+  const out = await new Deno.Command(c, { args: a, stdout: "piped", stderr: "piped" }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  if (!out.success) throw new Error(`${cmd} ${args.join(" ")} failed:\n${text}`);
+  return text;
+}
+
+/** The newest installed PostgreSQL's bin directory, if any. */
+export function postgresBin(): string | undefined {
+  try {
+    const versions = [...Deno.readDirSync("/usr/lib/postgresql")].map((e) => e.name)
+      .filter((n) => exists(`/usr/lib/postgresql/${n}/bin/initdb`))
+      .sort((a, b) => Number(b) - Number(a));
+    return versions.length ? `/usr/lib/postgresql/${versions[0]}/bin` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A running throwaway PostgreSQL. */
+export interface TestPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts PostgreSQL on a free loopback port in a temporary directory (about a second). */
+export async function startPostgres(bin: string): Promise<TestPostgres> {
+  const dir = await Deno.makeTempDir({ prefix: "cx_pg_" });
+  if (isRoot) await sh("chown", ["postgres:", dir]);
+  const data = `${dir}/data`, port = freePort();
+  await sh(
+    `${bin}/initdb`,
+    ["-D", data, "-U", "cx", "--auth=trust", "-E", "UTF8", "--no-sync"],
+    "postgres",
+  );
+  await sh(
+    `${bin}/pg_ctl`,
+    [
+      "-D",
+      data,
+      "-l",
+      `${dir}/log`,
+      "-w",
+      "-o",
+      `-p ${port} -h 127.0.0.1 -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+      "start",
+    ],
+    "postgres",
+  );
+  return {
+    url: `postgres://cx@127.0.0.1:${port}/postgres`,
+    async stop() {
+      await sh(`${bin}/pg_ctl`, ["-D", data, "-m", "fast", "-w", "stop"], "postgres");
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** The ClickHouse server binary, if installed. */
+export function clickhouseBin(): string | undefined {
+  return ["/usr/sbin/clickhouse-server", "/usr/bin/clickhouse-server"].find(exists);
+}
+
+/** A running two-shard ClickHouse cluster named `cx`. */
+export interface TestClickhouse {
+  /** HTTP endpoint of each shard; queries go to the first. */
+  shards: string[];
+  cluster: string;
+  stop(): Promise<void>;
+}
+
+/** Starts two ClickHouse servers that both know the two-shard cluster `cx` (a few seconds). */
+export async function startClickhouse(bin: string): Promise<TestClickhouse> {
+  const dir = await Deno.makeTempDir({ prefix: "cx_ch_" });
+  const nodes = [0, 1].map((k) => ({ k, http: freePort(), tcp: freePort() }));
+  const remote = `<remote_servers><cx>${
+    nodes.map((n) =>
+      `<shard><replica><host>127.0.0.1</host><port>${n.tcp}</port></replica></shard>`
+    ).join("")
+  }</cx></remote_servers>`;
+  const children: Deno.ChildProcess[] = [];
+  for (const n of nodes) {
+    const root = `${dir}/node${n.k}`;
+    await Deno.mkdir(root, { recursive: true });
+    await Deno.writeTextFile(
+      `${root}/config.xml`,
+      `<?xml version="1.0"?>
+<yandex>
+  <logger><level>warning</level><console>1</console></logger>
+  <http_port>${n.http}</http_port>
+  <tcp_port>${n.tcp}</tcp_port>
+  <listen_host>127.0.0.1</listen_host>
+  <path>${root}/data/</path>
+  <tmp_path>${root}/tmp/</tmp_path>
+  <format_schema_path>${root}/format_schemas/</format_schema_path>
+  <mark_cache_size>5368709</mark_cache_size>
+  <timezone>UTC</timezone>
+  <users_config>${root}/users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  ${remote}
+</yandex>
+`,
+    );
+    await Deno.writeTextFile(
+      `${root}/users.xml`,
+      `<?xml version="1.0"?>
+<yandex>
+  <profiles><default></default></profiles>
+  <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <quotas><default></default></quotas>
+</yandex>
+`,
+    );
+    children.push(
+      new Deno.Command(bin, {
+        args: [`--config-file=${root}/config.xml`],
+        stdout: "null",
+        stderr: "null",
+        stdin: "null",
+      }).spawn(),
+    );
+  }
+  const shards = nodes.map((n) => `http://127.0.0.1:${n.http}/`);
+  const stop = async () => {
+    for (const c of children) {
+      try {
+        c.kill("SIGTERM");
+      } catch { /* already gone */ }
+      await c.status;
+    }
+    await Deno.remove(dir, { recursive: true });
+  };
+  try {
+    for (const url of shards) {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          const r = await fetch(url, { method: "POST", body: "SELECT 1" });
+          await r.body?.cancel();
+          if (r.ok) break;
+        } catch { /* not up yet */ }
+        if (Date.now() > deadline) throw new Error(`ClickHouse at ${url} did not start`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { shards, cluster: "cx", stop };
+}
