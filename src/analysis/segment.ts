@@ -21,8 +21,14 @@ import {
   resolvePlan,
   tidyResult,
 } from "../metrics/groups.ts";
-import { aggregateNps, finalizeNps, nps, NPS_COLUMNS, type NpsMethod } from "../metrics/nps.ts";
-import { npsVariance } from "../metrics/nps.ts";
+import {
+  aggregateNps,
+  finalizeNps,
+  nps,
+  NPS_COLUMNS,
+  type NpsMethod,
+  npsVariance,
+} from "../metrics/nps.ts";
 import { aggregateScale } from "../metrics/scale.ts";
 import { normalCdf, tCdf, tQuantile, zFor } from "../stats/distributions.ts";
 import { meanSd, tInterval, wilson } from "../stats/intervals.ts";
@@ -266,7 +272,7 @@ const NPS_KIND: KpiKind = {
       { n: s.n, promoters: s.promoters, passives: s.passives, detractors: s.detractors },
       confidence,
       "wald",
-      { resamples: 0, random: Math.random },
+      { resamples: 0, random: Math.random }, // Wald: no resampling, the generator is never called
     );
     return { value: r.nps, low: r.nps_low, high: r.nps_high };
   },
