@@ -418,7 +418,22 @@ function welch(a: Sums, b: Sums, confidence: number): Comparison {
   };
 }
 
-/** The aggregate as a map from group key (see {@link keyOf}) to its sums. */
+/**
+ * The aggregate as a map from group key (see {@link keyOf}; the `by`
+ * columns, then `period` when the plan has one) to its sums.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { resolvePlan } from "../metrics/groups.ts";
+ * import { kpiKind, sumsByKey } from "./segment.ts";
+ * const t = aq.table({ g: ["a", "a", "b"], nps_score: [10, 3, 9] });
+ * const plan = resolvePlan(t, { by: "g" }, { date: "date" });
+ * const sums = sumsByKey(kpiKind("nps"), t, plan, {});
+ * assert.deepEqual(sums.get('["a"]'), { n: 2, promoters: 1, passives: 0, detractors: 1 });
+ * ```
+ */
 export function sumsByKey(
   kind: KpiKind,
   table: ColumnTable,
@@ -436,17 +451,46 @@ export function sumsByKey(
   return map;
 }
 
-/** A string key for a row's group values (missing values as `null`). */
+/**
+ * A string key for a row's group values (missing values as `null`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keyOf } from "./segment.ts";
+ * assert.equal(keyOf({ channel: "chat", region: undefined }, ["channel", "region"]), '["chat",null]');
+ * ```
+ */
 export function keyOf(row: Record<string, unknown>, keys: readonly string[]): string {
   return JSON.stringify(keys.map((k) => row[k] ?? null));
 }
 
-/** All-zero sums of a KPI. */
+/**
+ * All-zero sums of a KPI: the aggregate of a group without answers.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { kpiKind, zero } from "./segment.ts";
+ * assert.deepEqual(zero(kpiKind("ces")), { n: 0, sum: 0, sum_squares: 0, box: 0 });
+ * ```
+ */
 export function zero(kind: KpiKind): Sums {
   return Object.fromEntries(kind.fields.map((f) => [f, 0]));
 }
 
-/** Field-wise a + b. */
+/**
+ * Field-wise a + b: pooling two groups' sums (the aggregate is mergeable).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { add, kpiKind } from "./segment.ts";
+ * const a = { n: 2, promoters: 1, passives: 0, detractors: 1 };
+ * const b = { n: 1, promoters: 1, passives: 0, detractors: 0 };
+ * assert.deepEqual(add(kpiKind("nps"), a, b), { n: 3, promoters: 2, passives: 0, detractors: 1 });
+ * ```
+ */
 export function add(kind: KpiKind, a: Sums, b: Sums): Sums {
   return Object.fromEntries(kind.fields.map((f) => [f, a[f] + b[f]]));
 }
@@ -455,7 +499,18 @@ function subtract(kind: KpiKind, a: Sums, b: Sums): Sums {
   return Object.fromEntries(kind.fields.map((f) => [f, a[f] - b[f]]));
 }
 
-/** Throws a `CxDataError` for a table without rows. */
+/**
+ * Throws a `CxDataError` for a table without rows, naming the analysis.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { CxDataError } from "../errors.ts";
+ * import { requireRows } from "./segment.ts";
+ * assert.throws(() => requireRows(aq.table({ x: [] }), "segment"), CxDataError);
+ * ```
+ */
 export function requireRows(table: ColumnTable, what: string): void {
   if (table.numRows() === 0) {
     throw new CxDataError(
@@ -471,7 +526,19 @@ export function requireRows(table: ColumnTable, what: string): void {
   }
 }
 
-/** A table from row objects with the given columns in order. */
+/**
+ * A table from row objects with the given columns in order (a missing value
+ * becomes `null`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromRows } from "./segment.ts";
+ * const t = fromRows([{ a: 1, b: "x" }, { a: 2 }], ["b", "a"]);
+ * assert.deepEqual(t.columnNames(), ["b", "a"]);
+ * assert.deepEqual(t.array("b"), ["x", null]);
+ * ```
+ */
 export function fromRows(rows: Record<string, unknown>[], columns: readonly string[]): ColumnTable {
   return aq.table(Object.fromEntries(columns.map((c) => [c, rows.map((r) => r[c] ?? null)])));
 }

@@ -308,6 +308,14 @@ function trendNote(
  * `last`, stepping to the next period by jumping past the end of the current
  * one (periods are 1 day to 1 year long, so a fixed overshoot always lands in
  * the next period, also across daylight-saving changes).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { periodSequence } from "./trend.ts";
+ * const months = periodSequence("month", "UTC", new Date("2024-11-10"), new Date("2025-02-01"));
+ * assert.deepEqual(months.map((p) => p.label), ["2024-11", "2024-12", "2025-01", "2025-02"]);
+ * ```
  */
 export function periodSequence(
   period: Period,

@@ -94,7 +94,18 @@ export function adjustPValues(
   return [...pValues];
 }
 
-/** Throws a `CxOptionsError` unless `correction` is `"holm"`, `"bh"` or `"none"`. */
+/**
+ * Throws a `CxOptionsError` unless `correction` is `"holm"`, `"bh"` or `"none"`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CxOptionsError } from "../errors.ts";
+ * import { checkCorrection } from "./multiple.ts";
+ * checkCorrection("holm");
+ * assert.throws(() => checkCorrection("bonferroni"), CxOptionsError);
+ * ```
+ */
 export function checkCorrection(correction: unknown): asserts correction is Correction {
   if (correction !== "holm" && correction !== "bh" && correction !== "none") {
     throw new CxOptionsError(
