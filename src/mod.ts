@@ -170,4 +170,5 @@ export { postgresEngine } from "./engine/postgres.ts";
 export type { PostgresEngineOptions } from "./engine/postgres.ts";
 export { clickhouseEngine } from "./engine/clickhouse.ts";
 export type { ClickhouseEngine, ClickhouseEngineOptions } from "./engine/clickhouse.ts";
+export { readParquet, writeArrow, writeParquet } from "./io/parquet.ts";
 export type { AggregateHook, AggregateRequest, GroupPlan } from "./metrics/groups.ts";
