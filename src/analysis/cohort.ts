@@ -391,7 +391,17 @@ function finalizeRetention(
   return setCohortMeta(aq.table(columns), meta);
 }
 
-/** Throws a `CxOptionsError` unless `value` is one of `allowed`. */
+/**
+ * Throws a `CxOptionsError` unless `value` is one of `allowed`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { oneOf } from "./cohort.ts";
+ * oneOf("mode", "exact", ["exact", "unbounded"]);
+ * assert.throws(() => oneOf("mode", "open", ["exact", "unbounded"]), /"exact" or "unbounded"/);
+ * ```
+ */
 export function oneOf(option: string, value: unknown, allowed: string[]): void {
   if (!allowed.includes(value as string)) {
     throw new CxOptionsError(
@@ -402,7 +412,17 @@ export function oneOf(option: string, value: unknown, allowed: string[]): void {
   }
 }
 
-/** Orders segment tuples: numbers and dates by value, text by code points, missing last. */
+/**
+ * Orders segment tuples: numbers and dates by value, text by code points, missing last.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compareTuples } from "./cohort.ts";
+ * const tuples = [["b", 2], [null, 1], ["a", 10], ["a", 9]];
+ * assert.deepEqual(tuples.sort(compareTuples), [["a", 9], ["a", 10], ["b", 2], [null, 1]]);
+ * ```
+ */
 export function compareTuples(a: unknown[], b: unknown[]): number {
   for (let i = 0; i < a.length; i++) {
     const x = a[i], y = b[i];

@@ -108,7 +108,30 @@ export interface RetentionAggregate {
   segmentChanges: number;
 }
 
-/** Runs the kernel; throws `CxDataError` listing bad rows. */
+/**
+ * Runs the kernel; throws `CxDataError` listing bad rows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { aggregateRetention } from "./cohort_kernel.ts";
+ * import { cutoffAfter, periodCalendar } from "./cohort_periods.ts";
+ * const calendar = periodCalendar("month", "UTC");
+ * const { cells } = aggregateRetention({
+ *   customers: ["a", "b", "a", "a"],
+ *   dates: ["2024-01-02", "2024-01-09", "2024-02-01", "2024-02-20"].map((s) => new Date(s)),
+ *   names: { customer: "customer_id", date: "date" },
+ *   by: [],
+ *   anchor: { kind: "first_activity" },
+ *   window: "calendar",
+ *   period: "month",
+ *   calendar,
+ *   cutoffOf: (until) => cutoffAfter(until, calendar),
+ * });
+ * // January cohort {a, b}: both active in k0, a (twice, counted once) in k1.
+ * assert.deepEqual([cells[0].size, [...cells[0].active], [...cells[0].unbounded]], [2, [2, 1], [2, 1]]);
+ * ```
+ */
 export function aggregateRetention(input: RetentionKernelInput): RetentionAggregate {
   const { customers, dates, names, calendar } = input;
   const n = customers.length;

@@ -67,7 +67,27 @@ export function cohortMeta(result: ColumnTable): CohortMeta | undefined {
   return META.get(result);
 }
 
-/** Records the metadata of a result (internal). */
+/**
+ * Records the metadata of a result (used by the cohort functions).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { cohortMeta, setCohortMeta } from "./cohort_meta.ts";
+ * const t = setCohortMeta(aq.table({ a: [1] }), {
+ *   analysis: "cohortChurn",
+ *   method: "wilson",
+ *   confidence: 0.95,
+ *   timeZone: "UTC",
+ *   window: "calendar",
+ *   by: [],
+ *   warnings: [],
+ *   notes: {},
+ * });
+ * assert.equal(cohortMeta(t)?.analysis, "cohortChurn");
+ * ```
+ */
 export function setCohortMeta(result: ColumnTable, meta: CohortMeta): ColumnTable {
   META.set(result, meta);
   return result;
@@ -76,6 +96,15 @@ export function setCohortMeta(result: ColumnTable, meta: CohortMeta): ColumnTabl
 /**
  * The values of a column without copying when the table is neither filtered
  * nor ordered (10M-row tables stay one array), else a copy in row order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { columnValues } from "./cohort_meta.ts";
+ * const t = aq.table({ a: [3, 1, 2] });
+ * assert.deepEqual([...columnValues(t.orderby("a"), "a") as number[]], [1, 2, 3]);
+ * ```
  */
 export function columnValues(table: ColumnTable, name: string): ArrayLike<unknown> {
   if (!table.isFiltered() && !table.isOrdered()) {
@@ -87,7 +116,18 @@ export function columnValues(table: ColumnTable, name: string): ArrayLike<unknow
   return table.array(name) as unknown as ArrayLike<unknown>;
 }
 
-/** Collects the first 20 problems and the total, then throws them together. */
+/**
+ * Collects the first 20 problems and the total, then throws them together.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Problems } from "./cohort_meta.ts";
+ * const problems = new Problems();
+ * problems.add(3, "date", "soon", "date must be a date");
+ * assert.throws(() => problems.throwIfAny("Bad events"), /row 3, column date/);
+ * ```
+ */
 export class Problems {
   /** The first problems found. */
   readonly list: CxProblem[] = [];
@@ -107,13 +147,23 @@ export class Problems {
 }
 
 /** A value as a problem report shows it: dates as ISO strings, missing as `null`. */
-export function shown(value: unknown): string | null {
+function shown(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
   return String(value);
 }
 
-/** An instant as epoch ms when `v` is a valid Date, else `NaN`. */
+/**
+ * An instant as epoch ms when `v` is a valid Date, else `NaN`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timeOf } from "./cohort_meta.ts";
+ * assert.equal(timeOf(new Date(5)), 5);
+ * assert.ok(Number.isNaN(timeOf("2024-01-01")));
+ * ```
+ */
 export function timeOf(v: unknown): number {
   return v instanceof Date ? v.getTime() : NaN;
 }

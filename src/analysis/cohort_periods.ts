@@ -29,7 +29,17 @@ export const ROLLING_LENGTH: Readonly<Record<CohortPeriod, number>> = {
   quarter: 90 * DAY,
 };
 
-/** Throws a `CxOptionsError` unless `period` is a cohort period. */
+/**
+ * Throws a `CxOptionsError` unless `period` is a cohort period.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkCohortPeriod } from "./cohort_periods.ts";
+ * checkCohortPeriod("week");
+ * assert.throws(() => checkCohortPeriod("year"), /must be one of day, week, month, quarter/);
+ * ```
+ */
 export function checkCohortPeriod(period: unknown): asserts period is CohortPeriod {
   if (!COHORT_PERIODS.includes(period as CohortPeriod)) {
     throw new CxOptionsError(
@@ -38,7 +48,17 @@ export function checkCohortPeriod(period: unknown): asserts period is CohortPeri
   }
 }
 
-/** Throws a `CxOptionsError` unless `timeZone` is an IANA zone the runtime knows. */
+/**
+ * Throws a `CxOptionsError` unless `timeZone` is an IANA zone the runtime knows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkTimeZone } from "./cohort_periods.ts";
+ * checkTimeZone("Europe/Berlin");
+ * assert.throws(() => checkTimeZone("Berlin"), /IANA time zone/);
+ * ```
+ */
 export function checkTimeZone(timeZone: unknown): asserts timeZone is string {
   try {
     if (typeof timeZone !== "string") throw new TypeError();
@@ -71,6 +91,18 @@ export interface PeriodCalendar {
  * consecutive ordinals: days since 1970-01-01, ISO weeks since the week of
  * 1970-01-01, `12·year + month − 1`, `4·year + quarter − 1`. Labels and starts
  * come from `periodFn`, so they match every other cxkit result.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { periodCalendar } from "./cohort_periods.ts";
+ * const months = periodCalendar("month", "Europe/Berlin");
+ * const jan = months.ordinal(Date.parse("2024-01-15T12:00:00Z"));
+ * // 23:30 UTC on 31 January is already February in Berlin: the next ordinal.
+ * assert.equal(months.ordinal(Date.parse("2024-01-31T23:30:00Z")), jan + 1);
+ * assert.equal(months.label(jan + 1), "2024-02");
+ * assert.equal(months.start(jan + 1).toISOString(), "2024-01-31T23:00:00.000Z");
+ * ```
  */
 export function periodCalendar(period: CohortPeriod, timeZone: string): PeriodCalendar {
   const offsetAt = zoneOffsetFn(timeZone);
@@ -128,12 +160,30 @@ export function periodCalendar(period: CohortPeriod, timeZone: string): PeriodCa
  * The cut-off instant: the start of the local day after `observedUntil`'s,
  * so the whole last day counts as observed (date-only data has its events at
  * midnight of that day).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cutoffAfter, periodCalendar } from "./cohort_periods.ts";
+ * const cutoff = cutoffAfter(new Date("2025-12-31"), periodCalendar("month", "Europe/Berlin"));
+ * assert.equal(new Date(cutoff).toISOString(), "2025-12-31T23:00:00.000Z"); // midnight in Berlin
+ * ```
  */
 export function cutoffAfter(observedUntil: Date, calendar: PeriodCalendar): number {
   return calendar.dayStart(calendar.localDay(observedUntil.getTime()) + 1);
 }
 
-/** Throws a `CxOptionsError` unless `value` is a valid Date (or undefined). */
+/**
+ * Throws a `CxOptionsError` unless `value` is a valid Date (or undefined).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkDateOption } from "./cohort_periods.ts";
+ * checkDateOption("observedUntil", undefined);
+ * assert.throws(() => checkDateOption("observedUntil", "2025-12-31"), /must be a Date/);
+ * ```
+ */
 export function checkDateOption(name: string, value: unknown): asserts value is Date | undefined {
   if (value !== undefined && !(value instanceof Date && !isNaN(value.getTime()))) {
     throw new CxOptionsError(
