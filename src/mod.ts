@@ -172,3 +172,81 @@ export { clickhouseEngine } from "./engine/clickhouse.ts";
 export type { ClickhouseEngine, ClickhouseEngineOptions } from "./engine/clickhouse.ts";
 export { readParquet, writeArrow, writeParquet } from "./io/parquet.ts";
 export type { AggregateHook, AggregateRequest, GroupPlan } from "./metrics/groups.ts";
+
+// segments and trends
+export {
+  quintileScores,
+  rfm,
+  RFM_COLUMNS,
+  RFM_SEGMENTS,
+  rfmSegment,
+  segment,
+  SEGMENT_COLUMNS,
+} from "./analysis/segment.ts";
+export type {
+  AnalysisKpi,
+  KpiScoreOptions,
+  RfmOptions,
+  RfmSegment,
+  SegmentOptions,
+} from "./analysis/segment.ts";
+export { trend, TREND_COLUMNS } from "./analysis/trend.ts";
+export type { TrendCompare, TrendOptions } from "./analysis/trend.ts";
+export {
+  commentThemes,
+  ENGLISH_STOP_WORDS,
+  GERMAN_STOP_WORDS,
+  THEME_COLUMNS,
+  tokenize,
+} from "./analysis/themes.ts";
+export type { CommentLanguage, CommentThemeOptions, Word } from "./analysis/themes.ts";
+export { adjustPValues, benjaminiHochberg, holm } from "./stats/multiple.ts";
+export type { Correction } from "./stats/multiple.ts";
+export { segmentChart } from "./charts/segment.ts";
+export type { SegmentChartOptions } from "./charts/segment.ts";
+export { trendChart } from "./charts/trend.ts";
+export type { TrendChartOptions } from "./charts/trend.ts";
+
+// correlations and drivers
+export {
+  correlate,
+  correlateMeta,
+  correlateMetrics,
+  CORRELATION_COLUMNS,
+  joinMetrics,
+} from "./analysis/correlate.ts";
+export type {
+  CorrelateMeta,
+  CorrelateMetricsOptions,
+  CorrelateOptions,
+  CorrelationMethod,
+  JoinMetricsOptions,
+  MetricSide,
+  MetricStat,
+} from "./analysis/correlate.ts";
+export {
+  IMPORTANCE_PERFORMANCE_COLUMNS,
+  importancePerformance,
+  KEY_DRIVER_COLUMNS,
+  keyDrivers,
+  keyDriversMeta,
+  MAX_SHAPLEY_DRIVERS,
+  relativeWeights,
+  shapleyWeights,
+} from "./analysis/drivers.ts";
+export type {
+  DriverBootstrap,
+  DriverMethod,
+  ImportancePerformanceOptions,
+  KeyDriversMeta,
+  KeyDriversOptions,
+  Quadrant,
+} from "./analysis/drivers.ts";
+export { correlationHeatmap, driverChart, quadrantChart } from "./charts/drivers.ts";
+export type {
+  CorrelationHeatmapOptions,
+  DriverChartOptions,
+  QuadrantChartOptions,
+} from "./charts/drivers.ts";
+export { kendallTau } from "./stats/correlation.ts";
+export type { KendallResult } from "./stats/correlation.ts";
