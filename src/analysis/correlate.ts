@@ -431,6 +431,9 @@ function coMoments(xv: Float64Array, yv: Float64Array, kx: number, ky: number) {
   };
 }
 
+/** Rank buffers reused across pairs (one pair at a time), so pairs allocate nothing. */
+const scratch = { x: new Float64Array(0), y: new Float64Array(0) };
+
 /** Spearman's ρ: Pearson's r of the average ranks within the complete pairs. */
 function spearmanOf(x: Prepared, y: Prepared): PairStat {
   if (x.complete && y.complete) {
@@ -445,7 +448,10 @@ function spearmanOf(x: Prepared, y: Prepared): PairStat {
     }
     return { n, r: sxy / Math.sqrt(sxx * syy), constantX: x.constant, constantY: y.constant };
   }
-  const rx = subsetRanks(x, y.values), ry = subsetRanks(y, x.values);
+  const n0 = x.values.length;
+  if (scratch.x.length < n0) scratch.x = new Float64Array(n0), scratch.y = new Float64Array(n0);
+  const rx = subsetRanks(x, y.values, scratch.x.subarray(0, n0));
+  const ry = subsetRanks(y, x.values, scratch.y.subarray(0, n0));
   let n = 0;
   for (let i = 0; i < rx.length; i++) if (rx[i] === rx[i]) n++;
   // Ranks of n pairs have mean (n + 1)/2: the exact shift.
@@ -457,8 +463,8 @@ function spearmanOf(x: Prepared, y: Prepared): PairStat {
  * Average ranks of `column` among the rows where `other` is present too
  * (NaN elsewhere), from the column's sorted order: O(n), no sort per pair.
  */
-function subsetRanks(column: Prepared, other: Float64Array): Float64Array {
-  const out = new Float64Array(column.values.length).fill(NaN);
+function subsetRanks(column: Prepared, other: Float64Array, out: Float64Array): Float64Array {
+  out.fill(NaN);
   const order = column.order, values = column.values;
   let rank = 0;
   for (let k = 0; k < order.length;) {

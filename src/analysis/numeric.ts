@@ -24,7 +24,11 @@ import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
  */
 export function numericColumn(table: ColumnTable, name: string, option: string): Float64Array {
   requireColumns(table, [name], option);
-  const values = table.array(name) as ArrayLike<unknown>;
+  // Unfiltered, unordered tables hand out their column storage: no copy into an Array first.
+  const direct = !table.isFiltered() && !table.isOrdered();
+  const stored = direct ? table.column(name) : undefined;
+  if (stored instanceof Float64Array) return Float64Array.from(stored);
+  const values = (Array.isArray(stored) ? stored : table.array(name)) as ArrayLike<unknown>;
   const out = new Float64Array(values.length);
   const problems: CxProblem[] = [];
   let bad = 0;

@@ -24,13 +24,14 @@ import { normalCdf, tCdf, zFor } from "./distributions.ts";
 export function averageRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
   const sorted = Float64Array.from(values).sort();
-  const ranks = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    const lo = lowerBound(sorted, v), hi = upperBound(sorted, v);
-    // Positions lo … hi − 1 (0-based) have mean rank (lo + 1 + hi) / 2.
-    ranks[i] = (lo + 1 + hi) / 2;
+  // Mean rank of each tie block, stored at the block's first position.
+  const blockRank = new Float64Array(n);
+  for (let i = 0, j = 0; i < n; i = j) {
+    while (j < n && sorted[j] === sorted[i]) j++;
+    blockRank[i] = (i + 1 + j) / 2;
   }
+  const ranks = new Float64Array(n);
+  for (let i = 0; i < n; i++) ranks[i] = blockRank[lowerBound(sorted, values[i])];
   return ranks;
 }
 
@@ -64,17 +65,6 @@ function lowerBound(sorted: ArrayLike<number>, v: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (sorted[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index with sorted[i] > v. */
-function upperBound(sorted: ArrayLike<number>, v: number): number {
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= v) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -199,7 +189,7 @@ export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>): KendallR
     const c = j - i;
     ntie += c * (c - 1) / 2;
   }
-  const tx = tieStats(xSeq, true), ty = tieStats(dy.ranks, false);
+  const tx = tieStats(xSeq, 0), ty = tieStats(dy.ranks, ny);
   const tot = size * (size - 1) / 2;
   if (tx.pairs === tot || ty.pairs === tot) return { ...none, discordant: dis };
   const conMinusDis = tot - tx.pairs - ty.pairs + ntie - 2 * dis;
@@ -340,25 +330,27 @@ function inversions(seq: Int32Array, levels: number): number {
   return count;
 }
 
-/** Tied pairs Σt(t−1)/2 and the variance terms Σt(t−1)(t−2), Σt(t−1)(2t+5). */
-function tieStats(
-  ranks: Int32Array,
-  sorted: boolean,
-): { pairs: number; v0: number; v1: number } {
-  let counts: number[];
-  if (sorted) {
-    counts = [];
+/**
+ * Tied pairs Σt(t−1)/2 and the variance terms Σt(t−1)(t−2), Σt(t−1)(2t+5), from
+ * sorted ranks (`levels` = 0) or from unsorted dense ranks 0 … levels − 1.
+ */
+function tieStats(ranks: Int32Array, levels: number): { pairs: number; v0: number; v1: number } {
+  let counts: ArrayLike<number>;
+  if (levels === 0) {
+    const runs: number[] = [];
     for (let i = 0, j = 0; i < ranks.length; i = j) {
       while (j < ranks.length && ranks[j] === ranks[i]) j++;
-      counts.push(j - i);
+      runs.push(j - i);
     }
+    counts = runs;
   } else {
-    const c = new Map<number, number>();
-    for (const r of ranks) c.set(r, (c.get(r) ?? 0) + 1);
-    counts = [...c.keys()].sort((a, b) => a - b).map((k) => c.get(k)!);
+    const c = new Float64Array(levels);
+    for (let i = 0; i < ranks.length; i++) c[ranks[i]]++;
+    counts = c;
   }
   let pairs = 0, v0 = 0, v1 = 0;
-  for (const t of counts) {
+  for (let k = 0; k < counts.length; k++) {
+    const t = counts[k];
     if (t < 2) continue;
     pairs += t * (t - 1) / 2;
     v0 += t * (t - 1) * (t - 2);
