@@ -1,111 +1,322 @@
 /**
- * The KPI section of the report: NPS, CSAT and CES by channel and NPS by
- * month, with the findings stated in words generated from the tests (never
- * written by hand), so a reader sees which differences are real.
+ * The KPI page of the report: NPS, CSAT and CES overall, by segment and by
+ * period, with the findings stated in words generated from the tests (never
+ * written by hand), so a reader sees which differences are real, and the
+ * latest detractor comments (escaped like every user string).
  *
  * @module
  */
+import "@uwdata/flechette";
+import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { escapeHtml } from "../charts/display.ts";
-import { kpiCards, kpiSegmentChart, npsMixChart } from "../charts/kpi.ts";
-import { renderSvg } from "../charts/render.ts";
+import { kpiSegmentChart, npsMixChart } from "../charts/kpi.ts";
+import { scoreDistributionChart } from "../charts/scores.ts";
 import { ces } from "../metrics/ces.ts";
 import { csat } from "../metrics/csat.ts";
+import { kpiMeta } from "../metrics/groups.ts";
 import { nps, npsCompare } from "../metrics/nps.ts";
+import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import { dataTable, figure, findings, heading, para } from "./html.ts";
+
+type Row = Record<string, unknown>;
 
 /**
- * Builds the KPI section from survey answers (one or several pooled tables).
- * Returns `""` when there are no answers.
+ * Builds the KPI section from the survey answers of the context. Without
+ * answers the page says so.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { kpiSection } from "./kpi_section.ts";
- * const t = aq.table({
+ * import { sectionContext } from "./site.ts";
+ * const responses = aq.table({
  *   channel: [...Array(40).fill("chat"), ...Array(40).fill("phone")],
  *   date: Array(80).fill(new Date("2024-01-05")),
  *   nps_score: [...Array(40).fill(10), ...Array(40).fill(0)],
  * });
- * assert.ok(kpiSection([t]).includes("phone NPS is 200.0 points below chat"));
+ * const section = kpiSection(sectionContext({ responses }));
+ * assert.ok(section.findings.some((s) => s.startsWith("phone NPS is 200.0 points below chat")));
  * ```
  */
-export function kpiSection(responses: ColumnTable[]): string {
-  const tables = responses.filter((t) => t.numRows() > 0);
-  if (!tables.length) return "";
-  const has = (c: string) => tables.every((t) => t.columnNames().includes(c));
-  const parts: string[] = ['<section id="kpis"><h2>Customer KPIs</h2>'];
-  if (has("nps_score")) {
-    parts.push(`<h3>Net Promoter Score</h3>${kpiCards(nps(tables)).html}`);
-    if (has("channel")) {
-      const byChannel = nps(tables, { by: "channel" });
-      parts.push(finding(channelGap(tables, byChannel)));
-      parts.push(figure(kpiSegmentChart(byChannel)), figure(npsMixChart(byChannel)));
+export function kpiSection(ctx: SectionContext): Section {
+  const { labels: t, format: f, segment } = ctx;
+  const table = ctx.tables.responses;
+  const title = t.kpis;
+  if (!table || table.numRows() === 0) {
+    return { id: "kpis", title, findings: [], body: para(t.noData(t.answers)) };
+  }
+  const out: string[] = [];
+  const found: string[] = [];
+  const bySegment = hasColumns(table, segment) && hasValues(table, segment);
+  // Answers without a segment value (e.g. a file without the column) are in the totals only.
+  const segmented = bySegment
+    ? table.filter(aq.escape((d: Row) => d[segment] !== null && d[segment] !== undefined))
+    : table;
+  const small = (r: Row) => r.small_sample === true;
+  const tableOptions = { small, flagText: t.smallSample };
+  const groupColumn = { label: segment, value: (r: Row) => String(r[segment] ?? "–") };
+
+  if (hasValues(table, "nps_score")) {
+    out.push(heading(2, t.nps));
+    const overall = nps(table).objects()[0] as Row;
+    const headline = [
+      t.npsOverall(f.interval(overall.nps, overall.nps_low, overall.nps_high), f.int(overall.n)),
+    ];
+    found.push(...headline);
+    out.push(findings(headline));
+    const npsColumns = [
+      { label: t.n, value: (r: Row) => f.int(r.n), numeric: true },
+      {
+        label: t.npsInterval,
+        value: (r: Row) => f.interval(r.nps, r.nps_low, r.nps_high),
+        numeric: true,
+      },
+      { label: t.promoters, value: (r: Row) => f.percent(r.pct_promoters), numeric: true },
+      { label: t.passives, value: (r: Row) => f.percent(r.pct_passives), numeric: true },
+      { label: t.detractors, value: (r: Row) => f.percent(r.pct_detractors), numeric: true },
+    ];
+    out.push(figure(scoreChart(ctx, table), f));
+    if (bySegment) {
+      const result = nps(segmented, { by: segment, confidence: ctx.confidence, minN: ctx.minN });
+      const gap = segmentGap(ctx, segmented, result);
+      found.push(...gap);
+      out.push(findings(gap));
+      out.push(figure(segmentChart(ctx, result, t.npsAxis, t.byGroup("NPS", segment)), f));
+      out.push(dataTable(result.objects() as Row[], [groupColumn, ...npsColumns], tableOptions));
+      out.push(
+        figure(mixChart(ctx, result), f),
+      );
     }
-    if (has("date")) {
-      const monthly = nps(tables, { period: "month" });
-      parts.push(finding(monthlyShifts(tables, monthly)));
-      parts.push(figure(kpiSegmentChart(monthly, { title: "NPS by month (UTC)" })));
+    if (hasValues(table, "date")) {
+      const result = nps(table, {
+        period: ctx.period,
+        timeZone: ctx.timeZone,
+        confidence: ctx.confidence,
+        minN: ctx.minN,
+      });
+      const shifts = periodShifts(ctx, table, result);
+      found.push(...shifts);
+      out.push(heading(3, t.byGroup("NPS", t.periodOne[ctx.period])));
+      out.push(findings(shifts));
+      out.push(
+        figure(
+          segmentChart(
+            ctx,
+            result,
+            t.npsAxis,
+            `${t.byGroup("NPS", t.periodOne[ctx.period])} (${ctx.timeZone})`,
+          ),
+          f,
+        ),
+      );
+      out.push(
+        dataTable(
+          result.objects() as Row[],
+          [{ label: t.periodColumn, value: (r: Row) => String(r.period) }, ...npsColumns],
+          tableOptions,
+        ),
+      );
     }
   }
-  if (has("csat") && has("channel")) {
-    parts.push("<h3>Customer satisfaction (CSAT)</h3>");
-    parts.push(figure(kpiSegmentChart(csat(tables, { by: "channel" }))));
+
+  if (bySegment && hasValues(table, "csat")) {
+    const result = csat(segmented, { by: segment, scale: ctx.csatScale, minN: ctx.minN });
+    const sentence = extremes(
+      result,
+      segment,
+      "csat",
+      (best, bv, worst, wv) => t.csatExtremes(best, f.percent(bv), worst, f.percent(wv)),
+    );
+    found.push(...sentence);
+    out.push(heading(2, t.csat), findings(sentence));
+    out.push(figure(segmentChart(ctx, result, t.csatAxis, t.byGroup("CSAT", segment)), f));
+    out.push(dataTable(result.objects() as Row[], [
+      groupColumn,
+      { label: t.n, value: (r) => f.int(r.n), numeric: true },
+      {
+        label: t.csatInterval,
+        value: (r) => f.interval(r.csat, r.csat_low, r.csat_high),
+        numeric: true,
+      },
+      {
+        label: t.csatMean,
+        value: (r) => f.interval(r.mean, r.mean_low, r.mean_high, 2),
+        numeric: true,
+      },
+    ], tableOptions));
   }
-  if (has("ces") && has("channel")) {
-    parts.push("<h3>Customer effort (CES, lower is better)</h3>");
-    parts.push(figure(kpiSegmentChart(ces(tables, { by: "channel" }))));
+
+  if (bySegment && hasValues(table, "ces")) {
+    const result = ces(segmented, { by: segment, scale: ctx.cesScale, minN: ctx.minN });
+    // Lower effort is better: the "worst" group has the highest mean.
+    const sentence = extremes(
+      result,
+      segment,
+      "ces",
+      (high, hv, low, lv) => t.cesExtremes(high, f.num(hv, 2), low, f.num(lv, 2)),
+    );
+    found.push(...sentence);
+    out.push(heading(2, t.ces), findings(sentence));
+    out.push(figure(segmentChart(ctx, result, t.cesAxis, t.byGroup("CES", segment)), f));
+    out.push(dataTable(result.objects() as Row[], [
+      groupColumn,
+      { label: t.n, value: (r) => f.int(r.n), numeric: true },
+      {
+        label: t.cesInterval,
+        value: (r) => f.interval(r.ces, r.ces_low, r.ces_high, 2),
+        numeric: true,
+      },
+      {
+        label: t.lowEffort,
+        value: (r) => f.interval(r.pct_low_effort, r.low_effort_low, r.low_effort_high),
+        numeric: true,
+      },
+    ], tableOptions));
   }
-  parts.push("</section>");
-  return parts.join("\n");
+
+  if (hasValues(table, "comment") && hasValues(table, "nps_score")) {
+    out.push(heading(2, t.comments), latestComments(ctx, table));
+  }
+  return { id: "kpis", title, findings: found, body: out.join("\n") };
 }
 
-/** The channels with the highest and lowest NPS, and whether the gap is real. */
-function channelGap(tables: ColumnTable[], byChannel: ColumnTable): string[] {
-  const rows = (byChannel.objects() as { channel: string; nps: number | null; n: number }[])
-    .filter((r) => r.nps !== null && r.channel !== null);
+/** The answers per score 0–10 in the report's words. */
+function scoreChart(ctx: SectionContext, table: ColumnTable) {
+  const { labels: t, format: f } = ctx;
+  const spec = scoreDistributionChart(table, { title: t.scoreChart });
+  const total = (table.array("nps_score") as unknown[]).filter((v) => typeof v === "number").length;
+  return {
+    ...spec,
+    subtitle: t.answersCount(f.int(total)),
+    x: { ...spec.x, label: t.scoreAxis },
+    y: { ...spec.y, label: t.answers },
+    color: { ...spec.color, tickFormat: (c: string) => t.categories[c] ?? c },
+  };
+}
+
+/** Detractors, passives and promoters per segment in the report's words. */
+function mixChart(ctx: SectionContext, result: ColumnTable) {
+  const { labels: t } = ctx;
+  const spec = npsMixChart(result, { title: t.answerMix(ctx.segment) });
+  return {
+    ...spec,
+    subtitle: undefined,
+    x: { ...spec.x, label: t.shareOfAnswers },
+    color: { ...spec.color, tickFormat: (c: string) => t.categories[c] ?? c },
+  };
+}
+
+/** A KPI-by-group chart with the report's words (title, axis, interval note). */
+function segmentChart(ctx: SectionContext, result: ColumnTable, label: string, title: string) {
+  const meta = kpiMeta(result);
+  const pct = ctx.format.share(meta?.confidence ?? ctx.confidence, 0);
+  return {
+    ...kpiSegmentChart(result, { label, title }),
+    subtitle: ctx.labels.intervalsNote(pct, ctx.format.int(meta?.minN ?? ctx.minN)),
+  };
+}
+
+/** The segments with the highest and lowest NPS, and whether the gap is real. */
+function segmentGap(ctx: SectionContext, table: ColumnTable, result: ColumnTable): string[] {
+  const { segment, format: f } = ctx;
+  // Small groups are flagged in the table, but never headline a comparison.
+  const rows = (result.objects() as Row[]).filter((r) =>
+    r.nps !== null && r[segment] !== null && r.small_sample !== true
+  );
   if (rows.length < 2) return [];
-  const best = rows.reduce((a, b) => b.nps! > a.nps! ? b : a);
-  const worst = rows.reduce((a, b) => b.nps! < a.nps! ? b : a);
-  const d = npsCompare(tables, { by: "channel", a: worst.channel, b: best.channel })
-    .objects()[0] as { difference: number; p_value: number; significant: boolean };
+  const best = rows.reduce((a, b) => (b.nps as number) > (a.nps as number) ? b : a);
+  const worst = rows.reduce((a, b) => (b.nps as number) < (a.nps as number) ? b : a);
+  const d = npsCompare(table, {
+    by: segment,
+    a: String(worst[segment]),
+    b: String(best[segment]),
+    confidence: ctx.confidence,
+  }).objects()[0] as { difference: number; p_value: number; significant: boolean };
   return [
-    `${worst.channel} NPS is ${fmt(-d.difference)} points below ${best.channel} (${
-      pText(d.p_value)
-    })${d.significant ? "" : ": not a significant difference at this sample size"}.`,
+    ctx.labels.npsGap(
+      String(worst[segment]),
+      String(best[segment]),
+      f.num(-d.difference),
+      f.p(d.p_value),
+      d.significant,
+    ),
   ];
 }
 
-/** Month-over-month changes that are significant. */
-function monthlyShifts(tables: ColumnTable[], monthly: ColumnTable): string[] {
-  const rows = (monthly.objects() as { period: string; n: number }[]).filter((r) => r.n > 0);
+/** Changes between consecutive periods that are significant. */
+function periodShifts(ctx: SectionContext, table: ColumnTable, result: ColumnTable): string[] {
+  const rows = (result.objects() as { period: string; n: number }[]).filter((r) => r.n > 0);
   const out: string[] = [];
   for (let i = 1; i < rows.length; i++) {
-    const d = npsCompare(tables, { period: "month", a: rows[i].period, b: rows[i - 1].period })
-      .objects()[0] as { difference: number; p_value: number; significant: boolean };
+    const d = npsCompare(table, {
+      period: ctx.period,
+      timeZone: ctx.timeZone,
+      a: rows[i].period,
+      b: rows[i - 1].period,
+      confidence: ctx.confidence,
+    }).objects()[0] as { difference: number; p_value: number; significant: boolean };
     if (!d.significant) continue;
     out.push(
-      `NPS ${d.difference < 0 ? "fell" : "rose"} ${fmt(Math.abs(d.difference))} points from ${
-        rows[i - 1].period
-      } to ${rows[i].period} (${pText(d.p_value)}).`,
+      ctx.labels.npsShift(
+        d.difference < 0,
+        ctx.format.num(Math.abs(d.difference)),
+        rows[i - 1].period,
+        rows[i].period,
+        ctx.format.p(d.p_value),
+      ),
     );
   }
-  if (!out.length && rows.length > 1) out.push("No month-over-month change is significant.");
+  if (!out.length && rows.length > 1) out.push(ctx.labels.npsNoShift);
   return out;
 }
 
-function finding(sentences: string[]): string {
-  return sentences.map((s) => `<p class="finding">${escapeHtml(s)}</p>`).join("\n");
+/** "Highest for A (x), lowest for B (y)" over groups that are not small samples. */
+function extremes(
+  result: ColumnTable,
+  segment: string,
+  value: string,
+  sentence: (top: string, topValue: number, bottom: string, bottomValue: number) => string,
+): string[] {
+  const rows = (result.objects() as Row[]).filter((r) =>
+    typeof r[value] === "number" && r.small_sample !== true && r[segment] !== null
+  );
+  if (rows.length < 2) return [];
+  const top = rows.reduce((a, b) => (b[value] as number) > (a[value] as number) ? b : a);
+  const bottom = rows.reduce((a, b) => (b[value] as number) < (a[value] as number) ? b : a);
+  return [
+    sentence(
+      String(top[segment]),
+      top[value] as number,
+      String(bottom[segment]),
+      bottom[value] as number,
+    ),
+  ];
 }
 
-function figure(spec: Parameters<typeof renderSvg>[0]): string {
-  return `<figure class="chart">${renderSvg(spec)}</figure>`;
-}
-
-function fmt(x: number): string {
-  return x.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-}
-
-function pText(p: number): string {
-  return p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`;
+/** The latest comments of detractors (score 0–6), newest first. */
+function latestComments(ctx: SectionContext, table: ColumnTable, limit = 8): string {
+  const { labels: t, format: f, segment } = ctx;
+  const id = table.columnNames().includes("response_id") ? "response_id" : undefined;
+  const rows = table
+    .filter(
+      aq.escape((d: Row) =>
+        typeof d.nps_score === "number" && d.nps_score <= 6 && typeof d.comment === "string" &&
+        d.comment.trim() !== ""
+      ),
+    )
+    .orderby(
+      ...(table.columnNames().includes("date") ? [aq.desc("date")] : []),
+      ...(id ? [id] : []),
+    )
+    .objects({ limit }) as Row[];
+  const columns = [
+    { label: t.date, value: (r: Row) => f.date(r.date as Date) },
+    ...(table.columnNames().includes(segment)
+      ? [{ label: segment, value: (r: Row) => String(r[segment] ?? "–") }]
+      : []),
+    { label: t.score, value: (r: Row) => f.int(r.nps_score), numeric: true },
+    { label: t.comment, value: (r: Row) => String(r.comment) },
+  ];
+  return dataTable(rows, columns);
 }

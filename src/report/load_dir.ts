@@ -8,7 +8,7 @@
  */
 import { basename, join } from "node:path";
 import { z } from "zod";
-import { CxError, CxSchemaError } from "../errors.ts";
+import { CxError, CxOptionsError, CxSchemaError } from "../errors.ts";
 import { type CsvLoadResult, readCsv } from "../io/csv.ts";
 import type { CanonicalName } from "../schema/canonical.ts";
 
@@ -28,8 +28,41 @@ const projectConfig = z.object({
   files: z.record(z.string(), fileConfig).default({}),
 });
 
-/** The `cxkit.json` mapping file: scales, time zone, and per file its table and mapping. */
-export type ProjectConfig = z.infer<typeof projectConfig>;
+/**
+ * The `cxkit.json` mapping file: scales, time zone, and per file its table
+ * and mapping. Spelled out (not `z.infer`) so the public docs can show it;
+ * the two checks below keep it equal to the schema.
+ */
+export interface ProjectConfig {
+  /** CSAT scale top (5, 7 or 10). */
+  csatScale?: 5 | 7 | 10;
+  /** CES scale top (5 or 7). */
+  cesScale?: 5 | 7;
+  /** IANA zone of date-only values and periods. */
+  timeZone?: string;
+  /** Per file name: its canonical table, column mapping and CSV settings. */
+  files: Record<string, FileConfig>;
+}
+
+/** One file's entry in `cxkit.json`. */
+export interface FileConfig {
+  /** Which canonical table the file holds. */
+  schema: CanonicalName;
+  /** Canonical column → column name in the file. */
+  mapping?: Record<string, string>;
+  /** Field delimiter (default: sniffed). */
+  delimiter?: string;
+  /** Decimal separator (default: sniffed). */
+  decimal?: "." | ",";
+  /** Date format (default: detected). */
+  dateFormat?: "auto" | "YYYY-MM-DD" | "DD.MM.YYYY" | "DD/MM/YYYY" | "MM/DD/YYYY";
+  /** Text encoding (default: detected). */
+  encoding?: "auto" | "utf-8" | "windows-1252";
+}
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _schemaMatches: Same<z.infer<typeof projectConfig>, ProjectConfig> = true;
+void _schemaMatches;
 
 /** One file of a directory load: its result, or why it could not be loaded. */
 export interface LoadedFile {
@@ -61,12 +94,49 @@ export interface LoadedFile {
  */
 export async function loadDirectory(
   dir: string,
-  options: { config?: string; onProgress?: (message: string) => void } = {},
+  options: LoadOptions = {},
 ): Promise<LoadedFile[]> {
+  return (await loadProject(dir, options)).files;
+}
+
+/** Options of {@link loadDirectory} and {@link loadProject}. */
+export interface LoadOptions {
+  /** Mapping file (default `DIR/cxkit.json` when it exists). */
+  config?: string;
+  /** Called with a line per file loaded (rows read and rejected). */
+  onProgress?: (message: string) => void;
+}
+
+/**
+ * Like {@link loadDirectory}, and also returns the mapping file's settings
+ * (scales, time zone) that the analyses need.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadProject } from "./load_dir.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/cxkit.json`, JSON.stringify({ csatScale: 10, files: {} }));
+ * await Deno.writeTextFile(`${dir}/events.csv`, "customer_id,date\nK1,2024-01-02\n");
+ * const { files, config } = await loadProject(dir);
+ * assert.ok(config.csatScale === 10 && files.length === 1);
+ * ```
+ */
+export async function loadProject(
+  dir: string,
+  options: LoadOptions = {},
+): Promise<{ files: LoadedFile[]; config: ProjectConfig }> {
   const config = await readConfig(options.config ?? join(dir, "cxkit.json"), !options.config);
   const names: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    if (entry.isFile && /\.(csv|tsv|txt)$/i.test(entry.name)) names.push(entry.name);
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isFile && /\.(csv|tsv|txt)$/i.test(entry.name)) names.push(entry.name);
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory)) throw e;
+    throw new CxOptionsError(
+      `Option "data": there is no folder "${dir}" (from ${Deno.cwd()}); pass a folder of CSV files`,
+    );
   }
   for (const name of Object.keys(config.files)) {
     if (!names.includes(name)) names.push(name);
@@ -99,11 +169,16 @@ export async function loadDirectory(
       );
       loaded.push({ file, schema, result });
     } catch (e) {
-      if (!(e instanceof CxError)) throw e;
-      loaded.push({ file, schema, error: e.message });
+      // Bad content and unreadable files become report entries; bugs still throw.
+      if (!(e instanceof CxError || isIoError(e))) throw e;
+      loaded.push({ file, schema, error: (e as Error).message });
     }
   }
-  return loaded;
+  return { files: loaded, config };
+}
+
+function isIoError(e: unknown): boolean {
+  return Object.values(Deno.errors).some((kind) => e instanceof kind);
 }
 
 function schemaFromName(file: string): CanonicalName | null {

@@ -7,6 +7,8 @@
 
 import { basename, join, resolve } from "node:path";
 import { CxError, CxOptionsError } from "../errors.ts";
+import { renderPage } from "./html.ts";
+import { type NotebookParamName, paramEnv } from "./params.ts";
 
 /** Options of {@linkcode executeNotebooks}. */
 export interface ExecuteNotebooksOptions {
@@ -18,6 +20,13 @@ export interface ExecuteNotebooksOptions {
   timeoutSeconds?: number;
   /** Called with a line of progress before and after each notebook. */
   onProgress?: (msg: string) => void;
+  /**
+   * Parameters handed to every notebook as environment variables of its
+   * kernel: `{ data: "teams/b" }` becomes `CXKIT_DATA` (paths made absolute,
+   * since the kernel starts in the notebook's folder). Notebooks read them
+   * with `notebookParams()`.
+   */
+  params?: Partial<Record<NotebookParamName, string>>;
 }
 
 /** One executed notebook. */
@@ -26,6 +35,10 @@ export interface ExecutedNotebook {
   notebook: string;
   /** Path of the HTML file written. */
   html: string;
+  /** The notebook's title: its first Markdown heading, else its file name. */
+  title: string;
+  /** The rendered cells (nbconvert's basic template), for embedding in the report site. */
+  body: string;
 }
 
 /** How to get Jupyter and the Deno kernel, for error messages. */
@@ -36,11 +49,14 @@ export const JUPYTER_INSTALL_HINT: string = "Install Jupyter and the Deno kernel
   "(or `pip install nbconvert nbclient ipykernel` instead of apt).";
 
 /**
- * Runs every `*.ipynb` in `dir` under real Jupyter, one after the other, and
- * writes each as HTML into `outDir` with
- * `jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=<s> --output-dir <outDir> <notebook>`.
- * The kernel starts in the notebook's folder, so notebooks import
- * `"../src/mod.ts"` and read data relative to themselves.
+ * Runs every `*.ipynb` in `dir` under real Jupyter, one after the other, with
+ * `jupyter nbconvert --to html --template basic --execute --stdout
+ * --ExecutePreprocessor.timeout=<s> <notebook>`, and writes each as a
+ * self-contained page `outDir/<name>.html` (the report's CSS, a
+ * Content-Security-Policy, no scripts: nbconvert's full templates load
+ * require.js and MathJax from a CDN). The kernel starts in the notebook's
+ * folder, so notebooks import `"../src/mod.ts"` and read data relative to
+ * themselves; `params` reach them as `CXKIT_*` environment variables.
  *
  * Throws a `CxError` with the end of nbconvert's error output when a notebook
  * fails (a cell throws or times out), and a `CxError` saying how to install
@@ -77,15 +93,18 @@ export async function executeNotebooks(
     );
   }
   await Deno.mkdir(outDir, { recursive: true });
+  const env = paramEnv(options.params ?? {});
   const done: ExecutedNotebook[] = [];
   for (const [i, notebook] of notebooks.entries()) {
     onProgress?.(`executing ${notebook} (${i + 1}/${notebooks.length})`);
     const started = performance.now();
-    await runNbconvert(notebook, outDir, timeoutSeconds);
+    const body = await runNbconvert(notebook, timeoutSeconds, env);
+    const title = await notebookTitle(notebook);
     const html = join(outDir, `${basename(notebook, ".ipynb")}.html`);
+    await Deno.writeTextFile(html, standalonePage(title, body));
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     onProgress?.(`wrote ${html} (${seconds} s)`);
-    done.push({ notebook, html });
+    done.push({ notebook, html, title, body });
   }
   return done;
 }
@@ -130,23 +149,30 @@ async function listNotebooks(dir: string): Promise<string[]> {
   return names.sort().map((name) => join(dir, name));
 }
 
-async function runNbconvert(notebook: string, outDir: string, timeoutSeconds: number) {
+/** Runs one notebook; resolves to the rendered cells. */
+async function runNbconvert(
+  notebook: string,
+  timeoutSeconds: number,
+  env: Record<string, string>,
+): Promise<string> {
   const args = [
     "nbconvert",
     "--to",
     "html",
+    "--template",
+    "basic",
     "--execute",
+    "--stdout",
     `--ExecutePreprocessor.timeout=${Math.ceil(timeoutSeconds)}`,
-    "--output-dir",
-    resolve(outDir),
     resolve(notebook),
   ];
-  const { success, code, stderr } = await new Deno.Command("jupyter", {
+  const { success, code, stdout, stderr } = await new Deno.Command("jupyter", {
     args,
+    env,
     stdout: "piped",
     stderr: "piped",
   }).output();
-  if (success) return;
+  if (success) return new TextDecoder().decode(stdout);
   const log = new TextDecoder().decode(stderr);
   const hint = /NoSuchKernel|No such kernel/.test(log)
     ? "\nThe notebook's kernel is not installed; for the Deno kernel run `deno jupyter --install`."
@@ -156,6 +182,38 @@ async function runNbconvert(notebook: string, outDir: string, timeoutSeconds: nu
       `Command: jupyter ${args.join(" ")}\n` +
       `Last lines of its output:\n${tail(log, 40)}`,
   );
+}
+
+/** The first Markdown heading of a notebook, else its file name. */
+async function notebookTitle(notebook: string): Promise<string> {
+  const name = basename(notebook, ".ipynb");
+  try {
+    const json = JSON.parse(await Deno.readTextFile(notebook)) as {
+      cells?: { cell_type: string; source: string | string[] }[];
+    };
+    for (const cell of json.cells ?? []) {
+      if (cell.cell_type !== "markdown") continue;
+      const text = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+      const heading = /^#{1,6}\s+(.+)$/m.exec(text);
+      if (heading) return heading[1].trim();
+    }
+  } catch {
+    // an unreadable notebook already failed in nbconvert; keep the file name
+  }
+  return name;
+}
+
+/** A notebook page on its own (the report site re-renders it with the full navigation). */
+function standalonePage(title: string, body: string): string {
+  return renderPage({
+    lang: "en",
+    title,
+    site: title,
+    nav: [],
+    navLabel: "Notebook",
+    path: "notebook.html",
+    body: `<article class="notebook">\n${body}\n</article>`,
+  });
 }
 
 /**

@@ -1,27 +1,30 @@
 /**
- * The service section of the report: first response, resolution and first
- * contact resolution by channel, with open tickets counted, and the findings
- * stated from the intervals.
+ * The service page of the report: first response, resolution and first
+ * contact resolution by segment (channel by default), with open tickets
+ * counted, and the findings stated from the intervals.
  *
  * @module
  */
 import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { escapeHtml, showTable } from "../charts/display.ts";
 import { kpiSegmentChart } from "../charts/kpi.ts";
-import { renderSvg } from "../charts/render.ts";
 import { firstContactResolution, firstResponseTime, resolutionTime } from "../metrics/service.ts";
+import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import { dataTable, figure, findings, heading, para } from "./html.ts";
+
+type Row = Record<string, unknown>;
 
 /**
- * Builds the service section from ticket tables (pooled). Returns `""` when
- * there are no tickets or no channel column.
+ * Builds the service section from the tickets of the context, by the
+ * report's segment column when tickets have it, else by channel.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { serviceSection } from "./service_section.ts";
+ * import { sectionContext } from "./site.ts";
  * const t0 = new Date("2024-01-02T09:00:00Z");
  * const at = (min: number) => new Date(t0.getTime() + min * 60_000);
  * const tickets = aq.table({
@@ -31,69 +34,133 @@ import { firstContactResolution, firstResponseTime, resolutionTime } from "../me
  *   resolved_at: [at(10), at(20), at(600), null],
  *   contacts: [1, 1, 2, 1],
  * });
- * assert.ok(serviceSection([tickets]).includes("1 email tickets still unanswered"));
+ * const section = serviceSection(sectionContext({ tickets }));
+ * assert.ok(section.findings.some((s) => s.includes("1 email tickets still unanswered")));
  * ```
  */
-export function serviceSection(tickets: ColumnTable[]): string {
-  const tables = tickets.filter((t) => t.numRows() > 0 && t.columnNames().includes("channel"));
-  if (!tables.length) return "";
-  const frt = firstResponseTime(tables, { by: "channel", unit: "minutes" });
-  const resolution = resolutionTime(tables, { by: "channel" });
-  const fcr = firstContactResolution(tables, { by: "channel" });
-  const frtRows = frt.objects() as Record<string, number & string>[];
-  const sentences = frtRows.filter((r) => r.median !== null).map((r) =>
-    `${r.channel}: median first response ${fmt(r.median)} min (${fmt(r.median_low)}–${
-      fmt(r.median_high)
-    }), ${r.unanswered} ${r.channel} tickets still unanswered.`
-  );
-  const pct = (v: number) => 100 * v;
-  return `<section id="service"><h2>Service</h2>
-${sentences.map((s) => `<p class="finding">${escapeHtml(s)}</p>`).join("\n")}
-${
-    showTable(
-      frt.select(
-        "channel",
-        "tickets",
-        "answered",
-        "unanswered",
-        "median",
-        "median_low",
-        "median_high",
-        "p90",
-      ),
-      { caption: "First response time (minutes)", limit: 50 },
-    ).html
+export function serviceSection(ctx: SectionContext): Section {
+  const { labels: t, format: f } = ctx;
+  const tickets = ctx.tables.tickets;
+  const title = t.service;
+  const by = hasValues(tickets, ctx.segment) ? ctx.segment : "channel";
+  if (!hasColumns(tickets, "created_at", by)) {
+    return { id: "service", title, findings: [], body: para(t.noData(t.tickets)) };
   }
-${
-    showTable(
-      resolution.select("channel", "tickets", "resolved", "unresolved", "mean", "median", "p90"),
-      { caption: "Resolution time (hours)", limit: 50 },
-    ).html
-  }
-<figure class="chart">${
-    renderSvg(kpiSegmentChart(
-      fcr.derive({
-        fcr_pct: aq.escape((d: { fcr: number }) => d.fcr === null ? null : pct(d.fcr)),
-        fcr_pct_low: aq.escape((d: { fcr_low: number }) =>
-          d.fcr_low === null ? null : pct(d.fcr_low)
-        ),
-        fcr_pct_high: aq.escape((d: { fcr_high: number }) =>
-          d.fcr_high === null ? null : pct(d.fcr_high)
-        ),
-      }),
+  const table = tickets!;
+  const options = { by, confidence: ctx.confidence, minN: ctx.minN };
+  const small = (r: Row) => r.small_sample === true;
+  const tableOptions = { small, flagText: t.smallSample };
+  const group = { label: by, value: (r: Row) => String(r[by] ?? "–") };
+  const out: string[] = [];
+  const found: string[] = [];
+
+  if (hasColumns(table, "first_response_at")) {
+    const frt = firstResponseTime(table, { ...options, unit: "minutes" });
+    const rows = frt.objects() as Row[];
+    const sentences = rows.filter((r) => r.median !== null).map((r) =>
+      t.frtSentence(
+        String(r[by]),
+        f.num(r.median),
+        f.num(r.median_low),
+        f.num(r.median_high),
+        f.int(r.unanswered),
+      )
+    );
+    found.push(...sentences);
+    out.push(heading(2, t.frt), findings(sentences));
+    out.push(figure(chart(ctx, frt, by, "median", t.frtAxis, t.byGroup(t.frt, by)), f));
+    out.push(dataTable(rows, [
+      group,
+      { label: t.tickets, value: (r) => f.int(r.tickets), numeric: true },
+      { label: t.answered, value: (r) => f.int(r.answered), numeric: true },
+      { label: t.unanswered, value: (r) => f.int(r.unanswered), numeric: true },
       {
-        group: "channel",
-        value: "fcr_pct",
-        low: "fcr_pct_low",
-        high: "fcr_pct_high",
-        label: "First contact resolution (% of resolved tickets)",
-        title: "First contact resolution by channel",
+        label: t.median,
+        value: (r) => f.interval(r.median, r.median_low, r.median_high),
+        numeric: true,
       },
-    ))
-  }</figure>
-</section>`;
+      { label: t.p90, value: (r) => f.num(r.p90), numeric: true },
+    ], { ...tableOptions, caption: t.frtTable }));
+  }
+
+  if (hasColumns(table, "resolved_at")) {
+    const resolution = resolutionTime(table, { ...options, unit: "hours" });
+    out.push(heading(2, t.resolution));
+    out.push(dataTable(resolution.objects() as Row[], [
+      group,
+      { label: t.tickets, value: (r) => f.int(r.tickets), numeric: true },
+      { label: t.resolved, value: (r) => f.int(r.resolved), numeric: true },
+      { label: t.unresolved, value: (r) => f.int(r.unresolved), numeric: true },
+      {
+        label: t.median,
+        value: (r) => f.interval(r.median, r.median_low, r.median_high),
+        numeric: true,
+      },
+      { label: t.mean, value: (r) => f.interval(r.mean, r.mean_low, r.mean_high), numeric: true },
+      { label: t.p90, value: (r) => f.num(r.p90), numeric: true },
+    ], { ...tableOptions, caption: t.resolutionTable }));
+  }
+
+  if (hasColumns(table, "resolved_at", "contacts")) {
+    const fcr = firstContactResolution(table, options).derive({
+      fcr_pct: aq.escape((d: Row) => pct(d.fcr)),
+      fcr_pct_low: aq.escape((d: Row) => pct(d.fcr_low)),
+      fcr_pct_high: aq.escape((d: Row) => pct(d.fcr_high)),
+    });
+    const rows = fcr.objects() as Row[];
+    const ranked = rows.filter((r) => typeof r.fcr === "number" && r.small_sample !== true);
+    const sentences: string[] = [];
+    if (ranked.length >= 2) {
+      const best = ranked.reduce((a, b) => (b.fcr as number) > (a.fcr as number) ? b : a);
+      const worst = ranked.reduce((a, b) => (b.fcr as number) < (a.fcr as number) ? b : a);
+      sentences.push(
+        t.fcrSentence(
+          String(best[by]),
+          f.interval(best.fcr_pct, best.fcr_pct_low, best.fcr_pct_high),
+          String(worst[by]),
+          f.interval(worst.fcr_pct, worst.fcr_pct_low, worst.fcr_pct_high),
+        ),
+      );
+    }
+    found.push(...sentences);
+    out.push(heading(2, t.fcr), findings(sentences));
+    out.push(figure(chart(ctx, fcr, by, "fcr_pct", t.fcrAxis, t.byGroup(t.fcr, by)), f));
+    out.push(dataTable(rows, [
+      group,
+      { label: t.resolved, value: (r) => f.int(r.resolved), numeric: true },
+      {
+        label: t.fcrShare,
+        value: (r) => f.interval(r.fcr_pct, r.fcr_pct_low, r.fcr_pct_high),
+        numeric: true,
+      },
+    ], tableOptions));
+  }
+  return { id: "service", title, findings: found, body: out.join("\n") };
 }
 
-function fmt(x: number | null): string {
-  return x === null ? "–" : x.toLocaleString("en-US", { maximumFractionDigits: 1 });
+function pct(v: unknown): number | null {
+  return typeof v === "number" ? 100 * v : null;
+}
+
+/** A value-with-interval chart per group in the report's words. */
+function chart(
+  ctx: SectionContext,
+  result: ColumnTable,
+  group: string,
+  value: string,
+  label: string,
+  title: string,
+) {
+  const pctText = ctx.format.share(ctx.confidence, 0);
+  return {
+    ...kpiSegmentChart(result, {
+      group,
+      value,
+      low: `${value}_low`,
+      high: `${value}_high`,
+      label,
+      title,
+    }),
+    subtitle: ctx.labels.intervalsNote(pctText, ctx.format.int(ctx.minN)),
+  };
 }

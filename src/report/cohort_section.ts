@@ -1,0 +1,401 @@
+/**
+ * The cohorts & churn page: churn rate per period, how long customers stay
+ * (Kaplan–Meier by plan or segment and by referral, with log-rank tests),
+ * retention of signup cohorts from activity, and customer value (historic
+ * CLV) and referrals. Every sentence is generated from these results.
+ *
+ * @module
+ */
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { cohortRetention } from "../analysis/cohort.ts";
+import { pooledRetention } from "../analysis/cohort_summary.ts";
+import { logRank } from "../analysis/logrank.ts";
+import { kaplanMeier } from "../analysis/survival.ts";
+import { medianSurvival } from "../analysis/survival_median.ts";
+import { survivalAt } from "../analysis/survival_summary.ts";
+import { survivalTimes } from "../analysis/survival_times.ts";
+import { churnRate } from "../metrics/churn.ts";
+import { historicClv } from "../metrics/clv.ts";
+import { referralRate } from "../metrics/referral.ts";
+import { wilson } from "../stats/intervals.ts";
+import { bandChart, heatmapChart } from "./charts.ts";
+import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import { dataTable, figure, findings, heading, para } from "./html.ts";
+
+type Row = Record<string, unknown>;
+
+/**
+ * Builds the cohorts & churn section from the customers (and events) of the
+ * context. Customers are broken down by the report's segment column when
+ * they have it, else by `plan`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { cohortSection } from "./cohort_section.ts";
+ * import { sectionContext } from "./site.ts";
+ * const day = (i: number) => new Date(Date.UTC(2024, 0, 1 + i));
+ * const customers = aq.table({
+ *   customer_id: Array.from({ length: 80 }, (_, i) => `c${i}`),
+ *   signup_date: Array.from({ length: 80 }, (_, i) => day(i % 30)),
+ *   churn_date: Array.from({ length: 80 }, (_, i) => i % 2 ? day(60 + i * 3) : null),
+ *   plan: Array.from({ length: 80 }, (_, i) => i % 2 ? "monthly" : "annual"),
+ * });
+ * const section = cohortSection(sectionContext({ customers }));
+ * assert.ok(section.findings.some((s) => s.includes("annual") && s.includes("log-rank")));
+ * ```
+ */
+export function cohortSection(ctx: SectionContext): Section {
+  const { labels: t } = ctx;
+  const customers = ctx.tables.customers;
+  const title = t.cohorts;
+  if (!hasColumns(customers, "customer_id", "signup_date")) {
+    return { id: "cohorts", title, findings: [], body: para(t.noData(t.customers)) };
+  }
+  const table = customers!;
+  const cutoff = cutoffOf(ctx, table);
+  const segment = hasValues(table, ctx.segment)
+    ? ctx.segment
+    : hasValues(table, "plan")
+    ? "plan"
+    : undefined;
+  const out: string[] = [];
+  const found: string[] = [];
+  const add = (part: { findings: string[]; html: string }) => {
+    found.push(...part.findings);
+    out.push(part.html);
+  };
+  const hasChurn = table.columnNames().includes("churn_date");
+  if (hasChurn) add(churnPart(ctx, table, cutoff));
+  if (hasChurn) add(survivalPart(ctx, table, cutoff, segment));
+  if (hasColumns(ctx.tables.events, "customer_id", "date")) {
+    add(cohortPart(ctx, ctx.tables.events!, table, cutoff));
+  }
+  if (hasChurn && hasColumns(ctx.tables.events, "customer_id", "date", "revenue")) {
+    add(valuePart(ctx, ctx.tables.events!, table, cutoff, segment));
+  }
+  if (hasChurn && table.columnNames().includes("referred_by")) {
+    add(referralPart(ctx, table, cutoff));
+  }
+  return { id: "cohorts", title, findings: found, body: out.join("\n") };
+}
+
+/** The last day the customers table covers: `to` of the filters, else the latest date in it. */
+function cutoffOf(ctx: SectionContext, table: ColumnTable): Date {
+  if (ctx.filters.to) return new Date(`${ctx.filters.to}T00:00:00Z`);
+  let max = -Infinity;
+  for (const column of ["signup_date", "churn_date"]) {
+    if (!table.columnNames().includes(column)) continue;
+    for (const d of table.array(column) as unknown[]) {
+      if (d instanceof Date && d.getTime() > max) max = d.getTime();
+    }
+  }
+  return new Date(max);
+}
+
+/** Churn rate per period, and the pooled rate over complete periods. */
+function churnPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
+  const { labels: t, format: f } = ctx;
+  const result = churnRate(customers, {
+    period: ctx.period,
+    timeZone: ctx.timeZone,
+    to: cutoff,
+    confidence: ctx.confidence,
+    minN: ctx.minN,
+  });
+  const rows = (result.objects() as Row[]).filter((r) => (r.n as number) > 0);
+  const complete = rows.filter((r) => r.incomplete !== true);
+  const churned = complete.reduce((s, r) => s + (r.churned as number), 0);
+  const exposed = complete.reduce((s, r) => s + (r.customers_start as number), 0);
+  const sentences: string[] = [];
+  if (exposed > 0) {
+    const ci = wilson(churned, exposed, ctx.confidence);
+    sentences.push(
+      t.churnPooled(
+        f.shareInterval(churned / exposed, ci.low, ci.high),
+        t.periodOne[ctx.period],
+        f.int(complete.length),
+      ),
+    );
+  }
+  const html = [
+    heading(2, t.churn),
+    findings(sentences),
+    figure(
+      bandChart(rows.map((r) => ({ ...r, period_start: r.period_start })), {
+        x: "period_start",
+        y: "churn_rate",
+        low: "churn_low",
+        high: "churn_high",
+        title: t.byGroup(t.churnRate, t.periodOne[ctx.period]),
+        subtitle: t.bandNote(f.share(ctx.confidence, 0)),
+        xLabel: t.periodStart,
+        yLabel: t.churnAxis,
+        percent: true,
+        hollow: "small_sample",
+      }),
+      f,
+    ),
+    dataTable(rows.slice(-12).reverse(), [
+      {
+        label: t.periodColumn,
+        value: (r) => `${r.period}${r.incomplete ? ` (${t.incomplete})` : ""}`,
+      },
+      { label: t.customersStart, value: (r) => f.int(r.customers_start), numeric: true },
+      { label: t.churned, value: (r) => f.int(r.churned), numeric: true },
+      { label: t.signups, value: (r) => f.int(r.signups), numeric: true },
+      {
+        label: t.churnInterval,
+        value: (r) => f.shareInterval(r.churn_rate, r.churn_low, r.churn_high),
+        numeric: true,
+      },
+    ], {
+      small: (r) => r.small_sample === true,
+      flagText: t.smallSample,
+      caption: t.latestPeriods,
+    }),
+  ].join("\n");
+  return { findings: sentences, html };
+}
+
+/** Kaplan–Meier curves by segment and by referral, with log-rank tests. */
+function survivalPart(
+  ctx: SectionContext,
+  customers: ColumnTable,
+  cutoff: Date,
+  segment: string | undefined,
+) {
+  const { labels: t, format: f } = ctx;
+  let times = survivalTimes(
+    customers.filter(
+      aq.escape((d: Row) => d.signup_date instanceof Date && (d.signup_date as Date) <= cutoff),
+    ),
+    { cutoff, unit: "months" },
+  );
+  if (times.columnNames().includes("referred_by")) {
+    times = times.derive({
+      referred: aq.escape((d: Row) => d.referred_by ? t.referredYes : t.referredNo),
+    });
+  }
+  const maxTime = Math.max(0, ...(times.array("time") as number[]));
+  const horizons = [6, 12, 24].filter((h) => h <= maxTime);
+  const horizon = horizons.includes(12) ? 12 : horizons.at(-1);
+  const out: string[] = [heading(2, t.survival), para(t.survivalLead)];
+  const sentences: string[] = [];
+  for (const by of [segment, times.columnNames().includes("referred") ? "referred" : undefined]) {
+    if (!by) continue;
+    const km = kaplanMeier(times, { by, confidence: ctx.confidence });
+    const at = horizons.length ? (survivalAt(km, horizons).objects() as Row[]) : [];
+    const medians = medianSurvival(km).objects() as Row[];
+    const test = logRank(times, { by }).objects() as Row[];
+    const p = test[0]?.p_value as number | undefined;
+    const groups = medians.map((m) => String(m[by]));
+    if (horizon !== undefined && groups.length >= 2 && typeof p === "number") {
+      const parts = groups.map((g) => {
+        const r = at.find((a) => String(a[by]) === g && a.time === horizon)!;
+        return `${g} ${f.shareInterval(r.survival, r.survival_low, r.survival_high)}`;
+      });
+      sentences.push(
+        t.survivalSentence(f.int(horizon), parts.join(", "), f.p(p), p < 1 - ctx.confidence),
+      );
+    }
+    out.push(findings(sentences.slice(-1)));
+    out.push(figure(
+      bandChart(kmRows(km, by), {
+        x: "time",
+        y: "survival",
+        low: "survival_low",
+        high: "survival_high",
+        series: by,
+        title: t.byGroup(t.survivalCurve, by === "referred" ? t.referralGroup : by),
+        subtitle: t.bandNote(f.share(ctx.confidence, 0)),
+        xLabel: t.monthsSinceSignup,
+        yLabel: t.stillCustomers,
+        step: true,
+        percent: true,
+        yDomain: [0, 1],
+      }),
+      f,
+    ));
+    out.push(dataTable(medians, [
+      { label: by === "referred" ? t.referral : by, value: (r) => String(r[by]) },
+      { label: t.customers, value: (r) => f.int(r.n), numeric: true },
+      { label: t.churned, value: (r) => f.int(r.events), numeric: true },
+      ...horizons.map((h) => ({
+        label: t.retainedAt(f.int(h)),
+        value: (r: Row) => {
+          const a = at.find((x) => String(x[by]) === String(r[by]) && x.time === h);
+          return a ? f.shareInterval(a.survival, a.survival_low, a.survival_high) : "–";
+        },
+        numeric: true,
+      })),
+      {
+        label: t.medianLifetime,
+        value: (r) =>
+          r.median === null ? t.notReached : f.interval(r.median, r.median_low, r.median_high),
+        numeric: true,
+      },
+    ], { small: (r) => (r.n as number) < ctx.minN, flagText: t.smallSample }));
+  }
+  return { findings: sentences, html: out.join("\n") };
+}
+
+/** The curve's steps (thinned to one point per group and ~0.25 month) for a light SVG. */
+function kmRows(km: ColumnTable, by: string): Row[] {
+  const rows = km.objects() as Row[];
+  const out: Row[] = [];
+  const last = new Map<string, number>();
+  for (const r of rows) {
+    const g = String(r[by]);
+    if (!last.has(g)) out.push({ ...r, time: 0, survival: 1, survival_low: 1, survival_high: 1 });
+    const prev = last.get(g) ?? -Infinity;
+    if ((r.time as number) - prev >= 0.25) {
+      out.push(r);
+      last.set(g, r.time as number);
+    }
+  }
+  return out;
+}
+
+/** Signup cohorts' activity retention: heatmap and pooled curve. */
+function cohortPart(
+  ctx: SectionContext,
+  events: ColumnTable,
+  customers: ColumnTable,
+  cutoff: Date,
+) {
+  const { labels: t, format: f } = ctx;
+  // Events of customers outside the (filtered) customers table cannot be placed in a cohort.
+  const known = new Set((customers.array("customer_id") as unknown[]).map(String));
+  const own = events.filter(aq.escape((d: Row) => known.has(String(d.customer_id))));
+  const cohorts = cohortRetention(own, {
+    signup: customers,
+    period: "month",
+    timeZone: ctx.timeZone,
+    observedUntil: cutoff,
+    confidence: ctx.confidence,
+  });
+  const pooled = pooledRetention(cohorts).objects() as Row[];
+  const sentences: string[] = [];
+  const at = (k: number) => pooled.find((r) => r.period_index === k);
+  const m1 = at(1), m12 = at(12) ?? pooled.at(-1);
+  if (m1 && m12 && m12 !== m1) {
+    sentences.push(
+      t.cohortSentence(
+        f.shareInterval(m1.retention, m1.retention_low, m1.retention_high),
+        f.int(m12.period_index),
+        f.shareInterval(m12.retention, m12.retention_low, m12.retention_high),
+        f.int(m12.cohorts),
+      ),
+    );
+  }
+  const cells = (cohorts.objects() as Row[]).filter((r) => r.complete === true);
+  const html = [
+    heading(2, t.cohortRetention),
+    para(t.cohortLead),
+    findings(sentences),
+    figure(
+      bandChart(pooled, {
+        x: "period_index",
+        y: "retention",
+        low: "retention_low",
+        high: "retention_high",
+        title: t.pooledRetention,
+        subtitle: t.bandNote(f.share(ctx.confidence, 0)),
+        xLabel: t.monthsSinceSignup,
+        yLabel: t.activeShare,
+        percent: true,
+        yDomain: [0, 1],
+      }),
+      f,
+    ),
+    figure(
+      heatmapChart(cells, {
+        x: "period_index",
+        y: "cohort",
+        value: "retention",
+        title: t.cohortHeatmap,
+        subtitle: t.cohortHeatmapNote,
+        xLabel: t.monthsSinceSignup,
+        legend: t.activeShare,
+        text: (v) => f.num(100 * v, 0),
+      }),
+      f,
+    ),
+  ].join("\n");
+  return { findings: sentences, html };
+}
+
+/** Historic customer lifetime value by segment. */
+function valuePart(
+  ctx: SectionContext,
+  events: ColumnTable,
+  customers: ColumnTable,
+  cutoff: Date,
+  segment: string | undefined,
+) {
+  const { labels: t, format: f } = ctx;
+  const clv = historicClv(events, customers, {
+    ...(segment ? { by: segment } : {}),
+    to: cutoff,
+    timeZone: ctx.timeZone,
+    confidence: ctx.confidence,
+    minN: ctx.minN,
+  });
+  const rows = clv.objects() as Row[];
+  const sentences: string[] = [];
+  const ranked = rows.filter((r) => typeof r.clv === "number" && r.small_sample !== true);
+  if (segment && ranked.length >= 2) {
+    const parts = [...ranked].sort((a, b) => (b.clv as number) - (a.clv as number))
+      .map((r) => `${r[segment]} ${f.num(r.clv, 0)}`);
+    sentences.push(t.clvSentence(parts.join(", ")));
+  }
+  const html = [
+    heading(2, t.customerValue),
+    para(t.valueLead),
+    findings(sentences),
+    dataTable(rows, [
+      ...(segment ? [{ label: segment, value: (r: Row) => String(r[segment]) }] : []),
+      { label: t.customers, value: (r) => f.int(r.customers), numeric: true },
+      { label: t.orders, value: (r) => f.int(r.orders), numeric: true },
+      { label: t.aov, value: (r) => f.num(r.aov, 2), numeric: true },
+      {
+        label: t.annualValue,
+        value: (r) => f.interval(r.annual_value, r.annual_value_low, r.annual_value_high, 0),
+        numeric: true,
+      },
+      {
+        label: t.annualChurn,
+        value: (r) => f.shareInterval(r.annual_churn, r.annual_churn_low, r.annual_churn_high),
+        numeric: true,
+      },
+      { label: t.lifespan, value: (r) => f.num(r.lifespan_years), numeric: true },
+      { label: t.clv, value: (r) => f.num(r.clv, 0), numeric: true },
+    ], { small: (r) => r.small_sample === true, flagText: t.smallSample }),
+  ].join("\n");
+  return { findings: sentences, html };
+}
+
+/** Share of new customers who were referred, and of customers who refer. */
+function referralPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
+  const { labels: t, format: f } = ctx;
+  const r = referralRate(customers, {
+    to: cutoff,
+    timeZone: ctx.timeZone,
+    confidence: ctx.confidence,
+  })
+    .objects()[0] as Row;
+  const sentences = typeof r.referred_share === "number"
+    ? [
+      t.referralSentence(
+        f.shareInterval(r.referred_share, r.referred_share_low, r.referred_share_high),
+        f.int(r.signups),
+        f.shareInterval(r.referral_rate, r.referral_low, r.referral_high),
+      ),
+    ]
+    : [];
+  return { findings: sentences, html: [heading(2, t.referral), findings(sentences)].join("\n") };
+}

@@ -1,0 +1,326 @@
+/**
+ * The HTML building blocks of the report site: the page shell (CSP, inline
+ * CSS, navigation), locale-formatted tables with small-sample flags, chart
+ * figures and finding sentences. Every piece of text that reaches the page
+ * goes through `escapeHtml` here, so section code never concatenates user
+ * strings into markup by hand.
+ *
+ * @module
+ */
+import { escapeHtml } from "../charts/display.ts";
+import { type ChartSpec, renderSvg } from "../charts/render.ts";
+import type { ReportFormat } from "./format.ts";
+
+/** One entry of the site navigation. */
+export interface NavItem {
+  /** Link target relative to the site root (`kpis.html`, `notebooks/01-kpi.html`). */
+  href: string;
+  /** Link text. */
+  label: string;
+}
+
+/** What {@link renderPage} needs. */
+export interface PageParts {
+  /** Document language (`en`, `de`). */
+  lang: string;
+  /** `<title>` text. */
+  title: string;
+  /** Site name shown above the navigation. */
+  site: string;
+  /** Navigation entries (in order). */
+  nav: NavItem[];
+  /** This page's path relative to the site root, e.g. `kpis.html`. */
+  path: string;
+  /** Page body (already safe HTML). */
+  body: string;
+  /** Accessible name of the navigation. */
+  navLabel: string;
+  /** Footer line (already safe HTML). */
+  footer?: string;
+}
+
+/**
+ * A complete, self-contained page: no scripts, no external resources, a
+ * Content-Security-Policy that forbids both, light/dark and print CSS. Links
+ * are made relative to the page's folder.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { renderPage } from "./html.ts";
+ * const html = renderPage({
+ *   lang: "en", title: "KPIs", site: "Report", navLabel: "Sections", path: "notebooks/a.html",
+ *   nav: [{ href: "index.html", label: "Overview" }], body: "<p>hi</p>",
+ * });
+ * assert.ok(html.includes('href="../index.html"') && html.includes("Content-Security-Policy"));
+ * ```
+ */
+export function renderPage(parts: PageParts): string {
+  const root = "../".repeat(parts.path.split("/").length - 1);
+  const links = parts.nav.map((item) =>
+    `<a href="${escapeHtml(root + item.href)}"${
+      item.href === parts.path ? ' aria-current="page"' : ""
+    }>${escapeHtml(item.label)}</a>`
+  ).join("\n");
+  return `<!doctype html>
+<html lang="${escapeHtml(parts.lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(parts.title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header class="site"><div class="bar"><a class="brand" href="${escapeHtml(root)}index.html">${
+    escapeHtml(parts.site)
+  }</a></div>
+<nav aria-label="${escapeHtml(parts.navLabel)}">
+${links}
+</nav></header>
+<main>
+${parts.body}
+</main>
+${parts.footer ? `<footer>${parts.footer}</footer>\n` : ""}</body>
+</html>
+`;
+}
+
+/**
+ * Scripts, frames, fonts and network access are all off; only inline styles
+ * (ours and Plot's) and `data:` images are allowed.
+ */
+export const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+/** A column of {@link dataTable}. */
+export interface TableColumn<R> {
+  /** Header text. */
+  label: string;
+  /** Cell text (escaped when rendered). */
+  value: (row: R) => string;
+  /** Right-align (numbers). */
+  numeric?: boolean;
+}
+
+/** Options of {@link dataTable}. */
+export interface DataTableOptions<R> {
+  /** Caption above the table. */
+  caption?: string;
+  /** Whether a row is a small sample (flagged with `flagText`). */
+  small?: (row: R) => boolean;
+  /** Text of the small-sample flag. */
+  flagText?: string;
+  /** Most rows shown (default all); a note says how many were left out. */
+  limit?: number;
+  /** Note under a cut table: receives shown and total counts. */
+  more?: (shown: number, total: number) => string;
+}
+
+/**
+ * A table of records with formatted, escaped cells. Rows that are small
+ * samples get a visible flag in their first cell and a class for styling.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataTable } from "./html.ts";
+ * const html = dataTable([{ g: "<b>", n: 3 }], [
+ *   { label: "Group", value: (r) => r.g },
+ *   { label: "n", value: (r) => String(r.n), numeric: true },
+ * ], { small: (r) => r.n < 30 });
+ * assert.ok(html.includes("&lt;b&gt;") && html.includes('class="flag"'));
+ * ```
+ */
+export function dataTable<R>(
+  rows: readonly R[],
+  columns: TableColumn<R>[],
+  options: DataTableOptions<R> = {},
+): string {
+  const { caption, small, flagText = "small sample", limit = Infinity, more } = options;
+  const shown = rows.slice(0, limit);
+  const head = columns.map((c) =>
+    `<th scope="col"${c.numeric ? ' class="num"' : ""}>${escapeHtml(c.label)}</th>`
+  ).join("");
+  const body = shown.map((r) => {
+    const flagged = small?.(r) ?? false;
+    const cells = columns.map((c, j) => {
+      const flag = flagged && j === 0 ? ` <span class="flag">${escapeHtml(flagText)}</span>` : "";
+      const tag = j === 0 ? 'th scope="row"' : "td";
+      return `<${tag}${c.numeric ? ' class="num"' : ""}>${escapeHtml(c.value(r))}${flag}</${
+        tag.slice(0, 2)
+      }>`;
+    }).join("");
+    return `<tr${flagged ? ' class="small"' : ""}>${cells}</tr>`;
+  }).join("\n");
+  const note = shown.length < rows.length && more
+    ? `\n<p class="note">${escapeHtml(more(shown.length, rows.length))}</p>`
+    : "";
+  return `<div class="table-wrap"><table>${
+    caption ? `<caption>${escapeHtml(caption)}</caption>` : ""
+  }
+<thead><tr>${head}</tr></thead>
+<tbody>
+${body}
+</tbody></table></div>${note}`;
+}
+
+/**
+ * Finding sentences (plain text), each its own highlighted paragraph.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findings } from "./html.ts";
+ * assert.equal(findings(["p < 0.001"]), '<p class="finding">p &lt; 0.001</p>');
+ * ```
+ */
+export function findings(sentences: readonly string[]): string {
+  return sentences.map((s) => `<p class="finding">${escapeHtml(s)}</p>`).join("\n");
+}
+
+/**
+ * A paragraph of plain text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { para } from "./html.ts";
+ * assert.equal(para("a & b", "note"), '<p class="note">a &amp; b</p>');
+ * ```
+ */
+export function para(text: string, cls?: string): string {
+  return `<p${cls ? ` class="${escapeHtml(cls)}"` : ""}>${escapeHtml(text)}</p>`;
+}
+
+/**
+ * A heading of plain text (level 2–4) with an optional id.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { heading } from "./html.ts";
+ * assert.equal(heading(2, "Churn"), "<h2>Churn</h2>");
+ * ```
+ */
+export function heading(level: 2 | 3 | 4, text: string, id?: string): string {
+  return `<h${level}${id ? ` id="${escapeHtml(id)}"` : ""}>${escapeHtml(text)}</h${level}>`;
+}
+
+/**
+ * A chart as an inline SVG figure. Axis ticks get the locale's number and
+ * date formatting unless the spec sets its own (Plot's defaults are en-US).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as Plot from "@observablehq/plot";
+ * import { reportFormat } from "./format.ts";
+ * import { figure } from "./html.ts";
+ * const html = figure({ marks: [Plot.dotX([1500.5], { x: (d) => d })] }, reportFormat("de"));
+ * assert.ok(html.startsWith('<figure class="chart"><svg') && html.includes("1.500,5"));
+ * ```
+ */
+export function figure(spec: ChartSpec, format: ReportFormat): string {
+  return `<figure class="chart">${renderSvg(localize(spec, format))}</figure>`;
+}
+
+function localize(spec: ChartSpec, format: ReportFormat): ChartSpec {
+  if (format.locale.startsWith("en")) return spec;
+  const numbers = new Intl.NumberFormat(format.locale, { maximumFractionDigits: 2 });
+  const months = new Intl.DateTimeFormat(format.locale, {
+    month: "short",
+    year: "numeric",
+    timeZone: "UTC",
+  });
+  const tick = (d: unknown) =>
+    typeof d === "number" ? numbers.format(d) : d instanceof Date ? months.format(d) : String(d);
+  const out: ChartSpec = { ...spec };
+  for (const axis of ["x", "y"] as const) {
+    const scale = spec[axis] as Record<string, unknown> | undefined;
+    if (scale?.tickFormat !== undefined) continue;
+    out[axis] = { ...scale, tickFormat: tick };
+  }
+  return out;
+}
+
+const CSS = `
+:root { color-scheme: light dark; --fg: #1b1b1b; --bg: #fff; --muted: #595959; --line: #d6d6d6;
+  --accent: #0a5c99; --bad: #a4262c; --flag-bg: #fff1c2; --flag-fg: #5c4400; --card: #f4f6f8; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e8e8e8; --bg: #141414; --muted: #a8a8a8;
+  --line: #3a3a3a; --accent: #7cc4f5; --bad: #ff9a9a; --flag-bg: #4d3d00; --flag-fg: #ffe28a; --card: #1e1f21; } }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+a { color: var(--accent); }
+header.site { border-bottom: 1px solid var(--line); background: var(--card); }
+header.site .bar { max-width: 64rem; margin: 0 auto; padding: .6rem 1rem 0; }
+.brand { font-weight: 700; color: var(--fg); text-decoration: none; }
+nav { max-width: 64rem; margin: 0 auto; padding: 0 1rem; display: flex; gap: .25rem 1rem; overflow-x: auto; white-space: nowrap; }
+nav a { display: inline-block; padding: .45rem 0 .35rem; text-decoration: none; color: var(--fg); border-bottom: 3px solid transparent; }
+nav a[aria-current="page"] { border-bottom-color: var(--accent); font-weight: 600; }
+main { max-width: 64rem; margin: 0 auto; padding: 1rem; }
+footer { max-width: 64rem; margin: 2rem auto 1rem; padding: .5rem 1rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); }
+h1, h2, h3, h4 { line-height: 1.25; margin: 1.4em 0 .5em; }
+h1 { font-size: 1.8rem; margin-top: .5em; }
+h2 { font-size: 1.35rem; border-bottom: 1px solid var(--line); padding-bottom: .2em; }
+h3 { font-size: 1.1rem; }
+.lead { font-size: 1.05rem; color: var(--muted); }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 1rem 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; }
+.table-wrap { overflow-x: auto; margin: .5rem 0 1rem; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .92rem; }
+caption { text-align: left; font-weight: 600; padding: .25rem 0; caption-side: top; }
+th, td { border-bottom: 1px solid var(--line); padding: .3rem .6rem; text-align: left; vertical-align: top; }
+thead th { border-bottom: 2px solid var(--fg); }
+tbody th { font-weight: 500; }
+.num { text-align: right; white-space: nowrap; }
+tr.small { color: var(--muted); }
+.flag { display: inline-block; font-size: .75rem; font-weight: 600; padding: 0 .35rem; border-radius: 3px; background: var(--flag-bg); color: var(--flag-fg); white-space: nowrap; }
+.note, .generated, small { color: var(--muted); font-size: .88rem; }
+.error { color: var(--bad); }
+.finding { font-size: 1.02rem; border-left: 4px solid var(--accent); padding: .1rem 0 .1rem .7rem; margin: .6rem 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: .8rem; margin: 1rem 0; padding: 0; list-style: none; }
+.cards li { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .7rem .9rem; }
+.cards li a { font-weight: 600; }
+.cards li p { margin: .3rem 0 0; font-size: .92rem; }
+figure.chart { margin: 1rem 0; padding: .6rem; overflow-x: auto; background: #fff; color: #1b1b1b; border: 1px solid var(--line); border-radius: 6px; }
+figure.chart svg { max-width: 100%; height: auto; }
+figure.chart figure { margin: 0; }
+figure.chart h2, figure.chart h3 { border: 0; margin: .2em 0; padding: 0; }
+figure.chart h2 { font-size: 1rem; }
+figure.chart h3 { font-size: .85rem; font-weight: 400; color: #595959; }
+.cxkit-cards { margin: 1rem 0; }
+.notebook .input_prompt, .notebook .prompt { display: none; }
+.notebook .input_area pre { background: var(--card); border: 1px solid var(--line); border-radius: 4px; padding: .6rem; overflow-x: auto; font-size: .85rem; }
+.notebook .output_area { margin: .5rem 0 1rem; overflow-x: auto; }
+.notebook .output_area pre { white-space: pre-wrap; font-size: .85rem; }
+.notebook .output_html svg { max-width: 100%; height: auto; background: #fff; }
+.notebook .output_html figure { background: #fff; color: #1b1b1b; padding: .5rem; border-radius: 6px; margin: .5rem 0; }
+.notebook .output_stderr, .notebook .output_error { color: var(--bad); }
+.highlight .c1, .highlight .cm { color: var(--muted); font-style: italic; }
+.highlight .k, .highlight .kd, .highlight .kr { color: var(--accent); font-weight: 600; }
+.highlight .s2, .highlight .s1 { color: #2e7d32; }
+@media (prefers-color-scheme: dark) { .highlight .s2, .highlight .s1 { color: #9ad29d; } }
+nav { scrollbar-width: thin; }
+@media (max-width: 40rem) { body { font-size: 15px; } h1 { font-size: 1.45rem; } main { padding: .75rem; }
+  th, td { padding: .25rem .4rem; min-width: 6.5rem; } .num { min-width: 0; } dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .4rem; } }
+@media print {
+  @page { size: A4; margin: 15mm 14mm; }
+  :root { --fg: #000; --bg: #fff; --muted: #444; --line: #bbb; --card: #fff; --accent: #000; }
+  body { font-size: 10pt; }
+  header.site nav { display: none; }
+  header.site { background: none; }
+  main { max-width: none; padding: 0; }
+  a { color: inherit; text-decoration: none; }
+  section.page { break-before: page; }
+  section.page:first-of-type { break-before: auto; }
+  h2, h3 { break-after: avoid; }
+  figure, table, .finding, .cards li { break-inside: avoid; }
+  figure.chart { border: 0; padding: 0; }
+  .table-wrap { overflow: visible; }
+}
+`;

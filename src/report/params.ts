@@ -1,0 +1,102 @@
+/**
+ * Notebook parameters: `deno task notebooks --data DIR --period P --segment
+ * C` (or `executeNotebooks({ params })`) hands them to every notebook's
+ * kernel as environment variables `CXKIT_DATA`, `CXKIT_PERIOD`,
+ * `CXKIT_SEGMENT`, `CXKIT_FROM`, `CXKIT_TO`; a notebook's first cell reads
+ * them with {@link notebookParams}, with defaults for a hand-run notebook. So
+ * the same notebook renders for another team's data folder without editing.
+ *
+ * @module
+ */
+import { resolve } from "node:path";
+import { CxOptionsError } from "../errors.ts";
+import { checkPeriod, type Period } from "../time/period.ts";
+
+/** The parameter names (`data` → `CXKIT_DATA`). */
+export type NotebookParamName = "data" | "period" | "segment" | "from" | "to";
+
+/** The parameters a notebook runs with. */
+export interface NotebookParams {
+  /** Data folder (with its `cxkit.json`), absolute when set by `deno task notebooks`. */
+  data: string;
+  /** Period length of time series. */
+  period: Period;
+  /** Column to break results down by. */
+  segment: string;
+  /** First day to include (`YYYY-MM-DD`), if any. */
+  from?: string;
+  /** Last day to include (`YYYY-MM-DD`), if any. */
+  to?: string;
+}
+
+const NAMES: readonly NotebookParamName[] = ["data", "period", "segment", "from", "to"];
+
+/**
+ * The notebook's parameters: each `CXKIT_<NAME>` environment variable when
+ * set (by `deno task notebooks`), else the default given, else `data:
+ * "../data/sample"`, `period: "month"`, `segment: "channel"`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { notebookParams } from "./params.ts";
+ * Deno.env.set("CXKIT_SEGMENT", "region");
+ * const params = notebookParams({ period: "quarter" });
+ * assert.equal(params.segment, "region");
+ * assert.equal(params.period, Deno.env.get("CXKIT_PERIOD") ?? "quarter");
+ * Deno.env.delete("CXKIT_SEGMENT");
+ * ```
+ */
+export function notebookParams(defaults: Partial<NotebookParams> = {}): NotebookParams {
+  const read = (name: NotebookParamName): string | undefined => {
+    try {
+      const value = Deno.env.get(`CXKIT_${name.toUpperCase()}`);
+      return value === undefined || value === "" ? undefined : value;
+    } catch {
+      return undefined; // no --allow-env: defaults only
+    }
+  };
+  const period = read("period") ?? defaults.period ?? "month";
+  checkPeriod(period);
+  const params: NotebookParams = {
+    data: read("data") ?? defaults.data ?? "../data/sample",
+    period,
+    segment: read("segment") ?? defaults.segment ?? "channel",
+  };
+  const from = read("from") ?? defaults.from;
+  const to = read("to") ?? defaults.to;
+  if (from !== undefined) params.from = from;
+  if (to !== undefined) params.to = to;
+  return params;
+}
+
+/**
+ * The environment variables for a set of parameters (`data` made absolute).
+ * Unknown names are rejected, so a typo does not silently do nothing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { paramEnv } from "./params.ts";
+ * const env = paramEnv({ data: "/srv/team-b", period: "quarter" });
+ * assert.deepEqual(env, { CXKIT_DATA: "/srv/team-b", CXKIT_PERIOD: "quarter" });
+ * assert.throws(() => paramEnv({ segmnet: "region" }), /Unknown notebook parameter/);
+ * ```
+ */
+export function paramEnv(params: Partial<Record<string, string>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    if (!NAMES.includes(name as NotebookParamName)) {
+      throw new CxOptionsError(
+        `Unknown notebook parameter ${JSON.stringify(name)}; known: ${NAMES.join(", ")}`,
+      );
+    }
+    env[`CXKIT_${name.toUpperCase()}`] = name === "data" ? absolute(value) : value;
+  }
+  return env;
+}
+
+function absolute(path: string): string {
+  return resolve(path);
+}

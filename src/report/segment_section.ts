@@ -1,0 +1,214 @@
+/**
+ * The segments page: each segment's NPS, CSAT and CES against the rest of
+ * the customers (multiple-comparison corrected, so "no region stands out" is
+ * a finding too), and the RFM segments of the ordering customers.
+ *
+ * @module
+ */
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { rfm, RFM_SEGMENTS, segment } from "../analysis/segment.ts";
+import { barChart } from "./charts.ts";
+import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import { dataTable, figure, findings, heading, para } from "./html.ts";
+
+type Row = Record<string, unknown>;
+
+/** Columns tried as segments after the report's own segment column. */
+const SEGMENT_COLUMNS = ["channel", "region", "plan", "segment"];
+
+/**
+ * Builds the segments section from the survey answers (and orders) of the
+ * context.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { segmentSection } from "./segment_section.ts";
+ * import { sectionContext } from "./site.ts";
+ * const responses = aq.table({
+ *   region: [...Array(60).fill("north"), ...Array(60).fill("south")],
+ *   nps_score: [...Array(60).fill(10), ...Array(30).fill(0), ...Array(30).fill(10)],
+ * });
+ * const section = segmentSection(sectionContext({ responses }, { segment: "region" }));
+ * assert.ok(section.findings[0].includes("north NPS is 100.0 points above the rest"));
+ * ```
+ */
+export function segmentSection(ctx: SectionContext): Section {
+  const { labels: t } = ctx;
+  const table = ctx.tables.responses;
+  const out: string[] = [];
+  const found: string[] = [];
+  if (table && table.numRows() > 0) {
+    const columns = [...new Set([ctx.segment, ...SEGMENT_COLUMNS])]
+      .filter((c) => hasValues(table, c));
+    if (columns.length) out.push(para(t.segmentsLead, "lead"));
+    for (const column of columns) {
+      // Answers without a value for the column are not a segment.
+      const part = segmentPart(
+        ctx,
+        table.filter(aq.escape((d: Row) => d[column] !== null && d[column] !== undefined)),
+        column,
+      );
+      found.push(...part.findings);
+      out.push(part.html);
+    }
+  }
+  const events = ctx.tables.events;
+  if (hasColumns(events, "customer_id", "date", "revenue")) {
+    const part = rfmPart(ctx, events!);
+    found.push(...part.findings);
+    out.push(part.html);
+  }
+  if (!out.length) out.push(para(t.noData(t.answers)));
+  return { id: "segments", title: t.segments, findings: found, body: out.join("\n") };
+}
+
+function segmentPart(ctx: SectionContext, table: ColumnTable, column: string) {
+  const { labels: t, format: f } = ctx;
+  const base = { by: column, confidence: ctx.confidence, minN: ctx.minN };
+  const out: string[] = [heading(2, t.byGroup(t.segments, column))];
+  const sentences: string[] = [];
+  if (!hasValues(table, "nps_score")) return { findings: sentences, html: "" };
+  const result = segment(table, { ...base, kpi: "nps" });
+  const rows = result.objects() as Row[];
+  const significant = rows.filter((r) => r.significant === true)
+    .sort((a, b) => (a.difference as number) - (b.difference as number));
+  sentences.push(
+    significant.length
+      ? t.segmentSentence(
+        column,
+        significant.map((r) =>
+          t.segmentDiff(
+            String(r[column]),
+            f.num(Math.abs(r.difference as number)),
+            (r.difference as number) < 0,
+            f.p(r.p_adjusted as number),
+          )
+        ).join("; "),
+      )
+      : t.segmentNone(column),
+  );
+  out.push(findings(sentences));
+  out.push(figure(
+    barChart(rows.filter((r) => typeof r.difference === "number"), {
+      y: column,
+      x: "difference",
+      low: "difference_low",
+      high: "difference_high",
+      title: t.segmentChart(column),
+      subtitle: t.segmentChartNote(f.share(ctx.confidence, 0)),
+      xLabel: t.npsPoints,
+      signed: true,
+    }),
+    f,
+  ));
+  const csatRows = hasValues(table, "csat")
+    ? segment(table, { ...base, kpi: "csat", scale: ctx.csatScale }).objects() as Row[]
+    : [];
+  const cesRows = hasValues(table, "ces")
+    ? segment(table, { ...base, kpi: "ces", scale: ctx.cesScale }).objects() as Row[]
+    : [];
+  const find = (list: Row[], r: Row) => list.find((x) => String(x[column]) === String(r[column]));
+  const diff = (x: Row | undefined, digits: number) =>
+    x ? `${signed(f.num(x.difference, digits), x.difference)}${x.significant ? " *" : ""}` : "–";
+  out.push(dataTable(rows, [
+    { label: column, value: (r) => String(r[column]) },
+    { label: t.n, value: (r) => f.int(r.n), numeric: true },
+    { label: t.npsInterval, value: (r) => f.interval(r.nps, r.nps_low, r.nps_high), numeric: true },
+    {
+      label: t.vsRest,
+      value: (r) => f.interval(r.difference, r.difference_low, r.difference_high),
+      numeric: true,
+    },
+    { label: t.pAdjusted, value: (r) => pValue(f, r.p_adjusted), numeric: true },
+    ...(csatRows.length
+      ? [{ label: t.csatVsRest, value: (r: Row) => diff(find(csatRows, r), 1), numeric: true }]
+      : []),
+    ...(cesRows.length
+      ? [{ label: t.cesVsRest, value: (r: Row) => diff(find(cesRows, r), 2), numeric: true }]
+      : []),
+  ], { small: (r) => r.small_sample === true, flagText: t.smallSample }));
+  out.push(para(t.segmentTableNote, "note"));
+  return { findings: sentences, html: out.join("\n") };
+}
+
+function rfmPart(ctx: SectionContext, events: ColumnTable) {
+  const { labels: t, format: f } = ctx;
+  const orders = events.columnNames().includes("type")
+    ? events.filter(aq.escape((d: Row) => d.type === "order"))
+    : events.filter(aq.escape((d: Row) => typeof d.revenue === "number"));
+  if (orders.numRows() === 0) return { findings: [], html: "" };
+  let last = -Infinity;
+  for (const d of orders.array("date") as unknown[]) {
+    if (d instanceof Date && d.getTime() > last) last = d.getTime();
+  }
+  const asOf = ctx.filters.to ? new Date(`${ctx.filters.to}T00:00:00Z`) : new Date(last);
+  const scored = rfm(orders, { asOf }).objects() as Row[];
+  const total = scored.length;
+  const revenue = scored.reduce((s, r) => s + (r.monetary as number), 0);
+  const rows = RFM_SEGMENTS.map((name) => {
+    const members = scored.filter((r) => r.segment === name);
+    const money = members.reduce((s, r) => s + (r.monetary as number), 0);
+    return {
+      segment: name,
+      customers: members.length,
+      share: members.length / total,
+      revenue_share: revenue > 0 ? money / revenue : null,
+      recency: median(members.map((r) => r.recency_days as number)),
+      frequency: members.length
+        ? members.reduce((s, r) => s + (r.frequency as number), 0) / members.length
+        : null,
+    };
+  }).filter((r) => r.customers > 0);
+  const pick = (name: string) => rows.find((r) => r.segment === name);
+  const sentences: string[] = [];
+  const champions = pick("Champions"), atRisk = pick("At risk");
+  if (champions && atRisk) {
+    sentences.push(
+      t.rfmSentence(
+        f.int(champions.customers),
+        f.share(champions.share),
+        f.share(champions.revenue_share),
+        f.int(atRisk.customers),
+        f.share(atRisk.share),
+      ),
+    );
+  }
+  const html = [
+    heading(2, t.rfm),
+    para(t.rfmLead(f.date(asOf))),
+    findings(sentences),
+    figure(
+      barChart(rows, { y: "segment", x: "customers", title: t.rfmChart, xLabel: t.customers }),
+      f,
+    ),
+    dataTable(rows, [
+      { label: t.rfmSegment, value: (r) => r.segment },
+      { label: t.customers, value: (r) => f.int(r.customers), numeric: true },
+      { label: t.shareOfCustomers, value: (r) => f.share(r.share), numeric: true },
+      { label: t.shareOfRevenue, value: (r) => f.share(r.revenue_share), numeric: true },
+      { label: t.medianRecency, value: (r) => f.num(r.recency, 0), numeric: true },
+      { label: t.meanOrders, value: (r) => f.num(r.frequency), numeric: true },
+    ]),
+  ].join("\n");
+  return { findings: sentences, html };
+}
+
+function signed(text: string, value: unknown): string {
+  return typeof value === "number" && value > 0 ? `+${text}` : text;
+}
+
+function pValue(f: SectionContext["format"], p: unknown): string {
+  if (typeof p !== "number") return "–";
+  return p < 0.001 ? `< ${f.num(0.001, 3)}` : f.num(p, 3);
+}
+
+function median(values: number[]): number | null {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}

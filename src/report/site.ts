@@ -1,0 +1,403 @@
+/**
+ * The report as a static site: an overview page, one page per section, a
+ * page with every section for printing, and the executed notebooks, all
+ * sharing one navigation. Pages are self-contained (inline CSS and SVG, no
+ * scripts, fonts or network), every user string is HTML-escaped, and the same
+ * input gives the same bytes apart from the generated-at line of the
+ * overview.
+ *
+ * @module
+ */
+import type { ColumnTable } from "arquero";
+import { dirname, join } from "node:path";
+import { escapeHtml } from "../charts/display.ts";
+import { CxError, CxOptionsError } from "../errors.ts";
+import { checkPeriod, type Period } from "../time/period.ts";
+import {
+  DATE_COLUMN,
+  type ReportFilters,
+  type ReportTables,
+  reportTables,
+  type Section,
+  type SectionContext,
+} from "./context.ts";
+import { type Lang, reportFormat } from "./format.ts";
+import { dataTable, findings, heading, type NavItem, para, renderPage } from "./html.ts";
+import { type Labels, reportLabels } from "./i18n.ts";
+import { cohortSection } from "./cohort_section.ts";
+import { driverSection } from "./driver_section.ts";
+import { kpiSection } from "./kpi_section.ts";
+import type { LoadedFile } from "./load_dir.ts";
+import { qualitySection } from "./quality_section.ts";
+import { segmentSection } from "./segment_section.ts";
+import { serviceSection } from "./service_section.ts";
+import { trendSection } from "./trend_section.ts";
+
+/** An executed notebook as a page of the site. */
+export interface NotebookPage {
+  /** Path inside the site, e.g. `notebooks/01-kpi-overview.html`. */
+  path: string;
+  /** Title (the notebook's first heading). */
+  title: string;
+  /** The rendered notebook (nbconvert's basic template); omit to only link a page already written. */
+  body?: string;
+}
+
+/** Options of {@link buildSite}. */
+export interface SiteOptions {
+  /** The data directory, named on the overview. */
+  dataDir: string;
+  /** Language of headings, labels and sentences (default `"en"`). */
+  lang?: Lang;
+  /** Locale of numbers and dates (default `en-US` for `en`, `de-DE` for `de`). */
+  locale?: string;
+  /** IANA time zone for periods, day filters and dates (default `"UTC"`). */
+  timeZone?: string;
+  /** When the report was made (default now); the only text that changes between builds. */
+  generatedAt?: Date;
+  /** Row filters: date range and column = value. */
+  filters?: ReportFilters;
+  /** Period of time series (default `"month"`). */
+  period?: Period;
+  /** Column results are broken down by (default `"channel"`). */
+  segment?: string;
+  /** Confidence level of intervals (default 0.95). */
+  confidence?: number;
+  /** Groups with fewer observations are flagged as small samples (default 30). */
+  minN?: number;
+  /** CSAT scale (default 5). */
+  csatScale?: 5 | 7 | 10;
+  /** CES scale (default 7). */
+  cesScale?: 5 | 7;
+  /** Most reject rows listed per file (default 20; the reason summary always counts all). */
+  rejectRows?: number;
+  /** Executed notebooks to add to the site and its navigation. */
+  notebooks?: NotebookPage[];
+  /** Notebook parameters, shown on the notebooks page. */
+  notebookParams?: Record<string, string>;
+  /** Called with a line of progress after each section. */
+  onProgress?: (message: string) => void;
+}
+
+/** One file of the site: its path relative to the site root and its content. */
+export interface SitePage {
+  /** Path relative to the site root (`index.html`, `notebooks/index.html`). */
+  path: string;
+  /** The HTML. */
+  html: string;
+}
+
+type SectionBuilder = (ctx: SectionContext) => Section;
+
+/** The analysis sections in navigation order; data quality comes last. */
+const SECTIONS: SectionBuilder[] = [
+  kpiSection,
+  serviceSection,
+  cohortSection,
+  segmentSection,
+  trendSection,
+  driverSection,
+];
+
+/**
+ * Builds every page of the site from loaded files: `index.html` (overview
+ * with key findings, dates covered and filters), one page per section,
+ * `print.html` (all sections, for printing and PDF) and, when notebooks are
+ * given, `notebooks/index.html` and the notebook pages.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readCsv } from "../io/csv.ts";
+ * import { buildSite } from "./site.ts";
+ * const result = await readCsv("response_id,date,nps_score\nr1,2024-01-05,9\nr2,2024-01-06,12\n", {
+ *   schema: "responses",
+ * });
+ * const pages = buildSite([{ file: "responses.csv", schema: "responses", result }], { dataDir: "demo" });
+ * const quality = pages.find((p) => p.path === "quality.html")!;
+ * assert.ok(quality.html.includes("1 of 2 rows rejected"));
+ * assert.ok(pages.some((p) => p.path === "index.html" && p.html.includes('href="kpis.html"')));
+ * ```
+ */
+export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[] {
+  const ctx = siteContext(files, options);
+  const { labels: t, format: f } = ctx;
+  const sections: Section[] = [];
+  for (const build of SECTIONS) {
+    const section = safely(build, ctx);
+    sections.push(section);
+    options.onProgress?.(`${section.title}: done`);
+  }
+  sections.push(qualitySection(ctx, options.rejectRows ?? 20));
+  const notebooks = options.notebooks ?? [];
+  const nav: NavItem[] = [
+    { href: "index.html", label: t.overview },
+    ...sections.map((s) => ({ href: `${s.id}.html`, label: s.title })),
+    ...(notebooks.length ? [{ href: "notebooks/index.html", label: t.notebooks }] : []),
+    { href: "print.html", label: t.printAll },
+  ];
+  const page = (path: string, title: string, body: string, footer?: string): SitePage => ({
+    path,
+    html: renderPage({
+      lang: f.lang,
+      title: `${title} · ${t.site}`,
+      site: t.site,
+      nav,
+      navLabel: t.nav,
+      path,
+      body,
+      footer,
+    }),
+  });
+  const generated = (options.generatedAt ?? new Date()).toISOString();
+  const pages: SitePage[] = [
+    page(
+      "index.html",
+      t.overview,
+      overview(ctx, sections, options.dataDir),
+      `<p class="generated">${escapeHtml(t.generated(generated))}</p>`,
+    ),
+    ...sections.map((s) => page(`${s.id}.html`, s.title, sectionBody(s, 1))),
+    page(
+      "print.html",
+      t.site,
+      `<h1>${escapeHtml(t.site)}</h1>\n${overview(ctx, [], options.dataDir)}\n` +
+        sections.map((s) => `<section class="page" id="${s.id}">${sectionBody(s, 1)}</section>`)
+          .join("\n"),
+    ),
+  ];
+  if (notebooks.length) {
+    const list = `<ul class="cards">${
+      notebooks.map((n) =>
+        `<li><a href="${escapeHtml(n.path.replace(/^notebooks\//, ""))}">${
+          escapeHtml(n.title)
+        }</a></li>`
+      ).join("")
+    }</ul>`;
+    const params = Object.entries(options.notebookParams ?? {});
+    pages.push(page(
+      "notebooks/index.html",
+      t.notebooks,
+      `<h1>${escapeHtml(t.notebooks)}</h1>\n${para(t.notebooksLead, "lead")}\n${list}` +
+        (params.length
+          ? `\n${heading(2, t.parameters)}\n<dl class="facts">${
+            params.map(([k, v]) =>
+              `<dt>${escapeHtml(k)}</dt><dd><code>${escapeHtml(v)}</code></dd>`
+            )
+              .join("")
+          }</dl>`
+          : ""),
+    ));
+    for (const n of notebooks) {
+      if (n.body !== undefined) {
+        pages.push(page(n.path, n.title, `<article class="notebook">\n${n.body}\n</article>`));
+      }
+    }
+  }
+  return pages;
+}
+
+/**
+ * Writes the pages under `outDir` (folders created as needed) and returns the
+ * paths written.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeSite } from "./site.ts";
+ * const dir = await Deno.makeTempDir();
+ * const written = await writeSite([{ path: "a/b.html", html: "<p>x</p>" }], dir);
+ * assert.equal(await Deno.readTextFile(written[0]), "<p>x</p>");
+ * ```
+ */
+export async function writeSite(pages: SitePage[], outDir: string): Promise<string[]> {
+  const written: string[] = [];
+  for (const { path, html } of pages) {
+    const target = join(outDir, path);
+    await Deno.mkdir(dirname(target), { recursive: true });
+    await Deno.writeTextFile(target, html);
+    written.push(target);
+  }
+  return written;
+}
+
+/**
+ * The context sections are built from: files pooled and filtered, formatter
+ * and labels. Also handy to build one section from tables in a test or
+ * example (`sectionContext({ responses })`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { sectionContext } from "./site.ts";
+ * const ctx = sectionContext({ responses: aq.table({ nps_score: [9] }) }, { lang: "de" });
+ * assert.ok(ctx.format.num(1.5) === "1,5" && ctx.segment === "channel");
+ * ```
+ */
+export function sectionContext(
+  tables: ReportTables,
+  options: Omit<SiteOptions, "dataDir"> & { files?: LoadedFile[] } = {},
+): SectionContext {
+  const {
+    lang = "en",
+    timeZone = "UTC",
+    period = "month",
+    segment = "channel",
+    confidence = 0.95,
+    minN = 30,
+    csatScale = 5,
+    cesScale = 7,
+    filters = {},
+  } = options;
+  checkPeriod(period);
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new CxOptionsError(`Option "confidence" must be between 0 and 1, got ${confidence}`);
+  }
+  return {
+    tables,
+    files: options.files ?? [],
+    format: reportFormat(lang, options.locale, timeZone),
+    labels: reportLabels(lang),
+    segment,
+    period,
+    timeZone,
+    confidence,
+    minN,
+    csatScale,
+    cesScale,
+    filters,
+  };
+}
+
+function siteContext(files: LoadedFile[], options: SiteOptions): SectionContext & {
+  notFiltered: Record<string, string[]>;
+} {
+  const { tables, notFiltered } = reportTables(
+    files,
+    options.filters ?? {},
+    options.timeZone ?? "UTC",
+  );
+  return { ...sectionContext(tables, { ...options, files }), notFiltered };
+}
+
+/**
+ * Runs a section builder; an analysis that rejects the data (a `CxError`:
+ * impossible values, a missing column) becomes a section saying so instead
+ * of stopping the whole report.
+ */
+function safely(build: SectionBuilder, ctx: SectionContext): Section {
+  try {
+    return build(ctx);
+  } catch (e) {
+    if (!(e instanceof CxError)) throw e;
+    const probe = { ...ctx, tables: {} };
+    const { id, title } = build(probe);
+    return {
+      id,
+      title,
+      findings: [ctx.labels.sectionFailed(e.message)],
+      body: `<p class="error">${escapeHtml(ctx.labels.sectionFailed(e.message))}</p>`,
+    };
+  }
+}
+
+/** A section page: title, findings (if the section states none, says so), body. */
+function sectionBody(section: Section, level: 1 | 2): string {
+  return `<h${level}>${escapeHtml(section.title)}</h${level}>\n${section.body}`;
+}
+
+function overview(
+  ctx: SectionContext & { notFiltered: Record<string, string[]> },
+  sections: Section[],
+  dataDir: string,
+): string {
+  const { labels: t, format: f } = ctx;
+  const facts: [string, string][] = [
+    [t.dataDir, dataDir],
+    [t.dateRange, dateRanges(ctx.tables, t, f.date).join("; ") || "–"],
+    [t.filters, filterText(ctx)],
+    [t.periodLabel, `${t.period[ctx.period]} (${ctx.timeZone})`],
+    [t.segmentLabel, ctx.segment],
+    [t.confidence, t.confidenceText(f.share(ctx.confidence, 0), f.int(ctx.minN))],
+  ];
+  const out = [
+    sections.length ? `<h1>${escapeHtml(t.site)}</h1>` : "",
+    para(t.lead, "lead"),
+    heading(2, t.facts),
+    `<dl class="facts">${
+      facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")
+    }</dl>`,
+  ];
+  if (sections.length) {
+    out.push(heading(2, t.keyFindings));
+    out.push(
+      `<ul class="cards">${
+        sections.map((s) =>
+          `<li><a href="${s.id}.html">${escapeHtml(s.title)}</a>${
+            (s.findings.length ? s.findings.slice(0, 2) : [t.noFindings])
+              .map((x) => `<p>${escapeHtml(x)}</p>`).join("")
+          }</li>`
+        ).join("\n")
+      }</ul>`,
+    );
+    out.push(heading(2, t.filesRead));
+    out.push(dataTable(ctx.files, [
+      { label: t.file, value: (x) => x.file },
+      { label: t.table, value: (x) => x.schema ?? "–" },
+      {
+        label: t.rowsRead,
+        value: (x) => x.result ? f.int(x.result.summary.rows) : "–",
+        numeric: true,
+      },
+      {
+        label: t.accepted,
+        value: (x) => x.result ? f.int(x.result.summary.accepted) : t.notLoaded,
+        numeric: true,
+      },
+      {
+        label: t.rejected,
+        value: (x) => x.result ? f.int(x.result.summary.rejected) : "–",
+        numeric: true,
+      },
+    ]));
+  } else {
+    out.push(findings([]));
+  }
+  return out.filter(Boolean).join("\n");
+}
+
+function filterText(ctx: SectionContext & { notFiltered: Record<string, string[]> }): string {
+  const { labels: t, filters } = ctx;
+  const parts: string[] = [];
+  if (filters.from) parts.push(t.filterFrom(filters.from));
+  if (filters.to) parts.push(t.filterTo(filters.to));
+  for (const [column, value] of Object.entries(filters.where ?? {})) {
+    const skipped = ctx.notFiltered[column] ?? [];
+    const applied = Object.keys(ctx.tables).filter((s) => !skipped.includes(s));
+    parts.push(t.filterWhere(column, value, applied.join(", ") || "–"));
+    if (skipped.length) parts.push(t.filterNotApplied(column, skipped.join(", ")));
+  }
+  return parts.length ? parts.join("; ") : t.noFilters;
+}
+
+function dateRanges(
+  tables: ReportTables,
+  t: Labels,
+  date: (d: Date) => string,
+): string[] {
+  const out: string[] = [];
+  for (const [schema, table] of Object.entries(tables) as [keyof ReportTables, ColumnTable][]) {
+    const column = DATE_COLUMN[schema] ?? "signup_date";
+    if (!table.columnNames().includes(column)) continue;
+    let min = Infinity, max = -Infinity;
+    for (const d of table.array(column) as unknown[]) {
+      if (!(d instanceof Date)) continue;
+      const ms = d.getTime();
+      if (ms < min) min = ms;
+      if (ms > max) max = ms;
+    }
+    if (min <= max) out.push(t.range(date(new Date(min)), date(new Date(max)), schema));
+  }
+  return out;
+}

@@ -1,0 +1,187 @@
+/**
+ * The trends page: NPS, CSAT and CES per period with intervals, a 3-period
+ * rolling value from pooled counts, the period-over-period shifts that
+ * survive a Holm correction over all periods, and ticket volume per period.
+ *
+ * @module
+ */
+import type { ColumnTable } from "arquero";
+import type { AnalysisKpi } from "../analysis/segment.ts";
+import { trend } from "../analysis/trend.ts";
+import { periodFn } from "../time/period.ts";
+import { bandChart, barChart } from "./charts.ts";
+import { hasValues, type Section, type SectionContext } from "./context.ts";
+import { dataTable, figure, findings, heading, para } from "./html.ts";
+
+type Row = Record<string, unknown>;
+
+/**
+ * Builds the trends section from the survey answers and tickets of the
+ * context.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { trendSection } from "./trend_section.ts";
+ * import { sectionContext } from "./site.ts";
+ * const d = (m: number) => new Date(Date.UTC(2025, m, 10));
+ * const responses = aq.table({
+ *   date: [...Array(100).fill(d(0)), ...Array(100).fill(d(1))],
+ *   nps_score: [...Array(100).fill(10), ...Array(50).fill(10), ...Array(50).fill(0)],
+ * });
+ * const section = trendSection(sectionContext({ responses }));
+ * assert.ok(section.findings[0].startsWith("NPS dropped 100.0 points in 2025-02 compared with 2025-01"));
+ * ```
+ */
+export function trendSection(ctx: SectionContext): Section {
+  const { labels: t } = ctx;
+  const out: string[] = [];
+  const found: string[] = [];
+  const responses = ctx.tables.responses;
+  if (responses && hasValues(responses, "date")) {
+    out.push(para(t.trendsLead(t.period[ctx.period]), "lead"));
+    const kpis: [AnalysisKpi, string, string, number][] = [
+      ["nps", "nps_score", t.nps, 1],
+      ["csat", "csat", t.csat, 1],
+      ["ces", "ces", t.ces, 2],
+    ];
+    for (const [kpi, score, title, digits] of kpis) {
+      if (!hasValues(responses, score)) continue;
+      const part = kpiTrend(ctx, responses, kpi, title, digits);
+      found.push(...part.findings);
+      out.push(part.html);
+    }
+  }
+  const tickets = ctx.tables.tickets;
+  if (tickets && hasValues(tickets, "created_at")) {
+    const part = ticketVolume(ctx, tickets);
+    found.push(...part.findings);
+    out.push(part.html);
+  }
+  if (!out.length) out.push(para(t.noData(t.answers)));
+  return { id: "trends", title: t.trends, findings: found, body: out.join("\n") };
+}
+
+function kpiTrend(
+  ctx: SectionContext,
+  table: ColumnTable,
+  kpi: AnalysisKpi,
+  title: string,
+  digits: number,
+) {
+  const { labels: t, format: f } = ctx;
+  const scale = kpi === "csat" ? ctx.csatScale : kpi === "ces" ? ctx.cesScale : undefined;
+  const result = trend(table, {
+    kpi,
+    period: ctx.period,
+    timeZone: ctx.timeZone,
+    rolling: 3,
+    correction: "holm",
+    confidence: ctx.confidence,
+    alpha: 1 - ctx.confidence,
+    minN: ctx.minN,
+    ...(scale ? { scale } : {}),
+  });
+  const rows = result.objects() as Row[];
+  const name = kpi.toUpperCase();
+  const shifts = rows.filter((r) => r.significant_shift === true);
+  const tested = rows.filter((r) => typeof r.p_value === "number").length;
+  const sentences = shifts.length
+    ? shifts.map((r) =>
+      t.shiftSentence(
+        name,
+        r.shift === "drop",
+        f.num(Math.abs(r.change as number), digits),
+        String(r.period),
+        String(r.compared_to),
+        f.p(r.p_adjusted as number),
+      )
+    )
+    : [t.noShift(name, f.int(tested))];
+  const html = [
+    heading(2, title),
+    findings(sentences),
+    figure(
+      bandChart(rows.filter((r) => (r.n as number) > 0), {
+        x: "period_start",
+        y: kpi,
+        low: `${kpi}_low`,
+        high: `${kpi}_high`,
+        title: t.byGroup(name, t.periodOne[ctx.period]),
+        subtitle: t.trendChartNote(f.share(ctx.confidence, 0), f.int(ctx.minN)),
+        xLabel: t.periodColumn,
+        yLabel: name,
+        hollow: "small_sample",
+      }),
+      f,
+    ),
+    dataTable(rows, [
+      { label: t.periodColumn, value: (r) => String(r.period) },
+      { label: t.n, value: (r) => f.int(r.n), numeric: true },
+      {
+        label: t.valueInterval(name),
+        value: (r) => f.interval(r[kpi], r[`${kpi}_low`], r[`${kpi}_high`], digits),
+        numeric: true,
+      },
+      {
+        label: t.rolling3,
+        value: (r) => f.interval(r.rolling_value, r.rolling_low, r.rolling_high, digits),
+        numeric: true,
+      },
+      {
+        label: t.change,
+        value: (r) => f.interval(r.change, r.change_low, r.change_high, digits),
+        numeric: true,
+      },
+      {
+        label: t.shift,
+        value: (r) => r.shift === "drop" ? t.drop : r.shift === "rise" ? t.rise : "",
+      },
+    ], { small: (r) => r.small_sample === true, flagText: t.smallSample }),
+  ].join("\n");
+  return { findings: sentences, html };
+}
+
+/** Tickets opened per period, and the busiest period against the median one. */
+function ticketVolume(ctx: SectionContext, tickets: ColumnTable) {
+  const { labels: t, format: f } = ctx;
+  const of = periodFn(ctx.period, ctx.timeZone);
+  const counts = new Map<string, number>();
+  for (const d of tickets.array("created_at") as unknown[]) {
+    if (!(d instanceof Date)) continue;
+    const label = of(d).label;
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  const rows = [...counts].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+    .map(([period, tickets]) => ({ period, tickets }));
+  const sentences: string[] = [];
+  if (rows.length >= 3) {
+    const peak = rows.reduce((a, b) => b.tickets > a.tickets ? b : a);
+    const others = rows.filter((r) => r !== peak).map((r) => r.tickets).sort((a, b) => a - b);
+    const mid = others.length >> 1;
+    const typical = others.length % 2 ? others[mid] : (others[mid - 1] + others[mid]) / 2;
+    sentences.push(
+      t.ticketPeak(
+        peak.period,
+        f.int(peak.tickets),
+        f.num(peak.tickets / typical),
+        f.num(typical, 0),
+      ),
+    );
+  }
+  const html = [
+    heading(2, t.ticketVolume),
+    findings(sentences),
+    figure(
+      barChart(rows, {
+        y: "period",
+        x: "tickets",
+        title: t.byGroup(t.tickets, t.periodOne[ctx.period]),
+        xLabel: t.tickets,
+      }),
+      f,
+    ),
+  ].join("\n");
+  return { findings: sentences, html };
+}

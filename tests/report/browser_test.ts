@@ -1,0 +1,304 @@
+/// <reference lib="dom" />
+/**
+ * The built site in a real browser: playwright-core drives the system's
+ * headless Chromium (never a downloaded one) against the site served from a
+ * local `Deno.serve` on 127.0.0.1. Every page loads without console errors
+ * or failed requests and has its charts; the XSS payloads in the data stay
+ * inert (nothing runs even with the Content-Security-Policy switched off, so
+ * escaping alone holds); pages fit a phone's width; dark mode applies; a
+ * screenshot of the overview is saved to tests/output/report-index.png.
+ *
+ * Without Chromium the test is ignored locally and fails on CI (`CI=true`).
+ */
+import assert from "node:assert/strict";
+import { extname, join, normalize } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { executeNotebooks, jupyterAvailable } from "../../src/report/notebooks.ts";
+import { CHROMIUM_ARGS, CHROMIUM_INSTALL_HINT, findChromium } from "../../src/report/pdf.ts";
+import { loadProject } from "../../src/report/load_dir.ts";
+import { buildSite, type NotebookPage, writeSite } from "../../src/report/site.ts";
+import { listFiles, XSS, xssDir } from "./fixtures.ts";
+
+const executable = await findChromium();
+const onCi = Deno.env.get("CI") === "true";
+const skip = !executable && !onCi;
+if (skip) console.warn(`Chromium not found: browser test ignored.\n${CHROMIUM_INSTALL_HINT}`);
+
+const OUTPUT = new URL("../output/", import.meta.url).pathname;
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".json": "application/json",
+  ".pdf": "application/pdf",
+};
+
+Deno.test({
+  name: skip
+    ? "report site in Chromium (IGNORED: Chromium not installed, see the warning above)"
+    : "report site in Chromium: charts, no errors, inert payloads, phone width, screenshot",
+  ignore: skip,
+  fn: async () => {
+    if (!executable) {
+      throw new Error(`CI=true: the browser test must run.\n${CHROMIUM_INSTALL_HINT}`);
+    }
+    const site = await Deno.makeTempDir({ prefix: "cxkit-site-" });
+    const profile = await Deno.makeTempDir({ prefix: "cxkit-profile-" });
+    const data = await xssDir();
+    // The notebook's kernel starts in its own process while the data loads.
+    const notebookPages = tinyNotebook(site);
+    const { files, config } = await loadProject(data);
+    const notebooks = await notebookPages;
+    await writeSite(
+      buildSite(files, {
+        dataDir: data,
+        csatScale: config.csatScale,
+        cesScale: config.cesScale,
+        notebooks,
+      }),
+      site,
+    );
+    const pages = (await listFiles(site)).filter((p) => p.endsWith(".html"));
+    const requested: string[] = [];
+    const server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      (request) => serve(site, request, requested),
+    );
+    const base = `http://127.0.0.1:${server.addr.port}/`;
+    let browser: Browser | undefined;
+    try {
+      browser = await launch(executable, profile);
+      const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+      for (const path of pages) await checkPage(context, base, path);
+      await screenshot(context, base);
+      await context.close();
+
+      // Escaping alone must hold: the same pages with the CSP switched off.
+      const open = await browser.newContext({ bypassCSP: true });
+      for (const path of ["kpis.html", "quality.html"]) {
+        await checkPage(open, base, path);
+      }
+      await open.close();
+
+      await checkPhoneAndDark(browser, base, pages);
+    } finally {
+      await browser?.close();
+      await stopChromium();
+      await server.shutdown();
+      await Deno.remove(profile, { recursive: true }).catch(() => {});
+      await Deno.remove(site, { recursive: true });
+      await Deno.remove(data, { recursive: true });
+    }
+    // Only the site itself was requested: no favicon probes, no payload image loads.
+    for (const path of requested) assert.ok(pages.includes(path), `unexpected request /${path}`);
+  },
+});
+
+let chromiumProcess: Deno.ChildProcess | undefined;
+
+/**
+ * Starts the system Chromium with exactly our flags and a fresh profile, and
+ * connects playwright-core to it over the DevTools protocol (playwright's own
+ * launcher would add its flags and manage the profile itself).
+ */
+async function launch(executable: string, profile: string): Promise<Browser> {
+  chromiumProcess = new Deno.Command(executable, {
+    args: [
+      ...CHROMIUM_ARGS,
+      `--user-data-dir=${profile}`,
+      "--remote-debugging-port=0",
+      "--remote-debugging-address=127.0.0.1",
+      "about:blank",
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const lines = chromiumProcess.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const { value, done } = await lines.read();
+    if (done) break;
+    seen += value;
+    const match = /DevTools listening on (ws:\/\/\S+)/.exec(seen);
+    if (match) {
+      // Keep draining Chromium's log so it never blocks on a full pipe.
+      (async () => {
+        while (!(await lines.read()).done);
+      })().catch(() => {});
+      return await chromium.connectOverCDP(match[1]);
+    }
+  }
+  throw new Error(`Chromium did not start its DevTools endpoint:\n${seen.slice(-2000)}`);
+}
+
+async function stopChromium(): Promise<void> {
+  if (!chromiumProcess) return;
+  try {
+    chromiumProcess.kill("SIGTERM");
+  } catch {
+    // already gone
+  }
+  await chromiumProcess.status;
+  chromiumProcess = undefined;
+}
+
+/** Opens a page and checks errors, requests, charts, navigation and the payloads. */
+async function checkPage(context: BrowserContext, base: string, path: string): Promise<void> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => problems.push(`failed request: ${r.url()}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  page.on("dialog", async (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    await d.dismiss();
+  });
+  const response = await page.goto(base + path, { waitUntil: "load" });
+  assert.equal(response?.status(), 200, path);
+  const state = await page.evaluate(() => ({
+    flag: (globalThis as { __xss?: unknown }).__xss ?? null,
+    scripts: document.querySelectorAll("script").length,
+    handlers:
+      [...document.querySelectorAll("*")].filter((e) =>
+        [...e.attributes].some((a) => a.name.toLowerCase().startsWith("on"))
+      ).length,
+    images: document.querySelectorAll("img").length,
+    charts: document.querySelectorAll("figure.chart svg, .output_html svg").length,
+    nav: [...document.querySelectorAll("nav a")].map((a) => a.getAttribute("href")),
+    text: document.body.innerText,
+  }));
+  assert.deepEqual(problems, [], `${path}: ${problems.join("; ")}`);
+  assert.equal(state.flag, null, `${path}: a payload ran`);
+  assert.equal(state.scripts, 0, `${path}: a <script> element exists`);
+  assert.equal(state.handlers, 0, `${path}: an element has an on… handler attribute`);
+  assert.equal(state.images, 0, `${path}: an <img> element exists`);
+  const chartless = path === "index.html" || path.endsWith("/index.html");
+  if (!chartless) assert.ok(state.charts > 0, `${path}: no SVG chart`);
+  assert.ok(state.nav.length >= 9, `${path}: navigation has ${state.nav.length} links`);
+  if (path === "kpis.html") {
+    // The payloads are shown as text, not dropped.
+    assert.ok(state.text.includes(XSS.script), "the <script> comment is shown as text");
+    assert.ok(state.text.includes(XSS.img), "the <img onerror> comment is shown as text");
+    assert.ok(state.text.includes("small sample"), "a one-answer channel is flagged");
+  }
+  if (path === "quality.html") assert.ok(state.text.includes(XSS.file), "payload file name shown");
+  await page.close();
+}
+
+/** Full-page screenshot of the overview into tests/output/. */
+async function screenshot(context: BrowserContext, base: string): Promise<void> {
+  await Deno.mkdir(OUTPUT, { recursive: true });
+  const page = await context.newPage();
+  await page.goto(base + "index.html", { waitUntil: "load" });
+  await page.screenshot({ path: join(OUTPUT, "report-index.png"), fullPage: true });
+  await page.goto(base + "kpis.html", { waitUntil: "load" });
+  await page.screenshot({ path: join(OUTPUT, "report-kpis.png"), fullPage: true });
+  await page.close();
+  const png = await Deno.readFile(join(OUTPUT, "report-index.png"));
+  assert.deepEqual([...png.subarray(1, 4)], [80, 78, 71]); // "PNG"
+}
+
+/**
+ * At 390 px nothing makes the page scroll sideways (wide tables and charts
+ * scroll inside their box); dark mode darkens the page. Checked on the
+ * widest pages (the cohort heatmap, the reject tables) and the notebooks.
+ */
+async function checkPhoneAndDark(browser: Browser, base: string, pages: string[]): Promise<void> {
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    colorScheme: "dark",
+  });
+  const page: Page = await phone.newPage();
+  const sample = pages.filter((p) =>
+    ["index.html", "kpis.html", "cohorts.html", "quality.html"].includes(p) ||
+    p.startsWith("notebooks/")
+  );
+  for (const path of sample) {
+    await page.goto(base + path, { waitUntil: "load" });
+    const { scroll, width, background } = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      width: globalThis.innerWidth,
+      background: getComputedStyle(document.body).backgroundColor,
+    }));
+    assert.ok(scroll <= width + 1, `${path}: ${scroll} px wide on a ${width} px phone`);
+    assert.equal(background, "rgb(20, 20, 20)", `${path}: dark mode background`);
+  }
+  await page.screenshot({ path: join(OUTPUT, "report-phone-dark.png") });
+  await phone.close();
+}
+
+/** A static file server for the site; records the paths asked for. */
+async function serve(root: string, request: Request, log: string[]): Promise<Response> {
+  const path = decodeURIComponent(new URL(request.url).pathname).replace(/^\/+/, "") ||
+    "index.html";
+  log.push(path);
+  const file = normalize(join(root, path));
+  if (!file.startsWith(root)) return new Response("forbidden", { status: 403 });
+  try {
+    const body = await Deno.readFile(file);
+    return new Response(body, {
+      headers: { "content-type": TYPES[extname(file)] ?? "application/octet-stream" },
+    });
+  } catch {
+    return new Response("not found", { status: 404 });
+  }
+}
+
+/**
+ * A one-cell notebook executed with Jupyter (when it is installed), so the
+ * notebook pages are checked in the browser too. It lives under tests/output
+ * so the kernel finds the project's deno.json.
+ */
+async function tinyNotebook(site: string): Promise<NotebookPage[]> {
+  if (!(await jupyterAvailable())) return [];
+  await Deno.mkdir(OUTPUT, { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: OUTPUT, prefix: "notebook-" });
+  try {
+    const mod = new URL("../../src/mod.ts", import.meta.url).href;
+    const cells = [
+      "# Tiny notebook\n\nParameters and one chart.",
+      `import * as aq from "arquero";\nimport { notebookParams, scoreDistributionChart, show } from "${mod}";\n` +
+      `const params = notebookParams();\n` +
+      `await show(scoreDistributionChart(aq.table({ nps_score: [9, 10, 3] }), { title: "Tiny" }));\n` +
+      `console.log(JSON.stringify(params));`,
+    ];
+    await Deno.writeTextFile(join(dir, "tiny.ipynb"), JSON.stringify(notebookJson(cells)));
+    const done = await executeNotebooks({
+      dir,
+      outDir: join(site, "notebooks"),
+      params: { segment: "region", data: "data/sample", period: "quarter" },
+    });
+    // The parameters reached the kernel (the cell printed them).
+    const printed = done[0].body.replaceAll("&#34;", '"').replaceAll("&quot;", '"');
+    assert.ok(printed.includes(`"segment":"region"`), "CXKIT_SEGMENT reached the notebook");
+    assert.ok(printed.includes(`"period":"quarter"`), "CXKIT_PERIOD reached the notebook");
+    assert.ok(printed.includes(`"data":"${Deno.cwd()}/data/sample"`), "CXKIT_DATA is absolute");
+    return done.map((n) => ({ path: `notebooks/tiny.html`, title: n.title, body: n.body }));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+function notebookJson(cells: string[]) {
+  return {
+    cells: cells.map((source, i) =>
+      i === 0 ? { cell_type: "markdown", id: `c${i}`, metadata: {}, source: [source] } : {
+        cell_type: "code",
+        id: `c${i}`,
+        metadata: {},
+        execution_count: null,
+        outputs: [],
+        source: [source],
+      }
+    ),
+    metadata: { kernelspec: { display_name: "Deno", language: "typescript", name: "deno" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * `deno task report` as a user runs it: the site on disk, progress and
+ * `--quiet`, bad options and folders, identical files from two runs, the
+ * notebooks kept in the navigation, and `--pdf` with headless Chromium.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { findChromium } from "../../src/report/pdf.ts";
+import { listFiles, messyDir, runCli } from "./fixtures.ts";
+
+const PAGES = [
+  "cohorts.html",
+  "drivers.html",
+  "index.html",
+  "kpis.html",
+  "print.html",
+  "quality.html",
+  "segments.html",
+  "service.html",
+  "trends.html",
+];
+
+Deno.test("report CLI: writes the site, says where, progress on stderr, --quiet silences it", async () => {
+  const dir = await messyDir();
+  const out = await Deno.makeTempDir();
+  const run = await runCli(["report", "--data", dir, "--out", out, "--lang", "de"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, new RegExp(`Report written to ${out}/index.html`));
+  assert.match(run.stderr, /cxkit: responses\.csv: 4 rows read, 2 rejected/);
+  assert.match(run.stderr, /cxkit: Kunden-KPIs: done/);
+  assert.match(run.stderr, /cxkit: 9 pages written/);
+  assert.deepEqual(await listFiles(out), PAGES);
+  const quality = await Deno.readTextFile(join(out, "quality.html"));
+  assert.match(quality, /tickets\.csv wurde nicht geladen/);
+
+  const quiet = await runCli(["report", "--data", dir, "--out", out, "--quiet"]);
+  assert.equal(quiet.code, 0);
+  assert.equal(quiet.stderr, "");
+  assert.match(quiet.stdout, /^Report written to /);
+});
+
+Deno.test("report CLI: two runs give identical files apart from the generated-at line", async () => {
+  const dir = await messyDir();
+  const [a, b] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+  for (const out of [a, b]) {
+    const run = await runCli(["report", "--data", dir, "--out", out, "--quiet"]);
+    assert.equal(run.code, 0, run.stderr);
+  }
+  const strip = (html: string) => html.replace(/<p class="generated">[^<]*<\/p>/, "");
+  for (const path of PAGES) {
+    const [x, y] = await Promise.all([a, b].map((d) => Deno.readTextFile(join(d, path))));
+    assert.ok(strip(x) === strip(y), `${path} differs between runs`);
+  }
+});
+
+Deno.test("report CLI: bad options and folders are explained, not thrown", async () => {
+  const unknown = await runCli(["report", "--colour"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /Unknown option '--colour'[\s\S]*Usage:/);
+  const lang = await runCli(["report", "--lang", "fr"]);
+  assert.equal(lang.code, 1);
+  assert.match(lang.stderr, /--lang must be one of en, de, got "fr"/);
+  const missing = await runCli(["report", "--data", "no/such/dir", "--quiet"]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /Option "data": there is no folder "no\/such\/dir"/);
+  const day = await runCli(["report", "--data", await messyDir(), "--from", "5.1.2024"]);
+  assert.equal(day.code, 1);
+  assert.match(day.stderr, /Option "from" must be a day as YYYY-MM-DD/);
+  const filter = await runCli(["report", "--filter", "region"]);
+  assert.equal(filter.code, 1);
+  assert.match(filter.stderr, /--filter takes COLUMN=VALUE/);
+  const help = await runCli(["--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /--pdf/);
+});
+
+Deno.test("report CLI: filters and notebooks from an earlier `deno task notebooks` run", async () => {
+  const dir = await messyDir();
+  const out = await Deno.makeTempDir();
+  await Deno.mkdir(join(out, "notebooks"));
+  await Deno.writeTextFile(
+    join(out, "notebooks", "notebooks.json"),
+    JSON.stringify({
+      params: { CXKIT_SEGMENT: "region" },
+      notebooks: [{ path: "notebooks/01-kpi.html", title: "KPI <overview>" }],
+    }),
+  );
+  const run = await runCli([
+    "report",
+    "--data",
+    dir,
+    "--out",
+    out,
+    "--quiet",
+    "--filter",
+    "channel=phone",
+    "--from",
+    "2024-01-01",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const index = await Deno.readTextFile(join(out, "index.html"));
+  assert.ok(index.includes('href="notebooks/index.html">Notebooks</a>'));
+  assert.match(index, /from 2024-01-01; channel = &quot;phone&quot; \(applied to responses\)/);
+  const notebooks = await Deno.readTextFile(join(out, "notebooks", "index.html"));
+  assert.ok(notebooks.includes('<a href="01-kpi.html">KPI &lt;overview&gt;</a>'));
+  assert.ok(notebooks.includes('href="../kpis.html"'));
+  assert.match(notebooks, /CXKIT_SEGMENT<\/dt><dd><code>region<\/code>/);
+});
+
+const chromium = await findChromium();
+const skipPdf = !chromium && Deno.env.get("CI") !== "true";
+
+Deno.test({
+  name: skipPdf
+    ? "report CLI --pdf (IGNORED: Chromium not installed)"
+    : "report CLI --pdf prints the whole report to report.pdf with headless Chromium",
+  ignore: skipPdf,
+  fn: async () => {
+    const out = await Deno.makeTempDir();
+    const run = await runCli(["report", "--data", await messyDir(), "--out", out, "--pdf"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`PDF written to ${out}/report.pdf`));
+    const pdf = await Deno.readFile(join(out, "report.pdf"));
+    assert.equal(new TextDecoder().decode(pdf.subarray(0, 5)), "%PDF-");
+    // A4 pages (595 × 842 pt), more than one.
+    const text = new TextDecoder("latin1").decode(pdf);
+    const box = /\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/.exec(text);
+    assert.ok(box && Math.abs(Number(box[1]) - 595) < 1 && Math.abs(Number(box[2]) - 842) < 1);
+    assert.ok((text.match(/\/Type\s*\/Page\b/g) ?? []).length > 1, "more than one page");
+  },
+});

@@ -1,0 +1,260 @@
+/**
+ * The report site built in process from the sample: every page, the planted
+ * effects stated in words generated from the results, German, determinism,
+ * filters and bad files.
+ */
+import assert from "node:assert/strict";
+import { buildSite, type SitePage } from "../../src/report/site.ts";
+import { reportTables } from "../../src/report/context.ts";
+import { loadDirectory } from "../../src/report/load_dir.ts";
+import { PLANTED } from "../../data/generate.ts";
+import { loadSample, messyDir } from "./fixtures.ts";
+
+const AT = new Date("2026-01-01T00:00:00Z");
+const SECTIONS = ["kpis", "service", "cohorts", "segments", "trends", "drivers", "quality"];
+const PAGES = ["index.html", ...SECTIONS.map((s) => `${s}.html`), "print.html"];
+
+/** The page's visible text: tags dropped, entities decoded, white space collapsed. */
+function text(html: string): string {
+  return html.replace(/<style>[\s\S]*?<\/style>/g, "").replace(/<[^>]+>/g, " ")
+    .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&").replace(/\s+/g, " ");
+}
+
+function page(pages: SitePage[], path: string): string {
+  const found = pages.find((p) => p.path === path);
+  assert.ok(found, `no page ${path}; pages: ${pages.map((p) => p.path).join(", ")}`);
+  return found.html;
+}
+
+/** A number in en-US text ("1,234.5", "−3.2") as a number. */
+function num(s: string): number {
+  return Number(s.replaceAll(",", "").replace("\u2212", "-"));
+}
+
+let english: Promise<SitePage[]> | undefined;
+function englishSite(): Promise<SitePage[]> {
+  english ??= loadSample().then(({ files, config }) =>
+    buildSite(files, {
+      dataDir: "data/sample",
+      generatedAt: AT,
+      csatScale: config.csatScale,
+      cesScale: config.cesScale,
+    })
+  );
+  return english;
+}
+
+Deno.test("sample site: every page self-contained, navigable, with its charts", async () => {
+  const pages = await englishSite();
+  assert.deepEqual(pages.map((p) => p.path), PAGES);
+  for (const { path, html } of pages) {
+    assert.ok(html.startsWith("<!doctype html>"), path);
+    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
+    assert.ok(!/<script|<iframe|<link rel="stylesheet"|@import/i.test(html), `${path}: external`);
+    assert.ok(!/(src|href)="(https?:)?\/\//i.test(html), `${path}: network reference`);
+    assert.ok(!/url\((?!#)/.test(html), `${path}: url() other than a fragment`);
+    for (const target of PAGES) assert.ok(html.includes(`href="${target}"`), `${path} → ${target}`);
+    if (path !== "index.html") assert.ok(html.includes("<svg"), `${path}: no chart`);
+  }
+  const index = text(page(pages, "index.html"));
+  assert.match(index, /Dates covered Jan 1, 2024 – Dec 31, 2025 \(responses\)/);
+  assert.match(index, /Filters none \(all rows\)/);
+  assert.match(index, /Generated 2026-01-01T00:00:00\.000Z/);
+  const { files } = await loadSample();
+  const de = files.find((f) => f.file === "responses_de.csv")!.result!.summary;
+  const en = (n: number) => n.toLocaleString("en-US");
+  assert.ok(index.includes(`responses_de.csv responses ${en(de.rows)} ${en(de.accepted)} 4`));
+});
+
+/** Survey answers with an NPS score in the sample (the denominator of the overall NPS). */
+async function npsAnswers(): Promise<number> {
+  const { files } = await loadSample();
+  return files.filter((f) => f.schema === "responses").reduce(
+    (n, f) =>
+      n + (f.result!.table.array("nps_score") as unknown[]).filter((v) => v !== null).length,
+    0,
+  );
+}
+
+/** The month (UTC) with the most tickets and its count, by a plain loop. */
+async function busiestMonth(): Promise<[string, number]> {
+  const { files } = await loadSample();
+  const counts = new Map<string, number>();
+  for (const d of files.find((f) => f.file === "tickets.csv")!.result!.table.array("created_at")) {
+    const month = (d as Date).toISOString().slice(0, 7);
+    counts.set(month, (counts.get(month) ?? 0) + 1);
+  }
+  return [...counts].reduce((a, b) => b[1] > a[1] ? b : a);
+}
+
+Deno.test("sample site: the planted effects are stated next to their charts", async () => {
+  const pages = await englishSite();
+  const kpis = text(page(pages, "kpis.html"));
+  // Phone is planted lowest; chat and web are close at the top (either may lead in a draw).
+  const gap = /phone NPS is (\d+\.\d) points below (chat|web) \(p < 0\.001\)\./.exec(kpis);
+  assert.ok(gap && num(gap[1]) > 8 && num(gap[1]) < 16, "phone below chat");
+  assert.match(kpis, /NPS fell \d+\.\d points from 2025-02 to 2025-03 \(p < 0\.001\)\./);
+  const answers = (await npsAnswers()).toLocaleString("en-US");
+  assert.ok(
+    new RegExp(`Overall NPS is \\d+\\.\\d \\(\\d+\\.\\d–\\d+\\.\\d\\) on ${answers} answers\\.`)
+      .test(kpis),
+  );
+
+  const service = text(page(pages, "service.html"));
+  const chat = /chat: median first response ([\d.,]+) min/.exec(service)!;
+  const email = /email: median first response ([\d.,]+) min/.exec(service)!;
+  assert.ok(num(chat[1]) < 10 && num(email[1]) > 60, "chat answers in minutes, email in hours");
+  assert.match(service, /\d+ email tickets still unanswered/);
+  assert.match(service, /First contact resolution is highest for chat .* and lowest for phone/);
+
+  const cohorts = text(page(pages, "cohorts.html"));
+  const plan =
+    /Still customers after 12 months: annual (\d+\.\d)% \([^)]*\), monthly (\d+\.\d)% \([^)]*\); the curves differ \(log-rank p < 0\.001\)\./
+      .exec(cohorts);
+  assert.ok(plan && num(plan[1]) > num(plan[2]) + 10, "monthly churns faster than annual");
+  const referred =
+    /not referred (\d+\.\d)% \([^)]*\), referred (\d+\.\d)% \([^)]*\); the curves differ/.exec(
+      cohorts,
+    );
+  assert.ok(referred && num(referred[2]) > num(referred[1]), "referred customers stay longer");
+  assert.match(cohorts, /On average \d\.\d% \(\d\.\d–\d\.\d%\) of customers churned per month/);
+
+  const segments = text(page(pages, "segments.html"));
+  assert.match(segments, /By channel: phone NPS is \d+\.\d points below the rest/);
+  assert.match(segments, /By region: no segment's NPS differs significantly from the rest/);
+  assert.match(segments, /By plan: /);
+
+  const trends = text(page(pages, "trends.html"));
+  assert.match(trends, /NPS dropped \d+\.\d points in 2025-03 compared with 2025-02/);
+  // The outage's ticket surge (data/README.md: 651 tickets in 2025-03).
+  const [month, tickets] = await busiestMonth();
+  assert.equal(month, "2025-03");
+  assert.ok(trends.includes(`Ticket volume peaked in 2025-03 with ${tickets} tickets`));
+
+  const drivers = text(page(pages, "drivers.html"));
+  assert.match(drivers, /wait time is the strongest driver of the likelihood to recommend/);
+  assert.match(drivers, /Concentrate here \(important, rated below average\): wait time\./);
+
+  // The four planted export glitches of the German file, with spreadsheet row numbers.
+  const quality = text(page(pages, "quality.html"));
+  // Glitch k sits after data row `after` + k, i.e. on spreadsheet row after + k + 2.
+  const canonical: Record<string, string> = {
+    "Empfehlung": "nps_score",
+    "Datum der Rückmeldung": "date",
+    "Zufriedenheit": "csat",
+  };
+  const glitches = PLANTED.germanGlitches;
+  const de = (await loadSample()).files.find((f) => f.file === "responses_de.csv")!.result!;
+  assert.ok(quality.includes(`4 of ${de.summary.rows.toLocaleString("en-US")} rows rejected`));
+  for (const [k, { after, column, value }] of glitches.entries()) {
+    const line = `${after + k + 2} ${canonical[column]} ${value}`;
+    assert.ok(quality.includes(line), `reject row: ${line}`);
+  }
+  // The overview repeats each section's first findings, linked.
+  const index = text(page(pages, "index.html"));
+  assert.match(index, /Customer KPIs Overall NPS is/);
+  assert.match(index, /Drivers wait time is the strongest driver/);
+});
+
+Deno.test("building twice gives identical pages apart from the generated-at line", async () => {
+  const { files, config } = await loadSample();
+  const again = buildSite(files, {
+    dataDir: "data/sample",
+    generatedAt: new Date("2030-06-01T12:00:00Z"),
+    csatScale: config.csatScale,
+    cesScale: config.cesScale,
+  });
+  const first = await englishSite();
+  const strip = (html: string) => html.replace(/<p class="generated">[^<]*<\/p>/, "");
+  assert.equal(again.length, first.length);
+  for (const [i, p] of again.entries()) {
+    assert.equal(p.path, first[i].path);
+    if (p.path === "index.html") assert.notEqual(p.html, first[i].html);
+    assert.ok(strip(p.html) === strip(first[i].html), `${p.path} differs between builds`);
+  }
+});
+
+Deno.test("--lang de: German headings, sentences, decimal commas and dates", async () => {
+  const { files, config } = await loadSample();
+  const pages = buildSite(files, {
+    dataDir: "data/sample",
+    lang: "de",
+    generatedAt: AT,
+    csatScale: config.csatScale,
+    cesScale: config.cesScale,
+  });
+  const index = page(pages, "index.html");
+  assert.match(index, /<html lang="de">/);
+  assert.match(text(index), /Zeitraum 01\.01\.2024 – 31\.12\.2025 \(responses\)/);
+  for (const heading of ["Kunden-KPIs", "Kohorten &amp; Kündigungen", "Treiber", "Datenqualität"]) {
+    assert.ok(index.includes(`>${heading}</a>`), heading);
+  }
+  const kpis = text(page(pages, "kpis.html"));
+  assert.match(kpis, /Der NPS von phone liegt \d+,\d Punkte unter (chat|web) \(p < 0,001\)\./);
+  const answers = (await npsAnswers()).toLocaleString("de-DE");
+  assert.ok(kpis.includes(`(${answers} Antworten)`) && /\d\.\d{3}/.test(answers));
+  assert.match(kpis, /insgesamt bei \d+,\d \(\d+,\d–\d+,\d\) \(/);
+  // n with a thousands dot, NPS with its interval, promoters with a decimal comma and " %".
+  assert.match(kpis, /chat \d\.\d{3} \d+,\d \(\d+,\d–\d+,\d\) \d+,\d %/);
+  const tables = (page(pages, "kpis.html").match(/<table>[\s\S]*?<\/table>/g) ?? []).map(text);
+  assert.ok(
+    tables.length >= 4 && !tables.some((x) => /(?<![\d.])\d+\.\d{1,2}(?![\d.])/.test(x)),
+    "decimal commas only",
+  );
+  const cohorts = text(page(pages, "cohorts.html"));
+  assert.match(cohorts, /Nach 12 Monaten noch Kunden: annual \d+,\d % \(\d+,\d–\d+,\d %\)/);
+  const quality = text(page(pages, "quality.html"));
+  assert.match(quality, /4 von \d\.\d{3} Zeilen abgelehnt/);
+});
+
+Deno.test("filters: date range and column = value, echoed with where they applied", async () => {
+  const { files } = await loadSample();
+  const { tables, notFiltered } = reportTables(files, {
+    from: "2025-03-01",
+    to: "2025-03-31",
+    where: { region: "north" },
+  }, "UTC");
+  const responses = tables.responses!.objects() as { date: Date; region: string }[];
+  const expected = files.filter((f) => f.schema === "responses")
+    .flatMap((f) => f.result!.table.objects() as { date: Date; region: string }[])
+    .filter((r) => r.region === "north" && r.date.toISOString().startsWith("2025-03"));
+  assert.equal(responses.length, expected.length);
+  assert.ok(responses.length > 100);
+  assert.equal(tables.tickets!.numRows() > 0, true);
+  assert.deepEqual(notFiltered, { region: ["tickets", "events"] });
+
+  const pages = buildSite(await loadDirectory(await messyDir()), {
+    dataDir: "messy",
+    generatedAt: AT,
+    filters: { from: "2024-01-06", where: { channel: "phone" } },
+  });
+  const index = text(page(pages, "index.html"));
+  assert.match(index, /Filters from 2024-01-06; channel = "phone" \(applied to responses\)/);
+  assert.match(index, /Dates covered Jan 7, 2024 – Jan 7, 2024 \(responses\)/);
+  assert.throws(() => reportTables(files, { from: "1.3.2025" }, "UTC"), /YYYY-MM-DD/);
+});
+
+Deno.test("bad files become report sections, never a crash; user strings escaped", async () => {
+  const dir = await messyDir();
+  const files = await loadDirectory(dir);
+  const byName = Object.fromEntries(files.map((f) => [f.file, f]));
+  assert.match(byName["tickets.csv"].error!, /Required columns "ticket_id", "created_at"/);
+  assert.match(byName["<b>notes.csv"].error!, /does not say which table/);
+  assert.ok(byName["missing.csv"].error, "a mapped file that is not there");
+  assert.ok(byName["events.csv"].error || byName["events.csv"].result, "binary file handled");
+  assert.equal(byName["responses.csv"].result!.summary.rejected, 2);
+
+  const pages = buildSite(files, { dataDir: `${dir}/<i>x</i>`, generatedAt: AT });
+  const quality = page(pages, "quality.html");
+  assert.match(text(quality), /2 of 4 rows rejected/);
+  assert.match(text(quality), /tickets\.csv was not loaded: .*Required columns/);
+  assert.match(quality, /&lt;b&gt;notes\.csv/);
+  for (const { path, html } of pages) {
+    assert.ok(!html.includes("<script"), `${path}: raw <script>`);
+    assert.ok(!html.includes("<img"), `${path}: raw <img>`);
+    assert.ok(!html.includes("<b>notes") && !html.includes("<i>x"), `${path}: raw file name`);
+  }
+  // Small groups are flagged, not hidden.
+  assert.match(text(page(pages, "kpis.html")), /chat small sample/);
+});
