@@ -70,7 +70,10 @@ export function fromDanfo(df: DanfoFrame): ColumnTable {
 
 async function loadDanfo(): Promise<{ DataFrame: new (data: unknown) => unknown }> {
   try {
-    return await import("danfojs-node");
+    // A computed specifier keeps danfo (and the @types/node it drags in, which
+    // changes node:assert's types) out of the type-checked module graph.
+    const specifier = ["danfojs", "node"].join("-");
+    return await import(specifier);
   } catch (e) {
     throw new CxError(
       `danfo.js interop needs the optional package danfojs-node@1.1.2 (npm), which could not be loaded: ${
