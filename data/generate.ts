@@ -86,6 +86,13 @@ export const PLANTED = {
   /** German export: weight per region (times a uniform 0.9–1.1 jitter). */
   regionWeightDe: { north: 0.85, south: 1.2, east: 1.05, west: 0.95 },
   responsesDe: 2000,
+  /**
+   * Answers given within this many days before the customer churns are lower
+   * (a shift of the continuous likelihood-to-recommend, not of the ratings), so
+   * detractors churn faster than promoters.
+   */
+  preChurnDays: 120,
+  preChurnNpsShift: -1,
   /** Rows with one impossible value, inserted into responses_de.csv after row `after`. */
   germanGlitches: [
     { after: 250, column: "Empfehlung", value: "11" },
@@ -643,14 +650,19 @@ function clampRound(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, Math.round(x)));
 }
 
-function drawAnswer(rng: Rng, day: number, channel: Channel): Answer {
+/** Whether an answer falls in the months before the customer churns (scores drop then). */
+function isPreChurn(c: Customer, day: number): boolean {
+  return c.churn >= 0 && c.churn - day <= PLANTED.preChurnDays;
+}
+
+function drawAnswer(rng: Rng, day: number, channel: Channel, preChurn = false): Answer {
   const month = MONTH_OF[day];
   const outage = month === OUTAGE_MONTH;
   const z = rng.normal();
   const loading = PLANTED.ratingLoading;
   const own = Math.sqrt(1 - loading * loading);
   let npsCont = PLANTED.npsIntercept + PLANTED.npsTrendPerMonth * (month - (N_MONTHS - 1) / 2) +
-    (outage ? PLANTED.outageDirectShift : 0);
+    (outage ? PLANTED.outageDirectShift : 0) + (preChurn ? PLANTED.preChurnNpsShift : 0);
   const observed: number[] = [];
   for (const item of ITEMS) {
     let shift = 0;
@@ -726,7 +738,7 @@ function responsesCsv(seed: number, base: CustomerBase): string {
       if (j < 0) continue;
       const c = base.customers[j];
       const channel = rng.weighted(PLANTED.responseChannelWeights);
-      const a = drawAnswer(rng, day, channel);
+      const a = drawAnswer(rng, day, channel, isPreChurn(c, day));
       month.push({
         day,
         row: [
@@ -798,7 +810,7 @@ function responsesDeCsv(seed: number, base: CustomerBase): string {
     if (j < 0) continue;
     const c = base.customers[j];
     const channel = rng.weighted(PLANTED.responseChannelWeights);
-    const a = drawAnswer(rng, day, channel);
+    const a = drawAnswer(rng, day, channel, isPreChurn(c, day));
     const weight = Math.round(PLANTED.regionWeightDe[c.region] * (90 + 20 * rng.next()));
     const revenue = rng.chance(PLANTED.missing.revenueDe)
       ? ""

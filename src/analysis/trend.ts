@@ -41,7 +41,7 @@ export interface TrendOptions extends Omit<KpiOptions, "period">, KpiScoreOption
   compare?: TrendCompare;
   /** Significance level of `significant_shift` (default 0.05). */
   alpha?: number;
-  /** Correction over all tests in the result (default `"none"`; `"holm"`, `"bh"`). */
+  /** Correction over all tests in the result (default `"holm"`; `"bh"`, `"none"`). */
   correction?: Correction;
 }
 
@@ -82,9 +82,9 @@ export const TREND_COLUMNS = [
  *   the same two-sample tests as `segment` (NPS z, two-proportion z for
  *   CSAT, Welch t for CES), the periods being independent samples;
  * - `significant_shift`: **flagged** means `p_adjusted < alpha` (default
- *   0.05; with the default `correction: "none"` that is the raw p-value, one
- *   test per period, so about one in twenty stable periods is flagged by
- *   chance — use `"holm"` to control that over the whole result), with both
+ *   0.05), p-values Holm-adjusted over all tests of the result by default:
+ *   with one test per period, raw p-values would flag about one stable period
+ *   in twenty by chance (`correction: "none"` gives raw p-values), with both
  *   periods having at least `minN` answers; `shift` is `"rise"` or `"drop"`
  *   of the VALUE for flagged periods (for CES a drop is less effort, i.e.
  *   better), else `null`. A recovery after a dip is a real shift too: it is
@@ -116,7 +116,7 @@ export const TREND_COLUMNS = [
 export function trend(input: KpiInput, options: TrendOptions): ColumnTable {
   const table = pooled(input);
   const kind = kpiKind(options?.kpi);
-  const { rolling, compare = "previous", alpha = 0.05, correction = "none" } = options;
+  const { rolling, compare = "previous", alpha = 0.05, correction = "holm" } = options;
   if (options.period === undefined) {
     throw new CxOptionsError(`trend needs "period", e.g. { period: "month" }`);
   }

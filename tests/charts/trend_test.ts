@@ -40,7 +40,7 @@ Deno.test("snapshot: monthly NPS on the sample with 3-month rolling value", asyn
   // The planted 2025-03 drop and April's recovery: two markers, labelled.
   assert.equal(doc.querySelectorAll("g.cx-trend-shift path").length, 2);
   const labels = [...doc.querySelectorAll("g.cx-trend-shift-label text")].map((t) => t.textContent);
-  assert.deepEqual(labels.sort(), ["+14.7 vs 2025-03", "−12.4 vs 2025-02"]);
+  assert.deepEqual(labels.sort(), ["+19.1 vs 2025-03", "−13.4 vs 2025-02"]);
 });
 
 Deno.test("trendChart: one marker per significant shift, labelled; gaps and hollow small periods", () => {

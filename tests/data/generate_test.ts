@@ -524,3 +524,22 @@ Deno.test("planted: December orders, annual order value, slow agent, outage tick
   assert.ok(Math.max(...regions) - Math.min(...regions) < 6, `region NPS ${regions}`);
   assert.ok(Math.abs(nps(by.monthly) - nps(by.annual)) < 4, "plan NPS");
 });
+
+Deno.test("planted effect: customers whose last answer is a detractor's churn faster", () => {
+  const churned = new Map(
+    table("customers.csv").rows.map((c) => [c.customer_id, c.churn_date !== ""]),
+  );
+  const last = new Map<string, { date: string; score: number }>();
+  for (const r of table("responses.csv").rows) {
+    const seen = last.get(r.customer_id);
+    if (!seen || r.date >= seen.date) {
+      last.set(r.customer_id, { date: r.date, score: +r.nps_score });
+    }
+  }
+  const share = (keep: (s: number) => boolean) => {
+    const ids = [...last].filter(([, a]) => keep(a.score)).map(([id]) => id);
+    return ids.filter((id) => churned.get(id)).length / ids.length;
+  };
+  const detractors = share((s) => s <= 6), promoters = share((s) => s >= 9);
+  assert.ok(detractors > 1.5 * promoters, `detractors ${detractors} vs promoters ${promoters}`);
+});
