@@ -173,6 +173,20 @@ export type { ClickhouseEngine, ClickhouseEngineOptions } from "./engine/clickho
 export { readParquet, writeArrow, writeParquet } from "./io/parquet.ts";
 export type { AggregateHook, AggregateRequest, GroupPlan } from "./metrics/groups.ts";
 
+// report
+export { buildSite, writeSite } from "./report/site.ts";
+export type { NotebookPage, SiteOptions, SitePage } from "./report/site.ts";
+export { reportTables } from "./report/context.ts";
+export type { ReportFilters, ReportTables } from "./report/context.ts";
+export { loadDirectory, loadProject } from "./report/load_dir.ts";
+export type { FileConfig, LoadedFile, LoadOptions, ProjectConfig } from "./report/load_dir.ts";
+export { notebookParams } from "./report/params.ts";
+export type { NotebookParamName, NotebookParams } from "./report/params.ts";
+export { CHROMIUM_ARGS, findChromium, printPdf } from "./report/pdf.ts";
+export type { PrintPdfOptions } from "./report/pdf.ts";
+export { LANGS, reportFormat } from "./report/format.ts";
+export type { Lang, ReportFormat } from "./report/format.ts";
+
 // segments and trends
 export {
   quintileScores,
@@ -250,3 +264,28 @@ export type {
 } from "./charts/drivers.ts";
 export { kendallTau } from "./stats/correlation.ts";
 export type { KendallResult } from "./stats/correlation.ts";
+
+// cohorts
+export {
+  COHORT_RETENTION_COLUMNS,
+  cohortRetention,
+  REVENUE_RETENTION_COLUMNS,
+} from "./analysis/cohort.ts";
+export type { CohortRetentionOptions, RetentionMode, RetentionWindow } from "./analysis/cohort.ts";
+export { cohortMeta } from "./analysis/cohort_meta.ts";
+export type { CohortAnalysis, CohortMeta } from "./analysis/cohort_meta.ts";
+export { ROLLING_LENGTH } from "./analysis/cohort_periods.ts";
+export type { CohortPeriod } from "./analysis/cohort_periods.ts";
+export {
+  POOLED_RETENTION_COLUMNS,
+  pooledRetention,
+  retentionByCohort,
+} from "./analysis/cohort_summary.ts";
+export type {
+  PooledRetentionOptions,
+  RetentionByCohortOptions,
+} from "./analysis/cohort_summary.ts";
+export { COHORT_CHURN_COLUMNS, cohortChurn } from "./analysis/cohort_churn.ts";
+export type { CohortChurnOptions } from "./analysis/cohort_churn.ts";
+export { retentionCurves, retentionHeatmap } from "./charts/cohort.ts";
+export type { RetentionCurvesOptions, RetentionHeatmapOptions } from "./charts/cohort.ts";
