@@ -258,7 +258,7 @@ a { color: var(--accent); }
 header.site { border-bottom: 1px solid var(--line); background: var(--card); }
 header.site .bar { max-width: 64rem; margin: 0 auto; padding: .6rem 1rem 0; }
 .brand { font-weight: 700; color: var(--fg); text-decoration: none; }
-nav { max-width: 64rem; margin: 0 auto; padding: 0 1rem; display: flex; gap: .25rem 1rem; overflow-x: auto; white-space: nowrap; }
+nav { max-width: 64rem; margin: 0 auto; padding: 0 1rem; display: flex; flex-wrap: wrap; gap: 0 1rem; white-space: nowrap; }
 nav a { display: inline-block; padding: .45rem 0 .35rem; text-decoration: none; color: var(--fg); border-bottom: 3px solid transparent; }
 nav a[aria-current="page"] { border-bottom-color: var(--accent); font-weight: 600; }
 main { max-width: 64rem; margin: 0 auto; padding: 1rem; }
@@ -290,11 +290,11 @@ tr.small { color: var(--muted); }
 figure.chart { margin: 1rem 0; padding: .6rem; overflow-x: auto; background: #fff; color: #1b1b1b; border: 1px solid var(--line); border-radius: 6px; }
 figure.chart svg { max-width: 100%; height: auto; }
 figure.chart figure { margin: 0; }
-figure.chart h2, figure.chart h3 { border: 0; margin: .2em 0; padding: 0; }
-figure.chart h2 { font-size: 1rem; }
-figure.chart h3 { font-size: .85rem; font-weight: 400; color: #595959; }
+figure h2, figure h3 { border: 0; margin: .2em 0; padding: 0; }
+figure h2 { font-size: 1rem; }
+figure h3 { font-size: .85rem; font-weight: 400; color: #595959; }
 .cxkit-cards { margin: 1rem 0; }
-.notebook .input_prompt, .notebook .prompt { display: none; }
+.notebook .input_prompt, .notebook .prompt, .notebook .anchor-link { display: none; }
 .notebook .input_area pre { background: var(--card); border: 1px solid var(--line); border-radius: 4px; padding: .6rem; overflow-x: auto; font-size: .85rem; }
 .notebook .output_area { margin: .5rem 0 1rem; overflow-x: auto; }
 .notebook .output_area pre { white-space: pre-wrap; font-size: .85rem; }
@@ -306,7 +306,7 @@ figure.chart h3 { font-size: .85rem; font-weight: 400; color: #595959; }
 .highlight .s2, .highlight .s1 { color: #2e7d32; }
 @media (prefers-color-scheme: dark) { .highlight .s2, .highlight .s1 { color: #9ad29d; } }
 nav { scrollbar-width: thin; }
-@media (max-width: 40rem) { body { font-size: 15px; } h1 { font-size: 1.45rem; } main { padding: .75rem; }
+@media (max-width: 40rem) { nav { flex-wrap: nowrap; overflow-x: auto; } body { font-size: 15px; } h1 { font-size: 1.45rem; } main { padding: .75rem; }
   th, td { padding: .25rem .4rem; min-width: 6.5rem; } .num { min-width: 0; } dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .4rem; } }
 @media print {
   @page { size: A4; margin: 15mm 14mm; }

@@ -19,7 +19,7 @@ const EN = {
   drivers: "Drivers",
   quality: "Data quality",
   notebooks: "Notebooks",
-  printAll: "Whole report (print)",
+  printAll: "Print version",
   // index
   lead:
     "Survey answers, support tickets and customer data, with intervals and tests, so a difference is only called a difference when it is more than noise.",
@@ -323,7 +323,7 @@ const DE: Labels = {
   drivers: "Treiber",
   quality: "Datenqualität",
   notebooks: "Notebooks",
-  printAll: "Gesamter Bericht (Druck)",
+  printAll: "Druckversion",
   lead:
     "Umfrageantworten, Support-Tickets und Kundendaten mit Konfidenzintervallen und Tests: Ein Unterschied heißt nur dann Unterschied, wenn er größer als das Rauschen ist.",
   facts: "Über diesen Bericht",

@@ -68,7 +68,9 @@ export function serviceSection(ctx: SectionContext): Section {
     );
     found.push(...sentences);
     out.push(heading(2, t.frt), findings(sentences));
-    out.push(figure(chart(ctx, frt, by, "median", t.frtAxis, t.byGroup(t.frt, by)), f));
+    // Minutes for chat, hours for email: a log axis shows both.
+    const frtChart = chart(ctx, frt, by, "median", t.frtAxis, t.byGroup(t.frt, by));
+    out.push(figure({ ...frtChart, x: { ...frtChart.x, type: "log", nice: false } }, f));
     out.push(dataTable(rows, [
       group,
       { label: t.tickets, value: (r) => f.int(r.tickets), numeric: true },
@@ -116,9 +118,9 @@ export function serviceSection(ctx: SectionContext): Section {
       sentences.push(
         t.fcrSentence(
           String(best[by]),
-          f.interval(best.fcr_pct, best.fcr_pct_low, best.fcr_pct_high),
+          f.shareInterval(best.fcr, best.fcr_low, best.fcr_high),
           String(worst[by]),
-          f.interval(worst.fcr_pct, worst.fcr_pct_low, worst.fcr_pct_high),
+          f.shareInterval(worst.fcr, worst.fcr_low, worst.fcr_high),
         ),
       );
     }
@@ -130,7 +132,7 @@ export function serviceSection(ctx: SectionContext): Section {
       { label: t.resolved, value: (r) => f.int(r.resolved), numeric: true },
       {
         label: t.fcrShare,
-        value: (r) => f.interval(r.fcr_pct, r.fcr_pct_low, r.fcr_pct_high),
+        value: (r) => f.shareInterval(r.fcr, r.fcr_low, r.fcr_high),
         numeric: true,
       },
     ], tableOptions));
