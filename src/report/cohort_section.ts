@@ -70,7 +70,7 @@ export function cohortSection(ctx: SectionContext): Section {
   };
   const hasChurn = table.columnNames().includes("churn_date");
   if (hasChurn) add(churnPart(ctx, table, cutoff));
-  if (hasChurn) add(survivalPart(ctx, table, cutoff, segment));
+  if (hasChurn) add(survivalPart(ctx, table, cutoff, segment, ctx.tables.responses));
   if (hasColumns(ctx.tables.events, "customer_id", "date")) {
     add(cohortPart(ctx, ctx.tables.events!, table, cutoff));
   }
@@ -167,8 +167,10 @@ function survivalPart(
   customers: ColumnTable,
   cutoff: Date,
   segment: string | undefined,
+  answers: ColumnTable | undefined,
 ) {
   const { labels: t, format: f } = ctx;
+  const latest = latestCategory(ctx, answers);
   let times = survivalTimes(
     customers.filter(
       aq.escape((d: Row) => d.signup_date instanceof Date && (d.signup_date as Date) <= cutoff),
@@ -180,17 +182,30 @@ function survivalPart(
       referred: aq.escape((d: Row) => d.referred_by ? t.referredYes : t.referredNo),
     });
   }
+  if (latest.size) {
+    times = times.derive({
+      nps_group: aq.escape((d: Row) => latest.get(String(d.customer_id)) ?? null),
+    });
+  }
+  const name = (by: string) =>
+    by === "referred" ? t.referralGroup : by === "nps_group" ? t.npsGroup : by;
   const maxTime = Math.max(0, ...(times.array("time") as number[]));
   const horizons = [6, 12, 24].filter((h) => h <= maxTime);
   const horizon = horizons.includes(12) ? 12 : horizons.at(-1);
   const out: string[] = [heading(2, t.survival), para(t.survivalLead)];
   const sentences: string[] = [];
-  for (const by of [segment, times.columnNames().includes("referred") ? "referred" : undefined]) {
-    if (!by) continue;
-    const km = kaplanMeier(times, { by, confidence: ctx.confidence });
+  const columns = [segment, "referred", "nps_group"].filter((c): c is string =>
+    c !== undefined && times.columnNames().includes(c)
+  );
+  for (const by of columns) {
+    // Customers without a value for the column (e.g. no survey answer) are left out of its curves.
+    const data = times.filter(aq.escape((d: Row) => d[by] !== null && d[by] !== undefined));
+    if (data.numRows() === 0) continue;
+    if (by === "nps_group") out.push(para(t.npsGroupLead));
+    const km = kaplanMeier(data, { by, confidence: ctx.confidence });
     const at = horizons.length ? (survivalAt(km, horizons).objects() as Row[]) : [];
     const medians = medianSurvival(km).objects() as Row[];
-    const test = logRank(times, { by }).objects() as Row[];
+    const test = logRank(data, { by }).objects() as Row[];
     const p = test[0]?.p_value as number | undefined;
     const groups = medians.map((m) => String(m[by]));
     if (horizon !== undefined && groups.length >= 2 && typeof p === "number") {
@@ -210,7 +225,7 @@ function survivalPart(
         low: "survival_low",
         high: "survival_high",
         series: by,
-        title: t.byGroup(t.survivalCurve, by === "referred" ? t.referralGroup : by),
+        title: t.byGroup(t.survivalCurve, name(by)),
         subtitle: t.bandNote(f.share(ctx.confidence, 0)),
         xLabel: t.monthsSinceSignup,
         yLabel: t.stillCustomers,
@@ -221,7 +236,7 @@ function survivalPart(
       f,
     ));
     out.push(dataTable(medians, [
-      { label: by === "referred" ? t.referral : by, value: (r) => String(r[by]) },
+      { label: name(by), value: (r) => String(r[by]) },
       { label: t.customers, value: (r) => f.int(r.n), numeric: true },
       { label: t.churned, value: (r) => f.int(r.events), numeric: true },
       ...horizons.map((h) => ({
@@ -241,6 +256,32 @@ function survivalPart(
     ], { small: (r) => (r.n as number) < ctx.minN, flagText: t.smallSample }));
   }
   return { findings: sentences, html: out.join("\n") };
+}
+
+/**
+ * Each customer's latest NPS answer as a category (detractor 0–6, passive
+ * 7–8, promoter 9–10, in the report's words); ties on the day go to the
+ * later row.
+ */
+function latestCategory(ctx: SectionContext, answers: ColumnTable | undefined) {
+  const latest = new Map<string, string>();
+  if (!hasColumns(answers, "customer_id", "date", "nps_score")) return latest;
+  const when = new Map<string, number>();
+  const ids = answers!.array("customer_id") as unknown[];
+  const dates = answers!.array("date") as unknown[];
+  const scores = answers!.array("nps_score") as unknown[];
+  const names = ctx.labels.npsCategory;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i], date = dates[i], score = scores[i];
+    if (id === null || id === undefined || !(date instanceof Date) || typeof score !== "number") {
+      continue;
+    }
+    const key = String(id);
+    if ((when.get(key) ?? -Infinity) > date.getTime()) continue;
+    when.set(key, date.getTime());
+    latest.set(key, score <= 6 ? names.detractor : score <= 8 ? names.passive : names.promoter);
+  }
+  return latest;
 }
 
 /** The curve's steps (thinned to one point per group and ~0.25 month) for a light SVG. */

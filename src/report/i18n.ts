@@ -156,6 +156,10 @@ const EN = {
   referredNo: "not referred",
   referral: "Referral",
   referralGroup: "referral",
+  npsGroup: "latest NPS answer",
+  npsGroupLead:
+    "Customers with at least one survey answer, by the category of their latest answer: do detractors leave sooner?",
+  npsCategory: { detractor: "detractors", passive: "passives", promoter: "promoters" },
   monthsSinceSignup: "Months since signup",
   stillCustomers: "Still customers (%)",
   retainedAt: (months: string) => `After ${months} months`,
@@ -453,6 +457,10 @@ const DE: Labels = {
   referredNo: "nicht geworben",
   referral: "Empfehlung",
   referralGroup: "Empfehlung",
+  npsGroup: "letzter NPS-Antwort",
+  npsGroupLead:
+    "Kunden mit mindestens einer Umfrageantwort, nach der Kategorie ihrer letzten Antwort: Gehen Kritiker früher?",
+  npsCategory: { detractor: "Kritiker", passive: "Passive", promoter: "Promotoren" },
   monthsSinceSignup: "Monate seit Anmeldung",
   stillCustomers: "Noch Kunden (%)",
   retainedAt: (months) => `Nach ${months} Monaten`,

@@ -118,6 +118,10 @@ Deno.test("sample site: the planted effects are stated next to their charts", as
       cohorts,
     );
   assert.ok(referred && num(referred[2]) > num(referred[1]), "referred customers stay longer");
+  const answer =
+    /detractors (\d+\.\d)% \([^)]*\), passives (\d+\.\d)% \([^)]*\), promoters (\d+\.\d)% \([^)]*\); the curves differ \(log-rank p < 0\.001\)/
+      .exec(cohorts);
+  assert.ok(answer && num(answer[1]) + 10 < num(answer[3]), "detractors churn faster");
   assert.match(cohorts, /On average \d\.\d% \(\d\.\d–\d\.\d%\) of customers churned per month/);
 
   const segments = text(page(pages, "segments.html"));
