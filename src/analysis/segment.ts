@@ -9,8 +9,8 @@ import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import { ces, CES_COLUMNS } from "../metrics/ces.ts";
-import { csat, CSAT_COLUMNS } from "../metrics/csat.ts";
+import { ces, CES_COLUMNS, type CesOptions } from "../metrics/ces.ts";
+import { csat, CSAT_COLUMNS, type CsatOptions } from "../metrics/csat.ts";
 import {
   type GroupPlan,
   type KpiInput,
@@ -294,7 +294,7 @@ const CSAT_KIND: KpiKind = {
   columns: CSAT_COLUMNS,
   counts: ["n", "top_box"],
   test: "two-proportion z (pooled share in the test, unpooled Wald interval)",
-  result: (table, options) => csat(table, options as Parameters<typeof csat>[1]),
+  result: (table, options) => csat(table, options as CsatOptions),
   aggregate(table, plan, { score = "csat", scale = 5, topBox = 2 }) {
     return aggregateScale(
       table,
@@ -328,7 +328,7 @@ const CES_KIND: KpiKind = {
   columns: CES_COLUMNS,
   counts: ["n", "low_effort"],
   test: "Welch t (unequal variances)",
-  result: (table, options) => ces(table, options as Parameters<typeof ces>[1]),
+  result: (table, options) => ces(table, options as CesOptions),
   aggregate(table, plan, { score = "ces", scale = 7, lowEffort }) {
     return aggregateScale(
       table,

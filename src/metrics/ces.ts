@@ -7,6 +7,14 @@
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import {
+  isSqlEngine,
+  isTableRef,
+  pushdown,
+  type PushdownOptions,
+  type PushdownSource,
+  type SqlEngine,
+} from "../engine/pushdown.ts";
+import {
   type KpiInput,
   type KpiOptions,
   pooled,
@@ -54,7 +62,45 @@ export const CES_COLUMNS = [
  * assert.ok(r.get("ces", 0) === 3 && r.get("pct_low_effort", 0) === 75);
  * ```
  */
-export function ces(input: KpiInput, options: CesOptions = {}): ColumnTable {
+export function ces(input: KpiInput, options?: CesOptions): ColumnTable;
+/**
+ * CES with the aggregate step in an SQL engine (DuckDB, PostgreSQL,
+ * ClickHouse): `source` is a table, a CSV/Parquet path or `{ engine, table }`.
+ * The finalize step is the same, so the result is identical.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { ces } from "./ces.ts";
+ * import { duckdbEngine } from "../engine/duckdb.ts";
+ * const engine = duckdbEngine();
+ * const answers = aq.table({ ces: [5, 4, 2, 1] });
+ * const inMemory = ces(answers);
+ * assert.deepEqual((await ces(answers, { engine })).objects(), inMemory.objects());
+ * await engine.close();
+ * ```
+ */
+export function ces(
+  input: PushdownSource,
+  options: Omit<CesOptions, "engine"> & PushdownOptions & { engine: SqlEngine },
+): Promise<ColumnTable>;
+/** CES of a server table reference `{ engine, table }` (see the engine overload). */
+export function ces(
+  input: PushdownSource,
+  options?: Omit<CesOptions, "engine"> & PushdownOptions,
+): Promise<ColumnTable>;
+export function ces(
+  input: PushdownSource,
+  options: (Omit<CesOptions, "engine"> & PushdownOptions) | CesOptions = {},
+): ColumnTable | Promise<ColumnTable> {
+  if (isSqlEngine(options.engine) || isTableRef(input)) {
+    return pushdown(ces, input, options as Omit<CesOptions, "engine"> & PushdownOptions);
+  }
+  return cesInMemory(input as KpiInput, options as CesOptions);
+}
+
+function cesInMemory(input: KpiInput, options: CesOptions = {}): ColumnTable {
   const table = pooled(input);
   const { score = "ces", scale = 7 } = options;
   if (scale !== 5 && scale !== 7) {
