@@ -244,6 +244,13 @@ const EN = {
   shift: "Shift",
   drop: "drop",
   rise: "rise",
+  themes: "What comments are about",
+  themesLead: (n: string) =>
+    `Words mentioned in the ${n} comments (German and English stop words removed, negations kept).`,
+  themesChart: "Most mentioned words",
+  shareOfComments: "Share of comments mentioning it (%)",
+  themeSentence: (period: string, share: string, term: string, rest: string, p: string) =>
+    `In ${period}, ${share} of comments mention “${term}”, against ${rest} in the other periods (Bonferroni-adjusted ${p}).`,
   ticketVolume: "Ticket volume",
   ticketPeak: (period: string, tickets: string, ratio: string, typical: string) =>
     `Ticket volume peaked in ${period} with ${tickets} tickets, ${ratio} times the median of the other periods (${typical}).`,
@@ -532,6 +539,13 @@ const DE: Labels = {
   shift: "Verschiebung",
   drop: "Rückgang",
   rise: "Anstieg",
+  themes: "Worum es in den Kommentaren geht",
+  themesLead: (n) =>
+    `Wörter in den ${n} Kommentaren (deutsche und englische Füllwörter entfernt, Verneinungen behalten).`,
+  themesChart: "Häufigste Wörter",
+  shareOfComments: "Anteil der Kommentare, die es nennen (%)",
+  themeSentence: (period, share, term, rest, p) =>
+    `Im ${period} nennen ${share} der Kommentare „${term}“, gegenüber ${rest} in den übrigen Perioden (Bonferroni-korrigiert ${p}).`,
   ticketVolume: "Ticketaufkommen",
   ticketPeak: (period, tickets, ratio, typical) =>
     `Das Ticketaufkommen erreichte im ${period} mit ${tickets} Tickets seinen Höchststand, das ${ratio}-Fache des Medians der übrigen Perioden (${typical}).`,

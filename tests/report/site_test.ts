@@ -131,6 +131,9 @@ Deno.test("sample site: the planted effects are stated next to their charts", as
 
   const trends = text(page(pages, "trends.html"));
   assert.match(trends, /NPS dropped \d+\.\d points in 2025-03 compared with 2025-02/);
+  // The outage in the comments (data/README.md: the app is mentioned about 3× as often).
+  const app = /In 2025-03, (\d+\.\d)% of comments mention “app”, against (\d+\.\d)% /.exec(trends);
+  assert.ok(app && num(app[1]) > 2 * num(app[2]), "March comments are about the app");
   // The outage's ticket surge (data/README.md: 651 tickets in 2025-03).
   const [month, tickets] = await busiestMonth();
   assert.equal(month, "2025-03");
