@@ -289,3 +289,13 @@ export { COHORT_CHURN_COLUMNS, cohortChurn } from "./analysis/cohort_churn.ts";
 export type { CohortChurnOptions } from "./analysis/cohort_churn.ts";
 export { retentionCurves, retentionHeatmap } from "./charts/cohort.ts";
 export type { RetentionCurvesOptions, RetentionHeatmapOptions } from "./charts/cohort.ts";
+
+// score outcomes
+export { NPS_GROUPS, scoreOutcomes } from "./analysis/outcomes.ts";
+export type {
+  NpsGroup,
+  ScoreOutcomes,
+  ScoreOutcomesMethod,
+  ScoreOutcomesNotes,
+  ScoreOutcomesOptions,
+} from "./analysis/outcomes.ts";
