@@ -230,13 +230,22 @@ export interface BarChartOptions {
  */
 export function barChart(rows: Row[], options: BarChartOptions): ChartSpec {
   const { x, y, low, high } = options;
+  // Small counts get whole-number ticks only.
+  const values = rows.map((r) => r[x]).filter((v): v is number => typeof v === "number");
+  const counts = values.length > 0 && values.every((v) => Number.isInteger(v) && v >= 0);
+  const most = Math.max(1, ...values);
   return {
     title: options.title,
     subtitle: options.subtitle,
     ariaLabel: options.title,
     height: 60 + 30 * rows.length,
-    marginLeft: 140,
-    x: { label: options.xLabel, grid: true, nice: true },
+    marginLeft: Math.min(260, 20 + 6.5 * Math.max(0, ...rows.map((r) => String(r[y]).length))),
+    x: {
+      label: options.xLabel,
+      grid: true,
+      nice: true,
+      ...(counts && most <= 10 ? { ticks: most } : {}),
+    },
     y: { label: null, domain: rows.map((r) => String(r[y])) },
     marks: [
       Plot.barX(rows, {

@@ -295,6 +295,8 @@ const EN = {
     "What was read from each file, what was set aside and why. Rejected rows are not in any number of this report.",
   notLoaded: "not loaded",
   rowsChart: "Rows per file",
+  rejectChart: "Rejected rows per file and column",
+  rejectedRows: "Rejected rows",
   rowsAxis: "Rows",
   allAccepted: (rows: string) => `All ${rows} rows accepted.`,
   rejectedOf: (rejected: string, rows: string, problems: string) =>
@@ -307,8 +309,8 @@ const EN = {
   reason: "Reason",
   problem: "Problem",
   rows: "Rows",
-  qualitySentence: (file: string, rejected: string, rows: string, reason: string) =>
-    `${file}: ${rejected} of ${rows} rows rejected; most often: ${reason}.`,
+  qualitySentence: (file: string, rejected: string, rows: string, columns: string) =>
+    `${file}: ${rejected} of ${rows} rows rejected (bad values per column: ${columns}).`,
   qualityClean: (files: string, rows: string) =>
     `All ${rows} rows of ${files} files were accepted.`,
   fileError: (file: string, error: string) => `${file} was not loaded: ${error}`,
@@ -579,6 +581,8 @@ const DE: Labels = {
     "Was aus jeder Datei gelesen wurde, was aussortiert wurde und warum. Abgelehnte Zeilen gehen in keine Zahl dieses Berichts ein.",
   notLoaded: "nicht geladen",
   rowsChart: "Zeilen je Datei",
+  rejectChart: "Abgelehnte Zeilen je Datei und Spalte",
+  rejectedRows: "Abgelehnte Zeilen",
   rowsAxis: "Zeilen",
   allAccepted: (rows) => `Alle ${rows} Zeilen angenommen.`,
   rejectedOf: (rejected, rows, problems) =>
@@ -591,8 +595,8 @@ const DE: Labels = {
   reason: "Grund",
   problem: "Problem",
   rows: "Zeilen",
-  qualitySentence: (file, rejected, rows, reason) =>
-    `${file}: ${rejected} von ${rows} Zeilen abgelehnt; am häufigsten: ${reason}.`,
+  qualitySentence: (file, rejected, rows, columns) =>
+    `${file}: ${rejected} von ${rows} Zeilen abgelehnt (ungültige Werte je Spalte: ${columns}).`,
   qualityClean: (files, rows) => `Alle ${rows} Zeilen aus ${files} Dateien wurden angenommen.`,
   fileError: (file, error) => `${file} wurde nicht geladen: ${error}`,
   delimiter: (d, decimal, encoding) =>

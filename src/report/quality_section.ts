@@ -11,6 +11,7 @@ import "@uwdata/flechette";
 import * as aq from "arquero";
 import { escapeHtml } from "../charts/display.ts";
 import type { Section, SectionContext } from "./context.ts";
+import { barChart } from "./charts.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 
 type Row = Record<string, unknown>;
@@ -45,7 +46,7 @@ export function qualitySection(ctx: SectionContext, rejectRows = 20): Section {
           file,
           f.int(result.summary.rejected),
           f.int(result.summary.rows),
-          topReason(result.rejects),
+          byColumn(result.rejects, f.int),
         ),
       );
     }
@@ -87,7 +88,7 @@ export function qualitySection(ctx: SectionContext, rejectRows = 20): Section {
       },
     },
   ], { caption: t.filesRead }));
-  if (loaded.length) out.push(figure(rowsChart(ctx), f));
+  if (loaded.length) out.push(figure(rejectChart(ctx) ?? rowsChart(ctx), f));
   for (const { file, result, error } of files) {
     out.push(heading(3, file));
     if (error) {
@@ -135,9 +136,26 @@ function reasons(rejects: aq.ColumnTable): Row[] {
     .objects() as Row[];
 }
 
-function topReason(rejects: aq.ColumnTable): string {
-  const top = reasons(rejects)[0];
-  return top ? `${top.column}: ${top.problem}` : "–";
+/** Rejected values per column, most first: `nps_score 2, csat 1`. */
+function byColumn(rejects: aq.ColumnTable, int: (n: number) => string): string {
+  return (rejects.groupby("column").count({ as: "rows" }).orderby(aq.desc("rows"), "column")
+    .objects() as { column: string | null; rows: number }[])
+    .map((r) => `${r.column ?? "–"} ${int(r.rows)}`).join(", ");
+}
+
+/**
+ * Rejected rows per file and column, when there are any: the accepted rows
+ * would dwarf them in a chart of all rows.
+ */
+function rejectChart(ctx: SectionContext) {
+  const { labels: t } = ctx;
+  const rows = ctx.files.filter((x) => x.result && x.result.rejects.numRows() > 0).flatMap(
+    ({ file, result }) =>
+      (result!.rejects.groupby("column").count({ as: "rows" }).orderby("column")
+        .objects() as Row[]).map((r) => ({ where: `${file} · ${r.column ?? "–"}`, rows: r.rows })),
+  );
+  if (!rows.length) return undefined;
+  return barChart(rows, { y: "where", x: "rows", title: t.rejectChart, xLabel: t.rejectedRows });
 }
 
 /** Accepted and rejected rows per loaded file, as stacked bars. */
