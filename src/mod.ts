@@ -299,3 +299,5 @@ export type {
   ScoreOutcomesNotes,
   ScoreOutcomesOptions,
 } from "./analysis/outcomes.ts";
+export { scoreOutcomeChart } from "./charts/outcomes.ts";
+export type { ScoreOutcomeChartOptions } from "./charts/outcomes.ts";

@@ -1,0 +1,86 @@
+/**
+ * Chart of {@link scoreOutcomes}: Kaplan–Meier curves of time to churn by NPS
+ * group, in the NPS category colours, with the result's one-line summary as
+ * caption.
+ *
+ * @module
+ */
+import type { ScoreOutcomes } from "../analysis/outcomes.ts";
+import { CATEGORY_COLORS, CATEGORY_LABELS, type NpsCategory } from "./scores.ts";
+import { kaplanMeierChart } from "./survival.ts";
+import type { ChartSpec } from "./render.ts";
+
+/** Options of {@link scoreOutcomeChart}. */
+export interface ScoreOutcomeChartOptions {
+  /** Shade the pointwise intervals (default `true`). */
+  band?: boolean;
+  /** Mark censored customers with "+" (default `false`: thousands of marks hide the curves). */
+  censorTicks?: boolean;
+  /** Title (default `"Time to churn by NPS group"`). */
+  title?: string;
+  /** Show the result's summary line under the chart (default `true`). */
+  caption?: boolean;
+}
+
+/**
+ * Kaplan–Meier curves of the share of customers not yet churned, one per NPS
+ * group (`result.survival`), with interval bands; drawn by
+ * `kaplanMeierChart`. Without segments the curves take the NPS category
+ * colours (detractor vermillion, passive grey, promoter blue) and the legend
+ * names the score ranges; with segments (`by`) every segment × group curve
+ * gets its own colour from the survival palette. The x axis counts time from
+ * the classifying answer (or signup), as the result was computed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { scoreOutcomes } from "../analysis/outcomes.ts";
+ * import { renderSvg } from "./render.ts";
+ * import { scoreOutcomeChart } from "./outcomes.ts";
+ * const d = (s: string) => new Date(s);
+ * const customers = aq.table({
+ *   customer_id: ["a", "b", "c", "e"],
+ *   signup_date: Array(4).fill(d("2025-01-01")),
+ *   churn_date: [d("2025-03-01"), null, d("2025-06-01"), null],
+ * });
+ * const responses = aq.table({
+ *   customer_id: ["a", "b", "c", "e"],
+ *   date: Array(4).fill(d("2025-02-01")),
+ *   nps_score: [3, 10, 9, 5],
+ * });
+ * const result = scoreOutcomes(responses, customers, { cutoff: d("2025-12-31") });
+ * const svg = renderSvg(scoreOutcomeChart(result));
+ * assert.ok(svg.includes("Time to churn by NPS group") && svg.includes("#D55E00"));
+ * ```
+ */
+export function scoreOutcomeChart(
+  result: ScoreOutcomes,
+  options: ScoreOutcomeChartOptions = {},
+): ChartSpec {
+  const { band = true, censorTicks = false, caption = true } = options;
+  const { method } = result;
+  const spec = kaplanMeierChart(result.survival, {
+    band,
+    censorTicks,
+    title: options.title ?? "Time to churn by NPS group",
+    yLabel: "Share not yet churned",
+  });
+  const origin = method.from === "answer" ? `the ${method.answer} answer` : "signup";
+  spec.x = { ...spec.x, label: `${capitalize(method.unit)} since ${origin}` };
+  if (method.by.length === 0) {
+    const domain = (spec.color?.domain ?? []) as NpsCategory[];
+    spec.color = {
+      ...spec.color,
+      range: domain.map((g) => CATEGORY_COLORS[g]),
+      tickFormat: (g: NpsCategory) => CATEGORY_LABELS[g] ?? g,
+      legend: true,
+    };
+  }
+  if (caption) spec.caption = result.summary;
+  return spec;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
