@@ -93,28 +93,8 @@ export function setCohortMeta(result: ColumnTable, meta: CohortMeta): ColumnTabl
   return result;
 }
 
-/**
- * The values of a column without copying when the table is neither filtered
- * nor ordered (10M-row tables stay one array), else a copy in row order.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as aq from "arquero";
- * import { columnValues } from "./cohort_meta.ts";
- * const t = aq.table({ a: [3, 1, 2] });
- * assert.deepEqual([...columnValues(t.orderby("a"), "a") as number[]], [1, 2, 3]);
- * ```
- */
-export function columnValues(table: ColumnTable, name: string): ArrayLike<unknown> {
-  if (!table.isFiltered() && !table.isOrdered()) {
-    const column = table.column(name) as unknown;
-    if (Array.isArray(column) || ArrayBuffer.isView(column)) {
-      return column as unknown as ArrayLike<unknown>;
-    }
-  }
-  return table.array(name) as unknown as ArrayLike<unknown>;
-}
+/** Re-exported for the cohort modules; the kernels own it. */
+export { columnValues } from "../kernels/groups.ts";
 
 /**
  * Collects the first 20 problems and the total, then throws them together.

@@ -48,29 +48,8 @@ export function checkCohortPeriod(period: unknown): asserts period is CohortPeri
   }
 }
 
-/**
- * Throws a `CxOptionsError` unless `timeZone` is an IANA zone the runtime knows.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkTimeZone } from "./cohort_periods.ts";
- * checkTimeZone("Europe/Berlin");
- * assert.throws(() => checkTimeZone("Berlin"), /IANA time zone/);
- * ```
- */
-export function checkTimeZone(timeZone: unknown): asserts timeZone is string {
-  try {
-    if (typeof timeZone !== "string") throw new TypeError();
-    new Intl.DateTimeFormat("en-US", { timeZone });
-  } catch {
-    throw new CxOptionsError(
-      `Option "timeZone" must be an IANA time zone such as "Europe/Berlin", got ${
-        JSON.stringify(timeZone)
-      }`,
-    );
-  }
-}
+/** Re-exported for the cohort modules; defined with the other time-zone helpers. */
+export { checkTimeZone } from "../time/zone.ts";
 
 /** Calendar periods of one length in one zone, numbered consecutively. */
 export interface PeriodCalendar {

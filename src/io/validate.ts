@@ -22,6 +22,7 @@ import {
   parseNumber,
   slashOrder,
 } from "./parse.ts";
+import { checkTimeZone } from "../time/zone.ts";
 
 /** Options shared by every loader. */
 export interface ValidateOptions {
@@ -450,13 +451,5 @@ function checkOptions(decimal: string, dateFormat: string, timeZone: string): vo
       }`,
     );
   }
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-  } catch {
-    throw new CxOptionsError(
-      `Option "timeZone" must be an IANA time zone such as "Europe/Berlin" or "UTC", got ${
-        JSON.stringify(timeZone)
-      }`,
-    );
-  }
+  checkTimeZone(timeZone);
 }

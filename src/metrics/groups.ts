@@ -11,6 +11,7 @@ import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { checkConfidence } from "../stats/distributions.ts";
 import { checkPeriod, type Period, periodFn } from "../time/period.ts";
+import { checkTimeZone } from "../time/zone.ts";
 import { columnValues, type GroupCodes, groupCodes } from "../kernels/groups.ts";
 
 /** Options every KPI takes. */
@@ -162,15 +163,7 @@ export function resolvePlan(
   if (typeof minN !== "number" || !(minN >= 0)) {
     throw new CxOptionsError(`Option "minN" must be a number ≥ 0, got ${JSON.stringify(minN)}`);
   }
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-  } catch {
-    throw new CxOptionsError(
-      `Option "timeZone" must be an IANA time zone such as "Europe/Berlin", got ${
-        JSON.stringify(timeZone)
-      }`,
-    );
-  }
+  checkTimeZone(timeZone);
   for (const column of by) requireColumn(table, column, "by");
   if (options.period !== undefined) {
     checkPeriod(options.period);

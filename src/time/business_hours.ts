@@ -9,7 +9,7 @@
  */
 import { CxOptionsError } from "../errors.ts";
 import { checkGermanState, germanHolidays, type GermanState } from "./holidays.ts";
-import { utcFromParts, wallTimeConverter, zoneOffsetFn } from "./zone.ts";
+import { checkTimeZone, utcFromParts, wallTimeConverter, zoneOffsetFn } from "./zone.ts";
 
 /** Opening hours in a time zone. */
 export interface BusinessHours {
@@ -120,16 +120,7 @@ function checkBusinessHours(calendar: BusinessHours): CheckedHours {
     holidays = [],
     state,
   } = calendar;
-  try {
-    if (typeof timeZone !== "string") throw new RangeError();
-    new Intl.DateTimeFormat("en-US", { timeZone });
-  } catch {
-    throw new CxOptionsError(
-      `Option "businessHours.timeZone" must be an IANA time zone such as "Europe/Berlin", got ${
-        JSON.stringify(timeZone)
-      }`,
-    );
-  }
+  checkTimeZone(timeZone, "businessHours.timeZone");
   if (
     !Array.isArray(days) || days.length === 0 ||
     !days.every((d) => Number.isInteger(d) && d >= 1 && d <= 7)

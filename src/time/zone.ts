@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { CxOptionsError } from "../errors.ts";
 
 /**
  * Epoch milliseconds of a UTC calendar time, or `undefined` when the date
@@ -114,4 +115,29 @@ export function zoneOffsetFn(timeZone: string): (epochMs: number) => number {
     }
     return offset;
   };
+}
+
+/**
+ * Throws a `CxOptionsError` naming `option` unless `timeZone` is an IANA zone
+ * the runtime knows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkTimeZone } from "./zone.ts";
+ * checkTimeZone("Europe/Berlin");
+ * assert.throws(() => checkTimeZone("Berlin"), /"timeZone" must be an IANA time zone/);
+ * ```
+ */
+export function checkTimeZone(timeZone: unknown, option = "timeZone"): asserts timeZone is string {
+  try {
+    if (typeof timeZone !== "string") throw new TypeError();
+    new Intl.DateTimeFormat("en-US", { timeZone });
+  } catch {
+    throw new CxOptionsError(
+      `Option "${option}" must be an IANA time zone such as "Europe/Berlin" or "UTC", got ${
+        JSON.stringify(timeZone)
+      }`,
+    );
+  }
 }
