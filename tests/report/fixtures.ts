@@ -21,7 +21,8 @@ export function loadSample(): Promise<{ files: LoadedFile[]; config: ProjectConf
 
 /**
  * Bad files next to one usable one: rejects (including a payload), a tickets
- * file without its required columns, a file of unknown kind, bytes that are
+ * file without its required columns, a customers file that loads but that the
+ * analyses refuse (a duplicate id), a file of unknown kind, bytes that are
  * not text, and a mapping naming a file that does not exist.
  */
 export async function messyDir(): Promise<string> {
@@ -37,6 +38,11 @@ export async function messyDir(): Promise<string> {
     ].join("\n") + "\n",
   );
   await Deno.writeTextFile(join(dir, "tickets.csv"), "id;opened\n1;02.01.2024\n");
+  // Loads fine row by row, but one customer twice: the churn analyses refuse it.
+  await Deno.writeTextFile(
+    join(dir, "customers.csv"),
+    "customer_id,signup_date,churn_date\nC1,2024-01-01,\nC1,2024-02-01,2024-03-01\n",
+  );
   await Deno.writeTextFile(join(dir, "<b>notes.csv"), "a\n1\n");
   await Deno.writeFile(join(dir, "events.csv"), new Uint8Array([0, 159, 146, 150, 0, 255, 254]));
   await Deno.writeTextFile(

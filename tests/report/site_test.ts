@@ -262,6 +262,11 @@ Deno.test("bad files become report sections, never a crash; user strings escaped
     assert.ok(!html.includes("<img"), `${path}: raw <img>`);
     assert.ok(!html.includes("<b>notes") && !html.includes("<i>x"), `${path}: raw file name`);
   }
+  // An analysis that refuses the data becomes its section's message.
+  assert.match(
+    text(page(pages, "cohorts.html")),
+    /This section could not be computed from the data: .*"C1" appears again/,
+  );
   // Small groups are flagged, not hidden.
   assert.match(text(page(pages, "kpis.html")), /chat small sample/);
 });
