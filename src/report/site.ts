@@ -386,7 +386,8 @@ function dateRanges(
   t: Labels,
   date: (d: Date) => string,
 ): string[] {
-  const out: string[] = [];
+  // Tables covering the same days share one entry: "Jan 1, 2024 – Dec 31, 2025 (responses, tickets)".
+  const ranges = new Map<string, [string, string, string[]]>();
   for (const [schema, table] of Object.entries(tables) as [keyof ReportTables, ColumnTable][]) {
     const column = DATE_COLUMN[schema] ?? "signup_date";
     if (!table.columnNames().includes(column)) continue;
@@ -397,7 +398,11 @@ function dateRanges(
       if (ms < min) min = ms;
       if (ms > max) max = ms;
     }
-    if (min <= max) out.push(t.range(date(new Date(min)), date(new Date(max)), schema));
+    if (min > max) continue;
+    const [from, to] = [date(new Date(min)), date(new Date(max))];
+    const key = `${from}\u0000${to}`;
+    if (!ranges.has(key)) ranges.set(key, [from, to, []]);
+    ranges.get(key)![2].push(schema);
   }
-  return out;
+  return [...ranges.values()].map(([from, to, schemas]) => t.range(from, to, schemas.join(", ")));
 }

@@ -58,7 +58,10 @@ Deno.test("sample site: every page self-contained, navigable, with its charts", 
     if (path !== "index.html") assert.ok(html.includes("<svg"), `${path}: no chart`);
   }
   const index = text(page(pages, "index.html"));
-  assert.match(index, /Dates covered Jan 1, 2024 – Dec 31, 2025 \(responses\)/);
+  assert.match(
+    index,
+    /Dates covered Jan 1, 2024 – Dec 31, 2025 \(responses, tickets, customers, events\)/,
+  );
   assert.match(index, /Filters none \(all rows\)/);
   assert.match(index, /Generated 2026-01-01T00:00:00\.000Z/);
   const { files } = await loadSample();
@@ -193,7 +196,7 @@ Deno.test("--lang de: German headings, sentences, decimal commas and dates", asy
   });
   const index = page(pages, "index.html");
   assert.match(index, /<html lang="de">/);
-  assert.match(text(index), /Zeitraum 01\.01\.2024 – 31\.12\.2025 \(responses\)/);
+  assert.match(text(index), /Zeitraum 01\.01\.2024 – 31\.12\.2025 \(responses, tickets/);
   for (const heading of ["Kunden-KPIs", "Kohorten &amp; Kündigungen", "Treiber", "Datenqualität"]) {
     assert.ok(index.includes(`>${heading}</a>`), heading);
   }
