@@ -152,11 +152,13 @@ export {
   isTableRef,
   periodStartOfLabel,
   pushdown,
+  withPushdown,
 } from "./engine/pushdown.ts";
 export type {
   ColumnInfo,
   Kpi,
   OpenRelation,
+  PushdownKpi,
   PushdownOptions,
   PushdownSource,
   SqlEngine,

@@ -113,6 +113,46 @@ export interface PushdownOptions {
 export type Kpi<O extends KpiOptions> = (input: ColumnTable, options: O) => ColumnTable;
 
 /**
+ * A KPI function that runs in memory on Arquero tables and, given an SQL
+ * engine in `options.engine` or a server table `{ engine, table }`, pushes
+ * its aggregate step down and resolves to the same result.
+ */
+export interface PushdownKpi<O extends KpiOptions> {
+  /** In memory: the typed-array kernel or the Arquero reference path. */
+  (input: KpiInput, options?: O): ColumnTable;
+  /** The aggregate step in an SQL engine; the finalize step is the same TypeScript. */
+  (
+    input: PushdownSource,
+    options: Omit<O, "engine"> & PushdownOptions & { engine: SqlEngine },
+  ): Promise<ColumnTable>;
+  /** A server table reference `{ engine, table }`. */
+  (input: PushdownSource, options?: Omit<O, "engine"> & PushdownOptions): Promise<ColumnTable>;
+}
+
+/**
+ * Makes a {@link PushdownKpi} from the in-memory implementation of a KPI.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { withPushdown } from "./pushdown.ts";
+ * import type { KpiInput } from "../metrics/groups.ts";
+ * const rows = (t: KpiInput) => aq.table({ n: [Array.isArray(t) ? t.length : t.numRows()] });
+ * const count = withPushdown(rows);
+ * assert.equal(count(aq.table({ x: [1, 2] })).get("n", 0), 2);
+ * ```
+ */
+export function withPushdown<O extends KpiOptions>(
+  inMemory: (input: KpiInput, options: O) => ColumnTable,
+): PushdownKpi<O> {
+  return ((input: PushdownSource, options: Record<string, unknown> = {}) =>
+    isSqlEngine(options.engine) || isTableRef(input)
+      ? pushdown(inMemory as Kpi<O>, input, options as Omit<O, "engine"> & PushdownOptions)
+      : inMemory(input as KpiInput, options as O)) as PushdownKpi<O>;
+}
+
+/**
  * Runs a KPI with its aggregate step in an SQL engine. The result equals
  * the in-memory KPI's: same columns, counts, intervals and metadata (plus
  * `notes.engine`, and `notes.sql` with `explain: true`).

@@ -6,14 +6,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import {
-  isSqlEngine,
-  isTableRef,
-  pushdown,
-  type PushdownOptions,
-  type PushdownSource,
-  type SqlEngine,
-} from "../engine/pushdown.ts";
+import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
 import {
   type KpiInput,
   type KpiOptions,
@@ -61,44 +54,13 @@ export const CES_COLUMNS = [
  * const r = ces(aq.table({ ces: [1, 2, 3, 6] }));
  * assert.ok(r.get("ces", 0) === 3 && r.get("pct_low_effort", 0) === 75);
  * ```
- */
-export function ces(input: KpiInput, options?: CesOptions): ColumnTable;
-/**
- * CES with the aggregate step in an SQL engine (DuckDB, PostgreSQL,
- * ClickHouse): `source` is a table, a CSV/Parquet path or `{ engine, table }`.
- * The finalize step is the same, so the result is identical.
  *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as aq from "arquero";
- * import { ces } from "./ces.ts";
- * import { duckdbEngine } from "../engine/duckdb.ts";
- * const engine = duckdbEngine();
- * const answers = aq.table({ ces: [5, 4, 2, 1] });
- * const inMemory = ces(answers);
- * assert.deepEqual((await ces(answers, { engine })).objects(), inMemory.objects());
- * await engine.close();
- * ```
+ * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse)
+ * or a server table `{ engine, table }` as input, the aggregate step runs
+ * in the engine and the call resolves to the same result:
+ * `await ces(answers, { engine: duckdbEngine() })`.
  */
-export function ces(
-  input: PushdownSource,
-  options: Omit<CesOptions, "engine"> & PushdownOptions & { engine: SqlEngine },
-): Promise<ColumnTable>;
-/** CES of a server table reference `{ engine, table }` (see the engine overload). */
-export function ces(
-  input: PushdownSource,
-  options?: Omit<CesOptions, "engine"> & PushdownOptions,
-): Promise<ColumnTable>;
-export function ces(
-  input: PushdownSource,
-  options: (Omit<CesOptions, "engine"> & PushdownOptions) | CesOptions = {},
-): ColumnTable | Promise<ColumnTable> {
-  if (isSqlEngine(options.engine) || isTableRef(input)) {
-    return pushdown(ces, input, options as Omit<CesOptions, "engine"> & PushdownOptions);
-  }
-  return cesInMemory(input as KpiInput, options as CesOptions);
-}
+export const ces: PushdownKpi<CesOptions> = withPushdown(cesInMemory);
 
 function cesInMemory(input: KpiInput, options: CesOptions = {}): ColumnTable {
   const table = pooled(input);

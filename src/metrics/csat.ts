@@ -6,14 +6,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import {
-  isSqlEngine,
-  isTableRef,
-  pushdown,
-  type PushdownOptions,
-  type PushdownSource,
-  type SqlEngine,
-} from "../engine/pushdown.ts";
+import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
 import {
   type KpiInput,
   type KpiOptions,
@@ -62,44 +55,13 @@ export const CSAT_COLUMNS = [
  * const r = csat(t);
  * assert.ok(r.get("csat", 0) === 60 && r.get("mean", 0) === 3.2);
  * ```
- */
-export function csat(input: KpiInput, options?: CsatOptions): ColumnTable;
-/**
- * CSAT with the aggregate step in an SQL engine (DuckDB, PostgreSQL,
- * ClickHouse): `source` is a table, a CSV/Parquet path or `{ engine, table }`.
- * The finalize step is the same, so the result is identical.
  *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as aq from "arquero";
- * import { csat } from "./csat.ts";
- * import { duckdbEngine } from "../engine/duckdb.ts";
- * const engine = duckdbEngine();
- * const answers = aq.table({ csat: [5, 4, 2, 1] });
- * const inMemory = csat(answers);
- * assert.deepEqual((await csat(answers, { engine })).objects(), inMemory.objects());
- * await engine.close();
- * ```
+ * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse)
+ * or a server table `{ engine, table }` as input, the aggregate step runs
+ * in the engine and the call resolves to the same result:
+ * `await csat(answers, { engine: duckdbEngine() })`.
  */
-export function csat(
-  input: PushdownSource,
-  options: Omit<CsatOptions, "engine"> & PushdownOptions & { engine: SqlEngine },
-): Promise<ColumnTable>;
-/** CSAT of a server table reference `{ engine, table }` (see the engine overload). */
-export function csat(
-  input: PushdownSource,
-  options?: Omit<CsatOptions, "engine"> & PushdownOptions,
-): Promise<ColumnTable>;
-export function csat(
-  input: PushdownSource,
-  options: (Omit<CsatOptions, "engine"> & PushdownOptions) | CsatOptions = {},
-): ColumnTable | Promise<ColumnTable> {
-  if (isSqlEngine(options.engine) || isTableRef(input)) {
-    return pushdown(csat, input, options as Omit<CsatOptions, "engine"> & PushdownOptions);
-  }
-  return csatInMemory(input as KpiInput, options as CsatOptions);
-}
+export const csat: PushdownKpi<CsatOptions> = withPushdown(csatInMemory);
 
 function csatInMemory(input: KpiInput, options: CsatOptions = {}): ColumnTable {
   const table = pooled(input);

@@ -25,14 +25,7 @@ import {
   tidyResult,
   withPeriods,
 } from "./groups.ts";
-import {
-  isSqlEngine,
-  isTableRef,
-  pushdown,
-  type PushdownOptions,
-  type PushdownSource,
-  type SqlEngine,
-} from "../engine/pushdown.ts";
+import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
 
 /** Interval methods for NPS. */
 export type NpsMethod = "wald" | "adjusted-wald" | "bootstrap";
@@ -85,45 +78,15 @@ export const NPS_COLUMNS = [
  * assert.ok(result.get("nps", 0) === 100 * (2 - 1) / 3); // chat: 2 promoters, 1 detractor
  * assert.ok(result.get("nps", 1) === 0 && result.get("small_sample", 1) === true);
  * ```
- */
-export function nps(input: KpiInput, options?: NpsOptions): ColumnTable;
-/**
- * NPS with the aggregate step in an SQL engine (DuckDB, PostgreSQL,
- * ClickHouse): `source` is a table, a CSV/Parquet path or `{ engine, table }`.
- * The finalize step is the same, so the result is identical.
  *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as aq from "arquero";
- * import { nps } from "./nps.ts";
- * import { duckdbEngine } from "../engine/duckdb.ts";
- * const engine = duckdbEngine();
- * const answers = aq.table({ nps_score: [10, 9, 3] });
- * assert.equal((await nps(answers, { engine })).get("nps", 0), 100 / 3);
- * await engine.close();
- * ```
+ * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse)
+ * or a server table `{ engine, table }` as input, the aggregate step runs
+ * in the engine and the call resolves to the same result:
+ * `await nps(answers, { engine: duckdbEngine() })`.
  */
-export function nps(
-  input: PushdownSource,
-  options: Omit<NpsOptions, "engine"> & PushdownOptions & { engine: SqlEngine },
-): Promise<ColumnTable>;
-/** NPS of a server table reference `{ engine, table }` (see the engine overload). */
-export function nps(
-  input: PushdownSource,
-  options?: Omit<NpsOptions, "engine"> & PushdownOptions,
-): Promise<ColumnTable>;
-export function nps(
-  input: PushdownSource,
-  options: (Omit<NpsOptions, "engine"> & PushdownOptions) | NpsOptions = {},
-): ColumnTable | Promise<ColumnTable> {
-  if (isSqlEngine(options.engine) || isTableRef(input)) {
-    return pushdown(nps, input, options as Omit<NpsOptions, "engine"> & PushdownOptions);
-  }
-  return npsInMemory(input as KpiInput, options as NpsOptions);
-}
+export const nps: PushdownKpi<NpsOptions> = withPushdown(npsInMemory);
 
-function npsInMemory(input: KpiInput, options: NpsOptions): ColumnTable {
+function npsInMemory(input: KpiInput, options: NpsOptions = {}): ColumnTable {
   const table = pooled(input);
   const { score = "nps_score", method = "wald", resamples = 2000, seed = 1 } = options;
   requireColumn(table, score, "score");
