@@ -13,9 +13,7 @@ import { join, resolve } from "node:path";
 import { CxError, CxOptionsError } from "./errors.ts";
 import { LANGS } from "./report/format.ts";
 import type { Lang } from "./report/format.ts";
-import { loadProject } from "./report/load_dir.ts";
-import { printPdf } from "./report/pdf.ts";
-import { buildSite, type NotebookPage, type SiteOptions, writeSite } from "./report/site.ts";
+import type { NotebookPage, SiteOptions } from "./report/site.ts";
 import { checkPeriod } from "./time/period.ts";
 
 const USAGE = `Usage:
@@ -67,12 +65,22 @@ export async function main(args: string[]): Promise<number> {
     throw new CxOptionsError(`--lang must be one of ${LANGS.join(", ")}, got "${values.lang}"`);
   }
   checkPeriod(values.period);
+  for (const option of ["from", "to"] as const) {
+    const day = values[option];
+    if (day !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(day)))) {
+      throw new CxOptionsError(`Option "${option}" must be a day as YYYY-MM-DD, got "${day}"`);
+    }
+  }
   const where = parseFilters(values.filter ?? []);
   const out = values.out;
 
   let notebooks: NotebookPage[] = [];
   let notebookParams: Record<string, string> | undefined;
   if (command === "notebooks") {
+    // Fail before the slow part: every notebook would read this folder.
+    if (!(await Deno.stat(values.data).then((s) => s.isDirectory, () => false))) {
+      throw new CxOptionsError(`Option "data": there is no folder "${values.data}"`);
+    }
     const { executeNotebooks } = await import("./report/notebooks.ts");
     const params = {
       data: resolve(values.data),
@@ -110,10 +118,13 @@ export async function main(args: string[]): Promise<number> {
     ({ notebooks, params: notebookParams } = await previousNotebooks(out));
   }
 
+  // The analyses (Arquero, Plot, jsdom) load only once the options are known to be good.
+  const { loadProject } = await import("./report/load_dir.ts");
   const { files, config } = await loadProject(values.data, {
     config: values.map,
     onProgress: progress,
   });
+  const { buildSite, writeSite } = await import("./report/site.ts");
   const options: SiteOptions = {
     dataDir: values.data,
     lang: values.lang as Lang,
@@ -133,6 +144,7 @@ export async function main(args: string[]): Promise<number> {
   console.log(`Report written to ${resolve(join(out, "index.html"))}`);
   if (values.pdf) {
     progress?.("printing the report to PDF with headless Chromium");
+    const { printPdf } = await import("./report/pdf.ts");
     const pdf = await printPdf(join(out, "print.html"), join(out, "report.pdf"));
     console.log(`PDF written to ${pdf}`);
   }
