@@ -303,3 +303,6 @@ export type {
 } from "./analysis/outcomes.ts";
 export { scoreOutcomeChart } from "./charts/outcomes.ts";
 export type { ScoreOutcomeChartOptions } from "./charts/outcomes.ts";
+// fast paths
+export { readCsvFast } from "./io/csv_duckdb.ts";
+export type { FastCsvLoadResult } from "./io/csv_duckdb.ts";
