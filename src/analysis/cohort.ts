@@ -49,7 +49,12 @@ import { CxDataError, CxOptionsError } from "../errors.ts";
 import { type KpiInput, pooled, requireColumn } from "../metrics/groups.ts";
 import { checkConfidence } from "../stats/distributions.ts";
 import { wilson } from "../stats/intervals.ts";
-import { aggregateRetention, type AnchorSource, type SegmentSource } from "./cohort_kernel.ts";
+import {
+  aggregateRetention,
+  type AnchorSource,
+  type RetentionAggregate,
+  type SegmentSource,
+} from "./cohort_kernel.ts";
 import { type CohortMeta, columnValues, setCohortMeta } from "./cohort_meta.ts";
 import {
   checkCohortPeriod,
@@ -187,8 +192,8 @@ export function cohortRetention(
   return finalizeRetention(aggregate, plan);
 }
 
-/** Validated options of {@link cohortRetention}. */
-interface RetentionPlan {
+/** Validated options of {@link cohortRetention} (shared with the SQL pushdown in `engine/cohort.ts`). */
+export interface RetentionPlan {
   customer: string;
   date: string;
   period: CohortPeriod;
@@ -203,7 +208,24 @@ interface RetentionPlan {
   calendar: PeriodCalendar;
 }
 
-function resolveRetention(table: ColumnTable, options: CohortRetentionOptions): RetentionPlan {
+/**
+ * Validates the options of {@link cohortRetention} against an events table
+ * (a one-row stand-in with the right column names will do) and returns the plan.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { resolveRetention } from "./cohort.ts";
+ * const plan = resolveRetention(aq.table({ customer_id: ["a"], date: [null] }), { period: "week" });
+ * assert.equal(plan.period, "week");
+ * assert.throws(() => resolveRetention(aq.table({ id: ["a"] }), {}), /customer/);
+ * ```
+ */
+export function resolveRetention(
+  table: ColumnTable,
+  options: CohortRetentionOptions,
+): RetentionPlan {
   const {
     customer = "customer_id",
     date = "date",
@@ -290,8 +312,33 @@ function resolveRetention(table: ColumnTable, options: CohortRetentionOptions): 
   };
 }
 
-function finalizeRetention(
-  aggregate: ReturnType<typeof aggregateRetention>,
+/**
+ * The finalize step of {@link cohortRetention}: Wilson intervals, complete
+ * flags, unreached periods left out, metadata. Any aggregate with the same
+ * counts (the kernel's, or an SQL engine's) gives the same table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { finalizeRetention, resolveRetention } from "./cohort.ts";
+ * const plan = resolveRetention(aq.table({ customer_id: ["a"], date: [null] }), {});
+ * const cell = { segment: [], cohort: 24288, size: 2, minAnchor: 0, maxAnchor: 0 };
+ * const counts = { n: Int32Array.of(2, 2), active: Int32Array.of(2, 1), unbounded: Int32Array.of(2, 1) };
+ * const result = finalizeRetention({
+ *   cells: [{ ...cell, ...counts }],
+ *   observedUntil: new Date("2024-02-29"),
+ *   cutoff: Date.parse("2024-03-01"),
+ *   eventsIgnored: 0,
+ *   customersIgnored: 0,
+ *   segmentChanges: 0,
+ * }, plan);
+ * assert.deepEqual(result.array("retention"), [1, 0.5]);
+ * assert.equal(result.get("cohort", 0), "2024-01");
+ * ```
+ */
+export function finalizeRetention(
+  aggregate: RetentionAggregate,
   plan: RetentionPlan,
 ): ColumnTable {
   const { cutoff } = aggregate;
