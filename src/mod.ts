@@ -306,3 +306,6 @@ export type { ScoreOutcomeChartOptions } from "./charts/outcomes.ts";
 // fast paths
 export { readCsvFast } from "./io/csv_duckdb.ts";
 export type { FastCsvLoadResult } from "./io/csv_duckdb.ts";
+// cohort pushdown
+export { cohortRetentionQueries, cohortRetentionSql } from "./engine/cohort.ts";
+export type { CohortRetentionQueries, CohortRetentionSqlOptions } from "./engine/cohort.ts";
