@@ -1,0 +1,195 @@
+/**
+ * Monthly cohort retention pushed down to DuckDB: cxkit's
+ * `cohortRetentionSql()` (range query + aggregate SQL + the in-memory
+ * finalize step) against hand-written DuckDB SQL computing the same cells,
+ * on one 10M-event table generated in DuckDB SQL (500k customers, 24
+ * months). Each side runs in its own child process, so its peak RSS (VmHWM)
+ * is its own; the parent prints medians, the ratio and checks the cells
+ * agree. With `--parquet`, a 50M-event Parquet file is written (by a child)
+ * and cohort retention runs over it through DuckDB, printing peak RSS
+ * (target < 2 GiB).
+ *
+ *     deno run -A bench/cohort_engines.ts [--events 10000000] [--customers 500000] [--runs 3]
+ *     deno run -A bench/cohort_engines.ts --parquet [--parquet-events 50000000]
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { cohortRetentionSql } from "../src/engine/cohort.ts";
+import { duckdbEngine } from "../src/engine/duckdb.ts";
+import type { DuckdbConnection } from "../src/engine/duckdb.ts";
+
+const { values } = parseArgs({
+  options: {
+    events: { type: "string", default: "10000000" },
+    customers: { type: "string", default: "500000" },
+    runs: { type: "string", default: "3" },
+    parquet: { type: "boolean", default: false },
+    "parquet-events": { type: "string", default: "50000000" },
+    role: { type: "string" },
+    file: { type: "string" },
+    out: { type: "string" },
+  },
+});
+const E = Number(values.events), C = Number(values.customers), runs = Number(values.runs);
+const DAYS = 730; // 2024-01-01 … 2025-12-31: 24 months
+
+/** Events from integer formulas (the same as bench/cohort_duckdb.ts): activity fades with tenure. */
+const eventsSelect = (events: number) =>
+  `SELECT 'C' || CAST(c AS VARCHAR) AS customer_id,
+         DATE '2024-01-01' + CAST(sd + ((h % span) * ((h // 7) % span)) // span AS INTEGER) AS date
+  FROM (SELECT c, sd, ${DAYS} - sd AS span, h FROM (
+    SELECT i % ${C} AS c, ((i % ${C}) * 7919) % ${DAYS} AS sd, (i * 48271) % 2147483647 AS h
+    FROM range(${events}) t(i)))`;
+
+/** The hand-written reference: exact monthly cells and cohort sizes. */
+const SQL_RETENTION = `WITH e AS (SELECT customer_id, date_trunc('month', date) AS m FROM events),
+  f AS (SELECT customer_id, min(m) AS cohort FROM e GROUP BY customer_id),
+  a AS (SELECT DISTINCT e.customer_id, f.cohort, date_diff('month', f.cohort, e.m) AS k
+        FROM e JOIN f USING (customer_id)),
+  s AS (SELECT cohort, count(*) AS cohort_size FROM f GROUP BY cohort)
+  SELECT strftime(a.cohort, '%Y-%m') AS cohort, a.k, s.cohort_size, count(*) AS active
+  FROM a JOIN s USING (cohort) GROUP BY ALL ORDER BY ALL`;
+
+/** What a child reports. */
+interface Report {
+  seconds: number[];
+  peakAfterDataMiB: number;
+  peakMiB: number;
+  /** `cohort k` → `size/active`, cells with at least one active customer. */
+  cells: Record<string, string>;
+}
+
+function vmHwmMiB(): number {
+  const status = Deno.readTextFileSync("/proc/self/status");
+  return Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+async function connect(): Promise<DuckdbConnection> {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  return (await (await DuckDBInstance.create(":memory:")).connect()) as unknown as DuckdbConnection;
+}
+
+async function timed(fn: () => Promise<Record<string, string>>): Promise<Report> {
+  const peakAfterDataMiB = vmHwmMiB();
+  const seconds: number[] = [];
+  let cells: Record<string, string> = {};
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    cells = await fn();
+    seconds.push((performance.now() - t0) / 1000);
+  }
+  return { seconds, peakAfterDataMiB, peakMiB: vmHwmMiB(), cells };
+}
+
+async function cxkitCells(source: string | { table: string }, db?: DuckdbConnection) {
+  const engine = duckdbEngine(db ? { connection: db } : {});
+  try {
+    const src = typeof source === "string" ? source : { engine, table: source.table };
+    const result = await cohortRetentionSql(src, { engine, period: "month" });
+    const cells: Record<string, string> = {};
+    for (const r of result.objects() as Record<string, unknown>[]) {
+      if ((r.active as number) > 0) {
+        cells[`${r.cohort} ${r.period_index}`] = `${r.cohort_size}/${r.active}`;
+      }
+    }
+    return cells;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function role(name: string): Promise<Report> {
+  if (name === "write-parquet") {
+    const db = await connect();
+    await db.run(
+      `COPY (${eventsSelect(Number(values["parquet-events"]))}) TO '${
+        values.file!.replaceAll("'", "''")
+      }' (FORMAT parquet)`,
+    );
+    return { seconds: [], peakAfterDataMiB: 0, peakMiB: vmHwmMiB(), cells: {} };
+  }
+  if (name === "parquet") return await timed(() => cxkitCells(values.file!));
+  const db = await connect();
+  await db.run(`CREATE TABLE events AS ${eventsSelect(E)}`);
+  if (name === "cxkit") return await timed(() => cxkitCells({ table: "events" }, db));
+  return await timed(async () => {
+    const cells: Record<string, string> = {};
+    for (const r of (await db.runAndReadAll(SQL_RETENTION)).getRowObjectsJS()) {
+      cells[`${r.cohort} ${r.k}`] = `${r.cohort_size}/${r.active}`;
+    }
+    return cells;
+  });
+}
+
+async function child(name: string, extra: string[] = []): Promise<Report> {
+  const out = await Deno.makeTempFile({ suffix: ".json" });
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL(import.meta.url).pathname,
+      `--role=${name}`,
+      `--out=${out}`,
+      `--events=${E}`,
+      `--customers=${C}`,
+      `--runs=${runs}`,
+      ...extra,
+    ],
+    stdout: "inherit",
+    stderr: "piped",
+  }).output();
+  if (code !== 0) throw new Error(`${name} failed:\n${new TextDecoder().decode(stderr)}`);
+  const report = JSON.parse(await Deno.readTextFile(out)) as Report;
+  await Deno.remove(out);
+  return report;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (r: Report) =>
+  `${median(r.seconds).toFixed(2)} s (runs ${r.seconds.map((s) => s.toFixed(2)).join(", ")}); ` +
+  `peak RSS ${r.peakMiB.toFixed(0)} MiB (${
+    r.peakAfterDataMiB.toFixed(0)
+  } MiB with the data loaded)`;
+
+if (values.role) {
+  await Deno.writeTextFile(values.out!, JSON.stringify(await role(values.role)));
+} else if (values.parquet) {
+  const P = Number(values["parquet-events"]);
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/events.parquet`;
+  try {
+    const t0 = performance.now();
+    await child("write-parquet", [`--file=${file}`, `--parquet-events=${P}`]);
+    const size = Deno.statSync(file).size / 2 ** 20;
+    console.log(
+      `wrote ${P.toLocaleString("en-US")} events (${C.toLocaleString("en-US")} customers) to ` +
+        `Parquet: ${size.toFixed(0)} MiB in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const r = await child("parquet", [`--file=${file}`]);
+    console.log(`cxkit cohortRetentionSql over the Parquet file: ${fmt(r)}`);
+    console.log(`peak RSS ${r.peakMiB < 2048 ? "<" : "≥"} 2 GiB (target < 2 GiB)`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+} else {
+  console.log(
+    `monthly exact cohort retention in DuckDB: ${E.toLocaleString("en-US")} events, ${
+      C.toLocaleString("en-US")
+    } customers, 24 months, median of ${runs}`,
+  );
+  const ours = await child("cxkit");
+  const hand = await child("sql");
+  const keys = Object.keys(hand.cells);
+  const differ = keys.filter((k) => ours.cells[k] !== hand.cells[k]).length +
+    Object.keys(ours.cells).filter((k) => !(k in hand.cells)).length;
+  if (differ) throw new Error(`engines disagree on ${differ} of ${keys.length} cells`);
+  console.log(`cells: ${keys.length} identical`);
+  console.log(`cxkit cohortRetentionSql (range + aggregate SQL + finalize): ${fmt(ours)}`);
+  console.log(`hand-written DuckDB SQL (min + join + DISTINCT + GROUP BY):  ${fmt(hand)}`);
+  console.log(
+    `ratio cxkit/hand-written: time ${(median(ours.seconds) / median(hand.seconds)).toFixed(2)}× ` +
+      `(target ≤ 1.2×), peak RSS ${(ours.peakMiB / hand.peakMiB).toFixed(2)}×`,
+  );
+  console.log(`cores: ${navigator.hardwareConcurrency}; load average: ${Deno.loadavg().join(" ")}`);
+}
