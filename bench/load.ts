@@ -2,7 +2,9 @@
  * Load benchmark: cxkit's `readCsv` (parse + sniff + map + validate + rejects)
  * against Arquero's own `fromCSV` on the same 1M-row responses file, each run
  * in its own process so peak memory (VmHWM) is honest. Prints medians of 3
- * and the ratio. Target: validation costs at most 2× plain parsing.
+ * and the ratio. Target: validation costs at most 2× plain parsing. A third
+ * line compares `readCsvFast` (DuckDB `read_csv` as text + the same
+ * validation) with DuckDB's own typed `read_csv` into a table (target ≤ 2×).
  *
  *     deno run -A bench/load.ts [--rows 1000000] [--runs 3]
  *
@@ -28,6 +30,21 @@ if (values.engine) {
     await import("@uwdata/flechette");
     const aq = await import("arquero");
     rows = aq.fromCSV(await Deno.readTextFile(values.file!)).numRows();
+  } else if (values.engine === "duckdb") {
+    // DuckDB's own parallel read_csv into a table: the reference for the fast path.
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    await connection.run("CREATE TABLE r AS SELECT * FROM read_csv($1)", [values.file!]);
+    const reader = await connection.runAndReadAll("SELECT count(*) AS n FROM r");
+    rows = Number(reader.getRowObjectsJS()[0].n);
+    connection.closeSync();
+    instance.closeSync();
+  } else if (values.engine === "fast") {
+    const { readCsvFast } = await import("../src/mod.ts");
+    const result = await readCsvFast(values.file!, { schema: "responses" });
+    if (result.engine !== "duckdb") throw new Error("readCsvFast fell back to readCsv");
+    rows = result.table.numRows();
   } else {
     const { readCsv } = await import("../src/mod.ts");
     rows = (await readCsv(values.file!, { schema: "responses" })).table.numRows();
@@ -61,6 +78,8 @@ if (values.engine) {
   };
   const arquero = await measure("arquero");
   const cxkit = await measure("cxkit");
+  const duckdb = await measure("duckdb");
+  const fast = await measure("fast");
   const fmt = (r: { seconds: number; peakMiB: number; rows: number }) =>
     `${r.seconds.toFixed(2)} s, peak ${r.peakMiB.toFixed(0)} MiB, ${r.rows} rows`;
   console.log(`file: ${file} (${rows} data rows)`);
@@ -69,6 +88,13 @@ if (values.engine) {
   console.log(
     `ratio cxkit/arquero: time ${(cxkit.seconds / arquero.seconds).toFixed(2)}×, peak memory ${
       (cxkit.peakMiB / arquero.peakMiB).toFixed(2)
+    }× (target: time ≤ 2×)`,
+  );
+  console.log(`duckdb read_csv (own types, no checks): ${fmt(duckdb)}`);
+  console.log(`cxkit readCsvFast (DuckDB + validated): ${fmt(fast)}`);
+  console.log(
+    `ratio readCsvFast/duckdb: time ${(fast.seconds / duckdb.seconds).toFixed(2)}×, peak memory ${
+      (fast.peakMiB / duckdb.peakMiB).toFixed(2)
     }× (target: time ≤ 2×)`,
   );
 }
