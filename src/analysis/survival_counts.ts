@@ -93,6 +93,11 @@ export function survivalColumns(table: ColumnTable, options: SurvivalColumns): R
 export function survivalCounts(table: ColumnTable, options: SurvivalColumns = {}): ColumnTable {
   const { time, event, by } = survivalColumns(table, options);
   checkSurvivalValues(table, time, event);
+  return countingSortCounts(table, time, event, by) ?? genericCounts(table, time, event, by);
+}
+
+/** The reference aggregate in Arquero verbs (any time values, any key values). */
+function genericCounts(table: ColumnTable, time: string, event: string, by: string[]): ColumnTable {
   const events = (table.array(event) as unknown[]).map((v) => (v === true || v === 1 ? 1 : 0));
   const base = table.select([...by, time]).reify().assign({ __e: events });
   const keyed = time === "time" ? base : base.rename({ [time]: "time" });
@@ -102,6 +107,103 @@ export function survivalCounts(table: ColumnTable, options: SurvivalColumns = {}
     .derive({ n_censor: (d: { n_total: number; n_event: number }) => d.n_total - d.n_event })
     .select([...by, "time", "n_event", "n_censor"])
     .orderby(...by, "time");
+}
+
+/** Largest number of (group, time) cells the counting sort allocates. */
+const MAX_CELLS = 1 << 24;
+
+/**
+ * The same table as {@link genericCounts}, by a counting sort: whole-number
+ * times index typed arrays of events and totals per group in one pass. Only
+ * for keys Arquero groups by value (strings, finite numbers); returns
+ * `undefined` otherwise (fractional times, null/Date/object keys, too many
+ * cells) so the generic path answers. Group order comes from Arquero's own
+ * `orderby` over the distinct keys, so the rows come out in the same order.
+ */
+function countingSortCounts(
+  table: ColumnTable,
+  time: string,
+  event: string,
+  by: string[],
+): ColumnTable | undefined {
+  const times = table.array(time) as ArrayLike<number>;
+  const events = table.array(event) as ArrayLike<unknown>;
+  const n = times.length;
+  let maxTime = 0;
+  for (let i = 0; i < n; i++) {
+    const t = times[i];
+    if (!Number.isInteger(t) || Object.is(t, -0)) return undefined;
+    if (t > maxTime) maxTime = t;
+  }
+  if (maxTime + 1 > MAX_CELLS) return undefined;
+  // Dictionary-encode each key column, then combine the codes in mixed radix.
+  const group = new Int32Array(n);
+  const dictionaries: unknown[][] = [];
+  let radix = 1;
+  for (const column of by) {
+    const values = table.array(column) as ArrayLike<unknown>;
+    const codes = new Map<unknown, number>();
+    const dictionary: unknown[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      let code = codes.get(v);
+      if (code === undefined) {
+        if (typeof v !== "string" && !(typeof v === "number" && Number.isFinite(v))) {
+          return undefined;
+        }
+        code = dictionary.length;
+        codes.set(v, code);
+        dictionary.push(v);
+      }
+      group[i] += code * radix;
+    }
+    dictionaries.push(dictionary);
+    radix *= dictionary.length;
+    if (radix * (maxTime + 1) > MAX_CELLS) return undefined;
+  }
+  const width = maxTime + 1;
+  const cellEvents = new Int32Array(radix * width);
+  const cellTotals = new Int32Array(radix * width);
+  for (let i = 0; i < n; i++) {
+    const cell = group[i] * width + times[i];
+    cellTotals[cell]++;
+    const e = events[i];
+    if (e === true || e === 1) cellEvents[cell]++;
+  }
+  // Groups present, in Arquero's order of their key values.
+  const present: number[] = [];
+  for (let g = 0; g < radix; g++) {
+    for (let t = 0; t < width; t++) {
+      if (cellTotals[g * width + t] > 0) {
+        present.push(g);
+        break;
+      }
+    }
+  }
+  const keyColumns: Record<string, unknown[]> = { __g: present };
+  by.forEach((column, j) => {
+    const below = dictionaries.slice(0, j).reduce((r, d) => r * d.length, 1);
+    const size = dictionaries[j].length;
+    keyColumns[column] = present.map((g) => dictionaries[j][Math.floor(g / below) % size]);
+  });
+  const ordered = aq.table(keyColumns).orderby(...by);
+  const order = ordered.array("__g") as number[];
+  const keys = by.map((column) => ordered.array(column) as unknown[]);
+  const out: Record<string, unknown[]> = Object.fromEntries(
+    [...by, "time", "n_event", "n_censor"].map((c) => [c, []]),
+  );
+  order.forEach((g, k) => {
+    for (let t = 0; t < width; t++) {
+      const total = cellTotals[g * width + t];
+      if (total === 0) continue;
+      const d = cellEvents[g * width + t];
+      by.forEach((column, j) => out[column].push(keys[j][k]));
+      out.time.push(t);
+      out.n_event.push(d);
+      out.n_censor.push(total - d);
+    }
+  });
+  return aq.table(out);
 }
 
 /** Checks times (finite numbers ≥ 0) and events (0/1/true/false); lists the first bad rows. */
