@@ -1,13 +1,14 @@
 /**
- * Cohort retention with its aggregate step pushed down to DuckDB: the
- * engine computes, per (cohort, period index), the distinct active customers
- * and the histogram of each customer's last active period; the finalize step
- * (Wilson intervals, complete flags, unreached periods left out) is
- * `cohortRetention`'s own, so the result is the in-memory table.
+ * Cohort retention with its aggregate step pushed down to DuckDB or
+ * PostgreSQL: the engine computes, per (cohort, period index), the distinct
+ * active customers and the histogram of each customer's last active period;
+ * the finalize step (Wilson intervals, complete flags, unreached periods
+ * left out) is `cohortRetention`'s own, so the result is the in-memory table.
  *
  * Supported: calendar windows (`day`, `week`, `month`, `quarter`), modes
  * `exact` and `unbounded`, any `timeZone`, `observedUntil`. Segments
- * (`by`), `signup`, `revenue` and rolling windows stay in memory for now.
+ * (`by`), `signup`, `revenue`, rolling windows and ClickHouse are not
+ * pushed down yet (use `cohortRetention` in memory).
  *
  * @module
  */
@@ -49,7 +50,7 @@ export interface CohortRetentionQueries {
 }
 
 /**
- * Cohort retention with the aggregate step in DuckDB: the same table as
+ * Cohort retention with the aggregate step in DuckDB or PostgreSQL: the same table as
  * `cohortRetention(events, options)`. `source` is an Arquero table (loaded
  * into the engine), a CSV or Parquet path (scanned, never loaded into
  * memory), or a server table `{ engine, table }`.
@@ -84,11 +85,12 @@ export async function cohortRetentionSql(
       `Option "engine" must be an SQL engine such as duckdbEngine(), got ${typeof engine}`,
     );
   }
-  if (engine.dialect !== "duckdb") {
+  if (engine.dialect === "clickhouse") {
     throw new CxOptionsError(
-      `cohortRetentionSql runs on DuckDB only so far, got ${engine.name}; use cohortRetention in memory`,
+      `cohortRetentionSql runs on DuckDB and PostgreSQL so far, got ${engine.name}; use cohortRetention in memory`,
     );
   }
+  const dialect = engine.dialect;
   for (const name of ["by", "signup", "revenue"] as const) {
     if (rest[name] !== undefined) {
       throw new CxOptionsError(
@@ -103,7 +105,7 @@ export async function cohortRetentionSql(
       }`,
     );
   }
-  const opened = await open(engine, source, rest);
+  const opened = await open(engine, source, rest, dialect);
   try {
     const typeOf = (name: string) => opened.columns.find((c) => c.name === name)?.type ?? "";
     // A one-row stand-in: resolveRetention checks the names and options, not values.
@@ -117,13 +119,14 @@ export async function cohortRetentionSql(
         } in ${engine.name}; cohorts need a date or timestamp column`,
       );
     }
-    const col = { customer: plan.customer, date: plan.date, dateKind, dateZone };
+    const col = { customer: plan.customer, date: plan.date, dateKind, dateZone, dialect };
     const observed = rest.observedUntil;
     const range = compileRange(opened.from, col, plan, observed);
     explain?.(range);
     const [r] = await engine.run(range);
-    const total = Number(r.rows), missingIds = Number(r.missing_ids);
-    const missingDates = Number(r.missing_dates);
+    const X = ALIAS_PREFIX;
+    const total = Number(r[X + "rows"]), missingIds = Number(r[X + "missing_ids"]);
+    const missingDates = Number(r[X + "missing_dates"]);
     if (total === 0) {
       throw new CxDataError(
         [{ row: null, column: null, value: null, reason: "the events table has no rows" }],
@@ -157,7 +160,7 @@ export async function cohortRetentionSql(
         "The events cannot be placed in cohorts",
       );
     }
-    const minT = Number(r.min_t), maxT = Number(r.max_t);
+    const minT = Number(r[X + "min_t"]), maxT = Number(r[X + "max_t"]);
     const observedUntil = observed ?? new Date(maxT);
     const cutoff = cutoffAfter(observedUntil, plan.calendar);
     if (!(minT < cutoff)) {
@@ -174,7 +177,7 @@ export async function cohortRetentionSql(
       cells: toCells(rows, plan.calendar.ordinal(cutoff - 1)),
       observedUntil,
       cutoff,
-      eventsIgnored: observed ? Number(r.ignored) : 0,
+      eventsIgnored: observed ? Number(r[X + "ignored"]) : 0,
       customersIgnored: 0,
       segmentChanges: 0,
     };
@@ -189,6 +192,7 @@ interface DateColumn {
   date: string;
   dateKind: DateKind;
   dateZone: string;
+  dialect: "duckdb" | "postgres";
 }
 
 /**
@@ -202,7 +206,7 @@ interface DateColumn {
  * import { cohortRetentionQueries } from "./cohort.ts";
  * const q = cohortRetentionQueries(
  *   { sql: '"events"', params: [] },
- *   { customer: 'id"; --', date: "date", dateKind: "instant", dateZone: "UTC" },
+ *   { customer: 'id"; --', date: "date", dateKind: "instant", dateZone: "UTC", dialect: "duckdb" },
  *   { period: "month", timeZone: "Europe/Berlin", observedUntil: new Date("2024-12-31") },
  * );
  * assert.ok(q.cells.sql.includes('"id""; --"') && q.cells.params.includes("Europe/Berlin"));
@@ -210,7 +214,13 @@ interface DateColumn {
  */
 export function cohortRetentionQueries(
   from: { sql: string; params: (string | number)[] },
-  column: { customer: string; date: string; dateKind: DateKind; dateZone: string },
+  column: {
+    customer: string;
+    date: string;
+    dateKind: DateKind;
+    dateZone: string;
+    dialect: "duckdb" | "postgres";
+  },
   options: CohortRetentionOptions & { observedUntil: Date },
 ): CohortRetentionQueries {
   const stub = aq.table({ [column.customer]: [null], [column.date]: [null] });
@@ -235,18 +245,24 @@ async function open(
   engine: SqlEngine,
   source: PushdownSource,
   options: CohortRetentionOptions,
+  dialect: "duckdb" | "postgres",
 ): Promise<Opened> {
   const none = () => Promise.resolve();
   if (isTableRef(source)) {
     const relation = { kind: "table" as const, name: source.table, schema: source.schema };
-    const name = quoteIdent(source.table, "duckdb");
+    const name = quoteIdent(source.table, dialect);
     const sql = source.schema === undefined
       ? name
-      : `${quoteIdent(source.schema, "duckdb")}.${name}`;
+      : `${quoteIdent(source.schema, dialect)}.${name}`;
     return { from: { sql, params: [] }, columns: await engine.columns(relation), drop: none };
   }
   if (typeof source === "string" || source instanceof URL) {
     const path = source instanceof URL ? source.pathname : source;
+    if (dialect !== "duckdb") {
+      throw new CxOptionsError(
+        `Only DuckDB scans files; load ${path} into a ${dialect} table first`,
+      );
+    }
     const ext = /\.(parquet|pq|csv|tsv|txt)$/i.exec(path)?.[1].toLowerCase();
     if (!ext) {
       throw new CxOptionsError(
@@ -275,7 +291,7 @@ async function open(
   const loaded = await engine.load(table.select(customer, date), { [date]: "timestamp" });
   const rel = loaded.relation as { name: string };
   return {
-    from: { sql: quoteIdent(rel.name, "duckdb"), params: [] },
+    from: { sql: quoteIdent(rel.name, dialect), params: [] },
     columns: await engine.columns(loaded.relation),
     drop: loaded.drop,
   };
@@ -293,33 +309,42 @@ class Params {
   }
 }
 
-/** The event instant as TIMESTAMPTZ. */
+/** The event instant (TIMESTAMPTZ / timestamptz). */
 function instantSql(c: DateColumn, p: Params): string {
-  const col = quoteIdent(c.date, "duckdb");
-  return c.dateKind === "instant"
-    ? col
-    : `timezone(${p.bind(c.dateZone)}, CAST(${col} AS TIMESTAMP))`;
+  const col = quoteIdent(c.date, c.dialect);
+  if (c.dateKind === "instant") return col;
+  return c.dialect === "duckdb"
+    ? `timezone(${p.bind(c.dateZone)}, CAST(${col} AS TIMESTAMP))`
+    : `(CAST(${col} AS timestamp) AT TIME ZONE ${p.bind(c.dateZone)})`;
 }
 
-/** The event's wall time in the analysis zone (TIMESTAMP). */
+/** The event's wall time in the analysis zone (a zone-less timestamp). */
 function localSql(c: DateColumn, plan: RetentionPlan, p: Params): string {
-  const col = quoteIdent(c.date, "duckdb");
+  const col = quoteIdent(c.date, c.dialect);
   if (c.dateKind === "local" && c.dateZone === plan.timeZone) return `CAST(${col} AS TIMESTAMP)`;
-  return `timezone(${p.bind(plan.timeZone)}, ${instantSql(c, p)})`;
+  const instant = instantSql(c, p);
+  return c.dialect === "duckdb"
+    ? `timezone(${p.bind(plan.timeZone)}, ${instant})`
+    : `(${instant} AT TIME ZONE ${p.bind(plan.timeZone)})`;
 }
 
 /** The calendar ordinal of a local timestamp, numbered exactly as `periodCalendar` numbers it. */
-function ordinalSql(l: string, plan: RetentionPlan): string {
-  const day = `date_diff('day', DATE '1970-01-01', CAST(${l} AS DATE))`;
+function ordinalSql(l: string, plan: RetentionPlan, dialect: DateColumn["dialect"]): string {
+  const pg = dialect === "postgres";
+  const day = pg
+    ? `(CAST(${l} AS date) - DATE '1970-01-01')`
+    : `date_diff('day', DATE '1970-01-01', CAST(${l} AS DATE))`;
+  const part = (field: string) =>
+    pg ? `CAST(extract(${field} FROM ${l}) AS integer)` : `${field}(${l})`;
   switch (plan.period) {
     case "day":
       return day;
     case "week":
-      return `CAST(floor((${day} + 3) / 7) AS BIGINT)`;
+      return `CAST(floor((${day} + 3) / 7.0) AS BIGINT)`;
     case "month":
-      return `(year(${l}) * 12 + month(${l}) - 1)`;
+      return `(${part("year")} * 12 + ${part("month")} - 1)`;
     case "quarter":
-      return `(year(${l}) * 4 + quarter(${l}) - 1)`;
+      return `(${part("year")} * 4 + ${part("quarter")} - 1)`;
   }
 }
 
@@ -336,27 +361,26 @@ function compileRange(
   observedUntil: Date | undefined,
 ): CompiledSql {
   const p = new Params(from.params);
-  const id = quoteIdent(c.customer, "duckdb"), date = quoteIdent(c.date, "duckdb");
+  const id = quoteIdent(c.customer, c.dialect), date = quoteIdent(c.date, c.dialect);
   const t = instantSql(c, p);
+  const ms = (x: string) =>
+    c.dialect === "duckdb" ? `epoch_ms(${x})` : `floor(extract(epoch FROM ${x}) * 1000)`;
   const ignored = observedUntil
     ? `count(*) FILTER (WHERE ${localSql(c, plan, p)} >= CAST(${
       p.bind(cutoffWallTime(observedUntil, plan))
     } AS TIMESTAMP))`
     : "0";
-  const sql = `SELECT count(*) AS rows,
-  count(*) FILTER (WHERE ${id} IS NULL) AS missing_ids,
-  count(*) FILTER (WHERE ${date} IS NULL) AS missing_dates,
-  epoch_ms(min(${t})) AS min_t,
-  epoch_ms(max(${t})) AS max_t,
-  ${ignored} AS ignored
+  const X = ALIAS_PREFIX;
+  const measures = ["rows", "missing_ids", "missing_dates", "min_t", "max_t", "ignored"]
+    .map((m) => X + m);
+  const sql = `SELECT count(*) AS ${X}rows,
+  count(*) FILTER (WHERE ${id} IS NULL) AS ${X}missing_ids,
+  count(*) FILTER (WHERE ${date} IS NULL) AS ${X}missing_dates,
+  ${ms(`min(${t})`)} AS ${X}min_t,
+  ${ms(`max(${t})`)} AS ${X}max_t,
+  ${ignored} AS ${X}ignored
 FROM ${from.sql}`;
-  return {
-    dialect: "duckdb",
-    sql,
-    params: p.values,
-    keys: [],
-    measures: ["rows", "missing_ids", "missing_dates", "min_t", "max_t", "ignored"],
-  };
+  return { dialect: c.dialect, sql, params: p.values, keys: [], measures };
 }
 
 function compileCells(
@@ -367,14 +391,15 @@ function compileCells(
 ): CompiledSql {
   const p = new Params(from.params);
   const X = ALIAS_PREFIX;
-  const id = quoteIdent(c.customer, "duckdb"), date = quoteIdent(c.date, "duckdb");
+  const id = quoteIdent(c.customer, c.dialect), date = quoteIdent(c.date, c.dialect);
   const local = localSql(c, plan, p);
   const cut = p.bind(cutoffWallTime(observedUntil, plan));
+  const ordinal = ordinalSql("l", plan, c.dialect);
   // e: distinct (customer, period); g: each customer's cohort and last active period.
   const sql = `WITH ${X}l AS (
   SELECT ${id} AS c, ${local} AS l FROM ${from.sql} WHERE ${date} IS NOT NULL
 ), ${X}e AS (
-  SELECT DISTINCT c, ${ordinalSql("l", plan)} AS p FROM ${X}l WHERE l < CAST(${cut} AS TIMESTAMP)
+  SELECT DISTINCT c, ${ordinal} AS p FROM ${X}l WHERE l < CAST(${cut} AS TIMESTAMP)
 ), ${X}g AS (
   SELECT c, min(p) AS cohort, max(p) AS last FROM ${X}e GROUP BY c
 )
@@ -383,7 +408,7 @@ FROM ${X}e AS e JOIN ${X}g AS g USING (c) GROUP BY 1, 2, 3
 UNION ALL
 SELECT 1 AS kind, cohort, last - cohort AS k, count(*) AS customers FROM ${X}g GROUP BY 1, 2, 3`;
   return {
-    dialect: "duckdb",
+    dialect: c.dialect,
     sql,
     params: p.values,
     keys: ["kind", "cohort", "k"],

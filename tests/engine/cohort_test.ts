@@ -20,7 +20,9 @@ import {
 import { cohortMeta } from "../../src/analysis/cohort_meta.ts";
 import { cohortRetentionQueries, cohortRetentionSql } from "../../src/engine/cohort.ts";
 import { seededRandom } from "../../src/stats/random.ts";
-import type { PushdownSource } from "../../src/engine/pushdown.ts";
+import type { PushdownSource, SqlEngine } from "../../src/engine/pushdown.ts";
+import { postgresEngine } from "../../src/engine/postgres.ts";
+import { postgresBin, serverAvailable, startPostgres } from "./servers.ts";
 
 const SAMPLE = new URL("../../data/sample/events.csv", import.meta.url).pathname;
 const { table: sample } = await readCsv(SAMPLE, { schema: "events" });
@@ -138,7 +140,7 @@ Deno.test({
 
       const queries = cohortRetentionQueries(
         { sql: q, params: [] },
-        { customer: CUSTOMER, date: DATE, dateKind: "instant", dateZone: "UTC" },
+        { customer: CUSTOMER, date: DATE, dateKind: "instant", dateZone: "UTC", dialect: "duckdb" },
         { ...o, observedUntil: new Date("2024-12-31") },
       );
       assert.ok(queries.cells.params.includes("Europe/Berlin"));
@@ -176,6 +178,51 @@ Deno.test({
       );
     } finally {
       await engine.close();
+    }
+  },
+});
+
+/** Parity of one engine on the sample and the random tables (in-memory input, loaded). */
+async function checkEngine(engine: SqlEngine): Promise<void> {
+  for (const timeZone of ["UTC", "Europe/Berlin"]) {
+    for (const mode of ["exact", "unbounded"] as const) {
+      const o: CohortRetentionOptions = { timeZone, mode, observedUntil: new Date("2024-09-15") };
+      assertSame(
+        await cohortRetentionSql(sample, { ...o, engine }),
+        cohortRetention(sample, o),
+        `${engine.name} sample ${timeZone} ${mode}`,
+      );
+    }
+  }
+  const tables = [randomEvents(5, 2000, 150), randomEvents(6, 30, 5)];
+  for (const [k, table] of tables.entries()) {
+    for (const [z, timeZone] of ZONES.entries()) {
+      const period = PERIODS[(k + z) % 4];
+      const mode = z % 2 ? "unbounded" as const : "exact" as const;
+      const o = { customer: CUSTOMER, date: DATE, period, timeZone, mode };
+      assertSame(
+        await cohortRetentionSql(table, { ...o, engine }),
+        cohortRetention(table, o),
+        `${engine.name} random ${k} ${period} ${timeZone} ${mode}`,
+      );
+    }
+  }
+}
+
+Deno.test({
+  name: "cohortRetentionSql: PostgreSQL gives the in-memory table",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  ignore: !serverAvailable(postgresBin(), "PostgreSQL"),
+  async fn() {
+    const server = await startPostgres(postgresBin()!);
+    const engine = postgresEngine({ url: server.url });
+    try {
+      await checkEngine(engine);
+      await assert.rejects(cohortRetentionSql(SAMPLE, { engine }), /Only DuckDB scans files/);
+    } finally {
+      await engine.close();
+      await server.stop();
     }
   },
 });
