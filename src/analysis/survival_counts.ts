@@ -126,8 +126,8 @@ function countingSortCounts(
   event: string,
   by: string[],
 ): ColumnTable | undefined {
-  const times = table.array(time) as ArrayLike<number>;
-  const events = table.array(event) as ArrayLike<unknown>;
+  const times = columnValues(table, time) as ArrayLike<number>;
+  const events = columnValues(table, event);
   const n = times.length;
   let maxTime = 0;
   for (let i = 0; i < n; i++) {
@@ -141,7 +141,7 @@ function countingSortCounts(
   const dictionaries: unknown[][] = [];
   let radix = 1;
   for (const column of by) {
-    const values = table.array(column) as ArrayLike<unknown>;
+    const values = columnValues(table, column);
     const codes = new Map<unknown, number>();
     const dictionary: unknown[] = [];
     for (let i = 0; i < n; i++) {
@@ -206,10 +206,27 @@ function countingSortCounts(
   return aq.table(out);
 }
 
+/**
+ * A column's values in row order: the stored array itself when the table is
+ * neither filtered nor ordered and the column is a plain or typed array (no
+ * copy), otherwise Arquero's `array()` copy.
+ */
+function columnValues(table: ColumnTable, name: string): ArrayLike<unknown> {
+  const column = table.column(name) as unknown;
+  if (
+    !table.isFiltered() && !table.isOrdered() &&
+    (Array.isArray(column) || ArrayBuffer.isView(column)) &&
+    (column as ArrayLike<unknown>).length === table.numRows()
+  ) {
+    return column as ArrayLike<unknown>;
+  }
+  return table.array(name) as ArrayLike<unknown>;
+}
+
 /** Checks times (finite numbers ≥ 0) and events (0/1/true/false); lists the first bad rows. */
 export function checkSurvivalValues(table: ColumnTable, time: string, event: string): void {
-  const times = table.array(time) as unknown[];
-  const events = table.array(event) as unknown[];
+  const times = columnValues(table, time);
+  const events = columnValues(table, event);
   const problems: CxProblem[] = [];
   let total = 0;
   const add = (p: CxProblem) => {
