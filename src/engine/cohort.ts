@@ -1,14 +1,18 @@
 /**
- * Cohort retention with its aggregate step pushed down to DuckDB or
- * PostgreSQL: the engine computes, per (cohort, period index), the distinct
- * active customers and the histogram of each customer's last active period;
- * the finalize step (Wilson intervals, complete flags, unreached periods
- * left out) is `cohortRetention`'s own, so the result is the in-memory table.
+ * Cohort retention with its aggregate step pushed down to DuckDB,
+ * PostgreSQL or a ClickHouse cluster: the engine computes, per (cohort,
+ * period index), the distinct active customers and the histogram of each
+ * customer's last active period; the finalize step (Wilson intervals,
+ * complete flags, unreached periods left out) is `cohortRetention`'s own, so
+ * the result is the in-memory table. DuckDB and PostgreSQL use distinct
+ * (customer, period) pairs joined to each customer's first period;
+ * ClickHouse 18.16 (no CTEs, shards) merges per-customer `min`, `max` and
+ * `groupUniqArray` states across shards and expands them with `ARRAY JOIN`.
  *
  * Supported: calendar windows (`day`, `week`, `month`, `quarter`), modes
  * `exact` and `unbounded`, any `timeZone`, `observedUntil`. Segments
- * (`by`), `signup`, `revenue`, rolling windows and ClickHouse are not
- * pushed down yet (use `cohortRetention` in memory).
+ * (`by`), `signup`, `revenue` and rolling windows are not pushed down yet
+ * (use `cohortRetention` in memory).
  *
  * @module
  */
@@ -25,7 +29,14 @@ import type { CohortCells } from "../analysis/cohort_kernel.ts";
 import { cutoffAfter } from "../analysis/cohort_periods.ts";
 import { CxDataError, CxOptionsError } from "../errors.ts";
 import { type KpiInput, pooled } from "../metrics/groups.ts";
-import { ALIAS_PREFIX, type CompiledSql, type DateKind, quoteIdent } from "./compile.ts";
+import {
+  ALIAS_PREFIX,
+  clickhouseLiteral,
+  type CompiledSql,
+  type DateKind,
+  type Dialect,
+  quoteIdent,
+} from "./compile.ts";
 import { isSqlEngine, isTableRef, type PushdownSource, type SqlEngine } from "./pushdown.ts";
 
 /** Options of {@link cohortRetentionSql}: `cohortRetention`'s, plus the engine. */
@@ -50,7 +61,7 @@ export interface CohortRetentionQueries {
 }
 
 /**
- * Cohort retention with the aggregate step in DuckDB or PostgreSQL: the same table as
+ * Cohort retention with the aggregate step in DuckDB, PostgreSQL or ClickHouse: the same table as
  * `cohortRetention(events, options)`. `source` is an Arquero table (loaded
  * into the engine), a CSV or Parquet path (scanned, never loaded into
  * memory), or a server table `{ engine, table }`.
@@ -83,11 +94,6 @@ export async function cohortRetentionSql(
   if (!isSqlEngine(engine)) {
     throw new CxOptionsError(
       `Option "engine" must be an SQL engine such as duckdbEngine(), got ${typeof engine}`,
-    );
-  }
-  if (engine.dialect === "clickhouse") {
-    throw new CxOptionsError(
-      `cohortRetentionSql runs on DuckDB and PostgreSQL so far, got ${engine.name}; use cohortRetention in memory`,
     );
   }
   const dialect = engine.dialect;
@@ -192,7 +198,7 @@ interface DateColumn {
   date: string;
   dateKind: DateKind;
   dateZone: string;
-  dialect: "duckdb" | "postgres";
+  dialect: Dialect;
 }
 
 /**
@@ -219,7 +225,7 @@ export function cohortRetentionQueries(
     date: string;
     dateKind: DateKind;
     dateZone: string;
-    dialect: "duckdb" | "postgres";
+    dialect: Dialect;
   },
   options: CohortRetentionOptions & { observedUntil: Date },
 ): CohortRetentionQueries {
@@ -245,7 +251,7 @@ async function open(
   engine: SqlEngine,
   source: PushdownSource,
   options: CohortRetentionOptions,
-  dialect: "duckdb" | "postgres",
+  dialect: Dialect,
 ): Promise<Opened> {
   const none = () => Promise.resolve();
   if (isTableRef(source)) {
@@ -300,10 +306,12 @@ async function open(
 /** Binds values after the relation's own parameters. */
 class Params {
   readonly values: (string | number)[];
-  constructor(initial: (string | number)[]) {
+  constructor(initial: (string | number)[], readonly dialect: Dialect = "duckdb") {
     this.values = [...initial];
   }
   bind(v: string | number): string {
+    // ClickHouse 18.16 has no query parameters: escaped literals (see compile.ts).
+    if (this.dialect === "clickhouse") return clickhouseLiteral(v);
     this.values.push(v);
     return `$${this.values.length}`;
   }
@@ -360,6 +368,7 @@ function compileRange(
   plan: RetentionPlan,
   observedUntil: Date | undefined,
 ): CompiledSql {
+  if (c.dialect === "clickhouse") return clickhouseRange(from, c, plan, observedUntil);
   const p = new Params(from.params);
   const id = quoteIdent(c.customer, c.dialect), date = quoteIdent(c.date, c.dialect);
   const t = instantSql(c, p);
@@ -389,6 +398,7 @@ function compileCells(
   plan: RetentionPlan,
   observedUntil: Date,
 ): CompiledSql {
+  if (c.dialect === "clickhouse") return clickhouseCells(from, c, plan, observedUntil);
   const p = new Params(from.params);
   const X = ALIAS_PREFIX;
   const id = quoteIdent(c.customer, c.dialect), date = quoteIdent(c.date, c.dialect);
@@ -414,6 +424,97 @@ SELECT 1 AS kind, cohort, last - cohort AS k, count(*) AS customers FROM ${X}g G
     keys: ["kind", "cohort", "k"],
     measures: ["customers"],
   };
+}
+
+/** ClickHouse: the local day number (days since 1970-01-01 in the zone) and the period ordinal. */
+function clickhouseDays(c: DateColumn, plan: RetentionPlan, p: Params): {
+  day: string;
+  ordinal: string;
+} {
+  const col = `assumeNotNull(${quoteIdent(c.date, "clickhouse")})`;
+  const instant = c.dateKind === "instant"
+    ? col
+    : `toDateTime(concat(toString(toDate(${col})), ' 00:00:00'), ${p.bind(c.dateZone)})`;
+  const tz = p.bind(plan.timeZone);
+  const day = `toInt64(toRelativeDayNum(${instant}, ${tz}))`;
+  const y = `toInt64(toYear(${instant}, ${tz}))`;
+  const ordinal = {
+    day,
+    week: `intDiv(${day} + 3, 7)`,
+    month: `(${y} * 12 + toInt64(toMonth(${instant}, ${tz})) - 1)`,
+    quarter: `(${y} * 4 + toInt64(toQuarter(${instant}, ${tz})) - 1)`,
+  }[plan.period];
+  return { day, ordinal };
+}
+
+function clickhouseRange(
+  from: Opened["from"],
+  c: DateColumn,
+  plan: RetentionPlan,
+  observedUntil: Date | undefined,
+): CompiledSql {
+  const p = new Params([], "clickhouse");
+  const id = quoteIdent(c.customer, "clickhouse"), date = quoteIdent(c.date, "clickhouse");
+  const X = ALIAS_PREFIX;
+  const seconds = c.dateKind === "instant"
+    ? (f: string) => `toInt64(${f}(${date}))`
+    : (f: string) =>
+      `toInt64(toDateTime(concat(toString(${f}(${date})), ' 00:00:00'), ${p.bind(c.dateZone)}))`;
+  const { day } = clickhouseDays(c, plan, p);
+  const ignored = observedUntil
+    ? `countIf(isNotNull(${date}) AND ${day} >= ${p.bind(cutoffDay(observedUntil, plan))})`
+    : "0";
+  const measures = ["rows", "missing_ids", "missing_dates", "min_t", "max_t", "ignored"]
+    .map((m) => X + m);
+  const sql = `SELECT count() AS ${X}rows,
+  countIf(isNull(${id})) AS ${X}missing_ids,
+  countIf(isNull(${date})) AS ${X}missing_dates,
+  ${seconds("min")} * 1000 AS ${X}min_t,
+  ${seconds("max")} * 1000 AS ${X}max_t,
+  ${ignored} AS ${X}ignored
+FROM ${from.sql}`;
+  return { dialect: "clickhouse", sql, params: [], keys: [], measures };
+}
+
+function clickhouseCells(
+  from: Opened["from"],
+  c: DateColumn,
+  plan: RetentionPlan,
+  observedUntil: Date,
+): CompiledSql {
+  const p = new Params([], "clickhouse");
+  const X = ALIAS_PREFIX;
+  const id = quoteIdent(c.customer, "clickhouse"), date = quoteIdent(c.date, "clickhouse");
+  const { day, ordinal } = clickhouseDays(c, plan, p);
+  const cut = p.bind(cutoffDay(observedUntil, plan));
+  // Per customer (merged across shards): cohort, last period and the distinct periods;
+  // then one (kind, k) pair per active period plus one for the last period.
+  const sql = `SELECT ${X}t.1 AS kind, ${X}cohort AS cohort, ${X}t.2 AS k, count() AS customers
+FROM (
+  SELECT ${X}cohort,
+    arrayPushBack(arrayMap(x -> (0, x - ${X}cohort), ${X}ps), (1, ${X}last - ${X}cohort)) AS ${X}ts
+  FROM (
+    SELECT min(${ordinal}) AS ${X}cohort, max(${ordinal}) AS ${X}last,
+      groupUniqArray(${ordinal}) AS ${X}ps
+    FROM ${from.sql}
+    WHERE isNotNull(${date}) AND ${day} < ${cut}
+    GROUP BY ${id}
+  )
+)
+ARRAY JOIN ${X}ts AS ${X}t
+GROUP BY kind, cohort, k`;
+  return {
+    dialect: "clickhouse",
+    sql,
+    params: [],
+    keys: ["kind", "cohort", "k"],
+    measures: ["customers"],
+  };
+}
+
+/** The local day number after `observedUntil`'s: events on earlier local days count. */
+function cutoffDay(observedUntil: Date, plan: RetentionPlan): number {
+  return plan.calendar.localDay(observedUntil.getTime()) + 1;
 }
 
 /** Rows `(kind, cohort, k, customers)` → the kernel's cells (calendar windows). */

@@ -1,5 +1,6 @@
 /**
- * Cohort retention pushed down to DuckDB gives exactly the in-memory
+ * Cohort retention pushed down to DuckDB, PostgreSQL and a two-shard
+ * ClickHouse cluster gives exactly the in-memory
  * `cohortRetention` table (rows, intervals, flags, metadata) on the sample
  * events (loaded, and scanned as CSV), on seeded random tables with dates
  * at month boundaries in several zones, and with hostile column and table
@@ -22,7 +23,14 @@ import { cohortRetentionQueries, cohortRetentionSql } from "../../src/engine/coh
 import { seededRandom } from "../../src/stats/random.ts";
 import type { PushdownSource, SqlEngine } from "../../src/engine/pushdown.ts";
 import { postgresEngine } from "../../src/engine/postgres.ts";
-import { postgresBin, serverAvailable, startPostgres } from "./servers.ts";
+import { clickhouseEngine } from "../../src/engine/clickhouse.ts";
+import {
+  clickhouseBin,
+  postgresBin,
+  serverAvailable,
+  startClickhouse,
+  startPostgres,
+} from "./servers.ts";
 
 const SAMPLE = new URL("../../data/sample/events.csv", import.meta.url).pathname;
 const { table: sample } = await readCsv(SAMPLE, { schema: "events" });
@@ -220,6 +228,26 @@ Deno.test({
     try {
       await checkEngine(engine);
       await assert.rejects(cohortRetentionSql(SAMPLE, { engine }), /Only DuckDB scans files/);
+    } finally {
+      await engine.close();
+      await server.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "cohortRetentionSql: a two-shard ClickHouse cluster gives the in-memory table",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  ignore: !serverAvailable(clickhouseBin(), "ClickHouse"),
+  async fn() {
+    const server = await startClickhouse(clickhouseBin()!);
+    const engine = clickhouseEngine({
+      url: server.shards[0],
+      cluster: { name: server.cluster, shards: server.shards },
+    });
+    try {
+      await checkEngine(engine);
     } finally {
       await engine.close();
       await server.stop();
