@@ -3,7 +3,7 @@
  * against Arquero's own `fromCSV` on the same 1M-row responses file, each run
  * in its own process so peak memory (VmHWM) is honest. Prints medians of 3
  * and the ratio. Target: validation costs at most 2× plain parsing. A third
- * line compares `readCsvFast` (DuckDB `read_csv` as text + the same
+ * line compares `readCsvDuckdb` (DuckDB `read_csv` as text + the same
  * validation) with DuckDB's own typed `read_csv` into a table (target ≤ 2×).
  *
  *     deno run -A bench/load.ts [--rows 1000000] [--runs 3]
@@ -41,9 +41,9 @@ if (values.engine) {
     connection.closeSync();
     instance.closeSync();
   } else if (values.engine === "fast") {
-    const { readCsvFast } = await import("../src/mod.ts");
-    const result = await readCsvFast(values.file!, { schema: "responses" });
-    if (result.engine !== "duckdb") throw new Error("readCsvFast fell back to readCsv");
+    const { readCsvDuckdb } = await import("../src/mod.ts");
+    const result = await readCsvDuckdb(values.file!, { schema: "responses" });
+    if (result.engine !== "duckdb") throw new Error("readCsvDuckdb fell back to readCsv");
     rows = result.table.numRows();
   } else {
     const { readCsv } = await import("../src/mod.ts");
@@ -91,9 +91,9 @@ if (values.engine) {
     }× (target: time ≤ 2×)`,
   );
   console.log(`duckdb read_csv (own types, no checks): ${fmt(duckdb)}`);
-  console.log(`cxkit readCsvFast (DuckDB + validated): ${fmt(fast)}`);
+  console.log(`cxkit readCsvDuckdb (DuckDB + validated): ${fmt(fast)}`);
   console.log(
-    `ratio readCsvFast/duckdb: time ${(fast.seconds / duckdb.seconds).toFixed(2)}×, peak memory ${
+    `ratio readCsvDuckdb/duckdb: time ${(fast.seconds / duckdb.seconds).toFixed(2)}×, peak memory ${
       (fast.peakMiB / duckdb.peakMiB).toFixed(2)
     }× (target: time ≤ 2×)`,
   );

@@ -304,8 +304,8 @@ export type {
 export { scoreOutcomeChart } from "./charts/outcomes.ts";
 export type { ScoreOutcomeChartOptions } from "./charts/outcomes.ts";
 // fast paths
-export { readCsvFast } from "./io/csv_duckdb.ts";
-export type { FastCsvLoadResult } from "./io/csv_duckdb.ts";
+export { readCsvDuckdb } from "./io/csv_duckdb.ts";
+export type { DuckdbCsvLoadResult } from "./io/csv_duckdb.ts";
 // cohort pushdown
 export { cohortRetentionQueries, cohortRetentionSql } from "./engine/cohort.ts";
 export type { CohortRetentionQueries, CohortRetentionSqlOptions } from "./engine/cohort.ts";

@@ -1,5 +1,5 @@
 /**
- * Fast CSV loading through DuckDB's parallel `read_csv`: the same result as
+ * CSV loading through DuckDB's parallel `read_csv`: the same result as
  * {@link readCsv} (same table, rejects and summary), for large UTF-8 files.
  *
  * @module
@@ -12,8 +12,8 @@ import { readSource, type Source } from "./source.ts";
 import { decodeText, sniffDecimal, sniffDelimiter } from "./text.ts";
 import { validateColumns } from "./validate.ts";
 
-/** What {@link readCsvFast} returns: a {@link CsvLoadResult} plus the parser that read it. */
-export interface FastCsvLoadResult extends CsvLoadResult {
+/** What {@link readCsvDuckdb} returns: a {@link CsvLoadResult} plus the parser that read it. */
+export interface DuckdbCsvLoadResult extends CsvLoadResult {
   /** `"duckdb"` when DuckDB parsed the file, `"arquero"` when it fell back to {@link readCsv}. */
   engine: "duckdb" | "arquero";
 }
@@ -37,10 +37,10 @@ export interface FastCsvLoadResult extends CsvLoadResult {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { readCsvFast } from "./csv_duckdb.ts";
+ * import { readCsvDuckdb } from "./csv_duckdb.ts";
  * const path = await Deno.makeTempFile({ suffix: ".csv" });
  * await Deno.writeTextFile(path, "ID;Datum;Empfehlung\nr1;05.01.2024;9\nr2;06.01.2024;11\n");
- * const { table, rejects, summary, engine } = await readCsvFast(path, {
+ * const { table, rejects, summary, engine } = await readCsvDuckdb(path, {
  *   schema: "responses",
  *   mapping: { response_id: "ID", date: "Datum", nps_score: "Empfehlung" },
  * });
@@ -49,11 +49,11 @@ export interface FastCsvLoadResult extends CsvLoadResult {
  * await Deno.remove(path);
  * ```
  */
-export async function readCsvFast(
+export async function readCsvDuckdb(
   source: Source,
   options: ReadCsvOptions = {},
-): Promise<FastCsvLoadResult> {
-  const fallback = async (): Promise<FastCsvLoadResult> => ({
+): Promise<DuckdbCsvLoadResult> {
+  const fallback = async (): Promise<DuckdbCsvLoadResult> => ({
     ...(await readCsv(source, options)),
     engine: "arquero",
   });

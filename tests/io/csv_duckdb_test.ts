@@ -1,10 +1,10 @@
-// readCsvFast (DuckDB read_csv + the same validation) must give exactly what readCsv gives:
+// readCsvDuckdb (DuckDB read_csv + the same validation) must give exactly what readCsv gives:
 // same table (columns, types, values), same rejects, same summary; and fall back where DuckDB
 // would read differently (Windows-1252, blank lines, short rows).
 import type { ColumnTable } from "arquero";
 import { assertEquals } from "../assert.ts";
 import { readCsv, type ReadCsvOptions } from "../../src/io/csv.ts";
-import { readCsvFast } from "../../src/io/csv_duckdb.ts";
+import { readCsvDuckdb } from "../../src/io/csv_duckdb.ts";
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url);
 
@@ -18,14 +18,14 @@ async function same(
   engine: "duckdb" | "arquero",
 ): Promise<void> {
   const slow = await readCsv(source, options);
-  const fast = await readCsvFast(source, options);
+  const fast = await readCsvDuckdb(source, options);
   assertEquals(fast.engine, engine);
   assertEquals(dump(fast.table), dump(slow.table));
   assertEquals(dump(fast.rejects), dump(slow.rejects));
   assertEquals(fast.summary, slow.summary);
 }
 
-Deno.test("readCsvFast: German cp1252 responses fall back and match readCsv", async () => {
+Deno.test("readCsvDuckdb: German cp1252 responses fall back and match readCsv", async () => {
   await same(fixture("de_responses.csv"), {
     schema: "responses",
     mapping: {
@@ -41,7 +41,7 @@ Deno.test("readCsvFast: German cp1252 responses fall back and match readCsv", as
   }, "arquero");
 });
 
-Deno.test("readCsvFast: German cp1252 tickets fall back and match readCsv", async () => {
+Deno.test("readCsvDuckdb: German cp1252 tickets fall back and match readCsv", async () => {
   await same(fixture("de_tickets.csv"), {
     schema: "tickets",
     mapping: {
@@ -58,7 +58,7 @@ Deno.test("readCsvFast: German cp1252 tickets fall back and match readCsv", asyn
   }, "arquero");
 });
 
-Deno.test("readCsvFast: sample responses through DuckDB, same as readCsv", async () => {
+Deno.test("readCsvDuckdb: sample responses through DuckDB, same as readCsv", async () => {
   await same(
     new URL("../../data/sample/responses.csv", import.meta.url).pathname,
     { schema: "responses" },
@@ -81,19 +81,19 @@ const badOptions: ReadCsvOptions = {
   mapping: { response_id: "ID", date: "Datum", nps_score: "Empfehlung", csat: "Zufriedenheit" },
 };
 
-Deno.test("readCsvFast: UTF-8 file with bad rows through DuckDB, same table and rejects", async () => {
+Deno.test("readCsvDuckdb: UTF-8 file with bad rows through DuckDB, same table and rejects", async () => {
   const path = await Deno.makeTempFile({ suffix: ".csv" });
   try {
     await Deno.writeTextFile(path, bad);
     await same(path, badOptions, "duckdb");
-    const { rejects } = await readCsvFast(path, badOptions);
+    const { rejects } = await readCsvDuckdb(path, badOptions);
     assertEquals(rejects.numRows() > 3, true);
   } finally {
     await Deno.remove(path);
   }
 });
 
-Deno.test("readCsvFast: blank lines and short or long rows fall back, same result", async () => {
+Deno.test("readCsvDuckdb: blank lines and short or long rows fall back, same result", async () => {
   const path = await Deno.makeTempFile({ suffix: ".csv" });
   try {
     for (const extra of ["\r\n", "r8;10.01.2024\r\n", "r9;10.01.2024;1;2;x;3;4\r\n"]) {
