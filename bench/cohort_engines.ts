@@ -7,17 +7,24 @@
  * is its own; the parent prints medians, the ratio and checks the cells
  * agree. With `--parquet`, a 50M-event Parquet file is written (by a child)
  * and cohort retention runs over it through DuckDB, printing peak RSS
- * (target < 2 GiB).
+ * (target < 2 GiB). With `--clickhouse`, a throwaway two-shard ClickHouse
+ * cluster (needs clickhouse-server) holds the same 10M events behind a
+ * `Distributed` table, and `cohortRetentionSql({ engine, table })` runs
+ * against the hand-written ClickHouse SQL for the same cells.
  *
  *     deno run -A bench/cohort_engines.ts [--events 10000000] [--customers 500000] [--runs 3]
  *     deno run -A bench/cohort_engines.ts --parquet [--parquet-events 50000000]
+ *     deno run -A bench/cohort_engines.ts --clickhouse
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { cohortRetentionSql } from "../src/engine/cohort.ts";
 import { duckdbEngine } from "../src/engine/duckdb.ts";
+import type { SqlEngine } from "../src/engine/pushdown.ts";
 import type { DuckdbConnection } from "../src/engine/duckdb.ts";
+import { clickhouseEngine } from "../src/engine/clickhouse.ts";
+import { clickhouseBin, startClickhouse } from "../tests/engine/servers.ts";
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +32,7 @@ const { values } = parseArgs({
     customers: { type: "string", default: "500000" },
     runs: { type: "string", default: "3" },
     parquet: { type: "boolean", default: false },
+    clickhouse: { type: "boolean", default: false },
     "parquet-events": { type: "string", default: "50000000" },
     role: { type: "string" },
     file: { type: "string" },
@@ -70,7 +78,11 @@ async function connect(): Promise<DuckdbConnection> {
   return (await (await DuckDBInstance.create(":memory:")).connect()) as unknown as DuckdbConnection;
 }
 
-async function timed(fn: () => Promise<Record<string, string>>): Promise<Report> {
+async function timed(
+  fn: () => Promise<Record<string, string>>,
+  warmUp = false,
+): Promise<Report> {
+  if (warmUp) await fn();
   const peakAfterDataMiB = vmHwmMiB();
   const seconds: number[] = [];
   let cells: Record<string, string> = {};
@@ -82,8 +94,12 @@ async function timed(fn: () => Promise<Record<string, string>>): Promise<Report>
   return { seconds, peakAfterDataMiB, peakMiB: vmHwmMiB(), cells };
 }
 
-async function cxkitCells(source: string | { table: string }, db?: DuckdbConnection) {
-  const engine = duckdbEngine(db ? { connection: db } : {});
+async function cxkitCells(
+  source: string | { table: string },
+  db?: DuckdbConnection,
+  other?: SqlEngine,
+): Promise<Record<string, string>> {
+  const engine = other ?? duckdbEngine(db ? { connection: db } : {});
   try {
     const src = typeof source === "string" ? source : { engine, table: source.table };
     const result = await cohortRetentionSql(src, { engine, period: "month" });
@@ -95,7 +111,7 @@ async function cxkitCells(source: string | { table: string }, db?: DuckdbConnect
     }
     return cells;
   } finally {
-    await engine.close();
+    if (!other) await engine.close();
   }
 }
 
@@ -154,6 +170,8 @@ const fmt = (r: Report) =>
 
 if (values.role) {
   await Deno.writeTextFile(values.out!, JSON.stringify(await role(values.role)));
+} else if (values.clickhouse) {
+  await clickhouse();
 } else if (values.parquet) {
   const P = Number(values["parquet-events"]);
   const dir = await Deno.makeTempDir();
@@ -192,4 +210,74 @@ if (values.role) {
       `(target ≤ 1.2×), peak RSS ${(ours.peakMiB / hand.peakMiB).toFixed(2)}×`,
   );
   console.log(`cores: ${navigator.hardwareConcurrency}; load average: ${Deno.loadavg().join(" ")}`);
+}
+
+/** The 10M events on a two-shard ClickHouse cluster: cxkit vs hand-written SQL, same run. */
+async function clickhouse(): Promise<void> {
+  const bin = clickhouseBin();
+  if (!bin) {
+    console.log("ClickHouse: clickhouse-server is not installed; skipped");
+    return;
+  }
+  const cluster = await startClickhouse(bin);
+  try {
+    const ch = clickhouseEngine({ url: cluster.shards[0] });
+    const t0 = performance.now();
+    for (const [k, shard] of cluster.shards.entries()) {
+      await ch.exec(
+        `CREATE TABLE events_local (customer_id String, date DateTime('UTC')) ENGINE = MergeTree ORDER BY tuple()`,
+        { url: shard },
+      );
+      // Each shard generates its half of the rows (the same formulas as the DuckDB table).
+      await ch.exec(
+        `INSERT INTO events_local SELECT concat('C', toString(c)),
+          toDateTime(toDate('2024-01-01') + sd + intDiv((h % span) * (intDiv(h, 7) % span), span), 'UTC')
+        FROM (SELECT c, sd, ${DAYS} - sd AS span, h FROM (
+          SELECT i % ${C} AS c, ((i % ${C}) * 7919) % ${DAYS} AS sd, (i * 48271) % 2147483647 AS h
+          FROM (SELECT number AS i FROM system.numbers LIMIT ${E}) WHERE i % 2 = ${k}))`,
+        { url: shard },
+      );
+    }
+    await ch.exec(
+      `CREATE TABLE events AS events_local ENGINE = Distributed(cx, default, events_local)`,
+    );
+    console.log(
+      `ClickHouse, 2 shards: ${E.toLocaleString("en-US")} events loaded in ${
+        ((performance.now() - t0) / 1000).toFixed(1)
+      } s; median of ${runs} (after one warm-up)`,
+    );
+    const ours = async () => await cxkitCells({ table: "events" }, undefined, ch);
+    const hand = async () => {
+      const text = await ch.exec(`SELECT cohort, k, count() AS active FROM (
+          SELECT min(toRelativeMonthNum(date, 'UTC')) AS cohort,
+            groupUniqArray(toRelativeMonthNum(date, 'UTC')) AS ms
+          FROM events GROUP BY customer_id)
+        ARRAY JOIN arrayMap(x -> x - cohort, ms) AS k
+        GROUP BY cohort, k FORMAT JSON`);
+      const rows = (JSON.parse(text) as { data: Record<string, unknown>[] }).data;
+      const label = (n: number) =>
+        `${Math.floor((n - 1) / 12)}-${String(((n - 1) % 12) + 1).padStart(2, "0")}`;
+      const size = new Map<number, number>();
+      for (const r of rows) if (Number(r.k) === 0) size.set(Number(r.cohort), Number(r.active));
+      const cells: Record<string, string> = {};
+      for (const r of rows) {
+        cells[`${label(Number(r.cohort))} ${r.k}`] = `${size.get(Number(r.cohort))}/${r.active}`;
+      }
+      return cells;
+    };
+    const a = await timed(ours, true), b = await timed(hand, true);
+    const differ = Object.keys(b.cells).filter((k) => a.cells[k] !== b.cells[k]).length +
+      Object.keys(a.cells).filter((k) => !(k in b.cells)).length;
+    if (differ) throw new Error(`ClickHouse: engines disagree on ${differ} cells`);
+    console.log(`cells: ${Object.keys(b.cells).length} identical`);
+    console.log(`cxkit cohortRetentionSql on ClickHouse: ${median(a.seconds).toFixed(2)} s`);
+    console.log(`hand-written ClickHouse SQL:            ${median(b.seconds).toFixed(2)} s`);
+    console.log(
+      `ratio cxkit/hand-written: ${
+        (median(a.seconds) / median(b.seconds)).toFixed(2)
+      }× (target ≤ 1.2×)`,
+    );
+  } finally {
+    await cluster.stop();
+  }
 }

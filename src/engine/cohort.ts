@@ -176,7 +176,8 @@ export async function cohortRetentionSql(
         }): nothing is observed; pass a later date or omit it`,
       );
     }
-    const cellsQuery = compileCells(opened.from, col, plan, observedUntil);
+    // Without observedUntil the cut-off follows the last event: no event is cut.
+    const cellsQuery = compileCells(opened.from, col, plan, observed);
     explain?.(cellsQuery);
     const rows = await engine.run(cellsQuery);
     const aggregate = {
@@ -396,20 +397,22 @@ function compileCells(
   from: Opened["from"],
   c: DateColumn,
   plan: RetentionPlan,
-  observedUntil: Date,
+  observedUntil: Date | undefined,
 ): CompiledSql {
   if (c.dialect === "clickhouse") return clickhouseCells(from, c, plan, observedUntil);
   const p = new Params(from.params);
   const X = ALIAS_PREFIX;
   const id = quoteIdent(c.customer, c.dialect), date = quoteIdent(c.date, c.dialect);
   const local = localSql(c, plan, p);
-  const cut = p.bind(cutoffWallTime(observedUntil, plan));
+  const cut = observedUntil
+    ? ` WHERE l < CAST(${p.bind(cutoffWallTime(observedUntil, plan))} AS TIMESTAMP)`
+    : "";
   const ordinal = ordinalSql("l", plan, c.dialect);
   // e: distinct (customer, period); g: each customer's cohort and last active period.
   const sql = `WITH ${X}l AS (
   SELECT ${id} AS c, ${local} AS l FROM ${from.sql} WHERE ${date} IS NOT NULL
 ), ${X}e AS (
-  SELECT DISTINCT c, ${ordinal} AS p FROM ${X}l WHERE l < CAST(${cut} AS TIMESTAMP)
+  SELECT DISTINCT c, ${ordinal} AS p FROM ${X}l${cut}
 ), ${X}g AS (
   SELECT c, min(p) AS cohort, max(p) AS last FROM ${X}e GROUP BY c
 )
@@ -441,7 +444,7 @@ function clickhouseDays(c: DateColumn, plan: RetentionPlan, p: Params): {
   const ordinal = {
     day,
     week: `intDiv(${day} + 3, 7)`,
-    month: `(${y} * 12 + toInt64(toMonth(${instant}, ${tz})) - 1)`,
+    month: `(toInt64(toRelativeMonthNum(${instant}, ${tz})) - 1)`, // 12·year + month
     quarter: `(${y} * 4 + toInt64(toQuarter(${instant}, ${tz})) - 1)`,
   }[plan.period];
   return { day, ordinal };
@@ -480,13 +483,13 @@ function clickhouseCells(
   from: Opened["from"],
   c: DateColumn,
   plan: RetentionPlan,
-  observedUntil: Date,
+  observedUntil: Date | undefined,
 ): CompiledSql {
   const p = new Params([], "clickhouse");
   const X = ALIAS_PREFIX;
   const id = quoteIdent(c.customer, "clickhouse"), date = quoteIdent(c.date, "clickhouse");
   const { day, ordinal } = clickhouseDays(c, plan, p);
-  const cut = p.bind(cutoffDay(observedUntil, plan));
+  const cut = observedUntil ? ` AND ${day} < ${p.bind(cutoffDay(observedUntil, plan))}` : "";
   // Per customer (merged across shards): cohort, last period and the distinct periods;
   // then one (kind, k) pair per active period plus one for the last period.
   const sql = `SELECT ${X}t.1 AS kind, ${X}cohort AS cohort, ${X}t.2 AS k, count() AS customers
@@ -497,7 +500,7 @@ FROM (
     SELECT min(${ordinal}) AS ${X}cohort, max(${ordinal}) AS ${X}last,
       groupUniqArray(${ordinal}) AS ${X}ps
     FROM ${from.sql}
-    WHERE isNotNull(${date}) AND ${day} < ${cut}
+    WHERE isNotNull(${date})${cut}
     GROUP BY ${id}
   )
 )
