@@ -429,25 +429,36 @@ SELECT 1 AS kind, cohort, last - cohort AS k, count(*) AS customers FROM ${X}g G
   };
 }
 
-/** ClickHouse: the local day number (days since 1970-01-01 in the zone) and the period ordinal. */
+/**
+ * ClickHouse: the local day number (days since 1970-01-01 in the zone) and
+ * the period as a native unsigned number (`raw`, cheap to collect in a hash
+ * set); the calendar ordinal is `raw + offset`.
+ */
 function clickhouseDays(c: DateColumn, plan: RetentionPlan, p: Params): {
   day: string;
-  ordinal: string;
+  raw: string;
+  offset: number;
 } {
   const col = `assumeNotNull(${quoteIdent(c.date, "clickhouse")})`;
   const instant = c.dateKind === "instant"
     ? col
     : `toDateTime(concat(toString(toDate(${col})), ' 00:00:00'), ${p.bind(c.dateZone)})`;
   const tz = p.bind(plan.timeZone);
-  const day = `toInt64(toRelativeDayNum(${instant}, ${tz}))`;
-  const y = `toInt64(toYear(${instant}, ${tz}))`;
-  const ordinal = {
-    day,
-    week: `intDiv(${day} + 3, 7)`,
-    month: `(toInt64(toRelativeMonthNum(${instant}, ${tz})) - 1)`, // 12·year + month
-    quarter: `(${y} * 4 + toInt64(toQuarter(${instant}, ${tz})) - 1)`,
-  }[plan.period];
-  return { day, ordinal };
+  const day = `toRelativeDayNum(${instant}, ${tz})`;
+  switch (plan.period) {
+    case "day":
+      return { day, raw: day, offset: 0 };
+    case "week":
+      return { day, raw: `intDiv(${day} + 3, 7)`, offset: 0 };
+    case "month":
+      return { day, raw: `toRelativeMonthNum(${instant}, ${tz})`, offset: -1 }; // 12·year + month
+    case "quarter":
+      return {
+        day,
+        raw: `(toUInt32(toYear(${instant}, ${tz})) * 4 + toQuarter(${instant}, ${tz}))`,
+        offset: -1,
+      };
+  }
 }
 
 function clickhouseRange(
@@ -488,17 +499,22 @@ function clickhouseCells(
   const p = new Params([], "clickhouse");
   const X = ALIAS_PREFIX;
   const id = quoteIdent(c.customer, "clickhouse"), date = quoteIdent(c.date, "clickhouse");
-  const { day, ordinal } = clickhouseDays(c, plan, p);
+  const { day, raw, offset } = clickhouseDays(c, plan, p);
   const cut = observedUntil ? ` AND ${day} < ${p.bind(cutoffDay(observedUntil, plan))}` : "";
-  // Per customer (merged across shards): cohort, last period and the distinct periods;
-  // then one (kind, k) pair per active period plus one for the last period.
-  const sql = `SELECT ${X}t.1 AS kind, ${X}cohort AS cohort, ${X}t.2 AS k, count() AS customers
+  // Per customer (merged across shards): the set of active periods, whose min is the cohort
+  // and max the last period; then one (kind, k) pair per active period plus one for the last.
+  const sql = `SELECT ${X}t.1 AS kind, toInt64(${X}cohort) + ${
+    p.bind(offset)
+  } AS cohort, ${X}t.2 AS k,
+  count() AS customers
 FROM (
-  SELECT ${X}cohort,
-    arrayPushBack(arrayMap(x -> (0, x - ${X}cohort), ${X}ps), (1, ${X}last - ${X}cohort)) AS ${X}ts
+  SELECT arrayReduce('min', ${X}ps) AS ${X}cohort, arrayReduce('max', ${X}ps) AS ${X}last,
+    arrayPushBack(
+      arrayMap(x -> (0, toInt64(x) - toInt64(${X}cohort)), ${X}ps),
+      (1, toInt64(${X}last) - toInt64(${X}cohort))
+    ) AS ${X}ts
   FROM (
-    SELECT min(${ordinal}) AS ${X}cohort, max(${ordinal}) AS ${X}last,
-      groupUniqArray(${ordinal}) AS ${X}ps
+    SELECT groupUniqArray(${raw}) AS ${X}ps
     FROM ${from.sql}
     WHERE isNotNull(${date})${cut}
     GROUP BY ${id}
