@@ -248,6 +248,22 @@ Deno.test({
     });
     try {
       await checkEngine(engine);
+      // A Date column (local days, read in dateZone) in a plain table on the first shard.
+      await engine.exec(
+        "CREATE TABLE `ev dates` (`customer_id` String, `date` Date) ENGINE = MergeTree ORDER BY tuple()",
+      );
+      const tsv = (sample.objects() as Record<string, unknown>[]).map((r) =>
+        `${r.customer_id}\t${(r.date as Date).toISOString().slice(0, 10)}`
+      ).join("\n");
+      await engine.exec("INSERT INTO `ev dates` FORMAT TabSeparated", { body: tsv + "\n" });
+      for (const timeZone of ["UTC", "Europe/Berlin"]) {
+        const o: CohortRetentionOptions = { timeZone, mode: "unbounded", period: "week" };
+        assertSame(
+          await cohortRetentionSql({ engine, table: "ev dates" }, o),
+          cohortRetention(sample, o),
+          `clickhouse Date column ${timeZone}`,
+        );
+      }
     } finally {
       await engine.close();
       await server.stop();
