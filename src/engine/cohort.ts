@@ -37,7 +37,13 @@ import {
   type Dialect,
   quoteIdent,
 } from "./compile.ts";
-import { isSqlEngine, isTableRef, type PushdownSource, type SqlEngine } from "./pushdown.ts";
+import {
+  fileRelation,
+  isSqlEngine,
+  isTableRef,
+  type PushdownSource,
+  type SqlEngine,
+} from "./pushdown.ts";
 
 /** Options of {@link cohortRetentionSql}: `cohortRetention`'s, plus the engine. */
 export interface CohortRetentionSqlOptions extends CohortRetentionOptions {
@@ -270,23 +276,12 @@ async function open(
         `Only DuckDB scans files; load ${path} into a ${dialect} table first`,
       );
     }
-    const ext = /\.(parquet|pq|csv|tsv|txt)$/i.exec(path)?.[1].toLowerCase();
-    if (!ext) {
-      throw new CxOptionsError(
-        `${
-          JSON.stringify(path)
-        } is not a .parquet or .csv path: pass a file, a table, or { engine, table }`,
-      );
-    }
-    try {
-      Deno.statSync(path);
-    } catch {
-      throw new CxOptionsError(`File not found: ${path} (working directory ${Deno.cwd()})`);
-    }
-    const format = ext === "parquet" || ext === "pq" ? "parquet" as const : "csv" as const;
-    const relation = { kind: "file" as const, path, format };
+    const relation = fileRelation(path);
     return {
-      from: { sql: `${format === "parquet" ? "read_parquet" : "read_csv"}($1)`, params: [path] },
+      from: {
+        sql: `${relation.format === "parquet" ? "read_parquet" : "read_csv"}($1)`,
+        params: [path],
+      },
       columns: await engine.columns(relation),
       drop: none,
     };

@@ -380,6 +380,39 @@ interface OpenedSource extends OpenRelation {
   table?: ColumnTable;
 }
 
+/**
+ * The file relation of a CSV/Parquet path or URL, checking that the file
+ * exists and its extension says the format.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileRelation } from "./pushdown.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".parquet" });
+ * assert.equal(fileRelation(path).format, "parquet");
+ * assert.throws(() => fileRelation("answers.xlsx"), /not a .parquet or .csv path/);
+ * ```
+ */
+export function fileRelation(
+  source: string | URL,
+): { kind: "file"; path: string; format: "parquet" | "csv" } {
+  const path = source instanceof URL ? source.pathname : source;
+  const ext = /\.(parquet|pq|csv|tsv|txt)$/i.exec(path)?.[1].toLowerCase();
+  if (!ext) {
+    throw new CxOptionsError(
+      `${
+        JSON.stringify(path)
+      } is not a .parquet or .csv path: pass a file, a table, or { engine, table }`,
+    );
+  }
+  try {
+    Deno.statSync(path);
+  } catch {
+    throw new CxOptionsError(`File not found: ${path} (working directory ${Deno.cwd()})`);
+  }
+  return { kind: "file", path, format: ext === "parquet" || ext === "pq" ? "parquet" : "csv" };
+}
+
 async function openSource(engine: SqlEngine, source: PushdownSource): Promise<OpenedSource> {
   const none = () => Promise.resolve();
   if (isTableRef(source)) {
@@ -387,25 +420,7 @@ async function openSource(engine: SqlEngine, source: PushdownSource): Promise<Op
     return { relation, drop: none, columns: await engine.columns(relation) };
   }
   if (typeof source === "string" || source instanceof URL) {
-    const path = source instanceof URL ? source.pathname : source;
-    const ext = /\.(parquet|pq|csv|tsv|txt)$/i.exec(path)?.[1].toLowerCase();
-    if (!ext) {
-      throw new CxOptionsError(
-        `${
-          JSON.stringify(path)
-        } is not a .parquet or .csv path: pass a file, a table, or { engine, table }`,
-      );
-    }
-    try {
-      Deno.statSync(path);
-    } catch {
-      throw new CxOptionsError(`File not found: ${path} (working directory ${Deno.cwd()})`);
-    }
-    const relation: Relation = {
-      kind: "file",
-      path,
-      format: ext === "parquet" || ext === "pq" ? "parquet" : "csv",
-    };
+    const relation = fileRelation(source);
     return { relation, drop: none, columns: await engine.columns(relation) };
   }
   const table = pooled(source as KpiInput);

@@ -7,6 +7,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { ChartSpec } from "../charts/render.ts";
+import { SURVIVAL_COLORS } from "../charts/survival.ts";
 
 type Row = Record<string, unknown>;
 
@@ -40,16 +41,8 @@ export interface BandChartOptions {
   hollow?: string;
 }
 
-/** Okabe–Ito colours: distinguishable with colour-blindness, readable on white. */
-export const SERIES_COLORS: readonly string[] = [
-  "#0072B2",
-  "#D55E00",
-  "#009E73",
-  "#CC79A7",
-  "#E69F00",
-  "#56B4E9",
-  "#000000",
-];
+/** Series colours: the same Okabe–Ito palette as the survival curves. */
+export const SERIES_COLORS: readonly string[] = SURVIVAL_COLORS;
 
 /**
  * Lines with a shaded interval band, one per series: survival and retention

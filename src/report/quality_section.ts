@@ -12,9 +12,48 @@ import * as aq from "arquero";
 import { escapeHtml } from "../charts/display.ts";
 import type { Section, SectionContext } from "./context.ts";
 import { barChart } from "./charts.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { dataTable, figure, findings, heading, para, type TableColumn } from "./html.ts";
+import type { ReportFormat } from "./format.ts";
+import type { Labels } from "./i18n.ts";
+import type { LoadedFile } from "./load_dir.ts";
 
 type Row = Record<string, unknown>;
+
+/**
+ * The file, table and row-count columns of a files table, shared by the
+ * overview and the data-quality page.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reportFormat } from "./format.ts";
+ * import { reportLabels } from "./i18n.ts";
+ * import { fileCountColumns } from "./quality_section.ts";
+ * const columns = fileCountColumns(reportLabels("en"), reportFormat("en"));
+ * assert.equal(columns.length, 5);
+ * ```
+ */
+export function fileCountColumns(t: Labels, f: ReportFormat): TableColumn<LoadedFile>[] {
+  return [
+    { label: t.file, value: (x) => x.file },
+    { label: t.table, value: (x) => x.schema ?? "–" },
+    {
+      label: t.rowsRead,
+      value: (x) => x.result ? f.int(x.result.summary.rows) : "–",
+      numeric: true,
+    },
+    {
+      label: t.accepted,
+      value: (x) => x.result ? f.int(x.result.summary.accepted) : t.notLoaded,
+      numeric: true,
+    },
+    {
+      label: t.rejected,
+      value: (x) => x.result ? f.int(x.result.summary.rejected) : "–",
+      numeric: true,
+    },
+  ];
+}
 
 /**
  * Builds the data-quality section from the loaded files of the context.
@@ -58,23 +97,7 @@ export function qualitySection(ctx: SectionContext, rejectRows = 20): Section {
   }
   const out = [para(t.qualityLead, "lead"), findings(found)];
   out.push(dataTable(files, [
-    { label: t.file, value: (x) => x.file },
-    { label: t.table, value: (x) => x.schema ?? "–" },
-    {
-      label: t.rowsRead,
-      value: (x) => x.result ? f.int(x.result.summary.rows) : "–",
-      numeric: true,
-    },
-    {
-      label: t.accepted,
-      value: (x) => x.result ? f.int(x.result.summary.accepted) : t.notLoaded,
-      numeric: true,
-    },
-    {
-      label: t.rejected,
-      value: (x) => x.result ? f.int(x.result.summary.rejected) : "–",
-      numeric: true,
-    },
+    ...fileCountColumns(t, f),
     {
       label: t.format,
       value: (x) => {

@@ -28,7 +28,7 @@ import { cohortSection } from "./cohort_section.ts";
 import { driverSection } from "./driver_section.ts";
 import { kpiSection } from "./kpi_section.ts";
 import type { LoadedFile } from "./load_dir.ts";
-import { qualitySection } from "./quality_section.ts";
+import { fileCountColumns, qualitySection } from "./quality_section.ts";
 import { segmentSection } from "./segment_section.ts";
 import { serviceSection } from "./service_section.ts";
 import { trendSection } from "./trend_section.ts";
@@ -342,25 +342,7 @@ function overview(
       }</ul>`,
     );
     out.push(heading(2, t.filesRead));
-    out.push(dataTable(ctx.files, [
-      { label: t.file, value: (x) => x.file },
-      { label: t.table, value: (x) => x.schema ?? "–" },
-      {
-        label: t.rowsRead,
-        value: (x) => x.result ? f.int(x.result.summary.rows) : "–",
-        numeric: true,
-      },
-      {
-        label: t.accepted,
-        value: (x) => x.result ? f.int(x.result.summary.accepted) : t.notLoaded,
-        numeric: true,
-      },
-      {
-        label: t.rejected,
-        value: (x) => x.result ? f.int(x.result.summary.rejected) : "–",
-        numeric: true,
-      },
-    ]));
+    out.push(dataTable(ctx.files, fileCountColumns(t, f)));
   } else {
     out.push(findings([]));
   }
