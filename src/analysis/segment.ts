@@ -33,6 +33,8 @@ import { aggregateScale } from "../metrics/scale.ts";
 import { normalCdf, tCdf, tQuantile, zFor } from "../stats/distributions.ts";
 import { meanSd, tInterval, wilson } from "../stats/intervals.ts";
 import { adjustPValues, checkCorrection, type Correction } from "../stats/multiple.ts";
+import { pushdownAggregate, runsInEngine } from "../engine/analysis_pushdown.ts";
+import type { PushdownOptions, PushdownSource, SqlEngine, TableRef } from "../engine/pushdown.ts";
 
 /** The KPIs segments and trends can be computed for. */
 export type AnalysisKpi = "nps" | "csat" | "ces";
@@ -77,6 +79,16 @@ export const SEGMENT_COLUMNS = [
   "note",
 ] as const;
 
+/** The aggregate step in an SQL engine; the finalize step is the same TypeScript. */
+export function segment(
+  input: PushdownSource,
+  options: Omit<SegmentOptions, "engine"> & PushdownOptions & { engine: SqlEngine },
+): Promise<ColumnTable>;
+/** A server table reference `{ engine, table }`. */
+export function segment(
+  input: TableRef,
+  options: Omit<SegmentOptions, "engine"> & PushdownOptions,
+): Promise<ColumnTable>;
 /**
  * A KPI for every combination of the `by` columns, each segment compared
  * with the REST (all other rows pooled, so the two samples are independent).
@@ -123,9 +135,66 @@ export const SEGMENT_COLUMNS = [
  * assert.ok(Math.abs(r.get("difference", 0) - 100) < 1e-9);
  * assert.equal(r.get("rest_n", 0), 3);
  * ```
+ *
+ * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse),
+ * or a server table `{ engine, table }` or CSV/Parquet path as source, the
+ * per-segment counts or sums come from one aggregate query in the engine
+ * (`explain` and `dateZone` as for `nps`) and the tests, correction and notes
+ * are the same TypeScript, so the call resolves to the same table:
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { duckdbEngine } from "../engine/duckdb.ts";
+ * import { kpiMeta } from "../metrics/groups.ts";
+ * import { segment } from "./segment.ts";
+ * const t = aq.table({ channel: ["chat", "chat", "web", "web"], csat: [5, 4, 2, 5] });
+ * const engine = duckdbEngine();
+ * const r = await segment(t, { kpi: "csat", by: "channel", minN: 1, engine, explain: true });
+ * assert.deepEqual(r.objects(), segment(t, { kpi: "csat", by: "channel", minN: 1 }).objects());
+ * assert.match(String(kpiMeta(r)?.notes.sql), /GROUP BY/);
+ * await engine.close();
+ * ```
  */
-export function segment(input: KpiInput, options: SegmentOptions): ColumnTable {
+export function segment(input: KpiInput, options: SegmentOptions): ColumnTable;
+export function segment(
+  input: PushdownSource,
+  options: SegmentOptions | (Omit<SegmentOptions, "engine"> & PushdownOptions),
+): ColumnTable | Promise<ColumnTable> {
+  return runsInEngine(input, options)
+    ? segmentInEngine(input, options as Omit<SegmentOptions, "engine"> & PushdownOptions)
+    : segmentInMemory(input as KpiInput, options as SegmentOptions);
+}
+
+function segmentInMemory(input: KpiInput, options: SegmentOptions): ColumnTable {
   const table = pooled(input);
+  const { kind, by, correction } = segmentSettings(options);
+  requireRows(table, "segment");
+  const plan = resolvePlan(table, { ...options, by, period: undefined }, { date: "date" });
+  const result = kind.result(table, { ...options, by, period: undefined });
+  const sums = sumsByKey(kind, table, plan, options);
+  return finalizeSegment(kind, result, sums, plan, correction);
+}
+
+async function segmentInEngine(
+  source: PushdownSource,
+  options: Omit<SegmentOptions, "engine"> & PushdownOptions,
+): Promise<ColumnTable> {
+  const { kind, by, correction } = segmentSettings(options);
+  const { kpi: _kpi, correction: _correction, ...kpiOptions } = options;
+  const { result, aggregate, keys, plan } = await pushdownAggregate(kind.result, source, {
+    ...kpiOptions,
+    by,
+    period: undefined,
+  });
+  // Grouped by at least one column, the aggregate has no rows only when the source has none.
+  if (aggregate.numRows() === 0) requireRows(aggregate, "segment");
+  return finalizeSegment(kind, result, sumsOf(kind, aggregate, keys), plan, correction);
+}
+
+/** Validates the analysis' own options (the KPI checks the rest). */
+function segmentSettings(options: Omit<SegmentOptions, "engine">) {
   const kind = kpiKind(options?.kpi);
   const by = options.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
   if (by.length === 0) {
@@ -135,10 +204,17 @@ export function segment(input: KpiInput, options: SegmentOptions): ColumnTable {
   }
   const { correction = "holm" } = options;
   checkCorrection(correction);
-  requireRows(table, "segment");
-  const plan = resolvePlan(table, { ...options, by, period: undefined }, { date: "date" });
-  const result = kind.result(table, { ...options, by, period: undefined });
-  const sums = sumsByKey(kind, table, plan, options);
+  return { kind, by, correction };
+}
+
+/** Finalize step, the same for every engine: each segment vs the rest, corrected. */
+function finalizeSegment(
+  kind: KpiKind,
+  result: ColumnTable,
+  sums: Map<string, Sums>,
+  plan: GroupPlan,
+  correction: Correction,
+): ColumnTable {
   const total = kind.fields.reduce((s, f) => {
     s[f] = [...sums.values()].reduce((acc, x) => acc + x[f], 0);
     return s;
@@ -440,11 +516,38 @@ export function sumsByKey(
   plan: GroupPlan,
   options: KpiScoreOptions,
 ): Map<string, Sums> {
-  const keys = [...plan.by, ...(plan.period ? ["period"] : [])];
+  return sumsOf(
+    kind,
+    kind.aggregate(table, plan, options),
+    plan.by.concat(plan.period ? ["period"] : []),
+  );
+}
+
+/**
+ * An aggregate table (group keys, then the KPI's fields) as a map from group
+ * key (see {@link keyOf}) to its sums; `period_start` is left out of the key,
+ * since `period` names the period.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { kpiKind, sumsOf } from "./segment.ts";
+ * const aggregate = aq.table({ g: ["a"], n: [2], promoters: [1], passives: [0], detractors: [1] });
+ * const sums = sumsOf(kpiKind("nps"), aggregate, ["g"]);
+ * assert.deepEqual(sums.get('["a"]'), { n: 2, promoters: 1, passives: 0, detractors: 1 });
+ * ```
+ */
+export function sumsOf(
+  kind: KpiKind,
+  aggregate: ColumnTable,
+  keys: readonly string[],
+): Map<string, Sums> {
+  const named = keys.filter((k) => k !== "period_start");
   const map = new Map<string, Sums>();
-  for (const row of kind.aggregate(table, plan, options).objects() as Record<string, unknown>[]) {
+  for (const row of aggregate.objects() as Record<string, unknown>[]) {
     map.set(
-      keyOf(row, keys),
+      keyOf(row, named),
       Object.fromEntries(kind.fields.map((f) => [f, Number(row[f] ?? 0)])),
     );
   }

@@ -7,8 +7,17 @@
  */
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError } from "../errors.ts";
-import { type KpiInput, kpiMeta, type KpiOptions, pooled, resolvePlan } from "../metrics/groups.ts";
-import { tidyResult } from "../metrics/groups.ts";
+import {
+  type GroupPlan,
+  type KpiInput,
+  kpiMeta,
+  type KpiOptions,
+  pooled,
+  resolvePlan,
+  tidyResult,
+} from "../metrics/groups.ts";
+import { pushdownAggregate, runsInEngine } from "../engine/analysis_pushdown.ts";
+import type { PushdownOptions, PushdownSource, SqlEngine, TableRef } from "../engine/pushdown.ts";
 import { adjustPValues, checkCorrection, type Correction } from "../stats/multiple.ts";
 import { checkPeriod, type Period, periodFn, type PeriodOf } from "../time/period.ts";
 import {
@@ -23,6 +32,7 @@ import {
   requireRows,
   type Sums,
   sumsByKey,
+  sumsOf,
   zero,
 } from "./segment.ts";
 
@@ -65,6 +75,16 @@ export const TREND_COLUMNS = [
   "note",
 ] as const;
 
+/** The aggregate step in an SQL engine; the finalize step is the same TypeScript. */
+export function trend(
+  input: PushdownSource,
+  options: Omit<TrendOptions, "engine"> & PushdownOptions & { engine: SqlEngine },
+): Promise<ColumnTable>;
+/** A server table reference `{ engine, table }`. */
+export function trend(
+  input: TableRef,
+  options: Omit<TrendOptions, "engine"> & PushdownOptions,
+): Promise<ColumnTable>;
 /**
  * A KPI per period (and per `by` segment), one row for EVERY period from the
  * first to the last answer (periods without answers have `n = 0`), with:
@@ -112,9 +132,86 @@ export const TREND_COLUMNS = [
  * assert.equal(r.get("change", 1), -100);
  * assert.equal(r.get("compared_to", 1), "2025-01");
  * ```
+ *
+ * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse),
+ * or a server table `{ engine, table }` or CSV/Parquet path as source, the
+ * per-period counts or sums come from one aggregate query in the engine
+ * (`explain`, and `dateZone` for zone-less dates in the source, as for
+ * `nps`); filling in empty periods, rolling windows, tests and flags are the
+ * same TypeScript, so the call resolves to the same table:
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { duckdbEngine } from "../engine/duckdb.ts";
+ * import { trend } from "./trend.ts";
+ * const t = aq.table({
+ *   date: ["2025-01-31T23:30:00Z", "2025-02-01T08:00:00Z", "2025-03-09T12:00:00Z"]
+ *     .map((d) => new Date(d)),
+ *   nps_score: [10, 3, 9],
+ * });
+ * const options = { kpi: "nps", period: "month", timeZone: "Europe/Berlin", minN: 1 } as const;
+ * const engine = duckdbEngine();
+ * const r = await trend(t, { ...options, rolling: 2, engine });
+ * assert.deepEqual(r.array("period"), ["2025-02", "2025-03"]); // 23:30 UTC is February in Berlin
+ * assert.deepEqual(r.objects(), trend(t, { ...options, rolling: 2 }).objects());
+ * await engine.close();
+ * ```
  */
-export function trend(input: KpiInput, options: TrendOptions): ColumnTable {
+export function trend(input: KpiInput, options: TrendOptions): ColumnTable;
+export function trend(
+  input: PushdownSource,
+  options: TrendOptions | (Omit<TrendOptions, "engine"> & PushdownOptions),
+): ColumnTable | Promise<ColumnTable> {
+  return runsInEngine(input, options)
+    ? trendInEngine(input, options as Omit<TrendOptions, "engine"> & PushdownOptions)
+    : trendInMemory(input as KpiInput, options as TrendOptions);
+}
+
+function trendInMemory(input: KpiInput, options: TrendOptions): ColumnTable {
   const table = pooled(input);
+  const settings = trendSettings(options);
+  requireRows(table, "trend");
+  const plan = resolvePlan(table, options, { date: "date" });
+  const result = settings.kind.result(table, options);
+  const sums = sumsByKey(settings.kind, table, plan, options);
+  return finalizeTrend(settings, result, sums, plan);
+}
+
+async function trendInEngine(
+  source: PushdownSource,
+  options: Omit<TrendOptions, "engine"> & PushdownOptions,
+): Promise<ColumnTable> {
+  const settings = trendSettings(options);
+  const {
+    kpi: _kpi,
+    rolling: _rolling,
+    compare: _compare,
+    alpha: _alpha,
+    correction: _correction,
+    ...kpiOptions
+  } = options;
+  const { result, aggregate, keys, plan } = await pushdownAggregate(
+    settings.kind.result,
+    source,
+    kpiOptions,
+  );
+  // Grouped by period (missing dates form a group), no rows means the source has none.
+  if (aggregate.numRows() === 0) requireRows(aggregate, "trend");
+  return finalizeTrend(settings, result, sumsOf(settings.kind, aggregate, keys), plan);
+}
+
+/** The analysis' own options, validated (the KPI checks the rest). */
+interface TrendSettings {
+  kind: KpiKind;
+  rolling: number | undefined;
+  compare: TrendCompare;
+  alpha: number;
+  correction: Correction;
+}
+
+function trendSettings(options: Omit<TrendOptions, "engine">): TrendSettings {
   const kind = kpiKind(options?.kpi);
   const { rolling, compare = "previous", alpha = 0.05, correction = "holm" } = options;
   if (options.period === undefined) {
@@ -139,10 +236,16 @@ export function trend(input: KpiInput, options: TrendOptions): ColumnTable {
     );
   }
   checkCorrection(correction);
-  requireRows(table, "trend");
-  const plan = resolvePlan(table, options, { date: "date" });
-  const result = kind.result(table, options);
-  const sums = sumsByKey(kind, table, plan, options);
+  return { kind, rolling, compare, alpha, correction };
+}
+
+/** Finalize step, the same for every engine: every period, rolling windows, tests, flags. */
+function finalizeTrend(
+  { kind, rolling, compare, alpha, correction }: TrendSettings,
+  result: ColumnTable,
+  sums: Map<string, Sums>,
+  plan: GroupPlan,
+): ColumnTable {
   const { groups, rows: kpiRows, first, last, undated } = indexResult(result, plan.by);
   const sequence = periodSequence(plan.period!, plan.timeZone, first, last);
   const out: Record<string, unknown>[] = [];
