@@ -136,12 +136,18 @@ export function correlate(table: ColumnTable, options: CorrelateOptions): Column
     const prepared = columns.map((c) => new Prepared(take(c, group.rows)));
     for (const method of plan.methods) {
       for (const [i, j] of plan.pairs) {
+        const x = prepared[i], y = prepared[j];
+        const stat = method === "pearson"
+          ? pearsonOf(x, y)
+          : method === "spearman"
+          ? spearmanOf(x, y)
+          : kendallOf(x, y);
         rows.push({
           ...group.key,
           x: plan.variables[i],
           y: plan.variables[j],
           method,
-          ...correlatePair(prepared[i], prepared[j], method, plan.confidence, [
+          ...correlationResult(stat, method, plan.confidence, [
             plan.variables[i],
             plan.variables[j],
           ]),
@@ -149,6 +155,30 @@ export function correlate(table: ColumnTable, options: CorrelateOptions): Column
       }
     }
   }
+  return finalizeCorrelations(rows, plan);
+}
+
+/**
+ * Finalize step of {@link correlate}: the result rows (group keys, `x`, `y`,
+ * `method` and {@link correlationResult}'s columns, in output order) as the
+ * result table with its metadata; a `CxDataError` when no row has a
+ * coefficient. Engines that compute the statistics elsewhere finish here.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { correlationResult, finalizeCorrelations, planCorrelate } from "./correlate.ts";
+ * const plan = planCorrelate(aq.table({ a: [], b: [] }), { columns: ["a", "b"] });
+ * const stat = { n: 10, r: 0.5, constantX: false, constantY: false };
+ * const row = { x: "a", y: "b", method: "pearson", ...correlationResult(stat, "pearson", 0.95, ["a", "b"]) };
+ * assert.equal(finalizeCorrelations([row], plan).get("r", 0), 0.5);
+ * ```
+ */
+export function finalizeCorrelations(
+  rows: Record<string, unknown>[],
+  plan: CorrelatePlan,
+): ColumnTable {
   if (rows.length && rows.every((r) => r.r === null)) {
     const problems = rows.slice(0, 20).map((r) => ({
       row: null,
@@ -182,16 +212,37 @@ export function correlate(table: ColumnTable, options: CorrelateOptions): Column
   return result;
 }
 
-interface CorrelatePlan {
+/** The checked options of {@link correlate}: what to compute for which pairs. */
+export interface CorrelatePlan {
+  /** Variables in first-seen order (x columns, then `against`). */
   variables: string[];
+  /** The `against` columns, or `null`. */
   against: string[] | null;
+  /** Pairs as indices into `variables`, in output order. */
   pairs: [number, number][];
+  /** Methods, in output order. */
   methods: CorrelationMethod[];
+  /** Confidence level of the intervals. */
   confidence: number;
+  /** Segment columns. */
   by: string[];
 }
 
-function planCorrelate(table: ColumnTable, options: CorrelateOptions): CorrelatePlan {
+/**
+ * Checks {@link correlate}'s options against a table's columns (values are
+ * not read, so an empty table with the right column names will do) and
+ * returns the plan; `CxOptionsError` naming the option otherwise.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { planCorrelate } from "./correlate.ts";
+ * const plan = planCorrelate(aq.table({ a: [], b: [], c: [] }), { columns: ["a", "b", "c"] });
+ * assert.deepEqual(plan.pairs, [[0, 1], [0, 2], [1, 2]]);
+ * ```
+ */
+export function planCorrelate(table: ColumnTable, options: CorrelateOptions): CorrelatePlan {
   const { columns, against, method = "pearson", confidence = 0.95 } = options ?? {};
   checkConfidence(confidence);
   if (!Array.isArray(columns) || columns.length < (against ? 1 : 2)) {
@@ -314,10 +365,20 @@ class Prepared {
   }
 }
 
-/** r, its interval and p-value (or nulls and a note) for one pair and method. */
-function correlatePair(
-  x: Prepared,
-  y: Prepared,
+/**
+ * Finalize step of one pair and method: r (clamped to [−1, 1]), its interval
+ * and p-value — or nulls and a note — from the pair's statistic.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { correlationResult } from "./correlate.ts";
+ * const flat = correlationResult({ n: 5, r: NaN, constantX: true, constantY: false }, "pearson", 0.95, ["a", "b"]);
+ * assert.ok(flat.r === null && flat.note?.startsWith("a is constant"));
+ * ```
+ */
+export function correlationResult(
+  m: PairStat,
   method: CorrelationMethod,
   confidence: number,
   [xName, yName]: [string, string],
@@ -329,11 +390,6 @@ function correlatePair(
   p_value: number | null;
   note: string | null;
 } {
-  const m = method === "pearson"
-    ? pearsonOf(x, y)
-    : method === "spearman"
-    ? spearmanOf(x, y)
-    : kendallOf(x, y);
   const undefinedBecause = (note: string) => ({
     n: m.n,
     r: null,
@@ -369,11 +425,17 @@ function correlatePair(
   return { n: m.n, r, r_low: low, r_high: high, p_value: p, note };
 }
 
-interface PairStat {
+/** One pair's coefficient before finalizing (`r` may be NaN when undefined). */
+export interface PairStat {
+  /** Complete pairs. */
   n: number;
+  /** The coefficient as computed. */
   r: number;
+  /** Kendall's own p-value (the other methods' come from r and n). */
   p?: number | null;
+  /** Whether x is constant over the complete pairs. */
   constantX: boolean;
+  /** Whether y is constant over the complete pairs. */
   constantY: boolean;
 }
 

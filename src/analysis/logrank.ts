@@ -66,7 +66,32 @@ export function logRank(table: ColumnTable, options: LogRankOptions): ColumnTabl
     throw new CxOptionsError(`logRank needs option "by": the column whose groups are compared`);
   }
   const { by } = survivalColumns(table, options);
-  const groups = countGroups(survivalCounts(table, options), by);
+  return finalizeLogRank(survivalCounts(table, options), { by, pairwise: options.pairwise });
+}
+
+/**
+ * Finalize step of {@link logRank}: the test over a counts table
+ * (`[by…], time, n_event, n_censor`, as {@link survivalCounts} or an SQL
+ * engine computes it, or merged counts of several parts).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { finalizeLogRank } from "./logrank.ts";
+ * const counts = aq.table({
+ *   plan: ["a", "a", "b"], time: [1, 2, 5], n_event: [1, 1, 1], n_censor: [0, 0, 1],
+ * });
+ * const test = finalizeLogRank(counts, { by: ["plan"] });
+ * assert.ok(test.get("n", 1) === 2 && test.get("df", 0) === 1);
+ * ```
+ */
+export function finalizeLogRank(
+  counts: ColumnTable,
+  options: { by: string[]; pairwise?: boolean },
+): ColumnTable {
+  const { by } = options;
+  const groups = countGroups(counts, by);
   if (groups.length < 2) {
     throw new CxDataError(
       [{

@@ -223,6 +223,13 @@ function columnValues(table: ColumnTable, name: string): ArrayLike<unknown> {
   return table.array(name) as ArrayLike<unknown>;
 }
 
+/** Why a time or event value is rejected: the `reason` of {@link checkSurvivalValues}'s problems. */
+export function survivalValueReason(check: "time" | "event", column: string): string {
+  return check === "time"
+    ? `${column} must be a follow-up time ≥ 0; derive it with survivalTimes() or drop the row`
+    : `${column} must be 1/true (event) or 0/false (censored)`;
+}
+
 /** Checks times (finite numbers ≥ 0) and events (0/1/true/false); lists the first bad rows. */
 export function checkSurvivalValues(table: ColumnTable, time: string, event: string): void {
   const times = columnValues(table, time);
@@ -240,8 +247,7 @@ export function checkSurvivalValues(table: ColumnTable, time: string, event: str
         row: i + 1,
         column: time,
         value: t === null || t === undefined ? null : String(t),
-        reason:
-          `${time} must be a follow-up time ≥ 0; derive it with survivalTimes() or drop the row`,
+        reason: survivalValueReason("time", time),
       });
     }
     const e = events[i];
@@ -250,7 +256,7 @@ export function checkSurvivalValues(table: ColumnTable, time: string, event: str
         row: i + 1,
         column: event,
         value: e === null || e === undefined ? null : String(e),
-        reason: `${event} must be 1/true (event) or 0/false (censored)`,
+        reason: survivalValueReason("event", event),
       });
     }
   }

@@ -43,11 +43,53 @@ export interface PeriodBucket {
   dateZone: string;
 }
 
-/** One sufficient statistic per group. */
+/**
+ * What a column holds as the engine types it, for measures whose SQL
+ * depends on it: numbers, booleans, or anything else (text, dates).
+ */
+export type ValueType = "number" | "boolean" | "other";
+
+/**
+ * The value checks of survival data, as SQL conditions ({@link invalidCondition}):
+ * `"time"` — missing, negative or not finite (NaN, ±Infinity), or not a
+ * number at all; `"event"` — missing, or not 0/1 (numbers) or true/false
+ * (booleans), or not a number or boolean at all.
+ */
+export type ValueCheck = "time" | "event";
+
+/**
+ * One sufficient statistic per group.
+ *
+ * - `rows`: rows of the group; `count`: present values of `column`.
+ * - `sum`, `sumSquares`: Σx and Σx² of the present values (0 when none).
+ * - `min`, `max`: of the present values as doubles (`null` when none).
+ * - `countBetween`, `countInvalid`: values within `[min, max]`; values that are
+ *   not integers within it (scores).
+ * - `pairedWith` (on `count`, `sum`, `sumSquares`, `min`, `max`): only rows
+ *   where that column is present too — the complete pairs of a correlation.
+ * - `sumProducts`: Σx·y over the rows where both are present (0 when none).
+ * - `centeredSquares`: Σ(x − x̄)² over the complete pairs of `column` and
+ *   `pairedWith`, x̄ their mean; `coMoment`: Σ(x − x̄)(y − ȳ) of `column` and
+ *   `other`. Both use the engine's numerically stable moment aggregates
+ *   (PostgreSQL/DuckDB `regr_sxx`/`regr_sxy`, ClickHouse
+ *   `varPopStable`/`covarPopStable`), not raw sums, so no digits cancel when
+ *   the mean is large against the spread; `null` when there are no pairs.
+ * - `countEvents`: rows whose `column` is 1 (numbers) or true (booleans).
+ * - `countFailing`: rows that fail a {@link ValueCheck} of `column`.
+ */
 export type Measure =
   | { name: string; op: "rows" }
-  | { name: string; op: "count" | "sum" | "sumSquares"; column: string }
-  | { name: string; op: "countBetween" | "countInvalid"; column: string; min: number; max: number };
+  | {
+    name: string;
+    op: "count" | "sum" | "sumSquares" | "min" | "max";
+    column: string;
+    pairedWith?: string;
+  }
+  | { name: string; op: "countBetween" | "countInvalid"; column: string; min: number; max: number }
+  | { name: string; op: "sumProducts" | "coMoment"; column: string; other: string }
+  | { name: string; op: "centeredSquares"; column: string; pairedWith: string }
+  | { name: string; op: "countEvents"; column: string; type: "number" | "boolean" }
+  | { name: string; op: "countFailing"; column: string; check: ValueCheck; type: ValueType };
 
 /** An aggregate described once, compiled per dialect by {@link compileAggregate}. */
 export interface AggregateSpec {
@@ -101,7 +143,7 @@ export const ALIAS_PREFIX = "__cx_";
 export function compileAggregate(spec: AggregateSpec, dialect: Dialect): CompiledSql {
   const b = new Binder(dialect);
   const used = [...spec.by, ...(spec.period ? [spec.period.column] : [])]
-    .concat(spec.measures.flatMap((m) => "column" in m ? [m.column] : []));
+    .concat(spec.measures.flatMap(measureColumns));
   const clash = used.find((c) => c.startsWith(ALIAS_PREFIX));
   if (clash !== undefined) {
     throw new CxOptionsError(
@@ -220,22 +262,77 @@ function relationSql(relation: Relation, dialect: Dialect, b: Binder): string {
   return relation.schema === undefined ? name : `${quoteIdent(relation.schema, dialect)}.${name}`;
 }
 
+/** The source columns a measure reads. */
+function measureColumns(m: Measure): string[] {
+  if (m.op === "rows") return [];
+  const out = [m.column];
+  if ("pairedWith" in m && m.pairedWith !== undefined) out.push(m.pairedWith);
+  if ("other" in m) out.push(m.other);
+  return out;
+}
+
+function doubleSql(x: string, dialect: Dialect): string {
+  return dialect === "clickhouse"
+    ? `toFloat64(${x})`
+    : `CAST(${x} AS ${dialect === "postgres" ? "double precision" : "DOUBLE"})`;
+}
+
 function measureSql(m: Measure, dialect: Dialect, b: Binder): string {
   if (m.op === "rows") return "count(*)";
   const s = quoteIdent(m.column, dialect);
   const ch = dialect === "clickhouse";
-  const double = (x: string) =>
-    ch
-      ? `toFloat64(${x})`
-      : `CAST(${x} AS ${dialect === "postgres" ? "double precision" : "DOUBLE"})`;
+  const double = (x: string) => doubleSql(x, dialect);
   const countIf = (cond: string) => ch ? `countIf(${cond})` : `count(*) FILTER (WHERE ${cond})`;
+  const zero = (x: string) => `${ch ? "ifNull" : "coalesce"}(${x}, 0)`;
+  // ClickHouse: non-Nullable conditions (isNotNull), values read with assumeNotNull.
+  const present = (c: string) => ch ? `isNotNull(${c})` : `${c} IS NOT NULL`;
+  const paired = "pairedWith" in m && m.pairedWith !== undefined
+    ? quoteIdent(m.pairedWith, dialect)
+    : undefined;
+  const both = (x: string, y: string) => `${present(x)} AND ${present(y)}`;
+  /** An aggregate of `arg`, over the complete pairs when the measure is paired. */
+  const nn = (c: string) => ch ? `assumeNotNull(${c})` : c;
+  const agg = (fn: string, arg: (column: string) => string) =>
+    paired === undefined
+      ? `${fn}(${arg(s)})`
+      : ch
+      ? `${fn}If(${arg(nn(s))}, ${both(s, paired)})`
+      : `${fn}(${arg(s)}) FILTER (WHERE ${paired} IS NOT NULL)`;
   switch (m.op) {
     case "count":
-      return `count(${s})`;
+      return paired === undefined ? `count(${s})` : countIf(both(s, paired));
     case "sum":
-      return `${ch ? "ifNull" : "coalesce"}(sum(${double(s)}), 0)`;
+      return zero(agg("sum", double));
     case "sumSquares":
-      return `${ch ? "ifNull" : "coalesce"}(sum(${double(s)} * ${double(s)}), 0)`;
+      return zero(agg("sum", (x) => `${double(x)} * ${double(x)}`));
+    case "min":
+    case "max":
+      return agg(m.op, double);
+    case "sumProducts": {
+      const o = quoteIdent(m.other, dialect);
+      return ch
+        ? zero(`sumIf(${double(nn(s))} * ${double(nn(o))}, ${both(s, o)})`)
+        : zero(`sum(${double(s)} * ${double(o)})`);
+    }
+    case "centeredSquares": {
+      const p = quoteIdent(m.pairedWith, dialect);
+      return ch
+        ? `varPopStableIf(${double(nn(s))}, ${both(s, p)}) * countIf(${both(s, p)})`
+        : `regr_sxx(${double(p)}, ${double(s)})`;
+    }
+    case "coMoment": {
+      const o = quoteIdent(m.other, dialect);
+      return ch
+        ? `covarPopStableIf(${double(nn(s))}, ${double(nn(o))}, ${both(s, o)}) * countIf(${
+          both(s, o)
+        })`
+        : `regr_sxy(${double(o)}, ${double(s)})`;
+    }
+    case "countEvents":
+      if (ch) return countIf(`${nn(s)} = 1`);
+      return countIf(m.type === "boolean" ? s : `${s} = 1`);
+    case "countFailing":
+      return countIf(invalidCondition(m.column, m.check, m.type, dialect));
     case "countBetween":
       return countIf(`${s} >= ${b.bind(m.min)} AND ${s} <= ${b.bind(m.max)}`);
     case "countInvalid": {
@@ -350,6 +447,70 @@ export function compileInvalidSample(
   const sql = `SELECT DISTINCT ${s} AS ${alias} FROM ${from}\nWHERE ${s} < ${
     b.bind(scale.min)
   } OR ${s} > ${b.bind(scale.max)} OR ${s} <> floor(${s})\nLIMIT 5`;
+  return { dialect, sql, params: b.params, keys: [], measures: [alias] };
+}
+
+/**
+ * The SQL condition that is true for the rows whose `column` fails a
+ * {@link ValueCheck}, given what the column holds. The column is quoted; no
+ * value is bound.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { invalidCondition } from "./compile.ts";
+ * assert.equal(invalidCondition("churned", "event", "boolean", "postgres"), '"churned" IS NULL');
+ * assert.equal(invalidCondition("t", "time", "other", "duckdb"), "TRUE");
+ * ```
+ */
+export function invalidCondition(
+  column: string,
+  check: ValueCheck,
+  type: ValueType,
+  dialect: Dialect,
+): string {
+  const s = quoteIdent(column, dialect);
+  const ch = dialect === "clickhouse";
+  // Text, dates, …: no value is a time or an event flag (as in memory, where "1" ≠ 1).
+  if (type === "other" || (check === "time" && type === "boolean")) return ch ? "1" : "TRUE";
+  const missing = ch ? `isNull(${s})` : `${s} IS NULL`;
+  if (check === "event" && type === "boolean") return missing;
+  const v = ch ? `assumeNotNull(${s})` : s;
+  if (check === "event") return `(${missing} OR NOT (${v} IN (0, 1)))`;
+  const x = doubleSql(v, dialect);
+  // NaN sorts above +Infinity in PostgreSQL and DuckDB, so `< Infinity` also rejects NaN.
+  const finite = ch
+    ? `isFinite(${x})`
+    : `${x} < CAST('Infinity' AS ${dialect === "postgres" ? "double precision" : "DOUBLE"})`;
+  return `(${missing} OR NOT (${x} >= 0 AND ${finite}))`;
+}
+
+/**
+ * Up to `limit` distinct values of `column` that fail a {@link ValueCheck}:
+ * the examples an error message shows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compileFailingSample } from "./compile.ts";
+ * const q = compileFailingSample({ kind: "table", name: "t" }, "e", "event", "number", "duckdb");
+ * assert.ok(q.sql.includes('WHERE ("e" IS NULL OR NOT ("e" IN (0, 1)))') && q.sql.endsWith("LIMIT 5"));
+ * ```
+ */
+export function compileFailingSample(
+  relation: Relation,
+  column: string,
+  check: ValueCheck,
+  type: ValueType,
+  dialect: Dialect,
+  limit = 5,
+): CompiledSql {
+  const b = new Binder(dialect);
+  const from = relationSql(relation, dialect, b);
+  const alias = `${ALIAS_PREFIX}m0`;
+  const sql = `SELECT DISTINCT ${quoteIdent(column, dialect)} AS ${alias} FROM ${from}\nWHERE ${
+    invalidCondition(column, check, type, dialect)
+  }\nLIMIT ${Math.max(1, Math.floor(limit))}`;
   return { dialect, sql, params: b.params, keys: [], measures: [alias] };
 }
 
