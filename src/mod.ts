@@ -41,6 +41,8 @@ export type { CsvLoadResult, CsvSummary, ReadCsvOptions, WriteCsvOptions } from 
 export { readJson, writeJson } from "./io/json.ts";
 export { readArrow } from "./io/arrow.ts";
 export { validate } from "./io/validate.ts";
+export { CodedColumn, compactTable, InstantColumn } from "./kernels/columns.ts";
+export type { CodeArray, CompactOptions } from "./kernels/columns.ts";
 export type { LoadResult, LoadSummary, ValidateOptions } from "./io/validate.ts";
 export { makeDateParser, parseNumber } from "./io/parse.ts";
 export type { DateParserOptions, SlashOrder } from "./io/parse.ts";

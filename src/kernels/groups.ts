@@ -10,8 +10,11 @@ import type { ColumnTable } from "arquero";
 import { CxDataError } from "../errors.ts";
 import { type Period, periodFn } from "../time/period.ts";
 import { zoneOffsetFn } from "../time/zone.ts";
+import { CodedColumn, InstantColumn } from "./columns.ts";
 
 const DAY = 86_400_000;
+/** Zone offsets change at most on the half hour (see `zoneOffsetFn`). */
+const SLOT = 1_800_000;
 
 /**
  * The values of a column without a copy when the table is neither filtered
@@ -61,6 +64,13 @@ export interface PeriodKey {
  * `groupby` would, but into an `Int32Array`. Missing dates form their own
  * period (`null`), as in the Arquero reference path.
  *
+ * Keys are combined column by column into the same array, renumbering
+ * densely after each step (so the combined code stays below rows ×
+ * cardinality); compact columns ({@link CodedColumn}, {@link InstantColumn})
+ * are read in place without a per-row array of their own. Pass `into` (at
+ * least as long as the table) to reuse a buffer across calls: fresh memory is
+ * slow to touch on some machines, and the codes are scratch for a kernel.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -71,69 +81,228 @@ export interface PeriodKey {
  * assert.deepEqual(g.values, [["a", "b"]]);
  * ```
  */
-export function groupCodes(table: ColumnTable, by: string[], period?: PeriodKey): GroupCodes {
+export function groupCodes(
+  table: ColumnTable,
+  by: string[],
+  period?: PeriodKey,
+  into?: Int32Array,
+): GroupCodes {
   const n = table.numRows();
-  const encoded = by.map((name) => encode(columnValues(table, name), n));
-  if (period) encoded.push(encodePeriods(table, period, n));
   const keys = [...by, ...(period ? ["period", "period_start"] : [])];
-  if (encoded.length === 0) {
-    return { codes: new Int32Array(n), groups: n > 0 ? 1 : 0, keys, values: [] };
+  const codes = into && into.length >= n ? into.subarray(0, n) : new Int32Array(n);
+  codes.fill(0);
+  let count = n > 0 ? 1 : 0;
+  let first: number[] = n > 0 ? [0] : [];
+  const keyValues: ((row: number) => unknown[])[] = [];
+  const sources = by.map((name) => byColumnSource(table, name, n));
+  if (period) sources.push(periodSource(table, period, n));
+  for (const source of sources) {
+    if (count === 0) break;
+    const rows = combine(codes, count, source);
+    count = rows.length;
+    first = rows;
+    keyValues.push(source.valuesAt);
   }
-  // Combine column by column, renumbering densely after each step, so the
-  // combined code stays below rows × cardinality (exact in a double).
-  let codes = encoded[0].codes, count = encoded[0].dictionary.length;
-  let first = firstRows(codes, count);
-  for (const e of encoded.slice(1)) {
-    const k = e.dictionary.length;
-    const next = new Int32Array(n);
-    const rows: number[] = [];
-    if (count * k <= 1 << 24) {
-      // Small key space: a lookup array instead of a hash map in the hot loop.
-      const lookup = new Int32Array(count * k).fill(-1);
+  const values: unknown[][] = keys.map(() => new Array<unknown>(count));
+  first.forEach((row, g) => {
+    let k = 0;
+    for (const valuesAt of keyValues) for (const v of valuesAt(row)) values[k++][g] = v;
+  });
+  return { codes, groups: count, keys, values };
+}
+
+/**
+ * One key's codes: `size` distinct codes, read row by row by `combine`, and
+ * the key value(s) of a row (one per output column).
+ */
+type KeySource =
+  | { kind: "codes"; codes: ArrayLike<number>; size: number; valuesAt(row: number): unknown[] }
+  | {
+    kind: "periods";
+    ms: Float64Array;
+    size: number;
+    codeOf(t: number): number;
+    valuesAt(row: number): unknown[];
+  };
+
+/**
+ * Combines `codes` (dense, `count` groups) with one more key in place and
+ * returns the first row of each new group (new ids in order of first row).
+ */
+function combine(codes: Int32Array, count: number, source: KeySource): number[] {
+  const n = codes.length, k = source.size;
+  const rows: number[] = [];
+  if (count * k <= 1 << 24) {
+    // Small key space: a lookup array instead of a hash map in the hot loop.
+    const lookup = new Int32Array(count * k).fill(-1);
+    if (source.kind === "codes") {
+      const keyCodes = source.codes;
       for (let i = 0; i < n; i++) {
-        const key = codes[i] * k + e.codes[i];
+        const key = codes[i] * k + keyCodes[i];
         let g = lookup[key];
         if (g < 0) {
           g = lookup[key] = rows.length;
           rows.push(i);
         }
-        next[i] = g;
+        codes[i] = g;
       }
     } else {
-      const dense = new Map<number, number>();
+      const { ms, codeOf } = source;
       for (let i = 0; i < n; i++) {
-        const key = codes[i] * k + e.codes[i];
-        let g = dense.get(key);
-        if (g === undefined) {
-          g = rows.length;
-          dense.set(key, g);
+        const key = codes[i] * k + codeOf(ms[i]);
+        let g = lookup[key];
+        if (g < 0) {
+          g = lookup[key] = rows.length;
           rows.push(i);
         }
-        next[i] = g;
+        codes[i] = g;
       }
     }
-    codes = next;
-    count = rows.length;
-    first = rows;
+    return rows;
   }
-  const values: unknown[][] = [];
-  encoded.forEach((e, k) => {
-    values.push(first.map((i) => e.dictionary[e.codes[i]]));
-    if (period && k === encoded.length - 1) values.push(first.map((i) => e.starts![e.codes[i]]));
-  });
-  return { codes, groups: count, keys, values };
+  const dense = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const c = source.kind === "codes" ? source.codes[i] : source.codeOf(source.ms[i]);
+    const key = codes[i] * k + c;
+    let g = dense.get(key);
+    if (g === undefined) {
+      g = rows.length;
+      dense.set(key, g);
+      rows.push(i);
+    }
+    codes[i] = g;
+  }
+  return rows;
 }
 
-/** The first row of each code 0 … count − 1 (codes from `encode` appear in order). */
-function firstRows(codes: Int32Array, count: number): number[] {
-  const first = new Array<number>(count).fill(-1);
-  for (let i = 0, seen = 0; i < codes.length && seen < count; i++) {
-    if (first[codes[i]] < 0) {
-      first[codes[i]] = i;
-      seen++;
-    }
+function byColumnSource(table: ColumnTable, name: string, n: number): KeySource {
+  const column = compactColumn(table, name);
+  if (column instanceof CodedColumn) {
+    // Entries that group together (equal instants, undefined and null) share a key.
+    const { dictionary } = column;
+    const canonical = new Int32Array(dictionary.length);
+    const byKey = new Map<unknown, number>();
+    dictionary.forEach((v, j) => {
+      const key = v instanceof Date ? v.getTime() : v ?? null;
+      const seen = byKey.get(key);
+      canonical[j] = seen ?? j;
+      if (seen === undefined) byKey.set(key, j);
+    });
+    const identity = canonical.every((c, j) => c === j);
+    const raw = column.codes;
+    return {
+      kind: "codes",
+      codes: identity ? raw : mapCodes(raw, canonical),
+      size: dictionary.length,
+      valuesAt: (row) => [dictionary[canonical[raw[row]]] ?? null],
+    };
   }
-  return first;
+  const e = encode(columnValues(table, name), n);
+  return {
+    kind: "codes",
+    codes: e.codes,
+    size: e.dictionary.length,
+    valuesAt: (row) => [e.dictionary[e.codes[row]]],
+  };
+}
+
+/** Codes through a small mapping (rare: loaders' duplicate dictionary entries). */
+function mapCodes(raw: ArrayLike<number>, mapping: Int32Array): Int32Array {
+  const out = new Int32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = mapping[raw[i]];
+  return out;
+}
+
+function periodSource(table: ColumnTable, key: PeriodKey, n: number): KeySource {
+  const instants = compactColumn(table, key.column);
+  if (instants instanceof InstantColumn) return instantPeriods(instants.ms, key);
+  const e = encodePeriods(table, key, n);
+  return {
+    kind: "codes",
+    codes: e.codes,
+    size: e.dictionary.length,
+    valuesAt: (row) => [e.dictionary[e.codes[row]], e.starts![e.codes[row]]],
+  };
+}
+
+/**
+ * Period codes straight from epoch milliseconds: the zone offset is looked up
+ * per half hour and the period per local day, in typed arrays over the range
+ * of the data, so no per-row array is needed. Missing instants (NaN) get the
+ * last code, the `null` period.
+ */
+function instantPeriods(ms: Float64Array, key: PeriodKey): KeySource {
+  const of = periodFn(key.period, key.timeZone);
+  const offsetAt = zoneOffsetFn(key.timeZone);
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < ms.length; i++) {
+    const t = ms[i];
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  const valuesAt = (row: number): unknown[] => {
+    const t = ms[row];
+    if (t !== t) return [null, null];
+    const p = of(new Date(t));
+    return [p.label, p.start];
+  };
+  if (!(lo <= hi)) return { kind: "periods", ms, size: 1, codeOf: () => 0, valuesAt };
+  const firstSlot = Math.floor(lo / SLOT), slots = Math.floor(hi / SLOT) - firstSlot + 1;
+  if (slots > 1 << 22) {
+    throw new CxDataError([{
+      row: 1,
+      column: key.column,
+      value: `${new Date(lo).toISOString()} … ${new Date(hi).toISOString()}`,
+      reason: `${key.column} spans more than 200 years; check the dates`,
+    }]);
+  }
+  // Offset of every half hour in the range, then the local day range.
+  const offsets = new Float64Array(slots);
+  for (let s = 0; s < slots; s++) offsets[s] = offsetAt((firstSlot + s) * SLOT);
+  let minOffset = Infinity, maxOffset = -Infinity;
+  for (const o of offsets) {
+    if (o < minOffset) minOffset = o;
+    if (o > maxOffset) maxOffset = o;
+  }
+  const firstDay = Math.floor((lo + minOffset) / DAY) - 1;
+  const lastDay = Math.floor((hi + maxOffset) / DAY) + 1;
+  // Period index of every local day (periods numbered in day order).
+  const periodOfDay = new Int32Array(lastDay - firstDay + 1);
+  let periods = 0, label: string | null = null;
+  for (let d = firstDay; d <= lastDay; d++) {
+    const p = of(new Date(localMidnightInstant(d, offsetAt)));
+    if (p.label !== label) {
+      label = p.label;
+      periods++;
+    }
+    periodOfDay[d - firstDay] = periods - 1;
+  }
+  const missing = periods;
+  const codeOf = (t: number): number => {
+    if (t !== t) return missing;
+    const o = offsets[Math.floor(t / SLOT) - firstSlot];
+    return periodOfDay[Math.floor((t + o) / DAY) - firstDay];
+  };
+  return { kind: "periods", ms, size: periods + 1, codeOf, valuesAt };
+}
+
+/** An instant on local day `day` (noon, so DST shifts cannot leave the day). */
+function localMidnightInstant(day: number, offsetAt: (t: number) => number): number {
+  const noonUtc = day * DAY + DAY / 2;
+  return noonUtc - offsetAt(noonUtc);
+}
+
+/**
+ * The column itself when it is stored compactly and the table is neither
+ * filtered nor ordered (so row i of the table is row i of the column).
+ */
+export function compactColumn(
+  table: ColumnTable,
+  name: string,
+): CodedColumn | InstantColumn | undefined {
+  if (table.isFiltered() || table.isOrdered()) return undefined;
+  const column = table.column(name) as unknown;
+  return column instanceof CodedColumn || column instanceof InstantColumn ? column : undefined;
 }
 
 interface Encoded {

@@ -228,12 +228,19 @@ export function withPeriods(table: ColumnTable, plan: GroupPlan): {
 
 /** Group codes for the typed-array kernels, from the plan's keys and period. */
 export function planCodes(table: ColumnTable, plan: GroupPlan): GroupCodes {
+  const n = table.numRows();
+  // The codes only live until the kernel has summed them: reuse one buffer across calls.
+  if (n >= 1 << 16 && (scratch === undefined || scratch.length < n)) scratch = new Int32Array(n);
   return groupCodes(
     table,
     plan.by,
     plan.period ? { column: plan.date, period: plan.period, timeZone: plan.timeZone } : undefined,
+    n >= 1 << 16 ? scratch : undefined,
   );
 }
+
+/** Scratch buffer of {@link planCodes} (kernels are synchronous, so one suffices). */
+let scratch: Int32Array | undefined;
 
 /**
  * Checks that every non-missing value of `column` passes `valid`; otherwise

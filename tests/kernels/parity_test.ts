@@ -7,6 +7,7 @@ import { assertEquals } from "../assert.ts";
 import type { ColumnTable } from "arquero";
 import { ces, csat, type KpiOptions, nps } from "../../src/mod.ts";
 import { seededRandom } from "../../src/stats/random.ts";
+import { CodedColumn, compactTable, InstantColumn } from "../../src/kernels/columns.ts";
 
 /** The in-memory KPIs under test (the overloads for SQL engines are tested in tests/engine). */
 const KPIS: [string, (t: ColumnTable, o: KpiOptions) => ColumnTable][] = [
@@ -61,6 +62,9 @@ for (const seed of [1, 2, 3]) {
           const kernel = kpi(t, { ...options, engine: "kernel" });
           const reference = kpi(t, { ...options, engine: "arquero" });
           assertEquals(kernel.objects(), reference.objects(), `${kpiName} ${name}`);
+          // Compact columns (codes, epoch ms) take the kernels' fast paths: same result.
+          const compact = kpi(compactTable(t, { maxDistinctShare: 1 }), options);
+          assertEquals(compact.objects(), reference.objects(), `${kpiName} ${name}, compact`);
         }
       }
     });
@@ -73,4 +77,33 @@ Deno.test("kernel = Arquero path on an empty table", () => {
     assertEquals(kpi(t, { by: "channel", engine: "kernel" }).objects(), []);
     assertEquals(kpi(t, { by: "channel", engine: "arquero" }).objects(), []);
   }
+});
+
+Deno.test("kernel on compact columns: duplicate dictionary entries group together", () => {
+  // Loaders convert each distinct text once, so "2024-01-05" and "05.01.2024" become two
+  // dictionary entries with the same instant; null may appear as an entry too.
+  const day = Date.UTC(2024, 0, 5);
+  const t = aq.table({
+    channel: new CodedColumn(Uint8Array.of(0, 1, 2, 1, 0, 3), ["chat", null, "phone", "chat"]),
+    date: new InstantColumn(Float64Array.of(day, day + 1, NaN, Date.UTC(2024, 1, 1), day, day)),
+    nps_score: [10, 3, 8, null, 9, 0],
+  });
+  const plain = aq.table({
+    channel: t.array("channel") as unknown[],
+    date: t.array("date") as unknown[],
+    nps_score: t.array("nps_score") as unknown[],
+  });
+  for (const options of [{ by: "channel" }, { by: "channel", period: "month" as const }]) {
+    assertEquals(
+      nps(t, options).objects(),
+      nps(plain, { ...options, engine: "arquero" }).objects(),
+      JSON.stringify(options),
+    );
+  }
+  // Dictionary entries 0 and 3 ("chat") merge: chat has 3 answers (10, 9, 0), null 1, phone 1.
+  const n = Object.fromEntries(
+    (nps(t, { by: "channel" }).objects() as { channel: string | null; n: number }[])
+      .map((r) => [String(r.channel), r.n]),
+  );
+  assertEquals(n, { chat: 3, null: 1, phone: 1 });
 });
