@@ -79,12 +79,17 @@ export const SEGMENT_COLUMNS = [
   "note",
 ] as const;
 
-/** The aggregate step in an SQL engine; the finalize step is the same TypeScript. */
+/**
+ * `segment` with its aggregate step in an SQL engine (`options.engine`): one
+ * query for the per-group counts or sums, then the same TypeScript finalize
+ * step (each segment vs the rest) as in memory, so it resolves to the same table. See the
+ * in-memory signature for the columns and tests.
+ */
 export function segment(
   input: PushdownSource,
   options: Omit<SegmentOptions, "engine"> & PushdownOptions & { engine: SqlEngine },
 ): Promise<ColumnTable>;
-/** A server table reference `{ engine, table }`. */
+/** `segment` of a server table `{ engine, table }`, in its engine (as above). */
 export function segment(
   input: TableRef,
   options: Omit<SegmentOptions, "engine"> & PushdownOptions,

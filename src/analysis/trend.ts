@@ -75,12 +75,17 @@ export const TREND_COLUMNS = [
   "note",
 ] as const;
 
-/** The aggregate step in an SQL engine; the finalize step is the same TypeScript. */
+/**
+ * `trend` with its aggregate step in an SQL engine (`options.engine`): one
+ * query for the per-group counts or sums, then the same TypeScript finalize
+ * step (every period, rolling windows, changes and flags) as in memory, so it resolves to the same table. See the
+ * in-memory signature for the columns and tests.
+ */
 export function trend(
   input: PushdownSource,
   options: Omit<TrendOptions, "engine"> & PushdownOptions & { engine: SqlEngine },
 ): Promise<ColumnTable>;
-/** A server table reference `{ engine, table }`. */
+/** `trend` of a server table `{ engine, table }`, in its engine (as above). */
 export function trend(
   input: TableRef,
   options: Omit<TrendOptions, "engine"> & PushdownOptions,

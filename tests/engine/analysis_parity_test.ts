@@ -154,6 +154,14 @@ function cases(): Case[] {
     out.push(
       r("segment", "nps by seg", { kpi: "nps", by: SEG, score: SCORE, minN: 5 }),
       r("segment", "csat by seg × region", { kpi: "csat", by: [SEG, REGION], minN: 3 }),
+      r("segment", "nps by seg, seeded bootstrap intervals", {
+        kpi: "nps",
+        by: SEG,
+        score: SCORE,
+        method: "bootstrap",
+        resamples: 300,
+        seed: 7,
+      }),
       r("segment", "ces by region, none", { kpi: "ces", by: REGION, scale: 7, correction: "none" }),
       r("trend", `nps month ${zone} by seg rolling 2`, {
         kpi: "nps",
