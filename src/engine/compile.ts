@@ -50,12 +50,14 @@ export interface PeriodBucket {
 export type ValueType = "number" | "boolean" | "other";
 
 /**
- * The value checks of survival data, as SQL conditions ({@link invalidCondition}):
- * `"time"` — missing, negative or not finite (NaN, ±Infinity), or not a
- * number at all; `"event"` — missing, or not 0/1 (numbers) or true/false
- * (booleans), or not a number or boolean at all.
+ * Value checks as SQL conditions ({@link invalidCondition}), each failing
+ * what the in-memory check rejects. Survival data: `"time"` — missing,
+ * negative or not finite (NaN, ±Infinity), or not a number at all;
+ * `"event"` — missing, or not 0/1 (numbers) or true/false (booleans), or not
+ * a number or boolean at all. Correlations: `"finite"` — present but not a
+ * finite number (±Infinity, NaN, or any value of a non-numeric column).
  */
-export type ValueCheck = "time" | "event";
+export type ValueCheck = "time" | "event" | "finite";
 
 /**
  * One sufficient statistic per group.
@@ -471,6 +473,14 @@ export function invalidCondition(
 ): string {
   const s = quoteIdent(column, dialect);
   const ch = dialect === "clickhouse";
+  const inf = `CAST('Infinity' AS ${dialect === "postgres" ? "double precision" : "DOUBLE"})`;
+  if (check === "finite") {
+    const present = ch ? `isNotNull(${s})` : `${s} IS NOT NULL`;
+    if (type !== "number") return present;
+    const x = doubleSql(ch ? `assumeNotNull(${s})` : s, dialect);
+    // NaN sorts above +Infinity in PostgreSQL and DuckDB, so `< Infinity` also rejects NaN.
+    return `(${present} AND NOT (${ch ? `isFinite(${x})` : `abs(${x}) < ${inf}`}))`;
+  }
   // Text, dates, …: no value is a time or an event flag (as in memory, where "1" ≠ 1).
   if (type === "other" || (check === "time" && type === "boolean")) return ch ? "1" : "TRUE";
   const missing = ch ? `isNull(${s})` : `${s} IS NULL`;
@@ -478,10 +488,7 @@ export function invalidCondition(
   const v = ch ? `assumeNotNull(${s})` : s;
   if (check === "event") return `(${missing} OR NOT (${v} IN (0, 1)))`;
   const x = doubleSql(v, dialect);
-  // NaN sorts above +Infinity in PostgreSQL and DuckDB, so `< Infinity` also rejects NaN.
-  const finite = ch
-    ? `isFinite(${x})`
-    : `${x} < CAST('Infinity' AS ${dialect === "postgres" ? "double precision" : "DOUBLE"})`;
+  const finite = ch ? `isFinite(${x})` : `${x} < ${inf}`;
   return `(${missing} OR NOT (${x} >= 0 AND ${finite}))`;
 }
 

@@ -1,0 +1,437 @@
+/**
+ * Survival pushdown parity: survivalCounts, kaplanMeier (every transform)
+ * and logRank (overall and pairwise) in memory and with the counts
+ * aggregated by DuckDB, PostgreSQL and a two-shard ClickHouse cluster give
+ * identical tables (counts exact, floats to 1e-9) — on the sample customers
+ * and on seeded random tables with ties, fractional times, null and unicode
+ * or hostile labels, one-row groups, boolean and 0/1 events. Invalid values
+ * on a server table fail as in memory, naming the column.
+ */
+import assert from "node:assert/strict";
+import "@uwdata/flechette";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { readCsv, type SqlEngine } from "../../src/mod.ts";
+import { logRank } from "../../src/analysis/logrank.ts";
+import { kaplanMeier, survivalMeta } from "../../src/analysis/survival.ts";
+import { survivalCounts } from "../../src/analysis/survival_counts.ts";
+import { survivalTimes } from "../../src/analysis/survival_times.ts";
+import { compileAggregate, quoteIdent } from "../../src/engine/compile.ts";
+import { type ClickhouseEngine, clickhouseEngine } from "../../src/engine/clickhouse.ts";
+import { duckdbEngine } from "../../src/engine/duckdb.ts";
+import { postgresEngine } from "../../src/engine/postgres.ts";
+import { sqlMeta } from "../../src/engine/source.ts";
+import {
+  kaplanMeierSql,
+  logRankSql,
+  survivalCountsSpec,
+  survivalCountsSql,
+} from "../../src/engine/survival.ts";
+import { CxDataError, CxOptionsError } from "../../src/errors.ts";
+import { seededRandom } from "../../src/stats/random.ts";
+import {
+  clickhouseBin,
+  postgresBin,
+  serverAvailable,
+  startClickhouse,
+  startPostgres,
+} from "./servers.ts";
+import { assertSameResult, problemCount } from "./assert_same.ts";
+
+const { table: customerRows } = await readCsv(
+  new URL("../../data/sample/customers.csv", import.meta.url),
+  { schema: "customers" },
+);
+const customers = survivalTimes(customerRows, { cutoff: new Date("2025-12-31") })
+  .derive({ referred: (d: { referred_by: string | null }) => !!d.referred_by })
+  .select("plan", "region", "referred", "time", "event");
+
+// Hostile names: quotes of every dialect, statement separators, comments, unicode.
+const SEG = `seg"; DROP TABLE t; --`;
+const REGION = "rég`ion' --";
+const TIME = `days'); DELETE FROM x; --`;
+const EVENT = "churned?";
+const LABELS = ["chat", `'; DROP TABLE answers; --`, 'say "hi"', "Zürich 🚀", "a`b\\c", "x\ny"];
+
+/** Seeded survival data: ties in time, null and hostile labels, one-row groups. */
+function randomSurvival(
+  seed: number,
+  rows: number,
+  options: { fractional?: boolean; boolean?: boolean } = {},
+): ColumnTable {
+  const random = seededRandom(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  const seg: (string | null)[] = [], region: (string | null)[] = [];
+  const time: number[] = [], event: (number | boolean)[] = [];
+  for (let i = 0; i < rows; i++) {
+    seg.push(random() < 0.05 ? null : pick(LABELS));
+    region.push(random() < 0.03 ? `solo ${i}` : pick(["north", "south", "ÿ-east"]));
+    // Few distinct times: many ties, events and censorings at the same time.
+    const t = Math.floor(random() * 40);
+    time.push(options.fractional ? t * 0.1 + (random() < 0.5 ? 0 : 1 / 3) : t);
+    const e = random() < 0.6;
+    event.push(options.boolean ? e : e ? 1 : 0);
+  }
+  return aq.table({ [SEG]: seg, [REGION]: region, [TIME]: time, [EVENT]: event });
+}
+
+const RANDOM = [
+  randomSurvival(1, 500),
+  randomSurvival(2, 60, { fractional: true, boolean: true }),
+  randomSurvival(3, 1, { boolean: true }),
+  randomSurvival(4, 3000, { fractional: true }),
+];
+
+interface Case {
+  name: string;
+  table: ColumnTable;
+  run: (
+    input: ColumnTable | { engine: SqlEngine; table: string },
+    engine?: SqlEngine,
+  ) => ColumnTable | Promise<ColumnTable>;
+}
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  const add = (
+    name: string,
+    table: ColumnTable,
+    what: "counts" | "km" | "logrank",
+    options: Record<string, unknown>,
+  ) => {
+    out.push({
+      name: `${name} ${what} ${JSON.stringify(options)}`,
+      table,
+      run: (input, engine) => {
+        if (!engine) {
+          const t = input as ColumnTable;
+          return what === "counts"
+            ? survivalCounts(t, options)
+            : what === "km"
+            ? kaplanMeier(t, options)
+            : logRank(t, options as { by: string[] });
+        }
+        const o = { ...options, engine };
+        return what === "counts"
+          ? survivalCountsSql(input, o)
+          : what === "km"
+          ? kaplanMeierSql(input, o)
+          : logRankSql(input, o as typeof o & { by: string[] });
+      },
+    });
+  };
+  for (const by of [undefined, "plan", ["plan", "region"], "referred"]) {
+    add("sample", customers, "counts", { by });
+    for (const transform of ["log", "log-log", "plain"]) {
+      add("sample", customers, "km", { by, transform, confidence: 0.9 });
+    }
+    if (by) {
+      add("sample", customers, "logrank", { by });
+      add("sample", customers, "logrank", { by, pairwise: true });
+    }
+  }
+  RANDOM.forEach((table, k) => {
+    const cols = { time: TIME, event: EVENT };
+    for (const by of [undefined, SEG, [SEG, REGION]]) {
+      add(`random ${k}`, table, "counts", { ...cols, by });
+      add(`random ${k}`, table, "km", { ...cols, by, transform: k % 2 ? "log-log" : "log" });
+    }
+    if (table.numRows() > 1) {
+      add(`random ${k}`, table, "logrank", { ...cols, by: SEG });
+      add(`random ${k}`, table, "logrank", { ...cols, by: [SEG, REGION], pairwise: true });
+    }
+  });
+  return out;
+}
+
+/** Every case: in memory vs the engine, from a server table and (once) from the in-memory table. */
+async function checkEngine(engine: SqlEngine) {
+  const loaded = new Map<ColumnTable, { name: string; drop(): Promise<void> }>();
+  try {
+    let tables = 0, errors = 0;
+    for (const c of cases()) {
+      if (!loaded.has(c.table)) {
+        const { relation, drop } = await engine.load(c.table);
+        loaded.set(c.table, { name: (relation as { name: string }).name, drop });
+      }
+      // ClickHouse 18.16 has no boolean type: a server table holds 0/1, and so does the reference.
+      const stored = engine.dialect === "clickhouse" ? booleansAsNumbers(c.table) : c.table;
+      const expected = await settle(() => c.run(stored));
+      const ref = { engine, table: loaded.get(c.table)!.name };
+      const actual = await settle(() => c.run(ref, engine));
+      const what = `${engine.name}: ${c.name}`;
+      if ("error" in expected) {
+        // E.g. a pairwise test of two one-customer groups: the same error in memory and in SQL.
+        assert.ok("error" in actual, `${what}: expected ${expected.error}`);
+        assert.equal(actual.error.constructor, expected.error.constructor, what);
+        assert.equal(actual.error.message, expected.error.message, what);
+        errors++;
+      } else {
+        assert.ok("table" in actual, `${what}: ${"error" in actual ? actual.error.stack : ""}`);
+        assertSameResult(actual.table, expected.table, what);
+        tables++;
+      }
+    }
+    assert.ok(tables >= 50 && errors <= 2, `${tables} tables, ${errors} errors`);
+    // The in-memory source (load, aggregate, drop), metadata included.
+    const o = { time: TIME, event: EVENT, by: [SEG, REGION] };
+    const km = await kaplanMeierSql(RANDOM[0], { ...o, engine });
+    assertSameResult(km, kaplanMeier(RANDOM[0], o), engine.name);
+    assert.deepEqual(survivalMeta(km), survivalMeta(kaplanMeier(RANDOM[0], o)));
+    assert.equal(sqlMeta(km)?.engine, engine.name);
+    // Boolean group keys come back as booleans (ClickHouse stores them as 0/1).
+    const byReferred = await logRankSql(customers, { by: "referred", engine });
+    assert.deepEqual(byReferred.objects(), logRank(customers, { by: "referred" }).objects());
+    await checkInvalid(engine);
+  } finally {
+    for (const { drop } of loaded.values()) await drop();
+  }
+}
+
+async function settle(
+  f: () => ColumnTable | Promise<ColumnTable>,
+): Promise<{ table: ColumnTable } | { error: Error }> {
+  try {
+    return { table: await f() };
+  } catch (error) {
+    return { error: error as Error };
+  }
+}
+
+/** The table with boolean columns as 0/1 numbers (what ClickHouse 18.16 stores). */
+function booleansAsNumbers(table: ColumnTable): ColumnTable {
+  const changed: Record<string, unknown[]> = {};
+  for (const name of table.columnNames()) {
+    const values = table.array(name) as unknown[];
+    if (values.some((v) => typeof v === "boolean")) {
+      changed[name] = Array.from(values, (v) => typeof v === "boolean" ? Number(v) : v);
+    }
+  }
+  return Object.keys(changed).length ? table.assign(changed) : table;
+}
+
+/** Bad values on a server table: the same kind of error, the column named, the same count. */
+async function checkInvalid(engine: SqlEngine) {
+  const bad = aq.table({
+    [TIME]: [1, -2, null, 4, NaN, 6],
+    [EVENT]: [0, 1, 1, 2, null, 1],
+    g: ["a", "a", "b", "b", "b", "a"],
+  });
+  const inMemory = (() => {
+    try {
+      survivalCounts(bad, { time: TIME, event: EVENT });
+    } catch (e) {
+      return e as CxDataError;
+    }
+  })()!;
+  const { relation, drop } = await engine.load(bad, { [TIME]: "number", [EVENT]: "number" });
+  const ref = { engine, table: (relation as { name: string }).name };
+  try {
+    for (const run of [kaplanMeierSql, survivalCountsSql]) {
+      await assert.rejects(run(ref, { time: TIME, event: EVENT }), (e: unknown) => {
+        assert.ok(e instanceof CxDataError, String(e));
+        assert.equal(problemCount(e), problemCount(inMemory));
+        const columns = new Set(e.problems.map((p) => p.column));
+        assert.deepEqual(columns, new Set([TIME, EVENT]));
+        const times = e.problems.filter((p) => p.column === TIME).map((p) => p.value);
+        assert.ok(times.includes("-2") && times.includes(null), JSON.stringify(times));
+        assert.ok(e.problems.some((p) => p.column === EVENT && p.value === "2"));
+        assert.ok(e.message.includes("must be a follow-up time ≥ 0"));
+        return true;
+      });
+    }
+    // The in-memory source fails in memory, with row numbers.
+    await assert.rejects(
+      kaplanMeierSql(bad, { time: TIME, event: EVENT, engine }),
+      (e: unknown) => e instanceof CxDataError && e.message === inMemory.message,
+    );
+    // A text event column: every row fails ("1" is not 1, as in memory).
+    const textEvent = () => survivalCounts(bad, { time: TIME, event: "g" });
+    assert.throws(textEvent, (e: unknown) => e instanceof CxDataError && problemCount(e) === 9);
+    await assert.rejects(
+      logRankSql(ref, { time: TIME, event: "g", by: EVENT }),
+      (e: unknown) =>
+        e instanceof CxDataError && problemCount(e) === 9 &&
+        e.problems.filter((p) => p.column === "g").map((p) => p.value).sort().join() === "a,b",
+    );
+    await assert.rejects(logRankSql(ref, { time: TIME } as never), CxOptionsError);
+    await assert.rejects(kaplanMeierSql(ref, { time: "nope" }), /Option "time" names|nope/);
+  } finally {
+    await drop();
+  }
+  // NaN and ±Infinity in a server DOUBLE column (loading turns NaN into null, so made here).
+  const name = `nonfinite_${engine.dialect}`;
+  const sql = (text: string) =>
+    engine.dialect === "clickhouse"
+      ? (engine as ClickhouseEngine).exec(text)
+      : engine.run({ dialect: engine.dialect, sql: text, params: [], keys: [], measures: [] });
+  if (engine.dialect === "clickhouse") {
+    await sql(`CREATE TABLE ${name} (t Float64, e UInt8) ENGINE = Memory`);
+    await sql(`INSERT INTO ${name} VALUES (1, 1), (nan, 0), (inf, 1), (-inf, 0), (2, 0)`);
+  } else {
+    const double = engine.dialect === "postgres" ? "double precision" : "DOUBLE";
+    await sql(`CREATE TABLE ${name} (t ${double}, e integer)`);
+    await sql(
+      `INSERT INTO ${name} VALUES (1, 1), ('NaN', 0), ('Infinity', 1), ('-Infinity', 0), (2, 0)`,
+    );
+  }
+  try {
+    await assert.rejects(
+      kaplanMeierSql({ engine, table: name }, { time: "t", event: "e" }),
+      (e: unknown) =>
+        e instanceof CxDataError && problemCount(e) === 3 &&
+        e.problems.every((p) => p.column === "t"),
+    );
+  } finally {
+    await sql(`DROP TABLE ${name}`);
+  }
+  // No rows: the in-memory "Empty table" error.
+  const empty = await engine.load(aq.table({ time: [] as number[], event: [] as number[] }), {
+    time: "number",
+    event: "number",
+  });
+  try {
+    await assert.rejects(
+      kaplanMeierSql({ engine, table: (empty.relation as { name: string }).name }),
+      /Empty table/,
+    );
+  } finally {
+    await empty.drop();
+  }
+}
+
+Deno.test("survival pushdown: DuckDB (tables, in-memory input, CSV and Parquet files)", async () => {
+  const engine = duckdbEngine();
+  try {
+    await checkEngine(engine);
+    // A CSV file scanned by DuckDB: booleans and integers typed by its sniffer.
+    const csv = await Deno.makeTempFile({ suffix: ".csv" });
+    await Deno.writeTextFile(csv, customers.toCSV());
+    const fromFile = await kaplanMeierSql(csv, { by: ["plan", "referred"], engine });
+    assertSameResult(fromFile, kaplanMeier(customers, { by: ["plan", "referred"] }), "csv");
+    const parquet = await Deno.makeTempFile({ suffix: ".parquet" });
+    const conn = await engine.connection();
+    await conn.run(
+      `COPY (SELECT * FROM read_csv($1)) TO '${parquet.replaceAll("'", "''")}' (FORMAT parquet)`,
+      [csv],
+    );
+    const test = await logRankSql(parquet, { by: "region", pairwise: true, engine });
+    assertSameResult(test, logRank(customers, { by: "region", pairwise: true }), "parquet");
+    await Deno.remove(csv);
+    await Deno.remove(parquet);
+  } finally {
+    await engine.close();
+  }
+});
+
+Deno.test({
+  name: "survival pushdown: PostgreSQL",
+  ignore: !serverAvailable(postgresBin(), "PostgreSQL"),
+  async fn() {
+    const server = await startPostgres(postgresBin()!);
+    const engine = postgresEngine({ url: server.url });
+    try {
+      await checkEngine(engine);
+    } finally {
+      await engine.close();
+      await server.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "survival pushdown: ClickHouse, two shards behind a Distributed table",
+  ignore: !serverAvailable(clickhouseBin(), "ClickHouse"),
+  async fn() {
+    const server = await startClickhouse(clickhouseBin()!);
+    const engine = clickhouseEngine({
+      url: server.shards[0],
+      cluster: { name: server.cluster, shards: server.shards },
+    });
+    try {
+      // Both shards hold rows, so the counts are merged from two partial aggregates.
+      const { relation, drop } = await engine.load(customers);
+      const name = (relation as { name: string }).name;
+      for (const shard of server.shards) {
+        const n = await engine.exec(
+          `SELECT count() FROM ${quoteIdent(`${name}_local`, "clickhouse")}`,
+          { url: shard },
+        );
+        assert.ok(Number(n) > 0 && Number(n) < customers.numRows());
+      }
+      await drop();
+      await checkEngine(engine);
+    } finally {
+      await engine.close();
+      await server.stop();
+    }
+  },
+});
+
+Deno.test("survival pushdown: hostile names only fill identifier slots, in every dialect", async () => {
+  const types = { time: "number", event: "boolean" } as const;
+  const plain = survivalCountsSpec(
+    { kind: "table", name: "plain" },
+    { time: "t", event: "e", by: ["a", "b"] },
+    types,
+  );
+  const hostile = survivalCountsSpec(
+    { kind: "table", name: "t; --" },
+    { time: TIME, event: EVENT, by: [SEG, REGION] },
+    types,
+  );
+  for (const dialect of ["duckdb", "postgres", "clickhouse"] as const) {
+    const p = compileAggregate(plain, dialect);
+    const h = compileAggregate(hostile, dialect);
+    let sql = h.sql;
+    for (
+      const [from, to] of [["t; --", "plain"], [SEG, "a"], [REGION, "b"], [TIME, "t"], [
+        EVENT,
+        "e",
+      ]]
+    ) {
+      sql = sql.replaceAll(quoteIdent(from, dialect), quoteIdent(to, dialect));
+    }
+    assert.equal(sql, p.sql, dialect);
+    assert.deepEqual(h.params, p.params);
+  }
+  // And it runs: a hostile table and hostile labels on DuckDB, nothing dropped or deleted.
+  const engine = duckdbEngine();
+  try {
+    const conn = await engine.connection();
+    const q = (n: string) => quoteIdent(n, "duckdb");
+    await conn.run(
+      `CREATE TABLE ${q("t; --")} (${q(SEG)} VARCHAR, ${q(TIME)} INTEGER, ${q(EVENT)} BOOLEAN)`,
+    );
+    await conn.run(
+      `INSERT INTO ${q("t; --")} VALUES ($1, 3, true), ($1, 5, false), ($2, 1, true)`,
+      [
+        LABELS[1],
+        LABELS[3],
+      ],
+    );
+    const seen: string[] = [];
+    const km = await kaplanMeierSql({ engine, table: "t; --" }, {
+      time: TIME,
+      event: EVENT,
+      by: SEG,
+      explain: (query) => seen.push(query.sql),
+    });
+    assert.deepEqual(km.array(SEG), [LABELS[1], LABELS[1], LABELS[3]]);
+    assert.deepEqual(km.array("n_risk"), [2, 1, 1]);
+    assert.equal(seen.length, 1);
+    assert.ok(seen[0].includes(q(SEG)) && seen[0].includes(`FROM ${q("t; --")}`));
+    const again = await conn.runAndReadAll(`SELECT count(*) AS n FROM ${q("t; --")}`);
+    assert.equal(Number(again.getRowObjectsJS()[0].n), 3);
+    // explain: true records the statement in sqlMeta.
+    const test = await logRankSql({ engine, table: "t; --" }, {
+      time: TIME,
+      event: EVENT,
+      by: SEG,
+      explain: true,
+    });
+    assert.equal(sqlMeta(test)?.queries[0].sql, seen[0]);
+  } finally {
+    await engine.close();
+  }
+});
