@@ -63,33 +63,41 @@ export type ValueCheck = "time" | "event" | "finite";
  * One sufficient statistic per group.
  *
  * - `rows`: rows of the group; `count`: present values of `column`.
- * - `sum`, `sumSquares`: Σx and Σx² of the present values (0 when none).
+ * - `sum`, `sumSquares`: Σx and Σx² of the present values (0 when none);
+ *   with `shift` K, Σ(x − K) and Σ(x − K)².
  * - `min`, `max`: of the present values as doubles (`null` when none).
  * - `countBetween`, `countInvalid`: values within `[min, max]`; values that are
  *   not integers within it (scores).
  * - `pairedWith` (on `count`, `sum`, `sumSquares`, `min`, `max`): only rows
  *   where that column is present too — the complete pairs of a correlation.
- * - `sumProducts`: Σx·y over the rows where both are present (0 when none).
- * - `centeredSquares`: Σ(x − x̄)² over the complete pairs of `column` and
- *   `pairedWith`, x̄ their mean; `coMoment`: Σ(x − x̄)(y − ȳ) of `column` and
- *   `other`. Both use the engine's numerically stable moment aggregates
- *   (PostgreSQL/DuckDB `regr_sxx`/`regr_sxy`, ClickHouse
- *   `varPopStable`/`covarPopStable`), not raw sums, so no digits cancel when
- *   the mean is large against the spread; `null` when there are no pairs.
+ * - `sumProducts`: Σx·y over the rows where both are present (0 when none);
+ *   with `shifts` [K, L], Σ(x − K)(y − L).
+ *
+ * Shifted sums are how co-moments stay exact: with K near the mean,
+ * Σ(x − x̄)² = Σ(x − K)² − (Σ(x − K))²/n loses no digits to cancellation
+ * (raw Σx² − (Σx)²/n loses about 2·log10(mean/spread) of its 16), and x − K
+ * itself is exact when x and K are within a factor of two (Sterbenz).
  * - `countEvents`: rows whose `column` is 1 (numbers) or true (booleans).
  * - `countFailing`: rows that fail a {@link ValueCheck} of `column`.
  */
 export type Measure =
   | { name: string; op: "rows" }
+  | { name: string; op: "count" | "min" | "max"; column: string; pairedWith?: string }
   | {
     name: string;
-    op: "count" | "sum" | "sumSquares" | "min" | "max";
+    op: "sum" | "sumSquares";
     column: string;
     pairedWith?: string;
+    shift?: number;
   }
   | { name: string; op: "countBetween" | "countInvalid"; column: string; min: number; max: number }
-  | { name: string; op: "sumProducts" | "coMoment"; column: string; other: string }
-  | { name: string; op: "centeredSquares"; column: string; pairedWith: string }
+  | {
+    name: string;
+    op: "sumProducts";
+    column: string;
+    other: string;
+    shifts?: [number, number];
+  }
   | { name: string; op: "countEvents"; column: string; type: "number" | "boolean" }
   | { name: string; op: "countFailing"; column: string; check: ValueCheck; type: ValueType };
 
@@ -300,35 +308,25 @@ function measureSql(m: Measure, dialect: Dialect, b: Binder): string {
       : ch
       ? `${fn}If(${arg(nn(s))}, ${both(s, paired)})`
       : `${fn}(${arg(s)}) FILTER (WHERE ${paired} IS NOT NULL)`;
+  /** The value as a double, less a bound shift. */
+  const shifted = (x: string, shift: number | undefined) =>
+    shift === undefined || shift === 0 ? double(x) : `(${double(x)} - ${double(b.bind(shift))})`;
   switch (m.op) {
     case "count":
       return paired === undefined ? `count(${s})` : countIf(both(s, paired));
     case "sum":
-      return zero(agg("sum", double));
+      return zero(agg("sum", (x) => shifted(x, m.shift)));
     case "sumSquares":
-      return zero(agg("sum", (x) => `${double(x)} * ${double(x)}`));
+      return zero(agg("sum", (x) => `${shifted(x, m.shift)} * ${shifted(x, m.shift)}`));
     case "min":
     case "max":
       return agg(m.op, double);
     case "sumProducts": {
       const o = quoteIdent(m.other, dialect);
+      const [k, l] = m.shifts ?? [0, 0];
       return ch
-        ? zero(`sumIf(${double(nn(s))} * ${double(nn(o))}, ${both(s, o)})`)
-        : zero(`sum(${double(s)} * ${double(o)})`);
-    }
-    case "centeredSquares": {
-      const p = quoteIdent(m.pairedWith, dialect);
-      return ch
-        ? `varPopStableIf(${double(nn(s))}, ${both(s, p)}) * countIf(${both(s, p)})`
-        : `regr_sxx(${double(p)}, ${double(s)})`;
-    }
-    case "coMoment": {
-      const o = quoteIdent(m.other, dialect);
-      return ch
-        ? `covarPopStableIf(${double(nn(s))}, ${double(nn(o))}, ${both(s, o)}) * countIf(${
-          both(s, o)
-        })`
-        : `regr_sxy(${double(o)}, ${double(s)})`;
+        ? zero(`sumIf(${shifted(nn(s), k)} * ${shifted(nn(o), l)}, ${both(s, o)})`)
+        : zero(`sum(${shifted(s, k)} * ${shifted(o, l)})`);
     }
     case "countEvents":
       if (ch) return countIf(`${nn(s)} = 1`);
