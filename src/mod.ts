@@ -307,7 +307,7 @@ export { scoreOutcomeChart } from "./charts/outcomes.ts";
 export type { ScoreOutcomeChartOptions } from "./charts/outcomes.ts";
 // fast paths
 export { readCsvDuckdb } from "./io/csv_duckdb.ts";
-export type { DuckdbCsvLoadResult } from "./io/csv_duckdb.ts";
+export type { DuckdbCsvLoadResult, LoadProgress, ReadCsvDuckdbOptions } from "./io/csv_duckdb.ts";
 // cohort pushdown
 export { cohortRetentionQueries, cohortRetentionSql } from "./engine/cohort.ts";
 export type { CohortRetentionQueries, CohortRetentionSqlOptions } from "./engine/cohort.ts";

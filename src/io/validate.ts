@@ -137,15 +137,63 @@ export function validateColumns(
   options: ValidateOptions,
   ctx: ValidateContext,
 ): LoadResult {
+  const plan = planColumns(raw.names, options, ctx, raw.get, raw.get);
+  const columns = plan.columns.map((c) => ({ ...c, values: raw.get(c.source) }));
+  return splitRows(raw.rows, columns, plan, ctx);
+}
+
+/** One output column: its name, the file column it is read from, and its converter. */
+export interface PlannedColumn {
+  /** Output (canonical) name. */
+  name: string;
+  /** Column name in the input. */
+  source: string;
+  /** Text → typed value, or a {@link Bad} with the reason. */
+  convert: Converter;
+}
+
+/** How every column of a load is converted and checked. */
+export interface ColumnPlan {
+  /** The row schema, if any. */
+  schema: RowSchema<unknown> | undefined;
+  /** Canonical columns first (`nCanonical` of them), then extra columns. */
+  columns: PlannedColumn[];
+  /** Number of canonical columns at the start of `columns`. */
+  nCanonical: number;
+  /** Decimal separator used. */
+  decimal: Decimal;
+  /** Zone of zone-less dates. */
+  timeZone: string;
+  /** Date format used per date column. */
+  dateFormats: Record<string, string>;
+  /** Warnings so far. */
+  warnings: string[];
+  /** Throw instead of returning rejects. */
+  strict: boolean;
+}
+
+/**
+ * Maps columns, infers extra column kinds and builds each column's converter.
+ * `head(name)` gives a column's first values in row order (date format
+ * sniffing); `all(name)` gives every value, or every distinct value — the
+ * kind of an extra column depends only on the set of values.
+ */
+export function planColumns(
+  names: string[],
+  options: ValidateOptions,
+  ctx: ValidateContext,
+  head: (name: string) => ArrayLike<unknown>,
+  all: (name: string) => ArrayLike<unknown>,
+): ColumnPlan {
   const { decimal = ".", dateFormat = "auto", timeZone = "UTC" } = options;
   checkOptions(decimal, dateFormat, timeZone);
   const schema = options.schema === undefined
     ? undefined
     : canonicalSchema(options.schema, { csatScale: options.csatScale, cesScale: options.cesScale });
-  const renamed = applyMapping(raw.names, options.mapping ?? {});
+  const renamed = applyMapping(names, options.mapping ?? {});
   const specs = schema ? columnSpecs(schema) : [];
   const missing = specs.filter((s) => s.required && !renamed.has(s.name)).map((s) => s.name);
-  if (missing.length) throw missingColumnsError(missing, raw.names, options.mapping);
+  if (missing.length) throw missingColumnsError(missing, names, options.mapping);
 
   const warnings = [...ctx.warnings];
   const dateFormats: Record<string, string> = {};
@@ -173,38 +221,40 @@ export function validateColumns(
 
   const canonical = specs.filter((s) => renamed.has(s.name));
   const extras = [...renamed.keys()].filter((n) => !specs.some((s) => s.name === n));
-  const columns = [
+  const columns: PlannedColumn[] = [
     ...canonical.map((s) => {
-      const values = raw.get(renamed.get(s.name)!);
-      return { name: s.name, values, convert: convert(s.name, s.kind, values) };
+      const source = renamed.get(s.name)!;
+      return { name: s.name, source, convert: convert(s.name, s.kind, head(source)) };
     }),
     ...extras.map((name) => {
-      const values = raw.get(renamed.get(name)!);
-      const kind = ctx.inferExtras ? inferKind(values, decimal) : "keep";
+      const source = renamed.get(name)!;
+      const kind = ctx.inferExtras ? inferKind(all(source), decimal) : "keep";
       if (kind === "date") dateFormats[name] = "auto";
       return {
         name,
-        values,
-        convert: kind === "keep" ? keepValue : convert(name, kind, values),
+        source,
+        convert: kind === "keep" ? keepValue : convert(name, kind, head(source)),
       };
     }),
   ];
-  return splitRows(raw.rows, columns, schema, canonical.length, {
-    ...ctx,
+  return {
+    schema,
+    columns,
+    nCanonical: canonical.length,
     decimal,
     timeZone,
     dateFormats,
     warnings,
     strict: options.strict ?? false,
-  });
+  };
 }
 
 /** A cell that could not be converted; converters return it instead of a value. */
-class Bad {
+export class Bad {
   constructor(readonly reason: string) {}
 }
-// Converters return the value itself (no wrapper allocation per cell) or a Bad.
-type Converter = (value: unknown) => unknown;
+/** Converters return the value itself (no wrapper allocation per cell) or a {@link Bad}. */
+export type Converter = (value: unknown) => unknown;
 
 interface Column {
   name: string;
@@ -212,72 +262,92 @@ interface Column {
   convert: Converter;
 }
 
-function splitRows(
-  rows: number,
-  columns: Column[],
-  schema: RowSchema<unknown> | undefined,
-  nCanonical: number,
-  ctx: ValidateContext & {
-    decimal: Decimal;
-    timeZone: string;
-    dateFormats: Record<string, string>;
-    strict: boolean;
-  },
-): LoadResult {
-  // Sized once (most rows are good) and trimmed at the end: no regrowth while loading.
-  const out = columns.map(() => new Array<unknown>(rows).fill(null));
-  let kept = 0;
-  const rejects = {
-    row: [] as number[],
-    column: [] as (string | null)[],
-    value: [] as (string | null)[],
-    reason: [] as string[],
-  };
-  let rejected = 0;
-  const record: Record<string, unknown> = {};
-  const values = new Array<unknown>(columns.length);
-  const problems: [string | null, string][] = [];
-  for (let i = 0; i < rows; i++) {
-    problems.length = 0;
-    let blank = true;
-    for (let c = 0; c < columns.length; c++) {
-      const col = columns[c];
-      const rawValue = col.values[i];
-      if (!isEmpty(rawValue)) blank = false;
-      const converted = col.convert(rawValue);
-      if (converted instanceof Bad) problems.push([col.name, converted.reason]);
-      else values[c] = converted;
-    }
-    const counts = ctx.fieldCounts;
-    if (blank) problems.push([null, "blank line: skipped"]);
-    else if (counts && counts.rows[i] > counts.header) {
-      problems.push([null, surplusFields(counts.rows[i], counts.header)]);
-    } else if (schema && problems.length === 0) {
-      for (let c = 0; c < nCanonical; c++) record[columns[c].name] = values[c] ?? undefined;
-      const result = schema.safeParse(record);
-      if (!result.success) {
-        for (const issue of result.error.issues) {
-          const column = issue.path.length ? String(issue.path[0]) : null;
-          problems.push([column, issue.message]);
-        }
-      }
-    }
-    if (problems.length) {
-      rejected++;
-      for (const [column, reason] of problems) {
-        const c = column === null ? -1 : columns.findIndex((col) => col.name === column);
-        const v = c < 0 ? null : columns[c].values[i];
-        rejects.row.push(i + ctx.firstRow);
-        rejects.column.push(column);
-        rejects.value.push(isEmpty(v) ? null : String(v));
-        rejects.reason.push(reason);
-      }
-      continue;
-    }
-    for (let c = 0; c < columns.length; c++) out[c][kept] = values[c] ?? null;
-    kept++;
+/** Buffers {@link rowProblems} reuses from row to row. */
+export interface RowScratch {
+  /** Converted values by column index (output). */
+  values: unknown[];
+  /** Problems of the row (output; emptied first). */
+  problems: [string | null, string][];
+  /** Record handed to the schema. */
+  record: Record<string, unknown>;
+}
+
+/** Fresh buffers for {@link rowProblems}. */
+export function rowScratch(): RowScratch {
+  return { values: [], problems: [], record: {} };
+}
+
+/**
+ * The problems of one row (column or `null` for the row, reason), converting
+ * `raw(c)` of every column into `scratch.values`; no problems means the row
+ * is good.
+ */
+export function rowProblems(
+  raw: (c: number) => unknown,
+  plan: ColumnPlan,
+  scratch: RowScratch,
+  fieldCounts?: { header: number; fields: number },
+): [string | null, string][] {
+  const { values, problems, record } = scratch;
+  problems.length = 0;
+  const { columns, schema, nCanonical } = plan;
+  let blank = true;
+  for (let c = 0; c < columns.length; c++) {
+    const rawValue = raw(c);
+    if (!isEmpty(rawValue)) blank = false;
+    const converted = columns[c].convert(rawValue);
+    if (converted instanceof Bad) problems.push([columns[c].name, converted.reason]);
+    else values[c] = converted;
   }
-  if (ctx.strict && rejects.row.length) {
+  if (blank) problems.push([null, "blank line: skipped"]);
+  else if (fieldCounts && fieldCounts.fields > fieldCounts.header) {
+    problems.push([null, surplusFields(fieldCounts.fields, fieldCounts.header)]);
+  } else if (schema && problems.length === 0) {
+    for (let c = 0; c < nCanonical; c++) record[columns[c].name] = values[c] ?? undefined;
+    const result = schema.safeParse(record);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        const column = issue.path.length ? String(issue.path[0]) : null;
+        problems.push([column, issue.message]);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Rejects as they are collected: one entry per problem. */
+export interface RejectColumns {
+  row: number[];
+  column: (string | null)[];
+  value: (string | null)[];
+  reason: string[];
+}
+
+/** Appends a row's problems to `rejects`; `raw(column)` is the cell as read. */
+export function addRejects(
+  rejects: RejectColumns,
+  row: number,
+  problems: [string | null, string][],
+  raw: (column: string) => unknown,
+): void {
+  for (const [column, reason] of problems) {
+    const v = column === null ? null : raw(column);
+    rejects.row.push(row);
+    rejects.column.push(column);
+    rejects.value.push(isEmpty(v) ? null : String(v));
+    rejects.reason.push(reason);
+  }
+}
+
+/** The load result from the good columns and the rejects (or the strict-mode error). */
+export function loadResult(
+  columns: Record<string, unknown>,
+  rejects: RejectColumns,
+  counts: { rows: number; rejected: number },
+  plan: ColumnPlan,
+  ctx: ValidateContext,
+): LoadResult {
+  if (plan.strict && rejects.row.length) {
     const list: CxProblem[] = rejects.row.slice(0, 20).map((row, k) => ({
       row,
       column: rejects.column[k],
@@ -287,28 +357,70 @@ function splitRows(
     throw new CxDataError(
       list,
       rejects.row.length,
-      `${ctx.source}: ${rejected} of ${rows} rows rejected`,
+      `${ctx.source}: ${counts.rejected} of ${counts.rows} rows rejected`,
     );
   }
-  for (const column of out) column.length = kept;
-  const table = aq.table(Object.fromEntries(columns.map((c, k) => [c.name, out[k]])));
   return {
-    table,
+    table: aq.table(columns as Record<string, unknown[]>),
     rejects: aq.table(rejects),
     summary: {
       source: ctx.source,
-      rows,
-      accepted: rows - rejected,
-      rejected,
+      rows: counts.rows,
+      accepted: counts.rows - counts.rejected,
+      rejected: counts.rejected,
       problems: rejects.row.length,
-      columns: columns.map((c) => c.name),
-      extraColumns: columns.slice(nCanonical).map((c) => c.name),
-      decimal: ctx.decimal,
-      dateFormats: ctx.dateFormats,
-      timeZone: ctx.timeZone,
-      warnings: ctx.warnings,
+      columns: plan.columns.map((c) => c.name),
+      extraColumns: plan.columns.slice(plan.nCanonical).map((c) => c.name),
+      decimal: plan.decimal,
+      dateFormats: plan.dateFormats,
+      timeZone: plan.timeZone,
+      warnings: plan.warnings,
     },
   };
+}
+
+function splitRows(
+  rows: number,
+  columns: Column[],
+  plan: ColumnPlan,
+  ctx: ValidateContext,
+): LoadResult {
+  // Sized once (most rows are good) and trimmed at the end: no regrowth while loading.
+  const out = columns.map(() => new Array<unknown>(rows).fill(null));
+  let kept = 0;
+  const rejects: RejectColumns = { row: [], column: [], value: [], reason: [] };
+  let rejected = 0;
+  const scratch = rowScratch();
+  const { values } = scratch;
+  const counts = ctx.fieldCounts;
+  for (let i = 0; i < rows; i++) {
+    const problems = rowProblems(
+      (c) => columns[c].values[i],
+      plan,
+      scratch,
+      counts && { header: counts.header, fields: counts.rows[i] },
+    );
+    if (problems.length) {
+      rejected++;
+      addRejects(
+        rejects,
+        i + ctx.firstRow,
+        problems,
+        (name) => columns.find((c) => c.name === name)?.values[i],
+      );
+      continue;
+    }
+    for (let c = 0; c < columns.length; c++) out[c][kept] = values[c] ?? null;
+    kept++;
+  }
+  for (const column of out) column.length = kept;
+  return loadResult(
+    Object.fromEntries(columns.map((c, k) => [c.name, out[k]])),
+    rejects,
+    { rows, rejected },
+    plan,
+    ctx,
+  );
 }
 
 function surplusFields(fields: number, header: number): string {

@@ -5,6 +5,8 @@ import type { ColumnTable } from "arquero";
 import { assertEquals } from "../assert.ts";
 import { readCsv, type ReadCsvOptions } from "../../src/io/csv.ts";
 import { readCsvDuckdb } from "../../src/io/csv_duckdb.ts";
+import { CodedColumn, InstantColumn } from "../../src/kernels/columns.ts";
+import { seededRandom } from "../../src/stats/random.ts";
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url);
 
@@ -104,3 +106,126 @@ Deno.test("readCsvDuckdb: blank lines and short or long rows fall back, same res
     await Deno.remove(path);
   }
 });
+
+/** A seeded random CSV with every kind of column and problem the validators know. */
+function randomCsv(seed: number, rows: number, delimiter: "," | ";"): string {
+  const random = seededRandom(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
+  const decimal = delimiter === ";" ? "," : ".";
+  const quote = (s: string) =>
+    s.includes(delimiter) || s.includes('"') || s.includes("\n")
+      ? `"${s.replaceAll('"', '""')}"`
+      : s;
+  const dates = [
+    "2024-01-05",
+    "05.01.2024",
+    "2024-03-31T23:30:00",
+    "2024-03-31 01:30",
+    "2024-10-27T02:30:00",
+    "2024-06-01T12:00:00Z",
+    "2024-06-01T12:00:00+02:00",
+    "31.02.2024",
+    "1. März 2024",
+    "soon",
+    "",
+    " 2024-02-29 ",
+  ];
+  const scores = ["0", "6", "7", "8", "9", "10", "11", "-1", "9,5", "9.5", "", " 7 ", "x"];
+  const channels = ["chat", "Telefon ☎", "e-mail", "Ünïcödé; x", "日本", "", 'a"b', "'=1+1", "'-2"];
+  const comments = ["", "great", "Wartezeit; zu lang", "zwei\nZeilen", "=HYPERLINK()", "'@x"];
+  const lines = [
+    ["ID", "Kunde", "Datum", "Empfehlung", "Zufriedenheit", "Kanal", "Kommentar", "Betrag", "Stand"]
+      .join(delimiter),
+  ];
+  for (let i = 0; i < rows; i++) {
+    const amount = random() < 0.1
+      ? ""
+      : random() < 0.02
+      ? "n/a"
+      : (Math.floor(random() * 100000) / 100).toString().replace(".", decimal);
+    lines.push(
+      [
+        random() < 0.01 ? "" : `R${i}`,
+        `C${Math.floor(random() * 50)}`,
+        pick(dates),
+        pick(scores),
+        pick(["1", "2", "3", "4", "5", "", "6"]),
+        pick(channels),
+        pick(comments),
+        amount,
+        pick(["2024-01-01", "01.02.2024", ""]),
+      ].map(quote).join(delimiter),
+    );
+  }
+  const newline = delimiter === ";" ? "\r\n" : "\n";
+  return lines.join(newline) + newline;
+}
+
+const randomOptions: ReadCsvOptions = {
+  schema: "responses",
+  mapping: {
+    response_id: "ID",
+    customer_id: "Kunde",
+    date: "Datum",
+    nps_score: "Empfehlung",
+    csat: "Zufriedenheit",
+    channel: "Kanal",
+    comment: "Kommentar",
+  },
+  timeZone: "Europe/Berlin",
+};
+
+for (const seed of [1, 2, 3]) {
+  Deno.test(`readCsvDuckdb = readCsv on a random file (seed ${seed}): codes, dates, rejects`, async () => {
+    const path = await Deno.makeTempFile({ suffix: ".csv" });
+    try {
+      // Big enough that ids stay text and the other columns are dictionary-encoded.
+      await Deno.writeTextFile(path, randomCsv(seed, 6000, seed === 2 ? "," : ";"));
+      await same(path, randomOptions, "duckdb");
+      await same(path, { ...randomOptions, schema: undefined, mapping: undefined }, "duckdb");
+      const { table, rejects } = await readCsvDuckdb(path, randomOptions);
+      // Both paths are exercised: most rows accepted from codes, many rejected row by row.
+      assertEquals(table.numRows() > 2000 && rejects.numRows() > 1000, true);
+      assertEquals(table.column("channel") instanceof CodedColumn, true);
+      assertEquals(table.column("date") instanceof InstantColumn, true);
+      assertEquals(Array.isArray(table.column("response_id")), true);
+    } finally {
+      await Deno.remove(path);
+    }
+  });
+}
+
+Deno.test("readCsvDuckdb = readCsv for a schema with row checks (tickets) and reports progress", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  const random = seededRandom(9);
+  const lines = ["ticket_id,customer_id,created_at,first_response_at,resolved_at,contacts,channel"];
+  for (let i = 0; i < 3000; i++) {
+    const created = Date.UTC(2024, 0, 1) + Math.floor(random() * 90) * 3_600_000;
+    const at = (h: number) => new Date(created + h * 3_600_000).toISOString().slice(0, 19);
+    lines.push(
+      [
+        `T${i}`,
+        `C${i % 40}`,
+        at(0),
+        random() < 0.1 ? at(-2) : at(1 + Math.floor(random() * 5)),
+        random() < 0.1 ? "" : random() < 0.05 ? at(-1) : at(10 + Math.floor(random() * 50)),
+        String(Math.floor(random() * 4)),
+        pick(random, ["chat", "phone", "email"]),
+      ].join(","),
+    );
+  }
+  try {
+    await Deno.writeTextFile(path, lines.join("\n") + "\n");
+    const options: ReadCsvOptions = { schema: "tickets", timeZone: "Europe/Berlin" };
+    await same(path, options, "duckdb");
+    const steps: string[] = [];
+    await readCsvDuckdb(path, { ...options, onProgress: (p) => steps.push(p.step) });
+    assertEquals(steps.filter((s) => s !== "fetch"), ["scan", "parse", "encode", "validate"]);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+function pick<T>(random: () => number, xs: readonly T[]): T {
+  return xs[Math.floor(random() * xs.length)];
+}

@@ -1,0 +1,236 @@
+/**
+ * Validation of dictionary-encoded input: each distinct text of a column is
+ * converted and checked once (with the very converters and field schemas of
+ * `validateColumns`), rows whose every cell is good are accepted from their
+ * codes alone, and only the other rows go through the row-by-row path that
+ * writes rejects. The result — table values, rejects, summary — is the same
+ * as `validateColumns` on the decoded text, but text columns come out as
+ * {@link CodedColumn}s and dates as {@link InstantColumn}s.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import { type CodeArray, codeArray, CodedColumn, InstantColumn } from "../kernels/columns.ts";
+import {
+  addRejects,
+  Bad,
+  type ColumnPlan,
+  type LoadResult,
+  loadResult,
+  planColumns,
+  type RejectColumns,
+  rowProblems,
+  rowScratch,
+  type ValidateContext,
+  type ValidateOptions,
+} from "./validate.ts";
+
+/** A column as read: codes into distinct texts, or plain values. */
+export type EncodedInput =
+  | { kind: "codes"; codes: CodeArray; dictionary: readonly (string | null)[] }
+  | { kind: "values"; values: ArrayLike<unknown> };
+
+/** Input of {@link validateEncoded}. */
+export interface EncodedColumns {
+  /** Column names as in the file. */
+  names: string[];
+  /** Number of data rows. */
+  rows: number;
+  /** A column's codes or values. */
+  get(name: string): EncodedInput;
+  /** The first values of a column in row order (date format and decimal sniffing). */
+  head(name: string): ArrayLike<unknown>;
+}
+
+/** Per-column state: converted value and verdict of every dictionary entry. */
+interface EntryTable {
+  codes: CodeArray;
+  /** Converted value per entry (`null` when missing). */
+  values: unknown[];
+  /** Entry converts and passes its field schema on its own. */
+  good: Uint8Array;
+  /** Entry is empty text (for blank-row detection). */
+  empty: Uint8Array;
+  texts: readonly (string | null)[];
+}
+
+/**
+ * Validates encoded columns; see the module doc. `separable` schemas (no
+ * row-level refinements) accept rows whose cells are all good without
+ * running the row schema; others run it on every row.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { validateEncoded } from "./validate_encoded.ts";
+ * const dict = { response_id: ["r1", "r2"], date: ["2024-01-05"], nps_score: ["9", "11"] };
+ * const codes = { response_id: [0, 1], date: [0, 0], nps_score: [0, 1] };
+ * type Name = keyof typeof dict;
+ * const { table, rejects } = validateEncoded({
+ *   names: Object.keys(dict),
+ *   rows: 2,
+ *   get: (n) => ({ kind: "codes", codes: Uint8Array.from(codes[n as Name]), dictionary: dict[n as Name] }),
+ *   head: (n) => codes[n as Name].map((c) => dict[n as Name][c]),
+ * }, { schema: "responses" }, { source: "x.csv", firstRow: 2, inferExtras: true, unquoteFormulas: true, warnings: [] });
+ * assert.equal(table.numRows(), 1);
+ * assert.deepEqual(rejects.objects().map((r) => [r.row, r.column]), [[3, "nps_score"]]);
+ * ```
+ */
+export function validateEncoded(
+  input: EncodedColumns,
+  options: ValidateOptions,
+  ctx: ValidateContext,
+): LoadResult {
+  const distinctOrAll = (name: string) => {
+    const c = input.get(name);
+    return c.kind === "codes" ? c.dictionary : c.values;
+  };
+  const plan = planColumns(input.names, options, ctx, input.head, distinctOrAll);
+  const { columns } = plan;
+  const n = input.rows;
+  const fields = plan.schema?.shape as Record<string, z.ZodType> | undefined;
+  const separable = !!plan.schema && !hasRowChecks(plan.schema);
+  const sources = columns.map((c) => input.get(c.source));
+  const tables = sources.map((s, k) =>
+    s.kind === "codes" ? entryTable(s, plan, k, separable ? fields : undefined) : undefined
+  );
+
+  // Pass 1: which rows are good from their codes alone (plain columns: converted per row).
+  const fast = n > 0 && (separable || !plan.schema);
+  const clean = new Uint8Array(n).fill(fast ? 1 : 0);
+  const converted: (unknown[] | undefined)[] = columns.map(() => undefined);
+  if (fast) {
+    const blank = new Uint8Array(n).fill(1);
+    columns.forEach((_, k) => {
+      const t = tables[k];
+      if (!t) {
+        const values = (sources[k] as { values: ArrayLike<unknown> }).values;
+        const convert = columns[k].convert;
+        const field = separable ? fields?.[columns[k].name] : undefined;
+        const out = converted[k] = new Array<unknown>(n);
+        for (let i = 0; i < n; i++) {
+          const raw = values[i];
+          if (!(raw === null || raw === undefined || raw === "")) blank[i] = 0;
+          const v = convert(raw);
+          if (v instanceof Bad || (field && !field.safeParse(v ?? undefined).success)) clean[i] = 0;
+          else out[i] = v ?? null;
+        }
+        return;
+      }
+      const { codes, good, empty } = t;
+      for (let i = 0; i < n; i++) {
+        const e = codes[i];
+        clean[i] &= good[e];
+        blank[i] &= empty[e];
+      }
+    });
+    for (let i = 0; i < n; i++) if (blank[i]) clean[i] = 0;
+  }
+
+  // Pass 2: rows that are not clean go through the row-by-row path.
+  const rejects: RejectColumns = { row: [], column: [], value: [], reason: [] };
+  const keep = new Uint8Array(n);
+  let rejected = 0;
+  const scratch = rowScratch();
+  const rawAt = (k: number, i: number): unknown => {
+    const t = tables[k];
+    return t ? t.texts[t.codes[i]] : (sources[k] as { values: ArrayLike<unknown> }).values[i];
+  };
+  for (let i = 0; i < n; i++) {
+    if (clean[i]) {
+      keep[i] = 1;
+      continue;
+    }
+    const problems = rowProblems((k) => rawAt(k, i), plan, scratch);
+    if (problems.length) {
+      rejected++;
+      addRejects(rejects, i + ctx.firstRow, problems, (name) => {
+        const k = columns.findIndex((c) => c.name === name);
+        return k < 0 ? undefined : rawAt(k, i);
+      });
+    } else {
+      // Every converter succeeded, so each cell's dictionary entry holds its value.
+      keep[i] = 1;
+    }
+  }
+  const out: Record<string, unknown> = {};
+  columns.forEach((column, k) => {
+    out[column.name] = outputColumn(k, tables[k], converted[k], sources[k], plan, keep);
+  });
+  return loadResult(out, rejects, { rows: n, rejected }, plan, ctx);
+}
+
+/** Whether a zod object schema carries row-level checks (refinements across columns). */
+function hasRowChecks(schema: unknown): boolean {
+  const def = (schema as { _zod?: { def?: { checks?: unknown[] } } })._zod?.def;
+  // Unknown schema shapes are treated as having row checks: always the exact path.
+  return !def || (def.checks?.length ?? 0) > 0;
+}
+
+function entryTable(
+  input: { codes: CodeArray; dictionary: readonly (string | null)[] },
+  plan: ColumnPlan,
+  k: number,
+  fields: Record<string, z.ZodType> | undefined,
+): EntryTable {
+  const { convert, name } = plan.columns[k];
+  const field = fields?.[name];
+  const texts = input.dictionary;
+  const values = new Array<unknown>(texts.length);
+  const good = new Uint8Array(texts.length), empty = new Uint8Array(texts.length);
+  texts.forEach((text, e) => {
+    empty[e] = text === null || text === "" ? 1 : 0;
+    const v = convert(text);
+    if (v instanceof Bad) return;
+    if (field && !field.safeParse(v ?? undefined).success) return;
+    values[e] = v ?? null;
+    good[e] = 1;
+  });
+  return { codes: input.codes, values, good, empty, texts };
+}
+
+/** The kept rows of one column, compact where the values allow. */
+function outputColumn(
+  k: number,
+  table: EntryTable | undefined,
+  converted: unknown[] | undefined,
+  source: EncodedInput,
+  plan: ColumnPlan,
+  keep: Uint8Array,
+): unknown {
+  const n = keep.length;
+  let kept = 0;
+  for (let i = 0; i < n; i++) kept += keep[i];
+  if (!table) {
+    const values = (source as { values: ArrayLike<unknown> }).values;
+    const convert = plan.columns[k].convert;
+    const out = new Array<unknown>(kept);
+    for (let i = 0, j = 0; i < n; i++) {
+      if (keep[i]) out[j++] = converted ? converted[i] : convert(values[i]) ?? null;
+    }
+    return numbersOrValues(out);
+  }
+  const { codes: raw, values: entries } = table;
+  const codes = kept === n ? raw : codeArray(kept, entries.length);
+  if (kept !== n) { for (let i = 0, j = 0; i < n; i++) if (keep[i]) codes[j++] = raw[i]; }
+  const sample = entries.find((v) => v !== null && v !== undefined);
+  if (sample instanceof Date) {
+    const entryMs = Float64Array.from(entries, (v) => v instanceof Date ? v.getTime() : NaN);
+    const ms = new Float64Array(kept);
+    for (let j = 0; j < kept; j++) ms[j] = entryMs[codes[j]];
+    return new InstantColumn(ms);
+  }
+  if (typeof sample === "number") {
+    const out = new Array<unknown>(kept);
+    for (let j = 0; j < kept; j++) out[j] = entries[codes[j]] ?? null;
+    return numbersOrValues(out);
+  }
+  // Entries of rejected-only texts stay in the dictionary unused (undefined → null).
+  return new CodedColumn(codes, entries.map((v) => v ?? null));
+}
+
+/** A `Float64Array` when every value is a number, else the values. */
+function numbersOrValues(values: unknown[]): unknown {
+  if (values.length === 0 || !values.every((v) => typeof v === "number")) return values;
+  return Float64Array.from(values as number[]);
+}
