@@ -306,8 +306,13 @@ export type {
 export { scoreOutcomeChart } from "./charts/outcomes.ts";
 export type { ScoreOutcomeChartOptions } from "./charts/outcomes.ts";
 // fast paths
-export { readCsvDuckdb } from "./io/csv_duckdb.ts";
-export type { DuckdbCsvLoadResult, LoadProgress, ReadCsvDuckdbOptions } from "./io/csv_duckdb.ts";
+export { readCsvDuckdb, readLargeCsv } from "./io/csv_large.ts";
+export type {
+  DuckdbCsvLoadResult,
+  LargeCsvLoadResult,
+  LoadProgress,
+  ReadLargeCsvOptions,
+} from "./io/csv_large.ts";
 // cohort pushdown
 export { cohortRetentionQueries, cohortRetentionSql } from "./engine/cohort.ts";
 export type { CohortRetentionQueries, CohortRetentionSqlOptions } from "./engine/cohort.ts";

@@ -1,0 +1,203 @@
+/**
+ * Dictionary-encoding of DuckDB text vectors without a JavaScript string per
+ * row. DuckDB hands a VARCHAR vector over as 16-byte `string_t` records:
+ * the length, then up to 12 bytes inline (zero-padded) or a prefix and a
+ * pointer. Short texts — ids, dates, labels — are hashed straight from those
+ * words; a text is decoded into a string only the first time it is seen.
+ * Longer texts are decoded per row and looked up in a `Map`.
+ *
+ * @module
+ */
+import type { CodeArray } from "../kernels/columns.ts";
+
+/** What the builder needs of a DuckDB vector (`@duckdb/node-api` VARCHAR vectors). */
+export interface TextVector {
+  /** The decoded text of row `i`, or `null`. */
+  getItem(i: number): unknown;
+}
+
+const EMPTY = -1;
+
+/**
+ * Builds codes and a dictionary for one text column, chunk by chunk.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TextDictionary } from "./text_dictionary.ts";
+ * const d = new TextDictionary(4);
+ * d.addItems({ getItem: (i: number) => ["b", null, "b", "a long text of more than 12 bytes"][i] }, 0, 4);
+ * const { codes, dictionary } = d.finish();
+ * assert.deepEqual([...codes].map((c) => dictionary[c]), ["b", null, "b", "a long text of more than 12 bytes"]);
+ * ```
+ */
+export class TextDictionary {
+  #codes: CodeArray;
+  readonly #texts: (string | null)[] = [];
+  /** Per entry: length and three inline words (inline texts only). */
+  #keys = new Uint32Array(4 * 64);
+  #slots = new Int32Array(128).fill(EMPTY);
+  readonly #long = new Map<string, number>();
+  #nullEntry = -1;
+
+  /** A builder for `rows` rows. */
+  constructor(rows: number) {
+    this.#codes = new Uint8Array(rows);
+  }
+
+  /** Number of distinct texts so far (a missing value counts as one). */
+  get size(): number {
+    return this.#texts.length;
+  }
+
+  /**
+   * Encodes `count` rows of a DuckDB VARCHAR vector into rows `offset …`,
+   * reading its `string_t` records in place when the vector exposes them.
+   */
+  addVector(vector: TextVector, offset: number, count: number): void {
+    const raw = vector as unknown as {
+      dataView?: DataView;
+      validity?: { data?: BigUint64Array | null };
+    };
+    const view = raw.dataView;
+    if (!view || view.byteOffset % 4 !== 0 || view.byteLength < count * 16) {
+      this.addItems(vector, offset, count);
+      return;
+    }
+    const words = new Uint32Array(view.buffer, view.byteOffset, count * 4);
+    const validity = raw.validity?.data;
+    const valid = validity
+      ? new Uint32Array(validity.buffer, validity.byteOffset, validity.length * 2)
+      : undefined;
+    for (let i = 0; i < count; i++) {
+      if (valid && ((valid[i >>> 5] >>> (i & 31)) & 1) === 0) {
+        this.#set(offset + i, this.#null());
+        continue;
+      }
+      const length = words[4 * i];
+      if (length > 12) {
+        this.#set(offset + i, this.#longEntry(vector.getItem(i) as string));
+        continue;
+      }
+      this.#set(
+        offset + i,
+        this.#inlineEntry(length, words[4 * i + 1], words[4 * i + 2], words[4 * i + 3], vector, i),
+      );
+    }
+  }
+
+  /** Encodes rows through `getItem` (any vector; strings and nulls). */
+  addItems(vector: TextVector, offset: number, count: number): void {
+    for (let i = 0; i < count; i++) {
+      const v = vector.getItem(i);
+      this.#set(
+        offset + i,
+        v === null || v === undefined ? this.#null() : this.#longEntry(String(v)),
+      );
+    }
+  }
+
+  /** The codes (smallest integer array that fits) and the distinct texts. */
+  finish(): { codes: CodeArray; dictionary: (string | null)[] } {
+    return { codes: this.#codes, dictionary: this.#texts };
+  }
+
+  #set(row: number, entry: number): void {
+    if (entry > 255 && this.#codes instanceof Uint8Array) {
+      this.#widen(new Uint16Array(this.#codes.length));
+    }
+    if (entry > 65_535 && this.#codes instanceof Uint16Array) {
+      this.#widen(new Int32Array(this.#codes.length));
+    }
+    this.#codes[row] = entry;
+  }
+
+  #widen(wider: CodeArray): void {
+    wider.set(this.#codes);
+    this.#codes = wider;
+  }
+
+  #null(): number {
+    if (this.#nullEntry < 0) {
+      this.#nullEntry = this.#texts.length;
+      this.#texts.push(null);
+      this.#reserveKey();
+    }
+    return this.#nullEntry;
+  }
+
+  #longEntry(text: string): number {
+    let entry = this.#long.get(text);
+    if (entry === undefined) {
+      entry = this.#texts.length;
+      this.#texts.push(text);
+      this.#reserveKey();
+      this.#long.set(text, entry);
+    }
+    return entry;
+  }
+
+  #inlineEntry(
+    length: number,
+    a: number,
+    b: number,
+    c: number,
+    vector: TextVector,
+    i: number,
+  ): number {
+    const mask = this.#slots.length - 1;
+    let h = Math.imul(length ^ Math.imul(a, 0x9e3779b1), 0x85ebca6b);
+    h = Math.imul(h ^ b ^ (h >>> 15), 0xc2b2ae35);
+    h = (h ^ c ^ (h >>> 13)) >>> 0;
+    const keys = this.#keys;
+    for (let slot = h & mask;; slot = (slot + 1) & mask) {
+      const entry = this.#slots[slot];
+      if (entry === EMPTY) break;
+      const k = 4 * entry;
+      if (keys[k] === length && keys[k + 1] === a && keys[k + 2] === b && keys[k + 3] === c) {
+        return entry;
+      }
+    }
+    // First time this text is seen: decode it once and insert.
+    const entry = this.#texts.length;
+    this.#texts.push(vector.getItem(i) as string);
+    this.#reserveKey();
+    const k = 4 * entry;
+    this.#keys[k] = length;
+    this.#keys[k + 1] = a;
+    this.#keys[k + 2] = b;
+    this.#keys[k + 3] = c;
+    if (2 * this.#texts.length > this.#slots.length) this.#rehash();
+    else this.#insert(entry);
+    return entry;
+  }
+
+  /** Keeps the key array one entry ahead; non-inline entries get an impossible length. */
+  #reserveKey(): void {
+    const need = 4 * this.#texts.length;
+    if (need > this.#keys.length) {
+      const grown = new Uint32Array(this.#keys.length * 2);
+      grown.set(this.#keys);
+      this.#keys = grown;
+    }
+    this.#keys[need - 4] = 0xffffffff;
+  }
+
+  #insert(entry: number): void {
+    const keys = this.#keys, k = 4 * entry;
+    if (keys[k] > 12) return;
+    const mask = this.#slots.length - 1;
+    const length = keys[k], a = keys[k + 1], b = keys[k + 2], c = keys[k + 3];
+    let h = Math.imul(length ^ Math.imul(a, 0x9e3779b1), 0x85ebca6b);
+    h = Math.imul(h ^ b ^ (h >>> 15), 0xc2b2ae35);
+    h = (h ^ c ^ (h >>> 13)) >>> 0;
+    let slot = h & mask;
+    while (this.#slots[slot] !== EMPTY) slot = (slot + 1) & mask;
+    this.#slots[slot] = entry;
+  }
+
+  #rehash(): void {
+    this.#slots = new Int32Array(this.#slots.length * 2).fill(EMPTY);
+    for (let e = 0; e < this.#texts.length; e++) this.#insert(e);
+  }
+}
