@@ -316,3 +316,26 @@ export type {
 // cohort pushdown
 export { cohortRetentionQueries, cohortRetentionSql } from "./engine/cohort.ts";
 export type { CohortRetentionQueries, CohortRetentionSqlOptions } from "./engine/cohort.ts";
+export { compileFailingSample, invalidCondition } from "./engine/compile.ts";
+export type { ValueCheck, ValueType } from "./engine/compile.ts";
+export { sqlMeta } from "./engine/source.ts";
+export type { SqlAnalysisOptions, SqlMeta } from "./engine/source.ts";
+export {
+  kaplanMeierSql,
+  logRankSql,
+  survivalCountsSpec,
+  survivalCountsSql,
+} from "./engine/survival.ts";
+export type {
+  KaplanMeierSqlOptions,
+  LogRankSqlOptions,
+  SurvivalCountsSqlOptions,
+} from "./engine/survival.ts";
+export { correlateSpec, correlateSql } from "./engine/correlate.ts";
+export type { CorrelateSqlOptions } from "./engine/correlate.ts";
+export { finalizeLogRank } from "./analysis/logrank.ts";
+export type { ResolvedColumns } from "./analysis/survival_counts.ts";
+export { correlationResult, finalizeCorrelations, planCorrelate } from "./analysis/correlate.ts";
+export type { CorrelatePlan, PairStat } from "./analysis/correlate.ts";
+export { pushdownAggregate } from "./engine/analysis_pushdown.ts";
+export type { PushedAggregate } from "./engine/analysis_pushdown.ts";

@@ -40,6 +40,7 @@ export class CodedColumn<T = unknown> {
   /** The distinct values. */
   readonly dictionary: readonly T[];
 
+  /** A column from per-row codes and the values they index. */
   constructor(codes: CodeArray, dictionary: readonly T[]) {
     this.codes = codes;
     this.dictionary = dictionary;
@@ -86,6 +87,7 @@ export class InstantColumn {
   /** Epoch milliseconds of every row, `NaN` where missing. */
   readonly ms: Float64Array;
 
+  /** A column from epoch milliseconds (`NaN` = missing). */
   constructor(ms: Float64Array) {
     this.ms = ms;
   }
@@ -114,7 +116,17 @@ export class InstantColumn {
   }
 }
 
-/** An integer array for `n` codes below `size`. */
+/**
+ * An integer array for `n` codes below `size`: bytes up to 256 distinct
+ * values, 16 bits up to 65,536, else 32 bits.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { codeArray } from "./columns.ts";
+ * assert.ok(codeArray(10, 300) instanceof Uint16Array);
+ * ```
+ */
 export function codeArray(n: number, size: number): CodeArray {
   return size <= 256 ? new Uint8Array(n) : size <= 65_536 ? new Uint16Array(n) : new Int32Array(n);
 }
