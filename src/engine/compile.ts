@@ -99,7 +99,34 @@ export type Measure =
     shifts?: [number, number];
   }
   | { name: string; op: "countEvents"; column: string; type: "number" | "boolean" }
-  | { name: string; op: "countFailing"; column: string; check: ValueCheck; type: ValueType };
+  | { name: string; op: "countFailing"; column: string; check: ValueCheck; type: ValueType }
+  | { name: string; op: "countWhere"; where: Condition }
+  | { name: string; op: "countDistinct"; column: string }
+  | {
+    name: string;
+    op: "minInstant" | "maxInstant";
+    column: string;
+    dateKind: DateKind;
+    dateZone: string;
+  };
+
+/**
+ * A row condition for `countWhere` measures, compiled with quoted columns
+ * and bound values; a missing value never satisfies a comparison.
+ *
+ * - `present` / `missing`: the column holds a value / is NULL.
+ * - `equals`: the column equals a number.
+ * - `before`: both columns hold values and `column < other` (dates).
+ * - `wholeAtLeast`: the column holds a finite whole number ≥ `min`.
+ * - `and`, `or`, `not`: combinations.
+ */
+export type Condition =
+  | { op: "present" | "missing"; column: string }
+  | { op: "equals"; column: string; value: number }
+  | { op: "before"; column: string; other: string }
+  | { op: "wholeAtLeast"; column: string; min: number }
+  | { op: "and" | "or"; of: Condition[] }
+  | { op: "not"; of: Condition };
 
 /** An aggregate described once, compiled per dialect by {@link compileAggregate}. */
 export interface AggregateSpec {
@@ -192,6 +219,89 @@ export function compileAggregate(spec: AggregateSpec, dialect: Dialect): Compile
   return { dialect, sql, params: b.params, keys, measures: names, period: PERIOD };
 }
 
+/** Row counts per segment and per period label of date columns; see {@link compileLabelCounts}. */
+export interface LabelCountSpec {
+  /** What to read. */
+  relation: Relation;
+  /** Segment columns. */
+  by: string[];
+  /**
+   * Date columns whose period label (`2024-03`, …, local in the bucket's
+   * `timeZone`) is a key; the label is NULL when the value is missing, or
+   * when `before` (a day label `YYYY-MM-DD`) is given and the value's local
+   * day is not before it (not yet observed).
+   */
+  dates: { bucket: PeriodBucket; before?: string }[];
+}
+
+/**
+ * Compiles a {@link LabelCountSpec}: one row per segment × date labels with
+ * the row count (`keys` are the segment aliases then the date-label
+ * aliases `__cx_d0…`, `measures` the count). Counts add up across shards,
+ * so this is how customer flows (signup period × churn period) are pushed
+ * down.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compileLabelCounts } from "./compile.ts";
+ * const bucket = (column: string) => ({
+ *   column, period: "month" as const, timeZone: "Europe/Berlin", dateKind: "instant" as const, dateZone: "UTC",
+ * });
+ * const q = compileLabelCounts({
+ *   relation: { kind: "table", name: "customers" },
+ *   by: ["plan"],
+ *   dates: [{ bucket: bucket("signup_date") }, { bucket: bucket("churn_date"), before: "2024-07-01" }],
+ * }, "postgres");
+ * assert.deepEqual(q.keys, ["__cx_k0", "__cx_d0", "__cx_d1"]);
+ * assert.ok(q.sql.endsWith("GROUP BY 1, 2, 3") && q.params.includes("2024-07-01"));
+ * ```
+ */
+export function compileLabelCounts(spec: LabelCountSpec, dialect: Dialect): CompiledSql {
+  const b = new Binder(dialect);
+  const used = [...spec.by, ...spec.dates.map((d) => d.bucket.column)];
+  const clash = used.find((c) => c.startsWith(ALIAS_PREFIX));
+  if (clash !== undefined) {
+    throw new CxOptionsError(
+      `Column ${
+        JSON.stringify(clash)
+      } starts with "${ALIAS_PREFIX}", which cxkit reserves for its SQL aliases; rename it`,
+    );
+  }
+  const ch = dialect === "clickhouse";
+  const byKeys = spec.by.map((_, i) => `${ALIAS_PREFIX}k${i}`);
+  const dateKeys = spec.dates.map((_, i) => `${ALIAS_PREFIX}d${i}`);
+  const count = `${ALIAS_PREFIX}m0`;
+  const items = spec.by.map((c, i) => `${quoteIdent(c, dialect)} AS ${byKeys[i]}`);
+  spec.dates.forEach(({ bucket, before }, i) => {
+    const col = quoteIdent(bucket.column, dialect);
+    const value = ch ? `assumeNotNull(${col})` : col;
+    const present = ch ? `isNotNull(${col})` : `${col} IS NOT NULL`;
+    // Bound in text order, so $1, $2, … read top to bottom.
+    let cond = present;
+    if (before !== undefined) {
+      const day = labelSql(
+        bucketExpr(value, { ...bucket, period: "day" }, dialect, b),
+        "day",
+        dialect,
+      );
+      cond = `${present} AND ${day} < ${b.bind(before)}`;
+    }
+    const label = labelSql(bucketExpr(value, bucket, dialect, b), bucket.period, dialect);
+    const expr = ch ? `if(${cond}, ${label}, NULL)` : `CASE WHEN ${cond} THEN ${label} END`;
+    items.push(`${expr} AS ${dateKeys[i]}`);
+  });
+  items.push(`count(*) AS ${count}`);
+  const keys = [...byKeys, ...dateKeys];
+  const groupBy = keys.length === 0
+    ? ""
+    : `\nGROUP BY ${ch ? keys.join(", ") : keys.map((_, i) => i + 1).join(", ")}`;
+  const sql = `SELECT ${items.join(",\n  ")}\nFROM ${
+    relationSql(spec.relation, dialect, b)
+  }${groupBy}`;
+  return { dialect, sql, params: b.params, keys, measures: [count] };
+}
+
 /**
  * Quotes an identifier for a dialect, so any column or table name (quotes,
  * semicolons, `--`, unicode) is read as a name and never as SQL.
@@ -272,9 +382,17 @@ function relationSql(relation: Relation, dialect: Dialect, b: Binder): string {
   return relation.schema === undefined ? name : `${quoteIdent(relation.schema, dialect)}.${name}`;
 }
 
+/** The source columns a condition reads. */
+function conditionColumns(c: Condition): string[] {
+  if (c.op === "not") return conditionColumns(c.of);
+  if ("of" in c) return c.of.flatMap(conditionColumns);
+  return c.op === "before" ? [c.column, c.other] : [c.column];
+}
+
 /** The source columns a measure reads. */
 function measureColumns(m: Measure): string[] {
   if (m.op === "rows") return [];
+  if (m.op === "countWhere") return conditionColumns(m.where);
   const out = [m.column];
   if ("pairedWith" in m && m.pairedWith !== undefined) out.push(m.pairedWith);
   if ("other" in m) out.push(m.other);
@@ -287,8 +405,70 @@ function doubleSql(x: string, dialect: Dialect): string {
     : `CAST(${x} AS ${dialect === "postgres" ? "double precision" : "DOUBLE"})`;
 }
 
+/** A {@link Condition} as SQL; ClickHouse reads values with `assumeNotNull` behind `isNotNull`. */
+function conditionSql(c: Condition, dialect: Dialect, b: Binder): string {
+  const ch = dialect === "clickhouse";
+  if (c.op === "not") return `(NOT ${conditionSql(c.of, dialect, b)})`;
+  if ("of" in c) {
+    if (c.of.length === 0) return c.op === "and" ? (ch ? "1" : "TRUE") : (ch ? "0" : "FALSE");
+    return `(${c.of.map((x) => conditionSql(x, dialect, b)).join(` ${c.op.toUpperCase()} `)})`;
+  }
+  const s = quoteIdent(c.column, dialect);
+  const present = (x: string) => ch ? `isNotNull(${x})` : `${x} IS NOT NULL`;
+  const v = (x: string) => ch ? `assumeNotNull(${x})` : x;
+  switch (c.op) {
+    case "present":
+      return present(s);
+    case "missing":
+      return ch ? `isNull(${s})` : `${s} IS NULL`;
+    case "equals":
+      return `(${present(s)} AND ${v(s)} = ${b.bind(c.value)})`;
+    case "before": {
+      const o = quoteIdent(c.other, dialect);
+      return `(${present(s)} AND ${present(o)} AND ${v(s)} < ${v(o)})`;
+    }
+    case "wholeAtLeast": {
+      const x = doubleSql(v(s), dialect);
+      const inf = `CAST('Infinity' AS ${dialect === "postgres" ? "double precision" : "DOUBLE"})`;
+      // NaN sorts above +Infinity in PostgreSQL and DuckDB, so `< Infinity` also rejects NaN.
+      const finite = ch ? `isFinite(${x})` : `${x} < ${inf}`;
+      return `(${present(s)} AND ${finite} AND ${x} >= ${b.bind(c.min)} AND ${x} = floor(${x}))`;
+    }
+  }
+}
+
+/** Milliseconds since the epoch of a date column's instant (local values read in `dateZone`). */
+function epochMsSql(column: string, kind: DateKind, zone: string, dialect: Dialect, b: Binder) {
+  const col = quoteIdent(column, dialect);
+  if (dialect === "clickhouse") {
+    const instant = kind === "instant"
+      ? col
+      : `toDateTime(concat(toString(toDate(${col})), ' 00:00:00'), ${b.bind(zone)})`;
+    return `toFloat64(toUnixTimestamp(${instant})) * 1000`;
+  }
+  if (dialect === "duckdb") {
+    const instant = kind === "instant"
+      ? col
+      : `timezone(${b.bind(zone)}, CAST(${col} AS TIMESTAMP))`;
+    return `CAST(epoch_ms(${instant}) AS DOUBLE)`;
+  }
+  const instant = kind === "instant"
+    ? col
+    : `(CAST(${col} AS timestamp) AT TIME ZONE ${b.bind(zone)})`;
+  return `CAST(extract(epoch FROM ${instant}) * 1000 AS double precision)`;
+}
+
 function measureSql(m: Measure, dialect: Dialect, b: Binder): string {
   if (m.op === "rows") return "count(*)";
+  if (m.op === "countWhere") {
+    const cond = conditionSql(m.where, dialect, b);
+    return dialect === "clickhouse" ? `countIf(${cond})` : `count(*) FILTER (WHERE ${cond})`;
+  }
+  if (m.op === "countDistinct") return `count(DISTINCT ${quoteIdent(m.column, dialect)})`;
+  if (m.op === "minInstant" || m.op === "maxInstant") {
+    const fn = m.op === "minInstant" ? "min" : "max";
+    return `${fn}(${epochMsSql(m.column, m.dateKind, m.dateZone, dialect, b)})`;
+  }
   const s = quoteIdent(m.column, dialect);
   const ch = dialect === "clickhouse";
   const double = (x: string) => doubleSql(x, dialect);
@@ -353,7 +533,11 @@ const TRUNC: Record<Period, string> = {
 
 /** The local start of the period (a date or zone-less timestamp), grouped on before labelling. */
 function bucketSql(p: PeriodBucket, dialect: Dialect, b: Binder): string {
-  const col = quoteIdent(p.column, dialect);
+  return bucketExpr(quoteIdent(p.column, dialect), p, dialect, b);
+}
+
+/** {@link bucketSql} of an SQL expression (e.g. `assumeNotNull(col)`) instead of a column. */
+function bucketExpr(col: string, p: PeriodBucket, dialect: Dialect, b: Binder): string {
   const sameZone = p.dateKind === "local" && p.dateZone === p.timeZone;
   if (dialect === "clickhouse") {
     const fn = {

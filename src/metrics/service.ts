@@ -24,6 +24,25 @@ import {
   tidyResult,
   withPeriods,
 } from "./groups.ts";
+import { compileAggregate, type Condition, type Measure } from "../engine/compile.ts";
+import type { LoadType } from "../engine/load.ts";
+import {
+  isSqlEngine,
+  isTableRef,
+  type PushdownKpi,
+  type PushdownOptions,
+  type PushdownSource,
+} from "../engine/pushdown.ts";
+import {
+  dateBucket,
+  groupedAggregate,
+  openKpiSql,
+  recordSql,
+  requireNumericColumn,
+  typeOf,
+  withSqlPath,
+} from "../engine/kpi_sql.ts";
+import { withRelation } from "../engine/source.ts";
 
 /** Units durations are reported in. A day is 24 hours, also for business time. */
 export type DurationUnit = "seconds" | "minutes" | "hours" | "days";
@@ -180,13 +199,47 @@ export function resolutionTime(input: KpiInput, options: ServiceTimeOptions = {}
  * const r = firstContactResolution(tickets).objects()[0] as Record<string, number>;
  * assert.ok(r.resolved === 3 && r.first_contact === 2 && r.fcr === 2 / 3);
  * ```
+ *
+ * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse)
+ * or a server table `{ engine, table }` as input, the three counts are
+ * computed in the engine (the value checks too) and the call resolves to the
+ * same table; `dateZone` says how zone-less dates in the source are read.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { duckdbEngine } from "../engine/duckdb.ts";
+ * import { firstContactResolution } from "./service.ts";
+ * const tickets = aq.table({
+ *   channel: ["chat", "chat", "email"],
+ *   created_at: Array(3).fill(new Date("2024-05-06T09:00Z")),
+ *   resolved_at: [new Date("2024-05-06T10:00Z"), null, new Date("2024-05-07T09:00Z")],
+ *   contacts: [1, null, 2],
+ * });
+ * const engine = duckdbEngine();
+ * const r = await firstContactResolution(tickets, { by: "channel", engine });
+ * assert.deepEqual(r.objects(), firstContactResolution(tickets, { by: "channel" }).objects());
+ * await engine.close();
+ * ```
  */
-export function firstContactResolution(input: KpiInput, options: KpiOptions = {}): ColumnTable {
+export const firstContactResolution: PushdownKpi<KpiOptions> = withSqlPath(fcrInMemory, fcrSql);
+
+function fcrInMemory(input: KpiInput, options: KpiOptions = {}): ColumnTable {
   const table = pooled(input);
+  const plan = fcrPlan(table, options);
+  const { aggregate, keys } = aggregateFcr(table, plan);
+  return fcrResult(aggregate, keys, plan);
+}
+
+function fcrPlan(table: ColumnTable, options: KpiOptions): GroupPlan {
   requireTicketColumn(table, "resolved_at", "first contact resolution");
   requireTicketColumn(table, "contacts", "first contact resolution");
-  const plan = resolvePlan(table, options, { date: "created_at" });
-  const { aggregate, keys } = aggregateFcr(table, plan);
+  return resolvePlan(table, options, { date: "created_at" });
+}
+
+/** The finalize step over an FCR aggregate (in memory or from an engine). */
+function fcrResult(aggregate: ColumnTable, keys: string[], plan: GroupPlan): ColumnTable {
   return tidyResult(
     aggregate,
     keys,
@@ -222,6 +275,13 @@ function serviceTime(
   options: ServiceTimeOptions,
   spec: DurationSpec,
 ): ColumnTable {
+  if (isSqlEngine((options as { engine?: unknown }).engine) || isTableRef(input)) {
+    throw new CxOptionsError(
+      `${
+        spec.kpi.replaceAll("_", " ")
+      } cannot run in an SQL engine: its median and p90 (in business hours when given) are not mergeable from per-group sums, so it runs in memory only; load the tickets (e.g. readCsv) and call it without "engine"`,
+    );
+  }
   const table = pooled(input);
   const {
     unit = "hours",
@@ -533,6 +593,22 @@ export function aggregateFcr(
   table: ColumnTable,
   plan: GroupPlan,
 ): { aggregate: ColumnTable; keys: string[] } {
+  const { resolved, first } = fcrFlags(table);
+  const { table: grouped, keys } = withPeriods(
+    table.reify().assign({ __r: resolved, __fc: first }),
+    plan,
+  );
+  const base = keys.length ? grouped.groupby(keys) : grouped;
+  const aggregate = base.rollup({
+    tickets: aq.op.count(),
+    resolved: aq.op.sum("__r"),
+    first_contact: aq.op.sum("__fc"),
+  });
+  return { aggregate, keys };
+}
+
+/** Per ticket: resolved (1/0) and resolved at first contact (1/0); throws on impossible values. */
+function fcrFlags(table: ColumnTable): { resolved: number[]; first: number[] } {
   const resolvedAt = table.array("resolved_at") as unknown[];
   const contacts = table.array("contacts") as unknown[];
   const names = table.columnNames();
@@ -574,17 +650,119 @@ export function aggregateFcr(
     first[i] = c === 1 ? 1 : 0;
   }
   problems.throwIfAny();
-  const { table: grouped, keys } = withPeriods(
-    table.reify().assign({ __r: resolved, __fc: first }),
-    plan,
+  return { resolved, first };
+}
+
+const RESOLVED_BEFORE_CREATED =
+  "resolved_at is before created_at: a ticket cannot be resolved before it exists; check the time zone of both columns or the column mapping";
+const BAD_CONTACTS =
+  'contacts must be a whole number ≥ 1 for a resolved ticket; load tickets with readCsv(…, { schema: "tickets" }) to get such rows as rejects';
+
+/**
+ * FCR with its aggregate step in an SQL engine: per group, tickets,
+ * resolved tickets and those resolved at first contact, and the tickets that
+ * fail the in-memory checks (a resolution before creation, a resolved
+ * ticket without a whole `contacts` ≥ 1), which raise the same `CxDataError`.
+ */
+async function fcrSql(
+  source: PushdownSource,
+  options: Omit<KpiOptions, "engine"> & PushdownOptions,
+): Promise<ColumnTable> {
+  const src = await openKpiSql(source, options);
+  const plan = fcrPlan(src.table, src.rest);
+  // In memory: the in-memory checks, with their row numbers, before loading anything.
+  if (src.opened.table) fcrFlags(src.opened.table);
+  const names = src.table.columnNames();
+  const hasCreated = names.includes("created_at");
+  const needed = [
+    ...plan.by,
+    ...(plan.period ? [plan.date] : []),
+    "resolved_at",
+    "contacts",
+    ...(hasCreated ? ["created_at"] : []),
+  ];
+  const hints: Record<string, LoadType> = { resolved_at: "timestamp", contacts: "number" };
+  if (hasCreated) hints.created_at = "timestamp";
+  if (plan.period) hints[plan.date] = "timestamp";
+  const { result, query } = await withRelation(
+    src.engine,
+    src.opened,
+    needed,
+    hints,
+    async (relation, columns) => {
+      dateBucket(src, columns, "resolved_at", "day", plan.timeZone);
+      requireNumericColumn(src, columns, "contacts");
+      const period = plan.period
+        ? dateBucket(src, columns, plan.date, plan.period, plan.timeZone)
+        : undefined;
+      const created = hasCreated &&
+        src.engine.dateKind(typeOf(columns, "created_at")) !== undefined;
+      const resolved: Condition = { op: "present", column: "resolved_at" };
+      const order: Condition = { op: "before", column: "resolved_at", other: "created_at" };
+      const measures: Measure[] = [
+        { name: "tickets", op: "rows" },
+        { name: "resolved", op: "count", column: "resolved_at" },
+        {
+          name: "first_contact",
+          op: "countWhere",
+          where: { op: "and", of: [resolved, { op: "equals", column: "contacts", value: 1 }] },
+        },
+        {
+          name: "resolved_before_created",
+          op: "countWhere",
+          where: created ? order : { op: "or", of: [] },
+        },
+        {
+          name: "bad_contacts",
+          op: "countWhere",
+          where: {
+            op: "and",
+            of: [
+              resolved,
+              ...(created ? [{ op: "not", of: order } as const] : []),
+              { op: "not", of: { op: "wholeAtLeast", column: "contacts", min: 1 } },
+            ],
+          },
+        },
+      ];
+      const query = compileAggregate(
+        { relation, by: plan.by, period, measures },
+        src.engine.dialect,
+      );
+      const rows = await src.log.run(query);
+      const at = (name: string) => query.measures[measures.findIndex((m) => m.name === name)];
+      const total = (name: string) => rows.reduce((sum, r) => sum + Number(r[at(name)]), 0);
+      const failing = { order: total("resolved_before_created"), contacts: total("bad_contacts") };
+      if (failing.order + failing.contacts > 0) {
+        const problems: CxProblem[] = [];
+        if (failing.order) {
+          problems.push({
+            row: null,
+            column: "resolved_at",
+            value: null,
+            reason: RESOLVED_BEFORE_CREATED,
+          });
+        }
+        if (failing.contacts) {
+          problems.push({ row: null, column: "contacts", value: null, reason: BAD_CONTACTS });
+        }
+        const n = failing.order + failing.contacts;
+        throw new CxDataError(
+          problems,
+          n,
+          `Tickets cannot give first contact resolution (${n} in ${src.engine.name})`,
+        );
+      }
+      const kept = plan.by.length || plan.period ? rows : rows.slice(0, 1);
+      const { aggregate, keys } = groupedAggregate(src, columns, kept, query, plan, {
+        tickets: at("tickets"),
+        resolved: at("resolved"),
+        first_contact: at("first_contact"),
+      });
+      return { result: fcrResult(aggregate, keys, plan), query };
+    },
   );
-  const base = keys.length ? grouped.groupby(keys) : grouped;
-  const aggregate = base.rollup({
-    tickets: aq.op.count(),
-    resolved: aq.op.sum("__r"),
-    first_contact: aq.op.sum("__fc"),
-  });
-  return { aggregate, keys };
+  return recordSql(result, src.log, query);
 }
 
 /**
