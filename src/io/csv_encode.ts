@@ -74,7 +74,7 @@ class ColumnEncoder {
         return;
       }
     }
-    let text = decoder.decode(buf.subarray(from, to));
+    let text = decode(buf, from, to);
     if (escaped) text = text.replaceAll('""', '"');
     const e = this.add(text, buf, from, length, h, row); // may widen this.codes: assign after
     this.codes[row] = e;
@@ -141,6 +141,23 @@ function grow<T extends Uint8Array | Uint16Array | Int32Array>(
 function widen(from: CodeArray, to: CodeArray, used: number): CodeArray {
   to.set(from.subarray(0, used));
   return to;
+}
+
+/** UTF-8 bytes as a string: short ASCII texts without the decoder's call overhead. */
+function decode(buf: Uint8Array, from: number, to: number): string {
+  if (to - from <= 24) {
+    let ascii = true;
+    for (let i = from; i < to; i++) {
+      if (buf[i] > 127) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return String.fromCharCode.apply(null, buf.subarray(from, to) as unknown as number[]);
+    }
+  }
+  return decoder.decode(buf.subarray(from, to));
 }
 
 /** FNV-1a over `buf[from, to)`, as the parser computes it while scanning. */

@@ -254,3 +254,27 @@ Deno.test("encodeCsvFile: records cut at any chunk boundary decode the same", as
     await Deno.remove(path);
   }
 });
+
+Deno.test("readLargeCsv: more than 65,536 distinct texts (codes widen to 32 bits) = readCsv", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    const lines = ["response_id,date,nps_score,channel"];
+    for (let i = 0; i < 70_000; i++) {
+      lines.push(
+        `R${i},2024-01-${String(1 + (i % 28)).padStart(2, "0")},${i % 12},${i % 3 ? "chat" : ""}`,
+      );
+    }
+    await Deno.writeTextFile(path, lines.join("\n") + "\n");
+    const fast = await readLargeCsv(path, { schema: "responses" });
+    const slow = await readCsv(path, { schema: "responses" });
+    assertEquals(fast.engine, "cxkit");
+    assertEquals(
+      (fast.table.column("response_id") as CodedColumn).codes instanceof Int32Array,
+      true,
+    );
+    assertEquals(dump(fast.table), dump(slow.table));
+    assertEquals(dump(fast.rejects), dump(slow.rejects));
+  } finally {
+    await Deno.remove(path);
+  }
+});
