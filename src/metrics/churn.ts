@@ -41,6 +41,24 @@ import {
   resolvePlan,
   tidyResult,
 } from "./groups.ts";
+import {
+  compileAggregate,
+  type CompiledSql,
+  compileLabelCounts,
+  type Measure,
+  type PeriodBucket,
+  type Relation,
+} from "../engine/compile.ts";
+import type { LoadType } from "../engine/load.ts";
+import type { PushdownKpi, PushdownOptions, PushdownSource } from "../engine/pushdown.ts";
+import {
+  dateBucket,
+  type KpiSqlSource,
+  openKpiSql,
+  recordSql,
+  withSqlPath,
+} from "../engine/kpi_sql.ts";
+import { keyKinds, num, plainKey, type QueryLog, withRelation } from "../engine/source.ts";
 
 /** Options of {@link churnRate} and {@link retentionRate}. */
 export interface ChurnOptions extends Omit<KpiOptions, "period" | "date"> {
@@ -118,10 +136,53 @@ export const RETENTION_COLUMNS = [
  * console.assert(r.get("period", 1) === "2024-02" && r.get("customers_start", 1) === 2);
  * console.assert(r.get("churned", 1) === 1 && r.get("churn_rate", 1) === 0.5);
  * ```
+ *
+ * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse)
+ * or a server table `{ engine, table }` as input, the checks, the window
+ * and the customer counts per segment × signup period × churn period are
+ * computed in the engine (see {@link customerFlowsSql}); the stocks and rates
+ * are the same TypeScript, so the call resolves to the same table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { duckdbEngine } from "../engine/duckdb.ts";
+ * import { churnRate } from "./churn.ts";
+ * const d = (s: string) => new Date(s);
+ * const customers = aq.table({
+ *   customer_id: ["a", "b", "c"],
+ *   signup_date: [d("2024-01-03"), d("2024-01-10"), d("2024-02-05")],
+ *   churn_date: [d("2024-02-01"), null, null],
+ * });
+ * const engine = duckdbEngine();
+ * const r = await churnRate(customers, { engine, timeZone: "Europe/Berlin" });
+ * assert.deepEqual(r.objects(), churnRate(customers, { timeZone: "Europe/Berlin" }).objects());
+ * await engine.close();
+ * ```
  */
-export function churnRate(customers: KpiInput, options: ChurnOptions = {}): ColumnTable {
-  const { table, plan, window } = prepareCustomers(customers, options);
-  const counts = customerCounts(aggregateChurn(table, plan, window), plan.by, window);
+export const churnRate: PushdownKpi<ChurnOptions> = withSqlPath(
+  (customers, options) => {
+    const { table, plan, window } = prepareCustomers(customers, options ?? {});
+    return churnResult(customerCounts(aggregateChurn(table, plan, window), plan.by, window), {
+      plan,
+      window,
+    });
+  },
+  async (source, options) => {
+    const f = await customerFlowsSql(source, options);
+    return recordSql(
+      churnResult(customerCounts(f.flows, f.plan.by, f.window), f),
+      f.log,
+      f.query,
+    );
+  },
+);
+
+function churnResult(
+  counts: ColumnTable,
+  { plan, window }: { plan: GroupPlan & { period: Period }; window: CustomerWindow },
+): ColumnTable {
   return tidyResult(
     counts,
     [...plan.by, "period", "period_start"],
@@ -154,10 +215,50 @@ export function churnRate(customers: KpiInput, options: ChurnOptions = {}): Colu
  * console.assert(r.get("customers_end", 1) === 2 && r.get("new_customers", 1) === 1);
  * console.assert(r.get("retention", 1) === 0.5);
  * ```
+ *
+ * Given an SQL engine or a server table it resolves to the same table,
+ * computed like {@link churnRate}'s.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { duckdbEngine } from "../engine/duckdb.ts";
+ * import { retentionRate } from "./churn.ts";
+ * const d = (s: string) => new Date(s);
+ * const customers = aq.table({
+ *   customer_id: ["a", "b"],
+ *   signup_date: [d("2024-01-03"), d("2024-01-10")],
+ *   churn_date: [d("2024-02-14"), null],
+ * });
+ * const engine = duckdbEngine();
+ * const r = await retentionRate(customers, { engine });
+ * assert.equal(r.get("retention", 1), 0.5);
+ * await engine.close();
+ * ```
  */
-export function retentionRate(customers: KpiInput, options: ChurnOptions = {}): ColumnTable {
-  const { table, plan, window } = prepareCustomers(customers, options);
-  const counts = customerCounts(aggregateChurn(table, plan, window), plan.by, window);
+export const retentionRate: PushdownKpi<ChurnOptions> = withSqlPath(
+  (customers, options) => {
+    const { table, plan, window } = prepareCustomers(customers, options ?? {});
+    return retentionResult(customerCounts(aggregateChurn(table, plan, window), plan.by, window), {
+      plan,
+      window,
+    });
+  },
+  async (source, options) => {
+    const f = await customerFlowsSql(source, options);
+    return recordSql(
+      retentionResult(customerCounts(f.flows, f.plan.by, f.window), f),
+      f.log,
+      f.query,
+    );
+  },
+);
+
+function retentionResult(
+  counts: ColumnTable,
+  { plan, window }: { plan: GroupPlan & { period: Period }; window: CustomerWindow },
+): ColumnTable {
   return tidyResult(
     counts,
     [...plan.by, "period", "period_start"],
@@ -265,16 +366,26 @@ export function prepareCustomers(
   period: Period = options.period ?? "month",
 ): PreparedCustomers {
   const table = pooled(customers);
-  requireColumns(table, [...CUSTOMER_COLUMNS, ...extraColumns], "customers");
-  checkPeriod(period);
-  const plan = {
-    ...resolvePlan(table, { ...options, period, date: "signup_date" }, { date: "signup_date" }),
-    period,
-  };
+  const plan = planCustomers(table, options, extraColumns, period);
   const { signups, churns } = checkCustomerDates(table);
   checkUniqueIds(table, "customer_id");
   const window = customerWindow(signups, churns, plan, options);
   return { table, plan, window };
+}
+
+/** Checks the required columns and the options against a customers table (no values read). */
+export function planCustomers(
+  table: ColumnTable,
+  options: ChurnOptions,
+  extraColumns: string[] = [],
+  period: Period = options.period ?? "month",
+): GroupPlan & { period: Period } {
+  requireColumns(table, [...CUSTOMER_COLUMNS, ...extraColumns], "customers");
+  checkPeriod(period);
+  return {
+    ...resolvePlan(table, { ...options, period, date: "signup_date" }, { date: "signup_date" }),
+    period,
+  };
 }
 
 /** Throws a `CxSchemaError` naming the missing columns of a canonical table. */
@@ -388,6 +499,27 @@ function customerWindow(
     max = Math.max(max, s.getTime());
   }
   for (const c of churns) if (c) max = Math.max(max, c.getTime());
+  return windowOfRange(min, max, plan, options);
+}
+
+/**
+ * The observation window from the earliest signup (`min`, epoch ms) and the
+ * latest signup or churn (`max`); `Infinity`/`-Infinity` when there are none.
+ */
+export function windowOfRange(
+  min: number,
+  max: number,
+  plan: GroupPlan & { period: Period },
+  options: ChurnOptions,
+): CustomerWindow {
+  for (const name of ["from", "to"] as const) {
+    const v = options[name];
+    if (v !== undefined && !(v instanceof Date && !isNaN(v.getTime()))) {
+      throw new CxOptionsError(
+        `Option "${name}" must be a Date such as new Date("2025-12-31"), got ${String(v)}`,
+      );
+    }
+  }
   const from = options.from ?? (min < Infinity ? new Date(min) : undefined);
   const to = options.to ?? (max > -Infinity ? new Date(max) : undefined);
   if (!from || !to) {
@@ -504,6 +636,195 @@ export function aggregateChurn(
       signup_churned: aq.op.sum("signup_churned"),
       churned: aq.op.sum("churned"),
     });
+}
+
+/** What {@link customerFlowsSql} computed, ready for {@link customerCounts}. */
+export interface CustomerFlowsSql {
+  /** Resolved options. */
+  plan: GroupPlan & { period: Period };
+  /** Periods and cut-off. */
+  window: CustomerWindow;
+  /** The flows, as {@link aggregateChurn} makes them. */
+  flows: ColumnTable;
+  /** The queries run. */
+  log: QueryLog;
+  /** The flows query. */
+  query: CompiledSql;
+  /** The source and engine. */
+  src: KpiSqlSource;
+}
+
+/**
+ * The aggregate step of the customer KPIs in an SQL engine. In-memory input
+ * is checked in memory (errors name rows) and its window computed there,
+ * then only the needed columns are loaded; a path or server table is
+ * checked by one query (missing signups, churn before signup, missing or
+ * repeated ids: a `CxDataError` with the counts) that also returns the
+ * earliest signup and the latest date, from which the window is built as
+ * in memory. A second query counts customers per segment × signup period
+ * label × churn period label (local periods in `timeZone`; a date whose
+ * local day is at or after the cut-off counts as not observed), and these
+ * counts become the flows {@link aggregateChurn} computes in memory.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { duckdbEngine } from "../engine/duckdb.ts";
+ * import { aggregateChurn, customerFlowsSql, prepareCustomers } from "./churn.ts";
+ * const d = (s: string) => new Date(s);
+ * const customers = aq.table({
+ *   customer_id: ["a", "b"],
+ *   signup_date: [d("2024-01-03"), d("2024-01-10")],
+ *   churn_date: [d("2024-01-20"), d("2024-03-01")],
+ * });
+ * const engine = duckdbEngine();
+ * const { flows } = await customerFlowsSql(customers, { engine });
+ * const { table, plan, window } = prepareCustomers(customers, {});
+ * assert.deepEqual(flows.objects(), aggregateChurn(table, plan, window).objects());
+ * await engine.close();
+ * ```
+ */
+export async function customerFlowsSql(
+  source: PushdownSource,
+  options: Omit<ChurnOptions, "engine"> & PushdownOptions,
+  extraColumns: string[] = [],
+  period?: Period,
+): Promise<CustomerFlowsSql> {
+  const src = await openKpiSql(source, options);
+  const rest = src.rest as ChurnOptions;
+  const plan = planCustomers(src.table, rest, extraColumns, period ?? rest.period ?? "month");
+  // In memory: the in-memory checks, with their row numbers, and the window.
+  let window = src.opened.table
+    ? prepareCustomers(src.opened.table, rest, extraColumns, plan.period).window
+    : undefined;
+  const needed = [...plan.by, "customer_id", "signup_date", "churn_date"];
+  const hints: Record<string, LoadType> = { signup_date: "timestamp", churn_date: "timestamp" };
+  return await withRelation(src.engine, src.opened, needed, hints, async (relation, columns) => {
+    const signup = dateBucket(src, columns, "signup_date", plan.period, plan.timeZone);
+    const churn = dateBucket(src, columns, "churn_date", plan.period, plan.timeZone);
+    window ??= await windowInEngine(src, relation, signup, churn, plan, rest);
+    const cutoff = periodFn("day", plan.timeZone)(window.cutoff).label;
+    const query = compileLabelCounts({
+      relation,
+      by: plan.by,
+      dates: [{ bucket: signup, before: cutoff }, { bucket: churn, before: cutoff }],
+    }, src.engine.dialect);
+    const rows = await src.log.run(query);
+    const index = new Map(window.periods.map((p, i) => [p.label, i]));
+    const kinds = keyKinds(src.engine, columns, src.opened.table, plan.by);
+    const out: Record<string, unknown[]> = Object.fromEntries(
+      [...plan.by, "period_index", "signups", "signup_churned", "churned"].map((c) => [c, []]),
+    );
+    const k = plan.by.length;
+    const at = (label: unknown) => {
+      const i = index.get(String(label));
+      if (i === undefined) {
+        throw new CxDataError([{
+          row: null,
+          column: "signup_date",
+          value: String(label),
+          reason: "a period outside the observation window (dates changed while reading?)",
+        }]);
+      }
+      return i;
+    };
+    const emit = (r: Record<string, unknown>, p: number, s: number, sc: number, c: number) => {
+      plan.by.forEach((b, j) => out[b].push(plainKey(r[query.keys[j]], kinds[j])));
+      out.period_index.push(p);
+      out.signups.push(s);
+      out.signup_churned.push(sc);
+      out.churned.push(c);
+    };
+    for (const r of rows) {
+      const s = r[query.keys[k]], c = r[query.keys[k + 1]];
+      if (s === null || s === undefined) continue;
+      const n = num(r[query.measures[0]]);
+      const si = at(s);
+      if (c !== null && c !== undefined && at(c) === si) emit(r, si, n, n, 0);
+      else {
+        emit(r, si, n, 0, 0);
+        if (c !== null && c !== undefined) emit(r, at(c), 0, 0, n);
+      }
+    }
+    const flows = aq.table(out)
+      .groupby([...plan.by, "period_index"])
+      .rollup({
+        signups: aq.op.sum("signups"),
+        signup_churned: aq.op.sum("signup_churned"),
+        churned: aq.op.sum("churned"),
+      });
+    return { plan, window, flows, log: src.log, query, src };
+  });
+}
+
+/** The checks of a customers relation in one query, then its window. */
+async function windowInEngine(
+  src: KpiSqlSource,
+  relation: Relation,
+  signup: PeriodBucket,
+  churn: PeriodBucket,
+  plan: GroupPlan & { period: Period },
+  options: ChurnOptions,
+): Promise<CustomerWindow> {
+  const instant = (op: "minInstant" | "maxInstant", b: PeriodBucket): Measure => ({
+    name: `${op}_${b.column}`,
+    op,
+    column: b.column,
+    dateKind: b.dateKind,
+    dateZone: b.dateZone,
+  });
+  const measures: Measure[] = [
+    { name: "rows", op: "rows" },
+    { name: "signup_missing", op: "countWhere", where: { op: "missing", column: "signup_date" } },
+    {
+      name: "churn_before_signup",
+      op: "countWhere",
+      where: { op: "before", column: "churn_date", other: "signup_date" },
+    },
+    { name: "ids", op: "count", column: "customer_id" },
+    { name: "distinct_ids", op: "countDistinct", column: "customer_id" },
+    instant("minInstant", signup),
+    instant("maxInstant", signup),
+    instant("maxInstant", churn),
+  ];
+  const query = compileAggregate({ relation, by: [], measures }, src.engine.dialect);
+  const [row] = await src.log.run(query);
+  const v = (i: number) => num(row?.[query.measures[i]]);
+  const rows = v(0), problems: CxProblem[] = [];
+  const report = (count: number, column: string, reason: string) => {
+    if (count > 0) problems.push({ row: null, column, value: `${count} rows`, reason });
+    return count > 0 ? count : 0;
+  };
+  const total =
+    report(v(1), "signup_date", "signup_date must be a date; every customer needs one") +
+    report(
+      v(2),
+      "churn_date",
+      "churn_date is before signup_date: a customer cannot churn before signing up; check the date format or the column mapping",
+    ) +
+    report(rows - v(3), "customer_id", "customer_id is missing; every customer needs an id") +
+    report(
+      v(3) - v(4),
+      "customer_id",
+      "customer_id values appear again; each customer must be one row",
+    );
+  if (total) {
+    throw new CxDataError(
+      problems,
+      total,
+      `The customers table has impossible values (${total} in ${src.engine.name})`,
+    );
+  }
+  // ClickHouse returns 0, not NULL, for min/max of no rows of a non-Nullable column.
+  const ms = (x: number) => rows > 0 && Number.isFinite(x) ? Math.round(x) : NaN;
+  const min = ms(v(5)), max = Math.max(ms(v(6)), ms(v(7)) || -Infinity);
+  return windowOfRange(
+    Number.isNaN(min) ? Infinity : min,
+    Number.isNaN(max) ? -Infinity : max,
+    plan,
+    options,
+  );
 }
 
 /** Customer counts of one segment × period (the input of the finalize steps). */
