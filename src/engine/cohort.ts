@@ -10,9 +10,19 @@
  * `groupUniqArray` states across shards and expands them with `ARRAY JOIN`.
  *
  * Supported: calendar windows (`day`, `week`, `month`, `quarter`), modes
- * `exact` and `unbounded`, any `timeZone`, `observedUntil`. Segments
- * (`by`), `signup`, `revenue` and rolling windows are not pushed down yet
- * (use `cohortRetention` in memory).
+ * `exact` and `unbounded`, any `timeZone`, `observedUntil`, segments `by`
+ * (text, number or boolean columns of the events) and `revenue` (net and
+ * gross revenue retention). A customer's segment is the value on their first
+ * event; when several first events share the instant, the first row of a
+ * loaded table (as in memory), any of them in a file or server table (no
+ * row order; such customers are counted in the segment-change warning
+ * either way). `signup` and rolling windows are not pushed down yet (use
+ * `cohortRetention` in memory).
+ *
+ * Per customer and period the engine keeps one row (distinct pairs, with
+ * the period's revenue sum and first segment value), then each customer's
+ * cohort, last period and period-0 revenue: every measure of the result is
+ * a count or a sum over customers, so it merges across shards.
  *
  * @module
  */
@@ -103,12 +113,10 @@ export async function cohortRetentionSql(
     );
   }
   const dialect = engine.dialect;
-  for (const name of ["by", "signup", "revenue"] as const) {
-    if (rest[name] !== undefined) {
-      throw new CxOptionsError(
-        `Option "${name}" is not pushed down yet; use cohortRetention in memory`,
-      );
-    }
+  if (rest.signup !== undefined) {
+    throw new CxOptionsError(
+      `Option "signup" is not pushed down yet; use cohortRetention in memory`,
+    );
   }
   if (rest.window !== undefined && rest.window !== "calendar") {
     throw new CxOptionsError(
@@ -131,7 +139,31 @@ export async function cohortRetentionSql(
         } in ${engine.name}; cohorts need a date or timestamp column`,
       );
     }
-    const col = { customer: plan.customer, date: plan.date, dateKind, dateZone, dialect };
+    for (const name of plan.by) {
+      if (engine.dateKind(typeOf(name))) {
+        throw new CxOptionsError(
+          `Option "by" names ${JSON.stringify(name)}, a date column (${
+            typeOf(name)
+          }); segments by dates are not pushed down yet; use cohortRetention in memory`,
+        );
+      }
+    }
+    if (plan.revenue !== undefined && !engine.isNumeric(typeOf(plan.revenue))) {
+      throw new CxOptionsError(
+        `Option "revenue" names ${JSON.stringify(plan.revenue)}, which has type ${
+          typeOf(plan.revenue)
+        } in ${engine.name}; revenue must be a number column`,
+      );
+    }
+    const col: CohortColumns = {
+      customer: plan.customer,
+      date: plan.date,
+      dateKind,
+      dateZone,
+      dialect,
+      row: opened.row,
+      booleans: plan.by.map((name) => /^bool/i.test(typeOf(name))),
+    };
     const observed = rest.observedUntil;
     const range = compileRange(opened.from, col, plan, observed);
     explain?.(range);
@@ -146,29 +178,29 @@ export async function cohortRetentionSql(
         "No events",
       );
     }
-    if (missingIds + missingDates > 0) {
+    const badRevenue = Number(r[X + "bad_revenue"] ?? 0) + opened.nanRevenue;
+    if (missingIds + missingDates + badRevenue > 0) {
+      const problem = (column: string, count: number, reason: string) =>
+        count ? [{ row: null, column, value: null, reason }] : [];
       throw new CxDataError(
         [
-          ...(missingIds
-            ? [{
-              row: null,
-              column: plan.customer,
-              value: null,
-              reason:
-                `${plan.customer} is missing on ${missingIds} event(s); every event needs one`,
-            }]
-            : []),
-          ...(missingDates
-            ? [{
-              row: null,
-              column: plan.date,
-              value: null,
-              reason:
-                `${plan.date} is missing on ${missingDates} event(s); every event needs a date`,
-            }]
-            : []),
+          ...problem(
+            plan.customer,
+            missingIds,
+            `${plan.customer} is missing on ${missingIds} event(s); every event needs one`,
+          ),
+          ...problem(
+            plan.date,
+            missingDates,
+            `${plan.date} is missing on ${missingDates} event(s); every event needs a date`,
+          ),
+          ...problem(
+            plan.revenue ?? "",
+            badRevenue,
+            `${plan.revenue} is NaN or infinite on ${badRevenue} event(s); it must be a number (or empty for events without revenue)`,
+          ),
         ],
-        missingIds + missingDates,
+        missingIds + missingDates + badRevenue,
         "The events cannot be placed in cohorts",
       );
     }
@@ -186,13 +218,19 @@ export async function cohortRetentionSql(
     const cellsQuery = compileCells(opened.from, col, plan, observed);
     explain?.(cellsQuery);
     const rows = await engine.run(cellsQuery);
+    const { cells, segmentChanges } = toCells(rows, plan, col, {
+      lastOrdinal: plan.calendar.ordinal(cutoff - 1),
+      types: plan.by.map(typeOf),
+      isNumeric: (type) => engine.isNumeric(type),
+      booleans: opened.booleans,
+    });
     const aggregate = {
-      cells: toCells(rows, plan.calendar.ordinal(cutoff - 1)),
+      cells,
       observedUntil,
       cutoff,
       eventsIgnored: observed ? Number(r[X + "ignored"]) : 0,
       customersIgnored: 0,
-      segmentChanges: 0,
+      segmentChanges,
     };
     return finalizeRetention(aggregate, plan);
   } finally {
@@ -200,12 +238,17 @@ export async function cohortRetentionSql(
   }
 }
 
-interface DateColumn {
+/** The source's columns as {@link cohortRetentionQueries} needs them. */
+export interface CohortColumns {
   customer: string;
   date: string;
   dateKind: DateKind;
   dateZone: string;
   dialect: Dialect;
+  /** Row-number column breaking ties between a customer's first events, if any. */
+  row?: string;
+  /** Per `by` column: whether the engine stores it as a boolean. */
+  booleans?: boolean[];
 }
 
 /**
@@ -227,16 +270,17 @@ interface DateColumn {
  */
 export function cohortRetentionQueries(
   from: { sql: string; params: (string | number)[] },
-  column: {
-    customer: string;
-    date: string;
-    dateKind: DateKind;
-    dateZone: string;
-    dialect: Dialect;
-  },
+  column: CohortColumns,
   options: CohortRetentionOptions & { observedUntil: Date },
 ): CohortRetentionQueries {
-  const stub = aq.table({ [column.customer]: [null], [column.date]: [null] });
+  const by = options.by === undefined ? [] : [options.by].flat();
+  const names = [
+    column.customer,
+    column.date,
+    ...by,
+    ...(options.revenue ? [options.revenue] : []),
+  ];
+  const stub = aq.table(Object.fromEntries(names.map((n) => [n, [null]])));
   const plan = resolveRetention(stub, {
     ...options,
     customer: column.customer,
@@ -251,6 +295,12 @@ export function cohortRetentionQueries(
 interface Opened {
   from: { sql: string; params: (string | number)[] };
   columns: { name: string; type: string }[];
+  /** Row-number column of a loaded table (ties between a customer's first events). */
+  row?: string;
+  /** `by` columns that held booleans in memory (ClickHouse stores them as 0/1). */
+  booleans: Set<string>;
+  /** Revenue values that were NaN in memory (loading makes them missing). */
+  nanRevenue: number;
   drop(): Promise<void>;
 }
 
@@ -261,13 +311,14 @@ async function open(
   dialect: Dialect,
 ): Promise<Opened> {
   const none = () => Promise.resolve();
+  const plain = { booleans: new Set<string>(), nanRevenue: 0, drop: none };
   if (isTableRef(source)) {
     const relation = { kind: "table" as const, name: source.table, schema: source.schema };
     const name = quoteIdent(source.table, dialect);
     const sql = source.schema === undefined
       ? name
       : `${quoteIdent(source.schema, dialect)}.${name}`;
-    return { from: { sql, params: [] }, columns: await engine.columns(relation), drop: none };
+    return { ...plain, from: { sql, params: [] }, columns: await engine.columns(relation) };
   }
   if (typeof source === "string" || source instanceof URL) {
     const path = source instanceof URL ? source.pathname : source;
@@ -278,25 +329,60 @@ async function open(
     }
     const relation = fileRelation(path);
     return {
+      ...plain,
       from: {
         sql: `${relation.format === "parquet" ? "read_parquet" : "read_csv"}($1)`,
         params: [path],
       },
       columns: await engine.columns(relation),
-      drop: none,
     };
   }
   const table = pooled(source as KpiInput);
-  const customer = options.customer ?? "customer_id", date = options.date ?? "date";
   // Validate names before loading, so a wrong option fails with the in-memory message.
-  resolveRetention(table.numRows() ? table.slice(0, 1) : table, options);
-  const loaded = await engine.load(table.select(customer, date), { [date]: "timestamp" });
+  const plan = resolveRetention(table.numRows() ? table.slice(0, 1) : table, options);
+  const names = [...new Set([plan.customer, plan.date, ...plan.by, plan.revenue ?? plan.date])];
+  const columns: Record<string, ArrayLike<unknown>> = {};
+  for (const name of names) columns[name] = table.array(name) as ArrayLike<unknown>;
+  const booleans = new Set(plan.by.filter((name) => {
+    const values = columns[name];
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] !== null && values[i] !== undefined) return typeof values[i] === "boolean";
+    }
+    return false;
+  }));
+  let row: string | undefined;
+  if (plan.by.length) {
+    // The kernel takes the first row among a customer's first events: rows need their number.
+    row = ALIAS_PREFIX + "row";
+    columns[row] = Float64Array.from({ length: table.numRows() }, (_, i) => i);
+  }
+  const nanRevenue = plan.revenue ? countNaN(columns, plan, options.observedUntil) : 0;
+  const loaded = await engine.load(aq.table(columns), { [plan.date]: "timestamp" });
   const rel = loaded.relation as { name: string };
   return {
     from: { sql: quoteIdent(rel.name, dialect), params: [] },
     columns: await engine.columns(loaded.relation),
+    row,
+    booleans,
+    nanRevenue,
     drop: loaded.drop,
   };
+}
+
+/** NaN revenue on observed events (the kernel rejects them; loading would make them missing). */
+function countNaN(
+  columns: Record<string, ArrayLike<unknown>>,
+  plan: RetentionPlan,
+  observedUntil: Date | undefined,
+): number {
+  const revenue = columns[plan.revenue!], dates = columns[plan.date];
+  const cutoff = observedUntil ? cutoffAfter(observedUntil, plan.calendar) : Infinity;
+  let count = 0;
+  for (let i = 0; i < revenue.length; i++) {
+    const v = revenue[i], d = dates[i];
+    if (typeof v === "number" && v !== v && d instanceof Date && d.getTime() < cutoff) count++;
+  }
+  return count;
 }
 
 /** Binds values after the relation's own parameters. */
@@ -314,7 +400,7 @@ class Params {
 }
 
 /** The event instant (TIMESTAMPTZ / timestamptz). */
-function instantSql(c: DateColumn, p: Params, of?: string): string {
+function instantSql(c: CohortColumns, p: Params, of?: string): string {
   const col = of ?? quoteIdent(c.date, c.dialect);
   if (c.dateKind === "instant") return col;
   return c.dialect === "duckdb"
@@ -323,7 +409,7 @@ function instantSql(c: DateColumn, p: Params, of?: string): string {
 }
 
 /** The event's wall time in the analysis zone (a zone-less timestamp). */
-function localSql(c: DateColumn, plan: RetentionPlan, p: Params): string {
+function localSql(c: CohortColumns, plan: RetentionPlan, p: Params): string {
   const col = quoteIdent(c.date, c.dialect);
   if (c.dateKind === "local" && c.dateZone === plan.timeZone) return `CAST(${col} AS TIMESTAMP)`;
   const instant = instantSql(c, p);
@@ -333,7 +419,7 @@ function localSql(c: DateColumn, plan: RetentionPlan, p: Params): string {
 }
 
 /** The calendar ordinal of a local timestamp, numbered exactly as `periodCalendar` numbers it. */
-function ordinalSql(l: string, plan: RetentionPlan, dialect: DateColumn["dialect"]): string {
+function ordinalSql(l: string, plan: RetentionPlan, dialect: CohortColumns["dialect"]): string {
   const pg = dialect === "postgres";
   const day = pg
     ? `(CAST(${l} AS date) - DATE '1970-01-01')`
@@ -360,7 +446,7 @@ function cutoffWallTime(observedUntil: Date, plan: RetentionPlan): string {
 
 function compileRange(
   from: Opened["from"],
-  c: DateColumn,
+  c: CohortColumns,
   plan: RetentionPlan,
   observedUntil: Date | undefined,
 ): CompiledSql {
@@ -371,11 +457,25 @@ function compileRange(
   const t = (f: string) => instantSql(c, p, `${f}(${date})`);
   const ms = (x: string) =>
     c.dialect === "duckdb" ? `epoch_ms(${x})` : `floor(extract(epoch FROM ${x}) * 1000)`;
+  const observed = () =>
+    observedUntil
+      ? ` AND ${localSql(c, plan, p)} < CAST(${
+        p.bind(cutoffWallTime(observedUntil, plan))
+      } AS TIMESTAMP)`
+      : "";
   const ignored = observedUntil
     ? `count(*) FILTER (WHERE ${localSql(c, plan, p)} >= CAST(${
       p.bind(cutoffWallTime(observedUntil, plan))
     } AS TIMESTAMP))`
     : "0";
+  let bad = "0";
+  if (plan.revenue !== undefined) {
+    const v = quoteIdent(plan.revenue, c.dialect);
+    const nonFinite = c.dialect === "duckdb"
+      ? `(isnan(CAST(${v} AS DOUBLE)) OR isinf(CAST(${v} AS DOUBLE)))`
+      : `CAST(${v} AS double precision) IN ('NaN', 'Infinity', '-Infinity')`;
+    bad = `count(*) FILTER (WHERE ${date} IS NOT NULL AND ${nonFinite}${observed()})`;
+  }
   const X = ALIAS_PREFIX;
   const measures = ["rows", "missing_ids", "missing_dates", "min_t", "max_t", "ignored"]
     .map((m) => X + m);
@@ -384,45 +484,139 @@ function compileRange(
   count(*) FILTER (WHERE ${date} IS NULL) AS ${X}missing_dates,
   ${ms(t("min"))} AS ${X}min_t,
   ${ms(t("max"))} AS ${X}max_t,
-  ${ignored} AS ${X}ignored
+  ${ignored} AS ${X}ignored,
+  ${bad} AS ${X}bad_revenue
 FROM ${from.sql}`;
-  return { dialect: c.dialect, sql, params: p.values, keys: [], measures };
+  return {
+    dialect: c.dialect,
+    sql,
+    params: p.values,
+    keys: [],
+    measures: [...measures, X + "bad_revenue"],
+  };
 }
 
+/** Output names of the cells query: `kind, s0…, cohort, k, customers[, revenue, capped][, changes]`. */
+function cellColumns(plan: RetentionPlan): { keys: string[]; measures: string[] } {
+  return {
+    keys: ["kind", ...plan.by.map((_, j) => `${ALIAS_PREFIX}s${j}`), "cohort", "k"],
+    measures: [
+      "customers",
+      ...(plan.revenue ? ["revenue", "capped"] : []),
+      ...(plan.by.length ? ["changes"] : []),
+    ],
+  };
+}
+
+/**
+ * DuckDB and PostgreSQL: `l` the events in the analysis zone; `e` one row
+ * per (customer, period) — `SELECT DISTINCT` when that is all it needs,
+ * else grouped with the period's revenue and the segment of its first event;
+ * `g` per customer the cohort (first period), last period, period-0 revenue,
+ * segment and whether their segment values differ. Kind 0 rows count active
+ * customers per (segment, cohort, k) and sum revenue; kind 1 rows (unbounded
+ * mode only) the histogram of last periods.
+ */
 function compileCells(
   from: Opened["from"],
-  c: DateColumn,
+  c: CohortColumns,
   plan: RetentionPlan,
   observedUntil: Date | undefined,
 ): CompiledSql {
   if (c.dialect === "clickhouse") return clickhouseCells(from, c, plan, observedUntil);
   const p = new Params(from.params);
-  const X = ALIAS_PREFIX;
-  const id = quoteIdent(c.customer, c.dialect), date = quoteIdent(c.date, c.dialect);
+  const X = ALIAS_PREFIX, duck = c.dialect === "duckdb";
+  const q = (name: string) => quoteIdent(name, c.dialect);
   const local = localSql(c, plan, p);
   const cut = observedUntil
     ? ` WHERE l < CAST(${p.bind(cutoffWallTime(observedUntil, plan))} AS TIMESTAMP)`
     : "";
   const ordinal = ordinalSql("l", plan, c.dialect);
-  // e: distinct (customer, period); g: each customer's cohort and last active period.
+  const segs = plan.by.map((name, j) => ({ name, s: `s${j}`, out: `${X}s${j}` }));
+  const bySegments = segs.length > 0, revenue = plan.revenue !== undefined;
+  const unbounded = plan.mode === "unbounded";
+  const row = bySegments && c.row ? `, ${q(c.row)} AS r` : "";
+  const lCols = [
+    `${q(c.customer)} AS c`,
+    `${local} AS l`,
+    ...segs.map((g) => `${q(g.name)} AS ${g.s}`),
+    ...(revenue
+      ? [`CAST(${q(plan.revenue!)} AS ${duck ? "DOUBLE" : "double precision"}) AS v`]
+      : []),
+  ].join(", ") + row;
+  // Comparable form of a segment (PostgreSQL has no min/max of booleans).
+  const cmp = (j: number, s: string) => !duck && c.booleans?.[j] ? `CAST(${s} AS integer)` : s;
+  const ePer: string[] = [];
+  const gPer: string[] = [];
+  if (revenue) {
+    ePer.push("coalesce(sum(v), 0) AS r");
+    gPer.push(duck ? "arg_min(r, p) AS r0" : "(array_agg(r ORDER BY p))[1] AS r0");
+  }
+  if (bySegments) {
+    const key = c.row ? "l, r" : "l";
+    if (duck) {
+      ePer.push(
+        `arg_min({${segs.map((g) => `'${g.s}': ${g.s}`).join(", ")}}, (${key})) AS s`,
+      );
+      gPer.push("arg_min(s, p) AS s");
+    } else {
+      const order = [key, ...segs.map((g) => g.s)].join(", ");
+      for (const g of segs) {
+        ePer.push(`(array_agg(${g.s} ORDER BY ${order}))[1] AS ${g.s}`);
+        gPer.push(`(array_agg(${g.s} ORDER BY p))[1] AS ${g.s}`);
+      }
+    }
+    // Mergeable "more than one value" per segment column: min ≠ max, or values and missing.
+    segs.forEach((g, j) =>
+      ePer.push(
+        `min(${cmp(j, g.s)}) AS n${j}, max(${cmp(j, g.s)}) AS x${j}, count(${g.s}) AS c${j}`,
+      )
+    );
+    ePer.push("count(*) AS m");
+    gPer.push(
+      `(${
+        segs.map((_, j) =>
+          `coalesce(min(n${j}) <> max(x${j}), false) OR (sum(c${j}) > 0 AND sum(c${j}) < sum(m))`
+        ).join(" OR ")
+      }) AS changed`,
+    );
+  }
+  const e = ePer.length
+    ? `SELECT c, ${ordinal} AS p, ${ePer.join(", ")} FROM ${X}l${cut} GROUP BY 1, 2`
+    : `SELECT DISTINCT c, ${ordinal} AS p FROM ${X}l${cut}`;
+  const g = `SELECT c, min(p) AS cohort${unbounded ? ", max(p) AS last" : ""}${
+    gPer.map((x) => ", " + x).join("")
+  } FROM ${X}e GROUP BY c`;
+  const segOut = (t: string) =>
+    segs.map((s) =>
+      duck ? `struct_extract(${t}s, '${s.s}') AS ${s.out}, ` : `${t}${s.s} AS ${s.out}, `
+    ).join("");
+  const groups = Array.from({ length: segs.length + 3 }, (_, i) => i + 1).join(", ");
+  const sums = [
+    ...(revenue ? ["sum(e.r) AS revenue", "sum(greatest(0, least(e.r, g.r0))) AS capped"] : []),
+    ...(bySegments ? [`count(*) FILTER (WHERE e.p = g.cohort AND g.changed) AS changes`] : []),
+  ].map((x) => ", " + x).join("");
+  const zeros = [...(revenue ? ["0", "0"] : []), ...(bySegments ? ["0"] : [])]
+    .map((x) => ", " + x).join("");
   const sql = `WITH ${X}l AS (
-  SELECT ${id} AS c, ${local} AS l FROM ${from.sql} WHERE ${date} IS NOT NULL
+  SELECT ${lCols} FROM ${from.sql} WHERE ${q(c.date)} IS NOT NULL
 ), ${X}e AS (
-  SELECT DISTINCT c, ${ordinal} AS p FROM ${X}l${cut}
+  ${e}
 ), ${X}g AS (
-  SELECT c, min(p) AS cohort, max(p) AS last FROM ${X}e GROUP BY c
+  ${g}
 )
-SELECT 0 AS kind, g.cohort AS cohort, e.p - g.cohort AS k, count(*) AS customers
-FROM ${X}e AS e JOIN ${X}g AS g USING (c) GROUP BY 1, 2, 3
+SELECT 0 AS kind, ${
+    segOut("g.")
+  }g.cohort AS cohort, e.p - g.cohort AS k, count(*) AS customers${sums}
+FROM ${X}e AS e JOIN ${X}g AS g USING (c) GROUP BY ${groups}${
+    unbounded
+      ? `
 UNION ALL
-SELECT 1 AS kind, cohort, last - cohort AS k, count(*) AS customers FROM ${X}g GROUP BY 1, 2, 3`;
-  return {
-    dialect: c.dialect,
-    sql,
-    params: p.values,
-    keys: ["kind", "cohort", "k"],
-    measures: ["customers"],
-  };
+SELECT 1 AS kind, ${segOut("")}cohort, last - cohort AS k, count(*) AS customers${zeros}
+FROM ${X}g GROUP BY ${groups}`
+      : ""
+  }`;
+  return { dialect: c.dialect, sql, params: p.values, ...cellColumns(plan) };
 }
 
 /**
@@ -430,7 +624,7 @@ SELECT 1 AS kind, cohort, last - cohort AS k, count(*) AS customers FROM ${X}g G
  * the period as a native unsigned number (`raw`, cheap to collect in a hash
  * set); the calendar ordinal is `raw + offset`.
  */
-function clickhouseDays(c: DateColumn, plan: RetentionPlan, p: Params): {
+function clickhouseDays(c: CohortColumns, plan: RetentionPlan, p: Params): {
   day: string;
   raw: string;
   offset: number;
@@ -459,7 +653,7 @@ function clickhouseDays(c: DateColumn, plan: RetentionPlan, p: Params): {
 
 function clickhouseRange(
   from: Opened["from"],
-  c: DateColumn,
+  c: CohortColumns,
   plan: RetentionPlan,
   observedUntil: Date | undefined,
 ): CompiledSql {
@@ -471,9 +665,15 @@ function clickhouseRange(
     : (f: string) =>
       `toInt64(toDateTime(concat(toString(${f}(${date})), ' 00:00:00'), ${p.bind(c.dateZone)}))`;
   const { day } = clickhouseDays(c, plan, p);
+  const cut = observedUntil ? ` AND ${day} < ${p.bind(cutoffDay(observedUntil, plan))}` : "";
   const ignored = observedUntil
     ? `countIf(isNotNull(${date}) AND ${day} >= ${p.bind(cutoffDay(observedUntil, plan))})`
     : "0";
+  let bad = "0";
+  if (plan.revenue !== undefined) {
+    const v = `toFloat64(${quoteIdent(plan.revenue, "clickhouse")})`;
+    bad = `countIf(isNotNull(${date}) AND (isNaN(${v}) OR isInfinite(${v}))${cut})`;
+  }
   const measures = ["rows", "missing_ids", "missing_dates", "min_t", "max_t", "ignored"]
     .map((m) => X + m);
   const sql = `SELECT count() AS ${X}rows,
@@ -481,50 +681,109 @@ function clickhouseRange(
   countIf(isNull(${date})) AS ${X}missing_dates,
   ${seconds("min")} * 1000 AS ${X}min_t,
   ${seconds("max")} * 1000 AS ${X}max_t,
-  ${ignored} AS ${X}ignored
+  ${ignored} AS ${X}ignored,
+  ${bad} AS ${X}bad_revenue
 FROM ${from.sql}`;
-  return { dialect: "clickhouse", sql, params: [], keys: [], measures };
+  return {
+    dialect: "clickhouse",
+    sql,
+    params: [],
+    keys: [],
+    measures: [...measures, X + "bad_revenue"],
+  };
 }
 
+/**
+ * ClickHouse 18.16 (no CTEs; a `Distributed` table merges per-customer
+ * states across shards): per customer the set of active periods, the
+ * revenue per period (`sumMap`; a period summing to 0 drops out, which
+ * counts as 0 anyway), the segment of the first event (`argMin` of a tuple,
+ * so missing values are kept) and whether the segment values differ; then
+ * one tuple per active period (plus one for the last, in unbounded mode),
+ * expanded with `ARRAY JOIN` and counted.
+ */
 function clickhouseCells(
   from: Opened["from"],
-  c: DateColumn,
+  c: CohortColumns,
   plan: RetentionPlan,
   observedUntil: Date | undefined,
 ): CompiledSql {
   const p = new Params([], "clickhouse");
   const X = ALIAS_PREFIX;
-  const id = quoteIdent(c.customer, "clickhouse"), date = quoteIdent(c.date, "clickhouse");
+  const q = (name: string) => quoteIdent(name, "clickhouse");
+  const id = q(c.customer), date = q(c.date);
   const { day, raw, offset } = clickhouseDays(c, plan, p);
   const cut = observedUntil ? ` AND ${day} < ${p.bind(cutoffDay(observedUntil, plan))}` : "";
-  // Per customer (merged across shards): the set of active periods, whose min is the cohort
-  // and max the last period; then one (kind, k) pair per active period plus one for the last.
-  const sql = `SELECT ${X}t.1 AS kind, toInt64(${X}cohort) + ${
-    p.bind(offset)
-  } AS cohort, ${X}t.2 AS k,
-  count() AS customers
+  const segs = plan.by.map(q);
+  const revenue = plan.revenue !== undefined, bySegments = segs.length > 0;
+  const inner = [`groupUniqArray(${raw}) AS ${X}ps`];
+  if (revenue) {
+    inner.push(`sumMap([${raw}], [toFloat64(ifNull(${q(plan.revenue!)}, 0))]) AS ${X}rm`);
+  }
+  if (bySegments) {
+    const col = `assumeNotNull(${date})`;
+    const instant = c.dateKind === "instant"
+      ? col
+      : `toDateTime(concat(toString(toDate(${col})), ' 00:00:00'), ${p.bind(c.dateZone)})`;
+    const key = c.row ? `tuple(${instant}, assumeNotNull(${q(c.row)}))` : instant;
+    inner.push(`argMin(tuple(${segs.join(", ")}), ${key}) AS ${X}sg`);
+    inner.push(
+      `(${
+        segs.map((s) =>
+          `ifNull(min(${s}) != max(${s}), 0) OR (count(${s}) > 0 AND count(${s}) < count())`
+        ).join(" OR ")
+      }) AS ${X}ch`,
+    );
+  }
+  const R = (x: string) =>
+    `if(has(${X}rm.1, ${x}), ${X}rm.2[indexOf(${X}rm.1, ${x})], toFloat64(0))`;
+  const k = (x: string) => `toInt64(${x}) - toInt64(${X}cohort)`;
+  const active = [
+    "toUInt8(0)",
+    k("x"),
+    ...(revenue ? [R("x"), `greatest(toFloat64(0), least(${R("x")}, ${X}r0))`] : []),
+    ...(bySegments ? [`toUInt8(x = ${X}cohort AND ${X}ch)`] : []),
+  ];
+  const last = [
+    "toUInt8(1)",
+    k(`${X}last`),
+    ...(revenue ? ["toFloat64(0)", "toFloat64(0)"] : []),
+    ...(bySegments ? ["toUInt8(0)"] : []),
+  ];
+  const tuples = `arrayMap(x -> tuple(${active.join(", ")}), ${X}ps)`;
+  const middle = [
+    `arrayReduce('min', ${X}ps) AS ${X}cohort`,
+    `arrayReduce('max', ${X}ps) AS ${X}last`,
+    ...(revenue ? [`${R(`${X}cohort`)} AS ${X}r0`] : []),
+    ...(bySegments ? [`${X}sg`, `${X}ch`] : []),
+    `${
+      plan.mode === "unbounded" ? `arrayPushBack(${tuples}, tuple(${last.join(", ")}))` : tuples
+    } AS ${X}ts`,
+  ];
+  const segOut = segs.map((_, j) => `${X}sg.${j + 1} AS ${X}s${j}`);
+  const outer = [
+    `${X}t.1 AS kind`,
+    ...segOut,
+    `toInt64(${X}cohort) + ${p.bind(offset)} AS cohort`,
+    `${X}t.2 AS k`,
+    "count() AS customers",
+    ...(revenue ? [`sum(${X}t.3) AS revenue`, `sum(${X}t.4) AS capped`] : []),
+    ...(bySegments ? [`sum(${X}t.${revenue ? 5 : 3}) AS changes`] : []),
+  ];
+  const { keys, measures } = cellColumns(plan);
+  const sql = `SELECT ${outer.join(", ")}
 FROM (
-  SELECT arrayReduce('min', ${X}ps) AS ${X}cohort, arrayReduce('max', ${X}ps) AS ${X}last,
-    arrayPushBack(
-      arrayMap(x -> (0, toInt64(x) - toInt64(${X}cohort)), ${X}ps),
-      (1, toInt64(${X}last) - toInt64(${X}cohort))
-    ) AS ${X}ts
+  SELECT ${middle.join(",\n    ")}
   FROM (
-    SELECT groupUniqArray(${raw}) AS ${X}ps
+    SELECT ${inner.join(",\n      ")}
     FROM ${from.sql}
     WHERE isNotNull(${date})${cut}
     GROUP BY ${id}
   )
 )
 ARRAY JOIN ${X}ts AS ${X}t
-GROUP BY kind, cohort, k`;
-  return {
-    dialect: "clickhouse",
-    sql,
-    params: [],
-    keys: ["kind", "cohort", "k"],
-    measures: ["customers"],
-  };
+GROUP BY ${keys.join(", ")}`;
+  return { dialect: "clickhouse", sql, params: [], keys, measures };
 }
 
 /** The local day number after `observedUntil`'s: events on earlier local days count. */
@@ -532,15 +791,43 @@ function cutoffDay(observedUntil: Date, plan: RetentionPlan): number {
   return plan.calendar.localDay(observedUntil.getTime()) + 1;
 }
 
-/** Rows `(kind, cohort, k, customers)` → the kernel's cells (calendar windows). */
-function toCells(rows: Record<string, unknown>[], lastOrdinal: number): CohortCells[] {
-  const cells = new Map<number, CohortCells>();
-  const cell = (cohort: number) => {
-    let g = cells.get(cohort);
+/** How to turn engine values back into the in-memory ones. */
+interface CellValues {
+  /** Calendar ordinal of the last observed period. */
+  lastOrdinal: number;
+  /** Engine type of each `by` column. */
+  types: string[];
+  isNumeric(type: string): boolean;
+  /** `by` columns that held booleans in memory. */
+  booleans: Set<string>;
+}
+
+/** Rows of the cells query → the kernel's cells (calendar windows) and segment changes. */
+function toCells(
+  rows: Record<string, unknown>[],
+  plan: RetentionPlan,
+  c: CohortColumns,
+  values: CellValues,
+): { cells: CohortCells[]; segmentChanges: number } {
+  const revenue = plan.revenue !== undefined;
+  const convert = plan.by.map((name, j) => {
+    const numeric = values.isNumeric(values.types[j]);
+    const bool = values.booleans.has(name) || c.booleans?.[j];
+    return (v: unknown): unknown => {
+      if (v === null || v === undefined) return null;
+      if (typeof v === "bigint") v = Number(v);
+      if (bool && typeof v === "number") return v !== 0;
+      return numeric && typeof v === "string" ? Number(v) : v;
+    };
+  });
+  const cells = new Map<string, CohortCells>();
+  const cell = (segment: unknown[], cohort: number) => {
+    const key = JSON.stringify([segment, cohort]);
+    let g = cells.get(key);
     if (!g) {
-      const len = lastOrdinal - cohort + 1;
+      const len = values.lastOrdinal - cohort + 1;
       g = {
-        segment: [],
+        segment,
         cohort,
         size: 0,
         minAnchor: NaN,
@@ -548,24 +835,38 @@ function toCells(rows: Record<string, unknown>[], lastOrdinal: number): CohortCe
         n: new Int32Array(len),
         active: new Int32Array(len),
         unbounded: new Int32Array(len),
+        ...(revenue
+          ? {
+            revenue: new Float64Array(len),
+            base: new Float64Array(len),
+            capped: new Float64Array(len),
+          }
+          : {}),
       };
-      cells.set(cohort, g);
+      cells.set(key, g);
     }
     return g;
   };
+  let segmentChanges = 0;
   for (const row of rows) {
-    const g = cell(Number(row.cohort));
+    const segment = convert.map((f, j) => f(row[`${ALIAS_PREFIX}s${j}`]));
+    const g = cell(segment, Number(row.cohort));
     const k = Number(row.k), count = Number(row.customers);
-    if (Number(row.kind) === 0) g.active[k] += count;
-    else {
-      g.size += count;
-      g.unbounded[k] += count;
-    }
+    if (Number(row.kind) === 0) {
+      g.active[k] += count;
+      if (k === 0) g.size += count; // every customer is active in their cohort period
+      if (revenue) {
+        g.revenue![k] += Number(row.revenue);
+        g.capped![k] += Number(row.capped);
+      }
+      if (plan.by.length) segmentChanges += Number(row.changes);
+    } else g.unbounded[k] += count;
   }
   for (const g of cells.values()) {
     g.n.fill(g.size);
+    if (g.base) g.base.fill(g.revenue![0]);
     // Customers whose last active period is k or later.
     for (let k = g.unbounded.length - 2; k >= 0; k--) g.unbounded[k] += g.unbounded[k + 1];
   }
-  return [...cells.values()];
+  return { cells: [...cells.values()], segmentChanges };
 }

@@ -167,12 +167,12 @@ Deno.test({
       const d = new Date("2024-01-01");
       const events = aq.table({ customer_id: ["a", null], date: [d, d] });
       await assert.rejects(
-        cohortRetentionSql(sample, { engine, by: "type" }),
-        CxOptionsError,
+        cohortRetentionSql(sample, { engine, signup: "date" }),
+        /Option "signup" is not pushed down/,
       );
       await assert.rejects(
         cohortRetentionSql(sample, { engine, window: "rolling" }),
-        CxOptionsError,
+        /Option "window" must be "calendar"/,
       );
       await assert.rejects(cohortRetentionSql(sample), CxOptionsError);
       await assert.rejects(cohortRetentionSql(events, { engine }), CxDataError);
