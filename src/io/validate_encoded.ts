@@ -73,7 +73,7 @@ interface EntryTable {
  *   head: (n) => codes[n as Name].map((c) => dict[n as Name][c]),
  * }, { schema: "responses" }, { source: "x.csv", firstRow: 2, inferExtras: true, unquoteFormulas: true, warnings: [] });
  * assert.equal(table.numRows(), 1);
- * assert.deepEqual(rejects.objects().map((r) => [r.row, r.column]), [[3, "nps_score"]]);
+ * assert.deepEqual([rejects.get("row", 0), rejects.get("column", 0)], [3, "nps_score"]);
  * ```
  */
 export function validateEncoded(
