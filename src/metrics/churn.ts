@@ -50,7 +50,12 @@ import {
   type Relation,
 } from "../engine/compile.ts";
 import type { LoadType } from "../engine/load.ts";
-import type { PushdownKpi, PushdownOptions, PushdownSource } from "../engine/pushdown.ts";
+import type {
+  ColumnInfo,
+  PushdownKpi,
+  PushdownOptions,
+  PushdownSource,
+} from "../engine/pushdown.ts";
 import {
   dateBucket,
   type KpiSqlSource,
@@ -691,6 +696,47 @@ export async function customerFlowsSql(
   extraColumns: string[] = [],
   period?: Period,
 ): Promise<CustomerFlowsSql> {
+  return await withCustomersSql(source, options, extraColumns, period, async (c) => {
+    const { flows, query } = await flowsOf(c);
+    return { plan: c.plan, window: c.window, flows, log: c.src.log, query, src: c.src };
+  });
+}
+
+/** A customers relation ready to query: see {@link withCustomersSql}. */
+export interface CustomerRelation {
+  /** The source and engine. */
+  src: KpiSqlSource;
+  /** Resolved options. */
+  plan: GroupPlan & { period: Period };
+  /** Periods and cut-off. */
+  window: CustomerWindow;
+  /** What to read. */
+  relation: Relation;
+  /** Its columns with the engine's types. */
+  columns: ColumnInfo[];
+  /** Signup dates in the plan's periods. */
+  signup: PeriodBucket;
+  /** Churn dates in the plan's periods. */
+  churn: PeriodBucket;
+  /** Day label of the cut-off: dates on or after that local day are not observed. */
+  cutoff: string;
+  /** The window index of a period label (a `CxDataError` for labels outside it). */
+  indexOf(label: unknown): number;
+}
+
+/**
+ * Opens a customers source for the SQL path: checks the options, then the
+ * values (in memory, or one query: see {@link customerFlowsSql}), builds the
+ * window, and runs `body` on the relation (in-memory input loaded with the
+ * needed columns, dropped after).
+ */
+export async function withCustomersSql<T>(
+  source: PushdownSource,
+  options: Omit<ChurnOptions, "engine"> & PushdownOptions,
+  extraColumns: string[],
+  period: Period | undefined,
+  body: (c: CustomerRelation) => Promise<T>,
+): Promise<T> {
   const src = await openKpiSql(source, options);
   const rest = src.rest as ChurnOptions;
   const plan = planCustomers(src.table, rest, extraColumns, period ?? rest.period ?? "month");
@@ -698,64 +744,82 @@ export async function customerFlowsSql(
   let window = src.opened.table
     ? prepareCustomers(src.opened.table, rest, extraColumns, plan.period).window
     : undefined;
-  const needed = [...plan.by, "customer_id", "signup_date", "churn_date"];
-  const hints: Record<string, LoadType> = { signup_date: "timestamp", churn_date: "timestamp" };
+  const needed = [...plan.by, "customer_id", "signup_date", "churn_date", ...extraColumns];
+  const hints: Record<string, LoadType> = {
+    signup_date: "timestamp",
+    churn_date: "timestamp",
+    ...Object.fromEntries(extraColumns.map((c) => [c, "text" as const])),
+  };
   return await withRelation(src.engine, src.opened, needed, hints, async (relation, columns) => {
     const signup = dateBucket(src, columns, "signup_date", plan.period, plan.timeZone);
     const churn = dateBucket(src, columns, "churn_date", plan.period, plan.timeZone);
     window ??= await windowInEngine(src, relation, signup, churn, plan, rest);
     const cutoff = periodFn("day", plan.timeZone)(window.cutoff).label;
-    const query = compileLabelCounts({
-      relation,
-      by: plan.by,
-      dates: [{ bucket: signup, before: cutoff }, { bucket: churn, before: cutoff }],
-    }, src.engine.dialect);
-    const rows = await src.log.run(query);
     const index = new Map(window.periods.map((p, i) => [p.label, i]));
-    const kinds = keyKinds(src.engine, columns, src.opened.table, plan.by);
-    const out: Record<string, unknown[]> = Object.fromEntries(
-      [...plan.by, "period_index", "signups", "signup_churned", "churned"].map((c) => [c, []]),
-    );
-    const k = plan.by.length;
-    const at = (label: unknown) => {
+    const indexOf = (label: unknown) => {
       const i = index.get(String(label));
       if (i === undefined) {
         throw new CxDataError([{
           row: null,
           column: "signup_date",
           value: String(label),
-          reason: "a period outside the observation window (dates changed while reading?)",
+          reason: "a period outside the observation window (did the table change while reading?)",
         }]);
       }
       return i;
     };
-    const emit = (r: Record<string, unknown>, p: number, s: number, sc: number, c: number) => {
-      plan.by.forEach((b, j) => out[b].push(plainKey(r[query.keys[j]], kinds[j])));
-      out.period_index.push(p);
-      out.signups.push(s);
-      out.signup_churned.push(sc);
-      out.churned.push(c);
-    };
-    for (const r of rows) {
-      const s = r[query.keys[k]], c = r[query.keys[k + 1]];
-      if (s === null || s === undefined) continue;
-      const n = num(r[query.measures[0]]);
-      const si = at(s);
-      if (c !== null && c !== undefined && at(c) === si) emit(r, si, n, n, 0);
-      else {
-        emit(r, si, n, 0, 0);
-        if (c !== null && c !== undefined) emit(r, at(c), 0, 0, n);
-      }
-    }
-    const flows = aq.table(out)
-      .groupby([...plan.by, "period_index"])
-      .rollup({
-        signups: aq.op.sum("signups"),
-        signup_churned: aq.op.sum("signup_churned"),
-        churned: aq.op.sum("churned"),
-      });
-    return { plan, window, flows, log: src.log, query, src };
+    return await body({ src, plan, window, relation, columns, signup, churn, cutoff, indexOf });
   });
+}
+
+/**
+ * The flows of a customers relation (one query: customers per segment ×
+ * signup period × churn period), as {@link aggregateChurn} makes them;
+ * `periodOf` maps window indices to coarser periods (e.g. before/all).
+ */
+export async function flowsOf(
+  c: CustomerRelation,
+  periodOf: (index: number) => number = (i) => i,
+): Promise<{ flows: ColumnTable; query: CompiledSql }> {
+  const { src, plan } = c;
+  const query = compileLabelCounts({
+    relation: c.relation,
+    by: plan.by,
+    dates: [{ bucket: c.signup, before: c.cutoff }, { bucket: c.churn, before: c.cutoff }],
+  }, src.engine.dialect);
+  const rows = await src.log.run(query);
+  const kinds = keyKinds(src.engine, c.columns, src.opened.table, plan.by);
+  const out: Record<string, unknown[]> = Object.fromEntries(
+    [...plan.by, "period_index", "signups", "signup_churned", "churned"].map((c) => [c, []]),
+  );
+  const k = plan.by.length;
+  const at = (label: unknown) => periodOf(c.indexOf(label));
+  const emit = (r: Record<string, unknown>, p: number, s: number, sc: number, ch: number) => {
+    plan.by.forEach((b, j) => out[b].push(plainKey(r[query.keys[j]], kinds[j])));
+    out.period_index.push(p);
+    out.signups.push(s);
+    out.signup_churned.push(sc);
+    out.churned.push(ch);
+  };
+  for (const r of rows) {
+    const s = r[query.keys[k]], ch = r[query.keys[k + 1]];
+    if (s === null || s === undefined) continue;
+    const n = num(r[query.measures[0]]);
+    const si = at(s);
+    if (ch !== null && ch !== undefined && at(ch) === si) emit(r, si, n, n, 0);
+    else {
+      emit(r, si, n, 0, 0);
+      if (ch !== null && ch !== undefined) emit(r, at(ch), 0, 0, n);
+    }
+  }
+  const flows = aq.table(out)
+    .groupby([...plan.by, "period_index"])
+    .rollup({
+      signups: aq.op.sum("signups"),
+      signup_churned: aq.op.sum("signup_churned"),
+      churned: aq.op.sum("churned"),
+    });
+  return { flows, query };
 }
 
 /** The checks of a customers relation in one query, then its window. */

@@ -16,12 +16,19 @@ import {
   type ChurnOptions,
   customerCounts,
   customerPeriods,
+  type CustomerRelation,
   type CustomerWindow,
+  flowsOf,
   type PeriodSpan,
   prepareCustomers,
   windowNotes,
+  withCustomersSql,
 } from "./churn.ts";
 import { type GroupPlan, type KpiInput, tidyResult } from "./groups.ts";
+import { compileAggregate, compileReferralPairs } from "../engine/compile.ts";
+import type { PushdownKpi, PushdownOptions, PushdownSource } from "../engine/pushdown.ts";
+import { recordSql, withSqlPath } from "../engine/kpi_sql.ts";
+import { keyKinds, num, plainKey } from "../engine/source.ts";
 
 /** Options of {@link referralRate}. */
 export interface ReferralOptions extends Omit<ChurnOptions, "period"> {
@@ -89,7 +96,12 @@ export const REFERRAL_COLUMNS = [
  * console.assert(r.get("referred_share", 0) === 0.5);
  * ```
  */
-export function referralRate(customers: KpiInput, options: ReferralOptions = {}): ColumnTable {
+export const referralRate: PushdownKpi<ReferralOptions> = withSqlPath(
+  referralInMemory,
+  referralSql,
+);
+
+function referralInMemory(customers: KpiInput, options: ReferralOptions = {}): ColumnTable {
   const { table, plan, window: calendar } = prepareCustomers(
     customers,
     options,
@@ -99,6 +111,118 @@ export function referralRate(customers: KpiInput, options: ReferralOptions = {})
   const window = options.period ? calendar : wholeWindow(calendar);
   const referrals = aggregateReferrals(table, plan, window);
   const counts = customerCounts(aggregateChurn(table, plan, window), plan.by, window);
+  return referralResult(plan, window, referrals, counts, options);
+}
+
+/**
+ * The SQL path: the customer flows as for churn (see `customerFlowsSql`),
+ * a count of self-referrals, and the referred customers joined to their
+ * referrer per segment and signup period (`compileReferralPairs`); whether
+ * the referrer was active and the distinct referrers are worked out here
+ * from those rows, exactly as in memory.
+ */
+async function referralSql(
+  source: PushdownSource,
+  options: Omit<ReferralOptions, "engine"> & PushdownOptions,
+): Promise<ColumnTable> {
+  const period = options.period ?? "day";
+  return await withCustomersSql(source, options, ["referred_by"], period, async (c) => {
+    const { src, plan } = c;
+    if (src.opened.table) {
+      checkReferrals(
+        src.opened.table.array("customer_id") as unknown[],
+        src.opened.table.array("referred_by") as unknown[],
+      );
+    } else await checkReferralsInEngine(c);
+    const window = options.period ? c.window : wholeWindow(c.window);
+    // Without a period: calendar days mapped to "before" and "all".
+    const periodOf = options.period
+      ? (i: number) => i
+      : (i: number) => (i < c.window.first || c.window.first === 0 ? 0 : 1);
+    const { flows } = await flowsOf(c, periodOf);
+    const counts = customerCounts(flows, plan.by, window);
+    const query = compileReferralPairs({
+      relation: c.relation,
+      by: plan.by,
+      id: "customer_id",
+      referredBy: "referred_by",
+      signup: { bucket: c.signup, before: c.cutoff },
+      churn: { bucket: c.churn, before: c.cutoff },
+    }, src.engine.dialect);
+    const rows = await src.log.run(query);
+    const kinds = keyKinds(src.engine, c.columns, src.opened.table, plan.by);
+    const k = plan.by.length;
+    const keyOf = (r: Record<string, unknown>, from: number) =>
+      plan.by.map((_, j) => plainKey(r[query.keys[from + j]], kinds[j]));
+    const groups = new Map<
+      string,
+      { keys: unknown[]; p: number; referrers: Set<string>; referred: number; unmatched: number }
+    >();
+    const group = (keys: unknown[], p: number) => {
+      const id = JSON.stringify([...keys, p]);
+      let g = groups.get(id);
+      if (!g) groups.set(id, g = { keys, p, referrers: new Set(), referred: 0, unmatched: 0 });
+      return g;
+    };
+    const label = (v: unknown) => v === null || v === undefined ? null : periodOf(c.indexOf(v));
+    for (const r of rows) {
+      const p = label(r[query.keys[k]]);
+      if (p === null) continue;
+      const n = num(r[query.measures[0]]);
+      const found = num(r[query.keys[k + 1]]) === 1;
+      const s = found ? label(r[query.keys[2 * k + 2]]) : null;
+      const ch = found ? label(r[query.keys[2 * k + 3]]) : null;
+      const matched = s !== null && s <= p && (ch === null || ch >= p);
+      const mine = group(keyOf(r, 0), p);
+      mine.referred += n;
+      if (!matched) mine.unmatched += n;
+      else group(keyOf(r, k + 2), p).referrers.add(String(r[query.keys[2 * k + 4]]));
+    }
+    const out: Record<string, unknown[]> = Object.fromEntries(
+      [...plan.by, "period_index", "referrers", "referred_signups", "unmatched_referrals"]
+        .map((name) => [name, []]),
+    );
+    for (const g of groups.values()) {
+      plan.by.forEach((b, j) => out[b].push(g.keys[j]));
+      out.period_index.push(g.p);
+      out.referrers.push(g.referrers.size);
+      out.referred_signups.push(g.referred);
+      out.unmatched_referrals.push(g.unmatched);
+    }
+    const result = referralResult(plan, window, aq.table(out), counts, options);
+    return recordSql(result, src.log, query);
+  });
+}
+
+/** Self-referrals in the engine: a `CxDataError` with their count, as in memory. */
+async function checkReferralsInEngine(c: CustomerRelation): Promise<void> {
+  const query = compileAggregate({
+    relation: c.relation,
+    by: [],
+    measures: [{
+      name: "self",
+      op: "countWhere",
+      where: { op: "sameAs", column: "referred_by", other: "customer_id" },
+    }],
+  }, c.src.engine.dialect);
+  const [row] = await c.src.log.run(query);
+  const total = num(row?.[query.measures[0]]) || 0;
+  if (total) {
+    throw new CxDataError(
+      [{ row: null, column: "referred_by", value: `${total} rows`, reason: SELF_REFERRAL }],
+      total,
+      `Column "referred_by" has self-referrals (${total} in ${c.src.engine.name})`,
+    );
+  }
+}
+
+function referralResult(
+  plan: GroupPlan & { period: Period },
+  window: CustomerWindow,
+  referrals: ColumnTable,
+  counts: ColumnTable,
+  options: { period?: Period },
+): ColumnTable {
   const keys = [...plan.by, "period_index"];
   const index = new Map<string, Record<string, unknown>>();
   for (const row of referrals.objects() as Record<string, unknown>[]) {
@@ -239,6 +363,9 @@ export function aggregateReferrals(
   });
 }
 
+const SELF_REFERRAL =
+  "a customer cannot refer themselves; referred_by must name another customer_id";
+
 function checkReferrals(ids: unknown[], referredBy: unknown[]): void {
   const problems: CxProblem[] = [];
   let total = 0;
@@ -250,7 +377,7 @@ function checkReferrals(ids: unknown[], referredBy: unknown[]): void {
         row: i + 1,
         column: "referred_by",
         value: String(r),
-        reason: "a customer cannot refer themselves; referred_by must name another customer_id",
+        reason: SELF_REFERRAL,
       });
     }
   });
