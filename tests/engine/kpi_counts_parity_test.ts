@@ -1,7 +1,7 @@
 /**
  * Engine parity of the count KPIs: in memory = DuckDB = PostgreSQL = a
- * two-shard ClickHouse cluster for `firstContactResolution`, `churnRate` and
- * `retentionRate` (every column, counts exact, floats to 1e-9, and the
+ * two-shard ClickHouse cluster for `firstContactResolution`, `churnRate`,
+ * `retentionRate` and `referralRate` (every column, counts exact, floats to 1e-9, and the
  * metadata notes), on the sample tickets and customers and on seeded random
  * tables with nulls, empty and one-row groups, unicode and hostile labels and
  * column names, and dates at month boundaries in Europe/Berlin. Also: value
@@ -22,9 +22,11 @@ import {
   resolutionTime,
 } from "../../src/metrics/service.ts";
 import { churnRate, retentionRate } from "../../src/metrics/churn.ts";
+import { referralRate } from "../../src/metrics/referral.ts";
 import {
   compileAggregate,
   compileLabelCounts,
+  compileReferralPairs,
   type Dialect,
   quoteIdent,
 } from "../../src/engine/compile.ts";
@@ -100,9 +102,23 @@ function randomCustomers(seed: number, rows: number): ColumnTable {
     [REGION]: [],
     signup_date: [],
     churn_date: [],
+    referred_by: [],
   };
   for (let i = 0; i < rows; i++) {
     cols.customer_id.push(`c${i} ü'"`);
+    // Referrers: earlier or later customers (active or not), unknown ids, empty text, none.
+    const v = random();
+    cols.referred_by.push(
+      v < 0.4
+        ? null
+        : v < 0.45
+        ? ""
+        : v < 0.5
+        ? "nobody; --"
+        : rows > 1
+        ? `c${(i + 1 + Math.floor(random() * (rows - 1))) % rows} ü'"`
+        : null,
+    );
     cols[SEG].push(random() < 0.05 ? null : pick(LABELS));
     cols[REGION].push(random() < 0.03 ? `solo ${i}` : pick(["north", "south", "ÿ-east"]));
     const signup = monthEdge(random, 12);
@@ -221,6 +237,32 @@ function cases(): Case[] {
       );
     }
   });
+  const referral = referralRate as AnyKpi;
+  for (const table of [customers, ...RANDOM_CUSTOMERS]) {
+    const k = table === customers ? "sample" : `random ${RANDOM_CUSTOMERS.indexOf(table)}`;
+    const by = table === customers ? ["plan"] : [SEG];
+    out.push(
+      { name: `${k} referral, whole window`, table, kpi: referral, options: { by } },
+      {
+        name: `${k} referral, month, Berlin, from/to`,
+        table,
+        kpi: referral,
+        options: {
+          by,
+          period: "month",
+          timeZone: BERLIN,
+          from: new Date("2024-02-10"),
+          to: new Date("2024-09-30"),
+        },
+      },
+      {
+        name: `${k} referral, whole window from mid-range`,
+        table,
+        kpi: referral,
+        options: { from: new Date("2024-04-01"), to: new Date("2024-10-15") },
+      },
+    );
+  }
   out.push({
     name: "no customers, from/to given",
     table: NO_CUSTOMERS,
@@ -252,6 +294,7 @@ const HINTS: Record<string, LoadType> = {
   signup_date: "timestamp",
   churn_date: "timestamp",
   customer_id: "text",
+  referred_by: "text",
 };
 
 /** Loads each distinct table once, then runs every case through `{ engine, table }`. */
@@ -271,7 +314,8 @@ async function checkEngine(engine: SqlEngine) {
       const meta = kpiMeta(actual)!.notes;
       assert.equal(meta.engine, engine.name);
       // Server tables: FCR is one query; customers are checked (and bounded), then counted.
-      assert.equal((meta.queries as unknown[]).length, c.kpi === firstContactResolution ? 1 : 2);
+      const queries = c.kpi === firstContactResolution ? 1 : c.kpi === referralRate ? 4 : 2;
+      assert.equal((meta.queries as unknown[]).length, queries);
       checked++;
     }
     // The in-memory path (check in memory, load the needed columns, aggregate, drop).
@@ -280,7 +324,7 @@ async function checkEngine(engine: SqlEngine) {
     assertSame(f, firstContactResolution(RANDOM_TICKETS[0], fo), `${engine.name}: fcr`);
     assert.ok(String(kpiMeta(f)?.notes.sql).includes(quoteIdent(SEG, engine.dialect)));
     const co = { by: [SEG], timeZone: BERLIN, period: "month" as const };
-    for (const kpi of [churnRate, retentionRate]) {
+    for (const kpi of [churnRate, retentionRate, referralRate]) {
       const r = await kpi(RANDOM_CUSTOMERS[0], { ...co, engine });
       assertSame(r, kpi(RANDOM_CUSTOMERS[0], co), `${engine.name}: customers in memory`);
     }
@@ -303,10 +347,17 @@ async function checkErrors(engine: SqlEngine) {
     signup_date: [d("2024-02-01"), d("2024-02-01"), d("2024-02-03"), d("2024-03-01")],
     churn_date: [null, null, null, d("2024-01-01")],
   });
+  const selfReferral = aq.table({
+    customer_id: ["a", "b"],
+    signup_date: [d("2024-02-01"), d("2024-02-01")],
+    churn_date: [null, null],
+    referred_by: ["a", "a"],
+  });
   for (
     const [table, run, total] of [
       [badTickets, (src: unknown) => firstContactResolution(src as never, { engine }), 3],
       [badCustomers, (src: unknown) => churnRate(src as never, { engine }), 3],
+      [selfReferral, (src: unknown) => referralRate(src as never, { engine }), 1],
     ] as const
   ) {
     const { relation, drop } = await engine.load(table, HINTS);
@@ -393,6 +444,8 @@ Deno.test("the random tables reach the edges the parity cases are about", () => 
   const berlin = churnRate(RANDOM_CUSTOMERS[0], { ...o, timeZone: BERLIN });
   const sum = (t: ColumnTable, c: string) => (t.array(c) as number[]).reduce((a, b) => a + b, 0);
   assert.ok(sum(berlin, "signup_churned") > 0 && sum(berlin, "churned") > 0);
+  const referral = referralRate(RANDOM_CUSTOMERS[0], o);
+  assert.ok(sum(referral, "referrers") > 0 && sum(referral, "unmatched_referrals") > 0);
   // Month edges: the same customers fall in other months in Berlin than in UTC.
   assert.notDeepEqual(utc.array("customers_start"), berlin.array("customers_start"));
   const f = firstContactResolution(RANDOM_TICKETS[0], { by: [SEG, REGION] });
@@ -475,7 +528,16 @@ Deno.test("security: hostile names only fill identifier slots of the count KPIs'
           { name: "z", op: "minInstant", column: n.date, dateKind: "local", dateZone: BERLIN },
         ],
       }, dialect);
-    for (const compile of [flows, fcr]) {
+    const referrals = (n: typeof plain) =>
+      compileReferralPairs({
+        relation: { kind: "table", name: n.table },
+        by: n.by,
+        id: n.by[0],
+        referredBy: n.by[1],
+        signup: { bucket: bucket(n.date), before: "2024-07-01" },
+        churn: { bucket: bucket(n.date), before: "2024-07-01" },
+      }, dialect);
+    for (const compile of [flows, fcr, referrals]) {
       const p = compile(plain), h = compile(hostile);
       let sql = h.sql;
       const pairs: [string, string][] = [["t; --", "plain"], [SEG, "a"], [REGION, "b"], [
@@ -499,7 +561,7 @@ Deno.test("security: hostile names only fill identifier slots of the count KPIs'
       const r = await churnRate({ engine, table: name }, o);
       assertSame(r, churnRate(table, o), "hostile labels");
       assert.ok((r.array(SEG) as unknown[]).includes(LABELS[1]));
-      assert.equal((await engine.columns({ kind: "table", name })).length, 5);
+      assert.equal((await engine.columns({ kind: "table", name })).length, 6);
     } finally {
       await drop();
     }
