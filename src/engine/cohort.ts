@@ -726,7 +726,9 @@ function clickhouseCells(
       ? col
       : `toDateTime(concat(toString(toDate(${col})), ' 00:00:00'), ${p.bind(c.dateZone)})`;
     const key = c.row ? `tuple(${instant}, assumeNotNull(${q(c.row)}))` : instant;
-    inner.push(`argMin(tuple(${segs.join(", ")}), ${key}) AS ${X}sg`);
+    // Missing values travel as (isNull, value): a merged tuple state turns NULL into "" or 0.
+    const parts = segs.map((s) => `isNull(${s}), assumeNotNull(${s})`).join(", ");
+    inner.push(`argMin(tuple(${parts}), ${key}) AS ${X}sg`);
     inner.push(
       `(${
         segs.map((s) =>
@@ -735,43 +737,47 @@ function clickhouseCells(
       }) AS ${X}ch`,
     );
   }
-  const R = (x: string) =>
-    `if(has(${X}rm.1, ${x}), ${X}rm.2[indexOf(${X}rm.1, ${x})], toFloat64(0))`;
-  const k = (x: string) => `toInt64(${x}) - toInt64(${X}cohort)`;
-  const active = [
-    "toUInt8(0)",
-    k("x"),
-    ...(revenue ? [R("x"), `greatest(toFloat64(0), least(${R("x")}, ${X}r0))`] : []),
-    ...(bySegments ? [`toUInt8(x = ${X}cohort AND ${X}ch)`] : []),
-  ];
-  const last = [
-    "toUInt8(1)",
-    k(`${X}last`),
-    ...(revenue ? ["toFloat64(0)", "toFloat64(0)"] : []),
-    ...(bySegments ? ["toUInt8(0)"] : []),
-  ];
-  const tuples = `arrayMap(x -> tuple(${active.join(", ")}), ${X}ps)`;
+  // 18.16 drops subquery columns that only a lambda reads: no lambdas capture anything here.
+  // Each customer row is expanded with ARRAY JOIN: one row per active period x, plus (unbounded)
+  // a -1 row standing for the last period.
+  const unbounded = plan.mode === "unbounded";
+  const x = `${X}x`, cohort = `${X}cohort`;
+  const R = (at: string) =>
+    `if(has(tupleElement(${X}rm, 1), ${at}), arrayElement(tupleElement(${X}rm, 2), indexOf(tupleElement(${X}rm, 1), ${at})), toFloat64(0))`;
+  const lastRow = unbounded ? `${x} < 0` : "0";
   const middle = [
-    `arrayReduce('min', ${X}ps) AS ${X}cohort`,
-    `arrayReduce('max', ${X}ps) AS ${X}last`,
-    ...(revenue ? [`${R(`${X}cohort`)} AS ${X}r0`] : []),
+    `arrayReduce('min', ${X}ps) AS ${cohort}`,
+    ...(unbounded ? [`arrayReduce('max', ${X}ps) AS ${X}last`] : []),
+    ...(revenue ? [`${X}rm`] : []),
     ...(bySegments ? [`${X}sg`, `${X}ch`] : []),
-    `${
-      plan.mode === "unbounded" ? `arrayPushBack(${tuples}, tuple(${last.join(", ")}))` : tuples
-    } AS ${X}ts`,
+    `${X}ps`,
   ];
-  const segOut = segs.map((_, j) => `${X}sg.${j + 1} AS ${X}s${j}`);
+  const segOut = segs.map((_, j) =>
+    `if(tupleElement(${X}sg, ${2 * j + 1}) = 1, NULL, tupleElement(${X}sg, ${
+      2 * j + 2
+    })) AS ${X}s${j}`
+  );
   const outer = [
-    `${X}t.1 AS kind`,
+    `toUInt8(${lastRow}) AS kind`,
     ...segOut,
-    `toInt64(${X}cohort) + ${p.bind(offset)} AS cohort`,
-    `${X}t.2 AS k`,
+    `toInt64(${cohort}) + ${p.bind(offset)} AS cohort`,
+    `${unbounded ? `if(${x} < 0, toInt64(${X}last), ${x})` : x} - toInt64(${cohort}) AS k`,
     "count() AS customers",
-    ...(revenue ? [`sum(${X}t.3) AS revenue`, `sum(${X}t.4) AS capped`] : []),
-    ...(bySegments ? [`sum(${X}t.${revenue ? 5 : 3}) AS changes`] : []),
+    ...(revenue
+      ? [
+        `sum(if(${lastRow}, toFloat64(0), ${R(x)})) AS revenue`,
+        `sum(if(${lastRow}, toFloat64(0), greatest(toFloat64(0), least(${R(x)}, ${
+          R(cohort)
+        })))) AS capped`,
+      ]
+      : []),
+    ...(bySegments ? [`sum(if(${x} = ${cohort}, toUInt64(${X}ch), 0)) AS changes`] : []),
   ];
+  const expand = unbounded
+    ? `arrayPushBack(arrayMap(y -> toInt64(y), ${X}ps), toInt64(-1))`
+    : `arrayMap(y -> toInt64(y), ${X}ps)`;
   const { keys, measures } = cellColumns(plan);
-  const sql = `SELECT ${outer.join(", ")}
+  const sql = `SELECT ${outer.join(",\n  ")}
 FROM (
   SELECT ${middle.join(",\n    ")}
   FROM (
@@ -781,7 +787,7 @@ FROM (
     GROUP BY ${id}
   )
 )
-ARRAY JOIN ${X}ts AS ${X}t
+ARRAY JOIN ${expand} AS ${x}
 GROUP BY ${keys.join(", ")}`;
   return { dialect: "clickhouse", sql, params: [], keys, measures };
 }

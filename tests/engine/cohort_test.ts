@@ -4,7 +4,9 @@
  * `cohortRetention` table (rows, intervals, flags, metadata) on the sample
  * events (loaded, and scanned as CSV), on seeded random tables with dates
  * at month boundaries in several zones, and with hostile column and table
- * names.
+ * names; with segments (`by`: text with missing, empty, one-row and hostile
+ * unicode labels, numbers, booleans; ties between first events) and revenue
+ * retention (counts exactly, revenue sums and ratios to 1e-9).
  */
 import assert from "node:assert/strict";
 import "@uwdata/flechette";
@@ -17,6 +19,7 @@ import {
   CxOptionsError,
   duckdbEngine,
   readCsv,
+  REVENUE_RETENTION_COLUMNS,
 } from "../../src/mod.ts";
 import { cohortMeta } from "../../src/analysis/cohort_meta.ts";
 import { cohortRetentionQueries, cohortRetentionSql } from "../../src/engine/cohort.ts";
@@ -54,12 +57,104 @@ function randomEvents(seed: number, rows: number, customers: number): ColumnTabl
   return aq.table({ [CUSTOMER]: ids, [DATE]: dates });
 }
 
-/** Same rows, same values, same metadata (apart from nothing: the finalize step is shared). */
+const SEGMENT = `plan "x'; --`;
+const REVENUE = "amount €";
+const LABELS = ["Zürich 🚀", `'); DROP TABLE t; --`, "", null, "basic", "a\tb\nc"];
+
+/**
+ * Seeded events with segments and revenue: a text segment with missing,
+ * empty and hostile labels (one customer's first event carries a label no
+ * other row has), a number and a boolean segment, and revenue in cents
+ * with refunds, zeros and gaps. Some customers have two first events at the
+ * same instant with different labels (the first row decides).
+ */
+function randomSegmented(seed: number, rows: number, customers: number): ColumnTable {
+  const base = randomEvents(seed, rows, customers);
+  const random = seededRandom(seed + 100);
+  const ids = base.array(CUSTOMER) as string[], dates = base.array(DATE) as Date[];
+  const labels: (string | null)[] = [], tiers: (number | null)[] = [], flags: boolean[] = [];
+  const amounts: (number | null)[] = [];
+  for (let i = 0; i < rows; i++) {
+    labels.push(LABELS[Math.floor(random() * LABELS.length)]);
+    tiers.push(random() < 0.1 ? null : Math.floor(random() * 3) * 1.5);
+    flags.push(random() < 0.5);
+    const r = random();
+    amounts.push(r < 0.2 ? null : r < 0.3 ? 0 : Math.round((random() - 0.15) * 20000) / 100);
+  }
+  // A tie: the same customer's earliest instant twice, with different labels.
+  const first = new Map<string, number>();
+  dates.forEach((d, i) => {
+    const f = first.get(ids[i]);
+    if (f === undefined || d < dates[f]) first.set(ids[i], i);
+  });
+  let ties = 0;
+  for (const [id, i] of first) {
+    if (ties++ % 5) continue;
+    ids.push(id), dates.push(dates[i]), labels.push(`tie ${labels[i]}`);
+    tiers.push(7), flags.push(!flags[i]), amounts.push(1.25);
+  }
+  // A one-row segment: a new customer with a single event.
+  ids.push("only one"), dates.push(dates[0]), labels.push("one-row segment");
+  tiers.push(-2), flags.push(true), amounts.push(-3.5);
+  return aq.table({
+    [CUSTOMER]: ids,
+    [DATE]: dates,
+    [SEGMENT]: labels,
+    tier: tiers,
+    flag: flags,
+    [REVENUE]: amounts,
+  });
+}
+
+const FLOATS = new Set<string>(REVENUE_RETENTION_COLUMNS);
+
+/**
+ * Same rows, same values, same metadata: counts, labels, dates and
+ * retention exactly (the finalize step is shared), revenue sums and their
+ * ratios to 1e-9 (engines add in another order).
+ */
 function assertSame(actual: ColumnTable, expected: ColumnTable, what: string): void {
   assert.deepEqual(actual.columnNames(), expected.columnNames(), what);
-  assert.deepEqual(actual.objects(), expected.objects(), what);
+  const a = actual.objects() as Record<string, unknown>[];
+  const e = expected.objects() as Record<string, unknown>[];
+  assert.equal(a.length, e.length, `${what}: rows`);
+  e.forEach((row, i) => {
+    for (const [k, v] of Object.entries(row)) {
+      const got = a[i][k];
+      if (FLOATS.has(k) && typeof v === "number") {
+        assert.ok(
+          typeof got === "number" && Math.abs(got - v) <= 1e-9 * Math.max(1, Math.abs(v)),
+          `${what}: row ${i} ${k} ${got} vs ${v}`,
+        );
+      } else assert.deepEqual(got, v, `${what}: row ${i} ${k}`);
+    }
+  });
   assert.deepEqual(cohortMeta(actual), cohortMeta(expected), what);
 }
+
+/** Sample events with each customer's plan and region (from the customers table). */
+const { table: customers } = await readCsv(
+  new URL("../../data/sample/customers.csv", import.meta.url).pathname,
+  { schema: "customers" },
+);
+const sampleJoined = sample.join_left(
+  customers.select("customer_id", "plan", "region"),
+  "customer_id",
+);
+
+/** The segment and revenue options the parity tests run, on the sample and on random tables. */
+const SAMPLE_OPTIONS: CohortRetentionOptions[] = [
+  { by: "type" },
+  { by: ["plan", "region"], mode: "unbounded" },
+  { revenue: "revenue" },
+  { by: "plan", revenue: "revenue", mode: "unbounded" },
+];
+const RANDOM_OPTIONS: CohortRetentionOptions[] = [
+  { by: SEGMENT },
+  { by: ["tier", "flag"], mode: "unbounded" },
+  { revenue: REVENUE },
+  { by: [SEGMENT, "flag"], revenue: REVENUE, mode: "unbounded" },
+];
 
 const engine = duckdbEngine();
 
@@ -114,6 +209,103 @@ Deno.test({
           }
         }
       }
+    } finally {
+      await engine.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "cohortRetentionSql: segments and revenue on DuckDB equal cohortRetention",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    try {
+      for (const timeZone of ["UTC", "Europe/Berlin"]) {
+        for (const observedUntil of [undefined, new Date("2024-09-15")]) {
+          for (const options of SAMPLE_OPTIONS) {
+            const o = { ...options, timeZone, observedUntil };
+            const what = `sample ${JSON.stringify(options)} ${timeZone} ${observedUntil ?? ""}`;
+            const expected = cohortRetention(sampleJoined, o);
+            assert.ok(expected.numRows() > 10, what);
+            assertSame(await cohortRetentionSql(sampleJoined, { ...o, engine }), expected, what);
+          }
+        }
+      }
+      // Revenue from the CSV file, scanned (no segments: a file has no row order for ties).
+      const o = { revenue: "revenue", timeZone: "Europe/Berlin" };
+      assertSame(
+        await cohortRetentionSql(SAMPLE, { ...o, engine }),
+        cohortRetention(sample, o),
+        "csv revenue",
+      );
+      const tables = [
+        randomSegmented(7, 3000, 200),
+        randomSegmented(8, 40, 7),
+        randomSegmented(9, 1, 1),
+      ];
+      for (const [k, table] of tables.entries()) {
+        for (const [z, timeZone] of ZONES.entries()) {
+          const period = PERIODS[(k + z) % 4];
+          for (const [j, options] of RANDOM_OPTIONS.entries()) {
+            const observedUntil = j % 2 && k < 2 ? new Date("2024-06-30T20:00:00Z") : undefined;
+            const o = {
+              ...options,
+              customer: CUSTOMER,
+              date: DATE,
+              period,
+              timeZone,
+              observedUntil,
+            };
+            const what = `random ${k} ${period} ${timeZone} ${JSON.stringify(options)}`;
+            const expected = cohortRetention(table, o);
+            assertSame(await cohortRetentionSql(table, { ...o, engine }), expected, what);
+            if (k === 0 && options.by) {
+              assert.equal(cohortMeta(expected)?.warnings.length, 1, `${what}: segment changes`);
+            }
+          }
+        }
+      }
+    } finally {
+      await engine.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "cohortRetentionSql: invalid revenue and segments by dates fail like in memory",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    try {
+      const d = (s: string) => new Date(s);
+      const events = aq.table({
+        customer_id: ["a", "a", "b"],
+        date: [d("2024-01-01"), d("2024-02-01"), d("2024-03-01")],
+        amount: [1, NaN, Infinity],
+        text: ["1", "2", "3"],
+      });
+      assert.throws(() => cohortRetention(events, { revenue: "amount" }), CxDataError);
+      await assert.rejects(
+        cohortRetentionSql(events, { engine, revenue: "amount" }),
+        (e: CxDataError) => e instanceof CxDataError && /2 problems/.test(e.message),
+      );
+      // Events after observedUntil are not checked, in memory and in SQL.
+      const until = { revenue: "amount", observedUntil: d("2024-01-31") };
+      assertSame(
+        await cohortRetentionSql(events, { ...until, engine }),
+        cohortRetention(events, until),
+        "bad revenue after the cut-off",
+      );
+      await assert.rejects(
+        cohortRetentionSql(events, { engine, revenue: "text" }),
+        /revenue must be a number column/,
+      );
+      await assert.rejects(
+        cohortRetentionSql(events, { engine, by: "date" }),
+        /segments by dates are not pushed down/,
+      );
+      await assert.rejects(cohortRetentionSql(events, { engine, by: "nope" }), /nope/);
     } finally {
       await engine.close();
     }
@@ -213,6 +405,31 @@ async function checkEngine(engine: SqlEngine): Promise<void> {
         cohortRetention(table, o),
         `${engine.name} random ${k} ${period} ${timeZone} ${mode}`,
       );
+    }
+  }
+  for (const timeZone of ["UTC", "Europe/Berlin"]) {
+    for (const options of SAMPLE_OPTIONS) {
+      const o = { ...options, timeZone, observedUntil: new Date("2024-09-15") };
+      assertSame(
+        await cohortRetentionSql(sampleJoined, { ...o, engine }),
+        cohortRetention(sampleJoined, o),
+        `${engine.name} sample ${JSON.stringify(options)} ${timeZone}`,
+      );
+    }
+  }
+  const segmented = [randomSegmented(10, 2000, 150), randomSegmented(11, 30, 5)];
+  for (const [k, table] of segmented.entries()) {
+    for (const [z, timeZone] of ZONES.entries()) {
+      const period = PERIODS[(k + z) % 4];
+      for (const [j, options] of RANDOM_OPTIONS.entries()) {
+        const observedUntil = (j + z) % 2 ? new Date("2024-06-30T20:00:00Z") : undefined;
+        const o = { ...options, customer: CUSTOMER, date: DATE, period, timeZone, observedUntil };
+        assertSame(
+          await cohortRetentionSql(table, { ...o, engine }),
+          cohortRetention(table, o),
+          `${engine.name} segmented ${k} ${period} ${timeZone} ${JSON.stringify(options)}`,
+        );
+      }
     }
   }
 }
