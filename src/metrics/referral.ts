@@ -95,6 +95,31 @@ export const REFERRAL_COLUMNS = [
  * console.assert(r.get("referrers", 0) === 1 && r.get("referral_rate", 0) === 0.25);
  * console.assert(r.get("referred_share", 0) === 0.5);
  * ```
+ *
+ * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse)
+ * or a server table `{ engine, table }` as input, the customer counts, the
+ * checks and the referred customers joined to their referrers run in the
+ * engine (`referred_by` and `customer_id` must be text columns), and the
+ * call resolves to the same table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { duckdbEngine } from "../engine/duckdb.ts";
+ * import { referralRate } from "./referral.ts";
+ * const d = (s: string) => new Date(s);
+ * const customers = aq.table({
+ *   customer_id: ["a", "b", "c"],
+ *   signup_date: [d("2024-01-02"), d("2024-01-05"), d("2024-01-20")],
+ *   churn_date: [null, null, null],
+ *   referred_by: [null, "a", "a"],
+ * });
+ * const engine = duckdbEngine();
+ * const r = await referralRate(customers, { engine });
+ * assert.deepEqual(r.objects(), referralRate(customers).objects());
+ * await engine.close();
+ * ```
  */
 export const referralRate: PushdownKpi<ReferralOptions> = withSqlPath(
   referralInMemory,
