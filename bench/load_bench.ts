@@ -3,7 +3,7 @@
 // the 1M-row version in separate processes with peak memory.
 import "@uwdata/flechette";
 import * as aq from "arquero";
-import { readCsv } from "../src/mod.ts";
+import { readCsv, readLargeCsv } from "../src/mod.ts";
 import { responsesCsv } from "./responses_csv.ts";
 
 const text = responsesCsv(100_000);
@@ -14,4 +14,13 @@ Deno.bench("arquero fromCSV, 100k responses", { group: "load", baseline: true },
 
 Deno.bench("cxkit readCsv + validate, 100k responses", { group: "load" }, async () => {
   await readCsv(text, { schema: "responses" });
+});
+
+// readLargeCsv reads files: the same 100k rows written once to a temporary file.
+const path = await Deno.makeTempFile({ suffix: ".csv" });
+await Deno.writeTextFile(path, text);
+addEventListener("unload", () => Deno.removeSync(path));
+
+Deno.bench("cxkit readLargeCsv + validate, 100k responses", { group: "load" }, async () => {
+  await readLargeCsv(path, { schema: "responses" });
 });

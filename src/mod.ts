@@ -339,3 +339,8 @@ export { correlationResult, finalizeCorrelations, planCorrelate } from "./analys
 export type { CorrelatePlan, PairStat } from "./analysis/correlate.ts";
 export { pushdownAggregate } from "./engine/analysis_pushdown.ts";
 export type { PushedAggregate } from "./engine/analysis_pushdown.ts";
+export { compileLabelCounts, compileReferralPairs } from "./engine/compile.ts";
+export type { Condition, LabelCountSpec, ReferralPairSpec } from "./engine/compile.ts";
+export { withSqlPath } from "./engine/kpi_sql.ts";
+export { customerFlowsSql } from "./metrics/churn.ts";
+export type { CustomerFlowsSql } from "./metrics/churn.ts";
