@@ -316,8 +316,7 @@ export type {
 // cohort pushdown
 export { cohortRetentionQueries, cohortRetentionSql } from "./engine/cohort.ts";
 export type { CohortRetentionQueries, CohortRetentionSqlOptions } from "./engine/cohort.ts";
-export { compileFailingSample, invalidCondition } from "./engine/compile.ts";
-export type { ValueCheck, ValueType } from "./engine/compile.ts";
+export type { Condition, ValueCheck, ValueType } from "./engine/compile.ts";
 export { sqlMeta } from "./engine/source.ts";
 export type { SqlAnalysisOptions, SqlMeta } from "./engine/source.ts";
 export {
@@ -331,16 +330,6 @@ export type {
   LogRankSqlOptions,
   SurvivalCountsSqlOptions,
 } from "./engine/survival.ts";
-export { correlateSpec, correlateSql } from "./engine/correlate.ts";
+export { correlateSql } from "./engine/correlate.ts";
 export type { CorrelateSqlOptions } from "./engine/correlate.ts";
-export { finalizeLogRank } from "./analysis/logrank.ts";
 export type { ResolvedColumns } from "./analysis/survival_counts.ts";
-export { correlationResult, finalizeCorrelations, planCorrelate } from "./analysis/correlate.ts";
-export type { CorrelatePlan, PairStat } from "./analysis/correlate.ts";
-export { pushdownAggregate } from "./engine/analysis_pushdown.ts";
-export type { PushedAggregate } from "./engine/analysis_pushdown.ts";
-export { compileLabelCounts, compileReferralPairs } from "./engine/compile.ts";
-export type { Condition, LabelCountSpec, ReferralPairSpec } from "./engine/compile.ts";
-export { withSqlPath } from "./engine/kpi_sql.ts";
-export { customerFlowsSql } from "./metrics/churn.ts";
-export type { CustomerFlowsSql } from "./metrics/churn.ts";
