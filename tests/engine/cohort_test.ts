@@ -313,6 +313,29 @@ Deno.test({
 });
 
 Deno.test({
+  name: "cohortRetentionSql: a bitset per customer when the periods fit 64 bits, else DISTINCT",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    try {
+      const table = randomEvents(12, 500, 50);
+      for (const [period, form] of [["month", "bit_or"], ["day", "DISTINCT"]] as const) {
+        const o = { customer: CUSTOMER, date: DATE, period, mode: "unbounded" as const };
+        const seen: string[] = [];
+        assertSame(
+          await cohortRetentionSql(table, { ...o, engine, explain: (q) => seen.push(q.sql) }),
+          cohortRetention(table, o),
+          period,
+        );
+        assert.ok(seen[1].includes(form), `${period}: ${seen[1]}`);
+      }
+    } finally {
+      await engine.close();
+    }
+  },
+});
+
+Deno.test({
   name: "cohortRetentionSql: a server table with a hostile name; queries bind values",
   sanitizeResources: false,
   sanitizeOps: false,
