@@ -23,15 +23,7 @@ import { segment, type SegmentOptions } from "../../src/analysis/segment.ts";
 import { trend, type TrendOptions } from "../../src/analysis/trend.ts";
 import type { CompiledSql } from "../../src/engine/compile.ts";
 import { seededRandom } from "../../src/stats/random.ts";
-import { postgresEngine } from "../../src/engine/postgres.ts";
-import { clickhouseEngine } from "../../src/engine/clickhouse.ts";
-import {
-  clickhouseBin,
-  postgresBin,
-  serverAvailable,
-  startClickhouse,
-  startPostgres,
-} from "./servers.ts";
+import { clickhouseTest, postgresTest } from "./servers.ts";
 
 const SAMPLE = new URL("../../data/sample/responses.csv", import.meta.url).pathname;
 const { table: sample } = await readCsv(SAMPLE, { schema: "responses" });
@@ -343,49 +335,16 @@ Deno.test("analysis parity: DuckDB", async () => {
   }
 });
 
-Deno.test({
-  name: "analysis parity: PostgreSQL",
-  ignore: !serverAvailable(postgresBin(), "PostgreSQL"),
-  async fn() {
-    const server = await startPostgres(postgresBin()!);
-    const engine = postgresEngine({ url: server.url });
-    try {
-      assert.equal(await checkEngine(engine), cases().length + 3);
-    } finally {
-      await engine.close();
-      await server.stop();
-    }
-  },
-});
+postgresTest(
+  "analysis parity: PostgreSQL",
+  async (engine) => assert.equal(await checkEngine(engine), cases().length + 3),
+);
 
-Deno.test({
-  name: "analysis parity: ClickHouse, two shards behind a Distributed table",
-  ignore: !serverAvailable(clickhouseBin(), "ClickHouse"),
-  async fn() {
-    const server = await startClickhouse(clickhouseBin()!);
-    const engine = clickhouseEngine({
-      url: server.shards[0],
-      cluster: { name: server.cluster, shards: server.shards },
-    });
-    try {
-      // Both shards hold rows, so every aggregate is merged from two partial ones.
-      const { relation, drop } = await engine.load(RANDOM[0]);
-      const name = (relation as { name: string }).name;
-      for (const shard of server.shards) {
-        const n = await engine.exec(
-          `SELECT count() FROM ${quoteIdent(`${name}_local`, "clickhouse")}`,
-          { url: shard },
-        );
-        assert.equal(Number(n), 300);
-      }
-      await drop();
-      assert.equal(await checkEngine(engine), cases().length + 3);
-    } finally {
-      await engine.close();
-      await server.stop();
-    }
-  },
-});
+clickhouseTest(
+  "analysis parity: ClickHouse, two shards behind a Distributed table",
+  async (engine) => assert.equal(await checkEngine(engine), cases().length + 3),
+  RANDOM[0],
+);
 
 Deno.test("analysis pushdown: one query per call, explain in metadata or a callback", async () => {
   const engine = duckdbEngine();

@@ -14,20 +14,13 @@ import { readCsv } from "../../src/io/csv.ts";
 import type { SqlEngine } from "../../src/engine/pushdown.ts";
 import { correlate, correlateMeta, planCorrelate } from "../../src/analysis/correlate.ts";
 import { compileAggregate, quoteIdent } from "../../src/engine/compile.ts";
-import { type ClickhouseEngine, clickhouseEngine } from "../../src/engine/clickhouse.ts";
+import type { ClickhouseEngine } from "../../src/engine/clickhouse.ts";
 import { correlateSpec, correlateSql } from "../../src/engine/correlate.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
-import { postgresEngine } from "../../src/engine/postgres.ts";
 import { sqlMeta } from "../../src/engine/source.ts";
 import { CxDataError, CxOptionsError } from "../../src/errors.ts";
 import { seededRandom } from "../../src/stats/random.ts";
-import {
-  clickhouseBin,
-  postgresBin,
-  serverAvailable,
-  startClickhouse,
-  startPostgres,
-} from "./servers.ts";
+import { clickhouseTest, postgresTest } from "./servers.ts";
 import { assertSameResult, problemCount } from "./assert_same.ts";
 
 const { table: sample } = await readCsv(
@@ -238,48 +231,13 @@ Deno.test("correlate pushdown: DuckDB (tables, in-memory input, a CSV file)", as
   }
 });
 
-Deno.test({
-  name: "correlate pushdown: PostgreSQL",
-  ignore: !serverAvailable(postgresBin(), "PostgreSQL"),
-  async fn() {
-    const server = await startPostgres(postgresBin()!);
-    const engine = postgresEngine({ url: server.url });
-    try {
-      await checkEngine(engine);
-    } finally {
-      await engine.close();
-      await server.stop();
-    }
-  },
-});
+postgresTest("correlate pushdown: PostgreSQL", checkEngine);
 
-Deno.test({
-  name: "correlate pushdown: ClickHouse, two shards behind a Distributed table",
-  ignore: !serverAvailable(clickhouseBin(), "ClickHouse"),
-  async fn() {
-    const server = await startClickhouse(clickhouseBin()!);
-    const engine = clickhouseEngine({
-      url: server.shards[0],
-      cluster: { name: server.cluster, shards: server.shards },
-    });
-    try {
-      const { relation, drop } = await engine.load(RANDOM[0]);
-      const name = (relation as { name: string }).name;
-      for (const shard of server.shards) {
-        const n = await engine.exec(
-          `SELECT count() FROM ${quoteIdent(`${name}_local`, "clickhouse")}`,
-          { url: shard },
-        );
-        assert.equal(Number(n), 300);
-      }
-      await drop();
-      await checkEngine(engine);
-    } finally {
-      await engine.close();
-      await server.stop();
-    }
-  },
-});
+clickhouseTest(
+  "correlate pushdown: ClickHouse, two shards behind a Distributed table",
+  checkEngine,
+  RANDOM[0],
+);
 
 Deno.test("correlate pushdown: co-moments keep the digits raw sums lose (mean 1e8, spread 1)", async () => {
   const table = RANDOM[3];

@@ -31,18 +31,10 @@ import {
   quoteIdent,
 } from "../../src/engine/compile.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
-import { postgresEngine } from "../../src/engine/postgres.ts";
-import { clickhouseEngine } from "../../src/engine/clickhouse.ts";
 import type { SqlEngine } from "../../src/engine/pushdown.ts";
 import type { LoadType } from "../../src/engine/load.ts";
 import { assertSameResult } from "./assert_same.ts";
-import {
-  clickhouseBin,
-  postgresBin,
-  serverAvailable,
-  startClickhouse,
-  startPostgres,
-} from "./servers.ts";
+import { clickhouseTest, postgresTest } from "./servers.ts";
 
 const DATA = new URL("../../data/sample/", import.meta.url).pathname;
 const { table: tickets } = await readCsv(`${DATA}tickets.csv`, { schema: "tickets" });
@@ -392,51 +384,20 @@ Deno.test("count KPIs: DuckDB = in memory", () => withDuckdb(checkEngine));
 
 Deno.test("count KPIs: DuckDB raises the value checks", () => withDuckdb(checkErrors));
 
-Deno.test({
-  name: "count KPIs: PostgreSQL = in memory",
-  ignore: !serverAvailable(postgresBin(), "PostgreSQL"),
-  async fn() {
-    const server = await startPostgres(postgresBin()!);
-    const engine = postgresEngine({ url: server.url });
-    try {
-      await checkEngine(engine);
-      await checkErrors(engine);
-    } finally {
-      await engine.close();
-      await server.stop();
-    }
-  },
+postgresTest("count KPIs: PostgreSQL = in memory", async (engine) => {
+  await checkEngine(engine);
+  await checkErrors(engine);
 });
 
-Deno.test({
-  name: "count KPIs: ClickHouse, two shards behind a Distributed table = in memory",
-  ignore: !serverAvailable(clickhouseBin(), "ClickHouse"),
-  async fn() {
-    const server = await startClickhouse(clickhouseBin()!);
-    const engine = clickhouseEngine({
-      url: server.shards[0],
-      cluster: { name: server.cluster, shards: server.shards },
-    });
-    try {
-      // Both shards hold customers, so counts (and distinct ids) merge across shards.
-      const { relation, drop } = await engine.load(RANDOM_CUSTOMERS[0], HINTS);
-      const name = (relation as { name: string }).name;
-      for (const shard of server.shards) {
-        const n = await engine.exec(
-          `SELECT count() FROM ${quoteIdent(`${name}_local`, "clickhouse")}`,
-          { url: shard },
-        );
-        assert.ok(Number(n) > 0 && Number(n) < 300);
-      }
-      await drop();
-      await checkEngine(engine);
-      await checkErrors(engine);
-    } finally {
-      await engine.close();
-      await server.stop();
-    }
+clickhouseTest(
+  "count KPIs: ClickHouse, two shards behind a Distributed table = in memory",
+  async (engine) => {
+    await checkEngine(engine);
+    await checkErrors(engine);
   },
-});
+  RANDOM_CUSTOMERS[0],
+  HINTS,
+);
 
 Deno.test("the random tables reach the edges the parity cases are about", () => {
   const o = { by: SEG, period: "month" as const };

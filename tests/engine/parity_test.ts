@@ -23,15 +23,7 @@ import {
   type SqlEngine,
 } from "../../src/mod.ts";
 import { seededRandom } from "../../src/stats/random.ts";
-import { postgresEngine } from "../../src/engine/postgres.ts";
-import { clickhouseEngine } from "../../src/engine/clickhouse.ts";
-import {
-  clickhouseBin,
-  postgresBin,
-  serverAvailable,
-  startClickhouse,
-  startPostgres,
-} from "./servers.ts";
+import { clickhouseTest, postgresTest } from "./servers.ts";
 
 const SAMPLE = new URL("../../data/sample/responses.csv", import.meta.url).pathname;
 const { table: sample } = await readCsv(SAMPLE, { schema: "responses" });
@@ -201,51 +193,9 @@ Deno.test("parity: DuckDB", async () => {
   }
 });
 
-Deno.test({
-  name: "parity: PostgreSQL",
-  ignore: !serverAvailable(postgresBin(), "PostgreSQL"),
-  async fn() {
-    const server = await startPostgres(postgresBin()!);
-    const engine = postgresEngine({ url: server.url });
-    try {
-      await checkEngine(engine);
-    } finally {
-      await engine.close();
-      await server.stop();
-    }
-  },
-});
+postgresTest("parity: PostgreSQL", checkEngine);
 
-Deno.test({
-  name: "parity: ClickHouse, two shards behind a Distributed table",
-  ignore: !serverAvailable(clickhouseBin(), "ClickHouse"),
-  async fn() {
-    const server = await startClickhouse(clickhouseBin()!);
-    const engine = clickhouseEngine({
-      url: server.shards[0],
-      cluster: { name: server.cluster, shards: server.shards },
-    });
-    try {
-      // Both shards hold rows, so results are merged from two partial aggregates.
-      const { relation, drop } = await engine.load(RANDOM[0]);
-      const name = (relation as { name: string }).name;
-      for (const shard of server.shards) {
-        const n = await engine.exec(
-          `SELECT count() FROM ${quoteIdent(`${name}_local`, "clickhouse")}`,
-          {
-            url: shard,
-          },
-        );
-        assert.equal(Number(n), 200);
-      }
-      await drop();
-      await checkEngine(engine);
-    } finally {
-      await engine.close();
-      await server.stop();
-    }
-  },
-});
+clickhouseTest("parity: ClickHouse, two shards behind a Distributed table", checkEngine, RANDOM[0]);
 
 Deno.test("security: hostile names only fill identifier slots, in every dialect", async () => {
   const plain = { by: ["a", "b"], date: "d", score: "s", period: "month" as const };

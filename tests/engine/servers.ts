@@ -10,6 +10,13 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
+import type { ColumnTable } from "arquero";
+import { clickhouseEngine } from "../../src/engine/clickhouse.ts";
+import { quoteIdent } from "../../src/engine/compile.ts";
+import type { LoadType } from "../../src/engine/load.ts";
+import { postgresEngine } from "../../src/engine/postgres.ts";
+import type { SqlEngine } from "../../src/engine/pushdown.ts";
 
 /** Whether tests that need `binary` run; throws in CI when it is missing. */
 export function serverAvailable(binary: string | undefined, what: string): boolean {
@@ -193,4 +200,72 @@ export async function startClickhouse(bin: string): Promise<TestClickhouse> {
     throw e;
   }
   return { shards, cluster: "cx", stop };
+}
+
+/** What an engine test runs: parity checks against one engine. */
+export type EngineCheck = (engine: SqlEngine) => Promise<unknown>;
+
+/**
+ * Registers a test that runs `check` against a throwaway PostgreSQL (started
+ * before, stopped after); skipped with a message when PostgreSQL is absent.
+ */
+export function postgresTest(name: string, check: EngineCheck): void {
+  Deno.test({
+    name,
+    ignore: !serverAvailable(postgresBin(), "PostgreSQL"),
+    async fn() {
+      const server = await startPostgres(postgresBin()!);
+      const engine = postgresEngine({ url: server.url });
+      try {
+        await check(engine);
+      } finally {
+        await engine.close();
+        await server.stop();
+      }
+    },
+  });
+}
+
+/**
+ * Registers a test that runs `check` against a throwaway two-shard ClickHouse
+ * cluster behind `Distributed` tables. It first loads `spread` and asserts
+ * that both shards hold some of its rows and together all of them, so the
+ * engine's results really merge partial aggregates from two servers.
+ */
+export function clickhouseTest(
+  name: string,
+  check: EngineCheck,
+  spread: ColumnTable,
+  hints?: Record<string, LoadType>,
+): void {
+  Deno.test({
+    name,
+    ignore: !serverAvailable(clickhouseBin(), "ClickHouse"),
+    async fn() {
+      const server = await startClickhouse(clickhouseBin()!);
+      const engine = clickhouseEngine({
+        url: server.shards[0],
+        cluster: { name: server.cluster, shards: server.shards },
+      });
+      try {
+        const { relation, drop } = await engine.load(spread, hints);
+        const name = (relation as { name: string }).name;
+        const counts: number[] = [];
+        for (const shard of server.shards) {
+          const n = await engine.exec(
+            `SELECT count() FROM ${quoteIdent(`${name}_local`, "clickhouse")}`,
+            { url: shard },
+          );
+          counts.push(Number(n));
+        }
+        assert.ok(counts.every((n) => n > 0), `rows per shard: ${counts.join(", ")}`);
+        assert.equal(counts.reduce((a, b) => a + b, 0), spread.numRows());
+        await drop();
+        await check(engine);
+      } finally {
+        await engine.close();
+        await server.stop();
+      }
+    },
+  });
 }

@@ -18,9 +18,8 @@ import { kaplanMeier, survivalMeta } from "../../src/analysis/survival.ts";
 import { survivalCounts } from "../../src/analysis/survival_counts.ts";
 import { survivalTimes } from "../../src/analysis/survival_times.ts";
 import { compileAggregate, quoteIdent } from "../../src/engine/compile.ts";
-import { type ClickhouseEngine, clickhouseEngine } from "../../src/engine/clickhouse.ts";
+import type { ClickhouseEngine } from "../../src/engine/clickhouse.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
-import { postgresEngine } from "../../src/engine/postgres.ts";
 import { sqlMeta } from "../../src/engine/source.ts";
 import {
   kaplanMeierSql,
@@ -30,13 +29,7 @@ import {
 } from "../../src/engine/survival.ts";
 import { CxDataError, CxOptionsError } from "../../src/errors.ts";
 import { seededRandom } from "../../src/stats/random.ts";
-import {
-  clickhouseBin,
-  postgresBin,
-  serverAvailable,
-  startClickhouse,
-  startPostgres,
-} from "./servers.ts";
+import { clickhouseTest, postgresTest } from "./servers.ts";
 import { assertSameResult, problemCount } from "./assert_same.ts";
 
 const { table: customerRows } = await readCsv(
@@ -325,49 +318,13 @@ Deno.test("survival pushdown: DuckDB (tables, in-memory input, CSV and Parquet f
   }
 });
 
-Deno.test({
-  name: "survival pushdown: PostgreSQL",
-  ignore: !serverAvailable(postgresBin(), "PostgreSQL"),
-  async fn() {
-    const server = await startPostgres(postgresBin()!);
-    const engine = postgresEngine({ url: server.url });
-    try {
-      await checkEngine(engine);
-    } finally {
-      await engine.close();
-      await server.stop();
-    }
-  },
-});
+postgresTest("survival pushdown: PostgreSQL", checkEngine);
 
-Deno.test({
-  name: "survival pushdown: ClickHouse, two shards behind a Distributed table",
-  ignore: !serverAvailable(clickhouseBin(), "ClickHouse"),
-  async fn() {
-    const server = await startClickhouse(clickhouseBin()!);
-    const engine = clickhouseEngine({
-      url: server.shards[0],
-      cluster: { name: server.cluster, shards: server.shards },
-    });
-    try {
-      // Both shards hold rows, so the counts are merged from two partial aggregates.
-      const { relation, drop } = await engine.load(customers);
-      const name = (relation as { name: string }).name;
-      for (const shard of server.shards) {
-        const n = await engine.exec(
-          `SELECT count() FROM ${quoteIdent(`${name}_local`, "clickhouse")}`,
-          { url: shard },
-        );
-        assert.ok(Number(n) > 0 && Number(n) < customers.numRows());
-      }
-      await drop();
-      await checkEngine(engine);
-    } finally {
-      await engine.close();
-      await server.stop();
-    }
-  },
-});
+clickhouseTest(
+  "survival pushdown: ClickHouse, two shards behind a Distributed table",
+  checkEngine,
+  customers,
+);
 
 Deno.test("survival pushdown: hostile names only fill identifier slots, in every dialect", async () => {
   const types = { time: "number", event: "boolean" } as const;
