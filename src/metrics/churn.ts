@@ -128,6 +128,7 @@ export const RETENTION_COLUMNS = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { churnRate } from "./churn.ts";
  * const d = (s: string) => new Date(s);
@@ -138,8 +139,8 @@ export const RETENTION_COLUMNS = [
  * });
  * const r = churnRate(customers, { to: d("2024-02-29") });
  * // February: a and b were customers on 1 February (c left in January, d is new); a left.
- * console.assert(r.get("period", 1) === "2024-02" && r.get("customers_start", 1) === 2);
- * console.assert(r.get("churned", 1) === 1 && r.get("churn_rate", 1) === 0.5);
+ * assert.ok(r.get("period", 1) === "2024-02" && r.get("customers_start", 1) === 2);
+ * assert.ok(r.get("churned", 1) === 1 && r.get("churn_rate", 1) === 0.5);
  * ```
  *
  * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse)
@@ -166,23 +167,31 @@ export const RETENTION_COLUMNS = [
  * await engine.close();
  * ```
  */
-export const churnRate: PushdownKpi<ChurnOptions> = withSqlPath(
-  (customers, options) => {
-    const { table, plan, window } = prepareCustomers(customers, options ?? {});
-    return churnResult(customerCounts(aggregateChurn(table, plan, window), plan.by, window), {
-      plan,
-      window,
-    });
-  },
-  async (source, options) => {
-    const f = await customerFlowsSql(source, options);
-    return recordSql(
-      churnResult(customerCounts(f.flows, f.plan.by, f.window), f),
-      f.log,
-      f.query,
-    );
-  },
-);
+export const churnRate: PushdownKpi<ChurnOptions> = customerKpi(churnResult);
+
+/**
+ * A KPI over per-period customer counts, in memory or on an SQL engine: the
+ * counts come from {@link aggregateChurn} or from {@link customerFlowsSql},
+ * and `result` finalizes them the same way for both.
+ */
+function customerKpi(
+  result: (
+    counts: ColumnTable,
+    ctx: { plan: GroupPlan & { period: Period }; window: CustomerWindow },
+  ) => ColumnTable,
+): PushdownKpi<ChurnOptions> {
+  return withSqlPath(
+    (customers, options) => {
+      const { table, plan, window } = prepareCustomers(customers, options ?? {});
+      const counts = customerCounts(aggregateChurn(table, plan, window), plan.by, window);
+      return result(counts, { plan, window });
+    },
+    async (source, options) => {
+      const f = await customerFlowsSql(source, options);
+      return recordSql(result(customerCounts(f.flows, f.plan.by, f.window), f), f.log, f.query);
+    },
+  );
+}
 
 function churnResult(
   counts: ColumnTable,
@@ -207,6 +216,7 @@ function churnResult(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { retentionRate } from "./churn.ts";
  * const d = (s: string) => new Date(s);
@@ -217,8 +227,8 @@ function churnResult(
  * });
  * const r = retentionRate(customers, { to: d("2024-02-29") });
  * // February: end 2 (b, c) − new 1 (c) = 1 retained of 2 at the start.
- * console.assert(r.get("customers_end", 1) === 2 && r.get("new_customers", 1) === 1);
- * console.assert(r.get("retention", 1) === 0.5);
+ * assert.ok(r.get("customers_end", 1) === 2 && r.get("new_customers", 1) === 1);
+ * assert.ok(r.get("retention", 1) === 0.5);
  * ```
  *
  * Given an SQL engine or a server table it resolves to the same table,
@@ -242,23 +252,7 @@ function churnResult(
  * await engine.close();
  * ```
  */
-export const retentionRate: PushdownKpi<ChurnOptions> = withSqlPath(
-  (customers, options) => {
-    const { table, plan, window } = prepareCustomers(customers, options ?? {});
-    return retentionResult(customerCounts(aggregateChurn(table, plan, window), plan.by, window), {
-      plan,
-      window,
-    });
-  },
-  async (source, options) => {
-    const f = await customerFlowsSql(source, options);
-    return recordSql(
-      retentionResult(customerCounts(f.flows, f.plan.by, f.window), f),
-      f.log,
-      f.query,
-    );
-  },
-);
+export const retentionRate: PushdownKpi<ChurnOptions> = customerKpi(retentionResult);
 
 function retentionResult(
   counts: ColumnTable,
@@ -281,8 +275,9 @@ function retentionResult(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { annualizeChurn } from "./churn.ts";
- * console.assert(Math.abs(annualizeChurn(0.05) - (1 - 0.95 ** 12)) < 1e-15); // 0.4596…, not 0.6
+ * assert.ok(Math.abs(annualizeChurn(0.05) - (1 - 0.95 ** 12)) < 1e-15); // 0.4596…, not 0.6
  * ```
  */
 export function annualizeChurn(monthlyRate: number): number {
@@ -297,9 +292,10 @@ export function annualizeChurn(monthlyRate: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { monthlyFromAnnualChurn } from "./churn.ts";
  * const m = monthlyFromAnnualChurn(0.3);
- * console.assert(Math.abs(m - (1 - 0.7 ** (1 / 12))) < 1e-15); // 0.02928…, not 0.025
+ * assert.ok(Math.abs(m - (1 - 0.7 ** (1 / 12))) < 1e-15); // 0.02928…, not 0.025
  * ```
  */
 export function monthlyFromAnnualChurn(annualRate: number): number {

@@ -97,6 +97,7 @@ const YEAR = 365.25 * 86_400_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { historicClv } from "./clv.ts";
  * const d = (s: string) => new Date(s);
@@ -111,9 +112,9 @@ const YEAR = 365.25 * 86_400_000;
  *   revenue: [40, 20, 30, 30],
  * });
  * const r = historicClv(orders, customers, { to: d("2024-12-31"), lifespan: 3 });
- * console.assert(r.get("orders", 0) === 4 && r.get("aov", 0) === 30); // 120 / 4
+ * assert.ok(r.get("orders", 0) === 4 && r.get("aov", 0) === 30); // 120 / 4
  * const years = (182 + 366) / 365.25; // a: 1 Jan → 1 Jul; b: active all of 2024
- * console.assert(Math.abs(r.get("clv", 0) - 30 * (4 / years) * 3) < 1e-9); // AOV × freq × 3 years
+ * assert.ok(Math.abs(r.get("clv", 0) - 30 * (4 / years) * 3) < 1e-9); // AOV × freq × 3 years
  * ```
  */
 export function historicClv(

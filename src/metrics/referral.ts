@@ -81,6 +81,7 @@ export const REFERRAL_COLUMNS = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { referralRate } from "./referral.ts";
  * const d = (s: string) => new Date(s);
@@ -92,8 +93,8 @@ export const REFERRAL_COLUMNS = [
  * });
  * const r = referralRate(customers);
  * // 4 active customers, 1 referrer (a, counted once); 2 of 4 signups were referred.
- * console.assert(r.get("referrers", 0) === 1 && r.get("referral_rate", 0) === 0.25);
- * console.assert(r.get("referred_share", 0) === 0.5);
+ * assert.ok(r.get("referrers", 0) === 1 && r.get("referral_rate", 0) === 0.25);
+ * assert.ok(r.get("referred_share", 0) === 0.5);
  * ```
  *
  * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse)
