@@ -278,3 +278,76 @@ Deno.test("readLargeCsv: more than 65,536 distinct texts (codes widen to 32 bits
     await Deno.remove(path);
   }
 });
+
+Deno.test("readLargeCsv = readCsv on edge-case files (line ends, BOM, quotes, encodings)", async () => {
+  const header = "response_id;date;nps_score;comment";
+  const cases: [string, string | Uint8Array, "cxkit" | "arquero"][] = [
+    ["CR line ends", `${header}\rr1;2024-01-05;9;a\rr2;2024-01-06;3;b\r`, "cxkit"],
+    [
+      "CRLF inside quotes",
+      `${header}\r\nr1;2024-01-05;9;"a\r\nb"\r\nr2;2024-01-06;3;x\r\n`,
+      "cxkit",
+    ],
+    ["BOM", `\uFEFF${header}\nr1;2024-01-05;9;a\n`, "cxkit"],
+    ["no final newline", `${header}\nr1;2024-01-05;9;a\nr2;2024-01-06;11;b`, "cxkit"],
+    ["header only", `${header}\n`, "cxkit"],
+    [
+      "long texts",
+      `${header}\nr1;2024-01-05;9;${"x".repeat(40)}\nr2;2024-01-06;8;${"ü".repeat(30)}\n`,
+      "cxkit",
+    ],
+    ["quoted empty and escaped quotes", `${header}\nr1;2024-01-05;"";"say ""hi"""\n`, "cxkit"],
+    ["tab delimiter", "response_id\tdate\tnps_score\nr1\t2024-01-05\t9\n", "cxkit"],
+    ["quote inside a field", `${header}\nr1;2024-01-05;9;5" screen\n`, "arquero"],
+    ["text after a closing quote", `${header}\nr1;2024-01-05;9;"a"b\n`, "arquero"],
+    ["blank line", `${header}\nr1;2024-01-05;9;a\n\nr2;2024-01-06;3;b\n`, "arquero"],
+    ["duplicate header", "response_id;date;date\nr1;2024-01-05;2024-01-06\n", "arquero"],
+    [
+      "Windows-1252",
+      new Uint8Array([
+        ...new TextEncoder().encode(`${header}\nr1;2024-01-05;9;Gr`),
+        0xfc,
+        0x65,
+        10,
+      ]),
+      "arquero",
+    ],
+  ];
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    for (const [name, content, engine] of cases) {
+      if (typeof content === "string") await Deno.writeTextFile(path, content);
+      else await Deno.writeFile(path, content);
+      const options: ReadCsvOptions = { schema: "responses" };
+      let slow, fast;
+      try {
+        slow = await readCsv(path, options);
+      } catch (e) {
+        // Files readCsv refuses are refused the same way.
+        await assertRejectsLike(() => readLargeCsv(path, options), e as Error, name);
+        continue;
+      }
+      fast = await readLargeCsv(path, options);
+      assertEquals(fast.engine, engine, name);
+      assertEquals(dump(fast.table), dump(slow.table), name);
+      assertEquals(dump(fast.rejects), dump(slow.rejects), name);
+      assertEquals(fast.summary, slow.summary, name);
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+async function assertRejectsLike(fn: () => Promise<unknown>, expected: Error, name: string) {
+  try {
+    await fn();
+  } catch (e) {
+    assertEquals(
+      [(e as Error).name, (e as Error).message],
+      [expected.name, expected.message],
+      name,
+    );
+    return;
+  }
+  throw new Error(`${name}: readLargeCsv did not throw ${expected.message}`);
+}
