@@ -319,7 +319,7 @@ Deno.test("readLargeCsv = readCsv on edge-case files (line ends, BOM, quotes, en
       if (typeof content === "string") await Deno.writeTextFile(path, content);
       else await Deno.writeFile(path, content);
       const options: ReadCsvOptions = { schema: "responses" };
-      let slow, fast;
+      let slow;
       try {
         slow = await readCsv(path, options);
       } catch (e) {
@@ -327,7 +327,7 @@ Deno.test("readLargeCsv = readCsv on edge-case files (line ends, BOM, quotes, en
         await assertRejectsLike(() => readLargeCsv(path, options), e as Error, name);
         continue;
       }
-      fast = await readLargeCsv(path, options);
+      const fast = await readLargeCsv(path, options);
       assertEquals(fast.engine, engine, name);
       assertEquals(dump(fast.table), dump(slow.table), name);
       assertEquals(dump(fast.rejects), dump(slow.rejects), name);
