@@ -256,16 +256,11 @@ function instantPeriods(ms: Float64Array, key: PeriodKey): KeySource {
       reason: `${key.column} spans more than 200 years; check the dates`,
     }]);
   }
-  // Offset of every half hour in the range, then the local day range.
-  const offsets = new Float64Array(slots);
-  for (let s = 0; s < slots; s++) offsets[s] = offsetAt((firstSlot + s) * SLOT);
-  let minOffset = Infinity, maxOffset = -Infinity;
-  for (const o of offsets) {
-    if (o < minOffset) minOffset = o;
-    if (o > maxOffset) maxOffset = o;
-  }
-  const firstDay = Math.floor((lo + minOffset) / DAY) - 1;
-  const lastDay = Math.floor((hi + maxOffset) / DAY) + 1;
+  // Zone offsets per half hour, looked up lazily (NaN = not yet) since each costs an Intl call;
+  // local days are bounded by the widest offsets any zone has (±18 h).
+  const offsets = new Float64Array(slots).fill(NaN);
+  const firstDay = Math.floor((lo - 18 * 3_600_000) / DAY) - 1;
+  const lastDay = Math.floor((hi + 18 * 3_600_000) / DAY) + 1;
   // Period index of every local day (periods numbered in day order).
   const periodOfDay = new Int32Array(lastDay - firstDay + 1);
   let periods = 0, label: string | null = null;
@@ -280,7 +275,9 @@ function instantPeriods(ms: Float64Array, key: PeriodKey): KeySource {
   const missing = periods;
   const codeOf = (t: number): number => {
     if (t !== t) return missing;
-    const o = offsets[Math.floor(t / SLOT) - firstSlot];
+    const s = Math.floor(t / SLOT) - firstSlot;
+    let o = offsets[s];
+    if (o !== o) o = offsets[s] = offsetAt(s * SLOT + firstSlot * SLOT);
     return periodOfDay[Math.floor((t + o) / DAY) - firstDay];
   };
   return { kind: "periods", ms, size: periods + 1, codeOf, valuesAt };
