@@ -3,9 +3,10 @@
  * `cohortRetentionSql()` (range query + aggregate SQL + the in-memory
  * finalize step) against hand-written DuckDB SQL computing the same cells,
  * on one 10M-event table generated in DuckDB SQL (500k customers, 24
- * months). Each side runs in its own child process, so its peak RSS (VmHWM)
- * is its own; the parent prints medians, the ratio and checks the cells
- * agree. With `--parquet`, a 50M-event Parquet file is written (by a child)
+ * months), in three shapes: join then DISTINCT, DISTINCT first, and one
+ * bitset of active months per customer (the shape cxkit now generates).
+ * Each side runs in its own child process, so its peak RSS (VmHWM) is its
+ * own; the parent prints medians, the ratios and checks the cells agree. With `--parquet`, a 50M-event Parquet file is written (by a child)
  * and cohort retention runs over it through DuckDB, printing peak RSS
  * (target < 2 GiB). With `--clickhouse`, a throwaway two-shard ClickHouse
  * cluster (needs clickhouse-server) holds the same 10M events behind a
@@ -68,6 +69,21 @@ const SQL_RETENTION_DISTINCT =
   SELECT strftime(f.cohort, '%Y-%m') AS cohort, date_diff('month', f.cohort, e.m) AS k,
     s.cohort_size, count(*) AS active
   FROM e JOIN f USING (customer_id) JOIN s USING (cohort) GROUP BY ALL ORDER BY ALL`;
+
+/**
+ * The hand-written reference written the way cxkit's SQL is now: one bitset of active months
+ * per customer (`bit_or`), then a cross join with the 24 month indices.
+ */
+const SQL_RETENTION_BITS = `WITH g AS (
+    SELECT min(m) AS cohort, bit_or(CAST(1 AS UBIGINT) << CAST(m AS UBIGINT)) AS mask
+    FROM (SELECT customer_id, date_diff('month', DATE '2024-01-01', date) AS m FROM events)
+    GROUP BY customer_id),
+  s AS (SELECT cohort, count(*) AS cohort_size FROM g GROUP BY cohort)
+  SELECT strftime(DATE '2024-01-01' + to_months(CAST(cohort AS INTEGER)), '%Y-%m') AS cohort, k,
+    s.cohort_size, count(*) AS active
+  FROM g JOIN s USING (cohort) CROSS JOIN range(0, 24) AS r(k)
+  WHERE cohort + k < 24 AND ((mask >> CAST(cohort + k AS UBIGINT)) & CAST(1 AS UBIGINT)) = 1
+  GROUP BY ALL ORDER BY ALL`;
 
 /** What a child reports. */
 interface Report {
@@ -141,7 +157,11 @@ async function role(name: string): Promise<Report> {
   if (name === "cxkit") return await timed(() => cxkitCells({ table: "events" }, db));
   return await timed(async () => {
     const cells: Record<string, string> = {};
-    const query = name === "sql-distinct" ? SQL_RETENTION_DISTINCT : SQL_RETENTION;
+    const query = name === "sql-distinct"
+      ? SQL_RETENTION_DISTINCT
+      : name === "sql-bits"
+      ? SQL_RETENTION_BITS
+      : SQL_RETENTION;
     for (const r of (await db.runAndReadAll(query)).getRowObjectsJS()) {
       cells[`${r.cohort} ${r.k}`] = `${r.cohort_size}/${r.active}`;
     }
@@ -210,8 +230,9 @@ if (values.role) {
   const ours = await child("cxkit");
   const hand = await child("sql");
   const hand2 = await child("sql-distinct");
+  const hand3 = await child("sql-bits");
   const keys = Object.keys(hand.cells);
-  for (const h of [hand, hand2]) {
+  for (const h of [hand, hand2, hand3]) {
     const differ = keys.filter((k) => ours.cells[k] !== h.cells[k]).length +
       Object.keys(ours.cells).filter((k) => !(k in h.cells)).length;
     if (differ) throw new Error(`engines disagree on ${differ} of ${keys.length} cells`);
@@ -220,7 +241,14 @@ if (values.role) {
   console.log(`cxkit cohortRetentionSql (range + aggregate SQL + finalize): ${fmt(ours)}`);
   console.log(`hand-written DuckDB SQL (min + join + DISTINCT + GROUP BY):  ${fmt(hand)}`);
   console.log(`hand-written DuckDB SQL (DISTINCT first, then min + join):   ${fmt(hand2)}`);
-  for (const [what, h] of [["join first", hand], ["DISTINCT first", hand2]] as const) {
+  console.log(`hand-written DuckDB SQL (bitset per customer, bit_or):       ${fmt(hand3)}`);
+  for (
+    const [what, h] of [
+      ["join first", hand],
+      ["DISTINCT first", hand2],
+      ["bitset", hand3],
+    ] as const
+  ) {
     console.log(
       `ratio cxkit/hand-written (${what}): time ${
         (median(ours.seconds) / median(h.seconds)).toFixed(2)
