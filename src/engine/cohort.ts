@@ -22,7 +22,10 @@
  * Per customer and period the engine keeps one row (distinct pairs, with
  * the period's revenue sum and first segment value), then each customer's
  * cohort, last period and period-0 revenue: every measure of the result is
- * a count or a sum over customers, so it merges across shards.
+ * a count or a sum over customers, so it merges across shards. Without
+ * segments and revenue, DuckDB and PostgreSQL keep one 64-bit word of active
+ * periods per customer instead (`bit_or`, like the in-memory kernel's bitset)
+ * when the observed periods fit in it, which avoids the DISTINCT and the join.
  *
  * @module
  */
@@ -97,6 +100,14 @@ export interface CohortRetentionQueries {
  * const engine = duckdbEngine();
  * const result = await cohortRetentionSql(events, { engine, mode: "unbounded" });
  * assert.deepEqual(result.objects(), cohortRetention(events, { mode: "unbounded" }).objects());
+ *
+ * // Segments (each customer's first event) and net/gross revenue retention.
+ * const orders = events.assign({ plan: ["pro", "pro", "free", "free", "pro"], amount: [10, 15, 5, 0, 8] });
+ * const o = { by: "plan", revenue: "amount" };
+ * const pushed = (await cohortRetentionSql(orders, { ...o, engine })).objects() as Record<string, unknown>[];
+ * assert.deepEqual(pushed, cohortRetention(orders, o).objects());
+ * // The pro January cohort (a) spent 10 in January and 15 in February: NRR 1.5 in month 1.
+ * assert.deepEqual(pushed.map((r) => r.net_revenue_retention), [1, 0, 0, 1, 1.5, 0, 1, 0]);
  * await engine.close();
  * ```
  */
@@ -242,8 +253,8 @@ export async function cohortRetentionSql(
   }
 }
 
-/** The source's columns as {@link cohortRetentionQueries} needs them. */
-export interface CohortColumns {
+/** The source's columns as the SQL needs them. */
+interface CohortColumns {
   customer: string;
   date: string;
   dateKind: DateKind;
@@ -274,7 +285,17 @@ export interface CohortColumns {
  */
 export function cohortRetentionQueries(
   from: { sql: string; params: (string | number)[] },
-  column: CohortColumns,
+  column: {
+    customer: string;
+    date: string;
+    dateKind: DateKind;
+    dateZone: string;
+    dialect: Dialect;
+    /** Row-number column breaking ties between a customer's first events (with `by`). */
+    row?: string;
+    /** Per `by` column: whether the engine stores it as a boolean. */
+    booleans?: boolean[];
+  },
   options: CohortRetentionOptions & { observedUntil: Date },
 ): CohortRetentionQueries {
   const by = options.by === undefined ? [] : [options.by].flat();
