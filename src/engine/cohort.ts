@@ -555,15 +555,16 @@ function compileCells(
   observedUntil: Date | undefined,
   span?: { first: number; last: number },
 ): CompiledSql {
-  if (c.dialect === "clickhouse") return clickhouseCells(from, c, plan, observedUntil);
-  const bits = c.dialect === "duckdb" ? 64 : 63; // PostgreSQL's bigint is signed
-  if (
-    span && plan.by.length === 0 && plan.revenue === undefined &&
+  const bits = c.dialect === "postgres" ? 63 : 64; // PostgreSQL's bigint is signed
+  const bitset = span && plan.by.length === 0 && plan.revenue === undefined &&
     Number.isSafeInteger(span.first) && Number.isSafeInteger(span.last) &&
-    span.last - span.first < bits
-  ) {
-    return bitsetCells(from, c, plan, observedUntil, span);
+    span.last - span.first < bits;
+  if (c.dialect === "clickhouse") {
+    return bitset
+      ? clickhouseBitsetCells(from, c, plan, observedUntil, span!)
+      : clickhouseCells(from, c, plan, observedUntil);
   }
+  if (bitset) return bitsetCells(from, c, plan, observedUntil, span!);
   const p = new Params(from.params);
   const X = ALIAS_PREFIX, duck = c.dialect === "duckdb";
   const q = (name: string) => quoteIdent(name, c.dialect);
@@ -774,6 +775,48 @@ FROM ${from.sql}`;
     keys: [],
     measures: [...measures, X + "bad_revenue"],
   };
+}
+
+/**
+ * ClickHouse: one `groupBitOr` word of active periods per customer (merged
+ * across shards), expanded with `ARRAY JOIN` over the period indices plus,
+ * in unbounded mode, one more index standing for the customer's last period.
+ */
+function clickhouseBitsetCells(
+  from: Opened["from"],
+  c: CohortColumns,
+  plan: RetentionPlan,
+  observedUntil: Date | undefined,
+  span: { first: number; last: number },
+): CompiledSql {
+  const p = new Params([], "clickhouse");
+  const X = ALIAS_PREFIX;
+  const id = quoteIdent(c.customer, "clickhouse"), date = quoteIdent(c.date, "clickhouse");
+  const { day, raw, offset } = clickhouseDays(c, plan, p);
+  const cut = observedUntil ? ` AND ${day} < ${p.bind(cutoffDay(observedUntil, plan))}` : "";
+  const unbounded = plan.mode === "unbounded";
+  const first = span.first - offset, width = span.last - span.first + 1; // native numbers
+  const k = `${X}k`, cohort = `toInt64(${X}cohort)`;
+  const lastRow = unbounded ? `${k} = ${width}` : "0";
+  const sql = `SELECT toUInt8(${lastRow}) AS kind, ${cohort} + ${p.bind(offset)} AS cohort,
+  ${
+    unbounded
+      ? `if(${lastRow}, toInt64(${X}last) - ${cohort}, toInt64(${k}))`
+      : `toInt64(${k})`
+  } AS k,
+  count() AS customers
+FROM (
+  SELECT min(${raw}) AS ${X}cohort${unbounded ? `, max(${raw}) AS ${X}last` : ""},
+    groupBitOr(bitShiftLeft(toUInt64(1), toUInt64(toInt64(${raw}) - ${first}))) AS ${X}mask
+  FROM ${from.sql}
+  WHERE isNotNull(${date})${cut}
+  GROUP BY ${id}
+)
+ARRAY JOIN range(toUInt64(${width + (unbounded ? 1 : 0)})) AS ${k}
+WHERE ${unbounded ? `${lastRow} OR ` : ""}(toInt64(${k}) <= ${span.last} - ${offset} - ${cohort}
+  AND bitAnd(bitShiftRight(${X}mask, toUInt64(${cohort} - ${first} + toInt64(${k}))), 1) = 1)
+GROUP BY kind, cohort, k`;
+  return { dialect: "clickhouse", sql, params: [], ...cellColumns(plan) };
 }
 
 /**

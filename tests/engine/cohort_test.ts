@@ -488,6 +488,16 @@ Deno.test({
     });
     try {
       await checkEngine(engine);
+      for (const [period, form] of [["month", "groupBitOr"], ["day", "groupUniqArray"]] as const) {
+        const seen: string[] = [];
+        const o: CohortRetentionOptions = { period, mode: "unbounded", timeZone: "Europe/Berlin" };
+        assertSame(
+          await cohortRetentionSql(sample, { ...o, engine, explain: (q) => seen.push(q.sql) }),
+          cohortRetention(sample, o),
+          `clickhouse ${period}`,
+        );
+        assert.ok(seen[1].includes(form), seen[1]);
+      }
       // A Date column (local days, read in dateZone) in a plain table on the first shard.
       await engine.exec(
         "CREATE TABLE `ev dates` (`customer_id` String, `date` Date) ENGINE = MergeTree ORDER BY tuple()",
