@@ -779,8 +779,9 @@ FROM ${from.sql}`;
 
 /**
  * ClickHouse: one `groupBitOr` word of active periods per customer (merged
- * across shards), expanded with `ARRAY JOIN` over the period indices plus,
- * in unbounded mode, one more index standing for the customer's last period.
+ * across shards), expanded with `ARRAY JOIN` over its set bits plus, in
+ * unbounded mode, one more row standing for the customer's last period.
+ * (An `ARRAY JOIN` over all period indices with a bit test was 2× slower.)
  */
 function clickhouseBitsetCells(
   from: Opened["from"],
@@ -795,15 +796,12 @@ function clickhouseBitsetCells(
   const { day, raw, offset } = clickhouseDays(c, plan, p);
   const cut = observedUntil ? ` AND ${day} < ${p.bind(cutoffDay(observedUntil, plan))}` : "";
   const unbounded = plan.mode === "unbounded";
-  const first = span.first - offset, width = span.last - span.first + 1; // native numbers
-  const k = `${X}k`, cohort = `toInt64(${X}cohort)`;
-  const lastRow = unbounded ? `${k} = ${width}` : "0";
-  const sql = `SELECT toUInt8(${lastRow}) AS kind, ${cohort} + ${p.bind(offset)} AS cohort,
-  ${
-    unbounded
-      ? `if(${lastRow}, toInt64(${X}last) - ${cohort}, toInt64(${k}))`
-      : `toInt64(${k})`
-  } AS k,
+  const first = span.first - offset; // the native number of bit 0
+  const b = `${X}b`, cohort = `toInt64(${X}cohort)`;
+  // bitmaskToArray gives the set bits as powers of two (never 0: 0 stands for the last period).
+  const k = `toInt64(round(log2(${b}))) + ${first} - ${cohort}`;
+  const sql = `SELECT toUInt8(${b} = 0) AS kind, ${cohort} + ${p.bind(offset)} AS cohort,
+  ${unbounded ? `if(${b} = 0, toInt64(${X}last) - ${cohort}, ${k})` : k} AS k,
   count() AS customers
 FROM (
   SELECT min(${raw}) AS ${X}cohort${unbounded ? `, max(${raw}) AS ${X}last` : ""},
@@ -812,9 +810,9 @@ FROM (
   WHERE isNotNull(${date})${cut}
   GROUP BY ${id}
 )
-ARRAY JOIN range(toUInt64(${width + (unbounded ? 1 : 0)})) AS ${k}
-WHERE ${unbounded ? `${lastRow} OR ` : ""}(toInt64(${k}) <= ${span.last} - ${offset} - ${cohort}
-  AND bitAnd(bitShiftRight(${X}mask, toUInt64(${cohort} - ${first} + toInt64(${k}))), 1) = 1)
+ARRAY JOIN ${
+    unbounded ? `arrayPushBack(bitmaskToArray(${X}mask), toUInt64(0))` : `bitmaskToArray(${X}mask)`
+  } AS ${b}
 GROUP BY kind, cohort, k`;
   return { dialect: "clickhouse", sql, params: [], ...cellColumns(plan) };
 }
