@@ -13,7 +13,11 @@ import { CxError, CxOptionsError } from "../errors.ts";
 import { canonicalSchema } from "../schema/canonical.ts";
 import { columnSpecs } from "../schema/fields.ts";
 import { loadColumns, type LoadType } from "../engine/load.ts";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { TextDictionary } from "./text_dictionary.ts";
+import { ValueDictionary, type ValueKind } from "./value_dictionary.ts";
 import { type LoadResult, validateColumns, type ValidateOptions } from "./validate.ts";
+import { validateEncoded } from "./validate_encoded.ts";
 
 /**
  * Loads a Parquet file into a validated table. Dates and zone-less timestamps
@@ -54,30 +58,60 @@ export async function readParquet(
     const types =
       (await connection.runAndReadAll("DESCRIBE SELECT * FROM read_parquet($1)", [path]))
         .getRowObjectsJS().map((r) => [String(r.column_name), String(r.column_type)]);
-    // Zone-less dates of canonical date columns come back as text, so the
-    // validator reads them in `timeZone` exactly as it reads CSV dates.
-    const select = types.map(([name, type]) => {
-      const q = `"${name.replaceAll('"', '""')}"`;
-      const wall = fileName.get(name)?.kind === "date" &&
-        /^(DATE|TIMESTAMP(_S|_MS|_NS)?)$/.test(type);
-      return wall
-        ? `CAST(${q} AS VARCHAR) AS ${q}`
-        : /^(U?BIGINT|HUGEINT|UHUGEINT)$/.test(type) && fileName.get(name)?.kind === "string"
-        ? `CAST(${q} AS VARCHAR) AS ${q}`
-        : q;
-    });
-    const reader = await connection.runAndReadAll(
-      `SELECT ${select.join(", ")} FROM read_parquet($1)`,
+    // Each column is read as text, number, boolean or instant (epoch ms) and
+    // dictionary-encoded chunk by chunk; each distinct value is validated once.
+    const plan = types.map(([name, type]) => readAs(name, type, fileName.get(name)?.kind));
+    if (plan.some((p) => p.kind === undefined)) {
+      return await readParquetValues(connection, path, types, fileName, options);
+    }
+    const warnings: string[] = [];
+    const wide = plan.map((p, k) => p.wide ? k : -1).filter((k) => k >= 0);
+    if (wide.length) {
+      const counts = (await connection.runAndReadAll(
+        `SELECT ${
+          wide.map((k) => `count(*) FILTER (WHERE abs(${plan[k].q}) > 9007199254740991)::DOUBLE`)
+            .join(", ")
+        } FROM read_parquet($1)`,
+        [path],
+      )).getRows()[0].map(Number);
+      wide.forEach((k, j) => {
+        if (counts[j]) warnings.push(unsafeWarning(types[k][0], counts[j]));
+      });
+    }
+    const rows = Number(
+      (await connection.runAndReadAll(
+        "SELECT count(*)::DOUBLE AS n FROM read_parquet($1)",
+        [path],
+      )).getRowObjectsJS()[0].n,
+    );
+    const builders = plan.map((p) =>
+      p.kind === "text" ? new TextDictionary(rows) : new ValueDictionary(rows, p.kind!)
+    );
+    const result = await connection.stream(
+      `SELECT ${plan.map((p) => p.select).join(", ")} FROM read_parquet($1)`,
       [path],
     );
-    const columns = reader.getColumnsObjectJS() as Record<string, unknown[]>;
-    const warnings: string[] = [];
-    for (const [name, values] of Object.entries(columns)) {
-      columns[name] = fromBigInt(values, name, warnings);
+    let offset = 0;
+    for (let chunk = await result.fetchChunk(); chunk; chunk = await result.fetchChunk()) {
+      const count = chunk.rowCount;
+      if (count === 0) break;
+      builders.forEach((b, k) => b.addVector(chunk.getColumnVector(k), offset, count));
+      offset += count;
     }
-    const rows = Number(reader.currentRowCount);
-    return validateColumns(
-      { names: types.map(([n]) => n), get: (n) => columns[n], rows },
+    const columns = new Map(types.map(([name], k) => [name, builders[k].finish()]));
+    return validateEncoded(
+      {
+        names: types.map(([n]) => n),
+        rows: offset,
+        get: (n) => ({ kind: "codes", ...columns.get(n)! }),
+        head: (n) => {
+          const { codes, dictionary } = columns.get(n)!;
+          return Array.from(
+            { length: Math.min(50_000, codes.length) },
+            (_, i) => dictionary[codes[i]],
+          );
+        },
+      },
       options,
       { source: path, firstRow: 1, inferExtras: false, unquoteFormulas: false, warnings },
     );
@@ -88,6 +122,79 @@ export async function readParquet(
     connection.closeSync();
     instance.closeSync();
   }
+}
+
+/** How one Parquet column is read: its SELECT expression and JavaScript kind. */
+function readAs(
+  name: string,
+  type: string,
+  canonicalKind: string | undefined,
+): { q: string; select: string; kind?: "text" | ValueKind; wide?: boolean } {
+  const q = `"${name.replaceAll('"', '""')}"`;
+  const as = (expr: string, kind: "text" | ValueKind, wide = false) => ({
+    q,
+    select: `${expr} AS ${q}`,
+    kind,
+    wide,
+  });
+  const big = /^(U?BIGINT|HUGEINT|UHUGEINT)$/.test(type);
+  // Zone-less dates of canonical date columns are read as text, so the validator reads them in
+  // `timeZone` exactly as it reads CSV dates; 64-bit identifiers stay text with every digit.
+  if (canonicalKind === "date" && /^(DATE|TIMESTAMP(_S|_MS|_NS)?)$/.test(type)) {
+    return as(`CAST(${q} AS VARCHAR)`, "text");
+  }
+  if (big && canonicalKind === "string") return as(`CAST(${q} AS VARCHAR)`, "text");
+  if (type === "VARCHAR") return as(q, "text");
+  if (type === "BOOLEAN") return as(q, "boolean");
+  if (big) return as(`CAST(${q} AS DOUBLE)`, "number", true);
+  if (/^(U?TINYINT|U?SMALLINT|U?INTEGER|FLOAT|DOUBLE|DECIMAL.*)$/.test(type)) {
+    return as(`CAST(${q} AS DOUBLE)`, "number");
+  }
+  // Instants as epoch milliseconds; zone-less values count as UTC, as DuckDB's JS conversion does.
+  if (type === "TIMESTAMP WITH TIME ZONE") return as(`CAST(epoch_ms(${q}) AS DOUBLE)`, "instant");
+  if (/^(DATE|TIMESTAMP(_S|_MS|_NS)?)$/.test(type)) {
+    return as(`CAST(epoch_ms(CAST(${q} AS TIMESTAMP)) AS DOUBLE)`, "instant");
+  }
+  return { q, select: q };
+}
+
+function unsafeWarning(column: string, unsafe: number): string {
+  return `${column}: ${unsafe} 64-bit integers exceed 2^53 and were rounded to the nearest number; store identifiers as text to keep every digit`;
+}
+
+/** Any other column type: every value through DuckDB's JavaScript conversion (slower). */
+async function readParquetValues(
+  connection: DuckDBConnection,
+  path: string,
+  types: string[][],
+  fileName: Map<string, { kind: string }>,
+  options: ValidateOptions,
+): Promise<LoadResult> {
+  const select = types.map(([name, type]) => {
+    const q = `"${name.replaceAll('"', '""')}"`;
+    const wall = fileName.get(name)?.kind === "date" &&
+      /^(DATE|TIMESTAMP(_S|_MS|_NS)?)$/.test(type);
+    return wall
+      ? `CAST(${q} AS VARCHAR) AS ${q}`
+      : /^(U?BIGINT|HUGEINT|UHUGEINT)$/.test(type) && fileName.get(name)?.kind === "string"
+      ? `CAST(${q} AS VARCHAR) AS ${q}`
+      : q;
+  });
+  const reader = await connection.runAndReadAll(
+    `SELECT ${select.join(", ")} FROM read_parquet($1)`,
+    [path],
+  );
+  const columns = reader.getColumnsObjectJS() as Record<string, unknown[]>;
+  const warnings: string[] = [];
+  for (const [name, values] of Object.entries(columns)) {
+    columns[name] = fromBigInt(values, name, warnings);
+  }
+  const rows = Number(reader.currentRowCount);
+  return validateColumns(
+    { names: types.map(([n]) => n), get: (n) => columns[n], rows },
+    options,
+    { source: path, firstRow: 1, inferExtras: false, unquoteFormulas: false, warnings },
+  );
 }
 
 /**
@@ -202,7 +309,7 @@ function fromBigInt(values: unknown[], column: string, warnings: string[]): unkn
   });
   if (unsafe) {
     warnings.push(
-      `${column}: ${unsafe} 64-bit integers exceed 2^53 and were rounded to the nearest number; store identifiers as text to keep every digit`,
+      unsafeWarning(column, unsafe),
     );
   }
   return out;

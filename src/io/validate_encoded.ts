@@ -27,7 +27,7 @@ import {
 
 /** A column as read: codes into distinct texts, or plain values. */
 export type EncodedInput =
-  | { kind: "codes"; codes: CodeArray; dictionary: readonly (string | null)[] }
+  | { kind: "codes"; codes: CodeArray; dictionary: readonly unknown[] }
   | { kind: "values"; values: ArrayLike<unknown> };
 
 /** Input of {@link validateEncoded}. */
@@ -51,7 +51,7 @@ interface EntryTable {
   good: Uint8Array;
   /** Entry is empty text (for blank-row detection). */
   empty: Uint8Array;
-  texts: readonly (string | null)[];
+  texts: readonly unknown[];
 }
 
 /**
@@ -168,7 +168,7 @@ function hasRowChecks(schema: unknown): boolean {
 }
 
 function entryTable(
-  input: { codes: CodeArray; dictionary: readonly (string | null)[] },
+  input: { codes: CodeArray; dictionary: readonly unknown[] },
   plan: ColumnPlan,
   k: number,
   fields: Record<string, z.ZodType> | undefined,
