@@ -1,31 +1,35 @@
 /**
  * Cohort retention with its aggregate step pushed down to DuckDB,
- * PostgreSQL or a ClickHouse cluster: the engine computes, per (cohort,
- * period index), the distinct active customers and the histogram of each
- * customer's last active period; the finalize step (Wilson intervals,
- * complete flags, unreached periods left out) is `cohortRetention`'s own, so
- * the result is the in-memory table. DuckDB and PostgreSQL use distinct
- * (customer, period) pairs joined to each customer's first period;
- * ClickHouse 18.16 (no CTEs, shards) merges per-customer `min`, `max` and
- * `groupUniqArray` states across shards and expands them with `ARRAY JOIN`.
+ * PostgreSQL or a ClickHouse cluster: the engine computes, per (segment,
+ * cohort, period index), the distinct active customers, the histogram of
+ * each customer's last active period and revenue sums; the finalize step
+ * (Wilson intervals, complete flags, unreached periods left out) is
+ * `cohortRetention`'s own, so the result is the in-memory table.
  *
  * Supported: calendar windows (`day`, `week`, `month`, `quarter`), modes
  * `exact` and `unbounded`, any `timeZone`, `observedUntil`, segments `by`
- * (text, number or boolean columns of the events) and `revenue` (net and
- * gross revenue retention). A customer's segment is the value on their first
- * event; when several first events share the instant, the first row of a
- * loaded table (as in memory), any of them in a file or server table (no
- * row order; such customers are counted in the segment-change warning
- * either way). `signup` and rolling windows are not pushed down yet (use
+ * (text, number or boolean columns of the events), `revenue` (net and gross
+ * revenue retention) and `signup` as a column of the events (the same date
+ * on each of a customer's events, none before it; violations are a
+ * `CxDataError` with counts where memory lists rows). `signup` as a
+ * customers table and rolling windows are not pushed down yet (use
  * `cohortRetention` in memory).
  *
- * Per customer and period the engine keeps one row (distinct pairs, with
- * the period's revenue sum and first segment value), then each customer's
- * cohort, last period and period-0 revenue: every measure of the result is
- * a count or a sum over customers, so it merges across shards. Without
- * segments and revenue, DuckDB and PostgreSQL keep one 64-bit word of active
- * periods per customer instead (`bit_or`, like the in-memory kernel's bitset)
- * when the observed periods fit in it, which avoids the DISTINCT and the join.
+ * A customer's segment is the value on their first event; when several
+ * first events share the instant, the first row of a loaded table (as in
+ * memory), any of them in a file or server table (no row order; such
+ * customers are counted in the segment-change warning either way).
+ *
+ * Shapes: without segments, revenue and signup column, and when the
+ * observed periods fit in 64 bits, one word of active periods per customer
+ * (`bit_or` / `groupBitOr`, like the in-memory kernel's bitset): a single
+ * `GROUP BY customer`, no DISTINCT and no join. Otherwise DuckDB and
+ * PostgreSQL keep one row per (customer, period) — distinct pairs, with the
+ * period's revenue sum and first segment value — joined to each customer's
+ * cohort, last period and period-0 revenue; ClickHouse 18.16 (no CTEs,
+ * shards) merges per-customer `groupUniqArray`, `sumMap` and `argMin`
+ * states across shards and expands them with `ARRAY JOIN`. Every measure is
+ * a count or a sum over customers, so parts merge.
  *
  * @module
  */
@@ -124,9 +128,9 @@ export async function cohortRetentionSql(
     );
   }
   const dialect = engine.dialect;
-  if (rest.signup !== undefined) {
+  if (rest.signup !== undefined && typeof rest.signup !== "string") {
     throw new CxOptionsError(
-      `Option "signup" is not pushed down yet; use cohortRetention in memory`,
+      `Option "signup" as a customers table is not pushed down yet; use cohortRetention in memory, or name a column of the events holding each customer's signup date`,
     );
   }
   if (rest.window !== undefined && rest.window !== "calendar") {
@@ -166,6 +170,18 @@ export async function cohortRetentionSql(
         } in ${engine.name}; revenue must be a number column`,
       );
     }
+    let signup: CohortColumns["signup"];
+    if (plan.anchor.kind === "column") {
+      const kind = engine.dateKind(typeOf(plan.anchor.name));
+      if (!kind) {
+        throw new CxOptionsError(
+          `Option "signup" names ${JSON.stringify(plan.anchor.name)}, which has type ${
+            typeOf(plan.anchor.name)
+          } in ${engine.name}; signup dates need a date or timestamp column`,
+        );
+      }
+      signup = { name: plan.anchor.name, kind };
+    }
     const col: CohortColumns = {
       customer: plan.customer,
       date: plan.date,
@@ -174,6 +190,7 @@ export async function cohortRetentionSql(
       dialect,
       row: opened.row,
       booleans: plan.by.map((name) => /^bool/i.test(typeOf(name))),
+      signup,
     };
     const observed = rest.observedUntil;
     const range = compileRange(opened.from, col, plan, observed);
@@ -190,7 +207,13 @@ export async function cohortRetentionSql(
       );
     }
     const badRevenue = Number(r[X + "bad_revenue"] ?? 0) + opened.nanRevenue;
-    if (missingIds + missingDates + badRevenue > 0) {
+    const missingSignups = Number(r[X + "missing_signups"] ?? 0);
+    const beforeSignup = Number(r[X + "before_signup"] ?? 0);
+    const signupChanges = Number(r[X + "signup_changes"] ?? 0);
+    const signupName = signup?.name ?? "";
+    const problems = missingIds + missingDates + badRevenue + missingSignups + beforeSignup +
+      signupChanges;
+    if (problems > 0) {
       const problem = (column: string, count: number, reason: string) =>
         count ? [{ row: null, column, value: null, reason }] : [];
       throw new CxDataError(
@@ -210,8 +233,23 @@ export async function cohortRetentionSql(
             badRevenue,
             `${plan.revenue} is NaN or infinite on ${badRevenue} event(s); it must be a number (or empty for events without revenue)`,
           ),
+          ...problem(
+            signupName,
+            missingSignups,
+            `${signupName} is missing on ${missingSignups} event(s); it must be a date`,
+          ),
+          ...problem(
+            plan.date,
+            beforeSignup,
+            `${beforeSignup} event(s) are before their customer's ${signupName}; fix the signup dates or drop the events`,
+          ),
+          ...problem(
+            signupName,
+            signupChanges,
+            `${signupChanges} customer(s) have different ${signupName} values on different events; a customer's signup date must be the same on every event`,
+          ),
         ],
-        missingIds + missingDates + badRevenue,
+        problems,
         "The events cannot be placed in cohorts",
       );
     }
@@ -264,6 +302,13 @@ interface CohortColumns {
   row?: string;
   /** Per `by` column: whether the engine stores it as a boolean. */
   booleans?: boolean[];
+  /** The signup date column of the events, when it starts each customer's clock. */
+  signup?: { name: string; kind: DateKind };
+}
+
+/** The same columns with the signup column in the date's place (for its instant and wall time). */
+function signupAsDate(c: CohortColumns): CohortColumns {
+  return { ...c, date: c.signup!.name, dateKind: c.signup!.kind };
 }
 
 /**
@@ -365,7 +410,10 @@ async function open(
   const table = pooled(source as KpiInput);
   // Validate names before loading, so a wrong option fails with the in-memory message.
   const plan = resolveRetention(table.numRows() ? table.slice(0, 1) : table, options);
-  const names = [...new Set([plan.customer, plan.date, ...plan.by, plan.revenue ?? plan.date])];
+  const anchor = plan.anchor.kind === "column" ? [plan.anchor.name] : [];
+  const names = [
+    ...new Set([plan.customer, plan.date, ...plan.by, plan.revenue ?? plan.date, ...anchor]),
+  ];
   const columns: Record<string, ArrayLike<unknown>> = {};
   for (const name of names) columns[name] = table.array(name) as ArrayLike<unknown>;
   const booleans = new Set(plan.by.filter((name) => {
@@ -382,7 +430,8 @@ async function open(
     columns[row] = Float64Array.from({ length: table.numRows() }, (_, i) => i);
   }
   const nanRevenue = plan.revenue ? countNaN(columns, plan, options.observedUntil) : 0;
-  const loaded = await engine.load(aq.table(columns), { [plan.date]: "timestamp" });
+  const hints = Object.fromEntries([plan.date, ...anchor].map((n) => [n, "timestamp" as const]));
+  const loaded = await engine.load(aq.table(columns), hints);
   const rel = loaded.relation as { name: string };
   return {
     from: { sql: quoteIdent(rel.name, dialect), params: [] },
@@ -502,6 +551,23 @@ function compileRange(
     bad = `count(*) FILTER (WHERE ${date} IS NOT NULL AND ${nonFinite}${observed()})`;
   }
   const X = ALIAS_PREFIX;
+  let signupChecks = "";
+  if (c.signup) {
+    // Events before their signup, and customers with several signups (observed events only).
+    const sc = signupAsDate(c), sig = quoteIdent(sc.date, c.dialect);
+    const where = observedUntil
+      ? ` WHERE ${localSql(c, plan, p)} < CAST(${
+        p.bind(cutoffWallTime(observedUntil, plan))
+      } AS TIMESTAMP)`
+      : "";
+    signupChecks = `,
+  count(*) - count(${sig}) AS ${X}missing_signups,
+  count(*) FILTER (WHERE ${instantSql(c, p)} < ${
+      instantSql(sc, p)
+    }${observed()}) AS ${X}before_signup,
+  (SELECT count(*) FROM (SELECT ${id} FROM ${from.sql}${where} GROUP BY ${id}
+    HAVING min(${sig}) <> max(${sig})) AS ${X}s) AS ${X}signup_changes`;
+  }
   const measures = ["rows", "missing_ids", "missing_dates", "min_t", "max_t", "ignored"]
     .map((m) => X + m);
   const sql = `SELECT count(*) AS ${X}rows,
@@ -510,7 +576,7 @@ function compileRange(
   ${ms(t("min"))} AS ${X}min_t,
   ${ms(t("max"))} AS ${X}max_t,
   ${ignored} AS ${X}ignored,
-  ${bad} AS ${X}bad_revenue
+  ${bad} AS ${X}bad_revenue${signupChecks}
 FROM ${from.sql}`;
   return {
     dialect: c.dialect,
@@ -556,7 +622,7 @@ function compileCells(
   span?: { first: number; last: number },
 ): CompiledSql {
   const bits = c.dialect === "postgres" ? 63 : 64; // PostgreSQL's bigint is signed
-  const bitset = span && plan.by.length === 0 && plan.revenue === undefined &&
+  const bitset = span && plan.by.length === 0 && plan.revenue === undefined && !c.signup &&
     Number.isSafeInteger(span.first) && Number.isSafeInteger(span.last) &&
     span.last - span.first < bits;
   if (c.dialect === "clickhouse") {
@@ -576,10 +642,14 @@ function compileCells(
   const segs = plan.by.map((name, j) => ({ name, s: `s${j}`, out: `${X}s${j}` }));
   const bySegments = segs.length > 0, revenue = plan.revenue !== undefined;
   const unbounded = plan.mode === "unbounded";
+  // With a signup column the cohort is the signup's period (k = 0 may have no activity), so
+  // cohort sizes come from the kind 1 rows (one per customer).
+  const signup = c.signup !== undefined, withLast = unbounded || signup;
   const row = bySegments && c.row ? `, ${q(c.row)} AS r` : "";
   const lCols = [
     `${q(c.customer)} AS c`,
     `${local} AS l`,
+    ...(signup ? [`${localSql(signupAsDate(c), plan, p)} AS a`] : []),
     ...segs.map((g) => `${q(g.name)} AS ${g.s}`),
     ...(revenue
       ? [`CAST(${q(plan.revenue!)} AS ${duck ? "DOUBLE" : "double precision"}) AS v`]
@@ -589,9 +659,17 @@ function compileCells(
   const cmp = (j: number, s: string) => !duck && c.booleans?.[j] ? `CAST(${s} AS integer)` : s;
   const ePer: string[] = [];
   const gPer: string[] = [];
+  const signupOrdinal = ordinalSql("a", plan, c.dialect);
+  if (signup && (revenue || bySegments)) ePer.push(`min(${signupOrdinal}) AS ac`);
   if (revenue) {
     ePer.push("coalesce(sum(v), 0) AS r");
-    gPer.push(duck ? "arg_min(r, p) AS r0" : "(array_agg(r ORDER BY p))[1] AS r0");
+    gPer.push(
+      signup
+        ? "coalesce(sum(CASE WHEN p = ac THEN r END), 0) AS r0"
+        : duck
+        ? "arg_min(r, p) AS r0"
+        : "(array_agg(r ORDER BY p))[1] AS r0",
+    );
   }
   if (bySegments) {
     const key = c.row ? "l, r" : "l";
@@ -624,8 +702,12 @@ function compileCells(
   }
   const e = ePer.length
     ? `SELECT c, ${ordinal} AS p, ${ePer.join(", ")} FROM ${X}l${cut} GROUP BY 1, 2`
-    : `SELECT DISTINCT c, ${ordinal} AS p FROM ${X}l${cut}`;
-  const g = `SELECT c, min(p) AS cohort${unbounded ? ", max(p) AS last" : ""}${
+    : `SELECT DISTINCT c, ${ordinal} AS p${
+      signup ? `, ${signupOrdinal} AS ac` : ""
+    } FROM ${X}l${cut}`;
+  const g = `SELECT c, ${signup ? "min(ac)" : "min(p)"} AS cohort${
+    signup && bySegments ? ", min(p) AS fp" : ""
+  }${withLast ? ", max(p) AS last" : ""}${
     gPer.map((x) => ", " + x).join("")
   } FROM ${X}e GROUP BY c`;
   const segOut = (t: string) =>
@@ -635,7 +717,9 @@ function compileCells(
   const groups = Array.from({ length: segs.length + 3 }, (_, i) => i + 1).join(", ");
   const sums = [
     ...(revenue ? ["sum(e.r) AS revenue", "sum(greatest(0, least(e.r, g.r0))) AS capped"] : []),
-    ...(bySegments ? [`count(*) FILTER (WHERE e.p = g.cohort AND g.changed) AS changes`] : []),
+    ...(bySegments
+      ? [`count(*) FILTER (WHERE e.p = g.${signup ? "fp" : "cohort"} AND g.changed) AS changes`]
+      : []),
   ].map((x) => ", " + x).join("");
   const zeros = [...(revenue ? ["0", "0"] : []), ...(bySegments ? ["0"] : [])]
     .map((x) => ", " + x).join("");
@@ -651,7 +735,7 @@ SELECT 0 AS kind, ${
     segOut("g.")
   }g.cohort AS cohort, e.p - g.cohort AS k, count(*) AS customers${sums}
 FROM ${X}e AS e JOIN ${X}g AS g USING (c) GROUP BY ${groups}${
-    unbounded
+    withLast
       ? `
 UNION ALL
 SELECT 1 AS kind, ${segOut("")}cohort, last - cohort AS k, count(*) AS customers${zeros}
@@ -735,6 +819,14 @@ function clickhouseDays(c: CohortColumns, plan: RetentionPlan, p: Params): {
   }
 }
 
+/** ClickHouse: the instant of a (non-missing) date or timestamp column. */
+function clickhouseInstant(c: CohortColumns, p: Params): string {
+  const col = `assumeNotNull(${quoteIdent(c.date, "clickhouse")})`;
+  return c.dateKind === "instant"
+    ? col
+    : `toDateTime(concat(toString(toDate(${col})), ' 00:00:00'), ${p.bind(c.dateZone)})`;
+}
+
 function clickhouseRange(
   from: Opened["from"],
   c: CohortColumns,
@@ -758,6 +850,17 @@ function clickhouseRange(
     const v = `toFloat64(${quoteIdent(plan.revenue, "clickhouse")})`;
     bad = `countIf(isNotNull(${date}) AND (isNaN(${v}) OR isInfinite(${v}))${cut})`;
   }
+  let signupChecks = "";
+  if (c.signup) {
+    const sc = signupAsDate(c), sig = quoteIdent(sc.date, "clickhouse");
+    signupChecks = `,
+  countIf(isNull(${sig})) AS ${X}missing_signups,
+  countIf(isNotNull(${date}) AND isNotNull(${sig}) AND ${clickhouseInstant(c, p)} < ${
+      clickhouseInstant(sc, p)
+    }${cut}) AS ${X}before_signup,
+  (SELECT count() FROM (SELECT ${id} FROM ${from.sql} WHERE isNotNull(${date})${cut}
+    GROUP BY ${id} HAVING min(${sig}) != max(${sig}))) AS ${X}signup_changes`;
+  }
   const measures = ["rows", "missing_ids", "missing_dates", "min_t", "max_t", "ignored"]
     .map((m) => X + m);
   const sql = `SELECT count() AS ${X}rows,
@@ -766,7 +869,7 @@ function clickhouseRange(
   ${seconds("min")} * 1000 AS ${X}min_t,
   ${seconds("max")} * 1000 AS ${X}max_t,
   ${ignored} AS ${X}ignored,
-  ${bad} AS ${X}bad_revenue
+  ${bad} AS ${X}bad_revenue${signupChecks}
 FROM ${from.sql}`;
   return {
     dialect: "clickhouse",
@@ -841,6 +944,8 @@ function clickhouseCells(
   const segs = plan.by.map(q);
   const revenue = plan.revenue !== undefined, bySegments = segs.length > 0;
   const inner = [`groupUniqArray(${raw}) AS ${X}ps`];
+  const signup = c.signup !== undefined;
+  if (signup) inner.push(`min(${clickhouseDays(signupAsDate(c), plan, p).raw}) AS ${X}ac`);
   if (revenue) {
     inner.push(`sumMap([${raw}], [toFloat64(ifNull(${q(plan.revenue!)}, 0))]) AS ${X}rm`);
   }
@@ -864,13 +969,15 @@ function clickhouseCells(
   // 18.16 drops subquery columns that only a lambda reads: no lambdas capture anything here.
   // Each customer row is expanded with ARRAY JOIN: one row per active period x, plus (unbounded)
   // a -1 row standing for the last period.
-  const unbounded = plan.mode === "unbounded";
+  // With a signup column the cohort is the signup's period and sizes come from the last rows.
+  const unbounded = plan.mode === "unbounded" || signup;
   const x = `${X}x`, cohort = `${X}cohort`;
   const R = (at: string) =>
     `if(has(tupleElement(${X}rm, 1), ${at}), arrayElement(tupleElement(${X}rm, 2), indexOf(tupleElement(${X}rm, 1), ${at})), toFloat64(0))`;
   const lastRow = unbounded ? `${x} < 0` : "0";
   const middle = [
-    `arrayReduce('min', ${X}ps) AS ${cohort}`,
+    `${signup ? `${X}ac` : `arrayReduce('min', ${X}ps)`} AS ${cohort}`,
+    ...(signup && bySegments ? [`arrayReduce('min', ${X}ps) AS ${X}fp`] : []),
     ...(unbounded ? [`arrayReduce('max', ${X}ps) AS ${X}last`] : []),
     ...(revenue ? [`${X}rm`] : []),
     ...(bySegments ? [`${X}sg`, `${X}ch`] : []),
@@ -895,7 +1002,9 @@ function clickhouseCells(
         })))) AS capped`,
       ]
       : []),
-    ...(bySegments ? [`sum(if(${x} = ${cohort}, toUInt64(${X}ch), 0)) AS changes`] : []),
+    ...(bySegments
+      ? [`sum(if(${x} = ${signup ? `${X}fp` : cohort}, toUInt64(${X}ch), 0)) AS changes`]
+      : []),
   ];
   const expand = unbounded
     ? `arrayPushBack(arrayMap(y -> toInt64(y), ${X}ps), toInt64(-1))`
@@ -984,13 +1093,17 @@ function toCells(
     const k = Number(row.k), count = Number(row.customers);
     if (Number(row.kind) === 0) {
       g.active[k] += count;
-      if (k === 0) g.size += count; // every customer is active in their cohort period
+      // Without a signup column every customer is active in their cohort period.
+      if (k === 0 && !c.signup) g.size += count;
       if (revenue) {
         g.revenue![k] += Number(row.revenue);
         g.capped![k] += Number(row.capped);
       }
       if (plan.by.length) segmentChanges += Number(row.changes);
-    } else g.unbounded[k] += count;
+    } else {
+      g.unbounded[k] += count;
+      if (c.signup) g.size += count;
+    }
   }
   for (const g of cells.values()) {
     g.n.fill(g.size);

@@ -5,8 +5,9 @@
  * events (loaded, and scanned as CSV), on seeded random tables with dates
  * at month boundaries in several zones, and with hostile column and table
  * names; with segments (`by`: text with missing, empty, one-row and hostile
- * unicode labels, numbers, booleans; ties between first events) and revenue
- * retention (counts exactly, revenue sums and ratios to 1e-9).
+ * unicode labels, numbers, booleans; ties between first events), revenue
+ * retention (counts exactly, revenue sums and ratios to 1e-9) and signup
+ * columns (signups up to 40 days before the first event, across month ends).
  */
 import assert from "node:assert/strict";
 import "@uwdata/flechette";
@@ -58,6 +59,7 @@ function randomEvents(seed: number, rows: number, customers: number): ColumnTabl
 }
 
 const SEGMENT = `plan "x'; --`;
+const SIGNUP = "signed up 🚀";
 const REVENUE = "amount €";
 const LABELS = ["Zürich 🚀", `'); DROP TABLE t; --`, "", null, "basic", "a\tb\nc"];
 
@@ -96,9 +98,20 @@ function randomSegmented(seed: number, rows: number, customers: number): ColumnT
   // A one-row segment: a new customer with a single event.
   ids.push("only one"), dates.push(dates[0]), labels.push("one-row segment");
   tiers.push(-2), flags.push(true), amounts.push(-3.5);
+  // Each customer's signup: their first event, or up to 40 days before it (across month ends).
+  const signupOf = new Map<string, Date>();
+  for (const [id, i] of first) {
+    const r = random();
+    signupOf.set(
+      id,
+      r < 0.3 ? dates[i] : new Date(dates[i].getTime() - Math.round(r * 40 * 86400) * 1000),
+    );
+  }
+  signupOf.set("only one", dates[0]);
   return aq.table({
     [CUSTOMER]: ids,
     [DATE]: dates,
+    [SIGNUP]: ids.map((id) => signupOf.get(id)!),
     [SEGMENT]: labels,
     tier: tiers,
     flag: flags,
@@ -138,7 +151,7 @@ const { table: customers } = await readCsv(
   { schema: "customers" },
 );
 const sampleJoined = sample.join_left(
-  customers.select("customer_id", "plan", "region"),
+  customers.select("customer_id", "plan", "region", "signup_date"),
   "customer_id",
 );
 
@@ -148,12 +161,15 @@ const SAMPLE_OPTIONS: CohortRetentionOptions[] = [
   { by: ["plan", "region"], mode: "unbounded" },
   { revenue: "revenue" },
   { by: "plan", revenue: "revenue", mode: "unbounded" },
+  { signup: "signup_date", by: "plan", revenue: "revenue" },
 ];
 const RANDOM_OPTIONS: CohortRetentionOptions[] = [
   { by: SEGMENT },
   { by: ["tier", "flag"], mode: "unbounded" },
   { revenue: REVENUE },
   { by: [SEGMENT, "flag"], revenue: REVENUE, mode: "unbounded" },
+  { signup: SIGNUP },
+  { signup: SIGNUP, by: SEGMENT, revenue: REVENUE, mode: "unbounded" },
 ];
 
 const engine = duckdbEngine();
@@ -216,7 +232,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "cohortRetentionSql: segments and revenue on DuckDB equal cohortRetention",
+  name: "cohortRetentionSql: segments, revenue and signup columns on DuckDB equal cohortRetention",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -273,7 +289,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "cohortRetentionSql: invalid revenue and segments by dates fail like in memory",
+  name: "cohortRetentionSql: invalid revenue, signups and segments by dates fail like in memory",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -306,6 +322,26 @@ Deno.test({
         /segments by dates are not pushed down/,
       );
       await assert.rejects(cohortRetentionSql(events, { engine, by: "nope" }), /nope/);
+      // Signup columns: several per customer, events before the signup, missing, not dates.
+      const signups = events.assign({
+        several: [d("2024-01-01"), d("2023-12-01"), d("2024-01-01")],
+        later: [d("2024-01-15"), d("2024-01-15"), d("2024-01-01")],
+        gaps: [d("2024-01-01"), d("2024-01-01"), null],
+      });
+      for (
+        const [signup, message] of [
+          ["several", /different several values/],
+          ["later", /before their customer's later/],
+          ["gaps", /gaps is missing/],
+        ] as const
+      ) {
+        assert.throws(() => cohortRetention(signups, { signup }), CxDataError);
+        await assert.rejects(cohortRetentionSql(signups, { engine, signup }), message);
+      }
+      await assert.rejects(
+        cohortRetentionSql(signups, { engine, signup: "text" }),
+        /signup dates need a date or timestamp column/,
+      );
     } finally {
       await engine.close();
     }
@@ -382,8 +418,8 @@ Deno.test({
       const d = new Date("2024-01-01");
       const events = aq.table({ customer_id: ["a", null], date: [d, d] });
       await assert.rejects(
-        cohortRetentionSql(sample, { engine, signup: "date" }),
-        /Option "signup" is not pushed down/,
+        cohortRetentionSql(sample, { engine, signup: customers }),
+        /Option "signup" as a customers table is not pushed down/,
       );
       await assert.rejects(
         cohortRetentionSql(sample, { engine, window: "rolling" }),
@@ -454,6 +490,18 @@ async function checkEngine(engine: SqlEngine): Promise<void> {
         );
       }
     }
+  }
+  const d = (s: string) => new Date(s);
+  const signups = aq.table({
+    customer_id: ["a", "a", "b"],
+    date: [d("2024-01-01"), d("2024-02-01"), d("2024-03-01")],
+    several: [d("2024-01-01"), d("2023-12-01"), d("2024-01-01")],
+    later: [d("2024-01-15"), d("2024-01-15"), d("2024-01-01")],
+  });
+  for (
+    const [signup, message] of [["several", /different several/], ["later", /before/]] as const
+  ) {
+    await assert.rejects(cohortRetentionSql(signups, { engine, signup }), message);
   }
 }
 
