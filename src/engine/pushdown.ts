@@ -346,22 +346,7 @@ function splitOptions(
   dateZone: string;
 } {
   const { engine: given, explain = false, dateZone = "UTC", ...rest } = options;
-  const ref = isTableRef(source) ? source : undefined;
-  const engine = given ?? ref?.engine;
-  if (!isSqlEngine(engine)) {
-    throw new CxOptionsError(
-      `Option "engine" must be an SQL engine such as duckdbEngine(), got ${
-        typeof engine === "string" ? JSON.stringify(engine) : typeof engine
-      }`,
-    );
-  }
-  if (ref && ref.engine !== engine) {
-    throw new CxOptionsError(
-      `The table reference ${
-        JSON.stringify(ref.table)
-      } belongs to ${ref.engine.name}, but option "engine" is ${engine.name}; pass one engine`,
-    );
-  }
+  const engine = sqlEngineOf(source, given);
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: dateZone });
   } catch {
@@ -583,4 +568,37 @@ function toAggregate(
 function plainValue(v: unknown): unknown {
   if (typeof v === "bigint") return Number(v);
   return v === undefined ? null : v;
+}
+
+/**
+ * The engine of a call: `options.engine`, else the table reference's (checked to agree).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { duckdbEngine } from "./duckdb.ts";
+ * import { sqlEngineOf } from "./pushdown.ts";
+ * const engine = duckdbEngine();
+ * assert.equal(sqlEngineOf({ engine, table: "t" }, undefined), engine);
+ * assert.throws(() => sqlEngineOf("x.csv", "duckdb"), /must be an SQL engine/);
+ * ```
+ */
+export function sqlEngineOf(source: PushdownSource, given: unknown): SqlEngine {
+  const ref = isTableRef(source) ? source : undefined;
+  const engine = given ?? ref?.engine;
+  if (!isSqlEngine(engine)) {
+    throw new CxOptionsError(
+      `Option "engine" must be an SQL engine such as duckdbEngine(), got ${
+        typeof engine === "string" ? JSON.stringify(engine) : typeof engine
+      }`,
+    );
+  }
+  if (ref && ref.engine !== engine) {
+    throw new CxOptionsError(
+      `The table reference ${
+        JSON.stringify(ref.table)
+      } belongs to ${ref.engine.name}, but option "engine" is ${engine.name}; pass one engine`,
+    );
+  }
+  return engine;
 }

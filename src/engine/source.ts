@@ -17,11 +17,12 @@ import type { LoadType } from "./load.ts";
 import {
   type ColumnInfo,
   fileRelation,
-  isSqlEngine,
   isTableRef,
   type PushdownSource,
   type SqlEngine,
 } from "./pushdown.ts";
+
+export { sqlEngineOf } from "./pushdown.ts";
 
 /** Options every pushed-down analysis takes besides its own. */
 export interface SqlAnalysisOptions {
@@ -65,27 +66,6 @@ export function sqlMeta(result: ColumnTable): SqlMeta | undefined {
 export function setSqlMeta(result: ColumnTable, meta: SqlMeta): ColumnTable {
   META.set(result, meta);
   return result;
-}
-
-/** The engine of a call: `options.engine`, else the table reference's (checked to agree). */
-export function sqlEngineOf(source: PushdownSource, given: unknown): SqlEngine {
-  const ref = isTableRef(source) ? source : undefined;
-  const engine = given ?? ref?.engine;
-  if (!isSqlEngine(engine)) {
-    throw new CxOptionsError(
-      `Option "engine" must be an SQL engine such as duckdbEngine(), got ${
-        typeof engine === "string" ? JSON.stringify(engine) : typeof engine
-      }`,
-    );
-  }
-  if (ref && ref.engine !== engine) {
-    throw new CxOptionsError(
-      `The table reference ${
-        JSON.stringify(ref.table)
-      } belongs to ${ref.engine.name}, but option "engine" is ${engine.name}; pass one engine`,
-    );
-  }
-  return engine;
 }
 
 /** An opened source: its relation and columns, or the in-memory table still to load. */

@@ -23,6 +23,7 @@ import { segment, type SegmentOptions } from "../../src/analysis/segment.ts";
 import { trend, type TrendOptions } from "../../src/analysis/trend.ts";
 import type { CompiledSql } from "../../src/engine/compile.ts";
 import { seededRandom } from "../../src/stats/random.ts";
+import { assertSameResult as assertSameRows } from "./assert_same.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";
 
 const SAMPLE = new URL("../../data/sample/responses.csv", import.meta.url).pathname;
@@ -216,24 +217,9 @@ function expected(c: Case): ColumnTable | Error {
   }
 }
 
-/** Equal rows: counts, labels and dates exactly; other numbers to 1e-9. */
+/** {@link assertSameRows}, and the metadata apart from what only an engine records. */
 function assertSameResult(actual: ColumnTable, want: ColumnTable, what: string) {
-  assert.deepEqual(actual.columnNames(), want.columnNames(), what);
-  const a = actual.objects() as Record<string, unknown>[];
-  const e = want.objects() as Record<string, unknown>[];
-  assert.equal(a.length, e.length, `${what}: rows`);
-  a.forEach((row, i) => {
-    for (const [k, v] of Object.entries(e[i])) {
-      const got = row[k];
-      if (typeof v === "number" && !Number.isInteger(v)) {
-        assert.ok(
-          typeof got === "number" && Math.abs(got - v) <= 1e-9 * Math.max(1, Math.abs(v)),
-          `${what}: row ${i} ${k} ${got} vs ${v}`,
-        );
-      } else assert.deepEqual(got, v, `${what}: row ${i} ${k}`);
-    }
-  });
-  // Metadata too, apart from what only an engine records.
+  assertSameRows(actual, want, what);
   const strip = (t: ColumnTable) => {
     const meta = kpiMeta(t);
     if (!meta) return meta;
