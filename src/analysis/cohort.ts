@@ -56,6 +56,8 @@ import {
   type SegmentSource,
 } from "./cohort_kernel.ts";
 import { type CohortMeta, columnValues, setCohortMeta } from "./cohort_meta.ts";
+import { InstantColumn } from "../kernels/columns.ts";
+import { compactColumn } from "../kernels/groups.ts";
 import {
   checkCohortPeriod,
   checkDateOption,
@@ -178,7 +180,8 @@ export function cohortRetention(
   const plan = resolveRetention(table, options);
   const aggregate = aggregateRetention({
     customers: columnValues(table, plan.customer),
-    dates: columnValues(table, plan.date),
+    // Compact dates (InstantColumn) are read as epoch ms in place, not as Date objects.
+    ...instantsOf(table, plan.date),
     revenue: plan.revenue ? columnValues(table, plan.revenue) : undefined,
     names: { customer: plan.customer, date: plan.date, revenue: plan.revenue },
     by: plan.sources,
@@ -486,4 +489,15 @@ export function compareTuples(a: unknown[], b: unknown[]): number {
     if (sx !== sy) return sx < sy ? -1 : 1;
   }
   return 0;
+}
+
+/** `{ times }` for a compact date column, else `{ dates }` (the values). */
+function instantsOf(
+  table: ColumnTable,
+  name: string,
+): { dates: ArrayLike<unknown>; times?: Float64Array } {
+  const column = compactColumn(table, name);
+  return column instanceof InstantColumn
+    ? { dates: [], times: column.ms }
+    : { dates: columnValues(table, name) };
 }

@@ -41,6 +41,11 @@ export interface RetentionKernelInput {
   customers: ArrayLike<unknown>;
   /** Event instant (Date) per event. */
   dates: ArrayLike<unknown>;
+  /**
+   * The same instants as epoch milliseconds (`NaN` = missing), when the
+   * column is stored that way (`InstantColumn`); `dates` is then not read.
+   */
+  times?: Float64Array;
   /** Revenue per event (number or missing), if revenue retention is wanted. */
   revenue?: ArrayLike<unknown>;
   /** Column names for problem reports. */
@@ -133,8 +138,9 @@ export interface RetentionAggregate {
  * ```
  */
 export function aggregateRetention(input: RetentionKernelInput): RetentionAggregate {
-  const { customers, dates, names, calendar } = input;
+  const { customers, names, calendar } = input;
   const n = customers.length;
+  const { timeAt, dateAt } = eventTimes(input);
   const range = scanEvents(input);
   const observedUntil = input.observedUntil ?? new Date(range.maxT);
   const cutoff = input.cutoffOf(observedUntil);
@@ -183,7 +189,7 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
   let prevId: unknown = undefined, prevCode = -1;
 
   for (let i = 0; i < n; i++) {
-    const t = (dates[i] as Date).getTime();
+    const t = timeAt(i);
     if (t >= cutoff) {
       eventsIgnored++;
       if (codes) codes[i] = -1;
@@ -252,7 +258,7 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
       problems.add(
         i + 1,
         names.date,
-        dates[i],
+        dateAt(i),
         `event of customer ${JSON.stringify(id)} is before their signup (${
           new Date(anchor[code]).toISOString()
         }); fix the signup date or drop the event`,
@@ -293,7 +299,7 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
     for (let i = 0; i < n; i++) {
       const code = codes![i];
       if (code < 0) continue;
-      const k = Math.floor(((dates[i] as Date).getTime() - anchor[code]) / length);
+      const k = Math.floor((timeAt(i) - anchor[code]) / length);
       bits[code * Wr + (k >>> 5)] |= 1 << (k & 31);
       if (revenueByBit) addRevenue(revenueByBit, code * width + k, revenueCol![i]);
     }
@@ -324,23 +330,38 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
   };
 }
 
+/** Event instants by row: from epoch milliseconds when given, else from the date values. */
+function eventTimes(input: RetentionKernelInput): {
+  timeAt: (i: number) => number;
+  dateAt: (i: number) => unknown;
+} {
+  const { times, dates } = input;
+  if (times) {
+    return {
+      timeAt: (i) => times[i],
+      dateAt: (i) => times[i] === times[i] ? new Date(times[i]) : null,
+    };
+  }
+  return { timeAt: (i) => timeOf(dates[i]), dateAt: (i) => dates[i] };
+}
+
 /** Pass 0: checks ids and dates, and finds the time range of events and signups. */
 function scanEvents(input: RetentionKernelInput): {
   minT: number;
   maxT: number;
   minSignup: number;
 } {
-  const { customers, dates, names, anchor } = input;
+  const { customers, names, anchor } = input;
+  const { timeAt, dateAt } = eventTimes(input);
   const problems = new Problems();
   let minT = Infinity, maxT = -Infinity;
-  for (let i = 0; i < dates.length; i++) {
-    const d = dates[i];
-    const t = timeOf(d);
+  for (let i = 0; i < customers.length; i++) {
+    const t = timeAt(i);
     if (t !== t) {
       problems.add(
         i + 1,
         names.date,
-        d,
+        dateAt(i),
         `${names.date} must be a date; load the events with readCsv(…, { schema: "events" }) to parse dates`,
       );
       continue;
@@ -359,7 +380,7 @@ function scanEvents(input: RetentionKernelInput): {
   }
   let minSignup = Infinity;
   if (anchor.kind === "column") {
-    for (let i = 0; i < dates.length; i++) {
+    for (let i = 0; i < customers.length; i++) {
       const s = timeOf(anchor.values[i]);
       if (s !== s) {
         problems.add(i + 1, anchor.name, anchor.values[i], `${anchor.name} must be a date`);

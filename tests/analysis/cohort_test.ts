@@ -13,6 +13,7 @@ import { cohortMeta } from "../../src/analysis/cohort_meta.ts";
 import { pooledRetention, retentionByCohort } from "../../src/analysis/cohort_summary.ts";
 import { COHORT_CHURN_COLUMNS, cohortChurn } from "../../src/analysis/cohort_churn.ts";
 import { periodFn } from "../../src/time/period.ts";
+import { compactTable, InstantColumn } from "../../src/kernels/columns.ts";
 import { assertClose } from "../metrics/fixtures.ts";
 
 type Row = Record<string, unknown>;
@@ -694,4 +695,45 @@ Deno.test("cohortChurn: worked by hand, unreached cells missing, bad input", () 
   assertThrows(() => cohortChurn(customers, { by: "plan" }), CxOptionsError);
   assertThrows(() => cohortChurn(customers, { churnDate: "ended" }), CxOptionsError);
   assertThrows(() => cohortChurn(customers.filter(() => false)), CxDataError);
+});
+
+Deno.test("compact dates (InstantColumn, read as epoch ms) give the same cells and errors", () => {
+  // Events at month edges in Berlin, a customer active twice in one period, one missing date.
+  const customer = ["a", "a", "b", "c", "b", "a", "c", "d"];
+  const date = [
+    "2024-01-31T23:30:00Z",
+    "2024-02-10T00:00:00Z",
+    "2024-01-05T12:00:00Z",
+    "2024-02-29T23:00:00Z",
+    "2024-03-31T21:59:00Z",
+    "2024-04-01T08:00:00Z",
+    "2024-04-15T00:00:00Z",
+    "2024-02-01T00:00:00Z",
+  ].map(d);
+  const plain = aq.table({ customer_id: customer, date, revenue: [1, 2, 3, 4, 5, 6, 7, 8] });
+  const compact = compactTable(plain);
+  assert.ok(compact.column("date") instanceof InstantColumn);
+  for (
+    const options of [
+      { period: "month" as const, timeZone: "Europe/Berlin" },
+      { period: "week" as const, window: "rolling" as const },
+      { period: "month" as const, revenue: "revenue", mode: "unbounded" as const },
+    ]
+  ) {
+    assert.deepEqual(
+      cohortRetention(compact, options).objects(),
+      cohortRetention(plain, options).objects(),
+      JSON.stringify(options),
+    );
+  }
+  const missing = aq.table({ customer_id: ["a", "b"], date: [d("2024-01-05"), null] });
+  const message = (t: ColumnTable) => {
+    try {
+      cohortRetention(t, { period: "month" });
+    } catch (e) {
+      return [(e as Error).message, (e as CxDataError).problems];
+    }
+    throw new Error("no error");
+  };
+  assert.deepEqual(message(compactTable(missing)), message(missing));
 });
