@@ -130,7 +130,11 @@ export async function readLargeCsv(
     );
     columns = encoded && names.map((n) => encoded[n]);
   } else {
-    columns = await encodeCsvFile(path, names.length, delimiter, (rows) => progress("parse", rows));
+    let reported = 0;
+    columns = await encodeCsvFile(path, names.length, delimiter, (rows) => {
+      // About once per million rows (the reader calls back per 8 MiB chunk).
+      if (rows - reported >= 1_000_000) progress("parse", reported = rows);
+    });
   }
   if (!columns) return await fallback();
   const rows = columns[0]?.codes.length ?? 0;
