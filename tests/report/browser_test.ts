@@ -268,8 +268,10 @@ async function tinyNotebook(site: string): Promise<NotebookPage[]> {
       "# Tiny notebook\n\nParameters and one chart.",
       `import * as aq from "arquero";\nimport { notebookParams, scoreDistributionChart, show } from "${mod}";\n` +
       `const params = notebookParams();\n` +
-      `await show(scoreDistributionChart(aq.table({ nps_score: [9, 10, 3] }), { title: "Tiny" }));\n` +
-      `console.log(JSON.stringify(params));`,
+      // Printed before the awaited display: the Deno 2.9.6 kernel can publish a cell's last
+      // stdout after "idle", where nbconvert no longer collects it.
+      `console.log(JSON.stringify(params));\n` +
+      `await show(scoreDistributionChart(aq.table({ nps_score: [9, 10, 3] }), { title: "Tiny" }));`,
     ];
     await Deno.writeTextFile(join(dir, "tiny.ipynb"), JSON.stringify(notebookJson(cells)));
     const done = await executeNotebooks({
