@@ -15,6 +15,7 @@ import "@uwdata/flechette";
 import * as aq from "arquero";
 import process from "node:process";
 import { parseArgs } from "node:util";
+import { DAYS, eventsSelect, SQL_RETENTION } from "./cohort_events.ts";
 import { cohortRetention } from "../src/analysis/cohort.ts";
 
 const { values } = parseArgs({
@@ -27,7 +28,6 @@ const { values } = parseArgs({
   },
 });
 const E = Number(values.events), C = Number(values.customers), runs = Number(values.runs);
-const DAYS = 730; // 2024-01-01 … 2025-12-31: 24 months
 
 /** Result of one engine's child process. */
 interface EngineReport {
@@ -44,23 +44,7 @@ interface EngineReport {
   cells: Record<string, [number, number][]>;
 }
 
-// The same formulas in JS and SQL; all products stay below 2^53 (exact in both).
-// Customer c starts on day (c·7919) mod 730; an event lands `offset` days later, skewed
-// towards the start (product of two uniforms / span) so activity fades with tenure.
-const SQL_EVENTS = `CREATE TABLE events AS
-  SELECT 'C' || CAST(c AS VARCHAR) AS customer_id,
-         DATE '2024-01-01' + CAST(sd + ((h % span) * ((h // 7) % span)) // span AS INTEGER) AS date
-  FROM (SELECT c, sd, ${DAYS} - sd AS span, h FROM (
-    SELECT i % ${C} AS c, ((i % ${C}) * 7919) % ${DAYS} AS sd, (i * 48271) % 2147483647 AS h
-    FROM range(${E}) t(i)))`;
-
-const SQL_RETENTION = `WITH e AS (SELECT customer_id, date_trunc('month', date) AS m FROM events),
-  f AS (SELECT customer_id, min(m) AS cohort FROM e GROUP BY customer_id),
-  a AS (SELECT DISTINCT e.customer_id, f.cohort, date_diff('month', f.cohort, e.m) AS k
-        FROM e JOIN f USING (customer_id)),
-  s AS (SELECT cohort, count(*) AS cohort_size FROM f GROUP BY cohort)
-  SELECT strftime(a.cohort, '%Y-%m') AS cohort, a.k, s.cohort_size, count(*) AS active
-  FROM a JOIN s USING (cohort) GROUP BY ALL ORDER BY ALL`;
+const SQL_EVENTS = `CREATE TABLE events AS ${eventsSelect(E, C)}`;
 
 function vmHwmMiB(): number {
   const status = Deno.readTextFileSync("/proc/self/status");

@@ -20,6 +20,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { DAYS, eventsSelect, SQL_RETENTION } from "./cohort_events.ts";
 import { cohortRetentionSql } from "../src/engine/cohort.ts";
 import { duckdbEngine } from "../src/engine/duckdb.ts";
 import type { SqlEngine } from "../src/engine/pushdown.ts";
@@ -41,25 +42,6 @@ const { values } = parseArgs({
   },
 });
 const E = Number(values.events), C = Number(values.customers), runs = Number(values.runs);
-const DAYS = 730; // 2024-01-01 … 2025-12-31: 24 months
-
-/** Events from integer formulas (the same as bench/cohort_duckdb.ts): activity fades with tenure. */
-const eventsSelect = (events: number) =>
-  `SELECT 'C' || CAST(c AS VARCHAR) AS customer_id,
-         DATE '2024-01-01' + CAST(sd + ((h % span) * ((h // 7) % span)) // span AS INTEGER) AS date
-  FROM (SELECT c, sd, ${DAYS} - sd AS span, h FROM (
-    SELECT i % ${C} AS c, ((i % ${C}) * 7919) % ${DAYS} AS sd, (i * 48271) % 2147483647 AS h
-    FROM range(${events}) t(i)))`;
-
-/** The hand-written reference: exact monthly cells and cohort sizes. */
-const SQL_RETENTION = `WITH e AS (SELECT customer_id, date_trunc('month', date) AS m FROM events),
-  f AS (SELECT customer_id, min(m) AS cohort FROM e GROUP BY customer_id),
-  a AS (SELECT DISTINCT e.customer_id, f.cohort, date_diff('month', f.cohort, e.m) AS k
-        FROM e JOIN f USING (customer_id)),
-  s AS (SELECT cohort, count(*) AS cohort_size FROM f GROUP BY cohort)
-  SELECT strftime(a.cohort, '%Y-%m') AS cohort, a.k, s.cohort_size, count(*) AS active
-  FROM a JOIN s USING (cohort) GROUP BY ALL ORDER BY ALL`;
-
 /** The hand-written reference written the way cxkit's SQL is: DISTINCT first, then the join. */
 const SQL_RETENTION_DISTINCT =
   `WITH e AS (SELECT DISTINCT customer_id, date_trunc('month', date) AS m
@@ -145,7 +127,7 @@ async function role(name: string): Promise<Report> {
   if (name === "write-parquet") {
     const db = await connect();
     await db.run(
-      `COPY (${eventsSelect(Number(values["parquet-events"]))}) TO '${
+      `COPY (${eventsSelect(Number(values["parquet-events"]), C)}) TO '${
         values.file!.replaceAll("'", "''")
       }' (FORMAT parquet)`,
     );
@@ -153,7 +135,7 @@ async function role(name: string): Promise<Report> {
   }
   if (name === "parquet") return await timed(() => cxkitCells(values.file!));
   const db = await connect();
-  await db.run(`CREATE TABLE events AS ${eventsSelect(E)}`);
+  await db.run(`CREATE TABLE events AS ${eventsSelect(E, C)}`);
   if (name === "cxkit") return await timed(() => cxkitCells({ table: "events" }, db));
   return await timed(async () => {
     const cells: Record<string, string> = {};

@@ -315,6 +315,7 @@ export type {
 } from "./io/csv_large.ts";
 // cohort pushdown
 export { cohortRetentionQueries, cohortRetentionSql } from "./engine/cohort.ts";
+export type { CohortColumns } from "./engine/cohort.ts";
 export type { CohortRetentionQueries, CohortRetentionSqlOptions } from "./engine/cohort.ts";
 export type { Condition, ValueCheck, ValueType } from "./engine/compile.ts";
 export { sqlMeta } from "./engine/source.ts";

@@ -291,12 +291,17 @@ export async function cohortRetentionSql(
   }
 }
 
-/** The source's columns as the SQL needs them. */
-interface CohortColumns {
+/** The source's columns as the cohort SQL needs them. */
+export interface CohortColumns {
+  /** Customer id column. */
   customer: string;
+  /** Event date column. */
   date: string;
+  /** How the engine stores the date column (instants or local wall times). */
   dateKind: DateKind;
+  /** Zone of wall-time dates. */
   dateZone: string;
+  /** SQL dialect to write. */
   dialect: Dialect;
   /** Row-number column breaking ties between a customer's first events, if any. */
   row?: string;
@@ -330,17 +335,7 @@ function signupAsDate(c: CohortColumns): CohortColumns {
  */
 export function cohortRetentionQueries(
   from: { sql: string; params: (string | number)[] },
-  column: {
-    customer: string;
-    date: string;
-    dateKind: DateKind;
-    dateZone: string;
-    dialect: Dialect;
-    /** Row-number column breaking ties between a customer's first events (with `by`). */
-    row?: string;
-    /** Per `by` column: whether the engine stores it as a boolean. */
-    booleans?: boolean[];
-  },
+  column: Omit<CohortColumns, "signup">,
   options: CohortRetentionOptions & { observedUntil: Date },
 ): CohortRetentionQueries {
   const by = options.by === undefined ? [] : [options.by].flat();

@@ -486,14 +486,7 @@ function customerWindow(
   plan: GroupPlan & { period: Period },
   options: ChurnOptions,
 ): CustomerWindow {
-  for (const name of ["from", "to"] as const) {
-    const v = options[name];
-    if (v !== undefined && !(v instanceof Date && !isNaN(v.getTime()))) {
-      throw new CxOptionsError(
-        `Option "${name}" must be a Date such as new Date("2025-12-31"), got ${String(v)}`,
-      );
-    }
-  }
+  // windowOfRange checks the from/to options.
   let min = Infinity, max = -Infinity;
   for (const s of signups) {
     min = Math.min(min, s.getTime());

@@ -23,6 +23,7 @@ import {
   type SqlEngine,
 } from "../../src/mod.ts";
 import { seededRandom } from "../../src/stats/random.ts";
+import { assertSameResult } from "./assert_same.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";
 
 const SAMPLE = new URL("../../data/sample/responses.csv", import.meta.url).pathname;
@@ -125,25 +126,6 @@ function run(
   return engine
     ? pushdown(kpi, input as ColumnTable, { ...options, engine })
     : kpi(input as ColumnTable, options);
-}
-
-/** Equal rows: counts, labels and dates exactly; other numbers to 1e-9. */
-function assertSameResult(actual: ColumnTable, expected: ColumnTable, what: string) {
-  assert.deepEqual(actual.columnNames(), expected.columnNames(), what);
-  const a = actual.objects() as Record<string, unknown>[];
-  const e = expected.objects() as Record<string, unknown>[];
-  assert.equal(a.length, e.length, `${what}: rows`);
-  a.forEach((row, i) => {
-    for (const [k, v] of Object.entries(e[i])) {
-      const got = row[k];
-      if (typeof v === "number" && !Number.isInteger(v)) {
-        assert.ok(
-          typeof got === "number" && Math.abs(got - v) <= 1e-9 * Math.max(1, Math.abs(v)),
-          `${what}: row ${i} ${k} ${got} vs ${v}`,
-        );
-      } else assert.deepEqual(got, v, `${what}: row ${i} ${k}`);
-    }
-  });
 }
 
 /** Loads each distinct table once, then runs every case through `{ engine, table }`. */
