@@ -193,7 +193,7 @@ export function resolvePlan(
  * import assert from "node:assert/strict";
  * import { checkMissing } from "./groups.ts";
  * assert.equal(checkMissing(undefined), "drop");
- * assert.throws(() => checkMissing("keep"), /"drop" or "group"/);
+ * assert.throws(() => checkMissing("keep"), /Option "missing" must be "drop"/);
  * ```
  */
 export function checkMissing(missing: unknown = "drop"): MissingGroups {
@@ -406,6 +406,39 @@ export function sumOf(column: string): (rows: Record<string, unknown>[]) => numb
 }
 
 /**
+ * {@link splitMissingGroups} with its note: the aggregate without the groups
+ * whose `by` value is missing (unless `missing` is `"group"`), and
+ * {@link missingNote} counting them (`null` when none were left out). The
+ * left-out rows reach `leftOut.count` sorted by `keys` (default `by`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { leaveOutMissing } from "./groups.ts";
+ * const counts = aq.table({ plan: ["a", null], n: [4, 3] });
+ * const { kept, note } = leaveOutMissing(counts, ["plan"], undefined, { noun: "rows" });
+ * assert.equal(kept.numRows(), 1);
+ * assert.match(String(note), /^3 rows with a missing plan left out/);
+ * ```
+ */
+export function leaveOutMissing(
+  aggregate: ColumnTable,
+  by: readonly string[],
+  missing: unknown,
+  leftOut: LeftOut,
+  keys: readonly string[] = by,
+): { kept: ColumnTable; note: string | null } {
+  const { kept, dropped } = splitMissingGroups(aggregate, by, checkMissing(missing));
+  if (dropped.numRows() === 0) return { kept, note: null };
+  const rows = (keys.length ? dropped.orderby(...keys) : dropped).objects() as Record<
+    string,
+    unknown
+  >[];
+  return { kept, note: missingNote((leftOut.count ?? sumOf("n"))(rows, by), by, leftOut.noun) };
+}
+
+/**
  * Runs the finalize step over aggregated rows and returns the tidy result:
  * key columns first, sorted by them, then the KPI columns, `small_sample`,
  * and `time_zone` when periods were cut. Groups with a missing `by` value are
@@ -421,10 +454,9 @@ export function tidyResult(
   columns: string[],
   leftOut: LeftOut = { noun: "answers" },
 ): ColumnTable {
-  const { kept, dropped } = splitMissingGroups(aggregate, plan.by, plan.missing);
-  const sortedRows = (table: ColumnTable) =>
-    (keys.length ? table.orderby(...keys) : table).objects() as Record<string, unknown>[];
-  const rows = sortedRows(kept).map((row) => {
+  const { kept, note } = leaveOutMissing(aggregate, plan.by, plan.missing, leftOut, keys);
+  const sorted = keys.length ? kept.orderby(...keys) : kept;
+  const rows = (sorted.objects() as Record<string, unknown>[]).map((row) => {
     const out: Record<string, unknown> = {};
     for (const k of keys) out[k] = row[k];
     Object.assign(out, finalize(row));
@@ -432,10 +464,6 @@ export function tidyResult(
     if (plan.period) out.time_zone = plan.timeZone;
     return out;
   });
-  const count = leftOut.count ?? sumOf("n");
-  const note = dropped.numRows()
-    ? missingNote(count(sortedRows(dropped), plan.by), plan.by, leftOut.noun)
-    : null;
   const names = [...keys, ...columns, "small_sample", ...(plan.period ? ["time_zone"] : [])];
   const result = aq.table(Object.fromEntries(names.map((n) => [n, rows.map((r) => r[n])])));
   META.set(result, {
