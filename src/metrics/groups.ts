@@ -380,6 +380,37 @@ export function checkValues(
 }
 
 /**
+ * {@link leaveOutMissing} for aggregates kept as cells with a `segment` key
+ * (one value per `by` column), as the cohort kernels make them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { leaveOutMissingCells } from "./groups.ts";
+ * const cells = [{ segment: ["pro"], size: 4 }, { segment: [null], size: 2 }];
+ * const { kept, note } = leaveOutMissingCells(cells, ["plan"], "drop", "customers", (c) => c.size);
+ * assert.deepEqual(kept, [cells[0]]);
+ * assert.match(String(note), /^2 customers with a missing plan left out/);
+ * ```
+ */
+export function leaveOutMissingCells<T extends { segment: readonly unknown[] }>(
+  cells: readonly T[],
+  by: readonly string[],
+  missing: unknown,
+  noun: string,
+  count: (cell: T) => number,
+): { kept: T[]; note: string | null } {
+  if (checkMissing(missing) === "group") return { kept: [...cells], note: null };
+  const kept: T[] = [];
+  let left = 0;
+  for (const cell of cells) {
+    if (cell.segment.some(isMissingKey)) left += count(cell);
+    else kept.push(cell);
+  }
+  return { kept, note: missingNote(left, by, noun) };
+}
+
+/**
  * How a result counts what it left out for a missing `by` value: a noun
  * ("answers", "tickets", "customers") and the count from the aggregate rows
  * of the left-out groups, sorted by key (default: the sum of their `n`).
