@@ -62,7 +62,7 @@ import {
   type RetentionAggregate,
   type SegmentSource,
 } from "./cohort_kernel.ts";
-import { type CohortMeta, columnValues, setCohortMeta } from "./cohort_meta.ts";
+import { type CohortMeta, columnValues, CUSTOMERS_IN_CELLS, setCohortMeta } from "./cohort_meta.ts";
 import { InstantColumn } from "../kernels/columns.ts";
 import { compactColumn } from "../kernels/groups.ts";
 import {
@@ -118,7 +118,7 @@ export interface CohortRetentionOptions {
   /**
    * Customers whose `by` value is missing (`null`, empty or blank text):
    * `"drop"` (default) leaves them out and counts them in
-   * `cohortMeta(result).notes.missing`; `"group"` keeps them as their own
+   * `cohortMeta(result).notes.missingGroups`; `"group"` keeps them as their own
    * segment (`null` key).
    */
   missing?: MissingGroups;
@@ -376,8 +376,8 @@ export function finalizeRetention(
     aggregate.cells,
     plan.by,
     plan.missing,
-    "customers",
-    (g) => g.size,
+    (g) => g.segment,
+    CUSTOMERS_IN_CELLS,
   );
   const cells = kept.sort((a, b) => compareTuples(a.segment, b.segment) || a.cohort - b.cohort);
   let incomplete = 0;
@@ -447,7 +447,7 @@ export function finalizeRetention(
         ? { rollingDays: length / 86_400_000, periodK: "[anchor + k·L, anchor + (k+1)·L)" }
         : {}),
       unreached: "periods not started by the cut-off have no row",
-      ...(missing ? { missing } : {}),
+      ...(missing ? { missingGroups: missing } : {}),
       incompleteCells: incomplete,
       eventsIgnored: aggregate.eventsIgnored,
       customersIgnored: aggregate.customersIgnored,

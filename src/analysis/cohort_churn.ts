@@ -18,7 +18,13 @@ import {
 import { checkConfidence } from "../stats/distributions.ts";
 import { wilson } from "../stats/intervals.ts";
 import { compareTuples } from "./cohort.ts";
-import { columnValues, Problems, setCohortMeta, timeOf } from "./cohort_meta.ts";
+import {
+  columnValues,
+  CUSTOMERS_IN_CELLS,
+  Problems,
+  setCohortMeta,
+  timeOf,
+} from "./cohort_meta.ts";
 import {
   checkCohortPeriod,
   checkDateOption,
@@ -45,7 +51,7 @@ export interface CohortChurnOptions {
   /**
    * Customers whose `by` value is missing (`null`, empty or blank text):
    * `"drop"` (default) leaves them out and counts them in
-   * `cohortMeta(result).notes.missing`; `"group"` keeps them as their own
+   * `cohortMeta(result).notes.missingGroups`; `"group"` keeps them as their own
    * segment (`null` key).
    */
   missing?: MissingGroups;
@@ -180,8 +186,8 @@ export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {
     [...groups.values()],
     by,
     options.missing,
-    "customers",
-    (g) => g.size,
+    (g) => g.segment,
+    CUSTOMERS_IN_CELLS,
   );
   const sorted = kept.sort((a, b) => compareTuples(a.segment, b.segment) || a.cohort - b.cohort);
   for (const g of sorted) {
@@ -221,7 +227,7 @@ export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {
         "churn dates at or after the cut-off count as not churned; later signups are left out",
       unreached: "periods not started by the cut-off have no row",
       signupsIgnored: ignored,
-      ...(missing ? { missing } : {}),
+      ...(missing ? { missingGroups: missing } : {}),
     },
   });
 }

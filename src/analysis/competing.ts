@@ -155,7 +155,7 @@ export function cumulativeIncidence(
     variance: "infinitesimal jackknife",
     columns: { time, event: status },
     unit: options.unit ?? survivalTimesUnit(table),
-    ...(note ? { notes: { missing: note } } : {}),
+    ...(note ? { notes: { missingGroups: note } } : {}),
   });
   return result;
 }

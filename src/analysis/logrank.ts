@@ -48,7 +48,7 @@ export interface LogRankOptions extends MissingGroupOption {
  * `p.adjust(method = "holm")`), which keeps the family-wise error rate.
  * Group labels of several `by` columns are joined with " · ".
  * Rows with a missing `by` value are left out of the test and counted in
- * `logRankMeta(result).notes.missing` (`missing: "group"` tests them as a
+ * `logRankMeta(result).notes.missingGroups` (`missing: "group"` tests them as a
  * group of their own), as R's `survdiff` drops `NA` groups.
  *
  * @example
@@ -100,7 +100,7 @@ const META = new WeakMap<ColumnTable, LogRankMeta>();
  * import * as aq from "arquero";
  * import { logRank, logRankMeta } from "./logrank.ts";
  * const t = aq.table({ g: ["a", "a", "b", "b", null], time: [1, 2, 3, 4, 5], event: [1, 1, 1, 0, 1] });
- * assert.match(String(logRankMeta(logRank(t, { by: "g" }))?.notes.missing), /^1 rows with a missing g/);
+ * assert.match(String(logRankMeta(logRank(t, { by: "g" }))?.notes.missingGroups), /^1 rows with a missing g/);
  * ```
  */
 export function logRankMeta(result: ColumnTable): LogRankMeta | undefined {

@@ -90,7 +90,7 @@ const META = new WeakMap<ColumnTable, SurvivalMeta>();
  * Times are compared exactly (R's `timefix` also merges times that differ
  * only by rounding error; whole days from {@link survivalTimes} never do).
  * Rows with a missing `by` value are left out and counted in
- * `survivalMeta(result).notes.missing` (`missing: "group"` keeps them as their
+ * `survivalMeta(result).notes.missingGroups` (`missing: "group"` keeps them as their
  * own group), as R's `survfit` drops `NA` strata.
  *
  * @example
@@ -198,7 +198,7 @@ export function finalizeKaplanMeier(
     variance: "greenwood",
     columns: options.columns ?? { time: "time", event: "event" },
     unit: options.unit,
-    ...(kept.notes.missing ? { notes: kept.notes } : {}),
+    ...(kept.notes.missingGroups ? { notes: kept.notes } : {}),
   });
   return result;
 }

@@ -33,7 +33,7 @@ export interface MissingGroupOption {
    * Rows whose `by` value is missing (`null`, empty or blank text):
    * `"drop"` (default, as R's `survfit`/`survdiff` drop `NA` strata) leaves
    * them out of the curves and tests and counts them in the result's
-   * `notes.missing`; `"group"` keeps them as their own group (`null` key).
+   * `notes.missingGroups`; `"group"` keeps them as their own group (`null` key).
    */
   missing?: MissingGroups;
 }
@@ -50,7 +50,7 @@ export function countsWithoutMissing(
   missing: unknown,
 ): { counts: ColumnTable; notes: Record<string, string> } {
   const { kept, note } = leaveOutMissing(counts, by, missing, ROWS_LEFT_OUT);
-  return { counts: kept, notes: note ? { missing: note } : {} };
+  return { counts: kept, notes: note ? { missingGroups: note } : {} };
 }
 
 const ROWS_LEFT_OUT: LeftOut = {

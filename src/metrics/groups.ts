@@ -31,7 +31,7 @@ export interface KpiOptions {
   /**
    * Rows whose `by` value is missing (`null`, or text that is empty or blank):
    * `"drop"` (default, as R drops `NA` groups) leaves them out of the result
-   * and counts them in `notes.missing`; `"group"` keeps them as their own
+   * and counts them in `notes.missingGroups`; `"group"` keeps them as their own
    * group with a `null` key.
    */
   missing?: MissingGroups;
@@ -380,34 +380,34 @@ export function checkValues(
 }
 
 /**
- * {@link leaveOutMissing} for aggregates kept as cells with a `segment` key
- * (one value per `by` column), as the cohort kernels make them.
+ * {@link leaveOutMissing} for aggregates kept as objects (cohort cells,
+ * result rows): `keyOf` gives an object's `by` values, in `by` order, and
+ * `count` counts what the left-out objects stand for.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { leaveOutMissingCells } from "./groups.ts";
  * const cells = [{ segment: ["pro"], size: 4 }, { segment: [null], size: 2 }];
- * const { kept, note } = leaveOutMissingCells(cells, ["plan"], "drop", "customers", (c) => c.size);
+ * const { kept, note } = leaveOutMissingCells(cells, ["plan"], "drop", (c) => c.segment, {
+ *   noun: "customers",
+ *   count: (left) => left.reduce((s, c) => s + c.size, 0),
+ * });
  * assert.deepEqual(kept, [cells[0]]);
  * assert.match(String(note), /^2 customers with a missing plan left out/);
  * ```
  */
-export function leaveOutMissingCells<T extends { segment: readonly unknown[] }>(
+export function leaveOutMissingCells<T>(
   cells: readonly T[],
   by: readonly string[],
   missing: unknown,
-  noun: string,
-  count: (cell: T) => number,
+  keyOf: (cell: T) => readonly unknown[],
+  leftOut: { noun: string; count: (left: T[]) => number },
 ): { kept: T[]; note: string | null } {
   if (checkMissing(missing) === "group") return { kept: [...cells], note: null };
-  const kept: T[] = [];
-  let left = 0;
-  for (const cell of cells) {
-    if (cell.segment.some(isMissingKey)) left += count(cell);
-    else kept.push(cell);
-  }
-  return { kept, note: missingNote(left, by, noun) };
+  const kept: T[] = [], left: T[] = [];
+  for (const cell of cells) (keyOf(cell).some(isMissingKey) ? left : kept).push(cell);
+  return { kept, note: left.length ? missingNote(leftOut.count(left), by, leftOut.noun) : null };
 }
 
 /**
@@ -474,7 +474,7 @@ export function leaveOutMissing(
  * key columns first, sorted by them, then the KPI columns, `small_sample`,
  * and `time_zone` when periods were cut. Groups with a missing `by` value are
  * left out under `missing: "drop"` (see {@link splitMissingGroups}) before
- * the finalize step and counted in `notes.missing`. Records the metadata.
+ * the finalize step and counted in `notes.missingGroups`. Records the metadata.
  */
 export function tidyResult(
   aggregate: ColumnTable,
@@ -499,7 +499,7 @@ export function tidyResult(
   const result = aq.table(Object.fromEntries(names.map((n) => [n, rows.map((r) => r[n])])));
   META.set(result, {
     ...meta,
-    notes: note ? { ...meta.notes, missing: note } : meta.notes,
+    notes: note ? { ...meta.notes, missingGroups: note } : meta.notes,
     confidence: plan.confidence,
     timeZone: plan.timeZone,
     period: plan.period,

@@ -76,7 +76,7 @@ Deno.test("nps: pooled over tables (counts added), not averaged", () => {
   const byRegion = nps([en, de], { by: "region" });
   assertEquals(byRegion.array("region"), ["north"]);
   assertEquals(
-    kpiMeta(byRegion)?.notes.missing,
+    kpiMeta(byRegion)?.notes.missingGroups,
     '2 answers with a missing region left out; missing: "group" keeps them as their own group',
   );
 });
