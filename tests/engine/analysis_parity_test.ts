@@ -77,6 +77,16 @@ const UNDATED = aq.table({
   ces: [2],
 });
 
+/** Missing segment labels of every kind: null, empty and blank text (left out by default). */
+const BLANKS = aq.table({
+  [SEG]: ["chat", "", null, "  ", "chat", "web", "web", null],
+  [REGION]: ["north", "north", null, "south", "", "south", null, "north"],
+  [DATE]: [1, 2, 3, 4, 5, 6, 7, 8].map((d) => new Date(Date.UTC(2024, d % 3, d))),
+  [SCORE]: [10, 3, 9, 7, 0, 10, 6, 8],
+  csat: [5, 4, 1, 2, 5, 3, 4, 5],
+  ces: [1, 2, 3, 4, 5, 6, 7, 1],
+});
+
 type Options = Record<string, unknown>;
 
 interface Case {
@@ -182,9 +192,34 @@ function cases(): Case[] {
         scale: 7,
         rolling: 2,
       }),
+      r("segment", "nps by seg, missing as a group", {
+        kpi: "nps",
+        by: SEG,
+        score: SCORE,
+        missing: "group",
+        minN: 5,
+      }),
     );
   });
   out.push(
+    {
+      name: "blank labels segment nps (left out)",
+      table: BLANKS,
+      analysis: "segment",
+      options: { kpi: "nps", by: [SEG, REGION], score: SCORE, minN: 1 },
+    },
+    {
+      name: "blank labels segment csat (missing as groups)",
+      table: BLANKS,
+      analysis: "segment",
+      options: { kpi: "csat", by: SEG, minN: 1, missing: "group" },
+    },
+    {
+      name: "blank labels trend ces by region (left out)",
+      table: BLANKS,
+      analysis: "trend",
+      options: { kpi: "ces", period: "month", date: DATE, by: REGION, scale: 7, minN: 1 },
+    },
     {
       name: "undated segment nps",
       table: UNDATED,
@@ -295,7 +330,10 @@ Deno.test("analysis parity: the cases cover empty and one-row groups and errors"
   assert.notDeepEqual(months.array("n"), utc.array("n"));
   assert.ok(kpiMeta(months)!.notes.undated as number > 0);
   const outcomes = cases().map(expected);
-  assert.equal(outcomes.filter((o) => o instanceof CxDataError).length, 1);
+  // The undated table, and the one-row table whose only answer has no region (left out).
+  const errors = outcomes.filter((o) => o instanceof CxDataError).map((e) => String(e));
+  assert.equal(errors.length, 2);
+  assert.match(errors[0], /no dated row is left: 1 answer with a missing/);
   assert.ok(outcomes.some((o) => !(o instanceof Error) && o.numRows() === 1));
   assert.ok(
     (trend(RANDOM[0], { kpi: "nps", period: "month", by: SEG, date: DATE, score: SCORE }).array(
