@@ -100,7 +100,7 @@ const META = new WeakMap<ColumnTable, LogRankMeta>();
  * import * as aq from "arquero";
  * import { logRank, logRankMeta } from "./logrank.ts";
  * const t = aq.table({ g: ["a", "a", "b", "b", null], time: [1, 2, 3, 4, 5], event: [1, 1, 1, 0, 1] });
- * assert.match(String(logRankMeta(logRank(t, { by: "g" }))?.notes.missingGroups), /^1 rows with a missing g/);
+ * assert.match(String(logRankMeta(logRank(t, { by: "g" }))?.notes.missingGroups), /^1 row with a missing g/);
  * ```
  */
 export function logRankMeta(result: ColumnTable): LogRankMeta | undefined {

@@ -12,6 +12,7 @@ import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
+import type { MissingGroups } from "../metrics/groups.ts";
 import { checkConfidence, zFor } from "../stats/distributions.ts";
 import {
   countGroups,
@@ -135,7 +136,7 @@ export interface FinalizeKaplanMeierOptions {
   /** Input column names, recorded in the metadata. */
   columns?: { time: string; event: string };
   /** Counts of groups with a missing `by` value: left out (`"drop"`, default) or kept (`"group"`). */
-  missing?: MissingGroupOption["missing"];
+  missing?: MissingGroups;
 }
 
 /**

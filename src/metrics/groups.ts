@@ -267,7 +267,7 @@ export function splitMissingGroups(
 
 /**
  * The note of a result that left out groups with a missing `by` value, or
- * `null` when none were left out.
+ * `null` when none were left out (`noun` in the plural; one is singular).
  *
  * @example
  * ```ts
@@ -281,7 +281,8 @@ export function splitMissingGroups(
  */
 export function missingNote(count: number, by: readonly string[], noun: string): string | null {
   if (count === 0) return null;
-  return `${count} ${noun} with a missing ${by.join(" or ")} left out; ` +
+  const what = count === 1 ? noun.replace(/s$/, "") : noun;
+  return `${count} ${what} with a missing ${by.join(" or ")} left out; ` +
     `missing: "group" keeps them as their own group`;
 }
 
