@@ -117,6 +117,8 @@ export function survivalColumns(table: ColumnTable, options: SurvivalColumns): R
  * Kaplan–Meier curve or a log-rank test needs, and counts of parts (months,
  * shards) add up exactly. Throws a `CxDataError` listing rows with a missing,
  * negative or non-numeric time or an event that is not 0/1/true/false.
+ * Groups with a missing `by` value are kept here (a `null` key): the
+ * finalize steps leave them out, or not, by their `missing` option.
  *
  * @example
  * ```ts
