@@ -23,7 +23,7 @@ import { segment, type SegmentOptions } from "../../src/analysis/segment.ts";
 import { trend, type TrendOptions } from "../../src/analysis/trend.ts";
 import type { CompiledSql } from "../../src/engine/compile.ts";
 import { seededRandom } from "../../src/stats/random.ts";
-import { assertSameResult as assertSameRows } from "./assert_same.ts";
+import { assertSameResult as assertSameRows, blankLabels } from "./assert_same.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";
 
 const SAMPLE = new URL("../../data/sample/responses.csv", import.meta.url).pathname;
@@ -77,15 +77,8 @@ const UNDATED = aq.table({
   ces: [2],
 });
 
-/** Missing segment labels of every kind: null, empty and blank text (left out by default). */
-const BLANKS = aq.table({
-  [SEG]: ["chat", "", null, "  ", "chat", "web", "web", null],
-  [REGION]: ["north", "north", null, "south", "", "south", null, "north"],
-  [DATE]: [1, 2, 3, 4, 5, 6, 7, 8].map((d) => new Date(Date.UTC(2024, d % 3, d))),
-  [SCORE]: [10, 3, 9, 7, 0, 10, 6, 8],
-  csat: [5, 4, 1, 2, 5, 3, 4, 5],
-  ces: [1, 2, 3, 4, 5, 6, 7, 1],
-});
+/** Missing labels of every kind: left out by default, or groups. */
+const BLANKS = blankLabels({ seg: SEG, region: REGION, date: DATE, score: SCORE });
 
 type Options = Record<string, unknown>;
 

@@ -24,7 +24,7 @@ import {
   type SqlEngine,
 } from "../../src/mod.ts";
 import { seededRandom } from "../../src/stats/random.ts";
-import { assertSameResult } from "./assert_same.ts";
+import { assertSameResult, blankLabels } from "./assert_same.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";
 
 const SAMPLE = new URL("../../data/sample/responses.csv", import.meta.url).pathname;
@@ -68,15 +68,8 @@ function randomAnswers(seed: number, rows: number): ColumnTable {
 
 const RANDOM = [randomAnswers(1, 400), randomAnswers(2, 37), randomAnswers(3, 1)];
 
-/** Missing labels of every kind (null, empty, blank): left out by default, or groups. */
-const BLANKS = aq.table({
-  [SEG]: ["chat", "", null, "  ", "chat", "web", "web", null],
-  [REGION]: ["north", "north", null, "south", "", "south", null, "north"],
-  [DATE]: [1, 2, 3, 4, 5, 6, 7, 8].map((d) => new Date(Date.UTC(2024, d % 3, d))),
-  [SCORE]: [10, 3, 9, 7, 0, 10, 6, 8],
-  csat: [5, 4, 1, 2, 5, 3, 4, 5],
-  ces: [1, 2, 3, 4, 5, 6, 7, 1],
-});
+/** Missing labels of every kind: left out by default, or groups. */
+const BLANKS = blankLabels({ seg: SEG, region: REGION, date: DATE, score: SCORE });
 
 /** {@link assertSameResult}, and the notes on groups left out for a missing label. */
 function assertSame(actual: ColumnTable, expected: ColumnTable, what: string) {
