@@ -87,8 +87,8 @@ export interface GroupPlan {
   confidence: number;
   /** Small-sample threshold. */
   minN: number;
-  /** Rows with a missing `by` value: left out (`"drop"`) or their own group. */
-  missing: MissingGroups;
+  /** Rows with a missing `by` value: left out (`"drop"`, also when absent) or their own group. */
+  missing?: MissingGroups;
   /** Where the aggregate step runs. */
   engine: Engine;
 }
