@@ -9,7 +9,7 @@
 import "@uwdata/flechette";
 import { toArrowIPC } from "arquero";
 import type { ColumnTable } from "arquero";
-import { CxError, CxOptionsError } from "../errors.ts";
+import { CxError } from "../errors.ts";
 import { canonicalSchema } from "../schema/canonical.ts";
 import { columnSpecs } from "../schema/fields.ts";
 import { loadColumns, type LoadType } from "../engine/load.ts";
@@ -18,6 +18,7 @@ import { TextDictionary } from "./text_dictionary.ts";
 import { ValueDictionary, type ValueKind } from "./value_dictionary.ts";
 import { type LoadResult, validateColumns, type ValidateOptions } from "./validate.ts";
 import { validateEncoded } from "./validate_encoded.ts";
+import { localFile } from "./source.ts";
 
 /**
  * Loads a Parquet file into a validated table. Dates and zone-less timestamps
@@ -42,11 +43,7 @@ export async function readParquet(
   path: string,
   options: ValidateOptions = {},
 ): Promise<LoadResult> {
-  try {
-    Deno.statSync(path);
-  } catch {
-    throw new CxOptionsError(`File not found: ${path} (working directory ${Deno.cwd()})`);
-  }
+  path = await localFile(path);
   const specs = options.schema === undefined ? [] : columnSpecs(canonicalSchema(options.schema));
   const fileName = new Map(
     specs.map((s) => [options.mapping?.[s.name] ?? s.name, s]),

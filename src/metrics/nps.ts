@@ -9,7 +9,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { normalCdf, zFor } from "../stats/distributions.ts";
-import { seededRandom } from "../stats/random.ts";
+import { checkResamples, seededRandom } from "../stats/random.ts";
 import { quantileSorted } from "../stats/quantile.ts";
 import { npsCounts } from "../kernels/sums.ts";
 import { columnValues } from "../kernels/groups.ts";
@@ -90,6 +90,7 @@ function npsInMemory(input: KpiInput, options: NpsOptions = {}): ColumnTable {
   const table = pooled(input);
   const { score = "nps_score", method = "wald", resamples = 2000, seed = 1 } = options;
   requireColumn(table, score, "score");
+  checkResamples(resamples);
   if (!["wald", "adjusted-wald", "bootstrap"].includes(method)) {
     throw new CxOptionsError(
       `Option "method" must be "wald", "adjusted-wald" or "bootstrap", got ${
