@@ -37,7 +37,13 @@ export type { CanonicalName, SchemaInput } from "./schema/canonical.ts";
 
 // loading and writing
 export { readCsv, toCsv, writeCsv } from "./io/csv.ts";
-export type { CsvLoadResult, CsvSummary, ReadCsvOptions, WriteCsvOptions } from "./io/csv.ts";
+export type {
+  CsvLoadResult,
+  CsvSummary,
+  ReadCsvOptions,
+  WriteCsvOptions,
+  WriteCsvResult,
+} from "./io/csv.ts";
 export { MAX_JSON_DEPTH, readJson, writeJson } from "./io/json.ts";
 export type { DateUnit, ReadJsonOptions } from "./io/json.ts";
 export { readArrow } from "./io/arrow.ts";
