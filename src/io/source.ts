@@ -110,13 +110,13 @@ function unreadable(path: string, e: unknown): CxError {
  * import { CxDataError } from "../errors.ts";
  * import { fileError } from "./source.ts";
  * const e = fileError("a.json", "is not valid JSON", "the text ends early; check the export");
- * assert.ok(e instanceof CxDataError && e.message.startsWith("a.json is not valid JSON"));
+ * assert.equal(e.message, "a.json is not valid JSON: the text ends early; check the export");
+ * assert.ok(e instanceof CxDataError && e.problems[0].row === null);
  * ```
  */
 export function fileError(name: string, problem: string, reason: string): CxDataError {
-  return new CxDataError(
-    [{ row: null, column: null, value: null, reason }],
-    1,
-    `${name} ${problem}`,
-  );
+  const error = new CxDataError([{ row: null, column: null, value: null, reason }]);
+  // One sentence instead of the row-by-row listing: there is no row or column to name.
+  error.message = `${name} ${problem}: ${reason}`;
+  return error;
 }

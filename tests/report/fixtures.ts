@@ -68,11 +68,11 @@ export const XSS = {
   file: "responses_<img src=z onerror=alert('file')>.csv",
 };
 
-/** The sample folder (linked, not copied) plus a survey file and a file name full of payloads. */
+/** The sample folder (copied: links leaving a data folder are refused) plus payload files. */
 export async function xssDir(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "cxkit-xss-" });
   for await (const entry of Deno.readDir(SAMPLE)) {
-    await Deno.symlink(join(SAMPLE, entry.name), join(dir, entry.name));
+    await Deno.copyFile(join(SAMPLE, entry.name), join(dir, entry.name));
   }
   const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
   const rows = [
