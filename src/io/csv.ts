@@ -10,7 +10,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError, CxSchemaError } from "../errors.ts";
 import { countFields } from "./fields.ts";
-import { readSource, type Source } from "./source.ts";
+import { readSource, type Source, writeOut } from "./source.ts";
 import { decodeText, type Encoding, sniffDecimal, sniffDelimiter } from "./text.ts";
 import {
   type LoadResult,
@@ -224,7 +224,7 @@ export async function writeCsv(
       options.onWarning?.(w);
     },
   });
-  await Deno.writeTextFile(path, text);
+  await writeOut(path, text);
   return { path, rows: table.numRows(), warnings };
 }
 

@@ -7,7 +7,7 @@
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { checkTimeZone, wallTimeConverter } from "../time/zone.ts";
-import { fileError, readSource, type Source } from "./source.ts";
+import { fileError, readSource, type Source, writeOut } from "./source.ts";
 import { type LoadResult, validateColumns, type ValidateOptions } from "./validate.ts";
 
 /**
@@ -107,7 +107,8 @@ export function parseJsonText(text: string, name: string): unknown {
     const message = (e as Error).message;
     const at = /position (\d+)/.exec(message);
     const where = at ? ` at ${lineColumn(text, Number(at[1]))}` : "";
-    const what = /end of JSON input/.test(message)
+    const atEnd = at !== null && Number(at[1]) >= text.trimEnd().length;
+    const what = atEnd || /end of JSON input/.test(message)
       ? "the text ends before the JSON is complete"
       : `unexpected text${where}`;
     throw fileError(
@@ -256,7 +257,8 @@ function numericDateReader(
 }
 
 /**
- * Writes a table as a JSON array of row objects (dates as ISO strings).
+ * Writes a table as a JSON array of row objects (dates as ISO strings). A
+ * path that cannot be written is a `CxError` naming it.
  *
  * @example
  * ```ts
@@ -269,5 +271,5 @@ function numericDateReader(
  * ```
  */
 export async function writeJson(table: ColumnTable, path: string | URL): Promise<void> {
-  await Deno.writeTextFile(path, JSON.stringify(table.objects(), null, 2) + "\n");
+  await writeOut(path, JSON.stringify(table.objects(), null, 2) + "\n");
 }

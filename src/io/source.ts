@@ -120,3 +120,52 @@ export function fileError(name: string, problem: string, reason: string): CxData
   error.message = `${name} ${problem}: ${reason}`;
   return error;
 }
+
+/**
+ * Writes text or bytes to a local file for a writer (`writeCsv`,
+ * `writeJson`, `writeArrow`): a web address is a `CxOptionsError`, a failed
+ * write (missing folder, a folder at that path, no permission) a `CxError`
+ * naming the path and the fix.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeOut } from "./source.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeOut(`${dir}/a.txt`, "x");
+ * assert.equal(await Deno.readTextFile(`${dir}/a.txt`), "x");
+ * await assert.rejects(writeOut(`${dir}/no/such/a.txt`, "x"), /Cannot write .*: the folder does not exist/);
+ * ```
+ */
+export async function writeOut(path: string | URL, data: string | Uint8Array): Promise<void> {
+  checkWritable(path);
+  try {
+    if (typeof data === "string") await Deno.writeTextFile(path, data);
+    else await Deno.writeFile(path, data);
+  } catch (e) {
+    throw writeError(path, e);
+  }
+}
+
+/** Refuses a web address as the target of a writer (`CxOptionsError`). */
+export function checkWritable(path: string | URL): void {
+  const text = path instanceof URL ? path.href : path;
+  if (REMOTE.test(text) || (path instanceof URL && path.protocol !== "file:")) {
+    throw new CxOptionsError(
+      `${text} is a web address; cxkit writers write local files only. Write to a local path and upload it`,
+    );
+  }
+}
+
+/** A failed write as a `CxError` naming the path and what to do. */
+export function writeError(path: string | URL, e: unknown): CxError {
+  const name = path instanceof URL ? path.href : path;
+  const why = e instanceof Deno.errors.NotFound
+    ? "the folder does not exist; create it first"
+    : e instanceof Deno.errors.IsADirectory
+    ? "it is a folder; pass a file name inside it"
+    : e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable
+    ? "permission denied; choose a folder you can write to"
+    : (e as Error).message;
+  return new CxError(`Cannot write ${name}: ${why}`, { cause: e });
+}
