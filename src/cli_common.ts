@@ -56,7 +56,7 @@ export async function checkOutFolder(out: string): Promise<void> {
 
 /**
  * Prints why a command failed as one line on stderr (`cxkit: …`, a message's
- * lines joined by "; ") and returns the exit code: 2 for a `CxError`, 1 for
+ * lines joined by "; ", or by a space after a colon) and returns the exit code: 2 for a `CxError`, 1 for
  * anything else.
  *
  * @example
@@ -64,14 +64,16 @@ export async function checkOutFolder(out: string): Promise<void> {
  * import assert from "node:assert/strict";
  * import { CxOptionsError } from "./errors.ts";
  * import { failureLine } from "./cli_common.ts";
- * const { line, code } = failureLine(new CxOptionsError("bad\n  really"));
- * assert.equal(line, "cxkit: bad; really");
+ * const { line, code } = failureLine(new CxOptionsError("bad:\n  really\n  truly"));
+ * assert.equal(line, "cxkit: bad: really; truly");
  * assert.equal(code, 2);
  * ```
  */
 export function failureLine(e: unknown): { line: string; code: number } {
   const message = e instanceof Error ? e.message : String(e);
-  const text = message.split("\n").map((l) => l.trim()).filter((l) => l !== "").join("; ");
+  const lines = message.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  // "format:\n  issue" reads "format: issue"; other line breaks become "; ".
+  const text = lines.reduce((t, l) => t === "" ? l : `${t}${t.endsWith(":") ? " " : "; "}${l}`, "");
   if (e instanceof CxError) return { line: `cxkit: ${text}`, code: 2 };
   return {
     line: `cxkit: unexpected error: ${text} (set CXKIT_DEBUG=1 to see where it happened)`,
