@@ -9,7 +9,7 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { checkOutFolder, parseCommandLine, runCommand } from "./cli_common.ts";
+import { checkOutFolder, oneLine, parseCommandLine, runCommand } from "./cli_common.ts";
 import { CxOptionsError } from "./errors.ts";
 import { LANGS } from "./report/format.ts";
 import type { Lang } from "./report/format.ts";
@@ -43,8 +43,9 @@ Options:
   --pdf                 also print the whole report to DIR/report.pdf with headless Chromium
   --quiet               no progress lines
 
-Files in DATA that are not read (not CSV, folders, links leaving DATA) are
-listed on stderr and on the quality page. Bad options, an unusable folder and
+Files in DATA that are not read (not CSV, folders, links leaving DATA,
+unreadable or invalid files) are listed on stderr, also with --quiet, and on
+the quality page. Bad options, an unusable folder and
 file keys of cxkit.json that leave DATA end the run with one line on stderr
 and exit code 2; an unexpected failure exits with 1.`;
 
@@ -86,8 +87,12 @@ export async function main(args: string[]): Promise<number> {
     config: values.map,
     onProgress: progress,
   });
-  // Skipped entries are warnings, shown even with --quiet (and on the quality page).
-  for (const f of files) if (f.skipped) console.error(`cxkit: ${f.file}: ${f.error}`);
+  // Files not read are warnings, shown even with --quiet (and on the quality page).
+  for (const { file, error } of files) {
+    if (error === undefined) continue;
+    const why = /^(skipped|not loaded):/.test(error) ? error : `not loaded: ${error}`;
+    console.error(`cxkit: ${file}: ${oneLine(why)}`);
+  }
   if (files.every((f) => f.skipped)) {
     throw new CxOptionsError(
       `Option "data": the folder "${values.data}" has no CSV files to report on` +

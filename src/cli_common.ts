@@ -70,15 +70,33 @@ export async function checkOutFolder(out: string): Promise<void> {
  * ```
  */
 export function failureLine(e: unknown): { line: string; code: number } {
-  const message = e instanceof Error ? e.message : String(e);
-  const lines = message.split("\n").map((l) => l.trim()).filter((l) => l !== "");
-  // "format:\n  issue" reads "format: issue"; other line breaks become "; ".
-  const text = lines.reduce((t, l) => t === "" ? l : `${t}${t.endsWith(":") ? " " : "; "}${l}`, "");
+  const text = oneLine(e instanceof Error ? e.message : String(e));
   if (e instanceof CxError) return { line: `cxkit: ${text}`, code: 2 };
   return {
     line: `cxkit: unexpected error: ${text} (set CXKIT_DEBUG=1 to see where it happened)`,
     code: 1,
   };
+}
+
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * A message on one line: "format:\n  issue" reads "format: issue", other line
+ * breaks become "; ", control characters U+FFFD.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { oneLine } from "./cli_common.ts";
+ * assert.equal(oneLine("2 problems:\n  row 3\n  row 4\n"), "2 problems: row 3; row 4");
+ * ```
+ */
+export function oneLine(message: string): string {
+  // Control characters (bytes of a binary file named in a message) would garble the terminal.
+  const lines = message.split("\n").map((l) => l.replace(CONTROL, "\uFFFD").trim())
+    .filter((l) => l !== "");
+  return lines.reduce((t, l) => t === "" ? l : `${t}${t.endsWith(":") ? " " : "; "}${l}`, "");
 }
 
 /** Runs a command's main function as the process: its exit code, or one line on stderr. */

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { assertEquals } from "../assert.ts";
-import { CLI } from "./fixtures.ts";
+import { CLI, withoutDenoNoise } from "./fixtures.ts";
 import {
   allText,
   buildTree,
@@ -45,7 +45,8 @@ async function run(command: string, args: string[]) {
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const lines = (b: Uint8Array) => new TextDecoder().decode(b).split("\n").filter((l) => l !== "");
+  const lines = (b: Uint8Array) =>
+    withoutDenoNoise(new TextDecoder().decode(b)).split("\n").filter((l) => l !== "");
   return { code: out.code, stdout: lines(out.stdout), stderr: lines(out.stderr) };
 }
 

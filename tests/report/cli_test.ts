@@ -35,7 +35,15 @@ Deno.test("report CLI: writes the site, says where, progress on stderr, --quiet 
 
   const quiet = await runCli(["report", "--data", dir, "--out", out, "--quiet"]);
   assert.equal(quiet.code, 0);
-  assert.equal(quiet.stderr, "");
+  // No progress; only the files not loaded, one line each (issue #13: listed even with --quiet).
+  const lines = quiet.stderr.split("\n").filter((l) => l !== "");
+  assert.deepEqual(lines.map((l) => /^cxkit: (.+?): not loaded: /.exec(l)?.[1]), [
+    "<b>notes.csv",
+    "events.csv",
+    "missing.csv",
+    "tickets.csv",
+  ]);
+  assert.ok(!quiet.stderr.includes("\u0000"), "no raw bytes of the binary events.csv");
   assert.match(quiet.stdout, /^Report written to /);
 });
 

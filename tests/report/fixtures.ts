@@ -99,7 +99,20 @@ export async function runCli(args: string[], env: Record<string, string> = {}) {
     env,
   }).output();
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+  return {
+    code: out.code,
+    stdout: decode(out.stdout),
+    stderr: withoutDenoNoise(decode(out.stderr)),
+  };
+}
+
+/**
+ * Stderr without Deno's own "Blocking waiting for file lock on node_modules"
+ * line, which appears when processes (here or in another checkout sharing
+ * node_modules) start at once: it is the runtime's, not cxkit's.
+ */
+export function withoutDenoNoise(stderr: string): string {
+  return stderr.replace(/^.*Blocking.*waiting for file lock.*\n/gm, "");
 }
 
 /** Every file under a folder, as paths relative to it, sorted. */
