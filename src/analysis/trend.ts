@@ -20,10 +20,12 @@ import { pushdownAggregate, runsInEngine } from "../engine/analysis_pushdown.ts"
 import type { PushdownOptions, PushdownSource, SqlEngine, TableRef } from "../engine/pushdown.ts";
 import { adjustPValues, checkCorrection, type Correction } from "../stats/multiple.ts";
 import { checkPeriod, type Period, periodFn, type PeriodOf } from "../time/period.ts";
+import { type Bounds, interval } from "../metrics/bounds.ts";
 import {
   add,
   type AnalysisKpi,
   type Comparison,
+  differenceBounds,
   fromRows,
   keyOf,
   type KpiKind,
@@ -214,6 +216,10 @@ interface TrendSettings {
   compare: TrendCompare;
   alpha: number;
   correction: Correction;
+  /** The KPI's scale options (CES rolling intervals need the scale). */
+  score: KpiScoreOptions;
+  /** Ranges of the rolling and change intervals. */
+  bounds: Bounds;
 }
 
 function trendSettings(options: Omit<TrendOptions, "engine">): TrendSettings {
@@ -241,12 +247,14 @@ function trendSettings(options: Omit<TrendOptions, "engine">): TrendSettings {
     );
   }
   checkCorrection(correction);
-  return { kind, rolling, compare, alpha, correction };
+  const [min, max] = kind.range(options);
+  const bounds = { ...interval("rolling", min, max), ...differenceBounds([min, max], "change") };
+  return { kind, rolling, compare, alpha, correction, score: { scale: options.scale }, bounds };
 }
 
 /** Finalize step, the same for every engine: every period, rolling windows, tests, flags. */
 function finalizeTrend(
-  { kind, rolling, compare, alpha, correction }: TrendSettings,
+  { kind, rolling, compare, alpha, correction, score, bounds }: TrendSettings,
   result: ColumnTable,
   sums: Map<string, Sums>,
   plan: GroupPlan,
@@ -275,7 +283,7 @@ function finalizeTrend(
       tests.push(testable ? cmp.p_value : null);
       out.push({
         ...s.row,
-        ...(rolling ? rollingColumns(kind, series, i, rolling, plan.confidence) : {}),
+        ...(rolling ? rollingColumns(kind, series, i, rolling, plan.confidence, score) : {}),
         compared_to: label,
         change: cmp.difference,
         change_low: cmp.difference_low,
@@ -324,6 +332,7 @@ function finalizeTrend(
       },
     },
     columns,
+    bounds,
   );
 }
 
@@ -379,13 +388,14 @@ function rollingColumns(
   i: number,
   window: number,
   confidence: number,
+  score: KpiScoreOptions,
 ): Record<string, number | null> {
   if (i + 1 < window) {
     return { rolling_n: null, rolling_value: null, rolling_low: null, rolling_high: null };
   }
   let pooledSums = zero(kind);
   for (let j = i - window + 1; j <= i; j++) pooledSums = add(kind, pooledSums, series[j].sums);
-  const h = kind.headline(pooledSums, confidence);
+  const h = kind.headline(pooledSums, confidence, score);
   return {
     rolling_n: pooledSums.n,
     rolling_value: h.value,

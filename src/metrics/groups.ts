@@ -13,6 +13,7 @@ import { checkConfidence } from "../stats/distributions.ts";
 import { checkPeriod, type Period, periodFn } from "../time/period.ts";
 import { checkTimeZone } from "../time/zone.ts";
 import { columnValues, type GroupCodes, groupCodes } from "../kernels/groups.ts";
+import { type Bounds, clipToBounds } from "./bounds.ts";
 
 /** Options every KPI takes. */
 export interface KpiOptions {
@@ -269,7 +270,9 @@ export function checkValues(
 /**
  * Runs the finalize step over aggregated rows and returns the tidy result:
  * key columns first, sorted by them, then the KPI columns, `small_sample`,
- * and `time_zone` when periods were cut. Records the metadata.
+ * and `time_zone` when periods were cut. Interval columns named in `bounds`
+ * are clipped to their scale, each clipping counted in `notes.clipped`.
+ * Records the metadata.
  */
 export function tidyResult(
   aggregate: ColumnTable,
@@ -278,6 +281,7 @@ export function tidyResult(
   finalize: (row: Record<string, unknown>) => Record<string, unknown>,
   meta: Omit<KpiMeta, "confidence" | "timeZone" | "period" | "by" | "minN">,
   columns: string[],
+  bounds?: Bounds,
 ): ColumnTable {
   const sorted = keys.length ? aggregate.orderby(...keys) : aggregate;
   const rows = (sorted.objects() as Record<string, unknown>[]).map((row) => {
@@ -289,9 +293,10 @@ export function tidyResult(
     return out;
   });
   const names = [...keys, ...columns, "small_sample", ...(plan.period ? ["time_zone"] : [])];
+  const clipped = bounds ? clipToBounds(rows, bounds) : [];
   const result = aq.table(Object.fromEntries(names.map((n) => [n, rows.map((r) => r[n])])));
   META.set(result, {
-    ...meta,
+    ...withClipped(meta, clipped),
     confidence: plan.confidence,
     timeZone: plan.timeZone,
     period: plan.period,
@@ -299,4 +304,11 @@ export function tidyResult(
     minN: plan.minN,
   });
   return result;
+}
+
+/** The metadata with the clipping notes added to any the KPI already carried (a trend's KPI rows). */
+function withClipped<M extends { notes: Record<string, unknown> }>(meta: M, clipped: string[]): M {
+  if (clipped.length === 0) return meta;
+  const before = Array.isArray(meta.notes.clipped) ? meta.notes.clipped as string[] : [];
+  return { ...meta, notes: { ...meta.notes, clipped: [...before, ...clipped] } };
 }
