@@ -121,6 +121,24 @@ export function kpiMeta(result: ColumnTable): KpiMeta | undefined {
   return META.get(result);
 }
 
+/**
+ * Records `meta` as the metadata of `table`, a table derived from a KPI
+ * result (e.g. by `compareToBenchmark`), and returns the table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { kpiMeta, setKpiMeta } from "./groups.ts";
+ * const meta = { kpi: "nps", method: "wald", confidence: 0.95, timeZone: "UTC", by: [], minN: 30, notes: {} };
+ * assert.equal(kpiMeta(setKpiMeta(aq.table({ a: [1] }), meta))?.kpi, "nps");
+ * ```
+ */
+export function setKpiMeta(table: ColumnTable, meta: KpiMeta): ColumnTable {
+  META.set(table, meta);
+  return table;
+}
+
 /** Accepts one table or several to pool (e.g. two surveys' answers). */
 export type KpiInput = ColumnTable | ColumnTable[];
 
