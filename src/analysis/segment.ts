@@ -30,7 +30,7 @@ import {
   npsVariance,
 } from "../metrics/nps.ts";
 import { aggregateScale, meanInterval } from "../metrics/scale.ts";
-import type { Bounds } from "../metrics/bounds.ts";
+import { type Bounds, differenceBounds } from "../metrics/bounds.ts";
 import { normalCdf, tCdf, tQuantile, zFor } from "../stats/distributions.ts";
 import { meanSd, wilson } from "../stats/intervals.ts";
 import { adjustPValues, checkCorrection, type Correction } from "../stats/multiple.ts";
@@ -211,25 +211,6 @@ function segmentSettings(options: Omit<SegmentOptions, "engine">) {
   const { correction = "holm" } = options;
   checkCorrection(correction);
   return { kind, by, correction, bounds: differenceBounds(kind.range(options)) };
-}
-
-/**
- * The range of a difference of two values on [min, max] for the interval
- * columns `difference_low` and `difference_high`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { differenceBounds } from "./segment.ts";
- * assert.deepEqual(differenceBounds([1, 5]).difference_high, [-4, 4]);
- * ```
- */
-export function differenceBounds(
-  [min, max]: readonly [number, number],
-  prefix = "difference",
-): Bounds {
-  const span = max - min;
-  return { [`${prefix}_low`]: [-span, span], [`${prefix}_high`]: [-span, span] };
 }
 
 /** Finalize step, the same for every engine: each segment vs the rest, corrected. */

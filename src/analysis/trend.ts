@@ -20,12 +20,11 @@ import { pushdownAggregate, runsInEngine } from "../engine/analysis_pushdown.ts"
 import type { PushdownOptions, PushdownSource, SqlEngine, TableRef } from "../engine/pushdown.ts";
 import { adjustPValues, checkCorrection, type Correction } from "../stats/multiple.ts";
 import { checkPeriod, type Period, periodFn, type PeriodOf } from "../time/period.ts";
-import { type Bounds, interval } from "../metrics/bounds.ts";
+import { type Bounds, differenceBounds, interval } from "../metrics/bounds.ts";
 import {
   add,
   type AnalysisKpi,
   type Comparison,
-  differenceBounds,
   fromRows,
   keyOf,
   type KpiKind,

@@ -17,7 +17,7 @@ import {
   wilson,
 } from "../stats/intervals.ts";
 import { type KpiMeta, kpiMeta, setKpiMeta } from "./groups.ts";
-import { clipToBounds } from "./bounds.ts";
+import { clipToBounds, interval } from "./bounds.ts";
 import { npsVariance } from "./nps.ts";
 
 /** Options of {@link compareToBenchmark}. */
@@ -137,8 +137,7 @@ export function compareToBenchmark(result: ColumnTable, options: BenchmarkOption
     ...testRow(row, column, test, benchmark, confidence, [min, max]),
   }));
   // The value stays on its scale, so its difference from the benchmark does too.
-  const span: [number, number] = [min - benchmark, max - benchmark];
-  const clipped = clipToBounds(rows, { difference_low: span, difference_high: span });
+  const clipped = clipToBounds(rows, interval("difference", min - benchmark, max - benchmark));
   const added = Object.fromEntries(
     Object.keys(rows[0] ?? { benchmark, ...NONE }).map((k) => [k, rows.map((r) => r[k])]),
   );

@@ -59,3 +59,22 @@ export function clipToBounds(rows: Record<string, unknown>[], bounds: Bounds): s
 export function interval(prefix: string, min: number, max: number): Bounds {
   return { [`${prefix}_low`]: [min, max], [`${prefix}_high`]: [min, max] };
 }
+
+/**
+ * The range of a difference of two values on [min, max] for the interval
+ * columns `difference_low` and `difference_high`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { differenceBounds } from "./bounds.ts";
+ * assert.deepEqual(differenceBounds([1, 5]).difference_high, [-4, 4]);
+ * ```
+ */
+export function differenceBounds(
+  [min, max]: readonly [number, number],
+  prefix = "difference",
+): Bounds {
+  const span = max - min;
+  return { [`${prefix}_low`]: [-span, span], [`${prefix}_high`]: [-span, span] };
+}
