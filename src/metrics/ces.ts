@@ -7,15 +7,8 @@
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import {
-  type KpiInput,
-  type KpiOptions,
-  pooled,
-  requireColumn,
-  resolvePlan,
-  tidyResult,
-} from "./groups.ts";
-import { aggregateScale, finalizeScale, type ScaleSums } from "./scale.ts";
+import { type KpiInput, type KpiOptions, pooled, requireColumn, resolvePlan } from "./groups.ts";
+import { aggregateScale, scaleResult } from "./scale.ts";
 import { interval } from "./bounds.ts";
 
 /** Options of {@link ces}. */
@@ -85,35 +78,32 @@ function cesInMemory(input: KpiInput, options: CesOptions = {}): ColumnTable {
   }
   requireColumn(table, score, "score");
   const plan = resolvePlan(table, options, { date: "date" });
-  const { aggregate, keys } = aggregateScale(
-    table,
-    score,
-    { min: 1, max: scale, what: `the CES answer on the declared 1–${scale} scale` },
-    { min: 1, max: lowEffort },
+  return scaleResult(
+    aggregateScale(
+      table,
+      score,
+      { min: 1, max: scale, what: `the CES answer on the declared 1–${scale} scale` },
+      { min: 1, max: lowEffort },
+      plan,
+    ),
     plan,
-  );
-  return tidyResult(
-    aggregate,
-    keys,
-    plan,
-    (row) => {
-      const s = finalizeScale(row as unknown as ScaleSums, plan.confidence, { min: 1, max: scale });
-      return {
-        n: s.n,
-        ces: s.mean,
-        ces_low: s.mean_low,
-        ces_high: s.mean_high,
-        sd: s.sd,
-        low_effort: s.box,
-        pct_low_effort: s.share,
-        low_effort_low: s.share_low,
-        low_effort_high: s.share_high,
-        degenerate_interval: s.degenerate,
-      };
-    },
+    scale,
+    (s) => ({
+      n: s.n,
+      ces: s.mean,
+      ces_low: s.mean_low,
+      ces_high: s.mean_high,
+      sd: s.sd,
+      low_effort: s.box,
+      pct_low_effort: s.share,
+      low_effort_low: s.share_low,
+      low_effort_high: s.share_high,
+      degenerate_interval: s.degenerate,
+    }),
     {
       kpi: "ces",
-      method: "student-t (mean), wilson (low-effort share)",
+      method:
+        "student-t (mean; bounded-score where all answers are equal), wilson (low-effort share)",
       notes: { score, scale: `1–${scale}`, lowEffort: `1–${lowEffort}`, lowerIsBetter: true },
     },
     [...CES_COLUMNS],

@@ -7,15 +7,8 @@
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import {
-  type KpiInput,
-  type KpiOptions,
-  pooled,
-  requireColumn,
-  resolvePlan,
-  tidyResult,
-} from "./groups.ts";
-import { aggregateScale, finalizeScale, type ScaleSums } from "./scale.ts";
+import { type KpiInput, type KpiOptions, pooled, requireColumn, resolvePlan } from "./groups.ts";
+import { aggregateScale, scaleResult } from "./scale.ts";
 import { interval } from "./bounds.ts";
 
 /** Options of {@link csat}. */
@@ -86,35 +79,31 @@ function csatInMemory(input: KpiInput, options: CsatOptions = {}): ColumnTable {
   requireColumn(table, score, "score");
   const plan = resolvePlan(table, options, { date: "date" });
   const boxMin = scale - topBox + 1;
-  const { aggregate, keys } = aggregateScale(
-    table,
-    score,
-    { min: 1, max: scale, what: `the CSAT answer on the declared 1–${scale} scale` },
-    { min: boxMin, max: scale },
+  return scaleResult(
+    aggregateScale(
+      table,
+      score,
+      { min: 1, max: scale, what: `the CSAT answer on the declared 1–${scale} scale` },
+      { min: boxMin, max: scale },
+      plan,
+    ),
     plan,
-  );
-  return tidyResult(
-    aggregate,
-    keys,
-    plan,
-    (row) => {
-      const s = finalizeScale(row as unknown as ScaleSums, plan.confidence, { min: 1, max: scale });
-      return {
-        n: s.n,
-        top_box: s.box,
-        csat: s.share,
-        csat_low: s.share_low,
-        csat_high: s.share_high,
-        mean: s.mean,
-        sd: s.sd,
-        mean_low: s.mean_low,
-        mean_high: s.mean_high,
-        degenerate_interval: s.degenerate,
-      };
-    },
+    scale,
+    (s) => ({
+      n: s.n,
+      top_box: s.box,
+      csat: s.share,
+      csat_low: s.share_low,
+      csat_high: s.share_high,
+      mean: s.mean,
+      sd: s.sd,
+      mean_low: s.mean_low,
+      mean_high: s.mean_high,
+      degenerate_interval: s.degenerate,
+    }),
     {
       kpi: "csat",
-      method: "wilson (top box), student-t (mean)",
+      method: "wilson (top box), student-t (mean; bounded-score where all answers are equal)",
       notes: { score, scale: `1–${scale}`, topBox: `${boxMin}–${scale}`, higherIsBetter: true },
     },
     [...CSAT_COLUMNS],

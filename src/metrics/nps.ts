@@ -122,7 +122,19 @@ function npsInMemory(input: KpiInput, options: NpsOptions = {}): ColumnTable {
     plan,
     (row) =>
       finalizeNps(row as unknown as NpsCounts, plan.confidence, method, { resamples, random }),
-    { kpi: "nps", method, notes: { score, scale: "0–10", promoters: "9–10", detractors: "0–6" } },
+    {
+      kpi: "nps",
+      method,
+      notes: {
+        score,
+        scale: "0–10",
+        promoters: "9–10",
+        detractors: "0–6",
+        ...(method === "adjusted-wald"
+          ? {}
+          : { degenerate: "adjusted-wald where all answers fall in one category" }),
+      },
+    },
     [...NPS_COLUMNS],
     NPS_BOUNDS,
   );

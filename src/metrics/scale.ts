@@ -17,7 +17,15 @@ import {
 } from "../stats/intervals.ts";
 import { scaleSums } from "../kernels/sums.ts";
 import { columnValues } from "../kernels/groups.ts";
-import { checkValues, type GroupPlan, planCodes, withPeriods } from "./groups.ts";
+import {
+  checkValues,
+  type GroupPlan,
+  type KpiMeta,
+  planCodes,
+  tidyResult,
+  withPeriods,
+} from "./groups.ts";
+import type { Bounds } from "./bounds.ts";
 
 /** Mergeable sums of a scale score per group. */
 export interface ScaleSums {
@@ -74,6 +82,29 @@ export function aggregateScale(
     box: "(d, $) => op.sum(d.__s != null && d.__s >= $.boxMin && d.__s <= $.boxMax ? 1 : 0)",
   });
   return { aggregate, keys };
+}
+
+/** What {@link finalizeScale} gives for one group. */
+export type ScaleStats = ReturnType<typeof finalizeScale>;
+
+/**
+ * The tidy result of a scale KPI: {@link finalizeScale} on every aggregated
+ * row (on the declared 1–`scale` scale), named by `name`, with the mean's
+ * interval kept on the scale (`bounds`).
+ */
+export function scaleResult(
+  { aggregate, keys }: { aggregate: ColumnTable; keys: string[] },
+  plan: GroupPlan,
+  scale: number,
+  name: (s: ScaleStats) => Record<string, unknown>,
+  meta: Omit<KpiMeta, "confidence" | "timeZone" | "period" | "by" | "minN">,
+  columns: string[],
+  bounds: Bounds,
+): ColumnTable {
+  const range = { min: 1, max: scale };
+  const finalize = (row: Record<string, unknown>) =>
+    name(finalizeScale(row as unknown as ScaleSums, plan.confidence, range));
+  return tidyResult(aggregate, keys, plan, finalize, meta, columns, bounds);
 }
 
 /**
