@@ -17,16 +17,18 @@ import {
   checkValues,
   type GroupPlan,
   type KpiInput,
+  kpiMeta,
   type KpiOptions,
   planCodes,
   pooled,
   requireColumn,
   resolvePlan,
+  setKpiMeta,
   tidyResult,
   withPeriods,
 } from "./groups.ts";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import { interval } from "./bounds.ts";
+import { clipToBounds, interval } from "./bounds.ts";
 
 /** Interval methods for NPS. */
 export type NpsMethod = "wald" | "adjusted-wald" | "bootstrap";
@@ -293,8 +295,9 @@ export interface NpsCompareOptions extends Omit<NpsOptions, "by" | "method"> {
  * Difference of two independent NPS values (a − b) with its interval and a
  * two-sided z-test: se = 100·√(Var_a + Var_b) with Var = (p_P + p_D −
  * (p_P − p_D)²)/n per group; z = difference / se; p = 2·(1 − Φ(|z|)).
- * `significant` is p < 1 − confidence. Compare two segments with `by`, or
- * two periods with `period` (labels like `"2025-03"`).
+ * `significant` is p < 1 − confidence. The interval is kept within
+ * [−200, 200] (`kpiMeta(result).notes.clipped` says when). Compare two
+ * segments with `by`, or two periods with `period` (labels like `"2025-03"`).
  *
  * @example
  * ```ts
@@ -340,19 +343,28 @@ export function npsCompare(input: KpiInput, options: NpsCompareOptions): ColumnT
   // Φ(−|z|) keeps precision for large |z| where 1 − Φ(|z|) would round to 0.
   const p = z === null ? null : 2 * normalCdf(-Math.abs(z));
   const half = zFor(confidence) * se;
-  return aq.table({
-    group_a: [a],
-    group_b: [b],
-    n_a: [ra.n],
-    n_b: [rb.n],
-    nps_a: [ra.nps],
-    nps_b: [rb.nps],
-    difference: [difference],
-    difference_low: [difference - half],
-    difference_high: [difference + half],
-    se: [se],
-    z: [z],
-    p_value: [p],
-    significant: [p !== null && p < 1 - confidence],
+  const row: Record<string, unknown> = {
+    group_a: a,
+    group_b: b,
+    n_a: ra.n,
+    n_b: rb.n,
+    nps_a: ra.nps,
+    nps_b: rb.nps,
+    difference,
+    difference_low: difference - half,
+    difference_high: difference + half,
+    se,
+    z,
+    p_value: p,
+    significant: p !== null && p < 1 - confidence,
+  };
+  // Two NPS values differ by at most 200 points.
+  const clipped = clipToBounds([row], interval("difference", -200, 200));
+  const meta = kpiMeta(result)!;
+  return setKpiMeta(aq.table(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, [v]]))), {
+    ...meta,
+    kpi: "nps_compare",
+    method: "two-sample z (trinomial variance)",
+    notes: { ...meta.notes, a, b, ...(clipped.length ? { clipped } : {}) },
   });
 }

@@ -205,3 +205,20 @@ Deno.test("nps: impossible input gives clear errors, never NaN", () => {
   );
   assertThrows(() => nps(aq.table({ score: [9] })), CxOptionsError);
 });
+
+Deno.test("npsCompare: the interval of the difference stays within ±200 and says so", () => {
+  // a: 10 10 9 0 → NPS 50, Var .1875; b: 9 3 3 → NPS −33.3…, Var (8/9)/3.
+  // difference 83.3… ± 1.96·100·√(.1875 + 8/27) = 83.3 ± 136.3: the high end, 219.7, is clipped.
+  const t = aq.table({
+    g: ["a", "a", "a", "a", "b", "b", "b"],
+    nps_score: [10, 10, 9, 0, 9, 3, 3],
+  });
+  const r = npsCompare(t, { by: "g", a: "a", b: "b" });
+  const row = r.objects()[0] as Record<string, number>;
+  const difference = 50 + 100 / 3, half = 1.959963984540054 * 100 * Math.sqrt(0.1875 + 8 / 27);
+  assertClose(row.difference, difference, "difference");
+  assertClose(row.difference_low, difference - half, "low");
+  assertEquals(row.difference_high, 200);
+  assertEquals(kpiMeta(r)?.notes.clipped, ["difference_high clipped to 200 in 1 row"]);
+  assertEquals(kpiMeta(r)?.kpi, "nps_compare");
+});
