@@ -35,6 +35,8 @@ const CALLS = {
   churnRate: cx.churnRate,
   retentionRate: cx.retentionRate,
   referralRate: cx.referralRate,
+  segment: cx.segment,
+  trend: cx.trend,
 } as unknown as Record<string, (t: ColumnTable, o: Record<string, unknown>) => ColumnTable>;
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
