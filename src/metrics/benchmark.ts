@@ -128,10 +128,10 @@ export function compareToBenchmark(result: ColumnTable, options: BenchmarkOption
     );
   }
   const { benchmark } = options;
-  checkBenchmark(benchmark, test, column);
+  const [min, max] = valueRange(meta, test);
+  checkBenchmark(benchmark, test, column, [min, max]);
   const confidence = options.confidence ?? meta.confidence;
   checkConfidence(confidence);
-  const [min, max] = valueRange(meta, test);
   const rows: Record<string, unknown>[] = (result.objects() as Row[]).map((row) => ({
     benchmark,
     ...testRow(row, column, test, benchmark, confidence, [min, max]),
@@ -161,7 +161,12 @@ function valueRange(meta: KpiMeta, test: Test): readonly [number, number] {
   return m ? [Number(m[1]), Number(m[2])] : [-Infinity, Infinity];
 }
 
-function checkBenchmark(benchmark: unknown, test: Test, column: string): void {
+function checkBenchmark(
+  benchmark: unknown,
+  test: Test,
+  column: string,
+  [min, max]: readonly [number, number],
+): void {
   if (typeof benchmark !== "number" || !Number.isFinite(benchmark)) {
     throw new CxOptionsError(
       `Option "benchmark" must be a number, got ${JSON.stringify(benchmark)}`,
@@ -171,6 +176,11 @@ function checkBenchmark(benchmark: unknown, test: Test, column: string): void {
     const example = test.unit === 100 ? "60 for 60 %" : "0.6 for 60 %";
     throw new CxOptionsError(
       `Option "benchmark" for ${column} is a share in the column's units, strictly between 0 and ${test.unit} (e.g. ${example}), got ${benchmark}`,
+    );
+  }
+  if (!(benchmark >= min && benchmark <= max)) {
+    throw new CxOptionsError(
+      `Option "benchmark" for ${column} must be on the column's scale, ${min} to ${max}, got ${benchmark}`,
     );
   }
 }
