@@ -102,7 +102,9 @@ export function segment(
  * Columns: the `by` columns, the KPI's own columns (as `nps`, `csat` or `ces`
  * give them), then `rest_n, rest_value` (the rest's n and KPI),
  * `difference` (segment − rest, in the KPI's units: NPS points, percentage
- * points of top box, effort points) with `difference_low, difference_high`,
+ * points of top box, effort points) with `difference_low, difference_high`
+ * (clipped to the largest possible difference, e.g. ±200 NPS points; see
+ * `kpiMeta(result).notes.clipped`),
  * `statistic` (z or t), `df` (Welch only), `p_value`, `p_adjusted`,
  * `significant`, `note`, `small_sample`.
  *

@@ -100,13 +100,15 @@ export function trend(
  * - with `rolling: k`: `rolling_n, rolling_value, rolling_low, rolling_high`
  *   over the period and the k − 1 before it, computed from the POOLED counts
  *   or sums of the window (never an average of percentages); `null` until k
- *   periods exist;
+ *   periods exist; its interval follows the KPI's rules (a zero-width one is
+ *   replaced as in `nps`/`ces`);
  * - `compared_to` (the previous period, or with `compare: "year"` the same
  *   period a year earlier, by label: `2025-03` → `2024-03`, `2025-W10` →
  *   `2024-W10`), `change` (this − compared, in the KPI's units) with
  *   `change_low, change_high`, `statistic`, `df`, `p_value`, `p_adjusted`:
  *   the same two-sample tests as `segment` (NPS z, two-proportion z for
- *   CSAT, Welch t for CES), the periods being independent samples;
+ *   CSAT, Welch t for CES), the periods being independent samples; interval
+ *   bounds are clipped to the scale (`kpiMeta(result).notes.clipped`);
  * - `significant_shift`: **flagged** means `p_adjusted < alpha` (default
  *   0.05), p-values Holm-adjusted over all tests of the result by default:
  *   with one test per period, raw p-values would flag about one stable period
