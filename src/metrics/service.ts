@@ -14,7 +14,7 @@ import { binomialCdf, checkConfidence, zFor } from "../stats/distributions.ts";
 import { type Interval, meanSd, tInterval, wilson } from "../stats/intervals.ts";
 import { quantileSorted } from "../stats/quantile.ts";
 import { checkResamples, seededRandom } from "../stats/random.ts";
-import { businessDurationFn, type BusinessHours } from "../time/business_hours.ts";
+import { businessDurationFn, type BusinessHours, holidayNote } from "../time/business_hours.ts";
 import {
   type GroupPlan,
   type KpiInput,
@@ -327,6 +327,7 @@ function serviceTime(
         from: "created_at",
         to: spec.end,
         businessHours: businessHours ?? null,
+        ...(businessHours ? { holidays: holidayNote(businessHours) } : {}),
         ...(method === "bootstrap" ? { resamples, seed } : {}),
       },
     },
