@@ -205,7 +205,7 @@ function churnResult(
     (row) => finalizeChurn(row as unknown as CustomerCounts, plan.confidence),
     { kpi: "churn_rate", method: "wilson", notes: windowNotes(window) },
     [...CHURN_COLUMNS],
-    CUSTOMERS_LEFT_OUT,
+    { leftOut: CUSTOMERS_LEFT_OUT },
   );
 }
 
@@ -267,7 +267,7 @@ function retentionResult(
     (row) => finalizeRetention(row as unknown as CustomerCounts, plan.confidence),
     { kpi: "retention_rate", method: "wilson", notes: windowNotes(window) },
     [...RETENTION_COLUMNS],
-    CUSTOMERS_LEFT_OUT,
+    { leftOut: CUSTOMERS_LEFT_OUT },
   );
 }
 

@@ -282,7 +282,7 @@ function referralResult(
       },
     },
     [...columns],
-    CUSTOMERS_LEFT_OUT,
+    { leftOut: CUSTOMERS_LEFT_OUT },
   );
 }
 
