@@ -11,6 +11,7 @@ import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { correlateMeta } from "../analysis/correlate.ts";
 import { type DriverMethod, keyDriversMeta } from "../analysis/drivers.ts";
+import { type ChartFormat, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
 
 /** Okabe–Ito blue and vermillion: raises / lowers the outcome. */
@@ -20,15 +21,51 @@ const METHOD_NAMES: Record<string, string> = {
   shapley: "Shapley values (LMG)",
 };
 
+/** driverChart's own words in each language. */
+const WORDS = {
+  en: {
+    title: (outcome: string) => `Key drivers of ${outcome}`,
+    the: "the outcome",
+    axis: "Share of explained variance (%) →",
+    raises: (outcome: string) => `+ higher rating, higher ${outcome}`,
+    lowers: (outcome: string) => `− higher rating, lower ${outcome}`,
+    direction: { raises: "raises", lowers: "lowers" } as Record<string, string>,
+    ofR2: "of R²",
+    raw: (weight: string, rank: string) => `raw ${weight}, rank ${rank}`,
+    share: (method: string) => `Share of R² by ${method}`,
+    lines: (pct: string, resamples: string) =>
+      `lines: ${pct} % bootstrap intervals (${resamples} resamples)`,
+  },
+  de: {
+    title: (outcome: string) => `Treiber von ${outcome}`,
+    the: "der Zielgröße",
+    axis: "Anteil an der erklärten Varianz (%) →",
+    raises: (outcome: string) => `+ höhere Bewertung, höhere ${outcome}`,
+    lowers: (outcome: string) => `− höhere Bewertung, niedrigere ${outcome}`,
+    direction: { raises: "hebt", lowers: "senkt" } as Record<string, string>,
+    ofR2: "von R²",
+    raw: (weight: string, rank: string) => `Rohgewicht ${weight}, Rang ${rank}`,
+    share: (method: string) => `Anteil an R² nach ${method}`,
+    lines: (pct: string, resamples: string) =>
+      `Linien: ${pct}-%-Bootstrap-Intervalle (${resamples} Stichproben)`,
+  },
+};
+
 /** A result row with its panel label and display name. */
 type Row = Record<string, unknown> & { group: string; name: string; direction?: string };
 
 /** Options of {@link driverChart}. */
-export interface DriverChartOptions {
+export interface DriverChartOptions extends ChartLocaleOptions {
   /** Which method to draw when the result has both (default: the first). */
   method?: DriverMethod;
   /** Chart title (default "Key drivers of <outcome>"). */
   title?: string;
+  /** Subtitle (default: method, R², n and the interval settings). */
+  subtitle?: string;
+  /** Label of the importance axis (default "Share of explained variance (%) →"). */
+  xLabel?: string;
+  /** Name of the outcome in the legend and tooltips (default: its column name). */
+  outcome?: string;
   /** Label of each driver (default: the column name without a `rating_` prefix). */
   label?: (driver: string) => string;
 }
@@ -39,7 +76,7 @@ export interface DriverChartOptions {
  * interval as a line, and its direction by colour and sign (blue "+": higher
  * ratings go with a higher outcome; vermillion "−": with a lower one). The
  * subtitle states method, R², n and the interval settings. With `by`, one
- * panel per group.
+ * panel per group. Words and numbers follow `lang` and `locale`.
  *
  * @example
  * ```ts
@@ -51,9 +88,14 @@ export interface DriverChartOptions {
  * const t = aq.table({ a: [1, -1, 1, -1], b: [1, 1, -1, -1], y: [3, -1, 1, -3] });
  * const html = renderSvg(driverChart(keyDrivers(t, { outcome: "y", drivers: ["a", "b"] })));
  * assert.ok(html.includes("Key drivers of y") && html.includes("+80.0 %"));
+ * const de = driverChart(keyDrivers(t, { outcome: "y", drivers: ["a", "b"] }), { locale: "de-DE" });
+ * assert.ok(renderSvg(de).includes("Treiber von y") && renderSvg(de).includes("+80,0 %"));
  * ```
  */
 export function driverChart(result: ColumnTable, options: DriverChartOptions = {}): ChartSpec {
+  const f = chartFormat(options, "driverChart");
+  const w = WORDS[f.lang];
+  const pct = (v: unknown) => `${f.num(v, 1)} %`;
   const meta = keyDriversMeta(result);
   const names = result.columnNames();
   const at = names.indexOf("driver");
@@ -84,8 +126,8 @@ export function driverChart(result: ColumnTable, options: DriverChartOptions = {
   const order = orderBy(rows, (r) => r.name, (r) => r.weight_pct as number);
   const groups = [...new Set(rows.map((r) => r.group))];
   const hasIntervals = rows.some((r) => typeof r.weight_pct_low === "number");
-  const outcome = meta?.outcome ?? "the outcome";
-  const title = options.title ?? `Key drivers of ${outcome}`;
+  const outcome = options.outcome ?? meta?.outcome ?? w.the;
+  const title = options.title ?? w.title(outcome);
   const high = Math.max(
     ...rows.map((r) =>
       typeof r.weight_pct_high === "number" ? r.weight_pct_high : r.weight_pct as number
@@ -93,24 +135,28 @@ export function driverChart(result: ColumnTable, options: DriverChartOptions = {
   );
   const fy = by.length ? "group" : undefined;
   const tip = (r: Row) =>
-    `${r.name}: ${pct(r.weight_pct)} of R² ${
+    `${r.name}: ${pct(r.weight_pct)} ${w.ofR2} ${
       hasIntervals ? `(${pct(r.weight_pct_low)}–${pct(r.weight_pct_high)}) ` : ""
-    }· ${r.direction} ${outcome} · raw ${num(r.raw_weight, 4)}, rank ${r.rank}`;
+    }· ${w.direction[r.direction!]} ${outcome} · ${w.raw(f.num(r.raw_weight, 4), String(r.rank))}`;
   return {
     title,
-    subtitle: subtitle(rows, method!, meta, by.length > 0),
+    subtitle: options.subtitle ?? subtitle(rows, method!, meta, by.length > 0, f),
     ariaLabel: title,
     marginLeft: 10 + 7 * Math.max(...order.map((d) => d.length)),
     marginRight: 70,
     height: 60 + groups.length * (24 * order.length + 30),
-    x: { label: "Share of explained variance (%) →", grid: true, domain: [0, high * 1.05] },
+    x: {
+      label: options.xLabel ?? w.axis,
+      grid: true,
+      domain: [0, high * 1.05],
+      tickFormat: f.ticks("number"),
+    },
     y: { label: null, domain: order },
     fy: fy ? { label: null, domain: groups } : undefined,
     color: {
       domain: ["raises", "lowers"],
       range: [SIGN_COLORS.raises, SIGN_COLORS.lowers],
-      tickFormat: (d: string) =>
-        d === "raises" ? `+ higher rating, higher ${outcome}` : `− higher rating, lower ${outcome}`,
+      tickFormat: (d: string) => d === "raises" ? w.raises(outcome) : w.lowers(outcome),
       legend: true,
     },
     marks: [
@@ -155,15 +201,14 @@ function subtitle(
   method: string,
   meta: ReturnType<typeof keyDriversMeta>,
   grouped: boolean,
+  f: ChartFormat,
 ): string {
-  const parts = [`Share of R² by ${METHOD_NAMES[method] ?? method}`];
-  if (!grouped) {
-    parts.push(`R² = ${num(rows[0].r2, 2)}, n = ${Number(rows[0].n).toLocaleString("en-US")}`);
-  }
+  const w = WORDS[f.lang];
+  const parts = [w.share(METHOD_NAMES[method] ?? method)];
+  if (!grouped) parts.push(`R² = ${f.num(rows[0].r2, 2)}, n = ${f.int(rows[0].n)}`);
   if (meta?.bootstrap) {
     parts.push(
-      `lines: ${Math.round(meta.bootstrap.confidence * 100)} % bootstrap intervals ` +
-        `(${meta.bootstrap.resamples.toLocaleString("en-US")} resamples)`,
+      w.lines(f.num(meta.bootstrap.confidence * 100, 0), f.int(meta.bootstrap.resamples)),
     );
   }
   return parts.join("; ");

@@ -8,10 +8,11 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { kpiMeta } from "../metrics/groups.ts";
+import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
 
 /** Options of {@link trendChart}. */
-export interface TrendChartOptions {
+export interface TrendChartOptions extends ChartLocaleOptions {
   /** Draw the interval band (default `true`). */
   band?: boolean;
   /** Draw the rolling line when the result has one (default `true`). */
@@ -20,12 +21,71 @@ export interface TrendChartOptions {
   title?: string;
   /** Axis label of the KPI (default per KPI, with its unit). */
   label?: string;
+  /** Label of the time axis (default: the period, e.g. "Month"). */
+  xLabel?: string;
+  /** Subtitle (default: what the band, dashes, triangles and hollow dots mean). */
+  subtitle?: string;
 }
 
-const KPI_AXES: Record<string, { name: string; label: string; digits: number }> = {
-  nps: { name: "NPS", label: "NPS (−100 to 100)", digits: 1 },
-  csat: { name: "CSAT", label: "CSAT, top-box share (%)", digits: 1 },
-  ces: { name: "CES", label: "Customer effort (mean; lower is better)", digits: 2 },
+const KPI_AXES: Record<string, { name: string; digits: number }> = {
+  nps: { name: "NPS", digits: 1 },
+  csat: { name: "CSAT", digits: 1 },
+  ces: { name: "CES", digits: 2 },
+};
+
+/** The chart's own words in each language. */
+const WORDS = {
+  en: {
+    axes: {
+      nps: "NPS (−100 to 100)",
+      csat: "CSAT, top-box share (%)",
+      ces: "Customer effort (mean; lower is better)",
+    } as Record<string, string>,
+    periods: {
+      day: "day",
+      week: "week",
+      month: "month",
+      quarter: "quarter",
+      year: "year",
+    } as Record<string, string>,
+    by: (name: string, period: string) => `${name} by ${period}`,
+    yearEarlier: "the same period a year earlier",
+    previous: (period: string) => `the previous ${period}`,
+    band: (pct: string) => `Band: ${pct} % interval`,
+    rolling: (k: string, period: string) => `dashed: ${k}-${period} rolling value`,
+    shifts: (what: string, alpha: string) => `▲▼ significant change vs ${what} (p < ${alpha})`,
+    hollow: (minN: string) => `hollow: fewer than ${minN} answers`,
+    tooFew: "too few answers to say anything",
+    to: "to",
+    vs: "vs",
+    shift: { rise: "significant rise", drop: "significant drop" },
+  },
+  de: {
+    axes: {
+      nps: "NPS (−100 bis 100)",
+      csat: "CSAT, Top-Box-Anteil (%)",
+      ces: "Kundenaufwand (Mittelwert; niedriger ist besser)",
+    } as Record<string, string>,
+    periods: {
+      day: "Tag",
+      week: "Woche",
+      month: "Monat",
+      quarter: "Quartal",
+      year: "Jahr",
+    } as Record<string, string>,
+    by: (name: string, period: string) => `${name} nach ${period}`,
+    yearEarlier: "derselben Periode ein Jahr zuvor",
+    previous: (period: string) => `der Vorperiode (${period})`,
+    band: (pct: string) => `Band: ${pct}-%-Intervall`,
+    rolling: (k: string, period: string) => `gestrichelt: gleitender Wert über ${k} × ${period}`,
+    shifts: (what: string, alpha: string) =>
+      `▲▼ signifikante Änderung gegenüber ${what} (p < ${alpha})`,
+    hollow: (minN: string) => `hohl: weniger als ${minN} Antworten`,
+    tooFew: "zu wenige Antworten für eine Aussage",
+    to: "bis",
+    vs: "ggü.",
+    shift: { rise: "signifikanter Anstieg", drop: "signifikanter Rückgang" },
+  },
 };
 
 /** Okabe–Ito: blue line, orange rolling line, bluish green rise, vermillion drop. */
@@ -53,7 +113,8 @@ interface Point {
  * result has one, and every significant shift marked with a triangle (▲ rise,
  * ▼ drop) and labelled with its change and the period it is compared with,
  * e.g. "−12.4 vs 2025-02". Periods without answers leave a gap. With `by`
- * columns, one panel per segment.
+ * columns, one panel per segment. Words and numbers follow `lang` and
+ * `locale` (`{ locale: "de-DE" }`: "NPS nach Monat", "−12,4 ggü. 2025-02").
  *
  * @example
  * ```ts
@@ -68,6 +129,10 @@ interface Point {
  * });
  * const svg = renderSvg(trendChart(trend(t, { kpi: "nps", period: "month", minN: 1 })));
  * assert.ok(svg.includes("NPS by month"));
+ * const de = renderSvg(trendChart(trend(t, { kpi: "nps", period: "month", minN: 1 }), {
+ *   locale: "de-DE",
+ * }));
+ * assert.ok(de.includes("NPS nach Monat"));
  * ```
  */
 export function trendChart(result: ColumnTable, options: TrendChartOptions = {}): ChartSpec {
@@ -77,11 +142,12 @@ export function trendChart(result: ColumnTable, options: TrendChartOptions = {})
       "trendChart needs a result of trend() as it came back (metadata is lost after Arquero verbs)",
     );
   }
+  const f = chartFormat(options, "trendChart");
+  const w = WORDS[f.lang];
   const { band = true, rolling = true } = options;
-  const axis = KPI_AXES[meta.kpi] ?? { name: meta.kpi, label: meta.kpi, digits: 1 };
-  const fmt = (v: number | null) => format(v, axis.digits);
-  const signed = (v: number | null) => v !== null && v > 0 ? `+${fmt(v)}` : fmt(v);
-  const shiftLabel = (p: Point) => `${signed(p.change)} vs ${p.comparedTo}`;
+  const axis = KPI_AXES[meta.kpi] ?? { name: meta.kpi, digits: 1 };
+  const fmt = (v: number | null) => f.num(v, axis.digits);
+  const shiftLabel = (p: Point) => `${f.signed(p.change, axis.digits)} ${w.vs} ${p.comparedTo}`;
   const hasRolling = rolling && result.columnNames().includes("rolling_value");
   const points: Point[] = (result.objects() as Record<string, unknown>[]).map((r) => ({
     group: meta.by.map((k) => String(r[k] ?? "(missing)")).join(" · "),
@@ -100,21 +166,19 @@ export function trendChart(result: ColumnTable, options: TrendChartOptions = {})
   const shifts = points.filter((p) => p.shift !== null && p.value !== null);
   const faceted = meta.by.length > 0;
   const fy = faceted ? { fy: "group" } : {};
-  const period = meta.period ?? "period";
-  const title = options.title ?? `${axis.name} by ${period}`;
-  const comparedWith = meta.notes.compare === "year"
-    ? "the same period a year earlier"
-    : `the previous ${period}`;
-  const pct = Math.round(meta.confidence * 100);
-  const subtitle = [
-    band ? `Band: ${pct} % interval` : undefined,
-    hasRolling ? `dashed: ${meta.notes.rolling}-${period} rolling value` : undefined,
-    `▲▼ significant change vs ${comparedWith} (p < ${meta.notes.alpha})`,
-    `hollow: fewer than ${meta.minN} answers`,
+  const periodKey = meta.period ?? "period";
+  const period = w.periods[periodKey] ?? periodKey;
+  const title = options.title ?? w.by(axis.name, period);
+  const comparedWith = meta.notes.compare === "year" ? w.yearEarlier : w.previous(period);
+  const subtitle = options.subtitle ?? [
+    band ? w.band(f.num(meta.confidence * 100, 0)) : undefined,
+    hasRolling ? w.rolling(String(meta.notes.rolling), period) : undefined,
+    w.shifts(comparedWith, f.round(meta.notes.alpha, 4)),
+    w.hollow(f.int(meta.minN)),
   ].filter(Boolean).join("; ");
   const tip = (p: Point) =>
-    `${p.period}: ${fmt(p.value)} (${fmt(p.low)} to ${fmt(p.high)}), n = ${p.n}${
-      p.tooFew ? " — too few answers to say anything" : ""
+    `${p.period}: ${fmt(p.value)} (${fmt(p.low)} ${w.to} ${fmt(p.high)}), n = ${f.int(p.n)}${
+      p.tooFew ? ` — ${w.tooFew}` : ""
     }`;
   const groups = [...new Set(points.map((p) => p.group))];
   return {
@@ -124,8 +188,18 @@ export function trendChart(result: ColumnTable, options: TrendChartOptions = {})
     marginLeft: 50,
     marginRight: faceted ? 90 : 20,
     height: faceted ? 60 + 200 * groups.length : 360,
-    x: { type: "utc", label: capitalise(period), nice: false },
-    y: { label: options.label ?? axis.label, grid: true, nice: true },
+    x: {
+      type: "utc",
+      label: options.xLabel ?? capitalise(period),
+      nice: false,
+      tickFormat: f.ticks("time"),
+    },
+    y: {
+      label: options.label ?? w.axes[meta.kpi] ?? meta.kpi,
+      grid: true,
+      nice: true,
+      tickFormat: f.ticks("number"),
+    },
     ...(faceted ? { fy: { label: null, domain: groups } } : {}),
     marks: [
       band
@@ -177,7 +251,7 @@ export function trendChart(result: ColumnTable, options: TrendChartOptions = {})
         r: 7,
         fill: (p: Point) => p.shift === "drop" ? COLORS.drop : COLORS.rise,
         stroke: "white",
-        title: (p: Point) => `${p.period}: significant ${p.shift}, ${shiftLabel(p)}`,
+        title: (p: Point) => `${p.period}: ${w.shift[p.shift!]}, ${shiftLabel(p)}`,
         className: "cx-trend-shift",
       }),
       // Labels above rises and below drops (dy is a constant, hence one mark each).
@@ -202,12 +276,4 @@ export function trendChart(result: ColumnTable, options: TrendChartOptions = {})
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-/** Fixed decimals, en-US, a real minus sign; a dash for missing values. */
-function format(v: number | null, digits: number): string {
-  return v === null || !Number.isFinite(v)
-    ? "–"
-    : v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
-      .replace("-", "−");
 }
