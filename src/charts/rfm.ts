@@ -27,13 +27,15 @@ const WORDS = {
     title: "Customers per RFM segment",
     note: (n: string) => `${n} ordering customers`,
     axis: "Customers",
-    tip: (segment: string, k: string, share: string) => `${segment}: ${k} customers (${share})`,
+    tip: (segment: string, k: string, share: string, one: boolean) =>
+      `${segment}: ${k} customer${one ? "" : "s"} (${share})`,
   },
   de: {
     title: "Kunden je RFM-Segment",
     note: (n: string) => `${n} bestellende Kunden`,
     axis: "Kunden",
-    tip: (segment: string, k: string, share: string) => `${segment}: ${k} Kunden (${share})`,
+    tip: (segment: string, k: string, share: string, one: boolean) =>
+      `${segment}: ${k} ${one ? "Kunde" : "Kunden"} (${share})`,
   },
 };
 
@@ -76,7 +78,7 @@ export function rfmChart(scored: ColumnTable, options: RfmChartOptions = {}): Ch
   const total = scored.numRows();
   const bars = RFM_SEGMENTS.filter((s) => counts.has(s)).map((segment) => {
     const k = counts.get(segment)!;
-    return { label: segment, value: k, tip: w.tip(segment, f.int(k), f.share(k / total)) };
+    return { label: segment, value: k, tip: w.tip(segment, f.int(k), f.share(k / total), k === 1) };
   });
   return categoryBars(bars, {
     title: options.title ?? w.title,

@@ -38,7 +38,7 @@ const WORDS = {
     note: (n: string, missing: string) =>
       `${n} tickets${missing === "0" ? "" : `; ${missing} without a date not counted`}`,
     axis: "Tickets",
-    tip: (period: string, n: string) => `${period}: ${n} tickets`,
+    tip: (period: string, n: string, one: boolean) => `${period}: ${n} ticket${one ? "" : "s"}`,
   },
   de: {
     periods: { day: "Tag", week: "Woche", month: "Monat", quarter: "Quartal", year: "Jahr" },
@@ -46,7 +46,7 @@ const WORDS = {
     note: (n: string, missing: string) =>
       `${n} Tickets${missing === "0" ? "" : `; ${missing} ohne Datum nicht gezählt`}`,
     axis: "Tickets",
-    tip: (period: string, n: string) => `${period}: ${n} Tickets`,
+    tip: (period: string, n: string, one: boolean) => `${period}: ${n} Ticket${one ? "" : "s"}`,
   },
 };
 
@@ -133,7 +133,8 @@ export function ticketVolumeChart(
         x: "label",
         y: "tickets",
         fill: "#0072B2",
-        title: (r: { label: string; tickets: number }) => w.tip(r.label, f.int(r.tickets)),
+        title: (r: { label: string; tickets: number }) =>
+          w.tip(r.label, f.int(r.tickets), r.tickets === 1),
       }),
       Plot.ruleY([0]),
     ],
