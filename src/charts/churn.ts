@@ -9,7 +9,7 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { kpiMeta } from "../metrics/groups.ts";
-import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import { chartFormat, type ChartLocaleOptions, PERIOD_NAMES } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
 import { SURVIVAL_COLORS } from "./survival.ts";
 
@@ -37,13 +37,6 @@ const WORDS = {
       churn_rate: "Customers lost in the period (%)",
       retention_rate: "Customers kept in the period (%)",
     } as Record<string, string>,
-    periods: {
-      day: "day",
-      week: "week",
-      month: "month",
-      quarter: "quarter",
-      year: "year",
-    } as Record<string, string>,
     by: (name: string, period: string) => `${name} by ${period}`,
     start: "Period start",
     note: (pct: string, minN: string) =>
@@ -61,13 +54,6 @@ const WORDS = {
     axes: {
       churn_rate: "In der Periode verlorene Kunden (%)",
       retention_rate: "In der Periode gehaltene Kunden (%)",
-    } as Record<string, string>,
-    periods: {
-      day: "Tag",
-      week: "Woche",
-      month: "Monat",
-      quarter: "Quartal",
-      year: "Jahr",
     } as Record<string, string>,
     by: (name: string, period: string) => `${name} nach ${period}`,
     start: "Periodenbeginn",
@@ -130,7 +116,7 @@ export function churnChart(result: ColumnTable, options: ChurnChartOptions = {})
   const series = (r: Row) => meta.by.map((k) => String(r[k] ?? "(missing)")).join(" · ");
   const rows = (result.objects() as Row[]).filter((r) => typeof r[value] === "number");
   const keys = [...new Set(rows.map(series))];
-  const period = w.periods[meta.period ?? ""] ?? meta.period ?? "period";
+  const period = PERIOD_NAMES[f.lang][meta.period ?? ""] ?? meta.period ?? "period";
   const title = options.title ?? w.by(w.names[kpi] ?? value, period);
   const z = meta.by.length ? series : undefined;
   const colour = z ?? SURVIVAL_COLORS[0];

@@ -11,7 +11,7 @@ import { CxOptionsError } from "../errors.ts";
 import { kpiMeta } from "../metrics/groups.ts";
 import { type Displayable, escapeHtml, jupyterDisplay } from "./display.ts";
 import type { ChartSpec } from "./render.ts";
-import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import { chartFormat, type ChartLocaleOptions, KPI_AXIS_LABELS } from "./locale.ts";
 import { CATEGORY_COLORS, CATEGORY_LEGENDS, CATEGORY_NAMES, type NpsCategory } from "./scores.ts";
 
 /** Headline column and interval columns of each KPI. */
@@ -24,11 +24,6 @@ const HEADLINES: Record<string, { value: string; low: string; high: string }> = 
 /** The builders' own words in each language. */
 const WORDS = {
   en: {
-    axes: {
-      nps: "NPS (−100 to 100)",
-      csat: "CSAT, top-box share (%)",
-      ces: "Customer effort (mean; lower is better)",
-    } as Record<string, string>,
     by: (what: string, group: string) => `${what} by ${group}`,
     intervals: (pct: string, method: string, minN: string) =>
       `${pct} % intervals (${method}); hollow dots: fewer than ${minN} answers`,
@@ -42,11 +37,6 @@ const WORDS = {
     noInterval: "no interval",
   },
   de: {
-    axes: {
-      nps: "NPS (−100 bis 100)",
-      csat: "CSAT, Top-Box-Anteil (%)",
-      ces: "Kundenaufwand (Mittelwert; niedriger ist besser)",
-    } as Record<string, string>,
     by: (what: string, group: string) => `${what} nach ${group}`,
     intervals: (pct: string, method: string, minN: string) =>
       `${pct}-%-Intervalle (${method}); hohle Punkte: weniger als ${minN} Antworten`,
@@ -119,7 +109,8 @@ export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions 
     }
   }
   const rows = (result.objects() as Record<string, unknown>[]).filter((r) => r[value!] !== null);
-  const label = options.label ?? (meta && headline ? w.axes[meta.kpi] : undefined) ?? value!;
+  const label = options.label ??
+    (meta && headline ? KPI_AXIS_LABELS[f.lang][meta.kpi] : undefined) ?? value!;
   const title = options.title ?? w.by(label, group!);
   // "−12.9 to −8.3", not "-12.9–-8.3": a dash between bounds only when both are positive.
   const dash = (r: Record<string, unknown>) =>

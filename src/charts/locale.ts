@@ -25,6 +25,26 @@ export interface ChartLocaleOptions {
   lang?: ChartLang;
 }
 
+/** Period names (singular, as in "NPS by month") in each chart language. */
+export const PERIOD_NAMES: Record<ChartLang, Record<string, string>> = {
+  en: { day: "day", week: "week", month: "month", quarter: "quarter", year: "year" },
+  de: { day: "Tag", week: "Woche", month: "Monat", quarter: "Quartal", year: "Jahr" },
+};
+
+/** Axis labels of the survey KPIs, with their scales, in each chart language. */
+export const KPI_AXIS_LABELS: Record<ChartLang, Record<string, string>> = {
+  en: {
+    nps: "NPS (−100 to 100)",
+    csat: "CSAT, top-box share (%)",
+    ces: "Customer effort (mean; lower is better)",
+  },
+  de: {
+    nps: "NPS (−100 bis 100)",
+    csat: "CSAT, Top-Box-Anteil (%)",
+    ces: "Kundenaufwand (Mittelwert; niedriger ist besser)",
+  },
+};
+
 /** Formatting of one chart: its words' language and its numbers' locale. */
 export interface ChartFormat {
   /** Language of the words. */

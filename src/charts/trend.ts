@@ -8,7 +8,7 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { kpiMeta } from "../metrics/groups.ts";
-import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import { chartFormat, type ChartLocaleOptions, KPI_AXIS_LABELS, PERIOD_NAMES } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
 
 /** Options of {@link trendChart}. */
@@ -36,18 +36,6 @@ const KPI_AXES: Record<string, { name: string; digits: number }> = {
 /** The chart's own words in each language. */
 const WORDS = {
   en: {
-    axes: {
-      nps: "NPS (−100 to 100)",
-      csat: "CSAT, top-box share (%)",
-      ces: "Customer effort (mean; lower is better)",
-    } as Record<string, string>,
-    periods: {
-      day: "day",
-      week: "week",
-      month: "month",
-      quarter: "quarter",
-      year: "year",
-    } as Record<string, string>,
     by: (name: string, period: string) => `${name} by ${period}`,
     yearEarlier: "the same period a year earlier",
     previous: (period: string) => `the previous ${period}`,
@@ -61,18 +49,6 @@ const WORDS = {
     shift: { rise: "significant rise", drop: "significant drop" },
   },
   de: {
-    axes: {
-      nps: "NPS (−100 bis 100)",
-      csat: "CSAT, Top-Box-Anteil (%)",
-      ces: "Kundenaufwand (Mittelwert; niedriger ist besser)",
-    } as Record<string, string>,
-    periods: {
-      day: "Tag",
-      week: "Woche",
-      month: "Monat",
-      quarter: "Quartal",
-      year: "Jahr",
-    } as Record<string, string>,
     by: (name: string, period: string) => `${name} nach ${period}`,
     yearEarlier: "derselben Periode ein Jahr zuvor",
     previous: (period: string) => `der Vorperiode (${period})`,
@@ -167,7 +143,7 @@ export function trendChart(result: ColumnTable, options: TrendChartOptions = {})
   const faceted = meta.by.length > 0;
   const fy = faceted ? { fy: "group" } : {};
   const periodKey = meta.period ?? "period";
-  const period = w.periods[periodKey] ?? periodKey;
+  const period = PERIOD_NAMES[f.lang][periodKey] ?? periodKey;
   const title = options.title ?? w.by(axis.name, period);
   const comparedWith = meta.notes.compare === "year" ? w.yearEarlier : w.previous(period);
   const subtitle = options.subtitle ?? [
@@ -195,7 +171,7 @@ export function trendChart(result: ColumnTable, options: TrendChartOptions = {})
       tickFormat: f.ticks("time"),
     },
     y: {
-      label: options.label ?? w.axes[meta.kpi] ?? meta.kpi,
+      label: options.label ?? KPI_AXIS_LABELS[f.lang][meta.kpi] ?? meta.kpi,
       grid: true,
       nice: true,
       tickFormat: f.ticks("number"),

@@ -9,7 +9,7 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { checkPeriod, type Period, periodFn } from "../time/period.ts";
-import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import { chartFormat, type ChartLocaleOptions, PERIOD_NAMES } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
 
 /** Options of {@link ticketVolumeChart}. */
@@ -33,7 +33,6 @@ export interface TicketVolumeOptions extends ChartLocaleOptions {
 /** The chart's own words in each language. */
 const WORDS = {
   en: {
-    periods: { day: "day", week: "week", month: "month", quarter: "quarter", year: "year" },
     title: (period: string) => `Tickets by ${period}`,
     note: (n: string, missing: string) =>
       `${n} tickets${missing === "0" ? "" : `; ${missing} without a date not counted`}`,
@@ -41,7 +40,6 @@ const WORDS = {
     tip: (period: string, n: string, one: boolean) => `${period}: ${n} ticket${one ? "" : "s"}`,
   },
   de: {
-    periods: { day: "Tag", week: "Woche", month: "Monat", quarter: "Quartal", year: "Jahr" },
     title: (period: string) => `Tickets nach ${period}`,
     note: (n: string, missing: string) =>
       `${n} Tickets${missing === "0" ? "" : `; ${missing} ohne Datum nicht gezählt`}`,
@@ -106,7 +104,7 @@ export function ticketVolumeChart(
   }
   const rows = labels.map((label) => ({ label, tickets: counts.get(label) ?? 0 }));
   const total = rows.reduce((s, r) => s + r.tickets, 0);
-  const name = w.periods[period];
+  const name = PERIOD_NAMES[f.lang][period];
   const title = options.title ?? w.title(name);
   const every = Math.ceil(labels.length / 24);
   return {
