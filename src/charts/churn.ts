@@ -97,22 +97,7 @@ const WORDS = {
 export function churnChart(result: ColumnTable, options: ChurnChartOptions = {}): ChartSpec {
   const f = chartFormat(options, "churnChart");
   const w = WORDS[f.lang];
-  const meta = kpiMeta(result);
-  const names = result.columnNames();
-  const kpi = meta?.kpi ?? "";
-  // Columns named `churn_rate` or `retention`, intervals `churn_rate_low` or `churn_low`.
-  const stems = [kpi, kpi.replace(/_rate$/, "")];
-  const value = stems.find((c) => names.includes(c));
-  const [low, high] = ["_low", "_high"].map((end) =>
-    stems.map((c) => c + end).find((c) => names.includes(c))
-  );
-  if (!meta || !value || !low || !high || !names.includes("period_start")) {
-    throw new CxOptionsError(
-      `churnChart needs a result of churnRate() or retentionRate() as it came back (columns: ${
-        names.join(", ")
-      })`,
-    );
-  }
+  const { meta, kpi, value, low, high } = rateColumns(result);
   const series = (r: Row) => meta.by.map((k) => String(r[k] ?? "(missing)")).join(" · ");
   const rows = (result.objects() as Row[]).filter((r) => typeof r[value] === "number");
   const keys = [...new Set(rows.map(series))];
@@ -121,7 +106,7 @@ export function churnChart(result: ColumnTable, options: ChurnChartOptions = {})
   const z = meta.by.length ? series : undefined;
   const colour = z ?? SURVIVAL_COLORS[0];
   const tip = (r: Row) =>
-    `${meta.by.length ? `${series(r)}, ` : ""}${
+    `${z ? `${series(r)}, ` : ""}${
       w.tip(
         String(r.period),
         f.share(r[value]),
@@ -146,13 +131,7 @@ export function churnChart(result: ColumnTable, options: ChurnChartOptions = {})
       nice: true,
       tickFormat: f.ticks("share") ?? "%",
     },
-    color: z
-      ? {
-        domain: keys,
-        range: keys.map((_, i) => SURVIVAL_COLORS[i % SURVIVAL_COLORS.length]),
-        legend: true,
-      }
-      : undefined,
+    color: z ? { domain: keys, range: keys.map(paletteColour), legend: true } : undefined,
     marks: [
       band
         ? Plot.areaY(rows.filter((r) => typeof r[low] === "number"), {
@@ -179,4 +158,28 @@ export function churnChart(result: ColumnTable, options: ChurnChartOptions = {})
       ),
     ],
   };
+}
+
+/** The rate column and its interval columns: `churn_rate` or `retention`, `churn_rate_low` or `churn_low`. */
+function rateColumns(result: ColumnTable) {
+  const meta = kpiMeta(result);
+  const names = result.columnNames();
+  const kpi = meta?.kpi ?? "";
+  const stems = [kpi, kpi.replace(/_rate$/, "")];
+  const value = stems.find((c) => names.includes(c));
+  const [low, high] = ["_low", "_high"].map((end) =>
+    stems.map((c) => c + end).find((c) => names.includes(c))
+  );
+  if (!meta || !value || !low || !high || !names.includes("period_start")) {
+    throw new CxOptionsError(
+      `churnChart needs a result of churnRate() or retentionRate() as it came back (columns: ${
+        names.join(", ")
+      })`,
+    );
+  }
+  return { meta, kpi, value, low, high };
+}
+
+function paletteColour(_: unknown, i: number): string {
+  return SURVIVAL_COLORS[i % SURVIVAL_COLORS.length];
 }

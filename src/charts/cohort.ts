@@ -8,7 +8,7 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { type CohortMeta, cohortMeta } from "../analysis/cohort_meta.ts";
-import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import { type ChartFormat, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
 
 /** Options of {@link retentionHeatmap}. */
@@ -153,9 +153,6 @@ export function retentionHeatmap(
   const label = options.legend ?? w.values[value] ?? value;
   const title = options.title ??
     `${w.heatmapTitle((w.values[value] ?? value).replace(" (%)", ""))}${describeMode(meta)}`;
-  const sizes = [
-    ...new Map(rows.map((r) => [`${segmentOf(r)}|${r.cohort}`, r])).values(),
-  ];
   const facet = by.length ? { fy: segmentOf } : {};
   const segments = [...new Set(rows.map(segmentOf))].sort();
   const incomplete = rows.some((r) => r.complete !== true);
@@ -164,14 +161,7 @@ export function retentionHeatmap(
     subtitle: options.subtitle ??
       [w.heatmapNote, incomplete ? w.lowerBound : ""].filter(Boolean).join(". "),
     ariaLabel: title,
-    // Cells wide enough for "100%*" at 9 px; wide tables scale down where shown.
-    width: Math.max(640, 70 + 64 + 36 * (maxK + 1)),
-    marginLeft: 70,
-    marginRight: 64,
-    marginTop: by.length ? 34 : 20,
-    height: 60 + (by.length ? 34 : 20) + 22 * cohorts.length * Math.max(1, segments.length) +
-      (by.length ? 30 * (segments.length - 1) : 0),
-    padding: 0,
+    ...heatmapLayout(maxK, cohorts.length, by.length ? segments.length : 0),
     x: {
       label: options.xLabel ?? periodAxis(meta, w),
       type: "band",
@@ -219,29 +209,58 @@ export function retentionHeatmap(
         fontSize: 9,
         ...facet,
       }),
-      Plot.text(sizes, {
-        y: (r: Row) => String(r.cohort),
-        text: (r: Row) => f.int(r.cohort_size),
-        frameAnchor: "right",
-        textAnchor: "start",
-        dx: 8,
-        ...facet,
-      }),
-      ...(by.length
-        ? [
-          Plot.text(segments, {
-            fy: (s: string) => s,
-            text: (s: string) => `${by.join(" · ")}: ${s}`,
-            frameAnchor: "top-left",
-            textAnchor: "start",
-            dy: -16,
-            fontWeight: "bold",
-            fontSize: 11,
-          }),
-        ]
-        : []),
+      ...labelMarks(rows, by, segmentOf, f),
     ],
   };
+}
+
+/** Size and margins of the heatmap: `panels` is 0 without segments. */
+function heatmapLayout(maxK: number, cohorts: number, panels: number) {
+  const top = panels ? 34 : 20;
+  return {
+    // Cells wide enough for "100%*" at 9 px; wide tables scale down where shown.
+    width: Math.max(640, 70 + 64 + 36 * (maxK + 1)),
+    marginLeft: 70,
+    marginRight: 64,
+    marginTop: top,
+    height: 60 + top + 22 * cohorts * Math.max(1, panels) + (panels ? 30 * (panels - 1) : 0),
+    padding: 0,
+  };
+}
+
+/** Cohort sizes right of the rows and, with segments, each panel's name above it. */
+function labelMarks(
+  rows: Row[],
+  by: string[],
+  segmentOf: (r: Row) => string,
+  f: ChartFormat,
+): Plot.Markish[] {
+  const sizes = [...new Map(rows.map((r) => [`${segmentOf(r)}|${r.cohort}`, r])).values()];
+  const segments = [...new Set(rows.map(segmentOf))].sort();
+  const facet = by.length ? { fy: segmentOf } : {};
+  return [
+    Plot.text(sizes, {
+      y: (r: Row) => String(r.cohort),
+      text: (r: Row) => f.int(r.cohort_size),
+      frameAnchor: "right",
+      textAnchor: "start",
+      dx: 8,
+      ...facet,
+    }),
+    ...(by.length
+      ? [
+        Plot.text(segments, {
+          fy: (s: string) => s,
+          text: (s: string) => `${by.join(" · ")}: ${s}`,
+          frameAnchor: "top-left",
+          textAnchor: "start",
+          dy: -16,
+          fontWeight: "bold",
+          fontSize: 11,
+        }),
+      ]
+      : []),
+  ];
 }
 
 /** Options of {@link retentionCurves}. */
@@ -324,7 +343,6 @@ export function retentionCurves(
     }–${pct(r.retention_high)}), n = ${f.int(r.n ?? r.cohort_size)}${
       r.complete === true ? "" : w.open
     }`;
-  const common = { x: "period_index", z: lineOf, stroke: series };
   return {
     title,
     subtitle: options.subtitle ?? [
@@ -348,37 +366,51 @@ export function retentionCurves(
     color: ordered
       ? { type: "ordinal", scheme: "viridis", domain, legend: "swatches" }
       : { type: "categorical", scheme: "observable10", domain, legend: domain.length > 1 },
-    marks: [
-      ...(options.band
-        ? [
-          Plot.areaY(rows, {
-            x: "period_index",
-            y1: "retention_low",
-            y2: "retention_high",
-            z: lineOf,
-            fill: series,
-            fillOpacity: 0.15,
-          }),
-        ]
-        : []),
-      Plot.line(rows, { ...common, y: "retention", strokeWidth: 1.5 }),
-      Plot.dot(rows.filter((r) => r.complete === true), {
-        ...common,
-        y: "retention",
-        fill: series,
-        r: 2.5,
-        title: tip,
-      }),
-      Plot.dot(rows.filter((r) => r.complete !== true), {
-        ...common,
-        y: "retention",
-        fill: "white",
-        r: 3,
-        title: tip,
-      }),
-      Plot.ruleY([0]),
-    ],
+    marks: curveMarks(rows, { lineOf, series, band: options.band === true, tip }),
   };
+}
+
+/** Bands, lines, filled dots of complete periods and hollow dots of open ones. */
+function curveMarks(
+  rows: Row[],
+  options: {
+    lineOf: (r: Row) => string;
+    series: (r: Row) => string;
+    band: boolean;
+    tip: (r: Row) => string;
+  },
+): Plot.Markish[] {
+  const common = { x: "period_index", z: options.lineOf, stroke: options.series };
+  return [
+    ...(options.band
+      ? [
+        Plot.areaY(rows, {
+          x: "period_index",
+          y1: "retention_low",
+          y2: "retention_high",
+          z: options.lineOf,
+          fill: options.series,
+          fillOpacity: 0.15,
+        }),
+      ]
+      : []),
+    Plot.line(rows, { ...common, y: "retention", strokeWidth: 1.5 }),
+    Plot.dot(rows.filter((r) => r.complete === true), {
+      ...common,
+      y: "retention",
+      fill: options.series,
+      r: 2.5,
+      title: options.tip,
+    }),
+    Plot.dot(rows.filter((r) => r.complete !== true), {
+      ...common,
+      y: "retention",
+      fill: "white",
+      r: 3,
+      title: options.tip,
+    }),
+    Plot.ruleY([0]),
+  ];
 }
 
 /** Segment columns and metadata of a cohort result; throws when columns are missing. */

@@ -159,41 +159,49 @@ export function driverChart(result: ColumnTable, options: DriverChartOptions = {
       tickFormat: (d: string) => d === "raises" ? w.raises(outcome) : w.lowers(outcome),
       legend: true,
     },
-    marks: [
-      Plot.barX(rows, {
-        y: "name",
-        x: "weight_pct",
-        fy,
-        fill: "direction",
-        fillOpacity: hasIntervals ? 0.75 : 1,
-        title: tip,
-      }),
-      ...(hasIntervals
-        ? [
-          Plot.ruleY(rows, {
-            y: "name",
-            x1: "weight_pct_low",
-            x2: "weight_pct_high",
-            fy,
-            stroke: "#333333",
-            strokeWidth: 1.5,
-          }),
-          Plot.tickX(rows, { y: "name", x: "weight_pct_low", fy, stroke: "#333333" }),
-          Plot.tickX(rows, { y: "name", x: "weight_pct_high", fy, stroke: "#333333" }),
-        ]
-        : []),
-      Plot.text(rows, {
-        y: "name",
-        x: (r) => typeof r.weight_pct_high === "number" ? r.weight_pct_high : r.weight_pct,
-        fy,
-        text: (r) => `${(r.sign as number) < 0 ? "−" : "+"}${pct(r.weight_pct)}`,
-        textAnchor: "start",
-        dx: 5,
-        fill: "#333333",
-      }),
-      Plot.ruleX([0]),
-    ],
+    marks: importanceMarks(rows, { fy, hasIntervals, tip, pct }),
   };
+}
+
+/** Importance bars, their bootstrap intervals and the signed share written beside each. */
+function importanceMarks(
+  rows: Row[],
+  o: { fy?: string; hasIntervals: boolean; tip: (r: Row) => string; pct: (v: unknown) => string },
+): Plot.Markish[] {
+  return [
+    Plot.barX(rows, {
+      y: "name",
+      x: "weight_pct",
+      fy: o.fy,
+      fill: "direction",
+      fillOpacity: o.hasIntervals ? 0.75 : 1,
+      title: o.tip,
+    }),
+    ...(o.hasIntervals
+      ? [
+        Plot.ruleY(rows, {
+          y: "name",
+          x1: "weight_pct_low",
+          x2: "weight_pct_high",
+          fy: o.fy,
+          stroke: "#333333",
+          strokeWidth: 1.5,
+        }),
+        Plot.tickX(rows, { y: "name", x: "weight_pct_low", fy: o.fy, stroke: "#333333" }),
+        Plot.tickX(rows, { y: "name", x: "weight_pct_high", fy: o.fy, stroke: "#333333" }),
+      ]
+      : []),
+    Plot.text(rows, {
+      y: "name",
+      x: (r) => typeof r.weight_pct_high === "number" ? r.weight_pct_high : r.weight_pct,
+      fy: o.fy,
+      text: (r) => `${(r.sign as number) < 0 ? "−" : "+"}${o.pct(r.weight_pct)}`,
+      textAnchor: "start",
+      dx: 5,
+      fill: "#333333",
+    }),
+    Plot.ruleX([0]),
+  ];
 }
 
 function subtitle(

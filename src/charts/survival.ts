@@ -120,25 +120,7 @@ export function kaplanMeierChart(
   const by = kmGroupColumns(km);
   const meta = survivalMeta(km);
   const groups = curveGroups(km, by);
-  const points = groups.flatMap((g) => [
-    { group: g.label, time: 0, survival: 1, low: 1, high: 1, n_risk: g.rows[0].n_risk },
-    ...thin(g.rows, resolution).map((r) => ({
-      group: g.label,
-      time: r.time as number,
-      survival: r.survival as number,
-      low: r.survival_low as number | null,
-      high: r.survival_high as number | null,
-      n_risk: r.n_risk as number,
-    })),
-  ]);
-  const censored = groups.flatMap((g) =>
-    g.rows.filter((r) => (r.n_censor as number) > 0).map((r) => ({
-      group: g.label,
-      time: r.time as number,
-      survival: r.survival as number,
-      n_censor: r.n_censor as number,
-    }))
-  );
+  const { points, censored } = curvePoints(groups, resolution);
   const f = chartFormat(options, "kaplanMeierChart");
   const w = WORDS[f.lang];
   const unit = options.unit ?? meta?.unit;
@@ -168,11 +150,7 @@ export function kaplanMeierChart(
       grid: true,
       tickFormat: options.percent ? (f.ticks("share") ?? "%") : f.ticks("number"),
     },
-    color: {
-      domain,
-      range: domain.map((_, i) => SURVIVAL_COLORS[i % SURVIVAL_COLORS.length]),
-      legend: by.length > 0,
-    },
+    color: { domain, range: domain.map(paletteColour), legend: by.length > 0 },
     marks: [
       ...(band
         ? [Plot.areaY(points, {
@@ -311,6 +289,34 @@ function thin(rows: Record<string, unknown>[], resolution: number): Record<strin
     if (keep) last = r.time as number;
     return keep;
   });
+}
+
+/** The steps of each curve from S(0) = 1, thinned to `resolution`, and the censoring times. */
+function curvePoints(groups: ReturnType<typeof curveGroups>, resolution: number) {
+  const points = groups.flatMap((g) => [
+    { group: g.label, time: 0, survival: 1, low: 1, high: 1, n_risk: g.rows[0].n_risk },
+    ...thin(g.rows, resolution).map((r) => ({
+      group: g.label,
+      time: r.time as number,
+      survival: r.survival as number,
+      low: r.survival_low as number | null,
+      high: r.survival_high as number | null,
+      n_risk: r.n_risk as number,
+    })),
+  ]);
+  const censored = groups.flatMap((g) =>
+    g.rows.filter((r) => (r.n_censor as number) > 0).map((r) => ({
+      group: g.label,
+      time: r.time as number,
+      survival: r.survival as number,
+      n_censor: r.n_censor as number,
+    }))
+  );
+  return { points, censored };
+}
+
+function paletteColour(_: unknown, i: number): string {
+  return SURVIVAL_COLORS[i % SURVIVAL_COLORS.length];
 }
 
 function curveGroups(km: ColumnTable, by: string[]) {

@@ -125,20 +125,7 @@ export function trendChart(result: ColumnTable, options: TrendChartOptions = {})
   const fmt = (v: number | null) => f.num(v, axis.digits);
   const shiftLabel = (p: Point) => `${f.signed(p.change, axis.digits)} ${w.vs} ${p.comparedTo}`;
   const hasRolling = rolling && result.columnNames().includes("rolling_value");
-  const points: Point[] = (result.objects() as Record<string, unknown>[]).map((r) => ({
-    group: meta.by.map((k) => String(r[k] ?? "(missing)")).join(" · "),
-    start: r.period_start as Date,
-    period: String(r.period),
-    value: r[meta.kpi] as number | null,
-    low: r[`${meta.kpi}_low`] as number | null,
-    high: r[`${meta.kpi}_high`] as number | null,
-    rolling: hasRolling ? r.rolling_value as number | null : null,
-    n: r.n as number,
-    tooFew: r.too_few === true,
-    shift: r.shift as "rise" | "drop" | null,
-    change: r.change as number | null,
-    comparedTo: String(r.compared_to),
-  }));
+  const points = trendPoints(result, meta.kpi, meta.by, hasRolling);
   const shifts = points.filter((p) => p.shift !== null && p.value !== null);
   const faceted = meta.by.length > 0;
   const fy = faceted ? { fy: "group" } : {};
@@ -178,73 +165,12 @@ export function trendChart(result: ColumnTable, options: TrendChartOptions = {})
     },
     ...(faceted ? { fy: { label: null, domain: groups } } : {}),
     marks: [
-      band
-        ? Plot.areaY(points, {
-          x: "start",
-          y1: "low",
-          y2: "high",
-          ...fy,
-          fill: COLORS.line,
-          fillOpacity: 0.15,
-          className: "cx-trend-band",
-        })
-        : null,
-      hasRolling
-        ? Plot.lineY(points, {
-          x: "start",
-          y: "rolling",
-          ...fy,
-          stroke: COLORS.rolling,
-          strokeWidth: 2,
-          strokeDasharray: "6,4",
-          className: "cx-trend-rolling",
-        })
-        : null,
-      Plot.lineY(points, {
-        x: "start",
-        y: "value",
-        ...fy,
-        stroke: COLORS.line,
-        strokeWidth: 2,
-        className: "cx-trend-line",
-      }),
-      Plot.dot(points.filter((p) => p.value !== null), {
-        x: "start",
-        y: "value",
-        ...fy,
-        r: 3,
-        stroke: COLORS.line,
-        fill: (p: Point) => p.tooFew ? "white" : COLORS.line,
-        title: tip,
-        className: "cx-trend-dot",
-      }),
-      Plot.dot(shifts, {
-        x: "start",
-        y: "value",
-        ...fy,
-        symbol: "triangle",
-        rotate: (p: Point) => p.shift === "drop" ? 180 : 0,
-        r: 7,
-        fill: (p: Point) => p.shift === "drop" ? COLORS.drop : COLORS.rise,
-        stroke: "white",
-        title: (p: Point) => `${p.period}: ${w.shift[p.shift!]}, ${shiftLabel(p)}`,
-        className: "cx-trend-shift",
-      }),
-      // Labels above rises and below drops (dy is a constant, hence one mark each).
-      ...(["rise", "drop"] as const).map((kind) =>
-        Plot.text(shifts.filter((p) => p.shift === kind), {
-          x: "start",
-          y: "value",
-          ...fy,
-          text: shiftLabel,
-          dy: kind === "drop" ? 16 : -16,
-          fill: COLORS[kind],
-          fontWeight: "bold",
-          stroke: "white",
-          strokeWidth: 3,
-          paintOrder: "stroke",
-          className: "cx-trend-shift-label",
-        })
+      ...lineMarks(points, fy, { band, rolling: hasRolling, tip }),
+      ...shiftMarks(
+        shifts,
+        fy,
+        (p) => `${p.period}: ${w.shift[p.shift!]}, ${shiftLabel(p)}`,
+        shiftLabel,
       ),
     ],
   };
@@ -252,4 +178,113 @@ export function trendChart(result: ColumnTable, options: TrendChartOptions = {})
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The result's rows as chart points. */
+function trendPoints(result: ColumnTable, kpi: string, by: string[], hasRolling: boolean): Point[] {
+  return (result.objects() as Record<string, unknown>[]).map((r) => ({
+    group: by.map((k) => String(r[k] ?? "(missing)")).join(" · "),
+    start: r.period_start as Date,
+    period: String(r.period),
+    value: r[kpi] as number | null,
+    low: r[`${kpi}_low`] as number | null,
+    high: r[`${kpi}_high`] as number | null,
+    rolling: hasRolling ? r.rolling_value as number | null : null,
+    n: r.n as number,
+    tooFew: r.too_few === true,
+    shift: r.shift as "rise" | "drop" | null,
+    change: r.change as number | null,
+    comparedTo: String(r.compared_to),
+  }));
+}
+
+type Facet = { fy?: string };
+
+/** Band, rolling line, KPI line and dots (hollow where too few answers). */
+function lineMarks(
+  points: Point[],
+  fy: Facet,
+  options: { band: boolean; rolling: boolean; tip: (p: Point) => string },
+): Plot.Markish[] {
+  return [
+    options.band
+      ? Plot.areaY(points, {
+        x: "start",
+        y1: "low",
+        y2: "high",
+        ...fy,
+        fill: COLORS.line,
+        fillOpacity: 0.15,
+        className: "cx-trend-band",
+      })
+      : null,
+    options.rolling
+      ? Plot.lineY(points, {
+        x: "start",
+        y: "rolling",
+        ...fy,
+        stroke: COLORS.rolling,
+        strokeWidth: 2,
+        strokeDasharray: "6,4",
+        className: "cx-trend-rolling",
+      })
+      : null,
+    Plot.lineY(points, {
+      x: "start",
+      y: "value",
+      ...fy,
+      stroke: COLORS.line,
+      strokeWidth: 2,
+      className: "cx-trend-line",
+    }),
+    Plot.dot(points.filter((p) => p.value !== null), {
+      x: "start",
+      y: "value",
+      ...fy,
+      r: 3,
+      stroke: COLORS.line,
+      fill: (p: Point) => p.tooFew ? "white" : COLORS.line,
+      title: options.tip,
+      className: "cx-trend-dot",
+    }),
+  ];
+}
+
+/** A triangle per significant shift, and its label above a rise or below a drop. */
+function shiftMarks(
+  shifts: Point[],
+  fy: Facet,
+  shiftTip: (p: Point) => string,
+  label: (p: Point) => string,
+): Plot.Markish[] {
+  return [
+    Plot.dot(shifts, {
+      x: "start",
+      y: "value",
+      ...fy,
+      symbol: "triangle",
+      rotate: (p: Point) => p.shift === "drop" ? 180 : 0,
+      r: 7,
+      fill: (p: Point) => p.shift === "drop" ? COLORS.drop : COLORS.rise,
+      stroke: "white",
+      title: shiftTip,
+      className: "cx-trend-shift",
+    }),
+    // Labels above rises and below drops (dy is a constant, hence one mark each).
+    ...(["rise", "drop"] as const).map((kind) =>
+      Plot.text(shifts.filter((p) => p.shift === kind), {
+        x: "start",
+        y: "value",
+        ...fy,
+        text: label,
+        dy: kind === "drop" ? 16 : -16,
+        fill: COLORS[kind],
+        fontWeight: "bold",
+        stroke: "white",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+        className: "cx-trend-shift-label",
+      })
+    ),
+  ];
 }
