@@ -67,6 +67,7 @@ const WORDS = {
     title: "Survival (Kaplan–Meier)",
     band: (level: string, transform: string) => `Shaded: ${level}pointwise intervals${transform}`,
     censored: "+ marks a censored customer",
+    atRisk: "Number at risk",
     y: "Survival probability",
     time: (unit: string | undefined) => unit ? `Time since start (${unit})` : "Time since start",
     tip: (group: string, n: string, time: string, s: string) =>
@@ -78,6 +79,7 @@ const WORDS = {
     band: (level: string, transform: string) =>
       `Schattiert: punktweise ${level}Intervalle${transform}`,
     censored: "+ markiert einen zensierten Kunden",
+    atRisk: "Anzahl unter Risiko",
     y: "Überlebenswahrscheinlichkeit",
     time: (unit: string | undefined) => unit ? `Zeit seit Beginn (${unit})` : "Zeit seit Beginn",
     tip: (group: string, n: string, time: string, s: string) =>
@@ -223,17 +225,19 @@ export function atRiskTable(km: ColumnTable, times: number[]): ColumnTable {
 }
 
 /** Options of {@link atRiskChart}. */
-export interface AtRiskChartOptions {
+export interface AtRiskChartOptions extends ChartLocaleOptions {
   /** Title (default `"Number at risk"`). */
   title?: string;
   /** Time unit for the axis label (default: from the result's metadata). */
   unit?: string;
+  /** Label of the time axis (default "Time since start (<unit>)"). */
+  xLabel?: string;
 }
 
 /**
  * The number at risk at chosen times as a chart to place under
  * {@link kaplanMeierChart}: the same width, left margin and time axis, one
- * line of numbers per group.
+ * line of numbers per group. Words and numbers follow `lang` and `locale`.
  *
  * @example
  * ```ts
@@ -244,6 +248,7 @@ export interface AtRiskChartOptions {
  * import { atRiskChart } from "./survival.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
  * assert.ok(renderSvg(atRiskChart(km, [0, 5])).includes(">4<"));
+ * assert.ok(renderSvg(atRiskChart(km, [0, 5], { lang: "de" })).includes("Anzahl unter Risiko"));
  * ```
  */
 export function atRiskChart(
@@ -251,6 +256,8 @@ export function atRiskChart(
   times: number[],
   options: AtRiskChartOptions = {},
 ): ChartSpec {
+  const f = chartFormat(options, "atRiskChart");
+  const w = WORDS[f.lang];
   const by = kmGroupColumns(km);
   const domain = curveGroups(km, by).map((g) => g.label);
   const counts = (atRisk(km, times).objects() as Record<string, unknown>[]).map((r) => ({
@@ -258,14 +265,18 @@ export function atRiskChart(
     time: r.time as number,
     n_risk: r.n_risk as number,
   }));
-  const title = options.title ?? "Number at risk";
+  const title = options.title ?? w.atRisk;
   return {
     title,
     ariaLabel: title,
     marginLeft: MARGIN_LEFT,
     marginRight: 20,
     height: 50 + 22 * domain.length,
-    x: { label: WORDS.en.time(options.unit ?? survivalMeta(km)?.unit), domain: timeDomain(km) },
+    x: {
+      label: options.xLabel ?? w.time(options.unit ?? survivalMeta(km)?.unit),
+      domain: timeDomain(km),
+      tickFormat: f.ticks("number"),
+    },
     // Padding keeps the group names clear of the numbers at time 0.
     y: { label: null, domain, tickSize: 0, tickPadding: 20 },
     marks: [
@@ -273,7 +284,7 @@ export function atRiskChart(
       Plot.text(counts, {
         x: "time",
         y: "group",
-        text: (d: { n_risk: number }) => String(d.n_risk),
+        text: (d: { n_risk: number }) => f.int(d.n_risk),
         fontVariant: "tabular-nums",
       }),
     ],
