@@ -269,12 +269,10 @@ export type {
   KeyDriversOptions,
   Quadrant,
 } from "./analysis/drivers.ts";
-export { correlationHeatmap, driverChart, quadrantChart } from "./charts/drivers.ts";
-export type {
-  CorrelationHeatmapOptions,
-  DriverChartOptions,
-  QuadrantChartOptions,
-} from "./charts/drivers.ts";
+export { driverChart, quadrantChart } from "./charts/drivers.ts";
+export type { DriverChartOptions, QuadrantChartOptions } from "./charts/drivers.ts";
+export { correlationHeatmap } from "./charts/correlation.ts";
+export type { CorrelationHeatmapOptions } from "./charts/correlation.ts";
 export { kendallTau } from "./stats/correlation.ts";
 export type { KendallResult } from "./stats/correlation.ts";
 
