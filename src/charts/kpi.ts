@@ -11,7 +11,12 @@ import { CxOptionsError } from "../errors.ts";
 import { kpiMeta } from "../metrics/groups.ts";
 import { type Displayable, escapeHtml, jupyterDisplay } from "./display.ts";
 import type { ChartSpec } from "./render.ts";
-import { chartFormat, type ChartLocaleOptions, KPI_AXIS_LABELS } from "./locale.ts";
+import {
+  type ChartFormat,
+  chartFormat,
+  type ChartLocaleOptions,
+  KPI_AXIS_LABELS,
+} from "./locale.ts";
 import { CATEGORY_COLORS, CATEGORY_LEGENDS, CATEGORY_NAMES, type NpsCategory } from "./scores.ts";
 
 /** Headline column and interval columns of each KPI. */
@@ -112,13 +117,10 @@ export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions 
   const label = options.label ??
     (meta && headline ? KPI_AXIS_LABELS[f.lang][meta.kpi] : undefined) ?? value!;
   const title = options.title ?? w.by(label, group!);
-  // "−12.9 to −8.3", not "-12.9–-8.3": a dash between bounds only when both are positive.
-  const dash = (r: Record<string, unknown>) =>
-    (r[low!] as number) < 0 || (r[high!] as number) < 0 ? w.to : "–";
   const tip = (r: Record<string, unknown>) =>
-    `${r[group!]}: ${f.num(r[value!])} (${f.num(r[low!])}${dash(r)}${f.num(r[high!])}), n = ${
-      f.int(r.n)
-    }${r.small_sample ? ` — ${w.small}` : ""}`;
+    `${r[group!]}: ${f.num(r[value!])} (${between(r[low!], r[high!], f)}), n = ${f.int(r.n)}${
+      r.small_sample ? ` — ${w.small}` : ""
+    }`;
   return {
     title,
     subtitle: options.subtitle ??
@@ -297,7 +299,7 @@ export function kpiCards(result: ColumnTable, options: KpiCardOptions = {}): Dis
   const rows = result.objects() as Record<string, unknown>[];
   const cards = rows.map((r) => {
     const interval = headline && r[headline.low] !== null
-      ? `${fmt(r[headline.low])}–${fmt(r[headline.high])}`
+      ? between(r[headline.low], r[headline.high], f)
       : w.noInterval;
     return `<div class="cxkit-card${r.small_sample ? " cxkit-small" : ""}" style="${CARD}">` +
       `<div style="font-size:.85em;opacity:.8">${escapeHtml(label(r))}</div>` +
@@ -318,4 +320,10 @@ function extent(rows: Record<string, unknown>[], low: string, high: string): [nu
     typeof v === "number" && Number.isFinite(v)
   );
   return values.length ? [Math.min(...values), Math.max(...values)] : [0, 1];
+}
+
+/** Interval bounds: "−12.9 to −8.3", not "-12.9–-8.3" — a dash only when both are positive. */
+function between(low: unknown, high: unknown, f: ChartFormat): string {
+  const negative = (low as number) < 0 || (high as number) < 0;
+  return `${f.num(low)}${negative ? WORDS[f.lang].to : "–"}${f.num(high)}`;
 }
