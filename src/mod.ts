@@ -65,6 +65,15 @@ export type { Displayable, MediaBundle, ShowTableOptions } from "./charts/displa
 export { scoreDistributionChart } from "./charts/scores.ts";
 export type { NpsCategory, ScoreDistributionOptions } from "./charts/scores.ts";
 export { show } from "./charts/display.ts";
+export type { ChartLang, ChartLocaleOptions } from "./charts/locale.ts";
+export { churnChart } from "./charts/churn.ts";
+export type { ChurnChartOptions } from "./charts/churn.ts";
+export { themeChart } from "./charts/themes.ts";
+export type { ThemeChartOptions } from "./charts/themes.ts";
+export { rfmChart } from "./charts/rfm.ts";
+export type { RfmChartOptions } from "./charts/rfm.ts";
+export { ticketVolumeChart } from "./charts/volume.ts";
+export type { TicketVolumeOptions } from "./charts/volume.ts";
 
 // KPIs
 export { kpiMeta } from "./metrics/groups.ts";
@@ -267,12 +276,10 @@ export type {
   KeyDriversOptions,
   Quadrant,
 } from "./analysis/drivers.ts";
-export { correlationHeatmap, driverChart, quadrantChart } from "./charts/drivers.ts";
-export type {
-  CorrelationHeatmapOptions,
-  DriverChartOptions,
-  QuadrantChartOptions,
-} from "./charts/drivers.ts";
+export { driverChart, quadrantChart } from "./charts/drivers.ts";
+export type { DriverChartOptions, QuadrantChartOptions } from "./charts/drivers.ts";
+export { correlationHeatmap } from "./charts/correlation.ts";
+export type { CorrelationHeatmapOptions } from "./charts/correlation.ts";
 export { kendallTau } from "./stats/correlation.ts";
 export type { KendallResult } from "./stats/correlation.ts";
 
