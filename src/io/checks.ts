@@ -89,6 +89,7 @@ const EXAMPLES = 3;
  * const drop = checkKeys("id", keys.length, (j) => keys[j], (j) => rows[j], true, rejects, warnings);
  * assert.deepEqual(drop, [2]);
  * assert.deepEqual(rejects.row, [3, 5]);
+ * assert.deepEqual(rejects.column, ["x", "id"]);
  * assert.ok(rejects.reason[1].includes("row 2"));
  * assert.ok(warnings[0].startsWith('id: 1 row repeats an id of an earlier row ("a" in rows 2 and 5)'));
  * ```
@@ -144,9 +145,12 @@ export function checkKeys(
 
 /** Merges `added` into `rejects`, both in row order, keeping row order (stable). */
 function mergeRejects(rejects: RejectColumns, added: RejectColumns): void {
-  const old = { ...rejects, row: [...rejects.row] };
-  const keys = ["row", "column", "value", "reason"] as const;
-  for (const k of keys) rejects[k].length = 0;
+  const old: RejectColumns = {
+    row: rejects.row.splice(0),
+    column: rejects.column.splice(0),
+    value: rejects.value.splice(0),
+    reason: rejects.reason.splice(0),
+  };
   let a = 0, b = 0;
   while (a < old.row.length || b < added.row.length) {
     const fromOld = b >= added.row.length || (a < old.row.length && old.row[a] <= added.row[b]);
