@@ -54,6 +54,7 @@ export function checkAcrossRows(
   rowAt: (j: number) => number,
   rejects: RejectColumns,
   counts: (k: number) => Iterable<ValueCount>,
+  slots?: { count: number; slotAt: (j: number) => number },
 ): number[] {
   const drop = plan.key === undefined ? [] : checkKeys(
     plan.columns[plan.key].name,
@@ -63,6 +64,7 @@ export function checkAcrossRows(
     plan.unique,
     rejects,
     plan.warnings,
+    slots,
   );
   for (const [k, notes] of plan.dateNotes) {
     if (notes.texts.size) plan.warnings.push(...dateNoteWarnings(notes, counts(k)));
@@ -78,7 +80,8 @@ const EXAMPLES = 3;
  * order): each repeat is counted in a warning with the first examples and
  * their rows; with `unique`, every repeat after the first occurrence is also
  * rejected, naming the row of the first. Returns the positions to drop
- * (empty unless `unique`).
+ * (empty unless `unique`). With `slots`, `slotAt(j)` gives each key as an
+ * integer below `slots` (a dictionary code), compared without hashing.
  *
  * @example
  * ```ts
@@ -102,16 +105,26 @@ export function checkKeys(
   unique: boolean,
   rejects: RejectColumns,
   warnings: string[],
+  slots?: { count: number; slotAt: (j: number) => number },
 ): number[] {
-  const first = new Map<unknown, number>();
   const repeats: number[] = [];
   const firstOf: number[] = [];
-  for (let j = 0; j < n; j++) {
-    const key = keyAt(j);
-    if (key === null || key === undefined) continue;
-    const f = first.get(key);
-    if (f === undefined) first.set(key, j);
-    else repeats.push(j), firstOf.push(f);
+  if (slots) {
+    const first = new Int32Array(slots.count).fill(-1);
+    for (let j = 0; j < n; j++) {
+      const e = slots.slotAt(j), f = first[e];
+      if (f < 0) first[e] = j;
+      else if (keyAt(j) !== null && keyAt(j) !== undefined) repeats.push(j), firstOf.push(f);
+    }
+  } else if (hasRepeat(n, keyAt)) {
+    const first = new Map<unknown, number>();
+    for (let j = 0; j < n; j++) {
+      const key = keyAt(j);
+      if (key === null || key === undefined) continue;
+      const f = first.get(key);
+      if (f === undefined) first.set(key, j);
+      else repeats.push(j), firstOf.push(f);
+    }
   }
   if (repeats.length === 0) return [];
   const examples = repeats.slice(0, EXAMPLES).map((j, k) =>
@@ -141,6 +154,18 @@ export function checkKeys(
   });
   mergeRejects(rejects, added);
   return repeats;
+}
+
+/** Whether any key repeats (a Set is faster than the Map that finds the first rows). */
+function hasRepeat(n: number, keyAt: (j: number) => unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let j = 0; j < n; j++) {
+    const key = keyAt(j);
+    if (key === null || key === undefined) continue;
+    const size = seen.size;
+    if (seen.add(key).size === size) return true;
+  }
+  return false;
 }
 
 /** Merges `added` into `rejects`, both in row order, keeping row order (stable). */

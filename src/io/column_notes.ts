@@ -106,7 +106,8 @@ export function ambiguousDecimalWarning(
 ): string | undefined {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (typeof v !== "string" || !DOT_GROUP.test(v.trim())) continue;
+    // includes() first: this scans every cell of a number column on the row path.
+    if (typeof v !== "string" || !v.includes(".") || !DOT_GROUP.test(v.trim())) continue;
     const s = v.trim();
     const other = decimal === "," ? "." : ",";
     return `${name}: values such as "${s}" read as ${

@@ -193,6 +193,11 @@ function acrossRows(
     (j) => kept[j] + firstRow,
     rejects,
     (c) => valueCounts(tables[c], keep.length, (i) => rawAt(c, i)),
+    // Codes are keys when no entry's value differs from its text (only formula
+    // unquoting changes an id), so distinct codes are distinct ids.
+    t && t.values.every((v, e) => v === undefined || v === null || v === t.texts[e])
+      ? { count: t.texts.length, slotAt: (j) => t.codes[kept[j]] }
+      : undefined,
   );
   for (const j of drop) keep[kept[j]] = 0;
   return drop.length;
