@@ -43,33 +43,38 @@ export function keyPlan(
 
 /**
  * The checks across rows, once every row was validated on its own: repeated
- * keys among the accepted rows (`keyAt(j)`, `rowAt(j)` for accepted row `j`;
- * returns those to drop with `unique`), and the warnings of dates read with
- * a note (`counts(k)` gives column `k`'s distinct raw values with row counts).
+ * keys among the accepted rows (returns those to drop with `unique`), and the
+ * warnings of dates read with a note (`counts(k)` gives column `k`'s
+ * distinct raw values with row counts).
  */
 export function checkAcrossRows(
   plan: ColumnPlan,
-  accepted: number,
-  keyAt: (j: number) => unknown,
-  rowAt: (j: number) => number,
+  keys: AcceptedKeys,
   rejects: RejectColumns,
   counts: (k: number) => Iterable<ValueCount>,
-  slots?: { count: number; slotAt: (j: number) => number },
 ): number[] {
-  const drop = plan.key === undefined ? [] : checkKeys(
-    plan.columns[plan.key].name,
-    accepted,
-    keyAt,
-    rowAt,
-    plan.unique,
-    rejects,
-    plan.warnings,
-    slots,
-  );
+  const drop = plan.key === undefined
+    ? []
+    : checkKeys(plan.columns[plan.key].name, keys, plan.unique, rejects, plan.warnings);
   for (const [k, notes] of plan.dateNotes) {
     if (notes.texts.size) plan.warnings.push(...dateNoteWarnings(notes, counts(k)));
   }
   return drop;
+}
+
+/** The key of each accepted row `j` (`0 … n-1`, in row order). */
+export interface AcceptedKeys {
+  /** Accepted rows. */
+  n: number;
+  /** The key value of accepted row `j`. */
+  keyAt: (j: number) => unknown;
+  /** The spreadsheet row of accepted row `j`. */
+  rowAt: (j: number) => number;
+  /**
+   * Keys as integers below `count` (dictionary codes), compared without
+   * hashing; only when equal codes mean equal keys and vice versa.
+   */
+  slots?: { count: number; slotAt: (j: number) => number };
 }
 
 /** How many duplicates a warning shows as examples. */
@@ -80,8 +85,7 @@ const EXAMPLES = 3;
  * order): each repeat is counted in a warning with the first examples and
  * their rows; with `unique`, every repeat after the first occurrence is also
  * rejected, naming the row of the first. Returns the positions to drop
- * (empty unless `unique`). With `slots`, `slotAt(j)` gives each key as an
- * integer below `slots` (a dictionary code), compared without hashing.
+ * (empty unless `unique`).
  *
  * @example
  * ```ts
@@ -89,7 +93,8 @@ const EXAMPLES = 3;
  * import { checkKeys } from "./checks.ts";
  * const rejects = { row: [3], column: ["x"], value: ["?"], reason: ["bad"] };
  * const keys = ["a", "b", "a"], rows = [2, 4, 5], warnings: string[] = [];
- * const drop = checkKeys("id", keys.length, (j) => keys[j], (j) => rows[j], true, rejects, warnings);
+ * const accepted = { n: keys.length, keyAt: (j: number) => keys[j], rowAt: (j: number) => rows[j] };
+ * const drop = checkKeys("id", accepted, true, rejects, warnings);
  * assert.deepEqual(drop, [2]);
  * assert.deepEqual(rejects.row, [3, 5]);
  * assert.deepEqual(rejects.column, ["x", "id"]);
@@ -99,14 +104,12 @@ const EXAMPLES = 3;
  */
 export function checkKeys(
   column: string,
-  n: number,
-  keyAt: (j: number) => unknown,
-  rowAt: (j: number) => number,
+  keys: AcceptedKeys,
   unique: boolean,
   rejects: RejectColumns,
   warnings: string[],
-  slots?: { count: number; slotAt: (j: number) => number },
 ): number[] {
+  const { n, keyAt, rowAt, slots } = keys;
   const repeats: number[] = [];
   const firstOf: number[] = [];
   if (slots) {

@@ -7,7 +7,12 @@
  * @module
  */
 
-import { utcFromParts, wallTimeConverter, type WallTimeShift } from "../time/zone.ts";
+import {
+  utcFromParts,
+  type WallTimeConverter,
+  wallTimeConverter,
+  type WallTimeShift,
+} from "../time/zone.ts";
 
 /** Decimal separator of a file. */
 export type Decimal = "." | ",";
@@ -237,15 +242,7 @@ function readDate(
   s: string,
   format: DateFormat,
   slash: SlashOrder,
-  local: (
-    y: number,
-    mo: number,
-    d: number,
-    h: number,
-    mi: number,
-    s: number,
-    ms: number,
-  ) => number | undefined,
+  local: WallTimeConverter,
   notes: DateNote[],
 ): number | undefined {
   s = s.trim();

@@ -460,9 +460,7 @@ function splitRows(
   const keys = plan.key === undefined ? undefined : out[plan.key];
   const drop = checkAcrossRows(
     plan,
-    kept,
-    (j) => keys?.[j],
-    (j) => keptRows[j],
+    { n: kept, keyAt: (j) => keys?.[j], rowAt: (j) => keptRows[j] },
     rejects,
     (k) => countValues(columns[k].values),
   );

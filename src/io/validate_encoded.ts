@@ -186,18 +186,21 @@ function acrossRows(
       : t
       ? t.values[t.codes[kept[j]]]
       : plan.columns[k].convert(rawAt(k, kept[j]));
+  // Codes are keys when no entry's value differs from its text (only formula
+  // unquoting changes an id), so distinct codes are distinct ids.
+  const codesAreKeys = t?.values.every((v, e) => v === undefined || v === null || v === t.texts[e]);
   const drop = checkAcrossRows(
     plan,
-    kept.length,
-    keyAt,
-    (j) => kept[j] + firstRow,
+    {
+      n: kept.length,
+      keyAt,
+      rowAt: (j) => kept[j] + firstRow,
+      slots: t && codesAreKeys
+        ? { count: t.texts.length, slotAt: (j) => t.codes[kept[j]] }
+        : undefined,
+    },
     rejects,
     (c) => valueCounts(tables[c], keep.length, (i) => rawAt(c, i)),
-    // Codes are keys when no entry's value differs from its text (only formula
-    // unquoting changes an id), so distinct codes are distinct ids.
-    t && t.values.every((v, e) => v === undefined || v === null || v === t.texts[e])
-      ? { count: t.texts.length, slotAt: (j) => t.codes[kept[j]] }
-      : undefined,
   );
   for (const j of drop) keep[kept[j]] = 0;
   return drop.length;
