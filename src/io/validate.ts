@@ -21,14 +21,18 @@ import {
   slashOrder,
 } from "./parse.ts";
 import { checkTimeZone } from "../time/zone.ts";
-import { checkAcrossRows, keyPlan, resolvedBeforeResponseWarning } from "./checks.ts";
+import {
+  checkAcrossRows,
+  keyPlan,
+  type RejectColumns,
+  resolvedBeforeResponseWarning,
+} from "./checks.ts";
 import {
   ambiguousDecimalWarning,
   countValues,
   type DateNotes,
   inferExtraKind,
 } from "./column_notes.ts";
-
 import {
   Bad,
   type Converter,
@@ -38,7 +42,6 @@ import {
   makeDateConverter,
 } from "./converters.ts";
 
-import type { RejectColumns } from "./checks.ts";
 export type { RejectColumns } from "./checks.ts";
 export { Bad, type Converter } from "./converters.ts";
 
@@ -239,32 +242,9 @@ export function planColumns(
       if (warning) warnings.push(warning);
       return makeConverter(name, kind, decimal, ctx.unquoteFormulas);
     }
-    const values = head(source);
-    const order = dateFormat === "auto" ? slashOrder(sample(values)) : "DMY";
-    if (order === "ambiguous" && hasSlashDates(values)) {
-      warnings.push(
-        `${name}: dates like 03/04/2024 are ambiguous; read as DD/MM/YYYY. Pass dateFormat: "MM/DD/YYYY" for US dates.`,
-      );
-    }
-    if (order === "conflict") {
-      warnings.push(`${name}: slash dates mix day-first and month-first; set dateFormat.`);
-    }
-    dateFormats[name] = dateFormat === "auto"
-      ? `auto${hasSlashDates(values) ? order === "MDY" ? " (MM/DD/YYYY)" : " (DD/MM/YYYY)" : ""}`
-      : dateFormat;
     const notes: DateNotes = { name, timeZone, texts: new Map() };
     dateNotes.set(name, notes);
-    const parseDate = makeDateParser({
-      format: dateFormat,
-      slash: order === "MDY" ? "MDY" : "DMY",
-      timeZone,
-      onNote: (text, note) => {
-        const key = text.trim(), seen = notes.texts.get(key);
-        if (!seen) notes.texts.set(key, [note]);
-        else if (!seen.includes(note)) seen.push(note);
-      },
-    });
-    return makeDateConverter(name, parseDate);
+    return dateConverter(notes, head(source), dateFormat, warnings, dateFormats);
   };
 
   const canonical = specs.filter((s) => renamed.has(s.name));
@@ -302,6 +282,44 @@ export function planColumns(
     ),
     tickets: options.schema === "tickets",
   };
+}
+
+/**
+ * The converter of one date column: decides the order of slash dates from
+ * its first values (warning when it cannot), records the format used, and
+ * collects the texts read with a note in `notes`.
+ */
+function dateConverter(
+  notes: DateNotes,
+  values: ArrayLike<unknown>,
+  dateFormat: DateFormat,
+  warnings: string[],
+  dateFormats: Record<string, string>,
+): Converter {
+  const { name, timeZone } = notes;
+  const order = dateFormat === "auto" ? slashOrder(sample(values)) : "DMY";
+  if (order === "ambiguous" && hasSlashDates(values)) {
+    warnings.push(
+      `${name}: dates like 03/04/2024 are ambiguous; read as DD/MM/YYYY. Pass dateFormat: "MM/DD/YYYY" for US dates.`,
+    );
+  }
+  if (order === "conflict") {
+    warnings.push(`${name}: slash dates mix day-first and month-first; set dateFormat.`);
+  }
+  dateFormats[name] = dateFormat === "auto"
+    ? `auto${hasSlashDates(values) ? order === "MDY" ? " (MM/DD/YYYY)" : " (DD/MM/YYYY)" : ""}`
+    : dateFormat;
+  const parseDate = makeDateParser({
+    format: dateFormat,
+    slash: order === "MDY" ? "MDY" : "DMY",
+    timeZone,
+    onNote: (text, note) => {
+      const key = text.trim(), seen = notes.texts.get(key);
+      if (!seen) notes.texts.set(key, [note]);
+      else if (!seen.includes(note)) seen.push(note);
+    },
+  });
+  return makeDateConverter(name, parseDate);
 }
 
 interface Column {
