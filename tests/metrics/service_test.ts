@@ -16,6 +16,8 @@ import {
   medianInterval,
   resolutionTime,
 } from "../../src/mod.ts";
+import { serviceSection } from "../../src/report/service_section.ts";
+import { sectionContext } from "../../src/report/site.ts";
 import { assertClose, assertMatchesFixture, fixture, sample } from "./fixtures.ts";
 
 const Z = 1.959963984540054;
@@ -584,4 +586,32 @@ Deno.test("first contact resolution says what it needs when contacts are missing
   assertMatch(blank.message, /contacts is missing for a resolved ticket \(ticket T2\).*fill it in/);
   // Time KPIs never needed contacts.
   assertEquals(rows(resolutionTime(aq.table(base), { unit: "minutes" }))[0].median, 90);
+});
+
+Deno.test("the report's service section skips FCR with a sentence when contacts are missing", () => {
+  const t0 = at("2024-01-02T09:00Z");
+  const base = {
+    channel: ["chat", "email"],
+    created_at: [t0, t0],
+    first_response_at: [at("2024-01-02T09:05Z"), at("2024-01-02T11:00Z")],
+    resolved_at: [at("2024-01-02T10:00Z"), at("2024-01-02T12:00Z")],
+  };
+  const without = serviceSection(sectionContext({ tickets: aq.table(base) }));
+  assertEquals(
+    without.findings.filter((s) => s.startsWith("First contact resolution")),
+    [
+      "First contact resolution is not shown: the tickets have no contacts column (customer contacts per ticket).",
+    ],
+  );
+  const blank = serviceSection(
+    sectionContext({ tickets: aq.table({ ...base, contacts: [1, null] }) }),
+  );
+  assertEquals(
+    blank.findings.filter((s) => s.startsWith("First contact resolution")),
+    ["First contact resolution is not shown: 1 resolved tickets have no contacts count."],
+  );
+  // With contacts the FCR part is there as before (its table column is in the body).
+  const full = serviceSection(sectionContext({ tickets: aq.table({ ...base, contacts: [1, 2] }) }));
+  assertEquals(full.body.includes("FCR (interval)"), true);
+  assertEquals(without.body.includes("FCR (interval)"), false);
 });
