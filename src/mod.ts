@@ -37,8 +37,15 @@ export type { CanonicalName, SchemaInput } from "./schema/canonical.ts";
 
 // loading and writing
 export { readCsv, toCsv, writeCsv } from "./io/csv.ts";
-export type { CsvLoadResult, CsvSummary, ReadCsvOptions, WriteCsvOptions } from "./io/csv.ts";
-export { readJson, writeJson } from "./io/json.ts";
+export type {
+  CsvLoadResult,
+  CsvSummary,
+  ReadCsvOptions,
+  WriteCsvOptions,
+  WriteCsvResult,
+} from "./io/csv.ts";
+export { MAX_JSON_DEPTH, readJson, writeJson } from "./io/json.ts";
+export type { DateUnit, ReadJsonOptions } from "./io/json.ts";
 export { readArrow } from "./io/arrow.ts";
 export { validate } from "./io/validate.ts";
 export { CodedColumn, compactTable, InstantColumn } from "./kernels/columns.ts";

@@ -14,7 +14,7 @@ import { checkConfidence } from "../stats/distributions.ts";
 import { tInterval } from "../stats/intervals.ts";
 import { cholesky, choleskySolve, symmetricEigen } from "../stats/linalg.ts";
 import { quantileSorted } from "../stats/quantile.ts";
-import { seededRandom } from "../stats/random.ts";
+import { checkResamples, seededRandom } from "../stats/random.ts";
 import { byColumns, numericColumn, requireColumns, type RowGroup, rowGroups } from "./numeric.ts";
 
 /** Importance methods of {@link keyDrivers}. */
@@ -246,13 +246,7 @@ function resolveBootstrap(
 ): DriverPlan["bootstrap"] {
   if (!bootstrap) return null;
   const { resamples = 1000, seed = 1, confidence = 0.95 } = bootstrap === true ? {} : bootstrap;
-  if (!Number.isInteger(resamples) || resamples < 10) {
-    throw new CxOptionsError(
-      `Option "bootstrap.resamples" must be a whole number ≥ 10 (1000 is usual), got ${
-        JSON.stringify(resamples)
-      }`,
-    );
-  }
+  checkResamples(resamples, "bootstrap.resamples", 10);
   if (!Number.isInteger(seed)) {
     throw new CxOptionsError(
       `Option "bootstrap.seed" must be a whole number, got ${JSON.stringify(seed)}`,

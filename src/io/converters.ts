@@ -57,17 +57,28 @@ export function makeConverter(
   };
 }
 
-/** The converter of a date column, with the reason a text is not a date. */
+/** How a number in a date column is read: a Date, or the reject reason. */
+export type NumericDate = (value: number, column: string) => Date | string;
+
+/**
+ * The converter of a date column, with the reason a text is not a date.
+ * Numbers are epoch ms unless `numericDate` says how to read them.
+ */
 export function makeDateConverter(
   name: string,
   parseDate: (s: string) => Date | undefined,
+  numericDate?: NumericDate,
 ): Converter {
   return (v) => {
     if (isEmpty(v)) return MISSING;
     if (v instanceof Date) {
       return Number.isNaN(v.getTime()) ? new Bad(`${name} is an invalid date`) : v;
     }
-    if (typeof v === "number") return new Date(v);
+    if (typeof v === "number") {
+      if (!numericDate) return new Date(v);
+      const d = numericDate(v, name);
+      return typeof d === "string" ? new Bad(d) : d;
+    }
     const s = String(v).trim();
     if (s === "") return MISSING;
     const d = parseDate(s);

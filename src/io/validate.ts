@@ -40,6 +40,7 @@ import {
   keepValue,
   makeConverter,
   makeDateConverter,
+  type NumericDate,
 } from "./converters.ts";
 
 export type { RejectColumns } from "./checks.ts";
@@ -129,6 +130,8 @@ export interface ValidateContext {
   fieldCounts?: { header: number; rows: Int32Array };
   /** Why the decimal separator was chosen, when it was sniffed (see `decimalEvidence`). */
   decimalWhy?: string;
+  /** How a number in a date column is read: a Date, or the reject reason (default: epoch ms). */
+  numericDate?: NumericDate;
 }
 
 /**
@@ -244,7 +247,7 @@ export function planColumns(
     }
     const notes: DateNotes = { name, timeZone, texts: new Map() };
     dateNotes.set(name, notes);
-    return dateConverter(notes, head(source), dateFormat, warnings, dateFormats);
+    return dateConverter(notes, head(source), dateFormat, warnings, dateFormats, ctx.numericDate);
   };
 
   const canonical = specs.filter((s) => renamed.has(s.name));
@@ -295,6 +298,7 @@ function dateConverter(
   dateFormat: DateFormat,
   warnings: string[],
   dateFormats: Record<string, string>,
+  numericDate: NumericDate | undefined,
 ): Converter {
   const { name, timeZone } = notes;
   const order = dateFormat === "auto" ? slashOrder(sample(values)) : "DMY";
@@ -319,7 +323,7 @@ function dateConverter(
       else if (!seen.includes(note)) seen.push(note);
     },
   });
-  return makeDateConverter(name, parseDate);
+  return makeDateConverter(name, parseDate, numericDate);
 }
 
 interface Column {

@@ -13,6 +13,7 @@ import { checkConfidence } from "../stats/distributions.ts";
 import { checkPeriod, type Period, periodFn } from "../time/period.ts";
 import { checkTimeZone } from "../time/zone.ts";
 import { columnValues, type GroupCodes, groupCodes } from "../kernels/groups.ts";
+import { type Bounds, clipToBounds } from "./bounds.ts";
 
 /** Options every KPI takes. */
 export interface KpiOptions {
@@ -118,6 +119,24 @@ const META = new WeakMap<ColumnTable, KpiMeta>();
  */
 export function kpiMeta(result: ColumnTable): KpiMeta | undefined {
   return META.get(result);
+}
+
+/**
+ * Records `meta` as the metadata of `table`, a table derived from a KPI
+ * result (e.g. by `compareToBenchmark`), and returns the table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { kpiMeta, setKpiMeta } from "./groups.ts";
+ * const meta = { kpi: "nps", method: "wald", confidence: 0.95, timeZone: "UTC", by: [], minN: 30, notes: {} };
+ * assert.equal(kpiMeta(setKpiMeta(aq.table({ a: [1] }), meta))?.kpi, "nps");
+ * ```
+ */
+export function setKpiMeta(table: ColumnTable, meta: KpiMeta): ColumnTable {
+  META.set(table, meta);
+  return table;
 }
 
 /** Accepts one table or several to pool (e.g. two surveys' answers). */
@@ -269,7 +288,9 @@ export function checkValues(
 /**
  * Runs the finalize step over aggregated rows and returns the tidy result:
  * key columns first, sorted by them, then the KPI columns, `small_sample`,
- * and `time_zone` when periods were cut. Records the metadata.
+ * and `time_zone` when periods were cut. Interval columns named in `bounds`
+ * are clipped to their scale, each clipping counted in `notes.clipped`.
+ * Records the metadata.
  */
 export function tidyResult(
   aggregate: ColumnTable,
@@ -278,6 +299,7 @@ export function tidyResult(
   finalize: (row: Record<string, unknown>) => Record<string, unknown>,
   meta: Omit<KpiMeta, "confidence" | "timeZone" | "period" | "by" | "minN">,
   columns: string[],
+  bounds?: Bounds,
 ): ColumnTable {
   const sorted = keys.length ? aggregate.orderby(...keys) : aggregate;
   const rows = (sorted.objects() as Record<string, unknown>[]).map((row) => {
@@ -289,9 +311,10 @@ export function tidyResult(
     return out;
   });
   const names = [...keys, ...columns, "small_sample", ...(plan.period ? ["time_zone"] : [])];
+  const clipped = bounds ? clipToBounds(rows, bounds) : [];
   const result = aq.table(Object.fromEntries(names.map((n) => [n, rows.map((r) => r[n])])));
   META.set(result, {
-    ...meta,
+    ...withClipped(meta, clipped),
     confidence: plan.confidence,
     timeZone: plan.timeZone,
     period: plan.period,
@@ -299,4 +322,11 @@ export function tidyResult(
     minN: plan.minN,
   });
   return result;
+}
+
+/** The metadata with the clipping notes added to any the KPI already carried (a trend's KPI rows). */
+function withClipped<M extends { notes: Record<string, unknown> }>(meta: M, clipped: string[]): M {
+  if (clipped.length === 0) return meta;
+  const before = Array.isArray(meta.notes.clipped) ? meta.notes.clipped as string[] : [];
+  return { ...meta, notes: { ...meta.notes, clipped: [...before, ...clipped] } };
 }

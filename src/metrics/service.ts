@@ -13,8 +13,8 @@ import { CxDataError, CxOptionsError, type CxProblem, CxSchemaError } from "../e
 import { binomialCdf, checkConfidence, zFor } from "../stats/distributions.ts";
 import { type Interval, meanSd, tInterval, wilson } from "../stats/intervals.ts";
 import { quantileSorted } from "../stats/quantile.ts";
-import { seededRandom } from "../stats/random.ts";
-import { businessDurationFn, type BusinessHours } from "../time/business_hours.ts";
+import { checkResamples, seededRandom } from "../stats/random.ts";
+import { businessDurationFn, type BusinessHours, holidayNote } from "../time/business_hours.ts";
 import {
   type GroupPlan,
   type KpiInput,
@@ -310,13 +310,7 @@ function serviceTime(
       `Option "method" must be "order-statistic" or "bootstrap", got ${JSON.stringify(method)}`,
     );
   }
-  if (!Number.isInteger(resamples) || resamples < 1) {
-    throw new CxOptionsError(
-      `Option "resamples" must be a whole number ≥ 1 such as 2000, got ${
-        JSON.stringify(resamples)
-      }`,
-    );
-  }
+  checkResamples(resamples);
   requireTicketColumn(table, "created_at", spec.kpi.replaceAll("_", " "));
   requireTicketColumn(table, spec.end, spec.kpi.replaceAll("_", " "));
   const { exclude, excluded } = spec.end === "first_response_at"
@@ -347,6 +341,7 @@ function serviceTime(
         from: "created_at",
         to: spec.end,
         businessHours: businessHours ?? null,
+        ...(businessHours ? { holidays: holidayNote(businessHours) } : {}),
         ...(method === "bootstrap" ? { resamples, seed } : {}),
         ...(excluded ? { excluded } : {}),
       },
