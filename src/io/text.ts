@@ -102,8 +102,12 @@ export function sniffDecimal(values: Iterable<unknown>, delimiter: string): "." 
 export interface DecimalGuess {
   /** The separator chosen. */
   decimal: "." | ",";
-  /** Why, as a clause for a warning ("values such as "0,85" use a decimal comma"). */
-  why: string;
+  /**
+   * Why, as a clause for a warning ("values such as "0,85" use a decimal
+   * comma"); absent for comma-delimited files, where `1.234` can only be a
+   * decimal point.
+   */
+  why?: string;
 }
 
 const DECIMAL_COMMA = /^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$|^[+-]?\d{1,3}(\.\d{3}){2,}$/;
@@ -132,7 +136,7 @@ const DOTTED_DATE = /^\d{1,2}\.\d{1,2}\.\d{4}\b/;
  * ```
  */
 export function decimalEvidence(values: Iterable<unknown>, delimiter: string): DecimalGuess {
-  if (delimiter === ",") return { decimal: ".", why: 'the delimiter is ","' };
+  if (delimiter === ",") return { decimal: "." };
   let comma = 0, point = 0, groups = 0, dates = 0;
   let commaExample = "", pointExample = "";
   for (const v of values) {
