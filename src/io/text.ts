@@ -142,10 +142,12 @@ export function decimalEvidence(values: Iterable<unknown>, delimiter: string): D
   for (const v of values) {
     if (typeof v !== "string") continue;
     const s = v.trim();
-    if (DECIMAL_COMMA.test(s)) comma++ || (commaExample = s);
-    else if (DOT_GROUP.test(s)) groups++;
-    else if (DECIMAL_POINT.test(s)) point++ || (pointExample = s);
-    else if (DOTTED_DATE.test(s)) dates++;
+    if (DECIMAL_COMMA.test(s)) {
+      if (comma++ === 0) commaExample = s;
+    } else if (DOT_GROUP.test(s)) groups++;
+    else if (DECIMAL_POINT.test(s)) {
+      if (point++ === 0) pointExample = s;
+    } else if (DOTTED_DATE.test(s)) dates++;
   }
   if (comma > point) {
     return { decimal: ",", why: `values such as "${commaExample}" use a decimal comma` };
