@@ -72,14 +72,21 @@ export function inferExtraKind(
 
 /** Why text that parses as a number would not survive as one, or `undefined`. */
 function numberLoss(s: string, decimal: Decimal): string | undefined {
-  if (LEADING_ZERO.test(s)) return "have a leading zero, which a number drops (postcodes, ids)";
-  if (s[0] === "+") return 'start with "+", which a number drops (phone numbers)';
+  // Character tests first: this runs on every cell of a numeric extra column.
+  const c0 = s.charCodeAt(0);
+  if (c0 === PLUS) return 'start with "+", which a number drops (phone numbers)';
+  if ((c0 === ZERO || (c0 === MINUS && s.charCodeAt(1) === ZERO)) && LEADING_ZERO.test(s)) {
+    return "have a leading zero, which a number drops (postcodes, ids)";
+  }
+  if (s.length <= MAX_DIGITS) return undefined;
   const [whole, fraction = ""] = s.split(/[eE]/)[0].split(decimal);
   const digits = (whole.replace(/\D/g, "") + fraction.replace(/0+$/, "")).replace(/^0+/, "");
   return digits.length > MAX_DIGITS
     ? `have more than ${MAX_DIGITS} significant digits, which a number cannot hold exactly (long ids)`
     : undefined;
 }
+
+const PLUS = 43, MINUS = 45, ZERO = 48;
 
 /** `1.234`: a decimal point, or a German thousands separator. */
 const DOT_GROUP = /^[+-]?\d{1,3}\.\d{3}$/;
