@@ -224,12 +224,14 @@ function finalizeSegment(
   correction: Correction,
   bounds: Bounds,
 ): ColumnTable {
-  const total = kind.fields.reduce((s, f) => {
-    s[f] = [...sums.values()].reduce((acc, x) => acc + x[f], 0);
-    return s;
-  }, {} as Sums);
-  const rows = (result.objects() as Record<string, unknown>[]).map((row) => {
-    const own = sums.get(keyOf(row, plan.by)) ?? zero(kind);
+  // The rest pools the segments of the KPI result only: groups it left out (a
+  // missing `by` value under `missing: "drop"`) are in no segment and no rest.
+  const segments = (result.objects() as Record<string, unknown>[]).map((row) => ({
+    row,
+    own: sums.get(keyOf(row, plan.by)) ?? zero(kind),
+  }));
+  const total = segments.reduce((s, { own }) => add(kind, s, own), zero(kind));
+  const rows = segments.map(({ row, own }) => {
     const rest = subtract(kind, total, own);
     const restValue = kind.headline(rest, plan.confidence).value;
     const cmp = kind.compare(own, rest, plan.confidence);
@@ -272,7 +274,7 @@ function finalizeSegment(
       },
     },
     columns,
-    bounds,
+    { bounds },
   );
 }
 

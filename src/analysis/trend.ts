@@ -333,7 +333,7 @@ function finalizeTrend(
       },
     },
     columns,
-    bounds,
+    { bounds },
   );
 }
 
@@ -363,8 +363,10 @@ function indexResult(result: ColumnTable, by: string[]) {
     rows.set(keyOf(row, [...by, "period"]), row);
   }
   if (groups.size === 0) {
+    const left = kpiMeta(result)?.notes.missingGroups;
+    const reason = left ? `no dated row is left: ${left}` : "no row has a date; trend needs dates";
     throw new CxDataError(
-      [{ row: null, column: null, value: null, reason: "no row has a date; trend needs dates" }],
+      [{ row: null, column: null, value: null, reason }],
       1,
       "No dated answers",
     );

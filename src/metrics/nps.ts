@@ -139,7 +139,7 @@ function npsInMemory(input: KpiInput, options: NpsOptions = {}): ColumnTable {
       },
     },
     [...NPS_COLUMNS],
-    NPS_BOUNDS,
+    { bounds: NPS_BOUNDS },
   );
 }
 

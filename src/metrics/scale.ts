@@ -104,7 +104,7 @@ export function scaleResult(
   const range = { min: 1, max: scale };
   const finalize = (row: Record<string, unknown>) =>
     name(finalizeScale(row as unknown as ScaleSums, plan.confidence, range));
-  return tidyResult(aggregate, keys, plan, finalize, meta, columns, bounds);
+  return tidyResult(aggregate, keys, plan, finalize, meta, columns, { bounds });
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   type KpiOptions,
   pooled,
   resolvePlan,
+  sumOf,
   tidyResult,
   withPeriods,
 } from "./groups.ts";
@@ -43,6 +44,9 @@ import {
   withSqlPath,
 } from "../engine/kpi_sql.ts";
 import { withRelation } from "../engine/source.ts";
+
+/** Ticket KPIs count the tickets of groups left out for a missing `by` value. */
+const TICKETS_LEFT_OUT = { noun: "tickets", count: sumOf("tickets") };
 
 /** Units durations are reported in. A day is 24 hours, also for business time. */
 export type DurationUnit = "seconds" | "minutes" | "hours" | "days";
@@ -261,6 +265,7 @@ function fcrResult(aggregate: ColumnTable, keys: string[], plan: GroupPlan): Col
       notes: { numerator: "resolved with contacts = 1", denominator: "resolved tickets" },
     },
     [...FCR_COLUMNS],
+    { leftOut: TICKETS_LEFT_OUT },
   );
 }
 
@@ -347,6 +352,7 @@ function serviceTime(
       },
     },
     FRT_COLUMNS.map((c) => c === "answered" ? spec.done : c === "unanswered" ? spec.open : c),
+    { leftOut: TICKETS_LEFT_OUT },
   );
 }
 

@@ -82,7 +82,14 @@ Deno.test("nps: pooled over tables (counts added), not averaged", () => {
   // Columns only one survey has are kept (Arquero's concat alone would drop them).
   const en = aq.table({ nps_score: [10, 0], channel: ["chat", "web"] });
   const de = aq.table({ nps_score: [9], region: ["north"] });
-  assertEquals(nps([en, de], { by: "region" }).array("region"), [null, "north"]);
+  // The English rows have no region: their own group with missing: "group", left out by default.
+  assertEquals(nps([en, de], { by: "region", missing: "group" }).array("region"), [null, "north"]);
+  const byRegion = nps([en, de], { by: "region" });
+  assertEquals(byRegion.array("region"), ["north"]);
+  assertEquals(
+    kpiMeta(byRegion)?.notes.missingGroups,
+    '2 answers with a missing region left out; missing: "group" keeps them as their own group',
+  );
 });
 
 Deno.test("nps: by channel agrees with scipy (Wald and adjusted Wald) to 1e-9", async () => {
