@@ -129,6 +129,10 @@ const EN = {
     `${group}: median first response ${median} min (${low}–${high}), ${open} ${group} tickets still unanswered.`,
   fcrSentence: (best: string, bestV: string, worst: string, worstV: string) =>
     `First contact resolution is highest for ${best} (${bestV}) and lowest for ${worst} (${worstV}).`,
+  fcrSkipped: (missing: number | null) =>
+    missing === null
+      ? "First contact resolution is not shown: the tickets have no contacts column (customer contacts per ticket)."
+      : `First contact resolution is not shown: ${missing} resolved tickets have no contacts count.`,
   // cohorts & churn
   periodOne: { day: "day", week: "week", month: "month", quarter: "quarter", year: "year" },
   churn: "Churn",
@@ -440,6 +444,10 @@ const DE: Labels = {
     `${group}: Median der ersten Antwort ${median} min (${low}–${high}), ${open} ${group}-Tickets noch unbeantwortet.`,
   fcrSentence: (best, bestV, worst, worstV) =>
     `Die Erstlösungsquote ist bei ${best} am höchsten (${bestV}) und bei ${worst} am niedrigsten (${worstV}).`,
+  fcrSkipped: (missing) =>
+    missing === null
+      ? "Die Erstlösungsquote fehlt: die Tickets haben keine Spalte contacts (Kundenkontakte je Ticket)."
+      : `Die Erstlösungsquote fehlt: ${missing} gelöste Tickets haben keine Kontaktzahl.`,
   periodOne: { day: "Tag", week: "Woche", month: "Monat", quarter: "Quartal", year: "Jahr" },
   churn: "Kündigungen",
   churnRate: "Kündigungsrate",

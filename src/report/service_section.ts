@@ -103,7 +103,12 @@ export function serviceSection(ctx: SectionContext): Section {
     ], { ...tableOptions, caption: t.resolutionTable }));
   }
 
-  if (hasColumns(table, "resolved_at", "contacts")) {
+  const noContacts = hasColumns(table, "resolved_at") ? missingContacts(table) : 0;
+  if (noContacts !== 0) {
+    const sentence = t.fcrSkipped(noContacts);
+    found.push(sentence);
+    out.push(heading(2, t.fcr), findings([sentence]));
+  } else if (hasColumns(table, "resolved_at", "contacts")) {
     const fcr = firstContactResolution(table, options).derive({
       fcr_pct: aq.escape((d: Row) => pct(d.fcr)),
       fcr_pct_low: aq.escape((d: Row) => pct(d.fcr_low)),
@@ -138,6 +143,14 @@ export function serviceSection(ctx: SectionContext): Section {
     ], tableOptions));
   }
   return { id: "service", title, findings: found, body: out.join("\n") };
+}
+
+/** Resolved tickets without a contacts count (`null`: no contacts column at all). */
+function missingContacts(table: ColumnTable): number | null {
+  if (!table.columnNames().includes("contacts")) return null;
+  const resolved = table.array("resolved_at") as unknown[];
+  const contacts = table.array("contacts") as unknown[];
+  return resolved.filter((r, i) => r != null && contacts[i] == null).length;
 }
 
 function pct(v: unknown): number | null {
