@@ -25,7 +25,9 @@ export type { CxProblem } from "./errors.ts";
 export { columnSpecs } from "./schema/fields.ts";
 export type { ColumnKind, ColumnSpec, RowCheck, RowIssue, RowSchema } from "./schema/fields.ts";
 export { responsesSchema } from "./schema/responses.ts";
-export type { CesScale, CsatScale, Response, ResponseScales } from "./schema/responses.ts";
+export type { Response, ResponseScales } from "./schema/responses.ts";
+export type { CesScale, CsatScale, NpsCategory } from "./schema/scales.ts";
+export { npsCategory, NPS_CATEGORIES } from "./schema/scales.ts";
 export { ticketsSchema } from "./schema/tickets.ts";
 export type { Ticket } from "./schema/tickets.ts";
 export { customersSchema } from "./schema/customers.ts";
@@ -64,7 +66,7 @@ export type { ChartSpec } from "./charts/render.ts";
 export { display, escapeHtml, jupyterDisplay, showTable } from "./charts/display.ts";
 export type { Displayable, MediaBundle, ShowTableOptions } from "./charts/display.ts";
 export { scoreDistributionChart } from "./charts/scores.ts";
-export type { NpsCategory, ScoreDistributionOptions } from "./charts/scores.ts";
+export type { ScoreDistributionOptions } from "./charts/scores.ts";
 export { show } from "./charts/display.ts";
 export type { ChartLang, ChartLocaleOptions } from "./charts/locale.ts";
 export { churnChart } from "./charts/churn.ts";
@@ -310,9 +312,8 @@ export { retentionCurves, retentionHeatmap } from "./charts/cohort.ts";
 export type { RetentionCurvesOptions, RetentionHeatmapOptions } from "./charts/cohort.ts";
 
 // score outcomes
-export { NPS_GROUPS, scoreOutcomes } from "./analysis/outcomes.ts";
+export { scoreOutcomes } from "./analysis/outcomes.ts";
 export type {
-  NpsGroup,
   ScoreOutcomes,
   ScoreOutcomesMethod,
   ScoreOutcomesNotes,

@@ -47,12 +47,7 @@ import { logRank } from "./logrank.ts";
 import { cohortRetention, compareTuples, oneOf } from "./cohort.ts";
 import { pooledRetention } from "./cohort_summary.ts";
 import type { CohortPeriod } from "./cohort_periods.ts";
-
-/** NPS group of a score: Detractor 0–6, Passive 7–8, Promoter 9–10. */
-export type NpsGroup = "Detractor" | "Passive" | "Promoter";
-
-/** The NPS groups in the order results list them (by score, as their names sort). */
-export const NPS_GROUPS: readonly NpsGroup[] = ["Detractor", "Passive", "Promoter"];
+import { NPS_CATEGORIES, NPS_SCALE, type NpsCategory, npsCategory } from "../schema/scales.ts";
 
 /** Options of {@link scoreOutcomes}. */
 export interface ScoreOutcomesOptions {
@@ -388,8 +383,8 @@ function resolveOutcomes(
   checkValues(
     responses,
     score,
-    (v) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 10,
-    `${score} must be a whole number from 0 to 10`,
+    (v) => typeof v === "number" && Number.isInteger(v) && v >= NPS_SCALE.min && v <= NPS_SCALE.max,
+    `${score} must be a whole number from ${NPS_SCALE.min} to ${NPS_SCALE.max}`,
   );
   return {
     cutoff,
@@ -409,11 +404,6 @@ function resolveOutcomes(
     orderDate,
     period,
   };
-}
-
-/** NPS group of a 0–10 score. */
-function npsGroup(score: number): NpsGroup {
-  return score >= 9 ? "Promoter" : score >= 7 ? "Passive" : "Detractor";
 }
 
 /** Picks each customer's classifying answer and builds the per-customer survival table. */
@@ -530,7 +520,7 @@ function customerTable(
       ? pick(customers, column, rows)
       : pick(responses, column, answers);
   });
-  columns.nps_group = scores.map(npsGroup);
+  columns.nps_group = scores.map(npsCategory);
   columns.score = scores;
   columns.answer_date = answerDates;
   const start = plan.from === "answer" ? answerDates : pick(customers, plan.signupDate, rows);
@@ -565,14 +555,14 @@ function analyse(
   const groups: Row[] = [], tests: Row[] = [], pairs: Row[] = [], comparison: Row[] = [];
   for (const { key, rows } of segments) {
     const head = Object.fromEntries(by.map((c, j) => [c, key[j]]));
-    const counts = new Map<NpsGroup, { n: number; churned: number }>();
+    const counts = new Map<NpsCategory, { n: number; churned: number }>();
     for (const r of rows) {
-      const c = counts.get(r.nps_group as NpsGroup) ?? { n: 0, churned: 0 };
+      const c = counts.get(r.nps_group as NpsCategory) ?? { n: 0, churned: 0 };
       c.n++;
       if (r.event === true) c.churned++;
-      counts.set(r.nps_group as NpsGroup, c);
+      counts.set(r.nps_group as NpsCategory, c);
     }
-    for (const g of NPS_GROUPS) {
+    for (const g of NPS_CATEGORIES) {
       const c = counts.get(g);
       if (!c) continue;
       const { low, high } = wilson(c.churned, c.n, plan.confidence);
@@ -642,7 +632,7 @@ const COMPARISON_COLUMNS = [
 
 /** Detractor − promoter churn share: Newcombe interval, pooled two-proportion z test. */
 function compare(
-  counts: Map<NpsGroup, { n: number; churned: number }>,
+  counts: Map<NpsCategory, { n: number; churned: number }>,
   confidence: number,
 ): Row {
   const det = counts.get("Detractor") ?? { n: 0, churned: 0 };

@@ -9,8 +9,9 @@ import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import { ces, CES_COLUMNS, type CesOptions } from "../metrics/ces.ts";
-import { csat, CSAT_COLUMNS, type CsatOptions } from "../metrics/csat.ts";
+import { aggregateCes, ces, CES_COLUMNS, type CesOptions } from "../metrics/ces.ts";
+import { aggregateCsat, csat, CSAT_COLUMNS, type CsatOptions } from "../metrics/csat.ts";
+import { cesBox, type CsatScale } from "../schema/scales.ts";
 import {
   type GroupPlan,
   type KpiInput,
@@ -29,7 +30,7 @@ import {
   type NpsMethod,
   npsVariance,
 } from "../metrics/nps.ts";
-import { aggregateScale, meanInterval } from "../metrics/scale.ts";
+import { meanInterval } from "../metrics/scale.ts";
 import { type Bounds, differenceBounds } from "../metrics/bounds.ts";
 import { normalCdf, tCdf, tQuantile, zFor } from "../stats/distributions.ts";
 import { meanSd, wilson } from "../stats/intervals.ts";
@@ -45,7 +46,7 @@ export interface KpiScoreOptions {
   /** Score column (default per KPI: `"nps_score"`, `"csat"`, `"ces"`). */
   score?: string;
   /** CSAT (5, 7, 10; default 5) or CES (5, 7; default 7) scale top. */
-  scale?: 5 | 7 | 10;
+  scale?: CsatScale;
   /** CSAT: how many top answers count as satisfied (default 2). */
   topBox?: number;
   /** CES: highest score that counts as low effort (default 3 on 1–7, 2 on 1–5). */
@@ -390,15 +391,7 @@ const CSAT_KIND: KpiKind = {
   counts: ["n", "top_box"],
   test: "two-proportion z (pooled share in the test, unpooled Wald interval)",
   result: (table, options) => csat(table, options as CsatOptions),
-  aggregate(table, plan, { score = "csat", scale = 5, topBox = 2 }) {
-    return aggregateScale(
-      table,
-      score,
-      { min: 1, max: scale, what: `the CSAT answer on the declared 1–${scale} scale` },
-      { min: scale - topBox + 1, max: scale },
-      plan,
-    ).aggregate;
-  },
+  aggregate: (table, plan, options) => aggregateCsat(table, plan, options as CsatOptions).aggregate,
   headline(s, confidence) {
     const w = wilson(s.box, s.n, confidence);
     return {
@@ -425,21 +418,13 @@ const CES_KIND: KpiKind = {
   counts: ["n", "low_effort"],
   test: "Welch t (unequal variances)",
   result: (table, options) => ces(table, options as CesOptions),
-  aggregate(table, plan, { score = "ces", scale = 7, lowEffort }) {
-    return aggregateScale(
-      table,
-      score,
-      { min: 1, max: scale, what: `the CES answer on the declared 1–${scale} scale` },
-      { min: 1, max: lowEffort ?? (scale === 7 ? 3 : 2) },
-      plan,
-    ).aggregate;
-  },
+  aggregate: (table, plan, options) => aggregateCes(table, plan, options as CesOptions).aggregate,
   headline(s, confidence, options = {}) {
-    const scale = { min: 1, max: options.scale ?? 7 };
+    const scale = { min: 1, max: cesBox(options as CesOptions).scale };
     const { mean, low, high } = meanInterval({ n: s.n, ...s }, confidence, scale);
     return { value: mean, low, high };
   },
-  range: (options) => [1, options.scale ?? 7],
+  range: (options) => [1, cesBox(options as CesOptions).scale],
   compare: welch,
 };
 

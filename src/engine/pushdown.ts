@@ -21,6 +21,7 @@ import {
 } from "../metrics/groups.ts";
 import type { Period } from "../time/period.ts";
 import { wallTimeConverter } from "../time/zone.ts";
+import { NPS_CUT_POINTS } from "../schema/scales.ts";
 import {
   type AggregateSpec,
   compileAggregate,
@@ -469,9 +470,9 @@ function describeAggregate(
   ];
   if (r.kind === "nps") {
     measures.push(
-      { name: "promoters", op: "countBetween", column: s, min: 9, max: 10 },
-      { name: "passives", op: "countBetween", column: s, min: 7, max: 8 },
-      { name: "detractors", op: "countBetween", column: s, min: 0, max: 6 },
+      { name: "promoters", op: "countBetween", column: s, ...NPS_CUT_POINTS.Promoter },
+      { name: "passives", op: "countBetween", column: s, ...NPS_CUT_POINTS.Passive },
+      { name: "detractors", op: "countBetween", column: s, ...NPS_CUT_POINTS.Detractor },
     );
   } else {
     const box = r.box ?? r.scale;

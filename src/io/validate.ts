@@ -12,7 +12,7 @@ import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem, CxSchemaError } from "../errors.ts";
 import { canonicalSchema, type SchemaInput } from "../schema/canonical.ts";
 import { type ColumnKind, columnSpecs, type RowSchema } from "../schema/fields.ts";
-import type { CesScale, CsatScale } from "../schema/responses.ts";
+import type { CesScale, CsatScale } from "../schema/scales.ts";
 import {
   DATE_FORMATS,
   type DateFormat,

@@ -9,6 +9,7 @@ import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { GroupCodes } from "./groups.ts";
+import { NPS_CUT_POINTS } from "../schema/scales.ts";
 
 /**
  * NPS category counts per group: `n, promoters, passives, detractors`.
@@ -31,13 +32,14 @@ export function npsCounts(scores: ArrayLike<number | null>, g: GroupCodes): Colu
   const n = new Float64Array(g.groups), p = new Float64Array(g.groups);
   const pa = new Float64Array(g.groups), d = new Float64Array(g.groups);
   const { codes } = g;
+  const promoter = NPS_CUT_POINTS.Promoter.min, passive = NPS_CUT_POINTS.Passive.min;
   for (let i = 0; i < codes.length; i++) {
     const s = scores[i];
     if (s === null || s === undefined) continue;
     const c = codes[i];
     n[c]++;
-    if (s >= 9) p[c]++;
-    else if (s >= 7) pa[c]++;
+    if (s >= promoter) p[c]++;
+    else if (s >= passive) pa[c]++;
     else d[c]++;
   }
   return withKeys(g, { n, promoters: p, passives: pa, detractors: d });

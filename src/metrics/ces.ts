@@ -5,18 +5,25 @@
  * @module
  */
 import type { ColumnTable } from "arquero";
-import { CxOptionsError } from "../errors.ts";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import { type KpiInput, type KpiOptions, pooled, requireColumn, resolvePlan } from "./groups.ts";
+import {
+  type GroupPlan,
+  type KpiInput,
+  type KpiOptions,
+  pooled,
+  requireColumn,
+  resolvePlan,
+} from "./groups.ts";
 import { aggregateScale, scaleResult } from "./scale.ts";
 import { interval } from "./bounds.ts";
+import { cesBox, type CesScale } from "../schema/scales.ts";
 
 /** Options of {@link ces}. */
 export interface CesOptions extends KpiOptions {
   /** Score column (default `"ces"`). */
   score?: string;
   /** Top of the declared scale: 5 or 7 (default 7, i.e. 1–7). */
-  scale?: 5 | 7;
+  scale?: CesScale;
   /** Highest score that counts as low effort (default 3 on 1–7, 2 on 1–5). */
   lowEffort?: number;
 }
@@ -64,28 +71,12 @@ export const ces: PushdownKpi<CesOptions> = withPushdown(cesInMemory);
 
 function cesInMemory(input: KpiInput, options: CesOptions = {}): ColumnTable {
   const table = pooled(input);
-  const { score = "ces", scale = 7 } = options;
-  if (scale !== 5 && scale !== 7) {
-    throw new CxOptionsError(`Option "scale" must be 5 or 7, got ${JSON.stringify(scale)}`);
-  }
-  const lowEffort = options.lowEffort ?? (scale === 7 ? 3 : 2);
-  if (!Number.isInteger(lowEffort) || lowEffort < 1 || lowEffort >= scale) {
-    throw new CxOptionsError(
-      `Option "lowEffort" must be a whole number from 1 to ${scale - 1}, got ${
-        JSON.stringify(lowEffort)
-      }`,
-    );
-  }
+  const { score = "ces" } = options;
+  const box = cesBox(options), { scale } = box; // options checked before the column
   requireColumn(table, score, "score");
   const plan = resolvePlan(table, options, { date: "date" });
   return scaleResult(
-    aggregateScale(
-      table,
-      score,
-      { min: 1, max: scale, what: `the CES answer on the declared 1–${scale} scale` },
-      { min: 1, max: lowEffort },
-      plan,
-    ),
+    aggregateCes(table, plan, options),
     plan,
     scale,
     (s) => ({
@@ -104,9 +95,29 @@ function cesInMemory(input: KpiInput, options: CesOptions = {}): ColumnTable {
       kpi: "ces",
       method:
         "student-t (mean; bounded-score where all answers are equal), wilson (low-effort share)",
-      notes: { score, scale: `1–${scale}`, lowEffort: `1–${lowEffort}`, lowerIsBetter: true },
+      notes: {
+        score,
+        scale: `1–${scale}`,
+        lowEffort: `${box.min}–${box.max}`,
+        lowerIsBetter: true,
+      },
     },
     [...CES_COLUMNS],
     interval("ces", 1, scale),
   );
+}
+
+/**
+ * Aggregate step of {@link ces}: count, Σx, Σx² and the box count per
+ * group on the declared scale (defaults from `schema/scales.ts`), after
+ * checking the options and every score.
+ */
+export function aggregateCes(
+  table: ColumnTable,
+  plan: GroupPlan,
+  options: CesOptions = {},
+): { aggregate: ColumnTable; keys: string[] } {
+  const box = cesBox(options);
+  const what = `the CES answer on the declared 1–${box.scale} scale`;
+  return aggregateScale(table, options.score ?? "ces", { min: 1, max: box.scale, what }, box, plan);
 }

@@ -5,18 +5,25 @@
  * @module
  */
 import type { ColumnTable } from "arquero";
-import { CxOptionsError } from "../errors.ts";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import { type KpiInput, type KpiOptions, pooled, requireColumn, resolvePlan } from "./groups.ts";
+import {
+  type GroupPlan,
+  type KpiInput,
+  type KpiOptions,
+  pooled,
+  requireColumn,
+  resolvePlan,
+} from "./groups.ts";
 import { aggregateScale, scaleResult } from "./scale.ts";
 import { interval } from "./bounds.ts";
+import { csatBox, type CsatScale } from "../schema/scales.ts";
 
 /** Options of {@link csat}. */
 export interface CsatOptions extends KpiOptions {
   /** Score column (default `"csat"`). */
   score?: string;
   /** Top of the declared scale: 5, 7 or 10 (default 5, i.e. 1–5). */
-  scale?: 5 | 7 | 10;
+  scale?: CsatScale;
   /** How many top answers count as satisfied (default 2: 4–5 on 1–5, 9–10 on 1–10). */
   topBox?: number;
 }
@@ -65,28 +72,12 @@ export const csat: PushdownKpi<CsatOptions> = withPushdown(csatInMemory);
 
 function csatInMemory(input: KpiInput, options: CsatOptions = {}): ColumnTable {
   const table = pooled(input);
-  const { score = "csat", scale = 5, topBox = 2 } = options;
-  if (![5, 7, 10].includes(scale)) {
-    throw new CxOptionsError(`Option "scale" must be 5, 7 or 10, got ${JSON.stringify(scale)}`);
-  }
-  if (!Number.isInteger(topBox) || topBox < 1 || topBox >= scale) {
-    throw new CxOptionsError(
-      `Option "topBox" must be a whole number from 1 to ${scale - 1}, got ${
-        JSON.stringify(topBox)
-      }`,
-    );
-  }
+  const { score = "csat" } = options;
+  const box = csatBox(options), { scale } = box; // options checked before the column
   requireColumn(table, score, "score");
   const plan = resolvePlan(table, options, { date: "date" });
-  const boxMin = scale - topBox + 1;
   return scaleResult(
-    aggregateScale(
-      table,
-      score,
-      { min: 1, max: scale, what: `the CSAT answer on the declared 1–${scale} scale` },
-      { min: boxMin, max: scale },
-      plan,
-    ),
+    aggregateCsat(table, plan, options),
     plan,
     scale,
     (s) => ({
@@ -104,9 +95,30 @@ function csatInMemory(input: KpiInput, options: CsatOptions = {}): ColumnTable {
     {
       kpi: "csat",
       method: "wilson (top box), student-t (mean; bounded-score where all answers are equal)",
-      notes: { score, scale: `1–${scale}`, topBox: `${boxMin}–${scale}`, higherIsBetter: true },
+      notes: { score, scale: `1–${scale}`, topBox: `${box.min}–${scale}`, higherIsBetter: true },
     },
     [...CSAT_COLUMNS],
     interval("mean", 1, scale),
+  );
+}
+
+/**
+ * Aggregate step of {@link csat}: count, Σx, Σx² and the box count per
+ * group on the declared scale (defaults from `schema/scales.ts`), after
+ * checking the options and every score.
+ */
+export function aggregateCsat(
+  table: ColumnTable,
+  plan: GroupPlan,
+  options: CsatOptions = {},
+): { aggregate: ColumnTable; keys: string[] } {
+  const box = csatBox(options);
+  const what = `the CSAT answer on the declared 1–${box.scale} scale`;
+  return aggregateScale(
+    table,
+    options.score ?? "csat",
+    { min: 1, max: box.scale, what },
+    box,
+    plan,
   );
 }

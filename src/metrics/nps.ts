@@ -29,6 +29,7 @@ import {
 } from "./groups.ts";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
 import { clipToBounds, interval } from "./bounds.ts";
+import { NPS_CUT_POINTS, NPS_SCALE, npsRange } from "../schema/scales.ts";
 
 /** Interval methods for NPS. */
 export type NpsMethod = "wald" | "adjusted-wald" | "bootstrap";
@@ -130,9 +131,9 @@ function npsInMemory(input: KpiInput, options: NpsOptions = {}): ColumnTable {
       method,
       notes: {
         score,
-        scale: "0–10",
-        promoters: "9–10",
-        detractors: "0–6",
+        scale: `${NPS_SCALE.min}–${NPS_SCALE.max}`,
+        promoters: npsRange("Promoter"),
+        detractors: npsRange("Detractor"),
         ...(method === "adjusted-wald"
           ? {}
           : { degenerate: "adjusted-wald where all answers fall in one category" }),
@@ -167,11 +168,11 @@ export function aggregateNps(
   checkValues(
     table,
     score,
-    (v) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 10,
-    `${score} must be an integer 0–10; load answers with readCsv(…, { schema: "responses" }) to get such rows as rejects`,
+    (v) => typeof v === "number" && Number.isInteger(v) && v >= NPS_SCALE.min && v <= NPS_SCALE.max,
+    `${score} must be an integer ${NPS_SCALE.min}–${NPS_SCALE.max}; load answers with readCsv(…, { schema: "responses" }) to get such rows as rejects`,
   );
   if (typeof plan.engine === "object") {
-    return plan.engine.aggregate({ kind: "nps", score, scale: { min: 0, max: 10 }, plan });
+    return plan.engine.aggregate({ kind: "nps", score, scale: { ...NPS_SCALE }, plan });
   }
   if (plan.engine === "kernel") {
     const g = planCodes(table, plan);
@@ -181,13 +182,15 @@ export function aggregateNps(
     };
   }
   const { table: grouped, keys } = withPeriods(table, plan);
-  const scored = grouped.derive({ __s: aq.escape((d: Record<string, unknown>) => d[score]) });
+  const scored = grouped.params({ cuts: NPS_CUT_POINTS })
+    .derive({ __s: aq.escape((d: Record<string, unknown>) => d[score]) });
   const base = keys.length ? scored.groupby(keys) : scored;
   const aggregate = base.rollup({
     n: aq.op.valid("__s"),
-    promoters: "d => aq.op.sum(d.__s >= 9 ? 1 : 0)",
-    passives: "d => aq.op.sum(d.__s >= 7 && d.__s <= 8 ? 1 : 0)",
-    detractors: "d => aq.op.sum(d.__s != null && d.__s <= 6 ? 1 : 0)",
+    promoters: "(d, $) => aq.op.sum(d.__s >= $.cuts.Promoter.min ? 1 : 0)",
+    passives:
+      "(d, $) => aq.op.sum(d.__s >= $.cuts.Passive.min && d.__s <= $.cuts.Passive.max ? 1 : 0)",
+    detractors: "(d, $) => aq.op.sum(d.__s != null && d.__s <= $.cuts.Detractor.max ? 1 : 0)",
   });
   return { aggregate, keys };
 }

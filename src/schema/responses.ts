@@ -13,12 +13,16 @@ import {
   scaleField,
   textField,
 } from "./fields.ts";
-import { CxOptionsError } from "../errors.ts";
-
-/** Scales a CSAT question can be asked on (1–5, 1–7 or 1–10). */
-export type CsatScale = 5 | 7 | 10;
-/** Scales a CES question can be asked on (1–5 or 1–7). */
-export type CesScale = 5 | 7;
+import {
+  CES_DEFAULTS,
+  CES_SCALES,
+  type CesScale,
+  checkScale,
+  CSAT_DEFAULTS,
+  CSAT_SCALES,
+  type CsatScale,
+  NPS_SCALE,
+} from "./scales.ts";
 
 /** The declared answer scales of a survey. */
 export interface ResponseScales {
@@ -47,18 +51,15 @@ export function responsesSchema(scales: ResponseScales = {}): RowSchema<Response
 
 /** The zod object behind {@link responsesSchema} (internal: its type is zod's). */
 export function responsesZod(scales: ResponseScales = {}) {
-  const { csatScale = 5, cesScale = 7 } = scales;
-  if (![5, 7, 10].includes(csatScale)) {
-    throw new CxOptionsError(`Option "csatScale" must be 5, 7 or 10, got ${csatScale}`);
-  }
-  if (![5, 7].includes(cesScale)) {
-    throw new CxOptionsError(`Option "cesScale" must be 5 or 7, got ${cesScale}`);
-  }
+  const { csatScale = CSAT_DEFAULTS.scale, cesScale = CES_DEFAULTS.scale } = scales;
+  checkScale("csatScale", csatScale, CSAT_SCALES);
+  checkScale("cesScale", cesScale, CES_SCALES);
   return z.object({
     response_id: keyField("response_id"),
     customer_id: idField("customer_id").optional(),
     date: dateField("date"),
-    nps_score: scaleField("nps_score", 0, 10, "the likelihood to recommend").optional(),
+    nps_score: scaleField("nps_score", NPS_SCALE.min, NPS_SCALE.max, "the likelihood to recommend")
+      .optional(),
     csat: scaleField("csat", 1, csatScale, `the CSAT answer on the declared 1–${csatScale} scale`)
       .optional(),
     ces: scaleField("ces", 1, cesScale, `the CES answer on the declared 1–${cesScale} scale`)
