@@ -17,7 +17,8 @@ import {
   type ChartLocaleOptions,
   KPI_AXIS_LABELS,
 } from "./locale.ts";
-import { CATEGORY_COLORS, CATEGORY_LEGENDS, CATEGORY_NAMES, type NpsCategory } from "./scores.ts";
+import { CATEGORY_COLORS, CATEGORY_LEGENDS, CATEGORY_NAMES } from "./scores.ts";
+import type { NpsCategory } from "../schema/scales.ts";
 
 /** Headline column and interval columns of each KPI. */
 const HEADLINES: Record<string, { value: string; low: string; high: string }> = {

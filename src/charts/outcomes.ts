@@ -7,7 +7,8 @@
  */
 import type { ScoreOutcomes } from "../analysis/outcomes.ts";
 import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
-import { CATEGORY_COLORS, CATEGORY_LEGENDS, type NpsCategory } from "./scores.ts";
+import { CATEGORY_COLORS, CATEGORY_LEGENDS } from "./scores.ts";
+import type { NpsCategory } from "../schema/scales.ts";
 import { kaplanMeierChart } from "./survival.ts";
 import type { ChartSpec } from "./render.ts";
 

@@ -15,6 +15,13 @@ import {
   type ChartLocaleOptions,
 } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
+import {
+  NPS_CATEGORIES,
+  NPS_SCALE,
+  type NpsCategory,
+  npsCategory,
+  npsRange,
+} from "../schema/scales.ts";
 
 /** Options of {@linkcode scoreDistributionChart}. */
 export interface ScoreDistributionOptions extends ChartLocaleOptions {
@@ -40,9 +47,6 @@ interface ScoreCount {
   category: NpsCategory;
 }
 
-/** NPS category of a score: detractor 0–6, passive 7–8, promoter 9–10. */
-export type NpsCategory = "Detractor" | "Passive" | "Promoter";
-
 /**
  * Colours that stay apart for the common colour-vision deficiencies (Okabe–Ito
  * vermillion and blue, with a neutral grey for passives) and keep at least 3:1
@@ -56,9 +60,15 @@ export const CATEGORY_COLORS: Record<NpsCategory, string> = {
 
 /** Legend labels of the NPS categories, with their score ranges, in each chart language. */
 export const CATEGORY_LEGENDS: Record<ChartLang, Record<NpsCategory, string>> = {
-  en: { Detractor: "Detractor (0–6)", Passive: "Passive (7–8)", Promoter: "Promoter (9–10)" },
-  de: { Detractor: "Kritiker (0–6)", Passive: "Passive (7–8)", Promoter: "Promotoren (9–10)" },
+  en: withRanges({ Detractor: "Detractor", Passive: "Passive", Promoter: "Promoter" }),
+  de: withRanges({ Detractor: "Kritiker", Passive: "Passive", Promoter: "Promotoren" }),
 };
+
+function withRanges(names: Record<NpsCategory, string>): Record<NpsCategory, string> {
+  return Object.fromEntries(
+    NPS_CATEGORIES.map((c) => [c, `${names[c]} (${npsRange(c)})`]),
+  ) as Record<NpsCategory, string>;
+}
 
 /** Legend labels of the NPS categories, with their score ranges. */
 export const CATEGORY_LABELS: Record<NpsCategory, string> = CATEGORY_LEGENDS.en;
@@ -139,31 +149,27 @@ export function scoreDistributionChart(
 
 /** Counts answers per score 0–10 (all 11 present), rejecting anything else. */
 function countScores(values: ArrayLike<unknown>, column: string): ScoreCount[] {
-  const counts = new Array<number>(11).fill(0);
+  const counts = new Array<number>(NPS_SCALE.max + 1).fill(0);
   const problems: CxProblem[] = [];
   let bad = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null || v === undefined) continue;
-    if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 10) {
+    if (typeof v === "number" && Number.isInteger(v) && v >= NPS_SCALE.min && v <= NPS_SCALE.max) {
       counts[v]++;
     } else if (bad++ < 20) {
       problems.push({
         row: null,
         column,
         value: String(v),
-        reason: `table row index ${i}: an NPS score must be a whole number from 0 to 10; ` +
+        reason: `table row index ${i}: an NPS score must be a whole number from ` +
+          `${NPS_SCALE.min} to ${NPS_SCALE.max}; ` +
           "fix or filter these rows before charting",
       });
     }
   }
   if (bad > 0) throw new CxDataError(problems, bad, `Column "${column}" has invalid NPS scores`);
   return counts.map((count, score) => ({ score, count, category: npsCategory(score) }));
-}
-
-/** NPS category of a 0–10 score. */
-function npsCategory(score: number): NpsCategory {
-  return score <= 6 ? "Detractor" : score <= 8 ? "Passive" : "Promoter";
 }
 
 function scoreSpec(
@@ -175,7 +181,7 @@ function scoreSpec(
   const w = WORDS[f.lang];
   const total = counts.reduce((sum, c) => sum + c.count, 0);
   const max = Math.max(1, ...counts.map((c) => c.count));
-  const categories = Object.keys(CATEGORY_COLORS) as NpsCategory[];
+  const categories = NPS_CATEGORIES;
   return {
     title,
     subtitle: options.subtitle ?? w.answers(total, f.int(total)),

@@ -23,6 +23,8 @@ import { wilson } from "../stats/intervals.ts";
 import { churnChart } from "../charts/churn.ts";
 import { retentionCurves, retentionHeatmap } from "../charts/cohort.ts";
 import { kaplanMeierChart } from "../charts/survival.ts";
+import { CATEGORY_NAMES } from "../charts/scores.ts";
+import { npsCategory } from "../schema/scales.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
@@ -263,7 +265,7 @@ function latestCategory(ctx: SectionContext, answers: ColumnTable | undefined) {
   const ids = answers!.array("customer_id") as unknown[];
   const dates = answers!.array("date") as unknown[];
   const scores = answers!.array("nps_score") as unknown[];
-  const names = ctx.labels.npsCategory;
+  const names = CATEGORY_NAMES[ctx.format.lang];
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i], date = dates[i], score = scores[i];
     if (id === null || id === undefined || !(date instanceof Date) || typeof score !== "number") {
@@ -272,7 +274,7 @@ function latestCategory(ctx: SectionContext, answers: ColumnTable | undefined) {
     const key = String(id);
     if ((when.get(key) ?? -Infinity) > date.getTime()) continue;
     when.set(key, date.getTime());
-    latest.set(key, score <= 6 ? names.detractor : score <= 8 ? names.passive : names.promoter);
+    latest.set(key, names[npsCategory(score)]);
   }
   return latest;
 }

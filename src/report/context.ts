@@ -11,6 +11,7 @@ import * as aq from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { pooled } from "../metrics/groups.ts";
 import type { CanonicalName } from "../schema/canonical.ts";
+import type { CesScale, CsatScale } from "../schema/scales.ts";
 import { type Period, periodFn } from "../time/period.ts";
 import type { ReportFormat } from "./format.ts";
 import type { Labels } from "./i18n.ts";
@@ -50,9 +51,9 @@ export interface SectionContext {
   /** Groups with fewer observations are flagged as small samples. */
   minN: number;
   /** CSAT scale (5, 7 or 10). */
-  csatScale: 5 | 7 | 10;
+  csatScale: CsatScale;
   /** CES scale (5 or 7). */
-  cesScale: 5 | 7;
+  cesScale: CesScale;
   /** The filters applied (echoed on the overview). */
   filters: ReportFilters;
 }

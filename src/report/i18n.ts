@@ -70,11 +70,6 @@ const EN = {
   scoreChart: "Likelihood to recommend: answers per score",
   scoreAxis: "Likelihood to recommend (0–10)",
   shareOfAnswers: "Share of answers (%)",
-  categories: {
-    Detractor: "Detractor (0–6)",
-    Passive: "Passive (7–8)",
-    Promoter: "Promoter (9–10)",
-  } as Record<string, string>,
   npsInterval: "NPS (95 % interval)",
   promoters: "Promoters",
   passives: "Passives",
@@ -161,7 +156,6 @@ const EN = {
   npsGroup: "latest NPS answer",
   npsGroupLead:
     "Customers with at least one survey answer, by the category of their latest answer: do detractors leave sooner?",
-  npsCategory: { detractor: "detractors", passive: "passives", promoter: "promoters" },
   monthsSinceSignup: "Months since signup",
   stillCustomers: "Still customers (%)",
   retainedAt: (months: string) => `After ${months} months`,
@@ -381,11 +375,6 @@ const DE: Labels = {
   scoreChart: "Weiterempfehlungsbereitschaft: Antworten je Wert",
   scoreAxis: "Weiterempfehlungsbereitschaft (0–10)",
   shareOfAnswers: "Anteil der Antworten (%)",
-  categories: {
-    Detractor: "Kritiker (0–6)",
-    Passive: "Passive (7–8)",
-    Promoter: "Promotoren (9–10)",
-  },
   npsInterval: "NPS (95-%-Intervall)",
   promoters: "Promotoren",
   passives: "Passive",
@@ -469,7 +458,6 @@ const DE: Labels = {
   npsGroup: "letzter NPS-Antwort",
   npsGroupLead:
     "Kunden mit mindestens einer Umfrageantwort, nach der Kategorie ihrer letzten Antwort: Gehen Kritiker früher?",
-  npsCategory: { detractor: "Kritiker", passive: "Passive", promoter: "Promotoren" },
   monthsSinceSignup: "Monate seit Anmeldung",
   stillCustomers: "Noch Kunden (%)",
   retainedAt: (months) => `Nach ${months} Monaten`,

@@ -15,6 +15,7 @@ import { ces } from "../metrics/ces.ts";
 import { csat } from "../metrics/csat.ts";
 import { kpiMeta } from "../metrics/groups.ts";
 import { nps, npsCompare } from "../metrics/nps.ts";
+import { npsCategory } from "../schema/scales.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
@@ -293,14 +294,15 @@ function extremes(
   ];
 }
 
-/** The latest comments of detractors (score 0–6), newest first. */
+/** The latest comments of detractors, newest first. */
 function latestComments(ctx: SectionContext, table: ColumnTable, limit = 8): string {
   const { labels: t, format: f, segment } = ctx;
   const id = table.columnNames().includes("response_id") ? "response_id" : undefined;
   const rows = table
     .filter(
       aq.escape((d: Row) =>
-        typeof d.nps_score === "number" && d.nps_score <= 6 && typeof d.comment === "string" &&
+        typeof d.nps_score === "number" && npsCategory(d.nps_score) === "Detractor" &&
+        typeof d.comment === "string" &&
         d.comment.trim() !== ""
       ),
     )

@@ -13,6 +13,7 @@ import { type CsvLoadResult, readCsv } from "../io/csv.ts";
 import { parseJsonText } from "../io/json.ts";
 import { checkTimeZone } from "../time/zone.ts";
 import type { CanonicalName } from "../schema/canonical.ts";
+import { CES_SCALES, type CesScale, CSAT_SCALES, type CsatScale } from "../schema/scales.ts";
 
 const fileConfig = z.object({
   schema: z.enum(["responses", "tickets", "customers", "events"]),
@@ -23,9 +24,16 @@ const fileConfig = z.object({
   encoding: z.enum(["auto", "utf-8", "windows-1252"]).optional(),
 });
 
+/** A scale top from the list (the zod twin of `checkScale`). */
+function scaleTop<T extends number>(allowed: readonly T[]) {
+  return z.custom<T>((v) => allowed.includes(v as T), {
+    message: `must be ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`,
+  });
+}
+
 const projectConfig = z.object({
-  csatScale: z.union([z.literal(5), z.literal(7), z.literal(10)]).optional(),
-  cesScale: z.union([z.literal(5), z.literal(7)]).optional(),
+  csatScale: scaleTop(CSAT_SCALES).optional(),
+  cesScale: scaleTop(CES_SCALES).optional(),
   timeZone: z.string().refine(isTimeZone, {
     message: 'must be an IANA time zone such as "Europe/Berlin" or "UTC"',
   }).optional(),
@@ -39,9 +47,9 @@ const projectConfig = z.object({
  */
 export interface ProjectConfig {
   /** CSAT scale top (5, 7 or 10). */
-  csatScale?: 5 | 7 | 10;
+  csatScale?: CsatScale;
   /** CES scale top (5 or 7). */
-  cesScale?: 5 | 7;
+  cesScale?: CesScale;
   /** IANA zone of date-only values and periods. */
   timeZone?: string;
   /** Per file name: its canonical table, column mapping and CSV settings. */

@@ -13,6 +13,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { escapeHtml } from "../charts/display.ts";
 import { CxError, CxOptionsError } from "../errors.ts";
 import { checkPeriod, type Period } from "../time/period.ts";
+import { CES_DEFAULTS, type CesScale, CSAT_DEFAULTS, type CsatScale } from "../schema/scales.ts";
 import {
   DATE_COLUMN,
   type ReportFilters,
@@ -66,9 +67,9 @@ export interface SiteOptions {
   /** Groups with fewer observations are flagged as small samples (default 30). */
   minN?: number;
   /** CSAT scale (default 5). */
-  csatScale?: 5 | 7 | 10;
+  csatScale?: CsatScale;
   /** CES scale (default 7). */
-  cesScale?: 5 | 7;
+  cesScale?: CesScale;
   /** Most reject rows listed per file (default 20; the reason summary always counts all). */
   rejectRows?: number;
   /** Executed notebooks to add to the site and its navigation. */
@@ -255,8 +256,8 @@ export function sectionContext(
     segment = "channel",
     confidence = 0.95,
     minN = 30,
-    csatScale = 5,
-    cesScale = 7,
+    csatScale = CSAT_DEFAULTS.scale,
+    cesScale = CES_DEFAULTS.scale,
     filters = {},
   } = options;
   checkPeriod(period);
