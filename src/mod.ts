@@ -27,7 +27,7 @@ export type { ColumnKind, ColumnSpec, RowCheck, RowIssue, RowSchema } from "./sc
 export { responsesSchema } from "./schema/responses.ts";
 export type { Response, ResponseScales } from "./schema/responses.ts";
 export type { CesScale, CsatScale, NpsCategory } from "./schema/scales.ts";
-export { npsCategory, NPS_CATEGORIES } from "./schema/scales.ts";
+export { NPS_CATEGORIES, npsCategory } from "./schema/scales.ts";
 export { ticketsSchema } from "./schema/tickets.ts";
 export type { Ticket } from "./schema/tickets.ts";
 export { customersSchema } from "./schema/customers.ts";
@@ -90,6 +90,7 @@ export type { CesOptions } from "./metrics/ces.ts";
 export { compareToBenchmark } from "./metrics/benchmark.ts";
 export type { BenchmarkOptions } from "./metrics/benchmark.ts";
 export type { Period } from "./time/period.ts";
+export { periodStartOfLabel } from "./time/period.ts";
 export { kpiCards, kpiSegmentChart, npsMixChart } from "./charts/kpi.ts";
 export type { KpiCardOptions, KpiSegmentOptions, NpsMixOptions } from "./charts/kpi.ts";
 
@@ -167,14 +168,7 @@ export type {
   PeriodBucket,
   Relation,
 } from "./engine/compile.ts";
-export {
-  explainSql,
-  isSqlEngine,
-  isTableRef,
-  periodStartOfLabel,
-  pushdown,
-  withPushdown,
-} from "./engine/pushdown.ts";
+export { explainSql, isSqlEngine, isTableRef, pushdown, withPushdown } from "./engine/pushdown.ts";
 export type {
   ColumnInfo,
   Kpi,

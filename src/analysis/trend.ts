@@ -19,7 +19,13 @@ import {
 import { pushdownAggregate, runsInEngine } from "../engine/analysis_pushdown.ts";
 import type { PushdownOptions, PushdownSource, SqlEngine, TableRef } from "../engine/pushdown.ts";
 import { adjustPValues, checkCorrection, type Correction } from "../stats/multiple.ts";
-import { checkPeriod, type Period, periodFn, type PeriodOf } from "../time/period.ts";
+import {
+  checkPeriod,
+  labelYearEarlier,
+  type Period,
+  periodFn,
+  type PeriodOf,
+} from "../time/period.ts";
 import { type Bounds, differenceBounds, interval } from "../metrics/bounds.ts";
 import {
   add,
@@ -274,10 +280,10 @@ function finalizeTrend(
     series.forEach((s, i) => {
       const n = s.sums.n;
       const tooFew = n === 0 || n < plan.minN;
-      const target = compare === "previous" ? i - 1 : index.get(yearEarlier(s.p.label)) ?? -1;
+      const target = compare === "previous" ? i - 1 : index.get(labelYearEarlier(s.p.label)) ?? -1;
       const label = compare === "previous"
         ? (i > 0 ? series[i - 1].p.label : previousLabel(s.p, plan.period!, plan.timeZone))
-        : yearEarlier(s.p.label);
+        : labelYearEarlier(s.p.label);
       const other = target >= 0 ? series[target].sums : undefined;
       const testable = !tooFew && other !== undefined && other.n >= plan.minN && other.n > 0;
       const cmp: Comparison = testable ? kind.compare(s.sums, other!, plan.confidence) : NONE;
@@ -468,10 +474,4 @@ const STEP_DAYS: Record<Period, number> = {
 
 function previousLabel(p: PeriodOf, period: Period, timeZone: string): string {
   return periodFn(period, timeZone)(new Date(p.start.getTime() - 1)).label;
-}
-
-/** The label of the same period a year earlier: the leading year minus one. */
-function yearEarlier(label: string): string {
-  const year = Number(label.slice(0, 4));
-  return `${String(year - 1).padStart(4, "0")}${label.slice(4)}`;
 }

@@ -9,7 +9,8 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { kpiMeta } from "../metrics/groups.ts";
-import { chartFormat, type ChartLocaleOptions, PERIOD_NAMES } from "./locale.ts";
+import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import { periodName } from "../time/period.ts";
 import type { ChartSpec } from "./render.ts";
 import { SURVIVAL_COLORS } from "./survival.ts";
 
@@ -101,7 +102,7 @@ export function churnChart(result: ColumnTable, options: ChurnChartOptions = {})
   const series = (r: Row) => meta.by.map((k) => String(r[k] ?? "(missing)")).join(" · ");
   const rows = (result.objects() as Row[]).filter((r) => typeof r[value] === "number");
   const keys = [...new Set(rows.map(series))];
-  const period = PERIOD_NAMES[f.lang][meta.period ?? ""] ?? meta.period ?? "period";
+  const period = meta.period ? periodName(meta.period, f.lang) : "period";
   const title = options.title ?? w.by(w.names[kpi] ?? value, period);
   const z = meta.by.length ? series : undefined;
   const colour = z ?? SURVIVAL_COLORS[0];

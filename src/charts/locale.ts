@@ -25,12 +25,6 @@ export interface ChartLocaleOptions {
   lang?: ChartLang;
 }
 
-/** Period names (singular, as in "NPS by month") in each chart language. */
-export const PERIOD_NAMES: Record<ChartLang, Record<string, string>> = {
-  en: { day: "day", week: "week", month: "month", quarter: "quarter", year: "year" },
-  de: { day: "Tag", week: "Woche", month: "Monat", quarter: "Quartal", year: "Jahr" },
-};
-
 /** Axis labels of the survey KPIs, with their scales, in each chart language. */
 export const KPI_AXIS_LABELS: Record<ChartLang, Record<string, string>> = {
   en: {

@@ -8,7 +8,8 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { kpiMeta } from "../metrics/groups.ts";
-import { chartFormat, type ChartLocaleOptions, KPI_AXIS_LABELS, PERIOD_NAMES } from "./locale.ts";
+import { chartFormat, type ChartLocaleOptions, KPI_AXIS_LABELS } from "./locale.ts";
+import { periodName } from "../time/period.ts";
 import type { ChartSpec } from "./render.ts";
 
 /** Options of {@link trendChart}. */
@@ -130,7 +131,7 @@ export function trendChart(result: ColumnTable, options: TrendChartOptions = {})
   const faceted = meta.by.length > 0;
   const fy = faceted ? { fy: "group" } : {};
   const periodKey = meta.period ?? "period";
-  const period = PERIOD_NAMES[f.lang][periodKey] ?? periodKey;
+  const period = periodName(periodKey, f.lang);
   const title = options.title ?? w.by(axis.name, period);
   const comparedWith = meta.notes.compare === "year" ? w.yearEarlier : w.previous(period);
   const subtitle = options.subtitle ?? [

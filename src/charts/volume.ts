@@ -8,8 +8,8 @@
 import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { checkPeriod, type Period, periodFn } from "../time/period.ts";
-import { chartFormat, type ChartLocaleOptions, PERIOD_NAMES } from "./locale.ts";
+import { checkPeriod, type Period, periodFn, periodName } from "../time/period.ts";
+import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
 
 /** Options of {@link ticketVolumeChart}. */
@@ -104,7 +104,7 @@ export function ticketVolumeChart(
   }
   const rows = labels.map((label) => ({ label, tickets: counts.get(label) ?? 0 }));
   const total = rows.reduce((s, r) => s + r.tickets, 0);
-  const name = PERIOD_NAMES[f.lang][period];
+  const name = periodName(period, f.lang);
   const title = options.title ?? w.title(name);
   const every = Math.ceil(labels.length / 24);
   return {

@@ -14,14 +14,13 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { type GroupPlan, type KpiInput, kpiMeta, type KpiOptions } from "../metrics/groups.ts";
-import type { Period } from "../time/period.ts";
+import { type Period, periodStartOfLabel } from "../time/period.ts";
 import { checkTimeZone } from "../time/zone.ts";
 import type { CompiledSql, PeriodBucket } from "./compile.ts";
 import {
   type ColumnInfo,
   isSqlEngine,
   isTableRef,
-  periodStartOfLabel,
   type PushdownKpi,
   type PushdownOptions,
   type PushdownSource,

@@ -19,8 +19,7 @@ import {
   type KpiOptions,
   pooled,
 } from "../metrics/groups.ts";
-import type { Period } from "../time/period.ts";
-import { wallTimeConverter } from "../time/zone.ts";
+import { periodStartOfLabel } from "../time/period.ts";
 import { NPS_CUT_POINTS } from "../schema/scales.ts";
 import {
   type AggregateSpec,
@@ -283,58 +282,6 @@ export function isSqlEngine(value: unknown): value is SqlEngine {
 export function isTableRef(value: unknown): value is TableRef {
   return typeof value === "object" && value !== null && !Array.isArray(value) &&
     isSqlEngine((value as TableRef).engine) && typeof (value as TableRef).table === "string";
-}
-
-/**
- * The instant a period starts, from its label (`2024-03`, `2024-W09`,
- * `2024-Q1`, `2024-03-05`, `2024`): local midnight in `timeZone`, exactly as
- * cxkit's period cutting computes it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { periodStartOfLabel } from "./pushdown.ts";
- * const start = periodStartOfLabel("2025-W01", "week", "Europe/Berlin");
- * assert.equal(start?.toISOString(), "2024-12-29T23:00:00.000Z");
- * ```
- */
-export function periodStartOfLabel(label: string, period: Period, timeZone: string): Date | null {
-  const toInstant = wallTimeConverter(timeZone);
-  const m = /^(\d{4})(?:-(?:(\d{2})(?:-(\d{2}))?|Q([1-4])|W(\d{2})))?$/.exec(label);
-  if (!m) {
-    throw new CxDataError([{
-      row: null,
-      column: "period",
-      value: label,
-      reason: "unknown period label",
-    }]);
-  }
-  const y = +m[1];
-  let mo = 1, d = 1;
-  if (period === "week") {
-    // ISO week 1 is the week with 4 January; weeks start on Monday.
-    const jan4 = Date.UTC(y, 0, 4);
-    const monday = new Date(
-      jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000 +
-        (+m[5] - 1) * 7 * 86_400_000,
-    );
-    return new Date(
-      toInstant(
-        monday.getUTCFullYear(),
-        monday.getUTCMonth() + 1,
-        monday.getUTCDate(),
-        0,
-        0,
-        0,
-        0,
-      ) ??
-        NaN,
-    );
-  }
-  if (period === "quarter") mo = 3 * +m[4] - 2;
-  else if (period === "month" || period === "day") mo = +m[2];
-  if (period === "day") d = +m[3];
-  return new Date(toInstant(y, mo, d, 0, 0, 0, 0) ?? NaN);
 }
 
 function splitOptions(

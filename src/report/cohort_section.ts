@@ -25,6 +25,7 @@ import { retentionCurves, retentionHeatmap } from "../charts/cohort.ts";
 import { kaplanMeierChart } from "../charts/survival.ts";
 import { CATEGORY_NAMES } from "../charts/scores.ts";
 import { npsCategory } from "../schema/scales.ts";
+import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
@@ -121,7 +122,7 @@ function churnPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
     sentences.push(
       t.churnPooled(
         f.shareInterval(churned / exposed, ci.low, ci.high),
-        t.periodOne[ctx.period],
+        periodName(ctx.period, ctx.format.lang),
         f.int(complete.length),
       ),
     );
@@ -131,7 +132,7 @@ function churnPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
     findings(sentences),
     figure(
       churnChart(result, {
-        title: t.byGroup(t.churnRate, t.periodOne[ctx.period]),
+        title: t.byGroup(t.churnRate, periodName(ctx.period, ctx.format.lang)),
         xLabel: t.periodStart,
         yLabel: t.churnAxis,
         ...chartLocale(ctx),

@@ -128,7 +128,6 @@ const EN = {
       ? "First contact resolution is not shown: the tickets have no contacts column (customer contacts per ticket)."
       : `First contact resolution is not shown: ${missing} resolved tickets have no contacts count.`,
   // cohorts & churn
-  periodOne: { day: "day", week: "week", month: "month", quarter: "quarter", year: "year" },
   churn: "Churn",
   churnRate: "Churn rate",
   churnAxis: "Customers lost in the period (%)",
@@ -430,7 +429,6 @@ const DE: Labels = {
     missing === null
       ? "Die Erstlösungsquote fehlt: die Tickets haben keine Spalte contacts (Kundenkontakte je Ticket)."
       : `Die Erstlösungsquote fehlt: ${missing} gelöste Tickets haben keine Kontaktzahl.`,
-  periodOne: { day: "Tag", week: "Woche", month: "Monat", quarter: "Quartal", year: "Jahr" },
   churn: "Kündigungen",
   churnRate: "Kündigungsrate",
   churnAxis: "In der Periode verlorene Kunden (%)",

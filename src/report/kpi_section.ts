@@ -16,6 +16,7 @@ import { csat } from "../metrics/csat.ts";
 import { kpiMeta } from "../metrics/groups.ts";
 import { nps, npsCompare } from "../metrics/nps.ts";
 import { npsCategory } from "../schema/scales.ts";
+import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
@@ -99,7 +100,7 @@ export function kpiSection(ctx: SectionContext): Section {
       });
       const shifts = periodShifts(ctx, table, result);
       found.push(...shifts);
-      out.push(heading(3, t.byGroup("NPS", t.periodOne[ctx.period])));
+      out.push(heading(3, t.byGroup("NPS", periodName(ctx.period, ctx.format.lang))));
       out.push(findings(shifts));
       out.push(
         figure(
@@ -107,7 +108,7 @@ export function kpiSection(ctx: SectionContext): Section {
             ctx,
             result,
             t.npsAxis,
-            `${t.byGroup("NPS", t.periodOne[ctx.period])} (${ctx.timeZone})`,
+            `${t.byGroup("NPS", periodName(ctx.period, ctx.format.lang))} (${ctx.timeZone})`,
           ),
           f,
         ),

@@ -12,7 +12,7 @@ import { commentThemes } from "../analysis/themes.ts";
 import { normalCdf } from "../stats/distributions.ts";
 import type { AnalysisKpi } from "../analysis/segment.ts";
 import { trend } from "../analysis/trend.ts";
-import { periodFn } from "../time/period.ts";
+import { periodFn, periodName } from "../time/period.ts";
 import { themeChart } from "../charts/themes.ts";
 import { trendChart } from "../charts/trend.ts";
 import { ticketVolumeChart } from "../charts/volume.ts";
@@ -116,7 +116,7 @@ function kpiTrend(
     findings(sentences),
     figure(
       trendChart(result, {
-        title: t.byGroup(name, t.periodOne[ctx.period]),
+        title: t.byGroup(name, periodName(ctx.period, ctx.format.lang)),
         xLabel: t.periodColumn,
         label: name,
         ...chartLocale(ctx),
@@ -184,7 +184,7 @@ function ticketVolume(ctx: SectionContext, tickets: ColumnTable) {
       ticketVolumeChart(tickets, {
         period: ctx.period,
         timeZone: ctx.timeZone,
-        title: t.byGroup(t.tickets, t.periodOne[ctx.period]),
+        title: t.byGroup(t.tickets, periodName(ctx.period, ctx.format.lang)),
         xLabel: t.periodColumn,
         yLabel: t.tickets,
         ...chartLocale(ctx),

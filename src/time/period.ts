@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { CxOptionsError } from "../errors.ts";
+import { CxDataError, CxOptionsError } from "../errors.ts";
 import { wallTimeConverter, zoneOffsetFn } from "./zone.ts";
 
 /** Period lengths KPIs can be cut into. */
@@ -13,6 +13,30 @@ export type Period = "day" | "week" | "month" | "quarter" | "year";
 
 /** The supported periods. */
 export const PERIODS: readonly Period[] = ["day", "week", "month", "quarter", "year"];
+
+/**
+ * Period names (singular, as in "NPS by month") in the languages of the
+ * charts and the report.
+ */
+export const PERIOD_NAMES: Readonly<Record<"en" | "de", Readonly<Record<Period, string>>>> = {
+  en: { day: "day", week: "week", month: "month", quarter: "quarter", year: "year" },
+  de: { day: "Tag", week: "Woche", month: "Monat", quarter: "Quartal", year: "Jahr" },
+};
+
+/**
+ * The name of a period in `lang` ("month", "Monat"); an unknown period
+ * comes back as given.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { periodName } from "./period.ts";
+ * assert.equal(periodName("quarter", "de"), "Quartal");
+ * ```
+ */
+export function periodName(period: string, lang: "en" | "de"): string {
+  return PERIODS.includes(period as Period) ? PERIOD_NAMES[lang][period as Period] : period;
+}
 
 /** A period a date falls in. */
 export interface PeriodOf {
@@ -62,6 +86,74 @@ export function checkPeriod(period: unknown): asserts period is Period {
       `Option "period" must be one of ${PERIODS.join(", ")}, got ${JSON.stringify(period)}`,
     );
   }
+}
+
+/**
+ * The instant a period starts, from its label (`2024-03`, `2024-W09`,
+ * `2024-Q1`, `2024-03-05`, `2024`): local midnight in `timeZone`, exactly as
+ * cxkit's period cutting computes it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { periodStartOfLabel } from "./period.ts";
+ * const start = periodStartOfLabel("2025-W01", "week", "Europe/Berlin");
+ * assert.equal(start?.toISOString(), "2024-12-29T23:00:00.000Z");
+ * ```
+ */
+export function periodStartOfLabel(label: string, period: Period, timeZone: string): Date | null {
+  const toInstant = wallTimeConverter(timeZone);
+  const m = /^(\d{4})(?:-(?:(\d{2})(?:-(\d{2}))?|Q([1-4])|W(\d{2})))?$/.exec(label);
+  if (!m) {
+    throw new CxDataError([{
+      row: null,
+      column: "period",
+      value: label,
+      reason: "unknown period label",
+    }]);
+  }
+  const y = +m[1];
+  let mo = 1, d = 1;
+  if (period === "week") {
+    // ISO week 1 is the week with 4 January; weeks start on Monday.
+    const jan4 = Date.UTC(y, 0, 4);
+    const monday = new Date(
+      jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000 +
+        (+m[5] - 1) * 7 * 86_400_000,
+    );
+    return new Date(
+      toInstant(
+        monday.getUTCFullYear(),
+        monday.getUTCMonth() + 1,
+        monday.getUTCDate(),
+        0,
+        0,
+        0,
+        0,
+      ) ??
+        NaN,
+    );
+  }
+  if (period === "quarter") mo = 3 * +m[4] - 2;
+  else if (period === "month" || period === "day") mo = +m[2];
+  if (period === "day") d = +m[3];
+  return new Date(toInstant(y, mo, d, 0, 0, 0, 0) ?? NaN);
+}
+
+/**
+ * The label of the same period a year earlier: the leading (ISO) year minus
+ * one, the rest kept (`2024-W09` → `2023-W09`, `2024-Q1` → `2023-Q1`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { labelYearEarlier } from "./period.ts";
+ * assert.equal(labelYearEarlier("2025-W01"), "2024-W01");
+ * ```
+ */
+export function labelYearEarlier(label: string): string {
+  const year = Number(label.slice(0, 4));
+  return `${String(year - 1).padStart(4, "0")}${label.slice(4)}`;
 }
 
 function periodOfDay(
