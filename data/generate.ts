@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { CxOptionsError } from "../src/errors.ts";
+import { CES_DEFAULTS, CSAT_DEFAULTS, NPS_SCALE, npsCategory } from "../src/schema/scales.ts";
 
 // ---------------------------------------------------------------------------
 // Planted parameters (documented in data/README.md)
@@ -678,23 +679,24 @@ function drawAnswer(rng: Rng, day: number, channel: Channel, preChurn = false): 
     npsCont += PLANTED.ratingWeights[item] * (rating - mean);
   }
   npsCont += PLANTED.npsNoiseSd * rng.normal();
-  const nps = clampRound(npsCont, 0, 10);
+  const nps = clampRound(npsCont, NPS_SCALE.min, NPS_SCALE.max);
   const centred = npsCont - PLANTED.npsIntercept;
-  const csat = clampRound(3.9 + 0.5 * centred + 0.55 * rng.normal(), 1, 5);
+  const csat = clampRound(3.9 + 0.5 * centred + 0.55 * rng.normal(), 1, CSAT_DEFAULTS.scale);
   const ces = clampRound(
     3 - 0.45 * centred + (channel === "phone" ? 0.5 : 0) + 0.8 * rng.normal(),
     1,
-    7,
+    CES_DEFAULTS.scale,
   );
 
   // Comments: detractors write more often; complaints are about the lowest rating.
   let comment = "";
-  const commentProb = nps <= 6 ? 0.42 : nps <= 8 ? 0.22 : 0.3;
+  const category = npsCategory(nps);
+  const commentProb = { Detractor: 0.42, Passive: 0.22, Promoter: 0.3 }[category];
   if (rng.chance(commentProb)) {
     const lang: Lang = rng.chance(0.55) ? "de" : "en";
-    if (nps >= 9) comment = rng.pick(POSITIVE[lang]);
+    if (category === "Promoter") comment = rng.pick(POSITIVE[lang]);
     else if (outage && rng.chance(PLANTED.outageCommentShare)) comment = rng.pick(OUTAGE[lang]);
-    else if (nps >= 7 && rng.chance(0.6)) comment = rng.pick(NEUTRAL[lang]);
+    else if (category === "Passive" && rng.chance(0.6)) comment = rng.pick(NEUTRAL[lang]);
     else {
       let worst = 0;
       let ties = 1;
