@@ -665,14 +665,6 @@ function measureSql(m: Measure, dialect: Dialect, b: Binder): string {
   }
 }
 
-const TRUNC: Record<Period, string> = {
-  day: "day",
-  week: "week",
-  month: "month",
-  quarter: "quarter",
-  year: "year",
-};
-
 /** The local start of the period (a date or zone-less timestamp), grouped on before labelling. */
 function bucketSql(p: PeriodBucket, dialect: Dialect, b: Binder): string {
   return bucketExpr(quoteIdent(p.column, dialect), p, dialect, b);
@@ -714,7 +706,8 @@ function bucketExpr(col: string, p: PeriodBucket, dialect: Dialect, b: Binder): 
         b.bind(p.timeZone)
       })`;
   }
-  return `date_trunc('${TRUNC[p.period]}', ${local})`;
+  // cxkit's period keys are DuckDB's and PostgreSQL's date_trunc units (ISO weeks start Monday).
+  return `date_trunc('${p.period}', ${local})`;
 }
 
 /** cxkit's period label of a local period start, in each dialect's formatting. */
