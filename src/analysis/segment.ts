@@ -9,9 +9,9 @@ import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import { aggregateCes, ces, CES_COLUMNS, type CesOptions } from "../metrics/ces.ts";
-import { aggregateCsat, csat, CSAT_COLUMNS, type CsatOptions } from "../metrics/csat.ts";
-import { cesBox, type CsatScale } from "../schema/scales.ts";
+import { ces, CES_COLUMNS, type CesOptions } from "../metrics/ces.ts";
+import { csat, CSAT_COLUMNS, type CsatOptions } from "../metrics/csat.ts";
+import { cesBox, csatBox, type CsatScale } from "../schema/scales.ts";
 import {
   type GroupPlan,
   type KpiInput,
@@ -30,7 +30,7 @@ import {
   type NpsMethod,
   npsVariance,
 } from "../metrics/nps.ts";
-import { meanInterval } from "../metrics/scale.ts";
+import { aggregateScale, meanInterval } from "../metrics/scale.ts";
 import { type Bounds, differenceBounds } from "../metrics/bounds.ts";
 import { normalCdf, tCdf, tQuantile, zFor } from "../stats/distributions.ts";
 import { meanSd, wilson } from "../stats/intervals.ts";
@@ -391,7 +391,8 @@ const CSAT_KIND: KpiKind = {
   counts: ["n", "top_box"],
   test: "two-proportion z (pooled share in the test, unpooled Wald interval)",
   result: (table, options) => csat(table, options as CsatOptions),
-  aggregate: (table, plan, options) => aggregateCsat(table, plan, options as CsatOptions).aggregate,
+  aggregate: (table, plan, o) =>
+    aggregateScale(table, o.score ?? "csat", "CSAT", csatBox(o as CsatOptions), plan).aggregate,
   headline(s, confidence) {
     const w = wilson(s.box, s.n, confidence);
     return {
@@ -418,7 +419,8 @@ const CES_KIND: KpiKind = {
   counts: ["n", "low_effort"],
   test: "Welch t (unequal variances)",
   result: (table, options) => ces(table, options as CesOptions),
-  aggregate: (table, plan, options) => aggregateCes(table, plan, options as CesOptions).aggregate,
+  aggregate: (table, plan, o) =>
+    aggregateScale(table, o.score ?? "ces", "CES", cesBox(o as CesOptions), plan).aggregate,
   headline(s, confidence, options = {}) {
     const scale = { min: 1, max: cesBox(options as CesOptions).scale };
     const { mean, low, high } = meanInterval({ n: s.n, ...s }, confidence, scale);

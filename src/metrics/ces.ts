@@ -6,14 +6,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import {
-  type GroupPlan,
-  type KpiInput,
-  type KpiOptions,
-  pooled,
-  requireColumn,
-  resolvePlan,
-} from "./groups.ts";
+import { type KpiInput, type KpiOptions, pooled, requireColumn, resolvePlan } from "./groups.ts";
 import { aggregateScale, scaleResult } from "./scale.ts";
 import { interval } from "./bounds.ts";
 import { cesBox, type CesScale } from "../schema/scales.ts";
@@ -76,7 +69,7 @@ function cesInMemory(input: KpiInput, options: CesOptions = {}): ColumnTable {
   requireColumn(table, score, "score");
   const plan = resolvePlan(table, options, { date: "date" });
   return scaleResult(
-    aggregateCes(table, plan, options),
+    aggregateScale(table, score, "CES", box, plan),
     plan,
     scale,
     (s) => ({
@@ -105,19 +98,4 @@ function cesInMemory(input: KpiInput, options: CesOptions = {}): ColumnTable {
     [...CES_COLUMNS],
     interval("ces", 1, scale),
   );
-}
-
-/**
- * Aggregate step of {@link ces}: count, Σx, Σx² and the box count per
- * group on the declared scale (defaults from `schema/scales.ts`), after
- * checking the options and every score.
- */
-export function aggregateCes(
-  table: ColumnTable,
-  plan: GroupPlan,
-  options: CesOptions = {},
-): { aggregate: ColumnTable; keys: string[] } {
-  const box = cesBox(options);
-  const what = `the CES answer on the declared 1–${box.scale} scale`;
-  return aggregateScale(table, options.score ?? "ces", { min: 1, max: box.scale, what }, box, plan);
 }

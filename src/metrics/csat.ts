@@ -6,14 +6,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import {
-  type GroupPlan,
-  type KpiInput,
-  type KpiOptions,
-  pooled,
-  requireColumn,
-  resolvePlan,
-} from "./groups.ts";
+import { type KpiInput, type KpiOptions, pooled, requireColumn, resolvePlan } from "./groups.ts";
 import { aggregateScale, scaleResult } from "./scale.ts";
 import { interval } from "./bounds.ts";
 import { csatBox, type CsatScale } from "../schema/scales.ts";
@@ -77,7 +70,7 @@ function csatInMemory(input: KpiInput, options: CsatOptions = {}): ColumnTable {
   requireColumn(table, score, "score");
   const plan = resolvePlan(table, options, { date: "date" });
   return scaleResult(
-    aggregateCsat(table, plan, options),
+    aggregateScale(table, score, "CSAT", box, plan),
     plan,
     scale,
     (s) => ({
@@ -99,26 +92,5 @@ function csatInMemory(input: KpiInput, options: CsatOptions = {}): ColumnTable {
     },
     [...CSAT_COLUMNS],
     interval("mean", 1, scale),
-  );
-}
-
-/**
- * Aggregate step of {@link csat}: count, Σx, Σx² and the box count per
- * group on the declared scale (defaults from `schema/scales.ts`), after
- * checking the options and every score.
- */
-export function aggregateCsat(
-  table: ColumnTable,
-  plan: GroupPlan,
-  options: CsatOptions = {},
-): { aggregate: ColumnTable; keys: string[] } {
-  const box = csatBox(options);
-  const what = `the CSAT answer on the declared 1–${box.scale} scale`;
-  return aggregateScale(
-    table,
-    options.score ?? "csat",
-    { min: 1, max: box.scale, what },
-    box,
-    plan,
   );
 }

@@ -26,6 +26,7 @@ import {
   withPeriods,
 } from "./groups.ts";
 import type { Bounds } from "./bounds.ts";
+import type { ScaleBox } from "../schema/scales.ts";
 
 /** Mergeable sums of a scale score per group. */
 export interface ScaleSums {
@@ -40,16 +41,22 @@ export interface ScaleSums {
 }
 
 /**
- * Aggregate step: count, Σx, Σx² and the count of scores in [boxMin, boxMax]
- * per group, after checking every score is an integer on the scale.
+ * Aggregate step of CSAT and CES: count, Σx, Σx² and the count of scores in
+ * the box per group, after checking every score is an integer on the
+ * declared 1–`box.scale` scale.
  */
 export function aggregateScale(
   table: ColumnTable,
   column: string,
-  scale: { min: number; max: number; what: string },
-  box: { min: number; max: number },
+  kpi: "CSAT" | "CES",
+  box: ScaleBox,
   plan: GroupPlan,
 ): { aggregate: ColumnTable; keys: string[] } {
+  const scale = {
+    min: 1,
+    max: box.scale,
+    what: `the ${kpi} answer on the declared 1–${box.scale} scale`,
+  };
   checkValues(
     table,
     column,
