@@ -11,7 +11,6 @@
  *
  * @module
  */
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import process from "node:process";
 import { parseArgs } from "node:util";

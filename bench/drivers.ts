@@ -20,7 +20,6 @@
  *
  * @module
  */
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { parseArgs } from "node:util";
 import { correlate, keyDrivers } from "../src/mod.ts";

@@ -2,7 +2,6 @@
 // generic Arquero path is the baseline; the typed-array kernel runs on plain arrays and on the
 // compact table loaders return (dictionary codes, epoch ms). bench/nps_duckdb.ts runs 10M rows
 // against DuckDB.
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { compactTable, nps } from "../src/mod.ts";
 

@@ -28,7 +28,6 @@ if (values.engine) {
   const t0 = performance.now();
   let rows = 0;
   if (values.engine === "arquero") {
-    await import("@uwdata/flechette");
     const aq = await import("arquero");
     rows = aq.fromCSV(await Deno.readTextFile(values.file!)).numRows();
   } else if (values.engine === "duckdb") {

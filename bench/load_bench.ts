@@ -1,7 +1,6 @@
 // `deno bench` view of the load cost on 100k rows: readCsv (validated) against Arquero's
 // fromCSV as the baseline of the same group, so deno prints the ratio. bench/load.ts runs
 // the 1M-row version in separate processes with peak memory.
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { readCsv, readLargeCsv } from "../src/mod.ts";
 import { responsesCsv } from "./responses_csv.ts";

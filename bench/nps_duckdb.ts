@@ -8,7 +8,6 @@
  *
  * @module
  */
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { parseArgs } from "node:util";

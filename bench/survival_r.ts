@@ -12,7 +12,6 @@
  *
  * @module
  */
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { parseArgs } from "node:util";
 import { kaplanMeier } from "../src/analysis/survival.ts";

@@ -17,6 +17,11 @@
  * @module
  */
 
+// flechette is Arquero's Arrow library. deno.json's import map pins it to 2.6.0, and npm resolution
+// then gives Arquero that version instead of 2.7.0 (whose dependency 404s on npm). This is the one
+// bare import that names the pin; no other module needs it.
+import "@uwdata/flechette";
+
 // errors
 export { CxDataError, CxError, CxOptionsError, CxSchemaError } from "./errors.ts";
 export type { CxProblem } from "./errors.ts";

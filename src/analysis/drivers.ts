@@ -6,7 +6,6 @@
  *
  * @module
  */
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxError, CxOptionsError, type CxProblem } from "../errors.ts";

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import "@uwdata/flechette";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { requireColumn } from "../metrics/groups.ts";

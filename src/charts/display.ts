@@ -119,7 +119,6 @@ export interface ShowTableOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import "@uwdata/flechette";
  * import * as aq from "arquero";
  * import { jupyterDisplay, showTable } from "./display.ts";
  * const shown = showTable(aq.table({ comment: ["<b>great</b>", "slow"] }), { limit: 1 });

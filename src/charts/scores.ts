@@ -113,7 +113,6 @@ const WORDS = {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import "@uwdata/flechette";
  * import * as aq from "arquero";
  * import { renderSvg } from "./render.ts";
  * import { scoreDistributionChart } from "./scores.ts";

@@ -15,7 +15,6 @@
  *
  * @module
  */
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { finalizeLogRank, type LogRankOptions } from "../analysis/logrank.ts";

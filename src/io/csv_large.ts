@@ -10,7 +10,6 @@
  *
  * @module
  */
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { type CsvLoadResult, readCsv, type ReadCsvOptions } from "./csv.ts";

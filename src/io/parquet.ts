@@ -6,7 +6,6 @@
  *
  * @module
  */
-import "@uwdata/flechette";
 import { toArrowIPC } from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxError } from "../errors.ts";

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem, CxSchemaError } from "../errors.ts";

@@ -6,7 +6,6 @@
  * @module
  */
 import type { ColumnTable } from "arquero";
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { pooled } from "../metrics/groups.ts";

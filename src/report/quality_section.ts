@@ -7,7 +7,6 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { escapeHtml } from "../charts/display.ts";
 import type { Section, SectionContext } from "./context.ts";

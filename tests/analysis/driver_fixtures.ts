@@ -4,7 +4,6 @@
  *
  * @module
  */
-import "@uwdata/flechette";
 import * as aq from "arquero";
 
 /** Rows of a drivers/correlation fixture, plain numbers parsed, empty cells as null. */

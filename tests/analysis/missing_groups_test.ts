@@ -7,7 +7,6 @@
  * tests/fixtures/survival/make_missing_fixtures.R), in DuckDB as in memory,
  * and on the hostile cases of tests/fixtures/hostile/missing/cases.json.
  */
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import assert from "node:assert/strict";

@@ -3,7 +3,6 @@
  * (tests/fixtures/survival, made by make_survival_fixtures.R) and the effects
  * planted in the sample customers.
  */
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import assert from "node:assert/strict";

@@ -1,4 +1,3 @@
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";

@@ -1,4 +1,3 @@
-import "@uwdata/flechette";
 import * as Plot from "@observablehq/plot";
 import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";

@@ -7,7 +7,6 @@
  * at month boundaries in several time zones. Errors agree too.
  */
 import assert from "node:assert/strict";
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import {

@@ -10,7 +10,6 @@
  * columns (signups up to 40 days before the first event, across month ends).
  */
 import assert from "node:assert/strict";
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import {

@@ -7,7 +7,6 @@
  * and a column whose mean is 10⁸ times its spread (where raw sums fail).
  */
 import assert from "node:assert/strict";
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { readCsv } from "../../src/io/csv.ts";

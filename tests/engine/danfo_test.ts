@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import "@uwdata/flechette";
 import { readCsv } from "../../src/mod.ts";
 import { fromDanfo, toDanfo } from "../../src/io/danfo.ts";
 

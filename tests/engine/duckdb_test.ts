@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { ces, csat, CxDataError, CxOptionsError, kpiMeta, nps, readCsv } from "../../src/mod.ts";
 import { duckdbEngine, explainSql, pushdown } from "../../src/mod.ts";

@@ -9,7 +9,6 @@
  * and hostile names only fill identifier slots.
  */
 import assert from "node:assert/strict";
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { readCsv } from "../../src/mod.ts";

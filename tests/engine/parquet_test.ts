@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { readArrow, readCsv } from "../../src/mod.ts";
 import { readParquet, writeArrow, writeParquet } from "../../src/io/parquet.ts";

@@ -8,7 +8,6 @@
  * on a server table fail as in memory, naming the column.
  */
 import assert from "node:assert/strict";
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { readCsv } from "../../src/io/csv.ts";

@@ -1,6 +1,5 @@
 // Rules of issue #13 items 2, 3 and 5 that must hold on both loader paths: the row-by-row
 // path (readCsv, validate) and the dictionary-encoded path (readLargeCsv). Values worked by hand.
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";

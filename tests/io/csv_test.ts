@@ -1,4 +1,3 @@
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { assertEquals, assertMatch, assertRejects } from "../assert.ts";
 import { CxOptionsError, CxSchemaError, readCsv, toCsv, writeCsv } from "../../src/mod.ts";

@@ -5,7 +5,6 @@
  * warnings. Loader files (garbage Arrow, JSON too deep, …) are `*.case.json`
  * in the same folder, run by tests/io/hostile_test.ts.
  */
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -6,7 +6,6 @@
  * Python's csv module, an independent reader: rows in the file = accepted +
  * rejected.
  */
-import "@uwdata/flechette";
 import type { ColumnTable } from "arquero";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,7 +1,6 @@
 // The typed-array kernels must give exactly what the generic Arquero path gives, on random
 // tables with the awkward cases: nulls, groups whose scores are all missing, one-row groups,
 // unicode labels, and dates right at month boundaries in non-UTC zones.
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { assertEquals } from "../assert.ts";
 import type { ColumnTable } from "arquero";

@@ -1,4 +1,3 @@
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { assertEquals, assertThrows } from "../assert.ts";
 import { ces, compareToBenchmark, csat, CxOptionsError, nps } from "../../src/mod.ts";

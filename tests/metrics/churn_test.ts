@@ -1,4 +1,3 @@
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";

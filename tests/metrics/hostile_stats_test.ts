@@ -4,7 +4,6 @@
  * intervals at the edges of their scale, zero-width intervals, benchmarks on
  * every proportion KPI, business hours without a state.
  */
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { assertEquals, assertMatch } from "../assert.ts";

@@ -5,7 +5,6 @@
  * outcome — and that no message quotes a sentinel and no file outside out/
  * changed.
  */
-import "@uwdata/flechette";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { assertEquals } from "../assert.ts";
