@@ -118,14 +118,15 @@ function record(
         while (j < filled) {
           const c = buf[j];
           if (c === QUOTE) break;
-          if (c === LF || (c === CR && buf[j + 1] !== LF)) breaks++;
+          if (c === LF || (c === CR && (j + 1 >= filled || buf[j + 1] !== LF))) breaks++;
           j++;
         }
         if (j + 1 >= filled && !eof) return undefined;
         if (j >= filled) {
           return unterminated(buf, i, line, filled, k, sink, "unterminated-eof", notes);
         }
-        if (buf[j + 1] !== QUOTE) break;
+        // Bytes past `filled` are stale: at the end of the data a quote closes the field.
+        if (j + 1 >= filled || buf[j + 1] !== QUOTE) break;
         escaped = true;
         j += 2;
       }
@@ -200,7 +201,7 @@ function lineEnd(
   if (i < filled) {
     if (buf[i] === CR) {
       if (i + 1 >= filled && !eof) return undefined;
-      i += buf[i + 1] === LF ? 2 : 1;
+      i += i + 1 < filled && buf[i + 1] === LF ? 2 : 1;
     } else i++;
   }
   sink.end(fields, empty, notes, problem);
@@ -226,7 +227,7 @@ function unterminated(
   sink.field(k, buf, quote + 1, e, false, -1);
   const problem: RecordProblem = { kind, field: k, value: text(buf, quote, e), line };
   let next = e;
-  if (next < filled) next += buf[next] === CR && buf[next + 1] === LF ? 2 : 1;
+  if (next < filled) next += buf[next] === CR && next + 1 < filled && buf[next + 1] === LF ? 2 : 1;
   sink.end(k + 1, false, notes, problem);
   return { pos: next, line: line + 1 };
 }
