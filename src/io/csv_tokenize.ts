@@ -88,15 +88,19 @@ export function tokenize(
   let i = at.pos, line = at.line, records = 0;
   while (i < filled && records < maxRecords) {
     const next = record(buf, i, line, filled, eof, d, mode, sink);
-    if (next === undefined) break;
-    i = next.pos;
-    line = next.line;
+    if (next < 0) break;
+    i = next;
+    line = nextLine;
     records++;
   }
   return { pos: i, line };
 }
 
-/** One record from `start`; `undefined` when it may continue past `filled`. */
+/** Physical line after the record {@link record} just read (no object per record). */
+let nextLine = 1;
+const INCOMPLETE = -1;
+
+/** One record from `start`: the position after it, or −1 when it may continue past `filled`. */
 function record(
   buf: Uint8Array,
   start: number,
@@ -106,7 +110,7 @@ function record(
   d: number,
   mode: QuoteMode,
   sink: CsvSink,
-): TokenizerPosition | undefined {
+): number {
   let i = start, line = startLine, k = 0, empty = true, notes = 0;
   let problem: RecordProblem | undefined;
   while (true) {
@@ -121,7 +125,7 @@ function record(
           if (c === LF || (c === CR && (j + 1 >= filled || buf[j + 1] !== LF))) breaks++;
           j++;
         }
-        if (j + 1 >= filled && !eof) return undefined;
+        if (j + 1 >= filled && !eof) return INCOMPLETE;
         if (j >= filled) {
           return unterminated(buf, i, line, filled, k, sink, "unterminated-eof", notes);
         }
@@ -141,7 +145,7 @@ function record(
         }
         let e = i;
         while (e < filled && buf[e] !== d && buf[e] !== LF && buf[e] !== CR) e++;
-        if (e >= filled && !eof) return undefined;
+        if (e >= filled && !eof) return INCOMPLETE;
         const joined = joinAfterQuote(buf, from, to, escaped, i, e);
         sink.field(k, joined, 0, joined.length, false, -1);
         if (mode === "lenient") notes |= TEXT_AFTER_QUOTE_KEPT;
@@ -174,7 +178,7 @@ function record(
       to = i;
       if (to > from) empty = false;
     }
-    if (i >= filled && !eof) return undefined;
+    if (i >= filled && !eof) return INCOMPLETE;
     sink.field(k, buf, from, to, escaped, h);
     k++;
     if (i < filled && buf[i] === d) {
@@ -197,15 +201,16 @@ function lineEnd(
   notes: number,
   problem: RecordProblem | undefined,
   sink: CsvSink,
-): TokenizerPosition | undefined {
+): number {
   if (i < filled) {
     if (buf[i] === CR) {
-      if (i + 1 >= filled && !eof) return undefined;
+      if (i + 1 >= filled && !eof) return INCOMPLETE;
       i += i + 1 < filled && buf[i + 1] === LF ? 2 : 1;
     } else i++;
   }
   sink.end(fields, empty, notes, problem);
-  return { pos: i, line: line + 1 };
+  nextLine = line + 1;
+  return i;
 }
 
 /**
@@ -221,7 +226,7 @@ function unterminated(
   sink: CsvSink,
   kind: "unterminated" | "unterminated-eof",
   notes: number,
-): TokenizerPosition {
+): number {
   let e = quote + 1;
   while (e < filled && buf[e] !== LF && buf[e] !== CR) e++;
   sink.field(k, buf, quote + 1, e, false, -1);
@@ -229,7 +234,8 @@ function unterminated(
   let next = e;
   if (next < filled) next += buf[next] === CR && next + 1 < filled && buf[next + 1] === LF ? 2 : 1;
   sink.end(k + 1, false, notes, problem);
-  return { pos: next, line: line + 1 };
+  nextLine = line + 1;
+  return next;
 }
 
 /** The field's quoted content (unescaped) followed by the text after its closing quote. */
