@@ -112,6 +112,27 @@ Deno.test("readCsvDuckdb: blank lines and short or long rows go to the tokenizer
   }
 });
 
+Deno.test("readCsvDuckdb: quotes out of place go to the tokenizer, same rejects and warnings", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    for (
+      const [extra, said] of [
+        ['r8;10.01.2024;8;5;5" and 6" screens;1\r\n', /quote inside an unquoted field/],
+        ['r8;10.01.2024;8;5;"late" text;1\r\n', /text after the closing quote in column Kommentar/],
+        ['r8;10.01.2024;8;5;"never closed;1\r\n', /unterminated quote in column Kommentar/],
+      ] as const
+    ) {
+      await Deno.writeTextFile(path, bad + extra + "r10;11.01.2024;8;4;;1\r\n");
+      await same(path, badOptions, "cxkit");
+      const { summary, rejects } = await readCsvDuckdb(path, badOptions);
+      const texts = [...summary.warnings, ...(rejects.array("reason") as string[])];
+      assertEquals(texts.some((t) => said.test(t)), true, String(said));
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
 /** A seeded random CSV with every kind of column and problem the validators know. */
 function randomCsv(seed: number, rows: number, delimiter: "," | ";"): string {
   const random = seededRandom(seed);
