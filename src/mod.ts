@@ -48,6 +48,7 @@ export { makeDateParser, parseNumber } from "./io/parse.ts";
 export type { DateParserOptions, SlashOrder } from "./io/parse.ts";
 export type { DateFormat, Decimal } from "./io/parse.ts";
 export type { Encoding } from "./io/text.ts";
+export type { QuoteMode } from "./io/csv_tokenize.ts";
 export type { Source } from "./io/source.ts";
 
 // charts
