@@ -231,11 +231,8 @@ function unterminated(
   while (e < filled && buf[e] !== LF && buf[e] !== CR) e++;
   sink.field(k, buf, quote + 1, e, false, -1);
   const problem: RecordProblem = { kind, field: k, value: text(buf, quote, e), line };
-  let next = e;
-  if (next < filled) next += buf[next] === CR && next + 1 < filled && buf[next + 1] === LF ? 2 : 1;
-  sink.end(k + 1, false, notes, problem);
-  nextLine = line + 1;
-  return next;
+  // The line end at e lies before the data already scanned (or the data has ended).
+  return lineEnd(buf, e, line, filled, true, k + 1, false, notes, problem, sink);
 }
 
 /** The field's quoted content (unescaped) followed by the text after its closing quote. */

@@ -8,6 +8,7 @@ import { readCsvDuckdb, readLargeCsv } from "../../src/io/csv_large.ts";
 import { encodeCsv, fileChunks } from "../../src/io/csv_encode.ts";
 import { CodedColumn, InstantColumn } from "../../src/kernels/columns.ts";
 import { seededRandom } from "../../src/stats/random.ts";
+import { germanResponses, germanTickets } from "../fixtures/german_mappings.ts";
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url);
 
@@ -33,34 +34,17 @@ async function same(
 }
 
 Deno.test("readCsvDuckdb: German cp1252 responses are read by the tokenizer, as readCsv", async () => {
-  await same(fixture("de_responses.csv"), {
-    schema: "responses",
-    mapping: {
-      response_id: "Antwort-ID",
-      customer_id: "Kunden-ID",
-      date: "Datum",
-      nps_score: "Empfehlung",
-      csat: "Zufriedenheit",
-      ces: "Aufwand",
-      comment: "Kommentar",
-      channel: "Kanal",
-    },
-  }, "cxkit");
+  await same(
+    fixture("de_responses.csv"),
+    { schema: "responses", mapping: germanResponses },
+    "cxkit",
+  );
 });
 
 Deno.test("readCsvDuckdb: German cp1252 tickets are read by the tokenizer, as readCsv", async () => {
   await same(fixture("de_tickets.csv"), {
     schema: "tickets",
-    mapping: {
-      ticket_id: "Ticket-Nr",
-      customer_id: "Kunde",
-      created_at: "Erstellt",
-      first_response_at: "Erste Antwort",
-      resolved_at: "Gelöst",
-      contacts: "Kontakte",
-      channel: "Kanal",
-      agent: "Bearbeiter",
-    },
+    mapping: germanTickets,
     timeZone: "Europe/Berlin",
   }, "cxkit");
 });
