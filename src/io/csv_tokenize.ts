@@ -116,24 +116,13 @@ function record(
   while (true) {
     let from = i, to: number, escaped = false, h = -1;
     if (i < filled && buf[i] === QUOTE) {
-      // Quoted field: find the closing quote, counting line breaks inside.
-      let j = i + 1, breaks = 0;
-      while (true) {
-        while (j < filled) {
-          const c = buf[j];
-          if (c === QUOTE) break;
-          if (c === LF || (c === CR && (j + 1 >= filled || buf[j + 1] !== LF))) breaks++;
-          j++;
-        }
-        if (j + 1 >= filled && !eof) return INCOMPLETE;
-        if (j >= filled) {
-          return unterminated(buf, i, line, filled, k, sink, "unterminated-eof", notes);
-        }
-        // Bytes past `filled` are stale: at the end of the data a quote closes the field.
-        if (j + 1 >= filled || buf[j + 1] !== QUOTE) break;
-        escaped = true;
-        j += 2;
+      const j = closingQuote(buf, i, filled, eof);
+      if (j === INCOMPLETE) return INCOMPLETE;
+      if (j >= filled) {
+        return unterminated(buf, i, line, filled, k, sink, "unterminated-eof", notes);
       }
+      const breaks = quoteBreaks;
+      escaped = quoteEscaped;
       from = i + 1;
       to = j;
       i = j + 1;
@@ -186,6 +175,32 @@ function record(
       continue;
     }
     return lineEnd(buf, i, line, filled, eof, k, empty, notes, problem, sink);
+  }
+}
+
+/** Line breaks and `""` pairs inside the field {@link closingQuote} just scanned. */
+let quoteBreaks = 0, quoteEscaped = false;
+
+/**
+ * The quote closing the field opened at `open`: its index, `filled` if the
+ * data ends first, or −1 when more data could change the answer.
+ */
+function closingQuote(buf: Uint8Array, open: number, filled: number, eof: boolean): number {
+  let j = open + 1;
+  quoteBreaks = 0;
+  quoteEscaped = false;
+  while (true) {
+    while (j < filled) {
+      const c = buf[j];
+      if (c === QUOTE) break;
+      if (c === LF || (c === CR && (j + 1 >= filled || buf[j + 1] !== LF))) quoteBreaks++;
+      j++;
+    }
+    if (j + 1 >= filled && !eof) return INCOMPLETE;
+    // Bytes past `filled` are stale: at the end of the data a quote closes the field.
+    if (j >= filled || j + 1 >= filled || buf[j + 1] !== QUOTE) return j;
+    quoteEscaped = true;
+    j += 2;
   }
 }
 
