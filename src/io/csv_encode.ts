@@ -86,8 +86,12 @@ class ColumnEncoder {
     let text: string, bad: string | undefined;
     try {
       text = decode(buf, from, to);
-      const nul = buf.subarray(from, to).indexOf(0);
-      if (nul >= 0) bad = `contains a NUL byte (0x00) at byte ${nul + 1} of the value`;
+      for (let i = from; i < to; i++) {
+        if (buf[i] === 0) {
+          bad = `contains a NUL byte (0x00) at byte ${i - from + 1} of the value`;
+          break;
+        }
+      }
     } catch {
       text = lenientDecoder.decode(buf.subarray(from, to));
       bad = invalidUtf8(buf, from, to);
