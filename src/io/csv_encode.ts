@@ -267,7 +267,11 @@ class EncodingSink implements CsvSink {
       encoder.code(row, encoder.arena, 0, 0, false, 0);
     }
     if (problem) {
-      this.issue(row, { field: problem.field, value: problem.value, reason: this.reason(problem) });
+      this.issue(row, {
+        field: problem.field,
+        value: problem.value,
+        reason: problemReason(this.names, problem),
+      });
       if (problem.kind === "unterminated-eof") this.endsInQuotes ??= problem.line;
     } else if (!empty && fields !== columns) {
       this.issue(row, { field: -1, value: null, reason: fieldCount(fields, columns) });
@@ -281,18 +285,6 @@ class EncodingSink implements CsvSink {
     const list = this.issues.get(row);
     if (list) list.push(issue);
     else this.issues.set(row, [issue]);
-  }
-
-  reason(p: RecordProblem): string {
-    const column = this.names[p.field] ?? `${p.field + 1}`;
-    if (p.kind === "text-after-quote") {
-      return `text after the closing quote in column ${column}: a closing quote must be followed by the delimiter or the line end; quote the whole value, or pass quotes: "lenient" to keep the text as Python's csv module does`;
-    }
-    return `unterminated quote in column ${column} opened on line ${p.line}: ${
-      p.kind === "unterminated-eof"
-        ? "the file ends inside quotes"
-        : "the quoted field runs over the line end and is not closed properly"
-    }; this line is rejected and reading resumes on line ${p.line + 1}`;
   }
 
   finish(): EncodedCsv {
@@ -325,6 +317,26 @@ class EncodingSink implements CsvSink {
   }
 }
 
+/** What is wrong with a broken record, naming the column (and the line of an open quote). */
+function problemWhat(names: string[], p: RecordProblem): string {
+  const column = names[p.field] ?? `${p.field + 1}`;
+  if (p.kind === "text-after-quote") return `text after the closing quote in column ${column}`;
+  return `unterminated quote in column ${column} opened on line ${p.line}: ${
+    p.kind === "unterminated-eof"
+      ? "the file ends inside quotes"
+      : "the quoted field runs over the line end and is not closed properly"
+  }`;
+}
+
+/** The reject reason of a broken record: what is wrong and what to do. */
+function problemReason(names: string[], p: RecordProblem): string {
+  return `${problemWhat(names, p)}; ${
+    p.kind === "text-after-quote"
+      ? `a closing quote must be followed by the delimiter or the line end; quote the whole value, or pass quotes: "lenient" to keep the text as Python's csv module does`
+      : `this line is rejected and reading resumes on line ${p.line + 1}`
+  }`;
+}
+
 function fieldCount(fields: number, header: number): string {
   return fields > header
     ? `row has ${fields} fields but the header has ${header}: the last ${
@@ -339,12 +351,14 @@ function fieldCount(fields: number, header: number): string {
 export interface ByteChunks {
   /** Total size in bytes (sizes the code arrays). */
   size: number;
+  /** The whole input, when it is in memory (read in place, no copy). */
+  bytes?: Uint8Array;
   /** Fills `buf[filled…]` as far as it can; returns the new `filled` and whether the input ended. */
   read(buf: Uint8Array, filled: number): Promise<{ filled: number; eof: boolean }>;
 }
 
 /** An input already in memory. */
-export function bytesChunks(bytes: Uint8Array): ByteChunks & { bytes: Uint8Array } {
+export function bytesChunks(bytes: Uint8Array): ByteChunks {
   return { bytes, size: bytes.length, read: (_, filled) => Promise.resolve({ filled, eof: true }) };
 }
 
@@ -397,10 +411,8 @@ export interface EncodeCsvOptions {
 export async function encodeCsv(input: ByteChunks, options: EncodeCsvOptions): Promise<EncodedCsv> {
   const { quotes, source, onRows, chunkBytes = 1 << 23 } = options;
   const d = options.delimiter.charCodeAt(0);
-  let buf = "bytes" in input
-    ? (input as { bytes: Uint8Array }).bytes
-    : new Uint8Array(Math.min(chunkBytes, input.size + 1));
-  let { filled, eof } = await input.read(buf, "bytes" in input ? buf.length : 0);
+  let buf = input.bytes ?? new Uint8Array(Math.min(chunkBytes, input.size + 1));
+  let { filled, eof } = await input.read(buf, input.bytes ? buf.length : 0);
   // The header: one record, however many chunks it takes.
   const header = new RecordsSink();
   let at: TokenizerPosition = { pos: 0, line: 1 };
@@ -413,7 +425,9 @@ export async function encodeCsv(input: ByteChunks, options: EncodeCsvOptions): P
   const broken = header.out.problems.get(0);
   if (broken) {
     throw new CxSchemaError(
-      `${source}: the header row is not well-formed: ${new EncodingSink(names, 0).reason(broken)}`,
+      `${source}: the header row is not well-formed: ${
+        problemWhat(names, broken)
+      }; fix the quotes of the header so every column has one name`,
     );
   }
   const sink = new EncodingSink(names, Math.ceil(input.size / 24) + 1024);

@@ -105,10 +105,10 @@ export async function readLargeCsv(
   const start = await readHead(path);
   if (start === undefined) return await whole(); // not found: readCsv says why
   const encoding = csvOptions.encoding ?? "auto";
-  const bom = byteOrderMark(start) === "utf-8" ? 3 : 0;
-  const utf8 = (encoding === "auto" || encoding === "utf-8") &&
-    byteOrderMark(start) !== "utf-16le" &&
-    byteOrderMark(start) !== "utf-16be" && isUtf8(start.subarray(bom));
+  const mark = byteOrderMark(start), bom = mark === "utf-8" ? 3 : 0;
+  // Streamed: plain UTF-8 only (others are transcoded or judged as a whole, in memory).
+  const utf8 = (encoding === "auto" || encoding === "utf-8") && (mark ?? "utf-8") === "utf-8" &&
+    isUtf8(start.subarray(bom));
   const head = new TextDecoder().decode(start.subarray(bom));
   if (!utf8 || head.trim() === "") return await whole();
   const { delimiter, quotes } = csvDialect(head, csvOptions);
