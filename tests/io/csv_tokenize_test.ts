@@ -26,7 +26,7 @@ async function pythonRecords(path: string, delimiter: string): Promise<string[][
 }
 
 const ALPHABET = [..."abcxyz XYZ019.-_", "ä", "ö", "ü", "ß", "€", "😀", "日本", "é"];
-const SPECIAL = [",", ";", "\t", "|", '"', "\n", "\r\n", '""'];
+const SPECIAL = [",", ";", "\t", "|", '"', "\n", "\r\n", "\r", '""'];
 
 /** A seeded random well-formed CSV: header c0…, records with every quoting case. */
 function randomCsv(seed: number, delimiter: string, records: number): string {
