@@ -18,7 +18,7 @@ import { encodeCsv, type EncodedCsv, fileChunks } from "./csv_encode.ts";
 import { csvDialect, type CsvLoadResult, type ReadCsvOptions, validateCsv } from "./csv_read.ts";
 import { scanCsvFile } from "./csv_scan.ts";
 import { tokenizeCsv } from "./csv_tokenize.ts";
-import type { Source } from "./source.ts";
+import { localFile, type Source } from "./source.ts";
 import { byteOrderMark } from "./text.ts";
 
 /** Options of {@link readLargeCsv}: those of `readCsv`, plus the parser and progress reports. */
@@ -97,7 +97,7 @@ export async function readLargeCsv(
   });
   const isPath = source instanceof URL || (typeof source === "string" && !/[\n\r]/.test(source));
   if (!isPath) return await whole();
-  const path = source instanceof URL ? source.pathname : source as string;
+  const path = await localFile(source as string | URL); // URLs and folders are refused here
   const t0 = performance.now();
   const progress = (step: LoadProgress["step"], rows: number) =>
     onProgress?.({ step, rows, seconds: (performance.now() - t0) / 1000 });
