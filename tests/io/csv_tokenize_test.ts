@@ -137,6 +137,67 @@ for (const seed of [11, 12, 13]) {
       assertEquals(strict.records, python);
       assertEquals([...strict.problems.keys()], broken);
       for (const p of strict.problems.values()) assertEquals(p.kind, "text-after-quote");
+      // The chunked encoder keeps text after a quote the same way when records are cut anywhere.
+      for (const chunkBytes of [1, 3, 50]) {
+        using file = await Deno.open(path);
+        const encoded = await encodeCsv(fileChunks(file, bytes.length), {
+          delimiter: ",",
+          quotes: "lenient",
+          source: path,
+          chunkBytes,
+        });
+        const decoded = encoded.columns.map((c) => [...c.codes].map((k) => c.dictionary[k] ?? ""));
+        assertEquals(python.slice(1).map((_, i) => decoded.map((c) => c[i])), python.slice(1));
+        assertEquals(encoded.keptAfterQuote.map((i) => i + 1), broken);
+      }
     });
   });
 }
+
+Deno.test("broken records are found alike whole and in chunks cut anywhere", async () => {
+  const text = [
+    "id,text,n",
+    'a,"x" y,1',
+    'b,"never closed,2',
+    'c,"two\r\nlines",3',
+    'd,5" screen,4',
+    "e,short",
+    'f,"open at the end,6',
+  ].join("\r\n");
+  await withFile(text, async (path) => {
+    const encode = async (chunkBytes?: number) => {
+      using file = await Deno.open(path);
+      const size = (await file.stat()).size;
+      const out = await encodeCsv(fileChunks(file, size), {
+        delimiter: ",",
+        quotes: "strict",
+        source: path,
+        chunkBytes,
+      });
+      const cells = out.columns.map((c) => [...c.codes].map((k) => c.dictionary[k]));
+      return { rows: out.rows, issues: [...out.issues], cells, stray: out.strayQuotes };
+    };
+    const whole = await encode();
+    // Rows: a (text after quote), b (unterminated, its line only), c, d (stray quote), e (short), f.
+    assertEquals(whole.rows, 6);
+    assertEquals(
+      whole.issues.map(([row, list]) => [row, list.map((i) => i.reason.split(";")[0])]),
+      [
+        [0, ["text after the closing quote in column text"]],
+        [
+          1,
+          [
+            "unterminated quote in column text opened on line 3: the quoted field runs over the line end and is not closed properly",
+          ],
+        ],
+        [4, ["row has 2 fields but the header has 3: 1 missing"]],
+        [5, ["unterminated quote in column text opened on line 8: the file ends inside quotes"]],
+      ],
+    );
+    assertEquals(whole.cells[1][2], "two\r\nlines");
+    assertEquals(whole.stray, [3]);
+    for (const chunkBytes of [1, 2, 7]) {
+      assertEquals(await encode(chunkBytes), whole, `${chunkBytes}`);
+    }
+  });
+});
