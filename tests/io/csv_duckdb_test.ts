@@ -5,7 +5,7 @@ import type { ColumnTable } from "arquero";
 import { assertEquals } from "../assert.ts";
 import { readCsv, type ReadCsvOptions } from "../../src/io/csv.ts";
 import { readCsvDuckdb, readLargeCsv } from "../../src/io/csv_large.ts";
-import { encodeCsv, fileChunks } from "../../src/io/csv_encode.ts";
+import { decodeColumns, encodeFile } from "./encode_file.ts";
 import { CodedColumn, InstantColumn } from "../../src/kernels/columns.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 import { germanResponses, germanTickets } from "../fixtures/german_mappings.ts";
@@ -244,17 +244,8 @@ function pick<T>(random: () => number, xs: readonly T[]): T {
 
 Deno.test("encodeCsv: records cut at any chunk boundary decode the same", async () => {
   const path = await Deno.makeTempFile({ suffix: ".csv" });
-  const encode = async (delimiter: string, chunkBytes?: number) => {
-    using file = await Deno.open(path);
-    const size = (await file.stat()).size;
-    const out = await encodeCsv(fileChunks(file, size), {
-      delimiter,
-      quotes: "strict",
-      source: path,
-      chunkBytes,
-    });
-    return out.columns.map((c) => [...c.codes].map((k) => c.dictionary[k]));
-  };
+  const encode = async (delimiter: string, chunkBytes?: number) =>
+    decodeColumns(await encodeFile(path, { delimiter, quotes: "strict", chunkBytes }));
   try {
     for (const [seed, delimiter] of [[4, ";"], [5, ","]] as const) {
       await Deno.writeTextFile(path, randomCsv(seed, 300, delimiter));

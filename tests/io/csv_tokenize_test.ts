@@ -6,7 +6,7 @@
 import { assertEquals } from "../assert.ts";
 import { readCsv } from "../../src/io/csv.ts";
 import { readLargeCsv } from "../../src/io/csv_large.ts";
-import { encodeCsv, fileChunks } from "../../src/io/csv_encode.ts";
+import { decodeColumns, encodeFile } from "./encode_file.ts";
 import { tokenizeCsv } from "../../src/io/csv_tokenize.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 
@@ -89,16 +89,9 @@ for (const seed of SEEDS) {
 
       // The chunked encoder with tiny chunks: records cut anywhere (inside quotes, CR|LF).
       for (const chunkBytes of [1, 2, 5, 64]) {
-        using file = await Deno.open(path);
-        const size = (await file.stat()).size;
-        const encoded = await encodeCsv(fileChunks(file, size), {
-          delimiter,
-          quotes: "strict",
-          source: path,
-          chunkBytes,
-        });
+        const encoded = await encodeFile(path, { delimiter, quotes: "strict", chunkBytes });
         assertEquals(encoded.names, names);
-        const decoded = encoded.columns.map((c) => [...c.codes].map((k) => c.dictionary[k]));
+        const decoded = decodeColumns(encoded);
         assertEquals(expected.map((_, i) => decoded.map((c) => c[i])), expected, `${chunkBytes}`);
       }
     });
@@ -139,14 +132,8 @@ for (const seed of [11, 12, 13]) {
       for (const p of strict.problems.values()) assertEquals(p.kind, "text-after-quote");
       // The chunked encoder keeps text after a quote the same way when records are cut anywhere.
       for (const chunkBytes of [1, 3, 50]) {
-        using file = await Deno.open(path);
-        const encoded = await encodeCsv(fileChunks(file, bytes.length), {
-          delimiter: ",",
-          quotes: "lenient",
-          source: path,
-          chunkBytes,
-        });
-        const decoded = encoded.columns.map((c) => [...c.codes].map((k) => c.dictionary[k] ?? ""));
+        const encoded = await encodeFile(path, { delimiter: ",", quotes: "lenient", chunkBytes });
+        const decoded = decodeColumns(encoded).map((c) => c.map((v) => v ?? ""));
         assertEquals(python.slice(1).map((_, i) => decoded.map((c) => c[i])), python.slice(1));
         assertEquals(encoded.keptAfterQuote.map((i) => i + 1), broken);
       }
@@ -166,15 +153,8 @@ Deno.test("broken records are found alike whole and in chunks cut anywhere", asy
   ].join("\r\n");
   await withFile(text, async (path) => {
     const encode = async (chunkBytes?: number) => {
-      using file = await Deno.open(path);
-      const size = (await file.stat()).size;
-      const out = await encodeCsv(fileChunks(file, size), {
-        delimiter: ",",
-        quotes: "strict",
-        source: path,
-        chunkBytes,
-      });
-      const cells = out.columns.map((c) => [...c.codes].map((k) => c.dictionary[k]));
+      const out = await encodeFile(path, { delimiter: ",", quotes: "strict", chunkBytes });
+      const cells = decodeColumns(out);
       return { rows: out.rows, issues: [...out.issues], cells, stray: out.strayQuotes };
     };
     const whole = await encode();
