@@ -128,7 +128,10 @@ class ColumnEncoder {
     if (this.arenaUsed + length > this.arena.length) {
       this.arena = grow(this.arena, Math.max(this.arena.length * 2, this.arenaUsed + length));
     }
-    if (buf) this.arena.set(buf.subarray(from, from + length), this.arenaUsed);
+    if (buf) {
+      const arena = this.arena, at = this.arenaUsed;
+      for (let i = 0; i < length; i++) arena[at + i] = buf[from + i];
+    }
     this.starts[e] = this.arenaUsed;
     this.lengths[e] = text === null ? -1 : length;
     this.hashes[e] = h;
@@ -166,6 +169,8 @@ function widen(from: CodeArray, to: CodeArray, used: number): CodeArray {
 }
 
 /** UTF-8 bytes as a string: short ASCII texts without the decoder's call overhead. */
+const charCodes: number[] = [];
+
 function decode(buf: Uint8Array, from: number, to: number): string {
   if (to - from <= 24) {
     let ascii = true;
@@ -176,7 +181,11 @@ function decode(buf: Uint8Array, from: number, to: number): string {
       }
     }
     if (ascii) {
-      return String.fromCharCode.apply(null, buf.subarray(from, to) as unknown as number[]);
+      // Through a reused plain array: no typed-array view made per new text.
+      const n = to - from;
+      charCodes.length = n;
+      for (let i = 0; i < n; i++) charCodes[i] = buf[from + i];
+      return String.fromCharCode.apply(null, charCodes);
     }
   }
   return decoder.decode(buf.subarray(from, to));
