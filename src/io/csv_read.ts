@@ -9,7 +9,7 @@
 import { CxOptionsError, CxSchemaError } from "../errors.ts";
 import { type ByteChunks, encodeCsv, type EncodedCsv } from "./csv_encode.ts";
 import type { QuoteMode } from "./csv_tokenize.ts";
-import { type Encoding, sniffDecimal, sniffDelimiter } from "./text.ts";
+import { decimalEvidence, type Encoding, sniffDelimiter } from "./text.ts";
 import type { LoadResult, LoadSummary, ValidateOptions } from "./validate.ts";
 import { validateEncoded } from "./validate_encoded.ts";
 
@@ -120,8 +120,10 @@ export function validateCsv(
     const n = Math.min(HEAD_ROWS, codes.length);
     return Array.from({ length: n }, (_, i) => dictionary[codes[i]]);
   };
-  const decimal = options.decimal ??
-    sniffDecimal(names.flatMap((n) => headOf(n).slice(0, 2000)), delimiter);
+  const sniffed = options.decimal === undefined
+    ? decimalEvidence(names.flatMap((n) => headOf(n).slice(0, 2000)), delimiter)
+    : undefined;
+  const decimal = options.decimal ?? sniffed!.decimal;
   const issues = new Map(
     [...encoded.issues].map(([row, list]) => [
       row,
@@ -146,6 +148,7 @@ export function validateCsv(
       inferExtras: true,
       unquoteFormulas: true,
       warnings: [...input.warnings, ...readWarnings(encoded, source)],
+      decimalWhy: sniffed?.why,
       rowIssues: issues,
     },
   );
