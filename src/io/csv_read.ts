@@ -115,13 +115,16 @@ export function validateCsv(
   const { names, columns, rows } = encoded;
   if (new Set(names).size !== names.length) throw duplicateHeaderError(names, source);
   const byName = new Map(names.map((n, k) => [n, columns[k]]));
-  const headOf = (name: string) => {
+  /** The first `rows` texts of a column, in row order. */
+  const first = (name: string, rows: number) => {
     const { codes, dictionary } = byName.get(name)!;
-    const n = Math.min(HEAD_ROWS, codes.length);
-    return Array.from({ length: n }, (_, i) => dictionary[codes[i]]);
+    return Array.from({ length: Math.min(rows, codes.length) }, (_, i) => dictionary[codes[i]]);
   };
+  const heads = new Map<string, unknown[]>();
+  const headOf = (name: string) =>
+    heads.get(name) ?? heads.set(name, first(name, HEAD_ROWS)).get(name)!;
   const sniffed = options.decimal === undefined
-    ? decimalEvidence(names.flatMap((n) => headOf(n).slice(0, 2000)), delimiter)
+    ? decimalEvidence(names.flatMap((n) => first(n, 2000)), delimiter)
     : undefined;
   const decimal = options.decimal ?? sniffed!.decimal;
   const issues = new Map(
