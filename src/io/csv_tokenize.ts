@@ -138,12 +138,7 @@ function record(
         const joined = joinAfterQuote(buf, from, to, escaped, i, e);
         sink.field(k, joined, 0, joined.length, false, -1);
         if (mode === "lenient") notes |= TEXT_AFTER_QUOTE_KEPT;
-        else {problem ??= {
-            kind: "text-after-quote",
-            field: k,
-            value: text(buf, from - 1, e),
-            line,
-          };}
+        else problem ??= textAfterQuote(buf, from - 1, e, k, line);
         empty = false;
         i = e;
         k++;
@@ -248,6 +243,17 @@ function unterminated(
   const problem: RecordProblem = { kind, field: k, value: text(buf, quote, e), line };
   // The line end at e lies before the data already scanned (or the data has ended).
   return lineEnd(buf, e, line, filled, true, k + 1, false, notes, problem, sink);
+}
+
+/** The problem of field `k`, `buf[from, to)` on line `line`: text after its closing quote. */
+function textAfterQuote(
+  buf: Uint8Array,
+  from: number,
+  to: number,
+  k: number,
+  line: number,
+): RecordProblem {
+  return { kind: "text-after-quote", field: k, value: text(buf, from, to), line };
 }
 
 /** The field's quoted content (unescaped) followed by the text after its closing quote. */
