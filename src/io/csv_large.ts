@@ -132,7 +132,7 @@ export async function readLargeCsv(
         },
       }));
     // Bytes that are not UTF-8 past the start: decide the encoding on the whole file.
-    if (encoded.badBytes.length && encoding === "auto") return await whole();
+    if (encoded.badBytes.length) return await whole();
     progress("parse", encoded.rows);
   }
   const result = validateCsv(encoded, csvOptions, {
