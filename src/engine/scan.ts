@@ -158,7 +158,8 @@ async function distinctTexts(
       return `array_agg(DISTINCT ${textOf(q)}) FILTER (WHERE ${q} IS NOT NULL) AS d${i}`;
     }).join(", ")
   } FROM ${base}`));
-  return names.map((_, i) => ((row?.[`d${i}`] ?? []) as unknown[]).map(String));
+  // Sorted, so what a message quotes does not depend on DuckDB's thread timing.
+  return names.map((_, i) => ((row?.[`d${i}`] ?? []) as unknown[]).map(String).sort());
 }
 
 /**
