@@ -38,6 +38,8 @@ export interface ScannedRelation extends OpenRelation {
 /** One date column's distinct texts, parsed. */
 interface ParsedColumn {
   name: string;
+  /** The type the scan reads it as (`VARCHAR` for every CSV column). */
+  type: string;
   texts: string[];
   instants: (Date | null)[];
   ok: boolean[];
@@ -77,16 +79,17 @@ export async function scanFile(
   dateZone: string,
 ): Promise<ScannedRelation> {
   checkTimeZone(dateZone, "dateZone");
-  const names = [...new Set(dates)].filter((name) => {
-    const type = columns.find((c) => c.name === name)?.type;
-    if (type === undefined) return false;
+  const targets = [...new Set(dates)].flatMap((name) => {
+    const type = columns.find((c) => c.name === name)?.type.toUpperCase();
     // A CSV column is always re-read as text: DuckDB's type comes from a sample of the rows.
-    return relation.format === "csv" || /^(VARCHAR|DATE|TIMESTAMP(_S|_MS|_NS)?)$/i.test(type);
+    if (type !== undefined && relation.format === "csv") return [{ name, type: "VARCHAR" }];
+    return type && /^(VARCHAR|DATE|TIMESTAMP(_S|_MS|_NS)?)$/.test(type) ? [{ name, type }] : [];
   });
-  if (names.length === 0) return { relation, columns, drop: () => Promise.resolve() };
+  if (targets.length === 0) return { relation, columns, drop: () => Promise.resolve() };
+  const names = targets.map((t) => t.name);
   const base = baseSql(relation, names);
   const parsed = (await distinctTexts(engine, base, names))
-    .map((texts, i) => parseTexts(names[i], texts, dateZone, relation.path));
+    .map((texts, i) => parseTexts(targets[i], texts, dateZone, relation.path));
   const maps: OpenRelation[] = [];
   const dropMaps = async () => {
     for (const m of maps.splice(0)) await m.drop();
@@ -107,10 +110,8 @@ export async function scanFile(
       `CREATE TEMP VIEW ${view} AS\nSELECT f.* REPLACE (${
         names.map((n, i) => `m${i}.instant AS ${quoteIdent(n, "duckdb")}`).join(", ")
       })\nFROM ${base} AS f${
-        names.map((n, i) =>
-          `\nLEFT JOIN ${quoteIdent(mapNames[i], "duckdb")} AS m${i} ON ${
-            textOf(`f.${quoteIdent(n, "duckdb")}`)
-          } = m${i}.text`
+        parsed.map((p, i) =>
+          `\nLEFT JOIN ${quoteIdent(mapNames[i], "duckdb")} AS m${i} ON ${joinOn(p, `m${i}`)}`
         ).join("")
       }`,
     ));
@@ -131,8 +132,14 @@ function literal(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
-function textOf(column: string): string {
-  return `CAST(${column} AS VARCHAR)`;
+/**
+ * A scanned row's value equals its map row's text: compared as text for
+ * CSV and text columns, else in the column's own type (the map's few rows
+ * are cast, not every row of the file).
+ */
+function joinOn(p: ParsedColumn, map: string): string {
+  const key = p.type === "VARCHAR" ? `${map}.text` : `CAST(${map}.text AS ${p.type})`;
+  return `f.${quoteIdent(p.name, "duckdb")} = ${key}`;
 }
 
 function duckdbSql(sql: string, params: (string | number)[] = []): CompiledSql {
@@ -155,7 +162,7 @@ async function distinctTexts(
   const [row] = await engine.run(duckdbSql(`SELECT ${
     names.map((n, i) => {
       const q = quoteIdent(n, "duckdb");
-      return `array_agg(DISTINCT ${textOf(q)}) FILTER (WHERE ${q} IS NOT NULL) AS d${i}`;
+      return `CAST(array_agg(DISTINCT ${q}) FILTER (WHERE ${q} IS NOT NULL) AS VARCHAR[]) AS d${i}`;
     }).join(", ")
   } FROM ${base}`));
   // Sorted, so what a message quotes does not depend on DuckDB's thread timing.
@@ -168,7 +175,12 @@ async function distinctTexts(
  * never tell their order are refused (`readCsv` reads them day first with a
  * warning; a scan has no warnings to give).
  */
-function parseTexts(name: string, texts: string[], dateZone: string, path: string): ParsedColumn {
+function parseTexts(
+  { name, type }: { name: string; type: string },
+  texts: string[],
+  dateZone: string,
+  path: string,
+): ParsedColumn {
   const order = slashOrder(texts);
   const slashed = texts.find((t) => t.includes("/"));
   if (order === "ambiguous" && slashed !== undefined) {
@@ -193,7 +205,7 @@ function parseTexts(name: string, texts: string[], dateZone: string, path: strin
     ok.push(date !== undefined);
     if (date === undefined) bad++;
   }
-  return { name, texts, instants, ok, bad };
+  return { name, type, texts, instants, ok, bad };
 }
 
 /** A `CxDataError` naming the rows (file order) whose date texts do not parse, if any. */
@@ -213,9 +225,7 @@ async function rejectBadDates(
     const rows = await engine.run(duckdbSql(
       `SELECT count(*) OVER () AS total, f.ordinality AS n, m.text AS v\nFROM ${base} WITH ORDINALITY AS f\nJOIN ${
         quoteIdent(mapNames[i], "duckdb")
-      } AS m ON ${
-        textOf(`f.${quoteIdent(p.name, "duckdb")}`)
-      } = m.text\nWHERE NOT m.ok ORDER BY n LIMIT 20`,
+      } AS m ON ${joinOn(p, "m")}\nWHERE NOT m.ok ORDER BY n LIMIT 20`,
     ));
     total += Number(rows[0]?.total ?? 0);
     for (const r of rows) {

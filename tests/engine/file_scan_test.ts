@@ -193,3 +193,51 @@ Deno.test("Parquet: a text date column follows the CSV rules, a zoned timestamp 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("Parquet: DATE and zone-less TIMESTAMP columns are wall times in dateZone by cxkit's rules; a bad text date names its row", async () => {
+  const engine = duckdbEngine();
+  const dir = await Deno.makeTempDir();
+  try {
+    const conn = await engine.connection();
+    const write = (file: string, rows: string, types: string) =>
+      conn.run(
+        `COPY (SELECT response_id, CAST(date AS ${types}) AS date, nps_score FROM (VALUES ${rows}) t(response_id, date, nps_score)) TO '${dir}/${file}'`,
+      );
+    // Tokyo midnight of 1 February is 15:00 UTC on 31 January.
+    await write("dates.parquet", "('a', '2024-01-31', 9), ('b', '2024-02-01', 3)", "DATE");
+    // The DST-gap case of cases.json as a zone-less TIMESTAMP column.
+    await write(
+      "gap.parquet",
+      "('a', '2024-03-31 02:30:00', 10), ('b', '2024-03-30 23:30:00', 3), ('c', '2024-03-31 03:30:00', 9)",
+      "TIMESTAMP",
+    );
+    await write("bad.parquet", "('a', '2024-01-31', 9), ('b', '31.02.2024', 3)", "VARCHAR");
+    const check = async (file: string, dateZone: string, o: Options, want: unknown[][]) => {
+      const path = `${dir}/${file}`;
+      const pushed = await nps(path, { ...o, engine, dateZone } as never);
+      const { table } = await readParquet(path, { schema: "responses", timeZone: dateZone });
+      assertSameResult(pushed, nps(table, o as never), file);
+      const rows = pushed.objects() as Record<string, unknown>[];
+      assert.deepEqual(rows.map((r) => [r.period, r.n]), want, file);
+    };
+    const months = { period: "month", timeZone: "UTC" };
+    await check("dates.parquet", "Asia/Tokyo", months, [["2024-01", 2]]);
+    const days = { period: "day", timeZone: "Atlantic/Cape_Verde" };
+    await check("gap.parquet", "Europe/Berlin", days, [["2024-03-30", 1], ["2024-03-31", 2]]);
+    await assert.rejects(
+      () => nps(`${dir}/bad.parquet`, { ...months, engine } as never),
+      (e) => {
+        assert.ok(e instanceof CxDataError, String(e));
+        assert.deepEqual(
+          e.problems.map(({ row, column, value }) => ({ row, column, value })),
+          [{ row: 2, column: "date", value: "31.02.2024" }],
+        );
+        return true;
+      },
+    );
+    assert.equal(await leftovers(engine), 0);
+  } finally {
+    await engine.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
