@@ -7,20 +7,24 @@
  * analysis reads are scanned as text; each distinct text is parsed once, in
  * TypeScript, by `makeDateParser` (the parser `readCsv` uses: the day/month
  * order of slash dates decided per column, zone-less values in `dateZone`),
- * and the scan joins the instants back from a small temporary table. One
- * definition of the date rules, and the file is still scanned, never loaded.
+ * and the scan hands them on through a small temporary table (or, where
+ * DuckDB's own cast gives exactly the same value for every distinct text,
+ * through that cast). One definition of the date rules, and the file is
+ * still scanned, never loaded.
  *
  * Parquet: `TIMESTAMP WITH TIME ZONE` columns are instants already; text,
  * `DATE` and zone-less `TIMESTAMP` columns take the same way (as
  * `readParquet` reads them). A text that is no date stops the call with a
  * `CxDataError` naming the column, the rows and the values: `readCsv` would
- * reject those rows, and a scan has no rejects table to put them in.
+ * reject those rows, and a scan has no rejects table to put them in. A
+ * column with more than {@link MAX_DISTINCT_DATES} distinct texts is refused
+ * with a `CxOptionsError` (parsing each in TypeScript does not scale past it).
  *
  * @module
  */
 import "@uwdata/flechette";
 import * as aq from "arquero";
-import { CxDataError, type CxProblem } from "../errors.ts";
+import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { makeDateParser, slashOrder } from "../io/parse.ts";
 import { checkTimeZone } from "../time/zone.ts";
 import { type CompiledSql, quoteIdent, type Relation } from "./compile.ts";
@@ -31,7 +35,11 @@ export type FileRelation = Extract<Relation, { kind: "file" }>;
 
 /** A relation to read, its columns with the engine's types, and how to clean up. */
 export interface ScannedRelation extends OpenRelation {
-  /** Columns of `relation` (converted date columns are `TIMESTAMP WITH TIME ZONE`). */
+  /**
+   * Columns of `relation`: a converted date column is `TIMESTAMP` (wall
+   * times in `dateZone`), or `TIMESTAMP WITH TIME ZONE` when a wall time
+   * would not name one instant (a value in a repeated DST hour).
+   */
   columns: ColumnInfo[];
 }
 
@@ -52,7 +60,9 @@ let scans = 0;
  * The relation an analysis reads from a scanned file whose `dates` columns
  * it uses as dates: a temporary view in which those columns hold the
  * instants cxkit's date rules give (zone-less values in `dateZone`), or the
- * file itself when no column needs it. `drop()` removes what was created.
+ * file itself when no column needs it. `drop()` removes what was created;
+ * `maxDistinct` caps the distinct texts per column (default
+ * {@link MAX_DISTINCT_DATES}).
  *
  * @example
  * ```ts
@@ -64,7 +74,11 @@ let scans = 0;
  * const engine = duckdbEngine();
  * const relation = { kind: "file" as const, path, format: "csv" as const };
  * const scanned = await scanFile(engine, relation, await engine.columns(relation), ["date"], "Europe/Berlin");
- * const rows = await engine.run({ dialect: "duckdb", sql: `SELECT epoch_ms(date) AS ms FROM "${(scanned.relation as { name: string }).name}"`, params: [], keys: [], measures: [] });
+ * // Wall times in Berlin (a zone-less column read in dateZone): 00:30 on 1 February.
+ * assert.equal(scanned.columns.find((c) => c.name === "date")?.type, "TIMESTAMP");
+ * const name = (scanned.relation as { name: string }).name;
+ * const sql = `SELECT epoch_ms(timezone('Europe/Berlin', date)) AS ms FROM "${name}"`;
+ * const rows = await engine.run({ dialect: "duckdb", sql, params: [], keys: [], measures: [] });
  * assert.deepEqual(rows.map((r) => new Date(Number(r.ms)).toISOString()), ["2024-01-30T23:00:00.000Z", "2024-01-31T23:30:00.000Z"]);
  * await scanned.drop();
  * await engine.close();
@@ -77,6 +91,7 @@ export async function scanFile(
   columns: ColumnInfo[],
   dates: string[],
   dateZone: string,
+  maxDistinct: number = MAX_DISTINCT_DATES,
 ): Promise<ScannedRelation> {
   checkTimeZone(dateZone, "dateZone");
   const targets = [...new Set(dates)].flatMap((name) => {
@@ -88,33 +103,17 @@ export async function scanFile(
   if (targets.length === 0) return { relation, columns, drop: () => Promise.resolve() };
   const names = targets.map((t) => t.name);
   const base = baseSql(relation, names);
-  const parsed = (await distinctTexts(engine, base, names))
+  const parsed = (await distinctTexts(engine, relation, base, names, maxDistinct))
     .map((texts, i) => parseTexts(targets[i], texts, dateZone, relation.path));
-  const maps: OpenRelation[] = [];
+  const maps: DateMap[] = [];
   const dropMaps = async () => {
     for (const m of maps.splice(0)) await m.drop();
   };
   try {
-    for (const p of parsed) {
-      maps.push(
-        await engine.load(
-          aq.table({ text: p.texts, instant: p.instants, ok: p.ok }),
-          { text: "text", instant: "timestamp", ok: "boolean" },
-        ),
-      );
-    }
-    const mapNames = maps.map((m) => (m.relation as { name: string }).name);
-    await rejectBadDates(engine, relation, base, parsed, mapNames);
+    for (const p of parsed) maps.push(await loadMap(engine, p, dateZone));
+    await rejectBadDates(engine, relation, base, parsed, maps);
     const view = quoteIdent(`__cx_scan_${++scans}`, "duckdb");
-    await engine.run(duckdbSql(
-      `CREATE TEMP VIEW ${view} AS\nSELECT f.* REPLACE (${
-        names.map((n, i) => `m${i}.instant AS ${quoteIdent(n, "duckdb")}`).join(", ")
-      })\nFROM ${base} AS f${
-        parsed.map((p, i) =>
-          `\nLEFT JOIN ${quoteIdent(mapNames[i], "duckdb")} AS m${i} ON ${joinOn(p, `m${i}`)}`
-        ).join("")
-      }`,
-    ));
+    await engine.run(duckdbSql(viewSql(view, base, parsed, maps)));
     const scanned: Relation = { kind: "table", name: view.slice(1, -1) };
     const drop = async () => {
       await engine.run(duckdbSql(`DROP VIEW IF EXISTS ${view}`));
@@ -125,6 +124,79 @@ export async function scanFile(
     await dropMaps();
     throw e;
   }
+}
+
+/**
+ * How the scan hands on a date column: `"cast"` — DuckDB's own cast of
+ * each value to a zone-less TIMESTAMP gives exactly the wall time of
+ * cxkit's instant in `dateZone`, for every distinct value (plain ISO dates
+ * and times, typed Parquet dates), so no join is needed; `"wall"` — those
+ * wall times from the map; `"instant"` — the instants from the map, when
+ * a wall time would not name one instant (a value in a repeated DST hour).
+ * The first two are zone-less columns read in `dateZone`, as a DATE column
+ * is: the same instants, and periods cut in `dateZone` need no time-zone
+ * arithmetic per row.
+ */
+type DateMode = "cast" | "wall" | "instant";
+
+/** A column's temporary map table and how the scan hands the column on. */
+interface DateMap {
+  name: string;
+  mode: DateMode;
+  drop(): Promise<void>;
+}
+
+/**
+ * Loads a column's map: each text, its instant by cxkit's rules, `ok`, and
+ * the instant's wall time in `dateZone` (DuckDB's, so that DuckDB reading
+ * it back is what the mode check tests).
+ */
+async function loadMap(engine: SqlEngine, p: ParsedColumn, dateZone: string): Promise<DateMap> {
+  const loaded = await engine.load(
+    aq.table({ text: p.texts, instant: p.instants, ok: p.ok }),
+    { text: "text", instant: "timestamp", ok: "boolean" },
+  );
+  const name = `__cx_dates_${++scans}`, q = quoteIdent(name, "duckdb");
+  try {
+    await engine.run(duckdbSql(
+      `CREATE TEMP TABLE ${q} AS SELECT text, instant, timezone($1, instant) AS wall, ok FROM ${
+        quoteIdent((loaded.relation as { name: string }).name, "duckdb")
+      }`,
+      [dateZone],
+    ));
+  } finally {
+    await loaded.drop();
+  }
+  const drop = () => engine.run(duckdbSql(`DROP TABLE IF EXISTS ${q}`)).then(() => {});
+  try {
+    const [r] = await engine.run(duckdbSql(
+      `SELECT count(*) FILTER (WHERE timezone($1, wall) <> instant) AS ambiguous,
+  count(*) FILTER (WHERE TRY_CAST(${keyOf(p, "m")} AS TIMESTAMP) IS DISTINCT FROM wall) AS differ
+FROM ${q} AS m WHERE instant IS NOT NULL`,
+      [dateZone],
+    ));
+    const mode = Number(r.ambiguous) > 0 ? "instant" : Number(r.differ) > 0 ? "wall" : "cast";
+    return { name, mode, drop };
+  } catch (e) {
+    await drop();
+    throw e;
+  }
+}
+
+/** The view: the file's rows with each date column as its {@link DateMode} says. */
+function viewSql(view: string, base: string, parsed: ParsedColumn[], maps: DateMap[]): string {
+  const value = (p: ParsedColumn, m: DateMap, i: number) =>
+    m.mode === "cast"
+      ? `TRY_CAST(f.${quoteIdent(p.name, "duckdb")} AS TIMESTAMP)`
+      : `m${i}.${m.mode}`;
+  const joins = parsed.map((p, i) =>
+    maps[i].mode === "cast"
+      ? ""
+      : `\nLEFT JOIN ${quoteIdent(maps[i].name, "duckdb")} AS m${i} ON ${joinOn(p, `m${i}`)}`
+  );
+  return `CREATE TEMP VIEW ${view} AS\nSELECT f.* REPLACE (${
+    parsed.map((p, i) => `${value(p, maps[i], i)} AS ${quoteIdent(p.name, "duckdb")}`).join(", ")
+  })\nFROM ${base} AS f${joins.join("")}`;
 }
 
 /** A DuckDB string literal (views take no bound parameters). */
@@ -138,8 +210,12 @@ function literal(text: string): string {
  * are cast, not every row of the file).
  */
 function joinOn(p: ParsedColumn, map: string): string {
-  const key = p.type === "VARCHAR" ? `${map}.text` : `CAST(${map}.text AS ${p.type})`;
-  return `f.${quoteIdent(p.name, "duckdb")} = ${key}`;
+  return `f.${quoteIdent(p.name, "duckdb")} = ${keyOf(p, map)}`;
+}
+
+/** A map row's text as the scanned column's value. */
+function keyOf(p: ParsedColumn, map: string): string {
+  return p.type === "VARCHAR" ? `${map}.text` : `CAST(${map}.text AS ${p.type})`;
 }
 
 function duckdbSql(sql: string, params: (string | number)[] = []): CompiledSql {
@@ -153,20 +229,39 @@ function baseSql(relation: FileRelation, names: string[]): string {
   return `read_csv(${literal(relation.path)}, types = {${types}})`;
 }
 
-/** Each column's distinct non-missing texts, in one scan. */
+/**
+ * Most distinct date texts a column of a scanned file may hold: each is
+ * parsed in TypeScript and joined back, which suits dates and timestamps
+ * that repeat, not a column of a hundred million unique instants.
+ */
+export const MAX_DISTINCT_DATES = 2_000_000;
+
+/** Each column's distinct non-missing texts, in one scan (a `CxOptionsError` past the limit). */
 async function distinctTexts(
   engine: SqlEngine,
+  relation: FileRelation,
   base: string,
   names: string[],
+  max: number,
 ): Promise<string[][]> {
   const [row] = await engine.run(duckdbSql(`SELECT ${
     names.map((n, i) => {
       const q = quoteIdent(n, "duckdb");
-      return `CAST(array_agg(DISTINCT ${q}) FILTER (WHERE ${q} IS NOT NULL) AS VARCHAR[]) AS d${i}`;
+      const distinct = `count(DISTINCT ${q})`;
+      return `${distinct} AS n${i}, CASE WHEN ${distinct} <= ${max} THEN CAST(array_agg(DISTINCT ${q}) FILTER (WHERE ${q} IS NOT NULL) AS VARCHAR[]) END AS d${i}`;
     }).join(", ")
   } FROM ${base}`));
-  // Sorted, so what a message quotes does not depend on DuckDB's thread timing.
-  return names.map((_, i) => ((row?.[`d${i}`] ?? []) as unknown[]).map(String).sort());
+  return names.map((name, i) => {
+    const n = Number(row?.[`n${i}`] ?? 0);
+    if (n > max) {
+      throw new CxOptionsError(
+        `Column ${
+          JSON.stringify(name)
+        } of ${relation.path} holds ${n} distinct dates; a scanned file's dates are parsed once per distinct text by cxkit's rules, up to ${max}. Load the file with readLargeCsv (or readParquet) and pass the table, or store the column as TIMESTAMP WITH TIME ZONE in Parquet`,
+      );
+    }
+    return ((row?.[`d${i}`] ?? []) as unknown[]).map(String);
+  });
 }
 
 /**
@@ -182,7 +277,11 @@ function parseTexts(
   path: string,
 ): ParsedColumn {
   const order = slashOrder(texts);
-  const slashed = texts.find((t) => t.includes("/"));
+  // The least slash text as the example, so the message does not depend on DuckDB's threads.
+  const slashed = texts.filter((t) => t.includes("/")).reduce<string | undefined>(
+    (least, t) => least === undefined || t < least ? t : least,
+    undefined,
+  );
   if (order === "ambiguous" && slashed !== undefined) {
     throw new CxDataError(
       [{
@@ -214,7 +313,7 @@ async function rejectBadDates(
   relation: FileRelation,
   base: string,
   parsed: ParsedColumn[],
-  mapNames: string[],
+  maps: DateMap[],
 ): Promise<void> {
   const problems: CxProblem[] = [];
   let total = 0;
@@ -224,7 +323,7 @@ async function rejectBadDates(
     if (p.bad === 0) continue;
     const rows = await engine.run(duckdbSql(
       `SELECT count(*) OVER () AS total, f.ordinality AS n, m.text AS v\nFROM ${base} WITH ORDINALITY AS f\nJOIN ${
-        quoteIdent(mapNames[i], "duckdb")
+        quoteIdent(maps[i].name, "duckdb")
       } AS m ON ${joinOn(p, "m")}\nWHERE NOT m.ok ORDER BY n LIMIT 20`,
     ));
     total += Number(rows[0]?.total ?? 0);

@@ -12,6 +12,7 @@ import {
   cohortRetention,
   cohortRetentionSql,
   CxDataError,
+  CxOptionsError,
   duckdbEngine,
   kaplanMeier,
   kaplanMeierSql,
@@ -22,6 +23,7 @@ import {
   trend,
   type TrendOptions,
 } from "../../src/mod.ts";
+import { scanFile } from "../../src/engine/scan.ts";
 import { assertSameResult } from "./assert_same.ts";
 
 const DIR = new URL("../fixtures/hostile/engine/", import.meta.url).pathname;
@@ -239,5 +241,28 @@ Deno.test("Parquet: DATE and zone-less TIMESTAMP columns are wall times in dateZ
   } finally {
     await engine.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("scanFile: a column with more distinct date texts than the limit is refused before any is parsed", async () => {
+  const engine = duckdbEngine();
+  try {
+    const path = `${DIR}mixed_offsets.csv`; // 7 distinct dates
+    const relation = { kind: "file" as const, path, format: "csv" as const };
+    const columns = await engine.columns(relation);
+    await assert.rejects(
+      () => scanFile(engine, relation, columns, ["date"], "UTC", 6),
+      (e) => {
+        assert.ok(e instanceof CxOptionsError, String(e));
+        assert.match(e.message, /"date" of .*mixed_offsets\.csv holds 7 distinct dates/);
+        assert.match(e.message, /up to 6\. Load the file with readLargeCsv/);
+        return true;
+      },
+    );
+    const scanned = await scanFile(engine, relation, columns, ["date"], "UTC", 7);
+    await scanned.drop();
+    assert.equal(await leftovers(engine), 0);
+  } finally {
+    await engine.close();
   }
 });
