@@ -8,13 +8,15 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
-import { CxError, CxOptionsError } from "./errors.ts";
+import { checkOutFolder, oneLine, parseCommandLine, runCommand } from "./cli_common.ts";
+import { CxOptionsError } from "./errors.ts";
 import { LANGS } from "./report/format.ts";
 import type { Lang } from "./report/format.ts";
 import type { NotebookPage, SiteOptions } from "./report/site.ts";
-import { checkPeriod } from "./time/period.ts";
+import { checkDayRange } from "./report/params.ts";
+import { checkPeriod, type Period } from "./time/period.ts";
+import { checkTimeZone } from "./time/zone.ts";
 
 const USAGE = `Usage:
   deno task report [options]
@@ -39,83 +41,44 @@ Options:
   --segment COLUMN      break results down by this column (default channel)
   --time-zone ZONE      IANA zone for periods and days (default: cxkit.json's, else UTC)
   --pdf                 also print the whole report to DIR/report.pdf with headless Chromium
-  --quiet               no progress lines`;
+  --quiet               no progress lines
 
-/** Runs one CLI command; returns the process exit code. */
+Files in DATA that are not read (not CSV, folders, links leaving DATA,
+unreadable or invalid files) are listed on stderr, also with --quiet, and on
+the quality page. Bad options, an unusable folder and
+file keys of cxkit.json that leave DATA end the run with one line on stderr
+and exit code 2; an unexpected failure exits with 1.`;
+
+/**
+ * Runs one CLI command; returns the process exit code. Bad options and
+ * folders throw a `CxError` before anything is read or written; the process
+ * entry point prints it as one line on stderr and exits with 2.
+ */
 export async function main(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parse(args);
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parse(args);
   const progress = values.quiet ? undefined : (m: string) => console.error(`cxkit: ${m}`);
   const command = positionals[0];
-  if (values.help || !command) {
+  if (values.help) {
     console.log(USAGE);
-    return values.help ? 0 : 2;
+    return 0;
   }
   if (command !== "report" && command !== "notebooks") {
-    console.error(`Unknown command "${command}".\n${USAGE}`);
-    return 2;
+    throw new CxOptionsError(
+      `${command ? `Unknown command "${command}"` : "No command given"}: use \`report\` or ` +
+        "`notebooks`; run `deno task report --help` for the options",
+    );
   }
-  if (!LANGS.includes(values.lang as Lang)) {
-    throw new CxOptionsError(`--lang must be one of ${LANGS.join(", ")}, got "${values.lang}"`);
-  }
-  checkPeriod(values.period);
-  for (const option of ["from", "to"] as const) {
-    const day = values[option];
-    if (day !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(day)))) {
-      throw new CxOptionsError(`Option "${option}" must be a day as YYYY-MM-DD, got "${day}"`);
-    }
-  }
-  const where = parseFilters(values.filter ?? []);
+  const where = await checkOptions(values);
   const out = values.out;
 
   let notebooks: NotebookPage[] = [];
   let notebookParams: Record<string, string> | undefined;
   if (command === "notebooks") {
-    // Fail before the slow part: every notebook would read this folder.
-    if (!(await Deno.stat(values.data).then((s) => s.isDirectory, () => false))) {
-      throw new CxOptionsError(`Option "data": there is no folder "${values.data}"`);
-    }
-    const { executeNotebooks } = await import("./report/notebooks.ts");
-    const params = {
-      data: resolve(values.data),
-      period: values.period,
-      segment: values.segment,
-      ...(values.from ? { from: values.from } : {}),
-      ...(values.to ? { to: values.to } : {}),
-    };
-    const done = await executeNotebooks({
-      dir: values.dir,
-      outDir: join(out, "notebooks"),
-      onProgress: progress,
-      params,
-    });
-    notebooks = done.map((n) => ({
-      path: `notebooks/${n.html.split("/").pop()}`,
-      title: n.title,
-      body: n.body,
-    }));
-    notebookParams = Object.fromEntries(
-      Object.entries(params).map(([k, v]) => [`CXKIT_${k.toUpperCase()}`, v]),
-    );
-    await Deno.writeTextFile(
-      join(out, "notebooks", "notebooks.json"),
-      JSON.stringify(
-        {
-          params: notebookParams,
-          notebooks: notebooks.map(({ path, title }) => ({ path, title })),
-        },
-        null,
-        2,
-      ) + "\n",
-    );
+    ({ notebooks, params: notebookParams } = await runNotebooks(values, progress));
   } else {
-    ({ notebooks, params: notebookParams } = await previousNotebooks(out));
+    const { readNotebookManifest } = await import("./report/notebooks.ts");
+    const manifest = await readNotebookManifest(out);
+    ({ notebooks = [], params: notebookParams } = manifest ?? {});
   }
 
   // The analyses (Arquero, Plot, jsdom) load only once the options are known to be good.
@@ -124,6 +87,21 @@ export async function main(args: string[]): Promise<number> {
     config: values.map,
     onProgress: progress,
   });
+  // Files not read are warnings, shown even with --quiet (and on the quality page).
+  for (const { file, error } of files) {
+    if (error === undefined) continue;
+    const why = /^(skipped|not loaded):/.test(error) ? error : `not loaded: ${error}`;
+    console.error(`cxkit: ${file}: ${oneLine(why)}`);
+  }
+  if (files.every((f) => f.skipped)) {
+    throw new CxOptionsError(
+      `Option "data": the folder "${values.data}" has no CSV files to report on` +
+        `${
+          files.length ? ` (${files.length} entries skipped, listed above)` : " (it is empty)"
+        }; ` +
+        "add files such as responses.csv or tickets.csv, or name them in cxkit.json",
+    );
+  }
   const { buildSite, writeSite } = await import("./report/site.ts");
   const options: SiteOptions = {
     dataDir: values.data,
@@ -131,7 +109,7 @@ export async function main(args: string[]): Promise<number> {
     locale: values.locale,
     timeZone: values["time-zone"] ?? config.timeZone ?? "UTC",
     filters: { from: values.from, to: values.to, where },
-    period: values.period,
+    period: values.period as Period,
     segment: values.segment,
     csatScale: config.csatScale,
     cesScale: config.cesScale,
@@ -151,8 +129,62 @@ export async function main(args: string[]): Promise<number> {
   return 0;
 }
 
+type Values = ReturnType<typeof parse>["values"];
+
+/** Every option checked before anything is read or written; returns the parsed filters. */
+async function checkOptions(values: Values): Promise<Record<string, string>> {
+  if (!LANGS.includes(values.lang as Lang)) {
+    throw new CxOptionsError(`--lang must be one of ${LANGS.join(", ")}, got "${values.lang}"`);
+  }
+  checkPeriod(values.period);
+  checkDayRange(values.from, values.to);
+  if (values["time-zone"] !== undefined) checkTimeZone(values["time-zone"], "time-zone");
+  const where = parseFilters(values.filter ?? []);
+  if (!(await Deno.stat(values.data).then((s) => s.isDirectory, () => false))) {
+    throw new CxOptionsError(
+      `Option "data": there is no folder "${values.data}" (from ${Deno.cwd()}); pass a folder of CSV files`,
+    );
+  }
+  await checkOutFolder(values.out);
+  return where;
+}
+
+/** `deno task notebooks`: executes the notebooks into OUT/notebooks and records them. */
+async function runNotebooks(
+  values: Values,
+  progress: ((m: string) => void) | undefined,
+): Promise<{ notebooks: NotebookPage[]; params: Record<string, string> }> {
+  const { executeNotebooks, writeNotebookManifest } = await import("./report/notebooks.ts");
+  const params = {
+    data: resolve(values.data),
+    period: values.period as Period,
+    segment: values.segment,
+    ...(values.from ? { from: values.from } : {}),
+    ...(values.to ? { to: values.to } : {}),
+  };
+  const done = await executeNotebooks({
+    dir: values.dir,
+    outDir: join(values.out, "notebooks"),
+    onProgress: progress,
+    params,
+  });
+  const notebooks = done.map((n) => ({
+    path: `notebooks/${n.html.split("/").pop()}`,
+    title: n.title,
+    body: n.body,
+  }));
+  const notebookParams = Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [`CXKIT_${k.toUpperCase()}`, v]),
+  );
+  await writeNotebookManifest(values.out, {
+    params: notebookParams,
+    notebooks: notebooks.map(({ path, title }) => ({ path, title })),
+  });
+  return { notebooks, params: notebookParams };
+}
+
 function parse(args: string[]) {
-  return parseArgs({
+  return parseCommandLine({
     args,
     allowPositionals: true,
     options: {
@@ -172,7 +204,7 @@ function parse(args: string[]) {
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
-  });
+  }, "report");
 }
 
 /** `COLUMN=VALUE` pairs; the value may contain `=`. */
@@ -188,24 +220,4 @@ function parseFilters(filters: string[]): Record<string, string> {
   return where;
 }
 
-/** Notebooks a previous `deno task notebooks` put into this site, to keep them in the navigation. */
-async function previousNotebooks(
-  out: string,
-): Promise<{ notebooks: NotebookPage[]; params?: Record<string, string> }> {
-  try {
-    const manifest = JSON.parse(await Deno.readTextFile(join(out, "notebooks", "notebooks.json")));
-    return { notebooks: manifest.notebooks ?? [], params: manifest.params };
-  } catch {
-    return { notebooks: [] };
-  }
-}
-
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (e) {
-    if (!(e instanceof CxError)) throw e;
-    console.error(`cxkit: ${e.message}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runCommand(() => main(Deno.args));

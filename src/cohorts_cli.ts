@@ -8,13 +8,16 @@
  *
  * Writes `retention.csv` and `retention.json` (one row per cohort × period
  * index), `pooled.csv` (the size-weighted curve) and `heatmap.svg` to the
- * output directory and prints their paths.
+ * output directory and prints their paths. An unknown flag, an invalid
+ * `--time-zone`, an `--out` that is a file, or a bad events file ends with
+ * one line on stderr and exit code 2.
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
-import { CxError, CxOptionsError } from "./errors.ts";
+import { checkOutFolder, parseCommandLine, runCommand } from "./cli_common.ts";
+import { CxOptionsError } from "./errors.ts";
+import { checkTimeZone } from "./time/zone.ts";
 import { toCsv } from "./io/csv.ts";
 import { readLargeCsv } from "./io/csv_large.ts";
 import { writeJson } from "./io/json.ts";
@@ -43,7 +46,7 @@ const USAGE = `Usage: deno task cohorts --events FILE [--by day|week|month|quart
  * ```
  */
 export async function cohortsMain(args: string[]): Promise<{ code: number; files: string[] }> {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     args,
     options: {
       events: { type: "string" },
@@ -58,12 +61,18 @@ export async function cohortsMain(args: string[]): Promise<{ code: number; files
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
-  });
+  }, "cohorts");
   if (values.help) {
     console.log(USAGE);
     return { code: 0, files: [] };
   }
-  if (!values.events) throw new CxOptionsError(`--events FILE is required.\n${USAGE}`);
+  if (!values.events) {
+    throw new CxOptionsError(
+      "--events FILE is required (an events CSV); run `deno task cohorts --help` for the options",
+    );
+  }
+  checkTimeZone(values["time-zone"], "time-zone");
+  await checkOutFolder(values.out);
   const progress = values.quiet ? () => {} : (m: string) => console.error(`cxkit: ${m}`);
   // Large files load through the dictionary-encoding reader (same rows and rejects as readCsv).
   const load = (file: string, schema: "events" | "customers") =>
@@ -97,20 +106,14 @@ export async function cohortsMain(args: string[]): Promise<{ code: number; files
     join(values.out, "pooled.csv"),
     join(values.out, "heatmap.svg"),
   ];
-  await Deno.writeTextFile(files[0], toCsv(retention));
+  // Non-finite cells (none expected) would be written empty: say so rather than bend silently.
+  const csv = { onWarning: (w: string) => console.error(`cxkit: ${w}`) };
+  await Deno.writeTextFile(files[0], toCsv(retention, csv));
   await writeJson(retention, files[1]);
-  await Deno.writeTextFile(files[2], toCsv(pooledRetention(retention)));
+  await Deno.writeTextFile(files[2], toCsv(pooledRetention(retention), csv));
   await Deno.writeTextFile(files[3], renderSvg(retentionHeatmap(retention)));
   for (const f of files) console.log(`Written: ${resolve(f)}`);
   return { code: 0, files };
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit((await cohortsMain(Deno.args)).code);
-  } catch (e) {
-    if (!(e instanceof CxError)) throw e;
-    console.error(`cxkit: ${e.message}`);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runCommand(async () => (await cohortsMain(Deno.args)).code);

@@ -37,8 +37,15 @@ export type { CanonicalName, SchemaInput } from "./schema/canonical.ts";
 
 // loading and writing
 export { readCsv, toCsv, writeCsv } from "./io/csv.ts";
-export type { CsvLoadResult, CsvSummary, ReadCsvOptions, WriteCsvOptions } from "./io/csv.ts";
-export { readJson, writeJson } from "./io/json.ts";
+export type {
+  CsvLoadResult,
+  CsvSummary,
+  ReadCsvOptions,
+  WriteCsvOptions,
+  WriteCsvResult,
+} from "./io/csv.ts";
+export { MAX_JSON_DEPTH, readJson, writeJson } from "./io/json.ts";
+export type { DateUnit, ReadJsonOptions } from "./io/json.ts";
 export { readArrow } from "./io/arrow.ts";
 export { validate } from "./io/validate.ts";
 export { CodedColumn, compactTable, InstantColumn } from "./kernels/columns.ts";
@@ -61,7 +68,7 @@ export { show } from "./charts/display.ts";
 
 // KPIs
 export { kpiMeta } from "./metrics/groups.ts";
-export type { Engine, KpiInput, KpiMeta, KpiOptions } from "./metrics/groups.ts";
+export type { Engine, KpiInput, KpiMeta, KpiOptions, MissingGroups } from "./metrics/groups.ts";
 export { nps, NPS_COLUMNS, npsCompare } from "./metrics/nps.ts";
 export type { NpsCompareOptions, NpsCounts, NpsMethod, NpsOptions } from "./metrics/nps.ts";
 export { csat, CSAT_COLUMNS } from "./metrics/csat.ts";
@@ -124,12 +131,12 @@ export type {
   SurvivalTransform,
 } from "./analysis/survival.ts";
 export { survivalCounts } from "./analysis/survival_counts.ts";
-export type { SurvivalColumns } from "./analysis/survival_counts.ts";
+export type { MissingGroupOption, SurvivalColumns } from "./analysis/survival_counts.ts";
 export { medianSurvival } from "./analysis/survival_median.ts";
 export { atRisk, rmst, survivalAt } from "./analysis/survival_summary.ts";
 export type { RmstOptions } from "./analysis/survival_summary.ts";
-export { logRank } from "./analysis/logrank.ts";
-export type { LogRankOptions } from "./analysis/logrank.ts";
+export { logRank, logRankMeta } from "./analysis/logrank.ts";
+export type { LogRankMeta, LogRankOptions } from "./analysis/logrank.ts";
 export { CUMULATIVE_INCIDENCE_COLUMNS, cumulativeIncidence } from "./analysis/competing.ts";
 export type { CumulativeIncidenceOptions } from "./analysis/competing.ts";
 export { SURVIVAL_UNIT_DAYS, survivalTimes } from "./analysis/survival_times.ts";

@@ -46,7 +46,14 @@ import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError } from "../errors.ts";
-import { type KpiInput, pooled, requireColumn } from "../metrics/groups.ts";
+import {
+  checkMissing,
+  type KpiInput,
+  leaveOutMissingCells,
+  type MissingGroups,
+  pooled,
+  requireColumn,
+} from "../metrics/groups.ts";
 import { checkConfidence } from "../stats/distributions.ts";
 import { wilson } from "../stats/intervals.ts";
 import {
@@ -55,7 +62,7 @@ import {
   type RetentionAggregate,
   type SegmentSource,
 } from "./cohort_kernel.ts";
-import { type CohortMeta, columnValues, setCohortMeta } from "./cohort_meta.ts";
+import { type CohortMeta, columnValues, CUSTOMERS_IN_CELLS, setCohortMeta } from "./cohort_meta.ts";
 import { InstantColumn } from "../kernels/columns.ts";
 import { compactColumn } from "../kernels/groups.ts";
 import {
@@ -108,6 +115,13 @@ export interface CohortRetentionOptions {
   revenue?: string;
   /** Confidence level of the Wilson intervals (default 0.95). */
   confidence?: number;
+  /**
+   * Customers whose `by` value is missing (`null`, empty or blank text):
+   * `"drop"` (default) leaves them out and counts them in
+   * `cohortMeta(result).notes.missingGroups`; `"group"` keeps them as their own
+   * segment (`null` key).
+   */
+  missing?: MissingGroups;
   /**
    * The last day the data covers, inclusive (default: the day of the last
    * event). Events after that day are ignored.
@@ -209,6 +223,7 @@ export interface RetentionPlan {
   revenue?: string;
   confidence: number;
   calendar: PeriodCalendar;
+  missing: MissingGroups;
 }
 
 /**
@@ -312,6 +327,7 @@ export function resolveRetention(
     revenue,
     confidence,
     calendar: periodCalendar(period, timeZone),
+    missing: checkMissing(options.missing),
   };
 }
 
@@ -356,9 +372,14 @@ export function finalizeRetention(
     "time_zone",
   ];
   const columns: Record<string, unknown[]> = Object.fromEntries(names.map((n) => [n, []]));
-  const cells = [...aggregate.cells].sort((a, b) =>
-    compareTuples(a.segment, b.segment) || a.cohort - b.cohort
+  const { kept, note: missing } = leaveOutMissingCells(
+    aggregate.cells,
+    plan.by,
+    plan.missing,
+    (g) => g.segment,
+    CUSTOMERS_IN_CELLS,
   );
+  const cells = kept.sort((a, b) => compareTuples(a.segment, b.segment) || a.cohort - b.cohort);
   let incomplete = 0;
   for (const g of cells) {
     for (let k = 0; k < g.n.length; k++) {
@@ -426,6 +447,7 @@ export function finalizeRetention(
         ? { rollingDays: length / 86_400_000, periodK: "[anchor + k·L, anchor + (k+1)·L)" }
         : {}),
       unreached: "periods not started by the cut-off have no row",
+      ...(missing ? { missingGroups: missing } : {}),
       incompleteCells: incomplete,
       eventsIgnored: aggregate.eventsIgnored,
       customersIgnored: aggregate.customersIgnored,

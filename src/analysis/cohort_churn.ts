@@ -8,11 +8,23 @@ import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError } from "../errors.ts";
-import { type KpiInput, pooled, requireColumn } from "../metrics/groups.ts";
+import {
+  type KpiInput,
+  leaveOutMissingCells,
+  type MissingGroups,
+  pooled,
+  requireColumn,
+} from "../metrics/groups.ts";
 import { checkConfidence } from "../stats/distributions.ts";
 import { wilson } from "../stats/intervals.ts";
 import { compareTuples } from "./cohort.ts";
-import { columnValues, Problems, setCohortMeta, timeOf } from "./cohort_meta.ts";
+import {
+  columnValues,
+  CUSTOMERS_IN_CELLS,
+  Problems,
+  setCohortMeta,
+  timeOf,
+} from "./cohort_meta.ts";
 import {
   checkCohortPeriod,
   checkDateOption,
@@ -36,6 +48,13 @@ export interface CohortChurnOptions {
   timeZone?: string;
   /** Segment column(s) of the customers table. */
   by?: string | string[];
+  /**
+   * Customers whose `by` value is missing (`null`, empty or blank text):
+   * `"drop"` (default) leaves them out and counts them in
+   * `cohortMeta(result).notes.missingGroups`; `"group"` keeps them as their own
+   * segment (`null` key).
+   */
+  missing?: MissingGroups;
   /**
    * The last day the data covers, inclusive (default: the latest signup or
    * churn date). Later signups are ignored; later churns count as not (yet)
@@ -163,9 +182,14 @@ export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {
   // Finalize: running sums, rates and intervals.
   const names = [...by, ...COHORT_CHURN_COLUMNS];
   const columns: Record<string, unknown[]> = Object.fromEntries(names.map((n) => [n, []]));
-  const sorted = [...groups.values()].sort((a, b) =>
-    compareTuples(a.segment, b.segment) || a.cohort - b.cohort
+  const { kept, note: missing } = leaveOutMissingCells(
+    [...groups.values()],
+    by,
+    options.missing,
+    (g) => g.segment,
+    CUSTOMERS_IN_CELLS,
   );
+  const sorted = kept.sort((a, b) => compareTuples(a.segment, b.segment) || a.cohort - b.cohort);
   for (const g of sorted) {
     let cumulative = 0;
     g.churned.forEach((churned, k) => {
@@ -203,6 +227,7 @@ export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {
         "churn dates at or after the cut-off count as not churned; later signups are left out",
       unreached: "periods not started by the cut-off have no row",
       signupsIgnored: ignored,
+      ...(missing ? { missingGroups: missing } : {}),
     },
   });
 }

@@ -147,3 +147,9 @@ function shown(value: unknown): string | null {
 export function timeOf(v: unknown): number {
   return v instanceof Date ? v.getTime() : NaN;
 }
+
+/** Cohort cells left out for a missing `by` value count their customers (cohort sizes). */
+export const CUSTOMERS_IN_CELLS = {
+  noun: "customers",
+  count: (left: { size: number }[]): number => left.reduce((s, c) => s + c.size, 0),
+};

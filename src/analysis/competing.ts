@@ -8,8 +8,14 @@
 import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { CxDataError, type CxProblem } from "../errors.ts";
-import { requireColumn } from "../metrics/groups.ts";
+import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
+import {
+  isMissingKey,
+  leaveOutMissing,
+  type MissingGroups,
+  requireColumn,
+  sumOf,
+} from "../metrics/groups.ts";
 import { checkConfidence, zFor } from "../stats/distributions.ts";
 import {
   checkTransform,
@@ -24,8 +30,18 @@ import { survivalTimesUnit } from "./survival_times.ts";
 export interface CumulativeIncidenceOptions {
   /** Follow-up time column (default `"time"`). */
   time?: string;
-  /** Reason column: the competing event that ended follow-up; `null`/`""` = censored. */
+  /** Reason column: the competing event that ended follow-up, or the censoring value. */
   status: string;
+  /**
+   * The `status` value that means censored (still a customer at the end of
+   * follow-up), e.g. `"censored"`; `null` when an empty status means
+   * censored. Required unless an `event` column says who left: the reasons
+   * are text, and cxkit does not guess which one is the censoring value. A
+   * row whose status is empty while `censored` names another value is an
+   * error; with an `event` column, a row with the censoring status must have
+   * event 0.
+   */
+  censored?: string | number | null;
   /**
    * Event column (1/true = left) that overrides `status`: rows with 0/false
    * are censored whatever their reason, e.g. a churn after the cut-off that
@@ -36,6 +52,12 @@ export interface CumulativeIncidenceOptions {
   event?: string | null;
   /** Segment column(s): one set of curves per combination. */
   by?: string | string[];
+  /**
+   * Rows whose `by` value is missing: `"drop"` (default, as R drops `NA`
+   * strata) leaves them out and counts them in `survivalMeta(result).notes`;
+   * `"group"` keeps them as their own group (`null` key).
+   */
+  missing?: MissingGroups;
   /** Confidence level (default 0.95). */
   confidence?: number;
   /** Interval transform (default `"log"`, as R's multi-state `survfit`). */
@@ -81,9 +103,9 @@ export const CUMULATIVE_INCIDENCE_COLUMNS = [
  * import { cumulativeIncidence } from "./competing.ts";
  * const t = aq.table({
  *   time: [1, 2, 3, 4],
- *   reason: ["price", "moved", "", "price"],
+ *   reason: ["price", "moved", "censored", "price"],
  * });
- * const cif = cumulativeIncidence(t, { status: "reason" });
+ * const cif = cumulativeIncidence(t, { status: "reason", censored: "censored" });
  * const price = cif.filter((d: { reason: string }) => d.reason === "price");
  * assert.ok(price.get("cumulative_incidence", 3) === 0.25 + 0.5); // ¼ at t=1, then S(4−)=½ · 1/1
  * ```
@@ -118,8 +140,13 @@ export function cumulativeIncidence(
     requireColumn(table, event, "event");
     checkSurvivalValues(table, time, event);
   }
-  const counts = reasonCounts(table, time, status, event, by);
-  const result = finalizeCumulativeIncidence(counts, by, confidence, transform);
+  const censoring = censoringRule(status, event, options.censored);
+  const all = reasonCounts(table, { time, status, event, by }, censoring);
+  const { kept, note } = leaveOutMissing(all, by, options.missing, {
+    noun: "rows",
+    count: sumOf("n"),
+  });
+  const result = finalizeCumulativeIncidence(kept, by, confidence, transform);
   setSurvivalMeta(result, {
     analysis: "cumulative-incidence",
     by,
@@ -128,41 +155,77 @@ export function cumulativeIncidence(
     variance: "infinitesimal jackknife",
     columns: { time, event: status },
     unit: options.unit ?? survivalTimesUnit(table),
+    ...(note ? { notes: { missingGroups: note } } : {}),
   });
   return result;
 }
 
 /**
+ * Whether a status value means censored: `censored` named, or (with an
+ * `event` column and no `censored`) never by the status alone.
+ */
+function censoringRule(
+  status: string,
+  event: string | null,
+  censored: string | number | null | undefined,
+): ((v: unknown) => boolean) | null {
+  if (censored === undefined) {
+    if (event !== null) return null;
+    throw new CxOptionsError(
+      `cumulativeIncidence cannot tell which value of "${status}" means censored: name it with ` +
+        `{ censored: "censored" } (null if an empty status means censored), or pass an event ` +
+        `column ({ event: "event" }, 1 = left, 0 = censored)`,
+    );
+  }
+  if (censored !== null && typeof censored !== "string" && typeof censored !== "number") {
+    throw new CxOptionsError(
+      `Option "censored" must be the status value that means censored (text, a number or null), ` +
+        `got ${JSON.stringify(censored)}`,
+    );
+  }
+  return censored === null || censored === ""
+    ? (v) => isMissingKey(v)
+    : (v) => !isMissingKey(v) && String(v) === String(censored);
+}
+
+/**
  * Aggregate step: customers per group, time and reason (`""` = censored),
- * `[by…], time, reason, n` — mergeable counts.
+ * `[by…], time, reason, n` — mergeable counts. `censoring` says which status
+ * means censored (`null`: the event column alone decides).
  */
 function reasonCounts(
   table: ColumnTable,
-  time: string,
-  status: string,
-  event: string | null,
-  by: string[],
+  { time, status, event, by }: { time: string; status: string; event: string | null; by: string[] },
+  censoring: ((v: unknown) => boolean) | null,
 ): ColumnTable {
   const times = table.array(time) as unknown[];
   const events = event === null ? null : table.array(event) as unknown[];
-  const reasons = (table.array(status) as unknown[]).map((v, i) => {
-    const reason = v == null ? "" : String(v);
-    if (!events) return reason;
-    return events[i] === true || events[i] === 1 ? reason || "unspecified" : "";
-  });
   const problems: CxProblem[] = [];
   let total = 0;
-  times.forEach((t, i) => {
-    if (typeof t === "number" && Number.isFinite(t) && t >= 0) return;
-    total++;
-    if (problems.length < 20) {
-      problems.push({
-        row: i + 1,
-        column: time,
-        value: t == null ? null : String(t),
-        reason: `${time} must be a follow-up time ≥ 0; derive it with survivalTimes()`,
-      });
+  const problem = (i: number, column: string, value: unknown, reason: string) => {
+    if (total++ < 20) {
+      problems.push({ row: i + 1, column, value: value == null ? null : String(value), reason });
     }
+  };
+  const reasons = (table.array(status) as unknown[]).map((v, i) => {
+    const t = times[i];
+    if (!(typeof t === "number" && Number.isFinite(t) && t >= 0)) {
+      problem(i, time, t, `${time} must be a follow-up time ≥ 0; derive it with survivalTimes()`);
+    }
+    const censoredHere = censoring !== null && censoring(v);
+    if (events) {
+      const left = events[i] === true || events[i] === 1;
+      if (!left) return "";
+      if (censoredHere) {
+        problem(i, status, v, `${event} says this customer left, but ${status} says censored`);
+      }
+      return v == null ? "unspecified" : String(v) || "unspecified";
+    }
+    if (censoredHere) return "";
+    if (isMissingKey(v)) {
+      problem(i, status, v, `${status} is empty: give the reason, or the censoring value`);
+    }
+    return String(v);
   });
   if (total) throw new CxDataError(problems, total, "Survival data has invalid values");
   const columns = Object.fromEntries(by.map((c) => [c, table.array(c) as unknown[]]));

@@ -21,7 +21,15 @@ import {
 } from "../stats/correlation.ts";
 import { quantileSorted } from "../stats/quantile.ts";
 import { checkPeriod, type Period, periodFn } from "../time/period.ts";
-import { byColumns, numericColumn, requireColumns, rowGroups, take } from "./numeric.ts";
+import { checkMissing, type MissingGroups } from "../metrics/groups.ts";
+import {
+  byColumns,
+  numericColumn,
+  requireColumns,
+  rowGroups,
+  take,
+  withoutMissingGroups,
+} from "./numeric.ts";
 
 /** Correlation coefficients {@link correlate} computes. */
 export type CorrelationMethod = "pearson" | "spearman" | "kendall";
@@ -40,6 +48,13 @@ export interface CorrelateOptions {
   confidence?: number;
   /** Segment column(s): correlations within each group. */
   by?: string | string[];
+  /**
+   * Rows whose `by` value is missing (`null`, empty or blank text): `"drop"`
+   * (default) leaves them out and counts them in
+   * `correlateMeta(result).notes.missingGroups`; `"group"` correlates them
+   * as their own group (`null` key).
+   */
+  missing?: MissingGroups;
 }
 
 /** The result columns after the group keys, in order. */
@@ -132,7 +147,8 @@ export function correlate(table: ColumnTable, options: CorrelateOptions): Column
   const plan = planCorrelate(table, options);
   const columns = plan.variables.map((name) => numericColumn(table, name, "columns"));
   const rows: Record<string, unknown>[] = [];
-  for (const group of rowGroups(table, plan.by)) {
+  const { groups, note } = withoutMissingGroups(rowGroups(table, plan.by), plan.by, plan.missing);
+  for (const group of groups) {
     const prepared = columns.map((c) => new Prepared(take(c, group.rows)));
     for (const method of plan.methods) {
       for (const [i, j] of plan.pairs) {
@@ -155,14 +171,14 @@ export function correlate(table: ColumnTable, options: CorrelateOptions): Column
       }
     }
   }
-  return finalizeCorrelations(rows, plan);
+  return finalizeCorrelations(rows, plan, note);
 }
 
 /**
  * Finalize step of {@link correlate}: the result rows (group keys, `x`, `y`,
  * `method` and {@link correlationResult}'s columns, in output order) as the
- * result table with its metadata; a `CxDataError` when no row has a
- * coefficient. Engines that compute the statistics elsewhere finish here.
+ * result table with its metadata (`missingGroups`: the note on rows left out
+ * for a missing `by` value); a `CxDataError` when no row has a coefficient. Engines that compute the statistics elsewhere finish here.
  *
  * @example
  * ```ts
@@ -178,6 +194,7 @@ export function correlate(table: ColumnTable, options: CorrelateOptions): Column
 export function finalizeCorrelations(
   rows: Record<string, unknown>[],
   plan: CorrelatePlan,
+  missingGroups: string | null = null,
 ): ColumnTable {
   if (rows.length && rows.every((r) => r.r === null)) {
     const problems = rows.slice(0, 20).map((r) => ({
@@ -202,6 +219,7 @@ export function finalizeCorrelations(
     against: plan.against,
     notes: {
       missing: "pairwise complete: each pair uses the rows where both values are present",
+      ...(missingGroups ? { missingGroups } : {}),
       pearson: "p: t test with n − 2 df; interval: Fisher z, se = 1/√(n − 3)",
       spearman: "p: t approximation with n − 2 df; interval: Fisher z, se = √((1 + r²/2)/(n − 3))" +
         " (Bonett & Wright 2000)",
@@ -226,6 +244,8 @@ export interface CorrelatePlan {
   confidence: number;
   /** Segment columns. */
   by: string[];
+  /** Rows with a missing `by` value: left out (`"drop"`) or their own group. */
+  missing: MissingGroups;
 }
 
 /**
@@ -297,6 +317,7 @@ export function planCorrelate(table: ColumnTable, options: CorrelateOptions): Co
     methods,
     confidence,
     by: byColumns(table, options.by),
+    missing: checkMissing(options.missing),
   };
 }
 

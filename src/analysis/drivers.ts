@@ -14,8 +14,16 @@ import { checkConfidence } from "../stats/distributions.ts";
 import { tInterval } from "../stats/intervals.ts";
 import { cholesky, choleskySolve, symmetricEigen } from "../stats/linalg.ts";
 import { quantileSorted } from "../stats/quantile.ts";
-import { seededRandom } from "../stats/random.ts";
-import { byColumns, numericColumn, requireColumns, type RowGroup, rowGroups } from "./numeric.ts";
+import { checkResamples, seededRandom } from "../stats/random.ts";
+import { checkMissing, type MissingGroups } from "../metrics/groups.ts";
+import {
+  byColumns,
+  numericColumn,
+  requireColumns,
+  type RowGroup,
+  rowGroups,
+  withoutMissingGroups,
+} from "./numeric.ts";
 
 /** Importance methods of {@link keyDrivers}. */
 export type DriverMethod = "relative-weights" | "shapley";
@@ -42,6 +50,13 @@ export interface KeyDriversOptions {
   bootstrap?: DriverBootstrap | boolean;
   /** Segment column(s): one analysis per group. */
   by?: string | string[];
+  /**
+   * Rows whose `by` value is missing (`null`, empty or blank text): `"drop"`
+   * (default) leaves them out and counts them in
+   * `keyDriversMeta(result).notes.missingGroups`; `"group"` analyses them as
+   * their own group (`null` key).
+   */
+  missing?: MissingGroups;
 }
 
 /** The result columns after the group keys, in order. */
@@ -149,7 +164,7 @@ export function keyDrivers(table: ColumnTable, options: KeyDriversOptions): Colu
   const rows: Record<string, unknown>[] = [];
   const failures: CxProblem[] = [];
   let failed = 0;
-  const groups = rowGroups(table, plan.by);
+  const { groups, note } = withoutMissingGroups(rowGroups(table, plan.by), plan.by, plan.missing);
   for (const group of groups) {
     try {
       const analysed = analyseGroup(group, outcome, drivers, plan);
@@ -184,6 +199,7 @@ export function keyDrivers(table: ColumnTable, options: KeyDriversOptions): Colu
     bootstrap: plan.bootstrap ? { ...plan.bootstrap, failed } : null,
     notes: {
       missing: "listwise deletion: rows with the outcome and every driver present",
+      ...(note ? { missingGroups: note } : {}),
       "relative-weights": "Johnson (2000): eigen-decomposition of the driver correlation matrix",
       shapley: "Shapley value regression (LMG): mean R² increase over all orderings, exact",
       sign: "direction of the driver's coefficient in the full linear regression",
@@ -197,6 +213,7 @@ interface DriverPlan {
   drivers: string[];
   methods: DriverMethod[];
   by: string[];
+  missing: MissingGroups;
   bootstrap: { resamples: number; seed: number; confidence: number } | null;
 }
 
@@ -237,6 +254,7 @@ function planDrivers(table: ColumnTable, options: KeyDriversOptions): DriverPlan
     drivers,
     methods,
     by: byColumns(table, options.by),
+    missing: checkMissing(options.missing),
     bootstrap: resolveBootstrap(bootstrap),
   };
 }
@@ -246,13 +264,7 @@ function resolveBootstrap(
 ): DriverPlan["bootstrap"] {
   if (!bootstrap) return null;
   const { resamples = 1000, seed = 1, confidence = 0.95 } = bootstrap === true ? {} : bootstrap;
-  if (!Number.isInteger(resamples) || resamples < 10) {
-    throw new CxOptionsError(
-      `Option "bootstrap.resamples" must be a whole number ≥ 10 (1000 is usual), got ${
-        JSON.stringify(resamples)
-      }`,
-    );
-  }
+  checkResamples(resamples, "bootstrap.resamples", 10);
   if (!Number.isInteger(seed)) {
     throw new CxOptionsError(
       `Option "bootstrap.seed" must be a whole number, got ${JSON.stringify(seed)}`,

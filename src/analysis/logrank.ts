@@ -13,12 +13,14 @@ import { holm } from "../stats/multiple.ts";
 import {
   type CountGroup,
   countGroups,
+  countsWithoutMissing,
+  type MissingGroupOption,
   survivalColumns,
   survivalCounts,
 } from "./survival_counts.ts";
 
 /** Options of {@link logRank}. */
-export interface LogRankOptions {
+export interface LogRankOptions extends MissingGroupOption {
   /** Follow-up time column (default `"time"`). */
   time?: string;
   /** Event column, 1/true = event (default `"event"`). */
@@ -45,6 +47,9 @@ export interface LogRankOptions {
  * `p_holm` is Holm's step-down adjustment over all pairs (R's
  * `p.adjust(method = "holm")`), which keeps the family-wise error rate.
  * Group labels of several `by` columns are joined with " · ".
+ * Rows with a missing `by` value are left out of the test and counted in
+ * `logRankMeta(result).notes.missingGroups` (`missing: "group"` tests them as a
+ * group of their own), as R's `survdiff` drops `NA` groups.
  *
  * @example
  * ```ts
@@ -66,13 +71,47 @@ export function logRank(table: ColumnTable, options: LogRankOptions): ColumnTabl
     throw new CxOptionsError(`logRank needs option "by": the column whose groups are compared`);
   }
   const { by } = survivalColumns(table, options);
-  return finalizeLogRank(survivalCounts(table, options), { by, pairwise: options.pairwise });
+  return finalizeLogRank(survivalCounts(table, options), {
+    by,
+    pairwise: options.pairwise,
+    missing: options.missing,
+  });
+}
+
+/** How a log-rank result was made; see {@link logRankMeta}. */
+export interface LogRankMeta {
+  /** Group columns. */
+  by: string[];
+  /** Whether each pair was tested. */
+  pairwise: boolean;
+  /** What else the result should say, e.g. `missing`: rows left out for a missing `by` value. */
+  notes: Record<string, string>;
+}
+
+const META = new WeakMap<ColumnTable, LogRankMeta>();
+
+/**
+ * How a log-rank result was made (groups, pairwise, notes), or `undefined`
+ * for other tables (metadata does not survive Arquero verbs).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { logRank, logRankMeta } from "./logrank.ts";
+ * const t = aq.table({ g: ["a", "a", "b", "b", null], time: [1, 2, 3, 4, 5], event: [1, 1, 1, 0, 1] });
+ * assert.match(String(logRankMeta(logRank(t, { by: "g" }))?.notes.missingGroups), /^1 row with a missing g/);
+ * ```
+ */
+export function logRankMeta(result: ColumnTable): LogRankMeta | undefined {
+  return META.get(result);
 }
 
 /**
  * Finalize step of {@link logRank}: the test over a counts table
  * (`[by…], time, n_event, n_censor`, as {@link survivalCounts} or an SQL
- * engine computes it, or merged counts of several parts).
+ * engine computes it, or merged counts of several parts). Groups with a
+ * missing `by` value are left out first unless `missing` is `"group"`.
  *
  * @example
  * ```ts
@@ -88,10 +127,11 @@ export function logRank(table: ColumnTable, options: LogRankOptions): ColumnTabl
  */
 export function finalizeLogRank(
   counts: ColumnTable,
-  options: { by: string[]; pairwise?: boolean },
+  options: { by: string[]; pairwise?: boolean } & MissingGroupOption,
 ): ColumnTable {
   const { by } = options;
-  const groups = countGroups(counts, by);
+  const kept = countsWithoutMissing(counts, by, options.missing);
+  const groups = countGroups(kept.counts, by);
   if (groups.length < 2) {
     throw new CxDataError(
       [{
@@ -104,7 +144,8 @@ export function finalizeLogRank(
       "Cannot compare groups",
     );
   }
-  if (options.pairwise) return pairwiseLogRank(groups);
+  const meta = { by, pairwise: options.pairwise === true, notes: kept.notes };
+  if (options.pairwise) return withMeta(pairwiseLogRank(groups), meta);
   const test = logRankTest(groups);
   const out: Record<string, unknown[]> = {};
   by.forEach((c, j) => out[c] = groups.map((g) => g.key[j]));
@@ -114,7 +155,12 @@ export function finalizeLogRank(
   out.chi_square = groups.map(() => test.chiSquare);
   out.df = groups.map(() => test.df);
   out.p_value = groups.map(() => test.pValue);
-  return aq.table(out);
+  return withMeta(aq.table(out), meta);
+}
+
+function withMeta(result: ColumnTable, meta: LogRankMeta): ColumnTable {
+  META.set(result, meta);
+  return result;
 }
 
 function pairwiseLogRank(groups: CountGroup[]): ColumnTable {

@@ -7,6 +7,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
+import { leaveOutMissingCells } from "../metrics/groups.ts";
 
 /**
  * The values of a numeric column as a `Float64Array`, NaN where missing
@@ -140,6 +141,35 @@ export function rowGroups(table: ColumnTable, by: string[]): RowGroup[] {
       key: Object.fromEntries(by.map((name, k) => [name, g.key[k]])),
       rows: Int32Array.from(g.rows),
     }));
+}
+
+/**
+ * The `by` groups without those whose key has a missing value, unless
+ * `missing` is `"group"` (the one rule of `leaveOutMissing`), and the note
+ * counting the rows left out (`sizeOf` a group; default its row count).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { rowGroups, withoutMissingGroups } from "./numeric.ts";
+ * const groups = rowGroups(aq.table({ ch: ["web", null, null] }), ["ch"]);
+ * const { groups: kept, note } = withoutMissingGroups(groups, ["ch"], undefined);
+ * assert.deepEqual(kept.map((g) => g.key.ch), ["web"]);
+ * assert.match(String(note), /^2 rows with a missing ch left out/);
+ * ```
+ */
+export function withoutMissingGroups(
+  groups: RowGroup[],
+  by: string[],
+  missing: unknown,
+  sizeOf: (group: RowGroup) => number = (g) => g.rows.length,
+): { groups: RowGroup[]; note: string | null } {
+  const { kept, note } = leaveOutMissingCells(groups, by, missing, (g) => by.map((b) => g.key[b]), {
+    noun: "rows",
+    count: (left) => left.reduce((s, g) => s + sizeOf(g), 0),
+  });
+  return { groups: kept, note };
 }
 
 function compareKeys(a: unknown[], b: unknown[]): number {

@@ -33,7 +33,13 @@ import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError } from "../errors.ts";
 import { checkConfidence, normalCdf } from "../stats/distributions.ts";
 import { wilson } from "../stats/intervals.ts";
-import { checkValues, requireColumn } from "../metrics/groups.ts";
+import {
+  checkMissing,
+  checkValues,
+  leaveOutMissing,
+  type MissingGroups,
+  requireColumn,
+} from "../metrics/groups.ts";
 import { kaplanMeier } from "./survival.ts";
 import { medianSurvival } from "./survival_median.ts";
 import { survivalTimes, type SurvivalUnit } from "./survival_times.ts";
@@ -88,6 +94,13 @@ export interface ScoreOutcomesOptions {
   confidence?: number;
   /** Segment column(s), read from the customers table, else from the classifying answer. */
   by?: string | string[];
+  /**
+   * Customers whose `by` value is missing (`null`, empty or blank text):
+   * `"drop"` (default) leaves them out of the per-segment tables, curves and
+   * tests (not of the pooled summary) and counts them in
+   * `notes.missingGroups`; `"group"` keeps them as their own segment.
+   */
+  missing?: MissingGroups;
   /** Orders / events with revenue: adds net revenue retention by NPS group. */
   orders?: ColumnTable;
   /** Revenue column of `orders` (default `"revenue"`). */
@@ -126,6 +139,8 @@ export interface ScoreOutcomesNotes {
   customers_without_answer: number;
   /** Order rows of customers without a group (left out of `revenue`), when orders are given. */
   orders_unclassified?: number;
+  /** Classified customers left out of the per-segment results for a missing `by` value. */
+  missingGroups?: string;
 }
 
 /** The options a {@link ScoreOutcomes} result was computed with. */
@@ -252,7 +267,12 @@ export function scoreOutcomes(
 ): ScoreOutcomes {
   const plan = resolveOutcomes(responses, customers, options);
   const { table, notes } = classify(responses, customers, plan);
-  const overall = analyse(table, plan, plan.by);
+  const segmented = leaveOutMissing(table, plan.by, plan.missing, {
+    noun: "customers",
+    count: (rows) => rows.length,
+  });
+  if (segmented.note) notes.missingGroups = segmented.note;
+  const overall = analyse(segmented.kept, plan, plan.by);
   const pooled = plan.by.length ? analyse(table, plan, []) : overall;
   const result: ScoreOutcomes = {
     customers: table,
@@ -298,6 +318,7 @@ interface OutcomesPlan {
   by: string[];
   /** Per `by` column: read from the customers table (true) or the answer. */
   byFromCustomers: boolean[];
+  missing: MissingGroups;
   revenue: string;
   orderDate: string;
   period: CohortPeriod;
@@ -383,6 +404,7 @@ function resolveOutcomes(
     confidence,
     by,
     byFromCustomers,
+    missing: checkMissing(options.missing),
     revenue,
     orderDate,
     period,
@@ -530,7 +552,12 @@ function analyse(
   by: string[],
 ): Pick<ScoreOutcomes, "groups" | "survival" | "logRank" | "pairwise" | "comparison"> {
   const keys = [...by, "nps_group"];
-  const survival = kaplanMeier(table, { by: keys, confidence: plan.confidence, unit: plan.unit });
+  const survival = kaplanMeier(table, {
+    by: keys,
+    confidence: plan.confidence,
+    unit: plan.unit,
+    missing: plan.missing,
+  });
   const medians = new Map(
     (medianSurvival(survival).objects() as Row[]).map((r) => [keyOf(keys.map((k) => r[k])), r]),
   );
@@ -736,6 +763,7 @@ function revenueByGroup(
     period: plan.period,
     observedUntil: plan.cutoff,
     confidence: plan.confidence,
+    missing: plan.missing,
   });
   return { revenue: pooledRetention(retention), unclassified };
 }

@@ -29,9 +29,10 @@ import {
   type NpsMethod,
   npsVariance,
 } from "../metrics/nps.ts";
-import { aggregateScale } from "../metrics/scale.ts";
+import { aggregateScale, meanInterval } from "../metrics/scale.ts";
+import { type Bounds, differenceBounds } from "../metrics/bounds.ts";
 import { normalCdf, tCdf, tQuantile, zFor } from "../stats/distributions.ts";
-import { meanSd, tInterval, wilson } from "../stats/intervals.ts";
+import { meanSd, wilson } from "../stats/intervals.ts";
 import { adjustPValues, checkCorrection, type Correction } from "../stats/multiple.ts";
 import { pushdownAggregate, runsInEngine } from "../engine/analysis_pushdown.ts";
 import type { PushdownOptions, PushdownSource, SqlEngine, TableRef } from "../engine/pushdown.ts";
@@ -101,7 +102,9 @@ export function segment(
  * Columns: the `by` columns, the KPI's own columns (as `nps`, `csat` or `ces`
  * give them), then `rest_n, rest_value` (the rest's n and KPI),
  * `difference` (segment − rest, in the KPI's units: NPS points, percentage
- * points of top box, effort points) with `difference_low, difference_high`,
+ * points of top box, effort points) with `difference_low, difference_high`
+ * (clipped to the largest possible difference, e.g. ±200 NPS points; see
+ * `kpiMeta(result).notes.clipped`),
  * `statistic` (z or t), `df` (Welch only), `p_value`, `p_adjusted`,
  * `significant`, `note`, `small_sample`.
  *
@@ -174,19 +177,19 @@ export function segment(
 
 function segmentInMemory(input: KpiInput, options: SegmentOptions): ColumnTable {
   const table = pooled(input);
-  const { kind, by, correction } = segmentSettings(options);
+  const { kind, by, correction, bounds } = segmentSettings(options);
   requireRows(table, "segment");
   const plan = resolvePlan(table, { ...options, by, period: undefined }, { date: "date" });
   const result = kind.result(table, { ...options, by, period: undefined });
   const sums = sumsByKey(kind, table, plan, options);
-  return finalizeSegment(kind, result, sums, plan, correction);
+  return finalizeSegment(kind, result, sums, plan, correction, bounds);
 }
 
 async function segmentInEngine(
   source: PushdownSource,
   options: Omit<SegmentOptions, "engine"> & PushdownOptions,
 ): Promise<ColumnTable> {
-  const { kind, by, correction } = segmentSettings(options);
+  const { kind, by, correction, bounds } = segmentSettings(options);
   const { kpi: _kpi, correction: _correction, ...kpiOptions } = options;
   const { result, aggregate, keys, plan } = await pushdownAggregate(kind.result, source, {
     ...kpiOptions,
@@ -195,7 +198,7 @@ async function segmentInEngine(
   });
   // Grouped by at least one column, the aggregate has no rows only when the source has none.
   if (aggregate.numRows() === 0) requireRows(aggregate, "segment");
-  return finalizeSegment(kind, result, sumsOf(kind, aggregate, keys), plan, correction);
+  return finalizeSegment(kind, result, sumsOf(kind, aggregate, keys), plan, correction, bounds);
 }
 
 /** Validates the analysis' own options (the KPI checks the rest). */
@@ -209,7 +212,7 @@ function segmentSettings(options: Omit<SegmentOptions, "engine">) {
   }
   const { correction = "holm" } = options;
   checkCorrection(correction);
-  return { kind, by, correction };
+  return { kind, by, correction, bounds: differenceBounds(kind.range(options)) };
 }
 
 /** Finalize step, the same for every engine: each segment vs the rest, corrected. */
@@ -219,13 +222,16 @@ function finalizeSegment(
   sums: Map<string, Sums>,
   plan: GroupPlan,
   correction: Correction,
+  bounds: Bounds,
 ): ColumnTable {
-  const total = kind.fields.reduce((s, f) => {
-    s[f] = [...sums.values()].reduce((acc, x) => acc + x[f], 0);
-    return s;
-  }, {} as Sums);
-  const rows = (result.objects() as Record<string, unknown>[]).map((row) => {
-    const own = sums.get(keyOf(row, plan.by)) ?? zero(kind);
+  // The rest pools the segments of the KPI result only: groups it left out (a
+  // missing `by` value under `missing: "drop"`) are in no segment and no rest.
+  const segments = (result.objects() as Record<string, unknown>[]).map((row) => ({
+    row,
+    own: sums.get(keyOf(row, plan.by)) ?? zero(kind),
+  }));
+  const total = segments.reduce((s, { own }) => add(kind, s, own), zero(kind));
+  const rows = segments.map(({ row, own }) => {
     const rest = subtract(kind, total, own);
     const restValue = kind.headline(rest, plan.confidence).value;
     const cmp = kind.compare(own, rest, plan.confidence);
@@ -268,6 +274,7 @@ function finalizeSegment(
       },
     },
     columns,
+    { bounds },
   );
 }
 
@@ -316,7 +323,9 @@ export interface KpiKind {
   /** The aggregate step (sufficient statistics per group). */
   aggregate(table: ColumnTable, plan: GroupPlan, options: KpiScoreOptions): ColumnTable;
   /** Headline value and interval from the sums (`null`s without answers). */
-  headline(s: Sums, confidence: number): Headline;
+  headline(s: Sums, confidence: number, options?: KpiScoreOptions): Headline;
+  /** The scale of the headline value, e.g. [−100, 100] for NPS, [1, 7] for CES on 1–7. */
+  range(options: KpiScoreOptions): readonly [number, number];
   /** Compares two independent groups, a − b. */
   compare(a: Sums, b: Sums, confidence: number): Comparison;
 }
@@ -355,8 +364,13 @@ const NPS_KIND: KpiKind = {
       "wald",
       { resamples: 0, random: Math.random }, // Wald: no resampling, the generator is never called
     );
-    return { value: r.nps, low: r.nps_low, high: r.nps_high };
+    return {
+      value: r.nps as number | null,
+      low: r.nps_low as number | null,
+      high: r.nps_high as number | null,
+    };
   },
+  range: () => [-100, 100],
   compare(a, b, confidence) {
     if (!(a.n > 0 && b.n > 0)) return NO_COMPARISON;
     const difference = 100 *
@@ -393,6 +407,7 @@ const CSAT_KIND: KpiKind = {
       high: w.high === null ? null : 100 * w.high,
     };
   },
+  range: () => [0, 100],
   compare(a, b, confidence) {
     if (!(a.n > 0 && b.n > 0)) return NO_COMPARISON;
     const pa = a.box / a.n, pb = b.box / b.n;
@@ -419,16 +434,12 @@ const CES_KIND: KpiKind = {
       plan,
     ).aggregate;
   },
-  headline(s, confidence) {
-    const { mean, sd } = meanSd(s.n, s.sum, s.sum_squares);
-    const t = mean === null || sd === null ? { low: null, high: null } : tInterval(
-      mean,
-      sd,
-      s.n,
-      confidence,
-    );
-    return { value: mean, low: t.low, high: t.high };
+  headline(s, confidence, options = {}) {
+    const scale = { min: 1, max: options.scale ?? 7 };
+    const { mean, low, high } = meanInterval({ n: s.n, ...s }, confidence, scale);
+    return { value: mean, low, high };
   },
+  range: (options) => [1, options.scale ?? 7],
   compare: welch,
 };
 

@@ -12,9 +12,12 @@ import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
+import type { MissingGroups } from "../metrics/groups.ts";
 import { checkConfidence, zFor } from "../stats/distributions.ts";
 import {
   countGroups,
+  countsWithoutMissing,
+  type MissingGroupOption,
   type SurvivalColumns,
   survivalColumns,
   survivalCounts,
@@ -25,7 +28,7 @@ import { survivalTimesUnit } from "./survival_times.ts";
 export type SurvivalTransform = "log" | "log-log" | "plain";
 
 /** Options of {@link kaplanMeier}. */
-export interface KaplanMeierOptions extends SurvivalColumns {
+export interface KaplanMeierOptions extends SurvivalColumns, MissingGroupOption {
   /** Confidence level of the pointwise intervals (default 0.95). */
   confidence?: number;
   /**
@@ -54,6 +57,8 @@ export interface SurvivalMeta {
   columns: { time: string; event: string };
   /** Time unit, when known. */
   unit?: string;
+  /** What else the result should say, e.g. `missing`: rows left out for a missing `by` value. */
+  notes?: Record<string, string>;
 }
 
 /** The Kaplan–Meier result columns after the group keys, in order. */
@@ -85,6 +90,9 @@ const META = new WeakMap<ColumnTable, SurvivalMeta>();
  * Rows with the same group are sorted by time; groups by their values.
  * Times are compared exactly (R's `timefix` also merges times that differ
  * only by rounding error; whole days from {@link survivalTimes} never do).
+ * Rows with a missing `by` value are left out and counted in
+ * `survivalMeta(result).notes.missingGroups` (`missing: "group"` keeps them as their
+ * own group), as R's `survfit` drops `NA` strata.
  *
  * @example
  * ```ts
@@ -111,6 +119,7 @@ export function kaplanMeier(table: ColumnTable, options: KaplanMeierOptions = {}
     transform,
     unit: options.unit ?? survivalTimesUnit(table),
     columns: { time: columns.time, event: columns.event },
+    missing: options.missing,
   });
 }
 
@@ -126,12 +135,15 @@ export interface FinalizeKaplanMeierOptions {
   unit?: string;
   /** Input column names, recorded in the metadata. */
   columns?: { time: string; event: string };
+  /** Counts of groups with a missing `by` value: left out (`"drop"`, default) or kept (`"group"`). */
+  missing?: MissingGroups;
 }
 
 /**
  * Finalize step: walks each group's risk set over the counts from
  * {@link survivalCounts} (or merged counts of several parts) and returns the
- * Kaplan–Meier table described in {@link kaplanMeier}.
+ * Kaplan–Meier table described in {@link kaplanMeier}; groups with a missing
+ * `by` value are left out first unless `missing` is `"group"`.
  *
  * @example
  * ```ts
@@ -154,7 +166,8 @@ export function finalizeKaplanMeier(
   const out: Record<string, unknown[]> = Object.fromEntries(
     [...by, ...KAPLAN_MEIER_COLUMNS].map((c) => [c, []]),
   );
-  for (const group of countGroups(counts, by)) {
+  const kept = countsWithoutMissing(counts, by, options.missing);
+  for (const group of countGroups(kept.counts, by)) {
     let atRisk = group.rows.reduce((s, r) => s + r.n_event + r.n_censor, 0);
     let survival = 1;
     let greenwood = 0;
@@ -186,6 +199,7 @@ export function finalizeKaplanMeier(
     variance: "greenwood",
     columns: options.columns ?? { time: "time", event: "event" },
     unit: options.unit,
+    ...(kept.notes.missingGroups ? { notes: kept.notes } : {}),
   });
   return result;
 }

@@ -9,7 +9,13 @@ import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import { requireColumn } from "../metrics/groups.ts";
+import {
+  leaveOutMissing,
+  type LeftOut,
+  type MissingGroups,
+  requireColumn,
+  sumOf,
+} from "../metrics/groups.ts";
 
 /** Which columns hold the follow-up time, the event flag and the segments. */
 export interface SurvivalColumns {
@@ -20,6 +26,37 @@ export interface SurvivalColumns {
   /** Segment column(s): one curve per combination. */
   by?: string | string[];
 }
+
+/** Option of the survival analyses that draw or compare groups. */
+export interface MissingGroupOption {
+  /**
+   * Rows whose `by` value is missing (`null`, empty or blank text):
+   * `"drop"` (default, as R's `survfit`/`survdiff` drop `NA` strata) leaves
+   * them out of the curves and tests and counts them in the result's
+   * `notes.missingGroups`; `"group"` keeps them as their own group (`null` key).
+   */
+  missing?: MissingGroups;
+}
+
+/**
+ * Counts (`[by…], time, n_event, n_censor`) without the groups whose `by`
+ * value is missing, unless `missing` is `"group"`, and the note counting
+ * the rows left out: the one rule of {@link leaveOutMissing}, applied after
+ * the aggregate (memory or SQL) and before every survival finalize step.
+ */
+export function countsWithoutMissing(
+  counts: ColumnTable,
+  by: readonly string[],
+  missing: unknown,
+): { counts: ColumnTable; notes: Record<string, string> } {
+  const { kept, note } = leaveOutMissing(counts, by, missing, ROWS_LEFT_OUT);
+  return { counts: kept, notes: note ? { missingGroups: note } : {} };
+}
+
+const ROWS_LEFT_OUT: LeftOut = {
+  noun: "rows",
+  count: (rows) => sumOf("n_event")(rows) + sumOf("n_censor")(rows),
+};
 
 /** The validated column choice of a survival analysis. */
 export interface ResolvedColumns {
@@ -80,6 +117,8 @@ export function survivalColumns(table: ColumnTable, options: SurvivalColumns): R
  * Kaplan–Meier curve or a log-rank test needs, and counts of parts (months,
  * shards) add up exactly. Throws a `CxDataError` listing rows with a missing,
  * negative or non-numeric time or an event that is not 0/1/true/false.
+ * Groups with a missing `by` value are kept here (a `null` key): the
+ * finalize steps leave them out, or not, by their `missing` option.
  *
  * @example
  * ```ts

@@ -20,6 +20,7 @@ import { pushdownAggregate, runsInEngine } from "../engine/analysis_pushdown.ts"
 import type { PushdownOptions, PushdownSource, SqlEngine, TableRef } from "../engine/pushdown.ts";
 import { adjustPValues, checkCorrection, type Correction } from "../stats/multiple.ts";
 import { checkPeriod, type Period, periodFn, type PeriodOf } from "../time/period.ts";
+import { type Bounds, differenceBounds, interval } from "../metrics/bounds.ts";
 import {
   add,
   type AnalysisKpi,
@@ -99,13 +100,15 @@ export function trend(
  * - with `rolling: k`: `rolling_n, rolling_value, rolling_low, rolling_high`
  *   over the period and the k − 1 before it, computed from the POOLED counts
  *   or sums of the window (never an average of percentages); `null` until k
- *   periods exist;
+ *   periods exist; its interval follows the KPI's rules (a zero-width one is
+ *   replaced as in `nps`/`ces`);
  * - `compared_to` (the previous period, or with `compare: "year"` the same
  *   period a year earlier, by label: `2025-03` → `2024-03`, `2025-W10` →
  *   `2024-W10`), `change` (this − compared, in the KPI's units) with
  *   `change_low, change_high`, `statistic`, `df`, `p_value`, `p_adjusted`:
  *   the same two-sample tests as `segment` (NPS z, two-proportion z for
- *   CSAT, Welch t for CES), the periods being independent samples;
+ *   CSAT, Welch t for CES), the periods being independent samples; interval
+ *   bounds are clipped to the scale (`kpiMeta(result).notes.clipped`);
  * - `significant_shift`: **flagged** means `p_adjusted < alpha` (default
  *   0.05), p-values Holm-adjusted over all tests of the result by default:
  *   with one test per period, raw p-values would flag about one stable period
@@ -214,6 +217,10 @@ interface TrendSettings {
   compare: TrendCompare;
   alpha: number;
   correction: Correction;
+  /** The KPI's scale options (CES rolling intervals need the scale). */
+  score: KpiScoreOptions;
+  /** Ranges of the rolling and change intervals. */
+  bounds: Bounds;
 }
 
 function trendSettings(options: Omit<TrendOptions, "engine">): TrendSettings {
@@ -241,12 +248,14 @@ function trendSettings(options: Omit<TrendOptions, "engine">): TrendSettings {
     );
   }
   checkCorrection(correction);
-  return { kind, rolling, compare, alpha, correction };
+  const [min, max] = kind.range(options);
+  const bounds = { ...interval("rolling", min, max), ...differenceBounds([min, max], "change") };
+  return { kind, rolling, compare, alpha, correction, score: { scale: options.scale }, bounds };
 }
 
 /** Finalize step, the same for every engine: every period, rolling windows, tests, flags. */
 function finalizeTrend(
-  { kind, rolling, compare, alpha, correction }: TrendSettings,
+  { kind, rolling, compare, alpha, correction, score, bounds }: TrendSettings,
   result: ColumnTable,
   sums: Map<string, Sums>,
   plan: GroupPlan,
@@ -275,7 +284,7 @@ function finalizeTrend(
       tests.push(testable ? cmp.p_value : null);
       out.push({
         ...s.row,
-        ...(rolling ? rollingColumns(kind, series, i, rolling, plan.confidence) : {}),
+        ...(rolling ? rollingColumns(kind, series, i, rolling, plan.confidence, score) : {}),
         compared_to: label,
         change: cmp.difference,
         change_low: cmp.difference_low,
@@ -324,6 +333,7 @@ function finalizeTrend(
       },
     },
     columns,
+    { bounds },
   );
 }
 
@@ -353,8 +363,10 @@ function indexResult(result: ColumnTable, by: string[]) {
     rows.set(keyOf(row, [...by, "period"]), row);
   }
   if (groups.size === 0) {
+    const left = kpiMeta(result)?.notes.missingGroups;
+    const reason = left ? `no dated row is left: ${left}` : "no row has a date; trend needs dates";
     throw new CxDataError(
-      [{ row: null, column: null, value: null, reason: "no row has a date; trend needs dates" }],
+      [{ row: null, column: null, value: null, reason }],
       1,
       "No dated answers",
     );
@@ -379,13 +391,14 @@ function rollingColumns(
   i: number,
   window: number,
   confidence: number,
+  score: KpiScoreOptions,
 ): Record<string, number | null> {
   if (i + 1 < window) {
     return { rolling_n: null, rolling_value: null, rolling_low: null, rolling_high: null };
   }
   let pooledSums = zero(kind);
   for (let j = i - window + 1; j <= i; j++) pooledSums = add(kind, pooledSums, series[j].sums);
-  const h = kind.headline(pooledSums, confidence);
+  const h = kind.headline(pooledSums, confidence, score);
   return {
     rolling_n: pooledSums.n,
     rolling_value: h.value,

@@ -36,7 +36,7 @@ import {
   finalizeCorrelations,
   planCorrelate,
 } from "../analysis/correlate.ts";
-import { numericColumn, rowGroups } from "../analysis/numeric.ts";
+import { numericColumn, rowGroups, withoutMissingGroups } from "../analysis/numeric.ts";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import {
   type AggregateSpec,
@@ -135,9 +135,15 @@ export async function correlateSql(
           plan.by.map((b, j) => [b, rows.map((r) => plainKey(r[query.keys[j]], kinds[j]))]),
         ),
       );
-      const groups = plan.by.length
-        ? rowGroups(keys, plan.by)
-        : [{ key: {}, rows: Int32Array.of(0) }];
+      const rowsOf = query.measures[plan.pairs.length * PAIR_MEASURES.length];
+      const { groups, note } = plan.by.length
+        ? withoutMissingGroups(
+          rowGroups(keys, plan.by),
+          plan.by,
+          plan.missing,
+          (g) => num(rows[g.rows[0]][rowsOf]),
+        )
+        : { groups: [{ key: {}, rows: Int32Array.of(0) }], note: null };
       const width = PAIR_MEASURES.length;
       const out: Record<string, unknown>[] = [];
       for (const group of groups) {
@@ -165,7 +171,7 @@ export async function correlateSql(
           });
         });
       }
-      return finalizeCorrelations(out, plan);
+      return finalizeCorrelations(out, plan, note);
     },
   );
   const notes = correlateMeta(result)?.notes;
@@ -219,6 +225,8 @@ export function correlateSpec(
       { name: `sxy_${tag}`, op: "sumProducts", column: x, other: y, shifts: [k, l] },
     );
   }
+  // Rows per group, for the note on groups left out for a missing `by` value.
+  if (plan.by.length) measures.push({ name: "group_rows", op: "rows" });
   return { relation, by: plan.by, measures };
 }
 

@@ -131,6 +131,7 @@ export async function kaplanMeierSql(
     transform,
     unit: options.unit ?? (table ? survivalTimesUnit(table) : undefined),
     columns: { time: columns.time, event: columns.event },
+    missing: options.missing,
   });
   return setSqlMeta(result, log.meta());
 }
@@ -165,7 +166,11 @@ export async function logRankSql(
     throw new CxOptionsError(`logRank needs option "by": the column whose groups are compared`);
   }
   const { counts, log, columns } = await countsInEngine(source, options);
-  const result = finalizeLogRank(counts, { by: columns.by, pairwise: options.pairwise });
+  const result = finalizeLogRank(counts, {
+    by: columns.by,
+    pairwise: options.pairwise,
+    missing: options.missing,
+  });
   return setSqlMeta(result, log.meta());
 }
 

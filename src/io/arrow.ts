@@ -6,14 +6,15 @@
  *
  * @module
  */
-import { tableFromIPC } from "@uwdata/flechette";
+import { type Table, tableFromIPC } from "@uwdata/flechette";
 import { canonicalSchema } from "../schema/canonical.ts";
 import { columnSpecs } from "../schema/fields.ts";
-import { readSource, type Source } from "./source.ts";
+import { fileError, readSource, type Source } from "./source.ts";
 import { type LoadResult, validateColumns, type ValidateOptions } from "./validate.ts";
 
 /**
  * Loads Arrow IPC bytes (file or stream format) into a validated table.
+ * Bytes that are not Arrow IPC (or decode to no columns) are a `CxDataError`.
  *
  * @example
  * ```ts
@@ -30,7 +31,7 @@ export async function readArrow(
   options: ValidateOptions = {},
 ): Promise<LoadResult> {
   const { bytes, name } = await readSource(source);
-  const arrow = tableFromIPC(bytes, { useBigInt: true, useDate: true });
+  const arrow = parseIpc(bytes, name);
   const idColumns = new Set(
     options.schema === undefined ? [] : columnSpecs(canonicalSchema(options.schema))
       .filter((s) => s.kind === "string").map((s) => s.name),
@@ -48,6 +49,27 @@ export async function readArrow(
     options,
     { source: name, firstRow: 1, inferExtras: false, unquoteFormulas: false, warnings },
   );
+}
+
+/** The Arrow table in `bytes`, or a `CxDataError` when they are not Arrow IPC with columns. */
+function parseIpc(bytes: Uint8Array, name: string): Table {
+  const fix = "export the table again as Arrow IPC (file or stream format, e.g. pyarrow's " +
+    "`feather.write_feather` or `ipc.new_file`); for CSV or Parquet use readCsv or readParquet";
+  let table: Table;
+  try {
+    table = tableFromIPC(bytes, { useBigInt: true, useDate: true });
+  } catch (e) {
+    throw fileError(name, "is not Arrow IPC data", `${(e as Error).message}; ${fix}`);
+  }
+  // Empty or foreign bytes can decode to a table without columns; a real export has some.
+  if (table.schema.fields.length === 0) {
+    throw fileError(
+      name,
+      "is not Arrow IPC data",
+      `no columns found in ${bytes.length} bytes; ${fix}`,
+    );
+  }
+  return table;
 }
 
 function fromBigInt(

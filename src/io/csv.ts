@@ -10,7 +10,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError, CxSchemaError } from "../errors.ts";
 import { countFields } from "./fields.ts";
-import { readSource, type Source } from "./source.ts";
+import { readSource, type Source, writeOut } from "./source.ts";
 import { decodeText, type Encoding, sniffDecimal, sniffDelimiter } from "./text.ts";
 import {
   type LoadResult,
@@ -119,12 +119,29 @@ function duplicateHeaderError(names: string[], source: string): CxSchemaError {
 
 /** Options of {@link toCsv} and {@link writeCsv}. */
 export interface WriteCsvOptions {
-  /** Field delimiter (default `,`). */
+  /** Field delimiter (default `,`; not `"`, a line break or the decimal separator). */
   delimiter?: string;
   /** Decimal separator for numbers (default `.`; use `,` with `;` for German Excel). */
   decimal?: "." | ",";
   /** Start with a UTF-8 byte-order mark so Excel detects the encoding (default false). */
   bom?: boolean;
+  /**
+   * Called with each warning: a column holding `NaN`, `±Infinity` or an invalid
+   * date, written
+   * as empty cells (CSV has no spelling for them that spreadsheets and
+   * `readCsv` read back as numbers), with how many and in which rows.
+   */
+  onWarning?: (warning: string) => void;
+}
+
+/** What {@link writeCsv} returns. */
+export interface WriteCsvResult {
+  /** The file written. */
+  path: string | URL;
+  /** Data rows written. */
+  rows: number;
+  /** The warnings also passed to `onWarning` (empty when nothing was bent). */
+  warnings: string[];
 }
 
 /**
@@ -132,6 +149,8 @@ export interface WriteCsvOptions {
  * formula (starting with `=`, `+`, `-`, `@`, tab or CR) get a leading `'`,
  * which `readCsv` removes again, so values round-trip exactly. Dates at UTC
  * midnight are written `YYYY-MM-DD`, other instants as ISO timestamps.
+ * `NaN` and `±Infinity` become empty cells, reported per column through
+ * `onWarning`; a line break or `"` as delimiter is a `CxOptionsError`.
  *
  * @example
  * ```ts
@@ -140,15 +159,21 @@ export interface WriteCsvOptions {
  * import { toCsv } from "./csv.ts";
  * const csv = toCsv(aq.table({ comment: ['=HYPERLINK("http://x","y")'], n: [-1] }));
  * assert.ok(csv === `comment,n\n"'=HYPERLINK(""http://x"",""y"")",-1\n`);
+ * const warnings: string[] = [];
+ * assert.equal(toCsv(aq.table({ x: [1, NaN] }), { onWarning: (w) => warnings.push(w) }), "x\n1\n\n");
+ * assert.match(warnings[0], /x: 1 value that is NaN, infinite .* written as an empty cell \(row 3\)/);
  * ```
  */
 export function toCsv(table: ColumnTable, options: WriteCsvOptions = {}): string {
-  const { delimiter = ",", decimal = ".", bom = false } = options;
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === decimal) {
+  const { delimiter = ",", decimal = ".", bom = false, onWarning } = options;
+  if (
+    delimiter.length !== 1 || delimiter === '"' || delimiter === decimal || delimiter === "\n" ||
+    delimiter === "\r"
+  ) {
     throw new CxOptionsError(
-      `Option "delimiter" must be one character other than '"' and the decimal separator, got ${
+      `Option "delimiter" must be one character other than '"', a line break and the decimal separator, got ${
         JSON.stringify(delimiter)
-      }`,
+      }; use "," ";" or "\\t"`,
     );
   }
   const names = table.columnNames();
@@ -158,12 +183,20 @@ export function toCsv(table: ColumnTable, options: WriteCsvOptions = {}): string
   for (let i = 0, n = table.numRows(); i < n; i++) {
     lines.push(columns.map((c) => cell(c[i])).join(delimiter));
   }
+  if (onWarning) {
+    names.forEach((name, k) => {
+      const warning = nonFiniteWarning(name, columns[k]);
+      if (warning) onWarning(warning);
+    });
+  }
   return (bom ? "\uFEFF" : "") + lines.join("\n") + "\n";
 }
 
 /**
  * Writes a table as a CSV file; see {@link toCsv} for the formula-injection
- * protection.
+ * protection and the delimiter rules. Returns the rows written and the
+ * warnings (non-finite numbers written as empty cells), which also go to
+ * `onWarning`.
  *
  * @example
  * ```ts
@@ -171,16 +204,45 @@ export function toCsv(table: ColumnTable, options: WriteCsvOptions = {}): string
  * import * as aq from "arquero";
  * import { writeCsv } from "./csv.ts";
  * const path = await Deno.makeTempFile({ suffix: ".csv" });
- * await writeCsv(aq.table({ a: [1, 2] }), path);
- * assert.ok((await Deno.readTextFile(path)) === "a\n1\n2\n");
+ * const { warnings } = await writeCsv(aq.table({ a: [1, 2, Infinity] }), path);
+ * assert.ok((await Deno.readTextFile(path)) === "a\n1\n2\n\n");
+ * assert.deepEqual(warnings, [
+ *   "a: 1 value that is NaN, infinite or an invalid date written as an empty cell (row 4)",
+ * ]);
  * ```
  */
 export async function writeCsv(
   table: ColumnTable,
   path: string | URL,
   options: WriteCsvOptions = {},
-): Promise<void> {
-  await Deno.writeTextFile(path, toCsv(table, options));
+): Promise<WriteCsvResult> {
+  const warnings: string[] = [];
+  const text = toCsv(table, {
+    ...options,
+    onWarning: (w) => {
+      warnings.push(w);
+      options.onWarning?.(w);
+    },
+  });
+  await writeOut(path, text);
+  return { path, rows: table.numRows(), warnings };
+}
+
+/** The warning for a column's NaN, infinite numbers and invalid dates (spreadsheet rows, header = 1). */
+function nonFiniteWarning(name: string, values: ArrayLike<unknown>): string | undefined {
+  const rows: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (
+      (typeof v === "number" && !Number.isFinite(v)) ||
+      (v instanceof Date && Number.isNaN(v.getTime()))
+    ) rows.push(i + 2);
+  }
+  if (rows.length === 0) return undefined;
+  const one = rows.length === 1;
+  const shown = rows.slice(0, 5).join(", ") + (rows.length > 5 ? ", …" : "");
+  return `${name}: ${rows.length} ${one ? "value that is" : "values that are"} NaN, infinite ` +
+    `or an invalid date written as ${one ? "an empty cell (row" : "empty cells (rows"} ${shown})`;
 }
 
 const FORMULA_START = /^'*[=+\-@\t\r]/;
@@ -189,7 +251,7 @@ function formatCell(v: unknown, delimiter: string, decimal: "." | ","): string {
   if (v === null || v === undefined) return "";
   let s: string;
   if (typeof v === "number") {
-    if (!Number.isFinite(v)) return "";
+    if (!Number.isFinite(v)) return ""; // counted by nonFiniteWarning
     s = String(v);
     return decimal === "," ? s.replace(".", ",") : s;
   }

@@ -17,7 +17,7 @@ import { type CsvLoadResult, readCsv, type ReadCsvOptions } from "./csv.ts";
 import { encodeCsvDuckdb } from "./csv_duckdb.ts";
 import { encodeCsvFile, type EncodedCsvColumn } from "./csv_encode.ts";
 import { scanCsvFile } from "./csv_scan.ts";
-import type { Source } from "./source.ts";
+import { localFile, type Source } from "./source.ts";
 import { decodeText, sniffDecimal, sniffDelimiter } from "./text.ts";
 import { type EncodedColumns, validateEncoded } from "./validate_encoded.ts";
 
@@ -98,7 +98,7 @@ export async function readLargeCsv(
   });
   const isPath = source instanceof URL || (typeof source === "string" && !/[\n\r]/.test(source));
   if (!isPath || (options.encoding ?? "auto") === "windows-1252") return await fallback();
-  const path = source instanceof URL ? source.pathname : source as string;
+  const path = await localFile(source as string | URL); // URLs and folders are refused here
   const t0 = performance.now();
   const progress = (step: LoadProgress["step"], rows: number) =>
     onProgress?.({ step, rows, seconds: (performance.now() - t0) / 1000 });

@@ -72,7 +72,7 @@ async function loadDanfo(): Promise<{ DataFrame: new (data: unknown) => unknown 
   try {
     // A computed specifier keeps danfo (and the @types/node it drags in, which
     // changes node:assert's types) out of the type-checked module graph.
-    const specifier = ["danfojs", "node"].join("-");
+    const specifier = ["npm:danfojs", "node@1.1.2"].join("-");
     return await import(specifier);
   } catch (e) {
     throw new CxError(

@@ -9,7 +9,7 @@
 import "@uwdata/flechette";
 import { toArrowIPC } from "arquero";
 import type { ColumnTable } from "arquero";
-import { CxError, CxOptionsError } from "../errors.ts";
+import { CxError } from "../errors.ts";
 import { canonicalSchema } from "../schema/canonical.ts";
 import { columnSpecs } from "../schema/fields.ts";
 import { loadColumns, type LoadType } from "../engine/load.ts";
@@ -18,13 +18,16 @@ import { TextDictionary } from "./text_dictionary.ts";
 import { ValueDictionary, type ValueKind } from "./value_dictionary.ts";
 import { type LoadResult, validateColumns, type ValidateOptions } from "./validate.ts";
 import { validateEncoded } from "./validate_encoded.ts";
+import { checkWritable, fileError, localFile, writeError, writeOut } from "./source.ts";
+import { dirname } from "node:path";
 
 /**
  * Loads a Parquet file into a validated table. Dates and zone-less timestamps
  * of canonical date columns are read as wall time in `timeZone` (as readCsv
  * reads text dates); timestamps with a zone are instants. 64-bit integers
  * become numbers (text for identifier columns, and a warning where digits
- * would be lost).
+ * would be lost). A web address or folder is a `CxOptionsError`, a file
+ * DuckDB cannot read as Parquet a `CxDataError`.
  *
  * @example
  * ```ts
@@ -42,11 +45,7 @@ export async function readParquet(
   path: string,
   options: ValidateOptions = {},
 ): Promise<LoadResult> {
-  try {
-    Deno.statSync(path);
-  } catch {
-    throw new CxOptionsError(`File not found: ${path} (working directory ${Deno.cwd()})`);
-  }
+  path = await localFile(path);
   const specs = options.schema === undefined ? [] : columnSpecs(canonicalSchema(options.schema));
   const fileName = new Map(
     specs.map((s) => [options.mapping?.[s.name] ?? s.name, s]),
@@ -117,7 +116,13 @@ export async function readParquet(
     );
   } catch (e) {
     if (e instanceof CxError) throw e;
-    throw new CxError(`Cannot read Parquet file ${path}: ${(e as Error).message}`, { cause: e });
+    const error = fileError(
+      path,
+      "cannot be read as Parquet",
+      `${(e as Error).message}; check that it is a Parquet file (not CSV or Arrow renamed)`,
+    );
+    error.cause = e;
+    throw error;
   } finally {
     connection.closeSync();
     instance.closeSync();
@@ -216,6 +221,14 @@ async function readParquetValues(
  * ```
  */
 export async function writeParquet(table: ColumnTable, path: string): Promise<void> {
+  checkWritable(path);
+  // DuckDB's COPY reports a missing folder in its own words: say it in ours first.
+  try {
+    const folder = await Deno.stat(dirname(path));
+    if (!folder.isDirectory) throw new Deno.errors.NotFound();
+  } catch (e) {
+    throw writeError(path, e);
+  }
   const columns = loadColumns(table);
   const api = await import("@duckdb/node-api");
   const instance = await api.DuckDBInstance.create(":memory:");
@@ -294,7 +307,7 @@ export async function writeParquet(table: ColumnTable, path: string): Promise<vo
  */
 export async function writeArrow(table: ColumnTable, path?: string): Promise<Uint8Array> {
   const bytes = toArrowIPC(table, { format: "file" }) as Uint8Array;
-  if (path !== undefined) await Deno.writeFile(path, bytes);
+  if (path !== undefined) await writeOut(path, bytes);
   return bytes;
 }
 

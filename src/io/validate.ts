@@ -100,6 +100,8 @@ export interface ValidateContext {
   warnings: string[];
   /** Fields per data row and in the header (CSV), to reject rows with surplus fields. */
   fieldCounts?: { header: number; rows: Int32Array };
+  /** How a number in a date column is read: a Date, or the reject reason (default: epoch ms). */
+  numericDate?: (value: number, column: string) => Date | string;
 }
 
 /**
@@ -216,7 +218,7 @@ export function planColumns(
       slash: order === "MDY" ? "MDY" : "DMY",
       timeZone,
     });
-    return makeDateConverter(name, parseDate);
+    return makeDateConverter(name, parseDate, ctx.numericDate);
   };
 
   const canonical = specs.filter((s) => renamed.has(s.name));
@@ -468,13 +470,21 @@ function makeConverter(
   };
 }
 
-function makeDateConverter(name: string, parseDate: (s: string) => Date | undefined): Converter {
+function makeDateConverter(
+  name: string,
+  parseDate: (s: string) => Date | undefined,
+  numericDate?: ValidateContext["numericDate"],
+): Converter {
   return (v) => {
     if (isEmpty(v)) return MISSING;
     if (v instanceof Date) {
       return Number.isNaN(v.getTime()) ? new Bad(`${name} is an invalid date`) : v;
     }
-    if (typeof v === "number") return new Date(v);
+    if (typeof v === "number") {
+      if (!numericDate) return new Date(v);
+      const d = numericDate(v, name);
+      return typeof d === "string" ? new Bad(d) : d;
+    }
     const s = String(v).trim();
     if (s === "") return MISSING;
     const d = parseDate(s);

@@ -62,7 +62,10 @@ export interface PeriodKey {
 /**
  * Computes dense group ids for `by` columns and an optional period, the way
  * `groupby` would, but into an `Int32Array`. Missing dates form their own
- * period (`null`), as in the Arquero reference path.
+ * period (`null`), as in the Arquero reference path; missing `by` values
+ * (`null`, `undefined`) form one group with a `null` key, which the step
+ * after the aggregate keeps or leaves out by option `missing` (one rule for
+ * every engine: `leaveOutMissing` in `metrics/groups.ts`).
  *
  * Keys are combined column by column into the same array, renumbering
  * densely after each step (so the combined code stays below rows ×

@@ -7,15 +7,9 @@
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import {
-  type KpiInput,
-  type KpiOptions,
-  pooled,
-  requireColumn,
-  resolvePlan,
-  tidyResult,
-} from "./groups.ts";
-import { aggregateScale, finalizeScale, type ScaleSums } from "./scale.ts";
+import { type KpiInput, type KpiOptions, pooled, requireColumn, resolvePlan } from "./groups.ts";
+import { aggregateScale, scaleResult } from "./scale.ts";
+import { interval } from "./bounds.ts";
 
 /** Options of {@link ces}. */
 export interface CesOptions extends KpiOptions {
@@ -38,13 +32,19 @@ export const CES_COLUMNS = [
   "pct_low_effort",
   "low_effort_low",
   "low_effort_high",
+  "degenerate_interval",
 ] as const;
 
 /**
  * CES per group: `n`, the mean effort `ces` with a Student t interval
  * (`ces_low, ces_high`), `sd`, and the low-effort answers (`low_effort`,
- * `pct_low_effort` in percent, Wilson interval). Lower effort is better; the
- * result's `kpiMeta` says so (`notes.lowerIsBetter`).
+ * `pct_low_effort` in percent, Wilson interval). The mean's interval stays
+ * inside the scale (clipping is counted in `kpiMeta(result).notes.clipped`);
+ * `degenerate_interval` is `true` where every answer is the same, so the t
+ * interval would have zero width: it is then the conservative bounded-score
+ * interval (Wilson on the mean rescaled to [0, 1]); `null` below 2 answers.
+ * Lower effort is better; the result's `kpiMeta` says so
+ * (`notes.lowerIsBetter`).
  *
  * @example
  * ```ts
@@ -78,16 +78,17 @@ function cesInMemory(input: KpiInput, options: CesOptions = {}): ColumnTable {
   }
   requireColumn(table, score, "score");
   const plan = resolvePlan(table, options, { date: "date" });
-  const { aggregate, keys } = aggregateScale(
-    table,
-    score,
-    { min: 1, max: scale, what: `the CES answer on the declared 1–${scale} scale` },
-    { min: 1, max: lowEffort },
+  return scaleResult(
+    aggregateScale(
+      table,
+      score,
+      { min: 1, max: scale, what: `the CES answer on the declared 1–${scale} scale` },
+      { min: 1, max: lowEffort },
+      plan,
+    ),
     plan,
-  );
-  return tidyResult(aggregate, keys, plan, (row) => {
-    const s = finalizeScale(row as unknown as ScaleSums, plan.confidence);
-    return {
+    scale,
+    (s) => ({
       n: s.n,
       ces: s.mean,
       ces_low: s.mean_low,
@@ -97,10 +98,15 @@ function cesInMemory(input: KpiInput, options: CesOptions = {}): ColumnTable {
       pct_low_effort: s.share,
       low_effort_low: s.share_low,
       low_effort_high: s.share_high,
-    };
-  }, {
-    kpi: "ces",
-    method: "student-t (mean), wilson (low-effort share)",
-    notes: { score, scale: `1–${scale}`, lowEffort: `1–${lowEffort}`, lowerIsBetter: true },
-  }, [...CES_COLUMNS]);
+      degenerate_interval: s.degenerate,
+    }),
+    {
+      kpi: "ces",
+      method:
+        "student-t (mean; bounded-score where all answers are equal), wilson (low-effort share)",
+      notes: { score, scale: `1–${scale}`, lowEffort: `1–${lowEffort}`, lowerIsBetter: true },
+    },
+    [...CES_COLUMNS],
+    interval("ces", 1, scale),
+  );
 }

@@ -37,6 +37,7 @@ import {
   type GroupPlan,
   type KpiInput,
   type KpiOptions,
+  type LeftOut,
   pooled,
   resolvePlan,
   tidyResult,
@@ -204,6 +205,7 @@ function churnResult(
     (row) => finalizeChurn(row as unknown as CustomerCounts, plan.confidence),
     { kpi: "churn_rate", method: "wilson", notes: windowNotes(window) },
     [...CHURN_COLUMNS],
+    { leftOut: CUSTOMERS_LEFT_OUT },
   );
 }
 
@@ -265,8 +267,28 @@ function retentionResult(
     (row) => finalizeRetention(row as unknown as CustomerCounts, plan.confidence),
     { kpi: "retention_rate", method: "wilson", notes: windowNotes(window) },
     [...RETENTION_COLUMNS],
+    { leftOut: CUSTOMERS_LEFT_OUT },
   );
 }
+
+/**
+ * Customers of the groups left out for a missing `by` value: those at the
+ * start of each group's first period plus every later signup.
+ */
+export const CUSTOMERS_LEFT_OUT: LeftOut = {
+  noun: "customers",
+  count: (rows, by) => {
+    const seen = new Set<string>();
+    let customers = 0;
+    for (const row of rows) {
+      const key = JSON.stringify(by.map((b) => row[b] ?? null));
+      if (!seen.has(key)) customers += Number(row.customers_start ?? 0);
+      seen.add(key);
+      customers += Number(row.signups ?? 0);
+    }
+    return customers;
+  },
+};
 
 /**
  * Annual churn from a constant monthly churn rate by compounding (not ×12):

@@ -20,7 +20,7 @@ import {
   requireColumns,
   windowNotes,
 } from "./churn.ts";
-import { checkValues, type GroupPlan, type KpiInput, pooled, tidyResult } from "./groups.ts";
+import { checkValues, type GroupPlan, type KpiInput, pooled, sumOf, tidyResult } from "./groups.ts";
 
 /** Options of {@link historicClv}. */
 export interface ClvOptions extends Omit<ChurnOptions, "period" | "from"> {
@@ -171,6 +171,7 @@ export function historicClv(
       },
     },
     [...CLV_COLUMNS],
+    { leftOut: { noun: "customers", count: sumOf("customers") } },
   );
 }
 

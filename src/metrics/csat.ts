@@ -7,15 +7,9 @@
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import {
-  type KpiInput,
-  type KpiOptions,
-  pooled,
-  requireColumn,
-  resolvePlan,
-  tidyResult,
-} from "./groups.ts";
-import { aggregateScale, finalizeScale, type ScaleSums } from "./scale.ts";
+import { type KpiInput, type KpiOptions, pooled, requireColumn, resolvePlan } from "./groups.ts";
+import { aggregateScale, scaleResult } from "./scale.ts";
+import { interval } from "./bounds.ts";
 
 /** Options of {@link csat}. */
 export interface CsatOptions extends KpiOptions {
@@ -38,13 +32,19 @@ export const CSAT_COLUMNS = [
   "sd",
   "mean_low",
   "mean_high",
+  "degenerate_interval",
 ] as const;
 
 /**
  * CSAT per group: `n, top_box` (answers in the top box), `csat` (top-box
  * share in percent) with a Wilson interval `csat_low, csat_high`, and the
- * mean score with a Student t interval `mean_low, mean_high`. Scores outside
- * the declared scale raise a `CxDataError` naming the column.
+ * mean score with a Student t interval `mean_low, mean_high`, kept inside
+ * the scale (clipping is counted in `kpiMeta(result).notes.clipped`).
+ * `degenerate_interval` is `true` where every answer is the same, so the t
+ * interval would have zero width: the mean interval is then the conservative
+ * bounded-score one (Wilson on the mean rescaled to [0, 1]); `null` below
+ * 2 answers. Scores outside the declared scale raise a `CxDataError` naming
+ * the column.
  *
  * @example
  * ```ts
@@ -79,16 +79,17 @@ function csatInMemory(input: KpiInput, options: CsatOptions = {}): ColumnTable {
   requireColumn(table, score, "score");
   const plan = resolvePlan(table, options, { date: "date" });
   const boxMin = scale - topBox + 1;
-  const { aggregate, keys } = aggregateScale(
-    table,
-    score,
-    { min: 1, max: scale, what: `the CSAT answer on the declared 1–${scale} scale` },
-    { min: boxMin, max: scale },
+  return scaleResult(
+    aggregateScale(
+      table,
+      score,
+      { min: 1, max: scale, what: `the CSAT answer on the declared 1–${scale} scale` },
+      { min: boxMin, max: scale },
+      plan,
+    ),
     plan,
-  );
-  return tidyResult(aggregate, keys, plan, (row) => {
-    const s = finalizeScale(row as unknown as ScaleSums, plan.confidence);
-    return {
+    scale,
+    (s) => ({
       n: s.n,
       top_box: s.box,
       csat: s.share,
@@ -98,10 +99,14 @@ function csatInMemory(input: KpiInput, options: CsatOptions = {}): ColumnTable {
       sd: s.sd,
       mean_low: s.mean_low,
       mean_high: s.mean_high,
-    };
-  }, {
-    kpi: "csat",
-    method: "wilson (top box), student-t (mean)",
-    notes: { score, scale: `1–${scale}`, topBox: `${boxMin}–${scale}`, higherIsBetter: true },
-  }, [...CSAT_COLUMNS]);
+      degenerate_interval: s.degenerate,
+    }),
+    {
+      kpi: "csat",
+      method: "wilson (top box), student-t (mean; bounded-score where all answers are equal)",
+      notes: { score, scale: `1–${scale}`, topBox: `${boxMin}–${scale}`, higherIsBetter: true },
+    },
+    [...CSAT_COLUMNS],
+    interval("mean", 1, scale),
+  );
 }

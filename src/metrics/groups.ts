@@ -13,6 +13,7 @@ import { checkConfidence } from "../stats/distributions.ts";
 import { checkPeriod, type Period, periodFn } from "../time/period.ts";
 import { checkTimeZone } from "../time/zone.ts";
 import { columnValues, type GroupCodes, groupCodes } from "../kernels/groups.ts";
+import { type Bounds, clipToBounds } from "./bounds.ts";
 
 /** Options every KPI takes. */
 export interface KpiOptions {
@@ -29,6 +30,13 @@ export interface KpiOptions {
   /** Rows with fewer observations are flagged `small_sample` (default 30). */
   minN?: number;
   /**
+   * Rows whose `by` value is missing (`null`, or text that is empty or blank):
+   * `"drop"` (default, as R drops `NA` groups) leaves them out of the result
+   * and counts them in `notes.missingGroups`; `"group"` keeps them as their own
+   * group with a `null` key.
+   */
+  missing?: MissingGroups;
+  /**
    * How the aggregate step runs: `"kernel"` (default; typed-array loops) or
    * `"arquero"` (the generic reference path). Both give identical results.
    * An {@link AggregateHook} supplies the aggregate itself (SQL engines use
@@ -36,6 +44,9 @@ export interface KpiOptions {
    */
   engine?: Engine;
 }
+
+/** What happens to rows whose `by` value is missing: left out (`"drop"`) or their own group. */
+export type MissingGroups = "drop" | "group";
 
 /** Where a KPI's aggregate step runs. */
 export type Engine = "kernel" | "arquero" | AggregateHook;
@@ -77,6 +88,8 @@ export interface GroupPlan {
   confidence: number;
   /** Small-sample threshold. */
   minN: number;
+  /** Rows with a missing `by` value: left out (`"drop"`, also when absent) or their own group. */
+  missing?: MissingGroups;
   /** Where the aggregate step runs. */
   engine: Engine;
 }
@@ -120,6 +133,24 @@ export function kpiMeta(result: ColumnTable): KpiMeta | undefined {
   return META.get(result);
 }
 
+/**
+ * Records `meta` as the metadata of `table`, a table derived from a KPI
+ * result (e.g. by `compareToBenchmark`), and returns the table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { kpiMeta, setKpiMeta } from "./groups.ts";
+ * const meta = { kpi: "nps", method: "wald", confidence: 0.95, timeZone: "UTC", by: [], minN: 30, notes: {} };
+ * assert.equal(kpiMeta(setKpiMeta(aq.table({ a: [1] }), meta))?.kpi, "nps");
+ * ```
+ */
+export function setKpiMeta(table: ColumnTable, meta: KpiMeta): ColumnTable {
+  META.set(table, meta);
+  return table;
+}
+
 /** Accepts one table or several to pool (e.g. two surveys' answers). */
 export type KpiInput = ColumnTable | ColumnTable[];
 
@@ -152,6 +183,7 @@ export function resolvePlan(
   const by = options.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
   const { timeZone = "UTC", confidence = 0.95, minN = 30, date = defaults.date } = options;
   const { engine = "kernel" } = options;
+  const missing = checkMissing(options.missing);
   if (engine !== "kernel" && engine !== "arquero" && !isAggregateHook(engine)) {
     throw new CxOptionsError(
       `Option "engine" must be "kernel", "arquero" or an SQL engine, got ${
@@ -169,7 +201,108 @@ export function resolvePlan(
     checkPeriod(options.period);
     requireColumn(table, date, "date");
   }
-  return { by, period: options.period, date, timeZone, confidence, minN, engine };
+  return { by, period: options.period, date, timeZone, confidence, minN, missing, engine };
+}
+
+/**
+ * Validates option `missing` (default `"drop"`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkMissing } from "./groups.ts";
+ * assert.equal(checkMissing(undefined), "drop");
+ * assert.throws(() => checkMissing("keep"), /Option "missing" must be "drop"/);
+ * ```
+ */
+export function checkMissing(missing: unknown = "drop"): MissingGroups {
+  if (missing !== "drop" && missing !== "group") {
+    throw new CxOptionsError(
+      `Option "missing" must be "drop" (leave rows with a missing group value out, the default) ` +
+        `or "group" (keep them as their own group), got ${JSON.stringify(missing)}`,
+    );
+  }
+  return missing;
+}
+
+/**
+ * Whether a group key value counts as missing: `null`, `undefined`, `NaN`, or
+ * text that is empty or blank (loaders read empty fields as `null`; SQL
+ * tables may hold `''` instead, e.g. ClickHouse's non-nullable `String`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isMissingKey } from "./groups.ts";
+ * assert.deepEqual([null, undefined, "", "  ", "chat", 0].map(isMissingKey),
+ *   [true, true, true, true, false, false]);
+ * ```
+ */
+export function isMissingKey(value: unknown): boolean {
+  return value === null || value === undefined || value !== value ||
+    (typeof value === "string" && value.trim() === "");
+}
+
+/**
+ * The one rule for rows whose `by` value is missing, applied to an
+ * aggregate (or any table with the `by` columns) between the aggregate and
+ * the finalize step, so every engine (kernel, Arquero, SQL) drops the same
+ * groups: with `missing: "drop"` the rows whose key has a missing value in
+ * any `by` column go to `dropped`, else every row is `kept`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { splitMissingGroups } from "./groups.ts";
+ * const aggregate = aq.table({ channel: ["chat", null, ""], n: [5, 2, 1] });
+ * const { kept, dropped } = splitMissingGroups(aggregate, ["channel"], "drop");
+ * assert.deepEqual(kept.array("channel"), ["chat"]);
+ * assert.deepEqual(dropped.array("n"), [2, 1]);
+ * ```
+ */
+export function splitMissingGroups(
+  aggregate: ColumnTable,
+  by: readonly string[],
+  missing: MissingGroups,
+): { kept: ColumnTable; dropped: ColumnTable } {
+  const keys = by.map((b) => aggregate.array(b) as ArrayLike<unknown>);
+  const rows = aggregate.numRows();
+  const left: boolean[] = new Array(rows);
+  let count = 0;
+  for (let i = 0; i < rows; i++) {
+    left[i] = missing === "drop" && keys.some((k) => isMissingKey(k[i]));
+    if (left[i]) count++;
+  }
+  if (count === 0) return { kept: aggregate, dropped: aggregate.slice(0, 0) };
+  const names = aggregate.columnNames();
+  const columns = names.map((c) => Array.from(aggregate.array(c) as ArrayLike<unknown>));
+  const pick = (drop: boolean) =>
+    aq.table(
+      Object.fromEntries(names.map((c, j) => [c, columns[j].filter((_, i) => left[i] === drop)])),
+    );
+  return { kept: pick(false), dropped: pick(true) };
+}
+
+/**
+ * The note of a result that left out groups with a missing `by` value, or
+ * `null` when none were left out (`noun` in the plural; one is singular).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { missingNote } from "./groups.ts";
+ * assert.equal(
+ *   missingNote(3, ["channel"], "answers"),
+ *   '3 answers with a missing channel left out; missing: "group" keeps them as their own group',
+ * );
+ * ```
+ */
+export function missingNote(count: number, by: readonly string[], noun: string): string | null {
+  if (count === 0) return null;
+  const what = count === 1 ? noun.replace(/s$/, "") : noun;
+  return `${count} ${what} with a missing ${by.join(" or ")} left out; ` +
+    `missing: "group" keeps them as their own group`;
 }
 
 function isAggregateHook(engine: unknown): engine is AggregateHook {
@@ -267,9 +400,104 @@ export function checkValues(
 }
 
 /**
+ * {@link leaveOutMissing} for aggregates kept as objects (cohort cells,
+ * result rows): `keyOf` gives an object's `by` values, in `by` order, and
+ * `count` counts what the left-out objects stand for.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { leaveOutMissingCells } from "./groups.ts";
+ * const cells = [{ segment: ["pro"], size: 4 }, { segment: [null], size: 2 }];
+ * const { kept, note } = leaveOutMissingCells(cells, ["plan"], "drop", (c) => c.segment, {
+ *   noun: "customers",
+ *   count: (left) => left.reduce((s, c) => s + c.size, 0),
+ * });
+ * assert.deepEqual(kept, [cells[0]]);
+ * assert.match(String(note), /^2 customers with a missing plan left out/);
+ * ```
+ */
+export function leaveOutMissingCells<T>(
+  cells: readonly T[],
+  by: readonly string[],
+  missing: unknown,
+  keyOf: (cell: T) => readonly unknown[],
+  leftOut: { noun: string; count: (left: T[]) => number },
+): { kept: T[]; note: string | null } {
+  if (checkMissing(missing) === "group") return { kept: [...cells], note: null };
+  const kept: T[] = [], left: T[] = [];
+  for (const cell of cells) (keyOf(cell).some(isMissingKey) ? left : kept).push(cell);
+  return { kept, note: left.length ? missingNote(leftOut.count(left), by, leftOut.noun) : null };
+}
+
+/**
+ * How a result counts what it left out for a missing `by` value: a noun
+ * ("answers", "tickets", "customers") and the count from the aggregate rows
+ * of the left-out groups, sorted by key (default: the sum of their `n`).
+ */
+export interface LeftOut {
+  /** What was left out, in the plural. */
+  noun: string;
+  /** Count from the aggregate rows of the left-out groups. */
+  count?: (rows: Record<string, unknown>[], by: readonly string[]) => number;
+}
+
+/**
+ * The sum of one column over aggregate rows (a {@link LeftOut} count).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sumOf } from "./groups.ts";
+ * assert.equal(sumOf("tickets")([{ tickets: 2 }, { tickets: 3 }]), 5);
+ * ```
+ */
+export function sumOf(column: string): (rows: Record<string, unknown>[]) => number {
+  return (rows) => rows.reduce((s, r) => s + Number(r[column] ?? 0), 0);
+}
+
+/**
+ * {@link splitMissingGroups} with its note: the aggregate without the groups
+ * whose `by` value is missing (unless `missing` is `"group"`), and
+ * {@link missingNote} counting them (`null` when none were left out). The
+ * left-out rows reach `leftOut.count` sorted by `keys` (default `by`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { leaveOutMissing } from "./groups.ts";
+ * const counts = aq.table({ plan: ["a", null], n: [4, 3] });
+ * const { kept, note } = leaveOutMissing(counts, ["plan"], undefined, { noun: "rows" });
+ * assert.equal(kept.numRows(), 1);
+ * assert.match(String(note), /^3 rows with a missing plan left out/);
+ * ```
+ */
+export function leaveOutMissing(
+  aggregate: ColumnTable,
+  by: readonly string[],
+  missing: unknown,
+  leftOut: LeftOut,
+  keys: readonly string[] = by,
+): { kept: ColumnTable; note: string | null } {
+  const { kept, dropped } = splitMissingGroups(aggregate, by, checkMissing(missing));
+  if (dropped.numRows() === 0) return { kept, note: null };
+  const rows = (keys.length ? dropped.orderby(...keys) : dropped).objects() as Record<
+    string,
+    unknown
+  >[];
+  return { kept, note: missingNote((leftOut.count ?? sumOf("n"))(rows, by), by, leftOut.noun) };
+}
+
+/**
  * Runs the finalize step over aggregated rows and returns the tidy result:
  * key columns first, sorted by them, then the KPI columns, `small_sample`,
- * and `time_zone` when periods were cut. Records the metadata.
+ * and `time_zone` when periods were cut. Groups with a missing `by` value are
+ * left out under `missing: "drop"` (see {@link splitMissingGroups}) before
+ * the finalize step and counted in `notes.missingGroups` (as `leftOut` says;
+ * default: the answers `n`). Interval columns named in `bounds` are clipped
+ * to their scale, each clipping counted in `notes.clipped`. Records the
+ * metadata.
  */
 export function tidyResult(
   aggregate: ColumnTable,
@@ -278,8 +506,10 @@ export function tidyResult(
   finalize: (row: Record<string, unknown>) => Record<string, unknown>,
   meta: Omit<KpiMeta, "confidence" | "timeZone" | "period" | "by" | "minN">,
   columns: string[],
+  { bounds, leftOut = { noun: "answers" } }: { bounds?: Bounds; leftOut?: LeftOut } = {},
 ): ColumnTable {
-  const sorted = keys.length ? aggregate.orderby(...keys) : aggregate;
+  const { kept, note } = leaveOutMissing(aggregate, plan.by, plan.missing, leftOut, keys);
+  const sorted = keys.length ? kept.orderby(...keys) : kept;
   const rows = (sorted.objects() as Record<string, unknown>[]).map((row) => {
     const out: Record<string, unknown> = {};
     for (const k of keys) out[k] = row[k];
@@ -289,9 +519,13 @@ export function tidyResult(
     return out;
   });
   const names = [...keys, ...columns, "small_sample", ...(plan.period ? ["time_zone"] : [])];
+  const clipped = bounds ? clipToBounds(rows, bounds) : [];
   const result = aq.table(Object.fromEntries(names.map((n) => [n, rows.map((r) => r[n])])));
   META.set(result, {
-    ...meta,
+    ...withClipped(
+      note ? { ...meta, notes: { ...meta.notes, missingGroups: note } } : meta,
+      clipped,
+    ),
     confidence: plan.confidence,
     timeZone: plan.timeZone,
     period: plan.period,
@@ -299,4 +533,11 @@ export function tidyResult(
     minN: plan.minN,
   });
   return result;
+}
+
+/** The metadata with the clipping notes added to any the KPI already carried (a trend's KPI rows). */
+function withClipped<M extends { notes: Record<string, unknown> }>(meta: M, clipped: string[]): M {
+  if (clipped.length === 0) return meta;
+  const before = Array.isArray(meta.notes.clipped) ? meta.notes.clipped as string[] : [];
+  return { ...meta, notes: { ...meta.notes, clipped: [...before, ...clipped] } };
 }

@@ -9,7 +9,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { normalCdf, zFor } from "../stats/distributions.ts";
-import { seededRandom } from "../stats/random.ts";
+import { checkResamples, seededRandom } from "../stats/random.ts";
 import { quantileSorted } from "../stats/quantile.ts";
 import { npsCounts } from "../kernels/sums.ts";
 import { columnValues } from "../kernels/groups.ts";
@@ -17,15 +17,18 @@ import {
   checkValues,
   type GroupPlan,
   type KpiInput,
+  kpiMeta,
   type KpiOptions,
   planCodes,
   pooled,
   requireColumn,
   resolvePlan,
+  setKpiMeta,
   tidyResult,
   withPeriods,
 } from "./groups.ts";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
+import { clipToBounds, interval } from "./bounds.ts";
 
 /** Interval methods for NPS. */
 export type NpsMethod = "wald" | "adjusted-wald" | "bootstrap";
@@ -37,8 +40,13 @@ export interface NpsOptions extends KpiOptions {
   /**
    * Interval method (default `"wald"`): `"wald"` uses the trinomial variance
    * (p_P + p_D − (p_P − p_D)²)/n; `"adjusted-wald"` (Rocks 2016) adds 3 to n
-   * and ¾ to promoters and detractors and centres the interval there — better
-   * for small n; `"bootstrap"` resamples answers (seeded percentile interval).
+   * and ¾ to promoters and detractors and centres the interval there, on
+   * `nps_adjusted` = 100·(P − D)/(n + 3) — better for small n; `"bootstrap"`
+   * resamples answers (seeded percentile interval). When every answer falls in
+   * one category (all promoters, all passives, all detractors) the Wald and
+   * bootstrap intervals have zero width; such rows get the adjusted-Wald
+   * interval instead and `degenerate_interval = true`. Bounds are clipped to
+   * [−100, 100] (`kpiMeta(result).notes.clipped` says where).
    */
   method?: NpsMethod;
   /** Bootstrap resamples (default 2000). */
@@ -59,14 +67,24 @@ export const NPS_COLUMNS = [
   "nps",
   "nps_low",
   "nps_high",
+  "nps_adjusted",
+  "degenerate_interval",
 ] as const;
+
+/** NPS intervals stay in [−100, 100]. */
+const NPS_BOUNDS = interval("nps", -100, 100);
 
 /**
  * Net Promoter Score per group: `n, promoters, passives, detractors,
  * pct_promoters, pct_passives, pct_detractors, nps, nps_low, nps_high,
- * small_sample`. Missing scores are not counted; a group with no scores gets
- * `n = 0` and `null` NPS. Several tables are pooled (counts added), never
- * averaged.
+ * nps_adjusted, degenerate_interval, small_sample`. `nps_adjusted` is the
+ * estimate an adjusted-Wald interval is centred on (`null` for rows with a
+ * Wald or bootstrap interval): it explains an interval that does not contain
+ * `nps`. `degenerate_interval` is `true` where the chosen method's interval
+ * had zero width (every answer in one category) and was replaced by the
+ * adjusted-Wald one, `null` without answers. Missing scores are not counted;
+ * a group with no scores gets `n = 0` and `null` NPS. Several tables are
+ * pooled (counts added), never averaged.
  *
  * @example
  * ```ts
@@ -90,6 +108,7 @@ function npsInMemory(input: KpiInput, options: NpsOptions = {}): ColumnTable {
   const table = pooled(input);
   const { score = "nps_score", method = "wald", resamples = 2000, seed = 1 } = options;
   requireColumn(table, score, "score");
+  checkResamples(resamples);
   if (!["wald", "adjusted-wald", "bootstrap"].includes(method)) {
     throw new CxOptionsError(
       `Option "method" must be "wald", "adjusted-wald" or "bootstrap", got ${
@@ -106,8 +125,21 @@ function npsInMemory(input: KpiInput, options: NpsOptions = {}): ColumnTable {
     plan,
     (row) =>
       finalizeNps(row as unknown as NpsCounts, plan.confidence, method, { resamples, random }),
-    { kpi: "nps", method, notes: { score, scale: "0–10", promoters: "9–10", detractors: "0–6" } },
+    {
+      kpi: "nps",
+      method,
+      notes: {
+        score,
+        scale: "0–10",
+        promoters: "9–10",
+        detractors: "0–6",
+        ...(method === "adjusted-wald"
+          ? {}
+          : { degenerate: "adjusted-wald where all answers fall in one category" }),
+      },
+    },
     [...NPS_COLUMNS],
+    { bounds: NPS_BOUNDS },
   );
 }
 
@@ -160,23 +192,20 @@ export function aggregateNps(
   return { aggregate, keys };
 }
 
-/** Finalize step: percentages, NPS and its interval from counts. */
+/**
+ * Finalize step: percentages, NPS and its interval from counts. The bounds
+ * are not clipped here (`tidyResult` clips and counts them).
+ */
 export function finalizeNps(
   counts: NpsCounts,
   confidence: number,
   method: NpsMethod,
   bootstrap: { resamples: number; random: () => number },
-): Record<string, number | null> {
+): Record<string, number | boolean | null> {
   const { n, promoters, passives, detractors } = counts;
   const pct = (k: number) => n > 0 ? 100 * k / n : null;
   const value = n > 0 ? 100 * (promoters - detractors) / n : null;
-  const [low, high] = n === 0
-    ? [null, null]
-    : method === "bootstrap"
-    ? bootstrapNps(counts, confidence, bootstrap.resamples, bootstrap.random)
-    : method === "adjusted-wald"
-    ? waldNps(promoters + 0.75, detractors + 0.75, n + 3, confidence)
-    : waldNps(promoters, detractors, n, confidence);
+  const { low, high, adjusted, degenerate } = npsInterval(counts, confidence, method, bootstrap);
   return {
     n,
     promoters,
@@ -188,7 +217,34 @@ export function finalizeNps(
     nps: value,
     nps_low: low,
     nps_high: high,
+    nps_adjusted: adjusted,
+    degenerate_interval: degenerate,
   };
+}
+
+/**
+ * The interval of one group by `method`; a zero-width Wald or bootstrap
+ * interval (all answers in one category, so the trinomial variance is 0) is
+ * replaced by the adjusted-Wald one, which never collapses.
+ */
+function npsInterval(
+  counts: NpsCounts,
+  confidence: number,
+  method: NpsMethod,
+  bootstrap: { resamples: number; random: () => number },
+) {
+  const { n, promoters, detractors } = counts;
+  if (n === 0) return { low: null, high: null, adjusted: null, degenerate: null };
+  const oneCategory = promoters === n || detractors === n || promoters + detractors === 0;
+  const degenerate = method !== "adjusted-wald" && oneCategory;
+  if (method === "adjusted-wald" || degenerate) {
+    const [low, high] = waldNps(promoters + 0.75, detractors + 0.75, n + 3, confidence);
+    return { low, high, adjusted: 100 * (promoters - detractors) / (n + 3), degenerate };
+  }
+  const [low, high] = method === "bootstrap"
+    ? bootstrapNps(counts, confidence, bootstrap.resamples, bootstrap.random)
+    : waldNps(promoters, detractors, n, confidence);
+  return { low, high, adjusted: null, degenerate: false };
 }
 
 /** Variance of the NPS proportion difference: (p_P + p_D − (p_P − p_D)²)/n. */
@@ -240,8 +296,9 @@ export interface NpsCompareOptions extends Omit<NpsOptions, "by" | "method"> {
  * Difference of two independent NPS values (a − b) with its interval and a
  * two-sided z-test: se = 100·√(Var_a + Var_b) with Var = (p_P + p_D −
  * (p_P − p_D)²)/n per group; z = difference / se; p = 2·(1 − Φ(|z|)).
- * `significant` is p < 1 − confidence. Compare two segments with `by`, or
- * two periods with `period` (labels like `"2025-03"`).
+ * `significant` is p < 1 − confidence. The interval is kept within
+ * [−200, 200] (`kpiMeta(result).notes.clipped` says when). Compare two
+ * segments with `by`, or two periods with `period` (labels like `"2025-03"`).
  *
  * @example
  * ```ts
@@ -287,19 +344,28 @@ export function npsCompare(input: KpiInput, options: NpsCompareOptions): ColumnT
   // Φ(−|z|) keeps precision for large |z| where 1 − Φ(|z|) would round to 0.
   const p = z === null ? null : 2 * normalCdf(-Math.abs(z));
   const half = zFor(confidence) * se;
-  return aq.table({
-    group_a: [a],
-    group_b: [b],
-    n_a: [ra.n],
-    n_b: [rb.n],
-    nps_a: [ra.nps],
-    nps_b: [rb.nps],
-    difference: [difference],
-    difference_low: [difference - half],
-    difference_high: [difference + half],
-    se: [se],
-    z: [z],
-    p_value: [p],
-    significant: [p !== null && p < 1 - confidence],
+  const row: Record<string, unknown> = {
+    group_a: a,
+    group_b: b,
+    n_a: ra.n,
+    n_b: rb.n,
+    nps_a: ra.nps,
+    nps_b: rb.nps,
+    difference,
+    difference_low: difference - half,
+    difference_high: difference + half,
+    se,
+    z,
+    p_value: p,
+    significant: p !== null && p < 1 - confidence,
+  };
+  // Two NPS values differ by at most 200 points.
+  const clipped = clipToBounds([row], interval("difference", -200, 200));
+  const meta = kpiMeta(result)!;
+  return setKpiMeta(aq.table(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, [v]]))), {
+    ...meta,
+    kpi: "nps_compare",
+    method: "two-sample z (trinomial variance)",
+    notes: { ...meta.notes, a, b, ...(clipped.length ? { clipped } : {}) },
   });
 }

@@ -17,6 +17,7 @@ import {
   customerCounts,
   customerPeriods,
   type CustomerRelation,
+  CUSTOMERS_LEFT_OUT,
   type CustomerWindow,
   flowsOf,
   type PeriodSpan,
@@ -281,6 +282,7 @@ function referralResult(
       },
     },
     [...columns],
+    { leftOut: CUSTOMERS_LEFT_OUT },
   );
 }
 

@@ -2,14 +2,30 @@
  * What CSAT and CES share: a score on a declared integer scale, summarised
  * by its mean (t interval) and the share of answers in a box (Wilson
  * interval). The aggregate is mergeable: count, Σx, Σx² and the box count.
+ * When every answer is the same (sd = 0) the t interval has zero width; it
+ * is replaced by the conservative bounded-score interval and flagged.
  *
  * @module
  */
 import type { ColumnTable } from "arquero";
-import { meanSd, tInterval, wilson } from "../stats/intervals.ts";
+import {
+  boundedMeanInterval,
+  type Interval,
+  meanSd,
+  tInterval,
+  wilson,
+} from "../stats/intervals.ts";
 import { scaleSums } from "../kernels/sums.ts";
 import { columnValues } from "../kernels/groups.ts";
-import { checkValues, type GroupPlan, planCodes, withPeriods } from "./groups.ts";
+import {
+  checkValues,
+  type GroupPlan,
+  type KpiMeta,
+  planCodes,
+  tidyResult,
+  withPeriods,
+} from "./groups.ts";
+import type { Bounds } from "./bounds.ts";
 
 /** Mergeable sums of a scale score per group. */
 export interface ScaleSums {
@@ -68,10 +84,39 @@ export function aggregateScale(
   return { aggregate, keys };
 }
 
-/** Finalize step: mean with t interval and box share (percent) with Wilson interval. */
+/** What {@link finalizeScale} gives for one group. */
+export type ScaleStats = ReturnType<typeof finalizeScale>;
+
+/**
+ * The tidy result of a scale KPI: {@link finalizeScale} on every aggregated
+ * row (on the declared 1–`scale` scale), named by `name`, with the mean's
+ * interval kept on the scale (`bounds`).
+ */
+export function scaleResult(
+  { aggregate, keys }: { aggregate: ColumnTable; keys: string[] },
+  plan: GroupPlan,
+  scale: number,
+  name: (s: ScaleStats) => Record<string, unknown>,
+  meta: Omit<KpiMeta, "confidence" | "timeZone" | "period" | "by" | "minN">,
+  columns: string[],
+  bounds: Bounds,
+): ColumnTable {
+  const range = { min: 1, max: scale };
+  const finalize = (row: Record<string, unknown>) =>
+    name(finalizeScale(row as unknown as ScaleSums, plan.confidence, range));
+  return tidyResult(aggregate, keys, plan, finalize, meta, columns, { bounds });
+}
+
+/**
+ * Finalize step: mean with t interval and box share (percent) with Wilson
+ * interval. `degenerate` is `true` where the t interval had zero width (all
+ * answers equal) and was replaced by {@link meanInterval}'s bounded-score
+ * interval, `null` without a mean interval (n < 2).
+ */
 export function finalizeScale(
   sums: ScaleSums,
   confidence: number,
+  scale: { min: number; max: number },
 ): {
   n: number;
   box: number;
@@ -82,12 +127,11 @@ export function finalizeScale(
   sd: number | null;
   mean_low: number | null;
   mean_high: number | null;
+  degenerate: boolean | null;
 } {
   const { n, box } = sums;
-  const { mean, sd } = meanSd(n, sums.sum ?? 0, sums.sum_squares ?? 0);
-  const t = mean === null || sd === null
-    ? { low: null, high: null }
-    : tInterval(mean, sd, n, confidence);
+  const { mean, sd, low, high, degenerate } = meanInterval(sums, confidence, scale);
+  const t = { low, high };
   const w = wilson(box, n, confidence);
   const pct = (x: number | null) => x === null ? null : 100 * x;
   return {
@@ -100,5 +144,35 @@ export function finalizeScale(
     sd,
     mean_low: t.low,
     mean_high: t.high,
+    degenerate,
   };
+}
+
+/**
+ * Mean and sd of a scale score from its sums, with Student's t interval; when
+ * every answer is the same (sd = 0, n ≥ 2) the t interval would be a point,
+ * so the bounded-score interval (`boundedMeanInterval`: Wilson on the mean
+ * rescaled to [0, 1]) is used instead and `degenerate` is `true`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { meanInterval } from "./scale.ts";
+ * const all5 = meanInterval({ n: 40, sum: 200, sum_squares: 1000 }, 0.95, { min: 1, max: 5 });
+ * assert.ok(all5.mean === 5 && all5.high === 5 && all5.low! < 5 && all5.degenerate === true);
+ * ```
+ */
+export function meanInterval(
+  sums: { n: number; sum?: number | null; sum_squares?: number | null },
+  confidence: number,
+  scale: { min: number; max: number },
+): Interval & { mean: number | null; sd: number | null; degenerate: boolean | null } {
+  const { n } = sums;
+  const { mean, sd } = meanSd(n, sums.sum ?? 0, sums.sum_squares ?? 0);
+  if (mean === null || sd === null) return { mean, sd, low: null, high: null, degenerate: null };
+  if (sd === 0) {
+    const b = boundedMeanInterval(mean, n, scale.min, scale.max, confidence);
+    return { mean, sd, ...b, degenerate: true };
+  }
+  return { mean, sd, ...tInterval(mean, sd, n, confidence), degenerate: false };
 }

@@ -13,14 +13,15 @@ import { CxDataError, CxOptionsError, type CxProblem, CxSchemaError } from "../e
 import { binomialCdf, checkConfidence, zFor } from "../stats/distributions.ts";
 import { type Interval, meanSd, tInterval, wilson } from "../stats/intervals.ts";
 import { quantileSorted } from "../stats/quantile.ts";
-import { seededRandom } from "../stats/random.ts";
-import { businessDurationFn, type BusinessHours } from "../time/business_hours.ts";
+import { checkResamples, seededRandom } from "../stats/random.ts";
+import { businessDurationFn, type BusinessHours, holidayNote } from "../time/business_hours.ts";
 import {
   type GroupPlan,
   type KpiInput,
   type KpiOptions,
   pooled,
   resolvePlan,
+  sumOf,
   tidyResult,
   withPeriods,
 } from "./groups.ts";
@@ -43,6 +44,9 @@ import {
   withSqlPath,
 } from "../engine/kpi_sql.ts";
 import { withRelation } from "../engine/source.ts";
+
+/** Ticket KPIs count the tickets of groups left out for a missing `by` value. */
+const TICKETS_LEFT_OUT = { noun: "tickets", count: sumOf("tickets") };
 
 /** Units durations are reported in. A day is 24 hours, also for business time. */
 export type DurationUnit = "seconds" | "minutes" | "hours" | "days";
@@ -251,6 +255,7 @@ function fcrResult(aggregate: ColumnTable, keys: string[], plan: GroupPlan): Col
       notes: { numerator: "resolved with contacts = 1", denominator: "resolved tickets" },
     },
     [...FCR_COLUMNS],
+    { leftOut: TICKETS_LEFT_OUT },
   );
 }
 
@@ -300,13 +305,7 @@ function serviceTime(
       `Option "method" must be "order-statistic" or "bootstrap", got ${JSON.stringify(method)}`,
     );
   }
-  if (!Number.isInteger(resamples) || resamples < 1) {
-    throw new CxOptionsError(
-      `Option "resamples" must be a whole number ≥ 1 such as 2000, got ${
-        JSON.stringify(resamples)
-      }`,
-    );
-  }
+  checkResamples(resamples);
   requireTicketColumn(table, "created_at", spec.kpi.replaceAll("_", " "));
   requireTicketColumn(table, spec.end, spec.kpi.replaceAll("_", " "));
   const plan = resolvePlan(table, options, { date: "created_at" });
@@ -333,10 +332,12 @@ function serviceTime(
         from: "created_at",
         to: spec.end,
         businessHours: businessHours ?? null,
+        ...(businessHours ? { holidays: holidayNote(businessHours) } : {}),
         ...(method === "bootstrap" ? { resamples, seed } : {}),
       },
     },
     FRT_COLUMNS.map((c) => c === "answered" ? spec.done : c === "unanswered" ? spec.open : c),
+    { leftOut: TICKETS_LEFT_OUT },
   );
 }
 

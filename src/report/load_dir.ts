@@ -6,10 +6,12 @@
  *
  * @module
  */
-import { basename, join } from "node:path";
+import { basename, dirname, isAbsolute, join, sep } from "node:path";
 import { z } from "zod";
 import { CxError, CxOptionsError, CxSchemaError } from "../errors.ts";
 import { type CsvLoadResult, readCsv } from "../io/csv.ts";
+import { parseJsonText } from "../io/json.ts";
+import { checkTimeZone } from "../time/zone.ts";
 import type { CanonicalName } from "../schema/canonical.ts";
 
 const fileConfig = z.object({
@@ -24,7 +26,9 @@ const fileConfig = z.object({
 const projectConfig = z.object({
   csatScale: z.union([z.literal(5), z.literal(7), z.literal(10)]).optional(),
   cesScale: z.union([z.literal(5), z.literal(7)]).optional(),
-  timeZone: z.string().optional(),
+  timeZone: z.string().refine(isTimeZone, {
+    message: 'must be an IANA time zone such as "Europe/Berlin" or "UTC"',
+  }).optional(),
   files: z.record(z.string(), fileConfig).default({}),
 });
 
@@ -72,14 +76,20 @@ export interface LoadedFile {
   schema: CanonicalName | null;
   /** The load result when the file could be read. */
   result?: CsvLoadResult;
-  /** Why the file was not loaded (bad mapping, unknown table, unreadable). */
+  /** Why the file was not loaded (bad mapping, unknown table, unreadable, skipped). */
   error?: string;
+  /**
+   * `true` for an entry of the folder that is not read at all: not a CSV
+   * file, a sub-folder, or a link that leaves the folder or leads nowhere.
+   */
+  skipped?: true;
 }
 
 /**
  * Loads every CSV of a directory. `config` defaults to `DIR/cxkit.json` when
  * it exists; files not named there are matched by name prefix (`responses…`,
- * `tickets…`, `customers…`, `events…`/`orders…`).
+ * `tickets…`, `customers…`, `events…`/`orders…`). Every other entry of the
+ * folder is listed with `skipped: true` and its reason.
  *
  * @example
  * ```ts
@@ -88,8 +98,10 @@ export interface LoadedFile {
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/events.csv`, "customer_id,date\nK1,2024-01-02\n");
  * await Deno.writeTextFile(`${dir}/notes.csv`, "a\n1\n");
+ * await Deno.writeTextFile(`${dir}/notes.pdf`, "%PDF");
  * const files = await loadDirectory(dir);
  * assert.ok(files[0].result?.table.numRows() === 1 && files[1].error !== undefined);
+ * assert.ok(files[2].skipped && files[2].error?.includes("not a CSV file"));
  * ```
  */
 export async function loadDirectory(
@@ -101,7 +113,7 @@ export async function loadDirectory(
 
 /** Options of {@link loadDirectory} and {@link loadProject}. */
 export interface LoadOptions {
-  /** Mapping file (default `DIR/cxkit.json` when it exists). */
+  /** Mapping file (default `DIR/cxkit.json` when it exists); may lie outside `DIR`. */
   config?: string;
   /** Called with a line per file loaded (rows read and rejected). */
   onProgress?: (message: string) => void;
@@ -109,7 +121,11 @@ export interface LoadOptions {
 
 /**
  * Like {@link loadDirectory}, and also returns the mapping file's settings
- * (scales, time zone) that the analyses need.
+ * (scales, time zone) that the analyses need. Everything read lies inside
+ * `dir`: a file key of `cxkit.json` that is absolute, contains `..` or is a
+ * link leaving the folder is a `CxOptionsError`; links found in the folder
+ * are read when they point inside it and skipped otherwise. An invalid
+ * `timeZone` in `cxkit.json` is a `CxSchemaError`.
  *
  * @example
  * ```ts
@@ -120,61 +136,154 @@ export interface LoadOptions {
  * await Deno.writeTextFile(`${dir}/events.csv`, "customer_id,date\nK1,2024-01-02\n");
  * const { files, config } = await loadProject(dir);
  * assert.ok(config.csatScale === 10 && files.length === 1);
+ * await Deno.writeTextFile(`${dir}/cxkit.json`, JSON.stringify({ files: { "../x.csv": { schema: "events" } } }));
+ * await assert.rejects(loadProject(dir), /leaves the data folder/);
  * ```
  */
 export async function loadProject(
   dir: string,
   options: LoadOptions = {},
 ): Promise<{ files: LoadedFile[]; config: ProjectConfig }> {
-  const config = await readConfig(options.config ?? join(dir, "cxkit.json"), !options.config);
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) {
-      if (entry.isFile && /\.(csv|tsv|txt)$/i.test(entry.name)) names.push(entry.name);
-    }
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory)) throw e;
-    throw new CxOptionsError(
-      `Option "data": there is no folder "${dir}" (from ${Deno.cwd()}); pass a folder of CSV files`,
-    );
-  }
+  const root = await folderRoot(dir);
+  const configPath = options.config ?? join(dir, "cxkit.json");
+  if (!options.config) await confined(root, dir, "cxkit.json", "the mapping file");
+  const config = await readConfig(configPath, !options.config);
+  const { names, skipped } = await scanFolder(dir, root, options.config ? "" : "cxkit.json");
   for (const name of Object.keys(config.files)) {
+    await confined(root, dir, name, `${configPath}: the file key "${name}"`);
     if (!names.includes(name)) names.push(name);
   }
   names.sort();
   const loaded: LoadedFile[] = [];
   for (const file of names) {
-    const entry = config.files[file];
-    const schema = entry?.schema ?? schemaFromName(file);
-    if (!schema) {
-      loaded.push({
-        file,
-        schema: null,
-        error:
-          `not loaded: the file name does not say which table it is; add "${file}": { "schema": "responses" } (or tickets, customers, events) to cxkit.json`,
-      });
-      continue;
-    }
-    try {
-      const { schema: _, ...csvOptions } = entry ?? {};
-      const result = await readCsv(join(dir, file), {
-        ...csvOptions,
-        schema,
-        csatScale: config.csatScale,
-        cesScale: config.cesScale,
-        timeZone: config.timeZone,
-      });
-      options.onProgress?.(
-        `${file}: ${result.summary.rows} rows read, ${result.summary.rejected} rejected`,
-      );
-      loaded.push({ file, schema, result });
-    } catch (e) {
-      // Bad content and unreadable files become report entries; bugs still throw.
-      if (!(e instanceof CxError || isIoError(e))) throw e;
-      loaded.push({ file, schema, error: (e as Error).message });
-    }
+    loaded.push(await loadFile(dir, file, config, options));
   }
-  return { files: loaded, config };
+  return { files: [...loaded, ...skipped], config };
+}
+
+/** One CSV of the folder: its load result, or why it could not be loaded. */
+async function loadFile(
+  dir: string,
+  file: string,
+  config: ProjectConfig,
+  options: LoadOptions,
+): Promise<LoadedFile> {
+  const entry = config.files[file];
+  const schema = entry?.schema ?? schemaFromName(file);
+  if (!schema) {
+    return {
+      file,
+      schema: null,
+      error:
+        `not loaded: the file name does not say which table it is; add "${file}": { "schema": "responses" } (or tickets, customers, events) to cxkit.json`,
+    };
+  }
+  try {
+    const { schema: _, ...csvOptions } = entry ?? {};
+    const result = await readCsv(join(dir, file), {
+      ...csvOptions,
+      schema,
+      csatScale: config.csatScale,
+      cesScale: config.cesScale,
+      timeZone: config.timeZone,
+    });
+    options.onProgress?.(
+      `${file}: ${result.summary.rows} rows read, ${result.summary.rejected} rejected`,
+    );
+    return { file, schema, result };
+  } catch (e) {
+    // Bad content and unreadable files become report entries; bugs still throw.
+    if (!(e instanceof CxError || isIoError(e))) throw e;
+    return { file, schema, error: (e as Error).message };
+  }
+}
+
+/** The folder's real path; a `CxOptionsError` when it is not a folder. */
+async function folderRoot(dir: string): Promise<string> {
+  const info = await Deno.stat(dir).catch(() => undefined);
+  if (!info?.isDirectory) {
+    throw new CxOptionsError(
+      `Option "data": there is no folder "${dir}" (from ${Deno.cwd()}); pass a folder of CSV files`,
+    );
+  }
+  return await Deno.realPath(dir);
+}
+
+/**
+ * Refuses a name that leaves the folder: absolute, with a `..` part, or a
+ * link (anywhere on its way) whose target lies outside. A name that does not
+ * exist inside the folder is fine (the load says it is missing).
+ */
+async function confined(root: string, dir: string, name: string, what: string): Promise<void> {
+  const fix = "name files inside the data folder by their path relative to it, e.g. " +
+    '"responses.csv" or "2024/responses.csv", and copy files from elsewhere into it';
+  if (isAbsolute(name) || /^[a-zA-Z]:[\\/]/.test(name)) {
+    throw new CxOptionsError(`${what} is an absolute path and leaves the data folder; ${fix}`);
+  }
+  if (name.split(/[\\/]/).includes("..")) {
+    throw new CxOptionsError(`${what} contains ".." and leaves the data folder; ${fix}`);
+  }
+  // The deepest part of the path that exists: a missing file under a linked folder still leaves.
+  let path = join(dir, name), real: string | undefined;
+  while ((real = await Deno.realPath(path).catch(() => undefined)) === undefined) {
+    const parent = dirname(path);
+    if (parent === path) return;
+    path = parent;
+  }
+  if (!isInside(root, real)) {
+    throw new CxOptionsError(`${what} is a link to a file outside the data folder; ${fix}`);
+  }
+}
+
+function isInside(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+const CSV_NAME = /\.(csv|tsv|txt)$/i;
+
+/** The folder's CSV files (links inside the folder included) and the entries skipped, with why. */
+async function scanFolder(
+  dir: string,
+  root: string,
+  configName: string,
+): Promise<{ names: string[]; skipped: LoadedFile[] }> {
+  const names: string[] = [];
+  const skipped: LoadedFile[] = [];
+  const skip = (file: string, why: string) =>
+    skipped.push({ file, schema: null, skipped: true, error: `skipped: ${why}` });
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.name === configName) continue;
+    let kind = entry.isDirectory ? "folder" : entry.isFile ? "file" : "other";
+    if (entry.isSymlink) {
+      const real = await Deno.realPath(join(dir, entry.name)).catch(() => undefined);
+      if (real === undefined) {
+        skip(entry.name, "a link to nothing (its target does not exist)");
+        continue;
+      }
+      if (!isInside(root, real)) {
+        skip(entry.name, "a link to a file outside the data folder; copy the file into the folder");
+        continue;
+      }
+      kind = (await Deno.stat(real)).isDirectory ? "folder" : "file";
+    }
+    if (kind === "folder") {
+      skip(entry.name, "a folder (only files directly in the data folder are read)");
+    } else if (kind !== "file") skip(entry.name, "not a regular file");
+    else if (!CSV_NAME.test(entry.name)) {
+      skip(entry.name, "not a CSV file (files ending .csv, .tsv or .txt are read)");
+    } else names.push(entry.name);
+  }
+  skipped.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  return { names, skipped };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    checkTimeZone(zone);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isIoError(e: unknown): boolean {
@@ -195,14 +304,13 @@ async function readConfig(path: string, optional: boolean): Promise<ProjectConfi
     text = await Deno.readTextFile(path);
   } catch (e) {
     if (optional && e instanceof Deno.errors.NotFound) return { files: {} };
-    throw new CxSchemaError(`Cannot read the mapping file ${path}: ${(e as Error).message}`);
+    throw new CxSchemaError(
+      `Cannot read the mapping file ${path}: ${
+        e instanceof Deno.errors.IsADirectory ? "it is a folder" : (e as Error).message
+      }`,
+    );
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new CxSchemaError(`${path} is not valid JSON: ${(e as Error).message}`);
-  }
+  const json = parseJsonText(text, path);
   const parsed = projectConfig.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);

@@ -5,8 +5,11 @@
  * @module
  */
 
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { z } from "zod";
 import { CxError, CxOptionsError } from "../errors.ts";
+import { parseJsonText } from "../io/json.ts";
+import { fileError } from "../io/source.ts";
 import { renderPage } from "./html.ts";
 import { type NotebookParamName, paramEnv } from "./params.ts";
 
@@ -39,6 +42,120 @@ export interface ExecutedNotebook {
   title: string;
   /** The rendered cells (nbconvert's basic template), for embedding in the report site. */
   body: string;
+}
+
+/** What `deno task notebooks` leaves in `OUT/notebooks/notebooks.json` for later report runs. */
+export interface NotebookManifest {
+  /** The `CXKIT_*` parameters the notebooks ran with. */
+  params?: Record<string, string>;
+  /** The pages written: `notebooks/<name>.html` and their titles (no bodies). */
+  notebooks: { path: string; title: string }[];
+}
+
+/** A notebook page's path in the site: directly in `notebooks/`, a plain file name. */
+const PAGE_PATH = /^notebooks\/[A-Za-z0-9_][A-Za-z0-9_.-]{0,150}\.html$/;
+const manifestSchema = z.strictObject({
+  params: z.record(
+    z.string().regex(/^CXKIT_(DATA|PERIOD|SEGMENT|FROM|TO)$/),
+    z.string().max(4096),
+  ).optional(),
+  notebooks: z.array(
+    z.strictObject({ path: z.string().regex(PAGE_PATH), title: z.string().max(500) }),
+  ).max(10_000),
+});
+
+/**
+ * Writes the manifest of executed notebooks to `OUT/notebooks/notebooks.json`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readNotebookManifest, writeNotebookManifest } from "./notebooks.ts";
+ * const out = await Deno.makeTempDir();
+ * await Deno.mkdir(`${out}/notebooks`);
+ * await Deno.writeTextFile(`${out}/notebooks/a.html`, "<p>a</p>");
+ * const manifest = { notebooks: [{ path: "notebooks/a.html", title: "A" }] };
+ * await writeNotebookManifest(out, manifest);
+ * assert.deepEqual(await readNotebookManifest(out), manifest);
+ * ```
+ */
+export async function writeNotebookManifest(
+  out: string,
+  manifest: NotebookManifest,
+): Promise<void> {
+  await Deno.writeTextFile(
+    join(out, "notebooks", "notebooks.json"),
+    JSON.stringify(manifest, null, 2) + "\n",
+  );
+}
+
+/**
+ * Reads back the manifest an earlier `deno task notebooks` left in `out`, or
+ * `undefined` when there is none. It is checked before anything in it is
+ * used: the manifest and every page it names must be plain files directly in
+ * `out/notebooks/` (no `..`, no absolute path, no link), only the keys cxkit
+ * writes may appear (a page body is never taken from disk: the pages stay as
+ * they were written), and a problem is a `CxDataError` that never quotes the
+ * file's content.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readNotebookManifest } from "./notebooks.ts";
+ * const out = await Deno.makeTempDir();
+ * assert.equal(await readNotebookManifest(out), undefined);
+ * await Deno.mkdir(`${out}/notebooks`);
+ * const planted = { notebooks: [{ path: "../../secret.html", title: "x" }] };
+ * await Deno.writeTextFile(`${out}/notebooks/notebooks.json`, JSON.stringify(planted));
+ * await assert.rejects(readNotebookManifest(out), /notebooks\[1\]\.path: not a page directly in notebooks\//);
+ * ```
+ */
+export async function readNotebookManifest(out: string): Promise<NotebookManifest | undefined> {
+  const path = join(out, "notebooks", "notebooks.json");
+  const info = await Deno.lstat(path).catch(() => undefined);
+  if (!info) return undefined;
+  const fail = (problem: string) =>
+    fileError(
+      path,
+      "is not a manifest written by `deno task notebooks`",
+      `${problem}; delete it, or run \`deno task notebooks\` again to rewrite it`,
+    );
+  const root = await Deno.realPath(out);
+  if (!info.isFile || dirname(await Deno.realPath(path)) !== join(root, "notebooks")) {
+    throw fail("it is not a plain file inside the site folder");
+  }
+  const parsed = manifestSchema.safeParse(parseJsonText(await Deno.readTextFile(path), path));
+  if (!parsed.success) throw fail(parsed.error.issues.slice(0, 5).map(describeIssue).join("; "));
+  for (const [i, n] of parsed.data.notebooks.entries()) {
+    // A page missing on disk only gives a dead link; a link or folder there is refused.
+    const page = await Deno.lstat(join(out, n.path)).catch(() => undefined);
+    if (page && !page.isFile) throw fail(`notebooks[${i + 1}].path: not a plain file`);
+  }
+  return parsed.data;
+}
+
+const MANIFEST_KEYS = ["params", "notebooks", "path", "title"];
+
+/** An issue by where and what, never by the value found (it came from disk). */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where =
+    issue.path.map((p) =>
+      typeof p === "number"
+        ? `[${p + 1}]`
+        : MANIFEST_KEYS.includes(p as string)
+        ? `.${String(p)}`
+        : ""
+    ).join("").replace(/^\./, "") || "top level";
+  const what = issue.code === "unrecognized_keys"
+    ? "keys cxkit never writes (page bodies are not read from disk)"
+    : issue.code === "invalid_key" || where === "params"
+    ? "not a CXKIT_* parameter"
+    : issue.code === "invalid_format"
+    ? "not a page directly in notebooks/ (notebooks/NAME.html)"
+    : issue.code === "too_big"
+    ? "too long"
+    : "of the wrong type";
+  return `${where}: ${what}`;
 }
 
 /** How to get Jupyter and the Deno kernel, for error messages. */

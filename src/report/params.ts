@@ -11,6 +11,7 @@
 import { resolve } from "node:path";
 import { CxOptionsError } from "../errors.ts";
 import { checkPeriod, type Period } from "../time/period.ts";
+import { utcFromParts } from "../time/zone.ts";
 
 /** The parameter names (`data` → `CXKIT_DATA`). */
 export type NotebookParamName = "data" | "period" | "segment" | "from" | "to";
@@ -65,6 +66,7 @@ export function notebookParams(defaults: Partial<NotebookParams> = {}): Notebook
   };
   const from = read("from") ?? defaults.from;
   const to = read("to") ?? defaults.to;
+  checkDayRange(from, to);
   if (from !== undefined) params.from = from;
   if (to !== undefined) params.to = to;
   return params;
@@ -95,6 +97,42 @@ export function paramEnv(params: Partial<Record<string, string>>): Record<string
     env[`CXKIT_${name.toUpperCase()}`] = name === "data" ? absolute(value) : value;
   }
   return env;
+}
+
+/**
+ * Throws a `CxOptionsError` unless `from` and `to` (each optional) are days
+ * that exist, written `YYYY-MM-DD`, with `from` not after `to`. The one check
+ * of `--from`/`--to` and `CXKIT_FROM`/`CXKIT_TO`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkDayRange } from "./params.ts";
+ * checkDayRange("2024-02-29", "2024-03-31");
+ * assert.throws(() => checkDayRange("2024-02-30", undefined), /"from": "2024-02-30" is no such day/);
+ * assert.throws(() => checkDayRange("2024-03-02", "2024-03-01"), /after "to"/);
+ * ```
+ */
+export function checkDayRange(from: string | undefined, to: string | undefined): void {
+  for (const [option, day] of [["from", from], ["to", to]] as const) {
+    if (day === undefined) continue;
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+    if (!m) {
+      throw new CxOptionsError(
+        `Option "${option}" must be a day as YYYY-MM-DD, got ${JSON.stringify(day)}`,
+      );
+    }
+    if (utcFromParts(Number(m[1]), Number(m[2]), Number(m[3]), 0, 0, 0, 0) === undefined) {
+      throw new CxOptionsError(
+        `Option "${option}": ${JSON.stringify(day)} is no such day (check the month's length)`,
+      );
+    }
+  }
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new CxOptionsError(
+      `Option "from" (${from}) is after "to" (${to}): nothing would be included; swap them`,
+    );
+  }
 }
 
 function absolute(path: string): string {

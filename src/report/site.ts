@@ -9,7 +9,7 @@
  * @module
  */
 import type { ColumnTable } from "arquero";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { escapeHtml } from "../charts/display.ts";
 import { CxError, CxOptionsError } from "../errors.ts";
 import { checkPeriod, type Period } from "../time/period.ts";
@@ -199,7 +199,8 @@ export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[]
 
 /**
  * Writes the pages under `outDir` (folders created as needed) and returns the
- * paths written.
+ * paths written. A page path that is absolute or contains `..` is a
+ * `CxOptionsError`: nothing is written outside `outDir`.
  *
  * @example
  * ```ts
@@ -213,6 +214,14 @@ export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[]
 export async function writeSite(pages: SitePage[], outDir: string): Promise<string[]> {
   const written: string[] = [];
   for (const { path, html } of pages) {
+    // Page paths are relative and stay inside the site folder, whatever built them.
+    if (isAbsolute(path) || path.split(/[\\/]/).includes("..")) {
+      throw new CxOptionsError(
+        `writeSite: page path ${
+          JSON.stringify(path)
+        } leaves the site folder; use a relative path such as "notebooks/a.html"`,
+      );
+    }
     const target = join(outDir, path);
     await Deno.mkdir(dirname(target), { recursive: true });
     await Deno.writeTextFile(target, html);

@@ -8,7 +8,7 @@
  * @module
  */
 import { CxOptionsError } from "../errors.ts";
-import { checkGermanState, germanHolidays, type GermanState } from "./holidays.ts";
+import { checkGermanState, GERMAN_STATES, germanHolidays, type GermanState } from "./holidays.ts";
 import { checkTimeZone, utcFromParts, wallTimeConverter, zoneOffsetFn } from "./zone.ts";
 
 /** Opening hours in a time zone. */
@@ -21,9 +21,17 @@ export interface BusinessHours {
   start?: string;
   /** Closing time `HH:MM`, after `start`; `"24:00"` for midnight (default `"17:00"`). */
   end?: string;
-  /** Extra closed days, `YYYY-MM-DD` (local dates in `timeZone`). */
+  /**
+   * Closed days, `YYYY-MM-DD` (local dates in `timeZone`). With `state`
+   * they are added to the state's public holidays; without `state` they are
+   * the only closed days (`holidays: []` for none).
+   */
   holidays?: string[];
-  /** German federal state whose public holidays (nationwide + state) are closed days. */
+  /**
+   * German federal state whose public holidays (nationwide + state) are
+   * closed days. Given neither `state` nor `holidays`, the nationwide German
+   * public holidays are closed days (and the result's notes say so).
+   */
   state?: GermanState;
 }
 
@@ -51,7 +59,7 @@ const DAY = 86_400_000;
  * ```
  */
 export function businessDurationFn(calendar: BusinessHours): BusinessDuration {
-  const { timeZone, days, open, close, holidays, state } = checkBusinessHours(calendar);
+  const { timeZone, days, open, close, holidays, state, nationwide } = checkBusinessHours(calendar);
   const offsetAt = zoneOffsetFn(timeZone);
   const toInstant = wallTimeConverter(timeZone);
   const closed = new Set(holidays);
@@ -71,7 +79,7 @@ export function businessDurationFn(calendar: BusinessHours): BusinessDuration {
     const weekday = ((((localDay + 3) % 7) + 7) % 7) + 1; // 1970-01-01 was a Thursday (4)
     const date = new Date(localDay * DAY);
     const y = date.getUTCFullYear();
-    if (state !== undefined && !stateYears.has(y)) {
+    if ((state !== undefined || nationwide) && !stateYears.has(y)) {
       for (const h of germanHolidays(y, state)) closed.add(h.date);
       stateYears.add(y);
     }
@@ -103,6 +111,8 @@ interface CheckedHours {
   close: number;
   holidays: string[];
   state?: GermanState;
+  /** Neither `state` nor `holidays` given: the nationwide German holidays are closed. */
+  nationwide: boolean;
 }
 
 /** Validates a calendar; throws a `CxOptionsError` naming the bad field. */
@@ -154,7 +164,35 @@ function checkBusinessHours(calendar: BusinessHours): CheckedHours {
     }
   }
   if (state !== undefined) checkGermanState(state);
-  return { timeZone, days: new Set(days), open, close, holidays, state };
+  const nationwide = state === undefined && calendar.holidays === undefined;
+  return { timeZone, days: new Set(days), open, close, holidays, state, nationwide };
+}
+
+/**
+ * Which days a calendar closes for, in words, for a result's notes: the
+ * public holidays of its `state`, the nationwide German ones when neither
+ * `state` nor `holidays` is given, or only its own `holidays`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { holidayNote } from "./business_hours.ts";
+ * assert.match(holidayNote({ timeZone: "Europe/Berlin" }), /^nationwide German public holidays/);
+ * assert.equal(holidayNote({ timeZone: "Europe/Berlin", holidays: [] }), "none (holidays: [])");
+ * ```
+ */
+export function holidayNote(calendar: BusinessHours): string {
+  const { holidays, state, nationwide } = checkBusinessHours(calendar);
+  const own = holidays.length ? ` plus ${holidays.length} own date(s) from holidays` : "";
+  if (state !== undefined) {
+    return `public holidays of ${GERMAN_STATES[state]} (${state}), nationwide and statewide${own}`;
+  }
+  if (nationwide) {
+    return "nationwide German public holidays (no businessHours.state given; add state for a state's own holidays, or holidays: [] for none)";
+  }
+  return holidays.length
+    ? `only the ${holidays.length} date(s) in holidays (no businessHours.state given)`
+    : "none (holidays: [])";
 }
 
 function clockMinutes(value: unknown, field: string, allow24: boolean): number {

@@ -61,15 +61,18 @@ Deno.test("segment CES: Welch t from sums", () => {
   // df = (4/3)² / ((1/3)²/2 + 1²/1) = 32/19; scipy ttest_ind(equal_var=False): p 0.14436620481676546.
   // Interval: −3 ± t(.975, 32/19)·√(4/3), t(.975, 32/19) = 5.1762316297175435.
   const t = aq.table({ g: ["a", "a", "a", "b", "b"], ces: [1, 2, 3, 4, 6] });
-  const r = segment(t, { kpi: "ces", by: "g", minN: 1 }).objects()[0] as Row;
+  const result = segment(t, { kpi: "ces", by: "g", minN: 1 });
+  const r = result.objects()[0] as Row;
   assertEquals([r.n, r.ces, r.rest_n, r.rest_value], [3, 2, 2, 5]);
   assertClose(r.difference, -3, "difference");
   assertClose(r.statistic, -2.598076211353316, "t");
   assertClose(r.df, 32 / 19, "df");
   assertClose(r.p_value, 0.14436620481676546, "p");
   const half = 5.1762316297175435 * Math.sqrt(4 / 3);
-  assertClose(r.difference_low, -3 - half, "low");
+  // −3 − 5.98 = −8.98 is below −6, the lowest difference two means on 1–7 can have: clipped.
+  assertEquals(r.difference_low, -6);
   assertClose(r.difference_high, -3 + half, "high");
+  assertMatch(String(kpiMeta(result)?.notes.clipped), /difference_low clipped to -6 in 1 row/);
 });
 
 Deno.test("segment: single segment, empty group, no variation — shown, not tested", () => {

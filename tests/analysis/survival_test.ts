@@ -376,7 +376,9 @@ Deno.test("cumulativeIncidence: an event column censors late churns and names re
   // S: 1 → ¾ at t=1 (price) → ¾ at t=2 (censored) → ⅜ at t=3 (price) → 0 at t=4 (unspecified).
   assertClose(last("price"), 0.25 + 0.75 * 0.5, "price", 1e-15);
   assertClose(last("unspecified"), 0.375, "unspecified", 1e-15);
-  const statusOnly = cumulativeIncidence(t, { status: "reason", event: null });
+  // Without the event column the status alone decides: the censoring value must be named.
+  assertThrows(() => cumulativeIncidence(t, { status: "reason", event: null }), CxOptionsError);
+  const statusOnly = cumulativeIncidence(t, { status: "reason", event: null, censored: null });
   assert.deepEqual([...new Set(statusOnly.array("reason"))], ["moved", "price"]);
 });
 

@@ -23,14 +23,18 @@ Deno.test("trend: hand-worked months, change vs previous, rolling from pooled co
       .concat(["2025-02-28", "2025-03-15"]).map(day),
     nps_score: [10, 10, 9, 0, 9, 3, 3, 10],
   });
-  const r = trend(t, { kpi: "nps", period: "month", rolling: 2, minN: 1, correction: "none" })
-    .objects() as Row[];
+  const result = trend(t, { kpi: "nps", period: "month", rolling: 2, minN: 1, correction: "none" });
+  const r = result.objects() as Row[];
   assertEquals(r.map((x) => x.period), ["2025-01", "2025-02", "2025-03"]);
   assertEquals(r.map((x) => x.n), [4, 3, 1]);
   assertEquals(r.map((x) => x.compared_to), ["2024-12", "2025-01", "2025-02"]);
   const change = -100 / 3 - 50, se = 100 * Math.sqrt(0.1875 + 8 / 27);
   assertClose(r[1].change, change, "change");
-  assertClose(r[1].change_low, change - Z * se, "low");
+  // change − z·se = −219.7 is below the lowest possible change, −200: clipped, and noted.
+  assertClose(change - Z * se, -219.65954320607042, "low before clipping");
+  assertEquals(r[1].change_low, -200);
+  assertClose(r[1].change_high, change + Z * se, "high");
+  assertMatch(String(kpiMeta(result)?.notes.clipped), /change_low clipped to -200 in 1 row/);
   assertClose(r[1].statistic, change / se, "z");
   assertClose(r[1].p_value, 2 * normalCdf(-Math.abs(change / se)), "p");
   assertEquals(r[1].p_adjusted, r[1].p_value); // correction "none": raw p-values

@@ -23,7 +23,7 @@ import { segment, type SegmentOptions } from "../../src/analysis/segment.ts";
 import { trend, type TrendOptions } from "../../src/analysis/trend.ts";
 import type { CompiledSql } from "../../src/engine/compile.ts";
 import { seededRandom } from "../../src/stats/random.ts";
-import { assertSameResult as assertSameRows } from "./assert_same.ts";
+import { assertSameResult as assertSameRows, blankLabels } from "./assert_same.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";
 
 const SAMPLE = new URL("../../data/sample/responses.csv", import.meta.url).pathname;
@@ -76,6 +76,9 @@ const UNDATED = aq.table({
   csat: [null],
   ces: [2],
 });
+
+/** Missing labels of every kind: left out by default, or groups. */
+const BLANKS = blankLabels({ seg: SEG, region: REGION, date: DATE, score: SCORE });
 
 type Options = Record<string, unknown>;
 
@@ -182,9 +185,34 @@ function cases(): Case[] {
         scale: 7,
         rolling: 2,
       }),
+      r("segment", "nps by seg, missing as a group", {
+        kpi: "nps",
+        by: SEG,
+        score: SCORE,
+        missing: "group",
+        minN: 5,
+      }),
     );
   });
   out.push(
+    {
+      name: "blank labels segment nps (left out)",
+      table: BLANKS,
+      analysis: "segment",
+      options: { kpi: "nps", by: [SEG, REGION], score: SCORE, minN: 1 },
+    },
+    {
+      name: "blank labels segment csat (missing as groups)",
+      table: BLANKS,
+      analysis: "segment",
+      options: { kpi: "csat", by: SEG, minN: 1, missing: "group" },
+    },
+    {
+      name: "blank labels trend ces by region (left out)",
+      table: BLANKS,
+      analysis: "trend",
+      options: { kpi: "ces", period: "month", date: DATE, by: REGION, scale: 7, minN: 1 },
+    },
     {
       name: "undated segment nps",
       table: UNDATED,
@@ -295,7 +323,10 @@ Deno.test("analysis parity: the cases cover empty and one-row groups and errors"
   assert.notDeepEqual(months.array("n"), utc.array("n"));
   assert.ok(kpiMeta(months)!.notes.undated as number > 0);
   const outcomes = cases().map(expected);
-  assert.equal(outcomes.filter((o) => o instanceof CxDataError).length, 1);
+  // The undated table, and the one-row table whose only answer has no region (left out).
+  const errors = outcomes.filter((o) => o instanceof CxDataError).map((e) => String(e));
+  assert.equal(errors.length, 2);
+  assert.match(errors[0], /no dated row is left: 1 answer with a missing/);
   assert.ok(outcomes.some((o) => !(o instanceof Error) && o.numRows() === 1));
   assert.ok(
     (trend(RANDOM[0], { kpi: "nps", period: "month", by: SEG, date: DATE, score: SCORE }).array(

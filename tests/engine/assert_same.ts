@@ -5,6 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { CxDataError } from "../../src/errors.ts";
 
@@ -32,4 +33,22 @@ export function problemCount(e: CxDataError): number {
   const m = /: (\d+) problems?\n/.exec(e.message);
   assert.ok(m, e.message);
   return Number(m[1]);
+}
+
+/**
+ * Answers whose segment and region labels are missing in every way (null,
+ * empty and blank text), for the parity of the missing-group rule; the
+ * column names are the caller's (hostile ones in the parity tests).
+ */
+export function blankLabels(
+  names: { seg: string; region: string; date: string; score: string },
+): ColumnTable {
+  return aq.table({
+    [names.seg]: ["chat", "", null, "  ", "chat", "web", "web", null],
+    [names.region]: ["north", "north", null, "south", "", "south", null, "north"],
+    [names.date]: [1, 2, 3, 4, 5, 6, 7, 8].map((d) => new Date(Date.UTC(2024, d % 3, d))),
+    [names.score]: [10, 3, 9, 7, 0, 10, 6, 8],
+    csat: [5, 4, 1, 2, 5, 3, 4, 5],
+    ces: [1, 2, 3, 4, 5, 6, 7, 1],
+  });
 }

@@ -170,6 +170,8 @@ const RANDOM_OPTIONS: CohortRetentionOptions[] = [
   { by: [SEGMENT, "flag"], revenue: REVENUE, mode: "unbounded" },
   { signup: SIGNUP },
   { signup: SIGNUP, by: SEGMENT, revenue: REVENUE, mode: "unbounded" },
+  // Missing tiers: left out above (counted in notes.missingGroups), their own segment here.
+  { by: ["tier", "flag"], missing: "group" },
 ];
 
 const engine = duckdbEngine();

@@ -7,7 +7,7 @@ const SAMPLE = new URL("../../data/sample/responses.csv", import.meta.url).pathn
 
 let installable = true;
 try {
-  await import(["danfojs", "node"].join("-"));
+  await import(["npm:danfojs", "node@1.1.2"].join("-"));
 } catch (e) {
   installable = false;
   console.warn(`skipping danfo.js test: danfojs-node@1.1.2 could not be loaded (${e})`);

@@ -16,6 +16,7 @@ import {
   csat,
   duckdbEngine,
   explainSql,
+  kpiMeta,
   nps,
   pushdown,
   quoteIdent,
@@ -23,7 +24,7 @@ import {
   type SqlEngine,
 } from "../../src/mod.ts";
 import { seededRandom } from "../../src/stats/random.ts";
-import { assertSameResult } from "./assert_same.ts";
+import { assertSameResult, blankLabels } from "./assert_same.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";
 
 const SAMPLE = new URL("../../data/sample/responses.csv", import.meta.url).pathname;
@@ -66,6 +67,16 @@ function randomAnswers(seed: number, rows: number): ColumnTable {
 }
 
 const RANDOM = [randomAnswers(1, 400), randomAnswers(2, 37), randomAnswers(3, 1)];
+
+/** Missing labels of every kind: left out by default, or groups. */
+const BLANKS = blankLabels({ seg: SEG, region: REGION, date: DATE, score: SCORE });
+
+/** {@link assertSameResult}, and the notes on groups left out for a missing label. */
+function assertSame(actual: ColumnTable, expected: ColumnTable, what: string) {
+  assertSameResult(actual, expected, what);
+  const left = (t: ColumnTable) => kpiMeta(t)?.notes.missingGroups;
+  assert.equal(left(actual), left(expected), `${what}: notes.missingGroups`);
+}
 
 interface Case {
   name: string;
@@ -112,6 +123,22 @@ function cases(): Case[] {
       run: (t, e) => run(nps, t, { score: SCORE }, e),
     });
   });
+  for (const missing of [undefined, "group"]) {
+    const o = { by: [SEG, REGION], date: DATE, period: "month", missing };
+    out.push(
+      {
+        name: `random 0 nps, missing ${missing}`,
+        table: RANDOM[0],
+        run: (t, e) => run(nps, t, { ...o, score: SCORE }, e),
+      },
+      { name: `blanks csat, missing ${missing}`, table: BLANKS, run: (t, e) => run(csat, t, o, e) },
+      {
+        name: `blanks ces by ${SEG}, missing ${missing}`,
+        table: BLANKS,
+        run: (t, e) => run(ces, t, { by: SEG, missing, scale: 7 }, e),
+      },
+    );
+  }
   return out;
 }
 
@@ -145,7 +172,7 @@ async function checkEngine(engine: SqlEngine) {
       }
       const expected = await c.run(c.table);
       const ref = { engine, table: loaded.get(c.table)!.name };
-      assertSameResult(await c.run(ref, engine), expected, `${engine.name}: ${c.name}`);
+      assertSame(await c.run(ref, engine), expected, `${engine.name}: ${c.name}`);
     }
     // The in-memory path (load, aggregate, drop) once per engine.
     const o = { by: [SEG, REGION], date: DATE, period: "month" as const, score: SCORE };
@@ -159,7 +186,7 @@ Deno.test("parity: kernel = generic Arquero aggregate on every case", async () =
   for (const c of cases()) {
     const kernel = await c.run(c.table);
     const generic = await c.run(c.table, "arquero");
-    assertSameResult(generic, kernel, c.name);
+    assertSame(generic, kernel, c.name);
   }
   // The random tables have groups with n = 0 and groups of one answer.
   const r = nps(RANDOM[0], { by: [SEG, REGION], score: SCORE });

@@ -13,7 +13,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { readCsv } from "../../src/io/csv.ts";
 import type { SqlEngine } from "../../src/engine/pushdown.ts";
-import { logRank } from "../../src/analysis/logrank.ts";
+import { logRank, logRankMeta } from "../../src/analysis/logrank.ts";
 import { kaplanMeier, survivalMeta } from "../../src/analysis/survival.ts";
 import { survivalCounts } from "../../src/analysis/survival_counts.ts";
 import { survivalTimes } from "../../src/analysis/survival_times.ts";
@@ -76,6 +76,13 @@ const RANDOM = [
   randomSurvival(4, 3000, { fractional: true }),
 ];
 
+/** Missing labels of every kind (null, empty, blank): left out by default, or groups. */
+const BLANKS = aq.table({
+  [SEG]: ["a", "", null, "  ", "a", "b", "b", null, "b", "a"],
+  [TIME]: [1, 2, 2, 3, 4, 5, 6, 7, 8, 9],
+  [EVENT]: [1, 0, 1, 1, 0, 1, 1, 0, 1, 1],
+});
+
 interface Case {
   name: string;
   table: ColumnTable;
@@ -135,6 +142,12 @@ function cases(): Case[] {
       add(`random ${k}`, table, "logrank", { ...cols, by: [SEG, REGION], pairwise: true });
     }
   });
+  const cols = { time: TIME, event: EVENT };
+  for (const missing of [undefined, "group"]) {
+    add("blanks", BLANKS, "km", { ...cols, by: SEG, missing });
+    add("blanks", BLANKS, "logrank", { ...cols, by: SEG, missing });
+    add("random 0", RANDOM[0], "km", { ...cols, by: [SEG, REGION], missing });
+  }
   return out;
 }
 
@@ -163,6 +176,9 @@ async function checkEngine(engine: SqlEngine) {
       } else {
         assert.ok("table" in actual, `${what}: ${"error" in actual ? actual.error.stack : ""}`);
         assertSameResult(actual.table, expected.table, what);
+        // The notes too: groups left out for a missing label are counted the same way.
+        const notes = (t: ColumnTable) => survivalMeta(t)?.notes ?? logRankMeta(t)?.notes;
+        assert.deepEqual(notes(actual.table), notes(expected.table), `${what}: notes`);
         tables++;
       }
     }

@@ -7,7 +7,7 @@ import {
   utf8,
 } from "@uwdata/flechette";
 import { assertEquals, assertMatch, assertRejects } from "../assert.ts";
-import { CxSchemaError, readArrow, readJson, writeJson } from "../../src/mod.ts";
+import { CxDataError, readArrow, readJson, writeJson } from "../../src/mod.ts";
 
 Deno.test("readJson: rows and columns, validated like CSV", async () => {
   const rows = [
@@ -26,7 +26,9 @@ Deno.test("readJson: rows and columns, validated like CSV", async () => {
     schema: "events",
   });
   assertEquals(columns.table.get("date", 0), new Date("2024-02-01T00:00:00Z"));
-  await assertRejects(() => readJson("[1, 2]\n"), CxSchemaError);
+  // A top level that is not rows is bad data (CxDataError since issue #13; was CxSchemaError).
+  const error = await assertRejects(() => readJson("[1, 2]\n"), CxDataError);
+  assertMatch(error.message, /item 1 is number/);
 });
 
 Deno.test("writeJson → readJson round trip", async () => {

@@ -93,7 +93,13 @@ Deno.test("kernel on compact columns: duplicate dictionary entries group togethe
     date: t.array("date") as unknown[],
     nps_score: t.array("nps_score") as unknown[],
   });
-  for (const options of [{ by: "channel" }, { by: "channel", period: "month" as const }]) {
+  for (
+    const options of [
+      { by: "channel" },
+      { by: "channel", period: "month" as const },
+      { by: "channel", missing: "group" as const },
+    ]
+  ) {
     assertEquals(
       nps(t, options).objects(),
       nps(plain, { ...options, engine: "arquero" }).objects(),
@@ -101,9 +107,12 @@ Deno.test("kernel on compact columns: duplicate dictionary entries group togethe
     );
   }
   // Dictionary entries 0 and 3 ("chat") merge: chat has 3 answers (10, 9, 0), null 1, phone 1.
-  const n = Object.fromEntries(
-    (nps(t, { by: "channel" }).objects() as { channel: string | null; n: number }[])
-      .map((r) => [String(r.channel), r.n]),
-  );
-  assertEquals(n, { chat: 3, null: 1, phone: 1 });
+  const n = (options: { missing?: "group" }) =>
+    Object.fromEntries(
+      (nps(t, { by: "channel", ...options }).objects() as { channel: string | null; n: number }[])
+        .map((r) => [String(r.channel), r.n]),
+    );
+  assertEquals(n({ missing: "group" }), { chat: 3, null: 1, phone: 1 });
+  // By default the answer without a channel is left out (and noted).
+  assertEquals(n({}), { chat: 3, phone: 1 });
 });

@@ -3,6 +3,7 @@ import * as aq from "arquero";
 import { assertEquals, assertThrows } from "../assert.ts";
 import { ces, compareToBenchmark, csat, CxOptionsError, nps } from "../../src/mod.ts";
 import { assertClose, fixture, sample } from "./fixtures.ts";
+import { normalCdf } from "../../src/stats/distributions.ts";
 
 Deno.test("compareToBenchmark: hand-worked NPS z test", () => {
   // 10 answers: 6 promoters, 2 passives, 2 detractors → NPS 40; p_P .6, p_D .2,
@@ -39,7 +40,12 @@ Deno.test("compareToBenchmark: plain tables and unknown columns are refused", ()
   assertThrows(() => compareToBenchmark(aq.table({ nps: [1] }), { benchmark: 1 }), CxOptionsError);
   const r = nps(aq.table({ nps_score: [9] }));
   assertThrows(() => compareToBenchmark(r, { benchmark: 1, column: "mean" }), CxOptionsError);
-  const one = compareToBenchmark(r, { benchmark: 0 }).objects()[0] as Record<string, unknown>;
-  // n = 1, all promoters: zero variance, no test possible — null, not NaN or Infinity.
-  assertEquals([one.difference, one.p_value, one.significant], [100, null, null]);
+  const one = compareToBenchmark(r, { benchmark: 0 }).objects()[0] as Record<string, number>;
+  // n = 1, all promoters: the Wald variance is 0, so the result's interval (and the test) is
+  // adjusted Wald: P' 1.75, D' .75, n' 4 → centre 25, Var = (.4375 + .1875 − .0625)/4, se 37.5,
+  // z = 25/37.5 = 2/3 — never NaN or Infinity.
+  assertEquals([one.difference, one.test], [100, "adjusted-wald z"] as unknown[]);
+  assertClose(one.statistic, 2 / 3, "z");
+  assertClose(one.p_value, 2 * normalCdf(-2 / 3), "p");
+  assertClose(one.difference_low, 25 - 1.959963984540054 * 37.5, "low");
 });

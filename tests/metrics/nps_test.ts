@@ -32,16 +32,25 @@ Deno.test("nps: hand-worked example", () => {
 });
 
 Deno.test("nps: edge cases — all promoters, n = 1, empty group, missing scores", () => {
-  const all = nps(aq.table({ nps_score: [9, 10, 10] })).objects()[0] as Record<string, number>;
-  assertEquals([all.nps, all.nps_low, all.nps_high], [100, 100, 100]); // Wald has zero width here
-  const adjusted = nps(aq.table({ nps_score: [9, 10, 10] }), { method: "adjusted-wald" })
-    .objects()[0] as Record<string, number>;
-  // Adjusted Wald: n' = 6, P' = 3.75, D' = .75 → centre 50, never a zero-width interval.
+  const adjusted = nps(aq.table({ nps_score: [9, 10, 10] }), { method: "adjusted-wald" });
+  const a = adjusted.objects()[0] as Record<string, number>;
+  // Adjusted Wald: n' = 6, P' = 3.75, D' = .75 → centre 50, never a zero-width interval;
+  // 50 + 56.6 leaves the scale and is clipped to 100 (and the notes say so).
   const pP = 3.75 / 6, pD = 0.75 / 6;
   const half = 100 * 1.959963984540054 * Math.sqrt((pP + pD - (pP - pD) ** 2) / 6);
-  assertClose(adjusted.nps_low, 50 - half, "adjusted low");
-  assertClose(adjusted.nps_high, 50 + half, "adjusted high");
-  assertEquals(adjusted.nps, 100); // the point estimate stays the observed NPS
+  assertClose(a.nps_low, 50 - half, "adjusted low");
+  assertEquals([a.nps_high, a.nps_adjusted, a.degenerate_interval], [100, 50, false]);
+  assertEquals(kpiMeta(adjusted)?.notes.clipped, ["nps_high clipped to 100 in 1 row"]);
+  assertEquals(a.nps, 100); // the point estimate stays the observed NPS
+  // Wald has zero width here (all promoters): the row gets the adjusted-Wald interval, flagged.
+  const all = nps(aq.table({ nps_score: [9, 10, 10] })).objects()[0] as Record<string, number>;
+  assertEquals([all.nps, all.nps_high, all.nps_adjusted, all.degenerate_interval], [
+    100,
+    100,
+    50,
+    true,
+  ]);
+  assertClose(all.nps_low, 50 - half, "degenerate Wald → adjusted low");
 
   const one = nps(aq.table({ nps_score: [3] })).objects()[0] as Record<string, unknown>;
   assertEquals([one.n, one.nps, one.small_sample], [1, -100, true]);
@@ -60,6 +69,8 @@ Deno.test("nps: edge cases — all promoters, n = 1, empty group, missing scores
     nps: null,
     nps_low: null,
     nps_high: null,
+    nps_adjusted: null,
+    degenerate_interval: null,
     small_sample: true,
   });
 });
@@ -71,7 +82,14 @@ Deno.test("nps: pooled over tables (counts added), not averaged", () => {
   // Columns only one survey has are kept (Arquero's concat alone would drop them).
   const en = aq.table({ nps_score: [10, 0], channel: ["chat", "web"] });
   const de = aq.table({ nps_score: [9], region: ["north"] });
-  assertEquals(nps([en, de], { by: "region" }).array("region"), [null, "north"]);
+  // The English rows have no region: their own group with missing: "group", left out by default.
+  assertEquals(nps([en, de], { by: "region", missing: "group" }).array("region"), [null, "north"]);
+  const byRegion = nps([en, de], { by: "region" });
+  assertEquals(byRegion.array("region"), ["north"]);
+  assertEquals(
+    kpiMeta(byRegion)?.notes.missingGroups,
+    '2 answers with a missing region left out; missing: "group" keeps them as their own group',
+  );
 });
 
 Deno.test("nps: by channel agrees with scipy (Wald and adjusted Wald) to 1e-9", async () => {
@@ -193,4 +211,21 @@ Deno.test("nps: impossible input gives clear errors, never NaN", () => {
     CxOptionsError,
   );
   assertThrows(() => nps(aq.table({ score: [9] })), CxOptionsError);
+});
+
+Deno.test("npsCompare: the interval of the difference stays within ±200 and says so", () => {
+  // a: 10 10 9 0 → NPS 50, Var .1875; b: 9 3 3 → NPS −33.3…, Var (8/9)/3.
+  // difference 83.3… ± 1.96·100·√(.1875 + 8/27) = 83.3 ± 136.3: the high end, 219.7, is clipped.
+  const t = aq.table({
+    g: ["a", "a", "a", "a", "b", "b", "b"],
+    nps_score: [10, 10, 9, 0, 9, 3, 3],
+  });
+  const r = npsCompare(t, { by: "g", a: "a", b: "b" });
+  const row = r.objects()[0] as Record<string, number>;
+  const difference = 50 + 100 / 3, half = 1.959963984540054 * 100 * Math.sqrt(0.1875 + 8 / 27);
+  assertClose(row.difference, difference, "difference");
+  assertClose(row.difference_low, difference - half, "low");
+  assertEquals(row.difference_high, 200);
+  assertEquals(kpiMeta(r)?.notes.clipped, ["difference_high clipped to 200 in 1 row"]);
+  assertEquals(kpiMeta(r)?.kpi, "nps_compare");
 });

@@ -35,7 +35,15 @@ Deno.test("report CLI: writes the site, says where, progress on stderr, --quiet 
 
   const quiet = await runCli(["report", "--data", dir, "--out", out, "--quiet"]);
   assert.equal(quiet.code, 0);
-  assert.equal(quiet.stderr, "");
+  // No progress; only the files not loaded, one line each (issue #13: listed even with --quiet).
+  const lines = quiet.stderr.split("\n").filter((l) => l !== "");
+  assert.deepEqual(lines.map((l) => /^cxkit: (.+?): not loaded: /.exec(l)?.[1]), [
+    "<b>notes.csv",
+    "events.csv",
+    "missing.csv",
+    "tickets.csv",
+  ]);
+  assert.ok(!quiet.stderr.includes("\u0000"), "no raw bytes of the binary events.csv");
   assert.match(quiet.stdout, /^Report written to /);
 });
 
@@ -64,16 +72,20 @@ Deno.test("report CLI: bad options and folders are explained, not thrown", async
     runCli(["report", "--filter", "region"]),
     runCli(["--help"]),
   ]);
+  // One line each, exit code 2 (bad options and folders are CxErrors).
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /Unknown option '--colour'[\s\S]*Usage:/);
-  assert.equal(lang.code, 1);
-  assert.match(lang.stderr, /--lang must be one of en, de, got "fr"/);
-  assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /Option "data": there is no folder "no\/such\/dir"/);
-  assert.equal(day.code, 1);
-  assert.match(day.stderr, /Option "from" must be a day as YYYY-MM-DD/);
-  assert.equal(filter.code, 1);
-  assert.match(filter.stderr, /--filter takes COLUMN=VALUE/);
+  assert.equal(
+    unknown.stderr,
+    "cxkit: Unknown option '--colour'; run `deno task report --help` for the options\n",
+  );
+  assert.equal(lang.code, 2);
+  assert.equal(lang.stderr, 'cxkit: --lang must be one of en, de, got "fr"\n');
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^cxkit: Option "data": there is no folder "no\/such\/dir".*\n$/);
+  assert.equal(day.code, 2);
+  assert.equal(day.stderr, 'cxkit: Option "from" must be a day as YYYY-MM-DD, got "5.1.2024"\n');
+  assert.equal(filter.code, 2);
+  assert.match(filter.stderr, /^cxkit: --filter takes COLUMN=VALUE.*\n$/);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--pdf/);
 });

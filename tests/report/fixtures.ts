@@ -68,11 +68,11 @@ export const XSS = {
   file: "responses_<img src=z onerror=alert('file')>.csv",
 };
 
-/** The sample folder (linked, not copied) plus a survey file and a file name full of payloads. */
+/** The sample folder (copied: links leaving a data folder are refused) plus payload files. */
 export async function xssDir(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "cxkit-xss-" });
   for await (const entry of Deno.readDir(SAMPLE)) {
-    await Deno.symlink(join(SAMPLE, entry.name), join(dir, entry.name));
+    await Deno.copyFile(join(SAMPLE, entry.name), join(dir, entry.name));
   }
   const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
   const rows = [
@@ -99,7 +99,20 @@ export async function runCli(args: string[], env: Record<string, string> = {}) {
     env,
   }).output();
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+  return {
+    code: out.code,
+    stdout: decode(out.stdout),
+    stderr: withoutDenoNoise(decode(out.stderr)),
+  };
+}
+
+/**
+ * Stderr without Deno's own "Blocking waiting for file lock on node_modules"
+ * line, which appears when processes (here or in another checkout sharing
+ * node_modules) start at once: it is the runtime's, not cxkit's.
+ */
+export function withoutDenoNoise(stderr: string): string {
+  return stderr.replace(/^.*Blocking.*waiting for file lock.*\n/gm, "");
 }
 
 /** Every file under a folder, as paths relative to it, sorted. */
