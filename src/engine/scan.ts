@@ -152,16 +152,19 @@ interface DateMap {
  * it back is what the mode check tests).
  */
 async function loadMap(engine: SqlEngine, p: ParsedColumn, dateZone: string): Promise<DateMap> {
+  // Epoch milliseconds load as plain doubles (no timestamp object per value); exact in SQL.
+  const ms = p.instants.map((d) => d === null ? null : d.getTime());
   const loaded = await engine.load(
-    aq.table({ text: p.texts, instant: p.instants, ok: p.ok }),
-    { text: "text", instant: "timestamp", ok: "boolean" },
+    aq.table({ text: p.texts, ms, ok: p.ok }),
+    { text: "text", ms: "number", ok: "boolean" },
   );
   const name = `__cx_dates_${++scans}`, q = quoteIdent(name, "duckdb");
   try {
     await engine.run(duckdbSql(
-      `CREATE TEMP TABLE ${q} AS SELECT text, instant, timezone($1, instant) AS wall, ok FROM ${
+      `CREATE TEMP TABLE ${q} AS SELECT text, instant, timezone($1, instant) AS wall, ok
+FROM (SELECT text, to_timestamp(0) + to_milliseconds(CAST(ms AS BIGINT)) AS instant, ok FROM ${
         quoteIdent((loaded.relation as { name: string }).name, "duckdb")
-      }`,
+      })`,
       [dateZone],
     ));
   } finally {

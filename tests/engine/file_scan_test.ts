@@ -247,19 +247,19 @@ Deno.test("Parquet: DATE and zone-less TIMESTAMP columns are wall times in dateZ
 Deno.test("scanFile: a column with more distinct date texts than the limit is refused before any is parsed", async () => {
   const engine = duckdbEngine();
   try {
-    const path = `${DIR}mixed_offsets.csv`; // 7 distinct dates
+    const path = `${DIR}mixed_offsets.csv`; // 8 distinct dates
     const relation = { kind: "file" as const, path, format: "csv" as const };
     const columns = await engine.columns(relation);
     await assert.rejects(
-      () => scanFile(engine, relation, columns, ["date"], "UTC", 6),
+      () => scanFile(engine, relation, columns, ["date"], "UTC", 7),
       (e) => {
         assert.ok(e instanceof CxOptionsError, String(e));
-        assert.match(e.message, /"date" of .*mixed_offsets\.csv holds 7 distinct dates/);
-        assert.match(e.message, /up to 6\. Load the file with readLargeCsv/);
+        assert.match(e.message, /"date" of .*mixed_offsets\.csv holds 8 distinct dates/);
+        assert.match(e.message, /up to 7\. Load the file with readLargeCsv/);
         return true;
       },
     );
-    const scanned = await scanFile(engine, relation, columns, ["date"], "UTC", 7);
+    const scanned = await scanFile(engine, relation, columns, ["date"], "UTC", 8);
     await scanned.drop();
     assert.equal(await leftovers(engine), 0);
   } finally {
