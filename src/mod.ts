@@ -52,7 +52,8 @@ export { CodedColumn, compactTable, InstantColumn } from "./kernels/columns.ts";
 export type { CodeArray, CompactOptions } from "./kernels/columns.ts";
 export type { LoadResult, LoadSummary, ValidateOptions } from "./io/validate.ts";
 export { makeDateParser, parseNumber } from "./io/parse.ts";
-export type { DateParserOptions, SlashOrder } from "./io/parse.ts";
+export type { DateNote, DateParserOptions, SlashOrder } from "./io/parse.ts";
+export type { WallTimeShift } from "./time/zone.ts";
 export type { DateFormat, Decimal } from "./io/parse.ts";
 export type { Encoding } from "./io/text.ts";
 export type { Source } from "./io/source.ts";
@@ -65,6 +66,15 @@ export type { Displayable, MediaBundle, ShowTableOptions } from "./charts/displa
 export { scoreDistributionChart } from "./charts/scores.ts";
 export type { NpsCategory, ScoreDistributionOptions } from "./charts/scores.ts";
 export { show } from "./charts/display.ts";
+export type { ChartLang, ChartLocaleOptions } from "./charts/locale.ts";
+export { churnChart } from "./charts/churn.ts";
+export type { ChurnChartOptions } from "./charts/churn.ts";
+export { themeChart } from "./charts/themes.ts";
+export type { ThemeChartOptions } from "./charts/themes.ts";
+export { rfmChart } from "./charts/rfm.ts";
+export type { RfmChartOptions } from "./charts/rfm.ts";
+export { ticketVolumeChart } from "./charts/volume.ts";
+export type { TicketVolumeOptions } from "./charts/volume.ts";
 
 // KPIs
 export { kpiMeta } from "./metrics/groups.ts";
@@ -267,12 +277,10 @@ export type {
   KeyDriversOptions,
   Quadrant,
 } from "./analysis/drivers.ts";
-export { correlationHeatmap, driverChart, quadrantChart } from "./charts/drivers.ts";
-export type {
-  CorrelationHeatmapOptions,
-  DriverChartOptions,
-  QuadrantChartOptions,
-} from "./charts/drivers.ts";
+export { driverChart, quadrantChart } from "./charts/drivers.ts";
+export type { DriverChartOptions, QuadrantChartOptions } from "./charts/drivers.ts";
+export { correlationHeatmap } from "./charts/correlation.ts";
+export type { CorrelationHeatmapOptions } from "./charts/correlation.ts";
 export { kendallTau } from "./stats/correlation.ts";
 export type { KendallResult } from "./stats/correlation.ts";
 

@@ -8,10 +8,11 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { type CohortMeta, cohortMeta } from "../analysis/cohort_meta.ts";
+import { type ChartFormat, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
 
 /** Options of {@link retentionHeatmap}. */
-export interface RetentionHeatmapOptions {
+export interface RetentionHeatmapOptions extends ChartLocaleOptions {
   /**
    * Column coloured (default `"retention"`); also `"net_revenue_retention"`
    * or `"gross_revenue_retention"` of a result with revenue.
@@ -19,15 +20,95 @@ export interface RetentionHeatmapOptions {
   value?: string;
   /** Chart title. */
   title?: string;
+  /** Subtitle (default: what the cells, the numbers and `*` mean). */
+  subtitle?: string;
+  /** Label of the period axis (default e.g. "Months since first activity →"). */
+  xLabel?: string;
+  /** Label of the cohort axis (default "Cohort"). */
+  yLabel?: string;
+  /** Label of the colour legend (default e.g. "Retention (%)"). */
+  legend?: string;
 }
 
 type Row = Record<string, unknown>;
 
-const VALUE_LABELS: Record<string, string> = {
-  retention: "Retention (%)",
-  net_revenue_retention: "Net revenue retention (%)",
-  gross_revenue_retention: "Gross revenue retention (%)",
+/** The charts' own words in each language. */
+const WORDS = {
+  en: {
+    values: {
+      retention: "Retention (%)",
+      net_revenue_retention: "Net revenue retention (%)",
+      gross_revenue_retention: "Gross revenue retention (%)",
+    } as Record<string, string>,
+    heatmapTitle: (label: string) => `${label} by cohort`,
+    heatmapNote: "Share of each cohort active in the period; numbers right of the rows: " +
+      "customers per cohort",
+    lowerBound: "* period not yet fully observed (a lower bound)",
+    cohort: "Cohort",
+    cell: (cohort: string, k: string, value: string, active: string, n: string) =>
+      `cohort ${cohort}, period ${k}: ${value} (${active} of ${n})`,
+    open: " — not yet fully observed",
+    curvesTitle: (key: string) => `Retention curves by ${key}`,
+    pooledTitle: (key: string | undefined) => `Pooled retention${key ? ` by ${key}` : ""}`,
+    oneLine: "One line per cohort",
+    pooled: "Cohorts pooled: Σ active / Σ n per period",
+    band: (pct: string) => `band: ${pct} % Wilson interval`,
+    hollow: "hollow dots: period not yet fully observed",
+    allCohorts: "all cohorts",
+    period: (k: string) => `period ${k}`,
+    units: { day: "Days", week: "Weeks", month: "Months", quarter: "Quarters" } as Record<
+      string,
+      string
+    >,
+    windows: {
+      day: "24-hour windows",
+      week: "7-day windows",
+      month: "30-day windows",
+      quarter: "90-day windows",
+    } as Record<string, string>,
+    periods: "Periods",
+    anchors: { signup: "signup", first_activity: "first activity", start: "cohort start" },
+    since: (unit: string, anchor: string) => `${unit} since ${anchor} →`,
+  },
+  de: {
+    values: {
+      retention: "Bindungsrate (%)",
+      net_revenue_retention: "Netto-Umsatzbindung (%)",
+      gross_revenue_retention: "Brutto-Umsatzbindung (%)",
+    } as Record<string, string>,
+    heatmapTitle: (label: string) => `${label} nach Kohorte`,
+    heatmapNote: "Anteil jeder Kohorte, der in der Periode aktiv war; Zahlen rechts der " +
+      "Zeilen: Kunden je Kohorte",
+    lowerBound: "* Periode noch nicht vollständig beobachtet (eine Untergrenze)",
+    cohort: "Kohorte",
+    cell: (cohort: string, k: string, value: string, active: string, n: string) =>
+      `Kohorte ${cohort}, Periode ${k}: ${value} (${active} von ${n})`,
+    open: " — noch nicht vollständig beobachtet",
+    curvesTitle: (key: string) => `Bindungskurven nach ${key}`,
+    pooledTitle: (key: string | undefined) => `Gepoolte Bindung${key ? ` nach ${key}` : ""}`,
+    oneLine: "Eine Linie je Kohorte",
+    pooled: "Kohorten gepoolt: Σ aktiv / Σ n je Periode",
+    band: (pct: string) => `Band: ${pct}-%-Wilson-Intervall`,
+    hollow: "hohle Punkte: Periode noch nicht vollständig beobachtet",
+    allCohorts: "alle Kohorten",
+    period: (k: string) => `Periode ${k}`,
+    units: { day: "Tage", week: "Wochen", month: "Monate", quarter: "Quartale" } as Record<
+      string,
+      string
+    >,
+    windows: {
+      day: "24-Stunden-Fenster",
+      week: "7-Tage-Fenster",
+      month: "30-Tage-Fenster",
+      quarter: "90-Tage-Fenster",
+    } as Record<string, string>,
+    periods: "Perioden",
+    anchors: { signup: "Anmeldung", first_activity: "erster Aktivität", start: "Kohortenbeginn" },
+    since: (unit: string, anchor: string) => `${unit} seit ${anchor} →`,
+  },
 };
+
+type Words = typeof WORDS.en;
 
 /**
  * Retention heatmap: one row per cohort, one column per period index, each
@@ -35,7 +116,7 @@ const VALUE_LABELS: Record<string, string> = {
  * and with colour-vision deficiencies) and labelled with its percentage.
  * Cohort sizes stand right of the rows. Periods a cohort has not reached are
  * blank, and not-yet-complete cells carry a `*`. Segments of a result with
- * `by` are stacked as panels.
+ * `by` are stacked as panels. Words and numbers follow `lang` and `locale`.
  *
  * @example
  * ```ts
@@ -51,12 +132,17 @@ const VALUE_LABELS: Record<string, string> = {
  * });
  * const svg = renderSvg(retentionHeatmap(cohortRetention(events)));
  * assert.ok(svg.includes("Retention by cohort") && svg.includes("50%"));
+ * const de = renderSvg(retentionHeatmap(cohortRetention(events), { locale: "de-DE" }));
+ * assert.ok(de.includes("Bindungsrate nach Kohorte") && de.includes("50&#160;%"));
  * ```
  */
 export function retentionHeatmap(
   retention: ColumnTable,
   options: RetentionHeatmapOptions = {},
 ): ChartSpec {
+  const f = chartFormat(options, "retentionHeatmap");
+  const w = WORDS[f.lang];
+  const pct = (v: unknown) => f.share(v, 0);
   const value = options.value ?? "retention";
   const { by, meta } = describe(retention, "retentionHeatmap", ["cohort", value, "cohort_size"]);
   const rows = (retention.objects() as Row[]).filter((r) => typeof r[value] === "number");
@@ -64,31 +150,25 @@ export function retentionHeatmap(
   const cohorts = [...new Set(rows.map((r) => String(r.cohort)))].sort();
   const maxK = Math.max(0, ...rows.map((r) => r.period_index as number));
   const top = Math.max(1, ...rows.map((r) => r[value] as number));
-  const label = VALUE_LABELS[value] ?? value;
-  const title = options.title ?? `${label.replace(" (%)", "")} by cohort${describeMode(meta)}`;
-  const sizes = [
-    ...new Map(rows.map((r) => [`${segmentOf(r)}|${r.cohort}`, r])).values(),
-  ];
+  const label = options.legend ?? w.values[value] ?? value;
+  const title = options.title ??
+    `${w.heatmapTitle((w.values[value] ?? value).replace(" (%)", ""))}${describeMode(meta)}`;
   const facet = by.length ? { fy: segmentOf } : {};
   const segments = [...new Set(rows.map(segmentOf))].sort();
   const incomplete = rows.some((r) => r.complete !== true);
   return {
     title,
-    subtitle: [
-      "Share of each cohort active in the period; numbers right of the rows: customers per cohort",
-      incomplete ? "* period not yet fully observed (a lower bound)" : "",
-    ].filter(Boolean).join(". "),
+    subtitle: options.subtitle ??
+      [w.heatmapNote, incomplete ? w.lowerBound : ""].filter(Boolean).join(". "),
     ariaLabel: title,
-    // Cells wide enough for "100%*" at 9 px; wide tables scale down where shown.
-    width: Math.max(640, 70 + 64 + 36 * (maxK + 1)),
-    marginLeft: 70,
-    marginRight: 64,
-    marginTop: by.length ? 34 : 20,
-    height: 60 + (by.length ? 34 : 20) + 22 * cohorts.length * Math.max(1, segments.length) +
-      (by.length ? 30 * (segments.length - 1) : 0),
-    padding: 0,
-    x: { label: periodAxis(meta), type: "band", domain: range(maxK + 1), tickSize: 0 },
-    y: { label: "Cohort", domain: cohorts, tickSize: 0 },
+    ...heatmapLayout(maxK, cohorts.length, by.length ? segments.length : 0),
+    x: {
+      label: options.xLabel ?? periodAxis(meta, w),
+      type: "band",
+      domain: range(maxK + 1),
+      tickSize: 0,
+    },
+    y: { label: options.yLabel ?? w.cohort, domain: cohorts, tickSize: 0 },
     // Panels are named by a text above each, so the right margin stays free for the sizes.
     fy: by.length ? { axis: null, domain: segments, padding: 0.12 } : undefined,
     // Ten classes of equal width: a stepped legend (no canvas needed server-side) and
@@ -100,7 +180,7 @@ export function retentionHeatmap(
       domain: [0, top],
       label,
       legend: true,
-      tickFormat: (v: number) => `${Math.round(v * 100)}%`,
+      tickFormat: (v: number) => pct(v),
     },
     marks: [
       Plot.cell(rows, {
@@ -110,11 +190,15 @@ export function retentionHeatmap(
         inset: 0.5,
         ...facet,
         title: (r: Row) =>
-          `${by.length ? `${segmentOf(r)}, ` : ""}cohort ${r.cohort}, period ${r.period_index}: ${
-            pct(r[value])
-          } (${r.active} of ${r.n ?? r.cohort_size})${
-            r.complete === true ? "" : " — not yet fully observed"
-          }`,
+          `${by.length ? `${segmentOf(r)}, ` : ""}${
+            w.cell(
+              String(r.cohort),
+              String(r.period_index),
+              pct(r[value]),
+              f.int(r.active),
+              f.int(r.n ?? r.cohort_size),
+            )
+          }${r.complete === true ? "" : w.open}`,
       }),
       Plot.text(rows, {
         x: "period_index",
@@ -125,33 +209,62 @@ export function retentionHeatmap(
         fontSize: 9,
         ...facet,
       }),
-      Plot.text(sizes, {
-        y: (r: Row) => String(r.cohort),
-        text: (r: Row) => String(r.cohort_size),
-        frameAnchor: "right",
-        textAnchor: "start",
-        dx: 8,
-        ...facet,
-      }),
-      ...(by.length
-        ? [
-          Plot.text(segments, {
-            fy: (s: string) => s,
-            text: (s: string) => `${by.join(" · ")}: ${s}`,
-            frameAnchor: "top-left",
-            textAnchor: "start",
-            dy: -16,
-            fontWeight: "bold",
-            fontSize: 11,
-          }),
-        ]
-        : []),
+      ...labelMarks(rows, by, segmentOf, f),
     ],
   };
 }
 
+/** Size and margins of the heatmap: `panels` is 0 without segments. */
+function heatmapLayout(maxK: number, cohorts: number, panels: number) {
+  const top = panels ? 34 : 20;
+  return {
+    // Cells wide enough for "100%*" at 9 px; wide tables scale down where shown.
+    width: Math.max(640, 70 + 64 + 36 * (maxK + 1)),
+    marginLeft: 70,
+    marginRight: 64,
+    marginTop: top,
+    height: 60 + top + 22 * cohorts * Math.max(1, panels) + (panels ? 30 * (panels - 1) : 0),
+    padding: 0,
+  };
+}
+
+/** Cohort sizes right of the rows and, with segments, each panel's name above it. */
+function labelMarks(
+  rows: Row[],
+  by: string[],
+  segmentOf: (r: Row) => string,
+  f: ChartFormat,
+): Plot.Markish[] {
+  const sizes = [...new Map(rows.map((r) => [`${segmentOf(r)}|${r.cohort}`, r])).values()];
+  const segments = [...new Set(rows.map(segmentOf))].sort();
+  const facet = by.length ? { fy: segmentOf } : {};
+  return [
+    Plot.text(sizes, {
+      y: (r: Row) => String(r.cohort),
+      text: (r: Row) => f.int(r.cohort_size),
+      frameAnchor: "right",
+      textAnchor: "start",
+      dx: 8,
+      ...facet,
+    }),
+    ...(by.length
+      ? [
+        Plot.text(segments, {
+          fy: (s: string) => s,
+          text: (s: string) => `${by.join(" · ")}: ${s}`,
+          frameAnchor: "top-left",
+          textAnchor: "start",
+          dy: -16,
+          fontWeight: "bold",
+          fontSize: 11,
+        }),
+      ]
+      : []),
+  ];
+}
+
 /** Options of {@link retentionCurves}. */
-export interface RetentionCurvesOptions {
+export interface RetentionCurvesOptions extends ChartLocaleOptions {
   /**
    * Column whose values get one colour each: default `"cohort"` for a
    * retention table, the first segment column for a pooled one.
@@ -161,6 +274,12 @@ export interface RetentionCurvesOptions {
   band?: boolean;
   /** Chart title. */
   title?: string;
+  /** Subtitle (default: what the lines, the band and hollow dots are). */
+  subtitle?: string;
+  /** Label of the period axis (default e.g. "Months since first activity →"). */
+  xLabel?: string;
+  /** Label of the retention axis (default "Retention (%)"). */
+  yLabel?: string;
 }
 
 /**
@@ -168,7 +287,8 @@ export interface RetentionCurvesOptions {
  * of a `cohortRetention` result, or per segment of a `pooledRetention`
  * result, optionally with the interval as a band. Dots of cells not yet
  * fully observed are hollow. Cohorts are coloured along the ordered viridis
- * scale (old to new), segments with a categorical scheme.
+ * scale (old to new), segments with a categorical scheme. Words and numbers
+ * follow `lang` and `locale`.
  *
  * @example
  * ```ts
@@ -185,12 +305,16 @@ export interface RetentionCurvesOptions {
  * });
  * const pooled = pooledRetention(cohortRetention(events, { observedUntil: d("2024-02-29") }));
  * assert.ok(renderSvg(retentionCurves(pooled, { band: true })).includes("Retention (%)"));
+ * assert.ok(renderSvg(retentionCurves(pooled, { lang: "de" })).includes("Gepoolte Bindung"));
  * ```
  */
 export function retentionCurves(
   result: ColumnTable,
   options: RetentionCurvesOptions = {},
 ): ChartSpec {
+  const f = chartFormat(options, "retentionCurves");
+  const w = WORDS[f.lang];
+  const pct = (v: unknown) => f.share(v, 0);
   const names = result.columnNames?.() ?? [];
   const isCohorts = names.includes("cohort");
   const { by, meta } = describe(result, "retentionCurves", ["retention"]);
@@ -211,59 +335,82 @@ export function retentionCurves(
   const ordered = key === "cohort";
   const title = options.title ??
     (isCohorts
-      ? `Retention curves by ${key ?? "cohort"}${describeMode(meta)}`
-      : `Pooled retention${key ? ` by ${key}` : ""}${describeMode(meta)}`);
+      ? `${w.curvesTitle(key ?? "cohort")}${describeMode(meta)}`
+      : `${w.pooledTitle(key)}${describeMode(meta)}`);
   const tip = (r: Row) =>
-    `${lineOf(r) || "all cohorts"}, period ${r.period_index}: ${pct(r.retention)} (${
+    `${lineOf(r) || w.allCohorts}, ${w.period(String(r.period_index))}: ${pct(r.retention)} (${
       pct(r.retention_low)
-    }–${pct(r.retention_high)}), n = ${r.n ?? r.cohort_size}${
-      r.complete === true ? "" : " — not yet fully observed"
+    }–${pct(r.retention_high)}), n = ${f.int(r.n ?? r.cohort_size)}${
+      r.complete === true ? "" : w.open
     }`;
-  const common = { x: "period_index", z: lineOf, stroke: series };
   return {
     title,
-    subtitle: [
-      isCohorts ? "One line per cohort" : "Cohorts pooled: Σ active / Σ n per period",
-      options.band ? `band: ${Math.round((meta?.confidence ?? 0.95) * 100)} % Wilson interval` : "",
-      "hollow dots: period not yet fully observed",
+    subtitle: options.subtitle ?? [
+      isCohorts ? w.oneLine : w.pooled,
+      options.band ? w.band(f.num((meta?.confidence ?? 0.95) * 100, 0)) : "",
+      w.hollow,
     ].filter(Boolean).join("; "),
     ariaLabel: title,
-    x: { label: periodAxis(meta), grid: true, ticks: integerTicks(rows), tickFormat: "d" },
-    y: { label: "Retention (%)", domain: [0, 1], grid: true, tickFormat: "%" },
+    x: {
+      label: options.xLabel ?? periodAxis(meta, w),
+      grid: true,
+      ticks: integerTicks(rows),
+      tickFormat: "d",
+    },
+    y: {
+      label: options.yLabel ?? w.values.retention,
+      domain: [0, 1],
+      grid: true,
+      tickFormat: f.ticks("share") ?? "%",
+    },
     color: ordered
       ? { type: "ordinal", scheme: "viridis", domain, legend: "swatches" }
       : { type: "categorical", scheme: "observable10", domain, legend: domain.length > 1 },
-    marks: [
-      ...(options.band
-        ? [
-          Plot.areaY(rows, {
-            x: "period_index",
-            y1: "retention_low",
-            y2: "retention_high",
-            z: lineOf,
-            fill: series,
-            fillOpacity: 0.15,
-          }),
-        ]
-        : []),
-      Plot.line(rows, { ...common, y: "retention", strokeWidth: 1.5 }),
-      Plot.dot(rows.filter((r) => r.complete === true), {
-        ...common,
-        y: "retention",
-        fill: series,
-        r: 2.5,
-        title: tip,
-      }),
-      Plot.dot(rows.filter((r) => r.complete !== true), {
-        ...common,
-        y: "retention",
-        fill: "white",
-        r: 3,
-        title: tip,
-      }),
-      Plot.ruleY([0]),
-    ],
+    marks: curveMarks(rows, { lineOf, series, band: options.band === true, tip }),
   };
+}
+
+/** Bands, lines, filled dots of complete periods and hollow dots of open ones. */
+function curveMarks(
+  rows: Row[],
+  options: {
+    lineOf: (r: Row) => string;
+    series: (r: Row) => string;
+    band: boolean;
+    tip: (r: Row) => string;
+  },
+): Plot.Markish[] {
+  const common = { x: "period_index", z: options.lineOf, stroke: options.series };
+  return [
+    ...(options.band
+      ? [
+        Plot.areaY(rows, {
+          x: "period_index",
+          y1: "retention_low",
+          y2: "retention_high",
+          z: options.lineOf,
+          fill: options.series,
+          fillOpacity: 0.15,
+        }),
+      ]
+      : []),
+    Plot.line(rows, { ...common, y: "retention", strokeWidth: 1.5 }),
+    Plot.dot(rows.filter((r) => r.complete === true), {
+      ...common,
+      y: "retention",
+      fill: options.series,
+      r: 2.5,
+      title: options.tip,
+    }),
+    Plot.dot(rows.filter((r) => r.complete !== true), {
+      ...common,
+      y: "retention",
+      fill: "white",
+      r: 3,
+      title: options.tip,
+    }),
+    Plot.ruleY([0]),
+  ];
 }
 
 /** Segment columns and metadata of a cohort result; throws when columns are missing. */
@@ -286,30 +433,17 @@ function describe(
   return { by: meta?.by ?? names.slice(0, end), meta };
 }
 
-const PERIOD_WORDS: Record<string, string> = {
-  day: "Days",
-  week: "Weeks",
-  month: "Months",
-  quarter: "Quarters",
-};
-const ROLLING_WORDS: Record<string, string> = {
-  day: "24-hour windows",
-  week: "7-day windows",
-  month: "30-day windows",
-  quarter: "90-day windows",
-};
-
-/** "Months since first activity", "30-day windows since signup", … */
-function periodAxis(meta: CohortMeta | undefined): string {
+/** "Months since first activity →", "30-day windows since signup →", … */
+function periodAxis(meta: CohortMeta | undefined, w: Words): string {
   const unit = meta?.period
-    ? (meta.window === "rolling" ? ROLLING_WORDS : PERIOD_WORDS)[meta.period]
-    : "Periods";
+    ? (meta.window === "rolling" ? w.windows : w.units)[meta.period]
+    : w.periods;
   const anchor = meta?.anchor === "signup"
-    ? "signup"
+    ? w.anchors.signup
     : meta?.anchor === "first_activity"
-    ? "first activity"
-    : "cohort start";
-  return `${unit} since ${anchor} →`;
+    ? w.anchors.first_activity
+    : w.anchors.start;
+  return w.since(unit, anchor);
 }
 
 function describeMode(meta: CohortMeta | undefined): string {
@@ -325,9 +459,4 @@ function integerTicks(rows: Row[]): number[] {
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
-}
-
-/** Whole percent, en-US; a dash for missing values. */
-function pct(v: unknown): string {
-  return typeof v === "number" && Number.isFinite(v) ? `${Math.round(v * 100)}%` : "–";
 }

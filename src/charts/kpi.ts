@@ -11,22 +11,53 @@ import { CxOptionsError } from "../errors.ts";
 import { kpiMeta } from "../metrics/groups.ts";
 import { type Displayable, escapeHtml, jupyterDisplay } from "./display.ts";
 import type { ChartSpec } from "./render.ts";
-import { CATEGORY_COLORS, CATEGORY_LABELS, type NpsCategory } from "./scores.ts";
+import {
+  type ChartFormat,
+  chartFormat,
+  type ChartLocaleOptions,
+  KPI_AXIS_LABELS,
+} from "./locale.ts";
+import { CATEGORY_COLORS, CATEGORY_LEGENDS, CATEGORY_NAMES, type NpsCategory } from "./scores.ts";
 
-/** Headline column, interval columns and axis label of each KPI. */
-const HEADLINES: Record<string, { value: string; low: string; high: string; label: string }> = {
-  nps: { value: "nps", low: "nps_low", high: "nps_high", label: "NPS (−100 to 100)" },
-  csat: { value: "csat", low: "csat_low", high: "csat_high", label: "CSAT, top-box share (%)" },
-  ces: {
-    value: "ces",
-    low: "ces_low",
-    high: "ces_high",
-    label: "Customer effort (mean; lower is better)",
+/** Headline column and interval columns of each KPI. */
+const HEADLINES: Record<string, { value: string; low: string; high: string }> = {
+  nps: { value: "nps", low: "nps_low", high: "nps_high" },
+  csat: { value: "csat", low: "csat_low", high: "csat_high" },
+  ces: { value: "ces", low: "ces_low", high: "ces_high" },
+};
+
+/** The builders' own words in each language. */
+const WORDS = {
+  en: {
+    by: (what: string, group: string) => `${what} by ${group}`,
+    intervals: (pct: string, method: string, minN: string) =>
+      `${pct} % intervals (${method}); hollow dots: fewer than ${minN} answers`,
+    small: "small sample",
+    to: " to ",
+    mix: (group: string) => `Answer mix by ${group}`,
+    mixNote: "Share of answers; NPS = promoters − detractors",
+    mixAxis: "Share of answers (%)",
+    mixTip: (group: string, share: string, category: NpsCategory, nps: string, n: string) =>
+      `${group}: ${share} % ${CATEGORY_NAMES.en[category]} (NPS ${nps}, n = ${n})`,
+    noInterval: "no interval",
+  },
+  de: {
+    by: (what: string, group: string) => `${what} nach ${group}`,
+    intervals: (pct: string, method: string, minN: string) =>
+      `${pct}-%-Intervalle (${method}); hohle Punkte: weniger als ${minN} Antworten`,
+    small: "kleine Stichprobe",
+    to: " bis ",
+    mix: (group: string) => `Antwortverteilung nach ${group}`,
+    mixNote: "Anteil der Antworten; NPS = Promotoren − Kritiker",
+    mixAxis: "Anteil der Antworten (%)",
+    mixTip: (group: string, share: string, category: NpsCategory, nps: string, n: string) =>
+      `${group}: ${share} % ${CATEGORY_NAMES.de[category]} (NPS ${nps}, n = ${n})`,
+    noInterval: "kein Intervall",
   },
 };
 
 /** Options of {@link kpiSegmentChart}. */
-export interface KpiSegmentOptions {
+export interface KpiSegmentOptions extends ChartLocaleOptions {
   /** Column naming the segments (default: the result's first `by` column, else `period`). */
   group?: string;
   /** Value column and its interval columns (default: the KPI's headline). */
@@ -35,16 +66,21 @@ export interface KpiSegmentOptions {
   low?: string;
   /** Upper bound column. */
   high?: string;
-  /** Axis label for the value. */
+  /** Axis label for the value, with its unit (default per KPI, e.g. "NPS (−100 to 100)"). */
   label?: string;
-  /** Chart title. */
+  /** Chart title (default "<label> by <group>"). */
   title?: string;
+  /** Subtitle (default: the interval level and method, and what hollow dots mean). */
+  subtitle?: string;
+  /** A logarithmic value axis, for values spanning orders of magnitude (default `false`). */
+  log?: boolean;
 }
 
 /**
  * A KPI by segment: one dot per segment with a line for its interval, sorted
  * as the result. Segments flagged `small_sample` are drawn hollow and named so
- * in the tooltip, not hidden.
+ * in the tooltip, not hidden. Labels, tooltips and numbers follow `lang` and
+ * `locale`.
  *
  * @example
  * ```ts
@@ -55,9 +91,13 @@ export interface KpiSegmentOptions {
  * import { kpiSegmentChart } from "./kpi.ts";
  * const t = aq.table({ channel: ["chat", "chat", "phone"], nps_score: [10, 9, 3] });
  * assert.ok(renderSvg(kpiSegmentChart(nps(t, { by: "channel" }))).includes("phone"));
+ * const de = renderSvg(kpiSegmentChart(nps(t, { by: "channel" }), { locale: "de-DE" }));
+ * assert.ok(de.includes("NPS (−100 bis 100) nach channel") && de.includes("kleine Stichprobe"));
  * ```
  */
 export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions = {}): ChartSpec {
+  const f = chartFormat(options, "kpiSegmentChart");
+  const w = WORDS[f.lang];
   const meta = kpiMeta(result);
   const headline = meta ? HEADLINES[meta.kpi] : undefined;
   const value = options.value ?? headline?.value;
@@ -74,24 +114,30 @@ export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions 
     }
   }
   const rows = (result.objects() as Record<string, unknown>[]).filter((r) => r[value!] !== null);
-  const label = options.label ?? headline?.label ?? value!;
-  const title = options.title ?? `${label} by ${group}`;
+  const label = options.label ??
+    (meta && headline ? KPI_AXIS_LABELS[f.lang][meta.kpi] : undefined) ?? value!;
+  const title = options.title ?? w.by(label, group!);
   const tip = (r: Record<string, unknown>) =>
-    `${r[group!]}: ${fmt(r[value!])} (${fmt(r[low!])}–${fmt(r[high!])}), n = ${r.n}${
-      r.small_sample ? " — small sample" : ""
+    `${r[group!]}: ${f.num(r[value!])} (${between(r[low!], r[high!], f)}), n = ${f.int(r.n)}${
+      r.small_sample ? ` — ${w.small}` : ""
     }`;
   return {
     title,
-    subtitle: meta
-      ? `${
-        Math.round(meta.confidence * 100)
-      } % intervals (${meta.method}); hollow dots: fewer than ${meta.minN} answers`
-      : undefined,
+    subtitle: options.subtitle ??
+      (meta
+        ? w.intervals(f.num(meta.confidence * 100, 0), meta.method, f.int(meta.minN))
+        : undefined),
     ariaLabel: title,
     marginLeft: 100,
     height: 60 + 32 * rows.length,
     // The domain must hold the whole intervals, not only the dots.
-    x: { label, grid: true, nice: true, domain: extent(rows, low!, high!) },
+    x: {
+      label,
+      grid: true,
+      ...(options.log ? { type: "log", nice: false } : { nice: true }),
+      domain: extent(rows, low!, high!),
+      tickFormat: f.ticks("number"),
+    },
     y: { label: null, domain: rows.map((r) => String(r[group!])) },
     marks: [
       Plot.ruleY(rows, {
@@ -115,16 +161,21 @@ export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions 
 }
 
 /** Options of {@link npsMixChart}. */
-export interface NpsMixOptions {
+export interface NpsMixOptions extends ChartLocaleOptions {
   /** Column naming the segments (default: the result's first `by` column, else `period`). */
   group?: string;
-  /** Chart title. */
+  /** Chart title (default "Answer mix by <group>"). */
   title?: string;
+  /** Subtitle (default: what the bars are); `null` for none. */
+  subtitle?: string | null;
+  /** Axis label of the shares (default "Share of answers (%)"). */
+  label?: string;
 }
 
 /**
  * The answer mix behind an NPS result: one 100 % bar per segment, split into
  * detractors, passives and promoters (the NPS is promoters minus detractors).
+ * Legend, tooltips and numbers follow `lang` and `locale`.
  *
  * @example
  * ```ts
@@ -135,9 +186,12 @@ export interface NpsMixOptions {
  * import { npsMixChart } from "./kpi.ts";
  * const t = aq.table({ channel: ["chat", "chat", "phone"], nps_score: [10, 7, 3] });
  * assert.ok(renderSvg(npsMixChart(nps(t, { by: "channel" }))).includes("Promoter"));
+ * assert.ok(renderSvg(npsMixChart(nps(t, { by: "channel" }), { lang: "de" })).includes("Kritiker"));
  * ```
  */
 export function npsMixChart(result: ColumnTable, options: NpsMixOptions = {}): ChartSpec {
+  const f = chartFormat(options, "npsMixChart");
+  const w = WORDS[f.lang];
   const meta = kpiMeta(result);
   const group = options.group ?? meta?.by[0] ?? (meta?.period ? "period" : undefined);
   const needed = ["pct_detractors", "pct_passives", "pct_promoters", "nps", "n"];
@@ -163,19 +217,25 @@ export function npsMixChart(result: ColumnTable, options: NpsMixOptions = {}): C
       n: r.n as number,
     }))
   );
-  const title = options.title ?? `Answer mix by ${group}`;
+  const title = options.title ?? w.mix(group);
+  const legend = CATEGORY_LEGENDS[f.lang];
   return {
     title,
-    subtitle: "Share of answers; NPS = promoters − detractors",
+    subtitle: options.subtitle === null ? undefined : options.subtitle ?? w.mixNote,
     ariaLabel: title,
     marginLeft: 100,
     height: 80 + 32 * rows.length,
-    x: { label: "Share of answers (%)", domain: [0, 100], grid: true },
+    x: {
+      label: options.label ?? w.mixAxis,
+      domain: [0, 100],
+      grid: true,
+      tickFormat: f.ticks("number"),
+    },
     y: { label: null, domain: rows.map((r) => String(r[group])) },
     color: {
       domain: categories.map(([c]) => c),
       range: categories.map(([c]) => CATEGORY_COLORS[c]),
-      tickFormat: (c: NpsCategory) => CATEGORY_LABELS[c],
+      tickFormat: (c: NpsCategory) => legend[c],
       legend: true,
     },
     marks: [
@@ -184,10 +244,9 @@ export function npsMixChart(result: ColumnTable, options: NpsMixOptions = {}): C
         x: "share",
         fill: "category",
         order: categories.map(([c]) => c),
-        title: (d: { group: string; category: string; share: number; nps: number; n: number }) =>
-          `${d.group}: ${fmt(d.share)} % ${d.category.toLowerCase()}s (NPS ${
-            fmt(d.nps)
-          }, n = ${d.n})`,
+        title: (
+          d: { group: string; category: NpsCategory; share: number; nps: number; n: number },
+        ) => w.mixTip(d.group, f.num(d.share), d.category, f.num(d.nps), f.int(d.n)),
       }),
       Plot.ruleX([0, 100]),
     ],
@@ -198,7 +257,7 @@ const CARD = "border:1px solid #c8c8c8;border-radius:6px;padding:.5rem .75rem;mi
   "font-family:system-ui,sans-serif";
 
 /** Options of {@link kpiCards}. */
-export interface KpiCardOptions {
+export interface KpiCardOptions extends ChartLocaleOptions {
   /** Card heading per row (default: the group columns joined, or the KPI name). */
   label?: (row: Record<string, unknown>) => string;
   /** Value column (default: the KPI's headline). */
@@ -208,7 +267,8 @@ export interface KpiCardOptions {
 /**
  * KPI cards: the headline number of each result row with its interval and n,
  * as escaped HTML that shows inline in a notebook and can go into a report.
- * Small samples say so on the card.
+ * Small samples say so on the card. Numbers and words follow `locale` and
+ * `lang`.
  *
  * @example
  * ```ts
@@ -221,6 +281,9 @@ export interface KpiCardOptions {
  * ```
  */
 export function kpiCards(result: ColumnTable, options: KpiCardOptions = {}): Displayable {
+  const f = chartFormat(options, "kpiCards");
+  const w = WORDS[f.lang];
+  const fmt = (v: unknown) => f.num(v);
   const meta = kpiMeta(result);
   const headline = meta ? HEADLINES[meta.kpi] : undefined;
   const value = options.value ?? headline?.value;
@@ -236,19 +299,19 @@ export function kpiCards(result: ColumnTable, options: KpiCardOptions = {}): Dis
   const rows = result.objects() as Record<string, unknown>[];
   const cards = rows.map((r) => {
     const interval = headline && r[headline.low] !== null
-      ? `${fmt(r[headline.low])}–${fmt(r[headline.high])}`
-      : "no interval";
+      ? between(r[headline.low], r[headline.high], f)
+      : w.noInterval;
     return `<div class="cxkit-card${r.small_sample ? " cxkit-small" : ""}" style="${CARD}">` +
       `<div style="font-size:.85em;opacity:.8">${escapeHtml(label(r))}</div>` +
       `<div style="font-size:1.8em;font-weight:600">${escapeHtml(fmt(r[value]))}</div>` +
       `<div style="font-size:.8em;opacity:.8">${
-        escapeHtml(`${interval} · n = ${r.n}${r.small_sample ? " · small sample" : ""}`)
+        escapeHtml(`${interval} · n = ${f.int(r.n)}${r.small_sample ? ` · ${w.small}` : ""}`)
       }</div></div>`;
   });
   const html = `<div class="cxkit-cards" style="display:flex;flex-wrap:wrap;gap:.75rem">${
     cards.join("")
   }</div>`;
-  const text = rows.map((r) => `${label(r)}: ${fmt(r[value])} (n = ${r.n})`).join("\n");
+  const text = rows.map((r) => `${label(r)}: ${fmt(r[value])} (n = ${f.int(r.n)})`).join("\n");
   return { html, [jupyterDisplay]: () => ({ "text/html": html, "text/plain": text }) };
 }
 
@@ -259,9 +322,8 @@ function extent(rows: Record<string, unknown>[], low: string, high: string): [nu
   return values.length ? [Math.min(...values), Math.max(...values)] : [0, 1];
 }
 
-/** One decimal, en-US; dashes for missing values. */
-function fmt(v: unknown): string {
-  return typeof v === "number" && Number.isFinite(v)
-    ? v.toLocaleString("en-US", { maximumFractionDigits: 1, minimumFractionDigits: 1 })
-    : "–";
+/** Interval bounds: "−12.9 to −8.3", not "-12.9–-8.3" — a dash only when both are positive. */
+function between(low: unknown, high: unknown, f: ChartFormat): string {
+  const negative = (low as number) < 0 || (high as number) < 0;
+  return `${f.num(low)}${negative ? WORDS[f.lang].to : "–"}${f.num(high)}`;
 }

@@ -6,12 +6,13 @@
  * @module
  */
 import type { ScoreOutcomes } from "../analysis/outcomes.ts";
-import { CATEGORY_COLORS, CATEGORY_LABELS, type NpsCategory } from "./scores.ts";
+import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import { CATEGORY_COLORS, CATEGORY_LEGENDS, type NpsCategory } from "./scores.ts";
 import { kaplanMeierChart } from "./survival.ts";
 import type { ChartSpec } from "./render.ts";
 
 /** Options of {@link scoreOutcomeChart}. */
-export interface ScoreOutcomeChartOptions {
+export interface ScoreOutcomeChartOptions extends ChartLocaleOptions {
   /** Shade the pointwise intervals (default `true`). */
   band?: boolean;
   /** Mark censored customers with "+" (default `false`: thousands of marks hide the curves). */
@@ -20,7 +21,37 @@ export interface ScoreOutcomeChartOptions {
   title?: string;
   /** Show the result's summary line under the chart (default `true`). */
   caption?: boolean;
+  /** Subtitle (default: what the band is). */
+  subtitle?: string;
+  /** Label of the time axis (default e.g. "Months since the first answer"). */
+  xLabel?: string;
+  /** Label of the y axis (default "Share not yet churned"). */
+  yLabel?: string;
 }
+
+/** The chart's own words in each language. */
+const WORDS = {
+  en: {
+    title: "Time to churn by NPS group",
+    y: "Share not yet churned",
+    since: (unit: string, origin: string) => `${capitalize(unit)} since ${origin}`,
+    answer: (which: string) => `the ${which} answer`,
+    signup: "signup",
+  },
+  de: {
+    title: "Zeit bis zur Kündigung nach NPS-Gruppe",
+    y: "Anteil noch nicht gekündigt",
+    since: (unit: string, origin: string) =>
+      `${
+        ({ days: "Tage", weeks: "Wochen", months: "Monate", years: "Jahre" } as Record<
+          string,
+          string
+        >)[unit] ?? unit
+      } seit ${origin}`,
+    answer: (which: string) => which === "first" ? "der ersten Antwort" : "der letzten Antwort",
+    signup: "Anmeldung",
+  },
+};
 
 /**
  * Kaplan–Meier curves of the share of customers not yet churned, one per NPS
@@ -29,7 +60,8 @@ export interface ScoreOutcomeChartOptions {
  * colours (detractor vermillion, passive grey, promoter blue) and the legend
  * names the score ranges; with segments (`by`) every segment × group curve
  * gets its own colour from the survival palette. The x axis counts time from
- * the classifying answer (or signup), as the result was computed.
+ * the classifying answer (or signup), as the result was computed. Words and
+ * numbers follow `lang` and `locale` (the caption is the result's summary, in English).
  *
  * @example
  * ```ts
@@ -52,6 +84,8 @@ export interface ScoreOutcomeChartOptions {
  * const result = scoreOutcomes(responses, customers, { cutoff: d("2025-12-31") });
  * const svg = renderSvg(scoreOutcomeChart(result));
  * assert.ok(svg.includes("Time to churn by NPS group") && svg.includes("#D55E00"));
+ * const de = renderSvg(scoreOutcomeChart(result, { locale: "de-DE" }));
+ * assert.ok(de.includes("Tage seit der letzten Antwort") && de.includes("Kritiker (0–6)"));
  * ```
  */
 export function scoreOutcomeChart(
@@ -59,21 +93,26 @@ export function scoreOutcomeChart(
   options: ScoreOutcomeChartOptions = {},
 ): ChartSpec {
   const { band = true, censorTicks = false, caption = true } = options;
+  const f = chartFormat(options, "scoreOutcomeChart");
+  const w = WORDS[f.lang];
   const { method } = result;
+  const origin = method.from === "answer" ? w.answer(method.answer) : w.signup;
   const spec = kaplanMeierChart(result.survival, {
     band,
     censorTicks,
-    title: options.title ?? "Time to churn by NPS group",
-    yLabel: "Share not yet churned",
+    title: options.title ?? w.title,
+    subtitle: options.subtitle,
+    xLabel: options.xLabel ?? w.since(method.unit, origin),
+    yLabel: options.yLabel ?? w.y,
+    locale: f.locale,
+    lang: f.lang,
   });
-  const origin = method.from === "answer" ? `the ${method.answer} answer` : "signup";
-  spec.x = { ...spec.x, label: `${capitalize(method.unit)} since ${origin}` };
   if (method.by.length === 0) {
     const domain = (spec.color?.domain ?? []) as NpsCategory[];
     spec.color = {
       ...spec.color,
       range: domain.map((g) => CATEGORY_COLORS[g]),
-      tickFormat: (g: NpsCategory) => CATEGORY_LABELS[g] ?? g,
+      tickFormat: (g: NpsCategory) => CATEGORY_LEGENDS[f.lang][g] ?? g,
       legend: true,
     };
   }

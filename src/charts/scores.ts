@@ -8,14 +8,26 @@
 import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
+import {
+  type ChartFormat,
+  chartFormat,
+  type ChartLang,
+  type ChartLocaleOptions,
+} from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
 
 /** Options of {@linkcode scoreDistributionChart}. */
-export interface ScoreDistributionOptions {
+export interface ScoreDistributionOptions extends ChartLocaleOptions {
   /** Column holding the 0–10 score. Default `"nps_score"`. */
   score?: string;
   /** Chart title. Default `"Likelihood to recommend: answers per score"`. */
   title?: string;
+  /** Subtitle. Default: the number of answers. */
+  subtitle?: string;
+  /** Label of the score axis. Default `"Likelihood to recommend (0–10)"`. */
+  xLabel?: string;
+  /** Label of the count axis. Default `"Answers"`. */
+  yLabel?: string;
 }
 
 /** One bar of the chart: how many answers gave `score`. */
@@ -42,11 +54,40 @@ export const CATEGORY_COLORS: Record<NpsCategory, string> = {
   Promoter: "#0072B2",
 };
 
+/** Legend labels of the NPS categories, with their score ranges, in each chart language. */
+export const CATEGORY_LEGENDS: Record<ChartLang, Record<NpsCategory, string>> = {
+  en: { Detractor: "Detractor (0–6)", Passive: "Passive (7–8)", Promoter: "Promoter (9–10)" },
+  de: { Detractor: "Kritiker (0–6)", Passive: "Passive (7–8)", Promoter: "Promotoren (9–10)" },
+};
+
 /** Legend labels of the NPS categories, with their score ranges. */
-export const CATEGORY_LABELS: Record<NpsCategory, string> = {
-  Detractor: "Detractor (0–6)",
-  Passive: "Passive (7–8)",
-  Promoter: "Promoter (9–10)",
+export const CATEGORY_LABELS: Record<NpsCategory, string> = CATEGORY_LEGENDS.en;
+
+/** The NPS categories as plural nouns in each chart language ("detractors"). */
+export const CATEGORY_NAMES: Record<ChartLang, Record<NpsCategory, string>> = {
+  en: { Detractor: "detractors", Passive: "passives", Promoter: "promoters" },
+  de: { Detractor: "Kritiker", Passive: "Passive", Promoter: "Promotoren" },
+};
+
+const WORDS = {
+  en: {
+    title: "Likelihood to recommend: answers per score",
+    answers: (n: number, text: string) => `${text} answer${n === 1 ? "" : "s"}`,
+    axis: "Likelihood to recommend (0–10)",
+    count: "Answers",
+    tip: (score: number, category: NpsCategory, n: number, text: string) =>
+      `Score ${score} (${category.toLowerCase()}): ${text} answer${n === 1 ? "" : "s"}`,
+  },
+  de: {
+    title: "Weiterempfehlungsbereitschaft: Antworten je Wert",
+    answers: (n: number, text: string) => `${text} Antwort${n === 1 ? "" : "en"}`,
+    axis: "Weiterempfehlungsbereitschaft (0–10)",
+    count: "Antworten",
+    tip: (score: number, category: NpsCategory, n: number, text: string) =>
+      `Wert ${score} (${CATEGORY_LEGENDS.de[category].replace(/ \(.*/, "")}): ${text} Antwort${
+        n === 1 ? "" : "en"
+      }`,
+  },
 };
 
 /**
@@ -54,6 +95,7 @@ export const CATEGORY_LABELS: Record<NpsCategory, string> = {
  * (detractor 0–6, passive 7–8, promoter 9–10). Every score gets a bar, even
  * one nobody gave; missing answers (`null`/`undefined`) are skipped. Returns a
  * Plot spec: render it with `renderSvg` or show it in a notebook with `display`.
+ * Words and numbers follow `lang` and `locale` (`{ locale: "de-DE" }`: German).
  *
  * Throws a `CxOptionsError` when the score column is missing and a
  * `CxDataError` naming the column when a score is not a whole number 0–10.
@@ -68,13 +110,15 @@ export const CATEGORY_LABELS: Record<NpsCategory, string> = {
  * const answers = aq.table({ nps_score: [10, 9, 9, 7, 3, null] });
  * const svg = renderSvg(scoreDistributionChart(answers, { title: "Q1 survey" }));
  * assert.ok(svg.includes("Q1 survey"));
+ * assert.ok(renderSvg(scoreDistributionChart(answers, { lang: "de" })).includes("5 Antworten"));
  * ```
  */
 export function scoreDistributionChart(
   table: ColumnTable,
   options: ScoreDistributionOptions = {},
 ): ChartSpec {
-  const { score = "nps_score", title = "Likelihood to recommend: answers per score" } = options;
+  const f = chartFormat(options, "scoreDistributionChart");
+  const { score = "nps_score", title = WORDS[f.lang].title } = options;
   if (typeof score !== "string" || score === "") {
     throw new CxOptionsError(
       `Option "score" must be a column name, got ${JSON.stringify(score)}`,
@@ -90,7 +134,7 @@ export function scoreDistributionChart(
     );
   }
   const counts = countScores(table.array(score), score);
-  return scoreSpec(counts, title);
+  return scoreSpec(counts, { ...options, title }, f);
 }
 
 /** Counts answers per score 0–10 (all 11 present), rejecting anything else. */
@@ -122,26 +166,38 @@ function npsCategory(score: number): NpsCategory {
   return score <= 6 ? "Detractor" : score <= 8 ? "Passive" : "Promoter";
 }
 
-function scoreSpec(counts: ScoreCount[], title: string): ChartSpec {
+function scoreSpec(
+  counts: ScoreCount[],
+  options: ScoreDistributionOptions & { title: string },
+  f: ChartFormat,
+): ChartSpec {
+  const { title } = options;
+  const w = WORDS[f.lang];
   const total = counts.reduce((sum, c) => sum + c.count, 0);
   const max = Math.max(1, ...counts.map((c) => c.count));
   const categories = Object.keys(CATEGORY_COLORS) as NpsCategory[];
   return {
     title,
-    subtitle: `${total.toLocaleString("en-US")} answer${total === 1 ? "" : "s"}`,
+    subtitle: options.subtitle ?? w.answers(total, f.int(total)),
     ariaLabel: title,
     marginLeft: 48,
     x: {
       type: "band",
       domain: counts.map((c) => c.score),
-      label: "Likelihood to recommend (0–10)",
+      label: options.xLabel ?? w.axis,
     },
     // Counts are whole answers: at most one tick per answer keeps ticks integral.
-    y: { domain: [0, max], ticks: Math.min(10, max), grid: true, label: "Answers" },
+    y: {
+      domain: [0, max],
+      ticks: Math.min(10, max),
+      grid: true,
+      label: options.yLabel ?? w.count,
+      tickFormat: f.ticks("number"),
+    },
     color: {
       domain: categories,
       range: categories.map((c) => CATEGORY_COLORS[c]),
-      tickFormat: (c: NpsCategory) => CATEGORY_LABELS[c],
+      tickFormat: (c: NpsCategory) => CATEGORY_LEGENDS[f.lang][c],
       legend: true,
     },
     marks: [
@@ -149,10 +205,7 @@ function scoreSpec(counts: ScoreCount[], title: string): ChartSpec {
         x: "score",
         y: "count",
         fill: "category",
-        title: (c: ScoreCount) =>
-          `Score ${c.score} (${c.category.toLowerCase()}): ${c.count} answer${
-            c.count === 1 ? "" : "s"
-          }`,
+        title: (c: ScoreCount) => w.tip(c.score, c.category, c.count, f.int(c.count)),
       }),
       Plot.ruleY([0]),
     ],

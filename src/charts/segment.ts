@@ -8,30 +8,89 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { kpiMeta } from "../metrics/groups.ts";
+import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
 
 /** Options of {@link segmentChart}. */
-export interface SegmentChartOptions {
+export interface SegmentChartOptions extends ChartLocaleOptions {
   /** Chart title (default: "<KPI>: each <segment> vs the rest"). */
   title?: string;
   /** Axis label of the difference (default per KPI, with its unit). */
   label?: string;
+  /** Subtitle (default: what is compared, the interval level, colours and hollow dots). */
+  subtitle?: string;
 }
 
 /** How a segment compares: drives the dot colour and the legend. */
 type Verdict = "above the rest" | "below the rest" | "not significant";
 
 /** Okabe–Ito blue and vermillion for significant differences, grey for the rest. */
+const VERDICT_NAMES_EN: Record<Verdict, string> = {
+  "above the rest": "above the rest",
+  "below the rest": "below the rest",
+  "not significant": "not significant",
+};
+
 const VERDICT_COLORS: Record<Verdict, string> = {
   "above the rest": "#0072B2",
   "below the rest": "#D55E00",
   "not significant": "#8C8C8C",
 };
 
-const KPI_LABELS: Record<string, { name: string; unit: string; digits: number }> = {
-  nps: { name: "NPS", unit: "NPS points", digits: 1 },
-  csat: { name: "CSAT", unit: "percentage points of top box", digits: 1 },
-  ces: { name: "CES", unit: "effort points; below 0 = less effort", digits: 2 },
+const KPI_LABELS: Record<string, { name: string; digits: number }> = {
+  nps: { name: "NPS", digits: 1 },
+  csat: { name: "CSAT", digits: 1 },
+  ces: { name: "CES", digits: 2 },
+};
+
+/** The chart's own words in each language. */
+const WORDS = {
+  en: {
+    units: {
+      nps: "NPS points",
+      csat: "percentage points of top box",
+      ces: "effort points; below 0 = less effort",
+    } as Record<string, string>,
+    axis: (unit: string) => `Difference to the rest (${unit})`,
+    title: (kpi: string, by: string) => `${kpi}: each ${by} vs the rest`,
+    verdicts: VERDICT_NAMES_EN,
+    corrections: {
+      bh: "significant after Benjamini–Hochberg correction",
+      none: "significant after no correction",
+      holm: "significant after Holm correction",
+    } as Record<string, string>,
+    note: (pct: string, significant: string, minN: string) =>
+      `Segment minus all other answers, ${pct} % intervals; coloured: ${significant}; hollow: fewer than ${minN} answers (not tested)`,
+    to: "to",
+    vsRest: "vs the rest",
+    small: "small sample, not tested",
+    adjusted: (p: string) => `adjusted p = ${p}`,
+  },
+  de: {
+    units: {
+      nps: "NPS-Punkte",
+      csat: "Prozentpunkte Top-Box",
+      ces: "Aufwandspunkte; unter 0 = weniger Aufwand",
+    } as Record<string, string>,
+    axis: (unit: string) => `Unterschied zum Rest (${unit})`,
+    title: (kpi: string, by: string) => `${kpi}: jede Gruppe von ${by} ggü. dem Rest`,
+    verdicts: {
+      "above the rest": "über dem Rest",
+      "below the rest": "unter dem Rest",
+      "not significant": "nicht signifikant",
+    } as Record<Verdict, string>,
+    corrections: {
+      bh: "signifikant nach Benjamini-Hochberg-Korrektur",
+      none: "signifikant ohne Korrektur",
+      holm: "signifikant nach Holm-Korrektur",
+    } as Record<string, string>,
+    note: (pct: string, significant: string, minN: string) =>
+      `Segment minus alle übrigen Antworten, ${pct}-%-Intervalle; farbig: ${significant}; hohl: weniger als ${minN} Antworten (nicht getestet)`,
+    to: "bis",
+    vsRest: "ggü. dem Rest",
+    small: "kleine Stichprobe, nicht getestet",
+    adjusted: (p: string) => `adjustiertes p = ${p}`,
+  },
 };
 
 /**
@@ -42,7 +101,8 @@ const KPI_LABELS: Record<string, { name: string; unit: string; digits: number }>
  * below the rest), the others grey; small samples (`small_sample`, not
  * tested) are hollow. Rows are sorted by difference, largest on top; several
  * `by` columns are joined as `chat · north`. Segments without a difference
- * (no answers, no rest) are left out.
+ * (no answers, no rest) are left out. Words and numbers follow `lang` and
+ * `locale`.
  *
  * @example
  * ```ts
@@ -54,6 +114,8 @@ const KPI_LABELS: Record<string, { name: string; unit: string; digits: number }>
  * const t = aq.table({ channel: ["chat", "chat", "phone", "phone"], nps_score: [10, 9, 3, 9] });
  * const svg = renderSvg(segmentChart(segment(t, { kpi: "nps", by: "channel", minN: 1 })));
  * assert.ok(svg.includes("NPS: each channel vs the rest"));
+ * const de = segmentChart(segment(t, { kpi: "nps", by: "channel", minN: 1 }), { locale: "de-DE" });
+ * assert.ok(renderSvg(de).includes("Unterschied zum Rest (NPS-Punkte)"));
  * ```
  */
 export function segmentChart(segments: ColumnTable, options: SegmentChartOptions = {}): ChartSpec {
@@ -63,8 +125,10 @@ export function segmentChart(segments: ColumnTable, options: SegmentChartOptions
       "segmentChart needs a result of segment() as it came back (metadata is lost after Arquero verbs)",
     );
   }
-  const kpi = KPI_LABELS[meta.kpi] ?? { name: meta.kpi, unit: "", digits: 1 };
-  const signed = (v: number | null) => format(v, kpi.digits);
+  const f = chartFormat(options, "segmentChart");
+  const w = WORDS[f.lang];
+  const kpi = KPI_LABELS[meta.kpi] ?? { name: meta.kpi, digits: 1 };
+  const signed = (v: number | null) => f.signed(v, kpi.digits);
   const rows = (segments.objects() as Record<string, unknown>[])
     .filter((r) => typeof r.difference === "number")
     .map((r) => ({
@@ -79,35 +143,31 @@ export function segmentChart(segments: ColumnTable, options: SegmentChartOptions
       verdict: verdictOf(r),
     }))
     .sort((a, b) => b.difference - a.difference || (a.label < b.label ? -1 : 1));
-  const label = options.label ?? `Difference to the rest (${kpi.unit})`;
-  const title = options.title ?? `${kpi.name}: each ${meta.by.join(" × ")} vs the rest`;
-  const correction = meta.notes.correction === "bh"
-    ? "Benjamini–Hochberg"
-    : meta.notes.correction === "none"
-    ? "no"
-    : "Holm";
+  const label = options.label ?? w.axis(w.units[meta.kpi] ?? "");
+  const title = options.title ?? w.title(kpi.name, meta.by.join(" × "));
+  const correction = w.corrections[String(meta.notes.correction)] ?? w.corrections.holm;
   const verdicts = (Object.keys(VERDICT_COLORS) as Verdict[]).filter((v) =>
     rows.some((r) => r.verdict === v)
   );
   const tip = (r: typeof rows[number]) =>
-    `${r.label}: ${signed(r.difference)} (${signed(r.low)} to ${
+    `${r.label}: ${signed(r.difference)} (${signed(r.low)} ${w.to} ${
       signed(r.high)
-    }) vs the rest, n = ${r.n}${
-      r.small ? " — small sample, not tested" : `, adjusted p = ${pValue(r.p)}`
+    }) ${w.vsRest}, n = ${f.int(r.n)}${
+      r.small ? ` — ${w.small}` : `, ${w.adjusted(pValue(r.p, f.num))}`
     }`;
   return {
     title,
-    subtitle: `Segment minus all other answers, ${
-      Math.round(meta.confidence * 100)
-    } % intervals; coloured: significant after ${correction} correction; hollow: fewer than ${meta.minN} answers (not tested)`,
+    subtitle: options.subtitle ??
+      w.note(f.num(meta.confidence * 100, 0), correction, f.int(meta.minN)),
     ariaLabel: title,
     marginLeft: 120,
     height: 90 + 30 * rows.length,
-    x: { label, grid: true, nice: true, domain: extent(rows) },
+    x: { label, grid: true, nice: true, domain: extent(rows), tickFormat: f.ticks("number") },
     y: { label: null, domain: rows.map((r) => r.label) },
     color: {
       domain: verdicts,
       range: verdicts.map((v) => VERDICT_COLORS[v]),
+      tickFormat: (v: Verdict) => w.verdicts[v],
       legend: true,
     },
     marks: [
@@ -148,17 +208,7 @@ function extent(rows: { difference: number; low: number | null; high: number | n
   return [Math.min(...values), Math.max(...values)];
 }
 
-/** Signed, fixed decimals, en-US, a real minus sign; a dash for missing values. */
-function format(v: number | null, digits: number): string {
-  if (v === null || !Number.isFinite(v)) return "–";
-  const s = v.toLocaleString("en-US", {
-    maximumFractionDigits: digits,
-    minimumFractionDigits: digits,
-  });
-  return v > 0 ? `+${s}` : s.replace("-", "−");
-}
-
-function pValue(p: number | null): string {
+function pValue(p: number | null, num: (v: unknown, digits: number) => string): string {
   if (p === null) return "–";
-  return p < 0.001 ? "< 0.001" : p.toFixed(3);
+  return p < 0.001 ? `< ${num(0.001, 3)}` : num(p, 3);
 }

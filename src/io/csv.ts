@@ -11,7 +11,7 @@ import type { ColumnTable } from "arquero";
 import { CxOptionsError, CxSchemaError } from "../errors.ts";
 import { countFields } from "./fields.ts";
 import { readSource, type Source, writeOut } from "./source.ts";
-import { decodeText, type Encoding, sniffDecimal, sniffDelimiter } from "./text.ts";
+import { decimalEvidence, decodeText, type Encoding, sniffDelimiter } from "./text.ts";
 import {
   type LoadResult,
   type LoadSummary,
@@ -80,8 +80,10 @@ export async function readCsv(
   const names = parsed.columnNames();
   const counts = countFields(text, delimiter);
   if (new Set(names).size !== names.length) throw duplicateHeaderError(names, name);
-  const decimal = options.decimal ??
-    sniffDecimal(names.flatMap((n) => parsed.array(n).slice(0, 2000) as unknown[]), delimiter);
+  const sniffed = options.decimal === undefined
+    ? decimalEvidence(names.flatMap((n) => parsed.array(n).slice(0, 2000) as unknown[]), delimiter)
+    : undefined;
+  const decimal = options.decimal ?? sniffed!.decimal;
   const warnings = encoding === "windows-1252" && (options.encoding ?? "auto") === "auto"
     ? [`${name}: not valid UTF-8, read as Windows-1252`]
     : [];
@@ -99,6 +101,7 @@ export async function readCsv(
       inferExtras: true,
       unquoteFormulas: true,
       warnings,
+      decimalWhy: sniffed?.why,
       // Arquero drops surplus fields silently; counts let validation reject those rows.
       fieldCounts: counts.length - 1 === parsed.numRows()
         ? { header: counts[0], rows: counts.subarray(1) }

@@ -18,7 +18,7 @@ import { encodeCsvDuckdb } from "./csv_duckdb.ts";
 import { encodeCsvFile, type EncodedCsvColumn } from "./csv_encode.ts";
 import { scanCsvFile } from "./csv_scan.ts";
 import { localFile, type Source } from "./source.ts";
-import { decodeText, sniffDecimal, sniffDelimiter } from "./text.ts";
+import { decimalEvidence, decodeText, sniffDelimiter } from "./text.ts";
 import { type EncodedColumns, validateEncoded } from "./validate_encoded.ts";
 
 /** Options of {@link readLargeCsv}: those of `readCsv`, plus the parser and progress reports. */
@@ -145,8 +145,10 @@ export async function readLargeCsv(
     const n = Math.min(HEAD_ROWS, codes.length);
     return Array.from({ length: n }, (_, i) => dictionary[codes[i]]);
   };
-  const decimal = options.decimal ??
-    sniffDecimal(names.flatMap((n) => head(n).slice(0, 2000)), delimiter);
+  const sniffed = options.decimal === undefined
+    ? decimalEvidence(names.flatMap((n) => head(n).slice(0, 2000)), delimiter)
+    : undefined;
+  const decimal = options.decimal ?? sniffed!.decimal;
   const input: EncodedColumns = {
     names,
     rows,
@@ -159,6 +161,7 @@ export async function readLargeCsv(
     inferExtras: true,
     unquoteFormulas: true,
     warnings: [],
+    decimalWhy: sniffed?.why,
   });
   progress("validate", rows);
   return { ...result, summary: { ...result.summary, delimiter, encoding }, engine: parser };

@@ -84,7 +84,7 @@ export function sniffDelimiter(text: string): string {
 /**
  * Guesses the decimal separator of text numbers. A comma-delimited file uses
  * a decimal point; otherwise numbers like `0,85` or `1.234,56` mean decimal
- * comma.
+ * comma. See {@link decimalEvidence} for the rule and its reason.
  *
  * @example
  * ```ts
@@ -95,14 +95,77 @@ export function sniffDelimiter(text: string): string {
  * ```
  */
 export function sniffDecimal(values: Iterable<unknown>, delimiter: string): "." | "," {
-  if (delimiter === ",") return ".";
-  let comma = 0, point = 0;
+  return decimalEvidence(values, delimiter).decimal;
+}
+
+/** A sniffed decimal separator and the evidence it rests on. */
+export interface DecimalGuess {
+  /** The separator chosen. */
+  decimal: "." | ",";
+  /**
+   * Why, as a clause for a warning ("values such as "0,85" use a decimal
+   * comma"); absent for comma-delimited files, where `1.234` can only be a
+   * decimal point.
+   */
+  why?: string;
+}
+
+const DECIMAL_COMMA = /^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$|^[+-]?\d{1,3}(\.\d{3}){2,}$/;
+const DECIMAL_POINT = /^[+-]?\d+\.\d+$/;
+/** `1.234`, `12.000`: a decimal point, or a German thousands separator? */
+const DOT_GROUP = /^[+-]?\d{1,3}\.\d{3}$/;
+const DOTTED_DATE = /^\d{1,2}\.\d{1,2}\.\d{4}\b/;
+
+/**
+ * The decimal separator of a file's text numbers and why. A comma delimiter
+ * means a decimal point. Otherwise values that can only be read one way
+ * decide (`0,85` or `1.234.567` → comma; `0.85` → point, the majority wins,
+ * a tie means point). Values with only a `d.ddd` group (`1.234`, `12.000`)
+ * fit both; when nothing else decides and such values occur, German
+ * conventions — a `;` delimiter or `DD.MM.YYYY` dates — mean decimal comma
+ * (`1.234` = 1234). Loaders name the choice per ambiguous column in
+ * `summary.warnings`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decimalEvidence } from "./text.ts";
+ * assert.equal(decimalEvidence(["1.234", "05.01.2024"], ";").decimal, ",");
+ * assert.equal(decimalEvidence(["1.234", "2024-01-05"], "\t").decimal, ".");
+ * assert.equal(decimalEvidence(["1.234", "0.5"], ";").decimal, ".");
+ * ```
+ */
+export function decimalEvidence(values: Iterable<unknown>, delimiter: string): DecimalGuess {
+  if (delimiter === ",") return { decimal: "." };
+  let comma = 0, point = 0, groups = 0, dates = 0;
+  let commaExample = "", pointExample = "";
   for (const v of values) {
     if (typeof v !== "string") continue;
-    if (/^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$/.test(v)) comma++;
-    else if (/^[+-]?\d+\.\d+$/.test(v) && !/^\d{1,3}\.\d{3}$/.test(v)) point++;
+    const s = v.trim();
+    if (DECIMAL_COMMA.test(s)) {
+      if (comma++ === 0) commaExample = s;
+    } else if (DOT_GROUP.test(s)) groups++;
+    else if (DECIMAL_POINT.test(s)) {
+      if (point++ === 0) pointExample = s;
+    } else if (DOTTED_DATE.test(s)) dates++;
   }
-  return comma > point ? "," : ".";
+  if (comma > point) {
+    return { decimal: ",", why: `values such as "${commaExample}" use a decimal comma` };
+  }
+  if (point > 0 && point >= comma) {
+    return { decimal: ".", why: `values such as "${pointExample}" use a decimal point` };
+  }
+  const german = [
+    ...(delimiter === ";" ? ['the delimiter is ";"'] : []),
+    ...(dates ? ["dates are written DD.MM.YYYY"] : []),
+  ];
+  if (groups && german.length) {
+    return { decimal: ",", why: `${german.join(" and ")} (German conventions)` };
+  }
+  return {
+    decimal: ".",
+    why: "no value has a decimal comma and nothing suggests German conventions",
+  };
 }
 
 function firstLines(text: string, n: number): string[] {

@@ -18,11 +18,33 @@ import {
   type DateFormat,
   type Decimal,
   makeDateParser,
-  numberProblem,
-  parseNumber,
   slashOrder,
 } from "./parse.ts";
 import { checkTimeZone } from "../time/zone.ts";
+import {
+  checkAcrossRows,
+  keyPlan,
+  type RejectColumns,
+  resolvedBeforeResponseWarning,
+} from "./checks.ts";
+import {
+  ambiguousDecimalWarning,
+  countValues,
+  type DateNotes,
+  inferExtraKind,
+} from "./column_notes.ts";
+import {
+  Bad,
+  type Converter,
+  isEmpty,
+  keepValue,
+  makeConverter,
+  makeDateConverter,
+  type NumericDate,
+} from "./converters.ts";
+
+export type { RejectColumns } from "./checks.ts";
+export { Bad, type Converter } from "./converters.ts";
 
 /** Options shared by every loader. */
 export interface ValidateOptions {
@@ -42,6 +64,12 @@ export interface ValidateOptions {
   cesScale?: CesScale;
   /** Throw a `CxDataError` naming the first bad rows instead of returning rejects. */
   strict?: boolean;
+  /**
+   * Reject every repeat of a key (`response_id`, `ticket_id`, the customers'
+   * `customer_id`) after its first occurrence, naming the first row (default
+   * false: repeats are kept and counted in a warning).
+   */
+  unique?: boolean;
 }
 
 /** Counts and decisions of one load, for a data-quality report. */
@@ -100,8 +128,10 @@ export interface ValidateContext {
   warnings: string[];
   /** Fields per data row and in the header (CSV), to reject rows with surplus fields. */
   fieldCounts?: { header: number; rows: Int32Array };
+  /** Why the decimal separator was chosen, when it was sniffed (see `decimalEvidence`). */
+  decimalWhy?: string;
   /** How a number in a date column is read: a Date, or the reject reason (default: epoch ms). */
-  numericDate?: (value: number, column: string) => Date | string;
+  numericDate?: NumericDate;
 }
 
 /**
@@ -172,6 +202,14 @@ export interface ColumnPlan {
   warnings: string[];
   /** Throw instead of returning rejects. */
   strict: boolean;
+  /** Index in `columns` of the table's key column, if the schema has one and the data too. */
+  key: number | undefined;
+  /** Reject repeated keys. */
+  unique: boolean;
+  /** Date texts read with a note (pivot, gap, fold), by index in `columns`. */
+  dateNotes: Map<number, DateNotes>;
+  /** Whether the rows are tickets (resolved-before-first-response warning). */
+  tickets: boolean;
 }
 
 /**
@@ -199,26 +237,17 @@ export function planColumns(
 
   const warnings = [...ctx.warnings];
   const dateFormats: Record<string, string> = {};
-  const convert = (name: string, kind: ColumnKind, values: ArrayLike<unknown>) => {
-    if (kind !== "date") return makeConverter(name, kind, decimal, ctx.unquoteFormulas);
-    const order = dateFormat === "auto" ? slashOrder(sample(values)) : "DMY";
-    if (order === "ambiguous" && hasSlashDates(values)) {
-      warnings.push(
-        `${name}: dates like 03/04/2024 are ambiguous; read as DD/MM/YYYY. Pass dateFormat: "MM/DD/YYYY" for US dates.`,
-      );
+  const dateNotes = new Map<string, DateNotes>();
+  const convert = (name: string, kind: ColumnKind, source: string) => {
+    if (kind !== "date") {
+      const why = ctx.decimalWhy;
+      const warning = why && ambiguousDecimalWarning(name, all(source), decimal, why);
+      if (warning) warnings.push(warning);
+      return makeConverter(name, kind, decimal, ctx.unquoteFormulas);
     }
-    if (order === "conflict") {
-      warnings.push(`${name}: slash dates mix day-first and month-first; set dateFormat.`);
-    }
-    dateFormats[name] = dateFormat === "auto"
-      ? `auto${hasSlashDates(values) ? order === "MDY" ? " (MM/DD/YYYY)" : " (DD/MM/YYYY)" : ""}`
-      : dateFormat;
-    const parseDate = makeDateParser({
-      format: dateFormat,
-      slash: order === "MDY" ? "MDY" : "DMY",
-      timeZone,
-    });
-    return makeDateConverter(name, parseDate, ctx.numericDate);
+    const notes: DateNotes = { name, timeZone, texts: new Map() };
+    dateNotes.set(name, notes);
+    return dateConverter(notes, head(source), dateFormat, warnings, dateFormats, ctx.numericDate);
   };
 
   const canonical = specs.filter((s) => renamed.has(s.name));
@@ -226,16 +255,18 @@ export function planColumns(
   const columns: PlannedColumn[] = [
     ...canonical.map((s) => {
       const source = renamed.get(s.name)!;
-      return { name: s.name, source, convert: convert(s.name, s.kind, head(source)) };
+      return { name: s.name, source, convert: convert(s.name, s.kind, source) };
     }),
     ...extras.map((name) => {
       const source = renamed.get(name)!;
-      const kind = ctx.inferExtras ? inferKind(all(source), decimal) : "keep";
+      const inferred = ctx.inferExtras ? inferExtraKind(name, all(source), decimal) : undefined;
+      if (inferred?.warning) warnings.push(inferred.warning);
+      const kind = inferred?.kind ?? "keep";
       if (kind === "date") dateFormats[name] = "auto";
       return {
         name,
         source,
-        convert: kind === "keep" ? keepValue : convert(name, kind, head(source)),
+        convert: kind === "keep" ? keepValue : convert(name, kind, source),
       };
     }),
   ];
@@ -248,15 +279,52 @@ export function planColumns(
     dateFormats,
     warnings,
     strict: options.strict ?? false,
+    ...keyPlan(options, columns),
+    dateNotes: new Map(
+      columns.flatMap((c, k) => dateNotes.has(c.name) ? [[k, dateNotes.get(c.name)!]] : []),
+    ),
+    tickets: options.schema === "tickets",
   };
 }
 
-/** A cell that could not be converted; converters return it instead of a value. */
-export class Bad {
-  constructor(readonly reason: string) {}
+/**
+ * The converter of one date column: decides the order of slash dates from
+ * its first values (warning when it cannot), records the format used, and
+ * collects the texts read with a note in `notes`.
+ */
+function dateConverter(
+  notes: DateNotes,
+  values: ArrayLike<unknown>,
+  dateFormat: DateFormat,
+  warnings: string[],
+  dateFormats: Record<string, string>,
+  numericDate: NumericDate | undefined,
+): Converter {
+  const { name, timeZone } = notes;
+  const order = dateFormat === "auto" ? slashOrder(sample(values)) : "DMY";
+  if (order === "ambiguous" && hasSlashDates(values)) {
+    warnings.push(
+      `${name}: dates like 03/04/2024 are ambiguous; read as DD/MM/YYYY. Pass dateFormat: "MM/DD/YYYY" for US dates.`,
+    );
+  }
+  if (order === "conflict") {
+    warnings.push(`${name}: slash dates mix day-first and month-first; set dateFormat.`);
+  }
+  dateFormats[name] = dateFormat === "auto"
+    ? `auto${hasSlashDates(values) ? order === "MDY" ? " (MM/DD/YYYY)" : " (DD/MM/YYYY)" : ""}`
+    : dateFormat;
+  const parseDate = makeDateParser({
+    format: dateFormat,
+    slash: order === "MDY" ? "MDY" : "DMY",
+    timeZone,
+    onNote: (text, note) => {
+      const key = text.trim(), seen = notes.texts.get(key);
+      if (!seen) notes.texts.set(key, [note]);
+      else if (!seen.includes(note)) seen.push(note);
+    },
+  });
+  return makeDateConverter(name, parseDate, numericDate);
 }
-/** Converters return the value itself (no wrapper allocation per cell) or a {@link Bad}. */
-export type Converter = (value: unknown) => unknown;
 
 interface Column {
   name: string;
@@ -317,14 +385,6 @@ export function rowProblems(
   return problems;
 }
 
-/** Rejects as they are collected: one entry per problem. */
-export interface RejectColumns {
-  row: number[];
-  column: (string | null)[];
-  value: (string | null)[];
-  reason: string[];
-}
-
 /** Appends a row's problems to `rejects`; `raw(column)` is the cell as read. */
 export function addRejects(
   rejects: RejectColumns,
@@ -362,6 +422,8 @@ export function loadResult(
       `${ctx.source}: ${counts.rejected} of ${counts.rows} rows rejected`,
     );
   }
+  const order = plan.tickets ? resolvedBeforeResponseWarning(columns) : undefined;
+  if (order) plan.warnings.push(order);
   return {
     table: aq.table(columns as Record<string, unknown[]>),
     rejects: aq.table(rejects),
@@ -395,6 +457,7 @@ function splitRows(
   const scratch = rowScratch();
   const { values } = scratch;
   const counts = ctx.fieldCounts;
+  const keptRows: number[] = [];
   for (let i = 0; i < rows; i++) {
     const problems = rowProblems(
       (c) => columns[c].values[i],
@@ -413,7 +476,24 @@ function splitRows(
       continue;
     }
     for (let c = 0; c < columns.length; c++) out[c][kept] = values[c] ?? null;
+    keptRows.push(i + ctx.firstRow);
     kept++;
+  }
+  const keys = plan.key === undefined ? undefined : out[plan.key];
+  const drop = checkAcrossRows(
+    plan,
+    { n: kept, keyAt: (j) => keys?.[j], rowAt: (j) => keptRows[j] },
+    rejects,
+    (k) => countValues(columns[k].values),
+  );
+  if (drop.length) {
+    const dropped = new Set(drop);
+    for (const column of out) {
+      let j = 0;
+      for (let i = 0; i < kept; i++) if (!dropped.has(i)) column[j++] = column[i];
+    }
+    kept -= drop.length;
+    rejected += drop.length;
   }
   for (const column of out) column.length = kept;
   return loadResult(
@@ -431,69 +511,6 @@ function surplusFields(fields: number, header: number): string {
   } would be lost; quote values that contain the delimiter, or check the delimiter option`;
 }
 
-function isEmpty(v: unknown): boolean {
-  return v === null || v === undefined || v === "";
-}
-
-const MISSING = undefined;
-const keepValue: Converter = (v) => isEmpty(v) ? MISSING : v;
-const FORMULA_QUOTE = /^'+[=+\-@\t\r]/;
-
-function makeConverter(
-  name: string,
-  kind: Exclude<ColumnKind, "date">,
-  decimal: Decimal,
-  unquoteFormulas: boolean,
-): Converter {
-  if (kind === "string") {
-    return (v) => {
-      if (isEmpty(v)) return MISSING;
-      const s = typeof v === "string" ? v : String(v);
-      // 39 is "'": test the regex only for the rare cells that start with a quote.
-      return unquoteFormulas && s.charCodeAt(0) === 39 && FORMULA_QUOTE.test(s) ? s.slice(1) : s;
-    };
-  }
-  return (v) => {
-    if (isEmpty(v)) return MISSING;
-    if (typeof v === "number") {
-      return Number.isFinite(v) ? v : new Bad(`${name} must be a finite number, got ${v}`);
-    }
-    if (typeof v === "bigint") {
-      return Number.isSafeInteger(Number(v))
-        ? Number(v)
-        : new Bad(`${name}: ${v} is too large to be a number without losing digits`);
-    }
-    const s = String(v).trim();
-    if (s === "") return MISSING;
-    const n = parseNumber(s, decimal);
-    return n === undefined ? new Bad(`${name} must be a number: ${numberProblem(s, decimal)}`) : n;
-  };
-}
-
-function makeDateConverter(
-  name: string,
-  parseDate: (s: string) => Date | undefined,
-  numericDate?: ValidateContext["numericDate"],
-): Converter {
-  return (v) => {
-    if (isEmpty(v)) return MISSING;
-    if (v instanceof Date) {
-      return Number.isNaN(v.getTime()) ? new Bad(`${name} is an invalid date`) : v;
-    }
-    if (typeof v === "number") {
-      if (!numericDate) return new Date(v);
-      const d = numericDate(v, name);
-      return typeof d === "string" ? new Bad(d) : d;
-    }
-    const s = String(v).trim();
-    if (s === "") return MISSING;
-    const d = parseDate(s);
-    return d ?? new Bad(
-      `${name} must be a date: "${s}" is not a valid date (YYYY-MM-DD, DD.MM.YYYY, ISO timestamp, "1. März 2024"; set dateFormat for slash dates)`,
-    );
-  };
-}
-
 function sample(values: ArrayLike<unknown>, limit = 50_000): unknown[] {
   const n = Math.min(values.length, limit);
   return Array.from({ length: n }, (_, i) => values[i]);
@@ -501,25 +518,6 @@ function sample(values: ArrayLike<unknown>, limit = 50_000): unknown[] {
 
 function hasSlashDates(values: ArrayLike<unknown>): boolean {
   return sample(values, 1000).some((v) => typeof v === "string" && v.includes("/"));
-}
-
-const LEADING_ZERO = /^[+-]?0\d/;
-const DATE_LIKE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$|^\d{1,2}\.\d{1,2}\.\d{4}$/;
-
-/** Types an extra text column: number, date, or text (ids with leading zeros stay text). */
-function inferKind(values: ArrayLike<unknown>, decimal: Decimal): ColumnKind {
-  let numbers = 0, dates = 0, filled = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (isEmpty(v)) continue;
-    filled++;
-    const s = String(v).trim();
-    if (!LEADING_ZERO.test(s) && parseNumber(s, decimal) !== undefined) numbers++;
-    else if (DATE_LIKE.test(s)) dates++;
-    else return "string";
-  }
-  if (filled === 0) return "string";
-  return numbers === filled ? "number" : dates === filled ? "date" : "string";
 }
 
 /** Renames file columns to canonical names: canonical name → file name. */

@@ -11,6 +11,8 @@
  */
 import type { z } from "zod";
 import { type CodeArray, codeArray, CodedColumn, InstantColumn } from "../kernels/columns.ts";
+import { checkAcrossRows } from "./checks.ts";
+import { countValues, type ValueCount } from "./column_notes.ts";
 import {
   addRejects,
   Bad,
@@ -153,11 +155,67 @@ export function validateEncoded(
       keep[i] = 1;
     }
   }
+  rejected += acrossRows(plan, keep, tables, (k, i) => rawAt(k, i), rejects, ctx.firstRow);
   const out: Record<string, unknown> = {};
   columns.forEach((column, k) => {
     out[column.name] = outputColumn(k, tables[k], converted[k], sources[k], plan, keep);
   });
   return loadResult(out, rejects, { rows: n, rejected }, plan, ctx);
+}
+
+/**
+ * The checks across rows of {@link checkAcrossRows} on encoded columns: keys
+ * compared by dictionary entry (entries with equal values share one), date
+ * notes counted per entry. Clears `keep` of rejected repeats; returns how many.
+ */
+function acrossRows(
+  plan: ColumnPlan,
+  keep: Uint8Array,
+  tables: (EntryTable | undefined)[],
+  rawAt: (k: number, i: number) => unknown,
+  rejects: RejectColumns,
+  firstRow: number,
+): number {
+  const kept: number[] = [];
+  for (let i = 0; i < keep.length; i++) if (keep[i]) kept.push(i);
+  const k = plan.key, t = k === undefined ? undefined : tables[k];
+  // Keys compared by value: two texts can convert to one value ("'=a" and "=a").
+  const keyAt = (j: number) =>
+    k === undefined
+      ? undefined
+      : t
+      ? t.values[t.codes[kept[j]]]
+      : plan.columns[k].convert(rawAt(k, kept[j]));
+  // Codes are keys when no entry's value differs from its text (only formula
+  // unquoting changes an id), so distinct codes are distinct ids.
+  const codesAreKeys = t?.values.every((v, e) => v === undefined || v === null || v === t.texts[e]);
+  const drop = checkAcrossRows(
+    plan,
+    {
+      n: kept.length,
+      keyAt,
+      rowAt: (j) => kept[j] + firstRow,
+      slots: t && codesAreKeys
+        ? { count: t.texts.length, slotAt: (j) => t.codes[kept[j]] }
+        : undefined,
+    },
+    rejects,
+    (c) => valueCounts(tables[c], keep.length, (i) => rawAt(c, i)),
+  );
+  for (const j of drop) keep[kept[j]] = 0;
+  return drop.length;
+}
+
+/** Distinct raw values of a column with row counts, in order of first occurrence. */
+function valueCounts(
+  t: EntryTable | undefined,
+  n: number,
+  rawAt: (i: number) => unknown,
+): ValueCount[] {
+  if (!t) return countValues(Array.from({ length: n }, (_, i) => rawAt(i)));
+  const rows = new Float64Array(t.texts.length);
+  for (let i = 0; i < n; i++) rows[t.codes[i]]++;
+  return t.texts.map((text, e) => [text, rows[e]] as const);
 }
 
 /** Whether a zod object schema carries row-level checks (refinements across columns). */

@@ -128,7 +128,11 @@ export const FCR_COLUMNS = [
  * (linear quantile, numpy's default), `small_sample` (n < minN), in `unit`
  * (default hours). Unanswered tickets are counted, never averaged in; a group
  * without answers gets `n = 0` and `null` statistics. Periods are cut on
- * `created_at` unless `date` names another column.
+ * `created_at` unless `date` names another column. Tickets resolved before
+ * their first response (`resolved_at < first_response_at`: solved by a bot,
+ * or the response logged late) have no meaningful first response time: they
+ * are left out of every column, and `kpiMeta(result).notes.excluded` says how
+ * many and why.
  *
  * @example
  * ```ts
@@ -238,7 +242,13 @@ function fcrInMemory(input: KpiInput, options: KpiOptions = {}): ColumnTable {
 
 function fcrPlan(table: ColumnTable, options: KpiOptions): GroupPlan {
   requireTicketColumn(table, "resolved_at", "first contact resolution");
-  requireTicketColumn(table, "contacts", "first contact resolution");
+  if (!table.columnNames().includes("contacts")) {
+    throw new CxSchemaError(
+      `Column "contacts" is missing, and first contact resolution needs it: the number of customer contacts per ticket (1 = resolved at first contact). It is optional in the tickets schema because only this KPI uses it. Columns: ${
+        table.columnNames().join(", ")
+      }. Map yours with readCsv(…, { schema: "tickets", mapping: { contacts: "<your column>" } })`,
+    );
+  }
   return resolvePlan(table, options, { date: "created_at" });
 }
 
@@ -308,11 +318,15 @@ function serviceTime(
   checkResamples(resamples);
   requireTicketColumn(table, "created_at", spec.kpi.replaceAll("_", " "));
   requireTicketColumn(table, spec.end, spec.kpi.replaceAll("_", " "));
+  const { exclude, excluded } = spec.end === "first_response_at"
+    ? resolvedBeforeResponse(table)
+    : {};
   const plan = resolvePlan(table, options, { date: "created_at" });
   const elapsed = businessHours ? businessDurationFn(businessHours) : undefined;
   const { aggregate, keys } = aggregateDurations(table, "created_at", spec.end, plan, {
     unit,
     measure: elapsed,
+    exclude,
   });
   const random = seededRandom(seed);
   return tidyResult(
@@ -334,11 +348,39 @@ function serviceTime(
         businessHours: businessHours ?? null,
         ...(businessHours ? { holidays: holidayNote(businessHours) } : {}),
         ...(method === "bootstrap" ? { resamples, seed } : {}),
+        ...(excluded ? { excluded } : {}),
       },
     },
     FRT_COLUMNS.map((c) => c === "answered" ? spec.done : c === "unanswered" ? spec.open : c),
     { leftOut: TICKETS_LEFT_OUT },
   );
+}
+
+/**
+ * Tickets resolved before their first response, to leave out of first
+ * response times; `excluded` is the note for the result's metadata (both
+ * absent when there are none).
+ */
+function resolvedBeforeResponse(
+  table: ColumnTable,
+): { exclude?: boolean[]; excluded?: { tickets: number; reason: string } } {
+  if (!table.columnNames().includes("resolved_at")) return {};
+  const response = table.array("first_response_at") as unknown[];
+  const resolved = table.array("resolved_at") as unknown[];
+  const exclude = response.map((r, i) => {
+    const done = resolved[i];
+    return r instanceof Date && done instanceof Date && done.getTime() < r.getTime();
+  });
+  const tickets = exclude.filter(Boolean).length;
+  if (tickets === 0) return {};
+  return {
+    exclude,
+    excluded: {
+      tickets,
+      reason:
+        "resolved_at before first_response_at: resolved before the first response (a bot, or a response logged late), so no first response time",
+    },
+  };
 }
 
 /**
@@ -392,7 +434,12 @@ export function aggregateDurations(
   start: string,
   end: string,
   plan: GroupPlan,
-  options: { unit: DurationUnit; measure?: (from: Date, to: Date) => number },
+  options: {
+    unit: DurationUnit;
+    measure?: (from: Date, to: Date) => number;
+    /** Rows left out of the aggregate entirely (still checked). */
+    exclude?: ArrayLike<boolean>;
+  },
 ): { aggregate: ColumnTable; keys: string[] } {
   const starts = table.array(start) as unknown[];
   const ends = table.array(end) as unknown[];
@@ -424,10 +471,12 @@ export function aggregateDurations(
   }
   problems.throwIfAny();
   const squares = durations.map((d) => d === null ? null : d * d);
-  const { table: grouped, keys } = withPeriods(
-    table.reify().assign({ __d: durations, __d2: squares }),
-    plan,
-  );
+  let measured = table.reify().assign({ __d: durations, __d2: squares });
+  if (options.exclude) {
+    measured = measured.assign({ __x: Array.from(options.exclude) })
+      .filter((d: { __x: boolean }) => !d.__x).reify();
+  }
+  const { table: grouped, keys } = withPeriods(measured, plan);
   const base = keys.length ? grouped.groupby(keys) : grouped;
   const aggregate = base.rollup({
     tickets: aq.op.count(),
@@ -641,9 +690,13 @@ function fcrFlags(table: ColumnTable): { resolved: number[]; first: number[] } {
         i,
         "contacts",
         c,
-        `contacts must be a whole number ≥ 1 for a resolved ticket${
-          idNote(ids, i)
-        }; load tickets with readCsv(…, { schema: "tickets" }) to get such rows as rejects`,
+        c === null || c === undefined
+          ? `contacts is missing for a resolved ticket${
+            idNote(ids, i)
+          }; first contact resolution needs it for every resolved ticket: fill it in, or leave such tickets out first (e.g. table.filter((d) => d.contacts != null))`
+          : `contacts must be a whole number ≥ 1 for a resolved ticket${
+            idNote(ids, i)
+          }; load tickets with readCsv(…, { schema: "tickets" }) to get such rows as rejects`,
       );
       continue;
     }
@@ -657,7 +710,7 @@ function fcrFlags(table: ColumnTable): { resolved: number[]; first: number[] } {
 const RESOLVED_BEFORE_CREATED =
   "resolved_at is before created_at: a ticket cannot be resolved before it exists; check the time zone of both columns or the column mapping";
 const BAD_CONTACTS =
-  'contacts must be a whole number ≥ 1 for a resolved ticket; load tickets with readCsv(…, { schema: "tickets" }) to get such rows as rejects';
+  'contacts must be a whole number ≥ 1 for every resolved ticket (missing ones too); fill in missing counts or leave those tickets out first, and load tickets with readCsv(…, { schema: "tickets" }) to get bad values as rejects';
 
 /**
  * FCR with its aggregate step in an SQL engine: per group, tickets,

@@ -20,7 +20,10 @@ import { churnRate } from "../metrics/churn.ts";
 import { historicClv } from "../metrics/clv.ts";
 import { referralRate } from "../metrics/referral.ts";
 import { wilson } from "../stats/intervals.ts";
-import { bandChart, heatmapChart } from "./charts.ts";
+import { churnChart } from "../charts/churn.ts";
+import { retentionCurves, retentionHeatmap } from "../charts/cohort.ts";
+import { kaplanMeierChart } from "../charts/survival.ts";
+import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 
@@ -125,17 +128,11 @@ function churnPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
     heading(2, t.churn),
     findings(sentences),
     figure(
-      bandChart(rows.map((r) => ({ ...r, period_start: r.period_start })), {
-        x: "period_start",
-        y: "churn_rate",
-        low: "churn_low",
-        high: "churn_high",
+      churnChart(result, {
         title: t.byGroup(t.churnRate, t.periodOne[ctx.period]),
-        subtitle: t.bandNote(f.share(ctx.confidence, 0)),
         xLabel: t.periodStart,
         yLabel: t.churnAxis,
-        percent: true,
-        hollow: "small_sample",
+        ...chartLocale(ctx),
       }),
       f,
     ),
@@ -219,19 +216,15 @@ function survivalPart(
     }
     out.push(findings(sentences.slice(-1)));
     out.push(figure(
-      bandChart(kmRows(km, by), {
-        x: "time",
-        y: "survival",
-        low: "survival_low",
-        high: "survival_high",
-        series: by,
+      kaplanMeierChart(km, {
+        censorTicks: false,
+        // A step per quarter month is below a pixel on the page and keeps the SVG light.
+        resolution: 0.25,
         title: t.byGroup(t.survivalCurve, name(by)),
-        subtitle: t.bandNote(f.share(ctx.confidence, 0)),
         xLabel: t.monthsSinceSignup,
         yLabel: t.stillCustomers,
-        step: true,
         percent: true,
-        yDomain: [0, 1],
+        ...chartLocale(ctx),
       }),
       f,
     ));
@@ -284,23 +277,6 @@ function latestCategory(ctx: SectionContext, answers: ColumnTable | undefined) {
   return latest;
 }
 
-/** The curve's steps (thinned to one point per group and ~0.25 month) for a light SVG. */
-function kmRows(km: ColumnTable, by: string): Row[] {
-  const rows = km.objects() as Row[];
-  const out: Row[] = [];
-  const last = new Map<string, number>();
-  for (const r of rows) {
-    const g = String(r[by]);
-    if (!last.has(g)) out.push({ ...r, time: 0, survival: 1, survival_low: 1, survival_high: 1 });
-    const prev = last.get(g) ?? -Infinity;
-    if ((r.time as number) - prev >= 0.25) {
-      out.push(r);
-      last.set(g, r.time as number);
-    }
-  }
-  return out;
-}
-
 /** Signup cohorts' activity retention: heatmap and pooled curve. */
 function cohortPart(
   ctx: SectionContext,
@@ -319,7 +295,8 @@ function cohortPart(
     observedUntil: cutoff,
     confidence: ctx.confidence,
   });
-  const pooled = pooledRetention(cohorts).objects() as Row[];
+  const pooledTable = pooledRetention(cohorts);
+  const pooled = pooledTable.objects() as Row[];
   const sentences: string[] = [];
   const at = (k: number) => pooled.find((r) => r.period_index === k);
   const m1 = at(1), m12 = at(12) ?? pooled.at(-1);
@@ -333,36 +310,26 @@ function cohortPart(
       ),
     );
   }
-  const cells = (cohorts.objects() as Row[]).filter((r) => r.complete === true);
   const html = [
     heading(2, t.cohortRetention),
     para(t.cohortLead),
     findings(sentences),
     figure(
-      bandChart(pooled, {
-        x: "period_index",
-        y: "retention",
-        low: "retention_low",
-        high: "retention_high",
+      retentionCurves(pooledTable, {
+        band: true,
         title: t.pooledRetention,
-        subtitle: t.bandNote(f.share(ctx.confidence, 0)),
         xLabel: t.monthsSinceSignup,
         yLabel: t.activeShare,
-        percent: true,
-        yDomain: [0, 1],
+        ...chartLocale(ctx),
       }),
       f,
     ),
     figure(
-      heatmapChart(cells, {
-        x: "period_index",
-        y: "cohort",
-        value: "retention",
+      retentionHeatmap(cohorts, {
         title: t.cohortHeatmap,
-        subtitle: t.cohortHeatmapNote,
         xLabel: t.monthsSinceSignup,
         legend: t.activeShare,
-        text: (v) => f.num(100 * v, 0),
+        ...chartLocale(ctx),
       }),
       f,
     ),

@@ -9,7 +9,8 @@
 import type { ColumnTable } from "arquero";
 import { correlate } from "../analysis/correlate.ts";
 import { importancePerformance, keyDrivers } from "../analysis/drivers.ts";
-import { barChart } from "./charts.ts";
+import { driverChart } from "../charts/drivers.ts";
+import { chartLocale } from "./charts.ts";
 import { hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 
@@ -84,14 +85,13 @@ export function driverSection(ctx: SectionContext): Section {
     para(t.driversLead(outcomeName), "lead"),
     findings(sentences),
     figure(
-      barChart(rows, {
-        y: "label",
-        x: "weight_pct",
-        low: "weight_pct_low",
-        high: "weight_pct_high",
+      driverChart(weights, {
+        label,
+        outcome: outcomeName,
         title: t.driverChart(outcomeName),
         subtitle: t.driverChartNote(f.num(top.r2, 2), f.int(top.n)),
         xLabel: t.importanceAxis,
+        ...chartLocale(ctx),
       }),
       f,
     ),

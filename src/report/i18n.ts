@@ -69,7 +69,6 @@ const EN = {
   npsAxis: "NPS (−100 to 100)",
   scoreChart: "Likelihood to recommend: answers per score",
   scoreAxis: "Likelihood to recommend (0–10)",
-  answersCount: (n: string) => `${n} answers`,
   shareOfAnswers: "Share of answers (%)",
   categories: {
     Detractor: "Detractor (0–6)",
@@ -129,6 +128,10 @@ const EN = {
     `${group}: median first response ${median} min (${low}–${high}), ${open} ${group} tickets still unanswered.`,
   fcrSentence: (best: string, bestV: string, worst: string, worstV: string) =>
     `First contact resolution is highest for ${best} (${bestV}) and lowest for ${worst} (${worstV}).`,
+  fcrSkipped: (missing: number | null) =>
+    missing === null
+      ? "First contact resolution is not shown: the tickets have no contacts column (customer contacts per ticket)."
+      : `First contact resolution is not shown: ${missing} resolved tickets have no contacts count.`,
   // cohorts & churn
   periodOne: { day: "day", week: "week", month: "month", quarter: "quarter", year: "year" },
   churn: "Churn",
@@ -137,7 +140,6 @@ const EN = {
   churnInterval: "Churn rate (interval)",
   churnPooled: (rate: string, period: string, n: string) =>
     `On average ${rate} of customers churned per ${period} (${n} complete periods pooled).`,
-  bandNote: (pct: string) => `Shaded: ${pct} confidence interval`,
   periodStart: "Period",
   incomplete: "incomplete",
   customersStart: "Customers at start",
@@ -173,7 +175,6 @@ const EN = {
   pooledRetention: "Active customers by month since signup, all cohorts",
   activeShare: "Active (%)",
   cohortHeatmap: "Active customers by signup cohort",
-  cohortHeatmapNote: "Percent of each cohort active; complete months only",
   customerValue: "Customer value",
   valueLead:
     "Historic customer lifetime value: revenue per customer-year times the expected lifetime (1 / annual churn).",
@@ -195,7 +196,6 @@ const EN = {
   segmentNone: (column: string) =>
     `By ${column}: no segment's NPS differs significantly from the rest (Holm-adjusted).`,
   segmentChart: (column: string) => `NPS of each ${column} minus the rest`,
-  segmentChartNote: (pct: string) => `Points; lines: ${pct} intervals; orange: below the rest`,
   npsPoints: "NPS points vs the rest",
   vsRest: "vs the rest (interval)",
   pAdjusted: "p (Holm)",
@@ -236,8 +236,6 @@ const EN = {
     } ${diff} points in ${period} compared with ${previous} (Holm-adjusted ${p}).`,
   noShift: (kpi: string, tests: string) =>
     `No period-over-period change in ${kpi} is significant after Holm correction over ${tests} tests.`,
-  trendChartNote: (pct: string, minN: string) =>
-    `Shaded: ${pct} interval; hollow dots: fewer than ${minN} answers`,
   valueInterval: (kpi: string) => `${kpi} (interval)`,
   rolling3: "3-period rolling (interval)",
   change: "Change vs previous (interval)",
@@ -382,7 +380,6 @@ const DE: Labels = {
   npsAxis: "NPS (−100 bis 100)",
   scoreChart: "Weiterempfehlungsbereitschaft: Antworten je Wert",
   scoreAxis: "Weiterempfehlungsbereitschaft (0–10)",
-  answersCount: (n) => `${n} Antworten`,
   shareOfAnswers: "Anteil der Antworten (%)",
   categories: {
     Detractor: "Kritiker (0–6)",
@@ -440,6 +437,10 @@ const DE: Labels = {
     `${group}: Median der ersten Antwort ${median} min (${low}–${high}), ${open} ${group}-Tickets noch unbeantwortet.`,
   fcrSentence: (best, bestV, worst, worstV) =>
     `Die Erstlösungsquote ist bei ${best} am höchsten (${bestV}) und bei ${worst} am niedrigsten (${worstV}).`,
+  fcrSkipped: (missing) =>
+    missing === null
+      ? "Die Erstlösungsquote fehlt: die Tickets haben keine Spalte contacts (Kundenkontakte je Ticket)."
+      : `Die Erstlösungsquote fehlt: ${missing} gelöste Tickets haben keine Kontaktzahl.`,
   periodOne: { day: "Tag", week: "Woche", month: "Monat", quarter: "Quartal", year: "Jahr" },
   churn: "Kündigungen",
   churnRate: "Kündigungsrate",
@@ -447,7 +448,6 @@ const DE: Labels = {
   churnInterval: "Kündigungsrate (Intervall)",
   churnPooled: (rate, period, n) =>
     `Im Mittel kündigten ${rate} der Kunden je ${period} (${n} vollständige Perioden zusammengefasst).`,
-  bandNote: (pct) => `Schattiert: ${pct}-Konfidenzintervall`,
   periodStart: "Periode",
   incomplete: "unvollständig",
   customersStart: "Kunden zu Beginn",
@@ -483,7 +483,6 @@ const DE: Labels = {
   pooledRetention: "Aktive Kunden nach Monaten seit Anmeldung, alle Kohorten",
   activeShare: "Aktiv (%)",
   cohortHeatmap: "Aktive Kunden je Anmeldekohorte",
-  cohortHeatmapNote: "Prozent jeder Kohorte aktiv; nur vollständige Monate",
   customerValue: "Kundenwert",
   valueLead:
     "Historischer Kundenwert (CLV): Umsatz je Kundenjahr mal erwartete Kundendauer (1 / jährliche Kündigungsrate).",
@@ -506,7 +505,6 @@ const DE: Labels = {
   segmentNone: (column) =>
     `Nach ${column}: kein Segment unterscheidet sich im NPS signifikant vom Rest (Holm-korrigiert).`,
   segmentChart: (column) => `NPS je ${column} minus Rest`,
-  segmentChartNote: (pct) => `Punkte; Linien: ${pct}-Intervalle; orange: unter dem Rest`,
   npsPoints: "NPS-Punkte gegenüber dem Rest",
   vsRest: "gegenüber Rest (Intervall)",
   pAdjusted: "p (Holm)",
@@ -533,8 +531,6 @@ const DE: Labels = {
     } im ${period} gegenüber ${previous} um ${diff} Punkte (Holm-korrigiert ${p}).`,
   noShift: (kpi, tests) =>
     `Keine Veränderung des ${kpi} zwischen Perioden ist nach Holm-Korrektur über ${tests} Tests signifikant.`,
-  trendChartNote: (pct, minN) =>
-    `Schattiert: ${pct}-Intervall; hohle Punkte: weniger als ${minN} Antworten`,
   valueInterval: (kpi) => `${kpi} (Intervall)`,
   rolling3: "Gleitend über 3 Perioden (Intervall)",
   change: "Veränderung ggü. Vorperiode (Intervall)",

@@ -15,6 +15,7 @@ import { ces } from "../metrics/ces.ts";
 import { csat } from "../metrics/csat.ts";
 import { kpiMeta } from "../metrics/groups.ts";
 import { nps, npsCompare } from "../metrics/nps.ts";
+import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 
@@ -183,38 +184,36 @@ export function kpiSection(ctx: SectionContext): Section {
 
 /** The answers per score 0–10 in the report's words. */
 function scoreChart(ctx: SectionContext, table: ColumnTable) {
-  const { labels: t, format: f } = ctx;
-  const spec = scoreDistributionChart(table, { title: t.scoreChart });
-  const total = (table.array("nps_score") as unknown[]).filter((v) => typeof v === "number").length;
-  return {
-    ...spec,
-    subtitle: t.answersCount(f.int(total)),
-    x: { ...spec.x, label: t.scoreAxis },
-    y: { ...spec.y, label: t.answers },
-    color: { ...spec.color, tickFormat: (c: string) => t.categories[c] ?? c },
-  };
+  const { labels: t } = ctx;
+  return scoreDistributionChart(table, {
+    title: t.scoreChart,
+    xLabel: t.scoreAxis,
+    yLabel: t.answers,
+    ...chartLocale(ctx),
+  });
 }
 
 /** Detractors, passives and promoters per segment in the report's words. */
 function mixChart(ctx: SectionContext, result: ColumnTable) {
   const { labels: t } = ctx;
-  const spec = npsMixChart(result, { title: t.answerMix(ctx.segment) });
-  return {
-    ...spec,
-    subtitle: undefined,
-    x: { ...spec.x, label: t.shareOfAnswers },
-    color: { ...spec.color, tickFormat: (c: string) => t.categories[c] ?? c },
-  };
+  return npsMixChart(result, {
+    title: t.answerMix(ctx.segment),
+    subtitle: null,
+    label: t.shareOfAnswers,
+    ...chartLocale(ctx),
+  });
 }
 
 /** A KPI-by-group chart with the report's words (title, axis, interval note). */
 function segmentChart(ctx: SectionContext, result: ColumnTable, label: string, title: string) {
   const meta = kpiMeta(result);
   const pct = ctx.format.share(meta?.confidence ?? ctx.confidence, 0);
-  return {
-    ...kpiSegmentChart(result, { label, title }),
+  return kpiSegmentChart(result, {
+    label,
+    title,
     subtitle: ctx.labels.intervalsNote(pct, ctx.format.int(meta?.minN ?? ctx.minN)),
-  };
+    ...chartLocale(ctx),
+  });
 }
 
 /** The segments with the highest and lowest NPS, and whether the gap is real. */

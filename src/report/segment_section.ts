@@ -9,7 +9,9 @@ import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { rfm, RFM_SEGMENTS, segment } from "../analysis/segment.ts";
-import { barChart } from "./charts.ts";
+import { rfmChart } from "../charts/rfm.ts";
+import { segmentChart } from "../charts/segment.ts";
+import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 
@@ -93,15 +95,10 @@ function segmentPart(ctx: SectionContext, table: ColumnTable, column: string) {
   );
   out.push(findings(sentences));
   out.push(figure(
-    barChart(rows.filter((r) => typeof r.difference === "number"), {
-      y: column,
-      x: "difference",
-      low: "difference_low",
-      high: "difference_high",
+    segmentChart(result, {
       title: t.segmentChart(column),
-      subtitle: t.segmentChartNote(f.share(ctx.confidence, 0)),
-      xLabel: t.npsPoints,
-      signed: true,
+      label: t.npsPoints,
+      ...chartLocale(ctx),
     }),
     f,
   ));
@@ -146,7 +143,8 @@ function rfmPart(ctx: SectionContext, events: ColumnTable) {
     if (d instanceof Date && d.getTime() > last) last = d.getTime();
   }
   const asOf = ctx.filters.to ? new Date(`${ctx.filters.to}T00:00:00Z`) : new Date(last);
-  const scored = rfm(orders, { asOf }).objects() as Row[];
+  const result = rfm(orders, { asOf });
+  const scored = result.objects() as Row[];
   const total = scored.length;
   const revenue = scored.reduce((s, r) => s + (r.monetary as number), 0);
   const rows = RFM_SEGMENTS.map((name) => {
@@ -182,7 +180,7 @@ function rfmPart(ctx: SectionContext, events: ColumnTable) {
     para(t.rfmLead(f.date(asOf))),
     findings(sentences),
     figure(
-      barChart(rows, { y: "segment", x: "customers", title: t.rfmChart, xLabel: t.customers }),
+      rfmChart(result, { title: t.rfmChart, xLabel: t.customers, ...chartLocale(ctx) }),
       f,
     ),
     dataTable(rows, [

@@ -10,6 +10,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { kpiSegmentChart } from "../charts/kpi.ts";
 import { firstContactResolution, firstResponseTime, resolutionTime } from "../metrics/service.ts";
+import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 
@@ -69,8 +70,7 @@ export function serviceSection(ctx: SectionContext): Section {
     found.push(...sentences);
     out.push(heading(2, t.frt), findings(sentences));
     // Minutes for chat, hours for email: a log axis shows both.
-    const frtChart = chart(ctx, frt, by, "median", t.frtAxis, t.byGroup(t.frt, by));
-    out.push(figure({ ...frtChart, x: { ...frtChart.x, type: "log", nice: false } }, f));
+    out.push(figure(chart(ctx, frt, by, "median", t.frtAxis, t.byGroup(t.frt, by), true), f));
     out.push(dataTable(rows, [
       group,
       { label: t.tickets, value: (r) => f.int(r.tickets), numeric: true },
@@ -103,7 +103,12 @@ export function serviceSection(ctx: SectionContext): Section {
     ], { ...tableOptions, caption: t.resolutionTable }));
   }
 
-  if (hasColumns(table, "resolved_at", "contacts")) {
+  const noContacts = hasColumns(table, "resolved_at") ? missingContacts(table) : 0;
+  if (noContacts !== 0) {
+    const sentence = t.fcrSkipped(noContacts);
+    found.push(sentence);
+    out.push(heading(2, t.fcr), findings([sentence]));
+  } else if (hasColumns(table, "resolved_at", "contacts")) {
     const fcr = firstContactResolution(table, options).derive({
       fcr_pct: aq.escape((d: Row) => pct(d.fcr)),
       fcr_pct_low: aq.escape((d: Row) => pct(d.fcr_low)),
@@ -140,6 +145,14 @@ export function serviceSection(ctx: SectionContext): Section {
   return { id: "service", title, findings: found, body: out.join("\n") };
 }
 
+/** Resolved tickets without a contacts count (`null`: no contacts column at all). */
+function missingContacts(table: ColumnTable): number | null {
+  if (!table.columnNames().includes("contacts")) return null;
+  const resolved = table.array("resolved_at") as unknown[];
+  const contacts = table.array("contacts") as unknown[];
+  return resolved.filter((r, i) => r != null && contacts[i] == null).length;
+}
+
 function pct(v: unknown): number | null {
   return typeof v === "number" ? 100 * v : null;
 }
@@ -152,17 +165,18 @@ function chart(
   value: string,
   label: string,
   title: string,
+  log = false,
 ) {
   const pctText = ctx.format.share(ctx.confidence, 0);
-  return {
-    ...kpiSegmentChart(result, {
-      group,
-      value,
-      low: `${value}_low`,
-      high: `${value}_high`,
-      label,
-      title,
-    }),
+  return kpiSegmentChart(result, {
+    group,
+    value,
+    low: `${value}_low`,
+    high: `${value}_high`,
+    label,
+    title,
     subtitle: ctx.labels.intervalsNote(pctText, ctx.format.int(ctx.minN)),
-  };
+    log,
+    ...chartLocale(ctx),
+  });
 }

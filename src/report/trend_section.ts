@@ -13,7 +13,10 @@ import { normalCdf } from "../stats/distributions.ts";
 import type { AnalysisKpi } from "../analysis/segment.ts";
 import { trend } from "../analysis/trend.ts";
 import { periodFn } from "../time/period.ts";
-import { bandChart, barChart } from "./charts.ts";
+import { themeChart } from "../charts/themes.ts";
+import { trendChart } from "../charts/trend.ts";
+import { ticketVolumeChart } from "../charts/volume.ts";
+import { chartLocale } from "./charts.ts";
 import { hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 
@@ -112,16 +115,11 @@ function kpiTrend(
     heading(2, title),
     findings(sentences),
     figure(
-      bandChart(rows.filter((r) => (r.n as number) > 0), {
-        x: "period_start",
-        y: kpi,
-        low: `${kpi}_low`,
-        high: `${kpi}_high`,
+      trendChart(result, {
         title: t.byGroup(name, t.periodOne[ctx.period]),
-        subtitle: t.trendChartNote(f.share(ctx.confidence, 0), f.int(ctx.minN)),
         xLabel: t.periodColumn,
-        yLabel: name,
-        hollow: "small_sample",
+        label: name,
+        ...chartLocale(ctx),
       }),
       f,
     ),
@@ -183,11 +181,13 @@ function ticketVolume(ctx: SectionContext, tickets: ColumnTable) {
     heading(2, t.ticketVolume),
     findings(sentences),
     figure(
-      barChart(rows, {
-        y: "period",
-        x: "tickets",
+      ticketVolumeChart(tickets, {
+        period: ctx.period,
+        timeZone: ctx.timeZone,
         title: t.byGroup(t.tickets, t.periodOne[ctx.period]),
-        xLabel: t.tickets,
+        xLabel: t.periodColumn,
+        yLabel: t.tickets,
+        ...chartLocale(ctx),
       }),
       f,
     ),
@@ -207,7 +207,8 @@ function themePart(ctx: SectionContext, responses: ColumnTable) {
   const table = responses.derive({
     period: aq.escape((d: Row) => d.date instanceof Date ? of(d.date).label : null),
   });
-  const overall = commentThemes(table, { ngrams: [1], top: 1000 }).objects() as Row[];
+  const themes = commentThemes(table, { ngrams: [1], top: 1000 });
+  const overall = themes.objects() as Row[];
   if (!overall.length) return { findings: [], html: "" };
   const total = overall[0].total_comments as number;
   const byTerm = new Map(overall.map((r) => [String(r.term), r.comments as number]));
@@ -241,17 +242,16 @@ function themePart(ctx: SectionContext, responses: ColumnTable) {
       ),
     );
   }
-  const top = overall.slice(0, 12);
   const html = [
     heading(2, t.themes),
     para(t.themesLead(f.int(total))),
     findings(sentences),
     figure(
-      barChart(top, {
-        y: "term",
-        x: "pct_comments",
+      themeChart(themes, {
+        top: 12,
         title: t.themesChart,
         xLabel: t.shareOfComments,
+        ...chartLocale(ctx),
       }),
       f,
     ),

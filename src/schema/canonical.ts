@@ -16,6 +16,30 @@ export type CanonicalName = "responses" | "tickets" | "customers" | "events";
 /** A canonical table name or any zod object schema of your own. */
 export type SchemaInput = CanonicalName | RowSchema<unknown>;
 
+/** The key column of each canonical table (`events` has none). */
+const KEYS: Record<CanonicalName, string | undefined> = {
+  responses: "response_id",
+  tickets: "ticket_id",
+  customers: "customer_id",
+  events: undefined,
+};
+
+/**
+ * The key column of a canonical table, whose values identify a row (checked
+ * for duplicates by the loaders); `undefined` for `events` and your own schemas.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keyColumn } from "./canonical.ts";
+ * assert.equal(keyColumn("tickets"), "ticket_id");
+ * assert.equal(keyColumn("events"), undefined);
+ * ```
+ */
+export function keyColumn(input: SchemaInput): string | undefined {
+  return typeof input === "string" ? KEYS[input] : undefined;
+}
+
 /**
  * Resolves a canonical table name (or passes a schema through).
  *

@@ -4,11 +4,11 @@
  * @module
  */
 import { z } from "zod";
-import { dateField, idField, type RowSchema, type Same, textField } from "./fields.ts";
+import { dateField, keyField, type RowSchema, type Same, textField } from "./fields.ts";
 
 // Kept as zod's own type internally; the public export below is typed with RowSchema.
 const customersZod = z.object({
-  customer_id: idField("customer_id"),
+  customer_id: keyField("customer_id"),
   signup_date: dateField("signup_date"),
   churn_date: dateField("churn_date").optional(),
   churn_reason: textField().optional(),

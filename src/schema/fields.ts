@@ -12,6 +12,26 @@ export function idField(column: string): z.ZodString {
     .min(1, { error: `${column} is empty: every row needs an identifier` });
 }
 
+/**
+ * The key of a table (`response_id`, `ticket_id`, the customers'
+ * `customer_id`): a required identifier that is more than whitespace.
+ * Duplicates are a check across rows (see the loaders' `unique` option).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keyField } from "./fields.ts";
+ * assert.ok(keyField("ticket_id").safeParse("T1").success);
+ * assert.ok(!keyField("ticket_id").safeParse("  ").success);
+ * ```
+ */
+export function keyField(column: string): z.ZodString {
+  return idField(column).regex(/\S/, {
+    error:
+      `${column} is only whitespace: every row needs an identifier; fill it in or drop the row`,
+  });
+}
+
 /** Free text; empty cells arrive as missing. */
 export function textField(): z.ZodString {
   return z.string();

@@ -4,7 +4,15 @@
  * @module
  */
 import { z } from "zod";
-import { dateField, idField, type RowSchema, type Same, scaleField, textField } from "./fields.ts";
+import {
+  dateField,
+  idField,
+  keyField,
+  type RowSchema,
+  type Same,
+  scaleField,
+  textField,
+} from "./fields.ts";
 import { CxOptionsError } from "../errors.ts";
 
 /** Scales a CSAT question can be asked on (1–5, 1–7 or 1–10). */
@@ -47,7 +55,7 @@ export function responsesZod(scales: ResponseScales = {}) {
     throw new CxOptionsError(`Option "cesScale" must be 5 or 7, got ${cesScale}`);
   }
   return z.object({
-    response_id: idField("response_id"),
+    response_id: keyField("response_id"),
     customer_id: idField("customer_id").optional(),
     date: dateField("date"),
     nps_score: scaleField("nps_score", 0, 10, "the likelihood to recommend").optional(),

@@ -4,18 +4,27 @@
  * @module
  */
 import { z } from "zod";
-import { dateField, idField, numberField, type RowSchema, type Same, textField } from "./fields.ts";
+import {
+  dateField,
+  idField,
+  keyField,
+  numberField,
+  type RowSchema,
+  type Same,
+  textField,
+} from "./fields.ts";
 
 // Kept as zod's own type internally; the public export below is typed with RowSchema.
 const ticketsZod = z.object({
-  ticket_id: idField("ticket_id"),
+  ticket_id: keyField("ticket_id"),
   customer_id: idField("customer_id").optional(),
   created_at: dateField("created_at"),
   first_response_at: dateField("first_response_at").optional(),
   resolved_at: dateField("resolved_at").optional(),
+  // Optional: only first contact resolution needs it, and says so when it is missing.
   contacts: numberField("contacts", 1).int({
     error: "contacts is the number of customer contacts, a whole number of at least 1",
-  }),
+  }).optional(),
   channel: textField().optional(),
   agent: textField().optional(),
 }).superRefine((t, ctx) => {
@@ -44,8 +53,11 @@ export interface Ticket {
   first_response_at?: Date;
   /** Resolution; missing while open. */
   resolved_at?: Date;
-  /** Customer contacts needed (1 = first contact resolution). */
-  contacts: number;
+  /**
+   * Customer contacts needed (1 = first contact resolution). Optional: only
+   * `firstContactResolution` needs it.
+   */
+  contacts?: number;
   /** Channel (chat, email, phone, …). */
   channel?: string;
   /** Handling agent. */
@@ -55,6 +67,11 @@ export interface Ticket {
 /**
  * The zod schema of the tickets table. A first response or a resolution
  * before the ticket was created is impossible and rejected, naming the column.
+ * `ticket_id` must be more than whitespace; `contacts` may be left out (only
+ * first contact resolution needs it). A resolution before the first response
+ * is possible (solved by a bot, or the response logged late): loaders keep
+ * such tickets and count them in a warning, and first response times leave
+ * them out.
  *
  * @example
  * ```ts

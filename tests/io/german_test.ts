@@ -177,3 +177,17 @@ Deno.test("strict mode throws a CxDataError naming the first bad rows", async ()
   assertMatch(error.message, /row 4, column nps_score, value "11"/);
   assertEquals(error.problems.length, 9);
 });
+
+Deno.test("German export with only 1.234-style numbers: thousands separators, named in a warning", async () => {
+  const csv = "Antwort-ID;Datum;Empfehlung;Umsatz\nA1;05.01.2024;9;1.234\nA2;06.01.2024;7;12.000\n";
+  const { table, summary } = await readCsv(csv, {
+    schema: "responses",
+    mapping: { response_id: "Antwort-ID", date: "Datum", nps_score: "Empfehlung" },
+  });
+  // By hand: "." groups thousands under decimal comma, so 1.234 = 1234 and 12.000 = 12000.
+  assertEquals(table.array("Umsatz"), [1234, 12000]);
+  assertEquals(summary.decimal, ",");
+  assertEquals(summary.warnings, [
+    'Umsatz: values such as "1.234" read as 1234 (decimal ",", "." as thousands separator) because the delimiter is ";" and dates are written DD.MM.YYYY (German conventions); pass decimal: "." if they mean 1.234',
+  ]);
+});

@@ -16,6 +16,8 @@ import {
   medianInterval,
   resolutionTime,
 } from "../../src/mod.ts";
+import { serviceSection } from "../../src/report/service_section.ts";
+import { sectionContext } from "../../src/report/site.ts";
 import { assertClose, assertMatchesFixture, fixture, sample } from "./fixtures.ts";
 
 const Z = 1.959963984540054;
@@ -530,4 +532,86 @@ Deno.test("bad input gives clear errors naming the column and the fix", () => {
     assertThrows(() => firstContactResolution(contacts), CxDataError).message,
     /column contacts, value "0": contacts must be a whole number ≥ 1/,
   );
+});
+
+// ---------------------------------------------------------------- issue #13: rows that cannot be timed
+
+Deno.test("first response time leaves out tickets resolved before their first response, with a note", () => {
+  const tickets = aq.table({
+    ticket_id: ["T1", "T2", "T3", "T4"],
+    channel: ["chat", "chat", "chat", "email"],
+    created_at: Array(4).fill(at("2024-05-06T09:00Z")),
+    // T2 was resolved (09:30) before its first response (11:00): no first response time.
+    first_response_at: [
+      at("2024-05-06T09:10Z"),
+      at("2024-05-06T11:00Z"),
+      at("2024-05-06T09:30Z"),
+      null,
+    ],
+    resolved_at: [at("2024-05-06T10:00Z"), at("2024-05-06T09:30Z"), null, null],
+  });
+  const frt = firstResponseTime(tickets, { by: "channel", unit: "minutes" });
+  // By hand: chat keeps T1 (10 min) and T3 (30 min): 2 tickets, median 20, mean 20.
+  assertEquals(
+    rows(frt).map((r) => [r.channel, r.tickets, r.answered, r.unanswered, r.median, r.mean]),
+    [["chat", 2, 2, 0, 20, 20], ["email", 1, 0, 1, null, null]],
+  );
+  assertEquals(kpiMeta(frt)?.notes.excluded, {
+    tickets: 1,
+    reason:
+      "resolved_at before first_response_at: resolved before the first response (a bot, or a response logged late), so no first response time",
+  });
+  // Resolution time still counts T2: T1 60 min and T2 30 min, median 45.
+  assertEquals(rows(resolutionTime(tickets, { unit: "minutes" }))[0].median, 45);
+  // No such ticket, no note.
+  assertEquals(kpiMeta(firstResponseTime(tickets.slice(0, 1)))?.notes.excluded, undefined);
+});
+
+Deno.test("first contact resolution says what it needs when contacts are missing", () => {
+  const base = {
+    ticket_id: ["T1", "T2"],
+    created_at: [at("2024-05-06T09:00Z"), at("2024-05-06T09:00Z")],
+    resolved_at: [at("2024-05-06T10:00Z"), at("2024-05-06T11:00Z")],
+  };
+  const noColumn = assertThrows(() => firstContactResolution(aq.table(base)), CxSchemaError);
+  assertMatch(
+    noColumn.message,
+    /Column "contacts" is missing, and first contact resolution needs it/,
+  );
+  assertMatch(noColumn.message, /mapping: \{ contacts: "<your column>" \}/);
+  const blank = assertThrows(
+    () => firstContactResolution(aq.table({ ...base, contacts: [1, null] })),
+    CxDataError,
+  );
+  assertMatch(blank.message, /contacts is missing for a resolved ticket \(ticket T2\).*fill it in/);
+  // Time KPIs never needed contacts.
+  assertEquals(rows(resolutionTime(aq.table(base), { unit: "minutes" }))[0].median, 90);
+});
+
+Deno.test("the report's service section skips FCR with a sentence when contacts are missing", () => {
+  const t0 = at("2024-01-02T09:00Z");
+  const base = {
+    channel: ["chat", "email"],
+    created_at: [t0, t0],
+    first_response_at: [at("2024-01-02T09:05Z"), at("2024-01-02T11:00Z")],
+    resolved_at: [at("2024-01-02T10:00Z"), at("2024-01-02T12:00Z")],
+  };
+  const without = serviceSection(sectionContext({ tickets: aq.table(base) }));
+  assertEquals(
+    without.findings.filter((s) => s.startsWith("First contact resolution")),
+    [
+      "First contact resolution is not shown: the tickets have no contacts column (customer contacts per ticket).",
+    ],
+  );
+  const blank = serviceSection(
+    sectionContext({ tickets: aq.table({ ...base, contacts: [1, null] }) }),
+  );
+  assertEquals(
+    blank.findings.filter((s) => s.startsWith("First contact resolution")),
+    ["First contact resolution is not shown: 1 resolved tickets have no contacts count."],
+  );
+  // With contacts the FCR part is there as before (its table column is in the body).
+  const full = serviceSection(sectionContext({ tickets: aq.table({ ...base, contacts: [1, 2] }) }));
+  assertEquals(full.body.includes("FCR (interval)"), true);
+  assertEquals(without.body.includes("FCR (interval)"), false);
 });
