@@ -25,7 +25,7 @@
 import "@uwdata/flechette";
 import * as aq from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import { makeDateParser, slashOrder } from "../io/parse.ts";
+import { dateProblem, makeDateParser, slashOrder } from "../io/parse.ts";
 import { checkTimeZone } from "../time/zone.ts";
 import { type CompiledSql, quoteIdent, type Relation } from "./compile.ts";
 import type { ColumnInfo, OpenRelation, SqlEngine } from "./pushdown.ts";
@@ -343,8 +343,8 @@ async function rejectBadDates(
         row: Number(r.n) + offset,
         column: p.name,
         value: String(r.v),
-        reason:
-          `${p.name} must be a date: "${r.v}" is not a valid date (YYYY-MM-DD, DD.MM.YYYY, ISO timestamp, "1. März 2024")`,
+        // readCsv's own reason for the same text.
+        reason: `${p.name} must be a date: ${dateProblem(String(r.v))}`,
       });
     }
   }

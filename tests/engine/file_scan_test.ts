@@ -130,17 +130,22 @@ for (const c of cases) {
         assert.equal(e.constructor.name, error.type, e.message);
         for (const text of error.includes) assert.ok(e.message.includes(text), e.message);
         if (memory?.rejects) {
-          const rejects = (loaded.rejects.objects() as Record<string, unknown>[]).map((r) => ({
-            row: r.row,
-            column: r.column,
-            value: r.value,
-          }));
-          assert.deepEqual(rejects, memory.rejects, `${c.name}: readCsv's rejects`);
+          const rejects = loaded.rejects.objects() as Record<string, unknown>[];
+          assert.deepEqual(
+            rejects.map(({ row, column, value }) => ({ row, column, value })),
+            memory.rejects,
+            `${c.name}: readCsv's rejects`,
+          );
           if (memory.rejects.length) {
-            // The engine names the rows, columns and values readCsv rejects.
+            // The engine names the rows, columns, values and reasons readCsv rejects.
             assert.deepEqual(
-              (e as CxDataError).problems.map(({ row, column, value }) => ({ row, column, value })),
-              memory.rejects,
+              (e as CxDataError).problems.map(({ row, column, value, reason }) => ({
+                row,
+                column,
+                value,
+                reason,
+              })),
+              rejects.map(({ row, column, value, reason }) => ({ row, column, value, reason })),
             );
           }
         }
