@@ -22,7 +22,6 @@
  *
  * @module
  */
-import "@uwdata/flechette";
 import * as aq from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { dateProblem, makeDateParser, slashOrder } from "../io/parse.ts";
