@@ -268,7 +268,6 @@ function finalizeSegment(
         test: kind.test,
         correction,
         family,
-        alpha,
         excluded:
           `segments or rests with fewer than ${plan.minN} answers (shown, never significant)`,
       },

@@ -115,7 +115,7 @@ export function churnChart(result: ColumnTable, options: ChurnChartOptions = {})
         f.int(r.customers_start ?? r.n),
       )
     }${r.small_sample === true ? ` — ${w.small}` : ""}${
-      r.incomplete === true || r.complete === false ? ` — ${w.incomplete}` : ""
+      r.complete === false ? ` — ${w.incomplete}` : ""
     }`;
   const { band = true } = options;
   return {
@@ -160,15 +160,14 @@ export function churnChart(result: ColumnTable, options: ChurnChartOptions = {})
   };
 }
 
-/** The rate column and its interval columns: `churn_rate` or `retention`, `churn_rate_low` or `churn_low`. */
+/** The rate column and its interval columns: `churn_rate` or `retention`, then `<rate>_low`, `<rate>_high`. */
 function rateColumns(result: ColumnTable) {
   const meta = kpiMeta(result);
   const names = result.columnNames();
   const kpi = meta?.kpi ?? "";
-  const stems = [kpi, kpi.replace(/_rate$/, "")];
-  const value = stems.find((c) => names.includes(c));
+  const value = [kpi, kpi.replace(/_rate$/, "")].find((c) => names.includes(c));
   const [low, high] = ["_low", "_high"].map((end) =>
-    stems.map((c) => c + end).find((c) => names.includes(c))
+    value && names.includes(value + end) ? value + end : undefined
   );
   if (!meta || !value || !low || !high || !names.includes("period_start")) {
     throw new CxOptionsError(

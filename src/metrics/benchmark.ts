@@ -64,8 +64,8 @@ const TESTS: Record<string, Record<string, Test>> = {
     },
   },
   referral_rate: {
-    referral_rate: share("referrers", "active_customers"),
-    referred_share: share("referred_signups", "signups"),
+    referral_rate: share("referred_signups", "signups"),
+    referrer_share: share("referrers", "active_customers"),
   },
 };
 
@@ -77,7 +77,7 @@ export const EXACT_BELOW = 10;
  * p_value, significant, test` to a KPI result: from `nps`, `csat`, `ces`,
  * `firstContactResolution` (`fcr`), `churnRate` (`churn_rate`),
  * `retentionRate` (`retention`) or `referralRate` (`referral_rate`,
- * `referred_share`). The benchmark is in the column's units (NPS points;
+ * `referrer_share`). The benchmark is in the column's units (NPS points;
  * percent for CSAT and the low-effort share; a share 0–1 for FCR, churn,
  * retention and referral). Tests, two-sided; the interval of each row is the
  * one dual to its test, so `difference_low … difference_high` excludes 0

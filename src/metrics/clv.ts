@@ -303,7 +303,7 @@ function pooledChurn(
   const counts = customerCounts(aggregateChurn(table, plan, window), plan.by, window);
   const pooled = new Map<string, { churn_at_risk: number; churn_churned: number }>();
   for (const row of counts.objects() as Record<string, unknown>[]) {
-    if (row.incomplete) continue;
+    if (!row.complete) continue;
     const key = JSON.stringify(plan.by.map((b) => row[b]));
     const p = pooled.get(key) ?? { churn_at_risk: 0, churn_churned: 0 };
     p.churn_at_risk += row.customers_start as number;

@@ -110,7 +110,7 @@ function churnPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
     minN: ctx.minN,
   });
   const rows = (result.objects() as Row[]).filter((r) => (r.n as number) > 0);
-  const complete = rows.filter((r) => r.incomplete !== true);
+  const complete = rows.filter((r) => r.complete !== false);
   const churned = complete.reduce((s, r) => s + (r.churned as number), 0);
   const exposed = complete.reduce((s, r) => s + (r.customers_start as number), 0);
   const sentences: string[] = [];
@@ -139,14 +139,14 @@ function churnPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
     dataTable(rows.slice(-12).reverse(), [
       {
         label: t.periodColumn,
-        value: (r) => `${r.period}${r.incomplete ? ` (${t.incomplete})` : ""}`,
+        value: (r) => `${r.period}${r.complete === false ? ` (${t.incomplete})` : ""}`,
       },
       { label: t.customersStart, value: (r) => f.int(r.customers_start), numeric: true },
       { label: t.churned, value: (r) => f.int(r.churned), numeric: true },
       { label: t.signups, value: (r) => f.int(r.signups), numeric: true },
       {
         label: t.churnInterval,
-        value: (r) => f.shareInterval(r.churn_rate, r.churn_low, r.churn_high),
+        value: (r) => f.shareInterval(r.churn_rate, r.churn_rate_low, r.churn_rate_high),
         numeric: true,
       },
     ], {
@@ -396,12 +396,12 @@ function referralPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date)
     confidence: ctx.confidence,
   })
     .objects()[0] as Row;
-  const sentences = typeof r.referred_share === "number"
+  const sentences = typeof r.referral_rate === "number"
     ? [
       t.referralSentence(
-        f.shareInterval(r.referred_share, r.referred_share_low, r.referred_share_high),
+        f.shareInterval(r.referral_rate, r.referral_rate_low, r.referral_rate_high),
         f.int(r.signups),
-        f.shareInterval(r.referral_rate, r.referral_low, r.referral_high),
+        f.shareInterval(r.referrer_share, r.referrer_share_low, r.referrer_share_high),
       ),
     ]
     : [];

@@ -267,7 +267,7 @@ Deno.test("logRank: equals R survdiff (chi-square, df, p, observed, expected)", 
           n: "n",
           observed: "observed",
           expected: "expected",
-          chi_square: "chisq",
+          statistic: "chisq",
           df: "df",
           p_value: "p",
         },
@@ -292,8 +292,8 @@ Deno.test("logRank pairwise: two-group tests per pair with Holm-adjusted p equal
     assert.equal(ours[i].group_a, e.group_a);
     assert.equal(ours[i].group_b, e.group_b);
     for (
-      const [mine, r] of [["chi_square", "chisq"], ["df", "df"], ["p_value", "p"], [
-        "p_holm",
+      const [mine, r] of [["statistic", "chisq"], ["df", "df"], ["p_value", "p"], [
+        "p_adjusted",
         "p_holm",
       ]]
     ) {
@@ -337,8 +337,8 @@ Deno.test("cumulativeIncidence: equals R multi-state survfit (Aalen–Johansen, 
             ["n_censor", "n_censor"],
             ["cumulative_incidence", "pstate"],
             ["std_err", "std_err"],
-            ["ci_low", bounds(transform).low],
-            ["ci_high", bounds(transform).high],
+            ["cumulative_incidence_low", bounds(transform).low],
+            ["cumulative_incidence_high", bounds(transform).high],
           ]
         ) assertClose(o[mine], num(e[r]), `cif ${by} ${transform} row ${i} ${mine}`);
       });

@@ -55,15 +55,17 @@ Deno.test("referralRate: hand-worked months — active customers, distinct refer
     // Mar: start r1, x1, x2, x3, x4 + signups x5, x6 = 7; referrers r1 (x5) and x1 (x6).
     ["2024-03", 7, 2, 2, 2, 0],
   ]);
-  assertEquals(rows.map((r) => r.referral_rate), [1 / 4, 0, 2 / 7]);
-  assertEquals(rows.map((r) => r.referred_share), [2 / 4, 1, 1]);
+  // The referral rate is the share of new customers who came by referral; the referrer
+  // share the share of active customers who referred someone.
+  assertEquals(rows.map((r) => r.referral_rate), [2 / 4, 1, 1]);
+  assertEquals(rows.map((r) => r.referrer_share), [1 / 4, 0, 2 / 7]);
   const [low, high] = wilsonByHand(1, 4);
-  assertClose(rows[0].referral_low, low, "low");
-  assertClose(rows[0].referral_high, high, "high");
+  assertClose(rows[0].referrer_share_low, low, "low");
+  assertClose(rows[0].referrer_share_high, high, "high");
   const [slow, shigh] = wilsonByHand(2, 2);
-  assertClose(rows[1].referred_share_low, slow, "share low");
-  assertEquals(rows[1].referred_share_high, shigh);
-  assertEquals(rows[0].n, 4);
+  assertClose(rows[1].referral_rate_low, slow, "rate low");
+  assertEquals(rows[1].referral_rate_high, shigh);
+  assertEquals(rows[0].n, 4); // n = signups, the referral rate's denominator
   assertEquals(Object.keys(rows[0]), [
     "period",
     "period_start",
@@ -85,9 +87,13 @@ Deno.test("referralRate by plan: referrers in their own segment, referred signup
     ["B", "2024-02", 1, 0, 0, 0, 0], // n = 1 (x2), no signups
     ["B", "2024-03", 3, 0, 2, 2, 0],
   ]);
-  assertEquals(rows[2].referred_share, null);
-  assertEquals([rows[2].referred_share_low, rows[2].referred_share_high], [null, null]);
-  assertEquals([rows[4].n, rows[4].referral_rate, rows[4].small_sample], [1, 0, true]);
+  assertEquals(rows[2].referral_rate, null);
+  assertEquals([rows[2].referral_rate_low, rows[2].referral_rate_high], [null, null]);
+  assertEquals(
+    [rows[4].active_customers, rows[4].referrer_share, rows[4].n, rows[4].referral_rate],
+    [1, 0, 0, null],
+  );
+  assertEquals(rows[4].small_sample, true);
 });
 
 Deno.test("referralRate without period: the whole window is one period", () => {
@@ -97,9 +103,9 @@ Deno.test("referralRate without period: the whole window is one period", () => {
   assertEquals(rows.length, 1);
   const r = rows[0];
   assertEquals([r.active_customers, r.referrers, r.signups, r.referred_signups], [8, 3, 8, 6]);
-  assertEquals([r.referral_rate, r.referred_share, r.unmatched_referrals], [3 / 8, 6 / 8, 1]);
+  assertEquals([r.referral_rate, r.referrer_share, r.unmatched_referrals], [6 / 8, 3 / 8, 1]);
   assertEquals(Object.keys(r), [
-    ...REFERRAL_COLUMNS.filter((c) => c !== "period_end" && c !== "incomplete"),
+    ...REFERRAL_COLUMNS.filter((c) => c !== "period_end" && c !== "complete"),
     "small_sample",
   ]);
   // From 1 March: customers from before count in the stock (active in March), earlier
@@ -114,10 +120,20 @@ Deno.test("referralRate agrees with pandas/statsmodels on the sample (1e-9)", as
   const { table } = await readCsv(new URL("../../data/sample/customers.csv", import.meta.url), {
     schema: "customers",
   });
+  // The pandas fixture keeps the old names: its referred_share is our referral_rate (share of
+  // new customers who came by referral), its referral_rate our referrer_share.
+  const renamed: Record<string, string> = {
+    referral_rate: "referred_share",
+    referral_rate_low: "referred_share_low",
+    referral_rate_high: "referred_share_high",
+    referrer_share: "referral_rate",
+    referrer_share_low: "referral_low",
+    referrer_share_high: "referral_high",
+  };
   const columns = Object.fromEntries(
-    REFERRAL_COLUMNS.filter((c) => c !== "period_end" && c !== "incomplete" && c !== "n").map((
+    REFERRAL_COLUMNS.filter((c) => c !== "period_end" && c !== "complete" && c !== "n").map((
       c,
-    ) => [c, c]),
+    ) => [c, renamed[c] ?? c]),
   );
   assertMatchesFixture(referralRate(table, { period: "month" }), fixture("referral_by_month.csv"), {
     period: "period",
