@@ -291,8 +291,8 @@ const OTHER_RESULTS: Record<string, (i: Inputs) => ColumnTable> = {
   logRank: ({ times }) => cx.logRank(times, { by: "plan" }),
   "logRank pairwise": ({ times }) => cx.logRank(times, { by: "plan", pairwise: true }),
   medianSurvival: ({ times }) => cx.medianSurvival(cx.kaplanMeier(times, { by: "plan" })),
-  survivalAt: ({ times }) => cx.survivalAt(cx.kaplanMeier(times), [30, 365]),
-  atRisk: ({ times }) => cx.atRisk(cx.kaplanMeier(times), [30, 365]),
+  survivalAt: ({ times }) => cx.survivalAt(cx.kaplanMeier(times), { times: [30, 365] }),
+  atRisk: ({ times }) => cx.atRisk(cx.kaplanMeier(times), { times: [30, 365] }),
   rmst: ({ times }) => cx.rmst(cx.kaplanMeier(times, { by: "plan" }), { tau: 365 }),
   retentionByCohort: ({ events }) =>
     cx.retentionByCohort(cx.cohortRetention(events), { periodIndex: 1 }),

@@ -200,7 +200,7 @@ function survivalPart(
     if (data.numRows() === 0) continue;
     if (by === "nps_group") out.push(para(t.npsGroupLead));
     const km = kaplanMeier(data, { by, confidence: ctx.confidence });
-    const at = horizons.length ? (survivalAt(km, horizons).objects() as Row[]) : [];
+    const at = horizons.length ? (survivalAt(km, { times: horizons }).objects() as Row[]) : [];
     const medians = medianSurvival(km).objects() as Row[];
     const test = logRank(data, { by }).objects() as Row[];
     const p = test[0]?.p_value as number | undefined;

@@ -252,7 +252,7 @@ for (const answer of ["last", "first"] as const) {
         assertClose((pairs[i][c] as number) / (t[r] as number), 1, `pairwise ${c} ratio`);
       }
     });
-    const at = survivalAt(out.survival, [90, 180, 365]).objects() as Row[];
+    const at = survivalAt(out.survival, { times: [90, 180, 365] }).objects() as Row[];
     reference(`survival_at_${answer}.csv`).forEach((t, i) => {
       assert.deepEqual([at[i].nps_group, at[i].time, at[i].n_risk], [
         t.nps_group,

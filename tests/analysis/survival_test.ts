@@ -22,7 +22,7 @@ import { atRisk, rmst, survivalAt } from "../../src/analysis/survival_summary.ts
 import { chiSquareUpper, logRank } from "../../src/analysis/logrank.ts";
 import { cumulativeIncidence } from "../../src/analysis/competing.ts";
 import { survivalTimes } from "../../src/analysis/survival_times.ts";
-import { assertThrows } from "../assert.ts";
+import { assertMatch, assertThrows } from "../assert.ts";
 import { assertClose } from "../metrics/fixtures.ts";
 
 type Row = Record<string, string>;
@@ -194,7 +194,7 @@ Deno.test("medianSurvival, survivalAt, atRisk, rmst: equal R quantile/summary/pr
         );
         const at = fixture(`at_${tag}.csv`);
         compareRows(
-          survivalAt(km, times).objects() as Record<string, unknown>[],
+          survivalAt(km, { times }).objects() as Record<string, unknown>[],
           at,
           {
             time: "time",
@@ -210,7 +210,7 @@ Deno.test("medianSurvival, survivalAt, atRisk, rmst: equal R quantile/summary/pr
           by,
         );
         compareRows(
-          atRisk(km, times).objects() as Record<string, unknown>[],
+          atRisk(km, { times }).objects() as Record<string, unknown>[],
           at,
           {
             n_risk: "n_risk",
@@ -414,7 +414,7 @@ Deno.test("planted effects: monthly plans churn about twice as fast; referred cu
   const byPlan = logRank(table, { by: "plan" }).objects() as Record<string, number>[];
   assert.ok(byPlan[0].p_value < 1e-20, "plan difference is significant");
   assert.ok(byPlan[1].observed > byPlan[1].expected, "monthly: more churn than expected");
-  const at = survivalAt(kaplanMeier(table, { by: "plan" }), [365]).objects() as Record<
+  const at = survivalAt(kaplanMeier(table, { by: "plan" }), { times: [365] }).objects() as Record<
     string,
     number
   >[];
@@ -431,10 +431,11 @@ Deno.test("planted effects: monthly plans churn about twice as fast; referred cu
 
   const byReferral = logRank(table, { by: "referred" }).objects() as Record<string, number>[];
   assert.ok(byReferral[0].p_value < 1e-6, "referral difference is significant");
-  const ref = survivalAt(kaplanMeier(table, { by: "referred" }), [365]).objects() as Record<
-    string,
-    number
-  >[];
+  const ref = survivalAt(kaplanMeier(table, { by: "referred" }), { times: [365] })
+    .objects() as Record<
+      string,
+      number
+    >[];
   assert.ok(ref[1].survival > ref[0].survival, "referred (true) retain better");
   const hr = Math.log(ref[1].survival) / Math.log(ref[0].survival);
   assert.ok(hr > 0.45 && hr < 0.85, `hazard ratio ≈ 0.6, got ${hr}`);
@@ -495,8 +496,14 @@ Deno.test("bad input: clear errors naming the option, column or row", () => {
   const km = kaplanMeier(lung, { by: "sex" });
   assertThrows(() => rmst(km, { tau: 0 }), CxOptionsError);
   assertThrows(() => rmst(km, { tau: 100, reference: 3 }), CxOptionsError);
-  assertThrows(() => survivalAt(km, [-1]), CxOptionsError);
-  assertThrows(() => atRisk(km, []), CxOptionsError);
+  assertThrows(() => survivalAt(km, { times: [-1] }), CxOptionsError);
+  assertThrows(() => atRisk(km, { times: [] }), CxOptionsError);
+  // The former positional form is refused with the call to write instead.
+  assertMatch(
+    assertThrows(() => survivalAt(km, [30] as unknown as { times: number[] }), CxOptionsError)
+      .message,
+    /survivalAt\(km, \{ times: \[30\] \}\)/,
+  );
   assertThrows(() => medianSurvival(lung), CxOptionsError);
   assertThrows(() => cumulativeIncidence(lung, { status: "reason" }), CxOptionsError);
 });
