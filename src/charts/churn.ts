@@ -88,7 +88,7 @@ const WORDS = {
  *   signup_date: [d("2024-01-03"), d("2024-01-10"), d("2024-01-20"), d("2024-02-05")],
  *   churn_date: [d("2024-02-10"), null, null, null],
  * });
- * const result = churnRate(customers, { to: d("2024-03-31"), minN: 1 });
+ * const result = churnRate(customers, { observedUntil: d("2024-03-31"), minN: 1 });
  * assert.ok(renderSvg(churnChart(result)).includes("Churn rate by month"));
  * const de = renderSvg(churnChart(result, { locale: "de-DE" }));
  * assert.ok(de.includes("Kündigungsrate nach Monat") && de.includes("2024-02: 33,3"));

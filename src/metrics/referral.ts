@@ -33,7 +33,7 @@ import { keyKinds, num, plainKey } from "../engine/source.ts";
 
 /** Options of {@link referralRate}. */
 export interface ReferralOptions extends Omit<ChurnOptions, "period"> {
-  /** Period length; omit for one row per segment over the whole window `from` … `to`. */
+  /** Period length; omit for one row per segment over the whole window `from` … `observedUntil`. */
   period?: Period;
 }
 
@@ -75,9 +75,9 @@ export const REFERRAL_COLUMNS = [
  *   `referrers` (a referrer outside the denominator would break the
  *   proportion).
  *
- * Boundaries, `from`/`to` and `complete` follow {@link churnRate}. Without
+ * Boundaries, `from`/`observedUntil` and `complete` follow {@link churnRate}. Without
  * `period` the whole window (start of the day `from` to the end of the day
- * `to`) is one period and the period columns are left out. Distinct referrer
+ * `observedUntil`) is one period and the period columns are left out. Distinct referrer
  * counts add up across parts only when each referrer's referrals are in one
  * part.
  *

@@ -105,7 +105,7 @@ function churnPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
   const result = churnRate(customers, {
     period: ctx.period,
     timeZone: ctx.timeZone,
-    to: cutoff,
+    observedUntil: cutoff,
     confidence: ctx.confidence,
     minN: ctx.minN,
   });
@@ -348,7 +348,7 @@ function valuePart(
   const { labels: t, format: f } = ctx;
   const clv = historicClv(events, customers, {
     ...(segment ? { by: segment } : {}),
-    to: cutoff,
+    observedUntil: cutoff,
     timeZone: ctx.timeZone,
     confidence: ctx.confidence,
     minN: ctx.minN,
@@ -391,7 +391,7 @@ function valuePart(
 function referralPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
   const { labels: t, format: f } = ctx;
   const r = referralRate(customers, {
-    to: cutoff,
+    observedUntil: cutoff,
     timeZone: ctx.timeZone,
     confidence: ctx.confidence,
   })

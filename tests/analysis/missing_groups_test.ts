@@ -256,7 +256,8 @@ const CALLS: Record<string, (t: ColumnTable, o: Record<string, unknown>) => Colu
   logRank: (t, o) => logRank(t, o as never),
   cohortRetention: (t, o) => cohortRetention(t, o),
   correlate: (t, o) => correlate(t, o as never),
-  churnRate: (t, o) => churnRate(t, { ...o, to: new Date(o.to as string) }) as ColumnTable,
+  churnRate: (t, o) =>
+    churnRate(t, { ...o, observedUntil: new Date(o.observedUntil as string) }) as ColumnTable,
   cumulativeIncidence: (t, o) => cumulativeIncidence(t, o as never),
 };
 

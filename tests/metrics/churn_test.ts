@@ -52,7 +52,7 @@ const tiny = aq.table({
 });
 
 Deno.test("churnRate: hand-worked months — same-month churn, churn on the 1st, censored", () => {
-  const rows = churnRate(tiny, { to: d("2024-03-31") }).objects() as Row[];
+  const rows = churnRate(tiny, { observedUntil: d("2024-03-31") }).objects() as Row[];
   const counts = rows.map((r) => [
     r.period,
     r.customers_start,
@@ -92,7 +92,7 @@ Deno.test("churnRate: hand-worked months — same-month churn, churn on the 1st,
 });
 
 Deno.test("retentionRate: (end − new) / start, equals 1 − churn_rate; end = next start", () => {
-  const rows = retentionRate(tiny, { to: d("2024-03-31") }).objects() as Row[];
+  const rows = retentionRate(tiny, { observedUntil: d("2024-03-31") }).objects() as Row[];
   // February: (2 − 1) / 2 = 0.5; March: (2 − 1) / 2 = 0.5.
   assertEquals(rows.map((r) => r.retention), [null, 0.5, 0.5]);
   assertEquals(Object.keys(rows[0]).slice(2, -2), [...RETENTION_COLUMNS]);
@@ -108,12 +108,12 @@ Deno.test("churn on a period boundary is placed by its instant in the time zone"
     // 23:00 UTC on 29 Feb is 00:00 on 1 March in Berlin (CET, +1): a March churn there.
     churn_date: [d("2024-02-29T23:00:00Z"), null],
   });
-  const utc = churnRate(t, { to: d("2024-03-31") }).objects() as Row[];
+  const utc = churnRate(t, { observedUntil: d("2024-03-31") }).objects() as Row[];
   assertEquals(utc.map((r) => [r.period, r.churned]), [["2024-01", 0], ["2024-02", 1], [
     "2024-03",
     0,
   ]]);
-  const berlin = churnRate(t, { to: d("2024-03-31"), timeZone: "Europe/Berlin" })
+  const berlin = churnRate(t, { observedUntil: d("2024-03-31"), timeZone: "Europe/Berlin" })
     .objects() as Row[];
   assertEquals(berlin.map((r) => [r.period, r.customers_start, r.churned]), [
     ["2024-01", 0, 0],
@@ -176,19 +176,22 @@ Deno.test("cut-off: later signups/churns are unobserved, the last period is inco
   });
   // to = 15 Feb: observed up to the end of that day. b's churn (16 Feb) and c's signup
   // (20 Feb) are after it; February is reported, flagged incomplete.
-  const rows = churnRate(t, { to: d("2024-02-15") }).objects() as Row[];
+  const rows = churnRate(t, { observedUntil: d("2024-02-15") }).objects() as Row[];
   assertEquals(rows.map((r) => [r.period, r.customers_start, r.churned, r.signups, r.complete]), [
     ["2024-01", 0, 0, 2, true],
     ["2024-02", 2, 1, 1, false],
   ]);
-  assertEquals(kpiMeta(churnRate(t, { to: d("2024-02-15") }))?.notes.cutoff, d("2024-02-16"));
+  assertEquals(
+    kpiMeta(churnRate(t, { observedUntil: d("2024-02-15") }))?.notes.cutoff,
+    d("2024-02-16"),
+  );
   // `from` picks the first reported period; earlier customers still count in the stock.
   const later = churnRate(t, { from: d("2024-02-01") }).objects() as Row[];
   assertEquals(later.map((r) => [r.period, r.customers_start, r.churned]), [["2024-02", 2, 2]]);
-  // The default `to` is the latest date seen (16 Feb), so February is incomplete there too.
+  // The default `observedUntil` is the latest date seen (16 Feb), so February is incomplete there too.
   assertEquals(later[0].complete, false);
   assertEquals(
-    churnRate(t, { to: d("2024-02-29") }).objects().map((r) => (r as Row).complete),
+    churnRate(t, { observedUntil: d("2024-02-29") }).objects().map((r) => (r as Row).complete),
     [true, true],
   );
 });
@@ -236,9 +239,13 @@ Deno.test("churnRate/retentionRate agree with pandas/statsmodels on the sample (
     ...retention,
   });
   const cut = fixture("churn_by_month_to_20251215.csv");
-  assertMatchesFixture(withIncomplete(churnRate(sample, { to: d("2025-12-15") })), cut, churnCols);
   assertMatchesFixture(
-    withIncomplete(retentionRate(sample, { to: d("2025-12-15") })),
+    withIncomplete(churnRate(sample, { observedUntil: d("2025-12-15") })),
+    cut,
+    churnCols,
+  );
+  assertMatchesFixture(
+    withIncomplete(retentionRate(sample, { observedUntil: d("2025-12-15") })),
     cut,
     retention,
   );
@@ -312,8 +319,8 @@ Deno.test("annualizeChurn / monthlyFromAnnualChurn: compounding, inverse, edges"
 Deno.test("several tables are pooled; results record how they were computed", () => {
   const a = tiny.slice(0, 2), b = tiny.slice(2);
   assertEquals(
-    churnRate([a, b], { to: d("2024-03-31") }).objects(),
-    churnRate(tiny, { to: d("2024-03-31") }).objects(),
+    churnRate([a, b], { observedUntil: d("2024-03-31") }).objects(),
+    churnRate(tiny, { observedUntil: d("2024-03-31") }).objects(),
   );
   const meta = kpiMeta(churnRate(tiny, { period: "quarter" }));
   assertEquals([meta?.kpi, meta?.method, meta?.period, meta?.timeZone], [
@@ -372,15 +379,18 @@ Deno.test("bad input: clear CxErrors naming the column or option", () => {
   assertThrows(() => churnRate(tiny, { confidence: 95 }), CxOptionsError);
   assertMatch(
     assertThrows(
-      () => churnRate(tiny, { from: d("2024-03-01"), to: d("2024-02-01") }),
+      () => churnRate(tiny, { from: d("2024-03-01"), observedUntil: d("2024-02-01") }),
       CxOptionsError,
     )
       .message,
-    /"from" .* is after "to"/,
+    /"from" .* is after "observedUntil"/,
   );
   assertMatch(
-    assertThrows(() => churnRate(tiny, { to: "2024-01-01" as unknown as Date }), CxOptionsError)
+    assertThrows(
+      () => churnRate(tiny, { observedUntil: "2024-01-01" as unknown as Date }),
+      CxOptionsError,
+    )
       .message,
-    /Option "to" must be a Date/,
+    /Option "observedUntil" must be a Date/,
   );
 });

@@ -45,7 +45,8 @@ const pickCounts = (r: Row) => [
 ];
 
 Deno.test("referralRate: hand-worked months — active customers, distinct referrers, unmatched", () => {
-  const rows = referralRate(tiny, { period: "month", to: d("2024-03-31") }).objects() as Row[];
+  const rows = referralRate(tiny, { period: "month", observedUntil: d("2024-03-31") })
+    .objects() as Row[];
   assertEquals(rows.map(pickCounts), [
     // Jan: active = r1, r2, x1, x2 (all new); referrers = {r1} although r1 brought two.
     ["2024-01", 4, 1, 4, 2, 0],
@@ -76,7 +77,7 @@ Deno.test("referralRate: hand-worked months — active customers, distinct refer
 });
 
 Deno.test("referralRate by plan: referrers in their own segment, referred signups in theirs", () => {
-  const rows = referralRate(tiny, { period: "month", by: "plan", to: d("2024-03-31") })
+  const rows = referralRate(tiny, { period: "month", by: "plan", observedUntil: d("2024-03-31") })
     .objects() as Row[];
   assertEquals(rows.map((r) => [r.plan, ...pickCounts(r)]), [
     // r1 (A) referred x2 (B) in January: the referrer counts in A, the signup in B.
@@ -97,7 +98,7 @@ Deno.test("referralRate by plan: referrers in their own segment, referred signup
 });
 
 Deno.test("referralRate without period: the whole window is one period", () => {
-  const rows = referralRate(tiny, { to: d("2024-03-31") }).objects() as Row[];
+  const rows = referralRate(tiny, { observedUntil: d("2024-03-31") }).objects() as Row[];
   // Active in 2 Jan … 31 Mar: all 8. r2 was active in the window, so x3 is matched now;
   // referrers = {r1, r2, x1}; only x4 (unknown referrer) stays unmatched.
   assertEquals(rows.length, 1);
@@ -110,7 +111,7 @@ Deno.test("referralRate without period: the whole window is one period", () => {
   ]);
   // From 1 March: customers from before count in the stock (active in March), earlier
   // referrals do not.
-  const march = referralRate(tiny, { from: d("2024-03-01"), to: d("2024-03-31") })
+  const march = referralRate(tiny, { from: d("2024-03-01"), observedUntil: d("2024-03-31") })
     .objects()[0] as Row;
   assertEquals([march.active_customers, march.referrers, march.signups], [7, 2, 2]);
   assertEquals(kpiMeta(referralRate(tiny))?.kpi, "referral_rate");
