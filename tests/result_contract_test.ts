@@ -112,7 +112,7 @@ async function inputs(): Promise<Inputs> {
     tickets: await sample("tickets"),
     customers,
     events: await sampleEvents(),
-    times: cx.survivalTimes(customers, { cutoff: observedUntil }),
+    times: cx.survivalTimes(customers, { observedUntil: observedUntil }),
   };
 }
 
@@ -216,7 +216,7 @@ const RUNS: Record<string, (i: Inputs) => Run | Run[]> = {
     after: PERIOD_AFTER,
   }),
   RFM_COLUMNS: ({ events }) => ({
-    result: cx.rfm(events, { asOf: new Date("2025-12-31T00:00:00Z") }),
+    result: cx.rfm(events, { observedUntil: new Date("2025-12-31T00:00:00Z") }),
     keys: ["customer_id"],
     columns: cx.RFM_COLUMNS,
   }),
@@ -311,7 +311,7 @@ Deno.test("results without a constant follow the glossary too (sample data)", as
     assertEquals(contractProblems(result.columnNames()), [], name);
   }
   const outcomes = cx.scoreOutcomes(data.responses, data.customers, {
-    cutoff: new Date("2025-12-31T00:00:00Z"),
+    observedUntil: new Date("2025-12-31T00:00:00Z"),
   });
   for (const [part, table] of Object.entries(outcomes)) {
     if (table && typeof (table as ColumnTable).columnNames === "function") {

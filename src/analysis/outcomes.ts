@@ -56,8 +56,8 @@ export const NPS_GROUPS: readonly NpsGroup[] = ["Detractor", "Passive", "Promote
 
 /** Options of {@link scoreOutcomes}. */
 export interface ScoreOutcomesOptions {
-  /** Extract cut-off: churn after it counts as still active; later answers are ignored. */
-  cutoff: Date;
+  /** End of observation (the extract's cut-off): churn after it counts as still active; later answers are ignored. */
+  observedUntil: Date;
   /** Score column of the responses, 0–10 (default `"nps_score"`). */
   score?: string;
   /** Customer id column, in responses, customers and orders (default `"customer_id"`). */
@@ -145,8 +145,8 @@ export interface ScoreOutcomesNotes {
 
 /** The options a {@link ScoreOutcomes} result was computed with. */
 export interface ScoreOutcomesMethod {
-  /** Cut-off. */
-  cutoff: Date;
+  /** End of observation. */
+  observedUntil: Date;
   /** Which answer classified customers. */
   answer: "last" | "first";
   /** Time origin. */
@@ -251,7 +251,7 @@ export interface ScoreOutcomes {
  *   date: [d("2025-02-01"), d("2025-02-01"), d("2025-02-01"), d("2025-02-01")],
  *   nps_score: [3, 10, 9, 5],
  * });
- * const out = scoreOutcomes(responses, customers, { cutoff: d("2025-12-31") });
+ * const out = scoreOutcomes(responses, customers, { observedUntil: d("2025-12-31") });
  * const groups = out.groups.objects() as Record<string, unknown>[];
  * assert.deepEqual(groups.map((g) => [g.nps_group, g.customers, g.churned]), [
  *   ["Detractor", 2, 1],
@@ -281,7 +281,7 @@ export function scoreOutcomes(
     summary: summarize(pooled.comparison, pooled.logRank, plan),
     notes,
     method: {
-      cutoff: plan.cutoff,
+      observedUntil: plan.cutoff,
       answer: plan.answer,
       from: plan.from,
       unit: plan.unit,
@@ -331,7 +331,7 @@ function resolveOutcomes(
   options: ScoreOutcomesOptions,
 ): OutcomesPlan {
   const {
-    cutoff,
+    observedUntil: cutoff,
     score = "nps_score",
     customer = "customer_id",
     date = "date",
@@ -347,7 +347,9 @@ function resolveOutcomes(
   } = options ?? {};
   if (!(cutoff instanceof Date) || Number.isNaN(cutoff.getTime())) {
     throw new CxOptionsError(
-      `Option "cutoff" must be a valid Date, e.g. new Date("2025-12-31"), got ${String(cutoff)}`,
+      `Option "observedUntil" must be a valid Date, e.g. new Date("2025-12-31"), got ${
+        String(cutoff)
+      }`,
     );
   }
   oneOf("answer", answer, ["last", "first"]);
@@ -537,7 +539,7 @@ function customerTable(
   const start = plan.from === "answer" ? answerDates : pick(customers, plan.signupDate, rows);
   const timed = survivalTimes(
     aq.table({ start, end: pick(customers, plan.churnDate, rows) }),
-    { start: "start", end: "end", cutoff: plan.cutoff, unit: plan.unit },
+    { start: "start", end: "end", observedUntil: plan.cutoff, unit: plan.unit },
   );
   columns.time = timed.array("time") as number[];
   columns.event = timed.array("event") as boolean[];

@@ -172,7 +172,7 @@ function survivalPart(
     customers.filter(
       aq.escape((d: Row) => d.signup_date instanceof Date && (d.signup_date as Date) <= cutoff),
     ),
-    { cutoff, unit: "months" },
+    { observedUntil: cutoff, unit: "months" },
   );
   if (times.columnNames().includes("referred_by")) {
     times = times.derive({

@@ -53,7 +53,7 @@ function tiny(): { responses: ColumnTable; customers: ColumnTable } {
 
 Deno.test("scoreOutcomes: hand-worked six customers", () => {
   const { responses, customers } = tiny();
-  const out = scoreOutcomes(responses, customers, { cutoff });
+  const out = scoreOutcomes(responses, customers, { observedUntil: cutoff });
   const per = out.customers.objects() as Row[];
   assert.deepEqual(per.map((r) => [r.customer_id, r.nps_group, r.score, r.time, r.event]), [
     ["a", "Detractor", 3, 28, true],
@@ -116,17 +116,17 @@ Deno.test("scoreOutcomes: hand-worked six customers", () => {
 
 Deno.test("scoreOutcomes: first answer, time from signup, segments", () => {
   const { responses, customers } = tiny();
-  const first = scoreOutcomes(responses, customers, { cutoff, answer: "first" });
+  const first = scoreOutcomes(responses, customers, { observedUntil: cutoff, answer: "first" });
   const a = (first.customers.objects() as Row[])[0];
   // a's first answer: 9 on 2025-01-11, 01-11 → 03-01 = 49 days.
   assert.deepEqual([a.nps_group, a.time], ["Promoter", 49]);
-  const signup = scoreOutcomes(responses, customers, { cutoff, from: "signup" });
+  const signup = scoreOutcomes(responses, customers, { observedUntil: cutoff, from: "signup" });
   // From signup: 2025-01-01 → 03-01 = 59 days.
   assert.equal((signup.customers.objects() as Row[])[0].time, 59);
-  const weeks = scoreOutcomes(responses, customers, { cutoff, unit: "weeks" });
+  const weeks = scoreOutcomes(responses, customers, { observedUntil: cutoff, unit: "weeks" });
   assert.equal((weeks.customers.objects() as Row[])[0].time, 4);
 
-  const by = scoreOutcomes(responses, customers, { cutoff, by: "plan" });
+  const by = scoreOutcomes(responses, customers, { observedUntil: cutoff, by: "plan" });
   assert.deepEqual(by.groups.columnNames().slice(0, 3), ["plan", "nps_group", "customers"]);
   // Plan m: a (Detractor), b, e (Promoters); plan y: c, f (Passive), d (Detractor).
   assert.deepEqual(
@@ -136,11 +136,17 @@ Deno.test("scoreOutcomes: first answer, time from signup, segments", () => {
   assert.deepEqual(by.logRank.array("plan"), ["m", "y"]);
   // Plan y has no promoters: no comparison, the summary still speaks of everyone.
   assert.equal((by.comparison.objects() as Row[])[1].difference, null);
-  assert.equal(by.summary, scoreOutcomes(responses, customers, { cutoff }).summary);
+  assert.equal(by.summary, scoreOutcomes(responses, customers, { observedUntil: cutoff }).summary);
   // A segment column of the responses (the classifying answer's value).
   const r2 = responses.derive({ channel: () => "web" });
   assert.deepEqual(
-    [...new Set(scoreOutcomes(r2, customers, { cutoff, by: "channel" }).groups.array("channel"))],
+    [
+      ...new Set(
+        scoreOutcomes(r2, customers, { observedUntil: cutoff, by: "channel" }).groups.array(
+          "channel",
+        ),
+      ),
+    ],
     ["web"],
   );
 });
@@ -148,50 +154,60 @@ Deno.test("scoreOutcomes: first answer, time from signup, segments", () => {
 Deno.test("scoreOutcomes: bad input gives clear errors", () => {
   const { responses, customers } = tiny();
   assert.throws(
-    () => scoreOutcomes(responses, customers, { cutoff, score: "nps" }),
+    () => scoreOutcomes(responses, customers, { observedUntil: cutoff, score: "nps" }),
     (e) => e instanceof CxOptionsError && /"score".*"nps"/.test(e.message),
   );
   assert.throws(
-    () => scoreOutcomes(responses, customers, { cutoff, by: "region" }),
+    () => scoreOutcomes(responses, customers, { observedUntil: cutoff, by: "region" }),
     (e) => e instanceof CxOptionsError && /"by".*"region"/.test(e.message),
   );
   assert.throws(
-    () => scoreOutcomes(responses, customers.select("customer_id", "signup_date"), { cutoff }),
+    () =>
+      scoreOutcomes(responses, customers.select("customer_id", "signup_date"), {
+        observedUntil: cutoff,
+      }),
     (e) => e instanceof CxOptionsError && /churnDate/.test(e.message),
   );
   assert.throws(
-    () => scoreOutcomes(responses, customers, { cutoff: d("not a date") }),
-    (e) => e instanceof CxOptionsError && /cutoff/.test(e.message),
+    () => scoreOutcomes(responses, customers, { observedUntil: d("not a date") }),
+    (e) => e instanceof CxOptionsError && /"observedUntil" must be a valid Date/.test(e.message),
   );
   assert.throws(
     // deno-lint-ignore no-explicit-any
-    () => scoreOutcomes(responses, customers, { cutoff, answer: "middle" as any }),
+    () => scoreOutcomes(responses, customers, { observedUntil: cutoff, answer: "middle" as any }),
     (e) => e instanceof CxOptionsError && /"last" or "first"/.test(e.message),
   );
   assert.throws(
-    () => scoreOutcomes(responses.filter(() => false), customers, { cutoff }),
+    () => scoreOutcomes(responses.filter(() => false), customers, { observedUntil: cutoff }),
     (e) => e instanceof CxDataError && /responses table has no rows/.test(e.message),
   );
   assert.throws(
-    () => scoreOutcomes(responses, customers.filter(() => false), { cutoff }),
+    () => scoreOutcomes(responses, customers.filter(() => false), { observedUntil: cutoff }),
     (e) => e instanceof CxDataError && /customers table has no rows/.test(e.message),
   );
   assert.throws(
-    () => scoreOutcomes(responses.derive({ nps_score: () => 11 }), customers, { cutoff }),
+    () =>
+      scoreOutcomes(responses.derive({ nps_score: () => 11 }), customers, {
+        observedUntil: cutoff,
+      }),
     (e) => e instanceof CxDataError && /0 to 10/.test(e.message),
   );
   const twice = customers.concat(customers.slice(0, 1));
   assert.throws(
-    () => scoreOutcomes(responses, twice, { cutoff }),
+    () => scoreOutcomes(responses, twice, { observedUntil: cutoff }),
     (e) => e instanceof CxDataError && /unique/.test(e.message) && /row 7/.test(e.message),
   );
   // Every answer belongs to an unknown customer: nothing to compare, and the error says why.
   assert.throws(
-    () => scoreOutcomes(responses.derive({ customer_id: () => "zz" }), customers, { cutoff }),
+    () =>
+      scoreOutcomes(responses.derive({ customer_id: () => "zz" }), customers, {
+        observedUntil: cutoff,
+      }),
     (e) => e instanceof CxDataError && /10 answers have unknown customers/.test(e.message),
   );
   assert.throws(
-    () => scoreOutcomes(responses, customers, { cutoff, orders: aq.table({ x: [1] }) }),
+    () =>
+      scoreOutcomes(responses, customers, { observedUntil: cutoff, orders: aq.table({ x: [1] }) }),
     (e) => e instanceof CxOptionsError && /"customer"/.test(e.message),
   );
 });
@@ -217,7 +233,7 @@ function reference(name: string): Row[] {
 for (const answer of ["last", "first"] as const) {
   Deno.test(`scoreOutcomes agrees with R survival on the sample (${answer} answer)`, async () => {
     const { responses, customers } = await sampleTables();
-    const out = scoreOutcomes(responses, customers, { cutoff, answer });
+    const out = scoreOutcomes(responses, customers, { observedUntil: cutoff, answer });
     const ours = out.customers.objects() as Row[];
     const theirs = reference(`customers_${answer}.csv`);
     assert.equal(ours.length, theirs.length, "classified customers");
@@ -274,7 +290,7 @@ for (const answer of ["last", "first"] as const) {
 
 Deno.test("planted effect: detractors churn faster than promoters", async () => {
   const { responses, customers } = await sampleTables();
-  const out = scoreOutcomes(responses, customers, { cutoff });
+  const out = scoreOutcomes(responses, customers, { observedUntil: cutoff });
   const rate = Object.fromEntries(
     (out.groups.objects() as Row[]).map((r) => [r.nps_group, r.churn_rate as number]),
   );
@@ -294,7 +310,7 @@ Deno.test("planted effect: detractors churn faster than promoters", async () => 
 
 Deno.test("scoreOutcomes: revenue retention by NPS group", async () => {
   const { responses, customers, events } = await sampleTables();
-  const out = scoreOutcomes(responses, customers, { cutoff, orders: events });
+  const out = scoreOutcomes(responses, customers, { observedUntil: cutoff, orders: events });
   const revenue = out.revenue!;
   assert.deepEqual([...new Set(revenue.array("nps_group"))], ["Detractor", "Passive", "Promoter"]);
   const rows = revenue.objects() as Row[];

@@ -59,7 +59,7 @@ async function customers(): Promise<ColumnTable> {
   const { table } = await readCsv(new URL("../../data/sample/customers.csv", import.meta.url), {
     schema: "customers",
   });
-  const timed = survivalTimes(table, { cutoff: new Date("2025-12-31") });
+  const timed = survivalTimes(table, { observedUntil: new Date("2025-12-31") });
   customersCache = timed.derive({
     referred: (d: { referred_by: string | null }) => !!d.referred_by,
   });
@@ -394,7 +394,7 @@ Deno.test("survivalTimes: days from signup to churn or to the cut-off, as R comp
   // A churn after the cut-off is not known at the cut-off: censored there.
   const late = survivalTimes(
     aq.table({ signup_date: [new Date("2025-01-01")], churn_date: [new Date("2025-03-01")] }),
-    { cutoff: new Date("2025-02-01") },
+    { observedUntil: new Date("2025-02-01") },
   );
   assert.deepEqual(late.objects()[0], {
     signup_date: new Date("2025-01-01"),
@@ -403,7 +403,7 @@ Deno.test("survivalTimes: days from signup to churn or to the cut-off, as R comp
     event: false,
   });
   const one = aq.table({ signup_date: [new Date("2025-01-01")], churn_date: [null] });
-  const weeks = survivalTimes(one, { cutoff: new Date("2025-01-15"), unit: "weeks" });
+  const weeks = survivalTimes(one, { observedUntil: new Date("2025-01-15"), unit: "weeks" });
   assert.equal(weeks.get("time", 0), 2);
   // The unit travels to the curve's metadata (for axis labels) when the table comes straight in.
   assert.equal(survivalMeta(kaplanMeier(weeks))?.unit, "weeks");
@@ -447,28 +447,28 @@ Deno.test("bad input: clear errors naming the option, column or row", () => {
     churn_date: [new Date("2025-01-05"), null],
   });
   const e1 = assertThrows(
-    () => survivalTimes(customersTable, { cutoff: new Date("2025-12-31") }),
+    () => survivalTimes(customersTable, { observedUntil: new Date("2025-12-31") }),
     CxDataError,
   );
   assert.equal(e1.problems[0].row, 1);
   assert.equal(e1.problems[0].column, "churn_date");
   assert.match(e1.message, /before signup_date/);
   const late = assertThrows(
-    () => survivalTimes(customersTable.slice(1), { cutoff: new Date("2025-01-01") }),
+    () => survivalTimes(customersTable.slice(1), { observedUntil: new Date("2025-01-01") }),
     CxDataError,
   );
   assert.match(late.message, /after the cut-off/);
   const e2 = assertThrows(
-    () => survivalTimes(customersTable, { start: "signup", cutoff: new Date("2025-12-31") }),
+    () => survivalTimes(customersTable, { start: "signup", observedUntil: new Date("2025-12-31") }),
     CxOptionsError,
   );
   assert.match(e2.message, /"start".*"signup"/);
   assertThrows(
-    () => survivalTimes(customersTable, { cutoff: new Date("not a date") }),
+    () => survivalTimes(customersTable, { observedUntil: new Date("not a date") }),
     CxOptionsError,
   );
   const empty = assertThrows(
-    () => survivalTimes(customersTable.slice(0, 0), { cutoff: new Date("2025-12-31") }),
+    () => survivalTimes(customersTable.slice(0, 0), { observedUntil: new Date("2025-12-31") }),
     CxDataError,
   );
   assert.match(empty.message, /no rows/);
