@@ -239,7 +239,10 @@ function finalizeSegment(
       cmp.p_value !== null;
     return { row, own, rest, restValue, cmp, inFamily };
   });
-  const adjusted = adjustPValues(rows.map((r) => r.inFamily ? r.cmp.p_value : null), correction);
+  const adjusted = adjustPValues(
+    rows.map((r) => r.inFamily ? r.cmp.p_value : null),
+    { correction },
+  );
   const alpha = 1 - plan.confidence;
   const out = rows.map(({ row, own, rest, restValue, cmp, inFamily }, i) => ({
     ...row,

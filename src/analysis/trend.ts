@@ -292,7 +292,7 @@ function finalizeTrend(
       });
     });
   }
-  const adjusted = adjustPValues(tests, correction);
+  const adjusted = adjustPValues(tests, { correction });
   const alpha = 1 - plan.confidence;
   out.forEach((row, i) => {
     const p = adjusted[i];
