@@ -34,6 +34,7 @@ export function contractProblems(columns: readonly string[]): string[] {
     if (!/^[a-z][a-z0-9_]*$/.test(c)) problems.push(`${c}: not snake_case`);
     if (c in RETIRED) problems.push(`${c}: use ${RETIRED[c]}`);
     if (c.startsWith("ci_")) problems.push(`${c}: name the estimate, <estimate>_low/_high`);
+    if (c.endsWith("_se")) problems.push(`${c}: standard errors are std_err (<estimate>_std_err)`);
     if (/^(in|un|not_)complete/.test(c)) problems.push(`${c}: flags say "complete" (positive)`);
     const low = c.match(/^(.+)_low$/);
     if (low) {
@@ -79,6 +80,9 @@ Deno.test("contract rules: each retired name and broken pair is caught", () => {
     "rate_low: must be followed by rate_high",
   ]);
   assertEquals(contractProblems(["df", "Bad"]), ["Bad: not snake_case", "df needs statistic"]);
+  assertEquals(contractProblems(["rmst", "rmst_se"]), [
+    "rmst_se: standard errors are std_err (<estimate>_std_err)",
+  ]);
 });
 
 const COLUMN_CONSTANTS = Object.entries(cx).filter(([name]) => name.endsWith("_COLUMNS")) as [

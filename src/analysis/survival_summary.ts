@@ -163,8 +163,8 @@ export interface RmstOptions {
  * difference of independent groups has se = √(se₁² + se₂²), a two-sided z
  * test and interval (as survRM2's unadjusted comparison).
  *
- * Columns: `[by…], tau, rmst, rmst_se, rmst_low, rmst_high, extrapolated`,
- * plus `difference, difference_se, difference_low, difference_high, p_value`
+ * Columns: `[by…], tau, rmst, rmst_std_err, rmst_low, rmst_high, extrapolated`,
+ * plus `difference, difference_std_err, difference_low, difference_high, p_value`
  * (`null` on the reference row) when the curve has groups.
  *
  * @example
@@ -195,7 +195,7 @@ export function rmst(km: ColumnTable, options: RmstOptions): ColumnTable {
   for (const [j, k] of by.entries()) out[k] = groups.map((g) => g.key[j]);
   out.tau = groups.map(() => tau);
   out.rmst = groups.map((g) => g.mean);
-  out.rmst_se = groups.map((g) => g.se);
+  out.rmst_std_err = groups.map((g) => g.se);
   out.rmst_low = groups.map((g) => g.mean - z * g.se);
   out.rmst_high = groups.map((g) => g.mean + z * g.se);
   out.extrapolated = groups.map((g) => g.extrapolated);
@@ -209,7 +209,7 @@ export function rmst(km: ColumnTable, options: RmstOptions): ColumnTable {
       return { difference, se, low: difference - z * se, high: difference + z * se, p };
     });
     out.difference = diffs.map((d) => d?.difference ?? null);
-    out.difference_se = diffs.map((d) => d?.se ?? null);
+    out.difference_std_err = diffs.map((d) => d?.se ?? null);
     out.difference_low = diffs.map((d) => d?.low ?? null);
     out.difference_high = diffs.map((d) => d?.high ?? null);
     out.p_value = diffs.map((d) => d?.p ?? null);

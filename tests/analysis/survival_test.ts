@@ -122,7 +122,7 @@ Deno.test("kaplanMeier: hand-worked example with an event and a censoring tied a
   const r = rmst(kaplanMeier(t), { tau: 6 });
   assertClose(r.get("rmst", 0), 47 / 12, "rmst", 1e-15);
   const se = Math.sqrt((35 / 12) ** 2 / 30 + 1.25 ** 2 / 12 + 0.625 ** 2 / 2);
-  assertClose(r.get("rmst_se", 0), se, "rmst se", 1e-14);
+  assertClose(r.get("rmst_std_err", 0), se, "rmst se", 1e-14);
   assertClose(r.get("rmst_low", 0), 47 / 12 - z * se, "rmst low", 1e-14);
 });
 
@@ -226,14 +226,14 @@ Deno.test("medianSurvival, survivalAt, atRisk, rmst: equal R quantile/summary/pr
       for (const tau of taus) {
         const rows = expected.filter((r) => Number(r.tau) === tau);
         const ours = rmst(km, { tau }).objects() as Record<string, unknown>[];
-        compareRows(ours, rows, { rmst: "rmean", rmst_se: "se" }, `rmst ${tag} τ=${tau}`, by);
+        compareRows(ours, rows, { rmst: "rmean", rmst_std_err: "se" }, `rmst ${tag} τ=${tau}`, by);
         if (!by) continue;
         // Difference from the first group: independent groups, se = √(se₁² + se₂²).
         const [ref, ...others] = rows.map((r) => ({ m: Number(r.rmean), s: Number(r.se) }));
         others.forEach((g, i) => {
           const se = Math.hypot(g.s, ref.s);
           assertClose(ours[i + 1].difference, g.m - ref.m, `rmst diff ${tag}`);
-          assertClose(ours[i + 1].difference_se, se, `rmst diff se ${tag}`);
+          assertClose(ours[i + 1].difference_std_err, se, `rmst diff se ${tag}`);
           assertClose(ours[i + 1].difference_low, g.m - ref.m - 1.959963984540054 * se, "diff low");
         });
         assert.equal(ours[0].difference, null);
