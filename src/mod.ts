@@ -199,7 +199,7 @@ export type { AggregateHook, AggregateRequest, GroupPlan } from "./metrics/group
 export { buildSite, writeSite } from "./report/site.ts";
 export type { NotebookPage, SiteOptions, SitePage } from "./report/site.ts";
 export { reportTables } from "./report/context.ts";
-export type { ReportFilters, ReportTables } from "./report/context.ts";
+export type { ReportFilters, ReportTables, ReportTablesOptions } from "./report/context.ts";
 export { loadDirectory, loadProject } from "./report/load_dir.ts";
 export type { FileConfig, LoadedFile, LoadOptions, ProjectConfig } from "./report/load_dir.ts";
 export { notebookParams } from "./report/params.ts";
