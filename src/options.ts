@@ -36,6 +36,24 @@ type MissingNames<T, L extends readonly unknown[]> = [Exclude<keyof T, L[number]
   : { missingOptionNames: Exclude<keyof T, L[number]> };
 
 /**
+ * A shared option-name list without some names, for options types built with
+ * `Omit<Shared, …>`; the result keeps the names' types for {@link optionNames}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withoutNames } from "./options.ts";
+ * assert.deepEqual(withoutNames(["by", "period", "date"] as const, "date"), ["by", "period"]);
+ * ```
+ */
+export function withoutNames<N extends string, X extends N>(
+  names: readonly N[],
+  ...drop: X[]
+): Exclude<N, X>[] {
+  return names.filter((n): n is Exclude<N, X> => !(drop as string[]).includes(n));
+}
+
+/**
  * Refuses an options value that is not a plain object, and any option name not
  * in `known`, with a {@link CxOptionsError} naming the function, the option
  * and the closest known name. `undefined` options pass.
@@ -55,7 +73,9 @@ export function checkOptions(fn: string, options: unknown, known: readonly strin
   if (options === undefined) return;
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new CxOptionsError(
-      `${fn}: options must be an object such as { ${known[0] ?? "…"}: … }, got ${describe(options)}`,
+      `${fn}: options must be an object such as { ${known[0] ?? "…"}: … }, got ${
+        describe(options)
+      }`,
     );
   }
   for (const name of Object.keys(options)) {
@@ -66,6 +86,52 @@ export function checkOptions(fn: string, options: unknown, known: readonly strin
       : `did you mean "${near}"?`;
     throw new CxOptionsError(`${fn}: unknown option "${name}"; ${hint}`);
   }
+}
+
+/**
+ * The checks at a public function's door, in one call: {@link checkOptions},
+ * then every Arquero table in `input` (one table or an array of them) is
+ * ungrouped, its groups read as `by` ({@link groupsAsBy}) when `known` has a
+ * `by`, and refused otherwise ({@link refuseGrouped}). Other inputs (file
+ * paths, server tables) pass unchanged.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { checkCall } from "./options.ts";
+ * const t = aq.table({ channel: ["web", "app"], x: [1, 2] });
+ * const opts: { by?: string | string[] } = {};
+ * const r = checkCall("nps", t.groupby("channel"), opts, ["by"]);
+ * assert.deepEqual(r.options.by, ["channel"]);
+ * assert.throws(() => checkCall("rfm", t.groupby("channel"), {}, ["asOf"]), /ungroup/);
+ * assert.throws(() => checkCall("nps", t, { byy: "channel" }, ["by"]), /did you mean "by"/);
+ * ```
+ */
+export function checkCall<I, O extends object>(
+  fn: string,
+  input: I,
+  options: O | undefined,
+  known: readonly string[],
+): { input: I; options: O } {
+  checkOptions(fn, options, known);
+  let opts = (options ?? {}) as O;
+  const ungroup = (t: unknown) => {
+    if (!isTable(t)) return t;
+    if (!known.includes("by")) {
+      refuseGrouped(fn, t);
+      return t;
+    }
+    const r = groupsAsBy(fn, t, opts as { by?: string | string[] });
+    opts = r.options as O;
+    return r.table;
+  };
+  const ungrouped = Array.isArray(input) ? input.map(ungroup) : ungroup(input);
+  return { input: ungrouped as I, options: opts };
+}
+
+function isTable(value: unknown): value is ColumnTable {
+  return typeof (value as ColumnTable | null)?.isGrouped === "function";
 }
 
 /**
