@@ -47,6 +47,7 @@ import { logRank } from "./logrank.ts";
 import { cohortRetention, compareTuples, oneOf } from "./cohort.ts";
 import { pooledRetention } from "./cohort_summary.ts";
 import type { CohortPeriod } from "./cohort_periods.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 /** NPS group of a score: Detractor 0–6, Passive 7–8, Promoter 9–10. */
 export type NpsGroup = "Detractor" | "Passive" | "Promoter";
@@ -110,6 +111,26 @@ export interface ScoreOutcomesOptions {
   /** Cohort period of the revenue retention (default `"month"`). */
   period?: CohortPeriod;
 }
+
+/** The names of {@link ScoreOutcomesOptions}. */
+export const SCORE_OUTCOMES_OPTIONS = optionNames<ScoreOutcomesOptions>()([
+  "cutoff",
+  "score",
+  "customer",
+  "date",
+  "signupDate",
+  "churnDate",
+  "answer",
+  "from",
+  "unit",
+  "confidence",
+  "by",
+  "missing",
+  "orders",
+  "revenue",
+  "orderDate",
+  "period",
+]);
 
 /** What was left out or could not be used, so nothing is dropped silently. */
 export interface ScoreOutcomesNotes {
@@ -265,6 +286,12 @@ export function scoreOutcomes(
   customers: ColumnTable,
   options: ScoreOutcomesOptions,
 ): ScoreOutcomes {
+  ({ input: [responses, customers], options } = checkCall(
+    "scoreOutcomes",
+    [responses, customers],
+    options,
+    SCORE_OUTCOMES_OPTIONS,
+  ));
   const plan = resolveOutcomes(responses, customers, options);
   const { table, notes } = classify(responses, customers, plan);
   const segmented = leaveOutMissing(table, plan.by, plan.missing, {

@@ -44,7 +44,7 @@ import {
   type SqlEngine,
   type TableRef,
 } from "../engine/pushdown.ts";
-import { optionNames, withoutNames } from "../options.ts";
+import { checkCall, optionNames, withoutNames } from "../options.ts";
 
 /** The KPIs segments and trends can be computed for. */
 export type AnalysisKpi = "nps" | "csat" | "ces";
@@ -727,6 +727,9 @@ export interface RfmOptions {
   revenue?: string;
 }
 
+/** The names of {@link RfmOptions}. */
+export const RFM_OPTIONS = optionNames<RfmOptions>()(["asOf", "customer", "date", "revenue"]);
+
 /** The {@link rfm} result columns after the customer column, in order. */
 export const RFM_COLUMNS = [
   "last_order",
@@ -794,6 +797,7 @@ export const RFM_COLUMNS = [
  * ```
  */
 export function rfm(orders: ColumnTable, options: RfmOptions): ColumnTable {
+  checkCall("rfm", orders, options, RFM_OPTIONS);
   const { asOf, customer = "customer_id", date = "date", revenue = "revenue" } = options ?? {};
   if (!(asOf instanceof Date) || Number.isNaN(asOf.getTime())) {
     throw new CxOptionsError(

@@ -14,6 +14,7 @@ import { CxOptionsError } from "../errors.ts";
 import { checkConfidence, normalCdf, zFor } from "../stats/distributions.ts";
 import { kmGroupColumns, survivalMeta } from "./survival.ts";
 import { resultGroups } from "./survival_counts.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 /**
  * Survival with its interval and the risk-set counts at chosen times, one row
@@ -135,6 +136,9 @@ export interface RmstOptions {
   reference?: unknown;
 }
 
+/** The names of {@link RmstOptions}. */
+export const RMST_OPTIONS = optionNames<RmstOptions>()(["tau", "confidence", "reference"]);
+
 /**
  * Restricted mean survival time up to τ per group, with standard error and
  * normal interval; with groups, also each group's difference from the
@@ -163,6 +167,7 @@ export interface RmstOptions {
  * ```
  */
 export function rmst(km: ColumnTable, options: RmstOptions): ColumnTable {
+  checkCall("rmst", km, options, RMST_OPTIONS);
   const { tau } = options ?? {};
   if (typeof tau !== "number" || !Number.isFinite(tau) || !(tau > 0)) {
     throw new CxOptionsError(`Option "tau" must be a time > 0, got ${JSON.stringify(tau)}`);

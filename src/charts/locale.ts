@@ -7,6 +7,7 @@
  * @module
  */
 import { CxOptionsError } from "../errors.ts";
+import { optionNames } from "../options.ts";
 
 /** Languages of the chart builders' own words. */
 export type ChartLang = "en" | "de";
@@ -24,6 +25,9 @@ export interface ChartLocaleOptions {
    */
   lang?: ChartLang;
 }
+
+/** The names of {@link ChartLocaleOptions}; every chart's own list starts with these. */
+export const CHART_LOCALE_OPTIONS = optionNames<ChartLocaleOptions>()(["locale", "lang"]);
 
 /** Period names (singular, as in "NPS by month") in each chart language. */
 export const PERIOD_NAMES: Record<ChartLang, Record<string, string>> = {

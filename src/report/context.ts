@@ -15,6 +15,7 @@ import { type Period, periodFn } from "../time/period.ts";
 import type { ReportFormat } from "./format.ts";
 import type { Labels } from "./i18n.ts";
 import type { LoadedFile } from "./load_dir.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** One pooled table per canonical schema (absent when no file had it). */
 export type ReportTables = Partial<Record<CanonicalName, ColumnTable>>;
@@ -28,6 +29,9 @@ export interface ReportFilters {
   /** Keep rows whose column equals the value (as text), in every table that has the column. */
   where?: Record<string, string>;
 }
+
+/** The names of {@link ReportFilters}. */
+export const REPORT_FILTERS = optionNames<ReportFilters>()(["from", "to", "where"]);
 
 /** Everything a section builder gets. */
 export interface SectionContext {
@@ -108,6 +112,7 @@ export function reportTables(
   timeZone: string,
 ): { tables: ReportTables; notFiltered: Record<string, CanonicalName[]> } {
   for (const [option, day] of [["from", filters.from], ["to", filters.to]] as const) {
+    checkOptions("reportTables", filters, REPORT_FILTERS);
     if (day !== undefined && !(DAY.test(day) && !Number.isNaN(Date.parse(day)))) {
       throw new CxOptionsError(
         `Option "${option}" must be a day as YYYY-MM-DD, got ${JSON.stringify(day)}`,

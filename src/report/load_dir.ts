@@ -13,6 +13,7 @@ import { type CsvLoadResult, readCsv } from "../io/csv.ts";
 import { parseJsonText } from "../io/json.ts";
 import { checkTimeZone } from "../time/zone.ts";
 import type { CanonicalName } from "../schema/canonical.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 const fileConfig = z.object({
   schema: z.enum(["responses", "tickets", "customers", "events"]),
@@ -108,6 +109,7 @@ export async function loadDirectory(
   dir: string,
   options: LoadOptions = {},
 ): Promise<LoadedFile[]> {
+  checkOptions("loadDirectory", options, LOAD_OPTIONS);
   return (await loadProject(dir, options)).files;
 }
 
@@ -118,6 +120,9 @@ export interface LoadOptions {
   /** Called with a line per file loaded (rows read and rejected). */
   onProgress?: (message: string) => void;
 }
+
+/** The names of {@link LoadOptions}. */
+export const LOAD_OPTIONS = optionNames<LoadOptions>()(["config", "onProgress"]);
 
 /**
  * Like {@link loadDirectory}, and also returns the mapping file's settings
@@ -150,6 +155,7 @@ export async function loadProject(
   const config = await readConfig(configPath, !options.config);
   const { names, skipped } = await scanFolder(dir, root, options.config ? "" : "cxkit.json");
   for (const name of Object.keys(config.files)) {
+    checkOptions("loadProject", options, LOAD_OPTIONS);
     await confined(root, dir, name, `${configPath}: the file key "${name}"`);
     if (!names.includes(name)) names.push(name);
   }
