@@ -111,8 +111,8 @@ export function reportTables(
   filters: ReportFilters,
   timeZone: string,
 ): { tables: ReportTables; notFiltered: Record<string, CanonicalName[]> } {
+  checkOptions("reportTables", filters, REPORT_FILTERS);
   for (const [option, day] of [["from", filters.from], ["to", filters.to]] as const) {
-    checkOptions("reportTables", filters, REPORT_FILTERS);
     if (day !== undefined && !(DAY.test(day) && !Number.isNaN(Date.parse(day)))) {
       throw new CxOptionsError(
         `Option "${option}" must be a day as YYYY-MM-DD, got ${JSON.stringify(day)}`,

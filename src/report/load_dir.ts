@@ -149,13 +149,13 @@ export async function loadProject(
   dir: string,
   options: LoadOptions = {},
 ): Promise<{ files: LoadedFile[]; config: ProjectConfig }> {
+  checkOptions("loadProject", options, LOAD_OPTIONS);
   const root = await folderRoot(dir);
   const configPath = options.config ?? join(dir, "cxkit.json");
   if (!options.config) await confined(root, dir, "cxkit.json", "the mapping file");
   const config = await readConfig(configPath, !options.config);
   const { names, skipped } = await scanFolder(dir, root, options.config ? "" : "cxkit.json");
   for (const name of Object.keys(config.files)) {
-    checkOptions("loadProject", options, LOAD_OPTIONS);
     await confined(root, dir, name, `${configPath}: the file key "${name}"`);
     if (!names.includes(name)) names.push(name);
   }

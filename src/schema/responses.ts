@@ -14,6 +14,7 @@ import {
   textField,
 } from "./fields.ts";
 import { CxOptionsError } from "../errors.ts";
+import { optionNames } from "../options.ts";
 
 /** Scales a CSAT question can be asked on (1–5, 1–7 or 1–10). */
 export type CsatScale = 5 | 7 | 10;
@@ -27,6 +28,9 @@ export interface ResponseScales {
   /** Top of the CES scale (1–7 by default, the CES 2.0 scale). */
   cesScale?: CesScale;
 }
+
+/** The names of {@link ResponseScales}. */
+export const RESPONSE_SCALES = optionNames<ResponseScales>()(["csatScale", "cesScale"]);
 
 /**
  * Builds the zod schema of the responses table for the declared CSAT and CES
