@@ -38,7 +38,6 @@ import { adjustPValues, checkCorrection, type Correction } from "../stats/multip
 import { pushdownAggregate, runsInEngine } from "../engine/analysis_pushdown.ts";
 import {
   checkKpiCall,
-  PUSHDOWN_OPTIONS,
   type PushdownOptions,
   type PushdownSource,
   type SqlEngine,
