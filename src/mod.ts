@@ -176,6 +176,7 @@ export {
 export type {
   ColumnInfo,
   Kpi,
+  KpiSignature,
   OpenRelation,
   PushdownKpi,
   PushdownOptions,
