@@ -19,6 +19,7 @@ import {
 import { checkConfidence, zFor } from "../stats/distributions.ts";
 import {
   checkTransform,
+  KAPLAN_MEIER_OPTIONS,
   setSurvivalMeta,
   survivalInterval,
   type SurvivalTransform,
@@ -69,15 +70,9 @@ export interface CumulativeIncidenceOptions {
 
 /** The names of {@link CumulativeIncidenceOptions}. */
 export const CUMULATIVE_INCIDENCE_OPTIONS = optionNames<CumulativeIncidenceOptions>()([
-  "time",
+  ...KAPLAN_MEIER_OPTIONS,
   "status",
   "censored",
-  "event",
-  "by",
-  "missing",
-  "confidence",
-  "transform",
-  "unit",
 ]);
 
 /** The cumulative incidence result columns after the group keys, in order. */
