@@ -158,6 +158,14 @@ export function groupsAsBy<O extends { by?: string | string[] }>(
   const opts = (options ?? {}) as O;
   if (!table.isGrouped()) return { table, options: opts };
   const names = groupNames(table);
+  const derived = names.filter((n) => !table.columnNames().includes(n));
+  if (derived.length) {
+    throw new CxOptionsError(
+      `${fn}: the table is grouped by ${
+        list(derived)
+      }, computed keys that are not columns; derive them as columns (t.derive(…)) and pass by`,
+    );
+  }
   const by = opts.by === undefined ? undefined : Array.isArray(opts.by) ? opts.by : [opts.by];
   if (by !== undefined && by.join("\u0000") !== names.join("\u0000")) {
     throw new CxOptionsError(

@@ -280,6 +280,15 @@ Deno.test("a KPI reads a grouped table as by, and refuses a different by", () =>
     e.message,
     'nps: the table is grouped by "channel" but option "by" is "date"; ungroup the table (t.ungroup()) or pass the same by',
   );
+  // a computed group key is not a column: refused, not guessed
+  const month = assertThrows(
+    () => cx.nps(answers.groupby({ month: "d => op.month(d.date)" })),
+    CxOptionsError,
+  );
+  assertEquals(
+    month.message,
+    'nps: the table is grouped by "month", computed keys that are not columns; derive them as columns (t.derive(…)) and pass by',
+  );
   // the same by as the groups is fine
   assertEquals(
     cx.nps(answers.groupby("channel"), { by: "channel" }).objects(),
