@@ -1,7 +1,7 @@
 /**
  * Writes a large synthetic responses CSV for load benchmarks (seeded, so every
- * run measures the same bytes). About 1 % of rows carry a planted problem so
- * the reject path is exercised too.
+ * run measures the same bytes). One row in `badEvery` (default 100: 1 %)
+ * carries a planted problem (an NPS of 11) so the reject path is exercised too.
  *
  * @module
  */
@@ -16,7 +16,7 @@
  * assert.ok(responsesCsv(10).split("\n").length === 12);
  * ```
  */
-export function responsesCsv(rows: number, seed = 7): string {
+export function responsesCsv(rows: number, seed = 7, badEvery = 100): string {
   let state = seed >>> 0;
   const rand = () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -34,7 +34,7 @@ export function responsesCsv(rows: number, seed = 7): string {
   const start = Date.UTC(2024, 0, 1);
   for (let i = 0; i < rows; i++) {
     const day = new Date(start + Math.floor(rand() * 730) * 86_400_000).toISOString().slice(0, 10);
-    const nps = i % 100 === 99 ? 11 : Math.floor(rand() * 11);
+    const nps = i % badEvery === badEvery - 1 ? 11 : Math.floor(rand() * 11);
     const comment = comments[Math.floor(rand() * comments.length)];
     lines.push(
       `R${i},C${Math.floor(rand() * 50_000)},${day},${nps},${1 + Math.floor(rand() * 5)},${

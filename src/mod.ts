@@ -56,6 +56,7 @@ export type { DateNote, DateParserOptions, SlashOrder } from "./io/parse.ts";
 export type { WallTimeShift } from "./time/zone.ts";
 export type { DateFormat, Decimal } from "./io/parse.ts";
 export type { Encoding } from "./io/text.ts";
+export type { QuoteMode } from "./io/csv_tokenize.ts";
 export type { Source } from "./io/source.ts";
 
 // charts

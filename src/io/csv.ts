@@ -1,50 +1,38 @@
 /**
- * CSV in and out. Reading sniffs delimiter, decimal separator and encoding,
- * parses with Arquero's own CSV parser, then validates; writing neutralises
- * spreadsheet formula injection.
+ * CSV in and out. Reading detects the encoding, sniffs delimiter and decimal
+ * separator, and parses with cxkit's one byte-level tokenizer
+ * (`csv_tokenize.ts`, the rules of Python's csv module plus strict quote and
+ * field-count checks) straight into dictionary-encoded columns, then
+ * validates; writing neutralises spreadsheet formula injection.
  *
  * @module
  */
-import "@uwdata/flechette";
-import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError, CxSchemaError } from "../errors.ts";
-import { countFields } from "./fields.ts";
+import { bytesChunks } from "./csv_encode.ts";
+import { type CsvLoadResult, loadCsv, type ReadCsvOptions } from "./csv_read.ts";
 import { readSource, type Source, writeOut } from "./source.ts";
-import { decimalEvidence, decodeText, type Encoding, sniffDelimiter } from "./text.ts";
-import {
-  type LoadResult,
-  type LoadSummary,
-  validateColumns,
-  type ValidateOptions,
-} from "./validate.ts";
+import { toUtf8 } from "./text.ts";
 
-/** Options of {@link readCsv}. */
-export interface ReadCsvOptions extends ValidateOptions {
-  /** Field delimiter; sniffed from `,` `;` tab and `|` when not given. */
-  delimiter?: string;
-  /** Text encoding (default `"auto"`: UTF-8 with or without BOM, else Windows-1252). */
-  encoding?: Encoding;
-}
+export type { CsvLoadResult, CsvSummary, ReadCsvOptions } from "./csv_read.ts";
 
-/** Summary of a CSV load: the validation counts plus what was sniffed. */
-export interface CsvSummary extends LoadSummary {
-  /** Delimiter used. */
-  delimiter: string;
-  /** Encoding used. */
-  encoding: Exclude<Encoding, "auto">;
-}
-
-/** What {@link readCsv} returns. */
-export interface CsvLoadResult extends LoadResult {
-  /** Counts and sniffed conventions. */
-  summary: CsvSummary;
-}
+/** Bytes decoded for delimiter sniffing and the empty-input check. */
+const HEAD_BYTES = 1 << 20;
 
 /**
  * Loads a CSV file or text into an Arquero table, validated against a
  * canonical schema. Bad rows go to `rejects` (row, column, value, reason)
  * instead of disappearing; `strict: true` throws a `CxDataError` instead.
+ * Text columns come back as `CodedColumn`s and dates as `InstantColumn`s
+ * (compact, read in place by the KPI kernels).
+ *
+ * Rows are records: the header is row 1 and each following record one row
+ * (a blank line too; a quoted field with line breaks keeps its record on one
+ * row). A record whose field count differs from the header's, whose closing
+ * quote is followed by text (unless `quotes: "lenient"`), whose quote never
+ * closes (that line only: reading resumes on the next line) or whose bytes
+ * are not valid UTF-8 is rejected with the reason; a quote inside an
+ * unquoted field is kept as written and named in a warning.
  *
  * @example
  * ```ts
@@ -57,6 +45,8 @@ export interface CsvLoadResult extends LoadResult {
  * });
  * assert.ok(table.numRows() === 1 && rejects.get("row", 0) === 3);
  * assert.ok(summary.delimiter === ";");
+ * const late = await readCsv('id,date,nps_score\na1,"2024-01-05" ,9\n', { schema: "responses", mapping: { response_id: "id" } });
+ * assert.match(late.rejects.get("reason", 0), /text after the closing quote in column date/);
  * ```
  */
 export async function readCsv(
@@ -64,59 +54,14 @@ export async function readCsv(
   options: ReadCsvOptions = {},
 ): Promise<CsvLoadResult> {
   const { bytes, name } = await readSource(source);
-  const { text, encoding } = decodeText(bytes, options.encoding ?? "auto");
-  if (text.trim() === "") {
+  const { bytes: utf8, encoding, warnings } = toUtf8(bytes, options.encoding ?? "auto", name);
+  const head = new TextDecoder().decode(utf8.subarray(0, HEAD_BYTES));
+  if (head.trim() === "" && utf8.length <= HEAD_BYTES) {
     throw new CxSchemaError(`${name} is empty: expected a header row and data`);
   }
-  const delimiter = options.delimiter ?? sniffDelimiter(text);
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n") {
-    throw new CxOptionsError(
-      `Option "delimiter" must be one character such as "," ";" or "\\t", got ${
-        JSON.stringify(delimiter)
-      }`,
-    );
-  }
-  const parsed = aq.fromCSV(text, { delimiter, autoType: false });
-  const names = parsed.columnNames();
-  const counts = countFields(text, delimiter);
-  if (new Set(names).size !== names.length) throw duplicateHeaderError(names, name);
-  const sniffed = options.decimal === undefined
-    ? decimalEvidence(names.flatMap((n) => parsed.array(n).slice(0, 2000) as unknown[]), delimiter)
-    : undefined;
-  const decimal = options.decimal ?? sniffed!.decimal;
-  const warnings = encoding === "windows-1252" && (options.encoding ?? "auto") === "auto"
-    ? [`${name}: not valid UTF-8, read as Windows-1252`]
-    : [];
-  const result = validateColumns(
-    // A freshly parsed table has no filter, so its columns can be read without a copy.
-    {
-      names,
-      get: (n) => parsed.column(n) as unknown as ArrayLike<unknown>,
-      rows: parsed.numRows(),
-    },
-    { ...options, decimal },
-    {
-      source: name,
-      firstRow: 2,
-      inferExtras: true,
-      unquoteFormulas: true,
-      warnings,
-      decimalWhy: sniffed?.why,
-      // Arquero drops surplus fields silently; counts let validation reject those rows.
-      fieldCounts: counts.length - 1 === parsed.numRows()
-        ? { header: counts[0], rows: counts.subarray(1) }
-        : undefined,
-    },
-  );
-  return { ...result, summary: { ...result.summary, delimiter, encoding } };
-}
-
-function duplicateHeaderError(names: string[], source: string): CxSchemaError {
-  const twice = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
-  return new CxSchemaError(
-    `${source}: the header names ${
-      twice.map((t) => `"${t}"`).join(", ")
-    } more than once; rename the duplicates so no column is lost`,
+  return await loadCsv(
+    { chunks: bytesChunks(utf8), head, source: name, encoding, warnings },
+    options,
   );
 }
 

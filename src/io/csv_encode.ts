@@ -1,20 +1,27 @@
 /**
- * A byte-level CSV reader that dictionary-encodes every column while it
- * parses: each field's bytes are hashed in place and looked up among the
- * column's distinct byte strings; only a new one is decoded into a string.
- * So a file is read in chunks, once, with no JavaScript string per cell and
- * no second copy of the data — the fast path behind `readLargeCsv`.
- *
- * It reads RFC 4180 files exactly as `readCsv` does (quoted fields with `""`
- * escapes, newlines inside quotes, `\n`, `\r\n` or `\r` line ends, a UTF-8
- * byte-order mark) and gives up — `undefined`, so the caller falls back to
- * `readCsv` — on anything else: a quote inside an unquoted field, text after
- * a closing quote, blank lines, rows with another number of fields than the
- * header, or bytes that are not UTF-8.
+ * Dictionary-encoding while tokenizing: each field's bytes are hashed in
+ * place and looked up among the column's distinct byte strings; only a new
+ * one is decoded into a string. So a file is read once, in chunks, with no
+ * JavaScript string per cell and no second copy of the data. This is the
+ * reader behind `readCsv` (whole input in one chunk) and `readLargeCsv`
+ * (8 MiB chunks); records come from the one tokenizer
+ * ({@link tokenize}), broken records and bad cells become per-row issues
+ * that validation turns into rejects.
  *
  * @module
  */
+import { CxSchemaError } from "../errors.ts";
 import type { CodeArray } from "../kernels/columns.ts";
+import {
+  type CsvSink,
+  type QuoteMode,
+  type RecordProblem,
+  RecordsSink,
+  STRAY_QUOTE,
+  TEXT_AFTER_QUOTE_KEPT,
+  tokenize,
+  type TokenizerPosition,
+} from "./csv_tokenize.ts";
 
 /** One encoded column: codes into its distinct texts (`null` = empty field). */
 export interface EncodedCsvColumn {
@@ -25,8 +32,8 @@ export interface EncodedCsvColumn {
 }
 
 const EMPTY = -1;
-const QUOTE = 34, LF = 10, CR = 13;
 const decoder = new TextDecoder("utf-8", { fatal: true });
+const lenientDecoder = new TextDecoder("utf-8");
 
 /** Distinct byte strings of one column and the code of every row. */
 class ColumnEncoder {
@@ -41,6 +48,8 @@ class ColumnEncoder {
   hashes = new Int32Array(64);
   slots = new Int32Array(128).fill(EMPTY);
   nullEntry = -1;
+  /** Entries whose bytes cannot be read as text: entry → what is wrong. */
+  readonly bad = new Map<number, string>();
 
   constructor(capacity: number) {
     this.codes = new Uint8Array(capacity);
@@ -74,9 +83,22 @@ class ColumnEncoder {
         return;
       }
     }
-    let text = decode(buf, from, to);
+    let text: string, bad: string | undefined;
+    try {
+      text = decode(buf, from, to);
+      for (let i = from; i < to; i++) {
+        if (buf[i] === 0) {
+          bad = `contains a NUL byte (0x00) at byte ${i - from + 1} of the value`;
+          break;
+        }
+      }
+    } catch {
+      text = lenientDecoder.decode(buf.subarray(from, to));
+      bad = invalidUtf8(buf, from, to);
+    }
     if (escaped) text = text.replaceAll('""', '"');
     const e = this.add(text, buf, from, length, h, row); // may widen this.codes: assign after
+    if (bad !== undefined) this.bad.set(e, bad);
     this.codes[row] = e;
   }
 
@@ -106,7 +128,10 @@ class ColumnEncoder {
     if (this.arenaUsed + length > this.arena.length) {
       this.arena = grow(this.arena, Math.max(this.arena.length * 2, this.arenaUsed + length));
     }
-    if (buf) this.arena.set(buf.subarray(from, from + length), this.arenaUsed);
+    if (buf) {
+      const arena = this.arena, at = this.arenaUsed;
+      for (let i = 0; i < length; i++) arena[at + i] = buf[from + i];
+    }
     this.starts[e] = this.arenaUsed;
     this.lengths[e] = text === null ? -1 : length;
     this.hashes[e] = h;
@@ -144,6 +169,8 @@ function widen(from: CodeArray, to: CodeArray, used: number): CodeArray {
 }
 
 /** UTF-8 bytes as a string: short ASCII texts without the decoder's call overhead. */
+const charCodes: number[] = [];
+
 function decode(buf: Uint8Array, from: number, to: number): string {
   if (to - from <= 24) {
     let ascii = true;
@@ -154,7 +181,11 @@ function decode(buf: Uint8Array, from: number, to: number): string {
       }
     }
     if (ascii) {
-      return String.fromCharCode.apply(null, buf.subarray(from, to) as unknown as number[]);
+      // Through a reused plain array: no typed-array view made per new text.
+      const n = to - from;
+      charCodes.length = n;
+      for (let i = 0; i < n; i++) charCodes[i] = buf[from + i];
+      return String.fromCharCode.apply(null, charCodes);
     }
   }
   return decoder.decode(buf.subarray(from, to));
@@ -167,180 +198,258 @@ function hashBytes(buf: Uint8Array, from: number, to: number): number {
   return h;
 }
 
+/** Where the first invalid UTF-8 sequence of `buf[from, to)` is, for a reject's reason. */
+function invalidUtf8(buf: Uint8Array, from: number, to: number): string {
+  let i = from;
+  while (i < to) {
+    try {
+      decoder.decode(buf.subarray(from, i + 1));
+      i++;
+    } catch {
+      // A sequence that is only cut short so far is not yet invalid.
+      if (i + 1 < to && buf[i] >= 0xc2 && (buf[i + 1] & 0xc0) === 0x80) {
+        i++;
+        continue;
+      }
+      break;
+    }
+  }
+  let start = i;
+  while (start > from && (buf[start] & 0xc0) === 0x80 && i - start < 3) start--;
+  const at = Math.min(start, to - 1);
+  return `is not valid UTF-8 (byte 0x${
+    buf[at].toString(16).toUpperCase().padStart(2, "0")
+  } at byte ${at - from + 1} of the value)`;
+}
+
+/** A problem of one data row, found while reading: a broken record or a cell that is not text. */
+export interface CsvRowIssue {
+  /** File column index, or −1 for the whole row. */
+  field: number;
+  /** The raw text, or `null`. */
+  value: string | null;
+  /** Why the row is rejected. */
+  reason: string;
+}
+
+/** What {@link encodeCsv} returns. */
+export interface EncodedCsv {
+  /** Header names. */
+  names: string[];
+  /** One encoded column per header name. */
+  columns: EncodedCsvColumn[];
+  /** Data records read (blank lines included). */
+  rows: number;
+  /** Rows to reject, by data index (0 = the first record after the header). */
+  issues: Map<number, CsvRowIssue[]>;
+  /** Data indices of rows with a quote inside an unquoted field (kept as written). */
+  strayQuotes: number[];
+  /** Data indices of rows whose text after a closing quote was kept (`quotes: "lenient"`). */
+  keptAfterQuote: number[];
+  /** Data indices of rows with bytes that are not UTF-8 (or NUL bytes). */
+  badBytes: number[];
+  /** Physical line of an unterminated quote the file ends in, if any. */
+  endsInQuotes?: number;
+}
+
+/** The sink that dictionary-encodes fields and collects the problems of each record. */
+class EncodingSink implements CsvSink {
+  readonly encoders: ColumnEncoder[];
+  row = 0;
+  readonly issues = new Map<number, CsvRowIssue[]>();
+  readonly strayQuotes: number[] = [];
+  readonly keptAfterQuote: number[] = [];
+  endsInQuotes: number | undefined;
+
+  constructor(readonly names: string[], capacity: number) {
+    this.encoders = names.map(() => new ColumnEncoder(capacity));
+  }
+
+  field(k: number, buf: Uint8Array, from: number, to: number, escaped: boolean, h: number): void {
+    if (k < this.encoders.length) this.encoders[k].code(this.row, buf, from, to, escaped, h);
+  }
+
+  end(fields: number, empty: boolean, notes: number, problem: RecordProblem | undefined): void {
+    const columns = this.encoders.length, row = this.row;
+    for (let k = fields; k < columns; k++) {
+      const encoder = this.encoders[k];
+      encoder.code(row, encoder.arena, 0, 0, false, 0);
+    }
+    if (problem) {
+      this.issue(row, {
+        field: problem.field,
+        value: problem.value,
+        reason: problemReason(this.names, problem),
+      });
+      if (problem.kind === "unterminated-eof") this.endsInQuotes ??= problem.line;
+    } else if (!empty && fields !== columns) {
+      this.issue(row, { field: -1, value: null, reason: fieldCount(fields, columns) });
+    }
+    if (notes & STRAY_QUOTE) this.strayQuotes.push(row);
+    if (notes & TEXT_AFTER_QUOTE_KEPT) this.keptAfterQuote.push(row);
+    this.row++;
+  }
+
+  issue(row: number, issue: CsvRowIssue): void {
+    const list = this.issues.get(row);
+    if (list) list.push(issue);
+    else this.issues.set(row, [issue]);
+  }
+
+  finish(): EncodedCsv {
+    const rows = this.row;
+    const badRows = new Set<number>();
+    this.encoders.forEach((encoder, k) => {
+      if (encoder.bad.size === 0) return;
+      const codes = encoder.codes;
+      for (let i = 0; i < rows; i++) {
+        const bad = encoder.bad.get(codes[i]);
+        if (bad === undefined) continue;
+        const value = encoder.texts[codes[i]];
+        this.issue(i, { field: k, value, reason: `${this.names[k]} ${bad}` });
+        badRows.add(i);
+      }
+    });
+    return {
+      names: this.names,
+      columns: this.encoders.map((e) => ({
+        codes: e.codes.subarray(0, rows) as CodeArray,
+        dictionary: e.texts,
+      })),
+      rows,
+      issues: this.issues,
+      strayQuotes: this.strayQuotes,
+      keptAfterQuote: this.keptAfterQuote,
+      badBytes: [...badRows].sort((a, b) => a - b),
+      endsInQuotes: this.endsInQuotes,
+    };
+  }
+}
+
+/** What is wrong with a broken record, naming the column (and the line of an open quote). */
+function problemWhat(names: string[], p: RecordProblem): string {
+  const column = names[p.field] ?? `${p.field + 1}`;
+  if (p.kind === "text-after-quote") return `text after the closing quote in column ${column}`;
+  return `unterminated quote in column ${column} opened on line ${p.line}: ${
+    p.kind === "unterminated-eof"
+      ? "the file ends inside quotes"
+      : "the quoted field runs over the line end and is not closed properly"
+  }`;
+}
+
+/** The reject reason of a broken record: what is wrong and what to do. */
+function problemReason(names: string[], p: RecordProblem): string {
+  return `${problemWhat(names, p)}; ${
+    p.kind === "text-after-quote"
+      ? `a closing quote must be followed by the delimiter or the line end; quote the whole value, or pass quotes: "lenient" to keep the text as Python's csv module does`
+      : `this line is rejected and reading resumes on line ${p.line + 1}`
+  }`;
+}
+
+function fieldCount(fields: number, header: number): string {
+  return fields > header
+    ? `row has ${fields} fields but the header has ${header}: the last ${
+      fields - header
+    } would be lost; quote values that contain the delimiter, or check the delimiter option`
+    : `row has ${fields} fields but the header has ${header}: ${
+      header - fields
+    } missing; check the delimiters and quotes of this row`;
+}
+
+/** Bytes to tokenize: a whole input in memory, or a file read in chunks. */
+export interface ByteChunks {
+  /** Total size in bytes (sizes the code arrays). */
+  size: number;
+  /** The whole input, when it is in memory (read in place, no copy). */
+  bytes?: Uint8Array;
+  /** Fills `buf[filled…]` as far as it can; returns the new `filled` and whether the input ended. */
+  read(buf: Uint8Array, filled: number): Promise<{ filled: number; eof: boolean }>;
+}
+
+/** An input already in memory. */
+export function bytesChunks(bytes: Uint8Array): ByteChunks {
+  return { bytes, size: bytes.length, read: (_, filled) => Promise.resolve({ filled, eof: true }) };
+}
+
+/** A file read into the caller's buffer. */
+export function fileChunks(file: Deno.FsFile, size: number): ByteChunks {
+  return {
+    size,
+    async read(buf, filled) {
+      while (filled < buf.length) {
+        const n = await file.read(buf.subarray(filled));
+        if (n === null) return { filled, eof: true };
+        filled += n;
+      }
+      return { filled, eof: false };
+    },
+  };
+}
+
+/** Options of {@link encodeCsv}. */
+export interface EncodeCsvOptions {
+  /** Delimiter (one ASCII character other than a quote or a line end). */
+  delimiter: string;
+  /** Text after a closing quote: reject the row (`"strict"`) or keep it (`"lenient"`). */
+  quotes: QuoteMode;
+  /** Name of the input in messages. */
+  source: string;
+  /** Hears the rows read so far after each chunk. */
+  onRows?: (rows: number) => void;
+  /** Chunk size for a file (default 8 MiB). */
+  chunkBytes?: number;
+}
+
 /**
- * Reads a CSV file and dictionary-encodes its columns; see the module doc.
- * `columns` is the header's field count; `onRows` hears progress after every
- * chunk of `chunkBytes` (8 MiB) read.
+ * Tokenizes a CSV input (UTF-8, no byte-order mark) and dictionary-encodes
+ * its columns; see the module doc. The header must be one well-formed record
+ * (a `CxSchemaError` otherwise).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { encodeCsvFile } from "./csv_encode.ts";
- * const path = await Deno.makeTempFile({ suffix: ".csv" });
- * await Deno.writeTextFile(path, 'id;text\r\n1;"a ""b""; c"\r\n2;\r\n1;x\r\n');
- * const out = await encodeCsvFile(path, 2, ";");
- * const [id, text] = out!.map((c) => [...c.codes].map((k) => c.dictionary[k]));
+ * import { bytesChunks, encodeCsv } from "./csv_encode.ts";
+ * const bytes = new TextEncoder().encode('id;text\r\n1;"a ""b""; c"\r\n2;\r\n1;"x" y\r\n');
+ * const out = await encodeCsv(bytesChunks(bytes), { delimiter: ";", quotes: "strict", source: "x" });
+ * const [id, text] = out.columns.map((c) => [...c.codes].map((k) => c.dictionary[k]));
  * assert.deepEqual(id, ["1", "2", "1"]);
- * assert.deepEqual(text, ['a "b"; c', null, "x"]);
- * await Deno.writeTextFile(path, "a,b\n1,2\n\n");
- * assert.equal(await encodeCsvFile(path, 2, ","), undefined);
- * await Deno.remove(path);
+ * assert.deepEqual(text, ['a "b"; c', null, "x y"]);
+ * assert.match(out.issues.get(2)![0].reason, /text after the closing quote in column text/);
  * ```
  */
-export async function encodeCsvFile(
-  path: string,
-  columns: number,
-  delimiter: string,
-  onRows?: (rows: number) => void,
-  chunkBytes = 1 << 23,
-): Promise<EncodedCsvColumn[] | undefined> {
-  const d = delimiter.charCodeAt(0);
-  if (d === QUOTE || d === LF || d === CR || d > 127) return undefined;
-  const file = await Deno.open(path, { read: true });
-  try {
-    const size = (await file.stat()).size;
-    let buf = new Uint8Array(Math.min(chunkBytes, size + 1));
-    let filled = 0, eof = false;
-    const fill = async () => {
-      while (filled < buf.length) {
-        const n = await file.read(buf.subarray(filled));
-        if (n === null) {
-          eof = true;
-          return;
-        }
-        filled += n;
-      }
-    };
-    await fill();
-    // Skip the header record (names come from the caller's own parse of it).
-    let header = recordEnd(buf, 0, filled, eof);
-    while (header < 0) {
-      buf = grow(buf, buf.length * 2);
-      await fill();
-      header = recordEnd(buf, 0, filled, eof);
-    }
-    let pos = header;
-    let encoders: ColumnEncoder[] | undefined;
-    let row = 0;
-    while (true) {
-      // Room for a row per 24 bytes of file (codes start as bytes; grown if rows are shorter).
-      encoders ??= Array.from(
-        { length: columns },
-        () => new ColumnEncoder(Math.ceil(size / 24) + 1024),
-      );
-      const result = parseRecords(buf, pos, filled, eof, d, encoders, row);
-      if (result === undefined) return undefined;
-      row = result.row;
-      pos = result.pos;
-      if (eof) {
-        if (pos < filled) return undefined;
-        break;
-      }
-      // Keep the unfinished record; read more after it (a long record grows the buffer).
-      const rest = filled - pos;
-      if (rest > buf.length / 2) buf = grow(buf, buf.length * 2);
-      buf.copyWithin(0, pos, filled);
-      filled = rest;
-      pos = 0;
-      await fill();
-      onRows?.(row);
-    }
-    return encoders!.map((e) => ({
-      codes: e.codes.subarray(0, row) as CodeArray,
-      dictionary: e.texts,
-    }));
-  } catch (e) {
-    if (e instanceof TypeError) return undefined; // not UTF-8
-    throw e;
-  } finally {
-    file.close();
+export async function encodeCsv(input: ByteChunks, options: EncodeCsvOptions): Promise<EncodedCsv> {
+  const { quotes, source, onRows, chunkBytes = 1 << 23 } = options;
+  const d = options.delimiter.charCodeAt(0);
+  let buf = input.bytes ?? new Uint8Array(Math.min(chunkBytes, input.size + 1));
+  let { filled, eof } = await input.read(buf, input.bytes ? buf.length : 0);
+  // The header: one record, however many chunks it takes.
+  const header = new RecordsSink();
+  let at: TokenizerPosition = { pos: 0, line: 1 };
+  while ((at = tokenize(buf, { pos: 0, line: 1 }, filled, eof, d, quotes, header, 1)).pos === 0) {
+    if (eof) break;
+    buf = grow(buf, buf.length * 2);
+    ({ filled, eof } = await input.read(buf, filled));
   }
-}
-
-/** Position after the record starting at `pos`, or −1 if it does not end in `buf`. */
-function recordEnd(buf: Uint8Array, pos: number, filled: number, eof: boolean): number {
-  let quoted = false;
-  for (let i = pos; i < filled; i++) {
-    const c = buf[i];
-    if (c === QUOTE) quoted = !quoted;
-    else if (!quoted && c === LF) return i + 1;
-    else if (!quoted && c === CR) return buf[i + 1] === LF ? i + 2 : i + 1;
+  const names = header.out.records[0] ?? [];
+  const broken = header.out.problems.get(0);
+  if (broken) {
+    throw new CxSchemaError(
+      `${source}: the header row is not well-formed: ${
+        problemWhat(names, broken)
+      }; fix the quotes of the header so every column has one name`,
+    );
   }
-  return eof ? filled : -1;
-}
-
-/**
- * Parses whole records from `buf[pos, filled)`; stops before a record that
- * may continue past `filled` (unless at end of file). `undefined` when the
- * file is not a regular RFC 4180 file.
- */
-function parseRecords(
-  buf: Uint8Array,
-  pos: number,
-  filled: number,
-  eof: boolean,
-  d: number,
-  encoders: ColumnEncoder[],
-  row: number,
-): { pos: number; row: number } | undefined {
-  const columns = encoders.length;
-  let i = pos;
-  records: while (i < filled) {
-    const recordStart = i;
-    let k = 0;
-    while (true) {
-      // One field starting at i.
-      let from = i, to: number, escaped = false, h = -1;
-      if (buf[i] === QUOTE) {
-        from = i + 1;
-        let j = from;
-        while (true) {
-          while (j < filled && buf[j] !== QUOTE) j++;
-          if (j >= filled) {
-            if (eof) return undefined; // unterminated quote
-            return { pos: recordStart, row };
-          }
-          if (j + 1 < filled && buf[j + 1] === QUOTE) {
-            escaped = true;
-            j += 2;
-            continue;
-          }
-          if (j + 1 >= filled && !eof) return { pos: recordStart, row };
-          break;
-        }
-        to = j;
-        i = j + 1;
-      } else {
-        h = 0x811c9dc5;
-        while (i < filled) {
-          const c = buf[i];
-          if (c === d || c === LF || c === CR) break;
-          if (c === QUOTE) return undefined; // a quote inside an unquoted field
-          h = Math.imul(h ^ c, 0x01000193);
-          i++;
-        }
-        to = i;
-      }
-      // i is at a delimiter, a line end, or the end of the data.
-      if (i >= filled && !eof) return { pos: recordStart, row };
-      const c = i < filled ? buf[i] : LF;
-      if (c !== d && c !== LF && c !== CR) return undefined; // text after a closing quote
-      if (k >= columns) return undefined; // more fields than the header
-      encoders[k].code(row, buf, from, to, escaped, h);
-      k++;
-      if (c === d) {
-        i++;
-        continue;
-      }
-      // Line end: \n, \r\n or \r.
-      if (c === CR) {
-        if (i + 1 >= filled && !eof) return { pos: recordStart, row };
-        i += buf[i + 1] === LF ? 2 : 1;
-      } else i++;
-      if (k !== columns) return undefined; // fewer fields than the header, or a blank line
-      row++;
-      continue records;
-    }
+  const sink = new EncodingSink(names, Math.ceil(input.size / 24) + 1024);
+  while (true) {
+    at = tokenize(buf, at, filled, eof, d, quotes, sink);
+    if (eof) break;
+    // Keep the unfinished record; read more after it (a long record grows the buffer).
+    const rest = filled - at.pos;
+    if (rest > buf.length / 2) buf = grow(buf, buf.length * 2);
+    buf.copyWithin(0, at.pos, filled);
+    at = { pos: 0, line: at.line };
+    ({ filled, eof } = await input.read(buf, rest));
+    onRows?.(sink.row);
   }
-  return { pos: i, row };
+  return sink.finish();
 }

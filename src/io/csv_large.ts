@@ -1,30 +1,30 @@
 /**
  * Loading large CSV files: the same result as {@link readCsv} (same values,
- * rejects and summary) in a fraction of the time and memory. The file is
- * parsed into dictionary-encoded columns — by cxkit's byte-level reader
- * (default) or by DuckDB's parallel `read_csv` — so no JavaScript string is
- * made per cell, and each distinct text is converted and checked once by the
- * same converters and field schemas as `readCsv` ({@link validateEncoded}).
+ * rejects and summary, from the same tokenizer and validation) with the file
+ * read in 8 MiB chunks instead of whole. Every column is dictionary-encoded
+ * while parsing — by cxkit's byte-level tokenizer (default) or by DuckDB's
+ * parallel `read_csv` — so no JavaScript string is made per cell, and each
+ * distinct text is converted and checked once ({@link validateEncoded}).
  * Text columns come back as `CodedColumn`s and dates as `InstantColumn`s,
  * which the KPI kernels read in place.
  *
  * @module
  */
-import "@uwdata/flechette";
-import * as aq from "arquero";
+import { isUtf8 } from "node:buffer";
 import { CxOptionsError } from "../errors.ts";
-import { type CsvLoadResult, readCsv, type ReadCsvOptions } from "./csv.ts";
+import { readCsv } from "./csv.ts";
 import { encodeCsvDuckdb } from "./csv_duckdb.ts";
-import { encodeCsvFile, type EncodedCsvColumn } from "./csv_encode.ts";
+import { encodeCsv, type EncodedCsv, fileChunks } from "./csv_encode.ts";
+import { csvDialect, type CsvLoadResult, type ReadCsvOptions, validateCsv } from "./csv_read.ts";
 import { scanCsvFile } from "./csv_scan.ts";
+import { tokenizeCsv } from "./csv_tokenize.ts";
 import { localFile, type Source } from "./source.ts";
-import { decimalEvidence, decodeText, sniffDelimiter } from "./text.ts";
-import { type EncodedColumns, validateEncoded } from "./validate_encoded.ts";
+import { byteOrderMark } from "./text.ts";
 
 /** Options of {@link readLargeCsv}: those of `readCsv`, plus the parser and progress reports. */
 export interface ReadLargeCsvOptions extends ReadCsvOptions {
   /**
-   * `"cxkit"` (default): the byte-level reader, one pass, least memory;
+   * `"cxkit"` (default): the byte-level tokenizer, one pass, least memory;
    * `"duckdb"`: DuckDB's parallel `read_csv` (more memory while parsing).
    */
   parser?: "cxkit" | "duckdb";
@@ -47,23 +47,22 @@ export interface LoadProgress {
 
 /** What {@link readLargeCsv} returns: a {@link CsvLoadResult} plus the parser that read it. */
 export interface LargeCsvLoadResult extends CsvLoadResult {
-  /** The parser that read the file; `"arquero"` when it fell back to {@link readCsv}. */
-  engine: "cxkit" | "duckdb" | "arquero";
+  /** The parser that read the file (`"cxkit"` whenever DuckDB could read it differently). */
+  engine: "cxkit" | "duckdb";
 }
 
 /** Sniffing reads this much of the file's start. */
 const HEAD_BYTES = 1 << 20;
-/** Rows handed to the date-format sniffer, as `readCsv` samples them. */
-const HEAD_ROWS = 50_000;
 
 /**
  * Loads a CSV file like {@link readCsv} (same options, same values, rejects
  * and summary) for large files; see the module doc. Encoding and delimiter
- * are sniffed as `readCsv` does, from the file's start. Whenever the fast
- * parsers could read the file differently from `readCsv`, this falls back to
- * `readCsv` and says so in `engine`: inline text or bytes instead of a path,
- * Windows-1252 files, duplicate header names, blank lines, rows with too few
- * or too many fields, quotes inside unquoted fields.
+ * are sniffed from the file's start. The file is read whole, as `readCsv`
+ * reads it, when it is not plain UTF-8 (a UTF-16 byte-order mark, bytes that
+ * are not UTF-8: the encoding is decided on the whole file) or is inline text
+ * or bytes. `parser: "duckdb"` hands only files to DuckDB that it reads as
+ * the tokenizer does (every record with the header's field count, no quote
+ * out of place); others are read by the tokenizer, and `engine` says so.
  *
  * @example
  * ```ts
@@ -92,85 +91,111 @@ export async function readLargeCsv(
       `Option "parser" must be "cxkit" or "duckdb", got ${JSON.stringify(parser)}`,
     );
   }
-  const fallback = async (): Promise<LargeCsvLoadResult> => ({
+  const whole = async (): Promise<LargeCsvLoadResult> => ({
     ...(await readCsv(source, csvOptions)),
-    engine: "arquero",
+    engine: "cxkit",
   });
   const isPath = source instanceof URL || (typeof source === "string" && !/[\n\r]/.test(source));
-  if (!isPath || (options.encoding ?? "auto") === "windows-1252") return await fallback();
+  if (!isPath) return await whole();
   const path = await localFile(source as string | URL); // URLs and folders are refused here
   const t0 = performance.now();
   const progress = (step: LoadProgress["step"], rows: number) =>
     onProgress?.({ step, rows, seconds: (performance.now() - t0) / 1000 });
 
   const start = await readHead(path);
-  if (start === undefined) return await fallback(); // not found, empty: readCsv says why
-  const { text, encoding } = decodeText(start, options.encoding ?? "auto");
-  if (encoding !== "utf-8" || text.trim() === "") return await fallback();
-  const delimiter = options.delimiter ?? sniffDelimiter(text);
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n") return await fallback();
-  if (delimiter.charCodeAt(0) > 127) return await fallback();
-  const names = aq.fromCSV(text.slice(0, headerEnd(text)) + "\n", {
-    delimiter,
-    autoType: false,
-  }).columnNames();
-  if (new Set(names).size !== names.length) return await fallback();
+  if (start === undefined) return await whole(); // not found: readCsv says why
+  const encoding = csvOptions.encoding ?? "auto";
+  const mark = byteOrderMark(start), bom = mark === "utf-8" ? 3 : 0;
+  // Streamed: plain UTF-8 only (others are transcoded or judged as a whole, in memory).
+  const utf8 = (encoding === "auto" || encoding === "utf-8") && (mark ?? "utf-8") === "utf-8" &&
+    isUtf8(start.subarray(bom));
+  const head = new TextDecoder().decode(start.subarray(bom));
+  if (!utf8 || head.trim() === "") return await whole();
+  const { delimiter, quotes } = csvDialect(head, csvOptions);
 
-  let columns: EncodedCsvColumn[] | undefined;
+  let encoded: EncodedCsv | undefined;
+  let engine: LargeCsvLoadResult["engine"] = "cxkit";
   if (parser === "duckdb") {
-    const scan = await scanCsvFile(path, delimiter);
-    progress("scan", scan.records - 1);
-    if (!scan.regular || names.length !== scan.headerFields) return await fallback();
-    const encoded = await encodeCsvDuckdb(
-      path,
-      names,
-      delimiter,
-      scan.records - 1,
-      (rows) => progress("parse", rows),
-    );
-    columns = encoded && names.map((n) => encoded[n]);
-  } else {
-    let reported = 0;
-    columns = await encodeCsvFile(path, names.length, delimiter, (rows) => {
-      // About once per million rows (the reader calls back per 8 MiB chunk).
-      if (rows - reported >= 1_000_000) progress("parse", reported = rows);
-    });
+    encoded = await readDuckdb(path, head, delimiter, progress);
+    if (encoded) engine = "duckdb";
   }
-  if (!columns) return await fallback();
-  const rows = columns[0]?.codes.length ?? 0;
-  if (parser === "cxkit") progress("parse", rows);
-  const byName = new Map(names.map((n, k) => [n, columns![k]]));
-  const head = (name: string) => {
-    const { codes, dictionary } = byName.get(name)!;
-    const n = Math.min(HEAD_ROWS, codes.length);
-    return Array.from({ length: n }, (_, i) => dictionary[codes[i]]);
-  };
-  const sniffed = options.decimal === undefined
-    ? decimalEvidence(names.flatMap((n) => head(n).slice(0, 2000)), delimiter)
-    : undefined;
-  const decimal = options.decimal ?? sniffed!.decimal;
-  const input: EncodedColumns = {
-    names,
-    rows,
-    get: (n) => ({ kind: "codes", ...byName.get(n)! }),
-    head,
-  };
-  const result = validateEncoded(input, { ...csvOptions, decimal }, {
+  if (!encoded) {
+    let reported = 0;
+    encoded = await withFile(path, bom, (chunks) =>
+      encodeCsv(chunks, {
+        delimiter,
+        quotes,
+        source: path,
+        onRows: (rows) => {
+          // About once per million rows (the reader calls back per 8 MiB chunk).
+          if (rows - reported >= 1_000_000) progress("parse", reported = rows);
+        },
+      }));
+    // Bytes that are not UTF-8 past the start: decide the encoding on the whole file.
+    if (encoded.badBytes.length) return await whole();
+    progress("parse", encoded.rows);
+  }
+  const result = validateCsv(encoded, csvOptions, {
     source: path,
-    firstRow: 2,
-    inferExtras: true,
-    unquoteFormulas: true,
+    encoding: "utf-8",
     warnings: [],
-    decimalWhy: sniffed?.why,
+    delimiter,
   });
-  progress("validate", rows);
-  return { ...result, summary: { ...result.summary, delimiter, encoding }, engine: parser };
+  progress("validate", encoded.rows);
+  return { ...result, engine };
+}
+
+/** DuckDB's parse of a file it reads as the tokenizer would, else `undefined`. */
+async function readDuckdb(
+  path: string,
+  head: string,
+  delimiter: string,
+  progress: (step: LoadProgress["step"], rows: number) => void,
+): Promise<EncodedCsv | undefined> {
+  const names = tokenizeCsv(head, delimiter).records[0] ?? [];
+  if (new Set(names).size !== names.length) return undefined; // the tokenizer path says why
+  const scan = await scanCsvFile(path, delimiter);
+  progress("scan", scan.records - 1);
+  if (!scan.regular || names.length !== scan.headerFields) return undefined;
+  const parsed = await encodeCsvDuckdb(
+    path,
+    names,
+    delimiter,
+    scan.records - 1,
+    (rows) => progress("parse", rows),
+  );
+  if (!parsed) return undefined;
+  return {
+    names,
+    columns: names.map((n) => parsed[n]),
+    rows: scan.records - 1,
+    issues: new Map(),
+    strayQuotes: [],
+    keptAfterQuote: [],
+    badBytes: [],
+  };
+}
+
+/** Runs `read` on the file's bytes after `skip` bytes (a byte-order mark). */
+async function withFile<T>(
+  path: string,
+  skip: number,
+  read: (chunks: ReturnType<typeof fileChunks>) => Promise<T>,
+): Promise<T> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    const size = (await file.stat()).size;
+    if (skip) await file.seek(skip, Deno.SeekMode.Start);
+    return await read(fileChunks(file, size - skip));
+  } finally {
+    file.close();
+  }
 }
 
 /** What {@link readCsvDuckdb} returns. */
 export interface DuckdbCsvLoadResult extends CsvLoadResult {
-  /** `"duckdb"` when DuckDB parsed the file, `"arquero"` when it fell back to {@link readCsv}. */
-  engine: "duckdb" | "arquero";
+  /** `"duckdb"` when DuckDB parsed the file, `"cxkit"` when the tokenizer read it instead. */
+  engine: "duckdb" | "cxkit";
 }
 
 /**
@@ -195,8 +220,7 @@ export async function readCsvDuckdb(
   source: Source,
   options: Omit<ReadLargeCsvOptions, "parser"> = {},
 ): Promise<DuckdbCsvLoadResult> {
-  const result = await readLargeCsv(source, { ...options, parser: "duckdb" });
-  return { ...result, engine: result.engine === "duckdb" ? "duckdb" : "arquero" };
+  return await readLargeCsv(source, { ...options, parser: "duckdb" });
 }
 
 /** The file's first bytes up to a line end, or `undefined` if it cannot be read. */
@@ -221,15 +245,4 @@ async function readHead(path: string): Promise<Uint8Array | undefined> {
   } finally {
     file.close();
   }
-}
-
-/** Index just past the header record (a newline outside quotes), or the text's length. */
-function headerEnd(text: string): number {
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34) quoted = !quoted;
-    else if (!quoted && (c === 10 || c === 13)) return i;
-  }
-  return text.length;
 }

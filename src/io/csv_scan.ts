@@ -1,9 +1,9 @@
 /**
  * A streaming pass over a CSV file's bytes that counts records and checks
- * that every record has the header's number of fields — what `readCsv`
- * learns from {@link countFields} on the whole text, without holding the
- * text in memory. Large-file loaders use it to decide whether DuckDB reads
- * the file exactly as `readCsv` would (no blank lines, no short or long rows).
+ * that every record has the header's number of fields and every quote is
+ * where RFC 4180 puts it. `readLargeCsv` uses it to decide whether DuckDB
+ * reads the file exactly as cxkit's tokenizer would (no blank lines, no
+ * short or long rows, no quote inside a field or text after a closing quote).
  *
  * @module
  */
@@ -14,15 +14,15 @@ export interface CsvScan {
   records: number;
   /** Fields in the header record. */
   headerFields: number;
-  /** Every data record is non-empty and has exactly `headerFields` fields. */
+  /** Every data record is non-empty, has exactly `headerFields` fields and only quotes that open or close a field. */
   regular: boolean;
   /** Bytes read. */
   bytes: number;
 }
 
 /**
- * Scans a CSV file in chunks with the same record and field rules as
- * `countFields` (quotes toggle, `\n`, `\r\n` or `\r` end a record).
+ * Scans a CSV file in chunks (quotes toggle, `\n`, `\r\n` or `\r` end a
+ * record outside quotes).
  *
  * @example
  * ```ts
@@ -46,12 +46,15 @@ export async function scanCsvFile(
   const buffer = new Uint8Array(chunkBytes);
   let records = 0, headerFields = 0, regular = true, total = 0;
   let quoted = false, fields = 1, length = 0, skipLf = false;
+  // Bytes in the current field so far, and whether a quote just closed it.
+  let fieldLength = 0, closed = false;
   const end = () => {
     records++;
     if (records === 1) headerFields = fields;
     else if (length === 0 || fields !== headerFields) regular = false;
     fields = 1;
     length = 0;
+    fieldLength = 0;
   };
   try {
     while (true) {
@@ -65,20 +68,33 @@ export async function scanCsvFile(
       }
       for (; i < n; i++) {
         const c = buffer[i];
+        // After a closing quote: a quote (an escaped one), the delimiter or a line end.
+        const afterClose = closed;
+        closed = false;
+        if (afterClose && c !== 34 && c !== d && c !== 10 && c !== 13) regular = false;
         if (c === 34) {
+          if (!quoted && fieldLength > 0 && !afterClose) regular = false;
+          closed = quoted;
           quoted = !quoted;
           length++;
-        } else if (quoted) length++;
-        else if (c === d) {
+          fieldLength++;
+        } else if (quoted) {
+          length++;
+          fieldLength++;
+        } else if (c === d) {
           fields++;
           length++;
+          fieldLength = 0;
         } else if (c === 10) end();
         else if (c === 13) {
           end();
           if (i + 1 < n) {
             if (buffer[i + 1] === 10) i++;
           } else skipLf = true;
-        } else length++;
+        } else {
+          length++;
+          fieldLength++;
+        }
       }
     }
   } finally {

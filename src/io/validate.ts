@@ -140,12 +140,26 @@ export interface ValidateContext {
   unquoteFormulas: boolean;
   /** Warnings found before validation (encoding, BigInt coercion). */
   warnings: string[];
-  /** Fields per data row and in the header (CSV), to reject rows with surplus fields. */
-  fieldCounts?: { header: number; rows: Int32Array };
   /** Why the decimal separator was chosen, when it was sniffed (see `decimalEvidence`). */
   decimalWhy?: string;
   /** How a number in a date column is read: a Date, or the reject reason (default: epoch ms). */
   numericDate?: NumericDate;
+  /**
+   * Rows the reader found broken (CSV: a quote or field-count problem, bytes
+   * that are not text), by data index: rejected with these problems
+   * (`column` as in the input), without further checks.
+   */
+  rowIssues?: ReadonlyMap<number, readonly RowIssue[]>;
+}
+
+/** A problem the reader found in a row before validation (see {@link ValidateContext}). */
+export interface RowIssue {
+  /** Column name in the input, or `null` for the whole row. */
+  column: string | null;
+  /** Raw text, or `null`. */
+  value: string | null;
+  /** Why the row is rejected. */
+  reason: string;
 }
 
 /**
@@ -371,7 +385,6 @@ export function rowProblems(
   raw: (c: number) => unknown,
   plan: ColumnPlan,
   scratch: RowScratch,
-  fieldCounts?: { header: number; fields: number },
 ): [string | null, string][] {
   const { values, problems, record } = scratch;
   problems.length = 0;
@@ -385,9 +398,7 @@ export function rowProblems(
     else values[c] = converted;
   }
   if (blank) problems.push([null, "blank line: skipped"]);
-  else if (fieldCounts && fieldCounts.fields > fieldCounts.header) {
-    problems.push([null, surplusFields(fieldCounts.fields, fieldCounts.header)]);
-  } else if (schema && problems.length === 0) {
+  else if (schema && problems.length === 0) {
     for (let c = 0; c < nCanonical; c++) record[columns[c].name] = values[c] ?? undefined;
     const result = schema.safeParse(record);
     if (!result.success) {
@@ -471,15 +482,9 @@ function splitRows(
   let rejected = 0;
   const scratch = rowScratch();
   const { values } = scratch;
-  const counts = ctx.fieldCounts;
   const keptRows: number[] = [];
   for (let i = 0; i < rows; i++) {
-    const problems = rowProblems(
-      (c) => columns[c].values[i],
-      plan,
-      scratch,
-      counts && { header: counts.header, fields: counts.rows[i] },
-    );
+    const problems = rowProblems((c) => columns[c].values[i], plan, scratch);
     if (problems.length) {
       rejected++;
       addRejects(
@@ -518,12 +523,6 @@ function splitRows(
     plan,
     ctx,
   );
-}
-
-function surplusFields(fields: number, header: number): string {
-  return `row has ${fields} fields but the header has ${header}: the last ${
-    fields - header
-  } would be lost; quote values that contain the delimiter, or check the delimiter option`;
 }
 
 function sample(values: ArrayLike<unknown>, limit = 50_000): unknown[] {

