@@ -40,7 +40,7 @@ const ROWS: Row[] = [
   // analyses
   ["segment", "correction", (o) => cx.segment(T, o)],
   ["trend", "rolling", (o) => cx.trend(T, o)],
-  ["rfm", "asOf", (o) => cx.rfm(T, o)],
+  ["rfm", "observedUntil", (o) => cx.rfm(T, o)],
   ["commentThemes", "ngrams", (o) => cx.commentThemes(T, o)],
   ["correlate", "against", (o) => cx.correlate(T, o)],
   ["joinMetrics", "key", (o) => cx.joinMetrics(side, side, o)],
@@ -53,7 +53,10 @@ const ROWS: Row[] = [
   ["logRank", "pairwise", (o) => cx.logRank(T, o)],
   ["cumulativeIncidence", "censored", (o) => cx.cumulativeIncidence(T, o)],
   ["rmst", "tau", (o) => cx.rmst(T, o)],
-  ["survivalTimes", "cutoff", (o) => cx.survivalTimes(T, o)],
+  ["survivalTimes", "observedUntil", (o) => cx.survivalTimes(T, o)],
+  ["survivalAt", "times", (o) => cx.survivalAt(T, o)],
+  ["atRisk", "times", (o) => cx.atRisk(T, o)],
+  ["atRiskTable", "times", (o) => cx.atRiskTable(T, o)],
   ["cohortRetention", "observedUntil", (o) => cx.cohortRetention(T, o)],
   ["pooledRetention", "includeIncomplete", (o) => cx.pooledRetention(T, o)],
   ["retentionByCohort", "periodIndex", (o) => cx.retentionByCohort(T, o)],
@@ -66,10 +69,10 @@ const ROWS: Row[] = [
   ["rfmChart", "subtitle", (o) => cx.rfmChart(T, o)],
   ["ticketVolumeChart", "yLabel", (o) => cx.ticketVolumeChart(T, o)],
   ["kpiCards", "label", (o) => cx.kpiCards(T, o)],
-  ["kpiSegmentChart", "group", (o) => cx.kpiSegmentChart(T, o)],
+  ["kpiSegmentChart", "low", (o) => cx.kpiSegmentChart(T, o)],
   ["npsMixChart", "title", (o) => cx.npsMixChart(T, o)],
   ["kaplanMeierChart", "censorTicks", (o) => cx.kaplanMeierChart(T, o)],
-  ["atRiskChart", "xLabel", (o) => cx.atRiskChart(T, [1], o)],
+  ["atRiskChart", "xLabel", (o) => cx.atRiskChart(T, { times: [1], ...o as object })],
   ["segmentChart", "locale", (o) => cx.segmentChart(T, o)],
   ["trendChart", "rolling", (o) => cx.trendChart(T, o)],
   ["driverChart", "outcome", (o) => cx.driverChart(T, o)],
@@ -121,7 +124,10 @@ const ROWS: Row[] = [
   ["printPdf", "chromium", (o) => cx.printPdf("a.html", "a.pdf", o)],
   ["executeNotebooks", "outDir", (o) => cx.executeNotebooks(o)],
   ["notebookParams", "segment", (o) => cx.notebookParams(o)],
-  ["reportTables", "where", (o) => cx.reportTables([], o, "UTC")],
+  ["reportTables", "where", (o) => cx.reportTables([], o)],
+  // statistics and time
+  ["adjustPValues", "correction", (o) => cx.adjustPValues([0.1], o)],
+  ["germanHolidays", "state", (o) => cx.germanHolidays(2024, o)],
 ];
 
 async function withDuckdb<R>(f: (engine: cx.DuckdbEngine) => Promise<R>): Promise<R> {
@@ -140,7 +146,6 @@ async function withDuckdb<R>(f: (engine: cx.DuckdbEngine) => Promise<R>): Promis
  */
 const NO_OPTIONS = new Set([
   // statistics and plain values
-  "adjustPValues", // (pValues, correction)
   "benjaminiHochberg",
   "holm",
   "kendallTau",
@@ -154,12 +159,7 @@ const NO_OPTIONS = new Set([
   "parseNumber", // (text, decimal)
   "tokenize",
   "easterSunday",
-  "germanHolidays", // (year, state)
-  // survival summaries of a kaplanMeier result: (km, times)
-  "medianSurvival",
-  "survivalAt",
-  "atRisk",
-  "atRiskTable",
+  "medianSurvival", // (km)
   // metadata accessors: (result)
   "kpiMeta",
   "survivalMeta",
@@ -337,7 +337,7 @@ Deno.test("kaplanMeier and cohortRetention read a grouped table as by", () => {
 Deno.test("a function without by refuses a grouped table", () => {
   const orders = aq.table({ customer_id: ["a"], date: [d("2024-01-01")], revenue: [5] });
   const e = assertThrows(
-    () => cx.rfm(orders.groupby("customer_id"), { asOf: d("2024-02-01") }),
+    () => cx.rfm(orders.groupby("customer_id"), { observedUntil: d("2024-02-01") }),
     CxOptionsError,
   );
   assertEquals(
@@ -346,7 +346,7 @@ Deno.test("a function without by refuses a grouped table", () => {
   );
   // survivalTimes takes one table and no by either
   assertThrows(
-    () => cx.survivalTimes(orders.groupby("customer_id"), { cutoff: d("2024-02-01") }),
+    () => cx.survivalTimes(orders.groupby("customer_id"), { observedUntil: d("2024-02-01") }),
     CxOptionsError,
   );
 });

@@ -30,8 +30,19 @@ export interface ReportFilters {
   where?: Record<string, string>;
 }
 
-/** The names of {@link ReportFilters}. */
-export const REPORT_FILTERS = optionNames<ReportFilters>()(["from", "to", "where"]);
+/** Options of {@link reportTables}: the filters and the time zone their days are in. */
+export interface ReportTablesOptions extends ReportFilters {
+  /** IANA time zone of the `from`/`to` days (default `"UTC"`). */
+  timeZone?: string;
+}
+
+/** The names of {@link ReportTablesOptions}. */
+export const REPORT_TABLES_OPTIONS = optionNames<ReportTablesOptions>()([
+  "from",
+  "to",
+  "where",
+  "timeZone",
+]);
 
 /** Everything a section builder gets. */
 export interface SectionContext {
@@ -99,8 +110,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  * const result = await readCsv(csv, { schema: "responses" });
  * const { tables, notFiltered } = reportTables(
  *   [{ file: "a.csv", schema: "responses", result }],
- *   { from: "2024-02-01", where: { channel: "phone", region: "north" } },
- *   "UTC",
+ *   { from: "2024-02-01", where: { channel: "phone", region: "north" }, timeZone: "UTC" },
  * );
  * assert.equal(tables.responses!.numRows(), 1);
  * assert.deepEqual(notFiltered, { region: ["responses"] });
@@ -108,10 +118,10 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  */
 export function reportTables(
   files: LoadedFile[],
-  filters: ReportFilters,
-  timeZone: string,
+  options: ReportTablesOptions = {},
 ): { tables: ReportTables; notFiltered: Record<string, CanonicalName[]> } {
-  checkOptions("reportTables", filters, REPORT_FILTERS);
+  checkOptions("reportTables", options, REPORT_TABLES_OPTIONS);
+  const { timeZone = "UTC", ...filters } = options;
   for (const [option, day] of [["from", filters.from], ["to", filters.to]] as const) {
     if (day !== undefined && !(DAY.test(day) && !Number.isNaN(Date.parse(day)))) {
       throw new CxOptionsError(
