@@ -295,13 +295,28 @@ function outputColumn(
     for (let j = 0; j < kept; j++) ms[j] = entryMs[codes[j]];
     return new InstantColumn(ms);
   }
-  if (typeof sample === "number") {
-    const out = new Array<unknown>(kept);
-    for (let j = 0; j < kept; j++) out[j] = entries[codes[j]] ?? null;
-    return numbersOrValues(out);
-  }
+  if (typeof sample === "number") return numberColumn(codes, kept, entries);
   // Entries of rejected-only texts stay in the dictionary unused (undefined → null).
   return new CodedColumn(codes, entries.map((v) => v ?? null));
+}
+
+/**
+ * Kept rows of a column whose entries are numbers or missing: a
+ * `Float64Array` when every kept row has a number (no boxed array on the
+ * way), else the values with `null`s.
+ */
+function numberColumn(codes: CodeArray, kept: number, entries: readonly unknown[]): unknown {
+  const entryNumbers = new Float64Array(entries.length);
+  const isNumber = new Uint8Array(entries.length);
+  entries.forEach((v, e) => {
+    if (typeof v === "number") [entryNumbers[e], isNumber[e]] = [v, 1];
+  });
+  let all = kept > 0;
+  for (let j = 0; j < kept && all; j++) all = isNumber[codes[j]] === 1;
+  if (!all) return Array.from({ length: kept }, (_, j) => entries[codes[j]] ?? null);
+  const out = new Float64Array(kept);
+  for (let j = 0; j < kept; j++) out[j] = entryNumbers[codes[j]];
+  return out;
 }
 
 /** A `Float64Array` when every value is a number, else the values. */
