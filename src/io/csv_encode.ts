@@ -38,7 +38,10 @@ const lenientDecoder = new TextDecoder("utf-8");
 /** Distinct byte strings of one column and the code of every row. */
 class ColumnEncoder {
   codes: CodeArray;
-  readonly texts: (string | null)[] = [];
+  /** Distinct texts; `undefined` for an ASCII entry not decoded yet. */
+  readonly texts: (string | null | undefined)[] = [];
+  /** How many entries are not decoded yet. */
+  pending = 0;
   /** Raw bytes of every distinct field, back to back. */
   arena = new Uint8Array(1 << 12);
   arenaUsed = 0;
@@ -83,6 +86,13 @@ class ColumnEncoder {
         return;
       }
     }
+    if (!escaped && plainAscii(buf, from, to)) {
+      // Decoded later, many at a time ({@link ColumnEncoder.decodePending}).
+      const e = this.add(undefined, buf, from, length, h, row); // may widen this.codes
+      this.pending++;
+      this.codes[row] = e;
+      return;
+    }
     let text: string, bad: string | undefined;
     try {
       text = decode(buf, from, to);
@@ -107,8 +117,36 @@ class ColumnEncoder {
     return this.nullEntry;
   }
 
+  /**
+   * Decodes the entries added as plain ASCII: arena windows of up to 1 MiB
+   * are read as one Latin-1 string each (one character per byte) and cut
+   * into the entries' texts.
+   */
+  decodePending(): void {
+    const { texts, starts, lengths, arena } = this;
+    const n = texts.length;
+    for (let e = 0; e < n && this.pending > 0;) {
+      if (texts[e] !== undefined) {
+        e++;
+        continue;
+      }
+      const from = starts[e];
+      let last = e;
+      while (last + 1 < n && starts[last + 1] + Math.max(lengths[last + 1], 0) - from <= WINDOW) {
+        last++;
+      }
+      const window = latin1.decode(arena.subarray(from, starts[last] + Math.max(lengths[last], 0)));
+      for (; e <= last; e++) {
+        if (texts[e] !== undefined) continue;
+        const at = starts[e] - from;
+        texts[e] = window.substring(at, at + lengths[e]);
+        this.pending--;
+      }
+    }
+  }
+
   add(
-    text: string | null,
+    text: string | null | undefined,
     buf: Uint8Array | undefined,
     from: number,
     length: number,
@@ -166,6 +204,20 @@ function grow<T extends Uint8Array | Uint16Array | Int32Array>(
 function widen(from: CodeArray, to: CodeArray, used: number): CodeArray {
   to.set(from.subarray(0, used));
   return to;
+}
+
+/** Bytes decoded together by {@link ColumnEncoder.decodePending}, at most. */
+const WINDOW = 1 << 20;
+/** One UTF-16 unit per byte (windows-1252): exact for ASCII bytes. */
+const latin1 = new TextDecoder("latin1");
+
+/** Whether `buf[from, to)` is ASCII without NUL bytes (its text needs no check). */
+function plainAscii(buf: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = buf[i];
+    if (c === 0 || c > 127) return false;
+  }
+  return true;
 }
 
 /** UTF-8 bytes as a string: short ASCII texts without the decoder's call overhead. */
@@ -298,6 +350,7 @@ class EncodingSink implements CsvSink {
 
   finish(): EncodedCsv {
     const rows = this.row;
+    for (const encoder of this.encoders) encoder.decodePending();
     const badRows = new Set<number>();
     this.encoders.forEach((encoder, k) => {
       if (encoder.bad.size === 0) return;
@@ -305,7 +358,7 @@ class EncodingSink implements CsvSink {
       for (let i = 0; i < rows; i++) {
         const bad = encoder.bad.get(codes[i]);
         if (bad === undefined) continue;
-        const value = encoder.texts[codes[i]];
+        const value = encoder.texts[codes[i]] as string | null; // bad entries are decoded at once
         this.issue(i, { field: k, value, reason: `${this.names[k]} ${bad}` });
         badRows.add(i);
       }
@@ -314,7 +367,7 @@ class EncodingSink implements CsvSink {
       names: this.names,
       columns: this.encoders.map((e) => ({
         codes: e.codes.subarray(0, rows) as CodeArray,
-        dictionary: e.texts,
+        dictionary: e.texts as (string | null)[],
       })),
       rows,
       issues: this.issues,
