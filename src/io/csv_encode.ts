@@ -45,11 +45,11 @@ class ColumnEncoder {
   /** Raw bytes of every distinct field, back to back. */
   arena = new Uint8Array(1 << 12);
   arenaUsed = 0;
-  /** Per entry: start in the arena, length, hash. */
+  /** Per entry: start in the arena, length (−1: the empty field). */
   starts = new Int32Array(64);
   lengths = new Int32Array(64);
-  hashes = new Int32Array(64);
-  slots = new Int32Array(128).fill(EMPTY);
+  /** Open addressing, pairs of (entry or EMPTY, hash): a probe reads one cache line. */
+  slots = new Int32Array(2 * 128).fill(EMPTY);
   nullEntry = -1;
   /** Entries whose bytes cannot be read as text: entry → what is wrong. */
   readonly bad = new Map<number, string>();
@@ -73,11 +73,11 @@ class ColumnEncoder {
       return;
     }
     if (h === -1) h = hashBytes(buf, from, to);
-    const mask = this.slots.length - 1;
+    const slots = this.slots, mask = (slots.length >> 1) - 1;
     for (let slot = h & mask;; slot = (slot + 1) & mask) {
-      const e = this.slots[slot];
+      const e = slots[2 * slot];
       if (e === EMPTY) break;
-      if (this.hashes[e] !== h || this.lengths[e] !== length) continue;
+      if (slots[2 * slot + 1] !== h || this.lengths[e] !== length) continue;
       const start = this.starts[e], arena = this.arena;
       let i = 0;
       while (i < length && arena[start + i] === buf[from + i]) i++;
@@ -161,7 +161,6 @@ class ColumnEncoder {
     if (e >= this.starts.length) {
       this.starts = grow(this.starts, this.starts.length * 2);
       this.lengths = grow(this.lengths, this.lengths.length * 2);
-      this.hashes = grow(this.hashes, this.hashes.length * 2);
     }
     if (this.arenaUsed + length > this.arena.length) {
       this.arena = grow(this.arena, Math.max(this.arena.length * 2, this.arenaUsed + length));
@@ -172,21 +171,23 @@ class ColumnEncoder {
     }
     this.starts[e] = this.arenaUsed;
     this.lengths[e] = text === null ? -1 : length;
-    this.hashes[e] = h;
     this.arenaUsed += length;
     if (text === null) return e;
-    if (2 * this.texts.length > this.slots.length) {
-      this.slots = new Int32Array(this.slots.length * 2).fill(EMPTY);
-      for (let k = 0; k <= e; k++) if (this.lengths[k] >= 0) this.insert(k);
-    } else this.insert(e);
+    if (4 * this.texts.length > this.slots.length) {
+      const old = this.slots;
+      this.slots = new Int32Array(old.length * 2).fill(EMPTY);
+      for (let s = 0; s < old.length; s += 2) if (old[s] !== EMPTY) this.insert(old[s], old[s + 1]);
+    }
+    this.insert(e, h);
     return e;
   }
 
-  insert(e: number): void {
-    const mask = this.slots.length - 1;
-    let slot = this.hashes[e] & mask;
-    while (this.slots[slot] !== EMPTY) slot = (slot + 1) & mask;
-    this.slots[slot] = e;
+  insert(e: number, h: number): void {
+    const slots = this.slots, mask = (slots.length >> 1) - 1;
+    let slot = h & mask;
+    while (slots[2 * slot] !== EMPTY) slot = (slot + 1) & mask;
+    slots[2 * slot] = e;
+    slots[2 * slot + 1] = h;
   }
 }
 
