@@ -250,6 +250,7 @@ function entryTable(
 ): EntryTable {
   const { convert, name } = plan.columns[k];
   const field = fields?.[name];
+  const accepts = stringAccepts(field);
   const texts = input.dictionary;
   const values = new Array<unknown>(texts.length);
   const good = new Uint8Array(texts.length), empty = new Uint8Array(texts.length);
@@ -257,11 +258,51 @@ function entryTable(
     empty[e] = text === null || text === "" ? 1 : 0;
     const v = convert(text);
     if (v instanceof Bad) return;
-    if (field && !field.safeParse(v ?? undefined).success) return;
+    if (field && !accepts?.(v) && !field.safeParse(v ?? undefined).success) return;
     values[e] = v ?? null;
     good[e] = 1;
   });
   return { codes: input.codes, values, good, empty, texts };
+}
+
+/** Definition of a zod schema or check, as far as {@link stringAccepts} reads it. */
+interface ZodDef {
+  type?: string;
+  coerce?: boolean;
+  checks?: { _zod?: { def?: ZodDef } }[];
+  check?: string;
+  minimum?: number;
+  format?: string;
+  pattern?: unknown;
+}
+
+/**
+ * For a plain zod string schema whose checks are only minimum lengths and
+ * patterns (the id and key fields): a test that passes only values its
+ * `safeParse` accepts, run without zod's per-call overhead (millions of
+ * distinct ids). Values it fails still go through `safeParse`, so the
+ * verdict is zod's. `undefined` for any other schema.
+ */
+function stringAccepts(field: z.ZodType | undefined): ((v: unknown) => boolean) | undefined {
+  const def = (field as { _zod?: { def?: ZodDef } } | undefined)?._zod?.def;
+  if (!def || def.type !== "string" || def.coerce) return undefined;
+  let min = 0;
+  const patterns: RegExp[] = [];
+  for (const check of def.checks ?? []) {
+    const c = check._zod?.def;
+    if (c?.check === "min_length" && typeof c.minimum === "number") min = Math.max(min, c.minimum);
+    else if (c?.check === "string_format" && c.format === "regex" && c.pattern instanceof RegExp) {
+      patterns.push(c.pattern);
+    } else return undefined;
+  }
+  return (v) => {
+    if (typeof v !== "string" || v.length < min) return false;
+    for (const p of patterns) {
+      p.lastIndex = 0; // as zod does before each test
+      if (!p.test(v)) return false;
+    }
+    return true;
+  };
 }
 
 /** The kept rows of one column, compact where the values allow. */
