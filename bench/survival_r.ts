@@ -108,7 +108,7 @@ for (let i = 0; i < runs; i++) {
 }
 
 // Same answers: chi-square and survival at the check times (last step at or before t).
-const chisq = lr.get("chi_square", 0) as number;
+const chisq = lr.get("statistic", 0) as number;
 const chisqRel = Math.abs(chisq - rChisq) / rChisq;
 let survDiff = 0;
 const kmRows = km.objects() as { plan: string; time: number; survival: number }[];

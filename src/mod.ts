@@ -110,7 +110,7 @@ export type { DurationUnit, MedianMethod, ServiceTimeOptions } from "./metrics/s
 export { businessDurationFn } from "./time/business_hours.ts";
 export type { BusinessDuration, BusinessHours } from "./time/business_hours.ts";
 export { easterSunday, GERMAN_STATES, germanHolidays } from "./time/holidays.ts";
-export type { GermanState, Holiday } from "./time/holidays.ts";
+export type { GermanHolidaysOptions, GermanState, Holiday } from "./time/holidays.ts";
 
 // customer KPIs
 export {
@@ -145,7 +145,7 @@ export { survivalCounts } from "./analysis/survival_counts.ts";
 export type { MissingGroupOption, SurvivalColumns } from "./analysis/survival_counts.ts";
 export { medianSurvival } from "./analysis/survival_median.ts";
 export { atRisk, rmst, survivalAt } from "./analysis/survival_summary.ts";
-export type { RmstOptions } from "./analysis/survival_summary.ts";
+export type { AtTimesOptions, RmstOptions } from "./analysis/survival_summary.ts";
 export { logRank, logRankMeta } from "./analysis/logrank.ts";
 export type { LogRankMeta, LogRankOptions } from "./analysis/logrank.ts";
 export { CUMULATIVE_INCIDENCE_COLUMNS, cumulativeIncidence } from "./analysis/competing.ts";
@@ -199,7 +199,7 @@ export type { AggregateHook, AggregateRequest, GroupPlan } from "./metrics/group
 export { buildSite, writeSite } from "./report/site.ts";
 export type { NotebookPage, SiteOptions, SitePage } from "./report/site.ts";
 export { reportTables } from "./report/context.ts";
-export type { ReportFilters, ReportTables } from "./report/context.ts";
+export type { ReportFilters, ReportTables, ReportTablesOptions } from "./report/context.ts";
 export { loadDirectory, loadProject } from "./report/load_dir.ts";
 export type { FileConfig, LoadedFile, LoadOptions, ProjectConfig } from "./report/load_dir.ts";
 export { notebookParams } from "./report/params.ts";
@@ -237,7 +237,7 @@ export {
 } from "./analysis/themes.ts";
 export type { CommentLanguage, CommentThemeOptions, Word } from "./analysis/themes.ts";
 export { adjustPValues, benjaminiHochberg, holm } from "./stats/multiple.ts";
-export type { Correction } from "./stats/multiple.ts";
+export type { AdjustPValuesOptions, Correction } from "./stats/multiple.ts";
 export { segmentChart } from "./charts/segment.ts";
 export type { SegmentChartOptions } from "./charts/segment.ts";
 export { trendChart } from "./charts/trend.ts";

@@ -74,8 +74,8 @@ export const COHORT_CHURN_COLUMNS = [
   "churned",
   "cumulative_churned",
   "cumulative_churn_rate",
-  "cumulative_churn_low",
-  "cumulative_churn_high",
+  "cumulative_churn_rate_low",
+  "cumulative_churn_rate_high",
   "complete",
   "time_zone",
 ] as const;
@@ -203,8 +203,8 @@ export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {
       columns.churned.push(churned);
       columns.cumulative_churned.push(cumulative);
       columns.cumulative_churn_rate.push(cumulative / g.size);
-      columns.cumulative_churn_low.push(low);
-      columns.cumulative_churn_high.push(high);
+      columns.cumulative_churn_rate_low.push(low);
+      columns.cumulative_churn_rate_high.push(high);
       columns.complete.push(calendar.start(g.cohort + k + 1).getTime() <= cutoff);
       columns.time_zone.push(timeZone);
     });

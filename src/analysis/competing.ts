@@ -75,8 +75,8 @@ export const CUMULATIVE_INCIDENCE_COLUMNS = [
   "n_censor",
   "cumulative_incidence",
   "std_err",
-  "ci_low",
-  "ci_high",
+  "cumulative_incidence_low",
+  "cumulative_incidence_high",
 ] as const;
 
 /**
@@ -85,7 +85,7 @@ export const CUMULATIVE_INCIDENCE_COLUMNS = [
  * 1 − Kaplan–Meier per reason, accounts for customers who left for another
  * reason first. One row per group, reason (sorted) and distinct time:
  * `[by…], reason, time, n_risk, n_event, n_censor, cumulative_incidence,
- * std_err, ci_low, ci_high` (`n_event` counts that reason, `n_censor` all
+ * std_err, cumulative_incidence_low, cumulative_incidence_high` (`n_event` counts that reason, `n_censor` all
  * censorings).
  *
  * F_k(t) = Σ_{tᵢ ≤ t} S(tᵢ−)·d_{k,i}/nᵢ, with S the all-cause Kaplan–Meier.
@@ -263,8 +263,8 @@ function finalizeCumulativeIncidence(
         out.n_censor.push(steps[i].censored);
         out.cumulative_incidence.push(f);
         out.std_err.push(se);
-        out.ci_low.push(low);
-        out.ci_high.push(high);
+        out.cumulative_incidence_low.push(low);
+        out.cumulative_incidence_high.push(high);
       });
     });
   }

@@ -41,11 +41,12 @@ export interface LogRankOptions extends MissingGroupOption {
  * k − 1 degrees of freedom (as R `survdiff`; p from the exact χ² upper tail).
  *
  * Overall (default): one row per group, `[by…], n, observed, expected,
- * chi_square, df, p_value` (the test columns repeat on every row).
- * `pairwise: true`: one row per pair, each a two-group test on that pair's
- * customers, `group_a, group_b, chi_square, df, p_value, p_holm`, where
- * `p_holm` is Holm's step-down adjustment over all pairs (R's
- * `p.adjust(method = "holm")`), which keeps the family-wise error rate.
+ * statistic, df, p_value` (`statistic` is χ²; the test columns repeat on
+ * every row). `pairwise: true`: one row per pair, each a two-group test on
+ * that pair's customers, `group_a, group_b, statistic, df, p_value,
+ * p_adjusted`, where `p_adjusted` is Holm's step-down adjustment over all
+ * pairs (R's `p.adjust(method = "holm")`), which keeps the family-wise error
+ * rate (`logRankMeta(result).notes.correction` says `"holm"`).
  * Group labels of several `by` columns are joined with " · ".
  * Rows with a missing `by` value are left out of the test and counted in
  * `logRankMeta(result).notes.missingGroups` (`missing: "group"` tests them as a
@@ -145,14 +146,19 @@ export function finalizeLogRank(
     );
   }
   const meta = { by, pairwise: options.pairwise === true, notes: kept.notes };
-  if (options.pairwise) return withMeta(pairwiseLogRank(groups), meta);
+  if (options.pairwise) {
+    return withMeta(pairwiseLogRank(groups), {
+      ...meta,
+      notes: { ...meta.notes, correction: "holm" },
+    });
+  }
   const test = logRankTest(groups);
   const out: Record<string, unknown[]> = {};
   by.forEach((c, j) => out[c] = groups.map((g) => g.key[j]));
   out.n = groups.map((g) => g.rows.reduce((s, r) => s + r.n_event + r.n_censor, 0));
   out.observed = test.observed;
   out.expected = test.expected;
-  out.chi_square = groups.map(() => test.chiSquare);
+  out.statistic = groups.map(() => test.chiSquare);
   out.df = groups.map(() => test.df);
   out.p_value = groups.map(() => test.pValue);
   return withMeta(aq.table(out), meta);
@@ -171,14 +177,14 @@ function pairwiseLogRank(groups: CountGroup[]): ColumnTable {
       rows.push({
         group_a: groups[a].key.join(" · "),
         group_b: groups[b].key.join(" · "),
-        chi_square: test.chiSquare,
+        statistic: test.chiSquare,
         df: test.df,
         p_value: test.pValue,
       });
     }
   }
   const adjusted = holm(rows.map((r) => r.p_value as number | null));
-  rows.forEach((r, i) => r.p_holm = adjusted[i]);
+  rows.forEach((r, i) => r.p_adjusted = adjusted[i]);
   return aq.from(rows);
 }
 

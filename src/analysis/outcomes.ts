@@ -56,8 +56,8 @@ export const NPS_GROUPS: readonly NpsGroup[] = ["Detractor", "Passive", "Promote
 
 /** Options of {@link scoreOutcomes}. */
 export interface ScoreOutcomesOptions {
-  /** Extract cut-off: churn after it counts as still active; later answers are ignored. */
-  cutoff: Date;
+  /** End of observation (the extract's cut-off): churn after it counts as still active; later answers are ignored. */
+  observedUntil: Date;
   /** Score column of the responses, 0–10 (default `"nps_score"`). */
   score?: string;
   /** Customer id column, in responses, customers and orders (default `"customer_id"`). */
@@ -145,8 +145,8 @@ export interface ScoreOutcomesNotes {
 
 /** The options a {@link ScoreOutcomes} result was computed with. */
 export interface ScoreOutcomesMethod {
-  /** Cut-off. */
-  cutoff: Date;
+  /** End of observation. */
+  observedUntil: Date;
   /** Which answer classified customers. */
   answer: "last" | "first";
   /** Time origin. */
@@ -171,7 +171,7 @@ export interface ScoreOutcomes {
   customers: ColumnTable;
   /**
    * Per segment × NPS group: `[by…], nps_group, customers, churned,
-   * churn_rate, churn_low, churn_high` (churned / customers with a Wilson
+   * churn_rate, churn_rate_low, churn_rate_high` (churned / customers with a Wilson
    * interval) and `median, median_low, median_high` (Kaplan–Meier median
    * time to churn with its interval, `null` while the curve stays above ½).
    */
@@ -180,23 +180,24 @@ export interface ScoreOutcomes {
   survival: ColumnTable;
   /**
    * Log-rank test of equal survival across the NPS groups, one row per
-   * segment: `[by…], groups, chi_square, df, p_value` (R `survdiff`; `null`
+   * segment: `[by…], groups, statistic, df, p_value` (χ², R `survdiff`; `null`
    * with fewer than two groups).
    */
   logRank: ColumnTable;
   /**
    * Pairwise log-rank tests per segment: `[by…], group_a, group_b,
-   * chi_square, df, p_value, p_holm` (Holm over the pairs of the segment).
+   * statistic, df, p_value, p_adjusted` (Holm over the pairs of the segment).
    */
   pairwise: ColumnTable;
   /**
    * Detractors vs promoters per segment: `[by…], detractors,
    * detractors_churned, detractor_rate, promoters, promoters_churned,
-   * promoter_rate, difference, difference_low, difference_high, z, p_value`.
+   * promoter_rate, difference, difference_low, difference_high, statistic,
+   * p_value`.
    * `difference` = detractor_rate − promoter_rate; its interval is
    * Newcombe's hybrid score interval (1998, method 10, from the two Wilson
    * intervals); `p_value` is the two-sided two-proportion z test with the
-   * pooled proportion (= R `prop.test(correct = FALSE)`); `z` > 0 means
+   * pooled proportion (= R `prop.test(correct = FALSE)`); `statistic` is z, > 0 means
    * detractors churn more. `null` where a side has no customers.
    */
   comparison: ColumnTable;
@@ -250,7 +251,7 @@ export interface ScoreOutcomes {
  *   date: [d("2025-02-01"), d("2025-02-01"), d("2025-02-01"), d("2025-02-01")],
  *   nps_score: [3, 10, 9, 5],
  * });
- * const out = scoreOutcomes(responses, customers, { cutoff: d("2025-12-31") });
+ * const out = scoreOutcomes(responses, customers, { observedUntil: d("2025-12-31") });
  * const groups = out.groups.objects() as Record<string, unknown>[];
  * assert.deepEqual(groups.map((g) => [g.nps_group, g.customers, g.churned]), [
  *   ["Detractor", 2, 1],
@@ -280,16 +281,16 @@ export function scoreOutcomes(
     summary: summarize(pooled.comparison, pooled.logRank, plan),
     notes,
     method: {
-      cutoff: plan.cutoff,
+      observedUntil: plan.cutoff,
       answer: plan.answer,
       from: plan.from,
       unit: plan.unit,
       confidence: plan.confidence,
       by: plan.by,
       methods: [
-        "churn_low/high: Wilson score interval",
+        "churn_rate_low/high: Wilson score interval",
         "survival: Kaplan–Meier, Greenwood variance, log-transformed interval (R survfit)",
-        "logRank: survdiff (rho = 0); pairwise p_holm: Holm",
+        "logRank: survdiff (rho = 0); pairwise p_adjusted: Holm",
         "difference: Newcombe hybrid score interval (method 10)",
         "p_value: two-sided two-proportion z test, pooled proportion",
       ],
@@ -330,7 +331,7 @@ function resolveOutcomes(
   options: ScoreOutcomesOptions,
 ): OutcomesPlan {
   const {
-    cutoff,
+    observedUntil: cutoff,
     score = "nps_score",
     customer = "customer_id",
     date = "date",
@@ -346,7 +347,9 @@ function resolveOutcomes(
   } = options ?? {};
   if (!(cutoff instanceof Date) || Number.isNaN(cutoff.getTime())) {
     throw new CxOptionsError(
-      `Option "cutoff" must be a valid Date, e.g. new Date("2025-12-31"), got ${String(cutoff)}`,
+      `Option "observedUntil" must be a valid Date, e.g. new Date("2025-12-31"), got ${
+        String(cutoff)
+      }`,
     );
   }
   oneOf("answer", answer, ["last", "first"]);
@@ -536,7 +539,7 @@ function customerTable(
   const start = plan.from === "answer" ? answerDates : pick(customers, plan.signupDate, rows);
   const timed = survivalTimes(
     aq.table({ start, end: pick(customers, plan.churnDate, rows) }),
-    { start: "start", end: "end", cutoff: plan.cutoff, unit: plan.unit },
+    { start: "start", end: "end", observedUntil: plan.cutoff, unit: plan.unit },
   );
   columns.time = timed.array("time") as number[];
   columns.event = timed.array("event") as boolean[];
@@ -583,8 +586,8 @@ function analyse(
         customers: c.n,
         churned: c.churned,
         churn_rate: c.churned / c.n,
-        churn_low: low,
-        churn_high: high,
+        churn_rate_low: low,
+        churn_rate_high: high,
         median: m.median,
         median_low: m.median_low,
         median_high: m.median_high,
@@ -596,21 +599,29 @@ function analyse(
       tests.push({
         ...head,
         groups: counts.size,
-        chi_square: test.get("chi_square", 0),
+        statistic: test.get("statistic", 0),
         df: test.get("df", 0),
         p_value: test.get("p_value", 0),
       });
       for (const p of logRank(sub, { by: "nps_group", pairwise: true }).objects() as Row[]) {
         pairs.push({ ...head, ...p });
       }
-    } else tests.push({ ...head, groups: counts.size, chi_square: null, df: 0, p_value: null });
+    } else tests.push({ ...head, groups: counts.size, statistic: null, df: 0, p_value: null });
     comparison.push({ ...head, ...compare(counts, plan.confidence) });
   }
   return {
     groups: tidy(groups, [...keys, ...GROUP_COLUMNS]),
     survival,
-    logRank: tidy(tests, [...by, "groups", "chi_square", "df", "p_value"]),
-    pairwise: tidy(pairs, [...by, "group_a", "group_b", "chi_square", "df", "p_value", "p_holm"]),
+    logRank: tidy(tests, [...by, "groups", "statistic", "df", "p_value"]),
+    pairwise: tidy(pairs, [
+      ...by,
+      "group_a",
+      "group_b",
+      "statistic",
+      "df",
+      "p_value",
+      "p_adjusted",
+    ]),
     comparison: tidy(comparison, [...by, ...COMPARISON_COLUMNS]),
   };
 }
@@ -619,8 +630,8 @@ const GROUP_COLUMNS = [
   "customers",
   "churned",
   "churn_rate",
-  "churn_low",
-  "churn_high",
+  "churn_rate_low",
+  "churn_rate_high",
   "median",
   "median_low",
   "median_high",
@@ -636,7 +647,7 @@ const COMPARISON_COLUMNS = [
   "difference",
   "difference_low",
   "difference_high",
-  "z",
+  "statistic",
   "p_value",
 ];
 
@@ -657,7 +668,7 @@ function compare(
     difference: null,
     difference_low: null,
     difference_high: null,
-    z: null,
+    statistic: null,
     p_value: null,
   };
   if (!det.n || !pro.n) return row;
@@ -670,7 +681,7 @@ function compare(
   const pooled = (det.churned + pro.churned) / (det.n + pro.n);
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / det.n + 1 / pro.n));
   if (se > 0) {
-    row.z = d / se;
+    row.statistic = d / se;
     row.p_value = 2 * normalCdf(-Math.abs(d / se));
   }
   return row;

@@ -239,7 +239,10 @@ function finalizeSegment(
       cmp.p_value !== null;
     return { row, own, rest, restValue, cmp, inFamily };
   });
-  const adjusted = adjustPValues(rows.map((r) => r.inFamily ? r.cmp.p_value : null), correction);
+  const adjusted = adjustPValues(
+    rows.map((r) => r.inFamily ? r.cmp.p_value : null),
+    { correction },
+  );
   const alpha = 1 - plan.confidence;
   const out = rows.map(({ row, own, rest, restValue, cmp, inFamily }, i) => ({
     ...row,
@@ -268,7 +271,6 @@ function finalizeSegment(
         test: kind.test,
         correction,
         family,
-        alpha,
         excluded:
           `segments or rests with fewer than ${plan.minN} answers (shown, never significant)`,
       },
@@ -685,8 +687,8 @@ export type RfmSegment = typeof RFM_SEGMENTS[number];
 
 /** Options of {@link rfm}. */
 export interface RfmOptions {
-  /** The analysis date: recency is counted up to it; later orders are ignored. */
-  asOf: Date;
+  /** End of observation (the analysis date): recency is counted up to it; later orders are ignored. */
+  observedUntil: Date;
   /** Customer column (default `"customer_id"`). */
   customer?: string;
   /** Order date column, holding `Date`s (default `"date"`). */
@@ -714,10 +716,10 @@ export const RFM_COLUMNS = [
  * "order")`.
  *
  * Columns: the customer column, `last_order`, `recency_days` (whole days of
- * 24 h from the last order to `asOf`, rounded down), `frequency` (orders),
+ * 24 h from the last order to `observedUntil`, rounded down), `frequency` (orders),
  * `monetary` (sum of revenue; a missing revenue counts 0), `r_score`,
  * `f_score`, `m_score`, `rfm_score` (e.g. `"545"`) and `segment`. Rows are
- * sorted by customer. Orders after `asOf` and rows without a customer or date
+ * sorted by customer. Orders after `observedUntil` and rows without a customer or date
  * are ignored.
  *
  * **Scores** are rank-based quintiles, as pandas `qcut` on ranks: with N
@@ -754,7 +756,7 @@ export const RFM_COLUMNS = [
  *     .map((d) => new Date(d)),
  *   revenue: [10, 20, 30, 5, 50],
  * });
- * const r = rfm(orders, { asOf: new Date("2025-12-31") });
+ * const r = rfm(orders, { observedUntil: new Date("2025-12-31") });
  * assert.deepEqual(r.array("frequency"), [3, 1, 1]);
  * assert.deepEqual(r.array("recency_days"), [1, 213, 30]);
  * // a: most recent (R 5) and most orders (F 5) → Champions.
@@ -762,10 +764,11 @@ export const RFM_COLUMNS = [
  * ```
  */
 export function rfm(orders: ColumnTable, options: RfmOptions): ColumnTable {
-  const { asOf, customer = "customer_id", date = "date", revenue = "revenue" } = options ?? {};
+  const { observedUntil: asOf, customer = "customer_id", date = "date", revenue = "revenue" } =
+    options ?? {};
   if (!(asOf instanceof Date) || Number.isNaN(asOf.getTime())) {
     throw new CxOptionsError(
-      `rfm needs { asOf: Date }, the analysis date recency is counted to, got ${
+      `rfm needs { observedUntil: Date }, the analysis date recency is counted to, got ${
         JSON.stringify(asOf)
       }`,
     );
@@ -781,7 +784,8 @@ export function rfm(orders: ColumnTable, options: RfmOptions): ColumnTable {
         row: null,
         column: date,
         value: null,
-        reason: `no orders on or before asOf (${asOf.toISOString()}); check asOf and the dates`,
+        reason:
+          `no orders on or before observedUntil (${asOf.toISOString()}); check observedUntil and the dates`,
       }],
       1,
       "No orders",

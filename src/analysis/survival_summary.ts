@@ -15,6 +15,12 @@ import { checkConfidence, normalCdf, zFor } from "../stats/distributions.ts";
 import { kmGroupColumns, survivalMeta } from "./survival.ts";
 import { resultGroups } from "./survival_counts.ts";
 
+/** Options of {@link survivalAt} and {@link atRisk}. */
+export interface AtTimesOptions {
+  /** Times ≥ 0 to read the curves at, in the curve's unit (e.g. `[0, 90, 180]`). */
+  times: number[];
+}
+
 /**
  * Survival with its interval and the risk-set counts at chosen times, one row
  * per group and time: `[by…], time, n_risk, n_event, n_censor, survival,
@@ -32,13 +38,13 @@ import { resultGroups } from "./survival_counts.ts";
  * import { kaplanMeier } from "./survival.ts";
  * import { survivalAt } from "./survival_summary.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
- * const at = survivalAt(km, [0, 5]);
+ * const at = survivalAt(km, { times: [0, 5] });
  * assert.ok(at.get("survival", 0) === 1 && at.get("survival", 1) === 0.5);
  * assert.ok(at.get("n_risk", 1) === 2 && at.get("n_event", 1) === 2);
  * ```
  */
-export function survivalAt(km: ColumnTable, times: number[]): ColumnTable {
-  return summaryAt(km, times, [
+export function survivalAt(km: ColumnTable, options: AtTimesOptions): ColumnTable {
+  return summaryAt(km, timesOf(options, "survivalAt"), [
     "n_risk",
     "n_event",
     "n_censor",
@@ -61,11 +67,21 @@ export function survivalAt(km: ColumnTable, times: number[]): ColumnTable {
  * import { kaplanMeier } from "./survival.ts";
  * import { atRisk } from "./survival_summary.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
- * assert.ok(atRisk(km, [0, 5, 10]).array("n_risk").join() === "4,2,0");
+ * assert.ok(atRisk(km, { times: [0, 5, 10] }).array("n_risk").join() === "4,2,0");
  * ```
  */
-export function atRisk(km: ColumnTable, times: number[]): ColumnTable {
-  return summaryAt(km, times, ["n_risk", "n_event", "n_censor"]);
+export function atRisk(km: ColumnTable, options: AtTimesOptions): ColumnTable {
+  return summaryAt(km, timesOf(options, "atRisk"), ["n_risk", "n_event", "n_censor"]);
+}
+
+/** The `times` option; a bare array (the former positional form) is refused with the fix. */
+export function timesOf(options: AtTimesOptions, what: string): number[] {
+  if (Array.isArray(options)) {
+    throw new CxOptionsError(
+      `${what} takes an options object: ${what}(km, { times: ${JSON.stringify(options)} })`,
+    );
+  }
+  return options?.times;
 }
 
 function summaryAt(km: ColumnTable, times: number[], columns: string[]): ColumnTable {
@@ -147,8 +163,8 @@ export interface RmstOptions {
  * difference of independent groups has se = √(se₁² + se₂²), a two-sided z
  * test and interval (as survRM2's unadjusted comparison).
  *
- * Columns: `[by…], tau, rmst, rmst_se, rmst_low, rmst_high, extrapolated`,
- * plus `difference, difference_se, difference_low, difference_high, p_value`
+ * Columns: `[by…], tau, rmst, rmst_std_err, rmst_low, rmst_high, extrapolated`,
+ * plus `difference, difference_std_err, difference_low, difference_high, p_value`
  * (`null` on the reference row) when the curve has groups.
  *
  * @example
@@ -179,7 +195,7 @@ export function rmst(km: ColumnTable, options: RmstOptions): ColumnTable {
   for (const [j, k] of by.entries()) out[k] = groups.map((g) => g.key[j]);
   out.tau = groups.map(() => tau);
   out.rmst = groups.map((g) => g.mean);
-  out.rmst_se = groups.map((g) => g.se);
+  out.rmst_std_err = groups.map((g) => g.se);
   out.rmst_low = groups.map((g) => g.mean - z * g.se);
   out.rmst_high = groups.map((g) => g.mean + z * g.se);
   out.extrapolated = groups.map((g) => g.extrapolated);
@@ -193,7 +209,7 @@ export function rmst(km: ColumnTable, options: RmstOptions): ColumnTable {
       return { difference, se, low: difference - z * se, high: difference + z * se, p };
     });
     out.difference = diffs.map((d) => d?.difference ?? null);
-    out.difference_se = diffs.map((d) => d?.se ?? null);
+    out.difference_std_err = diffs.map((d) => d?.se ?? null);
     out.difference_low = diffs.map((d) => d?.low ?? null);
     out.difference_high = diffs.map((d) => d?.high ?? null);
     out.p_value = diffs.map((d) => d?.p ?? null);

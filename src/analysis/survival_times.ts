@@ -27,8 +27,11 @@ export interface SurvivalTimesOptions {
   start?: string;
   /** End date column, empty while the customer is active (default `"churn_date"`). */
   end?: string;
-  /** Extract cut-off: open customers are censored here; later end dates count as open. */
-  cutoff: Date;
+  /**
+   * End of observation (the extract's cut-off, an instant): open customers are
+   * censored here; later end dates count as open.
+   */
+  observedUntil: Date;
   /** Unit of the `time` column (default `"days"`). */
   unit?: SurvivalUnit;
 }
@@ -55,16 +58,19 @@ const UNITS = new WeakMap<ColumnTable, SurvivalUnit>();
  *   signup_date: [new Date("2025-01-01"), new Date("2025-03-01")],
  *   churn_date: [new Date("2025-01-31"), null],
  * });
- * const t = survivalTimes(customers, { cutoff: new Date("2025-12-31") });
+ * const t = survivalTimes(customers, { observedUntil: new Date("2025-12-31") });
  * assert.ok(t.get("time", 0) === 30 && t.get("event", 0) === true);
  * assert.ok(t.get("time", 1) === 305 && t.get("event", 1) === false);
  * ```
  */
 export function survivalTimes(customers: ColumnTable, options: SurvivalTimesOptions): ColumnTable {
-  const { start = "signup_date", end = "churn_date", cutoff, unit = "days" } = options ?? {};
+  const { start = "signup_date", end = "churn_date", observedUntil: cutoff, unit = "days" } =
+    options ?? {};
   if (!(cutoff instanceof Date) || Number.isNaN(cutoff.getTime())) {
     throw new CxOptionsError(
-      `Option "cutoff" must be a valid Date, e.g. new Date("2025-12-31"), got ${String(cutoff)}`,
+      `Option "observedUntil" must be a valid Date, e.g. new Date("2025-12-31"), got ${
+        String(cutoff)
+      }`,
     );
   }
   if (!(unit in SURVIVAL_UNIT_DAYS)) {

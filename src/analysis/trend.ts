@@ -50,8 +50,6 @@ export interface TrendOptions extends Omit<KpiOptions, "period">, KpiScoreOption
   rolling?: number;
   /** `"previous"` (default): period over period; `"year"`: the same period a year earlier. */
   compare?: TrendCompare;
-  /** Significance level of `significant_shift` (default 0.05). */
-  alpha?: number;
   /** Correction over all tests in the result (default `"holm"`; `"bh"`, `"none"`). */
   correction?: Correction;
 }
@@ -60,8 +58,8 @@ export interface TrendOptions extends Omit<KpiOptions, "period">, KpiScoreOption
 export const TREND_COLUMNS = [
   "rolling_n",
   "rolling_value",
-  "rolling_low",
-  "rolling_high",
+  "rolling_value_low",
+  "rolling_value_high",
   "compared_to",
   "change",
   "change_low",
@@ -70,7 +68,7 @@ export const TREND_COLUMNS = [
   "df",
   "p_value",
   "p_adjusted",
-  "significant_shift",
+  "significant",
   "shift",
   "too_few",
   "note",
@@ -97,7 +95,8 @@ export function trend(
  *
  * - the KPI's own columns as `nps`, `csat` or `ces` give them with `period`
  *   (value and interval at `confidence`);
- * - with `rolling: k`: `rolling_n, rolling_value, rolling_low, rolling_high`
+ * - with `rolling: k`: `rolling_n, rolling_value, rolling_value_low,
+ *   rolling_value_high`
  *   over the period and the k − 1 before it, computed from the POOLED counts
  *   or sums of the window (never an average of percentages); `null` until k
  *   periods exist; its interval follows the KPI's rules (a zero-width one is
@@ -109,8 +108,8 @@ export function trend(
  *   the same two-sample tests as `segment` (NPS z, two-proportion z for
  *   CSAT, Welch t for CES), the periods being independent samples; interval
  *   bounds are clipped to the scale (`kpiMeta(result).notes.clipped`);
- * - `significant_shift`: **flagged** means `p_adjusted < alpha` (default
- *   0.05), p-values Holm-adjusted over all tests of the result by default:
+ * - `significant`: **flagged** means `p_adjusted < 1 − confidence` (0.05 by
+ *   default), p-values Holm-adjusted over all tests of the result by default:
  *   with one test per period, raw p-values would flag about one stable period
  *   in twenty by chance (`correction: "none"` gives raw p-values), with both
  *   periods having at least `minN` answers; `shift` is `"rise"` or `"drop"`
@@ -196,7 +195,6 @@ async function trendInEngine(
     kpi: _kpi,
     rolling: _rolling,
     compare: _compare,
-    alpha: _alpha,
     correction: _correction,
     ...kpiOptions
   } = options;
@@ -215,7 +213,6 @@ interface TrendSettings {
   kind: KpiKind;
   rolling: number | undefined;
   compare: TrendCompare;
-  alpha: number;
   correction: Correction;
   /** The KPI's scale options (CES rolling intervals need the scale). */
   score: KpiScoreOptions;
@@ -225,7 +222,7 @@ interface TrendSettings {
 
 function trendSettings(options: Omit<TrendOptions, "engine">): TrendSettings {
   const kind = kpiKind(options?.kpi);
-  const { rolling, compare = "previous", alpha = 0.05, correction = "holm" } = options;
+  const { rolling, compare = "previous", correction = "holm" } = options;
   if (options.period === undefined) {
     throw new CxOptionsError(`trend needs "period", e.g. { period: "month" }`);
   }
@@ -242,20 +239,18 @@ function trendSettings(options: Omit<TrendOptions, "engine">): TrendSettings {
       `Option "compare" must be "previous" or "year", got ${JSON.stringify(compare)}`,
     );
   }
-  if (typeof alpha !== "number" || !(alpha > 0 && alpha < 1)) {
-    throw new CxOptionsError(
-      `Option "alpha" must be a number between 0 and 1 such as 0.05, got ${JSON.stringify(alpha)}`,
-    );
-  }
   checkCorrection(correction);
   const [min, max] = kind.range(options);
-  const bounds = { ...interval("rolling", min, max), ...differenceBounds([min, max], "change") };
-  return { kind, rolling, compare, alpha, correction, score: { scale: options.scale }, bounds };
+  const bounds = {
+    ...interval("rolling_value", min, max),
+    ...differenceBounds([min, max], "change"),
+  };
+  return { kind, rolling, compare, correction, score: { scale: options.scale }, bounds };
 }
 
 /** Finalize step, the same for every engine: every period, rolling windows, tests, flags. */
 function finalizeTrend(
-  { kind, rolling, compare, alpha, correction, score, bounds }: TrendSettings,
+  { kind, rolling, compare, correction, score, bounds }: TrendSettings,
   result: ColumnTable,
   sums: Map<string, Sums>,
   plan: GroupPlan,
@@ -297,12 +292,13 @@ function finalizeTrend(
       });
     });
   }
-  const adjusted = adjustPValues(tests, correction);
+  const adjusted = adjustPValues(tests, { correction });
+  const alpha = 1 - plan.confidence;
   out.forEach((row, i) => {
     const p = adjusted[i];
     row.p_adjusted = p;
-    row.significant_shift = p !== null && p < alpha;
-    row.shift = row.significant_shift ? ((row.change as number) < 0 ? "drop" : "rise") : null;
+    row.significant = p !== null && p < alpha;
+    row.shift = row.significant ? ((row.change as number) < 0 ? "drop" : "rise") : null;
   });
   const columns = [
     ...kind.columns,
@@ -325,10 +321,11 @@ function finalizeTrend(
         analysis: "trend",
         compare,
         rolling: rolling ?? null,
-        alpha,
         correction,
         family: tests.filter((p) => p !== null).length,
-        flagged: `significant_shift = p_adjusted < ${alpha} with both periods ≥ minN answers`,
+        flagged: `significant = p_adjusted < 1 − confidence (${+alpha.toFixed(
+          12,
+        )}) with both periods ≥ minN answers`,
         undated,
       },
     },
@@ -394,7 +391,12 @@ function rollingColumns(
   score: KpiScoreOptions,
 ): Record<string, number | null> {
   if (i + 1 < window) {
-    return { rolling_n: null, rolling_value: null, rolling_low: null, rolling_high: null };
+    return {
+      rolling_n: null,
+      rolling_value: null,
+      rolling_value_low: null,
+      rolling_value_high: null,
+    };
   }
   let pooledSums = zero(kind);
   for (let j = i - window + 1; j <= i; j++) pooledSums = add(kind, pooledSums, series[j].sums);
@@ -402,8 +404,8 @@ function rollingColumns(
   return {
     rolling_n: pooledSums.n,
     rolling_value: h.value,
-    rolling_low: h.low,
-    rolling_high: h.high,
+    rolling_value_low: h.low,
+    rolling_value_high: h.high,
   };
 }
 

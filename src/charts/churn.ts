@@ -88,7 +88,7 @@ const WORDS = {
  *   signup_date: [d("2024-01-03"), d("2024-01-10"), d("2024-01-20"), d("2024-02-05")],
  *   churn_date: [d("2024-02-10"), null, null, null],
  * });
- * const result = churnRate(customers, { to: d("2024-03-31"), minN: 1 });
+ * const result = churnRate(customers, { observedUntil: d("2024-03-31"), minN: 1 });
  * assert.ok(renderSvg(churnChart(result)).includes("Churn rate by month"));
  * const de = renderSvg(churnChart(result, { locale: "de-DE" }));
  * assert.ok(de.includes("Kündigungsrate nach Monat") && de.includes("2024-02: 33,3"));
@@ -115,7 +115,7 @@ export function churnChart(result: ColumnTable, options: ChurnChartOptions = {})
         f.int(r.customers_start ?? r.n),
       )
     }${r.small_sample === true ? ` — ${w.small}` : ""}${
-      r.incomplete === true || r.complete === false ? ` — ${w.incomplete}` : ""
+      r.complete === false ? ` — ${w.incomplete}` : ""
     }`;
   const { band = true } = options;
   return {
@@ -160,15 +160,14 @@ export function churnChart(result: ColumnTable, options: ChurnChartOptions = {})
   };
 }
 
-/** The rate column and its interval columns: `churn_rate` or `retention`, `churn_rate_low` or `churn_low`. */
+/** The rate column and its interval columns: `churn_rate` or `retention`, then `<rate>_low`, `<rate>_high`. */
 function rateColumns(result: ColumnTable) {
   const meta = kpiMeta(result);
   const names = result.columnNames();
   const kpi = meta?.kpi ?? "";
-  const stems = [kpi, kpi.replace(/_rate$/, "")];
-  const value = stems.find((c) => names.includes(c));
+  const value = [kpi, kpi.replace(/_rate$/, "")].find((c) => names.includes(c));
   const [low, high] = ["_low", "_high"].map((end) =>
-    stems.map((c) => c + end).find((c) => names.includes(c))
+    value && names.includes(value + end) ? value + end : undefined
   );
   if (!meta || !value || !low || !high || !names.includes("period_start")) {
     throw new CxOptionsError(

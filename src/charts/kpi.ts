@@ -59,7 +59,7 @@ const WORDS = {
 /** Options of {@link kpiSegmentChart}. */
 export interface KpiSegmentOptions extends ChartLocaleOptions {
   /** Column naming the segments (default: the result's first `by` column, else `period`). */
-  group?: string;
+  by?: string;
   /** Value column and its interval columns (default: the KPI's headline). */
   value?: string;
   /** Lower bound column. */
@@ -103,8 +103,8 @@ export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions 
   const value = options.value ?? headline?.value;
   const low = options.low ?? headline?.low;
   const high = options.high ?? headline?.high;
-  const group = options.group ?? meta?.by[0] ?? (meta?.period ? "period" : undefined);
-  for (const [option, column] of Object.entries({ value, low, high, group })) {
+  const group = options.by ?? meta?.by[0] ?? (meta?.period ? "period" : undefined);
+  for (const [option, column] of Object.entries({ value, low, high, by: group })) {
     if (!column || !result.columnNames().includes(column)) {
       throw new CxOptionsError(
         `kpiSegmentChart: option "${option}" must name a column of the result (columns: ${
@@ -163,7 +163,7 @@ export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions 
 /** Options of {@link npsMixChart}. */
 export interface NpsMixOptions extends ChartLocaleOptions {
   /** Column naming the segments (default: the result's first `by` column, else `period`). */
-  group?: string;
+  by?: string;
   /** Chart title (default "Answer mix by <group>"). */
   title?: string;
   /** Subtitle (default: what the bars are); `null` for none. */
@@ -193,7 +193,7 @@ export function npsMixChart(result: ColumnTable, options: NpsMixOptions = {}): C
   const f = chartFormat(options, "npsMixChart");
   const w = WORDS[f.lang];
   const meta = kpiMeta(result);
-  const group = options.group ?? meta?.by[0] ?? (meta?.period ? "period" : undefined);
+  const group = options.by ?? meta?.by[0] ?? (meta?.period ? "period" : undefined);
   const needed = ["pct_detractors", "pct_passives", "pct_promoters", "nps", "n"];
   if (!group || ![group, ...needed].every((c) => result.columnNames().includes(c))) {
     throw new CxOptionsError(

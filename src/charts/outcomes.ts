@@ -81,7 +81,7 @@ const WORDS = {
  *   date: Array(4).fill(d("2025-02-01")),
  *   nps_score: [3, 10, 9, 5],
  * });
- * const result = scoreOutcomes(responses, customers, { cutoff: d("2025-12-31") });
+ * const result = scoreOutcomes(responses, customers, { observedUntil: d("2025-12-31") });
  * const svg = renderSvg(scoreOutcomeChart(result));
  * assert.ok(svg.includes("Time to churn by NPS group") && svg.includes("#D55E00"));
  * const de = renderSvg(scoreOutcomeChart(result, { locale: "de-DE" }));

@@ -59,7 +59,7 @@ const WORDS = {
  *   date: [d("2024-05-01"), d("2024-05-20"), d("2024-06-01"), d("2024-01-05"), d("2024-06-02")],
  *   revenue: [50, 60, 70, 20, 30],
  * });
- * const svg = renderSvg(rfmChart(rfm(orders, { asOf: d("2024-06-30") })));
+ * const svg = renderSvg(rfmChart(rfm(orders, { observedUntil: d("2024-06-30") })));
  * assert.ok(svg.includes("Customers per RFM segment") && svg.includes("3 ordering customers"));
  * ```
  */

@@ -11,7 +11,7 @@ import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { kmGroupColumns, survivalMeta } from "../analysis/survival.ts";
 import { resultGroups } from "../analysis/survival_counts.ts";
-import { atRisk } from "../analysis/survival_summary.ts";
+import { atRisk, type AtTimesOptions, timesOf } from "../analysis/survival_summary.ts";
 import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
 
@@ -201,13 +201,16 @@ export function kaplanMeierChart(
  * import { kaplanMeier } from "../analysis/survival.ts";
  * import { atRiskTable } from "./survival.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
- * const table = atRiskTable(km, [0, 5]);
+ * const table = atRiskTable(km, { times: [0, 5] });
  * assert.ok(table.get("0", 0) === 4 && table.get("5", 0) === 2);
  * ```
  */
-export function atRiskTable(km: ColumnTable, times: number[]): ColumnTable {
+export function atRiskTable(km: ColumnTable, options: AtTimesOptions): ColumnTable {
   const by = kmGroupColumns(km);
-  const counts = atRisk(km, times).objects() as Record<string, unknown>[];
+  const counts = atRisk(km, { times: timesOf(options, "atRiskTable") }).objects() as Record<
+    string,
+    unknown
+  >[];
   const wanted = [...new Set(counts.map((r) => r.time as number))];
   const rows = new Map<string, Record<string, unknown>>();
   for (const r of counts) {
@@ -225,7 +228,7 @@ export function atRiskTable(km: ColumnTable, times: number[]): ColumnTable {
 }
 
 /** Options of {@link atRiskChart}. */
-export interface AtRiskChartOptions extends ChartLocaleOptions {
+export interface AtRiskChartOptions extends ChartLocaleOptions, AtTimesOptions {
   /** Title (default `"Number at risk"`). */
   title?: string;
   /** Time unit for the axis label (default: from the result's metadata). */
@@ -247,20 +250,19 @@ export interface AtRiskChartOptions extends ChartLocaleOptions {
  * import { renderSvg } from "./render.ts";
  * import { atRiskChart } from "./survival.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
- * assert.ok(renderSvg(atRiskChart(km, [0, 5])).includes(">4<"));
- * assert.ok(renderSvg(atRiskChart(km, [0, 5], { lang: "de" })).includes("Anzahl unter Risiko"));
+ * assert.ok(renderSvg(atRiskChart(km, { times: [0, 5] })).includes(">4<"));
+ * assert.ok(
+ *   renderSvg(atRiskChart(km, { times: [0, 5], lang: "de" })).includes("Anzahl unter Risiko"),
+ * );
  * ```
  */
-export function atRiskChart(
-  km: ColumnTable,
-  times: number[],
-  options: AtRiskChartOptions = {},
-): ChartSpec {
+export function atRiskChart(km: ColumnTable, options: AtRiskChartOptions): ChartSpec {
+  const times = timesOf(options, "atRiskChart");
   const f = chartFormat(options, "atRiskChart");
   const w = WORDS[f.lang];
   const by = kmGroupColumns(km);
   const domain = curveGroups(km, by).map((g) => g.label);
-  const counts = (atRisk(km, times).objects() as Record<string, unknown>[]).map((r) => ({
+  const counts = (atRisk(km, { times }).objects() as Record<string, unknown>[]).map((r) => ({
     group: groupLabel(by.map((c) => r[c])),
     time: r.time as number,
     n_risk: r.n_risk as number,

@@ -136,7 +136,7 @@ export function trendChart(result: ColumnTable, options: TrendChartOptions = {})
   const subtitle = options.subtitle ?? [
     band ? w.band(f.num(meta.confidence * 100, 0)) : undefined,
     hasRolling ? w.rolling(String(meta.notes.rolling), period) : undefined,
-    w.shifts(comparedWith, f.round(meta.notes.alpha, 4)),
+    w.shifts(comparedWith, f.round(1 - meta.confidence, 4)),
     w.hollow(f.int(meta.minN)),
   ].filter(Boolean).join("; ");
   const tip = (p: Point) =>

@@ -61,6 +61,7 @@ import {
   type PushdownSource,
   type SqlEngine,
 } from "./pushdown.ts";
+import { scanFile } from "./scan.ts";
 
 /** Options of {@link cohortRetentionSql}: `cohortRetention`'s, plus the engine. */
 export interface CohortRetentionSqlOptions extends CohortRetentionOptions {
@@ -140,7 +141,7 @@ export async function cohortRetentionSql(
       }`,
     );
   }
-  const opened = await open(engine, source, rest, dialect);
+  const opened = await open(engine, source, rest, dialect, dateZone);
   try {
     const typeOf = (name: string) => opened.columns.find((c) => c.name === name)?.type ?? "";
     // A one-row stand-in: resolveRetention checks the names and options, not values.
@@ -374,6 +375,7 @@ async function open(
   source: PushdownSource,
   options: CohortRetentionOptions,
   dialect: Dialect,
+  dateZone: string,
 ): Promise<Opened> {
   const none = () => Promise.resolve();
   const plain = { booleans: new Set<string>(), nanRevenue: 0, drop: none };
@@ -393,13 +395,22 @@ async function open(
       );
     }
     const relation = fileRelation(path);
+    const columns = await engine.columns(relation);
+    // The events' dates (and a signup column) are read by cxkit's date rules, not DuckDB's guess.
+    const plan = resolveRetention(
+      aq.table(Object.fromEntries(columns.map((c) => [c.name, [null]]))),
+      options,
+    );
+    const dates = [plan.date, ...(plan.anchor.kind === "column" ? [plan.anchor.name] : [])];
+    const scanned = await scanFile(engine, relation, columns, dates, dateZone);
+    const from = scanned.relation.kind === "file"
+      ? `${relation.format === "parquet" ? "read_parquet" : "read_csv"}($1)`
+      : quoteIdent(scanned.relation.name, dialect);
     return {
       ...plain,
-      from: {
-        sql: `${relation.format === "parquet" ? "read_parquet" : "read_csv"}($1)`,
-        params: [path],
-      },
-      columns: await engine.columns(relation),
+      from: { sql: from, params: scanned.relation.kind === "file" ? [path] : [] },
+      columns: scanned.columns,
+      drop: scanned.drop,
     };
   }
   const table = pooled(source as KpiInput);

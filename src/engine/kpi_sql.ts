@@ -98,7 +98,7 @@ export async function openKpiSql(
   const engine = sqlEngineOf(source, given);
   const log = new QueryLog(engine, explain);
   checkTimeZone(dateZone, "dateZone");
-  const opened = await openSqlSource(engine, source);
+  const opened = await openSqlSource(engine, source, dateZone);
   return { engine, log, opened, dateZone, table: opened.table ?? stubTable(opened.columns), rest };
 }
 

@@ -32,6 +32,7 @@ import {
   type Relation,
 } from "./compile.ts";
 import type { LoadType } from "./load.ts";
+import { scanFile } from "./scan.ts";
 
 /** A column of a relation as the engine types it. */
 export interface ColumnInfo {
@@ -191,6 +192,15 @@ export async function pushdown<O extends KpiOptions>(
       relation = loaded.relation;
       drop = loaded.drop;
       columns = await engine.columns(relation);
+    } else if (relation.kind === "file" && request.plan.period) {
+      // A scanned file's dates are read by cxkit's date rules, not DuckDB's type guess.
+      ({ relation, columns, drop } = await scanFile(
+        engine,
+        relation,
+        columns,
+        [request.plan.date],
+        dateZone,
+      ));
     }
     try {
       const spec = describeAggregate(request, relation, columns, engine, dateZone);

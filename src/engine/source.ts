@@ -14,10 +14,12 @@ import { CxOptionsError } from "../errors.ts";
 import { type KpiInput, pooled } from "../metrics/groups.ts";
 import type { CompiledSql, Relation, ValueType } from "./compile.ts";
 import type { LoadType } from "./load.ts";
+import { scanFile } from "./scan.ts";
 import {
   type ColumnInfo,
   fileRelation,
   isTableRef,
+  type OpenRelation,
   type PushdownSource,
   type SqlEngine,
 } from "./pushdown.ts";
@@ -76,12 +78,18 @@ export interface OpenedSource {
   columns: ColumnInfo[];
   /** Set for in-memory input. */
   table?: ColumnTable;
+  /** Zone of zone-less dates in a scanned file (default `"UTC"`). */
+  dateZone?: string;
 }
 
-/** Opens a source without reading its rows (in-memory input is pooled, not loaded yet). */
+/**
+ * Opens a source without reading its rows (in-memory input is pooled, not
+ * loaded yet); `dateZone` is the zone of zone-less dates in a scanned file.
+ */
 export async function openSqlSource(
   engine: SqlEngine,
   source: PushdownSource,
+  dateZone = "UTC",
 ): Promise<OpenedSource> {
   if (isTableRef(source)) {
     const relation: Relation = { kind: "table", name: source.table, schema: source.schema };
@@ -94,7 +102,7 @@ export async function openSqlSource(
         `Only DuckDB scans files; load ${relation.path} into a ${engine.dialect} table first`,
       );
     }
-    return { relation, columns: await engine.columns(relation) };
+    return { relation, columns: await engine.columns(relation), dateZone };
   }
   const table = pooled(source as KpiInput);
   return {
@@ -115,6 +123,8 @@ export function stubTable(columns: ColumnInfo[]): ColumnTable {
 /**
  * Runs `body` on the relation to aggregate: the opened relation, or the
  * needed columns of in-memory input loaded into the engine (dropped after).
+ * A scanned file's columns hinted `"timestamp"` are read as text and
+ * parsed by cxkit's date rules (see `scanFile`).
  */
 export async function withRelation<T>(
   engine: SqlEngine,
@@ -123,12 +133,18 @@ export async function withRelation<T>(
   hints: Record<string, LoadType>,
   body: (relation: Relation, columns: ColumnInfo[]) => Promise<T>,
 ): Promise<T> {
-  if (!opened.table) return await body(opened.relation, opened.columns);
-  const loaded = await engine.load(opened.table.select([...new Set(needed)]), hints);
+  const relation = opened.relation;
+  let open: OpenRelation;
+  if (opened.table) {
+    open = await engine.load(opened.table.select([...new Set(needed)]), hints);
+  } else if (relation.kind === "file") {
+    const dates = needed.filter((name) => hints[name] === "timestamp");
+    open = await scanFile(engine, relation, opened.columns, dates, opened.dateZone ?? "UTC");
+  } else return await body(relation, opened.columns);
   try {
-    return await body(loaded.relation, await engine.columns(loaded.relation));
+    return await body(open.relation, await engine.columns(open.relation));
   } finally {
-    await loaded.drop();
+    await open.drop();
   }
 }
 

@@ -64,8 +64,8 @@ const TESTS: Record<string, Record<string, Test>> = {
     },
   },
   referral_rate: {
-    referral_rate: share("referrers", "active_customers"),
-    referred_share: share("referred_signups", "signups"),
+    referral_rate: share("referred_signups", "signups"),
+    referrer_share: share("referrers", "active_customers"),
   },
 };
 
@@ -74,10 +74,10 @@ export const EXACT_BELOW = 10;
 
 /**
  * Adds `benchmark, difference, difference_low, difference_high, statistic,
- * p_value, significant, test` to a KPI result: from `nps`, `csat`, `ces`,
+ * p_value, p_adjusted, significant, test` to a KPI result: from `nps`, `csat`, `ces`,
  * `firstContactResolution` (`fcr`), `churnRate` (`churn_rate`),
  * `retentionRate` (`retention`) or `referralRate` (`referral_rate`,
- * `referred_share`). The benchmark is in the column's units (NPS points;
+ * `referrer_share`). The benchmark is in the column's units (NPS points;
  * percent for CSAT and the low-effort share; a share 0–1 for FCR, churn,
  * retention and referral). Tests, two-sided; the interval of each row is the
  * one dual to its test, so `difference_low … difference_high` excludes 0
@@ -94,7 +94,9 @@ export const EXACT_BELOW = 10;
  *   (`statistic` is `null`). `test` names which one each row got.
  * - A mean (CSAT mean, CES): one-sample t test, t = (x̄ − b)/(s/√n), df n − 1,
  *   with the t interval.
- * `significant` is p < 1 − confidence; rows with too little data get `null`.
+ * `p_adjusted` equals `p_value` (each row is its own comparison with the
+ * target; correction `"none"` in the metadata), and `significant` is
+ * `p_adjusted < 1 − confidence`; rows with too little data get `null`.
  *
  * @example
  * ```ts
@@ -145,7 +147,7 @@ export function compareToBenchmark(result: ColumnTable, options: BenchmarkOption
     ...meta,
     notes: {
       ...meta.notes,
-      benchmark: { column, value: benchmark, confidence },
+      benchmark: { column, value: benchmark, confidence, correction: "none" },
       ...(clipped.length
         ? { clipped: [...(meta.notes.clipped as string[] | undefined ?? []), ...clipped] }
         : {}),
@@ -191,6 +193,7 @@ const NONE = {
   difference_high: null,
   statistic: null,
   p_value: null,
+  p_adjusted: null,
   significant: null,
   test: null,
 };
@@ -231,6 +234,9 @@ function testRow(
     difference_high: high === null ? null : high - benchmark,
     statistic: outcome.statistic,
     p_value: outcome.p,
+    // Each row is its own comparison with the target, and its interval is dual to the
+    // unadjusted test: nothing to adjust (the metadata says correction "none").
+    p_adjusted: outcome.p,
     significant: outcome.p < 1 - confidence,
     test: outcome.test,
   };

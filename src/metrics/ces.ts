@@ -30,8 +30,8 @@ export const CES_COLUMNS = [
   "sd",
   "low_effort",
   "pct_low_effort",
-  "low_effort_low",
-  "low_effort_high",
+  "pct_low_effort_low",
+  "pct_low_effort_high",
   "degenerate_interval",
 ] as const;
 
@@ -96,8 +96,8 @@ function cesInMemory(input: KpiInput, options: CesOptions = {}): ColumnTable {
       sd: s.sd,
       low_effort: s.box,
       pct_low_effort: s.share,
-      low_effort_low: s.share_low,
-      low_effort_high: s.share_high,
+      pct_low_effort_low: s.share_low,
+      pct_low_effort_high: s.share_high,
       degenerate_interval: s.degenerate,
     }),
     {

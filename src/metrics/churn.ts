@@ -22,8 +22,8 @@
  *
  * Hence `retention = (customers_end − new_customers) / customers_start`
  * equals `1 − churn_rate` exactly. Signups and churns after the cut-off (the
- * end of the day `to`) are not yet observed: they are ignored, and a period
- * ending after the cut-off is reported with `incomplete: true`.
+ * end of the day `observedUntil`) are not yet observed: they are ignored, and a period
+ * ending after the cut-off is reported with `complete: false`.
  *
  * @module
  */
@@ -77,11 +77,11 @@ export interface ChurnOptions extends Omit<KpiOptions, "period" | "date"> {
   from?: Date;
   /**
    * Cut-off: the last day the data covers, inclusive (default: the latest
-   * `signup_date` or `churn_date`). Signups and churns after the end of that
+   * `signup_date` or `churn_date`), as `observedUntil` of the cohort analyses. Signups and churns after the end of that
    * local day are ignored as not yet observed; a period ending after it is
-   * reported with `incomplete: true`.
+   * reported with `complete: false`.
    */
-  to?: Date;
+  observedUntil?: Date;
 }
 
 /** Customer counts per period shared by churn and retention results, in order. */
@@ -99,10 +99,10 @@ export const CUSTOMER_COUNT_COLUMNS = [
 export const CHURN_COLUMNS = [
   ...CUSTOMER_COUNT_COLUMNS,
   "churn_rate",
-  "churn_low",
-  "churn_high",
+  "churn_rate_low",
+  "churn_rate_high",
   "n",
-  "incomplete",
+  "complete",
 ] as const;
 
 /** The retention result columns after the group keys, in order. */
@@ -112,18 +112,18 @@ export const RETENTION_COLUMNS = [
   "retention_low",
   "retention_high",
   "n",
-  "incomplete",
+  "complete",
 ] as const;
 
 /**
  * Churn rate per period (and segment): `churn_rate = churned /
- * customers_start` with a Wilson interval (`churn_low`, `churn_high`), `n =
+ * customers_start` with a Wilson interval (`churn_rate_low`, `churn_rate_high`), `n =
  * customers_start`. Boundary rules are in the module doc: customers who sign
  * up during a period are not in its denominator; churn on a period's first
  * day belongs to that period. Periods run from the one containing `from`
- * (default the first signup) to the one containing the cut-off `to`; every
+ * (default the first signup) to the one containing the cut-off `observedUntil`; every
  * segment gets every period (empty ones with `n = 0` and `null` rates), and a
- * period ending after the cut-off is flagged `incomplete`. Dates are placed
+ * period ending after the cut-off is flagged `complete: false`. Dates are placed
  * in periods by their instant in `timeZone`: load date-only files with the
  * same `timeZone`.
  *
@@ -138,7 +138,7 @@ export const RETENTION_COLUMNS = [
  *   signup_date: [d("2024-01-03"), d("2024-01-10"), d("2024-01-20"), d("2024-02-05")],
  *   churn_date: [d("2024-02-01"), null, d("2024-01-25"), null],
  * });
- * const r = churnRate(customers, { to: d("2024-02-29") });
+ * const r = churnRate(customers, { observedUntil: d("2024-02-29") });
  * // February: a and b were customers on 1 February (c left in January, d is new); a left.
  * assert.ok(r.get("period", 1) === "2024-02" && r.get("customers_start", 1) === 2);
  * assert.ok(r.get("churned", 1) === 1 && r.get("churn_rate", 1) === 0.5);
@@ -227,7 +227,7 @@ function churnResult(
  *   signup_date: [d("2024-01-03"), d("2024-01-10"), d("2024-02-05")],
  *   churn_date: [d("2024-02-14"), null, null],
  * });
- * const r = retentionRate(customers, { to: d("2024-02-29") });
+ * const r = retentionRate(customers, { observedUntil: d("2024-02-29") });
  * // February: end 2 (b, c) − new 1 (c) = 1 retained of 2 at the start.
  * assert.ok(r.get("customers_end", 1) === 2 && r.get("new_customers", 1) === 1);
  * assert.ok(r.get("retention", 1) === 0.5);
@@ -347,8 +347,8 @@ export interface PeriodSpan {
   start: Date;
   /** First instant after the period. */
   end: Date;
-  /** The period ends after the cut-off: not fully observed. */
-  incomplete: boolean;
+  /** The period ends by the cut-off: fully observed. */
+  complete: boolean;
 }
 
 /** The observation window: every period from the earliest signup to the cut-off. */
@@ -359,9 +359,9 @@ export interface CustomerWindow {
   first: number;
   /** `from` as resolved. */
   from: Date;
-  /** `to` as resolved (the last observed day). */
+  /** `observedUntil` as resolved (the last observed day). */
   to: Date;
-  /** Start of the day after `to`: signups/churns at or after it are unobserved. */
+  /** Start of the day after `observedUntil`: signups/churns at or after it are unobserved. */
   cutoff: Date;
 }
 
@@ -528,7 +528,7 @@ export function windowOfRange(
   plan: GroupPlan & { period: Period },
   options: ChurnOptions,
 ): CustomerWindow {
-  for (const name of ["from", "to"] as const) {
+  for (const name of ["from", "observedUntil"] as const) {
     const v = options[name];
     if (v !== undefined && !(v instanceof Date && !isNaN(v.getTime()))) {
       throw new CxOptionsError(
@@ -537,7 +537,7 @@ export function windowOfRange(
     }
   }
   const from = options.from ?? (min < Infinity ? new Date(min) : undefined);
-  const to = options.to ?? (max > -Infinity ? new Date(max) : undefined);
+  const to = options.observedUntil ?? (max > -Infinity ? new Date(max) : undefined);
   if (!from || !to) {
     // No customers and no window given: nothing to report.
     const epoch = new Date(0);
@@ -547,9 +547,9 @@ export function windowOfRange(
     throw new CxOptionsError(
       `Option "from" (${from.toISOString()}${
         options.from ? "" : ", the earliest signup_date"
-      }) is after "to" (${to.toISOString()}${
-        options.to ? "" : ", the latest date in the table"
-      }); give a "from" ≤ "to"`,
+      }) is after "observedUntil" (${to.toISOString()}${
+        options.observedUntil ? "" : ", the latest date in the table"
+      }); give a "from" ≤ "observedUntil"`,
     );
   }
   const day = periodFn("day", plan.timeZone);
@@ -565,7 +565,7 @@ export function windowOfRange(
       label: p.label,
       start: p.start,
       end: next.start,
-      incomplete: next.start > cutoff,
+      complete: next.start <= cutoff,
     });
     p = next;
   }
@@ -918,8 +918,8 @@ export interface CustomerCounts {
   new_customers: number;
   /** Customers at the period end. */
   customers_end: number;
-  /** The period ends after the cut-off. */
-  incomplete: boolean;
+  /** The period ends by the cut-off (fully observed). */
+  complete: boolean;
 }
 
 /**
@@ -961,14 +961,14 @@ export function customerCounts(
           signup_churned: f.signup_churned,
           new_customers: newCustomers,
           customers_end: end,
-          incomplete: p.incomplete,
+          complete: p.complete,
         });
         rows.push(row);
       }
       stock = end;
     });
   }
-  const names = [...by, "period", "period_start", ...CUSTOMER_COUNT_COLUMNS, "incomplete"];
+  const names = [...by, "period", "period_start", ...CUSTOMER_COUNT_COLUMNS, "complete"];
   return aq.table(Object.fromEntries(names.map((n) => [n, rows.map((r) => r[n])])));
 }
 
@@ -982,10 +982,10 @@ export function finalizeChurn(
   return {
     ...countColumns(counts),
     churn_rate: n > 0 ? counts.churned / n : null,
-    churn_low: low,
-    churn_high: high,
+    churn_rate_low: low,
+    churn_rate_high: high,
     n,
-    incomplete: counts.incomplete,
+    complete: counts.complete,
   };
 }
 
@@ -1003,7 +1003,7 @@ export function finalizeRetention(
     retention_low: low,
     retention_high: high,
     n,
-    incomplete: counts.incomplete,
+    complete: counts.complete,
   };
 }
 
@@ -1015,7 +1015,7 @@ function countColumns(counts: CustomerCounts): Record<string, unknown> {
 export function windowNotes(window: CustomerWindow): Record<string, unknown> {
   return {
     from: window.from,
-    to: window.to,
+    observedUntil: window.to,
     cutoff: window.cutoff,
     periods:
       "half-open [start, end) at local midnight; a date belongs to the period of its instant",
@@ -1023,6 +1023,6 @@ export function windowNotes(window: CustomerWindow): Record<string, unknown> {
     churned: "customers_start with start ≤ churn < end",
     signup_churned: "signed up and churned in the same period: in no stock, not in churned",
     new_customers: "signups − signup_churned",
-    incomplete: "period ends after the cut-off (end of the day `to`)",
+    complete: "false when the period ends after the cut-off (end of the day `observedUntil`)",
   };
 }

@@ -67,7 +67,7 @@ const YEAR = 365.25 * 86_400_000;
  *   metadata as `unmatched_orders`).
  * - `aov = revenue / orders`.
  * - **Observed tenure** of a customer, in years of 365.25 days: from
- *   `signup_date` to `churn_date`, or to the cut-off (end of the day `to`)
+ *   `signup_date` to `churn_date`, or to the cut-off (end of the day `observedUntil`)
  *   while active. `customer_years` is its sum over the segment.
  * - `purchase_frequency = orders / customer_years` (orders per customer per
  *   year); `annual_value = aov × purchase_frequency = revenue /
@@ -111,7 +111,7 @@ const YEAR = 365.25 * 86_400_000;
  *   date: [d("2024-02-01"), d("2024-03-01"), d("2024-06-01"), d("2024-09-01")],
  *   revenue: [40, 20, 30, 30],
  * });
- * const r = historicClv(orders, customers, { to: d("2024-12-31"), lifespan: 3 });
+ * const r = historicClv(orders, customers, { observedUntil: d("2024-12-31"), lifespan: 3 });
  * assert.ok(r.get("orders", 0) === 4 && r.get("aov", 0) === 30); // 120 / 4
  * const years = (182 + 366) / 365.25; // a: 1 Jan → 1 Jul; b: active all of 2024
  * assert.ok(Math.abs(r.get("clv", 0) - 30 * (4 / years) * 3) < 1e-9); // AOV × freq × 3 years
@@ -139,11 +139,11 @@ export function historicClv(
   }
   const orderTable = checkOrders(pooled(orders));
   let prepared = prepareCustomers(customers, options, [], "month");
-  if (options.to === undefined) {
+  if (options.observedUntil === undefined) {
     // The cut-off is the latest date in either table.
     const latest = latestDate(orderTable);
     if (latest && latest > prepared.window.to) {
-      prepared = prepareCustomers(customers, { ...options, to: latest }, [], "month");
+      prepared = prepareCustomers(customers, { ...options, observedUntil: latest }, [], "month");
     }
   }
   const { table, plan, window } = prepared;
@@ -303,7 +303,7 @@ function pooledChurn(
   const counts = customerCounts(aggregateChurn(table, plan, window), plan.by, window);
   const pooled = new Map<string, { churn_at_risk: number; churn_churned: number }>();
   for (const row of counts.objects() as Record<string, unknown>[]) {
-    if (row.incomplete) continue;
+    if (!row.complete) continue;
     const key = JSON.stringify(plan.by.map((b) => row[b]));
     const p = pooled.get(key) ?? { churn_at_risk: 0, churn_churned: 0 };
     p.churn_at_risk += row.customers_start as number;

@@ -294,9 +294,12 @@ export interface NpsCompareOptions extends Omit<NpsOptions, "by" | "method"> {
 
 /**
  * Difference of two independent NPS values (a − b) with its interval and a
- * two-sided z-test: se = 100·√(Var_a + Var_b) with Var = (p_P + p_D −
- * (p_P − p_D)²)/n per group; z = difference / se; p = 2·(1 − Φ(|z|)).
- * `significant` is p < 1 − confidence. The interval is kept within
+ * two-sided z-test: `std_err` = 100·√(Var_a + Var_b) with Var = (p_P + p_D −
+ * (p_P − p_D)²)/n per group; `statistic` z = difference / std_err;
+ * `p_value` = 2·(1 − Φ(|z|)), `p_adjusted` the same (one comparison).
+ * Columns: `group_a, group_b, n_a, n_b, nps_a, nps_b, difference,
+ * difference_low, difference_high, std_err, statistic, p_value, p_adjusted,
+ * significant`; `significant` is `p_adjusted < 1 − confidence`. The interval is kept within
  * [−200, 200] (`kpiMeta(result).notes.clipped` says when). Compare two
  * segments with `by`, or two periods with `period` (labels like `"2025-03"`).
  *
@@ -354,9 +357,11 @@ export function npsCompare(input: KpiInput, options: NpsCompareOptions): ColumnT
     difference,
     difference_low: difference - half,
     difference_high: difference + half,
-    se,
-    z,
+    std_err: se,
+    statistic: z,
     p_value: p,
+    // One comparison: nothing to adjust (the correction is "none" in the notes).
+    p_adjusted: p,
     significant: p !== null && p < 1 - confidence,
   };
   // Two NPS values differ by at most 200 points.
@@ -366,6 +371,6 @@ export function npsCompare(input: KpiInput, options: NpsCompareOptions): ColumnT
     ...meta,
     kpi: "nps_compare",
     method: "two-sample z (trinomial variance)",
-    notes: { ...meta.notes, a, b, ...(clipped.length ? { clipped } : {}) },
+    notes: { ...meta.notes, a, b, correction: "none", ...(clipped.length ? { clipped } : {}) },
   });
 }

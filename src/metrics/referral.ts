@@ -1,7 +1,7 @@
 /**
- * Referral rate: the share of active customers who referred someone in a
- * period, and the share of new customers who came through a referral, each
- * with a Wilson interval.
+ * Referral rate: the share of new customers who came through a referral in a
+ * period, and the share of active customers who referred someone, each with a
+ * Wilson interval.
  *
  * @module
  */
@@ -33,32 +33,36 @@ import { keyKinds, num, plainKey } from "../engine/source.ts";
 
 /** Options of {@link referralRate}. */
 export interface ReferralOptions extends Omit<ChurnOptions, "period"> {
-  /** Period length; omit for one row per segment over the whole window `from` … `to`. */
+  /** Period length; omit for one row per segment over the whole window `from` … `observedUntil`. */
   period?: Period;
 }
 
 /** The referral result columns after the group keys, in order (period ones only with `period`). */
 export const REFERRAL_COLUMNS = [
   "period_end",
-  "active_customers",
-  "referrers",
-  "referral_rate",
-  "referral_low",
-  "referral_high",
   "signups",
   "referred_signups",
-  "referred_share",
-  "referred_share_low",
-  "referred_share_high",
+  "referral_rate",
+  "referral_rate_low",
+  "referral_rate_high",
+  "active_customers",
+  "referrers",
+  "referrer_share",
+  "referrer_share_low",
+  "referrer_share_high",
   "unmatched_referrals",
   "n",
-  "incomplete",
+  "complete",
 ] as const;
 
 /**
- * Referral rate per period (and segment): `referral_rate = referrers /
- * active_customers` with a Wilson interval, `n = active_customers`.
+ * Referral rate per period (and segment): the share of new customers who
+ * came through a referral, `referral_rate = referred_signups / signups` with
+ * a Wilson interval, `n = signups`; beside it the share of active customers
+ * who referred someone, `referrer_share = referrers / active_customers`.
  *
+ * - **`referred_signups`**: customers who signed up in the period with a
+ *   `referred_by` (counted in the new customer's segment).
  * - **Active in the period**: a customer at some moment of `[start, end)`:
  *   signed up before the end and not churned before the start
  *   (`customers_start + signups` of {@link churnRate}'s counts).
@@ -66,17 +70,14 @@ export const REFERRAL_COLUMNS = [
  *   `referred_by` of at least one customer who signed up in the period; a
  *   referrer counts in its own segment, once per period however many it
  *   brought.
- * - **`referred_signups`**: customers who signed up in the period with a
- *   `referred_by`; `referred_share = referred_signups / signups` with a Wilson
- *   interval (counted in the new customer's segment).
  * - **`unmatched_referrals`**: of the referred signups, those whose referrer is
  *   not in the table or not active in that period; they are not in
  *   `referrers` (a referrer outside the denominator would break the
  *   proportion).
  *
- * Boundaries, `from`/`to` and `incomplete` follow {@link churnRate}. Without
+ * Boundaries, `from`/`observedUntil` and `complete` follow {@link churnRate}. Without
  * `period` the whole window (start of the day `from` to the end of the day
- * `to`) is one period and the period columns are left out. Distinct referrer
+ * `observedUntil`) is one period and the period columns are left out. Distinct referrer
  * counts add up across parts only when each referrer's referrals are in one
  * part.
  *
@@ -93,9 +94,9 @@ export const REFERRAL_COLUMNS = [
  *   referred_by: [null, null, "a", "a"],
  * });
  * const r = referralRate(customers);
- * // 4 active customers, 1 referrer (a, counted once); 2 of 4 signups were referred.
- * assert.ok(r.get("referrers", 0) === 1 && r.get("referral_rate", 0) === 0.25);
- * assert.ok(r.get("referred_share", 0) === 0.5);
+ * // 2 of 4 signups were referred; 4 active customers, 1 referrer (a, counted once).
+ * assert.ok(r.get("referral_rate", 0) === 0.5);
+ * assert.ok(r.get("referrers", 0) === 1 && r.get("referrer_share", 0) === 0.25);
  * ```
  *
  * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse)
@@ -263,7 +264,7 @@ function referralResult(
   });
   const periodKeys = options.period ? ["period", "period_start"] : [];
   const columns = REFERRAL_COLUMNS.filter((c) =>
-    options.period || (c !== "period_end" && c !== "incomplete")
+    options.period || (c !== "period_end" && c !== "complete")
   );
   const resultPlan: GroupPlan = options.period ? plan : { ...plan, period: undefined };
   const names = [...plan.by, ...periodKeys];
@@ -300,8 +301,8 @@ export interface ReferralCounts {
   referred_signups: number;
   /** Referred signups whose referrer is unknown or was not active. */
   unmatched_referrals: number;
-  /** The period ends after the cut-off. */
-  incomplete: boolean;
+  /** The period ends by the cut-off (fully observed). */
+  complete: boolean;
 }
 
 /** Finalize step: both shares and their Wilson intervals. */
@@ -310,23 +311,23 @@ export function finalizeReferral(
   confidence: number,
 ): Record<string, unknown> {
   const active = counts.customers_start + counts.signups;
-  const rate = wilson(counts.referrers, active, confidence);
-  const share = wilson(counts.referred_signups, counts.signups, confidence);
+  const rate = wilson(counts.referred_signups, counts.signups, confidence);
+  const share = wilson(counts.referrers, active, confidence);
   return {
     period_end: counts.period_end,
-    active_customers: active,
-    referrers: counts.referrers,
-    referral_rate: active > 0 ? counts.referrers / active : null,
-    referral_low: rate.low,
-    referral_high: rate.high,
     signups: counts.signups,
     referred_signups: counts.referred_signups,
-    referred_share: counts.signups > 0 ? counts.referred_signups / counts.signups : null,
-    referred_share_low: share.low,
-    referred_share_high: share.high,
+    referral_rate: counts.signups > 0 ? counts.referred_signups / counts.signups : null,
+    referral_rate_low: rate.low,
+    referral_rate_high: rate.high,
+    active_customers: active,
+    referrers: counts.referrers,
+    referrer_share: active > 0 ? counts.referrers / active : null,
+    referrer_share_low: share.low,
+    referrer_share_high: share.high,
     unmatched_referrals: counts.unmatched_referrals,
-    n: active,
-    incomplete: counts.incomplete,
+    n: counts.signups,
+    complete: counts.complete,
   };
 }
 
@@ -426,8 +427,8 @@ function wholeWindow(days: CustomerWindow): CustomerWindow {
   const spans: PeriodSpan[] = [];
   const start = days.periods[days.first].start;
   if (days.first > 0) {
-    spans.push({ label: "before", start: days.periods[0].start, end: start, incomplete: false });
+    spans.push({ label: "before", start: days.periods[0].start, end: start, complete: true });
   }
-  spans.push({ label: "all", start, end: days.cutoff, incomplete: false });
+  spans.push({ label: "all", start, end: days.cutoff, complete: true });
   return { ...days, periods: spans, first: spans.length - 1 };
 }

@@ -105,12 +105,12 @@ function churnPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
   const result = churnRate(customers, {
     period: ctx.period,
     timeZone: ctx.timeZone,
-    to: cutoff,
+    observedUntil: cutoff,
     confidence: ctx.confidence,
     minN: ctx.minN,
   });
   const rows = (result.objects() as Row[]).filter((r) => (r.n as number) > 0);
-  const complete = rows.filter((r) => r.incomplete !== true);
+  const complete = rows.filter((r) => r.complete !== false);
   const churned = complete.reduce((s, r) => s + (r.churned as number), 0);
   const exposed = complete.reduce((s, r) => s + (r.customers_start as number), 0);
   const sentences: string[] = [];
@@ -139,14 +139,14 @@ function churnPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
     dataTable(rows.slice(-12).reverse(), [
       {
         label: t.periodColumn,
-        value: (r) => `${r.period}${r.incomplete ? ` (${t.incomplete})` : ""}`,
+        value: (r) => `${r.period}${r.complete === false ? ` (${t.incomplete})` : ""}`,
       },
       { label: t.customersStart, value: (r) => f.int(r.customers_start), numeric: true },
       { label: t.churned, value: (r) => f.int(r.churned), numeric: true },
       { label: t.signups, value: (r) => f.int(r.signups), numeric: true },
       {
         label: t.churnInterval,
-        value: (r) => f.shareInterval(r.churn_rate, r.churn_low, r.churn_high),
+        value: (r) => f.shareInterval(r.churn_rate, r.churn_rate_low, r.churn_rate_high),
         numeric: true,
       },
     ], {
@@ -172,7 +172,7 @@ function survivalPart(
     customers.filter(
       aq.escape((d: Row) => d.signup_date instanceof Date && (d.signup_date as Date) <= cutoff),
     ),
-    { cutoff, unit: "months" },
+    { observedUntil: cutoff, unit: "months" },
   );
   if (times.columnNames().includes("referred_by")) {
     times = times.derive({
@@ -200,7 +200,7 @@ function survivalPart(
     if (data.numRows() === 0) continue;
     if (by === "nps_group") out.push(para(t.npsGroupLead));
     const km = kaplanMeier(data, { by, confidence: ctx.confidence });
-    const at = horizons.length ? (survivalAt(km, horizons).objects() as Row[]) : [];
+    const at = horizons.length ? (survivalAt(km, { times: horizons }).objects() as Row[]) : [];
     const medians = medianSurvival(km).objects() as Row[];
     const test = logRank(data, { by }).objects() as Row[];
     const p = test[0]?.p_value as number | undefined;
@@ -348,7 +348,7 @@ function valuePart(
   const { labels: t, format: f } = ctx;
   const clv = historicClv(events, customers, {
     ...(segment ? { by: segment } : {}),
-    to: cutoff,
+    observedUntil: cutoff,
     timeZone: ctx.timeZone,
     confidence: ctx.confidence,
     minN: ctx.minN,
@@ -391,17 +391,17 @@ function valuePart(
 function referralPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
   const { labels: t, format: f } = ctx;
   const r = referralRate(customers, {
-    to: cutoff,
+    observedUntil: cutoff,
     timeZone: ctx.timeZone,
     confidence: ctx.confidence,
   })
     .objects()[0] as Row;
-  const sentences = typeof r.referred_share === "number"
+  const sentences = typeof r.referral_rate === "number"
     ? [
       t.referralSentence(
-        f.shareInterval(r.referred_share, r.referred_share_low, r.referred_share_high),
+        f.shareInterval(r.referral_rate, r.referral_rate_low, r.referral_rate_high),
         f.int(r.signups),
-        f.shareInterval(r.referral_rate, r.referral_low, r.referral_high),
+        f.shareInterval(r.referrer_share, r.referrer_share_low, r.referrer_share_high),
       ),
     ]
     : [];

@@ -29,6 +29,12 @@ export interface ReportFilters {
   where?: Record<string, string>;
 }
 
+/** Options of {@link reportTables}: the filters and the time zone their days are in. */
+export interface ReportTablesOptions extends ReportFilters {
+  /** IANA time zone of the `from`/`to` days (default `"UTC"`). */
+  timeZone?: string;
+}
+
 /** Everything a section builder gets. */
 export interface SectionContext {
   /** Pooled, filtered tables. */
@@ -95,8 +101,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  * const result = await readCsv(csv, { schema: "responses" });
  * const { tables, notFiltered } = reportTables(
  *   [{ file: "a.csv", schema: "responses", result }],
- *   { from: "2024-02-01", where: { channel: "phone", region: "north" } },
- *   "UTC",
+ *   { from: "2024-02-01", where: { channel: "phone", region: "north" }, timeZone: "UTC" },
  * );
  * assert.equal(tables.responses!.numRows(), 1);
  * assert.deepEqual(notFiltered, { region: ["responses"] });
@@ -104,9 +109,9 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  */
 export function reportTables(
   files: LoadedFile[],
-  filters: ReportFilters,
-  timeZone: string,
+  options: ReportTablesOptions = {},
 ): { tables: ReportTables; notFiltered: Record<string, CanonicalName[]> } {
+  const { timeZone = "UTC", ...filters } = options;
   for (const [option, day] of [["from", filters.from], ["to", filters.to]] as const) {
     if (day !== undefined && !(DAY.test(day) && !Number.isNaN(Date.parse(day)))) {
       throw new CxOptionsError(

@@ -170,7 +170,7 @@ export function kpiSection(ctx: SectionContext): Section {
       },
       {
         label: t.lowEffort,
-        value: (r) => f.interval(r.pct_low_effort, r.low_effort_low, r.low_effort_high),
+        value: (r) => f.interval(r.pct_low_effort, r.pct_low_effort_low, r.pct_low_effort_high),
         numeric: true,
       },
     ], tableOptions));

@@ -143,7 +143,7 @@ function rfmPart(ctx: SectionContext, events: ColumnTable) {
     if (d instanceof Date && d.getTime() > last) last = d.getTime();
   }
   const asOf = ctx.filters.to ? new Date(`${ctx.filters.to}T00:00:00Z`) : new Date(last);
-  const result = rfm(orders, { asOf });
+  const result = rfm(orders, { observedUntil: asOf });
   const scored = result.objects() as Row[];
   const total = scored.length;
   const revenue = scored.reduce((s, r) => s + (r.monetary as number), 0);

@@ -169,7 +169,7 @@ function chart(
 ) {
   const pctText = ctx.format.share(ctx.confidence, 0);
   return kpiSegmentChart(result, {
-    group,
+    by: group,
     value,
     low: `${value}_low`,
     high: `${value}_high`,

@@ -282,11 +282,10 @@ export function sectionContext(
 function siteContext(files: LoadedFile[], options: SiteOptions): SectionContext & {
   notFiltered: Record<string, string[]>;
 } {
-  const { tables, notFiltered } = reportTables(
-    files,
-    options.filters ?? {},
-    options.timeZone ?? "UTC",
-  );
+  const { tables, notFiltered } = reportTables(files, {
+    ...options.filters,
+    timeZone: options.timeZone ?? "UTC",
+  });
   return { ...sectionContext(tables, { ...options, files }), notFiltered };
 }
 

@@ -91,13 +91,12 @@ function kpiTrend(
     rolling: 3,
     correction: "holm",
     confidence: ctx.confidence,
-    alpha: 1 - ctx.confidence,
     minN: ctx.minN,
     ...(scale ? { scale } : {}),
   });
   const rows = result.objects() as Row[];
   const name = kpi.toUpperCase();
-  const shifts = rows.filter((r) => r.significant_shift === true);
+  const shifts = rows.filter((r) => r.significant === true);
   const tested = rows.filter((r) => typeof r.p_value === "number").length;
   const sentences = shifts.length
     ? shifts.map((r) =>
@@ -133,7 +132,8 @@ function kpiTrend(
       },
       {
         label: t.rolling3,
-        value: (r) => f.interval(r.rolling_value, r.rolling_low, r.rolling_high, digits),
+        value: (r) =>
+          f.interval(r.rolling_value, r.rolling_value_low, r.rolling_value_high, digits),
         numeric: true,
       },
       {

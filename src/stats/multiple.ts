@@ -71,6 +71,12 @@ export function benjaminiHochberg(pValues: readonly (number | null)[]): (number 
   return out;
 }
 
+/** Options of {@link adjustPValues}. */
+export interface AdjustPValuesOptions {
+  /** `"holm"` (family-wise error), `"bh"` (false discovery rate) or `"none"` (as they are). */
+  correction: Correction;
+}
+
 /**
  * Adjusts p-values with the named correction (`"none"` returns them as they
  * are).
@@ -79,14 +85,15 @@ export function benjaminiHochberg(pValues: readonly (number | null)[]): (number 
  * ```ts
  * import assert from "node:assert/strict";
  * import { adjustPValues } from "./multiple.ts";
- * assert.deepEqual(adjustPValues([0.01, 0.02], "holm"), [0.02, 0.02]);
- * assert.deepEqual(adjustPValues([0.01, 0.02], "none"), [0.01, 0.02]);
+ * assert.deepEqual(adjustPValues([0.01, 0.02], { correction: "holm" }), [0.02, 0.02]);
+ * assert.deepEqual(adjustPValues([0.01, 0.02], { correction: "none" }), [0.01, 0.02]);
  * ```
  */
 export function adjustPValues(
   pValues: readonly (number | null)[],
-  correction: Correction,
+  options: AdjustPValuesOptions,
 ): (number | null)[] {
+  const correction = options?.correction;
   checkCorrection(correction);
   if (correction === "holm") return holm(pValues);
   if (correction === "bh") return benjaminiHochberg(pValues);

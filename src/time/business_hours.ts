@@ -80,7 +80,7 @@ export function businessDurationFn(calendar: BusinessHours): BusinessDuration {
     const date = new Date(localDay * DAY);
     const y = date.getUTCFullYear();
     if ((state !== undefined || nationwide) && !stateYears.has(y)) {
-      for (const h of germanHolidays(y, state)) closed.add(h.date);
+      for (const h of germanHolidays(y, { state })) closed.add(h.date);
       stateYears.add(y);
     }
     w = days.has(weekday) && !closed.has(date.toISOString().slice(0, 10))

@@ -97,9 +97,15 @@ export function easterSunday(year: number): string {
   return isoDate(Date.UTC(year, month - 1, day));
 }
 
+/** Options of {@link germanHolidays}. */
+export interface GermanHolidaysOptions {
+  /** Federal state whose statewide holidays are added, e.g. `"BY"` (default: nationwide only). */
+  state?: GermanState;
+}
+
 /**
  * Public holidays of Germany in `year`, sorted by date: the nationwide ones,
- * plus those of `state` when given (statewide holidays only; see the module
+ * plus those of `options.state` when given (statewide holidays only; see the module
  * notes for holidays of parts of a state). Includes the one-off holidays
  * Reformationstag 2017 (nationwide) and Tag der Befreiung 2020 and 2025
  * (Berlin). Years before 1995 throw a `CxOptionsError`.
@@ -108,13 +114,14 @@ export function easterSunday(year: number): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { germanHolidays } from "./holidays.ts";
- * const nw = germanHolidays(2025, "NW");
+ * const nw = germanHolidays(2025, { state: "NW" });
  * assert.ok(nw.length === 11);
  * assert.ok(nw.some((h) => h.date === "2025-06-19" && h.name === "Fronleichnam"));
  * assert.ok(!germanHolidays(2025).some((h) => h.name === "Fronleichnam"));
  * ```
  */
-export function germanHolidays(year: number, state?: GermanState): Holiday[] {
+export function germanHolidays(year: number, options: GermanHolidaysOptions = {}): Holiday[] {
+  const state = options.state;
   if (!Number.isInteger(year) || year < FIRST_HOLIDAY_YEAR) {
     throw new CxOptionsError(
       `German holidays are implemented from ${FIRST_HOLIDAY_YEAR} on; got year ${

@@ -53,7 +53,7 @@ function tiny(): { responses: ColumnTable; customers: ColumnTable } {
 
 Deno.test("scoreOutcomes: hand-worked six customers", () => {
   const { responses, customers } = tiny();
-  const out = scoreOutcomes(responses, customers, { cutoff });
+  const out = scoreOutcomes(responses, customers, { observedUntil: cutoff });
   const per = out.customers.objects() as Row[];
   assert.deepEqual(per.map((r) => [r.customer_id, r.nps_group, r.score, r.time, r.event]), [
     ["a", "Detractor", 3, 28, true],
@@ -76,14 +76,14 @@ Deno.test("scoreOutcomes: hand-worked six customers", () => {
   // Wilson for 1 of 2 at 95 %: centre ½, half-width (z/(1 + z²/2))·√(1/8 + z²/16).
   const z = 1.959963984540054;
   const half = (z / (1 + z * z / 2)) * Math.sqrt(1 / 8 + z * z / 16);
-  assertClose(g[1].churn_low, 0.5 - half, "passive churn_low", 1e-12);
+  assertClose(g[1].churn_rate_low, 0.5 - half, "passive churn_rate_low", 1e-12);
 
   // Detractors 2/2 vs promoters 0/2: difference 1; pooled p = 2/4, se = √(¼·(½ + ½)) = ½,
   // z = 1/½ = 2, p = 2Φ(−2). Newcombe: Wilson(2/2) = [1/(1 + z²/2), 1],
   // Wilson(0/2) = [0, (z²/2)/(1 + z²/2)], low = 1 − √((1 − l₁)² + u₂²), high = 1.
   const c = (out.comparison.objects() as Row[])[0];
   assert.equal(c.difference, 1);
-  assertClose(c.z, 2, "z", 1e-12);
+  assertClose(c.statistic, 2, "z", 1e-12);
   assertClose(c.p_value, 0.04550026389635842, "p", 1e-9);
   const l1 = 1 / (1 + z * z / 2), u2 = (z * z / 2) / (1 + z * z / 2);
   assertClose(c.difference_low, 1 - Math.hypot(1 - l1, u2), "difference_low", 1e-12);
@@ -92,7 +92,7 @@ Deno.test("scoreOutcomes: hand-worked six customers", () => {
   // Log-rank: event times 10 (6 at risk, 2 per group), 28 (D 1, Pa 2, Pr 2), 30 (Pa 2, Pr 2):
   // expected D = 1/3 + 1/5 = 0.5333, Pa = 1/3 + 2/5 + 1/2 = 1.2333, Pr = 1.2333;
   // observed 2, 1, 0. R: survdiff(Surv(t, e) ~ g) gives χ² = 6.033312382149596 on 2 df.
-  assertClose(out.logRank.get("chi_square", 0), 6.033312382149596, "chi_square");
+  assertClose(out.logRank.get("statistic", 0), 6.033312382149596, "chi_square");
   assertClose(out.logRank.get("p_value", 0), 0.048964673440507728, "log-rank p");
   assert.equal(out.logRank.get("df", 0), 2);
   assert.equal(out.pairwise.numRows(), 3);
@@ -116,17 +116,17 @@ Deno.test("scoreOutcomes: hand-worked six customers", () => {
 
 Deno.test("scoreOutcomes: first answer, time from signup, segments", () => {
   const { responses, customers } = tiny();
-  const first = scoreOutcomes(responses, customers, { cutoff, answer: "first" });
+  const first = scoreOutcomes(responses, customers, { observedUntil: cutoff, answer: "first" });
   const a = (first.customers.objects() as Row[])[0];
   // a's first answer: 9 on 2025-01-11, 01-11 → 03-01 = 49 days.
   assert.deepEqual([a.nps_group, a.time], ["Promoter", 49]);
-  const signup = scoreOutcomes(responses, customers, { cutoff, from: "signup" });
+  const signup = scoreOutcomes(responses, customers, { observedUntil: cutoff, from: "signup" });
   // From signup: 2025-01-01 → 03-01 = 59 days.
   assert.equal((signup.customers.objects() as Row[])[0].time, 59);
-  const weeks = scoreOutcomes(responses, customers, { cutoff, unit: "weeks" });
+  const weeks = scoreOutcomes(responses, customers, { observedUntil: cutoff, unit: "weeks" });
   assert.equal((weeks.customers.objects() as Row[])[0].time, 4);
 
-  const by = scoreOutcomes(responses, customers, { cutoff, by: "plan" });
+  const by = scoreOutcomes(responses, customers, { observedUntil: cutoff, by: "plan" });
   assert.deepEqual(by.groups.columnNames().slice(0, 3), ["plan", "nps_group", "customers"]);
   // Plan m: a (Detractor), b, e (Promoters); plan y: c, f (Passive), d (Detractor).
   assert.deepEqual(
@@ -136,11 +136,17 @@ Deno.test("scoreOutcomes: first answer, time from signup, segments", () => {
   assert.deepEqual(by.logRank.array("plan"), ["m", "y"]);
   // Plan y has no promoters: no comparison, the summary still speaks of everyone.
   assert.equal((by.comparison.objects() as Row[])[1].difference, null);
-  assert.equal(by.summary, scoreOutcomes(responses, customers, { cutoff }).summary);
+  assert.equal(by.summary, scoreOutcomes(responses, customers, { observedUntil: cutoff }).summary);
   // A segment column of the responses (the classifying answer's value).
   const r2 = responses.derive({ channel: () => "web" });
   assert.deepEqual(
-    [...new Set(scoreOutcomes(r2, customers, { cutoff, by: "channel" }).groups.array("channel"))],
+    [
+      ...new Set(
+        scoreOutcomes(r2, customers, { observedUntil: cutoff, by: "channel" }).groups.array(
+          "channel",
+        ),
+      ),
+    ],
     ["web"],
   );
 });
@@ -148,50 +154,60 @@ Deno.test("scoreOutcomes: first answer, time from signup, segments", () => {
 Deno.test("scoreOutcomes: bad input gives clear errors", () => {
   const { responses, customers } = tiny();
   assert.throws(
-    () => scoreOutcomes(responses, customers, { cutoff, score: "nps" }),
+    () => scoreOutcomes(responses, customers, { observedUntil: cutoff, score: "nps" }),
     (e) => e instanceof CxOptionsError && /"score".*"nps"/.test(e.message),
   );
   assert.throws(
-    () => scoreOutcomes(responses, customers, { cutoff, by: "region" }),
+    () => scoreOutcomes(responses, customers, { observedUntil: cutoff, by: "region" }),
     (e) => e instanceof CxOptionsError && /"by".*"region"/.test(e.message),
   );
   assert.throws(
-    () => scoreOutcomes(responses, customers.select("customer_id", "signup_date"), { cutoff }),
+    () =>
+      scoreOutcomes(responses, customers.select("customer_id", "signup_date"), {
+        observedUntil: cutoff,
+      }),
     (e) => e instanceof CxOptionsError && /churnDate/.test(e.message),
   );
   assert.throws(
-    () => scoreOutcomes(responses, customers, { cutoff: d("not a date") }),
-    (e) => e instanceof CxOptionsError && /cutoff/.test(e.message),
+    () => scoreOutcomes(responses, customers, { observedUntil: d("not a date") }),
+    (e) => e instanceof CxOptionsError && /"observedUntil" must be a valid Date/.test(e.message),
   );
   assert.throws(
     // deno-lint-ignore no-explicit-any
-    () => scoreOutcomes(responses, customers, { cutoff, answer: "middle" as any }),
+    () => scoreOutcomes(responses, customers, { observedUntil: cutoff, answer: "middle" as any }),
     (e) => e instanceof CxOptionsError && /"last" or "first"/.test(e.message),
   );
   assert.throws(
-    () => scoreOutcomes(responses.filter(() => false), customers, { cutoff }),
+    () => scoreOutcomes(responses.filter(() => false), customers, { observedUntil: cutoff }),
     (e) => e instanceof CxDataError && /responses table has no rows/.test(e.message),
   );
   assert.throws(
-    () => scoreOutcomes(responses, customers.filter(() => false), { cutoff }),
+    () => scoreOutcomes(responses, customers.filter(() => false), { observedUntil: cutoff }),
     (e) => e instanceof CxDataError && /customers table has no rows/.test(e.message),
   );
   assert.throws(
-    () => scoreOutcomes(responses.derive({ nps_score: () => 11 }), customers, { cutoff }),
+    () =>
+      scoreOutcomes(responses.derive({ nps_score: () => 11 }), customers, {
+        observedUntil: cutoff,
+      }),
     (e) => e instanceof CxDataError && /0 to 10/.test(e.message),
   );
   const twice = customers.concat(customers.slice(0, 1));
   assert.throws(
-    () => scoreOutcomes(responses, twice, { cutoff }),
+    () => scoreOutcomes(responses, twice, { observedUntil: cutoff }),
     (e) => e instanceof CxDataError && /unique/.test(e.message) && /row 7/.test(e.message),
   );
   // Every answer belongs to an unknown customer: nothing to compare, and the error says why.
   assert.throws(
-    () => scoreOutcomes(responses.derive({ customer_id: () => "zz" }), customers, { cutoff }),
+    () =>
+      scoreOutcomes(responses.derive({ customer_id: () => "zz" }), customers, {
+        observedUntil: cutoff,
+      }),
     (e) => e instanceof CxDataError && /10 answers have unknown customers/.test(e.message),
   );
   assert.throws(
-    () => scoreOutcomes(responses, customers, { cutoff, orders: aq.table({ x: [1] }) }),
+    () =>
+      scoreOutcomes(responses, customers, { observedUntil: cutoff, orders: aq.table({ x: [1] }) }),
     (e) => e instanceof CxOptionsError && /"customer"/.test(e.message),
   );
 });
@@ -217,7 +233,7 @@ function reference(name: string): Row[] {
 for (const answer of ["last", "first"] as const) {
   Deno.test(`scoreOutcomes agrees with R survival on the sample (${answer} answer)`, async () => {
     const { responses, customers } = await sampleTables();
-    const out = scoreOutcomes(responses, customers, { cutoff, answer });
+    const out = scoreOutcomes(responses, customers, { observedUntil: cutoff, answer });
     const ours = out.customers.objects() as Row[];
     const theirs = reference(`customers_${answer}.csv`);
     assert.equal(ours.length, theirs.length, "classified customers");
@@ -238,20 +254,21 @@ for (const answer of ["last", "first"] as const) {
       assertClose(groups[i].churn_rate, (t.churned as number) / (t.customers as number), "rate");
     });
     const lr = reference(`logrank_${answer}.csv`)[0];
-    for (const c of ["chi_square", "df", "p_value"]) {
-      assertClose(out.logRank.get(c, 0), lr[c], `log-rank ${c}`);
+    // The R fixture keeps its own names: chi_square is our statistic, p_holm our p_adjusted.
+    for (const [c, r] of [["statistic", "chi_square"], ["df", "df"], ["p_value", "p_value"]]) {
+      assertClose(out.logRank.get(c, 0), lr[r], `log-rank ${c}`);
     }
     // Tiny p-values are compared relative to their size.
     assertClose(out.logRank.get("p_value", 0) / (lr.p_value as number), 1, "log-rank p ratio");
     const pairs = out.pairwise.objects() as Row[];
     reference(`pairwise_${answer}.csv`).forEach((t, i) => {
       assert.deepEqual([pairs[i].group_a, pairs[i].group_b], [t.group_a, t.group_b]);
-      assertClose(pairs[i].chi_square, t.chi_square, "pairwise chi_square");
-      for (const c of ["p_value", "p_holm"]) {
-        assertClose((pairs[i][c] as number) / (t[c] as number), 1, `pairwise ${c} ratio`);
+      assertClose(pairs[i].statistic, t.chi_square, "pairwise chi_square");
+      for (const [c, r] of [["p_value", "p_value"], ["p_adjusted", "p_holm"]]) {
+        assertClose((pairs[i][c] as number) / (t[r] as number), 1, `pairwise ${c} ratio`);
       }
     });
-    const at = survivalAt(out.survival, [90, 180, 365]).objects() as Row[];
+    const at = survivalAt(out.survival, { times: [90, 180, 365] }).objects() as Row[];
     reference(`survival_at_${answer}.csv`).forEach((t, i) => {
       assert.deepEqual([at[i].nps_group, at[i].time, at[i].n_risk], [
         t.nps_group,
@@ -266,14 +283,14 @@ for (const answer of ["last", "first"] as const) {
     const ref = reference(`comparison_${answer}.csv`)[0];
     assertClose(cmp.difference, ref.difference, "difference");
     // prop.test(correct = FALSE)'s X² is the square of the pooled z.
-    assertClose((cmp.z as number) ** 2, ref.chi_square, "z²");
+    assertClose((cmp.statistic as number) ** 2, ref.chi_square, "z²");
     assertClose((cmp.p_value as number) / (ref.p_value as number), 1, "z test p ratio");
   });
 }
 
 Deno.test("planted effect: detractors churn faster than promoters", async () => {
   const { responses, customers } = await sampleTables();
-  const out = scoreOutcomes(responses, customers, { cutoff });
+  const out = scoreOutcomes(responses, customers, { observedUntil: cutoff });
   const rate = Object.fromEntries(
     (out.groups.objects() as Row[]).map((r) => [r.nps_group, r.churn_rate as number]),
   );
@@ -293,7 +310,7 @@ Deno.test("planted effect: detractors churn faster than promoters", async () => 
 
 Deno.test("scoreOutcomes: revenue retention by NPS group", async () => {
   const { responses, customers, events } = await sampleTables();
-  const out = scoreOutcomes(responses, customers, { cutoff, orders: events });
+  const out = scoreOutcomes(responses, customers, { observedUntil: cutoff, orders: events });
   const revenue = out.revenue!;
   assert.deepEqual([...new Set(revenue.array("nps_group"))], ["Detractor", "Passive", "Promoter"]);
   const rows = revenue.objects() as Row[];

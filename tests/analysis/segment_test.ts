@@ -292,16 +292,16 @@ Deno.test("rfmSegment: every R × F cell is named, every segment reachable", () 
 });
 
 Deno.test("rfm: hand-worked example, later orders and missing revenue", () => {
-  // asOf 2025-12-31 00:00 UTC. a: 3 orders, last 12-30 (1 day), 60 €; b: 1 order 06-01
+  // observedUntil 2025-12-31 00:00 UTC. a: 3 orders, last 12-30 (1 day), 60 €; b: 1 order 06-01
   // (213 days), missing revenue → 0; c: 1 order 12-01 (30 days), 50 €, plus one order in 2026
-  // that is after asOf and ignored.
+  // that is after observedUntil and ignored.
   const orders = aq.table({
     customer_id: ["a", "a", "a", "b", "c", "c"],
     date: ["2025-12-30", "2025-11-01", "2025-10-01", "2025-06-01", "2025-12-01", "2026-01-05"]
       .map((d) => new Date(d)),
     revenue: [10, 20, 30, null, 50, 999],
   });
-  const r = rfm(orders, { asOf: new Date("2025-12-31") }).objects() as Row[];
+  const r = rfm(orders, { observedUntil: new Date("2025-12-31") }).objects() as Row[];
   assertEquals(r.map((x) => x.customer_id), ["a", "b", "c"]);
   assertEquals(r.map((x) => x.recency_days), [1, 213, 30]);
   assertEquals(r.map((x) => x.frequency), [3, 1, 1]);
@@ -317,7 +317,7 @@ Deno.test("rfm: hand-worked example, later orders and missing revenue", () => {
 Deno.test("rfm on the sample orders agrees with pandas (scores, segments) to 1e-9", async () => {
   const events = await sampleEvents();
   const orders = events.filter((d: Row) => d.type === "order");
-  const r = rfm(orders, { asOf: new Date("2026-01-01T00:00:00Z") }).objects() as Row[];
+  const r = rfm(orders, { observedUntil: new Date("2026-01-01T00:00:00Z") }).objects() as Row[];
   const f = segmentFixture("rfm_events.csv");
   assertEquals(r.length, f.length);
   f.forEach((e, i) => {
@@ -336,20 +336,26 @@ Deno.test("rfm on the sample orders agrees with pandas (scores, segments) to 1e-
 
 Deno.test("rfm: bad input gives clear errors", () => {
   const orders = aq.table({ customer_id: ["a"], date: [new Date("2025-01-01")], revenue: [1] });
-  assertThrows(() => rfm(orders, {} as { asOf: Date }), CxOptionsError);
-  assertThrows(() => rfm(orders, { asOf: new Date("nonsense") }), CxOptionsError);
+  assertThrows(() => rfm(orders, {} as { observedUntil: Date }), CxOptionsError);
+  assertThrows(() => rfm(orders, { observedUntil: new Date("nonsense") }), CxOptionsError);
   const col = assertThrows(
-    () => rfm(orders, { asOf: new Date("2025-02-01"), revenue: "amount" }),
+    () => rfm(orders, { observedUntil: new Date("2025-02-01"), revenue: "amount" }),
     CxOptionsError,
   );
   assertMatch(col.message, /"revenue" names column "amount"/);
   const strings = aq.table({ customer_id: ["a"], date: ["2025-01-01"], revenue: [1] });
-  const bad = assertThrows(() => rfm(strings, { asOf: new Date("2025-02-01") }), CxDataError);
+  const bad = assertThrows(
+    () => rfm(strings, { observedUntil: new Date("2025-02-01") }),
+    CxDataError,
+  );
   assertMatch(bad.message, /row 1, column date.*must hold dates/);
-  const none = assertThrows(() => rfm(orders, { asOf: new Date("2024-01-01") }), CxDataError);
-  assertMatch(none.message, /no orders on or before asOf/);
+  const none = assertThrows(
+    () => rfm(orders, { observedUntil: new Date("2024-01-01") }),
+    CxDataError,
+  );
+  assertMatch(none.message, /no orders on or before observedUntil/);
   assertThrows(
-    () => rfm(aq.table({ customer_id: [], date: [], revenue: [] }), { asOf: new Date() }),
+    () => rfm(aq.table({ customer_id: [], date: [], revenue: [] }), { observedUntil: new Date() }),
     CxDataError,
   );
 });

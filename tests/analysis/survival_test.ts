@@ -22,7 +22,7 @@ import { atRisk, rmst, survivalAt } from "../../src/analysis/survival_summary.ts
 import { chiSquareUpper, logRank } from "../../src/analysis/logrank.ts";
 import { cumulativeIncidence } from "../../src/analysis/competing.ts";
 import { survivalTimes } from "../../src/analysis/survival_times.ts";
-import { assertThrows } from "../assert.ts";
+import { assertMatch, assertThrows } from "../assert.ts";
 import { assertClose } from "../metrics/fixtures.ts";
 
 type Row = Record<string, string>;
@@ -59,7 +59,7 @@ async function customers(): Promise<ColumnTable> {
   const { table } = await readCsv(new URL("../../data/sample/customers.csv", import.meta.url), {
     schema: "customers",
   });
-  const timed = survivalTimes(table, { cutoff: new Date("2025-12-31") });
+  const timed = survivalTimes(table, { observedUntil: new Date("2025-12-31") });
   customersCache = timed.derive({
     referred: (d: { referred_by: string | null }) => !!d.referred_by,
   });
@@ -122,7 +122,7 @@ Deno.test("kaplanMeier: hand-worked example with an event and a censoring tied a
   const r = rmst(kaplanMeier(t), { tau: 6 });
   assertClose(r.get("rmst", 0), 47 / 12, "rmst", 1e-15);
   const se = Math.sqrt((35 / 12) ** 2 / 30 + 1.25 ** 2 / 12 + 0.625 ** 2 / 2);
-  assertClose(r.get("rmst_se", 0), se, "rmst se", 1e-14);
+  assertClose(r.get("rmst_std_err", 0), se, "rmst se", 1e-14);
   assertClose(r.get("rmst_low", 0), 47 / 12 - z * se, "rmst low", 1e-14);
 });
 
@@ -194,7 +194,7 @@ Deno.test("medianSurvival, survivalAt, atRisk, rmst: equal R quantile/summary/pr
         );
         const at = fixture(`at_${tag}.csv`);
         compareRows(
-          survivalAt(km, times).objects() as Record<string, unknown>[],
+          survivalAt(km, { times }).objects() as Record<string, unknown>[],
           at,
           {
             time: "time",
@@ -210,7 +210,7 @@ Deno.test("medianSurvival, survivalAt, atRisk, rmst: equal R quantile/summary/pr
           by,
         );
         compareRows(
-          atRisk(km, times).objects() as Record<string, unknown>[],
+          atRisk(km, { times }).objects() as Record<string, unknown>[],
           at,
           {
             n_risk: "n_risk",
@@ -226,14 +226,14 @@ Deno.test("medianSurvival, survivalAt, atRisk, rmst: equal R quantile/summary/pr
       for (const tau of taus) {
         const rows = expected.filter((r) => Number(r.tau) === tau);
         const ours = rmst(km, { tau }).objects() as Record<string, unknown>[];
-        compareRows(ours, rows, { rmst: "rmean", rmst_se: "se" }, `rmst ${tag} τ=${tau}`, by);
+        compareRows(ours, rows, { rmst: "rmean", rmst_std_err: "se" }, `rmst ${tag} τ=${tau}`, by);
         if (!by) continue;
         // Difference from the first group: independent groups, se = √(se₁² + se₂²).
         const [ref, ...others] = rows.map((r) => ({ m: Number(r.rmean), s: Number(r.se) }));
         others.forEach((g, i) => {
           const se = Math.hypot(g.s, ref.s);
           assertClose(ours[i + 1].difference, g.m - ref.m, `rmst diff ${tag}`);
-          assertClose(ours[i + 1].difference_se, se, `rmst diff se ${tag}`);
+          assertClose(ours[i + 1].difference_std_err, se, `rmst diff se ${tag}`);
           assertClose(ours[i + 1].difference_low, g.m - ref.m - 1.959963984540054 * se, "diff low");
         });
         assert.equal(ours[0].difference, null);
@@ -267,7 +267,7 @@ Deno.test("logRank: equals R survdiff (chi-square, df, p, observed, expected)", 
           n: "n",
           observed: "observed",
           expected: "expected",
-          chi_square: "chisq",
+          statistic: "chisq",
           df: "df",
           p_value: "p",
         },
@@ -292,8 +292,8 @@ Deno.test("logRank pairwise: two-group tests per pair with Holm-adjusted p equal
     assert.equal(ours[i].group_a, e.group_a);
     assert.equal(ours[i].group_b, e.group_b);
     for (
-      const [mine, r] of [["chi_square", "chisq"], ["df", "df"], ["p_value", "p"], [
-        "p_holm",
+      const [mine, r] of [["statistic", "chisq"], ["df", "df"], ["p_value", "p"], [
+        "p_adjusted",
         "p_holm",
       ]]
     ) {
@@ -337,8 +337,8 @@ Deno.test("cumulativeIncidence: equals R multi-state survfit (Aalen–Johansen, 
             ["n_censor", "n_censor"],
             ["cumulative_incidence", "pstate"],
             ["std_err", "std_err"],
-            ["ci_low", bounds(transform).low],
-            ["ci_high", bounds(transform).high],
+            ["cumulative_incidence_low", bounds(transform).low],
+            ["cumulative_incidence_high", bounds(transform).high],
           ]
         ) assertClose(o[mine], num(e[r]), `cif ${by} ${transform} row ${i} ${mine}`);
       });
@@ -394,7 +394,7 @@ Deno.test("survivalTimes: days from signup to churn or to the cut-off, as R comp
   // A churn after the cut-off is not known at the cut-off: censored there.
   const late = survivalTimes(
     aq.table({ signup_date: [new Date("2025-01-01")], churn_date: [new Date("2025-03-01")] }),
-    { cutoff: new Date("2025-02-01") },
+    { observedUntil: new Date("2025-02-01") },
   );
   assert.deepEqual(late.objects()[0], {
     signup_date: new Date("2025-01-01"),
@@ -403,7 +403,7 @@ Deno.test("survivalTimes: days from signup to churn or to the cut-off, as R comp
     event: false,
   });
   const one = aq.table({ signup_date: [new Date("2025-01-01")], churn_date: [null] });
-  const weeks = survivalTimes(one, { cutoff: new Date("2025-01-15"), unit: "weeks" });
+  const weeks = survivalTimes(one, { observedUntil: new Date("2025-01-15"), unit: "weeks" });
   assert.equal(weeks.get("time", 0), 2);
   // The unit travels to the curve's metadata (for axis labels) when the table comes straight in.
   assert.equal(survivalMeta(kaplanMeier(weeks))?.unit, "weeks");
@@ -414,7 +414,7 @@ Deno.test("planted effects: monthly plans churn about twice as fast; referred cu
   const byPlan = logRank(table, { by: "plan" }).objects() as Record<string, number>[];
   assert.ok(byPlan[0].p_value < 1e-20, "plan difference is significant");
   assert.ok(byPlan[1].observed > byPlan[1].expected, "monthly: more churn than expected");
-  const at = survivalAt(kaplanMeier(table, { by: "plan" }), [365]).objects() as Record<
+  const at = survivalAt(kaplanMeier(table, { by: "plan" }), { times: [365] }).objects() as Record<
     string,
     number
   >[];
@@ -431,10 +431,11 @@ Deno.test("planted effects: monthly plans churn about twice as fast; referred cu
 
   const byReferral = logRank(table, { by: "referred" }).objects() as Record<string, number>[];
   assert.ok(byReferral[0].p_value < 1e-6, "referral difference is significant");
-  const ref = survivalAt(kaplanMeier(table, { by: "referred" }), [365]).objects() as Record<
-    string,
-    number
-  >[];
+  const ref = survivalAt(kaplanMeier(table, { by: "referred" }), { times: [365] })
+    .objects() as Record<
+      string,
+      number
+    >[];
   assert.ok(ref[1].survival > ref[0].survival, "referred (true) retain better");
   const hr = Math.log(ref[1].survival) / Math.log(ref[0].survival);
   assert.ok(hr > 0.45 && hr < 0.85, `hazard ratio ≈ 0.6, got ${hr}`);
@@ -446,28 +447,28 @@ Deno.test("bad input: clear errors naming the option, column or row", () => {
     churn_date: [new Date("2025-01-05"), null],
   });
   const e1 = assertThrows(
-    () => survivalTimes(customersTable, { cutoff: new Date("2025-12-31") }),
+    () => survivalTimes(customersTable, { observedUntil: new Date("2025-12-31") }),
     CxDataError,
   );
   assert.equal(e1.problems[0].row, 1);
   assert.equal(e1.problems[0].column, "churn_date");
   assert.match(e1.message, /before signup_date/);
   const late = assertThrows(
-    () => survivalTimes(customersTable.slice(1), { cutoff: new Date("2025-01-01") }),
+    () => survivalTimes(customersTable.slice(1), { observedUntil: new Date("2025-01-01") }),
     CxDataError,
   );
   assert.match(late.message, /after the cut-off/);
   const e2 = assertThrows(
-    () => survivalTimes(customersTable, { start: "signup", cutoff: new Date("2025-12-31") }),
+    () => survivalTimes(customersTable, { start: "signup", observedUntil: new Date("2025-12-31") }),
     CxOptionsError,
   );
   assert.match(e2.message, /"start".*"signup"/);
   assertThrows(
-    () => survivalTimes(customersTable, { cutoff: new Date("not a date") }),
+    () => survivalTimes(customersTable, { observedUntil: new Date("not a date") }),
     CxOptionsError,
   );
   const empty = assertThrows(
-    () => survivalTimes(customersTable.slice(0, 0), { cutoff: new Date("2025-12-31") }),
+    () => survivalTimes(customersTable.slice(0, 0), { observedUntil: new Date("2025-12-31") }),
     CxDataError,
   );
   assert.match(empty.message, /no rows/);
@@ -495,8 +496,14 @@ Deno.test("bad input: clear errors naming the option, column or row", () => {
   const km = kaplanMeier(lung, { by: "sex" });
   assertThrows(() => rmst(km, { tau: 0 }), CxOptionsError);
   assertThrows(() => rmst(km, { tau: 100, reference: 3 }), CxOptionsError);
-  assertThrows(() => survivalAt(km, [-1]), CxOptionsError);
-  assertThrows(() => atRisk(km, []), CxOptionsError);
+  assertThrows(() => survivalAt(km, { times: [-1] }), CxOptionsError);
+  assertThrows(() => atRisk(km, { times: [] }), CxOptionsError);
+  // The former positional form is refused with the call to write instead.
+  assertMatch(
+    assertThrows(() => survivalAt(km, [30] as unknown as { times: number[] }), CxOptionsError)
+      .message,
+    /survivalAt\(km, \{ times: \[30\] \}\)/,
+  );
   assertThrows(() => medianSurvival(lung), CxOptionsError);
   assertThrows(() => cumulativeIncidence(lung, { status: "reason" }), CxOptionsError);
 });

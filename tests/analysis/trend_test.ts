@@ -43,7 +43,7 @@ Deno.test("trend: hand-worked months, change vs previous, rolling from pooled co
   assertClose(r[1].rolling_value, 100 / 7, "rolling Feb");
   const pP = 4 / 7, pD = 3 / 7;
   const rse = 100 * Math.sqrt((pP + pD - (pP - pD) ** 2) / 7);
-  assertClose(r[1].rolling_low, 100 / 7 - Z * rse, "rolling low");
+  assertClose(r[1].rolling_value_low, 100 / 7 - Z * rse, "rolling low");
   assertEquals([r[2].rolling_n, r[2].rolling_value], [4, 0]);
   assertEquals(r[0].note, "nothing to compare with: no 2024-12 in the data");
   assertEquals(r.map((x) => x.time_zone), ["UTC", "UTC", "UTC"]);
@@ -62,7 +62,7 @@ Deno.test("trend: a month with n = 0 is a row, says so, and is never tested", ()
   assertEquals(feb.note, "no answers in this period: too few answers to say anything");
   assertEquals(feb.period_start, new Date("2025-02-01T00:00:00Z"));
   // March vs February: February had no answers, so no test.
-  assertEquals([r[2].change, r[2].significant_shift, r[2].shift], [null, false, null]);
+  assertEquals([r[2].change, r[2].significant, r[2].shift], [null, false, null]);
   assertEquals(r[2].note, "nothing to compare with: no answers in 2025-02");
   // The 3-month window pools Jan + (empty) Feb + Mar: P 60, D 20, n 80 → 50.
   assertEquals([r[2].rolling_n, r[2].rolling_value], [80, 50]);
@@ -88,7 +88,7 @@ Deno.test("trend: all the same score — no variation, no test", () => {
     ces: Array(60).fill(2),
   });
   const r = trend(t, { kpi: "ces", period: "month" }).objects() as Row[];
-  assertEquals([r[1].ces, r[1].change, r[1].p_value, r[1].significant_shift], [2, 0, null, false]);
+  assertEquals([r[1].ces, r[1].change, r[1].p_value, r[1].significant], [2, 0, null, false]);
   assertEquals(r[1].note, "no variation in the answers: no test possible");
 });
 
@@ -158,8 +158,8 @@ Deno.test("trend NPS by month agrees with pandas/scipy (rolling 3 from pooled co
         nps_high: "nps_high",
         rolling_n: "rolling_n",
         rolling_value: "rolling_nps",
-        rolling_low: "rolling_low",
-        rolling_high: "rolling_high",
+        rolling_value_low: "rolling_low",
+        rolling_value_high: "rolling_high",
         change: "change",
         change_low: "change_low",
         change_high: "change_high",
@@ -211,13 +211,13 @@ Deno.test("planted effect: 2025-03 is flagged as a drop, no other month is; Apri
     // Flagged = Holm-adjusted p < 0.05 over the 23 month-over-month tests (the default):
     // March vs February drops, and the recovery April vs March is a real rise.
     const r = trend(responses, { kpi: "nps", period: "month", timeZone }).objects() as Row[];
-    const flagged = r.filter((x) => x.significant_shift).map((x) => [x.period, x.shift]);
+    const flagged = r.filter((x) => x.significant).map((x) => [x.period, x.shift]);
     assertEquals(flagged, [["2025-03", "drop"], ["2025-04", "rise"]]);
   }
   // Raw p-values flag one more month by chance (2024-03, p ≈ 0.03): why Holm is the default.
   const raw = trend(responses, { kpi: "nps", period: "month", correction: "none" })
     .objects() as Row[];
-  assertEquals(raw.filter((x) => x.significant_shift).map((x) => x.period), [
+  assertEquals(raw.filter((x) => x.significant).map((x) => x.period), [
     "2024-03",
     "2025-03",
     "2025-04",
@@ -226,7 +226,17 @@ Deno.test("planted effect: 2025-03 is flagged as a drop, no other month is; Apri
   const yoy = trend(responses, { kpi: "nps", period: "month", compare: "year" }).objects() as Row[];
   assertEquals(yoy.filter((x) => x.shift === "drop").length, 0);
   const meta = kpiMeta(trend(responses, { kpi: "nps", period: "month" }))!;
-  assertEquals([meta.notes.alpha, meta.notes.correction, meta.notes.family], [0.05, "holm", 23]);
+  assertEquals([meta.confidence, meta.notes.correction, meta.notes.family], [0.95, "holm", 23]);
+  assertEquals(
+    meta.notes.flagged,
+    "significant = p_adjusted < 1 − confidence (0.05) with both periods ≥ minN answers",
+  );
+  // A stricter confidence is the one way to a stricter flag: at 99.9 % March still drops.
+  const strict = trend(responses, { kpi: "nps", period: "month", confidence: 0.999 })
+    .objects() as Row[];
+  strict.forEach((x) =>
+    assertEquals(x.significant, x.p_adjusted !== null && (x.p_adjusted as number) < 1 - 0.999)
+  );
 });
 
 Deno.test("trend: bad input gives clear errors", () => {
@@ -249,7 +259,11 @@ Deno.test("trend: bad input gives clear errors", () => {
     () => trend(t, { kpi: "nps", period: "month", compare: "last" as "year" }),
     CxOptionsError,
   );
-  assertThrows(() => trend(t, { kpi: "nps", period: "month", alpha: 5 }), CxOptionsError);
+  assertMatch(
+    assertThrows(() => trend(t, { kpi: "nps", period: "month", confidence: 5 }), CxOptionsError)
+      .message,
+    /"confidence" must be a number between 0 and 1/,
+  );
   const col = assertThrows(
     () => trend(t, { kpi: "nps", period: "month", date: "created" }),
     CxOptionsError,

@@ -18,7 +18,7 @@ const customers = aq.table({
     .map(d),
   churn_date: [d("2024-02-10"), d("2024-03-03"), null, null, null, d("2024-03-20")],
 });
-const result = churnRate(customers, { to: d("2024-04-30"), minN: 5 });
+const result = churnRate(customers, { observedUntil: d("2024-04-30"), minN: 5 });
 const parse = (html: string) => new JSDOM(html).window.document;
 const tips = (html: string) =>
   [...parse(html).querySelectorAll('g[aria-label="dot"] circle title')].map((t) => t.textContent);
@@ -66,12 +66,14 @@ Deno.test("churnChart: German words and numbers, labels as given, retention resu
   assert.ok(de.includes("Kündigungsrate nach Monat") && de.includes("Verlust (%)"));
   assert.ok(tips(de).some((t) => t!.startsWith("2024-02: 20,0\u00a0% (")));
   assert.ok(tips(de).some((t) => t!.endsWith("— kleine Stichprobe")));
-  const kept = retentionRate(customers, { to: d("2024-04-30"), minN: 1 });
+  const kept = retentionRate(customers, { observedUntil: d("2024-04-30"), minN: 1 });
   assert.ok(renderSvg(churnChart(kept)).includes("Retention rate by month"));
   const plans = customers.derive({
     plan: aq.escape((r: { customer_id: string }) => r.customer_id < "c" ? "x" : "y"),
   });
-  const split = renderSvg(churnChart(churnRate(plans, { by: "plan", to: d("2024-04-30") })));
+  const split = renderSvg(
+    churnChart(churnRate(plans, { by: "plan", observedUntil: d("2024-04-30") })),
+  );
   assert.equal(parse(split).querySelectorAll('g[aria-label="line"] path').length, 2);
   assert.ok(tips(split).every((t) => /^(x|y), 2024-/.test(t!)));
 });

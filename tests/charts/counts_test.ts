@@ -84,7 +84,7 @@ const orders = aq.table({
   ].map(d),
   revenue: [50, 60, 70, 80, 20, 30, 40, 10, 90, 95, 99],
 });
-const scored = rfm(orders, { asOf: d("2024-06-30") });
+const scored = rfm(orders, { observedUntil: d("2024-06-30") });
 
 Deno.test("snapshot: customers per RFM segment", async () => {
   await assertSnapshot("rfm-segments", renderSvg(rfmChart(scored)));

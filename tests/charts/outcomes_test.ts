@@ -33,7 +33,7 @@ const responses = aq.table({
   date: Array(9).fill(d("2025-02-01")),
   nps_score: [2, 5, 6, 7, 8, 7, 9, 10, 10],
 });
-const result = scoreOutcomes(responses, customers, { cutoff });
+const result = scoreOutcomes(responses, customers, { observedUntil: cutoff });
 const parse = (html: string) => new JSDOM(html).window.document;
 
 Deno.test("snapshot: time to churn by NPS group", async () => {
@@ -70,9 +70,13 @@ Deno.test("scoreOutcomeChart: options and segments", () => {
   assert.equal(plain.querySelectorAll('g[aria-label="area"]').length, 0);
   assert.ok(!(plain.body.textContent ?? "").includes(result.summary));
   assert.ok((plain.body.textContent ?? "").includes("Churn"));
-  const first = scoreOutcomes(responses, customers, { cutoff, answer: "first", from: "signup" });
+  const first = scoreOutcomes(responses, customers, {
+    observedUntil: cutoff,
+    answer: "first",
+    from: "signup",
+  });
   assert.ok(renderSvg(scoreOutcomeChart(first)).includes("Days since signup"));
-  const by = scoreOutcomes(responses, customers, { cutoff, by: "plan" });
+  const by = scoreOutcomes(responses, customers, { observedUntil: cutoff, by: "plan" });
   const strokes = [
     ...parse(renderSvg(scoreOutcomeChart(by))).querySelectorAll(
       'g[aria-label="line"] path',

@@ -25,7 +25,10 @@ Deno.test("snapshot: Kaplan–Meier curves with bands and censor marks", async (
 });
 
 Deno.test("snapshot: number at risk under the curves", async () => {
-  await assertSnapshot("survival-at-risk", renderSvg(atRiskChart(km, [0, 50, 100, 150, 200])));
+  await assertSnapshot(
+    "survival-at-risk",
+    renderSvg(atRiskChart(km, { times: [0, 50, 100, 150, 200] })),
+  );
 });
 
 Deno.test("kaplanMeierChart: one step per row, non-increasing curves, censor marks, bands", () => {
@@ -62,13 +65,13 @@ Deno.test("kaplanMeierChart: one step per row, non-increasing curves, censor mar
 });
 
 Deno.test("atRiskTable and atRiskChart: counts per group and time, on the curves' time axis", () => {
-  const table = atRiskTable(km, [0, 50, 100]);
+  const table = atRiskTable(km, { times: [0, 50, 100] });
   assert.deepEqual(table.columnNames(), ["group", "0", "50", "100"]);
   assert.deepEqual(table.objects(), [
     { group: "<b>gold</b>", 0: 8, 50: 7, 100: 4 },
     { group: "basic", 0: 8, 50: 4, 100: 1 },
   ]);
-  const chart = parse(renderSvg(atRiskChart(km, [0, 50, 100])));
+  const chart = parse(renderSvg(atRiskChart(km, { times: [0, 50, 100] })));
   const texts = [...chart.querySelectorAll('g[aria-label="text"] text')];
   assert.deepEqual(texts.map((t) => t.textContent), ["8", "7", "4", "8", "4", "1"]);
   // The number at time 0 sits exactly under the start of the curves.

@@ -53,7 +53,7 @@ Deno.test("trendChart: one marker per significant shift, labelled; gaps and holl
     "2025-05",
     "2025-06",
   ]);
-  const flagged = rows.filter((r) => r.significant_shift);
+  const flagged = rows.filter((r) => r.significant);
   assert.deepEqual(flagged.map((r) => [r.period, r.shift]), [["2025-03", "drop"]]);
   const doc = parse(renderSvg(trendChart(result)));
   const markers = [...doc.querySelectorAll("g.cx-trend-shift path")];

@@ -410,7 +410,10 @@ Deno.test("analysis pushdown: bad options fail clearly, before any query", async
         () => trend(sample, { kpi: "nps", period: "month", rolling: 0, engine }),
         /"rolling" must be/,
       ],
-      [() => trend(sample, { kpi: "nps", period: "month", alpha: 2, engine }), /"alpha" must be/],
+      [
+        () => trend(sample, { kpi: "nps", period: "month", confidence: 2, engine }),
+        /"confidence" must be/,
+      ],
       [() => trend(sample, { kpi: "nps", period: "fortnight" as "week", engine }), /period/],
       [
         () => trend(sample, { kpi: "csat", period: "month", scale: 6 as 5, engine, explain }),

@@ -174,7 +174,7 @@ function cases(): Case[] {
             period: "quarter",
             timeZone,
             from: new Date("2024-03-15"),
-            to: new Date("2024-08-31"),
+            observedUntil: new Date("2024-08-31"),
           },
         },
       );
@@ -213,7 +213,7 @@ function cases(): Case[] {
             period: "week",
             timeZone: BERLIN,
             from: new Date("2023-11-20"),
-            to: new Date("2024-06-30"),
+            observedUntil: new Date("2024-06-30"),
           },
         },
         {
@@ -223,7 +223,7 @@ function cases(): Case[] {
           options: {
             period: "day",
             from: new Date("2024-02-25"),
-            to: new Date("2024-03-03T12:00Z"),
+            observedUntil: new Date("2024-03-03T12:00Z"),
           },
         },
       );
@@ -244,14 +244,14 @@ function cases(): Case[] {
           period: "month",
           timeZone: BERLIN,
           from: new Date("2024-02-10"),
-          to: new Date("2024-09-30"),
+          observedUntil: new Date("2024-09-30"),
         },
       },
       {
         name: `${k} referral, whole window from mid-range`,
         table,
         kpi: referral,
-        options: { from: new Date("2024-04-01"), to: new Date("2024-10-15") },
+        options: { from: new Date("2024-04-01"), observedUntil: new Date("2024-10-15") },
       },
     );
   }
@@ -259,7 +259,11 @@ function cases(): Case[] {
     name: "no customers, from/to given",
     table: NO_CUSTOMERS,
     kpi: churnRate as AnyKpi,
-    options: { from: new Date("2024-01-01"), to: new Date("2024-03-31"), timeZone: BERLIN },
+    options: {
+      from: new Date("2024-01-01"),
+      observedUntil: new Date("2024-03-31"),
+      timeZone: BERLIN,
+    },
   });
   return out;
 }

@@ -36,7 +36,7 @@ const { table: customerRows } = await readCsv(
   new URL("../../data/sample/customers.csv", import.meta.url),
   { schema: "customers" },
 );
-const customers = survivalTimes(customerRows, { cutoff: new Date("2025-12-31") })
+const customers = survivalTimes(customerRows, { observedUntil: new Date("2025-12-31") })
   .derive({ referred: (d: { referred_by: string | null }) => !!d.referred_by })
   .select("plan", "region", "referred", "time", "event");
 

@@ -185,6 +185,42 @@ async function runCase(name: string, path: string): Promise<void> {
   }
 }
 
+/** The classes of issue #13, each a folder of cases. */
+const CLASSES = [
+  "quotes",
+  "encoding",
+  "numbers",
+  "dates",
+  "ids",
+  "errors",
+  "folders",
+  "cli",
+  "stats",
+  "missing",
+  "engine",
+];
+
+/** Cases in one class folder: loader cases plus the rows of its `cases.json`. */
+async function casesIn(folder: string): Promise<number> {
+  let count = 0;
+  for await (const entry of Deno.readDir(join(ROOT, folder))) {
+    if (entry.name.endsWith(".case.json")) count++;
+    if (entry.name !== "cases.json") continue;
+    const table = JSON.parse(await Deno.readTextFile(join(ROOT, folder, entry.name)));
+    const rows = Array.isArray(table) ? table : table.cases;
+    assert(Array.isArray(rows), `${folder}/cases.json: an array of cases, or { cases: [...] }`);
+    count += rows.length;
+  }
+  return count;
+}
+
+Deno.test("hostile input: every class of bad input has cases, at least 80 in all", async () => {
+  const counts = await Promise.all(CLASSES.map(casesIn));
+  CLASSES.forEach((c, i) => assert(counts[i] >= 3, `${c}: only ${counts[i]} cases`));
+  const total = counts.reduce((a, b) => a + b, 0);
+  assert(total >= 80, `${total} hostile cases`);
+});
+
 for (const [name, path] of await hostileCaseFiles()) {
   Deno.test(`hostile input ${name}`, () => runCase(name, path));
 }

@@ -69,7 +69,16 @@ Deno.test("compareToBenchmark: a proportion benchmark outside (0, unit) is refus
     CxOptionsError,
   );
   const vs = compareToBenchmark(result, { benchmark: 0.7 });
-  assertEquals(kpiMeta(vs)?.notes.benchmark, { column: "fcr", value: 0.7, confidence: 0.95 });
+  assertEquals(kpiMeta(vs)?.notes.benchmark, {
+    column: "fcr",
+    value: 0.7,
+    confidence: 0.95,
+    correction: "none",
+  });
+  // One comparison per row with the target: p_adjusted is p_value, significant reads it.
+  const row = vs.objects()[0] as Record<string, unknown>;
+  assertEquals(row.p_adjusted, row.p_value);
+  assertEquals(row.significant, (row.p_adjusted as number) < 0.05);
 });
 
 Deno.test("compareToBenchmark: CSAT all 5s vs 4.5 — the bounded score test behind the result's interval", () => {

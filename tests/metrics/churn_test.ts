@@ -17,6 +17,9 @@ const Z = 1.959963984540054; // scipy.stats.norm.ppf(0.975)
 const d = (s: string) => new Date(s);
 type Row = Record<string, unknown>;
 
+/** The fixture's `incomplete` column is the negation of our `complete`. */
+const withIncomplete = (t: ColumnTable) => t.derive({ incomplete: (r: Row) => !r.complete });
+
 /** Wilson bounds written out, for the hand-worked checks. */
 function wilsonByHand(k: number, n: number): [number, number] {
   const p = k / n;
@@ -49,7 +52,7 @@ const tiny = aq.table({
 });
 
 Deno.test("churnRate: hand-worked months — same-month churn, churn on the 1st, censored", () => {
-  const rows = churnRate(tiny, { to: d("2024-03-31") }).objects() as Row[];
+  const rows = churnRate(tiny, { observedUntil: d("2024-03-31") }).objects() as Row[];
   const counts = rows.map((r) => [
     r.period,
     r.customers_start,
@@ -70,13 +73,13 @@ Deno.test("churnRate: hand-worked months — same-month churn, churn on the 1st,
     ["2024-03", 2, 1, 1, 0, 1, 2],
   ]);
   assertEquals(rows[0].churn_rate, null); // empty denominator: no rate, no interval, never NaN
-  assertEquals([rows[0].churn_low, rows[0].churn_high, rows[0].n], [null, null, 0]);
+  assertEquals([rows[0].churn_rate_low, rows[0].churn_rate_high, rows[0].n], [null, null, 0]);
   // February: 1 / 2 = 0.5; Wilson(1, 2): centre 0.5, half = z/(1 + z²/2)·√(1/8 + z²/16).
   const half = Z / (1 + Z * Z / 2) * Math.sqrt(1 / 8 + Z * Z / 16);
   assertEquals(rows[1].churn_rate, 0.5);
-  assertClose(rows[1].churn_low, 0.5 - half, "low");
-  assertClose(rows[1].churn_high, 0.5 + half, "high");
-  assertEquals(rows.map((r) => r.incomplete), [false, false, false]);
+  assertClose(rows[1].churn_rate_low, 0.5 - half, "low");
+  assertClose(rows[1].churn_rate_high, 0.5 + half, "high");
+  assertEquals(rows.map((r) => r.complete), [true, true, true]);
   assertEquals(rows.map((r) => r.small_sample), [true, true, true]);
   assertEquals(Object.keys(rows[0]), [
     "period",
@@ -89,7 +92,7 @@ Deno.test("churnRate: hand-worked months — same-month churn, churn on the 1st,
 });
 
 Deno.test("retentionRate: (end − new) / start, equals 1 − churn_rate; end = next start", () => {
-  const rows = retentionRate(tiny, { to: d("2024-03-31") }).objects() as Row[];
+  const rows = retentionRate(tiny, { observedUntil: d("2024-03-31") }).objects() as Row[];
   // February: (2 − 1) / 2 = 0.5; March: (2 − 1) / 2 = 0.5.
   assertEquals(rows.map((r) => r.retention), [null, 0.5, 0.5]);
   assertEquals(Object.keys(rows[0]).slice(2, -2), [...RETENTION_COLUMNS]);
@@ -105,12 +108,12 @@ Deno.test("churn on a period boundary is placed by its instant in the time zone"
     // 23:00 UTC on 29 Feb is 00:00 on 1 March in Berlin (CET, +1): a March churn there.
     churn_date: [d("2024-02-29T23:00:00Z"), null],
   });
-  const utc = churnRate(t, { to: d("2024-03-31") }).objects() as Row[];
+  const utc = churnRate(t, { observedUntil: d("2024-03-31") }).objects() as Row[];
   assertEquals(utc.map((r) => [r.period, r.churned]), [["2024-01", 0], ["2024-02", 1], [
     "2024-03",
     0,
   ]]);
-  const berlin = churnRate(t, { to: d("2024-03-31"), timeZone: "Europe/Berlin" })
+  const berlin = churnRate(t, { observedUntil: d("2024-03-31"), timeZone: "Europe/Berlin" })
     .objects() as Row[];
   assertEquals(berlin.map((r) => [r.period, r.customers_start, r.churned]), [
     ["2024-01", 0, 0],
@@ -130,8 +133,8 @@ Deno.test("churnRate: all churned, n = 1, empty periods in a segment", () => {
   const feb = churnRate(all).objects()[1] as Row;
   // 3 of 3: rate 1; Wilson(n, n) = [n / (n + z²), 1].
   assertEquals([feb.customers_start, feb.churned, feb.churn_rate, feb.customers_end], [3, 3, 1, 0]);
-  assertClose(feb.churn_low, 3 / (3 + Z * Z), "low");
-  assertEquals(feb.churn_high, 1);
+  assertClose(feb.churn_rate_low, 3 / (3 + Z * Z), "low");
+  assertEquals(feb.churn_rate_high, 1);
 
   const one = aq.table({
     customer_id: ["a"],
@@ -141,7 +144,7 @@ Deno.test("churnRate: all churned, n = 1, empty periods in a segment", () => {
   const only = churnRate(one).objects()[1] as Row;
   // Wilson(1, 1) as in tests/fixtures/kpi/wilson_cases.csv.
   assertEquals([only.n, only.churn_rate, only.small_sample], [1, 1, true]);
-  assertClose(only.churn_low, 0.2065493143772374, "low");
+  assertClose(only.churn_rate_low, 0.2065493143772374, "low");
 
   // Segment "late" has no customers before March: January and February rows are zeros,
   // not missing; every segment gets every period.
@@ -161,8 +164,8 @@ Deno.test("churnRate: all churned, n = 1, empty periods in a segment", () => {
     ["late", "2024-03", 0, 1, null],
   ]);
   // 0 of 2 churned: Wilson(0, 2) = [0, z² / (2 + z²)].
-  assertClose(rows[1].churn_low, 0, "low"); // 0 up to rounding (5.6e-17)
-  assertClose(rows[1].churn_high, Z * Z / (2 + Z * Z), "high");
+  assertClose(rows[1].churn_rate_low, 0, "low"); // 0 up to rounding (5.6e-17)
+  assertClose(rows[1].churn_rate_high, Z * Z / (2 + Z * Z), "high");
 });
 
 Deno.test("cut-off: later signups/churns are unobserved, the last period is incomplete", () => {
@@ -173,20 +176,23 @@ Deno.test("cut-off: later signups/churns are unobserved, the last period is inco
   });
   // to = 15 Feb: observed up to the end of that day. b's churn (16 Feb) and c's signup
   // (20 Feb) are after it; February is reported, flagged incomplete.
-  const rows = churnRate(t, { to: d("2024-02-15") }).objects() as Row[];
-  assertEquals(rows.map((r) => [r.period, r.customers_start, r.churned, r.signups, r.incomplete]), [
-    ["2024-01", 0, 0, 2, false],
-    ["2024-02", 2, 1, 1, true],
+  const rows = churnRate(t, { observedUntil: d("2024-02-15") }).objects() as Row[];
+  assertEquals(rows.map((r) => [r.period, r.customers_start, r.churned, r.signups, r.complete]), [
+    ["2024-01", 0, 0, 2, true],
+    ["2024-02", 2, 1, 1, false],
   ]);
-  assertEquals(kpiMeta(churnRate(t, { to: d("2024-02-15") }))?.notes.cutoff, d("2024-02-16"));
+  assertEquals(
+    kpiMeta(churnRate(t, { observedUntil: d("2024-02-15") }))?.notes.cutoff,
+    d("2024-02-16"),
+  );
   // `from` picks the first reported period; earlier customers still count in the stock.
   const later = churnRate(t, { from: d("2024-02-01") }).objects() as Row[];
   assertEquals(later.map((r) => [r.period, r.customers_start, r.churned]), [["2024-02", 2, 2]]);
-  // The default `to` is the latest date seen (16 Feb), so February is incomplete there too.
-  assertEquals(later[0].incomplete, true);
+  // The default `observedUntil` is the latest date seen (16 Feb), so February is incomplete there too.
+  assertEquals(later[0].complete, false);
   assertEquals(
-    churnRate(t, { to: d("2024-02-29") }).objects().map((r) => (r as Row).incomplete),
-    [false, false],
+    churnRate(t, { observedUntil: d("2024-02-29") }).objects().map((r) => (r as Row).complete),
+    [true, true],
   );
 });
 
@@ -201,8 +207,15 @@ Deno.test("churnRate/retentionRate agree with pandas/statsmodels on the sample (
     customers_end: "customers_end",
     incomplete: "incomplete",
   };
-  const churn = { period: "month", ...counts, churn_rate: "churn_rate", churn_low: "churn_low" };
-  const churnCols = { ...churn, churn_high: "churn_high" };
+  // The pandas fixture keeps its own names: churn_low/churn_high, and `incomplete`
+  // (compared with the negation of our `complete`, see `withIncomplete`).
+  const churnCols = {
+    period: "month",
+    ...counts,
+    churn_rate: "churn_rate",
+    churn_rate_low: "churn_low",
+    churn_rate_high: "churn_high",
+  };
   const retention = {
     period: "month",
     ...counts,
@@ -210,17 +223,32 @@ Deno.test("churnRate/retentionRate agree with pandas/statsmodels on the sample (
     retention_low: "retention_low",
     retention_high: "retention_high",
   };
-  assertMatchesFixture(churnRate(sample), fixture("churn_by_month.csv"), churnCols);
-  assertMatchesFixture(retentionRate(sample), fixture("churn_by_month.csv"), retention);
+  assertMatchesFixture(withIncomplete(churnRate(sample)), fixture("churn_by_month.csv"), churnCols);
+  assertMatchesFixture(
+    withIncomplete(retentionRate(sample)),
+    fixture("churn_by_month.csv"),
+    retention,
+  );
   const byPlan = fixture("churn_by_plan_month.csv");
-  assertMatchesFixture(churnRate(sample, { by: "plan" }), byPlan, { plan: "plan", ...churnCols });
-  assertMatchesFixture(retentionRate(sample, { by: "plan" }), byPlan, {
+  assertMatchesFixture(withIncomplete(churnRate(sample, { by: "plan" })), byPlan, {
+    plan: "plan",
+    ...churnCols,
+  });
+  assertMatchesFixture(withIncomplete(retentionRate(sample, { by: "plan" })), byPlan, {
     plan: "plan",
     ...retention,
   });
   const cut = fixture("churn_by_month_to_20251215.csv");
-  assertMatchesFixture(churnRate(sample, { to: d("2025-12-15") }), cut, churnCols);
-  assertMatchesFixture(retentionRate(sample, { to: d("2025-12-15") }), cut, retention);
+  assertMatchesFixture(
+    withIncomplete(churnRate(sample, { observedUntil: d("2025-12-15") })),
+    cut,
+    churnCols,
+  );
+  assertMatchesFixture(
+    withIncomplete(retentionRate(sample, { observedUntil: d("2025-12-15") })),
+    cut,
+    retention,
+  );
 });
 
 Deno.test("identity on the sample: retention = 1 − churn_rate, bounds mirror, stocks chain", async () => {
@@ -231,8 +259,8 @@ Deno.test("identity on the sample: retention = 1 − churn_rate, bounds mirror, 
     const r = retention[i];
     if (c.churn_rate === null) return assertEquals(r.retention, null);
     assertClose(r.retention, 1 - (c.churn_rate as number), `retention ${i}`, 1e-12);
-    assertClose(r.retention_low, 1 - (c.churn_high as number), `low ${i}`, 1e-12);
-    assertClose(r.retention_high, 1 - (c.churn_low as number), `high ${i}`, 1e-12);
+    assertClose(r.retention_low, 1 - (c.churn_rate_high as number), `low ${i}`, 1e-12);
+    assertClose(r.retention_high, 1 - (c.churn_rate_low as number), `high ${i}`, 1e-12);
     const next = churn[i + 1];
     if (next && next.region === c.region) assertEquals(next.customers_start, c.customers_end);
   });
@@ -291,8 +319,8 @@ Deno.test("annualizeChurn / monthlyFromAnnualChurn: compounding, inverse, edges"
 Deno.test("several tables are pooled; results record how they were computed", () => {
   const a = tiny.slice(0, 2), b = tiny.slice(2);
   assertEquals(
-    churnRate([a, b], { to: d("2024-03-31") }).objects(),
-    churnRate(tiny, { to: d("2024-03-31") }).objects(),
+    churnRate([a, b], { observedUntil: d("2024-03-31") }).objects(),
+    churnRate(tiny, { observedUntil: d("2024-03-31") }).objects(),
   );
   const meta = kpiMeta(churnRate(tiny, { period: "quarter" }));
   assertEquals([meta?.kpi, meta?.method, meta?.period, meta?.timeZone], [
@@ -351,15 +379,18 @@ Deno.test("bad input: clear CxErrors naming the column or option", () => {
   assertThrows(() => churnRate(tiny, { confidence: 95 }), CxOptionsError);
   assertMatch(
     assertThrows(
-      () => churnRate(tiny, { from: d("2024-03-01"), to: d("2024-02-01") }),
+      () => churnRate(tiny, { from: d("2024-03-01"), observedUntil: d("2024-02-01") }),
       CxOptionsError,
     )
       .message,
-    /"from" .* is after "to"/,
+    /"from" .* is after "observedUntil"/,
   );
   assertMatch(
-    assertThrows(() => churnRate(tiny, { to: "2024-01-01" as unknown as Date }), CxOptionsError)
+    assertThrows(
+      () => churnRate(tiny, { observedUntil: "2024-01-01" as unknown as Date }),
+      CxOptionsError,
+    )
       .message,
-    /Option "to" must be a Date/,
+    /Option "observedUntil" must be a Date/,
   );
 });

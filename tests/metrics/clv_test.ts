@@ -34,7 +34,7 @@ const orders = aq.table({
 });
 
 Deno.test("historicClv: hand-worked — AOV, frequency, churn-based lifespan, CLV, interval", () => {
-  const result = historicClv(orders, customers, { to: d("2024-12-31") });
+  const result = historicClv(orders, customers, { observedUntil: d("2024-12-31") });
   const r = result.objects()[0] as Row;
   // Orders: 40 (a) + 20, 30, 30 (b) = 4 orders, 120 revenue; the login has no revenue.
   assertEquals([r.customers, r.orders, r.revenue, r.aov, r.orders_missing_revenue], [
@@ -68,30 +68,31 @@ Deno.test("historicClv: hand-worked — AOV, frequency, churn-based lifespan, CL
 });
 
 Deno.test("historicClv: margin, given lifespan, no churn, segments without orders", () => {
-  const base = historicClv(orders, customers, { to: d("2024-12-31") }).objects()[0] as Row;
-  const half = historicClv(orders, customers, { to: d("2024-12-31"), margin: 0.5 })
+  const base = historicClv(orders, customers, { observedUntil: d("2024-12-31") })
+    .objects()[0] as Row;
+  const half = historicClv(orders, customers, { observedUntil: d("2024-12-31"), margin: 0.5 })
     .objects()[0] as Row;
   assertClose(half.clv, (base.clv as number) / 2, "margin");
-  const given = historicClv(orders, customers, { to: d("2024-12-31"), lifespan: 3 })
+  const given = historicClv(orders, customers, { observedUntil: d("2024-12-31"), lifespan: 3 })
     .objects()[0] as Row;
   assertEquals(given.lifespan_years, 3);
   assertClose(given.clv, (base.annual_value as number) * 3, "given lifespan");
 
   // No churn observed: lifespan 1/0 is undefined → null, flagged; a given lifespan still works.
   const loyal = customers.assign({ churn_date: [null, null] });
-  const none = historicClv(orders, loyal, { to: d("2024-12-31") }).objects()[0] as Row;
+  const none = historicClv(orders, loyal, { observedUntil: d("2024-12-31") }).objects()[0] as Row;
   assertEquals([none.annual_churn, none.lifespan_years, none.clv, none.no_churn], [
     0,
     null,
     null,
     true,
   ]);
-  const assumed = historicClv(orders, loyal, { to: d("2024-12-31"), lifespan: 5 })
+  const assumed = historicClv(orders, loyal, { observedUntil: d("2024-12-31"), lifespan: 5 })
     .objects()[0] as Row;
   assertEquals([assumed.no_churn, assumed.lifespan_years], [true, 5]);
 
   // By plan: a (monthly) ordered once; b (annual) never churned.
-  const rows = historicClv(orders, customers, { to: d("2024-12-31"), by: "plan" })
+  const rows = historicClv(orders, customers, { observedUntil: d("2024-12-31"), by: "plan" })
     .objects() as Row[];
   assertEquals(rows.map((x) => [x.plan, x.customers, x.orders, x.no_churn]), [
     ["annual", 1, 3, true],
@@ -103,7 +104,7 @@ Deno.test("historicClv: margin, given lifespan, no churn, segments without order
 
   // A segment without orders: AOV undefined, frequency and CLV 0.
   const quiet = historicClv(orders.filter((o: Row) => o.customer_id !== "a"), customers, {
-    to: d("2024-12-31"),
+    observedUntil: d("2024-12-31"),
     by: "plan",
   }).objects()[1] as Row;
   assertEquals([quiet.orders, quiet.aov, quiet.purchase_frequency, quiet.clv], [0, null, 0, 0]);
@@ -116,13 +117,13 @@ Deno.test("historicClv: what counts as an order", () => {
     type: ["order", "refund", "order", "support"],
     revenue: [50, -10, null, null],
   });
-  const r = historicClv(t, customers, { to: d("2024-12-31") }).objects()[0] as Row;
+  const r = historicClv(t, customers, { observedUntil: d("2024-12-31") }).objects()[0] as Row;
   // order 50, refund −10 (revenue present), an order without revenue; support ignored.
   assertEquals([r.orders, r.orders_missing_revenue, r.revenue], [3, 1, 40]);
   assertClose(r.aov, 40 / 3, "aov");
   // Without a type column every row with revenue is an order.
   const untyped = historicClv(t.select("customer_id", "date", "revenue"), customers, {
-    to: d("2024-12-31"),
+    observedUntil: d("2024-12-31"),
   }).objects()[0] as Row;
   assertEquals([untyped.orders, untyped.revenue], [2, 40]);
 });

@@ -69,8 +69,8 @@ Deno.test("csat and ces agree with statsmodels/scipy on the sample, by channel",
   const e = ces(responses, { by: "channel" })
     .derive({
       share: (d) => d.pct_low_effort / 100,
-      low: (d) => d.low_effort_low / 100,
-      high: (d) => d.low_effort_high / 100,
+      low: (d) => d.pct_low_effort_low / 100,
+      high: (d) => d.pct_low_effort_high / 100,
     });
   assertMatchesFixture(e, fixture("ces_by_channel.csv"), {
     channel: "channel",

@@ -143,8 +143,8 @@ Deno.test("npsCompare: phone vs chat and 2025-03 vs 2025-02 agree with scipy", a
     nps_a: "nps_a",
     nps_b: "nps_b",
     difference: "difference",
-    se: "se",
-    z: "z",
+    std_err: "se",
+    statistic: "z",
     difference_low: "low",
     difference_high: "high",
   };

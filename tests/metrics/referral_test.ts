@@ -45,7 +45,8 @@ const pickCounts = (r: Row) => [
 ];
 
 Deno.test("referralRate: hand-worked months — active customers, distinct referrers, unmatched", () => {
-  const rows = referralRate(tiny, { period: "month", to: d("2024-03-31") }).objects() as Row[];
+  const rows = referralRate(tiny, { period: "month", observedUntil: d("2024-03-31") })
+    .objects() as Row[];
   assertEquals(rows.map(pickCounts), [
     // Jan: active = r1, r2, x1, x2 (all new); referrers = {r1} although r1 brought two.
     ["2024-01", 4, 1, 4, 2, 0],
@@ -55,15 +56,17 @@ Deno.test("referralRate: hand-worked months — active customers, distinct refer
     // Mar: start r1, x1, x2, x3, x4 + signups x5, x6 = 7; referrers r1 (x5) and x1 (x6).
     ["2024-03", 7, 2, 2, 2, 0],
   ]);
-  assertEquals(rows.map((r) => r.referral_rate), [1 / 4, 0, 2 / 7]);
-  assertEquals(rows.map((r) => r.referred_share), [2 / 4, 1, 1]);
+  // The referral rate is the share of new customers who came by referral; the referrer
+  // share the share of active customers who referred someone.
+  assertEquals(rows.map((r) => r.referral_rate), [2 / 4, 1, 1]);
+  assertEquals(rows.map((r) => r.referrer_share), [1 / 4, 0, 2 / 7]);
   const [low, high] = wilsonByHand(1, 4);
-  assertClose(rows[0].referral_low, low, "low");
-  assertClose(rows[0].referral_high, high, "high");
+  assertClose(rows[0].referrer_share_low, low, "low");
+  assertClose(rows[0].referrer_share_high, high, "high");
   const [slow, shigh] = wilsonByHand(2, 2);
-  assertClose(rows[1].referred_share_low, slow, "share low");
-  assertEquals(rows[1].referred_share_high, shigh);
-  assertEquals(rows[0].n, 4);
+  assertClose(rows[1].referral_rate_low, slow, "rate low");
+  assertEquals(rows[1].referral_rate_high, shigh);
+  assertEquals(rows[0].n, 4); // n = signups, the referral rate's denominator
   assertEquals(Object.keys(rows[0]), [
     "period",
     "period_start",
@@ -74,7 +77,7 @@ Deno.test("referralRate: hand-worked months — active customers, distinct refer
 });
 
 Deno.test("referralRate by plan: referrers in their own segment, referred signups in theirs", () => {
-  const rows = referralRate(tiny, { period: "month", by: "plan", to: d("2024-03-31") })
+  const rows = referralRate(tiny, { period: "month", by: "plan", observedUntil: d("2024-03-31") })
     .objects() as Row[];
   assertEquals(rows.map((r) => [r.plan, ...pickCounts(r)]), [
     // r1 (A) referred x2 (B) in January: the referrer counts in A, the signup in B.
@@ -85,26 +88,30 @@ Deno.test("referralRate by plan: referrers in their own segment, referred signup
     ["B", "2024-02", 1, 0, 0, 0, 0], // n = 1 (x2), no signups
     ["B", "2024-03", 3, 0, 2, 2, 0],
   ]);
-  assertEquals(rows[2].referred_share, null);
-  assertEquals([rows[2].referred_share_low, rows[2].referred_share_high], [null, null]);
-  assertEquals([rows[4].n, rows[4].referral_rate, rows[4].small_sample], [1, 0, true]);
+  assertEquals(rows[2].referral_rate, null);
+  assertEquals([rows[2].referral_rate_low, rows[2].referral_rate_high], [null, null]);
+  assertEquals(
+    [rows[4].active_customers, rows[4].referrer_share, rows[4].n, rows[4].referral_rate],
+    [1, 0, 0, null],
+  );
+  assertEquals(rows[4].small_sample, true);
 });
 
 Deno.test("referralRate without period: the whole window is one period", () => {
-  const rows = referralRate(tiny, { to: d("2024-03-31") }).objects() as Row[];
+  const rows = referralRate(tiny, { observedUntil: d("2024-03-31") }).objects() as Row[];
   // Active in 2 Jan … 31 Mar: all 8. r2 was active in the window, so x3 is matched now;
   // referrers = {r1, r2, x1}; only x4 (unknown referrer) stays unmatched.
   assertEquals(rows.length, 1);
   const r = rows[0];
   assertEquals([r.active_customers, r.referrers, r.signups, r.referred_signups], [8, 3, 8, 6]);
-  assertEquals([r.referral_rate, r.referred_share, r.unmatched_referrals], [3 / 8, 6 / 8, 1]);
+  assertEquals([r.referral_rate, r.referrer_share, r.unmatched_referrals], [6 / 8, 3 / 8, 1]);
   assertEquals(Object.keys(r), [
-    ...REFERRAL_COLUMNS.filter((c) => c !== "period_end" && c !== "incomplete"),
+    ...REFERRAL_COLUMNS.filter((c) => c !== "period_end" && c !== "complete"),
     "small_sample",
   ]);
   // From 1 March: customers from before count in the stock (active in March), earlier
   // referrals do not.
-  const march = referralRate(tiny, { from: d("2024-03-01"), to: d("2024-03-31") })
+  const march = referralRate(tiny, { from: d("2024-03-01"), observedUntil: d("2024-03-31") })
     .objects()[0] as Row;
   assertEquals([march.active_customers, march.referrers, march.signups], [7, 2, 2]);
   assertEquals(kpiMeta(referralRate(tiny))?.kpi, "referral_rate");
@@ -114,10 +121,20 @@ Deno.test("referralRate agrees with pandas/statsmodels on the sample (1e-9)", as
   const { table } = await readCsv(new URL("../../data/sample/customers.csv", import.meta.url), {
     schema: "customers",
   });
+  // The pandas fixture keeps the old names: its referred_share is our referral_rate (share of
+  // new customers who came by referral), its referral_rate our referrer_share.
+  const renamed: Record<string, string> = {
+    referral_rate: "referred_share",
+    referral_rate_low: "referred_share_low",
+    referral_rate_high: "referred_share_high",
+    referrer_share: "referral_rate",
+    referrer_share_low: "referral_low",
+    referrer_share_high: "referral_high",
+  };
   const columns = Object.fromEntries(
-    REFERRAL_COLUMNS.filter((c) => c !== "period_end" && c !== "incomplete" && c !== "n").map((
+    REFERRAL_COLUMNS.filter((c) => c !== "period_end" && c !== "complete" && c !== "n").map((
       c,
-    ) => [c, c]),
+    ) => [c, renamed[c] ?? c]),
   );
   assertMatchesFixture(referralRate(table, { period: "month" }), fixture("referral_by_month.csv"), {
     period: "period",

@@ -1,7 +1,7 @@
 import "@uwdata/flechette";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import type { BusinessHours } from "../../src/mod.ts";
+import type { BusinessHours, GermanState } from "../../src/mod.ts";
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
 import {
   businessDurationFn,
@@ -392,7 +392,7 @@ Deno.test("easterSunday: known dates (Meeus/Jones/Butcher), incl. earliest and l
 });
 
 Deno.test("germanHolidays: Berlin 2024 and Bavaria 2025 written out by hand", () => {
-  assertEquals(germanHolidays(2024, "BE"), [
+  assertEquals(germanHolidays(2024, { state: "BE" }), [
     { date: "2024-01-01", name: "Neujahr" },
     { date: "2024-03-08", name: "Internationaler Frauentag" },
     { date: "2024-03-29", name: "Karfreitag" },
@@ -404,7 +404,7 @@ Deno.test("germanHolidays: Berlin 2024 and Bavaria 2025 written out by hand", ()
     { date: "2024-12-25", name: "1. Weihnachtstag" },
     { date: "2024-12-26", name: "2. Weihnachtstag" },
   ]);
-  assertEquals(germanHolidays(2025, "BY").map((h) => `${h.date} ${h.name}`), [
+  assertEquals(germanHolidays(2025, { state: "BY" }).map((h) => `${h.date} ${h.name}`), [
     "2025-01-01 Neujahr",
     "2025-01-06 Heilige Drei Könige",
     "2025-04-18 Karfreitag",
@@ -422,8 +422,8 @@ Deno.test("germanHolidays: Berlin 2024 and Bavaria 2025 written out by hand", ()
 });
 
 Deno.test("germanHolidays: state rules and the years they start", () => {
-  const has = (year: number, state: Parameters<typeof germanHolidays>[1], name: string) =>
-    germanHolidays(year, state).find((h) => h.name === name)?.date ?? null;
+  const has = (year: number, state: GermanState, name: string) =>
+    germanHolidays(year, { state }).find((h) => h.name === name)?.date ?? null;
   assertEquals(has(2024, "SN", "Buß- und Bettag"), "2024-11-20");
   assertEquals(has(2025, "SN", "Buß- und Bettag"), "2025-11-19");
   assertEquals(has(2025, "BY", "Buß- und Bettag"), null);
@@ -452,8 +452,8 @@ Deno.test("germanHolidays: state rules and the years they start", () => {
   for (const state of ["BW", "BY", "HE", "NW", "RP", "SL"] as const) {
     assertEquals(has(2024, state, "Fronleichnam"), "2024-05-30", state);
   }
-  assertThrows(() => germanHolidays(1990, "BE"), CxOptionsError);
-  assertThrows(() => germanHolidays(2024, "XY" as "BE"), CxOptionsError);
+  assertThrows(() => germanHolidays(1990, { state: "BE" }), CxOptionsError);
+  assertThrows(() => germanHolidays(2024, { state: "XY" as "BE" }), CxOptionsError);
 });
 
 // ---------------------------------------------------------------- planted effects

@@ -224,7 +224,8 @@ Deno.test("filters: date range and column = value, echoed with where they applie
     from: "2025-03-01",
     to: "2025-03-31",
     where: { region: "north" },
-  }, "UTC");
+    timeZone: "UTC",
+  });
   const responses = tables.responses!.objects() as { date: Date; region: string }[];
   const expected = files.filter((f) => f.schema === "responses")
     .flatMap((f) => f.result!.table.objects() as { date: Date; region: string }[])
@@ -242,7 +243,7 @@ Deno.test("filters: date range and column = value, echoed with where they applie
   const index = text(page(pages, "index.html"));
   assert.match(index, /Filters from 2024-01-06; channel = "phone" \(applied to responses\)/);
   assert.match(index, /Dates covered Jan 7, 2024 – Jan 7, 2024 \(responses\)/);
-  assert.throws(() => reportTables(files, { from: "1.3.2025" }, "UTC"), /YYYY-MM-DD/);
+  assert.throws(() => reportTables(files, { from: "1.3.2025" }), /YYYY-MM-DD/);
 });
 
 Deno.test("bad files become report sections, never a crash; user strings escaped", async () => {

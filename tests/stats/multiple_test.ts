@@ -32,7 +32,7 @@ Deno.test("corrections: empty family, one test, missing tests are left out", () 
   // null is not a test: m = 2 here, not 3.
   assertEquals(holm([0.01, null, 0.04]), [0.02, null, 0.04]);
   assertEquals(benjaminiHochberg([null, null]), [null, null]);
-  assertEquals(adjustPValues([0.2, null], "none"), [0.2, null]);
+  assertEquals(adjustPValues([0.2, null], { correction: "none" }), [0.2, null]);
 });
 
 Deno.test("corrections equal statsmodels multipletests (holm, fdr_bh) to 1e-9", () => {
@@ -55,5 +55,5 @@ Deno.test("corrections: bad input is a CxOptionsError naming the value", () => {
     assertThrows(() => holm(bad), CxOptionsError);
     assertThrows(() => benjaminiHochberg(bad), CxOptionsError);
   }
-  assertThrows(() => adjustPValues([0.1], "bonferroni" as "holm"), CxOptionsError);
+  assertThrows(() => adjustPValues([0.1], { correction: "bonferroni" as "holm" }), CxOptionsError);
 });
