@@ -178,6 +178,7 @@ export { explainSql, isSqlEngine, isTableRef, pushdown, withPushdown } from "./e
 export type {
   ColumnInfo,
   Kpi,
+  KpiSignature,
   OpenRelation,
   PushdownKpi,
   PushdownOptions,

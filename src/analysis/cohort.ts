@@ -74,6 +74,7 @@ import {
   periodCalendar,
   ROLLING_LENGTH,
 } from "./cohort_periods.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 /** `"exact"`: active in period k; `"unbounded"`: active in k or any later period. */
 export type RetentionMode = "exact" | "unbounded";
@@ -127,6 +128,23 @@ export interface CohortRetentionOptions {
    */
   observedUntil?: Date;
 }
+
+/** The names of {@link CohortRetentionOptions}. */
+export const COHORT_RETENTION_OPTIONS = optionNames<CohortRetentionOptions>()([
+  "customer",
+  "date",
+  "period",
+  "mode",
+  "window",
+  "timeZone",
+  "by",
+  "signup",
+  "signupDate",
+  "revenue",
+  "confidence",
+  "missing",
+  "observedUntil",
+]);
 
 /** Retention result columns after the segment columns, in order. */
 export const COHORT_RETENTION_COLUMNS = [
@@ -189,6 +207,12 @@ export function cohortRetention(
   events: KpiInput,
   options: CohortRetentionOptions = {},
 ): ColumnTable {
+  ({ input: events, options } = checkCall(
+    "cohortRetention",
+    events,
+    options,
+    COHORT_RETENTION_OPTIONS,
+  ));
   const table = pooled(events);
   const plan = resolveRetention(table, options);
   const aggregate = aggregateRetention({

@@ -32,6 +32,7 @@ import {
   cutoffAfter,
   periodCalendar,
 } from "./cohort_periods.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 /** Options of {@link cohortChurn}. */
 export interface CohortChurnOptions {
@@ -63,6 +64,19 @@ export interface CohortChurnOptions {
   /** Confidence level of the Wilson intervals (default 0.95). */
   confidence?: number;
 }
+
+/** The names of {@link CohortChurnOptions}. */
+export const COHORT_CHURN_OPTIONS = optionNames<CohortChurnOptions>()([
+  "customer",
+  "signupDate",
+  "churnDate",
+  "period",
+  "timeZone",
+  "by",
+  "missing",
+  "observedUntil",
+  "confidence",
+]);
 
 /** Cohort churn result columns after the segment columns, in order. */
 export const COHORT_CHURN_COLUMNS = [
@@ -112,6 +126,12 @@ export const COHORT_CHURN_COLUMNS = [
  * ```
  */
 export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {}): ColumnTable {
+  ({ input: customers, options } = checkCall(
+    "cohortChurn",
+    customers,
+    options,
+    COHORT_CHURN_OPTIONS,
+  ));
   const table = pooled(customers);
   const {
     customer = "customer_id",

@@ -12,6 +12,7 @@ import { checkConfidence } from "../stats/distributions.ts";
 import { wilson } from "../stats/intervals.ts";
 import { compareTuples, REVENUE_RETENTION_COLUMNS } from "./cohort.ts";
 import { type CohortMeta, cohortMeta, setCohortMeta } from "./cohort_meta.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 /** Options of {@link pooledRetention}. */
 export interface PooledRetentionOptions {
@@ -24,6 +25,12 @@ export interface PooledRetentionOptions {
    */
   includeIncomplete?: boolean;
 }
+
+/** The names of {@link PooledRetentionOptions}. */
+export const POOLED_RETENTION_OPTIONS = optionNames<PooledRetentionOptions>()([
+  "confidence",
+  "includeIncomplete",
+]);
 
 /** Pooled result columns after the segment columns, in order. */
 export const POOLED_RETENTION_COLUMNS = [
@@ -73,6 +80,7 @@ export function pooledRetention(
   retention: ColumnTable,
   options: PooledRetentionOptions = {},
 ): ColumnTable {
+  checkCall("pooledRetention", retention, options, POOLED_RETENTION_OPTIONS);
   const { by, meta, hasRevenue } = inspect(retention, "pooledRetention");
   const { includeIncomplete = false } = options;
   const confidence = options.confidence ?? meta?.confidence ?? 0.95;
@@ -191,6 +199,9 @@ export interface RetentionByCohortOptions {
   periodIndex: number;
 }
 
+/** The names of {@link RetentionByCohortOptions}. */
+export const RETENTION_BY_COHORT_OPTIONS = optionNames<RetentionByCohortOptions>()(["periodIndex"]);
+
 /**
  * The retention of every cohort at one period index — "day-7" or "month-3
  * retention by cohort" — for trend charts: the rows of the retention table
@@ -222,6 +233,7 @@ export function retentionByCohort(
   retention: ColumnTable,
   options: RetentionByCohortOptions,
 ): ColumnTable {
+  checkCall("retentionByCohort", retention, options, RETENTION_BY_COHORT_OPTIONS);
   const { by, meta } = inspect(retention, "retentionByCohort");
   const N = options?.periodIndex;
   if (!Number.isInteger(N) || N < 0) {

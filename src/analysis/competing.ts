@@ -18,12 +18,14 @@ import {
 import { checkConfidence, zFor } from "../stats/distributions.ts";
 import {
   checkTransform,
+  KAPLAN_MEIER_OPTIONS,
   setSurvivalMeta,
   survivalInterval,
   type SurvivalTransform,
 } from "./survival.ts";
 import { checkSurvivalValues } from "./survival_counts.ts";
 import { survivalTimesUnit } from "./survival_times.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 /** Options of {@link cumulativeIncidence}. */
 export interface CumulativeIncidenceOptions {
@@ -64,6 +66,13 @@ export interface CumulativeIncidenceOptions {
   /** Unit of the time column for labels (default: from `survivalTimes`). */
   unit?: string;
 }
+
+/** The names of {@link CumulativeIncidenceOptions}. */
+export const CUMULATIVE_INCIDENCE_OPTIONS = optionNames<CumulativeIncidenceOptions>()([
+  ...KAPLAN_MEIER_OPTIONS,
+  "status",
+  "censored",
+]);
 
 /** The cumulative incidence result columns after the group keys, in order. */
 export const CUMULATIVE_INCIDENCE_COLUMNS = [
@@ -113,6 +122,12 @@ export function cumulativeIncidence(
   table: ColumnTable,
   options: CumulativeIncidenceOptions,
 ): ColumnTable {
+  ({ input: table, options } = checkCall(
+    "cumulativeIncidence",
+    table,
+    options,
+    CUMULATIVE_INCIDENCE_OPTIONS,
+  ));
   const { time = "time", status, confidence = 0.95, transform = "log" } = options ?? {};
   const by = options?.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
   checkConfidence(confidence);

@@ -29,6 +29,7 @@ import {
   take,
   withoutMissingGroups,
 } from "./numeric.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 /** Correlation coefficients {@link correlate} computes. */
 export type CorrelationMethod = "pearson" | "spearman" | "kendall";
@@ -55,6 +56,16 @@ export interface CorrelateOptions {
    */
   missing?: MissingGroups;
 }
+
+/** The names of {@link CorrelateOptions}. */
+export const CORRELATE_OPTIONS = optionNames<CorrelateOptions>()([
+  "columns",
+  "against",
+  "method",
+  "confidence",
+  "by",
+  "missing",
+]);
 
 /** The result columns after the group keys, in order. */
 export const CORRELATION_COLUMNS = [
@@ -143,6 +154,7 @@ export function correlateMeta(result: ColumnTable): CorrelateMeta | undefined {
  * ```
  */
 export function correlate(table: ColumnTable, options: CorrelateOptions): ColumnTable {
+  ({ input: table, options } = checkCall("correlate", table, options, CORRELATE_OPTIONS));
   const plan = planCorrelate(table, options);
   const columns = plan.variables.map((name) => numericColumn(table, name, "columns"));
   const rows: Record<string, unknown>[] = [];
@@ -616,6 +628,13 @@ export interface JoinMetricsOptions {
   timeZone?: string;
 }
 
+/** The names of {@link JoinMetricsOptions}. */
+export const JOIN_METRICS_OPTIONS = optionNames<JoinMetricsOptions>()([
+  "key",
+  "period",
+  "timeZone",
+]);
+
 /** Options of {@link correlateMetrics}. */
 export interface CorrelateMetricsOptions extends JoinMetricsOptions {
   /** Coefficient(s) (default `"pearson"`). */
@@ -623,6 +642,13 @@ export interface CorrelateMetricsOptions extends JoinMetricsOptions {
   /** Confidence level (default 0.95). */
   confidence?: number;
 }
+
+/** The names of {@link CorrelateMetricsOptions}. */
+export const CORRELATE_METRICS_OPTIONS = optionNames<CorrelateMetricsOptions>()([
+  ...JOIN_METRICS_OPTIONS,
+  "method",
+  "confidence",
+]);
 
 /**
  * Aggregates a metric of each of two tables to a common key — a customer, a
@@ -652,6 +678,7 @@ export function joinMetrics(
   b: MetricSide,
   options: JoinMetricsOptions,
 ): ColumnTable {
+  checkCall("joinMetrics", [a.table, b.table], options, JOIN_METRICS_OPTIONS);
   const { key, period, timeZone = "UTC" } = options ?? {};
   if (key === undefined && period === undefined) {
     throw new CxOptionsError(
@@ -715,7 +742,9 @@ export function correlateMetrics(
   b: MetricSide,
   options: CorrelateMetricsOptions,
 ): ColumnTable {
-  const joined = joinMetrics(a, b, options);
+  checkCall("correlateMetrics", [a.table, b.table], options, CORRELATE_METRICS_OPTIONS);
+  const { key, period, timeZone } = options;
+  const joined = joinMetrics(a, b, { key, period, timeZone });
   const [x, y] = joined.columnNames().slice(options.key !== undefined && options.period ? 2 : 1);
   if (joined.numRows() === 0) {
     throw new CxDataError(

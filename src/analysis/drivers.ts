@@ -23,6 +23,7 @@ import {
   rowGroups,
   withoutMissingGroups,
 } from "./numeric.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 /** Importance methods of {@link keyDrivers}. */
 export type DriverMethod = "relative-weights" | "shapley";
@@ -57,6 +58,16 @@ export interface KeyDriversOptions {
    */
   missing?: MissingGroups;
 }
+
+/** The names of {@link KeyDriversOptions}. */
+export const KEY_DRIVERS_OPTIONS = optionNames<KeyDriversOptions>()([
+  "outcome",
+  "drivers",
+  "method",
+  "bootstrap",
+  "by",
+  "missing",
+]);
 
 /** The result columns after the group keys, in order. */
 export const KEY_DRIVER_COLUMNS = [
@@ -156,6 +167,7 @@ export function keyDriversMeta(result: ColumnTable): KeyDriversMeta | undefined 
  * ```
  */
 export function keyDrivers(table: ColumnTable, options: KeyDriversOptions): ColumnTable {
+  ({ input: table, options } = checkCall("keyDrivers", table, options, KEY_DRIVERS_OPTIONS));
   const plan = planDrivers(table, options);
   const outcome = numericColumn(table, plan.outcome, "outcome");
   const drivers = plan.drivers.map((d) => numericColumn(table, d, "drivers"));
@@ -673,6 +685,12 @@ export interface ImportancePerformanceOptions {
   confidence?: number;
 }
 
+/** The names of {@link ImportancePerformanceOptions}. */
+export const IMPORTANCE_PERFORMANCE_OPTIONS = optionNames<ImportancePerformanceOptions>()([
+  "method",
+  "confidence",
+]);
+
 /** Quadrants of the importance × performance grid (Martilla & James 1977). */
 export type Quadrant =
   | "Concentrate here"
@@ -730,6 +748,7 @@ export function importancePerformance(
   drivers: ColumnTable,
   options: ImportancePerformanceOptions = {},
 ): ColumnTable {
+  checkCall("importancePerformance", [table, drivers], options, IMPORTANCE_PERFORMANCE_OPTIONS);
   const names = drivers.columnNames();
   const at = names.indexOf("driver");
   if (at < 0 || !["method", "weight_pct"].every((c) => names.includes(c))) {

@@ -12,11 +12,12 @@ import { holm } from "../stats/multiple.ts";
 import {
   type CountGroup,
   countGroups,
+  countSurvival,
   countsWithoutMissing,
   type MissingGroupOption,
   survivalColumns,
-  survivalCounts,
 } from "./survival_counts.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 /** Options of {@link logRank}. */
 export interface LogRankOptions extends MissingGroupOption {
@@ -29,6 +30,15 @@ export interface LogRankOptions extends MissingGroupOption {
   /** One test per pair of groups instead of the overall test (default `false`). */
   pairwise?: boolean;
 }
+
+/** The names of {@link LogRankOptions}. */
+export const LOG_RANK_OPTIONS = optionNames<LogRankOptions>()([
+  "time",
+  "event",
+  "by",
+  "pairwise",
+  "missing",
+]);
 
 /**
  * Log-rank test that all groups share one survival curve.
@@ -67,11 +77,12 @@ export interface LogRankOptions extends MissingGroupOption {
  * ```
  */
 export function logRank(table: ColumnTable, options: LogRankOptions): ColumnTable {
+  ({ input: table, options } = checkCall("logRank", table, options, LOG_RANK_OPTIONS));
   if (!options || options.by === undefined) {
     throw new CxOptionsError(`logRank needs option "by": the column whose groups are compared`);
   }
   const { by } = survivalColumns(table, options);
-  return finalizeLogRank(survivalCounts(table, options), {
+  return finalizeLogRank(countSurvival(table, options), {
     by,
     pairwise: options.pairwise,
     missing: options.missing,

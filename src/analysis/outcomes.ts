@@ -47,6 +47,7 @@ import { cohortRetention, compareTuples, oneOf } from "./cohort.ts";
 import { pooledRetention } from "./cohort_summary.ts";
 import type { CohortPeriod } from "./cohort_periods.ts";
 import { NPS_CATEGORIES, NPS_SCALE, type NpsCategory, npsCategory } from "../schema/scales.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 /** Options of {@link scoreOutcomes}. */
 export interface ScoreOutcomesOptions {
@@ -104,6 +105,26 @@ export interface ScoreOutcomesOptions {
   /** Cohort period of the revenue retention (default `"month"`). */
   period?: CohortPeriod;
 }
+
+/** The names of {@link ScoreOutcomesOptions}. */
+export const SCORE_OUTCOMES_OPTIONS = optionNames<ScoreOutcomesOptions>()([
+  "observedUntil",
+  "score",
+  "customer",
+  "date",
+  "signupDate",
+  "churnDate",
+  "answer",
+  "from",
+  "unit",
+  "confidence",
+  "by",
+  "missing",
+  "orders",
+  "revenue",
+  "orderDate",
+  "period",
+]);
 
 /** What was left out or could not be used, so nothing is dropped silently. */
 export interface ScoreOutcomesNotes {
@@ -260,6 +281,12 @@ export function scoreOutcomes(
   customers: ColumnTable,
   options: ScoreOutcomesOptions,
 ): ScoreOutcomes {
+  ({ input: [responses, customers], options } = checkCall(
+    "scoreOutcomes",
+    [responses, customers],
+    options,
+    SCORE_OUTCOMES_OPTIONS,
+  ));
   const plan = resolveOutcomes(responses, customers, options);
   const { table, notes } = classify(responses, customers, plan);
   const segmented = leaveOutMissing(table, plan.by, plan.missing, {

@@ -13,6 +13,7 @@ import { csat, CSAT_COLUMNS, type CsatOptions } from "../metrics/csat.ts";
 import { cesBox, csatBox, type CsatScale } from "../schema/scales.ts";
 import {
   type GroupPlan,
+  KPI_OPTIONS,
   type KpiInput,
   kpiMeta,
   type KpiOptions,
@@ -35,7 +36,14 @@ import { normalCdf, tCdf, tQuantile, zFor } from "../stats/distributions.ts";
 import { meanSd, wilson } from "../stats/intervals.ts";
 import { adjustPValues, checkCorrection, type Correction } from "../stats/multiple.ts";
 import { pushdownAggregate, runsInEngine } from "../engine/analysis_pushdown.ts";
-import type { PushdownOptions, PushdownSource, SqlEngine, TableRef } from "../engine/pushdown.ts";
+import {
+  checkKpiCall,
+  type PushdownOptions,
+  type PushdownSource,
+  type SqlEngine,
+  type TableRef,
+} from "../engine/pushdown.ts";
+import { checkCall, optionNames, withoutNames } from "../options.ts";
 
 /** The KPIs segments and trends can be computed for. */
 export type AnalysisKpi = "nps" | "csat" | "ces";
@@ -64,6 +72,23 @@ export interface SegmentOptions
   /** Multiple-comparison correction (default `"holm"`; `"bh"` = Benjamini–Hochberg). */
   correction?: Correction;
 }
+
+/** The names of {@link KpiScoreOptions}. */
+export const KPI_SCORE_OPTIONS = optionNames<KpiScoreOptions>()([
+  "score",
+  "scale",
+  "topBox",
+  "lowEffort",
+  "method",
+]);
+
+const SEGMENT_OPTIONS = optionNames<SegmentOptions>()([
+  ...withoutNames(KPI_OPTIONS, "by", "period", "date", "timeZone"),
+  ...KPI_SCORE_OPTIONS,
+  "kpi",
+  "by",
+  "correction",
+]);
 
 /** The columns {@link segment} adds after the KPI's own columns, in order. */
 export const SEGMENT_COLUMNS = [
@@ -170,6 +195,11 @@ export function segment(
   input: PushdownSource,
   options: SegmentOptions | (Omit<SegmentOptions, "engine"> & PushdownOptions),
 ): ColumnTable | Promise<ColumnTable> {
+  ({ input, options } = checkKpiCall(
+    { name: "segment", options: SEGMENT_OPTIONS },
+    input,
+    options,
+  ));
   return runsInEngine(input, options)
     ? segmentInEngine(input, options as Omit<SegmentOptions, "engine"> & PushdownOptions)
     : segmentInMemory(input as KpiInput, options as SegmentOptions);
@@ -180,7 +210,8 @@ function segmentInMemory(input: KpiInput, options: SegmentOptions): ColumnTable 
   const { kind, by, correction, bounds } = segmentSettings(options);
   requireRows(table, "segment");
   const plan = resolvePlan(table, { ...options, by, period: undefined }, { date: "date" });
-  const result = kind.result(table, { ...options, by, period: undefined });
+  const { kpi: _kpi, correction: _correction, ...kpiOptions } = options;
+  const result = kind.result(table, { ...kpiOptions, by, period: undefined });
   const sums = sumsByKey(kind, table, plan, options);
   return finalizeSegment(kind, result, sums, plan, correction, bounds);
 }
@@ -683,6 +714,14 @@ export interface RfmOptions {
   revenue?: string;
 }
 
+/** The names of {@link RfmOptions}. */
+export const RFM_OPTIONS = optionNames<RfmOptions>()([
+  "observedUntil",
+  "customer",
+  "date",
+  "revenue",
+]);
+
 /** The {@link rfm} result columns after the customer column, in order. */
 export const RFM_COLUMNS = [
   "last_order",
@@ -750,6 +789,7 @@ export const RFM_COLUMNS = [
  * ```
  */
 export function rfm(orders: ColumnTable, options: RfmOptions): ColumnTable {
+  checkCall("rfm", orders, options, RFM_OPTIONS);
   const { observedUntil: asOf, customer = "customer_id", date = "date", revenue = "revenue" } =
     options ?? {};
   if (!(asOf instanceof Date) || Number.isNaN(asOf.getTime())) {

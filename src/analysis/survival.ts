@@ -15,13 +15,14 @@ import type { MissingGroups } from "../metrics/groups.ts";
 import { checkConfidence, zFor } from "../stats/distributions.ts";
 import {
   countGroups,
+  countSurvival,
   countsWithoutMissing,
   type MissingGroupOption,
   type SurvivalColumns,
   survivalColumns,
-  survivalCounts,
 } from "./survival_counts.ts";
 import { survivalTimesUnit } from "./survival_times.ts";
+import { checkCall, checkOptions, optionNames } from "../options.ts";
 
 /** How pointwise intervals of a survival curve are formed (R's `conf.type`). */
 export type SurvivalTransform = "log" | "log-log" | "plain";
@@ -39,6 +40,17 @@ export interface KaplanMeierOptions extends SurvivalColumns, MissingGroupOption 
   /** Unit of the time column for labels, e.g. `"days"` (default: from {@link survivalTimes}). */
   unit?: string;
 }
+
+/** The names of {@link KaplanMeierOptions}. */
+export const KAPLAN_MEIER_OPTIONS = optionNames<KaplanMeierOptions>()([
+  "time",
+  "event",
+  "by",
+  "missing",
+  "confidence",
+  "transform",
+  "unit",
+]);
 
 /** How a survival result was computed; see {@link survivalMeta}. */
 export interface SurvivalMeta {
@@ -107,11 +119,12 @@ const META = new WeakMap<ColumnTable, SurvivalMeta>();
  * ```
  */
 export function kaplanMeier(table: ColumnTable, options: KaplanMeierOptions = {}): ColumnTable {
+  ({ input: table, options } = checkCall("kaplanMeier", table, options, KAPLAN_MEIER_OPTIONS));
   const { confidence = 0.95, transform = "log" } = options;
   checkConfidence(confidence);
   checkTransform(transform);
   const columns = survivalColumns(table, options);
-  const counts = survivalCounts(table, options);
+  const counts = countSurvival(table, options);
   return finalizeKaplanMeier(counts, {
     by: columns.by,
     confidence,
@@ -138,6 +151,16 @@ export interface FinalizeKaplanMeierOptions {
   missing?: MissingGroups;
 }
 
+/** The names of {@link FinalizeKaplanMeierOptions}. */
+export const FINALIZE_KAPLAN_MEIER_OPTIONS = optionNames<FinalizeKaplanMeierOptions>()([
+  "by",
+  "confidence",
+  "transform",
+  "unit",
+  "columns",
+  "missing",
+]);
+
 /**
  * Finalize step: walks each group's risk set over the counts from
  * {@link survivalCounts} (or merged counts of several parts) and returns the
@@ -158,6 +181,7 @@ export function finalizeKaplanMeier(
   counts: ColumnTable,
   options: FinalizeKaplanMeierOptions = {},
 ): ColumnTable {
+  checkOptions("finalizeKaplanMeier", options, FINALIZE_KAPLAN_MEIER_OPTIONS);
   const { by = [], confidence = 0.95, transform = "log" } = options;
   checkConfidence(confidence);
   checkTransform(transform);

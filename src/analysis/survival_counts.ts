@@ -15,6 +15,7 @@ import {
   requireColumn,
   sumOf,
 } from "../metrics/groups.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 /** Which columns hold the follow-up time, the event flag and the segments. */
 export interface SurvivalColumns {
@@ -25,6 +26,9 @@ export interface SurvivalColumns {
   /** Segment column(s): one curve per combination. */
   by?: string | string[];
 }
+
+/** The names of {@link SurvivalColumns}. */
+export const SURVIVAL_COLUMN_OPTIONS = optionNames<SurvivalColumns>()(["time", "event", "by"]);
 
 /** Option of the survival analyses that draw or compare groups. */
 export interface MissingGroupOption {
@@ -129,6 +133,20 @@ export function survivalColumns(table: ColumnTable, options: SurvivalColumns): R
  * ```
  */
 export function survivalCounts(table: ColumnTable, options: SurvivalColumns = {}): ColumnTable {
+  ({ input: table, options } = checkCall(
+    "survivalCounts",
+    table,
+    options,
+    SURVIVAL_COLUMN_OPTIONS,
+  ));
+  return countSurvival(table, options);
+}
+
+/**
+ * {@link survivalCounts} without the option check, for analyses that pass
+ * their own (already checked) options through.
+ */
+export function countSurvival(table: ColumnTable, options: SurvivalColumns): ColumnTable {
   const { time, event, by } = survivalColumns(table, options);
   checkSurvivalValues(table, time, event);
   return countingSortCounts(table, time, event, by) ?? genericCounts(table, time, event, by);

@@ -13,12 +13,15 @@ import { CxOptionsError } from "../errors.ts";
 import { checkConfidence, normalCdf, zFor } from "../stats/distributions.ts";
 import { kmGroupColumns, survivalMeta } from "./survival.ts";
 import { resultGroups } from "./survival_counts.ts";
+import { checkCall, checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@link survivalAt} and {@link atRisk}. */
 export interface AtTimesOptions {
   /** Times ≥ 0 to read the curves at, in the curve's unit (e.g. `[0, 90, 180]`). */
   times: number[];
 }
+
+const AT_TIMES_OPTIONS = optionNames<AtTimesOptions>()(["times"]);
 
 /**
  * Survival with its interval and the risk-set counts at chosen times, one row
@@ -74,12 +77,17 @@ export function atRisk(km: ColumnTable, options: AtTimesOptions): ColumnTable {
 }
 
 /** The `times` option; a bare array (the former positional form) is refused with the fix. */
-export function timesOf(options: AtTimesOptions, what: string): number[] {
+export function timesOf(
+  options: AtTimesOptions,
+  what: string,
+  known: readonly string[] = AT_TIMES_OPTIONS,
+): number[] {
   if (Array.isArray(options)) {
     throw new CxOptionsError(
       `${what} takes an options object: ${what}(km, { times: ${JSON.stringify(options)} })`,
     );
   }
+  checkOptions(what, options, known);
   return options?.times;
 }
 
@@ -150,6 +158,9 @@ export interface RmstOptions {
   reference?: unknown;
 }
 
+/** The names of {@link RmstOptions}. */
+export const RMST_OPTIONS = optionNames<RmstOptions>()(["tau", "confidence", "reference"]);
+
 /**
  * Restricted mean survival time up to τ per group, with standard error and
  * normal interval; with groups, also each group's difference from the
@@ -178,6 +189,7 @@ export interface RmstOptions {
  * ```
  */
 export function rmst(km: ColumnTable, options: RmstOptions): ColumnTable {
+  checkCall("rmst", km, options, RMST_OPTIONS);
   const { tau } = options ?? {};
   if (typeof tau !== "number" || !Number.isFinite(tau) || !(tau > 0)) {
     throw new CxOptionsError(`Option "tau" must be a time > 0, got ${JSON.stringify(tau)}`);

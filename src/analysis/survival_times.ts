@@ -8,6 +8,7 @@
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { requireColumn } from "../metrics/groups.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 /** Units a follow-up time can be expressed in. */
 export type SurvivalUnit = "days" | "weeks" | "months" | "years";
@@ -34,6 +35,14 @@ export interface SurvivalTimesOptions {
   /** Unit of the `time` column (default `"days"`). */
   unit?: SurvivalUnit;
 }
+
+/** The names of {@link SurvivalTimesOptions}. */
+export const SURVIVAL_TIMES_OPTIONS = optionNames<SurvivalTimesOptions>()([
+  "start",
+  "end",
+  "observedUntil",
+  "unit",
+]);
 
 const UNITS = new WeakMap<ColumnTable, SurvivalUnit>();
 
@@ -63,6 +72,7 @@ const UNITS = new WeakMap<ColumnTable, SurvivalUnit>();
  * ```
  */
 export function survivalTimes(customers: ColumnTable, options: SurvivalTimesOptions): ColumnTable {
+  checkCall("survivalTimes", customers, options, SURVIVAL_TIMES_OPTIONS);
   const { start = "signup_date", end = "churn_date", observedUntil: cutoff, unit = "days" } =
     options ?? {};
   if (!(cutoff instanceof Date) || Number.isNaN(cutoff.getTime())) {

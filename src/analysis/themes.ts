@@ -10,6 +10,7 @@ import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { requireColumn } from "../metrics/groups.ts";
 import { keyOf, requireRows } from "./segment.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 /** Stop-word language of comments. */
 export type CommentLanguage = "auto" | "de" | "en";
@@ -32,6 +33,16 @@ export interface CommentThemeOptions {
   /** More words to ignore (e.g. the company's name), any case. */
   stopWords?: string[];
 }
+
+/** The names of {@link CommentThemeOptions}. */
+export const COMMENT_THEME_OPTIONS = optionNames<CommentThemeOptions>()([
+  "text",
+  "by",
+  "top",
+  "ngrams",
+  "language",
+  "stopWords",
+]);
 
 /** The {@link commentThemes} result columns after the `by` columns, in order. */
 export const THEME_COLUMNS = [
@@ -84,6 +95,7 @@ export const THEME_COLUMNS = [
  * ```
  */
 export function commentThemes(table: ColumnTable, options: CommentThemeOptions = {}): ColumnTable {
+  ({ input: table, options } = checkCall("commentThemes", table, options, COMMENT_THEME_OPTIONS));
   const { text = "comment", top = 20, ngrams = [1, 2], language = "auto" } = options;
   const by = options.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
   requireColumn(table, text, "text");

@@ -9,6 +9,7 @@ import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError } from "../errors.ts";
 import {
   type GroupPlan,
+  KPI_OPTIONS,
   type KpiInput,
   kpiMeta,
   type KpiOptions,
@@ -17,7 +18,14 @@ import {
   tidyResult,
 } from "../metrics/groups.ts";
 import { pushdownAggregate, runsInEngine } from "../engine/analysis_pushdown.ts";
-import type { PushdownOptions, PushdownSource, SqlEngine, TableRef } from "../engine/pushdown.ts";
+import {
+  checkKpiCall,
+  type PushdownOptions,
+  type PushdownSource,
+  type SqlEngine,
+  type TableRef,
+} from "../engine/pushdown.ts";
+import { optionNames, withoutNames } from "../options.ts";
 import { adjustPValues, checkCorrection, type Correction } from "../stats/multiple.ts";
 import {
   checkPeriod,
@@ -33,6 +41,7 @@ import {
   type Comparison,
   fromRows,
   keyOf,
+  KPI_SCORE_OPTIONS,
   type KpiKind,
   kpiKind,
   type KpiScoreOptions,
@@ -59,6 +68,16 @@ export interface TrendOptions extends Omit<KpiOptions, "period">, KpiScoreOption
   /** Correction over all tests in the result (default `"holm"`; `"bh"`, `"none"`). */
   correction?: Correction;
 }
+
+const TREND_OPTIONS = optionNames<TrendOptions>()([
+  ...withoutNames(KPI_OPTIONS, "period"),
+  ...KPI_SCORE_OPTIONS,
+  "kpi",
+  "period",
+  "rolling",
+  "compare",
+  "correction",
+]);
 
 /** The columns {@link trend} adds after the KPI's own columns (rolling ones only when asked). */
 export const TREND_COLUMNS = [
@@ -177,6 +196,7 @@ export function trend(
   input: PushdownSource,
   options: TrendOptions | (Omit<TrendOptions, "engine"> & PushdownOptions),
 ): ColumnTable | Promise<ColumnTable> {
+  ({ input, options } = checkKpiCall({ name: "trend", options: TREND_OPTIONS }, input, options));
   return runsInEngine(input, options)
     ? trendInEngine(input, options as Omit<TrendOptions, "engine"> & PushdownOptions)
     : trendInMemory(input as KpiInput, options as TrendOptions);
@@ -187,7 +207,7 @@ function trendInMemory(input: KpiInput, options: TrendOptions): ColumnTable {
   const settings = trendSettings(options);
   requireRows(table, "trend");
   const plan = resolvePlan(table, options, { date: "date" });
-  const result = settings.kind.result(table, options);
+  const result = settings.kind.result(table, kpiOptionsOf(options));
   const sums = sumsByKey(settings.kind, table, plan, options);
   return finalizeTrend(settings, result, sums, plan);
 }
@@ -197,21 +217,20 @@ async function trendInEngine(
   options: Omit<TrendOptions, "engine"> & PushdownOptions,
 ): Promise<ColumnTable> {
   const settings = trendSettings(options);
-  const {
-    kpi: _kpi,
-    rolling: _rolling,
-    compare: _compare,
-    correction: _correction,
-    ...kpiOptions
-  } = options;
   const { result, aggregate, keys, plan } = await pushdownAggregate(
     settings.kind.result,
     source,
-    kpiOptions,
+    kpiOptionsOf(options),
   );
   // Grouped by period (missing dates form a group), no rows means the source has none.
   if (aggregate.numRows() === 0) requireRows(aggregate, "trend");
   return finalizeTrend(settings, result, sumsOf(settings.kind, aggregate, keys), plan);
+}
+
+/** The options passed on to the KPI: all but the analysis' own. */
+function kpiOptionsOf<O extends Omit<TrendOptions, "engine">>(options: O) {
+  const { kpi: _k, rolling: _r, compare: _c, correction: _co, ...kpiOptions } = options;
+  return kpiOptions;
 }
 
 /** The analysis' own options, validated (the KPI checks the rest). */

@@ -9,10 +9,11 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { kpiMeta } from "../metrics/groups.ts";
-import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import { periodName } from "../time/period.ts";
 import type { ChartSpec } from "./render.ts";
 import { SURVIVAL_COLORS } from "./survival.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@link churnChart}. */
 export interface ChurnChartOptions extends ChartLocaleOptions {
@@ -27,6 +28,15 @@ export interface ChurnChartOptions extends ChartLocaleOptions {
   /** Label of the rate axis (default "Customers lost in the period (%)" for churn). */
   yLabel?: string;
 }
+
+const CHURN_CHART_OPTIONS = optionNames<ChurnChartOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "band",
+  "title",
+  "subtitle",
+  "xLabel",
+  "yLabel",
+]);
 
 type Row = Record<string, unknown>;
 
@@ -96,6 +106,7 @@ const WORDS = {
  * ```
  */
 export function churnChart(result: ColumnTable, options: ChurnChartOptions = {}): ChartSpec {
+  checkOptions("churnChart", options, CHURN_CHART_OPTIONS);
   const f = chartFormat(options, "churnChart");
   const w = WORDS[f.lang];
   const { meta, kpi, value, low, high } = rateColumns(result);

@@ -8,8 +8,14 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { type CohortMeta, cohortMeta } from "../analysis/cohort_meta.ts";
-import { type ChartFormat, chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import {
+  CHART_LOCALE_OPTIONS,
+  type ChartFormat,
+  chartFormat,
+  type ChartLocaleOptions,
+} from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@link retentionHeatmap}. */
 export interface RetentionHeatmapOptions extends ChartLocaleOptions {
@@ -29,6 +35,16 @@ export interface RetentionHeatmapOptions extends ChartLocaleOptions {
   /** Label of the colour legend (default e.g. "Retention (%)"). */
   legend?: string;
 }
+
+const RETENTION_HEATMAP_OPTIONS = optionNames<RetentionHeatmapOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "value",
+  "title",
+  "subtitle",
+  "xLabel",
+  "yLabel",
+  "legend",
+]);
 
 type Row = Record<string, unknown>;
 
@@ -140,6 +156,7 @@ export function retentionHeatmap(
   retention: ColumnTable,
   options: RetentionHeatmapOptions = {},
 ): ChartSpec {
+  checkOptions("retentionHeatmap", options, RETENTION_HEATMAP_OPTIONS);
   const f = chartFormat(options, "retentionHeatmap");
   const w = WORDS[f.lang];
   const pct = (v: unknown) => f.share(v, 0);
@@ -282,6 +299,16 @@ export interface RetentionCurvesOptions extends ChartLocaleOptions {
   yLabel?: string;
 }
 
+const RETENTION_CURVES_OPTIONS = optionNames<RetentionCurvesOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "by",
+  "band",
+  "title",
+  "subtitle",
+  "xLabel",
+  "yLabel",
+]);
+
 /**
  * Retention curves: retention (y) by period index (x), one line per cohort
  * of a `cohortRetention` result, or per segment of a `pooledRetention`
@@ -312,6 +339,7 @@ export function retentionCurves(
   result: ColumnTable,
   options: RetentionCurvesOptions = {},
 ): ChartSpec {
+  checkOptions("retentionCurves", options, RETENTION_CURVES_OPTIONS);
   const f = chartFormat(options, "retentionCurves");
   const w = WORDS[f.lang];
   const pct = (v: unknown) => f.share(v, 0);

@@ -9,8 +9,14 @@ import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { correlateMeta } from "../analysis/correlate.ts";
 import { groupLabel, prettyName } from "./drivers.ts";
-import { type ChartFormat, chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import {
+  CHART_LOCALE_OPTIONS,
+  type ChartFormat,
+  chartFormat,
+  type ChartLocaleOptions,
+} from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@link correlationHeatmap}. */
 export interface CorrelationHeatmapOptions extends ChartLocaleOptions {
@@ -23,6 +29,14 @@ export interface CorrelationHeatmapOptions extends ChartLocaleOptions {
   /** Subtitle (default: the method and what the colours mean). */
   subtitle?: string;
 }
+
+const CORRELATION_HEATMAP_OPTIONS = optionNames<CorrelationHeatmapOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "method",
+  "title",
+  "label",
+  "subtitle",
+]);
 
 /** The chart's own words in each language. */
 const WORDS = {
@@ -73,6 +87,7 @@ export function correlationHeatmap(
   correlations: ColumnTable,
   options: CorrelationHeatmapOptions = {},
 ): ChartSpec {
+  checkOptions("correlationHeatmap", options, CORRELATION_HEATMAP_OPTIONS);
   const names = correlations.columnNames();
   const at = names.indexOf("x");
   if (at < 0 || !["y", "method", "r", "n"].every((c) => names.includes(c))) {

@@ -18,6 +18,7 @@
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { type ChartSpec, renderSvg } from "./render.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** The symbol the Deno Jupyter kernel calls to get an object's MIME bundle. */
 export const jupyterDisplay: unique symbol = Symbol.for("Jupyter.display");
@@ -110,6 +111,8 @@ export interface ShowTableOptions {
   caption?: string;
 }
 
+const SHOW_TABLE_OPTIONS = optionNames<ShowTableOptions>()(["limit", "caption"]);
+
 /**
  * Shows an Arquero table (or an array of plain records) in a notebook as an
  * HTML table of its first rows, with every value HTML-escaped, numbers
@@ -130,6 +133,7 @@ export function showTable(
   table: ColumnTable | readonly Record<string, unknown>[],
   options: ShowTableOptions = {},
 ): Displayable {
+  checkOptions("showTable", options, SHOW_TABLE_OPTIONS);
   const { limit = 20, caption } = options;
   if (!Number.isInteger(limit) || limit < 0) {
     throw new CxOptionsError(

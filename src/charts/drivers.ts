@@ -10,8 +10,14 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { type DriverMethod, keyDriversMeta } from "../analysis/drivers.ts";
-import { type ChartFormat, chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import {
+  CHART_LOCALE_OPTIONS,
+  type ChartFormat,
+  chartFormat,
+  type ChartLocaleOptions,
+} from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Okabe–Ito blue and vermillion: raises / lowers the outcome. */
 const SIGN_COLORS = { raises: "#0072B2", lowers: "#D55E00" } as const;
@@ -69,6 +75,16 @@ export interface DriverChartOptions extends ChartLocaleOptions {
   label?: (driver: string) => string;
 }
 
+const DRIVER_CHART_OPTIONS = optionNames<DriverChartOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "method",
+  "title",
+  "subtitle",
+  "xLabel",
+  "outcome",
+  "label",
+]);
+
 /**
  * Driver importance: one bar per driver with its share of the explained
  * variance (`weight_pct`), sorted from most to least important, its bootstrap
@@ -92,6 +108,7 @@ export interface DriverChartOptions extends ChartLocaleOptions {
  * ```
  */
 export function driverChart(result: ColumnTable, options: DriverChartOptions = {}): ChartSpec {
+  checkOptions("driverChart", options, DRIVER_CHART_OPTIONS);
   const f = chartFormat(options, "driverChart");
   const w = WORDS[f.lang];
   const pct = (v: unknown) => `${f.num(v, 1)} %`;
@@ -235,6 +252,15 @@ export interface QuadrantChartOptions extends ChartLocaleOptions {
   importanceLabel?: string;
 }
 
+const QUADRANT_CHART_OPTIONS = optionNames<QuadrantChartOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "title",
+  "subtitle",
+  "label",
+  "performanceLabel",
+  "importanceLabel",
+]);
+
 /** quadrantChart's own words in each language; quadrants by their names in the result. */
 const QUADRANT_WORDS = {
   en: {
@@ -285,6 +311,7 @@ const QUADRANT_WORDS = {
  * ```
  */
 export function quadrantChart(ip: ColumnTable, options: QuadrantChartOptions = {}): ChartSpec {
+  checkOptions("quadrantChart", options, QUADRANT_CHART_OPTIONS);
   const f = chartFormat(options, "quadrantChart");
   const w = QUADRANT_WORDS[f.lang];
   const names = ip.columnNames();

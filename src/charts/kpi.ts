@@ -12,6 +12,7 @@ import { kpiMeta } from "../metrics/groups.ts";
 import { type Displayable, escapeHtml, jupyterDisplay } from "./display.ts";
 import type { ChartSpec } from "./render.ts";
 import {
+  CHART_LOCALE_OPTIONS,
   type ChartFormat,
   chartFormat,
   type ChartLocaleOptions,
@@ -19,6 +20,7 @@ import {
 } from "./locale.ts";
 import { CATEGORY_COLORS, CATEGORY_LEGENDS, CATEGORY_NAMES } from "./scores.ts";
 import type { NpsCategory } from "../schema/scales.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Headline column and interval columns of each KPI. */
 const HEADLINES: Record<string, { value: string; low: string; high: string }> = {
@@ -77,6 +79,18 @@ export interface KpiSegmentOptions extends ChartLocaleOptions {
   log?: boolean;
 }
 
+const KPI_SEGMENT_OPTIONS = optionNames<KpiSegmentOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "by",
+  "value",
+  "low",
+  "high",
+  "label",
+  "title",
+  "subtitle",
+  "log",
+]);
+
 /**
  * A KPI by segment: one dot per segment with a line for its interval, sorted
  * as the result. Segments flagged `small_sample` are drawn hollow and named so
@@ -97,6 +111,7 @@ export interface KpiSegmentOptions extends ChartLocaleOptions {
  * ```
  */
 export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions = {}): ChartSpec {
+  checkOptions("kpiSegmentChart", options, KPI_SEGMENT_OPTIONS);
   const f = chartFormat(options, "kpiSegmentChart");
   const w = WORDS[f.lang];
   const meta = kpiMeta(result);
@@ -173,6 +188,14 @@ export interface NpsMixOptions extends ChartLocaleOptions {
   label?: string;
 }
 
+const NPS_MIX_OPTIONS = optionNames<NpsMixOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "by",
+  "title",
+  "subtitle",
+  "label",
+]);
+
 /**
  * The answer mix behind an NPS result: one 100 % bar per segment, split into
  * detractors, passives and promoters (the NPS is promoters minus detractors).
@@ -191,6 +214,7 @@ export interface NpsMixOptions extends ChartLocaleOptions {
  * ```
  */
 export function npsMixChart(result: ColumnTable, options: NpsMixOptions = {}): ChartSpec {
+  checkOptions("npsMixChart", options, NPS_MIX_OPTIONS);
   const f = chartFormat(options, "npsMixChart");
   const w = WORDS[f.lang];
   const meta = kpiMeta(result);
@@ -265,6 +289,8 @@ export interface KpiCardOptions extends ChartLocaleOptions {
   value?: string;
 }
 
+const KPI_CARD_OPTIONS = optionNames<KpiCardOptions>()([...CHART_LOCALE_OPTIONS, "label", "value"]);
+
 /**
  * KPI cards: the headline number of each result row with its interval and n,
  * as escaped HTML that shows inline in a notebook and can go into a report.
@@ -282,6 +308,7 @@ export interface KpiCardOptions extends ChartLocaleOptions {
  * ```
  */
 export function kpiCards(result: ColumnTable, options: KpiCardOptions = {}): Displayable {
+  checkOptions("kpiCards", options, KPI_CARD_OPTIONS);
   const f = chartFormat(options, "kpiCards");
   const w = WORDS[f.lang];
   const fmt = (v: unknown) => f.num(v);

@@ -7,6 +7,7 @@
  * @module
  */
 import { CxOptionsError } from "../errors.ts";
+import { optionNames } from "../options.ts";
 
 /** Languages of the chart builders' own words. */
 export type ChartLang = "en" | "de";
@@ -24,6 +25,9 @@ export interface ChartLocaleOptions {
    */
   lang?: ChartLang;
 }
+
+/** The names of {@link ChartLocaleOptions}; every chart's own list starts with these. */
+export const CHART_LOCALE_OPTIONS = optionNames<ChartLocaleOptions>()(["locale", "lang"]);
 
 /** Axis labels of the survey KPIs, with their scales, in each chart language. */
 export const KPI_AXIS_LABELS: Record<ChartLang, Record<string, string>> = {

@@ -6,11 +6,12 @@
  * @module
  */
 import type { ScoreOutcomes } from "../analysis/outcomes.ts";
-import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import { CATEGORY_COLORS, CATEGORY_LEGENDS } from "./scores.ts";
 import type { NpsCategory } from "../schema/scales.ts";
 import { kaplanMeierChart } from "./survival.ts";
 import type { ChartSpec } from "./render.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@link scoreOutcomeChart}. */
 export interface ScoreOutcomeChartOptions extends ChartLocaleOptions {
@@ -29,6 +30,17 @@ export interface ScoreOutcomeChartOptions extends ChartLocaleOptions {
   /** Label of the y axis (default "Share not yet churned"). */
   yLabel?: string;
 }
+
+const SCORE_OUTCOME_CHART_OPTIONS = optionNames<ScoreOutcomeChartOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "band",
+  "censorTicks",
+  "title",
+  "caption",
+  "subtitle",
+  "xLabel",
+  "yLabel",
+]);
 
 /** The chart's own words in each language. */
 const WORDS = {
@@ -93,6 +105,7 @@ export function scoreOutcomeChart(
   result: ScoreOutcomes,
   options: ScoreOutcomeChartOptions = {},
 ): ChartSpec {
+  checkOptions("scoreOutcomeChart", options, SCORE_OUTCOME_CHART_OPTIONS);
   const { band = true, censorTicks = false, caption = true } = options;
   const f = chartFormat(options, "scoreOutcomeChart");
   const w = WORDS[f.lang];

@@ -8,8 +8,9 @@ import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { RFM_SEGMENTS } from "../analysis/segment.ts";
 import { categoryBars } from "./bars.ts";
-import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@link rfmChart}. */
 export interface RfmChartOptions extends ChartLocaleOptions {
@@ -20,6 +21,13 @@ export interface RfmChartOptions extends ChartLocaleOptions {
   /** Label of the count axis (default "Customers"). */
   xLabel?: string;
 }
+
+const RFM_CHART_OPTIONS = optionNames<RfmChartOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "title",
+  "subtitle",
+  "xLabel",
+]);
 
 /** The chart's own words in each language. */
 const WORDS = {
@@ -64,6 +72,7 @@ const WORDS = {
  * ```
  */
 export function rfmChart(scored: ColumnTable, options: RfmChartOptions = {}): ChartSpec {
+  checkOptions("rfmChart", options, RFM_CHART_OPTIONS);
   const f = chartFormat(options, "rfmChart");
   const w = WORDS[f.lang];
   if (!["segment", "rfm_score"].every((c) => scored.columnNames().includes(c))) {

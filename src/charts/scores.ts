@@ -9,6 +9,7 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import {
+  CHART_LOCALE_OPTIONS,
   type ChartFormat,
   chartFormat,
   type ChartLang,
@@ -22,6 +23,7 @@ import {
   npsCategory,
   npsRange,
 } from "../schema/scales.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@linkcode scoreDistributionChart}. */
 export interface ScoreDistributionOptions extends ChartLocaleOptions {
@@ -36,6 +38,15 @@ export interface ScoreDistributionOptions extends ChartLocaleOptions {
   /** Label of the count axis. Default `"Answers"`. */
   yLabel?: string;
 }
+
+const SCORE_DISTRIBUTION_OPTIONS = optionNames<ScoreDistributionOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "score",
+  "title",
+  "subtitle",
+  "xLabel",
+  "yLabel",
+]);
 
 /** One bar of the chart: how many answers gave `score`. */
 interface ScoreCount {
@@ -126,6 +137,7 @@ export function scoreDistributionChart(
   table: ColumnTable,
   options: ScoreDistributionOptions = {},
 ): ChartSpec {
+  checkOptions("scoreDistributionChart", options, SCORE_DISTRIBUTION_OPTIONS);
   const f = chartFormat(options, "scoreDistributionChart");
   const { score = "nps_score", title = WORDS[f.lang].title } = options;
   if (typeof score !== "string" || score === "") {

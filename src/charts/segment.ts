@@ -8,8 +8,9 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { kpiMeta } from "../metrics/groups.ts";
-import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@link segmentChart}. */
 export interface SegmentChartOptions extends ChartLocaleOptions {
@@ -20,6 +21,13 @@ export interface SegmentChartOptions extends ChartLocaleOptions {
   /** Subtitle (default: what is compared, the interval level, colours and hollow dots). */
   subtitle?: string;
 }
+
+const SEGMENT_CHART_OPTIONS = optionNames<SegmentChartOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "title",
+  "label",
+  "subtitle",
+]);
 
 /** How a segment compares: drives the dot colour and the legend. */
 type Verdict = "above the rest" | "below the rest" | "not significant";
@@ -119,6 +127,7 @@ const WORDS = {
  * ```
  */
 export function segmentChart(segments: ColumnTable, options: SegmentChartOptions = {}): ChartSpec {
+  checkOptions("segmentChart", options, SEGMENT_CHART_OPTIONS);
   const meta = kpiMeta(segments);
   if (!meta || meta.notes.analysis !== "segment") {
     throw new CxOptionsError(

@@ -12,8 +12,9 @@ import { CxOptionsError } from "../errors.ts";
 import { kmGroupColumns, survivalMeta } from "../analysis/survival.ts";
 import { resultGroups } from "../analysis/survival_counts.ts";
 import { atRisk, type AtTimesOptions, timesOf } from "../analysis/survival_summary.ts";
-import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /**
  * Okabe–Ito colours (distinguishable with the common colour-vision
@@ -59,6 +60,19 @@ export interface KaplanMeierChartOptions extends ChartLocaleOptions {
    */
   resolution?: number;
 }
+
+const KAPLAN_MEIER_CHART_OPTIONS = optionNames<KaplanMeierChartOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "band",
+  "censorTicks",
+  "title",
+  "subtitle",
+  "unit",
+  "xLabel",
+  "yLabel",
+  "percent",
+  "resolution",
+]);
 
 /** The chart's own words in each language. */
 const WORDS = {
@@ -112,6 +126,7 @@ export function kaplanMeierChart(
   km: ColumnTable,
   options: KaplanMeierChartOptions = {},
 ): ChartSpec {
+  checkOptions("kaplanMeierChart", options, KAPLAN_MEIER_CHART_OPTIONS);
   const { band = true, censorTicks = true } = options;
   const { resolution = 0 } = options;
   if (typeof resolution !== "number" || !(resolution >= 0)) {
@@ -206,8 +221,9 @@ export function kaplanMeierChart(
  * ```
  */
 export function atRiskTable(km: ColumnTable, options: AtTimesOptions): ColumnTable {
+  const times = timesOf(options, "atRiskTable");
   const by = kmGroupColumns(km);
-  const counts = atRisk(km, { times: timesOf(options, "atRiskTable") }).objects() as Record<
+  const counts = atRisk(km, { times }).objects() as Record<
     string,
     unknown
   >[];
@@ -237,6 +253,14 @@ export interface AtRiskChartOptions extends ChartLocaleOptions, AtTimesOptions {
   xLabel?: string;
 }
 
+const AT_RISK_CHART_OPTIONS = optionNames<AtRiskChartOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "title",
+  "unit",
+  "xLabel",
+  "times",
+]);
+
 /**
  * The number at risk at chosen times as a chart to place under
  * {@link kaplanMeierChart}: the same width, left margin and time axis, one
@@ -257,7 +281,7 @@ export interface AtRiskChartOptions extends ChartLocaleOptions, AtTimesOptions {
  * ```
  */
 export function atRiskChart(km: ColumnTable, options: AtRiskChartOptions): ChartSpec {
-  const times = timesOf(options, "atRiskChart");
+  const times = timesOf(options, "atRiskChart", AT_RISK_CHART_OPTIONS);
   const f = chartFormat(options, "atRiskChart");
   const w = WORDS[f.lang];
   const by = kmGroupColumns(km);

@@ -7,8 +7,9 @@
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { categoryBars } from "./bars.ts";
-import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@link themeChart}. */
 export interface ThemeChartOptions extends ChartLocaleOptions {
@@ -21,6 +22,14 @@ export interface ThemeChartOptions extends ChartLocaleOptions {
   /** Label of the share axis (default "Share of comments mentioning it (%)"). */
   xLabel?: string;
 }
+
+const THEME_CHART_OPTIONS = optionNames<ThemeChartOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "top",
+  "title",
+  "subtitle",
+  "xLabel",
+]);
 
 /** The chart's own words in each language. */
 const WORDS = {
@@ -60,6 +69,7 @@ const WORDS = {
  * ```
  */
 export function themeChart(themes: ColumnTable, options: ThemeChartOptions = {}): ChartSpec {
+  checkOptions("themeChart", options, THEME_CHART_OPTIONS);
   const f = chartFormat(options, "themeChart");
   const w = WORDS[f.lang];
   const names = themes.columnNames();

@@ -8,9 +8,15 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { kpiMeta } from "../metrics/groups.ts";
-import { chartFormat, type ChartLocaleOptions, KPI_AXIS_LABELS } from "./locale.ts";
+import {
+  CHART_LOCALE_OPTIONS,
+  chartFormat,
+  type ChartLocaleOptions,
+  KPI_AXIS_LABELS,
+} from "./locale.ts";
 import { periodName } from "../time/period.ts";
 import type { ChartSpec } from "./render.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@link trendChart}. */
 export interface TrendChartOptions extends ChartLocaleOptions {
@@ -27,6 +33,16 @@ export interface TrendChartOptions extends ChartLocaleOptions {
   /** Subtitle (default: what the band, dashes, triangles and hollow dots mean). */
   subtitle?: string;
 }
+
+const TREND_CHART_OPTIONS = optionNames<TrendChartOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "band",
+  "rolling",
+  "title",
+  "label",
+  "xLabel",
+  "subtitle",
+]);
 
 const KPI_AXES: Record<string, { name: string; digits: number }> = {
   nps: { name: "NPS", digits: 1 },
@@ -113,6 +129,7 @@ interface Point {
  * ```
  */
 export function trendChart(result: ColumnTable, options: TrendChartOptions = {}): ChartSpec {
+  checkOptions("trendChart", options, TREND_CHART_OPTIONS);
   const meta = kpiMeta(result);
   if (!meta || meta.notes.analysis !== "trend") {
     throw new CxOptionsError(

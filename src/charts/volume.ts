@@ -9,8 +9,9 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { checkPeriod, type Period, periodFn, periodName } from "../time/period.ts";
-import { chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@link ticketVolumeChart}. */
 export interface TicketVolumeOptions extends ChartLocaleOptions {
@@ -29,6 +30,17 @@ export interface TicketVolumeOptions extends ChartLocaleOptions {
   /** Label of the count axis (default "Tickets"). */
   yLabel?: string;
 }
+
+const TICKET_VOLUME_OPTIONS = optionNames<TicketVolumeOptions>()([
+  ...CHART_LOCALE_OPTIONS,
+  "date",
+  "period",
+  "timeZone",
+  "title",
+  "subtitle",
+  "xLabel",
+  "yLabel",
+]);
 
 /** The chart's own words in each language. */
 const WORDS = {
@@ -73,6 +85,7 @@ export function ticketVolumeChart(
   tickets: ColumnTable,
   options: TicketVolumeOptions = {},
 ): ChartSpec {
+  checkOptions("ticketVolumeChart", options, TICKET_VOLUME_OPTIONS);
   const f = chartFormat(options, "ticketVolumeChart");
   const w = WORDS[f.lang];
   const { date = "created_at", period = "month", timeZone = "UTC" } = options;

@@ -16,6 +16,7 @@ import { CxDataError, CxError } from "../errors.ts";
 import { compileDescribe, type CompiledSql, quoteIdent, type Relation } from "./compile.ts";
 import { type LoadColumn, loadColumns, type LoadType } from "./load.ts";
 import type { ColumnInfo, OpenRelation, SqlEngine } from "./pushdown.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@link clickhouseEngine}. */
 export interface ClickhouseEngineOptions {
@@ -35,6 +36,15 @@ export interface ClickhouseEngineOptions {
    */
   cluster?: { name: string; shards: string[] };
 }
+
+/** The names of {@link ClickhouseEngineOptions}. */
+export const CLICKHOUSE_ENGINE_OPTIONS = optionNames<ClickhouseEngineOptions>()([
+  "url",
+  "database",
+  "user",
+  "password",
+  "cluster",
+]);
 
 /** A ClickHouse {@link SqlEngine}, with a way to run your own statements. */
 export interface ClickhouseEngine extends SqlEngine {
@@ -57,6 +67,7 @@ let loads = 0;
  * ```
  */
 export function clickhouseEngine(options: ClickhouseEngineOptions = {}): ClickhouseEngine {
+  checkOptions("clickhouseEngine", options, CLICKHOUSE_ENGINE_OPTIONS);
   const { url = "http://127.0.0.1:8123", database, user, password, cluster } = options;
   const exec = async (sql: string, opts: { url?: string; body?: string } = {}) => {
     const target = new URL(opts.url ?? url);

@@ -36,6 +36,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import {
+  COHORT_RETENTION_OPTIONS,
   type CohortRetentionOptions,
   finalizeRetention,
   resolveRetention,
@@ -57,9 +58,11 @@ import {
   fileRelation,
   isSqlEngine,
   isTableRef,
+  PUSHDOWN_OPTIONS,
   type PushdownSource,
   type SqlEngine,
 } from "./pushdown.ts";
+import { checkCall, checkOptions, optionNames } from "../options.ts";
 import { scanFile } from "./scan.ts";
 
 /** Options of {@link cohortRetentionSql}: `cohortRetention`'s, plus the engine. */
@@ -74,6 +77,11 @@ export interface CohortRetentionSqlOptions extends CohortRetentionOptions {
   /** Receives each SQL statement before it runs (e.g. to print it). */
   explain?: (query: CompiledSql) => void;
 }
+
+const COHORT_RETENTION_SQL_OPTIONS = optionNames<CohortRetentionSqlOptions>()([
+  ...COHORT_RETENTION_OPTIONS,
+  ...PUSHDOWN_OPTIONS,
+]);
 
 /** The statements {@link cohortRetentionSql} runs, for pasting into a warehouse. */
 export interface CohortRetentionQueries {
@@ -119,6 +127,12 @@ export async function cohortRetentionSql(
   source: PushdownSource,
   options: CohortRetentionSqlOptions = {},
 ): Promise<ColumnTable> {
+  ({ input: source, options } = checkCall(
+    "cohortRetentionSql",
+    source,
+    options,
+    COHORT_RETENTION_SQL_OPTIONS,
+  ));
   const { engine: given, dateZone = "UTC", explain, ...rest } = options;
   const ref = isTableRef(source) ? source : undefined;
   const engine = given ?? ref?.engine;
@@ -338,6 +352,7 @@ export function cohortRetentionQueries(
   column: Omit<CohortColumns, "signup">,
   options: CohortRetentionOptions & { observedUntil: Date },
 ): CohortRetentionQueries {
+  checkOptions("cohortRetentionQueries", options, COHORT_RETENTION_OPTIONS);
   const by = options.by === undefined ? [] : [options.by].flat();
   const names = [
     column.customer,

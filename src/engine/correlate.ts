@@ -28,6 +28,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import {
+  CORRELATE_OPTIONS,
   correlateMeta,
   type CorrelateOptions,
   type CorrelatePlan,
@@ -59,9 +60,16 @@ import {
   valueTypeOf,
   withRelation,
 } from "./source.ts";
+import { checkCall, optionNames } from "../options.ts";
+import { SQL_ANALYSIS_OPTIONS } from "./survival.ts";
 
 /** Options of {@link correlateSql}: `correlate`'s (Pearson only), plus the engine. */
 export interface CorrelateSqlOptions extends CorrelateOptions, SqlAnalysisOptions {}
+
+const CORRELATE_SQL_OPTIONS = optionNames<CorrelateSqlOptions>()([
+  ...CORRELATE_OPTIONS,
+  ...SQL_ANALYSIS_OPTIONS,
+]);
 
 /** The measure names of one pair, in the order {@link correlateSpec} lists them. */
 const PAIR_MEASURES = ["n", "min_x", "max_x", "min_y", "max_y", "sx", "sy", "sxx", "syy", "sxy"];
@@ -99,6 +107,7 @@ export async function correlateSql(
   source: PushdownSource,
   options: CorrelateSqlOptions,
 ): Promise<ColumnTable> {
+  ({ input: source, options } = checkCall("correlateSql", source, options, CORRELATE_SQL_OPTIONS));
   const { engine: given, explain, ...rest } = options ?? {} as CorrelateSqlOptions;
   const engine = sqlEngineOf(source, given);
   const log = new QueryLog(engine, explain);

@@ -11,6 +11,7 @@ import { CxError } from "../errors.ts";
 import { compileDescribe, type CompiledSql, quoteIdent, type Relation } from "./compile.ts";
 import { loadColumns, type LoadType } from "./load.ts";
 import type { ColumnInfo, OpenRelation, SqlEngine } from "./pushdown.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /**
  * The parts of a `@duckdb/node-api` `DuckDBConnection` cxkit uses; any
@@ -35,6 +36,9 @@ export interface DuckdbEngineOptions {
   /** Use an open connection instead (it is not closed by `close()`). */
   connection?: DuckdbConnection;
 }
+
+/** The names of {@link DuckdbEngineOptions}. */
+export const DUCKDB_ENGINE_OPTIONS = optionNames<DuckdbEngineOptions>()(["path", "connection"]);
 
 /** A DuckDB {@link SqlEngine}, with its connection for your own SQL. */
 export interface DuckdbEngine extends SqlEngine {
@@ -61,6 +65,7 @@ let loads = 0;
  * ```
  */
 export function duckdbEngine(options: DuckdbEngineOptions = {}): DuckdbEngine {
+  checkOptions("duckdbEngine", options, DUCKDB_ENGINE_OPTIONS);
   const { path = ":memory:" } = options;
   let opened: Promise<{ connection: DuckDBConnection; close(): void }> | undefined;
   const open = () =>

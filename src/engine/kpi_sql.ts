@@ -17,9 +17,11 @@ import { type Period, periodStartOfLabel } from "../time/period.ts";
 import { checkTimeZone } from "../time/zone.ts";
 import type { CompiledSql, PeriodBucket } from "./compile.ts";
 import {
+  checkKpiCall,
   type ColumnInfo,
   isSqlEngine,
   isTableRef,
+  type KpiSignature,
   type PushdownKpi,
   type PushdownOptions,
   type PushdownSource,
@@ -49,6 +51,7 @@ import {
  * const rows = withSqlPath(
  *   (t) => aq.table({ n: [Array.isArray(t) ? t.length : t.numRows()] }),
  *   () => Promise.resolve(aq.table({ n: [-1] })),
+ *   { name: "rows", options: [] },
  * );
  * assert.equal(rows(aq.table({ x: [1, 2] })).get("n", 0), 2);
  * ```
@@ -59,11 +62,14 @@ export function withSqlPath<O extends KpiOptions>(
     source: PushdownSource,
     options: Omit<O, "engine"> & PushdownOptions,
   ) => Promise<ColumnTable>,
+  signature: KpiSignature,
 ): PushdownKpi<O> {
-  return ((input: PushdownSource, options: Record<string, unknown> = {}) =>
-    isSqlEngine(options.engine) || isTableRef(input)
+  return ((source: PushdownSource, given?: Record<string, unknown>) => {
+    const { input, options } = checkKpiCall(signature, source, given);
+    return isSqlEngine(options.engine) || isTableRef(input)
       ? sql(input, options as Omit<O, "engine"> & PushdownOptions)
-      : inMemory(input as KpiInput, options as O)) as PushdownKpi<O>;
+      : inMemory(input as KpiInput, options as O);
+  }) as PushdownKpi<O>;
 }
 
 /** An opened source of a pushed-down KPI. */

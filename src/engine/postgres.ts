@@ -10,6 +10,7 @@ import { CxError } from "../errors.ts";
 import { compileDescribe, type CompiledSql, quoteIdent, type Relation } from "./compile.ts";
 import { loadColumns, type LoadType } from "./load.ts";
 import type { ColumnInfo, OpenRelation, SqlEngine } from "./pushdown.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@link postgresEngine}. */
 export interface PostgresEngineOptions {
@@ -18,6 +19,9 @@ export interface PostgresEngineOptions {
   /** Most connections in the pool (default 4). */
   max?: number;
 }
+
+/** The names of {@link PostgresEngineOptions}. */
+export const POSTGRES_ENGINE_OPTIONS = optionNames<PostgresEngineOptions>()(["url", "max"]);
 
 // Type names by OID, for the types cxkit reads (pg_type.oid).
 const TYPES: Record<number, string> = {
@@ -50,6 +54,7 @@ let loads = 0;
  * ```
  */
 export function postgresEngine(options: PostgresEngineOptions): SqlEngine {
+  checkOptions("postgresEngine", options, POSTGRES_ENGINE_OPTIONS);
   const { url, max = 4 } = options;
   // deno-lint-ignore no-explicit-any
   let pool: Promise<any> | undefined;

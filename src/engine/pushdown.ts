@@ -20,6 +20,7 @@ import {
 } from "../metrics/groups.ts";
 import { periodStartOfLabel } from "../time/period.ts";
 import { NPS_CUT_POINTS } from "../schema/scales.ts";
+import { checkCall, optionNames } from "../options.ts";
 import {
   type AggregateSpec,
   compileAggregate,
@@ -109,6 +110,31 @@ export interface PushdownOptions {
   dateZone?: string;
 }
 
+/** The names of {@link PushdownOptions}, accepted by every KPI beside its own. */
+export const PUSHDOWN_OPTIONS = optionNames<PushdownOptions>()(["engine", "explain", "dateZone"]);
+
+/** A public KPI's name and option names, checked at its door. */
+export interface KpiSignature {
+  /** The function's public name, as error messages give it. */
+  name: string;
+  /** Its option names (the SQL path's {@link PUSHDOWN_OPTIONS} are added). */
+  options: readonly string[];
+}
+
+/**
+ * The checks at a KPI's door, for the in-memory and the SQL path alike:
+ * unknown options are refused, and a grouped Arquero table is read as `by`
+ * (see `groupsAsBy`); the input comes back ungrouped.
+ */
+export function checkKpiCall<O extends object = Record<string, unknown>>(
+  signature: KpiSignature,
+  input: PushdownSource,
+  options: O | undefined,
+): { input: PushdownSource; options: O } {
+  const known = [...new Set([...signature.options, ...PUSHDOWN_OPTIONS])];
+  return checkCall(signature.name, input, options, known);
+}
+
 /** A KPI built on the aggregate hook (`nps`, `csat`, `ces`). */
 export type Kpi<O extends KpiOptions> = (input: ColumnTable, options: O) => ColumnTable;
 
@@ -139,17 +165,20 @@ export interface PushdownKpi<O extends KpiOptions> {
  * import { withPushdown } from "./pushdown.ts";
  * import type { KpiInput } from "../metrics/groups.ts";
  * const rows = (t: KpiInput) => aq.table({ n: [Array.isArray(t) ? t.length : t.numRows()] });
- * const count = withPushdown(rows);
+ * const count = withPushdown(rows, { name: "count", options: [] });
  * assert.equal(count(aq.table({ x: [1, 2] })).get("n", 0), 2);
  * ```
  */
 export function withPushdown<O extends KpiOptions>(
   inMemory: (input: KpiInput, options: O) => ColumnTable,
+  signature: KpiSignature,
 ): PushdownKpi<O> {
-  return ((input: PushdownSource, options: Record<string, unknown> = {}) =>
-    isSqlEngine(options.engine) || isTableRef(input)
+  return ((source: PushdownSource, given?: Record<string, unknown>) => {
+    const { input, options } = checkKpiCall(signature, source, given);
+    return isSqlEngine(options.engine) || isTableRef(input)
       ? pushdown(inMemory as Kpi<O>, input, options as Omit<O, "engine"> & PushdownOptions)
-      : inMemory(input as KpiInput, options as O)) as PushdownKpi<O>;
+      : inMemory(input as KpiInput, options as O);
+  }) as PushdownKpi<O>;
 }
 
 /**

@@ -17,15 +17,17 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { finalizeLogRank, type LogRankOptions } from "../analysis/logrank.ts";
+import { finalizeLogRank, LOG_RANK_OPTIONS, type LogRankOptions } from "../analysis/logrank.ts";
 import {
   checkTransform,
   finalizeKaplanMeier,
+  KAPLAN_MEIER_OPTIONS,
   type KaplanMeierOptions,
 } from "../analysis/survival.ts";
 import {
   checkSurvivalValues,
   type ResolvedColumns,
+  SURVIVAL_COLUMN_OPTIONS,
   type SurvivalColumns,
   survivalColumns,
   survivalValueReason,
@@ -56,15 +58,34 @@ import {
   valueTypeOf,
   withRelation,
 } from "./source.ts";
+import { checkCall, optionNames } from "../options.ts";
+
+/** The names of `SqlAnalysisOptions`, accepted by every `*Sql` analysis beside its own. */
+export const SQL_ANALYSIS_OPTIONS = optionNames<SqlAnalysisOptions>()(["engine", "explain"]);
 
 /** Options of {@link survivalCountsSql}: the columns, plus the engine. */
 export interface SurvivalCountsSqlOptions extends SurvivalColumns, SqlAnalysisOptions {}
 
+const SURVIVAL_COUNTS_SQL_OPTIONS = optionNames<SurvivalCountsSqlOptions>()([
+  ...SURVIVAL_COLUMN_OPTIONS,
+  ...SQL_ANALYSIS_OPTIONS,
+]);
+
 /** Options of {@link kaplanMeierSql}: `kaplanMeier`'s, plus the engine. */
 export interface KaplanMeierSqlOptions extends KaplanMeierOptions, SqlAnalysisOptions {}
 
+const KAPLAN_MEIER_SQL_OPTIONS = optionNames<KaplanMeierSqlOptions>()([
+  ...KAPLAN_MEIER_OPTIONS,
+  ...SQL_ANALYSIS_OPTIONS,
+]);
+
 /** Options of {@link logRankSql}: `logRank`'s, plus the engine. */
 export interface LogRankSqlOptions extends LogRankOptions, SqlAnalysisOptions {}
+
+const LOG_RANK_SQL_OPTIONS = optionNames<LogRankSqlOptions>()([
+  ...LOG_RANK_OPTIONS,
+  ...SQL_ANALYSIS_OPTIONS,
+]);
 
 /**
  * `survivalCounts` with the aggregate in an SQL engine: `[by…], time,
@@ -90,6 +111,12 @@ export async function survivalCountsSql(
   source: PushdownSource,
   options: SurvivalCountsSqlOptions = {},
 ): Promise<ColumnTable> {
+  ({ input: source, options } = checkCall(
+    "survivalCountsSql",
+    source,
+    options,
+    SURVIVAL_COUNTS_SQL_OPTIONS,
+  ));
   const { counts, log } = await countsInEngine(source, options);
   return setSqlMeta(counts, log.meta());
 }
@@ -120,6 +147,12 @@ export async function kaplanMeierSql(
   source: PushdownSource,
   options: KaplanMeierSqlOptions = {},
 ): Promise<ColumnTable> {
+  ({ input: source, options } = checkCall(
+    "kaplanMeierSql",
+    source,
+    options,
+    KAPLAN_MEIER_SQL_OPTIONS,
+  ));
   const { confidence = 0.95, transform = "log" } = options;
   checkConfidence(confidence);
   checkTransform(transform);
@@ -161,6 +194,7 @@ export async function logRankSql(
   source: PushdownSource,
   options: LogRankSqlOptions,
 ): Promise<ColumnTable> {
+  ({ input: source, options } = checkCall("logRankSql", source, options, LOG_RANK_SQL_OPTIONS));
   if (!options || options.by === undefined) {
     throw new CxOptionsError(`logRank needs option "by": the column whose groups are compared`);
   }

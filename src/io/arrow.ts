@@ -10,7 +10,13 @@ import { type Table, tableFromIPC } from "@uwdata/flechette";
 import { canonicalSchema } from "../schema/canonical.ts";
 import { columnSpecs } from "../schema/fields.ts";
 import { fileError, readSource, type Source } from "./source.ts";
-import { type LoadResult, validateColumns, type ValidateOptions } from "./validate.ts";
+import {
+  type LoadResult,
+  VALIDATE_OPTIONS,
+  validateColumns,
+  type ValidateOptions,
+} from "./validate.ts";
+import { checkOptions } from "../options.ts";
 
 /**
  * Loads Arrow IPC bytes (file or stream format) into a validated table.
@@ -30,6 +36,7 @@ export async function readArrow(
   source: Source,
   options: ValidateOptions = {},
 ): Promise<LoadResult> {
+  checkOptions("readArrow", options, VALIDATE_OPTIONS);
   const { bytes, name } = await readSource(source);
   const arrow = parseIpc(bytes, name);
   const idColumns = new Set(

@@ -10,9 +10,10 @@
 import type { ColumnTable } from "arquero";
 import { CxOptionsError, CxSchemaError } from "../errors.ts";
 import { bytesChunks } from "./csv_encode.ts";
-import { type CsvLoadResult, loadCsv, type ReadCsvOptions } from "./csv_read.ts";
+import { type CsvLoadResult, loadCsv, READ_CSV_OPTIONS, type ReadCsvOptions } from "./csv_read.ts";
 import { readSource, type Source, writeOut } from "./source.ts";
 import { toUtf8 } from "./text.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 export type { CsvLoadResult, CsvSummary, ReadCsvOptions } from "./csv_read.ts";
 
@@ -53,6 +54,7 @@ export async function readCsv(
   source: Source,
   options: ReadCsvOptions = {},
 ): Promise<CsvLoadResult> {
+  checkOptions("readCsv", options, READ_CSV_OPTIONS);
   const { bytes, name } = await readSource(source);
   const { bytes: utf8, encoding, warnings } = toUtf8(bytes, options.encoding ?? "auto", name);
   const head = new TextDecoder().decode(utf8.subarray(0, HEAD_BYTES));
@@ -81,6 +83,13 @@ export interface WriteCsvOptions {
    */
   onWarning?: (warning: string) => void;
 }
+
+const WRITE_CSV_OPTIONS = optionNames<WriteCsvOptions>()([
+  "delimiter",
+  "decimal",
+  "bom",
+  "onWarning",
+]);
 
 /** What {@link writeCsv} returns. */
 export interface WriteCsvResult {
@@ -113,6 +122,7 @@ export interface WriteCsvResult {
  * ```
  */
 export function toCsv(table: ColumnTable, options: WriteCsvOptions = {}): string {
+  checkOptions("toCsv", options, WRITE_CSV_OPTIONS);
   const { delimiter = ",", decimal = ".", bom = false, onWarning } = options;
   if (
     delimiter.length !== 1 || delimiter === '"' || delimiter === decimal || delimiter === "\n" ||
@@ -164,6 +174,7 @@ export async function writeCsv(
   path: string | URL,
   options: WriteCsvOptions = {},
 ): Promise<WriteCsvResult> {
+  checkOptions("writeCsv", options, WRITE_CSV_OPTIONS);
   const warnings: string[] = [];
   const text = toCsv(table, {
     ...options,

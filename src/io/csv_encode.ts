@@ -38,15 +38,18 @@ const lenientDecoder = new TextDecoder("utf-8");
 /** Distinct byte strings of one column and the code of every row. */
 class ColumnEncoder {
   codes: CodeArray;
-  readonly texts: (string | null)[] = [];
+  /** Distinct texts; `undefined` for an ASCII entry not decoded yet. */
+  readonly texts: (string | null | undefined)[] = [];
+  /** How many entries are not decoded yet. */
+  pending = 0;
   /** Raw bytes of every distinct field, back to back. */
   arena = new Uint8Array(1 << 12);
   arenaUsed = 0;
-  /** Per entry: start in the arena, length, hash. */
+  /** Per entry: start in the arena, length (−1: the empty field). */
   starts = new Int32Array(64);
   lengths = new Int32Array(64);
-  hashes = new Int32Array(64);
-  slots = new Int32Array(128).fill(EMPTY);
+  /** Open addressing, pairs of (entry or EMPTY, hash): a probe reads one cache line. */
+  slots = new Int32Array(2 * 128).fill(EMPTY);
   nullEntry = -1;
   /** Entries whose bytes cannot be read as text: entry → what is wrong. */
   readonly bad = new Map<number, string>();
@@ -70,11 +73,11 @@ class ColumnEncoder {
       return;
     }
     if (h === -1) h = hashBytes(buf, from, to);
-    const mask = this.slots.length - 1;
+    const slots = this.slots, mask = (slots.length >> 1) - 1;
     for (let slot = h & mask;; slot = (slot + 1) & mask) {
-      const e = this.slots[slot];
+      const e = slots[2 * slot];
       if (e === EMPTY) break;
-      if (this.hashes[e] !== h || this.lengths[e] !== length) continue;
+      if (slots[2 * slot + 1] !== h || this.lengths[e] !== length) continue;
       const start = this.starts[e], arena = this.arena;
       let i = 0;
       while (i < length && arena[start + i] === buf[from + i]) i++;
@@ -82,6 +85,13 @@ class ColumnEncoder {
         this.codes[row] = e;
         return;
       }
+    }
+    if (!escaped && plainAscii(buf, from, to)) {
+      // Decoded later, many at a time ({@link ColumnEncoder.decodePending}).
+      const e = this.add(undefined, buf, from, length, h, row); // may widen this.codes
+      this.pending++;
+      this.codes[row] = e;
+      return;
     }
     let text: string, bad: string | undefined;
     try {
@@ -107,8 +117,36 @@ class ColumnEncoder {
     return this.nullEntry;
   }
 
+  /**
+   * Decodes the entries added as plain ASCII: arena windows of up to 1 MiB
+   * are read as one Latin-1 string each (one character per byte) and cut
+   * into the entries' texts.
+   */
+  decodePending(): void {
+    const { texts, starts, lengths, arena } = this;
+    const n = texts.length;
+    for (let e = 0; e < n && this.pending > 0;) {
+      if (texts[e] !== undefined) {
+        e++;
+        continue;
+      }
+      const from = starts[e];
+      let last = e;
+      while (last + 1 < n && starts[last + 1] + Math.max(lengths[last + 1], 0) - from <= WINDOW) {
+        last++;
+      }
+      const window = latin1.decode(arena.subarray(from, starts[last] + Math.max(lengths[last], 0)));
+      for (; e <= last; e++) {
+        if (texts[e] !== undefined) continue;
+        const at = starts[e] - from;
+        texts[e] = window.substring(at, at + lengths[e]);
+        this.pending--;
+      }
+    }
+  }
+
   add(
-    text: string | null,
+    text: string | null | undefined,
     buf: Uint8Array | undefined,
     from: number,
     length: number,
@@ -123,7 +161,6 @@ class ColumnEncoder {
     if (e >= this.starts.length) {
       this.starts = grow(this.starts, this.starts.length * 2);
       this.lengths = grow(this.lengths, this.lengths.length * 2);
-      this.hashes = grow(this.hashes, this.hashes.length * 2);
     }
     if (this.arenaUsed + length > this.arena.length) {
       this.arena = grow(this.arena, Math.max(this.arena.length * 2, this.arenaUsed + length));
@@ -134,21 +171,23 @@ class ColumnEncoder {
     }
     this.starts[e] = this.arenaUsed;
     this.lengths[e] = text === null ? -1 : length;
-    this.hashes[e] = h;
     this.arenaUsed += length;
     if (text === null) return e;
-    if (2 * this.texts.length > this.slots.length) {
-      this.slots = new Int32Array(this.slots.length * 2).fill(EMPTY);
-      for (let k = 0; k <= e; k++) if (this.lengths[k] >= 0) this.insert(k);
-    } else this.insert(e);
+    if (4 * this.texts.length > this.slots.length) {
+      const old = this.slots;
+      this.slots = new Int32Array(old.length * 2).fill(EMPTY);
+      for (let s = 0; s < old.length; s += 2) if (old[s] !== EMPTY) this.insert(old[s], old[s + 1]);
+    }
+    this.insert(e, h);
     return e;
   }
 
-  insert(e: number): void {
-    const mask = this.slots.length - 1;
-    let slot = this.hashes[e] & mask;
-    while (this.slots[slot] !== EMPTY) slot = (slot + 1) & mask;
-    this.slots[slot] = e;
+  insert(e: number, h: number): void {
+    const slots = this.slots, mask = (slots.length >> 1) - 1;
+    let slot = h & mask;
+    while (slots[2 * slot] !== EMPTY) slot = (slot + 1) & mask;
+    slots[2 * slot] = e;
+    slots[2 * slot + 1] = h;
   }
 }
 
@@ -166,6 +205,20 @@ function grow<T extends Uint8Array | Uint16Array | Int32Array>(
 function widen(from: CodeArray, to: CodeArray, used: number): CodeArray {
   to.set(from.subarray(0, used));
   return to;
+}
+
+/** Bytes decoded together by {@link ColumnEncoder.decodePending}, at most. */
+const WINDOW = 1 << 20;
+/** One UTF-16 unit per byte (windows-1252): exact for ASCII bytes. */
+const latin1 = new TextDecoder("latin1");
+
+/** Whether `buf[from, to)` is ASCII without NUL bytes (its text needs no check). */
+function plainAscii(buf: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = buf[i];
+    if (c === 0 || c > 127) return false;
+  }
+  return true;
 }
 
 /** UTF-8 bytes as a string: short ASCII texts without the decoder's call overhead. */
@@ -298,6 +351,7 @@ class EncodingSink implements CsvSink {
 
   finish(): EncodedCsv {
     const rows = this.row;
+    for (const encoder of this.encoders) encoder.decodePending();
     const badRows = new Set<number>();
     this.encoders.forEach((encoder, k) => {
       if (encoder.bad.size === 0) return;
@@ -305,7 +359,7 @@ class EncodingSink implements CsvSink {
       for (let i = 0; i < rows; i++) {
         const bad = encoder.bad.get(codes[i]);
         if (bad === undefined) continue;
-        const value = encoder.texts[codes[i]];
+        const value = encoder.texts[codes[i]] as string | null; // bad entries are decoded at once
         this.issue(i, { field: k, value, reason: `${this.names[k]} ${bad}` });
         badRows.add(i);
       }
@@ -314,7 +368,7 @@ class EncodingSink implements CsvSink {
       names: this.names,
       columns: this.encoders.map((e) => ({
         codes: e.codes.subarray(0, rows) as CodeArray,
-        dictionary: e.texts,
+        dictionary: e.texts as (string | null)[],
       })),
       rows,
       issues: this.issues,

@@ -15,11 +15,18 @@ import { CxOptionsError } from "../errors.ts";
 import { readCsv } from "./csv.ts";
 import { encodeCsvDuckdb } from "./csv_duckdb.ts";
 import { encodeCsv, type EncodedCsv, fileChunks } from "./csv_encode.ts";
-import { csvDialect, type CsvLoadResult, type ReadCsvOptions, validateCsv } from "./csv_read.ts";
+import {
+  csvDialect,
+  type CsvLoadResult,
+  READ_CSV_OPTIONS,
+  type ReadCsvOptions,
+  validateCsv,
+} from "./csv_read.ts";
 import { scanCsvFile } from "./csv_scan.ts";
 import { tokenizeCsv } from "./csv_tokenize.ts";
 import { localFile, type Source } from "./source.ts";
 import { byteOrderMark } from "./text.ts";
+import { checkOptions, optionNames, withoutNames } from "../options.ts";
 
 /** Options of {@link readLargeCsv}: those of `readCsv`, plus the parser and progress reports. */
 export interface ReadLargeCsvOptions extends ReadCsvOptions {
@@ -34,6 +41,12 @@ export interface ReadLargeCsvOptions extends ReadCsvOptions {
    */
   onProgress?: (progress: LoadProgress) => void;
 }
+
+const READ_LARGE_CSV_OPTIONS = optionNames<ReadLargeCsvOptions>()([
+  ...READ_CSV_OPTIONS,
+  "parser",
+  "onProgress",
+]);
 
 /** One progress report of {@link readLargeCsv}. */
 export interface LoadProgress {
@@ -85,6 +98,7 @@ export async function readLargeCsv(
   source: Source,
   options: ReadLargeCsvOptions = {},
 ): Promise<LargeCsvLoadResult> {
+  checkOptions("readLargeCsv", options, READ_LARGE_CSV_OPTIONS);
   const { onProgress, parser = "cxkit", ...csvOptions } = options;
   if (parser !== "cxkit" && parser !== "duckdb") {
     throw new CxOptionsError(
@@ -220,6 +234,7 @@ export async function readCsvDuckdb(
   source: Source,
   options: Omit<ReadLargeCsvOptions, "parser"> = {},
 ): Promise<DuckdbCsvLoadResult> {
+  checkOptions("readCsvDuckdb", options, withoutNames(READ_LARGE_CSV_OPTIONS, "parser"));
   return await readLargeCsv(source, { ...options, parser: "duckdb" });
 }
 

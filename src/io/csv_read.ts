@@ -10,8 +10,14 @@ import { CxOptionsError, CxSchemaError } from "../errors.ts";
 import { type ByteChunks, encodeCsv, type EncodedCsv } from "./csv_encode.ts";
 import type { QuoteMode } from "./csv_tokenize.ts";
 import { decimalEvidence, type Encoding, sniffDelimiter } from "./text.ts";
-import type { LoadResult, LoadSummary, ValidateOptions } from "./validate.ts";
+import {
+  type LoadResult,
+  type LoadSummary,
+  VALIDATE_OPTIONS,
+  type ValidateOptions,
+} from "./validate.ts";
 import { validateEncoded } from "./validate_encoded.ts";
+import { optionNames } from "../options.ts";
 
 /** Options of `readCsv`. */
 export interface ReadCsvOptions extends ValidateOptions {
@@ -29,6 +35,14 @@ export interface ReadCsvOptions extends ValidateOptions {
    */
   quotes?: QuoteMode;
 }
+
+/** The names of {@link ReadCsvOptions}. */
+export const READ_CSV_OPTIONS = optionNames<ReadCsvOptions>()([
+  ...VALIDATE_OPTIONS,
+  "delimiter",
+  "encoding",
+  "quotes",
+]);
 
 /** Summary of a CSV load: the validation counts plus what was sniffed. */
 export interface CsvSummary extends LoadSummary {

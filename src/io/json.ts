@@ -8,7 +8,13 @@ import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { checkTimeZone, wallTimeConverter } from "../time/zone.ts";
 import { fileError, readSource, type Source, writeOut } from "./source.ts";
-import { type LoadResult, validateColumns, type ValidateOptions } from "./validate.ts";
+import {
+  type LoadResult,
+  VALIDATE_OPTIONS,
+  validateColumns,
+  type ValidateOptions,
+} from "./validate.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /**
  * Deepest nesting {@link readJson} accepts: the top-level array is level 1,
@@ -34,6 +40,9 @@ export interface ReadJsonOptions extends ValidateOptions {
   dateUnit?: DateUnit;
 }
 
+/** The names of {@link ReadJsonOptions}. */
+export const READ_JSON_OPTIONS = optionNames<ReadJsonOptions>()([...VALIDATE_OPTIONS, "dateUnit"]);
+
 /**
  * Loads JSON rows (`[{...}, ...]`) or columns (`{ col: [...] }`) from a path,
  * text or an already parsed value, validated like {@link readCsv}. Text
@@ -57,6 +66,7 @@ export async function readJson(
   source: Source | unknown[] | Record<string, unknown[]>,
   options: ReadJsonOptions = {},
 ): Promise<LoadResult> {
+  checkOptions("readJson", options, READ_JSON_OPTIONS);
   const { dateUnit, ...validateOptions } = options;
   const numericDate = numericDateReader(dateUnit, options.timeZone ?? "UTC");
   let data: unknown, name = "json";

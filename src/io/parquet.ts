@@ -15,10 +15,16 @@ import { loadColumns, type LoadType } from "../engine/load.ts";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { TextDictionary } from "./text_dictionary.ts";
 import { ValueDictionary, type ValueKind } from "./value_dictionary.ts";
-import { type LoadResult, validateColumns, type ValidateOptions } from "./validate.ts";
+import {
+  type LoadResult,
+  VALIDATE_OPTIONS,
+  validateColumns,
+  type ValidateOptions,
+} from "./validate.ts";
 import { validateEncoded } from "./validate_encoded.ts";
 import { checkWritable, fileError, localFile, writeError, writeOut } from "./source.ts";
 import { dirname } from "node:path";
+import { checkOptions } from "../options.ts";
 
 /**
  * Loads a Parquet file into a validated table. Dates and zone-less timestamps
@@ -44,6 +50,7 @@ export async function readParquet(
   path: string,
   options: ValidateOptions = {},
 ): Promise<LoadResult> {
+  checkOptions("readParquet", options, VALIDATE_OPTIONS);
   path = await localFile(path);
   const specs = options.schema === undefined ? [] : columnSpecs(canonicalSchema(options.schema));
   const fileName = new Map(

@@ -13,6 +13,7 @@ import {
   wallTimeConverter,
   type WallTimeShift,
 } from "../time/zone.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Decimal separator of a file. */
 export type Decimal = "." | ",";
@@ -139,6 +140,14 @@ export interface DateParserOptions {
   onNote?: (text: string, note: DateNote) => void;
 }
 
+/** The names of {@link DateParserOptions}. */
+export const DATE_PARSER_OPTIONS = optionNames<DateParserOptions>()([
+  "format",
+  "slash",
+  "timeZone",
+  "onNote",
+]);
+
 /**
  * Two-digit years as spreadsheet programs read them: 00–29 → 2000–2029,
  * 30–99 → 1930–1999.
@@ -190,6 +199,7 @@ const MIN_YEAR = 1000;
 export function makeDateParser(
   options: DateParserOptions = {},
 ): (text: string) => Date | undefined {
+  checkOptions("makeDateParser", options, DATE_PARSER_OPTIONS);
   const { format = "auto", slash = "DMY", timeZone = "UTC", onNote } = options;
   const notes: DateNote[] = [];
   const local = wallTimeConverter(timeZone, (shift) => notes.push(shift));

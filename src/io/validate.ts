@@ -41,6 +41,7 @@ import {
   makeDateConverter,
   type NumericDate,
 } from "./converters.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 export type { RejectColumns } from "./checks.ts";
 export { Bad, type Converter } from "./converters.ts";
@@ -70,6 +71,19 @@ export interface ValidateOptions {
    */
   unique?: boolean;
 }
+
+/** The names of {@link ValidateOptions}. */
+export const VALIDATE_OPTIONS = optionNames<ValidateOptions>()([
+  "schema",
+  "mapping",
+  "decimal",
+  "dateFormat",
+  "timeZone",
+  "csatScale",
+  "cesScale",
+  "strict",
+  "unique",
+]);
 
 /** Counts and decisions of one load, for a data-quality report. */
 export interface LoadSummary {
@@ -162,6 +176,7 @@ export interface RowIssue {
  * ```
  */
 export function validate(table: ColumnTable, options: ValidateOptions = {}): LoadResult {
+  checkCall("validate", table, options, VALIDATE_OPTIONS);
   const raw: RawColumns = {
     names: table.columnNames(),
     get: (name) => table.array(name) as ArrayLike<unknown>,

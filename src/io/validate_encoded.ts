@@ -250,6 +250,7 @@ function entryTable(
 ): EntryTable {
   const { convert, name } = plan.columns[k];
   const field = fields?.[name];
+  const accepts = stringAccepts(field);
   const texts = input.dictionary;
   const values = new Array<unknown>(texts.length);
   const good = new Uint8Array(texts.length), empty = new Uint8Array(texts.length);
@@ -257,11 +258,51 @@ function entryTable(
     empty[e] = text === null || text === "" ? 1 : 0;
     const v = convert(text);
     if (v instanceof Bad) return;
-    if (field && !field.safeParse(v ?? undefined).success) return;
+    if (field && !accepts?.(v) && !field.safeParse(v ?? undefined).success) return;
     values[e] = v ?? null;
     good[e] = 1;
   });
   return { codes: input.codes, values, good, empty, texts };
+}
+
+/** Definition of a zod schema or check, as far as {@link stringAccepts} reads it. */
+interface ZodDef {
+  type?: string;
+  coerce?: boolean;
+  checks?: { _zod?: { def?: ZodDef } }[];
+  check?: string;
+  minimum?: number;
+  format?: string;
+  pattern?: unknown;
+}
+
+/**
+ * For a plain zod string schema whose checks are only minimum lengths and
+ * patterns (the id and key fields): a test that passes only values its
+ * `safeParse` accepts, run without zod's per-call overhead (millions of
+ * distinct ids). Values it fails still go through `safeParse`, so the
+ * verdict is zod's. `undefined` for any other schema.
+ */
+function stringAccepts(field: z.ZodType | undefined): ((v: unknown) => boolean) | undefined {
+  const def = (field as { _zod?: { def?: ZodDef } } | undefined)?._zod?.def;
+  if (!def || def.type !== "string" || def.coerce) return undefined;
+  let min = 0;
+  const patterns: RegExp[] = [];
+  for (const check of def.checks ?? []) {
+    const c = check._zod?.def;
+    if (c?.check === "min_length" && typeof c.minimum === "number") min = Math.max(min, c.minimum);
+    else if (c?.check === "string_format" && c.format === "regex" && c.pattern instanceof RegExp) {
+      patterns.push(c.pattern);
+    } else return undefined;
+  }
+  return (v) => {
+    if (typeof v !== "string" || v.length < min) return false;
+    for (const p of patterns) {
+      p.lastIndex = 0; // as zod does before each test
+      if (!p.test(v)) return false;
+    }
+    return true;
+  };
 }
 
 /** The kept rows of one column, compact where the values allow. */
@@ -295,13 +336,28 @@ function outputColumn(
     for (let j = 0; j < kept; j++) ms[j] = entryMs[codes[j]];
     return new InstantColumn(ms);
   }
-  if (typeof sample === "number") {
-    const out = new Array<unknown>(kept);
-    for (let j = 0; j < kept; j++) out[j] = entries[codes[j]] ?? null;
-    return numbersOrValues(out);
-  }
+  if (typeof sample === "number") return numberColumn(codes, kept, entries);
   // Entries of rejected-only texts stay in the dictionary unused (undefined → null).
   return new CodedColumn(codes, entries.map((v) => v ?? null));
+}
+
+/**
+ * Kept rows of a column whose entries are numbers or missing: a
+ * `Float64Array` when every kept row has a number (no boxed array on the
+ * way), else the values with `null`s.
+ */
+function numberColumn(codes: CodeArray, kept: number, entries: readonly unknown[]): unknown {
+  const entryNumbers = new Float64Array(entries.length);
+  const isNumber = new Uint8Array(entries.length);
+  entries.forEach((v, e) => {
+    if (typeof v === "number") [entryNumbers[e], isNumber[e]] = [v, 1];
+  });
+  let all = kept > 0;
+  for (let j = 0; j < kept && all; j++) all = isNumber[codes[j]] === 1;
+  if (!all) return Array.from({ length: kept }, (_, j) => entries[codes[j]] ?? null);
+  const out = new Float64Array(kept);
+  for (let j = 0; j < kept; j++) out[j] = entryNumbers[codes[j]];
+  return out;
 }
 
 /** A `Float64Array` when every value is a number, else the values. */

@@ -14,6 +14,7 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Integer arrays dictionary codes are stored in (the smallest that fits). */
 export type CodeArray = Uint8Array | Uint16Array | Int32Array;
@@ -139,6 +140,9 @@ export interface CompactOptions {
   maxDistinctShare?: number;
 }
 
+/** The names of {@link CompactOptions}. */
+export const COMPACT_OPTIONS = optionNames<CompactOptions>()(["maxDistinctShare"]);
+
 /**
  * Re-stores a table's columns compactly, once, for repeated fast analyses
  * on large data: text (and boolean) columns with repeated values become
@@ -164,6 +168,7 @@ export interface CompactOptions {
  * ```
  */
 export function compactTable(table: ColumnTable, options: CompactOptions = {}): ColumnTable {
+  checkOptions("compactTable", options, COMPACT_OPTIONS);
   const { maxDistinctShare = 0.5 } = options;
   const columns: Record<string, unknown> = {};
   for (const name of table.columnNames()) {

@@ -8,6 +8,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
+import { checkCall, optionNames } from "../options.ts";
 import { checkConfidence, normalCdf, tCdf, tQuantile, zFor } from "../stats/distributions.ts";
 import {
   boundedMeanInterval,
@@ -29,6 +30,8 @@ export interface BenchmarkOptions {
   /** Confidence level for `significant` and the interval (default: the result's). */
   confidence?: number;
 }
+
+const BENCHMARK_OPTIONS = optionNames<BenchmarkOptions>()(["benchmark", "column", "confidence"]);
 
 type Row = Record<string, number | null>;
 
@@ -111,6 +114,7 @@ export const EXACT_BELOW = 10;
  * ```
  */
 export function compareToBenchmark(result: ColumnTable, options: BenchmarkOptions): ColumnTable {
+  checkCall("compareToBenchmark", result, options, BENCHMARK_OPTIONS);
   const meta = kpiMeta(result);
   const tests = meta ? TESTS[meta.kpi] : undefined;
   if (!meta || !tests) {

@@ -6,7 +6,15 @@
  */
 import type { ColumnTable } from "arquero";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import { type KpiInput, type KpiOptions, pooled, requireColumn, resolvePlan } from "./groups.ts";
+import {
+  KPI_OPTIONS,
+  type KpiInput,
+  type KpiOptions,
+  pooled,
+  requireColumn,
+  resolvePlan,
+} from "./groups.ts";
+import { optionNames } from "../options.ts";
 import { aggregateScale, scaleResult } from "./scale.ts";
 import { interval } from "./bounds.ts";
 import { cesBox, type CesScale } from "../schema/scales.ts";
@@ -60,7 +68,10 @@ export const CES_COLUMNS = [
  * in the engine and the call resolves to the same result:
  * `await ces(answers, { engine: duckdbEngine() })`.
  */
-export const ces: PushdownKpi<CesOptions> = withPushdown(cesInMemory);
+export const ces: PushdownKpi<CesOptions> = withPushdown(cesInMemory, {
+  name: "ces",
+  options: optionNames<CesOptions>()([...KPI_OPTIONS, "score", "scale", "lowEffort"]),
+});
 
 function cesInMemory(input: KpiInput, options: CesOptions = {}): ColumnTable {
   const table = pooled(input);

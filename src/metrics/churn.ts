@@ -34,6 +34,7 @@ import { wilson } from "../stats/intervals.ts";
 import { checkPeriod, type Period, periodFn } from "../time/period.ts";
 import {
   type GroupPlan,
+  KPI_OPTIONS,
   type KpiInput,
   type KpiOptions,
   type LeftOut,
@@ -64,6 +65,7 @@ import {
   withSqlPath,
 } from "../engine/kpi_sql.ts";
 import { keyKinds, num, plainKey, type QueryLog, withRelation } from "../engine/source.ts";
+import { optionNames, withoutNames } from "../options.ts";
 
 /** Options of {@link churnRate} and {@link retentionRate}. */
 export interface ChurnOptions extends Omit<KpiOptions, "period" | "date"> {
@@ -82,6 +84,13 @@ export interface ChurnOptions extends Omit<KpiOptions, "period" | "date"> {
    */
   observedUntil?: Date;
 }
+
+/** The names of {@link ChurnOptions}. */
+export const CHURN_OPTIONS = optionNames<ChurnOptions>()([
+  ...withoutNames(KPI_OPTIONS, "date"),
+  "from",
+  "observedUntil",
+]);
 
 /** Customer counts per period shared by churn and retention results, in order. */
 export const CUSTOMER_COUNT_COLUMNS = [
@@ -167,7 +176,7 @@ export const RETENTION_COLUMNS = [
  * await engine.close();
  * ```
  */
-export const churnRate: PushdownKpi<ChurnOptions> = customerKpi(churnResult);
+export const churnRate: PushdownKpi<ChurnOptions> = customerKpi("churnRate", churnResult);
 
 /**
  * A KPI over per-period customer counts, in memory or on an SQL engine: the
@@ -175,6 +184,7 @@ export const churnRate: PushdownKpi<ChurnOptions> = customerKpi(churnResult);
  * and `result` finalizes them the same way for both.
  */
 function customerKpi(
+  name: string,
   result: (
     counts: ColumnTable,
     ctx: { plan: GroupPlan & { period: Period }; window: CustomerWindow },
@@ -190,6 +200,7 @@ function customerKpi(
       const f = await customerFlowsSql(source, options);
       return recordSql(result(customerCounts(f.flows, f.plan.by, f.window), f), f.log, f.query);
     },
+    { name, options: CHURN_OPTIONS },
   );
 }
 
@@ -253,7 +264,10 @@ function churnResult(
  * await engine.close();
  * ```
  */
-export const retentionRate: PushdownKpi<ChurnOptions> = customerKpi(retentionResult);
+export const retentionRate: PushdownKpi<ChurnOptions> = customerKpi(
+  "retentionRate",
+  retentionResult,
+);
 
 function retentionResult(
   counts: ColumnTable,

@@ -8,10 +8,12 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
+import { checkCall, optionNames, refuseGrouped, withoutNames } from "../options.ts";
 import { tInterval, wilson } from "../stats/intervals.ts";
 import {
   aggregateChurn,
   annualizeChurn,
+  CHURN_OPTIONS,
   type ChurnOptions,
   customerCounts,
   type CustomerWindow,
@@ -28,6 +30,12 @@ export interface ClvOptions extends Omit<ChurnOptions, "period" | "from"> {
   /** Expected lifespan in years to use instead of 1 / annual churn (for every segment). */
   lifespan?: number;
 }
+
+const CLV_OPTIONS = optionNames<ClvOptions>()([
+  ...withoutNames(CHURN_OPTIONS, "period", "from"),
+  "margin",
+  "lifespan",
+]);
 
 /** The CLV result columns after the group keys, in order. */
 export const CLV_COLUMNS = [
@@ -121,6 +129,8 @@ export function historicClv(
   customers: KpiInput,
   options: ClvOptions = {},
 ): ColumnTable {
+  ({ input: customers, options } = checkCall("historicClv", customers, options, CLV_OPTIONS));
+  for (const t of [orders].flat()) refuseGrouped("historicClv", t);
   const { margin = 1, lifespan } = options;
   if (typeof margin !== "number" || !(margin > 0 && margin <= 1)) {
     throw new CxOptionsError(

@@ -6,7 +6,15 @@
  */
 import type { ColumnTable } from "arquero";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import { type KpiInput, type KpiOptions, pooled, requireColumn, resolvePlan } from "./groups.ts";
+import {
+  KPI_OPTIONS,
+  type KpiInput,
+  type KpiOptions,
+  pooled,
+  requireColumn,
+  resolvePlan,
+} from "./groups.ts";
+import { optionNames } from "../options.ts";
 import { aggregateScale, scaleResult } from "./scale.ts";
 import { interval } from "./bounds.ts";
 import { csatBox, type CsatScale } from "../schema/scales.ts";
@@ -61,7 +69,10 @@ export const CSAT_COLUMNS = [
  * in the engine and the call resolves to the same result:
  * `await csat(answers, { engine: duckdbEngine() })`.
  */
-export const csat: PushdownKpi<CsatOptions> = withPushdown(csatInMemory);
+export const csat: PushdownKpi<CsatOptions> = withPushdown(csatInMemory, {
+  name: "csat",
+  options: optionNames<CsatOptions>()([...KPI_OPTIONS, "score", "scale", "topBox"]),
+});
 
 function csatInMemory(input: KpiInput, options: CsatOptions = {}): ColumnTable {
   const table = pooled(input);

@@ -8,6 +8,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
+import { optionNames } from "../options.ts";
 import { checkConfidence } from "../stats/distributions.ts";
 import { checkPeriod, type Period, periodFn } from "../time/period.ts";
 import { checkTimeZone } from "../time/zone.ts";
@@ -43,6 +44,18 @@ export interface KpiOptions {
    */
   engine?: Engine;
 }
+
+/** The names of {@link KpiOptions}; every KPI's own list starts with these. */
+export const KPI_OPTIONS = optionNames<KpiOptions>()([
+  "by",
+  "period",
+  "date",
+  "timeZone",
+  "confidence",
+  "minN",
+  "missing",
+  "engine",
+]);
 
 /** What happens to rows whose `by` value is missing: left out (`"drop"`) or their own group. */
 export type MissingGroups = "drop" | "group";

@@ -15,6 +15,7 @@ import { columnValues } from "../kernels/groups.ts";
 import {
   checkValues,
   type GroupPlan,
+  KPI_OPTIONS,
   type KpiInput,
   kpiMeta,
   type KpiOptions,
@@ -27,6 +28,7 @@ import {
   withPeriods,
 } from "./groups.ts";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
+import { checkCall, optionNames, withoutNames } from "../options.ts";
 import { clipToBounds, interval } from "./bounds.ts";
 import { NPS_CUT_POINTS, NPS_SCALE, npsRange } from "../schema/scales.ts";
 
@@ -54,6 +56,15 @@ export interface NpsOptions extends KpiOptions {
   /** Bootstrap seed (default 1). */
   seed?: number;
 }
+
+/** The names of {@link NpsOptions}. */
+export const NPS_OPTIONS = optionNames<NpsOptions>()([
+  ...KPI_OPTIONS,
+  "score",
+  "method",
+  "resamples",
+  "seed",
+]);
 
 /** The NPS result columns after the group keys, in order. */
 export const NPS_COLUMNS = [
@@ -102,7 +113,10 @@ const NPS_BOUNDS = interval("nps", -100, 100);
  * in the engine and the call resolves to the same result:
  * `await nps(answers, { engine: duckdbEngine() })`.
  */
-export const nps: PushdownKpi<NpsOptions> = withPushdown(npsInMemory);
+export const nps: PushdownKpi<NpsOptions> = withPushdown(npsInMemory, {
+  name: "nps",
+  options: NPS_OPTIONS,
+});
 
 function npsInMemory(input: KpiInput, options: NpsOptions = {}): ColumnTable {
   const table = pooled(input);
@@ -294,6 +308,13 @@ export interface NpsCompareOptions extends Omit<NpsOptions, "by" | "method"> {
   b: string;
 }
 
+/** The names of {@link NpsCompareOptions}. */
+export const NPS_COMPARE_OPTIONS = optionNames<NpsCompareOptions>()([
+  ...withoutNames(NPS_OPTIONS, "method"),
+  "a",
+  "b",
+]);
+
 /**
  * Difference of two independent NPS values (a − b) with its interval and a
  * two-sided z-test: `std_err` = 100·√(Var_a + Var_b) with Var = (p_P + p_D −
@@ -316,6 +337,7 @@ export interface NpsCompareOptions extends Omit<NpsOptions, "by" | "method"> {
  * ```
  */
 export function npsCompare(input: KpiInput, options: NpsCompareOptions): ColumnTable {
+  ({ input, options } = checkCall("npsCompare", input, options, NPS_COMPARE_OPTIONS));
   const { a, b, by, ...rest } = options;
   if (by === undefined && rest.period === undefined) {
     throw new CxOptionsError(

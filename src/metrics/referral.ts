@@ -12,6 +12,7 @@ import { wilson } from "../stats/intervals.ts";
 import type { Period } from "../time/period.ts";
 import {
   aggregateChurn,
+  CHURN_OPTIONS,
   type ChurnOptions,
   customerCounts,
   customerPeriods,
@@ -126,6 +127,7 @@ export const REFERRAL_COLUMNS = [
 export const referralRate: PushdownKpi<ReferralOptions> = withSqlPath(
   referralInMemory,
   referralSql,
+  { name: "referralRate", options: CHURN_OPTIONS },
 );
 
 function referralInMemory(customers: KpiInput, options: ReferralOptions = {}): ColumnTable {

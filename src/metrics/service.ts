@@ -16,6 +16,7 @@ import { checkResamples, seededRandom } from "../stats/random.ts";
 import { businessDurationFn, type BusinessHours, holidayNote } from "../time/business_hours.ts";
 import {
   type GroupPlan,
+  KPI_OPTIONS,
   type KpiInput,
   type KpiOptions,
   pooled,
@@ -43,6 +44,7 @@ import {
   withSqlPath,
 } from "../engine/kpi_sql.ts";
 import { withRelation } from "../engine/source.ts";
+import { checkCall, optionNames } from "../options.ts";
 
 /** Ticket KPIs count the tickets of groups left out for a missing `by` value. */
 const TICKETS_LEFT_OUT = { noun: "tickets", count: sumOf("tickets") };
@@ -74,6 +76,16 @@ export interface ServiceTimeOptions extends KpiOptions {
   /** Count only time inside these opening hours (default: all elapsed time). */
   businessHours?: BusinessHours;
 }
+
+/** The names of {@link ServiceTimeOptions}. */
+export const SERVICE_TIME_OPTIONS = optionNames<ServiceTimeOptions>()([
+  ...KPI_OPTIONS,
+  "unit",
+  "method",
+  "resamples",
+  "seed",
+  "businessHours",
+]);
 
 /** Result columns of {@link firstResponseTime} after the group keys, in order. */
 export const FRT_COLUMNS = [
@@ -150,6 +162,7 @@ export const FCR_COLUMNS = [
  * ```
  */
 export function firstResponseTime(input: KpiInput, options: ServiceTimeOptions = {}): ColumnTable {
+  ({ input, options } = checkCall("firstResponseTime", input, options, SERVICE_TIME_OPTIONS));
   return serviceTime(input, options, {
     kpi: "first_response_time",
     end: "first_response_at",
@@ -177,6 +190,7 @@ export function firstResponseTime(input: KpiInput, options: ServiceTimeOptions =
  * ```
  */
 export function resolutionTime(input: KpiInput, options: ServiceTimeOptions = {}): ColumnTable {
+  ({ input, options } = checkCall("resolutionTime", input, options, SERVICE_TIME_OPTIONS));
   return serviceTime(input, options, {
     kpi: "resolution_time",
     end: "resolved_at",
@@ -230,7 +244,11 @@ export function resolutionTime(input: KpiInput, options: ServiceTimeOptions = {}
  * await engine.close();
  * ```
  */
-export const firstContactResolution: PushdownKpi<KpiOptions> = withSqlPath(fcrInMemory, fcrSql);
+export const firstContactResolution: PushdownKpi<KpiOptions> = withSqlPath(
+  fcrInMemory,
+  fcrSql,
+  { name: "firstContactResolution", options: KPI_OPTIONS },
+);
 
 function fcrInMemory(input: KpiInput, options: KpiOptions = {}): ColumnTable {
   const table = pooled(input);

@@ -15,6 +15,7 @@ import { type Period, periodFn } from "../time/period.ts";
 import type { ReportFormat } from "./format.ts";
 import type { Labels } from "./i18n.ts";
 import type { LoadedFile } from "./load_dir.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** One pooled table per canonical schema (absent when no file had it). */
 export type ReportTables = Partial<Record<CanonicalName, ColumnTable>>;
@@ -34,6 +35,14 @@ export interface ReportTablesOptions extends ReportFilters {
   /** IANA time zone of the `from`/`to` days (default `"UTC"`). */
   timeZone?: string;
 }
+
+/** The names of {@link ReportTablesOptions}. */
+export const REPORT_TABLES_OPTIONS = optionNames<ReportTablesOptions>()([
+  "from",
+  "to",
+  "where",
+  "timeZone",
+]);
 
 /** Everything a section builder gets. */
 export interface SectionContext {
@@ -111,6 +120,7 @@ export function reportTables(
   files: LoadedFile[],
   options: ReportTablesOptions = {},
 ): { tables: ReportTables; notFiltered: Record<string, CanonicalName[]> } {
+  checkOptions("reportTables", options, REPORT_TABLES_OPTIONS);
   const { timeZone = "UTC", ...filters } = options;
   for (const [option, day] of [["from", filters.from], ["to", filters.to]] as const) {
     if (day !== undefined && !(DAY.test(day) && !Number.isNaN(Date.parse(day)))) {

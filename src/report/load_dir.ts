@@ -14,6 +14,7 @@ import { parseJsonText } from "../io/json.ts";
 import { checkTimeZone } from "../time/zone.ts";
 import type { CanonicalName } from "../schema/canonical.ts";
 import { CES_SCALES, type CesScale, CSAT_SCALES, type CsatScale } from "../schema/scales.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 const fileConfig = z.object({
   schema: z.enum(["responses", "tickets", "customers", "events"]),
@@ -116,6 +117,7 @@ export async function loadDirectory(
   dir: string,
   options: LoadOptions = {},
 ): Promise<LoadedFile[]> {
+  checkOptions("loadDirectory", options, LOAD_OPTIONS);
   return (await loadProject(dir, options)).files;
 }
 
@@ -126,6 +128,9 @@ export interface LoadOptions {
   /** Called with a line per file loaded (rows read and rejected). */
   onProgress?: (message: string) => void;
 }
+
+/** The names of {@link LoadOptions}. */
+export const LOAD_OPTIONS = optionNames<LoadOptions>()(["config", "onProgress"]);
 
 /**
  * Like {@link loadDirectory}, and also returns the mapping file's settings
@@ -152,6 +157,7 @@ export async function loadProject(
   dir: string,
   options: LoadOptions = {},
 ): Promise<{ files: LoadedFile[]; config: ProjectConfig }> {
+  checkOptions("loadProject", options, LOAD_OPTIONS);
   const root = await folderRoot(dir);
   const configPath = options.config ?? join(dir, "cxkit.json");
   if (!options.config) await confined(root, dir, "cxkit.json", "the mapping file");

@@ -12,6 +12,7 @@ import { parseJsonText } from "../io/json.ts";
 import { fileError } from "../io/source.ts";
 import { renderPage } from "./html.ts";
 import { type NotebookParamName, paramEnv } from "./params.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@linkcode executeNotebooks}. */
 export interface ExecuteNotebooksOptions {
@@ -31,6 +32,15 @@ export interface ExecuteNotebooksOptions {
    */
   params?: Partial<Record<NotebookParamName, string>>;
 }
+
+/** The names of {@link ExecuteNotebooksOptions}. */
+export const EXECUTE_NOTEBOOKS_OPTIONS = optionNames<ExecuteNotebooksOptions>()([
+  "dir",
+  "outDir",
+  "timeoutSeconds",
+  "onProgress",
+  "params",
+]);
 
 /** One executed notebook. */
 export interface ExecutedNotebook {
@@ -192,6 +202,7 @@ export const JUPYTER_INSTALL_HINT: string = "Install Jupyter and the Deno kernel
 export async function executeNotebooks(
   options: ExecuteNotebooksOptions = {},
 ): Promise<ExecutedNotebook[]> {
+  checkOptions("executeNotebooks", options, EXECUTE_NOTEBOOKS_OPTIONS);
   const { dir = "notebooks", outDir = "report/notebooks", timeoutSeconds = 300, onProgress } =
     options;
   if (!(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) {

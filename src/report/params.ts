@@ -12,6 +12,7 @@ import { resolve } from "node:path";
 import { CxOptionsError } from "../errors.ts";
 import { checkPeriod, type Period } from "../time/period.ts";
 import { utcFromParts } from "../time/zone.ts";
+import { checkOptions } from "../options.ts";
 
 /** The parameter names (`data` → `CXKIT_DATA`). */
 export type NotebookParamName = "data" | "period" | "segment" | "from" | "to";
@@ -49,6 +50,7 @@ const NAMES: readonly NotebookParamName[] = ["data", "period", "segment", "from"
  * ```
  */
 export function notebookParams(defaults: Partial<NotebookParams> = {}): NotebookParams {
+  checkOptions("notebookParams", defaults, NAMES);
   const read = (name: NotebookParamName): string | undefined => {
     try {
       const value = Deno.env.get(`CXKIT_${name.toUpperCase()}`);

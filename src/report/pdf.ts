@@ -9,6 +9,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CxError } from "../errors.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** How to get Chromium, for error messages. */
 export const CHROMIUM_INSTALL_HINT: string =
@@ -65,6 +66,9 @@ export interface PrintPdfOptions {
   timeoutSeconds?: number;
 }
 
+/** The names of {@link PrintPdfOptions}. */
+export const PRINT_PDF_OPTIONS = optionNames<PrintPdfOptions>()(["chromium", "timeoutSeconds"]);
+
 /**
  * Prints an HTML file to a PDF file with headless Chromium and resolves to
  * the PDF's path. Throws a `CxError` saying how to install Chromium when it
@@ -87,6 +91,7 @@ export async function printPdf(
   pdfFile: string,
   options: PrintPdfOptions = {},
 ): Promise<string> {
+  checkOptions("printPdf", options, PRINT_PDF_OPTIONS);
   const chromium = options.chromium ?? await findChromium();
   if (!chromium) throw new CxError(`Printing a PDF needs Chromium. ${CHROMIUM_INSTALL_HINT}`);
   const profile = await Deno.makeTempDir({ prefix: "cxkit-chromium-" });

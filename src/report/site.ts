@@ -33,6 +33,7 @@ import { fileCountColumns, qualitySection } from "./quality_section.ts";
 import { segmentSection } from "./segment_section.ts";
 import { serviceSection } from "./service_section.ts";
 import { trendSection } from "./trend_section.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** An executed notebook as a page of the site. */
 export interface NotebookPage {
@@ -80,6 +81,26 @@ export interface SiteOptions {
   onProgress?: (message: string) => void;
 }
 
+/** The names of {@link SiteOptions}. */
+export const SITE_OPTIONS = optionNames<SiteOptions>()([
+  "dataDir",
+  "lang",
+  "locale",
+  "timeZone",
+  "generatedAt",
+  "filters",
+  "period",
+  "segment",
+  "confidence",
+  "minN",
+  "csatScale",
+  "cesScale",
+  "rejectRows",
+  "notebooks",
+  "notebookParams",
+  "onProgress",
+]);
+
 /** One file of the site: its path relative to the site root and its content. */
 export interface SitePage {
   /** Path relative to the site root (`index.html`, `notebooks/index.html`). */
@@ -121,6 +142,7 @@ const SECTIONS: SectionBuilder[] = [
  * ```
  */
 export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[] {
+  checkOptions("buildSite", options, SITE_OPTIONS);
   const ctx = siteContext(files, options);
   const { labels: t, format: f } = ctx;
   const sections: Section[] = [];

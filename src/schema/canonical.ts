@@ -6,9 +6,10 @@
 import { CxOptionsError } from "../errors.ts";
 import { customersSchema } from "./customers.ts";
 import { eventsSchema } from "./events.ts";
-import { type ResponseScales, responsesSchema } from "./responses.ts";
+import { RESPONSE_SCALES, type ResponseScales, responsesSchema } from "./responses.ts";
 import type { RowSchema } from "./fields.ts";
 import { ticketsSchema } from "./tickets.ts";
+import { checkOptions } from "../options.ts";
 
 /** Names of the canonical tables. */
 export type CanonicalName = "responses" | "tickets" | "customers" | "events";
@@ -55,6 +56,7 @@ export function canonicalSchema(
   input: SchemaInput,
   scales: ResponseScales = {},
 ): RowSchema<unknown> {
+  checkOptions("canonicalSchema", scales, RESPONSE_SCALES);
   if (typeof input !== "string") return input;
   switch (input) {
     case "responses":

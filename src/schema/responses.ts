@@ -23,6 +23,7 @@ import {
   type CsatScale,
   NPS_SCALE,
 } from "./scales.ts";
+import { optionNames } from "../options.ts";
 
 /** The declared answer scales of a survey. */
 export interface ResponseScales {
@@ -31,6 +32,9 @@ export interface ResponseScales {
   /** Top of the CES scale (1–7 by default, the CES 2.0 scale). */
   cesScale?: CesScale;
 }
+
+/** The names of {@link ResponseScales}. */
+export const RESPONSE_SCALES = optionNames<ResponseScales>()(["csatScale", "cesScale"]);
 
 /**
  * Builds the zod schema of the responses table for the declared CSAT and CES

@@ -10,6 +10,7 @@
  * @module
  */
 import { CxOptionsError } from "../errors.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Multiple-comparison corrections. */
 export type Correction = "holm" | "bh" | "none";
@@ -77,6 +78,8 @@ export interface AdjustPValuesOptions {
   correction: Correction;
 }
 
+const ADJUST_OPTIONS = optionNames<AdjustPValuesOptions>()(["correction"]);
+
 /**
  * Adjusts p-values with the named correction (`"none"` returns them as they
  * are).
@@ -93,6 +96,7 @@ export function adjustPValues(
   pValues: readonly (number | null)[],
   options: AdjustPValuesOptions,
 ): (number | null)[] {
+  checkOptions("adjustPValues", options, ADJUST_OPTIONS);
   const correction = options?.correction;
   checkCorrection(correction);
   if (correction === "holm") return holm(pValues);

@@ -10,6 +10,7 @@
 import { CxOptionsError } from "../errors.ts";
 import { checkGermanState, GERMAN_STATES, germanHolidays, type GermanState } from "./holidays.ts";
 import { checkTimeZone, utcFromParts, wallTimeConverter, zoneOffsetFn } from "./zone.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** Opening hours in a time zone. */
 export interface BusinessHours {
@@ -35,6 +36,15 @@ export interface BusinessHours {
   state?: GermanState;
 }
 
+const BUSINESS_HOURS_OPTIONS = optionNames<BusinessHours>()([
+  "timeZone",
+  "days",
+  "start",
+  "end",
+  "holidays",
+  "state",
+]);
+
 /** Measures business time between two instants, in milliseconds. */
 export type BusinessDuration = (from: Date, to: Date) => number;
 
@@ -59,6 +69,7 @@ const DAY = 86_400_000;
  * ```
  */
 export function businessDurationFn(calendar: BusinessHours): BusinessDuration {
+  checkOptions("businessDurationFn", calendar, BUSINESS_HOURS_OPTIONS);
   const { timeZone, days, open, close, holidays, state, nationwide } = checkBusinessHours(calendar);
   const offsetAt = zoneOffsetFn(timeZone);
   const toInstant = wallTimeConverter(timeZone);

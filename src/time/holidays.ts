@@ -14,6 +14,7 @@
  * @module
  */
 import { CxOptionsError } from "../errors.ts";
+import { checkOptions, optionNames } from "../options.ts";
 
 /** German federal states by their official two-letter code. */
 export type GermanState =
@@ -103,6 +104,8 @@ export interface GermanHolidaysOptions {
   state?: GermanState;
 }
 
+const GERMAN_HOLIDAYS_OPTIONS = optionNames<GermanHolidaysOptions>()(["state"]);
+
 /**
  * Public holidays of Germany in `year`, sorted by date: the nationwide ones,
  * plus those of `options.state` when given (statewide holidays only; see the module
@@ -121,6 +124,7 @@ export interface GermanHolidaysOptions {
  * ```
  */
 export function germanHolidays(year: number, options: GermanHolidaysOptions = {}): Holiday[] {
+  checkOptions("germanHolidays", options, GERMAN_HOLIDAYS_OPTIONS);
   const state = options.state;
   if (!Number.isInteger(year) || year < FIRST_HOLIDAY_YEAR) {
     throw new CxOptionsError(

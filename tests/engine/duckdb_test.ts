@@ -24,7 +24,7 @@ Deno.test("DuckDB: nps/csat/ces by segment × period equal the in-memory KPIs (t
         csat(sample, o).objects(),
       );
       assert.deepEqual(
-        (await pushdown(ces, sample, { ...o, engine, cesScale: 7 } as never)).objects(),
+        (await pushdown(ces, sample, { ...o, engine, scale: 7 } as never)).objects(),
         ces(sample, o).objects(),
       );
     }

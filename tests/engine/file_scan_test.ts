@@ -180,7 +180,7 @@ Deno.test("Parquet: a text date column follows the CSV rules, a zoned timestamp 
        FROM read_csv($1, all_varchar = true)) TO '${zoned}'`,
       [csv],
     );
-    const o = { timeZone: "Europe/Berlin", to: new Date("2024-02-29T00:00:00Z") };
+    const o = { timeZone: "Europe/Berlin", observedUntil: new Date("2024-02-29T00:00:00Z") };
     const viaCsv = await churnRate(csv, { ...o, engine, dateZone: "Europe/Berlin" });
     for (const file of [text, zoned]) {
       const types = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`);
