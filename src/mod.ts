@@ -14,6 +14,10 @@
  * assert.ok(table.numRows() === 1 && rejects.numRows() === 0);
  * ```
  *
+ * This entry is the analyst API. Plumbing lives in sub-entries: `./engine` (SQL compile and
+ * pushdown primitives), `./report` (site, PDF and notebook execution), `./io` (parsers and schema
+ * helpers), `./stats` (statistical, text and calendar building blocks) and `./danfo`.
+ *
  * @module
  */
 
@@ -27,7 +31,6 @@ export { CxDataError, CxError, CxOptionsError, CxSchemaError } from "./errors.ts
 export type { CxProblem } from "./errors.ts";
 
 // schemas
-export { columnSpecs } from "./schema/fields.ts";
 export type { ColumnKind, ColumnSpec, RowCheck, RowIssue, RowSchema } from "./schema/fields.ts";
 export { responsesSchema } from "./schema/responses.ts";
 export type { Response, ResponseScales } from "./schema/responses.ts";
@@ -39,7 +42,6 @@ export { customersSchema } from "./schema/customers.ts";
 export type { Customer } from "./schema/customers.ts";
 export { eventsSchema } from "./schema/events.ts";
 export type { CxEvent } from "./schema/events.ts";
-export { canonicalSchema } from "./schema/canonical.ts";
 export type { CanonicalName, SchemaInput } from "./schema/canonical.ts";
 
 // loading and writing
@@ -51,15 +53,14 @@ export type {
   WriteCsvOptions,
   WriteCsvResult,
 } from "./io/csv.ts";
-export { MAX_JSON_DEPTH, readJson, writeJson } from "./io/json.ts";
+export { readJson, writeJson } from "./io/json.ts";
 export type { DateUnit, ReadJsonOptions } from "./io/json.ts";
 export { readArrow } from "./io/arrow.ts";
 export { validate } from "./io/validate.ts";
 export { CodedColumn, compactTable, InstantColumn } from "./kernels/columns.ts";
 export type { CodeArray, CompactOptions } from "./kernels/columns.ts";
 export type { LoadResult, LoadSummary, ValidateOptions } from "./io/validate.ts";
-export { makeDateParser, parseNumber } from "./io/parse.ts";
-export type { DateNote, DateParserOptions, SlashOrder } from "./io/parse.ts";
+export type { SlashOrder } from "./io/parse.ts";
 export type { WallTimeShift } from "./time/zone.ts";
 export type { DateFormat, Decimal } from "./io/parse.ts";
 export type { Encoding } from "./io/text.ts";
@@ -69,7 +70,7 @@ export type { Source } from "./io/source.ts";
 // charts
 export { renderSvg } from "./charts/render.ts";
 export type { ChartSpec } from "./charts/render.ts";
-export { display, escapeHtml, jupyterDisplay, showTable } from "./charts/display.ts";
+export { display, jupyterDisplay, showTable } from "./charts/display.ts";
 export type { Displayable, MediaBundle, ShowTableOptions } from "./charts/display.ts";
 export { scoreDistributionChart } from "./charts/scores.ts";
 export type { ScoreDistributionOptions } from "./charts/scores.ts";
@@ -96,13 +97,10 @@ export type { CesOptions } from "./metrics/ces.ts";
 export { compareToBenchmark } from "./metrics/benchmark.ts";
 export type { BenchmarkOptions } from "./metrics/benchmark.ts";
 export type { Period } from "./time/period.ts";
-export { periodStartOfLabel } from "./time/period.ts";
 export { kpiCards, kpiSegmentChart, npsMixChart } from "./charts/kpi.ts";
 export type { KpiCardOptions, KpiSegmentOptions, NpsMixOptions } from "./charts/kpi.ts";
 
 // notebooks
-export { executeNotebooks, jupyterAvailable } from "./report/notebooks.ts";
-export type { ExecutedNotebook, ExecuteNotebooksOptions } from "./report/notebooks.ts";
 
 // service KPIs
 export {
@@ -110,14 +108,12 @@ export {
   firstContactResolution,
   firstResponseTime,
   FRT_COLUMNS,
-  medianInterval,
   RESOLUTION_COLUMNS,
   resolutionTime,
 } from "./metrics/service.ts";
 export type { DurationUnit, MedianMethod, ServiceTimeOptions } from "./metrics/service.ts";
-export { businessDurationFn } from "./time/business_hours.ts";
-export type { BusinessDuration, BusinessHours } from "./time/business_hours.ts";
-export { easterSunday, GERMAN_STATES, germanHolidays } from "./time/holidays.ts";
+export type { BusinessHours } from "./time/business_hours.ts";
+export { GERMAN_STATES, germanHolidays } from "./time/holidays.ts";
 export type { GermanHolidaysOptions, GermanState, Holiday } from "./time/holidays.ts";
 
 // customer KPIs
@@ -137,19 +133,8 @@ export { CLV_COLUMNS, historicClv } from "./metrics/clv.ts";
 export type { ClvOptions } from "./metrics/clv.ts";
 
 // survival
-export {
-  finalizeKaplanMeier,
-  KAPLAN_MEIER_COLUMNS,
-  kaplanMeier,
-  survivalMeta,
-} from "./analysis/survival.ts";
-export type {
-  FinalizeKaplanMeierOptions,
-  KaplanMeierOptions,
-  SurvivalMeta,
-  SurvivalTransform,
-} from "./analysis/survival.ts";
-export { survivalCounts } from "./analysis/survival_counts.ts";
+export { KAPLAN_MEIER_COLUMNS, kaplanMeier, survivalMeta } from "./analysis/survival.ts";
+export type { KaplanMeierOptions, SurvivalMeta, SurvivalTransform } from "./analysis/survival.ts";
 export type { MissingGroupOption, SurvivalColumns } from "./analysis/survival_counts.ts";
 export { medianSurvival } from "./analysis/survival_median.ts";
 export { atRisk, rmst, survivalAt } from "./analysis/survival_summary.ts";
@@ -158,69 +143,29 @@ export { logRank, logRankMeta } from "./analysis/logrank.ts";
 export type { LogRankMeta, LogRankOptions } from "./analysis/logrank.ts";
 export { CUMULATIVE_INCIDENCE_COLUMNS, cumulativeIncidence } from "./analysis/competing.ts";
 export type { CumulativeIncidenceOptions } from "./analysis/competing.ts";
-export { SURVIVAL_UNIT_DAYS, survivalTimes } from "./analysis/survival_times.ts";
+export { survivalTimes } from "./analysis/survival_times.ts";
 export type { SurvivalTimesOptions, SurvivalUnit } from "./analysis/survival_times.ts";
 export { atRiskChart, atRiskTable, kaplanMeierChart, SURVIVAL_COLORS } from "./charts/survival.ts";
 export type { AtRiskChartOptions, KaplanMeierChartOptions } from "./charts/survival.ts";
 
 // engines
-export { clickhouseLiteral, compileAggregate, quoteIdent } from "./engine/compile.ts";
-export type {
-  AggregateSpec,
-  CompiledSql,
-  DateKind,
-  Dialect,
-  Measure,
-  PeriodBucket,
-  Relation,
-} from "./engine/compile.ts";
-export { explainSql, isSqlEngine, isTableRef, pushdown, withPushdown } from "./engine/pushdown.ts";
-export type {
-  ColumnInfo,
-  Kpi,
-  KpiSignature,
-  OpenRelation,
-  PushdownKpi,
-  PushdownOptions,
-  PushdownSource,
-  SqlEngine,
-  TableRef,
-} from "./engine/pushdown.ts";
+export { explainSql } from "./engine/pushdown.ts";
+export type { SqlEngine, TableRef } from "./engine/pushdown.ts";
 export { duckdbEngine } from "./engine/duckdb.ts";
 export type { DuckdbConnection, DuckdbEngine, DuckdbEngineOptions } from "./engine/duckdb.ts";
-export { loadColumns } from "./engine/load.ts";
-export type { LoadColumn, LoadType } from "./engine/load.ts";
 export { postgresEngine } from "./engine/postgres.ts";
 export type { PostgresEngineOptions } from "./engine/postgres.ts";
 export { clickhouseEngine } from "./engine/clickhouse.ts";
 export type { ClickhouseEngine, ClickhouseEngineOptions } from "./engine/clickhouse.ts";
 export { readParquet, writeArrow, writeParquet } from "./io/parquet.ts";
-export type { AggregateHook, AggregateRequest, GroupPlan } from "./metrics/groups.ts";
 
 // report
-export { buildSite, writeSite } from "./report/site.ts";
-export type { NotebookPage, SiteOptions, SitePage } from "./report/site.ts";
-export { reportTables } from "./report/context.ts";
-export type { ReportFilters, ReportTables, ReportTablesOptions } from "./report/context.ts";
-export { loadDirectory, loadProject } from "./report/load_dir.ts";
-export type { FileConfig, LoadedFile, LoadOptions, ProjectConfig } from "./report/load_dir.ts";
 export { notebookParams } from "./report/params.ts";
 export type { NotebookParamName, NotebookParams } from "./report/params.ts";
-export { CHROMIUM_ARGS, findChromium, printPdf } from "./report/pdf.ts";
-export type { PrintPdfOptions } from "./report/pdf.ts";
-export { LANGS, reportFormat } from "./report/format.ts";
-export type { Lang, ReportFormat } from "./report/format.ts";
+export type { Lang } from "./report/format.ts";
 
 // segments and trends
-export {
-  quintileScores,
-  rfm,
-  RFM_COLUMNS,
-  RFM_SEGMENTS,
-  rfmSegment,
-  segment,
-  SEGMENT_COLUMNS,
-} from "./analysis/segment.ts";
+export { rfm, RFM_COLUMNS, RFM_SEGMENTS, segment, SEGMENT_COLUMNS } from "./analysis/segment.ts";
 export type {
   AnalysisKpi,
   KpiScoreOptions,
@@ -230,15 +175,9 @@ export type {
 } from "./analysis/segment.ts";
 export { trend, TREND_COLUMNS } from "./analysis/trend.ts";
 export type { TrendCompare, TrendOptions } from "./analysis/trend.ts";
-export {
-  commentThemes,
-  ENGLISH_STOP_WORDS,
-  GERMAN_STOP_WORDS,
-  THEME_COLUMNS,
-  tokenize,
-} from "./analysis/themes.ts";
-export type { CommentLanguage, CommentThemeOptions, Word } from "./analysis/themes.ts";
-export { adjustPValues, benjaminiHochberg, holm } from "./stats/multiple.ts";
+export { commentThemes, THEME_COLUMNS } from "./analysis/themes.ts";
+export type { CommentLanguage, CommentThemeOptions } from "./analysis/themes.ts";
+export { adjustPValues } from "./stats/multiple.ts";
 export type { AdjustPValuesOptions, Correction } from "./stats/multiple.ts";
 export { segmentChart } from "./charts/segment.ts";
 export type { SegmentChartOptions } from "./charts/segment.ts";
@@ -268,9 +207,6 @@ export {
   KEY_DRIVER_COLUMNS,
   keyDrivers,
   keyDriversMeta,
-  MAX_SHAPLEY_DRIVERS,
-  relativeWeights,
-  shapleyWeights,
 } from "./analysis/drivers.ts";
 export type {
   DriverBootstrap,
@@ -284,8 +220,6 @@ export { driverChart, quadrantChart } from "./charts/drivers.ts";
 export type { DriverChartOptions, QuadrantChartOptions } from "./charts/drivers.ts";
 export { correlationHeatmap } from "./charts/correlation.ts";
 export type { CorrelationHeatmapOptions } from "./charts/correlation.ts";
-export { kendallTau } from "./stats/correlation.ts";
-export type { KendallResult } from "./stats/correlation.ts";
 
 // cohorts
 export {
@@ -296,7 +230,6 @@ export {
 export type { CohortRetentionOptions, RetentionMode, RetentionWindow } from "./analysis/cohort.ts";
 export { cohortMeta } from "./analysis/cohort_meta.ts";
 export type { CohortAnalysis, CohortMeta } from "./analysis/cohort_meta.ts";
-export { ROLLING_LENGTH } from "./analysis/cohort_periods.ts";
 export type { CohortPeriod } from "./analysis/cohort_periods.ts";
 export {
   POOLED_RETENTION_COLUMNS,
@@ -331,23 +264,11 @@ export type {
   ReadLargeCsvOptions,
 } from "./io/csv_large.ts";
 // cohort pushdown
-export { cohortRetentionQueries, cohortRetentionSql } from "./engine/cohort.ts";
-export type { CohortColumns } from "./engine/cohort.ts";
-export type { CohortRetentionQueries, CohortRetentionSqlOptions } from "./engine/cohort.ts";
-export type { Condition, ValueCheck, ValueType } from "./engine/compile.ts";
+export { cohortRetentionSql } from "./engine/cohort.ts";
+export type { CohortRetentionSqlOptions } from "./engine/cohort.ts";
 export { sqlMeta } from "./engine/source.ts";
 export type { SqlAnalysisOptions, SqlMeta } from "./engine/source.ts";
-export {
-  kaplanMeierSql,
-  logRankSql,
-  survivalCountsSpec,
-  survivalCountsSql,
-} from "./engine/survival.ts";
-export type {
-  KaplanMeierSqlOptions,
-  LogRankSqlOptions,
-  SurvivalCountsSqlOptions,
-} from "./engine/survival.ts";
+export { kaplanMeierSql, logRankSql } from "./engine/survival.ts";
+export type { KaplanMeierSqlOptions, LogRankSqlOptions } from "./engine/survival.ts";
 export { correlateSql } from "./engine/correlate.ts";
 export type { CorrelateSqlOptions } from "./engine/correlate.ts";
-export type { ResolvedColumns } from "./analysis/survival_counts.ts";

@@ -27,13 +27,13 @@ import {
   logRank,
   logRankMeta,
   nps,
-  pushdown,
   segment,
   type SegmentOptions,
   survivalMeta,
   trend,
   type TrendOptions,
 } from "../../src/mod.ts";
+import { pushdown } from "../../src/engine/mod.ts";
 import { correlateSql } from "../../src/engine/correlate.ts";
 import { kaplanMeierSql, logRankSql } from "../../src/engine/survival.ts";
 import { assertClose } from "../metrics/fixtures.ts";

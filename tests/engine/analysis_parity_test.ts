@@ -14,10 +14,10 @@ import {
   CxOptionsError,
   duckdbEngine,
   kpiMeta,
-  quoteIdent,
   readCsv,
   type SqlEngine,
 } from "../../src/mod.ts";
+import { quoteIdent } from "../../src/engine/mod.ts";
 import { segment, type SegmentOptions } from "../../src/analysis/segment.ts";
 import { trend, type TrendOptions } from "../../src/analysis/trend.ts";
 import type { CompiledSql } from "../../src/engine/compile.ts";

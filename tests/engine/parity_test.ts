@@ -11,17 +11,15 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import {
   ces,
-  compileAggregate,
   csat,
   duckdbEngine,
   explainSql,
   kpiMeta,
   nps,
-  pushdown,
-  quoteIdent,
   readCsv,
   type SqlEngine,
 } from "../../src/mod.ts";
+import { compileAggregate, pushdown, quoteIdent } from "../../src/engine/mod.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 import { assertSameResult, blankLabels } from "./assert_same.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";

@@ -3,18 +3,16 @@ import type { ColumnTable } from "arquero";
 import type { BusinessHours, GermanState } from "../../src/mod.ts";
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
 import {
-  businessDurationFn,
   CxDataError,
   CxOptionsError,
   CxSchemaError,
-  easterSunday,
   firstContactResolution,
   firstResponseTime,
   germanHolidays,
   kpiMeta,
-  medianInterval,
   resolutionTime,
 } from "../../src/mod.ts";
+import { businessDurationFn, easterSunday, medianInterval } from "../../src/stats/mod.ts";
 import { serviceSection } from "../../src/report/service_section.ts";
 import { sectionContext } from "../../src/report/site.ts";
 import { assertClose, assertMatchesFixture, fixture, sample } from "./fixtures.ts";

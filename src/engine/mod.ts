@@ -1,0 +1,55 @@
+/**
+ * cxkit/engine: the SQL plumbing under the analyst API.
+ *
+ * The engines themselves (`duckdbEngine`, `postgresEngine`, `clickhouseEngine`), `explainSql`,
+ * `sqlMeta` and the `*Sql` analyses are in the main entry. This entry holds what you need to
+ * build your own pushed-down query or pipeline: the aggregate compiler and SQL quoting, the
+ * pushdown dispatcher, the engine and table-reference guards, column loading, and the parts of the
+ * survival and cohort pipelines (counts, their SQL spec, the Kaplan–Meier finishing step, the
+ * cohort retention queries).
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { quoteIdent } from "./mod.ts";
+ * assert.equal(quoteIdent("nps score", "duckdb"), `"nps score"`);
+ * ```
+ *
+ * @module
+ */
+
+export { clickhouseLiteral, compileAggregate, quoteIdent } from "./compile.ts";
+export type {
+  AggregateSpec,
+  CompiledSql,
+  Condition,
+  DateKind,
+  Dialect,
+  Measure,
+  PeriodBucket,
+  Relation,
+  ValueCheck,
+  ValueType,
+} from "./compile.ts";
+export { isSqlEngine, isTableRef, pushdown, withPushdown } from "./pushdown.ts";
+export type {
+  ColumnInfo,
+  Kpi,
+  KpiSignature,
+  OpenRelation,
+  PushdownKpi,
+  PushdownOptions,
+  PushdownSource,
+  SqlEngine,
+  TableRef,
+} from "./pushdown.ts";
+export { loadColumns } from "./load.ts";
+export type { LoadColumn, LoadType } from "./load.ts";
+export type { AggregateHook, AggregateRequest, GroupPlan } from "../metrics/groups.ts";
+export { finalizeKaplanMeier } from "../analysis/survival.ts";
+export type { FinalizeKaplanMeierOptions } from "../analysis/survival.ts";
+export { survivalCounts } from "../analysis/survival_counts.ts";
+export type { ResolvedColumns, SurvivalColumns } from "../analysis/survival_counts.ts";
+export { survivalCountsSpec, survivalCountsSql } from "./survival.ts";
+export type { SurvivalCountsSqlOptions } from "./survival.ts";
+export { cohortRetentionQueries } from "./cohort.ts";
+export type { CohortColumns, CohortRetentionQueries } from "./cohort.ts";
