@@ -9,10 +9,10 @@ import type { ColumnTable } from "arquero";
 import { assertEquals, assertThrows } from "./assert.ts";
 import * as front from "../src/mod.ts";
 import * as danfo from "../src/io/danfo.ts";
-import * as engineEntry from "../src/engine/mod.ts";
-import * as io from "../src/io/mod.ts";
-import * as report from "../src/report/mod.ts";
-import * as stats from "../src/stats/mod.ts";
+import * as engineEntry from "../src/entries/engine.ts";
+import * as io from "../src/entries/io.ts";
+import * as report from "../src/entries/report.ts";
+import * as stats from "../src/entries/stats.ts";
 import { CxOptionsError, type DuckdbEngine } from "../src/mod.ts";
 import { optionNames } from "../src/options.ts";
 

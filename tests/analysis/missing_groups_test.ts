@@ -33,7 +33,7 @@ import {
   trend,
   type TrendOptions,
 } from "../../src/mod.ts";
-import { pushdown } from "../../src/engine/mod.ts";
+import { pushdown } from "../../src/entries/engine.ts";
 import { correlateSql } from "../../src/engine/correlate.ts";
 import { kaplanMeierSql, logRankSql } from "../../src/engine/survival.ts";
 import { assertClose } from "../metrics/fixtures.ts";

@@ -17,7 +17,7 @@ import {
   readCsv,
   type SqlEngine,
 } from "../../src/mod.ts";
-import { quoteIdent } from "../../src/engine/mod.ts";
+import { quoteIdent } from "../../src/entries/engine.ts";
 import { segment, type SegmentOptions } from "../../src/analysis/segment.ts";
 import { trend, type TrendOptions } from "../../src/analysis/trend.ts";
 import type { CompiledSql } from "../../src/engine/compile.ts";

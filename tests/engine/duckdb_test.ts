@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as aq from "arquero";
 import { ces, csat, CxDataError, CxOptionsError, kpiMeta, nps, readCsv } from "../../src/mod.ts";
 import { duckdbEngine, explainSql } from "../../src/mod.ts";
-import { pushdown } from "../../src/engine/mod.ts";
+import { pushdown } from "../../src/entries/engine.ts";
 
 const SAMPLE = new URL("../../data/sample/responses.csv", import.meta.url).pathname;
 const { table: sample } = await readCsv(SAMPLE, { schema: "responses" });

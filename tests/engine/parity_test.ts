@@ -19,7 +19,7 @@ import {
   readCsv,
   type SqlEngine,
 } from "../../src/mod.ts";
-import { compileAggregate, pushdown, quoteIdent } from "../../src/engine/mod.ts";
+import { compileAggregate, pushdown, quoteIdent } from "../../src/entries/engine.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 import { assertSameResult, blankLabels } from "./assert_same.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";

@@ -1,5 +1,5 @@
 import { assertEquals, assertMatch } from "../assert.ts";
-import { makeDateParser, parseNumber } from "../../src/io/mod.ts";
+import { makeDateParser, parseNumber } from "../../src/entries/io.ts";
 import { dateProblem, pivotYear } from "../../src/io/parse.ts";
 import { utcFromParts, wallTimeConverter } from "../../src/time/zone.ts";
 

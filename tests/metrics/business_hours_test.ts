@@ -1,5 +1,5 @@
 import { assertEquals, assertMatch } from "../assert.ts";
-import { businessDurationFn } from "../../src/stats/mod.ts";
+import { businessDurationFn } from "../../src/entries/stats.ts";
 import { holidayNote } from "../../src/time/business_hours.ts";
 
 const HOUR = 3_600_000;

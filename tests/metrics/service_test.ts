@@ -12,7 +12,7 @@ import {
   kpiMeta,
   resolutionTime,
 } from "../../src/mod.ts";
-import { businessDurationFn, easterSunday, medianInterval } from "../../src/stats/mod.ts";
+import { businessDurationFn, easterSunday, medianInterval } from "../../src/entries/stats.ts";
 import { serviceSection } from "../../src/report/service_section.ts";
 import { sectionContext } from "../../src/report/site.ts";
 import { assertClose, assertMatchesFixture, fixture, sample } from "./fixtures.ts";

@@ -9,17 +9,17 @@
  *
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseNumber } from "./mod.ts";
+ * import { parseNumber } from "./io.ts";
  * assert.equal(parseNumber("1.234,5", ","), 1234.5);
  * ```
  *
  * @module
  */
 
-export { makeDateParser, parseNumber } from "./parse.ts";
-export type { DateNote, DateParserOptions, SlashOrder } from "./parse.ts";
+export { makeDateParser, parseNumber } from "../io/parse.ts";
+export type { DateNote, DateParserOptions, SlashOrder } from "../io/parse.ts";
 export { columnSpecs } from "../schema/fields.ts";
 export type { ColumnKind, ColumnSpec } from "../schema/fields.ts";
 export { canonicalSchema } from "../schema/canonical.ts";
 export type { CanonicalName, SchemaInput } from "../schema/canonical.ts";
-export { MAX_JSON_DEPTH } from "./json.ts";
+export { MAX_JSON_DEPTH } from "../io/json.ts";

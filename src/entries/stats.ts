@@ -12,16 +12,16 @@
  *
  * ```ts
  * import assert from "node:assert/strict";
- * import { holm } from "./mod.ts";
+ * import { holm } from "./stats.ts";
  * assert.deepEqual(holm([0.01, 0.02]), [0.02, 0.02]);
  * ```
  *
  * @module
  */
 
-export { benjaminiHochberg, holm } from "./multiple.ts";
-export { kendallTau } from "./correlation.ts";
-export type { KendallResult } from "./correlation.ts";
+export { benjaminiHochberg, holm } from "../stats/multiple.ts";
+export { kendallTau } from "../stats/correlation.ts";
+export type { KendallResult } from "../stats/correlation.ts";
 export { MAX_SHAPLEY_DRIVERS, relativeWeights, shapleyWeights } from "../analysis/drivers.ts";
 export { medianInterval } from "../metrics/service.ts";
 export type { MedianMethod } from "../metrics/service.ts";

@@ -10,14 +10,14 @@
  *
  * ```ts
  * import assert from "node:assert/strict";
- * import { quoteIdent } from "./mod.ts";
+ * import { quoteIdent } from "./engine.ts";
  * assert.equal(quoteIdent("nps score", "duckdb"), `"nps score"`);
  * ```
  *
  * @module
  */
 
-export { clickhouseLiteral, compileAggregate, quoteIdent } from "./compile.ts";
+export { clickhouseLiteral, compileAggregate, quoteIdent } from "../engine/compile.ts";
 export type {
   AggregateSpec,
   CompiledSql,
@@ -29,8 +29,8 @@ export type {
   Relation,
   ValueCheck,
   ValueType,
-} from "./compile.ts";
-export { isSqlEngine, isTableRef, pushdown, withPushdown } from "./pushdown.ts";
+} from "../engine/compile.ts";
+export { isSqlEngine, isTableRef, pushdown, withPushdown } from "../engine/pushdown.ts";
 export type {
   ColumnInfo,
   Kpi,
@@ -41,15 +41,15 @@ export type {
   PushdownSource,
   SqlEngine,
   TableRef,
-} from "./pushdown.ts";
-export { loadColumns } from "./load.ts";
-export type { LoadColumn, LoadType } from "./load.ts";
+} from "../engine/pushdown.ts";
+export { loadColumns } from "../engine/load.ts";
+export type { LoadColumn, LoadType } from "../engine/load.ts";
 export type { AggregateHook, AggregateRequest, GroupPlan } from "../metrics/groups.ts";
 export { finalizeKaplanMeier } from "../analysis/survival.ts";
 export type { FinalizeKaplanMeierOptions } from "../analysis/survival.ts";
 export { survivalCounts } from "../analysis/survival_counts.ts";
 export type { ResolvedColumns, SurvivalColumns } from "../analysis/survival_counts.ts";
-export { survivalCountsSpec, survivalCountsSql } from "./survival.ts";
-export type { SurvivalCountsSqlOptions } from "./survival.ts";
-export { cohortRetentionQueries } from "./cohort.ts";
-export type { CohortColumns, CohortRetentionQueries } from "./cohort.ts";
+export { survivalCountsSpec, survivalCountsSql } from "../engine/survival.ts";
+export type { SurvivalCountsSqlOptions } from "../engine/survival.ts";
+export { cohortRetentionQueries } from "../engine/cohort.ts";
+export type { CohortColumns, CohortRetentionQueries } from "../engine/cohort.ts";
