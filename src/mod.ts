@@ -86,7 +86,6 @@ export { ticketVolumeChart } from "./charts/volume.ts";
 export type { TicketVolumeOptions } from "./charts/volume.ts";
 
 // KPIs
-export { kpiMeta } from "./metrics/groups.ts";
 export type { Engine, KpiInput, KpiMeta, KpiOptions, MissingGroups } from "./metrics/groups.ts";
 export { nps, NPS_COLUMNS, npsCompare } from "./metrics/nps.ts";
 export type { NpsCompareOptions, NpsCounts, NpsMethod, NpsOptions } from "./metrics/nps.ts";
@@ -133,13 +132,15 @@ export { CLV_COLUMNS, historicClv } from "./metrics/clv.ts";
 export type { ClvOptions } from "./metrics/clv.ts";
 
 // survival
-export { KAPLAN_MEIER_COLUMNS, kaplanMeier, survivalMeta } from "./analysis/survival.ts";
+export { meta } from "./meta.ts";
+export type { MetaKind, MetaKinds, MetaOf, ResultMeta } from "./meta.ts";
+export { KAPLAN_MEIER_COLUMNS, kaplanMeier } from "./analysis/survival.ts";
 export type { KaplanMeierOptions, SurvivalMeta, SurvivalTransform } from "./analysis/survival.ts";
 export type { MissingGroupOption, SurvivalColumns } from "./analysis/survival_counts.ts";
 export { medianSurvival } from "./analysis/survival_median.ts";
 export { atRisk, rmst, survivalAt } from "./analysis/survival_summary.ts";
 export type { AtTimesOptions, RmstOptions } from "./analysis/survival_summary.ts";
-export { logRank, logRankMeta } from "./analysis/logrank.ts";
+export { logRank } from "./analysis/logrank.ts";
 export type { LogRankMeta, LogRankOptions } from "./analysis/logrank.ts";
 export { CUMULATIVE_INCIDENCE_COLUMNS, cumulativeIncidence } from "./analysis/competing.ts";
 export type { CumulativeIncidenceOptions } from "./analysis/competing.ts";
@@ -187,7 +188,6 @@ export type { TrendChartOptions } from "./charts/trend.ts";
 // correlations and drivers
 export {
   correlate,
-  correlateMeta,
   correlateMetrics,
   CORRELATION_COLUMNS,
   joinMetrics,
@@ -206,7 +206,6 @@ export {
   importancePerformance,
   KEY_DRIVER_COLUMNS,
   keyDrivers,
-  keyDriversMeta,
 } from "./analysis/drivers.ts";
 export type {
   DriverBootstrap,
@@ -228,7 +227,6 @@ export {
   REVENUE_RETENTION_COLUMNS,
 } from "./analysis/cohort.ts";
 export type { CohortRetentionOptions, RetentionMode, RetentionWindow } from "./analysis/cohort.ts";
-export { cohortMeta } from "./analysis/cohort_meta.ts";
 export type { CohortAnalysis, CohortMeta } from "./analysis/cohort_meta.ts";
 export type { CohortPeriod } from "./analysis/cohort_periods.ts";
 export {
@@ -266,7 +264,6 @@ export type {
 // cohort pushdown
 export { cohortRetentionSql } from "./engine/cohort.ts";
 export type { CohortRetentionSqlOptions } from "./engine/cohort.ts";
-export { sqlMeta } from "./engine/source.ts";
 export type { SqlAnalysisOptions, SqlMeta } from "./engine/source.ts";
 export { kaplanMeierSql, logRankSql } from "./engine/survival.ts";
 export type { KaplanMeierSqlOptions, LogRankSqlOptions } from "./engine/survival.ts";

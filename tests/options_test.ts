@@ -168,14 +168,8 @@ const NO_OPTIONS = new Set([
   "tokenize",
   "easterSunday",
   "medianSurvival", // (km)
-  // metadata accessors: (result)
-  "kpiMeta",
-  "survivalMeta",
-  "logRankMeta",
-  "correlateMeta",
-  "keyDriversMeta",
-  "cohortMeta",
-  "sqlMeta",
+  // the metadata accessor: (result)
+  "meta",
   // schemas: responsesSchema takes ResponseScales, checked by canonicalSchema's row
   "responsesSchema",
   "columnSpecs", // (schema)
@@ -323,7 +317,7 @@ Deno.test("a KPI reads a grouped table as by, and refuses a different by", () =>
 });
 
 function kpiMetaBy(result: ColumnTable): string[] | undefined {
-  return cx.kpiMeta(result)?.by;
+  return cx.meta<"kpi">(result).by;
 }
 
 Deno.test("segment and trend read a grouped table as by", () => {

@@ -3,7 +3,7 @@
  * (or signup), and the share of each cohort active k periods later, with
  * Wilson intervals and, optionally, net and gross revenue retention.
  *
- * Definitions (summarised again in each result's `cohortMeta(result).notes`):
+ * Definitions (summarised again in each result's `meta(result).notes`):
  * - **cohort**: the calendar period (in `timeZone`) containing the
  *   customer's anchor — the first event, or the signup date with `signup`.
  * - **period k**, `window: "calendar"`: the k-th calendar period after the
@@ -118,7 +118,7 @@ export interface CohortRetentionOptions {
   /**
    * Customers whose `by` value is missing (`null`, empty or blank text):
    * `"drop"` (default) leaves them out and counts them in
-   * `cohortMeta(result).notes.missingGroups`; `"group"` keeps them as their own
+   * `meta(result).notes.missingGroups`; `"group"` keeps them as their own
    * segment (`null` key).
    */
   missing?: MissingGroups;
@@ -176,7 +176,7 @@ export const REVENUE_RETENTION_COLUMNS = [
  * gross_revenue_retention`, then `complete, window, time_zone`. Definitions
  * are in the module doc: periods a cohort has not reached by the cut-off
  * have no row, and the last, partially observed period is `complete:
- * false`. Read how it was computed, and any warnings, with `cohortMeta`.
+ * false`. Read how it was computed, and any warnings, with `meta`.
  *
  * The aggregate is a one-pass typed-array kernel (first activity per
  * customer, a bitset of active periods): linear in the number of events.

@@ -51,7 +51,7 @@ export interface CohortChurnOptions {
   /**
    * Customers whose `by` value is missing (`null`, empty or blank text):
    * `"drop"` (default) leaves them out and counts them in
-   * `cohortMeta(result).notes.missingGroups`; `"group"` keeps them as their own
+   * `meta(result).notes.missingGroups`; `"group"` keeps them as their own
    * segment (`null` key).
    */
   missing?: MissingGroups;

@@ -5,67 +5,9 @@
  * @module
  */
 import type { ColumnTable } from "arquero";
+import { attachMeta, type CohortMeta } from "../meta.ts";
+export type { CohortAnalysis, CohortMeta } from "../meta.ts";
 import { CxDataError, type CxProblem } from "../errors.ts";
-import type { CohortPeriod } from "./cohort_periods.ts";
-
-/** Which cohort analysis made a result. */
-export type CohortAnalysis =
-  | "cohortRetention"
-  | "pooledRetention"
-  | "retentionByCohort"
-  | "cohortChurn";
-
-/** How a cohort result was computed, and what the reader should know about it. */
-export interface CohortMeta {
-  /** The function that made the result. */
-  analysis: CohortAnalysis;
-  /** Interval method (`"wilson"`). */
-  method: string;
-  /** Confidence level of the intervals. */
-  confidence: number;
-  /** Time zone calendar periods were cut in. */
-  timeZone: string;
-  /** Period length (`undefined` when summarising a table whose metadata was lost). */
-  period?: CohortPeriod;
-  /** `"calendar"` periods or per-customer `"rolling"` windows. */
-  window: "calendar" | "rolling";
-  /** `"exact"` (active in period k) or `"unbounded"` (in k or later); retention only. */
-  mode?: "exact" | "unbounded";
-  /** What starts a customer's clock: first activity or signup (`undefined` if unknown). */
-  anchor?: "first_activity" | "signup";
-  /** Segment columns. */
-  by: string[];
-  /** Last observed day (inclusive; `undefined` if unknown). */
-  observedUntil?: Date;
-  /** First unobserved instant: the start of the local day after `observedUntil`. */
-  cutoff?: Date;
-  /**
-   * Things that can mislead a reader of this result (mixed complete and
-   * incomplete cohorts, customers changing segment, …); empty when none.
-   */
-  warnings: string[];
-  /** Definitions and counts worth stating in a report. */
-  notes: Record<string, unknown>;
-}
-
-const META = new WeakMap<ColumnTable, CohortMeta>();
-
-/**
- * How a cohort result was computed (analysis, mode, window, time zone,
- * cut-off) with its `warnings`, or `undefined` for tables that are not cohort
- * results (metadata does not survive Arquero verbs).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as aq from "arquero";
- * import { cohortMeta } from "./cohort_meta.ts";
- * assert.equal(cohortMeta(aq.table({ a: [1] })), undefined);
- * ```
- */
-export function cohortMeta(result: ColumnTable): CohortMeta | undefined {
-  return META.get(result);
-}
 
 /**
  * Records the metadata of a result (used by the cohort functions).
@@ -74,7 +16,8 @@ export function cohortMeta(result: ColumnTable): CohortMeta | undefined {
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { cohortMeta, setCohortMeta } from "./cohort_meta.ts";
+ * import { setCohortMeta } from "./cohort_meta.ts";
+ * import { metaOf } from "../meta.ts";
  * const t = setCohortMeta(aq.table({ a: [1] }), {
  *   analysis: "cohortChurn",
  *   method: "wilson",
@@ -85,11 +28,11 @@ export function cohortMeta(result: ColumnTable): CohortMeta | undefined {
  *   warnings: [],
  *   notes: {},
  * });
- * assert.equal(cohortMeta(t)?.analysis, "cohortChurn");
+ * assert.equal(metaOf(t, "cohort")?.analysis, "cohortChurn");
  * ```
  */
 export function setCohortMeta(result: ColumnTable, meta: CohortMeta): ColumnTable {
-  META.set(result, meta);
+  attachMeta(result, { kind: "cohort", ...meta });
   return result;
 }
 

@@ -10,7 +10,8 @@ import { periodFn } from "../time/period.ts";
 import { wallTimeConverter, zoneOffsetFn } from "../time/zone.ts";
 
 /** Period lengths cohorts can be cut into. */
-export type CohortPeriod = "day" | "week" | "month" | "quarter";
+import type { CohortPeriod } from "../meta.ts";
+export type { CohortPeriod } from "../meta.ts";
 
 /** The supported cohort periods. */
 export const COHORT_PERIODS: readonly CohortPeriod[] = ["day", "week", "month", "quarter"];

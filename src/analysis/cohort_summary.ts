@@ -5,13 +5,14 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { checkConfidence } from "../stats/distributions.ts";
 import { wilson } from "../stats/intervals.ts";
 import { compareTuples, REVENUE_RETENTION_COLUMNS } from "./cohort.ts";
-import { type CohortMeta, cohortMeta, setCohortMeta } from "./cohort_meta.ts";
+import { type CohortMeta, setCohortMeta } from "./cohort_meta.ts";
 import { checkCall, optionNames } from "../options.ts";
 
 /** Options of {@link pooledRetention}. */
@@ -208,14 +209,14 @@ export const RETENTION_BY_COHORT_OPTIONS = optionNames<RetentionByCohortOptions>
  * with `period_index === periodIndex`, same columns, in segment and cohort
  * order. Cohorts that have not reached N have no row (their labels are in
  * the metadata notes); when the series mixes complete and incomplete cells,
- * `cohortMeta(result).warnings` says which cohorts are still running.
+ * `meta(result).warnings` says which cohorts are still running.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { cohortRetention } from "./cohort.ts";
- * import { cohortMeta } from "./cohort_meta.ts";
+ * import { metaOf } from "../meta.ts";
  * import { retentionByCohort } from "./cohort_summary.ts";
  * const d = (s: string) => new Date(s);
  * const events = aq.table({
@@ -226,7 +227,7 @@ export const RETENTION_BY_COHORT_OPTIONS = optionNames<RetentionByCohortOptions>
  * assert.deepEqual(series.array("cohort"), ["2024-01", "2024-02"]);
  * assert.deepEqual(series.array("retention"), [0.5, 1]);
  * // March is observed only until the 9th (the last event): February's month 1 is incomplete.
- * assert.match(cohortMeta(series)!.warnings[0], /2024-02/);
+ * assert.match(metaOf(series, "cohort")!.warnings[0], /2024-02/);
  * ```
  */
 export function retentionByCohort(
@@ -292,7 +293,7 @@ function inspect(
       `${fn} needs a result of cohortRetention(); the table lacks ${missing.join(", ")}`,
     );
   }
-  const meta = cohortMeta(retention);
+  const meta = metaOf(retention, "cohort");
   const by = meta?.by ?? names.slice(0, names.indexOf("cohort"));
   return {
     by,

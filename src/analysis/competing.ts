@@ -55,7 +55,7 @@ export interface CumulativeIncidenceOptions {
   by?: string | string[];
   /**
    * Rows whose `by` value is missing: `"drop"` (default, as R drops `NA`
-   * strata) leaves them out and counts them in `survivalMeta(result).notes`;
+   * strata) leaves them out and counts them in `meta(result).notes`;
    * `"group"` keeps them as their own group (`null` key).
    */
   missing?: MissingGroups;

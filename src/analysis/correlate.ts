@@ -9,6 +9,8 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
+import { attachMeta, type CorrelationMethod } from "../meta.ts";
+export type { CorrelateMeta, CorrelationMethod } from "../meta.ts";
 import { CxDataError, CxOptionsError } from "../errors.ts";
 import { checkConfidence } from "../stats/distributions.ts";
 import {
@@ -31,9 +33,6 @@ import {
 } from "./numeric.ts";
 import { checkCall, optionNames } from "../options.ts";
 
-/** Correlation coefficients {@link correlate} computes. */
-export type CorrelationMethod = "pearson" | "spearman" | "kendall";
-
 const METHODS: readonly CorrelationMethod[] = ["pearson", "spearman", "kendall"];
 
 /** Options of {@link correlate}. */
@@ -51,7 +50,7 @@ export interface CorrelateOptions {
   /**
    * Rows whose `by` value is missing (`null`, empty or blank text): `"drop"`
    * (default) leaves them out and counts them in
-   * `correlateMeta(result).notes.missingGroups`; `"group"` correlates them
+   * `meta(result).notes.missingGroups`; `"group"` correlates them
    * as their own group (`null` key).
    */
   missing?: MissingGroups;
@@ -79,41 +78,6 @@ export const CORRELATION_COLUMNS = [
   "p_value",
   "note",
 ] as const;
-
-/** How a {@link correlate} result was computed. */
-export interface CorrelateMeta {
-  /** Methods, in output order. */
-  methods: CorrelationMethod[];
-  /** Confidence level of the intervals. */
-  confidence: number;
-  /** Segment columns. */
-  by: string[];
-  /** Variables in first-seen order (x columns, then `against`). */
-  variables: string[];
-  /** The `against` columns when the result is a rectangle (columns × against), else `null`. */
-  against: string[] | null;
-  /** How missing values and intervals were handled, per method. */
-  notes: Record<string, string>;
-}
-
-const META = new WeakMap<ColumnTable, CorrelateMeta>();
-
-/**
- * How a {@link correlate} (or {@link correlateMetrics}) result was computed,
- * or `undefined` for other tables.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as aq from "arquero";
- * import { correlate, correlateMeta } from "./correlate.ts";
- * const t = aq.table({ a: [1, 2, 3, 4], b: [2, 1, 4, 3] });
- * assert.deepEqual(correlateMeta(correlate(t, { columns: ["a", "b"] }))?.methods, ["pearson"]);
- * ```
- */
-export function correlateMeta(result: ColumnTable): CorrelateMeta | undefined {
-  return META.get(result);
-}
 
 /**
  * Correlations of every pair of `columns` (or each column × each of
@@ -222,7 +186,8 @@ export function finalizeCorrelations(
   }
   const names = [...plan.by, ...CORRELATION_COLUMNS];
   const result = aq.table(Object.fromEntries(names.map((n) => [n, rows.map((r) => r[n])])));
-  META.set(result, {
+  attachMeta(result, {
+    kind: "correlate",
     methods: plan.methods,
     confidence: plan.confidence,
     by: plan.by,

@@ -6,8 +6,11 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
+import { attachMeta, type DriverMethod } from "../meta.ts";
+export type { DriverMethod, KeyDriversMeta } from "../meta.ts";
 import { CxDataError, CxError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { checkConfidence } from "../stats/distributions.ts";
 import { tInterval } from "../stats/intervals.ts";
@@ -24,9 +27,6 @@ import {
   withoutMissingGroups,
 } from "./numeric.ts";
 import { checkCall, optionNames } from "../options.ts";
-
-/** Importance methods of {@link keyDrivers}. */
-export type DriverMethod = "relative-weights" | "shapley";
 
 /** Bootstrap settings of {@link keyDrivers}. */
 export interface DriverBootstrap {
@@ -53,7 +53,7 @@ export interface KeyDriversOptions {
   /**
    * Rows whose `by` value is missing (`null`, empty or blank text): `"drop"`
    * (default) leaves them out and counts them in
-   * `keyDriversMeta(result).notes.missingGroups`; `"group"` analyses them as
+   * `meta(result).notes.missingGroups`; `"group"` analyses them as
    * their own group (`null` key).
    */
   missing?: MissingGroups;
@@ -86,43 +86,8 @@ export const KEY_DRIVER_COLUMNS = [
   "note",
 ] as const;
 
-/** How a {@link keyDrivers} result was computed. */
-export interface KeyDriversMeta {
-  /** Outcome column. */
-  outcome: string;
-  /** Driver columns, in the order given. */
-  drivers: string[];
-  /** Methods, in output order. */
-  methods: DriverMethod[];
-  /** Segment columns. */
-  by: string[];
-  /** Bootstrap settings and how many resamples could not be analysed, or `null`. */
-  bootstrap: { resamples: number; seed: number; confidence: number; failed: number } | null;
-  /** Missing-value rule and formulas. */
-  notes: Record<string, string>;
-}
-
-const META = new WeakMap<ColumnTable, KeyDriversMeta>();
-
 /** Shapley values need 2^p regressions; beyond this, use relative weights. */
 export const MAX_SHAPLEY_DRIVERS = 15;
-
-/**
- * How a {@link keyDrivers} result was computed, or `undefined` for other tables.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as aq from "arquero";
- * import { keyDrivers, keyDriversMeta } from "./drivers.ts";
- * const t = aq.table({ y: [1, 3, 2, 5, 4], a: [1, 2, 2, 4, 5], b: [2, 1, 3, 3, 5] });
- * const meta = keyDriversMeta(keyDrivers(t, { outcome: "y", drivers: ["a", "b"] }))!;
- * assert.deepEqual(meta.methods, ["relative-weights"]);
- * ```
- */
-export function keyDriversMeta(result: ColumnTable): KeyDriversMeta | undefined {
-  return META.get(result);
-}
 
 /**
  * Key drivers of an outcome: one row per driver × method (× group) with
@@ -202,7 +167,8 @@ export function keyDrivers(table: ColumnTable, options: KeyDriversOptions): Colu
   }
   const names = [...plan.by, ...KEY_DRIVER_COLUMNS];
   const result = aq.table(Object.fromEntries(names.map((n) => [n, rows.map((r) => r[n])])));
-  META.set(result, {
+  attachMeta(result, {
+    kind: "keyDrivers",
     outcome: plan.outcome,
     drivers: plan.drivers,
     methods: plan.methods,
@@ -759,7 +725,7 @@ export function importancePerformance(
   }
   const { confidence = 0.95 } = options;
   checkConfidence(confidence);
-  const by = keyDriversMeta(drivers)?.by ?? names.slice(0, at);
+  const by = metaOf(drivers, "keyDrivers")?.by ?? names.slice(0, at);
   const all = drivers.objects() as Record<string, unknown>[];
   const method = options.method ?? (all[0]?.method as DriverMethod | undefined);
   const chosen = all.filter((r) => r.method === method);

@@ -6,6 +6,8 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
+import { attachMeta, type LogRankMeta } from "../meta.ts";
+export type { LogRankMeta } from "../meta.ts";
 import { CxDataError, CxOptionsError } from "../errors.ts";
 import { normalCdf } from "../stats/distributions.ts";
 import { holm } from "../stats/multiple.ts";
@@ -55,10 +57,10 @@ export const LOG_RANK_OPTIONS = optionNames<LogRankOptions>()([
  * that pair's customers, `group_a, group_b, statistic, df, p_value,
  * p_adjusted`, where `p_adjusted` is Holm's step-down adjustment over all
  * pairs (R's `p.adjust(method = "holm")`), which keeps the family-wise error
- * rate (`logRankMeta(result).notes.correction` says `"holm"`).
+ * rate (`meta(result).notes.correction` says `"holm"`).
  * Group labels of several `by` columns are joined with " · ".
  * Rows with a missing `by` value are left out of the test and counted in
- * `logRankMeta(result).notes.missingGroups` (`missing: "group"` tests them as a
+ * `meta(result).notes.missingGroups` (`missing: "group"` tests them as a
  * group of their own), as R's `survdiff` drops `NA` groups.
  *
  * @example
@@ -87,35 +89,6 @@ export function logRank(table: ColumnTable, options: LogRankOptions): ColumnTabl
     pairwise: options.pairwise,
     missing: options.missing,
   });
-}
-
-/** How a log-rank result was made; see {@link logRankMeta}. */
-export interface LogRankMeta {
-  /** Group columns. */
-  by: string[];
-  /** Whether each pair was tested. */
-  pairwise: boolean;
-  /** What else the result should say, e.g. `missing`: rows left out for a missing `by` value. */
-  notes: Record<string, string>;
-}
-
-const META = new WeakMap<ColumnTable, LogRankMeta>();
-
-/**
- * How a log-rank result was made (groups, pairwise, notes), or `undefined`
- * for other tables (metadata does not survive Arquero verbs).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as aq from "arquero";
- * import { logRank, logRankMeta } from "./logrank.ts";
- * const t = aq.table({ g: ["a", "a", "b", "b", null], time: [1, 2, 3, 4, 5], event: [1, 1, 1, 0, 1] });
- * assert.match(String(logRankMeta(logRank(t, { by: "g" }))?.notes.missingGroups), /^1 row with a missing g/);
- * ```
- */
-export function logRankMeta(result: ColumnTable): LogRankMeta | undefined {
-  return META.get(result);
 }
 
 /**
@@ -175,7 +148,7 @@ export function finalizeLogRank(
 }
 
 function withMeta(result: ColumnTable, meta: LogRankMeta): ColumnTable {
-  META.set(result, meta);
+  attachMeta(result, { kind: "logRank", ...meta });
   return result;
 }
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
@@ -15,7 +16,6 @@ import {
   type GroupPlan,
   KPI_OPTIONS,
   type KpiInput,
-  kpiMeta,
   type KpiOptions,
   pooled,
   requireColumn,
@@ -129,7 +129,7 @@ export function segment(
  * `difference` (segment − rest, in the KPI's units: NPS points, percentage
  * points of top box, effort points) with `difference_low, difference_high`
  * (clipped to the largest possible difference, e.g. ±200 NPS points; see
- * `kpiMeta(result).notes.clipped`),
+ * `meta(result).notes.clipped`),
  * `statistic` (z or t), `df` (Welch only), `p_value`, `p_adjusted`,
  * `significant`, `note`, `small_sample`.
  *
@@ -180,13 +180,13 @@ export function segment(
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { duckdbEngine } from "../engine/duckdb.ts";
- * import { kpiMeta } from "../metrics/groups.ts";
+ * import { metaOf } from "../meta.ts";
  * import { segment } from "./segment.ts";
  * const t = aq.table({ channel: ["chat", "chat", "web", "web"], csat: [5, 4, 2, 5] });
  * const engine = duckdbEngine();
  * const r = await segment(t, { kpi: "csat", by: "channel", minN: 1, engine, explain: true });
  * assert.deepEqual(r.objects(), segment(t, { kpi: "csat", by: "channel", minN: 1 }).objects());
- * assert.match(String(kpiMeta(r)?.notes.sql), /GROUP BY/);
+ * assert.match(String(metaOf(r, "kpi")?.notes.sql), /GROUP BY/);
  * await engine.close();
  * ```
  */
@@ -285,7 +285,7 @@ function finalizeSegment(
     note: segmentNote(own.n, rest.n, plan.minN, cmp.p_value),
   }));
   const columns = [...kind.columns, ...SEGMENT_COLUMNS];
-  const meta = kpiMeta(result);
+  const meta = metaOf(result, "kpi");
   const family = rows.filter((r) => r.inFamily).length;
   return tidyResult(
     fromRows(out, [...plan.by, ...columns]),

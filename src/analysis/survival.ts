@@ -8,8 +8,11 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
+import { attachMeta, type SurvivalMeta, type SurvivalTransform } from "../meta.ts";
+export type { SurvivalMeta, SurvivalTransform } from "../meta.ts";
 import { CxOptionsError } from "../errors.ts";
 import type { MissingGroups } from "../metrics/groups.ts";
 import { checkConfidence, zFor } from "../stats/distributions.ts";
@@ -23,9 +26,6 @@ import {
 } from "./survival_counts.ts";
 import { survivalTimesUnit } from "./survival_times.ts";
 import { checkCall, checkOptions, optionNames } from "../options.ts";
-
-/** How pointwise intervals of a survival curve are formed (R's `conf.type`). */
-export type SurvivalTransform = "log" | "log-log" | "plain";
 
 /** Options of {@link kaplanMeier}. */
 export interface KaplanMeierOptions extends SurvivalColumns, MissingGroupOption {
@@ -52,26 +52,6 @@ export const KAPLAN_MEIER_OPTIONS = optionNames<KaplanMeierOptions>()([
   "unit",
 ]);
 
-/** How a survival result was computed; see {@link survivalMeta}. */
-export interface SurvivalMeta {
-  /** Which analysis made the table. */
-  analysis: "kaplan-meier" | "cumulative-incidence";
-  /** Segment columns. */
-  by: string[];
-  /** Confidence level of the intervals. */
-  confidence: number;
-  /** Interval transform. */
-  transform: SurvivalTransform;
-  /** Variance method. */
-  variance: string;
-  /** Time and event (or status) columns of the input. */
-  columns: { time: string; event: string };
-  /** Time unit, when known. */
-  unit?: string;
-  /** What else the result should say, e.g. `missing`: rows left out for a missing `by` value. */
-  notes?: Record<string, string>;
-}
-
 /** The Kaplan–Meier result columns after the group keys, in order. */
 export const KAPLAN_MEIER_COLUMNS = [
   "time",
@@ -83,8 +63,6 @@ export const KAPLAN_MEIER_COLUMNS = [
   "survival_high",
   "std_err",
 ] as const;
-
-const META = new WeakMap<ColumnTable, SurvivalMeta>();
 
 /**
  * Kaplan–Meier estimate per group: one row per distinct time at which someone
@@ -102,7 +80,7 @@ const META = new WeakMap<ColumnTable, SurvivalMeta>();
  * Times are compared exactly (R's `timefix` also merges times that differ
  * only by rounding error; whole days from {@link survivalTimes} never do).
  * Rows with a missing `by` value are left out and counted in
- * `survivalMeta(result).notes.missingGroups` (`missing: "group"` keeps them as their
+ * `meta(result).notes.missingGroups` (`missing: "group"` keeps them as their
  * own group), as R's `survfit` drops `NA` strata.
  *
  * @example
@@ -214,7 +192,8 @@ export function finalizeKaplanMeier(
     }
   }
   const result = aq.table(out);
-  META.set(result, {
+  attachMeta(result, {
+    kind: "survival",
     analysis: "kaplan-meier",
     by,
     confidence,
@@ -252,27 +231,9 @@ export function survivalInterval(
   return [Math.exp(-Math.exp(loglog - shift)), Math.exp(-Math.exp(loglog + shift))];
 }
 
-/**
- * How a survival result was computed (analysis, groups, confidence,
- * transform, unit), or `undefined` for other tables (metadata does not
- * survive Arquero verbs).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as aq from "arquero";
- * import { kaplanMeier, survivalMeta } from "./survival.ts";
- * const km = kaplanMeier(aq.table({ time: [1, 2], event: [1, 0] }), { transform: "log-log" });
- * assert.ok(survivalMeta(km)?.transform === "log-log");
- * ```
- */
-export function survivalMeta(result: ColumnTable): SurvivalMeta | undefined {
-  return META.get(result);
-}
-
 /** Records metadata for a survival result table (used by the other survival modules). */
 export function setSurvivalMeta(result: ColumnTable, meta: SurvivalMeta): void {
-  META.set(result, meta);
+  attachMeta(result, { kind: "survival", ...meta });
 }
 
 /** Throws a `CxOptionsError` unless `transform` is one of the supported transforms. */
@@ -299,6 +260,6 @@ export function kmGroupColumns(km: ColumnTable): string[] {
       }`,
     );
   }
-  return survivalMeta(km)?.by ??
+  return metaOf(km, "survival")?.by ??
     names.filter((c) => !(KAPLAN_MEIER_COLUMNS as readonly string[]).includes(c));
 }

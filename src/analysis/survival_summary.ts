@@ -7,11 +7,12 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { checkConfidence, normalCdf, zFor } from "../stats/distributions.ts";
-import { kmGroupColumns, survivalMeta } from "./survival.ts";
+import { kmGroupColumns } from "./survival.ts";
 import { resultGroups } from "./survival_counts.ts";
 import { checkCall, checkOptions, optionNames } from "../options.ts";
 
@@ -194,7 +195,7 @@ export function rmst(km: ColumnTable, options: RmstOptions): ColumnTable {
   if (typeof tau !== "number" || !Number.isFinite(tau) || !(tau > 0)) {
     throw new CxOptionsError(`Option "tau" must be a time > 0, got ${JSON.stringify(tau)}`);
   }
-  const confidence = options.confidence ?? survivalMeta(km)?.confidence ?? 0.95;
+  const confidence = options.confidence ?? metaOf(km, "survival")?.confidence ?? 0.95;
   checkConfidence(confidence);
   const z = zFor(confidence);
   const by = kmGroupColumns(km);

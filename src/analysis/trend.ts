@@ -5,13 +5,13 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError } from "../errors.ts";
 import {
   type GroupPlan,
   KPI_OPTIONS,
   type KpiInput,
-  kpiMeta,
   type KpiOptions,
   pooled,
   resolvePlan,
@@ -132,7 +132,7 @@ export function trend(
  *   `change_low, change_high`, `statistic`, `df`, `p_value`, `p_adjusted`:
  *   the same two-sample tests as `segment` (NPS z, two-proportion z for
  *   CSAT, Welch t for CES), the periods being independent samples; interval
- *   bounds are clipped to the scale (`kpiMeta(result).notes.clipped`);
+ *   bounds are clipped to the scale (`meta(result).notes.clipped`);
  * - `significant`: **flagged** means `p_adjusted < 1 − confidence` (0.05 by
  *   default), p-values Holm-adjusted over all tests of the result by default:
  *   with one test per period, raw p-values would flag about one stable period
@@ -147,7 +147,7 @@ export function trend(
  *   test (nothing to compare with, compared period too small, no variation);
  * - `small_sample` and `time_zone`, as every KPI result.
  *
- * Rows without a date are left out (counted in `kpiMeta(result).notes.undated`).
+ * Rows without a date are left out (counted in `meta(result).notes.undated`).
  *
  * @example
  * ```ts
@@ -330,7 +330,7 @@ function finalizeTrend(
     ...TREND_COLUMNS.filter((c) => rolling || !c.startsWith("rolling_")),
   ];
   const keys = [...plan.by, "period", "period_start"];
-  const meta = kpiMeta(result);
+  const meta = metaOf(result, "kpi");
   return tidyResult(
     fromRows(out, [...keys, ...columns]),
     keys,
@@ -385,7 +385,7 @@ function indexResult(result: ColumnTable, by: string[]) {
     rows.set(keyOf(row, [...by, "period"]), row);
   }
   if (groups.size === 0) {
-    const left = kpiMeta(result)?.notes.missingGroups;
+    const left = metaOf(result, "kpi")?.notes.missingGroups;
     const reason = left ? `no dated row is left: ${left}` : "no row has a date; trend needs dates";
     throw new CxDataError(
       [{ row: null, column: null, value: null, reason }],

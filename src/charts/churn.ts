@@ -5,10 +5,10 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { kpiMeta } from "../metrics/groups.ts";
 import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import { periodName } from "../time/period.ts";
 import type { ChartSpec } from "./render.ts";
@@ -174,7 +174,7 @@ export function churnChart(result: ColumnTable, options: ChurnChartOptions = {})
 
 /** The rate column and its interval columns: `churn_rate` or `retention`, then `<rate>_low`, `<rate>_high`. */
 function rateColumns(result: ColumnTable) {
-  const meta = kpiMeta(result);
+  const meta = metaOf(result, "kpi");
   const names = result.columnNames();
   const kpi = meta?.kpi ?? "";
   const value = [kpi, kpi.replace(/_rate$/, "")].find((c) => names.includes(c));

@@ -4,10 +4,11 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { type CohortMeta, cohortMeta } from "../analysis/cohort_meta.ts";
+import type { CohortMeta } from "../analysis/cohort_meta.ts";
 import {
   CHART_LOCALE_OPTIONS,
   type ChartFormat,
@@ -456,7 +457,7 @@ function describe(
       } (columns: ${names.join(", ")})`,
     );
   }
-  const meta = cohortMeta(result);
+  const meta = metaOf(result, "cohort");
   const end = names.indexOf(names.includes("cohort") ? "cohort" : "period_index");
   return { by: meta?.by ?? names.slice(0, end), meta };
 }

@@ -4,10 +4,10 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { correlateMeta } from "../analysis/correlate.ts";
 import { groupLabel, prettyName } from "./drivers.ts";
 import {
   CHART_LOCALE_OPTIONS,
@@ -97,7 +97,7 @@ export function correlationHeatmap(
   }
   const f = chartFormat(options, "correlationHeatmap");
   const w = WORDS[f.lang];
-  const meta = correlateMeta(correlations);
+  const meta = metaOf(correlations, "correlate");
   const by = meta?.by ?? names.slice(0, at);
   const label = options.label ?? prettyName;
   const all = correlations.objects() as Record<string, unknown>[];

@@ -6,10 +6,11 @@
  *
  * @module
  */
+import { type KeyDriversMeta, metaOf } from "../meta.ts";
 import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { type DriverMethod, keyDriversMeta } from "../analysis/drivers.ts";
+import type { DriverMethod } from "../analysis/drivers.ts";
 import {
   CHART_LOCALE_OPTIONS,
   type ChartFormat,
@@ -112,7 +113,7 @@ export function driverChart(result: ColumnTable, options: DriverChartOptions = {
   const f = chartFormat(options, "driverChart");
   const w = WORDS[f.lang];
   const pct = (v: unknown) => `${f.num(v, 1)} %`;
-  const meta = keyDriversMeta(result);
+  const meta = metaOf(result, "keyDrivers");
   const names = result.columnNames();
   const at = names.indexOf("driver");
   if (at < 0 || !["method", "weight_pct", "sign"].every((c) => names.includes(c))) {
@@ -223,7 +224,7 @@ function importanceMarks(
 function subtitle(
   rows: Record<string, unknown>[],
   method: string,
-  meta: ReturnType<typeof keyDriversMeta>,
+  meta: KeyDriversMeta | undefined,
   grouped: boolean,
   f: ChartFormat,
 ): string {

@@ -5,10 +5,10 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { kpiMeta } from "../metrics/groups.ts";
 import { type Displayable, escapeHtml, jupyterDisplay } from "./display.ts";
 import type { ChartSpec } from "./render.ts";
 import {
@@ -114,7 +114,7 @@ export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions 
   checkOptions("kpiSegmentChart", options, KPI_SEGMENT_OPTIONS);
   const f = chartFormat(options, "kpiSegmentChart");
   const w = WORDS[f.lang];
-  const meta = kpiMeta(result);
+  const meta = metaOf(result, "kpi");
   const headline = meta ? HEADLINES[meta.kpi] : undefined;
   const value = options.value ?? headline?.value;
   const low = options.low ?? headline?.low;
@@ -217,7 +217,7 @@ export function npsMixChart(result: ColumnTable, options: NpsMixOptions = {}): C
   checkOptions("npsMixChart", options, NPS_MIX_OPTIONS);
   const f = chartFormat(options, "npsMixChart");
   const w = WORDS[f.lang];
-  const meta = kpiMeta(result);
+  const meta = metaOf(result, "kpi");
   const group = options.by ?? meta?.by[0] ?? (meta?.period ? "period" : undefined);
   const needed = ["pct_detractors", "pct_passives", "pct_promoters", "nps", "n"];
   if (!group || ![group, ...needed].every((c) => result.columnNames().includes(c))) {
@@ -312,7 +312,7 @@ export function kpiCards(result: ColumnTable, options: KpiCardOptions = {}): Dis
   const f = chartFormat(options, "kpiCards");
   const w = WORDS[f.lang];
   const fmt = (v: unknown) => f.num(v);
-  const meta = kpiMeta(result);
+  const meta = metaOf(result, "kpi");
   const headline = meta ? HEADLINES[meta.kpi] : undefined;
   const value = options.value ?? headline?.value;
   if (!value || !result.columnNames().includes(value)) {

@@ -4,10 +4,10 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { kpiMeta } from "../metrics/groups.ts";
 import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
 import { checkOptions, optionNames } from "../options.ts";
@@ -128,7 +128,7 @@ const WORDS = {
  */
 export function segmentChart(segments: ColumnTable, options: SegmentChartOptions = {}): ChartSpec {
   checkOptions("segmentChart", options, SEGMENT_CHART_OPTIONS);
-  const meta = kpiMeta(segments);
+  const meta = metaOf(segments, "kpi");
   if (!meta || meta.notes.analysis !== "segment") {
     throw new CxOptionsError(
       "segmentChart needs a result of segment() as it came back (metadata is lost after Arquero verbs)",

@@ -5,11 +5,12 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as Plot from "@observablehq/plot";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { kmGroupColumns, survivalMeta } from "../analysis/survival.ts";
+import { kmGroupColumns } from "../analysis/survival.ts";
 import { resultGroups } from "../analysis/survival_counts.ts";
 import { atRisk, type AtTimesOptions, timesOf } from "../analysis/survival_summary.ts";
 import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
@@ -135,7 +136,7 @@ export function kaplanMeierChart(
     );
   }
   const by = kmGroupColumns(km);
-  const meta = survivalMeta(km);
+  const meta = metaOf(km, "survival");
   const groups = curveGroups(km, by);
   const { points, censored } = curvePoints(groups, resolution);
   const f = chartFormat(options, "kaplanMeierChart");
@@ -299,7 +300,7 @@ export function atRiskChart(km: ColumnTable, options: AtRiskChartOptions): Chart
     marginRight: 20,
     height: 50 + 22 * domain.length,
     x: {
-      label: options.xLabel ?? w.time(options.unit ?? survivalMeta(km)?.unit),
+      label: options.xLabel ?? w.time(options.unit ?? metaOf(km, "survival")?.unit),
       domain: timeDomain(km),
       tickFormat: f.ticks("number"),
     },

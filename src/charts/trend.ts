@@ -4,10 +4,10 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { kpiMeta } from "../metrics/groups.ts";
 import {
   CHART_LOCALE_OPTIONS,
   chartFormat,
@@ -130,7 +130,7 @@ interface Point {
  */
 export function trendChart(result: ColumnTable, options: TrendChartOptions = {}): ChartSpec {
   checkOptions("trendChart", options, TREND_CHART_OPTIONS);
-  const meta = kpiMeta(result);
+  const meta = metaOf(result, "kpi");
   if (!meta || meta.notes.analysis !== "trend") {
     throw new CxOptionsError(
       "trendChart needs a result of trend() as it came back (metadata is lost after Arquero verbs)",

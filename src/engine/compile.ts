@@ -14,8 +14,8 @@
 import { CxOptionsError } from "../errors.ts";
 import type { Period } from "../time/period.ts";
 
-/** SQL dialects the aggregate compiler writes. */
-export type Dialect = "duckdb" | "postgres" | "clickhouse";
+import type { CompiledSql, Dialect } from "../meta.ts";
+export type { CompiledSql, Dialect } from "../meta.ts";
 
 /** What an aggregate reads: a table on the server, or a file DuckDB scans. */
 export type Relation =
@@ -139,22 +139,6 @@ export interface AggregateSpec {
   period?: PeriodBucket;
   /** Statistics, output under their `name`. */
   measures: Measure[];
-}
-
-/** Compiled SQL with its bound values. */
-export interface CompiledSql {
-  /** Dialect the text is written in. */
-  dialect: Dialect;
-  /** The statement; placeholders `$1…` (DuckDB, PostgreSQL) or escaped literals (ClickHouse). */
-  sql: string;
-  /** Values of the placeholders, in order (empty for ClickHouse). */
-  params: (string | number)[];
-  /** Output column of each segment column: `by[i]` comes back as `keys[i]`. */
-  keys: string[];
-  /** Output column of each measure, in the description's order. */
-  measures: string[];
-  /** Output column of the period label, when the description has a period. */
-  period?: string;
 }
 
 /** Prefix of every output alias; source columns may not start with it. */

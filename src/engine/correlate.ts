@@ -25,11 +25,11 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import {
   CORRELATE_OPTIONS,
-  correlateMeta,
   type CorrelateOptions,
   type CorrelatePlan,
   correlationResult,
@@ -77,7 +77,7 @@ const PAIR_MEASURES = ["n", "min_x", "max_x", "min_y", "max_y", "sx", "sy", "sxx
 /**
  * `correlate(table, { method: "pearson", … })` with the aggregate step in
  * DuckDB, PostgreSQL or ClickHouse: the same table (`x, y, method, n, r,
- * r_low, r_high, p_value, note` per group and pair), the same `correlateMeta`
+ * r_low, r_high, p_value, note` per group and pair), the same `meta`
  * (plus `notes.engine`, and `notes.sql` with `explain: true`) and the same
  * errors. `source` is an Arquero table (its needed columns are loaded), a
  * CSV or Parquet path (DuckDB scans it) or a server table `{ engine, table }`.
@@ -182,7 +182,7 @@ export async function correlateSql(
       return finalizeCorrelations(out, plan, note);
     },
   );
-  const notes = correlateMeta(result)?.notes;
+  const notes = metaOf(result, "correlate")?.notes;
   if (notes) {
     notes.engine = engine.name;
     if (explain) notes.sql = log.queries.map((q) => q.sql).join(";\n");

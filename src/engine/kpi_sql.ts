@@ -9,10 +9,11 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { type GroupPlan, type KpiInput, kpiMeta, type KpiOptions } from "../metrics/groups.ts";
+import type { GroupPlan, KpiInput, KpiOptions } from "../metrics/groups.ts";
 import { type Period, periodStartOfLabel } from "../time/period.ts";
 import { checkTimeZone } from "../time/zone.ts";
 import type { CompiledSql, PeriodBucket } from "./compile.ts";
@@ -192,7 +193,7 @@ export function groupedAggregate(
  * main query, every statement under `queries`) to a KPI result's notes.
  */
 export function recordSql(result: ColumnTable, log: QueryLog, main: CompiledSql): ColumnTable {
-  const notes = kpiMeta(result)?.notes;
+  const notes = metaOf(result, "kpi")?.notes;
   if (notes) {
     notes.engine = log.engine.name;
     if (log.explain) {

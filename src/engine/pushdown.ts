@@ -8,13 +8,13 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError } from "../errors.ts";
 import {
   type AggregateRequest,
   type KpiInput,
-  kpiMeta,
   type KpiOptions,
   pooled,
 } from "../metrics/groups.ts";
@@ -99,7 +99,7 @@ export interface PushdownOptions {
   /** The engine (optional when the source is a {@link TableRef}). */
   engine?: SqlEngine;
   /**
-   * Record the SQL in the result's metadata (`kpiMeta(result).notes.sql`),
+   * Record the SQL in the result's metadata (`meta(result).notes.sql`),
    * or pass a function to receive it before it runs (e.g. to print it).
    */
   explain?: boolean | ((query: CompiledSql) => void);
@@ -238,7 +238,7 @@ export async function pushdown<O extends KpiOptions>(
       await checkInvalid(engine, spec, query, rows, request);
       const aggregate = toAggregate(rows, query, request);
       const result = kpi(stub, { ...rest, engine: { aggregate: () => aggregate } } as unknown as O);
-      const notes = kpiMeta(result)?.notes;
+      const notes = metaOf(result, "kpi")?.notes;
       if (notes) {
         notes.engine = engine.name;
         if (explain) Object.assign(notes, { sql: query.sql, params: query.params });

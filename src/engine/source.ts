@@ -9,6 +9,8 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
+import { attachMeta, type SqlMeta } from "../meta.ts";
+export type { SqlMeta } from "../meta.ts";
 import { CxOptionsError } from "../errors.ts";
 import { type KpiInput, pooled } from "../metrics/groups.ts";
 import type { CompiledSql, Relation, ValueType } from "./compile.ts";
@@ -30,42 +32,15 @@ export interface SqlAnalysisOptions {
   /** The engine (optional when the source is a `{ engine, table }` reference). */
   engine?: SqlEngine;
   /**
-   * `true`: record the SQL in the result's metadata (`sqlMeta(result).queries`);
+   * `true`: record the SQL in the result's metadata (`meta(result).queries`);
    * a function: receive each statement before it runs (e.g. to print it).
    */
   explain?: boolean | ((query: CompiledSql) => void);
 }
 
-/** How a pushed-down analysis result was computed; see {@link sqlMeta}. */
-export interface SqlMeta {
-  /** The engine's name. */
-  engine: string;
-  /** The statements run, in order (recorded with `explain: true`, else empty). */
-  queries: CompiledSql[];
-}
-
-const META = new WeakMap<ColumnTable, SqlMeta>();
-
-/**
- * The engine and SQL behind a result of `survivalCountsSql`,
- * `kaplanMeierSql`, `logRankSql` or `correlateSql` (statements only with
- * `explain: true`), or `undefined` for other tables.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as aq from "arquero";
- * import { sqlMeta } from "./source.ts";
- * assert.equal(sqlMeta(aq.table({ a: [1] })), undefined);
- * ```
- */
-export function sqlMeta(result: ColumnTable): SqlMeta | undefined {
-  return META.get(result);
-}
-
 /** Records a result's {@link SqlMeta}; returns the result. */
 export function setSqlMeta(result: ColumnTable, meta: SqlMeta): ColumnTable {
-  META.set(result, meta);
+  attachMeta(result, { kind: "sql", ...meta });
   return result;
 }
 

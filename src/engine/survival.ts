@@ -124,8 +124,8 @@ export async function survivalCountsSql(
 /**
  * `kaplanMeier` with the aggregate step in DuckDB, PostgreSQL or ClickHouse:
  * the same table (risk sets, survival, Greenwood errors, intervals) and
- * `survivalMeta`; `sqlMeta(result)` names the engine (and, with
- * `explain: true`, the SQL).
+ * metadata; `meta(result)` also names the `engine` (and, with
+ * `explain: true`, the SQL in `queries`).
  *
  * @example
  * ```ts
@@ -133,13 +133,14 @@ export async function survivalCountsSql(
  * import * as aq from "arquero";
  * import { kaplanMeier } from "../analysis/survival.ts";
  * import { duckdbEngine } from "./duckdb.ts";
- * import { sqlMeta } from "./source.ts";
+ * import { meta } from "../meta.ts";
  * import { kaplanMeierSql } from "./survival.ts";
  * const engine = duckdbEngine();
  * const t = aq.table({ time: [2, 2, 5, 9], event: [1, 0, 1, 0] });
  * const km = await kaplanMeierSql(t, { engine, explain: true });
  * assert.deepEqual(km.objects(), kaplanMeier(t).objects());
- * assert.ok(sqlMeta(km)?.queries[0].sql.includes("GROUP BY 1"));
+ * assert.equal(meta(km).kind, "survival");
+ * assert.ok(meta(km).queries?.[0].sql.includes("GROUP BY 1"));
  * await engine.close();
  * ```
  */

@@ -2,7 +2,7 @@
  * cxkit/engine: the SQL plumbing under the analyst API.
  *
  * The engines themselves (`duckdbEngine`, `postgresEngine`, `clickhouseEngine`), `explainSql`,
- * `sqlMeta` and the `*Sql` analyses are in the main entry. This entry holds what you need to
+ * `meta` and the `*Sql` analyses are in the main entry. This entry holds what you need to
  * build your own pushed-down query or pipeline: the aggregate compiler and SQL quoting, the
  * pushdown dispatcher, the engine and table-reference guards, column loading, and the parts of the
  * survival and cohort pipelines (counts, their SQL spec, the Kaplan–Meier finishing step, the

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { checkCall, optionNames } from "../options.ts";
@@ -17,7 +18,7 @@ import {
   type Interval,
   wilson,
 } from "../stats/intervals.ts";
-import { type KpiMeta, kpiMeta, setKpiMeta } from "./groups.ts";
+import { type KpiMeta, setKpiMeta } from "./groups.ts";
 import { clipToBounds, interval } from "./bounds.ts";
 import { npsVariance } from "./nps.ts";
 
@@ -115,7 +116,7 @@ export const EXACT_BELOW = 10;
  */
 export function compareToBenchmark(result: ColumnTable, options: BenchmarkOptions): ColumnTable {
   checkCall("compareToBenchmark", result, options, BENCHMARK_OPTIONS);
-  const meta = kpiMeta(result);
+  const meta = metaOf(result, "kpi");
   const tests = meta ? TESTS[meta.kpi] : undefined;
   if (!meta || !tests) {
     throw new CxOptionsError(

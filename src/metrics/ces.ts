@@ -47,11 +47,11 @@ export const CES_COLUMNS = [
  * CES per group: `n`, the mean effort `ces` with a Student t interval
  * (`ces_low, ces_high`), `sd`, and the low-effort answers (`low_effort`,
  * `pct_low_effort` in percent, Wilson interval). The mean's interval stays
- * inside the scale (clipping is counted in `kpiMeta(result).notes.clipped`);
+ * inside the scale (clipping is counted in `meta(result).notes.clipped`);
  * `degenerate_interval` is `true` where every answer is the same, so the t
  * interval would have zero width: it is then the conservative bounded-score
  * interval (Wilson on the mean rescaled to [0, 1]); `null` below 2 answers.
- * Lower effort is better; the result's `kpiMeta` says so
+ * Lower effort is better; the result's `meta` says so
  * (`notes.lowerIsBetter`).
  *
  * @example

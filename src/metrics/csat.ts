@@ -47,7 +47,7 @@ export const CSAT_COLUMNS = [
  * CSAT per group: `n, top_box` (answers in the top box), `csat` (top-box
  * share in percent) with a Wilson interval `csat_low, csat_high`, and the
  * mean score with a Student t interval `mean_low, mean_high`, kept inside
- * the scale (clipping is counted in `kpiMeta(result).notes.clipped`).
+ * the scale (clipping is counted in `meta(result).notes.clipped`).
  * `degenerate_interval` is `true` where every answer is the same, so the t
  * interval would have zero width: the mean interval is then the conservative
  * bounded-score one (Wilson on the mean rescaled to [0, 1]); `null` below

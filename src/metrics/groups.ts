@@ -7,6 +7,8 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
+import { attachMeta, type KpiMeta } from "../meta.ts";
+export type { KpiMeta } from "../meta.ts";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { optionNames } from "../options.ts";
 import { checkConfidence } from "../stats/distributions.ts";
@@ -106,45 +108,6 @@ export interface GroupPlan {
   engine: Engine;
 }
 
-/** What a KPI result records about how it was computed. */
-export interface KpiMeta {
-  /** Which KPI. */
-  kpi: string;
-  /** Interval method(s) used. */
-  method: string;
-  /** Confidence level. */
-  confidence: number;
-  /** Time zone periods were cut in. */
-  timeZone: string;
-  /** Period length, if any. */
-  period?: Period;
-  /** Segment columns. */
-  by: string[];
-  /** Small-sample threshold. */
-  minN: number;
-  /** Anything else worth stating (scale, direction, thresholds). */
-  notes: Record<string, unknown>;
-}
-
-const META = new WeakMap<ColumnTable, KpiMeta>();
-
-/**
- * How a KPI result was computed (method, confidence, time zone, …), or
- * `undefined` for tables that are not KPI results (metadata does not survive
- * Arquero verbs).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as aq from "arquero";
- * import { kpiMeta } from "./groups.ts";
- * assert.ok(kpiMeta(aq.table({ a: [1] })) === undefined);
- * ```
- */
-export function kpiMeta(result: ColumnTable): KpiMeta | undefined {
-  return META.get(result);
-}
-
 /**
  * Records `meta` as the metadata of `table`, a table derived from a KPI
  * result (e.g. by `compareToBenchmark`), and returns the table.
@@ -153,13 +116,14 @@ export function kpiMeta(result: ColumnTable): KpiMeta | undefined {
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { kpiMeta, setKpiMeta } from "./groups.ts";
+ * import { setKpiMeta } from "./groups.ts";
+ * import { metaOf } from "../meta.ts";
  * const meta = { kpi: "nps", method: "wald", confidence: 0.95, timeZone: "UTC", by: [], minN: 30, notes: {} };
- * assert.equal(kpiMeta(setKpiMeta(aq.table({ a: [1] }), meta))?.kpi, "nps");
+ * assert.equal(metaOf(setKpiMeta(aq.table({ a: [1] }), meta), "kpi")?.kpi, "nps");
  * ```
  */
 export function setKpiMeta(table: ColumnTable, meta: KpiMeta): ColumnTable {
-  META.set(table, meta);
+  attachMeta(table, { kind: "kpi", ...meta });
   return table;
 }
 
@@ -533,7 +497,8 @@ export function tidyResult(
   const names = [...keys, ...columns, "small_sample", ...(plan.period ? ["time_zone"] : [])];
   const clipped = bounds ? clipToBounds(rows, bounds) : [];
   const result = aq.table(Object.fromEntries(names.map((n) => [n, rows.map((r) => r[n])])));
-  META.set(result, {
+  attachMeta(result, {
+    kind: "kpi",
     ...withClipped(
       note ? { ...meta, notes: { ...meta.notes, missingGroups: note } } : meta,
       clipped,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
@@ -17,7 +18,6 @@ import {
   type GroupPlan,
   KPI_OPTIONS,
   type KpiInput,
-  kpiMeta,
   type KpiOptions,
   planCodes,
   pooled,
@@ -48,7 +48,7 @@ export interface NpsOptions extends KpiOptions {
    * one category (all promoters, all passives, all detractors) the Wald and
    * bootstrap intervals have zero width; such rows get the adjusted-Wald
    * interval instead and `degenerate_interval = true`. Bounds are clipped to
-   * [−100, 100] (`kpiMeta(result).notes.clipped` says where).
+   * [−100, 100] (`meta(result).notes.clipped` says where).
    */
   method?: NpsMethod;
   /** Bootstrap resamples (default 2000). */
@@ -323,7 +323,7 @@ export const NPS_COMPARE_OPTIONS = optionNames<NpsCompareOptions>()([
  * Columns: `group_a, group_b, n_a, n_b, nps_a, nps_b, difference,
  * difference_low, difference_high, std_err, statistic, p_value, p_adjusted,
  * significant`; `significant` is `p_adjusted < 1 − confidence`. The interval is kept within
- * [−200, 200] (`kpiMeta(result).notes.clipped` says when). Compare two
+ * [−200, 200] (`meta(result).notes.clipped` says when). Compare two
  * segments with `by`, or two periods with `period` (labels like `"2025-03"`).
  *
  * @example
@@ -390,7 +390,7 @@ export function npsCompare(input: KpiInput, options: NpsCompareOptions): ColumnT
   };
   // Two NPS values differ by at most 200 points.
   const clipped = clipToBounds([row], interval("difference", -200, 200));
-  const meta = kpiMeta(result)!;
+  const meta = metaOf(result, "kpi")!;
   return setKpiMeta(aq.table(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, [v]]))), {
     ...meta,
     kpi: "nps_compare",

@@ -142,7 +142,7 @@ export const FCR_COLUMNS = [
  * `created_at` unless `date` names another column. Tickets resolved before
  * their first response (`resolved_at < first_response_at`: solved by a bot,
  * or the response logged late) have no meaningful first response time: they
- * are left out of every column, and `kpiMeta(result).notes.excluded` says how
+ * are left out of every column, and `meta(result).notes.excluded` says how
  * many and why.
  *
  * @example

@@ -6,13 +6,13 @@
  *
  * @module
  */
+import { metaOf } from "../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { kpiSegmentChart, npsMixChart } from "../charts/kpi.ts";
 import { scoreDistributionChart } from "../charts/scores.ts";
 import { ces } from "../metrics/ces.ts";
 import { csat } from "../metrics/csat.ts";
-import { kpiMeta } from "../metrics/groups.ts";
 import { nps, npsCompare } from "../metrics/nps.ts";
 import { npsCategory } from "../schema/scales.ts";
 import { periodName } from "../time/period.ts";
@@ -207,7 +207,7 @@ function mixChart(ctx: SectionContext, result: ColumnTable) {
 
 /** A KPI-by-group chart with the report's words (title, axis, interval note). */
 function segmentChart(ctx: SectionContext, result: ColumnTable, label: string, title: string) {
-  const meta = kpiMeta(result);
+  const meta = metaOf(result, "kpi");
   const pct = ctx.format.share(meta?.confidence ?? ctx.confidence, 0);
   return kpiSegmentChart(result, {
     label,

@@ -1,3 +1,4 @@
+import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import assert from "node:assert/strict";
@@ -8,7 +9,6 @@ import {
   cohortRetention,
   type CohortRetentionOptions,
 } from "../../src/analysis/cohort.ts";
-import { cohortMeta } from "../../src/analysis/cohort_meta.ts";
 import { pooledRetention, retentionByCohort } from "../../src/analysis/cohort_summary.ts";
 import { COHORT_CHURN_COLUMNS, cohortChurn } from "../../src/analysis/cohort_churn.ts";
 import { periodFn } from "../../src/time/period.ts";
@@ -69,10 +69,10 @@ Deno.test("exact vs unbounded on four customers, worked by hand", () => {
     ...Array(4).fill("2024-01-01T00:00:00.000Z"),
     ...Array(3).fill("2024-02-01T00:00:00.000Z"),
   ]);
-  const meta = cohortMeta(unbounded)!;
-  assert.equal(meta.mode, "unbounded");
-  assert.equal(meta.cutoff!.toISOString(), "2024-05-01T00:00:00.000Z");
-  assert.deepEqual(meta.warnings, []);
+  const info = meta<"cohort">(unbounded)!;
+  assert.equal(info.mode, "unbounded");
+  assert.equal(info.cutoff!.toISOString(), "2024-05-01T00:00:00.000Z");
+  assert.deepEqual(info.warnings, []);
 });
 
 Deno.test("a customer active twice in one period is counted once", () => {
@@ -100,12 +100,12 @@ Deno.test("unreached cells have no row; the partly observed period is flagged, n
     ["2024-02", 0, 1, 1, true],
     ["2024-02", 1, 1, 0, false],
   ]);
-  const meta = cohortMeta(r)!;
-  assert.equal(meta.notes.eventsIgnored, 1);
-  assert.equal(meta.notes.incompleteCells, 2);
+  const info = meta<"cohort">(r)!;
+  assert.equal(info.notes.eventsIgnored, 1);
+  assert.equal(info.notes.incompleteCells, 2);
   // Default cut-off: the day after the last event (1 April) → April is observed one day.
   const byDefault = cohortRetention(small);
-  assert.equal(cohortMeta(byDefault)!.observedUntil!.toISOString(), "2024-04-01T00:00:00.000Z");
+  assert.equal(meta<"cohort">(byDefault)!.observedUntil!.toISOString(), "2024-04-01T00:00:00.000Z");
   assert.deepEqual(cells(byDefault).at(-1), ["2024-02", 2, 1, 1, false]);
 });
 
@@ -168,7 +168,7 @@ Deno.test("rolling windows: 24 h days and 30-day months from each customer's fir
     ["2024-01", 1, 1, 1, true],
     ["2024-01", 2, 1, 1, true],
   ]);
-  assert.equal(cohortMeta(rolling)!.notes.rollingDays, 30);
+  assert.equal(meta<"cohort">(rolling)!.notes.rollingDays, 30);
   assert.deepEqual([...new Set(rolling.array("window"))], ["rolling"]);
 });
 
@@ -237,7 +237,7 @@ Deno.test("signup table: cohorts by signup, customers without events count as in
   const r = cohortRetention(events, { signup: customers, observedUntil: d("2024-02-29") });
   // January signups a, b, z (3): in January only b was active; in February a and b.
   assert.deepEqual(cells(r), [["2024-01", 0, 3, 1, true], ["2024-01", 1, 3, 2, true]]);
-  assert.equal(cohortMeta(r)!.anchor, "signup");
+  assert.equal(meta<"cohort">(r)!.anchor, "signup");
   // `by` comes from the signup table.
   const byPlan = rowsOf(cohortRetention(events, { signup: customers, by: "plan" }));
   assert.deepEqual(byPlan.map((x) => [x.plan, x.period_index, x.cohort_size, x.active]), [
@@ -332,7 +332,7 @@ Deno.test("a customer whose segment changes is counted in their first event's se
     ["annual", 0, 2, 2],
     ["annual", 1, 2, 1],
   ]);
-  assert.match(cohortMeta(r)!.warnings[0], /1 customer\(s\) have different plan values/);
+  assert.match(meta<"cohort">(r)!.warnings[0], /1 customer\(s\) have different plan values/);
 });
 
 Deno.test("weeks and quarters carry the labels periodFn gives", () => {
@@ -625,7 +625,7 @@ Deno.test("pooledRetention: size-weighted, unreached and incomplete cohorts excl
     [0, 2, 4, 4],
     [1, 1, 3, 1],
   ]);
-  assert.equal(cohortMeta(pooledRetention(r))!.notes.excludedIncompleteCells, 2);
+  assert.equal(meta<"cohort">(pooledRetention(r))!.notes.excludedIncompleteCells, 2);
   // With incomplete cells: k1 pools Jan (1/3) and Feb (0/1) → 1/4, with a warning.
   const all = pooledRetention(r, { includeIncomplete: true });
   assert.deepEqual(rowsOf(all).map((p) => [p.period_index, p.n, p.active, p.complete]), [
@@ -633,7 +633,7 @@ Deno.test("pooledRetention: size-weighted, unreached and incomplete cohorts excl
     [1, 4, 1, false],
     [2, 3, 1, false],
   ]);
-  assert.match(cohortMeta(all)!.warnings[0], /period_index 1: pools complete and incomplete/);
+  assert.match(meta<"cohort">(all)!.warnings[0], /period_index 1: pools complete and incomplete/);
   // Metadata lost through an Arquero verb: segment columns are found before `cohort`.
   const events = small.derive({ seg: (x: Row) => x.customer_id === "d" ? "y" : "x" });
   const bySeg = cohortRetention(events, { by: "seg", observedUntil: d("2024-04-30") });
@@ -653,10 +653,10 @@ Deno.test("retentionByCohort: the period-N series, with a warning when it mixes 
   const r = cohortRetention(small, { observedUntil: d("2024-03-15") });
   const series = retentionByCohort(r, { periodIndex: 1 });
   assert.deepEqual(cells(series), [["2024-01", 1, 3, 1, true], ["2024-02", 1, 1, 0, false]]);
-  assert.match(cohortMeta(series)!.warnings[0], /2024-02 have not finished period 1/);
+  assert.match(meta<"cohort">(series)!.warnings[0], /2024-02 have not finished period 1/);
   const k2 = retentionByCohort(r, { periodIndex: 2 });
-  assert.deepEqual(cohortMeta(k2)!.notes.cohortsNotReached, ["2024-02"]);
-  assert.deepEqual(cohortMeta(k2)!.warnings, []); // one incomplete cohort alone mixes nothing
+  assert.deepEqual(meta<"cohort">(k2)!.notes.cohortsNotReached, ["2024-02"]);
+  assert.deepEqual(meta<"cohort">(k2)!.warnings, []); // one incomplete cohort alone mixes nothing
   assertThrows(() => retentionByCohort(r, { periodIndex: 5 }), CxOptionsError);
   assertThrows(() => retentionByCohort(r, { periodIndex: -1 }), CxOptionsError);
   assertThrows(() => pooledRetention(aq.table({ x: [1] })), CxOptionsError);
@@ -685,7 +685,7 @@ Deno.test("cohortChurn: worked by hand, unreached cells missing, bad input", () 
   assert.equal(r[2].cumulative_churn_rate, 2 / 3);
   // Default observation: the latest signup or churn date (1 May).
   assert.equal(
-    cohortMeta(cohortChurn(customers))!.observedUntil!.toISOString(),
+    meta<"cohort">(cohortChurn(customers))!.observedUntil!.toISOString(),
     "2024-05-01T00:00:00.000Z",
   );
   const backwards = customers.derive({

@@ -1,13 +1,9 @@
+import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import assert from "node:assert/strict";
 import { CxDataError, CxOptionsError } from "../../src/errors.ts";
-import {
-  correlate,
-  correlateMeta,
-  correlateMetrics,
-  joinMetrics,
-} from "../../src/analysis/correlate.ts";
+import { correlate, correlateMetrics, joinMetrics } from "../../src/analysis/correlate.ts";
 import { kendallTau } from "../../src/stats/correlation.ts";
 import { assertThrows } from "../assert.ts";
 import { assertClose, sample } from "../metrics/fixtures.ts";
@@ -206,10 +202,10 @@ Deno.test("correlate: against gives the rectangle scores × ratings; meta record
     (result.objects() as { x: string; y: string }[]).map((r) => `${r.x}×${r.y}`),
     ["nps×wait", "nps×app", "csat×wait", "csat×app"],
   );
-  const meta = correlateMeta(result)!;
-  assert.deepEqual(meta.methods, ["spearman"]);
-  assert.deepEqual(meta.variables, ["nps", "csat", "wait", "app"]);
-  assert.match(meta.notes.spearman, /Bonett & Wright/);
+  const info = meta<"correlate">(result)!;
+  assert.deepEqual(info.methods, ["spearman"]);
+  assert.deepEqual(info.variables, ["nps", "csat", "wait", "app"]);
+  assert.match(info.notes.spearman, /Bonett & Wright/);
 });
 
 Deno.test("correlate: Spearman with missing values ranks within the complete pairs", () => {

@@ -1,3 +1,4 @@
+import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import assert from "node:assert/strict";
@@ -5,7 +6,6 @@ import { CxDataError, CxOptionsError } from "../../src/errors.ts";
 import {
   importancePerformance,
   keyDrivers,
-  keyDriversMeta,
   relativeWeights,
   shapleyWeights,
 } from "../../src/analysis/drivers.ts";
@@ -161,7 +161,7 @@ Deno.test("keyDrivers: bootstrap intervals are seeded, contain the estimate and 
   for (const r of one.objects() as Record<string, number>[]) {
     assert.ok(r.weight_pct_low < r.weight_pct && r.weight_pct < r.weight_pct_high);
   }
-  assert.deepEqual(keyDriversMeta(one)!.bootstrap, {
+  assert.deepEqual(meta<"keyDrivers">(one)!.bootstrap, {
     resamples: 300,
     seed: 11,
     confidence: 0.95,

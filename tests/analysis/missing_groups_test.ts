@@ -7,29 +7,24 @@
  * tests/fixtures/survival/make_missing_fixtures.R), in DuckDB as in memory,
  * and on the hostile cases of tests/fixtures/hostile/missing/cases.json.
  */
+import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import assert from "node:assert/strict";
 import {
   churnRate,
-  cohortMeta,
   cohortRetention,
   correlate,
-  correlateMeta,
   csat,
   cumulativeIncidence,
   CxError,
   duckdbEngine,
   kaplanMeier,
   keyDrivers,
-  keyDriversMeta,
-  kpiMeta,
   logRank,
-  logRankMeta,
   nps,
   segment,
   type SegmentOptions,
-  survivalMeta,
   trend,
   type TrendOptions,
 } from "../../src/mod.ts";
@@ -63,7 +58,7 @@ Deno.test("missing groups: nps by channel leaves out 3 answers without a channel
   ]]);
   assertClose(dropped.get("nps", 0), 100 / 3, "chat", 1e-12);
   assert.equal(
-    kpiMeta(dropped)?.notes.missingGroups,
+    meta<"kpi">(dropped)?.notes.missingGroups,
     `3 answers with a missing channel left out${NOTE_TAIL}`,
   );
   const kept = nps(t, { by: "channel", missing: "group" });
@@ -72,7 +67,7 @@ Deno.test("missing groups: nps by channel leaves out 3 answers without a channel
   assert.deepEqual(kept.array("channel"), [null, "chat", "web"]);
   assert.deepEqual(kept.array("n"), [3, 3, 3]);
   assertClose(kept.get("nps", 0), 100 / 3, "missing group", 1e-12);
-  assert.equal(kpiMeta(kept)?.notes.missingGroups, undefined);
+  assert.equal(meta<"kpi">(kept)?.notes.missingGroups, undefined);
   // The generic Arquero aggregate follows the same rule.
   assert.deepEqual(nps(t, { by: "channel", engine: "arquero" }).objects(), dropped.objects());
 });
@@ -108,7 +103,7 @@ Deno.test("missing groups: Kaplan–Meier and log-rank with NA celltypes equal R
     }
   });
   assert.equal(
-    survivalMeta(km)?.notes?.missingGroups,
+    meta<"survival">(km)?.notes?.missingGroups,
     `${missing} rows with a missing celltype left out${NOTE_TAIL}`,
   );
   const test = logRank(table, { by: "celltype" }).objects() as Row[];
@@ -124,7 +119,7 @@ Deno.test("missing groups: Kaplan–Meier and log-rank with NA celltypes equal R
   // Kept as a group, the missing celltypes change the test: R's survdiff would need them recoded.
   const grouped = logRank(table, { by: "celltype", missing: "group" });
   assert.equal(grouped.numRows(), 5);
-  assert.equal(logRankMeta(grouped)?.notes.missingGroups, undefined);
+  assert.equal(meta<"logRank">(grouped)?.notes.missingGroups, undefined);
 });
 
 Deno.test("missing groups: cumulativeIncidence with NA plans and a named censoring value equals cmprsk::cuminc", () => {
@@ -155,7 +150,7 @@ Deno.test("missing groups: cumulativeIncidence with NA plans and a named censori
   const missing = rows.filter((r) => r.plan === "").length;
   assert.equal(missing, 714);
   assert.equal(
-    survivalMeta(cif)?.notes?.missingGroups,
+    meta<"survival">(cif)?.notes?.missingGroups,
     `${missing} rows with a missing plan left out${NOTE_TAIL}`,
   );
 });
@@ -170,7 +165,7 @@ Deno.test("missing groups: keyDrivers by segment leaves out the rows without one
   const r = keyDrivers(t, { outcome: "y", drivers: ["x1", "x2"], by: "seg" });
   assert.deepEqual([...new Set(r.array("seg"))], ["a", "b"]);
   assert.equal(
-    keyDriversMeta(r)?.notes.missingGroups,
+    meta<"keyDrivers">(r)?.notes.missingGroups,
     `4 rows with a missing seg left out${NOTE_TAIL}`,
   );
   // Each segment's weights are those of the segment alone.
@@ -201,25 +196,29 @@ Deno.test("missing groups: DuckDB leaves out the same groups (null, empty, blank
       const o = { by: "g", missing };
       const km = await kaplanMeierSql(t, { ...o, engine });
       assertSameResult(km, kaplanMeier(t, o), `km ${missing}`);
-      assert.deepEqual(survivalMeta(km)?.notes, survivalMeta(kaplanMeier(t, o))?.notes);
+      assert.deepEqual(meta<"survival">(km)?.notes, meta<"survival">(kaplanMeier(t, o))?.notes);
       const lr = await logRankSql(t, { ...o, engine });
       assertSameResult(lr, logRank(t, o), `log-rank ${missing}`);
-      assert.deepEqual(logRankMeta(lr), logRankMeta(logRank(t, o)));
+      // the engine's result adds its engine and (without explain) no statements
+      assert.deepEqual(meta(lr), { ...meta(logRank(t, o)), engine: engine.name, queries: [] });
       const r = await correlateSql(t, { columns: ["x", "y"], ...o, engine });
       assertSameResult(r, correlate(t, { columns: ["x", "y"], ...o }), `correlate ${missing}`);
       assert.equal(
-        correlateMeta(r)?.notes.missingGroups,
-        correlateMeta(correlate(t, { columns: ["x", "y"], ...o }))?.notes.missingGroups,
+        meta<"correlate">(r)?.notes.missingGroups,
+        meta<"correlate">(correlate(t, { columns: ["x", "y"], ...o }))?.notes.missingGroups,
       );
       const k = await pushdown(nps, t, { ...o, engine });
       assertSameResult(k, nps(t, o), `nps ${missing}`);
-      assert.equal(kpiMeta(k)?.notes.missingGroups, kpiMeta(nps(t, o))?.notes.missingGroups);
+      assert.equal(
+        meta<"kpi">(k)?.notes.missingGroups,
+        meta<"kpi">(nps(t, o))?.notes.missingGroups,
+      );
       const s = await segment(t, { kpi: "nps", ...o, minN: 1, engine });
       assertSameResult(s, segment(t, { kpi: "nps", ...o, minN: 1 }), `segment ${missing}`);
     }
     // Default: "", null and "  " (4 rows) left out; "group" keeps each as it is stored.
     assert.equal(
-      survivalMeta(await kaplanMeierSql(t, { by: "g", engine }))?.notes?.missingGroups,
+      meta<"survival">(await kaplanMeierSql(t, { by: "g", engine }))?.notes?.missingGroups,
       `4 rows with a missing g left out${NOTE_TAIL}`,
     );
     const grouped = await kaplanMeierSql(t, { by: "g", engine, missing: "group" });
@@ -262,8 +261,9 @@ const CALLS: Record<string, (t: ColumnTable, o: Record<string, unknown>) => Colu
 
 /** The note on groups left out, whichever kind of result it is. */
 function missingNoteOf(result: ColumnTable): unknown {
-  const notes = kpiMeta(result)?.notes ?? survivalMeta(result)?.notes ??
-    logRankMeta(result)?.notes ?? cohortMeta(result)?.notes ?? correlateMeta(result)?.notes;
+  const notes = meta<"kpi">(result)?.notes ?? meta<"survival">(result)?.notes ??
+    meta<"logRank">(result)?.notes ?? meta<"cohort">(result)?.notes ??
+    meta<"correlate">(result)?.notes;
   return (notes as Record<string, unknown> | undefined)?.missingGroups ?? null;
 }
 

@@ -1,6 +1,7 @@
+import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
-import { CxDataError, CxOptionsError, kpiMeta } from "../../src/mod.ts";
+import { CxDataError, CxOptionsError } from "../../src/mod.ts";
 import {
   quintileScores,
   rfm,
@@ -71,7 +72,7 @@ Deno.test("segment CES: Welch t from sums", () => {
   // −3 − 5.98 = −8.98 is below −6, the lowest difference two means on 1–7 can have: clipped.
   assertEquals(r.difference_low, -6);
   assertClose(r.difference_high, -3 + half, "high");
-  assertMatch(String(kpiMeta(result)?.notes.clipped), /difference_low clipped to -6 in 1 row/);
+  assertMatch(String(meta<"kpi">(result)?.notes.clipped), /difference_low clipped to -6 in 1 row/);
 });
 
 Deno.test("segment: single segment, empty group, no variation — shown, not tested", () => {
@@ -125,7 +126,7 @@ Deno.test("segment: small segments are shown, flagged and left out of the correc
   const expected = [Math.min(1, 2 * lo), Math.max(Math.min(1, 2 * lo), hi)];
   assertClose(Math.min(r[0].p_adjusted as number, r[1].p_adjusted as number), expected[0], "h1");
   assertClose(Math.max(r[0].p_adjusted as number, r[1].p_adjusted as number), expected[1], "h2");
-  assertEquals(kpiMeta(segment(t, { kpi: "nps", by: "channel" }))?.notes.family, 2);
+  assertEquals(meta<"kpi">(segment(t, { kpi: "nps", by: "channel" }))?.notes.family, 2);
   // Benjamini–Hochberg on request.
   const bh = segment(t, { kpi: "nps", by: "channel", correction: "bh" }).objects() as Row[];
   assertClose(Math.max(bh[0].p_adjusted as number, bh[1].p_adjusted as number), hi, "bh max");
@@ -232,8 +233,8 @@ Deno.test("planted effect: phone stands out, significantly below the rest after 
   // Region has no planted effect: no region differs from the rest after Holm.
   const regions = segment(responses, { kpi: "nps", by: "region" }).objects() as Row[];
   assertEquals(regions.map((x) => x.significant), [false, false, false, false]);
-  const meta = kpiMeta(segment(responses, { kpi: "nps", by: "channel" }))!;
-  assertEquals([meta.kpi, meta.notes.correction, meta.notes.family], ["nps", "holm", 4]);
+  const info = meta<"kpi">(segment(responses, { kpi: "nps", by: "channel" }))!;
+  assertEquals([info.kpi, info.notes.correction, info.notes.family], ["nps", "holm", 4]);
 });
 
 Deno.test("segment: bad input gives clear errors", () => {

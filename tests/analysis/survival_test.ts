@@ -3,6 +3,7 @@
  * (tests/fixtures/survival, made by make_survival_fixtures.R) and the effects
  * planted in the sample customers.
  */
+import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import assert from "node:assert/strict";
@@ -12,7 +13,6 @@ import { chiSquareCdf } from "../../src/stats/distributions.ts";
 import {
   finalizeKaplanMeier,
   kaplanMeier,
-  survivalMeta,
   type SurvivalTransform,
 } from "../../src/analysis/survival.ts";
 import { survivalCounts } from "../../src/analysis/survival_counts.ts";
@@ -405,7 +405,7 @@ Deno.test("survivalTimes: days from signup to churn or to the cut-off, as R comp
   const weeks = survivalTimes(one, { observedUntil: new Date("2025-01-15"), unit: "weeks" });
   assert.equal(weeks.get("time", 0), 2);
   // The unit travels to the curve's metadata (for axis labels) when the table comes straight in.
-  assert.equal(survivalMeta(kaplanMeier(weeks))?.unit, "weeks");
+  assert.equal(meta<"survival">(kaplanMeier(weeks))?.unit, "weeks");
 });
 
 Deno.test("planted effects: monthly plans churn about twice as fast; referred customers stay longer", async () => {

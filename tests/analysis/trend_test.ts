@@ -1,6 +1,7 @@
+import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
-import { CxDataError, CxOptionsError, kpiMeta } from "../../src/mod.ts";
+import { CxDataError, CxOptionsError } from "../../src/mod.ts";
 import { periodSequence, trend } from "../../src/analysis/trend.ts";
 import { normalCdf } from "../../src/stats/distributions.ts";
 import { assertClose, sample } from "../metrics/fixtures.ts";
@@ -33,7 +34,7 @@ Deno.test("trend: hand-worked months, change vs previous, rolling from pooled co
   assertClose(change - Z * se, -219.65954320607042, "low before clipping");
   assertEquals(r[1].change_low, -200);
   assertClose(r[1].change_high, change + Z * se, "high");
-  assertMatch(String(kpiMeta(result)?.notes.clipped), /change_low clipped to -200 in 1 row/);
+  assertMatch(String(meta<"kpi">(result)?.notes.clipped), /change_low clipped to -200 in 1 row/);
   assertClose(r[1].statistic, change / se, "z");
   assertClose(r[1].p_value, 2 * normalCdf(-Math.abs(change / se)), "p");
   assertEquals(r[1].p_adjusted, r[1].p_value); // correction "none": raw p-values
@@ -224,10 +225,10 @@ Deno.test("planted effect: 2025-03 is flagged as a drop, no other month is; Apri
   // Year over year, no month is a significant drop after Holm (the outage is a dip, not a trend).
   const yoy = trend(responses, { kpi: "nps", period: "month", compare: "year" }).objects() as Row[];
   assertEquals(yoy.filter((x) => x.shift === "drop").length, 0);
-  const meta = kpiMeta(trend(responses, { kpi: "nps", period: "month" }))!;
-  assertEquals([meta.confidence, meta.notes.correction, meta.notes.family], [0.95, "holm", 23]);
+  const info = meta<"kpi">(trend(responses, { kpi: "nps", period: "month" }))!;
+  assertEquals([info.confidence, info.notes.correction, info.notes.family], [0.95, "holm", 23]);
   assertEquals(
-    meta.notes.flagged,
+    info.notes.flagged,
     "significant = p_adjusted < 1 − confidence (0.05) with both periods ≥ minN answers",
   );
   // A stricter confidence is the one way to a stricter flag: at 99.9 % March still drops.

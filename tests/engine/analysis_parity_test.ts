@@ -6,6 +6,7 @@
  * and one-row groups, unicode and hostile labels and column names, and dates
  * at month boundaries in several time zones. Errors agree too.
  */
+import { meta } from "../../src/meta.ts";
 import assert from "node:assert/strict";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
@@ -13,7 +14,6 @@ import {
   CxDataError,
   CxOptionsError,
   duckdbEngine,
-  kpiMeta,
   readCsv,
   type SqlEngine,
 } from "../../src/mod.ts";
@@ -248,9 +248,9 @@ function expected(c: Case): ColumnTable | Error {
 function assertSameResult(actual: ColumnTable, want: ColumnTable, what: string) {
   assertSameRows(actual, want, what);
   const strip = (t: ColumnTable) => {
-    const meta = kpiMeta(t);
-    if (!meta) return meta;
-    const { engine: _e, sql: _s, params: _p, ...notes } = meta.notes;
+    const info = meta<"kpi">(t);
+    if (!info) return info;
+    const { engine: _e, sql: _s, params: _p, ...notes } = info.notes;
     return { ...meta, notes };
   };
   assert.deepEqual(strip(actual), strip(want), `${what}: metadata`);
@@ -320,7 +320,7 @@ Deno.test("analysis parity: the cases cover empty and one-row groups and errors"
   const utc = trend(RANDOM[0], { kpi: "nps", period: "month", date: DATE, score: SCORE });
   // Answers near midnight UTC on the 1st fall into another month in Berlin.
   assert.notDeepEqual(months.array("n"), utc.array("n"));
-  assert.ok(kpiMeta(months)!.notes.undated as number > 0);
+  assert.ok(meta<"kpi">(months)!.notes.undated as number > 0);
   const outcomes = cases().map(expected);
   // The undated table, and the one-row table whose only answer has no region (left out).
   const errors = outcomes.filter((o) => o instanceof CxDataError).map((e) => String(e));
@@ -376,12 +376,12 @@ Deno.test("analysis pushdown: one query per call, explain in metadata or a callb
     assert.equal(queries.length, 2);
     assert.match(queries[1].sql, /GROUP BY/);
     const r = await trend(sample, { kpi: "csat", period: "quarter", engine, explain: true });
-    const notes = kpiMeta(r)!.notes;
+    const notes = meta<"kpi">(r)!.notes;
     assert.equal(notes.analysis, "trend");
     assert.equal(notes.engine, engine.name);
     assert.match(String(notes.sql), /GROUP BY/);
     assert.ok(Array.isArray(notes.params));
-    const plain = kpiMeta(await segment(sample, { kpi: "ces", by: "channel", engine }))!.notes;
+    const plain = meta<"kpi">(await segment(sample, { kpi: "ces", by: "channel", engine }))!.notes;
     assert.equal(plain.sql, undefined);
     assert.equal(plain.engine, engine.name);
   } finally {

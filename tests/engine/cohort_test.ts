@@ -9,6 +9,7 @@
  * retention (counts exactly, revenue sums and ratios to 1e-9) and signup
  * columns (signups up to 40 days before the first event, across month ends).
  */
+import { meta } from "../../src/meta.ts";
 import assert from "node:assert/strict";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
@@ -21,7 +22,6 @@ import {
   readCsv,
   REVENUE_RETENTION_COLUMNS,
 } from "../../src/mod.ts";
-import { cohortMeta } from "../../src/analysis/cohort_meta.ts";
 import { cohortRetentionQueries, cohortRetentionSql } from "../../src/engine/cohort.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 import type { PushdownSource, SqlEngine } from "../../src/engine/pushdown.ts";
@@ -141,7 +141,7 @@ function assertSame(actual: ColumnTable, expected: ColumnTable, what: string): v
       } else assert.deepEqual(got, v, `${what}: row ${i} ${k}`);
     }
   });
-  assert.deepEqual(cohortMeta(actual), cohortMeta(expected), what);
+  assert.deepEqual(meta<"cohort">(actual), meta<"cohort">(expected), what);
 }
 
 /** Sample events with each customer's plan and region (from the customers table). */
@@ -278,7 +278,11 @@ Deno.test({
             const expected = cohortRetention(table, o);
             assertSame(await cohortRetentionSql(table, { ...o, engine }), expected, what);
             if (k === 0 && options.by) {
-              assert.equal(cohortMeta(expected)?.warnings.length, 1, `${what}: segment changes`);
+              assert.equal(
+                meta<"cohort">(expected)?.warnings.length,
+                1,
+                `${what}: segment changes`,
+              );
             }
           }
         }

@@ -6,17 +6,17 @@
  * one-row and constant groups, unicode and hostile labels and column names,
  * and a column whose mean is 10⁸ times its spread (where raw sums fail).
  */
+import { meta } from "../../src/meta.ts";
 import assert from "node:assert/strict";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { readCsv } from "../../src/io/csv.ts";
 import type { SqlEngine } from "../../src/engine/pushdown.ts";
-import { correlate, correlateMeta, planCorrelate } from "../../src/analysis/correlate.ts";
+import { correlate, planCorrelate } from "../../src/analysis/correlate.ts";
 import { compileAggregate, quoteIdent } from "../../src/engine/compile.ts";
 import type { ClickhouseEngine } from "../../src/engine/clickhouse.ts";
 import { correlateSpec, correlateSql } from "../../src/engine/correlate.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
-import { sqlMeta } from "../../src/engine/source.ts";
 import { CxDataError, CxOptionsError } from "../../src/errors.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";
@@ -142,12 +142,12 @@ async function checkEngine(engine: SqlEngine) {
     const options = { columns: [X, Y, Z, OFF], by: SEG };
     const r = await correlateSql(RANDOM[0], { ...options, engine, explain: true });
     assertSameResult(r, correlate(RANDOM[0], options), `${engine.name} in memory`);
-    const meta = correlateMeta(r)!;
-    assert.equal(meta.notes.engine, engine.name);
-    assert.ok(meta.notes.sql.includes(quoteIdent(OFF, engine.dialect)));
-    assert.equal(sqlMeta(r)?.queries.length, 1);
-    const { notes: _, ...rest } = meta;
-    const { notes: __, ...memory } = correlateMeta(correlate(RANDOM[0], options))!;
+    const info = meta<"correlate">(r)!;
+    assert.equal(info.notes.engine, engine.name);
+    assert.ok(info.notes.sql.includes(quoteIdent(OFF, engine.dialect)));
+    assert.equal(meta(r).queries?.length, 1);
+    const { notes: _, ...rest } = info;
+    const { notes: __, ...memory } = meta<"correlate">(correlate(RANDOM[0], options))!;
     assert.deepEqual(rest, memory);
     await checkInvalid(engine);
   } finally {

@@ -1,6 +1,7 @@
+import { meta } from "../../src/meta.ts";
 import assert from "node:assert/strict";
 import * as aq from "arquero";
-import { ces, csat, CxDataError, CxOptionsError, kpiMeta, nps, readCsv } from "../../src/mod.ts";
+import { ces, csat, CxDataError, CxOptionsError, nps, readCsv } from "../../src/mod.ts";
 import { duckdbEngine, explainSql } from "../../src/mod.ts";
 import { pushdown } from "../../src/entries/engine.ts";
 
@@ -44,7 +45,7 @@ Deno.test("DuckDB: server-table reference, explain and metadata", async () => {
     );
     const r = await nps({ engine, table: "answers" }, { by: "channel", explain: true });
     assert.deepEqual(r.array("n"), [2, 1]);
-    const notes = kpiMeta(r)!.notes;
+    const notes = meta<"kpi">(r)!.notes;
     assert.ok(String(notes.sql).includes('FROM "answers"') && notes.engine === "duckdb :memory:");
     const q = await explainSql(nps, { engine, table: "answers" }, { by: "channel" });
     assert.ok(q.sql.includes("FILTER (WHERE") && q.params.includes(9));

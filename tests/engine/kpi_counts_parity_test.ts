@@ -8,13 +8,13 @@
  * checks in SQL raise the in-memory errors, median KPIs refuse SQL engines,
  * and hostile names only fill identifier slots.
  */
+import { meta } from "../../src/meta.ts";
 import assert from "node:assert/strict";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { readCsv } from "../../src/mod.ts";
 import { CxDataError, CxOptionsError } from "../../src/errors.ts";
 import { seededRandom } from "../../src/stats/random.ts";
-import { kpiMeta } from "../../src/metrics/groups.ts";
 import {
   firstContactResolution,
   firstResponseTime,
@@ -269,15 +269,16 @@ function cases(): Case[] {
 
 /** The result notes without what only the SQL path records. */
 function notes(result: ColumnTable): Record<string, unknown> {
-  const { engine: _e, sql: _s, params: _p, queries: _q, ...rest } = kpiMeta(result)?.notes ?? {};
+  const { engine: _e, sql: _s, params: _p, queries: _q, ...rest } = meta<"kpi">(result)?.notes ??
+    {};
   return rest;
 }
 
 function assertSame(actual: ColumnTable, expected: ColumnTable, what: string) {
   assertSameResult(actual, expected, what);
   assert.deepEqual(notes(actual), notes(expected), `${what}: notes`);
-  const { notes: _a, ...metaA } = kpiMeta(actual)!;
-  const { notes: _b, ...metaB } = kpiMeta(expected)!;
+  const { notes: _a, ...metaA } = meta<"kpi">(actual)!;
+  const { notes: _b, ...metaB } = meta<"kpi">(expected)!;
   assert.deepEqual(metaA, metaB, `${what}: metadata`);
 }
 
@@ -306,18 +307,18 @@ async function checkEngine(engine: SqlEngine) {
       const ref = { engine, table: loaded.get(c.table)!.name };
       const actual = await c.kpi(ref, { ...c.options, engine, explain: true });
       assertSame(actual, expected, `${engine.name}: ${c.name}`);
-      const meta = kpiMeta(actual)!.notes;
-      assert.equal(meta.engine, engine.name);
+      const info = meta<"kpi">(actual)!.notes;
+      assert.equal(info.engine, engine.name);
       // Server tables: FCR is one query; customers are checked (and bounded), then counted.
       const queries = c.kpi === firstContactResolution ? 1 : c.kpi === referralRate ? 4 : 2;
-      assert.equal((meta.queries as unknown[]).length, queries);
+      assert.equal((info.queries as unknown[]).length, queries);
       checked++;
     }
     // The in-memory path (check in memory, load the needed columns, aggregate, drop).
     const fo = { by: [SEG, REGION], date: DATE, period: "month" as const, timeZone: BERLIN };
     const f = await firstContactResolution(RANDOM_TICKETS[0], { ...fo, engine, explain: true });
     assertSame(f, firstContactResolution(RANDOM_TICKETS[0], fo), `${engine.name}: fcr`);
-    assert.ok(String(kpiMeta(f)?.notes.sql).includes(quoteIdent(SEG, engine.dialect)));
+    assert.ok(String(meta<"kpi">(f)?.notes.sql).includes(quoteIdent(SEG, engine.dialect)));
     const co = { by: [SEG], timeZone: BERLIN, period: "month" as const };
     for (const kpi of [churnRate, retentionRate, referralRate]) {
       const r = await kpi(RANDOM_CUSTOMERS[0], { ...co, engine });

@@ -6,6 +6,7 @@
  * and one-row groups, unicode and hostile labels and column names, and dates
  * at month boundaries in several time zones.
  */
+import { meta } from "../../src/meta.ts";
 import assert from "node:assert/strict";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
@@ -14,7 +15,6 @@ import {
   csat,
   duckdbEngine,
   explainSql,
-  kpiMeta,
   nps,
   readCsv,
   type SqlEngine,
@@ -71,7 +71,7 @@ const BLANKS = blankLabels({ seg: SEG, region: REGION, date: DATE, score: SCORE 
 /** {@link assertSameResult}, and the notes on groups left out for a missing label. */
 function assertSame(actual: ColumnTable, expected: ColumnTable, what: string) {
   assertSameResult(actual, expected, what);
-  const left = (t: ColumnTable) => kpiMeta(t)?.notes.missingGroups;
+  const left = (t: ColumnTable) => meta<"kpi">(t)?.notes.missingGroups;
   assert.equal(left(actual), left(expected), `${what}: notes.missingGroups`);
 }
 

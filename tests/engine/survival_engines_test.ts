@@ -7,19 +7,19 @@
  * or hostile labels, one-row groups, boolean and 0/1 events. Invalid values
  * on a server table fail as in memory, naming the column.
  */
+import { meta } from "../../src/meta.ts";
 import assert from "node:assert/strict";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { readCsv } from "../../src/io/csv.ts";
 import type { SqlEngine } from "../../src/engine/pushdown.ts";
-import { logRank, logRankMeta } from "../../src/analysis/logrank.ts";
-import { kaplanMeier, survivalMeta } from "../../src/analysis/survival.ts";
+import { logRank } from "../../src/analysis/logrank.ts";
+import { kaplanMeier } from "../../src/analysis/survival.ts";
 import { survivalCounts } from "../../src/analysis/survival_counts.ts";
 import { survivalTimes } from "../../src/analysis/survival_times.ts";
 import { compileAggregate, quoteIdent } from "../../src/engine/compile.ts";
 import type { ClickhouseEngine } from "../../src/engine/clickhouse.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
-import { sqlMeta } from "../../src/engine/source.ts";
 import {
   kaplanMeierSql,
   logRankSql,
@@ -176,7 +176,7 @@ async function checkEngine(engine: SqlEngine) {
         assert.ok("table" in actual, `${what}: ${"error" in actual ? actual.error.stack : ""}`);
         assertSameResult(actual.table, expected.table, what);
         // The notes too: groups left out for a missing label are counted the same way.
-        const notes = (t: ColumnTable) => survivalMeta(t)?.notes ?? logRankMeta(t)?.notes;
+        const notes = (t: ColumnTable) => meta<"survival">(t)?.notes ?? meta<"logRank">(t)?.notes;
         assert.deepEqual(notes(actual.table), notes(expected.table), `${what}: notes`);
         tables++;
       }
@@ -186,8 +186,8 @@ async function checkEngine(engine: SqlEngine) {
     const o = { time: TIME, event: EVENT, by: [SEG, REGION] };
     const km = await kaplanMeierSql(RANDOM[0], { ...o, engine });
     assertSameResult(km, kaplanMeier(RANDOM[0], o), engine.name);
-    assert.deepEqual(survivalMeta(km), survivalMeta(kaplanMeier(RANDOM[0], o)));
-    assert.equal(sqlMeta(km)?.engine, engine.name);
+    assert.deepEqual(meta<"survival">(km), meta<"survival">(kaplanMeier(RANDOM[0], o)));
+    assert.equal(meta(km).engine, engine.name);
     // Boolean group keys come back as booleans (ClickHouse stores them as 0/1).
     const byReferred = await logRankSql(customers, { by: "referred", engine });
     assert.deepEqual(byReferred.objects(), logRank(customers, { by: "referred" }).objects());
@@ -396,14 +396,14 @@ Deno.test("survival pushdown: hostile names only fill identifier slots, in every
     assert.ok(seen[0].includes(q(SEG)) && seen[0].includes(`FROM ${q("t; --")}`));
     const again = await conn.runAndReadAll(`SELECT count(*) AS n FROM ${q("t; --")}`);
     assert.equal(Number(again.getRowObjectsJS()[0].n), 3);
-    // explain: true records the statement in sqlMeta.
+    // explain: true records the statement in meta(result).queries.
     const test = await logRankSql({ engine, table: "t; --" }, {
       time: TIME,
       event: EVENT,
       by: SEG,
       explain: true,
     });
-    assert.equal(sqlMeta(test)?.queries[0].sql, seen[0]);
+    assert.equal(meta(test).queries?.[0].sql, seen[0]);
   } finally {
     await engine.close();
   }

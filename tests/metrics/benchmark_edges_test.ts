@@ -1,12 +1,7 @@
+import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
-import {
-  compareToBenchmark,
-  csat,
-  CxOptionsError,
-  firstContactResolution,
-  kpiMeta,
-} from "../../src/mod.ts";
+import { compareToBenchmark, csat, CxOptionsError, firstContactResolution } from "../../src/mod.ts";
 import { assertClose, fixture } from "./fixtures.ts";
 
 type Row = Record<string, unknown>;
@@ -68,7 +63,7 @@ Deno.test("compareToBenchmark: a proportion benchmark outside (0, unit) is refus
     CxOptionsError,
   );
   const vs = compareToBenchmark(result, { benchmark: 0.7 });
-  assertEquals(kpiMeta(vs)?.notes.benchmark, {
+  assertEquals(meta<"kpi">(vs)?.notes.benchmark, {
     column: "fcr",
     value: 0.7,
     confidence: 0.95,

@@ -1,7 +1,8 @@
+import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
-import { CxDataError, CxOptionsError, CxSchemaError, kpiMeta, readCsv } from "../../src/mod.ts";
+import { CxDataError, CxOptionsError, CxSchemaError, readCsv } from "../../src/mod.ts";
 import {
   annualizeChurn,
   CHURN_COLUMNS,
@@ -181,7 +182,7 @@ Deno.test("cut-off: later signups/churns are unobserved, the last period is inco
     ["2024-02", 2, 1, 1, false],
   ]);
   assertEquals(
-    kpiMeta(churnRate(t, { observedUntil: d("2024-02-15") }))?.notes.cutoff,
+    meta<"kpi">(churnRate(t, { observedUntil: d("2024-02-15") }))?.notes.cutoff,
     d("2024-02-16"),
   );
   // `from` picks the first reported period; earlier customers still count in the stock.
@@ -321,8 +322,8 @@ Deno.test("several tables are pooled; results record how they were computed", ()
     churnRate([a, b], { observedUntil: d("2024-03-31") }).objects(),
     churnRate(tiny, { observedUntil: d("2024-03-31") }).objects(),
   );
-  const meta = kpiMeta(churnRate(tiny, { period: "quarter" }));
-  assertEquals([meta?.kpi, meta?.method, meta?.period, meta?.timeZone], [
+  const info = meta<"kpi">(churnRate(tiny, { period: "quarter" }));
+  assertEquals([info?.kpi, info?.method, info?.period, info?.timeZone], [
     "churn_rate",
     "wilson",
     "quarter",

@@ -1,6 +1,7 @@
+import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
-import { CxDataError, CxOptionsError, CxSchemaError, kpiMeta, readCsv } from "../../src/mod.ts";
+import { CxDataError, CxOptionsError, CxSchemaError, readCsv } from "../../src/mod.ts";
 import { annualizeChurn } from "../../src/metrics/churn.ts";
 import { CLV_COLUMNS, historicClv } from "../../src/metrics/clv.ts";
 import { assertClose, assertMatchesFixture, fixture } from "./fixtures.ts";
@@ -63,7 +64,7 @@ Deno.test("historicClv: hand-worked — AOV, frequency, churn-based lifespan, CL
   assertClose(r.annual_value_low, R - T_975_DF1 * se, "value low");
   assertClose(r.annual_value_high, R + T_975_DF1 * se, "value high");
   assertEquals(Object.keys(r), [...CLV_COLUMNS, "small_sample"]);
-  assertEquals(kpiMeta(result)?.notes.unmatched_orders, 1);
+  assertEquals(meta<"kpi">(result)?.notes.unmatched_orders, 1);
 });
 
 Deno.test("historicClv: margin, given lifespan, no churn, segments without orders", () => {

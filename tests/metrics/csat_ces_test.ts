@@ -1,6 +1,7 @@
+import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
-import { ces, csat, CxDataError, CxOptionsError, kpiMeta } from "../../src/mod.ts";
+import { ces, csat, CxDataError, CxOptionsError } from "../../src/mod.ts";
 import { assertClose, assertMatchesFixture, fixture, sample } from "./fixtures.ts";
 
 Deno.test("csat: hand-worked top-2 box, Wilson and t intervals", () => {
@@ -42,7 +43,7 @@ Deno.test("csat: declared scales and edge cases", () => {
       unknown
     >;
   assertEquals([empty.n, empty.csat, empty.csat_low, empty.mean], [0, null, null, null]);
-  assertEquals(kpiMeta(csat(aq.table({ csat: [5] })))?.notes.topBox, "4–5");
+  assertEquals(meta<"kpi">(csat(aq.table({ csat: [5] })))?.notes.topBox, "4–5");
 });
 
 Deno.test("csat and ces agree with statsmodels/scipy on the sample, by channel", async () => {
@@ -88,7 +89,7 @@ Deno.test("csat and ces agree with statsmodels/scipy on the sample, by channel",
 Deno.test("ces: hand-worked, lower is better stated in the metadata", () => {
   const r = ces(aq.table({ ces: [1, 2, 3, 6] }));
   assertEquals([r.get("ces", 0), r.get("low_effort", 0), r.get("pct_low_effort", 0)], [3, 3, 75]);
-  assertEquals(kpiMeta(r)?.notes.lowerIsBetter, true);
+  assertEquals(meta<"kpi">(r)?.notes.lowerIsBetter, true);
   const five = ces(aq.table({ ces: [1, 2, 3, 5] }), { scale: 5 });
   assertEquals(five.get("pct_low_effort", 0), 50); // low effort on 1–5 is 1–2
 });

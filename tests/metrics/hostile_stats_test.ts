@@ -90,10 +90,10 @@ for (const c of cases) {
       if (typeof expected === "number") assertClose(got[column], expected, `${c.name} ${column}`);
       else assertEquals(got[column], expected, `${c.name} ${column}`);
     }
-    const meta = cx.kpiMeta(result)?.notes ?? {};
+    const info = cx.meta<"kpi">(result)?.notes ?? {};
     for (const [key, part] of Object.entries(notes)) {
       assertMatch(
-        JSON.stringify(meta[key] ?? null),
+        JSON.stringify(info[key] ?? null),
         new RegExp(escape(part)),
         `${c.name} notes.${key}`,
       );

@@ -1,6 +1,7 @@
+import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
-import { CxDataError, CxOptionsError, kpiMeta, nps, npsCompare } from "../../src/mod.ts";
+import { CxDataError, CxOptionsError, nps, npsCompare } from "../../src/mod.ts";
 import { assertClose, assertMatchesFixture, fixture, sample } from "./fixtures.ts";
 
 const NPS_COLUMNS = {
@@ -39,7 +40,7 @@ Deno.test("nps: edge cases — all promoters, n = 1, empty group, missing scores
   const half = 100 * 1.959963984540054 * Math.sqrt((pP + pD - (pP - pD) ** 2) / 6);
   assertClose(a.nps_low, 50 - half, "adjusted low");
   assertEquals([a.nps_high, a.nps_adjusted, a.degenerate_interval], [100, 50, false]);
-  assertEquals(kpiMeta(adjusted)?.notes.clipped, ["nps_high clipped to 100 in 1 row"]);
+  assertEquals(meta<"kpi">(adjusted)?.notes.clipped, ["nps_high clipped to 100 in 1 row"]);
   assertEquals(a.nps, 100); // the point estimate stays the observed NPS
   // Wald has zero width here (all promoters): the row gets the adjusted-Wald interval, flagged.
   const all = nps(aq.table({ nps_score: [9, 10, 10] })).objects()[0] as Record<string, number>;
@@ -86,7 +87,7 @@ Deno.test("nps: pooled over tables (counts added), not averaged", () => {
   const byRegion = nps([en, de], { by: "region" });
   assertEquals(byRegion.array("region"), ["north"]);
   assertEquals(
-    kpiMeta(byRegion)?.notes.missingGroups,
+    meta<"kpi">(byRegion)?.notes.missingGroups,
     '2 answers with a missing region left out; missing: "group" keeps them as their own group',
   );
 });
@@ -116,7 +117,7 @@ Deno.test("nps: by month and by channel × month agree with pandas/scipy", async
     period: "month",
     ...NPS_COLUMNS,
   });
-  assertEquals(kpiMeta(both)?.timeZone, "UTC");
+  assertEquals(meta<"kpi">(both)?.timeZone, "UTC");
 });
 
 Deno.test("nps: bootstrap interval within Monte-Carlo tolerance of the Wald interval", async () => {
@@ -225,6 +226,6 @@ Deno.test("npsCompare: the interval of the difference stays within ±200 and say
   assertClose(row.difference, difference, "difference");
   assertClose(row.difference_low, difference - half, "low");
   assertEquals(row.difference_high, 200);
-  assertEquals(kpiMeta(r)?.notes.clipped, ["difference_high clipped to 200 in 1 row"]);
-  assertEquals(kpiMeta(r)?.kpi, "nps_compare");
+  assertEquals(meta<"kpi">(r)?.notes.clipped, ["difference_high clipped to 200 in 1 row"]);
+  assertEquals(meta<"kpi">(r)?.kpi, "nps_compare");
 });

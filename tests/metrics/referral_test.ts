@@ -1,6 +1,7 @@
+import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
-import { CxDataError, CxOptionsError, CxSchemaError, kpiMeta, readCsv } from "../../src/mod.ts";
+import { CxDataError, CxOptionsError, CxSchemaError, readCsv } from "../../src/mod.ts";
 import { REFERRAL_COLUMNS, referralRate } from "../../src/metrics/referral.ts";
 import { assertClose, assertMatchesFixture, fixture } from "./fixtures.ts";
 
@@ -113,7 +114,7 @@ Deno.test("referralRate without period: the whole window is one period", () => {
   const march = referralRate(tiny, { from: d("2024-03-01"), observedUntil: d("2024-03-31") })
     .objects()[0] as Row;
   assertEquals([march.active_customers, march.referrers, march.signups], [7, 2, 2]);
-  assertEquals(kpiMeta(referralRate(tiny))?.kpi, "referral_rate");
+  assertEquals(meta<"kpi">(referralRate(tiny))?.kpi, "referral_rate");
 });
 
 Deno.test("referralRate agrees with pandas/statsmodels on the sample (1e-9)", async () => {

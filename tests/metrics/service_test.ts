@@ -1,3 +1,4 @@
+import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { BusinessHours, GermanState } from "../../src/mod.ts";
@@ -9,7 +10,6 @@ import {
   firstContactResolution,
   firstResponseTime,
   germanHolidays,
-  kpiMeta,
   resolutionTime,
 } from "../../src/mod.ts";
 import { businessDurationFn, easterSunday, medianInterval } from "../../src/entries/stats.ts";
@@ -119,10 +119,10 @@ Deno.test("firstResponseTime: units, default hours, metadata, empty tables", () 
   assertEquals([hours.mean, hours.median], [1, 1]); // default unit: hours
   assertEquals(rows(firstResponseTime(t, { unit: "seconds" }))[0].mean, 3600);
   assertEquals(rows(firstResponseTime(t, { unit: "days" }))[0].mean, 1 / 24);
-  const meta = kpiMeta(firstResponseTime(t));
-  assertEquals(meta?.kpi, "first_response_time");
-  assertEquals(meta?.notes.unit, "hours");
-  assertEquals(meta?.method, "t (mean), order-statistic (median), linear (p90)");
+  const info = meta<"kpi">(firstResponseTime(t));
+  assertEquals(info?.kpi, "first_response_time");
+  assertEquals(info?.notes.unit, "hours");
+  assertEquals(info?.method, "t (mean), order-statistic (median), linear (p90)");
 
   const empty = aq.table({ channel: [], created_at: [], first_response_at: [] });
   const none = rows(firstResponseTime(empty));
@@ -276,14 +276,17 @@ Deno.test("bootstrap median interval: seeded, close to the order-statistic inter
     assertClose(boot[i].median_high, e.median_high, `high ${e.channel}`, 0.01);
     assertEquals([boot[i].mean_low, boot[i].median], [e.mean_low, e.median]);
   });
-  assertEquals(kpiMeta(firstResponseTime(tickets, { method: "bootstrap", resamples: 10 }))?.notes, {
-    unit: "hours",
-    from: "created_at",
-    to: "first_response_at",
-    businessHours: null,
-    resamples: 10,
-    seed: 1,
-  });
+  assertEquals(
+    meta<"kpi">(firstResponseTime(tickets, { method: "bootstrap", resamples: 10 }))?.notes,
+    {
+      unit: "hours",
+      from: "created_at",
+      to: "first_response_at",
+      businessHours: null,
+      resamples: 10,
+      seed: 1,
+    },
+  );
   const one = rows(firstResponseTime(aq.table(answered("chat", [5])), { method: "bootstrap" }))[0];
   assertEquals([one.median, one.median_low, one.median_high], [5 / 60, null, null]);
 });
@@ -310,7 +313,7 @@ Deno.test("business hours: Friday 16:00 → Monday 10:00 Berlin is 2 hours", () 
   assertEquals(frtHours("2024-01-13T10:00:00Z", "2024-01-15T08:30:00Z", OFFICE), 0.5);
   assertEquals(frtHours("2024-01-15T20:00:00Z", "2024-01-16T05:00:00Z", OFFICE), 0);
   assertEquals(
-    kpiMeta(firstResponseTime(t, { businessHours: OFFICE }))?.notes.businessHours,
+    meta<"kpi">(firstResponseTime(t, { businessHours: OFFICE }))?.notes.businessHours,
     OFFICE,
   );
 });
@@ -553,7 +556,7 @@ Deno.test("first response time leaves out tickets resolved before their first re
     rows(frt).map((r) => [r.channel, r.tickets, r.answered, r.unanswered, r.median, r.mean]),
     [["chat", 2, 2, 0, 20, 20], ["email", 1, 0, 1, null, null]],
   );
-  assertEquals(kpiMeta(frt)?.notes.excluded, {
+  assertEquals(meta<"kpi">(frt)?.notes.excluded, {
     tickets: 1,
     reason:
       "resolved_at before first_response_at: resolved before the first response (a bot, or a response logged late), so no first response time",
@@ -561,7 +564,7 @@ Deno.test("first response time leaves out tickets resolved before their first re
   // Resolution time still counts T2: T1 60 min and T2 30 min, median 45.
   assertEquals(rows(resolutionTime(tickets, { unit: "minutes" }))[0].median, 45);
   // No such ticket, no note.
-  assertEquals(kpiMeta(firstResponseTime(tickets.slice(0, 1)))?.notes.excluded, undefined);
+  assertEquals(meta<"kpi">(firstResponseTime(tickets.slice(0, 1)))?.notes.excluded, undefined);
 });
 
 Deno.test("first contact resolution says what it needs when contacts are missing", () => {
