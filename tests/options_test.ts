@@ -291,7 +291,7 @@ Deno.test("a KPI reads a grouped table as by, and refuses a different by", () =>
     -66.7,
     33.3,
   ]);
-  assertEquals(kpiMetaBy(grouped), ["channel"]);
+  assertEquals(metaBy(grouped), ["channel"]);
   const e = assertThrows(
     () => cx.nps(answers.groupby("channel"), { by: "date" }),
     CxOptionsError,
@@ -316,7 +316,7 @@ Deno.test("a KPI reads a grouped table as by, and refuses a different by", () =>
   );
 });
 
-function kpiMetaBy(result: ColumnTable): string[] | undefined {
+function metaBy(result: ColumnTable): string[] | undefined {
   return cx.meta<"kpi">(result).by;
 }
 
