@@ -35,7 +35,6 @@ const EN = {
   confidenceText: (pct: string, minN: string) =>
     `${pct} confidence intervals; groups with fewer than ${minN} observations are flagged "small sample"`,
   keyFindings: "Key findings",
-  sectionsHeading: "Sections",
   generated: (at: string) => `Generated ${at}`,
   filesRead: "Files read",
   sectionFailed: (message: string) =>
@@ -342,7 +341,6 @@ const DE: Labels = {
   confidenceText: (pct, minN) =>
     `${pct}-Konfidenzintervalle; Gruppen mit weniger als ${minN} Beobachtungen sind als „kleine Stichprobe“ markiert`,
   keyFindings: "Wichtigste Ergebnisse",
-  sectionsHeading: "Abschnitte",
   generated: (at) => `Erstellt ${at}`,
   filesRead: "Gelesene Dateien",
   sectionFailed: (message) =>
