@@ -54,14 +54,8 @@ import {
   type Dialect,
   quoteIdent,
 } from "./compile.ts";
-import {
-  fileRelation,
-  isSqlEngine,
-  isTableRef,
-  PUSHDOWN_OPTIONS,
-  type PushdownSource,
-  type SqlEngine,
-} from "./pushdown.ts";
+import { PUSHDOWN_OPTIONS, type PushdownSource } from "./pushdown.ts";
+import { fileRelation, isSqlEngine, isTableRef, type SqlEngine } from "./engine.ts";
 import { checkCall, checkOptions, optionNames } from "../options.ts";
 import { scanFile } from "./scan.ts";
 

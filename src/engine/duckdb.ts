@@ -10,7 +10,7 @@ import type { ColumnTable } from "arquero";
 import { CxError } from "../errors.ts";
 import { compileDescribe, type CompiledSql, quoteIdent, type Relation } from "./compile.ts";
 import { loadColumns, type LoadType } from "./load.ts";
-import type { ColumnInfo, OpenRelation, SqlEngine } from "./pushdown.ts";
+import type { ColumnInfo, OpenRelation, SqlEngine } from "./engine.ts";
 import { checkOptions, optionNames } from "../options.ts";
 
 /**

@@ -27,7 +27,7 @@ import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { dateProblem, makeDateParser, slashOrder } from "../io/parse.ts";
 import { checkTimeZone } from "../time/zone.ts";
 import { type CompiledSql, quoteIdent, type Relation } from "./compile.ts";
-import type { ColumnInfo, OpenRelation, SqlEngine } from "./pushdown.ts";
+import type { ColumnInfo, OpenRelation, SqlEngine } from "./engine.ts";
 
 /** A file DuckDB scans. */
 export type FileRelation = Extract<Relation, { kind: "file" }>;

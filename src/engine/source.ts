@@ -12,7 +12,7 @@ import type { ColumnTable } from "arquero";
 import { attachMeta, type SqlMeta } from "../meta.ts";
 export type { SqlMeta } from "../meta.ts";
 import { CxOptionsError } from "../errors.ts";
-import { type KpiInput, pooled } from "../metrics/groups.ts";
+import { pooled, type TableInput } from "../base/input.ts";
 import type { CompiledSql, Relation, ValueType } from "./compile.ts";
 import type { LoadType } from "./load.ts";
 import { scanFile } from "./scan.ts";
@@ -21,11 +21,11 @@ import {
   fileRelation,
   isTableRef,
   type OpenRelation,
-  type PushdownSource,
+  type Source,
   type SqlEngine,
-} from "./pushdown.ts";
+} from "./engine.ts";
 
-export { sqlEngineOf } from "./pushdown.ts";
+export { sqlEngineOf } from "./engine.ts";
 
 /** Options every pushed-down analysis takes besides its own. */
 export interface SqlAnalysisOptions {
@@ -62,7 +62,7 @@ export interface OpenedSource {
  */
 export async function openSqlSource(
   engine: SqlEngine,
-  source: PushdownSource,
+  source: Source,
   dateZone = "UTC",
 ): Promise<OpenedSource> {
   if (isTableRef(source)) {
@@ -78,7 +78,7 @@ export async function openSqlSource(
     }
     return { relation, columns: await engine.columns(relation), dateZone };
   }
-  const table = pooled(source as KpiInput);
+  const table = pooled(source as TableInput);
   return {
     relation: { kind: "table", name: "(in memory)" },
     columns: table.columnNames().map((name) => ({ name, type: "" })),

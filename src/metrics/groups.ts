@@ -16,6 +16,8 @@ import { checkPeriod, type Period, periodFn } from "../time/period.ts";
 import { checkTimeZone } from "../time/zone.ts";
 import { columnValues, type GroupCodes, groupCodes } from "../kernels/groups.ts";
 import { type Bounds, clipToBounds } from "./bounds.ts";
+import { pooled, type TableInput } from "../base/input.ts";
+export { pooled };
 
 /** Options every KPI takes. */
 export interface KpiOptions {
@@ -128,27 +130,7 @@ export function setKpiMeta(table: ColumnTable, meta: KpiMeta): ColumnTable {
 }
 
 /** Accepts one table or several to pool (e.g. two surveys' answers). */
-export type KpiInput = ColumnTable | ColumnTable[];
-
-/**
- * Pools several tables into one so KPIs come from pooled counts. Arquero's
- * `concat` keeps only the first table's columns; here every column of every
- * table is kept, missing values where a table lacks it.
- */
-export function pooled(input: KpiInput): ColumnTable {
-  if (!Array.isArray(input)) return input;
-  if (input.length === 0) throw new CxOptionsError("No tables given: pass at least one table");
-  if (input.length === 1) return input[0];
-  const names = [...new Set(input.flatMap((t) => t.columnNames()))];
-  const aligned = input.map((t) => {
-    const missing = names.filter((n) => !t.columnNames().includes(n));
-    const filled = missing.length
-      ? t.assign(Object.fromEntries(missing.map((n) => [n, new Array(t.numRows()).fill(null)])))
-      : t;
-    return filled.select(names);
-  });
-  return aligned[0].concat(...aligned.slice(1));
-}
+export type KpiInput = TableInput;
 
 /** Validates the common options against a table. */
 export function resolvePlan(
