@@ -18,7 +18,7 @@ const compact = compactTable(plain);
 const options = { by: ["channel", "region"], period: "month" as const, timeZone: "Europe/Berlin" };
 
 Deno.bench("generic Arquero aggregate, 1M", { group: "nps", baseline: true }, () => {
-  nps(plain, { ...options, engine: "arquero" });
+  nps(plain, { ...options, aggregate: "arquero" });
 });
 Deno.bench("kernel, plain arrays, 1M", { group: "nps" }, () => {
   nps(plain, options);

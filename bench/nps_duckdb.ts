@@ -72,7 +72,7 @@ const compactSeconds = (performance.now() - t0) / 1000;
 const fast = await time(() => nps(compact, { by: ["channel", "region"], period: "month" }));
 const ours = await time(() => nps(table, { by: ["channel", "region"], period: "month" }));
 const generic = await time(() =>
-  nps(table, { by: ["channel", "region"], period: "month", engine: "arquero" })
+  nps(table, { by: ["channel", "region"], period: "month", aggregate: "arquero" })
 );
 const duck = await time(async () => (await db.runAndReadAll(SQL)).getRowObjects());
 

@@ -220,7 +220,7 @@ async function trendInEngine(
   const { result, aggregate, keys, plan } = await pushdownAggregate(
     settings.kind.result,
     source,
-    kpiOptionsOf(options),
+    kpiOptionsOf(options) as never,
   );
   // Grouped by period (missing dates form a group), no rows means the source has none.
   if (aggregate.numRows() === 0) requireRows(aggregate, "trend");

@@ -59,7 +59,7 @@ export async function pushdownAggregate<O extends KpiOptions>(
   let captured: Omit<PushedAggregate, "result"> | undefined;
   // pushdown calls the KPI twice (options check, then finalize); the last aggregate is the engine's.
   const recording: Kpi<O> = (stub, opts) => {
-    const hook = opts.engine as AggregateHook;
+    const hook = opts.aggregate as AggregateHook;
     const engine: AggregateHook = {
       aggregate(request) {
         const out = hook.aggregate(request);
@@ -67,7 +67,7 @@ export async function pushdownAggregate<O extends KpiOptions>(
         return out;
       },
     };
-    return kpi(stub, { ...opts, engine });
+    return kpi(stub, { ...opts, aggregate: engine });
   };
   const result = await pushdown(recording, source, options);
   return { result, ...captured! };
@@ -86,7 +86,8 @@ export async function pushdownAggregate<O extends KpiOptions>(
  * assert.equal(runsInEngine("answers.parquet", {}), true);
  * ```
  */
-export function runsInEngine(source: unknown, options: { engine?: unknown } | undefined): boolean {
-  return isSqlEngine(options?.engine) || isTableRef(source) || typeof source === "string" ||
+export function runsInEngine(source: unknown, options: object | undefined): boolean {
+  return isSqlEngine((options as { engine?: unknown } | undefined)?.engine) || isTableRef(source) ||
+    typeof source === "string" ||
     source instanceof URL;
 }

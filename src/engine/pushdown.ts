@@ -191,7 +191,10 @@ export async function pushdown<O extends KpiOptions>(
       const rows = await engine.run(query);
       await checkInvalid(engine, spec, query, rows, request);
       const aggregate = toAggregate(rows, query, request);
-      const result = kpi(stub, { ...rest, engine: { aggregate: () => aggregate } } as unknown as O);
+      const result = kpi(
+        stub,
+        { ...rest, aggregate: { aggregate: () => aggregate } } as unknown as O,
+      );
       const notes = metaOf(result, "kpi")?.notes;
       if (notes) {
         notes.engine = engine.name;
@@ -302,7 +305,7 @@ async function capture<O extends KpiOptions>(
   let request: AggregateRequest | undefined;
   kpi(stub, {
     ...options,
-    engine: {
+    aggregate: {
       aggregate(r: AggregateRequest) {
         request = r;
         return { aggregate: aq.table({}), keys: [] };

@@ -41,12 +41,12 @@ export interface KpiOptions {
    */
   missing?: MissingGroups;
   /**
-   * How the aggregate step runs: `"kernel"` (default; typed-array loops) or
-   * `"arquero"` (the generic reference path). Both give identical results.
-   * An {@link AggregateHook} supplies the aggregate itself (SQL engines use
-   * one; see `pushdown`).
+   * How the in-memory aggregate step runs: `"kernel"` (default; typed-array
+   * loops) or `"arquero"` (the generic reference path). Both give identical
+   * results. (An SQL engine is option `engine`; internally the SQL path
+   * supplies the aggregate through an {@link AggregateHook}.)
    */
-  engine?: Engine;
+  aggregate?: Aggregate;
 }
 
 /** The names of {@link KpiOptions}; every KPI's own list starts with these. */
@@ -58,14 +58,14 @@ export const KPI_OPTIONS = optionNames<KpiOptions>()([
   "confidence",
   "minN",
   "missing",
-  "engine",
+  "aggregate",
 ]);
 
 /** What happens to rows whose `by` value is missing: left out (`"drop"`) or their own group. */
 export type MissingGroups = "drop" | "group";
 
-/** Where a KPI's aggregate step runs. */
-export type Engine = "kernel" | "arquero" | AggregateHook;
+/** How a KPI's aggregate step runs in memory, or the hook that supplies it from an SQL engine. */
+export type Aggregate = "kernel" | "arquero" | AggregateHook;
 
 /**
  * What a KPI asks its aggregate step for: the score column, its valid
@@ -106,8 +106,8 @@ export interface GroupPlan {
   minN: number;
   /** Rows with a missing `by` value: left out (`"drop"`, also when absent) or their own group. */
   missing?: MissingGroups;
-  /** Where the aggregate step runs. */
-  engine: Engine;
+  /** How the aggregate step runs (in memory, or the SQL path's hook). */
+  aggregate: Aggregate;
 }
 
 /**
@@ -140,13 +140,13 @@ export function resolvePlan(
 ): GroupPlan {
   const by = options.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
   const { timeZone = "UTC", confidence = 0.95, minN = 30, date = defaults.date } = options;
-  const { engine = "kernel" } = options;
+  const { aggregate = "kernel" } = options;
   const missing = checkMissing(options.missing);
-  if (engine !== "kernel" && engine !== "arquero" && !isAggregateHook(engine)) {
+  if (aggregate !== "kernel" && aggregate !== "arquero" && !isAggregateHook(aggregate)) {
     throw new CxOptionsError(
-      `Option "engine" must be "kernel", "arquero" or an SQL engine, got ${
-        typeof engine === "object" ? "an object without aggregate()" : JSON.stringify(engine)
-      }; SQL engines run any KPI through pushdown(kpi, source, { engine })`,
+      `Option "aggregate" must be "kernel" or "arquero", got ${
+        typeof aggregate === "object" ? "an object" : JSON.stringify(aggregate)
+      }; an SQL engine is option "engine"`,
     );
   }
   checkConfidence(confidence);
@@ -159,7 +159,7 @@ export function resolvePlan(
     checkPeriod(options.period);
     requireColumn(table, date, "date");
   }
-  return { by, period: options.period, date, timeZone, confidence, minN, missing, engine };
+  return { by, period: options.period, date, timeZone, confidence, minN, missing, aggregate };
 }
 
 /**
@@ -263,9 +263,9 @@ export function missingNote(count: number, by: readonly string[], noun: string):
     `missing: "group" keeps them as their own group`;
 }
 
-function isAggregateHook(engine: unknown): engine is AggregateHook {
-  return typeof engine === "object" && engine !== null &&
-    typeof (engine as AggregateHook).aggregate === "function";
+function isAggregateHook(value: unknown): value is AggregateHook {
+  return typeof value === "object" && value !== null &&
+    typeof (value as AggregateHook).aggregate === "function";
 }
 
 /** Throws a `CxOptionsError` naming the option and the columns present. */

@@ -184,10 +184,10 @@ export function aggregateNps(
     (v) => typeof v === "number" && Number.isInteger(v) && v >= NPS_SCALE.min && v <= NPS_SCALE.max,
     `${score} must be an integer ${NPS_SCALE.min}–${NPS_SCALE.max}; load answers with readCsv(…, { schema: "responses" }) to get such rows as rejects`,
   );
-  if (typeof plan.engine === "object") {
-    return plan.engine.aggregate({ kind: "nps", score, scale: { ...NPS_SCALE }, plan });
+  if (typeof plan.aggregate === "object") {
+    return plan.aggregate.aggregate({ kind: "nps", score, scale: { ...NPS_SCALE }, plan });
   }
-  if (plan.engine === "kernel") {
+  if (plan.aggregate === "kernel") {
     const g = planCodes(table, plan);
     return {
       aggregate: npsCounts(columnValues(table, score) as ArrayLike<number | null>, g),

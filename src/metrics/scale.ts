@@ -63,10 +63,10 @@ export function aggregateScale(
     (v) => typeof v === "number" && Number.isInteger(v) && v >= scale.min && v <= scale.max,
     `${column} is ${scale.what}, an integer from ${scale.min} to ${scale.max}; check the declared scale option or load with readCsv to get such rows as rejects`,
   );
-  if (typeof plan.engine === "object") {
-    return plan.engine.aggregate({ kind: "scale", score: column, scale, box, plan });
+  if (typeof plan.aggregate === "object") {
+    return plan.aggregate.aggregate({ kind: "scale", score: column, scale, box, plan });
   }
-  if (plan.engine === "kernel") {
+  if (plan.aggregate === "kernel") {
     const g = planCodes(table, plan);
     return {
       aggregate: scaleSums(

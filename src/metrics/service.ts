@@ -440,7 +440,7 @@ export interface DurationAggregate {
  *   timeZone: "UTC",
  *   confidence: 0.95,
  *   minN: 30,
- *   engine: "kernel" as const,
+ *   aggregate: "kernel" as const,
  * };
  * const { aggregate } = aggregateDurations(t, "created_at", "resolved_at", plan, { unit: "seconds" });
  * assert.ok(aggregate.get("tickets", 0) === 2 && aggregate.get("sum", 0) === 30);
@@ -650,7 +650,7 @@ export interface FcrCounts {
  *   timeZone: "UTC",
  *   confidence: 0.95,
  *   minN: 30,
- *   engine: "kernel" as const,
+ *   aggregate: "kernel" as const,
  * };
  * const { aggregate } = aggregateFcr(t, plan);
  * assert.ok(aggregate.get("resolved", 0) === 1 && aggregate.get("first_contact", 0) === 1);

@@ -69,7 +69,7 @@ Deno.test("missing groups: nps by channel leaves out 3 answers without a channel
   assertClose(kept.get("nps", 0), 100 / 3, "missing group", 1e-12);
   assert.equal(meta<"kpi">(kept)?.notes.missingGroups, undefined);
   // The generic Arquero aggregate follows the same rule.
-  assert.deepEqual(nps(t, { by: "channel", engine: "arquero" }).objects(), dropped.objects());
+  assert.deepEqual(nps(t, { by: "channel", aggregate: "arquero" }).objects(), dropped.objects());
 });
 
 Deno.test("missing groups: Kaplan–Meier and log-rank with NA celltypes equal R survfit/survdiff", () => {

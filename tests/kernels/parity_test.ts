@@ -58,8 +58,8 @@ for (const seed of [1, 2, 3]) {
       const t = randomTable(seed, rows);
       for (const [name, options] of cases) {
         for (const [kpiName, kpi] of KPIS) {
-          const kernel = kpi(t, { ...options, engine: "kernel" });
-          const reference = kpi(t, { ...options, engine: "arquero" });
+          const kernel = kpi(t, { ...options, aggregate: "kernel" });
+          const reference = kpi(t, { ...options, aggregate: "arquero" });
           assertEquals(kernel.objects(), reference.objects(), `${kpiName} ${name}`);
           // Compact columns (codes, epoch ms) take the kernels' fast paths: same result.
           const compact = kpi(compactTable(t, { maxDistinctShare: 1 }), options);
@@ -73,8 +73,8 @@ for (const seed of [1, 2, 3]) {
 Deno.test("kernel = Arquero path on an empty table", () => {
   const t = randomTable(1, 1).filter(() => false);
   for (const [, kpi] of KPIS) {
-    assertEquals(kpi(t, { by: "channel", engine: "kernel" }).objects(), []);
-    assertEquals(kpi(t, { by: "channel", engine: "arquero" }).objects(), []);
+    assertEquals(kpi(t, { by: "channel", aggregate: "kernel" }).objects(), []);
+    assertEquals(kpi(t, { by: "channel", aggregate: "arquero" }).objects(), []);
   }
 });
 
@@ -101,7 +101,7 @@ Deno.test("kernel on compact columns: duplicate dictionary entries group togethe
   ) {
     assertEquals(
       nps(t, options).objects(),
-      nps(plain, { ...options, engine: "arquero" }).objects(),
+      nps(plain, { ...options, aggregate: "arquero" }).objects(),
       JSON.stringify(options),
     );
   }
