@@ -86,7 +86,8 @@ export { ticketVolumeChart } from "./charts/volume.ts";
 export type { TicketVolumeOptions } from "./charts/volume.ts";
 
 // KPIs
-export type { Aggregate, KpiInput, KpiMeta, KpiOptions, MissingGroups } from "./metrics/groups.ts";
+export type { KpiInput, KpiMeta } from "./metrics/groups.ts";
+export type { Aggregate, KpiOptions, MissingGroups } from "./base/plan.ts";
 export { nps, NPS_COLUMNS, npsCompare } from "./metrics/nps.ts";
 export type { NpsCompareOptions, NpsCounts, NpsMethod, NpsOptions } from "./metrics/nps.ts";
 export { csat, CSAT_COLUMNS } from "./metrics/csat.ts";

@@ -45,14 +45,8 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError } from "../errors.ts";
-import {
-  checkMissing,
-  type KpiInput,
-  leaveOutMissingCells,
-  type MissingGroups,
-  pooled,
-  requireColumn,
-} from "../metrics/groups.ts";
+import { type KpiInput, leaveOutMissingCells, pooled } from "../metrics/groups.ts";
+import { checkMissing, type MissingGroups, requireColumn } from "../base/plan.ts";
 import { checkConfidence } from "../stats/distributions.ts";
 import { wilson } from "../stats/intervals.ts";
 import {

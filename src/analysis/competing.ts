@@ -8,13 +8,8 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import {
-  isMissingKey,
-  leaveOutMissing,
-  type MissingGroups,
-  requireColumn,
-  sumOf,
-} from "../metrics/groups.ts";
+import { leaveOutMissing, sumOf } from "../metrics/groups.ts";
+import { isMissingKey, type MissingGroups, requireColumn } from "../base/plan.ts";
 import { checkConfidence, zFor } from "../stats/distributions.ts";
 import {
   checkTransform,

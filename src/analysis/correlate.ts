@@ -22,7 +22,7 @@ import {
 } from "../stats/correlation.ts";
 import { quantileSorted } from "../stats/quantile.ts";
 import { checkPeriod, type Period, periodFn } from "../time/period.ts";
-import { checkMissing, type MissingGroups } from "../metrics/groups.ts";
+import { checkMissing, type MissingGroups } from "../base/plan.ts";
 import {
   byColumns,
   numericColumn,

@@ -17,7 +17,7 @@ import { tInterval } from "../stats/intervals.ts";
 import { cholesky, choleskySolve, symmetricEigen } from "../stats/linalg.ts";
 import { quantileSorted } from "../stats/quantile.ts";
 import { checkResamples, seededRandom } from "../stats/random.ts";
-import { checkMissing, type MissingGroups } from "../metrics/groups.ts";
+import { checkMissing, type MissingGroups } from "../base/plan.ts";
 import {
   byColumns,
   numericColumn,

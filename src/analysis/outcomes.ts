@@ -32,13 +32,8 @@ import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError } from "../errors.ts";
 import { checkConfidence, normalCdf } from "../stats/distributions.ts";
 import { wilson } from "../stats/intervals.ts";
-import {
-  checkMissing,
-  checkValues,
-  leaveOutMissing,
-  type MissingGroups,
-  requireColumn,
-} from "../metrics/groups.ts";
+import { checkValues, leaveOutMissing } from "../metrics/groups.ts";
+import { checkMissing, type MissingGroups, requireColumn } from "../base/plan.ts";
 import { kaplanMeier } from "./survival.ts";
 import { medianSurvival } from "./survival_median.ts";
 import { survivalTimes, type SurvivalUnit } from "./survival_times.ts";

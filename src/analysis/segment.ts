@@ -12,16 +12,14 @@ import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { ces, CES_COLUMNS, type CesOptions } from "../metrics/ces.ts";
 import { csat, CSAT_COLUMNS, type CsatOptions } from "../metrics/csat.ts";
 import { cesBox, csatBox, type CsatScale } from "../schema/scales.ts";
+import { type KpiInput, pooled, tidyResult } from "../metrics/groups.ts";
 import {
   type GroupPlan,
   KPI_OPTIONS,
-  type KpiInput,
   type KpiOptions,
-  pooled,
   requireColumn,
   resolvePlan,
-  tidyResult,
-} from "../metrics/groups.ts";
+} from "../base/plan.ts";
 import {
   aggregateNps,
   finalizeNps,
@@ -537,7 +535,7 @@ function welch(a: Sums, b: Sums, confidence: number): Comparison {
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { resolvePlan } from "../metrics/groups.ts";
+ * import { resolvePlan } from "../base/plan.ts";
  * import { kpiKind, sumsByKey } from "./segment.ts";
  * const t = aq.table({ g: ["a", "a", "b"], nps_score: [10, 3, 9] });
  * const plan = resolvePlan(t, { by: "g" }, { date: "date" });

@@ -14,7 +14,7 @@ import type { ColumnTable } from "arquero";
 import { attachMeta, type SurvivalMeta, type SurvivalTransform } from "../meta.ts";
 export type { SurvivalMeta, SurvivalTransform } from "../meta.ts";
 import { CxOptionsError } from "../errors.ts";
-import type { MissingGroups } from "../metrics/groups.ts";
+import type { MissingGroups } from "../base/plan.ts";
 import { checkConfidence, zFor } from "../stats/distributions.ts";
 import {
   countGroups,

@@ -8,13 +8,8 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import {
-  leaveOutMissing,
-  type LeftOut,
-  type MissingGroups,
-  requireColumn,
-  sumOf,
-} from "../metrics/groups.ts";
+import { leaveOutMissing, type LeftOut, sumOf } from "../metrics/groups.ts";
+import { type MissingGroups, requireColumn } from "../base/plan.ts";
 import { checkCall, optionNames } from "../options.ts";
 
 /** Which columns hold the follow-up time, the event flag and the segments. */

@@ -7,7 +7,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import { requireColumn } from "../metrics/groups.ts";
+import { requireColumn } from "../base/plan.ts";
 import { checkCall, optionNames } from "../options.ts";
 
 /** Units a follow-up time can be expressed in. */

@@ -8,7 +8,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import { requireColumn } from "../metrics/groups.ts";
+import { requireColumn } from "../base/plan.ts";
 import { keyOf, requireRows } from "./segment.ts";
 import { checkCall, optionNames } from "../options.ts";
 

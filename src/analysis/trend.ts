@@ -8,15 +8,8 @@
 import { metaOf } from "../meta.ts";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError } from "../errors.ts";
-import {
-  type GroupPlan,
-  KPI_OPTIONS,
-  type KpiInput,
-  type KpiOptions,
-  pooled,
-  resolvePlan,
-  tidyResult,
-} from "../metrics/groups.ts";
+import { type KpiInput, pooled, tidyResult } from "../metrics/groups.ts";
+import { type GroupPlan, KPI_OPTIONS, type KpiOptions, resolvePlan } from "../base/plan.ts";
 import { pushdownAggregate, runsInEngine } from "../engine/analysis_pushdown.ts";
 import {
   checkKpiCall,

@@ -8,7 +8,7 @@
  * @module
  */
 import type { ColumnTable } from "arquero";
-import type { AggregateHook, GroupPlan, KpiOptions } from "../metrics/groups.ts";
+import type { AggregateHook, GroupPlan, KpiOptions } from "../base/plan.ts";
 import {
   isSqlEngine,
   isTableRef,

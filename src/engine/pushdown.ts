@@ -12,12 +12,8 @@ import { metaOf } from "../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError } from "../errors.ts";
-import {
-  type AggregateRequest,
-  type KpiInput,
-  type KpiOptions,
-  pooled,
-} from "../metrics/groups.ts";
+import { type KpiInput, pooled } from "../metrics/groups.ts";
+import type { AggregateRequest, KpiOptions } from "../base/plan.ts";
 import { periodStartOfLabel } from "../time/period.ts";
 import { NPS_CUT_POINTS } from "../schema/scales.ts";
 import { checkCall, optionNames } from "../options.ts";

@@ -44,7 +44,7 @@ export type {
 } from "../engine/pushdown.ts";
 export { loadColumns } from "../engine/load.ts";
 export type { LoadColumn, LoadType } from "../engine/load.ts";
-export type { AggregateHook, AggregateRequest, GroupPlan } from "../metrics/groups.ts";
+export type { AggregateHook, AggregateRequest, GroupPlan } from "../base/plan.ts";
 export { finalizeKaplanMeier } from "../analysis/survival.ts";
 export type { FinalizeKaplanMeierOptions } from "../analysis/survival.ts";
 export { survivalCounts } from "../analysis/survival_counts.ts";

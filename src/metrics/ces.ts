@@ -6,14 +6,8 @@
  */
 import type { ColumnTable } from "arquero";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import {
-  KPI_OPTIONS,
-  type KpiInput,
-  type KpiOptions,
-  pooled,
-  requireColumn,
-  resolvePlan,
-} from "./groups.ts";
+import { type KpiInput, pooled } from "./groups.ts";
+import { KPI_OPTIONS, type KpiOptions, requireColumn, resolvePlan } from "../base/plan.ts";
 import { optionNames } from "../options.ts";
 import { aggregateScale, scaleResult } from "./scale.ts";
 import { interval } from "./bounds.ts";

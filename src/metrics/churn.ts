@@ -32,16 +32,8 @@ import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem, CxSchemaError } from "../errors.ts";
 import { wilson } from "../stats/intervals.ts";
 import { checkPeriod, type Period, periodFn } from "../time/period.ts";
-import {
-  type GroupPlan,
-  KPI_OPTIONS,
-  type KpiInput,
-  type KpiOptions,
-  type LeftOut,
-  pooled,
-  resolvePlan,
-  tidyResult,
-} from "./groups.ts";
+import { type KpiInput, type LeftOut, pooled, tidyResult } from "./groups.ts";
+import { type GroupPlan, KPI_OPTIONS, type KpiOptions, resolvePlan } from "../base/plan.ts";
 import {
   compileAggregate,
   type CompiledSql,

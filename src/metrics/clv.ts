@@ -21,7 +21,8 @@ import {
   requireColumns,
   windowNotes,
 } from "./churn.ts";
-import { checkValues, type GroupPlan, type KpiInput, pooled, sumOf, tidyResult } from "./groups.ts";
+import { checkValues, type KpiInput, pooled, sumOf, tidyResult } from "./groups.ts";
+import type { GroupPlan } from "../base/plan.ts";
 
 /** Options of {@link historicClv}. */
 export interface ClvOptions extends Omit<ChurnOptions, "period" | "from"> {

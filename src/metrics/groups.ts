@@ -9,106 +9,18 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { attachMeta, type KpiMeta } from "../meta.ts";
 export type { KpiMeta } from "../meta.ts";
-import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import { optionNames } from "../options.ts";
-import { checkConfidence } from "../stats/distributions.ts";
-import { checkPeriod, type Period, periodFn } from "../time/period.ts";
-import { checkTimeZone } from "../time/zone.ts";
+import { CxDataError, type CxProblem } from "../errors.ts";
 import { columnValues, type GroupCodes, groupCodes } from "../kernels/groups.ts";
 import { type Bounds, clipToBounds } from "./bounds.ts";
 import { pooled, type TableInput } from "../base/input.ts";
+import {
+  checkMissing,
+  type GroupPlan,
+  isMissingKey,
+  missingNote,
+  splitMissingGroups,
+} from "../base/plan.ts";
 export { pooled };
-
-/** Options every KPI takes. */
-export interface KpiOptions {
-  /** Segment column(s): one result row per combination. */
-  by?: string | string[];
-  /** Cut results into periods (calendar, at local midnight in `timeZone`). */
-  period?: Period;
-  /** Date column the periods come from (default per KPI: `date` or `created_at`). */
-  date?: string;
-  /** IANA time zone in which periods are cut (default `"UTC"`); echoed in the output. */
-  timeZone?: string;
-  /** Confidence level of intervals (default 0.95). */
-  confidence?: number;
-  /** Rows with fewer observations are flagged `small_sample` (default 30). */
-  minN?: number;
-  /**
-   * Rows whose `by` value is missing (`null`, or text that is empty or blank):
-   * `"drop"` (default, as R drops `NA` groups) leaves them out of the result
-   * and counts them in `notes.missingGroups`; `"group"` keeps them as their own
-   * group with a `null` key.
-   */
-  missing?: MissingGroups;
-  /**
-   * How the in-memory aggregate step runs: `"kernel"` (default; typed-array
-   * loops) or `"arquero"` (the generic reference path). Both give identical
-   * results. (An SQL engine is option `engine`; internally the SQL path
-   * supplies the aggregate through an {@link AggregateHook}.)
-   */
-  aggregate?: Aggregate;
-}
-
-/** The names of {@link KpiOptions}; every KPI's own list starts with these. */
-export const KPI_OPTIONS = optionNames<KpiOptions>()([
-  "by",
-  "period",
-  "date",
-  "timeZone",
-  "confidence",
-  "minN",
-  "missing",
-  "aggregate",
-]);
-
-/** What happens to rows whose `by` value is missing: left out (`"drop"`) or their own group. */
-export type MissingGroups = "drop" | "group";
-
-/** How a KPI's aggregate step runs in memory, or the hook that supplies it from an SQL engine. */
-export type Aggregate = "kernel" | "arquero" | AggregateHook;
-
-/**
- * What a KPI asks its aggregate step for: the score column, its valid
- * integer range, the box to count (scale KPIs) and the resolved plan.
- */
-export interface AggregateRequest {
-  /** NPS category counts (`n, promoters, passives, detractors`) or scale sums (`n, sum, sum_squares, box`). */
-  kind: "nps" | "scale";
-  /** Score column. */
-  score: string;
-  /** Valid scores: integers from `min` to `max`. */
-  scale: { min: number; max: number };
-  /** Scores counted in `box` (scale aggregates only). */
-  box?: { min: number; max: number };
-  /** Resolved grouping options. */
-  plan: GroupPlan;
-}
-
-/** Supplies a KPI's aggregate (keys, then the sufficient statistics) for a request. */
-export interface AggregateHook {
-  /** Returns the aggregate table and its key columns (by columns, then `period`, `period_start`). */
-  aggregate(request: AggregateRequest): { aggregate: ColumnTable; keys: string[] };
-}
-
-/** Resolved, validated options. */
-export interface GroupPlan {
-  /** Segment columns. */
-  by: string[];
-  /** Period length, if periods are cut. */
-  period?: Period;
-  /** Date column periods come from. */
-  date: string;
-  /** IANA zone periods are cut in. */
-  timeZone: string;
-  /** Confidence level of intervals. */
-  confidence: number;
-  /** Small-sample threshold. */
-  minN: number;
-  /** Rows with a missing `by` value: left out (`"drop"`, also when absent) or their own group. */
-  missing?: MissingGroups;
-  /** How the aggregate step runs (in memory, or the SQL path's hook). */
-  aggregate: Aggregate;
-}
 
 /**
  * Records `meta` as the metadata of `table`, a table derived from a KPI
@@ -132,56 +44,17 @@ export function setKpiMeta(table: ColumnTable, meta: KpiMeta): ColumnTable {
 /** Accepts one table or several to pool (e.g. two surveys' answers). */
 export type KpiInput = TableInput;
 
-/** Validates the common options against a table. */
-export function resolvePlan(
-  table: ColumnTable,
-  options: KpiOptions,
-  defaults: { date: string },
-): GroupPlan {
-  const by = options.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
-  const { timeZone = "UTC", confidence = 0.95, minN = 30, date = defaults.date } = options;
-  const { aggregate = "kernel" } = options;
-  const missing = checkMissing(options.missing);
-  if (aggregate !== "kernel" && aggregate !== "arquero" && !isAggregateHook(aggregate)) {
-    throw new CxOptionsError(
-      `Option "aggregate" must be "kernel" or "arquero", got ${
-        typeof aggregate === "object" ? "an object" : JSON.stringify(aggregate)
-      }; an SQL engine is option "engine"`,
-    );
-  }
-  checkConfidence(confidence);
-  if (typeof minN !== "number" || !(minN >= 0)) {
-    throw new CxOptionsError(`Option "minN" must be a number ≥ 0, got ${JSON.stringify(minN)}`);
-  }
-  checkTimeZone(timeZone);
-  for (const column of by) requireColumn(table, column, "by");
-  if (options.period !== undefined) {
-    checkPeriod(options.period);
-    requireColumn(table, date, "date");
-  }
-  return { by, period: options.period, date, timeZone, confidence, minN, missing, aggregate };
-}
-
 /**
  * Validates option `missing` (default `"drop"`).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { checkMissing } from "./groups.ts";
+ * import { checkMissing } from "../base/plan.ts";
  * assert.equal(checkMissing(undefined), "drop");
  * assert.throws(() => checkMissing("keep"), /Option "missing" must be "drop"/);
  * ```
  */
-export function checkMissing(missing: unknown = "drop"): MissingGroups {
-  if (missing !== "drop" && missing !== "group") {
-    throw new CxOptionsError(
-      `Option "missing" must be "drop" (leave rows with a missing group value out, the default) ` +
-        `or "group" (keep them as their own group), got ${JSON.stringify(missing)}`,
-    );
-  }
-  return missing;
-}
 
 /**
  * Whether a group key value counts as missing: `null`, `undefined`, `NaN`, or
@@ -191,15 +64,11 @@ export function checkMissing(missing: unknown = "drop"): MissingGroups {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { isMissingKey } from "./groups.ts";
+ * import { isMissingKey } from "../base/plan.ts";
  * assert.deepEqual([null, undefined, "", "  ", "chat", 0].map(isMissingKey),
  *   [true, true, true, true, false, false]);
  * ```
  */
-export function isMissingKey(value: unknown): boolean {
-  return value === null || value === undefined || value !== value ||
-    (typeof value === "string" && value.trim() === "");
-}
 
 /**
  * The one rule for rows whose `by` value is missing, applied to an
@@ -212,35 +81,13 @@ export function isMissingKey(value: unknown): boolean {
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { splitMissingGroups } from "./groups.ts";
+ * import { splitMissingGroups } from "../base/plan.ts";
  * const aggregate = aq.table({ channel: ["chat", null, ""], n: [5, 2, 1] });
  * const { kept, dropped } = splitMissingGroups(aggregate, ["channel"], "drop");
  * assert.deepEqual(kept.array("channel"), ["chat"]);
  * assert.deepEqual(dropped.array("n"), [2, 1]);
  * ```
  */
-export function splitMissingGroups(
-  aggregate: ColumnTable,
-  by: readonly string[],
-  missing: MissingGroups,
-): { kept: ColumnTable; dropped: ColumnTable } {
-  const keys = by.map((b) => aggregate.array(b) as ArrayLike<unknown>);
-  const rows = aggregate.numRows();
-  const left: boolean[] = new Array(rows);
-  let count = 0;
-  for (let i = 0; i < rows; i++) {
-    left[i] = missing === "drop" && keys.some((k) => isMissingKey(k[i]));
-    if (left[i]) count++;
-  }
-  if (count === 0) return { kept: aggregate, dropped: aggregate.slice(0, 0) };
-  const names = aggregate.columnNames();
-  const columns = names.map((c) => Array.from(aggregate.array(c) as ArrayLike<unknown>));
-  const pick = (drop: boolean) =>
-    aq.table(
-      Object.fromEntries(names.map((c, j) => [c, columns[j].filter((_, i) => left[i] === drop)])),
-    );
-  return { kept: pick(false), dropped: pick(true) };
-}
 
 /**
  * The note of a result that left out groups with a missing `by` value, or
@@ -249,73 +96,13 @@ export function splitMissingGroups(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { missingNote } from "./groups.ts";
+ * import { missingNote } from "../base/plan.ts";
  * assert.equal(
  *   missingNote(3, ["channel"], "answers"),
  *   '3 answers with a missing channel left out; missing: "group" keeps them as their own group',
  * );
  * ```
  */
-export function missingNote(count: number, by: readonly string[], noun: string): string | null {
-  if (count === 0) return null;
-  const what = count === 1 ? noun.replace(/s$/, "") : noun;
-  return `${count} ${what} with a missing ${by.join(" or ")} left out; ` +
-    `missing: "group" keeps them as their own group`;
-}
-
-function isAggregateHook(value: unknown): value is AggregateHook {
-  return typeof value === "object" && value !== null &&
-    typeof (value as AggregateHook).aggregate === "function";
-}
-
-/** Throws a `CxOptionsError` naming the option and the columns present. */
-export function requireColumn(table: ColumnTable, column: string, option: string): void {
-  if (typeof column !== "string" || !table.columnNames().includes(column)) {
-    throw new CxOptionsError(
-      `Option "${option}" names column ${
-        JSON.stringify(column)
-      }, which is not in the table. Columns: ${table.columnNames().join(", ")}`,
-    );
-  }
-}
-
-/**
- * Adds `period` and `period_start` columns when the plan has a period, and
- * returns the grouping keys (by columns, then period).
- */
-export function withPeriods(table: ColumnTable, plan: GroupPlan): {
-  table: ColumnTable;
-  keys: string[];
-} {
-  if (!plan.period) return { table, keys: plan.by };
-  const of = periodFn(plan.period, plan.timeZone);
-  const dates = table.array(plan.date) as (Date | null)[];
-  const labels = new Array<string | null>(dates.length);
-  const starts = new Array<Date | null>(dates.length);
-  for (let i = 0; i < dates.length; i++) {
-    const d = dates[i];
-    if (!(d instanceof Date)) {
-      if (d !== null && d !== undefined) {
-        throw new CxDataError([{
-          row: i + 1,
-          column: plan.date,
-          value: String(d),
-          reason: `${plan.date} must hold dates; load the data with readCsv to parse them`,
-        }]);
-      }
-      labels[i] = starts[i] = null;
-      continue;
-    }
-    const p = of(d);
-    labels[i] = p.label;
-    starts[i] = p.start;
-  }
-  const reindexed = table.reify();
-  return {
-    table: reindexed.assign({ period: labels, period_start: starts }),
-    keys: [...plan.by, "period", "period_start"],
-  };
-}
 
 /** Group codes for the typed-array kernels, from the plan's keys and period. */
 export function planCodes(table: ColumnTable, plan: GroupPlan): GroupCodes {

@@ -13,20 +13,15 @@ import { checkResamples, seededRandom } from "../stats/random.ts";
 import { quantileSorted } from "../stats/quantile.ts";
 import { npsCounts } from "../kernels/sums.ts";
 import { columnValues } from "../kernels/groups.ts";
+import { checkValues, type KpiInput, planCodes, pooled, setKpiMeta, tidyResult } from "./groups.ts";
 import {
-  checkValues,
   type GroupPlan,
   KPI_OPTIONS,
-  type KpiInput,
   type KpiOptions,
-  planCodes,
-  pooled,
   requireColumn,
   resolvePlan,
-  setKpiMeta,
-  tidyResult,
   withPeriods,
-} from "./groups.ts";
+} from "../base/plan.ts";
 import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
 import { checkCall, optionNames, withoutNames } from "../options.ts";
 import { clipToBounds, interval } from "./bounds.ts";

@@ -25,7 +25,8 @@ import {
   windowNotes,
   withCustomersSql,
 } from "./churn.ts";
-import { type GroupPlan, type KpiInput, tidyResult } from "./groups.ts";
+import { type KpiInput, tidyResult } from "./groups.ts";
+import type { GroupPlan } from "../base/plan.ts";
 import { compileAggregate, compileReferralPairs } from "../engine/compile.ts";
 import type { PushdownKpi, PushdownOptions, PushdownSource } from "../engine/pushdown.ts";
 import { recordSql, withSqlPath } from "../engine/kpi_sql.ts";

@@ -17,14 +17,8 @@ import {
 } from "../stats/intervals.ts";
 import { scaleSums } from "../kernels/sums.ts";
 import { columnValues } from "../kernels/groups.ts";
-import {
-  checkValues,
-  type GroupPlan,
-  type KpiMeta,
-  planCodes,
-  tidyResult,
-  withPeriods,
-} from "./groups.ts";
+import { checkValues, type KpiMeta, planCodes, tidyResult } from "./groups.ts";
+import { type GroupPlan, withPeriods } from "../base/plan.ts";
 import type { Bounds } from "./bounds.ts";
 import type { ScaleBox } from "../schema/scales.ts";
 

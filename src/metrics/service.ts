@@ -14,17 +14,14 @@ import { type Interval, meanSd, tInterval, wilson } from "../stats/intervals.ts"
 import { quantileSorted } from "../stats/quantile.ts";
 import { checkResamples, seededRandom } from "../stats/random.ts";
 import { businessDurationFn, type BusinessHours, holidayNote } from "../time/business_hours.ts";
+import { type KpiInput, pooled, sumOf, tidyResult } from "./groups.ts";
 import {
   type GroupPlan,
   KPI_OPTIONS,
-  type KpiInput,
   type KpiOptions,
-  pooled,
   resolvePlan,
-  sumOf,
-  tidyResult,
   withPeriods,
-} from "./groups.ts";
+} from "../base/plan.ts";
 import { compileAggregate, type Condition, type Measure } from "../engine/compile.ts";
 import type { LoadType } from "../engine/load.ts";
 import {
