@@ -53,7 +53,11 @@ export interface EngineOptions {
 }
 
 /** The names of {@link EngineOptions}. */
-export const ENGINE_OPTIONS = optionNames<EngineOptions>()(["engine", "explain", "dateZone"]);
+export const ENGINE_OPTIONS: readonly (keyof EngineOptions)[] = optionNames<EngineOptions>()([
+  "engine",
+  "explain",
+  "dateZone",
+]);
 
 /** The SQL side of one call, handed to an analysis's SQL step. */
 export interface EngineCall {

@@ -134,6 +134,10 @@ export function valueTypeOf(engine: SqlEngine, columns: ColumnInfo[], name: stri
 export class QueryLog {
   /** The statements run so far. */
   readonly queries: CompiledSql[] = [];
+  /**
+   * A log for `engine`; `explain` is `true` (keep the statements for the
+   * result's metadata), a function (receives each statement first) or `false`.
+   */
   constructor(
     readonly engine: SqlEngine,
     readonly explain: SqlAnalysisOptions["explain"] = false,

@@ -4,7 +4,7 @@
  * The engines themselves (`duckdbEngine`, `postgresEngine`, `clickhouseEngine`), `explainSql`,
  * `meta` and the `*Sql` analyses are in the main entry. This entry holds what you need to
  * build your own pushed-down query or pipeline: the aggregate compiler and SQL quoting, the
- * pushdown dispatcher, the engine and table-reference guards, column loading, and the parts of the
+ * one dispatcher (`withEngine`), the engine and table-reference guards, column loading, and the parts of the
  * survival and cohort pipelines (counts, their SQL spec, the Kaplan–Meier finishing step, the
  * cohort retention queries).
  *
@@ -42,6 +42,13 @@ export type {
   SqlEngine,
   TableRef,
 } from "../engine/pushdown.ts";
+export { ENGINE_OPTIONS, refuseEngine, runsInEngine, withEngine } from "../engine/dispatch.ts";
+export type { EngineAnalysis, EngineCall, EngineOptions, EngineSpec } from "../engine/dispatch.ts";
+export { fileRelation, sqlEngineOf } from "../engine/engine.ts";
+export type { Source } from "../engine/engine.ts";
+export { QueryLog } from "../engine/source.ts";
+export type { OpenedSource } from "../engine/source.ts";
+export type { TableInput } from "../base/input.ts";
 export { loadColumns } from "../engine/load.ts";
 export type { LoadColumn, LoadType } from "../engine/load.ts";
 export type { AggregateHook, AggregateRequest, GroupPlan } from "../base/plan.ts";
