@@ -97,12 +97,12 @@ export interface TransitionCounts {
  *   step: ["web", "buy", "web", "web", "buy"],
  * });
  * const t = transitions(events);
- * const row = t.objects().find((r) => r.from === "web" && r.to === "buy")!;
+ * const row = (t.objects() as Record<string, unknown>[]).find((r) => r.from === "web" && r.to === "buy")!;
  * assert.equal(row.transitions, 2); // a: web→buy, b: web→buy
  * assert.equal(row.n, 3); // out of web: 2 to buy, 1 to web
  * assert.equal(row.probability, 2 / 3);
  * const collapsed = transitions(events, { collapseRepeats: true });
- * assert.equal(collapsed.objects().find((r) => r.from === "web" && r.to === "buy")!.probability, 1);
+ * assert.equal((collapsed.objects() as Record<string, unknown>[]).find((r) => r.from === "web" && r.to === "buy")!.probability, 1);
  * ```
  */
 export const transitions = withEngine<TransitionOptions>({
@@ -187,7 +187,7 @@ export function finalizeTransitions(
     );
   }
   out.n = rows.map((r) => totals.get(fromKey(r))!);
-  const ci = rows.map((r, i) =>
+  const ci = rows.map((_, i) =>
     wilson(out.transitions[i] as number, out.n[i] as number, confidence)
   );
   out.probability = rows.map((_, i) => (out.transitions[i] as number) / (out.n[i] as number));

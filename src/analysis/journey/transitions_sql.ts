@@ -14,7 +14,7 @@ import { CxDataError } from "../../errors.ts";
 import { ALIAS_PREFIX, quoteIdent, type Relation } from "../../engine/compile.ts";
 import type { EngineCall } from "../../engine/dispatch.ts";
 import type { ColumnInfo, SqlEngine } from "../../engine/engine.ts";
-import { type Dialect } from "../../meta.ts";
+import type { Dialect } from "../../meta.ts";
 import { keyKinds, num, plainKey, withRelation } from "../../engine/source.ts";
 import { END, RESERVED_STEPS, type ResolvedJourneyColumns, START } from "./events.ts";
 import type { TransitionCounts } from "./transitions.ts";
