@@ -152,7 +152,7 @@ export function withEngine<O extends object>(spec: EngineSpec<O>): EngineAnalysi
       ...ENGINE_OPTIONS.filter((name) => spec.dates || name !== "dateZone"),
     ]),
   ];
-  return ((source: Source, given?: O & EngineOptions) => {
+  const analysis = (source: Source, given?: O & EngineOptions) => {
     const { input, options } = checkCall(spec.name, source, given, known);
     if (!runsInEngine(input, options)) {
       for (const name of ["explain", "dateZone"] as const) {
@@ -166,7 +166,34 @@ export function withEngine<O extends object>(spec: EngineSpec<O>): EngineAnalysi
     }
     if (typeof spec.sql !== "function") refuseEngine(spec.name, spec.sql.refuse);
     return inEngine(spec.sql, input, options);
-  }) as EngineAnalysis<O>;
+  };
+  ANALYSES.set(analysis, { name: spec.name, pushdown: typeof spec.sql === "function" });
+  return analysis as EngineAnalysis<O>;
+}
+
+const ANALYSES = new WeakMap<object, { name: string; pushdown: boolean }>();
+
+/**
+ * How {@link withEngine} made a function: its name and whether it pushes
+ * down (`false`: it refuses an engine), or `undefined` for any other value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { engineSupport, withEngine } from "./dispatch.ts";
+ * const rows = withEngine<{ label?: string }>({
+ *   name: "rows",
+ *   options: ["label"],
+ *   memory: () => aq.table({}),
+ *   sql: { refuse: "it is an example" },
+ * });
+ * assert.deepEqual(engineSupport(rows), { name: "rows", pushdown: false });
+ * assert.equal(engineSupport(() => 1), undefined);
+ * ```
+ */
+export function engineSupport(fn: unknown): { name: string; pushdown: boolean } | undefined {
+  return typeof fn === "function" ? ANALYSES.get(fn) : undefined;
 }
 
 /**
