@@ -16,7 +16,7 @@ import { clickhouseEngine } from "../../src/engine/clickhouse.ts";
 import { quoteIdent } from "../../src/engine/compile.ts";
 import type { LoadType } from "../../src/engine/load.ts";
 import { postgresEngine } from "../../src/engine/postgres.ts";
-import type { SqlEngine } from "../../src/engine/pushdown.ts";
+import type { SqlEngine } from "../../src/engine/engine.ts";
 
 /** Whether tests that need `binary` run; throws in CI when it is missing. */
 export function serverAvailable(binary: string | undefined, what: string): boolean {
