@@ -268,6 +268,8 @@ function httpOf(url: string, options: ClickhouseEngineOptions) {
       at.searchParams.set("query_id", id);
       if (settings) {
         at.searchParams.set("max_execution_time", String(Math.ceil(limits.timeoutMs / 1000)));
+        // A shard that does not answer is an error, never a silently smaller result.
+        at.searchParams.set("skip_unavailable_shards", "0");
       }
       let body: BodyInit = opts.body ?? sql;
       if (opts.body !== undefined || opts.externals.length) at.searchParams.set("query", sql);
