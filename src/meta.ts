@@ -158,9 +158,14 @@ export interface CohortMeta {
 }
 
 /** Which journey analysis made a result. */
-export type JourneyAnalysis = "paths" | "transitions" | "attribution" | "touchpointOutcomes";
+export type JourneyAnalysis =
+  | "paths"
+  | "transitions"
+  | "attribution"
+  | "touchpointOutcomes"
+  | "touchpointChurn";
 
-/** How a journey result (`journeyPaths`, `transitions`, `attribution`, `touchpointOutcomes`) was computed. */
+/** How a journey result (`journeyPaths`, `transitions`, `attribution`, `touchpointOutcomes`, `touchpointChurn`) was computed. */
 export interface JourneyMeta {
   /** The function that made the result. */
   analysis: JourneyAnalysis;

@@ -254,6 +254,24 @@ export type {
 } from "./analysis/outcomes.ts";
 export { scoreOutcomeChart } from "./charts/outcomes.ts";
 export type { ScoreOutcomeChartOptions } from "./charts/outcomes.ts";
+// journeys: paths, transitions, attribution, touchpoint outcomes
+export { stackTouchpoints } from "./analysis/journey/touchpoints.ts";
+export type { StackTouchpointsOptions, TouchpointSources } from "./analysis/journey/touchpoints.ts";
+export { journeyPaths, PATH_COLUMNS } from "./analysis/journey/paths.ts";
+export type { PathOptions } from "./analysis/journey/paths.ts";
+export { TRANSITION_COLUMNS, transitions } from "./analysis/journey/transitions.ts";
+export type { TransitionOptions } from "./analysis/journey/transitions.ts";
+export { attribution, ATTRIBUTION_COLUMNS } from "./analysis/journey/attribution.ts";
+export type { AttributionModel, AttributionOptions } from "./analysis/journey/attribution.ts";
+export { touchpointOutcomes } from "./analysis/journey/outcomes_nps.ts";
+export type { TouchpointOutcomesOptions } from "./analysis/journey/outcomes_nps.ts";
+export { touchpointChurn } from "./analysis/journey/outcomes_churn.ts";
+export type { ChurnSplit, TouchpointChurnOptions } from "./analysis/journey/outcomes_churn.ts";
+export type { JourneyAnalysis, JourneyMeta } from "./meta.ts";
+export { transitionChart } from "./charts/journey_paths.ts";
+export type { TransitionChartOptions } from "./charts/journey_paths.ts";
+export { attributionChart } from "./charts/journey_attribution.ts";
+export type { AttributionChartOptions } from "./charts/journey_attribution.ts";
 // fast paths
 export { readCsvDuckdb, readLargeCsv } from "./io/csv_large.ts";
 export type {

@@ -69,6 +69,12 @@ const ROWS: Row[] = [
   ["retentionByCohort", "periodIndex", (o) => cx.retentionByCohort(T, o)],
   ["cohortChurn", "churnDate", (o) => cx.cohortChurn(T, o)],
   ["scoreOutcomes", "signupDate", (o) => cx.scoreOutcomes(T, T, o)],
+  ["stackTouchpoints", "column", (o) => cx.stackTouchpoints({ tickets: T }, o)],
+  ["journeyPaths", "maxLength", (o) => cx.journeyPaths(T, o)],
+  ["transitions", "collapseRepeats", (o) => cx.transitions(T, o)],
+  ["attribution", "model", (o) => cx.attribution(T, o)],
+  ["touchpointOutcomes", "answerDate", (o) => cx.touchpointOutcomes(T, o)],
+  ["touchpointChurn", "split", (o) => cx.touchpointChurn(T, o)],
   // charts
   ["scoreDistributionChart", "score", (o) => cx.scoreDistributionChart(T, o)],
   ["churnChart", "band", (o) => cx.churnChart(T, o)],
@@ -88,6 +94,8 @@ const ROWS: Row[] = [
   ["retentionCurves", "band", (o) => cx.retentionCurves(T, o)],
   ["retentionHeatmap", "legend", (o) => cx.retentionHeatmap(T, o)],
   ["scoreOutcomeChart", "caption", (o) => cx.scoreOutcomeChart({} as never, o)],
+  ["transitionChart", "title", (o) => cx.transitionChart(T, o)],
+  ["attributionChart", "value", (o) => cx.attributionChart(T, o)],
   ["showTable", "caption", (o) => cx.showTable(T, o)],
   // loaders, writers, schema and time helpers
   ["readCsv", "quotes", (o) => cx.readCsv("x.csv", o)],

@@ -147,7 +147,7 @@ function churnInMemory(events: ColumnTable, options: TouchpointChurnOptions): Co
   const result = groupTable(t, confidence);
   return attachMeta(result, {
     kind: "journey",
-    analysis: "touchpointOutcomes",
+    analysis: "touchpointChurn",
     options: { ...columns, split, maxContacts, observedUntil, confidence },
     notes: {
       rows_left_out: rowsLeftOut,
