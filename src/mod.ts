@@ -268,6 +268,7 @@ export type { TouchpointOutcomesOptions } from "./analysis/journey/outcomes_nps.
 export { touchpointChurn } from "./analysis/journey/outcomes_churn.ts";
 export type { ChurnSplit, TouchpointChurnOptions } from "./analysis/journey/outcomes_churn.ts";
 export type { JourneyAnalysis, JourneyMeta } from "./meta.ts";
+export type { JourneyColumns } from "./analysis/journey/events.ts";
 export { transitionChart } from "./charts/journey_paths.ts";
 export type { TransitionChartOptions } from "./charts/journey_paths.ts";
 export { attributionChart } from "./charts/journey_attribution.ts";

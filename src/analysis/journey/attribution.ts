@@ -8,7 +8,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { pooled } from "../../base/input.ts";
-import { withEngine } from "../../engine/dispatch.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
 import { CxOptionsError } from "../../errors.ts";
 import { attachMeta } from "../../meta.ts";
 import { optionNames } from "../../options.ts";
@@ -124,7 +124,7 @@ export const ATTRIBUTION_COLUMNS = [
  * assert.ok(Math.abs(markov.get("conversions", 0) - 4 / 3) < 1e-12);
  * ```
  */
-export const attribution = withEngine<AttributionOptions>({
+export const attribution: EngineAnalysis<AttributionOptions> = withEngine<AttributionOptions>({
   name: "attribution",
   options: ATTRIBUTION_OPTIONS,
   memory: (input, options) => attributionInMemory(pooled(input), options),

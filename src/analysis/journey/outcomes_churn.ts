@@ -8,7 +8,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { pooled, type TableInput } from "../../base/input.ts";
-import { withEngine } from "../../engine/dispatch.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
 import { CxOptionsError } from "../../errors.ts";
 import { attachMeta } from "../../meta.ts";
 import { optionNames } from "../../options.ts";
@@ -103,7 +103,9 @@ export const NO_CONTACT = "(none)";
  * assert.deepEqual(r.array("churned"), [0, 1, 1]);
  * ```
  */
-export const touchpointChurn = withEngine<TouchpointChurnOptions>({
+export const touchpointChurn: EngineAnalysis<TouchpointChurnOptions> = withEngine<
+  TouchpointChurnOptions
+>({
   name: "touchpointChurn",
   options: TOUCHPOINT_CHURN_OPTIONS,
   memory: (input, options) => churnInMemory(pooled(input), options),

@@ -10,7 +10,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { pooled, type TableInput } from "../../base/input.ts";
 import { requireColumn } from "../../base/plan.ts";
-import { withEngine } from "../../engine/dispatch.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
 import { CxOptionsError } from "../../errors.ts";
 import { attachMeta } from "../../meta.ts";
 import { nps, npsCompare } from "../../metrics/nps.ts";
@@ -106,7 +106,9 @@ export const TOUCHPOINT_NPS_COLUMNS = [
  * assert.equal(phone.nps_without, 100);
  * ```
  */
-export const touchpointOutcomes = withEngine<TouchpointOutcomesOptions>({
+export const touchpointOutcomes: EngineAnalysis<TouchpointOutcomesOptions> = withEngine<
+  TouchpointOutcomesOptions
+>({
   name: "touchpointOutcomes",
   options: TOUCHPOINT_OUTCOMES_OPTIONS,
   memory: (input, options) => outcomesInMemory(pooled(input), options),

@@ -7,7 +7,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { pooled } from "../../base/input.ts";
-import { withEngine } from "../../engine/dispatch.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
 import { CxOptionsError } from "../../errors.ts";
 import { attachMeta } from "../../meta.ts";
 import { optionNames } from "../../options.ts";
@@ -122,7 +122,7 @@ const ARROW = " → ";
  * assert.deepEqual(paths.array("path"), ["mail", "mail → web", "web"]);
  * ```
  */
-export const journeyPaths = withEngine<PathOptions>({
+export const journeyPaths: EngineAnalysis<PathOptions> = withEngine<PathOptions>({
   name: "journeyPaths",
   options: PATH_OPTIONS,
   memory: (input, options) => pathsInMemory(pooled(input), options),

@@ -9,7 +9,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { pooled, type TableInput } from "../../base/input.ts";
-import { withEngine } from "../../engine/dispatch.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
 import { attachMeta } from "../../meta.ts";
 import { optionNames } from "../../options.ts";
 import { checkConfidence } from "../../stats/distributions.ts";
@@ -105,7 +105,7 @@ export interface TransitionCounts {
  * assert.equal((collapsed.objects() as Record<string, unknown>[]).find((r) => r.from === "web" && r.to === "buy")!.probability, 1);
  * ```
  */
-export const transitions = withEngine<TransitionOptions>({
+export const transitions: EngineAnalysis<TransitionOptions> = withEngine<TransitionOptions>({
   name: "transitions",
   options: TRANSITION_OPTIONS,
   dates: true,
