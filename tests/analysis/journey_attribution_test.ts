@@ -122,6 +122,11 @@ Deno.test("bootstrap intervals: seeded, hold the estimate, shares sum to one", (
 });
 
 Deno.test("attribution refuses bad options", () => {
+  // a misspelt conversion would give zero conversions everywhere: refused, with the labels there
+  assert.throws(
+    () => attribution(small, { conversion: "purchse" }),
+    /"conversion" is "purchse", but no event has that channel; values present: ad, mail, purchase, search, social$/,
+  );
   assert.throws(
     () => attribution(small, { model: "shapley" as never }),
     /"model" must be one of markov, first/,

@@ -134,6 +134,10 @@ Deno.test("journeys refuse bad input and options clearly", async () => {
   const badDate = small.assign({ date: [d(1), "yesterday", d(3), d(1), d(1), d(2), d(5)] });
   assert.throws(() => journeyPaths(badDate), /date must be a date/);
   assert.throws(() => journeyPaths(small, { maxLength: 0 }), /"maxLength" must be a whole number/);
+  assert.throws(
+    () => journeyPaths(small, { conversion: "Buy" }),
+    /values present: buy, mail, web$/,
+  );
   assert.throws(() => transitions(small, { collapseRepeats: "yes" } as never), /true or false/);
   assert.throws(() => transitions(small, { stpe: "x" } as never), /did you mean "step"/);
   assert.throws(() => transitions(small, { step: "channel" }), CxOptionsError);

@@ -24,7 +24,13 @@ import {
   removalEffects,
   type TouchJourney,
 } from "./attribution_models.ts";
-import { compareText, type JourneyColumns, journeyColumns, readJourneys } from "./events.ts";
+import {
+  checkConversionSeen,
+  compareText,
+  type JourneyColumns,
+  journeyColumns,
+  readJourneys,
+} from "./events.ts";
 import { beforeConversion } from "./paths.ts";
 
 export type { AttributionModel } from "./attribution_models.ts";
@@ -188,6 +194,7 @@ function attributionInMemory(table: ColumnTable, options: AttributionOptions): C
     name: options.channel ?? "channel",
   });
   const { journeys, rowsLeftOut } = readJourneys(table, columns);
+  checkConversionSeen(journeys, s.conversion, columns.step);
   const { touch, channels } = touchJourneys(journeys, s.conversion);
   const estimate = estimator(touch, channels.length, s);
   const point = estimate(new Float64Array(touch.length).fill(1));

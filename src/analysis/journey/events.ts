@@ -150,6 +150,28 @@ export function collapsed(j: Journey): Journey {
   return { ...j, steps, times };
 }
 
+/**
+ * Refuses a conversion label that no journey has (a typo would otherwise
+ * give zero conversions everywhere), naming the labels that are there.
+ */
+export function checkConversionSeen(journeys: Journey[], conversion: string, column: string): void {
+  const seen = new Set<string>();
+  for (const j of journeys) {
+    for (const s of j.steps) {
+      if (s === conversion) return;
+      seen.add(s);
+    }
+  }
+  const labels = [...seen].sort(compareText);
+  throw new CxOptionsError(
+    `Option "conversion" is ${
+      JSON.stringify(conversion)
+    }, but no event has that ${column}; values present: ${labels.slice(0, 12).join(", ")}${
+      labels.length > 12 ? ", …" : ""
+    }`,
+  );
+}
+
 /** Checks a boolean option. */
 export function checkFlag(value: unknown, option: string): boolean {
   if (value === undefined) return false;

@@ -14,6 +14,7 @@ import { optionNames } from "../../options.ts";
 import { checkConfidence } from "../../stats/distributions.ts";
 import { wilson } from "../../stats/intervals.ts";
 import {
+  checkConversionSeen,
   checkFlag,
   collapsed,
   compareText,
@@ -147,6 +148,7 @@ function pathsInMemory(table: ColumnTable, options: PathOptions): ColumnTable {
   }
   const columns = journeyColumns(table, options, { option: "step", name: options.step ?? "step" });
   const { journeys, rowsLeftOut } = readJourneys(table, columns);
+  if (conversion !== undefined) checkConversionSeen(journeys, conversion, columns.step);
   const cells = new Map<string, Cell>();
   const totals = new Map<string, number>();
   for (const j of journeys) {
