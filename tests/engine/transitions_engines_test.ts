@@ -103,6 +103,16 @@ Deno.test("transitions pushdown: DuckDB (server tables, in-memory input, a CSV f
     const fromFile = await transitions(csv, { by: "seg", engine });
     assertSameResult(fromFile, transitions(reference, { by: "seg" }), "csv");
     await Deno.remove(csv);
+    // Dates stored as text cannot be ordered as dates: refused, naming the column.
+    const conn = await engine.connection();
+    await conn.run(
+      `CREATE TABLE text_dates AS SELECT 'a' AS customer_id, '2025-01-02' AS date, 'web' AS step`,
+    );
+    await assert.rejects(
+      transitions({ engine, table: "text_dates" }),
+      (e: unknown) =>
+        e instanceof CxDataError && e.problems[0].column === "date" && /timestamp/.test(e.message),
+    );
   } finally {
     await engine.close();
   }
