@@ -124,6 +124,25 @@ Deno.test("journeyPaths by hand: conversion cut, ties count as before, minCustom
   ]);
 });
 
+Deno.test("segments sort by value: numbers as numbers, dates by instant", () => {
+  const cohort = [new Date("2025-10-01"), new Date("2025-09-01")];
+  const t = small.derive({ visits: (d: { customer_id: string }) => d.customer_id === "a" ? 10 : 9 })
+    .assign({
+      cohort: (small.array("customer_id") as string[]).map((c) => cohort[c === "a" ? 0 : 1]),
+    });
+  assert.deepEqual(transitions(t, { by: "visits" }).array("visits").slice(0, 1), [9]);
+  // a segment named like a result column is refused, not overwritten
+  assert.throws(
+    () => transitions(t.rename({ visits: "n" }), { by: "n" }),
+    /segment column "n" \(option "by"\) has the name of a result column/,
+  );
+  assert.throws(() => journeyPaths(t.rename({ visits: "path" }), { by: "path" }), /"path"/);
+  const byCohort = transitions(t, { by: "cohort" }).array("cohort") as Date[];
+  assert.equal(byCohort[0].getTime(), cohort[1].getTime());
+  const paths = journeyPaths(t, { by: "cohort" }).array("cohort") as Date[];
+  assert.equal(paths[0].getTime(), cohort[1].getTime());
+});
+
 Deno.test("journeys refuse bad input and options clearly", async () => {
   const bad = small.assign({ step: ["web", "(start)", "buy", "web", "mail", "buy", "web"] });
   assert.throws(

@@ -77,6 +77,17 @@ export function journeyColumns(
   return { customer, date, step: step.name, by };
 }
 
+/** Refuses segment columns named like a result column (the result would have two). */
+export function checkByNames(by: string[], result: readonly string[], fn: string): void {
+  const clash = by.find((name) => result.includes(name));
+  if (clash === undefined) return;
+  throw new CxOptionsError(
+    `${fn}: segment column "${clash}" (option "by") has the name of a result column (${
+      result.join(", ")
+    }); rename it first, e.g. t.rename({ ${JSON.stringify(clash)}: "segment" })`,
+  );
+}
+
 /**
  * Compares texts by code point (the byte order of their UTF-8), as the
  * engines compare them; JavaScript's `<` compares UTF-16 units instead.

@@ -14,6 +14,7 @@ import { optionNames } from "../../options.ts";
 import { checkConfidence } from "../../stats/distributions.ts";
 import { wilson } from "../../stats/intervals.ts";
 import {
+  checkByNames,
   checkConversionSeen,
   checkFlag,
   collapsed,
@@ -147,6 +148,7 @@ function pathsInMemory(table: ColumnTable, options: PathOptions): ColumnTable {
     );
   }
   const columns = journeyColumns(table, options, { option: "step", name: options.step ?? "step" });
+  checkByNames(columns.by, PATH_COLUMNS, "journeyPaths");
   const { journeys, rowsLeftOut } = readJourneys(table, columns);
   if (conversion !== undefined) checkConversionSeen(journeys, conversion, columns.step);
   const cells = new Map<string, Cell>();

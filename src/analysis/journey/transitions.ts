@@ -15,6 +15,7 @@ import { optionNames } from "../../options.ts";
 import { checkConfidence } from "../../stats/distributions.ts";
 import { wilson } from "../../stats/intervals.ts";
 import {
+  checkByNames,
   checkFlag,
   collapsed,
   compareText,
@@ -128,7 +129,9 @@ export const transitions: EngineAnalysis<TransitionOptions> = withEngine<Transit
 function transitionColumns(table: ColumnTable, options: TransitionOptions): ResolvedJourneyColumns {
   checkConfidence(options.confidence ?? 0.95);
   checkFlag(options.collapseRepeats, "collapseRepeats");
-  return journeyColumns(table, options, { option: "step", name: options.step ?? "step" });
+  const columns = journeyColumns(table, options, { option: "step", name: options.step ?? "step" });
+  checkByNames(columns.by, TRANSITION_COLUMNS, "transitions");
+  return columns;
 }
 
 /** Aggregate step in memory: `[by…], from, to, transitions, customers`. */
@@ -227,8 +230,9 @@ function compareState(a: string, b: string): number {
   return rank(a) - rank(b) || compareText(a, b);
 }
 
-/** Numbers numerically, other values as text (by code point). */
+/** Numbers numerically, Dates by instant, other values as text (by code point). */
 export function compareValues(a: unknown, b: unknown): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
+  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
   return compareText(String(a), String(b));
 }
