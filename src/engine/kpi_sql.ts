@@ -17,7 +17,7 @@ import type { KpiInput } from "../metrics/groups.ts";
 import type { GroupPlan, KpiOptions } from "../base/plan.ts";
 import { type Period, periodStartOfLabel } from "../time/period.ts";
 import { checkTimeZone } from "../time/zone.ts";
-import type { CompiledSql, PeriodBucket } from "./compile.ts";
+import type { CompiledSql, PeriodBucket } from "./compile/types.ts";
 import {
   checkKpiCall,
   type ColumnInfo,

@@ -34,14 +34,9 @@ import { wilson } from "../stats/intervals.ts";
 import { checkPeriod, type Period, periodFn } from "../time/period.ts";
 import { type KpiInput, type LeftOut, pooled, tidyResult } from "./groups.ts";
 import { type GroupPlan, KPI_OPTIONS, type KpiOptions, resolvePlan } from "../base/plan.ts";
-import {
-  compileAggregate,
-  type CompiledSql,
-  compileLabelCounts,
-  type Measure,
-  type PeriodBucket,
-  type Relation,
-} from "../engine/compile.ts";
+import type { CompiledSql, Measure, PeriodBucket, Relation } from "../engine/compile/types.ts";
+import { compileAggregate } from "../engine/compile/aggregate.ts";
+import { compileLabelCounts } from "./churn/sql.ts";
 import type { LoadType } from "../engine/load.ts";
 import type {
   ColumnInfo,

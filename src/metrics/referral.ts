@@ -27,7 +27,8 @@ import {
 } from "./churn.ts";
 import { type KpiInput, tidyResult } from "./groups.ts";
 import type { GroupPlan } from "../base/plan.ts";
-import { compileAggregate, compileReferralPairs } from "../engine/compile.ts";
+import { compileAggregate } from "../engine/compile/aggregate.ts";
+import { compileReferralPairs } from "./referral/sql.ts";
 import type { PushdownKpi, PushdownOptions, PushdownSource } from "../engine/pushdown.ts";
 import { recordSql, withSqlPath } from "../engine/kpi_sql.ts";
 import { keyKinds, num, plainKey } from "../engine/source.ts";

@@ -22,7 +22,8 @@ import {
   resolvePlan,
   withPeriods,
 } from "../base/plan.ts";
-import { compileAggregate, type Condition, type Measure } from "../engine/compile.ts";
+import type { Condition, Measure } from "../engine/compile/types.ts";
+import { compileAggregate } from "../engine/compile/aggregate.ts";
 import type { LoadType } from "../engine/load.ts";
 import {
   isSqlEngine,

@@ -22,13 +22,11 @@ import {
 } from "../../src/metrics/service.ts";
 import { churnRate, retentionRate } from "../../src/metrics/churn.ts";
 import { referralRate } from "../../src/metrics/referral.ts";
-import {
-  compileAggregate,
-  compileLabelCounts,
-  compileReferralPairs,
-  type Dialect,
-  quoteIdent,
-} from "../../src/engine/compile.ts";
+import type { Dialect } from "../../src/engine/compile/types.ts";
+import { quoteIdent } from "../../src/engine/compile/quote.ts";
+import { compileAggregate } from "../../src/engine/compile/aggregate.ts";
+import { compileLabelCounts } from "../../src/metrics/churn/sql.ts";
+import { compileReferralPairs } from "../../src/metrics/referral/sql.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
 import type { SqlEngine } from "../../src/engine/pushdown.ts";
 import type { LoadType } from "../../src/engine/load.ts";
