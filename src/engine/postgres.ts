@@ -14,7 +14,9 @@ import {
   limitCall,
   type UploadProgress,
 } from "./deadline.ts";
-import { compileDescribe, type CompiledSql, quoteIdent, type Relation } from "./compile.ts";
+import type { CompiledSql, Relation } from "./compile/types.ts";
+import { quoteIdent } from "./compile/quote.ts";
+import { compileDescribe } from "./compile/samples.ts";
 import { type LoadColumn, loadColumns, type LoadType } from "./load.ts";
 import type { CallOptions, ColumnInfo, OpenRelation, SqlEngine } from "./engine.ts";
 import { checkOptions, optionNames } from "../options.ts";
