@@ -11,7 +11,8 @@
  */
 import * as aq from "arquero";
 import { CxDataError } from "../../errors.ts";
-import { ALIAS_PREFIX, quoteIdent, type Relation } from "../../engine/compile.ts";
+import { ALIAS_PREFIX, quoteIdent } from "../../engine/compile/quote.ts";
+import type { Relation } from "../../engine/compile/types.ts";
 import type { EngineCall } from "../../engine/dispatch.ts";
 import type { ColumnInfo, SqlEngine } from "../../engine/engine.ts";
 import type { Dialect } from "../../meta.ts";
