@@ -209,6 +209,12 @@ const NO_OPTIONS = new Set([
   "isTableRef",
   "periodStartOfLabel",
   "withPushdown", // (inMemory, { name, options }): the signature, not options
+  "withEngine", // (spec): the analysis's name, options list and steps, not options
+  "refuseEngine", // (name, reason)
+  "runsInEngine", // (source, options): reads the call's options, checks none
+  "sqlEngineOf", // (source, engine)
+  "fileRelation", // (path)
+  "engineSupport", // (fn)
   // danfo conversions: (table) or (frame)
   "toDanfo",
   "fromDanfo",
