@@ -38,9 +38,11 @@ import { kaplanMeier } from "./survival.ts";
 import { medianSurvival } from "./survival_median.ts";
 import { survivalTimes, type SurvivalUnit } from "./survival_times.ts";
 import { logRank } from "./logrank.ts";
-import { cohortRetention, compareTuples, oneOf } from "./cohort.ts";
-import { pooledRetention } from "./cohort_summary.ts";
-import type { CohortPeriod } from "./cohort_periods.ts";
+import { cohortRetention } from "./cohort/retention.ts";
+import { compareTuples } from "./cohort/meta.ts";
+import { oneOf } from "./cohort/options.ts";
+import { pooledRetention } from "./cohort/summaries.ts";
+import type { CohortPeriod } from "./cohort/periods.ts";
 import { NPS_CATEGORIES, NPS_SCALE, type NpsCategory, npsCategory } from "../schema/scales.ts";
 import { checkCall, optionNames } from "../options.ts";
 

@@ -8,8 +8,8 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { cohortRetention } from "../analysis/cohort.ts";
-import { pooledRetention } from "../analysis/cohort_summary.ts";
+import { cohortRetention } from "../analysis/cohort/retention.ts";
+import { pooledRetention } from "../analysis/cohort/summaries.ts";
 import { logRank } from "../analysis/logrank.ts";
 import { kaplanMeier } from "../analysis/survival.ts";
 import { medianSurvival } from "../analysis/survival_median.ts";

@@ -4,13 +4,13 @@ import type { ColumnTable } from "arquero";
 import assert from "node:assert/strict";
 import { assertThrows } from "../assert.ts";
 import { CxDataError, CxOptionsError, readCsv } from "../../src/mod.ts";
+import { cohortRetention } from "../../src/analysis/cohort/retention.ts";
 import {
   COHORT_RETENTION_COLUMNS,
-  cohortRetention,
   type CohortRetentionOptions,
-} from "../../src/analysis/cohort.ts";
-import { pooledRetention, retentionByCohort } from "../../src/analysis/cohort_summary.ts";
-import { COHORT_CHURN_COLUMNS, cohortChurn } from "../../src/analysis/cohort_churn.ts";
+} from "../../src/analysis/cohort/options.ts";
+import { pooledRetention, retentionByCohort } from "../../src/analysis/cohort/summaries.ts";
+import { COHORT_CHURN_COLUMNS, cohortChurn } from "../../src/analysis/cohort/churn.ts";
 import { periodFn } from "../../src/time/period.ts";
 import { compactTable, InstantColumn } from "../../src/kernels/columns.ts";
 import { assertClose } from "../metrics/fixtures.ts";

@@ -6,28 +6,31 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { CxDataError } from "../errors.ts";
-import { type KpiInput, leaveOutMissingCells, pooled } from "../metrics/groups.ts";
-import { type MissingGroups, requireColumn } from "../base/plan.ts";
-import { checkConfidence } from "../stats/distributions.ts";
-import { wilson } from "../stats/intervals.ts";
-import { compareTuples } from "./cohort.ts";
+import { CxDataError } from "../../errors.ts";
+import { pooled, type TableInput } from "../../base/input.ts";
+import { withEngine } from "../../engine/dispatch.ts";
+import { leaveOutMissingCells } from "../../metrics/groups.ts";
+import { type MissingGroups, requireColumn } from "../../base/plan.ts";
+import { checkConfidence } from "../../stats/distributions.ts";
+import { wilson } from "../../stats/intervals.ts";
 import {
   columnValues,
+  compareTuples,
   CUSTOMERS_IN_CELLS,
   Problems,
   setCohortMeta,
   timeOf,
-} from "./cohort_meta.ts";
+} from "./meta.ts";
 import {
   checkCohortPeriod,
   checkDateOption,
   checkTimeZone,
   type CohortPeriod,
   cutoffAfter,
+  type PeriodCalendar,
   periodCalendar,
-} from "./cohort_periods.ts";
-import { checkCall, optionNames } from "../options.ts";
+} from "./periods.ts";
+import { optionNames } from "../../options.ts";
 
 /** Options of {@link cohortChurn}. */
 export interface CohortChurnOptions {
@@ -104,7 +107,7 @@ export const COHORT_CHURN_COLUMNS = [
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { cohortChurn } from "./cohort_churn.ts";
+ * import { cohortChurn } from "./churn.ts";
  * const d = (s: string) => new Date(s);
  * const customers = aq.table({
  *   customer_id: ["a", "b", "c", "d"],
@@ -120,13 +123,27 @@ export const COHORT_CHURN_COLUMNS = [
  * assert.equal(rows[2].cumulative_churn_rate, 2 / 3);
  * ```
  */
-export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {}): ColumnTable {
-  ({ input: customers, options } = checkCall(
-    "cohortChurn",
-    customers,
-    options,
-    COHORT_CHURN_OPTIONS,
-  ));
+export const cohortChurn = withEngine<CohortChurnOptions>({
+  name: "cohortChurn",
+  options: COHORT_CHURN_OPTIONS,
+  dates: true,
+  memory: memoryChurn,
+  sql: {
+    refuse:
+      "its cells (signup period × churn period) are not the cohort retention cells, and its checks need every customer row (unique ids, churn not before signup)",
+  },
+});
+
+/** One (segment, signup cohort): its size and churns per period index. */
+interface ChurnCell {
+  segment: unknown[];
+  cohort: number;
+  size: number;
+  churned: number[];
+}
+
+/** The in-memory path of {@link cohortChurn}: checks, the aggregate, the finalize step. */
+function memoryChurn(customers: TableInput, options: CohortChurnOptions): ColumnTable {
   const table = pooled(customers);
   const {
     customer = "customer_id",
@@ -160,16 +177,51 @@ export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {
   const calendar = periodCalendar(period, timeZone);
   const observedUntil = options.observedUntil ?? new Date(maxT);
   const cutoff = cutoffAfter(observedUntil, calendar);
-  const top = calendar.ordinal(cutoff - 1);
-
-  // Aggregate: cohort sizes and churns per (segment, cohort, k): plain counts, mergeable.
   const segments = by.map((b) => columnValues(table, b));
-  const groups = new Map<
-    string,
-    { segment: unknown[]; cohort: number; size: number; churned: number[] }
-  >();
+  const { cells, ignored } = churnCells(signups, churns, segments, calendar, cutoff);
+  const { kept, note: missing } = leaveOutMissingCells(
+    cells,
+    by,
+    options.missing,
+    (g) => g.segment,
+    CUSTOMERS_IN_CELLS,
+  );
+  const result = churnRows(kept, by, { calendar, cutoff, confidence, timeZone });
+  return setCohortMeta(result, {
+    analysis: "cohortChurn",
+    method: "wilson",
+    confidence,
+    timeZone,
+    period,
+    window: "calendar",
+    anchor: "signup",
+    by,
+    observedUntil,
+    cutoff: new Date(cutoff),
+    warnings: [],
+    notes: {
+      churned: "customers of the cohort whose churn date falls in period k",
+      censoring:
+        "churn dates at or after the cut-off count as not churned; later signups are left out",
+      unreached: "periods not started by the cut-off have no row",
+      signupsIgnored: ignored,
+      ...(missing ? { missingGroups: missing } : {}),
+    },
+  });
+}
+
+/** The aggregate: cohort sizes and churns per (segment, cohort, k): plain counts, mergeable. */
+function churnCells(
+  signups: ArrayLike<unknown>,
+  churns: ArrayLike<unknown>,
+  segments: ArrayLike<unknown>[],
+  calendar: PeriodCalendar,
+  cutoff: number,
+): { cells: ChurnCell[]; ignored: number } {
+  const top = calendar.ordinal(cutoff - 1);
+  const groups = new Map<string, ChurnCell>();
   let ignored = 0;
-  for (let i = 0; i < ids.length; i++) {
+  for (let i = 0; i < signups.length; i++) {
     const s = timeOf(signups[i]);
     if (!(s < cutoff)) {
       ignored++;
@@ -192,23 +244,24 @@ export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {
     const c = timeOf(churns[i]);
     if (c < cutoff) g.churned[calendar.ordinal(c) - cohort]++;
   }
+  return { cells: [...groups.values()], ignored };
+}
 
-  // Finalize: running sums, rates and intervals.
+/** The finalize step: running sums, rates and Wilson intervals, in segment and cohort order. */
+function churnRows(
+  cells: ChurnCell[],
+  by: string[],
+  o: { calendar: PeriodCalendar; cutoff: number; confidence: number; timeZone: string },
+): ColumnTable {
+  const { calendar } = o;
   const names = [...by, ...COHORT_CHURN_COLUMNS];
   const columns: Record<string, unknown[]> = Object.fromEntries(names.map((n) => [n, []]));
-  const { kept, note: missing } = leaveOutMissingCells(
-    [...groups.values()],
-    by,
-    options.missing,
-    (g) => g.segment,
-    CUSTOMERS_IN_CELLS,
-  );
-  const sorted = kept.sort((a, b) => compareTuples(a.segment, b.segment) || a.cohort - b.cohort);
+  const sorted = cells.sort((a, b) => compareTuples(a.segment, b.segment) || a.cohort - b.cohort);
   for (const g of sorted) {
     let cumulative = 0;
     g.churned.forEach((churned, k) => {
       cumulative += churned;
-      const { low, high } = wilson(cumulative, g.size, confidence);
+      const { low, high } = wilson(cumulative, g.size, o.confidence);
       by.forEach((b, j) => columns[b].push(g.segment[j]));
       columns.cohort.push(calendar.label(g.cohort));
       columns.cohort_start.push(calendar.start(g.cohort));
@@ -219,31 +272,11 @@ export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {
       columns.cumulative_churn_rate.push(cumulative / g.size);
       columns.cumulative_churn_rate_low.push(low);
       columns.cumulative_churn_rate_high.push(high);
-      columns.complete.push(calendar.start(g.cohort + k + 1).getTime() <= cutoff);
-      columns.time_zone.push(timeZone);
+      columns.complete.push(calendar.start(g.cohort + k + 1).getTime() <= o.cutoff);
+      columns.time_zone.push(o.timeZone);
     });
   }
-  return setCohortMeta(aq.table(columns), {
-    analysis: "cohortChurn",
-    method: "wilson",
-    confidence,
-    timeZone,
-    period,
-    window: "calendar",
-    anchor: "signup",
-    by,
-    observedUntil,
-    cutoff: new Date(cutoff),
-    warnings: [],
-    notes: {
-      churned: "customers of the cohort whose churn date falls in period k",
-      censoring:
-        "churn dates at or after the cut-off count as not churned; later signups are left out",
-      unreached: "periods not started by the cut-off have no row",
-      signupsIgnored: ignored,
-      ...(missing ? { missingGroups: missing } : {}),
-    },
-  });
+  return aq.table(columns);
 }
 
 /** Checks ids (present, unique) and dates (signup a date, churn empty or not before signup). */
