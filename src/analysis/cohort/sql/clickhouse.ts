@@ -134,29 +134,8 @@ export function clickhouseCells(
   const cut = observedUntil ? ` AND ${day} < ${p.bind(cutoffDay(observedUntil, plan))}` : "";
   const segs = plan.by.map(q);
   const revenue = plan.revenue !== undefined, bySegments = segs.length > 0;
-  const inner = [`groupUniqArray(${raw}) AS ${X}ps`];
   const signup = c.signup !== undefined;
-  if (signup) inner.push(`min(${clickhouseDays(signupAsDate(c), plan, p).raw}) AS ${X}ac`);
-  if (revenue) {
-    inner.push(`sumMap([${raw}], [toFloat64(ifNull(${q(plan.revenue!)}, 0))]) AS ${X}rm`);
-  }
-  if (bySegments) {
-    const col = `assumeNotNull(${date})`;
-    const instant = c.dateKind === "instant"
-      ? col
-      : `toDateTime(concat(toString(toDate(${col})), ' 00:00:00'), ${p.bind(c.dateZone)})`;
-    const key = c.row ? `tuple(${instant}, assumeNotNull(${q(c.row)}))` : instant;
-    // Missing values travel as (isNull, value): a merged tuple state turns NULL into "" or 0.
-    const parts = segs.map((s) => `isNull(${s}), assumeNotNull(${s})`).join(", ");
-    inner.push(`argMin(tuple(${parts}), ${key}) AS ${X}sg`);
-    inner.push(
-      `(${
-        segs.map((s) =>
-          `ifNull(min(${s}) != max(${s}), 0) OR (count(${s}) > 0 AND count(${s}) < count())`
-        ).join(" OR ")
-      }) AS ${X}ch`,
-    );
-  }
+  const inner = customerStates(c, plan, p, raw);
   // 18.16 drops subquery columns that only a lambda reads: no lambdas capture anything here.
   // Each customer row is expanded with ARRAY JOIN: one row per active period x, plus (unbounded)
   // a -1 row standing for the last period.
@@ -214,4 +193,34 @@ FROM (
 ARRAY JOIN ${expand} AS ${x}
 GROUP BY ${keys.join(", ")}`;
   return { dialect: "clickhouse", sql, params: [], keys, measures };
+}
+
+/**
+ * Per customer (merged across shards): the set of active periods, the
+ * signup's period, revenue per period, the segment of the first event and
+ * whether segment values differ.
+ */
+function customerStates(c: CohortColumns, plan: RetentionPlan, p: Params, raw: string): string[] {
+  const X = ALIAS_PREFIX;
+  const q = (name: string) => quoteIdent(name, "clickhouse");
+  const inner = [`groupUniqArray(${raw}) AS ${X}ps`];
+  if (c.signup) inner.push(`min(${clickhouseDays(signupAsDate(c), plan, p).raw}) AS ${X}ac`);
+  if (plan.revenue !== undefined) {
+    inner.push(`sumMap([${raw}], [toFloat64(ifNull(${q(plan.revenue)}, 0))]) AS ${X}rm`);
+  }
+  const segs = plan.by.map(q);
+  if (segs.length === 0) return inner;
+  const instant = clickhouseInstant(c, p);
+  const key = c.row ? `tuple(${instant}, assumeNotNull(${q(c.row)}))` : instant;
+  // Missing values travel as (isNull, value): a merged tuple state turns NULL into "" or 0.
+  const parts = segs.map((s) => `isNull(${s}), assumeNotNull(${s})`).join(", ");
+  inner.push(`argMin(tuple(${parts}), ${key}) AS ${X}sg`);
+  inner.push(
+    `(${
+      segs.map((s) =>
+        `ifNull(min(${s}) != max(${s}), 0) OR (count(${s}) > 0 AND count(${s}) < count())`
+      ).join(" OR ")
+    }) AS ${X}ch`,
+  );
+  return inner;
 }

@@ -165,12 +165,12 @@ function cohortColumns(
     );
   };
   const dateKind = dateOf(plan.date, "Column", "cohorts need a date or timestamp column");
-  for (const name of plan.by) {
-    if (engine.dateKind(typeOf(name))) {
+  for (const column of plan.by) {
+    if (engine.dateKind(typeOf(column))) {
       refuseEngine(
         name,
-        `option "by" names ${JSON.stringify(name)}, a date column (${
-          typeOf(name)
+        `option "by" names ${JSON.stringify(column)}, a date column (${
+          typeOf(column)
         }); segments by dates are not pushed down`,
       );
     }
