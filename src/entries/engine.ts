@@ -60,4 +60,4 @@ export { survivalCountsSpec, survivalCountsSql } from "../engine/survival.ts";
 export type { SurvivalCountsSqlOptions } from "../engine/survival.ts";
 export { cohortRetentionQueries } from "../analysis/cohort/sql/step.ts";
 export type { CohortRetentionQueries } from "../analysis/cohort/sql/step.ts";
-export type { CohortColumns } from "../analysis/cohort/sql/common.ts";
+export type { CohortColumns, SqlFrom } from "../analysis/cohort/sql/common.ts";

@@ -8,7 +8,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError } from "../../errors.ts";
 import { pooled, type TableInput } from "../../base/input.ts";
-import { withEngine } from "../../engine/dispatch.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
 import { leaveOutMissingCells } from "../../metrics/groups.ts";
 import { type MissingGroups, requireColumn } from "../../base/plan.ts";
 import { checkConfidence } from "../../stats/distributions.ts";
@@ -123,7 +123,7 @@ export const COHORT_CHURN_COLUMNS = [
  * assert.equal(rows[2].cumulative_churn_rate, 2 / 3);
  * ```
  */
-export const cohortChurn = withEngine<CohortChurnOptions>({
+export const cohortChurn: EngineAnalysis<CohortChurnOptions> = withEngine<CohortChurnOptions>({
   name: "cohortChurn",
   options: COHORT_CHURN_OPTIONS,
   dates: true,

@@ -50,7 +50,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { pooled, type TableInput } from "../../base/input.ts";
-import { withEngine } from "../../engine/dispatch.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
 import { InstantColumn } from "../../kernels/columns.ts";
 import { compactColumn } from "../../kernels/groups.ts";
 import { aggregateRetention } from "./kernel.ts";
@@ -111,7 +111,9 @@ import { retentionSql } from "./sql/step.ts";
  * await engine.close();
  * ```
  */
-export const cohortRetention = withEngine<CohortRetentionOptions>({
+export const cohortRetention: EngineAnalysis<CohortRetentionOptions> = withEngine<
+  CohortRetentionOptions
+>({
   name: "cohortRetention",
   options: COHORT_RETENTION_OPTIONS,
   dates: true,

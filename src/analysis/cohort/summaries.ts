@@ -12,7 +12,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { TableInput } from "../../base/input.ts";
-import { withEngine } from "../../engine/dispatch.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
 import { CxOptionsError } from "../../errors.ts";
 import { metaOf } from "../../meta.ts";
 import { optionNames } from "../../options.ts";
@@ -73,12 +73,18 @@ export const POOLED_RETENTION_COLUMNS = [
  * cohorts, cohort_size, n, active, retention, retention_low, retention_high`,
  * revenue columns when present, `complete, window, time_zone`.
  *
+ * Pass a `cohortRetention` result, or the events with `cohortRetention`'s
+ * options: then the cohort table is made first, in memory or, with
+ * `engine` (or a `{ engine, table }` / file source), from the same SQL
+ * cells as `cohortRetention`, and the call resolves to the same table.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { cohortRetention } from "./retention.ts";
  * import { pooledRetention } from "./summaries.ts";
+ * import { duckdbEngine } from "../../engine/duckdb.ts";
  * const d = (s: string) => new Date(s);
  * const events = aq.table({
  *   customer_id: ["a", "a", "b", "c", "c"],
@@ -90,9 +96,17 @@ export const POOLED_RETENTION_COLUMNS = [
  * assert.equal(pooled[1].retention, 2 / 3);
  * // Month 2: only the January cohort has reached it: 0 of 2.
  * assert.deepEqual([pooled[2].cohorts, pooled[2].n, pooled[2].active], [1, 2, 0]);
+ *
+ * // The events themselves, with the cohort aggregate in DuckDB.
+ * const engine = duckdbEngine();
+ * const pushed = await pooledRetention(events, { engine, observedUntil: d("2024-03-31") });
+ * assert.deepEqual(pushed.objects(), pooled);
+ * await engine.close();
  * ```
  */
-export const pooledRetention = withEngine<PooledRetentionOptions>({
+export const pooledRetention: EngineAnalysis<PooledRetentionOptions> = withEngine<
+  PooledRetentionOptions
+>({
   name: "pooledRetention",
   options: POOLED_RETENTION_OPTIONS,
   dates: true,
@@ -252,7 +266,9 @@ export const RETENTION_BY_COHORT_OPTIONS = optionNames<RetentionByCohortOptions>
  * with `period_index === periodIndex`, same columns, in segment and cohort
  * order. Cohorts that have not reached N have no row (their labels are in
  * the metadata notes); when the series mixes complete and incomplete cells,
- * `meta(result).warnings` says which cohorts are still running.
+ * `meta(result).warnings` says which cohorts are still running. Like
+ * {@link pooledRetention}, it also takes the events with `cohortRetention`'s
+ * options, in memory or with `engine`.
  *
  * @example
  * ```ts
@@ -273,7 +289,9 @@ export const RETENTION_BY_COHORT_OPTIONS = optionNames<RetentionByCohortOptions>
  * assert.match(metaOf(series, "cohort")!.warnings[0], /2024-02/);
  * ```
  */
-export const retentionByCohort = withEngine<RetentionByCohortOptions>({
+export const retentionByCohort: EngineAnalysis<RetentionByCohortOptions> = withEngine<
+  RetentionByCohortOptions
+>({
   name: "retentionByCohort",
   options: RETENTION_BY_COHORT_OPTIONS,
   dates: true,
