@@ -14,9 +14,7 @@ import {
   cellColumns,
   type CohortColumns,
   cutoffDay,
-  cutoffWallTime,
-  localSql,
-  ordinalSql,
+  localPeriods,
   Params,
   type SqlFrom,
 } from "./common.ts";
@@ -32,11 +30,7 @@ export function bitsetCells(
   const p = new Params(from.params);
   const X = ALIAS_PREFIX, duck = c.dialect === "duckdb";
   const q = (name: string) => quoteIdent(name, c.dialect);
-  const local = localSql(c, plan, p);
-  const cut = observedUntil
-    ? ` WHERE l < CAST(${p.bind(cutoffWallTime(observedUntil, plan))} AS TIMESTAMP)`
-    : "";
-  const ordinal = ordinalSql("l", plan, c.dialect);
+  const { local, cut, ordinal } = localPeriods(c, plan, p, observedUntil);
   const unbounded = plan.mode === "unbounded";
   const { first, last } = span; // integers computed here, not user text
   const word = duck ? "UBIGINT" : "bigint";

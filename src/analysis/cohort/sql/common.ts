@@ -127,3 +127,20 @@ export function cellColumns(plan: RetentionPlan): { keys: string[]; measures: st
 export function cutoffDay(observedUntil: Date, plan: RetentionPlan): number {
   return plan.calendar.localDay(observedUntil.getTime()) + 1;
 }
+
+/**
+ * DuckDB and PostgreSQL: the event's wall time in the analysis zone (`l`),
+ * the filter keeping events before the cut-off, and `l`'s period ordinal.
+ */
+export function localPeriods(
+  c: CohortColumns,
+  plan: RetentionPlan,
+  p: Params,
+  observedUntil: Date | undefined,
+): { local: string; cut: string; ordinal: string } {
+  const local = localSql(c, plan, p);
+  const cut = observedUntil
+    ? ` WHERE l < CAST(${p.bind(cutoffWallTime(observedUntil, plan))} AS TIMESTAMP)`
+    : "";
+  return { local, cut, ordinal: ordinalSql("l", plan, c.dialect) };
+}

@@ -12,7 +12,7 @@ import { clickhouseCells } from "./clickhouse.ts";
 import {
   cellColumns,
   type CohortColumns,
-  cutoffWallTime,
+  localPeriods,
   localSql,
   ordinalSql,
   Params,
@@ -73,11 +73,7 @@ function distinctCells(
   const p = new Params(from.params);
   const X = ALIAS_PREFIX, duck = c.dialect === "duckdb";
   const q = (name: string) => quoteIdent(name, c.dialect);
-  const local = localSql(c, plan, p);
-  const cut = observedUntil
-    ? ` WHERE l < CAST(${p.bind(cutoffWallTime(observedUntil, plan))} AS TIMESTAMP)`
-    : "";
-  const ordinal = ordinalSql("l", plan, c.dialect);
+  const { local, cut, ordinal } = localPeriods(c, plan, p, observedUntil);
   const segs = plan.by.map((name, j): Segment => ({ name, s: `s${j}`, out: `${X}s${j}` }));
   const bySegments = segs.length > 0, revenue = plan.revenue !== undefined;
   // With a signup column the cohort is the signup's period (k = 0 may have no activity), so
