@@ -472,6 +472,10 @@ Deno.test({
         pooledRetention(sample, { engine, window: "rolling" }),
         /pooledRetention cannot run in an SQL engine: rolling windows/,
       );
+      await assert.rejects(
+        retentionByCohort(sample, { engine, periodIndex: 1, signup: customers }),
+        CxOptionsError,
+      );
     } finally {
       await engine.close();
     }
