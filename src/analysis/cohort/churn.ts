@@ -101,7 +101,8 @@ export const COHORT_CHURN_COLUMNS = [
  * survival correction within a cohort. Periods that start after the cut-off
  * (the end of `observedUntil`'s day) have no row; the period containing the
  * cut-off is `complete: false`. Columns: the `by` columns, then
- * `COHORT_CHURN_COLUMNS`.
+ * `COHORT_CHURN_COLUMNS`. It runs in memory: given `engine` it refuses
+ * with a `CxOptionsError` (SELECT the customers from the engine instead).
  *
  * @example
  * ```ts
@@ -130,7 +131,7 @@ export const cohortChurn: EngineAnalysis<CohortChurnOptions> = withEngine<Cohort
   memory: memoryChurn,
   sql: {
     refuse:
-      "its cells (signup period × churn period) are not the cohort retention cells, and its checks need every customer row (unique ids, churn not before signup)",
+      "its cells (signup period × churn period) are not the cohort retention cells and are not pushed down yet; a customers table has one row per customer, so it usually fits in memory",
   },
 });
 
