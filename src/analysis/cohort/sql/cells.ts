@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { ALIAS_PREFIX } from "../../../engine/compile.ts";
-import type { ValueType } from "../../../engine/compile.ts";
+import { ALIAS_PREFIX } from "../../../engine/compile/quote.ts";
+import type { ValueType } from "../../../engine/compile/types.ts";
 import { plainKey } from "../../../engine/source.ts";
 import type { CohortCells } from "../kernel.ts";
 import type { RetentionPlan } from "../options.ts";

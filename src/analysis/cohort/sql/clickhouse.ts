@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { ALIAS_PREFIX, type CompiledSql, quoteIdent } from "../../../engine/compile.ts";
+import { ALIAS_PREFIX, quoteIdent } from "../../../engine/compile/quote.ts";
+import type { CompiledSql } from "../../../engine/compile/types.ts";
 import type { RetentionPlan } from "../options.ts";
 import {
   cellColumns,

@@ -6,13 +6,8 @@
  *
  * @module
  */
-import {
-  clickhouseLiteral,
-  type DateKind,
-  type Dialect,
-  quoteIdent,
-} from "../../../engine/compile.ts";
-import { ALIAS_PREFIX } from "../../../engine/compile.ts";
+import { ALIAS_PREFIX, clickhouseLiteral, quoteIdent } from "../../../engine/compile/quote.ts";
+import type { DateKind, Dialect } from "../../../engine/compile/types.ts";
 import type { RetentionPlan } from "../options.ts";
 
 /** What the queries read: SQL text such as a quoted table name, and its bound values. */

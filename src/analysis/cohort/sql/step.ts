@@ -35,13 +35,8 @@ import type { ColumnTable } from "arquero";
 import { type EngineCall, refuseEngine } from "../../../engine/dispatch.ts";
 import type { ColumnInfo, SqlEngine } from "../../../engine/engine.ts";
 import { keyKinds, valueTypeOf, withRelation } from "../../../engine/source.ts";
-import {
-  type CompiledSql,
-  type Dialect,
-  quoteIdent,
-  type Relation,
-} from "../../../engine/compile.ts";
-import { ALIAS_PREFIX } from "../../../engine/compile.ts";
+import { ALIAS_PREFIX, Binder, relationSql } from "../../../engine/compile/quote.ts";
+import type { CompiledSql, Dialect, Relation } from "../../../engine/compile/types.ts";
 import { CxOptionsError } from "../../../errors.ts";
 import { checkOptions } from "../../../options.ts";
 import { finalizeRetention } from "../finalize.ts";
@@ -97,7 +92,7 @@ export async function retentionSql(
   const opened = load ? { ...call.source, table: load.table } : call.source;
   const needed = load ? load.table.columnNames() : dates;
   return await withRelation(call.engine, opened, needed, hints, async (relation, columns) => {
-    const from = relationSql(relation, call.engine.dialect);
+    const from = fromRelation(relation, call.engine.dialect);
     const c = cohortColumns(call.engine, columns, plan, {
       name,
       dateZone: call.dateZone,
@@ -240,17 +235,11 @@ function loadedColumns(
   return { table: aq.table(columns), row, nanRevenue };
 }
 
-/** A relation as SQL text: a quoted (schema-qualified) table, or DuckDB's file scan. */
-function relationSql(relation: Relation, dialect: Dialect): SqlFrom {
-  if (relation.kind === "file") {
-    const scan = relation.format === "parquet" ? "read_parquet" : "read_csv";
-    return { sql: `${scan}($1)`, params: [relation.path] };
-  }
-  const name = quoteIdent(relation.name, dialect);
-  const sql = relation.schema === undefined
-    ? name
-    : `${quoteIdent(relation.schema, dialect)}.${name}`;
-  return { sql, params: [] };
+/** A relation as SQL text (a quoted table, or DuckDB's file scan) and its bound values. */
+function fromRelation(relation: Relation, dialect: Dialect): SqlFrom {
+  const binder = new Binder(dialect);
+  const sql = relationSql(relation, dialect, binder);
+  return { sql, params: binder.params };
 }
 
 /**
