@@ -15,6 +15,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import {
   cohortChurn,
+  type CohortChurnOptions,
   cohortRetention,
   type CohortRetentionOptions,
   CxDataError,
@@ -463,11 +464,7 @@ Deno.test({
         cohortRetention(sample, { engine, customer: "nope" }),
         /nope/,
       );
-      // cohortChurn takes engine and refuses it in the one wording; so do rolling summaries.
-      assert.throws(
-        () => cohortChurn(customers, { engine }),
-        /^CxOptionsError: cohortChurn cannot run in an SQL engine: .* leave out "engine"$/,
-      );
+      // The summaries refuse what cohortRetention refuses, in the one wording.
       await assert.rejects(
         pooledRetention(sample, { engine, window: "rolling" }),
         /pooledRetention cannot run in an SQL engine: rolling windows/,
@@ -561,6 +558,109 @@ async function checkEngine(engine: SqlEngine): Promise<void> {
   }
 }
 
+/** Seeded customers with hostile names: signups at month boundaries, churns after them or none. */
+function randomCustomers(seed: number, rows: number): ColumnTable {
+  const random = seededRandom(seed);
+  const ids: string[] = [], signups: Date[] = [], churns: (Date | null)[] = [];
+  const labels: (string | null)[] = [], tiers: (number | null)[] = [], flags: boolean[] = [];
+  for (let i = 0; i < rows; i++) {
+    ids.push(i % 3 === 0 ? `Zürich 🚀 ${i}` : `'; -- ${i}`);
+    const month = Math.floor(random() * 14);
+    const s = Date.UTC(2023, 11 + month, 1) + Math.round((random() - 0.5) * 28 * 3600) * 1000;
+    signups.push(new Date(s));
+    const r = random();
+    churns.push(r < 0.4 ? null : new Date(s + Math.round(r * 400 * 86400) * 1000));
+    labels.push(LABELS[Math.floor(random() * LABELS.length)]);
+    tiers.push(random() < 0.1 ? null : Math.floor(random() * 3) * 1.5);
+    flags.push(random() < 0.5);
+  }
+  return aq.table({
+    [CUSTOMER]: ids,
+    [SIGNUP]: signups,
+    [DATE]: churns,
+    [SEGMENT]: labels,
+    tier: tiers,
+    flag: flags,
+  });
+}
+
+/** cohortChurn with an engine equals it in memory: sample customers, random hostile tables, errors. */
+async function checkChurn(engine: SqlEngine): Promise<void> {
+  const same = (actual: ColumnTable, expected: ColumnTable, what: string) => {
+    assert.deepEqual(actual.objects(), expected.objects(), what);
+    const { engine: used, queries: _, ...rest } = meta<"cohort">(actual);
+    assert.equal(used, engine.name, what);
+    assert.deepEqual(rest, meta<"cohort">(expected), what);
+  };
+  const SAMPLE_CHURN: CohortChurnOptions[] = [
+    {},
+    { by: "plan" },
+    { by: ["plan", "region"], period: "week", timeZone: "Europe/Berlin" },
+    { period: "quarter", observedUntil: new Date("2024-06-30") },
+  ];
+  for (const o of SAMPLE_CHURN) {
+    same(
+      await cohortChurn(customers, { ...o, engine }),
+      cohortChurn(customers, o),
+      `${engine.name} churn ${JSON.stringify(o)}`,
+    );
+  }
+  const table = randomCustomers(21, 400);
+  const names = { customer: CUSTOMER, signupDate: SIGNUP, churnDate: DATE };
+  for (const [z, timeZone] of ZONES.entries()) {
+    const period = PERIODS[z % 4];
+    const by = [[SEGMENT], ["tier", "flag"], [SEGMENT, "flag"], []][z];
+    const observedUntil = z % 2 ? new Date("2024-06-30T20:00:00Z") : undefined;
+    const o = {
+      ...names,
+      period,
+      timeZone,
+      by,
+      observedUntil,
+      missing: z === 1 ? "group" as const : undefined,
+    };
+    same(
+      await cohortChurn(table, { ...o, engine }),
+      cohortChurn(table, o),
+      `${engine.name} churn random ${period} ${timeZone} ${by}`,
+    );
+  }
+  // Bad customers fail like in memory, with counts where memory lists rows.
+  const d = (s: string) => new Date(s);
+  const bad = aq.table({
+    customer_id: ["a", "a", "b", null],
+    signup_date: [d("2024-01-05"), d("2024-01-06"), d("2024-02-01"), d("2024-02-01")],
+    churn_date: [null, null, d("2024-01-01"), null],
+  });
+  assert.throws(() => cohortChurn(bad), CxDataError);
+  await assert.rejects(
+    cohortChurn(bad, { engine }),
+    (e: Error) =>
+      e instanceof CxDataError && /3 problems/.test(e.message) &&
+      /1 row\(s\): customer_id is missing/.test(e.message) &&
+      /more than one row/.test(e.message) && /churn_date is before signup_date/.test(e.message),
+  );
+}
+
+Deno.test({
+  name: "cohortChurn with engine: DuckDB (loaded and scanned as CSV) gives the in-memory table",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    try {
+      await checkChurn(engine);
+      const path = new URL("../../data/sample/customers.csv", import.meta.url).pathname;
+      const scanned = await cohortChurn(path, { engine, by: "plan", timeZone: "Europe/Berlin" });
+      assert.deepEqual(
+        scanned.objects(),
+        cohortChurn(customers, { by: "plan", timeZone: "Europe/Berlin" }).objects(),
+      );
+    } finally {
+      await engine.close();
+    }
+  },
+});
+
 Deno.test({
   name: "cohortRetention with engine: PostgreSQL gives the in-memory table",
   sanitizeResources: false,
@@ -571,6 +671,7 @@ Deno.test({
     const engine = postgresEngine({ url: server.url });
     try {
       await checkEngine(engine);
+      await checkChurn(engine);
       await assert.rejects(cohortRetention(SAMPLE, { engine }), /Only DuckDB scans files/);
     } finally {
       await engine.close();
@@ -592,6 +693,7 @@ Deno.test({
     });
     try {
       await checkEngine(engine);
+      await checkChurn(engine);
       for (const [period, form] of [["month", "groupBitOr"], ["day", "groupUniqArray"]] as const) {
         const seen: string[] = [];
         const o: CohortRetentionOptions = { period, mode: "unbounded", timeZone: "Europe/Berlin" };

@@ -1,6 +1,8 @@
 /**
  * Cumulative churn by signup cohort: of the customers who signed up in a
- * period, how many had churned k periods later.
+ * period, how many had churned k periods later. The aggregate (customers
+ * per segment × signup period × churn period) runs in memory or in an SQL
+ * engine (`sql/churn.ts`); the finalize step is shared.
  *
  * @module
  */
@@ -31,6 +33,7 @@ import {
   periodCalendar,
 } from "./periods.ts";
 import { optionNames } from "../../options.ts";
+import { churnSql } from "./sql/churn.ts";
 
 /** Options of {@link cohortChurn}. */
 export interface CohortChurnOptions {
@@ -101,14 +104,16 @@ export const COHORT_CHURN_COLUMNS = [
  * survival correction within a cohort. Periods that start after the cut-off
  * (the end of `observedUntil`'s day) have no row; the period containing the
  * cut-off is `complete: false`. Columns: the `by` columns, then
- * `COHORT_CHURN_COLUMNS`. It runs in memory: given `engine` it refuses
- * with a `CxOptionsError` (SELECT the customers from the engine instead).
+ * `COHORT_CHURN_COLUMNS`. Given `engine` (or a `{ engine, table }` / file
+ * source), the counts per (segment, signup period, churn period) come from
+ * the engine (`sql/churn.ts`) and the call resolves to the same table.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { cohortChurn } from "./churn.ts";
+ * import { duckdbEngine } from "../../engine/duckdb.ts";
  * const d = (s: string) => new Date(s);
  * const customers = aq.table({
  *   customer_id: ["a", "b", "c", "d"],
@@ -122,6 +127,12 @@ export const COHORT_CHURN_COLUMNS = [
  * // January cohort {a, b, c}: a churns in January (k = 0), b in March (k = 2).
  * assert.deepEqual(rows.slice(0, 3).map((r) => r.cumulative_churned), [1, 1, 2]);
  * assert.equal(rows[2].cumulative_churn_rate, 2 / 3);
+ *
+ * // The same table with the counts made in DuckDB.
+ * const engine = duckdbEngine();
+ * const pushed = await cohortChurn(customers, { engine, observedUntil: d("2024-03-31") });
+ * assert.deepEqual(pushed.objects(), rows);
+ * await engine.close();
  * ```
  */
 export const cohortChurn: EngineAnalysis<CohortChurnOptions> = withEngine<CohortChurnOptions>({
@@ -129,23 +140,35 @@ export const cohortChurn: EngineAnalysis<CohortChurnOptions> = withEngine<Cohort
   options: COHORT_CHURN_OPTIONS,
   dates: true,
   memory: memoryChurn,
-  sql: {
-    refuse:
-      "its cells (signup period × churn period) are not the cohort retention cells and are not pushed down yet; a customers table has one row per customer, so it usually fits in memory",
-  },
+  sql: churnSql,
 });
 
 /** One (segment, signup cohort): its size and churns per period index. */
-interface ChurnCell {
+export interface ChurnCell {
   segment: unknown[];
   cohort: number;
   size: number;
   churned: number[];
 }
 
-/** The in-memory path of {@link cohortChurn}: checks, the aggregate, the finalize step. */
-function memoryChurn(customers: TableInput, options: CohortChurnOptions): ColumnTable {
-  const table = pooled(customers);
+/** Validated options of {@link cohortChurn} (shared by the in-memory and SQL paths). */
+export interface ChurnPlan {
+  customer: string;
+  signupDate: string;
+  churnDate: string;
+  period: CohortPeriod;
+  timeZone: string;
+  confidence: number;
+  by: string[];
+  calendar: PeriodCalendar;
+  missing: CohortChurnOptions["missing"];
+}
+
+/**
+ * Validates the options of {@link cohortChurn} against a customers table
+ * (a one-row stand-in with the right column names will do).
+ */
+export function resolveChurn(table: ColumnTable, options: CohortChurnOptions): ChurnPlan {
   const {
     customer = "customer_id",
     signupDate = "signup_date",
@@ -171,41 +194,70 @@ function memoryChurn(customers: TableInput, options: CohortChurnOptions): Column
       "No customers",
     );
   }
-  const ids = columnValues(table, customer);
-  const signups = columnValues(table, signupDate);
-  const churns = columnValues(table, churnDate);
-  const { maxT } = checkCustomers(ids, signups, churns, { customer, signupDate, churnDate });
   const calendar = periodCalendar(period, timeZone);
+  return {
+    customer,
+    signupDate,
+    churnDate,
+    period,
+    timeZone,
+    confidence,
+    by,
+    calendar,
+    missing: options.missing,
+  };
+}
+
+/** The in-memory path of {@link cohortChurn}: checks, the aggregate, the finalize step. */
+function memoryChurn(customers: TableInput, options: CohortChurnOptions): ColumnTable {
+  const table = pooled(customers);
+  const plan = resolveChurn(table, options);
+  const signups = columnValues(table, plan.signupDate);
+  const churns = columnValues(table, plan.churnDate);
+  const { maxT } = checkCustomers(columnValues(table, plan.customer), signups, churns, plan);
   const observedUntil = options.observedUntil ?? new Date(maxT);
-  const cutoff = cutoffAfter(observedUntil, calendar);
-  const segments = by.map((b) => columnValues(table, b));
-  const { cells, ignored } = churnCells(signups, churns, segments, calendar, cutoff);
+  const cutoff = cutoffAfter(observedUntil, plan.calendar);
+  const segments = plan.by.map((b) => columnValues(table, b));
+  const { cells, ignored } = churnCells(signups, churns, segments, plan.calendar, cutoff);
+  return finalizeChurn(cells, plan, { observedUntil, cutoff, ignored });
+}
+
+/**
+ * The finalize step of {@link cohortChurn}: cells with a missing segment
+ * left out (or kept), running sums, rates, Wilson intervals and metadata.
+ */
+export function finalizeChurn(
+  cells: ChurnCell[],
+  plan: ChurnPlan,
+  facts: { observedUntil: Date; cutoff: number; ignored: number },
+): ColumnTable {
+  const { by, calendar, confidence, timeZone } = plan;
   const { kept, note: missing } = leaveOutMissingCells(
     cells,
     by,
-    options.missing,
+    plan.missing,
     (g) => g.segment,
     CUSTOMERS_IN_CELLS,
   );
-  const result = churnRows(kept, by, { calendar, cutoff, confidence, timeZone });
+  const result = churnRows(kept, by, { calendar, cutoff: facts.cutoff, confidence, timeZone });
   return setCohortMeta(result, {
     analysis: "cohortChurn",
     method: "wilson",
     confidence,
     timeZone,
-    period,
+    period: plan.period,
     window: "calendar",
     anchor: "signup",
     by,
-    observedUntil,
-    cutoff: new Date(cutoff),
+    observedUntil: facts.observedUntil,
+    cutoff: new Date(facts.cutoff),
     warnings: [],
     notes: {
       churned: "customers of the cohort whose churn date falls in period k",
       censoring:
         "churn dates at or after the cut-off count as not churned; later signups are left out",
       unreached: "periods not started by the cut-off have no row",
-      signupsIgnored: ignored,
+      signupsIgnored: facts.ignored,
       ...(missing ? { missingGroups: missing } : {}),
     },
   });

@@ -44,7 +44,7 @@
  * plan), `kernel.ts` (the in-memory aggregate), `sql/` (the same aggregate
  * in DuckDB, PostgreSQL or ClickHouse), `finalize.ts` (intervals, flags,
  * metadata), `summaries.ts` (pooled curve, one period across cohorts) and
- * `churn.ts` (cumulative churn by signup cohort).
+ * `churn.ts` (cumulative churn by signup cohort; its SQL in `sql/churn.ts`).
  *
  * @module
  */

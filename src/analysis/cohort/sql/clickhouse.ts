@@ -15,6 +15,7 @@ import {
   type CohortColumns,
   cutoffDay,
   Params,
+  type PeriodPlan,
   signupAsDate,
   type SqlFrom,
 } from "./common.ts";
@@ -24,7 +25,7 @@ import {
  * the period as a native unsigned number (`raw`, cheap to collect in a hash
  * set); the calendar ordinal is `raw + offset`.
  */
-export function clickhouseDays(c: CohortColumns, plan: RetentionPlan, p: Params): {
+export function clickhouseDays(c: CohortColumns, plan: PeriodPlan, p: Params): {
   day: string;
   raw: string;
   offset: number;
@@ -51,9 +52,9 @@ export function clickhouseDays(c: CohortColumns, plan: RetentionPlan, p: Params)
   }
 }
 
-/** ClickHouse: the instant of a (non-missing) date or timestamp column. */
-export function clickhouseInstant(c: CohortColumns, p: Params): string {
-  const col = `assumeNotNull(${quoteIdent(c.date, "clickhouse")})`;
+/** ClickHouse: the instant of a (non-missing) date or timestamp column, or of `of` (e.g. `max(…)`). */
+export function clickhouseInstant(c: CohortColumns, p: Params, of?: string): string {
+  const col = of ?? `assumeNotNull(${quoteIdent(c.date, "clickhouse")})`;
   return c.dateKind === "instant"
     ? col
     : `toDateTime(concat(toString(toDate(${col})), ' 00:00:00'), ${p.bind(c.dateZone)})`;

@@ -10,6 +10,9 @@ import { ALIAS_PREFIX, clickhouseLiteral, quoteIdent } from "../../../engine/com
 import type { DateKind, Dialect } from "../../../engine/compile/types.ts";
 import type { RetentionPlan } from "../options.ts";
 
+/** What the period SQL needs of a plan: period length, zone and calendar. */
+export type PeriodPlan = Pick<RetentionPlan, "period" | "timeZone" | "calendar">;
+
 /** What the queries read: SQL text such as a quoted table name, and its bound values. */
 export interface SqlFrom {
   /** The relation as SQL text. */
@@ -67,7 +70,7 @@ export function instantSql(c: CohortColumns, p: Params, of?: string): string {
 }
 
 /** The event's wall time in the analysis zone (a zone-less timestamp). */
-export function localSql(c: CohortColumns, plan: RetentionPlan, p: Params): string {
+export function localSql(c: CohortColumns, plan: PeriodPlan, p: Params): string {
   const col = quoteIdent(c.date, c.dialect);
   if (c.dateKind === "local" && c.dateZone === plan.timeZone) return `CAST(${col} AS TIMESTAMP)`;
   const instant = instantSql(c, p);
@@ -79,7 +82,7 @@ export function localSql(c: CohortColumns, plan: RetentionPlan, p: Params): stri
 /** The calendar ordinal of a local timestamp, numbered exactly as `periodCalendar` numbers it. */
 export function ordinalSql(
   l: string,
-  plan: RetentionPlan,
+  plan: PeriodPlan,
   dialect: CohortColumns["dialect"],
 ): string {
   const pg = dialect === "postgres";
@@ -101,7 +104,7 @@ export function ordinalSql(
 }
 
 /** `YYYY-MM-DD` of the local day after `observedUntil`: events before its midnight count. */
-export function cutoffWallTime(observedUntil: Date, plan: RetentionPlan): string {
+export function cutoffWallTime(observedUntil: Date, plan: PeriodPlan): string {
   const day = plan.calendar.localDay(observedUntil.getTime()) + 1;
   return new Date(day * 86_400_000).toISOString().slice(0, 10);
 }
@@ -119,7 +122,7 @@ export function cellColumns(plan: RetentionPlan): { keys: string[]; measures: st
 }
 
 /** The local day number after `observedUntil`'s: events on earlier local days count. */
-export function cutoffDay(observedUntil: Date, plan: RetentionPlan): number {
+export function cutoffDay(observedUntil: Date, plan: PeriodPlan): number {
   return plan.calendar.localDay(observedUntil.getTime()) + 1;
 }
 

@@ -236,7 +236,7 @@ function loadedColumns(
 }
 
 /** A relation as SQL text (a quoted table, or DuckDB's file scan) and its bound values. */
-function fromRelation(relation: Relation, dialect: Dialect): SqlFrom {
+export function fromRelation(relation: Relation, dialect: Dialect): SqlFrom {
   const binder = new Binder(dialect);
   const sql = relationSql(relation, dialect, binder);
   return { sql, params: binder.params };
