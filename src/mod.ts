@@ -192,7 +192,7 @@ export {
   correlateMetrics,
   CORRELATION_COLUMNS,
   joinMetrics,
-} from "./analysis/correlate.ts";
+} from "./analysis/correlate/correlate.ts";
 export type {
   CorrelateMeta,
   CorrelateMetricsOptions,
@@ -201,13 +201,13 @@ export type {
   JoinMetricsOptions,
   MetricSide,
   MetricStat,
-} from "./analysis/correlate.ts";
+} from "./analysis/correlate/correlate.ts";
 export {
   IMPORTANCE_PERFORMANCE_COLUMNS,
   importancePerformance,
   KEY_DRIVER_COLUMNS,
   keyDrivers,
-} from "./analysis/drivers.ts";
+} from "./analysis/drivers/drivers.ts";
 export type {
   DriverBootstrap,
   DriverMethod,
@@ -215,7 +215,7 @@ export type {
   KeyDriversMeta,
   KeyDriversOptions,
   Quadrant,
-} from "./analysis/drivers.ts";
+} from "./analysis/drivers/drivers.ts";
 export { driverChart, quadrantChart } from "./charts/drivers.ts";
 export type { DriverChartOptions, QuadrantChartOptions } from "./charts/drivers.ts";
 export { correlationHeatmap } from "./charts/correlation.ts";
@@ -245,13 +245,13 @@ export { retentionCurves, retentionHeatmap } from "./charts/cohort.ts";
 export type { RetentionCurvesOptions, RetentionHeatmapOptions } from "./charts/cohort.ts";
 
 // score outcomes
-export { scoreOutcomes } from "./analysis/outcomes.ts";
+export { scoreOutcomes } from "./analysis/outcomes/outcomes.ts";
 export type {
   ScoreOutcomes,
   ScoreOutcomesMethod,
   ScoreOutcomesNotes,
   ScoreOutcomesOptions,
-} from "./analysis/outcomes.ts";
+} from "./analysis/outcomes/outcomes.ts";
 export { scoreOutcomeChart } from "./charts/outcomes.ts";
 export type { ScoreOutcomeChartOptions } from "./charts/outcomes.ts";
 // fast paths
@@ -268,5 +268,5 @@ export type { CohortRetentionSqlOptions } from "./engine/cohort.ts";
 export type { SqlAnalysisOptions, SqlMeta } from "./engine/source.ts";
 export { kaplanMeierSql, logRankSql } from "./engine/survival.ts";
 export type { KaplanMeierSqlOptions, LogRankSqlOptions } from "./engine/survival.ts";
-export { correlateSql } from "./engine/correlate.ts";
-export type { CorrelateSqlOptions } from "./engine/correlate.ts";
+export { correlateSql } from "./analysis/correlate/sql.ts";
+export type { CorrelateSqlOptions } from "./analysis/correlate/sql.ts";

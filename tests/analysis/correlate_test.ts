@@ -3,7 +3,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import assert from "node:assert/strict";
 import { CxDataError, CxOptionsError } from "../../src/errors.ts";
-import { correlate, correlateMetrics, joinMetrics } from "../../src/analysis/correlate.ts";
+import { correlate, correlateMetrics, joinMetrics } from "../../src/analysis/correlate/correlate.ts";
 import { kendallTau } from "../../src/stats/correlation.ts";
 import { assertThrows } from "../assert.ts";
 import { assertClose, sample } from "../metrics/fixtures.ts";

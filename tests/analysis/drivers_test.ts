@@ -8,7 +8,7 @@ import {
   keyDrivers,
   relativeWeights,
   shapleyWeights,
-} from "../../src/analysis/drivers.ts";
+} from "../../src/analysis/drivers/drivers.ts";
 import { cholesky, choleskySolve } from "../../src/stats/linalg.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 import { assertThrows } from "../assert.ts";

@@ -29,7 +29,7 @@ import {
   type TrendOptions,
 } from "../../src/mod.ts";
 import { pushdown } from "../../src/entries/engine.ts";
-import { correlateSql } from "../../src/engine/correlate.ts";
+import { correlateSql } from "../../src/analysis/correlate/sql.ts";
 import { kaplanMeierSql, logRankSql } from "../../src/engine/survival.ts";
 import { assertClose } from "../metrics/fixtures.ts";
 import { assertSameResult } from "../engine/assert_same.ts";

@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { metaOf } from "../meta.ts";
+import { metaOf } from "../../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import {
@@ -35,9 +35,9 @@ import {
   correlationResult,
   finalizeCorrelations,
   planCorrelate,
-} from "../analysis/correlate.ts";
-import { numericColumn, rowGroups, withoutMissingGroups } from "../analysis/numeric.ts";
-import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
+} from "./correlate.ts";
+import { numericColumn, rowGroups, withoutMissingGroups } from "../numeric.ts";
+import { CxDataError, CxOptionsError, type CxProblem } from "../../errors.ts";
 import {
   type AggregateSpec,
   compileAggregate,
@@ -45,8 +45,8 @@ import {
   type Measure,
   type Relation,
   type ValueType,
-} from "./compile.ts";
-import type { PushdownSource } from "./pushdown.ts";
+} from "../../engine/compile.ts";
+import type { PushdownSource } from "../../engine/pushdown.ts";
 import {
   keyKinds,
   num,
@@ -59,9 +59,9 @@ import {
   stubTable,
   valueTypeOf,
   withRelation,
-} from "./source.ts";
-import { checkCall, optionNames } from "../options.ts";
-import { SQL_ANALYSIS_OPTIONS } from "./survival.ts";
+} from "../../engine/source.ts";
+import { checkCall, optionNames } from "../../options.ts";
+import { SQL_ANALYSIS_OPTIONS } from "../../engine/survival.ts";
 
 /** Options of {@link correlateSql}: `correlate`'s (Pearson only), plus the engine. */
 export interface CorrelateSqlOptions extends CorrelateOptions, SqlAnalysisOptions {}
@@ -88,9 +88,9 @@ const PAIR_MEASURES = ["n", "min_x", "max_x", "min_y", "max_y", "sx", "sy", "sxx
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { correlate } from "../analysis/correlate.ts";
- * import { correlateSql } from "./correlate.ts";
- * import { duckdbEngine } from "./duckdb.ts";
+ * import { correlate } from "./correlate.ts";
+ * import { correlateSql } from "./sql.ts";
+ * import { duckdbEngine } from "../../engine/duckdb.ts";
  * const engine = duckdbEngine();
  * const t = aq.table({ wait: [1, 2, 3, 4, 5], nps: [2, 1, 4, 3, 5], csat: [1, null, 2, 2, 3] });
  * const options = { columns: ["wait", "nps", "csat"] };
@@ -201,9 +201,9 @@ export async function correlateSql(
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { planCorrelate } from "../analysis/correlate.ts";
- * import { compileAggregate } from "./compile.ts";
- * import { correlateSpec } from "./correlate.ts";
+ * import { planCorrelate } from "./correlate.ts";
+ * import { compileAggregate } from "../../engine/compile.ts";
+ * import { correlateSpec } from "./sql.ts";
  * const plan = planCorrelate(aq.table({ a: [], b: [] }), { columns: ["a", "b"] });
  * const q = compileAggregate(correlateSpec({ kind: "table", name: "t" }, plan, [2.5, 0]), "duckdb");
  * assert.ok(q.sql.includes('(CAST("a" AS DOUBLE) - CAST($1 AS DOUBLE))') && q.params[0] === 2.5);

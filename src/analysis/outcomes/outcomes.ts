@@ -29,20 +29,20 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { CxDataError, CxOptionsError } from "../errors.ts";
-import { checkConfidence, normalCdf } from "../stats/distributions.ts";
-import { wilson } from "../stats/intervals.ts";
-import { checkValues, leaveOutMissing } from "../metrics/groups.ts";
-import { checkMissing, type MissingGroups, requireColumn } from "../base/plan.ts";
-import { kaplanMeier } from "./survival.ts";
-import { medianSurvival } from "./survival_median.ts";
-import { survivalTimes, type SurvivalUnit } from "./survival_times.ts";
-import { logRank } from "./logrank.ts";
-import { cohortRetention, compareTuples, oneOf } from "./cohort.ts";
-import { pooledRetention } from "./cohort_summary.ts";
-import type { CohortPeriod } from "./cohort_periods.ts";
-import { NPS_CATEGORIES, NPS_SCALE, type NpsCategory, npsCategory } from "../schema/scales.ts";
-import { checkCall, optionNames } from "../options.ts";
+import { CxDataError, CxOptionsError } from "../../errors.ts";
+import { checkConfidence, normalCdf } from "../../stats/distributions.ts";
+import { wilson } from "../../stats/intervals.ts";
+import { checkValues, leaveOutMissing } from "../../metrics/groups.ts";
+import { checkMissing, type MissingGroups, requireColumn } from "../../base/plan.ts";
+import { kaplanMeier } from "../survival.ts";
+import { medianSurvival } from "../survival_median.ts";
+import { survivalTimes, type SurvivalUnit } from "../survival_times.ts";
+import { logRank } from "../logrank.ts";
+import { cohortRetention, compareTuples, oneOf } from "../cohort.ts";
+import { pooledRetention } from "../cohort_summary.ts";
+import type { CohortPeriod } from "../cohort_periods.ts";
+import { NPS_CATEGORIES, NPS_SCALE, type NpsCategory, npsCategory } from "../../schema/scales.ts";
+import { checkCall, optionNames } from "../../options.ts";
 
 /** Options of {@link scoreOutcomes}. */
 export interface ScoreOutcomesOptions {

@@ -6,18 +6,18 @@
  *
  * @module
  */
-import { metaOf } from "../meta.ts";
+import { metaOf } from "../../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { attachMeta, type DriverMethod } from "../meta.ts";
-export type { DriverMethod, KeyDriversMeta } from "../meta.ts";
-import { CxDataError, CxError, CxOptionsError, type CxProblem } from "../errors.ts";
-import { checkConfidence } from "../stats/distributions.ts";
-import { tInterval } from "../stats/intervals.ts";
-import { cholesky, choleskySolve, symmetricEigen } from "../stats/linalg.ts";
-import { quantileSorted } from "../stats/quantile.ts";
-import { checkResamples, seededRandom } from "../stats/random.ts";
-import { checkMissing, type MissingGroups } from "../base/plan.ts";
+import { attachMeta, type DriverMethod } from "../../meta.ts";
+export type { DriverMethod, KeyDriversMeta } from "../../meta.ts";
+import { CxDataError, CxError, CxOptionsError, type CxProblem } from "../../errors.ts";
+import { checkConfidence } from "../../stats/distributions.ts";
+import { tInterval } from "../../stats/intervals.ts";
+import { cholesky, choleskySolve, symmetricEigen } from "../../stats/linalg.ts";
+import { quantileSorted } from "../../stats/quantile.ts";
+import { checkResamples, seededRandom } from "../../stats/random.ts";
+import { checkMissing, type MissingGroups } from "../../base/plan.ts";
 import {
   byColumns,
   numericColumn,
@@ -25,8 +25,8 @@ import {
   type RowGroup,
   rowGroups,
   withoutMissingGroups,
-} from "./numeric.ts";
-import { checkCall, optionNames } from "../options.ts";
+} from "../numeric.ts";
+import { checkCall, optionNames } from "../../options.ts";
 
 /** Bootstrap settings of {@link keyDrivers}. */
 export interface DriverBootstrap {

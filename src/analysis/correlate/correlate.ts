@@ -9,20 +9,20 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { attachMeta, type CorrelationMethod } from "../meta.ts";
-export type { CorrelateMeta, CorrelationMethod } from "../meta.ts";
-import { CxDataError, CxOptionsError } from "../errors.ts";
-import { checkConfidence } from "../stats/distributions.ts";
+import { attachMeta, type CorrelationMethod } from "../../meta.ts";
+export type { CorrelateMeta, CorrelationMethod } from "../../meta.ts";
+import { CxDataError, CxOptionsError } from "../../errors.ts";
+import { checkConfidence } from "../../stats/distributions.ts";
 import {
   argsort,
   averageRanks,
   correlationPValue,
   fisherInterval,
   kendallTau,
-} from "../stats/correlation.ts";
-import { quantileSorted } from "../stats/quantile.ts";
-import { checkPeriod, type Period, periodFn } from "../time/period.ts";
-import { checkMissing, type MissingGroups } from "../base/plan.ts";
+} from "../../stats/correlation.ts";
+import { quantileSorted } from "../../stats/quantile.ts";
+import { checkPeriod, type Period, periodFn } from "../../time/period.ts";
+import { checkMissing, type MissingGroups } from "../../base/plan.ts";
 import {
   byColumns,
   numericColumn,
@@ -30,8 +30,8 @@ import {
   rowGroups,
   take,
   withoutMissingGroups,
-} from "./numeric.ts";
-import { checkCall, optionNames } from "../options.ts";
+} from "../numeric.ts";
+import { checkCall, optionNames } from "../../options.ts";
 
 const METHODS: readonly CorrelationMethod[] = ["pearson", "spearman", "kendall"];
 
