@@ -173,7 +173,7 @@ export interface MetaKinds {
   survival: SurvivalMeta;
   /** `logRank` (and `logRankSql`). */
   logRank: LogRankMeta;
-  /** `correlate`, `correlateMetrics` (and `correlateSql`). */
+  /** `correlate`, `correlateMetrics`. */
   correlate: CorrelateMeta;
   /** `keyDrivers`. */
   keyDrivers: KeyDriversMeta;

@@ -187,35 +187,26 @@ export { trendChart } from "./charts/trend.ts";
 export type { TrendChartOptions } from "./charts/trend.ts";
 
 // correlations and drivers
-export {
-  correlate,
-  correlateMetrics,
-  CORRELATION_COLUMNS,
-  joinMetrics,
-} from "./analysis/correlate/correlate.ts";
+export { correlate } from "./analysis/correlate/correlate.ts";
+export type { CorrelateMeta, CorrelationMethod } from "./analysis/correlate/correlate.ts";
+export { CORRELATION_COLUMNS } from "./analysis/correlate/options.ts";
+export type { CorrelateOptions } from "./analysis/correlate/options.ts";
+export { correlateMetrics, joinMetrics } from "./analysis/correlate/metrics.ts";
 export type {
-  CorrelateMeta,
   CorrelateMetricsOptions,
-  CorrelateOptions,
-  CorrelationMethod,
   JoinMetricsOptions,
   MetricSide,
   MetricStat,
-} from "./analysis/correlate/correlate.ts";
+} from "./analysis/correlate/metrics.ts";
+export { keyDrivers } from "./analysis/drivers/drivers.ts";
+export type { DriverMethod, KeyDriversMeta } from "./analysis/drivers/drivers.ts";
+export { KEY_DRIVER_COLUMNS } from "./analysis/drivers/options.ts";
+export type { DriverBootstrap, KeyDriversOptions } from "./analysis/drivers/options.ts";
 export {
   IMPORTANCE_PERFORMANCE_COLUMNS,
   importancePerformance,
-  KEY_DRIVER_COLUMNS,
-  keyDrivers,
-} from "./analysis/drivers/drivers.ts";
-export type {
-  DriverBootstrap,
-  DriverMethod,
-  ImportancePerformanceOptions,
-  KeyDriversMeta,
-  KeyDriversOptions,
-  Quadrant,
-} from "./analysis/drivers/drivers.ts";
+} from "./analysis/drivers/importance.ts";
+export type { ImportancePerformanceOptions, Quadrant } from "./analysis/drivers/importance.ts";
 export { driverChart, quadrantChart } from "./charts/drivers.ts";
 export type { DriverChartOptions, QuadrantChartOptions } from "./charts/drivers.ts";
 export { correlationHeatmap } from "./charts/correlation.ts";
@@ -268,5 +259,3 @@ export type { CohortRetentionSqlOptions } from "./engine/cohort.ts";
 export type { SqlAnalysisOptions, SqlMeta } from "./engine/source.ts";
 export { kaplanMeierSql, logRankSql } from "./engine/survival.ts";
 export type { KaplanMeierSqlOptions, LogRankSqlOptions } from "./engine/survival.ts";
-export { correlateSql } from "./analysis/correlate/sql.ts";
-export type { CorrelateSqlOptions } from "./analysis/correlate/sql.ts";

@@ -109,7 +109,6 @@ const ROWS: Row[] = [
   ["clickhouseEngine", "database", (o) => cx.clickhouseEngine(o)],
   ["cohortRetentionSql", "dateZone", (o) => cx.cohortRetentionSql(T, o)],
   ["cohortRetentionQueries", "mode", (o) => cx.cohortRetentionQueries({} as never, {} as never, o)],
-  ["correlateSql", "columns", (o) => cx.correlateSql(T, o)],
   ["kaplanMeierSql", "explain", (o) => cx.kaplanMeierSql(T, o)],
   ["logRankSql", "pairwise", (o) => cx.logRankSql(T, o)],
   ["survivalCountsSql", "time", (o) => cx.survivalCountsSql(T, o)],

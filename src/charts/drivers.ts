@@ -10,7 +10,7 @@ import { type KeyDriversMeta, metaOf } from "../meta.ts";
 import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import type { DriverMethod } from "../analysis/drivers/drivers.ts";
+import type { DriverMethod } from "../meta.ts";
 import {
   CHART_LOCALE_OPTIONS,
   type ChartFormat,
@@ -302,7 +302,8 @@ const QUADRANT_WORDS = {
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { importancePerformance, keyDrivers } from "../analysis/drivers/drivers.ts";
+ * import { keyDrivers } from "../analysis/drivers/drivers.ts";
+ * import { importancePerformance } from "../analysis/drivers/importance.ts";
  * import { renderSvg } from "./render.ts";
  * import { quadrantChart } from "./drivers.ts";
  * const t = aq.table({ a: [4, 2, 4, 2], b: [8, 8, 6, 6], y: [16, 12, 14, 10] });

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ScoreOutcomes } from "../analysis/outcomes/outcomes.ts";
+import type { ScoreOutcomes } from "../analysis/outcomes/result.ts";
 import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import { CATEGORY_COLORS, CATEGORY_LEGENDS } from "./scores.ts";
 import type { NpsCategory } from "../schema/scales.ts";

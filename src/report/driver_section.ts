@@ -8,7 +8,8 @@
  */
 import type { ColumnTable } from "arquero";
 import { correlate } from "../analysis/correlate/correlate.ts";
-import { importancePerformance, keyDrivers } from "../analysis/drivers/drivers.ts";
+import { keyDrivers } from "../analysis/drivers/drivers.ts";
+import { importancePerformance } from "../analysis/drivers/importance.ts";
 import { driverChart } from "../charts/drivers.ts";
 import { chartLocale } from "./charts.ts";
 import { hasValues, type Section, type SectionContext } from "./context.ts";

@@ -1,7 +1,8 @@
 /**
- * Pearson pushdown parity: correlate in memory and with the pairwise-complete
- * co-moments aggregated by DuckDB, PostgreSQL and a two-shard ClickHouse
- * cluster give identical tables (n exact, r, interval and p to 1e-9) — on
+ * Pearson pushdown parity: correlate in memory and `correlate(source, {
+ * engine })` — the pairwise-complete co-moments aggregated by DuckDB,
+ * PostgreSQL and a two-shard ClickHouse cluster, through the one dispatcher —
+ * give identical tables (n exact, r, interval and p to 1e-9) — on
  * the sample answers and on seeded random tables with nulls, empty,
  * one-row and constant groups, unicode and hostile labels and column names,
  * and a column whose mean is 10⁸ times its spread (where raw sums fail).
@@ -11,11 +12,12 @@ import assert from "node:assert/strict";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { readCsv } from "../../src/io/csv.ts";
-import type { SqlEngine } from "../../src/engine/pushdown.ts";
-import { correlate, planCorrelate } from "../../src/analysis/correlate/correlate.ts";
+import type { SqlEngine } from "../../src/engine/engine.ts";
+import { correlate } from "../../src/analysis/correlate/correlate.ts";
+import { planCorrelate } from "../../src/analysis/correlate/options.ts";
 import { compileAggregate, quoteIdent } from "../../src/engine/compile.ts";
 import type { ClickhouseEngine } from "../../src/engine/clickhouse.ts";
-import { correlateSpec, correlateSql } from "../../src/analysis/correlate/sql.ts";
+import { correlateSpec } from "../../src/analysis/correlate/sql.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
 import { CxDataError, CxOptionsError } from "../../src/errors.ts";
 import { seededRandom } from "../../src/stats/random.ts";
@@ -119,7 +121,7 @@ async function checkEngine(engine: SqlEngine) {
       const what = `${engine.name}: ${c.name} ${JSON.stringify(c.options)}`;
       const expected = await settle(() => correlate(c.table, c.options));
       const ref = { engine, table: loaded.get(c.table)!.name };
-      const actual = await settle(() => correlateSql(ref, { ...c.options, engine }));
+      const actual = await settle(() => correlate(ref, { ...c.options, engine }));
       if ("error" in expected) {
         // The 4-row table has no defined correlation in some layouts: the same error in SQL.
         assert.ok("error" in actual, `${what}: expected ${expected.error}`);
@@ -140,16 +142,16 @@ async function checkEngine(engine: SqlEngine) {
     assert.ok(notes.size >= 3, JSON.stringify([...notes]));
     // In-memory input (load, aggregate, drop) and the metadata.
     const options = { columns: [X, Y, Z, OFF], by: SEG };
-    const r = await correlateSql(RANDOM[0], { ...options, engine, explain: true });
+    const r = await correlate(RANDOM[0], { ...options, engine, explain: true });
     assertSameResult(r, correlate(RANDOM[0], options), `${engine.name} in memory`);
     const info = meta<"correlate">(r)!;
-    assert.equal(info.notes.engine, engine.name);
-    assert.ok(info.notes.sql.includes(quoteIdent(OFF, engine.dialect)));
-    assert.equal(meta(r).queries?.length, 1);
-    // the engine part (engine, queries) comes on top of the in-memory metadata
-    const { notes: _, engine: _e, queries: _q, ...rest } = info;
-    const { notes: __, ...memory } = meta<"correlate">(correlate(RANDOM[0], options))!;
-    assert.deepEqual(rest, memory);
+    assert.equal(info.engine, engine.name);
+    assert.equal(info.queries?.length, 1);
+    assert.ok(info.queries![0].sql.includes(quoteIdent(OFF, engine.dialect)));
+    // the engine part (engine, queries) comes on top of the in-memory metadata, notes and all
+    const { engine: _e, queries: _q, ...rest } = info;
+    assert.deepEqual(rest, meta<"correlate">(correlate(RANDOM[0], options)));
+    assert.ok(!("engine" in info.notes) && !("sql" in info.notes));
     await checkInvalid(engine);
   } finally {
     for (const { drop } of loaded.values()) await drop();
@@ -158,11 +160,17 @@ async function checkEngine(engine: SqlEngine) {
 
 async function checkInvalid(engine: SqlEngine) {
   const t = aq.table({ a: [1, 2, 3, 4], b: [2, 1, 4, 3], label: ["p", "q", "r", "s"] });
-  await assert.rejects(
-    correlateSql(t, { columns: ["a", "b"], method: ["pearson", "spearman"], engine }),
-    (e: unknown) => e instanceof CxOptionsError && /spearman ranks every value/.test(e.message),
-  );
-  await assert.rejects(correlateSql(t, { columns: ["a", "nope"], engine }), /"nope"/);
+  for (const method of [["pearson", "spearman"], "kendall"] as const) {
+    await assert.rejects(
+      correlate(t, { columns: ["a", "b"], method: method as never, engine }),
+      (e: unknown) =>
+        e instanceof CxOptionsError &&
+        e.message.startsWith(
+          "correlate cannot run in an SQL engine: rank correlations need every value (method ",
+        ) && e.message.includes(method === "kendall" ? '"kendall"' : '"spearman"'),
+    );
+  }
+  await assert.rejects(correlate(t, { columns: ["a", "nope"], engine }), /"nope"/);
   const sql = (text: string) =>
     engine.dialect === "clickhouse"
       ? (engine as ClickhouseEngine).exec(text)
@@ -182,14 +190,14 @@ async function checkInvalid(engine: SqlEngine) {
   try {
     // ±Infinity: the in-memory error, naming the column.
     await assert.rejects(
-      correlateSql(ref, { columns: ["a", "b"] }),
+      correlate(ref, { columns: ["a", "b"] }),
       (e: unknown) =>
         e instanceof CxDataError && e.message.startsWith('Column "b" is not numeric') &&
         problemCount(e) === 2 && e.problems.every((p) => p.column === "b"),
     );
     // A text column: every value fails, as in memory.
     await assert.rejects(
-      correlateSql(ref, { columns: ["a", "s"] }),
+      correlate(ref, { columns: ["a", "s"] }),
       (e: unknown) =>
         e instanceof CxDataError && e.problems.some((p) => p.column === "s" && p.value === "x"),
     );
@@ -205,7 +213,7 @@ async function checkInvalid(engine: SqlEngine) {
       return (e as Error).message;
     }
   })();
-  await assert.rejects(correlateSql(flat, { columns: ["a", "b"], engine }), (e: unknown) => {
+  await assert.rejects(correlate(flat, { columns: ["a", "b"], engine }), (e: unknown) => {
     assert.ok(e instanceof CxDataError);
     assert.equal(e.message, message);
     return true;
@@ -216,7 +224,7 @@ Deno.test("correlate pushdown: DuckDB (tables, in-memory input, a CSV file)", as
   const engine = duckdbEngine();
   try {
     await checkEngine(engine);
-    const r = await correlateSql("data/sample/responses.csv", {
+    const r = await correlate("data/sample/responses.csv", {
       columns: ["nps_score", ...RATINGS],
       by: "channel",
       engine,
@@ -245,7 +253,7 @@ Deno.test("correlate pushdown: co-moments keep the digits raw sums lose (mean 1e
   const expected = correlate(table, options).get("r", 0) as number;
   const engine = duckdbEngine();
   try {
-    const r = await correlateSql(table, { ...options, engine });
+    const r = await correlate(table, { ...options, engine });
     assert.ok(Math.abs((r.get("r", 0) as number) - expected) < 1e-12);
     // The textbook sums Σx, Σy, Σx², Σy², Σxy over complete pairs, in the same engine.
     const { relation, drop } = await engine.load(table.select(X, OFF));
@@ -329,7 +337,7 @@ Deno.test("correlate pushdown: hostile names only fill identifier slots, in ever
       await conn.run(`INSERT INTO ${q("t; --")} VALUES ($1, $2, $3)`, [label, x, y]);
     }
     const seen: string[] = [];
-    const r = await correlateSql({ engine, table: "t; --" }, {
+    const r = await correlate({ engine, table: "t; --" }, {
       columns: [X, Y],
       by: SEG,
       explain: (query) => seen.push(query.sql),
