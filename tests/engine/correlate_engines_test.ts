@@ -15,6 +15,10 @@ import { readCsv } from "../../src/io/csv.ts";
 import type { SqlEngine } from "../../src/engine/engine.ts";
 import { correlate } from "../../src/analysis/correlate/correlate.ts";
 import { planCorrelate } from "../../src/analysis/correlate/options.ts";
+import { correlateMetrics, joinMetrics } from "../../src/analysis/correlate/metrics.ts";
+import { keyDrivers } from "../../src/analysis/drivers/drivers.ts";
+import { importancePerformance } from "../../src/analysis/drivers/importance.ts";
+import { scoreOutcomes } from "../../src/analysis/outcomes/outcomes.ts";
 import { compileAggregate, quoteIdent } from "../../src/engine/compile.ts";
 import type { ClickhouseEngine } from "../../src/engine/clickhouse.ts";
 import { correlateSpec } from "../../src/analysis/correlate/sql.ts";
@@ -350,6 +354,84 @@ Deno.test("correlate pushdown: hostile names only fill identifier slots, in ever
     assert.ok(seen.length === 2 && seen[1].includes(`FROM ${q("t; --")}`));
     const again = await conn.runAndReadAll(`SELECT count(*) AS n FROM ${q("t; --")}`);
     assert.equal(Number(again.getRowObjectsJS()[0].n), 4);
+  } finally {
+    await engine.close();
+  }
+});
+
+Deno.test("correlations, drivers, outcomes: each takes engine; what cannot push down refuses in the one wording", async () => {
+  const engine = duckdbEngine();
+  const d = (s: string) => new Date(s);
+  const t = aq.table({ a: [1, 2, 3, 4, 5, 6], b: [2, 1, 4, 3, 6, 5], y: [3, 2, 8, 6, 13, 12] });
+  const customers = aq.table({
+    customer_id: ["c"],
+    signup_date: [d("2025-01-01")],
+    churn_date: [null],
+  });
+  const answers = aq.table({ customer_id: ["c"], date: [d("2025-02-01")], nps_score: [9] });
+  const side = { table: t, value: "a" };
+  const two = "and an engine reads one source";
+  const rows: [string, string, () => unknown][] = [
+    [
+      "correlate",
+      'rank correlations need every value (method "spearman")',
+      () => correlate(t, { columns: ["a", "b"], method: "spearman", engine }),
+    ],
+    [
+      "keyDrivers",
+      "its weights come from the rows where the outcome and every driver are present",
+      () => keyDrivers(t, { outcome: "y", drivers: ["a", "b"], engine }),
+    ],
+    [
+      "keyDrivers",
+      "its weights come from the rows where the outcome and every driver are present",
+      () => keyDrivers({ engine, table: "answers" }, { outcome: "y", drivers: ["a", "b"] }),
+    ],
+    [
+      "joinMetrics",
+      `it summarises two tables per key and joins them, ${two}`,
+      () => joinMetrics(side, side, { key: "a", engine: engine as never }),
+    ],
+    [
+      "correlateMetrics",
+      `it summarises two tables per key and joins them, ${two}`,
+      () => correlateMetrics(side, side, { key: "a", engine: engine as never }),
+    ],
+    [
+      "importancePerformance",
+      `it reads two tables (the ratings and a keyDrivers result), ${two}`,
+      () =>
+        importancePerformance(t, keyDrivers(t, { outcome: "y", drivers: ["a", "b"] }), {
+          engine: engine as never,
+        }),
+    ],
+    [
+      "scoreOutcomes",
+      `it joins each answer to its customer and follows every customer through time, ${two}`,
+      () =>
+        scoreOutcomes(answers, customers, {
+          observedUntil: d("2025-12-31"),
+          engine: engine as never,
+        }),
+    ],
+  ];
+  try {
+    for (const [name, reason, call] of rows) {
+      await assert.rejects(async () => await call(), (e: unknown) => {
+        assert.ok(e instanceof CxOptionsError, `${name}: ${e}`);
+        assert.ok(
+          e.message.startsWith(`${name} cannot run in an SQL engine: ${reason}`),
+          `${name}: ${e.message}`,
+        );
+        assert.ok(e.message.endsWith('and leave out "engine"'), e.message);
+        return true;
+      });
+    }
+    // Pearson goes through: the same rows as in memory, engine and statements in meta.
+    const r = await correlate(t, { columns: ["a", "b", "y"], engine, explain: true });
+    assertSameResult(r, correlate(t, { columns: ["a", "b", "y"] }), "pearson");
+    assert.equal(meta(r).engine, engine.name);
+    assert.equal(meta(r).queries?.length, 1);
   } finally {
     await engine.close();
   }
