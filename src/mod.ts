@@ -187,6 +187,7 @@ export { trendChart } from "./charts/trend.ts";
 export type { TrendChartOptions } from "./charts/trend.ts";
 
 // correlations and drivers
+export type { GroupedOptions, NoEngineOption } from "./analysis/numeric.ts";
 export { correlate } from "./analysis/correlate/correlate.ts";
 export type { CorrelateMeta, CorrelationMethod } from "./analysis/correlate/correlate.ts";
 export { CORRELATION_COLUMNS } from "./analysis/correlate/options.ts";

@@ -14,7 +14,7 @@ import { optionNames } from "../options.ts";
 import { refuseEngine } from "../engine/dispatch.ts";
 
 /** The segment options of correlations and key drivers. */
-export interface SegmentOptions {
+export interface GroupedOptions {
   /** Segment column(s): one analysis per group. */
   by?: string | string[];
   /**
@@ -26,8 +26,8 @@ export interface SegmentOptions {
   missing?: MissingGroups;
 }
 
-/** The names of {@link SegmentOptions}. */
-export const SEGMENT_OPTIONS = optionNames<SegmentOptions>()(["by", "missing"]);
+/** The names of {@link GroupedOptions}. */
+export const GROUPED_OPTIONS = optionNames<GroupedOptions>()(["by", "missing"]);
 
 /** Option `engine` of an analysis that reads two tables and so runs in memory only. */
 export interface NoEngineOption {

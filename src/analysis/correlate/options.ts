@@ -10,13 +10,13 @@ import type { CorrelationMethod } from "../../meta.ts";
 import { CxOptionsError } from "../../errors.ts";
 import { checkConfidence } from "../../stats/distributions.ts";
 import { checkMissing, type MissingGroups } from "../../base/plan.ts";
-import { byColumns, requireColumns, SEGMENT_OPTIONS, type SegmentOptions } from "../numeric.ts";
+import { byColumns, GROUPED_OPTIONS, type GroupedOptions, requireColumns } from "../numeric.ts";
 import { optionNames } from "../../options.ts";
 
 const METHODS: readonly CorrelationMethod[] = ["pearson", "spearman", "kendall"];
 
 /** Options of `correlate`. */
-export interface CorrelateOptions extends SegmentOptions {
+export interface CorrelateOptions extends GroupedOptions {
   /** Numeric columns to correlate: every pair of them (in this order), unless `against` is given. */
   columns: string[];
   /** Correlate each of `columns` with each of these instead (a rectangle, e.g. scores × ratings). */
@@ -36,7 +36,7 @@ export const CORRELATE_OPTIONS = optionNames<CorrelateOptions>()([
   "against",
   "method",
   "confidence",
-  ...SEGMENT_OPTIONS,
+  ...GROUPED_OPTIONS,
 ]);
 
 /** The result columns after the group keys, in order. */

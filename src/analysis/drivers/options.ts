@@ -10,7 +10,7 @@ import { CxOptionsError } from "../../errors.ts";
 import { checkConfidence } from "../../stats/distributions.ts";
 import { checkResamples } from "../../stats/random.ts";
 import { checkMissing, type MissingGroups } from "../../base/plan.ts";
-import { byColumns, requireColumns, SEGMENT_OPTIONS, type SegmentOptions } from "../numeric.ts";
+import { byColumns, GROUPED_OPTIONS, type GroupedOptions, requireColumns } from "../numeric.ts";
 import { optionNames } from "../../options.ts";
 
 /** Bootstrap settings of `keyDrivers`. */
@@ -24,7 +24,7 @@ export interface DriverBootstrap {
 }
 
 /** Options of `keyDrivers`. */
-export interface KeyDriversOptions extends SegmentOptions {
+export interface KeyDriversOptions extends GroupedOptions {
   /** Outcome column (e.g. `"nps_score"`, `"csat"`). */
   outcome: string;
   /** Driver columns (attribute ratings), at least one. */
@@ -41,7 +41,7 @@ export const KEY_DRIVERS_OPTIONS = optionNames<KeyDriversOptions>()([
   "drivers",
   "method",
   "bootstrap",
-  ...SEGMENT_OPTIONS,
+  ...GROUPED_OPTIONS,
 ]);
 
 /** The result columns after the group keys, in order. */
