@@ -19,7 +19,8 @@ import { correlateMetrics, joinMetrics } from "../../src/analysis/correlate/metr
 import { keyDrivers } from "../../src/analysis/drivers/drivers.ts";
 import { importancePerformance } from "../../src/analysis/drivers/importance.ts";
 import { scoreOutcomes } from "../../src/analysis/outcomes/outcomes.ts";
-import { compileAggregate, quoteIdent } from "../../src/engine/compile.ts";
+import { quoteIdent } from "../../src/engine/compile/quote.ts";
+import { compileAggregate } from "../../src/engine/compile/aggregate.ts";
 import type { ClickhouseEngine } from "../../src/engine/clickhouse.ts";
 import { correlateSpec } from "../../src/analysis/correlate/sql.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";

@@ -30,15 +30,15 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../../errors.ts";
-import {
-  type AggregateSpec,
-  compileAggregate,
-  type CompiledSql,
-  compileFailingSample,
-  type Measure,
-  type Relation,
-  type ValueType,
-} from "../../engine/compile.ts";
+import type {
+  AggregateSpec,
+  CompiledSql,
+  Measure,
+  Relation,
+  ValueType,
+} from "../../engine/compile/types.ts";
+import { compileAggregate } from "../../engine/compile/aggregate.ts";
+import { compileFailingSample } from "../../engine/compile/samples.ts";
 import { type EngineCall, refuseEngine } from "../../engine/dispatch.ts";
 import {
   keyKinds,
@@ -166,7 +166,7 @@ function finalizeRows(
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { planCorrelate } from "./options.ts";
- * import { compileAggregate } from "../../engine/compile.ts";
+ * import { compileAggregate } from "../../engine/compile/aggregate.ts";
  * import { correlateSpec } from "./sql.ts";
  * const plan = planCorrelate(aq.table({ a: [], b: [] }), { columns: ["a", "b"] });
  * const q = compileAggregate(correlateSpec({ kind: "table", name: "t" }, plan, [2.5, 0]), "duckdb");
