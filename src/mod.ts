@@ -254,6 +254,10 @@ export type {
 } from "./analysis/outcomes.ts";
 export { scoreOutcomeChart } from "./charts/outcomes.ts";
 export type { ScoreOutcomeChartOptions } from "./charts/outcomes.ts";
+// journeys
+export { FUNNEL_COLUMNS, funnel } from "./analysis/journey/funnel.ts";
+export type { FunnelOptions } from "./analysis/journey/funnel.ts";
+export type { FunnelMeta } from "./meta.ts";
 // fast paths
 export { readCsvDuckdb, readLargeCsv } from "./io/csv_large.ts";
 export type {

@@ -478,7 +478,7 @@ export function clickhouseLiteral(value: string | number): string {
 }
 
 /** Collects bound values and returns the placeholder (or ClickHouse literal) for each. */
-class Binder {
+export class Binder {
   readonly params: (string | number)[] = [];
   constructor(readonly dialect: Dialect) {}
   bind(value: string | number): string {
@@ -491,7 +491,8 @@ class Binder {
   }
 }
 
-function relationSql(relation: Relation, dialect: Dialect, b: Binder): string {
+/** The `FROM` item of a relation: a quoted table name, or DuckDB's file scan with a bound path. */
+export function relationSql(relation: Relation, dialect: Dialect, b: Binder): string {
   if (relation.kind === "file") {
     if (dialect !== "duckdb") {
       throw new CxOptionsError(

@@ -1,0 +1,224 @@
+/**
+ * The aggregate step of {@link funnel} in memory: each customer's level,
+ * the times between the steps of the chain that set it, and whether the
+ * customer is still inside that chain's window. The SQL step
+ * (`funnel_sql.ts`) computes the same summary in an engine; the finalize
+ * step (`funnel_finalize.ts`) turns either into the funnel table.
+ *
+ * @module
+ */
+import type { ColumnTable } from "arquero";
+import { CxDataError } from "../../errors.ts";
+
+/** Day length in milliseconds (windows and times are whole instants, not calendar days). */
+export const DAY_MS = 86_400_000;
+
+/** The resolved options the aggregate steps need. */
+export interface FunnelPlan {
+  /** Customer id column. */
+  customer: string;
+  /** Date column. */
+  date: string;
+  /** Step column. */
+  step: string;
+  /** The steps, in order. */
+  steps: string[];
+  /** Window length in milliseconds. */
+  windowMs: number;
+  /** Step order rule. */
+  order: "strict" | "any";
+  /** Segment columns. */
+  by: string[];
+  /** End of observation in epoch ms (`undefined`: the latest date in the data). */
+  observedUntil?: number;
+}
+
+/**
+ * Per-customer summary rows (or groups of identical ones, counted in
+ * `customers`): the segment key, the level (1…k), whether the chain's
+ * window is still open at the end of observation, the time from each step
+ * to the next (`gaps[i]` for step i + 2, in ms, `null` beyond the level),
+ * and for open customers below the last step the time since they reached
+ * their level (`elapsed`, ms).
+ */
+export interface FunnelSummary {
+  /** Segment values, one array per `by` column. */
+  keys: unknown[][];
+  /** Level reached, 1…k. */
+  level: number[];
+  /** Still inside the window at the end of observation. */
+  open: boolean[];
+  /** Step-to-step times, one array per step 2…k. */
+  gaps: (number | null)[][];
+  /** Time from reaching the level to the end of observation (open, below the last step). */
+  elapsed: (number | null)[];
+  /** How many customers each row stands for. */
+  customers: number[];
+  /** End of observation used, epoch ms (`null` when there were no dates). */
+  observedUntil: number | null;
+  /** Funnel events left out: a missing customer or date, or after the end of observation. */
+  leftOut: { missing: number; late: number };
+}
+
+/**
+ * One customer's chain over their funnel events sorted by time, equal times
+ * in step order (`ts`, `js` with steps numbered 1…k): for every occurrence
+ * of the first step as start s, the chain takes each next step at its first
+ * occurrence at or after the previous one (`"strict"`) or after s
+ * (`"any"`, completing step i when steps 1…i have all occurred); a step
+ * counts while it is within `windowMs` of s (inclusive). The best start is
+ * the one reaching the furthest step, the latest such start on a tie.
+ * Returns the chain's times (length = level; empty without a first step).
+ */
+export function customerChain(
+  ts: ArrayLike<number>,
+  js: ArrayLike<number>,
+  k: number,
+  windowMs: number,
+  order: "strict" | "any",
+): number[] {
+  const m = ts.length;
+  // next[i][p]: first position ≥ p holding step i + 2 (−1: none).
+  const next: Int32Array[] = [];
+  for (let i = 2; i <= k; i++) {
+    const row = new Int32Array(m + 1).fill(-1);
+    for (let p = m - 1; p >= 0; p--) row[p] = js[p] === i ? p : row[p + 1];
+    next.push(row);
+  }
+  let best: number[] = [];
+  for (let p = 0; p < m; p++) {
+    if (js[p] !== 1) continue;
+    const s = ts[p], chain = [s];
+    let q = p, reached = s;
+    for (let i = 2; i <= k; i++) {
+      q = next[i - 2][order === "strict" ? q : p];
+      if (q < 0) break;
+      reached = order === "strict" ? ts[q] : Math.max(reached, ts[q]);
+      if (reached - s > windowMs) break;
+      chain.push(reached);
+    }
+    if (chain.length >= best.length) best = chain;
+  }
+  return best;
+}
+
+/**
+ * The in-memory aggregate: reads the events, groups them by segment and
+ * customer, and summarises each customer's chain ({@link customerChain}).
+ */
+export function memoryFunnelSummary(table: ColumnTable, plan: FunnelPlan): FunnelSummary {
+  const events = readEvents(table, plan);
+  const until = plan.observedUntil ?? events.latest;
+  const k = plan.steps.length;
+  const out: FunnelSummary = {
+    keys: plan.by.map(() => []),
+    level: [],
+    open: [],
+    gaps: plan.steps.slice(1).map(() => []),
+    elapsed: [],
+    customers: [],
+    observedUntil: until,
+    leftOut: { missing: events.missing, late: 0 },
+  };
+  const groups = new Map<string, number[]>();
+  events.rows.forEach((row, i) => {
+    if (until !== null && events.t[i] > until) {
+      out.leftOut.late++;
+      return;
+    }
+    const key = events.keys[i];
+    const list = groups.get(key);
+    if (list) list.push(row, i);
+    else groups.set(key, [row, i]);
+  });
+  for (const list of groups.values()) {
+    const idx: number[] = [];
+    for (let a = 1; a < list.length; a += 2) idx.push(list[a]);
+    idx.sort((a, b) => events.t[a] - events.t[b] || events.j[a] - events.j[b]);
+    const chain = customerChain(
+      idx.map((i) => events.t[i]),
+      idx.map((i) => events.j[i]),
+      k,
+      plan.windowMs,
+      plan.order,
+    );
+    if (chain.length === 0) continue;
+    const open = until !== null && chain[0] + plan.windowMs > until;
+    plan.by.forEach((c, b) => out.keys[b].push(events.byValue(b, list[0])));
+    out.level.push(chain.length);
+    out.open.push(open);
+    out.gaps.forEach((g, i) => g.push(i + 1 < chain.length ? chain[i + 1] - chain[i] : null));
+    out.elapsed.push(open && chain.length < k ? until - chain[chain.length - 1] : null);
+    out.customers.push(1);
+  }
+  return out;
+}
+
+interface Events {
+  /** Source row of each funnel event. */
+  rows: number[];
+  /** Its instant (ms) and step number. */
+  t: number[];
+  j: number[];
+  /** Segment and customer, as one key. */
+  keys: string[];
+  byValue(b: number, row: number): unknown;
+  /** Latest date of any row (ms), `null` when none. */
+  latest: number | null;
+  /** Funnel events left out for a missing customer or date. */
+  missing: number;
+}
+
+function readEvents(table: ColumnTable, plan: FunnelPlan): Events {
+  const customer = table.array(plan.customer) as ArrayLike<unknown>;
+  const date = table.array(plan.date) as ArrayLike<unknown>;
+  const step = table.array(plan.step) as ArrayLike<unknown>;
+  const by = plan.by.map((c) => table.array(c) as ArrayLike<unknown>);
+  const number = new Map(plan.steps.map((s, i) => [s, i + 1]));
+  const out: Events = {
+    rows: [],
+    t: [],
+    j: [],
+    keys: [],
+    byValue: (b, row) => by[b][row],
+    latest: null,
+    missing: 0,
+  };
+  for (let r = 0; r < table.numRows(); r++) {
+    const t = instant(date[r], plan.date, r);
+    if (t !== null && (out.latest === null || t > out.latest)) out.latest = t;
+    const j = typeof step[r] === "string" ? number.get(step[r] as string) : undefined;
+    if (j === undefined) continue;
+    const values = by.map((col) => col[r]);
+    if (t === null || isMissing(customer[r])) {
+      out.missing++;
+      continue;
+    }
+    out.rows.push(r);
+    out.t.push(t);
+    out.j.push(j);
+    out.keys.push(JSON.stringify([...values, customer[r]]));
+  }
+  return out;
+}
+
+/** A missing value: `null`, `undefined`, or empty or blank text (as every grouped cxkit result). */
+export function isMissing(v: unknown): boolean {
+  return v === null || v === undefined || (typeof v === "string" && v.trim() === "");
+}
+
+function instant(v: unknown, column: string, row: number): number | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date && !Number.isNaN(v.getTime())) return v.getTime();
+  throw new CxDataError(
+    [{
+      row: row + 1,
+      column,
+      value: String(v),
+      reason:
+        "not a date; read the events with readCsv(path, { schema: \"events\" }) or convert the column with new Date(…)",
+    }],
+    1,
+    "funnel: invalid dates",
+  );
+}
