@@ -104,7 +104,9 @@ Deno.test("funnel by hand: counts, conversions, censored times", () => {
   });
   assertEquals(early.array("customers"), [3, 2, 1]);
   const em = meta(early);
-  if (em.kind === "funnel") assertEquals(em.notes.late, "2 funnel events after observedUntil left out");
+  if (em.kind === "funnel") {
+    assertEquals(em.notes.late, "2 funnel events after observedUntil left out");
+  }
 });
 
 const here = new URL("../fixtures/journey/", import.meta.url);
@@ -164,14 +166,21 @@ for (const order of ["strict", "any"] as const) {
       for (const km of kmReference.filter((k) => k[0] === order && k[1] === segment)) {
         const r = mine[Number(km[2]) - 1];
         const num = (v: string) => v === "" ? null : Number(v);
-        for (const [i, column] of ["median_days", "median_days_low", "median_days_high"].entries()) {
+        for (
+          const [i, column] of ["median_days", "median_days_low", "median_days_high"].entries()
+        ) {
           const want = num(km[4 + i]), got = r[column] as number | null;
           if (want === null) assertEquals(got, null, `${order} ${segment} ${km[2]} ${column}`);
           else assertAlmostEquals(got!, want, 1e-9, `${order} ${segment} ${km[2]} ${column}`);
         }
       }
     }
-    const tested = ref.chi2 as { step_index: number; statistic: number; df: number; p_value: number }[];
+    const tested = ref.chi2 as {
+      step_index: number;
+      statistic: number;
+      df: number;
+      p_value: number;
+    }[];
     const ps = tested.map((t) => t.p_value);
     for (const t of tested) {
       const r = rows.find((x) => x.segment === "north" && x.step_index === t.step_index)!;

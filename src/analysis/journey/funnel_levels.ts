@@ -216,7 +216,7 @@ function instant(v: unknown, column: string, row: number): number | null {
       column,
       value: String(v),
       reason:
-        "not a date; read the events with readCsv(path, { schema: \"events\" }) or convert the column with new Date(…)",
+        'not a date; read the events with readCsv(path, { schema: "events" }) or convert the column with new Date(…)',
     }],
     1,
     "funnel: invalid dates",

@@ -26,7 +26,7 @@ import {
   relationSql,
 } from "../../engine/compile.ts";
 import type { ColumnInfo, SqlEngine } from "../../engine/engine.ts";
-import { num, plainKey, valueTypeOf, withRelation } from "../../engine/source.ts";
+import { keyKinds, num, plainKey, withRelation } from "../../engine/source.ts";
 import { CxOptionsError } from "../../errors.ts";
 import { type FunnelPlan, type FunnelSummary } from "./funnel_levels.ts";
 
@@ -55,7 +55,7 @@ export async function funnelSummarySql(call: EngineCall, plan: FunnelPlan): Prom
       };
       if (until === null) return summary;
       const rows = await call.log.run(summaryQuery(cols, plan, from, until));
-      const kinds = plan.by.map((name) => valueTypeOf(call.engine, columns, name));
+      const kinds = keyKinds(call.engine, columns, call.source.table, plan.by);
       const nullable = (v: unknown) => v === null || v === undefined ? null : num(v);
       for (const row of rows) {
         plan.by.forEach((_, b) => summary.keys[b].push(plainKey(row[`k${b}`], kinds[b])));
@@ -191,8 +191,8 @@ function summaryQuery(
     : anyChains(plan, events, w);
   const groupKeys = [...plan.by.map((_, i) => `k${i}`)];
   const t = (j: number) => j === 1 ? "best" : `t${j}`;
-  const tLevel = `CASE level ${
-    Array.from({ length: k }, (_, i) => `WHEN ${i + 1} THEN ${t(i + 1)}`).join(" ")
+  const tLevel = `CASE ${
+    Array.from({ length: k }, (_, i) => `WHEN level = ${i + 1} THEN ${t(i + 1)}`).join(" ")
   } END`;
   const open = `best + ${w} > ${u}`;
   const items = [
@@ -290,13 +290,13 @@ function anyChains(plan: FunnelPlan, events: string, w: string): string {
   }\nFROM (${ranked}) AS r WHERE rn = 1`;
 }
 
-/** Per customer chains in ClickHouse: arrays per step, one row per start, `argMax` by (level, start). */
+/** Per customer chains in ClickHouse: arrays per step, one row per start, `argMax` by level and start. */
 function clickhouseChains(plan: FunnelPlan, events: string, w: string): string {
   const k = plan.steps.length, p = partition(plan);
   const big = "1e300"; // "no such event": later than any instant
   const arrays = Array.from({ length: k }, (_, i) => `groupArrayIf(t, j = ${i + 1}) AS a${i + 1}`);
   const first = (j: number, after: string) =>
-    `arrayReduce('min', arrayConcat(arrayFilter(x -> x >= ${after}, a${j}), [${big}]))`;
+    `arrayReduce('min', arrayConcat(arrayFilter(x${j} -> x${j} >= ${after}, a${j}), [${big}]))`;
   const steps = Array.from({ length: k - 1 }, (_, i) => {
     const j = i + 2;
     if (plan.order === "strict") return `${first(j, j === 2 ? "s" : `r${j - 1}`)} AS r${j}`;
@@ -308,8 +308,11 @@ function clickhouseChains(plan: FunnelPlan, events: string, w: string): string {
   const perStart =
     `SELECT ${p}, s${steps.map((x) => `, ${x}`).join("")}, toUInt32(${lev}) AS lev\n` +
     `FROM (SELECT ${p}, ${arrays.join(", ")} FROM (${events}) GROUP BY ${p})\nARRAY JOIN a1 AS s`;
-  const times = Array.from({ length: k - 1 }, (_, i) => `argMax(r${i + 2}, (lev, s)) AS t${i + 2}`);
-  return `SELECT ${p}, max(lev) AS level, argMax(s, (lev, s)) AS best${
+  // The best start, (level, start) largest, as one exact number: ClickHouse 18.16's argMax
+  // does not order tuples. Starts are DateTime instants, 0 ≤ ms < 2^42 (1970–2106).
+  const key = `toFloat64(lev) * 4398046511104 + s`;
+  const times = Array.from({ length: k - 1 }, (_, i) => `argMax(r${i + 2}, ${key}) AS t${i + 2}`);
+  return `SELECT ${p}, max(lev) AS level, argMax(s, ${key}) AS best${
     times.map((x) => `, ${x}`).join("")
   }\n` +
     `FROM (${perStart})\nGROUP BY ${p}`;
