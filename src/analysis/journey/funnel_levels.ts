@@ -144,7 +144,7 @@ export function memoryFunnelSummary(table: ColumnTable, plan: FunnelPlan): Funne
     );
     if (chain.length === 0) continue;
     const open = until !== null && chain[0] + plan.windowMs > until;
-    plan.by.forEach((c, b) => out.keys[b].push(events.byValue(b, list[0])));
+    plan.by.forEach((_, b) => out.keys[b].push(events.byValue(b, list[0])));
     out.level.push(chain.length);
     out.open.push(open);
     out.gaps.forEach((g, i) => g.push(i + 1 < chain.length ? chain[i + 1] - chain[i] : null));

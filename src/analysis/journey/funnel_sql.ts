@@ -28,7 +28,7 @@ import {
 import type { ColumnInfo, SqlEngine } from "../../engine/engine.ts";
 import { keyKinds, num, plainKey, withRelation } from "../../engine/source.ts";
 import { CxOptionsError } from "../../errors.ts";
-import { type FunnelPlan, type FunnelSummary } from "./funnel_levels.ts";
+import type { FunnelPlan, FunnelSummary } from "./funnel_levels.ts";
 
 /** Runs the funnel's aggregate step in the call's engine. */
 export async function funnelSummarySql(call: EngineCall, plan: FunnelPlan): Promise<FunnelSummary> {
