@@ -258,6 +258,8 @@ export type { ScoreOutcomeChartOptions } from "./charts/outcomes.ts";
 export { FUNNEL_COLUMNS, funnel } from "./analysis/journey/funnel.ts";
 export type { FunnelOptions } from "./analysis/journey/funnel.ts";
 export type { FunnelMeta } from "./meta.ts";
+export { funnelChart } from "./charts/journey_funnel.ts";
+export type { FunnelChartOptions } from "./charts/journey_funnel.ts";
 // fast paths
 export { readCsvDuckdb, readLargeCsv } from "./io/csv_large.ts";
 export type {
