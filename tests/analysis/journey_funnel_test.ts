@@ -12,6 +12,7 @@ import { assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
 import { funnel } from "../../src/analysis/journey/funnel.ts";
 import { customerChain } from "../../src/analysis/journey/funnel_levels.ts";
 import { CxDataError, CxOptionsError } from "../../src/errors.ts";
+import { compactTable, InstantColumn } from "../../src/kernels/columns.ts";
 import { meta } from "../../src/meta.ts";
 
 const DAY = 86_400_000;
@@ -245,4 +246,11 @@ Deno.test("funnel: missing customers and segments are left out and counted", () 
   // Two segments, one step tested: conversion 0/1 vs 1/1 — χ² = 2 with df 1.
   assertEquals(f.get("statistic", 1), 2);
   assertEquals(f.get("df", 1), 1);
+});
+
+Deno.test("funnel reads compact columns (InstantColumn, CodedColumn) in place: same table", () => {
+  const options = { steps: reference.steps, windowDays: 7, by: "segment" };
+  const compact = compactTable(sample);
+  assertEquals(compact.column("date") instanceof InstantColumn, true);
+  assertEquals(funnel(compact, options).objects(), funnel(sample, options).objects());
 });

@@ -9,6 +9,8 @@
  */
 import type { ColumnTable } from "arquero";
 import { CxDataError } from "../../errors.ts";
+import { InstantColumn } from "../../kernels/columns.ts";
+import { columnValues } from "../../kernels/groups.ts";
 
 /** Day length in milliseconds (windows and times are whole instants, not calendar days). */
 export const DAY_MS = 86_400_000;
@@ -104,7 +106,8 @@ export function customerChain(
 
 /**
  * The in-memory aggregate: reads the events, groups them by segment and
- * customer, and summarises each customer's chain ({@link customerChain}).
+ * customer (a counting sort), and summarises each customer's chain
+ * ({@link customerChain}).
  */
 export function memoryFunnelSummary(table: ColumnTable, plan: FunnelPlan): FunnelSummary {
   const events = readEvents(table, plan);
@@ -120,31 +123,38 @@ export function memoryFunnelSummary(table: ColumnTable, plan: FunnelPlan): Funne
     observedUntil: until,
     leftOut: { missing: events.missing, late: 0 },
   };
-  const groups = new Map<string, number[]>();
-  events.rows.forEach((row, i) => {
-    if (until !== null && events.t[i] > until) {
-      out.leftOut.late++;
-      return;
+  const { t, j, customer, count } = events;
+  const customers = events.firstRow.length;
+  // Counting sort of the kept events by customer, in row order within each.
+  const start = new Int32Array(customers + 1);
+  for (let e = 0; e < count; e++) {
+    if (until !== null && t[e] > until) out.leftOut.late++;
+    else start[customer[e] + 1]++;
+  }
+  for (let c = 0; c < customers; c++) start[c + 1] += start[c];
+  const at = start.slice(0, customers);
+  const order = new Int32Array(start[customers]);
+  for (let e = 0; e < count; e++) {
+    if (!(until !== null && t[e] > until)) order[at[customer[e]]++] = e;
+  }
+  const ts = new Float64Array(order.length), js = new Int32Array(order.length);
+  for (let c = 0; c < customers; c++) {
+    const from = start[c], to = start[c + 1];
+    sortByTimeAndStep(order, from, to, t, j);
+    for (let p = from; p < to; p++) {
+      ts[p] = t[order[p]];
+      js[p] = j[order[p]];
     }
-    const key = events.keys[i];
-    const list = groups.get(key);
-    if (list) list.push(row, i);
-    else groups.set(key, [row, i]);
-  });
-  for (const list of groups.values()) {
-    const idx: number[] = [];
-    for (let a = 1; a < list.length; a += 2) idx.push(list[a]);
-    idx.sort((a, b) => events.t[a] - events.t[b] || events.j[a] - events.j[b]);
     const chain = customerChain(
-      idx.map((i) => events.t[i]),
-      idx.map((i) => events.j[i]),
+      ts.subarray(from, to),
+      js.subarray(from, to),
       k,
       plan.windowMs,
       plan.order,
     );
     if (chain.length === 0) continue;
     const open = until !== null && chain[0] + plan.windowMs > until;
-    plan.by.forEach((_, b) => out.keys[b].push(events.byValue(b, list[0])));
+    plan.by.forEach((_, b) => out.keys[b].push(events.byValue(b, events.firstRow[c])));
     out.level.push(chain.length);
     out.open.push(open);
     out.gaps.forEach((g, i) => g.push(i + 1 < chain.length ? chain[i + 1] - chain[i] : null));
@@ -154,14 +164,33 @@ export function memoryFunnelSummary(table: ColumnTable, plan: FunnelPlan): Funne
   return out;
 }
 
+/** Insertion sort of `order[from, to)` by (time, step): customers have few events each. */
+function sortByTimeAndStep(
+  order: Int32Array,
+  from: number,
+  to: number,
+  t: Float64Array,
+  j: Int32Array,
+): void {
+  for (let p = from + 1; p < to; p++) {
+    const e = order[p];
+    let q = p - 1;
+    while (q >= from && (t[order[q]] > t[e] || (t[order[q]] === t[e] && j[order[q]] > j[e]))) {
+      order[q + 1] = order[q];
+      q--;
+    }
+    order[q + 1] = e;
+  }
+}
+
 interface Events {
-  /** Source row of each funnel event. */
-  rows: number[];
-  /** Its instant (ms) and step number. */
-  t: number[];
-  j: number[];
-  /** Segment and customer, as one key. */
-  keys: string[];
+  /** Number of funnel events kept; per event its instant (ms), step number and customer. */
+  count: number;
+  t: Float64Array;
+  j: Int32Array;
+  customer: Int32Array;
+  /** A source row of each customer (segment and id). */
+  firstRow: number[];
   byValue(b: number, row: number): unknown;
   /** Latest date of any row (ms), `null` when none. */
   latest: number | null;
@@ -170,36 +199,59 @@ interface Events {
 }
 
 function readEvents(table: ColumnTable, plan: FunnelPlan): Events {
-  const customer = table.array(plan.customer) as ArrayLike<unknown>;
-  const date = table.array(plan.date) as ArrayLike<unknown>;
-  const step = table.array(plan.step) as ArrayLike<unknown>;
-  const by = plan.by.map((c) => table.array(c) as ArrayLike<unknown>);
+  const n = table.numRows();
+  const customer = columnValues(table, plan.customer);
+  const step = columnValues(table, plan.step);
+  const by = plan.by.map((c) => columnValues(table, c));
+  const ms = instantsOf(table, plan.date);
   const number = new Map(plan.steps.map((s, i) => [s, i + 1]));
   const out: Events = {
-    rows: [],
-    t: [],
-    j: [],
-    keys: [],
+    count: 0,
+    t: new Float64Array(n),
+    j: new Int32Array(n),
+    customer: new Int32Array(n),
+    firstRow: [],
     byValue: (b, row) => by[b][row],
     latest: null,
     missing: 0,
   };
-  for (let r = 0; r < table.numRows(); r++) {
-    const t = instant(date[r], plan.date, r);
+  const plain = new Map<string, number>(), keyed = new Map<string, number>();
+  for (let r = 0; r < n; r++) {
+    const t = ms(r);
     if (t !== null && (out.latest === null || t > out.latest)) out.latest = t;
     const j = typeof step[r] === "string" ? number.get(step[r] as string) : undefined;
     if (j === undefined) continue;
-    const values = by.map((col) => col[r]);
-    if (t === null || isMissing(customer[r])) {
+    const id = customer[r];
+    if (t === null || isMissing(id)) {
       out.missing++;
       continue;
     }
-    out.rows.push(r);
-    out.t.push(t);
-    out.j.push(j);
-    out.keys.push(JSON.stringify([...values, customer[r]]));
+    // Plain text ids without segments key themselves; anything else by its JSON.
+    const simple = by.length === 0 && typeof id === "string";
+    const map = simple ? plain : keyed;
+    const key = simple ? id : JSON.stringify([...by.map((col) => col[r]), id]);
+    let c = map.get(key);
+    if (c === undefined) {
+      c = out.firstRow.length;
+      map.set(key, c);
+      out.firstRow.push(r);
+    }
+    out.t[out.count] = t;
+    out.j[out.count] = j;
+    out.customer[out.count++] = c;
   }
   return out;
+}
+
+/** The instant (ms) of each row of the date column, read in place from a compact column. */
+function instantsOf(table: ColumnTable, name: string): (row: number) => number | null {
+  const raw = table.isFiltered() || table.isOrdered() ? undefined : table.column(name);
+  if (raw instanceof InstantColumn) {
+    const ms = raw.ms;
+    return (r) => ms[r] === ms[r] ? ms[r] : null;
+  }
+  const values = columnValues(table, name);
+  return (r) => instant(values[r], name, r);
 }
 
 /** A missing value: `null`, `undefined`, or empty or blank text (as every grouped cxkit result). */
