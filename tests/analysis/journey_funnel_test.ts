@@ -253,4 +253,7 @@ Deno.test("funnel reads compact columns (InstantColumn, CodedColumn) in place: s
   const compact = compactTable(sample);
   assertEquals(compact.column("date") instanceof InstantColumn, true);
   assertEquals(funnel(compact, options).objects(), funnel(sample, options).objects());
+  // Without segments the customers are keyed by their dictionary codes.
+  const pooled = { steps: reference.steps, windowDays: 7, order: "any" as const };
+  assertEquals(funnel(compact, pooled).objects(), funnel(sample, pooled).objects());
 });

@@ -149,6 +149,7 @@ function pushTriple(out: Record<string, unknown[]>, name: string, v: unknown[]):
 
 /** Groups of summary rows by segment key, sorted by their values. */
 function segmentGroups(summary: FunnelSummary, width: number): Group[] {
+  if (width === 0) return [{ key: [], rows: summary.level.map((_, r) => r) }];
   const map = new Map<string, Group>();
   summary.level.forEach((_, r) => {
     const key = summary.keys.map((col) => col[r]);
@@ -173,7 +174,7 @@ function segmentGroups(summary: FunnelSummary, width: number): Group[] {
     }
     return 0;
   });
-  return width === 0 && groups.length === 0 ? [{ key: [], rows: [] }] : groups;
+  return groups;
 }
 
 /** Customers who reached each step 1…k (level ≥ j). */

@@ -9,7 +9,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { CxDataError } from "../../errors.ts";
-import { InstantColumn } from "../../kernels/columns.ts";
+import { CodedColumn, InstantColumn } from "../../kernels/columns.ts";
 import { columnValues } from "../../kernels/groups.ts";
 
 /** Day length in milliseconds (windows and times are whole instants, not calendar days). */
@@ -79,29 +79,57 @@ export function customerChain(
   windowMs: number,
   order: "strict" | "any",
 ): number[] {
-  const m = ts.length;
-  // next[i][p]: first position ≥ p holding step i + 2 (−1: none).
-  const next: Int32Array[] = [];
-  for (let i = 2; i <= k; i++) {
-    const row = new Int32Array(m + 1).fill(-1);
-    for (let p = m - 1; p >= 0; p--) row[p] = js[p] === i ? p : row[p + 1];
-    next.push(row);
-  }
-  let best: number[] = [];
-  for (let p = 0; p < m; p++) {
+  const first = new Float64Array(k + 1);
+  let bestLevel = 0, bestStart = -1;
+  for (let p = 0; p < ts.length; p++) {
     if (js[p] !== 1) continue;
-    const s = ts[p], chain = [s];
-    let q = p, reached = s;
-    for (let i = 2; i <= k; i++) {
-      q = next[i - 2][order === "strict" ? q : p];
-      if (q < 0) break;
-      reached = order === "strict" ? ts[q] : Math.max(reached, ts[q]);
-      if (reached - s > windowMs) break;
-      chain.push(reached);
-    }
-    if (chain.length >= best.length) best = chain;
+    const level = walk(ts, js, p, k, windowMs, order, first, null);
+    if (level >= bestLevel) [bestLevel, bestStart] = [level, p];
   }
-  return best;
+  if (bestStart < 0) return [];
+  const chain = new Array<number>(bestLevel);
+  walk(ts, js, bestStart, k, windowMs, order, first, chain);
+  return chain;
+}
+
+/**
+ * The level of the chain from the start at position `p`, scanning forward
+ * while inside the window (events are sorted); fills `chain` when given.
+ */
+function walk(
+  ts: ArrayLike<number>,
+  js: ArrayLike<number>,
+  p: number,
+  k: number,
+  windowMs: number,
+  order: "strict" | "any",
+  first: Float64Array,
+  chain: number[] | null,
+): number {
+  const s = ts[p];
+  if (chain) chain[0] = s;
+  let level = 1;
+  if (order === "strict") {
+    for (let q = p + 1; q < ts.length && level < k && ts[q] - s <= windowMs; q++) {
+      if (js[q] === level + 1) {
+        if (chain) chain[level] = ts[q];
+        level++;
+      }
+    }
+    return level;
+  }
+  // Any order: each step's first occurrence at or after the start, inside the window.
+  first.fill(NaN);
+  for (let q = p + 1; q < ts.length && ts[q] - s <= windowMs; q++) {
+    if (first[js[q]] !== first[js[q]]) first[js[q]] = ts[q];
+  }
+  let reached = s;
+  while (level < k && first[level + 1] === first[level + 1]) {
+    reached = Math.max(reached, first[level + 1]);
+    if (chain) chain[level] = reached;
+    level++;
+  }
+  return level;
 }
 
 /**
@@ -200,11 +228,9 @@ interface Events {
 
 function readEvents(table: ColumnTable, plan: FunnelPlan): Events {
   const n = table.numRows();
-  const customer = columnValues(table, plan.customer);
-  const step = columnValues(table, plan.step);
   const by = plan.by.map((c) => columnValues(table, c));
   const ms = instantsOf(table, plan.date);
-  const number = new Map(plan.steps.map((s, i) => [s, i + 1]));
+  const stepOf = stepNumbers(table, plan);
   const out: Events = {
     count: 0,
     t: new Float64Array(n),
@@ -215,32 +241,86 @@ function readEvents(table: ColumnTable, plan: FunnelPlan): Events {
     latest: null,
     missing: 0,
   };
-  const plain = new Map<string, number>(), keyed = new Map<string, number>();
+  const customerOf = customerIndex(table, plan, out.firstRow);
   for (let r = 0; r < n; r++) {
     const t = ms(r);
     if (t !== null && (out.latest === null || t > out.latest)) out.latest = t;
-    const j = typeof step[r] === "string" ? number.get(step[r] as string) : undefined;
-    if (j === undefined) continue;
-    const id = customer[r];
-    if (t === null || isMissing(id)) {
+    const j = stepOf(r);
+    if (j === 0) continue;
+    const c = t === null ? -1 : customerOf(r);
+    if (c < 0) {
       out.missing++;
       continue;
     }
-    // Plain text ids without segments key themselves; anything else by its JSON.
-    const simple = by.length === 0 && typeof id === "string";
-    const map = simple ? plain : keyed;
-    const key = simple ? id : JSON.stringify([...by.map((col) => col[r]), id]);
-    let c = map.get(key);
-    if (c === undefined) {
-      c = out.firstRow.length;
-      map.set(key, c);
-      out.firstRow.push(r);
-    }
-    out.t[out.count] = t;
+    out.t[out.count] = t!;
     out.j[out.count] = j;
     out.customer[out.count++] = c;
   }
   return out;
+}
+
+/** Step number 1…k of each row (0: no funnel step), by dictionary code where the column has one. */
+function stepNumbers(table: ColumnTable, plan: FunnelPlan): (row: number) => number {
+  const number = new Map(plan.steps.map((s, i) => [s, i + 1]));
+  const coded = codedColumn(table, plan.step);
+  if (coded) {
+    const byCode = Int32Array.from(coded.dictionary, (v) => number.get(v as string) ?? 0);
+    const codes = coded.codes;
+    return (r) => byCode[codes[r]];
+  }
+  const step = columnValues(table, plan.step);
+  return (r) => typeof step[r] === "string" ? number.get(step[r] as string) ?? 0 : 0;
+}
+
+/**
+ * Dense index of each row's customer (with its segment), −1 when the id is
+ * missing; `firstRow` gets a row of each new customer. Dictionary codes key
+ * the customers of a coded id column without segments; otherwise text ids
+ * key themselves and anything else its JSON.
+ */
+function customerIndex(
+  table: ColumnTable,
+  plan: FunnelPlan,
+  firstRow: number[],
+): (row: number) => number {
+  const coded = plan.by.length === 0 ? codedColumn(table, plan.customer) : undefined;
+  if (coded) {
+    const index = new Int32Array(coded.dictionary.length).fill(-1);
+    const missing = coded.dictionary.map(isMissing);
+    const codes = coded.codes;
+    return (r) => {
+      const code = codes[r];
+      if (missing[code]) return -1;
+      if (index[code] < 0) {
+        index[code] = firstRow.length;
+        firstRow.push(r);
+      }
+      return index[code];
+    };
+  }
+  const customer = columnValues(table, plan.customer);
+  const by = plan.by.map((c) => columnValues(table, c));
+  const plain = new Map<string, number>(), keyed = new Map<string, number>();
+  return (r) => {
+    const id = customer[r];
+    if (isMissing(id)) return -1;
+    const simple = by.length === 0 && typeof id === "string";
+    const map = simple ? plain : keyed;
+    const key = simple ? id as string : JSON.stringify([...by.map((col) => col[r]), id]);
+    let c = map.get(key);
+    if (c === undefined) {
+      c = firstRow.length;
+      map.set(key, c);
+      firstRow.push(r);
+    }
+    return c;
+  };
+}
+
+/** The column as stored, when it is a dictionary-coded one read in place. */
+function codedColumn(table: ColumnTable, name: string): CodedColumn | undefined {
+  const raw = table.isFiltered() || table.isOrdered() ? undefined : table.column(name);
+  return raw instanceof CodedColumn ? raw : undefined;
 }
 
 /** The instant (ms) of each row of the date column, read in place from a compact column. */
