@@ -238,10 +238,10 @@ function strictChains(plan: FunnelPlan, events: string, w: string): string {
   }
   const whole = `PARTITION BY ${p}`;
   const levels = Array.from({ length: k }, (_, i) => k - i);
-  const level = `CASE ${
-    levels.map((j) => `WHEN max(l${j}) OVER (${whole}) IS NOT NULL THEN ${j}`).join(" ")
-  } END`;
-  const best = `coalesce(${levels.map((j) => `max(l${j}) OVER (${whole})`).join(", ")})`;
+  // Each step's final latest start per customer, once (one window operator), then level and best.
+  const finals = levels.map((j) => `max(l${j}) OVER (${whole}) AS m${j}`).join(", ");
+  const level = `CASE ${levels.map((j) => `WHEN m${j} IS NOT NULL THEN ${j}`).join(" ")} END`;
+  const best = `coalesce(${levels.map((j) => `m${j}`).join(", ")})`;
   const times = Array.from(
     { length: k - 1 },
     (_, i) => `min(CASE WHEN l${i + 2} = best THEN t END) AS t${i + 2}`,
@@ -249,7 +249,7 @@ function strictChains(plan: FunnelPlan, events: string, w: string): string {
   return `SELECT ${p}, max(level) AS level, max(best) AS best${
     times.map((x) => `, ${x}`).join("")
   }\n` +
-    `FROM (SELECT *, ${level} AS level, ${best} AS best FROM (${body}) AS d) AS f\n` +
+    `FROM (SELECT *, ${level} AS level, ${best} AS best FROM (SELECT *, ${finals} FROM (${body}) AS d) AS m) AS f\n` +
     `WHERE best IS NOT NULL\nGROUP BY ${p}`;
 }
 
