@@ -9,7 +9,12 @@ import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { metaOf } from "../meta.ts";
 import { checkOptions, optionNames } from "../options.ts";
-import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
+import {
+  CHART_LOCALE_OPTIONS,
+  type ChartFormat,
+  chartFormat,
+  type ChartLocaleOptions,
+} from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
 import { SURVIVAL_COLORS } from "./survival.ts";
 
@@ -103,25 +108,7 @@ export function funnelChart(result: ColumnTable, options: FunnelChartOptions = {
   }
   const f = chartFormat(options, "funnelChart");
   const w = WORDS[f.lang];
-  const column = measure === "start" ? "conversion_from_start" : "conversion_from_previous";
-  const rows = (result.objects() as Record<string, unknown>[])
-    .filter((r) => typeof r[column] === "number")
-    .map((r) => ({
-      step: r.step as string,
-      segment: meta.by.length ? meta.by.map((k) => String(r[k])).join(" · ") : w.all,
-      value: r[column] as number,
-      low: r[`${column}_low`] as number | null,
-      high: r[`${column}_high`] as number | null,
-      small: r.small_sample === true,
-      tip: w.tip(
-        r.step as string,
-        f.share(r[column]),
-        f.share(r[`${column}_low`]),
-        f.share(r[`${column}_high`]),
-        f.int(r.customers),
-        f.int(measure === "start" ? startCount(result, meta.by, r) : r.n),
-      ) + (typeof r.median_days === "number" ? w.median(f.num(r.median_days)) : ""),
-    }));
+  const rows = chartRows(result, meta.by, measure, f);
   const segments = [...new Set(rows.map((r) => r.segment))];
   const colour = { domain: segments, range: segments.map((_, i) => SURVIVAL_COLORS[i % 8]) };
   const title = options.title ?? w.title(measure === "previous");
@@ -170,6 +157,35 @@ export function funnelChart(result: ColumnTable, options: FunnelChartOptions = {
       Plot.ruleY([0]),
     ],
   };
+}
+
+/** One bar per row with a conversion: step, segment label, value, interval, flag and tooltip. */
+function chartRows(
+  result: ColumnTable,
+  by: string[],
+  measure: "start" | "previous",
+  f: ChartFormat,
+) {
+  const w = WORDS[f.lang];
+  const column = measure === "start" ? "conversion_from_start" : "conversion_from_previous";
+  return (result.objects() as Record<string, unknown>[])
+    .filter((r) => typeof r[column] === "number")
+    .map((r) => ({
+      step: r.step as string,
+      segment: by.length ? by.map((k) => String(r[k])).join(" · ") : w.all,
+      value: r[column] as number,
+      low: r[`${column}_low`] as number | null,
+      high: r[`${column}_high`] as number | null,
+      small: r.small_sample === true,
+      tip: w.tip(
+        r.step as string,
+        f.share(r[column]),
+        f.share(r[`${column}_low`]),
+        f.share(r[`${column}_high`]),
+        f.int(r.customers),
+        f.int(measure === "start" ? startCount(result, by, r) : r.n),
+      ) + (typeof r.median_days === "number" ? w.median(f.num(r.median_days)) : ""),
+    }));
 }
 
 /** Customers at the first step of a row's segment (the denominator of conversion from start). */

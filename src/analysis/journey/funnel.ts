@@ -197,23 +197,12 @@ export function funnelPlan(table: ColumnTable, options: FunnelOptions): Finalize
       `funnel: option "observedUntil" must be a Date, got ${JSON.stringify(observedUntil)}`,
     );
   }
-  const names = table.columnNames();
-  for (
-    const [option, column] of [
-      ["customer", customer],
-      ["date", date],
-      ["step", step],
-      ...by.map((b) => ["by", b]),
-    ]
-  ) {
-    if (!names.includes(column)) {
-      throw new CxOptionsError(
-        `funnel: column ${
-          JSON.stringify(column)
-        } (option "${option}") is not in the table; columns: ${names.join(", ")}`,
-      );
-    }
-  }
+  checkColumns(table, [
+    ["customer", customer],
+    ["date", date],
+    ["step", step],
+    ...by.map((b) => ["by", b]),
+  ]);
   return {
     customer,
     date,
@@ -226,4 +215,17 @@ export function funnelPlan(table: ColumnTable, options: FunnelOptions): Finalize
     minN,
     observedUntil: observedUntil?.getTime(),
   };
+}
+
+function checkColumns(table: ColumnTable, named: string[][]): void {
+  const names = table.columnNames();
+  for (const [option, column] of named) {
+    if (!names.includes(column)) {
+      throw new CxOptionsError(
+        `funnel: column ${
+          JSON.stringify(column)
+        } (option "${option}") is not in the table; columns: ${names.join(", ")}`,
+      );
+    }
+  }
 }
