@@ -565,7 +565,13 @@ function conditionSql(c: Condition, dialect: Dialect, b: Binder): string {
 }
 
 /** Milliseconds since the epoch of a date column's instant (local values read in `dateZone`). */
-function epochMsSql(column: string, kind: DateKind, zone: string, dialect: Dialect, b: Binder) {
+export function epochMsSql(
+  column: string,
+  kind: DateKind,
+  zone: string,
+  dialect: Dialect,
+  b: Binder,
+) {
   const col = quoteIdent(column, dialect);
   if (dialect === "clickhouse") {
     const instant = kind === "instant"

@@ -141,16 +141,7 @@ export function memoryFunnelSummary(table: ColumnTable, plan: FunnelPlan): Funne
   const events = readEvents(table, plan);
   const until = plan.observedUntil ?? events.latest;
   const k = plan.steps.length;
-  const out: FunnelSummary = {
-    keys: plan.by.map(() => []),
-    level: [],
-    open: [],
-    gaps: plan.steps.slice(1).map(() => []),
-    elapsed: [],
-    customers: [],
-    observedUntil: until,
-    leftOut: { missing: events.missing, late: 0 },
-  };
+  const out = emptySummary(plan, until, { missing: events.missing, late: 0 });
   const { t, j, customer, count } = events;
   const customers = events.firstRow.length;
   // Counting sort of the kept events by customer, in row order within each.
@@ -190,6 +181,24 @@ export function memoryFunnelSummary(table: ColumnTable, plan: FunnelPlan): Funne
     out.customers.push(1);
   }
   return out;
+}
+
+/** A summary without rows yet. */
+export function emptySummary(
+  plan: FunnelPlan,
+  observedUntil: number | null,
+  leftOut: FunnelSummary["leftOut"],
+): FunnelSummary {
+  return {
+    keys: plan.by.map(() => []),
+    level: [],
+    open: [],
+    gaps: plan.steps.slice(1).map(() => []),
+    elapsed: [],
+    customers: [],
+    observedUntil,
+    leftOut,
+  };
 }
 
 /** Insertion sort of `order[from, to)` by (time, step): customers have few events each. */

@@ -22,13 +22,14 @@ import {
   Binder,
   type CompiledSql,
   type Dialect,
+  epochMsSql,
   quoteIdent,
   relationSql,
 } from "../../engine/compile.ts";
 import type { ColumnInfo, SqlEngine } from "../../engine/engine.ts";
 import { keyKinds, num, plainKey, withRelation } from "../../engine/source.ts";
 import { CxOptionsError } from "../../errors.ts";
-import type { FunnelPlan, FunnelSummary } from "./funnel_levels.ts";
+import { emptySummary, type FunnelPlan, type FunnelSummary } from "./funnel_levels.ts";
 
 /** Runs the funnel's aggregate step in the call's engine. */
 export async function funnelSummarySql(call: EngineCall, plan: FunnelPlan): Promise<FunnelSummary> {
@@ -43,16 +44,10 @@ export async function funnelSummarySql(call: EngineCall, plan: FunnelPlan): Prom
       const from = (b: Binder) => relationSql(relation, call.engine.dialect, b);
       const [range] = await call.log.run(rangeQuery(cols, plan, from));
       const until = plan.observedUntil ?? (range.until === null ? null : num(range.until));
-      const summary: FunnelSummary = {
-        keys: plan.by.map(() => []),
-        level: [],
-        open: [],
-        gaps: plan.steps.slice(1).map(() => []),
-        elapsed: [],
-        customers: [],
-        observedUntil: until,
-        leftOut: { missing: num(range.missing), late: num(range.late) },
-      };
+      const summary = emptySummary(plan, until, {
+        missing: num(range.missing),
+        late: num(range.late),
+      });
       if (until === null) return summary;
       const rows = await call.log.run(summaryQuery(cols, plan, from, until));
       const kinds = keyKinds(call.engine, columns, call.source.table, plan.by);
@@ -97,26 +92,10 @@ function resolveColumns(
     );
   }
   const q = (name: string) => quoteIdent(name, dialect);
-  const date = q(plan.date);
+  // ClickHouse: a Nullable(DateTime) gives a Nullable number; the queries read it where present.
   const ms = (b: Binder) => {
-    if (dialect === "clickhouse") {
-      const instant = kind === "instant"
-        ? `assumeNotNull(${date})`
-        : `toDateTime(concat(toString(toDate(assumeNotNull(${date}))), ' 00:00:00'), ${
-          b.bind(dateZone)
-        })`;
-      return `(toFloat64(toUnixTimestamp(${instant})) * 1000)`;
-    }
-    if (dialect === "duckdb") {
-      const instant = kind === "instant"
-        ? date
-        : `timezone(${b.bind(dateZone)}, CAST(${date} AS TIMESTAMP))`;
-      return `CAST(epoch_ms(${instant}) AS DOUBLE)`;
-    }
-    const instant = kind === "instant"
-      ? date
-      : `(CAST(${date} AS timestamp) AT TIME ZONE ${b.bind(dateZone)})`;
-    return `CAST(extract(epoch FROM ${instant}) * 1000 AS double precision)`;
+    const sql = epochMsSql(plan.date, kind, dateZone, dialect, b);
+    return dialect === "clickhouse" ? `assumeNotNull(${sql})` : sql;
   };
   return { dialect, customer: q(plan.customer), step: q(plan.step), by: plan.by.map(q), ms };
 }
