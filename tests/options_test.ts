@@ -44,6 +44,11 @@ const ROWS: Row[] = [
   ["retentionRate", "period", (o) => cx.retentionRate(T, o)],
   ["referralRate", "timeZone", (o) => cx.referralRate(T, o)],
   ["historicClv", "margin", (o) => cx.historicClv(T, T, o)],
+  // the dispatcher's options: taken by each, refused by name when misspelt
+  ["churnRate", "dateZone", (o) => cx.churnRate(T, o)],
+  ["firstContactResolution", "explain", (o) => cx.firstContactResolution(T, o)],
+  ["firstResponseTime", "engine", (o) => cx.firstResponseTime(T, o)],
+  ["historicClv", "engine", (o) => cx.historicClv(T, T, o)],
   // analyses
   ["segment", "correction", (o) => cx.segment(T, o)],
   ["trend", "rolling", (o) => cx.trend(T, o)],

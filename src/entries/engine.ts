@@ -17,7 +17,8 @@
  * @module
  */
 
-export { clickhouseLiteral, compileAggregate, quoteIdent } from "../engine/compile.ts";
+export { clickhouseLiteral, quoteIdent } from "../engine/compile/quote.ts";
+export { compileAggregate } from "../engine/compile/aggregate.ts";
 export type {
   AggregateSpec,
   CompiledSql,
@@ -29,7 +30,7 @@ export type {
   Relation,
   ValueCheck,
   ValueType,
-} from "../engine/compile.ts";
+} from "../engine/compile/types.ts";
 export { isSqlEngine, isTableRef, pushdown, withPushdown } from "../engine/pushdown.ts";
 export type {
   ColumnInfo,
@@ -42,7 +43,13 @@ export type {
   SqlEngine,
   TableRef,
 } from "../engine/pushdown.ts";
-export { ENGINE_OPTIONS, refuseEngine, runsInEngine, withEngine } from "../engine/dispatch.ts";
+export {
+  ENGINE_OPTIONS,
+  engineSupport,
+  refuseEngine,
+  runsInEngine,
+  withEngine,
+} from "../engine/dispatch.ts";
 export type { EngineAnalysis, EngineCall, EngineOptions, EngineSpec } from "../engine/dispatch.ts";
 export { fileRelation, sqlEngineOf } from "../engine/engine.ts";
 export type { Source } from "../engine/engine.ts";

@@ -18,14 +18,9 @@
  * @module
  */
 import type { EngineCall } from "../../engine/dispatch.ts";
-import {
-  Binder,
-  type CompiledSql,
-  type Dialect,
-  epochMsSql,
-  quoteIdent,
-  relationSql,
-} from "../../engine/compile.ts";
+import { epochMsSql } from "../../engine/compile/measures.ts";
+import { Binder, quoteIdent, relationSql } from "../../engine/compile/quote.ts";
+import type { CompiledSql, Dialect } from "../../engine/compile/types.ts";
 import type { ColumnInfo, SqlEngine } from "../../engine/engine.ts";
 import { keyKinds, num, plainKey, withRelation } from "../../engine/source.ts";
 import { CxOptionsError } from "../../errors.ts";
