@@ -11,7 +11,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { pooled, type TableInput } from "../../base/input.ts";
-import { withEngine } from "../../engine/dispatch.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
 import { CxOptionsError } from "../../errors.ts";
 import { optionNames } from "../../options.ts";
 import { checkConfidence } from "../../stats/distributions.ts";
@@ -131,7 +131,7 @@ export const FUNNEL_OPTIONS = optionNames<FunnelOptions>()([
  * assert.equal(f.get("conversion_from_start", 2), 1 / 3);
  * ```
  */
-export const funnel = withEngine<FunnelOptions>({
+export const funnel: EngineAnalysis<FunnelOptions> = withEngine<FunnelOptions>({
   name: "funnel",
   options: FUNNEL_OPTIONS,
   dates: true,
