@@ -83,7 +83,8 @@ export const FUNNEL_OPTIONS = optionNames<FunnelOptions>()([
  *   after s, in any order; events before s do not count.
  *
  * Equal timestamps count in step order (a step and the next at the same
- * instant both count, 0 days apart), as `windowFunnel` sorts them. A
+ * instant both count, 0 days apart); ClickHouse 18.16's `windowFunnel`
+ * leaves them in the order rows arrive, so cxkit does not use it. A
  * repeated first step starts a new chain; the start that reaches furthest
  * wins, and among those the latest (whose steps are the closest together).
  * Customers without any first step are not in the funnel. A customer is

@@ -10,10 +10,13 @@
  * - DuckDB, PostgreSQL, `order: "any"`: per start, the first occurrence of
  *   every step at or after it (one window pass), the best start by
  *   `row_number()`.
- * - ClickHouse (18.16 has no window functions; `windowFunnel` gives levels
- *   but not step times): the times of each step per customer as arrays
- *   (mergeable across shards), one row per start by `ARRAY JOIN`, each
- *   step's first occurrence by `arrayFilter`, the best start by `argMax`.
+ * - ClickHouse (18.16 has no window functions; its `windowFunnel` gives
+ *   levels but not step times, and takes equal timestamps in arrival
+ *   order): the times of each step per customer as arrays, one row per
+ *   start by `ARRAY JOIN`, each step's first occurrence by `arrayFilter`
+ *   (distinct lambda parameter names: 18.16 confuses nested ones that share
+ *   a name), the best start by `argMax` of one numeric key (18.16's argMax
+ *   is not relied on to order tuples).
  *
  * @module
  */
