@@ -261,7 +261,7 @@ export type {
 export { scoreOutcomeChart } from "./charts/outcomes.ts";
 export type { ScoreOutcomeChartOptions } from "./charts/outcomes.ts";
 // journeys
-export { FUNNEL_COLUMNS, funnel } from "./analysis/journey/funnel.ts";
+export { funnel, FUNNEL_COLUMNS } from "./analysis/journey/funnel.ts";
 export type { FunnelOptions } from "./analysis/journey/funnel.ts";
 export type { FunnelMeta } from "./meta.ts";
 export { funnelChart } from "./charts/journey_funnel.ts";
