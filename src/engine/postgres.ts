@@ -84,6 +84,9 @@ let loads = 0;
  */
 export function postgresEngine(options: PostgresEngineOptions | string): SqlEngine {
   const o = typeof options === "string" ? { url: options } : options;
+  if (typeof o === "object" && o !== null) {
+    checkOptions("postgresEngine", o, POSTGRES_ENGINE_OPTIONS);
+  }
   if (typeof o !== "object" || o === null || typeof o.url !== "string") {
     throw new CxOptionsError(
       `postgresEngine takes a connection string or { url }, e.g. postgresEngine("postgres://user@host:5432/db"), got ${
@@ -91,7 +94,6 @@ export function postgresEngine(options: PostgresEngineOptions | string): SqlEngi
       }`,
     );
   }
-  checkOptions("postgresEngine", o, POSTGRES_ENGINE_OPTIONS);
   const limits = checkTimeouts(o);
   const target = targetOf(o.url);
   const session = sessionOf(o, limits);
