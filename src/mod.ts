@@ -272,6 +272,12 @@ export { transitionChart } from "./charts/journey_paths.ts";
 export type { TransitionChartOptions } from "./charts/journey_paths.ts";
 export { attributionChart } from "./charts/journey_attribution.ts";
 export type { AttributionChartOptions } from "./charts/journey_attribution.ts";
+// journeys: funnels
+export { funnel, FUNNEL_COLUMNS } from "./analysis/journey/funnel.ts";
+export type { FunnelOptions } from "./analysis/journey/funnel.ts";
+export type { FunnelMeta } from "./meta.ts";
+export { funnelChart } from "./charts/journey_funnel.ts";
+export type { FunnelChartOptions } from "./charts/journey_funnel.ts";
 // fast paths
 export { readCsvDuckdb, readLargeCsv } from "./io/csv_large.ts";
 export type {
