@@ -15,6 +15,17 @@ const EN = {
     `${rows} touchpoints of ${customers} customers, read by their ${column} column${
       left === "0" ? "" : `; ${left} rows without a ${column} are not part of these journeys`
     }.`,
+  funnel: "Funnel",
+  funnelLead: (steps: string, days: string) =>
+    `Customers reaching each step (${steps}, the steps in the order of how many customers reach them) within ${days} days of a first step, with Wilson intervals; median days from the previous step by Kaplan–Meier (customers still inside their window are censored).`,
+  funnelDrop: (from: string, to: string, share: string) =>
+    `The largest drop is from ${from} to ${to}: ${share} continue.`,
+  funnelEnd: (share: string, last: string, days: string) =>
+    `${share} of the customers who start the funnel reach ${last} within ${days} days.`,
+  step: "Step",
+  fromPrevious: "From previous (interval)",
+  fromStart: "From start (interval)",
+  medianDays: "Median days (interval)",
   paths: "Most common paths",
   pathsLead: (conversion: string | null, minN: string) =>
     (conversion
@@ -73,6 +84,17 @@ const DE: JourneyLabels = {
     `${rows} Kontaktpunkte von ${customers} Kunden, gelesen über ihre Spalte ${column}${
       left === "0" ? "" : `; ${left} Zeilen ohne ${column} gehören nicht zu diesen Journeys`
     }.`,
+  funnel: "Trichter",
+  funnelLead: (steps, days) =>
+    `Kunden, die jeden Schritt erreichen (${steps}, die Schritte in der Reihenfolge, wie viele Kunden sie erreichen), innerhalb von ${days} Tagen nach einem ersten Schritt, mit Wilson-Intervallen; Median der Tage seit dem vorigen Schritt nach Kaplan–Meier (Kunden, deren Fenster noch offen ist, sind zensiert).`,
+  funnelDrop: (from, to, share) =>
+    `Der größte Verlust liegt zwischen ${from} und ${to}: ${share} gehen weiter.`,
+  funnelEnd: (share, last, days) =>
+    `${share} der Kunden, die den Trichter beginnen, erreichen ${last} innerhalb von ${days} Tagen.`,
+  step: "Schritt",
+  fromPrevious: "Vom vorigen (Intervall)",
+  fromStart: "Vom Start (Intervall)",
+  medianDays: "Median Tage (Intervall)",
   paths: "Häufigste Pfade",
   pathsLead: (conversion, minN) =>
     (conversion

@@ -9,10 +9,12 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { attribution } from "../analysis/journey/attribution.ts";
+import { funnel } from "../analysis/journey/funnel.ts";
 import { touchpointOutcomes } from "../analysis/journey/outcomes_nps.ts";
 import { journeyPaths } from "../analysis/journey/paths.ts";
 import { transitions } from "../analysis/journey/transitions.ts";
 import { attributionChart } from "../charts/journey_attribution.ts";
+import { funnelChart } from "../charts/journey_funnel.ts";
 import { transitionChart } from "../charts/journey_paths.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
@@ -26,6 +28,10 @@ type Part = { findings: string[]; html: string };
 export const CONVERSION_LABELS: readonly string[] = ["purchase", "order", "conversion"];
 /** Bootstrap resamples of the attribution intervals (seed 1: the same data, the same page). */
 const RESAMPLES = 200;
+/** Conversion window of the funnel, in days. */
+export const FUNNEL_WINDOW_DAYS = 30;
+/** Most steps of the funnel. */
+const FUNNEL_STEPS = 5;
 
 /**
  * Builds the Journeys section from `tables.touchpoints` (else the events,
@@ -33,6 +39,9 @@ const RESAMPLES = 200;
  * `channel` when it has values, else `step`; rows without one are left out
  * and counted. The conversion is the first of {@link CONVERSION_LABELS}
  * found in that column (no attribution and no path conversion without one).
+ * With a `step` column, a funnel over its values in the order of how many
+ * customers reach them (a funnel narrows; at most five, ending at the
+ * conversion when there is one) with a {@link FUNNEL_WINDOW_DAYS}-day window.
  * The NPS comparison needs survey answers with `customer_id` and
  * `nps_score`. Paths of fewer than `minN` customers are pooled.
  *
@@ -56,12 +65,13 @@ export function journeySection(ctx: SectionContext): Section {
   const t = journeyLabels(ctx.format.lang);
   const input = journeyInput(ctx);
   if (!input) return { id: "journeys", title: t.journeys, findings: [], body: para(t.noData) };
-  const { table, column, left } = input;
+  const { table, column, left, source } = input;
   const f = ctx.format;
   const customers = new Set(table.array("customer_id") as unknown[]).size;
   const seen = new Set(table.array(column) as unknown[]);
   const conversion = CONVERSION_LABELS.find((c) => seen.has(c)) ?? null;
   const parts: Part[] = [
+    ...(hasValues(source, "step") ? [funnelPart(ctx, source)] : []),
     pathPart(ctx, table, column, conversion),
     transitionPart(ctx, table, column, conversion),
   ];
@@ -84,16 +94,98 @@ export function journeySection(ctx: SectionContext): Section {
 /** The touchpoint rows with a value in the touchpoint column, and how many rows had none. */
 function journeyInput(
   ctx: SectionContext,
-): { table: ColumnTable; column: string; left: number } | null {
+): { table: ColumnTable; column: string; left: number; source: ColumnTable } | null {
   for (const source of [ctx.tables.touchpoints, ctx.tables.events]) {
     if (!hasColumns(source, "customer_id", "date")) continue;
     const column = ["channel", "step"].find((c) => hasValues(source, c));
     if (!column) continue;
     const table = source!.filter(aq.escape((d: Row) => d[column] !== null && d[column] !== ""))
       .reify();
-    return { table, column, left: source!.numRows() - table.numRows() };
+    return { table, column, left: source!.numRows() - table.numRows(), source: source! };
   }
   return null;
+}
+
+/** The funnel's steps: by customers reaching them, most first, up to the conversion. */
+function funnelSteps(table: ColumnTable): string[] {
+  const reach = new Map<string, Set<unknown>>();
+  const ids = table.array("customer_id") as unknown[], steps = table.array("step") as unknown[];
+  for (let i = 0; i < steps.length; i++) {
+    if (steps[i] === null || steps[i] === "" || ids[i] === null) continue;
+    const step = String(steps[i]);
+    if (!reach.has(step)) reach.set(step, new Set());
+    reach.get(step)!.add(ids[i]);
+  }
+  const order = [...reach].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1))
+    .map(([step]) => step);
+  const end = order.findIndex((s) => CONVERSION_LABELS.includes(s));
+  return order.slice(0, end >= 0 ? Math.min(end + 1, FUNNEL_STEPS) : FUNNEL_STEPS);
+}
+
+function funnelPart(ctx: SectionContext, source: ColumnTable): Part {
+  const t = journeyLabels(ctx.format.lang), f = ctx.format;
+  const steps = funnelSteps(source);
+  if (steps.length < 2) return { findings: [], html: "" };
+  const result = funnel(source, {
+    steps,
+    windowDays: FUNNEL_WINDOW_DAYS,
+    confidence: ctx.confidence,
+    minN: ctx.minN,
+  });
+  const rows = result.objects() as Row[];
+  const days = f.int(FUNNEL_WINDOW_DAYS);
+  const drop = rows.slice(1).reduce((b, r) =>
+    (r.conversion_from_previous as number) < (b.conversion_from_previous as number) ? r : b
+  );
+  const last = rows[rows.length - 1];
+  const sentences = [
+    t.funnelDrop(
+      String(rows[(drop.step_index as number) - 2].step),
+      String(drop.step),
+      f.shareInterval(
+        drop.conversion_from_previous,
+        drop.conversion_from_previous_low,
+        drop.conversion_from_previous_high,
+      ),
+    ),
+    t.funnelEnd(f.share(last.conversion_from_start), String(last.step), days),
+  ];
+  const html = [
+    heading(2, t.funnel),
+    para(t.funnelLead(steps.join(" → "), days)),
+    findings(sentences),
+    figure(funnelChart(result, chartLocale(ctx)), f),
+    dataTable(rows, [
+      { label: t.step, value: (r) => String(r.step) },
+      { label: t.customers, value: (r) => f.int(r.customers), numeric: true },
+      {
+        label: t.fromPrevious,
+        value: (r) =>
+          f.shareInterval(
+            r.conversion_from_previous,
+            r.conversion_from_previous_low,
+            r.conversion_from_previous_high,
+          ),
+        numeric: true,
+      },
+      {
+        label: t.fromStart,
+        value: (r) =>
+          f.shareInterval(
+            r.conversion_from_start,
+            r.conversion_from_start_low,
+            r.conversion_from_start_high,
+          ),
+        numeric: true,
+      },
+      {
+        label: t.medianDays,
+        value: (r) => f.interval(r.median_days, r.median_days_low, r.median_days_high),
+        numeric: true,
+      },
+    ], { small: (r) => r.small_sample === true, flagText: ctx.labels.smallSample }),
+  ].join("\n");
+  return { findings: sentences, html };
 }
 
 function pathPart(

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { generateSample, PLANTED } from "../../data/generate.ts";
-import { attribution, readCsv, touchpointOutcomes } from "../../src/mod.ts";
+import { attribution, funnel, readCsv, touchpointOutcomes } from "../../src/mod.ts";
 
 const files = generateSample({ seed: 42 });
 const text = (name: string) => new TextDecoder().decode(files[name]);
@@ -127,4 +127,33 @@ Deno.test("planted: answers after a phone first contact have the lowest NPS, sig
   assert.ok(r[0].significant && r[0].p_adjusted < 1e-6, `p_adjusted ${r[0].p_adjusted}`);
   // E-mail is chosen from purchases, not answers: no NPS effect.
   assert.equal(r.find((x) => x.touchpoint === "email")!.significant, false);
+});
+
+Deno.test("planted: the funnel visit → signup → purchase loses half at signup", async () => {
+  // Levels by a plain loop: the best visit start; signup and purchase within 60 days of it.
+  const window = 60 * 86_400_000;
+  const reached = [0, 0, 0];
+  for (const rows of byId.values()) {
+    const at = (step: string) => rows.filter((r) => r[2] === step).map((r) => Date.parse(r[1]));
+    const [signup] = at("signup"), [purchase] = at("purchase");
+    let level = 0;
+    for (const v of at("visit")) {
+      let l = 1;
+      if (signup !== undefined && signup >= v && signup - v <= window) {
+        l = 2;
+        if (purchase !== undefined && purchase >= signup && purchase - v <= window) l = 3;
+      }
+      level = Math.max(level, l);
+    }
+    for (let k = 0; k < level; k++) reached[k]++;
+  }
+  const f = funnel(await table("touchpoints.csv"), {
+    steps: ["visit", "signup", "purchase"],
+    windowDays: 60,
+  });
+  assert.deepEqual(f.array("customers"), reached);
+  // Planted: prospects never sign up (half of the visitors); most customers buy within the window.
+  assert.deepEqual(reached.slice(0, 2), [10_000, 5_000]);
+  const toPurchase = f.get("conversion_from_previous", 2) as number;
+  assert.ok(toPurchase > 0.65 && toPurchase < 0.8, `signup → purchase ${toPurchase}`);
 });

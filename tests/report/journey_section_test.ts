@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { join } from "node:path";
-import { attribution } from "../../src/mod.ts";
+import { attribution, funnel } from "../../src/mod.ts";
 import { reportTables } from "../../src/report/context.ts";
-import { journeySection } from "../../src/report/journey_section.ts";
+import { FUNNEL_WINDOW_DAYS, journeySection } from "../../src/report/journey_section.ts";
 import { loadDirectory } from "../../src/report/load_dir.ts";
 import { sectionContext } from "../../src/report/site.ts";
 import { loadSample } from "./fixtures.ts";
@@ -79,6 +79,22 @@ Deno.test("journeys on the sample: e-mail earns the conversions, phone goes with
   assert.equal(section.findings.filter((f) => f.startsWith("Answers after")).length, 1);
 
   assert.ok(section.findings.includes("Most journeys start with search (32.9%)."));
+  // The funnel over the step column, steps by how many customers reach them, 30-day window.
+  const f = funnel(tables.touchpoints!, {
+    steps: ["visit", "signup", "purchase"],
+    windowDays: FUNNEL_WINDOW_DAYS,
+  }).objects() as Row[];
+  const share = (x: unknown) => `${(100 * (x as number)).toFixed(1)}%`;
+  assert.ok(section.findings.includes(
+    `The largest drop is from signup to purchase: ${share(f[2].conversion_from_previous)} (${
+      share(f[2].conversion_from_previous_low).slice(0, -1)
+    }–${share(f[2].conversion_from_previous_high)}) continue.`,
+  ));
+  assert.ok(section.findings.includes(
+    `${
+      share(f[2].conversion_from_start)
+    } of the customers who start the funnel reach purchase within 30 days.`,
+  ));
   assert.match(section.body, /5,000 rows without a channel are not part of these journeys/);
   assert.match(section.body, /<svg/);
 });
@@ -95,7 +111,7 @@ Deno.test("journeys in German: words and numbers of the report language", async 
 
 const d = (day: number) => new Date(Date.UTC(2025, 0, day));
 
-Deno.test("journeys from events with a step column only: paths and transitions, no attribution", () => {
+Deno.test("journeys from events with a step column only: funnel, paths and transitions, no attribution", () => {
   const events = aq.table({
     customer_id: ["a", "a", "a", "b", "b", "c"],
     date: [d(1), d(2), d(3), d(1), d(2), d(1)],
@@ -103,6 +119,9 @@ Deno.test("journeys from events with a step column only: paths and transitions, 
   });
   const section = journeySection(sectionContext({ events }, { minN: 1 }));
   assert.deepEqual(section.findings, [
+    // Steps by customers reaching them: visit 3, signup 2, purchase 1; Wilson (1/2): 9.5–90.5 %.
+    "The largest drop is from signup to purchase: 50.0% (9.5–90.5%) continue.",
+    "33.3% of the customers who start the funnel reach purchase within 30 days.",
     // a: visit → signup (before its purchase), b: visit → signup, c: visit
     "The most common path is visit → signup: 2 customers, 66.7% of all.",
     "Of the paths shown, visit → signup converts best: 50.0% of its customers.",
