@@ -23,6 +23,16 @@ import { journeyLabels } from "./journey_labels.ts";
 
 type Row = Record<string, unknown>;
 type Part = { findings: string[]; html: string };
+/** The touchpoint rows with a value in `column`, and the conversion label found there. */
+type Touches = { table: ColumnTable; column: string; conversion: string | null };
+
+/** The row with the largest (`sign` −1: smallest) number in `key`, or null for no rows. */
+function extreme(rows: Row[], key: string, sign = 1): Row | null {
+  return rows.reduce<Row | null>(
+    (b, r) => (b === null || sign * (r[key] as number) > sign * (b[key] as number) ? r : b),
+    null,
+  );
+}
 
 /** Values of the touchpoint column that mark a conversion, the first one present is used. */
 export const CONVERSION_LABELS: readonly string[] = ["purchase", "order", "conversion"];
@@ -70,10 +80,11 @@ export function journeySection(ctx: SectionContext): Section {
   const customers = new Set(table.array("customer_id") as unknown[]).size;
   const seen = new Set(table.array(column) as unknown[]);
   const conversion = CONVERSION_LABELS.find((c) => seen.has(c)) ?? null;
+  const touches: Touches = { table, column, conversion };
   const parts: Part[] = [
     ...(hasValues(source, "step") ? [funnelPart(ctx, source)] : []),
-    pathPart(ctx, table, column, conversion),
-    transitionPart(ctx, table, column, conversion),
+    pathPart(ctx, touches),
+    transitionPart(ctx, touches),
   ];
   // Attribution and NPS findings first: the overview shows a section's first two.
   const lead: Part[] = [];
@@ -134,9 +145,7 @@ function funnelPart(ctx: SectionContext, source: ColumnTable): Part {
   });
   const rows = result.objects() as Row[];
   const days = f.int(FUNNEL_WINDOW_DAYS);
-  const drop = rows.slice(1).reduce((b, r) =>
-    (r.conversion_from_previous as number) < (b.conversion_from_previous as number) ? r : b
-  );
+  const drop = extreme(rows.slice(1), "conversion_from_previous", -1)!;
   const last = rows[rows.length - 1];
   const sentences = [
     t.funnelDrop(
@@ -188,12 +197,7 @@ function funnelPart(ctx: SectionContext, source: ColumnTable): Part {
   return { findings: sentences, html };
 }
 
-function pathPart(
-  ctx: SectionContext,
-  table: ColumnTable,
-  column: string,
-  conversion: string | null,
-): Part {
+function pathPart(ctx: SectionContext, { table, column, conversion }: Touches): Part {
   const t = journeyLabels(ctx.format.lang), f = ctx.format;
   const rows = journeyPaths(table, {
     step: column,
@@ -208,15 +212,7 @@ function pathPart(
     const top = shown[0];
     sentences.push(t.pathSentence(String(top.path), f.int(top.customers), f.share(top.share)));
   }
-  const best = conversion
-    ? shown.reduce<Row | null>(
-      (
-        b,
-        r,
-      ) => (b === null || (r.conversion_rate as number) > (b.conversion_rate as number) ? r : b),
-      null,
-    )
-    : null;
+  const best = conversion ? extreme(shown, "conversion_rate") : null;
   if (best) sentences.push(t.pathConversion(String(best.path), f.share(best.conversion_rate)));
   const html = [
     heading(2, t.paths),
@@ -243,24 +239,14 @@ function pathPart(
   return { findings: sentences, html };
 }
 
-function transitionPart(
-  ctx: SectionContext,
-  table: ColumnTable,
-  column: string,
-  conversion: string | null,
-): Part {
+function transitionPart(ctx: SectionContext, { table, column, conversion }: Touches): Part {
   const t = journeyLabels(ctx.format.lang), f = ctx.format;
   const result = transitions(table, { step: column, confidence: ctx.confidence });
   const rows = result.objects() as Row[];
-  const largest = (list: Row[]) =>
-    list.reduce<Row | null>(
-      (b, r) => (b === null || (r.probability as number) > (b.probability as number) ? r : b),
-      null,
-    );
   const sentences: string[] = [];
-  const first = largest(rows.filter((r) => r.from === "(start)"));
+  const first = extreme(rows.filter((r) => r.from === "(start)"), "probability");
   if (first) sentences.push(t.firstStep(String(first.to), f.share(first.probability)));
-  const into = conversion ? largest(rows.filter((r) => r.to === conversion)) : null;
+  const into = conversion ? extreme(rows.filter((r) => r.to === conversion), "probability") : null;
   if (into && conversion) {
     sentences.push(t.intoConversion(String(into.from), conversion, f.share(into.probability)));
   }
@@ -283,10 +269,7 @@ function attributionPart(ctx: SectionContext, table: ColumnTable, conversion: st
     confidence: ctx.confidence,
   });
   const rows = result.objects() as Row[];
-  const top = rows.reduce<Row | null>(
-    (b, r) => (b === null || (r.removal_effect as number) > (b.removal_effect as number) ? r : b),
-    null,
-  );
+  const top = extreme(rows, "removal_effect");
   const sentences = top
     ? [t.attributionSentence(
       String(top.channel),
