@@ -26,12 +26,16 @@ type Part = { findings: string[]; html: string };
 /** The touchpoint rows with a value in `column`, and the conversion label found there. */
 type Touches = { table: ColumnTable; column: string; conversion: string | null };
 
-/** The row with the largest (`sign` −1: smallest) number in `key`, or null for no rows. */
-function extreme(rows: Row[], key: string, sign = 1): Row | null {
-  return rows.reduce<Row | null>(
+/**
+ * The row with the largest (`sign` −1: smallest) number in `key`; null for no
+ * rows, and with `unique` also when another row ties with it (no "most" then).
+ */
+function extreme(rows: Row[], key: string, sign = 1, unique = false): Row | null {
+  const best = rows.reduce<Row | null>(
     (b, r) => (b === null || sign * (r[key] as number) > sign * (b[key] as number) ? r : b),
     null,
   );
+  return unique && rows.some((r) => r !== best && r[key] === best?.[key]) ? null : best;
 }
 
 /** Values of the touchpoint column that mark a conversion, the first one present is used. */
@@ -208,11 +212,11 @@ function pathPart(ctx: SectionContext, { table, column, conversion }: Touches): 
   }).objects() as Row[];
   const shown = rows.filter((r) => r.steps !== "" && r.path !== "(other paths)").slice(0, 10);
   const sentences: string[] = [];
-  if (shown.length) {
-    const top = shown[0];
+  const top = extreme(shown, "customers", 1, true);
+  if (top) {
     sentences.push(t.pathSentence(String(top.path), f.int(top.customers), f.share(top.share)));
   }
-  const best = conversion ? extreme(shown, "conversion_rate") : null;
+  const best = conversion ? extreme(shown, "conversion_rate", 1, true) : null;
   if (best) sentences.push(t.pathConversion(String(best.path), f.share(best.conversion_rate)));
   const html = [
     heading(2, t.paths),
@@ -244,9 +248,11 @@ function transitionPart(ctx: SectionContext, { table, column, conversion }: Touc
   const result = transitions(table, { step: column, confidence: ctx.confidence });
   const rows = result.objects() as Row[];
   const sentences: string[] = [];
-  const first = extreme(rows.filter((r) => r.from === "(start)"), "probability");
+  const first = extreme(rows.filter((r) => r.from === "(start)"), "probability", 1, true);
   if (first) sentences.push(t.firstStep(String(first.to), f.share(first.probability)));
-  const into = conversion ? extreme(rows.filter((r) => r.to === conversion), "probability") : null;
+  const into = conversion
+    ? extreme(rows.filter((r) => r.to === conversion), "probability", 1, true)
+    : null;
   if (into && conversion) {
     sentences.push(t.intoConversion(String(into.from), conversion, f.share(into.probability)));
   }
@@ -269,7 +275,7 @@ function attributionPart(ctx: SectionContext, table: ColumnTable, conversion: st
     confidence: ctx.confidence,
   });
   const rows = result.objects() as Row[];
-  const top = extreme(rows, "removal_effect");
+  const top = extreme(rows, "removal_effect", 1, true);
   const sentences = top
     ? [t.attributionSentence(
       String(top.channel),
@@ -309,6 +315,10 @@ function outcomePart(
     channel: column,
     confidence: ctx.confidence,
   }).objects() as Row[];
+  // No answer from a customer with a journey: nothing to compare.
+  if (rows.every((r) => (r.n_with as number) + (r.n_without as number) === 0)) {
+    return { findings: [], html: "" };
+  }
   const lower = rows.filter((r) => r.significant === true && (r.difference as number) < 0);
   const sentences = lower.length
     ? lower.map((r) =>

@@ -158,3 +158,17 @@ Deno.test("a touchpoints file is read as events and pooled apart from the activi
   assert.deepEqual(tables.touchpoints!.array("channel"), ["email"]);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("journeys: ties state no 'most', answers without a journey give no NPS comparison", () => {
+  const touchpoints = aq.table({
+    customer_id: ["a", "a", "b", "c"],
+    date: [d(1), d(2), d(1), d(3)],
+    channel: ["email", "search", "search", "phone"],
+  });
+  // Three journeys, three first touches, three paths of one customer each: no "most" to state.
+  const responses = aq.table({ customer_id: ["z", null], date: [d(5), d(6)], nps_score: [9, 3] });
+  const section = journeySection(sectionContext({ touchpoints, responses }, { minN: 1 }));
+  assert.deepEqual(section.findings, []);
+  assert.ok(!section.body.includes("Touchpoints and NPS"), "no answer of a journey customer");
+  assert.ok(section.body.includes("Most common paths") && section.body.includes("<svg"));
+});
