@@ -195,6 +195,16 @@ export interface FunnelMeta {
   notes: Record<string, string>;
 }
 
+/** How a customer-base result (`customerSummary`, `customerValue`) was computed. */
+export interface PredictMeta {
+  /** The function that made the result. */
+  analysis: "customerSummary" | "customerValue";
+  /** The options used, defaults filled in (engine options left out). */
+  options: Record<string, unknown>;
+  /** Conventions, methods and counts worth stating in a report (rows left out, …). */
+  notes: Record<string, unknown>;
+}
+
 /** How a pushed-down analysis result was computed; read it with {@link meta}. */
 export interface SqlMeta {
   /** The engine's name. */
@@ -221,6 +231,8 @@ export interface MetaKinds {
   journey: JourneyMeta;
   /** `funnel`. */
   funnel: FunnelMeta;
+  /** `customerSummary`, `customerValue`. */
+  predict: PredictMeta;
   /** Tables an engine computed that are no analysis result of their own (`survivalCountsSql`). */
   sql: SqlMeta;
 }

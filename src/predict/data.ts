@@ -75,7 +75,9 @@ export function readTriples(table: ColumnTable, columns: SummaryColumns) {
     const why = !Number.isInteger(x[i])
       ? `${fc} must be a whole number of repeat purchases`
       : tx[i] > T[i] * (1 + 1e-12)
-      ? `${rc} (${tx[i]}) is after ${tc} (${T[i]}): recency counts from the first purchase to the last, T to the end of observation`
+      ? `${rc} (${tx[i]}) is after ${tc} (${
+        T[i]
+      }): recency counts from the first purchase to the last, T to the end of observation`
       : x[i] === 0 && tx[i] !== 0
       ? `${rc} must be 0 for a customer without repeat purchases`
       : null;
@@ -117,13 +119,17 @@ export function uniqueRows(x: Float64Array, tx: Float64Array, T: Float64Array): 
 export function checkIdentifiable(name: string, x: Float64Array): void {
   const repeat = x.some((v) => v > 0);
   if (x.length === 0 || !repeat) {
-    throw new CxDataError([{
-      row: null,
-      column: "frequency",
-      value: x.length ? "0" : null,
-      reason: x.length
-        ? `no customer made a repeat purchase, so ${name} cannot separate purchase rate from dropout; observe longer`
-        : `the summary has no customers; ${name} needs customers to fit`,
-    }], 1, `${name} cannot be fitted`);
+    throw new CxDataError(
+      [{
+        row: null,
+        column: "frequency",
+        value: x.length ? "0" : null,
+        reason: x.length
+          ? `no customer made a repeat purchase, so ${name} cannot separate purchase rate from dropout; observe longer`
+          : `the summary has no customers; ${name} needs customers to fit`,
+      }],
+      1,
+      `${name} cannot be fitted`,
+    );
   }
 }

@@ -124,7 +124,9 @@ export function drawParams<P extends string>(
 ): Record<P, number>[] {
   const n = fit.names.length;
   const chol = cholesky(fit.logCovariance, 0);
-  const l = chol.ok ? chol.l : fit.logCovariance.map((row, i) => row.map((_, j) => i === j ? Math.sqrt(row[i]) : 0));
+  const l = chol.ok
+    ? chol.l
+    : fit.logCovariance.map((row, i) => row.map((_, j) => i === j ? Math.sqrt(row[i]) : 0));
   const mean = fit.names.map((p) => Math.log(fit.params[p]));
   const out: Record<P, number>[] = [];
   for (let d = 0; d < draws; d++) {

@@ -145,12 +145,16 @@ function repeatCustomers(summary: ColumnTable, options: SpendColumns) {
     );
   }
   if (keep.length < 2) {
-    throw new CxDataError([{
-      row: null,
-      column: options.frequency ?? "frequency",
-      value: String(keep.length),
-      reason: "gammaGamma needs at least two customers with repeat purchases",
-    }], 1, "gammaGamma cannot be fitted");
+    throw new CxDataError(
+      [{
+        row: null,
+        column: options.frequency ?? "frequency",
+        value: String(keep.length),
+        reason: "gammaGamma needs at least two customers with repeat purchases",
+      }],
+      1,
+      "gammaGamma cannot be fitted",
+    );
   }
   return {
     x: Float64Array.from(keep, (i) => fx[i]),

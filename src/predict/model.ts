@@ -89,8 +89,10 @@ export function transactionModel<P extends string>(
       checkHorizon(options.horizon);
       const { x, tx, T } = readTriples(summary, options);
       const u = uniqueRows(x, tx, T);
-      const e = Array.from(u.x, (_, k) =>
-        formulas.expected(fit.params, u.x[k], u.tx[k], u.T[k], options.horizon));
+      const e = Array.from(
+        u.x,
+        (_, k) => formulas.expected(fit.params, u.x[k], u.tx[k], u.T[k], options.horizon),
+      );
       const a = Array.from(u.x, (_, k) => formulas.alive(fit.params, u.x[k], u.tx[k], u.T[k]));
       return summary.assign({
         expected_purchases: Array.from(u.index, (k) => e[k]),

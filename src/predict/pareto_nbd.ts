@@ -23,7 +23,15 @@ const NAMES: readonly ParetoNbdParam[] = ["r", "alpha", "s", "beta"];
 const OPTIONS = optionNames<SummaryColumns>()(["frequency", "recency", "T"]);
 
 /** ln A₀ = ln(₂F₁(…, z₁)/q₁^(r+s+x) − ₂F₁(…, z₂)/q₂^(r+s+x)). */
-function logA0(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number) {
+function logA0(
+  r: number,
+  alpha: number,
+  s: number,
+  beta: number,
+  x: number,
+  tx: number,
+  T: number,
+) {
   const [lo, hi, t] = alpha >= beta ? [beta, alpha, s + 1] : [alpha, beta, r + x];
   const rsx = r + s + x;
   const q1 = hi + tx, q2 = hi + T;
@@ -35,7 +43,15 @@ function logA0(r: number, alpha: number, s: number, beta: number, x: number, tx:
 }
 
 /** The log-likelihood of one customer. */
-function logLikOne(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number) {
+function logLikOne(
+  r: number,
+  alpha: number,
+  s: number,
+  beta: number,
+  x: number,
+  tx: number,
+  T: number,
+) {
   const rsx = r + s + x;
   const a1 = logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + s * Math.log(beta);
   const p = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
@@ -53,7 +69,9 @@ export function paretoNbdLogLik(
   w: Float64Array,
 ): number {
   let total = 0;
-  for (let k = 0; k < x.length; k++) total += w[k] * logLikOne(r, alpha, s, beta, x[k], tx[k], T[k]);
+  for (let k = 0; k < x.length; k++) {
+    total += w[k] * logLikOne(r, alpha, s, beta, x[k], tx[k], T[k]);
+  }
   return total;
 }
 

@@ -5,7 +5,8 @@
  * parameters (Fader, Hardie & Lee 2005; BTYD and lifetimes documentation).
  */
 import * as aq from "arquero";
-import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
+import { assertEquals } from "../assert.ts";
+import { throwsWith } from "./helpers.ts";
 import { bgNbd } from "../../src/predict/bg_nbd.ts";
 import { paretoNbd } from "../../src/predict/pareto_nbd.ts";
 import { gammaGamma } from "../../src/predict/gamma_gamma.ts";
@@ -19,16 +20,6 @@ export const cdnow = aq.fromCSV(read("cdnow_customers_summary_with_transactions.
   .rename({ x: "frequency", t_x: "recency", zbar: "monetary" });
 const fits = JSON.parse(read("cdnow_fits.json"));
 const expected = aq.fromCSV(read("cdnow_predictions.csv"));
-
-/** fn throws `type` with a message containing `text`. */
-export function throwsWith<E extends Error>(
-  fn: () => unknown,
-  type: new (...a: never[]) => E,
-  text: string,
-) {
-  const e = assertThrows(fn, type);
-  assertMatch(e.message, new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
-}
 
 function close(actual: number, want: number, rel: number, what: string) {
   const err = Math.abs(actual - want) / Math.max(Math.abs(want), 1e-300);
