@@ -54,7 +54,8 @@ const OPTIONS = optionNames<SpendColumns>()(["frequency", "monetary"]);
 
 /** Expected value of a future purchase for given parameters (x = 0: the population mean). */
 export function spendFor({ p, q, v }: Record<GammaGammaParam, number>, x: number, m: number) {
-  return x > 0 ? (p * (v + x * m)) / (p * x + q - 1) : (p * v) / (q - 1);
+  if (x > 0) return (p * (v + x * m)) / (p * x + q - 1);
+  return q > 1 ? (p * v) / (q - 1) : Infinity;
 }
 
 /** Gamma-Gamma log-likelihood of customers with x > 0 repeat purchases of mean value m. */

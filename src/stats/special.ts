@@ -48,7 +48,7 @@ const MAX_TERMS = 1_000_000;
 
 /**
  * The Gauss hypergeometric function ₂F₁(a, b; c; z) for real z < 1 and
- * c > 0 (the cases the BG/NBD and Pareto/NBD formulas meet). Throws a
+ * c not a whole number ≤ 0 (the cases the BG/NBD and Pareto/NBD formulas meet). Throws a
  * `CxDataError` when the series does not converge.
  *
  * @example
@@ -61,13 +61,17 @@ const MAX_TERMS = 1_000_000;
  * ```
  */
 export function hyp2f1(a: number, b: number, c: number, z: number): number {
-  if (!(z < 1) || !(c > 0)) {
-    throw new CxDataError([{
-      row: null,
-      column: null,
-      value: `2F1(${a}, ${b}; ${c}; ${z})`,
-      reason: "the hypergeometric function is only evaluated for z < 1 and c > 0",
-    }], 1, "A model formula left its domain");
+  if (!(z < 1) || (c <= 0 && Number.isInteger(c))) {
+    throw new CxDataError(
+      [{
+        row: null,
+        column: null,
+        value: `2F1(${a}, ${b}; ${c}; ${z})`,
+        reason: "the hypergeometric function is only evaluated for z < 1 and c not 0, −1, −2, …",
+      }],
+      1,
+      "A model formula left its domain",
+    );
   }
   if (z < 0) return Math.pow(1 - z, -a) * series(a, c - b, c, z / (z - 1));
   return series(a, b, c, z);
@@ -82,10 +86,14 @@ function series(a: number, b: number, c: number, z: number): number {
     if (Math.abs(term) <= 1e-17 * Math.abs(sum) && n > 2) return sum;
     if (term === 0) return sum;
   }
-  throw new CxDataError([{
-    row: null,
-    column: null,
-    value: `2F1(${a}, ${b}; ${c}; ${z})`,
-    reason: `the series did not converge in ${MAX_TERMS} terms (z too close to 1)`,
-  }], 1, "A model formula did not converge");
+  throw new CxDataError(
+    [{
+      row: null,
+      column: null,
+      value: `2F1(${a}, ${b}; ${c}; ${z})`,
+      reason: `the series did not converge in ${MAX_TERMS} terms (z too close to 1)`,
+    }],
+    1,
+    "A model formula did not converge",
+  );
 }
