@@ -26,6 +26,7 @@ Deno.test("every deno.json exports entry imports and exports something", async (
     "./danfo",
     "./engine",
     "./io",
+    "./predict",
     "./report",
     "./stats",
   ]);

@@ -11,16 +11,20 @@ import * as front from "../src/mod.ts";
 import * as danfo from "../src/io/danfo.ts";
 import * as engineEntry from "../src/entries/engine.ts";
 import * as io from "../src/entries/io.ts";
+import * as predict from "../src/entries/predict.ts";
 import * as report from "../src/entries/report.ts";
 import * as stats from "../src/entries/stats.ts";
 import { CxOptionsError, type DuckdbEngine } from "../src/mod.ts";
 import { optionNames } from "../src/options.ts";
 
 /** Every entry's exports under one name, so that ROWS reads `cx.<function>` whatever the entry. */
-const cx = { ...front, ...danfo, ...engineEntry, ...io, ...report, ...stats };
+const cx = { ...front, ...danfo, ...engineEntry, ...io, ...predict, ...report, ...stats };
 
 const T: ColumnTable = aq.table({ x: [1] });
 const side = { table: T, value: "x" };
+/** Stand-ins for fitted models: customerValue checks its options before it reads them. */
+const MODEL = {} as predict.TransactionModel;
+const SPEND = {} as predict.SpendModel;
 const SAMPLE = new URL("../data/sample/responses.csv", import.meta.url).pathname;
 
 /**
@@ -58,6 +62,13 @@ const ROWS: Row[] = [
   ["joinMetrics", "key", (o) => cx.joinMetrics(side, side, o)],
   ["correlateMetrics", "method", (o) => cx.correlateMetrics(side, side, o)],
   ["keyDrivers", "outcome", (o) => cx.keyDrivers(T, o)],
+  // customer-base models (cxkit/predict)
+  ["customerSummary", "calibrationEnd", (o) => cx.customerSummary(T, o)],
+  ["customerSummary", "engine", (o) => cx.customerSummary(T, o)],
+  ["bgNbd", "recency", (o) => cx.bgNbd(T, o)],
+  ["paretoNbd", "frequency", (o) => cx.paretoNbd(T, o)],
+  ["gammaGamma", "monetary", (o) => cx.gammaGamma(T, o)],
+  ["customerValue", "discountRate", (o) => cx.customerValue(MODEL, SPEND, T, o)],
   ["importancePerformance", "confidence", (o) => cx.importancePerformance(T, T, o)],
   ["kaplanMeier", "transform", (o) => cx.kaplanMeier(T, o)],
   ["funnel", "windowDays", (o) => cx.funnel(T, o)],

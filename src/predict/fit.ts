@@ -61,6 +61,17 @@ export function fitMaximumLikelihood<P extends string>(
   // BFGS aims at a relative gradient of 1e-8; numeric gradients of small
   // likelihoods stall a little above that, so 1e-6 is accepted.
   if (!(m.gradient <= 1e-6 * Math.max(1, Math.abs(m.value))) || !Number.isFinite(m.value)) {
+    const drifting = names.filter((_, i) => Math.abs(m.x[i]) > 9);
+    if (drifting.length) {
+      throw notIdentified(
+        model,
+        `${drifting.join(", ")} run${drifting.length === 1 ? "s" : ""} off toward 0 or ∞ (${
+          drifting.map((p) => `${p} = ${Math.exp(m.x[names.indexOf(p)]).toPrecision(3)}`).join(", ")
+        }): the data cannot identify ${
+          drifting.length === 1 ? "it" : "them"
+        } (e.g. no sign of customers dropping out); try the other transaction model or a longer observation`,
+      );
+    }
     throw notIdentified(
       model,
       `the maximum-likelihood search did not converge (largest gradient ${
