@@ -69,7 +69,7 @@ export function fitMaximumLikelihood<P extends string>(
           drifting.map((p) => `${p} = ${Math.exp(m.x[names.indexOf(p)]).toPrecision(3)}`).join(", ")
         }): the data cannot identify ${
           drifting.length === 1 ? "it" : "them"
-        } (e.g. no sign of customers dropping out); try the other transaction model or a longer observation`,
+        } (too few customers, too little variation between them, or, for a transaction model, no sign of customers dropping out)`,
       );
     }
     throw notIdentified(

@@ -91,8 +91,8 @@ export function gammaGammaLogLik([p, q, v]: number[], x: Float64Array, m: Float6
  * import * as aq from "arquero";
  * import { gammaGamma } from "./gamma_gamma.ts";
  * const summary = aq.table({
- *   frequency: [1, 2, 3, 1, 5, 2, 1, 4, 0],
- *   monetary: [20, 35, 18, 60, 25, 40, 15, 30, 0],
+ *   frequency: [1, 2, 3, 1, 5, 2, 1, 4, 0, 1, 2, 6],
+ *   monetary: [5, 120, 18, 60, 9, 240, 15, 33, 0, 3, 80, 11],
  * });
  * const model = gammaGamma(summary);
  * const s = model.expectedSpend(summary);

@@ -8,8 +8,8 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { pooled } from "../base/input.ts";
-import { type EngineAnalysis, withEngine } from "../engine/dispatch.ts";
+import { pooled, type TableInput } from "../base/input.ts";
+import { type EngineOptions, withEngine } from "../engine/dispatch.ts";
 import { CxDataError, CxOptionsError } from "../errors.ts";
 import { attachMeta } from "../meta.ts";
 import { optionNames } from "../options.ts";
@@ -133,18 +133,21 @@ export interface SummaryWindow {
  * assert.deepEqual(s.objects()[1], { customer_id: "b", frequency: 0, recency: 0, T: 5, monetary: 0 });
  * ```
  */
-export const customerSummary: EngineAnalysis<CustomerSummaryOptions> = withEngine<
-  CustomerSummaryOptions
->({
-  name: "customerSummary",
-  options: CUSTOMER_SUMMARY_OPTIONS,
-  dates: true,
-  memory: (input, checked) => summaryInMemory(pooled(input), checked),
-  sql: {
-    refuse:
-      "its SQL form (one GROUP BY customer over purchase days) is not written yet; summarise in memory, or export one row per customer and day",
-  },
-});
+export function customerSummary(
+  events: TableInput,
+  options: CustomerSummaryOptions & EngineOptions = {},
+): ColumnTable {
+  return withEngine<CustomerSummaryOptions>({
+    name: "customerSummary",
+    options: CUSTOMER_SUMMARY_OPTIONS,
+    dates: true,
+    memory: (input, checked) => summaryInMemory(pooled(input), checked),
+    sql: {
+      refuse:
+        "its SQL form (one GROUP BY customer over purchase days) is not written yet; summarise in memory, or export one row per customer and day",
+    },
+  })(events, options);
+}
 
 function summaryInMemory(table: ColumnTable, options: CustomerSummaryOptions): ColumnTable {
   const cols = summaryColumns(table, options);
