@@ -169,7 +169,7 @@ const EN = {
   cohortHeatmap: "Active customers by signup cohort",
   customerValue: "Customer value",
   valueLead:
-    "Historic customer lifetime value: revenue per customer-year times the expected lifetime (1 / annual churn).",
+    "Historic customer lifetime value: revenue per customer-year times the expected lifetime (the mean lifetime under a constant monthly churn hazard, 1 / (−12 · ln(1 − monthly churn)) years).",
   clvSentence: (parts: string) => `Lifetime value per customer: ${parts}.`,
   orders: "Orders",
   aov: "Average order",
@@ -469,7 +469,7 @@ const DE: Labels = {
   cohortHeatmap: "Aktive Kunden je Anmeldekohorte",
   customerValue: "Kundenwert",
   valueLead:
-    "Historischer Kundenwert (CLV): Umsatz je Kundenjahr mal erwartete Kundendauer (1 / jährliche Kündigungsrate).",
+    "Historischer Kundenwert (CLV): Umsatz je Kundenjahr mal erwartete Kundendauer (mittlere Dauer bei konstanter monatlicher Kündigungsrate, 1 / (−12 · ln(1 − monatliche Kündigungsrate)) Jahre).",
   clvSentence: (parts) => `Kundenwert über die erwartete Kundendauer: ${parts}.`,
   orders: "Bestellungen",
   aov: "Durchschn. Bestellwert",
