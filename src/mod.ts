@@ -166,6 +166,8 @@ export type {
   ExecOptions,
 } from "./engine/clickhouse.ts";
 export { readParquet, writeArrow, writeParquet } from "./io/parquet.ts";
+export type { WriteParquetOptions } from "./io/parquet.ts";
+export type { PiiKind, PiiLanguage, RedactOption } from "./privacy/pii.ts";
 
 // report
 export { notebookParams } from "./report/params.ts";
@@ -185,6 +187,9 @@ export { trend, TREND_COLUMNS } from "./analysis/trend.ts";
 export type { TrendCompare, TrendOptions } from "./analysis/trend.ts";
 export { commentThemes, THEME_COLUMNS } from "./analysis/themes.ts";
 export type { CommentLanguage, CommentThemeOptions } from "./analysis/themes.ts";
+// open text and privacy
+export { findPii, redactPii } from "./text/pii.ts";
+export type { FindPiiOptions, RedactPiiOptions } from "./text/pii.ts";
 export { adjustPValues } from "./stats/multiple.ts";
 export type { AdjustPValuesOptions, Correction } from "./stats/multiple.ts";
 export { segmentChart } from "./charts/segment.ts";

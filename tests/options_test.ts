@@ -80,6 +80,8 @@ const ROWS: Row[] = [
   ["attribution", "model", (o) => cx.attribution(T, o)],
   ["touchpointOutcomes", "answerDate", (o) => cx.touchpointOutcomes(T, o)],
   ["touchpointChurn", "split", (o) => cx.touchpointChurn(T, o)],
+  ["findPii", "kinds", (o) => cx.findPii(T, o)],
+  ["redactPii", "language", (o) => cx.redactPii(T, o)],
   // charts
   ["scoreDistributionChart", "score", (o) => cx.scoreDistributionChart(T, o)],
   ["churnChart", "band", (o) => cx.churnChart(T, o)],
@@ -111,6 +113,7 @@ const ROWS: Row[] = [
   ["readJson", "dateUnit", (o) => cx.readJson([], o)],
   ["readArrow", "mapping", (o) => cx.readArrow(new Uint8Array(), o)],
   ["readParquet", "schema", (o) => cx.readParquet("x.parquet", o)],
+  ["writeParquet", "redact", (o) => cx.writeParquet(T, "x.parquet", o)],
   ["validate", "strict", (o) => cx.validate(T, o)],
   ["makeDateParser", "slash", (o) => cx.makeDateParser(o)],
   ["compactTable", "maxDistinctShare", (o) => cx.compactTable(T, o)],
@@ -196,7 +199,6 @@ const NO_OPTIONS = new Set([
   "findChromium",
   // writers: (table, path)
   "writeJson",
-  "writeParquet",
   "writeArrow",
   "writeSite", // (pages, outDir)
   // engine plumbing: specs, identifiers, a hint record keyed by column, a KPI signature

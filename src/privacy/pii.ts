@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 
 /** A kind of personal data the detectors find. */
@@ -148,6 +149,115 @@ export function checkPiiOptions(
     );
   }
   return { kinds, language };
+}
+
+/**
+ * Whether a column holds text: at least one string and nothing but strings
+ * and missing values. These are the columns redacted by default.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { isTextColumn } from "./pii.ts";
+ * const t = aq.table({ a: ["x", null], b: [1, 2], c: [null, null] });
+ * assert.deepEqual(["a", "b", "c"].map((c) => isTextColumn(t, c)), [true, false, false]);
+ * ```
+ */
+export function isTextColumn(table: ColumnTable, column: string): boolean {
+  const values = table.array(column) as ArrayLike<unknown>;
+  let text = false;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
+    if (typeof v !== "string") return false;
+    text = true;
+  }
+  return text;
+}
+
+/** Whether a column holds only missing values. */
+export function isEmptyColumn(table: ColumnTable, column: string): boolean {
+  const values = table.array(column) as ArrayLike<unknown>;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] !== null && values[i] !== undefined) return false;
+  }
+  return true;
+}
+
+/**
+ * The table with the strings of `columns` redacted ({@link redactText});
+ * other values and columns unchanged.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { redactColumns } from "./pii.ts";
+ * const t = aq.table({ c: ["a@b.de", null], n: [1, 2] });
+ * assert.deepEqual(redactColumns(t, ["c"]).objects(), [{ c: "[E-Mail]", n: 1 }, { c: null, n: 2 }]);
+ * ```
+ */
+export function redactColumns(
+  table: ColumnTable,
+  columns: readonly string[],
+  options: { kinds?: readonly PiiKind[]; language?: PiiLanguage } = {},
+): ColumnTable {
+  if (columns.length === 0) return table;
+  const redacted = Object.fromEntries(columns.map((column) => [
+    column,
+    Array.from(
+      table.array(column) as ArrayLike<unknown>,
+      (v) => typeof v === "string" ? redactText(v, options) : v,
+    ),
+  ]));
+  return table.assign(redacted);
+}
+
+/** The `redact` option of the writers: `true`, or the placeholders' language and the kinds. */
+export type RedactOption = boolean | { language?: PiiLanguage; kinds?: PiiKind[] };
+
+/**
+ * What a writer writes under its `redact` option: the table itself
+ * (`false`, the default), or the table with every text column
+ * ({@link isTextColumn}) redacted; anything else is a `CxOptionsError`
+ * naming the writer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { redactForWriting } from "./pii.ts";
+ * const t = aq.table({ c: ["Tel. 0151 12345678"] });
+ * assert.equal(redactForWriting(t, true, "writeCsv").get("c", 0), "Tel. [Telefon]");
+ * assert.equal(redactForWriting(t, { language: "en" }, "writeCsv").get("c", 0), "Tel. [phone]");
+ * assert.equal(redactForWriting(t, undefined, "writeCsv"), t);
+ * ```
+ */
+export function redactForWriting(
+  table: ColumnTable,
+  redact: RedactOption | undefined,
+  fn: string,
+): ColumnTable {
+  if (redact === undefined || redact === false) return table;
+  if (redact !== true && (redact === null || typeof redact !== "object" || Array.isArray(redact))) {
+    throw new CxOptionsError(
+      `${fn}: option "redact" must be true, false or { language, kinds }, got ${
+        JSON.stringify(redact)
+      }`,
+    );
+  }
+  const given = redact === true ? {} : redact;
+  for (const name of Object.keys(given)) {
+    if (name !== "language" && name !== "kinds") {
+      throw new CxOptionsError(
+        `${fn}: option "redact" takes language and kinds, got ${JSON.stringify(name)}`,
+      );
+    }
+  }
+  const checked = checkPiiOptions(given);
+  const columns = table.columnNames().filter((c) => isTextColumn(table, c));
+  return redactColumns(table, columns, checked);
 }
 
 type Spans = [start: number, end: number][];

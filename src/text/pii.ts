@@ -13,9 +13,11 @@ import { checkCall, optionNames } from "../options.ts";
 import {
   checkPiiOptions,
   findPiiInText,
+  isEmptyColumn,
+  isTextColumn,
   type PiiKind,
   type PiiLanguage,
-  redactText,
+  redactColumns,
 } from "../privacy/pii.ts";
 
 export { PII_KINDS, PII_LABELS, type PiiKind, type PiiLanguage } from "../privacy/pii.ts";
@@ -127,14 +129,7 @@ export function findPii(table: ColumnTable, options: FindPiiOptions = {}): Colum
 export function redactPii(table: ColumnTable, options: RedactPiiOptions = {}): ColumnTable {
   ({ input: table, options } = checkCall("redactPii", table, options, REDACT_PII_OPTIONS));
   const checked = checkPiiOptions(options);
-  const redacted: Record<string, unknown[]> = {};
-  for (const column of textColumns(table, options.columns, "redactPii")) {
-    redacted[column] = Array.from(
-      table.array(column) as ArrayLike<unknown>,
-      (v) => typeof v === "string" ? redactText(v, checked) : v,
-    );
-  }
-  return Object.keys(redacted).length ? table.assign(redacted) : table;
+  return redactColumns(table, textColumns(table, options.columns, "redactPii"), checked);
 }
 
 /**
@@ -146,7 +141,7 @@ function textColumns(
   columns: string | string[] | undefined,
   fn: string,
 ): string[] {
-  if (columns === undefined) return table.columnNames().filter((c) => holdsText(table, c, true));
+  if (columns === undefined) return table.columnNames().filter((c) => isTextColumn(table, c));
   const named = Array.isArray(columns) ? columns : [columns];
   for (const c of named) {
     if (typeof c !== "string" || !table.columnNames().includes(c)) {
@@ -156,24 +151,11 @@ function textColumns(
         }`,
       );
     }
-    if (!holdsText(table, c, false)) {
+    if (!isTextColumn(table, c) && !isEmptyColumn(table, c)) {
       throw new CxOptionsError(
         `${fn}: column "${c}" holds values that are not text; name only text columns in "columns"`,
       );
     }
   }
   return named;
-}
-
-/** Whether every non-missing value is a string (and, with `someText`, there is one). */
-function holdsText(table: ColumnTable, column: string, someText: boolean): boolean {
-  const values = table.array(column) as ArrayLike<unknown>;
-  let text = false;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) continue;
-    if (typeof v !== "string") return false;
-    text = true;
-  }
-  return text || !someText;
 }
