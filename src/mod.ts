@@ -190,6 +190,10 @@ export type { CommentLanguage, CommentThemeOptions } from "./analysis/themes.ts"
 // open text and privacy
 export { findPii, redactPii } from "./text/pii.ts";
 export type { FindPiiOptions, RedactPiiOptions } from "./text/pii.ts";
+export { COMMENT_DRIVER_COLUMNS, commentDrivers } from "./text/comment_drivers.ts";
+export type { CommentDriverOptions } from "./text/comment_drivers.ts";
+export { commentDriverChart } from "./charts/comment_drivers.ts";
+export type { CommentDriverChartOptions } from "./charts/comment_drivers.ts";
 export { adjustPValues } from "./stats/multiple.ts";
 export type { AdjustPValuesOptions, Correction } from "./stats/multiple.ts";
 export { segmentChart } from "./charts/segment.ts";
@@ -278,7 +282,7 @@ export { touchpointOutcomes } from "./analysis/journey/outcomes_nps.ts";
 export type { TouchpointOutcomesOptions } from "./analysis/journey/outcomes_nps.ts";
 export { touchpointChurn } from "./analysis/journey/outcomes_churn.ts";
 export type { ChurnSplit, TouchpointChurnOptions } from "./analysis/journey/outcomes_churn.ts";
-export type { JourneyAnalysis, JourneyMeta } from "./meta.ts";
+export type { JourneyAnalysis, JourneyMeta, TextMeta } from "./meta.ts";
 export type { JourneyColumns } from "./analysis/journey/events.ts";
 export { transitionChart } from "./charts/journey_paths.ts";
 export type { TransitionChartOptions } from "./charts/journey_paths.ts";

@@ -82,10 +82,13 @@ const ROWS: Row[] = [
   ["touchpointChurn", "split", (o) => cx.touchpointChurn(T, o)],
   ["findPii", "kinds", (o) => cx.findPii(T, o)],
   ["redactPii", "language", (o) => cx.redactPii(T, o)],
+  ["commentDrivers", "minCount", (o) => cx.commentDrivers(T, o)],
+  ["commentDrivers", "engine", (o) => cx.commentDrivers(T, o)],
   // charts
   ["scoreDistributionChart", "score", (o) => cx.scoreDistributionChart(T, o)],
   ["churnChart", "band", (o) => cx.churnChart(T, o)],
   ["themeChart", "top", (o) => cx.themeChart(T, o)],
+  ["commentDriverChart", "labels", (o) => cx.commentDriverChart(T, o)],
   ["rfmChart", "subtitle", (o) => cx.rfmChart(T, o)],
   ["ticketVolumeChart", "yLabel", (o) => cx.ticketVolumeChart(T, o)],
   ["kpiCards", "label", (o) => cx.kpiCards(T, o)],
