@@ -10,7 +10,11 @@ import { assertAlmostEquals, assertEquals, assertThrows } from "../assert.ts";
 import { CxDataError, CxOptionsError } from "../../src/errors.ts";
 import { meta } from "../../src/meta.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
-import { type CommentDriverOptions, commentDrivers } from "../../src/text/comment_drivers.ts";
+import {
+  COMMENT_DRIVER_COLUMNS,
+  type CommentDriverOptions,
+  commentDrivers,
+} from "../../src/text/comment_drivers.ts";
 import { sample } from "../metrics/fixtures.ts";
 
 const FIXTURES = new URL("../fixtures/text/", import.meta.url);
@@ -61,20 +65,7 @@ Deno.test("the log-odds of one term, worked by hand", () => {
   assertAlmostEquals(app.std_err, stdErr, 1e-15);
   assertAlmostEquals(app.statistic, logOdds / stdErr, 1e-15);
   assertEquals([app.count_a, app.count_b, app.n_terms], [3, 2, 1]);
-  assertEquals(r.columnNames(), [
-    "term",
-    "n_terms",
-    "group",
-    "count_a",
-    "count_b",
-    "log_odds",
-    "std_err",
-    "statistic",
-    "p_value",
-    "p_adjusted",
-    "significant",
-    "examples",
-  ]);
+  assertEquals(r.columnNames(), [...COMMENT_DRIVER_COLUMNS]);
   const m = meta<"text">(r);
   assertEquals([m.kind, m.groups], ["text", { a: "Detractor", b: "Promoter" }]);
 });
