@@ -368,15 +368,12 @@ function cards(text: string): Spans {
     if (separators.length > 1) continue;
     if (groups.length > 1 && groups.some((g) => g.length < 3 || g.length > 6)) continue;
     // the longest run of leading groups that is a card (text may follow it)
-    for (let k = groups.length; k >= 1; k--) {
-      const digits = groups.slice(0, k).join("");
-      if (digits.length > 19) continue;
-      if (digits.length < 13) break;
-      if (cardScheme(digits) && luhnValid(digits)) {
-        out.push([m.index, m.index + groups.slice(0, k).join(separators[0] ?? "").length]);
-        break;
-      }
+    let digits = "", best = 0;
+    for (let k = 0; k < groups.length && digits.length + groups[k].length <= 19; k++) {
+      digits += groups[k];
+      if (digits.length >= 13 && cardScheme(digits) && luhnValid(digits)) best = k + 1;
     }
+    if (best) out.push([m.index, m.index + groups.slice(0, best).join(separators[0] ?? "").length]);
   }
   return out;
 }

@@ -177,3 +177,20 @@ Deno.test("findPii and redactPii refuse bad options with the fix", () => {
     'findPii: the table is grouped by "comment", and findPii has no by option; ungroup it first (t.ungroup())',
   );
 });
+
+Deno.test("long hostile texts take linear time (no regex blow-up)", () => {
+  const texts = [
+    "1".repeat(100_000) + "a",
+    "0 1 ".repeat(25_000),
+    "a@" + "b-".repeat(50_000),
+    "DE89 " + "3704 ".repeat(20_000),
+    "4111-".repeat(20_000),
+    "(0".repeat(50_000),
+  ];
+  for (const text of texts) {
+    const start = performance.now();
+    assertEquals(findPiiInText(text), []);
+    const ms = performance.now() - start;
+    assertEquals(ms < 2000, true, `${text.slice(0, 12)}…: ${ms.toFixed(0)} ms`);
+  }
+});
