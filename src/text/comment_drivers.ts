@@ -154,12 +154,12 @@ function driversInMemory(table: ColumnTable, options: CommentDriverOptions): Col
     [terms.words, terms.phrases].forEach((list, n) => {
       counts.totals[n][g] += list.length;
       for (const term of list) {
-        const c = counts.terms.get(term) ?? { n: n + 1, counts: [0, 0] as [number, number] };
+        let c = counts.terms.get(term);
+        if (!c) counts.terms.set(term, c = { n: n + 1, counts: [0, 0] });
         c.counts[g]++;
-        counts.terms.set(term, c);
-        const u = uses.get(term) ?? [[], []];
+        let u = uses.get(term);
+        if (!u) uses.set(term, u = [[], []]);
         if (u[g].length < examples && u[g].at(-1) !== i) u[g].push(i);
-        uses.set(term, u);
       }
     });
   });
@@ -234,6 +234,11 @@ function groupsOf(table: ColumnTable, column: string | undefined): Groups {
   }
   requireColumn(table, column, "group");
   const values = Array.from(table.array(column) as ArrayLike<unknown>);
+  if (values.some((v) => v !== null && v !== undefined && typeof v === "object")) {
+    throw new CxOptionsError(
+      `Column "${column}" of option "group" must hold text, numbers or booleans; derive a two-valued column first`,
+    );
+  }
   const distinct = [...new Set(values.filter((v) => v !== null && v !== undefined))];
   if (distinct.length !== 2) {
     throw new CxDataError(

@@ -145,6 +145,11 @@ Deno.test("bad input: clear errors, and the engine is refused in the one wording
     ),
     true,
   );
+  const dated = aq.table({ g: [new Date(0), new Date(0)], comment: ["x y", "y z"] });
+  assertEquals(
+    assertThrows(() => commentDrivers(dated, { group: "g" }), CxOptionsError).message,
+    'Column "g" of option "group" must hold text, numbers or booleans; derive a two-valued column first',
+  );
   const offScale = aq.table({ nps_score: [11, 1], comment: ["x", "y"] });
   assertThrows(() => commentDrivers(offScale), CxDataError);
   const noPromoters = aq.table({ nps_score: [1, 8], comment: ["slow", "fine"] });
