@@ -175,14 +175,14 @@ export interface JourneyMeta {
   notes: Record<string, unknown>;
 }
 
-/** How an open-text result (`commentDrivers`) was computed. */
+/** How an open-text result (`commentDrivers`, `sentimentScores`) was computed. */
 export interface TextMeta {
   /** The function that made the result. */
-  analysis: "commentDrivers";
+  analysis: "commentDrivers" | "sentimentScores";
   /** The options used, defaults filled in. */
   options: Record<string, unknown>;
-  /** The labels of the two groups compared (a: positive log-odds). */
-  groups: { a: string; b: string };
+  /** The labels of the two groups compared (a: positive log-odds; `commentDrivers` only). */
+  groups?: { a: string; b: string };
   /** Definitions and counts worth stating (prior, correction, comments per group). */
   notes: Record<string, unknown>;
 }

@@ -13,11 +13,12 @@ import * as engineEntry from "../src/entries/engine.ts";
 import * as io from "../src/entries/io.ts";
 import * as report from "../src/entries/report.ts";
 import * as stats from "../src/entries/stats.ts";
+import * as text from "../src/entries/text.ts";
 import { CxOptionsError, type DuckdbEngine } from "../src/mod.ts";
 import { optionNames } from "../src/options.ts";
 
 /** Every entry's exports under one name, so that ROWS reads `cx.<function>` whatever the entry. */
-const cx = { ...front, ...danfo, ...engineEntry, ...io, ...report, ...stats };
+const cx = { ...front, ...danfo, ...engineEntry, ...io, ...report, ...stats, ...text };
 
 const T: ColumnTable = aq.table({ x: [1] });
 const side = { table: T, value: "x" };
@@ -85,6 +86,9 @@ const ROWS: Row[] = [
   ["redactPii", "language", (o) => cx.redactPii(T, o)],
   ["commentDrivers", "minCount", (o) => cx.commentDrivers(T, o)],
   ["commentDrivers", "engine", (o) => cx.commentDrivers(T, o)],
+  ["sentiment", "language", (o) => cx.sentiment(T, o)],
+  ["sentiment", "engine", (o) => cx.sentiment(T, o)],
+  ["sentimentScores", "text", (o) => cx.sentimentScores(T, o)],
   // charts
   ["scoreDistributionChart", "score", (o) => cx.scoreDistributionChart(T, o)],
   ["churnChart", "band", (o) => cx.churnChart(T, o)],
