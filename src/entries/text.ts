@@ -33,3 +33,28 @@ export { COMMENT_DRIVER_COLUMNS, commentDrivers } from "../text/comment_drivers.
 export type { CommentDriverOptions } from "../text/comment_drivers.ts";
 export { commentDriverChart } from "../charts/comment_drivers.ts";
 export type { CommentDriverChartOptions } from "../charts/comment_drivers.ts";
+// types the signatures above name
+export type { EngineAnalysis, EngineOptions } from "../engine/dispatch.ts";
+export type { CompiledSql, DateKind, Dialect, Relation } from "../engine/compile/types.ts";
+export type {
+  CallOptions,
+  ColumnInfo,
+  OpenRelation,
+  Source,
+  SqlEngine,
+  TableRef,
+} from "../engine/engine.ts";
+export type { LoadColumn, LoadType } from "../engine/load.ts";
+export type { TableInput } from "../base/input.ts";
+export type {
+  Aggregate,
+  AggregateHook,
+  AggregateRequest,
+  GroupPlan,
+  KpiOptions,
+  MissingGroups,
+} from "../base/plan.ts";
+export type { Period } from "../time/period.ts";
+export type { PiiKind, PiiLanguage } from "../privacy/pii.ts";
+export type { ChartLang, ChartLocaleOptions } from "../charts/locale.ts";
+export type { ChartSpec } from "../charts/render.ts";

@@ -30,13 +30,17 @@ export interface SentimentScoreOptions {
 }
 
 /** The names of {@link SentimentScoreOptions}. */
-export const SENTIMENT_SCORE_OPTIONS = optionNames<SentimentScoreOptions>()(["text", "language"]);
+export const SENTIMENT_SCORE_OPTIONS: readonly (keyof SentimentScoreOptions)[] = optionNames<
+  SentimentScoreOptions
+>()(["text", "language"]);
 
 /** Options of {@link sentiment}: the scoring options and the grouping options of the KPIs. */
 export interface SentimentOptions extends SentimentScoreOptions, Omit<KpiOptions, "aggregate"> {}
 
 /** The names of {@link SentimentOptions}. */
-export const SENTIMENT_OPTIONS = optionNames<SentimentOptions>()([
+export const SENTIMENT_OPTIONS: readonly (keyof SentimentOptions)[] = optionNames<
+  SentimentOptions
+>()([
   "text",
   "language",
   "by",
@@ -63,7 +67,7 @@ export const SENTIMENT_COLUMNS: readonly string[] = [
 ];
 
 /** A comment scoring at or below this is negative (VADER's threshold for its compound score). */
-export const NEGATIVE_BELOW = -0.05;
+export const NEGATIVE_BELOW: number = -0.05;
 
 /**
  * The table with a sentiment score per comment: `sentiment` from −1 (very
