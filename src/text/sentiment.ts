@@ -8,12 +8,18 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { pooled } from "../base/input.ts";
-import { type KpiOptions, requireColumn, resolvePlan, withPeriods } from "../base/plan.ts";
+import {
+  KPI_OPTIONS,
+  type KpiOptions,
+  requireColumn,
+  resolvePlan,
+  withPeriods,
+} from "../base/plan.ts";
 import { type EngineAnalysis, withEngine } from "../engine/dispatch.ts";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { attachMeta } from "../meta.ts";
 import { tidyResult } from "../metrics/groups.ts";
-import { optionNames } from "../options.ts";
+import { optionNames, withoutNames } from "../options.ts";
 import { meanSd, tInterval, wilson } from "../stats/intervals.ts";
 import { scoreComment } from "./sentiment_lexicon.ts";
 
@@ -40,17 +46,7 @@ export interface SentimentOptions extends SentimentScoreOptions, Omit<KpiOptions
 /** The names of {@link SentimentOptions}. */
 export const SENTIMENT_OPTIONS: readonly (keyof SentimentOptions)[] = optionNames<
   SentimentOptions
->()([
-  "text",
-  "language",
-  "by",
-  "period",
-  "date",
-  "timeZone",
-  "confidence",
-  "minN",
-  "missing",
-]);
+>()([...SENTIMENT_SCORE_OPTIONS, ...withoutNames(KPI_OPTIONS, "aggregate")]);
 
 /** The columns {@link sentimentScores} appends to the table, in order. */
 export const SENTIMENT_SCORE_COLUMNS: readonly string[] = ["sentiment", "sentiment_language"];
