@@ -169,9 +169,9 @@ export interface SqlMeta {
 export interface MetaKinds {
   /** KPI results (`nps`, `csat`, `segment`, `trend`, …). */
   kpi: KpiMeta;
-  /** `kaplanMeier`, `cumulativeIncidence` (and their `*Sql` forms). */
+  /** `kaplanMeier`, `cumulativeIncidence` (in memory or in an engine). */
   survival: SurvivalMeta;
-  /** `logRank` (and `logRankSql`). */
+  /** `logRank` (in memory or in an engine). */
   logRank: LogRankMeta;
   /** `correlate`, `correlateMetrics` (and `correlateSql`). */
   correlate: CorrelateMeta;
@@ -179,7 +179,7 @@ export interface MetaKinds {
   keyDrivers: KeyDriversMeta;
   /** Cohort retention and churn. */
   cohort: CohortMeta;
-  /** Tables an engine computed that are no analysis result of their own (`survivalCountsSql`). */
+  /** Tables an engine computed that are no analysis result of their own (`survivalCounts`). */
   sql: SqlMeta;
 }
 

@@ -61,14 +61,14 @@ import {
   withRelation,
 } from "./source.ts";
 import { checkCall, optionNames } from "../options.ts";
-import { SQL_ANALYSIS_OPTIONS } from "./survival.ts";
 
 /** Options of {@link correlateSql}: `correlate`'s (Pearson only), plus the engine. */
 export interface CorrelateSqlOptions extends CorrelateOptions, SqlAnalysisOptions {}
 
 const CORRELATE_SQL_OPTIONS = optionNames<CorrelateSqlOptions>()([
   ...CORRELATE_OPTIONS,
-  ...SQL_ANALYSIS_OPTIONS,
+  "engine",
+  "explain",
 ]);
 
 /** The measure names of one pair, in the order {@link correlateSpec} lists them. */

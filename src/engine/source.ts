@@ -1,6 +1,6 @@
 /**
- * What the pushed-down analyses (`survivalCountsSql`, `kaplanMeierSql`,
- * `logRankSql`, `correlateSql`) share: choosing the engine, opening the
+ * What the analyses that run in an SQL engine (`kaplanMeier`, `logRank`,
+ * `correlateSql`, …) share: choosing the engine, opening the
  * source (an in-memory table is loaded with only the columns needed, a path
  * is scanned by DuckDB, a `{ engine, table }` is read where it is), running
  * compiled queries with `explain`, and the SQL metadata of their results.

@@ -14,13 +14,13 @@ import {
   finalizeKaplanMeier,
   kaplanMeier,
   type SurvivalTransform,
-} from "../../src/analysis/survival.ts";
-import { survivalCounts } from "../../src/analysis/survival_counts.ts";
-import { medianSurvival } from "../../src/analysis/survival_median.ts";
-import { atRisk, rmst, survivalAt } from "../../src/analysis/survival_summary.ts";
-import { chiSquareUpper, logRank } from "../../src/analysis/logrank.ts";
-import { cumulativeIncidence } from "../../src/analysis/competing.ts";
-import { survivalTimes } from "../../src/analysis/survival_times.ts";
+} from "../../src/analysis/survival/kaplan_meier.ts";
+import { survivalCounts } from "../../src/analysis/survival/counts.ts";
+import { medianSurvival } from "../../src/analysis/survival/median.ts";
+import { atRisk, rmst, survivalAt } from "../../src/analysis/survival/summary.ts";
+import { chiSquareUpper, logRank } from "../../src/analysis/survival/logrank.ts";
+import { cumulativeIncidence } from "../../src/analysis/survival/competing.ts";
+import { survivalTimes } from "../../src/analysis/survival/times.ts";
 import { assertMatch, assertThrows } from "../assert.ts";
 import { assertClose } from "../metrics/fixtures.ts";
 

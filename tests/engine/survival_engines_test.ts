@@ -1,7 +1,7 @@
 /**
  * Survival pushdown parity: survivalCounts, kaplanMeier (every transform)
  * and logRank (overall and pairwise) in memory and with the counts
- * aggregated by DuckDB, PostgreSQL and a two-shard ClickHouse cluster give
+ * aggregated (option `engine`, through the one dispatcher) by DuckDB, PostgreSQL and a two-shard ClickHouse cluster give
  * identical tables (counts exact, floats to 1e-9) — on the sample customers
  * and on seeded random tables with ties, fractional times, null and unicode
  * or hostile labels, one-row groups, boolean and 0/1 events. Invalid values
@@ -12,20 +12,15 @@ import assert from "node:assert/strict";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { readCsv } from "../../src/io/csv.ts";
-import type { SqlEngine } from "../../src/engine/pushdown.ts";
-import { logRank } from "../../src/analysis/logrank.ts";
-import { kaplanMeier } from "../../src/analysis/survival.ts";
-import { survivalCounts } from "../../src/analysis/survival_counts.ts";
-import { survivalTimes } from "../../src/analysis/survival_times.ts";
+import type { SqlEngine } from "../../src/engine/engine.ts";
+import { logRank } from "../../src/analysis/survival/logrank.ts";
+import { kaplanMeier } from "../../src/analysis/survival/kaplan_meier.ts";
+import { survivalCounts } from "../../src/analysis/survival/counts.ts";
+import { survivalTimes } from "../../src/analysis/survival/times.ts";
 import { compileAggregate, quoteIdent } from "../../src/engine/compile.ts";
 import type { ClickhouseEngine } from "../../src/engine/clickhouse.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
-import {
-  kaplanMeierSql,
-  logRankSql,
-  survivalCountsSpec,
-  survivalCountsSql,
-} from "../../src/engine/survival.ts";
+import { survivalCountsSpec } from "../../src/analysis/survival/sql.ts";
 import { CxDataError, CxOptionsError } from "../../src/errors.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";
@@ -113,10 +108,10 @@ function cases(): Case[] {
         }
         const o = { ...options, engine };
         return what === "counts"
-          ? survivalCountsSql(input, o)
+          ? survivalCounts(input, o)
           : what === "km"
-          ? kaplanMeierSql(input, o)
-          : logRankSql(input, o as typeof o & { by: string[] });
+          ? kaplanMeier(input, o)
+          : logRank(input, o as typeof o & { by: string[] });
       },
     });
   };
@@ -188,7 +183,7 @@ async function checkEngine(engine: SqlEngine) {
     assert.ok(tables >= 50 && errors <= 2, `${tables} tables, ${errors} errors`);
     // The in-memory source (load, aggregate, drop), metadata included.
     const o = { time: TIME, event: EVENT, by: [SEG, REGION] };
-    const km = await kaplanMeierSql(RANDOM[0], { ...o, engine });
+    const km = await kaplanMeier(RANDOM[0], { ...o, engine });
     assertSameResult(km, kaplanMeier(RANDOM[0], o), engine.name);
     // the engine part comes on top of the in-memory metadata (no statements without explain)
     assert.deepEqual(meta(km), {
@@ -197,7 +192,7 @@ async function checkEngine(engine: SqlEngine) {
       queries: [],
     });
     // Boolean group keys come back as booleans (ClickHouse stores them as 0/1).
-    const byReferred = await logRankSql(customers, { by: "referred", engine });
+    const byReferred = await logRank(customers, { by: "referred", engine });
     assert.deepEqual(byReferred.objects(), logRank(customers, { by: "referred" }).objects());
     await checkInvalid(engine);
   } finally {
@@ -244,7 +239,7 @@ async function checkInvalid(engine: SqlEngine) {
   const { relation, drop } = await engine.load(bad, { [TIME]: "number", [EVENT]: "number" });
   const ref = { engine, table: (relation as { name: string }).name };
   try {
-    for (const run of [kaplanMeierSql, survivalCountsSql]) {
+    for (const run of [kaplanMeier, survivalCounts]) {
       await assert.rejects(run(ref, { time: TIME, event: EVENT }), (e: unknown) => {
         assert.ok(e instanceof CxDataError, String(e));
         assert.equal(problemCount(e), problemCount(inMemory));
@@ -259,20 +254,20 @@ async function checkInvalid(engine: SqlEngine) {
     }
     // The in-memory source fails in memory, with row numbers.
     await assert.rejects(
-      kaplanMeierSql(bad, { time: TIME, event: EVENT, engine }),
+      kaplanMeier(bad, { time: TIME, event: EVENT, engine }),
       (e: unknown) => e instanceof CxDataError && e.message === inMemory.message,
     );
     // A text event column: every row fails ("1" is not 1, as in memory).
     const textEvent = () => survivalCounts(bad, { time: TIME, event: "g" });
     assert.throws(textEvent, (e: unknown) => e instanceof CxDataError && problemCount(e) === 9);
     await assert.rejects(
-      logRankSql(ref, { time: TIME, event: "g", by: EVENT }),
+      logRank(ref, { time: TIME, event: "g", by: EVENT }),
       (e: unknown) =>
         e instanceof CxDataError && problemCount(e) === 9 &&
         e.problems.filter((p) => p.column === "g").map((p) => p.value).sort().join() === "a,b",
     );
-    await assert.rejects(logRankSql(ref, { time: TIME } as never), CxOptionsError);
-    await assert.rejects(kaplanMeierSql(ref, { time: "nope" }), /Option "time" names|nope/);
+    await assert.rejects(logRank(ref, { time: TIME } as never), CxOptionsError);
+    await assert.rejects(kaplanMeier(ref, { time: "nope" }), /Option "time" names|nope/);
   } finally {
     await drop();
   }
@@ -294,7 +289,7 @@ async function checkInvalid(engine: SqlEngine) {
   }
   try {
     await assert.rejects(
-      kaplanMeierSql({ engine, table: name }, { time: "t", event: "e" }),
+      kaplanMeier({ engine, table: name }, { time: "t", event: "e" }),
       (e: unknown) =>
         e instanceof CxDataError && problemCount(e) === 3 &&
         e.problems.every((p) => p.column === "t"),
@@ -309,7 +304,7 @@ async function checkInvalid(engine: SqlEngine) {
   });
   try {
     await assert.rejects(
-      kaplanMeierSql({ engine, table: (empty.relation as { name: string }).name }),
+      kaplanMeier({ engine, table: (empty.relation as { name: string }).name }),
       /Empty table/,
     );
   } finally {
@@ -324,7 +319,7 @@ Deno.test("survival pushdown: DuckDB (tables, in-memory input, CSV and Parquet f
     // A CSV file scanned by DuckDB: booleans and integers typed by its sniffer.
     const csv = await Deno.makeTempFile({ suffix: ".csv" });
     await Deno.writeTextFile(csv, customers.toCSV());
-    const fromFile = await kaplanMeierSql(csv, { by: ["plan", "referred"], engine });
+    const fromFile = await kaplanMeier(csv, { by: ["plan", "referred"], engine });
     assertSameResult(fromFile, kaplanMeier(customers, { by: ["plan", "referred"] }), "csv");
     const parquet = await Deno.makeTempFile({ suffix: ".parquet" });
     const conn = await engine.connection();
@@ -332,7 +327,7 @@ Deno.test("survival pushdown: DuckDB (tables, in-memory input, CSV and Parquet f
       `COPY (SELECT * FROM read_csv($1)) TO '${parquet.replaceAll("'", "''")}' (FORMAT parquet)`,
       [csv],
     );
-    const test = await logRankSql(parquet, { by: "region", pairwise: true, engine });
+    const test = await logRank(parquet, { by: "region", pairwise: true, engine });
     assertSameResult(test, logRank(customers, { by: "region", pairwise: true }), "parquet");
     await Deno.remove(csv);
     await Deno.remove(parquet);
@@ -392,7 +387,7 @@ Deno.test("survival pushdown: hostile names only fill identifier slots, in every
       ],
     );
     const seen: string[] = [];
-    const km = await kaplanMeierSql({ engine, table: "t; --" }, {
+    const km = await kaplanMeier({ engine, table: "t; --" }, {
       time: TIME,
       event: EVENT,
       by: SEG,
@@ -405,7 +400,7 @@ Deno.test("survival pushdown: hostile names only fill identifier slots, in every
     const again = await conn.runAndReadAll(`SELECT count(*) AS n FROM ${q("t; --")}`);
     assert.equal(Number(again.getRowObjectsJS()[0].n), 3);
     // explain: true records the statement in meta(result).queries.
-    const test = await logRankSql({ engine, table: "t; --" }, {
+    const test = await logRank({ engine, table: "t; --" }, {
       time: TIME,
       event: EVENT,
       by: SEG,

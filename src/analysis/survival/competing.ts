@@ -7,20 +7,20 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import { leaveOutMissing, sumOf } from "../metrics/groups.ts";
-import { isMissingKey, type MissingGroups, requireColumn } from "../base/plan.ts";
-import { checkConfidence, zFor } from "../stats/distributions.ts";
+import { CxDataError, CxOptionsError, type CxProblem } from "../../errors.ts";
+import { leaveOutMissing, sumOf } from "../../metrics/groups.ts";
+import { isMissingKey, type MissingGroups, requireColumn } from "../../base/plan.ts";
+import { checkConfidence, zFor } from "../../stats/distributions.ts";
 import {
   checkTransform,
   KAPLAN_MEIER_OPTIONS,
   setSurvivalMeta,
   survivalInterval,
   type SurvivalTransform,
-} from "./survival.ts";
-import { checkSurvivalValues } from "./survival_counts.ts";
-import { survivalTimesUnit } from "./survival_times.ts";
-import { checkCall, optionNames } from "../options.ts";
+} from "./kaplan_meier.ts";
+import { checkSurvivalValues } from "./columns.ts";
+import { survivalTimesUnit } from "./times.ts";
+import { checkCall, optionNames } from "../../options.ts";
 
 /** Options of {@link cumulativeIncidence}. */
 export interface CumulativeIncidenceOptions {

@@ -7,14 +7,14 @@
  *
  * @module
  */
-import { metaOf } from "../meta.ts";
+import { metaOf } from "../../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { CxOptionsError } from "../errors.ts";
-import { checkConfidence, normalCdf, zFor } from "../stats/distributions.ts";
-import { kmGroupColumns } from "./survival.ts";
-import { resultGroups } from "./survival_counts.ts";
-import { checkCall, checkOptions, optionNames } from "../options.ts";
+import { CxOptionsError } from "../../errors.ts";
+import { checkConfidence, normalCdf, zFor } from "../../stats/distributions.ts";
+import { kmGroupColumns } from "./kaplan_meier.ts";
+import { resultGroups } from "./counts.ts";
+import { checkCall, checkOptions, optionNames } from "../../options.ts";
 
 /** Options of {@link survivalAt} and {@link atRisk}. */
 export interface AtTimesOptions {
@@ -38,8 +38,8 @@ const AT_TIMES_OPTIONS = optionNames<AtTimesOptions>()(["times"]);
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { kaplanMeier } from "./survival.ts";
- * import { survivalAt } from "./survival_summary.ts";
+ * import { kaplanMeier } from "./kaplan_meier.ts";
+ * import { survivalAt } from "./summary.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
  * const at = survivalAt(km, { times: [0, 5] });
  * assert.ok(at.get("survival", 0) === 1 && at.get("survival", 1) === 0.5);
@@ -67,8 +67,8 @@ export function survivalAt(km: ColumnTable, options: AtTimesOptions): ColumnTabl
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { kaplanMeier } from "./survival.ts";
- * import { atRisk } from "./survival_summary.ts";
+ * import { kaplanMeier } from "./kaplan_meier.ts";
+ * import { atRisk } from "./summary.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
  * assert.ok(atRisk(km, { times: [0, 5, 10] }).array("n_risk").join() === "4,2,0");
  * ```
@@ -182,8 +182,8 @@ export const RMST_OPTIONS = optionNames<RmstOptions>()(["tau", "confidence", "re
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { kaplanMeier } from "./survival.ts";
- * import { rmst } from "./survival_summary.ts";
+ * import { kaplanMeier } from "./kaplan_meier.ts";
+ * import { rmst } from "./summary.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 1, 1] }));
  * // S = 1 on [0,2), ¾ on [2,4), ½ on [4,5]: 2 + 1.5 + 0.5 = 4
  * assert.ok(rmst(km, { tau: 5 }).get("rmst", 0) === 4);

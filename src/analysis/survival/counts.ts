@@ -7,107 +7,17 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import { leaveOutMissing, type LeftOut, sumOf } from "../metrics/groups.ts";
-import { type MissingGroups, requireColumn } from "../base/plan.ts";
-import { checkCall, optionNames } from "../options.ts";
-
-/** Which columns hold the follow-up time, the event flag and the segments. */
-export interface SurvivalColumns {
-  /** Follow-up time column, numbers ≥ 0 (default `"time"`, as {@link survivalTimes} writes). */
-  time?: string;
-  /** Event column: `1`/`true` = event (e.g. churn), `0`/`false` = censored (default `"event"`). */
-  event?: string;
-  /** Segment column(s): one curve per combination. */
-  by?: string | string[];
-}
-
-/** The names of {@link SurvivalColumns}. */
-export const SURVIVAL_COLUMN_OPTIONS = optionNames<SurvivalColumns>()(["time", "event", "by"]);
-
-/** Option of the survival analyses that draw or compare groups. */
-export interface MissingGroupOption {
-  /**
-   * Rows whose `by` value is missing (`null`, empty or blank text):
-   * `"drop"` (default, as R's `survfit`/`survdiff` drop `NA` strata) leaves
-   * them out of the curves and tests and counts them in the result's
-   * `notes.missingGroups`; `"group"` keeps them as their own group (`null` key).
-   */
-  missing?: MissingGroups;
-}
-
-/**
- * Counts (`[by…], time, n_event, n_censor`) without the groups whose `by`
- * value is missing, unless `missing` is `"group"`, and the note counting
- * the rows left out: the one rule of {@link leaveOutMissing}, applied after
- * the aggregate (memory or SQL) and before every survival finalize step.
- */
-export function countsWithoutMissing(
-  counts: ColumnTable,
-  by: readonly string[],
-  missing: unknown,
-): { counts: ColumnTable; notes: Record<string, string> } {
-  const { kept, note } = leaveOutMissing(counts, by, missing, ROWS_LEFT_OUT);
-  return { counts: kept, notes: note ? { missingGroups: note } : {} };
-}
-
-const ROWS_LEFT_OUT: LeftOut = {
-  noun: "rows",
-  count: (rows) => sumOf("n_event")(rows) + sumOf("n_censor")(rows),
-};
-
-/** The validated column choice of a survival analysis. */
-export interface ResolvedColumns {
-  /** Time column. */
-  time: string;
-  /** Event column. */
-  event: string;
-  /** Segment columns. */
-  by: string[];
-}
-
-/** Result column names a `by` column may not have (they would collide in the output). */
-const RESERVED = [
-  "time",
-  "n_risk",
-  "n_event",
-  "n_censor",
-  "survival",
-  "survival_low",
-  "survival_high",
-  "std_err",
-  "reason",
-];
-
-/** Checks the column options against the table (`CxOptionsError` naming the option). */
-export function survivalColumns(table: ColumnTable, options: SurvivalColumns): ResolvedColumns {
-  const { time = "time", event = "event" } = options;
-  const by = options.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
-  requireColumn(table, time, "time");
-  requireColumn(table, event, "event");
-  for (const column of by) {
-    requireColumn(table, column, "by");
-    if (RESERVED.includes(column) || column === time || column === event) {
-      throw new CxOptionsError(
-        `Option "by" cannot use column ${JSON.stringify(column)}: it is the time or event ` +
-          `column or a result column name (${RESERVED.join(", ")}); rename it first`,
-      );
-    }
-  }
-  if (table.numRows() === 0) {
-    throw new CxDataError(
-      [{
-        row: null,
-        column: null,
-        value: null,
-        reason: "the table has no rows; nothing to estimate",
-      }],
-      1,
-      "Empty table",
-    );
-  }
-  return { time, event, by };
-}
+import { pooled } from "../../base/input.ts";
+import { requireColumn } from "../../base/plan.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
+import { columnValues } from "../../kernels/groups.ts";
+import {
+  checkSurvivalValues,
+  SURVIVAL_COLUMN_OPTIONS,
+  type SurvivalColumns,
+  survivalColumns,
+} from "./columns.ts";
+import { countsInEngine } from "./sql.ts";
 
 /**
  * Aggregate step: the number of events and censorings per group and distinct
@@ -118,24 +28,31 @@ export function survivalColumns(table: ColumnTable, options: SurvivalColumns): R
  * Groups with a missing `by` value are kept here (a `null` key): the
  * finalize steps leave them out, or not, by their `missing` option.
  *
+ * With `engine` (or a `{ engine, table }` or file input) the counts are a
+ * `GROUP BY by…, time` in DuckDB, PostgreSQL or ClickHouse and it resolves to
+ * the same table; the value checks run there too (a `CxDataError` naming the
+ * column and example values).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { survivalCounts } from "./survival_counts.ts";
- * const counts = survivalCounts(aq.table({ time: [3, 3, 3, 7], event: [true, true, false, false] }));
+ * import { survivalCounts } from "./counts.ts";
+ * import { duckdbEngine } from "../../engine/duckdb.ts";
+ * const t = aq.table({ time: [3, 3, 3, 7], event: [true, true, false, false] });
+ * const counts = survivalCounts(t);
  * assert.ok(counts.get("n_event", 0) === 2 && counts.get("n_censor", 0) === 1);
+ * const engine = duckdbEngine();
+ * assert.deepEqual((await survivalCounts(t, { engine })).objects(), counts.objects());
+ * await engine.close();
  * ```
  */
-export function survivalCounts(table: ColumnTable, options: SurvivalColumns = {}): ColumnTable {
-  ({ input: table, options } = checkCall(
-    "survivalCounts",
-    table,
-    options,
-    SURVIVAL_COLUMN_OPTIONS,
-  ));
-  return countSurvival(table, options);
-}
+export const survivalCounts: EngineAnalysis<SurvivalColumns> = withEngine<SurvivalColumns>({
+  name: "survivalCounts",
+  options: SURVIVAL_COLUMN_OPTIONS,
+  memory: (input, options) => countSurvival(pooled(input), options),
+  sql: async (call, options) => (await countsInEngine(call, options)).counts,
+});
 
 /**
  * {@link survivalCounts} without the option check, for analyses that pass
@@ -255,63 +172,6 @@ function countingSortCounts(
     }
   });
   return aq.table(out);
-}
-
-/**
- * A column's values in row order: the stored array itself when the table is
- * neither filtered nor ordered and the column is a plain or typed array (no
- * copy), otherwise Arquero's `array()` copy.
- */
-function columnValues(table: ColumnTable, name: string): ArrayLike<unknown> {
-  const column = table.column(name) as unknown;
-  if (
-    !table.isFiltered() && !table.isOrdered() &&
-    (Array.isArray(column) || ArrayBuffer.isView(column)) &&
-    (column as ArrayLike<unknown>).length === table.numRows()
-  ) {
-    return column as ArrayLike<unknown>;
-  }
-  return table.array(name) as ArrayLike<unknown>;
-}
-
-/** Why a time or event value is rejected: the `reason` of {@link checkSurvivalValues}'s problems. */
-export function survivalValueReason(check: "time" | "event", column: string): string {
-  return check === "time"
-    ? `${column} must be a follow-up time ≥ 0; derive it with survivalTimes() or drop the row`
-    : `${column} must be 1/true (event) or 0/false (censored)`;
-}
-
-/** Checks times (finite numbers ≥ 0) and events (0/1/true/false); lists the first bad rows. */
-export function checkSurvivalValues(table: ColumnTable, time: string, event: string): void {
-  const times = columnValues(table, time);
-  const events = columnValues(table, event);
-  const problems: CxProblem[] = [];
-  let total = 0;
-  const add = (p: CxProblem) => {
-    total++;
-    if (problems.length < 20) problems.push(p);
-  };
-  for (let i = 0; i < times.length; i++) {
-    const t = times[i];
-    if (typeof t !== "number" || !Number.isFinite(t) || t < 0) {
-      add({
-        row: i + 1,
-        column: time,
-        value: t === null || t === undefined ? null : String(t),
-        reason: survivalValueReason("time", time),
-      });
-    }
-    const e = events[i];
-    if (!(e === 0 || e === 1 || e === true || e === false)) {
-      add({
-        row: i + 1,
-        column: event,
-        value: e === null || e === undefined ? null : String(e),
-        reason: survivalValueReason("event", event),
-      });
-    }
-  }
-  if (total) throw new CxDataError(problems, total, "Survival data has invalid values");
 }
 
 /** One group of a counts table: its key values and rows in time order. */
