@@ -128,33 +128,51 @@ export function survivalValueReason(check: "time" | "event", column: string): st
 }
 
 /** Whether a value is a follow-up time: a finite number ≥ 0. */
-export function isFollowUpTime(t: unknown): t is number {
+function isFollowUpTime(t: unknown): t is number {
   return typeof t === "number" && Number.isFinite(t) && t >= 0;
 }
 
-/** Checks times (finite numbers ≥ 0) and events (0/1/true/false); lists the first bad rows. */
-export function checkSurvivalValues(table: ColumnTable, time: string, event: string): void {
+/** The problems of some survival data: the first 20, and how many there are in all. */
+export class Problems {
+  /** The first 20 problems. */
+  readonly problems: CxProblem[] = [];
+  /** How many there are in all. */
+  total = 0;
+  /** Adds a problem that stands for `count` rows. */
+  add(count: number, problem: CxProblem): void {
+    if (this.problems.length < 20) this.problems.push(problem);
+    this.total += count;
+  }
+  /** Throws the `CxDataError` listing them, if there are any. */
+  throwIfAny(): void {
+    if (this.total) {
+      throw new CxDataError(this.problems, this.total, "Survival data has invalid values");
+    }
+  }
+}
+
+/**
+ * Checks times (finite numbers ≥ 0) and events (0/1/true/false; no event
+ * column: `null`); lists the first bad rows.
+ */
+export function checkSurvivalValues(table: ColumnTable, time: string, event: string | null): void {
   const times = columnValues(table, time);
-  const events = columnValues(table, event);
-  const problems: CxProblem[] = [];
-  let total = 0;
-  const add = (p: CxProblem) => {
-    total++;
-    if (problems.length < 20) problems.push(p);
-  };
+  const events = event === null ? undefined : columnValues(table, event);
+  const problems = new Problems();
   for (let i = 0; i < times.length; i++) {
     const t = times[i];
     if (!isFollowUpTime(t)) {
-      add({
+      problems.add(1, {
         row: i + 1,
         column: time,
         value: t === null || t === undefined ? null : String(t),
         reason: survivalValueReason("time", time),
       });
     }
+    if (!events || event === null) continue;
     const e = events[i];
     if (!(e === 0 || e === 1 || e === true || e === false)) {
-      add({
+      problems.add(1, {
         row: i + 1,
         column: event,
         value: e === null || e === undefined ? null : String(e),
@@ -162,5 +180,5 @@ export function checkSurvivalValues(table: ColumnTable, time: string, event: str
       });
     }
   }
-  if (total) throw new CxDataError(problems, total, "Survival data has invalid values");
+  problems.throwIfAny();
 }

@@ -1,26 +1,31 @@
 /**
  * Competing risks: the cumulative incidence of each reason for leaving
- * (Aalen–Johansen), with the infinitesimal-jackknife standard errors and
- * intervals of R's multi-state `survfit`.
+ * (Aalen–Johansen), in memory or with its aggregate (customers per group,
+ * time and status) in an SQL engine. The estimate and its standard errors
+ * are in `aalen_johansen.ts`.
  *
  * @module
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { CxDataError, CxOptionsError, type CxProblem } from "../../errors.ts";
-import { leaveOutMissing, sumOf } from "../../metrics/groups.ts";
+import { pooled } from "../../base/input.ts";
 import { isMissingKey, type MissingGroups, requireColumn } from "../../base/plan.ts";
-import { checkConfidence, zFor } from "../../stats/distributions.ts";
+import { type EngineAnalysis, type EngineCall, withEngine } from "../../engine/dispatch.ts";
+import { CxOptionsError } from "../../errors.ts";
+import { leaveOutMissing, sumOf } from "../../metrics/groups.ts";
+import { optionNames } from "../../options.ts";
+import { checkConfidence } from "../../stats/distributions.ts";
+import { finalizeCumulativeIncidence } from "./aalen_johansen.ts";
+export { CUMULATIVE_INCIDENCE_COLUMNS } from "./aalen_johansen.ts";
+import { byList, checkSurvivalValues, Problems, throwEmpty } from "./columns.ts";
 import {
   checkTransform,
   KAPLAN_MEIER_OPTIONS,
   setSurvivalMeta,
-  survivalInterval,
   type SurvivalTransform,
 } from "./kaplan_meier.ts";
-import { checkSurvivalValues } from "./columns.ts";
+import { type SurvivalCells, survivalCells } from "./sql.ts";
 import { survivalTimesUnit } from "./times.ts";
-import { checkCall, optionNames } from "../../options.ts";
 
 /** Options of {@link cumulativeIncidence}. */
 export interface CumulativeIncidenceOptions {
@@ -63,24 +68,12 @@ export interface CumulativeIncidenceOptions {
 }
 
 /** The names of {@link CumulativeIncidenceOptions}. */
-export const CUMULATIVE_INCIDENCE_OPTIONS = optionNames<CumulativeIncidenceOptions>()([
-  ...KAPLAN_MEIER_OPTIONS,
-  "status",
-  "censored",
-]);
-
-/** The cumulative incidence result columns after the group keys, in order. */
-export const CUMULATIVE_INCIDENCE_COLUMNS = [
-  "reason",
-  "time",
-  "n_risk",
-  "n_event",
-  "n_censor",
-  "cumulative_incidence",
-  "std_err",
-  "cumulative_incidence_low",
-  "cumulative_incidence_high",
-] as const;
+export const CUMULATIVE_INCIDENCE_OPTIONS: readonly (keyof CumulativeIncidenceOptions)[] =
+  optionNames<CumulativeIncidenceOptions>()([
+    ...KAPLAN_MEIER_OPTIONS,
+    "status",
+    "censored",
+  ]);
 
 /**
  * Cumulative incidence of each competing reason (Aalen–Johansen): the
@@ -88,8 +81,8 @@ export const CUMULATIVE_INCIDENCE_COLUMNS = [
  * 1 − Kaplan–Meier per reason, accounts for customers who left for another
  * reason first. One row per group, reason (sorted) and distinct time:
  * `[by…], reason, time, n_risk, n_event, n_censor, cumulative_incidence,
- * std_err, cumulative_incidence_low, cumulative_incidence_high` (`n_event` counts that reason, `n_censor` all
- * censorings).
+ * std_err, cumulative_incidence_low, cumulative_incidence_high` (`n_event`
+ * counts that reason, `n_censor` all censorings).
  *
  * F_k(t) = Σ_{tᵢ ≤ t} S(tᵢ−)·d_{k,i}/nᵢ, with S the all-cause Kaplan–Meier.
  * Standard errors are the infinitesimal jackknife of R's `survfit` for
@@ -99,11 +92,17 @@ export const CUMULATIVE_INCIDENCE_COLUMNS = [
  * transform: `"log"` gives F·exp(±z·se/F), upper capped at 1; no interval
  * (`null`) while F = 0 for `"log"`/`"log-log"`.
  *
+ * With `engine` (or a `{ engine, table }` or file input) the engine counts
+ * the customers per group, time and status (and event), which add up across
+ * shards; the reasons, checks and estimate are the same TypeScript, so it
+ * resolves to the same table.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { cumulativeIncidence } from "./competing.ts";
+ * import { duckdbEngine } from "../../engine/duckdb.ts";
  * const t = aq.table({
  *   time: [1, 2, 3, 4],
  *   reason: ["price", "moved", "censored", "price"],
@@ -111,47 +110,74 @@ export const CUMULATIVE_INCIDENCE_COLUMNS = [
  * const cif = cumulativeIncidence(t, { status: "reason", censored: "censored" });
  * const price = cif.filter((d: { reason: string }) => d.reason === "price");
  * assert.ok(price.get("cumulative_incidence", 3) === 0.25 + 0.5); // ¼ at t=1, then S(4−)=½ · 1/1
+ * const engine = duckdbEngine();
+ * const options = { status: "reason", censored: "censored", engine };
+ * assert.deepEqual((await cumulativeIncidence(t, options)).objects(), cif.objects());
+ * await engine.close();
  * ```
  */
-export function cumulativeIncidence(
-  table: ColumnTable,
-  options: CumulativeIncidenceOptions,
-): ColumnTable {
-  ({ input: table, options } = checkCall(
-    "cumulativeIncidence",
-    table,
-    options,
-    CUMULATIVE_INCIDENCE_OPTIONS,
-  ));
-  const { time = "time", status, confidence = 0.95, transform = "log" } = options ?? {};
-  const by = options?.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
+export const cumulativeIncidence: EngineAnalysis<CumulativeIncidenceOptions> = withEngine<
+  CumulativeIncidenceOptions
+>({
+  name: "cumulativeIncidence",
+  options: CUMULATIVE_INCIDENCE_OPTIONS,
+  memory(input, options) {
+    const table = pooled(input);
+    const plan = incidencePlan(table, options);
+    const counts = reasonCounts(table, plan);
+    return finish(counts, plan, options.unit ?? survivalTimesUnit(input));
+  },
+  async sql(call, options) {
+    const plan = incidencePlan(call.table, options);
+    const table = call.source.table;
+    if (table) {
+      // In-memory input: its errors name the rows, before anything is loaded.
+      rowReasons(table, plan);
+    }
+    const counts = await reasonCountsInEngine(call, plan);
+    return finish(counts, plan, options.unit ?? (table && survivalTimesUnit(table)));
+  },
+});
+
+/** The checked options of one call. */
+interface IncidencePlan {
+  time: string;
+  status: string;
+  event: string | null;
+  by: string[];
+  /** Whether a status means censored; `null`: the event column alone decides. */
+  censoring: ((v: unknown) => boolean) | null;
+  missing: MissingGroups | undefined;
+  confidence: number;
+  transform: SurvivalTransform;
+}
+
+/**
+ * Checks the options against the table's columns, the same in memory and
+ * in an engine (there `table` is the in-memory input or a one-row stub).
+ */
+function incidencePlan(table: ColumnTable, options: CumulativeIncidenceOptions): IncidencePlan {
+  const { time = "time", status, confidence = 0.95, transform = "log" } = options;
+  const by = byList(options.by);
   checkConfidence(confidence);
   checkTransform(transform);
   requireColumn(table, time, "time");
   requireColumn(table, status, "status");
   for (const c of by) requireColumn(table, c, "by");
-  if (table.numRows() === 0) {
-    throw new CxDataError(
-      [{
-        row: null,
-        column: null,
-        value: null,
-        reason: "the table has no rows; nothing to estimate",
-      }],
-      1,
-      "Empty table",
-    );
-  }
+  // (an engine's source: the one-row stub here; its rows are counted in the engine)
+  if (table.numRows() === 0) throwEmpty();
   const event = options.event === undefined
     ? (table.columnNames().includes("event") ? "event" : null)
     : options.event;
-  if (event !== null) {
-    requireColumn(table, event, "event");
-    checkSurvivalValues(table, time, event);
-  }
+  if (event !== null) requireColumn(table, event, "event");
   const censoring = censoringRule(status, event, options.censored);
-  const all = reasonCounts(table, { time, status, event, by }, censoring);
-  const { kept, note } = leaveOutMissing(all, by, options.missing, {
+  return { time, status, event, by, censoring, missing: options.missing, confidence, transform };
+}
+
+/** Leaves out groups with a missing `by` value, finalizes and records the metadata. */
+function finish(counts: ColumnTable, plan: IncidencePlan, unit: string | undefined): ColumnTable {
+  const { by, confidence, transform } = plan;
+  const { kept, note } = leaveOutMissing(counts, by, plan.missing, {
     noun: "rows",
     count: sumOf("n"),
   });
@@ -162,8 +188,8 @@ export function cumulativeIncidence(
     confidence,
     transform,
     variance: "infinitesimal jackknife",
-    columns: { time, event: status },
-    unit: options.unit ?? survivalTimesUnit(table),
+    columns: { time: plan.time, event: plan.status },
+    unit,
     ...(note ? { notes: { missingGroups: note } } : {}),
   });
   return result;
@@ -198,176 +224,108 @@ function censoringRule(
 }
 
 /**
- * Aggregate step: customers per group, time and reason (`""` = censored),
- * `[by…], time, reason, n` — mergeable counts. `censoring` says which status
- * means censored (`null`: the event column alone decides).
+ * The reason one customer left for (`""`: censored), from the status and,
+ * with an event column, whether they left (`left`, `null` without one); or
+ * why the status is wrong (`{ problem }`).
  */
-function reasonCounts(
-  table: ColumnTable,
-  { time, status, event, by }: { time: string; status: string; event: string | null; by: string[] },
-  censoring: ((v: unknown) => boolean) | null,
-): ColumnTable {
-  const times = table.array(time) as unknown[];
+function reasonOf(
+  v: unknown,
+  left: boolean | null,
+  plan: IncidencePlan,
+): string | { problem: string } {
+  const censoredHere = plan.censoring !== null && plan.censoring(v);
+  if (left !== null) {
+    if (!left) return "";
+    if (censoredHere) {
+      return { problem: `${plan.event} says this customer left, but ${plan.status} says censored` };
+    }
+    return v == null ? "unspecified" : String(v) || "unspecified";
+  }
+  if (censoredHere) return "";
+  if (isMissingKey(v)) {
+    return { problem: `${plan.status} is empty: give the reason, or the censoring value` };
+  }
+  return String(v);
+}
+
+function shown(v: unknown): string | null {
+  return v == null ? null : String(v);
+}
+
+/**
+ * Each row's reason (`""` = censored); a `CxDataError` names the rows with a
+ * bad time or event, else those with a bad status.
+ */
+function rowReasons(table: ColumnTable, plan: IncidencePlan): string[] {
+  const { status, event } = plan;
+  checkSurvivalValues(table, plan.time, event);
   const events = event === null ? null : table.array(event) as unknown[];
-  const problems: CxProblem[] = [];
-  let total = 0;
-  const problem = (i: number, column: string, value: unknown, reason: string) => {
-    if (total++ < 20) {
-      problems.push({ row: i + 1, column, value: value == null ? null : String(value), reason });
-    }
-  };
+  const problems = new Problems();
   const reasons = (table.array(status) as unknown[]).map((v, i) => {
-    const t = times[i];
-    if (!(typeof t === "number" && Number.isFinite(t) && t >= 0)) {
-      problem(i, time, t, `${time} must be a follow-up time ≥ 0; derive it with survivalTimes()`);
-    }
-    const censoredHere = censoring !== null && censoring(v);
-    if (events) {
-      const left = events[i] === true || events[i] === 1;
-      if (!left) return "";
-      if (censoredHere) {
-        problem(i, status, v, `${event} says this customer left, but ${status} says censored`);
-      }
-      return v == null ? "unspecified" : String(v) || "unspecified";
-    }
-    if (censoredHere) return "";
-    if (isMissingKey(v)) {
-      problem(i, status, v, `${status} is empty: give the reason, or the censoring value`);
-    }
-    return String(v);
+    const left = events ? events[i] === true || events[i] === 1 : null;
+    const reason = reasonOf(v, left, plan);
+    if (typeof reason === "string") return reason;
+    problems.add(1, { row: i + 1, column: status, value: shown(v), reason: reason.problem });
+    return "";
   });
-  if (total) throw new CxDataError(problems, total, "Survival data has invalid values");
+  problems.throwIfAny();
+  return reasons;
+}
+
+/**
+ * Aggregate step in memory: customers per group, time and reason (`""` =
+ * censored), `[by…], time, reason, n`, sorted — mergeable counts.
+ */
+function reasonCounts(table: ColumnTable, plan: IncidencePlan): ColumnTable {
+  const { by, time } = plan;
+  const reasons = rowReasons(table, plan);
   const columns = Object.fromEntries(by.map((c) => [c, table.array(c) as unknown[]]));
-  return aq.table({ ...columns, time: times, reason: reasons })
+  return aq.table({ ...columns, time: table.array(time) as unknown[], reason: reasons })
     .groupby([...by, "time", "reason"])
     .count({ as: "n" })
     .orderby(...by, "time", "reason");
 }
 
-function finalizeCumulativeIncidence(
-  counts: ColumnTable,
-  by: string[],
-  confidence: number,
-  transform: SurvivalTransform,
-): ColumnTable {
-  const z = zFor(confidence);
-  const reasons = [...new Set(counts.array("reason") as string[])].filter((r) => r !== "").sort();
-  const out: Record<string, unknown[]> = Object.fromEntries(
-    [...by, ...CUMULATIVE_INCIDENCE_COLUMNS].map((c) => [c, []]),
-  );
-  for (const { key, steps } of reasonGroups(counts, by, reasons)) {
-    const curves = aalenJohansen(steps, reasons.length);
-    reasons.forEach((reason, k) => {
-      curves.forEach((c, i) => {
-        const f = c.incidence[k], se = c.stdErr[k];
-        // survfit_confint(logse = FALSE) turns se into a log-scale se: se/p (0 when se = 0).
-        const [low, high] = f > 0 || transform === "plain"
-          ? survivalInterval(f, se === 0 ? 0 : se / f, transform, z)
-          : [null, null];
-        by.forEach((col, j) => out[col].push(key[j]));
-        out.reason.push(reason);
-        out.time.push(steps[i].time);
-        out.n_risk.push(c.atRisk);
-        out.n_event.push(steps[i].events[k]);
-        out.n_censor.push(steps[i].censored);
-        out.cumulative_incidence.push(f);
-        out.std_err.push(se);
-        out.cumulative_incidence_low.push(low);
-        out.cumulative_incidence_high.push(high);
-      });
-    });
-  }
-  return aq.table(out);
-}
-
-interface Step {
-  time: number;
-  events: number[];
-  censored: number;
-}
-
-function reasonGroups(counts: ColumnTable, by: string[], reasons: string[]) {
-  const groups: { key: unknown[]; steps: Step[] }[] = [];
-  let currentId: string | undefined;
-  for (const row of counts.objects() as Record<string, unknown>[]) {
-    const key = by.map((c) => row[c]);
-    const id = JSON.stringify(key);
-    if (id !== currentId) {
-      groups.push({ key, steps: [] });
-      currentId = id;
-    }
-    const steps = groups[groups.length - 1].steps;
-    let step = steps[steps.length - 1];
-    if (!step || step.time !== row.time) {
-      step = { time: row.time as number, events: reasons.map(() => 0), censored: 0 };
-      steps.push(step);
-    }
-    const k = reasons.indexOf(row.reason as string);
-    if (k < 0) step.censored += row.n as number;
-    else step.events[k] += row.n as number;
-  }
-  return groups;
-}
-
 /**
- * Aalen–Johansen estimate and its infinitesimal-jackknife standard error for
- * one initial state and K absorbing reasons.
- *
- * Uᵢ = ∂estimate/∂wᵢ. With h = D/n and h_k = d_k/n at a time t, a customer at
- * risk changes the all-cause survival's derivative by
- * U_S ← U_S(1 − h) − S(t−)(δᵢ − h)/n and the incidence's by
- * U_k ← U_k + U_S·h_k + S(t−)(δᵢₖ − h_k)/n, δ marking the customer's own event.
- * All customers still at risk share one U; after leaving, U_S stays
- * proportional to S and U_k moves by (U_S/S)·ΔF_k, so each leaver contributes
- * (αᵢₖ + rᵢ·F_k(t))² with rᵢ = U_S/S and αᵢₖ = U_k − rᵢF_k at exit: three
- * running sums give Σ U² at every time without revisiting anyone.
+ * Aggregate step in an SQL engine: customers (and events) per group, time
+ * and status; each cell's status becomes its reason in TypeScript (by
+ * {@link reasonOf}, as in memory), then the cells are summed per reason.
  */
-function aalenJohansen(steps: Step[], k: number) {
-  let atRisk = steps.reduce((s, st) => s + st.censored + st.events.reduce((a, b) => a + b, 0), 0);
-  let survival = 1;
-  const incidence = new Array<number>(k).fill(0);
-  let aS = 0; // shared influence of those still at risk
-  const a = new Array<number>(k).fill(0);
-  const sumAA = new Array<number>(k).fill(0);
-  const sumAR = new Array<number>(k).fill(0);
-  const sumRR = new Array<number>(k).fill(0);
-  const out: { atRisk: number; incidence: number[]; stdErr: number[] }[] = [];
-  for (const step of steps) {
-    const n = atRisk;
-    const deaths = step.events.reduce((s, d) => s + d, 0);
-    const h = deaths / n;
-    const before = survival;
-    const hk = step.events.map((d) => d / n);
-    for (let j = 0; j < k; j++) incidence[j] += before * hk[j];
-    survival = before * (1 - h);
-    // Leavers with an event of reason j, then the shared no-event update.
-    const leave = (count: number, uS: number, u: number[]) => {
-      if (count === 0) return;
-      const r = survival > 0 ? uS / survival : 0;
-      for (let m = 0; m < k; m++) {
-        const alpha = u[m] - r * incidence[m];
-        sumAA[m] += count * alpha * alpha;
-        sumAR[m] += count * alpha * r;
-        sumRR[m] += count * r * r;
-      }
-    };
-    if (deaths > 0) {
-      const uS = aS * (1 - h) - before * (1 - h) / n;
-      for (let j = 0; j < k; j++) {
-        if (step.events[j] === 0) continue;
-        const u = hk.map((hm, m) => a[m] + aS * hm + before * ((m === j ? 1 : 0) - hm) / n);
-        leave(step.events[j], uS, u);
-      }
+async function reasonCountsInEngine(call: EngineCall, plan: IncidencePlan): Promise<ColumnTable> {
+  const { by, time, status, event } = plan;
+  const cells = await survivalCells(call, { time, event, by, after: [status] });
+  const parts: Record<string, unknown[]> = Object.fromEntries(
+    [...by, "time", "reason", "n"].map((c) => [c, []]),
+  );
+  const problems = new Problems();
+  eachCellPart(cells, plan, (i, reason, n) => {
+    if (typeof reason !== "string") {
+      const value = shown(cells.keys[status][i]);
+      return problems.add(n, { row: null, column: status, value, reason: reason.problem });
     }
-    const stayS = aS * (1 - h) + before * h / n;
-    for (let m = 0; m < k; m++) a[m] = a[m] + aS * hk[m] - before * hk[m] / n;
-    aS = stayS;
-    leave(step.censored, aS, a);
-    atRisk -= deaths + step.censored;
-    const stdErr = incidence.map((f, m) =>
-      Math.sqrt(Math.max(0, sumAA[m] + 2 * f * sumAR[m] + f * f * sumRR[m] + atRisk * a[m] * a[m]))
-    );
-    out.push({ atRisk: n, incidence: [...incidence], stdErr });
-  }
-  return out;
+    for (const c of by) parts[c].push(cells.keys[c][i]);
+    parts.time.push(cells.keys[time][i]);
+    parts.reason.push(reason);
+    parts.n.push(n);
+  });
+  problems.throwIfAny();
+  return aq.table(parts)
+    .groupby([...by, "time", "reason"])
+    .rollup({ n: aq.op.sum("n") })
+    .orderby(...by, "time", "reason");
+}
+
+/** Calls `f` for the customers of each cell who left (with their reason) and who were censored. */
+function eachCellPart(
+  cells: SurvivalCells,
+  plan: IncidencePlan,
+  f: (i: number, reason: string | { problem: string }, n: number) => void,
+): void {
+  const statuses = cells.keys[plan.status];
+  cells.rows.forEach((rows, i) => {
+    if (plan.event === null) return f(i, reasonOf(statuses[i], null, plan), rows);
+    const left = cells.events[i];
+    if (left > 0) f(i, reasonOf(statuses[i], true, plan), left);
+    if (rows > left) f(i, "", rows - left);
+  });
 }

@@ -66,7 +66,30 @@ export function survivalCountsSpec(
   columns: ResolvedColumns,
   types: { time: ValueType; event: ValueType },
 ): AggregateSpec {
-  const { time, event, by } = columns;
+  return cellsSpec(relation, columns, types);
+}
+
+/** The columns of one survival aggregate in an engine. */
+export interface SurvivalCellColumns {
+  /** Follow-up time column. */
+  time: string;
+  /** Event column (its events are counted), or `null`. */
+  event: string | null;
+  /** Segment columns, the first keys. */
+  by: string[];
+  /** Keys after the time (e.g. a status column). */
+  after?: string[];
+}
+
+/**
+ * The aggregate of {@link survivalCells}: keys `[by…, time, after…]`,
+ * measures rows, events (with an event column) and failing times and events.
+ */
+function cellsSpec(
+  relation: Relation,
+  { time, event, by, after = [] }: SurvivalCellColumns,
+  types: { time: ValueType; event: ValueType },
+): AggregateSpec {
   const failing = (check: ValueCheck, column: string, type: ValueType): Measure => ({
     name: `failing_${check}`,
     op: "countFailing",
@@ -74,20 +97,84 @@ export function survivalCountsSpec(
     check,
     type,
   });
-  return {
-    relation,
-    by: [...by, time],
-    measures: [
-      { name: "rows", op: "rows" },
-      { name: "events", op: "countEvents", column: event, type: asFlag(types.event) },
-      failing("time", time, types.time),
-      failing("event", event, types.event),
-    ],
-  };
+  const measures: Measure[] = [{ name: "rows", op: "rows" }];
+  if (event !== null) {
+    measures.push({ name: "events", op: "countEvents", column: event, type: asFlag(types.event) });
+  }
+  measures.push(failing("time", time, types.time));
+  if (event !== null) measures.push(failing("event", event, types.event));
+  return { relation, by: [...by, time, ...after], measures };
 }
 
 function asFlag(type: ValueType): "number" | "boolean" {
   return type === "boolean" ? "boolean" : "number";
+}
+
+/** One survival aggregate read back from an engine, values as the in-memory path has them. */
+export interface SurvivalCells {
+  /** Key values by column name (the time column as numbers). */
+  keys: Record<string, unknown[]>;
+  /** Rows per cell. */
+  rows: number[];
+  /** Events per cell (0 without an event column). */
+  events: number[];
+}
+
+/**
+ * Runs one survival aggregate in the call's engine: per `[by…, time,
+ * after…]` cell the rows and the events, with the value checks of the time
+ * and event columns (a `CxDataError` with example values) and the in-memory
+ * "Empty table" error.
+ */
+export async function survivalCells(
+  call: EngineCall,
+  columns: SurvivalCellColumns,
+): Promise<SurvivalCells> {
+  const { engine, log, source: opened } = call;
+  const { time, event } = columns;
+  const flags = event === null ? [] : [event];
+  const keyNames = [...columns.by, time, ...(columns.after ?? [])];
+  const hints = Object.fromEntries([time, ...flags].map((c) => [c, "number" as const]));
+  return await withRelation(
+    engine,
+    opened,
+    [...keyNames, ...flags],
+    hints,
+    async (relation, info) => {
+      const types = {
+        time: valueTypeOf(engine, info, time),
+        event: event === null ? "number" as const : valueTypeOf(engine, info, event),
+      };
+      const usable = types.time === "number" && types.event !== "other";
+      // A time or event column that holds no numbers: every row fails; count them ungrouped.
+      const full = cellsSpec(relation, columns, types);
+      const spec = usable
+        ? full
+        : { relation, by: [], measures: full.measures.filter((m) => m.op !== "countEvents") };
+      const query = compileAggregate(spec, engine.dialect);
+      const rows = await log.run(query);
+      const measure = (name: string) => {
+        const at = spec.measures.findIndex((m) => m.name === name);
+        return rows.map((r) => (at < 0 ? 0 : num(r[query.measures[at]])));
+      };
+      const sum = (name: string) => measure(name).reduce((s, v) => s + v, 0);
+      const kinds = keyKinds(engine, info, opened.table, keyNames);
+      const cells: SurvivalCells = {
+        keys: Object.fromEntries(keyNames.map((name, j) => [
+          name,
+          rows.map((r) =>
+            name === time ? num(r[query.keys[j]]) : plainKey(r[query.keys[j]], kinds[j])
+          ),
+        ])),
+        rows: measure("rows"),
+        events: measure("events"),
+      };
+      const failing = { time: sum("failing_time"), event: sum("failing_event") };
+      await throwFailing(log, relation, { time, event: event ?? "" }, types, failing);
+      if (sum("rows") === 0) throwEmpty();
+      return cells;
+    },
+  );
 }
 
 /** The counts an engine computed, and the columns they are of. */
@@ -108,52 +195,22 @@ export async function countsInEngine(
   call: EngineCall,
   options: SurvivalColumns,
 ): Promise<EngineCounts> {
-  const { engine, log, source: opened } = call;
   const columns = survivalColumns(call.table, options);
   const { time, event, by } = columns;
-  if (opened.table) checkSurvivalValues(opened.table, time, event);
-  const hints = { [time]: "number", [event]: "number" } as const;
-  const counts = await withRelation(
-    engine,
-    opened,
-    [...by, time, event],
-    hints,
-    async (relation, info) => {
-      const types = {
-        time: valueTypeOf(engine, info, time),
-        event: valueTypeOf(engine, info, event),
-      };
-      const usable = types.time === "number" && types.event !== "other";
-      // A time or event column that holds no numbers: every row fails; count them ungrouped.
-      const full = survivalCountsSpec(relation, columns, types);
-      const spec = usable
-        ? full
-        : { relation, by: [], measures: full.measures.filter((m) => m.op !== "countEvents") };
-      const query = compileAggregate(spec, engine.dialect);
-      const rows = await log.run(query);
-      const at = (name: string) => query.measures[spec.measures.findIndex((m) => m.name === name)];
-      const total = (name: string) => rows.reduce((s, r) => s + num(r[at(name)]), 0);
-      const failing = { time: total("failing_time"), event: total("failing_event") };
-      await throwFailing(log, relation, columns, types, failing);
-      if (total("rows") === 0) throwEmpty();
-      const kinds = keyKinds(engine, info, opened.table, by);
-      const out: Record<string, unknown[]> = {};
-      by.forEach((name, j) => out[name] = rows.map((r) => plainKey(r[query.keys[j]], kinds[j])));
-      out.time = rows.map((r) => num(r[query.keys[by.length]]));
-      const events = rows.map((r) => num(r[at("events")]));
-      out.n_event = events;
-      out.n_censor = rows.map((r, i) => num(r[at("rows")]) - events[i]);
-      return aq.table(out).orderby(...by, "time");
-    },
-  );
-  return { counts, columns };
+  if (call.source.table) checkSurvivalValues(call.source.table, time, event);
+  const cells = await survivalCells(call, columns);
+  const out: Record<string, unknown[]> = {};
+  for (const name of by) out[name] = cells.keys[name];
+  out.time = cells.keys[time];
+  out.n_event = cells.events;
+  out.n_censor = cells.rows.map((n, i) => n - cells.events[i]);
+  return { counts: aq.table(out).orderby(...by, "time"), columns };
 }
 
 /**
  * Throws the `CxDataError` of failing time and event values counted in an
  * engine (`failing`), with up to five example values of each column fetched
- * by a second query and `more` problems found otherwise (e.g. in the
- * aggregate's keys); returns when nothing failed.
+ * by a second query; returns when nothing failed.
  */
 export async function throwFailing(
   log: QueryLog,
@@ -161,9 +218,8 @@ export async function throwFailing(
   columns: { time: string; event: string },
   types: { time: ValueType; event: ValueType },
   failing: { time: number; event: number },
-  more: { problems: CxProblem[]; total: number } = { problems: [], total: 0 },
 ): Promise<void> {
-  const total = failing.time + failing.event + more.total;
+  const total = failing.time + failing.event;
   if (total === 0) return;
   const problems: CxProblem[] = [];
   for (const check of ["time", "event"] as const) {
@@ -183,7 +239,7 @@ export async function throwFailing(
     }
   }
   throw new CxDataError(
-    [...problems, ...more.problems],
+    problems,
     total,
     `Survival data has invalid values (${total} in ${log.engine.name})`,
   );
