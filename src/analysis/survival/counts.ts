@@ -103,33 +103,10 @@ function countingSortCounts(
     if (!Number.isInteger(t) || Object.is(t, -0)) return undefined;
     if (t > maxTime) maxTime = t;
   }
-  if (maxTime + 1 > MAX_CELLS) return undefined;
-  // Dictionary-encode each key column, then combine the codes in mixed radix.
-  const group = new Int32Array(n);
-  const dictionaries: unknown[][] = [];
-  let radix = 1;
-  for (const column of by) {
-    const values = columnValues(table, column);
-    const codes = new Map<unknown, number>();
-    const dictionary: unknown[] = [];
-    for (let i = 0; i < n; i++) {
-      const v = values[i];
-      let code = codes.get(v);
-      if (code === undefined) {
-        if (typeof v !== "string" && !(typeof v === "number" && Number.isFinite(v))) {
-          return undefined;
-        }
-        code = dictionary.length;
-        codes.set(v, code);
-        dictionary.push(v);
-      }
-      group[i] += code * radix;
-    }
-    dictionaries.push(dictionary);
-    radix *= dictionary.length;
-    if (radix * (maxTime + 1) > MAX_CELLS) return undefined;
-  }
   const width = maxTime + 1;
+  const groups = groupCodes(table, by, n, width);
+  if (!groups) return undefined;
+  const { group, dictionaries, radix } = groups;
   const cellEvents = new Int32Array(radix * width);
   const cellTotals = new Int32Array(radix * width);
   for (let i = 0; i < n; i++) {
@@ -172,6 +149,41 @@ function countingSortCounts(
     }
   });
   return aq.table(out);
+}
+
+/**
+ * Dictionary-encodes each key column and combines the codes in mixed radix:
+ * a group code per row, each column's distinct values and the number of
+ * codes; `undefined` for keys Arquero does not group by value (not strings
+ * or finite numbers) or more than {@link MAX_CELLS} cells of `width` times.
+ */
+function groupCodes(table: ColumnTable, by: string[], n: number, width: number) {
+  if (width > MAX_CELLS) return undefined;
+  const group = new Int32Array(n);
+  const dictionaries: unknown[][] = [];
+  let radix = 1;
+  for (const column of by) {
+    const values = columnValues(table, column);
+    const codes = new Map<unknown, number>();
+    const dictionary: unknown[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      let code = codes.get(v);
+      if (code === undefined) {
+        if (typeof v !== "string" && !(typeof v === "number" && Number.isFinite(v))) {
+          return undefined;
+        }
+        code = dictionary.length;
+        codes.set(v, code);
+        dictionary.push(v);
+      }
+      group[i] += code * radix;
+    }
+    dictionaries.push(dictionary);
+    radix *= dictionary.length;
+    if (radix * width > MAX_CELLS) return undefined;
+  }
+  return { group, dictionaries, radix };
 }
 
 /** One group of a counts table: its key values and rows in time order. */

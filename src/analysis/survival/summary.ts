@@ -3,7 +3,7 @@
  * defines it: survival and risk-set counts at chosen times (`summary(fit,
  * times, extend = TRUE)`) and the restricted mean survival time
  * (`print(fit, rmean = tau)`), with between-group differences. The median is
- * in `survival_median.ts`.
+ * in `median.ts`.
  *
  * @module
  */
