@@ -69,8 +69,8 @@ export interface ResolvedColumns {
   by: string[];
 }
 
-/** Result column names a `by` column may not have (they would collide in the output). */
-const RESERVED = [
+/** The Kaplan–Meier result columns after the group keys, in order. */
+export const KAPLAN_MEIER_COLUMNS = [
   "time",
   "n_risk",
   "n_event",
@@ -79,8 +79,10 @@ const RESERVED = [
   "survival_low",
   "survival_high",
   "std_err",
-  "reason",
-];
+] as const;
+
+/** Result column names a `by` column may not have (they would collide in the output). */
+const RESERVED: readonly string[] = [...KAPLAN_MEIER_COLUMNS, "reason"];
 
 /** The `by` option as a list of column names. */
 export function byList(by: string | string[] | undefined): string[] {

@@ -20,11 +20,13 @@ import { checkOptions, optionNames } from "../../options.ts";
 import { checkConfidence, zFor } from "../../stats/distributions.ts";
 import {
   countsWithoutMissing,
+  KAPLAN_MEIER_COLUMNS,
   type MissingGroupOption,
   type ResolvedColumns,
   type SurvivalColumns,
   survivalColumns,
 } from "./columns.ts";
+export { KAPLAN_MEIER_COLUMNS } from "./columns.ts";
 import { countGroups, countSurvival } from "./counts.ts";
 import { countsInEngine } from "./sql.ts";
 import { survivalTimesUnit } from "./times.ts";
@@ -55,18 +57,6 @@ export const KAPLAN_MEIER_OPTIONS: readonly (keyof KaplanMeierOptions)[] = optio
   "transform",
   "unit",
 ]);
-
-/** The Kaplan–Meier result columns after the group keys, in order. */
-export const KAPLAN_MEIER_COLUMNS = [
-  "time",
-  "n_risk",
-  "n_event",
-  "n_censor",
-  "survival",
-  "survival_low",
-  "survival_high",
-  "std_err",
-] as const;
 
 /**
  * Kaplan–Meier estimate per group: one row per distinct time at which someone

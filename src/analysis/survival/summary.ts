@@ -12,7 +12,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../../errors.ts";
 import { checkConfidence, normalCdf, zFor } from "../../stats/distributions.ts";
-import { kmGroupColumns } from "./kaplan_meier.ts";
+import { KAPLAN_MEIER_COLUMNS, kmGroupColumns } from "./kaplan_meier.ts";
 import { resultGroups } from "./counts.ts";
 import { checkCall, checkOptions, optionNames } from "../../options.ts";
 
@@ -47,15 +47,8 @@ const AT_TIMES_OPTIONS = optionNames<AtTimesOptions>()(["times"]);
  * ```
  */
 export function survivalAt(km: ColumnTable, options: AtTimesOptions): ColumnTable {
-  return summaryAt(km, timesOf(options, "survivalAt"), [
-    "n_risk",
-    "n_event",
-    "n_censor",
-    "survival",
-    "survival_low",
-    "survival_high",
-    "std_err",
-  ]);
+  // every Kaplan–Meier column after the time
+  return summaryAt(km, timesOf(options, "survivalAt"), KAPLAN_MEIER_COLUMNS.slice(1));
 }
 
 /**
@@ -92,7 +85,7 @@ export function timesOf(
   return options?.times;
 }
 
-function summaryAt(km: ColumnTable, times: number[], columns: string[]): ColumnTable {
+function summaryAt(km: ColumnTable, times: number[], columns: readonly string[]): ColumnTable {
   if (!Array.isArray(times) || times.length === 0) {
     throw new CxOptionsError(`"times" must be a non-empty array of times ≥ 0, e.g. [0, 90, 180]`);
   }
