@@ -290,6 +290,11 @@ async function checkInvalid(engine: SqlEngine) {
     await drop();
   }
   await checkInvalidReasons(engine);
+  await checkNonFiniteAndEmpty(engine);
+}
+
+/** NaN and ±Infinity in a server DOUBLE column, and a table without rows: as in memory. */
+async function checkNonFiniteAndEmpty(engine: SqlEngine) {
   // NaN and ±Infinity in a server DOUBLE column (loading turns NaN into null, so made here).
   const name = `nonfinite_${engine.dialect}`;
   const sql = (text: string) =>
