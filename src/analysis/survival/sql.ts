@@ -2,8 +2,9 @@
  * The SQL aggregate of the survival analyses: `survivalCounts`,
  * `kaplanMeier` and `logRank` given an `engine` count, per group and
  * distinct time, the rows and the events (`GROUP BY by…, time`), which add
- * up across shards; their finalize steps are the in-memory TypeScript, so
- * the results are the same tables.
+ * up across shards; `cumulativeIncidence` counts the same cells per status
+ * too. Their finalize steps are the in-memory TypeScript, so the results are
+ * the same tables.
  *
  * The value checks are the in-memory ones, in SQL: the aggregate also counts
  * times that are missing, negative or not finite and events that are not
