@@ -27,8 +27,8 @@
 import "@uwdata/flechette";
 
 // errors
-export { CxDataError, CxError, CxOptionsError, CxSchemaError } from "./errors.ts";
-export type { CxProblem } from "./errors.ts";
+export { CxDataError, CxEngineError, CxError, CxOptionsError, CxSchemaError } from "./errors.ts";
+export type { CxProblem, EngineFailure, EngineFailureDetails } from "./errors.ts";
 
 // schemas
 export type { ColumnKind, ColumnSpec, RowCheck, RowIssue, RowSchema } from "./schema/fields.ts";
@@ -162,10 +162,16 @@ export { explainSql } from "./engine/pushdown.ts";
 export type { SqlEngine, TableRef } from "./engine/engine.ts";
 export { duckdbEngine } from "./engine/duckdb.ts";
 export type { DuckdbConnection, DuckdbEngine, DuckdbEngineOptions } from "./engine/duckdb.ts";
+export type { EngineTimeouts, UploadProgress } from "./engine/deadline.ts";
+export type { CallOptions } from "./engine/engine.ts";
 export { postgresEngine } from "./engine/postgres.ts";
 export type { PostgresEngineOptions } from "./engine/postgres.ts";
 export { clickhouseEngine } from "./engine/clickhouse.ts";
-export type { ClickhouseEngine, ClickhouseEngineOptions } from "./engine/clickhouse.ts";
+export type {
+  ClickhouseEngine,
+  ClickhouseEngineOptions,
+  ExecOptions,
+} from "./engine/clickhouse.ts";
 export { readParquet, writeArrow, writeParquet } from "./io/parquet.ts";
 
 // report
@@ -261,6 +267,25 @@ export type {
 } from "./analysis/outcomes.ts";
 export { scoreOutcomeChart } from "./charts/outcomes.ts";
 export type { ScoreOutcomeChartOptions } from "./charts/outcomes.ts";
+// journeys: paths, transitions, attribution, touchpoint outcomes
+export { stackTouchpoints } from "./analysis/journey/touchpoints.ts";
+export type { StackTouchpointsOptions, TouchpointSources } from "./analysis/journey/touchpoints.ts";
+export { journeyPaths, PATH_COLUMNS } from "./analysis/journey/paths.ts";
+export type { PathOptions } from "./analysis/journey/paths.ts";
+export { TRANSITION_COLUMNS, transitions } from "./analysis/journey/transitions.ts";
+export type { TransitionOptions } from "./analysis/journey/transitions.ts";
+export { attribution, ATTRIBUTION_COLUMNS } from "./analysis/journey/attribution.ts";
+export type { AttributionModel, AttributionOptions } from "./analysis/journey/attribution.ts";
+export { touchpointOutcomes } from "./analysis/journey/outcomes_nps.ts";
+export type { TouchpointOutcomesOptions } from "./analysis/journey/outcomes_nps.ts";
+export { touchpointChurn } from "./analysis/journey/outcomes_churn.ts";
+export type { ChurnSplit, TouchpointChurnOptions } from "./analysis/journey/outcomes_churn.ts";
+export type { JourneyAnalysis, JourneyMeta } from "./meta.ts";
+export type { JourneyColumns } from "./analysis/journey/events.ts";
+export { transitionChart } from "./charts/journey_paths.ts";
+export type { TransitionChartOptions } from "./charts/journey_paths.ts";
+export { attributionChart } from "./charts/journey_attribution.ts";
+export type { AttributionChartOptions } from "./charts/journey_attribution.ts";
 // fast paths
 export { readCsvDuckdb, readLargeCsv } from "./io/csv_large.ts";
 export type {

@@ -38,14 +38,9 @@ import {
 } from "../analysis/correlate.ts";
 import { numericColumn, rowGroups, withoutMissingGroups } from "../analysis/numeric.ts";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import {
-  type AggregateSpec,
-  compileAggregate,
-  compileFailingSample,
-  type Measure,
-  type Relation,
-  type ValueType,
-} from "./compile.ts";
+import type { AggregateSpec, Measure, Relation, ValueType } from "./compile/types.ts";
+import { compileAggregate } from "./compile/aggregate.ts";
+import { compileFailingSample } from "./compile/samples.ts";
 import type { PushdownSource } from "./pushdown.ts";
 import {
   keyKinds,
@@ -202,7 +197,7 @@ export async function correlateSql(
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { planCorrelate } from "../analysis/correlate.ts";
- * import { compileAggregate } from "./compile.ts";
+ * import { compileAggregate } from "./compile/aggregate.ts";
  * import { correlateSpec } from "./correlate.ts";
  * const plan = planCorrelate(aq.table({ a: [], b: [] }), { columns: ["a", "b"] });
  * const q = compileAggregate(correlateSpec({ kind: "table", name: "t" }, plan, [2.5, 0]), "duckdb");

@@ -17,15 +17,15 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, type CxProblem } from "../../errors.ts";
-import {
-  type AggregateSpec,
-  compileAggregate,
-  compileFailingSample,
-  type Measure,
-  type Relation,
-  type ValueCheck,
-  type ValueType,
-} from "../../engine/compile.ts";
+import { compileAggregate } from "../../engine/compile/aggregate.ts";
+import { compileFailingSample } from "../../engine/compile/samples.ts";
+import type {
+  AggregateSpec,
+  Measure,
+  Relation,
+  ValueCheck,
+  ValueType,
+} from "../../engine/compile/types.ts";
 import type { EngineCall } from "../../engine/dispatch.ts";
 import {
   keyKinds,
@@ -53,7 +53,7 @@ import {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { compileAggregate } from "../../engine/compile.ts";
+ * import { compileAggregate } from "../../engine/compile/aggregate.ts";
  * import { survivalCountsSpec } from "./sql.ts";
  * const spec = survivalCountsSpec({ kind: "table", name: "customers" }, {
  *   time: "days", event: "churned", by: ["plan"],
