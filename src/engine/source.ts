@@ -27,17 +27,6 @@ import {
 
 export { sqlEngineOf } from "./engine.ts";
 
-/** Options every pushed-down analysis takes besides its own. */
-export interface SqlAnalysisOptions {
-  /** The engine (optional when the source is a `{ engine, table }` reference). */
-  engine?: SqlEngine;
-  /**
-   * `true`: record the SQL in the result's metadata (`meta(result).queries`);
-   * a function: receive each statement before it runs (e.g. to print it).
-   */
-  explain?: boolean | ((query: CompiledSql) => void);
-}
-
 /** Records a result's {@link SqlMeta}; returns the result. */
 export function setSqlMeta(result: ColumnTable, meta: SqlMeta): ColumnTable {
   attachMeta(result, { kind: "sql", ...meta });
@@ -140,7 +129,7 @@ export class QueryLog {
    */
   constructor(
     readonly engine: SqlEngine,
-    readonly explain: SqlAnalysisOptions["explain"] = false,
+    readonly explain: boolean | ((query: CompiledSql) => void) = false,
   ) {
     if (explain !== undefined && typeof explain !== "boolean" && typeof explain !== "function") {
       throw new CxOptionsError(

@@ -64,5 +64,6 @@ export type { FinalizeKaplanMeierOptions } from "../analysis/survival/kaplan_mei
 export { survivalCounts } from "../analysis/survival/counts.ts";
 export type { ResolvedColumns, SurvivalColumns } from "../analysis/survival/columns.ts";
 export { survivalCountsSpec } from "../analysis/survival/sql.ts";
-export { cohortRetentionQueries } from "../engine/cohort.ts";
-export type { CohortColumns, CohortRetentionQueries } from "../engine/cohort.ts";
+export { cohortRetentionQueries } from "../analysis/cohort/sql/step.ts";
+export type { CohortRetentionQueries } from "../analysis/cohort/sql/step.ts";
+export type { CohortColumns, SqlFrom } from "../analysis/cohort/sql/common.ts";
