@@ -128,8 +128,7 @@ export function kaplanMeierChart(
   options: KaplanMeierChartOptions = {},
 ): ChartSpec {
   checkOptions("kaplanMeierChart", options, KAPLAN_MEIER_CHART_OPTIONS);
-  const { band = true, censorTicks = true } = options;
-  const { resolution = 0 } = options;
+  const { band = true, censorTicks = true, resolution = 0 } = options;
   if (typeof resolution !== "number" || !(resolution >= 0)) {
     throw new CxOptionsError(
       `kaplanMeierChart: option "resolution" must be a time ≥ 0, got ${JSON.stringify(resolution)}`,
