@@ -219,9 +219,9 @@ export interface SqlMeta {
 export interface MetaKinds {
   /** KPI results (`nps`, `csat`, `segment`, `trend`, …). */
   kpi: KpiMeta;
-  /** `kaplanMeier`, `cumulativeIncidence` (and their `*Sql` forms). */
+  /** `kaplanMeier`, `cumulativeIncidence` (in memory or in an engine). */
   survival: SurvivalMeta;
-  /** `logRank` (and `logRankSql`). */
+  /** `logRank` (in memory or in an engine). */
   logRank: LogRankMeta;
   /** `correlate`, `correlateMetrics`. */
   correlate: CorrelateMeta;
@@ -235,7 +235,7 @@ export interface MetaKinds {
   text: TextMeta;
   /** `funnel`. */
   funnel: FunnelMeta;
-  /** Tables an engine computed that are no analysis result of their own (`survivalCountsSql`). */
+  /** Tables an engine computed that are no analysis result of their own (`survivalCounts`). */
   sql: SqlMeta;
 }
 

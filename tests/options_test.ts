@@ -134,9 +134,9 @@ const ROWS: Row[] = [
   ["clickhouseEngine", "database", (o) => cx.clickhouseEngine(o)],
   ["cohortRetention", "dateZone", (o) => cx.cohortRetention(T, o)],
   ["cohortRetentionQueries", "mode", (o) => cx.cohortRetentionQueries({} as never, {} as never, o)],
-  ["kaplanMeierSql", "explain", (o) => cx.kaplanMeierSql(T, o)],
-  ["logRankSql", "pairwise", (o) => cx.logRankSql(T, o)],
-  ["survivalCountsSql", "time", (o) => cx.survivalCountsSql(T, o)],
+  // the survival analyses know the engine options too
+  ["kaplanMeier", "explain", (o) => cx.kaplanMeier(T, o)],
+  ["logRank", "engine", (o) => cx.logRank(T, o)],
   // pushdown and explainSql pass the options to the KPI they are given, which checks them
   [
     "nps",
