@@ -29,6 +29,7 @@ Deno.test("every deno.json exports entry imports and exports something", async (
     "./predict",
     "./report",
     "./stats",
+    "./text",
   ]);
   for (const [name, path] of Object.entries(ENTRIES)) {
     const entry = await importEntry(path);
