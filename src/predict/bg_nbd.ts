@@ -7,8 +7,15 @@
  */
 import type { ColumnTable } from "arquero";
 import { checkOptions, optionNames } from "../options.ts";
-import { hyp2f1, logGamma } from "../stats/special.ts";
-import { checkIdentifiable, readTriples, type SummaryColumns, uniqueRows } from "./data.ts";
+import { digamma, hyp2f1, logGamma } from "../stats/special.ts";
+import {
+  checkIdentifiable,
+  distinct,
+  readTriples,
+  type SummaryColumns,
+  type Unique,
+  uniqueRows,
+} from "./data.ts";
 import { fitMaximumLikelihood } from "./fit.ts";
 import { type TransactionFormulas, type TransactionModel, transactionModel } from "./model.ts";
 
@@ -18,38 +25,72 @@ export type BgNbdParam = "r" | "alpha" | "a" | "b";
 const NAMES: readonly BgNbdParam[] = ["r", "alpha", "a", "b"];
 const OPTIONS = optionNames<SummaryColumns>()(["frequency", "recency", "T"]);
 
-/** Log-likelihood of the BG/NBD model summed over unique rows with weights (FHL 2005, eq. 6). */
-export function bgNbdLogLik(
-  [r, alpha, a, b]: number[],
-  x: Float64Array,
-  tx: Float64Array,
-  T: Float64Array,
-  w: Float64Array,
-): number {
-  const cache = new Map<number, number>();
-  const head = (xi: number) => {
-    let v = cache.get(xi);
-    if (v === undefined) {
-      v = logGamma(r + xi) - logGamma(r) + r * Math.log(alpha) + logGamma(a + b) +
-        logGamma(b + xi) - logGamma(b) - logGamma(a + b + xi);
-      cache.set(xi, v);
+/**
+ * The BG/NBD log-likelihood (FHL 2005, eq. 6) summed over unique rows with
+ * weights, as a function of the parameters. The terms that depend on x
+ * alone, and ln(α + T), ln(α + tₓ), are computed once per distinct value.
+ */
+export function bgNbdLogLik(u: Unique): (params: number[]) => number {
+  const xs = distinct(u.x), ts = distinct(u.T), rs = distinct(u.tx);
+  const head = new Float64Array(xs.values.length), drop = new Float64Array(xs.values.length);
+  const logT = new Float64Array(ts.values.length), logTx = new Float64Array(rs.values.length);
+  return ([r, alpha, a, b]) => {
+    const common = -logGamma(r) + r * Math.log(alpha) + logGamma(a + b) - logGamma(b);
+    const la = Math.log(a);
+    xs.values.forEach((xi, j) => {
+      head[j] = common + logGamma(r + xi) + logGamma(b + xi) - logGamma(a + b + xi);
+      drop[j] = xi > 0 ? la - Math.log(b + xi - 1) : -Infinity;
+    });
+    ts.values.forEach((t, j) => logT[j] = Math.log(alpha + t));
+    rs.values.forEach((t, j) => logTx[j] = Math.log(alpha + t));
+    let total = 0;
+    for (let k = 0; k < u.x.length; k++) {
+      const xi = u.x[k];
+      const a3 = -(r + xi) * logT[ts.at[k]];
+      let tail = a3;
+      if (xi > 0) {
+        const a4 = drop[xs.at[k]] - (r + xi) * logTx[rs.at[k]];
+        tail = a3 > a4 ? a3 + Math.log1p(Math.exp(a4 - a3)) : a4 + Math.log1p(Math.exp(a3 - a4));
+      }
+      total += u.w[k] * (head[xs.at[k]] + tail);
     }
-    return v;
+    return total;
   };
-  const la = Math.log(a);
-  let total = 0;
-  for (let k = 0; k < x.length; k++) {
-    const xi = x[k];
-    const a3 = -(r + xi) * Math.log(alpha + T[k]);
-    let tail = a3;
-    if (xi > 0) {
-      const a4 = la - Math.log(b + xi - 1) - (r + xi) * Math.log(alpha + tx[k]);
-      const hi = Math.max(a3, a4);
-      tail = hi + Math.log(Math.exp(a3 - hi) + Math.exp(a4 - hi));
+}
+
+/** The gradient of {@link bgNbdLogLik} in (r, α, a, b). */
+export function bgNbdGradient(u: Unique): (params: number[]) => number[] {
+  const xs = distinct(u.x), ts = distinct(u.T), rs = distinct(u.tx);
+  const m = xs.values.length;
+  const cR = new Float64Array(m), cA = new Float64Array(m), cB = new Float64Array(m);
+  const drop = new Float64Array(m);
+  const logT = new Float64Array(ts.values.length), logTx = new Float64Array(rs.values.length);
+  return ([r, alpha, a, b]) => {
+    const la = Math.log(a), dab = digamma(a + b);
+    xs.values.forEach((xi, j) => {
+      const dabx = digamma(a + b + xi);
+      cR[j] = digamma(r + xi) - digamma(r) + Math.log(alpha);
+      cA[j] = dab - dabx;
+      cB[j] = dab + digamma(b + xi) - digamma(b) - dabx;
+      drop[j] = xi > 0 ? la - Math.log(b + xi - 1) : -Infinity;
+    });
+    ts.values.forEach((t, j) => logT[j] = Math.log(alpha + t));
+    rs.values.forEach((t, j) => logTx[j] = Math.log(alpha + t));
+    let gr = 0, gAlpha = 0, ga = 0, gb = 0;
+    for (let k = 0; k < u.x.length; k++) {
+      const xi = u.x[k], j = xs.at[k], w = u.w[k];
+      const lT = logT[ts.at[k]], lTx = logTx[rs.at[k]];
+      // Share of the "still active at T" term: w4 = e^A4 / (e^A3 + e^A4).
+      const w4 = xi > 0 ? 1 / (1 + Math.exp(-(r + xi) * (lT - lTx) - drop[j])) : 0;
+      const w3 = 1 - w4;
+      gr += w * (cR[j] - w3 * lT - w4 * lTx);
+      gAlpha += w * (r / alpha -
+        (r + xi) * (w3 / (alpha + u.T[k]) + w4 / (alpha + u.tx[k])));
+      ga += w * (cA[j] + w4 / a);
+      gb += w * (cB[j] - (xi > 0 ? w4 / (b + xi - 1) : 0));
     }
-    total += w[k] * (head(xi) + tail);
-  }
-  return total;
+    return [gr, gAlpha, ga, gb];
+  };
 }
 
 /** BG/NBD conditional expectations (FHL 2005, eqs. 10 and 11). */
@@ -108,8 +149,9 @@ export function bgNbd(
   const fit = fitMaximumLikelihood(
     "bgNbd",
     NAMES,
-    (p) => bgNbdLogLik(p, u.x, u.tx, u.T, u.w),
+    bgNbdLogLik(u),
     [1, Math.max(1e-3, mean(T)), 1, 1],
+    bgNbdGradient(u),
   );
   return transactionModel("bgNbd", fit, u.n, BG_NBD_FORMULAS);
 }

@@ -89,17 +89,20 @@ export function readTriples(table: ColumnTable, columns: SummaryColumns) {
   return { x, tx, T };
 }
 
-/** Collapses customers to unique (x, tx, T) rows with weights. */
+/** Collapses customers to unique (x, tx, T) rows with weights (nested maps: no string keys). */
 export function uniqueRows(x: Float64Array, tx: Float64Array, T: Float64Array): Unique {
-  const keys = new Map<string, number>();
+  const byT = new Map<number, Map<number, Map<number, number>>>();
   const index = new Int32Array(x.length);
   const ux: number[] = [], utx: number[] = [], uT: number[] = [], w: number[] = [];
   for (let i = 0; i < x.length; i++) {
-    const key = `${x[i]}|${tx[i]}|${T[i]}`;
-    let k = keys.get(key);
+    let byTx = byT.get(T[i]);
+    if (!byTx) byT.set(T[i], byTx = new Map());
+    let byX = byTx.get(tx[i]);
+    if (!byX) byTx.set(tx[i], byX = new Map());
+    let k = byX.get(x[i]);
     if (k === undefined) {
       k = ux.length;
-      keys.set(key, k);
+      byX.set(x[i], k);
       ux.push(x[i]), utx.push(tx[i]), uT.push(T[i]), w.push(0);
     }
     w[k]++;
@@ -113,6 +116,19 @@ export function uniqueRows(x: Float64Array, tx: Float64Array, T: Float64Array): 
     index,
     n: x.length,
   };
+}
+
+/** Distinct values of a column and each row's position among them. */
+export function distinct(v: Float64Array): { values: Float64Array; at: Int32Array } {
+  const seen = new Map<number, number>();
+  const at = new Int32Array(v.length);
+  const values: number[] = [];
+  for (let i = 0; i < v.length; i++) {
+    let k = seen.get(v[i]);
+    if (k === undefined) seen.set(v[i], k = values.push(v[i]) - 1);
+    at[i] = k;
+  }
+  return { values: Float64Array.from(values), at };
 }
 
 /** Refuses data that cannot identify a transaction model: no customer, or no repeat purchase. */

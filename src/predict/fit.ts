@@ -45,19 +45,29 @@ export const PARAM_COLUMNS = [
   "estimate_high",
 ] as const;
 
-/** Fits by maximum likelihood; `logLik(params)` is the total log-likelihood. */
+/**
+ * Fits by maximum likelihood; `logLik(params)` is the total log-likelihood,
+ * `logLikGradient(params)` (optional) its gradient in the parameters.
+ */
 export function fitMaximumLikelihood<P extends string>(
   model: string,
   names: readonly P[],
   logLik: (params: number[]) => number,
   start: number[],
+  logLikGradient?: (params: number[]) => number[],
 ): Fit<P> {
+  // d(−LL)/d ln θ = −θ · dLL/dθ
+  const grad = logLikGradient &&
+    ((lp: number[]) => {
+      const p = lp.map(Math.exp);
+      return logLikGradient(p).map((v, i) => -p[i] * v);
+    });
   const f = (lp: number[]) => {
     if (lp.some((v) => Math.abs(v) > BOUND)) return Infinity;
     const v = -logLik(lp.map(Math.exp));
     return Number.isFinite(v) ? v : Infinity;
   };
-  const m = minimize(f, start.map(Math.log));
+  const m = minimize(f, start.map(Math.log), { grad });
   // BFGS aims at a relative gradient of 1e-8; numeric gradients of small
   // likelihoods stall a little above that, so 1e-6 is accepted.
   if (!(m.gradient <= 1e-6 * Math.max(1, Math.abs(m.value))) || !Number.isFinite(m.value)) {
@@ -79,7 +89,7 @@ export function fitMaximumLikelihood<P extends string>(
       } after ${m.iterations} iterations)`,
     );
   }
-  const info = hessian(f, m.x);
+  const info = hessian(f, m.x, grad);
   let cov: number[][];
   try {
     cov = inverse(new Matrix(info)).to2DArray();

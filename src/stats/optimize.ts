@@ -2,7 +2,7 @@
  * Unconstrained minimisation for small maximum-likelihood problems (a
  * handful of parameters): BFGS with central-difference gradients and an
  * Armijo backtracking line search (Nocedal & Wright, Numerical Optimization,
- * algorithms 6.1 and 3.1), polished by Newton steps on a central-difference
+ * algorithms 6.1 and 3.1), polished by up to three Newton steps on a central-difference
  * Hessian, which is also the observed information the standard errors come
  * from.
  *
@@ -32,6 +32,8 @@ export interface MinimizeOptions {
   tolerance?: number;
   /** Longest first trial step along any coordinate (default 1; e.g. a factor e on a log scale). */
   maxStep?: number;
+  /** The gradient of f, when known (default: central differences). */
+  grad?: (x: number[]) => number[];
 }
 
 /** Central-difference gradient of f at x (step 1e-6 · max(1, |xᵢ|)). */
@@ -45,9 +47,18 @@ export function gradient(f: (x: number[]) => number, x: number[]): number[] {
   });
 }
 
-/** Central-difference Hessian of f at x (step 1e-4 · max(1, |xᵢ|)). */
-export function hessian(f: (x: number[]) => number, x: number[]): number[][] {
+/**
+ * Central-difference Hessian of f at x (step 1e-4 · max(1, |xᵢ|)); with
+ * `grad`, central differences of the gradient (step 1e-5 · max(1, |xᵢ|)),
+ * symmetrised.
+ */
+export function hessian(
+  f: (x: number[]) => number,
+  x: number[],
+  grad?: (x: number[]) => number[],
+): number[][] {
   const n = x.length;
+  if (grad) return gradientJacobian(grad, x);
   const h = x.map((xi) => 1e-4 * Math.max(1, Math.abs(xi)));
   const at = (i: number, di: number, j: number, dj: number) => {
     const y = [...x];
@@ -68,9 +79,21 @@ export function hessian(f: (x: number[]) => number, x: number[]): number[][] {
   return out;
 }
 
+function gradientJacobian(grad: (x: number[]) => number[], x: number[]): number[][] {
+  const cols = x.map((xi, j) => {
+    const h = 1e-5 * Math.max(1, Math.abs(xi));
+    const up = [...x], down = [...x];
+    up[j] = xi + h;
+    down[j] = xi - h;
+    const gu = grad(up), gd = grad(down);
+    return gu.map((v, i) => (v - gd[i]) / (2 * h));
+  });
+  return x.map((_, i) => x.map((_, j) => (cols[j][i] + cols[i][j]) / 2));
+}
+
 /**
- * Minimises f from x0 by BFGS, then up to five Newton steps on the numeric
- * Hessian while they lower f. Non-finite values of f count as "too far"
+ * Minimises f from x0 by BFGS, then up to three Newton steps on the numeric
+ * Hessian while they lower f (none once the gradient is below 1e-10 · |f|). Non-finite values of f count as "too far"
  * in the line search.
  *
  * @example
@@ -88,8 +111,9 @@ export function minimize(
   options: MinimizeOptions = {},
 ): Minimum {
   const { maxIterations = 1000, tolerance = 1e-8, maxStep = 1 } = options;
+  const grad = options.grad ?? ((y: number[]) => gradient(f, y));
   const n = x0.length;
-  let x = [...x0], fx = f(x), g = gradient(f, x);
+  let x = [...x0], fx = f(x), g = grad(x);
   let hInv = Matrix.eye(n).to2DArray();
   let iterations = 0;
   const small = (gr: number[], fv: number) =>
@@ -111,11 +135,11 @@ export function minimize(
       if (Number.isFinite(fy) && fy <= fx + 1e-4 * step * slope) break;
     }
     if (!(fy < fx)) break;
-    const gy = gradient(f, y);
+    const gy = grad(y);
     hInv = bfgsUpdate(hInv, y.map((v, i) => v - x[i]), gy.map((v, i) => v - g[i]));
     x = y, fx = fy, g = gy;
   }
-  ({ x, fx, g } = newtonPolish(f, x, fx, g));
+  ({ x, fx, g } = newtonPolish(f, grad, options.grad, x, fx, g));
   return {
     x,
     value: fx,
@@ -141,18 +165,26 @@ function bfgsUpdate(h: number[][], s: number[], y: number[]): number[][] {
   return out;
 }
 
-function newtonPolish(f: (x: number[]) => number, x: number[], fx: number, g: number[]) {
-  for (let k = 0; k < 5; k++) {
+function newtonPolish(
+  f: (x: number[]) => number,
+  grad: (x: number[]) => number[],
+  exact: ((x: number[]) => number[]) | undefined,
+  x: number[],
+  fx: number,
+  g: number[],
+) {
+  for (let k = 0; k < 3; k++) {
+    if (Math.max(...g.map(Math.abs)) <= 1e-10 * Math.max(1, Math.abs(fx))) break;
     let hInv: number[][];
     try {
-      hInv = inverse(new Matrix(hessian(f, x))).to2DArray();
+      hInv = inverse(new Matrix(hessian(f, x, exact))).to2DArray();
     } catch {
       break;
     }
     const y = x.map((v, i) => v - hInv[i].reduce((s, h, j) => s + h * g[j], 0));
     const fy = f(y);
     if (!(fy <= fx)) break;
-    const gy = gradient(f, y);
+    const gy = grad(y);
     x = y, fx = fy, g = gy;
   }
   return { x, fx, g };

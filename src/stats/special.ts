@@ -97,3 +97,23 @@ function series(a: number, b: number, c: number, z: number): number {
     "A model formula did not converge",
   );
 }
+
+/**
+ * The digamma function ψ(x) = d ln Γ(x) / dx for x > 0 (recurrence up to
+ * x ≥ 10, then the asymptotic series; Abramowitz & Stegun 6.3.5, 6.3.18).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { digamma } from "./special.ts";
+ * assert.ok(Math.abs(digamma(1) + 0.5772156649015329) < 1e-13); // −γ
+ * assert.ok(Math.abs(digamma(0.5) + 0.5772156649015329 + 2 * Math.log(2)) < 1e-13);
+ * ```
+ */
+export function digamma(x: number): number {
+  let shift = 0;
+  while (x < 10) shift -= 1 / x, x += 1;
+  const x2 = 1 / (x * x);
+  return shift + Math.log(x) - 0.5 / x -
+    x2 * (1 / 12 - x2 * (1 / 120 - x2 * (1 / 252 - x2 * (1 / 240 - x2 / 132))));
+}
