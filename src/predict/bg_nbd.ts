@@ -6,24 +6,14 @@
  * @module
  */
 import type { ColumnTable } from "arquero";
-import { checkOptions, optionNames } from "../options.ts";
 import { digamma, hyp2f1, logGamma } from "../stats/special.ts";
-import {
-  checkIdentifiable,
-  distinct,
-  readTriples,
-  type SummaryColumns,
-  type Unique,
-  uniqueRows,
-} from "./data.ts";
-import { fitMaximumLikelihood } from "./fit.ts";
-import { type TransactionFormulas, type TransactionModel, transactionModel } from "./model.ts";
+import { distinct, type SummaryColumns, type Unique } from "./data.ts";
+import { fitTransactionModel, type TransactionFormulas, type TransactionModel } from "./model.ts";
 
 /** BG/NBD parameters. */
 export type BgNbdParam = "r" | "alpha" | "a" | "b";
 
 const NAMES: readonly BgNbdParam[] = ["r", "alpha", "a", "b"];
-const OPTIONS = optionNames<SummaryColumns>()(["frequency", "recency", "T"]);
 
 /**
  * The BG/NBD log-likelihood (FHL 2005, eq. 6) summed over unique rows with
@@ -142,23 +132,16 @@ export function bgNbd(
   summary: ColumnTable,
   options: SummaryColumns = {},
 ): TransactionModel<BgNbdParam> {
-  checkOptions("bgNbd", options, OPTIONS);
-  const { x, tx, T } = readTriples(summary, options);
-  checkIdentifiable("bgNbd", x);
-  const u = uniqueRows(x, tx, T);
-  const fit = fitMaximumLikelihood(
-    "bgNbd",
-    NAMES,
-    bgNbdLogLik(u),
-    [1, Math.max(1e-3, mean(T)), 1, 1],
-    bgNbdGradient(u),
+  return fitTransactionModel(
+    {
+      model: "bgNbd",
+      names: NAMES,
+      logLik: bgNbdLogLik,
+      gradient: bgNbdGradient,
+      start: (meanT) => [1, meanT, 1, 1],
+      formulas: BG_NBD_FORMULAS,
+    },
+    summary,
+    options,
   );
-  return transactionModel("bgNbd", fit, u.n, BG_NBD_FORMULAS);
-}
-
-/** Arithmetic mean. */
-export function mean(v: Float64Array): number {
-  let s = 0;
-  for (const x of v) s += x;
-  return s / v.length;
 }

@@ -7,8 +7,14 @@
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import { checkOptions, optionNames } from "../options.ts";
-import { type Fit, PARAM_COLUMNS, paramTable } from "./fit.ts";
-import { readTriples, type SummaryColumns, uniqueRows } from "./data.ts";
+import { type Fit, fitMaximumLikelihood, PARAM_COLUMNS, paramTable } from "./fit.ts";
+import {
+  checkIdentifiable,
+  readTriples,
+  type SummaryColumns,
+  type Unique,
+  uniqueRows,
+} from "./data.ts";
 
 export { PARAM_COLUMNS };
 
@@ -100,4 +106,43 @@ export function transactionModel<P extends string>(
       });
     },
   };
+}
+
+const SUMMARY_OPTIONS = optionNames<SummaryColumns>()(["frequency", "recency", "T"]);
+
+/** What a transaction model brings to {@link fitTransactionModel}. */
+export interface TransactionSpec<P extends string> {
+  /** `"bgNbd"` or `"paretoNbd"`. */
+  model: "bgNbd" | "paretoNbd";
+  /** Parameter names, in order. */
+  names: readonly P[];
+  /** The log-likelihood over the unique rows, as a function of the parameters. */
+  logLik(u: Unique): (params: number[]) => number;
+  /** Its gradient, when known. */
+  gradient?(u: Unique): (params: number[]) => number[];
+  /** Starting values, given the mean age T. */
+  start(meanT: number): number[];
+  /** The conditional expectations. */
+  formulas: TransactionFormulas<P>;
+}
+
+/** Checks the options and the summary, collapses it to unique rows and fits the model. */
+export function fitTransactionModel<P extends string>(
+  spec: TransactionSpec<P>,
+  summary: ColumnTable,
+  options: SummaryColumns,
+): TransactionModel<P> {
+  checkOptions(spec.model, options, SUMMARY_OPTIONS);
+  const { x, tx, T } = readTriples(summary, options);
+  checkIdentifiable(spec.model, x);
+  const u = uniqueRows(x, tx, T);
+  const meanT = T.reduce((s, v) => s + v, 0) / T.length;
+  const fit = fitMaximumLikelihood(
+    spec.model,
+    spec.names,
+    spec.logLik(u),
+    spec.start(Math.max(1e-3, meanT)),
+    spec.gradient?.(u),
+  );
+  return transactionModel(spec.model, fit, u.n, spec.formulas);
 }

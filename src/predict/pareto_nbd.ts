@@ -9,29 +9,20 @@
  * @module
  */
 import type { ColumnTable } from "arquero";
-import { checkOptions, optionNames } from "../options.ts";
 import { hyp2f1, logGamma } from "../stats/special.ts";
-import { mean } from "./bg_nbd.ts";
-import { checkIdentifiable, readTriples, type SummaryColumns, uniqueRows } from "./data.ts";
-import { fitMaximumLikelihood } from "./fit.ts";
-import { type TransactionFormulas, type TransactionModel, transactionModel } from "./model.ts";
+import type { SummaryColumns, Unique } from "./data.ts";
+import { fitTransactionModel, type TransactionFormulas, type TransactionModel } from "./model.ts";
 
 /** Pareto/NBD parameters. */
 export type ParetoNbdParam = "r" | "alpha" | "s" | "beta";
 
 const NAMES: readonly ParetoNbdParam[] = ["r", "alpha", "s", "beta"];
-const OPTIONS = optionNames<SummaryColumns>()(["frequency", "recency", "T"]);
+
+/** Pareto/NBD parameters as an object. */
+type Params = Record<ParetoNbdParam, number>;
 
 /** ln A₀ = ln(₂F₁(…, z₁)/q₁^(r+s+x) − ₂F₁(…, z₂)/q₂^(r+s+x)). */
-function logA0(
-  r: number,
-  alpha: number,
-  s: number,
-  beta: number,
-  x: number,
-  tx: number,
-  T: number,
-) {
+function logA0({ r, alpha, s, beta }: Params, x: number, tx: number, T: number) {
   const [lo, hi, t] = alpha >= beta ? [beta, alpha, s + 1] : [alpha, beta, r + x];
   const rsx = r + s + x;
   const q1 = hi + tx, q2 = hi + T;
@@ -43,42 +34,31 @@ function logA0(
 }
 
 /** The log-likelihood of one customer. */
-function logLikOne(
-  r: number,
-  alpha: number,
-  s: number,
-  beta: number,
-  x: number,
-  tx: number,
-  T: number,
-) {
+function logLikOne(p: Params, x: number, tx: number, T: number) {
+  const { r, alpha, s, beta } = p;
   const rsx = r + s + x;
   const a1 = logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + s * Math.log(beta);
-  const p = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
-  const q = Math.log(s) + logA0(r, alpha, s, beta, x, tx, T) - Math.log(rsx);
-  const hi = Math.max(p, q);
-  return a1 + hi + Math.log(Math.exp(p - hi) + Math.exp(q - hi));
+  const still = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+  const gone = Math.log(s) + logA0(p, x, tx, T) - Math.log(rsx);
+  const hi = Math.max(still, gone);
+  return a1 + hi + Math.log(Math.exp(still - hi) + Math.exp(gone - hi));
 }
 
 /** Log-likelihood of the Pareto/NBD model summed over unique rows with weights. */
-export function paretoNbdLogLik(
-  [r, alpha, s, beta]: number[],
-  x: Float64Array,
-  tx: Float64Array,
-  T: Float64Array,
-  w: Float64Array,
-): number {
-  let total = 0;
-  for (let k = 0; k < x.length; k++) {
-    total += w[k] * logLikOne(r, alpha, s, beta, x[k], tx[k], T[k]);
-  }
-  return total;
+export function paretoNbdLogLik(u: Unique): (params: number[]) => number {
+  return ([r, alpha, s, beta]) => {
+    const p = { r, alpha, s, beta };
+    let total = 0;
+    for (let k = 0; k < u.x.length; k++) total += u.w[k] * logLikOne(p, u.x[k], u.tx[k], u.T[k]);
+    return total;
+  };
 }
 
 /** Pareto/NBD conditional expectations (Fader & Hardie 2005, eqs. 18 and 22). */
 export const PARETO_NBD_FORMULAS: TransactionFormulas<ParetoNbdParam> = {
-  expected({ r, alpha, s, beta }, x, tx, T, t) {
-    const ll = logLikOne(r, alpha, s, beta, x, tx, T);
+  expected(p, x, tx, T, t) {
+    const { r, alpha, s, beta } = p;
+    const ll = logLikOne(p, x, tx, T);
     const first = logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + s * Math.log(beta) -
       (r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
     const second = Math.log(r + x) + Math.log(beta + T) - Math.log(alpha + T);
@@ -89,8 +69,9 @@ export const PARETO_NBD_FORMULAS: TransactionFormulas<ParetoNbdParam> = {
       : (1 - Math.pow(ratio, s - 1)) / (s - 1);
     return Math.exp(first + second - ll) * third;
   },
-  alive({ r, alpha, s, beta }, x, tx, T) {
-    const a0 = logA0(r, alpha, s, beta, x, tx, T);
+  alive(p, x, tx, T) {
+    const { r, alpha, s, beta } = p;
+    const a0 = logA0(p, x, tx, T);
     return 1 / (1 + Math.exp(
       Math.log(s) - Math.log(r + s + x) + (r + x) * Math.log(alpha + T) +
         s * Math.log(beta + T) + a0,
@@ -127,15 +108,15 @@ export function paretoNbd(
   summary: ColumnTable,
   options: SummaryColumns = {},
 ): TransactionModel<ParetoNbdParam> {
-  checkOptions("paretoNbd", options, OPTIONS);
-  const { x, tx, T } = readTriples(summary, options);
-  checkIdentifiable("paretoNbd", x);
-  const u = uniqueRows(x, tx, T);
-  const fit = fitMaximumLikelihood(
-    "paretoNbd",
-    NAMES,
-    (p) => paretoNbdLogLik(p, u.x, u.tx, u.T, u.w),
-    [1, Math.max(1e-3, mean(T)), 1, Math.max(1e-3, mean(T))],
+  return fitTransactionModel(
+    {
+      model: "paretoNbd",
+      names: NAMES,
+      logLik: paretoNbdLogLik,
+      start: (meanT) => [1, meanT, 1, meanT],
+      formulas: PARETO_NBD_FORMULAS,
+    },
+    summary,
+    options,
   );
-  return transactionModel("paretoNbd", fit, u.n, PARETO_NBD_FORMULAS);
 }
