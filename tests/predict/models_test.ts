@@ -138,3 +138,15 @@ Deno.test("bgNbd's analytic gradient equals central differences of its likelihoo
   close(digamma(2.5), 0.7031566406452432, 1e-13, "digamma(2.5)");
   close(digamma(0.1), -10.423754940411076, 1e-13, "digamma(0.1)");
 });
+
+Deno.test("a parameter the data cannot identify is named in the CxDataError", () => {
+  // Every customer buys weekly and none ever drops out: BG/NBD's dropout Beta(a, b) collapses
+  // toward p = 0, so a and b (or r and alpha) run off toward 0 or ∞.
+  const n = 60;
+  const summary = aq.table({
+    frequency: Array.from({ length: n }, (_, i) => 10 + (i % 7)),
+    recency: Array.from({ length: n }, (_, i) => 10 + (i % 7)),
+    T: Array.from({ length: n }, (_, i) => 10.5 + (i % 7)),
+  });
+  throwsWith(() => bgNbd(summary), CxDataError, "run off toward 0 or ∞");
+});
