@@ -8,11 +8,12 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { pooled, type TableInput } from "../base/input.ts";
-import { type EngineOptions, withEngine } from "../engine/dispatch.ts";
+import { pooled } from "../base/input.ts";
+import { type EngineAnalysis, withEngine } from "../engine/dispatch.ts";
 import { CxDataError, CxOptionsError } from "../errors.ts";
 import { attachMeta } from "../meta.ts";
 import { optionNames } from "../options.ts";
+import { summaryInEngine } from "./summary_sql.ts";
 
 /** Options of {@link customerSummary}. */
 export interface CustomerSummaryOptions {
@@ -114,8 +115,10 @@ export interface SummaryWindow {
  * Times are in `unit`s: days, or weeks of 7 days (`recency` and `T` are then
  * days / 7, as in Fader, Hardie & Lee's CDNOW summary). Purchases after
  * `observedUntil` are left out; rows with a missing customer, date or
- * revenue are left out and counted in `meta(result).notes`. Takes `engine`;
- * the summary is computed in memory (an engine is refused with the reason).
+ * revenue are left out and counted in `meta(result).notes`. With `engine`
+ * (or a `{ engine, table }` / file source) the per-customer aggregate runs
+ * in DuckDB, PostgreSQL or ClickHouse (one GROUP BY customer over purchase
+ * days) and the call resolves to the same table.
  *
  * @example
  * ```ts
@@ -133,21 +136,15 @@ export interface SummaryWindow {
  * assert.deepEqual(s.objects()[1], { customer_id: "b", frequency: 0, recency: 0, T: 5, monetary: 0 });
  * ```
  */
-export function customerSummary(
-  events: TableInput,
-  options: CustomerSummaryOptions & EngineOptions = {},
-): ColumnTable {
-  return withEngine<CustomerSummaryOptions>({
-    name: "customerSummary",
-    options: CUSTOMER_SUMMARY_OPTIONS,
-    dates: true,
-    memory: (input, checked) => summaryInMemory(pooled(input), checked),
-    sql: {
-      refuse:
-        "its SQL form (one GROUP BY customer over purchase days) is not written yet; summarise in memory, or export one row per customer and day",
-    },
-  })(events, options);
-}
+export const customerSummary: EngineAnalysis<CustomerSummaryOptions> = withEngine<
+  CustomerSummaryOptions
+>({
+  name: "customerSummary",
+  options: CUSTOMER_SUMMARY_OPTIONS,
+  dates: true,
+  memory: (input, checked) => summaryInMemory(pooled(input), checked),
+  sql: (call, checked) => summaryInEngine(call, checked),
+});
 
 function summaryInMemory(table: ColumnTable, options: CustomerSummaryOptions): ColumnTable {
   const cols = summaryColumns(table, options);
