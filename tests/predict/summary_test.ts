@@ -11,21 +11,11 @@ import { customerSummary } from "../../src/predict/summary.ts";
 import { meta } from "../../src/meta.ts";
 import { CxOptionsError } from "../../src/errors.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
-import { throwsWith } from "./helpers.ts";
+import { cdnowPurchases, throwsWith } from "./helpers.ts";
 
 const DIR = new URL("../fixtures/predict/", import.meta.url);
 const read = (name: string) => Deno.readTextFileSync(new URL(name, DIR));
 const d = (s: string) => new Date(s + "T00:00:00Z");
-
-/** CDNOW_sample.txt: master id, customer id, yyyymmdd, CDs bought, dollars. */
-export function cdnowPurchases(): ColumnTable {
-  const rows = read("CDNOW_sample.txt").trim().split("\n").map((l) => l.trim().split(/\s+/));
-  return aq.table({
-    customer_id: rows.map((r) => Number(r[1])),
-    date: rows.map((r) => d(`${r[2].slice(0, 4)}-${r[2].slice(4, 6)}-${r[2].slice(6)}`)),
-    revenue: rows.map((r) => Number(r[4])),
-  });
-}
 
 /** Same columns, keys and counts; sums of money equal to 1e-12 relative (summation order). */
 export function sameTable(a: ColumnTable, b: ColumnTable) {
@@ -72,7 +62,7 @@ Deno.test("customerSummary with calibrationEnd equals the pandas holdout summary
   assertEquals(m.notes.rowsLeftOut, 0);
 });
 
-Deno.test("customerSummary: days, left-out rows, refusals", async () => {
+Deno.test("customerSummary: days, left-out rows, refusals", () => {
   const t = aq.table({
     customer_id: ["a", "a", null, "b", "b"],
     date: [d("2024-01-01"), d("2024-01-03"), d("2024-01-02"), d("2024-01-02"), null],
