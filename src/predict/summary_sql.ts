@@ -102,12 +102,13 @@ export function daysQuery(
 ): CompiledSql {
   const b = new Binder(dialect);
   const ch = dialect === "clickhouse";
-  const d = ch ? "assumeNotNull(d)" : "d", v = ch ? "assumeNotNull(v)" : "v";
+  // The day's value is named apart from v: ClickHouse reads an alias in WHERE as its expression.
+  const d = ch ? "assumeNotNull(d)" : "d", v = ch ? "assumeNotNull(day_value)" : "day_value";
   const firstRevenue = dialect === "postgres"
-    ? `(array_agg(v ORDER BY d))[1]`
+    ? `(array_agg(day_value ORDER BY d))[1]`
     : `${ch ? "argMin" : "arg_min"}(${v}, ${d})`;
   const days =
-    `SELECT c, d, sum(v) AS v FROM (${rowsSql(relation, cols, bucket, dialect, b)}) AS r ` +
+    `SELECT c, d, sum(v) AS day_value FROM (${rowsSql(relation, cols, bucket, dialect, b)}) AS r ` +
     `WHERE ${KEPT} AND d <= ${b.bind(labelOf(window.until))} GROUP BY c, d`;
   const cal = b.bind(labelOf(window.calibrationEnd));
   const sql = `SELECT c, sum(CASE WHEN ${d} <= ${cal} THEN 1 ELSE 0 END) AS days, ` +
