@@ -157,9 +157,9 @@ export function applyPrivacy(
       else changed[column] = step.entry.action === "hashed" ? step.values.map(hash) : step.values;
     }
     const kept = table.columnNames().filter((c) => !dropped.includes(c));
-    out[name] = Object.keys(changed).length || dropped.length
-      ? table.select(kept).assign(aq.table(changed)).reify()
-      : table;
+    let shown = dropped.length ? table.select(kept) : table;
+    if (Object.keys(changed).length) shown = shown.assign(aq.table(changed));
+    out[name] = shown === table ? table : shown.reify();
   }
   const named = [config.drop, config.hash, config.redact, config.keep].flat().filter(Boolean);
   log.unknown = [...new Set(named as string[])].filter((c) => !seen.has(c));
@@ -198,7 +198,11 @@ function columnStep(
   }
   if (scan.changed === 0 && !forced) return null;
   return {
-    entry: { ...entry("redacted", forced ? "config" : "content"), values: scan.changed },
+    entry: {
+      ...entry("redacted", forced ? "config" : "content"),
+      values: scan.changed,
+      kinds: scan.kinds,
+    },
     values: scan.values,
   };
 }
@@ -409,7 +413,8 @@ export function privacyLines(
 ): { heading: string; lead: string; lines: string[] } {
   const w = WORDS[lang];
   const lines = log.columns.map((c) => {
-    const kinds = Object.entries(c.kinds).map(([k, n]) => `${w.kinds[k as PiiKind]} ${int(n)}`);
+    const kinds = (["email", "phone", "iban", "card"] as const).filter((k) => c.kinds[k])
+      .map((k) => `${w.kinds[k]} ${int(c.kinds[k]!)}`);
     const parts = [w.why[c.why], w.values(int(c.values)), ...kinds];
     return `${c.table}.${c.column}: ${w.action[c.action]} (${parts.join("; ")})`;
   });
