@@ -12,6 +12,7 @@ import * as aq from "arquero";
 import { CxSchemaError } from "../../src/errors.ts";
 import { readCsv } from "../../src/io/csv.ts";
 import { loadProject } from "../../src/report/load_dir.ts";
+import { executeNotebooks, jupyterAvailable } from "../../src/report/notebooks.ts";
 import { applyPrivacy } from "../../src/report/privacy.ts";
 import { buildSite, type SitePage } from "../../src/report/site.ts";
 import { listFiles, runCli, SAMPLE } from "./fixtures.ts";
@@ -298,4 +299,41 @@ Deno.test("cxkit.json privacy is read, checked, and named on the overview", asyn
       (e) => e instanceof CxSchemaError && /privacy/.test(String(e)),
     );
   }
+});
+
+const jupyter = await jupyterAvailable();
+
+Deno.test({
+  name: "deno task notebooks: personal data in the rendered cells is redacted before writing",
+  ignore: !jupyter,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    const cell = (cell_type: string, source: string) => ({
+      cell_type,
+      metadata: {},
+      source,
+      ...(cell_type === "code" ? { execution_count: null, outputs: [] } : {}),
+    });
+    await Deno.writeTextFile(
+      join(dir, "a.ipynb"),
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
+        cells: [
+          cell("markdown", "# Kommentare\nRückruf an erika.mustermann@example.org"),
+          cell("code", 'print("Erstattung auf DE89 3704 0044 0532 0130 00, Tel. 0151 23456789")'),
+        ],
+      }),
+    );
+    const [done] = await executeNotebooks({ dir, outDir: join(dir, "html"), lang: "de" });
+    const written = await Deno.readTextFile(done.html);
+    for (const html of [done.body, written]) {
+      for (const value of [IN_COMMENTS[0], IN_COMMENTS[1], IN_COMMENTS[7]]) {
+        assert.ok(!html.includes(value), value);
+      }
+      assert.match(html, /Rückruf an \[E-Mail\]/);
+      assert.match(html, /Erstattung auf \[IBAN\], Tel\. \[Telefon\]/);
+    }
+  },
 });
