@@ -399,14 +399,15 @@ function overview(
     );
     out.push(heading(2, t.filesRead));
     out.push(dataTable(ctx.files, fileCountColumns(t, f)));
-    const privacy = privacyLines(ctx.privacy, f.lang, f.int);
-    out.push(heading(2, privacy.heading), para(privacy.lead));
-    out.push(
-      `<ul class="privacy">${privacy.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>`,
-    );
   } else {
     out.push(findings([]));
   }
+  // What the privacy step did, on the overview and in print.html.
+  const privacy = privacyLines(ctx.privacy, f.lang, f.int);
+  out.push(heading(2, privacy.heading), para(privacy.lead));
+  out.push(
+    `<ul class="privacy">${privacy.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>`,
+  );
   return out.filter(Boolean).join("\n");
 }
 

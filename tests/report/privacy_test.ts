@@ -163,6 +163,8 @@ Deno.test("report on planted personal data: no page shows any of it (CLI, every 
     }
   }
   assert.match(index, /Personal data is kept out of this report/);
+  const print = text(await Deno.readTextFile(join(out, "print.html")));
+  assert.ok(print.includes("NPS by channel: 1 group suppressed"), "print.html states it too");
 });
 
 Deno.test("report on planted personal data in German: placeholders in German, nothing planted", async () => {
