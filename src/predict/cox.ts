@@ -11,7 +11,7 @@ import { CxDataError, CxOptionsError } from "../errors.ts";
 import { attachMeta, type CoxMeta } from "../meta.ts";
 import { checkCall, optionNames } from "../options.ts";
 import { requireColumn } from "../base/plan.ts";
-import { refuseEngine } from "../engine/dispatch.ts";
+import { refuseEngine, runsInEngine } from "../engine/dispatch.ts";
 import type { SqlEngine } from "../engine/engine.ts";
 import { checkConfidence, chiSquareCdf, normalCdf, zFor } from "../stats/distributions.ts";
 import { type CoxDesign, coxDesign, encodeRow, strataLabel } from "./cox_design.ts";
@@ -101,7 +101,7 @@ export interface CoxModel {
  * const t = aq.table({
  *   time: [5, 8, 12, 3, 9, 14, 6, 11],
  *   event: [1, 1, 0, 1, 1, 0, 1, 1],
- *   plan: ["basic", "basic", "pro", "basic", "pro", "pro", "basic", "pro"],
+ *   plan: ["basic", "pro", "pro", "basic", "basic", "pro", "basic", "pro"],
  * });
  * const model = coxPh(t, { covariates: ["plan"] });
  * assert.deepEqual(model.coefficients.array("term"), ["plan=pro"]);
@@ -112,11 +112,8 @@ export interface CoxModel {
  */
 export function coxPh(table: ColumnTable, options: CoxOptions): CoxModel {
   const { input, options: opts } = checkCall("coxPh", table, options, COX_OPTIONS);
-  if (opts.engine !== undefined) {
-    refuseEngine(
-      "coxPh",
-      "a Cox fit iterates over every row's covariates; load the rows and fit in memory",
-    );
+  if (runsInEngine(input, opts)) {
+    refuseEngine("coxPh", "a Cox fit iterates over every row's time, event and covariates");
   }
   const cols = resolve(input, opts);
   const design = coxDesign(input, cols);

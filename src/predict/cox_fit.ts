@@ -205,13 +205,9 @@ export function fitCox(
     pass = coxPass(d, next, efron);
     const l = factor(pass, terms, next);
     if (Math.abs(1 - logLik / pass.logLik) <= eps && !halving) {
-      return {
-        beta: next,
-        variance: inverse(l),
-        logLik: [logLik0, pass.logLik],
-        score,
-        iterations: iter,
-      };
+      const variance = inverse(l);
+      checkFinite(next, variance, pass.u, terms, eps);
+      return { beta: next, variance, logLik: [logLik0, pass.logLik], score, iterations: iter };
     }
     if (pass.logLik < logLik) {
       halving = true;
@@ -225,6 +221,32 @@ export function fitCox(
     }
   }
   throw coxError(null, notConverged(maxIter, terms, next));
+}
+
+/**
+ * R's check for a coefficient that runs off to infinity while the log
+ * likelihood has converged (monotone likelihood): the remaining Newton step
+ * |V·u| is above `eps` and above √eps·|β|. R warns; cxkit refuses, since
+ * such a coefficient and its interval mean nothing.
+ */
+function checkFinite(
+  beta: number[],
+  variance: number[][],
+  u: Float64Array,
+  terms: readonly string[],
+  eps: number,
+): void {
+  const infinite = terms.filter((_, j) => {
+    const step = Math.abs(variance[j].reduce((s, v, k) => s + v * u[k], 0));
+    return step > eps && step > Math.sqrt(eps) * Math.abs(beta[j]);
+  });
+  if (!infinite.length) return;
+  throw coxError(
+    infinite[0],
+    `the coefficient of ${
+      infinite.map((t) => `"${t}"`).join(", ")
+    } grows without bound: the log likelihood converged before it did (a covariate that separates events from non-events); drop or merge that term`,
+  );
 }
 
 function factor(pass: CoxPass, terms: readonly string[], beta: number[]): number[][] {

@@ -118,3 +118,130 @@ for (const c of fixtures.cases) {
     }
   });
 }
+
+const small = aq.table({
+  time: [5, 8, 12, 3, 9, 14, 6, 11, 4, 10],
+  event: [1, 1, 0, 1, 1, 0, 1, 1, 1, 0],
+  age: [50, 61, 40, 70, 55, 38, 66, 47, 59, 52],
+  plan: ["basic", "pro", "pro", "basic", "basic", "pro", "basic", "pro", "pro", "basic"],
+});
+
+Deno.test("coxPh: collinear or constant covariates are a CxDataError naming them", () => {
+  const t = small.derive({ twice: (d: { age: number }) => 2 * d.age + 1, one: () => 1 });
+  assert.throws(
+    () => coxPh(t, { covariates: ["age", "twice"] }),
+    (e) => e instanceof CxDataError && /"twice" is collinear with "age"/.test(e.message),
+  );
+  assert.throws(
+    () => coxPh(t, { covariates: ["one"] }),
+    (e) => e instanceof CxDataError && /"one" is constant/.test(e.message),
+  );
+});
+
+Deno.test("coxPh: a coefficient that grows without bound (monotone likelihood) is a CxDataError", () => {
+  // Every event has x = 1 and every censored row x = 0, later than all events.
+  const t = aq.table({
+    time: [1, 2, 3, 4, 5, 6],
+    event: [1, 1, 1, 0, 0, 0],
+    x: [1, 1, 1, 0, 0, 0],
+  });
+  assert.throws(
+    () => coxPh(t, { covariates: ["x"] }),
+    (e) => e instanceof CxDataError && /"x" grows? without bound/.test(e.message),
+  );
+});
+
+Deno.test("coxPh: options are checked, grouped tables and engines refused", () => {
+  const refuses = (options: unknown, pattern: RegExp, table: ColumnTable = small) =>
+    assert.throws(
+      () => coxPh(table, options as Parameters<typeof coxPh>[1]),
+      (e) => e instanceof CxOptionsError && pattern.test(e.message),
+    );
+  refuses({ covariates: ["age"], tiess: "efron" }, /unknown option "tiess"; did you mean "ties"\?/);
+  refuses(
+    { covariates: ["age"], ties: "exact" },
+    /"ties" must be "efron" or "breslow", got "exact"/,
+  );
+  refuses({ covariates: [] }, /"covariates" must list at least one column/);
+  refuses({ covariates: ["agee"] }, /Option "covariates" names column "agee"/);
+  refuses({ covariates: ["age"], confidence: 95 }, /"confidence" must be a number between 0 and 1/);
+  refuses({ covariates: ["age"], strata: "age" }, /column "age" is named twice/);
+  refuses(
+    { covariates: ["age"], levels: { plan: ["pro"] } },
+    /"levels" has "plan", which must be a covariate/,
+  );
+  refuses(
+    { covariates: ["plan", "age"], levels: { age: ["1"] } },
+    /names "age", which is a number column/,
+  );
+  refuses({ covariates: ["plan"], levels: { plan: ["pro"] } }, /"levels.plan" lacks "basic"/);
+  refuses({ covariates: ["age"] }, /ungroup/, small.groupby("plan"));
+  refuses(
+    { covariates: ["age"], engine: {} },
+    /^coxPh cannot run in an SQL engine: a Cox fit iterates/,
+  );
+});
+
+Deno.test("coxPh: levels choose the reference; missing values are left out and counted", () => {
+  const pro = coxPh(small, { covariates: ["plan"], levels: { plan: ["pro", "basic"] } });
+  const basic = coxPh(small, { covariates: ["plan"] });
+  assert.deepEqual(basic.coefficients.array("term"), ["plan=pro"]);
+  assert.deepEqual(pro.coefficients.array("term"), ["plan=basic"]);
+  // Swapping the reference flips the sign of the coefficient and nothing else.
+  close([pro.params["plan=basic"]], [-basic.params["plan=pro"]], "coef", 1e-12);
+  close([pro.logLik], [basic.logLik], "logLik", 1e-12);
+  assert.equal(
+    meta<"cox">(basic.coefficients).notes["reference.plan"],
+    'reference level of "plan": "basic"',
+  );
+  const holes = small.derive({
+    age: (d: { age: number; time: number }) => (d.time === 5 ? null : d.age),
+  })
+    .derive({ plan: (d: { plan: string; time: number }) => (d.time === 14 ? null : d.plan) });
+  const m = coxPh(holes, { covariates: ["age", "plan"] });
+  assert.equal(meta<"cox">(m.coefficients).n, 8);
+  assert.equal(
+    meta<"cox">(m.coefficients).notes.missing,
+    "2 rows with a missing value in a model column left out",
+  );
+  const dropped = coxPh(
+    small.filter((d: { time: number }) => d.time !== 5 && d.time !== 14).reify(),
+    {
+      covariates: ["age", "plan"],
+    },
+  );
+  close(
+    m.coefficients.array("coef"),
+    dropped.coefficients.array("coef") as number[],
+    "coef",
+    1e-12,
+  );
+});
+
+Deno.test("coxPh: bad times, events and newdata are CxDataErrors naming the row and column", () => {
+  const bad = small.derive({
+    event: (d: { event: number; time: number }) => (d.time === 8 ? 2 : d.event),
+  });
+  assert.throws(
+    () => coxPh(bad, { covariates: ["age"] }),
+    (e) => e instanceof CxDataError && /row 2: 2; event must be 1\/true/.test(e.message),
+  );
+  const model = coxPh(small, { covariates: ["age", "plan"] });
+  assert.throws(
+    () => model.survival(aq.table({ age: [50], plan: ["gold"] }), { times: [5] }),
+    (e) => e instanceof CxDataError && /column plan, value "gold": not a level/.test(e.message),
+  );
+  assert.throws(
+    () => model.survival(aq.table({ age: [null], plan: ["pro"] }), { times: [5] }),
+    (e) =>
+      e instanceof CxDataError && /column age, value \(empty\): a missing value/.test(e.message),
+  );
+  assert.throws(
+    () => model.survival(aq.table({ age: [50], plan: ["pro"] }), { time: [5] } as never),
+    (e) => e instanceof CxOptionsError && /did you mean "times"/.test(e.message),
+  );
+  const s = model.survival(aq.table({ age: [50], plan: ["pro"] }), { times: [0, 2, 14, 20] });
+  assert.deepEqual(s.array("survival").slice(0, 2), [1, 1]); // before the first event
+  assert.equal(s.get("survival", 3), null); // after the last follow-up: no estimate
+  assert.deepEqual(meta<"cox">(s).table, "survival");
+});
