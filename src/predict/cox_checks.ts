@@ -8,6 +8,7 @@
 import { chiSquareCdf } from "../stats/distributions.ts";
 import { cholesky, choleskySolve } from "../stats/linalg.ts";
 import { type CoxData, coxPass, linearPredictor } from "./cox_fit.ts";
+import { argsort } from "./cox_design.ts";
 
 /**
  * Concordance of the linear predictor with the outcome, as R's `coxph`
@@ -19,35 +20,33 @@ import { type CoxData, coxPass, linearPredictor } from "./cox_fit.ts";
  */
 export function concordance(d: CoxData, beta: number[]): number {
   const eta = linearPredictor(d, beta);
-  const sorted = Float64Array.from(eta).sort();
-  const ranks = new Int32Array(d.n);
-  for (let i = 0; i < d.n; i++) ranks[i] = lowerBound(sorted, eta[i]) + 1;
-  const tree = new Float64Array(d.n + 1);
-  const add = (r: number, v: number) => {
-    for (; r <= d.n; r += r & -r) tree[r] += v;
-  };
-  const below = (r: number) => { // rows in the tree with rank ≤ r
-    let s = 0;
-    for (; r > 0; r -= r & -r) s += tree[r];
-    return s;
-  };
+  const order = argsort(eta), ranks = new Int32Array(d.n);
+  for (let r = 0, rank = 0; r < d.n; r++) {
+    if (r === 0 || eta[order[r]] !== eta[order[r - 1]]) rank++;
+    ranks[order[r]] = rank;
+  }
+  const tree = new Fenwick(d.n);
   let agree = 0, disagree = 0, tied = 0, inTree = 0, start = d.n - 1;
   for (let i = d.n - 1; i >= 0;) {
     const t = d.time[i], s = d.stratum[i];
     let j = i;
     while (j >= 0 && d.time[j] === t && d.stratum[j] === s) j--;
-    for (let k = i; k > j; k--) if (!d.event[k]) add(ranks[k], 1), inTree++;
+    for (let k = i; k > j; k--) {
+      if (!d.event[k]) tree.add(ranks[k], 1), inTree++;
+    }
     for (let k = i; k > j; k--) {
       if (!d.event[k]) continue;
-      const lower = below(ranks[k] - 1), same = below(ranks[k]) - lower;
+      const lower = tree.sum(ranks[k] - 1), same = tree.sum(ranks[k]) - lower;
       agree += lower;
       tied += same;
       disagree += inTree - lower - same;
     }
-    for (let k = i; k > j; k--) if (d.event[k]) add(ranks[k], 1), inTree++;
+    for (let k = i; k > j; k--) {
+      if (d.event[k]) tree.add(ranks[k], 1), inTree++;
+    }
     i = j;
     if (i < 0 || d.stratum[i] !== s) {
-      for (let k = start; k > i; k--) add(ranks[k], -1);
+      for (let k = start; k > i; k--) tree.add(ranks[k], -1);
       inTree = 0;
       start = i;
     }
@@ -55,14 +54,21 @@ export function concordance(d: CoxData, beta: number[]): number {
   return (agree + tied / 2) / (agree + disagree + tied);
 }
 
-function lowerBound(a: Float64Array, v: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
+/** A Fenwick (binary indexed) tree of counts over ranks 1 … n. */
+class Fenwick {
+  readonly tree: Int32Array;
+  constructor(readonly n: number) {
+    this.tree = new Int32Array(n + 1);
   }
-  return lo;
+  add(rank: number, v: number): void {
+    for (let r = rank; r <= this.n; r += r & -r) this.tree[r] += v;
+  }
+  /** Count of entries with rank ≤ `rank`. */
+  sum(rank: number): number {
+    let s = 0;
+    for (let r = rank; r > 0; r -= r & -r) s += this.tree[r];
+    return s;
+  }
 }
 
 /** One row of the proportional-hazards test. */

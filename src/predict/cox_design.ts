@@ -73,12 +73,20 @@ export function coxDesign(table: ColumnTable, cols: DesignColumns): CoxDesign {
     }
   });
   const { codes, labels } = strataCodes(str, keep);
-  const order = keep.map((_, k) => k).sort((a, b) =>
-    codes[a] - codes[b] || (time[keep[a]] as number) - (time[keep[b]] as number)
-  );
   const n = keep.length, p = terms.length;
-  const x = new Float64Array(n * p);
-  order.forEach((k, r) => encodeRow(covariates, cov.map((c) => c[keep[k]]), x, r * p));
+  const keptTime = new Float64Array(n);
+  for (let k = 0; k < n; k++) keptTime[k] = time[keep[k]] as number;
+  const order = sortRows(codes, labels.length, keptTime);
+  const source = new Uint32Array(n), sortedTime = new Float64Array(n);
+  const events = new Uint8Array(n), stratum = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const k = order[r], i = keep[k];
+    source[r] = i;
+    sortedTime[r] = keptTime[k];
+    events[r] = event[i] === 1 || event[i] === true ? 1 : 0;
+    stratum[r] = codes[k];
+  }
+  const x = designMatrix(covariates, cov, source, p);
   const means = center(x, n, p);
   return {
     data: {
@@ -86,12 +94,9 @@ export function coxDesign(table: ColumnTable, cols: DesignColumns): CoxDesign {
       p,
       x,
       means,
-      time: Float64Array.from(order, (k) => time[keep[k]] as number),
-      event: Uint8Array.from(
-        order,
-        (k) => (event[keep[k]] === 1 || event[keep[k]] === true ? 1 : 0),
-      ),
-      stratum: Int32Array.from(order, (k) => codes[k]),
+      time: sortedTime,
+      event: events,
+      stratum,
     },
     terms,
     termCovariate,
@@ -166,6 +171,86 @@ function levelOrder(name: string, seen: string[], given: string[] | undefined): 
     );
   }
   return given.filter((v) => seen.includes(v));
+}
+
+/** Row order by stratum, then time: a radix sort of the times, then a stable counting sort of the strata. */
+function sortRows(codes: Int32Array, strata: number, time: Float64Array): Uint32Array {
+  const byTime = argsort(time);
+  return strata > 1 ? countingSort(byTime, codes, strata) : byTime;
+}
+
+/** `order` stably re-sorted by `key` (integers 0 … m − 1). */
+function countingSort(order: Uint32Array, key: Int32Array, m: number): Uint32Array {
+  const start = new Uint32Array(m + 1);
+  for (let i = 0; i < key.length; i++) start[key[i] + 1]++;
+  for (let k = 0; k < m; k++) start[k + 1] += start[k];
+  const out = new Uint32Array(order.length);
+  for (let r = 0; r < order.length; r++) out[start[key[order[r]]]++] = order[r];
+  return out;
+}
+
+/**
+ * Indexes of `values` (no NaN) in ascending order, stable: an LSD radix sort
+ * on the IEEE-754 bits made order-preserving (negatives flipped, the sign bit
+ * set on the rest), four 16-bit passes. O(n), and cache-friendly where a
+ * comparison sort or a binary search per value over a million values is not.
+ */
+export function argsort(values: Float64Array): Uint32Array {
+  const n = values.length;
+  const copy = new Float64Array(n);
+  for (let i = 0; i < n; i++) copy[i] = values[i] === 0 ? 0 : values[i]; // −0 sorts as 0
+  const bits = new Uint32Array(copy.buffer);
+  let lo = new Uint32Array(n), hi = new Uint32Array(n), order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const h = bits[2 * i + 1], l = bits[2 * i];
+    const negative = h >>> 31 === 1;
+    hi[i] = negative ? ~h >>> 0 : (h | 0x80000000) >>> 0;
+    lo[i] = negative ? ~l >>> 0 : l;
+    order[i] = i;
+  }
+  let lo2 = new Uint32Array(n), hi2 = new Uint32Array(n), order2 = new Uint32Array(n);
+  const count = new Uint32Array(65537);
+  for (const [word, shift] of [[0, 0], [0, 16], [1, 0], [1, 16]]) {
+    const key = word ? hi : lo;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[((key[i] >>> shift) & 0xffff) + 1]++;
+    for (let k = 0; k < 65536; k++) count[k + 1] += count[k];
+    for (let i = 0; i < n; i++) {
+      const at = count[(key[i] >>> shift) & 0xffff]++;
+      lo2[at] = lo[i], hi2[at] = hi[i], order2[at] = order[i];
+    }
+    [lo, lo2, hi, hi2, order, order2] = [lo2, lo, hi2, hi, order2, order];
+  }
+  return order;
+}
+
+/** The design (raw, not centred), row-major, of the rows `source` (original indexes, in sorted order), filled a column at a time. */
+function designMatrix(
+  covariates: CoxCovariate[],
+  values: ArrayLike<unknown>[],
+  source: Uint32Array,
+  p: number,
+): Float64Array {
+  const n = source.length, x = new Float64Array(n * p);
+  let j = 0;
+  covariates.forEach((c, k) => {
+    const v = values[k];
+    if (!c.levels) {
+      for (let r = 0; r < n; r++) {
+        const value = v[source[r]];
+        x[r * p + j] = value === true ? 1 : value === false ? 0 : value as number;
+      }
+      j++;
+      return;
+    }
+    const column = new Map(c.levels.slice(1).map((l, m) => [l, j + m]));
+    for (let r = 0; r < n; r++) {
+      const at = column.get(v[source[r]] as string);
+      if (at !== undefined) x[r * p + at] = 1;
+    }
+    j += c.levels.length - 1;
+  });
+  return x;
 }
 
 /** Writes one row's design values (raw, not centred) at `x[off …]`. */
