@@ -170,7 +170,15 @@ function levelOrder(name: string, seen: string[], given: string[] | undefined): 
       }, found in column "${name}"; list every level (reference first)`,
     );
   }
-  return given.filter((v) => seen.includes(v));
+  const absent = given.filter((v) => !seen.includes(v));
+  if (absent.length) {
+    throw new CxOptionsError(
+      `coxPh: option "levels.${name}" lists ${
+        absent.map((v) => JSON.stringify(v)).join(", ")
+      }, not found in column "${name}" among the rows fitted; list only levels that occur (reference first)`,
+    );
+  }
+  return given;
 }
 
 /** Row order by stratum, then time: a radix sort of the times, then a stable counting sort of the strata. */

@@ -175,6 +175,10 @@ Deno.test("coxPh: options are checked, grouped tables and engines refused", () =
     /names "age", which is a number column/,
   );
   refuses({ covariates: ["plan"], levels: { plan: ["pro"] } }, /"levels.plan" lacks "basic"/);
+  refuses(
+    { covariates: ["plan"], levels: { plan: ["gold", "pro", "basic"] } },
+    /"levels.plan" lists "gold", not found in column "plan"/,
+  );
   refuses({ covariates: ["age"] }, /ungroup/, small.groupby("plan"));
   refuses(
     { covariates: ["age"], engine: {} },
