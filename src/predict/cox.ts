@@ -9,6 +9,8 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError } from "../errors.ts";
 import { attachMeta, type CoxMeta } from "../meta.ts";
+
+export type { CoxMeta };
 import { checkCall, optionNames } from "../options.ts";
 import { requireColumn } from "../base/plan.ts";
 import { refuseEngine, runsInEngine } from "../engine/dispatch.ts";
