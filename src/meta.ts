@@ -175,6 +175,18 @@ export interface JourneyMeta {
   notes: Record<string, unknown>;
 }
 
+/** How an open-text result (`commentDrivers`, `sentimentScores`) was computed. */
+export interface TextMeta {
+  /** The function that made the result. */
+  analysis: "commentDrivers" | "sentimentScores";
+  /** The options used, defaults filled in. */
+  options: Record<string, unknown>;
+  /** The labels of the two groups compared (a: positive log-odds; `commentDrivers` only). */
+  groups?: { a: string; b: string };
+  /** Definitions and counts worth stating (prior, correction, comments per group). */
+  notes: Record<string, unknown>;
+}
+
 /** How a `funnel` result was computed; read it with {@link meta}. */
 export interface FunnelMeta {
   /** The funnel's steps, in order. */
@@ -225,9 +237,9 @@ export interface SqlMeta {
 export interface MetaKinds {
   /** KPI results (`nps`, `csat`, `segment`, `trend`, …). */
   kpi: KpiMeta;
-  /** `kaplanMeier`, `cumulativeIncidence` (and their `*Sql` forms). */
+  /** `kaplanMeier`, `cumulativeIncidence` (in memory or in an engine). */
   survival: SurvivalMeta;
-  /** `logRank` (and `logRankSql`). */
+  /** `logRank` (in memory or in an engine). */
   logRank: LogRankMeta;
   /** `correlate`, `correlateMetrics`. */
   correlate: CorrelateMeta;
@@ -237,11 +249,13 @@ export interface MetaKinds {
   cohort: CohortMeta;
   /** Journey paths, transitions, attribution and touchpoint outcomes. */
   journey: JourneyMeta;
+  /** Open-text analyses (`commentDrivers`). */
+  text: TextMeta;
   /** `funnel`. */
   funnel: FunnelMeta;
   /** The tables of a Cox model (`coxPh`). */
   cox: CoxMeta;
-  /** Tables an engine computed that are no analysis result of their own (`survivalCountsSql`). */
+  /** Tables an engine computed that are no analysis result of their own (`survivalCounts`). */
   sql: SqlMeta;
 }
 

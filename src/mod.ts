@@ -135,18 +135,25 @@ export type { ClvOptions } from "./metrics/clv.ts";
 // survival
 export { meta } from "./meta.ts";
 export type { MetaKind, MetaKinds, MetaOf, ResultMeta } from "./meta.ts";
-export { KAPLAN_MEIER_COLUMNS, kaplanMeier } from "./analysis/survival.ts";
-export type { KaplanMeierOptions, SurvivalMeta, SurvivalTransform } from "./analysis/survival.ts";
-export type { MissingGroupOption, SurvivalColumns } from "./analysis/survival_counts.ts";
-export { medianSurvival } from "./analysis/survival_median.ts";
-export { atRisk, rmst, survivalAt } from "./analysis/survival_summary.ts";
-export type { AtTimesOptions, RmstOptions } from "./analysis/survival_summary.ts";
-export { logRank } from "./analysis/logrank.ts";
-export type { LogRankMeta, LogRankOptions } from "./analysis/logrank.ts";
-export { CUMULATIVE_INCIDENCE_COLUMNS, cumulativeIncidence } from "./analysis/competing.ts";
-export type { CumulativeIncidenceOptions } from "./analysis/competing.ts";
-export { survivalTimes } from "./analysis/survival_times.ts";
-export type { SurvivalTimesOptions, SurvivalUnit } from "./analysis/survival_times.ts";
+export { KAPLAN_MEIER_COLUMNS, kaplanMeier } from "./analysis/survival/kaplan_meier.ts";
+export type {
+  KaplanMeierOptions,
+  SurvivalMeta,
+  SurvivalTransform,
+} from "./analysis/survival/kaplan_meier.ts";
+export type { MissingGroupOption, SurvivalColumns } from "./analysis/survival/columns.ts";
+export { medianSurvival } from "./analysis/survival/median.ts";
+export { atRisk, rmst, survivalAt } from "./analysis/survival/summary.ts";
+export type { AtTimesOptions, RmstOptions } from "./analysis/survival/summary.ts";
+export { logRank } from "./analysis/survival/logrank.ts";
+export type { LogRankMeta, LogRankOptions } from "./analysis/survival/logrank.ts";
+export {
+  CUMULATIVE_INCIDENCE_COLUMNS,
+  cumulativeIncidence,
+} from "./analysis/survival/competing.ts";
+export type { CumulativeIncidenceOptions } from "./analysis/survival/competing.ts";
+export { survivalTimes } from "./analysis/survival/times.ts";
+export type { SurvivalTimesOptions, SurvivalUnit } from "./analysis/survival/times.ts";
 export { atRiskChart, atRiskTable, kaplanMeierChart, SURVIVAL_COLORS } from "./charts/survival.ts";
 export type { AtRiskChartOptions, KaplanMeierChartOptions } from "./charts/survival.ts";
 
@@ -166,6 +173,8 @@ export type {
   ExecOptions,
 } from "./engine/clickhouse.ts";
 export { readParquet, writeArrow, writeParquet } from "./io/parquet.ts";
+export type { WriteParquetOptions } from "./io/parquet.ts";
+export type { PiiKind, PiiLanguage, RedactOption } from "./privacy/pii.ts";
 
 // report
 export { notebookParams } from "./report/params.ts";
@@ -185,6 +194,13 @@ export { trend, TREND_COLUMNS } from "./analysis/trend.ts";
 export type { TrendCompare, TrendOptions } from "./analysis/trend.ts";
 export { commentThemes, THEME_COLUMNS } from "./analysis/themes.ts";
 export type { CommentLanguage, CommentThemeOptions } from "./analysis/themes.ts";
+// open text and privacy
+export { findPii, redactPii } from "./text/pii.ts";
+export type { FindPiiOptions, RedactPiiOptions } from "./text/pii.ts";
+export { COMMENT_DRIVER_COLUMNS, commentDrivers } from "./text/comment_drivers.ts";
+export type { CommentDriverOptions } from "./text/comment_drivers.ts";
+export { commentDriverChart } from "./charts/comment_drivers.ts";
+export type { CommentDriverChartOptions } from "./charts/comment_drivers.ts";
 export { adjustPValues } from "./stats/multiple.ts";
 export type { AdjustPValuesOptions, Correction } from "./stats/multiple.ts";
 export { segmentChart } from "./charts/segment.ts";
@@ -266,7 +282,7 @@ export { touchpointOutcomes } from "./analysis/journey/outcomes_nps.ts";
 export type { TouchpointOutcomesOptions } from "./analysis/journey/outcomes_nps.ts";
 export { touchpointChurn } from "./analysis/journey/outcomes_churn.ts";
 export type { ChurnSplit, TouchpointChurnOptions } from "./analysis/journey/outcomes_churn.ts";
-export type { JourneyAnalysis, JourneyMeta } from "./meta.ts";
+export type { JourneyAnalysis, JourneyMeta, TextMeta } from "./meta.ts";
 export type { JourneyColumns } from "./analysis/journey/events.ts";
 export { transitionChart } from "./charts/journey_paths.ts";
 export type { TransitionChartOptions } from "./charts/journey_paths.ts";
@@ -287,6 +303,4 @@ export type {
   ReadLargeCsvOptions,
 } from "./io/csv_large.ts";
 // cohort pushdown
-export type { SqlAnalysisOptions, SqlMeta } from "./engine/source.ts";
-export { kaplanMeierSql, logRankSql } from "./engine/survival.ts";
-export type { KaplanMeierSqlOptions, LogRankSqlOptions } from "./engine/survival.ts";
+export type { SqlMeta } from "./engine/source.ts";

@@ -13,12 +13,13 @@ import * as engineEntry from "../src/entries/engine.ts";
 import * as io from "../src/entries/io.ts";
 import * as report from "../src/entries/report.ts";
 import * as stats from "../src/entries/stats.ts";
+import * as text from "../src/entries/text.ts";
 import * as cox from "../src/predict/cox.ts";
 import { CxOptionsError, type DuckdbEngine } from "../src/mod.ts";
 import { optionNames } from "../src/options.ts";
 
 /** Every entry's exports under one name, so that ROWS reads `cx.<function>` whatever the entry. */
-const cx = { ...front, ...danfo, ...engineEntry, ...io, ...report, ...stats, ...cox };
+const cx = { ...front, ...danfo, ...engineEntry, ...io, ...report, ...stats, ...text, ...cox };
 
 const T: ColumnTable = aq.table({ x: [1] });
 const side = { table: T, value: "x" };
@@ -84,10 +85,18 @@ const ROWS: Row[] = [
   ["attribution", "model", (o) => cx.attribution(T, o)],
   ["touchpointOutcomes", "answerDate", (o) => cx.touchpointOutcomes(T, o)],
   ["touchpointChurn", "split", (o) => cx.touchpointChurn(T, o)],
+  ["findPii", "kinds", (o) => cx.findPii(T, o)],
+  ["redactPii", "language", (o) => cx.redactPii(T, o)],
+  ["commentDrivers", "minCount", (o) => cx.commentDrivers(T, o)],
+  ["commentDrivers", "engine", (o) => cx.commentDrivers(T, o)],
+  ["sentiment", "language", (o) => cx.sentiment(T, o)],
+  ["sentiment", "engine", (o) => cx.sentiment(T, o)],
+  ["sentimentScores", "text", (o) => cx.sentimentScores(T, o)],
   // charts
   ["scoreDistributionChart", "score", (o) => cx.scoreDistributionChart(T, o)],
   ["churnChart", "band", (o) => cx.churnChart(T, o)],
   ["themeChart", "top", (o) => cx.themeChart(T, o)],
+  ["commentDriverChart", "labels", (o) => cx.commentDriverChart(T, o)],
   ["rfmChart", "subtitle", (o) => cx.rfmChart(T, o)],
   ["ticketVolumeChart", "yLabel", (o) => cx.ticketVolumeChart(T, o)],
   ["kpiCards", "label", (o) => cx.kpiCards(T, o)],
@@ -116,6 +125,7 @@ const ROWS: Row[] = [
   ["readJson", "dateUnit", (o) => cx.readJson([], o)],
   ["readArrow", "mapping", (o) => cx.readArrow(new Uint8Array(), o)],
   ["readParquet", "schema", (o) => cx.readParquet("x.parquet", o)],
+  ["writeParquet", "redact", (o) => cx.writeParquet(T, "x.parquet", o)],
   ["validate", "strict", (o) => cx.validate(T, o)],
   ["makeDateParser", "slash", (o) => cx.makeDateParser(o)],
   ["compactTable", "maxDistinctShare", (o) => cx.compactTable(T, o)],
@@ -127,9 +137,9 @@ const ROWS: Row[] = [
   ["clickhouseEngine", "database", (o) => cx.clickhouseEngine(o)],
   ["cohortRetention", "dateZone", (o) => cx.cohortRetention(T, o)],
   ["cohortRetentionQueries", "mode", (o) => cx.cohortRetentionQueries({} as never, {} as never, o)],
-  ["kaplanMeierSql", "explain", (o) => cx.kaplanMeierSql(T, o)],
-  ["logRankSql", "pairwise", (o) => cx.logRankSql(T, o)],
-  ["survivalCountsSql", "time", (o) => cx.survivalCountsSql(T, o)],
+  // the survival analyses know the engine options too
+  ["kaplanMeier", "explain", (o) => cx.kaplanMeier(T, o)],
+  ["logRank", "engine", (o) => cx.logRank(T, o)],
   // pushdown and explainSql pass the options to the KPI they are given, which checks them
   [
     "nps",
@@ -200,7 +210,6 @@ const NO_OPTIONS = new Set([
   "findChromium",
   // writers: (table, path)
   "writeJson",
-  "writeParquet",
   "writeArrow",
   "writeSite", // (pages, outDir)
   // engine plumbing: specs, identifiers, a hint record keyed by column, a KPI signature

@@ -7,7 +7,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { survivalValueReason } from "../analysis/survival_counts.ts";
+import { survivalValueReason } from "../analysis/survival/columns.ts";
 import { type CoxData, coxError } from "./cox_fit.ts";
 
 /** How one covariate enters the design. */
