@@ -1,6 +1,6 @@
 /**
  * coxPh against R survival (tests/fixtures/cox/make_cox_fixtures.R, which
- * wrote cases.json and the lung and veteran CSVs): coefficients, standard
+ * wrote cases.json and the lung, veteran and pbc CSVs): coefficients, standard
  * errors, hazard-ratio intervals, concordance, log-likelihood, the three
  * tests, cox.zph and survfit for new data, to 1e-6.
  */
