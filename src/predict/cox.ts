@@ -15,7 +15,8 @@ import { checkCall, optionNames } from "../options.ts";
 import { requireColumn } from "../base/plan.ts";
 import { refuseEngine, runsInEngine } from "../engine/dispatch.ts";
 import type { SqlEngine } from "../engine/engine.ts";
-import { checkConfidence, chiSquareCdf, normalCdf, zFor } from "../stats/distributions.ts";
+import { checkConfidence, normalCdf, zFor } from "../stats/distributions.ts";
+import { chiSquareUpper } from "../analysis/survival/logrank.ts";
 import { type CoxDesign, coxDesign, encodeRow, strataLabel } from "./cox_design.ts";
 import { type CoxFit, fitCox } from "./cox_fit.ts";
 import { concordance, zphTest } from "./cox_checks.ts";
@@ -260,7 +261,7 @@ function testTable(fit: CoxFit, meta: CoxMeta & { kind: "cox" }): ColumnTable {
       test: ["likelihood_ratio", "wald", "score"],
       statistic,
       df: [p, p, p],
-      p_value: statistic.map((s) => 1 - chiSquareCdf(s, p)),
+      p_value: statistic.map((s) => chiSquareUpper(s, p)),
     }),
     { ...meta, table: "tests" },
   );

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { chiSquareCdf } from "../stats/distributions.ts";
+import { chiSquareUpper } from "../analysis/survival/logrank.ts";
 import { cholesky, choleskySolve } from "../stats/linalg.ts";
 import { type CoxData, coxPass, linearPredictor } from "./cox_fit.ts";
 import { argsort } from "./cox_design.ts";
@@ -118,7 +118,7 @@ export function zphTest(
   };
   const row = (term: string, cols: number[]): ZphRow => {
     const statistic = test(cols);
-    return { term, statistic, df: cols.length, p_value: 1 - chiSquareCdf(statistic, cols.length) };
+    return { term, statistic, df: cols.length, p_value: chiSquareUpper(statistic, cols.length) };
   };
   return [
     ...covariates.map((name, c) =>

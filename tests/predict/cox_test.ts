@@ -97,6 +97,11 @@ for (const c of fixtures.cases) {
     close(tests.array("statistic"), order.map((t) => c.tests[t][0]), "test statistic");
     close(tests.array("df"), order.map((t) => c.tests[t][1]), "test df");
     close(tests.array("p_value"), order.map((t) => c.tests[t][2]), "test p_value");
+    // Tiny p-values keep their precision (relative, not only absolute, agreement with R).
+    tests.array("p_value").forEach((p, i) => {
+      const r = c.tests[order[i]][2];
+      assert.ok(Math.abs((p as number) - r) <= 1e-6 * r, `${order[i]} p_value ${p} vs R ${r}`);
+    });
     const m = meta<"cox">(co);
     assert.equal(m.n, c.n);
     assert.equal(m.events, c.nevent);
