@@ -310,29 +310,12 @@ function predictSurvival(
   const zCrit = zFor(cols.confidence);
   const rows: Record<string, number | null>[] = [];
   for (let i = 0; i < input.numRows(); i++) {
-    const row = values.map((v) => v[i]);
-    const x = newdataRow(design, needed, row, i);
-    const z = Array.from(x, (v, j) => v - design.data.means[j]);
-    const s = design.strata.length > 1
-      ? design.strata.indexOf(strataLabel(row.slice(cols.covariates.length)))
-      : 0;
-    if (s < 0) {
-      throw new CxDataError(
-        [{
-          row: i + 1,
-          column: cols.strata.join(", "),
-          value: strataLabel(row.slice(cols.covariates.length)),
-          reason: `no such stratum in the fitted data; strata: ${design.strata.join(" | ")}`,
-        }],
-        1,
-        "survival",
-      );
-    }
+    const { z, stratum } = newdataRow(design, needed, values.map((v) => v[i]), i);
     for (const t of times) {
       rows.push({
         row: i + 1,
         time: t,
-        ...survivalAt(strata[s], z, fit.beta, fit.variance, t, zCrit),
+        ...survivalAt(strata[stratum], z, fit.beta, fit.variance, t, zCrit),
       });
     }
   }
@@ -345,7 +328,13 @@ function predictSurvival(
   );
 }
 
-function newdataRow(design: CoxDesign, needed: string[], row: unknown[], i: number): Float64Array {
+/** One newdata row: its centred design and its stratum's code; a bad value is a `CxDataError`. */
+function newdataRow(
+  design: CoxDesign,
+  needed: string[],
+  row: unknown[],
+  i: number,
+): { z: number[]; stratum: number } {
   const problem = (k: number, reason: string) =>
     new CxDataError(
       [{
@@ -372,5 +361,19 @@ function newdataRow(design: CoxDesign, needed: string[], row: unknown[], i: numb
   });
   const x = new Float64Array(design.terms.length);
   encodeRow(design.covariates, row, x, 0);
-  return x;
+  const k = design.covariates.length;
+  const stratum = design.strata.length > 1 ? design.strata.indexOf(strataLabel(row.slice(k))) : 0;
+  if (stratum < 0) {
+    throw new CxDataError(
+      [{
+        row: i + 1,
+        column: needed.slice(k).join(", "),
+        value: strataLabel(row.slice(k)),
+        reason: `no such stratum in the fitted data; strata: ${design.strata.join(" | ")}`,
+      }],
+      1,
+      "survival",
+    );
+  }
+  return { z: Array.from(x, (v, j) => v - design.data.means[j]), stratum };
 }

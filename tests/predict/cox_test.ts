@@ -254,3 +254,16 @@ Deno.test("coxPh: bad times, events and newdata are CxDataErrors naming the row 
   assert.equal(s.get("survival", 3), null); // after the last follow-up: no estimate
   assert.deepEqual(meta<"cox">(s).table, "survival");
 });
+
+Deno.test("coxPh survival: a stratified model needs a fitted stratum in newdata", () => {
+  const model = coxPh(small, { covariates: ["age"], strata: "plan" });
+  assert.throws(
+    () => model.survival(aq.table({ age: [50], plan: ["gold"] }), { times: [5] }),
+    (e) =>
+      e instanceof CxDataError &&
+      /column plan, value "gold": no such stratum.*basic \| pro/.test(e.message),
+  );
+  const s = model.survival(aq.table({ age: [50, 50], plan: ["basic", "pro"] }), { times: [5] });
+  // Different baselines: the same covariates give different survival in each stratum.
+  assert.notEqual(s.get("survival", 0), s.get("survival", 1));
+});
