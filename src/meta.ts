@@ -217,6 +217,24 @@ export interface PredictMeta {
   notes: Record<string, unknown>;
 }
 
+/** How a table of a Cox model (`coxPh`) was made; read it with {@link meta}. */
+export interface CoxMeta {
+  /** Which table of the model. */
+  table: "coefficients" | "tests" | "survival" | "proportionalHazards";
+  /** Tie handling of the fit. */
+  ties: "efron" | "breslow";
+  /** Confidence level of the intervals. */
+  confidence: number;
+  /** The model's columns: time, event, covariates and strata. */
+  columns: { time: string; event: string; covariates: string[]; strata: string[] };
+  /** Rows fitted and events among them. */
+  n: number;
+  /** Events among the rows fitted. */
+  events: number;
+  /** Rows left out, reference levels, method notes. */
+  notes: Record<string, string>;
+}
+
 /** How a pushed-down analysis result was computed; read it with {@link meta}. */
 export interface SqlMeta {
   /** The engine's name. */
@@ -247,6 +265,8 @@ export interface MetaKinds {
   funnel: FunnelMeta;
   /** `customerSummary`, `customerValue`. */
   predict: PredictMeta;
+  /** The tables of a Cox model (`coxPh`). */
+  cox: CoxMeta;
   /** Tables an engine computed that are no analysis result of their own (`survivalCounts`). */
   sql: SqlMeta;
 }
