@@ -44,4 +44,4 @@ export type {
 } from "../predict/model.ts";
 export type { SummaryColumns } from "../predict/data.ts";
 export type { Fit } from "../predict/fit.ts";
-export type { PredictMeta } from "../meta.ts";
+export type { CoxMeta, PredictMeta } from "../meta.ts";
