@@ -15,7 +15,6 @@ import * as predict from "../src/entries/predict.ts";
 import * as report from "../src/entries/report.ts";
 import * as stats from "../src/entries/stats.ts";
 import * as text from "../src/entries/text.ts";
-import * as cox from "../src/predict/cox.ts";
 import { CxOptionsError, type DuckdbEngine } from "../src/mod.ts";
 import { optionNames } from "../src/options.ts";
 
@@ -29,7 +28,6 @@ const cx = {
   ...report,
   ...stats,
   ...text,
-  ...cox,
 };
 
 const T: ColumnTable = aq.table({ x: [1] });

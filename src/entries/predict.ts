@@ -44,4 +44,6 @@ export type {
 } from "../predict/model.ts";
 export type { SummaryColumns } from "../predict/data.ts";
 export type { Fit } from "../predict/fit.ts";
+export { coxPh } from "../predict/cox.ts";
+export type { CoxModel, CoxOptions, CoxSurvivalOptions } from "../predict/cox.ts";
 export type { CoxMeta, PredictMeta } from "../meta.ts";
