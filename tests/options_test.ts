@@ -113,14 +113,10 @@ const ROWS: Row[] = [
   ["kaplanMeierSql", "explain", (o) => cx.kaplanMeierSql(T, o)],
   ["logRankSql", "pairwise", (o) => cx.logRankSql(T, o)],
   ["survivalCountsSql", "time", (o) => cx.survivalCountsSql(T, o)],
-  // pushdown and explainSql pass the options to the KPI they are given, which checks them
+  // with an engine the options are checked at the same door; explainSql checks the KPI's
+  ["nps", "score", (o) => withDuckdb((engine) => cx.nps(T, { ...o as object, engine }))],
   [
-    "nps",
-    "score",
-    (o) => withDuckdb((engine) => cx.pushdown(cx.nps, T, { ...o as object, engine })),
-  ],
-  [
-    "nps",
+    "explainSql",
     "method",
     (o) => withDuckdb((engine) => cx.explainSql(cx.nps, SAMPLE, { ...o as object, engine })),
   ],
@@ -195,7 +191,6 @@ const NO_OPTIONS = new Set([
   "isSqlEngine",
   "isTableRef",
   "periodStartOfLabel",
-  "withPushdown", // (inMemory, { name, options }): the signature, not options
   // danfo conversions: (table) or (frame)
   "toDanfo",
   "fromDanfo",

@@ -4,13 +4,11 @@
  *
  * @module
  */
-import type { ColumnTable } from "arquero";
-import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import { type KpiInput, pooled } from "./groups.ts";
-import { KPI_OPTIONS, type KpiOptions, requireColumn, resolvePlan } from "../base/plan.ts";
+import type { EngineAnalysis } from "../engine/dispatch.ts";
+import { KPI_OPTIONS, type KpiOptions } from "../base/plan.ts";
 import { optionNames } from "../options.ts";
-import { aggregateScale, scaleResult } from "./scale.ts";
-import { interval } from "./bounds.ts";
+import { scaleKpiInMemory } from "./scale.ts";
+import { scoreKpi } from "./score_sql.ts";
 import { cesBox, type CesScale } from "../schema/scales.ts";
 
 /** Options of {@link ces}. */
@@ -22,6 +20,14 @@ export interface CesOptions extends KpiOptions {
   /** Highest score that counts as low effort (default 3 on 1–7, 2 on 1–5). */
   lowEffort?: number;
 }
+
+/** The names of {@link CesOptions}. */
+export const CES_OPTIONS = optionNames<CesOptions>()([
+  ...KPI_OPTIONS,
+  "score",
+  "scale",
+  "lowEffort",
+]);
 
 /** The CES result columns after the group keys, in order. */
 export const CES_COLUMNS = [
@@ -57,27 +63,20 @@ export const CES_COLUMNS = [
  * assert.ok(r.get("ces", 0) === 3 && r.get("pct_low_effort", 0) === 75);
  * ```
  *
- * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse)
- * or a server table `{ engine, table }` as input, the aggregate step runs
- * in the engine and the call resolves to the same result:
- * `await ces(answers, { engine: duckdbEngine() })`.
+ * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse),
+ * a server table `{ engine, table }` or a CSV/Parquet path as input, the
+ * aggregate step runs in the engine and the call resolves to the same
+ * result (`meta(result).engine`, and the SQL in `meta(result).queries` with
+ * `explain: true`): `await ces(answers, { engine: duckdbEngine() })`.
  */
-export const ces: PushdownKpi<CesOptions> = withPushdown(cesInMemory, {
+export const ces: EngineAnalysis<CesOptions> = scoreKpi<CesOptions>({
   name: "ces",
-  options: optionNames<CesOptions>()([...KPI_OPTIONS, "score", "scale", "lowEffort"]),
-});
-
-function cesInMemory(input: KpiInput, options: CesOptions = {}): ColumnTable {
-  const table = pooled(input);
-  const { score = "ces" } = options;
-  const box = cesBox(options), { scale } = box; // options checked before the column
-  requireColumn(table, score, "score");
-  const plan = resolvePlan(table, options, { date: "date" });
-  return scaleResult(
-    aggregateScale(table, score, "CES", box, plan),
-    plan,
-    scale,
-    (s) => ({
+  options: CES_OPTIONS,
+  memory: scaleKpiInMemory<CesOptions>({
+    kpi: "ces",
+    score: "ces",
+    box: cesBox,
+    name: (s) => ({
       n: s.n,
       ces: s.mean,
       ces_low: s.mean_low,
@@ -89,18 +88,15 @@ function cesInMemory(input: KpiInput, options: CesOptions = {}): ColumnTable {
       pct_low_effort_high: s.share_high,
       degenerate_interval: s.degenerate,
     }),
-    {
-      kpi: "ces",
-      method:
-        "student-t (mean; bounded-score where all answers are equal), wilson (low-effort share)",
-      notes: {
-        score,
-        scale: `1–${scale}`,
-        lowEffort: `${box.min}–${box.max}`,
-        lowerIsBetter: true,
-      },
-    },
-    [...CES_COLUMNS],
-    interval("ces", 1, scale),
-  );
-}
+    method:
+      "student-t (mean; bounded-score where all answers are equal), wilson (low-effort share)",
+    notes: (score, box) => ({
+      score,
+      scale: `1–${box.scale}`,
+      lowEffort: `${box.min}–${box.max}`,
+      lowerIsBetter: true,
+    }),
+    columns: CES_COLUMNS,
+    mean: "ces",
+  }),
+});

@@ -4,13 +4,11 @@
  *
  * @module
  */
-import type { ColumnTable } from "arquero";
-import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import { type KpiInput, pooled } from "./groups.ts";
-import { KPI_OPTIONS, type KpiOptions, requireColumn, resolvePlan } from "../base/plan.ts";
+import type { EngineAnalysis } from "../engine/dispatch.ts";
+import { KPI_OPTIONS, type KpiOptions } from "../base/plan.ts";
 import { optionNames } from "../options.ts";
-import { aggregateScale, scaleResult } from "./scale.ts";
-import { interval } from "./bounds.ts";
+import { scaleKpiInMemory } from "./scale.ts";
+import { scoreKpi } from "./score_sql.ts";
 import { csatBox, type CsatScale } from "../schema/scales.ts";
 
 /** Options of {@link csat}. */
@@ -22,6 +20,14 @@ export interface CsatOptions extends KpiOptions {
   /** How many top answers count as satisfied (default 2: 4–5 on 1–5, 9–10 on 1–10). */
   topBox?: number;
 }
+
+/** The names of {@link CsatOptions}. */
+export const CSAT_OPTIONS = optionNames<CsatOptions>()([
+  ...KPI_OPTIONS,
+  "score",
+  "scale",
+  "topBox",
+]);
 
 /** The CSAT result columns after the group keys, in order. */
 export const CSAT_COLUMNS = [
@@ -58,27 +64,20 @@ export const CSAT_COLUMNS = [
  * assert.ok(r.get("csat", 0) === 60 && r.get("mean", 0) === 3.2);
  * ```
  *
- * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse)
- * or a server table `{ engine, table }` as input, the aggregate step runs
- * in the engine and the call resolves to the same result:
- * `await csat(answers, { engine: duckdbEngine() })`.
+ * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse),
+ * a server table `{ engine, table }` or a CSV/Parquet path as input, the
+ * aggregate step runs in the engine and the call resolves to the same
+ * result (`meta(result).engine`, and the SQL in `meta(result).queries` with
+ * `explain: true`): `await csat(answers, { engine: duckdbEngine() })`.
  */
-export const csat: PushdownKpi<CsatOptions> = withPushdown(csatInMemory, {
+export const csat: EngineAnalysis<CsatOptions> = scoreKpi<CsatOptions>({
   name: "csat",
-  options: optionNames<CsatOptions>()([...KPI_OPTIONS, "score", "scale", "topBox"]),
-});
-
-function csatInMemory(input: KpiInput, options: CsatOptions = {}): ColumnTable {
-  const table = pooled(input);
-  const { score = "csat" } = options;
-  const box = csatBox(options), { scale } = box; // options checked before the column
-  requireColumn(table, score, "score");
-  const plan = resolvePlan(table, options, { date: "date" });
-  return scaleResult(
-    aggregateScale(table, score, "CSAT", box, plan),
-    plan,
-    scale,
-    (s) => ({
+  options: CSAT_OPTIONS,
+  memory: scaleKpiInMemory<CsatOptions>({
+    kpi: "csat",
+    score: "csat",
+    box: csatBox,
+    name: (s) => ({
       n: s.n,
       top_box: s.box,
       csat: s.share,
@@ -90,12 +89,14 @@ function csatInMemory(input: KpiInput, options: CsatOptions = {}): ColumnTable {
       mean_high: s.mean_high,
       degenerate_interval: s.degenerate,
     }),
-    {
-      kpi: "csat",
-      method: "wilson (top box), student-t (mean; bounded-score where all answers are equal)",
-      notes: { score, scale: `1–${scale}`, topBox: `${box.min}–${scale}`, higherIsBetter: true },
-    },
-    [...CSAT_COLUMNS],
-    interval("mean", 1, scale),
-  );
-}
+    method: "wilson (top box), student-t (mean; bounded-score where all answers are equal)",
+    notes: (score, box) => ({
+      score,
+      scale: `1–${box.scale}`,
+      topBox: `${box.min}–${box.scale}`,
+      higherIsBetter: true,
+    }),
+    columns: CSAT_COLUMNS,
+    mean: "mean",
+  }),
+});

@@ -17,9 +17,16 @@ import {
 } from "../stats/intervals.ts";
 import { scaleSums } from "../kernels/sums.ts";
 import { columnValues } from "../kernels/groups.ts";
-import { checkValues, type KpiMeta, planCodes, tidyResult } from "./groups.ts";
-import { type GroupPlan, withPeriods } from "../base/plan.ts";
-import type { Bounds } from "./bounds.ts";
+import { checkValues, planCodes, tidyResult } from "./groups.ts";
+import {
+  type GroupPlan,
+  type KpiOptions,
+  requireColumn,
+  resolvePlan,
+  withPeriods,
+} from "../base/plan.ts";
+import { pooled, type TableInput } from "../base/input.ts";
+import { interval } from "./bounds.ts";
 import type { ScaleBox } from "../schema/scales.ts";
 
 /** Mergeable sums of a scale score per group. */
@@ -88,24 +95,55 @@ export function aggregateScale(
 /** What {@link finalizeScale} gives for one group. */
 export type ScaleStats = ReturnType<typeof finalizeScale>;
 
+/** What one scale KPI (CSAT, CES) says about itself; see {@link scaleKpiInMemory}. */
+export interface ScaleKpiSpec<O> {
+  /** The KPI. */
+  kpi: "csat" | "ces";
+  /** Default score column. */
+  score: string;
+  /** The declared scale and the box, from the options (checked there). */
+  box(options: O): ScaleBox;
+  /** The KPI's result columns from {@link finalizeScale}'s statistics. */
+  name(s: ScaleStats): Record<string, unknown>;
+  /** The result's `meta(result).method`. */
+  method: string;
+  /** The result's notes (besides the plan's). */
+  notes(score: string, box: ScaleBox): Record<string, unknown>;
+  /** Result columns after the keys, in order. */
+  columns: readonly string[];
+  /** The column whose interval is kept on the scale (the mean). */
+  mean: string;
+}
+
 /**
- * The tidy result of a scale KPI: {@link finalizeScale} on every aggregated
- * row (on the declared 1–`scale` scale), named by `name`, with the mean's
- * interval kept on the scale (`bounds`).
+ * The in-memory CSAT or CES: options checked, {@link aggregateScale}, then
+ * {@link finalizeScale} on every aggregated row, named by `spec.name`, with
+ * the mean's interval kept on the declared 1–`scale` scale.
  */
-export function scaleResult(
-  { aggregate, keys }: { aggregate: ColumnTable; keys: string[] },
-  plan: GroupPlan,
-  scale: number,
-  name: (s: ScaleStats) => Record<string, unknown>,
-  meta: Omit<KpiMeta, "confidence" | "timeZone" | "period" | "by" | "minN">,
-  columns: string[],
-  bounds: Bounds,
-): ColumnTable {
-  const range = { min: 1, max: scale };
-  const finalize = (row: Record<string, unknown>) =>
-    name(finalizeScale(row as unknown as ScaleSums, plan.confidence, range));
-  return tidyResult(aggregate, keys, plan, finalize, meta, columns, { bounds });
+export function scaleKpiInMemory<O extends KpiOptions & { score?: string }>(
+  spec: ScaleKpiSpec<O>,
+): (input: TableInput, options: O) => ColumnTable {
+  return (input, options = {} as O) => {
+    const table = pooled(input);
+    const { score = spec.score } = options;
+    const box = spec.box(options), { scale } = box; // options checked before the column
+    requireColumn(table, score, "score");
+    const plan = resolvePlan(table, options, { date: "date" });
+    const kpi = spec.kpi === "csat" ? "CSAT" : "CES";
+    const { aggregate, keys } = aggregateScale(table, score, kpi, box, plan);
+    const range = { min: 1, max: scale };
+    const finalize = (row: Record<string, unknown>) =>
+      spec.name(finalizeScale(row as unknown as ScaleSums, plan.confidence, range));
+    return tidyResult(
+      aggregate,
+      keys,
+      plan,
+      finalize,
+      { kpi: spec.kpi, method: spec.method, notes: spec.notes(score, box) },
+      [...spec.columns],
+      { bounds: interval(spec.mean, 1, scale) },
+    );
+  };
 }
 
 /**

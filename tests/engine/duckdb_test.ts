@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import * as aq from "arquero";
 import { ces, csat, CxDataError, CxOptionsError, nps, readCsv } from "../../src/mod.ts";
 import { duckdbEngine, explainSql } from "../../src/mod.ts";
-import { pushdown } from "../../src/entries/engine.ts";
 
 const SAMPLE = new URL("../../data/sample/responses.csv", import.meta.url).pathname;
 const { table: sample } = await readCsv(SAMPLE, { schema: "responses" });
@@ -22,11 +21,11 @@ Deno.test("DuckDB: nps/csat/ces by segment × period equal the in-memory KPIs (t
       assert.deepEqual((await nps(SAMPLE, { ...o, engine })).objects(), expected);
       assert.deepEqual((await nps(parquet, { ...o, engine })).objects(), expected);
       assert.deepEqual(
-        (await pushdown(csat, parquet, { ...o, engine })).objects(),
+        (await csat(parquet, { ...o, engine })).objects(),
         csat(sample, o).objects(),
       );
       assert.deepEqual(
-        (await pushdown(ces, sample, { ...o, engine, scale: 7 } as never)).objects(),
+        (await ces(sample, { ...o, engine, scale: 7 })).objects(),
         ces(sample, o).objects(),
       );
     }
@@ -45,8 +44,12 @@ Deno.test("DuckDB: server-table reference, explain and metadata", async () => {
     );
     const r = await nps({ engine, table: "answers" }, { by: "channel", explain: true });
     assert.deepEqual(r.array("n"), [2, 1]);
-    const notes = meta<"kpi">(r)!.notes;
-    assert.ok(String(notes.sql).includes('FROM "answers"') && notes.engine === "duckdb :memory:");
+    const info = meta<"kpi">(r)!;
+    assert.equal(info.engine, "duckdb :memory:");
+    assert.equal(info.queries?.length, 1);
+    assert.ok(info.queries![0].sql.includes('FROM "answers"'));
+    // the engine and the SQL are in meta(result) itself, not in its notes
+    assert.ok(!("engine" in info.notes) && !("sql" in info.notes) && !("params" in info.notes));
     const q = await explainSql(nps, { engine, table: "answers" }, { by: "channel" });
     assert.ok(q.sql.includes("FILTER (WHERE") && q.params.includes(9));
   } finally {

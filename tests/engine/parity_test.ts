@@ -19,7 +19,7 @@ import {
   readCsv,
   type SqlEngine,
 } from "../../src/mod.ts";
-import { compileAggregate, pushdown, quoteIdent } from "../../src/entries/engine.ts";
+import { compileAggregate, quoteIdent } from "../../src/entries/engine.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 import { assertSameResult, blankLabels } from "./assert_same.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";
@@ -146,9 +146,9 @@ function run(
   options: Record<string, unknown>,
   engine?: SqlEngine | "arquero",
 ) {
-  if (engine === "arquero") return kpi(input as ColumnTable, { ...options, engine });
+  if (engine === "arquero") return kpi(input as ColumnTable, { ...options, aggregate: engine });
   return engine
-    ? pushdown(kpi, input as ColumnTable, { ...options, engine })
+    ? kpi(input as ColumnTable, { ...options, engine })
     : kpi(input as ColumnTable, options);
 }
 
