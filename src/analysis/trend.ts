@@ -28,6 +28,7 @@ import {
   type KpiKind,
   kpiKind,
   type KpiScoreOptions,
+  NO_COMPARISON,
   type Sums,
 } from "./segment/kinds.ts";
 import { add, fromRows, keyOf, scoreAnalysis, zero } from "./segment/sums.ts";
@@ -211,48 +212,13 @@ function trendSettings(options: TrendOptions): TrendSettings {
 
 /** Finalize step, the same for every engine: every period, rolling windows, tests, flags. */
 function finalizeTrend(
-  { kind, rolling, compare, correction, score, bounds }: TrendSettings,
+  settings: TrendSettings,
   result: ColumnTable,
   sums: Map<string, Sums>,
   plan: GroupPlan,
 ): ColumnTable {
-  const { groups, rows: kpiRows, first, last, undated } = indexResult(result, plan.by);
-  const sequence = periodSequence(plan.period!, plan.timeZone, first, last);
-  const out: Record<string, unknown>[] = [];
-  const tests: (number | null)[] = [];
-  for (const group of groups.values()) {
-    const series = sequence.map((p) => {
-      const key = keyOf({ ...group, period: p.label }, [...plan.by, "period"]);
-      const row = kpiRows.get(key) ?? emptyRow(kind, group, p);
-      return { p, row, sums: sums.get(key) ?? zero(kind) };
-    });
-    const index = new Map(series.map((s, i) => [s.p.label, i]));
-    series.forEach((s, i) => {
-      const n = s.sums.n;
-      const tooFew = n === 0 || n < plan.minN;
-      const target = compare === "previous" ? i - 1 : index.get(labelYearEarlier(s.p.label)) ?? -1;
-      const label = compare === "previous"
-        ? (i > 0 ? series[i - 1].p.label : previousLabel(s.p, plan.period!, plan.timeZone))
-        : labelYearEarlier(s.p.label);
-      const other = target >= 0 ? series[target].sums : undefined;
-      const testable = !tooFew && other !== undefined && other.n >= plan.minN && other.n > 0;
-      const cmp: Comparison = testable ? kind.compare(s.sums, other!, plan.confidence) : NONE;
-      tests.push(testable ? cmp.p_value : null);
-      out.push({
-        ...s.row,
-        ...(rolling ? rollingColumns(kind, series, i, rolling, plan.confidence, score) : {}),
-        compared_to: label,
-        change: cmp.difference,
-        change_low: cmp.difference_low,
-        change_high: cmp.difference_high,
-        statistic: cmp.statistic,
-        df: cmp.df,
-        p_value: cmp.p_value,
-        too_few: tooFew,
-        note: trendNote(n, plan.minN, label, other, target >= 0, cmp),
-      });
-    });
-  }
+  const { kind, rolling, compare, correction, bounds } = settings;
+  const { out, tests, undated } = periodRows(settings, result, sums, plan);
   const adjusted = adjustPValues(tests, { correction });
   const alpha = 1 - plan.confidence;
   out.forEach((row, i) => {
@@ -295,14 +261,58 @@ function finalizeTrend(
   );
 }
 
-const NONE: Comparison = {
-  difference: null,
-  difference_low: null,
-  difference_high: null,
-  statistic: null,
-  df: null,
-  p_value: null,
-};
+/**
+ * Every period of every group, with its rolling window and its raw test
+ * against the compared period; `tests` holds the p-values to correct (`null`
+ * where no test was made), in row order.
+ */
+function periodRows(
+  { kind, rolling, compare, score }: TrendSettings,
+  result: ColumnTable,
+  sums: Map<string, Sums>,
+  plan: GroupPlan,
+) {
+  const { groups, rows: kpiRows, first, last, undated } = indexResult(result, plan.by);
+  const sequence = periodSequence(plan.period!, plan.timeZone, first, last);
+  const out: Record<string, unknown>[] = [];
+  const tests: (number | null)[] = [];
+  for (const group of groups.values()) {
+    const series = sequence.map((p) => {
+      const key = keyOf({ ...group, period: p.label }, [...plan.by, "period"]);
+      const row = kpiRows.get(key) ?? emptyRow(kind, group, p);
+      return { p, row, sums: sums.get(key) ?? zero(kind) };
+    });
+    const index = new Map(series.map((s, i) => [s.p.label, i]));
+    series.forEach((s, i) => {
+      const n = s.sums.n;
+      const tooFew = n === 0 || n < plan.minN;
+      const target = compare === "previous" ? i - 1 : index.get(labelYearEarlier(s.p.label)) ?? -1;
+      const label = compare === "previous"
+        ? (i > 0 ? series[i - 1].p.label : previousLabel(s.p, plan.period!, plan.timeZone))
+        : labelYearEarlier(s.p.label);
+      const other = target >= 0 ? series[target].sums : undefined;
+      const testable = !tooFew && other !== undefined && other.n >= plan.minN && other.n > 0;
+      const cmp: Comparison = testable
+        ? kind.compare(s.sums, other!, plan.confidence)
+        : NO_COMPARISON;
+      tests.push(testable ? cmp.p_value : null);
+      out.push({
+        ...s.row,
+        ...(rolling ? rollingColumns(kind, series, i, rolling, plan.confidence, score) : {}),
+        compared_to: label,
+        change: cmp.difference,
+        change_low: cmp.difference_low,
+        change_high: cmp.difference_high,
+        statistic: cmp.statistic,
+        df: cmp.df,
+        p_value: cmp.p_value,
+        too_few: tooFew,
+        note: trendNote(n, plan.minN, label, other, target >= 0, cmp),
+      });
+    });
+  }
+  return { out, tests, undated };
+}
 
 /** Groups (by values), KPI rows by group + period, the first/last period start. */
 function indexResult(result: ColumnTable, by: string[]) {

@@ -76,18 +76,8 @@ export const ces: EngineAnalysis<CesOptions> = scoreKpi<CesOptions>({
     kpi: "ces",
     score: "ces",
     box: cesBox,
-    name: (s) => ({
-      n: s.n,
-      ces: s.mean,
-      ces_low: s.mean_low,
-      ces_high: s.mean_high,
-      sd: s.sd,
-      low_effort: s.box,
-      pct_low_effort: s.share,
-      pct_low_effort_low: s.share_low,
-      pct_low_effort_high: s.share_high,
-      degenerate_interval: s.degenerate,
-    }),
+    // CES_COLUMNS in order, from finalizeScale's statistics
+    from: ["n", "mean", "mean_low", "mean_high", "sd", "box", "share", "share_low", "share_high"],
     method:
       "student-t (mean; bounded-score where all answers are equal), wilson (low-effort share)",
     notes: (score, box) => ({

@@ -77,18 +77,8 @@ export const csat: EngineAnalysis<CsatOptions> = scoreKpi<CsatOptions>({
     kpi: "csat",
     score: "csat",
     box: csatBox,
-    name: (s) => ({
-      n: s.n,
-      top_box: s.box,
-      csat: s.share,
-      csat_low: s.share_low,
-      csat_high: s.share_high,
-      mean: s.mean,
-      sd: s.sd,
-      mean_low: s.mean_low,
-      mean_high: s.mean_high,
-      degenerate_interval: s.degenerate,
-    }),
+    // CSAT_COLUMNS in order, from finalizeScale's statistics
+    from: ["n", "box", "share", "share_low", "share_high", "mean", "sd", "mean_low", "mean_high"],
     method: "wilson (top box), student-t (mean; bounded-score where all answers are equal)",
     notes: (score, box) => ({
       score,

@@ -103,8 +103,12 @@ export interface ScaleKpiSpec<O> {
   score: string;
   /** The declared scale and the box, from the options (checked there). */
   box(options: O): ScaleBox;
-  /** The KPI's result columns from {@link finalizeScale}'s statistics. */
-  name(s: ScaleStats): Record<string, unknown>;
+  /**
+   * Where each result column comes from, in order: {@link finalizeScale}'s
+   * statistic of that name; the last column, `degenerate_interval`, is its
+   * `degenerate`.
+   */
+  from: readonly (keyof ScaleStats)[];
   /** The result's `meta(result).method`. */
   method: string;
   /** The result's notes (besides the plan's). */
@@ -132,8 +136,11 @@ export function scaleKpiInMemory<O extends KpiOptions & { score?: string }>(
     const kpi = spec.kpi === "csat" ? "CSAT" : "CES";
     const { aggregate, keys } = aggregateScale(table, score, kpi, box, plan);
     const range = { min: 1, max: scale };
-    const finalize = (row: Record<string, unknown>) =>
-      spec.name(finalizeScale(row as unknown as ScaleSums, plan.confidence, range));
+    const finalize = (row: Record<string, unknown>) => {
+      const stats = finalizeScale(row as unknown as ScaleSums, plan.confidence, range);
+      const named = spec.from.map((key, i) => [spec.columns[i], stats[key]]);
+      return { ...Object.fromEntries(named), degenerate_interval: stats.degenerate };
+    };
     return tidyResult(
       aggregate,
       keys,

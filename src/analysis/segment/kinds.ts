@@ -107,7 +107,8 @@ export interface Headline {
   high: number | null;
 }
 
-const NO_COMPARISON: Comparison = {
+/** A comparison that cannot be made: every field `null`. */
+export const NO_COMPARISON: Comparison = {
   difference: null,
   difference_low: null,
   difference_high: null,
