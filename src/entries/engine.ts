@@ -32,7 +32,13 @@ export type {
 } from "../engine/compile.ts";
 export { isSqlEngine, isTableRef } from "../engine/engine.ts";
 export type { ColumnInfo, OpenRelation, SqlEngine, TableRef } from "../engine/engine.ts";
-export { ENGINE_OPTIONS, refuseEngine, runsInEngine, withEngine } from "../engine/dispatch.ts";
+export {
+  ENGINE_OPTIONS,
+  engineSupport,
+  refuseEngine,
+  runsInEngine,
+  withEngine,
+} from "../engine/dispatch.ts";
 export type { EngineAnalysis, EngineCall, EngineOptions, EngineSpec } from "../engine/dispatch.ts";
 export { fileRelation, sqlEngineOf } from "../engine/engine.ts";
 export type { Source } from "../engine/engine.ts";
