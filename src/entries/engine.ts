@@ -32,6 +32,9 @@ export type {
 } from "../engine/compile.ts";
 export { isSqlEngine, isTableRef } from "../engine/engine.ts";
 export type { ColumnInfo, OpenRelation, SqlEngine, TableRef } from "../engine/engine.ts";
+// Transitional: types of the former pushdown that some *Sql analyses still name in their
+// signatures; they go with src/engine/pushdown.ts once those analyses use withEngine.
+export type { PushdownKpi, PushdownOptions, PushdownSource } from "../engine/pushdown.ts";
 export {
   ENGINE_OPTIONS,
   engineSupport,
