@@ -5,10 +5,8 @@
  * @module
  */
 import type { EngineAnalysis } from "../engine/dispatch.ts";
-import { KPI_OPTIONS, type KpiOptions } from "../base/plan.ts";
-import { optionNames } from "../options.ts";
-import { scaleKpiInMemory } from "./scale.ts";
-import { scoreKpi } from "./score_sql.ts";
+import type { KpiOptions } from "../base/plan.ts";
+import { estimateColumns, scaleKpi } from "./scale.ts";
 import { cesBox, type CesScale } from "../schema/scales.ts";
 
 /** Options of {@link ces}. */
@@ -21,25 +19,13 @@ export interface CesOptions extends KpiOptions {
   lowEffort?: number;
 }
 
-/** The names of {@link CesOptions}. */
-export const CES_OPTIONS = optionNames<CesOptions>()([
-  ...KPI_OPTIONS,
-  "score",
-  "scale",
-  "lowEffort",
-]);
-
 /** The CES result columns after the group keys, in order. */
 export const CES_COLUMNS = [
   "n",
-  "ces",
-  "ces_low",
-  "ces_high",
+  ...estimateColumns("ces"),
   "sd",
   "low_effort",
-  "pct_low_effort",
-  "pct_low_effort_low",
-  "pct_low_effort_high",
+  ...estimateColumns("pct_low_effort"),
   "degenerate_interval",
 ] as const;
 
@@ -69,24 +55,12 @@ export const CES_COLUMNS = [
  * result (`meta(result).engine`, and the SQL in `meta(result).queries` with
  * `explain: true`): `await ces(answers, { engine: duckdbEngine() })`.
  */
-export const ces: EngineAnalysis<CesOptions> = scoreKpi<CesOptions>({
-  name: "ces",
-  options: CES_OPTIONS,
-  memory: scaleKpiInMemory<CesOptions>({
-    kpi: "ces",
-    score: "ces",
-    box: cesBox,
-    // CES_COLUMNS in order, from finalizeScale's statistics
-    from: ["n", "mean", "mean_low", "mean_high", "sd", "box", "share", "share_low", "share_high"],
-    method:
-      "student-t (mean; bounded-score where all answers are equal), wilson (low-effort share)",
-    notes: (score, box) => ({
-      score,
-      scale: `1–${box.scale}`,
-      lowEffort: `${box.min}–${box.max}`,
-      lowerIsBetter: true,
-    }),
-    columns: CES_COLUMNS,
-    mean: "ces",
-  }),
+export const ces: EngineAnalysis<CesOptions> = scaleKpi<CesOptions>({
+  kpi: "ces",
+  box: cesBox,
+  boxOption: "lowEffort",
+  better: "lower",
+  from: ["n", "mean", "mean_low", "mean_high", "sd", "box", "share", "share_low", "share_high"],
+  method: "student-t (mean; bounded-score where all answers are equal), wilson (low-effort share)",
+  columns: CES_COLUMNS,
 });

@@ -5,10 +5,8 @@
  * @module
  */
 import type { EngineAnalysis } from "../engine/dispatch.ts";
-import { KPI_OPTIONS, type KpiOptions } from "../base/plan.ts";
-import { optionNames } from "../options.ts";
-import { scaleKpiInMemory } from "./scale.ts";
-import { scoreKpi } from "./score_sql.ts";
+import type { KpiOptions } from "../base/plan.ts";
+import { estimateColumns, scaleKpi } from "./scale.ts";
 import { csatBox, type CsatScale } from "../schema/scales.ts";
 
 /** Options of {@link csat}. */
@@ -21,21 +19,11 @@ export interface CsatOptions extends KpiOptions {
   topBox?: number;
 }
 
-/** The names of {@link CsatOptions}. */
-export const CSAT_OPTIONS = optionNames<CsatOptions>()([
-  ...KPI_OPTIONS,
-  "score",
-  "scale",
-  "topBox",
-]);
-
 /** The CSAT result columns after the group keys, in order. */
 export const CSAT_COLUMNS = [
   "n",
   "top_box",
-  "csat",
-  "csat_low",
-  "csat_high",
+  ...estimateColumns("csat"),
   "mean",
   "sd",
   "mean_low",
@@ -70,23 +58,12 @@ export const CSAT_COLUMNS = [
  * result (`meta(result).engine`, and the SQL in `meta(result).queries` with
  * `explain: true`): `await csat(answers, { engine: duckdbEngine() })`.
  */
-export const csat: EngineAnalysis<CsatOptions> = scoreKpi<CsatOptions>({
-  name: "csat",
-  options: CSAT_OPTIONS,
-  memory: scaleKpiInMemory<CsatOptions>({
-    kpi: "csat",
-    score: "csat",
-    box: csatBox,
-    // CSAT_COLUMNS in order, from finalizeScale's statistics
-    from: ["n", "box", "share", "share_low", "share_high", "mean", "sd", "mean_low", "mean_high"],
-    method: "wilson (top box), student-t (mean; bounded-score where all answers are equal)",
-    notes: (score, box) => ({
-      score,
-      scale: `1–${box.scale}`,
-      topBox: `${box.min}–${box.scale}`,
-      higherIsBetter: true,
-    }),
-    columns: CSAT_COLUMNS,
-    mean: "mean",
-  }),
+export const csat: EngineAnalysis<CsatOptions> = scaleKpi<CsatOptions>({
+  kpi: "csat",
+  box: csatBox,
+  boxOption: "topBox",
+  better: "higher",
+  from: ["n", "box", "share", "share_low", "share_high", "mean", "sd", "mean_low", "mean_high"],
+  method: "wilson (top box), student-t (mean; bounded-score where all answers are equal)",
+  columns: CSAT_COLUMNS,
 });

@@ -20,6 +20,7 @@ import { columnValues } from "../kernels/groups.ts";
 import { checkValues, planCodes, tidyResult } from "./groups.ts";
 import {
   type GroupPlan,
+  KPI_OPTIONS,
   type KpiOptions,
   requireColumn,
   resolvePlan,
@@ -27,6 +28,8 @@ import {
 } from "../base/plan.ts";
 import { pooled, type TableInput } from "../base/input.ts";
 import { interval } from "./bounds.ts";
+import type { EngineAnalysis } from "../engine/dispatch.ts";
+import { scoreKpi } from "./score_sql.ts";
 import type { ScaleBox } from "../schema/scales.ts";
 
 /** Mergeable sums of a scale score per group. */
@@ -95,62 +98,93 @@ export function aggregateScale(
 /** What {@link finalizeScale} gives for one group. */
 export type ScaleStats = ReturnType<typeof finalizeScale>;
 
-/** What one scale KPI (CSAT, CES) says about itself; see {@link scaleKpiInMemory}. */
+/**
+ * An estimate's columns by the result contract: `x`, `x_low`, `x_high`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { estimateColumns } from "./scale.ts";
+ * assert.deepEqual(estimateColumns("csat"), ["csat", "csat_low", "csat_high"]);
+ * ```
+ */
+export function estimateColumns<X extends string>(x: X): [X, `${X}_low`, `${X}_high`] {
+  return [x, `${x}_low`, `${x}_high`];
+}
+
+/** What one scale KPI (CSAT, CES) says about itself; see {@link scaleKpi}. */
 export interface ScaleKpiSpec<O> {
-  /** The KPI. */
+  /** The KPI: its name, and the default score column. */
   kpi: "csat" | "ces";
-  /** Default score column. */
-  score: string;
   /** The declared scale and the box, from the options (checked there). */
   box(options: O): ScaleBox;
+  /** The option that sets the box (`topBox`, `lowEffort`); the notes name the box by it. */
+  boxOption: string;
+  /** Whether a higher or a lower score is better (`notes.higherIsBetter`, `notes.lowerIsBetter`). */
+  better: "higher" | "lower";
   /**
    * Where each result column comes from, in order: {@link finalizeScale}'s
    * statistic of that name; the last column, `degenerate_interval`, is its
-   * `degenerate`.
+   * `degenerate`. The column from `mean` has its interval kept on the scale.
    */
   from: readonly (keyof ScaleStats)[];
   /** The result's `meta(result).method`. */
   method: string;
-  /** The result's notes (besides the plan's). */
-  notes(score: string, box: ScaleBox): Record<string, unknown>;
   /** Result columns after the keys, in order. */
   columns: readonly string[];
-  /** The column whose interval is kept on the scale (the mean). */
-  mean: string;
 }
 
 /**
- * The in-memory CSAT or CES: options checked, {@link aggregateScale}, then
- * {@link finalizeScale} on every aggregated row, named by `spec.name`, with
- * the mean's interval kept on the declared 1–`scale` scale.
+ * A scale KPI (CSAT, CES) with the one dispatcher: options `KPI_OPTIONS`,
+ * `score`, `scale` and the box option; in memory {@link aggregateScale},
+ * then {@link finalizeScale} on every aggregated row, the mean's interval
+ * kept on the declared 1–`scale` scale; with an engine the same finalize on
+ * the engine's sums.
  */
-export function scaleKpiInMemory<O extends KpiOptions & { score?: string }>(
+export function scaleKpi<O extends KpiOptions & { score?: string }>(
   spec: ScaleKpiSpec<O>,
-): (input: TableInput, options: O) => ColumnTable {
-  return (input, options = {} as O) => {
-    const table = pooled(input);
-    const { score = spec.score } = options;
-    const box = spec.box(options), { scale } = box; // options checked before the column
-    requireColumn(table, score, "score");
-    const plan = resolvePlan(table, options, { date: "date" });
-    const kpi = spec.kpi === "csat" ? "CSAT" : "CES";
-    const { aggregate, keys } = aggregateScale(table, score, kpi, box, plan);
-    const range = { min: 1, max: scale };
-    const finalize = (row: Record<string, unknown>) => {
-      const stats = finalizeScale(row as unknown as ScaleSums, plan.confidence, range);
-      const named = spec.from.map((key, i) => [spec.columns[i], stats[key]]);
-      return { ...Object.fromEntries(named), degenerate_interval: stats.degenerate };
-    };
-    return tidyResult(
-      aggregate,
-      keys,
-      plan,
-      finalize,
-      { kpi: spec.kpi, method: spec.method, notes: spec.notes(score, box) },
-      [...spec.columns],
-      { bounds: interval(spec.mean, 1, scale) },
-    );
+): EngineAnalysis<O> {
+  return scoreKpi<O>({
+    name: spec.kpi,
+    options: [...KPI_OPTIONS, "score", "scale", spec.boxOption],
+    memory: (input, options) => scaleInMemory(spec, input, options),
+  });
+}
+
+function scaleInMemory<O extends KpiOptions & { score?: string }>(
+  spec: ScaleKpiSpec<O>,
+  input: TableInput,
+  options: O = {} as O,
+): ColumnTable {
+  const table = pooled(input);
+  const { score = spec.kpi } = options;
+  const box = spec.box(options), { scale } = box; // options checked before the column
+  requireColumn(table, score, "score");
+  const plan = resolvePlan(table, options, { date: "date" });
+  const kpi = spec.kpi === "csat" ? "CSAT" : "CES";
+  const { aggregate, keys } = aggregateScale(table, score, kpi, box, plan);
+  const range = { min: 1, max: scale };
+  const finalize = (row: Record<string, unknown>) => {
+    const stats = finalizeScale(row as unknown as ScaleSums, plan.confidence, range);
+    const named = spec.from.map((key, i) => [spec.columns[i], stats[key]]);
+    return { ...Object.fromEntries(named), degenerate_interval: stats.degenerate };
   };
+  const notes = {
+    score,
+    scale: `1–${scale}`,
+    [spec.boxOption]: `${box.min}–${box.max}`,
+    [`${spec.better}IsBetter`]: true,
+  };
+  const mean = spec.columns[spec.from.indexOf("mean")];
+  return tidyResult(
+    aggregate,
+    keys,
+    plan,
+    finalize,
+    { kpi: spec.kpi, method: spec.method, notes },
+    [...spec.columns],
+    { bounds: interval(mean, 1, scale) },
+  );
 }
 
 /**
