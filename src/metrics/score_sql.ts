@@ -30,7 +30,6 @@ import type { ColumnInfo, Source, SqlEngine } from "../engine/engine.ts";
 import { sqlEngineOf } from "../engine/engine.ts";
 import { type OpenedSource, openSqlSource, type QueryLog, withRelation } from "../engine/source.ts";
 import {
-  ENGINE_OPTIONS,
   type EngineAnalysis,
   type EngineCall,
   type EngineOptions,
@@ -120,7 +119,8 @@ export async function scoreInEngine<O extends KpiOptions>(
  * paste it into your own warehouse. The source is a file path or a
  * `{ engine, table }` reference (an in-memory table has no SQL name until it
  * is loaded); the options are the KPI's (checked as the KPI checks them)
- * with `engine` and `dateZone`.
+ * with `engine` and `dateZone` (`explain` and `signal` do not apply: nothing
+ * runs but the look-up of the source's columns).
  *
  * @example
  * ```ts
@@ -138,7 +138,7 @@ export async function scoreInEngine<O extends KpiOptions>(
 export async function explainSql<O extends KpiOptions>(
   kpi: EngineAnalysis<O>,
   source: Source,
-  options: O & Omit<EngineOptions, "explain">,
+  options: O & Pick<EngineOptions, "engine" | "dateZone">,
 ): Promise<CompiledSql> {
   const found = REGISTERED.get(kpi);
   if (!found) {
@@ -146,7 +146,7 @@ export async function explainSql<O extends KpiOptions>(
       "explainSql explains the score KPIs: pass nps, csat or ces as its first argument",
     );
   }
-  const known = [...found.options, ...ENGINE_OPTIONS.filter((n) => n !== "explain")];
+  const known = [...found.options, "engine", "dateZone"];
   const checked = checkCall("explainSql", source, options, known);
   const { engine: given, dateZone = "UTC", ...rest } = checked.options;
   const engine = sqlEngineOf(checked.input, given);

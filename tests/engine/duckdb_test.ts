@@ -1,4 +1,5 @@
 import { meta } from "../../src/meta.ts";
+import { CxEngineError } from "../../src/errors.ts";
 import assert from "node:assert/strict";
 import * as aq from "arquero";
 import {
@@ -12,6 +13,7 @@ import {
   readCsv,
   rfm,
   segment,
+  trend,
 } from "../../src/mod.ts";
 import { duckdbEngine, explainSql } from "../../src/mod.ts";
 
@@ -166,6 +168,29 @@ Deno.test("DuckDB: explainSql explains nps, csat and ces only, with the KPI's op
       () => explainSql(csat, sample, { engine }),
       /explainSql needs a file path or \{ engine, table \} source/,
     );
+  } finally {
+    await engine.close();
+  }
+});
+
+Deno.test("DuckDB: a score KPI's queries take the call's signal (aborted: a cancelled CxEngineError)", async () => {
+  const engine = duckdbEngine();
+  try {
+    const signal = AbortSignal.abort();
+    for (
+      const call of [
+        () => nps(sample, { engine, signal }),
+        () => trend(sample, { kpi: "csat", period: "month", engine, signal }),
+      ]
+    ) {
+      await assert.rejects(call, (e) => {
+        assert.ok(e instanceof CxEngineError, String(e));
+        assert.equal(e.failure, "cancelled");
+        return true;
+      });
+    }
+    // the engine still works for the next call
+    assert.deepEqual((await nps(sample, { engine })).objects(), nps(sample).objects());
   } finally {
     await engine.close();
   }
