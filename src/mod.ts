@@ -27,8 +27,8 @@
 import "@uwdata/flechette";
 
 // errors
-export { CxDataError, CxError, CxOptionsError, CxSchemaError } from "./errors.ts";
-export type { CxProblem } from "./errors.ts";
+export { CxDataError, CxEngineError, CxError, CxOptionsError, CxSchemaError } from "./errors.ts";
+export type { CxProblem, EngineFailure, EngineFailureDetails } from "./errors.ts";
 
 // schemas
 export type { ColumnKind, ColumnSpec, RowCheck, RowIssue, RowSchema } from "./schema/fields.ts";
@@ -155,10 +155,16 @@ export { explainSql } from "./metrics/score_sql.ts";
 export type { SqlEngine, TableRef } from "./engine/engine.ts";
 export { duckdbEngine } from "./engine/duckdb.ts";
 export type { DuckdbConnection, DuckdbEngine, DuckdbEngineOptions } from "./engine/duckdb.ts";
+export type { EngineTimeouts, UploadProgress } from "./engine/deadline.ts";
+export type { CallOptions } from "./engine/engine.ts";
 export { postgresEngine } from "./engine/postgres.ts";
 export type { PostgresEngineOptions } from "./engine/postgres.ts";
 export { clickhouseEngine } from "./engine/clickhouse.ts";
-export type { ClickhouseEngine, ClickhouseEngineOptions } from "./engine/clickhouse.ts";
+export type {
+  ClickhouseEngine,
+  ClickhouseEngineOptions,
+  ExecOptions,
+} from "./engine/clickhouse.ts";
 export { readParquet, writeArrow, writeParquet } from "./io/parquet.ts";
 
 // report
