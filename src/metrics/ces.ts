@@ -20,14 +20,14 @@ export interface CesOptions extends KpiOptions {
 }
 
 /** The CES result columns after the group keys, in order. */
-export const CES_COLUMNS = [
+export const CES_COLUMNS: readonly string[] = [
   "n",
   ...estimateColumns("ces"),
   "sd",
   "low_effort",
   ...estimateColumns("pct_low_effort"),
   "degenerate_interval",
-] as const;
+];
 
 /**
  * CES per group: `n`, the mean effort `ces` with a Student t interval

@@ -20,7 +20,7 @@ export interface CsatOptions extends KpiOptions {
 }
 
 /** The CSAT result columns after the group keys, in order. */
-export const CSAT_COLUMNS = [
+export const CSAT_COLUMNS: readonly string[] = [
   "n",
   "top_box",
   ...estimateColumns("csat"),
@@ -29,7 +29,7 @@ export const CSAT_COLUMNS = [
   "mean_low",
   "mean_high",
   "degenerate_interval",
-] as const;
+];
 
 /**
  * CSAT per group: `n, top_box` (answers in the top box), `csat` (top-box
