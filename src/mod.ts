@@ -190,73 +190,85 @@ export { trendChart } from "./charts/trend.ts";
 export type { TrendChartOptions } from "./charts/trend.ts";
 
 // correlations and drivers
-export {
-  correlate,
-  correlateMetrics,
-  CORRELATION_COLUMNS,
-  joinMetrics,
-} from "./analysis/correlate.ts";
+export type { GroupedOptions, NoEngineOption } from "./analysis/numeric.ts";
+export { correlate } from "./analysis/correlate/correlate.ts";
+export type { CorrelateMeta, CorrelationMethod } from "./analysis/correlate/correlate.ts";
+export { CORRELATION_COLUMNS } from "./analysis/correlate/options.ts";
+export type { CorrelateOptions } from "./analysis/correlate/options.ts";
+export { correlateMetrics, joinMetrics } from "./analysis/correlate/metrics.ts";
 export type {
-  CorrelateMeta,
   CorrelateMetricsOptions,
-  CorrelateOptions,
-  CorrelationMethod,
   JoinMetricsOptions,
   MetricSide,
   MetricStat,
-} from "./analysis/correlate.ts";
+} from "./analysis/correlate/metrics.ts";
+export { keyDrivers } from "./analysis/drivers/drivers.ts";
+export type { DriverMethod, KeyDriversMeta } from "./analysis/drivers/drivers.ts";
+export { KEY_DRIVER_COLUMNS } from "./analysis/drivers/options.ts";
+export type { DriverBootstrap, KeyDriversOptions } from "./analysis/drivers/options.ts";
 export {
   IMPORTANCE_PERFORMANCE_COLUMNS,
   importancePerformance,
-  KEY_DRIVER_COLUMNS,
-  keyDrivers,
-} from "./analysis/drivers.ts";
-export type {
-  DriverBootstrap,
-  DriverMethod,
-  ImportancePerformanceOptions,
-  KeyDriversMeta,
-  KeyDriversOptions,
-  Quadrant,
-} from "./analysis/drivers.ts";
+} from "./analysis/drivers/importance.ts";
+export type { ImportancePerformanceOptions, Quadrant } from "./analysis/drivers/importance.ts";
 export { driverChart, quadrantChart } from "./charts/drivers.ts";
 export type { DriverChartOptions, QuadrantChartOptions } from "./charts/drivers.ts";
 export { correlationHeatmap } from "./charts/correlation.ts";
 export type { CorrelationHeatmapOptions } from "./charts/correlation.ts";
 
 // cohorts
-export {
-  COHORT_RETENTION_COLUMNS,
-  cohortRetention,
-  REVENUE_RETENTION_COLUMNS,
-} from "./analysis/cohort.ts";
-export type { CohortRetentionOptions, RetentionMode, RetentionWindow } from "./analysis/cohort.ts";
-export type { CohortAnalysis, CohortMeta } from "./analysis/cohort_meta.ts";
-export type { CohortPeriod } from "./analysis/cohort_periods.ts";
+export { cohortRetention } from "./analysis/cohort/retention.ts";
+export { COHORT_RETENTION_COLUMNS, REVENUE_RETENTION_COLUMNS } from "./analysis/cohort/options.ts";
+export type {
+  CohortRetentionOptions,
+  RetentionMode,
+  RetentionWindow,
+} from "./analysis/cohort/options.ts";
+export type { CohortAnalysis, CohortMeta } from "./analysis/cohort/meta.ts";
+export type { CohortPeriod } from "./analysis/cohort/periods.ts";
 export {
   POOLED_RETENTION_COLUMNS,
   pooledRetention,
   retentionByCohort,
-} from "./analysis/cohort_summary.ts";
+} from "./analysis/cohort/summaries.ts";
 export type {
   PooledRetentionOptions,
   RetentionByCohortOptions,
-} from "./analysis/cohort_summary.ts";
-export { COHORT_CHURN_COLUMNS, cohortChurn } from "./analysis/cohort_churn.ts";
-export type { CohortChurnOptions } from "./analysis/cohort_churn.ts";
+} from "./analysis/cohort/summaries.ts";
+export { COHORT_CHURN_COLUMNS, cohortChurn } from "./analysis/cohort/churn.ts";
+export type { CohortChurnOptions } from "./analysis/cohort/churn.ts";
 export { retentionCurves, retentionHeatmap } from "./charts/cohort.ts";
 export type { RetentionCurvesOptions, RetentionHeatmapOptions } from "./charts/cohort.ts";
 
 // score outcomes
-export { scoreOutcomes } from "./analysis/outcomes.ts";
+export { scoreOutcomes } from "./analysis/outcomes/outcomes.ts";
 export type {
   ScoreOutcomes,
   ScoreOutcomesMethod,
   ScoreOutcomesNotes,
   ScoreOutcomesOptions,
-} from "./analysis/outcomes.ts";
+} from "./analysis/outcomes/outcomes.ts";
 export { scoreOutcomeChart } from "./charts/outcomes.ts";
 export type { ScoreOutcomeChartOptions } from "./charts/outcomes.ts";
+// journeys: paths, transitions, attribution, touchpoint outcomes
+export { stackTouchpoints } from "./analysis/journey/touchpoints.ts";
+export type { StackTouchpointsOptions, TouchpointSources } from "./analysis/journey/touchpoints.ts";
+export { journeyPaths, PATH_COLUMNS } from "./analysis/journey/paths.ts";
+export type { PathOptions } from "./analysis/journey/paths.ts";
+export { TRANSITION_COLUMNS, transitions } from "./analysis/journey/transitions.ts";
+export type { TransitionOptions } from "./analysis/journey/transitions.ts";
+export { attribution, ATTRIBUTION_COLUMNS } from "./analysis/journey/attribution.ts";
+export type { AttributionModel, AttributionOptions } from "./analysis/journey/attribution.ts";
+export { touchpointOutcomes } from "./analysis/journey/outcomes_nps.ts";
+export type { TouchpointOutcomesOptions } from "./analysis/journey/outcomes_nps.ts";
+export { touchpointChurn } from "./analysis/journey/outcomes_churn.ts";
+export type { ChurnSplit, TouchpointChurnOptions } from "./analysis/journey/outcomes_churn.ts";
+export type { JourneyAnalysis, JourneyMeta } from "./meta.ts";
+export type { JourneyColumns } from "./analysis/journey/events.ts";
+export { transitionChart } from "./charts/journey_paths.ts";
+export type { TransitionChartOptions } from "./charts/journey_paths.ts";
+export { attributionChart } from "./charts/journey_attribution.ts";
+export type { AttributionChartOptions } from "./charts/journey_attribution.ts";
 // fast paths
 export { readCsvDuckdb, readLargeCsv } from "./io/csv_large.ts";
 export type {
@@ -266,10 +278,6 @@ export type {
   ReadLargeCsvOptions,
 } from "./io/csv_large.ts";
 // cohort pushdown
-export { cohortRetentionSql } from "./engine/cohort.ts";
-export type { CohortRetentionSqlOptions } from "./engine/cohort.ts";
 export type { SqlAnalysisOptions, SqlMeta } from "./engine/source.ts";
 export { kaplanMeierSql, logRankSql } from "./engine/survival.ts";
 export type { KaplanMeierSqlOptions, LogRankSqlOptions } from "./engine/survival.ts";
-export { correlateSql } from "./engine/correlate.ts";
-export type { CorrelateSqlOptions } from "./engine/correlate.ts";

@@ -13,13 +13,9 @@
  */
 import type { ColumnTable } from "arquero";
 import { CxDataError, type EngineFailure } from "../errors.ts";
-import {
-  clickhouseLiteral,
-  compileDescribe,
-  type CompiledSql,
-  quoteIdent,
-  type Relation,
-} from "./compile.ts";
+import type { CompiledSql, Relation } from "./compile/types.ts";
+import { clickhouseLiteral, quoteIdent } from "./compile/quote.ts";
+import { compileDescribe } from "./compile/samples.ts";
 import {
   checkReachable,
   checkTimeouts,

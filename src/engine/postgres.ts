@@ -14,7 +14,9 @@ import {
   limitCall,
   type UploadProgress,
 } from "./deadline.ts";
-import { compileDescribe, type CompiledSql, quoteIdent, type Relation } from "./compile.ts";
+import type { CompiledSql, Relation } from "./compile/types.ts";
+import { quoteIdent } from "./compile/quote.ts";
+import { compileDescribe } from "./compile/samples.ts";
 import { type LoadColumn, loadColumns, type LoadType } from "./load.ts";
 import type { CallOptions, ColumnInfo, OpenRelation, SqlEngine } from "./engine.ts";
 import { checkOptions, optionNames } from "../options.ts";
@@ -82,6 +84,9 @@ let loads = 0;
  */
 export function postgresEngine(options: PostgresEngineOptions | string): SqlEngine {
   const o = typeof options === "string" ? { url: options } : options;
+  if (typeof o === "object" && o !== null) {
+    checkOptions("postgresEngine", o, POSTGRES_ENGINE_OPTIONS);
+  }
   if (typeof o !== "object" || o === null || typeof o.url !== "string") {
     throw new CxOptionsError(
       `postgresEngine takes a connection string or { url }, e.g. postgresEngine("postgres://user@host:5432/db"), got ${
@@ -89,7 +94,6 @@ export function postgresEngine(options: PostgresEngineOptions | string): SqlEngi
       }`,
     );
   }
-  checkOptions("postgresEngine", o, POSTGRES_ENGINE_OPTIONS);
   const limits = checkTimeouts(o);
   const target = targetOf(o.url);
   const session = sessionOf(o, limits);

@@ -17,7 +17,8 @@
  * @module
  */
 
-export { clickhouseLiteral, compileAggregate, quoteIdent } from "../engine/compile.ts";
+export { clickhouseLiteral, quoteIdent } from "../engine/compile/quote.ts";
+export { compileAggregate } from "../engine/compile/aggregate.ts";
 export type {
   AggregateSpec,
   CompiledSql,
@@ -29,7 +30,7 @@ export type {
   Relation,
   ValueCheck,
   ValueType,
-} from "../engine/compile.ts";
+} from "../engine/compile/types.ts";
 export { isSqlEngine, isTableRef } from "../engine/engine.ts";
 export type { ColumnInfo, OpenRelation, SqlEngine, TableRef } from "../engine/engine.ts";
 // Transitional: types of the former pushdown that some *Sql analyses still name in their
@@ -57,5 +58,6 @@ export { survivalCounts } from "../analysis/survival_counts.ts";
 export type { ResolvedColumns, SurvivalColumns } from "../analysis/survival_counts.ts";
 export { survivalCountsSpec, survivalCountsSql } from "../engine/survival.ts";
 export type { SurvivalCountsSqlOptions } from "../engine/survival.ts";
-export { cohortRetentionQueries } from "../engine/cohort.ts";
-export type { CohortColumns, CohortRetentionQueries } from "../engine/cohort.ts";
+export { cohortRetentionQueries } from "../analysis/cohort/sql/step.ts";
+export type { CohortRetentionQueries } from "../analysis/cohort/sql/step.ts";
+export type { CohortColumns, SqlFrom } from "../analysis/cohort/sql/common.ts";

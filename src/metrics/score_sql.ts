@@ -18,14 +18,9 @@ import { periodStartOfLabel } from "../time/period.ts";
 import { NPS_CUT_POINTS } from "../schema/scales.ts";
 import { checkCall } from "../options.ts";
 import { checkTimeZone } from "../time/zone.ts";
-import {
-  type AggregateSpec,
-  compileAggregate,
-  type CompiledSql,
-  compileInvalidSample,
-  type Measure,
-  type Relation,
-} from "../engine/compile.ts";
+import type { AggregateSpec, CompiledSql, Measure, Relation } from "../engine/compile/types.ts";
+import { compileAggregate } from "../engine/compile/aggregate.ts";
+import { compileInvalidSample } from "../engine/compile/samples.ts";
 import type { ColumnInfo, Source, SqlEngine } from "../engine/engine.ts";
 import { sqlEngineOf } from "../engine/engine.ts";
 import { type OpenedSource, openSqlSource, type QueryLog, withRelation } from "../engine/source.ts";

@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import type { ColumnTable } from "arquero";
 import { clickhouseEngine } from "../../src/engine/clickhouse.ts";
-import { quoteIdent } from "../../src/engine/compile.ts";
+import { quoteIdent } from "../../src/engine/compile/quote.ts";
 import type { LoadType } from "../../src/engine/load.ts";
 import { postgresEngine } from "../../src/engine/postgres.ts";
 import type { SqlEngine } from "../../src/engine/engine.ts";
