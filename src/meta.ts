@@ -175,14 +175,14 @@ export interface JourneyMeta {
   notes: Record<string, unknown>;
 }
 
-/** How an open-text result (`commentDrivers`) was computed. */
+/** How an open-text result (`commentDrivers`, `sentimentScores`) was computed. */
 export interface TextMeta {
   /** The function that made the result. */
-  analysis: "commentDrivers";
+  analysis: "commentDrivers" | "sentimentScores";
   /** The options used, defaults filled in. */
   options: Record<string, unknown>;
-  /** The labels of the two groups compared (a: positive log-odds). */
-  groups: { a: string; b: string };
+  /** The labels of the two groups compared (a: positive log-odds; `commentDrivers` only). */
+  groups?: { a: string; b: string };
   /** Definitions and counts worth stating (prior, correction, comments per group). */
   notes: Record<string, unknown>;
 }
@@ -219,9 +219,9 @@ export interface SqlMeta {
 export interface MetaKinds {
   /** KPI results (`nps`, `csat`, `segment`, `trend`, …). */
   kpi: KpiMeta;
-  /** `kaplanMeier`, `cumulativeIncidence` (and their `*Sql` forms). */
+  /** `kaplanMeier`, `cumulativeIncidence` (in memory or in an engine). */
   survival: SurvivalMeta;
-  /** `logRank` (and `logRankSql`). */
+  /** `logRank` (in memory or in an engine). */
   logRank: LogRankMeta;
   /** `correlate`, `correlateMetrics`. */
   correlate: CorrelateMeta;
@@ -235,7 +235,7 @@ export interface MetaKinds {
   text: TextMeta;
   /** `funnel`. */
   funnel: FunnelMeta;
-  /** Tables an engine computed that are no analysis result of their own (`survivalCountsSql`). */
+  /** Tables an engine computed that are no analysis result of their own (`survivalCounts`). */
   sql: SqlMeta;
 }
 

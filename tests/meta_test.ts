@@ -10,7 +10,6 @@ import {
   correlate,
   CxOptionsError,
   kaplanMeier,
-  kaplanMeierSql,
   keyDrivers,
   logRank,
   meta,
@@ -100,7 +99,7 @@ Deno.test("meta: notes say what the call left out", () => {
 Deno.test("meta: an engine result keeps its kind and adds engine and SQL", async () => {
   const engine = duckdbEngine();
   try {
-    const km = await kaplanMeierSql(times, { by: "g", engine, explain: true });
+    const km = await kaplanMeier(times, { by: "g", engine, explain: true });
     const m = meta(km);
     assert.equal(m.kind, "survival");
     if (m.kind === "survival") assert.equal(m.transform, "log");

@@ -13,11 +13,12 @@ import * as engineEntry from "../src/entries/engine.ts";
 import * as io from "../src/entries/io.ts";
 import * as report from "../src/entries/report.ts";
 import * as stats from "../src/entries/stats.ts";
+import * as text from "../src/entries/text.ts";
 import { CxOptionsError, type DuckdbEngine } from "../src/mod.ts";
 import { optionNames } from "../src/options.ts";
 
 /** Every entry's exports under one name, so that ROWS reads `cx.<function>` whatever the entry. */
-const cx = { ...front, ...danfo, ...engineEntry, ...io, ...report, ...stats };
+const cx = { ...front, ...danfo, ...engineEntry, ...io, ...report, ...stats, ...text };
 
 const T: ColumnTable = aq.table({ x: [1] });
 const side = { table: T, value: "x" };
@@ -85,6 +86,9 @@ const ROWS: Row[] = [
   ["redactPii", "language", (o) => cx.redactPii(T, o)],
   ["commentDrivers", "minCount", (o) => cx.commentDrivers(T, o)],
   ["commentDrivers", "engine", (o) => cx.commentDrivers(T, o)],
+  ["sentiment", "language", (o) => cx.sentiment(T, o)],
+  ["sentiment", "engine", (o) => cx.sentiment(T, o)],
+  ["sentimentScores", "text", (o) => cx.sentimentScores(T, o)],
   // charts
   ["scoreDistributionChart", "score", (o) => cx.scoreDistributionChart(T, o)],
   ["churnChart", "band", (o) => cx.churnChart(T, o)],
@@ -130,9 +134,9 @@ const ROWS: Row[] = [
   ["clickhouseEngine", "database", (o) => cx.clickhouseEngine(o)],
   ["cohortRetention", "dateZone", (o) => cx.cohortRetention(T, o)],
   ["cohortRetentionQueries", "mode", (o) => cx.cohortRetentionQueries({} as never, {} as never, o)],
-  ["kaplanMeierSql", "explain", (o) => cx.kaplanMeierSql(T, o)],
-  ["logRankSql", "pairwise", (o) => cx.logRankSql(T, o)],
-  ["survivalCountsSql", "time", (o) => cx.survivalCountsSql(T, o)],
+  // the survival analyses know the engine options too
+  ["kaplanMeier", "explain", (o) => cx.kaplanMeier(T, o)],
+  ["logRank", "engine", (o) => cx.logRank(T, o)],
   // with an engine the options are checked at the same door; explainSql checks the KPI's
   ["nps", "score", (o) => withDuckdb((engine) => cx.nps(T, { ...o as object, engine }))],
   [

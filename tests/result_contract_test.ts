@@ -7,7 +7,8 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { assertEquals } from "./assert.ts";
-import * as cx from "../src/mod.ts";
+import * as front from "../src/mod.ts";
+import * as text from "../src/entries/text.ts";
 import { sample } from "./metrics/fixtures.ts";
 import { sampleEvents } from "./fixtures/segments/read.ts";
 
@@ -84,6 +85,9 @@ Deno.test("contract rules: each retired name and broken pair is caught", () => {
     "rmst_se: standard errors are std_err (<estimate>_std_err)",
   ]);
 });
+
+/** The front door and the sub-entries whose results follow the glossary. */
+const cx = { ...front, ...text };
 
 const COLUMN_CONSTANTS = Object.entries(cx).filter(([name]) => name.endsWith("_COLUMNS")) as [
   string,
@@ -200,6 +204,19 @@ const RUNS: Record<string, (i: Inputs) => Run> = {
     run(cx.commentThemes(responses, { by: "channel" }), ["channel"], cx.THEME_COLUMNS),
   COMMENT_DRIVER_COLUMNS: ({ responses }) =>
     run(cx.commentDrivers(responses), [], cx.COMMENT_DRIVER_COLUMNS),
+  SENTIMENT_COLUMNS: ({ responses }) =>
+    run(
+      cx.sentiment(responses, { by: "channel", period: "quarter" }),
+      ["channel", ...PERIOD_KEYS],
+      cx.SENTIMENT_COLUMNS,
+      PERIOD_AFTER,
+    ),
+  SENTIMENT_SCORE_COLUMNS: ({ responses }) =>
+    run(
+      cx.sentimentScores(responses),
+      responses.columnNames(),
+      cx.SENTIMENT_SCORE_COLUMNS,
+    ),
   CORRELATION_COLUMNS: ({ responses }) =>
     run(
       cx.correlate(responses, { columns: ["nps_score", "csat", "ces"] }),
