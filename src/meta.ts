@@ -207,6 +207,24 @@ export interface FunnelMeta {
   notes: Record<string, string>;
 }
 
+/** How a table of a Cox model (`coxPh`) was made; read it with {@link meta}. */
+export interface CoxMeta {
+  /** Which table of the model. */
+  table: "coefficients" | "tests" | "survival" | "proportionalHazards";
+  /** Tie handling of the fit. */
+  ties: "efron" | "breslow";
+  /** Confidence level of the intervals. */
+  confidence: number;
+  /** The model's columns: time, event, covariates and strata. */
+  columns: { time: string; event: string; covariates: string[]; strata: string[] };
+  /** Rows fitted and events among them. */
+  n: number;
+  /** Events among the rows fitted. */
+  events: number;
+  /** Rows left out, reference levels, method notes. */
+  notes: Record<string, string>;
+}
+
 /** How a pushed-down analysis result was computed; read it with {@link meta}. */
 export interface SqlMeta {
   /** The engine's name. */
@@ -235,6 +253,8 @@ export interface MetaKinds {
   text: TextMeta;
   /** `funnel`. */
   funnel: FunnelMeta;
+  /** The tables of a Cox model (`coxPh`). */
+  cox: CoxMeta;
   /** Tables an engine computed that are no analysis result of their own (`survivalCounts`). */
   sql: SqlMeta;
 }

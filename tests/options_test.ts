@@ -14,11 +14,12 @@ import * as io from "../src/entries/io.ts";
 import * as report from "../src/entries/report.ts";
 import * as stats from "../src/entries/stats.ts";
 import * as text from "../src/entries/text.ts";
+import * as cox from "../src/predict/cox.ts";
 import { CxOptionsError, type DuckdbEngine } from "../src/mod.ts";
 import { optionNames } from "../src/options.ts";
 
 /** Every entry's exports under one name, so that ROWS reads `cx.<function>` whatever the entry. */
-const cx = { ...front, ...danfo, ...engineEntry, ...io, ...report, ...stats, ...text };
+const cx = { ...front, ...danfo, ...engineEntry, ...io, ...report, ...stats, ...text, ...cox };
 
 const T: ColumnTable = aq.table({ x: [1] });
 const side = { table: T, value: "x" };
@@ -36,6 +37,8 @@ const ROWS: Row[] = [
   ["nps", "by", (o) => cx.nps(T, o)],
   ["csat", "topBox", (o) => cx.csat(T, o)],
   ["ces", "lowEffort", (o) => cx.ces(T, o)],
+  // models
+  ["coxPh", "ties", (o) => cx.coxPh(T, o)],
   ["npsCompare", "score", (o) => cx.npsCompare(T, o)],
   ["compareToBenchmark", "benchmark", (o) => cx.compareToBenchmark(T, o)],
   ["firstResponseTime", "businessHours", (o) => cx.firstResponseTime(T, o)],

@@ -11,6 +11,7 @@ import * as front from "../src/mod.ts";
 import * as text from "../src/entries/text.ts";
 import { sample } from "./metrics/fixtures.ts";
 import { sampleEvents } from "./fixtures/segments/read.ts";
+import { coxPh } from "../src/predict/cox.ts";
 
 /** Names the glossary replaced, with the name to use instead. */
 const RETIRED: Record<string, string> = {
@@ -314,6 +315,14 @@ const OTHER_RESULTS: Record<string, (i: Inputs) => ColumnTable> = {
     cx.compareToBenchmark(cx.nps(responses), { benchmark: 30 }),
   logRank: ({ times }) => cx.logRank(times, { by: "plan" }),
   "logRank pairwise": ({ times }) => cx.logRank(times, { by: "plan", pairwise: true }),
+  "coxPh coefficients": ({ times }) => coxPh(times, { covariates: ["plan"] }).coefficients,
+  "coxPh tests": ({ times }) => coxPh(times, { covariates: ["plan"] }).tests,
+  "coxPh survival": ({ times }) =>
+    coxPh(times, { covariates: ["plan"] }).survival(aq.table({ plan: ["monthly"] }), {
+      times: [30],
+    }),
+  "coxPh proportionalHazards": ({ times }) =>
+    coxPh(times, { covariates: ["plan"] }).proportionalHazards(),
   medianSurvival: ({ times }) => cx.medianSurvival(cx.kaplanMeier(times, { by: "plan" })),
   survivalAt: ({ times }) => cx.survivalAt(cx.kaplanMeier(times), { times: [30, 365] }),
   atRisk: ({ times }) => cx.atRisk(cx.kaplanMeier(times), { times: [30, 365] }),

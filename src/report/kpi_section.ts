@@ -19,6 +19,7 @@ import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { publishable } from "./privacy.ts";
 
 type Row = Record<string, unknown>;
 
@@ -80,23 +81,39 @@ export function kpiSection(ctx: SectionContext): Section {
     ];
     out.push(figure(scoreChart(ctx, table), f));
     if (bySegment) {
-      const result = nps(segmented, { by: segment, confidence: ctx.confidence, minN: ctx.minN });
+      const what = t.byGroup("NPS", segment);
+      const { table: result, tableOptions: hidden } = publishable(
+        ctx,
+        nps(segmented, { by: segment, confidence: ctx.confidence, minN: ctx.minN }),
+        what,
+        [segment],
+      );
       const gap = segmentGap(ctx, segmented, result);
       found.push(...gap);
       out.push(findings(gap));
-      out.push(figure(segmentChart(ctx, result, t.npsAxis, t.byGroup("NPS", segment)), f));
-      out.push(dataTable(result.objects() as Row[], [groupColumn, ...npsColumns], tableOptions));
+      out.push(figure(segmentChart(ctx, result, t.npsAxis, what), f));
+      out.push(
+        dataTable(result.objects() as Row[], [groupColumn, ...npsColumns], {
+          ...tableOptions,
+          ...hidden,
+        }),
+      );
       out.push(
         figure(mixChart(ctx, result), f),
       );
     }
     if (hasValues(table, "date")) {
-      const result = nps(table, {
-        period: ctx.period,
-        timeZone: ctx.timeZone,
-        confidence: ctx.confidence,
-        minN: ctx.minN,
-      });
+      const { table: result, tableOptions: hidden } = publishable(
+        ctx,
+        nps(table, {
+          period: ctx.period,
+          timeZone: ctx.timeZone,
+          confidence: ctx.confidence,
+          minN: ctx.minN,
+        }),
+        t.byGroup("NPS", periodName(ctx.period, ctx.format.lang)),
+        ["period"],
+      );
       const shifts = periodShifts(ctx, table, result);
       found.push(...shifts);
       out.push(heading(3, t.byGroup("NPS", periodName(ctx.period, ctx.format.lang))));
@@ -116,14 +133,19 @@ export function kpiSection(ctx: SectionContext): Section {
         dataTable(
           result.objects() as Row[],
           [{ label: t.periodColumn, value: (r: Row) => String(r.period) }, ...npsColumns],
-          tableOptions,
+          { ...tableOptions, ...hidden },
         ),
       );
     }
   }
 
   if (bySegment && hasValues(table, "csat")) {
-    const result = csat(segmented, { by: segment, scale: ctx.csatScale, minN: ctx.minN });
+    const { table: result, tableOptions: hidden } = publishable(
+      ctx,
+      csat(segmented, { by: segment, scale: ctx.csatScale, minN: ctx.minN }),
+      t.byGroup("CSAT", segment),
+      [segment],
+    );
     const sentence = extremes(
       result,
       segment,
@@ -146,11 +168,16 @@ export function kpiSection(ctx: SectionContext): Section {
         value: (r) => f.interval(r.mean, r.mean_low, r.mean_high, 2),
         numeric: true,
       },
-    ], tableOptions));
+    ], { ...tableOptions, ...hidden }));
   }
 
   if (bySegment && hasValues(table, "ces")) {
-    const result = ces(segmented, { by: segment, scale: ctx.cesScale, minN: ctx.minN });
+    const { table: result, tableOptions: hidden } = publishable(
+      ctx,
+      ces(segmented, { by: segment, scale: ctx.cesScale, minN: ctx.minN }),
+      t.byGroup("CES", segment),
+      [segment],
+    );
     // Lower effort is better: the "worst" group has the highest mean.
     const sentence = extremes(
       result,
@@ -174,7 +201,7 @@ export function kpiSection(ctx: SectionContext): Section {
         value: (r) => f.interval(r.pct_low_effort, r.pct_low_effort_low, r.pct_low_effort_high),
         numeric: true,
       },
-    ], tableOptions));
+    ], { ...tableOptions, ...hidden }));
   }
 
   if (hasValues(table, "comment") && hasValues(table, "nps_score")) {
@@ -246,7 +273,9 @@ function segmentGap(ctx: SectionContext, table: ColumnTable, result: ColumnTable
 
 /** Changes between consecutive periods that are significant. */
 function periodShifts(ctx: SectionContext, table: ColumnTable, result: ColumnTable): string[] {
-  const rows = (result.objects() as { period: string; n: number }[]).filter((r) => r.n > 0);
+  const rows = (result.objects() as { period: string; n: number | null }[]).filter((r) =>
+    r.n !== null && r.n > 0
+  );
   const out: string[] = [];
   for (let i = 1; i < rows.length; i++) {
     const d = npsCompare(table, {
