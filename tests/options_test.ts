@@ -159,14 +159,10 @@ const ROWS: Row[] = [
   // the survival analyses know the engine options too
   ["kaplanMeier", "explain", (o) => cx.kaplanMeier(T, o)],
   ["logRank", "engine", (o) => cx.logRank(T, o)],
-  // pushdown and explainSql pass the options to the KPI they are given, which checks them
+  // with an engine the options are checked at the same door; explainSql checks the KPI's
+  ["nps", "score", (o) => withDuckdb((engine) => cx.nps(T, { ...o as object, engine }))],
   [
-    "nps",
-    "score",
-    (o) => withDuckdb((engine) => cx.pushdown(cx.nps, T, { ...o as object, engine })),
-  ],
-  [
-    "nps",
+    "explainSql",
     "method",
     (o) => withDuckdb((engine) => cx.explainSql(cx.nps, SAMPLE, { ...o as object, engine })),
   ],
@@ -240,7 +236,6 @@ const NO_OPTIONS = new Set([
   "isSqlEngine",
   "isTableRef",
   "periodStartOfLabel",
-  "withPushdown", // (inMemory, { name, options }): the signature, not options
   "withEngine", // (spec): the analysis's name, options list and steps, not options
   "refuseEngine", // (name, reason)
   "runsInEngine", // (source, options): reads the call's options, checks none

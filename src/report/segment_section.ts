@@ -7,7 +7,8 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { rfm, RFM_SEGMENTS, segment } from "../analysis/segment.ts";
+import { segment } from "../analysis/segment/segment.ts";
+import { rfm, RFM_SEGMENTS } from "../analysis/segment/rfm.ts";
 import { rfmChart } from "../charts/rfm.ts";
 import { segmentChart } from "../charts/segment.ts";
 import { chartLocale } from "./charts.ts";
