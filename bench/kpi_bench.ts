@@ -3,7 +3,8 @@
 // compact table loaders return (dictionary codes, epoch ms). bench/nps_duckdb.ts runs 10M rows
 // against DuckDB.
 import * as aq from "arquero";
-import { compactTable, nps } from "../src/mod.ts";
+import { nps } from "../src/mod.ts";
+import { compactTable } from "../src/entries/io.ts";
 
 const rows = 1_000_000;
 const CHANNELS = ["chat", "email", "phone", "web"], REGIONS = ["north", "south", "east", "west"];

@@ -11,7 +11,8 @@
 import * as aq from "arquero";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { parseArgs } from "node:util";
-import { compactTable, nps } from "../src/mod.ts";
+import { nps } from "../src/mod.ts";
+import { compactTable } from "../src/entries/io.ts";
 
 const { values } = parseArgs({
   options: {

@@ -45,7 +45,7 @@ export type { CxEvent } from "./schema/events.ts";
 export type { CanonicalName, SchemaInput } from "./schema/canonical.ts";
 
 // loading and writing
-export { readCsv, toCsv, writeCsv } from "./io/csv.ts";
+export { readCsv, writeCsv } from "./io/csv.ts";
 export type {
   CsvLoadResult,
   CsvSummary,
@@ -55,10 +55,7 @@ export type {
 } from "./io/csv.ts";
 export { readJson, writeJson } from "./io/json.ts";
 export type { DateUnit, ReadJsonOptions } from "./io/json.ts";
-export { readArrow } from "./io/arrow.ts";
 export { validate } from "./io/validate.ts";
-export { CodedColumn, compactTable, InstantColumn } from "./kernels/columns.ts";
-export type { CodeArray, CompactOptions } from "./kernels/columns.ts";
 export type { LoadResult, LoadSummary, ValidateOptions } from "./io/validate.ts";
 export type { SlashOrder } from "./io/parse.ts";
 export type { WallTimeShift } from "./time/zone.ts";
@@ -70,7 +67,7 @@ export type { Source } from "./io/source.ts";
 // charts
 export { renderSvg } from "./charts/render.ts";
 export type { ChartSpec } from "./charts/render.ts";
-export { display, jupyterDisplay, showTable } from "./charts/display.ts";
+export { display, showTable } from "./charts/display.ts";
 export type { Displayable, MediaBundle, ShowTableOptions } from "./charts/display.ts";
 export { scoreDistributionChart } from "./charts/scores.ts";
 export type { ScoreDistributionOptions } from "./charts/scores.ts";
@@ -118,11 +115,9 @@ export type { GermanHolidaysOptions, GermanState, Holiday } from "./time/holiday
 
 // customer KPIs
 export {
-  annualizeChurn,
   CHURN_COLUMNS,
   churnRate,
   CUSTOMER_COUNT_COLUMNS,
-  monthlyFromAnnualChurn,
   RETENTION_COLUMNS,
   retentionRate,
 } from "./metrics/churn.ts";
@@ -154,7 +149,7 @@ export {
 export type { CumulativeIncidenceOptions } from "./analysis/survival/competing.ts";
 export { survivalTimes } from "./analysis/survival/times.ts";
 export type { SurvivalTimesOptions, SurvivalUnit } from "./analysis/survival/times.ts";
-export { atRiskChart, atRiskTable, kaplanMeierChart, SURVIVAL_COLORS } from "./charts/survival.ts";
+export { atRiskChart, atRiskTable, kaplanMeierChart } from "./charts/survival.ts";
 export type { AtRiskChartOptions, KaplanMeierChartOptions } from "./charts/survival.ts";
 
 // engines
@@ -172,7 +167,7 @@ export type {
   ClickhouseEngineOptions,
   ExecOptions,
 } from "./engine/clickhouse.ts";
-export { readParquet, writeArrow, writeParquet } from "./io/parquet.ts";
+export { readParquet, writeParquet } from "./io/parquet.ts";
 export type { WriteParquetOptions } from "./io/parquet.ts";
 export type { PiiKind, PiiLanguage, RedactOption } from "./privacy/pii.ts";
 
@@ -191,13 +186,9 @@ export { trend, TREND_COLUMNS } from "./analysis/trend.ts";
 export type { TrendCompare, TrendOptions } from "./analysis/trend.ts";
 export { commentThemes, THEME_COLUMNS } from "./analysis/themes.ts";
 export type { CommentLanguage, CommentThemeOptions } from "./analysis/themes.ts";
-// open text and privacy
-export { findPii, redactPii } from "./text/pii.ts";
-export type { FindPiiOptions, RedactPiiOptions } from "./text/pii.ts";
-export { COMMENT_DRIVER_COLUMNS, commentDrivers } from "./text/comment_drivers.ts";
-export type { CommentDriverOptions } from "./text/comment_drivers.ts";
-export { commentDriverChart } from "./charts/comment_drivers.ts";
-export type { CommentDriverChartOptions } from "./charts/comment_drivers.ts";
+// open text (the functions are in ./text; result columns stay in front)
+export { COMMENT_DRIVER_COLUMNS } from "./text/comment_drivers.ts";
+export { SENTIMENT_COLUMNS, SENTIMENT_SCORE_COLUMNS } from "./text/sentiment.ts";
 export { adjustPValues } from "./stats/multiple.ts";
 export type { AdjustPValuesOptions, Correction } from "./stats/multiple.ts";
 export { segmentChart } from "./charts/segment.ts";
@@ -292,7 +283,7 @@ export type { FunnelMeta } from "./meta.ts";
 export { funnelChart } from "./charts/journey_funnel.ts";
 export type { FunnelChartOptions } from "./charts/journey_funnel.ts";
 // fast paths
-export { readCsvDuckdb, readLargeCsv } from "./io/csv_large.ts";
+export { readLargeCsv } from "./io/csv_large.ts";
 export type {
   DuckdbCsvLoadResult,
   LargeCsvLoadResult,

@@ -39,3 +39,4 @@ export { ROLLING_LENGTH } from "../analysis/cohort/periods.ts";
 export type { CohortPeriod } from "../analysis/cohort/periods.ts";
 export { SURVIVAL_UNIT_DAYS } from "../analysis/survival/times.ts";
 export type { SurvivalUnit } from "../analysis/survival/times.ts";
+export { annualizeChurn, monthlyFromAnnualChurn } from "../metrics/churn.ts";

@@ -18,9 +18,7 @@
 export {
   NEGATIVE_BELOW,
   sentiment,
-  SENTIMENT_COLUMNS,
   SENTIMENT_OPTIONS,
-  SENTIMENT_SCORE_COLUMNS,
   SENTIMENT_SCORE_OPTIONS,
   sentimentScores,
 } from "../text/sentiment.ts";
@@ -29,7 +27,7 @@ export { CX_WORDS } from "../text/sentiment_lexicon.ts";
 export type { SentimentLanguage } from "../text/sentiment_lexicon.ts";
 export { findPii, redactPii } from "../text/pii.ts";
 export type { FindPiiOptions, RedactPiiOptions } from "../text/pii.ts";
-export { COMMENT_DRIVER_COLUMNS, commentDrivers } from "../text/comment_drivers.ts";
+export { commentDrivers } from "../text/comment_drivers.ts";
 export type { CommentDriverOptions } from "../text/comment_drivers.ts";
 export { commentDriverChart } from "../charts/comment_drivers.ts";
 export type { CommentDriverChartOptions } from "../charts/comment_drivers.ts";

@@ -2,7 +2,8 @@
 // what cohortRetention gives on the same files loaded with readCsv.
 import { assertEquals } from "../assert.ts";
 import { cohortsMain } from "../../src/cohorts_cli.ts";
-import { cohortRetention, readCsv, toCsv } from "../../src/mod.ts";
+import { cohortRetention, readCsv } from "../../src/mod.ts";
+import { toCsv } from "../../src/entries/io.ts";
 
 const sample = (name: string) => new URL(`../../data/sample/${name}`, import.meta.url).pathname;
 

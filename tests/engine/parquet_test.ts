@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as aq from "arquero";
-import { readArrow, readCsv } from "../../src/mod.ts";
+import { readCsv } from "../../src/mod.ts";
+import { readArrow } from "../../src/entries/io.ts";
 import { readParquet, writeArrow, writeParquet } from "../../src/io/parquet.ts";
 import { CodedColumn, InstantColumn } from "../../src/kernels/columns.ts";
 

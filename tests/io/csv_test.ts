@@ -1,6 +1,7 @@
 import * as aq from "arquero";
 import { assertEquals, assertMatch, assertRejects } from "../assert.ts";
-import { CxOptionsError, CxSchemaError, readCsv, toCsv, writeCsv } from "../../src/mod.ts";
+import { CxOptionsError, CxSchemaError, readCsv, writeCsv } from "../../src/mod.ts";
+import { toCsv } from "../../src/entries/io.ts";
 import { CodedColumn, InstantColumn } from "../../src/kernels/columns.ts";
 
 const malicious = [

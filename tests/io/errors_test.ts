@@ -15,15 +15,14 @@ import {
   firstResponseTime,
   keyDrivers,
   nps,
-  readArrow,
   readCsv,
   readJson,
   readLargeCsv,
   readParquet,
-  toCsv,
   writeCsv,
   writeJson,
 } from "../../src/mod.ts";
+import { readArrow, toCsv } from "../../src/entries/io.ts";
 import { writeArrow, writeParquet } from "../../src/io/parquet.ts";
 
 const FOLDER = fileURLToPath(new URL("../fixtures/hostile/errors/", import.meta.url));

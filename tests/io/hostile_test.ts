@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { assertEquals } from "../assert.ts";
-import { CxError, readArrow, readCsv, readJson, readLargeCsv, readParquet } from "../../src/mod.ts";
+import { CxError, readCsv, readJson, readLargeCsv, readParquet } from "../../src/mod.ts";
+import { readArrow } from "../../src/entries/io.ts";
 
 const ROOT = fileURLToPath(new URL("../fixtures/hostile/", import.meta.url));
 

@@ -7,7 +7,8 @@ import {
   utf8,
 } from "@uwdata/flechette";
 import { assertEquals, assertMatch, assertRejects } from "../assert.ts";
-import { CxDataError, readArrow, readJson, writeJson } from "../../src/mod.ts";
+import { CxDataError, readJson, writeJson } from "../../src/mod.ts";
+import { readArrow } from "../../src/entries/io.ts";
 
 Deno.test("readJson: rows and columns, validated like CSV", async () => {
   const rows = [

@@ -6,7 +6,8 @@
 import * as aq from "arquero";
 import { assertEquals, assertThrows } from "../assert.ts";
 import { CxOptionsError } from "../../src/errors.ts";
-import { readCsv, readParquet, toCsv, writeCsv, writeParquet } from "../../src/mod.ts";
+import { readCsv, readParquet, writeCsv, writeParquet } from "../../src/mod.ts";
+import { toCsv } from "../../src/entries/io.ts";
 
 const TABLE = aq.table({
   response_id: ["r1", "r2", "r3"],
