@@ -95,3 +95,81 @@ export class CxSchemaError extends CxError {}
  * ```
  */
 export class CxOptionsError extends CxError {}
+
+/** What went wrong with an SQL engine, as {@link CxEngineError} classifies it. */
+export type EngineFailure =
+  | "timeout"
+  | "cancelled"
+  | "network"
+  | "authentication"
+  | "permission"
+  | "missing"
+  | "server";
+
+/** Where and how an engine call failed; the fields of a {@link CxEngineError}. */
+export interface EngineFailureDetails {
+  /** The engine's dialect: `"postgres"`, `"clickhouse"` or `"duckdb"`. */
+  engine: string;
+  /** `host:port` (or the file/`:memory:` for DuckDB); never a credential. */
+  host: string;
+  /** The kind of failure. */
+  failure: EngineFailure;
+  /** Milliseconds from the start of the call to the failure. */
+  elapsedMs: number;
+  /** The server's or network's own words, with every credential removed. */
+  detail: string;
+}
+
+const FAILURES: Record<EngineFailure, string> = {
+  timeout: "timed out",
+  cancelled: "was cancelled",
+  network: "could not be reached",
+  authentication: "refused the credentials",
+  permission: "refused the statement for lack of rights",
+  missing: "does not have a table or column the call names",
+  server: "reported an error",
+};
+
+/**
+ * An SQL engine failed: network, timeout, cancellation, credentials, rights,
+ * a missing table or a server error. The message names the engine, host and
+ * port and the elapsed time, never a password.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CxEngineError } from "./errors.ts";
+ * const e = new CxEngineError({
+ *   engine: "clickhouse", host: "127.0.0.1:8123", failure: "timeout", elapsedMs: 2004,
+ *   detail: "no answer within 2 s",
+ * });
+ * assert.equal(e.message, "clickhouse at 127.0.0.1:8123 timed out after 2.0 s: no answer within 2 s");
+ * assert.equal(e.failure, "timeout");
+ * ```
+ */
+export class CxEngineError extends CxError implements EngineFailureDetails {
+  /** The engine's dialect. */
+  readonly engine: string;
+  /** `host:port`. */
+  readonly host: string;
+  /** The kind of failure. */
+  readonly failure: EngineFailure;
+  /** Milliseconds from the start of the call to the failure. */
+  readonly elapsedMs: number;
+  /** The server's or network's words, scrubbed. */
+  readonly detail: string;
+  /** Builds the error from where and how the call failed. */
+  constructor(details: EngineFailureDetails) {
+    const { engine, host, failure, elapsedMs, detail } = details;
+    super(
+      `${engine} at ${host} ${FAILURES[failure]} after ${
+        (elapsedMs / 1000).toFixed(1)
+      } s: ${detail}`,
+    );
+    this.engine = engine;
+    this.host = host;
+    this.failure = failure;
+    this.elapsedMs = elapsedMs;
+    this.detail = detail;
+  }
+}

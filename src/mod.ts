@@ -152,7 +152,7 @@ export type { AtRiskChartOptions, KaplanMeierChartOptions } from "./charts/survi
 
 // engines
 export { explainSql } from "./engine/pushdown.ts";
-export type { SqlEngine, TableRef } from "./engine/pushdown.ts";
+export type { SqlEngine, TableRef } from "./engine/engine.ts";
 export { duckdbEngine } from "./engine/duckdb.ts";
 export type { DuckdbConnection, DuckdbEngine, DuckdbEngineOptions } from "./engine/duckdb.ts";
 export { postgresEngine } from "./engine/postgres.ts";

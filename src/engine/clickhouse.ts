@@ -12,27 +12,47 @@
  * @module
  */
 import type { ColumnTable } from "arquero";
-import { CxDataError, CxError } from "../errors.ts";
-import { compileDescribe, type CompiledSql, quoteIdent, type Relation } from "./compile.ts";
+import { CxDataError, type EngineFailure } from "../errors.ts";
+import {
+  clickhouseLiteral,
+  compileDescribe,
+  type CompiledSql,
+  quoteIdent,
+  type Relation,
+} from "./compile.ts";
+import {
+  checkReachable,
+  checkTimeouts,
+  type EngineTarget,
+  type EngineTimeouts,
+  limitCall,
+} from "./deadline.ts";
 import { type LoadColumn, loadColumns, type LoadType } from "./load.ts";
 import type { ColumnInfo, OpenRelation, SqlEngine } from "./engine.ts";
 import { checkOptions, optionNames } from "../options.ts";
 
 /** Options of {@link clickhouseEngine}. */
-export interface ClickhouseEngineOptions {
-  /** HTTP endpoint of the node queries go to (default `http://127.0.0.1:8123`). */
+export interface ClickhouseEngineOptions extends EngineTimeouts {
+  /** HTTP endpoint of the node queries go to (default `http://127.0.0.1:8123`; the HTTP port, not 9000). */
   url?: string;
   /** Database (default: the server's default). */
   database?: string;
-  /** User (default `default`). */
+  /** User (default `default`); sent by HTTP basic authentication, never in the URL. */
   user?: string;
-  /** Password. */
+  /** Password; sent by HTTP basic authentication and removed from every message. */
   password?: string;
+  /**
+   * PEM text of the certificate authorities to trust for an `https://` URL
+   * (a private CA); the system's roots are trusted without it.
+   */
+  ca?: string;
   /**
    * Cluster name from the servers' `remote_servers` configuration and the HTTP
    * endpoint of each of its shards: in-memory tables are then loaded as one
    * local table per shard (rows dealt out in blocks) behind a `Distributed`
-   * table, so aggregates really merge partial results across shards.
+   * table, so aggregates really merge partial results across shards. This
+   * needs CREATE rights on every shard; without `cluster`, in-memory tables
+   * travel with each query as external data and nothing is created.
    */
   cluster?: { name: string; shards: string[] };
 }
@@ -43,19 +63,48 @@ export const CLICKHOUSE_ENGINE_OPTIONS = optionNames<ClickhouseEngineOptions>()(
   "database",
   "user",
   "password",
+  "ca",
   "cluster",
+  "connectTimeoutMs",
+  "timeoutMs",
 ]);
 
 /** A ClickHouse {@link SqlEngine}, with a way to run your own statements. */
 export interface ClickhouseEngine extends SqlEngine {
   /** Runs one statement on a node (default: the query node) and returns the response text. */
-  exec(sql: string, options?: { url?: string; body?: string }): Promise<string>;
+  exec(sql: string, options?: ExecOptions): Promise<string>;
+  /**
+   * Drops the `__cx_load_*` tables a killed process left behind (cluster
+   * uploads only), on the query node and every shard; returns how many.
+   */
+  cleanup(): Promise<number>;
+}
+
+/** Options of {@link ClickhouseEngine.exec}. */
+export interface ExecOptions {
+  /** The node to send it to (default: the engine's `url`). */
+  url?: string;
+  /** Data for an `INSERT … FORMAT …` statement. */
+  body?: string;
+  /** Cancels the statement (on the server too). */
+  signal?: AbortSignal;
 }
 
 let loads = 0;
 
+/** An in-memory table that travels with each query as external data. */
+interface External {
+  name: string;
+  columns: LoadColumn[];
+  rows: string;
+}
+
 /**
- * A ClickHouse engine talking HTTP. Nothing is sent until it is used.
+ * A ClickHouse engine talking HTTP. Nothing is sent until it is used. Each
+ * statement carries a `query_id` and `max_execution_time`; when `timeoutMs`
+ * passes or the caller's signal aborts, the call rejects with a
+ * `CxEngineError` and the query is killed on the server. Credentials go in
+ * the `Authorization` header and never appear in a message.
  *
  * @example
  * ```ts
@@ -68,32 +117,24 @@ let loads = 0;
  */
 export function clickhouseEngine(options: ClickhouseEngineOptions = {}): ClickhouseEngine {
   checkOptions("clickhouseEngine", options, CLICKHOUSE_ENGINE_OPTIONS);
-  const { url = "http://127.0.0.1:8123", database, user, password, cluster } = options;
-  const exec = async (sql: string, opts: { url?: string; body?: string } = {}) => {
-    const target = new URL(opts.url ?? url);
-    if (database !== undefined) target.searchParams.set("database", database);
-    if (user !== undefined) target.searchParams.set("user", user);
-    if (password !== undefined) target.searchParams.set("password", password);
-    // With a body, the statement travels in the URL and the data in the body.
-    if (opts.body !== undefined) target.searchParams.set("query", sql);
-    const response = await fetch(target, { method: "POST", body: opts.body ?? sql });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new CxError(`ClickHouse (${target.host}): ${text.trim()}\nSQL: ${sql}`);
-    }
-    return text;
-  };
-  const run = async (query: CompiledSql): Promise<Record<string, unknown>[]> => {
-    const text = await exec(`${query.sql}\nFORMAT JSON`);
+  const { url = "http://127.0.0.1:8123", database, cluster } = options;
+  const http = httpOf(url, options);
+  const externals = new Map<string, External>();
+  const exec = (sql: string, opts: ExecOptions = {}) =>
+    http.send(sql, { ...opts, externals: opts.body === undefined ? [...externals.values()] : [] });
+  const run = async (query: CompiledSql, opts: { signal?: AbortSignal } = {}) => {
+    const text = await exec(`${query.sql}\nFORMAT JSON`, opts);
     return (JSON.parse(text) as { data: Record<string, unknown>[] }).data;
   };
   return {
     dialect: "clickhouse",
-    name: `clickhouse ${new URL(url).host}${database ? `/${database}` : ""}`,
+    name: `clickhouse ${http.target.host}${database ? `/${database}` : ""}`,
     run,
     exec,
-    async columns(relation: Relation): Promise<ColumnInfo[]> {
-      const rows = await run(compileDescribe(relation, "clickhouse"));
+    async columns(relation: Relation, opts: { signal?: AbortSignal } = {}): Promise<ColumnInfo[]> {
+      const external = relation.kind === "table" ? externals.get(relation.name) : undefined;
+      if (external) return external.columns.map((c) => ({ name: c.name, type: CH_TYPE[c.type] }));
+      const rows = await run(compileDescribe(relation, "clickhouse"), opts);
       return rows.map((r) => ({ name: String(r.name), type: String(r.type) }));
     },
     dateKind(type: string) {
@@ -105,58 +146,191 @@ export function clickhouseEngine(options: ClickhouseEngineOptions = {}): Clickho
     isNumeric(type: string) {
       return /^(Nullable\()?(U?Int(8|16|32|64)|Float(32|64)|Decimal)/.test(type);
     },
-    async load(table: ColumnTable, hints?: Record<string, LoadType>): Promise<OpenRelation> {
-      const name = `__cx_load_${Date.now()}_${++loads}`;
+    load(table: ColumnTable, hints?: Record<string, LoadType>): Promise<OpenRelation> {
       const columns = loadColumns(table, hints);
-      const ddl = (n: string, engine: string) =>
-        `CREATE TABLE ${quoteIdent(n, "clickhouse")} (${
-          columns.map((c) => `${quoteIdent(c.name, "clickhouse")} ${CH_TYPE[c.type]}`).join(", ")
-        }) ENGINE = ${engine}`;
-      const insert = (n: string, at: string, from: number, to: number) =>
-        exec(`INSERT INTO ${quoteIdent(n, "clickhouse")} FORMAT JSONEachRow`, {
-          url: at,
-          body: jsonRows(columns, from, to),
-        });
-      const rows = table.numRows();
-      if (!cluster) {
-        await exec(ddl(name, "Memory"));
-        if (rows) await insert(name, url, 0, rows);
-        return {
-          relation: { kind: "table", name },
-          drop: () => exec(`DROP TABLE IF EXISTS ${quoteIdent(name, "clickhouse")}`).then(() => {}),
-        };
-      }
-      const local = `${name}_local`;
-      const shards = cluster.shards;
-      const per = Math.ceil(rows / shards.length);
-      for (const [k, shard] of shards.entries()) {
-        await exec(ddl(local, "Memory"), { url: shard });
-        const from = k * per, to = Math.min(rows, from + per);
-        if (to > from) await insert(local, shard, from, to);
-      }
-      const db = database ?? (await exec("SELECT currentDatabase()")).trim();
-      await exec(
-        ddl(
-          name,
-          `Distributed(${quoteIdent(cluster.name, "clickhouse")}, ${
-            quoteIdent(db, "clickhouse")
-          }, ${quoteIdent(local, "clickhouse")})`,
-        ),
-      );
-      return {
+      if (cluster) return loadSharded(exec, columns, table.numRows(), cluster, database);
+      const name = `__cx_ext_${++loads}`;
+      externals.set(name, { name, columns, rows: jsonRows(columns, 0, table.numRows()) });
+      return Promise.resolve({
         relation: { kind: "table", name },
-        drop: async () => {
-          await exec(`DROP TABLE IF EXISTS ${quoteIdent(name, "clickhouse")}`);
-          for (const shard of shards) {
-            await exec(`DROP TABLE IF EXISTS ${quoteIdent(local, "clickhouse")}`, { url: shard });
-          }
-        },
-      };
+        drop: () => Promise.resolve(void externals.delete(name)),
+      });
+    },
+    async cleanup(): Promise<number> {
+      const nodes = [url, ...(cluster?.shards ?? [])];
+      let dropped = 0;
+      for (const node of new Set(nodes)) {
+        const names = (await exec(
+          "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE '\\_\\_cx\\_load\\_%'",
+          { url: node },
+        )).split("\n").filter((n) => n);
+        for (const n of names) {
+          await exec(`DROP TABLE IF EXISTS ${quoteIdent(n, "clickhouse")}`, { url: node });
+          dropped++;
+        }
+      }
+      return dropped;
     },
     close() {
+      externals.clear();
       return Promise.resolve();
     },
   };
+}
+
+type Exec = (sql: string, opts?: ExecOptions) => Promise<string>;
+
+/** Loads columns as one local table per shard behind a `Distributed` table. */
+async function loadSharded(
+  exec: Exec,
+  columns: LoadColumn[],
+  rows: number,
+  cluster: { name: string; shards: string[] },
+  database: string | undefined,
+): Promise<OpenRelation> {
+  const name = `__cx_load_${Date.now()}_${++loads}`;
+  const local = `${name}_local`;
+  const q = (n: string) => quoteIdent(n, "clickhouse");
+  const ddl = (n: string, engine: string) =>
+    `CREATE TABLE ${q(n)} (${columnList(columns)}) ENGINE = ${engine}`;
+  const drop = async () => {
+    await exec(`DROP TABLE IF EXISTS ${q(name)}`).catch(() => {});
+    for (const shard of cluster.shards) {
+      await exec(`DROP TABLE IF EXISTS ${q(local)}`, { url: shard }).catch(() => {});
+    }
+  };
+  try {
+    const per = Math.ceil(rows / cluster.shards.length);
+    for (const [k, shard] of cluster.shards.entries()) {
+      await exec(ddl(local, "Memory"), { url: shard });
+      const from = k * per, to = Math.min(rows, from + per);
+      if (to > from) {
+        await exec(`INSERT INTO ${q(local)} FORMAT JSONEachRow`, {
+          url: shard,
+          body: jsonRows(columns, from, to),
+        });
+      }
+    }
+    const db = database ?? (await exec("SELECT currentDatabase()")).trim();
+    await exec(ddl(name, `Distributed(${q(cluster.name)}, ${q(db)}, ${q(local)})`));
+  } catch (e) {
+    await drop();
+    throw e;
+  }
+  return { relation: { kind: "table", name }, drop };
+}
+
+function columnList(columns: LoadColumn[]): string {
+  return columns.map((c) => `${quoteIdent(c.name, "clickhouse")} ${CH_TYPE[c.type]}`).join(", ");
+}
+
+/** The HTTP side: one request a statement, with limits, credentials in a header, scrubbed errors. */
+function httpOf(url: string, options: ClickhouseEngineOptions) {
+  const { database, user, password, ca } = options;
+  const limits = checkTimeouts(options);
+  const base = new URL(url);
+  const target: EngineTarget = {
+    engine: "clickhouse",
+    host: base.host,
+    secrets: password ? [password] : [],
+  };
+  const headers: Record<string, string> = {};
+  if (user !== undefined || password !== undefined) {
+    headers.Authorization = `Basic ${btoa(`${user ?? "default"}:${password ?? ""}`)}`;
+  }
+  const client = ca ? Deno.createHttpClient({ caCerts: [ca] }) : undefined;
+  const reachable = new Map<string, Promise<void>>();
+  let settings = true;
+  const connect = (node: URL) => {
+    const key = node.host;
+    let check = reachable.get(key);
+    if (!check) {
+      const port = Number(node.port || (node.protocol === "https:" ? 443 : 80));
+      check = checkReachable(target, node.hostname, port, limits.connectTimeoutMs);
+      check.catch(() => reachable.delete(key));
+      reachable.set(key, check);
+    }
+    return check;
+  };
+  const post = (node: URL, body: BodyInit, signal: AbortSignal) =>
+    fetch(node, { method: "POST", body, headers, signal, ...(client ? { client } : {}) });
+  const send = async (
+    sql: string,
+    opts: ExecOptions & { externals: External[] },
+  ): Promise<string> => {
+    const node = new URL(opts.url ?? url);
+    const nodeTarget = { ...target, host: node.host };
+    await connect(node);
+    const id = crypto.randomUUID();
+    const request = () => {
+      const at = new URL(node);
+      if (database !== undefined) at.searchParams.set("database", database);
+      at.searchParams.set("query_id", id);
+      if (settings) {
+        at.searchParams.set("max_execution_time", String(Math.ceil(limits.timeoutMs / 1000)));
+      }
+      let body: BodyInit = opts.body ?? sql;
+      if (opts.body !== undefined || opts.externals.length) at.searchParams.set("query", sql);
+      if (opts.externals.length) body = externalData(at, opts.externals);
+      return { at, body };
+    };
+    const kill = () =>
+      post(
+        new URL(node),
+        `KILL QUERY WHERE query_id = ${clickhouseLiteral(id)} ASYNC`,
+        AbortSignal.timeout(limits.connectTimeoutMs),
+      ).then((r) => r.body?.cancel());
+    return await limitCall(
+      nodeTarget,
+      async (signal) => {
+        for (;;) {
+          const { at, body } = request();
+          const response = await post(at, body, signal);
+          const text = await response.text();
+          if (response.ok) return text;
+          // A readonly = 1 account may not set max_execution_time: the client deadline still holds.
+          if (settings && /Code: 164\b.*setting/is.test(text)) {
+            settings = false;
+            continue;
+          }
+          throw new ClickhouseFailure(text, sql);
+        }
+      },
+      { timeoutMs: limits.timeoutMs, signal: opts.signal, cancel: kill },
+      classifyClickhouse,
+    );
+  };
+  return { target, send };
+}
+
+/** External tables as multipart form data; their structure and format go in the URL. */
+function externalData(at: URL, externals: External[]): FormData {
+  const form = new FormData();
+  for (const e of externals) {
+    at.searchParams.set(`${e.name}_structure`, columnList(e.columns).replaceAll("`", ""));
+    at.searchParams.set(`${e.name}_format`, "JSONEachRow");
+    form.append(e.name, new Blob([e.rows]), e.name);
+  }
+  return form;
+}
+
+/** A ClickHouse error answer: the server's text and the statement. */
+class ClickhouseFailure extends Error {
+  constructor(readonly text: string, sql: string) {
+    super(`${text.trim()}\nSQL: ${sql}`);
+  }
+}
+
+/** The kind of failure, from ClickHouse's error code or the network error. */
+function classifyClickhouse(error: unknown): EngineFailure {
+  if (!(error instanceof ClickhouseFailure)) return "network";
+  const code = Number(/Code: (\d+)/.exec(error.text)?.[1]);
+  if ([192, 193, 194, 516].includes(code)) return "authentication";
+  if ([164, 497, 291].includes(code)) return "permission";
+  if ([60, 81, 47, 16].includes(code)) return "missing";
+  if (code === 159) return "timeout";
+  if (code === 394) return "cancelled";
+  return "server";
 }
 
 const CH_TYPE: Record<LoadType, string> = {

@@ -50,6 +50,12 @@ export interface EngineOptions {
    * dates. Timestamps with a zone are instants.
    */
   dateZone?: string;
+  /**
+   * Cancels the call: its queries stop on the server too, and the Promise
+   * rejects with a `CxEngineError` (`failure: "cancelled"`), e.g.
+   * `AbortSignal.timeout(30_000)`. (Each engine also has its own `timeoutMs`.)
+   */
+  signal?: AbortSignal;
 }
 
 /** The names of {@link EngineOptions}. */
@@ -57,6 +63,7 @@ export const ENGINE_OPTIONS: readonly (keyof EngineOptions)[] = optionNames<Engi
   "engine",
   "explain",
   "dateZone",
+  "signal",
 ]);
 
 /** The SQL side of one call, handed to an analysis's SQL step. */
@@ -152,10 +159,10 @@ export function withEngine<O extends object>(spec: EngineSpec<O>): EngineAnalysi
       ...ENGINE_OPTIONS.filter((name) => spec.dates || name !== "dateZone"),
     ]),
   ];
-  return ((source: Source, given?: O & EngineOptions) => {
+  const analysis = (source: Source, given?: O & EngineOptions) => {
     const { input, options } = checkCall(spec.name, source, given, known);
     if (!runsInEngine(input, options)) {
-      for (const name of ["explain", "dateZone"] as const) {
+      for (const name of ["explain", "dateZone", "signal"] as const) {
         if (options[name] !== undefined) {
           throw new CxOptionsError(
             `${spec.name}: option "${name}" needs an SQL engine (option "engine", or a { engine, table } source); leave it out in memory`,
@@ -166,7 +173,34 @@ export function withEngine<O extends object>(spec: EngineSpec<O>): EngineAnalysi
     }
     if (typeof spec.sql !== "function") refuseEngine(spec.name, spec.sql.refuse);
     return inEngine(spec.sql, input, options);
-  }) as EngineAnalysis<O>;
+  };
+  ANALYSES.set(analysis, { name: spec.name, pushdown: typeof spec.sql === "function" });
+  return analysis as EngineAnalysis<O>;
+}
+
+const ANALYSES = new WeakMap<object, { name: string; pushdown: boolean }>();
+
+/**
+ * How {@link withEngine} made a function: its name and whether it pushes
+ * down (`false`: it refuses an engine), or `undefined` for any other value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { engineSupport, withEngine } from "./dispatch.ts";
+ * const rows = withEngine<{ label?: string }>({
+ *   name: "rows",
+ *   options: ["label"],
+ *   memory: () => aq.table({}),
+ *   sql: { refuse: "it is an example" },
+ * });
+ * assert.deepEqual(engineSupport(rows), { name: "rows", pushdown: false });
+ * assert.equal(engineSupport(() => 1), undefined);
+ * ```
+ */
+export function engineSupport(fn: unknown): { name: string; pushdown: boolean } | undefined {
+  return typeof fn === "function" ? ANALYSES.get(fn) : undefined;
 }
 
 /**
@@ -212,12 +246,27 @@ async function inEngine<O extends object>(
   source: Source,
   options: O & EngineOptions,
 ): Promise<ColumnTable> {
-  const { engine: given, explain, dateZone = "UTC", ...rest } = options;
-  const engine = sqlEngineOf(source, given);
+  const { engine: given, explain, dateZone = "UTC", signal, ...rest } = options;
+  const engine = withSignal(sqlEngineOf(source, given), signal);
   checkTimeZone(dateZone, "dateZone");
   const log = new QueryLog(engine, explain);
   const opened = await openSqlSource(engine, source, dateZone);
   const table = opened.table ?? stubTable(opened.columns);
   const result = await sql({ engine, log, source: opened, dateZone, table }, rest as O);
   return attachMeta(result, { kind: "sql", ...log.meta() });
+}
+
+/** The engine with `signal` passed to every call it makes (the engine itself when there is none). */
+function withSignal(engine: SqlEngine, signal: AbortSignal | undefined): SqlEngine {
+  if (signal === undefined) return engine;
+  if (!(signal instanceof AbortSignal)) {
+    throw new CxOptionsError(
+      `Option "signal" must be an AbortSignal (e.g. AbortSignal.timeout(30_000)), got ${typeof signal}`,
+    );
+  }
+  const bound: SqlEngine = Object.create(engine);
+  bound.run = (query, o) => engine.run(query, { signal, ...o });
+  bound.columns = (relation, o) => engine.columns(relation, { signal, ...o });
+  bound.load = (table, hints, o) => engine.load(table, hints, { signal, ...o });
+  return bound;
 }

@@ -7,10 +7,11 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { ColumnTable } from "arquero";
-import { CxError } from "../errors.ts";
+import type { EngineFailure } from "../errors.ts";
+import { type EngineTarget, limitCall } from "./deadline.ts";
 import { compileDescribe, type CompiledSql, quoteIdent, type Relation } from "./compile.ts";
 import { loadColumns, type LoadType } from "./load.ts";
-import type { ColumnInfo, OpenRelation, SqlEngine } from "./engine.ts";
+import type { CallOptions, ColumnInfo, OpenRelation, SqlEngine } from "./engine.ts";
 import { checkOptions, optionNames } from "../options.ts";
 
 /**
@@ -84,22 +85,30 @@ export function duckdbEngine(options: DuckdbEngineOptions = {}): DuckdbEngine {
         },
       };
     })();
-  const run = async (query: CompiledSql) => {
+  const target: EngineTarget = { engine: "duckdb", host: path, secrets: [] };
+  const run = async (query: CompiledSql, call: CallOptions = {}) => {
     const { connection } = await open();
-    try {
-      const reader = await connection.runAndReadAll(query.sql, query.params);
-      return reader.getRowObjectsJS() as Record<string, unknown>[];
-    } catch (e) {
-      throw new CxError(`DuckDB: ${(e as Error).message}\nSQL: ${query.sql}`, { cause: e });
-    }
+    return await limitCall(
+      target,
+      async () => {
+        try {
+          const reader = await connection.runAndReadAll(query.sql, query.params);
+          return reader.getRowObjectsJS() as Record<string, unknown>[];
+        } catch (e) {
+          throw new Error(`${(e as Error).message}\nSQL: ${query.sql}`);
+        }
+      },
+      { signal: call.signal, cancel: () => Promise.resolve(connection.interrupt()) },
+      classifyDuckdb,
+    );
   };
   return {
     dialect: "duckdb",
     name: `duckdb ${path}`,
     connection: async () => (await open()).connection as unknown as DuckdbConnection,
     run,
-    async columns(relation: Relation): Promise<ColumnInfo[]> {
-      const rows = await run(compileDescribe(relation, "duckdb"));
+    async columns(relation: Relation, call?: CallOptions): Promise<ColumnInfo[]> {
+      const rows = await run(compileDescribe(relation, "duckdb"), call);
       return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
     },
     dateKind(type: string) {
@@ -165,4 +174,12 @@ export function duckdbEngine(options: DuckdbEngineOptions = {}): DuckdbEngine {
       opened = undefined;
     },
   };
+}
+
+/** DuckDB runs in the process: its failures are missing tables or columns, or errors. */
+function classifyDuckdb(error: unknown): EngineFailure {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/Catalog Error|Binder Error: Referenced column/.test(text)) return "missing";
+  if (/INTERRUPT/i.test(text)) return "cancelled";
+  return "server";
 }

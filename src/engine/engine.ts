@@ -28,6 +28,12 @@ export interface OpenRelation {
   drop(): Promise<void>;
 }
 
+/** Per-call options of an engine's methods. */
+export interface CallOptions {
+  /** Cancels the call (and its query on the server). */
+  signal?: AbortSignal;
+}
+
 /**
  * An SQL engine the aggregate step can be pushed down to: DuckDB
  * (`duckdbEngine`), PostgreSQL (`postgresEngine`) or ClickHouse
@@ -38,10 +44,13 @@ export interface SqlEngine {
   readonly dialect: Dialect;
   /** A short description for metadata and messages. */
   readonly name: string;
-  /** Runs compiled SQL and returns its rows keyed by output column. */
-  run(query: CompiledSql): Promise<Record<string, unknown>[]>;
+  /**
+   * Runs compiled SQL and returns its rows keyed by output column; a
+   * `signal` cancels it (on the server too), rejecting with a `CxEngineError`.
+   */
+  run(query: CompiledSql, options?: CallOptions): Promise<Record<string, unknown>[]>;
   /** The columns of a relation, with the engine's type names. */
-  columns(relation: Relation): Promise<ColumnInfo[]>;
+  columns(relation: Relation, options?: CallOptions): Promise<ColumnInfo[]>;
   /** How a date column of this type maps to instants, or `undefined` if it holds no dates. */
   dateKind(type: string): DateKind | undefined;
   /** Whether a column of this type holds numbers. */
@@ -50,7 +59,11 @@ export interface SqlEngine {
    * Loads an in-memory table into a temporary table of the engine; `hints`
    * type columns that hold no values at all.
    */
-  load(table: ColumnTable, hints?: Record<string, LoadType>): Promise<OpenRelation>;
+  load(
+    table: ColumnTable,
+    hints?: Record<string, LoadType>,
+    options?: CallOptions,
+  ): Promise<OpenRelation>;
   /** Closes the connection (engines open theirs lazily). */
   close(): Promise<void>;
 }
@@ -66,9 +79,9 @@ export interface TableRef {
 }
 
 /**
- * What a pushed-down KPI reads: an Arquero table (or several, pooled),
- * loaded into the engine; a CSV or Parquet path (DuckDB scans it); or a
- * server table reference.
+ * What an analysis reads in an engine: an Arquero table (or several,
+ * pooled), loaded into the engine; a CSV or Parquet path (DuckDB scans it);
+ * or a server table reference.
  */
 export type Source = TableInput | string | URL | TableRef;
 

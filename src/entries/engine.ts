@@ -42,7 +42,13 @@ export type {
   SqlEngine,
   TableRef,
 } from "../engine/pushdown.ts";
-export { ENGINE_OPTIONS, refuseEngine, runsInEngine, withEngine } from "../engine/dispatch.ts";
+export {
+  ENGINE_OPTIONS,
+  engineSupport,
+  refuseEngine,
+  runsInEngine,
+  withEngine,
+} from "../engine/dispatch.ts";
 export type { EngineAnalysis, EngineCall, EngineOptions, EngineSpec } from "../engine/dispatch.ts";
 export { fileRelation, sqlEngineOf } from "../engine/engine.ts";
 export type { Source } from "../engine/engine.ts";

@@ -16,7 +16,7 @@ import { clickhouseEngine } from "../../src/engine/clickhouse.ts";
 import { quoteIdent } from "../../src/engine/compile.ts";
 import type { LoadType } from "../../src/engine/load.ts";
 import { postgresEngine } from "../../src/engine/postgres.ts";
-import type { SqlEngine } from "../../src/engine/pushdown.ts";
+import type { SqlEngine } from "../../src/engine/engine.ts";
 
 /** Whether tests that need `binary` run; throws in CI when it is missing. */
 export function serverAvailable(binary: string | undefined, what: string): boolean {
@@ -70,9 +70,18 @@ export function postgresBin(): string | undefined {
 
 /** A running throwaway PostgreSQL. */
 export interface TestPostgres {
+  /** Connection string of the superuser `cx` (trusted, no password). */
   url: string;
-  stop(): Promise<void>;
+  /** Loopback port. */
+  port: number;
+  /** The postmaster's process id (signal it and its children to freeze the server). */
+  pid(): Promise<number>;
+  /** Stops the server (`"immediate"`: as if it died). */
+  stop(mode?: "fast" | "immediate"): Promise<void>;
 }
+
+/** Password roles every test PostgreSQL has besides the trusted `cx`. */
+export const PG_ROLES = { secret: "s3cr3t-Pg-pass", reader: "r34d-Pg-only" } as const;
 
 /** Starts PostgreSQL on a free loopback port in a temporary directory (about a second). */
 export async function startPostgres(bin: string): Promise<TestPostgres> {
@@ -98,13 +107,45 @@ export async function startPostgres(bin: string): Promise<TestPostgres> {
     ],
     "postgres",
   );
+  const url = `postgres://cx@127.0.0.1:${port}/postgres`;
+  await setUpRoles(bin, data, url);
+  let stopped = false;
   return {
-    url: `postgres://cx@127.0.0.1:${port}/postgres`,
-    async stop() {
-      await sh(`${bin}/pg_ctl`, ["-D", data, "-m", "fast", "-w", "stop"], "postgres");
-      await Deno.remove(dir, { recursive: true });
+    url,
+    port,
+    async pid() {
+      return Number((await Deno.readTextFile(`${data}/postmaster.pid`)).split("\n")[0]);
+    },
+    async stop(mode = "fast") {
+      if (!stopped) {
+        stopped = true;
+        await sh(`${bin}/pg_ctl`, ["-D", data, "-m", mode, "-w", "stop"], "postgres")
+          .catch(() => {});
+      }
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
   };
+}
+
+/**
+ * Password authentication for every role but `cx` (trusted), and two roles:
+ * `secret` (may do anything) and `reader` (SELECT on public tables only).
+ */
+async function setUpRoles(bin: string, data: string, url: string): Promise<void> {
+  await Deno.writeTextFile(
+    `${data}/pg_hba.conf`,
+    "local all all trust\nhost all cx 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n",
+  );
+  await sh(`${bin}/pg_ctl`, ["-D", data, "reload"], "postgres");
+  const sql = (await import("postgres")).default(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`CREATE ROLE secret LOGIN SUPERUSER PASSWORD '${PG_ROLES.secret}'`);
+    await sql.unsafe(`CREATE ROLE reader LOGIN PASSWORD '${PG_ROLES.reader}'`);
+    await sql.unsafe("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+    await sql.unsafe("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO reader");
+  } finally {
+    await sql.end();
+  }
 }
 
 /** The ClickHouse server binary, if installed. */
@@ -117,8 +158,13 @@ export interface TestClickhouse {
   /** HTTP endpoint of each shard; queries go to the first. */
   shards: string[];
   cluster: string;
+  /** Process id of each shard's server (signal one to freeze or kill it). */
+  pids: number[];
   stop(): Promise<void>;
 }
+
+/** Users every test ClickHouse has besides `default`: a password user and a read-only one. */
+export const CH_USERS = { secret: "s3cr3t-Ch-pass", reader: "r34d-Ch-only" } as const;
 
 /** Starts two ClickHouse servers that both know the two-shard cluster `cx` (a few seconds). */
 export async function startClickhouse(bin: string): Promise<TestClickhouse> {
@@ -157,8 +203,12 @@ export async function startClickhouse(bin: string): Promise<TestClickhouse> {
       `${root}/users.xml`,
       `<?xml version="1.0"?>
 <yandex>
-  <profiles><default></default></profiles>
-  <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <profiles><default></default><readonly><readonly>1</readonly></readonly></profiles>
+  <users>
+    <default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default>
+    <secret><password>${CH_USERS.secret}</password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></secret>
+    <reader><password>${CH_USERS.reader}</password><networks><ip>127.0.0.1</ip></networks><profile>readonly</profile><quota>default</quota></reader>
+  </users>
   <quotas><default></default></quotas>
 </yandex>
 `,
@@ -176,6 +226,7 @@ export async function startClickhouse(bin: string): Promise<TestClickhouse> {
   const stop = async () => {
     for (const c of children) {
       try {
+        c.kill("SIGCONT");
         c.kill("SIGTERM");
       } catch { /* already gone */ }
       await c.status;
@@ -199,7 +250,7 @@ export async function startClickhouse(bin: string): Promise<TestClickhouse> {
     await stop();
     throw e;
   }
-  return { shards, cluster: "cx", stop };
+  return { shards, cluster: "cx", pids: children.map((c) => c.pid), stop };
 }
 
 /** What an engine test runs: parity checks against one engine. */
