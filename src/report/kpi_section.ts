@@ -18,7 +18,7 @@ import { npsCategory } from "../schema/scales.ts";
 import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { dataTable, figure, findings, heading, para, type TableColumn } from "./html.ts";
 
 type Row = Record<string, unknown>;
 
@@ -157,59 +157,69 @@ function npsByPeriod(ctx: SectionContext, table: ColumnTable, page: Page): void 
 /** CSAT per segment: highest and lowest segment, chart, table. */
 function csatBySegment(ctx: SectionContext, segmented: ColumnTable, page: Page): void {
   const { labels: t, format: f, segment } = ctx;
-  const result = csat(segmented, { by: segment, scale: ctx.csatScale, minN: ctx.minN });
-  const sentence = extremes(
-    result,
-    segment,
-    "csat",
-    (best, bv, worst, wv) => t.csatExtremes(best, f.percent(bv), worst, f.percent(wv)),
-  );
-  page.found.push(...sentence);
-  page.out.push(heading(2, t.csat), findings(sentence));
-  page.out.push(figure(segmentChart(ctx, result, t.csatAxis, t.byGroup("CSAT", segment)), f));
-  page.out.push(dataTable(result.objects() as Row[], [
-    groupColumn(ctx),
-    { label: t.n, value: (r) => f.int(r.n), numeric: true },
-    {
-      label: t.csatInterval,
-      value: (r) => f.interval(r.csat, r.csat_low, r.csat_high),
-      numeric: true,
-    },
-    {
-      label: t.csatMean,
-      value: (r) => f.interval(r.mean, r.mean_low, r.mean_high, 2),
-      numeric: true,
-    },
-  ], tableOptions(ctx)));
+  scoreBySegment(ctx, page, {
+    result: csat(segmented, { by: segment, scale: ctx.csatScale, minN: ctx.minN }),
+    value: "csat",
+    name: "CSAT",
+    heading: t.csat,
+    axis: t.csatAxis,
+    sentence: (best, bv, worst, wv) => t.csatExtremes(best, f.percent(bv), worst, f.percent(wv)),
+    columns: [
+      { label: t.csatInterval, value: (r) => f.interval(r.csat, r.csat_low, r.csat_high) },
+      { label: t.csatMean, value: (r) => f.interval(r.mean, r.mean_low, r.mean_high, 2) },
+    ],
+  });
 }
 
 /** CES per segment: highest and lowest effort, chart, table. */
 function cesBySegment(ctx: SectionContext, segmented: ColumnTable, page: Page): void {
   const { labels: t, format: f, segment } = ctx;
-  const result = ces(segmented, { by: segment, scale: ctx.cesScale, minN: ctx.minN });
-  // Lower effort is better: the "worst" group has the highest mean.
-  const sentence = extremes(
-    result,
-    segment,
-    "ces",
-    (high, hv, low, lv) => t.cesExtremes(high, f.num(hv, 2), low, f.num(lv, 2)),
-  );
+  scoreBySegment(ctx, page, {
+    result: ces(segmented, { by: segment, scale: ctx.cesScale, minN: ctx.minN }),
+    value: "ces",
+    name: "CES",
+    heading: t.ces,
+    axis: t.cesAxis,
+    // Lower effort is better: the "worst" group has the highest mean.
+    sentence: (high, hv, low, lv) => t.cesExtremes(high, f.num(hv, 2), low, f.num(lv, 2)),
+    columns: [
+      { label: t.cesInterval, value: (r) => f.interval(r.ces, r.ces_low, r.ces_high, 2) },
+      {
+        label: t.lowEffort,
+        value: (r) => f.interval(r.pct_low_effort, r.pct_low_effort_low, r.pct_low_effort_high),
+      },
+    ],
+  });
+}
+
+/** A score KPI per segment, as {@link scoreBySegment} draws it. */
+interface ScorePart {
+  /** The KPI by segment. */
+  result: ColumnTable;
+  /** Its estimate column. */
+  value: string;
+  /** Its short name in titles ("CSAT"). */
+  name: string;
+  heading: string;
+  axis: string;
+  /** The sentence on the highest and the lowest segment. */
+  sentence: (top: string, topValue: number, bottom: string, bottomValue: number) => string;
+  /** The table's columns after the segment and n. */
+  columns: TableColumn<Row>[];
+}
+
+/** Highest and lowest segment in words, chart and table of a score KPI. */
+function scoreBySegment(ctx: SectionContext, page: Page, part: ScorePart): void {
+  const { labels: t, format: f, segment } = ctx;
+  const { result } = part;
+  const sentence = extremes(result, segment, part.value, part.sentence);
   page.found.push(...sentence);
-  page.out.push(heading(2, t.ces), findings(sentence));
-  page.out.push(figure(segmentChart(ctx, result, t.cesAxis, t.byGroup("CES", segment)), f));
+  page.out.push(heading(2, part.heading), findings(sentence));
+  page.out.push(figure(segmentChart(ctx, result, part.axis, t.byGroup(part.name, segment)), f));
   page.out.push(dataTable(result.objects() as Row[], [
     groupColumn(ctx),
     { label: t.n, value: (r) => f.int(r.n), numeric: true },
-    {
-      label: t.cesInterval,
-      value: (r) => f.interval(r.ces, r.ces_low, r.ces_high, 2),
-      numeric: true,
-    },
-    {
-      label: t.lowEffort,
-      value: (r) => f.interval(r.pct_low_effort, r.pct_low_effort_low, r.pct_low_effort_high),
-      numeric: true,
-    },
+    ...part.columns.map((c) => ({ ...c, numeric: true })),
   ], tableOptions(ctx)));
 }
 
