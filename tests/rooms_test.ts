@@ -4,7 +4,7 @@
  * (the layer rule of DESIGN.md).
  *
  * Functions are found by Deno's own TypeScript parser (`Deno.lint.runPlugin`,
- * built into `deno test`), so braces in strings, template literals, comments
+ * available under `deno test` only), so braces in strings, template literals, comments
  * and regular expressions cannot mislead the count. A function is every
  * function declaration, function expression, arrow function (at top level or
  * nested: `memory: (input) => { … }` inside `withEngine({ … })` counts too)
@@ -76,20 +76,36 @@ function keyName(key: Node | undefined, code: string): string {
 }
 
 /**
+ * `name.` of the variable an object-literal method belongs to, as in
+ * `export const kaplanMeier = withEngine({ memory(…) { … } })`; "" when the
+ * object is not (part of) a variable's value.
+ */
+function holderOf(property: Deno.lint.Property): string {
+  type Up = { type: string; parent?: Up; id?: { type: string; name?: string } };
+  for (let node = property.parent as Up | undefined; node; node = node.parent) {
+    if (node.type === "VariableDeclarator") {
+      return node.id?.type === "Identifier" ? `${node.id.name}.` : "";
+    }
+    if (/Function/.test(node.type)) return "";
+  }
+  return "";
+}
+
+/**
  * The node a function's first line belongs to (its method, property or
  * `export const` declaration) and the function's name.
  */
 function ownerOf(fn: FunctionNode, code: string): { start: Node; name: string } {
   const parent = fn.parent;
   switch (parent.type) {
-    case "MethodDefinition": {
+    case "MethodDefinition":
+    case "PropertyDefinition": {
       const cls = parent.parent.parent;
       const owner = "id" in cls && cls.id ? `${cls.id.name}.` : "";
       return { start: parent, name: owner + keyName(parent.key, code) };
     }
     case "Property":
-    case "PropertyDefinition":
-      return { start: parent, name: keyName(parent.key, code) };
+      return { start: parent, name: holderOf(parent) + keyName(parent.key, code) };
     case "VariableDeclarator": {
       const declaration = parent.parent;
       const start = declaration.parent.type === "ExportNamedDeclaration"
@@ -257,12 +273,19 @@ Deno.test("longFunctions: multi-line signatures, arrows, methods and nested func
   assert.deepEqual(longFunctions("a.ts", fnOf(81, "export const arrow = (a: number) => {")), [
     { line: 1, name: "arrow", lines: 81 },
   ]);
-  const cls = `class Box {\n  value = 1;\n${fnOf(81, "  static async open(): Promise<void> {")}\n}`;
-  assert.deepEqual(longFunctions("a.ts", cls), [{ line: 3, name: "Box.open", lines: 81 }]);
+  const open = fnOf(81, "  static async open(): Promise<void> {");
+  const close = fnOf(81, "  close = () => {");
+  const cls = `class Box {\n  value = 1;\n${open}\n${close};\n}`;
+  assert.deepEqual(longFunctions("a.ts", cls), [
+    { line: 3, name: "Box.open", lines: 81 },
+    { line: 84, name: "Box.close", lines: 81 },
+  ]);
   const spec = `export const run = withEngine({\n  name: "run",\n${
     fnOf(81, "  memory: (input: unknown) => {")
   },\n});`;
-  assert.deepEqual(longFunctions("a.ts", spec), [{ line: 3, name: "memory", lines: 81 }]);
+  assert.deepEqual(longFunctions("a.ts", spec), [{ line: 3, name: "run.memory", lines: 81 }]);
+  const inCall = `register({\n${fnOf(81, "  sql(call: unknown) {")},\n});`;
+  assert.deepEqual(longFunctions("a.ts", inCall), [{ line: 2, name: "sql", lines: 81 }]);
   const nested = fnOf(90, "function outer(): void {", "  x++;").replace(
     "  x++;",
     fnOf(81, "  const inner = function (): void {"),
