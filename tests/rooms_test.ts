@@ -157,7 +157,8 @@ export function lineCount(text: string): number {
 /**
  * The module specifiers of `code` (a file at `path`, relative to the repo
  * root) that resolve into a folder of src/ above the engine: static imports
- * and re-exports (types included) and dynamic `import("…")`.
+ * and re-exports (types included), dynamic `import("…")` and type-level
+ * `import("…").Type`.
  */
 export function upwardImports(path: string, code: string): string[] {
   const found: string[] = [];
@@ -165,10 +166,15 @@ export function upwardImports(path: string, code: string): string[] {
   walk(
     path,
     code,
-    "ImportDeclaration, ExportNamedDeclaration, ExportAllDeclaration, ImportExpression",
+    "ImportDeclaration, ExportNamedDeclaration, ExportAllDeclaration, ImportExpression, TSImportType",
     (node) => {
-      if (!("source" in node) || !node.source || node.source.type !== "Literal") return;
-      const spec = String(node.source.value);
+      const source = node.type !== "TSImportType"
+        ? ("source" in node ? node.source : undefined)
+        : node.argument.type === "TSLiteralType"
+        ? node.argument.literal
+        : undefined;
+      if (!source || source.type !== "Literal") return;
+      const spec = String(source.value);
       if (!spec.startsWith(".")) return;
       if (above.test(join(dirname(path), spec))) found.push(spec);
     },
@@ -313,6 +319,7 @@ Deno.test("upwardImports: finds imports into the layers above, nothing else", ()
     'export { c } from "../report/i18n.ts";',
     'export * from "../charts/kpi.ts";',
     'const d = await import("../text/themes.ts");',
+    'type P = import("../predict/cox.ts").CoxModel;',
     'import { e } from "./compile.ts";',
     'import { f } from "../base/plan.ts";',
     'import { g } from "../stats/normal.ts";',
@@ -325,6 +332,7 @@ Deno.test("upwardImports: finds imports into the layers above, nothing else", ()
     "../report/i18n.ts",
     "../charts/kpi.ts",
     "../text/themes.ts",
+    "../predict/cox.ts",
   ]);
   assert.deepEqual(
     upwardImports("src/engine/cohort/x.ts", 'import { p } from "../../predict/cox.ts";'),
