@@ -157,6 +157,24 @@ export interface CohortMeta {
   notes: Record<string, unknown>;
 }
 
+/** Which journey analysis made a result. */
+export type JourneyAnalysis =
+  | "paths"
+  | "transitions"
+  | "attribution"
+  | "touchpointOutcomes"
+  | "touchpointChurn";
+
+/** How a journey result (`journeyPaths`, `transitions`, `attribution`, `touchpointOutcomes`, `touchpointChurn`) was computed. */
+export interface JourneyMeta {
+  /** The function that made the result. */
+  analysis: JourneyAnalysis;
+  /** The options used, defaults filled in (engine options left out). */
+  options: Record<string, unknown>;
+  /** Definitions and counts worth stating in a report (rows left out, reserved labels, …). */
+  notes: Record<string, unknown>;
+}
+
 /** How a pushed-down analysis result was computed; read it with {@link meta}. */
 export interface SqlMeta {
   /** The engine's name. */
@@ -173,12 +191,14 @@ export interface MetaKinds {
   survival: SurvivalMeta;
   /** `logRank` (and `logRankSql`). */
   logRank: LogRankMeta;
-  /** `correlate`, `correlateMetrics` (and `correlateSql`). */
+  /** `correlate`, `correlateMetrics`. */
   correlate: CorrelateMeta;
   /** `keyDrivers`. */
   keyDrivers: KeyDriversMeta;
   /** Cohort retention and churn. */
   cohort: CohortMeta;
+  /** Journey paths, transitions, attribution and touchpoint outcomes. */
+  journey: JourneyMeta;
   /** Tables an engine computed that are no analysis result of their own (`survivalCountsSql`). */
   sql: SqlMeta;
 }

@@ -27,8 +27,8 @@
 import "@uwdata/flechette";
 
 // errors
-export { CxDataError, CxError, CxOptionsError, CxSchemaError } from "./errors.ts";
-export type { CxProblem } from "./errors.ts";
+export { CxDataError, CxEngineError, CxError, CxOptionsError, CxSchemaError } from "./errors.ts";
+export type { CxProblem, EngineFailure, EngineFailureDetails } from "./errors.ts";
 
 // schemas
 export type { ColumnKind, ColumnSpec, RowCheck, RowIssue, RowSchema } from "./schema/fields.ts";
@@ -155,10 +155,16 @@ export { explainSql } from "./engine/pushdown.ts";
 export type { SqlEngine, TableRef } from "./engine/engine.ts";
 export { duckdbEngine } from "./engine/duckdb.ts";
 export type { DuckdbConnection, DuckdbEngine, DuckdbEngineOptions } from "./engine/duckdb.ts";
+export type { EngineTimeouts, UploadProgress } from "./engine/deadline.ts";
+export type { CallOptions } from "./engine/engine.ts";
 export { postgresEngine } from "./engine/postgres.ts";
 export type { PostgresEngineOptions } from "./engine/postgres.ts";
 export { clickhouseEngine } from "./engine/clickhouse.ts";
-export type { ClickhouseEngine, ClickhouseEngineOptions } from "./engine/clickhouse.ts";
+export type {
+  ClickhouseEngine,
+  ClickhouseEngineOptions,
+  ExecOptions,
+} from "./engine/clickhouse.ts";
 export { readParquet, writeArrow, writeParquet } from "./io/parquet.ts";
 
 // report
@@ -187,35 +193,27 @@ export { trendChart } from "./charts/trend.ts";
 export type { TrendChartOptions } from "./charts/trend.ts";
 
 // correlations and drivers
-export {
-  correlate,
-  correlateMetrics,
-  CORRELATION_COLUMNS,
-  joinMetrics,
-} from "./analysis/correlate.ts";
+export type { GroupedOptions, NoEngineOption } from "./analysis/numeric.ts";
+export { correlate } from "./analysis/correlate/correlate.ts";
+export type { CorrelateMeta, CorrelationMethod } from "./analysis/correlate/correlate.ts";
+export { CORRELATION_COLUMNS } from "./analysis/correlate/options.ts";
+export type { CorrelateOptions } from "./analysis/correlate/options.ts";
+export { correlateMetrics, joinMetrics } from "./analysis/correlate/metrics.ts";
 export type {
-  CorrelateMeta,
   CorrelateMetricsOptions,
-  CorrelateOptions,
-  CorrelationMethod,
   JoinMetricsOptions,
   MetricSide,
   MetricStat,
-} from "./analysis/correlate.ts";
+} from "./analysis/correlate/metrics.ts";
+export { keyDrivers } from "./analysis/drivers/drivers.ts";
+export type { DriverMethod, KeyDriversMeta } from "./analysis/drivers/drivers.ts";
+export { KEY_DRIVER_COLUMNS } from "./analysis/drivers/options.ts";
+export type { DriverBootstrap, KeyDriversOptions } from "./analysis/drivers/options.ts";
 export {
   IMPORTANCE_PERFORMANCE_COLUMNS,
   importancePerformance,
-  KEY_DRIVER_COLUMNS,
-  keyDrivers,
-} from "./analysis/drivers.ts";
-export type {
-  DriverBootstrap,
-  DriverMethod,
-  ImportancePerformanceOptions,
-  KeyDriversMeta,
-  KeyDriversOptions,
-  Quadrant,
-} from "./analysis/drivers.ts";
+} from "./analysis/drivers/importance.ts";
+export type { ImportancePerformanceOptions, Quadrant } from "./analysis/drivers/importance.ts";
 export { driverChart, quadrantChart } from "./charts/drivers.ts";
 export type { DriverChartOptions, QuadrantChartOptions } from "./charts/drivers.ts";
 export { correlationHeatmap } from "./charts/correlation.ts";
@@ -245,15 +243,34 @@ export { retentionCurves, retentionHeatmap } from "./charts/cohort.ts";
 export type { RetentionCurvesOptions, RetentionHeatmapOptions } from "./charts/cohort.ts";
 
 // score outcomes
-export { scoreOutcomes } from "./analysis/outcomes.ts";
+export { scoreOutcomes } from "./analysis/outcomes/outcomes.ts";
 export type {
   ScoreOutcomes,
   ScoreOutcomesMethod,
   ScoreOutcomesNotes,
   ScoreOutcomesOptions,
-} from "./analysis/outcomes.ts";
+} from "./analysis/outcomes/outcomes.ts";
 export { scoreOutcomeChart } from "./charts/outcomes.ts";
 export type { ScoreOutcomeChartOptions } from "./charts/outcomes.ts";
+// journeys: paths, transitions, attribution, touchpoint outcomes
+export { stackTouchpoints } from "./analysis/journey/touchpoints.ts";
+export type { StackTouchpointsOptions, TouchpointSources } from "./analysis/journey/touchpoints.ts";
+export { journeyPaths, PATH_COLUMNS } from "./analysis/journey/paths.ts";
+export type { PathOptions } from "./analysis/journey/paths.ts";
+export { TRANSITION_COLUMNS, transitions } from "./analysis/journey/transitions.ts";
+export type { TransitionOptions } from "./analysis/journey/transitions.ts";
+export { attribution, ATTRIBUTION_COLUMNS } from "./analysis/journey/attribution.ts";
+export type { AttributionModel, AttributionOptions } from "./analysis/journey/attribution.ts";
+export { touchpointOutcomes } from "./analysis/journey/outcomes_nps.ts";
+export type { TouchpointOutcomesOptions } from "./analysis/journey/outcomes_nps.ts";
+export { touchpointChurn } from "./analysis/journey/outcomes_churn.ts";
+export type { ChurnSplit, TouchpointChurnOptions } from "./analysis/journey/outcomes_churn.ts";
+export type { JourneyAnalysis, JourneyMeta } from "./meta.ts";
+export type { JourneyColumns } from "./analysis/journey/events.ts";
+export { transitionChart } from "./charts/journey_paths.ts";
+export type { TransitionChartOptions } from "./charts/journey_paths.ts";
+export { attributionChart } from "./charts/journey_attribution.ts";
+export type { AttributionChartOptions } from "./charts/journey_attribution.ts";
 // fast paths
 export { readCsvDuckdb, readLargeCsv } from "./io/csv_large.ts";
 export type {
@@ -268,5 +285,3 @@ export type { CohortRetentionSqlOptions } from "./engine/cohort.ts";
 export type { SqlAnalysisOptions, SqlMeta } from "./engine/source.ts";
 export { kaplanMeierSql, logRankSql } from "./engine/survival.ts";
 export type { KaplanMeierSqlOptions, LogRankSqlOptions } from "./engine/survival.ts";
-export { correlateSql } from "./engine/correlate.ts";
-export type { CorrelateSqlOptions } from "./engine/correlate.ts";

@@ -44,6 +44,11 @@ const ROWS: Row[] = [
   ["retentionRate", "period", (o) => cx.retentionRate(T, o)],
   ["referralRate", "timeZone", (o) => cx.referralRate(T, o)],
   ["historicClv", "margin", (o) => cx.historicClv(T, T, o)],
+  // the dispatcher's options: taken by each, refused by name when misspelt
+  ["churnRate", "dateZone", (o) => cx.churnRate(T, o)],
+  ["firstContactResolution", "explain", (o) => cx.firstContactResolution(T, o)],
+  ["firstResponseTime", "engine", (o) => cx.firstResponseTime(T, o)],
+  ["historicClv", "engine", (o) => cx.historicClv(T, T, o)],
   // analyses
   ["segment", "correction", (o) => cx.segment(T, o)],
   ["trend", "rolling", (o) => cx.trend(T, o)],
@@ -69,6 +74,12 @@ const ROWS: Row[] = [
   ["retentionByCohort", "periodIndex", (o) => cx.retentionByCohort(T, o)],
   ["cohortChurn", "churnDate", (o) => cx.cohortChurn(T, o)],
   ["scoreOutcomes", "signupDate", (o) => cx.scoreOutcomes(T, T, o)],
+  ["stackTouchpoints", "column", (o) => cx.stackTouchpoints({ tickets: T }, o)],
+  ["journeyPaths", "maxLength", (o) => cx.journeyPaths(T, o)],
+  ["transitions", "collapseRepeats", (o) => cx.transitions(T, o)],
+  ["attribution", "model", (o) => cx.attribution(T, o)],
+  ["touchpointOutcomes", "answerDate", (o) => cx.touchpointOutcomes(T, o)],
+  ["touchpointChurn", "split", (o) => cx.touchpointChurn(T, o)],
   // charts
   ["scoreDistributionChart", "score", (o) => cx.scoreDistributionChart(T, o)],
   ["churnChart", "band", (o) => cx.churnChart(T, o)],
@@ -88,6 +99,8 @@ const ROWS: Row[] = [
   ["retentionCurves", "band", (o) => cx.retentionCurves(T, o)],
   ["retentionHeatmap", "legend", (o) => cx.retentionHeatmap(T, o)],
   ["scoreOutcomeChart", "caption", (o) => cx.scoreOutcomeChart({} as never, o)],
+  ["transitionChart", "title", (o) => cx.transitionChart(T, o)],
+  ["attributionChart", "value", (o) => cx.attributionChart(T, o)],
   ["showTable", "caption", (o) => cx.showTable(T, o)],
   // loaders, writers, schema and time helpers
   ["readCsv", "quotes", (o) => cx.readCsv("x.csv", o)],
@@ -109,7 +122,6 @@ const ROWS: Row[] = [
   ["clickhouseEngine", "database", (o) => cx.clickhouseEngine(o)],
   ["cohortRetentionSql", "dateZone", (o) => cx.cohortRetentionSql(T, o)],
   ["cohortRetentionQueries", "mode", (o) => cx.cohortRetentionQueries({} as never, {} as never, o)],
-  ["correlateSql", "columns", (o) => cx.correlateSql(T, o)],
   ["kaplanMeierSql", "explain", (o) => cx.kaplanMeierSql(T, o)],
   ["logRankSql", "pairwise", (o) => cx.logRankSql(T, o)],
   ["survivalCountsSql", "time", (o) => cx.survivalCountsSql(T, o)],
@@ -196,6 +208,12 @@ const NO_OPTIONS = new Set([
   "isTableRef",
   "periodStartOfLabel",
   "withPushdown", // (inMemory, { name, options }): the signature, not options
+  "withEngine", // (spec): the analysis's name, options list and steps, not options
+  "refuseEngine", // (name, reason)
+  "runsInEngine", // (source, options): reads the call's options, checks none
+  "sqlEngineOf", // (source, engine)
+  "fileRelation", // (path)
+  "engineSupport", // (fn)
   // danfo conversions: (table) or (frame)
   "toDanfo",
   "fromDanfo",

@@ -234,6 +234,20 @@ const RUNS: Record<string, (i: Inputs) => Run> = {
     ),
   COHORT_CHURN_COLUMNS: ({ customers }) =>
     run(cx.cohortChurn(customers), [], cx.COHORT_CHURN_COLUMNS),
+  PATH_COLUMNS: ({ events }) =>
+    run(
+      cx.journeyPaths(events, { step: "type", conversion: "order", collapseRepeats: true }),
+      [],
+      cx.PATH_COLUMNS,
+    ),
+  TRANSITION_COLUMNS: ({ events }) =>
+    run(cx.transitions(events, { step: "type" }), [], cx.TRANSITION_COLUMNS),
+  ATTRIBUTION_COLUMNS: ({ events }) =>
+    run(
+      cx.attribution(events, { channel: "type", conversion: "order", resamples: 20 }),
+      [],
+      cx.ATTRIBUTION_COLUMNS,
+    ),
 };
 
 Deno.test("every analysis returns its *_COLUMNS after its group keys (sample data)", async () => {
@@ -263,6 +277,14 @@ const OTHER_RESULTS: Record<string, (i: Inputs) => ColumnTable> = {
   rmst: ({ times }) => cx.rmst(cx.kaplanMeier(times, { by: "plan" }), { tau: 365 }),
   retentionByCohort: ({ events }) =>
     cx.retentionByCohort(cx.cohortRetention(events), { periodIndex: 1 }),
+  touchpointOutcomes: ({ tickets, responses }) =>
+    cx.touchpointOutcomes(cx.stackTouchpoints({ tickets }), { responses }),
+  touchpointChurn: ({ tickets, customers }) =>
+    cx.touchpointChurn(cx.stackTouchpoints({ tickets }), {
+      customers,
+      observedUntil: new Date("2025-12-31T00:00:00Z"),
+      split: "first-channel",
+    }),
   correlateMetrics: ({ responses }) =>
     cx.correlateMetrics(
       { table: cx.nps(responses, { by: "channel" }), value: "nps" },

@@ -1,13 +1,61 @@
 /**
- * What correlations and key drivers share: numeric columns as typed arrays
- * (NaN for a missing value) with errors that name the bad rows, and the
- * row indices of each `by` group in key order.
+ * What correlations and key drivers share: their segment options, numeric
+ * columns as typed arrays (NaN for a missing value) with errors that name
+ * the bad rows, the row indices of each `by` group in key order, and the
+ * refusal of `engine` by the analyses of two tables.
  *
  * @module
  */
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { leaveOutMissingCells } from "../metrics/groups.ts";
+import type { MissingGroups } from "../base/plan.ts";
+import { optionNames } from "../options.ts";
+import { refuseEngine } from "../engine/dispatch.ts";
+
+/** The segment options of correlations and key drivers. */
+export interface GroupedOptions {
+  /** Segment column(s): one analysis per group. */
+  by?: string | string[];
+  /**
+   * Rows whose `by` value is missing (`null`, empty or blank text): `"drop"`
+   * (default) leaves them out and counts them in
+   * `meta(result).notes.missingGroups`; `"group"` analyses them as their own
+   * group (`null` key).
+   */
+  missing?: MissingGroups;
+}
+
+/** The names of {@link GroupedOptions}. */
+export const GROUPED_OPTIONS = optionNames<GroupedOptions>()(["by", "missing"]);
+
+/** Option `engine` of an analysis that reads two tables and so runs in memory only. */
+export interface NoEngineOption {
+  /**
+   * Not taken: this analysis reads two tables, so it runs in memory only.
+   * An engine here is a `CxOptionsError` that says so (never ignored).
+   */
+  engine?: never;
+}
+
+/**
+ * Refuses option `engine` of an analysis that runs in memory only, in the
+ * dispatcher's one wording (`refuseEngine`), with the reason `why`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { refuseEngineOption } from "./numeric.ts";
+ * refuseEngineOption("joinMetrics", {}, "it joins two tables");
+ * assert.throws(
+ *   () => refuseEngineOption("joinMetrics", { engine: {} }, "it joins two tables"),
+ *   /^CxOptionsError: joinMetrics cannot run in an SQL engine: it joins two tables/,
+ * );
+ * ```
+ */
+export function refuseEngineOption(name: string, options: unknown, why: string): void {
+  if ((options as { engine?: unknown } | undefined)?.engine !== undefined) refuseEngine(name, why);
+}
 
 /**
  * The values of a numeric column as a `Float64Array`, NaN where missing

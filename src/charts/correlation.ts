@@ -73,7 +73,7 @@ const WORDS = {
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { correlate } from "../analysis/correlate.ts";
+ * import { correlate } from "../analysis/correlate/correlate.ts";
  * import { renderSvg } from "./render.ts";
  * import { correlationHeatmap } from "./correlation.ts";
  * const t = aq.table({ a: [1, 2, 3, 4], b: [2, 1, 4, 3], c: [4, 3, 2, 1] });

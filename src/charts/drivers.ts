@@ -10,7 +10,7 @@ import { type KeyDriversMeta, metaOf } from "../meta.ts";
 import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import type { DriverMethod } from "../analysis/drivers.ts";
+import type { DriverMethod } from "../meta.ts";
 import {
   CHART_LOCALE_OPTIONS,
   type ChartFormat,
@@ -98,7 +98,7 @@ const DRIVER_CHART_OPTIONS = optionNames<DriverChartOptions>()([
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { keyDrivers } from "../analysis/drivers.ts";
+ * import { keyDrivers } from "../analysis/drivers/drivers.ts";
  * import { renderSvg } from "./render.ts";
  * import { driverChart } from "./drivers.ts";
  * const t = aq.table({ a: [1, -1, 1, -1], b: [1, 1, -1, -1], y: [3, -1, 1, -3] });
@@ -302,7 +302,8 @@ const QUADRANT_WORDS = {
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { importancePerformance, keyDrivers } from "../analysis/drivers.ts";
+ * import { keyDrivers } from "../analysis/drivers/drivers.ts";
+ * import { importancePerformance } from "../analysis/drivers/importance.ts";
  * import { renderSvg } from "./render.ts";
  * import { quadrantChart } from "./drivers.ts";
  * const t = aq.table({ a: [4, 2, 4, 2], b: [8, 8, 6, 6], y: [16, 12, 14, 10] });

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ScoreOutcomes } from "../analysis/outcomes.ts";
+import type { ScoreOutcomes } from "../analysis/outcomes/result.ts";
 import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import { CATEGORY_COLORS, CATEGORY_LEGENDS } from "./scores.ts";
 import type { NpsCategory } from "../schema/scales.ts";
@@ -80,7 +80,7 @@ const WORDS = {
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { scoreOutcomes } from "../analysis/outcomes.ts";
+ * import { scoreOutcomes } from "../analysis/outcomes/outcomes.ts";
  * import { renderSvg } from "./render.ts";
  * import { scoreOutcomeChart } from "./outcomes.ts";
  * const d = (s: string) => new Date(s);

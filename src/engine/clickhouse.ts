@@ -13,19 +13,16 @@
  */
 import type { ColumnTable } from "arquero";
 import { CxDataError, type EngineFailure } from "../errors.ts";
-import {
-  clickhouseLiteral,
-  compileDescribe,
-  type CompiledSql,
-  quoteIdent,
-  type Relation,
-} from "./compile.ts";
+import type { CompiledSql, Relation } from "./compile/types.ts";
+import { clickhouseLiteral, quoteIdent } from "./compile/quote.ts";
+import { compileDescribe } from "./compile/samples.ts";
 import {
   checkReachable,
   checkTimeouts,
   type EngineTarget,
   type EngineTimeouts,
   limitCall,
+  type UploadProgress,
 } from "./deadline.ts";
 import { type LoadColumn, loadColumns, type LoadType } from "./load.ts";
 import type { ColumnInfo, OpenRelation, SqlEngine } from "./engine.ts";
@@ -55,6 +52,8 @@ export interface ClickhouseEngineOptions extends EngineTimeouts {
    * travel with each query as external data and nothing is created.
    */
   cluster?: { name: string; shards: string[] };
+  /** Called as an in-memory table is uploaded (cluster: after each block of rows). */
+  onProgress?: (progress: UploadProgress) => void;
 }
 
 /** The names of {@link ClickhouseEngineOptions}. */
@@ -65,6 +64,7 @@ export const CLICKHOUSE_ENGINE_OPTIONS = optionNames<ClickhouseEngineOptions>()(
   "password",
   "ca",
   "cluster",
+  "onProgress",
   "connectTimeoutMs",
   "timeoutMs",
 ]);
@@ -91,13 +91,24 @@ export interface ExecOptions {
 }
 
 let loads = 0;
+/** Rows per INSERT of a cluster upload. */
+const UPLOAD_BLOCK = 200_000;
 
 /** An in-memory table that travels with each query as external data. */
 interface External {
   name: string;
   columns: LoadColumn[];
   rows: string;
+  /** Stored in a server table instead, for statements too long to travel in the URL. */
+  stored: boolean;
 }
+
+/**
+ * Longest statement (URL-encoded) sent in the URL beside external data;
+ * longer ones store the external tables in `Memory` tables first (servers
+ * refuse URLs of about 16 KB).
+ */
+const MAX_URL_SQL = 8_000;
 
 /**
  * A ClickHouse engine talking HTTP. Nothing is sent until it is used. Each
@@ -120,8 +131,29 @@ export function clickhouseEngine(options: ClickhouseEngineOptions = {}): Clickho
   const { url = "http://127.0.0.1:8123", database, cluster } = options;
   const http = httpOf(url, options);
   const externals = new Map<string, External>();
-  const exec = (sql: string, opts: ExecOptions = {}) =>
-    http.send(sql, { ...opts, externals: opts.body === undefined ? [...externals.values()] : [] });
+  const exec = async (sql: string, opts: ExecOptions = {}): Promise<string> => {
+    if (opts.body !== undefined) return await http.send(sql, { ...opts, externals: [] });
+    const sent = [...externals.values()].filter((e) => !e.stored);
+    // The statement travels in the URL beside external data: a long one needs them stored first.
+    if (sent.length && encodeURIComponent(sql).length > MAX_URL_SQL) {
+      for (const e of sent) await storeExternal(e, opts);
+      return await http.send(sql, { ...opts, externals: [] });
+    }
+    return await http.send(sql, { ...opts, externals: sent });
+  };
+  const storeExternal = async (e: External, opts: ExecOptions) => {
+    const q = quoteIdent(e.name, "clickhouse");
+    await http.send(`CREATE TABLE ${q} (${columnList(e.columns)}) ENGINE = Memory`, {
+      ...opts,
+      externals: [],
+    });
+    e.stored = true;
+    await http.send(`INSERT INTO ${q} FORMAT JSONEachRow`, {
+      ...opts,
+      body: e.rows,
+      externals: [],
+    });
+  };
   const run = async (query: CompiledSql, opts: { signal?: AbortSignal } = {}) => {
     const text = await exec(`${query.sql}\nFORMAT JSON`, opts);
     return (JSON.parse(text) as { data: Record<string, unknown>[] }).data;
@@ -148,12 +180,24 @@ export function clickhouseEngine(options: ClickhouseEngineOptions = {}): Clickho
     },
     load(table: ColumnTable, hints?: Record<string, LoadType>): Promise<OpenRelation> {
       const columns = loadColumns(table, hints);
-      if (cluster) return loadSharded(exec, columns, table.numRows(), cluster, database);
-      const name = `__cx_ext_${++loads}`;
-      externals.set(name, { name, columns, rows: jsonRows(columns, 0, table.numRows()) });
+      const rows = table.numRows();
+      if (cluster) return loadSharded(exec, columns, rows, cluster, database, options.onProgress);
+      // ClickHouse reads an external table's structure as "name type, …" without quoting.
+      if (!columns.every((c) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(c.name))) {
+        return loadSharded(exec, columns, rows, undefined, database, options.onProgress);
+      }
+      const name = `__cx_load_x${Date.now()}_${++loads}`;
+      const external: External = { name, columns, rows: jsonRows(columns, 0, rows), stored: false };
+      externals.set(name, external);
+      options.onProgress?.({ rows, total: rows });
       return Promise.resolve({
         relation: { kind: "table", name },
-        drop: () => Promise.resolve(void externals.delete(name)),
+        drop: async () => {
+          externals.delete(name);
+          if (external.stored) {
+            await exec(`DROP TABLE IF EXISTS ${quoteIdent(name, "clickhouse")}`).catch(() => {});
+          }
+        },
       });
     },
     async cleanup(): Promise<number> {
@@ -180,39 +224,50 @@ export function clickhouseEngine(options: ClickhouseEngineOptions = {}): Clickho
 
 type Exec = (sql: string, opts?: ExecOptions) => Promise<string>;
 
-/** Loads columns as one local table per shard behind a `Distributed` table. */
+/**
+ * Loads columns into server tables: one `Memory` table per shard behind a
+ * `Distributed` table, or without a cluster one `Memory` table on the query
+ * node (for column names external data cannot carry). Needs CREATE rights;
+ * dropped by the returned `drop`, or by `cleanup()` after a killed process.
+ */
 async function loadSharded(
   exec: Exec,
   columns: LoadColumn[],
   rows: number,
-  cluster: { name: string; shards: string[] },
+  cluster: { name: string; shards: string[] } | undefined,
   database: string | undefined,
+  onProgress?: (progress: UploadProgress) => void,
 ): Promise<OpenRelation> {
   const name = `__cx_load_${Date.now()}_${++loads}`;
-  const local = `${name}_local`;
+  const local = cluster ? `${name}_local` : name;
+  const shards: (string | undefined)[] = cluster ? cluster.shards : [undefined];
   const q = (n: string) => quoteIdent(n, "clickhouse");
   const ddl = (n: string, engine: string) =>
     `CREATE TABLE ${q(n)} (${columnList(columns)}) ENGINE = ${engine}`;
   const drop = async () => {
-    await exec(`DROP TABLE IF EXISTS ${q(name)}`).catch(() => {});
-    for (const shard of cluster.shards) {
+    if (cluster) await exec(`DROP TABLE IF EXISTS ${q(name)}`).catch(() => {});
+    for (const shard of shards) {
       await exec(`DROP TABLE IF EXISTS ${q(local)}`, { url: shard }).catch(() => {});
     }
   };
   try {
-    const per = Math.ceil(rows / cluster.shards.length);
-    for (const [k, shard] of cluster.shards.entries()) {
+    const per = Math.ceil(rows / shards.length);
+    for (const [k, shard] of shards.entries()) {
       await exec(ddl(local, "Memory"), { url: shard });
-      const from = k * per, to = Math.min(rows, from + per);
-      if (to > from) {
+      const end = Math.min(rows, (k + 1) * per);
+      for (let from = k * per; from < end; from += UPLOAD_BLOCK) {
+        const to = Math.min(end, from + UPLOAD_BLOCK);
         await exec(`INSERT INTO ${q(local)} FORMAT JSONEachRow`, {
           url: shard,
           body: jsonRows(columns, from, to),
         });
+        onProgress?.({ rows: to, total: rows });
       }
     }
-    const db = database ?? (await exec("SELECT currentDatabase()")).trim();
-    await exec(ddl(name, `Distributed(${q(cluster.name)}, ${q(db)}, ${q(local)})`));
+    if (cluster) {
+      const db = database ?? (await exec("SELECT currentDatabase()")).trim();
+      await exec(ddl(name, `Distributed(${q(cluster.name)}, ${q(db)}, ${q(local)})`));
+    }
   } catch (e) {
     await drop();
     throw e;
@@ -268,6 +323,8 @@ function httpOf(url: string, options: ClickhouseEngineOptions) {
       at.searchParams.set("query_id", id);
       if (settings) {
         at.searchParams.set("max_execution_time", String(Math.ceil(limits.timeoutMs / 1000)));
+        // A shard that does not answer is an error, never a silently smaller result.
+        at.searchParams.set("skip_unavailable_shards", "0");
       }
       let body: BodyInit = opts.body ?? sql;
       if (opts.body !== undefined || opts.externals.length) at.searchParams.set("query", sql);
@@ -307,7 +364,8 @@ function httpOf(url: string, options: ClickhouseEngineOptions) {
 function externalData(at: URL, externals: External[]): FormData {
   const form = new FormData();
   for (const e of externals) {
-    at.searchParams.set(`${e.name}_structure`, columnList(e.columns).replaceAll("`", ""));
+    const structure = e.columns.map((c) => `${c.name} ${CH_TYPE[c.type]}`).join(", ");
+    at.searchParams.set(`${e.name}_structure`, structure);
     at.searchParams.set(`${e.name}_format`, "JSONEachRow");
     form.append(e.name, new Blob([e.rows]), e.name);
   }

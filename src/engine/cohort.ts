@@ -46,14 +46,8 @@ import type { CohortCells } from "../analysis/cohort_kernel.ts";
 import { cutoffAfter } from "../analysis/cohort_periods.ts";
 import { CxDataError, CxOptionsError } from "../errors.ts";
 import { type KpiInput, pooled } from "../metrics/groups.ts";
-import {
-  ALIAS_PREFIX,
-  clickhouseLiteral,
-  type CompiledSql,
-  type DateKind,
-  type Dialect,
-  quoteIdent,
-} from "./compile.ts";
+import type { CompiledSql, DateKind, Dialect } from "./compile/types.ts";
+import { ALIAS_PREFIX, clickhouseLiteral, quoteIdent } from "./compile/quote.ts";
 import { PUSHDOWN_OPTIONS, type PushdownSource } from "./pushdown.ts";
 import { fileRelation, isSqlEngine, isTableRef, type SqlEngine } from "./engine.ts";
 import { checkCall, checkOptions, optionNames } from "../options.ts";

@@ -17,6 +17,14 @@ export interface EngineTimeouts {
   timeoutMs?: number;
 }
 
+/** How far an upload of an in-memory table has come. */
+export interface UploadProgress {
+  /** Rows sent so far. */
+  rows: number;
+  /** Rows in the table. */
+  total: number;
+}
+
 /** Default connect timeout: 10 s. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 /** Default query timeout: 10 min. */

@@ -20,7 +20,7 @@ import { CxOptionsError } from "../errors.ts";
 import { attachMeta } from "../meta.ts";
 import { checkCall, optionNames } from "../options.ts";
 import { checkTimeZone } from "../time/zone.ts";
-import type { CompiledSql } from "./compile.ts";
+import type { CompiledSql } from "./compile/types.ts";
 import {
   isSqlEngine,
   isTableRef,

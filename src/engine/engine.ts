@@ -9,7 +9,7 @@
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
 import type { TableInput } from "../base/input.ts";
-import type { CompiledSql, DateKind, Dialect, Relation } from "./compile.ts";
+import type { CompiledSql, DateKind, Dialect, Relation } from "./compile/types.ts";
 import type { LoadType } from "./load.ts";
 
 /** A column of a relation as the engine types it. */

@@ -7,8 +7,16 @@
  */
 import type { ColumnTable } from "arquero";
 import { CxOptionsError, type EngineFailure } from "../errors.ts";
-import { checkTimeouts, type EngineTarget, type EngineTimeouts, limitCall } from "./deadline.ts";
-import { compileDescribe, type CompiledSql, quoteIdent, type Relation } from "./compile.ts";
+import {
+  checkTimeouts,
+  type EngineTarget,
+  type EngineTimeouts,
+  limitCall,
+  type UploadProgress,
+} from "./deadline.ts";
+import type { CompiledSql, Relation } from "./compile/types.ts";
+import { quoteIdent } from "./compile/quote.ts";
+import { compileDescribe } from "./compile/samples.ts";
 import { type LoadColumn, loadColumns, type LoadType } from "./load.ts";
 import type { CallOptions, ColumnInfo, OpenRelation, SqlEngine } from "./engine.ts";
 import { checkOptions, optionNames } from "../options.ts";
@@ -23,6 +31,8 @@ export interface PostgresEngineOptions extends EngineTimeouts {
   ca?: string;
   /** TLS: `false` accepts a server certificate that does not verify (testing only; default `true`). */
   rejectUnauthorized?: boolean;
+  /** Called after each batch of an in-memory table's upload. */
+  onProgress?: (progress: UploadProgress) => void;
 }
 
 /** The names of {@link PostgresEngineOptions}. */
@@ -31,6 +41,7 @@ export const POSTGRES_ENGINE_OPTIONS = optionNames<PostgresEngineOptions>()([
   "max",
   "ca",
   "rejectUnauthorized",
+  "onProgress",
   "connectTimeoutMs",
   "timeoutMs",
 ]);
@@ -73,6 +84,9 @@ let loads = 0;
  */
 export function postgresEngine(options: PostgresEngineOptions | string): SqlEngine {
   const o = typeof options === "string" ? { url: options } : options;
+  if (typeof o === "object" && o !== null) {
+    checkOptions("postgresEngine", o, POSTGRES_ENGINE_OPTIONS);
+  }
   if (typeof o !== "object" || o === null || typeof o.url !== "string") {
     throw new CxOptionsError(
       `postgresEngine takes a connection string or { url }, e.g. postgresEngine("postgres://user@host:5432/db"), got ${
@@ -80,7 +94,6 @@ export function postgresEngine(options: PostgresEngineOptions | string): SqlEngi
       }`,
     );
   }
-  checkOptions("postgresEngine", o, POSTGRES_ENGINE_OPTIONS);
   const limits = checkTimeouts(o);
   const target = targetOf(o.url);
   const session = sessionOf(o, limits);
@@ -128,7 +141,7 @@ export function postgresEngine(options: PostgresEngineOptions | string): SqlEngi
       try {
         await limitCall(
           target,
-          () => insertTemp(sql, name, loadColumns(table, hints), table.numRows()),
+          () => insertTemp(sql, name, loadColumns(table, hints), table.numRows(), o.onProgress),
           { timeoutMs: limits.timeoutMs, signal: call?.signal },
           classifyPostgres,
         );
@@ -216,7 +229,13 @@ const SQL_TYPE: Record<LoadType, string> = {
 };
 
 /** Creates a TEMP table and inserts the rows in batches of bound parameters. */
-async function insertTemp(sql: Sql, name: string, columns: LoadColumn[], rows: number) {
+async function insertTemp(
+  sql: Sql,
+  name: string,
+  columns: LoadColumn[],
+  rows: number,
+  onProgress?: (progress: UploadProgress) => void,
+) {
   const q = (n: string) => quoteIdent(n, "postgres");
   await sql.unsafe(
     `CREATE TEMP TABLE ${q(name)} (${
@@ -243,6 +262,7 @@ async function insertTemp(sql: Sql, name: string, columns: LoadColumn[], rows: n
       }`,
       params,
     );
+    onProgress?.({ rows: end, total: rows });
   }
 }
 

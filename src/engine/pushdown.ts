@@ -17,14 +17,9 @@ import type { AggregateRequest, KpiOptions } from "../base/plan.ts";
 import { periodStartOfLabel } from "../time/period.ts";
 import { NPS_CUT_POINTS } from "../schema/scales.ts";
 import { checkCall, optionNames } from "../options.ts";
-import {
-  type AggregateSpec,
-  compileAggregate,
-  type CompiledSql,
-  compileInvalidSample,
-  type Measure,
-  type Relation,
-} from "./compile.ts";
+import type { AggregateSpec, CompiledSql, Measure, Relation } from "./compile/types.ts";
+import { compileAggregate } from "./compile/aggregate.ts";
+import { compileInvalidSample } from "./compile/samples.ts";
 import type { LoadType } from "./load.ts";
 import { scanFile } from "./scan.ts";
 import {

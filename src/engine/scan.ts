@@ -26,7 +26,8 @@ import * as aq from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { dateProblem, makeDateParser, slashOrder } from "../io/parse.ts";
 import { checkTimeZone } from "../time/zone.ts";
-import { type CompiledSql, quoteIdent, type Relation } from "./compile.ts";
+import type { CompiledSql, Relation } from "./compile/types.ts";
+import { quoteIdent } from "./compile/quote.ts";
 import type { ColumnInfo, OpenRelation, SqlEngine } from "./engine.ts";
 
 /** A file DuckDB scans. */

@@ -13,7 +13,7 @@ import { attachMeta, type SqlMeta } from "../meta.ts";
 export type { SqlMeta } from "../meta.ts";
 import { CxOptionsError } from "../errors.ts";
 import { pooled, type TableInput } from "../base/input.ts";
-import type { CompiledSql, Relation, ValueType } from "./compile.ts";
+import type { CompiledSql, Relation, ValueType } from "./compile/types.ts";
 import type { LoadType } from "./load.ts";
 import { scanFile } from "./scan.ts";
 import {

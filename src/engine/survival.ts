@@ -35,15 +35,9 @@ import {
 import { survivalTimesUnit } from "../analysis/survival_times.ts";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { checkConfidence } from "../stats/distributions.ts";
-import {
-  type AggregateSpec,
-  compileAggregate,
-  compileFailingSample,
-  type Measure,
-  type Relation,
-  type ValueCheck,
-  type ValueType,
-} from "./compile.ts";
+import type { AggregateSpec, Measure, Relation, ValueCheck, ValueType } from "./compile/types.ts";
+import { compileAggregate } from "./compile/aggregate.ts";
+import { compileFailingSample } from "./compile/samples.ts";
 import type { PushdownSource } from "./pushdown.ts";
 import {
   keyKinds,
@@ -217,7 +211,7 @@ export async function logRankSql(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { compileAggregate } from "./compile.ts";
+ * import { compileAggregate } from "./compile/aggregate.ts";
  * import { survivalCountsSpec } from "./survival.ts";
  * const spec = survivalCountsSpec({ kind: "table", name: "customers" }, {
  *   time: "days", event: "churned", by: ["plan"],

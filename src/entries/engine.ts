@@ -17,7 +17,8 @@
  * @module
  */
 
-export { clickhouseLiteral, compileAggregate, quoteIdent } from "../engine/compile.ts";
+export { clickhouseLiteral, quoteIdent } from "../engine/compile/quote.ts";
+export { compileAggregate } from "../engine/compile/aggregate.ts";
 export type {
   AggregateSpec,
   CompiledSql,
@@ -29,7 +30,7 @@ export type {
   Relation,
   ValueCheck,
   ValueType,
-} from "../engine/compile.ts";
+} from "../engine/compile/types.ts";
 export { isSqlEngine, isTableRef, pushdown, withPushdown } from "../engine/pushdown.ts";
 export type {
   ColumnInfo,

@@ -22,7 +22,8 @@
 export { benjaminiHochberg, holm } from "../stats/multiple.ts";
 export { kendallTau } from "../stats/correlation.ts";
 export type { KendallResult } from "../stats/correlation.ts";
-export { MAX_SHAPLEY_DRIVERS, relativeWeights, shapleyWeights } from "../analysis/drivers.ts";
+export { MAX_SHAPLEY_DRIVERS } from "../analysis/drivers/options.ts";
+export { relativeWeights, shapleyWeights } from "../analysis/drivers/weights.ts";
 export { medianInterval } from "../metrics/service.ts";
 export type { MedianMethod } from "../metrics/service.ts";
 export { quintileScores, rfmSegment } from "../analysis/segment.ts";

@@ -8,21 +8,17 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { checkCall, optionNames, refuseGrouped, withoutNames } from "../options.ts";
+import { optionNames, refuseGrouped, withoutNames } from "../options.ts";
 import { tInterval, wilson } from "../stats/intervals.ts";
-import {
-  aggregateChurn,
-  annualizeChurn,
-  CHURN_OPTIONS,
-  type ChurnOptions,
-  customerCounts,
-  type CustomerWindow,
-  prepareCustomers,
-  requireColumns,
-  windowNotes,
-} from "./churn.ts";
-import { checkValues, type KpiInput, pooled, sumOf, tidyResult } from "./groups.ts";
+import type { TableInput } from "../base/input.ts";
 import type { GroupPlan } from "../base/plan.ts";
+import { type EngineOptions, refuseEngine, runsInEngine, withEngine } from "../engine/dispatch.ts";
+import { annualizeChurn } from "./churn.ts";
+import { aggregateChurn, customerCounts } from "./churn/aggregate.ts";
+import { windowNotes } from "./churn/finalize.ts";
+import { CHURN_OPTIONS, type ChurnOptions, requireColumns } from "./churn/options.ts";
+import { type CustomerWindow, prepareCustomers } from "./churn/window.ts";
+import { checkValues, pooled, sumOf, tidyResult } from "./groups.ts";
 
 /** Options of {@link historicClv}. */
 export interface ClvOptions extends Omit<ChurnOptions, "period" | "from"> {
@@ -103,6 +99,9 @@ const YEAR = 365.25 * 86_400_000;
  * multiplies two estimates from the same customers; use a bootstrap over
  * customers).
  *
+ * It runs in memory only: given `engine` or a `{ engine, table }` input it
+ * throws a `CxOptionsError` saying why (the one wording of `refuseEngine`).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -126,27 +125,26 @@ const YEAR = 365.25 * 86_400_000;
  * ```
  */
 export function historicClv(
-  orders: KpiInput,
-  customers: KpiInput,
-  options: ClvOptions = {},
+  orders: TableInput,
+  customers: TableInput,
+  options: ClvOptions & EngineOptions = {},
 ): ColumnTable {
-  ({ input: customers, options } = checkCall("historicClv", customers, options, CLV_OPTIONS));
+  return withEngine<ClvOptions>({
+    name: "historicClv",
+    options: CLV_OPTIONS,
+    memory: (table, checked) => clvInMemory(orders, table, checked),
+    sql: { refuse: CLV_IN_MEMORY },
+  })(customers, options);
+}
+
+/** Why {@link historicClv} runs in memory only. */
+const CLV_IN_MEMORY =
+  "it joins every order to its customer's tenure and churn window in memory, which no per-group SQL aggregate gives";
+
+function clvInMemory(orders: TableInput, customers: TableInput, options: ClvOptions): ColumnTable {
+  if (runsInEngine(orders, undefined)) refuseEngine("historicClv", CLV_IN_MEMORY);
   for (const t of [orders].flat()) refuseGrouped("historicClv", t);
-  const { margin = 1, lifespan } = options;
-  if (typeof margin !== "number" || !(margin > 0 && margin <= 1)) {
-    throw new CxOptionsError(
-      `Option "margin" must be a share of revenue, 0 < margin ≤ 1 (e.g. 0.3), got ${
-        JSON.stringify(margin)
-      }`,
-    );
-  }
-  if (
-    lifespan !== undefined && !(typeof lifespan === "number" && lifespan > 0 && isFinite(lifespan))
-  ) {
-    throw new CxOptionsError(
-      `Option "lifespan" must be a number of years > 0, got ${JSON.stringify(lifespan)}`,
-    );
-  }
+  const { margin = 1, lifespan } = checkClvOptions(options);
   const orderTable = checkOrders(pooled(orders));
   let prepared = prepareCustomers(customers, options, [], "month");
   if (options.observedUntil === undefined) {
@@ -183,6 +181,26 @@ export function historicClv(
     [...CLV_COLUMNS],
     { leftOut: { noun: "customers", count: sumOf("customers") } },
   );
+}
+
+/** Checks `margin` and `lifespan`; returns the options. */
+function checkClvOptions(options: ClvOptions): ClvOptions {
+  const { margin = 1, lifespan } = options;
+  if (typeof margin !== "number" || !(margin > 0 && margin <= 1)) {
+    throw new CxOptionsError(
+      `Option "margin" must be a share of revenue, 0 < margin ≤ 1 (e.g. 0.3), got ${
+        JSON.stringify(margin)
+      }`,
+    );
+  }
+  if (
+    lifespan !== undefined && !(typeof lifespan === "number" && lifespan > 0 && isFinite(lifespan))
+  ) {
+    throw new CxOptionsError(
+      `Option "lifespan" must be a number of years > 0, got ${JSON.stringify(lifespan)}`,
+    );
+  }
+  return options;
 }
 
 function checkOrders(orders: ColumnTable): ColumnTable {

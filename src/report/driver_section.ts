@@ -7,8 +7,9 @@
  * @module
  */
 import type { ColumnTable } from "arquero";
-import { correlate } from "../analysis/correlate.ts";
-import { importancePerformance, keyDrivers } from "../analysis/drivers.ts";
+import { correlate } from "../analysis/correlate/correlate.ts";
+import { keyDrivers } from "../analysis/drivers/drivers.ts";
+import { importancePerformance } from "../analysis/drivers/importance.ts";
 import { driverChart } from "../charts/drivers.ts";
 import { chartLocale } from "./charts.ts";
 import { hasValues, type Section, type SectionContext } from "./context.ts";

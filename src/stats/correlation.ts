@@ -2,7 +2,7 @@
  * Rank and correlation primitives: average ranks, p-values of Pearson's r and
  * Spearman's ρ (t approximation, as scipy), Kendall's τ-b with scipy's exact /
  * asymptotic p-value, and Fisher-z intervals. Inputs are plain typed arrays
- * without missing values; `analysis/correlate.ts` handles missing pairs.
+ * without missing values; `analysis/correlate/` handles missing pairs.
  *
  * @module
  */

@@ -3,12 +3,9 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import assert from "node:assert/strict";
 import { CxDataError, CxOptionsError } from "../../src/errors.ts";
-import {
-  importancePerformance,
-  keyDrivers,
-  relativeWeights,
-  shapleyWeights,
-} from "../../src/analysis/drivers.ts";
+import { keyDrivers } from "../../src/analysis/drivers/drivers.ts";
+import { importancePerformance } from "../../src/analysis/drivers/importance.ts";
+import { relativeWeights, shapleyWeights } from "../../src/analysis/drivers/weights.ts";
 import { cholesky, choleskySolve } from "../../src/stats/linalg.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 import { assertThrows } from "../assert.ts";

@@ -29,7 +29,6 @@ import {
   type TrendOptions,
 } from "../../src/mod.ts";
 import { pushdown } from "../../src/entries/engine.ts";
-import { correlateSql } from "../../src/engine/correlate.ts";
 import { kaplanMeierSql, logRankSql } from "../../src/engine/survival.ts";
 import { assertClose } from "../metrics/fixtures.ts";
 import { assertSameResult } from "../engine/assert_same.ts";
@@ -201,7 +200,7 @@ Deno.test("missing groups: DuckDB leaves out the same groups (null, empty, blank
       assertSameResult(lr, logRank(t, o), `log-rank ${missing}`);
       // the engine's result adds its engine and (without explain) no statements
       assert.deepEqual(meta(lr), { ...meta(logRank(t, o)), engine: engine.name, queries: [] });
-      const r = await correlateSql(t, { columns: ["x", "y"], ...o, engine });
+      const r = await correlate(t, { columns: ["x", "y"], ...o, engine });
       assertSameResult(r, correlate(t, { columns: ["x", "y"], ...o }), `correlate ${missing}`);
       assert.equal(
         meta<"correlate">(r)?.notes.missingGroups,

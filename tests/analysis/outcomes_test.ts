@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import assert from "node:assert/strict";
 import { CxDataError, CxOptionsError, readCsv } from "../../src/mod.ts";
-import { scoreOutcomes } from "../../src/analysis/outcomes.ts";
+import { scoreOutcomes } from "../../src/analysis/outcomes/outcomes.ts";
 import { survivalAt } from "../../src/analysis/survival_summary.ts";
 import { assertClose, sample } from "../metrics/fixtures.ts";
 

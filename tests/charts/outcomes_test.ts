@@ -1,7 +1,7 @@
 import * as aq from "arquero";
 import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";
-import { scoreOutcomes } from "../../src/analysis/outcomes.ts";
+import { scoreOutcomes } from "../../src/analysis/outcomes/outcomes.ts";
 import { renderSvg } from "../../src/charts/render.ts";
 import { scoreOutcomeChart } from "../../src/charts/outcomes.ts";
 import { CATEGORY_COLORS } from "../../src/charts/scores.ts";

@@ -20,7 +20,7 @@ import {
 import { quoteIdent } from "../../src/entries/engine.ts";
 import { segment, type SegmentOptions } from "../../src/analysis/segment.ts";
 import { trend, type TrendOptions } from "../../src/analysis/trend.ts";
-import type { CompiledSql } from "../../src/engine/compile.ts";
+import type { CompiledSql } from "../../src/engine/compile/types.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 import { assertSameResult as assertSameRows, blankLabels } from "./assert_same.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";

@@ -1,7 +1,8 @@
 /**
- * Pearson pushdown parity: correlate in memory and with the pairwise-complete
- * co-moments aggregated by DuckDB, PostgreSQL and a two-shard ClickHouse
- * cluster give identical tables (n exact, r, interval and p to 1e-9) — on
+ * Pearson pushdown parity: correlate in memory and `correlate(source, {
+ * engine })` — the pairwise-complete co-moments aggregated by DuckDB,
+ * PostgreSQL and a two-shard ClickHouse cluster, through the one dispatcher —
+ * give identical tables (n exact, r, interval and p to 1e-9) — on
  * the sample answers and on seeded random tables with nulls, empty,
  * one-row and constant groups, unicode and hostile labels and column names,
  * and a column whose mean is 10⁸ times its spread (where raw sums fail).
@@ -11,11 +12,17 @@ import assert from "node:assert/strict";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { readCsv } from "../../src/io/csv.ts";
-import type { SqlEngine } from "../../src/engine/pushdown.ts";
-import { correlate, planCorrelate } from "../../src/analysis/correlate.ts";
-import { compileAggregate, quoteIdent } from "../../src/engine/compile.ts";
+import type { SqlEngine } from "../../src/engine/engine.ts";
+import { correlate } from "../../src/analysis/correlate/correlate.ts";
+import { planCorrelate } from "../../src/analysis/correlate/options.ts";
+import { correlateMetrics, joinMetrics } from "../../src/analysis/correlate/metrics.ts";
+import { keyDrivers } from "../../src/analysis/drivers/drivers.ts";
+import { importancePerformance } from "../../src/analysis/drivers/importance.ts";
+import { scoreOutcomes } from "../../src/analysis/outcomes/outcomes.ts";
+import { quoteIdent } from "../../src/engine/compile/quote.ts";
+import { compileAggregate } from "../../src/engine/compile/aggregate.ts";
 import type { ClickhouseEngine } from "../../src/engine/clickhouse.ts";
-import { correlateSpec, correlateSql } from "../../src/engine/correlate.ts";
+import { correlateSpec } from "../../src/analysis/correlate/sql.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
 import { CxDataError, CxOptionsError } from "../../src/errors.ts";
 import { seededRandom } from "../../src/stats/random.ts";
@@ -119,7 +126,7 @@ async function checkEngine(engine: SqlEngine) {
       const what = `${engine.name}: ${c.name} ${JSON.stringify(c.options)}`;
       const expected = await settle(() => correlate(c.table, c.options));
       const ref = { engine, table: loaded.get(c.table)!.name };
-      const actual = await settle(() => correlateSql(ref, { ...c.options, engine }));
+      const actual = await settle(() => correlate(ref, { ...c.options, engine }));
       if ("error" in expected) {
         // The 4-row table has no defined correlation in some layouts: the same error in SQL.
         assert.ok("error" in actual, `${what}: expected ${expected.error}`);
@@ -140,16 +147,16 @@ async function checkEngine(engine: SqlEngine) {
     assert.ok(notes.size >= 3, JSON.stringify([...notes]));
     // In-memory input (load, aggregate, drop) and the metadata.
     const options = { columns: [X, Y, Z, OFF], by: SEG };
-    const r = await correlateSql(RANDOM[0], { ...options, engine, explain: true });
+    const r = await correlate(RANDOM[0], { ...options, engine, explain: true });
     assertSameResult(r, correlate(RANDOM[0], options), `${engine.name} in memory`);
     const info = meta<"correlate">(r)!;
-    assert.equal(info.notes.engine, engine.name);
-    assert.ok(info.notes.sql.includes(quoteIdent(OFF, engine.dialect)));
-    assert.equal(meta(r).queries?.length, 1);
-    // the engine part (engine, queries) comes on top of the in-memory metadata
-    const { notes: _, engine: _e, queries: _q, ...rest } = info;
-    const { notes: __, ...memory } = meta<"correlate">(correlate(RANDOM[0], options))!;
-    assert.deepEqual(rest, memory);
+    assert.equal(info.engine, engine.name);
+    assert.equal(info.queries?.length, 1);
+    assert.ok(info.queries![0].sql.includes(quoteIdent(OFF, engine.dialect)));
+    // the engine part (engine, queries) comes on top of the in-memory metadata, notes and all
+    const { engine: _e, queries: _q, ...rest } = info;
+    assert.deepEqual(rest, meta<"correlate">(correlate(RANDOM[0], options)));
+    assert.ok(!("engine" in info.notes) && !("sql" in info.notes));
     await checkInvalid(engine);
   } finally {
     for (const { drop } of loaded.values()) await drop();
@@ -158,11 +165,17 @@ async function checkEngine(engine: SqlEngine) {
 
 async function checkInvalid(engine: SqlEngine) {
   const t = aq.table({ a: [1, 2, 3, 4], b: [2, 1, 4, 3], label: ["p", "q", "r", "s"] });
-  await assert.rejects(
-    correlateSql(t, { columns: ["a", "b"], method: ["pearson", "spearman"], engine }),
-    (e: unknown) => e instanceof CxOptionsError && /spearman ranks every value/.test(e.message),
-  );
-  await assert.rejects(correlateSql(t, { columns: ["a", "nope"], engine }), /"nope"/);
+  for (const method of [["pearson", "spearman"], "kendall"] as const) {
+    await assert.rejects(
+      correlate(t, { columns: ["a", "b"], method: method as never, engine }),
+      (e: unknown) =>
+        e instanceof CxOptionsError &&
+        e.message.startsWith(
+          "correlate cannot run in an SQL engine: rank correlations need every value (method ",
+        ) && e.message.includes(method === "kendall" ? '"kendall"' : '"spearman"'),
+    );
+  }
+  await assert.rejects(correlate(t, { columns: ["a", "nope"], engine }), /"nope"/);
   const sql = (text: string) =>
     engine.dialect === "clickhouse"
       ? (engine as ClickhouseEngine).exec(text)
@@ -182,14 +195,14 @@ async function checkInvalid(engine: SqlEngine) {
   try {
     // ±Infinity: the in-memory error, naming the column.
     await assert.rejects(
-      correlateSql(ref, { columns: ["a", "b"] }),
+      correlate(ref, { columns: ["a", "b"] }),
       (e: unknown) =>
         e instanceof CxDataError && e.message.startsWith('Column "b" is not numeric') &&
         problemCount(e) === 2 && e.problems.every((p) => p.column === "b"),
     );
     // A text column: every value fails, as in memory.
     await assert.rejects(
-      correlateSql(ref, { columns: ["a", "s"] }),
+      correlate(ref, { columns: ["a", "s"] }),
       (e: unknown) =>
         e instanceof CxDataError && e.problems.some((p) => p.column === "s" && p.value === "x"),
     );
@@ -205,7 +218,7 @@ async function checkInvalid(engine: SqlEngine) {
       return (e as Error).message;
     }
   })();
-  await assert.rejects(correlateSql(flat, { columns: ["a", "b"], engine }), (e: unknown) => {
+  await assert.rejects(correlate(flat, { columns: ["a", "b"], engine }), (e: unknown) => {
     assert.ok(e instanceof CxDataError);
     assert.equal(e.message, message);
     return true;
@@ -216,7 +229,7 @@ Deno.test("correlate pushdown: DuckDB (tables, in-memory input, a CSV file)", as
   const engine = duckdbEngine();
   try {
     await checkEngine(engine);
-    const r = await correlateSql("data/sample/responses.csv", {
+    const r = await correlate("data/sample/responses.csv", {
       columns: ["nps_score", ...RATINGS],
       by: "channel",
       engine,
@@ -245,7 +258,7 @@ Deno.test("correlate pushdown: co-moments keep the digits raw sums lose (mean 1e
   const expected = correlate(table, options).get("r", 0) as number;
   const engine = duckdbEngine();
   try {
-    const r = await correlateSql(table, { ...options, engine });
+    const r = await correlate(table, { ...options, engine });
     assert.ok(Math.abs((r.get("r", 0) as number) - expected) < 1e-12);
     // The textbook sums Σx, Σy, Σx², Σy², Σxy over complete pairs, in the same engine.
     const { relation, drop } = await engine.load(table.select(X, OFF));
@@ -329,7 +342,7 @@ Deno.test("correlate pushdown: hostile names only fill identifier slots, in ever
       await conn.run(`INSERT INTO ${q("t; --")} VALUES ($1, $2, $3)`, [label, x, y]);
     }
     const seen: string[] = [];
-    const r = await correlateSql({ engine, table: "t; --" }, {
+    const r = await correlate({ engine, table: "t; --" }, {
       columns: [X, Y],
       by: SEG,
       explain: (query) => seen.push(query.sql),
@@ -342,6 +355,84 @@ Deno.test("correlate pushdown: hostile names only fill identifier slots, in ever
     assert.ok(seen.length === 2 && seen[1].includes(`FROM ${q("t; --")}`));
     const again = await conn.runAndReadAll(`SELECT count(*) AS n FROM ${q("t; --")}`);
     assert.equal(Number(again.getRowObjectsJS()[0].n), 4);
+  } finally {
+    await engine.close();
+  }
+});
+
+Deno.test("correlations, drivers, outcomes: each takes engine; what cannot push down refuses in the one wording", async () => {
+  const engine = duckdbEngine();
+  const d = (s: string) => new Date(s);
+  const t = aq.table({ a: [1, 2, 3, 4, 5, 6], b: [2, 1, 4, 3, 6, 5], y: [3, 2, 8, 6, 13, 12] });
+  const customers = aq.table({
+    customer_id: ["c"],
+    signup_date: [d("2025-01-01")],
+    churn_date: [null],
+  });
+  const answers = aq.table({ customer_id: ["c"], date: [d("2025-02-01")], nps_score: [9] });
+  const side = { table: t, value: "a" };
+  const two = "and an engine reads one source";
+  const rows: [string, string, () => unknown][] = [
+    [
+      "correlate",
+      'rank correlations need every value (method "spearman")',
+      () => correlate(t, { columns: ["a", "b"], method: "spearman", engine }),
+    ],
+    [
+      "keyDrivers",
+      "its weights come from the rows where the outcome and every driver are present",
+      () => keyDrivers(t, { outcome: "y", drivers: ["a", "b"], engine }),
+    ],
+    [
+      "keyDrivers",
+      "its weights come from the rows where the outcome and every driver are present",
+      () => keyDrivers({ engine, table: "answers" }, { outcome: "y", drivers: ["a", "b"] }),
+    ],
+    [
+      "joinMetrics",
+      `it summarises two tables per key and joins them, ${two}`,
+      () => joinMetrics(side, side, { key: "a", engine: engine as never }),
+    ],
+    [
+      "correlateMetrics",
+      `it summarises two tables per key and joins them, ${two}`,
+      () => correlateMetrics(side, side, { key: "a", engine: engine as never }),
+    ],
+    [
+      "importancePerformance",
+      `it reads two tables (the ratings and a keyDrivers result), ${two}`,
+      () =>
+        importancePerformance(t, keyDrivers(t, { outcome: "y", drivers: ["a", "b"] }), {
+          engine: engine as never,
+        }),
+    ],
+    [
+      "scoreOutcomes",
+      `it joins each answer to its customer and follows every customer through time, ${two}`,
+      () =>
+        scoreOutcomes(answers, customers, {
+          observedUntil: d("2025-12-31"),
+          engine: engine as never,
+        }),
+    ],
+  ];
+  try {
+    for (const [name, reason, call] of rows) {
+      await assert.rejects(async () => await call(), (e: unknown) => {
+        assert.ok(e instanceof CxOptionsError, `${name}: ${e}`);
+        assert.ok(
+          e.message.startsWith(`${name} cannot run in an SQL engine: ${reason}`),
+          `${name}: ${e.message}`,
+        );
+        assert.ok(e.message.endsWith('and leave out "engine"'), e.message);
+        return true;
+      });
+    }
+    // Pearson goes through: the same rows as in memory, engine and statements in meta.
+    const r = await correlate(t, { columns: ["a", "b", "y"], engine, explain: true });
+    assertSameResult(r, correlate(t, { columns: ["a", "b", "y"] }), "pearson");
+    assert.equal(meta(r).engine, engine.name);
+    assert.equal(meta(r).queries?.length, 1);
   } finally {
     await engine.close();
   }

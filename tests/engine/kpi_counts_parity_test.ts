@@ -22,13 +22,11 @@ import {
 } from "../../src/metrics/service.ts";
 import { churnRate, retentionRate } from "../../src/metrics/churn.ts";
 import { referralRate } from "../../src/metrics/referral.ts";
-import {
-  compileAggregate,
-  compileLabelCounts,
-  compileReferralPairs,
-  type Dialect,
-  quoteIdent,
-} from "../../src/engine/compile.ts";
+import type { Dialect } from "../../src/engine/compile/types.ts";
+import { quoteIdent } from "../../src/engine/compile/quote.ts";
+import { compileAggregate } from "../../src/engine/compile/aggregate.ts";
+import { compileLabelCounts } from "../../src/metrics/churn/sql.ts";
+import { compileReferralPairs } from "../../src/metrics/referral/sql.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
 import type { SqlEngine } from "../../src/engine/pushdown.ts";
 import type { LoadType } from "../../src/engine/load.ts";
@@ -267,19 +265,15 @@ function cases(): Case[] {
   return out;
 }
 
-/** The result notes without what only the SQL path records. */
-function notes(result: ColumnTable): Record<string, unknown> {
-  const { engine: _e, sql: _s, params: _p, queries: _q, ...rest } = meta<"kpi">(result)?.notes ??
-    {};
-  return rest;
-}
-
+/**
+ * Same rows, notes and metadata; only the engine and its queries (top level
+ * of `meta(result)`, set by the dispatcher) are the SQL path's own.
+ */
 function assertSame(actual: ColumnTable, expected: ColumnTable, what: string) {
   assertSameResult(actual, expected, what);
-  assert.deepEqual(notes(actual), notes(expected), `${what}: notes`);
-  const { notes: _a, ...metaA } = meta<"kpi">(actual)!;
-  const { notes: _b, ...metaB } = meta<"kpi">(expected)!;
-  assert.deepEqual(metaA, metaB, `${what}: metadata`);
+  const { engine: _e, queries: _q, ...metaA } = meta<"kpi">(actual)!;
+  assert.deepEqual(metaA, meta<"kpi">(expected), `${what}: metadata`);
+  assert.equal(meta<"kpi">(expected)?.engine, undefined, `${what}: in memory, no engine`);
 }
 
 const HINTS: Record<string, LoadType> = {
@@ -307,18 +301,20 @@ async function checkEngine(engine: SqlEngine) {
       const ref = { engine, table: loaded.get(c.table)!.name };
       const actual = await c.kpi(ref, { ...c.options, engine, explain: true });
       assertSame(actual, expected, `${engine.name}: ${c.name}`);
-      const info = meta<"kpi">(actual)!.notes;
+      const info = meta<"kpi">(actual)!;
       assert.equal(info.engine, engine.name);
+      assert.equal(info.notes.engine, undefined, "no engine in the notes");
       // Server tables: FCR is one query; customers are checked (and bounded), then counted.
       const queries = c.kpi === firstContactResolution ? 1 : c.kpi === referralRate ? 4 : 2;
-      assert.equal((info.queries as unknown[]).length, queries);
+      assert.equal(info.queries?.length, queries);
       checked++;
     }
     // The in-memory path (check in memory, load the needed columns, aggregate, drop).
     const fo = { by: [SEG, REGION], date: DATE, period: "month" as const, timeZone: BERLIN };
     const f = await firstContactResolution(RANDOM_TICKETS[0], { ...fo, engine, explain: true });
     assertSame(f, firstContactResolution(RANDOM_TICKETS[0], fo), `${engine.name}: fcr`);
-    assert.ok(String(meta<"kpi">(f)?.notes.sql).includes(quoteIdent(SEG, engine.dialect)));
+    const [query] = meta<"kpi">(f)?.queries ?? [];
+    assert.ok(query.sql.includes(quoteIdent(SEG, engine.dialect)));
     const co = { by: [SEG], timeZone: BERLIN, period: "month" as const };
     for (const kpi of [churnRate, retentionRate, referralRate]) {
       const r = await kpi(RANDOM_CUSTOMERS[0], { ...co, engine });
@@ -437,11 +433,13 @@ Deno.test("count KPIs: an empty tickets table and one-row groups", async () => {
 Deno.test("median KPIs refuse SQL engines with a clear message", async () => {
   await withDuckdb(async (engine) => {
     for (const kpi of [firstResponseTime, resolutionTime]) {
+      const name = kpi === firstResponseTime ? "firstResponseTime" : "resolutionTime";
       assert.throws(
-        () => kpi(tickets, { engine } as never),
+        () => kpi(tickets, { engine }),
         (e: unknown) =>
-          e instanceof CxOptionsError && /not mergeable/.test(e.message) &&
-          /in memory only/.test(e.message),
+          e instanceof CxOptionsError &&
+          e.message.startsWith(`${name} cannot run in an SQL engine: its median and p90`) &&
+          /not mergeable/.test(e.message) && /leave out "engine"/.test(e.message),
       );
       assert.throws(() => kpi({ engine, table: "tickets" } as never), CxOptionsError);
     }

@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import type { ColumnTable } from "arquero";
 import { clickhouseEngine } from "../../src/engine/clickhouse.ts";
-import { quoteIdent } from "../../src/engine/compile.ts";
+import { quoteIdent } from "../../src/engine/compile/quote.ts";
 import type { LoadType } from "../../src/engine/load.ts";
 import { postgresEngine } from "../../src/engine/postgres.ts";
 import type { SqlEngine } from "../../src/engine/engine.ts";
@@ -281,7 +281,9 @@ export function postgresTest(name: string, check: EngineCheck): void {
  * Registers a test that runs `check` against a throwaway two-shard ClickHouse
  * cluster behind `Distributed` tables. It first loads `spread` and asserts
  * that both shards hold some of its rows and together all of them, so the
- * engine's results really merge partial aggregates from two servers.
+ * engine's results really merge partial aggregates from two servers; then
+ * runs `check` again without `cluster`, where in-memory tables travel with
+ * each query as external data.
  */
 export function clickhouseTest(
   name: string,
@@ -313,6 +315,8 @@ export function clickhouseTest(
         assert.equal(counts.reduce((a, b) => a + b, 0), spread.numRows());
         await drop();
         await check(engine);
+        // Without a cluster, in-memory tables travel with each query as external data.
+        await check(clickhouseEngine({ url: server.shards[0] }));
       } finally {
         await engine.close();
         await server.stop();

@@ -17,7 +17,8 @@ import { logRank } from "../../src/analysis/logrank.ts";
 import { kaplanMeier } from "../../src/analysis/survival.ts";
 import { survivalCounts } from "../../src/analysis/survival_counts.ts";
 import { survivalTimes } from "../../src/analysis/survival_times.ts";
-import { compileAggregate, quoteIdent } from "../../src/engine/compile.ts";
+import { quoteIdent } from "../../src/engine/compile/quote.ts";
+import { compileAggregate } from "../../src/engine/compile/aggregate.ts";
 import type { ClickhouseEngine } from "../../src/engine/clickhouse.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
 import {

@@ -4,6 +4,7 @@ import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
 import { CxDataError, CxOptionsError, CxSchemaError, readCsv } from "../../src/mod.ts";
 import { annualizeChurn } from "../../src/metrics/churn.ts";
 import { CLV_COLUMNS, historicClv } from "../../src/metrics/clv.ts";
+import { duckdbEngine } from "../../src/engine/duckdb.ts";
 import { assertClose, assertMatchesFixture, fixture } from "./fixtures.ts";
 
 const d = (s: string) => new Date(s);
@@ -183,4 +184,25 @@ Deno.test("historicClv: bad input gives clear errors", () => {
     );
   }
   assertThrows(() => historicClv(orders, customers, { lifespan: 0 }), CxOptionsError);
+});
+
+Deno.test("historicClv takes engine and refuses it in the one wording, for either input", async () => {
+  const engine = duckdbEngine();
+  try {
+    const refused = (run: () => unknown) =>
+      assertMatch(
+        assertThrows(run, CxOptionsError).message,
+        /^historicClv cannot run in an SQL engine: it joins every order to its customer's tenure .*leave out "engine"$/,
+      );
+    refused(() => historicClv(orders, customers, { engine }));
+    refused(() => historicClv(orders, { engine, table: "customers" } as never));
+    refused(() => historicClv({ engine, table: "orders" } as never, customers));
+    // Without an engine, explain is refused as meaningless, not ignored.
+    assertMatch(
+      assertThrows(() => historicClv(orders, customers, { explain: true }), CxOptionsError).message,
+      /"explain" needs an SQL engine/,
+    );
+  } finally {
+    await engine.close();
+  }
 });

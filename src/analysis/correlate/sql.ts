@@ -1,11 +1,12 @@
 /**
  * Pearson correlations with their aggregate step in DuckDB, PostgreSQL or a
- * ClickHouse cluster. Per group and pair the engine computes the
+ * ClickHouse cluster: `correlate(source, { engine })` runs here (through the
+ * one dispatcher, `withEngine`). Per group and pair the engine computes the
  * pairwise-complete sufficient statistics — the number of complete pairs n,
  * Σx, Σy, Σx², Σy², Σxy over those pairs (shifted, see below) and the least
  * and greatest x and y (is a column constant?) — and the finalize step is
- * `correlate`'s own (r, Fisher-z interval, t-test p-value, notes), so the
- * result table is the in-memory one.
+ * the in-memory one (`finalize.ts`: r, Fisher-z interval, t-test p-value,
+ * notes), so the result table is the in-memory one.
  *
  * Numerics: r from raw sums, (nΣxy − ΣxΣy)/√(…), cancels catastrophically
  * when a column's mean is large against its spread (with mean 10⁸ and spread
@@ -21,104 +22,76 @@
  * realistic data and better than 1e-12 at mean/spread = 10⁸. For in-memory
  * input, the means come from the in-memory check, so one query runs.
  *
- * Spearman and Kendall need the ranks of every value, so they stay in memory.
+ * Spearman and Kendall need the ranks of every value: they refuse in an
+ * engine (the dispatcher's one wording) and run in memory.
  *
  * @module
  */
-import { metaOf } from "../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import {
-  CORRELATE_OPTIONS,
-  type CorrelateOptions,
-  type CorrelatePlan,
-  correlationResult,
-  finalizeCorrelations,
-  planCorrelate,
-} from "../analysis/correlate.ts";
-import { numericColumn, rowGroups, withoutMissingGroups } from "../analysis/numeric.ts";
-import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import {
-  type AggregateSpec,
-  compileAggregate,
-  compileFailingSample,
-  type Measure,
-  type Relation,
-  type ValueType,
-} from "./compile.ts";
-import type { PushdownSource } from "./pushdown.ts";
+import { CxDataError, CxOptionsError, type CxProblem } from "../../errors.ts";
+import type {
+  AggregateSpec,
+  CompiledSql,
+  Measure,
+  Relation,
+  ValueType,
+} from "../../engine/compile/types.ts";
+import { compileAggregate } from "../../engine/compile/aggregate.ts";
+import { compileFailingSample } from "../../engine/compile/samples.ts";
+import { type EngineCall, refuseEngine } from "../../engine/dispatch.ts";
 import {
   keyKinds,
   num,
-  openSqlSource,
   plainKey,
-  QueryLog,
-  setSqlMeta,
-  type SqlAnalysisOptions,
-  sqlEngineOf,
-  stubTable,
+  type QueryLog,
   valueTypeOf,
   withRelation,
-} from "./source.ts";
-import { checkCall, optionNames } from "../options.ts";
-import { SQL_ANALYSIS_OPTIONS } from "./survival.ts";
-
-/** Options of {@link correlateSql}: `correlate`'s (Pearson only), plus the engine. */
-export interface CorrelateSqlOptions extends CorrelateOptions, SqlAnalysisOptions {}
-
-const CORRELATE_SQL_OPTIONS = optionNames<CorrelateSqlOptions>()([
-  ...CORRELATE_OPTIONS,
-  ...SQL_ANALYSIS_OPTIONS,
-]);
+} from "../../engine/source.ts";
+import { numericColumn, type RowGroup, rowGroups, withoutMissingGroups } from "../numeric.ts";
+import { type CorrelateOptions, type CorrelatePlan, planCorrelate } from "./options.ts";
+import { finalizeCorrelations, pairRow } from "./finalize.ts";
 
 /** The measure names of one pair, in the order {@link correlateSpec} lists them. */
 const PAIR_MEASURES = ["n", "min_x", "max_x", "min_y", "max_y", "sx", "sy", "sxx", "syy", "sxy"];
 
 /**
- * `correlate(table, { method: "pearson", … })` with the aggregate step in
- * DuckDB, PostgreSQL or ClickHouse: the same table (`x, y, method, n, r,
- * r_low, r_high, p_value, note` per group and pair), the same `meta`
- * (plus `notes.engine`, and `notes.sql` with `explain: true`) and the same
- * errors. `source` is an Arquero table (its needed columns are loaded), a
- * CSV or Parquet path (DuckDB scans it) or a server table `{ engine, table }`.
- * Spearman and Kendall are a `CxOptionsError`: they rank every value, so run
- * them with `correlate` in memory.
+ * The SQL step of `correlate` (`sql` of its `withEngine`): checks the options
+ * on the source's columns as in memory, refuses the rank methods, takes the
+ * shifts (the in-memory means, or a first query), runs {@link correlateSpec}
+ * and finalizes with the in-memory code. In-memory input is checked first
+ * (the in-memory errors, with row numbers) and only its needed columns load.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { correlate } from "../analysis/correlate.ts";
- * import { correlateSql } from "./correlate.ts";
- * import { duckdbEngine } from "./duckdb.ts";
+ * import { correlate } from "./correlate.ts";
+ * import { duckdbEngine } from "../../engine/duckdb.ts";
  * const engine = duckdbEngine();
  * const t = aq.table({ wait: [1, 2, 3, 4, 5], nps: [2, 1, 4, 3, 5], csat: [1, null, 2, 2, 3] });
  * const options = { columns: ["wait", "nps", "csat"] };
- * const r = await correlateSql(t, { ...options, engine });
+ * const r = await correlate(t, { ...options, engine });
  * const expected = correlate(t, options).objects() as Record<string, unknown>[];
  * (r.objects() as Record<string, unknown>[]).forEach((row, i) => {
  *   assert.ok(row.n === expected[i].n && Math.abs(Number(row.r) - Number(expected[i].r)) < 1e-12);
  * });
- * await assert.rejects(correlateSql(t, { ...options, method: "kendall", engine }), /in memory/);
  * await engine.close();
  * ```
  */
-export async function correlateSql(
-  source: PushdownSource,
-  options: CorrelateSqlOptions,
+export async function correlateInEngine(
+  call: EngineCall,
+  options: CorrelateOptions,
 ): Promise<ColumnTable> {
-  ({ input: source, options } = checkCall("correlateSql", source, options, CORRELATE_SQL_OPTIONS));
-  const { engine: given, explain, ...rest } = options ?? {} as CorrelateSqlOptions;
-  const engine = sqlEngineOf(source, given);
-  const log = new QueryLog(engine, explain);
-  const opened = await openSqlSource(engine, source);
-  const plan = planCorrelate(opened.table ?? stubTable(opened.columns), rest);
-  const inMemory = plan.methods.filter((m) => m !== "pearson");
-  if (inMemory.length) {
-    throw new CxOptionsError(
-      `Option "method": ${
-        inMemory.join(" and ")
-      } ranks every value, so it runs in memory only; use correlate(table, …) for it, or method "pearson" with an engine`,
+  const { engine, log, source: opened } = call;
+  const plan = planCorrelate(call.table, options);
+  const ranked = plan.methods.filter((m) => m !== "pearson");
+  if (ranked.length) {
+    refuseEngine(
+      "correlate",
+      `rank correlations need every value (method ${
+        ranked.map((m) => JSON.stringify(m)).join(" and ")
+      }); method "pearson" runs in an engine`,
     );
   }
   // In memory: the in-memory checks, with their row numbers, before loading anything.
@@ -126,72 +99,63 @@ export async function correlateSql(
     ? plan.variables.map((name) => meanOf(numericColumn(opened.table!, name, "columns")))
     : undefined;
   const hints = Object.fromEntries(plan.variables.map((v) => [v, "number"] as const));
-  const result = await withRelation(
-    engine,
-    opened,
-    [...plan.by, ...plan.variables],
-    hints,
-    async (relation, info) => {
-      const types = plan.variables.map((v) => valueTypeOf(engine, info, v));
-      const shifts = means ?? await firstPass(log, relation, plan, types);
-      const spec = correlateSpec(relation, plan, shifts);
-      const query = compileAggregate(spec, engine.dialect);
-      const rows = await log.run(query);
-      const kinds = keyKinds(engine, info, opened.table, plan.by);
-      const keys = aq.table(
-        Object.fromEntries(
-          plan.by.map((b, j) => [b, rows.map((r) => plainKey(r[query.keys[j]], kinds[j]))]),
-        ),
+  const needed = [...plan.by, ...plan.variables];
+  return await withRelation(engine, opened, needed, hints, async (relation, info) => {
+    const types = plan.variables.map((v) => valueTypeOf(engine, info, v));
+    const shifts = means ?? await firstPass(log, relation, plan, types);
+    const query = compileAggregate(correlateSpec(relation, plan, shifts), engine.dialect);
+    const rows = await log.run(query);
+    const kinds = keyKinds(engine, info, opened.table, plan.by);
+    const keys = aq.table(
+      Object.fromEntries(
+        plan.by.map((b, j) => [b, rows.map((r) => plainKey(r[query.keys[j]], kinds[j]))]),
+      ),
+    );
+    return finalizeRows(rows, keys, query, plan);
+  });
+}
+
+/** The finalize step over the engine's rows: one result row per group and pair. */
+function finalizeRows(
+  rows: Record<string, unknown>[],
+  keys: ColumnTable,
+  query: CompiledSql,
+  plan: CorrelatePlan,
+): ColumnTable {
+  const rowsOf = query.measures[plan.pairs.length * PAIR_MEASURES.length];
+  const { groups, note } = plan.by.length
+    ? withoutMissingGroups(
+      rowGroups(keys, plan.by),
+      plan.by,
+      plan.missing,
+      (g: RowGroup) => num(rows[g.rows[0]][rowsOf]),
+    )
+    : { groups: [{ key: {}, rows: Int32Array.of(0) }], note: null };
+  const width = PAIR_MEASURES.length;
+  const out: Record<string, unknown>[] = [];
+  for (const group of groups) {
+    const row = rows[group.rows[0]];
+    plan.pairs.forEach(([i, j], k) => {
+      const [n, minX, maxX, minY, maxY, sx, sy, sxx, syy, sxy] = PAIR_MEASURES.map((_, m) =>
+        num(row[query.measures[k * width + m]])
       );
-      const rowsOf = query.measures[plan.pairs.length * PAIR_MEASURES.length];
-      const { groups, note } = plan.by.length
-        ? withoutMissingGroups(
-          rowGroups(keys, plan.by),
-          plan.by,
-          plan.missing,
-          (g) => num(rows[g.rows[0]][rowsOf]),
-        )
-        : { groups: [{ key: {}, rows: Int32Array.of(0) }], note: null };
-      const width = PAIR_MEASURES.length;
-      const out: Record<string, unknown>[] = [];
-      for (const group of groups) {
-        const row = rows[group.rows[0]];
-        plan.pairs.forEach(([i, j], k) => {
-          const v = (m: number) => num(row[query.measures[k * width + m]]);
-          const [n, minX, maxX, minY, maxY, sx, sy, sxx, syy, sxy] = PAIR_MEASURES.map((_, m) =>
-            v(m)
-          );
-          // Co-moments from sums of x − K, y − L (the same correction as in memory).
-          const m2x = sxx - sx * sx / n, m2y = syy - sy * sy / n, cxy = sxy - sx * sy / n;
-          const stat = {
-            n,
-            r: cxy / Math.sqrt(m2x * m2y),
-            constantX: !(minX < maxX),
-            constantY: !(minY < maxY),
-          };
-          const names: [string, string] = [plan.variables[i], plan.variables[j]];
-          out.push({
-            ...group.key,
-            x: names[0],
-            y: names[1],
-            method: "pearson",
-            ...correlationResult(stat, "pearson", plan.confidence, names),
-          });
-        });
-      }
-      return finalizeCorrelations(out, plan, note);
-    },
-  );
-  const notes = metaOf(result, "correlate")?.notes;
-  if (notes) {
-    notes.engine = engine.name;
-    if (explain) notes.sql = log.queries.map((q) => q.sql).join(";\n");
+      // Co-moments from sums of x − K, y − L (the same correction as in memory).
+      const m2x = sxx - sx * sx / n, m2y = syy - sy * sy / n, cxy = sxy - sx * sy / n;
+      const stat = {
+        n,
+        r: cxy / Math.sqrt(m2x * m2y),
+        constantX: !(minX < maxX),
+        constantY: !(minY < maxY),
+      };
+      const names: [string, string] = [plan.variables[i], plan.variables[j]];
+      out.push(pairRow(group.key, names, "pearson", stat, plan.confidence));
+    });
   }
-  return setSqlMeta(result, log.meta());
+  return finalizeCorrelations(out, plan, note);
 }
 
 /**
- * The aggregate {@link correlateSql} runs, as a description for
+ * The aggregate {@link correlateInEngine} runs, as a description for
  * `compileAggregate`: keys `by…`; per pair (in the plan's order) over its
  * complete rows: n, min and max of x and y, and Σ(x − K), Σ(y − L),
  * Σ(x − K)², Σ(y − L)², Σ(x − K)(y − L) with `shifts[i]` the shift of
@@ -201,9 +165,9 @@ export async function correlateSql(
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { planCorrelate } from "../analysis/correlate.ts";
- * import { compileAggregate } from "./compile.ts";
- * import { correlateSpec } from "./correlate.ts";
+ * import { planCorrelate } from "./options.ts";
+ * import { compileAggregate } from "../../engine/compile/aggregate.ts";
+ * import { correlateSpec } from "./sql.ts";
  * const plan = planCorrelate(aq.table({ a: [], b: [] }), { columns: ["a", "b"] });
  * const q = compileAggregate(correlateSpec({ kind: "table", name: "t" }, plan, [2.5, 0]), "duckdb");
  * assert.ok(q.sql.includes('(CAST("a" AS DOUBLE) - CAST($1 AS DOUBLE))') && q.params[0] === 2.5);
