@@ -15,7 +15,7 @@ import * as aq from "arquero";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { DAYS, eventsSelect, SQL_RETENTION } from "./cohort_events.ts";
-import { cohortRetention } from "../src/analysis/cohort.ts";
+import { cohortRetention } from "../src/analysis/cohort/retention.ts";
 
 const { values } = parseArgs({
   options: {

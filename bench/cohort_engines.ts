@@ -1,6 +1,6 @@
 /**
  * Monthly cohort retention pushed down to DuckDB: cxkit's
- * `cohortRetentionSql()` (range query + aggregate SQL + the in-memory
+ * `cohortRetention(source, { engine })` (range query + aggregate SQL + the in-memory
  * finalize step) against hand-written DuckDB SQL computing the same cells,
  * on one 10M-event table generated in DuckDB SQL (500k customers, 24
  * months), in three shapes: join then DISTINCT, DISTINCT first, and one
@@ -10,7 +10,7 @@
  * and cohort retention runs over it through DuckDB, printing peak RSS
  * (target < 2 GiB). With `--clickhouse`, a throwaway two-shard ClickHouse
  * cluster (needs clickhouse-server) holds the same 10M events behind a
- * `Distributed` table, and `cohortRetentionSql({ engine, table })` runs
+ * `Distributed` table, and `cohortRetention({ engine, table })` runs
  * against the hand-written ClickHouse SQL for the same cells.
  *
  *     deno run -A bench/cohort_engines.ts [--events 10000000] [--customers 500000] [--runs 3]
@@ -21,7 +21,7 @@
  */
 import { parseArgs } from "node:util";
 import { DAYS, eventsSelect, SQL_RETENTION } from "./cohort_events.ts";
-import { cohortRetentionSql } from "../src/engine/cohort.ts";
+import { cohortRetention } from "../src/analysis/cohort/retention.ts";
 import { duckdbEngine } from "../src/engine/duckdb.ts";
 import type { SqlEngine } from "../src/engine/pushdown.ts";
 import type { DuckdbConnection } from "../src/engine/duckdb.ts";
@@ -110,7 +110,7 @@ async function cxkitCells(
   const engine = other ?? duckdbEngine(db ? { connection: db } : {});
   try {
     const src = typeof source === "string" ? source : { engine, table: source.table };
-    const result = await cohortRetentionSql(src, { engine, period: "month" });
+    const result = await cohortRetention(src, { engine, period: "month" });
     const cells: Record<string, string> = {};
     for (const r of result.objects() as Record<string, unknown>[]) {
       if ((r.active as number) > 0) {
@@ -198,7 +198,7 @@ if (values.role) {
         `Parquet: ${size.toFixed(0)} MiB in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
     const r = await child("parquet", [`--file=${file}`]);
-    console.log(`cxkit cohortRetentionSql over the Parquet file: ${fmt(r)}`);
+    console.log(`cxkit cohortRetention with engine over the Parquet file: ${fmt(r)}`);
     console.log(`peak RSS ${r.peakMiB < 2048 ? "<" : "≥"} 2 GiB (target < 2 GiB)`);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -220,7 +220,7 @@ if (values.role) {
     if (differ) throw new Error(`engines disagree on ${differ} of ${keys.length} cells`);
   }
   console.log(`cells: ${keys.length} identical`);
-  console.log(`cxkit cohortRetentionSql (range + aggregate SQL + finalize): ${fmt(ours)}`);
+  console.log(`cxkit cohortRetention with engine (range + aggregate SQL + finalize): ${fmt(ours)}`);
   console.log(`hand-written DuckDB SQL (min + join + DISTINCT + GROUP BY):  ${fmt(hand)}`);
   console.log(`hand-written DuckDB SQL (DISTINCT first, then min + join):   ${fmt(hand2)}`);
   console.log(`hand-written DuckDB SQL (bitset per customer, bit_or):       ${fmt(hand3)}`);
@@ -298,7 +298,9 @@ async function clickhouse(): Promise<void> {
       Object.keys(a.cells).filter((k) => !(k in b.cells)).length;
     if (differ) throw new Error(`ClickHouse: engines disagree on ${differ} cells`);
     console.log(`cells: ${Object.keys(b.cells).length} identical`);
-    console.log(`cxkit cohortRetentionSql on ClickHouse: ${median(a.seconds).toFixed(2)} s`);
+    console.log(
+      `cxkit cohortRetention with engine on ClickHouse: ${median(a.seconds).toFixed(2)} s`,
+    );
     console.log(`hand-written ClickHouse SQL:            ${median(b.seconds).toFixed(2)} s`);
     console.log(
       `ratio cxkit/hand-written: ${

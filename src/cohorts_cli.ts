@@ -21,8 +21,8 @@ import { checkTimeZone } from "./time/zone.ts";
 import { toCsv } from "./io/csv.ts";
 import { readLargeCsv } from "./io/csv_large.ts";
 import { writeJson } from "./io/json.ts";
-import { cohortRetention } from "./analysis/cohort.ts";
-import { pooledRetention } from "./analysis/cohort_summary.ts";
+import { cohortRetention } from "./analysis/cohort/retention.ts";
+import { pooledRetention } from "./analysis/cohort/summaries.ts";
 import { retentionHeatmap } from "./charts/cohort.ts";
 import { renderSvg } from "./charts/render.ts";
 

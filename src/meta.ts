@@ -175,6 +175,26 @@ export interface JourneyMeta {
   notes: Record<string, unknown>;
 }
 
+/** How a `funnel` result was computed; read it with {@link meta}. */
+export interface FunnelMeta {
+  /** The funnel's steps, in order. */
+  steps: string[];
+  /** Length of the conversion window, in days from the first step. */
+  windowDays: number;
+  /** `"strict"`: steps in the given order; `"any"`: after the first step, in any order. */
+  order: "strict" | "any";
+  /** Segment columns. */
+  by: string[];
+  /** Confidence level of the intervals. */
+  confidence: number;
+  /** Small-sample threshold. */
+  minN: number;
+  /** End of observation: customers whose window runs past it are censored. */
+  observedUntil: Date | null;
+  /** Methods (interval, time to convert, segment test and correction) and rows left out. */
+  notes: Record<string, string>;
+}
+
 /** How a pushed-down analysis result was computed; read it with {@link meta}. */
 export interface SqlMeta {
   /** The engine's name. */
@@ -199,6 +219,8 @@ export interface MetaKinds {
   cohort: CohortMeta;
   /** Journey paths, transitions, attribution and touchpoint outcomes. */
   journey: JourneyMeta;
+  /** `funnel`. */
+  funnel: FunnelMeta;
   /** Tables an engine computed that are no analysis result of their own (`survivalCountsSql`). */
   sql: SqlMeta;
 }

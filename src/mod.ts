@@ -220,25 +220,26 @@ export { correlationHeatmap } from "./charts/correlation.ts";
 export type { CorrelationHeatmapOptions } from "./charts/correlation.ts";
 
 // cohorts
-export {
-  COHORT_RETENTION_COLUMNS,
-  cohortRetention,
-  REVENUE_RETENTION_COLUMNS,
-} from "./analysis/cohort.ts";
-export type { CohortRetentionOptions, RetentionMode, RetentionWindow } from "./analysis/cohort.ts";
-export type { CohortAnalysis, CohortMeta } from "./analysis/cohort_meta.ts";
-export type { CohortPeriod } from "./analysis/cohort_periods.ts";
+export { cohortRetention } from "./analysis/cohort/retention.ts";
+export { COHORT_RETENTION_COLUMNS, REVENUE_RETENTION_COLUMNS } from "./analysis/cohort/options.ts";
+export type {
+  CohortRetentionOptions,
+  RetentionMode,
+  RetentionWindow,
+} from "./analysis/cohort/options.ts";
+export type { CohortAnalysis, CohortMeta } from "./analysis/cohort/meta.ts";
+export type { CohortPeriod } from "./analysis/cohort/periods.ts";
 export {
   POOLED_RETENTION_COLUMNS,
   pooledRetention,
   retentionByCohort,
-} from "./analysis/cohort_summary.ts";
+} from "./analysis/cohort/summaries.ts";
 export type {
   PooledRetentionOptions,
   RetentionByCohortOptions,
-} from "./analysis/cohort_summary.ts";
-export { COHORT_CHURN_COLUMNS, cohortChurn } from "./analysis/cohort_churn.ts";
-export type { CohortChurnOptions } from "./analysis/cohort_churn.ts";
+} from "./analysis/cohort/summaries.ts";
+export { COHORT_CHURN_COLUMNS, cohortChurn } from "./analysis/cohort/churn.ts";
+export type { CohortChurnOptions } from "./analysis/cohort/churn.ts";
 export { retentionCurves, retentionHeatmap } from "./charts/cohort.ts";
 export type { RetentionCurvesOptions, RetentionHeatmapOptions } from "./charts/cohort.ts";
 
@@ -271,6 +272,12 @@ export { transitionChart } from "./charts/journey_paths.ts";
 export type { TransitionChartOptions } from "./charts/journey_paths.ts";
 export { attributionChart } from "./charts/journey_attribution.ts";
 export type { AttributionChartOptions } from "./charts/journey_attribution.ts";
+// journeys: funnels
+export { funnel, FUNNEL_COLUMNS } from "./analysis/journey/funnel.ts";
+export type { FunnelOptions } from "./analysis/journey/funnel.ts";
+export type { FunnelMeta } from "./meta.ts";
+export { funnelChart } from "./charts/journey_funnel.ts";
+export type { FunnelChartOptions } from "./charts/journey_funnel.ts";
 // fast paths
 export { readCsvDuckdb, readLargeCsv } from "./io/csv_large.ts";
 export type {
@@ -280,8 +287,6 @@ export type {
   ReadLargeCsvOptions,
 } from "./io/csv_large.ts";
 // cohort pushdown
-export { cohortRetentionSql } from "./engine/cohort.ts";
-export type { CohortRetentionSqlOptions } from "./engine/cohort.ts";
 export type { SqlAnalysisOptions, SqlMeta } from "./engine/source.ts";
 export { kaplanMeierSql, logRankSql } from "./engine/survival.ts";
 export type { KaplanMeierSqlOptions, LogRankSqlOptions } from "./engine/survival.ts";

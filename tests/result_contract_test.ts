@@ -4,6 +4,7 @@
  * after its group keys on the sample data. Results without a constant
  * (tests, comparisons, survival summaries) are checked by the same rules.
  */
+import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { assertEquals } from "./assert.ts";
 import * as cx from "../src/mod.ts";
@@ -248,7 +249,30 @@ const RUNS: Record<string, (i: Inputs) => Run> = {
       [],
       cx.ATTRIBUTION_COLUMNS,
     ),
+  FUNNEL_COLUMNS: () =>
+    run(
+      cx.funnel(journeyEvents(), {
+        steps: ["visit", "signup", "trial"],
+        windowDays: 7,
+        by: "segment",
+      }),
+      ["segment"],
+      cx.FUNNEL_COLUMNS,
+      ["statistic", "df", "p_value", "p_adjusted", "significant"],
+    ),
 };
+
+/** The seeded journey events of tests/fixtures/journey (customer_id, date, step, segment). */
+function journeyEvents(): ColumnTable {
+  const url = new URL("./fixtures/journey/funnel_events.csv", import.meta.url);
+  const rows = Deno.readTextFileSync(url).trim().split("\n").slice(1).map((l) => l.split(","));
+  return aq.table({
+    customer_id: rows.map((r) => r[0]),
+    date: rows.map((r) => new Date(r[1])),
+    step: rows.map((r) => r[2]),
+    segment: rows.map((r) => r[3]),
+  });
+}
 
 Deno.test("every analysis returns its *_COLUMNS after its group keys (sample data)", async () => {
   const data = await inputs();

@@ -8,7 +8,7 @@ import { metaOf } from "../meta.ts";
 import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import type { CohortMeta } from "../analysis/cohort_meta.ts";
+import type { CohortMeta } from "../analysis/cohort/meta.ts";
 import {
   CHART_LOCALE_OPTIONS,
   type ChartFormat,
@@ -138,7 +138,7 @@ const AXIS_WORDS: Record<string, Record<ChartLang, string>> = {
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { cohortRetention } from "../analysis/cohort.ts";
+ * import { cohortRetention } from "../analysis/cohort/retention.ts";
  * import { renderSvg } from "./render.ts";
  * import { retentionHeatmap } from "./cohort.ts";
  * const d = (s: string) => new Date(s);
@@ -321,8 +321,8 @@ const RETENTION_CURVES_OPTIONS = optionNames<RetentionCurvesOptions>()([
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { cohortRetention } from "../analysis/cohort.ts";
- * import { pooledRetention } from "../analysis/cohort_summary.ts";
+ * import { cohortRetention } from "../analysis/cohort/retention.ts";
+ * import { pooledRetention } from "../analysis/cohort/summaries.ts";
  * import { renderSvg } from "./render.ts";
  * import { retentionCurves } from "./cohort.ts";
  * const d = (s: string) => new Date(s);

@@ -65,5 +65,6 @@ export { survivalCounts } from "../analysis/survival_counts.ts";
 export type { ResolvedColumns, SurvivalColumns } from "../analysis/survival_counts.ts";
 export { survivalCountsSpec, survivalCountsSql } from "../engine/survival.ts";
 export type { SurvivalCountsSqlOptions } from "../engine/survival.ts";
-export { cohortRetentionQueries } from "../engine/cohort.ts";
-export type { CohortColumns, CohortRetentionQueries } from "../engine/cohort.ts";
+export { cohortRetentionQueries } from "../analysis/cohort/sql/step.ts";
+export type { CohortRetentionQueries } from "../analysis/cohort/sql/step.ts";
+export type { CohortColumns, SqlFrom } from "../analysis/cohort/sql/common.ts";

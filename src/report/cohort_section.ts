@@ -8,8 +8,8 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { cohortRetention } from "../analysis/cohort.ts";
-import { pooledRetention } from "../analysis/cohort_summary.ts";
+import { cohortRetention } from "../analysis/cohort/retention.ts";
+import { pooledRetention } from "../analysis/cohort/summaries.ts";
 import { logRank } from "../analysis/logrank.ts";
 import { kaplanMeier } from "../analysis/survival.ts";
 import { medianSurvival } from "../analysis/survival_median.ts";
@@ -169,23 +169,7 @@ function survivalPart(
   answers: ColumnTable | undefined,
 ) {
   const { labels: t, format: f } = ctx;
-  const latest = latestCategory(ctx, answers);
-  let times = survivalTimes(
-    customers.filter(
-      aq.escape((d: Row) => d.signup_date instanceof Date && (d.signup_date as Date) <= cutoff),
-    ),
-    { observedUntil: cutoff, unit: "months" },
-  );
-  if (times.columnNames().includes("referred_by")) {
-    times = times.derive({
-      referred: aq.escape((d: Row) => d.referred_by ? t.referredYes : t.referredNo),
-    });
-  }
-  if (latest.size) {
-    times = times.derive({
-      nps_group: aq.escape((d: Row) => latest.get(String(d.customer_id)) ?? null),
-    });
-  }
+  const times = customerLifetimes(ctx, customers, cutoff, answers);
   const name = (by: string) =>
     by === "referred" ? t.referralGroup : by === "nps_group" ? t.npsGroup : by;
   const maxTime = Math.max(0, ...(times.array("time") as number[]));
@@ -251,6 +235,37 @@ function survivalPart(
     ], { small: (r) => (r.n as number) < ctx.minN, flagText: t.smallSample }));
   }
   return { findings: sentences, html: out.join("\n") };
+}
+
+/**
+ * Lifetimes in months of the customers signed up by the cut-off, with their
+ * referral group and latest NPS category when known.
+ */
+function customerLifetimes(
+  ctx: SectionContext,
+  customers: ColumnTable,
+  cutoff: Date,
+  answers: ColumnTable | undefined,
+): ColumnTable {
+  const t = ctx.labels;
+  const latest = latestCategory(ctx, answers);
+  let times = survivalTimes(
+    customers.filter(
+      aq.escape((d: Row) => d.signup_date instanceof Date && (d.signup_date as Date) <= cutoff),
+    ),
+    { observedUntil: cutoff, unit: "months" },
+  );
+  if (times.columnNames().includes("referred_by")) {
+    times = times.derive({
+      referred: aq.escape((d: Row) => d.referred_by ? t.referredYes : t.referredNo),
+    });
+  }
+  if (latest.size) {
+    times = times.derive({
+      nps_group: aq.escape((d: Row) => latest.get(String(d.customer_id)) ?? null),
+    });
+  }
+  return times;
 }
 
 /**

@@ -4,13 +4,13 @@ import type { ColumnTable } from "arquero";
 import assert from "node:assert/strict";
 import { assertThrows } from "../assert.ts";
 import { CxDataError, CxOptionsError, readCsv } from "../../src/mod.ts";
+import { cohortRetention } from "../../src/analysis/cohort/retention.ts";
 import {
   COHORT_RETENTION_COLUMNS,
-  cohortRetention,
   type CohortRetentionOptions,
-} from "../../src/analysis/cohort.ts";
-import { pooledRetention, retentionByCohort } from "../../src/analysis/cohort_summary.ts";
-import { COHORT_CHURN_COLUMNS, cohortChurn } from "../../src/analysis/cohort_churn.ts";
+} from "../../src/analysis/cohort/options.ts";
+import { pooledRetention, retentionByCohort } from "../../src/analysis/cohort/summaries.ts";
+import { COHORT_CHURN_COLUMNS, cohortChurn } from "../../src/analysis/cohort/churn.ts";
 import { periodFn } from "../../src/time/period.ts";
 import { compactTable, InstantColumn } from "../../src/kernels/columns.ts";
 import { assertClose } from "../metrics/fixtures.ts";
@@ -660,6 +660,36 @@ Deno.test("retentionByCohort: the period-N series, with a warning when it mixes 
   assertThrows(() => retentionByCohort(r, { periodIndex: 5 }), CxOptionsError);
   assertThrows(() => retentionByCohort(r, { periodIndex: -1 }), CxOptionsError);
   assertThrows(() => pooledRetention(aq.table({ x: [1] })), CxOptionsError);
+});
+
+Deno.test("pooledRetention and retentionByCohort given events make the cohort table first", () => {
+  const o: CohortRetentionOptions = { observedUntil: d("2024-03-15") };
+  // The same worked cells as above: k1 pools Jan (1/3) and Feb (0/1) with incomplete cells.
+  const pooled = pooledRetention(small, { ...o, includeIncomplete: true });
+  assert.deepEqual(rowsOf(pooled).map((p) => [p.period_index, p.n, p.active]), [
+    [0, 4, 4],
+    [1, 4, 1],
+    [2, 3, 1],
+  ]);
+  const r = cohortRetention(small, o);
+  assert.deepEqual(rowsOf(pooled), rowsOf(pooledRetention(r, { includeIncomplete: true })));
+  assert.deepEqual(meta(pooled), meta(pooledRetention(r, { includeIncomplete: true })));
+  const series = retentionByCohort(small, { ...o, periodIndex: 1 });
+  assert.deepEqual(cells(series), [["2024-01", 1, 3, 1, true], ["2024-02", 1, 1, 0, false]]);
+  // Options that make cohorts are refused beside a table that already is a cohort result.
+  assert.throws(
+    () => pooledRetention(r, { period: "week" }),
+    /pooledRetention: option\(s\) "period" make cohorts from events, but the table given is already a cohortRetention result/,
+  );
+  assert.throws(
+    () => retentionByCohort(r, { periodIndex: 1, confidence: 0.9 }),
+    /retentionByCohort: option\(s\) "confidence" make cohorts/,
+  );
+  // In memory, the engine options are refused, never ignored.
+  assert.throws(
+    () => pooledRetention(small, { explain: true } as CohortRetentionOptions),
+    /pooledRetention: option "explain" needs an SQL engine/,
+  );
 });
 
 Deno.test("cohortChurn: worked by hand, unreached cells missing, bad input", () => {

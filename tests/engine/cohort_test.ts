@@ -14,17 +14,21 @@ import assert from "node:assert/strict";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import {
+  cohortChurn,
+  type CohortChurnOptions,
   cohortRetention,
   type CohortRetentionOptions,
   CxDataError,
   CxOptionsError,
   duckdbEngine,
+  pooledRetention,
   readCsv,
+  retentionByCohort,
   REVENUE_RETENTION_COLUMNS,
 } from "../../src/mod.ts";
-import { cohortRetentionQueries, cohortRetentionSql } from "../../src/engine/cohort.ts";
+import { cohortRetentionQueries } from "../../src/analysis/cohort/sql/step.ts";
 import { seededRandom } from "../../src/stats/random.ts";
-import type { PushdownSource, SqlEngine } from "../../src/engine/pushdown.ts";
+import type { Source, SqlEngine } from "../../src/engine/engine.ts";
 import { postgresEngine } from "../../src/engine/postgres.ts";
 import { clickhouseEngine } from "../../src/engine/clickhouse.ts";
 import {
@@ -141,7 +145,10 @@ function assertSame(actual: ColumnTable, expected: ColumnTable, what: string): v
       } else assert.deepEqual(got, v, `${what}: row ${i} ${k}`);
     }
   });
-  assert.deepEqual(meta<"cohort">(actual), meta<"cohort">(expected), what);
+  // The engine's result adds the engine (and, with explain: true, the SQL) to the same metadata.
+  const { engine: used, queries, ...rest } = meta<"cohort">(actual);
+  assert.ok(typeof used === "string" && Array.isArray(queries), `${what}: engine metadata`);
+  assert.deepEqual(rest, meta<"cohort">(expected), what);
 }
 
 /** Sample events with each customer's plan and region (from the customers table). */
@@ -176,7 +183,8 @@ const RANDOM_OPTIONS: CohortRetentionOptions[] = [
 const engine = duckdbEngine();
 
 Deno.test({
-  name: "cohortRetentionSql: sample events, loaded and scanned as CSV, equal cohortRetention",
+  name:
+    "cohortRetention with engine: sample events, loaded and scanned as CSV, equal cohortRetention",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -188,8 +196,8 @@ Deno.test({
             const expected = cohortRetention(sample, o);
             const what = `${timeZone} ${mode} ${observedUntil?.toISOString() ?? "last event"}`;
             assert.ok(expected.numRows() > 10, what);
-            assertSame(await cohortRetentionSql(sample, { ...o, engine }), expected, what);
-            assertSame(await cohortRetentionSql(SAMPLE, { ...o, engine }), expected, `csv ${what}`);
+            assertSame(await cohortRetention(sample, { ...o, engine }), expected, what);
+            assertSame(await cohortRetention(SAMPLE, { ...o, engine }), expected, `csv ${what}`);
           }
         }
       }
@@ -200,7 +208,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "cohortRetentionSql: random events at month boundaries, hostile names, every period",
+  name:
+    "cohortRetention with engine: random events at month boundaries, hostile names, every period",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -213,13 +222,13 @@ Deno.test({
             const o = { customer: CUSTOMER, date: DATE, period, timeZone, mode };
             const what = `random ${k} ${period} ${timeZone} ${mode}`;
             assertSame(
-              await cohortRetentionSql(table, { ...o, engine }),
+              await cohortRetention(table, { ...o, engine }),
               cohortRetention(table, o),
               what,
             );
             const until = new Date("2024-06-30T20:00:00Z");
             assertSame(
-              await cohortRetentionSql(table, { ...o, observedUntil: until, engine }),
+              await cohortRetention(table, { ...o, observedUntil: until, engine }),
               cohortRetention(table, { ...o, observedUntil: until }),
               `${what} observedUntil`,
             );
@@ -233,7 +242,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "cohortRetentionSql: segments, revenue and signup columns on DuckDB equal cohortRetention",
+  name:
+    "cohortRetention with engine: segments, revenue and signup columns on DuckDB equal cohortRetention",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -245,14 +255,14 @@ Deno.test({
             const what = `sample ${JSON.stringify(options)} ${timeZone} ${observedUntil ?? ""}`;
             const expected = cohortRetention(sampleJoined, o);
             assert.ok(expected.numRows() > 10, what);
-            assertSame(await cohortRetentionSql(sampleJoined, { ...o, engine }), expected, what);
+            assertSame(await cohortRetention(sampleJoined, { ...o, engine }), expected, what);
           }
         }
       }
       // Revenue from the CSV file, scanned (no segments: a file has no row order for ties).
       const o = { revenue: "revenue", timeZone: "Europe/Berlin" };
       assertSame(
-        await cohortRetentionSql(SAMPLE, { ...o, engine }),
+        await cohortRetention(SAMPLE, { ...o, engine }),
         cohortRetention(sample, o),
         "csv revenue",
       );
@@ -276,7 +286,7 @@ Deno.test({
             };
             const what = `random ${k} ${period} ${timeZone} ${JSON.stringify(options)}`;
             const expected = cohortRetention(table, o);
-            assertSame(await cohortRetentionSql(table, { ...o, engine }), expected, what);
+            assertSame(await cohortRetention(table, { ...o, engine }), expected, what);
             if (k === 0 && options.by) {
               assert.equal(
                 meta<"cohort">(expected)?.warnings.length,
@@ -294,7 +304,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "cohortRetentionSql: invalid revenue, signups and segments by dates fail like in memory",
+  name:
+    "cohortRetention with engine: invalid revenue, signups and segments by dates fail like in memory",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -308,25 +319,25 @@ Deno.test({
       });
       assert.throws(() => cohortRetention(events, { revenue: "amount" }), CxDataError);
       await assert.rejects(
-        cohortRetentionSql(events, { engine, revenue: "amount" }),
+        cohortRetention(events, { engine, revenue: "amount" }),
         (e: CxDataError) => e instanceof CxDataError && /2 problems/.test(e.message),
       );
       // Events after observedUntil are not checked, in memory and in SQL.
       const until = { revenue: "amount", observedUntil: d("2024-01-31") };
       assertSame(
-        await cohortRetentionSql(events, { ...until, engine }),
+        await cohortRetention(events, { ...until, engine }),
         cohortRetention(events, until),
         "bad revenue after the cut-off",
       );
       await assert.rejects(
-        cohortRetentionSql(events, { engine, revenue: "text" }),
+        cohortRetention(events, { engine, revenue: "text" }),
         /revenue must be a number column/,
       );
       await assert.rejects(
-        cohortRetentionSql(events, { engine, by: "date" }),
-        /segments by dates are not pushed down/,
+        cohortRetention(events, { engine, by: "date" }),
+        /cohortRetention cannot run in an SQL engine: option "by" names "date", a date column .*segments by dates are not pushed down/,
       );
-      await assert.rejects(cohortRetentionSql(events, { engine, by: "nope" }), /nope/);
+      await assert.rejects(cohortRetention(events, { engine, by: "nope" }), /nope/);
       // Signup columns: several per customer, events before the signup, missing, not dates.
       const signups = events.assign({
         several: [d("2024-01-01"), d("2023-12-01"), d("2024-01-01")],
@@ -341,10 +352,10 @@ Deno.test({
         ] as const
       ) {
         assert.throws(() => cohortRetention(signups, { signup }), CxDataError);
-        await assert.rejects(cohortRetentionSql(signups, { engine, signup }), message);
+        await assert.rejects(cohortRetention(signups, { engine, signup }), message);
       }
       await assert.rejects(
-        cohortRetentionSql(signups, { engine, signup: "text" }),
+        cohortRetention(signups, { engine, signup: "text" }),
         /signup dates need a date or timestamp column/,
       );
     } finally {
@@ -354,7 +365,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "cohortRetentionSql: a bitset per customer when the periods fit 64 bits, else DISTINCT",
+  name:
+    "cohortRetention with engine: a bitset per customer when the periods fit 64 bits, else DISTINCT",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -364,7 +376,11 @@ Deno.test({
         const o = { customer: CUSTOMER, date: DATE, period, mode: "unbounded" as const };
         const seen: string[] = [];
         assertSame(
-          await cohortRetentionSql(table, { ...o, engine, explain: (q) => seen.push(q.sql) }),
+          await cohortRetention(table, {
+            ...o,
+            engine,
+            explain: (q: { sql: string }) => seen.push(q.sql),
+          }),
           cohortRetention(table, o),
           period,
         );
@@ -377,7 +393,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "cohortRetentionSql: a server table with a hostile name; queries bind values",
+  name: "cohortRetention with engine: a server table with a hostile name; queries bind values",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -396,11 +412,15 @@ Deno.test({
       }
       const o = { customer: CUSTOMER, date: DATE, timeZone: "Europe/Berlin" };
       const seen: string[] = [];
-      const ref: PushdownSource = { engine, table: name };
-      const result = await cohortRetentionSql(ref, { ...o, explain: (s) => seen.push(s.sql) });
+      const ref: Source = { engine, table: name };
+      const result = await cohortRetention(ref, { ...o, explain: (s) => seen.push(s.sql) });
       assertSame(result, cohortRetention(table, o), "table ref");
       assert.equal(seen.length, 2);
       assert.ok(seen.every((s) => !s.includes("Europe/Berlin") && s.includes(q)));
+      // explain: true keeps the same statements in meta(result).queries, with the engine.
+      const explained = meta(await cohortRetention(ref, { ...o, explain: true }));
+      assert.deepEqual(explained.queries?.map((query) => query.sql), seen);
+      assert.equal(explained.engine, engine.name);
 
       const queries = cohortRetentionQueries(
         { sql: q, params: [] },
@@ -415,7 +435,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "cohortRetentionSql: options it cannot push down, missing values and empty input fail",
+  name:
+    "cohortRetention with engine: options it cannot push down, missing values and empty input fail",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -423,22 +444,34 @@ Deno.test({
       const d = new Date("2024-01-01");
       const events = aq.table({ customer_id: ["a", null], date: [d, d] });
       await assert.rejects(
-        cohortRetentionSql(sample, { engine, signup: customers }),
-        /Option "signup" as a customers table is not pushed down/,
+        cohortRetention(sample, { engine, signup: customers }),
+        /cohortRetention cannot run in an SQL engine: option "signup" as a customers table is not pushed down/,
       );
       await assert.rejects(
-        cohortRetentionSql(sample, { engine, window: "rolling" }),
-        /Option "window" must be "calendar"/,
+        cohortRetention(sample, { engine, window: "rolling" }),
+        /cohortRetention cannot run in an SQL engine: rolling windows/,
       );
-      await assert.rejects(cohortRetentionSql(sample), CxOptionsError);
-      await assert.rejects(cohortRetentionSql(events, { engine }), CxDataError);
+      assert.throws(
+        () => cohortRetention(sample, { explain: true } as CohortRetentionOptions),
+        /"explain" needs an SQL engine/,
+      );
+      await assert.rejects(cohortRetention(events, { engine }), CxDataError);
       await assert.rejects(
-        cohortRetentionSql(sample, { engine, observedUntil: new Date("2000-01-01") }),
+        cohortRetention(sample, { engine, observedUntil: new Date("2000-01-01") }),
         /before the first event/,
       );
       await assert.rejects(
-        cohortRetentionSql(sample, { engine, customer: "nope" }),
+        cohortRetention(sample, { engine, customer: "nope" }),
         /nope/,
+      );
+      // The summaries refuse what cohortRetention refuses, in the one wording.
+      await assert.rejects(
+        pooledRetention(sample, { engine, window: "rolling" }),
+        /pooledRetention cannot run in an SQL engine: rolling windows/,
+      );
+      await assert.rejects(
+        retentionByCohort(sample, { engine, periodIndex: 1, signup: customers }),
+        CxOptionsError,
       );
     } finally {
       await engine.close();
@@ -452,7 +485,7 @@ async function checkEngine(engine: SqlEngine): Promise<void> {
     for (const mode of ["exact", "unbounded"] as const) {
       const o: CohortRetentionOptions = { timeZone, mode, observedUntil: new Date("2024-09-15") };
       assertSame(
-        await cohortRetentionSql(sample, { ...o, engine }),
+        await cohortRetention(sample, { ...o, engine }),
         cohortRetention(sample, o),
         `${engine.name} sample ${timeZone} ${mode}`,
       );
@@ -465,7 +498,7 @@ async function checkEngine(engine: SqlEngine): Promise<void> {
       const mode = z % 2 ? "unbounded" as const : "exact" as const;
       const o = { customer: CUSTOMER, date: DATE, period, timeZone, mode };
       assertSame(
-        await cohortRetentionSql(table, { ...o, engine }),
+        await cohortRetention(table, { ...o, engine }),
         cohortRetention(table, o),
         `${engine.name} random ${k} ${period} ${timeZone} ${mode}`,
       );
@@ -475,11 +508,26 @@ async function checkEngine(engine: SqlEngine): Promise<void> {
     for (const options of SAMPLE_OPTIONS) {
       const o = { ...options, timeZone, observedUntil: new Date("2024-09-15") };
       assertSame(
-        await cohortRetentionSql(sampleJoined, { ...o, engine }),
+        await cohortRetention(sampleJoined, { ...o, engine }),
         cohortRetention(sampleJoined, o),
         `${engine.name} sample ${JSON.stringify(options)} ${timeZone}`,
       );
     }
+  }
+  // The summaries are finalize steps over the same SQL cells.
+  for (const options of SAMPLE_OPTIONS.slice(1, 4)) {
+    const o = { ...options, observedUntil: new Date("2024-09-15") };
+    const expected = cohortRetention(sampleJoined, o);
+    assertSame(
+      await pooledRetention(sampleJoined, { ...o, includeIncomplete: true, engine }),
+      pooledRetention(expected, { includeIncomplete: true }),
+      `${engine.name} pooled ${JSON.stringify(options)}`,
+    );
+    assertSame(
+      await retentionByCohort(sampleJoined, { ...o, periodIndex: 2, engine }),
+      retentionByCohort(expected, { periodIndex: 2 }),
+      `${engine.name} by cohort ${JSON.stringify(options)}`,
+    );
   }
   const segmented = [randomSegmented(10, 2000, 150), randomSegmented(11, 30, 5)];
   for (const [k, table] of segmented.entries()) {
@@ -489,7 +537,7 @@ async function checkEngine(engine: SqlEngine): Promise<void> {
         const observedUntil = (j + z) % 2 ? new Date("2024-06-30T20:00:00Z") : undefined;
         const o = { ...options, customer: CUSTOMER, date: DATE, period, timeZone, observedUntil };
         assertSame(
-          await cohortRetentionSql(table, { ...o, engine }),
+          await cohortRetention(table, { ...o, engine }),
           cohortRetention(table, o),
           `${engine.name} segmented ${k} ${period} ${timeZone} ${JSON.stringify(options)}`,
         );
@@ -506,12 +554,115 @@ async function checkEngine(engine: SqlEngine): Promise<void> {
   for (
     const [signup, message] of [["several", /different several/], ["later", /before/]] as const
   ) {
-    await assert.rejects(cohortRetentionSql(signups, { engine, signup }), message);
+    await assert.rejects(cohortRetention(signups, { engine, signup }), message);
   }
 }
 
+/** Seeded customers with hostile names: signups at month boundaries, churns after them or none. */
+function randomCustomers(seed: number, rows: number): ColumnTable {
+  const random = seededRandom(seed);
+  const ids: string[] = [], signups: Date[] = [], churns: (Date | null)[] = [];
+  const labels: (string | null)[] = [], tiers: (number | null)[] = [], flags: boolean[] = [];
+  for (let i = 0; i < rows; i++) {
+    ids.push(i % 3 === 0 ? `Zürich 🚀 ${i}` : `'; -- ${i}`);
+    const month = Math.floor(random() * 14);
+    const s = Date.UTC(2023, 11 + month, 1) + Math.round((random() - 0.5) * 28 * 3600) * 1000;
+    signups.push(new Date(s));
+    const r = random();
+    churns.push(r < 0.4 ? null : new Date(s + Math.round(r * 400 * 86400) * 1000));
+    labels.push(LABELS[Math.floor(random() * LABELS.length)]);
+    tiers.push(random() < 0.1 ? null : Math.floor(random() * 3) * 1.5);
+    flags.push(random() < 0.5);
+  }
+  return aq.table({
+    [CUSTOMER]: ids,
+    [SIGNUP]: signups,
+    [DATE]: churns,
+    [SEGMENT]: labels,
+    tier: tiers,
+    flag: flags,
+  });
+}
+
+/** cohortChurn with an engine equals it in memory: sample customers, random hostile tables, errors. */
+async function checkChurn(engine: SqlEngine): Promise<void> {
+  const same = (actual: ColumnTable, expected: ColumnTable, what: string) => {
+    assert.deepEqual(actual.objects(), expected.objects(), what);
+    const { engine: used, queries: _, ...rest } = meta<"cohort">(actual);
+    assert.equal(used, engine.name, what);
+    assert.deepEqual(rest, meta<"cohort">(expected), what);
+  };
+  const SAMPLE_CHURN: CohortChurnOptions[] = [
+    {},
+    { by: "plan" },
+    { by: ["plan", "region"], period: "week", timeZone: "Europe/Berlin" },
+    { period: "quarter", observedUntil: new Date("2024-06-30") },
+  ];
+  for (const o of SAMPLE_CHURN) {
+    same(
+      await cohortChurn(customers, { ...o, engine }),
+      cohortChurn(customers, o),
+      `${engine.name} churn ${JSON.stringify(o)}`,
+    );
+  }
+  const table = randomCustomers(21, 400);
+  const names = { customer: CUSTOMER, signupDate: SIGNUP, churnDate: DATE };
+  for (const [z, timeZone] of ZONES.entries()) {
+    const period = PERIODS[z % 4];
+    const by = [[SEGMENT], ["tier", "flag"], [SEGMENT, "flag"], []][z];
+    const observedUntil = z % 2 ? new Date("2024-06-30T20:00:00Z") : undefined;
+    const o = {
+      ...names,
+      period,
+      timeZone,
+      by,
+      observedUntil,
+      missing: z === 1 ? "group" as const : undefined,
+    };
+    same(
+      await cohortChurn(table, { ...o, engine }),
+      cohortChurn(table, o),
+      `${engine.name} churn random ${period} ${timeZone} ${by}`,
+    );
+  }
+  // Bad customers fail like in memory, with counts where memory lists rows.
+  const d = (s: string) => new Date(s);
+  const bad = aq.table({
+    customer_id: ["a", "a", "b", null],
+    signup_date: [d("2024-01-05"), d("2024-01-06"), d("2024-02-01"), d("2024-02-01")],
+    churn_date: [null, null, d("2024-01-01"), null],
+  });
+  assert.throws(() => cohortChurn(bad), CxDataError);
+  await assert.rejects(
+    cohortChurn(bad, { engine }),
+    (e: Error) =>
+      e instanceof CxDataError && /3 problems/.test(e.message) &&
+      /1 row\(s\): customer_id is missing/.test(e.message) &&
+      /more than one row/.test(e.message) && /churn_date is before signup_date/.test(e.message),
+  );
+}
+
 Deno.test({
-  name: "cohortRetentionSql: PostgreSQL gives the in-memory table",
+  name: "cohortChurn with engine: DuckDB (loaded and scanned as CSV) gives the in-memory table",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    try {
+      await checkChurn(engine);
+      const path = new URL("../../data/sample/customers.csv", import.meta.url).pathname;
+      const scanned = await cohortChurn(path, { engine, by: "plan", timeZone: "Europe/Berlin" });
+      assert.deepEqual(
+        scanned.objects(),
+        cohortChurn(customers, { by: "plan", timeZone: "Europe/Berlin" }).objects(),
+      );
+    } finally {
+      await engine.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "cohortRetention with engine: PostgreSQL gives the in-memory table",
   sanitizeResources: false,
   sanitizeOps: false,
   ignore: !serverAvailable(postgresBin(), "PostgreSQL"),
@@ -520,7 +671,8 @@ Deno.test({
     const engine = postgresEngine({ url: server.url });
     try {
       await checkEngine(engine);
-      await assert.rejects(cohortRetentionSql(SAMPLE, { engine }), /Only DuckDB scans files/);
+      await checkChurn(engine);
+      await assert.rejects(cohortRetention(SAMPLE, { engine }), /Only DuckDB scans files/);
     } finally {
       await engine.close();
       await server.stop();
@@ -529,7 +681,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "cohortRetentionSql: a two-shard ClickHouse cluster gives the in-memory table",
+  name: "cohortRetention with engine: a two-shard ClickHouse cluster gives the in-memory table",
   sanitizeResources: false,
   sanitizeOps: false,
   ignore: !serverAvailable(clickhouseBin(), "ClickHouse"),
@@ -541,11 +693,16 @@ Deno.test({
     });
     try {
       await checkEngine(engine);
+      await checkChurn(engine);
       for (const [period, form] of [["month", "groupBitOr"], ["day", "groupUniqArray"]] as const) {
         const seen: string[] = [];
         const o: CohortRetentionOptions = { period, mode: "unbounded", timeZone: "Europe/Berlin" };
         assertSame(
-          await cohortRetentionSql(sample, { ...o, engine, explain: (q) => seen.push(q.sql) }),
+          await cohortRetention(sample, {
+            ...o,
+            engine,
+            explain: (q: { sql: string }) => seen.push(q.sql),
+          }),
           cohortRetention(sample, o),
           `clickhouse ${period}`,
         );
@@ -562,7 +719,7 @@ Deno.test({
       for (const timeZone of ["UTC", "Europe/Berlin"]) {
         const o: CohortRetentionOptions = { timeZone, mode: "unbounded", period: "week" };
         assertSame(
-          await cohortRetentionSql({ engine, table: "ev dates" }, o),
+          await cohortRetention({ engine, table: "ev dates" }, o),
           cohortRetention(sample, o),
           `clickhouse Date column ${timeZone}`,
         );

@@ -10,7 +10,6 @@ import type { ColumnTable } from "arquero";
 import {
   churnRate,
   cohortRetention,
-  cohortRetentionSql,
   CxDataError,
   CxOptionsError,
   duckdbEngine,
@@ -62,7 +61,7 @@ const CALLS = {
   },
   cohortRetention: {
     memory: (t: ColumnTable, o: Options): ColumnTable => cohortRetention(t, o as never),
-    engine: (p: string, o: Options) => cohortRetentionSql(p, o),
+    engine: (p: string, o: Options) => cohortRetention(p, o as never),
   },
   kaplanMeier: {
     memory: (t: ColumnTable, o: Options): ColumnTable => kaplanMeier(t, o as never),

@@ -13,7 +13,7 @@ import { wilson } from "../../stats/intervals.ts";
 import { kaplanMeier } from "../survival.ts";
 import { medianSurvival } from "../survival_median.ts";
 import { logRank } from "../logrank.ts";
-import { compareTuples } from "../cohort.ts";
+import { compareTuples } from "../cohort/meta.ts";
 import { NPS_CATEGORIES, type NpsCategory } from "../../schema/scales.ts";
 import type { OutcomesPlan } from "./options.ts";
 import type { ScoreOutcomes } from "./result.ts";

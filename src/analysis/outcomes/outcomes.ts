@@ -39,8 +39,8 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { leaveOutMissing } from "../../metrics/groups.ts";
 import { requireColumn } from "../../base/plan.ts";
-import { cohortRetention } from "../cohort.ts";
-import { pooledRetention } from "../cohort_summary.ts";
+import { cohortRetention } from "../cohort/retention.ts";
+import { pooledRetention } from "../cohort/summaries.ts";
 import { refuseEngineOption } from "../numeric.ts";
 import { checkCall } from "../../options.ts";
 import {

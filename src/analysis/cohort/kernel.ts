@@ -14,10 +14,11 @@
  *
  * @module
  */
-import { CxOptionsError } from "../errors.ts";
-import { type PeriodCalendar, ROLLING_LENGTH } from "./cohort_periods.ts";
-import type { CohortPeriod } from "./cohort_periods.ts";
-import { Problems, timeOf } from "./cohort_meta.ts";
+import { CxOptionsError } from "../../errors.ts";
+import { type PeriodCalendar, ROLLING_LENGTH } from "./periods.ts";
+import type { CohortPeriod } from "./periods.ts";
+import { Problems, timeOf } from "./meta.ts";
+import { collectCells, segmentCodes } from "./kernel_cells.ts";
 
 /** Where a segment column's values come from. */
 export interface SegmentSource {
@@ -119,8 +120,8 @@ export interface RetentionAggregate {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { aggregateRetention } from "./cohort_kernel.ts";
- * import { cutoffAfter, periodCalendar } from "./cohort_periods.ts";
+ * import { aggregateRetention } from "./kernel.ts";
+ * import { cutoffAfter, periodCalendar } from "./periods.ts";
  * const calendar = periodCalendar("month", "UTC");
  * const { cells } = aggregateRetention({
  *   customers: ["a", "b", "a", "a"],
@@ -138,9 +139,6 @@ export interface RetentionAggregate {
  * ```
  */
 export function aggregateRetention(input: RetentionKernelInput): RetentionAggregate {
-  const { customers, names, calendar } = input;
-  const n = customers.length;
-  const { timeAt, dateAt } = eventTimes(input);
   const range = scanEvents(input);
   const observedUntil = input.observedUntil ?? new Date(range.maxT);
   const cutoff = input.cutoffOf(observedUntil);
@@ -153,133 +151,13 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
   }
   const rolling = input.window === "rolling";
   const length = ROLLING_LENGTH[input.period];
-  const table = input.anchor.kind === "table" ? input.anchor : undefined;
-  const signupColumn = input.anchor.kind === "column" ? input.anchor : undefined;
-
-  // Dictionary: customer id → code. With a signup table, code = its row.
-  const dict = new Map<unknown, number>();
-  let count = 0;
-  let capacity = 1024;
-  let anchor = new Float64Array(capacity).fill(Infinity);
-  // First event instant per customer, kept beside its row so the hot loop never revisits a Date.
-  let firstT = new Float64Array(capacity).fill(Infinity);
-  let firstRow = new Int32Array(capacity).fill(-1);
-  if (table) {
-    count = table.ids.length;
-    capacity = Math.max(count, 1);
-    anchor = new Float64Array(capacity);
-    firstRow = new Int32Array(capacity).fill(-1);
-    firstT = new Float64Array(capacity).fill(Infinity);
-    for (let c = 0; c < count; c++) {
-      dict.set(table.ids[c], c);
-      anchor[c] = timeOf(table.dates[c]);
-    }
-  }
-  const calendarBase = calendar.ordinal(Math.min(range.minT, range.minSignup));
-  const calendarWidth = calendar.ordinal(cutoff - 1) - calendarBase + 1;
-  const W = rolling ? 0 : (calendarWidth + 31) >>> 5;
-  let bits = new Uint32Array(rolling ? 0 : capacity * W);
-  const codes = rolling ? new Int32Array(n) : undefined;
-  const revenueCol = input.revenue;
-  const revenueByBit = revenueCol ? new Map<number, number>() : undefined;
-  const byEvents = input.by.filter((s) => s.from === "events").map((s) => s.values);
-  let changedArr = byEvents.length ? new Uint8Array(capacity) : undefined;
-  const problems = new Problems();
-  let eventsIgnored = 0;
-  let prevId: unknown = undefined, prevCode = -1;
-
-  for (let i = 0; i < n; i++) {
-    const t = timeAt(i);
-    if (t >= cutoff) {
-      eventsIgnored++;
-      if (codes) codes[i] = -1;
-      continue;
-    }
-    const id = customers[i];
-    let code: number;
-    if (id === prevId && prevCode >= 0) code = prevCode;
-    else {
-      const known = dict.get(id);
-      if (known === undefined) {
-        if (table) {
-          problems.add(
-            i + 1,
-            names.customer,
-            id,
-            `customer ${
-              JSON.stringify(id)
-            } has events but no row in the signup table; filter the events to customers in it or add the customer`,
-          );
-          if (codes) codes[i] = -1;
-          continue;
-        }
-        code = count++;
-        dict.set(id, code);
-        if (code >= capacity) {
-          capacity *= 2;
-          anchor = grow(anchor, capacity, Infinity);
-          firstT = grow(firstT, capacity, Infinity);
-          firstRow = grow(firstRow, capacity, -1);
-          if (!rolling) bits = grow(bits, capacity * W, 0);
-          if (changedArr) changedArr = grow(changedArr, capacity, 0);
-        }
-      } else code = known;
-      prevId = id;
-      prevCode = code;
-    }
-    const fr = firstRow[code];
-    if (changedArr && fr >= 0 && !changedArr[code]) {
-      for (const values of byEvents) {
-        if (!sameValue(values[i], values[fr])) {
-          changedArr[code] = 1;
-          break;
-        }
-      }
-    }
-    if (t < firstT[code]) {
-      firstT[code] = t;
-      firstRow[code] = i;
-    }
-    if (signupColumn) {
-      const s = timeOf(signupColumn.values[i]);
-      if (fr < 0) anchor[code] = s;
-      else if (s !== anchor[code]) {
-        problems.add(
-          i + 1,
-          signupColumn.name,
-          signupColumn.values[i],
-          `customer ${JSON.stringify(id)} has another ${signupColumn.name} in row ${
-            fr + 1
-          }; a customer's signup date must be the same on every event`,
-        );
-      }
-    }
-    if ((signupColumn || table) && t < anchor[code]) {
-      problems.add(
-        i + 1,
-        names.date,
-        dateAt(i),
-        `event of customer ${JSON.stringify(id)} is before their signup (${
-          new Date(anchor[code]).toISOString()
-        }); fix the signup date or drop the event`,
-      );
-    }
-    if (codes) codes[i] = code;
-    else {
-      const b = calendar.ordinal(t) - calendarBase;
-      bits[code * W + (b >>> 5)] |= 1 << (b & 31);
-      if (revenueByBit) addRevenue(revenueByBit, code * calendarWidth + b, revenueCol![i]);
-    }
-    if (revenueCol) checkRevenue(revenueCol[i], i, names.revenue!, problems);
-  }
-  problems.throwIfAny("The events cannot be placed in cohorts");
-
-  if (!table && !signupColumn) {
-    anchor = firstT;
-  }
+  const calendarBase = input.calendar.ordinal(Math.min(range.minT, range.minSignup));
+  const calendarWidth = input.calendar.ordinal(cutoff - 1) - calendarBase + 1;
+  const ix = encodeEvents(input, cutoff, { base: calendarBase, width: calendarWidth });
+  const anchor = input.anchor.kind === "first_activity" ? ix.firstT : ix.anchor;
   let minAnchor = Infinity;
   let customersIgnored = 0;
-  for (let c = 0; c < count; c++) {
+  for (let c = 0; c < ix.count; c++) {
     if (anchor[c] < cutoff) minAnchor = Math.min(minAnchor, anchor[c]);
     else customersIgnored++;
   }
@@ -290,44 +168,225 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
       }: every signup is later; pass a later "observedUntil"`,
     );
   }
-  let width = calendarWidth;
-  let Wr = W;
-  if (rolling) {
-    width = Math.floor((cutoff - 1 - minAnchor) / length) + 1;
-    Wr = (width + 31) >>> 5;
-    bits = new Uint32Array(count * Wr);
-    for (let i = 0; i < n; i++) {
-      const code = codes![i];
-      if (code < 0) continue;
-      const k = Math.floor((timeAt(i) - anchor[code]) / length);
-      bits[code * Wr + (k >>> 5)] |= 1 << (k & 31);
-      if (revenueByBit) addRevenue(revenueByBit, code * width + k, revenueCol![i]);
-    }
-  }
-  const segments = segmentCodes(input.by, count, firstRow);
+  const bitsAt = rolling
+    ? rollingBits(input, ix, anchor, Math.floor((cutoff - 1 - minAnchor) / length) + 1)
+    : { bits: ix.bits, words: ix.words, width: calendarWidth };
   const cells = collectCells({
-    count,
+    count: ix.count,
     anchor,
     cutoff,
-    bits,
-    words: Wr,
-    width,
+    ...bitsAt,
     base: rolling ? null : calendarBase,
     length,
-    calendar,
-    segments,
-    revenue: revenueByBit,
+    calendar: input.calendar,
+    segments: segmentCodes(input.by, ix.count, ix.firstRow),
+    revenue: ix.revenueByBit,
   });
   let segmentChanges = 0;
-  if (changedArr) { for (let c = 0; c < count; c++) segmentChanges += changedArr[c]; }
+  if (ix.changed) { for (let c = 0; c < ix.count; c++) segmentChanges += ix.changed[c]; }
   return {
     cells,
     observedUntil,
     cutoff,
-    eventsIgnored,
+    eventsIgnored: ix.eventsIgnored,
     customersIgnored,
     segmentChanges,
   };
+}
+
+/**
+ * Customers dictionary-encoded (code = order of first sight, or the row of
+ * the signup table) with their anchor, first event and, in calendar
+ * windows, a bitset of active periods; arrays grow as codes are added.
+ */
+class CustomerIndex {
+  readonly dict = new Map<unknown, number>();
+  count = 0;
+  capacity = 1024;
+  anchor: Float64Array;
+  /** First event instant per customer, kept beside its row so the hot loop never revisits a Date. */
+  firstT: Float64Array;
+  firstRow: Int32Array;
+  bits: Uint32Array;
+  changed?: Uint8Array;
+  /** Per event: its customer's code, or -1 (rolling windows' second pass). */
+  codes?: Int32Array;
+  revenueByBit?: Map<number, number>;
+  eventsIgnored = 0;
+
+  constructor(input: RetentionKernelInput, readonly words: number) {
+    const table = input.anchor.kind === "table" ? input.anchor : undefined;
+    if (table) {
+      this.count = table.ids.length;
+      this.capacity = Math.max(this.count, 1);
+    }
+    this.anchor = new Float64Array(this.capacity).fill(Infinity);
+    this.firstT = new Float64Array(this.capacity).fill(Infinity);
+    this.firstRow = new Int32Array(this.capacity).fill(-1);
+    this.bits = new Uint32Array(this.capacity * words);
+    if (table) {
+      for (let c = 0; c < this.count; c++) {
+        this.dict.set(table.ids[c], c);
+        this.anchor[c] = timeOf(table.dates[c]);
+      }
+    }
+    if (input.by.some((s) => s.from === "events")) this.changed = new Uint8Array(this.capacity);
+    if (input.window === "rolling") this.codes = new Int32Array(input.customers.length);
+    if (input.revenue) this.revenueByBit = new Map<number, number>();
+  }
+
+  /** A new customer's code (the arrays grow when full). */
+  add(id: unknown): number {
+    const code = this.count++;
+    this.dict.set(id, code);
+    if (code >= this.capacity) {
+      this.capacity *= 2;
+      this.anchor = grow(this.anchor, this.capacity, Infinity);
+      this.firstT = grow(this.firstT, this.capacity, Infinity);
+      this.firstRow = grow(this.firstRow, this.capacity, -1);
+      this.bits = grow(this.bits, this.capacity * this.words, 0);
+      if (this.changed) this.changed = grow(this.changed, this.capacity, 0);
+    }
+    return code;
+  }
+}
+
+/**
+ * Pass 1: encodes customers, keeps each one's first event and anchor,
+ * checks signups and segment changes, and (calendar windows) sets a bit per
+ * (customer, period) with the period's revenue.
+ */
+function encodeEvents(
+  input: RetentionKernelInput,
+  cutoff: number,
+  calendarBits: { base: number; width: number },
+): CustomerIndex {
+  const { customers, names, calendar, revenue } = input;
+  const rolling = input.window === "rolling";
+  const ix = new CustomerIndex(input, rolling ? 0 : (calendarBits.width + 31) >>> 5);
+  const times = eventTimes(input), { timeAt } = times;
+  const table = input.anchor.kind === "table";
+  const byEvents = input.by.filter((s) => s.from === "events").map((s) => s.values);
+  const problems = new Problems();
+  let prevId: unknown = undefined, prevCode = -1;
+  for (let i = 0; i < customers.length; i++) {
+    const t = timeAt(i);
+    if (t >= cutoff) {
+      ix.eventsIgnored++;
+      if (ix.codes) ix.codes[i] = -1;
+      continue;
+    }
+    const id = customers[i];
+    let code: number;
+    if (id === prevId && prevCode >= 0) code = prevCode;
+    else {
+      const known = ix.dict.get(id);
+      if (known === undefined && table) {
+        problems.add(
+          i + 1,
+          names.customer,
+          id,
+          `customer ${
+            JSON.stringify(id)
+          } has events but no row in the signup table; filter the events to customers in it or add the customer`,
+        );
+        if (ix.codes) ix.codes[i] = -1;
+        continue;
+      }
+      code = known ?? ix.add(id);
+      prevId = id;
+      prevCode = code;
+    }
+    const fr = ix.firstRow[code];
+    if (ix.changed && fr >= 0 && !ix.changed[code] && segmentChanged(byEvents, i, fr)) {
+      ix.changed[code] = 1;
+    }
+    if (t < ix.firstT[code]) {
+      ix.firstT[code] = t;
+      ix.firstRow[code] = i;
+    }
+    if (input.anchor.kind !== "first_activity") {
+      checkAnchor(input, ix, { i, t, code, fr, dateAt: times.dateAt }, problems);
+    }
+    if (ix.codes) ix.codes[i] = code;
+    else {
+      const b = calendar.ordinal(t) - calendarBits.base;
+      ix.bits[code * ix.words + (b >>> 5)] |= 1 << (b & 31);
+      if (ix.revenueByBit) {
+        addRevenue(ix.revenueByBit, code * calendarBits.width + b, revenue![i]);
+      }
+    }
+    if (revenue) checkRevenue(revenue[i], i, names.revenue!, problems);
+  }
+  problems.throwIfAny("The events cannot be placed in cohorts");
+  return ix;
+}
+
+/** Whether event `i` has other segment values than the customer's first event (row `fr`). */
+function segmentChanged(byEvents: ArrayLike<unknown>[], i: number, fr: number): boolean {
+  for (const values of byEvents) if (!sameValue(values[i], values[fr])) return true;
+  return false;
+}
+
+/**
+ * With a signup column or table: records the customer's signup from their
+ * first event (a column), and reports a signup that changes or an event
+ * before the signup.
+ */
+function checkAnchor(
+  input: RetentionKernelInput,
+  ix: CustomerIndex,
+  at: { i: number; t: number; code: number; fr: number; dateAt: (i: number) => unknown },
+  problems: Problems,
+): void {
+  const { anchor } = input;
+  const { i, code, fr } = at;
+  const id = input.customers[i];
+  if (anchor.kind === "column") {
+    const s = timeOf(anchor.values[i]);
+    if (fr < 0) ix.anchor[code] = s;
+    else if (s !== ix.anchor[code]) {
+      problems.add(
+        i + 1,
+        anchor.name,
+        anchor.values[i],
+        `customer ${JSON.stringify(id)} has another ${anchor.name} in row ${
+          fr + 1
+        }; a customer's signup date must be the same on every event`,
+      );
+    }
+  }
+  if (at.t < ix.anchor[code]) {
+    problems.add(
+      i + 1,
+      input.names.date,
+      at.dateAt(i),
+      `event of customer ${JSON.stringify(id)} is before their signup (${
+        new Date(ix.anchor[code]).toISOString()
+      }); fix the signup date or drop the event`,
+    );
+  }
+}
+
+/** Pass 2 (rolling windows): a bit per (customer, window k) from each customer's anchor. */
+function rollingBits(
+  input: RetentionKernelInput,
+  ix: CustomerIndex,
+  anchor: Float64Array,
+  width: number,
+): { bits: Uint32Array; words: number; width: number } {
+  const { timeAt } = eventTimes(input);
+  const length = ROLLING_LENGTH[input.period];
+  const words = (width + 31) >>> 5;
+  const bits = new Uint32Array(ix.count * words);
+  for (let i = 0; i < input.customers.length; i++) {
+    const code = ix.codes![i];
+    if (code < 0) continue;
+    const k = Math.floor((timeAt(i) - anchor[code]) / length);
+    bits[code * words + (k >>> 5)] |= 1 << (k & 31);
+    if (ix.revenueByBit) addRevenue(ix.revenueByBit, code * width + k, input.revenue![i]);
+  }
+  return { bits, words, width };
 }
 
 /** Event instants by row: from epoch milliseconds when given, else from the date values. */
@@ -415,134 +474,6 @@ function scanEvents(input: RetentionKernelInput): {
   }
   problems.throwIfAny("The events cannot be placed in cohorts");
   return { minT, maxT, minSignup };
-}
-
-interface CollectInput {
-  count: number;
-  anchor: Float64Array;
-  cutoff: number;
-  bits: Uint32Array;
-  words: number;
-  width: number;
-  /** Calendar ordinal of bit 0 (bits are absolute periods), or `null` for rolling (bits = k). */
-  base: number | null;
-  /** Rolling window length (ms); customers count in k once anchor + (k+1)·length ≤ cutoff. */
-  length: number;
-  calendar: PeriodCalendar;
-  segments: { code: Int32Array; values: unknown[][] };
-  revenue?: Map<number, number>;
-}
-
-/** Walks each customer's bitset once and adds it to its (segment, cohort) counts. */
-function collectCells(p: CollectInput): CohortCells[] {
-  const groups = new Map<number, CohortCells>();
-  const { bits, words, width, revenue } = p;
-  for (let c = 0; c < p.count; c++) {
-    const a = p.anchor[c];
-    if (!(a < p.cutoff)) continue;
-    const cohort = p.calendar.ordinal(a);
-    const seg = p.segments.code[c];
-    const shift = p.base === null ? 0 : cohort - p.base;
-    // Ordinals stay within ±2²¹ (±5,700 years of days), so the key is unique and exact.
-    const key = seg * 4_194_304 + cohort + 2_097_152;
-    const len = width - shift;
-    let g = groups.get(key);
-    if (!g) {
-      g = {
-        segment: p.segments.values[seg],
-        cohort,
-        size: 0,
-        minAnchor: a,
-        maxAnchor: a,
-        n: new Int32Array(len),
-        active: new Int32Array(len),
-        unbounded: new Int32Array(len),
-        revenue: revenue ? new Float64Array(len) : undefined,
-        base: revenue ? new Float64Array(len) : undefined,
-        capped: revenue ? new Float64Array(len) : undefined,
-      };
-      groups.set(key, g);
-    }
-    g.size++;
-    if (a < g.minAnchor) g.minAnchor = a;
-    if (a > g.maxAnchor) g.maxAnchor = a;
-    // Last period index this customer counts in: every started period (calendar), or
-    // the windows that ended by the cut-off (rolling).
-    const limit = p.base === null
-      ? Math.min(len, Math.floor((p.cutoff - a) / p.length)) - 1
-      : len - 1;
-    if (limit < 0) continue;
-    const row = c * words;
-    const r0 = revenue ? revenue.get(c * width + shift) ?? 0 : 0;
-    // n, unbounded and base are histograms here (by the customer's last index), summed below.
-    g.n[limit]++;
-    if (revenue) g.base![limit] += r0;
-    let last = -1;
-    for (let w = 0; w < words; w++) {
-      let word = bits[row + w] | 0;
-      while (word !== 0) {
-        const low = word & -word;
-        const b = (w << 5) + 31 - Math.clz32(low);
-        const k = b - shift;
-        word ^= low;
-        last = k;
-        if (k > limit) continue;
-        g.active[k]++;
-        if (revenue) {
-          const rk = revenue.get(c * width + b);
-          if (rk !== undefined) {
-            g.revenue![k] += rk;
-            g.capped![k] += Math.max(0, Math.min(rk, r0));
-          }
-        }
-      }
-    }
-    if (last >= 0) g.unbounded[Math.min(last, limit)]++;
-  }
-  const cells = [...groups.values()];
-  for (const g of cells) {
-    suffixSums(g.n);
-    suffixSums(g.unbounded);
-    if (g.base) suffixSums(g.base);
-  }
-  return cells;
-}
-
-function suffixSums(values: Int32Array | Float64Array): void {
-  for (let k = values.length - 2; k >= 0; k--) values[k] += values[k + 1];
-}
-
-/** Segment code per customer and the values of each segment. */
-function segmentCodes(
-  by: SegmentSource[],
-  count: number,
-  firstRow: Int32Array,
-): { code: Int32Array; values: unknown[][] } {
-  const code = new Int32Array(count);
-  if (by.length === 0) return { code, values: [[]] };
-  const index = new Map<string, number>();
-  const values: unknown[][] = [];
-  for (let c = 0; c < count; c++) {
-    const tuple = by.map((s) =>
-      s.from === "signup" ? s.values[c] : firstRow[c] >= 0 ? s.values[firstRow[c]] : null
-    );
-    const key = tuple.map(keyOf).join("\u0001");
-    let s = index.get(key);
-    if (s === undefined) {
-      index.set(key, s = values.length);
-      values.push(tuple.map((v) => v === undefined ? null : v));
-    }
-    code[c] = s;
-  }
-  return { code, values };
-}
-
-function keyOf(v: unknown): string {
-  return v instanceof Date
-    ? `d${v.getTime()}`
-    : v === null || v === undefined
-    ? "n"
-    : `${typeof v}:${String(v)}`;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

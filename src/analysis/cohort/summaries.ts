@@ -1,22 +1,37 @@
 /**
  * Summaries of a cohort retention table: the pooled (size-weighted)
  * retention curve across cohorts, and the retention of every cohort at one
- * period index (the "month-3 retention by cohort" trend).
+ * period index (the "month-3 retention by cohort" trend). Both are finalize
+ * steps over the cohort cells: given a `cohortRetention` result they
+ * summarise it; given events (with `cohortRetention`'s options) they make
+ * the cohort table first — in memory, or with `engine` in SQL, through the
+ * same SQL cells as `cohortRetention`.
  *
  * @module
  */
-import { metaOf } from "../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { CxOptionsError } from "../errors.ts";
-import { checkConfidence } from "../stats/distributions.ts";
-import { wilson } from "../stats/intervals.ts";
-import { compareTuples, REVENUE_RETENTION_COLUMNS } from "./cohort.ts";
-import { type CohortMeta, setCohortMeta } from "./cohort_meta.ts";
-import { checkCall, optionNames } from "../options.ts";
+import type { TableInput } from "../../base/input.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
+import { CxOptionsError } from "../../errors.ts";
+import { metaOf } from "../../meta.ts";
+import { optionNames } from "../../options.ts";
+import { checkConfidence } from "../../stats/distributions.ts";
+import { wilson } from "../../stats/intervals.ts";
+import { type CohortMeta, compareTuples, setCohortMeta } from "./meta.ts";
+import {
+  COHORT_RETENTION_OPTIONS,
+  type CohortRetentionOptions,
+  REVENUE_RETENTION_COLUMNS,
+} from "./options.ts";
+import { cohortRetention } from "./retention.ts";
+import { retentionSql } from "./sql/step.ts";
 
-/** Options of {@link pooledRetention}. */
-export interface PooledRetentionOptions {
+/**
+ * Options of {@link pooledRetention}; given events instead of a
+ * `cohortRetention` result, also `cohortRetention`'s options.
+ */
+export interface PooledRetentionOptions extends CohortRetentionOptions {
   /** Confidence level of the Wilson intervals (default: the input's, else 0.95). */
   confidence?: number;
   /**
@@ -29,7 +44,7 @@ export interface PooledRetentionOptions {
 
 /** The names of {@link PooledRetentionOptions}. */
 export const POOLED_RETENTION_OPTIONS = optionNames<PooledRetentionOptions>()([
-  "confidence",
+  ...COHORT_RETENTION_OPTIONS,
   "includeIncomplete",
 ]);
 
@@ -58,12 +73,18 @@ export const POOLED_RETENTION_COLUMNS = [
  * cohorts, cohort_size, n, active, retention, retention_low, retention_high`,
  * revenue columns when present, `complete, window, time_zone`.
  *
+ * Pass a `cohortRetention` result, or the events with `cohortRetention`'s
+ * options: then the cohort table is made first, in memory or, with
+ * `engine` (or a `{ engine, table }` / file source), from the same SQL
+ * cells as `cohortRetention`, and the call resolves to the same table.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { cohortRetention } from "./cohort.ts";
- * import { pooledRetention } from "./cohort_summary.ts";
+ * import { cohortRetention } from "./retention.ts";
+ * import { pooledRetention } from "./summaries.ts";
+ * import { duckdbEngine } from "../../engine/duckdb.ts";
  * const d = (s: string) => new Date(s);
  * const events = aq.table({
  *   customer_id: ["a", "a", "b", "c", "c"],
@@ -75,30 +96,49 @@ export const POOLED_RETENTION_COLUMNS = [
  * assert.equal(pooled[1].retention, 2 / 3);
  * // Month 2: only the January cohort has reached it: 0 of 2.
  * assert.deepEqual([pooled[2].cohorts, pooled[2].n, pooled[2].active], [1, 2, 0]);
+ *
+ * // The events themselves, with the cohort aggregate in DuckDB.
+ * const engine = duckdbEngine();
+ * const pushed = await pooledRetention(events, { engine, observedUntil: d("2024-03-31") });
+ * assert.deepEqual(pushed.objects(), pooled);
+ * await engine.close();
  * ```
  */
-export function pooledRetention(
-  retention: ColumnTable,
-  options: PooledRetentionOptions = {},
-): ColumnTable {
-  checkCall("pooledRetention", retention, options, POOLED_RETENTION_OPTIONS);
+export const pooledRetention: EngineAnalysis<PooledRetentionOptions> = withEngine<
+  PooledRetentionOptions
+>({
+  name: "pooledRetention",
+  options: POOLED_RETENTION_OPTIONS,
+  dates: true,
+  memory: (input, options) =>
+    pool(retentionOf("pooledRetention", input, options, POOLED_OWN), options),
+  sql: async (call, options) =>
+    pool(await retentionSql(call, cohortOptions(options, POOLED_OWN), "pooledRetention"), options),
+});
+
+const POOLED_OWN = ["confidence", "includeIncomplete"];
+
+/** One pooled (segment, period index): sums over the cohorts that reached it. */
+interface Pool {
+  key: unknown[];
+  k: number;
+  cohorts: number;
+  size: number;
+  n: number;
+  active: number;
+  complete: number;
+  revenue: number;
+  base: number;
+  capped: number;
+}
+
+/** Pools a cohort retention table (the finalize step of {@link pooledRetention}). */
+function pool(retention: ColumnTable, options: PooledRetentionOptions): ColumnTable {
   const { by, meta, hasRevenue } = inspect(retention, "pooledRetention");
   const { includeIncomplete = false } = options;
   const confidence = options.confidence ?? meta?.confidence ?? 0.95;
   checkConfidence(confidence);
   const rows = retention.objects() as Record<string, unknown>[];
-  type Pool = {
-    key: unknown[];
-    k: number;
-    cohorts: number;
-    size: number;
-    n: number;
-    active: number;
-    complete: number;
-    revenue: number;
-    base: number;
-    capped: number;
-  };
   const pools = new Map<string, Pool>();
   let excluded = 0;
   for (const r of rows) {
@@ -137,6 +177,38 @@ export function pooledRetention(
     }
   }
   const sorted = [...pools.values()].sort((a, b) => compareTuples(a.key, b.key) || a.k - b.k);
+  const { table, mixed } = poolRows(sorted, by, hasRevenue, confidence, rows[0] ?? {});
+  const warnings = [...(meta?.warnings ?? [])];
+  if (mixed.length) {
+    warnings.push(
+      `period_index ${
+        mixed.join(", ")
+      }: pools complete and incomplete cohorts (incomplete cells are lower bounds or cover part of a cohort); pass includeIncomplete: false to pool complete cells only`,
+    );
+  }
+  return setCohortMeta(table, {
+    ...summaryMeta(meta, retention, by),
+    analysis: "pooledRetention",
+    confidence,
+    warnings,
+    notes: {
+      ...(meta?.notes ?? {}),
+      pooled: "retention = Σ active / Σ n over the cohorts that reached the period index; " +
+        "cohorts that have not reached an index are excluded from its denominator",
+      excludedIncompleteCells: excluded,
+      includeIncomplete,
+    },
+  });
+}
+
+/** The pooled rows with Wilson intervals, and the indices that pool complete and incomplete cells. */
+function poolRows(
+  sorted: Pool[],
+  by: string[],
+  hasRevenue: boolean,
+  confidence: number,
+  echo: Record<string, unknown>,
+): { table: ColumnTable; mixed: number[] } {
   const names = [
     ...by,
     ...POOLED_RETENTION_COLUMNS,
@@ -147,7 +219,6 @@ export function pooledRetention(
   ];
   const columns: Record<string, unknown[]> = Object.fromEntries(names.map((n) => [n, []]));
   const mixed: number[] = [];
-  const echo = rows[0] ?? {};
   for (const p of sorted) {
     const { low, high } = wilson(p.active, p.n, confidence);
     by.forEach((b, j) => columns[b].push(p.key[j]));
@@ -171,37 +242,23 @@ export function pooledRetention(
     columns.time_zone.push(echo.time_zone ?? null);
     if (p.complete > 0 && p.complete < p.cohorts && !mixed.includes(p.k)) mixed.push(p.k);
   }
-  const warnings = [...(meta?.warnings ?? [])];
-  if (mixed.length) {
-    warnings.push(
-      `period_index ${
-        mixed.join(", ")
-      }: pools complete and incomplete cohorts (incomplete cells are lower bounds or cover part of a cohort); pass includeIncomplete: false to pool complete cells only`,
-    );
-  }
-  return setCohortMeta(aq.table(columns), {
-    ...summaryMeta(meta, retention, by),
-    analysis: "pooledRetention",
-    confidence,
-    warnings,
-    notes: {
-      ...(meta?.notes ?? {}),
-      pooled: "retention = Σ active / Σ n over the cohorts that reached the period index; " +
-        "cohorts that have not reached an index are excluded from its denominator",
-      excludedIncompleteCells: excluded,
-      includeIncomplete,
-    },
-  });
+  return { table: aq.table(columns), mixed };
 }
 
-/** Options of {@link retentionByCohort}. */
-export interface RetentionByCohortOptions {
+/**
+ * Options of {@link retentionByCohort}; given events instead of a
+ * `cohortRetention` result, also `cohortRetention`'s options.
+ */
+export interface RetentionByCohortOptions extends CohortRetentionOptions {
   /** The period index N of the "period-N retention" series (0, 1, 2, …). */
   periodIndex: number;
 }
 
 /** The names of {@link RetentionByCohortOptions}. */
-export const RETENTION_BY_COHORT_OPTIONS = optionNames<RetentionByCohortOptions>()(["periodIndex"]);
+export const RETENTION_BY_COHORT_OPTIONS = optionNames<RetentionByCohortOptions>()([
+  ...COHORT_RETENTION_OPTIONS,
+  "periodIndex",
+]);
 
 /**
  * The retention of every cohort at one period index — "day-7" or "month-3
@@ -209,15 +266,17 @@ export const RETENTION_BY_COHORT_OPTIONS = optionNames<RetentionByCohortOptions>
  * with `period_index === periodIndex`, same columns, in segment and cohort
  * order. Cohorts that have not reached N have no row (their labels are in
  * the metadata notes); when the series mixes complete and incomplete cells,
- * `meta(result).warnings` says which cohorts are still running.
+ * `meta(result).warnings` says which cohorts are still running. Like
+ * {@link pooledRetention}, it also takes the events with `cohortRetention`'s
+ * options, in memory or with `engine`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { cohortRetention } from "./cohort.ts";
- * import { metaOf } from "../meta.ts";
- * import { retentionByCohort } from "./cohort_summary.ts";
+ * import { cohortRetention } from "./retention.ts";
+ * import { metaOf } from "../../meta.ts";
+ * import { retentionByCohort } from "./summaries.ts";
  * const d = (s: string) => new Date(s);
  * const events = aq.table({
  *   customer_id: ["a", "a", "b", "c", "c"],
@@ -230,11 +289,25 @@ export const RETENTION_BY_COHORT_OPTIONS = optionNames<RetentionByCohortOptions>
  * assert.match(metaOf(series, "cohort")!.warnings[0], /2024-02/);
  * ```
  */
-export function retentionByCohort(
-  retention: ColumnTable,
-  options: RetentionByCohortOptions,
-): ColumnTable {
-  checkCall("retentionByCohort", retention, options, RETENTION_BY_COHORT_OPTIONS);
+export const retentionByCohort: EngineAnalysis<RetentionByCohortOptions> = withEngine<
+  RetentionByCohortOptions
+>({
+  name: "retentionByCohort",
+  options: RETENTION_BY_COHORT_OPTIONS,
+  dates: true,
+  memory: (input, options) =>
+    atIndex(retentionOf("retentionByCohort", input, options, BY_COHORT_OWN), options),
+  sql: async (call, options) =>
+    atIndex(
+      await retentionSql(call, cohortOptions(options, BY_COHORT_OWN), "retentionByCohort"),
+      options,
+    ),
+});
+
+const BY_COHORT_OWN = ["periodIndex"];
+
+/** The rows at one period index (the finalize step of {@link retentionByCohort}). */
+function atIndex(retention: ColumnTable, options: RetentionByCohortOptions): ColumnTable {
   const { by, meta } = inspect(retention, "retentionByCohort");
   const N = options?.periodIndex;
   if (!Number.isInteger(N) || N < 0) {
@@ -280,14 +353,54 @@ export function retentionByCohort(
   });
 }
 
+/**
+ * The cohort table a summary works on: the input itself when it is a
+ * `cohortRetention` result (then only the summary's `own` options apply),
+ * else `cohortRetention(events, options)`.
+ */
+function retentionOf(
+  fn: string,
+  input: TableInput,
+  options: CohortRetentionOptions,
+  own: string[],
+): ColumnTable {
+  const names = Array.isArray(input) ? [] : input.columnNames();
+  if (!RETENTION_CORE.every((c) => names.includes(c))) {
+    return cohortRetention(input, cohortOptions(options, own));
+  }
+  const extra = Object.keys(options).filter((name) =>
+    !own.includes(name) && options[name as keyof CohortRetentionOptions] !== undefined
+  );
+  if (extra.length) {
+    throw new CxOptionsError(
+      `${fn}: option(s) ${
+        extra.map((n) => JSON.stringify(n)).join(", ")
+      } make cohorts from events, but the table given is already a cohortRetention result; leave them out, or pass the events`,
+    );
+  }
+  return input as ColumnTable;
+}
+
+/** The options of `cohortRetention` among a summary's (without the summary's `own`, but `confidence`). */
+function cohortOptions<O extends CohortRetentionOptions>(
+  options: O,
+  own: string[],
+): CohortRetentionOptions {
+  return Object.fromEntries(
+    Object.entries(options).filter(([name]) => name === "confidence" || !own.includes(name)),
+  ) as CohortRetentionOptions;
+}
+
+/** The columns a `cohortRetention` result has, whatever its options. */
+const RETENTION_CORE = ["cohort", "period_index", "cohort_size", "n", "active", "complete"];
+
 /** Segment columns (those before `cohort`), metadata, and whether revenue columns are there. */
 function inspect(
   retention: ColumnTable,
   fn: string,
 ): { by: string[]; meta: CohortMeta | undefined; hasRevenue: boolean } {
   const names = typeof retention?.columnNames === "function" ? retention.columnNames() : [];
-  const needed = ["cohort", "period_index", "cohort_size", "n", "active", "complete"];
-  const missing = needed.filter((c) => !names.includes(c));
+  const missing = RETENTION_CORE.filter((c) => !names.includes(c));
   if (missing.length) {
     throw new CxOptionsError(
       `${fn} needs a result of cohortRetention(); the table lacks ${missing.join(", ")}`,

@@ -5,9 +5,9 @@
  * @module
  */
 import type { ColumnTable } from "arquero";
-import { attachMeta, type CohortMeta } from "../meta.ts";
-export type { CohortAnalysis, CohortMeta } from "../meta.ts";
-import { CxDataError, type CxProblem } from "../errors.ts";
+import { attachMeta, type CohortMeta } from "../../meta.ts";
+export type { CohortAnalysis, CohortMeta } from "../../meta.ts";
+import { CxDataError, type CxProblem } from "../../errors.ts";
 
 /**
  * Records the metadata of a result (used by the cohort functions).
@@ -16,8 +16,8 @@ import { CxDataError, type CxProblem } from "../errors.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { setCohortMeta } from "./cohort_meta.ts";
- * import { metaOf } from "../meta.ts";
+ * import { setCohortMeta } from "./meta.ts";
+ * import { metaOf } from "../../meta.ts";
  * const t = setCohortMeta(aq.table({ a: [1] }), {
  *   analysis: "cohortChurn",
  *   method: "wilson",
@@ -37,7 +37,7 @@ export function setCohortMeta(result: ColumnTable, meta: CohortMeta): ColumnTabl
 }
 
 /** Re-exported for the cohort modules; the kernels own it. */
-export { columnValues } from "../kernels/groups.ts";
+export { columnValues } from "../../kernels/groups.ts";
 
 /**
  * Collects the first 20 problems and the total, then throws them together.
@@ -45,7 +45,7 @@ export { columnValues } from "../kernels/groups.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Problems } from "./cohort_meta.ts";
+ * import { Problems } from "./meta.ts";
  * const problems = new Problems();
  * problems.add(3, "date", "soon", "date must be a date");
  * assert.throws(() => problems.throwIfAny("Bad events"), /row 3, column date/);
@@ -82,7 +82,7 @@ function shown(value: unknown): string | null {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { timeOf } from "./cohort_meta.ts";
+ * import { timeOf } from "./meta.ts";
  * assert.equal(timeOf(new Date(5)), 5);
  * assert.ok(Number.isNaN(timeOf("2024-01-01")));
  * ```
@@ -96,3 +96,32 @@ export const CUSTOMERS_IN_CELLS = {
   noun: "customers",
   count: (left: { size: number }[]): number => left.reduce((s, c) => s + c.size, 0),
 };
+
+/**
+ * Orders segment tuples: numbers and dates by value, text by code points, missing last.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compareTuples } from "./meta.ts";
+ * const tuples = [["b", 2], [null, 1], ["a", 10], ["a", 9]];
+ * assert.deepEqual(tuples.sort(compareTuples), [["a", 9], ["a", 10], ["b", 2], [null, 1]]);
+ * ```
+ */
+export function compareTuples(a: unknown[], b: unknown[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x === y) continue;
+    if (x === null || x === undefined) return 1;
+    if (y === null || y === undefined) return -1;
+    const vx = x instanceof Date ? x.getTime() : x;
+    const vy = y instanceof Date ? y.getTime() : y;
+    if (typeof vx === "number" && typeof vy === "number") {
+      if (vx !== vy) return vx - vy;
+      continue;
+    }
+    const sx = String(vx), sy = String(vy);
+    if (sx !== sy) return sx < sy ? -1 : 1;
+  }
+  return 0;
+}

@@ -1,33 +1,39 @@
 /**
  * Cumulative churn by signup cohort: of the customers who signed up in a
- * period, how many had churned k periods later.
+ * period, how many had churned k periods later. The aggregate (customers
+ * per segment × signup period × churn period) runs in memory or in an SQL
+ * engine (`sql/churn.ts`); the finalize step is shared.
  *
  * @module
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { CxDataError } from "../errors.ts";
-import { type KpiInput, leaveOutMissingCells, pooled } from "../metrics/groups.ts";
-import { type MissingGroups, requireColumn } from "../base/plan.ts";
-import { checkConfidence } from "../stats/distributions.ts";
-import { wilson } from "../stats/intervals.ts";
-import { compareTuples } from "./cohort.ts";
+import { CxDataError } from "../../errors.ts";
+import { pooled, type TableInput } from "../../base/input.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
+import { leaveOutMissingCells } from "../../metrics/groups.ts";
+import { type MissingGroups, requireColumn } from "../../base/plan.ts";
+import { checkConfidence } from "../../stats/distributions.ts";
+import { wilson } from "../../stats/intervals.ts";
 import {
   columnValues,
+  compareTuples,
   CUSTOMERS_IN_CELLS,
   Problems,
   setCohortMeta,
   timeOf,
-} from "./cohort_meta.ts";
+} from "./meta.ts";
 import {
   checkCohortPeriod,
   checkDateOption,
   checkTimeZone,
   type CohortPeriod,
   cutoffAfter,
+  type PeriodCalendar,
   periodCalendar,
-} from "./cohort_periods.ts";
-import { checkCall, optionNames } from "../options.ts";
+} from "./periods.ts";
+import { optionNames } from "../../options.ts";
+import { churnSql } from "./sql/churn.ts";
 
 /** Options of {@link cohortChurn}. */
 export interface CohortChurnOptions {
@@ -98,13 +104,16 @@ export const COHORT_CHURN_COLUMNS = [
  * survival correction within a cohort. Periods that start after the cut-off
  * (the end of `observedUntil`'s day) have no row; the period containing the
  * cut-off is `complete: false`. Columns: the `by` columns, then
- * `COHORT_CHURN_COLUMNS`.
+ * `COHORT_CHURN_COLUMNS`. Given `engine` (or a `{ engine, table }` / file
+ * source), the counts per (segment, signup period, churn period) come from
+ * the engine (`sql/churn.ts`) and the call resolves to the same table.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { cohortChurn } from "./cohort_churn.ts";
+ * import { cohortChurn } from "./churn.ts";
+ * import { duckdbEngine } from "../../engine/duckdb.ts";
  * const d = (s: string) => new Date(s);
  * const customers = aq.table({
  *   customer_id: ["a", "b", "c", "d"],
@@ -118,16 +127,48 @@ export const COHORT_CHURN_COLUMNS = [
  * // January cohort {a, b, c}: a churns in January (k = 0), b in March (k = 2).
  * assert.deepEqual(rows.slice(0, 3).map((r) => r.cumulative_churned), [1, 1, 2]);
  * assert.equal(rows[2].cumulative_churn_rate, 2 / 3);
+ *
+ * // The same table with the counts made in DuckDB.
+ * const engine = duckdbEngine();
+ * const pushed = await cohortChurn(customers, { engine, observedUntil: d("2024-03-31") });
+ * assert.deepEqual(pushed.objects(), rows);
+ * await engine.close();
  * ```
  */
-export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {}): ColumnTable {
-  ({ input: customers, options } = checkCall(
-    "cohortChurn",
-    customers,
-    options,
-    COHORT_CHURN_OPTIONS,
-  ));
-  const table = pooled(customers);
+export const cohortChurn: EngineAnalysis<CohortChurnOptions> = withEngine<CohortChurnOptions>({
+  name: "cohortChurn",
+  options: COHORT_CHURN_OPTIONS,
+  dates: true,
+  memory: memoryChurn,
+  sql: churnSql,
+});
+
+/** One (segment, signup cohort): its size and churns per period index. */
+export interface ChurnCell {
+  segment: unknown[];
+  cohort: number;
+  size: number;
+  churned: number[];
+}
+
+/** Validated options of {@link cohortChurn} (shared by the in-memory and SQL paths). */
+export interface ChurnPlan {
+  customer: string;
+  signupDate: string;
+  churnDate: string;
+  period: CohortPeriod;
+  timeZone: string;
+  confidence: number;
+  by: string[];
+  calendar: PeriodCalendar;
+  missing: CohortChurnOptions["missing"];
+}
+
+/**
+ * Validates the options of {@link cohortChurn} against a customers table
+ * (a one-row stand-in with the right column names will do).
+ */
+export function resolveChurn(table: ColumnTable, options: CohortChurnOptions): ChurnPlan {
   const {
     customer = "customer_id",
     signupDate = "signup_date",
@@ -153,23 +194,87 @@ export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {
       "No customers",
     );
   }
-  const ids = columnValues(table, customer);
-  const signups = columnValues(table, signupDate);
-  const churns = columnValues(table, churnDate);
-  const { maxT } = checkCustomers(ids, signups, churns, { customer, signupDate, churnDate });
   const calendar = periodCalendar(period, timeZone);
-  const observedUntil = options.observedUntil ?? new Date(maxT);
-  const cutoff = cutoffAfter(observedUntil, calendar);
-  const top = calendar.ordinal(cutoff - 1);
+  return {
+    customer,
+    signupDate,
+    churnDate,
+    period,
+    timeZone,
+    confidence,
+    by,
+    calendar,
+    missing: options.missing,
+  };
+}
 
-  // Aggregate: cohort sizes and churns per (segment, cohort, k): plain counts, mergeable.
-  const segments = by.map((b) => columnValues(table, b));
-  const groups = new Map<
-    string,
-    { segment: unknown[]; cohort: number; size: number; churned: number[] }
-  >();
+/** The in-memory path of {@link cohortChurn}: checks, the aggregate, the finalize step. */
+function memoryChurn(customers: TableInput, options: CohortChurnOptions): ColumnTable {
+  const table = pooled(customers);
+  const plan = resolveChurn(table, options);
+  const signups = columnValues(table, plan.signupDate);
+  const churns = columnValues(table, plan.churnDate);
+  const { maxT } = checkCustomers(columnValues(table, plan.customer), signups, churns, plan);
+  const observedUntil = options.observedUntil ?? new Date(maxT);
+  const cutoff = cutoffAfter(observedUntil, plan.calendar);
+  const segments = plan.by.map((b) => columnValues(table, b));
+  const { cells, ignored } = churnCells(signups, churns, segments, plan.calendar, cutoff);
+  return finalizeChurn(cells, plan, { observedUntil, cutoff, ignored });
+}
+
+/**
+ * The finalize step of {@link cohortChurn}: cells with a missing segment
+ * left out (or kept), running sums, rates, Wilson intervals and metadata.
+ */
+export function finalizeChurn(
+  cells: ChurnCell[],
+  plan: ChurnPlan,
+  facts: { observedUntil: Date; cutoff: number; ignored: number },
+): ColumnTable {
+  const { by, calendar, confidence, timeZone } = plan;
+  const { kept, note: missing } = leaveOutMissingCells(
+    cells,
+    by,
+    plan.missing,
+    (g) => g.segment,
+    CUSTOMERS_IN_CELLS,
+  );
+  const result = churnRows(kept, by, { calendar, cutoff: facts.cutoff, confidence, timeZone });
+  return setCohortMeta(result, {
+    analysis: "cohortChurn",
+    method: "wilson",
+    confidence,
+    timeZone,
+    period: plan.period,
+    window: "calendar",
+    anchor: "signup",
+    by,
+    observedUntil: facts.observedUntil,
+    cutoff: new Date(facts.cutoff),
+    warnings: [],
+    notes: {
+      churned: "customers of the cohort whose churn date falls in period k",
+      censoring:
+        "churn dates at or after the cut-off count as not churned; later signups are left out",
+      unreached: "periods not started by the cut-off have no row",
+      signupsIgnored: facts.ignored,
+      ...(missing ? { missingGroups: missing } : {}),
+    },
+  });
+}
+
+/** The aggregate: cohort sizes and churns per (segment, cohort, k): plain counts, mergeable. */
+function churnCells(
+  signups: ArrayLike<unknown>,
+  churns: ArrayLike<unknown>,
+  segments: ArrayLike<unknown>[],
+  calendar: PeriodCalendar,
+  cutoff: number,
+): { cells: ChurnCell[]; ignored: number } {
+  const top = calendar.ordinal(cutoff - 1);
+  const groups = new Map<string, ChurnCell>();
   let ignored = 0;
-  for (let i = 0; i < ids.length; i++) {
+  for (let i = 0; i < signups.length; i++) {
     const s = timeOf(signups[i]);
     if (!(s < cutoff)) {
       ignored++;
@@ -192,23 +297,24 @@ export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {
     const c = timeOf(churns[i]);
     if (c < cutoff) g.churned[calendar.ordinal(c) - cohort]++;
   }
+  return { cells: [...groups.values()], ignored };
+}
 
-  // Finalize: running sums, rates and intervals.
+/** The finalize step: running sums, rates and Wilson intervals, in segment and cohort order. */
+function churnRows(
+  cells: ChurnCell[],
+  by: string[],
+  o: { calendar: PeriodCalendar; cutoff: number; confidence: number; timeZone: string },
+): ColumnTable {
+  const { calendar } = o;
   const names = [...by, ...COHORT_CHURN_COLUMNS];
   const columns: Record<string, unknown[]> = Object.fromEntries(names.map((n) => [n, []]));
-  const { kept, note: missing } = leaveOutMissingCells(
-    [...groups.values()],
-    by,
-    options.missing,
-    (g) => g.segment,
-    CUSTOMERS_IN_CELLS,
-  );
-  const sorted = kept.sort((a, b) => compareTuples(a.segment, b.segment) || a.cohort - b.cohort);
+  const sorted = cells.sort((a, b) => compareTuples(a.segment, b.segment) || a.cohort - b.cohort);
   for (const g of sorted) {
     let cumulative = 0;
     g.churned.forEach((churned, k) => {
       cumulative += churned;
-      const { low, high } = wilson(cumulative, g.size, confidence);
+      const { low, high } = wilson(cumulative, g.size, o.confidence);
       by.forEach((b, j) => columns[b].push(g.segment[j]));
       columns.cohort.push(calendar.label(g.cohort));
       columns.cohort_start.push(calendar.start(g.cohort));
@@ -219,31 +325,11 @@ export function cohortChurn(customers: KpiInput, options: CohortChurnOptions = {
       columns.cumulative_churn_rate.push(cumulative / g.size);
       columns.cumulative_churn_rate_low.push(low);
       columns.cumulative_churn_rate_high.push(high);
-      columns.complete.push(calendar.start(g.cohort + k + 1).getTime() <= cutoff);
-      columns.time_zone.push(timeZone);
+      columns.complete.push(calendar.start(g.cohort + k + 1).getTime() <= o.cutoff);
+      columns.time_zone.push(o.timeZone);
     });
   }
-  return setCohortMeta(aq.table(columns), {
-    analysis: "cohortChurn",
-    method: "wilson",
-    confidence,
-    timeZone,
-    period,
-    window: "calendar",
-    anchor: "signup",
-    by,
-    observedUntil,
-    cutoff: new Date(cutoff),
-    warnings: [],
-    notes: {
-      churned: "customers of the cohort whose churn date falls in period k",
-      censoring:
-        "churn dates at or after the cut-off count as not churned; later signups are left out",
-      unreached: "periods not started by the cut-off have no row",
-      signupsIgnored: ignored,
-      ...(missing ? { missingGroups: missing } : {}),
-    },
-  });
+  return aq.table(columns);
 }
 
 /** Checks ids (present, unique) and dates (signup a date, churn empty or not before signup). */

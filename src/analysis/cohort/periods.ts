@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { CxOptionsError } from "../errors.ts";
-import { periodFn } from "../time/period.ts";
-import { wallTimeConverter, zoneOffsetFn } from "../time/zone.ts";
+import { CxOptionsError } from "../../errors.ts";
+import { periodFn } from "../../time/period.ts";
+import { wallTimeConverter, zoneOffsetFn } from "../../time/zone.ts";
 
 /** Period lengths cohorts can be cut into. */
-import type { CohortPeriod } from "../meta.ts";
-export type { CohortPeriod } from "../meta.ts";
+import type { CohortPeriod } from "../../meta.ts";
+export type { CohortPeriod } from "../../meta.ts";
 
 /** The supported cohort periods. */
 export const COHORT_PERIODS: readonly CohortPeriod[] = ["day", "week", "month", "quarter"];
@@ -36,7 +36,7 @@ export const ROLLING_LENGTH: Readonly<Record<CohortPeriod, number>> = {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { checkCohortPeriod } from "./cohort_periods.ts";
+ * import { checkCohortPeriod } from "./periods.ts";
  * checkCohortPeriod("week");
  * assert.throws(() => checkCohortPeriod("year"), /must be one of day, week, month, quarter/);
  * ```
@@ -50,7 +50,7 @@ export function checkCohortPeriod(period: unknown): asserts period is CohortPeri
 }
 
 /** Re-exported for the cohort modules; defined with the other time-zone helpers. */
-export { checkTimeZone } from "../time/zone.ts";
+export { checkTimeZone } from "../../time/zone.ts";
 
 /** Calendar periods of one length in one zone, numbered consecutively. */
 export interface PeriodCalendar {
@@ -75,7 +75,7 @@ export interface PeriodCalendar {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { periodCalendar } from "./cohort_periods.ts";
+ * import { periodCalendar } from "./periods.ts";
  * const months = periodCalendar("month", "Europe/Berlin");
  * const jan = months.ordinal(Date.parse("2024-01-15T12:00:00Z"));
  * // 23:30 UTC on 31 January is already February in Berlin: the next ordinal.
@@ -144,7 +144,7 @@ export function periodCalendar(period: CohortPeriod, timeZone: string): PeriodCa
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { cutoffAfter, periodCalendar } from "./cohort_periods.ts";
+ * import { cutoffAfter, periodCalendar } from "./periods.ts";
  * const cutoff = cutoffAfter(new Date("2025-12-31"), periodCalendar("month", "Europe/Berlin"));
  * assert.equal(new Date(cutoff).toISOString(), "2025-12-31T23:00:00.000Z"); // midnight in Berlin
  * ```
@@ -159,7 +159,7 @@ export function cutoffAfter(observedUntil: Date, calendar: PeriodCalendar): numb
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { checkDateOption } from "./cohort_periods.ts";
+ * import { checkDateOption } from "./periods.ts";
  * checkDateOption("observedUntil", undefined);
  * assert.throws(() => checkDateOption("observedUntil", "2025-12-31"), /must be a Date/);
  * ```
