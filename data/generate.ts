@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { CxOptionsError } from "../src/errors.ts";
 import { CES_DEFAULTS, CSAT_DEFAULTS, NPS_SCALE, npsCategory } from "../src/schema/scales.ts";
+import { type TouchLinks, TOUCHPOINTS, touchpointsCsv } from "./generate_touchpoints.ts";
 
 // ---------------------------------------------------------------------------
 // Planted parameters (documented in data/README.md)
@@ -130,6 +131,8 @@ export const PLANTED = {
   fcr: { chat: 0.75, email: 0.72, phone: 0.58 },
   /** Share of tickets whose timestamps are exported in Europe/Berlin local time. */
   berlinShare: 0.5,
+  /** Journeys in touchpoints.csv (generate_touchpoints.ts). */
+  touchpoints: TOUCHPOINTS,
 } as const;
 
 // ---------------------------------------------------------------------------
@@ -500,7 +503,7 @@ function customersCsv(base: CustomerBase): string {
 // Events
 // ---------------------------------------------------------------------------
 
-function eventsCsv(seed: number, base: CustomerBase): string {
+function eventsCsv(seed: number, base: CustomerBase, links: TouchLinks): string {
   const rng = new Rng(seed, "events");
   const { login, order, support } = PLANTED.eventDailyProb;
   const floor = PLANTED.activityFloor;
@@ -524,6 +527,7 @@ function eventsCsv(seed: number, base: CustomerBase): string {
           (c.plan === "annual" ? PLANTED.annualOrderFactor : 1);
         const cents = Math.max(99, Math.round(value * 100));
         parts.push(`${c.id},${date},order,${Math.floor(cents / 100)}.${pad(cents % 100)}\n`);
+        if (links.firstOrder[i] < 0) links.firstOrder[i] = d;
       }
       if (rng.next() < support * f) parts.push(`${c.id},${date},support,\n`);
     }
@@ -726,7 +730,7 @@ function str(x: number | null): string {
   return x === null ? "" : String(x);
 }
 
-function responsesCsv(seed: number, base: CustomerBase): string {
+function responsesCsv(seed: number, base: CustomerBase, links: TouchLinks): string {
   const rng = new Rng(seed, "responses");
   const rows: string[][] = [];
   for (let m = 0; m < N_MONTHS; m++) {
@@ -741,6 +745,8 @@ function responsesCsv(seed: number, base: CustomerBase): string {
       const c = base.customers[j];
       const channel = rng.weighted(PLANTED.responseChannelWeights);
       const a = drawAnswer(rng, day, channel, isPreChurn(c, day));
+      links.answers[j]++;
+      if (npsCategory(a.nps) === "Detractor") links.detractors[j]++;
       month.push({
         day,
         row: [
@@ -979,8 +985,8 @@ export interface GenerateOptions {
 /**
  * Generates the whole sample in memory: file name → file bytes
  * (`customers.csv`, `events.csv`, `responses.csv`, `tickets.csv`,
- * `responses_de.csv`, `cxkit.json`). The same seed always gives byte-identical
- * output.
+ * `responses_de.csv`, `cxkit.json`, `touchpoints.csv`). The same seed always
+ * gives byte-identical output.
  *
  * @example
  * ```ts
@@ -1002,13 +1008,26 @@ export function generateSample(options: GenerateOptions = {}): Record<string, Ui
   }
   const base = generateCustomers(seed);
   const utf8 = new TextEncoder();
+  const n = base.customers.length;
+  // What the touchpoints are drawn from, filled while writing events.csv and responses.csv.
+  const links: TouchLinks = {
+    firstOrder: new Int32Array(n).fill(-1),
+    answers: new Int32Array(n),
+    detractors: new Int32Array(n),
+  };
   return {
     "customers.csv": utf8.encode(customersCsv(base)),
-    "events.csv": utf8.encode(eventsCsv(seed, base)),
-    "responses.csv": utf8.encode(responsesCsv(seed, base)),
+    "events.csv": utf8.encode(eventsCsv(seed, base, links)),
+    "responses.csv": utf8.encode(responsesCsv(seed, base, links)),
     "tickets.csv": utf8.encode(ticketsCsv(seed, base)),
     "responses_de.csv": encodeCp1252(responsesDeCsv(seed, base)),
     "cxkit.json": utf8.encode(cxkitJson()),
+    "touchpoints.csv": utf8.encode(
+      touchpointsCsv(new Rng(seed, "touchpoints"), base.customers, links, {
+        startMs: START_MS,
+        days: N_DAYS,
+      }),
+    ),
   };
 }
 

@@ -175,6 +175,18 @@ export interface JourneyMeta {
   notes: Record<string, unknown>;
 }
 
+/** How an open-text result (`commentDrivers`) was computed. */
+export interface TextMeta {
+  /** The function that made the result. */
+  analysis: "commentDrivers";
+  /** The options used, defaults filled in. */
+  options: Record<string, unknown>;
+  /** The labels of the two groups compared (a: positive log-odds). */
+  groups: { a: string; b: string };
+  /** Definitions and counts worth stating (prior, correction, comments per group). */
+  notes: Record<string, unknown>;
+}
+
 /** How a `funnel` result was computed; read it with {@link meta}. */
 export interface FunnelMeta {
   /** The funnel's steps, in order. */
@@ -219,6 +231,8 @@ export interface MetaKinds {
   cohort: CohortMeta;
   /** Journey paths, transitions, attribution and touchpoint outcomes. */
   journey: JourneyMeta;
+  /** Open-text analyses (`commentDrivers`). */
+  text: TextMeta;
   /** `funnel`. */
   funnel: FunnelMeta;
   /** Tables an engine computed that are no analysis result of their own (`survivalCountsSql`). */

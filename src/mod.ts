@@ -166,6 +166,8 @@ export type {
   ExecOptions,
 } from "./engine/clickhouse.ts";
 export { readParquet, writeArrow, writeParquet } from "./io/parquet.ts";
+export type { WriteParquetOptions } from "./io/parquet.ts";
+export type { PiiKind, PiiLanguage, RedactOption } from "./privacy/pii.ts";
 
 // report
 export { notebookParams } from "./report/params.ts";
@@ -185,6 +187,13 @@ export { trend, TREND_COLUMNS } from "./analysis/trend.ts";
 export type { TrendCompare, TrendOptions } from "./analysis/trend.ts";
 export { commentThemes, THEME_COLUMNS } from "./analysis/themes.ts";
 export type { CommentLanguage, CommentThemeOptions } from "./analysis/themes.ts";
+// open text and privacy
+export { findPii, redactPii } from "./text/pii.ts";
+export type { FindPiiOptions, RedactPiiOptions } from "./text/pii.ts";
+export { COMMENT_DRIVER_COLUMNS, commentDrivers } from "./text/comment_drivers.ts";
+export type { CommentDriverOptions } from "./text/comment_drivers.ts";
+export { commentDriverChart } from "./charts/comment_drivers.ts";
+export type { CommentDriverChartOptions } from "./charts/comment_drivers.ts";
 export { adjustPValues } from "./stats/multiple.ts";
 export type { AdjustPValuesOptions, Correction } from "./stats/multiple.ts";
 export { segmentChart } from "./charts/segment.ts";
@@ -266,7 +275,7 @@ export { touchpointOutcomes } from "./analysis/journey/outcomes_nps.ts";
 export type { TouchpointOutcomesOptions } from "./analysis/journey/outcomes_nps.ts";
 export { touchpointChurn } from "./analysis/journey/outcomes_churn.ts";
 export type { ChurnSplit, TouchpointChurnOptions } from "./analysis/journey/outcomes_churn.ts";
-export type { JourneyAnalysis, JourneyMeta } from "./meta.ts";
+export type { JourneyAnalysis, JourneyMeta, TextMeta } from "./meta.ts";
 export type { JourneyColumns } from "./analysis/journey/events.ts";
 export { transitionChart } from "./charts/journey_paths.ts";
 export type { TransitionChartOptions } from "./charts/journey_paths.ts";

@@ -81,10 +81,15 @@ const ROWS: Row[] = [
   ["attribution", "model", (o) => cx.attribution(T, o)],
   ["touchpointOutcomes", "answerDate", (o) => cx.touchpointOutcomes(T, o)],
   ["touchpointChurn", "split", (o) => cx.touchpointChurn(T, o)],
+  ["findPii", "kinds", (o) => cx.findPii(T, o)],
+  ["redactPii", "language", (o) => cx.redactPii(T, o)],
+  ["commentDrivers", "minCount", (o) => cx.commentDrivers(T, o)],
+  ["commentDrivers", "engine", (o) => cx.commentDrivers(T, o)],
   // charts
   ["scoreDistributionChart", "score", (o) => cx.scoreDistributionChart(T, o)],
   ["churnChart", "band", (o) => cx.churnChart(T, o)],
   ["themeChart", "top", (o) => cx.themeChart(T, o)],
+  ["commentDriverChart", "labels", (o) => cx.commentDriverChart(T, o)],
   ["rfmChart", "subtitle", (o) => cx.rfmChart(T, o)],
   ["ticketVolumeChart", "yLabel", (o) => cx.ticketVolumeChart(T, o)],
   ["kpiCards", "label", (o) => cx.kpiCards(T, o)],
@@ -113,6 +118,7 @@ const ROWS: Row[] = [
   ["readJson", "dateUnit", (o) => cx.readJson([], o)],
   ["readArrow", "mapping", (o) => cx.readArrow(new Uint8Array(), o)],
   ["readParquet", "schema", (o) => cx.readParquet("x.parquet", o)],
+  ["writeParquet", "redact", (o) => cx.writeParquet(T, "x.parquet", o)],
   ["validate", "strict", (o) => cx.validate(T, o)],
   ["makeDateParser", "slash", (o) => cx.makeDateParser(o)],
   ["compactTable", "maxDistinctShare", (o) => cx.compactTable(T, o)],
@@ -197,7 +203,6 @@ const NO_OPTIONS = new Set([
   "findChromium",
   // writers: (table, path)
   "writeJson",
-  "writeParquet",
   "writeArrow",
   "writeSite", // (pages, outDir)
   // engine plumbing: specs, identifiers, a hint record keyed by column, a KPI signature

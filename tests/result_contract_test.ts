@@ -198,6 +198,8 @@ const RUNS: Record<string, (i: Inputs) => Run> = {
     ),
   THEME_COLUMNS: ({ responses }) =>
     run(cx.commentThemes(responses, { by: "channel" }), ["channel"], cx.THEME_COLUMNS),
+  COMMENT_DRIVER_COLUMNS: ({ responses }) =>
+    run(cx.commentDrivers(responses), [], cx.COMMENT_DRIVER_COLUMNS),
   CORRELATION_COLUMNS: ({ responses }) =>
     run(
       cx.correlate(responses, { columns: ["nps_score", "csat", "ces"] }),

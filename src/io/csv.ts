@@ -14,6 +14,7 @@ import { type CsvLoadResult, loadCsv, READ_CSV_OPTIONS, type ReadCsvOptions } fr
 import { readSource, type Source, writeOut } from "./source.ts";
 import { toUtf8 } from "./text.ts";
 import { checkOptions, optionNames } from "../options.ts";
+import { redactForWriting, type RedactOption } from "../privacy/pii.ts";
 
 export type { CsvLoadResult, CsvSummary, ReadCsvOptions } from "./csv_read.ts";
 
@@ -82,6 +83,14 @@ export interface WriteCsvOptions {
    * `readCsv` read back as numbers), with how many and in which rows.
    */
   onWarning?: (warning: string) => void;
+  /**
+   * `true`: replace personal data (e-mail addresses, phone numbers, IBANs,
+   * card numbers) in every text column by placeholders before writing
+   * (`[E-Mail]`, `[Telefon]`, `[IBAN]`, `[Karte]`; `{ language: "en" }` for
+   * `[email]`, `[phone]`, `[IBAN]`, `[card]`; `kinds` to pick some). The
+   * same detection as `redactPii`. Default `false`.
+   */
+  redact?: RedactOption;
 }
 
 const WRITE_CSV_OPTIONS = optionNames<WriteCsvOptions>()([
@@ -89,6 +98,7 @@ const WRITE_CSV_OPTIONS = optionNames<WriteCsvOptions>()([
   "decimal",
   "bom",
   "onWarning",
+  "redact",
 ]);
 
 /** What {@link writeCsv} returns. */
@@ -124,6 +134,7 @@ export interface WriteCsvResult {
 export function toCsv(table: ColumnTable, options: WriteCsvOptions = {}): string {
   checkOptions("toCsv", options, WRITE_CSV_OPTIONS);
   const { delimiter = ",", decimal = ".", bom = false, onWarning } = options;
+  table = redactForWriting(table, options.redact, "toCsv");
   if (
     delimiter.length !== 1 || delimiter === '"' || delimiter === decimal || delimiter === "\n" ||
     delimiter === "\r"
@@ -154,7 +165,9 @@ export function toCsv(table: ColumnTable, options: WriteCsvOptions = {}): string
  * Writes a table as a CSV file; see {@link toCsv} for the formula-injection
  * protection and the delimiter rules. Returns the rows written and the
  * warnings (non-finite numbers written as empty cells), which also go to
- * `onWarning`.
+ * `onWarning`. With `redact: true`, personal data in every text column is
+ * replaced by placeholders first (`[E-Mail]`, `[Telefon]`, `[IBAN]`,
+ * `[Karte]`; see `redactPii`).
  *
  * @example
  * ```ts
@@ -167,6 +180,8 @@ export function toCsv(table: ColumnTable, options: WriteCsvOptions = {}): string
  * assert.deepEqual(warnings, [
  *   "a: 1 value that is NaN, infinite or an invalid date written as an empty cell (row 4)",
  * ]);
+ * await writeCsv(aq.table({ note: ["Tel. 0151 12345678"] }), path, { redact: true });
+ * assert.equal(await Deno.readTextFile(path), "note\nTel. [Telefon]\n");
  * ```
  */
 export async function writeCsv(

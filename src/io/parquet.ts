@@ -24,7 +24,8 @@ import {
 import { validateEncoded } from "./validate_encoded.ts";
 import { checkWritable, fileError, localFile, writeError, writeOut } from "./source.ts";
 import { dirname } from "node:path";
-import { checkOptions } from "../options.ts";
+import { checkOptions, optionNames } from "../options.ts";
+import { redactForWriting, type RedactOption } from "../privacy/pii.ts";
 
 /**
  * Loads a Parquet file into a validated table. Dates and zone-less timestamps
@@ -232,10 +233,26 @@ async function readParquetValues(
   );
 }
 
+/** Options of {@link writeParquet}. */
+export interface WriteParquetOptions {
+  /**
+   * `true`: replace personal data (e-mail addresses, phone numbers, IBANs,
+   * card numbers) in every text column by placeholders before writing
+   * (`[E-Mail]`, `[Telefon]`, `[IBAN]`, `[Karte]`; `{ language: "en" }` for
+   * `[email]`, `[phone]`, `[IBAN]`, `[card]`; `kinds` to pick some). The
+   * same detection as `redactPii`. Default `false`.
+   */
+  redact?: RedactOption;
+}
+
+const WRITE_PARQUET_OPTIONS = optionNames<WriteParquetOptions>()(["redact"]);
+
 /**
  * Writes a table as Parquet (zstd): text as VARCHAR, whole numbers as
  * BIGINT, other numbers as DOUBLE, booleans, and dates as timestamps with
- * time zone (UTC instants); nulls stay nulls.
+ * time zone (UTC instants); nulls stay nulls. With `redact: true`,
+ * personal data in every text column is replaced by placeholders first
+ * (see `redactPii`).
  *
  * @example
  * ```ts
@@ -247,10 +264,18 @@ async function readParquetValues(
  * await writeParquet(aq.table({ n: [1, null], when: [null, when] }), path);
  * const { table } = await readParquet(path);
  * assert.deepEqual(table.objects(), [{ n: 1, when: null }, { n: null, when }]);
+ * await writeParquet(aq.table({ note: ["IBAN DE89370400440532013000"] }), path, { redact: true });
+ * assert.equal((await readParquet(path)).table.get("note", 0), "IBAN [IBAN]");
  * await Deno.remove(path);
  * ```
  */
-export async function writeParquet(table: ColumnTable, path: string): Promise<void> {
+export async function writeParquet(
+  table: ColumnTable,
+  path: string,
+  options: WriteParquetOptions = {},
+): Promise<void> {
+  checkOptions("writeParquet", options, WRITE_PARQUET_OPTIONS);
+  table = redactForWriting(table, options.redact, "writeParquet");
   checkWritable(path);
   // DuckDB's COPY reports a missing folder in its own words: say it in ours first.
   try {

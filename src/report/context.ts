@@ -14,11 +14,15 @@ import type { CesScale, CsatScale } from "../schema/scales.ts";
 import { type Period, periodFn } from "../time/period.ts";
 import type { ReportFormat } from "./format.ts";
 import type { Labels } from "./i18n.ts";
-import type { LoadedFile } from "./load_dir.ts";
+import { isTouchpointFile, type LoadedFile } from "./load_dir.ts";
 import { checkOptions, optionNames } from "../options.ts";
 
-/** One pooled table per canonical schema (absent when no file had it). */
-export type ReportTables = Partial<Record<CanonicalName, ColumnTable>>;
+/**
+ * One pooled table per canonical schema (absent when no file had it), and
+ * `touchpoints`: the events files named `touchpoints…`, kept apart from the
+ * activity events.
+ */
+export type ReportTables = Partial<Record<CanonicalName | "touchpoints", ColumnTable>>;
 
 /** Row filters of a report. */
 export interface ReportFilters {
@@ -84,12 +88,13 @@ export interface Section {
   body: string;
 }
 
-/** The date column each schema's date filter applies to (customers are not cut by date). */
-export const DATE_COLUMN: Record<CanonicalName, string | null> = {
+/** The date column each table's date filter applies to (customers are not cut by date). */
+export const DATE_COLUMN: Record<keyof ReportTables, string | null> = {
   responses: "date",
   tickets: "created_at",
   events: "date",
   customers: null,
+  touchpoints: "date",
 };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -119,7 +124,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export function reportTables(
   files: LoadedFile[],
   options: ReportTablesOptions = {},
-): { tables: ReportTables; notFiltered: Record<string, CanonicalName[]> } {
+): { tables: ReportTables; notFiltered: Record<string, (keyof ReportTables)[]> } {
   checkOptions("reportTables", options, REPORT_TABLES_OPTIONS);
   const { timeZone = "UTC", ...filters } = options;
   for (const [option, day] of [["from", filters.from], ["to", filters.to]] as const) {
@@ -130,10 +135,12 @@ export function reportTables(
     }
   }
   const tables: ReportTables = {};
-  const notFiltered: Record<string, CanonicalName[]> = {};
+  const notFiltered: Record<string, (keyof ReportTables)[]> = {};
   const dayOf = periodFn("day", timeZone);
-  for (const schema of ["responses", "tickets", "customers", "events"] as const) {
-    const parts = files.filter((f) => f.schema === schema && f.result).map((f) => f.result!.table);
+  for (const schema of ["responses", "tickets", "customers", "events", "touchpoints"] as const) {
+    const parts = files.filter((f) => f.result && tableOf(f) === schema).map((f) =>
+      f.result!.table
+    );
     if (!parts.length) continue;
     let table = pooled(parts);
     const dateColumn = DATE_COLUMN[schema];
@@ -160,6 +167,11 @@ export function reportTables(
     tables[schema] = table.reify();
   }
   return { tables, notFiltered };
+}
+
+/** The report table a loaded file is pooled into. */
+function tableOf(file: LoadedFile): keyof ReportTables | null {
+  return file.schema === "events" && isTouchpointFile(file.file) ? "touchpoints" : file.schema;
 }
 
 /**

@@ -97,7 +97,8 @@ export interface LoadedFile {
 /**
  * Loads every CSV of a directory. `config` defaults to `DIR/cxkit.json` when
  * it exists; files not named there are matched by name prefix (`responses…`,
- * `tickets…`, `customers…`, `events…`/`orders…`). Every other entry of the
+ * `tickets…`, `customers…`, `events…`/`orders…`, `touchpoints…` — an events
+ * table the report keeps apart, see {@link isTouchpointFile}). Every other entry of the
  * folder is listed with `skipped: true` and its reason.
  *
  * @example
@@ -309,7 +310,24 @@ function schemaFromName(file: string): CanonicalName | null {
   for (const schema of ["responses", "tickets", "customers", "events"] as const) {
     if (name.startsWith(schema)) return schema;
   }
-  return name.startsWith("orders") ? "events" : null;
+  return name.startsWith("orders") || isTouchpointFile(file) ? "events" : null;
+}
+
+/**
+ * Whether a file holds touchpoints: an events table (customer, date, a step
+ * or channel column) whose name starts with `touchpoints`. The report reads
+ * it with the events schema and pools it apart from the activity events, as
+ * the input of the Journeys section.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isTouchpointFile } from "./load_dir.ts";
+ * assert.ok(isTouchpointFile("Touchpoints_2025.csv") && !isTouchpointFile("events.csv"));
+ * ```
+ */
+export function isTouchpointFile(file: string): boolean {
+  return basename(file).toLowerCase().startsWith("touchpoints");
 }
 
 async function readConfig(path: string, optional: boolean): Promise<ProjectConfig> {

@@ -28,6 +28,7 @@ import { type Labels, reportLabels } from "./i18n.ts";
 import { cohortSection } from "./cohort_section.ts";
 import { driverSection } from "./driver_section.ts";
 import { kpiSection } from "./kpi_section.ts";
+import { journeySection } from "./journey_section.ts";
 import type { LoadedFile } from "./load_dir.ts";
 import { fileCountColumns, qualitySection } from "./quality_section.ts";
 import { segmentSection } from "./segment_section.ts";
@@ -119,6 +120,7 @@ const SECTIONS: SectionBuilder[] = [
   segmentSection,
   trendSection,
   driverSection,
+  journeySection,
 ];
 
 /**

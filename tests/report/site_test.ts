@@ -11,7 +11,16 @@ import { PLANTED } from "../../data/generate.ts";
 import { loadSample, messyDir } from "./fixtures.ts";
 
 const AT = new Date("2026-01-01T00:00:00Z");
-const SECTIONS = ["kpis", "service", "cohorts", "segments", "trends", "drivers", "quality"];
+const SECTIONS = [
+  "kpis",
+  "service",
+  "cohorts",
+  "segments",
+  "trends",
+  "drivers",
+  "journeys",
+  "quality",
+];
 const PAGES = ["index.html", ...SECTIONS.map((s) => `${s}.html`), "print.html"];
 
 /** The page's visible text: tags dropped, entities decoded, white space collapsed. */
@@ -60,7 +69,7 @@ Deno.test("sample site: every page self-contained, navigable, with its charts", 
   const index = text(page(pages, "index.html"));
   assert.match(
     index,
-    /Dates covered Jan 1, 2024 – Dec 31, 2025 \(responses, tickets, customers, events\)/,
+    /Dates covered Jan 1, 2024 – Dec 31, 2025 \(responses, tickets, customers, events, touchpoints\)/,
   );
   assert.match(index, /Filters none \(all rows\)/);
   assert.match(index, /Generated 2026-01-01T00:00:00\.000Z/);
@@ -233,7 +242,7 @@ Deno.test("filters: date range and column = value, echoed with where they applie
   assert.equal(responses.length, expected.length);
   assert.ok(responses.length > 100);
   assert.equal(tables.tickets!.numRows() > 0, true);
-  assert.deepEqual(notFiltered, { region: ["tickets", "events"] });
+  assert.deepEqual(notFiltered, { region: ["tickets", "events", "touchpoints"] });
 
   const pages = buildSite(await loadDirectory(await messyDir()), {
     dataDir: "messy",
