@@ -14,8 +14,8 @@
  */
 import * as aq from "arquero";
 import { parseArgs } from "node:util";
-import { kaplanMeier } from "../src/analysis/survival.ts";
-import { logRank } from "../src/analysis/logrank.ts";
+import { kaplanMeier } from "../src/analysis/survival/kaplan_meier.ts";
+import { logRank } from "../src/analysis/survival/logrank.ts";
 
 const { values } = parseArgs({
   options: {

@@ -540,13 +540,13 @@ function eventsCsv(seed: number, base: CustomerBase, links: TouchLinks): string 
 // ---------------------------------------------------------------------------
 
 type Channel = keyof typeof PLANTED.responseChannelWeights;
-type Item = keyof typeof PLANTED.ratingMeans;
+export type Item = keyof typeof PLANTED.ratingMeans;
 const ITEMS: readonly Item[] = ["wait_time", "friendliness", "competence", "price", "app"];
 
-type Lang = "de" | "en";
-type Phrases = Readonly<Record<Lang, readonly string[]>>;
+export type Lang = "de" | "en";
+export type Phrases = Readonly<Record<Lang, readonly string[]>>;
 
-const NEGATIVE: Readonly<Record<Item, Phrases>> = {
+export const NEGATIVE: Readonly<Record<Item, Phrases>> = {
   wait_time: {
     de: [
       "Wartezeit am Telefon war viel zu lang",
@@ -605,7 +605,7 @@ const NEGATIVE: Readonly<Record<Item, Phrases>> = {
   },
 };
 
-const OUTAGE: Phrases = {
+export const OUTAGE: Phrases = {
   de: [
     "App war tagelang nicht erreichbar!",
     "Totalausfall der App, keine Info vom Support",
@@ -614,7 +614,7 @@ const OUTAGE: Phrases = {
   en: ["App was down for days", "App outage, and no status page, really?", "The app was down"],
 };
 
-const NEUTRAL: Phrases = {
+export const NEUTRAL: Phrases = {
   de: [
     "Ganz okay",
     "Im Großen und Ganzen zufrieden, aber es gibt Luft nach oben",
@@ -624,7 +624,7 @@ const NEUTRAL: Phrases = {
   en: ["It's fine", "OK overall, nothing special", "Does the job", "Fine, I guess."],
 };
 
-const POSITIVE: Phrases = {
+export const POSITIVE: Phrases = {
   de: [
     "Super Service, schnelle Antwort",
     "Sehr freundliche Beratung, danke!",

@@ -175,14 +175,14 @@ export interface JourneyMeta {
   notes: Record<string, unknown>;
 }
 
-/** How an open-text result (`commentDrivers`) was computed. */
+/** How an open-text result (`commentDrivers`, `sentimentScores`) was computed. */
 export interface TextMeta {
   /** The function that made the result. */
-  analysis: "commentDrivers";
+  analysis: "commentDrivers" | "sentimentScores";
   /** The options used, defaults filled in. */
   options: Record<string, unknown>;
-  /** The labels of the two groups compared (a: positive log-odds). */
-  groups: { a: string; b: string };
+  /** The labels of the two groups compared (a: positive log-odds; `commentDrivers` only). */
+  groups?: { a: string; b: string };
   /** Definitions and counts worth stating (prior, correction, comments per group). */
   notes: Record<string, unknown>;
 }
@@ -207,6 +207,24 @@ export interface FunnelMeta {
   notes: Record<string, string>;
 }
 
+/** How a table of a Cox model (`coxPh`) was made; read it with {@link meta}. */
+export interface CoxMeta {
+  /** Which table of the model. */
+  table: "coefficients" | "tests" | "survival" | "proportionalHazards";
+  /** Tie handling of the fit. */
+  ties: "efron" | "breslow";
+  /** Confidence level of the intervals. */
+  confidence: number;
+  /** The model's columns: time, event, covariates and strata. */
+  columns: { time: string; event: string; covariates: string[]; strata: string[] };
+  /** Rows fitted and events among them. */
+  n: number;
+  /** Events among the rows fitted. */
+  events: number;
+  /** Rows left out, reference levels, method notes. */
+  notes: Record<string, string>;
+}
+
 /** How a pushed-down analysis result was computed; read it with {@link meta}. */
 export interface SqlMeta {
   /** The engine's name. */
@@ -219,9 +237,9 @@ export interface SqlMeta {
 export interface MetaKinds {
   /** KPI results (`nps`, `csat`, `segment`, `trend`, …). */
   kpi: KpiMeta;
-  /** `kaplanMeier`, `cumulativeIncidence` (and their `*Sql` forms). */
+  /** `kaplanMeier`, `cumulativeIncidence` (in memory or in an engine). */
   survival: SurvivalMeta;
-  /** `logRank` (and `logRankSql`). */
+  /** `logRank` (in memory or in an engine). */
   logRank: LogRankMeta;
   /** `correlate`, `correlateMetrics`. */
   correlate: CorrelateMeta;
@@ -235,7 +253,9 @@ export interface MetaKinds {
   text: TextMeta;
   /** `funnel`. */
   funnel: FunnelMeta;
-  /** Tables an engine computed that are no analysis result of their own (`survivalCountsSql`). */
+  /** The tables of a Cox model (`coxPh`). */
+  cox: CoxMeta;
+  /** Tables an engine computed that are no analysis result of their own (`survivalCounts`). */
   sql: SqlMeta;
 }
 

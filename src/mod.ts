@@ -135,18 +135,25 @@ export type { ClvOptions } from "./metrics/clv.ts";
 // survival
 export { meta } from "./meta.ts";
 export type { MetaKind, MetaKinds, MetaOf, ResultMeta } from "./meta.ts";
-export { KAPLAN_MEIER_COLUMNS, kaplanMeier } from "./analysis/survival.ts";
-export type { KaplanMeierOptions, SurvivalMeta, SurvivalTransform } from "./analysis/survival.ts";
-export type { MissingGroupOption, SurvivalColumns } from "./analysis/survival_counts.ts";
-export { medianSurvival } from "./analysis/survival_median.ts";
-export { atRisk, rmst, survivalAt } from "./analysis/survival_summary.ts";
-export type { AtTimesOptions, RmstOptions } from "./analysis/survival_summary.ts";
-export { logRank } from "./analysis/logrank.ts";
-export type { LogRankMeta, LogRankOptions } from "./analysis/logrank.ts";
-export { CUMULATIVE_INCIDENCE_COLUMNS, cumulativeIncidence } from "./analysis/competing.ts";
-export type { CumulativeIncidenceOptions } from "./analysis/competing.ts";
-export { survivalTimes } from "./analysis/survival_times.ts";
-export type { SurvivalTimesOptions, SurvivalUnit } from "./analysis/survival_times.ts";
+export { KAPLAN_MEIER_COLUMNS, kaplanMeier } from "./analysis/survival/kaplan_meier.ts";
+export type {
+  KaplanMeierOptions,
+  SurvivalMeta,
+  SurvivalTransform,
+} from "./analysis/survival/kaplan_meier.ts";
+export type { MissingGroupOption, SurvivalColumns } from "./analysis/survival/columns.ts";
+export { medianSurvival } from "./analysis/survival/median.ts";
+export { atRisk, rmst, survivalAt } from "./analysis/survival/summary.ts";
+export type { AtTimesOptions, RmstOptions } from "./analysis/survival/summary.ts";
+export { logRank } from "./analysis/survival/logrank.ts";
+export type { LogRankMeta, LogRankOptions } from "./analysis/survival/logrank.ts";
+export {
+  CUMULATIVE_INCIDENCE_COLUMNS,
+  cumulativeIncidence,
+} from "./analysis/survival/competing.ts";
+export type { CumulativeIncidenceOptions } from "./analysis/survival/competing.ts";
+export { survivalTimes } from "./analysis/survival/times.ts";
+export type { SurvivalTimesOptions, SurvivalUnit } from "./analysis/survival/times.ts";
 export { atRiskChart, atRiskTable, kaplanMeierChart, SURVIVAL_COLORS } from "./charts/survival.ts";
 export type { AtRiskChartOptions, KaplanMeierChartOptions } from "./charts/survival.ts";
 
@@ -296,6 +303,4 @@ export type {
   ReadLargeCsvOptions,
 } from "./io/csv_large.ts";
 // cohort pushdown
-export type { SqlAnalysisOptions, SqlMeta } from "./engine/source.ts";
-export { kaplanMeierSql, logRankSql } from "./engine/survival.ts";
-export type { KaplanMeierSqlOptions, LogRankSqlOptions } from "./engine/survival.ts";
+export type { SqlMeta } from "./engine/source.ts";

@@ -10,13 +10,13 @@ import {
   correlate,
   CxOptionsError,
   kaplanMeier,
-  kaplanMeierSql,
   keyDrivers,
   logRank,
   meta,
   nps,
 } from "../src/mod.ts";
 import { duckdbEngine } from "../src/engine/duckdb.ts";
+import { coxPh } from "../src/predict/cox.ts";
 
 const answers = aq.table({ nps_score: [10, 9, 3, 8, 10, 0], g: ["a", "a", "b", "b", null, "a"] });
 const times = aq.table({
@@ -75,6 +75,18 @@ const ROWS: [string, () => ColumnTable, Record<string, unknown>][] = [
     cutoff: d("2024-04-01"),
     warnings: [],
   }],
+  [
+    "cox",
+    () => coxPh(times, { covariates: ["g"], ties: "breslow", confidence: 0.9 }).coefficients,
+    {
+      table: "coefficients",
+      ties: "breslow",
+      confidence: 0.9,
+      columns: { time: "time", event: "event", covariates: ["g"], strata: [] },
+      n: 6,
+      events: 4,
+    },
+  ],
 ];
 
 for (const [kind, make, fields] of ROWS) {
@@ -100,7 +112,7 @@ Deno.test("meta: notes say what the call left out", () => {
 Deno.test("meta: an engine result keeps its kind and adds engine and SQL", async () => {
   const engine = duckdbEngine();
   try {
-    const km = await kaplanMeierSql(times, { by: "g", engine, explain: true });
+    const km = await kaplanMeier(times, { by: "g", engine, explain: true });
     const m = meta(km);
     assert.equal(m.kind, "survival");
     if (m.kind === "survival") assert.equal(m.transform, "log");

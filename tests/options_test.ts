@@ -13,11 +13,13 @@ import * as engineEntry from "../src/entries/engine.ts";
 import * as io from "../src/entries/io.ts";
 import * as report from "../src/entries/report.ts";
 import * as stats from "../src/entries/stats.ts";
+import * as text from "../src/entries/text.ts";
+import * as cox from "../src/predict/cox.ts";
 import { CxOptionsError, type DuckdbEngine } from "../src/mod.ts";
 import { optionNames } from "../src/options.ts";
 
 /** Every entry's exports under one name, so that ROWS reads `cx.<function>` whatever the entry. */
-const cx = { ...front, ...danfo, ...engineEntry, ...io, ...report, ...stats };
+const cx = { ...front, ...danfo, ...engineEntry, ...io, ...report, ...stats, ...text, ...cox };
 
 const T: ColumnTable = aq.table({ x: [1] });
 const side = { table: T, value: "x" };
@@ -35,6 +37,8 @@ const ROWS: Row[] = [
   ["nps", "by", (o) => cx.nps(T, o)],
   ["csat", "topBox", (o) => cx.csat(T, o)],
   ["ces", "lowEffort", (o) => cx.ces(T, o)],
+  // models
+  ["coxPh", "ties", (o) => cx.coxPh(T, o)],
   ["npsCompare", "score", (o) => cx.npsCompare(T, o)],
   ["compareToBenchmark", "benchmark", (o) => cx.compareToBenchmark(T, o)],
   ["firstResponseTime", "businessHours", (o) => cx.firstResponseTime(T, o)],
@@ -85,6 +89,9 @@ const ROWS: Row[] = [
   ["redactPii", "language", (o) => cx.redactPii(T, o)],
   ["commentDrivers", "minCount", (o) => cx.commentDrivers(T, o)],
   ["commentDrivers", "engine", (o) => cx.commentDrivers(T, o)],
+  ["sentiment", "language", (o) => cx.sentiment(T, o)],
+  ["sentiment", "engine", (o) => cx.sentiment(T, o)],
+  ["sentimentScores", "text", (o) => cx.sentimentScores(T, o)],
   // charts
   ["scoreDistributionChart", "score", (o) => cx.scoreDistributionChart(T, o)],
   ["churnChart", "band", (o) => cx.churnChart(T, o)],
@@ -130,9 +137,9 @@ const ROWS: Row[] = [
   ["clickhouseEngine", "database", (o) => cx.clickhouseEngine(o)],
   ["cohortRetention", "dateZone", (o) => cx.cohortRetention(T, o)],
   ["cohortRetentionQueries", "mode", (o) => cx.cohortRetentionQueries({} as never, {} as never, o)],
-  ["kaplanMeierSql", "explain", (o) => cx.kaplanMeierSql(T, o)],
-  ["logRankSql", "pairwise", (o) => cx.logRankSql(T, o)],
-  ["survivalCountsSql", "time", (o) => cx.survivalCountsSql(T, o)],
+  // the survival analyses know the engine options too
+  ["kaplanMeier", "explain", (o) => cx.kaplanMeier(T, o)],
+  ["logRank", "engine", (o) => cx.logRank(T, o)],
   // pushdown and explainSql pass the options to the KPI they are given, which checks them
   [
     "nps",

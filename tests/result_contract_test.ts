@@ -7,9 +7,11 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { assertEquals } from "./assert.ts";
-import * as cx from "../src/mod.ts";
+import * as front from "../src/mod.ts";
+import * as text from "../src/entries/text.ts";
 import { sample } from "./metrics/fixtures.ts";
 import { sampleEvents } from "./fixtures/segments/read.ts";
+import { coxPh } from "../src/predict/cox.ts";
 
 /** Names the glossary replaced, with the name to use instead. */
 const RETIRED: Record<string, string> = {
@@ -84,6 +86,9 @@ Deno.test("contract rules: each retired name and broken pair is caught", () => {
     "rmst_se: standard errors are std_err (<estimate>_std_err)",
   ]);
 });
+
+/** The front door and the sub-entries whose results follow the glossary. */
+const cx = { ...front, ...text };
 
 const COLUMN_CONSTANTS = Object.entries(cx).filter(([name]) => name.endsWith("_COLUMNS")) as [
   string,
@@ -200,6 +205,19 @@ const RUNS: Record<string, (i: Inputs) => Run> = {
     run(cx.commentThemes(responses, { by: "channel" }), ["channel"], cx.THEME_COLUMNS),
   COMMENT_DRIVER_COLUMNS: ({ responses }) =>
     run(cx.commentDrivers(responses), [], cx.COMMENT_DRIVER_COLUMNS),
+  SENTIMENT_COLUMNS: ({ responses }) =>
+    run(
+      cx.sentiment(responses, { by: "channel", period: "quarter" }),
+      ["channel", ...PERIOD_KEYS],
+      cx.SENTIMENT_COLUMNS,
+      PERIOD_AFTER,
+    ),
+  SENTIMENT_SCORE_COLUMNS: ({ responses }) =>
+    run(
+      cx.sentimentScores(responses),
+      responses.columnNames(),
+      cx.SENTIMENT_SCORE_COLUMNS,
+    ),
   CORRELATION_COLUMNS: ({ responses }) =>
     run(
       cx.correlate(responses, { columns: ["nps_score", "csat", "ces"] }),
@@ -297,6 +315,14 @@ const OTHER_RESULTS: Record<string, (i: Inputs) => ColumnTable> = {
     cx.compareToBenchmark(cx.nps(responses), { benchmark: 30 }),
   logRank: ({ times }) => cx.logRank(times, { by: "plan" }),
   "logRank pairwise": ({ times }) => cx.logRank(times, { by: "plan", pairwise: true }),
+  "coxPh coefficients": ({ times }) => coxPh(times, { covariates: ["plan"] }).coefficients,
+  "coxPh tests": ({ times }) => coxPh(times, { covariates: ["plan"] }).tests,
+  "coxPh survival": ({ times }) =>
+    coxPh(times, { covariates: ["plan"] }).survival(aq.table({ plan: ["monthly"] }), {
+      times: [30],
+    }),
+  "coxPh proportionalHazards": ({ times }) =>
+    coxPh(times, { covariates: ["plan"] }).proportionalHazards(),
   medianSurvival: ({ times }) => cx.medianSurvival(cx.kaplanMeier(times, { by: "plan" })),
   survivalAt: ({ times }) => cx.survivalAt(cx.kaplanMeier(times), { times: [30, 365] }),
   atRisk: ({ times }) => cx.atRisk(cx.kaplanMeier(times), { times: [30, 365] }),

@@ -10,9 +10,9 @@ import * as Plot from "@observablehq/plot";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { kmGroupColumns } from "../analysis/survival.ts";
-import { resultGroups } from "../analysis/survival_counts.ts";
-import { atRisk, type AtTimesOptions, timesOf } from "../analysis/survival_summary.ts";
+import { kmGroupColumns } from "../analysis/survival/kaplan_meier.ts";
+import { resultGroups } from "../analysis/survival/counts.ts";
+import { atRisk, type AtTimesOptions, timesOf } from "../analysis/survival/summary.ts";
 import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
 import { checkOptions, optionNames } from "../options.ts";
@@ -113,7 +113,7 @@ const WORDS = {
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { kaplanMeier } from "../analysis/survival.ts";
+ * import { kaplanMeier } from "../analysis/survival/kaplan_meier.ts";
  * import { renderSvg } from "./render.ts";
  * import { kaplanMeierChart } from "./survival.ts";
  * const t = aq.table({ plan: ["a", "a", "b", "b"], time: [3, 5, 2, 8], event: [1, 0, 1, 1] });
@@ -128,8 +128,7 @@ export function kaplanMeierChart(
   options: KaplanMeierChartOptions = {},
 ): ChartSpec {
   checkOptions("kaplanMeierChart", options, KAPLAN_MEIER_CHART_OPTIONS);
-  const { band = true, censorTicks = true } = options;
-  const { resolution = 0 } = options;
+  const { band = true, censorTicks = true, resolution = 0 } = options;
   if (typeof resolution !== "number" || !(resolution >= 0)) {
     throw new CxOptionsError(
       `kaplanMeierChart: option "resolution" must be a time ≥ 0, got ${JSON.stringify(resolution)}`,
@@ -214,7 +213,7 @@ export function kaplanMeierChart(
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { kaplanMeier } from "../analysis/survival.ts";
+ * import { kaplanMeier } from "../analysis/survival/kaplan_meier.ts";
  * import { atRiskTable } from "./survival.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
  * const table = atRiskTable(km, { times: [0, 5] });
@@ -271,7 +270,7 @@ const AT_RISK_CHART_OPTIONS = optionNames<AtRiskChartOptions>()([
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { kaplanMeier } from "../analysis/survival.ts";
+ * import { kaplanMeier } from "../analysis/survival/kaplan_meier.ts";
  * import { renderSvg } from "./render.ts";
  * import { atRiskChart } from "./survival.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));

@@ -1,6 +1,6 @@
 /**
- * What the pushed-down analyses (`survivalCountsSql`, `kaplanMeierSql`,
- * `logRankSql`, `correlateSql`) share: choosing the engine, opening the
+ * What the analyses that run in an SQL engine (`kaplanMeier`, `logRank`,
+ * `correlateSql`, …) share: choosing the engine, opening the
  * source (an in-memory table is loaded with only the columns needed, a path
  * is scanned by DuckDB, a `{ engine, table }` is read where it is), running
  * compiled queries with `explain`, and the SQL metadata of their results.
@@ -26,17 +26,6 @@ import {
 } from "./engine.ts";
 
 export { sqlEngineOf } from "./engine.ts";
-
-/** Options every pushed-down analysis takes besides its own. */
-export interface SqlAnalysisOptions {
-  /** The engine (optional when the source is a `{ engine, table }` reference). */
-  engine?: SqlEngine;
-  /**
-   * `true`: record the SQL in the result's metadata (`meta(result).queries`);
-   * a function: receive each statement before it runs (e.g. to print it).
-   */
-  explain?: boolean | ((query: CompiledSql) => void);
-}
 
 /** Records a result's {@link SqlMeta}; returns the result. */
 export function setSqlMeta(result: ColumnTable, meta: SqlMeta): ColumnTable {
@@ -140,7 +129,7 @@ export class QueryLog {
    */
   constructor(
     readonly engine: SqlEngine,
-    readonly explain: SqlAnalysisOptions["explain"] = false,
+    readonly explain: boolean | ((query: CompiledSql) => void) = false,
   ) {
     if (explain !== undefined && typeof explain !== "boolean" && typeof explain !== "function") {
       throw new CxOptionsError(

@@ -2,8 +2,8 @@
  * cxkit/engine: the SQL plumbing under the analyst API.
  *
  * The engines themselves (`duckdbEngine`, `postgresEngine`, `clickhouseEngine`), `explainSql`,
- * `meta` and the `*Sql` analyses are in the main entry. This entry holds what you need to
- * build your own pushed-down query or pipeline: the aggregate compiler and SQL quoting, the
+ * `meta` and the analyses (each takes `engine`) are in the main entry. This entry holds what
+ * you need to build your own pushed-down query or pipeline: the aggregate compiler and SQL quoting, the
  * one dispatcher (`withEngine`), the engine and table-reference guards, column loading, and the parts of the
  * survival and cohort pipelines (counts, their SQL spec, the Kaplan–Meier finishing step, the
  * cohort retention queries).
@@ -59,12 +59,11 @@ export type { TableInput } from "../base/input.ts";
 export { loadColumns } from "../engine/load.ts";
 export type { LoadColumn, LoadType } from "../engine/load.ts";
 export type { AggregateHook, AggregateRequest, GroupPlan } from "../base/plan.ts";
-export { finalizeKaplanMeier } from "../analysis/survival.ts";
-export type { FinalizeKaplanMeierOptions } from "../analysis/survival.ts";
-export { survivalCounts } from "../analysis/survival_counts.ts";
-export type { ResolvedColumns, SurvivalColumns } from "../analysis/survival_counts.ts";
-export { survivalCountsSpec, survivalCountsSql } from "../engine/survival.ts";
-export type { SurvivalCountsSqlOptions } from "../engine/survival.ts";
+export { finalizeKaplanMeier } from "../analysis/survival/kaplan_meier.ts";
+export type { FinalizeKaplanMeierOptions } from "../analysis/survival/kaplan_meier.ts";
+export { survivalCounts } from "../analysis/survival/counts.ts";
+export type { ResolvedColumns, SurvivalColumns } from "../analysis/survival/columns.ts";
+export { survivalCountsSpec } from "../analysis/survival/sql.ts";
 export { cohortRetentionQueries } from "../analysis/cohort/sql/step.ts";
 export type { CohortRetentionQueries } from "../analysis/cohort/sql/step.ts";
 export type { CohortColumns, SqlFrom } from "../analysis/cohort/sql/common.ts";

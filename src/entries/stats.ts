@@ -37,5 +37,5 @@ export { periodStartOfLabel } from "../time/period.ts";
 export type { Period } from "../time/period.ts";
 export { ROLLING_LENGTH } from "../analysis/cohort/periods.ts";
 export type { CohortPeriod } from "../analysis/cohort/periods.ts";
-export { SURVIVAL_UNIT_DAYS } from "../analysis/survival_times.ts";
-export type { SurvivalUnit } from "../analysis/survival_times.ts";
+export { SURVIVAL_UNIT_DAYS } from "../analysis/survival/times.ts";
+export type { SurvivalUnit } from "../analysis/survival/times.ts";

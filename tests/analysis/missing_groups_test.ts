@@ -29,7 +29,6 @@ import {
   type TrendOptions,
 } from "../../src/mod.ts";
 import { pushdown } from "../../src/entries/engine.ts";
-import { kaplanMeierSql, logRankSql } from "../../src/engine/survival.ts";
 import { assertClose } from "../metrics/fixtures.ts";
 import { assertSameResult } from "../engine/assert_same.ts";
 
@@ -193,10 +192,10 @@ Deno.test("missing groups: DuckDB leaves out the same groups (null, empty, blank
   try {
     for (const missing of [undefined, "group"] as const) {
       const o = { by: "g", missing };
-      const km = await kaplanMeierSql(t, { ...o, engine });
+      const km = await kaplanMeier(t, { ...o, engine });
       assertSameResult(km, kaplanMeier(t, o), `km ${missing}`);
       assert.deepEqual(meta<"survival">(km)?.notes, meta<"survival">(kaplanMeier(t, o))?.notes);
-      const lr = await logRankSql(t, { ...o, engine });
+      const lr = await logRank(t, { ...o, engine });
       assertSameResult(lr, logRank(t, o), `log-rank ${missing}`);
       // the engine's result adds its engine and (without explain) no statements
       assert.deepEqual(meta(lr), { ...meta(logRank(t, o)), engine: engine.name, queries: [] });
@@ -217,10 +216,10 @@ Deno.test("missing groups: DuckDB leaves out the same groups (null, empty, blank
     }
     // Default: "", null and "  " (4 rows) left out; "group" keeps each as it is stored.
     assert.equal(
-      meta<"survival">(await kaplanMeierSql(t, { by: "g", engine }))?.notes?.missingGroups,
+      meta<"survival">(await kaplanMeier(t, { by: "g", engine }))?.notes?.missingGroups,
       `4 rows with a missing g left out${NOTE_TAIL}`,
     );
-    const grouped = await kaplanMeierSql(t, { by: "g", engine, missing: "group" });
+    const grouped = await kaplanMeier(t, { by: "g", engine, missing: "group" });
     assert.deepEqual([...new Set(grouped.array("g"))], [null, "", "  ", "a", "b"]);
   } finally {
     await engine.close();

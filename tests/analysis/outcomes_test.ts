@@ -3,7 +3,7 @@ import type { ColumnTable } from "arquero";
 import assert from "node:assert/strict";
 import { CxDataError, CxOptionsError, readCsv } from "../../src/mod.ts";
 import { scoreOutcomes } from "../../src/analysis/outcomes/outcomes.ts";
-import { survivalAt } from "../../src/analysis/survival_summary.ts";
+import { survivalAt } from "../../src/analysis/survival/summary.ts";
 import { assertClose, sample } from "../metrics/fixtures.ts";
 
 const d = (s: string) => new Date(s);

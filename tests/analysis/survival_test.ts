@@ -14,13 +14,14 @@ import {
   finalizeKaplanMeier,
   kaplanMeier,
   type SurvivalTransform,
-} from "../../src/analysis/survival.ts";
-import { survivalCounts } from "../../src/analysis/survival_counts.ts";
-import { medianSurvival } from "../../src/analysis/survival_median.ts";
-import { atRisk, rmst, survivalAt } from "../../src/analysis/survival_summary.ts";
-import { chiSquareUpper, logRank } from "../../src/analysis/logrank.ts";
-import { cumulativeIncidence } from "../../src/analysis/competing.ts";
-import { survivalTimes } from "../../src/analysis/survival_times.ts";
+} from "../../src/analysis/survival/kaplan_meier.ts";
+import { survivalCounts } from "../../src/analysis/survival/counts.ts";
+import { medianSurvival } from "../../src/analysis/survival/median.ts";
+import { atRisk, rmst, survivalAt } from "../../src/analysis/survival/summary.ts";
+import { chiSquareUpper, logRank } from "../../src/analysis/survival/logrank.ts";
+import { cumulativeIncidence } from "../../src/analysis/survival/competing.ts";
+import { survivalTimes } from "../../src/analysis/survival/times.ts";
+import { duckdbEngine } from "../../src/engine/duckdb.ts";
 import { assertMatch, assertThrows } from "../assert.ts";
 import { assertClose } from "../metrics/fixtures.ts";
 
@@ -505,4 +506,29 @@ Deno.test("bad input: clear errors naming the option, column or row", () => {
   );
   assertThrows(() => medianSurvival(lung), CxOptionsError);
   assertThrows(() => cumulativeIncidence(lung, { status: "reason" }), CxOptionsError);
+});
+
+Deno.test("survivalTimes refuses an SQL engine in the one wording; engine options need an engine", () => {
+  const customersTable = aq.table({ signup_date: [new Date("2025-01-10")], churn_date: [null] });
+  const engine = duckdbEngine(); // not opened: the refusal comes first
+  const refused = assertThrows(
+    () => survivalTimes(customersTable, { observedUntil: new Date("2025-12-31"), engine }),
+    CxOptionsError,
+  );
+  assert.equal(
+    refused.message,
+    "survivalTimes cannot run in an SQL engine: it returns every row with its follow-up time and " +
+      "event, not an aggregate; compute the time and event in the engine (date_diff) and pass that " +
+      'table to kaplanMeier with engine. Pass an Arquero table (load it with readCsv, or SELECT the rows you need from the engine) and leave out "engine"',
+  );
+  const t = aq.table({ time: [1, 2], event: [1, 0], why: ["price", "censored"] });
+  for (
+    const call of [
+      () => kaplanMeier(t, { explain: true } as never),
+      () => logRank(t, { by: "event", explain: true } as never),
+      () => cumulativeIncidence(t, { status: "why", censored: "censored", explain: true } as never),
+    ]
+  ) {
+    assertMatch(assertThrows(call, CxOptionsError).message, /"explain" needs an SQL engine/);
+  }
 });

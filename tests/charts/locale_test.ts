@@ -1,7 +1,7 @@
 import * as aq from "arquero";
 import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";
-import { kaplanMeier } from "../../src/analysis/survival.ts";
+import { kaplanMeier } from "../../src/analysis/survival/kaplan_meier.ts";
 import { trend } from "../../src/analysis/trend.ts";
 import { kpiCards, kpiSegmentChart, npsMixChart } from "../../src/charts/kpi.ts";
 import { chartFormat } from "../../src/charts/locale.ts";

@@ -1,7 +1,7 @@
 import * as aq from "arquero";
 import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";
-import { kaplanMeier } from "../../src/analysis/survival.ts";
+import { kaplanMeier } from "../../src/analysis/survival/kaplan_meier.ts";
 import { renderSvg } from "../../src/charts/render.ts";
 import { atRiskChart, atRiskTable, kaplanMeierChart } from "../../src/charts/survival.ts";
 import { CxOptionsError } from "../../src/errors.ts";

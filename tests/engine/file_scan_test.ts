@@ -14,7 +14,6 @@ import {
   CxOptionsError,
   duckdbEngine,
   kaplanMeier,
-  kaplanMeierSql,
   nps,
   readCsv,
   readParquet,
@@ -65,8 +64,8 @@ const CALLS = {
   },
   kaplanMeier: {
     memory: (t: ColumnTable, o: Options): ColumnTable => kaplanMeier(t, o as never),
-    // kaplanMeierSql reads no dates, so it takes no dateZone.
-    engine: (p: string, { dateZone: _, ...o }: Options) => kaplanMeierSql(p, o),
+    // kaplanMeier reads no dates, so it takes no dateZone.
+    engine: (p: string, { dateZone: _, ...o }: Options) => kaplanMeier(p, o),
   },
 };
 

@@ -1,32 +1,31 @@
 /**
- * Survival pushdown parity: survivalCounts, kaplanMeier (every transform)
- * and logRank (overall and pairwise) in memory and with the counts
- * aggregated by DuckDB, PostgreSQL and a two-shard ClickHouse cluster give
+ * Survival pushdown parity: survivalCounts, kaplanMeier (every transform),
+ * logRank (overall and pairwise) and cumulativeIncidence (with and without
+ * an event column) in memory and with the counts
+ * aggregated (option `engine`, through the one dispatcher) by DuckDB, PostgreSQL and a two-shard ClickHouse cluster give
  * identical tables (counts exact, floats to 1e-9) — on the sample customers
  * and on seeded random tables with ties, fractional times, null and unicode
- * or hostile labels, one-row groups, boolean and 0/1 events. Invalid values
- * on a server table fail as in memory, naming the column.
+ * or hostile labels and reasons, one-row groups, boolean and 0/1 events.
+ * Invalid values on a server table fail as in memory, naming the column.
+ * (cumulativeIncidence in memory is tested against R's cmprsk and survfit
+ * in tests/analysis/survival_test.ts.)
  */
 import { meta, type ResultMeta } from "../../src/meta.ts";
 import assert from "node:assert/strict";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { readCsv } from "../../src/io/csv.ts";
-import type { SqlEngine } from "../../src/engine/pushdown.ts";
-import { logRank } from "../../src/analysis/logrank.ts";
-import { kaplanMeier } from "../../src/analysis/survival.ts";
-import { survivalCounts } from "../../src/analysis/survival_counts.ts";
-import { survivalTimes } from "../../src/analysis/survival_times.ts";
+import type { SqlEngine } from "../../src/engine/engine.ts";
+import { logRank } from "../../src/analysis/survival/logrank.ts";
+import { cumulativeIncidence } from "../../src/analysis/survival/competing.ts";
+import { kaplanMeier } from "../../src/analysis/survival/kaplan_meier.ts";
+import { survivalCounts } from "../../src/analysis/survival/counts.ts";
+import { survivalTimes } from "../../src/analysis/survival/times.ts";
 import { quoteIdent } from "../../src/engine/compile/quote.ts";
 import { compileAggregate } from "../../src/engine/compile/aggregate.ts";
 import type { ClickhouseEngine } from "../../src/engine/clickhouse.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
-import {
-  kaplanMeierSql,
-  logRankSql,
-  survivalCountsSpec,
-  survivalCountsSql,
-} from "../../src/engine/survival.ts";
+import { survivalCountsSpec } from "../../src/analysis/survival/sql.ts";
 import { CxDataError, CxOptionsError } from "../../src/errors.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";
@@ -38,13 +37,15 @@ const { table: customerRows } = await readCsv(
 );
 const customers = survivalTimes(customerRows, { observedUntil: new Date("2025-12-31") })
   .derive({ referred: (d: { referred_by: string | null }) => !!d.referred_by })
-  .select("plan", "region", "referred", "time", "event");
+  .select("plan", "region", "referred", "churn_reason", "time", "event");
 
 // Hostile names: quotes of every dialect, statement separators, comments, unicode.
 const SEG = `seg"; DROP TABLE t; --`;
 const REGION = "rég`ion' --";
 const TIME = `days'); DELETE FROM x; --`;
 const EVENT = "churned?";
+const STATUS = `why"; --`;
+const REASONS = ["price", "moved", `'; DROP TABLE t; --`, "Zürich 🚀", null, ""];
 const LABELS = ["chat", `'; DROP TABLE answers; --`, 'say "hi"', "Zürich 🚀", "a`b\\c", "x\ny"];
 
 /** Seeded survival data: ties in time, null and hostile labels, one-row groups. */
@@ -56,7 +57,7 @@ function randomSurvival(
   const random = seededRandom(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
   const seg: (string | null)[] = [], region: (string | null)[] = [];
-  const time: number[] = [], event: (number | boolean)[] = [];
+  const time: number[] = [], event: (number | boolean)[] = [], status: (string | null)[] = [];
   for (let i = 0; i < rows; i++) {
     seg.push(random() < 0.05 ? null : pick(LABELS));
     region.push(random() < 0.03 ? `solo ${i}` : pick(["north", "south", "ÿ-east"]));
@@ -65,8 +66,10 @@ function randomSurvival(
     time.push(options.fractional ? t * 0.1 + (random() < 0.5 ? 0 : 1 / 3) : t);
     const e = random() < 0.6;
     event.push(options.boolean ? e : e ? 1 : 0);
+    // A reason for who left (or none); censored rows mostly say so, some keep a reason.
+    status.push(e || random() < 0.3 ? pick(REASONS) : "censored");
   }
-  return aq.table({ [SEG]: seg, [REGION]: region, [TIME]: time, [EVENT]: event });
+  return aq.table({ [SEG]: seg, [REGION]: region, [TIME]: time, [EVENT]: event, [STATUS]: status });
 }
 
 const RANDOM = [
@@ -81,7 +84,16 @@ const BLANKS = aq.table({
   [SEG]: ["a", "", null, "  ", "a", "b", "b", null, "b", "a"],
   [TIME]: [1, 2, 2, 3, 4, 5, 6, 7, 8, 9],
   [EVENT]: [1, 0, 1, 1, 0, 1, 1, 0, 1, 1],
+  [STATUS]: ["a", null, "b", "a", "c", "b", "b", null, "a", ""],
 });
+
+/** The analyses under test, in memory or (given engine) in the engine. */
+const RUN = {
+  counts: survivalCounts,
+  km: kaplanMeier,
+  logrank: logRank,
+  cif: cumulativeIncidence,
+};
 
 interface Case {
   name: string;
@@ -97,27 +109,16 @@ function cases(): Case[] {
   const add = (
     name: string,
     table: ColumnTable,
-    what: "counts" | "km" | "logrank",
+    what: "counts" | "km" | "logrank" | "cif",
     options: Record<string, unknown>,
   ) => {
     out.push({
       name: `${name} ${what} ${JSON.stringify(options)}`,
       table,
       run: (input, engine) => {
-        if (!engine) {
-          const t = input as ColumnTable;
-          return what === "counts"
-            ? survivalCounts(t, options)
-            : what === "km"
-            ? kaplanMeier(t, options)
-            : logRank(t, options as { by: string[] });
-        }
-        const o = { ...options, engine };
-        return what === "counts"
-          ? survivalCountsSql(input, o)
-          : what === "km"
-          ? kaplanMeierSql(input, o)
-          : logRankSql(input, o as typeof o & { by: string[] });
+        const o = engine ? { ...options, engine } : options;
+        const run = RUN[what] as (input: unknown, options: unknown) => ColumnTable;
+        return run(input, o);
       },
     });
   };
@@ -130,12 +131,20 @@ function cases(): Case[] {
       add("sample", customers, "logrank", { by });
       add("sample", customers, "logrank", { by, pairwise: true });
     }
+    // The event column decides who left; a churn without a reason is "unspecified".
+    add("sample", customers, "cif", { by, status: "churn_reason", transform: "log-log" });
   }
   RANDOM.forEach((table, k) => {
     const cols = { time: TIME, event: EVENT };
     for (const by of [undefined, SEG, [SEG, REGION]]) {
       add(`random ${k}`, table, "counts", { ...cols, by });
       add(`random ${k}`, table, "km", { ...cols, by, transform: k % 2 ? "log-log" : "log" });
+    }
+    for (const by of [undefined, [SEG, REGION]]) {
+      add(`random ${k}`, table, "cif", { ...cols, by, status: STATUS });
+      // No event column: the status alone, empty = censored ("censored" is one more reason).
+      const alone = { time: TIME, event: null, status: STATUS, censored: null };
+      add(`random ${k}`, table, "cif", { ...alone, by });
     }
     if (table.numRows() > 1) {
       add(`random ${k}`, table, "logrank", { ...cols, by: SEG });
@@ -146,6 +155,7 @@ function cases(): Case[] {
   for (const missing of [undefined, "group"]) {
     add("blanks", BLANKS, "km", { ...cols, by: SEG, missing });
     add("blanks", BLANKS, "logrank", { ...cols, by: SEG, missing });
+    add("blanks", BLANKS, "cif", { ...cols, by: SEG, missing, status: STATUS });
     add("random 0", RANDOM[0], "km", { ...cols, by: [SEG, REGION], missing });
   }
   return out;
@@ -189,7 +199,7 @@ async function checkEngine(engine: SqlEngine) {
     assert.ok(tables >= 50 && errors <= 2, `${tables} tables, ${errors} errors`);
     // The in-memory source (load, aggregate, drop), metadata included.
     const o = { time: TIME, event: EVENT, by: [SEG, REGION] };
-    const km = await kaplanMeierSql(RANDOM[0], { ...o, engine });
+    const km = await kaplanMeier(RANDOM[0], { ...o, engine });
     assertSameResult(km, kaplanMeier(RANDOM[0], o), engine.name);
     // the engine part comes on top of the in-memory metadata (no statements without explain)
     assert.deepEqual(meta(km), {
@@ -197,8 +207,11 @@ async function checkEngine(engine: SqlEngine) {
       engine: engine.name,
       queries: [],
     });
+    const c = { ...o, status: STATUS };
+    const cif = await cumulativeIncidence(RANDOM[0], { ...c, engine });
+    assertSameResult(cif, cumulativeIncidence(RANDOM[0], c), `${engine.name}: cif`);
     // Boolean group keys come back as booleans (ClickHouse stores them as 0/1).
-    const byReferred = await logRankSql(customers, { by: "referred", engine });
+    const byReferred = await logRank(customers, { by: "referred", engine });
     assert.deepEqual(byReferred.objects(), logRank(customers, { by: "referred" }).objects());
     await checkInvalid(engine);
   } finally {
@@ -245,7 +258,7 @@ async function checkInvalid(engine: SqlEngine) {
   const { relation, drop } = await engine.load(bad, { [TIME]: "number", [EVENT]: "number" });
   const ref = { engine, table: (relation as { name: string }).name };
   try {
-    for (const run of [kaplanMeierSql, survivalCountsSql]) {
+    for (const run of [kaplanMeier, survivalCounts]) {
       await assert.rejects(run(ref, { time: TIME, event: EVENT }), (e: unknown) => {
         assert.ok(e instanceof CxDataError, String(e));
         assert.equal(problemCount(e), problemCount(inMemory));
@@ -260,23 +273,29 @@ async function checkInvalid(engine: SqlEngine) {
     }
     // The in-memory source fails in memory, with row numbers.
     await assert.rejects(
-      kaplanMeierSql(bad, { time: TIME, event: EVENT, engine }),
+      kaplanMeier(bad, { time: TIME, event: EVENT, engine }),
       (e: unknown) => e instanceof CxDataError && e.message === inMemory.message,
     );
     // A text event column: every row fails ("1" is not 1, as in memory).
     const textEvent = () => survivalCounts(bad, { time: TIME, event: "g" });
     assert.throws(textEvent, (e: unknown) => e instanceof CxDataError && problemCount(e) === 9);
     await assert.rejects(
-      logRankSql(ref, { time: TIME, event: "g", by: EVENT }),
+      logRank(ref, { time: TIME, event: "g", by: EVENT }),
       (e: unknown) =>
         e instanceof CxDataError && problemCount(e) === 9 &&
         e.problems.filter((p) => p.column === "g").map((p) => p.value).sort().join() === "a,b",
     );
-    await assert.rejects(logRankSql(ref, { time: TIME } as never), CxOptionsError);
-    await assert.rejects(kaplanMeierSql(ref, { time: "nope" }), /Option "time" names|nope/);
+    await assert.rejects(logRank(ref, { time: TIME } as never), CxOptionsError);
+    await assert.rejects(kaplanMeier(ref, { time: "nope" }), /Option "time" names|nope/);
   } finally {
     await drop();
   }
+  await checkInvalidReasons(engine);
+  await checkNonFiniteAndEmpty(engine);
+}
+
+/** NaN and ±Infinity in a server DOUBLE column, and a table without rows: as in memory. */
+async function checkNonFiniteAndEmpty(engine: SqlEngine) {
   // NaN and ±Infinity in a server DOUBLE column (loading turns NaN into null, so made here).
   const name = `nonfinite_${engine.dialect}`;
   const sql = (text: string) =>
@@ -295,7 +314,7 @@ async function checkInvalid(engine: SqlEngine) {
   }
   try {
     await assert.rejects(
-      kaplanMeierSql({ engine, table: name }, { time: "t", event: "e" }),
+      kaplanMeier({ engine, table: name }, { time: "t", event: "e" }),
       (e: unknown) =>
         e instanceof CxDataError && problemCount(e) === 3 &&
         e.problems.every((p) => p.column === "t"),
@@ -310,12 +329,69 @@ async function checkInvalid(engine: SqlEngine) {
   });
   try {
     await assert.rejects(
-      kaplanMeierSql({ engine, table: (empty.relation as { name: string }).name }),
+      kaplanMeier({ engine, table: (empty.relation as { name: string }).name }),
       /Empty table/,
     );
   } finally {
     await empty.drop();
   }
+}
+
+/**
+ * Bad times and statuses for cumulativeIncidence on a server table: the same
+ * error as in memory (count, column, values, reason), without row numbers.
+ */
+async function checkInvalidReasons(engine: SqlEngine) {
+  const why = ["price", "censored", "censored", null, "moved", "censored", ""];
+  const e = [1, 1, 0, 1, 0, 1, 1];
+  const tables = {
+    badTime: aq.table({ t: [1, 2, 3, 4, -5, 6, 7], e, why }),
+    good: aq.table({ t: [1, 2, 3, 4, 5, 6, 7], e, why }),
+  };
+  const withEvent = { event: "e", censored: "censored" };
+  const alone = { event: null, censored: "censored" };
+  const cases: [keyof typeof tables, object, string, unknown[], string][] = [
+    // A bad time fails first, with or without the event column (statuses are not looked at).
+    ["badTime", withEvent, "t", ["-5"], "must be a follow-up time ≥ 0"],
+    ["badTime", alone, "t", ["-5"], "must be a follow-up time ≥ 0"],
+    // Two customers left (e = 1) whose status says censored; the censored one (e = 0) is fine.
+    ["good", withEvent, "why", ["censored", "censored"], "e says this customer left"],
+    // Without the event column, null and "" are neither a reason nor the censoring value.
+    ["good", alone, "why", ["", null], "why is empty"],
+  ];
+  for (const [name, options, column, values, reason] of cases) {
+    const table = tables[name];
+    const o = { time: "t", status: "why", ...options };
+    const what = `${engine.name}: ${name} ${JSON.stringify(options)}`;
+    const problems = (error: unknown, rows: "numbered" | "none") => {
+      assert.ok(error instanceof CxDataError, `${what}: ${error}`);
+      assert.ok(error.problems.every((p) => p.column === column && p.reason.includes(reason)));
+      assert.ok(error.problems.every((p) => (p.row === null) === (rows === "none")), what);
+      assert.deepEqual(error.problems.map((p) => p.value).sort(), values, what);
+      return problemCount(error);
+    };
+    const inMemory = problems(await settleError(() => cumulativeIncidence(table, o)), "numbered");
+    assert.equal(inMemory, values.length, what);
+    const { relation, drop } = await engine.load(table, { t: "number", e: "number" });
+    try {
+      const ref = { engine, table: (relation as { name: string }).name };
+      assert.equal(
+        problems(await settleError(() => cumulativeIncidence(ref, o)), "none"),
+        inMemory,
+      );
+    } finally {
+      await drop();
+    }
+  }
+}
+
+async function settleError(f: () => unknown): Promise<unknown> {
+  try {
+    await f();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected an error");
 }
 
 Deno.test("survival pushdown: DuckDB (tables, in-memory input, CSV and Parquet files)", async () => {
@@ -325,7 +401,7 @@ Deno.test("survival pushdown: DuckDB (tables, in-memory input, CSV and Parquet f
     // A CSV file scanned by DuckDB: booleans and integers typed by its sniffer.
     const csv = await Deno.makeTempFile({ suffix: ".csv" });
     await Deno.writeTextFile(csv, customers.toCSV());
-    const fromFile = await kaplanMeierSql(csv, { by: ["plan", "referred"], engine });
+    const fromFile = await kaplanMeier(csv, { by: ["plan", "referred"], engine });
     assertSameResult(fromFile, kaplanMeier(customers, { by: ["plan", "referred"] }), "csv");
     const parquet = await Deno.makeTempFile({ suffix: ".parquet" });
     const conn = await engine.connection();
@@ -333,7 +409,7 @@ Deno.test("survival pushdown: DuckDB (tables, in-memory input, CSV and Parquet f
       `COPY (SELECT * FROM read_csv($1)) TO '${parquet.replaceAll("'", "''")}' (FORMAT parquet)`,
       [csv],
     );
-    const test = await logRankSql(parquet, { by: "region", pairwise: true, engine });
+    const test = await logRank(parquet, { by: "region", pairwise: true, engine });
     assertSameResult(test, logRank(customers, { by: "region", pairwise: true }), "parquet");
     await Deno.remove(csv);
     await Deno.remove(parquet);
@@ -393,7 +469,7 @@ Deno.test("survival pushdown: hostile names only fill identifier slots, in every
       ],
     );
     const seen: string[] = [];
-    const km = await kaplanMeierSql({ engine, table: "t; --" }, {
+    const km = await kaplanMeier({ engine, table: "t; --" }, {
       time: TIME,
       event: EVENT,
       by: SEG,
@@ -406,7 +482,7 @@ Deno.test("survival pushdown: hostile names only fill identifier slots, in every
     const again = await conn.runAndReadAll(`SELECT count(*) AS n FROM ${q("t; --")}`);
     assert.equal(Number(again.getRowObjectsJS()[0].n), 3);
     // explain: true records the statement in meta(result).queries.
-    const test = await logRankSql({ engine, table: "t; --" }, {
+    const test = await logRank({ engine, table: "t; --" }, {
       time: TIME,
       event: EVENT,
       by: SEG,

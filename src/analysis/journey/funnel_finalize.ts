@@ -11,9 +11,9 @@ import type { ColumnTable } from "arquero";
 import { attachMeta } from "../../meta.ts";
 import { wilson } from "../../stats/intervals.ts";
 import { holm } from "../../stats/multiple.ts";
-import { chiSquareUpper } from "../logrank.ts";
-import { finalizeKaplanMeier } from "../survival.ts";
-import { medianSurvival } from "../survival_median.ts";
+import { chiSquareUpper } from "../survival/logrank.ts";
+import { finalizeKaplanMeier } from "../survival/kaplan_meier.ts";
+import { medianSurvival } from "../survival/median.ts";
 import { DAY_MS, type FunnelPlan, type FunnelSummary, isMissing } from "./funnel_levels.ts";
 
 /** The funnel result columns after the segment columns, in order. */

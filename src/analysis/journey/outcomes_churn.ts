@@ -14,10 +14,10 @@ import { attachMeta } from "../../meta.ts";
 import { optionNames } from "../../options.ts";
 import { checkConfidence } from "../../stats/distributions.ts";
 import { holm } from "../../stats/multiple.ts";
-import { logRank } from "../logrank.ts";
-import { kaplanMeier } from "../survival.ts";
-import { medianSurvival } from "../survival_median.ts";
-import { survivalTimes } from "../survival_times.ts";
+import { logRank } from "../survival/logrank.ts";
+import { kaplanMeier } from "../survival/kaplan_meier.ts";
+import { medianSurvival } from "../survival/median.ts";
+import { survivalTimes } from "../survival/times.ts";
 import { compareText, type JourneyColumns, journeyColumns, readJourneys } from "./events.ts";
 import { checkCount } from "./paths.ts";
 

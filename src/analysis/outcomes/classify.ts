@@ -8,7 +8,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError } from "../../errors.ts";
-import { survivalTimes } from "../survival_times.ts";
+import { survivalTimes } from "../survival/times.ts";
 import { npsCategory } from "../../schema/scales.ts";
 import type { OutcomesPlan } from "./options.ts";
 import type { ScoreOutcomesNotes } from "./result.ts";

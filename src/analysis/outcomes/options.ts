@@ -10,7 +10,7 @@ import { CxDataError, CxOptionsError } from "../../errors.ts";
 import { checkConfidence } from "../../stats/distributions.ts";
 import { checkValues } from "../../metrics/groups.ts";
 import { checkMissing, type MissingGroups, requireColumn } from "../../base/plan.ts";
-import type { SurvivalUnit } from "../survival_times.ts";
+import type { SurvivalUnit } from "../survival/times.ts";
 import { oneOf } from "../cohort/options.ts";
 import type { CohortPeriod } from "../cohort/periods.ts";
 import { NPS_SCALE } from "../../schema/scales.ts";

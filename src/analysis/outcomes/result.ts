@@ -5,7 +5,7 @@
  * @module
  */
 import type { ColumnTable } from "arquero";
-import type { SurvivalUnit } from "../survival_times.ts";
+import type { SurvivalUnit } from "../survival/times.ts";
 
 /** What was left out or could not be used, so nothing is dropped silently. */
 export interface ScoreOutcomesNotes {

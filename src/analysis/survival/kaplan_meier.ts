@@ -8,24 +8,28 @@
  *
  * @module
  */
-import { metaOf } from "../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { attachMeta, type SurvivalMeta, type SurvivalTransform } from "../meta.ts";
-export type { SurvivalMeta, SurvivalTransform } from "../meta.ts";
-import { CxOptionsError } from "../errors.ts";
-import type { MissingGroups } from "../base/plan.ts";
-import { checkConfidence, zFor } from "../stats/distributions.ts";
+import { attachMeta, metaOf, type SurvivalMeta, type SurvivalTransform } from "../../meta.ts";
+export type { SurvivalMeta, SurvivalTransform } from "../../meta.ts";
+import { pooled } from "../../base/input.ts";
+import type { MissingGroups } from "../../base/plan.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
+import { CxOptionsError } from "../../errors.ts";
+import { checkOptions, optionNames } from "../../options.ts";
+import { checkConfidence, zFor } from "../../stats/distributions.ts";
 import {
-  countGroups,
-  countSurvival,
   countsWithoutMissing,
+  KAPLAN_MEIER_COLUMNS,
   type MissingGroupOption,
+  type ResolvedColumns,
   type SurvivalColumns,
   survivalColumns,
-} from "./survival_counts.ts";
-import { survivalTimesUnit } from "./survival_times.ts";
-import { checkCall, checkOptions, optionNames } from "../options.ts";
+} from "./columns.ts";
+export { KAPLAN_MEIER_COLUMNS } from "./columns.ts";
+import { countGroups, countSurvival } from "./counts.ts";
+import { countsInEngine } from "./sql.ts";
+import { survivalTimesUnit } from "./times.ts";
 
 /** Options of {@link kaplanMeier}. */
 export interface KaplanMeierOptions extends SurvivalColumns, MissingGroupOption {
@@ -42,7 +46,9 @@ export interface KaplanMeierOptions extends SurvivalColumns, MissingGroupOption 
 }
 
 /** The names of {@link KaplanMeierOptions}. */
-export const KAPLAN_MEIER_OPTIONS = optionNames<KaplanMeierOptions>()([
+export const KAPLAN_MEIER_OPTIONS: readonly (keyof KaplanMeierOptions)[] = optionNames<
+  KaplanMeierOptions
+>()([
   "time",
   "event",
   "by",
@@ -51,18 +57,6 @@ export const KAPLAN_MEIER_OPTIONS = optionNames<KaplanMeierOptions>()([
   "transform",
   "unit",
 ]);
-
-/** The Kaplan–Meier result columns after the group keys, in order. */
-export const KAPLAN_MEIER_COLUMNS = [
-  "time",
-  "n_risk",
-  "n_event",
-  "n_censor",
-  "survival",
-  "survival_low",
-  "survival_high",
-  "std_err",
-] as const;
 
 /**
  * Kaplan–Meier estimate per group: one row per distinct time at which someone
@@ -83,34 +77,64 @@ export const KAPLAN_MEIER_COLUMNS = [
  * `meta(result).notes.missingGroups` (`missing: "group"` keeps them as their
  * own group), as R's `survfit` drops `NA` strata.
  *
+ * With `engine` (DuckDB, PostgreSQL, ClickHouse), a `{ engine, table }`
+ * server table or a CSV/Parquet path, the counts are aggregated in the
+ * engine (`survivalCounts`) and the same TypeScript finalizes them: it
+ * resolves to the same table, with `meta(result).engine` (and, with
+ * `explain: true`, the SQL in `meta(result).queries`).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { kaplanMeier } from "./survival.ts";
+ * import { kaplanMeier } from "./kaplan_meier.ts";
+ * import { duckdbEngine } from "../../engine/duckdb.ts";
+ * import { meta } from "../../meta.ts";
  * // Four customers: churn at day 2, censored at day 2, churn at day 5, censored at day 9.
  * const t = aq.table({ time: [2, 2, 5, 9], event: [1, 0, 1, 0] });
  * const km = kaplanMeier(t);
  * assert.ok(km.get("survival", 0) === 0.75); // 1 − 1/4
  * assert.ok(km.get("survival", 1) === 0.375); // 0.75 · (1 − 1/2)
  * assert.ok(km.get("n_risk", 1) === 2 && km.numRows() === 3);
+ * const engine = duckdbEngine();
+ * const inEngine = await kaplanMeier(t, { engine, explain: true });
+ * assert.deepEqual(inEngine.objects(), km.objects());
+ * assert.ok(meta(inEngine).queries?.[0].sql.includes("GROUP BY 1"));
+ * await engine.close();
  * ```
  */
-export function kaplanMeier(table: ColumnTable, options: KaplanMeierOptions = {}): ColumnTable {
-  ({ input: table, options } = checkCall("kaplanMeier", table, options, KAPLAN_MEIER_OPTIONS));
+export const kaplanMeier: EngineAnalysis<KaplanMeierOptions> = withEngine<
+  KaplanMeierOptions
+>({
+  name: "kaplanMeier",
+  options: KAPLAN_MEIER_OPTIONS,
+  memory(input, options) {
+    const table = pooled(input);
+    const finalize = checkedFinalize(options);
+    const columns = survivalColumns(table, options);
+    return finalize(countSurvival(table, options), columns, survivalTimesUnit(input));
+  },
+  async sql(call, options) {
+    const finalize = checkedFinalize(options);
+    const { counts, columns } = await countsInEngine(call, options);
+    return finalize(counts, columns, call.source.table && survivalTimesUnit(call.source.table));
+  },
+});
+
+/** Checks the options of the finalize step (before any counting); returns it. */
+function checkedFinalize(options: KaplanMeierOptions) {
   const { confidence = 0.95, transform = "log" } = options;
   checkConfidence(confidence);
   checkTransform(transform);
-  const columns = survivalColumns(table, options);
-  const counts = countSurvival(table, options);
-  return finalizeKaplanMeier(counts, {
-    by: columns.by,
-    confidence,
-    transform,
-    unit: options.unit ?? survivalTimesUnit(table),
-    columns: { time: columns.time, event: columns.event },
-    missing: options.missing,
-  });
+  return (counts: ColumnTable, columns: ResolvedColumns, unit: string | undefined) =>
+    finalizeKaplanMeier(counts, {
+      by: columns.by,
+      confidence,
+      transform,
+      unit: options.unit ?? unit,
+      columns: { time: columns.time, event: columns.event },
+      missing: options.missing,
+    });
 }
 
 /** Options of {@link finalizeKaplanMeier}. */
@@ -149,7 +173,7 @@ export const FINALIZE_KAPLAN_MEIER_OPTIONS = optionNames<FinalizeKaplanMeierOpti
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { finalizeKaplanMeier } from "./survival.ts";
+ * import { finalizeKaplanMeier } from "./kaplan_meier.ts";
  * const counts = aq.table({ time: [1, 4], n_event: [1, 1], n_censor: [0, 1] });
  * const km = finalizeKaplanMeier(counts);
  * assert.ok(km.get("n_risk", 1) === 2 && km.get("survival", 1) === 1/3);

@@ -6,9 +6,11 @@
  * @module
  */
 import type { ColumnTable } from "arquero";
-import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
-import { requireColumn } from "../base/plan.ts";
-import { checkCall, optionNames } from "../options.ts";
+import { pooled, type TableInput } from "../../base/input.ts";
+import { requireColumn } from "../../base/plan.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
+import { CxDataError, CxOptionsError, type CxProblem } from "../../errors.ts";
+import { optionNames } from "../../options.ts";
 
 /** Units a follow-up time can be expressed in. */
 export type SurvivalUnit = "days" | "weeks" | "months" | "years";
@@ -37,7 +39,9 @@ export interface SurvivalTimesOptions {
 }
 
 /** The names of {@link SurvivalTimesOptions}. */
-export const SURVIVAL_TIMES_OPTIONS = optionNames<SurvivalTimesOptions>()([
+export const SURVIVAL_TIMES_OPTIONS: readonly (keyof SurvivalTimesOptions)[] = optionNames<
+  SurvivalTimesOptions
+>()([
   "start",
   "end",
   "observedUntil",
@@ -56,12 +60,15 @@ const UNITS = new WeakMap<ColumnTable, SurvivalUnit>();
  * Throws a `CxOptionsError` for unknown columns or a bad cut-off, and a
  * `CxDataError` naming the rows for a missing start date, an end date before
  * the start date, a start date after the cut-off, or an empty table.
+ * It returns every row with its time and event, so it does not run in an
+ * SQL engine: option `engine` is refused (compute the time and event there
+ * and pass that table to `kaplanMeier` with `engine`).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { survivalTimes } from "./survival_times.ts";
+ * import { survivalTimes } from "./times.ts";
  * const customers = aq.table({
  *   signup_date: [new Date("2025-01-01"), new Date("2025-03-01")],
  *   churn_date: [new Date("2025-01-31"), null],
@@ -71,8 +78,20 @@ const UNITS = new WeakMap<ColumnTable, SurvivalUnit>();
  * assert.ok(t.get("time", 1) === 305 && t.get("event", 1) === false);
  * ```
  */
-export function survivalTimes(customers: ColumnTable, options: SurvivalTimesOptions): ColumnTable {
-  checkCall("survivalTimes", customers, options, SURVIVAL_TIMES_OPTIONS);
+export const survivalTimes: EngineAnalysis<SurvivalTimesOptions> = withEngine<
+  SurvivalTimesOptions
+>({
+  name: "survivalTimes",
+  options: SURVIVAL_TIMES_OPTIONS,
+  memory: (input, options) => timesOf(pooled(input), options),
+  sql: {
+    refuse: "it returns every row with its follow-up time and event, not an aggregate; " +
+      "compute the time and event in the engine (date_diff) and pass that table to kaplanMeier " +
+      "with engine",
+  },
+});
+
+function timesOf(customers: ColumnTable, options: SurvivalTimesOptions): ColumnTable {
   const { start = "signup_date", end = "churn_date", observedUntil: cutoff, unit = "days" } =
     options ?? {};
   if (!(cutoff instanceof Date) || Number.isNaN(cutoff.getTime())) {
@@ -143,9 +162,14 @@ export function survivalTimes(customers: ColumnTable, options: SurvivalTimesOpti
   return result;
 }
 
-/** The unit of a table made by {@link survivalTimes}, else `undefined`. */
-export function survivalTimesUnit(table: ColumnTable): SurvivalUnit | undefined {
-  return UNITS.get(table);
+/**
+ * The unit of a table made by {@link survivalTimes} (of several tables: the
+ * unit they all have), else `undefined`.
+ */
+export function survivalTimesUnit(input: TableInput): SurvivalUnit | undefined {
+  if (!Array.isArray(input)) return UNITS.get(input);
+  const units = new Set(input.map((t) => UNITS.get(t)));
+  return units.size === 1 ? [...units][0] : undefined;
 }
 
 function show(value: unknown): string {

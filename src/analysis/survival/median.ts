@@ -6,8 +6,8 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { kmGroupColumns } from "./survival.ts";
-import { resultGroups } from "./survival_counts.ts";
+import { kmGroupColumns } from "./kaplan_meier.ts";
+import { resultGroups } from "./counts.ts";
 
 /**
  * Median survival time per group with its interval: `[by…], n, events,
@@ -23,8 +23,8 @@ import { resultGroups } from "./survival_counts.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { kaplanMeier } from "./survival.ts";
- * import { medianSurvival } from "./survival_median.ts";
+ * import { kaplanMeier } from "./kaplan_meier.ts";
+ * import { medianSurvival } from "./median.ts";
  * const km = kaplanMeier(aq.table({ time: [1, 2, 3, 4, 5], event: [1, 1, 1, 1, 0] }));
  * assert.ok(medianSurvival(km).get("median", 0) === 3); // S(3) = 0.4 is the first ≤ ½
  * ```

@@ -6,20 +6,17 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { attachMeta, type LogRankMeta } from "../meta.ts";
-export type { LogRankMeta } from "../meta.ts";
-import { CxDataError, CxOptionsError } from "../errors.ts";
-import { normalCdf } from "../stats/distributions.ts";
-import { holm } from "../stats/multiple.ts";
-import {
-  type CountGroup,
-  countGroups,
-  countSurvival,
-  countsWithoutMissing,
-  type MissingGroupOption,
-  survivalColumns,
-} from "./survival_counts.ts";
-import { checkCall, optionNames } from "../options.ts";
+import { attachMeta, type LogRankMeta } from "../../meta.ts";
+export type { LogRankMeta } from "../../meta.ts";
+import { pooled } from "../../base/input.ts";
+import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
+import { CxDataError, CxOptionsError } from "../../errors.ts";
+import { optionNames } from "../../options.ts";
+import { normalCdf } from "../../stats/distributions.ts";
+import { holm } from "../../stats/multiple.ts";
+import { countsWithoutMissing, type MissingGroupOption, survivalColumns } from "./columns.ts";
+import { type CountGroup, countGroups, countSurvival } from "./counts.ts";
+import { countsInEngine } from "./sql.ts";
 
 /** Options of {@link logRank}. */
 export interface LogRankOptions extends MissingGroupOption {
@@ -34,7 +31,7 @@ export interface LogRankOptions extends MissingGroupOption {
 }
 
 /** The names of {@link LogRankOptions}. */
-export const LOG_RANK_OPTIONS = optionNames<LogRankOptions>()([
+export const LOG_RANK_OPTIONS: readonly (keyof LogRankOptions)[] = optionNames<LogRankOptions>()([
   "time",
   "event",
   "by",
@@ -62,12 +59,15 @@ export const LOG_RANK_OPTIONS = optionNames<LogRankOptions>()([
  * Rows with a missing `by` value are left out of the test and counted in
  * `meta(result).notes.missingGroups` (`missing: "group"` tests them as a
  * group of their own), as R's `survdiff` drops `NA` groups.
+ * With `engine` (or a `{ engine, table }` or file input) the counts are
+ * aggregated in the engine and it resolves to the same table.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { logRank } from "./logrank.ts";
+ * import { duckdbEngine } from "../../engine/duckdb.ts";
  * const t = aq.table({
  *   plan: ["a", "a", "a", "b", "b", "b"],
  *   time: [1, 2, 3, 4, 5, 6],
@@ -76,19 +76,35 @@ export const LOG_RANK_OPTIONS = optionNames<LogRankOptions>()([
  * const test = logRank(t, { by: "plan" });
  * assert.ok(test.get("observed", 0) === 3 && test.get("df", 0) === 1);
  * assert.ok(test.get("p_value", 0) < 0.05);
+ * const engine = duckdbEngine();
+ * assert.deepEqual((await logRank(t, { by: "plan", engine })).objects(), test.objects());
+ * await engine.close();
  * ```
  */
-export function logRank(table: ColumnTable, options: LogRankOptions): ColumnTable {
-  ({ input: table, options } = checkCall("logRank", table, options, LOG_RANK_OPTIONS));
-  if (!options || options.by === undefined) {
+export const logRank: EngineAnalysis<LogRankOptions> = withEngine<LogRankOptions>({
+  name: "logRank",
+  options: LOG_RANK_OPTIONS,
+  memory(input, options) {
+    const table = pooled(input);
+    requireBy(options);
+    const { by } = survivalColumns(table, options);
+    return finalizeLogRank(countSurvival(table, options), testOptions(options, by));
+  },
+  async sql(call, options) {
+    requireBy(options);
+    const { counts, columns } = await countsInEngine(call, options);
+    return finalizeLogRank(counts, testOptions(options, columns.by));
+  },
+});
+
+function testOptions(options: LogRankOptions, by: string[]) {
+  return { by, pairwise: options.pairwise, missing: options.missing };
+}
+
+function requireBy(options: Partial<LogRankOptions>): void {
+  if (options.by === undefined) {
     throw new CxOptionsError(`logRank needs option "by": the column whose groups are compared`);
   }
-  const { by } = survivalColumns(table, options);
-  return finalizeLogRank(countSurvival(table, options), {
-    by,
-    pairwise: options.pairwise,
-    missing: options.missing,
-  });
 }
 
 /**

@@ -3,18 +3,18 @@
  * defines it: survival and risk-set counts at chosen times (`summary(fit,
  * times, extend = TRUE)`) and the restricted mean survival time
  * (`print(fit, rmean = tau)`), with between-group differences. The median is
- * in `survival_median.ts`.
+ * in `median.ts`.
  *
  * @module
  */
-import { metaOf } from "../meta.ts";
+import { metaOf } from "../../meta.ts";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { CxOptionsError } from "../errors.ts";
-import { checkConfidence, normalCdf, zFor } from "../stats/distributions.ts";
-import { kmGroupColumns } from "./survival.ts";
-import { resultGroups } from "./survival_counts.ts";
-import { checkCall, checkOptions, optionNames } from "../options.ts";
+import { CxOptionsError } from "../../errors.ts";
+import { checkConfidence, normalCdf, zFor } from "../../stats/distributions.ts";
+import { KAPLAN_MEIER_COLUMNS, kmGroupColumns } from "./kaplan_meier.ts";
+import { resultGroups } from "./counts.ts";
+import { checkCall, checkOptions, optionNames } from "../../options.ts";
 
 /** Options of {@link survivalAt} and {@link atRisk}. */
 export interface AtTimesOptions {
@@ -38,8 +38,8 @@ const AT_TIMES_OPTIONS = optionNames<AtTimesOptions>()(["times"]);
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { kaplanMeier } from "./survival.ts";
- * import { survivalAt } from "./survival_summary.ts";
+ * import { kaplanMeier } from "./kaplan_meier.ts";
+ * import { survivalAt } from "./summary.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
  * const at = survivalAt(km, { times: [0, 5] });
  * assert.ok(at.get("survival", 0) === 1 && at.get("survival", 1) === 0.5);
@@ -47,15 +47,8 @@ const AT_TIMES_OPTIONS = optionNames<AtTimesOptions>()(["times"]);
  * ```
  */
 export function survivalAt(km: ColumnTable, options: AtTimesOptions): ColumnTable {
-  return summaryAt(km, timesOf(options, "survivalAt"), [
-    "n_risk",
-    "n_event",
-    "n_censor",
-    "survival",
-    "survival_low",
-    "survival_high",
-    "std_err",
-  ]);
+  // every Kaplan–Meier column after the time
+  return summaryAt(km, timesOf(options, "survivalAt"), KAPLAN_MEIER_COLUMNS.slice(1));
 }
 
 /**
@@ -67,8 +60,8 @@ export function survivalAt(km: ColumnTable, options: AtTimesOptions): ColumnTabl
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { kaplanMeier } from "./survival.ts";
- * import { atRisk } from "./survival_summary.ts";
+ * import { kaplanMeier } from "./kaplan_meier.ts";
+ * import { atRisk } from "./summary.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 0, 1] }));
  * assert.ok(atRisk(km, { times: [0, 5, 10] }).array("n_risk").join() === "4,2,0");
  * ```
@@ -92,7 +85,7 @@ export function timesOf(
   return options?.times;
 }
 
-function summaryAt(km: ColumnTable, times: number[], columns: string[]): ColumnTable {
+function summaryAt(km: ColumnTable, times: number[], columns: readonly string[]): ColumnTable {
   if (!Array.isArray(times) || times.length === 0) {
     throw new CxOptionsError(`"times" must be a non-empty array of times ≥ 0, e.g. [0, 90, 180]`);
   }
@@ -182,8 +175,8 @@ export const RMST_OPTIONS = optionNames<RmstOptions>()(["tau", "confidence", "re
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { kaplanMeier } from "./survival.ts";
- * import { rmst } from "./survival_summary.ts";
+ * import { kaplanMeier } from "./kaplan_meier.ts";
+ * import { rmst } from "./summary.ts";
  * const km = kaplanMeier(aq.table({ time: [2, 4, 6, 8], event: [1, 1, 1, 1] }));
  * // S = 1 on [0,2), ¾ on [2,4), ½ on [4,5]: 2 + 1.5 + 0.5 = 4
  * assert.ok(rmst(km, { tau: 5 }).get("rmst", 0) === 4);
