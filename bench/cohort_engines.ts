@@ -23,7 +23,7 @@ import { parseArgs } from "node:util";
 import { DAYS, eventsSelect, SQL_RETENTION } from "./cohort_events.ts";
 import { cohortRetention } from "../src/analysis/cohort/retention.ts";
 import { duckdbEngine } from "../src/engine/duckdb.ts";
-import type { SqlEngine } from "../src/engine/pushdown.ts";
+import type { SqlEngine } from "../src/engine/engine.ts";
 import type { DuckdbConnection } from "../src/engine/duckdb.ts";
 import { clickhouseEngine } from "../src/engine/clickhouse.ts";
 import { clickhouseBin, startClickhouse } from "../tests/engine/servers.ts";

@@ -113,6 +113,7 @@ export async function main(args: string[]): Promise<number> {
     segment: values.segment,
     csatScale: config.csatScale,
     cesScale: config.cesScale,
+    privacy: config.privacy,
     notebooks,
     notebookParams,
     onProgress: progress,
@@ -167,6 +168,7 @@ async function runNotebooks(
     outDir: join(values.out, "notebooks"),
     onProgress: progress,
     params,
+    lang: values.lang as Lang,
   });
   const notebooks = done.map((n) => ({
     path: `notebooks/${n.html.split("/").pop()}`,

@@ -207,6 +207,16 @@ export interface FunnelMeta {
   notes: Record<string, string>;
 }
 
+/** How a customer-base result (`customerSummary`, `customerValue`) was computed. */
+export interface PredictMeta {
+  /** The function that made the result. */
+  analysis: "customerSummary" | "customerValue";
+  /** The options used, defaults filled in (engine options left out). */
+  options: Record<string, unknown>;
+  /** Conventions, methods and counts worth stating in a report (rows left out, …). */
+  notes: Record<string, unknown>;
+}
+
 /** How a table of a Cox model (`coxPh`) was made; read it with {@link meta}. */
 export interface CoxMeta {
   /** Which table of the model. */
@@ -253,6 +263,8 @@ export interface MetaKinds {
   text: TextMeta;
   /** `funnel`. */
   funnel: FunnelMeta;
+  /** `customerSummary`, `customerValue`. */
+  predict: PredictMeta;
   /** The tables of a Cox model (`coxPh`). */
   cox: CoxMeta;
   /** Tables an engine computed that are no analysis result of their own (`survivalCounts`). */

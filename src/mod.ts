@@ -158,7 +158,7 @@ export { atRiskChart, atRiskTable, kaplanMeierChart, SURVIVAL_COLORS } from "./c
 export type { AtRiskChartOptions, KaplanMeierChartOptions } from "./charts/survival.ts";
 
 // engines
-export { explainSql } from "./engine/pushdown.ts";
+export { explainSql } from "./metrics/score_sql.ts";
 export type { SqlEngine, TableRef } from "./engine/engine.ts";
 export { duckdbEngine } from "./engine/duckdb.ts";
 export type { DuckdbConnection, DuckdbEngine, DuckdbEngineOptions } from "./engine/duckdb.ts";
@@ -182,14 +182,11 @@ export type { NotebookParamName, NotebookParams } from "./report/params.ts";
 export type { Lang } from "./report/format.ts";
 
 // segments and trends
-export { rfm, RFM_COLUMNS, RFM_SEGMENTS, segment, SEGMENT_COLUMNS } from "./analysis/segment.ts";
-export type {
-  AnalysisKpi,
-  KpiScoreOptions,
-  RfmOptions,
-  RfmSegment,
-  SegmentOptions,
-} from "./analysis/segment.ts";
+export { segment, SEGMENT_COLUMNS } from "./analysis/segment/segment.ts";
+export type { SegmentOptions } from "./analysis/segment/segment.ts";
+export type { AnalysisKpi, KpiScoreOptions } from "./analysis/segment/kinds.ts";
+export { rfm, RFM_COLUMNS, RFM_SEGMENTS } from "./analysis/segment/rfm.ts";
+export type { RfmOptions, RfmSegment } from "./analysis/segment/rfm.ts";
 export { trend, TREND_COLUMNS } from "./analysis/trend.ts";
 export type { TrendCompare, TrendOptions } from "./analysis/trend.ts";
 export { commentThemes, THEME_COLUMNS } from "./analysis/themes.ts";

@@ -26,8 +26,10 @@ Deno.test("every deno.json exports entry imports and exports something", async (
     "./danfo",
     "./engine",
     "./io",
+    "./predict",
     "./report",
     "./stats",
+    "./text",
   ]);
   for (const [name, path] of Object.entries(ENTRIES)) {
     const entry = await importEntry(path);

@@ -125,6 +125,20 @@ Deno.test("meta: an engine result keeps its kind and adds engine and SQL", async
   }
 });
 
+Deno.test("meta: a score KPI in an engine is the in-memory meta plus engine and queries", async () => {
+  const engine = duckdbEngine();
+  try {
+    const memory = meta(nps(answers, { by: "g" }));
+    const plain = meta(await nps(answers, { by: "g", engine }));
+    assert.deepEqual(plain, { ...memory, engine: engine.name, queries: [] });
+    const explained = meta(await nps(answers, { by: "g", engine, explain: true }));
+    assert.equal(explained.queries?.length, 1);
+    assert.match(explained.queries![0].sql, /GROUP BY 1/);
+  } finally {
+    await engine.close();
+  }
+});
+
 Deno.test("meta: a table made by an Arquero verb carries no metadata and throws", () => {
   const result = nps(answers, { by: "g" });
   for (const derived of [result.filter(() => true), result.select("g"), result.orderby("g")]) {

@@ -11,18 +11,30 @@ import * as front from "../src/mod.ts";
 import * as danfo from "../src/io/danfo.ts";
 import * as engineEntry from "../src/entries/engine.ts";
 import * as io from "../src/entries/io.ts";
+import * as predict from "../src/entries/predict.ts";
 import * as report from "../src/entries/report.ts";
 import * as stats from "../src/entries/stats.ts";
 import * as text from "../src/entries/text.ts";
-import * as cox from "../src/predict/cox.ts";
 import { CxOptionsError, type DuckdbEngine } from "../src/mod.ts";
 import { optionNames } from "../src/options.ts";
 
 /** Every entry's exports under one name, so that ROWS reads `cx.<function>` whatever the entry. */
-const cx = { ...front, ...danfo, ...engineEntry, ...io, ...report, ...stats, ...text, ...cox };
+const cx = {
+  ...front,
+  ...danfo,
+  ...engineEntry,
+  ...io,
+  ...predict,
+  ...report,
+  ...stats,
+  ...text,
+};
 
 const T: ColumnTable = aq.table({ x: [1] });
 const side = { table: T, value: "x" };
+/** Stand-ins for fitted models: customerValue checks its options before it reads them. */
+const MODEL = {} as predict.TransactionModel;
+const SPEND = {} as predict.SpendModel;
 const SAMPLE = new URL("../data/sample/responses.csv", import.meta.url).pathname;
 
 /**
@@ -62,6 +74,13 @@ const ROWS: Row[] = [
   ["joinMetrics", "key", (o) => cx.joinMetrics(side, side, o)],
   ["correlateMetrics", "method", (o) => cx.correlateMetrics(side, side, o)],
   ["keyDrivers", "outcome", (o) => cx.keyDrivers(T, o)],
+  // customer-base models (cxkit/predict)
+  ["customerSummary", "calibrationEnd", (o) => cx.customerSummary(T, o)],
+  ["customerSummary", "engine", (o) => cx.customerSummary(T, o)],
+  ["bgNbd", "recency", (o) => cx.bgNbd(T, o)],
+  ["paretoNbd", "frequency", (o) => cx.paretoNbd(T, o)],
+  ["gammaGamma", "monetary", (o) => cx.gammaGamma(T, o)],
+  ["customerValue", "discountRate", (o) => cx.customerValue(MODEL, SPEND, T, o)],
   ["importancePerformance", "confidence", (o) => cx.importancePerformance(T, T, o)],
   ["kaplanMeier", "transform", (o) => cx.kaplanMeier(T, o)],
   ["funnel", "windowDays", (o) => cx.funnel(T, o)],
@@ -140,14 +159,10 @@ const ROWS: Row[] = [
   // the survival analyses know the engine options too
   ["kaplanMeier", "explain", (o) => cx.kaplanMeier(T, o)],
   ["logRank", "engine", (o) => cx.logRank(T, o)],
-  // pushdown and explainSql pass the options to the KPI they are given, which checks them
+  // with an engine the options are checked at the same door; explainSql checks the KPI's
+  ["nps", "score", (o) => withDuckdb((engine) => cx.nps(T, { ...o as object, engine }))],
   [
-    "nps",
-    "score",
-    (o) => withDuckdb((engine) => cx.pushdown(cx.nps, T, { ...o as object, engine })),
-  ],
-  [
-    "nps",
+    "explainSql",
     "method",
     (o) => withDuckdb((engine) => cx.explainSql(cx.nps, SAMPLE, { ...o as object, engine })),
   ],
@@ -221,7 +236,6 @@ const NO_OPTIONS = new Set([
   "isSqlEngine",
   "isTableRef",
   "periodStartOfLabel",
-  "withPushdown", // (inMemory, { name, options }): the signature, not options
   "withEngine", // (spec): the analysis's name, options list and steps, not options
   "refuseEngine", // (name, reason)
   "runsInEngine", // (source, options): reads the call's options, checks none

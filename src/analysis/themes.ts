@@ -9,8 +9,10 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError, type CxProblem } from "../errors.ts";
 import { requireColumn } from "../base/plan.ts";
-import { keyOf, requireRows } from "./segment.ts";
-import { checkCall, optionNames } from "../options.ts";
+import { keyOf, requireRows } from "./segment/sums.ts";
+import { optionNames } from "../options.ts";
+import { pooled } from "../base/input.ts";
+import { type EngineAnalysis, withEngine } from "../engine/dispatch.ts";
 
 /** Stop-word language of comments. */
 export type CommentLanguage = "auto" | "de" | "en";
@@ -93,9 +95,24 @@ export const THEME_COLUMNS = [
  *   pct_comments: 100 * 2 / 3, total_comments: 3,
  * });
  * ```
+ *
+ * `commentThemes` takes `engine` like every analysis of raw rows, and
+ * refuses it (a `CxOptionsError` in the one wording): tokenising comments
+ * is TypeScript, so load them, or SELECT them from the engine, first.
  */
-export function commentThemes(table: ColumnTable, options: CommentThemeOptions = {}): ColumnTable {
-  ({ input: table, options } = checkCall("commentThemes", table, options, COMMENT_THEME_OPTIONS));
+export const commentThemes: EngineAnalysis<CommentThemeOptions> = withEngine<
+  CommentThemeOptions
+>({
+  name: "commentThemes",
+  options: COMMENT_THEME_OPTIONS,
+  memory: (input, options) => themesInMemory(pooled(input), options),
+  sql: {
+    refuse:
+      "words and phrases are found by cxkit's tokenizer and stop-word lists, which run in TypeScript",
+  },
+});
+
+function themesInMemory(table: ColumnTable, options: CommentThemeOptions = {}): ColumnTable {
   const { text = "comment", top = 20, ngrams = [1, 2], language = "auto" } = options;
   const by = options.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
   requireColumn(table, text, "text");

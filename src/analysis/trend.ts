@@ -8,16 +8,9 @@
 import { metaOf } from "../meta.ts";
 import type { ColumnTable } from "arquero";
 import { CxDataError, CxOptionsError } from "../errors.ts";
-import { type KpiInput, pooled, tidyResult } from "../metrics/groups.ts";
-import { type GroupPlan, KPI_OPTIONS, type KpiOptions, resolvePlan } from "../base/plan.ts";
-import { pushdownAggregate, runsInEngine } from "../engine/analysis_pushdown.ts";
-import {
-  checkKpiCall,
-  type PushdownOptions,
-  type PushdownSource,
-  type SqlEngine,
-  type TableRef,
-} from "../engine/pushdown.ts";
+import { tidyResult } from "../metrics/groups.ts";
+import { type GroupPlan, KPI_OPTIONS, type KpiOptions } from "../base/plan.ts";
+import type { EngineAnalysis } from "../engine/dispatch.ts";
 import { optionNames, withoutNames } from "../options.ts";
 import { adjustPValues, checkCorrection, type Correction } from "../stats/multiple.ts";
 import {
@@ -29,21 +22,16 @@ import {
 } from "../time/period.ts";
 import { type Bounds, differenceBounds, interval } from "../metrics/bounds.ts";
 import {
-  add,
   type AnalysisKpi,
   type Comparison,
-  fromRows,
-  keyOf,
   KPI_SCORE_OPTIONS,
   type KpiKind,
   kpiKind,
   type KpiScoreOptions,
-  requireRows,
+  NO_COMPARISON,
   type Sums,
-  sumsByKey,
-  sumsOf,
-  zero,
-} from "./segment.ts";
+} from "./segment/kinds.ts";
+import { add, fromRows, keyOf, scoreAnalysis, zero } from "./segment/sums.ts";
 
 /** What each period is compared with. */
 export type TrendCompare = "previous" | "year";
@@ -62,7 +50,8 @@ export interface TrendOptions extends Omit<KpiOptions, "period">, KpiScoreOption
   correction?: Correction;
 }
 
-const TREND_OPTIONS = optionNames<TrendOptions>()([
+/** The names of {@link TrendOptions}. */
+export const TREND_OPTIONS = optionNames<TrendOptions>()([
   ...withoutNames(KPI_OPTIONS, "period"),
   ...KPI_SCORE_OPTIONS,
   "kpi",
@@ -92,21 +81,6 @@ export const TREND_COLUMNS = [
   "note",
 ] as const;
 
-/**
- * `trend` with its aggregate step in an SQL engine (`options.engine`): one
- * query for the per-group counts or sums, then the same TypeScript finalize
- * step (every period, rolling windows, changes and flags) as in memory, so it resolves to the same table. See the
- * in-memory signature for the columns and tests.
- */
-export function trend(
-  input: PushdownSource,
-  options: Omit<TrendOptions, "engine"> & PushdownOptions & { engine: SqlEngine },
-): Promise<ColumnTable>;
-/** `trend` of a server table `{ engine, table }`, in its engine (as above). */
-export function trend(
-  input: TableRef,
-  options: Omit<TrendOptions, "engine"> & PushdownOptions,
-): Promise<ColumnTable>;
 /**
  * A KPI per period (and per `by` segment), one row for EVERY period from the
  * first to the last answer (periods without answers have `n = 0`), with:
@@ -184,47 +158,17 @@ export function trend(
  * await engine.close();
  * ```
  */
-export function trend(input: KpiInput, options: TrendOptions): ColumnTable;
-export function trend(
-  input: PushdownSource,
-  options: TrendOptions | (Omit<TrendOptions, "engine"> & PushdownOptions),
-): ColumnTable | Promise<ColumnTable> {
-  ({ input, options } = checkKpiCall({ name: "trend", options: TREND_OPTIONS }, input, options));
-  return runsInEngine(input, options)
-    ? trendInEngine(input, options as Omit<TrendOptions, "engine"> & PushdownOptions)
-    : trendInMemory(input as KpiInput, options as TrendOptions);
-}
-
-function trendInMemory(input: KpiInput, options: TrendOptions): ColumnTable {
-  const table = pooled(input);
-  const settings = trendSettings(options);
-  requireRows(table, "trend");
-  const plan = resolvePlan(table, options, { date: "date" });
-  const result = settings.kind.result(table, kpiOptionsOf(options));
-  const sums = sumsByKey(settings.kind, table, plan, options);
-  return finalizeTrend(settings, result, sums, plan);
-}
-
-async function trendInEngine(
-  source: PushdownSource,
-  options: Omit<TrendOptions, "engine"> & PushdownOptions,
-): Promise<ColumnTable> {
-  const settings = trendSettings(options);
-  const { result, aggregate, keys, plan } = await pushdownAggregate(
-    settings.kind.result,
-    source,
-    kpiOptionsOf(options) as never,
-  );
-  // Grouped by period (missing dates form a group), no rows means the source has none.
-  if (aggregate.numRows() === 0) requireRows(aggregate, "trend");
-  return finalizeTrend(settings, result, sumsOf(settings.kind, aggregate, keys), plan);
-}
-
-/** The options passed on to the KPI: all but the analysis' own. */
-function kpiOptionsOf<O extends Omit<TrendOptions, "engine">>(options: O) {
-  const { kpi: _k, rolling: _r, compare: _c, correction: _co, ...kpiOptions } = options;
-  return kpiOptions;
-}
+export const trend: EngineAnalysis<TrendOptions> = scoreAnalysis({
+  name: "trend",
+  options: TREND_OPTIONS,
+  dates: true,
+  settings: trendSettings,
+  kpiOptions(options: TrendOptions) {
+    const { kpi: _k, rolling: _r, compare: _c, correction: _co, ...kpiOptions } = options;
+    return kpiOptions;
+  },
+  finalize: finalizeTrend,
+});
 
 /** The analysis' own options, validated (the KPI checks the rest). */
 interface TrendSettings {
@@ -238,7 +182,7 @@ interface TrendSettings {
   bounds: Bounds;
 }
 
-function trendSettings(options: Omit<TrendOptions, "engine">): TrendSettings {
+function trendSettings(options: TrendOptions): TrendSettings {
   const kind = kpiKind(options?.kpi);
   const { rolling, compare = "previous", correction = "holm" } = options;
   if (options.period === undefined) {
@@ -268,48 +212,13 @@ function trendSettings(options: Omit<TrendOptions, "engine">): TrendSettings {
 
 /** Finalize step, the same for every engine: every period, rolling windows, tests, flags. */
 function finalizeTrend(
-  { kind, rolling, compare, correction, score, bounds }: TrendSettings,
+  settings: TrendSettings,
   result: ColumnTable,
   sums: Map<string, Sums>,
   plan: GroupPlan,
 ): ColumnTable {
-  const { groups, rows: kpiRows, first, last, undated } = indexResult(result, plan.by);
-  const sequence = periodSequence(plan.period!, plan.timeZone, first, last);
-  const out: Record<string, unknown>[] = [];
-  const tests: (number | null)[] = [];
-  for (const group of groups.values()) {
-    const series = sequence.map((p) => {
-      const key = keyOf({ ...group, period: p.label }, [...plan.by, "period"]);
-      const row = kpiRows.get(key) ?? emptyRow(kind, group, p);
-      return { p, row, sums: sums.get(key) ?? zero(kind) };
-    });
-    const index = new Map(series.map((s, i) => [s.p.label, i]));
-    series.forEach((s, i) => {
-      const n = s.sums.n;
-      const tooFew = n === 0 || n < plan.minN;
-      const target = compare === "previous" ? i - 1 : index.get(labelYearEarlier(s.p.label)) ?? -1;
-      const label = compare === "previous"
-        ? (i > 0 ? series[i - 1].p.label : previousLabel(s.p, plan.period!, plan.timeZone))
-        : labelYearEarlier(s.p.label);
-      const other = target >= 0 ? series[target].sums : undefined;
-      const testable = !tooFew && other !== undefined && other.n >= plan.minN && other.n > 0;
-      const cmp: Comparison = testable ? kind.compare(s.sums, other!, plan.confidence) : NONE;
-      tests.push(testable ? cmp.p_value : null);
-      out.push({
-        ...s.row,
-        ...(rolling ? rollingColumns(kind, series, i, rolling, plan.confidence, score) : {}),
-        compared_to: label,
-        change: cmp.difference,
-        change_low: cmp.difference_low,
-        change_high: cmp.difference_high,
-        statistic: cmp.statistic,
-        df: cmp.df,
-        p_value: cmp.p_value,
-        too_few: tooFew,
-        note: trendNote(n, plan.minN, label, other, target >= 0, cmp),
-      });
-    });
-  }
+  const { kind, rolling, compare, correction, bounds } = settings;
+  const { out, tests, undated } = periodRows(settings, result, sums, plan);
   const adjusted = adjustPValues(tests, { correction });
   const alpha = 1 - plan.confidence;
   out.forEach((row, i) => {
@@ -352,14 +261,58 @@ function finalizeTrend(
   );
 }
 
-const NONE: Comparison = {
-  difference: null,
-  difference_low: null,
-  difference_high: null,
-  statistic: null,
-  df: null,
-  p_value: null,
-};
+/**
+ * Every period of every group, with its rolling window and its raw test
+ * against the compared period; `tests` holds the p-values to correct (`null`
+ * where no test was made), in row order.
+ */
+function periodRows(
+  { kind, rolling, compare, score }: TrendSettings,
+  result: ColumnTable,
+  sums: Map<string, Sums>,
+  plan: GroupPlan,
+) {
+  const { groups, rows: kpiRows, first, last, undated } = indexResult(result, plan.by);
+  const sequence = periodSequence(plan.period!, plan.timeZone, first, last);
+  const out: Record<string, unknown>[] = [];
+  const tests: (number | null)[] = [];
+  for (const group of groups.values()) {
+    const series = sequence.map((p) => {
+      const key = keyOf({ ...group, period: p.label }, [...plan.by, "period"]);
+      const row = kpiRows.get(key) ?? emptyRow(kind, group, p);
+      return { p, row, sums: sums.get(key) ?? zero(kind) };
+    });
+    const index = new Map(series.map((s, i) => [s.p.label, i]));
+    series.forEach((s, i) => {
+      const n = s.sums.n;
+      const tooFew = n === 0 || n < plan.minN;
+      const target = compare === "previous" ? i - 1 : index.get(labelYearEarlier(s.p.label)) ?? -1;
+      const label = compare === "previous"
+        ? (i > 0 ? series[i - 1].p.label : previousLabel(s.p, plan.period!, plan.timeZone))
+        : labelYearEarlier(s.p.label);
+      const other = target >= 0 ? series[target].sums : undefined;
+      const testable = !tooFew && other !== undefined && other.n >= plan.minN && other.n > 0;
+      const cmp: Comparison = testable
+        ? kind.compare(s.sums, other!, plan.confidence)
+        : NO_COMPARISON;
+      tests.push(testable ? cmp.p_value : null);
+      out.push({
+        ...s.row,
+        ...(rolling ? rollingColumns(kind, series, i, rolling, plan.confidence, score) : {}),
+        compared_to: label,
+        change: cmp.difference,
+        change_low: cmp.difference_low,
+        change_high: cmp.difference_high,
+        statistic: cmp.statistic,
+        df: cmp.df,
+        p_value: cmp.p_value,
+        too_few: tooFew,
+        note: trendNote(n, plan.minN, label, other, target >= 0, cmp),
+      });
+    });
+  }
+  return { out, tests, undated };
+}
 
 /** Groups (by values), KPI rows by group + period, the first/last period start. */
 function indexResult(result: ColumnTable, by: string[]) {

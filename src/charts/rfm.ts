@@ -6,7 +6,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { RFM_SEGMENTS } from "../analysis/segment.ts";
+import { RFM_SEGMENTS } from "../analysis/segment/rfm.ts";
 import { categoryBars } from "./bars.ts";
 import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
@@ -58,7 +58,7 @@ const WORDS = {
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { rfm } from "../analysis/segment.ts";
+ * import { rfm } from "../analysis/segment/rfm.ts";
  * import { renderSvg } from "./render.ts";
  * import { rfmChart } from "./rfm.ts";
  * const d = (s: string) => new Date(s);

@@ -116,7 +116,7 @@ const WORDS = {
  * ```ts
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
- * import { segment } from "../analysis/segment.ts";
+ * import { segment } from "../analysis/segment/segment.ts";
  * import { renderSvg } from "./render.ts";
  * import { segmentChart } from "./segment.ts";
  * const t = aq.table({ channel: ["chat", "chat", "phone", "phone"], nps_score: [10, 9, 3, 9] });

@@ -31,18 +31,8 @@ export type {
   ValueCheck,
   ValueType,
 } from "../engine/compile/types.ts";
-export { isSqlEngine, isTableRef, pushdown, withPushdown } from "../engine/pushdown.ts";
-export type {
-  ColumnInfo,
-  Kpi,
-  KpiSignature,
-  OpenRelation,
-  PushdownKpi,
-  PushdownOptions,
-  PushdownSource,
-  SqlEngine,
-  TableRef,
-} from "../engine/pushdown.ts";
+export { isSqlEngine, isTableRef } from "../engine/engine.ts";
+export type { ColumnInfo, OpenRelation, SqlEngine, TableRef } from "../engine/engine.ts";
 export {
   ENGINE_OPTIONS,
   engineSupport,

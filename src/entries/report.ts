@@ -26,6 +26,7 @@ export { loadDirectory, loadProject } from "../report/load_dir.ts";
 export type { FileConfig, LoadedFile, LoadOptions, ProjectConfig } from "../report/load_dir.ts";
 export { executeNotebooks, jupyterAvailable } from "../report/notebooks.ts";
 export type { ExecutedNotebook, ExecuteNotebooksOptions } from "../report/notebooks.ts";
+export type { PrivacyConfig } from "../report/privacy.ts";
 export { CHROMIUM_ARGS, findChromium, printPdf } from "../report/pdf.ts";
 export type { PrintPdfOptions } from "../report/pdf.ts";
 export { LANGS, reportFormat } from "../report/format.ts";

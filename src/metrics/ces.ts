@@ -4,13 +4,9 @@
  *
  * @module
  */
-import type { ColumnTable } from "arquero";
-import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import { type KpiInput, pooled } from "./groups.ts";
-import { KPI_OPTIONS, type KpiOptions, requireColumn, resolvePlan } from "../base/plan.ts";
-import { optionNames } from "../options.ts";
-import { aggregateScale, scaleResult } from "./scale.ts";
-import { interval } from "./bounds.ts";
+import type { EngineAnalysis } from "../engine/dispatch.ts";
+import type { KpiOptions } from "../base/plan.ts";
+import { estimateColumns, scaleKpi } from "./scale.ts";
 import { cesBox, type CesScale } from "../schema/scales.ts";
 
 /** Options of {@link ces}. */
@@ -24,18 +20,14 @@ export interface CesOptions extends KpiOptions {
 }
 
 /** The CES result columns after the group keys, in order. */
-export const CES_COLUMNS = [
+export const CES_COLUMNS: readonly string[] = [
   "n",
-  "ces",
-  "ces_low",
-  "ces_high",
+  ...estimateColumns("ces"),
   "sd",
   "low_effort",
-  "pct_low_effort",
-  "pct_low_effort_low",
-  "pct_low_effort_high",
+  ...estimateColumns("pct_low_effort"),
   "degenerate_interval",
-] as const;
+];
 
 /**
  * CES per group: `n`, the mean effort `ces` with a Student t interval
@@ -57,50 +49,18 @@ export const CES_COLUMNS = [
  * assert.ok(r.get("ces", 0) === 3 && r.get("pct_low_effort", 0) === 75);
  * ```
  *
- * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse)
- * or a server table `{ engine, table }` as input, the aggregate step runs
- * in the engine and the call resolves to the same result:
- * `await ces(answers, { engine: duckdbEngine() })`.
+ * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse),
+ * a server table `{ engine, table }` or a CSV/Parquet path as input, the
+ * aggregate step runs in the engine and the call resolves to the same
+ * result (`meta(result).engine`, and the SQL in `meta(result).queries` with
+ * `explain: true`): `await ces(answers, { engine: duckdbEngine() })`.
  */
-export const ces: PushdownKpi<CesOptions> = withPushdown(cesInMemory, {
-  name: "ces",
-  options: optionNames<CesOptions>()([...KPI_OPTIONS, "score", "scale", "lowEffort"]),
+export const ces: EngineAnalysis<CesOptions> = scaleKpi<CesOptions>({
+  kpi: "ces",
+  box: cesBox,
+  boxOption: "lowEffort",
+  better: "lower",
+  from: ["n", "mean", "mean_low", "mean_high", "sd", "box", "share", "share_low", "share_high"],
+  method: "student-t (mean; bounded-score where all answers are equal), wilson (low-effort share)",
+  columns: CES_COLUMNS,
 });
-
-function cesInMemory(input: KpiInput, options: CesOptions = {}): ColumnTable {
-  const table = pooled(input);
-  const { score = "ces" } = options;
-  const box = cesBox(options), { scale } = box; // options checked before the column
-  requireColumn(table, score, "score");
-  const plan = resolvePlan(table, options, { date: "date" });
-  return scaleResult(
-    aggregateScale(table, score, "CES", box, plan),
-    plan,
-    scale,
-    (s) => ({
-      n: s.n,
-      ces: s.mean,
-      ces_low: s.mean_low,
-      ces_high: s.mean_high,
-      sd: s.sd,
-      low_effort: s.box,
-      pct_low_effort: s.share,
-      pct_low_effort_low: s.share_low,
-      pct_low_effort_high: s.share_high,
-      degenerate_interval: s.degenerate,
-    }),
-    {
-      kpi: "ces",
-      method:
-        "student-t (mean; bounded-score where all answers are equal), wilson (low-effort share)",
-      notes: {
-        score,
-        scale: `1–${scale}`,
-        lowEffort: `${box.min}–${box.max}`,
-        lowerIsBetter: true,
-      },
-    },
-    [...CES_COLUMNS],
-    interval("ces", 1, scale),
-  );
-}

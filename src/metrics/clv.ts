@@ -79,11 +79,12 @@ const YEAR = 365.25 * 86_400_000;
  * - **Churn**: `monthly_churn` is the pooled churn rate of the complete
  *   calendar months (Σ churned / Σ customers_start, rules of
  *   {@link churnRate}); `annual_churn = 1 − (1 − monthly_churn)^12`.
- * - `lifespan_years = 1 / annual_churn` (or the `lifespan` option). This
- *   assumes a constant churn rate: lifetimes are geometric in whole years,
- *   whose mean is 1/a. It counts the year a customer leaves as a full year,
- *   so it is about ½ year longer than the mean of a continuous lifetime with
- *   the same constant hazard. With no churn observed `annual_churn` is 0,
+ * - `lifespan_years = 1 / (−12 · ln(1 − monthly_churn))` (or the `lifespan`
+ *   option): the mean lifetime under a constant churn hazard, λ = −ln(1 − m)
+ *   a month, so lifetimes are exponential with mean 1 / (12·λ) years (e.g.
+ *   monthly churn 4.45 %: 1.83 years; the old 1 / annual_churn counted the
+ *   year a customer leaves as a whole year and gave 2.37). With no churn
+ *   observed `annual_churn` is 0,
  *   `lifespan_years` and `clv` are `null` and `no_churn` is `true` (unless
  *   `lifespan` is given).
  * - `clv` is computed as `annual_value × lifespan_years × margin`, the same
@@ -173,7 +174,8 @@ function clvInMemory(orders: TableInput, customers: TableInput, options: ClvOpti
       notes: {
         ...windowNotes(window),
         margin,
-        lifespan: lifespan ?? "1 / annual_churn",
+        lifespan: lifespan ??
+          "constant churn hazard: mean lifetime 1 / (−12 · ln(1 − monthly_churn)) years",
         unmatched_orders: unmatched,
         year: "365.25 days",
       },
@@ -341,6 +343,22 @@ function pooledChurn(
   return pooled;
 }
 
+/**
+ * Mean lifetime in years under a constant hazard with monthly churn m:
+ * 1 / (−12 · ln(1 − m)) (0 when every customer churns within the month).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { meanLifetime } from "./clv.ts";
+ * // Exponential lifetimes with mean 1.83 years churn 1 − e^(−1/(12·1.83)) a month.
+ * assert.ok(Math.abs(meanLifetime(1 - Math.exp(-1 / (12 * 1.83))) - 1.83) < 1e-12);
+ * ```
+ */
+export function meanLifetime(monthly: number): number {
+  return 1 / (-12 * Math.log1p(-monthly));
+}
+
 /** Finalize step: AOV, frequency, annual value and its interval, churn, lifespan, CLV. */
 export function finalizeClv(
   sums: ClvSums,
@@ -362,7 +380,7 @@ export function finalizeClv(
   const monthly = atRisk > 0 ? churned / atRisk : null;
   const annual = monthly === null ? null : annualizeChurn(monthly);
   const band = wilson(churned, atRisk, confidence);
-  const life = lifespan ?? (annual !== null && annual > 0 ? 1 / annual : null);
+  const life = lifespan ?? (monthly !== null && monthly > 0 ? meanLifetime(monthly) : null);
   return {
     customers: n,
     customer_years: years,

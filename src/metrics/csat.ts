@@ -4,13 +4,9 @@
  *
  * @module
  */
-import type { ColumnTable } from "arquero";
-import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import { type KpiInput, pooled } from "./groups.ts";
-import { KPI_OPTIONS, type KpiOptions, requireColumn, resolvePlan } from "../base/plan.ts";
-import { optionNames } from "../options.ts";
-import { aggregateScale, scaleResult } from "./scale.ts";
-import { interval } from "./bounds.ts";
+import type { EngineAnalysis } from "../engine/dispatch.ts";
+import type { KpiOptions } from "../base/plan.ts";
+import { estimateColumns, scaleKpi } from "./scale.ts";
 import { csatBox, type CsatScale } from "../schema/scales.ts";
 
 /** Options of {@link csat}. */
@@ -24,18 +20,16 @@ export interface CsatOptions extends KpiOptions {
 }
 
 /** The CSAT result columns after the group keys, in order. */
-export const CSAT_COLUMNS = [
+export const CSAT_COLUMNS: readonly string[] = [
   "n",
   "top_box",
-  "csat",
-  "csat_low",
-  "csat_high",
+  ...estimateColumns("csat"),
   "mean",
   "sd",
   "mean_low",
   "mean_high",
   "degenerate_interval",
-] as const;
+];
 
 /**
  * CSAT per group: `n, top_box` (answers in the top box), `csat` (top-box
@@ -58,44 +52,18 @@ export const CSAT_COLUMNS = [
  * assert.ok(r.get("csat", 0) === 60 && r.get("mean", 0) === 3.2);
  * ```
  *
- * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse)
- * or a server table `{ engine, table }` as input, the aggregate step runs
- * in the engine and the call resolves to the same result:
- * `await csat(answers, { engine: duckdbEngine() })`.
+ * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse),
+ * a server table `{ engine, table }` or a CSV/Parquet path as input, the
+ * aggregate step runs in the engine and the call resolves to the same
+ * result (`meta(result).engine`, and the SQL in `meta(result).queries` with
+ * `explain: true`): `await csat(answers, { engine: duckdbEngine() })`.
  */
-export const csat: PushdownKpi<CsatOptions> = withPushdown(csatInMemory, {
-  name: "csat",
-  options: optionNames<CsatOptions>()([...KPI_OPTIONS, "score", "scale", "topBox"]),
+export const csat: EngineAnalysis<CsatOptions> = scaleKpi<CsatOptions>({
+  kpi: "csat",
+  box: csatBox,
+  boxOption: "topBox",
+  better: "higher",
+  from: ["n", "box", "share", "share_low", "share_high", "mean", "sd", "mean_low", "mean_high"],
+  method: "wilson (top box), student-t (mean; bounded-score where all answers are equal)",
+  columns: CSAT_COLUMNS,
 });
-
-function csatInMemory(input: KpiInput, options: CsatOptions = {}): ColumnTable {
-  const table = pooled(input);
-  const { score = "csat" } = options;
-  const box = csatBox(options), { scale } = box; // options checked before the column
-  requireColumn(table, score, "score");
-  const plan = resolvePlan(table, options, { date: "date" });
-  return scaleResult(
-    aggregateScale(table, score, "CSAT", box, plan),
-    plan,
-    scale,
-    (s) => ({
-      n: s.n,
-      top_box: s.box,
-      csat: s.share,
-      csat_low: s.share_low,
-      csat_high: s.share_high,
-      mean: s.mean,
-      sd: s.sd,
-      mean_low: s.mean_low,
-      mean_high: s.mean_high,
-      degenerate_interval: s.degenerate,
-    }),
-    {
-      kpi: "csat",
-      method: "wilson (top box), student-t (mean; bounded-score where all answers are equal)",
-      notes: { score, scale: `1–${scale}`, topBox: `${box.min}–${scale}`, higherIsBetter: true },
-    },
-    [...CSAT_COLUMNS],
-    interval("mean", 1, scale),
-  );
-}

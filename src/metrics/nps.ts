@@ -14,6 +14,8 @@ import { quantileSorted } from "../stats/quantile.ts";
 import { npsCounts } from "../kernels/sums.ts";
 import { columnValues } from "../kernels/groups.ts";
 import { checkValues, type KpiInput, planCodes, pooled, setKpiMeta, tidyResult } from "./groups.ts";
+import { type EngineAnalysis, withEngine } from "../engine/dispatch.ts";
+import { scoreInEngine, scoreKpi } from "./score_sql.ts";
 import {
   type GroupPlan,
   KPI_OPTIONS,
@@ -22,8 +24,7 @@ import {
   resolvePlan,
   withPeriods,
 } from "../base/plan.ts";
-import { type PushdownKpi, withPushdown } from "../engine/pushdown.ts";
-import { checkCall, optionNames, withoutNames } from "../options.ts";
+import { optionNames, withoutNames } from "../options.ts";
 import { clipToBounds, interval } from "./bounds.ts";
 import { NPS_CUT_POINTS, NPS_SCALE, npsRange } from "../schema/scales.ts";
 
@@ -103,14 +104,17 @@ const NPS_BOUNDS = interval("nps", -100, 100);
  * assert.ok(result.get("nps", 1) === 0 && result.get("small_sample", 1) === true);
  * ```
  *
- * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse)
- * or a server table `{ engine, table }` as input, the aggregate step runs
- * in the engine and the call resolves to the same result:
+ * With an SQL engine in `options.engine` (DuckDB, PostgreSQL, ClickHouse),
+ * a server table `{ engine, table }` or a CSV/Parquet path as input, the
+ * aggregate step runs in the engine and the call resolves to the same
+ * result (`meta(result).engine`, and the SQL in `meta(result).queries` with
+ * `explain: true`; `dateZone` for zone-less dates in the source):
  * `await nps(answers, { engine: duckdbEngine() })`.
  */
-export const nps: PushdownKpi<NpsOptions> = withPushdown(npsInMemory, {
+export const nps: EngineAnalysis<NpsOptions> = scoreKpi<NpsOptions>({
   name: "nps",
   options: NPS_OPTIONS,
+  memory: npsInMemory,
 });
 
 function npsInMemory(input: KpiInput, options: NpsOptions = {}): ColumnTable {
@@ -321,6 +325,10 @@ export const NPS_COMPARE_OPTIONS = optionNames<NpsCompareOptions>()([
  * [−200, 200] (`meta(result).notes.clipped` says when). Compare two
  * segments with `by`, or two periods with `period` (labels like `"2025-03"`).
  *
+ * With an engine (as for {@link nps}) the category counts come from one
+ * aggregate query and the test is the same TypeScript, so the call resolves
+ * to the same table.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -331,15 +339,32 @@ export const NPS_COMPARE_OPTIONS = optionNames<NpsCompareOptions>()([
  * assert.ok(diff.get("difference", 0) === -100);
  * ```
  */
-export function npsCompare(input: KpiInput, options: NpsCompareOptions): ColumnTable {
-  ({ input, options } = checkCall("npsCompare", input, options, NPS_COMPARE_OPTIONS));
-  const { a, b, by, ...rest } = options;
+export const npsCompare: EngineAnalysis<NpsCompareOptions> = withEngine<NpsCompareOptions>({
+  name: "npsCompare",
+  options: NPS_COMPARE_OPTIONS,
+  dates: true,
+  memory: (input, options) => compareNps(npsInMemory(input, compareKpiOptions(options)), options),
+  sql: async (call, options) =>
+    compareNps(
+      (await scoreInEngine(call, npsInMemory, compareKpiOptions(options))).result,
+      options,
+    ),
+});
+
+/** The options of the two NPS values compared: `by` or `period` is required. */
+function compareKpiOptions(options: NpsCompareOptions): NpsOptions {
+  const { a: _a, b: _b, by, ...rest } = options;
   if (by === undefined && rest.period === undefined) {
     throw new CxOptionsError(
       `npsCompare needs "by" (compare segments) or "period" (compare periods)`,
     );
   }
-  const result = nps(input, { ...rest, by, method: "wald" });
+  return { ...rest, by, method: "wald" };
+}
+
+/** Finalize step of {@link npsCompare}: the z-test of a − b from the two groups' counts. */
+function compareNps(result: ColumnTable, options: NpsCompareOptions): ColumnTable {
+  const { a, b, by, confidence = 0.95 } = options;
   const key = by ?? "period";
   const pick = (label: string) => {
     const rows = (result.objects() as Record<string, unknown>[]).filter((r) =>
@@ -355,7 +380,6 @@ export function npsCompare(input: KpiInput, options: NpsCompareOptions): ColumnT
     return rows[0] as unknown as NpsCounts & { nps: number };
   };
   const ra = pick(a), rb = pick(b);
-  const confidence = rest.confidence ?? 0.95;
   const difference = ra.nps - rb.nps;
   const se = 100 *
     Math.sqrt(

@@ -17,9 +17,19 @@ import {
 } from "../stats/intervals.ts";
 import { scaleSums } from "../kernels/sums.ts";
 import { columnValues } from "../kernels/groups.ts";
-import { checkValues, type KpiMeta, planCodes, tidyResult } from "./groups.ts";
-import { type GroupPlan, withPeriods } from "../base/plan.ts";
-import type { Bounds } from "./bounds.ts";
+import { checkValues, planCodes, tidyResult } from "./groups.ts";
+import {
+  type GroupPlan,
+  KPI_OPTIONS,
+  type KpiOptions,
+  requireColumn,
+  resolvePlan,
+  withPeriods,
+} from "../base/plan.ts";
+import { pooled, type TableInput } from "../base/input.ts";
+import { interval } from "./bounds.ts";
+import type { EngineAnalysis } from "../engine/dispatch.ts";
+import { scoreKpi } from "./score_sql.ts";
 import type { ScaleBox } from "../schema/scales.ts";
 
 /** Mergeable sums of a scale score per group. */
@@ -89,23 +99,92 @@ export function aggregateScale(
 export type ScaleStats = ReturnType<typeof finalizeScale>;
 
 /**
- * The tidy result of a scale KPI: {@link finalizeScale} on every aggregated
- * row (on the declared 1–`scale` scale), named by `name`, with the mean's
- * interval kept on the scale (`bounds`).
+ * An estimate's columns by the result contract: `x`, `x_low`, `x_high`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { estimateColumns } from "./scale.ts";
+ * assert.deepEqual(estimateColumns("csat"), ["csat", "csat_low", "csat_high"]);
+ * ```
  */
-export function scaleResult(
-  { aggregate, keys }: { aggregate: ColumnTable; keys: string[] },
-  plan: GroupPlan,
-  scale: number,
-  name: (s: ScaleStats) => Record<string, unknown>,
-  meta: Omit<KpiMeta, "confidence" | "timeZone" | "period" | "by" | "minN">,
-  columns: string[],
-  bounds: Bounds,
+export function estimateColumns<X extends string>(x: X): [X, `${X}_low`, `${X}_high`] {
+  return [x, `${x}_low`, `${x}_high`];
+}
+
+/** What one scale KPI (CSAT, CES) says about itself; see {@link scaleKpi}. */
+export interface ScaleKpiSpec<O> {
+  /** The KPI: its name, and the default score column. */
+  kpi: "csat" | "ces";
+  /** The declared scale and the box, from the options (checked there). */
+  box(options: O): ScaleBox;
+  /** The option that sets the box (`topBox`, `lowEffort`); the notes name the box by it. */
+  boxOption: string;
+  /** Whether a higher or a lower score is better (`notes.higherIsBetter`, `notes.lowerIsBetter`). */
+  better: "higher" | "lower";
+  /**
+   * Where each result column comes from, in order: {@link finalizeScale}'s
+   * statistic of that name; the last column, `degenerate_interval`, is its
+   * `degenerate`. The column from `mean` has its interval kept on the scale.
+   */
+  from: readonly (keyof ScaleStats)[];
+  /** The result's `meta(result).method`. */
+  method: string;
+  /** Result columns after the keys, in order. */
+  columns: readonly string[];
+}
+
+/**
+ * A scale KPI (CSAT, CES) with the one dispatcher: options `KPI_OPTIONS`,
+ * `score`, `scale` and the box option; in memory {@link aggregateScale},
+ * then {@link finalizeScale} on every aggregated row, the mean's interval
+ * kept on the declared 1–`scale` scale; with an engine the same finalize on
+ * the engine's sums.
+ */
+export function scaleKpi<O extends KpiOptions & { score?: string }>(
+  spec: ScaleKpiSpec<O>,
+): EngineAnalysis<O> {
+  return scoreKpi<O>({
+    name: spec.kpi,
+    options: [...KPI_OPTIONS, "score", "scale", spec.boxOption],
+    memory: (input, options) => scaleInMemory(spec, input, options),
+  });
+}
+
+function scaleInMemory<O extends KpiOptions & { score?: string }>(
+  spec: ScaleKpiSpec<O>,
+  input: TableInput,
+  options: O = {} as O,
 ): ColumnTable {
+  const table = pooled(input);
+  const { score = spec.kpi } = options;
+  const box = spec.box(options), { scale } = box; // options checked before the column
+  requireColumn(table, score, "score");
+  const plan = resolvePlan(table, options, { date: "date" });
+  const kpi = spec.kpi === "csat" ? "CSAT" : "CES";
+  const { aggregate, keys } = aggregateScale(table, score, kpi, box, plan);
   const range = { min: 1, max: scale };
-  const finalize = (row: Record<string, unknown>) =>
-    name(finalizeScale(row as unknown as ScaleSums, plan.confidence, range));
-  return tidyResult(aggregate, keys, plan, finalize, meta, columns, { bounds });
+  const finalize = (row: Record<string, unknown>) => {
+    const stats = finalizeScale(row as unknown as ScaleSums, plan.confidence, range);
+    const named = spec.from.map((key, i) => [spec.columns[i], stats[key]]);
+    return { ...Object.fromEntries(named), degenerate_interval: stats.degenerate };
+  };
+  const notes = {
+    score,
+    scale: `1–${scale}`,
+    [spec.boxOption]: `${box.min}–${box.max}`,
+    [`${spec.better}IsBetter`]: true,
+  };
+  const mean = spec.columns[spec.from.indexOf("mean")];
+  return tidyResult(
+    aggregate,
+    keys,
+    plan,
+    finalize,
+    { kpi: spec.kpi, method: spec.method, notes },
+    [...spec.columns],
+    { bounds: interval(mean, 1, scale) },
+  );
 }
 
 /**

@@ -16,6 +16,7 @@ import type { ReportFormat } from "./format.ts";
 import type { Labels } from "./i18n.ts";
 import { isTouchpointFile, type LoadedFile } from "./load_dir.ts";
 import { checkOptions, optionNames } from "../options.ts";
+import type { PrivacyLog } from "./privacy.ts";
 
 /**
  * One pooled table per canonical schema (absent when no file had it), and
@@ -74,6 +75,12 @@ export interface SectionContext {
   cesScale: CesScale;
   /** The filters applied (echoed on the overview). */
   filters: ReportFilters;
+  /**
+   * What the privacy step dropped, hashed and redacted, the smallest group
+   * shown (`minGroupSize`), and the groups sections suppressed (they add to
+   * `suppressed`).
+   */
+  privacy: PrivacyLog;
 }
 
 /** One section of the report: its own page, and its findings for the overview. */

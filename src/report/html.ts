@@ -117,6 +117,11 @@ export interface DataTableOptions<R> {
   limit?: number;
   /** Note under a cut table: receives shown and total counts. */
   more?: (shown: number, total: number) => string;
+  /**
+   * Text shown across the value cells of a row whose `suppressed` is `true`
+   * (a group too small to publish, see `suppressSmallGroups`).
+   */
+  suppressedText?: string;
 }
 
 /**
@@ -139,12 +144,17 @@ export function dataTable<R>(
   columns: TableColumn<R>[],
   options: DataTableOptions<R> = {},
 ): string {
-  const { caption, small, flagText = "small sample", limit = Infinity, more } = options;
+  const { caption, small, flagText = "small sample", limit = Infinity, more, suppressedText } =
+    options;
   const shown = rows.slice(0, limit);
   const head = columns.map((c) =>
     `<th scope="col"${c.numeric ? ' class="num"' : ""}>${escapeHtml(c.label)}</th>`
   ).join("");
   const body = shown.map((r) => {
+    if (suppressedText !== undefined && (r as { suppressed?: unknown }).suppressed === true) {
+      return `<tr class="suppressed"><th scope="row">${escapeHtml(columns[0].value(r))}</th>` +
+        `<td colspan="${columns.length - 1}">${escapeHtml(suppressedText)}</td></tr>`;
+    }
     const flagged = small?.(r) ?? false;
     const cells = columns.map((c, j) => {
       const flag = flagged && j === 0 ? ` <span class="flag">${escapeHtml(flagText)}</span>` : "";

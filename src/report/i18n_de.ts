@@ -162,7 +162,7 @@ export const DE: Labels = {
   cohortHeatmap: "Aktive Kunden je Anmeldekohorte",
   customerValue: "Kundenwert",
   valueLead:
-    "Historischer Kundenwert (CLV): Umsatz je Kundenjahr mal erwartete Kundendauer (1 / jährliche Kündigungsrate).",
+    "Historischer Kundenwert (CLV): Umsatz je Kundenjahr mal erwartete Kundendauer (mittlere Dauer bei konstanter monatlicher Kündigungsrate, 1 / (−12 · ln(1 − monatliche Kündigungsrate)) Jahre).",
   clvSentence: (parts) => `Kundenwert über die erwartete Kundendauer: ${parts}.`,
   orders: "Bestellungen",
   aov: "Durchschn. Bestellwert",

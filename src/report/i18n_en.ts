@@ -168,7 +168,7 @@ export const EN = {
   cohortHeatmap: "Active customers by signup cohort",
   customerValue: "Customer value",
   valueLead:
-    "Historic customer lifetime value: revenue per customer-year times the expected lifetime (1 / annual churn).",
+    "Historic customer lifetime value: revenue per customer-year times the expected lifetime (the mean lifetime under a constant monthly churn hazard, 1 / (−12 · ln(1 − monthly churn)) years).",
   clvSentence: (parts: string) => `Lifetime value per customer: ${parts}.`,
   orders: "Orders",
   aov: "Average order",

@@ -19,6 +19,7 @@ import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para, type TableColumn } from "./html.ts";
+import { publishable } from "./privacy.ts";
 
 type Row = Record<string, unknown>;
 
@@ -115,16 +116,22 @@ function npsOverall(ctx: SectionContext, table: ColumnTable, page: Page): void {
 /** NPS per segment: the gap between the best and worst segment, chart, table, answer mix. */
 function npsBySegment(ctx: SectionContext, segmented: ColumnTable, page: Page): void {
   const { labels: t, format: f, segment } = ctx;
-  const result = nps(segmented, { by: segment, confidence: ctx.confidence, minN: ctx.minN });
+  const what = t.byGroup("NPS", segment);
+  const { table: result, tableOptions: hidden } = publishable(
+    ctx,
+    nps(segmented, { by: segment, confidence: ctx.confidence, minN: ctx.minN }),
+    what,
+    [segment],
+  );
   const gap = segmentGap(ctx, segmented, result);
   page.found.push(...gap);
   page.out.push(findings(gap));
-  page.out.push(figure(segmentChart(ctx, result, t.npsAxis, t.byGroup("NPS", segment)), f));
+  page.out.push(figure(segmentChart(ctx, result, t.npsAxis, what), f));
   page.out.push(
     dataTable(
       result.objects() as Row[],
       [groupColumn(ctx), ...npsColumns(ctx)],
-      tableOptions(ctx),
+      { ...tableOptions(ctx), ...hidden },
     ),
   );
   page.out.push(figure(mixChart(ctx, result), f));
@@ -133,15 +140,20 @@ function npsBySegment(ctx: SectionContext, segmented: ColumnTable, page: Page): 
 /** NPS per period: the significant shifts, chart and table. */
 function npsByPeriod(ctx: SectionContext, table: ColumnTable, page: Page): void {
   const { labels: t, format: f } = ctx;
-  const result = nps(table, {
-    period: ctx.period,
-    timeZone: ctx.timeZone,
-    confidence: ctx.confidence,
-    minN: ctx.minN,
-  });
+  const title = t.byGroup("NPS", periodName(ctx.period, ctx.format.lang));
+  const { table: result, tableOptions: hidden } = publishable(
+    ctx,
+    nps(table, {
+      period: ctx.period,
+      timeZone: ctx.timeZone,
+      confidence: ctx.confidence,
+      minN: ctx.minN,
+    }),
+    title,
+    ["period"],
+  );
   const shifts = periodShifts(ctx, table, result);
   page.found.push(...shifts);
-  const title = t.byGroup("NPS", periodName(ctx.period, ctx.format.lang));
   page.out.push(heading(3, title));
   page.out.push(findings(shifts));
   page.out.push(figure(segmentChart(ctx, result, t.npsAxis, `${title} (${ctx.timeZone})`), f));
@@ -149,7 +161,7 @@ function npsByPeriod(ctx: SectionContext, table: ColumnTable, page: Page): void 
     dataTable(
       result.objects() as Row[],
       [{ label: t.periodColumn, value: (r: Row) => String(r.period) }, ...npsColumns(ctx)],
-      tableOptions(ctx),
+      { ...tableOptions(ctx), ...hidden },
     ),
   );
 }
@@ -194,7 +206,7 @@ function cesBySegment(ctx: SectionContext, segmented: ColumnTable, page: Page): 
 
 /** A score KPI per segment, as {@link scoreBySegment} draws it. */
 interface ScorePart {
-  /** The KPI by segment. */
+  /** The KPI by segment (small groups are suppressed before it is shown). */
   result: ColumnTable;
   /** Its estimate column. */
   value: string;
@@ -211,16 +223,17 @@ interface ScorePart {
 /** Highest and lowest segment in words, chart and table of a score KPI. */
 function scoreBySegment(ctx: SectionContext, page: Page, part: ScorePart): void {
   const { labels: t, format: f, segment } = ctx;
-  const { result } = part;
+  const what = t.byGroup(part.name, segment);
+  const { table: result, tableOptions: hidden } = publishable(ctx, part.result, what, [segment]);
   const sentence = extremes(result, segment, part.value, part.sentence);
   page.found.push(...sentence);
   page.out.push(heading(2, part.heading), findings(sentence));
-  page.out.push(figure(segmentChart(ctx, result, part.axis, t.byGroup(part.name, segment)), f));
+  page.out.push(figure(segmentChart(ctx, result, part.axis, what), f));
   page.out.push(dataTable(result.objects() as Row[], [
     groupColumn(ctx),
     { label: t.n, value: (r) => f.int(r.n), numeric: true },
     ...part.columns.map((c) => ({ ...c, numeric: true })),
-  ], tableOptions(ctx)));
+  ], { ...tableOptions(ctx), ...hidden }));
 }
 
 /** The answers per score 0–10 in the report's words. */
@@ -286,7 +299,9 @@ function segmentGap(ctx: SectionContext, table: ColumnTable, result: ColumnTable
 
 /** Changes between consecutive periods that are significant. */
 function periodShifts(ctx: SectionContext, table: ColumnTable, result: ColumnTable): string[] {
-  const rows = (result.objects() as { period: string; n: number }[]).filter((r) => r.n > 0);
+  const rows = (result.objects() as { period: string; n: number | null }[]).filter((r) =>
+    r.n !== null && r.n > 0
+  );
   const out: string[] = [];
   for (let i = 1; i < rows.length; i++) {
     const d = npsCompare(table, {

@@ -15,6 +15,7 @@ import { checkTimeZone } from "../time/zone.ts";
 import type { CanonicalName } from "../schema/canonical.ts";
 import { CES_SCALES, type CesScale, CSAT_SCALES, type CsatScale } from "../schema/scales.ts";
 import { checkOptions, optionNames } from "../options.ts";
+import type { PrivacyConfig } from "./privacy.ts";
 
 const fileConfig = z.object({
   schema: z.enum(["responses", "tickets", "customers", "events"]),
@@ -39,6 +40,13 @@ const projectConfig = z.object({
     message: 'must be an IANA time zone such as "Europe/Berlin" or "UTC"',
   }).optional(),
   files: z.record(z.string(), fileConfig).default({}),
+  privacy: z.strictObject({
+    drop: z.array(z.string()).optional(),
+    hash: z.array(z.string()).optional(),
+    redact: z.array(z.string()).optional(),
+    keep: z.array(z.string()).optional(),
+    minGroupSize: z.number().int().min(1).optional(),
+  }).optional(),
 });
 
 /**
@@ -55,6 +63,8 @@ export interface ProjectConfig {
   timeZone?: string;
   /** Per file name: its canonical table, column mapping and CSV settings. */
   files: Record<string, FileConfig>;
+  /** What the report keeps out of its pages (see `src/report/privacy.ts`). */
+  privacy?: PrivacyConfig;
 }
 
 /** One file's entry in `cxkit.json`. */

@@ -10,7 +10,9 @@ import { z } from "zod";
 import { CxError, CxOptionsError } from "../errors.ts";
 import { parseJsonText } from "../io/json.ts";
 import { fileError } from "../io/source.ts";
+import type { Lang } from "./format.ts";
 import { renderPage } from "./html.ts";
+import { redactPage } from "./privacy.ts";
 import { type NotebookParamName, paramEnv } from "./params.ts";
 import { checkOptions, optionNames } from "../options.ts";
 
@@ -31,6 +33,13 @@ export interface ExecuteNotebooksOptions {
    * with `notebookParams()`.
    */
   params?: Partial<Record<NotebookParamName, string>>;
+  /**
+   * Language of the placeholders that replace personal data in the
+   * published output (default `"en"`): e-mail addresses, phone numbers,
+   * IBANs and card numbers in the rendered cells become `[email]`, `[phone]`,
+   * `[IBAN]`, `[card]` (`[E-Mail]`, `[Telefon]`, … in German).
+   */
+  lang?: Lang;
 }
 
 /** The names of {@link ExecuteNotebooksOptions}. */
@@ -40,6 +49,7 @@ export const EXECUTE_NOTEBOOKS_OPTIONS = optionNames<ExecuteNotebooksOptions>()(
   "timeoutSeconds",
   "onProgress",
   "params",
+  "lang",
 ]);
 
 /** One executed notebook. */
@@ -183,7 +193,10 @@ export const JUPYTER_INSTALL_HINT: string = "Install Jupyter and the Deno kernel
  * Content-Security-Policy, no scripts: nbconvert's full templates load
  * require.js and MathJax from a CDN). The kernel starts in the notebook's
  * folder, so notebooks import `"../src/mod.ts"` and read data relative to
- * themselves; `params` reach them as `CXKIT_*` environment variables.
+ * themselves; `params` reach them as `CXKIT_*` environment variables. The
+ * rendered cells pass `redactPage` before anything is written: e-mail
+ * addresses, phone numbers, IBANs and card numbers in their text (comment
+ * text included) become placeholders.
  *
  * Throws a `CxError` with the end of nbconvert's error output when a notebook
  * fails (a cell throws or times out), and a `CxError` saying how to install
@@ -226,7 +239,11 @@ export async function executeNotebooks(
   for (const [i, notebook] of notebooks.entries()) {
     onProgress?.(`executing ${notebook} (${i + 1}/${notebooks.length})`);
     const started = performance.now();
-    const body = await runNbconvert(notebook, timeoutSeconds, env);
+    // Published output passes the privacy step: personal data in any cell's text is redacted.
+    const body = redactPage(
+      await runNbconvert(notebook, timeoutSeconds, env),
+      options.lang ?? "en",
+    );
     const title = await notebookTitle(notebook);
     const html = join(outDir, `${basename(notebook, ".ipynb")}.html`);
     await Deno.writeTextFile(html, standalonePage(title, body));

@@ -7,12 +7,14 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { rfm, RFM_SEGMENTS, segment } from "../analysis/segment.ts";
+import { segment } from "../analysis/segment/segment.ts";
+import { rfm, RFM_SEGMENTS } from "../analysis/segment/rfm.ts";
 import { rfmChart } from "../charts/rfm.ts";
 import { segmentChart } from "../charts/segment.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { publishable } from "./privacy.ts";
 
 type Row = Record<string, unknown>;
 
@@ -73,7 +75,12 @@ function segmentPart(ctx: SectionContext, table: ColumnTable, column: string) {
   const out: string[] = [heading(2, t.byGroup(t.segments, column))];
   const sentences: string[] = [];
   if (!hasValues(table, "nps_score")) return { findings: sentences, html: "" };
-  const result = segment(table, { ...base, kpi: "nps" });
+  const { table: result, tableOptions: hidden } = publishable(
+    ctx,
+    segment(table, { ...base, kpi: "nps" }),
+    t.segmentChart(column),
+    [column],
+  );
   const rows = result.objects() as Row[];
   const significant = rows.filter((r) => r.significant === true)
     .sort((a, b) => (a.difference as number) - (b.difference as number));
@@ -126,7 +133,7 @@ function segmentPart(ctx: SectionContext, table: ColumnTable, column: string) {
     ...(cesRows.length
       ? [{ label: t.cesVsRest, value: (r: Row) => diff(find(cesRows, r), 2), numeric: true }]
       : []),
-  ], { small: (r) => r.small_sample === true, flagText: t.smallSample }));
+  ], { small: (r) => r.small_sample === true, flagText: t.smallSample, ...hidden }));
   out.push(para(t.segmentTableNote, "note"));
   return { findings: sentences, html: out.join("\n") };
 }

@@ -35,6 +35,7 @@ import { segmentSection } from "./segment_section.ts";
 import { serviceSection } from "./service_section.ts";
 import { trendSection } from "./trend_section.ts";
 import { checkOptions, optionNames } from "../options.ts";
+import { applyPrivacy, type PrivacyConfig, privacyLines, redactPage } from "./privacy.ts";
 
 /** An executed notebook as a page of the site. */
 export interface NotebookPage {
@@ -78,6 +79,12 @@ export interface SiteOptions {
   notebooks?: NotebookPage[];
   /** Notebook parameters, shown on the notebooks page. */
   notebookParams?: Record<string, string>;
+  /**
+   * What to keep out of the pages (`cxkit.json` → `privacy`): columns to
+   * drop, hash, redact or keep, and `minGroupSize` (default 5). Personal
+   * data is kept out by default; see `src/report/privacy.ts`.
+   */
+  privacy?: PrivacyConfig;
   /** Called with a line of progress after each section. */
   onProgress?: (message: string) => void;
 }
@@ -99,6 +106,7 @@ export const SITE_OPTIONS = optionNames<SiteOptions>()([
   "rejectRows",
   "notebooks",
   "notebookParams",
+  "privacy",
   "onProgress",
 ]);
 
@@ -163,16 +171,19 @@ export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[]
   ];
   const page = (path: string, title: string, body: string, footer?: string): SitePage => ({
     path,
-    html: renderPage({
-      lang: f.lang,
-      title: `${title} · ${t.site}`,
-      site: t.site,
-      nav,
-      navLabel: t.nav,
-      path,
-      body,
-      footer,
-    }),
+    html: redactPage(
+      renderPage({
+        lang: f.lang,
+        title: `${title} · ${t.site}`,
+        site: t.site,
+        nav,
+        navLabel: t.nav,
+        path,
+        body,
+        footer,
+      }),
+      f.lang,
+    ),
   });
   const generated = (options.generatedAt ?? new Date()).toISOString();
   const pages: SitePage[] = [
@@ -301,17 +312,29 @@ export function sectionContext(
     csatScale,
     cesScale,
     filters,
+    privacy: {
+      minGroupSize: options.privacy?.minGroupSize ?? 5,
+      columns: [],
+      unknown: [],
+      suppressed: {},
+    },
   };
 }
 
 function siteContext(files: LoadedFile[], options: SiteOptions): SectionContext & {
   notFiltered: Record<string, string[]>;
 } {
-  const { tables, notFiltered } = reportTables(files, {
+  const pooled = reportTables(files, {
     ...options.filters,
     timeZone: options.timeZone ?? "UTC",
   });
-  return { ...sectionContext(tables, { ...options, files }), notFiltered };
+  // Personal data leaves here, once, before any section sees a table.
+  const { tables, files: shown, log } = applyPrivacy(pooled.tables, files, {
+    config: options.privacy,
+    lang: options.lang ?? "en",
+  });
+  const ctx = sectionContext(tables, { ...options, files: shown });
+  return { ...ctx, privacy: log, notFiltered: pooled.notFiltered };
 }
 
 /**
@@ -379,6 +402,12 @@ function overview(
   } else {
     out.push(findings([]));
   }
+  // What the privacy step did, on the overview and in print.html.
+  const privacy = privacyLines(ctx.privacy, f.lang, f.int);
+  out.push(heading(2, privacy.heading), para(privacy.lead));
+  out.push(
+    `<ul class="privacy">${privacy.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>`,
+  );
   return out.filter(Boolean).join("\n");
 }
 

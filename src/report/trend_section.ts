@@ -9,7 +9,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { commentThemes } from "../analysis/themes.ts";
 import { normalCdf } from "../stats/distributions.ts";
-import type { AnalysisKpi } from "../analysis/segment.ts";
+import type { AnalysisKpi } from "../analysis/segment/kinds.ts";
 import { trend } from "../analysis/trend.ts";
 import { periodFn, periodName } from "../time/period.ts";
 import { themeChart } from "../charts/themes.ts";

@@ -28,7 +28,6 @@ import {
   trend,
   type TrendOptions,
 } from "../../src/mod.ts";
-import { pushdown } from "../../src/entries/engine.ts";
 import { assertClose } from "../metrics/fixtures.ts";
 import { assertSameResult } from "../engine/assert_same.ts";
 
@@ -205,7 +204,7 @@ Deno.test("missing groups: DuckDB leaves out the same groups (null, empty, blank
         meta<"correlate">(r)?.notes.missingGroups,
         meta<"correlate">(correlate(t, { columns: ["x", "y"], ...o }))?.notes.missingGroups,
       );
-      const k = await pushdown(nps, t, { ...o, engine });
+      const k = await nps(t, { ...o, engine });
       assertSameResult(k, nps(t, o), `nps ${missing}`);
       assert.equal(
         meta<"kpi">(k)?.notes.missingGroups,

@@ -2,13 +2,8 @@ import { meta } from "../../src/meta.ts";
 import * as aq from "arquero";
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
 import { CxDataError, CxOptionsError } from "../../src/mod.ts";
-import {
-  quintileScores,
-  rfm,
-  RFM_SEGMENTS,
-  rfmSegment,
-  segment,
-} from "../../src/analysis/segment.ts";
+import { quintileScores, rfm, RFM_SEGMENTS, rfmSegment } from "../../src/analysis/segment/rfm.ts";
+import { segment } from "../../src/analysis/segment/segment.ts";
 import { normalCdf } from "../../src/stats/distributions.ts";
 import { assertClose, sample } from "../metrics/fixtures.ts";
 import { sampleEvents, segmentFixture } from "../fixtures/segments/read.ts";

@@ -1,4 +1,5 @@
 import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
 import { assertEquals, assertMatch, assertThrows } from "../assert.ts";
 import { CxDataError, CxOptionsError } from "../../src/mod.ts";
 import {
@@ -10,7 +11,7 @@ import {
 import { sample } from "../metrics/fixtures.ts";
 
 type Row = Record<string, unknown>;
-const terms = (t: ReturnType<typeof commentThemes>, n = 1) =>
+const terms = (t: ColumnTable, n = 1) =>
   (t.objects() as Row[]).filter((r) => r.ngram === n).map((r) => [r.term, r.count, r.comments]);
 
 Deno.test("commentThemes: hand-worked counts, shares and alphabetical ties", () => {

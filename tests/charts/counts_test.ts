@@ -1,7 +1,7 @@
 import * as aq from "arquero";
 import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";
-import { rfm, RFM_SEGMENTS } from "../../src/analysis/segment.ts";
+import { rfm, RFM_SEGMENTS } from "../../src/analysis/segment/rfm.ts";
 import { commentThemes } from "../../src/analysis/themes.ts";
 import { renderSvg } from "../../src/charts/render.ts";
 import { rfmChart } from "../../src/charts/rfm.ts";

@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";
 import { CxOptionsError } from "../../src/errors.ts";
-import { segment } from "../../src/analysis/segment.ts";
+import { segment } from "../../src/analysis/segment/segment.ts";
 import { segmentChart } from "../../src/charts/segment.ts";
 import { renderSvg } from "../../src/charts/render.ts";
 import { nps } from "../../src/metrics/nps.ts";

@@ -18,7 +18,7 @@ import {
   type SqlEngine,
 } from "../../src/mod.ts";
 import { quoteIdent } from "../../src/entries/engine.ts";
-import { segment, type SegmentOptions } from "../../src/analysis/segment.ts";
+import { segment, type SegmentOptions } from "../../src/analysis/segment/segment.ts";
 import { trend, type TrendOptions } from "../../src/analysis/trend.ts";
 import type { CompiledSql } from "../../src/engine/compile/types.ts";
 import { seededRandom } from "../../src/stats/random.ts";
@@ -376,13 +376,15 @@ Deno.test("analysis pushdown: one query per call, explain in metadata or a callb
     assert.equal(queries.length, 2);
     assert.match(queries[1].sql, /GROUP BY/);
     const r = await trend(sample, { kpi: "csat", period: "quarter", engine, explain: true });
-    const notes = meta<"kpi">(r)!.notes;
-    assert.equal(notes.analysis, "trend");
-    assert.equal(notes.engine, engine.name);
-    assert.match(String(notes.sql), /GROUP BY/);
-    assert.ok(Array.isArray(notes.params));
-    const plain = meta<"kpi">(await segment(sample, { kpi: "ces", by: "channel", engine }))!.notes;
-    assert.equal(plain.sql, undefined);
+    const info = meta<"kpi">(r)!;
+    assert.equal(info.notes.analysis, "trend");
+    assert.equal(info.engine, engine.name);
+    assert.equal(info.queries?.length, 1);
+    assert.match(info.queries![0].sql, /GROUP BY/);
+    assert.ok(Array.isArray(info.queries![0].params));
+    assert.ok(!("engine" in info.notes) && !("sql" in info.notes) && !("params" in info.notes));
+    const plain = meta<"kpi">(await segment(sample, { kpi: "ces", by: "channel", engine }))!;
+    assert.deepEqual(plain.queries, []);
     assert.equal(plain.engine, engine.name);
   } finally {
     await engine.close();

@@ -56,7 +56,7 @@ const CALLS = {
   },
   trend: {
     memory: (t: ColumnTable, o: Options) => trend(t, o as unknown as TrendOptions),
-    engine: (p: string, o: Options) => trend(p as never, o as never) as Promise<ColumnTable>,
+    engine: (p: string, o: Options) => trend(p, o as never),
   },
   cohortRetention: {
     memory: (t: ColumnTable, o: Options): ColumnTable => cohortRetention(t, o as never),

@@ -28,7 +28,7 @@ import { compileAggregate } from "../../src/engine/compile/aggregate.ts";
 import { compileLabelCounts } from "../../src/metrics/churn/sql.ts";
 import { compileReferralPairs } from "../../src/metrics/referral/sql.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
-import type { SqlEngine } from "../../src/engine/pushdown.ts";
+import type { SqlEngine } from "../../src/engine/engine.ts";
 import type { LoadType } from "../../src/engine/load.ts";
 import { assertSameResult } from "./assert_same.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";

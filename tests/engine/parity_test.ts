@@ -16,10 +16,11 @@ import {
   duckdbEngine,
   explainSql,
   nps,
+  npsCompare,
   readCsv,
   type SqlEngine,
 } from "../../src/mod.ts";
-import { compileAggregate, pushdown, quoteIdent } from "../../src/entries/engine.ts";
+import { compileAggregate, quoteIdent } from "../../src/entries/engine.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 import { assertSameResult, blankLabels } from "./assert_same.ts";
 import { clickhouseTest, postgresTest } from "./servers.ts";
@@ -92,6 +93,32 @@ function cases(): Case[] {
       { name: `sample ces ${timeZone}`, table: sample, run: (t, e) => run(ces, t, o, e) },
     );
   }
+  // npsCompare: the two NPS values come from the same aggregate query, the test is TypeScript.
+  const compare = { by: "channel", a: "phone", b: "chat" };
+  const months = {
+    period: "month" as const,
+    timeZone: "Europe/Berlin",
+    a: "2024-03",
+    b: "2024-02",
+  };
+  const hostile = { by: SEG, a: LABELS[1], b: "x\ny", date: DATE, score: SCORE };
+  out.push(
+    {
+      name: "sample npsCompare by channel",
+      table: sample,
+      run: (t, e) => run(npsCompare, t, compare, e),
+    },
+    {
+      name: "sample npsCompare by month",
+      table: sample,
+      run: (t, e) => run(npsCompare, t, months, e),
+    },
+    {
+      name: "random 0 npsCompare",
+      table: RANDOM[0],
+      run: (t, e) => run(npsCompare, t, hostile, e),
+    },
+  );
   RANDOM.forEach((table, k) => {
     ZONES.forEach((timeZone, z) => {
       const period = (["month", "week", "quarter", "day"] as const)[(k + z) % 4];
@@ -146,9 +173,9 @@ function run(
   options: Record<string, unknown>,
   engine?: SqlEngine | "arquero",
 ) {
-  if (engine === "arquero") return kpi(input as ColumnTable, { ...options, engine });
+  if (engine === "arquero") return kpi(input as ColumnTable, { ...options, aggregate: engine });
   return engine
-    ? pushdown(kpi, input as ColumnTable, { ...options, engine })
+    ? kpi(input as ColumnTable, { ...options, engine })
     : kpi(input as ColumnTable, options);
 }
 

@@ -6,6 +6,7 @@ import { annualizeChurn } from "../../src/metrics/churn.ts";
 import { CLV_COLUMNS, historicClv } from "../../src/metrics/clv.ts";
 import { duckdbEngine } from "../../src/engine/duckdb.ts";
 import { assertClose, assertMatchesFixture, fixture } from "./fixtures.ts";
+import { seededRandom } from "../../src/stats/random.ts";
 
 const d = (s: string) => new Date(s);
 type Row = Record<string, unknown>;
@@ -54,8 +55,11 @@ Deno.test("historicClv: hand-worked — AOV, frequency, churn-based lifespan, CL
   const m = 1 / 17, annual = 1 - (16 / 17) ** 12; // 0.5165…
   assertClose(r.monthly_churn, m, "monthly churn");
   assertClose(r.annual_churn, annual, "annual churn");
-  assertClose(r.lifespan_years, 1 / annual, "lifespan"); // 1.936 years
-  assertClose(r.clv, 30 * (4 / years) * (1 / annual), "clv"); // AOV × frequency × lifespan
+  // Constant hazard −ln(16/17) = 0.0606246 a month: mean lifetime 1 / (12 · 0.0606246) = 1.37458 years.
+  const life = 1 / (12 * Math.log(17 / 16));
+  assertClose(life, 1.37458, "worked lifespan", 1e-5);
+  assertClose(r.lifespan_years, life, "lifespan");
+  assertClose(r.clv, 30 * (4 / years) * life, "clv"); // AOV × frequency × lifespan
   assertEquals(r.no_churn, false);
   // Ratio estimator interval: R = 120 / Σe; u = r − R·e = (40 − R·182/365.25, 80 − R·366/365.25)
   // = (±0.14599); s² = Σu² / 1; se = √(s²/2) / ē; t(0.975, 1) = 12.7062.
@@ -66,6 +70,39 @@ Deno.test("historicClv: hand-worked — AOV, frequency, churn-based lifespan, CL
   assertClose(r.annual_value_high, R + T_975_DF1 * se, "value high");
   assertEquals(Object.keys(r), [...CLV_COLUMNS, "small_sample"]);
   assertEquals(meta<"kpi">(result)?.notes.unmatched_orders, 1);
+});
+
+Deno.test("historicClv: lifespan is the constant-hazard mean (issue #16: monthly plan, 1.83 years)", () => {
+  // 8000 customers signing up on 1 Jan 2015 with exponential lifetimes of mean 1.83 years
+  // (seeded), observed to the end of 2024: the true mean lifetime is 1.83 years. The old
+  // 1 / annual_churn gave 1 / (1 − e^(−1/1.83)) = 2.37 years on the same data.
+  const random = seededRandom(16);
+  const n = 8000, start = Date.UTC(2015, 0, 1), cutoff = Date.UTC(2024, 11, 31);
+  const churn = Array.from({ length: n }, () => {
+    const t = start - Math.log(1 - random()) * 1.83 * 365.25 * 86_400_000;
+    return t <= cutoff ? new Date(Math.floor(t / 86_400_000) * 86_400_000) : null;
+  });
+  const ids = Array.from({ length: n }, (_, i) => `c${i}`);
+  const people = aq.table({
+    customer_id: ids,
+    signup_date: ids.map(() => new Date(start)),
+    churn_date: churn,
+  });
+  const bought = aq.table({
+    customer_id: ids,
+    date: ids.map(() => new Date(start)),
+    revenue: ids.map(() => 10),
+  });
+  const r = historicClv(bought, people, { observedUntil: new Date(cutoff) }).objects()[0] as Row;
+  const life = r.lifespan_years as number;
+  assertEquals(Math.abs(life - 1.83) < 0.04, true, `lifespan ${life} vs 1.83`);
+  assertEquals(1 / (r.annual_churn as number) > 2.3, true); // what the old rule reported
+  assertMatch(
+    String(
+      meta<"kpi">(historicClv(bought, people, { observedUntil: new Date(cutoff) })).notes.lifespan,
+    ),
+    /constant churn hazard/,
+  );
 });
 
 Deno.test("historicClv: margin, given lifespan, no churn, segments without orders", () => {

@@ -280,6 +280,8 @@ Deno.test("bad files become report sections, never a crash; user strings escaped
     text(page(pages, "cohorts.html")),
     /This section could not be computed from the data: .*"C1" appears again/,
   );
-  // Small groups are flagged, not hidden.
-  assert.match(text(page(pages, "kpis.html")), /chat small sample/);
+  // Groups below minGroupSize (default 5) are suppressed; above it, small groups are flagged.
+  assert.match(text(page(pages, "kpis.html")), /chat fewer than 5 answers/);
+  const open = buildSite(files, { dataDir: dir, generatedAt: AT, privacy: { minGroupSize: 1 } });
+  assert.match(text(page(open, "kpis.html")), /chat small sample/);
 });

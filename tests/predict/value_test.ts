@@ -1,0 +1,87 @@
+/**
+ * customerValue on the CDNOW sample: the point values equal the scipy
+ * closed-form sum of make_cdnow.py (52 weekly steps, 10 % a year, margin
+ * 0.3); the intervals are seeded, cover the point values and add up by
+ * segment.
+ */
+import * as aq from "arquero";
+import { assertEquals } from "../assert.ts";
+import { bgNbd } from "../../src/predict/bg_nbd.ts";
+import { gammaGamma } from "../../src/predict/gamma_gamma.ts";
+import { customerValue } from "../../src/predict/value.ts";
+import { meta } from "../../src/meta.ts";
+import { CxOptionsError } from "../../src/errors.ts";
+import { throwsWith } from "./helpers.ts";
+
+const DIR = new URL("../fixtures/predict/", import.meta.url);
+const read = (name: string) => Deno.readTextFileSync(new URL(name, DIR));
+const cdnow = aq.fromCSV(read("cdnow_customers_summary_with_transactions.csv"))
+  .rename({ x: "frequency", t_x: "recency", zbar: "monetary" })
+  .derive({ segment: (d: { frequency: number }) => d.frequency > 2 ? "frequent" : "rare" });
+const expected = aq.fromCSV(read("cdnow_predictions.csv"));
+const tm = bgNbd(cdnow), sm = gammaGamma(cdnow);
+const options = { horizon: 52, discountRate: 0.1, margin: 0.3, resamples: 100, seed: 7 };
+
+Deno.test("customerValue equals the scipy discounted sum per customer, intervals cover it", () => {
+  const v = customerValue(tm, sm, cdnow, options);
+  const clv = v.array("clv") as number[], want = expected.array("clv") as number[];
+  clv.forEach((c, i) => {
+    if (!(Math.abs(c - want[i]) <= 1e-5 * Math.abs(want[i]))) {
+      throw new Error(`clv[${i}]: ${c} vs ${want[i]}`);
+    }
+  });
+  const low = v.array("clv_low") as number[], high = v.array("clv_high") as number[];
+  assertEquals(clv.every((c, i) => low[i] < c && c < high[i]), true);
+  assertEquals(v.columnNames().slice(-5), [
+    "expected_purchases",
+    "expected_spend",
+    "clv",
+    "clv_low",
+    "clv_high",
+  ]);
+  // The same seed gives the same intervals.
+  assertEquals(customerValue(tm, sm, cdnow, options).array("clv_low"), low);
+  assertEquals(meta<"predict">(v).analysis, "customerValue");
+});
+
+Deno.test("customerValue by segment: totals of the customers, intervals around them", () => {
+  const per = customerValue(tm, sm, cdnow, options);
+  const seg = customerValue(tm, sm, cdnow, { ...options, by: "segment" });
+  assertEquals(seg.columnNames(), ["segment", "n", "clv", "clv_low", "clv_high"]);
+  assertEquals(seg.array("segment"), ["frequent", "rare"]);
+  const rows = per.objects() as { segment: string; clv: number }[];
+  for (
+    const row of seg.objects() as {
+      segment: string;
+      n: number;
+      clv: number;
+      clv_low: number;
+      clv_high: number;
+    }[]
+  ) {
+    const mine = rows.filter((r) => r.segment === row.segment);
+    assertEquals(row.n, mine.length);
+    const total = mine.reduce((s, r) => s + r.clv, 0);
+    assertEquals(Math.abs(row.clv - total) < 1e-6 * total, true);
+    assertEquals(row.clv_low < row.clv && row.clv < row.clv_high, true);
+  }
+});
+
+Deno.test("customerValue refuses bad options", () => {
+  throwsWith(() => customerValue(tm, sm, cdnow, { horizon: 0 }), CxOptionsError, '"horizon"');
+  throwsWith(
+    () => customerValue(tm, sm, cdnow, { horizon: 5, margin: 2 }),
+    CxOptionsError,
+    '"margin"',
+  );
+  throwsWith(
+    () => customerValue(tm, sm, cdnow, { horizon: 5, by: "plan" }),
+    CxOptionsError,
+    'column "plan"',
+  );
+  throwsWith(
+    () => customerValue(tm, sm, cdnow, { horizon: 5, seeds: 1 } as never),
+    CxOptionsError,
+    "seeds",
+  );
+});
