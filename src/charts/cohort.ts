@@ -13,6 +13,7 @@ import {
   CHART_LOCALE_OPTIONS,
   type ChartFormat,
   chartFormat,
+  type ChartLang,
   type ChartLocaleOptions,
 } from "./locale.ts";
 import type { ChartSpec } from "./render.ts";
@@ -49,83 +50,81 @@ const RETENTION_HEATMAP_OPTIONS = optionNames<RetentionHeatmapOptions>()([
 
 type Row = Record<string, unknown>;
 
-/** The charts' own words in each language. */
-const WORDS = {
-  en: {
-    values: {
-      retention: "Retention (%)",
-      net_revenue_retention: "Net revenue retention (%)",
-      gross_revenue_retention: "Gross revenue retention (%)",
-    } as Record<string, string>,
-    heatmapTitle: (label: string) => `${label} by cohort`,
-    heatmapNote: "Share of each cohort active in the period; numbers right of the rows: " +
-      "customers per cohort",
-    lowerBound: "* period not yet fully observed (a lower bound)",
-    cohort: "Cohort",
-    cell: (cohort: string, k: string, value: string, active: string, n: string) =>
-      `cohort ${cohort}, period ${k}: ${value} (${active} of ${n})`,
-    open: " — not yet fully observed",
-    curvesTitle: (key: string) => `Retention curves by ${key}`,
-    pooledTitle: (key: string | undefined) => `Pooled retention${key ? ` by ${key}` : ""}`,
-    oneLine: "One line per cohort",
-    pooled: "Cohorts pooled: Σ active / Σ n per period",
-    band: (pct: string) => `band: ${pct} % Wilson interval`,
-    hollow: "hollow dots: period not yet fully observed",
-    allCohorts: "all cohorts",
-    period: (k: string) => `period ${k}`,
-    units: { day: "Days", week: "Weeks", month: "Months", quarter: "Quarters" } as Record<
-      string,
-      string
-    >,
-    windows: {
-      day: "24-hour windows",
-      week: "7-day windows",
-      month: "30-day windows",
-      quarter: "90-day windows",
-    } as Record<string, string>,
-    periods: "Periods",
-    anchors: { signup: "signup", first_activity: "first activity", start: "cohort start" },
-    since: (unit: string, anchor: string) => `${unit} since ${anchor} →`,
-  },
-  de: {
-    values: {
-      retention: "Bindungsrate (%)",
-      net_revenue_retention: "Netto-Umsatzbindung (%)",
-      gross_revenue_retention: "Brutto-Umsatzbindung (%)",
-    } as Record<string, string>,
-    heatmapTitle: (label: string) => `${label} nach Kohorte`,
-    heatmapNote: "Anteil jeder Kohorte, der in der Periode aktiv war; Zahlen rechts der " +
-      "Zeilen: Kunden je Kohorte",
-    lowerBound: "* Periode noch nicht vollständig beobachtet (eine Untergrenze)",
-    cohort: "Kohorte",
-    cell: (cohort: string, k: string, value: string, active: string, n: string) =>
-      `Kohorte ${cohort}, Periode ${k}: ${value} (${active} von ${n})`,
-    open: " — noch nicht vollständig beobachtet",
-    curvesTitle: (key: string) => `Bindungskurven nach ${key}`,
-    pooledTitle: (key: string | undefined) => `Gepoolte Bindung${key ? ` nach ${key}` : ""}`,
-    oneLine: "Eine Linie je Kohorte",
-    pooled: "Kohorten gepoolt: Σ aktiv / Σ n je Periode",
-    band: (pct: string) => `Band: ${pct}-%-Wilson-Intervall`,
-    hollow: "hohle Punkte: Periode noch nicht vollständig beobachtet",
-    allCohorts: "alle Kohorten",
-    period: (k: string) => `Periode ${k}`,
-    units: { day: "Tage", week: "Wochen", month: "Monate", quarter: "Quartale" } as Record<
-      string,
-      string
-    >,
-    windows: {
-      day: "24-Stunden-Fenster",
-      week: "7-Tage-Fenster",
-      month: "30-Tage-Fenster",
-      quarter: "90-Tage-Fenster",
-    } as Record<string, string>,
-    periods: "Perioden",
-    anchors: { signup: "Anmeldung", first_activity: "erster Aktivität", start: "Kohortenbeginn" },
-    since: (unit: string, anchor: string) => `${unit} seit ${anchor} →`,
-  },
+/** The charts' own words in English; German ones have the same keys (type {@link Words}). */
+const EN = {
+  values: {
+    retention: "Retention (%)",
+    net_revenue_retention: "Net revenue retention (%)",
+    gross_revenue_retention: "Gross revenue retention (%)",
+  } as Record<string, string>,
+  heatmapTitle: (label: string) => `${label} by cohort`,
+  heatmapNote: "Share of each cohort active in the period; numbers right of the rows: " +
+    "customers per cohort",
+  lowerBound: "* period not yet fully observed (a lower bound)",
+  cohort: "Cohort",
+  cell: (cohort: string, k: string, value: string, active: string, n: string) =>
+    `cohort ${cohort}, period ${k}: ${value} (${active} of ${n})`,
+  open: " — not yet fully observed",
+  curvesTitle: (key: string) => `Retention curves by ${key}`,
+  pooledTitle: (key: string | undefined) => `Pooled retention${key ? ` by ${key}` : ""}`,
+  oneLine: "One line per cohort",
+  pooled: "Cohorts pooled: Σ active / Σ n per period",
+  band: (pct: string) => `band: ${pct} % Wilson interval`,
+  hollow: "hollow dots: period not yet fully observed",
+  allCohorts: "all cohorts",
+  period: (k: string) => `period ${k}`,
+  since: (unit: string, anchor: string) => `${unit} since ${anchor} →`,
 };
 
-type Words = typeof WORDS.en;
+type Words = typeof EN;
+
+/** The same words in German. */
+const DE: Words = {
+  values: {
+    retention: "Bindungsrate (%)",
+    net_revenue_retention: "Netto-Umsatzbindung (%)",
+    gross_revenue_retention: "Brutto-Umsatzbindung (%)",
+  },
+  heatmapTitle: (label) => `${label} nach Kohorte`,
+  heatmapNote: "Anteil jeder Kohorte, der in der Periode aktiv war; Zahlen rechts der " +
+    "Zeilen: Kunden je Kohorte",
+  lowerBound: "* Periode noch nicht vollständig beobachtet (eine Untergrenze)",
+  cohort: "Kohorte",
+  cell: (cohort, k, value, active, n) =>
+    `Kohorte ${cohort}, Periode ${k}: ${value} (${active} von ${n})`,
+  open: " — noch nicht vollständig beobachtet",
+  curvesTitle: (key) => `Bindungskurven nach ${key}`,
+  pooledTitle: (key) => `Gepoolte Bindung${key ? ` nach ${key}` : ""}`,
+  oneLine: "Eine Linie je Kohorte",
+  pooled: "Kohorten gepoolt: Σ aktiv / Σ n je Periode",
+  band: (pct) => `Band: ${pct}-%-Wilson-Intervall`,
+  hollow: "hohle Punkte: Periode noch nicht vollständig beobachtet",
+  allCohorts: "alle Kohorten",
+  period: (k) => `Periode ${k}`,
+  since: (unit, anchor) => `${unit} seit ${anchor} →`,
+};
+
+/** The charts' own words in each language. */
+const WORDS: Record<ChartLang, Words> = { en: EN, de: DE };
+
+/**
+ * What the period axis counts and from when ("Months since first activity
+ * →", "30-day windows since signup →"), English and German side by side.
+ */
+const AXIS_WORDS: Record<string, Record<ChartLang, string>> = {
+  day: { en: "Days", de: "Tage" },
+  week: { en: "Weeks", de: "Wochen" },
+  month: { en: "Months", de: "Monate" },
+  quarter: { en: "Quarters", de: "Quartale" },
+  "rolling day": { en: "24-hour windows", de: "24-Stunden-Fenster" },
+  "rolling week": { en: "7-day windows", de: "7-Tage-Fenster" },
+  "rolling month": { en: "30-day windows", de: "30-Tage-Fenster" },
+  "rolling quarter": { en: "90-day windows", de: "90-Tage-Fenster" },
+  periods: { en: "Periods", de: "Perioden" },
+  signup: { en: "signup", de: "Anmeldung" },
+  first_activity: { en: "first activity", de: "erster Aktivität" },
+  start: { en: "cohort start", de: "Kohortenbeginn" },
+};
 
 /**
  * Retention heatmap: one row per cohort, one column per period index, each
@@ -181,7 +180,7 @@ export function retentionHeatmap(
     ariaLabel: title,
     ...heatmapLayout(maxK, cohorts.length, by.length ? segments.length : 0),
     x: {
-      label: options.xLabel ?? periodAxis(meta, w),
+      label: options.xLabel ?? periodAxis(meta, f),
       type: "band",
       domain: range(maxK + 1),
       tickSize: 0,
@@ -381,7 +380,7 @@ export function retentionCurves(
     ].filter(Boolean).join("; "),
     ariaLabel: title,
     x: {
-      label: options.xLabel ?? periodAxis(meta, w),
+      label: options.xLabel ?? periodAxis(meta, f),
       grid: true,
       ticks: integerTicks(rows),
       tickFormat: "d",
@@ -463,16 +462,16 @@ function describe(
 }
 
 /** "Months since first activity →", "30-day windows since signup →", … */
-function periodAxis(meta: CohortMeta | undefined, w: Words): string {
-  const unit = meta?.period
-    ? (meta.window === "rolling" ? w.windows : w.units)[meta.period]
-    : w.periods;
-  const anchor = meta?.anchor === "signup"
-    ? w.anchors.signup
-    : meta?.anchor === "first_activity"
-    ? w.anchors.first_activity
-    : w.anchors.start;
-  return w.since(unit, anchor);
+function periodAxis(meta: CohortMeta | undefined, f: ChartFormat): string {
+  const unit = !meta?.period
+    ? "periods"
+    : meta.window === "rolling"
+    ? `rolling ${meta.period}`
+    : meta.period;
+  const anchor = meta?.anchor === "signup" || meta?.anchor === "first_activity"
+    ? meta.anchor
+    : "start";
+  return WORDS[f.lang].since(AXIS_WORDS[unit]?.[f.lang] ?? unit, AXIS_WORDS[anchor][f.lang]);
 }
 
 function describeMode(meta: CohortMeta | undefined): string {

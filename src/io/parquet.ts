@@ -70,45 +70,12 @@ export async function readParquet(
     if (plan.some((p) => p.kind === undefined)) {
       return await readParquetValues(connection, path, types, fileName, options);
     }
-    const warnings: string[] = [];
-    const wide = plan.map((p, k) => p.wide ? k : -1).filter((k) => k >= 0);
-    if (wide.length) {
-      const counts = (await connection.runAndReadAll(
-        `SELECT ${
-          wide.map((k) => `count(*) FILTER (WHERE abs(${plan[k].q}) > 9007199254740991)::DOUBLE`)
-            .join(", ")
-        } FROM read_parquet($1)`,
-        [path],
-      )).getRows()[0].map(Number);
-      wide.forEach((k, j) => {
-        if (counts[j]) warnings.push(unsafeWarning(types[k][0], counts[j]));
-      });
-    }
-    const rows = Number(
-      (await connection.runAndReadAll(
-        "SELECT count(*)::DOUBLE AS n FROM read_parquet($1)",
-        [path],
-      )).getRowObjectsJS()[0].n,
-    );
-    const builders = plan.map((p) =>
-      p.kind === "text" ? new TextDictionary(rows) : new ValueDictionary(rows, p.kind!)
-    );
-    const result = await connection.stream(
-      `SELECT ${plan.map((p) => p.select).join(", ")} FROM read_parquet($1)`,
-      [path],
-    );
-    let offset = 0;
-    for (let chunk = await result.fetchChunk(); chunk; chunk = await result.fetchChunk()) {
-      const count = chunk.rowCount;
-      if (count === 0) break;
-      builders.forEach((b, k) => b.addVector(chunk.getColumnVector(k), offset, count));
-      offset += count;
-    }
-    const columns = new Map(types.map(([name], k) => [name, builders[k].finish()]));
+    const warnings = await unsafeIntegers(connection, path, types, plan);
+    const { columns, rows } = await readEncoded(connection, path, types, plan);
     return validateEncoded(
       {
         names: types.map(([n]) => n),
-        rows: offset,
+        rows,
         get: (n) => ({ kind: "codes", ...columns.get(n)! }),
         head: (n) => {
           const { codes, dictionary } = columns.get(n)!;
@@ -134,6 +101,63 @@ export async function readParquet(
     connection.closeSync();
     instance.closeSync();
   }
+}
+
+/** A column as {@link readAs} reads it. */
+type ReadPlan = ReturnType<typeof readAs>;
+
+/** A warning per 64-bit integer column with values that a number cannot hold exactly. */
+async function unsafeIntegers(
+  connection: DuckDBConnection,
+  path: string,
+  types: string[][],
+  plan: ReadPlan[],
+): Promise<string[]> {
+  const warnings: string[] = [];
+  const wide = plan.map((p, k) => p.wide ? k : -1).filter((k) => k >= 0);
+  if (!wide.length) return warnings;
+  const counts = (await connection.runAndReadAll(
+    `SELECT ${
+      wide.map((k) => `count(*) FILTER (WHERE abs(${plan[k].q}) > 9007199254740991)::DOUBLE`)
+        .join(", ")
+    } FROM read_parquet($1)`,
+    [path],
+  )).getRows()[0].map(Number);
+  wide.forEach((k, j) => {
+    if (counts[j]) warnings.push(unsafeWarning(types[k][0], counts[j]));
+  });
+  return warnings;
+}
+
+/** Every column dictionary-encoded chunk by chunk, by name, and the number of rows read. */
+async function readEncoded(
+  connection: DuckDBConnection,
+  path: string,
+  types: string[][],
+  plan: ReadPlan[],
+) {
+  const rows = Number(
+    (await connection.runAndReadAll(
+      "SELECT count(*)::DOUBLE AS n FROM read_parquet($1)",
+      [path],
+    )).getRowObjectsJS()[0].n,
+  );
+  const builders = plan.map((p) =>
+    p.kind === "text" ? new TextDictionary(rows) : new ValueDictionary(rows, p.kind!)
+  );
+  const result = await connection.stream(
+    `SELECT ${plan.map((p) => p.select).join(", ")} FROM read_parquet($1)`,
+    [path],
+  );
+  let offset = 0;
+  for (let chunk = await result.fetchChunk(); chunk; chunk = await result.fetchChunk()) {
+    const count = chunk.rowCount;
+    if (count === 0) break;
+    builders.forEach((b, k) => b.addVector(chunk.getColumnVector(k), offset, count));
+    offset += count;
+  }
+  const columns = new Map(types.map(([name], k) => [name, builders[k].finish()]));
+  return { columns, rows: offset };
 }
 
 /** How one Parquet column is read: its SELECT expression and JavaScript kind. */

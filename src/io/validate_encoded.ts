@@ -88,57 +88,96 @@ export function validateEncoded(
     return c.kind === "codes" ? c.dictionary : c.values;
   };
   const plan = planColumns(input.names, options, ctx, input.head, distinctOrAll);
-  const { columns } = plan;
-  const n = input.rows;
   const fields = plan.schema?.shape as Record<string, z.ZodType> | undefined;
   const separable = !!plan.schema && !hasRowChecks(plan.schema);
-  const sources = columns.map((c) => input.get(c.source));
+  const sources = plan.columns.map((c) => input.get(c.source));
   const tables = sources.map((s, k) =>
     s.kind === "codes" ? entryTable(s, plan, k, separable ? fields : undefined) : undefined
   );
+  const passes: Passes = {
+    plan,
+    n: input.rows,
+    sources,
+    tables,
+    fields: separable ? fields : undefined,
+    rawAt: (k, i) => {
+      const t = tables[k];
+      return t ? t.texts[t.codes[i]] : (sources[k] as { values: ArrayLike<unknown> }).values[i];
+    },
+  };
+  const { clean, converted } = cleanRows(passes, separable || !plan.schema);
+  ctx.rowIssues?.forEach((_, i) => clean[i] = 0);
+  const { keep, rejects, rejected } = checkRows(passes, clean, ctx);
+  const out: Record<string, unknown> = {};
+  plan.columns.forEach((column, k) => {
+    out[column.name] = outputColumn(k, tables[k], converted[k], sources[k], plan, keep);
+  });
+  return loadResult(out, rejects, { rows: passes.n, rejected }, plan, ctx);
+}
 
-  // Pass 1: which rows are good from their codes alone (plain columns: converted per row).
-  const fast = n > 0 && (separable || !plan.schema);
+/** What both passes over the rows read. */
+interface Passes {
+  plan: ColumnPlan;
+  /** Number of rows. */
+  n: number;
+  sources: EncodedInput[];
+  /** Entry table of each coded column (`undefined` for plain values). */
+  tables: (EntryTable | undefined)[];
+  /** Field schemas checked per cell (separable schemas only). */
+  fields: Record<string, z.ZodType> | undefined;
+  /** Raw value of column `k` in row `i`. */
+  rawAt: (k: number, i: number) => unknown;
+}
+
+/**
+ * Pass 1: which rows are good from their codes alone, when the schema lets
+ * cells be judged one by one (`fast`); plain columns are converted per row.
+ */
+function cleanRows(passes: Passes, fast: boolean) {
+  const { plan: { columns }, n, sources, tables, fields } = passes;
+  fast = n > 0 && fast;
   const clean = new Uint8Array(n).fill(fast ? 1 : 0);
   const converted: (unknown[] | undefined)[] = columns.map(() => undefined);
-  if (fast) {
-    const blank = new Uint8Array(n).fill(1);
-    columns.forEach((_, k) => {
-      const t = tables[k];
-      if (!t) {
-        const values = (sources[k] as { values: ArrayLike<unknown> }).values;
-        const convert = columns[k].convert;
-        const field = separable ? fields?.[columns[k].name] : undefined;
-        const out = converted[k] = new Array<unknown>(n);
-        for (let i = 0; i < n; i++) {
-          const raw = values[i];
-          if (!(raw === null || raw === undefined || raw === "")) blank[i] = 0;
-          const v = convert(raw);
-          if (v instanceof Bad || (field && !field.safeParse(v ?? undefined).success)) clean[i] = 0;
-          else out[i] = v ?? null;
-        }
-        return;
-      }
-      const { codes, good, empty } = t;
+  if (!fast) return { clean, converted };
+  const blank = new Uint8Array(n).fill(1);
+  columns.forEach((_, k) => {
+    const t = tables[k];
+    if (!t) {
+      const values = (sources[k] as { values: ArrayLike<unknown> }).values;
+      const convert = columns[k].convert;
+      const field = fields?.[columns[k].name];
+      const out = converted[k] = new Array<unknown>(n);
       for (let i = 0; i < n; i++) {
-        const e = codes[i];
-        clean[i] &= good[e];
-        blank[i] &= empty[e];
+        const raw = values[i];
+        if (!(raw === null || raw === undefined || raw === "")) blank[i] = 0;
+        const v = convert(raw);
+        if (v instanceof Bad || (field && !field.safeParse(v ?? undefined).success)) clean[i] = 0;
+        else out[i] = v ?? null;
       }
-    });
-    for (let i = 0; i < n; i++) if (blank[i]) clean[i] = 0;
-  }
-  ctx.rowIssues?.forEach((_, i) => clean[i] = 0);
+      return;
+    }
+    const { codes, good, empty } = t;
+    for (let i = 0; i < n; i++) {
+      const e = codes[i];
+      clean[i] &= good[e];
+      blank[i] &= empty[e];
+    }
+  });
+  for (let i = 0; i < n; i++) if (blank[i]) clean[i] = 0;
+  return { clean, converted };
+}
 
-  // Pass 2: rows that are not clean go through the row-by-row path.
+/**
+ * Pass 2: rows that are not clean go through the row-by-row path, then the
+ * checks across rows (repeated keys); returns the rows kept and the rejects.
+ */
+function checkRows(passes: Passes, clean: Uint8Array, ctx: ValidateContext) {
+  const { plan, n, rawAt } = passes;
+  const { columns } = plan;
   const rejects: RejectColumns = { row: [], column: [], value: [], reason: [] };
   const keep = new Uint8Array(n);
   let rejected = 0;
   const scratch = rowScratch();
-  const rawAt = (k: number, i: number): unknown => {
-    const t = tables[k];
-    return t ? t.texts[t.codes[i]] : (sources[k] as { values: ArrayLike<unknown> }).values[i];
-  };
   for (let i = 0; i < n; i++) {
     if (clean[i]) {
       keep[i] = 1;
@@ -167,12 +206,8 @@ export function validateEncoded(
       keep[i] = 1;
     }
   }
-  rejected += acrossRows(plan, keep, tables, (k, i) => rawAt(k, i), rejects, ctx.firstRow);
-  const out: Record<string, unknown> = {};
-  columns.forEach((column, k) => {
-    out[column.name] = outputColumn(k, tables[k], converted[k], sources[k], plan, keep);
-  });
-  return loadResult(out, rejects, { rows: n, rejected }, plan, ctx);
+  rejected += acrossRows(plan, keep, passes.tables, rawAt, rejects, ctx.firstRow);
+  return { keep, rejects, rejected };
 }
 
 /** The output name of input column `source` (itself when it is not loaded). */

@@ -18,7 +18,7 @@ import { npsCategory } from "../schema/scales.ts";
 import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { dataTable, figure, findings, heading, para, type TableColumn } from "./html.ts";
 import { publishable } from "./privacy.ts";
 
 type Row = Record<string, unknown>;
@@ -43,171 +43,197 @@ type Row = Record<string, unknown>;
  * ```
  */
 export function kpiSection(ctx: SectionContext): Section {
-  const { labels: t, format: f, segment } = ctx;
+  const { labels: t, segment } = ctx;
   const table = ctx.tables.responses;
   const title = t.kpis;
   if (!table || table.numRows() === 0) {
     return { id: "kpis", title, findings: [], body: para(t.noData(t.answers)) };
   }
-  const out: string[] = [];
-  const found: string[] = [];
   const bySegment = hasColumns(table, segment) && hasValues(table, segment);
   // Answers without a segment value (e.g. a file without the column) are in the totals only.
   const segmented = bySegment
     ? table.filter(aq.escape((d: Row) => d[segment] !== null && d[segment] !== undefined))
     : table;
-  const small = (r: Row) => r.small_sample === true;
-  const tableOptions = { small, flagText: t.smallSample };
-  const groupColumn = { label: segment, value: (r: Row) => String(r[segment] ?? "–") };
-
+  const page: Page = { out: [], found: [] };
   if (hasValues(table, "nps_score")) {
-    out.push(heading(2, t.nps));
-    const overall = nps(table).objects()[0] as Row;
-    const headline = [
-      t.npsOverall(f.interval(overall.nps, overall.nps_low, overall.nps_high), f.int(overall.n)),
-    ];
-    found.push(...headline);
-    out.push(findings(headline));
-    const npsColumns = [
-      { label: t.n, value: (r: Row) => f.int(r.n), numeric: true },
-      {
-        label: t.npsInterval,
-        value: (r: Row) => f.interval(r.nps, r.nps_low, r.nps_high),
-        numeric: true,
-      },
-      { label: t.promoters, value: (r: Row) => f.percent(r.pct_promoters), numeric: true },
-      { label: t.passives, value: (r: Row) => f.percent(r.pct_passives), numeric: true },
-      { label: t.detractors, value: (r: Row) => f.percent(r.pct_detractors), numeric: true },
-    ];
-    out.push(figure(scoreChart(ctx, table), f));
-    if (bySegment) {
-      const what = t.byGroup("NPS", segment);
-      const { table: result, tableOptions: hidden } = publishable(
-        ctx,
-        nps(segmented, { by: segment, confidence: ctx.confidence, minN: ctx.minN }),
-        what,
-        [segment],
-      );
-      const gap = segmentGap(ctx, segmented, result);
-      found.push(...gap);
-      out.push(findings(gap));
-      out.push(figure(segmentChart(ctx, result, t.npsAxis, what), f));
-      out.push(
-        dataTable(result.objects() as Row[], [groupColumn, ...npsColumns], {
-          ...tableOptions,
-          ...hidden,
-        }),
-      );
-      out.push(
-        figure(mixChart(ctx, result), f),
-      );
-    }
-    if (hasValues(table, "date")) {
-      const { table: result, tableOptions: hidden } = publishable(
-        ctx,
-        nps(table, {
-          period: ctx.period,
-          timeZone: ctx.timeZone,
-          confidence: ctx.confidence,
-          minN: ctx.minN,
-        }),
-        t.byGroup("NPS", periodName(ctx.period, ctx.format.lang)),
-        ["period"],
-      );
-      const shifts = periodShifts(ctx, table, result);
-      found.push(...shifts);
-      out.push(heading(3, t.byGroup("NPS", periodName(ctx.period, ctx.format.lang))));
-      out.push(findings(shifts));
-      out.push(
-        figure(
-          segmentChart(
-            ctx,
-            result,
-            t.npsAxis,
-            `${t.byGroup("NPS", periodName(ctx.period, ctx.format.lang))} (${ctx.timeZone})`,
-          ),
-          f,
-        ),
-      );
-      out.push(
-        dataTable(
-          result.objects() as Row[],
-          [{ label: t.periodColumn, value: (r: Row) => String(r.period) }, ...npsColumns],
-          { ...tableOptions, ...hidden },
-        ),
-      );
-    }
+    npsOverall(ctx, table, page);
+    if (bySegment) npsBySegment(ctx, segmented, page);
+    if (hasValues(table, "date")) npsByPeriod(ctx, table, page);
   }
-
-  if (bySegment && hasValues(table, "csat")) {
-    const { table: result, tableOptions: hidden } = publishable(
-      ctx,
-      csat(segmented, { by: segment, scale: ctx.csatScale, minN: ctx.minN }),
-      t.byGroup("CSAT", segment),
-      [segment],
-    );
-    const sentence = extremes(
-      result,
-      segment,
-      "csat",
-      (best, bv, worst, wv) => t.csatExtremes(best, f.percent(bv), worst, f.percent(wv)),
-    );
-    found.push(...sentence);
-    out.push(heading(2, t.csat), findings(sentence));
-    out.push(figure(segmentChart(ctx, result, t.csatAxis, t.byGroup("CSAT", segment)), f));
-    out.push(dataTable(result.objects() as Row[], [
-      groupColumn,
-      { label: t.n, value: (r) => f.int(r.n), numeric: true },
-      {
-        label: t.csatInterval,
-        value: (r) => f.interval(r.csat, r.csat_low, r.csat_high),
-        numeric: true,
-      },
-      {
-        label: t.csatMean,
-        value: (r) => f.interval(r.mean, r.mean_low, r.mean_high, 2),
-        numeric: true,
-      },
-    ], { ...tableOptions, ...hidden }));
+  if (bySegment && hasValues(table, "csat")) csatBySegment(ctx, segmented, page);
+  if (bySegment && hasValues(table, "ces")) cesBySegment(ctx, segmented, page);
+  if (hasValues(table, "comment") && hasValues(table, "nps_score")) {
+    page.out.push(heading(2, t.comments), latestComments(ctx, table));
   }
+  return { id: "kpis", title, findings: page.found, body: page.out.join("\n") };
+}
 
-  if (bySegment && hasValues(table, "ces")) {
-    const { table: result, tableOptions: hidden } = publishable(
-      ctx,
-      ces(segmented, { by: segment, scale: ctx.cesScale, minN: ctx.minN }),
-      t.byGroup("CES", segment),
-      [segment],
-    );
+/** What the parts of the page add, in page order: HTML blocks and finding sentences. */
+interface Page {
+  out: string[];
+  found: string[];
+}
+
+/** How the report's tables flag small samples. */
+function tableOptions(ctx: SectionContext) {
+  return { small: (r: Row) => r.small_sample === true, flagText: ctx.labels.smallSample };
+}
+
+/** The segment column of a KPI table. */
+function groupColumn(ctx: SectionContext) {
+  return { label: ctx.segment, value: (r: Row) => String(r[ctx.segment] ?? "–") };
+}
+
+/** The columns of an NPS table after its group or period column. */
+function npsColumns(ctx: SectionContext) {
+  const { labels: t, format: f } = ctx;
+  return [
+    { label: t.n, value: (r: Row) => f.int(r.n), numeric: true },
+    {
+      label: t.npsInterval,
+      value: (r: Row) => f.interval(r.nps, r.nps_low, r.nps_high),
+      numeric: true,
+    },
+    { label: t.promoters, value: (r: Row) => f.percent(r.pct_promoters), numeric: true },
+    { label: t.passives, value: (r: Row) => f.percent(r.pct_passives), numeric: true },
+    { label: t.detractors, value: (r: Row) => f.percent(r.pct_detractors), numeric: true },
+  ];
+}
+
+/** The NPS heading, the overall NPS in words and the answers per score. */
+function npsOverall(ctx: SectionContext, table: ColumnTable, page: Page): void {
+  const { labels: t, format: f } = ctx;
+  page.out.push(heading(2, t.nps));
+  const overall = nps(table).objects()[0] as Row;
+  const headline = [
+    t.npsOverall(f.interval(overall.nps, overall.nps_low, overall.nps_high), f.int(overall.n)),
+  ];
+  page.found.push(...headline);
+  page.out.push(findings(headline));
+  page.out.push(figure(scoreChart(ctx, table), f));
+}
+
+/** NPS per segment: the gap between the best and worst segment, chart, table, answer mix. */
+function npsBySegment(ctx: SectionContext, segmented: ColumnTable, page: Page): void {
+  const { labels: t, format: f, segment } = ctx;
+  const what = t.byGroup("NPS", segment);
+  const { table: result, tableOptions: hidden } = publishable(
+    ctx,
+    nps(segmented, { by: segment, confidence: ctx.confidence, minN: ctx.minN }),
+    what,
+    [segment],
+  );
+  const gap = segmentGap(ctx, segmented, result);
+  page.found.push(...gap);
+  page.out.push(findings(gap));
+  page.out.push(figure(segmentChart(ctx, result, t.npsAxis, what), f));
+  page.out.push(
+    dataTable(
+      result.objects() as Row[],
+      [groupColumn(ctx), ...npsColumns(ctx)],
+      { ...tableOptions(ctx), ...hidden },
+    ),
+  );
+  page.out.push(figure(mixChart(ctx, result), f));
+}
+
+/** NPS per period: the significant shifts, chart and table. */
+function npsByPeriod(ctx: SectionContext, table: ColumnTable, page: Page): void {
+  const { labels: t, format: f } = ctx;
+  const title = t.byGroup("NPS", periodName(ctx.period, ctx.format.lang));
+  const { table: result, tableOptions: hidden } = publishable(
+    ctx,
+    nps(table, {
+      period: ctx.period,
+      timeZone: ctx.timeZone,
+      confidence: ctx.confidence,
+      minN: ctx.minN,
+    }),
+    title,
+    ["period"],
+  );
+  const shifts = periodShifts(ctx, table, result);
+  page.found.push(...shifts);
+  page.out.push(heading(3, title));
+  page.out.push(findings(shifts));
+  page.out.push(figure(segmentChart(ctx, result, t.npsAxis, `${title} (${ctx.timeZone})`), f));
+  page.out.push(
+    dataTable(
+      result.objects() as Row[],
+      [{ label: t.periodColumn, value: (r: Row) => String(r.period) }, ...npsColumns(ctx)],
+      { ...tableOptions(ctx), ...hidden },
+    ),
+  );
+}
+
+/** CSAT per segment: highest and lowest segment, chart, table. */
+function csatBySegment(ctx: SectionContext, segmented: ColumnTable, page: Page): void {
+  const { labels: t, format: f, segment } = ctx;
+  scoreBySegment(ctx, page, {
+    result: csat(segmented, { by: segment, scale: ctx.csatScale, minN: ctx.minN }),
+    value: "csat",
+    name: "CSAT",
+    heading: t.csat,
+    axis: t.csatAxis,
+    sentence: (best, bv, worst, wv) => t.csatExtremes(best, f.percent(bv), worst, f.percent(wv)),
+    columns: [
+      { label: t.csatInterval, value: (r) => f.interval(r.csat, r.csat_low, r.csat_high) },
+      { label: t.csatMean, value: (r) => f.interval(r.mean, r.mean_low, r.mean_high, 2) },
+    ],
+  });
+}
+
+/** CES per segment: highest and lowest effort, chart, table. */
+function cesBySegment(ctx: SectionContext, segmented: ColumnTable, page: Page): void {
+  const { labels: t, format: f, segment } = ctx;
+  scoreBySegment(ctx, page, {
+    result: ces(segmented, { by: segment, scale: ctx.cesScale, minN: ctx.minN }),
+    value: "ces",
+    name: "CES",
+    heading: t.ces,
+    axis: t.cesAxis,
     // Lower effort is better: the "worst" group has the highest mean.
-    const sentence = extremes(
-      result,
-      segment,
-      "ces",
-      (high, hv, low, lv) => t.cesExtremes(high, f.num(hv, 2), low, f.num(lv, 2)),
-    );
-    found.push(...sentence);
-    out.push(heading(2, t.ces), findings(sentence));
-    out.push(figure(segmentChart(ctx, result, t.cesAxis, t.byGroup("CES", segment)), f));
-    out.push(dataTable(result.objects() as Row[], [
-      groupColumn,
-      { label: t.n, value: (r) => f.int(r.n), numeric: true },
-      {
-        label: t.cesInterval,
-        value: (r) => f.interval(r.ces, r.ces_low, r.ces_high, 2),
-        numeric: true,
-      },
+    sentence: (high, hv, low, lv) => t.cesExtremes(high, f.num(hv, 2), low, f.num(lv, 2)),
+    columns: [
+      { label: t.cesInterval, value: (r) => f.interval(r.ces, r.ces_low, r.ces_high, 2) },
       {
         label: t.lowEffort,
         value: (r) => f.interval(r.pct_low_effort, r.pct_low_effort_low, r.pct_low_effort_high),
-        numeric: true,
       },
-    ], { ...tableOptions, ...hidden }));
-  }
+    ],
+  });
+}
 
-  if (hasValues(table, "comment") && hasValues(table, "nps_score")) {
-    out.push(heading(2, t.comments), latestComments(ctx, table));
-  }
-  return { id: "kpis", title, findings: found, body: out.join("\n") };
+/** A score KPI per segment, as {@link scoreBySegment} draws it. */
+interface ScorePart {
+  /** The KPI by segment (small groups are suppressed before it is shown). */
+  result: ColumnTable;
+  /** Its estimate column. */
+  value: string;
+  /** Its short name in titles ("CSAT"). */
+  name: string;
+  heading: string;
+  axis: string;
+  /** The sentence on the highest and the lowest segment. */
+  sentence: (top: string, topValue: number, bottom: string, bottomValue: number) => string;
+  /** The table's columns after the segment and n. */
+  columns: TableColumn<Row>[];
+}
+
+/** Highest and lowest segment in words, chart and table of a score KPI. */
+function scoreBySegment(ctx: SectionContext, page: Page, part: ScorePart): void {
+  const { labels: t, format: f, segment } = ctx;
+  const what = t.byGroup(part.name, segment);
+  const { table: result, tableOptions: hidden } = publishable(ctx, part.result, what, [segment]);
+  const sentence = extremes(result, segment, part.value, part.sentence);
+  page.found.push(...sentence);
+  page.out.push(heading(2, part.heading), findings(sentence));
+  page.out.push(figure(segmentChart(ctx, result, part.axis, what), f));
+  page.out.push(dataTable(result.objects() as Row[], [
+    groupColumn(ctx),
+    { label: t.n, value: (r) => f.int(r.n), numeric: true },
+    ...part.columns.map((c) => ({ ...c, numeric: true })),
+  ], { ...tableOptions(ctx), ...hidden }));
 }
 
 /** The answers per score 0–10 in the report's words. */

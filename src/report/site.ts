@@ -203,31 +203,40 @@ export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[]
     ),
   ];
   if (notebooks.length) {
-    const list = `<ul class="cards">${
-      notebooks.map((n) =>
-        `<li><a href="${escapeHtml(n.path.replace(/^notebooks\//, ""))}">${
-          escapeHtml(n.title)
-        }</a></li>`
-      ).join("")
-    }</ul>`;
-    const params = Object.entries(options.notebookParams ?? {});
-    pages.push(page(
-      "notebooks/index.html",
-      t.notebooks,
-      `<h1>${escapeHtml(t.notebooks)}</h1>\n${para(t.notebooksLead, "lead")}\n${list}` +
-        (params.length
-          ? `\n${heading(2, t.parameters)}\n<dl class="facts">${
-            params.map(([k, v]) =>
-              `<dt>${escapeHtml(k)}</dt><dd><code>${escapeHtml(v)}</code></dd>`
-            )
-              .join("")
-          }</dl>`
-          : ""),
-    ));
-    for (const n of notebooks) {
-      if (n.body !== undefined) {
-        pages.push(page(n.path, n.title, `<article class="notebook">\n${n.body}\n</article>`));
-      }
+    pages.push(...notebookPages(notebooks, options.notebookParams ?? {}, t, page));
+  }
+  return pages;
+}
+
+/** The notebooks' index (their list and parameters) and a page per executed notebook. */
+function notebookPages(
+  notebooks: NotebookPage[],
+  notebookParams: Record<string, string>,
+  t: Labels,
+  page: (path: string, title: string, body: string) => SitePage,
+): SitePage[] {
+  const list = `<ul class="cards">${
+    notebooks.map((n) =>
+      `<li><a href="${escapeHtml(n.path.replace(/^notebooks\//, ""))}">${
+        escapeHtml(n.title)
+      }</a></li>`
+    ).join("")
+  }</ul>`;
+  const params = Object.entries(notebookParams);
+  const pages = [page(
+    "notebooks/index.html",
+    t.notebooks,
+    `<h1>${escapeHtml(t.notebooks)}</h1>\n${para(t.notebooksLead, "lead")}\n${list}` +
+      (params.length
+        ? `\n${heading(2, t.parameters)}\n<dl class="facts">${
+          params.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd><code>${escapeHtml(v)}</code></dd>`)
+            .join("")
+        }</dl>`
+        : ""),
+  )];
+  for (const n of notebooks) {
+    if (n.body !== undefined) {
+      pages.push(page(n.path, n.title, `<article class="notebook">\n${n.body}\n</article>`));
     }
   }
   return pages;

@@ -1,0 +1,280 @@
+/**
+ * The report's German headings, labels and finding sentences, key for key
+ * the English ones of `i18n_en.ts`.
+ *
+ * @module
+ */
+import type { Labels } from "./i18n_en.ts";
+
+/** German labels and sentence templates of the report. */
+export const DE: Labels = {
+  site: "Bericht Kundenerlebnis",
+  nav: "Abschnitte des Berichts",
+  overview: "Übersicht",
+  kpis: "Kunden-KPIs",
+  service: "Service",
+  cohorts: "Kohorten & Kündigungen",
+  segments: "Segmente",
+  trends: "Trends",
+  drivers: "Treiber",
+  quality: "Datenqualität",
+  notebooks: "Notebooks",
+  printAll: "Druckversion",
+  lead:
+    "Umfrageantworten, Support-Tickets und Kundendaten mit Konfidenzintervallen und Tests: Ein Unterschied heißt nur dann Unterschied, wenn er größer als das Rauschen ist.",
+  facts: "Über diesen Bericht",
+  dataDir: "Daten",
+  dateRange: "Zeitraum",
+  filters: "Filter",
+  noFilters: "keine (alle Zeilen)",
+  periodLabel: "Perioden",
+  periodColumn: "Periode",
+  segmentLabel: "Segmentiert nach",
+  confidence: "Intervalle",
+  confidenceText: (pct, minN) =>
+    `${pct}-Konfidenzintervalle; Gruppen mit weniger als ${minN} Beobachtungen sind als „kleine Stichprobe“ markiert`,
+  keyFindings: "Wichtigste Ergebnisse",
+  generated: (at) => `Erstellt ${at}`,
+  filesRead: "Gelesene Dateien",
+  sectionFailed: (message) =>
+    `Dieser Abschnitt konnte aus den Daten nicht berechnet werden: ${message}`,
+  noFindings: "Mit diesen Daten gibt es in diesem Abschnitt nichts zu berichten.",
+  noData: (what) => `Keine ${what} in den Daten, daher ist dieser Abschnitt leer.`,
+  filterFrom: (d) => `ab ${d}`,
+  filterTo: (d) => `bis ${d}`,
+  filterWhere: (column, value, tables) => `${column} = „${value}“ (angewendet auf ${tables})`,
+  filterNotApplied: (column, tables) =>
+    `${column} ist keine Spalte von ${tables}: dort nicht gefiltert`,
+  range: (from, to, table) => `${from} – ${to} (${table})`,
+  period: { day: "Tage", week: "ISO-Wochen", month: "Monate", quarter: "Quartale", year: "Jahre" },
+  file: "Datei",
+  table: "Tabelle",
+  rowsRead: "Gelesene Zeilen",
+  accepted: "Angenommen",
+  rejected: "Abgelehnt",
+  dates: "Zeitraum",
+  format: "Format",
+  n: "n",
+  answers: "Antworten",
+  tickets: "Tickets",
+  customers: "Kunden",
+  smallSample: "kleine Stichprobe",
+  moreRows: (shown, total) => `Die ersten ${shown} von ${total} Zeilen.`,
+  nps: "Net Promoter Score",
+  npsAxis: "NPS (−100 bis 100)",
+  scoreChart: "Weiterempfehlungsbereitschaft: Antworten je Wert",
+  scoreAxis: "Weiterempfehlungsbereitschaft (0–10)",
+  shareOfAnswers: "Anteil der Antworten (%)",
+  npsInterval: "NPS (95-%-Intervall)",
+  promoters: "Promotoren",
+  passives: "Passive",
+  detractors: "Kritiker",
+  csat: "Kundenzufriedenheit (CSAT)",
+  csatAxis: "CSAT, Top-Box-Anteil (%)",
+  csatInterval: "CSAT % (Intervall)",
+  csatMean: "Mittelwert (Intervall)",
+  ces: "Kundenaufwand (CES, niedriger ist besser)",
+  cesAxis: "Kundenaufwand (Mittelwert; niedriger ist besser)",
+  cesInterval: "Mittlerer Aufwand (Intervall)",
+  lowEffort: "Geringer Aufwand",
+  overall: "Gesamt",
+  byGroup: (what, group) => `${what} nach ${group}`,
+  answerMix: (group) => `Antwortverteilung nach ${group}`,
+  intervalsNote: (pct, minN) => `${pct}-Intervalle; hohle Punkte: weniger als ${minN} Antworten`,
+  comments: "Was Kritiker sagen: neueste Kommentare",
+  date: "Datum",
+  score: "Wert",
+  comment: "Kommentar",
+  npsGap: (low, high, diff, p, significant) =>
+    `Der NPS von ${low} liegt ${diff} Punkte unter ${high} (${p})${
+      significant ? "" : ": bei dieser Stichprobengröße kein signifikanter Unterschied"
+    }.`,
+  npsShift: (fell, diff, from, to, p) =>
+    `Der NPS ${fell ? "fiel" : "stieg"} von ${from} bis ${to} um ${diff} Punkte (${p}).`,
+  npsNoShift: "Keine Veränderung zwischen aufeinanderfolgenden Perioden ist signifikant.",
+  npsOverall: (value, n) => `Der NPS liegt insgesamt bei ${value} (${n} Antworten).`,
+  csatExtremes: (best, bestV, worst, worstV) =>
+    `Die Zufriedenheit ist bei ${best} am höchsten (${bestV}) und bei ${worst} am niedrigsten (${worstV}).`,
+  cesExtremes: (worst, worstV, best, bestV) =>
+    `Der Aufwand ist bei ${worst} am höchsten (${worstV}) und bei ${best} am niedrigsten (${bestV}).`,
+  frt: "Erste Antwortzeit",
+  frtAxis: "Median der ersten Antwort (Minuten)",
+  frtTable: "Erste Antwortzeit (Minuten)",
+  resolution: "Lösungszeit",
+  resolutionTable: "Lösungszeit (Stunden)",
+  fcr: "Erstlösungsquote",
+  fcrAxis: "Erstlösungsquote (% der gelösten Tickets)",
+  answered: "Beantwortet",
+  unanswered: "Unbeantwortet",
+  resolved: "Gelöst",
+  unresolved: "Ungelöst",
+  median: "Median (Intervall)",
+  mean: "Mittelwert (Intervall)",
+  p90: "90. Perzentil",
+  fcrShare: "Erstlösung (Intervall)",
+  frtSentence: (group, median, low, high, open) =>
+    `${group}: Median der ersten Antwort ${median} min (${low}–${high}), ${open} ${group}-Tickets noch unbeantwortet.`,
+  fcrSentence: (best, bestV, worst, worstV) =>
+    `Die Erstlösungsquote ist bei ${best} am höchsten (${bestV}) und bei ${worst} am niedrigsten (${worstV}).`,
+  fcrSkipped: (missing) =>
+    missing === null
+      ? "Die Erstlösungsquote fehlt: die Tickets haben keine Spalte contacts (Kundenkontakte je Ticket)."
+      : `Die Erstlösungsquote fehlt: ${missing} gelöste Tickets haben keine Kontaktzahl.`,
+  churn: "Kündigungen",
+  churnRate: "Kündigungsrate",
+  churnAxis: "In der Periode verlorene Kunden (%)",
+  churnInterval: "Kündigungsrate (Intervall)",
+  churnPooled: (rate, period, n) =>
+    `Im Mittel kündigten ${rate} der Kunden je ${period} (${n} vollständige Perioden zusammengefasst).`,
+  periodStart: "Periode",
+  incomplete: "unvollständig",
+  customersStart: "Kunden zu Beginn",
+  churned: "Gekündigt",
+  signups: "Neukunden",
+  latestPeriods: "Letzte Perioden",
+  survival: "Wie lange Kunden bleiben",
+  survivalLead:
+    "Kaplan-Meier-Schätzungen: der Anteil der Kunden, die eine bestimmte Zeit nach der Anmeldung noch Kunden sind; noch aktive Kunden zählen bis zum Datenende (zensiert), nie als Kündigung.",
+  survivalCurve: "Verbleibende Kunden",
+  survivalSentence: (months, parts, p, significant) =>
+    `Nach ${months} Monaten noch Kunden: ${parts}; ${
+      significant ? "die Kurven unterscheiden sich" : "kein signifikanter Unterschied"
+    } (Log-Rank ${p}).`,
+  referredYes: "geworben",
+  referredNo: "nicht geworben",
+  referral: "Empfehlung",
+  referralGroup: "Empfehlung",
+  npsGroup: "letzter NPS-Antwort",
+  npsGroupLead:
+    "Kunden mit mindestens einer Umfrageantwort, nach der Kategorie ihrer letzten Antwort: Gehen Kritiker früher?",
+  monthsSinceSignup: "Monate seit Anmeldung",
+  stillCustomers: "Noch Kunden (%)",
+  retainedAt: (months) => `Nach ${months} Monaten`,
+  medianLifetime: "Median der Kundendauer, Monate (Intervall)",
+  notReached: "nicht erreicht",
+  cohortRetention: "Anmeldekohorten",
+  cohortLead:
+    "Kunden nach Anmeldemonat gruppiert; aktiv ist ein Kunde in einem Monat mit irgendeiner Aktivität (Login, Bestellung, Supportkontakt).",
+  cohortSentence: (m1, k, mk, cohorts) =>
+    `${m1} der Neukunden waren im ersten Monat nach der Anmeldung aktiv, ${mk} im Monat ${k} (${cohorts} Kohorten zusammengefasst).`,
+  pooledRetention: "Aktive Kunden nach Monaten seit Anmeldung, alle Kohorten",
+  activeShare: "Aktiv (%)",
+  cohortHeatmap: "Aktive Kunden je Anmeldekohorte",
+  customerValue: "Kundenwert",
+  valueLead:
+    "Historischer Kundenwert (CLV): Umsatz je Kundenjahr mal erwartete Kundendauer (mittlere Dauer bei konstanter monatlicher Kündigungsrate, 1 / (−12 · ln(1 − monatliche Kündigungsrate)) Jahre).",
+  clvSentence: (parts) => `Kundenwert über die erwartete Kundendauer: ${parts}.`,
+  orders: "Bestellungen",
+  aov: "Durchschn. Bestellwert",
+  annualValue: "Umsatz je Kundenjahr (Intervall)",
+  annualChurn: "Jährliche Kündigungsrate (Intervall)",
+  lifespan: "Erwartete Kundendauer (Jahre)",
+  clv: "CLV",
+  referralSentence: (share, signups, rate) =>
+    `${share} von ${signups} Neukunden wurden von einem Kunden geworben; ${rate} der Kunden haben jemanden geworben.`,
+  segmentsLead:
+    "Jedes Segment im Vergleich mit allen übrigen Kunden (dem Rest), damit beide Stichproben unabhängig sind; p-Werte sind über die Segmente einer Spalte nach Holm korrigiert, damit ein Unterschied nur dann einer heißt, wenn er die Zahl der Vergleiche übersteht. Antworten ohne Wert in einer Spalte bleiben bei deren Vergleich außen vor.",
+  segmentSentence: (column, parts) => `Nach ${column}: ${parts}.`,
+  segmentDiff: (group, diff, below, p) =>
+    `der NPS von ${group} liegt ${diff} Punkte ${
+      below ? "unter" : "über"
+    } dem Rest (Holm-korrigiert ${p})`,
+  segmentNone: (column) =>
+    `Nach ${column}: kein Segment unterscheidet sich im NPS signifikant vom Rest (Holm-korrigiert).`,
+  segmentChart: (column) => `NPS je ${column} minus Rest`,
+  npsPoints: "NPS-Punkte gegenüber dem Rest",
+  vsRest: "gegenüber Rest (Intervall)",
+  pAdjusted: "p (Holm)",
+  csatVsRest: "CSAT ggü. Rest (Pkt.)",
+  cesVsRest: "CES ggü. Rest",
+  segmentTableNote:
+    "* signifikant nach Holm-Korrektur. CSAT in Prozentpunkten des Top-Box-Anteils; CES in Aufwandspunkten (niedriger ist besser).",
+  rfm: "RFM-Segmente der bestellenden Kunden",
+  rfmLead: (asOf) =>
+    `Aktualität, Häufigkeit und Umsatz der Bestellungen jedes Kunden bis ${asOf}, in Quintilen bewertet; Segmente aus dem Raster Aktualität × Häufigkeit.`,
+  rfmSentence: (champions, share, revenue, atRisk, riskShare) =>
+    `${champions} Champions (${share} der bestellenden Kunden) bringen ${revenue} des Umsatzes; ${atRisk} Kunden (${riskShare}) sind At risk.`,
+  rfmChart: "Kunden je RFM-Segment",
+  rfmSegment: "RFM-Segment",
+  shareOfCustomers: "Anteil Kunden",
+  shareOfRevenue: "Anteil Umsatz",
+  medianRecency: "Median Tage seit letzter Bestellung",
+  meanOrders: "Bestellungen je Kunde",
+  trendsLead: (periods) =>
+    `KPIs über ${periods}, jeweils mit Intervall; eine Veränderung zwischen aufeinanderfolgenden Perioden heißt nur dann Verschiebung, wenn sie eine Holm-Korrektur über alle getesteten Perioden übersteht. Perioden mit wenigen Antworten sind hohl dargestellt und nicht getestet.`,
+  shiftSentence: (kpi, drop, diff, period, previous, p) =>
+    `Der ${kpi} ${
+      drop ? "fiel" : "stieg"
+    } im ${period} gegenüber ${previous} um ${diff} Punkte (Holm-korrigiert ${p}).`,
+  noShift: (kpi, tests) =>
+    `Keine Veränderung des ${kpi} zwischen Perioden ist nach Holm-Korrektur über ${tests} Tests signifikant.`,
+  valueInterval: (kpi) => `${kpi} (Intervall)`,
+  rolling3: "Gleitend über 3 Perioden (Intervall)",
+  change: "Veränderung ggü. Vorperiode (Intervall)",
+  shift: "Verschiebung",
+  drop: "Rückgang",
+  rise: "Anstieg",
+  themes: "Worum es in den Kommentaren geht",
+  themesLead: (n) =>
+    `Wörter in den ${n} Kommentaren (deutsche und englische Füllwörter entfernt, Verneinungen behalten).`,
+  themesChart: "Häufigste Wörter",
+  shareOfComments: "Anteil der Kommentare, die es nennen (%)",
+  themeSentence: (period, share, term, rest, p) =>
+    `Im ${period} nennen ${share} der Kommentare „${term}“, gegenüber ${rest} in den übrigen Perioden (Bonferroni-korrigiert ${p}).`,
+  ticketVolume: "Ticketaufkommen",
+  ticketPeak: (period, tickets, ratio, typical) =>
+    `Das Ticketaufkommen erreichte im ${period} mit ${tickets} Tickets seinen Höchststand, das ${ratio}-Fache des Medians der übrigen Perioden (${typical}).`,
+  noDrivers: (prefix) =>
+    `Keine Treiberanalyse: Sie braucht eine NPS- oder CSAT-Spalte und mindestens zwei numerische Bewertungen namens ${prefix}… (z. B. ${prefix}wait_time).`,
+  likelihood: "Weiterempfehlungsbereitschaft",
+  driversLead: (outcome) =>
+    `Welche Einzelbewertungen die ${outcome} erklären: Relative Gewichte (Johnson 2000) teilen die erklärte Varianz auf korrelierte Bewertungen auf; Intervalle aus 200 Bootstrap-Stichproben (Seed 1).`,
+  driverSentence: (driver, outcome, weight, r, r2, n, next) =>
+    `${driver} ist der stärkste Treiber der ${outcome}: ${weight} der erklärten Varianz (r = ${r}; Modell-R² = ${r2}, n = ${n}); danach: ${next}.`,
+  concentrate: (drivers) => `Hier ansetzen (wichtig, unterdurchschnittlich bewertet): ${drivers}.`,
+  driverChart: (outcome) => `Was die ${outcome} treibt`,
+  driverChartNote: (r2, n) =>
+    `Anteil an der erklärten Varianz (R² = ${r2}, n = ${n}); Linien: Bootstrap-Intervalle`,
+  importanceAxis: "Anteil an der erklärten Varianz (%)",
+  importancePerformance: "Wichtigkeit und Leistung",
+  quadrantLead:
+    "Wichtigkeit ist der Anteil eines Treibers an der erklärten Varianz, Leistung seine mittlere Bewertung; beide werden an ihrem Mittelwert geteilt (Martilla & James).",
+  driver: "Treiber",
+  importance: "Wichtigkeit (Intervall)",
+  correlation: "Korrelation r (Intervall)",
+  meanRating: "Mittlere Bewertung (Intervall)",
+  quadrant: "Handlungsfeld",
+  quadrants: {
+    "Concentrate here": "Hier ansetzen",
+    "Keep up the good work": "Weiter so",
+    "Low priority": "Geringe Priorität",
+    "Possible overkill": "Möglicherweise zu viel",
+  },
+  qualityLead:
+    "Was aus jeder Datei gelesen wurde, was aussortiert wurde und warum. Abgelehnte Zeilen gehen in keine Zahl dieses Berichts ein.",
+  notLoaded: "nicht geladen",
+  rowsChart: "Zeilen je Datei",
+  rejectChart: "Abgelehnte Zeilen je Datei und Spalte",
+  rejectedRows: "Abgelehnte Zeilen",
+  rowsAxis: "Zeilen",
+  allAccepted: (rows) => `Alle ${rows} Zeilen angenommen.`,
+  rejectedOf: (rejected, rows, problems) =>
+    `${rejected} von ${rows} Zeilen abgelehnt (${problems} Probleme).`,
+  whyRejected: "Warum Zeilen abgelehnt wurden",
+  firstRejected: "Erste abgelehnte Zeilen (Zeilennummern wie in der Tabellenkalkulation)",
+  row: "Zeile",
+  column: "Spalte",
+  value: "Wert",
+  reason: "Grund",
+  problem: "Problem",
+  rows: "Zeilen",
+  qualitySentence: (file, rejected, rows, columns) =>
+    `${file}: ${rejected} von ${rows} Zeilen abgelehnt (ungültige Werte je Spalte: ${columns}).`,
+  qualityClean: (files, rows) => `Alle ${rows} Zeilen aus ${files} Dateien wurden angenommen.`,
+  fileError: (file, error) => `${file} wurde nicht geladen: ${error}`,
+  delimiter: (d, decimal, encoding) =>
+    `Trennzeichen ${d} · Dezimalzeichen „${decimal}“ · ${encoding}`,
+  notebooksLead:
+    "Mit Jupyter (Deno-Kernel) ausgeführte Notebooks mit den unten genannten Parametern.",
+  parameters: "Parameter",
+};

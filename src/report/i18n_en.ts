@@ -1,0 +1,314 @@
+/**
+ * The report's English headings, labels and finding sentences; the German
+ * ones in `i18n_de.ts` have the same keys (type {@link Labels}).
+ *
+ * @module
+ */
+
+/** English labels and sentence templates of the report. */
+export const EN = {
+  site: "Customer experience report",
+  nav: "Report sections",
+  overview: "Overview",
+  kpis: "Customer KPIs",
+  service: "Service",
+  cohorts: "Cohorts & churn",
+  segments: "Segments",
+  trends: "Trends",
+  drivers: "Drivers",
+  quality: "Data quality",
+  notebooks: "Notebooks",
+  printAll: "Print version",
+  // index
+  lead:
+    "Survey answers, support tickets and customer data, with intervals and tests, so a difference is only called a difference when it is more than noise.",
+  facts: "About this report",
+  dataDir: "Data",
+  dateRange: "Dates covered",
+  filters: "Filters",
+  noFilters: "none (all rows)",
+  periodLabel: "Periods",
+  periodColumn: "Period",
+  segmentLabel: "Segments by",
+  confidence: "Intervals",
+  confidenceText: (pct: string, minN: string) =>
+    `${pct} confidence intervals; groups with fewer than ${minN} observations are flagged "small sample"`,
+  keyFindings: "Key findings",
+  generated: (at: string) => `Generated ${at}`,
+  filesRead: "Files read",
+  sectionFailed: (message: string) =>
+    `This section could not be computed from the data: ${message}`,
+  noFindings: "Nothing to report for this section with the data given.",
+  noData: (what: string) => `No ${what} in the data, so this section is empty.`,
+  filterFrom: (d: string) => `from ${d}`,
+  filterTo: (d: string) => `to ${d}`,
+  filterWhere: (column: string, value: string, tables: string) =>
+    `${column} = "${value}" (applied to ${tables})`,
+  filterNotApplied: (column: string, tables: string) =>
+    `${column} is not a column of ${tables}: not filtered there`,
+  range: (from: string, to: string, table: string) => `${from} – ${to} (${table})`,
+  period: { day: "days", week: "ISO weeks", month: "months", quarter: "quarters", year: "years" },
+  // table headers
+  file: "File",
+  table: "Table",
+  rowsRead: "Rows read",
+  accepted: "Accepted",
+  rejected: "Rejected",
+  dates: "Dates",
+  format: "Format",
+  n: "n",
+  answers: "Answers",
+  tickets: "Tickets",
+  customers: "Customers",
+  smallSample: "small sample",
+  moreRows: (shown: string, total: string) => `First ${shown} of ${total} rows shown.`,
+  // KPIs
+  nps: "Net Promoter Score",
+  npsAxis: "NPS (−100 to 100)",
+  scoreChart: "Likelihood to recommend: answers per score",
+  scoreAxis: "Likelihood to recommend (0–10)",
+  shareOfAnswers: "Share of answers (%)",
+  npsInterval: "NPS (95 % interval)",
+  promoters: "Promoters",
+  passives: "Passives",
+  detractors: "Detractors",
+  csat: "Customer satisfaction (CSAT)",
+  csatAxis: "CSAT, top-box share (%)",
+  csatInterval: "CSAT % (interval)",
+  csatMean: "Mean score (interval)",
+  ces: "Customer effort (CES, lower is better)",
+  cesAxis: "Customer effort (mean; lower is better)",
+  cesInterval: "Mean effort (interval)",
+  lowEffort: "Low effort",
+  overall: "Overall",
+  byGroup: (what: string, group: string) => `${what} by ${group}`,
+  answerMix: (group: string) => `Answer mix by ${group}`,
+  intervalsNote: (pct: string, minN: string) =>
+    `${pct} intervals; hollow dots: fewer than ${minN} answers`,
+  comments: "What detractors say: latest comments",
+  date: "Date",
+  score: "Score",
+  comment: "Comment",
+  npsGap: (low: string, high: string, diff: string, p: string, significant: boolean) =>
+    `${low} NPS is ${diff} points below ${high} (${p})${
+      significant ? "" : ": not a significant difference at this sample size"
+    }.`,
+  npsShift: (fell: boolean, diff: string, from: string, to: string, p: string) =>
+    `NPS ${fell ? "fell" : "rose"} ${diff} points from ${from} to ${to} (${p}).`,
+  npsNoShift: "No change between consecutive periods is significant.",
+  npsOverall: (value: string, n: string) => `Overall NPS is ${value} on ${n} answers.`,
+  csatExtremes: (best: string, bestV: string, worst: string, worstV: string) =>
+    `CSAT is highest for ${best} (${bestV}) and lowest for ${worst} (${worstV}).`,
+  cesExtremes: (worst: string, worstV: string, best: string, bestV: string) =>
+    `Effort is highest for ${worst} (${worstV}) and lowest for ${best} (${bestV}).`,
+  // service
+  frt: "First response time",
+  frtAxis: "Median first response (minutes)",
+  frtTable: "First response time (minutes)",
+  resolution: "Resolution time",
+  resolutionTable: "Resolution time (hours)",
+  fcr: "First contact resolution",
+  fcrAxis: "First contact resolution (% of resolved tickets)",
+  answered: "Answered",
+  unanswered: "Unanswered",
+  resolved: "Resolved",
+  unresolved: "Unresolved",
+  median: "Median (interval)",
+  mean: "Mean (interval)",
+  p90: "90th percentile",
+  fcrShare: "FCR (interval)",
+  frtSentence: (group: string, median: string, low: string, high: string, open: string) =>
+    `${group}: median first response ${median} min (${low}–${high}), ${open} ${group} tickets still unanswered.`,
+  fcrSentence: (best: string, bestV: string, worst: string, worstV: string) =>
+    `First contact resolution is highest for ${best} (${bestV}) and lowest for ${worst} (${worstV}).`,
+  fcrSkipped: (missing: number | null) =>
+    missing === null
+      ? "First contact resolution is not shown: the tickets have no contacts column (customer contacts per ticket)."
+      : `First contact resolution is not shown: ${missing} resolved tickets have no contacts count.`,
+  // cohorts & churn
+  churn: "Churn",
+  churnRate: "Churn rate",
+  churnAxis: "Customers lost in the period (%)",
+  churnInterval: "Churn rate (interval)",
+  churnPooled: (rate: string, period: string, n: string) =>
+    `On average ${rate} of customers churned per ${period} (${n} complete periods pooled).`,
+  periodStart: "Period",
+  incomplete: "incomplete",
+  customersStart: "Customers at start",
+  churned: "Churned",
+  signups: "Sign-ups",
+  latestPeriods: "Latest periods",
+  survival: "How long customers stay",
+  survivalLead:
+    "Kaplan–Meier estimates: the share of customers still with us after a given time since signup; customers still active are counted until the data ends (censored), never as churned.",
+  survivalCurve: "Customers remaining",
+  survivalSentence: (months: string, parts: string, p: string, significant: boolean) =>
+    `Still customers after ${months} months: ${parts}; ${
+      significant ? "the curves differ" : "no significant difference"
+    } (log-rank ${p}).`,
+  referredYes: "referred",
+  referredNo: "not referred",
+  referral: "Referral",
+  referralGroup: "referral",
+  npsGroup: "latest NPS answer",
+  npsGroupLead:
+    "Customers with at least one survey answer, by the category of their latest answer: do detractors leave sooner?",
+  monthsSinceSignup: "Months since signup",
+  stillCustomers: "Still customers (%)",
+  retainedAt: (months: string) => `After ${months} months`,
+  medianLifetime: "Median lifetime, months (interval)",
+  notReached: "not reached",
+  cohortRetention: "Signup cohorts",
+  cohortLead:
+    "Customers grouped by signup month; a customer counts as active in a month with any activity (login, order, support contact).",
+  cohortSentence: (m1: string, k: string, mk: string, cohorts: string) =>
+    `${m1} of new customers were active in their first month after signup, ${mk} in month ${k} (${cohorts} cohorts pooled).`,
+  pooledRetention: "Active customers by month since signup, all cohorts",
+  activeShare: "Active (%)",
+  cohortHeatmap: "Active customers by signup cohort",
+  customerValue: "Customer value",
+  valueLead:
+    "Historic customer lifetime value: revenue per customer-year times the expected lifetime (the mean lifetime under a constant monthly churn hazard, 1 / (−12 · ln(1 − monthly churn)) years).",
+  clvSentence: (parts: string) => `Lifetime value per customer: ${parts}.`,
+  orders: "Orders",
+  aov: "Average order",
+  annualValue: "Revenue per customer-year (interval)",
+  annualChurn: "Annual churn (interval)",
+  lifespan: "Expected lifetime (years)",
+  clv: "CLV",
+  referralSentence: (share: string, signups: string, rate: string) =>
+    `${share} of ${signups} new customers were referred by a customer; ${rate} of customers referred someone.`,
+  // segments
+  segmentsLead:
+    "Each segment against all other customers (the rest), so the two samples are independent; p-values are Holm-adjusted over the segments of a column, so a difference is only called one when it survives the number of comparisons. Answers without a value for a column are left out of its comparison.",
+  segmentSentence: (column: string, parts: string) => `By ${column}: ${parts}.`,
+  segmentDiff: (group: string, diff: string, below: boolean, p: string) =>
+    `${group} NPS is ${diff} points ${below ? "below" : "above"} the rest (Holm-adjusted ${p})`,
+  segmentNone: (column: string) =>
+    `By ${column}: no segment's NPS differs significantly from the rest (Holm-adjusted).`,
+  segmentChart: (column: string) => `NPS of each ${column} minus the rest`,
+  npsPoints: "NPS points vs the rest",
+  vsRest: "vs the rest (interval)",
+  pAdjusted: "p (Holm)",
+  csatVsRest: "CSAT vs rest (pts)",
+  cesVsRest: "CES vs rest",
+  segmentTableNote:
+    "* significant after Holm correction. CSAT in percentage points of top-box share; CES in effort points (lower is better).",
+  rfm: "RFM segments of ordering customers",
+  rfmLead: (asOf: string) =>
+    `Recency, frequency and monetary value of each customer's orders up to ${asOf}, scored in quintiles; segments from the recency × frequency grid.`,
+  rfmSentence: (
+    champions: string,
+    share: string,
+    revenue: string,
+    atRisk: string,
+    riskShare: string,
+  ) =>
+    `${champions} Champions (${share} of ordering customers) bring ${revenue} of revenue; ${atRisk} customers (${riskShare}) are At risk.`,
+  rfmChart: "Customers per RFM segment",
+  rfmSegment: "RFM segment",
+  shareOfCustomers: "Share of customers",
+  shareOfRevenue: "Share of revenue",
+  medianRecency: "Median days since last order",
+  meanOrders: "Orders per customer",
+  // trends
+  trendsLead: (periods: string) =>
+    `KPIs over ${periods}, each with its interval; a change between consecutive periods is called a shift only when it survives a Holm correction over all periods tested. Periods with few answers are shown hollow and not tested.`,
+  shiftSentence: (
+    kpi: string,
+    drop: boolean,
+    diff: string,
+    period: string,
+    previous: string,
+    p: string,
+  ) =>
+    `${kpi} ${
+      drop ? "dropped" : "rose"
+    } ${diff} points in ${period} compared with ${previous} (Holm-adjusted ${p}).`,
+  noShift: (kpi: string, tests: string) =>
+    `No period-over-period change in ${kpi} is significant after Holm correction over ${tests} tests.`,
+  valueInterval: (kpi: string) => `${kpi} (interval)`,
+  rolling3: "3-period rolling (interval)",
+  change: "Change vs previous (interval)",
+  shift: "Shift",
+  drop: "drop",
+  rise: "rise",
+  themes: "What comments are about",
+  themesLead: (n: string) =>
+    `Words mentioned in the ${n} comments (German and English stop words removed, negations kept).`,
+  themesChart: "Most mentioned words",
+  shareOfComments: "Share of comments mentioning it (%)",
+  themeSentence: (period: string, share: string, term: string, rest: string, p: string) =>
+    `In ${period}, ${share} of comments mention “${term}”, against ${rest} in the other periods (Bonferroni-adjusted ${p}).`,
+  ticketVolume: "Ticket volume",
+  ticketPeak: (period: string, tickets: string, ratio: string, typical: string) =>
+    `Ticket volume peaked in ${period} with ${tickets} tickets, ${ratio} times the median of the other periods (${typical}).`,
+  // drivers
+  noDrivers: (prefix: string) =>
+    `No driver analysis: it needs an NPS or CSAT column and at least two numeric attribute ratings named ${prefix}… (e.g. ${prefix}wait_time).`,
+  likelihood: "likelihood to recommend",
+  driversLead: (outcome: string) =>
+    `Which attribute ratings explain the ${outcome}: relative weights (Johnson 2000) split the explained variance among correlated ratings; intervals from 200 bootstrap resamples (seed 1).`,
+  driverSentence: (
+    driver: string,
+    outcome: string,
+    weight: string,
+    r: string,
+    r2: string,
+    n: string,
+    next: string,
+  ) =>
+    `${driver} is the strongest driver of the ${outcome}: ${weight} of the explained variance (r = ${r}; model R² = ${r2}, n = ${n}); next: ${next}.`,
+  concentrate: (drivers: string) =>
+    `Concentrate here (important, rated below average): ${drivers}.`,
+  driverChart: (outcome: string) => `What drives the ${outcome}`,
+  driverChartNote: (r2: string, n: string) =>
+    `Share of explained variance (R² = ${r2}, n = ${n}); lines: bootstrap intervals`,
+  importanceAxis: "Share of explained variance (%)",
+  importancePerformance: "Importance and performance",
+  quadrantLead:
+    "Importance is the driver's share of explained variance, performance its mean rating; both are split at their means (Martilla & James).",
+  driver: "Driver",
+  importance: "Importance (interval)",
+  correlation: "Correlation r (interval)",
+  meanRating: "Mean rating (interval)",
+  quadrant: "Where to act",
+  quadrants: {
+    "Concentrate here": "Concentrate here",
+    "Keep up the good work": "Keep up the good work",
+    "Low priority": "Low priority",
+    "Possible overkill": "Possible overkill",
+  } as Record<string, string>,
+  // quality
+  qualityLead:
+    "What was read from each file, what was set aside and why. Rejected rows are not in any number of this report.",
+  notLoaded: "not loaded",
+  rowsChart: "Rows per file",
+  rejectChart: "Rejected rows per file and column",
+  rejectedRows: "Rejected rows",
+  rowsAxis: "Rows",
+  allAccepted: (rows: string) => `All ${rows} rows accepted.`,
+  rejectedOf: (rejected: string, rows: string, problems: string) =>
+    `${rejected} of ${rows} rows rejected (${problems} problems).`,
+  whyRejected: "Why rows were rejected",
+  firstRejected: "First rejected rows (spreadsheet row numbers)",
+  row: "Row",
+  column: "Column",
+  value: "Value",
+  reason: "Reason",
+  problem: "Problem",
+  rows: "Rows",
+  qualitySentence: (file: string, rejected: string, rows: string, columns: string) =>
+    `${file}: ${rejected} of ${rows} rows rejected (bad values per column: ${columns}).`,
+  qualityClean: (files: string, rows: string) =>
+    `All ${rows} rows of ${files} files were accepted.`,
+  fileError: (file: string, error: string) => `${file} was not loaded: ${error}`,
+  delimiter: (d: string, decimal: string, encoding: string) =>
+    `delimiter ${d} · decimal "${decimal}" · ${encoding}`,
+  // notebooks
+  notebooksLead: "Notebooks executed with Jupyter (Deno kernel) on the parameters below.",
+  parameters: "Parameters",
+};
+
+/** Every label and sentence template of the report. */
+export type Labels = typeof EN;
