@@ -186,35 +186,10 @@ export function clickhouseEngine(options: ClickhouseEngineOptions = {}): Clickho
       if (!columns.every((c) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(c.name))) {
         return loadSharded(exec, columns, rows, undefined, database, options.onProgress);
       }
-      const name = `__cx_load_x${Date.now()}_${++loads}`;
-      const external: External = { name, columns, rows: jsonRows(columns, 0, rows), stored: false };
-      externals.set(name, external);
       options.onProgress?.({ rows, total: rows });
-      return Promise.resolve({
-        relation: { kind: "table", name },
-        drop: async () => {
-          externals.delete(name);
-          if (external.stored) {
-            await exec(`DROP TABLE IF EXISTS ${quoteIdent(name, "clickhouse")}`).catch(() => {});
-          }
-        },
-      });
+      return Promise.resolve(external(externals, columns, rows, exec));
     },
-    async cleanup(): Promise<number> {
-      const nodes = [url, ...(cluster?.shards ?? [])];
-      let dropped = 0;
-      for (const node of new Set(nodes)) {
-        const names = (await exec(
-          "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE '\\_\\_cx\\_load\\_%'",
-          { url: node },
-        )).split("\n").filter((n) => n);
-        for (const n of names) {
-          await exec(`DROP TABLE IF EXISTS ${quoteIdent(n, "clickhouse")}`, { url: node });
-          dropped++;
-        }
-      }
-      return dropped;
-    },
+    cleanup: () => dropLeftovers(exec, [url, ...(cluster?.shards ?? [])]),
     close() {
       externals.clear();
       return Promise.resolve();
@@ -223,6 +198,43 @@ export function clickhouseEngine(options: ClickhouseEngineOptions = {}): Clickho
 }
 
 type Exec = (sql: string, opts?: ExecOptions) => Promise<string>;
+
+/** Registers an in-memory table as external data of the queries while it is open. */
+function external(
+  externals: Map<string, External>,
+  columns: LoadColumn[],
+  rows: number,
+  exec: Exec,
+): OpenRelation {
+  const name = `__cx_load_x${Date.now()}_${++loads}`;
+  const entry: External = { name, columns, rows: jsonRows(columns, 0, rows), stored: false };
+  externals.set(name, entry);
+  return {
+    relation: { kind: "table", name },
+    drop: async () => {
+      externals.delete(name);
+      if (entry.stored) {
+        await exec(`DROP TABLE IF EXISTS ${quoteIdent(name, "clickhouse")}`).catch(() => {});
+      }
+    },
+  };
+}
+
+/** Drops the `__cx_load_*` tables on each node; returns how many. */
+async function dropLeftovers(exec: Exec, nodes: string[]): Promise<number> {
+  let dropped = 0;
+  for (const node of new Set(nodes)) {
+    const names = (await exec(
+      "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE '\\_\\_cx\\_load\\_%'",
+      { url: node },
+    )).split("\n").filter((n) => n);
+    for (const n of names) {
+      await exec(`DROP TABLE IF EXISTS ${quoteIdent(n, "clickhouse")}`, { url: node });
+      dropped++;
+    }
+  }
+  return dropped;
+}
 
 /**
  * Loads columns into server tables: one `Memory` table per shard behind a

@@ -122,59 +122,66 @@ export function duckdbEngine(options: DuckdbEngineOptions = {}): DuckdbEngine {
       return /^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL.*)$/i.test(type);
     },
     async load(table: ColumnTable, hints?: Record<string, LoadType>): Promise<OpenRelation> {
-      const { connection } = await open();
-      const api = await import("@duckdb/node-api");
-      const name = `__cx_load_${++loads}`;
-      const columns = loadColumns(table, hints);
-      const sqlType: Record<LoadType, string> = {
-        text: "VARCHAR",
-        number: "DOUBLE",
-        boolean: "BOOLEAN",
-        timestamp: "TIMESTAMPTZ",
-      };
-      const duckType = {
-        text: api.VARCHAR,
-        number: api.DOUBLE,
-        boolean: api.BOOLEAN,
-        timestamp: api.TIMESTAMPTZ,
-      };
-      await connection.run(
-        `CREATE TEMP TABLE ${quoteIdent(name, "duckdb")} (${
-          columns.map((c) => `${quoteIdent(c.name, "duckdb")} ${sqlType[c.type]}`).join(", ")
-        })`,
-      );
-      const appender = await connection.createAppender(name);
-      const rows = table.numRows();
-      // Whole data chunks: one native call per column per 2048 rows, not per value.
-      for (let start = 0; start < rows; start += 2048) {
-        const size = Math.min(2048, rows - start);
-        const chunk = api.DuckDBDataChunk.create(columns.map((c) => duckType[c.type]), size);
-        columns.forEach((c, k) => {
-          const slice = c.values.slice(start, start + size);
-          chunk.setColumnValues(
-            k,
-            c.type === "timestamp"
-              ? slice.map((v) =>
-                v === null
-                  ? null
-                  : new api.DuckDBTimestampTZValue(BigInt((v as Date).getTime()) * 1000n)
-              )
-              : slice as never[],
-          );
-        });
-        appender.appendDataChunk(chunk);
-      }
-      appender.closeSync();
-      return {
-        relation: { kind: "table", name },
-        drop: () =>
-          connection.run(`DROP TABLE IF EXISTS ${quoteIdent(name, "duckdb")}`).then(() => {}),
-      };
+      return loadTable((await open()).connection, table, hints);
     },
     async close() {
       if (opened) (await opened).close();
       opened = undefined;
     },
+  };
+}
+
+/** Loads a table into a TEMP table, appended in whole data chunks; dropped by `drop`. */
+async function loadTable(
+  connection: DuckDBConnection,
+  table: ColumnTable,
+  hints?: Record<string, LoadType>,
+): Promise<OpenRelation> {
+  const api = await import("@duckdb/node-api");
+  const name = `__cx_load_${++loads}`;
+  const columns = loadColumns(table, hints);
+  const sqlType: Record<LoadType, string> = {
+    text: "VARCHAR",
+    number: "DOUBLE",
+    boolean: "BOOLEAN",
+    timestamp: "TIMESTAMPTZ",
+  };
+  const duckType = {
+    text: api.VARCHAR,
+    number: api.DOUBLE,
+    boolean: api.BOOLEAN,
+    timestamp: api.TIMESTAMPTZ,
+  };
+  await connection.run(
+    `CREATE TEMP TABLE ${quoteIdent(name, "duckdb")} (${
+      columns.map((c) => `${quoteIdent(c.name, "duckdb")} ${sqlType[c.type]}`).join(", ")
+    })`,
+  );
+  const appender = await connection.createAppender(name);
+  const rows = table.numRows();
+  // Whole data chunks: one native call per column per 2048 rows, not per value.
+  for (let start = 0; start < rows; start += 2048) {
+    const size = Math.min(2048, rows - start);
+    const chunk = api.DuckDBDataChunk.create(columns.map((c) => duckType[c.type]), size);
+    columns.forEach((c, k) => {
+      const slice = c.values.slice(start, start + size);
+      chunk.setColumnValues(
+        k,
+        c.type === "timestamp"
+          ? slice.map((v) =>
+            v === null
+              ? null
+              : new api.DuckDBTimestampTZValue(BigInt((v as Date).getTime()) * 1000n)
+          )
+          : slice as never[],
+      );
+    });
+    appender.appendDataChunk(chunk);
+  }
+  appender.closeSync();
+  return {
+    relation: { kind: "table", name },
+    drop: () => connection.run(`DROP TABLE IF EXISTS ${quoteIdent(name, "duckdb")}`).then(() => {}),
   };
 }
 

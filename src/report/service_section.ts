@@ -39,7 +39,7 @@ type Row = Record<string, unknown>;
  * ```
  */
 export function serviceSection(ctx: SectionContext): Section {
-  const { labels: t, format: f } = ctx;
+  const { labels: t } = ctx;
   const tickets = ctx.tables.tickets;
   const title = t.service;
   const by = hasValues(tickets, ctx.segment) ? ctx.segment : "channel";
@@ -47,101 +47,123 @@ export function serviceSection(ctx: SectionContext): Section {
     return { id: "service", title, findings: [], body: para(t.noData(t.tickets)) };
   }
   const table = tickets!;
-  const options = { by, confidence: ctx.confidence, minN: ctx.minN };
-  const small = (r: Row) => r.small_sample === true;
-  const tableOptions = { small, flagText: t.smallSample };
-  const group = { label: by, value: (r: Row) => String(r[by] ?? "–") };
-  const out: string[] = [];
-  const found: string[] = [];
-
-  if (hasColumns(table, "first_response_at")) {
-    const frt = firstResponseTime(table, { ...options, unit: "minutes" });
-    const rows = frt.objects() as Row[];
-    const sentences = rows.filter((r) => r.median !== null).map((r) =>
-      t.frtSentence(
-        String(r[by]),
-        f.num(r.median),
-        f.num(r.median_low),
-        f.num(r.median_high),
-        f.int(r.unanswered),
-      )
-    );
-    found.push(...sentences);
-    out.push(heading(2, t.frt), findings(sentences));
-    // Minutes for chat, hours for email: a log axis shows both.
-    out.push(figure(chart(ctx, frt, by, "median", t.frtAxis, t.byGroup(t.frt, by), true), f));
-    out.push(dataTable(rows, [
-      group,
-      { label: t.tickets, value: (r) => f.int(r.tickets), numeric: true },
-      { label: t.answered, value: (r) => f.int(r.answered), numeric: true },
-      { label: t.unanswered, value: (r) => f.int(r.unanswered), numeric: true },
-      {
-        label: t.median,
-        value: (r) => f.interval(r.median, r.median_low, r.median_high),
-        numeric: true,
-      },
-      { label: t.p90, value: (r) => f.num(r.p90), numeric: true },
-    ], { ...tableOptions, caption: t.frtTable }));
-  }
-
-  if (hasColumns(table, "resolved_at")) {
-    const resolution = resolutionTime(table, { ...options, unit: "hours" });
-    out.push(heading(2, t.resolution));
-    out.push(dataTable(resolution.objects() as Row[], [
-      group,
-      { label: t.tickets, value: (r) => f.int(r.tickets), numeric: true },
-      { label: t.resolved, value: (r) => f.int(r.resolved), numeric: true },
-      { label: t.unresolved, value: (r) => f.int(r.unresolved), numeric: true },
-      {
-        label: t.median,
-        value: (r) => f.interval(r.median, r.median_low, r.median_high),
-        numeric: true,
-      },
-      { label: t.mean, value: (r) => f.interval(r.mean, r.mean_low, r.mean_high), numeric: true },
-      { label: t.p90, value: (r) => f.num(r.p90), numeric: true },
-    ], { ...tableOptions, caption: t.resolutionTable }));
-  }
-
+  const part: Part = {
+    ctx,
+    table,
+    by,
+    options: { by, confidence: ctx.confidence, minN: ctx.minN },
+    tableOptions: { small: (r: Row) => r.small_sample === true, flagText: t.smallSample },
+    group: { label: by, value: (r: Row) => String(r[by] ?? "–") },
+    out: [],
+    found: [],
+  };
+  if (hasColumns(table, "first_response_at")) frtPart(part);
+  if (hasColumns(table, "resolved_at")) resolutionPart(part);
   const noContacts = hasColumns(table, "resolved_at") ? missingContacts(table) : 0;
   if (noContacts !== 0) {
     const sentence = t.fcrSkipped(noContacts);
-    found.push(sentence);
-    out.push(heading(2, t.fcr), findings([sentence]));
-  } else if (hasColumns(table, "resolved_at", "contacts")) {
-    const fcr = firstContactResolution(table, options).derive({
-      fcr_pct: aq.escape((d: Row) => pct(d.fcr)),
-      fcr_pct_low: aq.escape((d: Row) => pct(d.fcr_low)),
-      fcr_pct_high: aq.escape((d: Row) => pct(d.fcr_high)),
-    });
-    const rows = fcr.objects() as Row[];
-    const ranked = rows.filter((r) => typeof r.fcr === "number" && r.small_sample !== true);
-    const sentences: string[] = [];
-    if (ranked.length >= 2) {
-      const best = ranked.reduce((a, b) => (b.fcr as number) > (a.fcr as number) ? b : a);
-      const worst = ranked.reduce((a, b) => (b.fcr as number) < (a.fcr as number) ? b : a);
-      sentences.push(
-        t.fcrSentence(
-          String(best[by]),
-          f.shareInterval(best.fcr, best.fcr_low, best.fcr_high),
-          String(worst[by]),
-          f.shareInterval(worst.fcr, worst.fcr_low, worst.fcr_high),
-        ),
-      );
-    }
-    found.push(...sentences);
-    out.push(heading(2, t.fcr), findings(sentences));
-    out.push(figure(chart(ctx, fcr, by, "fcr_pct", t.fcrAxis, t.byGroup(t.fcr, by)), f));
-    out.push(dataTable(rows, [
-      group,
-      { label: t.resolved, value: (r) => f.int(r.resolved), numeric: true },
-      {
-        label: t.fcrShare,
-        value: (r) => f.shareInterval(r.fcr, r.fcr_low, r.fcr_high),
-        numeric: true,
-      },
-    ], tableOptions));
+    part.found.push(sentence);
+    part.out.push(heading(2, t.fcr), findings([sentence]));
+  } else if (hasColumns(table, "resolved_at", "contacts")) fcrPart(part);
+  return { id: "service", title, findings: part.found, body: part.out.join("\n") };
+}
+
+/** What the parts of the service page share; each appends its HTML and findings. */
+interface Part {
+  ctx: SectionContext;
+  table: ColumnTable;
+  by: string;
+  options: { by: string; confidence: number; minN: number };
+  tableOptions: { small: (r: Row) => boolean; flagText: string };
+  group: { label: string; value: (r: Row) => string };
+  out: string[];
+  found: string[];
+}
+
+function frtPart({ ctx, table, by, options, tableOptions, group, out, found }: Part): void {
+  const { labels: t, format: f } = ctx;
+  const frt = firstResponseTime(table, { ...options, unit: "minutes" });
+  const rows = frt.objects() as Row[];
+  const sentences = rows.filter((r) => r.median !== null).map((r) =>
+    t.frtSentence(
+      String(r[by]),
+      f.num(r.median),
+      f.num(r.median_low),
+      f.num(r.median_high),
+      f.int(r.unanswered),
+    )
+  );
+  found.push(...sentences);
+  out.push(heading(2, t.frt), findings(sentences));
+  // Minutes for chat, hours for email: a log axis shows both.
+  out.push(figure(chart(ctx, frt, by, "median", t.frtAxis, t.byGroup(t.frt, by), true), f));
+  out.push(dataTable(rows, [
+    group,
+    { label: t.tickets, value: (r) => f.int(r.tickets), numeric: true },
+    { label: t.answered, value: (r) => f.int(r.answered), numeric: true },
+    { label: t.unanswered, value: (r) => f.int(r.unanswered), numeric: true },
+    {
+      label: t.median,
+      value: (r) => f.interval(r.median, r.median_low, r.median_high),
+      numeric: true,
+    },
+    { label: t.p90, value: (r) => f.num(r.p90), numeric: true },
+  ], { ...tableOptions, caption: t.frtTable }));
+}
+
+function resolutionPart({ ctx, table, options, tableOptions, group, out }: Part): void {
+  const { labels: t, format: f } = ctx;
+  const resolution = resolutionTime(table, { ...options, unit: "hours" });
+  out.push(heading(2, t.resolution));
+  out.push(dataTable(resolution.objects() as Row[], [
+    group,
+    { label: t.tickets, value: (r) => f.int(r.tickets), numeric: true },
+    { label: t.resolved, value: (r) => f.int(r.resolved), numeric: true },
+    { label: t.unresolved, value: (r) => f.int(r.unresolved), numeric: true },
+    {
+      label: t.median,
+      value: (r) => f.interval(r.median, r.median_low, r.median_high),
+      numeric: true,
+    },
+    { label: t.mean, value: (r) => f.interval(r.mean, r.mean_low, r.mean_high), numeric: true },
+    { label: t.p90, value: (r) => f.num(r.p90), numeric: true },
+  ], { ...tableOptions, caption: t.resolutionTable }));
+}
+
+function fcrPart({ ctx, table, by, options, tableOptions, group, out, found }: Part): void {
+  const { labels: t, format: f } = ctx;
+  const fcr = firstContactResolution(table, options).derive({
+    fcr_pct: aq.escape((d: Row) => pct(d.fcr)),
+    fcr_pct_low: aq.escape((d: Row) => pct(d.fcr_low)),
+    fcr_pct_high: aq.escape((d: Row) => pct(d.fcr_high)),
+  });
+  const rows = fcr.objects() as Row[];
+  const ranked = rows.filter((r) => typeof r.fcr === "number" && r.small_sample !== true);
+  const sentences: string[] = [];
+  if (ranked.length >= 2) {
+    const best = ranked.reduce((a, b) => (b.fcr as number) > (a.fcr as number) ? b : a);
+    const worst = ranked.reduce((a, b) => (b.fcr as number) < (a.fcr as number) ? b : a);
+    sentences.push(
+      t.fcrSentence(
+        String(best[by]),
+        f.shareInterval(best.fcr, best.fcr_low, best.fcr_high),
+        String(worst[by]),
+        f.shareInterval(worst.fcr, worst.fcr_low, worst.fcr_high),
+      ),
+    );
   }
-  return { id: "service", title, findings: found, body: out.join("\n") };
+  found.push(...sentences);
+  out.push(heading(2, t.fcr), findings(sentences));
+  out.push(figure(chart(ctx, fcr, by, "fcr_pct", t.fcrAxis, t.byGroup(t.fcr, by)), f));
+  out.push(dataTable(rows, [
+    group,
+    { label: t.resolved, value: (r) => f.int(r.resolved), numeric: true },
+    {
+      label: t.fcrShare,
+      value: (r) => f.shareInterval(r.fcr, r.fcr_low, r.fcr_high),
+      numeric: true,
+    },
+  ], tableOptions));
 }
 
 /** Resolved tickets without a contacts count (`null`: no contacts column at all). */
