@@ -134,6 +134,8 @@ const ROWS: Row[] = [
   ["scoreOutcomeChart", "caption", (o) => cx.scoreOutcomeChart({} as never, o)],
   ["transitionChart", "title", (o) => cx.transitionChart(T, o)],
   ["attributionChart", "value", (o) => cx.attributionChart(T, o)],
+  ["calibrationChart", "bins", (o) => cx.calibrationChart(T, MODEL, o)],
+  ["aliveMatrixChart", "maxFrequency", (o) => cx.aliveMatrixChart(MODEL, o)],
   ["showTable", "caption", (o) => cx.showTable(T, o)],
   // loaders, writers, schema and time helpers
   ["readCsv", "quotes", (o) => cx.readCsv("x.csv", o)],

@@ -6,7 +6,9 @@
  * maximum-likelihood fits on that summary, returning models with `params`,
  * `logLik`, `table()` and `predict(summary, { horizon })` /
  * `expectedSpend(summary)`; `customerValue` combines one of each into a
- * discounted customer lifetime value with intervals.
+ * discounted customer lifetime value with intervals. `calibrationChart`
+ * (predicted vs actual holdout purchases) and `aliveMatrixChart` (P(alive)
+ * over frequency × recency) draw a fitted model.
  *
  * ```ts
  * import assert from "node:assert/strict";
@@ -47,3 +49,5 @@ export type { Fit } from "../predict/fit.ts";
 export { coxPh } from "../predict/cox.ts";
 export type { CoxModel, CoxOptions, CoxSurvivalOptions } from "../predict/cox.ts";
 export type { CoxMeta, PredictMeta } from "../meta.ts";
+export { aliveMatrixChart, calibrationChart } from "../charts/predict.ts";
+export type { AliveMatrixChartOptions, CalibrationChartOptions } from "../charts/predict.ts";
