@@ -51,5 +51,5 @@ export type { CoxModel, CoxOptions, CoxSurvivalOptions } from "../predict/cox.ts
 export type { CoxMeta, PredictMeta } from "../meta.ts";
 export { aliveMatrixChart, calibrationChart } from "../charts/predict.ts";
 export type { AliveMatrixChartOptions, CalibrationChartOptions } from "../charts/predict.ts";
-export type { ChartLocaleOptions } from "../charts/locale.ts";
+export type { ChartLang, ChartLocaleOptions } from "../charts/locale.ts";
 export type { ChartSpec } from "../charts/render.ts";
