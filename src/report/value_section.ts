@@ -186,30 +186,39 @@ function valuePart(
         t.segmentLead(column, f.int(VALUE_RESAMPLES), f.int(ctx.privacy.minGroupSize)),
     ),
     findings(sentences),
-    dataTable(rows, [
-      { label: segments ? column : "", value: (r) => String(r[column]) },
-      { label: t.customers, value: (r) => f.int(r.n), numeric: true },
-      {
-        label: t.totalValue,
-        value: (r) => f.interval(r.clv, r.clv_low, r.clv_high, 0),
-        numeric: true,
-      },
-      {
-        label: t.perCustomer,
-        value: (r) => {
-          const n = r.n as number;
-          return f.interval(
-            (r.clv as number) / n,
-            (r.clv_low as number) / n,
-            (r.clv_high as number) / n,
-            2,
-          );
-        },
-        numeric: true,
-      },
-    ], published.tableOptions),
+    valueTable(ctx, rows, segments ? column : "", column, published.tableOptions),
   ].join("\n");
   return { findings: sentences, html };
+}
+
+/** The value table: segment, customers, total and per-customer value with intervals. */
+function valueTable(
+  ctx: SectionContext,
+  rows: Row[],
+  label: string,
+  column: string,
+  options: { suppressedText: string },
+): string {
+  const t = valueLabels(ctx.format.lang), f = ctx.format;
+  const perCustomer = (r: Row) => {
+    const n = r.n as number;
+    return f.interval(
+      (r.clv as number) / n,
+      (r.clv_low as number) / n,
+      (r.clv_high as number) / n,
+      2,
+    );
+  };
+  return dataTable(rows, [
+    { label, value: (r) => String(r[column]) },
+    { label: t.customers, value: (r) => f.int(r.n), numeric: true },
+    {
+      label: t.totalValue,
+      value: (r) => f.interval(r.clv, r.clv_low, r.clv_high, 0),
+      numeric: true,
+    },
+    { label: t.perCustomer, value: perCustomer, numeric: true },
+  ], options);
 }
 
 function alivePart(ctx: SectionContext, summary: ColumnTable, model: TransactionModel): Part {
