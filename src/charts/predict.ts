@@ -9,6 +9,7 @@
 import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
+import { metaOf } from "../meta.ts";
 import { numericColumn, readTriples, type SummaryColumns } from "../predict/data.ts";
 import type { TransactionModel } from "../predict/model.ts";
 import { CHART_LOCALE_OPTIONS, chartFormat, type ChartLocaleOptions } from "./locale.ts";
@@ -86,8 +87,9 @@ const MODEL_NAMES = { bgNbd: "BG/NBD", paretoNbd: "Pareto/NBD" };
 const WORDS = {
   en: {
     calTitle: "Predicted vs actual purchases in the holdout",
-    calNote: (n: string, d: string, model: string) =>
-      `${n} customers, holdout of ${d} time units; model ${model}`,
+    calNote: (n: string, d: string, unit: string, model: string) =>
+      `${n} customers, holdout of ${d} ${unit}; model ${model}`,
+    units: { week: "weeks", day: "days", other: "time units" },
     calX: "Repeat purchases in calibration",
     calY: "Mean repeat purchases in holdout",
     actual: "actual",
@@ -103,8 +105,9 @@ const WORDS = {
   },
   de: {
     calTitle: "Vorhergesagte und tatsächliche Käufe im Prüfzeitraum",
-    calNote: (n: string, d: string, model: string) =>
-      `${n} Kunden, Prüfzeitraum ${d} Zeiteinheiten; Modell ${model}`,
+    calNote: (n: string, d: string, unit: string, model: string) =>
+      `${n} Kunden, Prüfzeitraum ${d} ${unit}; Modell ${model}`,
+    units: { week: "Wochen", day: "Tage", other: "Zeiteinheiten" },
     calX: "Wiederholungskäufe in der Kalibrierung",
     calY: "Mittlere Wiederholungskäufe im Prüfzeitraum",
     actual: "tatsächlich",
@@ -240,7 +243,12 @@ export function calibrationChart(
   return {
     title,
     subtitle: options.subtitle ??
-      w.calNote(f.int(summary.numRows()), f.round(duration, 2), MODEL_NAMES[model.model]),
+      w.calNote(
+        f.int(summary.numRows()),
+        f.round(duration, 2),
+        unitWord(w.units, metaOf(summary, "predict")?.options.unit),
+        MODEL_NAMES[model.model],
+      ),
     ariaLabel: title,
     marginLeft: 60,
     x: { label: options.xLabel ?? w.calX, type: "point", domain: points.map((p) => p.label) },
@@ -251,6 +259,11 @@ export function calibrationChart(
       Plot.dot(long, { x: "label", y: "value", stroke: "kind", fill: "kind", title: tip }),
     ],
   };
+}
+
+/** The word for the summary's time unit (from its metadata), else "time units". */
+function unitWord(units: { week: string; day: string; other: string }, unit: unknown): string {
+  return unit === "week" ? units.week : unit === "day" ? units.day : units.other;
 }
 
 /** One cell of the P(alive) matrix. */
@@ -350,7 +363,7 @@ export function aliveMatrixChart(
     color: {
       type: "threshold",
       scheme: "blues",
-      domain: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+      domain: [0.2, 0.4, 0.6, 0.8],
       label: "P(alive)",
       legend: true,
       tickFormat: f.ticks("share"),

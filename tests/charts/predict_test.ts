@@ -19,7 +19,8 @@ import {
 } from "../../src/charts/predict.ts";
 import { renderSvg } from "../../src/charts/render.ts";
 import { CxOptionsError } from "../../src/errors.ts";
-import { throwsWith } from "../predict/helpers.ts";
+import { cdnowPurchases, throwsWith } from "../predict/helpers.ts";
+import { customerSummary } from "../../src/predict/summary.ts";
 import { assertSnapshot } from "./snapshot.ts";
 
 const summary = aq.fromCSV(
@@ -69,6 +70,18 @@ Deno.test("calibrationChart draws the points with tooltips; bins option", () => 
       `actual ${p.actual.toFixed(2)}, predicted ${p.predicted.toFixed(2)}`;
     assert.equal(t.filter((s) => s === text).length, 2, text); // one per series
   }
+});
+
+Deno.test("calibrationChart names the summary's time unit from customerSummary's metadata", () => {
+  const made = customerSummary(cdnowPurchases(), {
+    calibrationEnd: new Date("1997-09-30T00:00:00Z"),
+    observedUntil: new Date("1998-06-30T00:00:00Z"),
+  });
+  const svg = renderSvg(calibrationChart(made, bgNbd(made), { lang: "de" }));
+  // German words, en-US numbers (lang without locale).
+  assert.ok(svg.includes("2,357 Kunden, Prüfzeitraum 39 Wochen; Modell BG/NBD"));
+  // A summary without metadata (read from CSV) says "time units".
+  assert.ok(renderSvg(calibrationChart(summary, model)).includes("holdout of 39 time units"));
 });
 
 Deno.test("calibrationPoints: a hand-worked case with a stand-in model", () => {
