@@ -181,7 +181,8 @@ async function checkPage(context: BrowserContext, base: string, path: string): P
   assert.equal(state.scripts, 0, `${path}: a <script> element exists`);
   assert.equal(state.handlers, 0, `${path}: an element has an on… handler attribute`);
   assert.equal(state.images, 0, `${path}: an <img> element exists`);
-  const chartless = path === "index.html" || path.endsWith("/index.html");
+  // value.html: the sample's orders cannot identify BG/NBD, the page says why (tests/report/site_test.ts).
+  const chartless = path === "index.html" || path.endsWith("/index.html") || path === "value.html";
   if (!chartless) assert.ok(state.charts > 0, `${path}: no SVG chart`);
   assert.ok(state.nav.length >= 9, `${path}: navigation has ${state.nav.length} links`);
   if (path === "kpis.html") {
