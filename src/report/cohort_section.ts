@@ -28,6 +28,8 @@ import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { publishable } from "./privacy.ts";
+import { attachMeta, meta } from "../meta.ts";
 
 type Row = Record<string, unknown>;
 
@@ -294,6 +296,9 @@ function latestCategory(ctx: SectionContext, answers: ColumnTable | undefined) {
   return latest;
 }
 
+/** The columns of a `cohortRetention` row that name it (kept when it is suppressed). */
+const COHORT_KEYS = ["cohort", "cohort_start", "period_index", "complete", "window", "time_zone"];
+
 /** Signup cohorts' activity retention: heatmap and pooled curve. */
 function cohortPart(
   ctx: SectionContext,
@@ -305,14 +310,23 @@ function cohortPart(
   // Events of customers outside the (filtered) customers table cannot be placed in a cohort.
   const known = new Set((customers.array("customer_id") as unknown[]).map(String));
   const own = events.filter(aq.escape((d: Row) => known.has(String(d.customer_id))));
-  const cohorts = cohortRetention(own, {
+  const all = cohortRetention(own, {
     signup: customers,
     period: "month",
     timeZone: ctx.timeZone,
     observedUntil: cutoff,
     confidence: ctx.confidence,
   });
-  const pooledTable = pooledRetention(cohorts);
+  // Cohorts of fewer than minGroupSize customers are neither drawn nor pooled.
+  const { table: cohorts } = publishable(ctx, all, t.cohortHeatmap, COHORT_KEYS);
+  const min = ctx.privacy.minGroupSize;
+  const published = all.filter(aq.escape((d: Row) => !((d.n as number) < min)));
+  const pooledTable = publishable(
+    ctx,
+    pooledRetention(attachMeta(published.reify(), meta(all))),
+    t.pooledRetention,
+    ["period_index"],
+  ).table;
   const pooled = pooledTable.objects() as Row[];
   const sentences: string[] = [];
   const at = (k: number) => pooled.find((r) => r.period_index === k);

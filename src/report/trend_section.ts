@@ -18,6 +18,8 @@ import { ticketVolumeChart } from "../charts/volume.ts";
 import { chartLocale } from "./charts.ts";
 import { hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { publishable } from "./privacy.ts";
+import { attachMeta, meta } from "../meta.ts";
 
 type Row = Record<string, unknown>;
 
@@ -83,18 +85,24 @@ function kpiTrend(
 ) {
   const { labels: t, format: f } = ctx;
   const scale = kpi === "csat" ? ctx.csatScale : kpi === "ces" ? ctx.cesScale : undefined;
-  const result = trend(table, {
-    kpi,
-    period: ctx.period,
-    timeZone: ctx.timeZone,
-    rolling: 3,
-    correction: "holm",
-    confidence: ctx.confidence,
-    minN: ctx.minN,
-    ...(scale ? { scale } : {}),
-  });
-  const rows = result.objects() as Row[];
   const name = kpi.toUpperCase();
+  const { table: shown, tableOptions: hidden } = publishable(
+    ctx,
+    trend(table, {
+      kpi,
+      period: ctx.period,
+      timeZone: ctx.timeZone,
+      rolling: ROLLING,
+      correction: "holm",
+      confidence: ctx.confidence,
+      minN: ctx.minN,
+      ...(scale ? { scale } : {}),
+    }),
+    t.byGroup(name, periodName(ctx.period, ctx.format.lang)),
+    ["period", "period_start", "compared_to", "time_zone"],
+  );
+  const result = hideNeighbours(shown);
+  const rows = result.objects() as Row[];
   const shifts = rows.filter((r) => r.significant === true);
   const tested = rows.filter((r) => typeof r.p_value === "number").length;
   const sentences = shifts.length
@@ -144,9 +152,47 @@ function kpiTrend(
         label: t.shift,
         value: (r) => r.shift === "drop" ? t.drop : r.shift === "rise" ? t.rise : "",
       },
-    ], { small: (r) => r.small_sample === true, flagText: t.smallSample }),
+    ], { small: (r) => r.small_sample === true, flagText: t.smallSample, ...hidden }),
   ].join("\n");
   return { findings: sentences, html };
+}
+
+/** Periods pooled into the rolling value. */
+const ROLLING = 3;
+const ROLLING_COLUMNS = ["rolling_n", "rolling_value", "rolling_value_low", "rolling_value_high"];
+const CHANGE_COLUMNS = [
+  "change",
+  "change_low",
+  "change_high",
+  "statistic",
+  "df",
+  "p_value",
+  "p_adjusted",
+  "significant",
+  "shift",
+];
+
+/**
+ * A trend with a suppressed period's values also kept out of its
+ * neighbours: the rolling values whose window holds it and the change of the
+ * period compared to it (else its value could be worked back from them).
+ */
+function hideNeighbours(result: ColumnTable): ColumnTable {
+  const hide = result.array("suppressed") as boolean[];
+  if (!hide.some(Boolean)) return result;
+  const periods = result.array("period") as unknown[];
+  const hiddenPeriods = new Set(periods.filter((_, i) => hide[i]).map(String));
+  const compared = result.array("compared_to") as unknown[];
+  const rolling = hide.map((_, i) => hide.slice(Math.max(0, i - ROLLING + 1), i + 1).some(Boolean));
+  const change = compared.map((c) => hiddenPeriods.has(String(c)));
+  const columns: Record<string, unknown[]> = {};
+  for (const [names, drop] of [[ROLLING_COLUMNS, rolling], [CHANGE_COLUMNS, change]] as const) {
+    for (const c of names) {
+      if (!result.columnNames().includes(c)) continue;
+      columns[c] = (result.array(c) as unknown[]).map((v, i) => drop[i] ? null : v);
+    }
+  }
+  return attachMeta(result.assign(aq.table(columns)), meta(result));
 }
 
 /** Tickets opened per period, and the busiest period against the median one. */
