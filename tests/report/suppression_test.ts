@@ -11,6 +11,7 @@ import { cohortSection } from "../../src/report/cohort_section.ts";
 import { serviceSection } from "../../src/report/service_section.ts";
 import { sectionContext } from "../../src/report/site.ts";
 import { trendSection } from "../../src/report/trend_section.ts";
+import { journeySection } from "../../src/report/journey_section.ts";
 
 const FEWER = "fewer than 5 answers";
 const count = (text: string, part: string) => text.split(part).length - 1;
@@ -109,4 +110,32 @@ Deno.test("cohorts: a signup cohort of 2 customers is neither drawn nor pooled",
     "Active customers by signup cohort": 2, // its months 0 and 1
     "Active customers by month since signup, all cohorts": 0,
   });
+});
+
+Deno.test("journeys: a funnel step, paths and moves of fewer than 5 customers are suppressed", () => {
+  const day = (n: number) => new Date(Date.UTC(2025, 0, n));
+  const rows: Record<string, unknown>[] = [];
+  // 10 customers visit → signup, 3 of them then purchase; 2 customers visit → callback.
+  for (let i = 0; i < 12; i++) {
+    const steps = i < 10
+      ? ["visit", "signup", ...(i < 3 ? ["purchase"] : [])]
+      : ["visit", "callback"];
+    steps.forEach((step, k) => rows.push({ customer_id: `c${i}`, date: day(1 + k), step }));
+  }
+  const ctx = sectionContext({ events: aq.from(rows) }, { minN: 1 });
+  const { body, findings } = journeySection(ctx);
+  const shown = visible(body);
+  // Funnel visit 12 → signup 10 → purchase 3: purchase's 25.0 % of the start (3 of 12) is hidden.
+  assert.match(body, /<th scope="row">purchase<\/th><td colspan="\d+">fewer than 5 answers<\/td>/);
+  for (const value of ["25.0", "callback"]) assert.ok(!shown.includes(value), value);
+  // signup is published: 10 of 12 (83.3 %) continue from visit.
+  assert.ok(findings[0].startsWith("The largest drop is from visit to signup: 83.3%"));
+  assert.ok(!findings.some((s) => s.includes("reach purchase")), findings.join(" | "));
+  // The path visit → signup has 10 customers (its conversion, 3 of 10, is a share of them);
+  // visit → callback (2 customers) is pooled, its moves (2 and 2 customers) and those of
+  // signup → purchase → end (3 and 3) are not drawn.
+  assert.ok(
+    findings.includes("The most common path is visit → signup: 10 customers, 83.3% of all."),
+  );
+  assert.deepEqual(ctx.privacy.suppressed, { "Funnel": 1, "Where customers go next": 4 });
 });
