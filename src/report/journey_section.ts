@@ -73,7 +73,9 @@ const FUNNEL_STEPS = 5;
  *   date: [d(1), d(2), d(1), d(3), d(1)],
  *   channel: ["email", "purchase", "email", "purchase", "search"],
  * });
- * const section = journeySection(sectionContext({ touchpoints }, { minN: 1 }));
+ * // Three customers: shown only with minGroupSize lowered (default 5 suppresses them).
+ * const ctx = sectionContext({ touchpoints }, { minN: 1, privacy: { minGroupSize: 1 } });
+ * const section = journeySection(ctx);
  * assert.ok(section.findings.includes("Most journeys start with email (66.7%)."));
  * ```
  */

@@ -35,7 +35,8 @@ type Row = Record<string, unknown>;
  *   resolved_at: [at(10), at(20), at(600), null],
  *   contacts: [1, 1, 2, 1],
  * });
- * const section = serviceSection(sectionContext({ tickets }));
+ * // Two tickets per channel: shown only with minGroupSize lowered (default 5 suppresses them).
+ * const section = serviceSection(sectionContext({ tickets }, { privacy: { minGroupSize: 1 } }));
  * assert.ok(section.findings.some((s) => s.includes("1 email tickets still unanswered")));
  * ```
  */
