@@ -7,12 +7,9 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { commentThemes } from "../analysis/themes.ts";
-import { normalCdf } from "../stats/distributions.ts";
 import type { AnalysisKpi } from "../analysis/segment/kinds.ts";
 import { trend } from "../analysis/trend.ts";
 import { periodFn, periodName } from "../time/period.ts";
-import { themeChart } from "../charts/themes.ts";
 import { trendChart } from "../charts/trend.ts";
 import { ticketVolumeChart } from "../charts/volume.ts";
 import { chartLocale } from "./charts.ts";
@@ -60,11 +57,6 @@ export function trendSection(ctx: SectionContext): Section {
       found.push(...part.findings);
       out.push(part.html);
     }
-  }
-  if (responses && hasValues(responses, "date") && hasValues(responses, "comment")) {
-    const part = themePart(ctx, responses);
-    found.push(...part.findings);
-    out.push(part.html);
   }
   const tickets = ctx.tables.tickets;
   if (tickets && hasValues(tickets, "created_at")) {
@@ -232,70 +224,6 @@ function ticketVolume(ctx: SectionContext, tickets: ColumnTable) {
         title: t.byGroup(t.tickets, periodName(ctx.period, ctx.format.lang)),
         xLabel: t.periodColumn,
         yLabel: t.tickets,
-        ...chartLocale(ctx),
-      }),
-      f,
-    ),
-  ].join("\n");
-  return { findings: sentences, html };
-}
-
-/**
- * What comments are about: the most mentioned words overall, and the word
- * whose share of a period's comments exceeds its share in the other periods
- * by the most, among those that do so significantly (two-proportion z test,
- * Bonferroni over every period × word compared).
- */
-function themePart(ctx: SectionContext, responses: ColumnTable) {
-  const { labels: t, format: f } = ctx;
-  const of = periodFn(ctx.period, ctx.timeZone);
-  const table = responses.derive({
-    period: aq.escape((d: Row) => d.date instanceof Date ? of(d.date).label : null),
-  });
-  const themes = commentThemes(table, { ngrams: [1], top: 1000 });
-  const overall = themes.objects() as Row[];
-  if (!overall.length) return { findings: [], html: "" };
-  const total = overall[0].total_comments as number;
-  const byTerm = new Map(overall.map((r) => [String(r.term), r.comments as number]));
-  const perPeriod =
-    (commentThemes(table, { by: "period", ngrams: [1], top: 10 }).objects() as Row[])
-      .filter((r) => r.period !== null && (r.comments as number) >= 10);
-  // Of the words that stand out significantly, the one with the largest gap in share.
-  let best: { row: Row; rest: number; p: number; gap: number } | undefined;
-  for (const row of perPeriod) {
-    const [x1, n1] = [row.comments as number, row.total_comments as number];
-    const [x2, n2] = [(byTerm.get(String(row.term)) ?? x1) - x1, total - n1];
-    if (n2 <= 0) continue;
-    const pooled = (x1 + x2) / (n1 + n2);
-    const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-    if (!(se > 0)) continue;
-    const gap = x1 / n1 - x2 / n2;
-    const p = Math.min(1, 2 * (1 - normalCdf(Math.abs(gap) / se)) * perPeriod.length);
-    if (gap > 0 && p < 1 - ctx.confidence && (!best || gap > best.gap)) {
-      best = { row, rest: x2 / n2, p, gap };
-    }
-  }
-  const sentences: string[] = [];
-  if (best) {
-    sentences.push(
-      t.themeSentence(
-        String(best.row.period),
-        f.percent(best.row.pct_comments),
-        String(best.row.term),
-        f.share(best.rest),
-        f.p(best.p),
-      ),
-    );
-  }
-  const html = [
-    heading(2, t.themes),
-    para(t.themesLead(f.int(total))),
-    findings(sentences),
-    figure(
-      themeChart(themes, {
-        top: 12,
-        title: t.themesChart,
-        xLabel: t.shareOfComments,
         ...chartLocale(ctx),
       }),
       f,

@@ -18,6 +18,7 @@ const PAGES = [
   "quality.html",
   "segments.html",
   "service.html",
+  "text.html",
   "trends.html",
 ];
 

@@ -17,6 +17,7 @@ const SECTIONS = [
   "cohorts",
   "segments",
   "trends",
+  "text",
   "drivers",
   "journeys",
   "quality",
