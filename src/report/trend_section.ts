@@ -8,7 +8,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { AnalysisKpi } from "../analysis/segment/kinds.ts";
-import { trend } from "../analysis/trend.ts";
+import { trend, TREND_COLUMNS } from "../analysis/trend.ts";
 import { periodFn, periodName } from "../time/period.ts";
 import { trendChart } from "../charts/trend.ts";
 import { ticketVolumeChart } from "../charts/volume.ts";
@@ -151,18 +151,12 @@ function kpiTrend(
 
 /** Periods pooled into the rolling value. */
 const ROLLING = 3;
-const ROLLING_COLUMNS = ["rolling_n", "rolling_value", "rolling_value_low", "rolling_value_high"];
-const CHANGE_COLUMNS = [
-  "change",
-  "change_low",
-  "change_high",
-  "statistic",
-  "df",
-  "p_value",
-  "p_adjusted",
-  "significant",
-  "shift",
-];
+const ROLLING_COLUMNS = TREND_COLUMNS.filter((c) => c.startsWith("rolling_"));
+/** `change` … `shift`: the comparison with the previous period. */
+const CHANGE_COLUMNS = TREND_COLUMNS.slice(
+  TREND_COLUMNS.indexOf("change"),
+  TREND_COLUMNS.indexOf("shift") + 1,
+);
 
 /**
  * A trend with a suppressed period's values also kept out of its
