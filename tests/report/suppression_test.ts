@@ -139,3 +139,26 @@ Deno.test("journeys: a funnel step, paths and moves of fewer than 5 customers ar
   );
   assert.deepEqual(ctx.privacy.suppressed, { "Funnel": 1, "Where customers go next": 4 });
 });
+
+Deno.test("cohorts: a plan of 3 customers gets no survival curve, and a month starting with 2 customers (February) no churn rate", () => {
+  const day = (s: string) => new Date(`${s}T00:00:00Z`);
+  // 2 basic customers sign up in January 2025 (none churns); in February 20 more basic and 3 pro
+  // customers; every pro customer churns in March (so pro's survival would be 0 % at month 2).
+  const plan = [...Array(22).fill("basic"), "pro", "pro", "pro"];
+  const customers = aq.table({
+    customer_id: plan.map((_, i) => `C${i}`),
+    signup_date: plan.map((_, i) => day(i < 2 ? "2025-01-10" : "2025-02-10")),
+    churn_date: plan.map((p, i) =>
+      p === "pro" ? day("2025-03-20") : i % 4 === 3 ? day("2025-04-15") : null
+    ),
+    plan,
+  });
+  const ctx = sectionContext({ customers }, { filters: { to: "2025-06-30" } });
+  const { body } = cohortSection(ctx);
+  const shown = visible(body);
+  assert.match(body, /<th scope="row">pro<\/th><td colspan="\d+">fewer than 5 answers<\/td>/);
+  assert.match(body, /<th scope="row">2025-02<\/th><td colspan="\d+">fewer than 5 answers<\/td>/);
+  assert.ok(!/\bpro\b/.test(shown.replace(/pro fewer than 5 answers/, "")), "pro drawn or stated");
+  assert.equal(ctx.privacy.suppressed["Customers remaining by plan"], 1);
+  assert.equal(ctx.privacy.suppressed["Churn rate by month"], 1);
+});
