@@ -162,3 +162,25 @@ Deno.test("cohorts: a plan of 3 customers gets no survival curve, and a month st
   assert.equal(ctx.privacy.suppressed["Customers remaining by plan"], 1);
   assert.equal(ctx.privacy.suppressed["Churn rate by month"], 1);
 });
+
+Deno.test("journeys: a touchpoint answered after by 3 customers gets no NPS comparison", () => {
+  const day = (n: number) => new Date(Date.UTC(2025, 0, n));
+  const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
+  // Everyone is e-mailed on day 1; c0..c2 also get a fax on day 2 and answer 0; the rest answer 9.
+  const touchpoints = aq.from([
+    ...ids.map((customer_id) => ({ customer_id, date: day(1), channel: "email" })),
+    ...ids.slice(0, 3).map((customer_id) => ({ customer_id, date: day(2), channel: "fax" })),
+  ]);
+  const responses = aq.table({
+    customer_id: ids,
+    date: ids.map(() => day(5)),
+    nps_score: ids.map((_, i) => i < 3 ? 0 : 9),
+  });
+  const ctx = sectionContext({ touchpoints, responses }, { minN: 1 });
+  const { body } = journeySection(ctx);
+  assert.match(body, /<th scope="row">fax<\/th><td colspan="\d+">fewer than 5 answers<\/td>/);
+  // fax: NPS −100.0 with, 100.0 without; neither is shown (nor the email row: no answer without an e-mail).
+  assert.ok(!visible(body).includes("−100.0"), "fax's NPS is shown");
+  assert.match(body, /<th scope="row">email<\/th><td colspan="\d+">fewer than 5 answers<\/td>/);
+  assert.deepEqual(ctx.privacy.suppressed["Touchpoints and NPS"], 2);
+});
