@@ -175,6 +175,24 @@ function churnPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
 }
 
 /** Kaplan–Meier curves by segment and by referral, with log-rank tests. */
+/** The Kaplan–Meier chart of the survival part, as a figure. */
+function survivalFigure(ctx: SectionContext, km: ColumnTable, title: string): string {
+  const { labels: t } = ctx;
+  return figure(
+    kaplanMeierChart(km, {
+      censorTicks: false,
+      // A step per quarter month is below a pixel on the page and keeps the SVG light.
+      resolution: 0.25,
+      title,
+      xLabel: t.monthsSinceSignup,
+      yLabel: t.stillCustomers,
+      percent: true,
+      ...chartLocale(ctx),
+    }),
+    ctx.format,
+  );
+}
+
 function survivalPart(
   ctx: SectionContext,
   customers: ColumnTable,
@@ -223,19 +241,7 @@ function survivalPart(
       );
     }
     out.push(findings(sentences.slice(-1)));
-    out.push(figure(
-      kaplanMeierChart(km, {
-        censorTicks: false,
-        // A step per quarter month is below a pixel on the page and keeps the SVG light.
-        resolution: 0.25,
-        title: t.byGroup(t.survivalCurve, name(by)),
-        xLabel: t.monthsSinceSignup,
-        yLabel: t.stillCustomers,
-        percent: true,
-        ...chartLocale(ctx),
-      }),
-      f,
-    ));
+    out.push(survivalFigure(ctx, km, t.byGroup(t.survivalCurve, name(by))));
     out.push(dataTable([...medians, ...small], [
       { label: name(by), value: (r) => String(r[by]) },
       { label: t.customers, value: (r) => f.int(r.n), numeric: true },
