@@ -15,7 +15,7 @@ import { kaplanMeier } from "../analysis/survival/kaplan_meier.ts";
 import { medianSurvival } from "../analysis/survival/median.ts";
 import { survivalAt } from "../analysis/survival/summary.ts";
 import { survivalTimes } from "../analysis/survival/times.ts";
-import { churnRate } from "../metrics/churn.ts";
+import { CHURN_COLUMNS, churnRate } from "../metrics/churn.ts";
 import { historicClv } from "../metrics/clv.ts";
 import { referralRate } from "../metrics/referral.ts";
 import { wilson } from "../stats/intervals.ts";
@@ -28,6 +28,8 @@ import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { publishable } from "./privacy.ts";
+import { attachMeta, meta } from "../meta.ts";
 
 type Row = Record<string, unknown>;
 
@@ -104,15 +106,26 @@ function cutoffOf(ctx: SectionContext, table: ColumnTable): Date {
 /** Churn rate per period, and the pooled rate over complete periods. */
 function churnPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
   const { labels: t, format: f } = ctx;
-  const result = churnRate(customers, {
+  const everyPeriod = churnRate(customers, {
     period: ctx.period,
     timeZone: ctx.timeZone,
     observedUntil: cutoff,
     confidence: ctx.confidence,
     minN: ctx.minN,
   });
-  const rows = (result.objects() as Row[]).filter((r) => (r.n as number) > 0);
-  const complete = rows.filter((r) => r.complete !== false);
+  // Periods without customers are left out; those starting with fewer than minGroupSize are
+  // suppressed (in the pooled rate they count).
+  const raw = attachMeta(
+    everyPeriod.filter((d: Row) => (d.n as number) > 0).reify(),
+    meta(everyPeriod),
+  );
+  const title = t.byGroup(t.churnRate, periodName(ctx.period, ctx.format.lang));
+  const keys = raw.columnNames().filter((c) =>
+    !(CHURN_COLUMNS as readonly string[]).includes(c) && c !== "small_sample"
+  );
+  const { table: result, tableOptions: hidden } = publishable(ctx, raw, title, keys);
+  const rows = result.objects() as Row[];
+  const complete = (raw.objects() as Row[]).filter((r) => r.complete !== false);
   const churned = complete.reduce((s, r) => s + (r.churned as number), 0);
   const exposed = complete.reduce((s, r) => s + (r.customers_start as number), 0);
   const sentences: string[] = [];
@@ -131,7 +144,7 @@ function churnPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
     findings(sentences),
     figure(
       churnChart(result, {
-        title: t.byGroup(t.churnRate, periodName(ctx.period, ctx.format.lang)),
+        title,
         xLabel: t.periodStart,
         yLabel: t.churnAxis,
         ...chartLocale(ctx),
@@ -155,12 +168,31 @@ function churnPart(ctx: SectionContext, customers: ColumnTable, cutoff: Date) {
       small: (r) => r.small_sample === true,
       flagText: t.smallSample,
       caption: t.latestPeriods,
+      ...hidden,
     }),
   ].join("\n");
   return { findings: sentences, html };
 }
 
 /** Kaplan–Meier curves by segment and by referral, with log-rank tests. */
+/** The Kaplan–Meier chart of the survival part, as a figure. */
+function survivalFigure(ctx: SectionContext, km: ColumnTable, title: string): string {
+  const { labels: t } = ctx;
+  return figure(
+    kaplanMeierChart(km, {
+      censorTicks: false,
+      // A step per quarter month is below a pixel on the page and keeps the SVG light.
+      resolution: 0.25,
+      title,
+      xLabel: t.monthsSinceSignup,
+      yLabel: t.stillCustomers,
+      percent: true,
+      ...chartLocale(ctx),
+    }),
+    ctx.format,
+  );
+}
+
 function survivalPart(
   ctx: SectionContext,
   customers: ColumnTable,
@@ -181,14 +213,22 @@ function survivalPart(
     c !== undefined && times.columnNames().includes(c)
   );
   for (const by of columns) {
-    // Customers without a value for the column (e.g. no survey answer) are left out of its curves.
-    const data = times.filter(aq.escape((d: Row) => d[by] !== null && d[by] !== undefined));
+    // Customers without a value for the column (e.g. no survey answer) are left out of its curves,
+    // and so are groups of fewer than minGroupSize customers (a suppressed row in the table).
+    const { data, small, hidden } = publishedGroups(
+      ctx,
+      times.filter(aq.escape((d: Row) => d[by] !== null && d[by] !== undefined)),
+      by,
+      t.byGroup(t.survivalCurve, name(by)),
+    );
     if (data.numRows() === 0) continue;
     if (by === "nps_group") out.push(para(t.npsGroupLead));
     const km = kaplanMeier(data, { by, confidence: ctx.confidence });
     const at = horizons.length ? (survivalAt(km, { times: horizons }).objects() as Row[]) : [];
     const medians = medianSurvival(km).objects() as Row[];
-    const test = logRank(data, { by }).objects() as Row[];
+    const test = new Set(data.array(by) as unknown[]).size >= 2
+      ? logRank(data, { by }).objects() as Row[]
+      : [];
     const p = test[0]?.p_value as number | undefined;
     const groups = medians.map((m) => String(m[by]));
     if (horizon !== undefined && groups.length >= 2 && typeof p === "number") {
@@ -201,20 +241,8 @@ function survivalPart(
       );
     }
     out.push(findings(sentences.slice(-1)));
-    out.push(figure(
-      kaplanMeierChart(km, {
-        censorTicks: false,
-        // A step per quarter month is below a pixel on the page and keeps the SVG light.
-        resolution: 0.25,
-        title: t.byGroup(t.survivalCurve, name(by)),
-        xLabel: t.monthsSinceSignup,
-        yLabel: t.stillCustomers,
-        percent: true,
-        ...chartLocale(ctx),
-      }),
-      f,
-    ));
-    out.push(dataTable(medians, [
+    out.push(survivalFigure(ctx, km, t.byGroup(t.survivalCurve, name(by))));
+    out.push(dataTable([...medians, ...small], [
       { label: name(by), value: (r) => String(r[by]) },
       { label: t.customers, value: (r) => f.int(r.n), numeric: true },
       { label: t.churned, value: (r) => f.int(r.events), numeric: true },
@@ -232,9 +260,30 @@ function survivalPart(
           r.median === null ? t.notReached : f.interval(r.median, r.median_low, r.median_high),
         numeric: true,
       },
-    ], { small: (r) => (r.n as number) < ctx.minN, flagText: t.smallSample }));
+    ], { small: (r) => (r.n as number) < ctx.minN, flagText: t.smallSample, ...hidden }));
   }
   return { findings: sentences, html: out.join("\n") };
+}
+
+/**
+ * The customers of the groups of `by` with at least minGroupSize customers,
+ * and the suppressed groups as table rows (counted under `what`).
+ */
+function publishedGroups(ctx: SectionContext, table: ColumnTable, by: string, what: string) {
+  const sizes = new Map<string, number>();
+  for (const v of table.array(by) as unknown[]) {
+    sizes.set(String(v), (sizes.get(String(v)) ?? 0) + 1);
+  }
+  const { table: groups, tableOptions: hidden } = publishable(
+    ctx,
+    aq.table({ [by]: [...sizes.keys()], n: [...sizes.values()] }),
+    what,
+    [by],
+  );
+  const small = (groups.objects() as Row[]).filter((r) => r.suppressed === true);
+  const out = new Set(small.map((r) => r[by]));
+  const data = small.length ? table.filter(aq.escape((d: Row) => !out.has(String(d[by])))) : table;
+  return { data, small, hidden };
 }
 
 /**
@@ -294,6 +343,9 @@ function latestCategory(ctx: SectionContext, answers: ColumnTable | undefined) {
   return latest;
 }
 
+/** The columns of a `cohortRetention` row that name it (kept when it is suppressed). */
+const COHORT_KEYS = ["cohort", "cohort_start", "period_index", "complete", "window", "time_zone"];
+
 /** Signup cohorts' activity retention: heatmap and pooled curve. */
 function cohortPart(
   ctx: SectionContext,
@@ -305,14 +357,23 @@ function cohortPart(
   // Events of customers outside the (filtered) customers table cannot be placed in a cohort.
   const known = new Set((customers.array("customer_id") as unknown[]).map(String));
   const own = events.filter(aq.escape((d: Row) => known.has(String(d.customer_id))));
-  const cohorts = cohortRetention(own, {
+  const all = cohortRetention(own, {
     signup: customers,
     period: "month",
     timeZone: ctx.timeZone,
     observedUntil: cutoff,
     confidence: ctx.confidence,
   });
-  const pooledTable = pooledRetention(cohorts);
+  // Cohorts of fewer than minGroupSize customers are neither drawn nor pooled.
+  const { table: cohorts } = publishable(ctx, all, t.cohortHeatmap, COHORT_KEYS);
+  const min = ctx.privacy.minGroupSize;
+  const published = all.filter(aq.escape((d: Row) => !((d.n as number) < min)));
+  const pooledTable = publishable(
+    ctx,
+    pooledRetention(attachMeta(published.reify(), meta(all))),
+    t.pooledRetention,
+    ["period_index"],
+  ).table;
   const pooled = pooledTable.objects() as Row[];
   const sentences: string[] = [];
   const at = (k: number) => pooled.find((r) => r.period_index === k);

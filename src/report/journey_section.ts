@@ -20,6 +20,8 @@ import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 import { journeyLabels } from "./journey_labels.ts";
+import { publishable } from "./privacy.ts";
+import { attachMeta, meta } from "../meta.ts";
 
 type Row = Record<string, unknown>;
 type Part = { findings: string[]; html: string };
@@ -71,7 +73,9 @@ const FUNNEL_STEPS = 5;
  *   date: [d(1), d(2), d(1), d(3), d(1)],
  *   channel: ["email", "purchase", "email", "purchase", "search"],
  * });
- * const section = journeySection(sectionContext({ touchpoints }, { minN: 1 }));
+ * // Three customers: shown only with minGroupSize lowered (default 5 suppresses them).
+ * const ctx = sectionContext({ touchpoints }, { minN: 1, privacy: { minGroupSize: 1 } });
+ * const section = journeySection(ctx);
  * assert.ok(section.findings.includes("Most journeys start with email (66.7%)."));
  * ```
  */
@@ -141,27 +145,43 @@ function funnelPart(ctx: SectionContext, source: ColumnTable): Part {
   const t = journeyLabels(ctx.format.lang), f = ctx.format;
   const steps = funnelSteps(source);
   if (steps.length < 2) return { findings: [], html: "" };
-  const result = funnel(source, {
-    steps,
-    windowDays: FUNNEL_WINDOW_DAYS,
-    confidence: ctx.confidence,
-    minN: ctx.minN,
-  });
+  // Steps reached by fewer than minGroupSize customers are suppressed.
+  const { table: result, tableOptions: hidden } = publishable(
+    ctx,
+    funnel(source, {
+      steps,
+      windowDays: FUNNEL_WINDOW_DAYS,
+      confidence: ctx.confidence,
+      minN: ctx.minN,
+    }),
+    t.funnel,
+    ["step", "step_index"],
+    "customers",
+  );
   const rows = result.objects() as Row[];
   const days = f.int(FUNNEL_WINDOW_DAYS);
-  const drop = extreme(rows.slice(1), "conversion_from_previous", -1)!;
+  const shown = rows.filter((r) => r.suppressed !== true);
+  const drop = extreme(
+    shown.filter((r) => (r.step_index as number) > 1),
+    "conversion_from_previous",
+    -1,
+  );
   const last = rows[rows.length - 1];
   const sentences = [
-    t.funnelDrop(
-      String(rows[(drop.step_index as number) - 2].step),
-      String(drop.step),
-      f.shareInterval(
-        drop.conversion_from_previous,
-        drop.conversion_from_previous_low,
-        drop.conversion_from_previous_high,
-      ),
-    ),
-    t.funnelEnd(f.share(last.conversion_from_start), String(last.step), days),
+    ...(drop
+      ? [t.funnelDrop(
+        String(rows[(drop.step_index as number) - 2].step),
+        String(drop.step),
+        f.shareInterval(
+          drop.conversion_from_previous,
+          drop.conversion_from_previous_low,
+          drop.conversion_from_previous_high,
+        ),
+      )]
+      : []),
+    ...(last.suppressed !== true
+      ? [t.funnelEnd(f.share(last.conversion_from_start), String(last.step), days)]
+      : []),
   ];
   const html = [
     heading(2, t.funnel),
@@ -196,7 +216,7 @@ function funnelPart(ctx: SectionContext, source: ColumnTable): Part {
         value: (r) => f.interval(r.median_days, r.median_days_low, r.median_days_high),
         numeric: true,
       },
-    ], { small: (r) => r.small_sample === true, flagText: ctx.labels.smallSample }),
+    ], { small: (r) => r.small_sample === true, flagText: ctx.labels.smallSample, ...hidden }),
   ].join("\n");
   return { findings: sentences, html };
 }
@@ -206,7 +226,8 @@ function pathPart(ctx: SectionContext, { table, column, conversion }: Touches): 
   const rows = journeyPaths(table, {
     step: column,
     maxLength: 4,
-    minCustomers: ctx.minN,
+    // Paths of fewer customers than shown (minN) or published (minGroupSize) are pooled.
+    minCustomers: Math.max(ctx.minN, ctx.privacy.minGroupSize),
     confidence: ctx.confidence,
     ...(conversion ? { conversion } : {}),
   }).objects() as Row[];
@@ -245,7 +266,15 @@ function pathPart(ctx: SectionContext, { table, column, conversion }: Touches): 
 
 function transitionPart(ctx: SectionContext, { table, column, conversion }: Touches): Part {
   const t = journeyLabels(ctx.format.lang), f = ctx.format;
-  const result = transitions(table, { step: column, confidence: ctx.confidence });
+  // Moves made by fewer than minGroupSize customers are neither drawn nor stated.
+  const { table: all } = publishable(
+    ctx,
+    transitions(table, { step: column, confidence: ctx.confidence }),
+    t.transitions,
+    ["from", "to"],
+    "customers",
+  );
+  const result = attachMeta(all.filter((d: Row) => d.suppressed !== true).reify(), meta(all));
   const rows = result.objects() as Row[];
   const sentences: string[] = [];
   const first = extreme(rows.filter((r) => r.from === "(start)"), "probability", 1, true);
@@ -310,15 +339,26 @@ function outcomePart(
   responses: ColumnTable,
 ): Part {
   const t = journeyLabels(ctx.format.lang), f = ctx.format;
-  const rows = touchpointOutcomes(table, {
+  const result = touchpointOutcomes(table, {
     responses: responses.filter(aq.escape((d: Row) => d.customer_id !== null)),
     channel: column,
     confidence: ctx.confidence,
-  }).objects() as Row[];
+  });
   // No answer from a customer with a journey: nothing to compare.
-  if (rows.every((r) => (r.n_with as number) + (r.n_without as number) === 0)) {
+  if (
+    (result.objects() as Row[]).every((r) => (r.n_with as number) + (r.n_without as number) === 0)
+  ) {
     return { findings: [], html: "" };
   }
+  // Either side below minGroupSize answers: the touchpoint is suppressed.
+  const { table: shown, tableOptions: hidden } = publishable(
+    ctx,
+    result.derive({ n_smaller: (d: Row) => Math.min(d.n_with as number, d.n_without as number) }),
+    t.outcomes,
+    ["touchpoint"],
+    "n_smaller",
+  );
+  const rows = shown.objects() as Row[];
   const lower = rows.filter((r) => r.significant === true && (r.difference as number) < 0);
   const sentences = lower.length
     ? lower.map((r) =>
@@ -354,7 +394,7 @@ function outcomePart(
         value: (r) => typeof r.p_adjusted === "number" ? f.p(r.p_adjusted) : "–",
         numeric: true,
       },
-    ], { small: (r) => (r.n_with as number) < ctx.minN }),
+    ], { small: (r) => (r.n_with as number) < ctx.minN, ...hidden }),
   ].join("\n");
   return { findings: sentences, html };
 }

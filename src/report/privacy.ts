@@ -297,8 +297,8 @@ function hasher(key: string | undefined): (v: unknown) => unknown {
 }
 
 /**
- * A result table with every group of fewer than `min` answers (`n < min`)
- * suppressed: all its columns except `keys` set to missing and `suppressed`
+ * A result table with every group of fewer than `min` answers (`n < min`;
+ * `size` names another count column, e.g. `customers`) suppressed: all its columns except `keys` set to missing and `suppressed`
  * set to `true` (`false` on the other rows). The result's metadata is kept,
  * so charts drawn from it skip the suppressed groups (their value is
  * missing) and tables show the suppression text instead
@@ -315,8 +315,13 @@ function hasher(key: string | undefined): (v: unknown) => unknown {
  * assert.equal(out.get("nps", 0), 12.5);
  * ```
  */
-export function suppressSmallGroups(result: ColumnTable, min: number, keys: string[]): ColumnTable {
-  const n = result.array("n") as unknown[];
+export function suppressSmallGroups(
+  result: ColumnTable,
+  min: number,
+  keys: string[],
+  size = "n",
+): ColumnTable {
+  const n = result.array(size) as unknown[];
   const hide = n.map((x) => typeof x === "number" && x < min);
   const columns: Record<string, unknown[]> = {};
   for (const c of result.columnNames()) {
@@ -456,7 +461,8 @@ export function redactPage(html: string, lang: Lang): string {
 /**
  * {@link suppressSmallGroups} with the report's `minGroupSize`, counting the
  * groups suppressed under `what` for the overview, and the
- * `dataTable` option that shows the suppression text in their rows.
+ * `dataTable` option that shows the suppression text in their rows. `size`
+ * is the count column compared with `minGroupSize` (default `n`).
  *
  * @example
  * ```ts
@@ -477,9 +483,10 @@ export function publishable(
   result: ColumnTable,
   what: string,
   keys: string[],
+  size = "n",
 ): { table: ColumnTable; tableOptions: { suppressedText: string } } {
   const min = ctx.privacy.minGroupSize;
-  const table = suppressSmallGroups(result, min, keys);
+  const table = suppressSmallGroups(result, min, keys, size);
   const count = (table.array("suppressed") as boolean[]).filter(Boolean).length;
   ctx.privacy.suppressed[what] = (ctx.privacy.suppressed[what] ?? 0) + count;
   return { table, tableOptions: { suppressedText: suppressedText(ctx.format.lang, min) } };

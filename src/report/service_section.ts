@@ -12,6 +12,7 @@ import { firstContactResolution, firstResponseTime, resolutionTime } from "../me
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { publishable } from "./privacy.ts";
 
 type Row = Record<string, unknown>;
 
@@ -34,7 +35,8 @@ type Row = Record<string, unknown>;
  *   resolved_at: [at(10), at(20), at(600), null],
  *   contacts: [1, 1, 2, 1],
  * });
- * const section = serviceSection(sectionContext({ tickets }));
+ * // Two tickets per channel: shown only with minGroupSize lowered (default 5 suppresses them).
+ * const section = serviceSection(sectionContext({ tickets }, { privacy: { minGroupSize: 1 } }));
  * assert.ok(section.findings.some((s) => s.includes("1 email tickets still unanswered")));
  * ```
  */
@@ -82,7 +84,12 @@ interface Part {
 
 function frtPart({ ctx, table, by, options, tableOptions, group, out, found }: Part): void {
   const { labels: t, format: f } = ctx;
-  const frt = firstResponseTime(table, { ...options, unit: "minutes" });
+  const { table: frt, tableOptions: hidden } = publishable(
+    ctx,
+    firstResponseTime(table, { ...options, unit: "minutes" }),
+    t.byGroup(t.frt, by),
+    [by],
+  );
   const rows = frt.objects() as Row[];
   const sentences = rows.filter((r) => r.median !== null).map((r) =>
     t.frtSentence(
@@ -108,12 +115,17 @@ function frtPart({ ctx, table, by, options, tableOptions, group, out, found }: P
       numeric: true,
     },
     { label: t.p90, value: (r) => f.num(r.p90), numeric: true },
-  ], { ...tableOptions, caption: t.frtTable }));
+  ], { ...tableOptions, ...hidden, caption: t.frtTable }));
 }
 
-function resolutionPart({ ctx, table, options, tableOptions, group, out }: Part): void {
+function resolutionPart({ ctx, table, by, options, tableOptions, group, out }: Part): void {
   const { labels: t, format: f } = ctx;
-  const resolution = resolutionTime(table, { ...options, unit: "hours" });
+  const { table: resolution, tableOptions: hidden } = publishable(
+    ctx,
+    resolutionTime(table, { ...options, unit: "hours" }),
+    t.byGroup(t.resolution, by),
+    [by],
+  );
   out.push(heading(2, t.resolution));
   out.push(dataTable(resolution.objects() as Row[], [
     group,
@@ -127,12 +139,18 @@ function resolutionPart({ ctx, table, options, tableOptions, group, out }: Part)
     },
     { label: t.mean, value: (r) => f.interval(r.mean, r.mean_low, r.mean_high), numeric: true },
     { label: t.p90, value: (r) => f.num(r.p90), numeric: true },
-  ], { ...tableOptions, caption: t.resolutionTable }));
+  ], { ...tableOptions, ...hidden, caption: t.resolutionTable }));
 }
 
 function fcrPart({ ctx, table, by, options, tableOptions, group, out, found }: Part): void {
   const { labels: t, format: f } = ctx;
-  const fcr = firstContactResolution(table, options).derive({
+  const { table: shown, tableOptions: hidden } = publishable(
+    ctx,
+    firstContactResolution(table, options),
+    t.byGroup(t.fcr, by),
+    [by],
+  );
+  const fcr = shown.derive({
     fcr_pct: aq.escape((d: Row) => pct(d.fcr)),
     fcr_pct_low: aq.escape((d: Row) => pct(d.fcr_low)),
     fcr_pct_high: aq.escape((d: Row) => pct(d.fcr_high)),
@@ -163,7 +181,7 @@ function fcrPart({ ctx, table, by, options, tableOptions, group, out, found }: P
       value: (r) => f.shareInterval(r.fcr, r.fcr_low, r.fcr_high),
       numeric: true,
     },
-  ], tableOptions));
+  ], { ...tableOptions, ...hidden }));
 }
 
 /** Resolved tickets without a contacts count (`null`: no contacts column at all). */

@@ -34,6 +34,7 @@ import { fileCountColumns, qualitySection } from "./quality_section.ts";
 import { segmentSection } from "./segment_section.ts";
 import { serviceSection } from "./service_section.ts";
 import { trendSection } from "./trend_section.ts";
+import { textSection } from "./text_section.ts";
 import { valueSection } from "./value_section.ts";
 import { checkOptions, optionNames } from "../options.ts";
 import { applyPrivacy, type PrivacyConfig, privacyLines, redactPage } from "./privacy.ts";
@@ -128,6 +129,7 @@ const SECTIONS: SectionBuilder[] = [
   cohortSection,
   segmentSection,
   trendSection,
+  textSection,
   driverSection,
   journeySection,
   valueSection,

@@ -7,17 +7,16 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { commentThemes } from "../analysis/themes.ts";
-import { normalCdf } from "../stats/distributions.ts";
 import type { AnalysisKpi } from "../analysis/segment/kinds.ts";
-import { trend } from "../analysis/trend.ts";
+import { trend, TREND_COLUMNS } from "../analysis/trend.ts";
 import { periodFn, periodName } from "../time/period.ts";
-import { themeChart } from "../charts/themes.ts";
 import { trendChart } from "../charts/trend.ts";
 import { ticketVolumeChart } from "../charts/volume.ts";
 import { chartLocale } from "./charts.ts";
 import { hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { publishable } from "./privacy.ts";
+import { attachMeta, meta } from "../meta.ts";
 
 type Row = Record<string, unknown>;
 
@@ -59,11 +58,6 @@ export function trendSection(ctx: SectionContext): Section {
       out.push(part.html);
     }
   }
-  if (responses && hasValues(responses, "date") && hasValues(responses, "comment")) {
-    const part = themePart(ctx, responses);
-    found.push(...part.findings);
-    out.push(part.html);
-  }
   const tickets = ctx.tables.tickets;
   if (tickets && hasValues(tickets, "created_at")) {
     const part = ticketVolume(ctx, tickets);
@@ -83,18 +77,24 @@ function kpiTrend(
 ) {
   const { labels: t, format: f } = ctx;
   const scale = kpi === "csat" ? ctx.csatScale : kpi === "ces" ? ctx.cesScale : undefined;
-  const result = trend(table, {
-    kpi,
-    period: ctx.period,
-    timeZone: ctx.timeZone,
-    rolling: 3,
-    correction: "holm",
-    confidence: ctx.confidence,
-    minN: ctx.minN,
-    ...(scale ? { scale } : {}),
-  });
-  const rows = result.objects() as Row[];
   const name = kpi.toUpperCase();
+  const { table: shown, tableOptions: hidden } = publishable(
+    ctx,
+    trend(table, {
+      kpi,
+      period: ctx.period,
+      timeZone: ctx.timeZone,
+      rolling: ROLLING,
+      correction: "holm",
+      confidence: ctx.confidence,
+      minN: ctx.minN,
+      ...(scale ? { scale } : {}),
+    }),
+    t.byGroup(name, periodName(ctx.period, ctx.format.lang)),
+    ["period", "period_start", "compared_to", "time_zone"],
+  );
+  const result = hideNeighbours(shown);
+  const rows = result.objects() as Row[];
   const shifts = rows.filter((r) => r.significant === true);
   const tested = rows.filter((r) => typeof r.p_value === "number").length;
   const sentences = shifts.length
@@ -144,9 +144,41 @@ function kpiTrend(
         label: t.shift,
         value: (r) => r.shift === "drop" ? t.drop : r.shift === "rise" ? t.rise : "",
       },
-    ], { small: (r) => r.small_sample === true, flagText: t.smallSample }),
+    ], { small: (r) => r.small_sample === true, flagText: t.smallSample, ...hidden }),
   ].join("\n");
   return { findings: sentences, html };
+}
+
+/** Periods pooled into the rolling value. */
+const ROLLING = 3;
+const ROLLING_COLUMNS = TREND_COLUMNS.filter((c) => c.startsWith("rolling_"));
+/** `change` … `shift`: the comparison with the previous period. */
+const CHANGE_COLUMNS = TREND_COLUMNS.slice(
+  TREND_COLUMNS.indexOf("change"),
+  TREND_COLUMNS.indexOf("shift") + 1,
+);
+
+/**
+ * A trend with a suppressed period's values also kept out of its
+ * neighbours: the rolling values whose window holds it and the change of the
+ * period compared to it (else its value could be worked back from them).
+ */
+function hideNeighbours(result: ColumnTable): ColumnTable {
+  const hide = result.array("suppressed") as boolean[];
+  if (!hide.some(Boolean)) return result;
+  const periods = result.array("period") as unknown[];
+  const hiddenPeriods = new Set(periods.filter((_, i) => hide[i]).map(String));
+  const compared = result.array("compared_to") as unknown[];
+  const rolling = hide.map((_, i) => hide.slice(Math.max(0, i - ROLLING + 1), i + 1).some(Boolean));
+  const change = compared.map((c) => hiddenPeriods.has(String(c)));
+  const columns: Record<string, unknown[]> = {};
+  for (const [names, drop] of [[ROLLING_COLUMNS, rolling], [CHANGE_COLUMNS, change]] as const) {
+    for (const c of names) {
+      if (!result.columnNames().includes(c)) continue;
+      columns[c] = (result.array(c) as unknown[]).map((v, i) => drop[i] ? null : v);
+    }
+  }
+  return attachMeta(result.assign(aq.table(columns)), meta(result));
 }
 
 /** Tickets opened per period, and the busiest period against the median one. */
@@ -186,70 +218,6 @@ function ticketVolume(ctx: SectionContext, tickets: ColumnTable) {
         title: t.byGroup(t.tickets, periodName(ctx.period, ctx.format.lang)),
         xLabel: t.periodColumn,
         yLabel: t.tickets,
-        ...chartLocale(ctx),
-      }),
-      f,
-    ),
-  ].join("\n");
-  return { findings: sentences, html };
-}
-
-/**
- * What comments are about: the most mentioned words overall, and the word
- * whose share of a period's comments exceeds its share in the other periods
- * by the most, among those that do so significantly (two-proportion z test,
- * Bonferroni over every period × word compared).
- */
-function themePart(ctx: SectionContext, responses: ColumnTable) {
-  const { labels: t, format: f } = ctx;
-  const of = periodFn(ctx.period, ctx.timeZone);
-  const table = responses.derive({
-    period: aq.escape((d: Row) => d.date instanceof Date ? of(d.date).label : null),
-  });
-  const themes = commentThemes(table, { ngrams: [1], top: 1000 });
-  const overall = themes.objects() as Row[];
-  if (!overall.length) return { findings: [], html: "" };
-  const total = overall[0].total_comments as number;
-  const byTerm = new Map(overall.map((r) => [String(r.term), r.comments as number]));
-  const perPeriod =
-    (commentThemes(table, { by: "period", ngrams: [1], top: 10 }).objects() as Row[])
-      .filter((r) => r.period !== null && (r.comments as number) >= 10);
-  // Of the words that stand out significantly, the one with the largest gap in share.
-  let best: { row: Row; rest: number; p: number; gap: number } | undefined;
-  for (const row of perPeriod) {
-    const [x1, n1] = [row.comments as number, row.total_comments as number];
-    const [x2, n2] = [(byTerm.get(String(row.term)) ?? x1) - x1, total - n1];
-    if (n2 <= 0) continue;
-    const pooled = (x1 + x2) / (n1 + n2);
-    const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-    if (!(se > 0)) continue;
-    const gap = x1 / n1 - x2 / n2;
-    const p = Math.min(1, 2 * (1 - normalCdf(Math.abs(gap) / se)) * perPeriod.length);
-    if (gap > 0 && p < 1 - ctx.confidence && (!best || gap > best.gap)) {
-      best = { row, rest: x2 / n2, p, gap };
-    }
-  }
-  const sentences: string[] = [];
-  if (best) {
-    sentences.push(
-      t.themeSentence(
-        String(best.row.period),
-        f.percent(best.row.pct_comments),
-        String(best.row.term),
-        f.share(best.rest),
-        f.p(best.p),
-      ),
-    );
-  }
-  const html = [
-    heading(2, t.themes),
-    para(t.themesLead(f.int(total))),
-    findings(sentences),
-    figure(
-      themeChart(themes, {
-        top: 12,
-        title: t.themesChart,
-        xLabel: t.shareOfComments,
         ...chartLocale(ctx),
       }),
       f,

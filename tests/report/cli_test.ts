@@ -18,6 +18,7 @@ const PAGES = [
   "quality.html",
   "segments.html",
   "service.html",
+  "text.html",
   "trends.html",
   "value.html",
 ];
@@ -30,7 +31,7 @@ Deno.test("report CLI: writes the site, says where, progress on stderr, --quiet 
   assert.match(run.stdout, new RegExp(`Report written to ${out}/index.html`));
   assert.match(run.stderr, /cxkit: responses\.csv: 4 rows read, 2 rejected/);
   assert.match(run.stderr, /cxkit: Kunden-KPIs: done/);
-  assert.match(run.stderr, /cxkit: 11 pages written/);
+  assert.match(run.stderr, /cxkit: 12 pages written/);
   assert.deepEqual(await listFiles(out), PAGES);
   const quality = await Deno.readTextFile(join(out, "quality.html"));
   assert.match(quality, /tickets\.csv wurde nicht geladen/);

@@ -117,7 +117,9 @@ Deno.test("journeys from events with a step column only: funnel, paths and trans
     date: [d(1), d(2), d(3), d(1), d(2), d(1)],
     step: ["visit", "signup", "purchase", "visit", "signup", "visit"],
   });
-  const section = journeySection(sectionContext({ events }, { minN: 1 }));
+  const section = journeySection(
+    sectionContext({ events }, { minN: 1, privacy: { minGroupSize: 1 } }),
+  );
   assert.deepEqual(section.findings, [
     // Steps by customers reaching them: visit 3, signup 2, purchase 1; Wilson (1/2): 9.5–90.5 %.
     "The largest drop is from signup to purchase: 50.0% (9.5–90.5%) continue.",

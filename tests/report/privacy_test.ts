@@ -135,6 +135,8 @@ Deno.test("report on planted personal data: no page shows any of it (CLI, every 
   assert.equal(run.code, 0, run.stderr);
   const written = (await listFiles(out)).filter((p) => p.endsWith(".html"));
   assert.ok(written.includes("print.html") && written.length >= 10, written.join(", "));
+  // The text page (comment drivers with example comments, sentiment) is read like every other.
+  assert.ok(written.includes("text.html"), written.join(", "));
   for (const path of written) assertClean(path, await Deno.readTextFile(join(out, path)));
   // The comments are published, redacted: the latest detractor comments are the planted ones.
   const kpis = text(await Deno.readTextFile(join(out, "kpis.html")));
