@@ -21,14 +21,7 @@ import { attachMeta } from "../meta.ts";
 import { checkCall, optionNames } from "../options.ts";
 import { checkTimeZone } from "../time/zone.ts";
 import type { CompiledSql } from "./compile/types.ts";
-import {
-  isSqlEngine,
-  isTableRef,
-  type Source,
-  type SqlEngine,
-  sqlEngineOf,
-  type TableRef,
-} from "./engine.ts";
+import { isTableRef, type Source, type SqlEngine, sqlEngineOf, type TableRef } from "./engine.ts";
 import { type OpenedSource, openSqlSource, QueryLog, stubTable } from "./source.ts";
 
 /** Options every analysis takes to run in an SQL engine, beside its own. */
@@ -237,8 +230,8 @@ export function refuseEngine(name: string, reason: string): never {
  * ```
  */
 export function runsInEngine(source: unknown, options: { engine?: unknown } | undefined): boolean {
-  return options?.engine !== undefined || isSqlEngine(options?.engine) || isTableRef(source) ||
-    typeof source === "string" || source instanceof URL;
+  return options?.engine !== undefined || isTableRef(source) || typeof source === "string" ||
+    source instanceof URL;
 }
 
 async function inEngine<O extends object>(
