@@ -60,7 +60,13 @@ export function cohortSection(ctx: SectionContext): Section {
   const customers = ctx.tables.customers;
   const title = t.cohorts;
   if (!hasColumns(customers, "customer_id", "signup_date")) {
-    return { id: "cohorts", title, findings: [], body: para(t.noData(t.customers)) };
+    return {
+      id: "cohorts",
+      title,
+      findings: [],
+      body: para(t.noData(t.customers)),
+      skipped: t.noData(t.customers),
+    };
   }
   const table = customers!;
   const cutoff = cutoffOf(ctx, table);

@@ -51,7 +51,13 @@ export function driverSection(ctx: SectionContext): Section {
     ? table.columnNames().filter((c) => c.startsWith(DRIVER_PREFIX) && numeric(table, c))
     : [];
   if (!table || !hasValues(table, outcome) || drivers.length < 2) {
-    return { id: "drivers", title, findings: [], body: para(t.noDrivers(DRIVER_PREFIX)) };
+    return {
+      id: "drivers",
+      title,
+      findings: [],
+      body: para(t.noDrivers(DRIVER_PREFIX)),
+      skipped: t.noDrivers(DRIVER_PREFIX),
+    };
   }
   const outcomeName = outcome === "nps_score" ? t.likelihood : t.csat;
   const weights = keyDrivers(table, { outcome, drivers, bootstrap: BOOTSTRAP });

@@ -82,7 +82,15 @@ const FUNNEL_STEPS = 5;
 export function journeySection(ctx: SectionContext): Section {
   const t = journeyLabels(ctx.format.lang);
   const input = journeyInput(ctx);
-  if (!input) return { id: "journeys", title: t.journeys, findings: [], body: para(t.noData) };
+  if (!input) {
+    return {
+      id: "journeys",
+      title: t.journeys,
+      findings: [],
+      body: para(t.noData),
+      skipped: t.noData,
+    };
+  }
   const { table, column, left, source } = input;
   const f = ctx.format;
   const customers = new Set(table.array("customer_id") as unknown[]).size;

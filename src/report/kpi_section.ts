@@ -47,7 +47,13 @@ export function kpiSection(ctx: SectionContext): Section {
   const table = ctx.tables.responses;
   const title = t.kpis;
   if (!table || table.numRows() === 0) {
-    return { id: "kpis", title, findings: [], body: para(t.noData(t.answers)) };
+    return {
+      id: "kpis",
+      title,
+      findings: [],
+      body: para(t.noData(t.answers)),
+      skipped: t.noData(t.answers),
+    };
   }
   const bySegment = hasColumns(table, segment) && hasValues(table, segment);
   // Answers without a segment value (e.g. a file without the column) are in the totals only.

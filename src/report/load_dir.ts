@@ -15,11 +15,13 @@ import { checkTimeZone } from "../time/zone.ts";
 import type { CanonicalName } from "../schema/canonical.ts";
 import { CES_SCALES, type CesScale, CSAT_SCALES, type CsatScale } from "../schema/scales.ts";
 import { checkOptions, optionNames } from "../options.ts";
+import { mappingProblems, nearestName, readCsvHeader } from "./mapping_check.ts";
 import type { PrivacyConfig } from "./privacy.ts";
 
-const fileConfig = z.object({
+const fileConfig = z.strictObject({
   schema: z.enum(["responses", "tickets", "customers", "events"]),
   mapping: z.record(z.string(), z.string()).optional(),
+  unmapped: z.array(z.string()).optional(),
   delimiter: z.string().optional(),
   decimal: z.enum([".", ","]).optional(),
   dateFormat: z.enum(["auto", "YYYY-MM-DD", "DD.MM.YYYY", "DD/MM/YYYY", "MM/DD/YYYY"]).optional(),
@@ -33,7 +35,7 @@ function scaleTop<T extends number>(allowed: readonly T[]) {
   });
 }
 
-const projectConfig = z.object({
+const projectConfig = z.strictObject({
   csatScale: scaleTop(CSAT_SCALES).optional(),
   cesScale: scaleTop(CES_SCALES).optional(),
   timeZone: z.string().refine(isTimeZone, {
@@ -73,6 +75,11 @@ export interface FileConfig {
   schema: CanonicalName;
   /** Canonical column → column name in the file. */
   mapping?: Record<string, string>;
+  /**
+   * Canonical columns of the schema not mapped yet: a reminder `deno task
+   * init` writes, for you to move into `mapping`; the loaders do not read it.
+   */
+  unmapped?: string[];
   /** Field delimiter (default: sniffed). */
   delimiter?: string;
   /** Decimal separator (default: sniffed). */
@@ -204,7 +211,12 @@ async function loadFile(
     };
   }
   try {
-    const { schema: _, ...csvOptions } = entry ?? {};
+    const { schema: _, unmapped: __, ...csvOptions } = entry ?? {};
+    if (csvOptions.mapping) {
+      const header = await readCsvHeader(join(dir, file), csvOptions);
+      const problems = mappingProblems(file, schema, csvOptions.mapping, header);
+      if (problems.length) return { file, schema, error: `not loaded: ${problems.join("; ")}` };
+    }
     const result = await readCsv(join(dir, file), {
       ...csvOptions,
       schema,
@@ -355,10 +367,26 @@ async function readConfig(path: string, optional: boolean): Promise<ProjectConfi
   const json = parseJsonText(text, path);
   const parsed = projectConfig.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${hint(i)}`);
     throw new CxSchemaError(
       `${path} does not fit the cxkit.json format:\n  ${issues.join("\n  ")}`,
     );
   }
   return parsed.data;
+}
+
+/** A zod issue's message; an unknown key gets the nearest known one. */
+function hint(issue: z.core.$ZodIssue): string {
+  if (issue.code !== "unrecognized_keys") return issue.message;
+  const shape = issue.path.length === 0
+    ? projectConfig.shape
+    : issue.path[0] === "files"
+    ? fileConfig.shape
+    : undefined;
+  if (!shape) return issue.message;
+  const known = Object.keys(shape);
+  const near = issue.keys.map((k) => nearestName(k, known)).filter((k) => k !== undefined);
+  return `${issue.message}${near.length ? `; did you mean ${near.join(", ")}?` : ""} (keys: ${
+    known.join(", ")
+  })`;
 }

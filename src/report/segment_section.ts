@@ -65,7 +65,10 @@ export function segmentSection(ctx: SectionContext): Section {
     found.push(...part.findings);
     out.push(part.html);
   }
-  if (!out.length) out.push(para(t.noData(t.answers)));
+  if (!out.length) {
+    const skipped = t.noData(t.answers);
+    return { id: "segments", title: t.segments, findings: found, body: para(skipped), skipped };
+  }
   return { id: "segments", title: t.segments, findings: found, body: out.join("\n") };
 }
 

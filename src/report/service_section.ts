@@ -46,7 +46,13 @@ export function serviceSection(ctx: SectionContext): Section {
   const title = t.service;
   const by = hasValues(tickets, ctx.segment) ? ctx.segment : "channel";
   if (!hasColumns(tickets, "created_at", by)) {
-    return { id: "service", title, findings: [], body: para(t.noData(t.tickets)) };
+    return {
+      id: "service",
+      title,
+      findings: [],
+      body: para(t.noData(t.tickets)),
+      skipped: t.noData(t.tickets),
+    };
   }
   const table = tickets!;
   const part: Part = {

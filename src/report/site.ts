@@ -161,9 +161,14 @@ export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[]
   const { labels: t, format: f } = ctx;
   const sections: Section[] = [];
   for (const build of SECTIONS) {
-    const section = safely(build, ctx);
+    const { section, failed } = safely(build, ctx);
     sections.push(section);
-    options.onProgress?.(`${section.title}: done`);
+    const status = failed
+      ? `failed: ${failed}`
+      : section.skipped
+      ? `skipped: ${section.skipped}`
+      : "done";
+    options.onProgress?.(`${section.title}: ${status}`);
   }
   sections.push(qualitySection(ctx, options.rejectRows ?? 20));
   const notebooks = options.notebooks ?? [];
@@ -355,19 +360,20 @@ function siteContext(files: LoadedFile[], options: SiteOptions): SectionContext 
  * impossible values, a missing column) becomes a section saying so instead
  * of stopping the whole report.
  */
-function safely(build: SectionBuilder, ctx: SectionContext): Section {
+function safely(build: SectionBuilder, ctx: SectionContext): { section: Section; failed?: string } {
   try {
-    return build(ctx);
+    return { section: build(ctx) };
   } catch (e) {
     if (!(e instanceof CxError)) throw e;
     const probe = { ...ctx, tables: {} };
     const { id, title } = build(probe);
-    return {
+    const section = {
       id,
       title,
       findings: [ctx.labels.sectionFailed(e.message)],
       body: `<p class="error">${escapeHtml(ctx.labels.sectionFailed(e.message))}</p>`,
     };
+    return { section, failed: e.message };
   }
 }
 

@@ -57,7 +57,7 @@ export function textSection(ctx: SectionContext): Section {
   const t = textLabels(ctx.format.lang);
   const responses = ctx.tables.responses;
   if (!responses || !hasValues(responses, "comment")) {
-    return { id: "text", title: t.title, findings: [], body: para(t.noData) };
+    return { id: "text", title: t.title, findings: [], body: para(t.noData), skipped: t.noData };
   }
   const comments = (responses.array("comment") as unknown[])
     .filter((c) => typeof c === "string" && c.trim() !== "").length;

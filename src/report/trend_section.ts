@@ -64,7 +64,10 @@ export function trendSection(ctx: SectionContext): Section {
     found.push(...part.findings);
     out.push(part.html);
   }
-  if (!out.length) out.push(para(t.noData(t.answers)));
+  if (!out.length) {
+    const skipped = t.noData(t.answers);
+    return { id: "trends", title: t.trends, findings: found, body: para(skipped), skipped };
+  }
   return { id: "trends", title: t.trends, findings: found, body: out.join("\n") };
 }
 

@@ -63,7 +63,7 @@ export function valueSection(ctx: SectionContext): Section {
   const t = valueLabels(ctx.format.lang), f = ctx.format;
   const base = { id: "value", title: t.value };
   const orders = ordersOf(ctx.tables.events);
-  if (!orders) return { ...base, findings: [], body: para(t.noData) };
+  if (!orders) return { ...base, findings: [], body: para(t.noData), skipped: t.noData };
   const summary = customerSummary(orders, { unit: "week" });
   const lead = para(
     t.lead(
