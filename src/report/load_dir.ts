@@ -16,6 +16,7 @@ import type { CanonicalName } from "../schema/canonical.ts";
 import { CES_SCALES, type CesScale, CSAT_SCALES, type CsatScale } from "../schema/scales.ts";
 import { checkOptions, optionNames } from "../options.ts";
 import { mappingProblems, nearestName, readCsvHeader } from "./mapping_check.ts";
+import { schemaFromName } from "./init_guess.ts";
 import type { PrivacyConfig } from "./privacy.ts";
 
 const fileConfig = z.strictObject({
@@ -236,7 +237,7 @@ async function loadFile(
 }
 
 /** The folder's real path; a `CxOptionsError` when it is not a folder. */
-async function folderRoot(dir: string): Promise<string> {
+export async function folderRoot(dir: string): Promise<string> {
   const info = await Deno.stat(dir).catch(() => undefined);
   if (!info?.isDirectory) {
     throw new CxOptionsError(
@@ -279,7 +280,7 @@ function isInside(root: string, path: string): boolean {
 const CSV_NAME = /\.(csv|tsv|txt)$/i;
 
 /** The folder's CSV files (links inside the folder included) and the entries skipped, with why. */
-async function scanFolder(
+export async function scanFolder(
   dir: string,
   root: string,
   configName: string,
@@ -325,14 +326,6 @@ function isTimeZone(zone: string): boolean {
 
 function isIoError(e: unknown): boolean {
   return Object.values(Deno.errors).some((kind) => e instanceof kind);
-}
-
-function schemaFromName(file: string): CanonicalName | null {
-  const name = basename(file).toLowerCase();
-  for (const schema of ["responses", "tickets", "customers", "events"] as const) {
-    if (name.startsWith(schema)) return schema;
-  }
-  return name.startsWith("orders") || isTouchpointFile(file) ? "events" : null;
 }
 
 /**
