@@ -102,6 +102,13 @@ export async function main(args: string[]): Promise<number> {
         "add files such as responses.csv or tickets.csv, or name them in cxkit.json",
     );
   }
+  if (files.every((f) => f.result === undefined)) {
+    throw new CxSchemaError(
+      `No file of "${values.data}" could be loaded (listed above), so there is nothing to ` +
+        "report on (--allow-partial needs one at least); fix the files or their entries in " +
+        "cxkit.json",
+    );
+  }
   if (failed && !values["allow-partial"]) {
     throw new CxSchemaError(
       `${failed} file${failed > 1 ? "s" : ""} not loaded (listed above), so the report would be ` +

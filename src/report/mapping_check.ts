@@ -100,8 +100,9 @@ function isKnownKey(key: string): boolean {
 
 /**
  * What is wrong with one file's mapping (canonical column → column in the
- * file), given the file's header: one message per problem, empty when the
- * mapping is fine. A mapping whose keys are the file's columns and whose
+ * file), given the file's header: one message per problem (the file is
+ * named in the message of a column missing from it), empty when the mapping
+ * is fine. A mapping whose keys are the file's columns and whose
  * values canonical names is reported once, as reversed.
  *
  * @example
@@ -129,7 +130,7 @@ export function mappingProblems(
   if (swapped.length && swapped.length === entries.filter(([k, v]) => k !== v).length) {
     const [k, v] = swapped[0];
     return [
-      `${file}: keys are canonical names, values are your columns: this mapping looks reversed ` +
+      "keys are canonical names, values are your columns: this mapping looks reversed " +
       `(${JSON.stringify(k)}: ${JSON.stringify(v)} should read ${JSON.stringify(v)}: ${
         JSON.stringify(k)
       })`,
@@ -145,12 +146,12 @@ export function mappingProblems(
           REPORT_COLUMNS.join(", ")
         }, ${RATING_PREFIX}…); a column you keep under its own name needs no mapping`;
       problems.push(
-        `${file}: mapping key ${JSON.stringify(key)} is not a canonical column; ${hint}`,
+        `mapping key ${JSON.stringify(key)} is not a canonical column; ${hint}`,
       );
     } else if (!header.includes(column)) {
       const near = nearestName(column, header);
       problems.push(
-        `${file}: mapping.${key}: the column ${JSON.stringify(column)} is not in ${file}; ${
+        `mapping.${key}: the column ${JSON.stringify(column)} is not in ${file}; ${
           near ? `closest header: ${JSON.stringify(near)}` : `its columns are ${header.join(", ")}`
         }`,
       );
