@@ -316,3 +316,61 @@ export function schemaFromName(file: string): CanonicalName | null {
   }
   return /^(orders|touchpoints)/.test(name) ? "events" : null;
 }
+
+const KIND_NAMES: Record<string, string> = {
+  string: "text",
+  date: "date",
+  integer: "whole number",
+  number: "number",
+};
+
+/**
+ * The README's table of canonical columns, one row per column of each table
+ * (its type, whether required, and the first header names `deno task init`
+ * recognises), then the columns the report reads in any table. Generated
+ * from the schemas, so tests/report/readme_columns_test.ts can hold the
+ * README to it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalColumnsTable } from "./init_guess.ts";
+ * const rows = canonicalColumnsTable();
+ * assert.deepEqual(rows[0], ["Table", "Column", "Type", "Required", "Headers `init` recognises"]);
+ * assert.deepEqual(rows.find((r) => r[1] === "`nps_score`")?.slice(0, 4), ["responses", "`nps_score`", "whole number", "no"]);
+ * ```
+ */
+export function canonicalColumnsTable(): string[][] {
+  const recognised = (column: string) => headerNames(column).slice(1).join(", ");
+  const rows = [["Table", "Column", "Type", "Required", "Headers `init` recognises"]];
+  for (const schema of SCHEMAS) {
+    for (const { name, kind, required } of schemaColumns(schema)) {
+      rows.push([
+        schema,
+        `\`${name}\``,
+        KIND_NAMES[kind],
+        required ? "yes" : "no",
+        recognised(name),
+      ]);
+    }
+  }
+  const inSchemas = new Set(rows.map((r) => r[1]));
+  for (const name of REPORT_COLUMNS) {
+    if (inSchemas.has(`\`${name}\``)) continue;
+    rows.push([
+      "any",
+      `\`${name}\``,
+      name === "weight" ? "number" : "text",
+      "no",
+      recognised(name),
+    ]);
+  }
+  rows.push([
+    "responses",
+    "`rating_…`",
+    "number",
+    "no",
+    "(attribute ratings for the drivers page)",
+  ]);
+  return rows;
+}
