@@ -89,6 +89,43 @@ export async function main(args: string[]): Promise<number> {
     ({ notebooks = [], params: notebookParams } = manifest ?? {});
   }
 
+  const { files, config } = await loadChecked(values, progress);
+  const { buildSite, writeSite } = await import("./report/site.ts");
+  const options: SiteOptions = {
+    dataDir: values.data,
+    lang: values.lang as Lang,
+    locale: values.locale,
+    timeZone: values["time-zone"] ?? config.timeZone ?? "UTC",
+    filters: { from: values.from, to: values.to, where },
+    period: values.period as Period,
+    segment: values.segment,
+    csatScale: config.csatScale,
+    cesScale: config.cesScale,
+    privacy: config.privacy,
+    notebooks,
+    notebookParams,
+    onProgress: progress,
+  };
+  const written = await writeSite(buildSite(files, options), out);
+  progress?.(`${written.length} pages written`);
+  console.log(`Report written to ${resolve(join(out, "index.html"))}`);
+  if (values.pdf) {
+    progress?.("printing the report to PDF with headless Chromium");
+    const { printPdf } = await import("./report/pdf.ts");
+    const pdf = await printPdf(join(out, "print.html"), join(out, "report.pdf"));
+    console.log(`PDF written to ${pdf}`);
+  }
+  return 0;
+}
+
+type Values = ReturnType<typeof parse>["values"];
+
+/**
+ * Loads the data folder and prints every file's outcome; throws a `CxError`
+ * (exit 2) when there is nothing to report on, or when a file was not loaded
+ * and --allow-partial was not given.
+ */
+async function loadChecked(values: Values, progress: ((m: string) => void) | undefined) {
   // The analyses (Arquero, Plot, jsdom) load only once the options are known to be good.
   const { loadProject } = await import("./report/load_dir.ts");
   const { files, config } = await loadProject(values.data, { config: values.map });
@@ -122,35 +159,8 @@ export async function main(args: string[]): Promise<number> {
         "(--allow-partial)",
     );
   }
-  const { buildSite, writeSite } = await import("./report/site.ts");
-  const options: SiteOptions = {
-    dataDir: values.data,
-    lang: values.lang as Lang,
-    locale: values.locale,
-    timeZone: values["time-zone"] ?? config.timeZone ?? "UTC",
-    filters: { from: values.from, to: values.to, where },
-    period: values.period as Period,
-    segment: values.segment,
-    csatScale: config.csatScale,
-    cesScale: config.cesScale,
-    privacy: config.privacy,
-    notebooks,
-    notebookParams,
-    onProgress: progress,
-  };
-  const written = await writeSite(buildSite(files, options), out);
-  progress?.(`${written.length} pages written`);
-  console.log(`Report written to ${resolve(join(out, "index.html"))}`);
-  if (values.pdf) {
-    progress?.("printing the report to PDF with headless Chromium");
-    const { printPdf } = await import("./report/pdf.ts");
-    const pdf = await printPdf(join(out, "print.html"), join(out, "report.pdf"));
-    console.log(`PDF written to ${pdf}`);
-  }
-  return 0;
+  return { files, config };
 }
-
-type Values = ReturnType<typeof parse>["values"];
 
 /**
  * Every file's outcome on stderr: a file not loaded and an entry skipped as

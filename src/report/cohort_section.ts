@@ -26,7 +26,13 @@ import { CATEGORY_NAMES } from "../charts/scores.ts";
 import { npsCategory } from "../schema/scales.ts";
 import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
-import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import {
+  hasColumns,
+  hasValues,
+  type Section,
+  type SectionContext,
+  skippedSection,
+} from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { attachMeta, meta } from "../meta.ts";
@@ -60,13 +66,7 @@ export function cohortSection(ctx: SectionContext): Section {
   const customers = ctx.tables.customers;
   const title = t.cohorts;
   if (!hasColumns(customers, "customer_id", "signup_date")) {
-    return {
-      id: "cohorts",
-      title,
-      findings: [],
-      body: para(t.noData(t.customers)),
-      skipped: t.noData(t.customers),
-    };
+    return skippedSection("cohorts", title, t.noData(t.customers));
   }
   const table = customers!;
   const cutoff = cutoffOf(ctx, table);

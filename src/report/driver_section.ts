@@ -12,7 +12,7 @@ import { keyDrivers } from "../analysis/drivers/drivers.ts";
 import { importancePerformance } from "../analysis/drivers/importance.ts";
 import { driverChart } from "../charts/drivers.ts";
 import { chartLocale } from "./charts.ts";
-import { hasValues, type Section, type SectionContext } from "./context.ts";
+import { hasValues, type Section, type SectionContext, skippedSection } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 
 type Row = Record<string, unknown>;
@@ -51,13 +51,7 @@ export function driverSection(ctx: SectionContext): Section {
     ? table.columnNames().filter((c) => c.startsWith(DRIVER_PREFIX) && numeric(table, c))
     : [];
   if (!table || !hasValues(table, outcome) || drivers.length < 2) {
-    return {
-      id: "drivers",
-      title,
-      findings: [],
-      body: para(t.noDrivers(DRIVER_PREFIX)),
-      skipped: t.noDrivers(DRIVER_PREFIX),
-    };
+    return skippedSection("drivers", title, t.noDrivers(DRIVER_PREFIX));
   }
   const outcomeName = outcome === "nps_score" ? t.likelihood : t.csat;
   const weights = keyDrivers(table, { outcome, drivers, bootstrap: BOOTSTRAP });

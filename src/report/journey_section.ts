@@ -17,7 +17,13 @@ import { attributionChart } from "../charts/journey_attribution.ts";
 import { funnelChart } from "../charts/journey_funnel.ts";
 import { transitionChart } from "../charts/journey_paths.ts";
 import { chartLocale } from "./charts.ts";
-import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import {
+  hasColumns,
+  hasValues,
+  type Section,
+  type SectionContext,
+  skippedSection,
+} from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 import { journeyLabels } from "./journey_labels.ts";
 import { publishable } from "./privacy.ts";
@@ -82,15 +88,7 @@ const FUNNEL_STEPS = 5;
 export function journeySection(ctx: SectionContext): Section {
   const t = journeyLabels(ctx.format.lang);
   const input = journeyInput(ctx);
-  if (!input) {
-    return {
-      id: "journeys",
-      title: t.journeys,
-      findings: [],
-      body: para(t.noData),
-      skipped: t.noData,
-    };
-  }
+  if (!input) return skippedSection("journeys", t.journeys, t.noData);
   const { table, column, left, source } = input;
   const f = ctx.format;
   const customers = new Set(table.array("customer_id") as unknown[]).size;

@@ -17,8 +17,14 @@ import { nps, npsCompare } from "../metrics/nps.ts";
 import { npsCategory } from "../schema/scales.ts";
 import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
-import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
-import { dataTable, figure, findings, heading, para, type TableColumn } from "./html.ts";
+import {
+  hasColumns,
+  hasValues,
+  type Section,
+  type SectionContext,
+  skippedSection,
+} from "./context.ts";
+import { dataTable, figure, findings, heading, type TableColumn } from "./html.ts";
 import { publishable } from "./privacy.ts";
 
 type Row = Record<string, unknown>;
@@ -47,13 +53,7 @@ export function kpiSection(ctx: SectionContext): Section {
   const table = ctx.tables.responses;
   const title = t.kpis;
   if (!table || table.numRows() === 0) {
-    return {
-      id: "kpis",
-      title,
-      findings: [],
-      body: para(t.noData(t.answers)),
-      skipped: t.noData(t.answers),
-    };
+    return skippedSection("kpis", title, t.noData(t.answers));
   }
   const bySegment = hasColumns(table, segment) && hasValues(table, segment);
   // Answers without a segment value (e.g. a file without the column) are in the totals only.

@@ -12,7 +12,13 @@ import { rfm, RFM_SEGMENTS } from "../analysis/segment/rfm.ts";
 import { rfmChart } from "../charts/rfm.ts";
 import { segmentChart } from "../charts/segment.ts";
 import { chartLocale } from "./charts.ts";
-import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import {
+  hasColumns,
+  hasValues,
+  type Section,
+  type SectionContext,
+  skippedSection,
+} from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 import { publishable } from "./privacy.ts";
 
@@ -65,10 +71,7 @@ export function segmentSection(ctx: SectionContext): Section {
     found.push(...part.findings);
     out.push(part.html);
   }
-  if (!out.length) {
-    const skipped = t.noData(t.answers);
-    return { id: "segments", title: t.segments, findings: found, body: para(skipped), skipped };
-  }
+  if (!out.length) return skippedSection("segments", t.segments, t.noData(t.answers));
   return { id: "segments", title: t.segments, findings: found, body: out.join("\n") };
 }
 

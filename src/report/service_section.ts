@@ -10,8 +10,14 @@ import type { ColumnTable } from "arquero";
 import { kpiSegmentChart } from "../charts/kpi.ts";
 import { firstContactResolution, firstResponseTime, resolutionTime } from "../metrics/service.ts";
 import { chartLocale } from "./charts.ts";
-import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import {
+  hasColumns,
+  hasValues,
+  type Section,
+  type SectionContext,
+  skippedSection,
+} from "./context.ts";
+import { dataTable, figure, findings, heading } from "./html.ts";
 import { publishable } from "./privacy.ts";
 
 type Row = Record<string, unknown>;
@@ -46,13 +52,7 @@ export function serviceSection(ctx: SectionContext): Section {
   const title = t.service;
   const by = hasValues(tickets, ctx.segment) ? ctx.segment : "channel";
   if (!hasColumns(tickets, "created_at", by)) {
-    return {
-      id: "service",
-      title,
-      findings: [],
-      body: para(t.noData(t.tickets)),
-      skipped: t.noData(t.tickets),
-    };
+    return skippedSection("service", title, t.noData(t.tickets));
   }
   const table = tickets!;
   const part: Part = {

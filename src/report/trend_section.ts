@@ -13,7 +13,7 @@ import { periodFn, periodName } from "../time/period.ts";
 import { trendChart } from "../charts/trend.ts";
 import { ticketVolumeChart } from "../charts/volume.ts";
 import { chartLocale } from "./charts.ts";
-import { hasValues, type Section, type SectionContext } from "./context.ts";
+import { hasValues, type Section, type SectionContext, skippedSection } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { attachMeta, meta } from "../meta.ts";
@@ -64,10 +64,7 @@ export function trendSection(ctx: SectionContext): Section {
     found.push(...part.findings);
     out.push(part.html);
   }
-  if (!out.length) {
-    const skipped = t.noData(t.answers);
-    return { id: "trends", title: t.trends, findings: found, body: para(skipped), skipped };
-  }
+  if (!out.length) return skippedSection("trends", t.trends, t.noData(t.answers));
   return { id: "trends", title: t.trends, findings: found, body: out.join("\n") };
 }
 
