@@ -26,14 +26,8 @@ import { CATEGORY_NAMES } from "../charts/scores.ts";
 import { npsCategory } from "../schema/scales.ts";
 import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
-import {
-  hasColumns,
-  hasValues,
-  type Section,
-  type SectionContext,
-  skippedSection,
-} from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { attachMeta, meta } from "../meta.ts";
 

@@ -13,7 +13,6 @@ import type { CanonicalName } from "../schema/canonical.ts";
 import type { CesScale, CsatScale } from "../schema/scales.ts";
 import { type Period, periodFn } from "../time/period.ts";
 import type { ReportFormat } from "./format.ts";
-import { para } from "./html.ts";
 import type { Labels } from "./i18n.ts";
 import { isTouchpointFile, type LoadedFile } from "./load_dir.ts";
 import { checkOptions, optionNames } from "../options.ts";
@@ -96,21 +95,6 @@ export interface Section {
   body: string;
   /** Why the section shows nothing (missing data), for the console; absent when it has results. */
   skipped?: string;
-}
-
-/**
- * A section with nothing to show for lack of data: the reason is its page
- * and its `skipped` (the console says "skipped: <reason>", not "done").
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { skippedSection } from "./context.ts";
- * assert.equal(skippedSection("kpis", "KPIs", "No answers.").skipped, "No answers.");
- * ```
- */
-export function skippedSection(id: string, title: string, reason: string): Section {
-  return { id, title, findings: [], body: para(reason), skipped: reason };
 }
 
 /** The date column each table's date filter applies to (customers are not cut by date). */

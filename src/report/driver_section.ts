@@ -12,8 +12,8 @@ import { keyDrivers } from "../analysis/drivers/drivers.ts";
 import { importancePerformance } from "../analysis/drivers/importance.ts";
 import { driverChart } from "../charts/drivers.ts";
 import { chartLocale } from "./charts.ts";
-import { hasValues, type Section, type SectionContext, skippedSection } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { hasValues, type Section, type SectionContext } from "./context.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 
 type Row = Record<string, unknown>;
 

@@ -17,14 +17,8 @@ import { attributionChart } from "../charts/journey_attribution.ts";
 import { funnelChart } from "../charts/journey_funnel.ts";
 import { transitionChart } from "../charts/journey_paths.ts";
 import { chartLocale } from "./charts.ts";
-import {
-  hasColumns,
-  hasValues,
-  type Section,
-  type SectionContext,
-  skippedSection,
-} from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { journeyLabels } from "./journey_labels.ts";
 import { publishable } from "./privacy.ts";
 import { attachMeta, meta } from "../meta.ts";

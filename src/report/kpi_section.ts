@@ -17,14 +17,8 @@ import { nps, npsCompare } from "../metrics/nps.ts";
 import { npsCategory } from "../schema/scales.ts";
 import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
-import {
-  hasColumns,
-  hasValues,
-  type Section,
-  type SectionContext,
-  skippedSection,
-} from "./context.ts";
-import { dataTable, figure, findings, heading, type TableColumn } from "./html.ts";
+import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import { dataTable, figure, findings, heading, skippedSection, type TableColumn } from "./html.ts";
 import { publishable } from "./privacy.ts";
 
 type Row = Record<string, unknown>;

@@ -12,14 +12,8 @@ import { rfm, RFM_SEGMENTS } from "../analysis/segment/rfm.ts";
 import { rfmChart } from "../charts/rfm.ts";
 import { segmentChart } from "../charts/segment.ts";
 import { chartLocale } from "./charts.ts";
-import {
-  hasColumns,
-  hasValues,
-  type Section,
-  type SectionContext,
-  skippedSection,
-} from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 
 type Row = Record<string, unknown>;

@@ -10,14 +10,8 @@ import type { ColumnTable } from "arquero";
 import { kpiSegmentChart } from "../charts/kpi.ts";
 import { firstContactResolution, firstResponseTime, resolutionTime } from "../metrics/service.ts";
 import { chartLocale } from "./charts.ts";
-import {
-  hasColumns,
-  hasValues,
-  type Section,
-  type SectionContext,
-  skippedSection,
-} from "./context.ts";
-import { dataTable, figure, findings, heading } from "./html.ts";
+import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import { dataTable, figure, findings, heading, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 
 type Row = Record<string, unknown>;

@@ -20,8 +20,8 @@ import { commentDrivers } from "../text/comment_drivers.ts";
 import { sentiment, SENTIMENT_COLUMNS } from "../text/sentiment.ts";
 import { periodFn, periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
-import { hasValues, type Section, type SectionContext, skippedSection } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { hasValues, type Section, type SectionContext } from "./context.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { textLabels } from "./text_labels.ts";
 

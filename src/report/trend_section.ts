@@ -13,8 +13,8 @@ import { periodFn, periodName } from "../time/period.ts";
 import { trendChart } from "../charts/trend.ts";
 import { ticketVolumeChart } from "../charts/volume.ts";
 import { chartLocale } from "./charts.ts";
-import { hasValues, type Section, type SectionContext, skippedSection } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { hasValues, type Section, type SectionContext } from "./context.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { attachMeta, meta } from "../meta.ts";
 

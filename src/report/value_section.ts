@@ -17,8 +17,8 @@ import type { TransactionModel } from "../predict/model.ts";
 import { customerSummary } from "../predict/summary.ts";
 import { customerValue } from "../predict/value.ts";
 import { chartLocale } from "./charts.ts";
-import { hasColumns, type Section, type SectionContext, skippedSection } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { hasColumns, type Section, type SectionContext } from "./context.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { valueLabels } from "./value_labels.ts";
 
