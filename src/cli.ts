@@ -81,7 +81,10 @@ export async function main(args: string[]): Promise<number> {
 
   let notebooks: NotebookPage[] = [];
   let notebookParams: Record<string, string> | undefined;
+  let loaded: Awaited<ReturnType<typeof loadChecked>> | undefined;
   if (command === "notebooks") {
+    // The data first: a file that does not load ends the run before the slow part.
+    loaded = await loadChecked(values, progress);
     ({ notebooks, params: notebookParams } = await runNotebooks(values, progress));
   } else {
     const { readNotebookManifest } = await import("./report/notebooks.ts");
@@ -89,7 +92,7 @@ export async function main(args: string[]): Promise<number> {
     ({ notebooks = [], params: notebookParams } = manifest ?? {});
   }
 
-  const { files, config } = await loadChecked(values, progress);
+  const { files, config } = loaded ?? await loadChecked(values, progress);
   const { buildSite, writeSite } = await import("./report/site.ts");
   const options: SiteOptions = {
     dataDir: values.data,

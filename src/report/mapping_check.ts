@@ -114,6 +114,8 @@ function isKnownKey(key: string): boolean {
  * assert.match(typo, /mapping key "nps" is not a canonical column; did you mean nps_score\?/);
  * const [reversed] = mappingProblems("u.csv", "responses", { ID: "response_id", Datum: "date" }, header);
  * assert.match(reversed, /this mapping looks reversed/);
+ * const [one] = mappingProblems("u.csv", "responses", { response_id: "ID", Empfehlung: "nps_score" }, header);
+ * assert.match(one, /"Empfehlung": "nps_score" looks reversed/);
  * const [missing] = mappingProblems("u.csv", "responses", { nps_score: "Empfehlng" }, header);
  * assert.match(missing, /the column "Empfehlng" is not in u\.csv; closest header: "Empfehlung"/);
  * ```
@@ -138,7 +140,12 @@ export function mappingProblems(
   }
   const problems: string[] = [];
   for (const [key, column] of entries) {
-    if (!isKnownKey(key)) {
+    if (!isKnownKey(key) && header.includes(key) && isKnownKey(column)) {
+      problems.push(
+        `${JSON.stringify(key)}: ${JSON.stringify(column)} looks reversed: keys are canonical ` +
+          `names, values are your columns; write ${JSON.stringify(column)}: ${JSON.stringify(key)}`,
+      );
+    } else if (!isKnownKey(key)) {
       const near = nearestName(key, own) ?? nearestName(key, knownNames());
       const hint = near
         ? `did you mean ${near}?`
