@@ -62,6 +62,11 @@ export async function initProject(
   dir: string,
   options: InitOptions = {},
 ): Promise<{ path: string; config: ProjectConfig; files: InitFile[] }> {
+  if (!(await Deno.stat(dir).then((i) => i.isDirectory, () => false))) {
+    throw new CxOptionsError(
+      `There is no folder "${dir}" (from ${Deno.cwd()}); pass the folder of your CSV exports`,
+    );
+  }
   const root = await folderRoot(dir);
   const path = join(dir, "cxkit.json");
   if (!options.force && await Deno.lstat(path).then(() => true, () => false)) {

@@ -228,7 +228,7 @@ Deno.test("init: never overwrites cxkit.json without --force; every other exit p
     [
       2,
       "",
-      `cxkit: Option "data": there is no folder "no/such/dir" (from ${Deno.cwd()}); pass a folder of CSV files\n`,
+      `cxkit: There is no folder "no/such/dir" (from ${Deno.cwd()}); pass the folder of your CSV exports\n`,
     ],
     [
       2,
