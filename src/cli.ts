@@ -9,13 +9,12 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { checkOutFolder, oneLine, parseCommandLine, runCommand } from "./cli_common.ts";
+import { checkOutFolder, oneLine, parseCommandLine, printLoad, runCommand } from "./cli_common.ts";
 import { CxOptionsError, CxSchemaError } from "./errors.ts";
 import { LANGS } from "./report/format.ts";
 import type { Lang } from "./report/format.ts";
 import type { NotebookPage, SiteOptions } from "./report/site.ts";
 import type { LoadedFile } from "./report/load_dir.ts";
-import type { ColumnTable } from "arquero";
 import { checkDayRange } from "./report/params.ts";
 import { checkPeriod, type Period } from "./time/period.ts";
 import { checkTimeZone } from "./time/zone.ts";
@@ -181,27 +180,9 @@ function printFiles(files: LoadedFile[], progress: ((m: string) => void) | undef
       say(`${file}: ${/^(skipped|not loaded):/.test(error) ? error : `not loaded: ${error}`}`);
       continue;
     }
-    if (!result) continue;
-    const { rows, accepted, rejected, warnings } = result.summary;
-    const counts = `${file}: ${rows} rows read, ${accepted} accepted, ${rejected} rejected`;
-    if (rejected === 0 && warnings.length === 0) {
-      progress?.(counts);
-      continue;
-    }
-    say(rejected ? `${counts}; most frequent reasons: ${topReasons(result.rejects)}` : counts);
-    for (const warning of warnings) say(`${file}: warning: ${warning}`);
+    if (result) printLoad(file, result, progress);
   }
   return failed;
-}
-
-/** The three most frequent reject reasons, with counts (`2 × reason`). */
-function topReasons(rejects: ColumnTable): string {
-  const counts = new Map<string, number>();
-  for (const reason of rejects.array("reason") as string[]) {
-    counts.set(reason, (counts.get(reason) ?? 0) + 1);
-  }
-  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([r, n]) => `${n} × ${r}`)
-    .join(" | ");
 }
 
 /** Every option checked before anything is read or written; returns the parsed filters. */
