@@ -213,9 +213,11 @@ async function loadFile(
   }
   try {
     const { schema: _, unmapped: __, ...csvOptions } = entry ?? {};
-    if (csvOptions.mapping) {
-      const header = await readCsvHeader(join(dir, file), csvOptions);
-      const problems = mappingProblems(file, schema, csvOptions.mapping, header);
+    // A file that cannot be read is left to readCsv, whose message says why.
+    const header = csvOptions.mapping &&
+      await readCsvHeader(join(dir, file), csvOptions).catch(() => undefined);
+    if (header) {
+      const problems = mappingProblems(file, schema, csvOptions.mapping!, header);
       if (problems.length) return { file, schema, error: `not loaded: ${problems.join("; ")}` };
     }
     const result = await readCsv(join(dir, file), {
