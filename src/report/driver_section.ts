@@ -54,7 +54,18 @@ export function driverSection(ctx: SectionContext): Section {
     return { id: "drivers", title, findings: [], body: para(t.noDrivers(DRIVER_PREFIX)) };
   }
   const outcomeName = outcome === "nps_score" ? t.likelihood : t.csat;
-  const weights = keyDrivers(table, { outcome, drivers, bootstrap: BOOTSTRAP });
+  // Weights from a handful of answers are noise: below driverMinN the page says so instead.
+  const complete = completeRows(table, [outcome, ...drivers]);
+  if (complete < ctx.driverMinN) {
+    const why = t.driversTooFew(f.int(complete), f.int(ctx.driverMinN));
+    return { id: "drivers", title, findings: [why], body: findings([why]) };
+  }
+  const weights = keyDrivers(table, {
+    outcome,
+    drivers,
+    bootstrap: BOOTSTRAP,
+    minN: ctx.driverMinN,
+  });
   const grid = importancePerformance(table, weights, { confidence: ctx.confidence });
   const r = correlate(table, { columns: drivers, against: [outcome], confidence: ctx.confidence });
   const rows: Row[] = (weights.objects() as Row[])
@@ -120,6 +131,16 @@ export function driverSection(ctx: SectionContext): Section {
     ]),
   ].join("\n");
   return { id: "drivers", title, findings: sentences, body: html };
+}
+
+/** Rows with every one of the columns present (the complete cases `keyDrivers` fits on). */
+function completeRows(table: ColumnTable, columns: string[]): number {
+  const values = columns.map((c) => table.array(c) as unknown[]);
+  let n = 0;
+  for (let i = 0; i < table.numRows(); i++) {
+    if (values.every((v) => typeof v[i] === "number" && !Number.isNaN(v[i]))) n++;
+  }
+  return n;
 }
 
 /** `rating_wait_time` → `wait time`. */

@@ -40,9 +40,9 @@ const EN = {
   periodShift: (rose: boolean, from: string, fromValue: string, to: string, toValue: string) =>
     `Sentiment ${
       rose ? "rose" : "fell"
-    } from ${fromValue} in ${from} to ${toValue} in ${to}; the intervals do not overlap.`,
+    } from ${fromValue} ${from} to ${toValue} ${to}; the intervals do not overlap.`,
   periodSame: (to: string, toValue: string, from: string, fromValue: string) =>
-    `Sentiment in ${to} (${toValue}) is not clearly different from ${from} (${fromValue}): the intervals overlap.`,
+    `Sentiment ${to} (${toValue}) is not clearly different from ${from} (${fromValue}): the intervals overlap.`,
   smallGroups: (n: string, min: string) =>
     `${n} of the groups have fewer than ${min} comments (small samples, flagged and not compared).`,
 };
@@ -79,13 +79,13 @@ const DE: TextLabels = {
   segmentApart: (hi, hiValue, lo, loValue) =>
     `Die Stimmung ist bei ${hi} am besten (${hiValue}) und bei ${lo} am schlechtesten (${loValue}); ihre Intervalle überschneiden sich nicht.`,
   segmentSame: (by, hi, lo) =>
-    `Die Stimmung unterscheidet sich nach ${by} nicht deutlich: die Intervalle der besten (${hi}) und der schlechtesten Gruppe (${lo}) überschneiden sich.`,
+    `Die Stimmung unterscheidet sich nach ${by} nicht deutlich: Die Intervalle der besten (${hi}) und der schlechtesten Gruppe (${lo}) überschneiden sich.`,
   periodShift: (rose, from, fromValue, to, toValue) =>
     `Die Stimmung ${
       rose ? "stieg" : "sank"
-    } von ${fromValue} in ${from} auf ${toValue} in ${to}; die Intervalle überschneiden sich nicht.`,
+    } von ${fromValue} ${from} auf ${toValue} ${to}; die Intervalle überschneiden sich nicht.`,
   periodSame: (to, toValue, from, fromValue) =>
-    `Die Stimmung in ${to} (${toValue}) unterscheidet sich nicht deutlich von ${from} (${fromValue}): die Intervalle überschneiden sich.`,
+    `Die Stimmung ${to} (${toValue}) unterscheidet sich nicht deutlich von ${from} (${fromValue}): Die Intervalle überschneiden sich.`,
   smallGroups: (n, min) =>
     `${n} der Gruppen haben weniger als ${min} Kommentare (kleine Stichproben, markiert und nicht verglichen).`,
 };

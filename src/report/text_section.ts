@@ -227,10 +227,17 @@ function periodSentences(ctx: SectionContext, rows: Row[]): string[] {
     const rose = (to.sentiment_low as number) > (from.sentiment_high as number);
     const fell = (to.sentiment_high as number) < (from.sentiment_low as number);
     const [a, b] = [String(from.period), String(to.period)];
+    const f = ctx.format;
     out.push(
       rose || fell
-        ? t.periodShift(rose, a, valueText(ctx, from), b, valueText(ctx, to))
-        : t.periodSame(b, valueText(ctx, to), a, valueText(ctx, from)),
+        ? t.periodShift(
+          rose,
+          f.inPeriod(a),
+          valueText(ctx, from),
+          f.inPeriod(b),
+          valueText(ctx, to),
+        )
+        : t.periodSame(f.inPeriod(b), valueText(ctx, to), f.period(a), valueText(ctx, from)),
     );
   }
   return [...out, ...smallNote(ctx, rows)];
@@ -282,7 +289,7 @@ function themePart(ctx: SectionContext, responses: ColumnTable) {
   if (best) {
     sentences.push(
       t.themeSentence(
-        String(best.row.period),
+        f.sentence(f.inPeriod(String(best.row.period))),
         f.percent(best.row.pct_comments),
         String(best.row.term),
         f.share(best.rest),
