@@ -144,10 +144,11 @@ export interface NpsGap {
  * import { nps } from "../metrics/nps.ts";
  * import { npsGap } from "./compare.ts";
  * const table = aq.table({
- *   g: ["a", "a", "b", "b", "c", "c"],
- *   nps_score: [10, 10, 0, 10, 0, 0],
+ *   g: [..."aaaabbbbcccc"],
+ *   nps_score: [10, 10, 9, 0, 10, 0, 5, 7, 0, 0, 3, 10],
  * });
- * const gap = npsGap(table, nps(table, { by: "g", minN: 1 }).objects(), "g", 0.95)!;
+ * const rows = nps(table, { by: "g", minN: 1 }).objects() as Record<string, unknown>[];
+ * const gap = npsGap(table, rows, "g", 0.95)!;
  * assert.ok(gap.low === "c" && gap.high === "a" && gap.pairs === 3);
  * ```
  */

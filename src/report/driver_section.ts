@@ -39,7 +39,10 @@ const BOOTSTRAP = { resamples: 200, seed: 1 };
  * const nps_score = wait.map((w, i) => Math.min(10, Math.round(0.8 * w + 0.1 * app[i])));
  * const responses = aq.table({ nps_score, rating_wait_time: wait, rating_app: app });
  * const section = driverSection(sectionContext({ responses }));
- * assert.ok(section.findings[0].startsWith("wait time is the strongest driver"));
+ * assert.ok(section.findings[0].startsWith("The strongest driver of the likelihood to recommend is wait time"));
+ * // Below driverMinN (default 50) complete answers the page says why there are no drivers.
+ * const few = driverSection(sectionContext({ responses: responses.slice(0, 17) }));
+ * assert.ok(few.findings[0].startsWith("No driver analysis: only 17 answers"));
  * ```
  */
 export function driverSection(ctx: SectionContext): Section {

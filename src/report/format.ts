@@ -188,8 +188,9 @@ function wordFormats(
     durationInterval: (minutes, low, high) => {
       if (!finite(minutes)) return MISSING;
       const value = `${inUnit(minutes, minutes)} ${durationUnit(minutes, lang)[1]}`;
+      const to = finite(low) && finite(high) && (low < 0 || high < 0) ? RANGE_WORD[lang] : "–";
       return finite(low) && finite(high)
-        ? `${value} (${inUnit(minutes, low)}–${inUnit(minutes, high)})`
+        ? `${value} (${inUnit(minutes, low)}${to}${inUnit(minutes, high)})`
         : value;
     },
     period: (label) => periodWords(label, lang, loc, days),

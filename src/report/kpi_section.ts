@@ -38,10 +38,11 @@ type Row = Record<string, unknown>;
  * const responses = aq.table({
  *   channel: [...Array(40).fill("chat"), ...Array(40).fill("phone")],
  *   date: Array(80).fill(new Date("2024-01-05")),
- *   nps_score: [...Array(40).fill(10), ...Array(40).fill(0)],
+ *   nps_score: [30, 10, 10, 30].flatMap((k, i) => Array(k).fill(i % 2 ? 0 : 10)),
  * });
  * const section = kpiSection(sectionContext({ responses }));
- * assert.ok(section.findings.some((s) => s.startsWith("NPS is 200.0 points lower for phone than for chat")));
+ * // chat 30 of 40 promoters (NPS 50), phone 10 of 40 (NPS −50); one pair, so nothing to adjust.
+ * assert.ok(section.findings.some((s) => s.startsWith("NPS is 100.0 points lower for phone than for chat")));
  * ```
  */
 export function kpiSection(ctx: SectionContext): Section {
