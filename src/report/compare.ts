@@ -75,25 +75,72 @@ export function rankSentences(
   show: (row: Row) => string,
 ): string[] {
   const { labels: t } = ctx;
+  const { by } = columns;
+  const rank = rankGroups(rows, columns);
+  const out: string[] = [];
+  if (rank) {
+    const { top, bottom, verdict } = rank;
+    const names = [String(top[by]), show(top), String(bottom[by]), show(bottom)] as const;
+    out.push(
+      verdict === "none"
+        ? t.rankNone(subject, by, String(top[by]), String(bottom[by]))
+        : verdict === "extremes"
+        ? t.rankExtremes(subject, ...names)
+        : t.rankPair(subject, ...names),
+    );
+  }
+  return [...out, ...smallNote(ctx, rows)];
+}
+
+/** What the intervals allow to say about the top and the bottom group. */
+export interface Ranking {
+  /** The group with the highest estimate. */
+  top: Row;
+  /** The group with the lowest estimate. */
+  bottom: Row;
+  /**
+   * `"extremes"`: with three or more groups, the top and the bottom interval
+   * overlap no other group's (highest, lowest); `"pair"`: only the top and
+   * the bottom interval are apart (higher than); `"none"`: they overlap.
+   */
+  verdict: "extremes" | "pair" | "none";
+}
+
+/**
+ * The top and the bottom of the comparable groups (see
+ * {@link comparableRows}) and what their intervals allow to say; `null`
+ * with fewer than two.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { rankGroups } from "./compare.ts";
+ * const cols = { by: "g", value: "v", low: "lo", high: "hi" };
+ * const rows = [
+ *   { g: "a", v: 9, lo: 8, hi: 10 },
+ *   { g: "b", v: 7, lo: 5, hi: 8.5 }, // overlaps a
+ *   { g: "c", v: 1, lo: 0, hi: 2 },
+ * ];
+ * assert.equal(rankGroups(rows, cols)!.verdict, "pair");
+ * assert.equal(rankGroups([rows[0], rows[2]], cols)!.verdict, "pair");
+ * assert.equal(rankGroups([rows[0], { ...rows[1], hi: 7.5 }, rows[2]], cols)!.verdict, "extremes");
+ * ```
+ */
+export function rankGroups(rows: Row[], columns: RankColumns): Ranking | null {
   const { by, value, low, high } = columns;
   const ranked = comparableRows(rows, by, value)
     .sort((a, b) => (b[value] as number) - (a[value] as number));
-  const out: string[] = [];
-  if (ranked.length >= 2) {
-    const top = ranked[0], bottom = ranked[ranked.length - 1];
-    const others = ranked.slice(1, -1);
-    const num = (r: Row, c: string) => typeof r[c] === "number" ? r[c] as number : NaN;
-    const above = (a: Row, b: Row) => num(a, low) > num(b, high);
-    const names = [String(top[by]), show(top), String(bottom[by]), show(bottom)] as const;
-    if (!above(top, bottom)) {
-      out.push(t.rankNone(subject, by, String(top[by]), String(bottom[by])));
-    } else if (others.length && others.every((o) => above(top, o) && above(o, bottom))) {
-      out.push(t.rankExtremes(subject, ...names));
-    } else {
-      out.push(t.rankPair(subject, ...names));
-    }
-  }
-  return [...out, ...smallNote(ctx, rows)];
+  if (ranked.length < 2) return null;
+  const top = ranked[0], bottom = ranked[ranked.length - 1];
+  const others = ranked.slice(1, -1);
+  const num = (r: Row, c: string) => typeof r[c] === "number" ? r[c] as number : NaN;
+  const above = (a: Row, b: Row) => num(a, low) > num(b, high);
+  const verdict = !above(top, bottom)
+    ? "none"
+    : others.length && others.every((o) => above(top, o) && above(o, bottom))
+    ? "extremes"
+    : "pair";
+  return { top, bottom, verdict };
 }
 
 /**

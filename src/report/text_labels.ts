@@ -34,7 +34,9 @@ const EN = {
   sentimentColumn: "Sentiment (interval)",
   negativeColumn: "Negative comments (interval)",
   segmentApart: (hi: string, hiValue: string, lo: string, loValue: string) =>
-    `Sentiment is highest for ${hi} (${hiValue}) and lowest for ${lo} (${loValue}); their intervals do not overlap.`,
+    `Sentiment is highest for ${hi} (${hiValue}) and lowest for ${lo} (${loValue}); their intervals do not overlap any other group's.`,
+  segmentPair: (hi: string, hiValue: string, lo: string, loValue: string) =>
+    `Sentiment is better for ${hi} (${hiValue}) than for ${lo} (${loValue}); their intervals do not overlap.`,
   segmentSame: (by: string, hi: string, lo: string) =>
     `Sentiment does not differ clearly by ${by}: the intervals of the highest (${hi}) and the lowest (${lo}) overlap.`,
   periodShift: (rose: boolean, from: string, fromValue: string, to: string, toValue: string) =>
@@ -77,7 +79,9 @@ const DE: TextLabels = {
   sentimentColumn: "Stimmung (Intervall)",
   negativeColumn: "Negative Kommentare (Intervall)",
   segmentApart: (hi, hiValue, lo, loValue) =>
-    `Die Stimmung ist bei ${hi} am besten (${hiValue}) und bei ${lo} am schlechtesten (${loValue}); ihre Intervalle überschneiden sich nicht.`,
+    `Die Stimmung ist bei ${hi} am besten (${hiValue}) und bei ${lo} am schlechtesten (${loValue}); ihre Intervalle überschneiden sich mit keiner anderen Gruppe.`,
+  segmentPair: (hi, hiValue, lo, loValue) =>
+    `Die Stimmung ist bei ${hi} besser (${hiValue}) als bei ${lo} (${loValue}); ihre Intervalle überschneiden sich nicht.`,
   segmentSame: (by, hi, lo) =>
     `Die Stimmung unterscheidet sich nach ${by} nicht deutlich: Die Intervalle der besten (${hi}) und der schlechtesten Gruppe (${lo}) überschneiden sich.`,
   periodShift: (rose, from, fromValue, to, toValue) =>

@@ -24,6 +24,7 @@ import { hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { textLabels } from "./text_labels.ts";
+import { rankGroups } from "./compare.ts";
 
 type Row = Record<string, unknown>;
 type Part = { findings: string[]; html: string };
@@ -204,13 +205,21 @@ function valueText(ctx: SectionContext, r: Row): string {
 /** Highest against lowest segment: a difference only when their intervals do not overlap. */
 function segmentSentences(ctx: SectionContext, rows: Row[], by: string): string[] {
   const t = textLabels(ctx.format.lang);
-  const ranked = comparable(rows).sort((a, b) => (b.sentiment as number) - (a.sentiment as number));
+  const rank = rankGroups(rows, {
+    by,
+    value: "sentiment",
+    low: "sentiment_low",
+    high: "sentiment_high",
+  });
   const out: string[] = [];
-  if (ranked.length >= 2) {
-    const [hi, lo] = [ranked[0], ranked[ranked.length - 1]];
+  if (rank) {
+    const { top: hi, bottom: lo, verdict } = rank;
+    const names = [String(hi[by]), valueText(ctx, hi), String(lo[by]), valueText(ctx, lo)] as const;
     out.push(
-      (hi.sentiment_low as number) > (lo.sentiment_high as number)
-        ? t.segmentApart(String(hi[by]), valueText(ctx, hi), String(lo[by]), valueText(ctx, lo))
+      verdict === "extremes"
+        ? t.segmentApart(...names)
+        : verdict === "pair"
+        ? t.segmentPair(...names)
         : t.segmentSame(by, String(hi[by]), String(lo[by])),
     );
   }
