@@ -78,24 +78,8 @@ export function driverSection(ctx: SectionContext): Section {
       const c = (r.objects() as Row[]).find((x) => x.x === w.driver)!;
       return { ...w, label: label(String(w.driver)), ...pick(g), ...pickR(c) };
     });
-  const [top, second] = rows;
-  const sentences = [
-    t.driverSentence(
-      String(top.label),
-      outcomeName,
-      f.shareInterval(
-        (top.weight_pct as number) / 100,
-        (top.weight_pct_low as number) / 100,
-        (top.weight_pct_high as number) / 100,
-      ),
-      f.num(top.r, 2),
-      f.num(top.r2, 2),
-      f.int(top.n),
-      second ? `${second.label} ${f.share((second.weight_pct as number) / 100)}` : "–",
-    ),
-  ];
-  const concentrate = rows.filter((x) => x.quadrant === "Concentrate here").map((x) => x.label);
-  if (concentrate.length) sentences.push(t.concentrate(concentrate.join(", ")));
+  const top = rows[0];
+  const sentences = driverSentences(ctx, rows, outcomeName);
   const html = [
     para(t.driversLead(outcomeName), "lead"),
     findings(sentences),
@@ -134,6 +118,30 @@ export function driverSection(ctx: SectionContext): Section {
     ]),
   ].join("\n");
   return { id: "drivers", title, findings: sentences, body: html };
+}
+
+/** The strongest driver and the next, and where to concentrate, in words. */
+function driverSentences(ctx: SectionContext, rows: Row[], outcomeName: string): string[] {
+  const { labels: t, format: f } = ctx;
+  const [top, second] = rows;
+  const sentences = [
+    t.driverSentence(
+      String(top.label),
+      outcomeName,
+      f.shareInterval(
+        (top.weight_pct as number) / 100,
+        (top.weight_pct_low as number) / 100,
+        (top.weight_pct_high as number) / 100,
+      ),
+      f.num(top.r, 2),
+      f.num(top.r2, 2),
+      f.int(top.n),
+      second ? `${second.label} ${f.share((second.weight_pct as number) / 100)}` : "–",
+    ),
+  ];
+  const concentrate = rows.filter((x) => x.quadrant === "Concentrate here").map((x) => x.label);
+  if (concentrate.length) sentences.push(t.concentrate(concentrate.join(", ")));
+  return sentences;
 }
 
 /** Rows with every one of the columns present (the complete cases `keyDrivers` fits on). */
