@@ -72,15 +72,20 @@ export function segmentSection(ctx: SectionContext): Section {
 
 function segmentPart(ctx: SectionContext, table: ColumnTable, column: string) {
   const { labels: t, format: f } = ctx;
-  const base = { by: column, confidence: ctx.confidence, minN: ctx.minN };
+  // Two segments: "a vs the rest" and "b vs the rest" are one test, made once (nothing to adjust).
+  const two = new Set(table.array(column) as unknown[]).size === 2;
+  const base = {
+    by: column,
+    confidence: ctx.confidence,
+    minN: ctx.minN,
+    ...(two ? { correction: "none" as const } : {}),
+  };
   const out: string[] = [heading(2, t.byGroup(t.segments, column))];
   const sentences: string[] = [];
   if (!hasValues(table, "nps_score")) return { findings: sentences, html: "" };
-  // Two segments: "a vs the rest" and "b vs the rest" are one test, made once (nothing to adjust).
-  const two = new Set(table.array(column) as unknown[]).size === 2;
   const { table: result, tableOptions: hidden } = publishable(
     ctx,
-    segment(table, { ...base, kpi: "nps", ...(two ? { correction: "none" as const } : {}) }),
+    segment(table, { ...base, kpi: "nps" }),
     t.segmentChart(column),
     [column],
   );
