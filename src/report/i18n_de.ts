@@ -286,9 +286,9 @@ export const DE: Labels = {
   problem: "Problem",
   rows: "Zeilen",
   qualitySentence: (file, rejected, rows, columns) =>
-    `${file}: ${rejected} von ${rows} Zeilen abgelehnt (ungültige Werte je Spalte: ${columns}).`,
+    `Datei ${file}: ${rejected} von ${rows} Zeilen abgelehnt (ungültige Werte je Spalte: ${columns}).`,
   qualityClean: (files, rows) => `Alle ${rows} Zeilen aus ${files} Dateien wurden angenommen.`,
-  fileError: (file, error) => `${file} wurde nicht geladen: ${error}`,
+  fileError: (file, error) => `Datei ${file} wurde nicht geladen: ${error}`,
   delimiter: (d, decimal, encoding) =>
     `Trennzeichen ${d} · Dezimalzeichen „${decimal}“ · ${encoding}`,
   notebooksLead:

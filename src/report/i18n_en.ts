@@ -324,10 +324,10 @@ export const EN = {
   problem: "Problem",
   rows: "Rows",
   qualitySentence: (file: string, rejected: string, rows: string, columns: string) =>
-    `${file}: ${rejected} of ${rows} rows rejected (bad values per column: ${columns}).`,
+    `File ${file}: ${rejected} of ${rows} rows rejected (bad values per column: ${columns}).`,
   qualityClean: (files: string, rows: string) =>
     `All ${rows} rows of ${files} files were accepted.`,
-  fileError: (file: string, error: string) => `${file} was not loaded: ${error}`,
+  fileError: (file: string, error: string) => `File ${file} was not loaded: ${error}`,
   delimiter: (d: string, decimal: string, encoding: string) =>
     `delimiter ${d} · decimal "${decimal}" · ${encoding}`,
   // notebooks

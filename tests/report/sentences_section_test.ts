@@ -16,6 +16,7 @@ import { cohortSection } from "../../src/report/cohort_section.ts";
 import { driverSection } from "../../src/report/driver_section.ts";
 import { reportFormat } from "../../src/report/format.ts";
 import { kpiSection } from "../../src/report/kpi_section.ts";
+import { qualitySection } from "../../src/report/quality_section.ts";
 import { segmentSection } from "../../src/report/segment_section.ts";
 import { serviceSection } from "../../src/report/service_section.ts";
 import { trendSection } from "../../src/report/trend_section.ts";
@@ -234,7 +235,10 @@ Deno.test("every finding starts with a capital letter, whatever the group values
     segmentSection(sectionContext({ responses })),
     serviceSection(sectionContext({ tickets: tickets([30, 40, 50, 60, 70], Array(5).fill(true)) })),
   ];
+  const files = [{ file: "answers.csv", schema: "responses" as const, error: "not a CSV" }];
+  sections.push(qualitySection(sectionContext({}, { files }), 20));
   const found = sections.flatMap((s) => s.findings);
+  assert.ok(found.includes("File answers.csv was not loaded: not a CSV"), found.join("\n"));
   assert.ok(found.length >= 3);
   for (const s of found) assert.match(s, /^[A-Z0-9]/, s);
   const de = segmentSection(sectionContext({ responses }, { lang: "de" })).findings;
