@@ -200,7 +200,7 @@ export const DE: Labels = {
   npsPoints: "NPS-Punkte gegenüber dem Rest",
   vsRest: "gegenüber Rest (Intervall)",
   pAdjusted: "p (Holm)",
-  csatVsRest: "CSAT ggü. Rest (Pkt.)",
+  csatVsRest: "CSAT ggü. Rest (Prozentpunkte)",
   cesVsRest: "CES ggü. Rest",
   segmentTableNote:
     "* signifikant nach Holm-Korrektur. CSAT in Prozentpunkten des Top-Box-Anteils; CES in Aufwandspunkten (niedriger ist besser).",

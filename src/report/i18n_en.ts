@@ -213,7 +213,7 @@ export const EN = {
   npsPoints: "NPS points vs the rest",
   vsRest: "vs the rest (interval)",
   pAdjusted: "p (Holm)",
-  csatVsRest: "CSAT vs rest (pts)",
+  csatVsRest: "CSAT vs rest (percentage points)",
   cesVsRest: "CES vs rest",
   segmentTableNote:
     "* significant after Holm correction. CSAT in percentage points of top-box share; CES in effort points (lower is better).",
