@@ -144,7 +144,7 @@ export function rankGroups(rows: Row[], columns: RankColumns): Ranking | null {
 }
 
 /**
- * The note on the groups flagged as small samples (none: no note).
+ * The note on the groups (or periods) flagged as small samples (none: no note).
  *
  * @example
  * ```ts
@@ -156,9 +156,15 @@ export function rankGroups(rows: Row[], columns: RankColumns): Ranking | null {
  * assert.match(smallNote(ctx, [{ small_sample: true }, {}])[0], /^1 group\(s\) with fewer than 30/);
  * ```
  */
-export function smallNote(ctx: SectionContext, rows: Row[]): string[] {
+export function smallNote(
+  ctx: SectionContext,
+  rows: Row[],
+  of: "groups" | "periods" = "groups",
+): string[] {
   const small = rows.filter((r) => r.small_sample === true && r.suppressed !== true).length;
-  return small ? [ctx.labels.smallGroups(ctx.format.int(small), ctx.format.int(ctx.minN))] : [];
+  if (!small) return [];
+  const note = of === "periods" ? ctx.labels.smallPeriods : ctx.labels.smallGroups;
+  return [note(ctx.format.int(small), ctx.format.int(ctx.minN))];
 }
 
 /** The widest NPS gap between two groups, tested as one of all pairs. */

@@ -101,6 +101,8 @@ export const DE: Labels = {
     `${kpi} unterscheidet sich nicht deutlich nach ${by}: Die Intervalle des höchsten (${hi}) und des niedrigsten Werts (${lo}) überschneiden sich.`,
   smallGroups: (n, min) =>
     `${n} Gruppe(n) mit weniger als ${min} Beobachtungen sind kleine Stichproben: hohl dargestellt, nicht verglichen.`,
+  smallPeriods: (n, min) =>
+    `${n} Periode(n) mit weniger als ${min} Antworten sind kleine Stichproben: hohl dargestellt, nicht getestet.`,
   smallFlag: (n) => ` (kleine Stichprobe: n = ${n})`,
   frt: "Erste Antwortzeit",
   frtAxis: "Median der ersten Antwort (Minuten)",

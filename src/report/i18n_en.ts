@@ -113,6 +113,8 @@ export const EN = {
     `${kpi} does not differ clearly by ${by}: the intervals of ${hi} and ${lo}, the highest and the lowest, overlap.`,
   smallGroups: (n: string, min: string) =>
     `${n} group(s) with fewer than ${min} observations are small samples: shown hollow, not compared.`,
+  smallPeriods: (n: string, min: string) =>
+    `${n} period(s) with fewer than ${min} answers are small samples: shown hollow, not tested.`,
   smallFlag: (n: string) => ` (small sample: n = ${n})`,
   // service
   frt: "First response time",

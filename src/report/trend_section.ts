@@ -132,7 +132,7 @@ export function trendShifts(ctx: SectionContext, table: ColumnTable, kpi: Analys
       )
     )
     : [t.noShift(name, f.int(tested))];
-  return { result, rows, hidden, sentences: [...sentences, ...smallNote(ctx, rows)] };
+  return { result, rows, hidden, sentences: [...sentences, ...smallNote(ctx, rows, "periods")] };
 }
 
 function kpiTrend(ctx: SectionContext, table: ColumnTable, kpi: AnalysisKpi, title: string) {

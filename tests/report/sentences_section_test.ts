@@ -67,6 +67,13 @@ Deno.test("KPI page and Trends page make one decision on monthly shifts (Holm)",
   assert.deepEqual(trends, [rise]);
   assert.ok(kpis.includes(rise), kpis.join("\n"));
   assert.ok(!kpis.some((s) => s.includes("February 2025")), kpis.join("\n"));
+  // A sixth month of 20 answers: a small sample, flagged in words and not tested.
+  const june = aq.from(scores(10, 5, 20).map((s) => ({ date: month(5), nps_score: s })));
+  const more = trendSection(sectionContext({ responses: responses.concat(june) })).findings;
+  assert.deepEqual(more, [
+    rise,
+    "1 period(s) with fewer than 30 answers are small samples: shown hollow, not tested.",
+  ]);
 });
 
 Deno.test("German: month names with 'im', percentage points for CSAT changes", () => {
