@@ -11,7 +11,7 @@ import { kpiSegmentChart } from "../charts/kpi.ts";
 import { firstContactResolution, firstResponseTime, resolutionTime } from "../metrics/service.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
-import { dataTable, figure, findings, heading, skippedSection } from "./html.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { rankSentences } from "./compare.ts";
 
