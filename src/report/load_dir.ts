@@ -157,7 +157,10 @@ export const LOAD_OPTIONS = optionNames<LoadOptions>()(["config", "onProgress"])
  * `dir`: a file key of `cxkit.json` that is absolute, contains `..` or is a
  * link leaving the folder is a `CxOptionsError`; links found in the folder
  * are read when they point inside it and skipped otherwise. An invalid
- * `timeZone` in `cxkit.json` is a `CxSchemaError`.
+ * `timeZone` or an unknown key in `cxkit.json` is a `CxSchemaError` (naming
+ * the nearest known key). A file whose mapping has a key that is no
+ * canonical column ("did you mean nps_score?"), looks reversed, or names a
+ * column not in the file becomes an entry with that error, not loaded.
  *
  * @example
  * ```ts
