@@ -23,6 +23,8 @@ export interface Encoded {
 }
 
 const cache = new WeakMap<object, Encoded>();
+/** Dictionaries known to hold distinct values (`null`) or their canonical codes. */
+const canonicalCache = new WeakMap<object, Int32Array | null>();
 
 /**
  * Dictionary-encodes `values` (its first `n` rows), from the cache when the
@@ -48,7 +50,40 @@ export function encodeColumn(values: ArrayLike<unknown>, n: number): Encoded {
   }
   const e = encode(values, n, cacheable && !Object.isFrozen(values));
   if (cacheable) cache.set(values as unknown[], e);
+  canonicalCache.set(e.dictionary, null);
   return e;
+}
+
+/**
+ * For a dictionary that may repeat a value (a loader's `CodedColumn` may),
+ * the code of each entry's first equal entry (`Date`s equal by instant,
+ * `undefined` equal to `null`), or `null` when all entries differ.
+ * Dictionaries are read-only, so the answer is cached per dictionary.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalCodes } from "./encode.ts";
+ * assert.equal(canonicalCodes(["a", "b"]), null);
+ * assert.deepEqual([...canonicalCodes(["a", "b", "a", null, undefined])!], [0, 1, 0, 3, 3]);
+ * ```
+ */
+export function canonicalCodes(dictionary: readonly unknown[]): Int32Array | null {
+  const cached = canonicalCache.get(dictionary);
+  if (cached !== undefined) return cached;
+  const canonical = new Int32Array(dictionary.length);
+  const byKey = new Map<unknown, number>();
+  let distinct = true;
+  dictionary.forEach((v, j) => {
+    const key = v instanceof Date ? v.getTime() : v ?? null;
+    const seen = byKey.get(key);
+    canonical[j] = seen ?? j;
+    if (seen === undefined) byKey.set(key, j);
+    else distinct = false;
+  });
+  const out = distinct ? null : canonical;
+  canonicalCache.set(dictionary, out);
+  return out;
 }
 
 /** Whether every row still holds its cached value (same value, or same instant for dates). */

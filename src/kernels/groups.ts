@@ -11,7 +11,7 @@ import { CxDataError } from "../errors.ts";
 import { type Period, periodFn } from "../time/period.ts";
 import { zoneOffsetFn } from "../time/zone.ts";
 import { CodedColumn, InstantColumn } from "./columns.ts";
-import { encodeColumn } from "./encode.ts";
+import { canonicalCodes, encodeColumn } from "./encode.ts";
 
 const DAY = 86_400_000;
 /** Zone offsets change at most on the half hour (see `zoneOffsetFn`). */
@@ -238,22 +238,13 @@ function byColumnSource(table: ColumnTable, name: string, n: number): KeySource 
   const column = compactColumn(table, name);
   if (column instanceof CodedColumn) {
     // Entries that group together (equal instants, undefined and null) share a key.
-    const { dictionary } = column;
-    const canonical = new Int32Array(dictionary.length);
-    const byKey = new Map<unknown, number>();
-    dictionary.forEach((v, j) => {
-      const key = v instanceof Date ? v.getTime() : v ?? null;
-      const seen = byKey.get(key);
-      canonical[j] = seen ?? j;
-      if (seen === undefined) byKey.set(key, j);
-    });
-    const identity = canonical.every((c, j) => c === j);
-    const raw = column.codes;
+    const { dictionary, codes: raw } = column;
+    const canonical = canonicalCodes(dictionary);
     return {
       kind: "codes",
-      codes: identity ? raw : mapCodes(raw, canonical),
+      codes: canonical ? mapCodes(raw, canonical) : raw,
       size: dictionary.length,
-      valuesAt: (row) => [dictionary[canonical[raw[row]]] ?? null],
+      valuesAt: (row) => [dictionary[canonical ? canonical[raw[row]] : raw[row]] ?? null],
     };
   }
   const e = encodeColumn(columnValues(table, name), n);

@@ -64,6 +64,10 @@ export interface PeriodCalendar {
   localDay(t: number): number;
   /** First instant of a local day. */
   dayStart(localDay: number): number;
+  /** Ordinal of the period containing a local day. */
+  ordinalOfDay(localDay: number): number;
+  /** Offset of the zone at `t` (ms, local − UTC; constant within each half hour). */
+  offsetAt(t: number): number;
 }
 
 /**
@@ -133,7 +137,73 @@ export function periodCalendar(period: CohortPeriod, timeZone: string): PeriodCa
       const [y, m, d] = civilFromDays(day);
       return toInstant(y, m, d, 0, 0, 0, 0)!;
     },
+    ordinalOfDay,
+    offsetAt,
   };
+}
+
+/** Zone offsets are constant within each half hour (`zoneOffsetFn` caches them so). */
+export const SLOT = 1_800_000;
+
+/**
+ * `calendar.ordinal(t)` for many instants within a known range, by lookup:
+ * the zone offset per half hour (asked once each, when first needed) and
+ * the ordinal per local day, in typed arrays over the range, so the kernel's
+ * per-event cost is two array reads and no `Date`. Instants outside the range
+ * (or a range over 200 years) are passed to `calendar.ordinal`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { OrdinalTable, periodCalendar } from "./periods.ts";
+ * const months = periodCalendar("month", "Europe/Berlin");
+ * const lo = Date.parse("2024-01-01T00:00:00Z"), hi = Date.parse("2024-12-31T00:00:00Z");
+ * const table = new OrdinalTable(months, lo, hi);
+ * for (const t of [lo, Date.parse("2024-01-31T23:30:00Z"), Date.parse("2024-10-27T00:59:59Z"), hi + 1e10]) {
+ *   assert.equal(table.at(t), months.ordinal(t));
+ * }
+ * ```
+ */
+export class OrdinalTable {
+  readonly #calendar: PeriodCalendar;
+  /** Half hour (since the epoch) of `offsets[0]`. */
+  readonly firstSlot: number;
+  /** Zone offset per half hour from `firstSlot`, `NaN` until asked ({@link offset}). */
+  readonly offsets: Float64Array;
+  /** Local day of `ordinals[0]`. */
+  readonly firstDay: number;
+  /** Period ordinal per local day from `firstDay`. */
+  readonly ordinals: Int32Array;
+
+  /** A table for instants from `lo` to `hi` (epoch ms) in `calendar`. */
+  constructor(calendar: PeriodCalendar, lo: number, hi: number) {
+    this.#calendar = calendar;
+    const ok = lo <= hi && (hi - lo) / DAY < 73_050;
+    this.firstSlot = ok ? Math.floor(lo / SLOT) : 0;
+    this.offsets = new Float64Array(ok ? Math.floor(hi / SLOT) - this.firstSlot + 1 : 0)
+      .fill(NaN);
+    // Local days are bounded by the widest offsets any zone has (±18 h).
+    this.firstDay = ok ? Math.floor((lo - 18 * 3_600_000) / DAY) - 1 : 0;
+    const lastDay = ok ? Math.floor((hi + 18 * 3_600_000) / DAY) + 1 : -1;
+    this.ordinals = new Int32Array(Math.max(0, lastDay - this.firstDay + 1));
+    for (let d = 0; d < this.ordinals.length; d++) {
+      this.ordinals[d] = calendar.ordinalOfDay(this.firstDay + d);
+    }
+  }
+
+  /** Ordinal of the period containing the instant `t` (epoch ms), as `calendar.ordinal(t)`. */
+  at(t: number): number {
+    const s = Math.floor(t / SLOT) - this.firstSlot;
+    if (!(s >= 0 && s < this.offsets.length)) return this.#calendar.ordinal(t);
+    let o = this.offsets[s];
+    if (o !== o) o = this.offset(s);
+    return this.ordinals[Math.floor((t + o) / DAY) - this.firstDay];
+  }
+
+  /** Asks and keeps the zone offset of half hour `s` (an index into `offsets`). */
+  offset(s: number): number {
+    return this.offsets[s] = this.#calendar.offsetAt((s + this.firstSlot) * SLOT);
+  }
 }
 
 /**
