@@ -17,13 +17,11 @@
  * @module
  */
 import { CxOptionsError } from "../../errors.ts";
-import { OrdinalTable, type PeriodCalendar, ROLLING_LENGTH, SLOT } from "./periods.ts";
+import { OrdinalTable, type PeriodCalendar, ROLLING_LENGTH, SLOT, SPLIT_SLOT } from "./periods.ts";
 import type { CohortPeriod } from "./periods.ts";
 import { Problems, timeOf } from "./meta.ts";
 import { collectCells, segmentCodes } from "./kernel_cells.ts";
 import { canonicalCodes, encodeColumn } from "../../kernels/encode.ts";
-
-const DAY = 86_400_000;
 
 /** Where a segment column's values come from. */
 export interface SegmentSource {
@@ -173,7 +171,8 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
   let customersIgnored = 0;
   for (let c = 0; c < ix.count; c++) {
     if (anchor[c] < cutoff) minAnchor = Math.min(minAnchor, anchor[c]);
-    else customersIgnored++;
+    // (Ids without events before the cut-off are no customers; a signup table's all are.)
+    else if (input.anchor.kind === "table" || ix.firstRow[c] >= 0) customersIgnored++;
   }
   if (minAnchor === Infinity) {
     throw new CxOptionsError(
@@ -316,16 +315,23 @@ function encodeEvents(
   const words = rolling ? 0 : (calendarBits.width + 31) >>> 5;
   const ix = new CustomerIndex(input, words, dictionary.length, n);
   const { ordinals, base } = calendarBits;
-  const { offsets, firstSlot, firstDay, ordinals: days } = ordinals, slots = offsets.length;
+  const { slots, firstSlot } = ordinals;
   // Repeated ids in a loader's dictionary are one customer.
   const canonical = canonicalCodes(dictionary);
   const table = input.anchor.kind === "table";
   const byEvents = input.by.filter((s) => s.from === "events").map((s) => s.values);
   const problems = new Problems();
-  // Customer code of each id code: −1 not seen yet, −2 not in the signup table.
-  const customerOf = new Int32Array(dictionary.length).fill(-1);
+  // Customer code of each id code: −1 not seen yet, −2 not in the signup table. Without
+  // revenue (whose float sums follow the customers' order) the id codes are the customer codes.
+  const direct = canonical === null && !table && !revenue;
+  const customerOf = new Int32Array(direct ? 0 : dictionary.length).fill(-1);
+  if (direct) ix.count = dictionary.length;
   const { firstT, firstRow, bits, changed, codes: perEvent, revenueByBit } = ix;
   const anchored = input.anchor.kind !== "first_activity";
+  if (direct && !anchored && !changed && !perEvent) {
+    ix.eventsIgnored = directPass(ev, ix, cutoff, calendarBits);
+    return ix;
+  }
   let ignored = 0;
   for (let i = 0; i < n; i++) {
     const t = times[i];
@@ -335,7 +341,7 @@ function encodeEvents(
       continue;
     }
     const r = canonical === null ? ids[i] : canonical[ids[i]];
-    let code = customerOf[r];
+    let code = direct ? r : customerOf[r];
     if (code === -1) code = customerOf[r] = table ? ix.codeOf(dictionary[r]) : ix.count++;
     if (code === -2) {
       const id = ev.idAt(i);
@@ -363,11 +369,10 @@ function encodeEvents(
     }
     if (perEvent) perEvent[i] = code;
     else {
-      // ordinals.at(t), inlined: the zone offset of t's half hour, then the period of its local day.
-      const s = Math.floor(t / SLOT) - firstSlot, o = offsets[s];
-      const b = (s >= 0 && s < slots && o === o
-        ? days[Math.floor((t + o) / DAY) - firstDay]
-        : ordinals.at(t)) - base;
+      // ordinals.at(t), inlined for the usual case: the ordinal of t's half hour.
+      const s = Math.floor(t / SLOT) - firstSlot;
+      const o = s >= 0 && s < slots.length ? slots[s] : SPLIT_SLOT;
+      const b = (o > SPLIT_SLOT ? o : ordinals.at(t)) - base;
       bits[code * words + (b >>> 5)] |= 1 << (b & 31);
       if (revenueByBit) {
         addRevenue(revenueByBit, code * calendarBits.width + b, revenue![i]);
@@ -378,6 +383,42 @@ function encodeEvents(
   ix.eventsIgnored = ignored;
   problems.throwIfAny("The events cannot be placed in cohorts");
   return ix;
+}
+
+/**
+ * Pass 1 of the usual case (first activity, calendar periods, no revenue,
+ * no segment read from the events, id codes = customer codes) in a loop of
+ * its own; returns the number of events at or after the cut-off.
+ */
+function directPass(
+  ev: EventColumns,
+  ix: CustomerIndex,
+  cutoff: number,
+  calendarBits: { base: number; ordinals: OrdinalTable },
+): number {
+  const { n, times, codes } = ev, { firstT, firstRow, bits, words } = ix;
+  const { ordinals, base } = calendarBits, { slots, firstSlot } = ordinals;
+  // Module constants as locals (imported bindings are re-read on every use).
+  const slot = SLOT, split = SPLIT_SLOT;
+  let ignored = 0;
+  for (let i = 0; i < n; i++) {
+    const t = times[i];
+    if (t >= cutoff) {
+      ignored++;
+      continue;
+    }
+    const code = codes[i];
+    if (t < firstT[code]) {
+      firstT[code] = t;
+      firstRow[code] = i;
+    }
+    // ordinals.at(t), inlined for the usual case: the ordinal of t's half hour.
+    const s = Math.floor(t / slot) - firstSlot;
+    const o = s >= 0 && s < slots.length ? slots[s] : split;
+    const b = (o > split ? o : ordinals.at(t)) - base;
+    bits[code * words + (b >>> 5)] |= 1 << (b & 31);
+  }
+  return ignored;
 }
 
 /** Whether event `i` has other segment values than the customer's first event (row `fr`). */
@@ -456,8 +497,13 @@ function scanEvents(input: RetentionKernelInput, ev: EventColumns): {
 } {
   const { names, anchor } = input;
   const { n, times, codes } = ev;
-  const missingId = Uint8Array.from(ev.dictionary, (v) => v === null || v === undefined ? 1 : 0);
-  const anyMissing = missingId.includes(1);
+  // Ids missing by dictionary entry (a plain loop: `Uint8Array.from` with a map is slow).
+  const missingId = new Uint8Array(ev.dictionary.length);
+  let anyMissing = false;
+  for (let j = 0; j < missingId.length; j++) {
+    const v = ev.dictionary[j];
+    if (v === null || v === undefined) missingId[j] = 1, anyMissing = true;
+  }
   const problems = new Problems();
   let minT = Infinity, maxT = -Infinity;
   for (let i = 0; i < n; i++) {
