@@ -344,15 +344,7 @@ function encodeEvents(
     let code = direct ? r : customerOf[r];
     if (code === -1) code = customerOf[r] = table ? ix.codeOf(dictionary[r]) : ix.count++;
     if (code === -2) {
-      const id = ev.idAt(i);
-      problems.add(
-        i + 1,
-        names.customer,
-        id,
-        `customer ${
-          JSON.stringify(id)
-        } has events but no row in the signup table; filter the events to customers in it or add the customer`,
-      );
+      unknownCustomer(problems, i, names.customer, ev.idAt(i));
       if (perEvent) perEvent[i] = -1;
       continue;
     }
@@ -419,6 +411,18 @@ function directPass(
     bits[code * words + (b >>> 5)] |= 1 << (b & 31);
   }
   return ignored;
+}
+
+/** Reports an event whose customer has no row in the signup table. */
+function unknownCustomer(problems: Problems, i: number, column: string, id: unknown): void {
+  problems.add(
+    i + 1,
+    column,
+    id,
+    `customer ${
+      JSON.stringify(id)
+    } has events but no row in the signup table; filter the events to customers in it or add the customer`,
+  );
 }
 
 /** Whether event `i` has other segment values than the customer's first event (row `fr`). */
