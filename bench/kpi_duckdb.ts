@@ -64,16 +64,17 @@ const SQL = {
   ces: `SELECT channel, count(ces) AS n, sum(ces) AS s, sum(ces * ces) AS ss,
     count(*) FILTER (WHERE ces <= 3) AS box FROM events GROUP BY channel`,
 };
-const KPIS = { nps, csat, ces } as const;
-type Kpi = keyof typeof KPIS;
+type Kpi = "nps" | "csat" | "ces";
+const KPIS: Record<Kpi, (t: aq.ColumnTable, o: { by: string[] }) => aq.ColumnTable> = {
+  nps: (t, o) => nps(t, o),
+  csat: (t, o) => csat(t, o),
+  ces: (t, o) => ces(t, o),
+};
 
-function timed<T>(fn: () => T): { seconds: number; result: T };
-function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; result: T }>;
-function timed<T>(fn: () => T | Promise<T>) {
+function timed<T>(fn: () => T): { seconds: number; result: T } {
   const t0 = performance.now();
-  const out = fn();
-  const done = (result: T) => ({ seconds: (performance.now() - t0) / 1000, result });
-  return out instanceof Promise ? out.then(done) : done(out);
+  const result = fn();
+  return { seconds: (performance.now() - t0) / 1000, result };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -91,17 +92,20 @@ await db.run(`CREATE TABLE events AS ${goalEventsSelect(E, C)}`);
 
 const rows: string[] = [];
 const ratios = { plain: [] as number[], compact: [] as number[] };
+let cold = { seconds: 0, ratio: 0 };
 for (const kpi of Object.keys(KPIS) as Kpi[]) {
-  const run = (t: aq.ColumnTable) => KPIS[kpi](t, { by: ["channel"] }) as aq.ColumnTable;
+  const run = (t: aq.ColumnTable) => KPIS[kpi](t, { by: ["channel"] });
+  // The first kernel call on the plain table encodes `channel`; later calls, and the other
+  // KPIs, reuse the cached codes after checking every row against them.
   const first = timed(() => run(plain));
   const times = { plain: [] as number[], compact: [] as number[], duck: [] as number[] };
   let duck: Record<string, unknown>[] = [];
   let compactResult = first.result;
   for (let r = 0; r < runs; r++) {
     // Interleaved, so that a noisy neighbour hits every engine alike.
-    const d = await timed(async () => (await db.runAndReadAll(SQL[kpi])).getRowObjects());
-    times.duck.push(d.seconds);
-    duck = d.result;
+    const t0 = performance.now();
+    duck = (await db.runAndReadAll(SQL[kpi])).getRowObjects();
+    times.duck.push((performance.now() - t0) / 1000);
     times.plain.push(timed(() => run(plain)).seconds);
     const c = timed(() => run(compact));
     times.compact.push(c.seconds);
@@ -115,24 +119,25 @@ for (const kpi of Object.keys(KPIS) as Kpi[]) {
     throw new Error(`${kpi}: plain and compact tables disagree`);
   }
   const [p, c, d] = [median(times.plain), median(times.compact), median(times.duck)];
+  if (!cold.seconds) cold = { seconds: first.seconds, ratio: first.seconds / d };
   ratios.plain.push(p / d);
   ratios.compact.push(c / d);
+  const msOf = (x: number) => `${(x * 1000).toFixed(0).padStart(5)} ms`;
   rows.push(
-    `| ${kpi.padEnd(4)} | ${(first.seconds * 1000).toFixed(0).padStart(5)} ms | ${
-      (p * 1000).toFixed(0).padStart(5)
-    } ms | ${(c * 1000).toFixed(0).padStart(5)} ms | ${(d * 1000).toFixed(0).padStart(5)} ms | ${
-      (p / d).toFixed(2)
-    }× | ${(c / d).toFixed(2)}× |`,
+    `| ${kpi.padEnd(4)} | ${msOf(p)} | ${msOf(c)} | ${msOf(d)} | ${(p / d).toFixed(2)}× | ${
+      (c / d).toFixed(2)
+    }× |`,
   );
 }
 console.log(`compacting the table once: ${compacting.seconds.toFixed(2)} s`);
-console.log(
-  "| KPI  | plain, 1st call | plain    | compact  | DuckDB   | plain/DuckDB | compact/DuckDB |",
-);
-console.log(
-  "| ---- | --------------- | -------- | -------- | -------- | ------------ | -------------- |",
-);
+console.log("| KPI  | plain    | compact  | DuckDB   | plain/DuckDB | compact/DuckDB |");
+console.log("| ---- | -------- | -------- | -------- | ------------ | -------------- |");
 for (const r of rows) console.log(r);
+console.log(
+  `first NPS call on the plain table (encodes channel once): ${
+    (cold.seconds * 1000).toFixed(0)
+  } ms, ${cold.ratio.toFixed(2)}× DuckDB`,
+);
 const load = Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
 console.log(`cores: ${navigator.hardwareConcurrency}; load average: ${load}`);
 const size = `${(E / 1e6).toLocaleString("en-US")}M events`;
