@@ -8,6 +8,35 @@
  * @module
  */
 
+import { parseArgs } from "node:util";
+
+/**
+ * The size arguments of the goal benchmarks: `--events` (default 5M),
+ * `--customers` (default 250k) and `--runs` (default 5).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { goalArgs } from "./cohort_events.ts";
+ * assert.deepEqual(goalArgs(["--events", "10"]), { events: 10, customers: 250_000, runs: 5 });
+ * ```
+ */
+export function goalArgs(args: string[]): { events: number; customers: number; runs: number } {
+  const { values } = parseArgs({
+    args,
+    options: {
+      events: { type: "string", default: "5000000" },
+      customers: { type: "string", default: "250000" },
+      runs: { type: "string", default: "5" },
+    },
+  });
+  return {
+    events: Number(values.events),
+    customers: Number(values.customers),
+    runs: Number(values.runs),
+  };
+}
+
 /** Days covered: 2024-01-01 … 2025-12-31, 24 months. */
 export const DAYS = 730;
 

@@ -15,19 +15,11 @@
  */
 import * as aq from "arquero";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { parseArgs } from "node:util";
 import { cohortRetention } from "../src/analysis/cohort/retention.ts";
 import { compactTable } from "../src/entries/io.ts";
-import { dayMs, eventsSelect, goalEventRow, SQL_RETENTION } from "./cohort_events.ts";
+import { dayMs, eventsSelect, goalArgs, goalEventRow, SQL_RETENTION } from "./cohort_events.ts";
 
-const { values } = parseArgs({
-  options: {
-    events: { type: "string", default: "5000000" },
-    customers: { type: "string", default: "250000" },
-    runs: { type: "string", default: "5" },
-  },
-});
-const E = Number(values.events), C = Number(values.customers), runs = Number(values.runs);
+const { events: E, customers: C, runs } = goalArgs(Deno.args);
 
 console.log(
   `monthly exact cohort retention: ${E.toLocaleString("en-US")} events, ${

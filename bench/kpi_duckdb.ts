@@ -14,19 +14,11 @@
  */
 import * as aq from "arquero";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { parseArgs } from "node:util";
 import { ces, csat, nps } from "../src/mod.ts";
 import { compactTable } from "../src/entries/io.ts";
-import { CHANNELS, dayMs, goalEventRow, goalEventsSelect } from "./cohort_events.ts";
+import { CHANNELS, dayMs, goalArgs, goalEventRow, goalEventsSelect } from "./cohort_events.ts";
 
-const { values } = parseArgs({
-  options: {
-    events: { type: "string", default: "5000000" },
-    customers: { type: "string", default: "250000" },
-    runs: { type: "string", default: "5" },
-  },
-});
-const E = Number(values.events), C = Number(values.customers), runs = Number(values.runs);
+const { events: E, customers: C, runs } = goalArgs(Deno.args);
 
 /** A fresh copy of a short string, as a CSV parser makes one per field. */
 const copy = (s: string) => (s + "\u0000").slice(0, -1);
