@@ -9,6 +9,28 @@
  */
 
 import { parseArgs } from "node:util";
+import process from "node:process";
+
+/**
+ * Wall and CPU seconds (user + system, all threads of this process) of
+ * `fn`: DuckDB's threads run in this process, so its CPU time counts too.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { measure } from "./cohort_events.ts";
+ * const m = await measure(() => 42);
+ * assert.ok(m.result === 42 && m.seconds >= 0 && m.cpu >= 0);
+ * ```
+ */
+export async function measure<T>(
+  fn: () => T | Promise<T>,
+): Promise<{ seconds: number; cpu: number; result: T }> {
+  const cpu0 = process.cpuUsage(), t0 = performance.now();
+  const result = await fn();
+  const seconds = (performance.now() - t0) / 1000, cpu = process.cpuUsage(cpu0);
+  return { seconds, cpu: (cpu.user + cpu.system) / 1e6, result };
+}
 
 /**
  * The size arguments of the goal benchmarks: `--events` (default 5M),

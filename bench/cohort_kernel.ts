@@ -17,7 +17,14 @@ import * as aq from "arquero";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { cohortRetention } from "../src/analysis/cohort/retention.ts";
 import { compactTable } from "../src/entries/io.ts";
-import { dayMs, eventsSelect, goalArgs, goalEventRow, SQL_RETENTION } from "./cohort_events.ts";
+import {
+  dayMs,
+  eventsSelect,
+  goalArgs,
+  goalEventRow,
+  measure,
+  SQL_RETENTION,
+} from "./cohort_events.ts";
 
 const { events: E, customers: C, runs } = goalArgs(Deno.args);
 
@@ -37,7 +44,6 @@ const compact = compactTable(plain);
 const db = await (await DuckDBInstance.create(":memory:")).connect();
 await db.run(`CREATE TABLE events AS ${eventsSelect(E, C)}`);
 
-const ms = (t0: number) => (performance.now() - t0) / 1000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 type Cells = Map<string, string>;
 
@@ -52,24 +58,26 @@ function ourCells(t: aq.ColumnTable): Cells {
   );
 }
 
-let t0 = performance.now();
-const firstCells = ourCells(plain);
-const firstPlain = ms(t0);
+const first = await measure(() => ourCells(plain));
+const firstCells = first.result, firstPlain = first.seconds;
 const times = { plain: [] as number[], compact: [] as number[], duck: [] as number[] };
+const cpu = { plain: [] as number[], compact: [] as number[], duck: [] as number[] };
 let duckCells: Cells = new Map(), compactCells: Cells = new Map();
 for (let r = 0; r < runs; r++) {
-  t0 = performance.now();
-  const rows = (await db.runAndReadAll(SQL_RETENTION)).getRowObjects();
-  times.duck.push(ms(t0));
+  // Interleaved, so that a noisy neighbour hits every engine alike.
+  const d = await measure(async () => (await db.runAndReadAll(SQL_RETENTION)).getRowObjects());
   duckCells = new Map(
-    rows.map((r) => [`${r.cohort}|${Number(r.k)}`, `${Number(r.cohort_size)}|${Number(r.active)}`]),
+    d.result.map((
+      r,
+    ) => [`${r.cohort}|${Number(r.k)}`, `${Number(r.cohort_size)}|${Number(r.active)}`]),
   );
-  t0 = performance.now();
-  ourCells(plain);
-  times.plain.push(ms(t0));
-  t0 = performance.now();
-  compactCells = ourCells(compact);
-  times.compact.push(ms(t0));
+  const p = await measure(() => ourCells(plain));
+  const c = await measure(() => ourCells(compact));
+  compactCells = c.result;
+  for (const [key, m] of [["duck", d], ["plain", p], ["compact", c]] as const) {
+    times[key].push(m.seconds);
+    cpu[key].push(m.cpu);
+  }
 }
 const same = (a: Cells, b: Cells) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 if (!same(firstCells, duckCells)) throw new Error("cxkit (plain) and DuckDB disagree");
@@ -77,12 +85,20 @@ if (!same(compactCells, duckCells)) throw new Error("cxkit (compact) and DuckDB 
 const [p, c, d] = [median(times.plain), median(times.compact), median(times.duck)];
 const runsOf = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
 console.log(`cells: ${duckCells.size} identical in all three`);
-console.log(`| engine                         | median  | runs (s) |`);
-console.log(`| ------------------------------ | ------- | -------- |`);
-console.log(`| cxkit, plain table, first call | ${firstPlain.toFixed(2)} s  | |`);
-console.log(`| cxkit, plain table             | ${p.toFixed(2)} s  | ${runsOf(times.plain)} |`);
-console.log(`| cxkit, compact table           | ${c.toFixed(2)} s  | ${runsOf(times.compact)} |`);
-console.log(`| DuckDB DISTINCT + join         | ${d.toFixed(2)} s  | ${runsOf(times.duck)} |`);
+const row = (name: string, key: keyof typeof times) =>
+  console.log(
+    `| ${name.padEnd(30)} | ${median(times[key]).toFixed(2)} s | ${
+      median(cpu[key]).toFixed(2)
+    } s | ${runsOf(times[key])} |`,
+  );
+console.log(`| engine                         | median | CPU    | runs (s) |`);
+console.log(`| ------------------------------ | ------ | ------ | -------- |`);
+console.log(
+  `| cxkit, plain table, first call | ${firstPlain.toFixed(2)} s | ${first.cpu.toFixed(2)} s | |`,
+);
+row("cxkit, plain table", "plain");
+row("cxkit, compact table", "compact");
+row("DuckDB DISTINCT + join", "duck");
 const load = Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
 console.log(`cores: ${navigator.hardwareConcurrency}; load average: ${load}`);
 const size = `${(E / 1e6).toLocaleString("en-US")}M events`;

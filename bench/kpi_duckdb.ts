@@ -16,7 +16,14 @@ import * as aq from "arquero";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { ces, csat, nps } from "../src/mod.ts";
 import { compactTable } from "../src/entries/io.ts";
-import { CHANNELS, dayMs, goalArgs, goalEventRow, goalEventsSelect } from "./cohort_events.ts";
+import {
+  CHANNELS,
+  dayMs,
+  goalArgs,
+  goalEventRow,
+  goalEventsSelect,
+  measure,
+} from "./cohort_events.ts";
 
 const { events: E, customers: C, runs } = goalArgs(Deno.args);
 
@@ -91,16 +98,19 @@ for (const kpi of Object.keys(KPIS) as Kpi[]) {
   // KPIs, reuse the cached codes after checking every row against them.
   const first = timed(() => run(plain));
   const times = { plain: [] as number[], compact: [] as number[], duck: [] as number[] };
+  const cpu = { plain: [] as number[], compact: [] as number[], duck: [] as number[] };
   let duck: Record<string, unknown>[] = [];
   let compactResult = first.result;
   for (let r = 0; r < runs; r++) {
     // Interleaved, so that a noisy neighbour hits every engine alike.
-    const t0 = performance.now();
-    duck = (await db.runAndReadAll(SQL[kpi])).getRowObjects();
-    times.duck.push((performance.now() - t0) / 1000);
-    times.plain.push(timed(() => run(plain)).seconds);
-    const c = timed(() => run(compact));
-    times.compact.push(c.seconds);
+    const d = await measure(async () => (await db.runAndReadAll(SQL[kpi])).getRowObjects());
+    duck = d.result;
+    const p = await measure(() => run(plain));
+    const c = await measure(() => run(compact));
+    for (const [key, m] of [["duck", d], ["plain", p], ["compact", c]] as const) {
+      times[key].push(m.seconds);
+      cpu[key].push(m.cpu);
+    }
     compactResult = c.result;
   }
   const theirs = new Map(duck.map((r) => [String(r.channel), Number(r.n)]));
@@ -115,15 +125,20 @@ for (const kpi of Object.keys(KPIS) as Kpi[]) {
   ratios.plain.push(p / d);
   ratios.compact.push(c / d);
   const msOf = (x: number) => `${(x * 1000).toFixed(0).padStart(5)} ms`;
+  const [pc, cc, dc] = [median(cpu.plain), median(cpu.compact), median(cpu.duck)];
   rows.push(
     `| ${kpi.padEnd(4)} | ${msOf(p)} | ${msOf(c)} | ${msOf(d)} | ${(p / d).toFixed(2)}× | ${
       (c / d).toFixed(2)
-    }× |`,
+    }× | ${msOf(pc)} | ${msOf(cc)} | ${msOf(dc)} |`,
   );
 }
 console.log(`compacting the table once: ${compacting.seconds.toFixed(2)} s`);
-console.log("| KPI  | plain    | compact  | DuckDB   | plain/DuckDB | compact/DuckDB |");
-console.log("| ---- | -------- | -------- | -------- | ------------ | -------------- |");
+console.log(
+  "| KPI  | plain    | compact  | DuckDB   | plain/DuckDB | compact/DuckDB | CPU plain | CPU compact | CPU DuckDB |",
+);
+console.log(
+  "| ---- | -------- | -------- | -------- | ------------ | -------------- | --------- | ----------- | ---------- |",
+);
 for (const r of rows) console.log(r);
 console.log(
   `first NPS call on the plain table (encodes channel once): ${
