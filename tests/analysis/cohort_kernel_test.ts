@@ -16,6 +16,8 @@ const ZONES = [
   "Asia/Kolkata",
   "Australia/Lord_Howe", // 30-minute daylight-saving shift
   "America/St_Johns", // −3:30
+  "Asia/Kathmandu", // +5:45: local midnight falls inside a half hour
+  "Pacific/Chatham", // +12:45 / +13:45
 ];
 const IDS = ["a", "Ünïcödé", "日本", "e-mail", "x y", "", "a\"b'c", "☎"];
 

@@ -177,3 +177,25 @@ Deno.test("kernel on compact columns: unused dictionary entries and the overall 
     [["chat", 3, 1, 1], ["phone", 1, 1, 0]],
   );
 });
+
+Deno.test("kernel = Arquero path: periods in zones with half- and quarter-hour offsets", () => {
+  const zones = ["Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns", "Pacific/Chatham"];
+  for (const seed of [5, 6]) {
+    const t = randomTable(seed, 400);
+    const compact = compactTable(t, { maxDistinctShare: 1 });
+    for (const timeZone of zones) {
+      for (const options of [{ period: "month" }, { by: "channel", period: "day" }] as const) {
+        for (const [kpiName, kpi] of KPIS) {
+          const reference = kpi(t, { ...options, timeZone, aggregate: "arquero" }).objects();
+          const label = `${kpiName} ${timeZone} ${JSON.stringify(options)}`;
+          assertEquals(kpi(t, { ...options, timeZone }).objects(), reference, label);
+          assertEquals(
+            kpi(compact, { ...options, timeZone }).objects(),
+            reference,
+            `${label}, compact`,
+          );
+        }
+      }
+    }
+  }
+});
