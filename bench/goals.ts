@@ -34,8 +34,9 @@ export interface GoalScript {
 /**
  * The goal → script mapping (the integrator adjusts this table when a
  * script is renamed or a goal moves). Sizes are the issue's: 5M events of
- * 250k customers for KPIs and cohorts, 1M survey rows for readCsv, 10M
- * events for funnels, 1M customers / rows / comments for the rest.
+ * 250k customers for KPIs and cohorts, 50M events for cohort memory, 1M
+ * survey rows for readCsv, 10M events for funnels (and the script's 10M
+ * for readParquet), 1M customers / rows / comments for the rest.
  */
 export const GOAL_SCRIPTS: GoalScript[] = [
   {
@@ -46,7 +47,7 @@ export const GOAL_SCRIPTS: GoalScript[] = [
   },
   {
     goals: ["cohort-plain", "cohort-compact"],
-    script: "bench/cohort_duckdb.ts",
+    script: "bench/cohort_kernel.ts",
     args: ["--events", "5000000", "--customers", "250000"],
     quick: ["--events", "200000", "--customers", "10000", "--runs", "1"],
   },
@@ -68,6 +69,7 @@ export const GOAL_SCRIPTS: GoalScript[] = [
     script: "bench/load_parquet.ts",
     args: [],
     quick: ["--rows", "50000", "--runs", "1"],
+    flags: ["--v8-flags=--expose-gc"],
   },
   {
     goals: ["funnel-duckdb"],
