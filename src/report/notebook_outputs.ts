@@ -16,6 +16,10 @@
  *   convention of the notebooks, e.g. `seconds_to_build`) have their values
  *   replaced by `…` in the HTML and plain-text forms.
  *
+ * Each code cell also records a hash of the source its outputs came from
+ * (`metadata.cxkit.outputs_of`), so editing a cell without re-running the
+ * script fails the test even when the outputs happen not to change.
+ *
  * Chart ids are already stable (see `renderSvg`), the notebooks' data are
  * seeded files and the kernel starts without `CXKIT_*` parameters, so every
  * other byte of every output must match.
@@ -23,6 +27,7 @@
  * @module
  */
 
+import { createHash } from "node:crypto";
 import { basename, resolve } from "node:path";
 import { CxError } from "../errors.ts";
 
@@ -140,10 +145,40 @@ export async function writeOutputs(path: string, executed: string): Promise<void
   const notebook = JSON.parse(executed) as Notebook;
   for (const cell of notebook.cells) {
     if (cell.metadata) delete cell.metadata.execution;
+    if (cell.cell_type === "code") {
+      cell.metadata = { ...cell.metadata, cxkit: { outputs_of: sourceHash(cell.source) } };
+    }
   }
   const info = notebook.metadata.language_info as Record<string, unknown> | undefined;
   if (info) delete info.version;
   await Deno.writeTextFile(path, JSON.stringify(notebook, null, 1) + "\n");
+}
+
+/**
+ * The code cells whose source changed since `notebooks/update_outputs.ts`
+ * wrote their outputs (each code cell records a hash of the source its
+ * outputs came from in `metadata.cxkit.outputs_of`), by cell id.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { staleCells } from "./notebook_outputs.ts";
+ * const cell = { cell_type: "code", id: "a", source: ["1 + 1"], metadata: {}, outputs: [] };
+ * assert.deepEqual(staleCells(JSON.stringify({ cells: [cell], metadata: {} })), ["a"]);
+ * ```
+ */
+export function staleCells(text: string): string[] {
+  const notebook = JSON.parse(text) as Notebook;
+  return notebook.cells.filter((cell) => {
+    if (cell.cell_type !== "code") return false;
+    const stamp = (cell.metadata?.cxkit as { outputs_of?: string } | undefined)?.outputs_of;
+    return stamp !== sourceHash(cell.source);
+  }).map((cell) => cell.id ?? "");
+}
+
+/** SHA-256 of a cell's source, first 16 hex digits. */
+function sourceHash(source: string | string[]): string {
+  return createHash("sha256").update(joined(source)).digest("hex").slice(0, 16);
 }
 
 /** An output with measured timings blanked. */
