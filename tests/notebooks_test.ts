@@ -40,6 +40,15 @@ const ERROR_MARKERS = [
   "Stack trace:",
 ];
 
+/** On CI (not ignored) without Jupyter: fail, saying how to install it. */
+function requireJupyter() {
+  if (!available) {
+    throw new CxError(
+      `CI=true: the notebooks must run, but Jupyter is missing.\n${JUPYTER_INSTALL_HINT}`,
+    );
+  }
+}
+
 const UPDATE = "run `deno run -A notebooks/update_outputs.ts` and commit the notebooks";
 
 async function notebookNames(): Promise<string[]> {
@@ -54,11 +63,7 @@ Deno.test({
     : "committed notebook outputs are current: re-executed on the sample, with charts and no error output",
   ignore: skip,
   fn: async () => {
-    if (!available) {
-      throw new CxError(
-        `CI=true: the notebooks must run, but Jupyter is missing.\n${JUPYTER_INSTALL_HINT}`,
-      );
-    }
+    requireJupyter();
     const names = await notebookNames();
     assert.ok(names.includes("00-getting-started.ipynb") && names.length >= 10, names.join());
     const started = performance.now();
@@ -120,11 +125,7 @@ Deno.test({
     : "every notebook follows --data: a second data folder's numbers in every executed notebook",
   ignore: skip,
   fn: async () => {
-    if (!available) {
-      throw new CxError(
-        `CI=true: the notebooks must run, but Jupyter is missing.\n${JUPYTER_INSTALL_HINT}`,
-      );
-    }
+    requireJupyter();
     // A second folder: the generator with another seed (same layout, different numbers).
     const folder = await Deno.makeTempDir({ prefix: "cxkit-team-b-" });
     const outDir = join(folder, "html");

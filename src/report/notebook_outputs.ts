@@ -28,8 +28,8 @@
  */
 
 import { createHash } from "node:crypto";
-import { basename, resolve } from "node:path";
-import { CxError } from "../errors.ts";
+import { basename } from "node:path";
+import { runNbconvert } from "./notebooks.ts";
 
 /** A cell of an `.ipynb` file, as far as the comparison reads it. */
 interface Cell {
@@ -74,26 +74,7 @@ export async function executeToNotebook(
   const env = Object.fromEntries(
     Object.entries(Deno.env.toObject()).filter(([name]) => !name.startsWith("CXKIT_")),
   );
-  const args = [
-    "nbconvert",
-    "--to",
-    "notebook",
-    "--execute",
-    "--stdout",
-    "--ExecutePreprocessor.record_timing=False",
-    `--ExecutePreprocessor.timeout=${Math.ceil(timeoutSeconds)}`,
-    resolve(notebook),
-  ];
-  const { success, code, stdout, stderr } = await new Deno.Command("jupyter", {
-    args,
-    env,
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (success) return new TextDecoder().decode(stdout);
-  const log = new TextDecoder().decode(stderr).split("\n").slice(-30).join("\n");
-  throw new CxError(`Notebook ${notebook} failed (jupyter nbconvert exited with ${code}):\n${log}`);
+  return await runNbconvert(notebook, timeoutSeconds, env, { to: "notebook", clearEnv: true });
 }
 
 /**
