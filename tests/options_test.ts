@@ -220,6 +220,7 @@ const NO_OPTIONS = new Set([
   // display and charts plumbing: (spec) or (text)
   "display",
   "show",
+  "showText", // (markdown)
   "renderSvg",
   "escapeHtml",
   "reportFormat", // (lang, locale, timeZone)
