@@ -5,12 +5,12 @@
  * @module
  */
 import type { EngineAnalysis } from "../engine/dispatch.ts";
-import type { KpiOptions } from "../base/plan.ts";
+import type { KpiOptions, WeightOptions } from "../base/plan.ts";
 import { estimateColumns, scaleKpi } from "./scale.ts";
 import { cesBox, type CesScale } from "../schema/scales.ts";
 
 /** Options of {@link ces}. */
-export interface CesOptions extends KpiOptions {
+export interface CesOptions extends KpiOptions, WeightOptions {
   /** Score column (default `"ces"`). */
   score?: string;
   /** Top of the declared scale: 5 or 7 (default 7, i.e. 1–7). */
@@ -22,6 +22,7 @@ export interface CesOptions extends KpiOptions {
 /** The CES result columns after the group keys, in order. */
 export const CES_COLUMNS: readonly string[] = [
   "n",
+  "n_effective",
   ...estimateColumns("ces"),
   "sd",
   "low_effort",
@@ -60,7 +61,18 @@ export const ces: EngineAnalysis<CesOptions> = scaleKpi<CesOptions>({
   box: cesBox,
   boxOption: "lowEffort",
   better: "lower",
-  from: ["n", "mean", "mean_low", "mean_high", "sd", "box", "share", "share_low", "share_high"],
+  from: [
+    "n",
+    "n_effective",
+    "mean",
+    "mean_low",
+    "mean_high",
+    "sd",
+    "box",
+    "share",
+    "share_low",
+    "share_high",
+  ],
   method: "student-t (mean; bounded-score where all answers are equal), wilson (low-effort share)",
   columns: CES_COLUMNS,
 });

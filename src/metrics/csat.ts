@@ -5,12 +5,12 @@
  * @module
  */
 import type { EngineAnalysis } from "../engine/dispatch.ts";
-import type { KpiOptions } from "../base/plan.ts";
+import type { KpiOptions, WeightOptions } from "../base/plan.ts";
 import { estimateColumns, scaleKpi } from "./scale.ts";
 import { csatBox, type CsatScale } from "../schema/scales.ts";
 
 /** Options of {@link csat}. */
-export interface CsatOptions extends KpiOptions {
+export interface CsatOptions extends KpiOptions, WeightOptions {
   /** Score column (default `"csat"`). */
   score?: string;
   /** Top of the declared scale: 5, 7 or 10 (default 5, i.e. 1–5). */
@@ -22,6 +22,7 @@ export interface CsatOptions extends KpiOptions {
 /** The CSAT result columns after the group keys, in order. */
 export const CSAT_COLUMNS: readonly string[] = [
   "n",
+  "n_effective",
   "top_box",
   ...estimateColumns("csat"),
   "mean",
@@ -63,7 +64,18 @@ export const csat: EngineAnalysis<CsatOptions> = scaleKpi<CsatOptions>({
   box: csatBox,
   boxOption: "topBox",
   better: "higher",
-  from: ["n", "box", "share", "share_low", "share_high", "mean", "sd", "mean_low", "mean_high"],
+  from: [
+    "n",
+    "n_effective",
+    "box",
+    "share",
+    "share_low",
+    "share_high",
+    "mean",
+    "sd",
+    "mean_low",
+    "mean_high",
+  ],
   method: "wilson (top box), student-t (mean; bounded-score where all answers are equal)",
   columns: CSAT_COLUMNS,
 });
