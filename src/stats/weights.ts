@@ -41,7 +41,7 @@ export function effectiveN(sumWeights: number, sumSquaredWeights: number): numbe
  * import assert from "node:assert/strict";
  * import { effectiveCount } from "./weights.ts";
  * // Σw = 4, Σw² = 10 (weights 1 and 3): n_eff = 1.6; a share of 3/4 is 1.2 of 1.6.
- * assert.equal(effectiveCount(3, 4, 10), 1.2);
+ * assert.ok(Math.abs(effectiveCount(3, 4, 10) - 1.2) < 1e-15);
  * ```
  */
 export function effectiveCount(
