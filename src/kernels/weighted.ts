@@ -36,11 +36,7 @@ export function npsWeightedSums(
   weights: ArrayLike<number | null>,
   g: GroupCodes,
 ): ColumnTable {
-  const size = g.groups;
-  const n = new Float64Array(size), p = new Float64Array(size);
-  const pa = new Float64Array(size), d = new Float64Array(size);
-  const w = new Float64Array(size), w2 = new Float64Array(size);
-  const wp = new Float64Array(size), wpa = new Float64Array(size), wd = new Float64Array(size);
+  const [n, p, pa, d, w, w2, wp, wpa, wd] = zeros(9, g.groups);
   const { codes } = g;
   const promoter = NPS_CUT_POINTS.Promoter.min, passive = NPS_CUT_POINTS.Passive.min;
   for (let i = 0; i < codes.length; i++) {
@@ -92,18 +88,13 @@ export function scaleWeightedSums(
   boxMin: number,
   boxMax: number,
 ): ColumnTable {
-  const size = g.groups;
-  const n = new Float64Array(size), box = new Float64Array(size);
-  const w = new Float64Array(size), w2 = new Float64Array(size);
-  const wx = new Float64Array(size), wx2 = new Float64Array(size), wb = new Float64Array(size);
+  const [n, box, w, w2, wx, wx2, wb] = zeros(7, g.groups);
   const { codes } = g;
   for (let i = 0; i < codes.length; i++) {
     const s = scores[i];
     if (s === null || s === undefined) continue;
     const c = codes[i], x = weights[i] as number;
-    n[c]++;
-    w[c] += x;
-    w2[c] += x * x;
+    n[c]++, w[c] += x, w2[c] += x * x;
     wx[c] += x * s;
     wx2[c] += x * s * s;
     if (s >= boxMin && s <= boxMax) box[c]++, wb[c] += x;
@@ -117,6 +108,11 @@ export function scaleWeightedSums(
     weight_sum_squares: wx2,
     weight_box: wb,
   });
+}
+
+/** `count` sums of `size` groups, all 0. */
+function zeros(count: number, size: number): Float64Array[] {
+  return Array.from({ length: count }, () => new Float64Array(size));
 }
 
 /** The group keys, then the sums as plain arrays. */

@@ -281,44 +281,42 @@ export function aggregateNps(
       keys: g.keys,
     };
   }
-  if (weight !== undefined) return weightedNpsRollup(table, score, weight, plan);
-  const { table: grouped, keys } = withPeriods(table, plan);
-  const scored = grouped.params({ cuts: NPS_CUT_POINTS })
-    .derive({ __s: aq.escape((d: Record<string, unknown>) => d[score]) });
-  const base = keys.length ? scored.groupby(keys) : scored;
-  const aggregate = base.rollup({
-    n: aq.op.valid("__s"),
-    promoters: "(d, $) => aq.op.sum(d.__s >= $.cuts.Promoter.min ? 1 : 0)",
-    passives:
-      "(d, $) => aq.op.sum(d.__s >= $.cuts.Passive.min && d.__s <= $.cuts.Passive.max ? 1 : 0)",
-    detractors: "(d, $) => aq.op.sum(d.__s != null && d.__s <= $.cuts.Detractor.max ? 1 : 0)",
-  });
-  return { aggregate, keys };
+  return npsRollup(table, score, plan, weight);
 }
 
-/** The Arquero reference of {@link npsWeightedSums}: counts and weighted sums per group. */
-function weightedNpsRollup(table: ColumnTable, score: string, weight: string, plan: GroupPlan) {
+/** The answer's category as an Arquero expression (missing scores are in none). */
+const CATEGORY_TESTS = {
+  promoters: "d.__s >= $.cuts.Promoter.min",
+  passives: "d.__s >= $.cuts.Passive.min && d.__s <= $.cuts.Passive.max",
+  detractors: "d.__s != null && d.__s <= $.cuts.Detractor.max",
+};
+
+/**
+ * The Arquero reference of {@link npsCounts} and, with a weight column, of
+ * {@link npsWeightedSums}: counts (and weighted sums) per group.
+ */
+function npsRollup(table: ColumnTable, score: string, plan: GroupPlan, weight?: string) {
   const { table: grouped, keys } = withPeriods(table, plan);
-  const scored = grouped.params({ cuts: NPS_CUT_POINTS }).derive({
+  const derived: Record<string, unknown> = {
     __s: aq.escape((d: Record<string, unknown>) => d[score]),
-    __w: aq.escape((d: Record<string, unknown>) => d[score] == null ? 0 : d[weight]),
-  });
+  };
+  if (weight !== undefined) {
+    derived.__w = aq.escape((d: Record<string, unknown>) => d[score] == null ? 0 : d[weight]);
+  }
+  const scored = grouped.params({ cuts: NPS_CUT_POINTS }).derive(derived as never);
   const base = keys.length ? scored.groupby(keys) : scored;
-  const aggregate = base.rollup({
-    n: aq.op.valid("__s"),
-    promoters: "(d, $) => aq.op.sum(d.__s >= $.cuts.Promoter.min ? 1 : 0)",
-    passives:
-      "(d, $) => aq.op.sum(d.__s >= $.cuts.Passive.min && d.__s <= $.cuts.Passive.max ? 1 : 0)",
-    detractors: "(d, $) => aq.op.sum(d.__s != null && d.__s <= $.cuts.Detractor.max ? 1 : 0)",
-    weight: "d => aq.op.sum(d.__w)",
-    weight_squares: "d => aq.op.sum(d.__w * d.__w)",
-    weight_promoters: "(d, $) => aq.op.sum(d.__s >= $.cuts.Promoter.min ? d.__w : 0)",
-    weight_passives:
-      "(d, $) => aq.op.sum(d.__s >= $.cuts.Passive.min && d.__s <= $.cuts.Passive.max ? d.__w : 0)",
-    weight_detractors:
-      "(d, $) => aq.op.sum(d.__s != null && d.__s <= $.cuts.Detractor.max ? d.__w : 0)",
-  });
-  return { aggregate, keys };
+  const sums: Record<string, unknown> = { n: aq.op.valid("__s") };
+  for (const [name, test] of Object.entries(CATEGORY_TESTS)) {
+    sums[name] = `(d, $) => aq.op.sum(${test} ? 1 : 0)`;
+  }
+  if (weight !== undefined) {
+    sums.weight = "d => aq.op.sum(d.__w)";
+    sums.weight_squares = "d => aq.op.sum(d.__w * d.__w)";
+    for (const [name, test] of Object.entries(CATEGORY_TESTS)) {
+      sums[`weight_${name}`] = `(d, $) => aq.op.sum(${test} ? d.__w : 0)`;
+    }
+  }
+  return { aggregate: base.rollup(sums as never), keys };
 }
 
 /**
