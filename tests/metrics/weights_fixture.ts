@@ -22,7 +22,13 @@ export const WEIGHTED: {
   ces_month: Record<string, Expected>;
   npsCompare: Record<string, number | string>;
   segment: Record<string, Expected>;
-  sample_de: { accepted: number; weighted: Expected; unweighted: Expected };
+  sample_de: {
+    accepted: number;
+    weighted: Expected;
+    unweighted: Expected;
+    english_rows: number;
+    pooled_report: Expected;
+  };
 } = JSON.parse(Deno.readTextFileSync(new URL("weighted_kpis.json", HERE)));
 
 /** answers.csv, loaded as responses (its `weight` column is the canonical one). */

@@ -24,6 +24,8 @@ import {
   trend,
 } from "../../src/mod.ts";
 import { assertClose, sample } from "./fixtures.ts";
+import { loadDirectory } from "../../src/report/load_dir.ts";
+import { reportTables } from "../../src/report/context.ts";
 import { checkNps, checkRows, SCALE_FIELDS, WEIGHTED, weightedAnswers } from "./weights_fixture.ts";
 
 const answers = await weightedAnswers();
@@ -175,4 +177,19 @@ Deno.test("weights: option errors, and KPIs that cannot be weighted refuse the o
   const withWeight = tickets.derive({ weight: () => 5 });
   assertEquals(firstResponseTime(withWeight).objects(), firstResponseTime(tickets).objects());
   assertEquals(meta<"kpi">(firstResponseTime(withWeight)).notes.weight, undefined);
+});
+
+Deno.test("weights: the report pools the sample's answers weighted, unweighted files at 1 with a warning", async () => {
+  const files = await loadDirectory(new URL("../../data/sample/", import.meta.url).pathname);
+  const { tables } = reportTables(files);
+  const answers = tables.responses!;
+  assertEquals(answers.numRows(), WEIGHTED.sample_de.english_rows + WEIGHTED.sample_de.accepted);
+  checkNps(nps(answers), { all: WEIGHTED.sample_de.pooled_report });
+  const english = files.find((f) => f.file === "responses.csv")!.result!.summary.warnings;
+  assert.ok(
+    english.includes(
+      "responses.csv has no weight column while responses_de.csv has survey weights: its answers weigh 1 in the pooled, weighted KPIs",
+    ),
+    english.join("; "),
+  );
 });
