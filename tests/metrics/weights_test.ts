@@ -12,6 +12,7 @@ import { assertEquals, assertThrows } from "../assert.ts";
 import {
   ces,
   churnRate,
+  compareToBenchmark,
   csat,
   CxDataError,
   CxOptionsError,
@@ -192,4 +193,14 @@ Deno.test("weights: the report pools the sample's answers weighted, unweighted f
     ),
     english.join("; "),
   );
+});
+
+Deno.test("weights: compareToBenchmark refuses a weighted result instead of testing its counts", () => {
+  const e = assertThrows(() => compareToBenchmark(nps(answers), { benchmark: 0 }), CxOptionsError);
+  assert.match(
+    e.message,
+    /cannot test a weighted nps result \(survey weights from column "weight"\)/,
+  );
+  const plain = compareToBenchmark(nps(answers, { weight: null }), { benchmark: 0 });
+  assertEquals(plain.get("test", 0), "wald z");
 });
