@@ -93,6 +93,11 @@ Deno.test("weights: DuckDB equals the reference and memory", async () => {
     checkNps(await nps(csv, { engine, by: "channel" }), WEIGHTED.nps.channel, "channel");
     const sql = (await explainSql(nps, csv, { engine })).sql;
     assert.ok(sql.includes('"weight"'), sql);
+    // A hostile weight column name only fills identifier slots.
+    const hostile = `w"; DROP TABLE t; --`;
+    const renamed = answers.rename({ weight: hostile });
+    const byName = await nps(renamed, { engine, by: "channel", weight: hostile });
+    checkNps(byName, WEIGHTED.nps.channel, "channel");
   } finally {
     await engine.close();
   }
