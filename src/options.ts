@@ -83,7 +83,7 @@ export function checkOptions(fn: string, options: unknown, known: readonly strin
     if (name === "weight") {
       // Survey weights are an option of the score KPIs only; elsewhere they must not be ignored.
       throw new CxOptionsError(
-        `${fn} cannot be weighted: option "weight" (survey weights) applies to answers of the score KPIs (nps, csat, ces, npsCompare, segment, trend); ${fn} counts its rows unweighted, so drop the option`,
+        `${fn} cannot be weighted: option "weight" (survey weights) applies to answers of the score KPIs (nps, csat, ces, npsCompare, segment, trend, touchpointOutcomes); ${fn} counts its rows unweighted, so drop the option`,
       );
     }
     const near = closest(name, known);

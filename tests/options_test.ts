@@ -110,6 +110,7 @@ const ROWS: Row[] = [
   ["transitions", "collapseRepeats", (o) => cx.transitions(T, o)],
   ["attribution", "model", (o) => cx.attribution(T, o)],
   ["touchpointOutcomes", "answerDate", (o) => cx.touchpointOutcomes(T, o)],
+  ["touchpointOutcomes", "weight", (o) => cx.touchpointOutcomes(T, o)],
   ["touchpointChurn", "split", (o) => cx.touchpointChurn(T, o)],
   ["findPii", "kinds", (o) => cx.findPii(T, o)],
   ["redactPii", "language", (o) => cx.redactPii(T, o)],

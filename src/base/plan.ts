@@ -184,9 +184,20 @@ export function resolvePlan(
 
 /**
  * The weight column of a score KPI: the option's column (checked), none for
- * `null`, and by default `fallback` when the table has it.
+ * `null`, and by default `fallback` when the table has it (see
+ * {@link WeightOptions}); without a fallback a `weight` option is refused.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { resolveWeight } from "./plan.ts";
+ * const t = aq.table({ nps_score: [9], weight: [1.5] });
+ * assert.equal(resolveWeight(t, undefined, "weight"), "weight");
+ * assert.equal(resolveWeight(t, null, "weight"), undefined);
+ * ```
  */
-function resolveWeight(
+export function resolveWeight(
   table: ColumnTable,
   weight: unknown,
   fallback: string | undefined,
@@ -194,7 +205,7 @@ function resolveWeight(
   if (fallback === undefined) {
     if (weight === undefined) return undefined;
     throw new CxOptionsError(
-      `Option "weight" does not apply here: only the survey score KPIs (nps, csat, ces, npsCompare, segment, trend) weight answers`,
+      `Option "weight" does not apply here: only the survey score KPIs (nps, csat, ces, npsCompare, segment, trend, touchpointOutcomes) weight answers`,
     );
   }
   if (weight === undefined) return table.columnNames().includes(fallback) ? fallback : undefined;

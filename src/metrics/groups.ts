@@ -237,7 +237,7 @@ export function weightOfGroup(
  * assert.equal(weightNotes({ weight: "w" } as never).weight, "w");
  * ```
  */
-export function weightNotes(plan: GroupPlan): Record<string, string> {
+export function weightNotes(plan: { weight?: string }): Record<string, string> {
   if (plan.weight === undefined) return {};
   return {
     weight: plan.weight,

@@ -22,6 +22,7 @@ import {
   npsCompare,
   readCsv,
   segment,
+  touchpointOutcomes,
   trend,
 } from "../../src/mod.ts";
 import { assertClose, sample } from "./fixtures.ts";
@@ -171,7 +172,7 @@ Deno.test("weights: option errors, and KPIs that cannot be weighted refuse the o
   );
   assertEquals(
     frt.message,
-    'firstResponseTime cannot be weighted: option "weight" (survey weights) applies to answers of the score KPIs (nps, csat, ces, npsCompare, segment, trend); firstResponseTime counts its rows unweighted, so drop the option',
+    'firstResponseTime cannot be weighted: option "weight" (survey weights) applies to answers of the score KPIs (nps, csat, ces, npsCompare, segment, trend, touchpointOutcomes); firstResponseTime counts its rows unweighted, so drop the option',
   );
   assertThrows(() => churnRate(aq.table({ x: [1] }), { weight: null } as never), CxOptionsError);
   // A weight column in a ticket table is not read: the result and notes are the unweighted ones.
@@ -203,4 +204,30 @@ Deno.test("weights: compareToBenchmark refuses a weighted result instead of test
   );
   const plain = compareToBenchmark(nps(answers, { weight: null }), { benchmark: 0 });
   assertEquals(plain.get("test", 0), "wald z");
+});
+
+Deno.test("weights: touchpointOutcomes weighs the answers as nps and npsCompare do (by hand)", () => {
+  const day = new Date(Date.UTC(2025, 0, 1)), later = new Date(Date.UTC(2025, 0, 5));
+  const events = aq.table({
+    customer_id: ["a", "b", "c", "d"],
+    date: [day, day, day, day],
+    channel: ["phone", "phone", "web", "web"],
+  });
+  const responses = aq.table({
+    customer_id: ["a", "b", "c", "d"],
+    date: [later, later, later, later],
+    nps_score: [10, 0, 10, 0],
+    weight: [3, 1, 1, 1],
+  });
+  const phone = touchpointOutcomes(events, { responses }).objects()
+    .find((r) => (r as Record<string, unknown>).touchpoint === "phone") as Record<string, number>;
+  // With phone: 10 (w 3) and 0 (w 1): NPS 100·(3 − 1)/4 = 50; n_eff = 16/10; Var = (1 − ¼)/1.6.
+  // Without: 10 and 0 (w 1 each): NPS 0; Var = (1 − 0)/2.
+  assertEquals([phone.n_with, phone.nps_without], [2, 0]);
+  assertClose(phone.nps_with, 50, "nps_with");
+  assertClose(phone.difference, 50, "difference");
+  assertClose(phone.std_err, 100 * Math.sqrt(0.75 / 1.6 + 0.5), "std_err");
+  const unweighted = touchpointOutcomes(events, { responses, weight: null }).objects()
+    .find((r) => (r as Record<string, unknown>).touchpoint === "phone") as Record<string, number>;
+  assertEquals(unweighted.nps_with, 0);
 });
