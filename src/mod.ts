@@ -304,6 +304,6 @@ export type { ColumnInfo, OpenRelation, Source as EngineSource } from "./engine/
 export type { DateKind, Relation } from "./engine/compile/types.ts";
 export type { LoadType } from "./engine/load.ts";
 export type { TableInput } from "./base/input.ts";
-export type { AggregateHook, AggregateRequest } from "./base/plan.ts";
+export type { AggregateHook, AggregateRequest, GroupPlan } from "./base/plan.ts";
 export type { CompiledSql, CoxMeta, Dialect, PredictMeta } from "./meta.ts";
 export { jupyterDisplay } from "./charts/display.ts";
