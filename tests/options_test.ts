@@ -173,6 +173,7 @@ const ROWS: Row[] = [
   ["loadDirectory", "config", (o) => cx.loadDirectory("nowhere", o)],
   ["loadProject", "onProgress", (o) => cx.loadProject("nowhere", o)],
   ["printPdf", "chromium", (o) => cx.printPdf("a.html", "a.pdf", o)],
+  ["renderPng", "scale", (o) => cx.renderPng({}, o)],
   ["executeNotebooks", "outDir", (o) => cx.executeNotebooks(o)],
   ["notebookParams", "segment", (o) => cx.notebookParams(o)],
   ["reportTables", "where", (o) => cx.reportTables([], o)],
@@ -221,10 +222,12 @@ const NO_OPTIONS = new Set([
   "display",
   "show",
   "renderSvg",
+  "renderHtml",
   "escapeHtml",
   "reportFormat", // (lang, locale, timeZone)
   "jupyterAvailable",
   "findChromium",
+  "openChromium", // (executable)
   // writers: (table, path)
   "writeJson",
   "writeArrow",

@@ -8,7 +8,7 @@
  * @module
  */
 import { escapeHtml } from "../charts/display.ts";
-import { type ChartSpec, renderSvg } from "../charts/render.ts";
+import { type ChartSpec, renderHtml } from "../charts/render.ts";
 import type { ReportFormat } from "./format.ts";
 
 /** One entry of the site navigation. */
@@ -234,7 +234,7 @@ export function heading(level: 2 | 3 | 4, text: string, id?: string): string {
  * ```
  */
 export function figure(spec: ChartSpec, format: ReportFormat): string {
-  return `<figure class="chart">${renderSvg(localize(spec, format))}</figure>`;
+  return `<figure class="chart">${renderHtml(localize(spec, format))}</figure>`;
 }
 
 function localize(spec: ChartSpec, format: ReportFormat): ChartSpec {

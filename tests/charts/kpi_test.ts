@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { CxOptionsError } from "../../src/errors.ts";
 import { kpiCards, kpiSegmentChart, npsMixChart } from "../../src/charts/kpi.ts";
 import { jupyterDisplay } from "../../src/charts/display.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml, renderSvg } from "../../src/charts/render.ts";
 import { csat } from "../../src/metrics/csat.ts";
 import { nps } from "../../src/metrics/nps.ts";
 import { assertSnapshot } from "./snapshot.ts";
@@ -32,11 +32,11 @@ const result = nps(answers, { by: "channel" });
 const parse = (html: string) => new JSDOM(html).window.document;
 
 Deno.test("snapshot: KPI by segment with intervals", async () => {
-  await assertSnapshot("kpi-segments", renderSvg(kpiSegmentChart(result)));
+  await assertSnapshot("kpi-segments", renderHtml(kpiSegmentChart(result)));
 });
 
 Deno.test("snapshot: NPS answer mix", async () => {
-  await assertSnapshot("nps-mix", renderSvg(npsMixChart(result)));
+  await assertSnapshot("nps-mix", renderHtml(npsMixChart(result)));
 });
 
 Deno.test("kpiSegmentChart: dots at the values, whole intervals inside the frame, small samples hollow", () => {
