@@ -163,7 +163,8 @@ export function tilesHtml(ctx: SectionContext, tiles: Tile[]): string {
  * import { sparkline } from "./front.ts";
  * const svg = sparkline([10, null, 30, 20], "NPS");
  * assert.ok(svg.includes('<circle cx="240" cy="18" r="3"/>')); // the latest value, 20: mid-height
- * assert.equal((svg.match(/<polyline/g) ?? []).length, 2); // the gap splits the line
+ * // The gap splits the line: 10 alone is a dot, 30 → 20 a line.
+assert.ok(svg.includes('<circle cx="0" cy="33" r="2"/><polyline points="160,3 240,18"/>'));
  * ```
  */
 export function sparkline(values: (number | null)[], label: string): string {
@@ -178,8 +179,15 @@ export function sparkline(values: (number | null)[], label: string): string {
     if (v === null) runs.push([]);
     else runs.at(-1)!.push(`${round(x(i))},${round(y(v))}`);
   });
-  const lines = runs.filter((r) => r.length > 1)
-    .map((r) => `<polyline points="${r.join(" ")}"/>`).join("");
+  // A run of one period (answers on both sides missing) is a dot of its own.
+  const lines = runs.map((r) => {
+    if (r.length > 1) return `<polyline points="${r.join(" ")}"/>`;
+    if (r.length === 1) {
+      const [cx, cy] = r[0].split(",");
+      return `<circle cx="${cx}" cy="${cy}" r="2"/>`;
+    }
+    return "";
+  }).join("");
   const lastIndex = values.findLastIndex((v) => v !== null);
   return `<svg class="spark" viewBox="0 0 ${w} ${h}" preserveAspectRatio="none" role="img" ` +
     `aria-label="${escapeHtml(label)}">${lines}` +
@@ -220,8 +228,8 @@ export interface FrontOptions {
 }
 
 /**
- * The front of the overview and of the print version: title, key findings
- * first, KPI tiles, a link to the PDF, then the facts of the run (data,
+ * The front of the overview and of the print version: title, KPI tiles and
+ * key findings (findings first in print), a link to the PDF, then the facts of the run (data,
  * dates, filters, period, segment, confidence), the files read and what the
  * privacy step did.
  */
@@ -238,11 +246,12 @@ export function frontPage(
     [t.segmentLabel, ctx.segment],
     [t.confidence, t.confidenceText(f.share(ctx.confidence, 0), f.int(ctx.minN))],
   ];
+  const tiles = tilesHtml(ctx, kpiTiles(ctx));
+  const found = [heading(2, t.keyFindings), keyFindings(ctx, options.sections, !options.print)];
   const out = [
     `<h1>${escapeHtml(t.site)}</h1>`,
-    heading(2, t.keyFindings),
-    keyFindings(ctx, options.sections, !options.print),
-    tilesHtml(ctx, kpiTiles(ctx)),
+    // On screen the tiles come first; the print version and its PDF open with the findings.
+    ...(options.print ? [...found, tiles] : [tiles, ...found]),
     options.pdf && !options.print
       ? `<p class="pdf-link">${escapeHtml(t.pdfLead)} <a href="${escapeHtml(options.pdf)}">${
         escapeHtml(t.pdfLink)

@@ -290,7 +290,7 @@ caption { text-align: left; font-weight: 600; padding: .25rem 0; caption-side: t
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .6rem; text-align: left; vertical-align: top; }
 thead th { border-bottom: 2px solid var(--fg); }
 tbody th { font-weight: 500; }
-.num { text-align: right; white-space: nowrap; }
+.num { text-align: right; }
 tr.small { color: var(--muted); }
 .flag { display: inline-block; font-size: .75rem; font-weight: 600; padding: 0 .35rem; border-radius: 3px; background: var(--flag-bg); color: var(--flag-fg); white-space: nowrap; }
 .note, .generated, small { color: var(--muted); font-size: .88rem; }
@@ -335,7 +335,7 @@ figure h3 { font-size: .85rem; font-weight: 400; color: #595959; }
 @media (prefers-color-scheme: dark) { .highlight .s2, .highlight .s1 { color: #9ad29d; } }
 nav { scrollbar-width: thin; }
 @media (max-width: 40rem) { nav { flex-wrap: nowrap; overflow-x: auto; } body { font-size: 15px; } h1 { font-size: 1.45rem; } main { padding: .75rem; }
-  table { font-size: .8rem; } th, td { padding: .25rem .3rem; overflow-wrap: anywhere; hyphens: auto; } .num { white-space: normal; }
+  table { font-size: .8rem; } th, td { padding: .25rem .3rem; overflow-wrap: anywhere; hyphens: auto; } .flag { white-space: normal; }
   dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .4rem; }
   figure.chart { padding: .3rem; } figure.chart svg[class^="plot-"]:not([class*="-ramp"]) { min-width: 36rem; } .tile-value { font-size: 1.8rem; } }
 @media print {
@@ -358,5 +358,6 @@ nav { scrollbar-width: thin; }
   th, td { padding: .15rem .3rem; min-width: 0; white-space: normal; overflow-wrap: anywhere; }
   .num { white-space: normal; }
   .tiles { grid-template-columns: repeat(3, 1fr); }
+  .key-findings { grid-template-columns: 1fr; gap: .3rem; } .key-findings li { border: 0; padding: 0; }
 }
 `;
