@@ -10,7 +10,7 @@ import type { ColumnTable } from "arquero";
 import { correlate } from "../analysis/correlate/correlate.ts";
 import { keyDrivers } from "../analysis/drivers/drivers.ts";
 import { importancePerformance } from "../analysis/drivers/importance.ts";
-import { driverChart } from "../charts/drivers.ts";
+import { driverChart, quadrantChart } from "../charts/drivers.ts";
 import { chartLocale } from "./charts.ts";
 import { hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
@@ -98,6 +98,7 @@ export function driverSection(ctx: SectionContext): Section {
     ),
     heading(2, t.importancePerformance),
     para(t.quadrantLead),
+    figure(quadrantChart(grid, { label, ...chartLocale(ctx) }), f),
     dataTable(rows, [
       { label: t.driver, value: (x) => String(x.label) },
       {

@@ -290,5 +290,7 @@ export const DE: Labels = {
     `Kein Test gegenüber ${previous}: zu wenige Antworten für einen Vergleich`,
   tileSpark: (kpi: string, periods: string) => `${kpi} in den letzten ${periods} Zeiträumen`,
   pdfLink: "PDF",
+  resolutionAxis: "Median der Lösungszeit (Stunden)",
+  sectionDone: (section: string) => `${section}: fertig`,
   pdfLead: "Der ganze Bericht als PDF:",
 };

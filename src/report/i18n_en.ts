@@ -320,6 +320,8 @@ export const EN = {
   tileNoTest: (previous: string) => `No test against ${previous}: too few answers to compare`,
   tileSpark: (kpi: string, periods: string) => `${kpi} over the last ${periods} periods`,
   pdfLink: "PDF",
+  resolutionAxis: "Median resolution time (hours)",
+  sectionDone: (section: string) => `${section}: done`,
   pdfLead: "The whole report as a PDF:",
 };
 

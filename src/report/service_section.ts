@@ -127,6 +127,9 @@ function resolutionPart({ ctx, table, by, options, tableOptions, group, out }: P
     [by],
   );
   out.push(heading(2, t.resolution));
+  // Hours for chat, days for email: a log axis shows both.
+  const title = t.byGroup(t.resolution, by);
+  out.push(figure(chart(ctx, resolution, by, "median", t.resolutionAxis, title, true), f));
   out.push(dataTable(resolution.objects() as Row[], [
     group,
     { label: t.tickets, value: (r) => f.int(r.tickets), numeric: true },

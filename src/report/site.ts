@@ -169,7 +169,7 @@ export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[]
   for (const build of SECTIONS) {
     const section = safely(build, ctx);
     sections.push(section);
-    options.onProgress?.(`${section.title}: done`);
+    options.onProgress?.(t.sectionDone(section.title));
   }
   sections.push(qualitySection(ctx, options.rejectRows ?? 20));
   const notebooks = options.notebooks ?? [];

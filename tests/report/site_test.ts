@@ -301,3 +301,33 @@ Deno.test("bad files become report sections, never a crash; user strings escaped
   const open = buildSite(files, { dataDir: dir, generatedAt: AT, privacy: { minGroupSize: 1 } });
   assert.match(text(page(open, "kpis.html")), /chat small sample/);
 });
+
+Deno.test("front page: KPI tiles in the report's language; quadrant and resolution charts", async () => {
+  const { files, config } = await loadSample();
+  for (const lang of ["en", "de"] as const) {
+    const pages = buildSite(files, {
+      dataDir: "data/sample",
+      generatedAt: AT,
+      csatScale: config.csatScale,
+      cesScale: config.cesScale,
+      lang,
+    });
+    const index = text(page(pages, "index.html"));
+    // Three tiles, each: name · latest month, value, interval, n, the tested change.
+    const tile = lang === "en"
+      ? /NPS · 2025-12 -?\d+\.\d 95% interval [\d.–−to ]+ · n = [\d,]+ [+−±]\d+\.\d points vs 2025-11: (significant|no significant change) \(Holm-adjusted p [=<] [\d.]+\)/
+      : /NPS · 2025-12 -?\d+,\d 95 %-Intervall [\d,–−bis ]+ · n = [\d.]+ [+−±]\d+,\d Punkte gegenüber 2025-11: (signifikant|keine signifikante Änderung) \(Holm-korrigiert p [=<] [\d,]+\)/;
+    assert.match(index, tile, `${lang}: NPS tile`);
+    assert.equal((page(pages, "index.html").match(/<li class="tile"/g) ?? []).length, 3);
+    const drivers = page(pages, "drivers.html");
+    const quadrant = lang === "en" ? "Importance × performance" : "Wichtigkeit × Leistung";
+    assert.ok(
+      drivers.includes(`<h2>${quadrant}</h2>`),
+      `${lang}: quadrant chart on the drivers page`,
+    );
+    assert.ok(drivers.includes(lang === "en" ? "Concentrate here" : "Hier ansetzen"));
+    const service = page(pages, "service.html");
+    const resolution = lang === "en" ? "Resolution time by channel" : "Lösungszeit nach channel";
+    assert.ok(service.includes(`<h2>${resolution}</h2>`), `${lang}: resolution-time chart`);
+  }
+});
