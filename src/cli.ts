@@ -118,6 +118,7 @@ export async function main(args: string[]): Promise<number> {
     notebookParams,
     onProgress: progress,
     ...(values.pdf ? { pdf: "report.pdf" } : {}),
+    ...(config.labels ? { columnLabels: config.labels } : {}),
   };
   const written = await writeSite(buildSite(files, options), out);
   progress?.(`${written.length} pages written`);

@@ -12,7 +12,7 @@ import { keyDrivers } from "../analysis/drivers/drivers.ts";
 import { importancePerformance } from "../analysis/drivers/importance.ts";
 import { driverChart, quadrantChart } from "../charts/drivers.ts";
 import { chartLocale } from "./charts.ts";
-import { hasValues, type Section, type SectionContext } from "./context.ts";
+import { columnLabel, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 
 type Row = Record<string, unknown>;
@@ -53,7 +53,14 @@ export function driverSection(ctx: SectionContext): Section {
   if (!table || !hasValues(table, outcome) || drivers.length < 2) {
     return { id: "drivers", title, findings: [], body: para(t.noDrivers(DRIVER_PREFIX)) };
   }
-  const outcomeName = outcome === "nps_score" ? t.likelihood : t.csat;
+  // A label from cxkit.json wins; else `rating_wait_time` reads "wait time".
+  const named = (c: string) => columnLabel(ctx, c) !== c;
+  const label = (c: string) => named(c) ? columnLabel(ctx, c) : shortName(c);
+  const outcomeName = named(outcome)
+    ? columnLabel(ctx, outcome)
+    : outcome === "nps_score"
+    ? t.likelihood
+    : t.csat;
   const weights = keyDrivers(table, { outcome, drivers, bootstrap: BOOTSTRAP });
   const grid = importancePerformance(table, weights, { confidence: ctx.confidence });
   const r = correlate(table, { columns: drivers, against: [outcome], confidence: ctx.confidence });
@@ -124,7 +131,7 @@ export function driverSection(ctx: SectionContext): Section {
 }
 
 /** `rating_wait_time` → `wait time`. */
-function label(column: string): string {
+function shortName(column: string): string {
   return column.slice(DRIVER_PREFIX.length).replaceAll("_", " ") || column;
 }
 

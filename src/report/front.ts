@@ -15,6 +15,7 @@ import type { AnalysisKpi } from "../analysis/segment/kinds.ts";
 import { trend } from "../analysis/trend.ts";
 import { escapeHtml } from "../charts/display.ts";
 import {
+  columnLabel,
   DATE_COLUMN,
   hasValues,
   type ReportTables,
@@ -243,7 +244,7 @@ export function frontPage(
     [t.dateRange, dateRanges(ctx.tables, t, f.date).join("; ") || "–"],
     [t.filters, filterText(ctx)],
     [t.periodLabel, `${t.period[ctx.period]} (${ctx.timeZone})`],
-    [t.segmentLabel, ctx.segment],
+    [t.segmentLabel, columnLabel(ctx, ctx.segment)],
     [t.confidence, t.confidenceText(f.share(ctx.confidence, 0), f.int(ctx.minN))],
   ];
   const tiles = tilesHtml(ctx, kpiTiles(ctx));

@@ -10,7 +10,13 @@ import type { ColumnTable } from "arquero";
 import { kpiSegmentChart } from "../charts/kpi.ts";
 import { firstContactResolution, firstResponseTime, resolutionTime } from "../metrics/service.ts";
 import { chartLocale } from "./charts.ts";
-import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import {
+  columnLabel,
+  hasColumns,
+  hasValues,
+  type Section,
+  type SectionContext,
+} from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 import { publishable } from "./privacy.ts";
 
@@ -55,7 +61,7 @@ export function serviceSection(ctx: SectionContext): Section {
     by,
     options: { by, confidence: ctx.confidence, minN: ctx.minN },
     tableOptions: { small: (r: Row) => r.small_sample === true, flagText: t.smallSample },
-    group: { label: by, value: (r: Row) => String(r[by] ?? "–") },
+    group: { label: columnLabel(ctx, by), value: (r: Row) => String(r[by] ?? "–") },
     out: [],
     found: [],
   };

@@ -14,6 +14,7 @@ import { CxError, CxOptionsError } from "../errors.ts";
 import { checkPeriod, type Period } from "../time/period.ts";
 import { CES_DEFAULTS, type CesScale, CSAT_DEFAULTS, type CsatScale } from "../schema/scales.ts";
 import {
+  columnLabel,
   type ReportFilters,
   type ReportTables,
   reportTables,
@@ -94,6 +95,12 @@ export interface SiteOptions {
    * overview. Default: no PDF, no link.
    */
   pdf?: string;
+  /**
+   * Display names of columns (`cxkit.json` → `labels`), e.g.
+   * `{ channel: "Kanal", nps_score: "Weiterempfehlung" }`: used in titles
+   * ("NPS nach Kanal"), table headers, the overview and the drivers page.
+   */
+  columnLabels?: Record<string, string>;
 }
 
 /** The names of {@link SiteOptions}. */
@@ -116,6 +123,7 @@ export const SITE_OPTIONS = optionNames<SiteOptions>()([
   "privacy",
   "onProgress",
   "pdf",
+  "columnLabels",
 ]);
 
 /** One file of the site: its path relative to the site root and its content. */
@@ -323,7 +331,8 @@ export function sectionContext(
     tables,
     files: options.files ?? [],
     format: reportFormat(lang, options.locale, timeZone),
-    labels: reportLabels(lang),
+    labels: withColumnLabels(reportLabels(lang), options.columnLabels),
+    columnLabels: options.columnLabels,
     segment,
     period,
     timeZone,
@@ -381,4 +390,11 @@ function safely(build: SectionBuilder, ctx: SectionContext): Section {
 /** A section page: title, findings (if the section states none, says so), body. */
 function sectionBody(section: Section, level: 1 | 2): string {
   return `<h${level}>${escapeHtml(section.title)}</h${level}>\n${section.body}`;
+}
+
+/** The report's words with every "… by <column>" naming the column by its label. */
+function withColumnLabels(t: Labels, columnLabels: Record<string, string> = {}): Labels {
+  if (!Object.keys(columnLabels).length) return t;
+  const ctx = { columnLabels };
+  return { ...t, byGroup: (what, group) => t.byGroup(what, columnLabel(ctx, group)) };
 }

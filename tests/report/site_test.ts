@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { buildSite, type SitePage } from "../../src/report/site.ts";
 import { reportTables } from "../../src/report/context.ts";
-import { loadDirectory } from "../../src/report/load_dir.ts";
+import { loadDirectory, loadProject } from "../../src/report/load_dir.ts";
 import { PLANTED } from "../../data/generate.ts";
 import { loadSample, messyDir } from "./fixtures.ts";
 
@@ -330,4 +330,38 @@ Deno.test("front page: KPI tiles in the report's language; quadrant and resoluti
     const resolution = lang === "en" ? "Resolution time by channel" : "Lösungszeit nach channel";
     assert.ok(service.includes(`<h2>${resolution}</h2>`), `${lang}: resolution-time chart`);
   }
+});
+
+Deno.test("cxkit.json labels: columns named by their labels in titles, headers, drivers", async () => {
+  const { files, config } = await loadSample();
+  const columnLabels = {
+    channel: "Kanal",
+    nps_score: "Weiterempfehlung",
+    rating_wait_time: "Wartezeit",
+  };
+  const pages = buildSite(files, {
+    dataDir: "data/sample",
+    lang: "de",
+    generatedAt: AT,
+    csatScale: config.csatScale,
+    cesScale: config.cesScale,
+    columnLabels,
+  });
+  const kpis = page(pages, "kpis.html");
+  assert.ok(kpis.includes("NPS nach Kanal"), "chart and table titles");
+  assert.ok(kpis.includes('<th scope="col">Kanal</th>'), "table header");
+  assert.ok(!kpis.includes("nach channel"), "no raw column name left in titles");
+  assert.ok(page(pages, "service.html").includes('<th scope="col">Kanal</th>'));
+  const drivers = text(page(pages, "drivers.html"));
+  assert.match(drivers, /Wartezeit/);
+  assert.match(drivers, /Weiterempfehlung/);
+  assert.match(text(page(pages, "index.html")), /Segmente nach Kanal|Kanal/);
+  // Parsed from cxkit.json (a label must be a non-empty string).
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/responses.csv`, "response_id,date,nps_score\nr1,2024-01-05,9\n");
+  await Deno.writeTextFile(`${dir}/cxkit.json`, JSON.stringify({ labels: columnLabels }));
+  assert.deepEqual((await loadProject(dir)).config.labels, columnLabels);
+  await Deno.writeTextFile(`${dir}/cxkit.json`, JSON.stringify({ labels: { channel: 3 } }));
+  await assert.rejects(() => loadProject(dir), /labels/);
+  await Deno.remove(dir, { recursive: true });
 });
