@@ -227,7 +227,6 @@ const NO_OPTIONS = new Set([
   "reportFormat", // (lang, locale, timeZone)
   "jupyterAvailable",
   "findChromium",
-  "openChromium", // (executable)
   // writers: (table, path)
   "writeJson",
   "writeArrow",

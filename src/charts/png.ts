@@ -5,11 +5,10 @@
  *
  * @module
  */
-import type * as Plot from "@observablehq/plot";
 import { CxOptionsError } from "../errors.ts";
 import { checkOptions, optionNames } from "../options.ts";
 import { openChromium } from "./chromium.ts";
-import { renderSvg } from "./render.ts";
+import { type ChartSpec, renderSvg } from "./render.ts";
 
 /** Options of {@link renderPng}. */
 export interface RenderPngOptions {
@@ -49,7 +48,7 @@ export const RENDER_PNG_OPTIONS = optionNames<RenderPngOptions>()(["width", "sca
  * ```
  */
 export async function renderPng(
-  spec: Plot.PlotOptions,
+  spec: ChartSpec,
   options: RenderPngOptions = {},
 ): Promise<Uint8Array> {
   checkOptions("renderPng", options, RENDER_PNG_OPTIONS);

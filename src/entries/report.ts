@@ -28,8 +28,6 @@ export { executeNotebooks, jupyterAvailable } from "../report/notebooks.ts";
 export type { ExecutedNotebook, ExecuteNotebooksOptions } from "../report/notebooks.ts";
 export type { PrivacyConfig } from "../report/privacy.ts";
 export { CHROMIUM_ARGS, findChromium, printPdf } from "../report/pdf.ts";
-export { openChromium } from "../charts/chromium.ts";
-export type { ChromiumSession } from "../charts/chromium.ts";
 export { renderHtml } from "../charts/render.ts";
 export { renderPng } from "../charts/png.ts";
 export type { RenderPngOptions } from "../charts/png.ts";

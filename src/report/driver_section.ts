@@ -53,14 +53,7 @@ export function driverSection(ctx: SectionContext): Section {
   if (!table || !hasValues(table, outcome) || drivers.length < 2) {
     return { id: "drivers", title, findings: [], body: para(t.noDrivers(DRIVER_PREFIX)) };
   }
-  // A label from cxkit.json wins; else `rating_wait_time` reads "wait time".
-  const named = (c: string) => columnLabel(ctx, c) !== c;
-  const label = (c: string) => named(c) ? columnLabel(ctx, c) : shortName(c);
-  const outcomeName = named(outcome)
-    ? columnLabel(ctx, outcome)
-    : outcome === "nps_score"
-    ? t.likelihood
-    : t.csat;
+  const { label, outcomeName } = driverNames(ctx, outcome);
   const weights = keyDrivers(table, { outcome, drivers, bootstrap: BOOTSTRAP });
   const grid = importancePerformance(table, weights, { confidence: ctx.confidence });
   const r = correlate(table, { columns: drivers, against: [outcome], confidence: ctx.confidence });
@@ -128,6 +121,23 @@ export function driverSection(ctx: SectionContext): Section {
     ]),
   ].join("\n");
   return { id: "drivers", title, findings: sentences, body: html };
+}
+
+/**
+ * How the page names drivers and the outcome: a label from `cxkit.json`
+ * wins; else `rating_wait_time` reads "wait time" and `nps_score` "likelihood
+ * to recommend".
+ */
+function driverNames(ctx: SectionContext, outcome: string) {
+  const { labels: t } = ctx;
+  const named = (c: string) => columnLabel(ctx, c) !== c;
+  const label = (c: string) => named(c) ? columnLabel(ctx, c) : shortName(c);
+  const outcomeName = named(outcome)
+    ? columnLabel(ctx, outcome)
+    : outcome === "nps_score"
+    ? t.likelihood
+    : t.csat;
+  return { label, outcomeName };
 }
 
 /** `rating_wait_time` → `wait time`. */

@@ -4,7 +4,7 @@
  * filters and bad files.
  */
 import assert from "node:assert/strict";
-import { buildSite, type SitePage } from "../../src/report/site.ts";
+import { buildSite, type SiteOptions, type SitePage } from "../../src/report/site.ts";
 import { reportTables } from "../../src/report/context.ts";
 import { loadDirectory, loadProject } from "../../src/report/load_dir.ts";
 import { PLANTED } from "../../data/generate.ts";
@@ -302,16 +302,21 @@ Deno.test("bad files become report sections, never a crash; user strings escaped
   assert.match(text(page(open, "kpis.html")), /chat small sample/);
 });
 
-Deno.test("front page: KPI tiles in the report's language; quadrant and resolution charts", async () => {
+/** The sample's site with the sample's scales, at a fixed time, with `options`. */
+async function sampleSite(options: Partial<SiteOptions>): Promise<SitePage[]> {
   const { files, config } = await loadSample();
+  return buildSite(files, {
+    dataDir: "data/sample",
+    generatedAt: AT,
+    csatScale: config.csatScale,
+    cesScale: config.cesScale,
+    ...options,
+  });
+}
+
+Deno.test("front page: KPI tiles in the report's language; quadrant and resolution charts", async () => {
   for (const lang of ["en", "de"] as const) {
-    const pages = buildSite(files, {
-      dataDir: "data/sample",
-      generatedAt: AT,
-      csatScale: config.csatScale,
-      cesScale: config.cesScale,
-      lang,
-    });
+    const pages = await sampleSite({ lang });
     const index = text(page(pages, "index.html"));
     // Three tiles, each: name · latest month, value, interval, n, the tested change.
     const tile = lang === "en"
@@ -333,20 +338,12 @@ Deno.test("front page: KPI tiles in the report's language; quadrant and resoluti
 });
 
 Deno.test("cxkit.json labels: columns named by their labels in titles, headers, drivers", async () => {
-  const { files, config } = await loadSample();
   const columnLabels = {
     channel: "Kanal",
     nps_score: "Weiterempfehlung",
     rating_wait_time: "Wartezeit",
   };
-  const pages = buildSite(files, {
-    dataDir: "data/sample",
-    lang: "de",
-    generatedAt: AT,
-    csatScale: config.csatScale,
-    cesScale: config.cesScale,
-    columnLabels,
-  });
+  const pages = await sampleSite({ lang: "de", columnLabels });
   const kpis = page(pages, "kpis.html");
   assert.ok(kpis.includes("NPS nach Kanal"), "chart and table titles");
   assert.ok(kpis.includes('<th scope="col">Kanal</th>'), "table header");
