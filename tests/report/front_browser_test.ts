@@ -248,7 +248,23 @@ async function checkPdf(site: string, firstFinding: string): Promise<void> {
   const start = firstFinding.slice(0, 30);
   assert.ok(lines[3].startsWith(start), `"${lines[3]}" starts the first finding "${start}"`);
   assert.ok(text.indexOf(EN.keyFindings) < text.indexOf(EN.facts), "key findings before the facts");
+  // No heading ends a page (break-after: avoid): a page's last line is never a heading of print.html.
+  const print = await Deno.readTextFile(join(site, "print.html"));
+  const headings = new Set(
+    [...print.matchAll(/<h[1-4][^>]*>([^<]+)<\/h[1-4]>/g)].map((m) => unescape(m[1]).trim()),
+  );
+  const pageEnds = new TextDecoder().decode(pdftotext.stdout).split("\f").map((p) =>
+    p.split("\n").map((l) => l.trim()).filter(Boolean).at(-1) ?? ""
+  );
+  assert.ok(pageEnds.length > 5, `${pageEnds.length} pages`);
+  const orphans = pageEnds.filter((l) => headings.has(l));
+  assert.deepEqual(orphans, [], `headings at a page end: ${orphans.join(" | ")}`);
   const info = await new Deno.Command("pdfinfo", { args: [pdf] }).output();
   const title = /^Title:\s+(.*)$/m.exec(new TextDecoder().decode(info.stdout))?.[1];
   assert.match(title ?? "", new RegExp(`^${EN.site} · \\w{3} \\d+, \\d{4} – \\w{3} \\d+, \\d{4}$`));
+}
+
+function unescape(html: string): string {
+  return html.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&quot;", '"')
+    .replaceAll("&#39;", "'").replaceAll("&amp;", "&");
 }
