@@ -77,7 +77,9 @@ export async function renderPng(
       (_, before) => `<svg ${before}width="${width}" height="${height}"`,
     );
     await page.setContent(
-      `<!doctype html><html><body style="margin:0;background:white">${sized}</body></html>`,
+      // Block layout and no scrollbars: the SVG fills the viewport exactly.
+      `<!doctype html><html style="overflow:hidden"><body style="margin:0;background:white">` +
+        `${sized.replace("<svg ", '<svg style="display:block" ')}</body></html>`,
     );
     const png = await page.screenshot({ type: "png", clip: { x: 0, y: 0, width, height } });
     await context.close();
