@@ -133,9 +133,16 @@ export function checkValues(
   const values = columnValues(table, column);
   const problems: CxProblem[] = [];
   let total = 0;
+  // Verdicts of small non-negative integers (scores) looked up instead of asked per row:
+  // 0 = not asked yet, 1 = valid, 2 = not (`valid` depends on the value alone).
+  const small = new Uint8Array(256);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v === null || v === undefined || valid(v)) continue;
+    if (v === null || v === undefined) continue;
+    if (typeof v === "number" && (v & 255) === v) {
+      const known = small[v] || (small[v] = valid(v) ? 1 : 2);
+      if (known === 1) continue;
+    } else if (valid(v)) continue;
     total++;
     if (problems.length < 20) {
       problems.push({ row: i + 1, column, value: String(v), reason: rule });

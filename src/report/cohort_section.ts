@@ -397,11 +397,13 @@ function cohortPart(
   const html = [
     heading(2, t.cohortRetention),
     para(t.cohortLead),
+    para(t.cohortRevenueNote, "note"),
     findings(sentences),
     figure(
       retentionCurves(pooledTable, {
         band: true,
         title: t.pooledRetention,
+        subtitle: t.cohortCaption,
         xLabel: t.monthsSinceSignup,
         yLabel: t.activeShare,
         ...chartLocale(ctx),
@@ -411,6 +413,7 @@ function cohortPart(
     figure(
       retentionHeatmap(cohorts, {
         title: t.cohortHeatmap,
+        subtitle: t.cohortCaption,
         xLabel: t.monthsSinceSignup,
         legend: t.activeShare,
         ...chartLocale(ctx),

@@ -4,15 +4,15 @@
  * before with the trends page's Holm-adjusted test, and a sparkline) and the
  * key findings of every section, then the facts of the run.
  *
- * The tiles call `trend` exactly as the trends page does (same period,
- * confidence, minimum n and Holm correction over all periods), so a tile
- * never calls a change significant that the trends page does not.
+ * The tiles take their rows from `trendShifts`, the trends page's (and the
+ * KPI page's) one decision on period-over-period changes (Holm over all
+ * periods, small periods untested, suppressed periods hidden), so a tile
+ * never calls a change significant that those pages do not.
  *
  * @module
  */
 import type { ColumnTable } from "arquero";
 import type { AnalysisKpi } from "../analysis/segment/kinds.ts";
-import { trend } from "../analysis/trend.ts";
 import { escapeHtml } from "../charts/display.ts";
 import {
   columnLabel,
@@ -24,8 +24,9 @@ import {
 } from "./context.ts";
 import { dataTable, heading, para } from "./html.ts";
 import type { Labels } from "./i18n.ts";
-import { privacyLines, suppressSmallGroups } from "./privacy.ts";
+import { privacyLines } from "./privacy.ts";
 import { fileCountColumns } from "./quality_section.ts";
+import { trendShifts } from "./trend_section.ts";
 
 type Row = Record<string, unknown>;
 
@@ -35,7 +36,7 @@ export interface Tile {
   kpi: AnalysisKpi;
   /** The latest period with answers. */
   period: string;
-  /** The row of `trend` for that period (after small-group suppression). */
+  /** The trends page's row for that period (small groups suppressed). */
   row: Row;
   /** Values of the periods up to it, oldest first, for the sparkline (`null`: no answers). */
   history: (number | null)[];
@@ -51,8 +52,8 @@ const KPIS: [AnalysisKpi, string, number][] = [
 ];
 
 /**
- * The tiles of the KPIs the answers have (NPS, CSAT, CES), from `trend` with
- * the trends page's options; none without dated answers.
+ * The tiles of the KPIs the answers have (NPS, CSAT, CES), from the trends
+ * page's `trendShifts`; none without dated answers.
  *
  * @example
  * ```ts
@@ -85,27 +86,13 @@ export function kpiTiles(ctx: SectionContext): Tile[] {
 }
 
 function kpiTile(ctx: SectionContext, responses: ColumnTable, kpi: AnalysisKpi): Tile | null {
-  const scale = kpi === "csat" ? ctx.csatScale : kpi === "ces" ? ctx.cesScale : undefined;
-  const result = trend(responses, {
-    kpi,
-    period: ctx.period,
-    timeZone: ctx.timeZone,
-    correction: "holm",
-    confidence: ctx.confidence,
-    minN: ctx.minN,
-    ...(scale ? { scale } : {}),
-  });
-  // Small groups are kept out as on the trends page: their value, and the change against them.
-  const rows = suppressSmallGroups(result, ctx.privacy.minGroupSize, ["period"])
-    .objects() as Row[];
-  const last = rows.findLastIndex((r) => (r.n as number) > 0 && r[kpi] !== null);
+  // The trends page's own decision (Holm over all periods, suppressed periods hidden with
+  // their neighbours); its suppressions are logged once, by the trends page.
+  const quiet = { ...ctx, privacy: { ...ctx.privacy, suppressed: {} } };
+  const { rows } = trendShifts(quiet, responses, kpi);
+  const last = rows.findLastIndex((r) => (r.n as number) > 0 && typeof r[kpi] === "number");
   if (last < 0) return null;
-  const row = { ...rows[last] };
-  if (last > 0 && rows[last - 1].suppressed === true) {
-    for (const c of ["change", "change_low", "change_high", "p_value", "p_adjusted"]) row[c] = null;
-    row.significant = false;
-    row.shift = null;
-  }
+  const row = rows[last];
   const history = rows.slice(0, last + 1).slice(-SPARK_PERIODS)
     .map((r) => typeof r[kpi] === "number" ? r[kpi] as number : null);
   return { kpi, period: String(row.period), row, history };
