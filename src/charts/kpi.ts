@@ -139,7 +139,9 @@ export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions 
       r.small_sample ? ` — ${w.small}` : ""
     }`;
   const subtitle = options.subtitle ??
-    (meta ? w.intervals(f.num(meta.confidence * 100, 0), meta.method, f.int(meta.minN)) : undefined);
+    (meta
+      ? w.intervals(f.num(meta.confidence * 100, 0), meta.method, f.int(meta.minN))
+      : undefined);
   if (group === "period" && result.columnNames().includes("period_start")) {
     const series = { value: value!, low: low!, high: high!, label, log: options.log };
     return { title, subtitle, ariaLabel: title, ...timeSeries(rows, series, tip, f) };
