@@ -221,6 +221,7 @@ const NO_OPTIONS = new Set([
   // display and charts plumbing: (spec) or (text)
   "display",
   "show",
+  "showText", // (markdown)
   "renderSvg",
   "renderHtml",
   "escapeHtml",
