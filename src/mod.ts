@@ -84,7 +84,7 @@ export type { TicketVolumeOptions } from "./charts/volume.ts";
 
 // KPIs
 export type { KpiInput, KpiMeta } from "./metrics/groups.ts";
-export type { Aggregate, KpiOptions, MissingGroups } from "./base/plan.ts";
+export type { Aggregate, KpiOptions, MissingGroups, WeightOptions } from "./base/plan.ts";
 export { nps, NPS_COLUMNS, npsCompare } from "./metrics/nps.ts";
 export type { NpsCompareOptions, NpsCounts, NpsMethod, NpsOptions } from "./metrics/nps.ts";
 export { csat, CSAT_COLUMNS } from "./metrics/csat.ts";
