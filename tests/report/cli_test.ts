@@ -30,7 +30,7 @@ Deno.test("report CLI: writes the site, says where, progress on stderr, --quiet 
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, new RegExp(`Report written to ${out}/index.html`));
   assert.match(run.stderr, /cxkit: responses\.csv: 4 rows read, 2 rejected/);
-  assert.match(run.stderr, /cxkit: Kunden-KPIs: done/);
+  assert.match(run.stderr, /cxkit: Kunden-KPIs: fertig/); // --lang de: German progress lines
   assert.match(run.stderr, /cxkit: 12 pages written/);
   assert.deepEqual(await listFiles(out), PAGES);
   const quality = await Deno.readTextFile(join(out, "quality.html"));
