@@ -7,7 +7,8 @@
  * @module
  */
 import { CxOptionsError, CxSchemaError } from "../errors.ts";
-import { type ByteChunks, encodeCsv, type EncodedCsv } from "./csv_encode.ts";
+import { type ByteChunks, encodeCsv, type EncodedCsv, type SplitRunner } from "./csv_encode.ts";
+import { workerSplit } from "./csv_parallel.ts";
 import type { QuoteMode } from "./csv_tokenize.ts";
 import { decimalEvidence, type Encoding, sniffDelimiter } from "./text.ts";
 import {
@@ -75,6 +76,11 @@ export interface CsvInput {
   warnings: string[];
   /** Hears the rows read so far. */
   onRows?: (rows: number) => void;
+  /**
+   * How the second half of an input in memory is read: default a worker for
+   * large inputs (`workerSplit`), `false` one thread.
+   */
+  split?: SplitRunner | false;
 }
 
 /**
@@ -100,6 +106,9 @@ export async function loadCsv(input: CsvInput, options: ReadCsvOptions): Promise
     quotes,
     source: input.source,
     onRows: input.onRows,
+    split: input.split === false
+      ? undefined
+      : input.split ?? (input.chunks.bytes ? workerSplit(input.chunks.size) : undefined),
   });
   return validateCsv(encoded, options, { ...input, delimiter });
 }
