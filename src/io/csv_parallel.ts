@@ -29,25 +29,65 @@ const MAIN_SHARE = 0.5;
 
 const WORKER = new URL("./csv_worker.ts", import.meta.url);
 
+/** A {@link SplitRunner} with its worker started; `close` ends the worker if it is still there. */
+export interface WorkerSplit extends SplitRunner {
+  /** Terminates the worker (harmless when it has ended). */
+  close(): void;
+}
+
 /**
  * The runner that encodes the second part of an input of `size` bytes on a
- * worker, or `undefined` when the input is small or no worker can start.
+ * worker, started now so that it loads while the input is read; or
+ * `undefined` when the input is small or no worker can start. The caller
+ * must `close` it (it is closed after a part has been read).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { workerSplit } from "./csv_parallel.ts";
  * assert.equal(workerSplit(1000), undefined);
- * assert.equal(workerSplit(1000, { minBytes: 0 })?.share, 0.5);
+ * const split = workerSplit(1000, { minBytes: 0 });
+ * assert.equal(split?.share, 0.5);
+ * split?.close();
  * ```
  */
 export function workerSplit(
   size: number,
   options: { minBytes?: number; share?: number } = {},
-): SplitRunner | undefined {
+): WorkerSplit | undefined {
   const { minBytes = PARALLEL_BYTES, share = MAIN_SHARE } = options;
   if (size < minBytes || !canStartWorker()) return undefined;
-  return { share, start: startWorker };
+  const worker = new Worker(WORKER, { type: "module", name: "cxkit csv" });
+  // Set at once: an error while the worker loads must not reach the process as uncaught.
+  let failed: CxError | undefined, fail = (_: CxError) => {};
+  worker.onerror = (e) => {
+    e.preventDefault();
+    fail(failed = workerError({ name: "Error", message: e.message }));
+  };
+  let open = true;
+  const close = () => {
+    if (open) worker.terminate();
+    open = false;
+  };
+  const start = (buf: Uint8Array, from: number, columns: number, d: number, quotes: QuoteMode) => {
+    if (!open) throw new CxError("the CSV worker was closed before it was used");
+    const result = new Promise<EncodedPart>((resolve, reject) => {
+      if (failed) reject(failed);
+      fail = reject;
+      worker.onmessage = (e) =>
+        e.data.error ? reject(workerError(e.data.error)) : resolve(e.data.part);
+      worker.onmessageerror = () => reject(workerError({ name: "Error", message: "bad reply" }));
+    });
+    post(worker, buf, from, columns, d, quotes);
+    return {
+      result,
+      cancel() {
+        close();
+        result.catch(() => {}); // a late failure of a dropped part is not the caller's
+      },
+    };
+  };
+  return { share, start, close };
 }
 
 /** Whether a worker can load its module with the permissions granted (never prompts). */
@@ -61,14 +101,15 @@ export function canStartWorker(): boolean {
   }
 }
 
-function startWorker(
+/** Sends `worker` the bytes and where its part starts. */
+function post(
+  worker: Worker,
   buf: Uint8Array,
   from: number,
   columns: number,
   d: number,
   quotes: QuoteMode,
-): { result: Promise<EncodedPart>; cancel(): void } {
-  const worker = new Worker(WORKER, { type: "module", name: "cxkit csv" });
+): void {
   // Shared memory is read in place; other bytes: a copy of the part, moved to the worker.
   const shared = typeof SharedArrayBuffer === "function" && buf.buffer instanceof SharedArrayBuffer;
   const data = shared ? buf : buf.slice(from);
@@ -81,27 +122,7 @@ function startWorker(
     d,
     quotes,
   };
-  const result = new Promise<EncodedPart>((resolve, reject) => {
-    worker.onmessage = (e) =>
-      e.data.error ? reject(workerError(e.data.error)) : resolve(e.data.part);
-    worker.onerror = (e) => {
-      e.preventDefault();
-      reject(workerError({ name: "Error", message: e.message }));
-    };
-    worker.onmessageerror = () =>
-      reject(workerError({ name: "Error", message: "unreadable reply" }));
-  });
   worker.postMessage(request, shared ? [] : [data.buffer as ArrayBuffer]);
-  let open = true;
-  return {
-    result,
-    cancel() {
-      if (!open) return;
-      open = false;
-      worker.terminate();
-      result.catch(() => {}); // a late failure of a dropped part is not the caller's
-    },
-  };
 }
 
 /** A failure posted by the worker as the `CxError` type it was thrown as. */

@@ -18,7 +18,13 @@ import {
   encodePart,
   type SplitRunner,
 } from "../../src/io/csv_encode.ts";
-import { canStartWorker, workerError, workerSplit } from "../../src/io/csv_parallel.ts";
+import {
+  canStartWorker,
+  PARALLEL_BYTES,
+  workerError,
+  workerSplit,
+} from "../../src/io/csv_parallel.ts";
+import { readCsv } from "../../src/io/csv.ts";
 import { loadCsv } from "../../src/io/csv_read.ts";
 import type { QuoteMode } from "../../src/io/csv_tokenize.ts";
 import { sniffDelimiter, toUtf8 } from "../../src/io/text.ts";
@@ -167,12 +173,36 @@ for (const [seed, records, distinct] of RANDOM_FILES) {
   });
 }
 
-Deno.test("worker: the split read on a worker = one pass", async () => {
-  const bytes = hostileCsv(5, 5000, 3000);
-  const split = workerSplit(bytes.length, { minBytes: 0 });
-  assert.ok(split, "a worker can start under -A");
-  for (const quotes of ["strict", "lenient"] as const) {
-    assertEquals(await encode(bytes, ",", quotes, split), await encode(bytes, ",", quotes));
+Deno.test("worker: the split read on a worker = one pass, from plain and shared memory", async () => {
+  const plainBytes = hostileCsv(5, 5000, 3000);
+  const shared = new Uint8Array(new SharedArrayBuffer(plainBytes.length));
+  shared.set(plainBytes);
+  for (const bytes of [plainBytes, shared]) {
+    for (const quotes of ["strict", "lenient"] as const) {
+      const split = workerSplit(bytes.length, { minBytes: 0 });
+      assert.ok(split, "a worker can start under -A");
+      assertEquals(await encode(bytes, ",", quotes, split), await encode(bytes, ",", quotes));
+      split.close();
+    }
+  }
+});
+
+Deno.test("worker: readCsv of a file past the threshold reads it on two threads", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  const rows = ["response_id,date,nps_score"];
+  for (let i = 0, size = 0; size < PARALLEL_BYTES + 1e5; i++) {
+    rows.push(`r${i},2024-01-${10 + (i % 20)},${i % 997 === 0 ? 11 : i % 11}`);
+    size += rows[rows.length - 1].length + 1;
+  }
+  await Deno.writeTextFile(path, rows.join("\n") + "\n");
+  try {
+    assert.ok((await Deno.stat(path)).size >= PARALLEL_BYTES);
+    const { summary, rejects } = await readCsv(path, { schema: "responses" });
+    const bad = rows.slice(1).flatMap((r, i) => r.endsWith(",11") ? [i + 2] : []);
+    assertEquals([summary.rows, summary.rejected], [rows.length - 1, bad.length]);
+    assertEquals(rejects.array("row"), bad);
+  } finally {
+    await Deno.remove(path);
   }
 });
 
@@ -207,25 +237,29 @@ Deno.test("worker: readCsv's whole result is the same on two threads", async () 
     );
   }
   const bytes = new TextEncoder().encode(rows.join("\n") + "\n");
-  const load = async (split: SplitRunner | false) => {
+  const load = async (split?: SplitRunner) => {
     const head = text(bytes);
     const result = await loadCsv(
-      { chunks: bytesChunks(bytes), head, source: "x", encoding: "utf-8", warnings: [], split },
+      { chunks: bytesChunks(bytes), head, source: "x", encoding: "utf-8", warnings: [] },
       { schema: "responses" },
+      split,
     );
     return { table: result.table.objects(), rejects: result.rejects.objects(), ...result.summary };
   };
-  const once = await load(false);
+  const once = await load();
   assert.ok(once.rejected > 100 && once.accepted > 19_000, JSON.stringify(once.rejected));
   assertEquals(await load(workerSplit(bytes.length, { minBytes: 0 })!), once);
 });
 
 Deno.test("worker: a failure in the worker is a CxError in the caller, and the worker ends", async () => {
   const bytes = new TextEncoder().encode("a,b\n1,2\n3,4\n");
-  const job = workerSplit(bytes.length, { minBytes: 0 })!.start(bytes, 4, 2 ** 32, 44, "strict");
+  const split = workerSplit(bytes.length, { minBytes: 0 })!;
+  const job = split.start(bytes, 4, 2 ** 32, 44, "strict");
   const error = await assertRejects(() => job.result, CxError);
   assert.match(error.message, /reading the CSV on a second thread failed: RangeError/);
   job.cancel();
+  split.close();
+  assert.throws(() => split.start(bytes, 4, 2, 44, "strict"), CxError);
   const data = workerError({ name: "CxDataError", message: "m", problems: [] });
   assert.ok(data instanceof CxDataError && data.message === "m");
   assert.ok(workerError({ name: "CxSchemaError", message: "s" }) instanceof CxSchemaError);
