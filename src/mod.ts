@@ -292,3 +292,12 @@ export type {
 } from "./io/csv_large.ts";
 // cohort pushdown
 export type { SqlMeta } from "./engine/source.ts";
+// types the public signatures above name (deno doc --lint)
+export type { EngineAnalysis, EngineOptions } from "./engine/dispatch.ts";
+export type { ColumnInfo, OpenRelation, Source as EngineSource } from "./engine/engine.ts";
+export type { DateKind, Relation } from "./engine/compile/types.ts";
+export type { LoadType } from "./engine/load.ts";
+export type { TableInput } from "./base/input.ts";
+export type { AggregateHook, AggregateRequest } from "./base/plan.ts";
+export type { CompiledSql, CoxMeta, Dialect, PredictMeta } from "./meta.ts";
+export { jupyterDisplay } from "./charts/display.ts";

@@ -32,5 +32,4 @@ export type { PrintPdfOptions } from "../report/pdf.ts";
 export { LANGS, reportFormat } from "../report/format.ts";
 export type { Lang, ReportFormat } from "../report/format.ts";
 export { escapeHtml } from "../charts/display.ts";
-export { jupyterDisplay } from "../charts/display.ts";
 export { SURVIVAL_COLORS } from "../charts/survival.ts";

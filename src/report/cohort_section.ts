@@ -391,11 +391,13 @@ function cohortPart(
   const html = [
     heading(2, t.cohortRetention),
     para(t.cohortLead),
+    para(t.cohortRevenueNote, "note"),
     findings(sentences),
     figure(
       retentionCurves(pooledTable, {
         band: true,
         title: t.pooledRetention,
+        subtitle: t.cohortCaption,
         xLabel: t.monthsSinceSignup,
         yLabel: t.activeShare,
         ...chartLocale(ctx),
@@ -405,6 +407,7 @@ function cohortPart(
     figure(
       retentionHeatmap(cohorts, {
         title: t.cohortHeatmap,
+        subtitle: t.cohortCaption,
         xLabel: t.monthsSinceSignup,
         legend: t.activeShare,
         ...chartLocale(ctx),

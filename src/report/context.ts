@@ -69,6 +69,8 @@ export interface SectionContext {
   confidence: number;
   /** Groups with fewer observations are flagged as small samples. */
   minN: number;
+  /** Fewest complete answers (outcome and every rating) the driver analysis is fitted on. */
+  driverMinN: number;
   /** CSAT scale (5, 7 or 10). */
   csatScale: CsatScale;
   /** CES scale (5 or 7). */

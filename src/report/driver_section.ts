@@ -39,7 +39,10 @@ const BOOTSTRAP = { resamples: 200, seed: 1 };
  * const nps_score = wait.map((w, i) => Math.min(10, Math.round(0.8 * w + 0.1 * app[i])));
  * const responses = aq.table({ nps_score, rating_wait_time: wait, rating_app: app });
  * const section = driverSection(sectionContext({ responses }));
- * assert.ok(section.findings[0].startsWith("wait time is the strongest driver"));
+ * assert.ok(section.findings[0].startsWith("The strongest driver of the likelihood to recommend is wait time"));
+ * // Below driverMinN (default 50) complete answers the page says why there are no drivers.
+ * const few = driverSection(sectionContext({ responses: responses.slice(0, 17) }));
+ * assert.ok(few.findings[0].startsWith("No driver analysis: only 17 answers"));
  * ```
  */
 export function driverSection(ctx: SectionContext): Section {
@@ -54,7 +57,18 @@ export function driverSection(ctx: SectionContext): Section {
     return { id: "drivers", title, findings: [], body: para(t.noDrivers(DRIVER_PREFIX)) };
   }
   const outcomeName = outcome === "nps_score" ? t.likelihood : t.csat;
-  const weights = keyDrivers(table, { outcome, drivers, bootstrap: BOOTSTRAP });
+  // Weights from a handful of answers are noise: below driverMinN the page says so instead.
+  const complete = completeRows(table, [outcome, ...drivers]);
+  if (complete < ctx.driverMinN) {
+    const why = t.driversTooFew(f.int(complete), f.int(ctx.driverMinN));
+    return { id: "drivers", title, findings: [why], body: findings([why]) };
+  }
+  const weights = keyDrivers(table, {
+    outcome,
+    drivers,
+    bootstrap: BOOTSTRAP,
+    minN: ctx.driverMinN,
+  });
   const grid = importancePerformance(table, weights, { confidence: ctx.confidence });
   const r = correlate(table, { columns: drivers, against: [outcome], confidence: ctx.confidence });
   const rows: Row[] = (weights.objects() as Row[])
@@ -64,24 +78,8 @@ export function driverSection(ctx: SectionContext): Section {
       const c = (r.objects() as Row[]).find((x) => x.x === w.driver)!;
       return { ...w, label: label(String(w.driver)), ...pick(g), ...pickR(c) };
     });
-  const [top, second] = rows;
-  const sentences = [
-    t.driverSentence(
-      String(top.label),
-      outcomeName,
-      f.shareInterval(
-        (top.weight_pct as number) / 100,
-        (top.weight_pct_low as number) / 100,
-        (top.weight_pct_high as number) / 100,
-      ),
-      f.num(top.r, 2),
-      f.num(top.r2, 2),
-      f.int(top.n),
-      second ? `${second.label} ${f.share((second.weight_pct as number) / 100)}` : "–",
-    ),
-  ];
-  const concentrate = rows.filter((x) => x.quadrant === "Concentrate here").map((x) => x.label);
-  if (concentrate.length) sentences.push(t.concentrate(concentrate.join(", ")));
+  const top = rows[0];
+  const sentences = driverSentences(ctx, rows, outcomeName);
   const html = [
     para(t.driversLead(outcomeName), "lead"),
     findings(sentences),
@@ -120,6 +118,40 @@ export function driverSection(ctx: SectionContext): Section {
     ]),
   ].join("\n");
   return { id: "drivers", title, findings: sentences, body: html };
+}
+
+/** The strongest driver and the next, and where to concentrate, in words. */
+function driverSentences(ctx: SectionContext, rows: Row[], outcomeName: string): string[] {
+  const { labels: t, format: f } = ctx;
+  const [top, second] = rows;
+  const sentences = [
+    t.driverSentence(
+      String(top.label),
+      outcomeName,
+      f.shareInterval(
+        (top.weight_pct as number) / 100,
+        (top.weight_pct_low as number) / 100,
+        (top.weight_pct_high as number) / 100,
+      ),
+      f.num(top.r, 2),
+      f.num(top.r2, 2),
+      f.int(top.n),
+      second ? `${second.label} ${f.share((second.weight_pct as number) / 100)}` : "–",
+    ),
+  ];
+  const concentrate = rows.filter((x) => x.quadrant === "Concentrate here").map((x) => x.label);
+  if (concentrate.length) sentences.push(t.concentrate(concentrate.join(", ")));
+  return sentences;
+}
+
+/** Rows with every one of the columns present (the complete cases `keyDrivers` fits on). */
+function completeRows(table: ColumnTable, columns: string[]): number {
+  const values = columns.map((c) => table.array(c) as unknown[]);
+  let n = 0;
+  for (let i = 0; i < table.numRows(); i++) {
+    if (values.every((v) => typeof v[i] === "number" && !Number.isNaN(v[i]))) n++;
+  }
+  return n;
 }
 
 /** `rating_wait_time` → `wait time`. */

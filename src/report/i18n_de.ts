@@ -85,20 +85,29 @@ export const DE: Labels = {
   date: "Datum",
   score: "Wert",
   comment: "Kommentar",
-  npsGap: (low, high, diff, p, significant) =>
-    `Der NPS von ${low} liegt ${diff} Punkte unter ${high} (${p})${
-      significant ? "" : ": bei dieser Stichprobengröße kein signifikanter Unterschied"
-    }.`,
-  npsShift: (fell, diff, from, to, p) =>
-    `Der NPS ${fell ? "fiel" : "stieg"} von ${from} bis ${to} um ${diff} Punkte (${p}).`,
-  npsNoShift: "Keine Veränderung zwischen aufeinanderfolgenden Perioden ist signifikant.",
+  npsGap: (by, low, high, diff, p, significant, pairs) =>
+    significant
+      ? `Der NPS liegt bei ${low} um ${diff} niedriger als bei ${high} (${p}, Holm-korrigiert über ${pairs} Paare von ${by}-Werten).`
+      : `Kein signifikanter Unterschied im NPS nach ${by}: Der niedrigste (${low}) und der höchste (${high}) liegen ${diff} auseinander (${p}, Holm-korrigiert über ${pairs} Paare).`,
   npsOverall: (value, n) => `Der NPS liegt insgesamt bei ${value} (${n} Antworten).`,
-  csatExtremes: (best, bestV, worst, worstV) =>
-    `Die Zufriedenheit ist bei ${best} am höchsten (${bestV}) und bei ${worst} am niedrigsten (${worstV}).`,
-  cesExtremes: (worst, worstV, best, bestV) =>
-    `Der Aufwand ist bei ${worst} am höchsten (${worstV}) und bei ${best} am niedrigsten (${bestV}).`,
+  csatSubject: "Die Zufriedenheit",
+  cesSubject: "Der Aufwand",
+  fcrSubject: "Die Erstlösungsquote",
+  rankExtremes: (kpi, hi, hiV, lo, loV) =>
+    `${kpi} ist bei ${hi} am höchsten (${hiV}) und bei ${lo} am niedrigsten (${loV}); ihre Intervalle überschneiden sich mit keiner anderen Gruppe.`,
+  rankPair: (kpi, hi, hiV, lo, loV) =>
+    `${kpi} ist bei ${hi} höher (${hiV}) als bei ${lo} (${loV}); ihre Intervalle überschneiden sich nicht.`,
+  rankNone: (kpi, by, hi, lo) =>
+    `${kpi} unterscheidet sich nicht deutlich nach ${by}: Die Intervalle des höchsten (${hi}) und des niedrigsten Werts (${lo}) überschneiden sich.`,
+  smallGroups: (n, min) =>
+    `${n} Gruppe(n) mit weniger als ${min} Beobachtungen sind kleine Stichproben: hohl dargestellt, nicht verglichen.`,
+  smallPeriods: (n, min) =>
+    `${n} Periode(n) mit weniger als ${min} Antworten sind kleine Stichproben: hohl dargestellt, nicht getestet.`,
+  smallFlag: (n) => ` (kleine Stichprobe: n = ${n})`,
   frt: "Erste Antwortzeit",
   frtAxis: "Median der ersten Antwort (Minuten)",
+  frtLead:
+    "Median und Mittelwert der Minuten bis zur ersten Antwort beantworteter Tickets; üblich ist der Mittelwert, den lange Wartezeiten nach oben ziehen, der Median beschreibt das typische Ticket. Offene Tickets ohne Antwort werden gezählt, nie gemittelt.",
   frtTable: "Erste Antwortzeit (Minuten)",
   resolution: "Lösungszeit",
   resolutionTable: "Lösungszeit (Stunden)",
@@ -112,10 +121,10 @@ export const DE: Labels = {
   mean: "Mittelwert (Intervall)",
   p90: "90. Perzentil",
   fcrShare: "Erstlösung (Intervall)",
-  frtSentence: (group, median, low, high, open) =>
-    `${group}: Median der ersten Antwort ${median} min (${low}–${high}), ${open} ${group}-Tickets noch unbeantwortet.`,
-  fcrSentence: (best, bestV, worst, worstV) =>
-    `Die Erstlösungsquote ist bei ${best} am höchsten (${bestV}) und bei ${worst} am niedrigsten (${worstV}).`,
+  frtSentence: (group, median, mean, open, small) =>
+    `Erste Antwort bei ${group}: Median ${median}, Mittelwert ${mean}; ${open} ${
+      open === "1" ? "offenes Ticket" : "offene Tickets"
+    } noch unbeantwortet${small}.`,
   fcrSkipped: (missing) =>
     missing === null
       ? "Die Erstlösungsquote fehlt: die Tickets haben keine Spalte contacts (Kundenkontakte je Ticket)."
@@ -154,7 +163,11 @@ export const DE: Labels = {
   notReached: "nicht erreicht",
   cohortRetention: "Anmeldekohorten",
   cohortLead:
-    "Kunden nach Anmeldemonat gruppiert; aktiv ist ein Kunde in einem Monat mit irgendeiner Aktivität (Login, Bestellung, Supportkontakt).",
+    "Anmeldekohorten: Kunden nach dem Monat ihres Anmeldedatums (Kundentabelle) gruppiert; aktiv ist ein Kunde in einem Monat mit irgendeiner Aktivität (Login, Bestellung, Supportkontakt). Monat 0 ist der Anmeldemonat selbst und kann daher unter 100 % liegen: Wer sich anmeldet, aber in diesem Monat nichts tut, ist darin nicht aktiv. Kohorten nach erster Aktivität (die Voreinstellung von cohortRetention ohne Anmeldetabelle) gruppieren Kunden stattdessen nach dem Monat ihres ersten Ereignisses; ihr Monat 0 liegt per Definition bei 100 %.",
+  cohortRevenueNote:
+    "Die Netto-Umsatzbindung (NRR) in Monat k ist der Umsatz der Kohorte in Monat k geteilt durch ihren Umsatz in Monat 0. Bei Anmeldekohorten umfasst Monat 0 nur den Teil des Anmeldemonats nach der jeweiligen Anmeldung; sein Umsatz ist also unvollständig, und Monat 1 kann ohne jede Ausweitung über 100 % liegen.",
+  cohortCaption:
+    "Anmeldekohorten; Monat 0 = Anmeldemonat (angebrochen, kann unter 100 % liegen); der letzte Monat einer Kohorte kann unvollständig sein.",
   cohortSentence: (m1, k, mk, cohorts) =>
     `${m1} der Neukunden waren im ersten Monat nach der Anmeldung aktiv, ${mk} im Monat ${k} (${cohorts} Kohorten zusammengefasst).`,
   pooledRetention: "Aktive Kunden nach Monaten seit Anmeldung, alle Kohorten",
@@ -176,16 +189,20 @@ export const DE: Labels = {
     "Jedes Segment im Vergleich mit allen übrigen Kunden (dem Rest), damit beide Stichproben unabhängig sind; p-Werte sind über die Segmente einer Spalte nach Holm korrigiert, damit ein Unterschied nur dann einer heißt, wenn er die Zahl der Vergleiche übersteht. Antworten ohne Wert in einer Spalte bleiben bei deren Vergleich außen vor.",
   segmentSentence: (column, parts) => `Nach ${column}: ${parts}.`,
   segmentDiff: (group, diff, below, p) =>
-    `der NPS von ${group} liegt ${diff} Punkte ${
+    `der NPS von ${group} liegt ${diff} ${
       below ? "unter" : "über"
-    } dem Rest (Holm-korrigiert ${p})`,
+    } dem Rest (${p}, Holm-korrigiert)`,
+  segmentPair: (low, high, diff, p, significant) =>
+    significant
+      ? `der NPS liegt bei ${low} um ${diff} niedriger als bei ${high} (ein Test, ${p})`
+      : `kein signifikanter Unterschied im NPS zwischen ${low} und ${high} (${diff} auseinander, ein Test, ${p})`,
   segmentNone: (column) =>
-    `Nach ${column}: kein Segment unterscheidet sich im NPS signifikant vom Rest (Holm-korrigiert).`,
+    `Nach ${column}: Kein Segment unterscheidet sich im NPS signifikant vom Rest (Holm-korrigiert).`,
   segmentChart: (column) => `NPS je ${column} minus Rest`,
   npsPoints: "NPS-Punkte gegenüber dem Rest",
   vsRest: "gegenüber Rest (Intervall)",
   pAdjusted: "p (Holm)",
-  csatVsRest: "CSAT ggü. Rest (Pkt.)",
+  csatVsRest: "CSAT ggü. Rest (Prozentpunkte)",
   cesVsRest: "CES ggü. Rest",
   segmentTableNote:
     "* signifikant nach Holm-Korrektur. CSAT in Prozentpunkten des Top-Box-Anteils; CES in Aufwandspunkten (niedriger ist besser).",
@@ -205,7 +222,7 @@ export const DE: Labels = {
   shiftSentence: (kpi, drop, diff, period, previous, p) =>
     `Der ${kpi} ${
       drop ? "fiel" : "stieg"
-    } im ${period} gegenüber ${previous} um ${diff} Punkte (Holm-korrigiert ${p}).`,
+    } ${period} gegenüber ${previous} um ${diff} (${p}, Holm-korrigiert).`,
   noShift: (kpi, tests) =>
     `Keine Veränderung des ${kpi} zwischen Perioden ist nach Holm-Korrektur über ${tests} Tests signifikant.`,
   valueInterval: (kpi) => `${kpi} (Intervall)`,
@@ -220,17 +237,19 @@ export const DE: Labels = {
   themesChart: "Häufigste Wörter",
   shareOfComments: "Anteil der Kommentare, die es nennen (%)",
   themeSentence: (period, share, term, rest, p) =>
-    `Im ${period} nennen ${share} der Kommentare „${term}“, gegenüber ${rest} in den übrigen Perioden (Bonferroni-korrigiert ${p}).`,
+    `${period} nennen ${share} der Kommentare „${term}“, gegenüber ${rest} in den übrigen Perioden (${p}, Bonferroni-korrigiert).`,
   ticketVolume: "Ticketaufkommen",
   ticketPeak: (period, tickets, ratio, typical) =>
-    `Das Ticketaufkommen erreichte im ${period} mit ${tickets} Tickets seinen Höchststand, das ${ratio}-Fache des Medians der übrigen Perioden (${typical}).`,
+    `Das Ticketaufkommen erreichte ${period} mit ${tickets} Tickets seinen Höchststand, das ${ratio}-Fache des Medians der übrigen Perioden (${typical}).`,
   noDrivers: (prefix) =>
     `Keine Treiberanalyse: Sie braucht eine NPS- oder CSAT-Spalte und mindestens zwei numerische Bewertungen namens ${prefix}… (z. B. ${prefix}wait_time).`,
   likelihood: "Weiterempfehlungsbereitschaft",
+  driversTooFew: (n, min) =>
+    `Keine Treiberanalyse: Nur ${n} Antworten haben das Ergebnis und alle Bewertungen, weniger als die ${min}, die stabile Gewichte brauchen (Option driverMinN).`,
   driversLead: (outcome) =>
     `Welche Einzelbewertungen die ${outcome} erklären: Relative Gewichte (Johnson 2000) teilen die erklärte Varianz auf korrelierte Bewertungen auf; Intervalle aus 200 Bootstrap-Stichproben (Seed 1).`,
   driverSentence: (driver, outcome, weight, r, r2, n, next) =>
-    `${driver} ist der stärkste Treiber der ${outcome}: ${weight} der erklärten Varianz (r = ${r}; Modell-R² = ${r2}, n = ${n}); danach: ${next}.`,
+    `Der stärkste Treiber der ${outcome} ist ${driver}: ${weight} der erklärten Varianz (r = ${r}; Modell-R² = ${r2}, n = ${n}); danach: ${next}.`,
   concentrate: (drivers) => `Hier ansetzen (wichtig, unterdurchschnittlich bewertet): ${drivers}.`,
   driverChart: (outcome) => `Was die ${outcome} treibt`,
   driverChartNote: (r2, n) =>
@@ -269,9 +288,9 @@ export const DE: Labels = {
   problem: "Problem",
   rows: "Zeilen",
   qualitySentence: (file, rejected, rows, columns) =>
-    `${file}: ${rejected} von ${rows} Zeilen abgelehnt (ungültige Werte je Spalte: ${columns}).`,
+    `Datei ${file}: ${rejected} von ${rows} Zeilen abgelehnt (ungültige Werte je Spalte: ${columns}).`,
   qualityClean: (files, rows) => `Alle ${rows} Zeilen aus ${files} Dateien wurden angenommen.`,
-  fileError: (file, error) => `${file} wurde nicht geladen: ${error}`,
+  fileError: (file, error) => `Datei ${file} wurde nicht geladen: ${error}`,
   delimiter: (d, decimal, encoding) =>
     `Trennzeichen ${d} · Dezimalzeichen „${decimal}“ · ${encoding}`,
   notebooksLead:

@@ -89,21 +89,38 @@ export const EN = {
   date: "Date",
   score: "Score",
   comment: "Comment",
-  npsGap: (low: string, high: string, diff: string, p: string, significant: boolean) =>
-    `${low} NPS is ${diff} points below ${high} (${p})${
-      significant ? "" : ": not a significant difference at this sample size"
-    }.`,
-  npsShift: (fell: boolean, diff: string, from: string, to: string, p: string) =>
-    `NPS ${fell ? "fell" : "rose"} ${diff} points from ${from} to ${to} (${p}).`,
-  npsNoShift: "No change between consecutive periods is significant.",
+  npsGap: (
+    by: string,
+    low: string,
+    high: string,
+    diff: string,
+    p: string,
+    significant: boolean,
+    pairs: string,
+  ) =>
+    significant
+      ? `NPS is ${diff} lower for ${low} than for ${high} (Holm-adjusted ${p} over ${pairs} pairs of ${by} values).`
+      : `No significant difference in NPS by ${by}: the lowest (${low}) and the highest (${high}) are ${diff} apart (Holm-adjusted ${p} over ${pairs} pairs).`,
   npsOverall: (value: string, n: string) => `Overall NPS is ${value} on ${n} answers.`,
-  csatExtremes: (best: string, bestV: string, worst: string, worstV: string) =>
-    `CSAT is highest for ${best} (${bestV}) and lowest for ${worst} (${worstV}).`,
-  cesExtremes: (worst: string, worstV: string, best: string, bestV: string) =>
-    `Effort is highest for ${worst} (${worstV}) and lowest for ${best} (${bestV}).`,
+  csatSubject: "CSAT",
+  cesSubject: "Effort",
+  fcrSubject: "First contact resolution",
+  rankExtremes: (kpi: string, hi: string, hiV: string, lo: string, loV: string) =>
+    `${kpi} is highest for ${hi} (${hiV}) and lowest for ${lo} (${loV}); their intervals do not overlap any other group's.`,
+  rankPair: (kpi: string, hi: string, hiV: string, lo: string, loV: string) =>
+    `${kpi} is higher for ${hi} (${hiV}) than for ${lo} (${loV}); their intervals do not overlap.`,
+  rankNone: (kpi: string, by: string, hi: string, lo: string) =>
+    `${kpi} does not differ clearly by ${by}: the intervals of ${hi} and ${lo}, the highest and the lowest, overlap.`,
+  smallGroups: (n: string, min: string) =>
+    `${n} group(s) with fewer than ${min} observations are small samples: shown hollow, not compared.`,
+  smallPeriods: (n: string, min: string) =>
+    `${n} period(s) with fewer than ${min} answers are small samples: shown hollow, not tested.`,
+  smallFlag: (n: string) => ` (small sample: n = ${n})`,
   // service
   frt: "First response time",
   frtAxis: "Median first response (minutes)",
+  frtLead:
+    "Median and mean minutes to the first response of answered tickets; the usual definition of first response time is the mean, which long waits pull up, the median is the typical ticket. Open tickets without a response are counted, never averaged in.",
   frtTable: "First response time (minutes)",
   resolution: "Resolution time",
   resolutionTable: "Resolution time (hours)",
@@ -117,10 +134,10 @@ export const EN = {
   mean: "Mean (interval)",
   p90: "90th percentile",
   fcrShare: "FCR (interval)",
-  frtSentence: (group: string, median: string, low: string, high: string, open: string) =>
-    `${group}: median first response ${median} min (${low}–${high}), ${open} ${group} tickets still unanswered.`,
-  fcrSentence: (best: string, bestV: string, worst: string, worstV: string) =>
-    `First contact resolution is highest for ${best} (${bestV}) and lowest for ${worst} (${worstV}).`,
+  frtSentence: (group: string, median: string, mean: string, open: string, small: string) =>
+    `First response for ${group}: median ${median}, mean ${mean}; ${open} open ticket${
+      open === "1" ? "" : "s"
+    } still unanswered${small}.`,
   fcrSkipped: (missing: number | null) =>
     missing === null
       ? "First contact resolution is not shown: the tickets have no contacts column (customer contacts per ticket)."
@@ -160,7 +177,11 @@ export const EN = {
   notReached: "not reached",
   cohortRetention: "Signup cohorts",
   cohortLead:
-    "Customers grouped by signup month; a customer counts as active in a month with any activity (login, order, support contact).",
+    "Signup cohorts: customers grouped by the month of their signup date (customers table); a customer counts as active in a month with any activity (login, order, support contact). Month 0 is the signup month itself, so it can be below 100 %: a customer who signs up without any activity that month is not active in it. First-activity cohorts (the default of cohortRetention without a signup table) group customers by the month of their first event instead; their month 0 is 100 % by definition.",
+  cohortRevenueNote:
+    "Net revenue retention of month k is the cohort's revenue in month k divided by its revenue in month 0. For signup cohorts month 0 is only the part of the signup month after each signup, so its revenue is partial and month 1 can exceed 100 % without any expansion.",
+  cohortCaption:
+    "Signup cohorts; month 0 = signup month (partial, can be below 100 %); the last month of a cohort may be incomplete.",
   cohortSentence: (m1: string, k: string, mk: string, cohorts: string) =>
     `${m1} of new customers were active in their first month after signup, ${mk} in month ${k} (${cohorts} cohorts pooled).`,
   pooledRetention: "Active customers by month since signup, all cohorts",
@@ -183,14 +204,18 @@ export const EN = {
     "Each segment against all other customers (the rest), so the two samples are independent; p-values are Holm-adjusted over the segments of a column, so a difference is only called one when it survives the number of comparisons. Answers without a value for a column are left out of its comparison.",
   segmentSentence: (column: string, parts: string) => `By ${column}: ${parts}.`,
   segmentDiff: (group: string, diff: string, below: boolean, p: string) =>
-    `${group} NPS is ${diff} points ${below ? "below" : "above"} the rest (Holm-adjusted ${p})`,
+    `NPS of ${group} is ${diff} ${below ? "below" : "above"} the rest (Holm-adjusted ${p})`,
+  segmentPair: (low: string, high: string, diff: string, p: string, significant: boolean) =>
+    significant
+      ? `NPS is ${diff} lower for ${low} than for ${high} (one test, ${p})`
+      : `no significant difference in NPS between ${low} and ${high} (${diff} apart, one test, ${p})`,
   segmentNone: (column: string) =>
     `By ${column}: no segment's NPS differs significantly from the rest (Holm-adjusted).`,
   segmentChart: (column: string) => `NPS of each ${column} minus the rest`,
   npsPoints: "NPS points vs the rest",
   vsRest: "vs the rest (interval)",
   pAdjusted: "p (Holm)",
-  csatVsRest: "CSAT vs rest (pts)",
+  csatVsRest: "CSAT vs rest (percentage points)",
   cesVsRest: "CES vs rest",
   segmentTableNote:
     "* significant after Holm correction. CSAT in percentage points of top-box share; CES in effort points (lower is better).",
@@ -224,7 +249,7 @@ export const EN = {
   ) =>
     `${kpi} ${
       drop ? "dropped" : "rose"
-    } ${diff} points in ${period} compared with ${previous} (Holm-adjusted ${p}).`,
+    } ${diff} ${period} compared with ${previous} (Holm-adjusted ${p}).`,
   noShift: (kpi: string, tests: string) =>
     `No period-over-period change in ${kpi} is significant after Holm correction over ${tests} tests.`,
   valueInterval: (kpi: string) => `${kpi} (interval)`,
@@ -239,14 +264,16 @@ export const EN = {
   themesChart: "Most mentioned words",
   shareOfComments: "Share of comments mentioning it (%)",
   themeSentence: (period: string, share: string, term: string, rest: string, p: string) =>
-    `In ${period}, ${share} of comments mention “${term}”, against ${rest} in the other periods (Bonferroni-adjusted ${p}).`,
+    `${period}, ${share} of comments mention “${term}”, against ${rest} in the other periods (Bonferroni-adjusted ${p}).`,
   ticketVolume: "Ticket volume",
   ticketPeak: (period: string, tickets: string, ratio: string, typical: string) =>
-    `Ticket volume peaked in ${period} with ${tickets} tickets, ${ratio} times the median of the other periods (${typical}).`,
+    `Ticket volume peaked ${period} with ${tickets} tickets, ${ratio} times the median of the other periods (${typical}).`,
   // drivers
   noDrivers: (prefix: string) =>
     `No driver analysis: it needs an NPS or CSAT column and at least two numeric attribute ratings named ${prefix}… (e.g. ${prefix}wait_time).`,
   likelihood: "likelihood to recommend",
+  driversTooFew: (n: string, min: string) =>
+    `No driver analysis: only ${n} answers have the outcome and every rating, fewer than the ${min} needed for stable weights (option driverMinN).`,
   driversLead: (outcome: string) =>
     `Which attribute ratings explain the ${outcome}: relative weights (Johnson 2000) split the explained variance among correlated ratings; intervals from 200 bootstrap resamples (seed 1).`,
   driverSentence: (
@@ -258,7 +285,7 @@ export const EN = {
     n: string,
     next: string,
   ) =>
-    `${driver} is the strongest driver of the ${outcome}: ${weight} of the explained variance (r = ${r}; model R² = ${r2}, n = ${n}); next: ${next}.`,
+    `The strongest driver of the ${outcome} is ${driver}: ${weight} of the explained variance (r = ${r}; model R² = ${r2}, n = ${n}); next: ${next}.`,
   concentrate: (drivers: string) =>
     `Concentrate here (important, rated below average): ${drivers}.`,
   driverChart: (outcome: string) => `What drives the ${outcome}`,
@@ -299,10 +326,10 @@ export const EN = {
   problem: "Problem",
   rows: "Rows",
   qualitySentence: (file: string, rejected: string, rows: string, columns: string) =>
-    `${file}: ${rejected} of ${rows} rows rejected (bad values per column: ${columns}).`,
+    `File ${file}: ${rejected} of ${rows} rows rejected (bad values per column: ${columns}).`,
   qualityClean: (files: string, rows: string) =>
     `All ${rows} rows of ${files} files were accepted.`,
-  fileError: (file: string, error: string) => `${file} was not loaded: ${error}`,
+  fileError: (file: string, error: string) => `File ${file} was not loaded: ${error}`,
   delimiter: (d: string, decimal: string, encoding: string) =>
     `delimiter ${d} · decimal "${decimal}" · ${encoding}`,
   // notebooks

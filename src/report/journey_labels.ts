@@ -127,7 +127,7 @@ const DE: JourneyLabels = {
   outcomesLead:
     "NPS der Antworten nach einem Kontaktpunkt gegenüber Antworten von Kunden, die ihn bis dahin nicht hatten; Unterschiede getestet und nach Holm über die Kontaktpunkte korrigiert.",
   outcomeSentence: (tp, withNps, withoutNps, diff, p) =>
-    `Antworten nach einem Kontakt über ${tp} haben einen NPS von ${withNps} gegenüber ${withoutNps} ohne: ${diff} Punkte niedriger (Holm-korrigiert ${p}).`,
+    `Antworten nach einem Kontakt über ${tp} haben einen NPS von ${withNps} gegenüber ${withoutNps} ohne: ${diff} Punkte niedriger (${p}, Holm-korrigiert).`,
   outcomeNone:
     "Kein Kontaktpunkt geht nach Holm-Korrektur mit einem signifikant niedrigeren NPS einher.",
   touchpoint: "Kontaktpunkt",

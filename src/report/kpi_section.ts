@@ -13,13 +13,15 @@ import { kpiSegmentChart, npsMixChart } from "../charts/kpi.ts";
 import { scoreDistributionChart } from "../charts/scores.ts";
 import { ces } from "../metrics/ces.ts";
 import { csat } from "../metrics/csat.ts";
-import { nps, npsCompare } from "../metrics/nps.ts";
+import { nps } from "../metrics/nps.ts";
 import { npsCategory } from "../schema/scales.ts";
 import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
+import { npsGap, rankSentences, smallNote } from "./compare.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para, type TableColumn } from "./html.ts";
 import { publishable } from "./privacy.ts";
+import { trendShifts } from "./trend_section.ts";
 
 type Row = Record<string, unknown>;
 
@@ -36,10 +38,11 @@ type Row = Record<string, unknown>;
  * const responses = aq.table({
  *   channel: [...Array(40).fill("chat"), ...Array(40).fill("phone")],
  *   date: Array(80).fill(new Date("2024-01-05")),
- *   nps_score: [...Array(40).fill(10), ...Array(40).fill(0)],
+ *   nps_score: [30, 10, 10, 30].flatMap((k, i) => Array(k).fill(i % 2 ? 0 : 10)),
  * });
  * const section = kpiSection(sectionContext({ responses }));
- * assert.ok(section.findings.some((s) => s.startsWith("phone NPS is 200.0 points below chat")));
+ * // chat 30 of 40 promoters (NPS 50), phone 10 of 40 (NPS −50); one pair, so nothing to adjust.
+ * assert.ok(section.findings.some((s) => s.startsWith("NPS is 100.0 points lower for phone than for chat")));
  * ```
  */
 export function kpiSection(ctx: SectionContext): Section {
@@ -152,7 +155,8 @@ function npsByPeriod(ctx: SectionContext, table: ColumnTable, page: Page): void 
     title,
     ["period"],
   );
-  const shifts = periodShifts(ctx, table, result);
+  // The Trends page's decision (trend with Holm over all periods), not a second test.
+  const shifts = trendShifts(ctx, table, "nps").sentences;
   page.found.push(...shifts);
   page.out.push(heading(3, title));
   page.out.push(findings(shifts));
@@ -175,7 +179,8 @@ function csatBySegment(ctx: SectionContext, segmented: ColumnTable, page: Page):
     name: "CSAT",
     heading: t.csat,
     axis: t.csatAxis,
-    sentence: (best, bv, worst, wv) => t.csatExtremes(best, f.percent(bv), worst, f.percent(wv)),
+    subject: t.csatSubject,
+    show: (r) => f.shareInterval(share(r.csat), share(r.csat_low), share(r.csat_high)),
     columns: [
       { label: t.csatInterval, value: (r) => f.interval(r.csat, r.csat_low, r.csat_high) },
       { label: t.csatMean, value: (r) => f.interval(r.mean, r.mean_low, r.mean_high, 2) },
@@ -192,8 +197,8 @@ function cesBySegment(ctx: SectionContext, segmented: ColumnTable, page: Page): 
     name: "CES",
     heading: t.ces,
     axis: t.cesAxis,
-    // Lower effort is better: the "worst" group has the highest mean.
-    sentence: (high, hv, low, lv) => t.cesExtremes(high, f.num(hv, 2), low, f.num(lv, 2)),
+    subject: t.cesSubject,
+    show: (r) => f.interval(r.ces, r.ces_low, r.ces_high, 2),
     columns: [
       { label: t.cesInterval, value: (r) => f.interval(r.ces, r.ces_low, r.ces_high, 2) },
       {
@@ -214,8 +219,10 @@ interface ScorePart {
   name: string;
   heading: string;
   axis: string;
-  /** The sentence on the highest and the lowest segment. */
-  sentence: (top: string, topValue: number, bottom: string, bottomValue: number) => string;
+  /** The KPI as the subject of a sentence ("CSAT", "Die Zufriedenheit"). */
+  subject: string;
+  /** A row's value with its interval, as the sentence shows it. */
+  show: (row: Row) => string;
   /** The table's columns after the segment and n. */
   columns: TableColumn<Row>[];
 }
@@ -225,7 +232,18 @@ function scoreBySegment(ctx: SectionContext, page: Page, part: ScorePart): void 
   const { labels: t, format: f, segment } = ctx;
   const what = t.byGroup(part.name, segment);
   const { table: result, tableOptions: hidden } = publishable(ctx, part.result, what, [segment]);
-  const sentence = extremes(result, segment, part.value, part.sentence);
+  const sentence = rankSentences(
+    ctx,
+    result.objects() as Row[],
+    {
+      by: segment,
+      value: part.value,
+      low: `${part.value}_low`,
+      high: `${part.value}_high`,
+    },
+    part.subject,
+    part.show,
+  );
   page.found.push(...sentence);
   page.out.push(heading(2, part.heading), findings(sentence));
   page.out.push(figure(segmentChart(ctx, result, part.axis, what), f));
@@ -270,83 +288,33 @@ function segmentChart(ctx: SectionContext, result: ColumnTable, label: string, t
   });
 }
 
-/** The segments with the highest and lowest NPS, and whether the gap is real. */
+/**
+ * The lowest against the highest NPS segment, Holm-adjusted over every pair
+ * of segments (see `npsGap`), and the small samples left out.
+ */
 function segmentGap(ctx: SectionContext, table: ColumnTable, result: ColumnTable): string[] {
   const { segment, format: f } = ctx;
-  // Small groups are flagged in the table, but never headline a comparison.
-  const rows = (result.objects() as Row[]).filter((r) =>
-    r.nps !== null && r[segment] !== null && r.small_sample !== true
-  );
-  if (rows.length < 2) return [];
-  const best = rows.reduce((a, b) => (b.nps as number) > (a.nps as number) ? b : a);
-  const worst = rows.reduce((a, b) => (b.nps as number) < (a.nps as number) ? b : a);
-  const d = npsCompare(table, {
-    by: segment,
-    a: String(worst[segment]),
-    b: String(best[segment]),
-    confidence: ctx.confidence,
-  }).objects()[0] as { difference: number; p_value: number; significant: boolean };
-  return [
-    ctx.labels.npsGap(
-      String(worst[segment]),
-      String(best[segment]),
-      f.num(-d.difference),
-      f.p(d.p_value),
-      d.significant,
-    ),
-  ];
-}
-
-/** Changes between consecutive periods that are significant. */
-function periodShifts(ctx: SectionContext, table: ColumnTable, result: ColumnTable): string[] {
-  const rows = (result.objects() as { period: string; n: number | null }[]).filter((r) =>
-    r.n !== null && r.n > 0
-  );
-  const out: string[] = [];
-  for (let i = 1; i < rows.length; i++) {
-    const d = npsCompare(table, {
-      period: ctx.period,
-      timeZone: ctx.timeZone,
-      a: rows[i].period,
-      b: rows[i - 1].period,
-      confidence: ctx.confidence,
-    }).objects()[0] as { difference: number; p_value: number; significant: boolean };
-    if (!d.significant) continue;
-    out.push(
-      ctx.labels.npsShift(
-        d.difference < 0,
-        ctx.format.num(Math.abs(d.difference)),
-        rows[i - 1].period,
-        rows[i].period,
-        ctx.format.p(d.p_value),
+  const rows = result.objects() as Row[];
+  const gap = npsGap(table, rows, segment, ctx.confidence);
+  const sentence = gap
+    ? [
+      ctx.labels.npsGap(
+        segment,
+        gap.low,
+        gap.high,
+        f.points(gap.difference),
+        f.p(gap.pAdjusted),
+        gap.significant,
+        f.int(gap.pairs),
       ),
-    );
-  }
-  if (!out.length && rows.length > 1) out.push(ctx.labels.npsNoShift);
-  return out;
+    ]
+    : [];
+  return [...sentence, ...smallNote(ctx, rows)];
 }
 
-/** "Highest for A (x), lowest for B (y)" over groups that are not small samples. */
-function extremes(
-  result: ColumnTable,
-  segment: string,
-  value: string,
-  sentence: (top: string, topValue: number, bottom: string, bottomValue: number) => string,
-): string[] {
-  const rows = (result.objects() as Row[]).filter((r) =>
-    typeof r[value] === "number" && r.small_sample !== true && r[segment] !== null
-  );
-  if (rows.length < 2) return [];
-  const top = rows.reduce((a, b) => (b[value] as number) > (a[value] as number) ? b : a);
-  const bottom = rows.reduce((a, b) => (b[value] as number) < (a[value] as number) ? b : a);
-  return [
-    sentence(
-      String(top[segment]),
-      top[value] as number,
-      String(bottom[segment]),
-      bottom[value] as number,
-    ),
-  ];
+/** A percentage (0–100) as a share (0–1). */
+function share(v: unknown): number | null {
+  return typeof v === "number" ? v / 100 : null;
 }
 
 /** The latest comments of detractors, newest first. */

@@ -15,6 +15,7 @@ import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 import { publishable } from "./privacy.ts";
+import { smallNote } from "./compare.ts";
 
 type Row = Record<string, unknown>;
 
@@ -36,7 +37,7 @@ const SEGMENT_COLUMNS = ["channel", "region", "plan", "segment"];
  *   nps_score: [...Array(60).fill(10), ...Array(30).fill(0), ...Array(30).fill(10)],
  * });
  * const section = segmentSection(sectionContext({ responses }, { segment: "region" }));
- * assert.ok(section.findings[0].includes("north NPS is 100.0 points above the rest"));
+ * assert.ok(section.findings[0] === "By region: NPS is 100.0 points lower for south than for north (one test, p < 0.001).");
  * ```
  */
 export function segmentSection(ctx: SectionContext): Section {
@@ -71,7 +72,14 @@ export function segmentSection(ctx: SectionContext): Section {
 
 function segmentPart(ctx: SectionContext, table: ColumnTable, column: string) {
   const { labels: t, format: f } = ctx;
-  const base = { by: column, confidence: ctx.confidence, minN: ctx.minN };
+  // Two segments: "a vs the rest" and "b vs the rest" are one test, made once (nothing to adjust).
+  const two = new Set(table.array(column) as unknown[]).size === 2;
+  const base = {
+    by: column,
+    confidence: ctx.confidence,
+    minN: ctx.minN,
+    ...(two ? { correction: "none" as const } : {}),
+  };
   const out: string[] = [heading(2, t.byGroup(t.segments, column))];
   const sentences: string[] = [];
   if (!hasValues(table, "nps_score")) return { findings: sentences, html: "" };
@@ -82,23 +90,7 @@ function segmentPart(ctx: SectionContext, table: ColumnTable, column: string) {
     [column],
   );
   const rows = result.objects() as Row[];
-  const significant = rows.filter((r) => r.significant === true)
-    .sort((a, b) => (a.difference as number) - (b.difference as number));
-  sentences.push(
-    significant.length
-      ? t.segmentSentence(
-        column,
-        significant.map((r) =>
-          t.segmentDiff(
-            String(r[column]),
-            f.num(Math.abs(r.difference as number)),
-            (r.difference as number) < 0,
-            f.p(r.p_adjusted as number),
-          )
-        ).join("; "),
-      )
-      : t.segmentNone(column),
-  );
+  sentences.push(...(two ? pairSentence(ctx, rows, column) : restSentence(ctx, rows, column)));
   out.push(findings(sentences));
   out.push(figure(
     segmentChart(result, {
@@ -136,6 +128,51 @@ function segmentPart(ctx: SectionContext, table: ColumnTable, column: string) {
   ], { small: (r) => r.small_sample === true, flagText: t.smallSample, ...hidden }));
   out.push(para(t.segmentTableNote, "note"));
   return { findings: sentences, html: out.join("\n") };
+}
+
+/** Each segment against the rest: the significant ones after Holm, or none. */
+function restSentence(ctx: SectionContext, rows: Row[], column: string): string[] {
+  const { labels: t, format: f } = ctx;
+  const significant = rows.filter((r) => r.significant === true)
+    .sort((a, b) => (a.difference as number) - (b.difference as number));
+  const sentence = significant.length
+    ? t.segmentSentence(
+      column,
+      f.sentence(
+        significant.map((r) =>
+          t.segmentDiff(
+            String(r[column]),
+            f.points(Math.abs(r.difference as number)),
+            (r.difference as number) < 0,
+            f.p(r.p_adjusted as number),
+          )
+        ).join("; "),
+      ),
+    )
+    : t.segmentNone(column);
+  return [sentence, ...smallNote(ctx, rows)];
+}
+
+/** A column of two segments: their one test, stated once (the lower against the higher). */
+function pairSentence(ctx: SectionContext, rows: Row[], column: string): string[] {
+  const { labels: t, format: f } = ctx;
+  const tested = rows.filter((r) => typeof r.p_value === "number" && r.small_sample !== true);
+  if (tested.length !== 2) return [t.segmentNone(column), ...smallNote(ctx, rows)];
+  const [low, high] = [...tested].sort((a, b) => (a.nps as number) - (b.nps as number));
+  return [
+    t.segmentSentence(
+      column,
+      f.sentence(
+        t.segmentPair(
+          String(low[column]),
+          String(high[column]),
+          f.points(Math.abs(low.difference as number)),
+          f.p(low.p_value as number),
+          low.significant === true,
+        ),
+      ),
+    ),
+  ];
 }
 
 function rfmPart(ctx: SectionContext, events: ColumnTable) {

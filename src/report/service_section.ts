@@ -13,6 +13,7 @@ import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 import { publishable } from "./privacy.ts";
+import { rankSentences } from "./compare.ts";
 
 type Row = Record<string, unknown>;
 
@@ -37,7 +38,7 @@ type Row = Record<string, unknown>;
  * });
  * // Two tickets per channel: shown only with minGroupSize lowered (default 5 suppresses them).
  * const section = serviceSection(sectionContext({ tickets }, { privacy: { minGroupSize: 1 } }));
- * assert.ok(section.findings.some((s) => s.includes("1 email tickets still unanswered")));
+ * assert.ok(section.findings.some((s) => s.includes("email: median 5.0 h, mean 5.0 h; 1 open ticket still unanswered")));
  * ```
  */
 export function serviceSection(ctx: SectionContext): Section {
@@ -91,17 +92,18 @@ function frtPart({ ctx, table, by, options, tableOptions, group, out, found }: P
     [by],
   );
   const rows = frt.objects() as Row[];
+  const open = openTickets(table, by);
   const sentences = rows.filter((r) => r.median !== null).map((r) =>
     t.frtSentence(
       String(r[by]),
-      f.num(r.median),
-      f.num(r.median_low),
-      f.num(r.median_high),
-      f.int(r.unanswered),
+      f.durationInterval(r.median, r.median_low, r.median_high),
+      f.durationInterval(r.mean, r.mean_low, r.mean_high),
+      f.int(open.get(String(r[by])) ?? 0),
+      r.small_sample === true ? t.smallFlag(f.int(r.n)) : "",
     )
   );
   found.push(...sentences);
-  out.push(heading(2, t.frt), findings(sentences));
+  out.push(heading(2, t.frt), para(t.frtLead), findings(sentences));
   // Minutes for chat, hours for email: a log axis shows both.
   out.push(figure(chart(ctx, frt, by, "median", t.frtAxis, t.byGroup(t.frt, by), true), f));
   out.push(dataTable(rows, [
@@ -114,6 +116,7 @@ function frtPart({ ctx, table, by, options, tableOptions, group, out, found }: P
       value: (r) => f.interval(r.median, r.median_low, r.median_high),
       numeric: true,
     },
+    { label: t.mean, value: (r) => f.interval(r.mean, r.mean_low, r.mean_high), numeric: true },
     { label: t.p90, value: (r) => f.num(r.p90), numeric: true },
   ], { ...tableOptions, ...hidden, caption: t.frtTable }));
 }
@@ -156,20 +159,13 @@ function fcrPart({ ctx, table, by, options, tableOptions, group, out, found }: P
     fcr_pct_high: aq.escape((d: Row) => pct(d.fcr_high)),
   });
   const rows = fcr.objects() as Row[];
-  const ranked = rows.filter((r) => typeof r.fcr === "number" && r.small_sample !== true);
-  const sentences: string[] = [];
-  if (ranked.length >= 2) {
-    const best = ranked.reduce((a, b) => (b.fcr as number) > (a.fcr as number) ? b : a);
-    const worst = ranked.reduce((a, b) => (b.fcr as number) < (a.fcr as number) ? b : a);
-    sentences.push(
-      t.fcrSentence(
-        String(best[by]),
-        f.shareInterval(best.fcr, best.fcr_low, best.fcr_high),
-        String(worst[by]),
-        f.shareInterval(worst.fcr, worst.fcr_low, worst.fcr_high),
-      ),
-    );
-  }
+  const sentences = rankSentences(
+    ctx,
+    rows,
+    { by, value: "fcr", low: "fcr_low", high: "fcr_high" },
+    t.fcrSubject,
+    (r) => f.shareInterval(r.fcr, r.fcr_low, r.fcr_high),
+  );
   found.push(...sentences);
   out.push(heading(2, t.fcr), findings(sentences));
   out.push(figure(chart(ctx, fcr, by, "fcr_pct", t.fcrAxis, t.byGroup(t.fcr, by)), f));
@@ -182,6 +178,26 @@ function fcrPart({ ctx, table, by, options, tableOptions, group, out, found }: P
       numeric: true,
     },
   ], { ...tableOptions, ...hidden }));
+}
+
+/**
+ * Open tickets still waiting for a first response, per group: no first
+ * response and not resolved (a ticket closed without a response is not
+ * "still unanswered").
+ */
+function openTickets(table: ColumnTable, by: string): Map<string, number> {
+  const groups = table.array(by) as unknown[];
+  const responded = table.array("first_response_at") as unknown[];
+  const resolved = table.columnNames().includes("resolved_at")
+    ? table.array("resolved_at") as unknown[]
+    : [];
+  const open = new Map<string, number>();
+  for (let i = 0; i < groups.length; i++) {
+    if (responded[i] != null || resolved[i] != null || groups[i] == null) continue;
+    const key = String(groups[i]);
+    open.set(key, (open.get(key) ?? 0) + 1);
+  }
+  return open;
 }
 
 /** Resolved tickets without a contacts count (`null`: no contacts column at all). */

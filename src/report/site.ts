@@ -71,6 +71,8 @@ export interface SiteOptions {
   confidence?: number;
   /** Groups with fewer observations are flagged as small samples (default 30). */
   minN?: number;
+  /** Fewest complete answers the drivers page is fitted on (default 50); below, it says why not. */
+  driverMinN?: number;
   /** CSAT scale (default 5). */
   csatScale?: CsatScale;
   /** CES scale (default 7). */
@@ -103,6 +105,7 @@ export const SITE_OPTIONS = optionNames<SiteOptions>()([
   "segment",
   "confidence",
   "minN",
+  "driverMinN",
   "csatScale",
   "cesScale",
   "rejectRows",
@@ -304,6 +307,7 @@ export function sectionContext(
     segment = "channel",
     confidence = 0.95,
     minN = 30,
+    driverMinN = 50,
     csatScale = CSAT_DEFAULTS.scale,
     cesScale = CES_DEFAULTS.scale,
     filters = {},
@@ -322,6 +326,7 @@ export function sectionContext(
     timeZone,
     confidence,
     minN,
+    driverMinN,
     csatScale,
     cesScale,
     filters,

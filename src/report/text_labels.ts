@@ -34,15 +34,17 @@ const EN = {
   sentimentColumn: "Sentiment (interval)",
   negativeColumn: "Negative comments (interval)",
   segmentApart: (hi: string, hiValue: string, lo: string, loValue: string) =>
-    `Sentiment is highest for ${hi} (${hiValue}) and lowest for ${lo} (${loValue}); their intervals do not overlap.`,
+    `Sentiment is highest for ${hi} (${hiValue}) and lowest for ${lo} (${loValue}); their intervals do not overlap any other group's.`,
+  segmentPair: (hi: string, hiValue: string, lo: string, loValue: string) =>
+    `Sentiment is better for ${hi} (${hiValue}) than for ${lo} (${loValue}); their intervals do not overlap.`,
   segmentSame: (by: string, hi: string, lo: string) =>
     `Sentiment does not differ clearly by ${by}: the intervals of the highest (${hi}) and the lowest (${lo}) overlap.`,
   periodShift: (rose: boolean, from: string, fromValue: string, to: string, toValue: string) =>
     `Sentiment ${
       rose ? "rose" : "fell"
-    } from ${fromValue} in ${from} to ${toValue} in ${to}; the intervals do not overlap.`,
+    } from ${fromValue} ${from} to ${toValue} ${to}; the intervals do not overlap.`,
   periodSame: (to: string, toValue: string, from: string, fromValue: string) =>
-    `Sentiment in ${to} (${toValue}) is not clearly different from ${from} (${fromValue}): the intervals overlap.`,
+    `Sentiment ${to} (${toValue}) is not clearly different from ${from} (${fromValue}): the intervals overlap.`,
   smallGroups: (n: string, min: string) =>
     `${n} of the groups have fewer than ${min} comments (small samples, flagged and not compared).`,
 };
@@ -77,15 +79,17 @@ const DE: TextLabels = {
   sentimentColumn: "Stimmung (Intervall)",
   negativeColumn: "Negative Kommentare (Intervall)",
   segmentApart: (hi, hiValue, lo, loValue) =>
-    `Die Stimmung ist bei ${hi} am besten (${hiValue}) und bei ${lo} am schlechtesten (${loValue}); ihre Intervalle überschneiden sich nicht.`,
+    `Die Stimmung ist bei ${hi} am besten (${hiValue}) und bei ${lo} am schlechtesten (${loValue}); ihre Intervalle überschneiden sich mit keiner anderen Gruppe.`,
+  segmentPair: (hi, hiValue, lo, loValue) =>
+    `Die Stimmung ist bei ${hi} besser (${hiValue}) als bei ${lo} (${loValue}); ihre Intervalle überschneiden sich nicht.`,
   segmentSame: (by, hi, lo) =>
-    `Die Stimmung unterscheidet sich nach ${by} nicht deutlich: die Intervalle der besten (${hi}) und der schlechtesten Gruppe (${lo}) überschneiden sich.`,
+    `Die Stimmung unterscheidet sich nach ${by} nicht deutlich: Die Intervalle der besten (${hi}) und der schlechtesten Gruppe (${lo}) überschneiden sich.`,
   periodShift: (rose, from, fromValue, to, toValue) =>
     `Die Stimmung ${
       rose ? "stieg" : "sank"
-    } von ${fromValue} in ${from} auf ${toValue} in ${to}; die Intervalle überschneiden sich nicht.`,
+    } von ${fromValue} ${from} auf ${toValue} ${to}; die Intervalle überschneiden sich nicht.`,
   periodSame: (to, toValue, from, fromValue) =>
-    `Die Stimmung in ${to} (${toValue}) unterscheidet sich nicht deutlich von ${from} (${fromValue}): die Intervalle überschneiden sich.`,
+    `Die Stimmung ${to} (${toValue}) unterscheidet sich nicht deutlich von ${from} (${fromValue}): Die Intervalle überschneiden sich.`,
   smallGroups: (n, min) =>
     `${n} der Gruppen haben weniger als ${min} Kommentare (kleine Stichproben, markiert und nicht verglichen).`,
 };

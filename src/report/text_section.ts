@@ -24,6 +24,7 @@ import { hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { textLabels } from "./text_labels.ts";
+import { rankGroups } from "./compare.ts";
 
 type Row = Record<string, unknown>;
 type Part = { findings: string[]; html: string };
@@ -204,13 +205,21 @@ function valueText(ctx: SectionContext, r: Row): string {
 /** Highest against lowest segment: a difference only when their intervals do not overlap. */
 function segmentSentences(ctx: SectionContext, rows: Row[], by: string): string[] {
   const t = textLabels(ctx.format.lang);
-  const ranked = comparable(rows).sort((a, b) => (b.sentiment as number) - (a.sentiment as number));
+  const rank = rankGroups(rows, {
+    by,
+    value: "sentiment",
+    low: "sentiment_low",
+    high: "sentiment_high",
+  });
   const out: string[] = [];
-  if (ranked.length >= 2) {
-    const [hi, lo] = [ranked[0], ranked[ranked.length - 1]];
+  if (rank) {
+    const { top: hi, bottom: lo, verdict } = rank;
+    const names = [String(hi[by]), valueText(ctx, hi), String(lo[by]), valueText(ctx, lo)] as const;
     out.push(
-      (hi.sentiment_low as number) > (lo.sentiment_high as number)
-        ? t.segmentApart(String(hi[by]), valueText(ctx, hi), String(lo[by]), valueText(ctx, lo))
+      verdict === "extremes"
+        ? t.segmentApart(...names)
+        : verdict === "pair"
+        ? t.segmentPair(...names)
         : t.segmentSame(by, String(hi[by]), String(lo[by])),
     );
   }
@@ -227,10 +236,17 @@ function periodSentences(ctx: SectionContext, rows: Row[]): string[] {
     const rose = (to.sentiment_low as number) > (from.sentiment_high as number);
     const fell = (to.sentiment_high as number) < (from.sentiment_low as number);
     const [a, b] = [String(from.period), String(to.period)];
+    const f = ctx.format;
     out.push(
       rose || fell
-        ? t.periodShift(rose, a, valueText(ctx, from), b, valueText(ctx, to))
-        : t.periodSame(b, valueText(ctx, to), a, valueText(ctx, from)),
+        ? t.periodShift(
+          rose,
+          f.inPeriod(a),
+          valueText(ctx, from),
+          f.inPeriod(b),
+          valueText(ctx, to),
+        )
+        : t.periodSame(f.inPeriod(b), valueText(ctx, to), f.period(a), valueText(ctx, from)),
     );
   }
   return [...out, ...smallNote(ctx, rows)];
@@ -282,7 +298,7 @@ function themePart(ctx: SectionContext, responses: ColumnTable) {
   if (best) {
     sentences.push(
       t.themeSentence(
-        String(best.row.period),
+        f.sentence(f.inPeriod(String(best.row.period))),
         f.percent(best.row.pct_comments),
         String(best.row.term),
         f.share(best.rest),

@@ -16,6 +16,7 @@ import { chartLocale } from "./charts.ts";
 import { hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para } from "./html.ts";
 import { publishable } from "./privacy.ts";
+import { smallNote } from "./compare.ts";
 import { attachMeta, meta } from "../meta.ts";
 
 type Row = Record<string, unknown>;
@@ -36,7 +37,7 @@ type Row = Record<string, unknown>;
  *   nps_score: [...Array(100).fill(10), ...Array(50).fill(10), ...Array(50).fill(0)],
  * });
  * const section = trendSection(sectionContext({ responses }));
- * assert.ok(section.findings[0].startsWith("NPS dropped 100.0 points in 2025-02 compared with 2025-01"));
+ * assert.ok(section.findings[0].startsWith("NPS dropped 100.0 points in February 2025 compared with January 2025"));
  * ```
  */
 export function trendSection(ctx: SectionContext): Section {
@@ -46,14 +47,14 @@ export function trendSection(ctx: SectionContext): Section {
   const responses = ctx.tables.responses;
   if (responses && hasValues(responses, "date")) {
     out.push(para(t.trendsLead(t.period[ctx.period]), "lead"));
-    const kpis: [AnalysisKpi, string, string, number][] = [
-      ["nps", "nps_score", t.nps, 1],
-      ["csat", "csat", t.csat, 1],
-      ["ces", "ces", t.ces, 2],
+    const kpis: [AnalysisKpi, string, string][] = [
+      ["nps", "nps_score", t.nps],
+      ["csat", "csat", t.csat],
+      ["ces", "ces", t.ces],
     ];
-    for (const [kpi, score, title, digits] of kpis) {
+    for (const [kpi, score, title] of kpis) {
       if (!hasValues(responses, score)) continue;
-      const part = kpiTrend(ctx, responses, kpi, title, digits);
+      const part = kpiTrend(ctx, responses, kpi, title);
       found.push(...part.findings);
       out.push(part.html);
     }
@@ -68,16 +69,36 @@ export function trendSection(ctx: SectionContext): Section {
   return { id: "trends", title: t.trends, findings: found, body: out.join("\n") };
 }
 
-function kpiTrend(
-  ctx: SectionContext,
-  table: ColumnTable,
-  kpi: AnalysisKpi,
-  title: string,
-  digits: number,
-) {
+/** Digits of each KPI's values and changes. */
+const DIGITS: Record<AnalysisKpi, number> = { nps: 1, csat: 1, ces: 2 };
+
+/**
+ * A KPI's trend as the report shows it (Holm over all periods, small
+ * periods flagged and untested, suppressed periods hidden with their
+ * neighbours) and its sentences: the significant shifts, or that there are
+ * none. The one decision on period-over-period changes, shared by the Trends
+ * and the KPI page.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { trendShifts } from "./trend_section.ts";
+ * import { sectionContext } from "./site.ts";
+ * const d = (m: number) => new Date(Date.UTC(2025, m, 10));
+ * const responses = aq.table({
+ *   date: [...Array(100).fill(d(0)), ...Array(100).fill(d(1))],
+ *   csat: [...Array(100).fill(5), ...Array(50).fill(5), ...Array(50).fill(1)],
+ * });
+ * const { sentences } = trendShifts(sectionContext({ responses }), responses, "csat");
+ * assert.ok(sentences[0].startsWith("CSAT dropped 50.0 percentage points in February 2025"));
+ * ```
+ */
+export function trendShifts(ctx: SectionContext, table: ColumnTable, kpi: AnalysisKpi) {
   const { labels: t, format: f } = ctx;
   const scale = kpi === "csat" ? ctx.csatScale : kpi === "ces" ? ctx.cesScale : undefined;
   const name = kpi.toUpperCase();
+  const digits = DIGITS[kpi];
   const { table: shown, tableOptions: hidden } = publishable(
     ctx,
     trend(table, {
@@ -97,18 +118,28 @@ function kpiTrend(
   const rows = result.objects() as Row[];
   const shifts = rows.filter((r) => r.significant === true);
   const tested = rows.filter((r) => typeof r.p_value === "number").length;
+  // CSAT is a percentage: its changes are percentage points.
+  const change = (x: number) => kpi === "csat" ? f.pp(x, digits) : f.points(x, digits);
   const sentences = shifts.length
     ? shifts.map((r) =>
       t.shiftSentence(
         name,
         r.shift === "drop",
-        f.num(Math.abs(r.change as number), digits),
-        String(r.period),
-        String(r.compared_to),
+        change(Math.abs(r.change as number)),
+        f.inPeriod(String(r.period)),
+        f.period(String(r.compared_to)),
         f.p(r.p_adjusted as number),
       )
     )
     : [t.noShift(name, f.int(tested))];
+  return { result, rows, hidden, sentences: [...sentences, ...smallNote(ctx, rows, "periods")] };
+}
+
+function kpiTrend(ctx: SectionContext, table: ColumnTable, kpi: AnalysisKpi, title: string) {
+  const { labels: t, format: f } = ctx;
+  const name = kpi.toUpperCase();
+  const digits = DIGITS[kpi];
+  const { result, rows, hidden, sentences } = trendShifts(ctx, table, kpi);
   const html = [
     heading(2, title),
     findings(sentences),
@@ -201,7 +232,7 @@ function ticketVolume(ctx: SectionContext, tickets: ColumnTable) {
     const typical = others.length % 2 ? others[mid] : (others[mid - 1] + others[mid]) / 2;
     sentences.push(
       t.ticketPeak(
-        peak.period,
+        f.inPeriod(peak.period),
         f.int(peak.tickets),
         f.num(peak.tickets / typical),
         f.num(typical, 0),

@@ -15,8 +15,8 @@ import {
   clickhouseBin,
   postgresBin,
   serverAvailable,
-  startClickhouse,
-  startPostgres,
+  withClickhouse,
+  withPostgres,
 } from "./servers.ts";
 
 const GUIDE = new URL("../../docs/engines.md", import.meta.url);
@@ -78,13 +78,12 @@ Deno.test({
   ignore: !serverAvailable(postgresBin(), "PostgreSQL"),
   sanitizeOps: false,
   sanitizeResources: false,
-  async fn() {
-    const server = await startPostgres(postgresBin()!);
-    const { table } = await readCsv(new URL("../../data/sample/responses.csv", import.meta.url), {
-      schema: "responses",
-    });
-    const answers = table.select("channel", "nps_score").filter((d) => d.nps_score !== null);
-    try {
+  fn: () =>
+    withPostgres(async (server) => {
+      const { table } = await readCsv(new URL("../../data/sample/responses.csv", import.meta.url), {
+        schema: "responses",
+      });
+      const answers = table.select("channel", "nps_score").filter((d) => d.nps_score !== null);
       const pg = postgresEngine(server.url);
       const run = (sql: string, params: unknown[] = []) =>
         pg.run({ dialect: "postgres", sql, params: params as never, keys: [], measures: [] });
@@ -103,10 +102,7 @@ Deno.test({
       const printed = await runBlock(block, { CX_PG_URL: server.url });
       const expected = nps(answers, { by: "channel" });
       printedIn(printed, expected, ["channel", "n", "promoters", "detractors"]);
-    } finally {
-      await server.stop();
-    }
-  },
+    }),
 });
 
 Deno.test({
@@ -114,13 +110,12 @@ Deno.test({
   ignore: !serverAvailable(clickhouseBin(), "ClickHouse"),
   sanitizeOps: false,
   sanitizeResources: false,
-  async fn() {
-    const server = await startClickhouse(clickhouseBin()!);
-    const { table } = await readCsv(new URL("../../data/sample/customers.csv", import.meta.url), {
-      schema: "customers",
-    });
-    const customers = table.select("customer_id", "signup_date", "churn_date", "plan");
-    try {
+  fn: () =>
+    withClickhouse(async (server) => {
+      const { table } = await readCsv(new URL("../../data/sample/customers.csv", import.meta.url), {
+        schema: "customers",
+      });
+      const customers = table.select("customer_id", "signup_date", "churn_date", "plan");
       const ch = clickhouseEngine({ url: server.shards[0] });
       const local =
         "(customer_id String, signup_date Date, churn_date Nullable(Date), plan String) ENGINE = Memory";
@@ -149,8 +144,5 @@ Deno.test({
       });
       const expected = churnRate(customers, { by: "plan" });
       printedIn(printed, expected, ["plan", "period", "customers_start", "churned"]);
-    } finally {
-      await server.stop();
-    }
-  },
+    }),
 });

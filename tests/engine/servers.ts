@@ -256,24 +256,84 @@ export async function startClickhouse(bin: string): Promise<TestClickhouse> {
 /** What an engine test runs: parity checks against one engine. */
 export type EngineCheck = (engine: SqlEngine) => Promise<unknown>;
 
+/** Environment variables through which `tests/run.ts` shares its servers with every test file. */
+export const SHARED_ENV = {
+  postgres: "CXKIT_TEST_POSTGRES_URL",
+  clickhouse: "CXKIT_TEST_CLICKHOUSE_SHARDS",
+} as const;
+
+/** A PostgreSQL a test may use: its connection string, valid until the callback returns. */
+export interface PostgresLease {
+  url: string;
+}
+
 /**
- * Registers a test that runs `check` against a throwaway PostgreSQL (started
- * before, stopped after); skipped with a message when PostgreSQL is absent.
+ * Runs `fn` against PostgreSQL: a fresh database on the server `tests/run.ts`
+ * shares (dropped afterwards), or, when a test file runs on its own, a
+ * throwaway server started for it.
+ */
+export async function withPostgres<T>(fn: (pg: PostgresLease) => Promise<T>): Promise<T> {
+  const shared = Deno.env.get(SHARED_ENV.postgres);
+  if (!shared) {
+    const server = await startPostgres(postgresBin()!);
+    try {
+      return await fn({ url: server.url });
+    } finally {
+      await server.stop();
+    }
+  }
+  const db = `cx_t${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const admin = (await import("postgres")).default(shared, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`CREATE DATABASE ${db}`);
+    try {
+      return await fn({ url: shared.replace(/\/postgres$/, `/${db}`) });
+    } finally {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A two-shard ClickHouse cluster a test may use until the callback returns. */
+export interface ClickhouseLease {
+  shards: string[];
+  cluster: string;
+}
+
+/**
+ * Runs `fn` against a two-shard ClickHouse cluster: the one `tests/run.ts`
+ * shares (tests create uniquely named tables only), or a throwaway one.
+ */
+export async function withClickhouse<T>(fn: (ch: ClickhouseLease) => Promise<T>): Promise<T> {
+  const shared = Deno.env.get(SHARED_ENV.clickhouse);
+  if (shared) return await fn({ shards: shared.split(","), cluster: "cx" });
+  const server = await startClickhouse(clickhouseBin()!);
+  try {
+    return await fn({ shards: server.shards, cluster: server.cluster });
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Registers a test that runs `check` against PostgreSQL (see
+ * {@link withPostgres}); skipped with a message when PostgreSQL is absent.
  */
 export function postgresTest(name: string, check: EngineCheck): void {
   Deno.test({
     name,
     ignore: !serverAvailable(postgresBin(), "PostgreSQL"),
-    async fn() {
-      const server = await startPostgres(postgresBin()!);
-      const engine = postgresEngine({ url: server.url });
-      try {
-        await check(engine);
-      } finally {
-        await engine.close();
-        await server.stop();
-      }
-    },
+    fn: () =>
+      withPostgres(async ({ url }) => {
+        const engine = postgresEngine({ url });
+        try {
+          await check(engine);
+        } finally {
+          await engine.close();
+        }
+      }),
   });
 }
 
@@ -294,33 +354,32 @@ export function clickhouseTest(
   Deno.test({
     name,
     ignore: !serverAvailable(clickhouseBin(), "ClickHouse"),
-    async fn() {
-      const server = await startClickhouse(clickhouseBin()!);
-      const engine = clickhouseEngine({
-        url: server.shards[0],
-        cluster: { name: server.cluster, shards: server.shards },
-      });
-      try {
-        const { relation, drop } = await engine.load(spread, hints);
-        const name = (relation as { name: string }).name;
-        const counts: number[] = [];
-        for (const shard of server.shards) {
-          const n = await engine.exec(
-            `SELECT count() FROM ${quoteIdent(`${name}_local`, "clickhouse")}`,
-            { url: shard },
-          );
-          counts.push(Number(n));
+    fn: () =>
+      withClickhouse(async (server) => {
+        const engine = clickhouseEngine({
+          url: server.shards[0],
+          cluster: { name: server.cluster, shards: server.shards },
+        });
+        try {
+          const { relation, drop } = await engine.load(spread, hints);
+          const name = (relation as { name: string }).name;
+          const counts: number[] = [];
+          for (const shard of server.shards) {
+            const n = await engine.exec(
+              `SELECT count() FROM ${quoteIdent(`${name}_local`, "clickhouse")}`,
+              { url: shard },
+            );
+            counts.push(Number(n));
+          }
+          assert.ok(counts.every((n) => n > 0), `rows per shard: ${counts.join(", ")}`);
+          assert.equal(counts.reduce((a, b) => a + b, 0), spread.numRows());
+          await drop();
+          await check(engine);
+          // Without a cluster, in-memory tables travel with each query as external data.
+          await check(clickhouseEngine({ url: server.shards[0] }));
+        } finally {
+          await engine.close();
         }
-        assert.ok(counts.every((n) => n > 0), `rows per shard: ${counts.join(", ")}`);
-        assert.equal(counts.reduce((a, b) => a + b, 0), spread.numRows());
-        await drop();
-        await check(engine);
-        // Without a cluster, in-memory tables travel with each query as external data.
-        await check(clickhouseEngine({ url: server.shards[0] }));
-      } finally {
-        await engine.close();
-        await server.stop();
-      }
-    },
+      }),
   });
 }

@@ -49,16 +49,21 @@ Deno.test("text section on the sample: sentiment by channel and month and the co
     }`;
     assert.ok(page.includes(row), row);
   }
-  // The finding on channels: by hand, the highest and lowest channel and whether intervals overlap.
+  // The finding on channels: by hand, the highest and lowest channel and whether intervals
+  // overlap: "highest … lowest" only when both overlap no other channel's interval, "better
+  // for … than for …" when only the two are apart (issue #19 item 3).
   const ranked = [...byChannel].sort((a, b) => (b.sentiment as number) - (a.sentiment as number));
   const [hi, lo] = [ranked[0], ranked[3]];
-  const apart = (hi.sentiment_low as number) > (lo.sentiment_high as number);
+  const above = (a: Row, b: Row) => (a.sentiment_low as number) > (b.sentiment_high as number);
+  const apart = above(hi, lo);
+  const all = ranked.slice(1, 3).every((o) => above(hi, o) && above(o, lo));
   const claim = section.findings.find((s) =>
-    s.startsWith("Sentiment is highest") ||
+    s.startsWith("Sentiment is highest") || s.startsWith("Sentiment is better for") ||
     s.startsWith("Sentiment does not differ clearly by channel")
   );
   assert.ok(claim, section.findings.join(" | "));
-  assert.equal(claim.startsWith("Sentiment is highest"), apart);
+  assert.equal(claim.startsWith("Sentiment is highest"), apart && all);
+  assert.equal(claim.startsWith("Sentiment is better for"), apart && !all);
   assert.ok(claim.includes(String(hi.channel)) && claim.includes(String(lo.channel)));
   // The drivers finding names the three strongest significant terms of each group, with z.
   const drivers = (commentDrivers(responses).objects() as Row[])

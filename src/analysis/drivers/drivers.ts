@@ -57,7 +57,8 @@ import {
  *   counted in the metadata.
  *
  * Problems are `CxDataError`s that name the driver: no values at all, a
- * constant driver or outcome, fewer complete rows than drivers + 2, drivers
+ * constant driver or outcome, fewer complete rows than drivers + 2 (or than
+ * option `minN`, e.g. 50 for stable weights), drivers
  * that are (almost) linear combinations of others. With `by`, a group with
  * such a problem gets null weights and the reason in `note` (an error only if
  * every group fails).
@@ -238,13 +239,15 @@ function centredCompleteRows(
     if (drivers.every((d) => d[i] === d[i])) complete.push(i);
   }
   const n = complete.length;
-  if (n < p + 2) {
+  if (n < plan.minN) {
     throw new CxDataError([{
       row: null,
       column: null,
       value: String(n),
       reason: `only ${n} complete row${n === 1 ? "" : "s"} (outcome and all ${p} drivers ` +
-        `present); key drivers need at least ${p + 2} (drivers + 2)`,
+        `present); key drivers need at least ${plan.minN} (${
+          plan.minN === p + 2 ? "drivers + 2" : "option minN"
+        })`,
     }]);
   }
   const data = new Float64Array(n * q);

@@ -33,6 +33,12 @@ export interface KeyDriversOptions extends GroupedOptions {
   method?: DriverMethod | "both";
   /** Percentile intervals for `weight_pct` from resampled complete cases; `true` for defaults. */
   bootstrap?: DriverBootstrap | boolean;
+  /**
+   * Fewest complete rows (outcome and every driver present) a group needs
+   * (default: drivers + 2, the least a regression can be fitted on); fewer is
+   * a `CxDataError`, or with `by` the group's `note`. The report asks for 50.
+   */
+  minN?: number;
 }
 
 /** The names of {@link KeyDriversOptions}. */
@@ -41,6 +47,7 @@ export const KEY_DRIVERS_OPTIONS = optionNames<KeyDriversOptions>()([
   "drivers",
   "method",
   "bootstrap",
+  "minN",
   ...GROUPED_OPTIONS,
 ]);
 
@@ -78,6 +85,8 @@ export interface DriverPlan {
   missing: MissingGroups;
   /** Bootstrap settings, or `null` without intervals. */
   bootstrap: { resamples: number; seed: number; confidence: number } | null;
+  /** Fewest complete rows a group needs (at least drivers + 2). */
+  minN: number;
 }
 
 /**
@@ -132,7 +141,19 @@ export function planDrivers(table: ColumnTable, options: KeyDriversOptions): Dri
     by: byColumns(table, options.by),
     missing: checkMissing(options.missing),
     bootstrap: resolveBootstrap(bootstrap),
+    minN: resolveMinN(options.minN, drivers.length),
   };
+}
+
+/** `minN`: a whole number ≥ 1 (default and floor: drivers + 2). */
+function resolveMinN(minN: unknown, drivers: number): number {
+  if (minN === undefined) return drivers + 2;
+  if (typeof minN !== "number" || !Number.isInteger(minN) || minN < 1) {
+    throw new CxOptionsError(
+      `Option "minN" must be a whole number of at least 1, e.g. 50; got ${JSON.stringify(minN)}`,
+    );
+  }
+  return Math.max(minN, drivers + 2);
 }
 
 function resolveBootstrap(
