@@ -60,7 +60,8 @@ const duckdb = () =>
 const first = await cxkit();
 await duckdb();
 if (first.n !== rows) throw new Error(`readParquet accepted ${first.n} of ${rows} rows`);
-const times = { cxkit: [] as { seconds: number; cpu: number }[], duckdb: [] as typeof times.cxkit };
+type Timed = { seconds: number; cpu: number };
+const times = { cxkit: [] as Timed[], duckdb: [] as Timed[] };
 for (let i = 0; i < Number(values.runs); i++) {
   times.cxkit.push(await cxkit());
   times.duckdb.push(await duckdb());
