@@ -24,7 +24,7 @@ import type { PartRequest } from "./csv_worker.ts";
 /** Inputs smaller than this are read on one thread (a worker takes tens of ms to start). */
 export const PARALLEL_BYTES = 16 << 20;
 
-/** Share of the data the calling thread reads (the worker starts later). */
+/** Share of the data the calling thread reads (the worker loads while the file is read). */
 const MAIN_SHARE = 0.5;
 
 const WORKER = new URL("./csv_worker.ts", import.meta.url);
