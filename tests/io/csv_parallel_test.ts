@@ -187,7 +187,29 @@ Deno.test("worker: the split read on a worker = one pass, from plain and shared 
   }
 });
 
-Deno.test("worker: readCsv of a file past the threshold reads it on two threads", async () => {
+/** Runs `body` with every Worker counted: how many were made and how many terminated. */
+async function countingWorkers(body: () => Promise<void>): Promise<[number, number]> {
+  const Original = globalThis.Worker;
+  let made = 0, ended = 0;
+  globalThis.Worker = class extends Original {
+    constructor(...args: ConstructorParameters<typeof Worker>) {
+      super(...args);
+      made++;
+    }
+    override terminate() {
+      ended++;
+      super.terminate();
+    }
+  };
+  try {
+    await body();
+  } finally {
+    globalThis.Worker = Original;
+  }
+  return [made, ended];
+}
+
+Deno.test("worker: readCsv of a file past the threshold reads it on two threads, and ends the worker", async () => {
   const path = await Deno.makeTempFile({ suffix: ".csv" });
   const rows = ["response_id,date,nps_score"];
   for (let i = 0, size = 0; size < PARALLEL_BYTES + 1e5; i++) {
@@ -197,10 +219,19 @@ Deno.test("worker: readCsv of a file past the threshold reads it on two threads"
   await Deno.writeTextFile(path, rows.join("\n") + "\n");
   try {
     assert.ok((await Deno.stat(path)).size >= PARALLEL_BYTES);
-    const { summary, rejects } = await readCsv(path, { schema: "responses" });
-    const bad = rows.slice(1).flatMap((r, i) => r.endsWith(",11") ? [i + 2] : []);
-    assertEquals([summary.rows, summary.rejected], [rows.length - 1, bad.length]);
-    assertEquals(rejects.array("row"), bad);
+    const counts = await countingWorkers(async () => {
+      const { summary, rejects } = await readCsv(path, { schema: "responses" });
+      const bad = rows.slice(1).flatMap((r, i) => r.endsWith(",11") ? [i + 2] : []);
+      assertEquals([summary.rows, summary.rejected], [rows.length - 1, bad.length]);
+      assertEquals(rejects.array("row"), bad);
+    });
+    assertEquals(counts, [1, 1]);
+    // A load that fails (a header with an unclosed quote) ends its worker too.
+    await Deno.writeTextFile(path, '"response_id,date\n' + rows.slice(1).join("\n"));
+    const failed = await countingWorkers(async () => {
+      await assertRejects(() => readCsv(path, { schema: "responses" }), CxSchemaError);
+    });
+    assertEquals(failed, [1, 1]);
   } finally {
     await Deno.remove(path);
   }
