@@ -321,8 +321,11 @@ async function encodeSplit(
   const job = split.start(buf, mid, sink.encoders.length, d, quotes);
   try {
     at = tokenize(buf, at, mid, false, d, quotes, sink);
-    if (at.pos === mid) sink.absorb(await job.result, at.line - 1);
-    else {
+    if (at.pos === mid) {
+      // While the worker may still be reading: the texts of this part (finish skips them).
+      for (const encoder of sink.encoders) encoder.decodePending();
+      sink.absorb(await job.result, at.line - 1);
+    } else {
       job.cancel();
       tokenize(buf, at, n, true, d, quotes, sink);
     }
