@@ -137,4 +137,10 @@ console.log(
     (duck.median / hand.median).toFixed(2)
   }×`,
 );
+console.log(
+  `GOAL funnel-duckdb ratio=${(duck.median / hand.median).toFixed(3)} target=1.0 ` +
+    `vs hand-written DuckDB SQL, ${E} events, medians of ${runs} (in memory ${
+      (memory.median / hand.median).toFixed(2)
+    }×)`,
+);
 await engine.close();

@@ -100,3 +100,6 @@ console.log(
     (cx / py.every.seconds).toFixed(3)
   }×; / scipy unique rows: ${(cx / py.unique.seconds).toFixed(3)}×`,
 );
+console.log(
+  `GOAL bgnbd-1m seconds=${cx.toFixed(3)} target=2 bgNbd fit on ${N} customers, median of 3`,
+);

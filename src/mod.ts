@@ -84,7 +84,7 @@ export type { TicketVolumeOptions } from "./charts/volume.ts";
 
 // KPIs
 export type { KpiInput, KpiMeta } from "./metrics/groups.ts";
-export type { Aggregate, KpiOptions, MissingGroups } from "./base/plan.ts";
+export type { Aggregate, KpiOptions, MissingGroups, WeightOptions } from "./base/plan.ts";
 export { nps, NPS_COLUMNS, npsCompare } from "./metrics/nps.ts";
 export type { NpsCompareOptions, NpsCounts, NpsMethod, NpsOptions } from "./metrics/nps.ts";
 export { csat, CSAT_COLUMNS } from "./metrics/csat.ts";
@@ -298,6 +298,6 @@ export type { ColumnInfo, OpenRelation, Source as EngineSource } from "./engine/
 export type { DateKind, Relation } from "./engine/compile/types.ts";
 export type { LoadType } from "./engine/load.ts";
 export type { TableInput } from "./base/input.ts";
-export type { AggregateHook, AggregateRequest } from "./base/plan.ts";
+export type { AggregateHook, AggregateRequest, GroupPlan } from "./base/plan.ts";
 export type { CompiledSql, CoxMeta, Dialect, PredictMeta } from "./meta.ts";
 export { jupyterDisplay } from "./charts/display.ts";

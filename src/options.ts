@@ -80,6 +80,12 @@ export function checkOptions(fn: string, options: unknown, known: readonly strin
   }
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;
+    if (name === "weight") {
+      // Survey weights are an option of the score KPIs only; elsewhere they must not be ignored.
+      throw new CxOptionsError(
+        `${fn} cannot be weighted: option "weight" (survey weights) applies to answers of the score KPIs (nps, csat, ces, npsCompare, segment, trend, touchpointOutcomes); ${fn} counts its rows unweighted, so drop the option`,
+      );
+    }
     const near = closest(name, known);
     const hint = near === undefined
       ? known.length ? `known options: ${known.join(", ")}` : "it takes no options"

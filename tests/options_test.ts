@@ -49,6 +49,13 @@ const ROWS: Row[] = [
   ["nps", "by", (o) => cx.nps(T, o)],
   ["csat", "topBox", (o) => cx.csat(T, o)],
   ["ces", "lowEffort", (o) => cx.ces(T, o)],
+  // survey weights: the score KPIs and the analyses on them
+  ["nps", "weight", (o) => cx.nps(T, o)],
+  ["csat", "weight", (o) => cx.csat(T, o)],
+  ["ces", "weight", (o) => cx.ces(T, o)],
+  ["npsCompare", "weight", (o) => cx.npsCompare(T, o)],
+  ["segment", "weight", (o) => cx.segment(T, o)],
+  ["trend", "weight", (o) => cx.trend(T, o)],
   // models
   ["coxPh", "ties", (o) => cx.coxPh(T, o)],
   ["npsCompare", "score", (o) => cx.npsCompare(T, o)],
@@ -103,6 +110,7 @@ const ROWS: Row[] = [
   ["transitions", "collapseRepeats", (o) => cx.transitions(T, o)],
   ["attribution", "model", (o) => cx.attribution(T, o)],
   ["touchpointOutcomes", "answerDate", (o) => cx.touchpointOutcomes(T, o)],
+  ["touchpointOutcomes", "weight", (o) => cx.touchpointOutcomes(T, o)],
   ["touchpointChurn", "split", (o) => cx.touchpointChurn(T, o)],
   ["findPii", "kinds", (o) => cx.findPii(T, o)],
   ["redactPii", "language", (o) => cx.redactPii(T, o)],
@@ -168,6 +176,11 @@ const ROWS: Row[] = [
     "method",
     (o) => withDuckdb((engine) => cx.explainSql(cx.nps, SAMPLE, { ...o as object, engine })),
   ],
+  [
+    "explainSql",
+    "weight",
+    (o) => withDuckdb((engine) => cx.explainSql(cx.nps, SAMPLE, { ...o as object, engine })),
+  ],
   // report
   ["buildSite", "notebooks", (o) => cx.buildSite([], o)],
   ["loadDirectory", "config", (o) => cx.loadDirectory("nowhere", o)],
@@ -220,6 +233,7 @@ const NO_OPTIONS = new Set([
   // display and charts plumbing: (spec) or (text)
   "display",
   "show",
+  "showText", // (markdown)
   "renderSvg",
   "escapeHtml",
   "reportFormat", // (lang, locale, timeZone)
@@ -276,6 +290,29 @@ Deno.test("every function with options refuses an unknown one and says what was 
       throw new Error(`${name} did not refuse option "${typo}" with a CxOptionsError: ${error}`);
     }
     assertEquals(error.message, expected, name);
+  }
+});
+
+/** The functions that weight survey answers (option `weight`). */
+const WEIGHTED = new Set(ROWS.filter(([, option]) => option === "weight").map(([name]) => name));
+
+Deno.test("every other function refuses option weight by name: never accepted and ignored", async () => {
+  for (const [name, , call] of ROWS) {
+    if (WEIGHTED.has(name)) continue;
+    let error: unknown;
+    try {
+      await call({ weight: "weight" } as never);
+    } catch (e) {
+      error = e;
+    }
+    if (!(error instanceof CxOptionsError)) {
+      throw new Error(`${name} did not refuse option "weight" with a CxOptionsError: ${error}`);
+    }
+    assertEquals(
+      error.message.startsWith(`${name} cannot be weighted: option "weight" (survey weights)`),
+      true,
+      `${name}: ${error.message}`,
+    );
   }
 });
 

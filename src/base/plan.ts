@@ -45,6 +45,35 @@ export interface KpiOptions {
   aggregate?: Aggregate;
 }
 
+/**
+ * The survey-weight option of the score KPIs (`nps`, `csat`, `ces`,
+ * `npsCompare`, `segment`, `trend`). No other function reads weights: they
+ * refuse the option by name.
+ */
+export interface WeightOptions {
+  /**
+   * Column of survey weights (non-negative, finite numbers). Default: the
+   * canonical `weight` column when the table has one, else none; `null`
+   * turns weighting off. Weighted shares and means; intervals use Kish's
+   * effective sample size n_eff = (Σw)²/Σw² (result column `n_effective`),
+   * while `n` stays the count of answers; `meta(result).notes.weight` names
+   * the column.
+   */
+  weight?: string | null;
+}
+
+/** The names of {@link WeightOptions}. */
+export const WEIGHT_OPTIONS = optionNames<WeightOptions>()(["weight"]);
+
+/** The canonical weight column the score KPIs use by default. */
+export const WEIGHT_COLUMN = "weight";
+
+/** The defaults of the score KPIs for {@link resolvePlan}: dates in `date`, weights in `weight`. */
+export const SCORE_DEFAULTS: { date: string; weight: string } = {
+  date: "date",
+  weight: WEIGHT_COLUMN,
+};
+
 /** The names of {@link KpiOptions}; every KPI's own list starts with these. */
 export const KPI_OPTIONS = optionNames<KpiOptions>()([
   "by",
@@ -104,13 +133,19 @@ export interface GroupPlan {
   missing?: MissingGroups;
   /** How the aggregate step runs (in memory, or the SQL path's hook). */
   aggregate: Aggregate;
+  /** Survey-weight column (score KPIs only; absent: unweighted). */
+  weight?: string;
 }
 
-/** Validates the common options against a table. */
+/**
+ * Validates the common options against a table. `defaults.weight` is given
+ * by the score KPIs only: their default weight column (see
+ * {@link WeightOptions}); without it a `weight` option is refused.
+ */
 export function resolvePlan(
   table: ColumnTable,
-  options: KpiOptions,
-  defaults: { date: string },
+  options: KpiOptions & WeightOptions,
+  defaults: { date: string; weight?: string },
 ): GroupPlan {
   const by = options.by === undefined ? [] : Array.isArray(options.by) ? options.by : [options.by];
   const { timeZone = "UTC", confidence = 0.95, minN = 30, date = defaults.date } = options;
@@ -133,7 +168,57 @@ export function resolvePlan(
     checkPeriod(options.period);
     requireColumn(table, date, "date");
   }
-  return { by, period: options.period, date, timeZone, confidence, minN, missing, aggregate };
+  const weight = resolveWeight(table, options.weight, defaults.weight);
+  return {
+    by,
+    period: options.period,
+    date,
+    timeZone,
+    confidence,
+    minN,
+    missing,
+    aggregate,
+    ...(weight === undefined ? {} : { weight }),
+  };
+}
+
+/**
+ * The weight column of a score KPI: the option's column (checked), none for
+ * `null`, and by default `fallback` when the table has it (see
+ * {@link WeightOptions}); without a fallback a `weight` option is refused.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { resolveWeight } from "./plan.ts";
+ * const t = aq.table({ nps_score: [9], weight: [1.5] });
+ * assert.equal(resolveWeight(t, undefined, "weight"), "weight");
+ * assert.equal(resolveWeight(t, null, "weight"), undefined);
+ * ```
+ */
+export function resolveWeight(
+  table: ColumnTable,
+  weight: unknown,
+  fallback: string | undefined,
+): string | undefined {
+  if (fallback === undefined) {
+    if (weight === undefined) return undefined;
+    throw new CxOptionsError(
+      `Option "weight" does not apply here: only the survey score KPIs (nps, csat, ces, npsCompare, segment, trend, touchpointOutcomes) weight answers`,
+    );
+  }
+  if (weight === undefined) return table.columnNames().includes(fallback) ? fallback : undefined;
+  if (weight === null) return undefined;
+  if (typeof weight !== "string") {
+    throw new CxOptionsError(
+      `Option "weight" must name the column of survey weights, or be null for unweighted results, got ${
+        JSON.stringify(weight)
+      }`,
+    );
+  }
+  requireColumn(table, weight, "weight");
+  return weight;
 }
 
 export function checkMissing(missing: unknown = "drop"): MissingGroups {

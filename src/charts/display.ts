@@ -99,6 +99,29 @@ function denoJupyter(): DenoJupyter | undefined {
   }
 }
 
+/**
+ * A sentence or paragraph (Markdown) as notebook output: the interpretation a
+ * notebook writes from its results, shown with `await show(showText(…))`.
+ * The HTML form escapes the text and keeps only `**bold**`, so numbers and
+ * labels from the data cannot inject markup.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jupyterDisplay, showText } from "./display.ts";
+ * const said = showText("Phone is **lowest** (NPS -12.0 < 5)");
+ * assert.equal(said.html, "<p>Phone is <strong>lowest</strong> (NPS -12.0 &lt; 5)</p>");
+ * assert.equal(said[jupyterDisplay]()["text/markdown"], "Phone is **lowest** (NPS -12.0 < 5)");
+ * ```
+ */
+export function showText(markdown: string): Displayable {
+  const html = `<p>${escapeHtml(markdown).replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>")}</p>`;
+  return {
+    html,
+    [jupyterDisplay]: () => ({ "text/markdown": markdown, "text/plain": markdown }),
+  };
+}
+
 function isDisplayable(value: unknown): value is Displayable {
   return typeof value === "object" && value !== null && jupyterDisplay in value;
 }
@@ -119,6 +142,13 @@ const SHOW_TABLE_OPTIONS = optionNames<ShowTableOptions>()(["limit", "caption"])
  * right-aligned and a footer saying how many rows and columns there are.
  * Dates show as ISO dates (UTC), arrays as comma-separated lists.
  *
+ * Numbers are rounded per column to four significant digits of the column's
+ * largest value shown (so `-12.3456` and `0.5` in one column read `-12.35`
+ * and `0.50`, aligned), whole-number columns stay whole, and p-value columns
+ * (`p`, `p_value`, `p_adjusted`, `…_p_value`) show three decimals, or
+ * `< 0.001` below that. Only the display is rounded: the table keeps its
+ * values.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -127,6 +157,9 @@ const SHOW_TABLE_OPTIONS = optionNames<ShowTableOptions>()(["limit", "caption"])
  * const shown = showTable(aq.table({ comment: ["<b>great</b>", "slow"] }), { limit: 1 });
  * const html = shown[jupyterDisplay]()["text/html"];
  * assert.ok(html.includes("&lt;b&gt;great") && !html.includes("slow"));
+ * const stats = showTable([{ nps: 31.41592, p_value: 0.00002 }, { nps: -4.5, p_value: 0.04321 }]);
+ * const text = stats[jupyterDisplay]()["text/plain"];
+ * assert.ok(text.includes("31.42\t< 0.001") && text.includes("-4.50\t0.043"));
  * ```
  */
 export function showTable(
@@ -150,10 +183,10 @@ export function showTable(
   const numeric = names.map((n) => rows.some((r) => typeof r[n] === "number"));
   const align = (j: number) => numeric[j] ? ' style="text-align:right"' : "";
   const head = names.map((n, j) => `<th${align(j)}>${escapeHtml(n)}</th>`).join("");
+  const formats = names.map((n) => columnFormat(n, rows.map((r) => r[n])));
+  const cell = (r: Record<string, unknown>, j: number) => formatCell(r[names[j]], formats[j]);
   const body = rows.map((r) =>
-    `<tr>${
-      names.map((n, j) => `<td${align(j)}>${escapeHtml(formatCell(r[n]))}</td>`).join("")
-    }</tr>`
+    `<tr>${names.map((_, j) => `<td${align(j)}>${escapeHtml(cell(r, j))}</td>`).join("")}</tr>`
   ).join("\n");
   const footer = `${rows.length < total ? `First ${rows.length} of ` : ""}${
     total.toLocaleString("en-US")
@@ -162,7 +195,7 @@ export function showTable(
     (caption === undefined ? "" : `<caption>${escapeHtml(caption)}</caption>`) +
     `\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n` +
     `<p class="cxkit-table-footer"><small>${footer}</small></p>`;
-  const text = [names.join("\t"), ...rows.map((r) => names.map((n) => formatCell(r[n])).join("\t"))]
+  const text = [names.join("\t"), ...rows.map((r) => names.map((_, j) => cell(r, j)).join("\t"))]
     .join("\n") + `\n(${footer})`;
   return displayable(html, text);
 }
@@ -204,8 +237,32 @@ function displayable(html: string, text: string): Displayable {
   };
 }
 
-/** A cell as text: empty for missing values, ISO dates, numbers to 4 decimals. */
-function formatCell(value: unknown): string {
+/** How a column's numbers are written: a p-value, or a fixed number of decimals. */
+type NumberFormat = { p: true } | { p: false; decimals: number };
+
+/** Significant digits of a column's largest value shown. */
+const SIGNIFICANT = 4;
+/** Most decimals shown, however small the column's values. */
+const MAX_DECIMALS = 6;
+/** Column names holding p-values. */
+const P_COLUMN = /^p$|^p_|(^|_)p_value$/;
+
+/**
+ * The format of a column: p-values by name; otherwise whole numbers as they
+ * are, and fractions with the decimals that give the largest one
+ * {@link SIGNIFICANT} significant digits (at least 1, at most 6).
+ */
+function columnFormat(name: string, values: readonly unknown[]): NumberFormat {
+  const numbers = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  if (P_COLUMN.test(name) && numbers.every((v) => v >= 0 && v <= 1)) return { p: true };
+  if (numbers.every(Number.isInteger)) return { p: false, decimals: 0 };
+  const largest = Math.max(...numbers.map(Math.abs));
+  const digits = SIGNIFICANT - 1 - Math.floor(Math.log10(largest));
+  return { p: false, decimals: Math.min(MAX_DECIMALS, Math.max(digits, 1)) };
+}
+
+/** A cell as text: empty for missing values, ISO dates, numbers in the column's format. */
+function formatCell(value: unknown, format: NumberFormat = { p: false, decimals: 0 }): string {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return "Invalid Date";
@@ -213,11 +270,13 @@ function formatCell(value: unknown): string {
     return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso;
   }
   if (typeof value === "number") {
-    return Number.isInteger(value)
-      ? String(value)
-      : value.toLocaleString("en-US", { maximumFractionDigits: 4, useGrouping: false });
+    if (!Number.isFinite(value)) return String(value);
+    if (format.p) return value < 0.001 ? "< 0.001" : value.toFixed(3);
+    if (format.decimals === 0 && Number.isInteger(value)) return String(value);
+    const text = value.toFixed(format.decimals);
+    return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
   }
-  if (Array.isArray(value)) return value.map(formatCell).join(", ");
+  if (Array.isArray(value)) return value.map((v) => formatCell(v)).join(", ");
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }

@@ -6,7 +6,8 @@
  * (`reportTables`), render and write the site (`buildSite`, `writeSite`), print it to PDF with
  * Chromium (`printPdf`, `findChromium`, `CHROMIUM_ARGS`), execute notebooks with Jupyter
  * (`executeNotebooks`, `jupyterAvailable`), and the number/date formatting and HTML escaping the
- * pages use (`reportFormat`, `LANGS`, `escapeHtml`). `notebookParams`, which a notebook calls,
+ * pages use (`reportFormat`, `LANGS`, `escapeHtml`), and `showText` for the sentences a notebook
+ * writes from its results. `notebookParams`, which a notebook calls,
  * is in the main entry.
  *
  * ```ts
@@ -32,4 +33,5 @@ export type { PrintPdfOptions } from "../report/pdf.ts";
 export { LANGS, reportFormat } from "../report/format.ts";
 export type { Lang, ReportFormat } from "../report/format.ts";
 export { escapeHtml } from "../charts/display.ts";
+export { showText } from "../charts/display.ts";
 export { SURVIVAL_COLORS } from "../charts/survival.ts";

@@ -11,6 +11,7 @@ import { CxDataError } from "../errors.ts";
 import { type Period, periodFn } from "../time/period.ts";
 import { zoneOffsetFn } from "../time/zone.ts";
 import { CodedColumn, InstantColumn } from "./columns.ts";
+import { canonicalCodes, encodeColumn } from "./encode.ts";
 
 const DAY = 86_400_000;
 /** Zone offsets change at most on the half hour (see `zoneOffsetFn`). */
@@ -47,6 +48,22 @@ export interface GroupCodes {
   keys: string[];
   /** Key values per group, one array per key column. */
   values: unknown[][];
+  /**
+   * Set when the groups come from one key's codes as they are (one `by`
+   * column, or none, and no period): the group of row i is
+   * `group[codes[i]]` (`codes` `null`: code 0 for every row). Kernels that
+   * read this skip the per-row `codes` array, which is then only written
+   * when something reads it.
+   */
+  raw?: RawGroups;
+}
+
+/** Per-row codes of one key and the dense group of each code (−1: no row has it). */
+export interface RawGroups {
+  /** Key code of every row, or `null` when every row has code 0. */
+  codes: ArrayLike<number> | null;
+  /** Group id of each key code. */
+  group: Int32Array;
 }
 
 /** Period cutting for {@link groupCodes}. */
@@ -91,6 +108,7 @@ export function groupCodes(
   into?: Int32Array,
 ): GroupCodes {
   const n = table.numRows();
+  if (!period && by.length <= 1) return directCodes(table, by, n, into);
   const keys = [...by, ...(period ? ["period", "period_start"] : [])];
   const codes = into && into.length >= n ? into.subarray(0, n) : new Int32Array(n);
   codes.fill(0);
@@ -112,6 +130,44 @@ export function groupCodes(
     for (const valuesAt of keyValues) for (const v of valuesAt(row)) values[k++][g] = v;
   });
   return { codes, groups: count, keys, values };
+}
+
+/**
+ * {@link groupCodes} for one key column or none: groups numbered by first
+ * row straight from the key's codes; `codes` is written on first read.
+ */
+function directCodes(table: ColumnTable, by: string[], n: number, into?: Int32Array): GroupCodes {
+  const source: KeySource = by.length
+    ? byColumnSource(table, by[0], n)
+    : { kind: "codes", codes: new Uint8Array(0), size: 1, valuesAt: () => [] };
+  const raw = by.length ? source.kind === "codes" ? source.codes : null : null;
+  const group = new Int32Array(source.size).fill(-1);
+  const first: number[] = [];
+  if (raw === null) {
+    if (n > 0) group[0] = first.push(0) - 1;
+  } else {
+    // Stop as soon as every code has its group (usually within the first rows).
+    for (let i = 0; i < n && first.length < source.size; i++) {
+      if (group[raw[i]] < 0) group[raw[i]] = first.push(i) - 1;
+    }
+  }
+  const values = by.map(() => new Array<unknown>(first.length));
+  first.forEach((row, g) => source.valuesAt(row).forEach((v, k) => values[k][g] = v));
+  let codes: Int32Array | undefined;
+  return {
+    get codes(): Int32Array {
+      if (!codes) {
+        codes = into && into.length >= n ? into.subarray(0, n) : new Int32Array(n);
+        if (raw === null) codes.fill(0);
+        else for (let i = 0; i < n; i++) codes[i] = group[raw[i]];
+      }
+      return codes;
+    },
+    groups: first.length,
+    keys: [...by],
+    values,
+    raw: { codes: raw, group },
+  };
 }
 
 /**
@@ -182,25 +238,16 @@ function byColumnSource(table: ColumnTable, name: string, n: number): KeySource 
   const column = compactColumn(table, name);
   if (column instanceof CodedColumn) {
     // Entries that group together (equal instants, undefined and null) share a key.
-    const { dictionary } = column;
-    const canonical = new Int32Array(dictionary.length);
-    const byKey = new Map<unknown, number>();
-    dictionary.forEach((v, j) => {
-      const key = v instanceof Date ? v.getTime() : v ?? null;
-      const seen = byKey.get(key);
-      canonical[j] = seen ?? j;
-      if (seen === undefined) byKey.set(key, j);
-    });
-    const identity = canonical.every((c, j) => c === j);
-    const raw = column.codes;
+    const { dictionary, codes: raw } = column;
+    const canonical = canonicalCodes(dictionary);
     return {
       kind: "codes",
-      codes: identity ? raw : mapCodes(raw, canonical),
+      codes: canonical ? mapCodes(raw, canonical) : raw,
       size: dictionary.length,
-      valuesAt: (row) => [dictionary[canonical[raw[row]]] ?? null],
+      valuesAt: (row) => [dictionary[canonical ? canonical[raw[row]] : raw[row]] ?? null],
     };
   }
-  const e = encode(columnValues(table, name), n);
+  const e = encodeColumn(columnValues(table, name), n);
   return {
     kind: "codes",
     codes: e.codes,
@@ -305,33 +352,13 @@ export function compactColumn(
   return column instanceof CodedColumn || column instanceof InstantColumn ? column : undefined;
 }
 
-interface Encoded {
+interface PeriodCodes {
   codes: Int32Array;
   dictionary: unknown[];
   starts?: (Date | null)[];
 }
 
-function encode(column: ArrayLike<unknown>, n: number): Encoded {
-  const codes = new Int32Array(n);
-  const index = new Map<unknown, number>();
-  const dictionary: unknown[] = [];
-  for (let i = 0; i < n; i++) {
-    let v = column[i];
-    if (v === undefined) v = null;
-    // Dates group by instant, as Arquero does.
-    const key = v instanceof Date ? v.getTime() : v;
-    let c = index.get(key);
-    if (c === undefined) {
-      c = dictionary.length;
-      index.set(key, c);
-      dictionary.push(v);
-    }
-    codes[i] = c;
-  }
-  return { codes, dictionary };
-}
-
-function encodePeriods(table: ColumnTable, key: PeriodKey, n: number): Encoded {
+function encodePeriods(table: ColumnTable, key: PeriodKey, n: number): PeriodCodes {
   const of = periodFn(key.period, key.timeZone);
   const offsetAt = zoneOffsetFn(key.timeZone);
   const dates = columnValues(table, key.column);

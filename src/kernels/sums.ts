@@ -28,19 +28,27 @@ import { NPS_CUT_POINTS } from "../schema/scales.ts";
  * ```
  */
 export function npsCounts(scores: ArrayLike<number | null>, g: GroupCodes): ColumnTable {
-  const n = new Float64Array(g.groups), p = new Float64Array(g.groups);
-  const pa = new Float64Array(g.groups), d = new Float64Array(g.groups);
-  const { codes } = g;
   const promoter = NPS_CUT_POINTS.Promoter.min, passive = NPS_CUT_POINTS.Passive.min;
-  for (let i = 0; i < codes.length; i++) {
-    const s = scores[i];
-    if (s === null || s === undefined) continue;
-    const c = codes[i];
-    n[c]++;
-    if (s >= promoter) p[c]++;
-    else if (s >= passive) pa[c]++;
-    else d[c]++;
+  const direct = directTarget(g);
+  // Detractors, passives, promoters per target code, side by side.
+  const cat = new Float64Array(direct.size * 3);
+  if (direct.codes === null) {
+    for (let i = 0; i < scores.length; i++) {
+      const s = scores[i];
+      if (s === null || s === undefined) continue;
+      cat[s >= promoter ? 2 : s >= passive ? 1 : 0]++;
+    }
+  } else {
+    const codes = direct.codes;
+    for (let i = 0; i < codes.length; i++) {
+      const s = scores[i];
+      if (s === null || s === undefined) continue;
+      cat[codes[i] * 3 + (s >= promoter ? 2 : s >= passive ? 1 : 0)]++;
+    }
   }
+  const [d, pa, p] = fold(cat, 3, direct.group, g.groups);
+  const n = new Float64Array(g.groups);
+  for (let c = 0; c < n.length; c++) n[c] = d[c] + pa[c] + p[c];
   return withKeys(g, { n, promoters: p, passives: pa, detractors: d });
 }
 
@@ -65,19 +73,48 @@ export function scaleSums(
   boxMin: number,
   boxMax: number,
 ): ColumnTable {
-  const n = new Float64Array(g.groups), sum = new Float64Array(g.groups);
-  const sq = new Float64Array(g.groups), box = new Float64Array(g.groups);
-  const { codes } = g;
-  for (let i = 0; i < codes.length; i++) {
+  const direct = directTarget(g);
+  // n, Σx, Σx², box per target code, side by side.
+  const acc = new Float64Array(direct.size * 4);
+  const codes = direct.codes;
+  for (let i = 0; i < (codes === null ? scores.length : codes.length); i++) {
     const s = scores[i];
     if (s === null || s === undefined) continue;
-    const c = codes[i];
-    n[c]++;
-    sum[c] += s;
-    sq[c] += s * s;
-    if (s >= boxMin && s <= boxMax) box[c]++;
+    const at = codes === null ? 0 : codes[i] * 4;
+    acc[at]++;
+    acc[at + 1] += s;
+    acc[at + 2] += s * s;
+    if (s >= boxMin && s <= boxMax) acc[at + 3]++;
   }
+  const [n, sum, sq, box] = fold(acc, 4, direct.group, g.groups);
   return withKeys(g, { n, sum, sum_squares: sq, box });
+}
+
+/**
+ * What a kernel accumulates into: the key codes as they are when the groups
+ * come straight from one key ({@link GroupCodes.raw}), else the group ids.
+ */
+function directTarget(
+  g: GroupCodes,
+): { codes: ArrayLike<number> | null; size: number; group: Int32Array | null } {
+  return g.raw
+    ? { codes: g.raw.codes, size: g.raw.group.length, group: g.raw.group }
+    : { codes: g.codes, size: g.groups, group: null };
+}
+
+/**
+ * Splits `width` interleaved sums per target code into one array per sum,
+ * indexed by group (target codes map to groups through `group`, −1 = none).
+ */
+function fold(acc: Float64Array, width: number, group: Int32Array | null, groups: number) {
+  const out = Array.from({ length: width }, () => new Float64Array(groups));
+  const targets = acc.length / width;
+  for (let t = 0; t < targets; t++) {
+    const g = group === null ? t : group[t];
+    if (g < 0) continue;
+    for (let k = 0; k < width; k++) out[k][g] += acc[t * width + k];
+  }
+  return out;
 }
 
 function withKeys(g: GroupCodes, sums: Record<string, Float64Array>): ColumnTable {

@@ -101,6 +101,8 @@ export const EXACT_BELOW = 10;
  * `p_adjusted` equals `p_value` (each row is its own comparison with the
  * target; correction `"none"` in the metadata), and `significant` is
  * `p_adjusted < 1 − confidence`; rows with too little data get `null`.
+ * A result weighted by survey weights (`meta(result).notes.weight`) is
+ * refused: these tests count answers.
  *
  * @example
  * ```ts
@@ -123,6 +125,14 @@ export function compareToBenchmark(result: ColumnTable, options: BenchmarkOption
       `compareToBenchmark needs a result of nps(), csat(), ces(), firstContactResolution(), churnRate(), retentionRate() or referralRate() as it came back (metadata is lost after Arquero verbs); got ${
         meta ? meta.kpi : "a plain table"
       }`,
+    );
+  }
+  if (meta.notes.weight !== undefined) {
+    // Its tests count answers (exact binomial, trinomial Wald): weights would be ignored.
+    throw new CxOptionsError(
+      `compareToBenchmark cannot test a weighted ${meta.kpi} result (survey weights from column ${
+        JSON.stringify(meta.notes.weight)
+      }): its tests count answers; compute the KPI with weight: null to compare it with a benchmark, or read the weighted interval (${meta.kpi}_low, ${meta.kpi}_high)`,
     );
   }
   const column = options.column ?? Object.keys(tests)[0];

@@ -5,12 +5,12 @@
  * @module
  */
 import type { EngineAnalysis } from "../engine/dispatch.ts";
-import type { KpiOptions } from "../base/plan.ts";
+import type { KpiOptions, WeightOptions } from "../base/plan.ts";
 import { estimateColumns, scaleKpi } from "./scale.ts";
 import { cesBox, type CesScale } from "../schema/scales.ts";
 
 /** Options of {@link ces}. */
-export interface CesOptions extends KpiOptions {
+export interface CesOptions extends KpiOptions, WeightOptions {
   /** Score column (default `"ces"`). */
   score?: string;
   /** Top of the declared scale: 5 or 7 (default 7, i.e. 1–7). */
@@ -22,6 +22,7 @@ export interface CesOptions extends KpiOptions {
 /** The CES result columns after the group keys, in order. */
 export const CES_COLUMNS: readonly string[] = [
   "n",
+  "n_effective",
   ...estimateColumns("ces"),
   "sd",
   "low_effort",
@@ -30,7 +31,7 @@ export const CES_COLUMNS: readonly string[] = [
 ];
 
 /**
- * CES per group: `n`, the mean effort `ces` with a Student t interval
+ * CES per group: `n`, `n_effective`, the mean effort `ces` with a Student t interval
  * (`ces_low, ces_high`), `sd`, and the low-effort answers (`low_effort`,
  * `pct_low_effort` in percent, Wilson interval). The mean's interval stays
  * inside the scale (clipping is counted in `meta(result).notes.clipped`);
@@ -39,6 +40,14 @@ export const CES_COLUMNS: readonly string[] = [
  * interval (Wilson on the mean rescaled to [0, 1]); `null` below 2 answers.
  * Lower effort is better; the result's `meta` says so
  * (`notes.lowerIsBetter`).
+ *
+ * Survey weights (option `weight`, by default the table's `weight` column;
+ * `weight: null` for none): the share and the mean are weighted, and their
+ * intervals use Kish's effective n = (Σw)²/Σw² (`n_effective`; `n` stays the
+ * count of answers): Wilson at n_eff, and t with n_eff − 1 degrees of
+ * freedom on the weighted sd (variance Σw(x − m)²/Σw · n_eff/(n_eff − 1)).
+ * Missing, negative or non-finite weights of answers, and a group whose
+ * weights sum to 0, raise a `CxDataError`.
  *
  * @example
  * ```ts
@@ -60,7 +69,18 @@ export const ces: EngineAnalysis<CesOptions> = scaleKpi<CesOptions>({
   box: cesBox,
   boxOption: "lowEffort",
   better: "lower",
-  from: ["n", "mean", "mean_low", "mean_high", "sd", "box", "share", "share_low", "share_high"],
+  from: [
+    "n",
+    "n_effective",
+    "mean",
+    "mean_low",
+    "mean_high",
+    "sd",
+    "box",
+    "share",
+    "share_low",
+    "share_high",
+  ],
   method: "student-t (mean; bounded-score where all answers are equal), wilson (low-effort share)",
   columns: CES_COLUMNS,
 });

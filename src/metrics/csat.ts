@@ -5,12 +5,12 @@
  * @module
  */
 import type { EngineAnalysis } from "../engine/dispatch.ts";
-import type { KpiOptions } from "../base/plan.ts";
+import type { KpiOptions, WeightOptions } from "../base/plan.ts";
 import { estimateColumns, scaleKpi } from "./scale.ts";
 import { csatBox, type CsatScale } from "../schema/scales.ts";
 
 /** Options of {@link csat}. */
-export interface CsatOptions extends KpiOptions {
+export interface CsatOptions extends KpiOptions, WeightOptions {
   /** Score column (default `"csat"`). */
   score?: string;
   /** Top of the declared scale: 5, 7 or 10 (default 5, i.e. 1–5). */
@@ -22,6 +22,7 @@ export interface CsatOptions extends KpiOptions {
 /** The CSAT result columns after the group keys, in order. */
 export const CSAT_COLUMNS: readonly string[] = [
   "n",
+  "n_effective",
   "top_box",
   ...estimateColumns("csat"),
   "mean",
@@ -32,7 +33,7 @@ export const CSAT_COLUMNS: readonly string[] = [
 ];
 
 /**
- * CSAT per group: `n, top_box` (answers in the top box), `csat` (top-box
+ * CSAT per group: `n, n_effective, top_box` (answers in the top box), `csat` (top-box
  * share in percent) with a Wilson interval `csat_low, csat_high`, and the
  * mean score with a Student t interval `mean_low, mean_high`, kept inside
  * the scale (clipping is counted in `meta(result).notes.clipped`).
@@ -41,6 +42,14 @@ export const CSAT_COLUMNS: readonly string[] = [
  * bounded-score one (Wilson on the mean rescaled to [0, 1]); `null` below
  * 2 answers. Scores outside the declared scale raise a `CxDataError` naming
  * the column.
+ *
+ * Survey weights (option `weight`, by default the table's `weight` column;
+ * `weight: null` for none): the share and the mean are weighted, and their
+ * intervals use Kish's effective n = (Σw)²/Σw² (`n_effective`; `n` stays the
+ * count of answers): Wilson at n_eff, and t with n_eff − 1 degrees of
+ * freedom on the weighted sd (variance Σw(x − m)²/Σw · n_eff/(n_eff − 1)).
+ * Missing, negative or non-finite weights of answers, and a group whose
+ * weights sum to 0, raise a `CxDataError`.
  *
  * @example
  * ```ts
@@ -63,7 +72,18 @@ export const csat: EngineAnalysis<CsatOptions> = scaleKpi<CsatOptions>({
   box: csatBox,
   boxOption: "topBox",
   better: "higher",
-  from: ["n", "box", "share", "share_low", "share_high", "mean", "sd", "mean_low", "mean_high"],
+  from: [
+    "n",
+    "n_effective",
+    "box",
+    "share",
+    "share_low",
+    "share_high",
+    "mean",
+    "sd",
+    "mean_low",
+    "mean_high",
+  ],
   method: "wilson (top box), student-t (mean; bounded-score where all answers are equal)",
   columns: CSAT_COLUMNS,
 });

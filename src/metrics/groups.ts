@@ -133,15 +133,124 @@ export function checkValues(
   const values = columnValues(table, column);
   const problems: CxProblem[] = [];
   let total = 0;
+  // Verdicts of small non-negative integers (scores) looked up instead of asked per row:
+  // 0 = not asked yet, 1 = valid, 2 = not (`valid` depends on the value alone).
+  const small = new Uint8Array(256);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v === null || v === undefined || valid(v)) continue;
+    if (v === null || v === undefined) continue;
+    if (typeof v === "number" && (v & 255) === v) {
+      const known = small[v] || (small[v] = valid(v) ? 1 : 2);
+      if (known === 1) continue;
+    } else if (valid(v)) continue;
     total++;
     if (problems.length < 20) {
       problems.push({ row: i + 1, column, value: String(v), reason: rule });
     }
   }
   if (total) throw new CxDataError(problems, total, `Column "${column}" has impossible values`);
+}
+
+/**
+ * Checks the survey weights of the answers (rows with a `score`): each must
+ * be a finite number ≥ 0. Otherwise throws a `CxDataError` naming the
+ * weight column, how many answers are affected and the first rows. Weights
+ * of rows without a score are not read.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { checkWeights } from "./groups.ts";
+ * const t = aq.table({ nps_score: [9, 3, null], weight: [1.2, -1, null] });
+ * assert.throws(() => checkWeights(t, "nps_score", "weight"), /1 answer has a missing, negative or non-finite weight in column "weight"/);
+ * ```
+ */
+export function checkWeights(table: ColumnTable, score: string, weight: string): void {
+  const scores = columnValues(table, score), weights = columnValues(table, weight);
+  const problems: CxProblem[] = [];
+  let total = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (scores[i] === null || scores[i] === undefined) continue;
+    const w = weights[i];
+    if (typeof w === "number" && Number.isFinite(w) && w >= 0) continue;
+    total++;
+    if (problems.length < 20) {
+      problems.push({
+        row: i + 1,
+        column: weight,
+        value: w === null || w === undefined ? null : String(w),
+        reason:
+          `a survey weight must be a finite number ≥ 0; fix or drop the row, or pass weight: null for unweighted results`,
+      });
+    }
+  }
+  if (total === 0) return;
+  throw new CxDataError(
+    problems,
+    total,
+    `${total} ${
+      total === 1 ? "answer has" : "answers have"
+    } a missing, negative or non-finite weight in column ${JSON.stringify(weight)}`,
+  );
+}
+
+/**
+ * An aggregated row of a weighted KPI, refused with a `CxDataError` when its
+ * answers' weights sum to 0 (no weighted share or mean exists); without
+ * weights, or with a positive total, the row itself.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { weightOfGroup } from "./groups.ts";
+ * const plan = { weight: "w" } as never;
+ * assert.throws(() => weightOfGroup({ channel: "chat", n: 3, weight: 0 }, ["channel"], plan), /total weight 0/);
+ * ```
+ */
+export function weightOfGroup(
+  row: Record<string, unknown>,
+  keys: readonly string[],
+  plan: GroupPlan,
+): Record<string, unknown> {
+  if (plan.weight === undefined || !((row.n as number) > 0) || (row.weight as number) > 0) {
+    return row;
+  }
+  const group = keys.filter((k) => k !== "period_start")
+    .map((k) => `${k} = ${JSON.stringify(row[k] ?? null)}`).join(", ");
+  throw new CxDataError(
+    [{
+      row: null,
+      column: plan.weight,
+      value: "0",
+      reason: `the ${row.n} answers of ${
+        group || "the table"
+      } have total weight 0, so no weighted value exists; give them weights > 0, leave the group out, or pass weight: null`,
+    }],
+    1,
+    `Column ${JSON.stringify(plan.weight)}: a group with total weight 0`,
+  );
+}
+
+/**
+ * The notes of a KPI result about survey weights: the weight column and how
+ * it was used, or none without weights.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { weightNotes } from "./groups.ts";
+ * assert.deepEqual(weightNotes({ weight: undefined } as never), {});
+ * assert.equal(weightNotes({ weight: "w" } as never).weight, "w");
+ * ```
+ */
+export function weightNotes(plan: { weight?: string }): Record<string, string> {
+  if (plan.weight === undefined) return {};
+  return {
+    weight: plan.weight,
+    weighting:
+      `survey weights from column "${plan.weight}": weighted shares and means; intervals with Kish's effective n = (Σw)²/Σw² (n_effective); n counts answers`,
+  };
 }
 
 /**
@@ -259,7 +368,8 @@ export function tidyResult(
     const out: Record<string, unknown> = {};
     for (const k of keys) out[k] = row[k];
     Object.assign(out, finalize(row));
-    out.small_sample = (out.n as number) < plan.minN;
+    // Weighted KPIs carry Kish's effective n; their intervals are as wide as that n's.
+    out.small_sample = ((out.n_effective ?? out.n) as number) < plan.minN;
     if (plan.period) out.time_zone = plan.timeZone;
     return out;
   });

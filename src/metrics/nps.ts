@@ -13,7 +13,19 @@ import { checkResamples, seededRandom } from "../stats/random.ts";
 import { quantileSorted } from "../stats/quantile.ts";
 import { npsCounts } from "../kernels/sums.ts";
 import { columnValues } from "../kernels/groups.ts";
-import { checkValues, type KpiInput, planCodes, pooled, setKpiMeta, tidyResult } from "./groups.ts";
+import {
+  checkValues,
+  checkWeights,
+  type KpiInput,
+  planCodes,
+  pooled,
+  setKpiMeta,
+  tidyResult,
+  weightNotes,
+  weightOfGroup,
+} from "./groups.ts";
+import { npsWeightedSums } from "../kernels/weighted.ts";
+import { effectiveCount, effectiveN } from "../stats/weights.ts";
 import { type EngineAnalysis, withEngine } from "../engine/dispatch.ts";
 import { scoreInEngine, scoreKpi } from "./score_sql.ts";
 import {
@@ -22,6 +34,9 @@ import {
   type KpiOptions,
   requireColumn,
   resolvePlan,
+  SCORE_DEFAULTS,
+  WEIGHT_OPTIONS,
+  type WeightOptions,
   withPeriods,
 } from "../base/plan.ts";
 import { optionNames, withoutNames } from "../options.ts";
@@ -32,7 +47,7 @@ import { NPS_CUT_POINTS, NPS_SCALE, npsRange } from "../schema/scales.ts";
 export type NpsMethod = "wald" | "adjusted-wald" | "bootstrap";
 
 /** Options of {@link nps}. */
-export interface NpsOptions extends KpiOptions {
+export interface NpsOptions extends KpiOptions, WeightOptions {
   /** Score column (default `"nps_score"`). */
   score?: string;
   /**
@@ -44,7 +59,11 @@ export interface NpsOptions extends KpiOptions {
    * one category (all promoters, all passives, all detractors) the Wald and
    * bootstrap intervals have zero width; such rows get the adjusted-Wald
    * interval instead and `degenerate_interval = true`. Bounds are clipped to
-   * [−100, 100] (`meta(result).notes.clipped` says where).
+   * [−100, 100] (`meta(result).notes.clipped` says where). With survey
+   * weights the shares are weighted and n is Kish's effective n in every
+   * formula (the adjusted-Wald one adds 3 to n_eff and ¾ to the effective
+   * promoter and detractor counts); `"bootstrap"` resamples answers, not
+   * weights, and is refused with weights.
    */
   method?: NpsMethod;
   /** Bootstrap resamples (default 2000). */
@@ -56,6 +75,7 @@ export interface NpsOptions extends KpiOptions {
 /** The names of {@link NpsOptions}. */
 export const NPS_OPTIONS = optionNames<NpsOptions>()([
   ...KPI_OPTIONS,
+  ...WEIGHT_OPTIONS,
   "score",
   "method",
   "resamples",
@@ -65,6 +85,7 @@ export const NPS_OPTIONS = optionNames<NpsOptions>()([
 /** The NPS result columns after the group keys, in order. */
 export const NPS_COLUMNS = [
   "n",
+  "n_effective",
   "promoters",
   "passives",
   "detractors",
@@ -82,9 +103,9 @@ export const NPS_COLUMNS = [
 const NPS_BOUNDS = interval("nps", -100, 100);
 
 /**
- * Net Promoter Score per group: `n, promoters, passives, detractors,
- * pct_promoters, pct_passives, pct_detractors, nps, nps_low, nps_high,
- * nps_adjusted, degenerate_interval, small_sample`. `nps_adjusted` is the
+ * Net Promoter Score per group: `n, n_effective, promoters, passives,
+ * detractors, pct_promoters, pct_passives, pct_detractors, nps, nps_low,
+ * nps_high, nps_adjusted, degenerate_interval, small_sample`. `nps_adjusted` is the
  * estimate an adjusted-Wald interval is centred on (`null` for rows with a
  * Wald or bootstrap interval): it explains an interval that does not contain
  * `nps`. `degenerate_interval` is `true` where the chosen method's interval
@@ -92,6 +113,16 @@ const NPS_BOUNDS = interval("nps", -100, 100);
  * adjusted-Wald one, `null` without answers. Missing scores are not counted;
  * a group with no scores gets `n = 0` and `null` NPS. Several tables are
  * pooled (counts added), never averaged.
+ *
+ * Survey weights (option `weight`, by default the table's `weight` column;
+ * `weight: null` for none): `pct_*` and `nps` are weighted shares
+ * (Σw over the category / Σw), the interval is the Wald one with the
+ * weighted variance (p_P + p_D − (p_P − p_D)²)/n_eff, Kish's effective
+ * n_eff = (Σw)²/Σw² in `n_effective` (= `n` without weights);
+ * `promoters`, `passives`, `detractors` and `n` stay counts of answers, and
+ * `small_sample` compares `n_effective` with `minN`. Answers with a missing,
+ * negative or non-finite weight are refused (`CxDataError` naming the
+ * column and how many), as is a group whose weights sum to 0.
  *
  * @example
  * ```ts
@@ -129,7 +160,14 @@ function npsInMemory(input: KpiInput, options: NpsOptions = {}): ColumnTable {
       }`,
     );
   }
-  const plan = resolvePlan(table, options, { date: "date" });
+  const plan = resolvePlan(table, options, SCORE_DEFAULTS);
+  if (plan.weight !== undefined && method === "bootstrap") {
+    throw new CxOptionsError(
+      `Option "method": "bootstrap" resamples answers and cannot carry survey weights (column ${
+        JSON.stringify(plan.weight)
+      }); use "wald" or "adjusted-wald", or weight: null for an unweighted bootstrap`,
+    );
+  }
   const { aggregate, keys } = aggregateNps(table, score, plan);
   const random = seededRandom(seed);
   return tidyResult(
@@ -137,11 +175,15 @@ function npsInMemory(input: KpiInput, options: NpsOptions = {}): ColumnTable {
     keys,
     plan,
     (row) =>
-      finalizeNps(row as unknown as NpsCounts, plan.confidence, method, { resamples, random }),
+      finalizeNps(weightOfGroup(row, keys, plan) as unknown as NpsCounts, plan.confidence, method, {
+        resamples,
+        random,
+      }),
     {
       kpi: "nps",
       method,
       notes: {
+        ...weightNotes(plan),
         score,
         scale: `${NPS_SCALE.min}–${NPS_SCALE.max}`,
         promoters: npsRange("Promoter"),
@@ -168,6 +210,47 @@ export interface NpsCounts {
   detractors: number;
 }
 
+/** The weighted sums of NPS (survey weights): Σw, Σw², Σw per category. */
+export interface NpsWeights {
+  /** Σw over the answers. */
+  weight: number;
+  /** Σw² over the answers. */
+  weight_squares: number;
+  /** Σw over the promoters. */
+  weight_promoters: number;
+  /** Σw over the passives. */
+  weight_passives: number;
+  /** Σw over the detractors. */
+  weight_detractors: number;
+}
+
+/**
+ * The counts the NPS formulas read: the answer counts without weights; with
+ * them ({@link NpsWeights} present) Kish's effective n and each category's
+ * effective count (its weighted share times n_eff).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { effectiveNpsCounts } from "./nps.ts";
+ * const counts = { n: 2, promoters: 1, passives: 0, detractors: 1 };
+ * const weights = { weight: 4, weight_squares: 10, weight_promoters: 3, weight_passives: 0, weight_detractors: 1 };
+ * const e = effectiveNpsCounts({ ...counts, ...weights });
+ * assert.ok(e.n === 1.6 && Math.abs(e.promoters - 1.2) < 1e-15 && Math.abs(e.detractors - 0.4) < 1e-15);
+ * ```
+ */
+export function effectiveNpsCounts(counts: NpsCounts & Partial<NpsWeights>): NpsCounts {
+  const { weight: w, weight_squares: w2 } = counts;
+  if (w === undefined || w2 === undefined) return counts;
+  const of = (k: number | undefined) => effectiveCount(k ?? 0, w, w2);
+  return {
+    n: effectiveN(w, w2),
+    promoters: of(counts.weight_promoters),
+    passives: of(counts.weight_passives),
+    detractors: of(counts.weight_detractors),
+  };
+}
+
 /**
  * Aggregate step: category counts per group, by the typed-array kernel or by
  * Arquero verbs (the reference the kernel is tested against).
@@ -186,49 +269,81 @@ export function aggregateNps(
   if (typeof plan.aggregate === "object") {
     return plan.aggregate.aggregate({ kind: "nps", score, scale: { ...NPS_SCALE }, plan });
   }
+  const { weight } = plan;
+  if (weight !== undefined) checkWeights(table, score, weight);
   if (plan.aggregate === "kernel") {
     const g = planCodes(table, plan);
+    const scores = columnValues(table, score) as ArrayLike<number | null>;
     return {
-      aggregate: npsCounts(columnValues(table, score) as ArrayLike<number | null>, g),
+      aggregate: weight === undefined
+        ? npsCounts(scores, g)
+        : npsWeightedSums(scores, columnValues(table, weight) as ArrayLike<number | null>, g),
       keys: g.keys,
     };
   }
+  return npsRollup(table, score, plan, weight);
+}
+
+/** The answer's category as an Arquero expression (missing scores are in none). */
+const CATEGORY_TESTS = {
+  promoters: "d.__s >= $.cuts.Promoter.min",
+  passives: "d.__s >= $.cuts.Passive.min && d.__s <= $.cuts.Passive.max",
+  detractors: "d.__s != null && d.__s <= $.cuts.Detractor.max",
+};
+
+/**
+ * The Arquero reference of {@link npsCounts} and, with a weight column, of
+ * {@link npsWeightedSums}: counts (and weighted sums) per group.
+ */
+function npsRollup(table: ColumnTable, score: string, plan: GroupPlan, weight?: string) {
   const { table: grouped, keys } = withPeriods(table, plan);
-  const scored = grouped.params({ cuts: NPS_CUT_POINTS })
-    .derive({ __s: aq.escape((d: Record<string, unknown>) => d[score]) });
+  const derived: Record<string, unknown> = {
+    __s: aq.escape((d: Record<string, unknown>) => d[score]),
+  };
+  if (weight !== undefined) {
+    derived.__w = aq.escape((d: Record<string, unknown>) => d[score] == null ? 0 : d[weight]);
+  }
+  const scored = grouped.params({ cuts: NPS_CUT_POINTS }).derive(derived as never);
   const base = keys.length ? scored.groupby(keys) : scored;
-  const aggregate = base.rollup({
-    n: aq.op.valid("__s"),
-    promoters: "(d, $) => aq.op.sum(d.__s >= $.cuts.Promoter.min ? 1 : 0)",
-    passives:
-      "(d, $) => aq.op.sum(d.__s >= $.cuts.Passive.min && d.__s <= $.cuts.Passive.max ? 1 : 0)",
-    detractors: "(d, $) => aq.op.sum(d.__s != null && d.__s <= $.cuts.Detractor.max ? 1 : 0)",
-  });
-  return { aggregate, keys };
+  const sums: Record<string, unknown> = { n: aq.op.valid("__s") };
+  for (const [name, test] of Object.entries(CATEGORY_TESTS)) {
+    sums[name] = `(d, $) => aq.op.sum(${test} ? 1 : 0)`;
+  }
+  if (weight !== undefined) {
+    sums.weight = "d => aq.op.sum(d.__w)";
+    sums.weight_squares = "d => aq.op.sum(d.__w * d.__w)";
+    for (const [name, test] of Object.entries(CATEGORY_TESTS)) {
+      sums[`weight_${name}`] = `(d, $) => aq.op.sum(${test} ? d.__w : 0)`;
+    }
+  }
+  return { aggregate: base.rollup(sums as never), keys };
 }
 
 /**
- * Finalize step: percentages, NPS and its interval from counts. The bounds
- * are not clipped here (`tidyResult` clips and counts them).
+ * Finalize step: percentages, NPS and its interval from counts, weighted by
+ * their {@link NpsWeights} when present (see {@link effectiveNpsCounts}).
+ * The bounds are not clipped here (`tidyResult` clips and counts them).
  */
 export function finalizeNps(
-  counts: NpsCounts,
+  counts: NpsCounts & Partial<NpsWeights>,
   confidence: number,
   method: NpsMethod,
   bootstrap: { resamples: number; random: () => number },
 ): Record<string, number | boolean | null> {
   const { n, promoters, passives, detractors } = counts;
-  const pct = (k: number) => n > 0 ? 100 * k / n : null;
-  const value = n > 0 ? 100 * (promoters - detractors) / n : null;
-  const { low, high, adjusted, degenerate } = npsInterval(counts, confidence, method, bootstrap);
+  const e = effectiveNpsCounts(counts);
+  const pct = (k: number) => e.n > 0 ? 100 * k / e.n : null;
+  const value = e.n > 0 ? 100 * (e.promoters - e.detractors) / e.n : null;
+  const { low, high, adjusted, degenerate } = npsInterval(counts, e, confidence, method, bootstrap);
   return {
     n,
+    n_effective: e.n,
     promoters,
     passives,
     detractors,
-    pct_promoters: pct(promoters),
-    pct_passives: pct(passives),
-    pct_detractors: pct(detractors),
+    pct_promoters: pct(e.promoters),
+    pct_passives: pct(e.passives),
+    pct_detractors: pct(e.detractors),
     nps: value,
     nps_low: low,
     nps_high: high,
@@ -240,17 +355,21 @@ export function finalizeNps(
 /**
  * The interval of one group by `method`; a zero-width Wald or bootstrap
  * interval (all answers in one category, so the trinomial variance is 0) is
- * replaced by the adjusted-Wald one, which never collapses.
+ * replaced by the adjusted-Wald one, which never collapses. The answer
+ * counts say whether all answers fall in one category; the effective counts
+ * `e` (the counts themselves without weights) give the interval.
  */
 function npsInterval(
   counts: NpsCounts,
+  e: NpsCounts,
   confidence: number,
   method: NpsMethod,
   bootstrap: { resamples: number; random: () => number },
 ) {
-  const { n, promoters, detractors } = counts;
-  if (n === 0) return { low: null, high: null, adjusted: null, degenerate: null };
-  const oneCategory = promoters === n || detractors === n || promoters + detractors === 0;
+  if (counts.n === 0) return { low: null, high: null, adjusted: null, degenerate: null };
+  const oneCategory = counts.promoters === counts.n || counts.detractors === counts.n ||
+    counts.promoters + counts.detractors === 0;
+  const { n, promoters, detractors } = e;
   const degenerate = method !== "adjusted-wald" && oneCategory;
   if (method === "adjusted-wald" || degenerate) {
     const [low, high] = waldNps(promoters + 0.75, detractors + 0.75, n + 3, confidence);
@@ -265,7 +384,8 @@ function npsInterval(
 /** Variance of the NPS proportion difference: (p_P + p_D − (p_P − p_D)²)/n. */
 export function npsVariance(promoters: number, detractors: number, n: number): number {
   const pP = promoters / n, pD = detractors / n;
-  return (pP + pD - (pP - pD) ** 2) / n;
+  // ≥ 0 in exact arithmetic; effective (weighted) counts can round just below.
+  return Math.max(0, pP + pD - (pP - pD) ** 2) / n;
 }
 
 function waldNps(promoters: number, detractors: number, n: number, confidence: number) {
@@ -321,7 +441,9 @@ export const NPS_COMPARE_OPTIONS = optionNames<NpsCompareOptions>()([
  * `p_value` = 2·(1 − Φ(|z|)), `p_adjusted` the same (one comparison).
  * Columns: `group_a, group_b, n_a, n_b, nps_a, nps_b, difference,
  * difference_low, difference_high, std_err, statistic, p_value, p_adjusted,
- * significant`; `significant` is `p_adjusted < 1 − confidence`. The interval is kept within
+ * significant`; `significant` is `p_adjusted < 1 − confidence`. With survey
+ * weights (option `weight`, as for {@link nps}) each Var is the weighted one,
+ * (p_P + p_D − (p_P − p_D)²)/n_eff with weighted shares and Kish's n_eff. The interval is kept within
  * [−200, 200] (`meta(result).notes.clipped` says when). Compare two
  * segments with `by`, or two periods with `period` (labels like `"2025-03"`).
  *
@@ -377,15 +499,19 @@ function compareNps(result: ColumnTable, options: NpsCompareOptions): ColumnTabl
         }`,
       );
     }
-    return rows[0] as unknown as NpsCounts & { nps: number };
+    return rows[0] as unknown as NpsCounts & { nps: number } & Record<string, unknown>;
   };
   const ra = pick(a), rb = pick(b);
   const difference = ra.nps - rb.nps;
-  const se = 100 *
-    Math.sqrt(
-      npsVariance(ra.promoters, ra.detractors, ra.n) +
-        npsVariance(rb.promoters, rb.detractors, rb.n),
-    );
+  const meta = metaOf(result, "kpi")!;
+  const weighted = meta.notes.weight !== undefined;
+  // Weighted: the effective counts (weighted share times n_eff), as the row's own interval.
+  const variance = (r: NpsCounts & Record<string, unknown>) => {
+    if (!weighted) return npsVariance(r.promoters, r.detractors, r.n);
+    const ne = Number(r.n_effective);
+    return npsVariance(Number(r.pct_promoters) * ne / 100, Number(r.pct_detractors) * ne / 100, ne);
+  };
+  const se = 100 * Math.sqrt(variance(ra) + variance(rb));
   const z = se > 0 ? difference / se : null;
   // Φ(−|z|) keeps precision for large |z| where 1 − Φ(|z|) would round to 0.
   const p = z === null ? null : 2 * normalCdf(-Math.abs(z));
@@ -409,7 +535,6 @@ function compareNps(result: ColumnTable, options: NpsCompareOptions): ColumnTabl
   };
   // Two NPS values differ by at most 200 points.
   const clipped = clipToBounds([row], interval("difference", -200, 200));
-  const meta = metaOf(result, "kpi")!;
   return setKpiMeta(aq.table(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, [v]]))), {
     ...meta,
     kpi: "nps_compare",

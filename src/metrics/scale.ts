@@ -16,14 +16,26 @@ import {
   wilson,
 } from "../stats/intervals.ts";
 import { scaleSums } from "../kernels/sums.ts";
+import { scaleWeightedSums } from "../kernels/weighted.ts";
 import { columnValues } from "../kernels/groups.ts";
-import { checkValues, planCodes, tidyResult } from "./groups.ts";
+import {
+  checkValues,
+  checkWeights,
+  planCodes,
+  tidyResult,
+  weightNotes,
+  weightOfGroup,
+} from "./groups.ts";
+import { effectiveCount, effectiveN } from "../stats/weights.ts";
 import {
   type GroupPlan,
   KPI_OPTIONS,
   type KpiOptions,
   requireColumn,
   resolvePlan,
+  SCORE_DEFAULTS,
+  WEIGHT_OPTIONS,
+  type WeightOptions,
   withPeriods,
 } from "../base/plan.ts";
 import { pooled, type TableInput } from "../base/input.ts";
@@ -42,6 +54,51 @@ export interface ScaleSums {
   sum_squares: number;
   /** Answers inside the box (top box for CSAT, low-effort box for CES). */
   box: number;
+}
+
+/** The weighted sums of a scale score (survey weights). */
+export interface ScaleWeights {
+  /** Σw over the answers. */
+  weight: number;
+  /** Σw². */
+  weight_squares: number;
+  /** Σw·x. */
+  weight_sum: number;
+  /** Σw·x². */
+  weight_sum_squares: number;
+  /** Σw over the answers in the box. */
+  weight_box: number;
+}
+
+/**
+ * The sums the scale formulas read: the plain ones without weights; with
+ * {@link ScaleWeights}, Kish's effective n and sums that give the weighted
+ * mean m = Σwx/Σw, the weighted variance v = Σwx²/Σw − m² times
+ * n_eff/(n_eff − 1) as the sample variance, and the weighted box share at
+ * n_eff (see `src/stats/weights.ts`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { effectiveScaleSums } from "./scale.ts";
+ * // x = 1 (w = 3), 5 (w = 1): m = 2, Σw = 4, Σw² = 10, n_eff = 1.6.
+ * const e = effectiveScaleSums({ n: 2, box: 1, weight: 4, weight_squares: 10, weight_sum: 8, weight_sum_squares: 28, weight_box: 1 });
+ * assert.ok(e.n === 1.6 && Math.abs(e.sum / e.n - 2) < 1e-15 && Math.abs(e.box - 0.4) < 1e-15);
+ * ```
+ */
+export function effectiveScaleSums(
+  sums: { n: number; box: number; sum?: number; sum_squares?: number } & Partial<ScaleWeights>,
+): ScaleSums {
+  const { weight: w, weight_squares: w2 } = sums;
+  if (w === undefined || w2 === undefined) {
+    return { n: sums.n, sum: sums.sum ?? 0, sum_squares: sums.sum_squares ?? 0, box: sums.box };
+  }
+  return {
+    n: effectiveN(w, w2),
+    sum: effectiveCount(sums.weight_sum ?? 0, w, w2),
+    sum_squares: effectiveCount(sums.weight_sum_squares ?? 0, w, w2),
+    box: effectiveCount(sums.weight_box ?? 0, w, w2),
+  };
 }
 
 /**
@@ -70,11 +127,15 @@ export function aggregateScale(
   if (typeof plan.aggregate === "object") {
     return plan.aggregate.aggregate({ kind: "scale", score: column, scale, box, plan });
   }
+  const { weight } = plan;
+  if (weight !== undefined) checkWeights(table, column, weight);
   if (plan.aggregate === "kernel") {
     const g = planCodes(table, plan);
+    const scores = columnValues(table, column) as ArrayLike<number | null>;
     return {
-      aggregate: scaleSums(
-        columnValues(table, column) as ArrayLike<number | null>,
+      aggregate: weight === undefined ? scaleSums(scores, g, box.min, box.max) : scaleWeightedSums(
+        scores,
+        columnValues(table, weight) as ArrayLike<number | null>,
         g,
         box.min,
         box.max,
@@ -82,6 +143,7 @@ export function aggregateScale(
       keys: g.keys,
     };
   }
+  if (weight !== undefined) return weightedScaleRollup(table, column, weight, box, plan);
   const { table: grouped, keys } = withPeriods(table, plan);
   const scored = grouped.params({ boxMin: box.min, boxMax: box.max })
     .derive({ __s: `d => d[${JSON.stringify(column)}]` });
@@ -91,6 +153,33 @@ export function aggregateScale(
     sum: "d => op.sum(d.__s)",
     sum_squares: "d => op.sum(d.__s * d.__s)",
     box: "(d, $) => op.sum(d.__s != null && d.__s >= $.boxMin && d.__s <= $.boxMax ? 1 : 0)",
+  });
+  return { aggregate, keys };
+}
+
+/** The Arquero reference of {@link scaleWeightedSums}: counts and weighted sums per group. */
+function weightedScaleRollup(
+  table: ColumnTable,
+  column: string,
+  weight: string,
+  box: ScaleBox,
+  plan: GroupPlan,
+) {
+  const { table: grouped, keys } = withPeriods(table, plan);
+  const scored = grouped.params({ boxMin: box.min, boxMax: box.max }).derive({
+    __s: `d => d[${JSON.stringify(column)}]`,
+    __w: `d => d[${JSON.stringify(column)}] == null ? 0 : d[${JSON.stringify(weight)}]`,
+  });
+  const base = keys.length ? scored.groupby(keys) : scored;
+  const inBox = "d.__s != null && d.__s >= $.boxMin && d.__s <= $.boxMax";
+  const aggregate = base.rollup({
+    n: "d => op.valid(d.__s)",
+    box: `(d, $) => op.sum(${inBox} ? 1 : 0)`,
+    weight: "d => op.sum(d.__w)",
+    weight_squares: "d => op.sum(d.__w * d.__w)",
+    weight_sum: "d => op.sum(d.__s != null ? d.__w * d.__s : 0)",
+    weight_sum_squares: "d => op.sum(d.__s != null ? d.__w * d.__s * d.__s : 0)",
+    weight_box: `(d, $) => op.sum(${inBox} ? d.__w : 0)`,
   });
   return { aggregate, keys };
 }
@@ -141,17 +230,17 @@ export interface ScaleKpiSpec<O> {
  * kept on the declared 1–`scale` scale; with an engine the same finalize on
  * the engine's sums.
  */
-export function scaleKpi<O extends KpiOptions & { score?: string }>(
+export function scaleKpi<O extends KpiOptions & WeightOptions & { score?: string }>(
   spec: ScaleKpiSpec<O>,
 ): EngineAnalysis<O> {
   return scoreKpi<O>({
     name: spec.kpi,
-    options: [...KPI_OPTIONS, "score", "scale", spec.boxOption],
+    options: [...KPI_OPTIONS, ...WEIGHT_OPTIONS, "score", "scale", spec.boxOption],
     memory: (input, options) => scaleInMemory(spec, input, options),
   });
 }
 
-function scaleInMemory<O extends KpiOptions & { score?: string }>(
+function scaleInMemory<O extends KpiOptions & WeightOptions & { score?: string }>(
   spec: ScaleKpiSpec<O>,
   input: TableInput,
   options: O = {} as O,
@@ -160,16 +249,18 @@ function scaleInMemory<O extends KpiOptions & { score?: string }>(
   const { score = spec.kpi } = options;
   const box = spec.box(options), { scale } = box; // options checked before the column
   requireColumn(table, score, "score");
-  const plan = resolvePlan(table, options, { date: "date" });
+  const plan = resolvePlan(table, options, SCORE_DEFAULTS);
   const kpi = spec.kpi === "csat" ? "CSAT" : "CES";
   const { aggregate, keys } = aggregateScale(table, score, kpi, box, plan);
   const range = { min: 1, max: scale };
   const finalize = (row: Record<string, unknown>) => {
-    const stats = finalizeScale(row as unknown as ScaleSums, plan.confidence, range);
+    const sums = weightOfGroup(row, keys, plan) as unknown as ScaleSums & Partial<ScaleWeights>;
+    const stats = finalizeScale(sums, plan.confidence, range);
     const named = spec.from.map((key, i) => [spec.columns[i], stats[key]]);
     return { ...Object.fromEntries(named), degenerate_interval: stats.degenerate };
   };
   const notes = {
+    ...weightNotes(plan),
     score,
     scale: `1–${scale}`,
     [spec.boxOption]: `${box.min}–${box.max}`,
@@ -189,16 +280,19 @@ function scaleInMemory<O extends KpiOptions & { score?: string }>(
 
 /**
  * Finalize step: mean with t interval and box share (percent) with Wilson
- * interval. `degenerate` is `true` where the t interval had zero width (all
- * answers equal) and was replaced by {@link meanInterval}'s bounded-score
- * interval, `null` without a mean interval (n < 2).
+ * interval, weighted when the sums carry {@link ScaleWeights} (see
+ * {@link effectiveScaleSums}; `n` and `box` stay answer counts).
+ * `degenerate` is `true` where the t interval had zero width (all answers
+ * equal) and was replaced by {@link meanInterval}'s bounded-score
+ * interval, `null` without a mean interval (n < 2, or n_eff < 2 weighted).
  */
 export function finalizeScale(
-  sums: ScaleSums,
+  sums: ScaleSums & Partial<ScaleWeights>,
   confidence: number,
   scale: { min: number; max: number },
 ): {
   n: number;
+  n_effective: number;
   box: number;
   share: number | null;
   share_low: number | null;
@@ -209,15 +303,16 @@ export function finalizeScale(
   mean_high: number | null;
   degenerate: boolean | null;
 } {
-  const { n, box } = sums;
-  const { mean, sd, low, high, degenerate } = meanInterval(sums, confidence, scale);
+  const e = effectiveScaleSums(sums);
+  const { mean, sd, low, high, degenerate } = meanInterval(e, confidence, scale);
   const t = { low, high };
-  const w = wilson(box, n, confidence);
+  const w = wilson(e.box, e.n, confidence);
   const pct = (x: number | null) => x === null ? null : 100 * x;
   return {
-    n,
-    box,
-    share: n > 0 ? 100 * box / n : null,
+    n: sums.n,
+    n_effective: e.n,
+    box: sums.box,
+    share: e.n > 0 ? 100 * e.box / e.n : null,
     share_low: pct(w.low),
     share_high: pct(w.high),
     mean,
@@ -250,7 +345,8 @@ export function meanInterval(
   const { n } = sums;
   const { mean, sd } = meanSd(n, sums.sum ?? 0, sums.sum_squares ?? 0);
   if (mean === null || sd === null) return { mean, sd, low: null, high: null, degenerate: null };
-  if (sd === 0) {
+  // sd = 0 up to rounding: weighted sums of equal answers need not cancel exactly.
+  if (sd <= 1e-9 * (scale.max - scale.min)) {
     const b = boundedMeanInterval(mean, n, scale.min, scale.max, confidence);
     return { mean, sd, ...b, degenerate: true };
   }

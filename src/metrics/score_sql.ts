@@ -88,20 +88,24 @@ export async function scoreInEngine<O extends KpiOptions>(
   const { engine, log, source, dateZone } = call;
   const stub = emptyTable(call.table.columnNames());
   const request = captureRequest(kpi, stub, options);
+  const { weight } = request.plan;
   const needed = [
     ...new Set([
       ...request.plan.by,
       ...(request.plan.period ? [request.plan.date] : []),
       request.score,
+      ...(weight === undefined ? [] : [weight]),
     ]),
   ];
   const hints: Record<string, LoadType> = { [request.score]: "number" };
+  if (weight !== undefined) hints[weight] = "number";
   if (request.plan.period) hints[request.plan.date] = "timestamp";
   const got = await withRelation(engine, source, needed, hints, async (relation, columns) => {
     const spec = describeAggregate(request, relation, columns, engine, dateZone);
     const query = compileAggregate(spec, engine.dialect);
     const rows = await log.run(query);
     await checkInvalid(log, spec, query, rows, request);
+    checkWeightsInEngine(spec, query, rows, request, engine.name);
     return toAggregate(rows, query, request);
   });
   const hook: AggregateHook = { aggregate: () => got };
@@ -189,19 +193,20 @@ function describeAggregate(
   dateZone: string,
 ): AggregateSpec {
   const typeOf = (name: string) => columns.find((c) => c.name === name)?.type ?? "";
-  const scoreType = typeOf(r.score);
-  if (!engine.isNumeric(scoreType)) {
+  const { weight } = r.plan;
+  for (const [column, what] of [[r.score, "scores"], [weight, "survey weights"]]) {
+    if (column === undefined || engine.isNumeric(typeOf(column))) continue;
     throw new CxOptionsError(
-      `Column ${
-        JSON.stringify(r.score)
-      } has type ${scoreType} in ${engine.name}; scores must be numbers (cast the column, or load the file with readCsv)`,
+      `Column ${JSON.stringify(column)} has type ${
+        typeOf(column)
+      } in ${engine.name}; ${what} must be numbers (cast the column, or load the file with readCsv)`,
     );
   }
   const measures: Measure[] = [
     { name: "rows", op: "rows" },
     { name: "invalid", op: "countInvalid", column: r.score, ...r.scale },
     { name: "n", op: "count", column: r.score },
-    ...scoreMeasures(r),
+    ...(weight === undefined ? scoreMeasures(r) : weightedMeasures(r, weight)),
   ];
   const { plan } = r;
   let period: AggregateSpec["period"];
@@ -239,6 +244,106 @@ function scoreMeasures(r: AggregateRequest): Measure[] {
   ];
 }
 
+/**
+ * The weighted KPI's fields after `n` (as the weighted kernels name them):
+ * the answer counts, Σw, Σw², and Σw per NPS category or Σw·x, Σw·x², Σw
+ * over the box; first the count of answers with a bad weight (missing,
+ * negative or not finite) for {@link checkInvalid}.
+ */
+function weightedMeasures(r: AggregateRequest, weight: string): Measure[] {
+  const s = r.score;
+  const w = (name: string, power: 0 | 1 | 2, range?: { min: number; max: number }): Measure => ({
+    name,
+    op: "sumWeighted",
+    column: s,
+    weight,
+    power,
+    ...range,
+  });
+  const badWeight: Measure = {
+    name: "bad_weight",
+    op: "countWhere",
+    where: {
+      op: "and",
+      // "time" is the check of a finite number ≥ 0 (missing fails it too).
+      of: [{ op: "present", column: s }, {
+        op: "fails",
+        column: weight,
+        check: "time",
+        type: "number",
+      }],
+    },
+  };
+  const sums = [
+    w("weight", 0),
+    { name: "weight_squares", op: "sumSquares", column: weight, pairedWith: s } as Measure,
+  ];
+  if (r.kind === "nps") {
+    const c = NPS_CUT_POINTS;
+    return [
+      ...scoreMeasures(r),
+      ...sums,
+      w("weight_promoters", 0, c.Promoter),
+      w("weight_passives", 0, c.Passive),
+      w("weight_detractors", 0, c.Detractor),
+      badWeight,
+    ];
+  }
+  const box = r.box ?? r.scale;
+  return [
+    { name: "box", op: "countBetween", column: s, min: box.min, max: box.max },
+    ...sums,
+    w("weight_sum", 1),
+    w("weight_sum_squares", 2),
+    w("weight_box", 0, box),
+    badWeight,
+  ];
+}
+
+/** Fields of the aggregate after the row and invalid counts, in measure order. */
+function aggregateFields(r: AggregateRequest): string[] {
+  const weighted = r.plan.weight !== undefined;
+  if (r.kind === "nps") {
+    return [
+      ...["n", "promoters", "passives", "detractors"],
+      ...(weighted ? ["weight", "weight_squares", "weight_promoters"] : []),
+      ...(weighted ? ["weight_passives", "weight_detractors"] : []),
+    ];
+  }
+  return weighted
+    ? ["n", "box", "weight", "weight_squares", "weight_sum", "weight_sum_squares", "weight_box"]
+    : ["n", "sum", "sum_squares", "box"];
+}
+
+/** Refuses answers with a missing, negative or non-finite survey weight, as `checkWeights` does. */
+function checkWeightsInEngine(
+  spec: AggregateSpec,
+  query: CompiledSql,
+  rows: Record<string, unknown>[],
+  r: AggregateRequest,
+  engine: string,
+): void {
+  const at = spec.measures.findIndex((m) => m.name === "bad_weight");
+  if (at < 0) return;
+  const total = rows.reduce((sum, row) => sum + Number(row[query.measures[at]]), 0);
+  if (total === 0) return;
+  throw new CxDataError(
+    [{
+      row: null,
+      column: r.plan.weight!,
+      value: null,
+      reason:
+        `a survey weight must be a finite number ≥ 0; fix or drop the rows, or pass weight: null for unweighted results`,
+    }],
+    total,
+    `${total} ${
+      total === 1 ? "answer has" : "answers have"
+    } a missing, negative or non-finite weight in column ${
+      JSON.stringify(r.plan.weight)
+    } (in ${engine})`,
+  );
+}
+
 /** Refuses scores off the scale with a sample of them, as the in-memory check does. */
 async function checkInvalid(
   log: QueryLog,
@@ -274,9 +379,7 @@ function toAggregate(
   r: AggregateRequest,
 ): { aggregate: ColumnTable; keys: string[] } {
   const { plan } = r;
-  const fields = r.kind === "nps"
-    ? ["n", "promoters", "passives", "detractors"]
-    : ["n", "sum", "sum_squares", "box"];
+  const fields = aggregateFields(r);
   // Measures 0 and 1 are the row count and the invalid count (see describeAggregate).
   const kept = plan.by.length || plan.period
     ? rows

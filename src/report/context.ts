@@ -16,6 +16,7 @@ import type { ReportFormat } from "./format.ts";
 import type { Labels } from "./i18n.ts";
 import { isTouchpointFile, type LoadedFile } from "./load_dir.ts";
 import { checkOptions, optionNames } from "../options.ts";
+import { WEIGHT_COLUMN } from "../base/plan.ts";
 import type { PrivacyLog } from "./privacy.ts";
 
 /**
@@ -109,7 +110,28 @@ export const DATE_COLUMN: Record<keyof ReportTables, string | null> = {
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * Pools the loaded files per schema (every column of every file kept) and
+ * The answers of every responses file, each with survey weights when any
+ * file has them: a file without a `weight` column gets weight 1 per answer,
+ * said in its warnings (the score KPIs weight by that column by default).
+ */
+function weighEvery(files: LoadedFile[]): ColumnTable[] {
+  const has = (f: LoadedFile) => f.result!.table.columnNames().includes(WEIGHT_COLUMN);
+  const weighted = files.filter(has).map((f) => f.file);
+  return files.map((f) => {
+    const { table, summary } = f.result!;
+    if (weighted.length === 0 || has(f)) return table;
+    const warning = `${f.file} has no ${WEIGHT_COLUMN} column while ${
+      weighted.join(", ")
+    } has survey weights: its answers weigh 1 in the pooled, weighted KPIs`;
+    if (!summary.warnings.includes(warning)) summary.warnings.push(warning);
+    return table.assign({ [WEIGHT_COLUMN]: new Array(table.numRows()).fill(1) });
+  });
+}
+
+/**
+ * Pools the loaded files per schema (every column of every file kept; a
+ * responses file without survey weights weighs 1 per answer when another
+ * has them, with a warning) and
  * applies the filters: days `from`–`to` on each table's date column
  * (customers are not cut by date), `where` on every table that has the
  * column. Returns the tables and, per `where` column, the tables it could not
@@ -147,9 +169,8 @@ export function reportTables(
   const notFiltered: Record<string, (keyof ReportTables)[]> = {};
   const dayOf = periodFn("day", timeZone);
   for (const schema of ["responses", "tickets", "customers", "events", "touchpoints"] as const) {
-    const parts = files.filter((f) => f.result && tableOf(f) === schema).map((f) =>
-      f.result!.table
-    );
+    const loaded = files.filter((f) => f.result && tableOf(f) === schema);
+    const parts = schema === "responses" ? weighEvery(loaded) : loaded.map((f) => f.result!.table);
     if (!parts.length) continue;
     let table = pooled(parts);
     const dateColumn = DATE_COLUMN[schema];

@@ -294,18 +294,29 @@ async function listNotebooks(dir: string): Promise<string[]> {
   return names.sort().map((name) => join(dir, name));
 }
 
-/** Runs one notebook; resolves to the rendered cells. */
-async function runNbconvert(
+/**
+ * Runs one notebook with `jupyter nbconvert --execute`; resolves to the
+ * rendered cells (`to: "html"`, nbconvert's basic template) or the executed
+ * `.ipynb` text (`to: "notebook"`, without per-cell timestamps). `clearEnv`
+ * starts the kernel with `env` only.
+ *
+ * @example
+ * ```ts ignore
+ * import { runNbconvert } from "./notebooks.ts";
+ * const cells = await runNbconvert("notebooks/00-getting-started.ipynb", 300, {});
+ * ```
+ */
+export async function runNbconvert(
   notebook: string,
   timeoutSeconds: number,
   env: Record<string, string>,
+  { to = "html", clearEnv = false }: { to?: "html" | "notebook"; clearEnv?: boolean } = {},
 ): Promise<string> {
   const args = [
     "nbconvert",
-    "--to",
-    "html",
-    "--template",
-    "basic",
+    ...(to === "html"
+      ? ["--to", "html", "--template", "basic"]
+      : ["--to", "notebook", "--ExecutePreprocessor.record_timing=False"]),
     "--execute",
     "--stdout",
     `--ExecutePreprocessor.timeout=${Math.ceil(timeoutSeconds)}`,
@@ -314,6 +325,7 @@ async function runNbconvert(
   const { success, code, stdout, stderr } = await new Deno.Command("jupyter", {
     args,
     env,
+    clearEnv,
     stdout: "piped",
     stderr: "piped",
   }).output();

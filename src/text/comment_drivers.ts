@@ -143,33 +143,14 @@ function driversInMemory(table: ColumnTable, options: CommentDriverOptions): Col
   checkConfidence(confidence);
   const groups = groupsOf(table, options.group);
   const comments = textsOf(table, text);
-  const counts: DriverCounts = { terms: new Map(), totals: [[0, 0], [0, 0]] };
-  const uses = new Map<string, [number[], number[]]>();
-  const langs: ("de" | "en")[] = [];
-  comments.forEach((comment, i) => {
-    const g = groups.of[i];
-    if (comment === null || g === null) return;
-    const terms = commentTerms(comment, language, stem);
-    langs[i] = terms.language === "en" ? "en" : "de";
-    [terms.words, terms.phrases].forEach((list, n) => {
-      counts.totals[n][g] += list.length;
-      for (const term of list) {
-        let c = counts.terms.get(term);
-        if (!c) counts.terms.set(term, c = { n: n + 1, counts: [0, 0] });
-        c.counts[g]++;
-        let u = uses.get(term);
-        if (!u) uses.set(term, u = [[], []]);
-        if (u[g].length < examples && u[g].at(-1) !== i) u[g].push(i);
-      }
-    });
-  });
+  const { counts, uses, langs } = countTerms(comments, groups.of, language, stem, examples);
   for (const g of [0, 1]) {
     if (counts.totals[0][g] === 0) noComments(groups.labels[g], text);
   }
   const rows = fightinWords(counts, minCount, confidence);
   const out = rows.map((r) => {
     const side = r.log_odds > 0 ? 0 : r.log_odds < 0 ? 1 : null;
-    const from = side === null ? [] : uses.get(r.term)![side];
+    const from = side === null ? [] : uses(r.term)[side];
     return {
       ...r,
       group: side === null ? null : groups.labels[side],
@@ -192,6 +173,44 @@ function driversInMemory(table: ColumnTable, options: CommentDriverOptions): Col
       ),
     },
   });
+}
+
+/** A term's count per group and its first example comments per group. */
+interface TermCount {
+  n: number;
+  counts: [number, number];
+  uses: [number[], number[]];
+}
+
+/** Every comment's words and phrases counted per group (one map entry per term). */
+function countTerms(
+  comments: (string | null)[],
+  of: (0 | 1 | null)[],
+  language: "auto" | "de" | "en",
+  stem: boolean,
+  examples: number,
+) {
+  const terms = new Map<string, TermCount>();
+  const counts: DriverCounts = { terms, totals: [[0, 0], [0, 0]] };
+  const langs: ("de" | "en")[] = [];
+  const add = (term: string, n: number, g: 0 | 1, i: number) => {
+    let c = terms.get(term);
+    if (!c) terms.set(term, c = { n, counts: [0, 0], uses: [[], []] });
+    c.counts[g]++;
+    const u = c.uses[g];
+    if (u.length < examples && u[u.length - 1] !== i) u.push(i);
+  };
+  comments.forEach((comment, i) => {
+    const g = of[i];
+    if (comment === null || g === null) return;
+    const { language: lang, words, phrases } = commentTerms(comment, language, stem);
+    langs[i] = lang === "en" ? "en" : "de";
+    counts.totals[0][g] += words.length;
+    counts.totals[1][g] += phrases.length;
+    for (const term of words) add(term, 1, g, i);
+    for (const term of phrases) add(term, 2, g, i);
+  });
+  return { counts, uses: (term: string) => terms.get(term)!.uses, langs };
 }
 
 function checkSettings(language: unknown, minCount: unknown, stem: unknown, examples: unknown) {

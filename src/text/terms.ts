@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { ENGLISH_STOP_WORDS, GERMAN_STOP_WORDS, tokenize } from "../analysis/themes.ts";
+import { ENGLISH_STOP_WORDS, GERMAN_STOP_WORDS } from "../analysis/themes.ts";
+import { scanWords } from "./scan.ts";
 
 /** Language of a comment's stop words: German, English, or both lists when undecided. */
 export type TermLanguage = "de" | "en" | "both";
@@ -55,37 +56,58 @@ export function commentTerms(
   language: "auto" | "de" | "en",
   stem: boolean,
 ): CommentTerms {
-  const tokens = tokenize(comment);
-  const lang = language === "auto" ? detect(tokens.map((t) => t.word)) : language;
-  const stop = (w: string) =>
-    lang === "de"
-      ? GERMAN.has(w)
-      : lang === "en"
-      ? ENGLISH.has(w)
-      : GERMAN.has(w) || ENGLISH.has(w);
+  const tokens = scanWords(comment);
+  const infos = tokens.map((t) => wordInfo(t.word));
+  const lang = language === "auto" ? detect(infos) : language;
+  const stopIn = lang === "de"
+    ? GERMAN_STOP
+    : lang === "en"
+    ? ENGLISH_STOP
+    : GERMAN_STOP | ENGLISH_STOP;
   const words: string[] = [];
   const phrases: string[] = [];
   let previous: string | undefined;
-  for (const { word, joined } of tokens) {
-    if (stop(word)) {
+  tokens.forEach(({ word, joined }, i) => {
+    if (infos[i].flags & stopIn) {
       previous = undefined;
-      continue;
+      return;
     }
     const term = stem && lang !== "both" ? stemWord(word, lang) : word;
     words.push(term);
     if (previous !== undefined && joined) phrases.push(`${previous} ${term}`);
     previous = term;
-  }
+  });
   return { language: lang, words, phrases };
 }
 
-function detect(words: string[]): TermLanguage {
+const GERMAN_STOP = 1, ENGLISH_STOP = 2;
+
+/** A word's stop-word lists (flags) and its language votes (German-only or English-only stop word, umlaut or ß). */
+interface WordInfo {
+  flags: number;
+  de: number;
+  en: number;
+}
+
+/** Word infos seen so far, bounded: comments of a large corpus keep bringing new words. */
+const INFOS = new Map<string, WordInfo>();
+
+function wordInfo(w: string): WordInfo {
+  let v = INFOS.get(w);
+  if (v) return v;
+  const g = GERMAN.has(w), e = ENGLISH.has(w);
+  v = {
+    flags: (g ? GERMAN_STOP : 0) | (e ? ENGLISH_STOP : 0),
+    de: (g && !e ? 1 : 0) + (/[äöüß]/.test(w) ? 1 : 0),
+    en: e && !g ? 1 : 0,
+  };
+  if (INFOS.size < 100_000) INFOS.set(w, v);
+  return v;
+}
+
+function detect(infos: WordInfo[]): TermLanguage {
   let de = 0, en = 0;
-  for (const w of words) {
-    if (GERMAN.has(w) && !ENGLISH.has(w)) de++;
-    if (ENGLISH.has(w) && !GERMAN.has(w)) en++;
-    if (/[äöüß]/.test(w)) de++;
-  }
+  for (const v of infos) de += v.de, en += v.en;
   return de > en ? "de" : en > de ? "en" : "both";
 }
 

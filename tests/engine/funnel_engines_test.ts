@@ -70,6 +70,23 @@ const CASES: Case[] = [
   ["hostile strict by boolean", HOSTILE, { ...HOSTILE_OPTIONS, windowDays: 2.5, by: SEG }],
   ["hostile any", HOSTILE, { ...HOSTILE_OPTIONS, windowDays: 4, order: "any" }],
   ["one step", HOSTILE, { ...HOSTILE_OPTIONS, steps: [LABELS[0]], windowDays: 1 }],
+  // Two or three strict steps take DuckDB's one-window form.
+  ["sample strict by segment, 3 steps", sample, {
+    steps: STEPS.slice(0, 3),
+    windowDays: 7,
+    by: "segment",
+  }],
+  ["hostile strict by boolean, 3 steps", HOSTILE, {
+    ...HOSTILE_OPTIONS,
+    steps: LABELS.slice(0, 3),
+    windowDays: 2.5,
+    by: SEG,
+  }],
+  ["hostile strict, 2 steps", HOSTILE, {
+    ...HOSTILE_OPTIONS,
+    steps: LABELS.slice(1, 3),
+    windowDays: 1,
+  }],
 ];
 
 async function checkEngine(engine: SqlEngine) {

@@ -115,3 +115,87 @@ Deno.test("kernel on compact columns: duplicate dictionary entries group togethe
   // By default the answer without a channel is left out (and noted).
   assertEquals(n({}), { chat: 3, phone: 1 });
 });
+
+Deno.test("kernel on plain columns: the cached encoding follows values changed in place", () => {
+  const t = randomTable(4, 300);
+  const channel = t.column("channel") as unknown as (string | null)[];
+  const check = (label: string) => {
+    for (const [kpiName, kpi] of KPIS) {
+      for (const options of [{ by: "channel" }, { by: ["channel", "region"] }]) {
+        assertEquals(
+          kpi(t, options).objects(),
+          kpi(t, { ...options, aggregate: "arquero" }).objects(),
+          `${kpiName} ${label} ${JSON.stringify(options)}`,
+        );
+      }
+    }
+  };
+  check("first call");
+  check("second call (cached codes)");
+  // Arquero tables share their column arrays; a user may still write into one.
+  channel[0] = "brand-new label";
+  channel[299] = null;
+  channel[150] = channel[1];
+  check("after writing into the column");
+  const n = nps(t, { by: "channel", missing: "group" }).objects() as { channel: string }[];
+  assertEquals(n.filter((r) => r.channel === "brand-new label").length, 1);
+});
+
+Deno.test("kernel on compact columns: unused dictionary entries and the overall group", () => {
+  // Codes 1 and 4 never occur (a dictionary from before a filter); 0 and 3 are both "chat".
+  const t = aq.table({
+    channel: new CodedColumn(Uint8Array.of(2, 0, 3, 2, 0), [
+      "chat",
+      "unused",
+      "phone",
+      "chat",
+      "x",
+    ]),
+    nps_score: [10, 3, 8, null, 9],
+    csat: [5, 1, 4, 2, null],
+    ces: [1, 7, 2, 3, 3],
+  });
+  const plain = aq.table({
+    channel: t.array("channel") as unknown[],
+    nps_score: t.array("nps_score") as unknown[],
+    csat: t.array("csat") as unknown[],
+    ces: t.array("ces") as unknown[],
+  });
+  for (const [kpiName, kpi] of KPIS) {
+    for (const options of [{}, { by: "channel" }]) {
+      assertEquals(
+        kpi(t, options).objects(),
+        kpi(plain, { ...options, aggregate: "arquero" }).objects(),
+        `${kpiName} ${JSON.stringify(options)}`,
+      );
+    }
+  }
+  // Worked by hand: chat (3, 8, 9) and phone (10, null); results are sorted by key.
+  assertEquals(
+    (nps(t, { by: "channel" }).objects() as Record<string, unknown>[])
+      .map((r) => [r.channel, r.n, r.promoters, r.detractors]),
+    [["chat", 3, 1, 1], ["phone", 1, 1, 0]],
+  );
+});
+
+Deno.test("kernel = Arquero path: periods in zones with half- and quarter-hour offsets", () => {
+  const zones = ["Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns", "Pacific/Chatham"];
+  for (const seed of [5, 6]) {
+    const t = randomTable(seed, 400);
+    const compact = compactTable(t, { maxDistinctShare: 1 });
+    for (const timeZone of zones) {
+      for (const options of [{ period: "month" }, { by: "channel", period: "day" }] as const) {
+        for (const [kpiName, kpi] of KPIS) {
+          const reference = kpi(t, { ...options, timeZone, aggregate: "arquero" }).objects();
+          const label = `${kpiName} ${timeZone} ${JSON.stringify(options)}`;
+          assertEquals(kpi(t, { ...options, timeZone }).objects(), reference, label);
+          assertEquals(
+            kpi(compact, { ...options, timeZone }).objects(),
+            reference,
+            `${label}, compact`,
+          );
+        }
+      }
+    }
+  }
+});

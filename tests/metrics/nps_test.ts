@@ -60,6 +60,7 @@ Deno.test("nps: edge cases — all promoters, n = 1, empty group, missing scores
   assertEquals(byChannel[1], {
     channel: "web",
     n: 0,
+    n_effective: 0,
     promoters: 0,
     passives: 0,
     detractors: 0,

@@ -4,9 +4,11 @@
  * the number whose last active period is that index (for unbounded
  * retention) and revenue sums.
  *
- * Customers are dictionary-encoded in one pass over the events that also
- * keeps each customer's first activity and sets one bit per (customer,
- * period) in a bitset; a customer active twice in a period sets the same bit
+ * Customer ids come dictionary-encoded (a `CodedColumn`'s codes as they
+ * are, or a plain column encoded once and cached, see `kernels/encode.ts`);
+ * one pass over the codes and epoch milliseconds keeps each customer's first
+ * activity and sets one bit per (customer, period) in a bitset, with the
+ * period looked up per local day (`OrdinalTable`: no `Date` per event); a customer active twice in a period sets the same bit
  * twice, which is how "distinct" comes for free. Calendar windows need only
  * that pass (bits are absolute periods; the cohort is known afterwards);
  * rolling windows are relative to each customer's first activity, so they
@@ -15,10 +17,11 @@
  * @module
  */
 import { CxOptionsError } from "../../errors.ts";
-import { type PeriodCalendar, ROLLING_LENGTH } from "./periods.ts";
+import { OrdinalTable, type PeriodCalendar, ROLLING_LENGTH, SLOT, SPLIT_SLOT } from "./periods.ts";
 import type { CohortPeriod } from "./periods.ts";
 import { Problems, timeOf } from "./meta.ts";
 import { collectCells, segmentCodes } from "./kernel_cells.ts";
+import { canonicalCodes, encodeColumn } from "../../kernels/encode.ts";
 
 /** Where a segment column's values come from. */
 export interface SegmentSource {
@@ -38,8 +41,10 @@ export type AnchorSource =
 
 /** Input of {@link aggregateRetention}: columns as arrays plus the plan. */
 export interface RetentionKernelInput {
-  /** Customer id per event. */
+  /** Customer id per event (not read when `customerCodes` is given). */
   customers: ArrayLike<unknown>;
+  /** Customer ids dictionary-encoded: `dictionary[codes[i]]` is event i's customer. */
+  customerCodes?: { codes: ArrayLike<number>; dictionary: readonly unknown[] };
   /** Event instant (Date) per event. */
   dates: ArrayLike<unknown>;
   /**
@@ -139,7 +144,8 @@ export interface RetentionAggregate {
  * ```
  */
 export function aggregateRetention(input: RetentionKernelInput): RetentionAggregate {
-  const range = scanEvents(input);
+  const events = eventColumns(input);
+  const range = scanEvents(input, events);
   const observedUntil = input.observedUntil ?? new Date(range.maxT);
   const cutoff = input.cutoffOf(observedUntil);
   if (!(range.minT < cutoff)) {
@@ -151,15 +157,22 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
   }
   const rolling = input.window === "rolling";
   const length = ROLLING_LENGTH[input.period];
-  const calendarBase = input.calendar.ordinal(Math.min(range.minT, range.minSignup));
+  const first = Math.min(range.minT, range.minSignup);
+  const ordinals = new OrdinalTable(input.calendar, first, range.maxT);
+  const calendarBase = ordinals.at(first);
   const calendarWidth = input.calendar.ordinal(cutoff - 1) - calendarBase + 1;
-  const ix = encodeEvents(input, cutoff, { base: calendarBase, width: calendarWidth });
+  const ix = encodeEvents(input, events, cutoff, {
+    base: calendarBase,
+    width: calendarWidth,
+    ordinals,
+  });
   const anchor = input.anchor.kind === "first_activity" ? ix.firstT : ix.anchor;
   let minAnchor = Infinity;
   let customersIgnored = 0;
   for (let c = 0; c < ix.count; c++) {
     if (anchor[c] < cutoff) minAnchor = Math.min(minAnchor, anchor[c]);
-    else customersIgnored++;
+    // (Ids without events before the cut-off are no customers; a signup table's all are.)
+    else if (input.anchor.kind === "table" || ix.firstRow[c] >= 0) customersIgnored++;
   }
   if (minAnchor === Infinity) {
     throw new CxOptionsError(
@@ -169,7 +182,7 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
     );
   }
   const bitsAt = rolling
-    ? rollingBits(input, ix, anchor, Math.floor((cutoff - 1 - minAnchor) / length) + 1)
+    ? rollingBits(input, events, ix, anchor, Math.floor((cutoff - 1 - minAnchor) / length) + 1)
     : { bits: ix.bits, words: ix.words, width: calendarWidth };
   const cells = collectCells({
     count: ix.count,
@@ -178,7 +191,7 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
     ...bitsAt,
     base: rolling ? null : calendarBase,
     length,
-    calendar: input.calendar,
+    ordinals,
     segments: segmentCodes(input.by, ix.count, ix.firstRow),
     revenue: ix.revenueByBit,
   });
@@ -197,12 +210,12 @@ export function aggregateRetention(input: RetentionKernelInput): RetentionAggreg
 /**
  * Customers dictionary-encoded (code = order of first sight, or the row of
  * the signup table) with their anchor, first event and, in calendar
- * windows, a bitset of active periods; arrays grow as codes are added.
+ * windows, a bitset of active periods.
  */
 class CustomerIndex {
+  /** Customer code by id in the signup table. */
   readonly dict = new Map<unknown, number>();
   count = 0;
-  capacity = 1024;
   anchor: Float64Array;
   /** First event instant per customer, kept beside its row so the hot loop never revisits a Date. */
   firstT: Float64Array;
@@ -214,42 +227,76 @@ class CustomerIndex {
   revenueByBit?: Map<number, number>;
   eventsIgnored = 0;
 
-  constructor(input: RetentionKernelInput, readonly words: number) {
+  /** `ids`: the distinct ids of the events (at most that many customers besides a signup table). */
+  constructor(input: RetentionKernelInput, readonly words: number, ids: number, n: number) {
     const table = input.anchor.kind === "table" ? input.anchor : undefined;
+    const capacity = Math.max(table ? table.ids.length : ids, 1);
+    this.anchor = new Float64Array(capacity).fill(Infinity);
+    this.firstT = new Float64Array(capacity).fill(Infinity);
+    this.firstRow = new Int32Array(capacity).fill(-1);
+    this.bits = new Uint32Array(capacity * words);
     if (table) {
       this.count = table.ids.length;
-      this.capacity = Math.max(this.count, 1);
-    }
-    this.anchor = new Float64Array(this.capacity).fill(Infinity);
-    this.firstT = new Float64Array(this.capacity).fill(Infinity);
-    this.firstRow = new Int32Array(this.capacity).fill(-1);
-    this.bits = new Uint32Array(this.capacity * words);
-    if (table) {
       for (let c = 0; c < this.count; c++) {
         this.dict.set(table.ids[c], c);
         this.anchor[c] = timeOf(table.dates[c]);
       }
     }
-    if (input.by.some((s) => s.from === "events")) this.changed = new Uint8Array(this.capacity);
-    if (input.window === "rolling") this.codes = new Int32Array(input.customers.length);
+    if (input.by.some((s) => s.from === "events")) this.changed = new Uint8Array(capacity);
+    if (input.window === "rolling") this.codes = new Int32Array(n);
     if (input.revenue) this.revenueByBit = new Map<number, number>();
   }
 
-  /** A new customer's code (the arrays grow when full). */
-  add(id: unknown): number {
-    const code = this.count++;
-    this.dict.set(id, code);
-    if (code >= this.capacity) {
-      this.capacity *= 2;
-      this.anchor = grow(this.anchor, this.capacity, Infinity);
-      this.firstT = grow(this.firstT, this.capacity, Infinity);
-      this.firstRow = grow(this.firstRow, this.capacity, -1);
-      this.bits = grow(this.bits, this.capacity * this.words, 0);
-      if (this.changed) this.changed = grow(this.changed, this.capacity, 0);
-    }
-    return code;
+  /** The code of customer `id` in the signup table, or −2 when it has no row there. */
+  codeOf(id: unknown): number {
+    return this.dict.get(id) ?? -2;
   }
 }
+
+/** The events' columns as the kernel reads them. */
+interface EventColumns {
+  n: number;
+  /** Epoch ms per event (`NaN` = not a date). */
+  times: Float64Array;
+  /** Customer code per event, an index into `dictionary`. */
+  codes: ArrayLike<number>;
+  dictionary: readonly unknown[];
+  /** The customer id and the date value of an event, for problem reports. */
+  idAt(i: number): unknown;
+  dateAt(i: number): unknown;
+}
+
+/** Codes and epoch ms: compact columns as they are, plain ones encoded (cached) and read once. */
+function eventColumns(input: RetentionKernelInput): EventColumns {
+  const { times: given, dates, customers, customerCodes } = input;
+  const ids = customerCodes ?? encodeColumn(customers, customers.length);
+  const n = ids.codes.length;
+  return {
+    n,
+    times: given ?? timesOf(dates, n),
+    codes: ids.codes,
+    dictionary: ids.dictionary,
+    idAt: customerCodes ? (i) => ids.dictionary[ids.codes[i]] : (i) => customers[i],
+    dateAt: given ? (i) => given[i] === given[i] ? new Date(given[i]) : null : (i) => dates[i],
+  };
+}
+
+/**
+ * Epoch ms of each date (`NaN` where not a `Date`), into a buffer reused
+ * while it lives (fresh memory is slow to touch; the GC may take it back).
+ */
+function timesOf(dates: ArrayLike<unknown>, n: number): Float64Array {
+  let buffer = scratchTimes?.deref();
+  if (!buffer || buffer.length < n) {
+    buffer = new Float64Array(n);
+    if (n >= 1 << 16) scratchTimes = new WeakRef(buffer);
+  }
+  const out = buffer.subarray(0, n);
+  for (let i = 0; i < n; i++) out[i] = timeOf(dates[i]);
+  return out;
+}
+
+let scratchTimes: WeakRef<Float64Array> | undefined;
 
 /**
  * Pass 1: encodes customers, keeps each one's first event and anchor,
@@ -258,68 +305,124 @@ class CustomerIndex {
  */
 function encodeEvents(
   input: RetentionKernelInput,
+  ev: EventColumns,
   cutoff: number,
-  calendarBits: { base: number; width: number },
+  calendarBits: { base: number; width: number; ordinals: OrdinalTable },
 ): CustomerIndex {
-  const { customers, names, calendar, revenue } = input;
+  const { names, revenue } = input;
+  const { n, times, codes: ids, dictionary } = ev;
   const rolling = input.window === "rolling";
-  const ix = new CustomerIndex(input, rolling ? 0 : (calendarBits.width + 31) >>> 5);
-  const times = eventTimes(input), { timeAt } = times;
+  const words = rolling ? 0 : (calendarBits.width + 31) >>> 5;
+  const ix = new CustomerIndex(input, words, dictionary.length, n);
+  const { ordinals, base } = calendarBits;
+  const { slots, firstSlot } = ordinals;
+  // Repeated ids in a loader's dictionary are one customer.
+  const canonical = canonicalCodes(dictionary);
   const table = input.anchor.kind === "table";
   const byEvents = input.by.filter((s) => s.from === "events").map((s) => s.values);
   const problems = new Problems();
-  let prevId: unknown = undefined, prevCode = -1;
-  for (let i = 0; i < customers.length; i++) {
-    const t = timeAt(i);
+  // Customer code of each id code: −1 not seen yet, −2 not in the signup table. Without
+  // revenue (whose float sums follow the customers' order) the id codes are the customer codes.
+  const direct = canonical === null && !table && !revenue;
+  const customerOf = new Int32Array(direct ? 0 : dictionary.length).fill(-1);
+  if (direct) ix.count = dictionary.length;
+  const { firstT, firstRow, bits, changed, codes: perEvent, revenueByBit } = ix;
+  const anchored = input.anchor.kind !== "first_activity";
+  if (direct && !anchored && !changed && !perEvent) {
+    ix.eventsIgnored = directPass(ev, ix, cutoff, calendarBits);
+    return ix;
+  }
+  let ignored = 0;
+  for (let i = 0; i < n; i++) {
+    const t = times[i];
     if (t >= cutoff) {
-      ix.eventsIgnored++;
-      if (ix.codes) ix.codes[i] = -1;
+      ignored++;
+      if (perEvent) perEvent[i] = -1;
       continue;
     }
-    const id = customers[i];
-    let code: number;
-    if (id === prevId && prevCode >= 0) code = prevCode;
+    const r = canonical === null ? ids[i] : canonical[ids[i]];
+    let code = direct ? r : customerOf[r];
+    if (code === -1) code = customerOf[r] = table ? ix.codeOf(dictionary[r]) : ix.count++;
+    if (code === -2) {
+      unknownCustomer(problems, i, names.customer, ev.idAt(i));
+      if (perEvent) perEvent[i] = -1;
+      continue;
+    }
+    const fr = firstRow[code];
+    if (changed && fr >= 0 && !changed[code] && segmentChanged(byEvents, i, fr)) {
+      changed[code] = 1;
+    }
+    if (t < firstT[code]) {
+      firstT[code] = t;
+      firstRow[code] = i;
+    }
+    if (anchored) {
+      checkAnchor(input, ix, { i, t, code, fr, ev }, problems);
+    }
+    if (perEvent) perEvent[i] = code;
     else {
-      const known = ix.dict.get(id);
-      if (known === undefined && table) {
-        problems.add(
-          i + 1,
-          names.customer,
-          id,
-          `customer ${
-            JSON.stringify(id)
-          } has events but no row in the signup table; filter the events to customers in it or add the customer`,
-        );
-        if (ix.codes) ix.codes[i] = -1;
-        continue;
-      }
-      code = known ?? ix.add(id);
-      prevId = id;
-      prevCode = code;
-    }
-    const fr = ix.firstRow[code];
-    if (ix.changed && fr >= 0 && !ix.changed[code] && segmentChanged(byEvents, i, fr)) {
-      ix.changed[code] = 1;
-    }
-    if (t < ix.firstT[code]) {
-      ix.firstT[code] = t;
-      ix.firstRow[code] = i;
-    }
-    if (input.anchor.kind !== "first_activity") {
-      checkAnchor(input, ix, { i, t, code, fr, dateAt: times.dateAt }, problems);
-    }
-    if (ix.codes) ix.codes[i] = code;
-    else {
-      const b = calendar.ordinal(t) - calendarBits.base;
-      ix.bits[code * ix.words + (b >>> 5)] |= 1 << (b & 31);
-      if (ix.revenueByBit) {
-        addRevenue(ix.revenueByBit, code * calendarBits.width + b, revenue![i]);
+      // ordinals.at(t), inlined for the usual case: the ordinal of t's half hour.
+      const s = Math.floor(t / SLOT) - firstSlot;
+      const o = s >= 0 && s < slots.length ? slots[s] : SPLIT_SLOT;
+      const b = (o > SPLIT_SLOT ? o : ordinals.at(t)) - base;
+      bits[code * words + (b >>> 5)] |= 1 << (b & 31);
+      if (revenueByBit) {
+        addRevenue(revenueByBit, code * calendarBits.width + b, revenue![i]);
       }
     }
     if (revenue) checkRevenue(revenue[i], i, names.revenue!, problems);
   }
+  ix.eventsIgnored = ignored;
   problems.throwIfAny("The events cannot be placed in cohorts");
   return ix;
+}
+
+/**
+ * Pass 1 of the usual case (first activity, calendar periods, no revenue,
+ * no segment read from the events, id codes = customer codes) in a loop of
+ * its own; returns the number of events at or after the cut-off.
+ */
+function directPass(
+  ev: EventColumns,
+  ix: CustomerIndex,
+  cutoff: number,
+  calendarBits: { base: number; ordinals: OrdinalTable },
+): number {
+  const { n, times, codes } = ev, { firstT, firstRow, bits, words } = ix;
+  const { ordinals, base } = calendarBits, { slots, firstSlot } = ordinals;
+  // Module constants as locals (imported bindings are re-read on every use).
+  const slot = SLOT, split = SPLIT_SLOT;
+  let ignored = 0;
+  for (let i = 0; i < n; i++) {
+    const t = times[i];
+    if (t >= cutoff) {
+      ignored++;
+      continue;
+    }
+    const code = codes[i];
+    if (t < firstT[code]) {
+      firstT[code] = t;
+      firstRow[code] = i;
+    }
+    // ordinals.at(t), inlined for the usual case: the ordinal of t's half hour.
+    const s = Math.floor(t / slot) - firstSlot;
+    const o = s >= 0 && s < slots.length ? slots[s] : split;
+    const b = (o > split ? o : ordinals.at(t)) - base;
+    bits[code * words + (b >>> 5)] |= 1 << (b & 31);
+  }
+  return ignored;
+}
+
+/** Reports an event whose customer has no row in the signup table. */
+function unknownCustomer(problems: Problems, i: number, column: string, id: unknown): void {
+  problems.add(
+    i + 1,
+    column,
+    id,
+    `customer ${
+      JSON.stringify(id)
+    } has events but no row in the signup table; filter the events to customers in it or add the customer`,
+  );
 }
 
 /** Whether event `i` has other segment values than the customer's first event (row `fr`). */
@@ -336,12 +439,12 @@ function segmentChanged(byEvents: ArrayLike<unknown>[], i: number, fr: number): 
 function checkAnchor(
   input: RetentionKernelInput,
   ix: CustomerIndex,
-  at: { i: number; t: number; code: number; fr: number; dateAt: (i: number) => unknown },
+  at: { i: number; t: number; code: number; fr: number; ev: EventColumns },
   problems: Problems,
 ): void {
   const { anchor } = input;
   const { i, code, fr } = at;
-  const id = input.customers[i];
+  const id = at.ev.idAt(i);
   if (anchor.kind === "column") {
     const s = timeOf(anchor.values[i]);
     if (fr < 0) ix.anchor[code] = s;
@@ -360,7 +463,7 @@ function checkAnchor(
     problems.add(
       i + 1,
       input.names.date,
-      at.dateAt(i),
+      at.ev.dateAt(i),
       `event of customer ${JSON.stringify(id)} is before their signup (${
         new Date(ix.anchor[code]).toISOString()
       }); fix the signup date or drop the event`,
@@ -371,75 +474,67 @@ function checkAnchor(
 /** Pass 2 (rolling windows): a bit per (customer, window k) from each customer's anchor. */
 function rollingBits(
   input: RetentionKernelInput,
+  ev: EventColumns,
   ix: CustomerIndex,
   anchor: Float64Array,
   width: number,
 ): { bits: Uint32Array; words: number; width: number } {
-  const { timeAt } = eventTimes(input);
+  const { times } = ev;
   const length = ROLLING_LENGTH[input.period];
   const words = (width + 31) >>> 5;
   const bits = new Uint32Array(ix.count * words);
-  for (let i = 0; i < input.customers.length; i++) {
+  for (let i = 0; i < ev.n; i++) {
     const code = ix.codes![i];
     if (code < 0) continue;
-    const k = Math.floor((timeAt(i) - anchor[code]) / length);
+    const k = Math.floor((times[i] - anchor[code]) / length);
     bits[code * words + (k >>> 5)] |= 1 << (k & 31);
     if (ix.revenueByBit) addRevenue(ix.revenueByBit, code * width + k, input.revenue![i]);
   }
   return { bits, words, width };
 }
 
-/** Event instants by row: from epoch milliseconds when given, else from the date values. */
-function eventTimes(input: RetentionKernelInput): {
-  timeAt: (i: number) => number;
-  dateAt: (i: number) => unknown;
-} {
-  const { times, dates } = input;
-  if (times) {
-    return {
-      timeAt: (i) => times[i],
-      dateAt: (i) => times[i] === times[i] ? new Date(times[i]) : null,
-    };
-  }
-  return { timeAt: (i) => timeOf(dates[i]), dateAt: (i) => dates[i] };
-}
-
 /** Pass 0: checks ids and dates, and finds the time range of events and signups. */
-function scanEvents(input: RetentionKernelInput): {
+function scanEvents(input: RetentionKernelInput, ev: EventColumns): {
   minT: number;
   maxT: number;
   minSignup: number;
 } {
-  const { customers, names, anchor } = input;
-  const { timeAt, dateAt } = eventTimes(input);
+  const { names, anchor } = input;
+  const { n, times, codes } = ev;
+  // Ids missing by dictionary entry (a plain loop: `Uint8Array.from` with a map is slow).
+  const missingId = new Uint8Array(ev.dictionary.length);
+  let anyMissing = false;
+  for (let j = 0; j < missingId.length; j++) {
+    const v = ev.dictionary[j];
+    if (v === null || v === undefined) missingId[j] = 1, anyMissing = true;
+  }
   const problems = new Problems();
   let minT = Infinity, maxT = -Infinity;
-  for (let i = 0; i < customers.length; i++) {
-    const t = timeAt(i);
+  for (let i = 0; i < n; i++) {
+    const t = times[i];
     if (t !== t) {
       problems.add(
         i + 1,
         names.date,
-        dateAt(i),
+        ev.dateAt(i),
         `${names.date} must be a date; load the events with readCsv(…, { schema: "events" }) to parse dates`,
       );
       continue;
     }
     if (t < minT) minT = t;
     if (t > maxT) maxT = t;
-    const id = customers[i];
-    if (id === null || id === undefined) {
+    if (anyMissing && missingId[codes[i]]) {
       problems.add(
         i + 1,
         names.customer,
-        id,
+        ev.idAt(i),
         `${names.customer} is missing; every event needs one`,
       );
     }
   }
   let minSignup = Infinity;
   if (anchor.kind === "column") {
-    for (let i = 0; i < customers.length; i++) {
+    for (let i = 0; i < n; i++) {
       const s = timeOf(anchor.values[i]);
       if (s !== s) {
         problems.add(i + 1, anchor.name, anchor.values[i], `${anchor.name} must be a date`);
@@ -498,15 +593,4 @@ function checkRevenue(value: unknown, i: number, column: string, problems: Probl
       `${column} must be a number (or empty for events without revenue)`,
     );
   }
-}
-
-function grow<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(
-  array: T,
-  size: number,
-  fill: number,
-): T {
-  const next = new (array.constructor as new (n: number) => T)(size);
-  next.set(array);
-  if (fill !== 0) next.fill(fill, array.length);
-  return next;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { CohortCells, SegmentSource } from "./kernel.ts";
-import type { PeriodCalendar } from "./periods.ts";
+import type { OrdinalTable } from "./periods.ts";
 
 /** What {@link collectCells} reads. */
 export interface CollectInput {
@@ -19,7 +19,8 @@ export interface CollectInput {
   base: number | null;
   /** Rolling window length (ms); customers count in k once anchor + (k+1)·length ≤ cutoff. */
   length: number;
-  calendar: PeriodCalendar;
+  /** Calendar ordinals of instants. */
+  ordinals: OrdinalTable;
   segments: { code: Int32Array; values: unknown[][] };
   revenue?: Map<number, number>;
 }
@@ -31,7 +32,7 @@ export function collectCells(p: CollectInput): CohortCells[] {
   for (let c = 0; c < p.count; c++) {
     const a = p.anchor[c];
     if (!(a < p.cutoff)) continue;
-    const cohort = p.calendar.ordinal(a);
+    const cohort = p.ordinals.at(a);
     const seg = p.segments.code[c];
     const shift = p.base === null ? 0 : cohort - p.base;
     // Ordinals stay within ±2²¹ (±5,700 years of days), so the key is unique and exact.

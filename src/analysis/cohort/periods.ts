@@ -64,6 +64,10 @@ export interface PeriodCalendar {
   localDay(t: number): number;
   /** First instant of a local day. */
   dayStart(localDay: number): number;
+  /** Ordinal of the period containing a local day. */
+  ordinalOfDay(localDay: number): number;
+  /** Offset of the zone at `t` (ms, local − UTC; constant within each half hour). */
+  offsetAt(t: number): number;
 }
 
 /**
@@ -133,7 +137,77 @@ export function periodCalendar(period: CohortPeriod, timeZone: string): PeriodCa
       const [y, m, d] = civilFromDays(day);
       return toInstant(y, m, d, 0, 0, 0, 0)!;
     },
+    ordinalOfDay,
+    offsetAt,
   };
+}
+
+/** Zone offsets are constant within each half hour (`zoneOffsetFn` caches them so). */
+export const SLOT = 1_800_000;
+
+/** {@link OrdinalTable.slots} entry not resolved yet. */
+export const UNKNOWN_SLOT = -2_147_483_648;
+/** {@link OrdinalTable.slots} entry of a half hour that spans two periods. */
+export const SPLIT_SLOT = -2_147_483_647;
+
+/**
+ * `calendar.ordinal(t)` for many instants within a known range, by lookup:
+ * the ordinal per half hour of the range (zone offsets are constant within
+ * one), resolved with one offset query when first needed, so the kernel's
+ * per-event cost is one division and one array read, and no `Date`. A half
+ * hour that contains a local midnight starting a period (zones offset by
+ * :15 or :45) is marked {@link SPLIT_SLOT} and its instants are resolved one
+ * by one; instants outside the range (or a range over 200 years) are passed
+ * to `calendar.ordinal`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { OrdinalTable, periodCalendar } from "./periods.ts";
+ * for (const zone of ["Europe/Berlin", "Asia/Kathmandu"]) {
+ *   const months = periodCalendar("month", zone);
+ *   const lo = Date.parse("2024-01-01T00:00:00Z"), hi = Date.parse("2024-12-31T00:00:00Z");
+ *   const table = new OrdinalTable(months, lo, hi);
+ *   for (let t = lo - 1e9; t < hi + 1e9; t += 7_777_777) assert.equal(table.at(t), months.ordinal(t));
+ * }
+ * ```
+ */
+export class OrdinalTable {
+  readonly #calendar: PeriodCalendar;
+  /** Half hour (since the epoch) of `slots[0]`. */
+  readonly firstSlot: number;
+  /** Period ordinal per half hour from `firstSlot`, or `UNKNOWN_SLOT` / `SPLIT_SLOT`. */
+  readonly slots: Int32Array;
+  /** Zone offset of the split half hours. */
+  readonly #offsets = new Map<number, number>();
+
+  /** A table for instants from `lo` to `hi` (epoch ms) in `calendar`. */
+  constructor(calendar: PeriodCalendar, lo: number, hi: number) {
+    this.#calendar = calendar;
+    const ok = lo <= hi && (hi - lo) / DAY < 73_050;
+    this.firstSlot = ok ? Math.floor(lo / SLOT) : 0;
+    this.slots = new Int32Array(ok ? Math.floor(hi / SLOT) - this.firstSlot + 1 : 0)
+      .fill(UNKNOWN_SLOT);
+  }
+
+  /** Ordinal of the period containing the instant `t` (epoch ms), as `calendar.ordinal(t)`. */
+  at(t: number): number {
+    const s = Math.floor(t / SLOT) - this.firstSlot;
+    if (!(s >= 0 && s < this.slots.length)) return this.#calendar.ordinal(t);
+    let o = this.slots[s];
+    if (o === UNKNOWN_SLOT) o = this.#resolve(s);
+    if (o !== SPLIT_SLOT) return o;
+    return this.#calendar.ordinalOfDay(Math.floor((t + this.#offsets.get(s)!) / DAY));
+  }
+
+  /** Fills in half hour `s`: the ordinal of its first and last instant, if they agree. */
+  #resolve(s: number): number {
+    const start = (s + this.firstSlot) * SLOT, offset = this.#calendar.offsetAt(start);
+    const first = this.#calendar.ordinalOfDay(Math.floor((start + offset) / DAY));
+    const last = this.#calendar.ordinalOfDay(Math.floor((start + SLOT - 1 + offset) / DAY));
+    if (first !== last) this.#offsets.set(s, offset);
+    return this.slots[s] = first === last ? first : SPLIT_SLOT;
+  }
 }
 
 /**

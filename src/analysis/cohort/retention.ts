@@ -51,7 +51,7 @@
 import type { ColumnTable } from "arquero";
 import { pooled, type TableInput } from "../../base/input.ts";
 import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
-import { InstantColumn } from "../../kernels/columns.ts";
+import { CodedColumn, InstantColumn } from "../../kernels/columns.ts";
 import { compactColumn } from "../../kernels/groups.ts";
 import { aggregateRetention } from "./kernel.ts";
 import { finalizeRetention } from "./finalize.ts";
@@ -125,8 +125,12 @@ export const cohortRetention: EngineAnalysis<CohortRetentionOptions> = withEngin
 function memoryRetention(events: TableInput, options: CohortRetentionOptions): ColumnTable {
   const table = pooled(events);
   const plan = resolveRetention(table, options);
+  const coded = compactColumn(table, plan.customer);
   const aggregate = aggregateRetention({
-    customers: columnValues(table, plan.customer),
+    // Coded customer ids (CodedColumn) are read as codes in place, never as strings.
+    ...(coded instanceof CodedColumn
+      ? { customers: [], customerCodes: coded }
+      : { customers: columnValues(table, plan.customer) }),
     // Compact dates (InstantColumn) are read as epoch ms in place, not as Date objects.
     ...instantsOf(table, plan.date),
     revenue: plan.revenue ? columnValues(table, plan.revenue) : undefined,

@@ -9,7 +9,14 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { pooled, type TableInput } from "../../base/input.ts";
-import { requireColumn } from "../../base/plan.ts";
+import {
+  requireColumn,
+  resolveWeight,
+  WEIGHT_COLUMN,
+  WEIGHT_OPTIONS,
+  type WeightOptions,
+} from "../../base/plan.ts";
+import { weightNotes } from "../../metrics/groups.ts";
 import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
 import { CxOptionsError } from "../../errors.ts";
 import { attachMeta } from "../../meta.ts";
@@ -20,7 +27,7 @@ import { holm } from "../../stats/multiple.ts";
 import { compareText, type JourneyColumns, journeyColumns, readJourneys } from "./events.ts";
 
 /** Options of {@link touchpointOutcomes}. */
-export interface TouchpointOutcomesOptions extends JourneyColumns {
+export interface TouchpointOutcomesOptions extends JourneyColumns, WeightOptions {
   /** Survey answers with a customer id, an answer date and an NPS score (required). */
   responses: TableInput;
   /** Touchpoint column of the events (default `"channel"`). */
@@ -42,6 +49,7 @@ export const TOUCHPOINT_OUTCOMES_OPTIONS = optionNames<TouchpointOutcomesOptions
   "score",
   "answerDate",
   "confidence",
+  ...WEIGHT_OPTIONS,
 ]);
 
 /** The {@link touchpointOutcomes} result columns, in order. */
@@ -77,7 +85,9 @@ export const TOUCHPOINT_NPS_COLUMNS = [
  * counts the others, `notes.answers_left_out` those without a score or
  * date). NPS and its Wald interval are `nps`'s; the difference (with −
  * without) and its two-sided z-test are `npsCompare`'s; `p_adjusted` is
- * Holm's over the touchpoints. A touchpoint every answer (or none) had gets
+ * Holm's over the touchpoints; with survey weights (option `weight`, by
+ * default the answers' `weight` column, `null` for none) both are the
+ * weighted ones of `nps` and `npsCompare`. A touchpoint every answer (or none) had gets
  * no test (`null`s).
  *
  * Runs in memory only (it joins two tables per customer); `engine` is refused.
@@ -129,7 +139,9 @@ function outcomesInMemory(events: ColumnTable, options: TouchpointOutcomesOption
   });
   const { journeys, rowsLeftOut } = readJourneys(events, columns);
   const byCustomer = new Map(journeys.map((j) => [keyOf(j.customer), j]));
-  const answers = answersOf(pooled(options.responses), columns.customer, answerDate, score);
+  const responses = pooled(options.responses);
+  const weight = resolveWeight(responses, options.weight, WEIGHT_COLUMN);
+  const answers = answersOf(responses, columns.customer, answerDate, score, weight);
   const kept = answers.rows.filter((a) => byCustomer.has(keyOf(a.customer)));
   const touchpoints = [...new Set(journeys.flatMap((j) => j.steps))].sort(compareText);
   const rows = touchpoints.map((tp) => {
@@ -137,7 +149,7 @@ function outcomesInMemory(events: ColumnTable, options: TouchpointOutcomesOption
       const j = byCustomer.get(keyOf(a.customer))!;
       return j.steps.some((s, i) => s === tp && j.times[i] <= a.time) ? "with" : "without";
     });
-    return compareGroups(tp, group, kept.map((a) => a.score), confidence);
+    return compareGroups(tp, group, kept, { confidence, weighted: weight !== undefined });
   });
   const adjusted = holm(rows.map((r) => r.p_value as number | null));
   rows.forEach((r, i) => {
@@ -156,6 +168,7 @@ function outcomesInMemory(events: ColumnTable, options: TouchpointOutcomesOption
     analysis: "touchpointOutcomes",
     options: { ...columns, score, answerDate, confidence },
     notes: {
+      ...weightNotes({ weight }),
       rows_left_out: rowsLeftOut,
       answers: kept.length,
       answers_without_journey: answers.rows.length - kept.length,
@@ -171,6 +184,8 @@ interface Answer {
   customer: unknown;
   time: number;
   score: unknown;
+  /** Survey weight (1 without weights). */
+  weight: unknown;
 }
 
 function answersOf(
@@ -178,6 +193,7 @@ function answersOf(
   customer: string,
   date: string,
   score: string,
+  weight: string | undefined,
 ): { rows: Answer[]; leftOut: number } {
   requireColumn(responses, customer, "customer");
   requireColumn(responses, date, "answerDate");
@@ -185,6 +201,7 @@ function answersOf(
   const c = responses.array(customer) as ArrayLike<unknown>;
   const d = responses.array(date) as ArrayLike<unknown>;
   const s = responses.array(score) as ArrayLike<unknown>;
+  const w = weight === undefined ? undefined : responses.array(weight) as ArrayLike<unknown>;
   const rows: Answer[] = [];
   let leftOut = 0;
   for (let i = 0; i < responses.numRows(); i++) {
@@ -200,7 +217,7 @@ function answersOf(
       leftOut++;
       continue;
     }
-    rows.push({ customer: c[i], time: t, score: s[i] });
+    rows.push({ customer: c[i], time: t, score: s[i], weight: w ? w[i] : 1 });
   }
   return { rows, leftOut };
 }
@@ -209,10 +226,14 @@ function answersOf(
 function compareGroups(
   touchpoint: string,
   group: string[],
-  scores: unknown[],
-  confidence: number,
+  answers: Answer[],
+  { confidence, weighted }: { confidence: number; weighted: boolean },
 ): Record<string, unknown> {
-  const t = aq.table({ group, nps_score: scores });
+  const t = aq.table({
+    group,
+    nps_score: answers.map((a) => a.score),
+    ...(weighted ? { weight: answers.map((a) => a.weight) } : {}),
+  });
   const byGroup = new Map(
     (nps(t, { by: "group", confidence }).objects() as Record<string, unknown>[]).map((
       r,

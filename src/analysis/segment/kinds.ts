@@ -15,13 +15,20 @@ import type { GroupPlan, KpiOptions } from "../../base/plan.ts";
 import type { TableInput } from "../../base/input.ts";
 import {
   aggregateNps,
+  effectiveNpsCounts,
   finalizeNps,
   nps,
   NPS_COLUMNS,
+  type NpsCounts,
   type NpsMethod,
   npsVariance,
 } from "../../metrics/nps.ts";
-import { aggregateScale, meanInterval } from "../../metrics/scale.ts";
+import {
+  aggregateScale,
+  effectiveScaleSums,
+  meanInterval,
+  type ScaleSums,
+} from "../../metrics/scale.ts";
 import { normalCdf, tCdf, tQuantile, zFor } from "../../stats/distributions.ts";
 import { meanSd, wilson } from "../../stats/intervals.ts";
 import { optionNames } from "../../options.ts";
@@ -41,6 +48,12 @@ export interface KpiScoreOptions {
   lowEffort?: number;
   /** NPS interval method of each segment's own interval (default `"wald"`). */
   method?: NpsMethod;
+  /**
+   * Survey-weight column (default: the table's `weight` column when it has
+   * one; `null` for none), as for `nps`: weighted values, and tests and
+   * intervals with Kish's effective n.
+   */
+  weight?: string | null;
 }
 
 /** Options of {@link segment}. */
@@ -52,6 +65,7 @@ export const KPI_SCORE_OPTIONS = optionNames<KpiScoreOptions>()([
   "topBox",
   "lowEffort",
   "method",
+  "weight",
 ]);
 
 /** Mergeable sufficient statistics of a KPI (counts or sums) for one group. */
@@ -79,6 +93,8 @@ export interface KpiKind {
   kpi: AnalysisKpi;
   /** Fields of the mergeable aggregate. */
   fields: readonly string[];
+  /** Fields of the mergeable aggregate with survey weights (answer counts and weighted sums). */
+  weightedFields: readonly string[];
   /** The KPI function's result columns after the keys. */
   columns: readonly string[];
   /** Result columns that are 0 (not missing) for a group without answers. */
@@ -120,14 +136,18 @@ export const NO_COMPARISON: Comparison = {
 const NPS_KIND: KpiKind = {
   kpi: "nps",
   fields: ["n", "promoters", "passives", "detractors"],
+  weightedFields: [
+    ...["n", "promoters", "passives", "detractors", "weight", "weight_squares"],
+    ...["weight_promoters", "weight_passives", "weight_detractors"],
+  ],
   columns: NPS_COLUMNS,
-  counts: ["n", "promoters", "passives", "detractors"],
+  counts: ["n", "n_effective", "promoters", "passives", "detractors"],
   test: "two-sample z (trinomial variance)",
   result: (table, options) => nps(table, options),
   aggregate: (table, plan, { score = "nps_score" }) => aggregateNps(table, score, plan).aggregate,
   headline(s, confidence) {
     const r = finalizeNps(
-      { n: s.n, promoters: s.promoters, passives: s.passives, detractors: s.detractors },
+      s as unknown as NpsCounts,
       confidence,
       "wald",
       { resamples: 0, random: Math.random }, // Wald: no resampling, the generator is never called
@@ -141,11 +161,14 @@ const NPS_KIND: KpiKind = {
   range: () => [-100, 100],
   compare(a, b, confidence) {
     if (!(a.n > 0 && b.n > 0)) return NO_COMPARISON;
+    const ea = effectiveNpsCounts(a as unknown as NpsCounts);
+    const eb = effectiveNpsCounts(b as unknown as NpsCounts);
     const difference = 100 *
-      ((a.promoters - a.detractors) / a.n - (b.promoters - b.detractors) / b.n);
+      ((ea.promoters - ea.detractors) / ea.n - (eb.promoters - eb.detractors) / eb.n);
     const se = 100 *
       Math.sqrt(
-        npsVariance(a.promoters, a.detractors, a.n) + npsVariance(b.promoters, b.detractors, b.n),
+        npsVariance(ea.promoters, ea.detractors, ea.n) +
+          npsVariance(eb.promoters, eb.detractors, eb.n),
       );
     return zComparison(difference, se, se, confidence);
   },
@@ -154,13 +177,17 @@ const NPS_KIND: KpiKind = {
 const CSAT_KIND: KpiKind = {
   kpi: "csat",
   fields: ["n", "sum", "sum_squares", "box"],
+  weightedFields: [
+    ...["n", "box", "weight", "weight_squares", "weight_sum", "weight_sum_squares", "weight_box"],
+  ],
   columns: CSAT_COLUMNS,
-  counts: ["n", "top_box"],
+  counts: ["n", "n_effective", "top_box"],
   test: "two-proportion z (pooled share in the test, unpooled Wald interval)",
   result: (table, options) => csat(table, options as CsatOptions),
   aggregate: (table, plan, o) =>
     aggregateScale(table, o.score ?? "csat", "CSAT", csatBox(o as CsatOptions), plan).aggregate,
-  headline(s, confidence) {
+  headline(sums, confidence) {
+    const s = effectiveScaleSums(sums as Sums & { n: number; box: number });
     const w = wilson(s.box, s.n, confidence);
     return {
       value: s.n > 0 ? 100 * s.box / s.n : null,
@@ -169,8 +196,9 @@ const CSAT_KIND: KpiKind = {
     };
   },
   range: () => [0, 100],
-  compare(a, b, confidence) {
-    if (!(a.n > 0 && b.n > 0)) return NO_COMPARISON;
+  compare(rawA, rawB, confidence) {
+    if (!(rawA.n > 0 && rawB.n > 0)) return NO_COMPARISON;
+    const a = effective(rawA), b = effective(rawB);
     const pa = a.box / a.n, pb = b.box / b.n;
     const pooledShare = (a.box + b.box) / (a.n + b.n);
     const seTest = 100 * Math.sqrt(pooledShare * (1 - pooledShare) * (1 / a.n + 1 / b.n));
@@ -182,20 +210,28 @@ const CSAT_KIND: KpiKind = {
 const CES_KIND: KpiKind = {
   kpi: "ces",
   fields: ["n", "sum", "sum_squares", "box"],
+  weightedFields: [
+    ...["n", "box", "weight", "weight_squares", "weight_sum", "weight_sum_squares", "weight_box"],
+  ],
   columns: CES_COLUMNS,
-  counts: ["n", "low_effort"],
+  counts: ["n", "n_effective", "low_effort"],
   test: "Welch t (unequal variances)",
   result: (table, options) => ces(table, options as CesOptions),
   aggregate: (table, plan, o) =>
     aggregateScale(table, o.score ?? "ces", "CES", cesBox(o as CesOptions), plan).aggregate,
   headline(s, confidence, options = {}) {
     const scale = { min: 1, max: cesBox(options as CesOptions).scale };
-    const { mean, low, high } = meanInterval({ n: s.n, ...s }, confidence, scale);
+    const { mean, low, high } = meanInterval(effective(s), confidence, scale);
     return { value: mean, low, high };
   },
   range: (options) => [1, cesBox(options as CesOptions).scale],
-  compare: welch,
+  compare: (a, b, confidence) => welch(effective(a), effective(b), confidence),
 };
+
+/** A scale KPI's sums for the unweighted formulas: the effective ones when weighted. */
+function effective(s: Sums): ScaleSums & Sums {
+  return { ...effectiveScaleSums(s as Sums & { n: number; box: number }) };
+}
 
 /**
  * The description of a KPI that {@link segment} and `trend` share: its

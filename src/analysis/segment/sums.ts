@@ -10,7 +10,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { CxDataError } from "../../errors.ts";
 import { pooled } from "../../base/input.ts";
-import { type GroupPlan, type KpiOptions, resolvePlan } from "../../base/plan.ts";
+import { type GroupPlan, type KpiOptions, resolvePlan, SCORE_DEFAULTS } from "../../base/plan.ts";
 import { type EngineAnalysis, withEngine } from "../../engine/dispatch.ts";
 import { scoreInEngine } from "../../metrics/score_sql.ts";
 import type { KpiKind, KpiScoreOptions, Sums } from "./kinds.ts";
@@ -48,7 +48,7 @@ export function scoreAnalysis<O extends object, S extends { kind: KpiKind }>(
       const table = pooled(input);
       requireRows(table, spec.name);
       const kpiOptions = spec.kpiOptions(options);
-      const plan = resolvePlan(table, kpiOptions, { date: "date" });
+      const plan = resolvePlan(table, kpiOptions, SCORE_DEFAULTS);
       const result = settings.kind.result(table, kpiOptions);
       const sums = sumsByKey(settings.kind, table, plan, kpiOptions);
       return spec.finalize(settings, result, sums, plan);
@@ -101,7 +101,8 @@ export function sumsByKey(
 /**
  * An aggregate table (group keys, then the KPI's fields) as a map from group
  * key (see {@link keyOf}) to its sums; `period_start` is left out of the key,
- * since `period` names the period.
+ * since `period` names the period. A weighted aggregate (with a `weight`
+ * column) gives the KPI's weighted fields.
  *
  * @example
  * ```ts
@@ -120,12 +121,10 @@ export function sumsOf(
   keys: readonly string[],
 ): Map<string, Sums> {
   const named = keys.filter((k) => k !== "period_start");
+  const fields = aggregate.columnNames().includes("weight") ? kind.weightedFields : kind.fields;
   const map = new Map<string, Sums>();
   for (const row of aggregate.objects() as Record<string, unknown>[]) {
-    map.set(
-      keyOf(row, named),
-      Object.fromEntries(kind.fields.map((f) => [f, Number(row[f] ?? 0)])),
-    );
+    map.set(keyOf(row, named), Object.fromEntries(fields.map((f) => [f, Number(row[f] ?? 0)])));
   }
   return map;
 }
@@ -145,7 +144,8 @@ export function keyOf(row: Record<string, unknown>, keys: readonly string[]): st
 }
 
 /**
- * All-zero sums of a KPI: the aggregate of a group without answers.
+ * All-zero sums of a KPI: the aggregate of a group without answers (its
+ * unweighted fields; {@link add} takes the weighted ones from the other side).
  *
  * @example
  * ```ts
@@ -173,12 +173,18 @@ export function zero(kind: KpiKind): Sums {
  * ```
  */
 export function add(kind: KpiKind, a: Sums, b: Sums): Sums {
-  return Object.fromEntries(kind.fields.map((f) => [f, a[f] + b[f]]));
+  return fieldWise(kind, a, b, 1);
 }
 
 /** Field-wise a − b: the rest of a pooled total once a group is taken out. */
 export function subtract(kind: KpiKind, a: Sums, b: Sums): Sums {
-  return Object.fromEntries(kind.fields.map((f) => [f, a[f] - b[f]]));
+  return fieldWise(kind, a, b, -1);
+}
+
+/** a + sign·b over the KPI's fields, weighted ones too when either side has them. */
+function fieldWise(kind: KpiKind, a: Sums, b: Sums, sign: 1 | -1): Sums {
+  const fields = "weight" in a || "weight" in b ? kind.weightedFields : kind.fields;
+  return Object.fromEntries(fields.map((f) => [f, (a[f] ?? 0) + sign * (b[f] ?? 0)]));
 }
 
 /**

@@ -22,6 +22,7 @@ export function measureColumns(m: Measure): string[] {
   const out = [m.column];
   if ("pairedWith" in m && m.pairedWith !== undefined) out.push(m.pairedWith);
   if ("other" in m) out.push(m.other);
+  if ("weight" in m) out.push(m.weight);
   return out;
 }
 
@@ -49,6 +50,8 @@ export function conditionSql(c: Condition, dialect: Dialect, b: Binder): string 
       const cmp = c.op === "before" ? "<" : "=";
       return `(${present(s)} AND ${present(o)} AND ${v(s)} ${cmp} ${v(o)})`;
     }
+    case "fails":
+      return invalidCondition(c.column, c.check, c.type, dialect);
     case "wholeAtLeast": {
       const x = doubleSql(v(s), dialect);
       const inf = `CAST('Infinity' AS ${dialect === "postgres" ? "double precision" : "DOUBLE"})`;
@@ -141,6 +144,17 @@ export function measureSql(m: Measure, dialect: Dialect, b: Binder): string {
       return countIf(m.type === "boolean" ? s : `${s} = 1`);
     case "countFailing":
       return countIf(invalidCondition(m.column, m.check, m.type, dialect));
+    case "sumWeighted": {
+      const w = quoteIdent(m.weight, dialect);
+      const x = double(nn(s));
+      const term = [double(nn(w)), ...Array(m.power).fill(x)].join(" * ");
+      const where = [
+        both(s, w),
+        ...(m.min === undefined ? [] : [`${nn(s)} >= ${b.bind(m.min)}`]),
+        ...(m.max === undefined ? [] : [`${nn(s)} <= ${b.bind(m.max)}`]),
+      ].join(" AND ");
+      return zero(ch ? `sumIf(${term}, ${where})` : `sum(${term}) FILTER (WHERE ${where})`);
+    }
     case "countBetween":
       return countIf(`${s} >= ${b.bind(m.min)} AND ${s} <= ${b.bind(m.max)}`);
     case "countInvalid": {

@@ -70,6 +70,9 @@ export type ValueCheck = "time" | "event" | "finite";
  * itself is exact when x and K are within a factor of two (Sterbenz).
  * - `countEvents`: rows whose `column` is 1 (numbers) or true (booleans).
  * - `countFailing`: rows that fail a {@link ValueCheck} of `column`.
+ * - `sumWeighted`: Σw·x^power over the rows where both `weight` and `column`
+ *   are present (and, with `min`/`max`, `min ≤ x ≤ max`); 0 when none.
+ *   Power 0 sums the weights of the rows with a value (survey weights).
  */
 export type Measure =
   | { name: string; op: "rows" }
@@ -91,6 +94,15 @@ export type Measure =
   }
   | { name: string; op: "countEvents"; column: string; type: "number" | "boolean" }
   | { name: string; op: "countFailing"; column: string; check: ValueCheck; type: ValueType }
+  | {
+    name: string;
+    op: "sumWeighted";
+    column: string;
+    weight: string;
+    power: 0 | 1 | 2;
+    min?: number;
+    max?: number;
+  }
   | { name: string; op: "countWhere"; where: Condition }
   | { name: string; op: "countDistinct"; column: string }
   | {
@@ -110,6 +122,7 @@ export type Measure =
  * - `before`: both columns hold values and `column < other` (dates).
  * - `sameAs`: both columns hold values and they are equal.
  * - `wholeAtLeast`: the column holds a finite whole number ≥ `min`.
+ * - `fails`: the column fails a {@link ValueCheck} (as `countFailing` counts).
  * - `and`, `or`, `not`: combinations.
  */
 export type Condition =
@@ -117,6 +130,7 @@ export type Condition =
   | { op: "equals"; column: string; value: number }
   | { op: "before" | "sameAs"; column: string; other: string }
   | { op: "wholeAtLeast"; column: string; min: number }
+  | { op: "fails"; column: string; check: ValueCheck; type: ValueType }
   | { op: "and" | "or"; of: Condition[] }
   | { op: "not"; of: Condition };
 
