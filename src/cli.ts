@@ -107,6 +107,8 @@ export async function main(args: string[]): Promise<number> {
     notebooks,
     notebookParams,
     onProgress: progress,
+    ...(values.pdf ? { pdf: "report.pdf" } : {}),
+    ...(config.labels ? { columnLabels: config.labels } : {}),
   };
   const written = await writeSite(buildSite(files, options), out);
   progress?.(`${written.length} pages written`);

@@ -186,6 +186,7 @@ const ROWS: Row[] = [
   ["loadDirectory", "config", (o) => cx.loadDirectory("nowhere", o)],
   ["loadProject", "onProgress", (o) => cx.loadProject("nowhere", o)],
   ["printPdf", "chromium", (o) => cx.printPdf("a.html", "a.pdf", o)],
+  ["renderPng", "scale", (o) => cx.renderPng({}, o)],
   ["executeNotebooks", "outDir", (o) => cx.executeNotebooks(o)],
   ["notebookParams", "segment", (o) => cx.notebookParams(o)],
   ["reportTables", "where", (o) => cx.reportTables([], o)],
@@ -235,6 +236,7 @@ const NO_OPTIONS = new Set([
   "show",
   "showText", // (markdown)
   "renderSvg",
+  "renderHtml",
   "escapeHtml",
   "reportFormat", // (lang, locale, timeZone)
   "jupyterAvailable",

@@ -17,7 +17,7 @@
 
 import type { ColumnTable } from "arquero";
 import { CxOptionsError } from "../errors.ts";
-import { type ChartSpec, renderSvg } from "./render.ts";
+import { type ChartSpec, renderHtml } from "./render.ts";
 import { checkOptions, optionNames } from "../options.ts";
 
 /** The symbol the Deno Jupyter kernel calls to get an object's MIME bundle. */
@@ -36,7 +36,7 @@ export interface Displayable {
 
 /**
  * Shows a chart spec inline in a Deno Jupyter notebook: renders it with
- * `renderSvg` and returns an object the kernel displays as HTML (the SVG, or
+ * `renderHtml` and returns an object the kernel displays as HTML (the SVG, or
  * the figure with title and legend), with a plain-text fallback.
  *
  * @example
@@ -49,7 +49,7 @@ export interface Displayable {
  * ```
  */
 export function display(spec: ChartSpec): Displayable {
-  const html = renderSvg(spec);
+  const html = renderHtml(spec);
   const label = typeof spec.title === "string" ? spec.title : spec.ariaLabel ?? "chart";
   return displayable(html, `[chart: ${label}]`);
 }

@@ -93,7 +93,8 @@ const KPI_SEGMENT_OPTIONS = optionNames<KpiSegmentOptions>()([
 
 /**
  * A KPI by segment: one dot per segment with a line for its interval, sorted
- * as the result. Segments flagged `small_sample` are drawn hollow and named so
+ * as the result. A KPI per period (`nps(t, { period })`, no `by`) is drawn
+ * over time instead: dates on the x-axis, the interval as a band. Segments flagged `small_sample` are drawn hollow and named so
  * in the tooltip, not hidden. Labels, tooltips and numbers follow `lang` and
  * `locale`.
  *
@@ -137,12 +138,17 @@ export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions 
     `${r[group!]}: ${f.num(r[value!])} (${between(r[low!], r[high!], f)}), n = ${f.int(r.n)}${
       r.small_sample ? ` — ${w.small}` : ""
     }`;
+  const subtitle = options.subtitle ??
+    (meta
+      ? w.intervals(f.num(meta.confidence * 100, 0), meta.method, f.int(meta.minN))
+      : undefined);
+  if (group === "period" && result.columnNames().includes("period_start")) {
+    const series = { value: value!, low: low!, high: high!, label, log: options.log };
+    return { title, subtitle, ariaLabel: title, ...timeSeries(rows, series, tip, f) };
+  }
   return {
     title,
-    subtitle: options.subtitle ??
-      (meta
-        ? w.intervals(f.num(meta.confidence * 100, 0), meta.method, f.int(meta.minN))
-        : undefined),
+    subtitle,
     ariaLabel: title,
     marginLeft: 100,
     height: 60 + 32 * rows.length,
@@ -167,6 +173,44 @@ export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions 
         y: (r) => String(r[group!]),
         x: value!,
         r: 5,
+        stroke: "#0072B2",
+        strokeWidth: 2,
+        fill: (r) => r.small_sample ? "white" : "#0072B2",
+        title: tip,
+      }),
+    ],
+  };
+}
+
+/**
+ * A KPI per period on a time axis: the interval as a band, the value as a
+ * line with dots (hollow for small samples), periods at their start dates.
+ */
+function timeSeries(
+  rows: Record<string, unknown>[],
+  o: { value: string; low: string; high: string; label: string; log?: boolean },
+  tip: (r: Record<string, unknown>) => string,
+  f: ChartFormat,
+): ChartSpec {
+  const x = "period_start";
+  return {
+    marginLeft: 50,
+    height: 320,
+    x: { type: "utc", label: null, nice: false, tickFormat: f.ticks("time") },
+    y: {
+      label: o.label,
+      grid: true,
+      ...(o.log ? { type: "log", nice: false } : { nice: true }),
+      domain: extent(rows, o.low, o.high),
+      tickFormat: f.ticks("number"),
+    },
+    marks: [
+      Plot.areaY(rows, { x, y1: o.low, y2: o.high, fill: "#0072B2", fillOpacity: 0.15 }),
+      Plot.lineY(rows, { x, y: o.value, stroke: "#0072B2", strokeWidth: 2 }),
+      Plot.dot(rows, {
+        x,
+        y: o.value,
+        r: 4,
         stroke: "#0072B2",
         strokeWidth: 2,
         fill: (r) => r.small_sample ? "white" : "#0072B2",

@@ -7,6 +7,7 @@
 
 import * as Plot from "@observablehq/plot";
 import { CxError } from "../errors.ts";
+import { svgDocument } from "./svg_document.ts";
 
 // jsdom (through its `debug` dependency) reads the environment while loading.
 // Loading it here, and keeping a failure for later, lets scripts that never
@@ -19,8 +20,12 @@ const jsdom: typeof import("jsdom") | Error = await import("jsdom").catch((e: un
 export type ChartSpec = Plot.PlotOptions;
 
 /**
- * Renders a Plot spec to a string: an `<svg>` element, or a `<figure>` (HTML)
- * when a title, subtitle, caption or legend makes Plot wrap the chart.
+ * Renders a Plot spec to a standalone SVG document, well-formed XML that an
+ * image viewer, a slide program or a browser opens on its own: the SVG
+ * namespace on the root, the chart's title as its `<title>` (its accessible
+ * name), and the title, subtitle, colour legend and caption drawn inside the
+ * SVG as text and swatches above and below the plot (Plot itself would wrap
+ * those in an HTML `<figure>`; {@link renderHtml} keeps that form for pages).
  *
  * The output is deterministic (same spec → same string, in any process), so it
  * can be compared with golden snapshots: Plot's per-process counters for clip
@@ -32,13 +37,36 @@ export type ChartSpec = Plot.PlotOptions;
  * import assert from "node:assert/strict";
  * import * as Plot from "@observablehq/plot";
  * import { renderSvg } from "./render.ts";
- * const svg = renderSvg({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
- * assert.ok(svg.startsWith("<svg") && svg === renderSvg({
- *   marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })],
- * }));
+ * const spec = {
+ *   title: "Dots & more",
+ *   marks: [Plot.dot([{ x: 1, y: 2, k: "a" }], { x: "x", y: "y", fill: "k" })],
+ *   color: { legend: true },
+ * };
+ * const svg = renderSvg(spec);
+ * assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'));
+ * assert.ok(svg.includes("<title>Dots &amp; more</title>") && svg === renderSvg(spec));
  * ```
  */
 export function renderSvg(spec: ChartSpec): string {
+  return stableIds(xmlSafe(svgDocument(spec, sharedDocument()).outerHTML));
+}
+
+/**
+ * Renders a Plot spec for an HTML page: an `<svg>` element, or Plot's
+ * `<figure>` (HTML) when a title, subtitle, caption or legend makes Plot wrap
+ * the chart. This is what the report pages and notebook outputs embed; for a
+ * file of its own use {@link renderSvg}. Deterministic like `renderSvg`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as Plot from "@observablehq/plot";
+ * import { renderHtml } from "./render.ts";
+ * const html = renderHtml({ title: "Dots", marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
+ * assert.ok(html.startsWith("<figure") && html.includes("<h2>Dots</h2>"));
+ * ```
+ */
+export function renderHtml(spec: ChartSpec): string {
   const element = Plot.plot({ ...spec, document: sharedDocument() });
   return stableIds(xmlSafe(element.outerHTML));
 }

@@ -72,7 +72,7 @@ const WORDS = {
     to: "to",
     vsRest: "vs the rest",
     small: "small sample, not tested",
-    adjusted: (p: string) => `adjusted p = ${p}`,
+    adjusted: (p: string) => `adjusted ${p}`,
   },
   de: {
     units: {
@@ -97,7 +97,7 @@ const WORDS = {
     to: "bis",
     vsRest: "ggü. dem Rest",
     small: "kleine Stichprobe, nicht getestet",
-    adjusted: (p: string) => `adjustiertes p = ${p}`,
+    adjusted: (p: string) => `adjustiertes ${p}`,
   },
 };
 
@@ -218,6 +218,7 @@ function extent(rows: { difference: number; low: number | null; high: number | n
 }
 
 function pValue(p: number | null, num: (v: unknown, digits: number) => string): string {
-  if (p === null) return "–";
-  return p < 0.001 ? `< ${num(0.001, 3)}` : num(p, 3);
+  if (p === null) return "p = –";
+  // "p < 0.001", never "p = < 0.001".
+  return p < 0.001 ? `p < ${num(0.001, 3)}` : `p = ${num(p, 3)}`;
 }

@@ -10,17 +10,18 @@ import { type Table, tableFromIPC } from "@uwdata/flechette";
 import { canonicalSchema } from "../schema/canonical.ts";
 import { columnSpecs } from "../schema/fields.ts";
 import { fileError, readSource, type Source } from "./source.ts";
-import {
-  type LoadResult,
-  VALIDATE_OPTIONS,
-  validateColumns,
-  type ValidateOptions,
-} from "./validate.ts";
+import { TextDictionary } from "./text_dictionary.ts";
+import { type LoadResult, VALIDATE_OPTIONS, type ValidateOptions } from "./validate.ts";
+import { type EncodedInput, validateEncoded } from "./validate_encoded.ts";
+import { ValueDictionary } from "./value_dictionary.ts";
 import { checkOptions } from "../options.ts";
 
 /**
  * Loads Arrow IPC bytes (file or stream format) into a validated table.
  * Bytes that are not Arrow IPC (or decode to no columns) are a `CxDataError`.
+ * Text columns come back as `CodedColumn`s and dates as `InstantColumn`s, as
+ * from `readCsv` (compact, read in place by the KPI kernels); each distinct
+ * value is checked once.
  *
  * @example
  * ```ts
@@ -45,17 +46,62 @@ export async function readArrow(
   );
   const mappedFrom = new Map(Object.entries(options.mapping ?? {}).map(([c, f]) => [f, c]));
   const warnings: string[] = [];
-  const columns = new Map<string, ArrayLike<unknown>>();
+  const columns = new Map<string, EncodedInput>();
   for (const field of arrow.schema.fields) {
     const values = arrow.getChild(field.name).toArray() as ArrayLike<unknown>;
     const canonical = mappedFrom.get(field.name) ?? field.name;
-    columns.set(field.name, fromBigInt(values, field.name, idColumns.has(canonical), warnings));
+    columns.set(
+      field.name,
+      encoded(fromBigInt(values, field.name, idColumns.has(canonical), warnings)),
+    );
   }
-  return validateColumns(
-    { names: [...columns.keys()], get: (n) => columns.get(n)!, rows: arrow.numRows },
+  return validateEncoded(
+    {
+      names: [...columns.keys()],
+      rows: arrow.numRows,
+      get: (n) => columns.get(n)!,
+      head: (n) => {
+        const c = columns.get(n)!;
+        if (c.kind === "values") return c.values;
+        const { codes, dictionary } = c;
+        return Array.from(
+          { length: Math.min(codes.length, HEAD_ROWS) },
+          (_, i) => dictionary[codes[i]],
+        );
+      },
+    },
     options,
     { source: name, firstRow: 1, inferExtras: false, unquoteFormulas: false, warnings },
   );
+}
+
+/** Rows the date-format sniffer reads (it looks at no more). */
+const HEAD_ROWS = 50_000;
+
+/**
+ * A column of text (strings and nulls) or of dates (`Date`s and nulls)
+ * dictionary-encoded; any other column as it is.
+ */
+function encoded(values: ArrayLike<unknown>): EncodedInput {
+  let kind: "text" | "date" | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
+    const k = typeof v === "string" ? "text" : v instanceof Date ? "date" : undefined;
+    if (k === undefined || (kind !== undefined && k !== kind)) return { kind: "values", values };
+    kind = k;
+  }
+  const n = values.length;
+  if (kind === "text") {
+    const text = new TextDictionary(n);
+    text.addItems({ getItem: (i) => values[i] }, 0, n);
+    return { kind: "codes", ...text.finish() };
+  }
+  if (kind !== "date") return { kind: "values", values };
+  // Keyed by epoch ms (an invalid date: NaN), so equal instants share one entry.
+  const dates = new ValueDictionary(n, "instant");
+  dates.addVector({ getItem: (i) => (values[i] as Date | null)?.getTime() ?? null }, 0, n);
+  return { kind: "codes", ...dates.finish() };
 }
 
 /** The Arrow table in `bytes`, or a `CxDataError` when they are not Arrow IPC with columns. */

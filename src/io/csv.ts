@@ -11,7 +11,8 @@ import type { ColumnTable } from "arquero";
 import { CxOptionsError, CxSchemaError } from "../errors.ts";
 import { bytesChunks } from "./csv_encode.ts";
 import { type CsvLoadResult, loadCsv, READ_CSV_OPTIONS, type ReadCsvOptions } from "./csv_read.ts";
-import { readSource, type Source, writeOut } from "./source.ts";
+import { workerSplit } from "./csv_parallel.ts";
+import { readSource, type Source, sourceSize, writeOut } from "./source.ts";
 import { toUtf8 } from "./text.ts";
 import { checkOptions, optionNames } from "../options.ts";
 import { redactForWriting, type RedactOption } from "../privacy/pii.ts";
@@ -56,16 +57,24 @@ export async function readCsv(
   options: ReadCsvOptions = {},
 ): Promise<CsvLoadResult> {
   checkOptions("readCsv", options, READ_CSV_OPTIONS);
-  const { bytes, name } = await readSource(source);
+  // A large input is read on two threads; the worker starts loading while the file is read.
+  const split = workerSplit(await sourceSize(source));
+  try {
+    return await loadCsv(await csvInput(source, options, !!split), options, split);
+  } finally {
+    split?.close();
+  }
+}
+
+/** A source read and decoded to UTF-8 (into shared memory when a worker will read it too). */
+async function csvInput(source: Source, options: ReadCsvOptions, shared: boolean) {
+  const { bytes, name } = await readSource(source, { shared });
   const { bytes: utf8, encoding, warnings } = toUtf8(bytes, options.encoding ?? "auto", name);
   const head = new TextDecoder().decode(utf8.subarray(0, HEAD_BYTES));
   if (head.trim() === "" && utf8.length <= HEAD_BYTES) {
     throw new CxSchemaError(`${name} is empty: expected a header row and data`);
   }
-  return await loadCsv(
-    { chunks: bytesChunks(utf8), head, source: name, encoding, warnings },
-    options,
-  );
+  return { chunks: bytesChunks(utf8), head, source: name, encoding, warnings };
 }
 
 /** Options of {@link toCsv} and {@link writeCsv}. */

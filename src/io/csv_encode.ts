@@ -12,6 +12,7 @@
  */
 import { CxSchemaError } from "../errors.ts";
 import type { CodeArray } from "../kernels/columns.ts";
+import { ColumnEncoder, type ColumnPart, grow } from "./csv_column.ts";
 import {
   type CsvSink,
   type QuoteMode,
@@ -29,250 +30,6 @@ export interface EncodedCsvColumn {
   codes: CodeArray;
   /** Distinct texts; `null` stands for an empty field. */
   dictionary: (string | null)[];
-}
-
-const EMPTY = -1;
-const decoder = new TextDecoder("utf-8", { fatal: true });
-const lenientDecoder = new TextDecoder("utf-8");
-
-/** Distinct byte strings of one column and the code of every row. */
-class ColumnEncoder {
-  codes: CodeArray;
-  /** Distinct texts; `undefined` for an ASCII entry not decoded yet. */
-  readonly texts: (string | null | undefined)[] = [];
-  /** How many entries are not decoded yet. */
-  pending = 0;
-  /** Raw bytes of every distinct field, back to back. */
-  arena = new Uint8Array(1 << 12);
-  arenaUsed = 0;
-  /** Per entry: start in the arena, length (−1: the empty field). */
-  starts = new Int32Array(64);
-  lengths = new Int32Array(64);
-  /** Open addressing, pairs of (entry or EMPTY, hash): a probe reads one cache line. */
-  slots = new Int32Array(2 * 128).fill(EMPTY);
-  nullEntry = -1;
-  /** Entries whose bytes cannot be read as text: entry → what is wrong. */
-  readonly bad = new Map<number, string>();
-
-  constructor(capacity: number) {
-    this.codes = new Uint8Array(capacity);
-  }
-
-  /**
-   * Sets row `row` to the entry of the bytes `buf[from, to)` (quoted content
-   * when `escaped` holds `""`); `h` is their FNV-1a hash, or −1 to compute it.
-   */
-  code(row: number, buf: Uint8Array, from: number, to: number, escaped: boolean, h: number): void {
-    if (row >= this.codes.length) {
-      this.codes = grow(this.codes, Math.ceil(this.codes.length * 1.5) + 16, row);
-    }
-    const length = to - from;
-    if (length === 0) {
-      const e = this.empty(row); // may widen this.codes: assign after
-      this.codes[row] = e;
-      return;
-    }
-    if (h === -1) h = hashBytes(buf, from, to);
-    const slots = this.slots, mask = (slots.length >> 1) - 1;
-    for (let slot = h & mask;; slot = (slot + 1) & mask) {
-      const e = slots[2 * slot];
-      if (e === EMPTY) break;
-      if (slots[2 * slot + 1] !== h || this.lengths[e] !== length) continue;
-      const start = this.starts[e], arena = this.arena;
-      let i = 0;
-      while (i < length && arena[start + i] === buf[from + i]) i++;
-      if (i === length) {
-        this.codes[row] = e;
-        return;
-      }
-    }
-    if (!escaped && plainAscii(buf, from, to)) {
-      // Decoded later, many at a time ({@link ColumnEncoder.decodePending}).
-      const e = this.add(undefined, buf, from, length, h, row); // may widen this.codes
-      this.pending++;
-      this.codes[row] = e;
-      return;
-    }
-    let text: string, bad: string | undefined;
-    try {
-      text = decode(buf, from, to);
-      for (let i = from; i < to; i++) {
-        if (buf[i] === 0) {
-          bad = `contains a NUL byte (0x00) at byte ${i - from + 1} of the value`;
-          break;
-        }
-      }
-    } catch {
-      text = lenientDecoder.decode(buf.subarray(from, to));
-      bad = invalidUtf8(buf, from, to);
-    }
-    if (escaped) text = text.replaceAll('""', '"');
-    const e = this.add(text, buf, from, length, h, row); // may widen this.codes: assign after
-    if (bad !== undefined) this.bad.set(e, bad);
-    this.codes[row] = e;
-  }
-
-  empty(row: number): number {
-    if (this.nullEntry < 0) this.nullEntry = this.add(null, undefined, 0, 0, 0, row);
-    return this.nullEntry;
-  }
-
-  /**
-   * Decodes the entries added as plain ASCII: arena windows of up to 1 MiB
-   * are read as one Latin-1 string each (one character per byte) and cut
-   * into the entries' texts.
-   */
-  decodePending(): void {
-    const { texts, starts, lengths, arena } = this;
-    const n = texts.length;
-    for (let e = 0; e < n && this.pending > 0;) {
-      if (texts[e] !== undefined) {
-        e++;
-        continue;
-      }
-      const from = starts[e];
-      let last = e;
-      while (last + 1 < n && starts[last + 1] + Math.max(lengths[last + 1], 0) - from <= WINDOW) {
-        last++;
-      }
-      const window = latin1.decode(arena.subarray(from, starts[last] + Math.max(lengths[last], 0)));
-      for (; e <= last; e++) {
-        if (texts[e] !== undefined) continue;
-        const at = starts[e] - from;
-        texts[e] = window.substring(at, at + lengths[e]);
-        this.pending--;
-      }
-    }
-  }
-
-  add(
-    text: string | null | undefined,
-    buf: Uint8Array | undefined,
-    from: number,
-    length: number,
-    h: number,
-    row: number,
-  ): number {
-    const e = this.texts.length;
-    this.texts.push(text);
-    // Wider codes once the dictionary outgrows them (only rows so far are copied).
-    if (e === 256) this.codes = widen(this.codes, new Uint16Array(this.codes.length), row);
-    if (e === 65_536) this.codes = widen(this.codes, new Int32Array(this.codes.length), row);
-    if (e >= this.starts.length) {
-      this.starts = grow(this.starts, this.starts.length * 2);
-      this.lengths = grow(this.lengths, this.lengths.length * 2);
-    }
-    if (this.arenaUsed + length > this.arena.length) {
-      this.arena = grow(this.arena, Math.max(this.arena.length * 2, this.arenaUsed + length));
-    }
-    if (buf) {
-      const arena = this.arena, at = this.arenaUsed;
-      for (let i = 0; i < length; i++) arena[at + i] = buf[from + i];
-    }
-    this.starts[e] = this.arenaUsed;
-    this.lengths[e] = text === null ? -1 : length;
-    this.arenaUsed += length;
-    if (text === null) return e;
-    if (4 * this.texts.length > this.slots.length) {
-      const old = this.slots;
-      this.slots = new Int32Array(old.length * 2).fill(EMPTY);
-      for (let s = 0; s < old.length; s += 2) if (old[s] !== EMPTY) this.insert(old[s], old[s + 1]);
-    }
-    this.insert(e, h);
-    return e;
-  }
-
-  insert(e: number, h: number): void {
-    const slots = this.slots, mask = (slots.length >> 1) - 1;
-    let slot = h & mask;
-    while (slots[2 * slot] !== EMPTY) slot = (slot + 1) & mask;
-    slots[2 * slot] = e;
-    slots[2 * slot + 1] = h;
-  }
-}
-
-/** A larger copy of `a` (the first `used` values, all by default). */
-function grow<T extends Uint8Array | Uint16Array | Int32Array>(
-  a: T,
-  size: number,
-  used = a.length,
-): T {
-  const out = new (a.constructor as new (n: number) => T)(size);
-  out.set(a.subarray(0, used));
-  return out;
-}
-
-function widen(from: CodeArray, to: CodeArray, used: number): CodeArray {
-  to.set(from.subarray(0, used));
-  return to;
-}
-
-/** Bytes decoded together by {@link ColumnEncoder.decodePending}, at most. */
-const WINDOW = 1 << 20;
-/** One UTF-16 unit per byte (windows-1252): exact for ASCII bytes. */
-const latin1 = new TextDecoder("latin1");
-
-/** Whether `buf[from, to)` is ASCII without NUL bytes (its text needs no check). */
-function plainAscii(buf: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = buf[i];
-    if (c === 0 || c > 127) return false;
-  }
-  return true;
-}
-
-/** UTF-8 bytes as a string: short ASCII texts without the decoder's call overhead. */
-const charCodes: number[] = [];
-
-function decode(buf: Uint8Array, from: number, to: number): string {
-  if (to - from <= 24) {
-    let ascii = true;
-    for (let i = from; i < to; i++) {
-      if (buf[i] > 127) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) {
-      // Through a reused plain array: no typed-array view made per new text.
-      const n = to - from;
-      charCodes.length = n;
-      for (let i = 0; i < n; i++) charCodes[i] = buf[from + i];
-      return String.fromCharCode.apply(null, charCodes);
-    }
-  }
-  return decoder.decode(buf.subarray(from, to));
-}
-
-/** FNV-1a over `buf[from, to)`, as the parser computes it while scanning. */
-function hashBytes(buf: Uint8Array, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-  return h;
-}
-
-/** Where the first invalid UTF-8 sequence of `buf[from, to)` is, for a reject's reason. */
-function invalidUtf8(buf: Uint8Array, from: number, to: number): string {
-  let i = from;
-  while (i < to) {
-    try {
-      decoder.decode(buf.subarray(from, i + 1));
-      i++;
-    } catch {
-      // A sequence that is only cut short so far is not yet invalid.
-      if (i + 1 < to && buf[i] >= 0xc2 && (buf[i + 1] & 0xc0) === 0x80) {
-        i++;
-        continue;
-      }
-      break;
-    }
-  }
-  let start = i;
-  while (start > from && (buf[start] & 0xc0) === 0x80 && i - start < 3) start--;
-  const at = Math.min(start, to - 1);
-  return `is not valid UTF-8 (byte 0x${
-    buf[at].toString(16).toUpperCase().padStart(2, "0")
-  } at byte ${at - from + 1} of the value)`;
 }
 
 /** A problem of one data row, found while reading: a broken record or a cell that is not text. */
@@ -305,11 +62,35 @@ export interface EncodedCsv {
   endsInQuotes?: number;
 }
 
+/** A broken record: its problem, or the number of fields when only the count is wrong. */
+type Broken = RecordProblem | number;
+
+/**
+ * The records after some point of an input, encoded apart (on a worker, see
+ * `csv_parallel.ts`): rows and physical lines count from that point (row 0,
+ * line 1); {@link EncodingSink.absorb} appends it.
+ */
+export interface EncodedPart {
+  /** Records read. */
+  rows: number;
+  /** One column part per header name. */
+  columns: ColumnPart[];
+  /** Broken records by row. */
+  broken: Map<number, Broken>;
+  /** Rows with a quote inside an unquoted field. */
+  strayQuotes: number[];
+  /** Rows whose text after a closing quote was kept. */
+  keptAfterQuote: number[];
+  /** Line of an unterminated quote the input ends in. */
+  endsInQuotes?: number;
+}
+
 /** The sink that dictionary-encodes fields and collects the problems of each record. */
-class EncodingSink implements CsvSink {
+export class EncodingSink implements CsvSink {
   readonly encoders: ColumnEncoder[];
   row = 0;
-  readonly issues = new Map<number, CsvRowIssue[]>();
+  /** Broken records by row, in row order. */
+  readonly broken = new Map<number, Broken>();
   readonly strayQuotes: number[] = [];
   readonly keptAfterQuote: number[] = [];
   endsInQuotes: number | undefined;
@@ -329,28 +110,50 @@ class EncodingSink implements CsvSink {
       encoder.code(row, encoder.arena, 0, 0, false, 0);
     }
     if (problem) {
-      this.issue(row, {
-        field: problem.field,
-        value: problem.value,
-        reason: problemReason(this.names, problem),
-      });
+      this.broken.set(row, problem);
       if (problem.kind === "unterminated-eof") this.endsInQuotes ??= problem.line;
-    } else if (!empty && fields !== columns) {
-      this.issue(row, { field: -1, value: null, reason: fieldCount(fields, columns) });
-    }
+    } else if (!empty && fields !== columns) this.broken.set(row, fields);
     if (notes & STRAY_QUOTE) this.strayQuotes.push(row);
     if (notes & TEXT_AFTER_QUOTE_KEPT) this.keptAfterQuote.push(row);
     this.row++;
   }
 
-  issue(row: number, issue: CsvRowIssue): void {
-    const list = this.issues.get(row);
-    if (list) list.push(issue);
-    else this.issues.set(row, [issue]);
+  /** What this sink read, to be appended to another ({@link absorb}). */
+  part(): EncodedPart {
+    const { row: rows, broken, strayQuotes, keptAfterQuote, endsInQuotes } = this;
+    const columns = this.encoders.map((e) => e.part());
+    return { rows, columns, broken, strayQuotes, keptAfterQuote, endsInQuotes };
+  }
+
+  /** Appends the records of a part that starts `lines` physical lines after line 1. */
+  absorb(part: EncodedPart, lines: number): void {
+    const offset = this.row;
+    part.columns.forEach((c, k) => this.encoders[k].absorb(c, part.rows, offset));
+    for (const [row, b] of part.broken) {
+      this.broken.set(offset + row, typeof b === "number" ? b : { ...b, line: b.line + lines });
+    }
+    for (const row of part.strayQuotes) this.strayQuotes.push(offset + row);
+    for (const row of part.keptAfterQuote) this.keptAfterQuote.push(offset + row);
+    if (part.endsInQuotes !== undefined) this.endsInQuotes ??= part.endsInQuotes + lines;
+    this.row += part.rows;
   }
 
   finish(): EncodedCsv {
-    const rows = this.row;
+    const rows = this.row, columns = this.encoders.length;
+    const issues = new Map<number, CsvRowIssue[]>();
+    const issue = (row: number, issue: CsvRowIssue) => {
+      const list = issues.get(row);
+      if (list) list.push(issue);
+      else issues.set(row, [issue]);
+    };
+    for (const [row, b] of this.broken) {
+      issue(
+        row,
+        typeof b === "number"
+          ? { field: -1, value: null, reason: fieldCount(b, columns) }
+          : { field: b.field, value: b.value, reason: problemReason(this.names, b) },
+      );
+    }
     for (const encoder of this.encoders) encoder.decodePending();
     const badRows = new Set<number>();
     this.encoders.forEach((encoder, k) => {
@@ -360,7 +163,7 @@ class EncodingSink implements CsvSink {
         const bad = encoder.bad.get(codes[i]);
         if (bad === undefined) continue;
         const value = encoder.texts[codes[i]] as string | null; // bad entries are decoded at once
-        this.issue(i, { field: k, value, reason: `${this.names[k]} ${bad}` });
+        issue(i, { field: k, value, reason: `${this.names[k]} ${bad}` });
         badRows.add(i);
       }
     });
@@ -371,7 +174,7 @@ class EncodingSink implements CsvSink {
         dictionary: e.texts as (string | null)[],
       })),
       rows,
-      issues: this.issues,
+      issues,
       strayQuotes: this.strayQuotes,
       keptAfterQuote: this.keptAfterQuote,
       badBytes: [...badRows].sort((a, b) => a - b),
@@ -452,7 +255,86 @@ export interface EncodeCsvOptions {
   onRows?: (rows: number) => void;
   /** Chunk size for a file (default 8 MiB). */
   chunkBytes?: number;
+  /**
+   * For an input in memory: encode its second part elsewhere (on a worker,
+   * `csv_parallel.ts`) while this thread encodes the first.
+   */
+  split?: SplitRunner;
 }
+
+/** Encodes the second part of an input in memory apart from the first (see {@link encodeCsv}). */
+export interface SplitRunner {
+  /** Share of the data bytes the first part takes (0–1). */
+  share: number;
+  /**
+   * Starts encoding the records of `buf[from…]` (`from` follows a line
+   * feed) as a part with `columns` columns; `cancel` stops it (and is
+   * harmless once it has finished).
+   */
+  start(
+    buf: Uint8Array,
+    from: number,
+    columns: number,
+    d: number,
+    quotes: QuoteMode,
+  ): { result: Promise<EncodedPart>; cancel(): void };
+}
+
+/**
+ * The records of `buf[from…]` as a part (rows and lines counted from there);
+ * what a worker runs for {@link SplitRunner.start}.
+ */
+export function encodePart(
+  buf: Uint8Array,
+  from: number,
+  columns: number,
+  d: number,
+  quotes: QuoteMode,
+): EncodedPart {
+  const names = Array.from({ length: columns }, () => "");
+  const sink = new EncodingSink(names, Math.ceil((buf.length - from) / 24) + 1024);
+  tokenize(buf, { pos: from, line: 1 }, buf.length, true, d, quotes, sink);
+  return sink.part();
+}
+
+/**
+ * Encodes all of `buf` after `at` into `sink`, its second part by `split`:
+ * the first part is tokenized up to the split point, and only if a record
+ * ends exactly there (the split falls between records, not inside quotes)
+ * is the second part's result appended; otherwise it is dropped and this
+ * thread reads on, so the outcome is always that of one pass.
+ */
+async function encodeSplit(
+  buf: Uint8Array,
+  at: TokenizerPosition,
+  d: number,
+  quotes: QuoteMode,
+  sink: EncodingSink,
+  split: SplitRunner,
+): Promise<void> {
+  const n = buf.length;
+  const mid = buf.indexOf(LINE_FEED, at.pos + Math.floor((n - at.pos) * split.share)) + 1;
+  if (mid <= at.pos || mid >= n) {
+    tokenize(buf, at, n, true, d, quotes, sink);
+    return;
+  }
+  const job = split.start(buf, mid, sink.encoders.length, d, quotes);
+  try {
+    at = tokenize(buf, at, mid, false, d, quotes, sink);
+    if (at.pos === mid) {
+      // While the worker may still be reading: the texts of this part (finish skips them).
+      for (const encoder of sink.encoders) encoder.decodePending();
+      sink.absorb(await job.result, at.line - 1);
+    } else {
+      job.cancel();
+      tokenize(buf, at, n, true, d, quotes, sink);
+    }
+  } finally {
+    job.cancel();
+  }
+}
+
+const LINE_FEED = 10;
 
 /**
  * Tokenizes a CSV input (UTF-8, no byte-order mark) and dictionary-encodes
@@ -494,6 +376,10 @@ export async function encodeCsv(input: ByteChunks, options: EncodeCsvOptions): P
     );
   }
   const sink = new EncodingSink(names, Math.ceil(input.size / 24) + 1024);
+  if (input.bytes && options.split) {
+    await encodeSplit(input.bytes, at, d, quotes, sink, options.split);
+    return sink.finish();
+  }
   while (true) {
     at = tokenize(buf, at, filled, eof, d, quotes, sink);
     if (eof) break;

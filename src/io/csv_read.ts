@@ -7,7 +7,13 @@
  * @module
  */
 import { CxOptionsError, CxSchemaError } from "../errors.ts";
-import { type ByteChunks, encodeCsv, type EncodedCsv } from "./csv_encode.ts";
+import {
+  type ByteChunks,
+  bytesChunks,
+  encodeCsv,
+  type EncodedCsv,
+  type SplitRunner,
+} from "./csv_encode.ts";
 import type { QuoteMode } from "./csv_tokenize.ts";
 import { decimalEvidence, type Encoding, sniffDelimiter } from "./text.ts";
 import {
@@ -78,7 +84,9 @@ export interface CsvInput {
 }
 
 /**
- * Tokenizes, encodes and validates a CSV input; see the module doc.
+ * Tokenizes, encodes and validates a CSV input; see the module doc. `split`
+ * reads the second half of an input in memory elsewhere (`readCsv` passes a
+ * worker for large inputs). Lets go of `input.chunks` once they are encoded.
  *
  * @example
  * ```ts
@@ -93,14 +101,21 @@ export interface CsvInput {
  * assert.deepEqual([table.get("nps_score", 0), summary.delimiter], [9, ","]);
  * ```
  */
-export async function loadCsv(input: CsvInput, options: ReadCsvOptions): Promise<CsvLoadResult> {
+export async function loadCsv(
+  input: CsvInput,
+  options: ReadCsvOptions,
+  split?: SplitRunner,
+): Promise<CsvLoadResult> {
   const { delimiter, quotes } = csvDialect(input.head, options);
   const encoded = await encodeCsv(input.chunks, {
     delimiter,
     quotes,
     source: input.source,
     onRows: input.onRows,
+    split,
   });
+  // The bytes are not needed any more: let them go before validation allocates the table.
+  input.chunks = bytesChunks(new Uint8Array(0));
   return validateCsv(encoded, options, { ...input, delimiter });
 }
 

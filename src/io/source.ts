@@ -13,7 +13,8 @@ export type Source = string | URL | Uint8Array;
 
 /**
  * Reads a source: strings with a newline are inline text, other strings are
- * paths. Returns the bytes and a name for messages.
+ * paths. Returns the bytes and a name for messages; `shared: true` reads a
+ * file into a `SharedArrayBuffer` (for a worker to read in place).
  *
  * @example
  * ```ts
@@ -23,16 +24,50 @@ export type Source = string | URL | Uint8Array;
  * assert.ok(name === "text" && bytes.length === 8);
  * ```
  */
-export async function readSource(source: Source): Promise<{ bytes: Uint8Array; name: string }> {
+export async function readSource(
+  source: Source,
+  options: { shared?: boolean } = {},
+): Promise<{ bytes: Uint8Array; name: string }> {
   if (source instanceof Uint8Array) return { bytes: source, name: "bytes" };
   if (typeof source === "string" && /[\n\r]/.test(source)) {
     return { bytes: new TextEncoder().encode(source), name: "text" };
   }
   const path = await localFile(source);
   try {
-    return { bytes: await Deno.readFile(path), name: path };
+    return {
+      bytes: (options.shared && await readShared(path)) || await Deno.readFile(path),
+      name: path,
+    };
   } catch (e) {
     throw unreadable(path, e);
+  }
+}
+
+/**
+ * A file read into shared memory of its exact size (a worker reads it in
+ * place), or `undefined` when it changed size while being read.
+ */
+async function readShared(path: string): Promise<Uint8Array | undefined> {
+  using file = await Deno.open(path);
+  const size = (await file.stat()).size;
+  const bytes = new Uint8Array(new SharedArrayBuffer(size));
+  let filled = 0;
+  while (filled < size) {
+    const n = await file.read(bytes.subarray(filled));
+    if (n === null) return undefined;
+    filled += n;
+  }
+  return (await file.read(new Uint8Array(1))) === null ? bytes : undefined;
+}
+
+/** The size in bytes of a source, as {@link readSource} will read it (0 when unknown). */
+export async function sourceSize(source: Source): Promise<number> {
+  if (source instanceof Uint8Array) return source.length;
+  if (typeof source === "string" && /[\n\r]/.test(source)) return source.length;
+  try {
+    return (await Deno.stat(await localFile(source))).size;
+  } catch {
+    return 0; // readSource reports it
   }
 }
 

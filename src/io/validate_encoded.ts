@@ -177,7 +177,7 @@ function checkRows(passes: Passes, clean: Uint8Array, ctx: ValidateContext) {
   const rejects: RejectColumns = { row: [], column: [], value: [], reason: [] };
   const keep = new Uint8Array(n);
   let rejected = 0;
-  const scratch = rowScratch();
+  const problemsOf = rowProblemsOf(passes);
   for (let i = 0; i < n; i++) {
     if (clean[i]) {
       keep[i] = 1;
@@ -194,7 +194,7 @@ function checkRows(passes: Passes, clean: Uint8Array, ctx: ValidateContext) {
       }
       continue;
     }
-    const problems = rowProblems((k) => rawAt(k, i), plan, scratch);
+    const problems = problemsOf(i);
     if (problems.length) {
       rejected++;
       addRejects(rejects, i + ctx.firstRow, problems, (name) => {
@@ -208,6 +208,33 @@ function checkRows(passes: Passes, clean: Uint8Array, ctx: ValidateContext) {
   }
   rejected += acrossRows(plan, keep, passes.tables, rawAt, rejects, ctx.firstRow);
   return { keep, rejects, rejected };
+}
+
+/**
+ * The problems of row `i` ({@link rowProblems}). With a separable schema and
+ * coded columns they follow from the cells whose entries are not good (and
+ * whether the row is blank): rows alike in those share one answer, so 5,000
+ * rows with an NPS of 11 cost one zod call, not 5,000.
+ */
+function rowProblemsOf(passes: Passes): (i: number) => [string | null, string][] {
+  const { plan, rawAt, tables, fields } = passes;
+  const scratch = rowScratch();
+  const direct = (i: number) => rowProblems((k) => rawAt(k, i), plan, scratch);
+  if (!fields || !tables.every((t) => t)) return direct;
+  const coded = tables as EntryTable[];
+  const known = new Map<string, [string | null, string][]>();
+  return (i) => {
+    let key = "", blank = 1;
+    for (let k = 0; k < coded.length; k++) {
+      const { codes, good, empty } = coded[k], e = codes[i];
+      blank &= empty[e];
+      if (!good[e]) key += `${k}:${e},`;
+    }
+    key += blank;
+    let problems = known.get(key);
+    if (!problems) known.set(key, problems = [...direct(i)]);
+    return problems;
+  };
 }
 
 /** The output name of input column `source` (itself when it is not loaded). */
@@ -372,8 +399,11 @@ function outputColumn(
     return new InstantColumn(ms);
   }
   if (typeof sample === "number") return numberColumn(codes, kept, entries);
-  // Entries of rejected-only texts stay in the dictionary unused (undefined → null).
-  return new CodedColumn(codes, entries.map((v) => v ?? null));
+  // Entries of rejected-only texts stay in the dictionary unused (undefined → null); the
+  // entry table is not read after this, so its values become the dictionary in place.
+  const dictionary = entries as unknown[];
+  for (let e = 0; e < dictionary.length; e++) dictionary[e] ??= null;
+  return new CodedColumn(codes, dictionary);
 }
 
 /**

@@ -26,7 +26,13 @@ import { CATEGORY_NAMES } from "../charts/scores.ts";
 import { npsCategory } from "../schema/scales.ts";
 import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
-import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import {
+  columnLabel,
+  hasColumns,
+  hasValues,
+  type Section,
+  type SectionContext,
+} from "./context.ts";
 import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { attachMeta, meta } from "../meta.ts";
@@ -447,7 +453,9 @@ function valuePart(
     para(t.valueLead),
     findings(sentences),
     dataTable(rows, [
-      ...(segment ? [{ label: segment, value: (r: Row) => String(r[segment]) }] : []),
+      ...(segment
+        ? [{ label: columnLabel(ctx, segment), value: (r: Row) => String(r[segment]) }]
+        : []),
       { label: t.customers, value: (r) => f.int(r.customers), numeric: true },
       { label: t.orders, value: (r) => f.int(r.orders), numeric: true },
       { label: t.aov, value: (r) => f.num(r.aov, 2), numeric: true },

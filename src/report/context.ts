@@ -84,6 +84,24 @@ export interface SectionContext {
    * `suppressed`).
    */
   privacy: PrivacyLog;
+  /** Display names of columns (`cxkit.json` → `labels`), e.g. `{ channel: "Kanal" }`. */
+  columnLabels?: Record<string, string>;
+}
+
+/**
+ * How the report names a column: its label from `cxkit.json` → `labels`,
+ * else the column's own name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { columnLabel } from "./context.ts";
+ * const ctx = { columnLabels: { channel: "Kanal" } };
+ * assert.deepEqual([columnLabel(ctx, "channel"), columnLabel(ctx, "region")], ["Kanal", "region"]);
+ * ```
+ */
+export function columnLabel(ctx: Pick<SectionContext, "columnLabels">, column: string): string {
+  return Object.hasOwn(ctx.columnLabels ?? {}, column) ? ctx.columnLabels![column] : column;
 }
 
 /** One section of the report: its own page, and its findings for the overview. */

@@ -10,9 +10,9 @@ import type { ColumnTable } from "arquero";
 import { correlate } from "../analysis/correlate/correlate.ts";
 import { keyDrivers } from "../analysis/drivers/drivers.ts";
 import { importancePerformance } from "../analysis/drivers/importance.ts";
-import { driverChart } from "../charts/drivers.ts";
+import { driverChart, quadrantChart } from "../charts/drivers.ts";
 import { chartLocale } from "./charts.ts";
-import { hasValues, type Section, type SectionContext } from "./context.ts";
+import { columnLabel, hasValues, type Section, type SectionContext } from "./context.ts";
 import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 
 type Row = Record<string, unknown>;
@@ -56,7 +56,7 @@ export function driverSection(ctx: SectionContext): Section {
   if (!table || !hasValues(table, outcome) || drivers.length < 2) {
     return skippedSection("drivers", title, t.noDrivers(DRIVER_PREFIX));
   }
-  const outcomeName = outcome === "nps_score" ? t.likelihood : t.csat;
+  const { label, outcomeName } = driverNames(ctx, outcome);
   // Weights from a handful of answers are noise: below driverMinN the page says so instead.
   const complete = completeRows(table, [outcome, ...drivers]);
   if (complete < ctx.driverMinN) {
@@ -96,6 +96,7 @@ export function driverSection(ctx: SectionContext): Section {
     ),
     heading(2, t.importancePerformance),
     para(t.quadrantLead),
+    figure(quadrantChart(grid, { label, ...chartLocale(ctx) }), f),
     dataTable(rows, [
       { label: t.driver, value: (x) => String(x.label) },
       {
@@ -118,6 +119,23 @@ export function driverSection(ctx: SectionContext): Section {
     ]),
   ].join("\n");
   return { id: "drivers", title, findings: sentences, body: html };
+}
+
+/**
+ * How the page names drivers and the outcome: a label from `cxkit.json`
+ * wins; else `rating_wait_time` reads "wait time" and `nps_score` "likelihood
+ * to recommend".
+ */
+function driverNames(ctx: SectionContext, outcome: string) {
+  const { labels: t } = ctx;
+  const named = (c: string) => columnLabel(ctx, c) !== c;
+  const label = (c: string) => named(c) ? columnLabel(ctx, c) : shortName(c);
+  const outcomeName = named(outcome)
+    ? columnLabel(ctx, outcome)
+    : outcome === "nps_score"
+    ? t.likelihood
+    : t.csat;
+  return { label, outcomeName };
 }
 
 /** The strongest driver and the next, and where to concentrate, in words. */
@@ -155,7 +173,7 @@ function completeRows(table: ColumnTable, columns: string[]): number {
 }
 
 /** `rating_wait_time` → `wait time`. */
-function label(column: string): string {
+function shortName(column: string): string {
   return column.slice(DRIVER_PREFIX.length).replaceAll("_", " ") || column;
 }
 

@@ -8,7 +8,7 @@
  * @module
  */
 import { escapeHtml } from "../charts/display.ts";
-import { type ChartSpec, renderSvg } from "../charts/render.ts";
+import { type ChartSpec, renderHtml } from "../charts/render.ts";
 import type { ReportFormat } from "./format.ts";
 import type { Section } from "./context.ts";
 
@@ -235,7 +235,10 @@ export function heading(level: 2 | 3 | 4, text: string, id?: string): string {
  * ```
  */
 export function figure(spec: ChartSpec, format: ReportFormat): string {
-  return `<figure class="chart">${renderSvg(localize(spec, format))}</figure>`;
+  // Ticks of 13 px at the chart's own width (640 px); on a phone the chart keeps 36rem
+  // (576 px) and scrolls in its card, so ticks stay above 11 px.
+  const styled = { ...spec, style: spec.style ?? { fontSize: "13px" } };
+  return `<figure class="chart">${renderHtml(localize(styled, format))}</figure>`;
 }
 
 function localize(spec: ChartSpec, format: ReportFormat): ChartSpec {
@@ -288,7 +291,7 @@ caption { text-align: left; font-weight: 600; padding: .25rem 0; caption-side: t
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .6rem; text-align: left; vertical-align: top; }
 thead th { border-bottom: 2px solid var(--fg); }
 tbody th { font-weight: 500; }
-.num { text-align: right; white-space: nowrap; }
+.num { text-align: right; }
 tr.small { color: var(--muted); }
 .flag { display: inline-block; font-size: .75rem; font-weight: 600; padding: 0 .35rem; border-radius: 3px; background: var(--flag-bg); color: var(--flag-fg); white-space: nowrap; }
 .note, .generated, small { color: var(--muted); font-size: .88rem; }
@@ -300,6 +303,21 @@ tr.small { color: var(--muted); }
 .cards li p { margin: .3rem 0 0; font-size: .92rem; }
 figure.chart { margin: 1rem 0; padding: .6rem; overflow-x: auto; background: #fff; color: #1b1b1b; border: 1px solid var(--line); border-radius: 6px; }
 figure.chart svg { max-width: 100%; height: auto; }
+figure.chart svg[class^="plot-"]:not([class*="-ramp"]) { width: 100%; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: .8rem; margin: 1rem 0; padding: 0; list-style: none; }
+.tile { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .7rem .9rem; }
+.tile p { margin: 0; }
+.tile-name { color: var(--muted); font-weight: 600; }
+.tile-value { font-size: 2.2rem; font-weight: 700; line-height: 1.15; font-variant-numeric: tabular-nums; }
+.tile-interval, .tile-change { font-size: .88rem; }
+.tile-change.better { color: #1a7f37; font-weight: 600; }
+.tile-change.worse { color: var(--bad); font-weight: 600; }
+.tile-change.flat { color: var(--muted); }
+.tile .spark { display: block; width: 100%; height: 2.25rem; margin-top: .4rem; fill: none; stroke: var(--accent); stroke-width: 2; vector-effect: non-scaling-stroke; overflow: visible; }
+.tile .spark polyline { vector-effect: non-scaling-stroke; }
+.tile .spark circle { fill: var(--accent); stroke: none; }
+.pdf-link { font-weight: 600; }
+@media (prefers-color-scheme: dark) { .tile-change.better { color: #7ee2a8; } }
 figure.chart figure { margin: 0; }
 figure h2, figure h3 { border: 0; margin: .2em 0; padding: 0; }
 figure h2 { font-size: 1rem; }
@@ -318,7 +336,9 @@ figure h3 { font-size: .85rem; font-weight: 400; color: #595959; }
 @media (prefers-color-scheme: dark) { .highlight .s2, .highlight .s1 { color: #9ad29d; } }
 nav { scrollbar-width: thin; }
 @media (max-width: 40rem) { nav { flex-wrap: nowrap; overflow-x: auto; } body { font-size: 15px; } h1 { font-size: 1.45rem; } main { padding: .75rem; }
-  th, td { padding: .25rem .4rem; min-width: 6.5rem; } .num { min-width: 0; } dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .4rem; } }
+  table { font-size: .8rem; } th, td { padding: .25rem .3rem; overflow-wrap: anywhere; hyphens: auto; } .flag { white-space: normal; }
+  dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .4rem; }
+  figure.chart { padding: .3rem; } figure.chart svg[class^="plot-"]:not([class*="-ramp"]) { min-width: 36rem; } .tile-value { font-size: 1.8rem; } }
 @media print {
   @page { size: A4; margin: 15mm 14mm; }
   :root { --fg: #000; --bg: #fff; --muted: #444; --line: #bbb; --card: #fff; --accent: #000; }
@@ -329,10 +349,17 @@ nav { scrollbar-width: thin; }
   a { color: inherit; text-decoration: none; }
   section.page { break-before: page; }
   section.page:first-of-type { break-before: auto; }
-  h2, h3 { break-after: avoid; }
-  figure, table, .finding, .cards li { break-inside: avoid; }
+  header.site { display: none; }
+  h1, h2, h3, h4, caption { break-after: avoid; page-break-after: avoid; }
+  figure, tr, .finding, .cards li, .tile { break-inside: avoid; page-break-inside: avoid; }
   figure.chart { border: 0; padding: 0; }
+  figure.chart svg[class^="plot-"]:not([class*="-ramp"]) { min-width: 0; }
   .table-wrap { overflow: visible; }
+  table { width: 100%; table-layout: auto; font-size: 8pt; }
+  th, td { padding: .15rem .3rem; min-width: 0; white-space: normal; overflow-wrap: anywhere; }
+  .num { white-space: normal; }
+  .tiles { grid-template-columns: repeat(3, 1fr); }
+  .key-findings { grid-template-columns: 1fr; gap: .3rem; } .key-findings li { border: 0; padding: 0; }
 }
 `;
 

@@ -296,4 +296,22 @@ export const DE: Labels = {
   notebooksLead:
     "Mit Jupyter (Deno-Kernel) ausgeführte Notebooks mit den unten genannten Parametern.",
   parameters: "Parameter",
+  // front page: KPI tiles and the PDF (a-front)
+  tilesLabel: "Kennzahlen des letzten Zeitraums",
+  tileUnit: { nps: "Punkte", csat: "Prozentpunkte", ces: "Punkte" } as Record<string, string>,
+  tileInterval: (level: string, interval: string, n: string) =>
+    `${level}-Intervall ${interval} · n = ${n}`,
+  tileSignificant: (change: string, unit: string, previous: string, p: string) =>
+    `${change} ${unit} gegenüber ${previous}: signifikant (Holm-korrigiert ${p})`,
+  tileNotSignificant: (change: string, unit: string, previous: string, p: string) =>
+    `${change} ${unit} gegenüber ${previous}: keine signifikante Änderung (Holm-korrigiert ${p})`,
+  tileNoTest: (previous: string) =>
+    `Kein Test gegenüber ${previous}: zu wenige Antworten für einen Vergleich`,
+  tileSpark: (kpi: string, periods: string) => `${kpi} in den letzten ${periods} Zeiträumen`,
+  pdfLink: "PDF",
+  resolutionAxis: "Median der Lösungszeit (Stunden)",
+  sectionDone: (section: string) => `${section}: fertig`,
+  sectionSkipped: (section: string, reason: string) => `${section}: übersprungen: ${reason}`,
+  sectionFailedLine: (section: string, message: string) => `${section}: fehlgeschlagen: ${message}`,
+  pdfLead: "Der ganze Bericht als PDF:",
 };

@@ -335,6 +335,23 @@ export const EN = {
   // notebooks
   notebooksLead: "Notebooks executed with Jupyter (Deno kernel) on the parameters below.",
   parameters: "Parameters",
+  // front page: KPI tiles and the PDF (a-front)
+  tilesLabel: "Headline KPIs of the latest period",
+  tileUnit: { nps: "points", csat: "percentage points", ces: "points" } as Record<string, string>,
+  tileInterval: (level: string, interval: string, n: string) =>
+    `${level} interval ${interval} · n = ${n}`,
+  tileSignificant: (change: string, unit: string, previous: string, p: string) =>
+    `${change} ${unit} vs ${previous}: significant (Holm-adjusted ${p})`,
+  tileNotSignificant: (change: string, unit: string, previous: string, p: string) =>
+    `${change} ${unit} vs ${previous}: no significant change (Holm-adjusted ${p})`,
+  tileNoTest: (previous: string) => `No test against ${previous}: too few answers to compare`,
+  tileSpark: (kpi: string, periods: string) => `${kpi} over the last ${periods} periods`,
+  pdfLink: "PDF",
+  resolutionAxis: "Median resolution time (hours)",
+  sectionDone: (section: string) => `${section}: done`,
+  sectionSkipped: (section: string, reason: string) => `${section}: skipped: ${reason}`,
+  sectionFailedLine: (section: string, message: string) => `${section}: failed: ${message}`,
+  pdfLead: "The whole report as a PDF:",
 };
 
 /** Every label and sentence template of the report. */

@@ -18,7 +18,13 @@ import { npsCategory } from "../schema/scales.ts";
 import { periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
 import { npsGap, rankSentences, smallNote } from "./compare.ts";
-import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import {
+  columnLabel,
+  hasColumns,
+  hasValues,
+  type Section,
+  type SectionContext,
+} from "./context.ts";
 import { dataTable, figure, findings, heading, skippedSection, type TableColumn } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { trendShifts } from "./trend_section.ts";
@@ -84,7 +90,7 @@ function tableOptions(ctx: SectionContext) {
 
 /** The segment column of a KPI table. */
 function groupColumn(ctx: SectionContext) {
-  return { label: ctx.segment, value: (r: Row) => String(r[ctx.segment] ?? "–") };
+  return { label: columnLabel(ctx, ctx.segment), value: (r: Row) => String(r[ctx.segment] ?? "–") };
 }
 
 /** The columns of an NPS table after its group or period column. */
@@ -269,7 +275,7 @@ function scoreChart(ctx: SectionContext, table: ColumnTable) {
 function mixChart(ctx: SectionContext, result: ColumnTable) {
   const { labels: t } = ctx;
   return npsMixChart(result, {
-    title: t.answerMix(ctx.segment),
+    title: t.answerMix(columnLabel(ctx, ctx.segment)),
     subtitle: null,
     label: t.shareOfAnswers,
     ...chartLocale(ctx),
@@ -337,7 +343,7 @@ function latestComments(ctx: SectionContext, table: ColumnTable, limit = 8): str
   const columns = [
     { label: t.date, value: (r: Row) => f.date(r.date as Date) },
     ...(table.columnNames().includes(segment)
-      ? [{ label: segment, value: (r: Row) => String(r[segment] ?? "–") }]
+      ? [{ label: columnLabel(ctx, segment), value: (r: Row) => String(r[segment] ?? "–") }]
       : []),
     { label: t.score, value: (r: Row) => f.int(r.nps_score), numeric: true },
     { label: t.comment, value: (r: Row) => String(r.comment) },

@@ -50,6 +50,7 @@ const projectConfig = z.strictObject({
     keep: z.array(z.string()).optional(),
     minGroupSize: z.number().int().min(1).optional(),
   }).optional(),
+  labels: z.record(z.string(), z.string().min(1)).optional(),
 });
 
 /**
@@ -68,6 +69,8 @@ export interface ProjectConfig {
   files: Record<string, FileConfig>;
   /** What the report keeps out of its pages (see `src/report/privacy.ts`). */
   privacy?: PrivacyConfig;
+  /** Display names of columns in the report, e.g. `{ "nps_score": "Weiterempfehlung" }`. */
+  labels?: Record<string, string>;
 }
 
 /** One file's entry in `cxkit.json`. */

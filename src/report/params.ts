@@ -42,11 +42,9 @@ const NAMES: readonly NotebookParamName[] = ["data", "period", "segment", "from"
  * ```ts
  * import assert from "node:assert/strict";
  * import { notebookParams } from "./params.ts";
- * Deno.env.set("CXKIT_SEGMENT", "region");
  * const params = notebookParams({ period: "quarter" });
- * assert.equal(params.segment, "region");
  * assert.equal(params.period, Deno.env.get("CXKIT_PERIOD") ?? "quarter");
- * Deno.env.delete("CXKIT_SEGMENT");
+ * assert.equal(params.segment, Deno.env.get("CXKIT_SEGMENT") ?? "channel");
  * ```
  */
 export function notebookParams(defaults: Partial<NotebookParams> = {}): NotebookParams {

@@ -10,53 +10,9 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CxError } from "../errors.ts";
 import { checkOptions, optionNames } from "../options.ts";
+import { CHROMIUM_ARGS, CHROMIUM_INSTALL_HINT, findChromium } from "../charts/chromium.ts";
 
-/** How to get Chromium, for error messages. */
-export const CHROMIUM_INSTALL_HINT: string =
-  "Install it with (as root) `DEBIAN_FRONTEND=noninteractive apt-get install -y chromium`, " +
-  "or set CHROMIUM_PATH to a Chromium or Chrome executable.";
-
-/** Flags of every headless Chromium run (PDF and browser tests). */
-export const CHROMIUM_ARGS: readonly string[] = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-/**
- * The Chromium executable: `CHROMIUM_PATH`, else the first of
- * `/usr/bin/chromium`, `/usr/bin/chromium-browser`, `/usr/bin/google-chrome`
- * that exists, else `undefined`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { findChromium } from "./pdf.ts";
- * const path: string | undefined = await findChromium();
- * assert.ok(path === undefined || path.length > 0);
- * ```
- */
-export async function findChromium(): Promise<string | undefined> {
-  const candidates = [
-    Deno.env.get("CHROMIUM_PATH"),
-    "/usr/bin/chromium",
-    "/usr/bin/chromium-browser",
-    "/usr/bin/google-chrome",
-  ];
-  for (const path of candidates) {
-    if (!path) continue;
-    try {
-      if ((await Deno.stat(path)).isFile) return path;
-    } catch {
-      // not there: try the next one
-    }
-  }
-  return undefined;
-}
+export { CHROMIUM_ARGS, CHROMIUM_INSTALL_HINT, findChromium } from "../charts/chromium.ts";
 
 /** Options of {@link printPdf}. */
 export interface PrintPdfOptions {

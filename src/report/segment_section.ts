@@ -12,7 +12,13 @@ import { rfm, RFM_SEGMENTS } from "../analysis/segment/rfm.ts";
 import { rfmChart } from "../charts/rfm.ts";
 import { segmentChart } from "../charts/segment.ts";
 import { chartLocale } from "./charts.ts";
-import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import {
+  columnLabel,
+  hasColumns,
+  hasValues,
+  type Section,
+  type SectionContext,
+} from "./context.ts";
 import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { smallNote } from "./compare.ts";
@@ -110,7 +116,7 @@ function segmentPart(ctx: SectionContext, table: ColumnTable, column: string) {
   const diff = (x: Row | undefined, digits: number) =>
     x ? `${signed(f.num(x.difference, digits), x.difference)}${x.significant ? " *" : ""}` : "–";
   out.push(dataTable(rows, [
-    { label: column, value: (r) => String(r[column]) },
+    { label: columnLabel(ctx, column), value: (r) => String(r[column]) },
     { label: t.n, value: (r) => f.int(r.n), numeric: true },
     { label: t.npsInterval, value: (r) => f.interval(r.nps, r.nps_low, r.nps_high), numeric: true },
     {

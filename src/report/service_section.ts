@@ -10,7 +10,13 @@ import type { ColumnTable } from "arquero";
 import { kpiSegmentChart } from "../charts/kpi.ts";
 import { firstContactResolution, firstResponseTime, resolutionTime } from "../metrics/service.ts";
 import { chartLocale } from "./charts.ts";
-import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
+import {
+  columnLabel,
+  hasColumns,
+  hasValues,
+  type Section,
+  type SectionContext,
+} from "./context.ts";
 import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { rankSentences } from "./compare.ts";
@@ -56,7 +62,7 @@ export function serviceSection(ctx: SectionContext): Section {
     by,
     options: { by, confidence: ctx.confidence, minN: ctx.minN },
     tableOptions: { small: (r: Row) => r.small_sample === true, flagText: t.smallSample },
-    group: { label: by, value: (r: Row) => String(r[by] ?? "–") },
+    group: { label: columnLabel(ctx, by), value: (r: Row) => String(r[by] ?? "–") },
     out: [],
     found: [],
   };
@@ -130,6 +136,9 @@ function resolutionPart({ ctx, table, by, options, tableOptions, group, out }: P
     [by],
   );
   out.push(heading(2, t.resolution));
+  // Hours for chat, days for email: a log axis shows both.
+  const title = t.byGroup(t.resolution, by);
+  out.push(figure(chart(ctx, resolution, by, "median", t.resolutionAxis, title, true), f));
   out.push(dataTable(resolution.objects() as Row[], [
     group,
     { label: t.tickets, value: (r) => f.int(r.tickets), numeric: true },

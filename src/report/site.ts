@@ -8,14 +8,13 @@
  *
  * @module
  */
-import type { ColumnTable } from "arquero";
 import { dirname, isAbsolute, join } from "node:path";
 import { escapeHtml } from "../charts/display.ts";
 import { CxError, CxOptionsError } from "../errors.ts";
 import { checkPeriod, type Period } from "../time/period.ts";
 import { CES_DEFAULTS, type CesScale, CSAT_DEFAULTS, type CsatScale } from "../schema/scales.ts";
 import {
-  DATE_COLUMN,
+  columnLabel,
   type ReportFilters,
   type ReportTables,
   reportTables,
@@ -23,21 +22,22 @@ import {
   type SectionContext,
 } from "./context.ts";
 import { type Lang, reportFormat } from "./format.ts";
-import { dataTable, findings, heading, type NavItem, para, renderPage } from "./html.ts";
+import { heading, type NavItem, para, renderPage } from "./html.ts";
 import { type Labels, reportLabels } from "./i18n.ts";
 import { cohortSection } from "./cohort_section.ts";
 import { driverSection } from "./driver_section.ts";
 import { kpiSection } from "./kpi_section.ts";
 import { journeySection } from "./journey_section.ts";
 import type { LoadedFile } from "./load_dir.ts";
-import { fileCountColumns, qualitySection } from "./quality_section.ts";
+import { qualitySection } from "./quality_section.ts";
+import { coveredRange, frontPage } from "./front.ts";
 import { segmentSection } from "./segment_section.ts";
 import { serviceSection } from "./service_section.ts";
 import { trendSection } from "./trend_section.ts";
 import { textSection } from "./text_section.ts";
 import { valueSection } from "./value_section.ts";
 import { checkOptions, optionNames } from "../options.ts";
-import { applyPrivacy, type PrivacyConfig, privacyLines, redactPage } from "./privacy.ts";
+import { applyPrivacy, type PrivacyConfig, redactPage } from "./privacy.ts";
 
 /** An executed notebook as a page of the site. */
 export interface NotebookPage {
@@ -91,6 +91,18 @@ export interface SiteOptions {
   privacy?: PrivacyConfig;
   /** Called with a line of progress after each section. */
   onProgress?: (message: string) => void;
+  /**
+   * File name of the PDF of the print version, written beside the pages
+   * (e.g. `"report.pdf"` with `--pdf`): linked from the navigation and the
+   * overview. Default: no PDF, no link.
+   */
+  pdf?: string;
+  /**
+   * Display names of columns (`cxkit.json` → `labels`), e.g.
+   * `{ channel: "Kanal", nps_score: "Weiterempfehlung" }`: used in titles
+   * ("NPS nach Kanal"), table headers, the overview and the drivers page.
+   */
+  columnLabels?: Record<string, string>;
 }
 
 /** The names of {@link SiteOptions}. */
@@ -113,6 +125,8 @@ export const SITE_OPTIONS = optionNames<SiteOptions>()([
   "notebookParams",
   "privacy",
   "onProgress",
+  "pdf",
+  "columnLabels",
 ]);
 
 /** One file of the site: its path relative to the site root and its content. */
@@ -167,11 +181,11 @@ export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[]
     const { section, failed } = safely(build, ctx);
     sections.push(section);
     const status = failed
-      ? `failed: ${failed}`
+      ? t.sectionFailedLine(section.title, failed)
       : section.skipped
-      ? `skipped: ${section.skipped}`
-      : "done";
-    options.onProgress?.(`${section.title}: ${status}`);
+      ? t.sectionSkipped(section.title, section.skipped)
+      : t.sectionDone(section.title);
+    options.onProgress?.(status);
   }
   sections.push(qualitySection(ctx, options.rejectRows ?? 20));
   const notebooks = options.notebooks ?? [];
@@ -180,13 +194,14 @@ export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[]
     ...sections.map((s) => ({ href: `${s.id}.html`, label: s.title })),
     ...(notebooks.length ? [{ href: "notebooks/index.html", label: t.notebooks }] : []),
     { href: "print.html", label: t.printAll },
+    ...(options.pdf ? [{ href: options.pdf, label: t.pdfLink }] : []),
   ];
   const page = (path: string, title: string, body: string, footer?: string): SitePage => ({
     path,
     html: redactPage(
       renderPage({
         lang: f.lang,
-        title: `${title} · ${t.site}`,
+        title: title.startsWith(t.site) ? title : `${title} · ${t.site}`,
         site: t.site,
         nav,
         navLabel: t.nav,
@@ -202,14 +217,14 @@ export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[]
     page(
       "index.html",
       t.overview,
-      overview(ctx, sections, options.dataDir),
+      frontPage(ctx, { dataDir: options.dataDir, sections, print: false, pdf: options.pdf }),
       `<p class="generated">${escapeHtml(t.generated(generated))}</p>`,
     ),
     ...sections.map((s) => page(`${s.id}.html`, s.title, sectionBody(s, 1))),
     page(
       "print.html",
-      t.site,
-      `<h1>${escapeHtml(t.site)}</h1>\n${overview(ctx, [], options.dataDir)}\n` +
+      [t.site, coveredRange(ctx)].filter(Boolean).join(" · "),
+      `${frontPage(ctx, { dataDir: options.dataDir, sections, print: true })}\n` +
         sections.map((s) => `<section class="page" id="${s.id}">${sectionBody(s, 1)}</section>`)
           .join("\n"),
     ),
@@ -325,7 +340,8 @@ export function sectionContext(
     tables,
     files: options.files ?? [],
     format: reportFormat(lang, options.locale, timeZone),
-    labels: reportLabels(lang),
+    labels: withColumnLabels(reportLabels(lang), options.columnLabels),
+    columnLabels: options.columnLabels,
     segment,
     period,
     timeZone,
@@ -387,90 +403,9 @@ function sectionBody(section: Section, level: 1 | 2): string {
   return `<h${level}>${escapeHtml(section.title)}</h${level}>\n${section.body}`;
 }
 
-function overview(
-  ctx: SectionContext & { notFiltered: Record<string, string[]> },
-  sections: Section[],
-  dataDir: string,
-): string {
-  const { labels: t, format: f } = ctx;
-  const facts: [string, string][] = [
-    [t.dataDir, dataDir],
-    [t.dateRange, dateRanges(ctx.tables, t, f.date).join("; ") || "–"],
-    [t.filters, filterText(ctx)],
-    [t.periodLabel, `${t.period[ctx.period]} (${ctx.timeZone})`],
-    [t.segmentLabel, ctx.segment],
-    [t.confidence, t.confidenceText(f.share(ctx.confidence, 0), f.int(ctx.minN))],
-  ];
-  const out = [
-    sections.length ? `<h1>${escapeHtml(t.site)}</h1>` : "",
-    para(t.lead, "lead"),
-    heading(2, t.facts),
-    `<dl class="facts">${
-      facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")
-    }</dl>`,
-  ];
-  if (sections.length) {
-    out.push(heading(2, t.keyFindings));
-    out.push(
-      `<ul class="cards">${
-        sections.map((s) =>
-          `<li><a href="${s.id}.html">${escapeHtml(s.title)}</a>${
-            (s.findings.length ? s.findings.slice(0, 2) : [t.noFindings])
-              .map((x) => `<p>${escapeHtml(x)}</p>`).join("")
-          }</li>`
-        ).join("\n")
-      }</ul>`,
-    );
-    out.push(heading(2, t.filesRead));
-    out.push(dataTable(ctx.files, fileCountColumns(t, f)));
-  } else {
-    out.push(findings([]));
-  }
-  // What the privacy step did, on the overview and in print.html.
-  const privacy = privacyLines(ctx.privacy, f.lang, f.int);
-  out.push(heading(2, privacy.heading), para(privacy.lead));
-  out.push(
-    `<ul class="privacy">${privacy.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>`,
-  );
-  return out.filter(Boolean).join("\n");
-}
-
-function filterText(ctx: SectionContext & { notFiltered: Record<string, string[]> }): string {
-  const { labels: t, filters } = ctx;
-  const parts: string[] = [];
-  if (filters.from) parts.push(t.filterFrom(filters.from));
-  if (filters.to) parts.push(t.filterTo(filters.to));
-  for (const [column, value] of Object.entries(filters.where ?? {})) {
-    const skipped = ctx.notFiltered[column] ?? [];
-    const applied = Object.keys(ctx.tables).filter((s) => !skipped.includes(s));
-    parts.push(t.filterWhere(column, value, applied.join(", ") || "–"));
-    if (skipped.length) parts.push(t.filterNotApplied(column, skipped.join(", ")));
-  }
-  return parts.length ? parts.join("; ") : t.noFilters;
-}
-
-function dateRanges(
-  tables: ReportTables,
-  t: Labels,
-  date: (d: Date) => string,
-): string[] {
-  // Tables covering the same days share one entry: "Jan 1, 2024 – Dec 31, 2025 (responses, tickets)".
-  const ranges = new Map<string, [string, string, string[]]>();
-  for (const [schema, table] of Object.entries(tables) as [keyof ReportTables, ColumnTable][]) {
-    const column = DATE_COLUMN[schema] ?? "signup_date";
-    if (!table.columnNames().includes(column)) continue;
-    let min = Infinity, max = -Infinity;
-    for (const d of table.array(column) as unknown[]) {
-      if (!(d instanceof Date)) continue;
-      const ms = d.getTime();
-      if (ms < min) min = ms;
-      if (ms > max) max = ms;
-    }
-    if (min > max) continue;
-    const [from, to] = [date(new Date(min)), date(new Date(max))];
-    const key = `${from}\u0000${to}`;
-    if (!ranges.has(key)) ranges.set(key, [from, to, []]);
-    ranges.get(key)![2].push(schema);
-  }
-  return [...ranges.values()].map(([from, to, schemas]) => t.range(from, to, schemas.join(", ")));
+/** The report's words with every "… by <column>" naming the column by its label. */
+function withColumnLabels(t: Labels, columnLabels: Record<string, string> = {}): Labels {
+  if (!Object.keys(columnLabels).length) return t;
+  const ctx = { columnLabels };
+  return { ...t, byGroup: (what, group) => t.byGroup(what, columnLabel(ctx, group)) };
 }

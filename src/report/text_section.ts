@@ -170,6 +170,8 @@ function sentimentPart(ctx: SectionContext, responses: ColumnTable): Part {
         high: "sentiment_high",
         label: t.sentimentAxis,
         title: key === "period" ? `${what} (${ctx.timeZone})` : what,
+        // The report's words, not the analysis' English method name.
+        subtitle: ctx.labels.intervalsNote(f.share(ctx.confidence, 0), f.int(ctx.minN)),
         ...chartLocale(ctx),
       }),
       f,

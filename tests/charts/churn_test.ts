@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";
 import { churnChart } from "../../src/charts/churn.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml, renderSvg } from "../../src/charts/render.ts";
 import { CxOptionsError } from "../../src/errors.ts";
 import { churnRate, retentionRate } from "../../src/metrics/churn.ts";
 import { assertThrows } from "../assert.ts";
@@ -23,11 +23,11 @@ const tips = (html: string) =>
   [...parse(html).querySelectorAll('g[aria-label="dot"] circle title')].map((t) => t.textContent);
 
 Deno.test("snapshot: churn rate per month with band and a hollow small sample", async () => {
-  await assertSnapshot("churn-rate", renderSvg(churnChart(result)));
+  await assertSnapshot("churn-rate", renderHtml(churnChart(result)));
 });
 
 Deno.test("snapshot: churn rate per month in German (de-DE)", async () => {
-  await assertSnapshot("churn-rate-de", renderSvg(churnChart(result, { locale: "de-DE" })));
+  await assertSnapshot("churn-rate-de", renderHtml(churnChart(result, { locale: "de-DE" })));
 });
 
 Deno.test("churnChart: one dot per period with a rate, its value in the tooltip, small samples hollow", () => {

@@ -5,7 +5,7 @@ import { CxOptionsError } from "../../src/errors.ts";
 import { cohortRetention } from "../../src/analysis/cohort/retention.ts";
 import { pooledRetention } from "../../src/analysis/cohort/summaries.ts";
 import { retentionCurves, retentionHeatmap } from "../../src/charts/cohort.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml, renderSvg } from "../../src/charts/render.ts";
 import { assertThrows } from "../assert.ts";
 import { assertSnapshot } from "./snapshot.ts";
 
@@ -35,20 +35,20 @@ const texts = (doc: ReturnType<typeof parse>, index: number) =>
   );
 
 Deno.test("snapshot: retention heatmap", async () => {
-  await assertSnapshot("cohort-heatmap", renderSvg(retentionHeatmap(retention)));
+  await assertSnapshot("cohort-heatmap", renderHtml(retentionHeatmap(retention)));
 });
 
 Deno.test("snapshot: retention heatmap with segment panels", async () => {
-  await assertSnapshot("cohort-heatmap-segments", renderSvg(retentionHeatmap(bySegment)));
+  await assertSnapshot("cohort-heatmap-segments", renderHtml(retentionHeatmap(bySegment)));
 });
 
 Deno.test("snapshot: retention curves per cohort with bands", async () => {
-  await assertSnapshot("cohort-curves", renderSvg(retentionCurves(retention, { band: true })));
+  await assertSnapshot("cohort-curves", renderHtml(retentionCurves(retention, { band: true })));
 });
 
 Deno.test("snapshot: pooled retention curves by segment", async () => {
   const pooled = pooledRetention(bySegment, { includeIncomplete: true });
-  await assertSnapshot("cohort-pooled-curves", renderSvg(retentionCurves(pooled)));
+  await assertSnapshot("cohort-pooled-curves", renderHtml(retentionCurves(pooled)));
 });
 
 Deno.test("retentionHeatmap: one cell per reached period, labels, sizes, blanks, stars", () => {

@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import { JSDOM } from "jsdom";
 import { CxOptionsError } from "../../src/errors.ts";
 import { commentDriverChart } from "../../src/charts/comment_drivers.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml } from "../../src/charts/render.ts";
 import { commentDrivers } from "../../src/text/comment_drivers.ts";
 import { assertEquals, assertThrows } from "../assert.ts";
 import { assertSnapshot } from "./snapshot.ts";
@@ -25,18 +25,18 @@ const result = commentDrivers(aq.table({ nps_score: scores, comment: comments })
 const parse = (html: string) => new JSDOM(html).window.document;
 
 Deno.test("snapshot: comment drivers, detractors against promoters", async () => {
-  await assertSnapshot("comment-drivers", renderSvg(commentDriverChart(result, { top: 6 })));
+  await assertSnapshot("comment-drivers", renderHtml(commentDriverChart(result, { top: 6 })));
 });
 
 Deno.test("snapshot: comment drivers in German", async () => {
   await assertSnapshot(
     "comment-drivers-de",
-    renderSvg(commentDriverChart(result, { top: 4, locale: "de-DE" })),
+    renderHtml(commentDriverChart(result, { top: 4, locale: "de-DE" })),
   );
 });
 
 Deno.test("comment driver chart: bars, sides, hollow bars, tooltips and legend", () => {
-  const doc = parse(renderSvg(commentDriverChart(result, { top: 3 })));
+  const doc = parse(renderHtml(commentDriverChart(result, { top: 3 })));
   const titles = [...doc.querySelectorAll("title")].map((t) => t.textContent ?? "");
   // three terms per side, each with its counts in the tooltip
   assertEquals(titles.length, 6);
@@ -47,12 +47,12 @@ Deno.test("comment driver chart: bars, sides, hollow bars, tooltips and legend",
   // "okay" is used by both groups and is not significant: drawn hollow when shown
   const okay = (result.objects() as Record<string, unknown>[]).find((r) => r.term === "okay")!;
   assertEquals(okay.significant, false);
-  const all = parse(renderSvg(commentDriverChart(result, { top: 50 })));
+  const all = parse(renderHtml(commentDriverChart(result, { top: 50 })));
   const hollow = [...all.querySelectorAll("g[fill=white] rect")].map((r) =>
     r.querySelector("title")?.textContent ?? ""
   );
   assertEquals(hollow.some((t) => t.startsWith("“okay”")), true);
-  const custom = renderSvg(commentDriverChart(result, { labels: ["critics", "fans"], top: 1 }));
+  const custom = renderHtml(commentDriverChart(result, { labels: ["critics", "fans"], top: 1 }));
   assertEquals(custom.includes("more often from critics"), true);
 });
 

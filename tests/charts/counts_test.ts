@@ -3,7 +3,7 @@ import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";
 import { rfm, RFM_SEGMENTS } from "../../src/analysis/segment/rfm.ts";
 import { commentThemes } from "../../src/analysis/themes.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml, renderSvg } from "../../src/charts/render.ts";
 import { rfmChart } from "../../src/charts/rfm.ts";
 import { themeChart } from "../../src/charts/themes.ts";
 import { ticketVolumeChart } from "../../src/charts/volume.ts";
@@ -29,7 +29,7 @@ const comments = aq.table({
 const themes = commentThemes(comments, { ngrams: [1] });
 
 Deno.test("snapshot: most mentioned words", async () => {
-  await assertSnapshot("comment-themes", renderSvg(themeChart(themes)));
+  await assertSnapshot("comment-themes", renderHtml(themeChart(themes)));
 });
 
 Deno.test("themeChart: bars in the result's order with the shares counted by hand", () => {
@@ -86,7 +86,7 @@ const orders = aq.table({
 const scored = rfm(orders, { observedUntil: d("2024-06-30") });
 
 Deno.test("snapshot: customers per RFM segment", async () => {
-  await assertSnapshot("rfm-segments", renderSvg(rfmChart(scored)));
+  await assertSnapshot("rfm-segments", renderHtml(rfmChart(scored)));
 });
 
 Deno.test("rfmChart: customers counted per segment in RFM_SEGMENTS order, shares in the tooltip", () => {
@@ -121,7 +121,7 @@ const tickets = aq.table({
 });
 
 Deno.test("snapshot: tickets per month with an empty month", async () => {
-  await assertSnapshot("ticket-volume", renderSvg(ticketVolumeChart(tickets)));
+  await assertSnapshot("ticket-volume", renderHtml(ticketVolumeChart(tickets)));
 });
 
 Deno.test("ticketVolumeChart: every period from first to last, counted by hand, in the time zone", () => {

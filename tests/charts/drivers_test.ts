@@ -7,7 +7,7 @@ import { keyDrivers } from "../../src/analysis/drivers/drivers.ts";
 import { importancePerformance } from "../../src/analysis/drivers/importance.ts";
 import { correlationHeatmap } from "../../src/charts/correlation.ts";
 import { driverChart, quadrantChart } from "../../src/charts/drivers.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml, renderSvg } from "../../src/charts/render.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 import { assertThrows } from "../assert.ts";
 import { assertSnapshot } from "./snapshot.ts";
@@ -47,7 +47,7 @@ const result = keyDrivers(table, {
 const parse = (html: string) => new JSDOM(html).window.document;
 
 Deno.test("snapshot: driver importance with intervals", async () => {
-  await assertSnapshot("driver-importance", renderSvg(driverChart(result)));
+  await assertSnapshot("driver-importance", renderHtml(driverChart(result)));
 });
 
 Deno.test("snapshot: driver importance per channel", async () => {
@@ -59,20 +59,20 @@ Deno.test("snapshot: driver importance per channel", async () => {
   });
   await assertSnapshot(
     "driver-importance-by-channel",
-    renderSvg(driverChart(byChannel, { method: "shapley" })),
+    renderHtml(driverChart(byChannel, { method: "shapley" })),
   );
 });
 
 Deno.test("snapshot: importance × performance quadrant", async () => {
   await assertSnapshot(
     "driver-quadrant",
-    renderSvg(quadrantChart(importancePerformance(table, result))),
+    renderHtml(quadrantChart(importancePerformance(table, result))),
   );
 });
 
 Deno.test("snapshot: correlation heatmap with an undefined cell", async () => {
   const c = correlate(table, { columns: ["nps_score", ...drivers, "flat"], method: "spearman" });
-  await assertSnapshot("correlation-heatmap", renderSvg(correlationHeatmap(c)));
+  await assertSnapshot("correlation-heatmap", renderHtml(correlationHeatmap(c)));
 });
 
 Deno.test("driverChart: bars sorted by weight, signs by colour and text, intervals drawn, labels escaped", () => {

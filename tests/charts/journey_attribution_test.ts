@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";
 import { attribution } from "../../src/analysis/journey/attribution.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml } from "../../src/charts/render.ts";
 import { attributionChart } from "../../src/charts/journey_attribution.ts";
 import { CxOptionsError } from "../../src/errors.ts";
 import { assertSnapshot } from "./snapshot.ts";
@@ -15,19 +15,19 @@ const markov = attribution(events, { resamples: 200, seed: 3 });
 const parse = (html: string) => new JSDOM(html).window.document;
 
 Deno.test("snapshot: Markov attribution with bootstrap intervals", async () => {
-  await assertSnapshot("journey-attribution", renderSvg(attributionChart(markov)));
+  await assertSnapshot("journey-attribution", renderHtml(attributionChart(markov)));
 });
 
 Deno.test("snapshot: position-based shares, in German", async () => {
   const position = attribution(events, { model: "position", resamples: 200, seed: 3 });
   await assertSnapshot(
     "journey-attribution-share-de",
-    renderSvg(attributionChart(position, { value: "share", locale: "de-DE" })),
+    renderHtml(attributionChart(position, { value: "share", locale: "de-DE" })),
   );
 });
 
 Deno.test("attributionChart: one bar and whisker per channel, in the result's order", () => {
-  const doc = parse(renderSvg(attributionChart(markov)));
+  const doc = parse(renderHtml(attributionChart(markov)));
   assert.equal(doc.querySelectorAll('g[aria-label="bar"] rect').length, markov.numRows());
   assert.equal(doc.querySelectorAll('g[aria-label="rule"] line').length, markov.numRows() + 1);
   const labels = [...doc.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) =>

@@ -3,7 +3,7 @@ import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";
 import { funnel } from "../../src/analysis/journey/funnel.ts";
 import { funnelChart } from "../../src/charts/journey_funnel.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml, renderSvg } from "../../src/charts/render.ts";
 import { CxOptionsError } from "../../src/errors.ts";
 import { assertThrows } from "../assert.ts";
 import { assertSnapshot } from "./snapshot.ts";
@@ -33,13 +33,13 @@ const pooled = funnel(events, { steps, windowDays: 14 });
 const parse = (html: string) => new JSDOM(html).window.document;
 
 Deno.test("snapshot: funnel by segment", async () => {
-  await assertSnapshot("journey-funnel-segments", renderSvg(funnelChart(bySegment)));
+  await assertSnapshot("journey-funnel-segments", renderHtml(funnelChart(bySegment)));
 });
 
 Deno.test("snapshot: pooled funnel from the previous step, in German", async () => {
   await assertSnapshot(
     "journey-funnel-previous-de",
-    renderSvg(funnelChart(pooled, { measure: "previous", locale: "de-DE" })),
+    renderHtml(funnelChart(pooled, { measure: "previous", locale: "de-DE" })),
   );
 });
 

@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";
 import { transitions } from "../../src/analysis/journey/transitions.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml, renderSvg } from "../../src/charts/render.ts";
 import { transitionChart } from "../../src/charts/journey_paths.ts";
 import { CxOptionsError } from "../../src/errors.ts";
 import { assertSnapshot } from "./snapshot.ts";
@@ -19,14 +19,14 @@ const result = transitions(events);
 const parse = (html: string) => new JSDOM(html).window.document;
 
 Deno.test("snapshot: transition matrix", async () => {
-  await assertSnapshot("journey-transitions", renderSvg(transitionChart(result)));
+  await assertSnapshot("journey-transitions", renderHtml(transitionChart(result)));
 });
 
 Deno.test("snapshot: transition matrices per segment, in German", async () => {
   const byPlan = transitions(events, { by: "plan" });
   await assertSnapshot(
     "journey-transitions-by-plan",
-    renderSvg(transitionChart(byPlan, { locale: "de-DE" })),
+    renderHtml(transitionChart(byPlan, { locale: "de-DE" })),
   );
 });
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { CxOptionsError } from "../../src/errors.ts";
 import { kpiCards, kpiSegmentChart, npsMixChart } from "../../src/charts/kpi.ts";
 import { jupyterDisplay } from "../../src/charts/display.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml, renderSvg } from "../../src/charts/render.ts";
 import { csat } from "../../src/metrics/csat.ts";
 import { nps } from "../../src/metrics/nps.ts";
 import { assertSnapshot } from "./snapshot.ts";
@@ -32,11 +32,11 @@ const result = nps(answers, { by: "channel" });
 const parse = (html: string) => new JSDOM(html).window.document;
 
 Deno.test("snapshot: KPI by segment with intervals", async () => {
-  await assertSnapshot("kpi-segments", renderSvg(kpiSegmentChart(result)));
+  await assertSnapshot("kpi-segments", renderHtml(kpiSegmentChart(result)));
 });
 
 Deno.test("snapshot: NPS answer mix", async () => {
-  await assertSnapshot("nps-mix", renderSvg(npsMixChart(result)));
+  await assertSnapshot("nps-mix", renderHtml(npsMixChart(result)));
 });
 
 Deno.test("kpiSegmentChart: dots at the values, whole intervals inside the frame, small samples hollow", () => {
@@ -86,4 +86,28 @@ Deno.test("KPI charts refuse tables they cannot draw", () => {
   assert.throws(() => kpiSegmentChart(aq.table({ x: [1] })), CxOptionsError);
   assert.throws(() => npsMixChart(csat(aq.table({ csat: [5] }))), CxOptionsError);
   assert.throws(() => kpiCards(aq.table({ x: [1] })), CxOptionsError);
+});
+
+Deno.test("kpiSegmentChart: a KPI per period has time on the x-axis, dots spread left to right", () => {
+  // Jan: 2 promoters (NPS 100), Feb: 1 promoter 1 detractor (0), Apr: 2 detractors (−100).
+  const dated = aq.table({
+    date: ["2025-01-05", "2025-01-20", "2025-02-03", "2025-02-04", "2025-04-09", "2025-04-10"]
+      .map((d) => new Date(`${d}T12:00:00Z`)),
+    nps_score: [10, 9, 10, 0, 3, 1],
+  });
+  const doc = parse(renderSvg(kpiSegmentChart(nps(dated, { period: "month", minN: 1 }))));
+  const dots = [...doc.querySelectorAll("circle")].map((c) => ({
+    x: Number(c.getAttribute("cx")),
+    y: Number(c.getAttribute("cy")),
+  }));
+  assert.equal(dots.length, 3);
+  // Left to right in time; March (no answers) leaves a gap twice as wide as Jan → Feb.
+  assert.ok(dots[0].x < dots[1].x && dots[1].x < dots[2].x);
+  const gap = (dots[2].x - dots[1].x) / (dots[1].x - dots[0].x);
+  assert.ok(Math.abs(gap - (28 + 31) / 31) < 0.01, `gap ratio ${gap}`);
+  // Higher NPS higher up.
+  assert.ok(dots[0].y < dots[1].y && dots[1].y < dots[2].y);
+  const ticks = [...doc.querySelectorAll('g[aria-label="x-axis tick label"] text')]
+    .map((t) => t.textContent ?? "");
+  assert.ok(ticks.length >= 3 && ticks.some((t) => /Feb|February|2025/.test(t)), ticks.join("|"));
 });

@@ -5,7 +5,7 @@ import { kaplanMeier } from "../../src/analysis/survival/kaplan_meier.ts";
 import { trend } from "../../src/analysis/trend.ts";
 import { kpiCards, kpiSegmentChart, npsMixChart } from "../../src/charts/kpi.ts";
 import { chartFormat } from "../../src/charts/locale.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml } from "../../src/charts/render.ts";
 import { scoreDistributionChart } from "../../src/charts/scores.ts";
 import { kaplanMeierChart } from "../../src/charts/survival.ts";
 import { trendChart } from "../../src/charts/trend.ts";
@@ -45,13 +45,13 @@ const byChannel = nps(answers, { by: "channel" });
 Deno.test("snapshot: KPI by segment in German (de-DE)", async () => {
   await assertSnapshot(
     "kpi-segments-de",
-    renderSvg(kpiSegmentChart(byChannel, { locale: "de-DE" })),
+    renderHtml(kpiSegmentChart(byChannel, { locale: "de-DE" })),
   );
 });
 
 Deno.test("snapshot: NPS trend in German (de-DE)", async () => {
   const monthly = trend(answers, { kpi: "nps", period: "month", minN: 30 });
-  await assertSnapshot("trend-nps-de", renderSvg(trendChart(monthly, { locale: "de-DE" })));
+  await assertSnapshot("trend-nps-de", renderHtml(trendChart(monthly, { locale: "de-DE" })));
 });
 
 Deno.test("snapshot: KPI cards", async () => {
@@ -59,7 +59,7 @@ Deno.test("snapshot: KPI cards", async () => {
 });
 
 Deno.test("German charts: words, decimal commas, true minus signs, German ticks", () => {
-  const html = renderSvg(kpiSegmentChart(byChannel, { locale: "de-DE" }));
+  const html = renderHtml(kpiSegmentChart(byChannel, { locale: "de-DE" }));
   const tips = texts(html, 'g[aria-label="dot"] title');
   // The NPS values worked above, with a decimal comma and "bis" around a negative bound.
   assert.ok(tips.some((t) => /^chat: 25,0 \(.+\), n = 40$/.test(t)), tips.join("\n"));
@@ -69,7 +69,7 @@ Deno.test("German charts: words, decimal commas, true minus signs, German ticks"
   const ticks = texts(html, 'g[aria-label="x-axis tick label"] text');
   assert.ok(ticks.some((t) => t.startsWith("−")), `true minus on negative ticks: ${ticks}`);
   assert.ok(!ticks.some((t) => t.includes("-")));
-  const monthly = renderSvg(trendChart(trend(answers, { kpi: "nps", period: "month" }), {
+  const monthly = renderHtml(trendChart(trend(answers, { kpi: "nps", period: "month" }), {
     locale: "de-DE",
   }));
   const months = texts(monthly, 'g[aria-label="x-axis tick label"] text').join(" ");
@@ -77,24 +77,24 @@ Deno.test("German charts: words, decimal commas, true minus signs, German ticks"
   assert.match(months, /\b12\. Jan\./);
   assert.match(months, /\b2\. Feb\./);
   assert.ok(monthly.includes("NPS nach Monat") && monthly.includes("hohl: weniger als 30"));
-  const mix = renderSvg(npsMixChart(byChannel, { lang: "de" }));
+  const mix = renderHtml(npsMixChart(byChannel, { lang: "de" }));
   assert.ok(
     texts(mix, 'g[aria-label="bar"] title').includes("chat: 50.0 % Promotoren (NPS 25.0, n = 40)"),
   );
-  const scores = renderSvg(scoreDistributionChart(answers, { locale: "de-DE" }));
+  const scores = renderHtml(scoreDistributionChart(answers, { locale: "de-DE" }));
   assert.ok(
     texts(scores, 'g[aria-label="bar"] title').includes("Wert 10 (Promotoren): 22 Antworten"),
   );
 });
 
 Deno.test("English stays the default, and labels given win over the defaults", () => {
-  const html = renderSvg(kpiSegmentChart(byChannel, { title: "T", subtitle: "S", label: "L" }));
+  const html = renderHtml(kpiSegmentChart(byChannel, { title: "T", subtitle: "S", label: "L" }));
   assert.ok(html.includes("<h2>T</h2>") && html.includes("<h3>S</h3>") && html.includes(">L"));
-  assert.ok(renderSvg(kpiSegmentChart(byChannel)).includes("NPS (−100 to 100) by channel"));
+  assert.ok(renderHtml(kpiSegmentChart(byChannel)).includes("NPS (−100 to 100) by channel"));
   // lang alone switches the words, locale alone the numbers.
-  const words = renderSvg(kpiSegmentChart(byChannel, { lang: "de" }));
+  const words = renderHtml(kpiSegmentChart(byChannel, { lang: "de" }));
   assert.ok(words.includes("kleine Stichprobe") && words.includes("phone: −62.5"));
-  const numbers = renderSvg(kpiSegmentChart(byChannel, { locale: "de-DE", lang: "en" }));
+  const numbers = renderHtml(kpiSegmentChart(byChannel, { locale: "de-DE", lang: "en" }));
   assert.ok(numbers.includes("small sample") && numbers.includes("phone: −62,5"));
 });
 
@@ -105,7 +105,7 @@ Deno.test("kaplanMeierChart: percent axis, and resolution drops only steps close
   });
   const km = kaplanMeier(t);
   const steps = (options: { resolution?: number }) => {
-    const d = parse(renderSvg(kaplanMeierChart(km, options)))
+    const d = parse(renderHtml(kaplanMeierChart(km, options)))
       .querySelector('g[aria-label="line"] path')!.getAttribute("d")!;
     return d.split("L").length;
   };
@@ -113,9 +113,9 @@ Deno.test("kaplanMeierChart: percent axis, and resolution drops only steps close
   // Rows: 1, 1.1, 1.2, 2, 3, 3.05, 4, 6 (8) after S(0) = 1; resolution 0.5 keeps 1, 2, 3, 4, 6.
   assert.equal(steps({}), 1 + 2 * 8);
   assert.equal(steps({ resolution: 0.5 }), 1 + 2 * 5);
-  const pct = renderSvg(kaplanMeierChart(km, { percent: true }));
+  const pct = renderHtml(kaplanMeierChart(km, { percent: true }));
   assert.ok(texts(pct, 'g[aria-label="y-axis tick label"] text').includes("50%"));
-  const dePct = renderSvg(kaplanMeierChart(km, { percent: true, locale: "de-DE" }));
+  const dePct = renderHtml(kaplanMeierChart(km, { percent: true, locale: "de-DE" }));
   assert.ok(texts(dePct, 'g[aria-label="y-axis tick label"] text').includes("50\u00a0%"));
   assert.match(
     assertThrows(() => kaplanMeierChart(km, { resolution: -1 }), CxOptionsError).message,

@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";
 import { scoreOutcomes } from "../../src/analysis/outcomes/outcomes.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml, renderSvg } from "../../src/charts/render.ts";
 import { scoreOutcomeChart } from "../../src/charts/outcomes.ts";
 import { CATEGORY_COLORS } from "../../src/charts/scores.ts";
 import { SURVIVAL_COLORS } from "../../src/charts/survival.ts";
@@ -36,7 +36,7 @@ const result = scoreOutcomes(responses, customers, { observedUntil: cutoff });
 const parse = (html: string) => new JSDOM(html).window.document;
 
 Deno.test("snapshot: time to churn by NPS group", async () => {
-  await assertSnapshot("score-outcomes", renderSvg(scoreOutcomeChart(result)));
+  await assertSnapshot("score-outcomes", renderHtml(scoreOutcomeChart(result)));
 });
 
 Deno.test("scoreOutcomeChart: NPS colours, legend with score ranges, axis and caption", () => {

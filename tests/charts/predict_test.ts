@@ -17,7 +17,7 @@ import {
   calibrationChart,
   calibrationPoints,
 } from "../../src/charts/predict.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml } from "../../src/charts/render.ts";
 import { CxOptionsError } from "../../src/errors.ts";
 import { cdnowPurchases, throwsWith } from "../predict/helpers.ts";
 import { customerSummary } from "../../src/predict/summary.ts";
@@ -61,7 +61,7 @@ Deno.test("calibrationPoints: bin means of the holdout and of model.predict over
 });
 
 Deno.test("calibrationChart draws the points with tooltips; bins option", () => {
-  const svg = renderSvg(calibrationChart(summary, model, { bins: 3 }));
+  const svg = renderHtml(calibrationChart(summary, model, { bins: 3 }));
   const points = calibrationPoints(summary, model, { bins: 3 });
   assert.deepEqual(points.map((p) => p.label), ["0", "1", "2", "3+"]);
   const t = titles(svg);
@@ -77,11 +77,11 @@ Deno.test("calibrationChart names the summary's time unit from customerSummary's
     calibrationEnd: new Date("1997-09-30T00:00:00Z"),
     observedUntil: new Date("1998-06-30T00:00:00Z"),
   });
-  const svg = renderSvg(calibrationChart(made, bgNbd(made), { lang: "de" }));
+  const svg = renderHtml(calibrationChart(made, bgNbd(made), { lang: "de" }));
   // German words, en-US numbers (lang without locale).
   assert.ok(svg.includes("2,357 Kunden, Prüfzeitraum 39 Wochen; Modell BG/NBD"));
   // A summary without metadata (read from CSV) says "time units".
-  assert.ok(renderSvg(calibrationChart(summary, model)).includes("holdout of 39 time units"));
+  assert.ok(renderHtml(calibrationChart(summary, model)).includes("holdout of 39 time units"));
 });
 
 Deno.test("calibrationPoints: a hand-worked case with a stand-in model", () => {
@@ -125,7 +125,7 @@ Deno.test("aliveCells equal model.predict's p_alive on the same grid", () => {
 });
 
 Deno.test("aliveMatrixChart: one cell per grid point, tooltips in German", () => {
-  const svg = renderSvg(aliveMatrixChart(model, { T: 39, maxFrequency: 2, steps: 2, lang: "de" }));
+  const svg = renderHtml(aliveMatrixChart(model, { T: 39, maxFrequency: 2, steps: 2, lang: "de" }));
   const cells = aliveCells(model, { T: 39, maxFrequency: 2, steps: 2 });
   const t = titles(svg);
   assert.equal(t.length, cells.length);
@@ -151,12 +151,12 @@ Deno.test("the charts refuse bad options", () => {
 });
 
 Deno.test("snapshot: calibration chart on CDNOW", async () => {
-  await assertSnapshot("predict-calibration", renderSvg(calibrationChart(summary, model)));
+  await assertSnapshot("predict-calibration", renderHtml(calibrationChart(summary, model)));
 });
 
 Deno.test("snapshot: P(alive) matrix on CDNOW, in German", async () => {
   await assertSnapshot(
     "predict-alive-matrix-de",
-    renderSvg(aliveMatrixChart(model, { T: 39, maxFrequency: 8, steps: 6, locale: "de-DE" })),
+    renderHtml(aliveMatrixChart(model, { T: 39, maxFrequency: 8, steps: 6, locale: "de-DE" })),
   );
 });

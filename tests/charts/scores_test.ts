@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";
 import { CxDataError, CxOptionsError } from "../../src/errors.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml } from "../../src/charts/render.ts";
 import { scoreDistributionChart } from "../../src/charts/scores.ts";
 import { assertSnapshot } from "./snapshot.ts";
 
@@ -18,11 +18,11 @@ function parse(html: string) {
 }
 
 Deno.test("snapshot: score distribution", async () => {
-  await assertSnapshot("score-distribution", renderSvg(scoreDistributionChart(answers)));
+  await assertSnapshot("score-distribution", renderHtml(scoreDistributionChart(answers)));
 });
 
 Deno.test("scoreDistributionChart draws 11 bars with heights ordered as the counts", () => {
-  const doc = parse(renderSvg(scoreDistributionChart(answers)));
+  const doc = parse(renderHtml(scoreDistributionChart(answers)));
   const bars = [...doc.querySelectorAll('g[aria-label="bar"] rect')];
   assert.equal(bars.length, 11);
   const heights = bars.map((b) => Number(b.getAttribute("height")));
@@ -40,7 +40,7 @@ Deno.test("scoreDistributionChart draws 11 bars with heights ordered as the coun
 });
 
 Deno.test("scoreDistributionChart has a title, axis labels with units and a legend", () => {
-  const doc = parse(renderSvg(scoreDistributionChart(answers, { title: "Q1 survey" })));
+  const doc = parse(renderHtml(scoreDistributionChart(answers, { title: "Q1 survey" })));
   assert.equal(doc.querySelector("h2")?.textContent, "Q1 survey");
   assert.equal(doc.querySelector("h3")?.textContent, "11 answers");
   const text = doc.body.textContent ?? "";
@@ -50,7 +50,7 @@ Deno.test("scoreDistributionChart has a title, axis labels with units and a lege
 });
 
 Deno.test("scoreDistributionChart escapes a malicious title", () => {
-  const html = renderSvg(scoreDistributionChart(answers, { title: "<script>alert(1)</script>" }));
+  const html = renderHtml(scoreDistributionChart(answers, { title: "<script>alert(1)</script>" }));
   assert.ok(!html.includes("<script"));
   assert.ok(html.includes("<h2>&lt;script&gt;alert(1)&lt;/script&gt;</h2>"));
   const doc = parse(html);
@@ -60,7 +60,7 @@ Deno.test("scoreDistributionChart escapes a malicious title", () => {
 
 Deno.test("scoreDistributionChart reads another column and draws an empty table", () => {
   const doc = parse(
-    renderSvg(scoreDistributionChart(aq.table({ score: [] as number[] }), { score: "score" })),
+    renderHtml(scoreDistributionChart(aq.table({ score: [] as number[] }), { score: "score" })),
   );
   const bars = [...doc.querySelectorAll('g[aria-label="bar"] rect')];
   assert.equal(bars.length, 11);

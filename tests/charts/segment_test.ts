@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { CxOptionsError } from "../../src/errors.ts";
 import { segment } from "../../src/analysis/segment/segment.ts";
 import { segmentChart } from "../../src/charts/segment.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml, renderSvg } from "../../src/charts/render.ts";
 import { nps } from "../../src/metrics/nps.ts";
 import { sample } from "../metrics/fixtures.ts";
 import { assertSnapshot } from "./snapshot.ts";
@@ -36,13 +36,13 @@ const result = segment(answers, { kpi: "nps", by: "channel" });
 const parse = (html: string) => new JSDOM(html).window.document;
 
 Deno.test("snapshot: segments vs the rest", async () => {
-  await assertSnapshot("segment-vs-rest", renderSvg(segmentChart(result)));
+  await assertSnapshot("segment-vs-rest", renderHtml(segmentChart(result)));
 });
 
 Deno.test("snapshot: NPS by channel × region vs the rest on the sample", async () => {
   const responses = await sample("responses");
   const chart = segmentChart(segment(responses, { kpi: "nps", by: ["channel", "region"] }));
-  await assertSnapshot("segment-sample-channel-region", renderSvg(chart));
+  await assertSnapshot("segment-sample-channel-region", renderHtml(chart));
 });
 
 Deno.test("segmentChart: one dot per segment, sorted, significant coloured, small hollow, escaped", () => {

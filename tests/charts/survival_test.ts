@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import { JSDOM } from "jsdom";
 import assert from "node:assert/strict";
 import { kaplanMeier } from "../../src/analysis/survival/kaplan_meier.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml, renderSvg } from "../../src/charts/render.ts";
 import { atRiskChart, atRiskTable, kaplanMeierChart } from "../../src/charts/survival.ts";
 import { CxOptionsError } from "../../src/errors.ts";
 import { assertThrows } from "../assert.ts";
@@ -20,13 +20,13 @@ const parse = (html: string) => new JSDOM(html).window.document;
 const rows = km.objects() as { plan: string; time: number; survival: number; n_censor: number }[];
 
 Deno.test("snapshot: Kaplan–Meier curves with bands and censor marks", async () => {
-  await assertSnapshot("survival-km", renderSvg(kaplanMeierChart(km)));
+  await assertSnapshot("survival-km", renderHtml(kaplanMeierChart(km)));
 });
 
 Deno.test("snapshot: number at risk under the curves", async () => {
   await assertSnapshot(
     "survival-at-risk",
-    renderSvg(atRiskChart(km, { times: [0, 50, 100, 150, 200] })),
+    renderHtml(atRiskChart(km, { times: [0, 50, 100, 150, 200] })),
   );
 });
 

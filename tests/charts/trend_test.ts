@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { CxOptionsError } from "../../src/errors.ts";
 import { trend } from "../../src/analysis/trend.ts";
 import { trendChart } from "../../src/charts/trend.ts";
-import { renderSvg } from "../../src/charts/render.ts";
+import { renderHtml } from "../../src/charts/render.ts";
 import { nps } from "../../src/metrics/nps.ts";
 import { sample } from "../metrics/fixtures.ts";
 import { assertSnapshot } from "./snapshot.ts";
@@ -22,7 +22,7 @@ const result = trend(answers, { kpi: "nps", period: "month", rolling: 2 });
 const parse = (html: string) => new JSDOM(html).window.document;
 
 Deno.test("snapshot: trend with band, rolling line and a marked drop", async () => {
-  await assertSnapshot("trend-band-shift", renderSvg(trendChart(result, { band: true })));
+  await assertSnapshot("trend-band-shift", renderHtml(trendChart(result, { band: true })));
 });
 
 Deno.test("snapshot: monthly NPS on the sample with 3-month rolling value", async () => {
@@ -33,7 +33,7 @@ Deno.test("snapshot: monthly NPS on the sample with 3-month rolling value", asyn
     rolling: 3,
     timeZone: "Europe/Berlin",
   });
-  const svg = renderSvg(trendChart(r));
+  const svg = renderHtml(trendChart(r));
   await assertSnapshot("trend-sample-nps", svg);
   const doc = parse(svg);
   // The planted 2025-03 drop and April's recovery: two markers, labelled.
@@ -54,7 +54,7 @@ Deno.test("trendChart: one marker per significant shift, labelled; gaps and holl
   ]);
   const flagged = rows.filter((r) => r.significant);
   assert.deepEqual(flagged.map((r) => [r.period, r.shift]), [["2025-03", "drop"]]);
-  const doc = parse(renderSvg(trendChart(result)));
+  const doc = parse(renderHtml(trendChart(result)));
   const markers = [...doc.querySelectorAll("g.cx-trend-shift path")];
   assert.equal(markers.length, flagged.length);
   assert.match(markers[0].getAttribute("transform") ?? "", /rotate\(180\)/); // ▼ for a drop
@@ -71,7 +71,7 @@ Deno.test("trendChart: one marker per significant shift, labelled; gaps and holl
   assert.equal((line.match(/M/g) ?? []).length, 2);
   assert.equal(doc.querySelectorAll("g.cx-trend-band").length, 1);
   assert.equal(doc.querySelectorAll("g.cx-trend-rolling").length, 1);
-  const plain = parse(renderSvg(trendChart(result, { band: false, rolling: false })));
+  const plain = parse(renderHtml(trendChart(result, { band: false, rolling: false })));
   assert.equal(plain.querySelectorAll("g.cx-trend-band").length, 0);
   assert.equal(plain.querySelectorAll("g.cx-trend-rolling").length, 0);
 });
@@ -83,7 +83,7 @@ Deno.test("trendChart: one panel per segment with escaped names; refuses other t
     nps_score: [...good, ...bad, ...good, ...good],
   });
   const r = trend(t, { kpi: "nps", period: "month", by: "channel" });
-  const svg = renderSvg(trendChart(r));
+  const svg = renderHtml(trendChart(r));
   assert.ok(!svg.includes("<i>phone"), "segment names are escaped");
   assert.ok(svg.includes("&lt;i&gt;phone&lt;/i&gt;"));
   const doc = parse(svg);

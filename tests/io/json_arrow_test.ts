@@ -4,11 +4,15 @@ import {
   int64,
   tableFromColumns,
   tableToIPC,
+  timestamp,
+  TimeUnit,
   utf8,
 } from "@uwdata/flechette";
+import * as aq from "arquero";
 import { assertEquals, assertMatch, assertRejects } from "../assert.ts";
-import { CxDataError, readJson, writeJson } from "../../src/mod.ts";
+import { CxDataError, nps, readJson, validate, writeJson } from "../../src/mod.ts";
 import { readArrow } from "../../src/entries/io.ts";
+import { CodedColumn, InstantColumn } from "../../src/kernels/columns.ts";
 
 Deno.test("readJson: rows and columns, validated like CSV", async () => {
   const rows = [
@@ -63,4 +67,42 @@ Deno.test("readArrow: 64-bit integers become numbers, ids become exact text, los
   assertEquals((table.array("orders") as number[]).reduce((a, b) => a + b, 0), 7);
   assertEquals(summary.warnings.length, 1);
   assertMatch(summary.warnings[0], /counter: 1 64-bit integer exceed 2\^53/);
+});
+
+Deno.test("readArrow: text and dates come back compact; values, rejects and analyses as the plain form", async () => {
+  const n = 400;
+  const channels = ["chat", "mail", null, "phone"];
+  const rows = Array.from({ length: n }, (_, i) => ({
+    response_id: i === 7 ? "" : `r${i}`,
+    date: new Date(Date.UTC(2024, i % 12, 1 + (i % 28), i % 3 === 0 ? 0 : 13)),
+    nps_score: i % 50 === 3 ? 11 : (i * 7) % 11,
+    channel: channels[Math.floor(i / 12) % 4],
+    comment: i % 5 === 0 ? "ok, danke 😀" : null,
+  }));
+  const columns = Object.fromEntries(
+    Object.keys(rows[0]).map((k) => [k, rows.map((r) => r[k as keyof typeof r])]),
+  );
+  const ipc = tableToIPC(
+    tableFromColumns({
+      response_id: columnFromArray(columns.response_id, utf8()),
+      date: columnFromArray(columns.date, timestamp(TimeUnit.MILLISECOND, "UTC")),
+      nps_score: columnFromArray(columns.nps_score, float64()),
+      channel: columnFromArray(columns.channel, utf8()),
+      comment: columnFromArray(columns.comment, utf8()),
+    }),
+    {},
+  )!;
+  const compact = await readArrow(ipc, { schema: "responses" });
+  assertEquals(compact.table.column("channel") instanceof CodedColumn, true);
+  assertEquals(compact.table.column("comment") instanceof CodedColumn, true);
+  assertEquals(compact.table.column("date") instanceof InstantColumn, true);
+  // The plain form: the same rows as JavaScript values, through the same validation.
+  const plain = validate(aq.table(columns), { schema: "responses" });
+  assertEquals(plain.table.column("channel") instanceof CodedColumn, false);
+  assertEquals(compact.table.objects(), plain.table.objects());
+  assertEquals(compact.rejects.objects(), plain.rejects.objects());
+  assertEquals(compact.rejects.numRows(), 9); // 8 scores of 11, 1 blank id
+  const byChannel = (t: typeof plain.table) => nps(t, { by: "channel", period: "month" }).objects();
+  assertEquals(byChannel(compact.table), byChannel(plain.table));
+  assertEquals(byChannel(compact.table).length, 36); // 3 channels (null left out) × 12 months
 });

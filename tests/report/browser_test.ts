@@ -12,9 +12,10 @@
  */
 import assert from "node:assert/strict";
 import { extname, join, normalize } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { type ChromiumSession, openChromium } from "../../src/charts/chromium.ts";
 import { executeNotebooks, jupyterAvailable } from "../../src/report/notebooks.ts";
-import { CHROMIUM_ARGS, CHROMIUM_INSTALL_HINT, findChromium } from "../../src/report/pdf.ts";
+import { CHROMIUM_INSTALL_HINT, findChromium } from "../../src/report/pdf.ts";
 import { loadProject } from "../../src/report/load_dir.ts";
 import { buildSite, type NotebookPage, writeSite } from "../../src/report/site.ts";
 import { listFiles, XSS, xssDir } from "./fixtures.ts";
@@ -41,11 +42,10 @@ Deno.test({
       throw new Error(`CI=true: the browser test must run.\n${CHROMIUM_INSTALL_HINT}`);
     }
     const site = await Deno.makeTempDir({ prefix: "cxkit-site-" });
-    const profile = await Deno.makeTempDir({ prefix: "cxkit-profile-" });
     const data = await xssDir();
     // The notebook's kernel and Chromium start in their own processes while the data loads.
     const notebookPages = tinyNotebook(site);
-    const starting = launch(executable, profile);
+    const starting = openChromium(executable);
     starting.catch(() => {}); // awaited below; keep an early failure from going unhandled
     const { files, config } = await loadProject(data);
     const notebooks = await notebookPages;
@@ -65,9 +65,10 @@ Deno.test({
       (request) => serve(site, request, requested),
     );
     const base = `http://127.0.0.1:${server.addr.port}/`;
-    let browser: Browser | undefined;
+    let session: ChromiumSession | undefined;
     try {
-      browser = await starting;
+      session = await starting;
+      const browser = session.browser;
       const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
       // Three tabs at a time: the renderers work while the test waits on the protocol.
       for (let i = 0; i < pages.length; i += 3) {
@@ -85,10 +86,8 @@ Deno.test({
 
       await checkPhoneAndDark(browser, base, pages);
     } finally {
-      await browser?.close();
-      await stopChromium();
+      await session?.close();
       await server.shutdown();
-      await Deno.remove(profile, { recursive: true }).catch(() => {});
       await Deno.remove(site, { recursive: true });
       await Deno.remove(data, { recursive: true });
     }
@@ -96,55 +95,6 @@ Deno.test({
     for (const path of requested) assert.ok(pages.includes(path), `unexpected request /${path}`);
   },
 });
-
-let chromiumProcess: Deno.ChildProcess | undefined;
-
-/**
- * Starts the system Chromium with exactly our flags and a fresh profile, and
- * connects playwright-core to it over the DevTools protocol (playwright's own
- * launcher would add its flags and manage the profile itself).
- */
-async function launch(executable: string, profile: string): Promise<Browser> {
-  chromiumProcess = new Deno.Command(executable, {
-    args: [
-      ...CHROMIUM_ARGS,
-      `--user-data-dir=${profile}`,
-      "--remote-debugging-port=0",
-      "--remote-debugging-address=127.0.0.1",
-      "about:blank",
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const lines = chromiumProcess.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const { value, done } = await lines.read();
-    if (done) break;
-    seen += value;
-    const match = /DevTools listening on (ws:\/\/\S+)/.exec(seen);
-    if (match) {
-      // Keep draining Chromium's log so it never blocks on a full pipe.
-      (async () => {
-        while (!(await lines.read()).done);
-      })().catch(() => {});
-      return await chromium.connectOverCDP(match[1]);
-    }
-  }
-  throw new Error(`Chromium did not start its DevTools endpoint:\n${seen.slice(-2000)}`);
-}
-
-async function stopChromium(): Promise<void> {
-  if (!chromiumProcess) return;
-  try {
-    chromiumProcess.kill("SIGTERM");
-  } catch {
-    // already gone
-  }
-  await chromiumProcess.status;
-  chromiumProcess = undefined;
-}
 
 /** Opens a page and checks errors, requests, charts, navigation and the payloads. */
 async function checkPage(context: BrowserContext, base: string, path: string): Promise<void> {

@@ -35,10 +35,10 @@ Deno.test("report CLI --allow-partial: writes the site, says where, progress on 
     /cxkit: responses\.csv: 4 rows read, 2 accepted, 2 rejected; most frequent reasons: 1 × nps_score is the likelihood to recommend/,
   );
   assert.match(run.stderr, /cxkit: customers\.csv: 2 rows read, 2 accepted, 0 rejected\n/);
-  assert.match(run.stderr, /cxkit: Kunden-KPIs: done/);
+  assert.match(run.stderr, /cxkit: Kunden-KPIs: fertig/); // --lang de: German progress lines
   // Skipped for missing data, failed on bad data: never "done" (issue #19).
-  assert.match(run.stderr, /cxkit: Service: skipped: Keine Tickets in den Daten/);
-  assert.match(run.stderr, /cxkit: Kohorten & Kündigungen: failed: Column "customer_id"/);
+  assert.match(run.stderr, /cxkit: Service: übersprungen: Keine Tickets in den Daten/);
+  assert.match(run.stderr, /cxkit: Kohorten & Kündigungen: fehlgeschlagen: Column "customer_id"/);
   assert.match(run.stderr, /cxkit: 12 pages written/);
   assert.deepEqual(await listFiles(out), PAGES);
   const quality = await Deno.readTextFile(join(out, "quality.html"));

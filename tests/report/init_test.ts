@@ -106,8 +106,11 @@ Deno.test("init on a German helpdesk export: the guessed cxkit.json, equal to th
     /cxkit: Ticket-Export_2025\.csv: 60 rows read, 59 accepted, 1 rejected; most frequent reasons: 1 × created_at must be a date: "31\.02\.2025 09:15" is not a valid date/,
   );
   assert.match(report.stderr, /cxkit: Umfrage_Export\.csv: 48 rows read, 48 accepted, 0 rejected/);
-  assert.match(report.stderr, /cxkit: Service: done/);
-  assert.match(report.stderr, /cxkit: Kohorten & Kündigungen: skipped: Keine Kunden in den Daten/);
+  assert.match(report.stderr, /cxkit: Service: fertig/);
+  assert.match(
+    report.stderr,
+    /cxkit: Kohorten & Kündigungen: übersprungen: Keine Kunden in den Daten/,
+  );
 });
 
 Deno.test("init on an English folder: names, orders as events, a 1–10 CSAT scale; the report runs on it", async () => {

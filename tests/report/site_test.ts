@@ -4,9 +4,9 @@
  * filters and bad files.
  */
 import assert from "node:assert/strict";
-import { buildSite, type SitePage } from "../../src/report/site.ts";
+import { buildSite, type SiteOptions, type SitePage } from "../../src/report/site.ts";
 import { reportTables } from "../../src/report/context.ts";
-import { loadDirectory } from "../../src/report/load_dir.ts";
+import { loadDirectory, loadProject } from "../../src/report/load_dir.ts";
 import { PLANTED } from "../../data/generate.ts";
 import { loadSample, messyDir } from "./fixtures.ts";
 
@@ -317,4 +317,65 @@ Deno.test("bad files become report sections, never a crash; user strings escaped
   assert.match(text(page(pages, "kpis.html")), /chat fewer than 5 answers/);
   const open = buildSite(files, { dataDir: dir, generatedAt: AT, privacy: { minGroupSize: 1 } });
   assert.match(text(page(open, "kpis.html")), /chat small sample/);
+});
+
+/** The sample's site with the sample's scales, at a fixed time, with `options`. */
+async function sampleSite(options: Partial<SiteOptions>): Promise<SitePage[]> {
+  const { files, config } = await loadSample();
+  return buildSite(files, {
+    dataDir: "data/sample",
+    generatedAt: AT,
+    csatScale: config.csatScale,
+    cesScale: config.cesScale,
+    ...options,
+  });
+}
+
+Deno.test("front page: KPI tiles in the report's language; quadrant and resolution charts", async () => {
+  for (const lang of ["en", "de"] as const) {
+    const pages = await sampleSite({ lang });
+    const index = text(page(pages, "index.html"));
+    // Three tiles, each: name · latest month, value, interval, n, the tested change.
+    const tile = lang === "en"
+      ? /NPS · 2025-12 -?\d+\.\d 95% interval [\d.–−to ]+ · n = [\d,]+ [+−±]\d+\.\d points vs 2025-11: (significant|no significant change) \(Holm-adjusted p [=<] [\d.]+\)/
+      : /NPS · 2025-12 -?\d+,\d 95 %-Intervall [\d,–−bis ]+ · n = [\d.]+ [+−±]\d+,\d Punkte gegenüber 2025-11: (signifikant|keine signifikante Änderung) \(Holm-korrigiert p [=<] [\d,]+\)/;
+    assert.match(index, tile, `${lang}: NPS tile`);
+    assert.equal((page(pages, "index.html").match(/<li class="tile"/g) ?? []).length, 3);
+    const drivers = page(pages, "drivers.html");
+    const quadrant = lang === "en" ? "Importance × performance" : "Wichtigkeit × Leistung";
+    assert.ok(
+      drivers.includes(`<h2>${quadrant}</h2>`),
+      `${lang}: quadrant chart on the drivers page`,
+    );
+    assert.ok(drivers.includes(lang === "en" ? "Concentrate here" : "Hier ansetzen"));
+    const service = page(pages, "service.html");
+    const resolution = lang === "en" ? "Resolution time by channel" : "Lösungszeit nach channel";
+    assert.ok(service.includes(`<h2>${resolution}</h2>`), `${lang}: resolution-time chart`);
+  }
+});
+
+Deno.test("cxkit.json labels: columns named by their labels in titles, headers, drivers", async () => {
+  const columnLabels = {
+    channel: "Kanal",
+    nps_score: "Weiterempfehlung",
+    rating_wait_time: "Wartezeit",
+  };
+  const pages = await sampleSite({ lang: "de", columnLabels });
+  const kpis = page(pages, "kpis.html");
+  assert.ok(kpis.includes("NPS nach Kanal"), "chart and table titles");
+  assert.ok(kpis.includes('<th scope="col">Kanal</th>'), "table header");
+  assert.ok(!kpis.includes("nach channel"), "no raw column name left in titles");
+  assert.ok(page(pages, "service.html").includes('<th scope="col">Kanal</th>'));
+  const drivers = text(page(pages, "drivers.html"));
+  assert.match(drivers, /Wartezeit/);
+  assert.match(drivers, /Weiterempfehlung/);
+  assert.match(text(page(pages, "index.html")), /Segmente nach Kanal|Kanal/);
+  // Parsed from cxkit.json (a label must be a non-empty string).
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/responses.csv`, "response_id,date,nps_score\nr1,2024-01-05,9\n");
+  await Deno.writeTextFile(`${dir}/cxkit.json`, JSON.stringify({ labels: columnLabels }));
+  assert.deepEqual((await loadProject(dir)).config.labels, columnLabels);
+  await Deno.writeTextFile(`${dir}/cxkit.json`, JSON.stringify({ labels: { channel: 3 } }));
+  await assert.rejects(() => loadProject(dir), /labels/);
+  await Deno.remove(dir, { recursive: true });
 });
