@@ -9,11 +9,12 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { checkOutFolder, oneLine, parseCommandLine, runCommand } from "./cli_common.ts";
-import { CxOptionsError } from "./errors.ts";
+import { checkOutFolder, oneLine, parseCommandLine, printLoad, runCommand } from "./cli_common.ts";
+import { CxOptionsError, CxSchemaError } from "./errors.ts";
 import { LANGS } from "./report/format.ts";
 import type { Lang } from "./report/format.ts";
 import type { NotebookPage, SiteOptions } from "./report/site.ts";
+import type { LoadedFile } from "./report/load_dir.ts";
 import { checkDayRange } from "./report/params.ts";
 import { checkPeriod, type Period } from "./time/period.ts";
 import { checkTimeZone } from "./time/zone.ts";
@@ -41,13 +42,19 @@ Options:
   --segment COLUMN      break results down by this column (default channel)
   --time-zone ZONE      IANA zone for periods and days (default: cxkit.json's, else UTC)
   --pdf                 also print the whole report to DIR/report.pdf with headless Chromium
+  --allow-partial       write the report even when files could not be loaded
   --quiet               no progress lines
 
-Files in DATA that are not read (not CSV, folders, links leaving DATA,
-unreadable or invalid files) are listed on stderr, also with --quiet, and on
-the quality page. Bad options, an unusable folder and
-file keys of cxkit.json that leave DATA end the run with one line on stderr
-and exit code 2; an unexpected failure exits with 1.`;
+Every file's rows read, accepted and rejected (with the most frequent
+reasons) and its warnings are printed on stderr; entries of DATA that are
+not read (not CSV, folders, links leaving DATA) and files that could not be
+loaded (unknown table, a mapping key that is no canonical column, a reversed
+mapping, a mapped column missing from the file, unreadable or invalid files)
+too, also with --quiet, and on the quality page. A file not loaded ends the
+run with exit code 2 before anything is written, unless --allow-partial.
+Bad options, an unusable folder and file keys of cxkit.json that leave DATA
+end the run with one line on stderr and exit code 2; an unexpected failure
+exits with 1. \`deno task init DIR\` writes a cxkit.json for a folder.`;
 
 /**
  * Runs one CLI command; returns the process exit code. Bad options and
@@ -56,7 +63,7 @@ and exit code 2; an unexpected failure exits with 1.`;
  */
 export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parse(args);
-  const progress = values.quiet ? undefined : (m: string) => console.error(`cxkit: ${m}`);
+  const progress = values.quiet ? undefined : (m: string) => console.error(`cxkit: ${oneLine(m)}`);
   const command = positionals[0];
   if (values.help) {
     console.log(USAGE);
@@ -73,7 +80,10 @@ export async function main(args: string[]): Promise<number> {
 
   let notebooks: NotebookPage[] = [];
   let notebookParams: Record<string, string> | undefined;
+  let loaded: Awaited<ReturnType<typeof loadChecked>> | undefined;
   if (command === "notebooks") {
+    // The data first: a file that does not load ends the run before the slow part.
+    loaded = await loadChecked(values, progress);
     ({ notebooks, params: notebookParams } = await runNotebooks(values, progress));
   } else {
     const { readNotebookManifest } = await import("./report/notebooks.ts");
@@ -81,27 +91,7 @@ export async function main(args: string[]): Promise<number> {
     ({ notebooks = [], params: notebookParams } = manifest ?? {});
   }
 
-  // The analyses (Arquero, Plot, jsdom) load only once the options are known to be good.
-  const { loadProject } = await import("./report/load_dir.ts");
-  const { files, config } = await loadProject(values.data, {
-    config: values.map,
-    onProgress: progress,
-  });
-  // Files not read are warnings, shown even with --quiet (and on the quality page).
-  for (const { file, error } of files) {
-    if (error === undefined) continue;
-    const why = /^(skipped|not loaded):/.test(error) ? error : `not loaded: ${error}`;
-    console.error(`cxkit: ${file}: ${oneLine(why)}`);
-  }
-  if (files.every((f) => f.skipped)) {
-    throw new CxOptionsError(
-      `Option "data": the folder "${values.data}" has no CSV files to report on` +
-        `${
-          files.length ? ` (${files.length} entries skipped, listed above)` : " (it is empty)"
-        }; ` +
-        "add files such as responses.csv or tickets.csv, or name them in cxkit.json",
-    );
-  }
+  const { files, config } = loaded ?? await loadChecked(values, progress);
   const { buildSite, writeSite } = await import("./report/site.ts");
   const options: SiteOptions = {
     dataDir: values.data,
@@ -133,6 +123,69 @@ export async function main(args: string[]): Promise<number> {
 }
 
 type Values = ReturnType<typeof parse>["values"];
+
+/**
+ * Loads the data folder and prints every file's outcome; throws a `CxError`
+ * (exit 2) when there is nothing to report on, or when a file was not loaded
+ * and --allow-partial was not given.
+ */
+async function loadChecked(values: Values, progress: ((m: string) => void) | undefined) {
+  // The analyses (Arquero, Plot, jsdom) load only once the options are known to be good.
+  const { loadProject } = await import("./report/load_dir.ts");
+  const { files, config } = await loadProject(values.data, { config: values.map });
+  const failed = printFiles(files, progress);
+  if (files.every((f) => f.skipped)) {
+    throw new CxOptionsError(
+      `Option "data": the folder "${values.data}" has no CSV files to report on` +
+        `${
+          files.length ? ` (${files.length} entries skipped, listed above)` : " (it is empty)"
+        }; ` +
+        "add files such as responses.csv or tickets.csv, or name them in cxkit.json",
+    );
+  }
+  if (files.every((f) => f.result === undefined)) {
+    throw new CxSchemaError(
+      `No file of "${values.data}" could be loaded (listed above), so there is nothing to ` +
+        "report on (--allow-partial needs one at least); fix the files or their entries in " +
+        "cxkit.json",
+    );
+  }
+  if (failed && !values["allow-partial"]) {
+    throw new CxSchemaError(
+      `${failed} file${failed > 1 ? "s" : ""} not loaded (listed above), so the report would be ` +
+        "partial and nothing was written; fix them (`deno task init DIR --force` writes a fresh " +
+        "cxkit.json), or pass --allow-partial to write the report without them",
+    );
+  }
+  if (failed) {
+    console.error(
+      `cxkit: warning: ${failed} file${failed > 1 ? "s" : ""} not loaded; the report is partial ` +
+        "(--allow-partial)",
+    );
+  }
+  return { files, config };
+}
+
+/**
+ * Every file's outcome on stderr: a file not loaded and an entry skipped as
+ * one line each, and per loaded file its rows read, accepted and rejected
+ * with the most frequent reasons, then its warnings. Problems print even with
+ * --quiet; a clean file's counts are progress. Returns how many CSV files
+ * were not loaded.
+ */
+function printFiles(files: LoadedFile[], progress: ((m: string) => void) | undefined): number {
+  const say = (line: string) => console.error(`cxkit: ${oneLine(line)}`);
+  let failed = 0;
+  for (const { file, error, skipped, result } of files) {
+    if (error !== undefined) {
+      if (!skipped) failed++;
+      say(`${file}: ${/^(skipped|not loaded):/.test(error) ? error : `not loaded: ${error}`}`);
+      continue;
+    }
+    if (result) printLoad(file, result, progress);
+  }
+  return failed;
+}
 
 /** Every option checked before anything is read or written; returns the parsed filters. */
 async function checkOptions(values: Values): Promise<Record<string, string>> {
@@ -205,6 +258,7 @@ function parse(args: string[]) {
       segment: { type: "string", default: "channel" },
       "time-zone": { type: "string" },
       pdf: { type: "boolean", default: false },
+      "allow-partial": { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },

@@ -8,6 +8,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { ColumnTable } from "arquero";
 import { CxError, CxOptionsError } from "./errors.ts";
 
 /**
@@ -111,4 +112,59 @@ export async function runCommand(main: () => Promise<number>): Promise<never> {
     code = failed.code;
   }
   Deno.exit(code);
+}
+
+/** The parts of a load result {@link printLoad} reads. */
+export interface LoadOutcome {
+  /** Counts and warnings of the load. */
+  summary: { rows: number; accepted: number; rejected: number; warnings: string[] };
+  /** One row per problem, with a `reason` column. */
+  rejects: ColumnTable;
+}
+
+/**
+ * A file's load on stderr: rows read, accepted and rejected with the three
+ * most frequent reasons, then each warning, one line each. A load without
+ * rejects or warnings is only progress (not printed when `progress` is
+ * undefined, i.e. with --quiet).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { printLoad } from "./cli_common.ts";
+ * const lines: string[] = [];
+ * const error = console.error;
+ * console.error = (line: string) => lines.push(line);
+ * printLoad("a.csv", {
+ *   summary: { rows: 3, accepted: 1, rejected: 2, warnings: ["dates read as DD.MM.YYYY"] },
+ *   rejects: aq.table({ reason: ["above 10", "above 10"] }),
+ * }, undefined);
+ * console.error = error;
+ * assert.deepEqual(lines, [
+ *   "cxkit: a.csv: 3 rows read, 1 accepted, 2 rejected; most frequent reasons: 2 × above 10",
+ *   "cxkit: a.csv: warning: dates read as DD.MM.YYYY",
+ * ]);
+ * ```
+ */
+export function printLoad(
+  file: string,
+  load: LoadOutcome,
+  progress: ((message: string) => void) | undefined,
+): void {
+  const say = (line: string) => console.error(`cxkit: ${oneLine(line)}`);
+  const { rows, accepted, rejected, warnings } = load.summary;
+  const counts = `${file}: ${rows} rows read, ${accepted} accepted, ${rejected} rejected`;
+  if (rejected === 0 && warnings.length === 0) {
+    progress?.(counts);
+    return;
+  }
+  const reasons = new Map<string, number>();
+  for (const reason of load.rejects.array("reason") as string[]) {
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 3)
+    .map(([r, n]) => `${n} × ${r}`).join(" | ");
+  say(rejected ? `${counts}; most frequent reasons: ${top}` : counts);
+  for (const warning of warnings) say(`${file}: warning: ${warning}`);
 }

@@ -15,7 +15,7 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { checkOutFolder, parseCommandLine, runCommand } from "./cli_common.ts";
+import { checkOutFolder, parseCommandLine, printLoad, runCommand } from "./cli_common.ts";
 import { CxOptionsError } from "./errors.ts";
 import { checkTimeZone } from "./time/zone.ts";
 import { toCsv } from "./io/csv.ts";
@@ -85,10 +85,10 @@ export async function cohortsMain(args: string[]): Promise<{ code: number; files
         ),
     });
   const events = await load(values.events, "events");
-  progress(
-    `${values.events}: ${events.summary.rows} rows read, ${events.summary.rejected} rejected`,
-  );
-  const signup = values.customers ? (await load(values.customers, "customers")).table : undefined;
+  printLoad(values.events, events, values.quiet ? undefined : progress);
+  const customers = values.customers ? await load(values.customers, "customers") : undefined;
+  if (customers) printLoad(values.customers!, customers, values.quiet ? undefined : progress);
+  const signup = customers?.table;
   const retention = cohortRetention(events.table, {
     period: values.by as "month",
     mode: values.mode as "exact",

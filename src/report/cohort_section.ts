@@ -33,7 +33,7 @@ import {
   type Section,
   type SectionContext,
 } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { attachMeta, meta } from "../meta.ts";
 
@@ -66,7 +66,7 @@ export function cohortSection(ctx: SectionContext): Section {
   const customers = ctx.tables.customers;
   const title = t.cohorts;
   if (!hasColumns(customers, "customer_id", "signup_date")) {
-    return { id: "cohorts", title, findings: [], body: para(t.noData(t.customers)) };
+    return skippedSection("cohorts", title, t.noData(t.customers));
   }
   const table = customers!;
   const cutoff = cutoffOf(ctx, table);

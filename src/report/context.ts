@@ -114,6 +114,8 @@ export interface Section {
   findings: string[];
   /** Page body below the heading (safe HTML). */
   body: string;
+  /** Why the section shows nothing (missing data), for the console; absent when it has results. */
+  skipped?: string;
 }
 
 /** The date column each table's date filter applies to (customers are not cut by date). */

@@ -13,7 +13,7 @@ import { importancePerformance } from "../analysis/drivers/importance.ts";
 import { driverChart, quadrantChart } from "../charts/drivers.ts";
 import { chartLocale } from "./charts.ts";
 import { columnLabel, hasValues, type Section, type SectionContext } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 
 type Row = Record<string, unknown>;
 
@@ -54,7 +54,7 @@ export function driverSection(ctx: SectionContext): Section {
     ? table.columnNames().filter((c) => c.startsWith(DRIVER_PREFIX) && numeric(table, c))
     : [];
   if (!table || !hasValues(table, outcome) || drivers.length < 2) {
-    return { id: "drivers", title, findings: [], body: para(t.noDrivers(DRIVER_PREFIX)) };
+    return skippedSection("drivers", title, t.noDrivers(DRIVER_PREFIX));
   }
   const { label, outcomeName } = driverNames(ctx, outcome);
   // Weights from a handful of answers are noise: below driverMinN the page says so instead.

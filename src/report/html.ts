@@ -10,6 +10,7 @@
 import { escapeHtml } from "../charts/display.ts";
 import { type ChartSpec, renderHtml } from "../charts/render.ts";
 import type { ReportFormat } from "./format.ts";
+import type { Section } from "./context.ts";
 
 /** One entry of the site navigation. */
 export interface NavItem {
@@ -361,3 +362,18 @@ nav { scrollbar-width: thin; }
   .key-findings { grid-template-columns: 1fr; gap: .3rem; } .key-findings li { border: 0; padding: 0; }
 }
 `;
+
+/**
+ * A section with nothing to show for lack of data: the reason is its page
+ * and its `skipped` (the console says "skipped: <reason>", not "done").
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { skippedSection } from "./html.ts";
+ * assert.equal(skippedSection("kpis", "KPIs", "No answers.").skipped, "No answers.");
+ * ```
+ */
+export function skippedSection(id: string, title: string, reason: string): Section {
+  return { id, title, findings: [], body: para(reason), skipped: reason };
+}

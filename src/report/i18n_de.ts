@@ -311,5 +311,7 @@ export const DE: Labels = {
   pdfLink: "PDF",
   resolutionAxis: "Median der Lösungszeit (Stunden)",
   sectionDone: (section: string) => `${section}: fertig`,
+  sectionSkipped: (section: string, reason: string) => `${section}: übersprungen: ${reason}`,
+  sectionFailedLine: (section: string, message: string) => `${section}: fehlgeschlagen: ${message}`,
   pdfLead: "Der ganze Bericht als PDF:",
 };

@@ -349,6 +349,8 @@ export const EN = {
   pdfLink: "PDF",
   resolutionAxis: "Median resolution time (hours)",
   sectionDone: (section: string) => `${section}: done`,
+  sectionSkipped: (section: string, reason: string) => `${section}: skipped: ${reason}`,
+  sectionFailedLine: (section: string, message: string) => `${section}: failed: ${message}`,
   pdfLead: "The whole report as a PDF:",
 };
 

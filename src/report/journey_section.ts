@@ -18,7 +18,7 @@ import { funnelChart } from "../charts/journey_funnel.ts";
 import { transitionChart } from "../charts/journey_paths.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, hasValues, type Section, type SectionContext } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { journeyLabels } from "./journey_labels.ts";
 import { publishable } from "./privacy.ts";
 import { attachMeta, meta } from "../meta.ts";
@@ -82,7 +82,7 @@ const FUNNEL_STEPS = 5;
 export function journeySection(ctx: SectionContext): Section {
   const t = journeyLabels(ctx.format.lang);
   const input = journeyInput(ctx);
-  if (!input) return { id: "journeys", title: t.journeys, findings: [], body: para(t.noData) };
+  if (!input) return skippedSection("journeys", t.journeys, t.noData);
   const { table, column, left, source } = input;
   const f = ctx.format;
   const customers = new Set(table.array("customer_id") as unknown[]).size;

@@ -25,7 +25,7 @@ import {
   type Section,
   type SectionContext,
 } from "./context.ts";
-import { dataTable, figure, findings, heading, para, type TableColumn } from "./html.ts";
+import { dataTable, figure, findings, heading, skippedSection, type TableColumn } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { trendShifts } from "./trend_section.ts";
 
@@ -56,7 +56,7 @@ export function kpiSection(ctx: SectionContext): Section {
   const table = ctx.tables.responses;
   const title = t.kpis;
   if (!table || table.numRows() === 0) {
-    return { id: "kpis", title, findings: [], body: para(t.noData(t.answers)) };
+    return skippedSection("kpis", title, t.noData(t.answers));
   }
   const bySegment = hasColumns(table, segment) && hasValues(table, segment);
   // Answers without a segment value (e.g. a file without the column) are in the totals only.

@@ -15,11 +15,14 @@ import { checkTimeZone } from "../time/zone.ts";
 import type { CanonicalName } from "../schema/canonical.ts";
 import { CES_SCALES, type CesScale, CSAT_SCALES, type CsatScale } from "../schema/scales.ts";
 import { checkOptions, optionNames } from "../options.ts";
+import { mappingProblems, nearestName, readCsvHeader } from "./mapping_check.ts";
+import { schemaFromName } from "./init_guess.ts";
 import type { PrivacyConfig } from "./privacy.ts";
 
-const fileConfig = z.object({
+const fileConfig = z.strictObject({
   schema: z.enum(["responses", "tickets", "customers", "events"]),
   mapping: z.record(z.string(), z.string()).optional(),
+  unmapped: z.array(z.string()).optional(),
   delimiter: z.string().optional(),
   decimal: z.enum([".", ","]).optional(),
   dateFormat: z.enum(["auto", "YYYY-MM-DD", "DD.MM.YYYY", "DD/MM/YYYY", "MM/DD/YYYY"]).optional(),
@@ -33,7 +36,7 @@ function scaleTop<T extends number>(allowed: readonly T[]) {
   });
 }
 
-const projectConfig = z.object({
+const projectConfig = z.strictObject({
   csatScale: scaleTop(CSAT_SCALES).optional(),
   cesScale: scaleTop(CES_SCALES).optional(),
   timeZone: z.string().refine(isTimeZone, {
@@ -76,6 +79,11 @@ export interface FileConfig {
   schema: CanonicalName;
   /** Canonical column → column name in the file. */
   mapping?: Record<string, string>;
+  /**
+   * Canonical columns of the schema not mapped yet: a reminder `deno task
+   * init` writes, for you to move into `mapping`; the loaders do not read it.
+   */
+  unmapped?: string[];
   /** Field delimiter (default: sniffed). */
   delimiter?: string;
   /** Decimal separator (default: sniffed). */
@@ -152,7 +160,10 @@ export const LOAD_OPTIONS = optionNames<LoadOptions>()(["config", "onProgress"])
  * `dir`: a file key of `cxkit.json` that is absolute, contains `..` or is a
  * link leaving the folder is a `CxOptionsError`; links found in the folder
  * are read when they point inside it and skipped otherwise. An invalid
- * `timeZone` in `cxkit.json` is a `CxSchemaError`.
+ * `timeZone` or an unknown key in `cxkit.json` is a `CxSchemaError` (naming
+ * the nearest known key). A file whose mapping has a key that is no
+ * canonical column ("did you mean nps_score?"), looks reversed, or names a
+ * column not in the file becomes an entry with that error, not loaded.
  *
  * @example
  * ```ts
@@ -207,7 +218,14 @@ async function loadFile(
     };
   }
   try {
-    const { schema: _, ...csvOptions } = entry ?? {};
+    const { schema: _, unmapped: __, ...csvOptions } = entry ?? {};
+    // A file that cannot be read is left to readCsv, whose message says why.
+    const header = csvOptions.mapping &&
+      await readCsvHeader(join(dir, file), csvOptions).catch(() => undefined);
+    if (header) {
+      const problems = mappingProblems(file, schema, csvOptions.mapping!, header);
+      if (problems.length) return { file, schema, error: `not loaded: ${problems.join("; ")}` };
+    }
     const result = await readCsv(join(dir, file), {
       ...csvOptions,
       schema,
@@ -227,7 +245,7 @@ async function loadFile(
 }
 
 /** The folder's real path; a `CxOptionsError` when it is not a folder. */
-async function folderRoot(dir: string): Promise<string> {
+export async function folderRoot(dir: string): Promise<string> {
   const info = await Deno.stat(dir).catch(() => undefined);
   if (!info?.isDirectory) {
     throw new CxOptionsError(
@@ -270,7 +288,7 @@ function isInside(root: string, path: string): boolean {
 const CSV_NAME = /\.(csv|tsv|txt)$/i;
 
 /** The folder's CSV files (links inside the folder included) and the entries skipped, with why. */
-async function scanFolder(
+export async function scanFolder(
   dir: string,
   root: string,
   configName: string,
@@ -318,14 +336,6 @@ function isIoError(e: unknown): boolean {
   return Object.values(Deno.errors).some((kind) => e instanceof kind);
 }
 
-function schemaFromName(file: string): CanonicalName | null {
-  const name = basename(file).toLowerCase();
-  for (const schema of ["responses", "tickets", "customers", "events"] as const) {
-    if (name.startsWith(schema)) return schema;
-  }
-  return name.startsWith("orders") || isTouchpointFile(file) ? "events" : null;
-}
-
 /**
  * Whether a file holds touchpoints: an events table (customer, date, a step
  * or channel column) whose name starts with `touchpoints`. The report reads
@@ -358,10 +368,26 @@ async function readConfig(path: string, optional: boolean): Promise<ProjectConfi
   const json = parseJsonText(text, path);
   const parsed = projectConfig.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${hint(i)}`);
     throw new CxSchemaError(
       `${path} does not fit the cxkit.json format:\n  ${issues.join("\n  ")}`,
     );
   }
   return parsed.data;
+}
+
+/** A zod issue's message; an unknown key gets the nearest known one. */
+function hint(issue: z.core.$ZodIssue): string {
+  if (issue.code !== "unrecognized_keys") return issue.message;
+  const shape = issue.path.length === 0
+    ? projectConfig.shape
+    : issue.path[0] === "files"
+    ? fileConfig.shape
+    : undefined;
+  if (!shape) return issue.message;
+  const known = Object.keys(shape);
+  const near = issue.keys.map((k) => nearestName(k, known)).filter((k) => k !== undefined);
+  return `${issue.message}${near.length ? `; did you mean ${near.join(", ")}?` : ""} (keys: ${
+    known.join(", ")
+  })`;
 }

@@ -19,7 +19,7 @@ import {
   type Section,
   type SectionContext,
 } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { smallNote } from "./compare.ts";
 
@@ -72,7 +72,7 @@ export function segmentSection(ctx: SectionContext): Section {
     found.push(...part.findings);
     out.push(part.html);
   }
-  if (!out.length) out.push(para(t.noData(t.answers)));
+  if (!out.length) return skippedSection("segments", t.segments, t.noData(t.answers));
   return { id: "segments", title: t.segments, findings: found, body: out.join("\n") };
 }
 

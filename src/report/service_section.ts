@@ -17,7 +17,7 @@ import {
   type Section,
   type SectionContext,
 } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { rankSentences } from "./compare.ts";
 
@@ -53,7 +53,7 @@ export function serviceSection(ctx: SectionContext): Section {
   const title = t.service;
   const by = hasValues(tickets, ctx.segment) ? ctx.segment : "channel";
   if (!hasColumns(tickets, "created_at", by)) {
-    return { id: "service", title, findings: [], body: para(t.noData(t.tickets)) };
+    return skippedSection("service", title, t.noData(t.tickets));
   }
   const table = tickets!;
   const part: Part = {

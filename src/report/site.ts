@@ -178,9 +178,14 @@ export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[]
   const { labels: t, format: f } = ctx;
   const sections: Section[] = [];
   for (const build of SECTIONS) {
-    const section = safely(build, ctx);
+    const { section, failed } = safely(build, ctx);
     sections.push(section);
-    options.onProgress?.(t.sectionDone(section.title));
+    const status = failed
+      ? t.sectionFailedLine(section.title, failed)
+      : section.skipped
+      ? t.sectionSkipped(section.title, section.skipped)
+      : t.sectionDone(section.title);
+    options.onProgress?.(status);
   }
   sections.push(qualitySection(ctx, options.rejectRows ?? 20));
   const notebooks = options.notebooks ?? [];
@@ -376,19 +381,20 @@ function siteContext(files: LoadedFile[], options: SiteOptions): SectionContext 
  * impossible values, a missing column) becomes a section saying so instead
  * of stopping the whole report.
  */
-function safely(build: SectionBuilder, ctx: SectionContext): Section {
+function safely(build: SectionBuilder, ctx: SectionContext): { section: Section; failed?: string } {
   try {
-    return build(ctx);
+    return { section: build(ctx) };
   } catch (e) {
     if (!(e instanceof CxError)) throw e;
     const probe = { ...ctx, tables: {} };
     const { id, title } = build(probe);
-    return {
+    const section = {
       id,
       title,
       findings: [ctx.labels.sectionFailed(e.message)],
       body: `<p class="error">${escapeHtml(ctx.labels.sectionFailed(e.message))}</p>`,
     };
+    return { section, failed: e.message };
   }
 }
 

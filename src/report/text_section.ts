@@ -21,7 +21,7 @@ import { sentiment, SENTIMENT_COLUMNS } from "../text/sentiment.ts";
 import { periodFn, periodName } from "../time/period.ts";
 import { chartLocale } from "./charts.ts";
 import { hasValues, type Section, type SectionContext } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { textLabels } from "./text_labels.ts";
 import { rankGroups } from "./compare.ts";
@@ -58,7 +58,7 @@ export function textSection(ctx: SectionContext): Section {
   const t = textLabels(ctx.format.lang);
   const responses = ctx.tables.responses;
   if (!responses || !hasValues(responses, "comment")) {
-    return { id: "text", title: t.title, findings: [], body: para(t.noData) };
+    return skippedSection("text", t.title, t.noData);
   }
   const comments = (responses.array("comment") as unknown[])
     .filter((c) => typeof c === "string" && c.trim() !== "").length;

@@ -14,7 +14,7 @@ import { trendChart } from "../charts/trend.ts";
 import { ticketVolumeChart } from "../charts/volume.ts";
 import { chartLocale } from "./charts.ts";
 import { hasValues, type Section, type SectionContext } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { smallNote } from "./compare.ts";
 import { attachMeta, meta } from "../meta.ts";
@@ -65,7 +65,7 @@ export function trendSection(ctx: SectionContext): Section {
     found.push(...part.findings);
     out.push(part.html);
   }
-  if (!out.length) out.push(para(t.noData(t.answers)));
+  if (!out.length) return skippedSection("trends", t.trends, t.noData(t.answers));
   return { id: "trends", title: t.trends, findings: found, body: out.join("\n") };
 }
 

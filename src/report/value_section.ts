@@ -18,7 +18,7 @@ import { customerSummary } from "../predict/summary.ts";
 import { customerValue } from "../predict/value.ts";
 import { chartLocale } from "./charts.ts";
 import { hasColumns, type Section, type SectionContext } from "./context.ts";
-import { dataTable, figure, findings, heading, para } from "./html.ts";
+import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { valueLabels } from "./value_labels.ts";
 
@@ -63,7 +63,7 @@ export function valueSection(ctx: SectionContext): Section {
   const t = valueLabels(ctx.format.lang), f = ctx.format;
   const base = { id: "value", title: t.value };
   const orders = ordersOf(ctx.tables.events);
-  if (!orders) return { ...base, findings: [], body: para(t.noData) };
+  if (!orders) return skippedSection(base.id, base.title, t.noData);
   const summary = customerSummary(orders, { unit: "week" });
   const lead = para(
     t.lead(

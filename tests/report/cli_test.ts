@@ -23,38 +23,74 @@ const PAGES = [
   "value.html",
 ];
 
-Deno.test("report CLI: writes the site, says where, progress on stderr, --quiet silences it", async () => {
+Deno.test("report CLI --allow-partial: writes the site, says where, progress on stderr, --quiet silences it", async () => {
   const dir = await messyDir();
   const out = await Deno.makeTempDir();
-  const run = await runCli(["report", "--data", dir, "--out", out, "--lang", "de"]);
+  const args = ["report", "--data", dir, "--out", out, "--allow-partial"];
+  const run = await runCli([...args, "--lang", "de"]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, new RegExp(`Report written to ${out}/index.html`));
-  assert.match(run.stderr, /cxkit: responses\.csv: 4 rows read, 2 rejected/);
+  assert.match(
+    run.stderr,
+    /cxkit: responses\.csv: 4 rows read, 2 accepted, 2 rejected; most frequent reasons: 1 × nps_score is the likelihood to recommend/,
+  );
+  assert.match(run.stderr, /cxkit: customers\.csv: 2 rows read, 2 accepted, 0 rejected\n/);
   assert.match(run.stderr, /cxkit: Kunden-KPIs: fertig/); // --lang de: German progress lines
+  // Skipped for missing data, failed on bad data: never "done" (issue #19).
+  assert.match(run.stderr, /cxkit: Service: übersprungen: Keine Tickets in den Daten/);
+  assert.match(run.stderr, /cxkit: Kohorten & Kündigungen: fehlgeschlagen: Column "customer_id"/);
   assert.match(run.stderr, /cxkit: 12 pages written/);
   assert.deepEqual(await listFiles(out), PAGES);
   const quality = await Deno.readTextFile(join(out, "quality.html"));
   assert.match(quality, /tickets\.csv wurde nicht geladen/);
 
-  const quiet = await runCli(["report", "--data", dir, "--out", out, "--quiet"]);
+  const quiet = await runCli([...args, "--quiet"]);
   assert.equal(quiet.code, 0);
-  // No progress; only the files not loaded, one line each (issue #13: listed even with --quiet).
+  // No progress; the files not loaded, the files with rejects or warnings, and that the
+  // report is partial (issue #13: listed even with --quiet; #19: rejects and warnings too).
   const lines = quiet.stderr.split("\n").filter((l) => l !== "");
-  assert.deepEqual(lines.map((l) => /^cxkit: (.+?): not loaded: /.exec(l)?.[1]), [
+  assert.deepEqual(lines.map((l) => /^cxkit: (.+?): (not loaded|\d+ rows|warning)/.exec(l)?.[1]), [
     "<b>notes.csv",
+    "customers.csv",
+    "customers.csv",
     "events.csv",
     "missing.csv",
+    "responses.csv",
     "tickets.csv",
+    undefined,
   ]);
+  assert.match(lines[2], /^cxkit: customers\.csv: warning: customer_id: 1 row repeats an id/);
+  assert.equal(
+    lines[7],
+    "cxkit: warning: 4 files not loaded; the report is partial (--allow-partial)",
+  );
   assert.ok(!quiet.stderr.includes("\u0000"), "no raw bytes of the binary events.csv");
   assert.match(quiet.stdout, /^Report written to /);
+});
+
+Deno.test("report CLI: files not loaded end the run with exit code 2 before anything is written", async () => {
+  const out = join(await Deno.makeTempDir(), "site");
+  const run = await runCli(["report", "--data", await messyDir(), "--out", out, "--quiet"]);
+  assert.equal(run.code, 2);
+  assert.equal(run.stdout, "");
+  const lines = run.stderr.split("\n").filter((l) => l !== "");
+  assert.equal(
+    lines.at(-1),
+    "cxkit: 4 files not loaded (listed above), so the report would be partial and nothing was " +
+      "written; fix them (`deno task init DIR --force` writes a fresh cxkit.json), or pass " +
+      "--allow-partial to write the report without them",
+  );
+  assert.equal(lines.filter((l) => l.includes(": not loaded: ")).length, 4);
+  assert.ok(!(await Deno.stat(out).then(() => true, () => false)), "no site written");
 });
 
 Deno.test("report CLI: two runs give identical files apart from the generated-at line", async () => {
   const dir = await messyDir();
   const [a, b] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
   const runs = await Promise.all(
-    [a, b].map((out) => runCli(["report", "--data", dir, "--out", out, "--quiet"])),
+    [a, b].map((out) =>
+      runCli(["report", "--data", dir, "--out", out, "--quiet", "--allow-partial"])
+    ),
   );
   for (const run of runs) assert.equal(run.code, 0, run.stderr);
   const strip = (html: string) => html.replace(/<p class="generated">[^<]*<\/p>/, "");
@@ -111,6 +147,7 @@ Deno.test("report CLI: filters and notebooks from an earlier `deno task notebook
     "--out",
     out,
     "--quiet",
+    "--allow-partial",
     "--filter",
     "channel=phone",
     "--from",
@@ -136,7 +173,8 @@ Deno.test({
   ignore: skipPdf,
   fn: async () => {
     const out = await Deno.makeTempDir();
-    const run = await runCli(["report", "--data", await messyDir(), "--out", out, "--pdf"]);
+    const data = await messyDir();
+    const run = await runCli(["report", "--data", data, "--out", out, "--pdf", "--allow-partial"]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, new RegExp(`PDF written to ${out}/report.pdf`));
     const pdf = await Deno.readFile(join(out, "report.pdf"));
