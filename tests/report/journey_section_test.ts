@@ -34,16 +34,18 @@ function npsByTouch(touch: ColumnTable, answers: ColumnTable, channel: string): 
     const id = String(r.customer_id);
     if (!first.has(id) || t < first.get(id)!) first.set(id, t);
   }
-  const count = { with: [0, 0, 0], without: [0, 0, 0] }; // n, promoters, detractors
+  // Σw, Σw of promoters, Σw of detractors: the report weights answers by the weight column.
+  const count = { with: [0, 0, 0], without: [0, 0, 0] };
   for (const a of answers.objects() as Row[]) {
     const id = String(a.customer_id), score = a.nps_score as number | null;
     if (!known.has(id) || score === null) continue;
     const c = first.has(id) && first.get(id)! <= (a.date as Date).getTime()
       ? count.with
       : count.without;
-    c[0]++;
-    if (score >= 9) c[1]++;
-    if (score <= 6) c[2]++;
+    const w = (a.weight as number | undefined) ?? 1;
+    c[0] += w;
+    if (score >= 9) c[1] += w;
+    if (score <= 6) c[2] += w;
   }
   const nps = (c: number[]) => 100 * (c[1] - c[2]) / c[0];
   return [nps(count.with), nps(count.without)];
