@@ -70,7 +70,7 @@ export function fileCountColumns(t: Labels, f: ReportFormat): TableColumn<Loaded
  *   files: [{ file: "a.csv", schema: "responses", result }, { file: "b.csv", schema: null, error: "unknown table" }],
  * }));
  * assert.ok(section.body.includes("1 of 2 rows rejected"));
- * assert.ok(section.findings.includes("b.csv was not loaded: unknown table"));
+ * assert.ok(section.findings.includes("File b.csv was not loaded: unknown table"));
  * ```
  */
 export function qualitySection(ctx: SectionContext, rejectRows = 20): Section {
