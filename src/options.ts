@@ -231,16 +231,30 @@ function closest(name: string, known: readonly string[]): string | undefined {
   return bestDistance <= Math.max(2, Math.floor(name.length / 2)) ? best : undefined;
 }
 
-/** Levenshtein distance (insert, delete, substitute each cost 1). */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+/**
+ * Optimal string alignment distance: insert, delete, substitute and swap two
+ * neighbouring letters each cost 1 (Damerau–Levenshtein without repeated
+ * edits of a substring). Shared by the option and the mapping typo hints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { editDistance } from "./options.ts";
+ * assert.equal(editDistance("cast", "csat"), 1);
+ * assert.equal(editDistance("nps", "nps_score"), 6);
+ * ```
+ */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
-    prev = row;
   }
-  return prev[b.length];
+  return d[a.length][b.length];
 }

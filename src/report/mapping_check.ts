@@ -13,6 +13,7 @@ import { type Encoding, sniffDelimiter, toUtf8 } from "../io/text.ts";
 import { tokenizeCsv } from "../io/csv_tokenize.ts";
 import { type CanonicalName, canonicalSchema } from "../schema/canonical.ts";
 import { type ColumnSpec, columnSpecs } from "../schema/fields.ts";
+import { editDistance } from "../options.ts";
 
 /** The canonical tables, in the order the docs list them. */
 export const SCHEMAS: readonly CanonicalName[] = ["responses", "tickets", "customers", "events"];
@@ -75,22 +76,6 @@ export function nearestName(word: string, candidates: readonly string[]): string
     if (score < bestScore) [best, bestScore] = [c, score];
   }
   return best !== undefined && bestScore < Infinity ? best : undefined;
-}
-
-/** Optimal string alignment distance (Damerau–Levenshtein without repeated edits of a substring). */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.length][b.length];
 }
 
 /** Whether a mapping key is a name the loaders or the report know. */
