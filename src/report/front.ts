@@ -86,10 +86,9 @@ export function kpiTiles(ctx: SectionContext): Tile[] {
 }
 
 function kpiTile(ctx: SectionContext, responses: ColumnTable, kpi: AnalysisKpi): Tile | null {
-  // The trends page's own decision (Holm over all periods, suppressed periods hidden with
-  // their neighbours); its suppressions are logged once, by the trends page.
-  const quiet = { ...ctx, privacy: { ...ctx.privacy, suppressed: {} } };
-  const { rows } = trendShifts(quiet, responses, kpi);
+  // The trends page's own decision and result (Holm over all periods, suppressed periods
+  // hidden with their neighbours), computed once per context.
+  const { rows } = trendShifts(ctx, responses, kpi);
   const last = rows.findLastIndex((r) => (r.n as number) > 0 && typeof r[kpi] === "number");
   if (last < 0) return null;
   const row = rows[last];

@@ -94,7 +94,26 @@ const DIGITS: Record<AnalysisKpi, number> = { nps: 1, csat: 1, ces: 2 };
  * assert.ok(sentences[0].startsWith("CSAT dropped 50.0 percentage points in February 2025"));
  * ```
  */
-export function trendShifts(ctx: SectionContext, table: ColumnTable, kpi: AnalysisKpi) {
+export function trendShifts(ctx: SectionContext, table: ColumnTable, kpi: AnalysisKpi): Shifts {
+  // The KPI page, the front tiles and the Trends page share one result per context, so the
+  // trend runs once and its suppressions are logged once.
+  const byTable = SHIFTS.get(ctx) ?? new WeakMap<ColumnTable, Map<AnalysisKpi, Shifts>>();
+  SHIFTS.set(ctx, byTable);
+  const byKpi = byTable.get(table) ?? new Map<AnalysisKpi, Shifts>();
+  byTable.set(table, byKpi);
+  const known = byKpi.get(kpi);
+  if (known) return known;
+  const shifts = computeShifts(ctx, table, kpi);
+  byKpi.set(kpi, shifts);
+  return shifts;
+}
+
+/** What {@link trendShifts} returns: the shown trend, its rows, the hidden periods, sentences. */
+export type Shifts = ReturnType<typeof computeShifts>;
+
+const SHIFTS = new WeakMap<SectionContext, WeakMap<ColumnTable, Map<AnalysisKpi, Shifts>>>();
+
+function computeShifts(ctx: SectionContext, table: ColumnTable, kpi: AnalysisKpi) {
   const { labels: t, format: f } = ctx;
   const scale = kpi === "csat" ? ctx.csatScale : kpi === "ces" ? ctx.cesScale : undefined;
   const name = kpi.toUpperCase();

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import * as aq from "arquero";
 import { cohortSection } from "../../src/report/cohort_section.ts";
+import { kpiSection } from "../../src/report/kpi_section.ts";
 import { serviceSection } from "../../src/report/service_section.ts";
 import { sectionContext } from "../../src/report/site.ts";
 import { trendSection } from "../../src/report/trend_section.ts";
@@ -81,6 +82,10 @@ Deno.test("trends: a month of 2 answers is suppressed, and so are the rolling va
   assert.ok(shown.includes("75.0") && shown.includes("60.0"));
   assert.ok(!/\b10\.0\b/.test(shown), "the change of March against February is shown");
   assert.deepEqual(ctx.privacy.suppressed, { "NPS by month": 1 });
+  // The KPI page publishes its own NPS by month (February suppressed: + 1) and reads the Trends
+  // page's trend for its sentences (computed once per context: no further count).
+  kpiSection(ctx);
+  assert.equal(ctx.privacy.suppressed["NPS by month"], 2);
 });
 
 Deno.test("cohorts: a signup cohort of 2 customers is neither drawn nor pooled", () => {
