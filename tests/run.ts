@@ -1,14 +1,17 @@
 /**
  * The test command (`deno task test`): starts one throwaway PostgreSQL and one
  * two-shard ClickHouse cluster for the whole run, hands them to every test
- * file through environment variables ({@link SHARED_ENV}), runs
- * `deno test --parallel` (test files on every core, `DENO_JOBS` to change
- * that) and stops the servers, whatever the outcome. The exit code is
- * `deno test`'s.
+ * file through environment variables ({@link SHARED_ENV}), type-checks the
+ * whole selection once, then runs it as `deno test` batches side by side
+ * (one per core, `DENO_JOBS` to change that; see `run_plan.ts` for how the
+ * batches are made), prints each batch's report when it ends and a total,
+ * and stops the servers, whatever the outcome. It exits 1 when any batch
+ * fails.
  *
- * Arguments replace the default selection (`--doc src/ tests/ README.md`):
- * `deno task test tests/engine/` runs one folder with the shared servers.
- * A test file run directly with `deno test` starts its own servers.
+ * Arguments replace the default selection (`--doc src/ tests/ README.md`)
+ * and run as one `deno test`: `deno task test tests/engine/` runs one folder
+ * with the shared servers. A test file run directly with `deno test` starts
+ * its own servers.
  *
  * @module
  */
@@ -21,8 +24,8 @@ import {
   type TestClickhouse,
   type TestPostgres,
 } from "./engine/servers.ts";
-
-const DEFAULT_SELECTION = ["--doc", "src/", "tests/", "README.md"];
+import { availableParallelism } from "node:os";
+import { batches, readSummary, type RunSummary, type TestUnit, testUnits } from "./run_plan.ts";
 
 /** Starts whichever servers are installed; the others stay absent (their tests skip or fail in CI). */
 async function startServers(): Promise<{ pg?: TestPostgres; ch?: TestClickhouse }> {
@@ -43,21 +46,114 @@ async function main(args: string[]): Promise<number> {
   console.error(
     `test servers: ${pg ? `PostgreSQL ${pg.url}` : "no PostgreSQL"}, ${
       ch ? `ClickHouse ${ch.shards.join(" ")}` : "no ClickHouse"
-    } (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    } (${seconds(started)})`,
   );
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", "--parallel", ...(args.length ? args : DEFAULT_SELECTION)],
-    env,
-    stdin: "null",
-  }).spawn();
-  const stop = () => child.kill("SIGTERM");
+  const abort = new AbortController();
+  const stop = () => abort.abort();
   Deno.addSignalListener("SIGINT", stop);
   try {
-    return (await child.status).code;
+    if (args.length) return (await deno(["test", "-A", ...args], env, abort.signal, true)).code;
+    return await runBatches(env, abort.signal, started);
   } finally {
     Deno.removeSignalListener("SIGINT", stop);
     await Promise.all([pg?.stop(), ch?.stop()]);
   }
+}
+
+/** Type-checks everything once, then runs the batches on `DENO_JOBS` (default: every core) workers. */
+async function runBatches(
+  env: Record<string, string>,
+  signal: AbortSignal,
+  started: number,
+): Promise<number> {
+  const checked = await deno(["check", "-q", "--doc", "src/", "tests/"], env, signal, true);
+  const checkedReadme = checked.code === 0
+    ? await deno(["check", "-q", "--doc-only", "README.md"], env, signal, true)
+    : checked;
+  if (checkedReadme.code !== 0) return checkedReadme.code;
+  const workers = Number(Deno.env.get("DENO_JOBS")) || availableParallelism();
+  const queue = batches(testUnits("."), workers);
+  const total: RunSummary = { passed: 0, failed: 0, ignored: 0 };
+  const broken: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < queue.length && !signal.aborted) {
+      const index = next++, batch = queue[index], began = performance.now();
+      const run = await deno(testArgs(batch), env, signal, false);
+      await Deno.stdout.write(run.output);
+      console.log(
+        `(run ${index + 1} of ${queue.length}: ${batch.length} units, ${seconds(began)})\n`,
+      );
+      const summary = readSummary(new TextDecoder().decode(run.output));
+      for (const key of ["passed", "failed", "ignored"] as const) total[key] += summary?.[key] ?? 0;
+      if (run.code !== 0 || !summary) broken.push(batch.map((u) => u.label).join(" "));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, worker));
+  console.log(
+    `\ncxkit tests: ${total.passed} passed, ${total.failed} failed, ${total.ignored} ignored in ` +
+      `${queue.length} deno test runs on ${workers} workers (${seconds(started)})`,
+  );
+  for (const labels of broken) console.log(`failed run: ${labels}`);
+  return broken.length || signal.aborted ? 1 : 0;
+}
+
+function testArgs(batch: TestUnit[]): string[] {
+  const ignore = batch.flatMap((u) => u.ignore);
+  return [
+    "test",
+    "-A",
+    "--no-check",
+    "--doc",
+    ...(ignore.length ? [`--ignore=${ignore.join(",")}`] : []),
+    ...batch.flatMap((u) => u.paths),
+  ];
+}
+
+/**
+ * Runs `deno args`: its output straight to the terminal (`inherit`) or
+ * collected, stdout and stderr in the order they arrived.
+ */
+async function deno(
+  args: string[],
+  env: Record<string, string>,
+  signal: AbortSignal,
+  inherit: boolean,
+): Promise<{ code: number; output: Uint8Array }> {
+  const io = inherit ? "inherit" : "piped";
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    env,
+    stdin: "null",
+    stdout: io,
+    stderr: io,
+  })
+    .spawn();
+  const kill = () => child.kill("SIGTERM");
+  signal.addEventListener("abort", kill);
+  const chunks: Uint8Array[] = [];
+  const collect = async (stream: ReadableStream<Uint8Array> | null) => {
+    if (stream) { for await (const chunk of stream) chunks.push(chunk); }
+  };
+  try {
+    if (!inherit) await Promise.all([collect(child.stdout), collect(child.stderr)]);
+    const { code } = await child.status;
+    return { code, output: concat(chunks) };
+  } finally {
+    signal.removeEventListener("abort", kill);
+  }
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
+  let at = 0;
+  for (const c of chunks) out.set(c, at), at += c.length;
+  return out;
+}
+
+function seconds(since: number): string {
+  const s = (performance.now() - since) / 1000;
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)}m${Math.round(s % 60)}s`;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
