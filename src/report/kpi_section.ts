@@ -28,6 +28,7 @@ import {
 import { dataTable, figure, findings, heading, skippedSection, type TableColumn } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { trendShifts } from "./trend_section.ts";
+import { noteWeights, overallKpi } from "./weights.ts";
 
 type Row = Record<string, unknown>;
 
@@ -113,7 +114,10 @@ function npsColumns(ctx: SectionContext) {
 function npsOverall(ctx: SectionContext, table: ColumnTable, page: Page): void {
   const { labels: t, format: f } = ctx;
   page.out.push(heading(2, t.nps));
-  const overall = nps(table).objects()[0] as Row;
+  // The context's one overall NPS (the weight sentence reads its effective n too).
+  const result = overallKpi(ctx, "nps");
+  noteWeights(ctx, result);
+  const overall = result.objects()[0] as Row;
   const headline = [
     t.npsOverall(f.interval(overall.nps, overall.nps_low, overall.nps_high), f.int(overall.n)),
   ];
