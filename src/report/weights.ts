@@ -31,7 +31,8 @@ const SCORE: Record<AnalysisKpi, string> = { nps: "nps_score", csat: "csat", ces
 /**
  * Notes that a KPI result is shown on the page being built: when its
  * metadata names a weight column (`meta(result).notes.weight`), the page
- * gets the weight sentence. Results without KPI metadata are ignored.
+ * gets the weight sentence. Results without KPI (or journey) metadata are
+ * ignored.
  *
  * @example
  * ```ts
@@ -49,7 +50,9 @@ const SCORE: Record<AnalysisKpi, string> = { nps: "nps_score", csat: "csat", ces
  * ```
  */
 export function noteWeights(ctx: SectionContext, result: ColumnTable): void {
-  const column = metaOf(result, "kpi")?.notes?.weight;
+  // KPI results and touchpointOutcomes (a journey result) name their weight column alike.
+  const notes = (metaOf(result, "kpi") ?? metaOf(result, "journey"))?.notes;
+  const column = notes?.weight;
   if (typeof column !== "string") return;
   const shown = SHOWN.get(ctx) ?? new Set<string>();
   SHOWN.set(ctx, shown);

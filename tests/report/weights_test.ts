@@ -18,19 +18,27 @@ const AT = new Date("2026-01-01T00:00:00Z");
  * = 4000² / 10000 = 1,600.
  */
 function csv(weighted: boolean): string {
-  const rows = ["response_id,date,nps_score,channel" + (weighted ? ",weight" : "")];
+  const rows = ["response_id,customer_id,date,nps_score,channel" + (weighted ? ",weight" : "")];
   for (let i = 0; i < 2000; i++) {
     const date = i % 4 < 2 ? "2025-01-15" : "2025-02-15";
     const channel = i % 2 ? "chat" : "phone";
     const weight = weighted ? `,${i < 1000 ? 1 : 3}` : "";
-    rows.push(`r${i},${date},${(i * 7) % 11},${channel}${weight}`);
+    rows.push(`r${i},c${i % 200},${date},${(i * 7) % 11},${channel}${weight}`);
   }
   return rows.join("\n") + "\n";
 }
 
+/** Half the customers had a call on January 1st, so the journeys page compares their NPS. */
+const TOUCHPOINTS = "customer_id,date,channel\n" +
+  Array.from({ length: 100 }, (_, i) => `c${i * 2},2025-01-01,call`).join("\n") + "\n";
+
 async function site(weighted: boolean, lang: Lang) {
   const result = await readCsv(csv(weighted), { schema: "responses" });
-  const files = [{ file: "responses.csv", schema: "responses" as const, result }];
+  const touchpoints = await readCsv(TOUCHPOINTS, { schema: "events" });
+  const files = [
+    { file: "responses.csv", schema: "responses" as const, result },
+    { file: "touchpoints.csv", schema: "events" as const, result: touchpoints },
+  ];
   const pages = buildSite(files, { dataDir: "x", lang, generatedAt: AT });
   return { pages, table: result.table };
 }
@@ -43,8 +51,15 @@ const SENTENCE = {
   de:
     "Gewichtet mit den Umfragegewichten aus der Spalte weight: effektive Stichprobengröße 1.600 von 2.000 NPS-Antworten.",
 };
-/** Pages that show NPS (per segment, per month, the tiles) and pages that show no survey KPI. */
-const KPI_PAGES = ["index.html", "kpis.html", "trends.html", "segments.html", "print.html"];
+/** Pages that show NPS (per segment, per month, after a touchpoint, the tiles), and others. */
+const KPI_PAGES = [
+  "index.html",
+  "kpis.html",
+  "trends.html",
+  "segments.html",
+  "journeys.html",
+  "print.html",
+];
 const OTHER_PAGES = ["service.html", "cohorts.html", "quality.html"];
 
 for (const lang of ["en", "de"] as const) {
@@ -59,7 +74,7 @@ for (const lang of ["en", "de"] as const) {
       assert.equal(count, 1, `${path}: the sentence ${count} times`);
     }
     // print.html: the overview's and each weighted section's.
-    assert.equal(html(pages, "print.html").split(SENTENCE[lang]).length - 1, 4);
+    assert.equal(html(pages, "print.html").split(SENTENCE[lang]).length - 1, 5);
     for (const path of OTHER_PAGES) {
       assert.ok(!html(pages, path).includes(SENTENCE[lang]), `${path} speaks of weights`);
     }
