@@ -13,6 +13,7 @@ import { checkOutFolder, oneLine, parseCommandLine, printLoad, runCommand } from
 import { CxOptionsError, CxSchemaError } from "./errors.ts";
 import { LANGS } from "./report/format.ts";
 import type { Lang } from "./report/format.ts";
+import { fileWhy, type Labels, reportLabels } from "./report/i18n.ts";
 import type { NotebookPage, SiteOptions } from "./report/site.ts";
 import type { LoadedFile } from "./report/load_dir.ts";
 import { checkDayRange } from "./report/params.ts";
@@ -77,13 +78,15 @@ export async function main(args: string[]): Promise<number> {
   }
   const where = await checkOptions(values);
   const out = values.out;
+  // Checked above: from here on the console speaks the report's language.
+  const t = reportLabels(values.lang as Lang);
 
   let notebooks: NotebookPage[] = [];
   let notebookParams: Record<string, string> | undefined;
   let loaded: Awaited<ReturnType<typeof loadChecked>> | undefined;
   if (command === "notebooks") {
     // The data first: a file that does not load ends the run before the slow part.
-    loaded = await loadChecked(values, progress);
+    loaded = await loadChecked(values, t, progress);
     ({ notebooks, params: notebookParams } = await runNotebooks(values, progress));
   } else {
     const { readNotebookManifest } = await import("./report/notebooks.ts");
@@ -91,7 +94,7 @@ export async function main(args: string[]): Promise<number> {
     ({ notebooks = [], params: notebookParams } = manifest ?? {});
   }
 
-  const { files, config } = loaded ?? await loadChecked(values, progress);
+  const { files, config } = loaded ?? await loadChecked(values, t, progress);
   const { buildSite, writeSite } = await import("./report/site.ts");
   const options: SiteOptions = {
     dataDir: values.data,
@@ -111,13 +114,13 @@ export async function main(args: string[]): Promise<number> {
     ...(config.labels ? { columnLabels: config.labels } : {}),
   };
   const written = await writeSite(buildSite(files, options), out);
-  progress?.(`${written.length} pages written`);
-  console.log(`Report written to ${resolve(join(out, "index.html"))}`);
+  progress?.(t.cliPagesWritten(written.length));
+  console.log(t.cliReportWritten(resolve(join(out, "index.html"))));
   if (values.pdf) {
-    progress?.("printing the report to PDF with headless Chromium");
+    progress?.(t.cliPrinting);
     const { printPdf } = await import("./report/pdf.ts");
     const pdf = await printPdf(join(out, "print.html"), join(out, "report.pdf"));
-    console.log(`PDF written to ${pdf}`);
+    console.log(t.cliPdfWritten(pdf));
   }
   return 0;
 }
@@ -129,40 +132,23 @@ type Values = ReturnType<typeof parse>["values"];
  * (exit 2) when there is nothing to report on, or when a file was not loaded
  * and --allow-partial was not given.
  */
-async function loadChecked(values: Values, progress: ((m: string) => void) | undefined) {
+async function loadChecked(
+  values: Values,
+  t: Labels,
+  progress: ((m: string) => void) | undefined,
+) {
   // The analyses (Arquero, Plot, jsdom) load only once the options are known to be good.
   const { loadProject } = await import("./report/load_dir.ts");
   const { files, config } = await loadProject(values.data, { config: values.map });
-  const failed = printFiles(files, progress);
+  const failed = printFiles(files, t, progress);
   if (files.every((f) => f.skipped)) {
-    throw new CxOptionsError(
-      `Option "data": the folder "${values.data}" has no CSV files to report on` +
-        `${
-          files.length ? ` (${files.length} entries skipped, listed above)` : " (it is empty)"
-        }; ` +
-        "add files such as responses.csv or tickets.csv, or name them in cxkit.json",
-    );
+    throw new CxOptionsError(t.cliNoCsv(values.data, files.length));
   }
   if (files.every((f) => f.result === undefined)) {
-    throw new CxSchemaError(
-      `No file of "${values.data}" could be loaded (listed above), so there is nothing to ` +
-        "report on (--allow-partial needs one at least); fix the files or their entries in " +
-        "cxkit.json",
-    );
+    throw new CxSchemaError(t.cliNothingLoaded(values.data));
   }
-  if (failed && !values["allow-partial"]) {
-    throw new CxSchemaError(
-      `${failed} file${failed > 1 ? "s" : ""} not loaded (listed above), so the report would be ` +
-        "partial and nothing was written; fix them (`deno task init DIR --force` writes a fresh " +
-        "cxkit.json), or pass --allow-partial to write the report without them",
-    );
-  }
-  if (failed) {
-    console.error(
-      `cxkit: warning: ${failed} file${failed > 1 ? "s" : ""} not loaded; the report is partial ` +
-        "(--allow-partial)",
-    );
-  }
+  if (failed && !values["allow-partial"]) throw new CxSchemaError(t.cliNotAllLoaded(failed));
+  if (failed) console.error(`cxkit: ${t.cliPartial(failed)}`);
   return { files, config };
 }
 
@@ -173,16 +159,22 @@ async function loadChecked(values: Values, progress: ((m: string) => void) | und
  * --quiet; a clean file's counts are progress. Returns how many CSV files
  * were not loaded.
  */
-function printFiles(files: LoadedFile[], progress: ((m: string) => void) | undefined): number {
+function printFiles(
+  files: LoadedFile[],
+  t: Labels,
+  progress: ((m: string) => void) | undefined,
+): number {
   const say = (line: string) => console.error(`cxkit: ${oneLine(line)}`);
   let failed = 0;
-  for (const { file, error, skipped, result } of files) {
+  for (const entry of files) {
+    const { file, error, skipped, result } = entry;
     if (error !== undefined) {
       if (!skipped) failed++;
-      say(`${file}: ${/^(skipped|not loaded):/.test(error) ? error : `not loaded: ${error}`}`);
+      const why = fileWhy(t, entry);
+      say(skipped ? t.cliSkipped(file, why) : t.cliNotLoaded(file, why));
       continue;
     }
-    if (result) printLoad(file, result, progress);
+    if (result) printLoad(file, result, progress, t);
   }
   return failed;
 }

@@ -10,6 +10,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { ColumnTable } from "arquero";
 import { CxError, CxOptionsError } from "./errors.ts";
+import { EN, type Labels } from "./report/i18n_en.ts";
 
 /**
  * `parseArgs` with strict options; an unknown flag or a missing value is a
@@ -122,9 +123,13 @@ export interface LoadOutcome {
   rejects: ColumnTable;
 }
 
+/** The words of {@link printLoad}'s lines (the report's labels of its language). */
+export type LoadWords = Pick<Labels, "cliCounts" | "cliReasons" | "cliWarning">;
+
 /**
  * A file's load on stderr: rows read, accepted and rejected with the three
- * most frequent reasons, then each warning, one line each. A load without
+ * most frequent reasons, then each warning, one line each, in the words of
+ * `words` (default English; `reportLabels("de")` for German). A load without
  * rejects or warnings is only progress (not printed when `progress` is
  * undefined, i.e. with --quiet).
  *
@@ -133,17 +138,22 @@ export interface LoadOutcome {
  * import assert from "node:assert/strict";
  * import * as aq from "arquero";
  * import { printLoad } from "./cli_common.ts";
+ * import { reportLabels } from "./report/i18n.ts";
  * const lines: string[] = [];
  * const error = console.error;
  * console.error = (line: string) => lines.push(line);
- * printLoad("a.csv", {
+ * const load = {
  *   summary: { rows: 3, accepted: 1, rejected: 2, warnings: ["dates read as DD.MM.YYYY"] },
  *   rejects: aq.table({ reason: ["above 10", "above 10"] }),
- * }, undefined);
+ * };
+ * printLoad("a.csv", load, undefined);
+ * printLoad("a.csv", load, undefined, reportLabels("de"));
  * console.error = error;
  * assert.deepEqual(lines, [
  *   "cxkit: a.csv: 3 rows read, 1 accepted, 2 rejected; most frequent reasons: 2 × above 10",
  *   "cxkit: a.csv: warning: dates read as DD.MM.YYYY",
+ *   "cxkit: a.csv: 3 Zeilen gelesen, 1 angenommen, 2 abgelehnt; häufigste Gründe: 2 × above 10",
+ *   "cxkit: a.csv: Warnung: dates read as DD.MM.YYYY",
  * ]);
  * ```
  */
@@ -151,10 +161,11 @@ export function printLoad(
   file: string,
   load: LoadOutcome,
   progress: ((message: string) => void) | undefined,
+  words: LoadWords = EN,
 ): void {
   const say = (line: string) => console.error(`cxkit: ${oneLine(line)}`);
   const { rows, accepted, rejected, warnings } = load.summary;
-  const counts = `${file}: ${rows} rows read, ${accepted} accepted, ${rejected} rejected`;
+  const counts = words.cliCounts(file, String(rows), String(accepted), String(rejected));
   if (rejected === 0 && warnings.length === 0) {
     progress?.(counts);
     return;
@@ -165,6 +176,6 @@ export function printLoad(
   }
   const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 3)
     .map(([r, n]) => `${n} × ${r}`).join(" | ");
-  say(rejected ? `${counts}; most frequent reasons: ${top}` : counts);
-  for (const warning of warnings) say(`${file}: warning: ${warning}`);
+  say(rejected ? words.cliReasons(counts, top) : counts);
+  for (const warning of warnings) say(words.cliWarning(file, warning));
 }

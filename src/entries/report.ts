@@ -24,7 +24,13 @@ export type { NotebookPage, SiteOptions, SitePage } from "../report/site.ts";
 export { reportTables } from "../report/context.ts";
 export type { ReportFilters, ReportTables, ReportTablesOptions } from "../report/context.ts";
 export { loadDirectory, loadProject } from "../report/load_dir.ts";
-export type { FileConfig, LoadedFile, LoadOptions, ProjectConfig } from "../report/load_dir.ts";
+export type {
+  FileConfig,
+  FileIssue,
+  LoadedFile,
+  LoadOptions,
+  ProjectConfig,
+} from "../report/load_dir.ts";
 export { executeNotebooks, jupyterAvailable } from "../report/notebooks.ts";
 export type { ExecutedNotebook, ExecuteNotebooksOptions } from "../report/notebooks.ts";
 export type { PrivacyConfig } from "../report/privacy.ts";

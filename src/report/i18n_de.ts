@@ -314,4 +314,44 @@ export const DE: Labels = {
   sectionSkipped: (section: string, reason: string) => `${section}: übersprungen: ${reason}`,
   sectionFailedLine: (section: string, message: string) => `${section}: fehlgeschlagen: ${message}`,
   pdfLead: "Der ganze Bericht als PDF:",
+  // console lines of `deno task report` (h-words): counts stay plain digits, greppable
+  cliCounts: (file, rows, accepted, rejected) =>
+    `${file}: ${rows} Zeilen gelesen, ${accepted} angenommen, ${rejected} abgelehnt`,
+  cliReasons: (counts, reasons) => `${counts}; häufigste Gründe: ${reasons}`,
+  cliWarning: (file, warning) => `${file}: Warnung: ${warning}`,
+  cliNotLoaded: (file, why) => `${file}: nicht geladen: ${why}`,
+  cliSkipped: (file, why) => `${file}: übersprungen: ${why}`,
+  cliPartial: (n) =>
+    `Warnung: ${n} ${
+      n === 1 ? "Datei" : "Dateien"
+    } nicht geladen; der Bericht ist unvollständig (--allow-partial)`,
+  cliNoCsv: (dir, skipped) =>
+    `Option "data": Der Ordner „${dir}“ enthält keine CSV-Dateien für den Bericht ${
+      skipped ? `(${skipped} Einträge übersprungen, oben aufgeführt)` : "(er ist leer)"
+    }; legen Sie Dateien wie responses.csv oder tickets.csv hinein oder nennen Sie sie in cxkit.json`,
+  cliNothingLoaded: (dir) =>
+    `Keine Datei aus „${dir}“ konnte geladen werden (oben aufgeführt), daher gibt es nichts zu ` +
+    "berichten (--allow-partial braucht mindestens eine); korrigieren Sie die Dateien oder ihre " +
+    "Einträge in cxkit.json",
+  cliNotAllLoaded: (n) =>
+    `${n} ${n === 1 ? "Datei" : "Dateien"} nicht geladen (oben aufgeführt), der Bericht wäre ` +
+    "also unvollständig, und nichts wurde geschrieben; korrigieren Sie sie (`deno task init " +
+    "DIR --force` schreibt eine neue cxkit.json) oder geben Sie --allow-partial an, um den " +
+    "Bericht ohne sie zu schreiben",
+  cliPagesWritten: (n) => `${n} Seiten geschrieben`,
+  cliReportWritten: (path) => `Bericht gespeichert unter ${path}`,
+  cliPrinting: "Der Bericht wird mit Headless-Chromium als PDF gedruckt",
+  cliPdfWritten: (path) => `PDF gespeichert unter ${path}`,
+  fileIssue: {
+    "dangling-link": () => "ein Verweis ins Leere (sein Ziel gibt es nicht)",
+    "outside-link": () =>
+      "ein Verweis auf eine Datei außerhalb des Datenordners; kopieren Sie die Datei in den Ordner",
+    folder: () => "ein Ordner (nur Dateien direkt im Datenordner werden gelesen)",
+    "not-regular": () => "keine normale Datei",
+    "not-csv": () => "keine CSV-Datei (gelesen werden Dateien mit der Endung .csv, .tsv oder .txt)",
+    "unknown-table": (file: string) =>
+      `der Dateiname sagt nicht, welche Tabelle es ist; tragen Sie "${file}": { "schema": "responses" } (oder tickets, customers, events) in cxkit.json ein`,
+  },
+  weightedBy: (column, effective, n, kpi) =>
+    `Gewichtet mit den Umfragegewichten aus der Spalte ${column}: effektive Stichprobengröße ${effective} von ${n} ${kpi}-Antworten.`,
 };

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { FileIssue } from "./load_dir.ts";
 
 /** English labels and sentence templates of the report. */
 export const EN = {
@@ -352,6 +353,41 @@ export const EN = {
   sectionSkipped: (section: string, reason: string) => `${section}: skipped: ${reason}`,
   sectionFailedLine: (section: string, message: string) => `${section}: failed: ${message}`,
   pdfLead: "The whole report as a PDF:",
+  // console lines of `deno task report` (h-words): counts stay plain digits, greppable
+  cliCounts: (file: string, rows: string, accepted: string, rejected: string) =>
+    `${file}: ${rows} rows read, ${accepted} accepted, ${rejected} rejected`,
+  cliReasons: (counts: string, reasons: string) => `${counts}; most frequent reasons: ${reasons}`,
+  cliWarning: (file: string, warning: string) => `${file}: warning: ${warning}`,
+  cliNotLoaded: (file: string, why: string) => `${file}: not loaded: ${why}`,
+  cliSkipped: (file: string, why: string) => `${file}: skipped: ${why}`,
+  cliPartial: (n: number) =>
+    `warning: ${n} file${n === 1 ? "" : "s"} not loaded; the report is partial (--allow-partial)`,
+  cliNoCsv: (dir: string, skipped: number) =>
+    `Option "data": the folder "${dir}" has no CSV files to report on ${
+      skipped ? `(${skipped} entries skipped, listed above)` : "(it is empty)"
+    }; add files such as responses.csv or tickets.csv, or name them in cxkit.json`,
+  cliNothingLoaded: (dir: string) =>
+    `No file of "${dir}" could be loaded (listed above), so there is nothing to report on ` +
+    "(--allow-partial needs one at least); fix the files or their entries in cxkit.json",
+  cliNotAllLoaded: (n: number) =>
+    `${n} file${n === 1 ? "" : "s"} not loaded (listed above), so the report would be partial ` +
+    "and nothing was written; fix them (`deno task init DIR --force` writes a fresh cxkit.json), " +
+    "or pass --allow-partial to write the report without them",
+  cliPagesWritten: (n: number) => `${n} pages written`,
+  cliReportWritten: (path: string) => `Report written to ${path}`,
+  cliPrinting: "printing the report to PDF with headless Chromium",
+  cliPdfWritten: (path: string) => `PDF written to ${path}`,
+  fileIssue: {
+    "dangling-link": () => "a link to nothing (its target does not exist)",
+    "outside-link": () => "a link to a file outside the data folder; copy the file into the folder",
+    folder: () => "a folder (only files directly in the data folder are read)",
+    "not-regular": () => "not a regular file",
+    "not-csv": () => "not a CSV file (files ending .csv, .tsv or .txt are read)",
+    "unknown-table": (file: string) =>
+      `the file name does not say which table it is; add "${file}": { "schema": "responses" } (or tickets, customers, events) to cxkit.json`,
+  } as Record<FileIssue, (file: string) => string>,
+  weightedBy: (column: string, effective: string, n: string, kpi: string) =>
+    `Weighted by the survey weights in column ${column}: effective sample size ${effective} of ${n} ${kpi} answers.`,
 };
 
 /** Every label and sentence template of the report. */

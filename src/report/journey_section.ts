@@ -21,6 +21,7 @@ import { hasColumns, hasValues, type Section, type SectionContext } from "./cont
 import { dataTable, figure, findings, heading, para, skippedSection } from "./html.ts";
 import { journeyLabels } from "./journey_labels.ts";
 import { publishable } from "./privacy.ts";
+import { noteWeights } from "./weights.ts";
 import { attachMeta, meta } from "../meta.ts";
 
 type Row = Record<string, unknown>;
@@ -350,6 +351,7 @@ function outcomePart(
   ) {
     return { findings: [], html: "" };
   }
+  noteWeights(ctx, result); // derive below drops the metadata publishable would read
   // Either side below minGroupSize answers: the touchpoint is suppressed.
   const { table: shown, tableOptions: hidden } = publishable(
     ctx,

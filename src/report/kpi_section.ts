@@ -28,6 +28,7 @@ import {
 import { dataTable, figure, findings, heading, skippedSection, type TableColumn } from "./html.ts";
 import { publishable } from "./privacy.ts";
 import { trendShifts } from "./trend_section.ts";
+import { noteWeights, overallKpi } from "./weights.ts";
 
 type Row = Record<string, unknown>;
 
@@ -113,7 +114,10 @@ function npsColumns(ctx: SectionContext) {
 function npsOverall(ctx: SectionContext, table: ColumnTable, page: Page): void {
   const { labels: t, format: f } = ctx;
   page.out.push(heading(2, t.nps));
-  const overall = nps(table).objects()[0] as Row;
+  // The context's one overall NPS (the weight sentence reads its effective n too).
+  const result = overallKpi(ctx, "nps");
+  noteWeights(ctx, result);
+  const overall = result.objects()[0] as Row;
   const headline = [
     t.npsOverall(f.interval(overall.nps, overall.nps_low, overall.nps_high), f.int(overall.n)),
   ];
@@ -146,30 +150,24 @@ function npsBySegment(ctx: SectionContext, segmented: ColumnTable, page: Page): 
   page.out.push(figure(mixChart(ctx, result), f));
 }
 
-/** NPS per period: the significant shifts, chart and table. */
+/**
+ * NPS per period: the significant shifts, chart and table. The rows are the
+ * Trends page's published trend (the same NPS per period with every period
+ * from the first to the last, small periods suppressed once): one table
+ * "NPS by month", so a hidden month is counted once on the overview.
+ */
 function npsByPeriod(ctx: SectionContext, table: ColumnTable, page: Page): void {
   const { labels: t, format: f } = ctx;
   const title = t.byGroup("NPS", periodName(ctx.period, ctx.format.lang));
-  const { table: result, tableOptions: hidden } = publishable(
-    ctx,
-    nps(table, {
-      period: ctx.period,
-      timeZone: ctx.timeZone,
-      confidence: ctx.confidence,
-      minN: ctx.minN,
-    }),
-    title,
-    ["period"],
-  );
   // The Trends page's decision (trend with Holm over all periods), not a second test.
-  const shifts = trendShifts(ctx, table, "nps").sentences;
+  const { result, rows, hidden, sentences: shifts } = trendShifts(ctx, table, "nps");
   page.found.push(...shifts);
   page.out.push(heading(3, title));
   page.out.push(findings(shifts));
   page.out.push(figure(segmentChart(ctx, result, t.npsAxis, `${title} (${ctx.timeZone})`), f));
   page.out.push(
     dataTable(
-      result.objects() as Row[],
+      rows,
       [{ label: t.periodColumn, value: (r: Row) => String(r.period) }, ...npsColumns(ctx)],
       { ...tableOptions(ctx), ...hidden },
     ),

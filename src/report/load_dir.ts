@@ -18,6 +18,7 @@ import { checkOptions, optionNames } from "../options.ts";
 import { mappingProblems, nearestName, readCsvHeader } from "./mapping_check.ts";
 import { schemaFromName } from "./init_guess.ts";
 import type { PrivacyConfig } from "./privacy.ts";
+import { EN } from "./i18n_en.ts";
 
 const fileConfig = z.strictObject({
   schema: z.enum(["responses", "tickets", "customers", "events"]),
@@ -113,7 +114,26 @@ export interface LoadedFile {
    * file, a sub-folder, or a link that leaves the folder or leads nowhere.
    */
   skipped?: true;
+  /**
+   * Which of the fixed reasons `error` gives, when it is one of them, so the
+   * console and the quality page can say it in the report's language
+   * (`error` stays English).
+   */
+  issue?: FileIssue;
 }
+
+/**
+ * The fixed reasons a folder entry is not read: a link to nothing, a link
+ * leaving the folder, a sub-folder, not a regular file, not a CSV file, or a
+ * CSV whose name says no table.
+ */
+export type FileIssue =
+  | "dangling-link"
+  | "outside-link"
+  | "folder"
+  | "not-regular"
+  | "not-csv"
+  | "unknown-table";
 
 /**
  * Loads every CSV of a directory. `config` defaults to `DIR/cxkit.json` when
@@ -213,8 +233,8 @@ async function loadFile(
     return {
       file,
       schema: null,
-      error:
-        `not loaded: the file name does not say which table it is; add "${file}": { "schema": "responses" } (or tickets, customers, events) to cxkit.json`,
+      error: `not loaded: ${EN.fileIssue["unknown-table"](file)}`,
+      issue: "unknown-table",
     };
   }
   try {
@@ -295,28 +315,35 @@ export async function scanFolder(
 ): Promise<{ names: string[]; skipped: LoadedFile[] }> {
   const names: string[] = [];
   const skipped: LoadedFile[] = [];
-  const skip = (file: string, why: string) =>
-    skipped.push({ file, schema: null, skipped: true, error: `skipped: ${why}` });
+  // `error` in English (the API's words); the console and pages word `issue` in their language.
+  const skip = (file: string, issue: FileIssue) =>
+    skipped.push({
+      file,
+      schema: null,
+      skipped: true,
+      error: `skipped: ${EN.fileIssue[issue](file)}`,
+      issue,
+    });
   for await (const entry of Deno.readDir(dir)) {
     if (entry.name === configName) continue;
     let kind = entry.isDirectory ? "folder" : entry.isFile ? "file" : "other";
     if (entry.isSymlink) {
       const real = await Deno.realPath(join(dir, entry.name)).catch(() => undefined);
       if (real === undefined) {
-        skip(entry.name, "a link to nothing (its target does not exist)");
+        skip(entry.name, "dangling-link");
         continue;
       }
       if (!isInside(root, real)) {
-        skip(entry.name, "a link to a file outside the data folder; copy the file into the folder");
+        skip(entry.name, "outside-link");
         continue;
       }
       kind = (await Deno.stat(real)).isDirectory ? "folder" : "file";
     }
     if (kind === "folder") {
-      skip(entry.name, "a folder (only files directly in the data folder are read)");
-    } else if (kind !== "file") skip(entry.name, "not a regular file");
+      skip(entry.name, "folder");
+    } else if (kind !== "file") skip(entry.name, "not-regular");
     else if (!CSV_NAME.test(entry.name)) {
-      skip(entry.name, "not a CSV file (files ending .csv, .tsv or .txt are read)");
+      skip(entry.name, "not-csv");
     } else names.push(entry.name);
   }
   skipped.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);

@@ -36,6 +36,7 @@ import { findPiiInText, type PiiKind, redactText } from "../privacy/pii.ts";
 import type { ReportTables, SectionContext } from "./context.ts";
 import type { Lang } from "./format.ts";
 import type { LoadedFile } from "./load_dir.ts";
+import { noteWeights } from "./weights.ts";
 
 /** `cxkit.json` → `privacy`: what to do with which columns, and the smallest group shown. */
 export interface PrivacyConfig {
@@ -486,6 +487,7 @@ export function publishable(
   size = "n",
 ): { table: ColumnTable; tableOptions: { suppressedText: string } } {
   const min = ctx.privacy.minGroupSize;
+  noteWeights(ctx, result); // a weighted KPI shown: the page says so (weights.ts)
   const table = suppressSmallGroups(result, min, keys, size);
   const count = (table.array("suppressed") as boolean[]).filter(Boolean).length;
   ctx.privacy.suppressed[what] = (ctx.privacy.suppressed[what] ?? 0) + count;

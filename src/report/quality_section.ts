@@ -13,7 +13,7 @@ import type { Section, SectionContext } from "./context.ts";
 import { barChart } from "./charts.ts";
 import { dataTable, figure, findings, heading, para, type TableColumn } from "./html.ts";
 import type { ReportFormat } from "./format.ts";
-import type { Labels } from "./i18n.ts";
+import { fileWhy, type Labels } from "./i18n.ts";
 import type { LoadedFile } from "./load_dir.ts";
 
 type Row = Record<string, unknown>;
@@ -76,8 +76,9 @@ export function fileCountColumns(t: Labels, f: ReportFormat): TableColumn<Loaded
 export function qualitySection(ctx: SectionContext, rejectRows = 20): Section {
   const { labels: t, format: f, files } = ctx;
   const found: string[] = [];
-  for (const { file, error, result } of files) {
-    if (error) found.push(t.fileError(file, error));
+  for (const entry of files) {
+    const { file, error, result } = entry;
+    if (error) found.push(t.fileError(file, fileWhy(t, entry)));
     else if (result && result.summary.rejected > 0) {
       found.push(
         t.qualitySentence(
@@ -111,10 +112,11 @@ export function qualitySection(ctx: SectionContext, rejectRows = 20): Section {
     },
   ], { caption: t.filesRead }));
   if (loaded.length) out.push(figure(rejectChart(ctx) ?? rowsChart(ctx), f));
-  for (const { file, result, error } of files) {
+  for (const entry of files) {
+    const { file, result, error } = entry;
     out.push(heading(3, file));
     if (error) {
-      out.push(`<p class="error">${escapeHtml(error)}</p>`);
+      out.push(`<p class="error">${escapeHtml(t.fileError(file, fileWhy(t, entry)))}</p>`);
       continue;
     }
     const { rejects, summary } = result!;

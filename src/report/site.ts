@@ -38,6 +38,7 @@ import { textSection } from "./text_section.ts";
 import { valueSection } from "./value_section.ts";
 import { checkOptions, optionNames } from "../options.ts";
 import { applyPrivacy, type PrivacyConfig, redactPage } from "./privacy.ts";
+import { startPage, weightNote } from "./weights.ts";
 
 /** An executed notebook as a page of the site. */
 export interface NotebookPage {
@@ -176,17 +177,7 @@ export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[]
   checkOptions("buildSite", options, SITE_OPTIONS);
   const ctx = siteContext(files, options);
   const { labels: t, format: f } = ctx;
-  const sections: Section[] = [];
-  for (const build of SECTIONS) {
-    const { section, failed } = safely(build, ctx);
-    sections.push(section);
-    const status = failed
-      ? t.sectionFailedLine(section.title, failed)
-      : section.skipped
-      ? t.sectionSkipped(section.title, section.skipped)
-      : t.sectionDone(section.title);
-    options.onProgress?.(status);
-  }
+  const { sections, weights } = buildSections(ctx, options);
   sections.push(qualitySection(ctx, options.rejectRows ?? 20));
   const notebooks = options.notebooks ?? [];
   const nav: NavItem[] = [
@@ -213,18 +204,28 @@ export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[]
     ),
   });
   const generated = (options.generatedAt ?? new Date()).toISOString();
+  startPage(ctx);
+  const front = frontPage(ctx, {
+    dataDir: options.dataDir,
+    sections,
+    print: false,
+    pdf: options.pdf,
+  });
+  // The overview shows the tiles and repeats the sections' findings: weighted when either is.
+  const frontWeights = weightNote(ctx) || weights;
+  const withWeights = (html: string) => frontWeights ? `${html}\n${frontWeights}` : html;
   const pages: SitePage[] = [
     page(
       "index.html",
       t.overview,
-      frontPage(ctx, { dataDir: options.dataDir, sections, print: false, pdf: options.pdf }),
+      withWeights(front),
       `<p class="generated">${escapeHtml(t.generated(generated))}</p>`,
     ),
     ...sections.map((s) => page(`${s.id}.html`, s.title, sectionBody(s, 1))),
     page(
       "print.html",
       [t.site, coveredRange(ctx)].filter(Boolean).join(" · "),
-      `${frontPage(ctx, { dataDir: options.dataDir, sections, print: true })}\n` +
+      `${withWeights(frontPage(ctx, { dataDir: options.dataDir, sections, print: true }))}\n` +
         sections.map((s) => `<section class="page" id="${s.id}">${sectionBody(s, 1)}</section>`)
           .join("\n"),
     ),
@@ -233,6 +234,35 @@ export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[]
     pages.push(...notebookPages(notebooks, options.notebookParams ?? {}, t, page));
   }
   return pages;
+}
+
+/**
+ * The analysis sections, each with the weight sentence first when it shows
+ * KPIs weighted by survey weights (returned too, for the overview; `""`
+ * when none does), and a progress line each: done, skipped or failed.
+ */
+function buildSections(
+  ctx: SectionContext,
+  options: SiteOptions,
+): { sections: Section[]; weights: string } {
+  const t = ctx.labels;
+  const sections: Section[] = [];
+  let any = "";
+  for (const build of SECTIONS) {
+    startPage(ctx);
+    const { section, failed } = safely(build, ctx);
+    const weights = failed || section.skipped ? "" : weightNote(ctx);
+    if (weights) section.body = `${weights}\n${section.body}`;
+    any ||= weights;
+    sections.push(section);
+    const status = failed
+      ? t.sectionFailedLine(section.title, failed)
+      : section.skipped
+      ? t.sectionSkipped(section.title, section.skipped)
+      : t.sectionDone(section.title);
+    options.onProgress?.(status);
+  }
+  return { sections, weights: any };
 }
 
 /** The notebooks' index (their list and parameters) and a page per executed notebook. */

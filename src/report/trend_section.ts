@@ -18,6 +18,7 @@ import { dataTable, figure, findings, heading, para, skippedSection } from "./ht
 import { publishable } from "./privacy.ts";
 import { smallNote } from "./compare.ts";
 import { attachMeta, meta } from "../meta.ts";
+import { noteWeights } from "./weights.ts";
 
 type Row = Record<string, unknown>;
 
@@ -101,10 +102,10 @@ export function trendShifts(ctx: SectionContext, table: ColumnTable, kpi: Analys
   SHIFTS.set(ctx, byTable);
   const byKpi = byTable.get(table) ?? new Map<AnalysisKpi, Shifts>();
   byTable.set(table, byKpi);
-  const known = byKpi.get(kpi);
-  if (known) return known;
-  const shifts = computeShifts(ctx, table, kpi);
+  const shifts = byKpi.get(kpi) ?? computeShifts(ctx, table, kpi);
   byKpi.set(kpi, shifts);
+  // Every page that shows it (not only the first) says when it is weighted.
+  noteWeights(ctx, shifts.result);
   return shifts;
 }
 

@@ -25,47 +25,86 @@ const PAGES = [
 
 Deno.test("report CLI --allow-partial: writes the site, says where, progress on stderr, --quiet silences it", async () => {
   const dir = await messyDir();
+  await Deno.mkdir(join(dir, "archiv")); // an entry that is skipped
   const out = await Deno.makeTempDir();
   const args = ["report", "--data", dir, "--out", out, "--allow-partial"];
   const run = await runCli([...args, "--lang", "de"]);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, new RegExp(`Report written to ${out}/index.html`));
-  assert.match(
-    run.stderr,
-    /cxkit: responses\.csv: 4 rows read, 2 accepted, 2 rejected; most frequent reasons: 1 × nps_score is the likelihood to recommend/,
-  );
-  assert.match(run.stderr, /cxkit: customers\.csv: 2 rows read, 2 accepted, 0 rejected\n/);
-  assert.match(run.stderr, /cxkit: Kunden-KPIs: fertig/); // --lang de: German progress lines
-  // Skipped for missing data, failed on bad data: never "done" (issue #19).
-  assert.match(run.stderr, /cxkit: Service: übersprungen: Keine Tickets in den Daten/);
+  // --lang de: every line of the CLI's own in German (issue #19); what the loaders say of a file
+  // (reject reasons, warnings, unreadable files) stays theirs.
+  assert.equal(run.stdout, `Bericht gespeichert unter ${out}/index.html\n`);
+  const german = run.stderr.split("\n").filter((l) => l !== "");
+  const notLoaded = german.filter((l) => l.includes(": nicht geladen: "));
+  assert.deepEqual(notLoaded.map((l) => l.split(":")[1]), [
+    " <b>notes.csv",
+    " events.csv",
+    " missing.csv",
+    " tickets.csv",
+  ]);
+  for (
+    const line of [
+      'cxkit: <b>notes.csv: nicht geladen: der Dateiname sagt nicht, welche Tabelle es ist; tragen Sie "<b>notes.csv": { "schema": "responses" } (oder tickets, customers, events) in cxkit.json ein',
+      "cxkit: customers.csv: 2 Zeilen gelesen, 2 angenommen, 0 abgelehnt",
+      "cxkit: customers.csv: Warnung: customer_id: 1 row repeats an id of an earlier row " +
+      '("C1" in rows 2 and 3); each is counted as its own row; pass unique: true to reject the repeats',
+      "cxkit: responses.csv: 4 Zeilen gelesen, 2 angenommen, 2 abgelehnt; häufigste Gründe: " +
+      "1 × nps_score is the likelihood to recommend, an integer from 0 to 10: the value is above " +
+      '10; check the scale or the column | 1 × date must be a date: "not a date" is not a valid ' +
+      'date (YYYY-MM-DD, DD.MM.YYYY, ISO timestamp, "1. März 2024"; set dateFormat for slash dates)',
+      "cxkit: archiv: übersprungen: ein Ordner (nur Dateien direkt im Datenordner werden gelesen)",
+      "cxkit: Warnung: 4 Dateien nicht geladen; der Bericht ist unvollständig (--allow-partial)",
+      "cxkit: Kunden-KPIs: fertig",
+      // Skipped for missing data, failed on bad data: never "done" (issue #19).
+      "cxkit: Service: übersprungen: Keine Tickets in den Daten, daher ist dieser Abschnitt leer.",
+      "cxkit: 12 Seiten geschrieben",
+    ]
+  ) assert.ok(german.includes(line), `${line}\nnot in\n${run.stderr}`);
   assert.match(run.stderr, /cxkit: Kohorten & Kündigungen: fehlgeschlagen: Column "customer_id"/);
-  assert.match(run.stderr, /cxkit: 12 pages written/);
+  assert.ok(!/ rows read| accepted|warning:|not loaded|skipped|pages written/.test(run.stderr));
   assert.deepEqual(await listFiles(out), PAGES);
   const quality = await Deno.readTextFile(join(out, "quality.html"));
   assert.match(quality, /tickets\.csv wurde nicht geladen/);
+  assert.match(quality, /Datei archiv wurde nicht geladen: ein Ordner \(nur Dateien/);
 
   const quiet = await runCli([...args, "--quiet"]);
   assert.equal(quiet.code, 0);
-  // No progress; the files not loaded, the files with rejects or warnings, and that the
-  // report is partial (issue #13: listed even with --quiet; #19: rejects and warnings too).
+  // No progress; the files not loaded, the files with rejects or warnings, the entries skipped
+  // and that the report is partial (issue #13: listed even with --quiet; #19: rejects and
+  // warnings too), in English without --lang.
   const lines = quiet.stderr.split("\n").filter((l) => l !== "");
-  assert.deepEqual(lines.map((l) => /^cxkit: (.+?): (not loaded|\d+ rows|warning)/.exec(l)?.[1]), [
-    "<b>notes.csv",
-    "customers.csv",
-    "customers.csv",
-    "events.csv",
-    "missing.csv",
-    "responses.csv",
-    "tickets.csv",
-    undefined,
-  ]);
+  assert.deepEqual(
+    lines.map((l) => /^cxkit: (.+?): (not loaded|\d+ rows|warning|skipped)/.exec(l)?.[1]),
+    [
+      "<b>notes.csv",
+      "customers.csv",
+      "customers.csv",
+      "events.csv",
+      "missing.csv",
+      "responses.csv",
+      "tickets.csv",
+      "archiv",
+      undefined,
+    ],
+  );
+  assert.equal(
+    lines[0],
+    'cxkit: <b>notes.csv: not loaded: the file name does not say which table it is; add "<b>notes.csv": { "schema": "responses" } (or tickets, customers, events) to cxkit.json',
+  );
   assert.match(lines[2], /^cxkit: customers\.csv: warning: customer_id: 1 row repeats an id/);
+  assert.match(
+    lines[5],
+    /^cxkit: responses\.csv: 4 rows read, 2 accepted, 2 rejected; most frequent reasons: 1 × nps_score is the likelihood to recommend/,
+  );
   assert.equal(
     lines[7],
+    "cxkit: archiv: skipped: a folder (only files directly in the data folder are read)",
+  );
+  assert.equal(
+    lines[8],
     "cxkit: warning: 4 files not loaded; the report is partial (--allow-partial)",
   );
   assert.ok(!quiet.stderr.includes("\u0000"), "no raw bytes of the binary events.csv");
-  assert.match(quiet.stdout, /^Report written to /);
+  assert.equal(quiet.stdout, `Report written to ${out}/index.html\n`);
 });
 
 Deno.test("report CLI: files not loaded end the run with exit code 2 before anything is written", async () => {
@@ -82,6 +121,14 @@ Deno.test("report CLI: files not loaded end the run with exit code 2 before anyt
   );
   assert.equal(lines.filter((l) => l.includes(": not loaded: ")).length, 4);
   assert.ok(!(await Deno.stat(out).then(() => true, () => false)), "no site written");
+  const german = await runCli(["report", "--data", await messyDir(), "--out", out, "--lang", "de"]);
+  assert.equal(german.code, 2);
+  assert.equal(
+    german.stderr.split("\n").filter((l) => l !== "").at(-1),
+    "cxkit: 4 Dateien nicht geladen (oben aufgeführt), der Bericht wäre also unvollständig, und " +
+      "nichts wurde geschrieben; korrigieren Sie sie (`deno task init DIR --force` schreibt eine " +
+      "neue cxkit.json) oder geben Sie --allow-partial an, um den Bericht ohne sie zu schreiben",
+  );
 });
 
 Deno.test("report CLI: two runs give identical files apart from the generated-at line", async () => {

@@ -103,14 +103,18 @@ Deno.test("init on a German helpdesk export: the guessed cxkit.json, equal to th
   assert.equal(report.code, 0, report.stderr);
   assert.match(
     report.stderr,
-    /cxkit: Ticket-Export_2025\.csv: 60 rows read, 59 accepted, 1 rejected; most frequent reasons: 1 × created_at must be a date: "31\.02\.2025 09:15" is not a valid date/,
+    /cxkit: Ticket-Export_2025\.csv: 60 Zeilen gelesen, 59 angenommen, 1 abgelehnt; häufigste Gründe: 1 × created_at must be a date: "31\.02\.2025 09:15" is not a valid date/,
   );
-  assert.match(report.stderr, /cxkit: Umfrage_Export\.csv: 48 rows read, 48 accepted, 0 rejected/);
+  assert.match(
+    report.stderr,
+    /cxkit: Umfrage_Export\.csv: 48 Zeilen gelesen, 48 angenommen, 0 abgelehnt/,
+  );
   assert.match(report.stderr, /cxkit: Service: fertig/);
   assert.match(
     report.stderr,
     /cxkit: Kohorten & Kündigungen: übersprungen: Keine Kunden in den Daten/,
   );
+  assert.match(report.stdout, /^Bericht gespeichert unter .*\/index\.html$/m);
 });
 
 Deno.test("init on an English folder: names, orders as events, a 1–10 CSAT scale; the report runs on it", async () => {

@@ -10,6 +10,7 @@ import * as aq from "arquero";
 import { cohortSection } from "../../src/report/cohort_section.ts";
 import { kpiSection } from "../../src/report/kpi_section.ts";
 import { serviceSection } from "../../src/report/service_section.ts";
+import { privacyLines } from "../../src/report/privacy.ts";
 import { sectionContext } from "../../src/report/site.ts";
 import { trendSection } from "../../src/report/trend_section.ts";
 import { journeySection } from "../../src/report/journey_section.ts";
@@ -82,10 +83,26 @@ Deno.test("trends: a month of 2 answers is suppressed, and so are the rolling va
   assert.ok(shown.includes("75.0") && shown.includes("60.0"));
   assert.ok(!/\b10\.0\b/.test(shown), "the change of March against February is shown");
   assert.deepEqual(ctx.privacy.suppressed, { "NPS by month": 1 });
-  // The KPI page publishes its own NPS by month (February suppressed: + 1) and reads the Trends
-  // page's trend for its sentences (computed once per context: no further count).
-  kpiSection(ctx);
-  assert.equal(ctx.privacy.suppressed["NPS by month"], 2);
+});
+
+Deno.test("KPI and Trends pages: one hidden month is one suppressed group on the overview", () => {
+  const d = (m: number) => new Date(Date.UTC(2025, m, 10));
+  // Jan: 40 × 10 (NPS 100.0); Feb: 2 × 0 (NPS −100.0, hidden); Mar: 20 × 10, 20 × 0 (NPS 0.0).
+  const responses = aq.table({
+    date: [...Array(40).fill(d(0)), d(1), d(1), ...Array(40).fill(d(2))],
+    nps_score: [...Array(40).fill(10), 0, 0, ...Array(20).fill(10), ...Array(20).fill(0)],
+  });
+  const ctx = sectionContext({ responses });
+  // The site's order: the KPI page first, then the Trends page; both show NPS by month.
+  const kpis = kpiSection(ctx).body;
+  const trends = trendSection(ctx).body;
+  for (const body of [kpis, trends]) {
+    assert.match(body, /<th scope="row">2025-02<\/th><td colspan="\d+">fewer than 5 answers<\/td>/);
+    assert.ok(!visible(body).includes("−100.0"), "February's NPS is shown");
+  }
+  assert.deepEqual(ctx.privacy.suppressed, { "NPS by month": 1 });
+  const { lines } = privacyLines(ctx.privacy, "en");
+  assert.deepEqual(lines, ["NPS by month: 1 group suppressed"]);
 });
 
 Deno.test("cohorts: a signup cohort of 2 customers is neither drawn nor pooled", () => {
