@@ -152,29 +152,34 @@ function scoreHistogram(
   return { perValue: fold(counts, bins, direct.group, g.groups), offScale };
 }
 
-/** The histogram pass over plain values; returns the count of answers off the scale. */
+/**
+ * The histogram pass over plain values; returns the count of answers off the
+ * scale. The test is `onScale` written out with the ends in locals: calling
+ * it with the scale object costs about a tenth of the pass (2026-12-02).
+ */
 function countValues(
   scores: ArrayLike<unknown>,
   codes: ArrayLike<number> | null,
   scale: ScoreScale,
   counts: Float64Array,
 ): number {
-  const min = scale.min, bins = scale.max - min + 1;
+  const min = scale.min, max = scale.max, bins = max - min + 1, n = scores.length;
   let off = 0;
   if (codes === null) {
-    for (let i = 0; i < scores.length; i++) {
+    for (let i = 0; i < n; i++) {
       const s = scores[i];
       if (s === null || s === undefined) continue;
-      if (onScale(s, scale)) counts[s - min]++;
+      if (typeof s === "number" && Number.isInteger(s) && s >= min && s <= max) counts[s - min]++;
       else off++;
     }
     return off;
   }
-  for (let i = 0; i < scores.length; i++) {
+  for (let i = 0; i < n; i++) {
     const s = scores[i];
     if (s === null || s === undefined) continue;
-    if (onScale(s, scale)) counts[codes[i] * bins + s - min]++;
-    else off++;
+    if (typeof s === "number" && Number.isInteger(s) && s >= min && s <= max) {
+      counts[codes[i] * bins + s - min]++;
+    } else off++;
   }
   return off;
 }
