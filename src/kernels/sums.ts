@@ -147,8 +147,8 @@ function scoreHistogram(
 ): { perValue: Float64Array[]; offScale: number } {
   const direct = directTarget(g);
   const bins = scale.max - scale.min + 1;
-  // Counts per target code and score value, side by side; 32-bit counts are a quarter faster
-  // to increment than doubles, and no table has 2³¹ rows in practice.
+  // Counts per target code and score value, side by side: 32-bit counts are a quarter faster
+  // to increment than doubles; doubles only where a count could pass 2³¹ − 1.
   const size = direct.size * bins;
   const rows = scores instanceof CodedColumn ? scores.codes.length : scores.length;
   const counts = rows < 2 ** 31 ? new Int32Array(size) : new Float64Array(size);
