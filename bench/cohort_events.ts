@@ -10,6 +10,30 @@
 
 import { parseArgs } from "node:util";
 import process from "node:process";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
+/**
+ * Runs a full garbage collection now, so that the collection of what a
+ * benchmark's set-up left behind (and the marking of the large live heap of
+ * its test tables) is not charged to whichever timed call it happens to land
+ * in. Uses `gc` when the script runs with `--v8-flags=--expose-gc`, else
+ * exposes it through `node:v8` first.
+ *
+ * @example
+ * ```ts
+ * import { settleHeap } from "./cohort_events.ts";
+ * settleHeap();
+ * ```
+ */
+export function settleHeap(): void {
+  let gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) {
+    setFlagsFromString("--expose-gc");
+    gc = runInNewContext("gc") as () => void;
+  }
+  gc();
+}
 
 /**
  * Wall and CPU seconds (user + system, all threads of this process) of

@@ -11,6 +11,8 @@ import { attachMeta, type KpiMeta } from "../meta.ts";
 export type { KpiMeta } from "../meta.ts";
 import { CxDataError, type CxProblem } from "../errors.ts";
 import { columnValues, type GroupCodes, groupCodes } from "../kernels/groups.ts";
+import { type ScoreScale, type ScoreSums, type ScoreValues, scoreValues } from "../kernels/sums.ts";
+import { onScale } from "../schema/scales.ts";
 import { type Bounds, clipToBounds } from "./bounds.ts";
 import { pooled, type TableInput } from "../base/input.ts";
 import {
@@ -119,6 +121,61 @@ export function planCodes(table: ColumnTable, plan: GroupPlan): GroupCodes {
 
 /** Scratch buffer of {@link planCodes} (kernels are synchronous, so one suffices). */
 let scratch: Int32Array | undefined;
+
+/**
+ * Checks that every answer (non-missing value) of `column` is a whole number
+ * on `scale` (`onScale`); otherwise throws a `CxDataError` listing the first
+ * bad rows with `rule` as reason.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { checkScores } from "./groups.ts";
+ * const t = aq.table({ csat: [5, null, 6] });
+ * assert.throws(() => checkScores(t, "csat", { min: 1, max: 5 }, "csat is 1–5"), /row 3, column csat, value "6": csat is 1–5/);
+ * ```
+ */
+export function checkScores(
+  table: ColumnTable,
+  column: string,
+  scale: ScoreScale,
+  rule: string,
+): void {
+  checkValues(table, column, (v) => onScale(v, scale), rule);
+}
+
+/**
+ * The unweighted kernel aggregate of a score KPI, checked in the kernel's
+ * own pass: the kernel counts the answers off the scale while it sums, and
+ * only when it found some does `check` (the KPI's {@link checkScores}) run
+ * to throw the error with the rows, the same error the other aggregate
+ * paths give before they start. A data error from the group codes (dates
+ * that are not dates) is thrown after `check`, so a table with both kinds of
+ * problem names the scores first, as before.
+ */
+export function scoreKernel(
+  table: ColumnTable,
+  column: string,
+  plan: GroupPlan,
+  check: () => void,
+  kernel: (scores: ScoreValues, g: GroupCodes) => ScoreSums,
+): { aggregate: ColumnTable; keys: string[] } {
+  let g: GroupCodes;
+  try {
+    g = planCodes(table, plan);
+  } catch (e) {
+    check();
+    throw e;
+  }
+  const { aggregate, offScale } = kernel(scoreValues(table, column), g);
+  if (offScale > 0) {
+    check();
+    // Not reached: the check and the kernel judge answers by the same rule (`onScale`).
+    throw new CxDataError([], offScale, `Column "${column}" has impossible values`);
+  }
+  return { aggregate, keys: g.keys };
+}
 
 /**
  * Checks that every non-missing value of `column` passes `valid`; otherwise

@@ -14,11 +14,12 @@ import { quantileSorted } from "../stats/quantile.ts";
 import { npsCounts } from "../kernels/sums.ts";
 import { columnValues } from "../kernels/groups.ts";
 import {
-  checkValues,
+  checkScores,
   checkWeights,
   type KpiInput,
   planCodes,
   pooled,
+  scoreKernel,
   setKpiMeta,
   tidyResult,
   weightNotes,
@@ -260,26 +261,28 @@ export function aggregateNps(
   score: string,
   plan: GroupPlan,
 ): { aggregate: ColumnTable; keys: string[] } {
-  checkValues(
-    table,
-    score,
-    (v) => typeof v === "number" && Number.isInteger(v) && v >= NPS_SCALE.min && v <= NPS_SCALE.max,
-    `${score} must be an integer ${NPS_SCALE.min}–${NPS_SCALE.max}; load answers with readCsv(…, { schema: "responses" }) to get such rows as rejects`,
-  );
+  const check = () =>
+    checkScores(
+      table,
+      score,
+      NPS_SCALE,
+      `${score} must be an integer ${NPS_SCALE.min}–${NPS_SCALE.max}; load answers with readCsv(…, { schema: "responses" }) to get such rows as rejects`,
+    );
+  const { weight } = plan;
+  if (plan.aggregate === "kernel" && weight === undefined) {
+    return scoreKernel(table, score, plan, check, npsCounts); // checks in its own pass
+  }
+  check();
   if (typeof plan.aggregate === "object") {
     return plan.aggregate.aggregate({ kind: "nps", score, scale: { ...NPS_SCALE }, plan });
   }
-  const { weight } = plan;
-  if (weight !== undefined) checkWeights(table, score, weight);
+  if (weight === undefined) return npsRollup(table, score, plan);
+  checkWeights(table, score, weight);
   if (plan.aggregate === "kernel") {
     const g = planCodes(table, plan);
     const scores = columnValues(table, score) as ArrayLike<number | null>;
-    return {
-      aggregate: weight === undefined
-        ? npsCounts(scores, g)
-        : npsWeightedSums(scores, columnValues(table, weight) as ArrayLike<number | null>, g),
-      keys: g.keys,
-    };
+    const weights = columnValues(table, weight) as ArrayLike<number | null>;
+    return { aggregate: npsWeightedSums(scores, weights, g), keys: g.keys };
   }
   return npsRollup(table, score, plan, weight);
 }

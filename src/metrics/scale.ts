@@ -19,9 +19,10 @@ import { scaleSums } from "../kernels/sums.ts";
 import { scaleWeightedSums } from "../kernels/weighted.ts";
 import { columnValues } from "../kernels/groups.ts";
 import {
-  checkValues,
+  checkScores,
   checkWeights,
   planCodes,
+  scoreKernel,
   tidyResult,
   weightNotes,
   weightOfGroup,
@@ -103,8 +104,9 @@ export function effectiveScaleSums(
 
 /**
  * Aggregate step of CSAT and CES: count, Σx, Σx² and the count of scores in
- * the box per group, after checking every score is an integer on the
- * declared 1–`box.scale` scale.
+ * the box per group, checking every score is an integer on the declared
+ * 1–`box.scale` scale (the unweighted kernel in its own pass, the other paths
+ * before they start).
  */
 export function aggregateScale(
   table: ColumnTable,
@@ -118,32 +120,30 @@ export function aggregateScale(
     max: box.scale,
     what: `the ${kpi} answer on the declared 1–${box.scale} scale`,
   };
-  checkValues(
-    table,
-    column,
-    (v) => typeof v === "number" && Number.isInteger(v) && v >= scale.min && v <= scale.max,
-    `${column} is ${scale.what}, an integer from ${scale.min} to ${scale.max}; check the declared scale option or load with readCsv to get such rows as rejects`,
-  );
+  const check = () =>
+    checkScores(
+      table,
+      column,
+      scale,
+      `${column} is ${scale.what}, an integer from ${scale.min} to ${scale.max}; check the declared scale option or load with readCsv to get such rows as rejects`,
+    );
+  const { weight } = plan;
+  if (plan.aggregate === "kernel" && weight === undefined) {
+    // Checks in its own pass.
+    return scoreKernel(table, column, plan, check, (scores, g) => scaleSums(scores, g, scale, box));
+  }
+  check();
   if (typeof plan.aggregate === "object") {
     return plan.aggregate.aggregate({ kind: "scale", score: column, scale, box, plan });
   }
-  const { weight } = plan;
-  if (weight !== undefined) checkWeights(table, column, weight);
-  if (plan.aggregate === "kernel") {
+  if (weight !== undefined) {
+    checkWeights(table, column, weight);
+    if (plan.aggregate !== "kernel") return weightedScaleRollup(table, column, weight, box, plan);
     const g = planCodes(table, plan);
     const scores = columnValues(table, column) as ArrayLike<number | null>;
-    return {
-      aggregate: weight === undefined ? scaleSums(scores, g, box.min, box.max) : scaleWeightedSums(
-        scores,
-        columnValues(table, weight) as ArrayLike<number | null>,
-        g,
-        box.min,
-        box.max,
-      ),
-      keys: g.keys,
-    };
+    const weights = columnValues(table, weight) as ArrayLike<number | null>;
+    return { aggregate: scaleWeightedSums(scores, weights, g, box.min, box.max), keys: g.keys };
   }
-  if (weight !== undefined) return weightedScaleRollup(table, column, weight, box, plan);
   const { table: grouped, keys } = withPeriods(table, plan);
   const scored = grouped.params({ boxMin: box.min, boxMax: box.max })
     .derive({ __s: `d => d[${JSON.stringify(column)}]` });

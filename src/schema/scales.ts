@@ -15,6 +15,24 @@ import { CxOptionsError } from "../errors.ts";
 /** The NPS question's answer scale: whole numbers 0 to 10. */
 export const NPS_SCALE: Readonly<{ min: number; max: number }> = { min: 0, max: 10 };
 
+/**
+ * Whether `v` is an answer on the scale `min`–`max`: a whole number between
+ * the ends (both included). The one rule the score checks (`checkScores` in
+ * `src/metrics/groups.ts`) and the score kernels (`src/kernels/sums.ts`)
+ * share, so a kernel that counts off-scale answers in its own pass flags
+ * exactly the rows the check reports.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NPS_SCALE, onScale } from "./scales.ts";
+ * assert.deepEqual([10, 11, 7.5, NaN, "9", null].map((v) => onScale(v, NPS_SCALE)), [true, false, false, false, false, false]);
+ * ```
+ */
+export function onScale(v: unknown, scale: { min: number; max: number }): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v >= scale.min && v <= scale.max;
+}
+
 /** NPS category of a score: detractor 0–6, passive 7–8, promoter 9–10. */
 export type NpsCategory = "Detractor" | "Passive" | "Promoter";
 
