@@ -3,15 +3,16 @@
  * steps visit/cart/buy plus a non-funnel "browse", 7-day window, strict
  * order): in memory (`funnel(table, …)`) and through DuckDB
  * (`funnel({ engine, table }, …)`) against a hand-written DuckDB query for
- * the same levels (a join per step from every start, then the best start per
- * customer). Checks that all three give the same customers per step and
- * prints medians and ratios to the hand-written SQL.
+ * the same summary (a range join per step from every start, the best start
+ * per customer with its step times, the left-out events and the data's end)
+ * and the older levels-only query. Checks that all give the same customers
+ * per step and prints medians, CPU seconds and ratios to the hand-written SQL.
  *
  *     deno run -A bench/funnel_bench.ts [--events 10000000] [--runs 3]
  *
  * Times cover the call only (data built and loaded into DuckDB first). The
- * funnel calls also compute the step times, the Kaplan–Meier medians and
- * the Wilson intervals; the hand-written query only counts levels.
+ * funnel calls also compute the Kaplan–Meier medians and the Wilson
+ * intervals from that summary.
  *
  * @module
  */
