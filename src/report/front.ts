@@ -110,20 +110,22 @@ export function tilesHtml(ctx: SectionContext, tiles: Tile[]): string {
     const change = row.change as number | null;
     const unit = t.tileUnit[kpi];
     const signed = (x: number) => `${x > 0 ? "+" : x < 0 ? "−" : "±"}${f.num(Math.abs(x), digits)}`;
+    // Month names, short for the tile's narrow space: "Dec 2025" / "Dez. 2025", not "2025-12".
+    const previous = row.compared_to == null ? "–" : f.period(String(row.compared_to), "short");
     let state = "flat";
-    let changeText = t.tileNoTest(String(row.compared_to ?? "–"));
+    let changeText = t.tileNoTest(previous);
     if (change !== null && typeof row.p_adjusted === "number") {
       const better = kpi === "ces" ? change < 0 : change > 0;
       state = row.significant === true ? (better ? "better" : "worse") : "flat";
       changeText = row.significant === true
-        ? t.tileSignificant(signed(change), unit, String(row.compared_to), f.p(row.p_adjusted))
-        : t.tileNotSignificant(signed(change), unit, String(row.compared_to), f.p(row.p_adjusted));
+        ? t.tileSignificant(signed(change), unit, previous, f.p(row.p_adjusted))
+        : t.tileNotSignificant(signed(change), unit, previous, f.p(row.p_adjusted));
     }
     const arrow = state === "flat"
       ? ""
       : `<span aria-hidden="true">${change! > 0 ? "▲" : "▼"}</span> `;
     return `<li class="tile" data-kpi="${kpi}">` +
-      `<p class="tile-name">${escapeHtml(`${name} · ${period}`)}</p>` +
+      `<p class="tile-name">${escapeHtml(`${name} · ${f.period(period, "short")}`)}</p>` +
       `<p class="tile-value">${escapeHtml(f.num(row[kpi], digits))}</p>` +
       `<p class="tile-interval">${
         escapeHtml(t.tileInterval(

@@ -128,6 +128,9 @@ export interface DataTableOptions<R> {
 /**
  * A table of records with formatted, escaped cells. Rows that are small
  * samples get a visible flag in their first cell and a class for styling.
+ * A table too wide for a portrait A4 page (estimated from its text, see
+ * `printWidth`) is marked `wide`: printed, its section goes on landscape
+ * pages, so no column is cut and no number is split over lines.
  *
  * @example
  * ```ts
@@ -152,7 +155,7 @@ export function dataTable<R>(
     `<th scope="col"${c.numeric ? ' class="num"' : ""}>${escapeHtml(c.label)}</th>`
   ).join("");
   const body = shown.map((r) => {
-    if (suppressedText !== undefined && (r as { suppressed?: unknown }).suppressed === true) {
+    if (suppressedText !== undefined && isSuppressed(r)) {
       return `<tr class="suppressed"><th scope="row">${escapeHtml(columns[0].value(r))}</th>` +
         `<td colspan="${columns.length - 1}">${escapeHtml(suppressedText)}</td></tr>`;
     }
@@ -169,13 +172,114 @@ export function dataTable<R>(
   const note = shown.length < rows.length && more
     ? `\n<p class="note">${escapeHtml(more(shown.length, rows.length))}</p>`
     : "";
-  return `<div class="table-wrap"><table>${
+  const width = printWidth(
+    shown.filter((r) => suppressedText === undefined || !isSuppressed(r)),
+    columns,
+    flagText,
+    shown.some((r) => small?.(r) ?? false),
+  );
+  const fit = width <= PRINT_PX.portrait
+    ? ""
+    : width <= PRINT_PX.landscape
+    ? " wide"
+    : " wide squeeze";
+  return `<div class="table-wrap${fit}"><table>${
     caption ? `<caption>${escapeHtml(caption)}</caption>` : ""
   }
 <thead><tr>${head}</tr></thead>
 <tbody>
 ${body}
 </tbody></table></div>${note}`;
+}
+
+function isSuppressed(row: unknown): boolean {
+  return (row as { suppressed?: unknown }).suppressed === true;
+}
+
+/**
+ * Content widths of an A4 page in CSS px (96 per inch) between the print
+ * margins of 14 mm: portrait 182 mm, landscape 269 mm.
+ */
+const PRINT_PX = { portrait: 688, landscape: 1017 };
+
+/**
+ * Average advance of a character in print tables (8 pt = 10.7 px), in px:
+ * DejaVu Sans, the usual system-ui on Linux, is among the widest (digits
+ * 0.64 em), so tables are rather put on landscape pages than squeezed.
+ */
+const PRINT_CHAR_PX = 6.9;
+
+/** Left and right padding and the border of a print table cell, in px. */
+const PRINT_CELL_PX = 11;
+
+/** Longest word of free text that counts towards a column's width (longer ones may break). */
+const LONGEST_WORD = 30;
+
+/**
+ * The width a table needs in print without splitting a word or a number
+ * (the print CSS keeps numbers on one line and wraps text at spaces): per
+ * column its header on two lines, its longest text word or whole number.
+ * Headers may take two lines. Estimated from characters at build time,
+ * since the PDF has no layout step of ours; a table wider than a portrait
+ * page is marked for a landscape page (`page: wide`).
+ */
+function printWidth<R>(
+  rows: readonly R[],
+  columns: TableColumn<R>[],
+  flagText: string,
+  flagged: boolean,
+): number {
+  const longestWord = (text: string) =>
+    Math.min(LONGEST_WORD, Math.max(0, ...text.split(/\s+/).map((w) => w.length)));
+  let px = 0;
+  columns.forEach((c, j) => {
+    let chars = twoLines(c.label);
+    for (const r of rows) {
+      const text = c.value(r);
+      chars = Math.max(chars, c.numeric ? text.length : longestWord(text));
+    }
+    if (j === 0 && flagged) chars = Math.max(chars, flagText.length);
+    px += chars * PRINT_CHAR_PX + PRINT_CELL_PX;
+  });
+  return px;
+}
+
+/**
+ * The characters of the longer line when a header is set on at most two
+ * lines, broken at the best space: three or more lines in a narrow column
+ * are what makes a squeezed table hard to read.
+ */
+function twoLines(label: string): number {
+  const words = label.split(/\s+/);
+  let best = label.length;
+  for (let i = 1; i < words.length; i++) {
+    best = Math.min(
+      best,
+      Math.max(words.slice(0, i).join(" ").length, words.slice(i).join(" ").length),
+    );
+  }
+  return best;
+}
+
+/**
+ * Whether a page body holds a table too wide for a portrait page (see
+ * {@link dataTable}): its printed section then goes on landscape pages.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataTable, hasWideTable } from "./html.ts";
+ * const columns = Array.from({ length: 12 }, (_, i) => ({
+ *   label: `Revenue ${i}`,
+ *   value: () => "1,234.5 (1,100.2–1,400.9)",
+ *   numeric: true,
+ * }));
+ * assert.ok(hasWideTable(dataTable([{}], columns)));
+ * assert.ok(!hasWideTable(dataTable([{}], columns.slice(0, 2))));
+ * ```
+ */
+export function hasWideTable(html: string): boolean {
+  return /<div class="table-wrap wide[ "]/.test(html);
 }
 
 /**
@@ -354,10 +458,17 @@ nav { scrollbar-width: thin; }
   figure, tr, .finding, .cards li, .tile { break-inside: avoid; page-break-inside: avoid; }
   figure.chart { border: 0; padding: 0; }
   figure.chart svg[class^="plot-"]:not([class*="-ramp"]) { min-width: 0; }
+  /* Tables too wide for portrait (marked "wide" at build time) put their section on landscape
+     pages; numbers stay on one line and text wraps at spaces, so a column is never cut into
+     letters. Only a table too wide even for landscape ("squeeze") may break inside words. */
+  @page wide { size: A4 landscape; margin: 15mm 14mm; }
+  section.page.wide { page: wide; }
+  section.page.wide figure.chart { max-width: 182mm; }
   .table-wrap { overflow: visible; }
   table { width: 100%; table-layout: auto; font-size: 8pt; }
-  th, td { padding: .15rem .3rem; min-width: 0; white-space: normal; overflow-wrap: anywhere; }
-  .num { white-space: normal; }
+  th, td { padding: .15rem .3rem; min-width: 0; white-space: normal; overflow-wrap: break-word; }
+  td.num { white-space: nowrap; }
+  .squeeze th, .squeeze td { white-space: normal; overflow-wrap: anywhere; }
   .tiles { grid-template-columns: repeat(3, 1fr); }
   .key-findings { grid-template-columns: 1fr; gap: .3rem; } .key-findings li { border: 0; padding: 0; }
 }
