@@ -87,6 +87,7 @@ const RANGE_WORD: Record<Lang, string> = { en: " to ", de: " bis " };
  * assert.equal(de.inPeriod("2025-03"), "im März 2025");
  * assert.equal(reportFormat("en").period("2025-03"), "March 2025");
  * assert.equal(de.period("2025-12", "short"), "Dez. 2025");
+ * assert.equal(reportFormat("en").period("2025-12", "short"), "Dec 2025");
  * assert.equal(de.pp(7.5), "7,5 Prozentpunkte");
  * assert.equal(reportFormat("en").duration(233.3), "3.9 h");
  * ```
@@ -234,8 +235,14 @@ function periodWords(
   const [, year, month, day, quarter, week] = m;
   if (day) return days.format(new Date(`${label}T12:00:00Z`));
   if (month) {
-    const name = new Intl.DateTimeFormat(locale, { month: style, timeZone: "UTC" })
-      .format(new Date(Date.UTC(Number(year), Number(month) - 1, 15)));
+    const mid = new Date(Date.UTC(Number(year), Number(month) - 1, 15));
+    // Short names come from the month-and-year pattern, which has the locale's abbreviation
+    // dot ("Dez. 2025"); a month alone would use the stand-alone form ("Dez").
+    if (style === "short") {
+      return new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" })
+        .format(mid);
+    }
+    const name = new Intl.DateTimeFormat(locale, { month: "long", timeZone: "UTC" }).format(mid);
     return `${name} ${year}`;
   }
   if (quarter) return lang === "de" ? `${quarter}. Quartal ${year}` : `Q${quarter} ${year}`;
