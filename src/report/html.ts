@@ -327,6 +327,11 @@ export function heading(level: 2 | 3 | 4, text: string, id?: string): string {
 /**
  * A chart as an inline SVG figure. Axis ticks get the locale's number and
  * date formatting unless the spec sets its own (Plot's defaults are en-US).
+ * A chart wider than a phone also gets a phone variant, laid out by Plot at
+ * {@link PHONE_CHART_WIDTH} (so fewer ticks, labels at full size) and shown
+ * instead of the wide one on narrow screens: scaling the wide chart down
+ * would shrink its 13 px ticks below 8 px, and letting it scroll hides half
+ * of it.
  *
  * @example
  * ```ts
@@ -336,13 +341,50 @@ export function heading(level: 2 | 3 | 4, text: string, id?: string): string {
  * import { figure } from "./html.ts";
  * const html = figure({ marks: [Plot.dotX([1500.5], { x: (d) => d })] }, reportFormat("de"));
  * assert.ok(html.startsWith('<figure class="chart"><svg') && html.includes("1.500,5"));
+ * assert.ok(html.includes('<div class="chart-phone"><svg') && html.includes('viewBox="0 0 340 '));
  * ```
  */
 export function figure(spec: ChartSpec, format: ReportFormat): string {
-  // Ticks of 13 px at the chart's own width (640 px); on a phone the chart keeps 36rem
-  // (576 px) and scrolls in its card, so ticks stay above 11 px.
-  const styled = { ...spec, style: spec.style ?? { fontSize: "13px" } };
-  return `<figure class="chart">${renderHtml(localize(styled, format))}</figure>`;
+  // Ticks of 13 px at the chart's own width (640 px by default) on screens and paper.
+  const styled = localize({ ...spec, style: spec.style ?? { fontSize: "13px" } }, format);
+  const wide = renderHtml(styled);
+  if ((spec.width ?? 640) <= PHONE_CHART_WIDTH) return `<figure class="chart">${wide}</figure>`;
+  const phone = renderHtml(phoneSpec(styled));
+  return `<figure class="chart">${wide}<div class="chart-phone">${phone}</div></figure>`;
+}
+
+/**
+ * Width of a chart's phone variant, in px: a 390 px phone's card holds it
+ * at scale ≈ 1 (13 px ticks), a 360 px one at 0.9 (still ≥ 11 px).
+ */
+const PHONE_CHART_WIDTH = 340;
+
+/** Fewest px per label of a band or point axis on a phone (labels such as "2025-12" or "23"). */
+const PHONE_BAND_TICK_PX = 44;
+
+/** Px per tick of a continuous x axis on a phone: four ticks ("Jan 2024", "Jul", …) on 280 px. */
+const PHONE_CONTINUOUS_TICK_PX = 64;
+
+/**
+ * A chart at {@link PHONE_CHART_WIDTH}: a continuous x axis gets a tick
+ * count for its width; a band or point x axis with a fixed domain (a
+ * heatmap's months) labels every k-th value so its labels do not overlap.
+ */
+function phoneSpec(spec: ChartSpec): ChartSpec {
+  const out: ChartSpec = { ...spec, width: PHONE_CHART_WIDTH };
+  const x = (spec.x ?? {}) as Record<string, unknown>;
+  if (x.ticks !== undefined || x.axis === null) return out;
+  const room = PHONE_CHART_WIDTH - Number(spec.marginLeft ?? 40) - Number(spec.marginRight ?? 20);
+  if (x.type === "band" || x.type === "point") {
+    const domain = x.domain;
+    if (!Array.isArray(domain)) return out;
+    const step = Math.ceil(domain.length / Math.max(2, Math.floor(room / PHONE_BAND_TICK_PX)));
+    if (step > 1) out.x = { ...x, ticks: domain.filter((_, i) => i % step === 0) };
+  } else {
+    // Plot's own count (one per 80 px) leaves a 24-month axis with two year ticks at this width.
+    out.x = { ...x, ticks: Math.max(3, Math.floor(room / PHONE_CONTINUOUS_TICK_PX)) };
+  }
+  return out;
 }
 
 function localize(spec: ChartSpec, format: ReportFormat): ChartSpec {
@@ -408,6 +450,7 @@ tr.small { color: var(--muted); }
 figure.chart { margin: 1rem 0; padding: .6rem; overflow-x: auto; background: #fff; color: #1b1b1b; border: 1px solid var(--line); border-radius: 6px; }
 figure.chart svg { max-width: 100%; height: auto; }
 figure.chart svg[class^="plot-"]:not([class*="-ramp"]) { width: 100%; }
+.chart-phone { display: none; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: .8rem; margin: 1rem 0; padding: 0; list-style: none; }
 .tile { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .7rem .9rem; }
 .tile p { margin: 0; }
@@ -442,7 +485,9 @@ nav { scrollbar-width: thin; }
 @media (max-width: 40rem) { nav { flex-wrap: nowrap; overflow-x: auto; } body { font-size: 15px; } h1 { font-size: 1.45rem; } main { padding: .75rem; }
   table { font-size: .8rem; } th, td { padding: .25rem .3rem; overflow-wrap: anywhere; hyphens: auto; } .flag { white-space: normal; }
   dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .4rem; }
-  figure.chart { padding: .3rem; } figure.chart svg[class^="plot-"]:not([class*="-ramp"]) { min-width: 36rem; } .tile-value { font-size: 1.8rem; } }
+  figure.chart { padding: .3rem; } .tile-value { font-size: 1.8rem; } }
+@media screen and (max-width: 40rem) {
+  figure.chart:has(> .chart-phone) > :not(.chart-phone) { display: none; } .chart-phone { display: block; } }
 @media print {
   @page { size: A4; margin: 15mm 14mm; }
   :root { --fg: #000; --bg: #fff; --muted: #444; --line: #bbb; --card: #fff; --accent: #000; }
@@ -457,7 +502,6 @@ nav { scrollbar-width: thin; }
   h1, h2, h3, h4, caption { break-after: avoid; page-break-after: avoid; }
   figure, tr, .finding, .cards li, .tile { break-inside: avoid; page-break-inside: avoid; }
   figure.chart { border: 0; padding: 0; }
-  figure.chart svg[class^="plot-"]:not([class*="-ramp"]) { min-width: 0; }
   /* Tables too wide for portrait (marked "wide" at build time) put their section on landscape
      pages; numbers stay on one line and text wraps at spaces, so a column is never cut into
      letters. Only a table too wide even for landscape ("squeeze") may break inside words. */

@@ -9,8 +9,13 @@
  *   sparkline; the tile's numbers are the trends page's last row;
  * - NPS by month has time on the x-axis: its tick labels are dates and its
  *   dots spread left to right in date order; ticks are at least 11 px;
+ * - at phone width every chart fits its card without scrolling (the phone
+ *   variant of each chart) with tick labels of at least 11 px on screen;
  * - no table column is clipped on any page (each table fits its box, no
- *   cell's content overflows it), nor in the print layout at A4 width;
+ *   cell's content overflows it), nor in the print layout at A4 width
+ *   (portrait, or landscape for sections with a wide table), where no number
+ *   is split over lines;
+ * - the widest table (CLV) prints whole on a landscape PDF page;
  * - the PDF (pdftotext) starts with the report's title and the key findings,
  *   and carries the report's title as its document title.
  *
@@ -66,7 +71,10 @@ Deno.test({
         });
         await checkTiles(context, site, name);
         await checkTimeAxis(context, site, name);
-        for (const path of html) await checkTables(context, site, path, name);
+        for (const path of html) {
+          await checkTables(context, site, path, name);
+          if (name === "phone") await checkPhoneCharts(context, site, path);
+        }
         await context.close();
       }
       await checkPrintLayout(session.browser.newContext.bind(session.browser), site);
@@ -145,7 +153,9 @@ async function checkTimeAxis(context: BrowserContext, site: string, name: string
   const chart = await page.$$eval("figure.chart", (figures) => {
     const fig = figures.find((f) => f.querySelector("h2")?.textContent?.startsWith("NPS by month"));
     if (!fig) return null;
-    const svg = fig.querySelector('svg[class^="plot-"]') as SVGSVGElement;
+    // The chart shown at this width: the wide one, or on a phone its phone variant.
+    const svg = [...fig.querySelectorAll('svg[class^="plot-"]')]
+      .find((e) => e.getClientRects().length > 0) as SVGSVGElement;
     const ticks = [...svg.querySelectorAll('g[aria-label="x-axis tick label"] text')];
     const dots = [...svg.querySelectorAll("circle")].map((c) => c.getBoundingClientRect());
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
@@ -177,6 +187,37 @@ async function checkTimeAxis(context: BrowserContext, site: string, name: string
     assert.ok(chart.width >= chart.card - 40, `chart ${chart.width} px in a ${chart.card} px card`);
   }
   await page.screenshot({ path: join(OUTPUT, `kpis-${name}.png`), fullPage: true });
+  await page.close();
+}
+
+/**
+ * At 390 px every chart fits its card (no horizontal scrolling) and every tick label is at
+ * least 11 px on screen (its font size times the chart's scale: a 640 px chart squeezed into
+ * a phone card would show 13 px ticks at 7 px).
+ */
+async function checkPhoneCharts(context: BrowserContext, site: string, path: string) {
+  const page = await context.newPage();
+  await page.goto(url(site, path), { waitUntil: "load" });
+  const problems = await page.$$eval("figure.chart", (figures) =>
+    figures.flatMap((fig, i) => {
+      const name = `chart ${i} "${fig.querySelector("h2")?.textContent ?? ""}"`;
+      const out: string[] = [];
+      if (fig.scrollWidth > fig.clientWidth + 1) {
+        out.push(`${name}: ${fig.scrollWidth} px wide in a ${fig.clientWidth} px card`);
+      }
+      const shown = [...fig.querySelectorAll('svg[class^="plot-"]:not([class*="-ramp"])')]
+        .filter((e) => e.getClientRects().length > 0) as SVGSVGElement[];
+      if (shown.length !== 1) out.push(`${name}: ${shown.length} charts shown`);
+      for (const svg of shown) {
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        for (const tick of svg.querySelectorAll('g[aria-label$="tick label"] text')) {
+          const px = parseFloat(getComputedStyle(tick).fontSize) * scale;
+          if (px < 11) out.push(`${name}: tick "${tick.textContent}" at ${px.toFixed(1)} px`);
+        }
+      }
+      return out;
+    }));
+  assert.deepEqual(problems, [], `phone ${path}: ${problems.slice(0, 5).join("; ")}`);
   await page.close();
 }
 
