@@ -464,6 +464,12 @@ figure.chart svg[class^="plot-"]:not([class*="-ramp"]) { width: 100%; }
 .tile .spark polyline { vector-effect: non-scaling-stroke; }
 .tile .spark circle { fill: var(--accent); stroke: none; }
 .pdf-link { font-weight: 600; }
+/* Segments above / below the rest: the segment chart's Okabe–Ito blue and vermillion. */
+.stand-out { list-style: none; padding: 0; margin: .5rem 0 1rem; }
+.stand-out li { margin: .2rem 0; }
+.stand-out .mark { display: inline-block; width: 1.2em; }
+.stand-out .above .mark { color: #0072B2; }
+.stand-out .below .mark { color: #D55E00; }
 @media (prefers-color-scheme: dark) { .tile-change.better { color: #7ee2a8; } }
 figure.chart figure { margin: 0; }
 figure h2, figure h3 { border: 0; margin: .2em 0; padding: 0; }

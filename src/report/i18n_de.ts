@@ -314,4 +314,14 @@ export const DE: Labels = {
   sectionSkipped: (section: string, reason: string) => `${section}: übersprungen: ${reason}`,
   sectionFailedLine: (section: string, message: string) => `${section}: fehlgeschlagen: ${message}`,
   pdfLead: "Der ganze Bericht als PDF:",
+  // significant segments beyond the Segments page (h-print)
+  npsVsRest: "NPS ggü. Rest (Punkte)",
+  restMarkNote:
+    "ggü. Rest: das Segment minus alle übrigen Antworten, getestet wie auf der Seite Segmente; * signifikant nach Holm-Korrektur über die Segmente.",
+  standOut: "Auffällige Segmente",
+  standOutLead:
+    "NPS jedes Segments im Vergleich mit allen übrigen Antworten, Holm-korrigiert wie auf der Seite Segmente; ▲ über, ▼ unter dem Rest. Aufgeführt sind nur signifikante Unterschiede.",
+  standOutNone: "Kein Segment unterscheidet sich im NPS signifikant vom Rest (Holm-korrigiert).",
+  standOutItem: (column: string, group: string, diff: string, p: string) =>
+    `${column} ${group}: ${diff} ggü. dem Rest (Holm-korrigiert ${p})`,
 };
