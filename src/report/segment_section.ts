@@ -119,7 +119,7 @@ const SCORE: Record<AnalysisKpi, string> = { nps: "nps_score", csat: "csat", ces
  *   nps_score: [...Array(60).fill(10), ...Array(30).fill(0), ...Array(30).fill(10)],
  * });
  * const ctx = sectionContext({ responses });
- * const rows = segmentVersusRest(ctx, "region", "nps")!.objects();
+ * const rows = segmentVersusRest(ctx, "region", "nps")!.objects() as Record<string, unknown>[];
  * assert.deepEqual(rows.map((r) => [r.region, r.difference, r.significant]), [
  *   ["north", 100, true],
  *   ["south", -100, true],
