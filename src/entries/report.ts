@@ -40,7 +40,7 @@ export { renderPng } from "../charts/png.ts";
 export type { RenderPngOptions } from "../charts/png.ts";
 export type { PrintPdfOptions } from "../report/pdf.ts";
 export { LANGS, reportFormat } from "../report/format.ts";
-export type { Lang, ReportFormat } from "../report/format.ts";
+export type { Lang, PeriodStyle, ReportFormat } from "../report/format.ts";
 export { escapeHtml } from "../charts/display.ts";
 export { showText } from "../charts/display.ts";
 export { SURVIVAL_COLORS } from "../charts/survival.ts";

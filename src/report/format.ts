@@ -51,13 +51,18 @@ export interface ReportFormat {
   /**
    * A period label (`2025-03`, `2025-Q1`, `2025-W09`, `2025-03-05`, `2025`) as
    * words: `March 2025` / `März 2025`; other labels are returned as they are.
+   * `"short"` abbreviates month names where space is tight (KPI tiles):
+   * `Mar 2025` / `März 2025`, `Dec 2025` / `Dez. 2025`.
    */
-  period(label: string): string;
+  period(label: string, style?: PeriodStyle): string;
   /** A period label with its preposition: `in March 2025` / `im März 2025`, `on Mar 5, 2025`. */
   inPeriod(label: string): string;
   /** The text with its first letter capitalised (sentence start). */
   sentence(text: string): string;
 }
+
+/** How long a period's month name is: `"long"` (March, in sentences) or `"short"` (Mar). */
+export type PeriodStyle = "long" | "short";
 
 /** The default locale of each language. */
 export const DEFAULT_LOCALE: Record<Lang, string> = { en: "en-US", de: "de-DE" };
@@ -81,6 +86,8 @@ const RANGE_WORD: Record<Lang, string> = { en: " to ", de: " bis " };
  * assert.equal(de.date(new Date("2024-01-05")), "05.01.2024");
  * assert.equal(de.inPeriod("2025-03"), "im März 2025");
  * assert.equal(reportFormat("en").period("2025-03"), "March 2025");
+ * assert.equal(de.period("2025-12", "short"), "Dez. 2025");
+ * assert.equal(reportFormat("en").period("2025-12", "short"), "Dec 2025");
  * assert.equal(de.pp(7.5), "7,5 Prozentpunkte");
  * assert.equal(reportFormat("en").duration(233.3), "3.9 h");
  * ```
@@ -193,8 +200,9 @@ function wordFormats(
         ? `${value} (${inUnit(minutes, low)}${to}${inUnit(minutes, high)})`
         : value;
     },
-    period: (label) => periodWords(label, lang, loc, days),
-    inPeriod: (label) => `${preposition(label, lang)} ${periodWords(label, lang, loc, days)}`,
+    period: (label, style = "long") => periodWords(label, lang, loc, days, style),
+    inPeriod: (label) =>
+      `${preposition(label, lang)} ${periodWords(label, lang, loc, days, "long")}`,
     sentence: (text) => text.charAt(0).toLocaleUpperCase(loc) + text.slice(1),
   };
 }
@@ -215,14 +223,26 @@ function durationUnit(minutes: number, lang: Lang): [number, string] {
 const PERIOD_LABEL = /^(\d{4})(?:-(?:(\d{2})(?:-(\d{2}))?|Q([1-4])|W(\d{2})))?$/;
 
 /** A period label in words (see {@link ReportFormat.period}). */
-function periodWords(label: string, lang: Lang, locale: string, days: Intl.DateTimeFormat): string {
+function periodWords(
+  label: string,
+  lang: Lang,
+  locale: string,
+  days: Intl.DateTimeFormat,
+  style: PeriodStyle,
+): string {
   const m = PERIOD_LABEL.exec(label);
   if (!m) return label;
   const [, year, month, day, quarter, week] = m;
   if (day) return days.format(new Date(`${label}T12:00:00Z`));
   if (month) {
-    const name = new Intl.DateTimeFormat(locale, { month: "long", timeZone: "UTC" })
-      .format(new Date(Date.UTC(Number(year), Number(month) - 1, 15)));
+    const mid = new Date(Date.UTC(Number(year), Number(month) - 1, 15));
+    // Short names come from the month-and-year pattern, which has the locale's abbreviation
+    // dot ("Dez. 2025"); a month alone would use the stand-alone form ("Dez").
+    if (style === "short") {
+      return new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" })
+        .format(mid);
+    }
+    const name = new Intl.DateTimeFormat(locale, { month: "long", timeZone: "UTC" }).format(mid);
     return `${name} ${year}`;
   }
   if (quarter) return lang === "de" ? `${quarter}. Quartal ${year}` : `Q${quarter} ${year}`;

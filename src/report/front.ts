@@ -26,6 +26,7 @@ import { dataTable, heading, para } from "./html.ts";
 import type { Labels } from "./i18n.ts";
 import { privacyLines } from "./privacy.ts";
 import { fileCountColumns } from "./quality_section.ts";
+import { segmentColumns, segmentVersusRest } from "./segment_section.ts";
 import { trendShifts } from "./trend_section.ts";
 
 type Row = Record<string, unknown>;
@@ -110,20 +111,22 @@ export function tilesHtml(ctx: SectionContext, tiles: Tile[]): string {
     const change = row.change as number | null;
     const unit = t.tileUnit[kpi];
     const signed = (x: number) => `${x > 0 ? "+" : x < 0 ? "−" : "±"}${f.num(Math.abs(x), digits)}`;
+    // Month names, short for the tile's narrow space: "Dec 2025" / "Dez. 2025", not "2025-12".
+    const previous = row.compared_to == null ? "–" : f.period(String(row.compared_to), "short");
     let state = "flat";
-    let changeText = t.tileNoTest(String(row.compared_to ?? "–"));
+    let changeText = t.tileNoTest(previous);
     if (change !== null && typeof row.p_adjusted === "number") {
       const better = kpi === "ces" ? change < 0 : change > 0;
       state = row.significant === true ? (better ? "better" : "worse") : "flat";
       changeText = row.significant === true
-        ? t.tileSignificant(signed(change), unit, String(row.compared_to), f.p(row.p_adjusted))
-        : t.tileNotSignificant(signed(change), unit, String(row.compared_to), f.p(row.p_adjusted));
+        ? t.tileSignificant(signed(change), unit, previous, f.p(row.p_adjusted))
+        : t.tileNotSignificant(signed(change), unit, previous, f.p(row.p_adjusted));
     }
     const arrow = state === "flat"
       ? ""
       : `<span aria-hidden="true">${change! > 0 ? "▲" : "▼"}</span> `;
     return `<li class="tile" data-kpi="${kpi}">` +
-      `<p class="tile-name">${escapeHtml(`${name} · ${period}`)}</p>` +
+      `<p class="tile-name">${escapeHtml(`${name} · ${f.period(period, "short")}`)}</p>` +
       `<p class="tile-value">${escapeHtml(f.num(row[kpi], digits))}</p>` +
       `<p class="tile-interval">${
         escapeHtml(t.tileInterval(
@@ -185,6 +188,52 @@ function round(v: number): number {
   return Math.round(v * 10) / 10;
 }
 
+/**
+ * The segments whose NPS differs significantly from the rest, by the
+ * Segments page's own Holm-adjusted decision (`segmentVersusRest`), marked
+ * like its chart: ▲ in blue above the rest, ▼ in vermillion below, with a
+ * lead saying what the marks mean. Empty without segment columns.
+ */
+export function standOutHtml(ctx: SectionContext): string {
+  const { labels: t, format: f } = ctx;
+  const items: string[] = [];
+  let tested = false;
+  for (const column of segmentColumns(ctx)) {
+    const result = segmentVersusRest(ctx, column, "nps");
+    if (!result) continue;
+    tested = true;
+    const rows = (result.objects() as Row[])
+      // Significant rows are no small samples; groups too small to publish stay out anyway.
+      .filter((r) => r.significant === true && (r.n as number) >= ctx.privacy.minGroupSize)
+      .sort((a, b) => (b.difference as number) - (a.difference as number));
+    for (const r of rows) {
+      const d = r.difference as number;
+      const above = d > 0;
+      const diff = `${above ? "+" : ""}${f.points(d)}`;
+      items.push(
+        `<li class="${above ? "above" : "below"}"><span class="mark" aria-hidden="true">${
+          above ? "▲" : "▼"
+        }</span> ${
+          escapeHtml(
+            t.standOutItem(
+              columnLabel(ctx, column),
+              String(r[column]),
+              diff,
+              f.p(r.p_adjusted as number),
+            ),
+          )
+        }</li>`,
+      );
+    }
+  }
+  if (!tested) return "";
+  return [
+    heading(2, t.standOut),
+    para(t.standOutLead, "note"),
+    items.length ? `<ul class="stand-out">${items.join("")}</ul>` : para(t.standOutNone),
+  ].join("\n");
+}
+
 /** The key findings: the first two sentences of every section, linked to its page. */
 export function keyFindings(ctx: SectionContext, sections: Section[], links: boolean): string {
   const { labels: t } = ctx;
@@ -239,6 +288,7 @@ export function frontPage(
     `<h1>${escapeHtml(t.site)}</h1>`,
     // On screen the tiles come first; the print version and its PDF open with the findings.
     ...(options.print ? [...found, tiles] : [tiles, ...found]),
+    standOutHtml(ctx),
     options.pdf && !options.print
       ? `<p class="pdf-link">${escapeHtml(t.pdfLead)} <a href="${escapeHtml(options.pdf)}">${
         escapeHtml(t.pdfLink)

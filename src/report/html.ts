@@ -128,6 +128,9 @@ export interface DataTableOptions<R> {
 /**
  * A table of records with formatted, escaped cells. Rows that are small
  * samples get a visible flag in their first cell and a class for styling.
+ * A table too wide for a portrait A4 page (estimated from its text, see
+ * `printWidth`) is marked `wide`: printed, its section goes on landscape
+ * pages, so no column is cut and no number is split over lines.
  *
  * @example
  * ```ts
@@ -152,7 +155,7 @@ export function dataTable<R>(
     `<th scope="col"${c.numeric ? ' class="num"' : ""}>${escapeHtml(c.label)}</th>`
   ).join("");
   const body = shown.map((r) => {
-    if (suppressedText !== undefined && (r as { suppressed?: unknown }).suppressed === true) {
+    if (suppressedText !== undefined && isSuppressed(r)) {
       return `<tr class="suppressed"><th scope="row">${escapeHtml(columns[0].value(r))}</th>` +
         `<td colspan="${columns.length - 1}">${escapeHtml(suppressedText)}</td></tr>`;
     }
@@ -169,13 +172,114 @@ export function dataTable<R>(
   const note = shown.length < rows.length && more
     ? `\n<p class="note">${escapeHtml(more(shown.length, rows.length))}</p>`
     : "";
-  return `<div class="table-wrap"><table>${
+  const width = printWidth(
+    shown.filter((r) => suppressedText === undefined || !isSuppressed(r)),
+    columns,
+    flagText,
+    shown.some((r) => small?.(r) ?? false),
+  );
+  const fit = width <= PRINT_PX.portrait
+    ? ""
+    : width <= PRINT_PX.landscape
+    ? " wide"
+    : " wide squeeze";
+  return `<div class="table-wrap${fit}"><table>${
     caption ? `<caption>${escapeHtml(caption)}</caption>` : ""
   }
 <thead><tr>${head}</tr></thead>
 <tbody>
 ${body}
 </tbody></table></div>${note}`;
+}
+
+function isSuppressed(row: unknown): boolean {
+  return (row as { suppressed?: unknown }).suppressed === true;
+}
+
+/**
+ * Content widths of an A4 page in CSS px (96 per inch) between the print
+ * margins of 14 mm: portrait 182 mm, landscape 269 mm.
+ */
+const PRINT_PX = { portrait: 688, landscape: 1017 };
+
+/**
+ * Average advance of a character in print tables (8 pt = 10.7 px), in px:
+ * DejaVu Sans, the usual system-ui on Linux, is among the widest (digits
+ * 0.64 em), so tables are rather put on landscape pages than squeezed.
+ */
+const PRINT_CHAR_PX = 6.9;
+
+/** Left and right padding and the border of a print table cell, in px. */
+const PRINT_CELL_PX = 11;
+
+/** Longest word of free text that counts towards a column's width (longer ones may break). */
+const LONGEST_WORD = 30;
+
+/**
+ * The width a table needs in print without splitting a word or a number
+ * (the print CSS keeps numbers on one line and wraps text at spaces): per
+ * column its header on two lines, its longest text word or whole number.
+ * Headers may take two lines. Estimated from characters at build time,
+ * since the PDF has no layout step of ours; a table wider than a portrait
+ * page is marked for a landscape page (`page: wide`).
+ */
+function printWidth<R>(
+  rows: readonly R[],
+  columns: TableColumn<R>[],
+  flagText: string,
+  flagged: boolean,
+): number {
+  const longestWord = (text: string) =>
+    Math.min(LONGEST_WORD, Math.max(0, ...text.split(/\s+/).map((w) => w.length)));
+  let px = 0;
+  columns.forEach((c, j) => {
+    let chars = twoLines(c.label);
+    for (const r of rows) {
+      const text = c.value(r);
+      chars = Math.max(chars, c.numeric ? text.length : longestWord(text));
+    }
+    if (j === 0 && flagged) chars = Math.max(chars, flagText.length);
+    px += chars * PRINT_CHAR_PX + PRINT_CELL_PX;
+  });
+  return px;
+}
+
+/**
+ * The characters of the longer line when a header is set on at most two
+ * lines, broken at the best space: three or more lines in a narrow column
+ * are what makes a squeezed table hard to read.
+ */
+function twoLines(label: string): number {
+  const words = label.split(/\s+/);
+  let best = label.length;
+  for (let i = 1; i < words.length; i++) {
+    best = Math.min(
+      best,
+      Math.max(words.slice(0, i).join(" ").length, words.slice(i).join(" ").length),
+    );
+  }
+  return best;
+}
+
+/**
+ * Whether a page body holds a table too wide for a portrait page (see
+ * {@link dataTable}): its printed section then goes on landscape pages.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataTable, hasWideTable } from "./html.ts";
+ * const columns = Array.from({ length: 12 }, (_, i) => ({
+ *   label: `Revenue ${i}`,
+ *   value: () => "1,234.5 (1,100.2–1,400.9)",
+ *   numeric: true,
+ * }));
+ * assert.ok(hasWideTable(dataTable([{}], columns)));
+ * assert.ok(!hasWideTable(dataTable([{}], columns.slice(0, 2))));
+ * ```
+ */
+export function hasWideTable(html: string): boolean {
+  return /<div class="table-wrap wide[ "]/.test(html);
 }
 
 /**
@@ -223,6 +327,11 @@ export function heading(level: 2 | 3 | 4, text: string, id?: string): string {
 /**
  * A chart as an inline SVG figure. Axis ticks get the locale's number and
  * date formatting unless the spec sets its own (Plot's defaults are en-US).
+ * A chart wider than a phone also gets a phone variant, laid out by Plot at
+ * {@link PHONE_CHART_WIDTH} (so fewer ticks, labels at full size) and shown
+ * instead of the wide one on narrow screens: scaling the wide chart down
+ * would shrink its 13 px ticks below 8 px, and letting it scroll hides half
+ * of it.
  *
  * @example
  * ```ts
@@ -232,13 +341,50 @@ export function heading(level: 2 | 3 | 4, text: string, id?: string): string {
  * import { figure } from "./html.ts";
  * const html = figure({ marks: [Plot.dotX([1500.5], { x: (d) => d })] }, reportFormat("de"));
  * assert.ok(html.startsWith('<figure class="chart"><svg') && html.includes("1.500,5"));
+ * assert.ok(html.includes('<div class="chart-phone"><svg') && html.includes('viewBox="0 0 340 '));
  * ```
  */
 export function figure(spec: ChartSpec, format: ReportFormat): string {
-  // Ticks of 13 px at the chart's own width (640 px); on a phone the chart keeps 36rem
-  // (576 px) and scrolls in its card, so ticks stay above 11 px.
-  const styled = { ...spec, style: spec.style ?? { fontSize: "13px" } };
-  return `<figure class="chart">${renderHtml(localize(styled, format))}</figure>`;
+  // Ticks of 13 px at the chart's own width (640 px by default) on screens and paper.
+  const styled = localize({ ...spec, style: spec.style ?? { fontSize: "13px" } }, format);
+  const wide = renderHtml(styled);
+  if ((spec.width ?? 640) <= PHONE_CHART_WIDTH) return `<figure class="chart">${wide}</figure>`;
+  const phone = renderHtml(phoneSpec(styled));
+  return `<figure class="chart">${wide}<div class="chart-phone">${phone}</div></figure>`;
+}
+
+/**
+ * Width of a chart's phone variant, in px: a 390 px phone's card holds it
+ * at scale ≈ 1 (13 px ticks), a 360 px one at 0.9 (still ≥ 11 px).
+ */
+const PHONE_CHART_WIDTH = 340;
+
+/** Fewest px per label of a band or point axis on a phone (labels such as "2025-12" or "23"). */
+const PHONE_BAND_TICK_PX = 44;
+
+/** Px per tick of a continuous x axis on a phone: four ticks ("Jan 2024", "Jul", …) on 280 px. */
+const PHONE_CONTINUOUS_TICK_PX = 64;
+
+/**
+ * A chart at {@link PHONE_CHART_WIDTH}: a continuous x axis gets a tick
+ * count for its width; a band or point x axis with a fixed domain (a
+ * heatmap's months) labels every k-th value so its labels do not overlap.
+ */
+function phoneSpec(spec: ChartSpec): ChartSpec {
+  const out: ChartSpec = { ...spec, width: PHONE_CHART_WIDTH };
+  const x = (spec.x ?? {}) as Record<string, unknown>;
+  if (x.ticks !== undefined || x.axis === null) return out;
+  const room = PHONE_CHART_WIDTH - Number(spec.marginLeft ?? 40) - Number(spec.marginRight ?? 20);
+  if (x.type === "band" || x.type === "point") {
+    const domain = x.domain;
+    if (!Array.isArray(domain)) return out;
+    const step = Math.ceil(domain.length / Math.max(2, Math.floor(room / PHONE_BAND_TICK_PX)));
+    if (step > 1) out.x = { ...x, ticks: domain.filter((_, i) => i % step === 0) };
+  } else {
+    // Plot's own count (one per 80 px) leaves a 24-month axis with two year ticks at this width.
+    out.x = { ...x, ticks: Math.max(3, Math.floor(room / PHONE_CONTINUOUS_TICK_PX)) };
+  }
+  return out;
 }
 
 function localize(spec: ChartSpec, format: ReportFormat): ChartSpec {
@@ -304,6 +450,7 @@ tr.small { color: var(--muted); }
 figure.chart { margin: 1rem 0; padding: .6rem; overflow-x: auto; background: #fff; color: #1b1b1b; border: 1px solid var(--line); border-radius: 6px; }
 figure.chart svg { max-width: 100%; height: auto; }
 figure.chart svg[class^="plot-"]:not([class*="-ramp"]) { width: 100%; }
+.chart-phone { display: none; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: .8rem; margin: 1rem 0; padding: 0; list-style: none; }
 .tile { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .7rem .9rem; }
 .tile p { margin: 0; }
@@ -317,6 +464,12 @@ figure.chart svg[class^="plot-"]:not([class*="-ramp"]) { width: 100%; }
 .tile .spark polyline { vector-effect: non-scaling-stroke; }
 .tile .spark circle { fill: var(--accent); stroke: none; }
 .pdf-link { font-weight: 600; }
+/* Segments above / below the rest: the segment chart's Okabe–Ito blue and vermillion. */
+.stand-out { list-style: none; padding: 0; margin: .5rem 0 1rem; }
+.stand-out li { margin: .2rem 0; }
+.stand-out .mark { display: inline-block; width: 1.2em; }
+.stand-out .above .mark { color: #0072B2; }
+.stand-out .below .mark { color: #D55E00; }
 @media (prefers-color-scheme: dark) { .tile-change.better { color: #7ee2a8; } }
 figure.chart figure { margin: 0; }
 figure h2, figure h3 { border: 0; margin: .2em 0; padding: 0; }
@@ -338,7 +491,9 @@ nav { scrollbar-width: thin; }
 @media (max-width: 40rem) { nav { flex-wrap: nowrap; overflow-x: auto; } body { font-size: 15px; } h1 { font-size: 1.45rem; } main { padding: .75rem; }
   table { font-size: .8rem; } th, td { padding: .25rem .3rem; overflow-wrap: anywhere; hyphens: auto; } .flag { white-space: normal; }
   dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .4rem; }
-  figure.chart { padding: .3rem; } figure.chart svg[class^="plot-"]:not([class*="-ramp"]) { min-width: 36rem; } .tile-value { font-size: 1.8rem; } }
+  figure.chart { padding: .3rem; } .tile-value { font-size: 1.8rem; } }
+@media screen and (max-width: 40rem) {
+  figure.chart:has(> .chart-phone) > :not(.chart-phone) { display: none; } .chart-phone { display: block; } }
 @media print {
   @page { size: A4; margin: 15mm 14mm; }
   :root { --fg: #000; --bg: #fff; --muted: #444; --line: #bbb; --card: #fff; --accent: #000; }
@@ -353,11 +508,17 @@ nav { scrollbar-width: thin; }
   h1, h2, h3, h4, caption { break-after: avoid; page-break-after: avoid; }
   figure, tr, .finding, .cards li, .tile { break-inside: avoid; page-break-inside: avoid; }
   figure.chart { border: 0; padding: 0; }
-  figure.chart svg[class^="plot-"]:not([class*="-ramp"]) { min-width: 0; }
+  /* Tables too wide for portrait (marked "wide" at build time) put their section on landscape
+     pages; numbers stay on one line and text wraps at spaces, so a column is never cut into
+     letters. Only a table too wide even for landscape ("squeeze") may break inside words. */
+  @page wide { size: A4 landscape; margin: 15mm 14mm; }
+  section.page.wide { page: wide; }
+  section.page.wide figure.chart { max-width: 182mm; }
   .table-wrap { overflow: visible; }
   table { width: 100%; table-layout: auto; font-size: 8pt; }
-  th, td { padding: .15rem .3rem; min-width: 0; white-space: normal; overflow-wrap: anywhere; }
-  .num { white-space: normal; }
+  th, td { padding: .15rem .3rem; min-width: 0; white-space: normal; overflow-wrap: break-word; }
+  td.num { white-space: nowrap; }
+  .squeeze th, .squeeze td { white-space: normal; overflow-wrap: anywhere; }
   .tiles { grid-template-columns: repeat(3, 1fr); }
   .key-findings { grid-template-columns: 1fr; gap: .3rem; } .key-findings li { border: 0; padding: 0; }
 }

@@ -354,4 +354,14 @@ export const DE: Labels = {
   },
   weightedBy: (column, effective, n, kpi) =>
     `Gewichtet mit den Umfragegewichten aus der Spalte ${column}: effektive Stichprobengröße ${effective} von ${n} ${kpi}-Antworten.`,
+  // significant segments beyond the Segments page (h-print)
+  npsVsRest: "NPS ggü. Rest (Punkte)",
+  restMarkNote:
+    "ggü. Rest: das Segment minus alle übrigen Antworten, getestet wie auf der Seite Segmente; * signifikant nach Holm-Korrektur über die Segmente.",
+  standOut: "Auffällige Segmente",
+  standOutLead:
+    "NPS jedes Segments im Vergleich mit allen übrigen Antworten, Holm-korrigiert wie auf der Seite Segmente; ▲ über, ▼ unter dem Rest. Aufgeführt sind nur signifikante Unterschiede.",
+  standOutNone: "Kein Segment unterscheidet sich im NPS signifikant vom Rest (Holm-korrigiert).",
+  standOutItem: (column: string, group: string, diff: string, p: string) =>
+    `${column} ${group}: ${diff} ggü. dem Rest (Holm-korrigiert ${p})`,
 };

@@ -388,6 +388,16 @@ export const EN = {
   } as Record<FileIssue, (file: string) => string>,
   weightedBy: (column: string, effective: string, n: string, kpi: string) =>
     `Weighted by the survey weights in column ${column}: effective sample size ${effective} of ${n} ${kpi} answers.`,
+  // significant segments beyond the Segments page (h-print)
+  npsVsRest: "NPS vs rest (points)",
+  restMarkNote:
+    "vs rest: the segment minus all other answers, tested as on the Segments page; * significant after Holm correction over the segments.",
+  standOut: "Segments that stand out",
+  standOutLead:
+    "NPS of each segment against all other answers, Holm-adjusted as on the Segments page; ▲ above, ▼ below the rest. Only significant differences are listed.",
+  standOutNone: "No segment's NPS differs significantly from the rest (Holm-adjusted).",
+  standOutItem: (column: string, group: string, diff: string, p: string) =>
+    `${column} ${group}: ${diff} vs the rest (Holm-adjusted ${p})`,
 };
 
 /** Every label and sentence template of the report. */

@@ -25,7 +25,16 @@ import {
   type Section,
   type SectionContext,
 } from "./context.ts";
-import { dataTable, figure, findings, heading, skippedSection, type TableColumn } from "./html.ts";
+import {
+  dataTable,
+  figure,
+  findings,
+  heading,
+  para,
+  skippedSection,
+  type TableColumn,
+} from "./html.ts";
+import { restDifference, segmentVersusRest } from "./segment_section.ts";
 import { publishable } from "./privacy.ts";
 import { trendShifts } from "./trend_section.ts";
 import { noteWeights, overallKpi } from "./weights.ts";
@@ -143,9 +152,10 @@ function npsBySegment(ctx: SectionContext, segmented: ColumnTable, page: Page): 
   page.out.push(
     dataTable(
       result.objects() as Row[],
-      [groupColumn(ctx), ...npsColumns(ctx)],
+      [groupColumn(ctx), ...npsColumns(ctx), restColumn(ctx, "nps", t.npsVsRest, 1)],
       { ...tableOptions(ctx), ...hidden },
     ),
+    para(t.restMarkNote, "note"),
   );
   page.out.push(figure(mixChart(ctx, result), f));
 }
@@ -251,11 +261,38 @@ function scoreBySegment(ctx: SectionContext, page: Page, part: ScorePart): void 
   page.found.push(...sentence);
   page.out.push(heading(2, part.heading), findings(sentence));
   page.out.push(figure(segmentChart(ctx, result, part.axis, what), f));
-  page.out.push(dataTable(result.objects() as Row[], [
-    groupColumn(ctx),
-    { label: t.n, value: (r) => f.int(r.n), numeric: true },
-    ...part.columns.map((c) => ({ ...c, numeric: true })),
-  ], { ...tableOptions(ctx), ...hidden }));
+  page.out.push(
+    dataTable(result.objects() as Row[], [
+      groupColumn(ctx),
+      { label: t.n, value: (r) => f.int(r.n), numeric: true },
+      ...part.columns.map((c) => ({ ...c, numeric: true })),
+      part.value === "csat"
+        ? restColumn(ctx, "csat", t.csatVsRest, 1)
+        : restColumn(ctx, "ces", t.cesVsRest, 2),
+    ], { ...tableOptions(ctx), ...hidden }),
+    para(t.restMarkNote, "note"),
+  );
+}
+
+/**
+ * Each segment's difference to the rest, marked `*` when significant: the
+ * Segments page's Holm-adjusted decision (`segmentVersusRest`), not a test
+ * of this page's own.
+ */
+function restColumn(
+  ctx: SectionContext,
+  kpi: "nps" | "csat" | "ces",
+  label: string,
+  digits: number,
+): TableColumn<Row> {
+  const rows = (segmentVersusRest(ctx, ctx.segment, kpi)?.objects() ?? []) as Row[];
+  const key = (r: Row) => String(r[ctx.segment]);
+  const byGroup = new Map(rows.map((r) => [key(r), r]));
+  return {
+    label,
+    value: (r) => restDifference(ctx.format, byGroup.get(key(r)), digits),
+    numeric: true,
+  };
 }
 
 /** The answers per score 0–10 in the report's words. */

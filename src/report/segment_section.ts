@@ -11,6 +11,7 @@ import { segment } from "../analysis/segment/segment.ts";
 import { rfm, RFM_SEGMENTS } from "../analysis/segment/rfm.ts";
 import { rfmChart } from "../charts/rfm.ts";
 import { segmentChart } from "../charts/segment.ts";
+import type { AnalysisKpi } from "../analysis/segment/kinds.ts";
 import { chartLocale } from "./charts.ts";
 import {
   columnLabel,
@@ -52,8 +53,7 @@ export function segmentSection(ctx: SectionContext): Section {
   const out: string[] = [];
   const found: string[] = [];
   if (table && table.numRows() > 0) {
-    const columns = [...new Set([ctx.segment, ...SEGMENT_COLUMNS])]
-      .filter((c) => hasValues(table, c));
+    const columns = segmentColumns(ctx);
     if (columns.length) out.push(para(t.segmentsLead, "lead"));
     for (const column of columns) {
       // Answers without a value for the column are not a segment.
@@ -76,22 +76,127 @@ export function segmentSection(ctx: SectionContext): Section {
   return { id: "segments", title: t.segments, findings: found, body: out.join("\n") };
 }
 
-function segmentPart(ctx: SectionContext, table: ColumnTable, column: string) {
-  const { labels: t, format: f } = ctx;
+/**
+ * The columns the Segments page compares: the report's segment column, then
+ * `channel`, `region`, `plan`, `segment`, those the answers have values in.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { segmentColumns } from "./segment_section.ts";
+ * import { sectionContext } from "./site.ts";
+ * const responses = aq.table({ plan: ["a", "b"], region: [null, null], nps_score: [9, 3] });
+ * assert.deepEqual(segmentColumns(sectionContext({ responses })), ["plan"]);
+ * ```
+ */
+export function segmentColumns(ctx: SectionContext): string[] {
+  const table = ctx.tables.responses;
+  if (!table) return [];
+  return [...new Set([ctx.segment, ...SEGMENT_COLUMNS])].filter((c) => hasValues(table, c));
+}
+
+/** The score column of each KPI the segments are compared on. */
+const SCORE: Record<AnalysisKpi, string> = { nps: "nps_score", csat: "csat", ces: "ces" };
+
+/**
+ * Each segment of `column` against the rest of the answers on one KPI, with
+ * p-values Holm-adjusted over the column's segments (two segments: one
+ * test, nothing to adjust): the Segments page's decision, shared with the
+ * KPI page and the overview so a segment is called significant the same way
+ * everywhere. One result per context, column and KPI; `null` when the
+ * answers have no values for the column or the KPI. Small groups are not
+ * suppressed here (the pages showing the rows do that).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { segmentVersusRest } from "./segment_section.ts";
+ * import { sectionContext } from "./site.ts";
+ * const responses = aq.table({
+ *   region: [...Array(60).fill("north"), ...Array(60).fill("south")],
+ *   nps_score: [...Array(60).fill(10), ...Array(30).fill(0), ...Array(30).fill(10)],
+ * });
+ * const ctx = sectionContext({ responses });
+ * const rows = segmentVersusRest(ctx, "region", "nps")!.objects() as Record<string, unknown>[];
+ * assert.deepEqual(rows.map((r) => [r.region, r.difference, r.significant]), [
+ *   ["north", 100, true],
+ *   ["south", -100, true],
+ * ]);
+ * assert.equal(segmentVersusRest(ctx, "region", "nps"), segmentVersusRest(ctx, "region", "nps"));
+ * ```
+ */
+export function segmentVersusRest(
+  ctx: SectionContext,
+  column: string,
+  kpi: AnalysisKpi,
+): ColumnTable | null {
+  const byColumn = VERSUS_REST.get(ctx) ?? new Map<string, ColumnTable | null>();
+  VERSUS_REST.set(ctx, byColumn);
+  const key = `${kpi}\u0000${column}`;
+  if (!byColumn.has(key)) byColumn.set(key, versusRest(ctx, column, kpi));
+  return byColumn.get(key)!;
+}
+
+const VERSUS_REST = new WeakMap<SectionContext, Map<string, ColumnTable | null>>();
+
+function versusRest(ctx: SectionContext, column: string, kpi: AnalysisKpi): ColumnTable | null {
+  const responses = ctx.tables.responses;
+  if (!responses || !hasValues(responses, column)) return null;
+  // Answers without a value for the column are not a segment.
+  const table = responses.filter(
+    aq.escape((d: Row) => d[column] !== null && d[column] !== undefined),
+  );
+  if (!hasValues(table, SCORE[kpi])) return null;
   // Two segments: "a vs the rest" and "b vs the rest" are one test, made once (nothing to adjust).
   const two = new Set(table.array(column) as unknown[]).size === 2;
-  const base = {
+  const scale = kpi === "csat" ? ctx.csatScale : kpi === "ces" ? ctx.cesScale : undefined;
+  return segment(table, {
     by: column,
+    kpi,
     confidence: ctx.confidence,
     minN: ctx.minN,
     ...(two ? { correction: "none" as const } : {}),
-  };
+    ...(scale ? { scale } : {}),
+  });
+}
+
+/**
+ * A segment's difference to the rest as the Segments page's tables show it:
+ * signed, with ` *` when it is significant after the correction; `–` without
+ * a row.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reportFormat } from "./format.ts";
+ * import { restDifference } from "./segment_section.ts";
+ * const f = reportFormat("en");
+ * assert.equal(restDifference(f, { difference: 7.25, significant: true }, 1), "+7.3 *");
+ * assert.equal(restDifference(f, { difference: -1, significant: false }, 1), "−1.0");
+ * ```
+ */
+export function restDifference(
+  f: SectionContext["format"],
+  row: Row | undefined,
+  digits: number,
+): string {
+  return row
+    ? `${signed(f.num(row.difference, digits), row.difference)}${row.significant ? " *" : ""}`
+    : "–";
+}
+
+function segmentPart(ctx: SectionContext, table: ColumnTable, column: string) {
+  const { labels: t, format: f } = ctx;
   const out: string[] = [heading(2, t.byGroup(t.segments, column))];
   const sentences: string[] = [];
-  if (!hasValues(table, "nps_score")) return { findings: sentences, html: "" };
+  const npsRows = hasValues(table, "nps_score") ? segmentVersusRest(ctx, column, "nps") : null;
+  if (!npsRows) return { findings: sentences, html: "" };
+  const two = new Set(table.array(column) as unknown[]).size === 2;
   const { table: result, tableOptions: hidden } = publishable(
     ctx,
-    segment(table, { ...base, kpi: "nps" }),
+    npsRows,
     t.segmentChart(column),
     [column],
   );
@@ -106,15 +211,10 @@ function segmentPart(ctx: SectionContext, table: ColumnTable, column: string) {
     }),
     f,
   ));
-  const csatRows = hasValues(table, "csat")
-    ? segment(table, { ...base, kpi: "csat", scale: ctx.csatScale }).objects() as Row[]
-    : [];
-  const cesRows = hasValues(table, "ces")
-    ? segment(table, { ...base, kpi: "ces", scale: ctx.cesScale }).objects() as Row[]
-    : [];
+  const csatRows = (segmentVersusRest(ctx, column, "csat")?.objects() ?? []) as Row[];
+  const cesRows = (segmentVersusRest(ctx, column, "ces")?.objects() ?? []) as Row[];
   const find = (list: Row[], r: Row) => list.find((x) => String(x[column]) === String(r[column]));
-  const diff = (x: Row | undefined, digits: number) =>
-    x ? `${signed(f.num(x.difference, digits), x.difference)}${x.significant ? " *" : ""}` : "–";
+  const diff = (x: Row | undefined, digits: number) => restDifference(f, x, digits);
   out.push(dataTable(rows, [
     { label: columnLabel(ctx, column), value: (r) => String(r[column]) },
     { label: t.n, value: (r) => f.int(r.n), numeric: true },

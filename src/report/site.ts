@@ -22,7 +22,7 @@ import {
   type SectionContext,
 } from "./context.ts";
 import { type Lang, reportFormat } from "./format.ts";
-import { heading, type NavItem, para, renderPage } from "./html.ts";
+import { hasWideTable, heading, type NavItem, para, renderPage } from "./html.ts";
 import { type Labels, reportLabels } from "./i18n.ts";
 import { cohortSection } from "./cohort_section.ts";
 import { driverSection } from "./driver_section.ts";
@@ -226,8 +226,12 @@ export function buildSite(files: LoadedFile[], options: SiteOptions): SitePage[]
       "print.html",
       [t.site, coveredRange(ctx)].filter(Boolean).join(" · "),
       `${withWeights(frontPage(ctx, { dataDir: options.dataDir, sections, print: true }))}\n` +
-        sections.map((s) => `<section class="page" id="${s.id}">${sectionBody(s, 1)}</section>`)
-          .join("\n"),
+        sections.map((s) =>
+          // A section with a table too wide for portrait prints on landscape pages.
+          `<section class="page${hasWideTable(s.body) ? " wide" : ""}" id="${s.id}">${
+            sectionBody(s, 1)
+          }</section>`
+        ).join("\n"),
     ),
   ];
   if (notebooks.length) {

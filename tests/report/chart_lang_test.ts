@@ -22,7 +22,8 @@ async function site(lang: "en" | "de"): Promise<SitePage[]> {
 
 /** The tooltips of the charts of a page, entities decoded. */
 function tooltips(html: string): string[] {
-  const charts = html.match(/<figure class="chart">[\s\S]*?<\/svg><\/figure>/g) ?? [];
+  // A chart ends with its SVG, or with its phone variant's (`<div class="chart-phone">`).
+  const charts = html.match(/<figure class="chart">[\s\S]*?<\/svg>(?:<\/div>)?<\/figure>/g) ?? [];
   return charts.flatMap((c) => [...c.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]))
     .map((t) => t.replaceAll("&#160;", "\u00a0").replaceAll("&amp;", "&"));
 }

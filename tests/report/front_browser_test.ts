@@ -9,8 +9,13 @@
  *   sparkline; the tile's numbers are the trends page's last row;
  * - NPS by month has time on the x-axis: its tick labels are dates and its
  *   dots spread left to right in date order; ticks are at least 11 px;
+ * - at phone width every chart fits its card without scrolling (the phone
+ *   variant of each chart) with tick labels of at least 11 px on screen;
  * - no table column is clipped on any page (each table fits its box, no
- *   cell's content overflows it), nor in the print layout at A4 width;
+ *   cell's content overflows it), nor in the print layout at A4 width
+ *   (portrait, or landscape for sections with a wide table), where no number
+ *   is split over lines;
+ * - the widest table (CLV) prints whole on a landscape PDF page;
  * - the PDF (pdftotext) starts with the report's title and the key findings,
  *   and carries the report's title as its document title.
  *
@@ -25,6 +30,7 @@ import { CHROMIUM_INSTALL_HINT, findChromium, openChromium } from "../../src/cha
 import { printPdf } from "../../src/report/pdf.ts";
 import { buildSite, writeSite } from "../../src/report/site.ts";
 import { EN } from "../../src/report/i18n_en.ts";
+import { reportFormat } from "../../src/report/format.ts";
 import { loadSample, SAMPLE } from "./fixtures.ts";
 
 const executable = await findChromium();
@@ -65,7 +71,10 @@ Deno.test({
         });
         await checkTiles(context, site, name);
         await checkTimeAxis(context, site, name);
-        for (const path of html) await checkTables(context, site, path, name);
+        for (const path of html) {
+          await checkTables(context, site, path, name);
+          if (name === "phone") await checkPhoneCharts(context, site, path);
+        }
         await context.close();
       }
       await checkPrintLayout(session.browser.newContext.bind(session.browser), site);
@@ -108,7 +117,8 @@ async function checkTiles(context: BrowserContext, site: string, name: string): 
   await trends.close();
   const [period, n, valueInterval, , change, shift] = lastRow;
   const nps = tiles[0];
-  assert.equal(nps.name, `NPS · ${period}`);
+  // The tile names the month in words ("Dec 2025"), the trends table by its label ("2025-12").
+  assert.equal(nps.name, `NPS · ${reportFormat("en").period(period, "short")}`);
   assert.equal(nps.value, valueInterval.split(" (")[0], "tile value = trends page value");
   assert.ok(nps.interval.includes(valueInterval.split(" (")[1].replace(/\)$/, "")), nps.interval);
   assert.ok(nps.interval.includes(`n = ${n}`), nps.interval);
@@ -123,7 +133,7 @@ async function checkTiles(context: BrowserContext, site: string, name: string): 
   for (const t of tiles) {
     assert.match(t.value, /^−?\d[\d,]*\.\d+$/, `${name}: ${t.kpi} value`);
     assert.match(t.interval, /95% interval .+ · n = [\d,]+$/, `${name}: ${t.kpi} interval`);
-    assert.match(t.change, /vs \d{4}-\d\d: (significant|no significant change)/, t.change);
+    assert.match(t.change, /vs [A-Z][a-z]{2} \d{4}: (significant|no significant change)/, t.change);
     assert.ok(t.spark >= 1, `${name}: ${t.kpi} sparkline`);
     assert.ok(t.box.width > 200, `${name}: ${t.kpi} tile is ${t.box.width} px wide`);
   }
@@ -143,7 +153,9 @@ async function checkTimeAxis(context: BrowserContext, site: string, name: string
   const chart = await page.$$eval("figure.chart", (figures) => {
     const fig = figures.find((f) => f.querySelector("h2")?.textContent?.startsWith("NPS by month"));
     if (!fig) return null;
-    const svg = fig.querySelector('svg[class^="plot-"]') as SVGSVGElement;
+    // The chart shown at this width: the wide one, or on a phone its phone variant.
+    const svg = [...fig.querySelectorAll('svg[class^="plot-"]')]
+      .find((e) => e.getClientRects().length > 0) as SVGSVGElement;
     const ticks = [...svg.querySelectorAll('g[aria-label="x-axis tick label"] text')];
     const dots = [...svg.querySelectorAll("circle")].map((c) => c.getBoundingClientRect());
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
@@ -169,12 +181,45 @@ async function checkTimeAxis(context: BrowserContext, site: string, name: string
   assert.deepEqual(periods, [...periods].sort(), "dots in period order");
   const xs = chart.dots.map((d) => d.x);
   assert.ok(xs.every((x, i) => i === 0 || x > xs[i - 1]), "each month right of the one before");
-  assert.ok(xs.at(-1)! - xs[0] > 0.8 * chart.width, "the dots span the chart's width");
+  // The axis margins (60 px) take a larger share of the 340 px phone variant than of 640 px.
+  const spread = name === "phone" ? 0.7 : 0.8;
+  assert.ok(xs.at(-1)! - xs[0] > spread * chart.width, "the dots span the chart's width");
   assert.ok(chart.fontPx >= 11, `${name}: x ticks ${chart.fontPx.toFixed(1)} px`);
   if (name === "desktop") {
     assert.ok(chart.width >= chart.card - 40, `chart ${chart.width} px in a ${chart.card} px card`);
   }
   await page.screenshot({ path: join(OUTPUT, `kpis-${name}.png`), fullPage: true });
+  await page.close();
+}
+
+/**
+ * At 390 px every chart fits its card (no horizontal scrolling) and every tick label is at
+ * least 11 px on screen (its font size times the chart's scale: a 640 px chart squeezed into
+ * a phone card would show 13 px ticks at 7 px).
+ */
+async function checkPhoneCharts(context: BrowserContext, site: string, path: string) {
+  const page = await context.newPage();
+  await page.goto(url(site, path), { waitUntil: "load" });
+  const problems = await page.$$eval("figure.chart", (figures) =>
+    figures.flatMap((fig, i) => {
+      const name = `chart ${i} "${fig.querySelector("h2")?.textContent ?? ""}"`;
+      const out: string[] = [];
+      if (fig.scrollWidth > fig.clientWidth + 1) {
+        out.push(`${name}: ${fig.scrollWidth} px wide in a ${fig.clientWidth} px card`);
+      }
+      const shown = [...fig.querySelectorAll('svg[class^="plot-"]:not([class*="-ramp"])')]
+        .filter((e) => e.getClientRects().length > 0) as SVGSVGElement[];
+      if (shown.length !== 1) out.push(`${name}: ${shown.length} charts shown`);
+      for (const svg of shown) {
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        for (const tick of svg.querySelectorAll('g[aria-label$="tick label"] text')) {
+          const px = parseFloat(getComputedStyle(tick).fontSize) * scale;
+          if (px < 11) out.push(`${name}: tick "${tick.textContent}" at ${px.toFixed(1)} px`);
+        }
+      }
+      return out;
+    }));
+  assert.deepEqual(problems, [], `phone ${path}: ${problems.slice(0, 5).join("; ")}`);
   await page.close();
 }
 
@@ -191,41 +236,71 @@ async function checkTables(
   await page.close();
 }
 
-async function assertNoClippedColumn(page: Page, where: string): Promise<void> {
-  const clipped = await page.$$eval("table", (tables) =>
-    tables.flatMap((table, i) => {
-      const box = (table.closest(".table-wrap") ?? table.parentElement) as HTMLElement;
-      const out: string[] = [];
-      if (box.scrollWidth > box.clientWidth + 1) {
-        out.push(`table ${i}: ${box.scrollWidth} px in a ${box.clientWidth} px box`);
-      }
-      for (const cell of table.querySelectorAll("th, td")) {
-        const c = cell as HTMLElement;
-        if (c.scrollWidth > c.clientWidth + 1) out.push(`table ${i} cell "${c.textContent}"`);
-      }
-      return out;
-    }));
+async function assertNoClippedColumn(page: Page, where: string, scope = ""): Promise<void> {
+  const clipped = await page.$$eval(
+    `${scope} table`.trim(),
+    (tables) =>
+      tables.flatMap((table, i) => {
+        const box = (table.closest(".table-wrap") ?? table.parentElement) as HTMLElement;
+        const out: string[] = [];
+        if (box.scrollWidth > box.clientWidth + 1) {
+          out.push(`table ${i}: ${box.scrollWidth} px in a ${box.clientWidth} px box`);
+        }
+        for (const cell of table.querySelectorAll("th, td")) {
+          const c = cell as HTMLElement;
+          if (c.scrollWidth > c.clientWidth + 1) out.push(`table ${i} cell "${c.textContent}"`);
+        }
+        return out;
+      }),
+  );
   assert.deepEqual(clipped, [], `${where}: ${clipped.slice(0, 5).join("; ")}`);
 }
 
-/** print.html in print media at A4 width: no table wider than the page. */
+/**
+ * print.html in print media: every table fits its page's width (portrait A4, or landscape A4
+ * for the sections marked "wide"), no cell's content overflows it and no number is split over
+ * lines (the "column soup" of a squeezed table).
+ */
 async function checkPrintLayout(
   newContext: (o: { viewport: { width: number; height: number } }) => Promise<BrowserContext>,
   site: string,
 ): Promise<void> {
-  // A4 (210 mm) minus 2 × 14 mm margins at 96 dpi.
-  const context = await newContext({ viewport: { width: 688, height: 1000 } });
-  const page = await context.newPage();
-  await page.emulateMedia({ media: "print" });
-  await page.goto(url(site, "print.html"), { waitUntil: "load" });
-  await assertNoClippedColumn(page, "print.html at A4 width");
-  const first = await page.$$eval(
-    "main > *",
-    (els) => els.slice(0, 3).map((e) => `${e.tagName} ${e.textContent?.slice(0, 40)}`),
-  );
-  assert.deepEqual(first.slice(0, 2), [`H1 ${EN.site}`, `H2 ${EN.keyFindings}`]);
-  await page.screenshot({ path: join(OUTPUT, "print-a4.png") });
-  await context.close();
+  // A4 (210 × 297 mm) minus 2 × 14 mm margins at 96 dpi: portrait 688 px, landscape 1017 px.
+  for (const [orientation, width] of [["portrait", 688], ["landscape", 1017]] as const) {
+    const context = await newContext({ viewport: { width, height: 1000 } });
+    const page = await context.newPage();
+    await page.emulateMedia({ media: "print" });
+    await page.goto(url(site, "print.html"), { waitUntil: "load" });
+    // No scrollbar: the page box is the full width, as on paper.
+    await page.addStyleTag({ content: "html { scrollbar-width: none; }" });
+    const scope = orientation === "portrait" ? "main > :not(section.wide)" : "section.wide";
+    const tables = await page.$$eval(`${scope} table`, (ts) => ts.length);
+    assert.ok(tables > 0, `${orientation}: tables to check`);
+    await assertNoClippedColumn(page, `print.html, ${orientation} A4`, scope);
+    const split = await page.$$eval(`${scope} table`, (ts, pageWidth) =>
+      ts.flatMap((t, i) => {
+        const out: string[] = [];
+        const box = t.getBoundingClientRect();
+        if (box.right > pageWidth + 1) out.push(`table ${i} ends at ${box.right} px`);
+        for (const cell of t.querySelectorAll("td.num")) {
+          const range = document.createRange();
+          range.selectNodeContents(cell);
+          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          if (lines.size > 1) out.push(`table ${i}: "${cell.textContent}" on ${lines.size} lines`);
+        }
+        return out;
+      }), width);
+    assert.deepEqual(split, [], `${orientation}: ${split.slice(0, 5).join("; ")}`);
+    if (orientation === "portrait") {
+      const first = await page.$$eval(
+        "main > *",
+        (els) => els.slice(0, 3).map((e) => `${e.tagName} ${e.textContent?.slice(0, 40)}`),
+      );
+      assert.deepEqual(first.slice(0, 2), [`H1 ${EN.site}`, `H2 ${EN.keyFindings}`]);
+      await page.screenshot({ path: join(OUTPUT, "print-a4.png") });
+    }
+    await context.close();
+  }
 }
 
 /** The PDF's text starts with the title and the key findings; its document title is set. */
@@ -259,9 +334,46 @@ async function checkPdf(site: string, firstFinding: string): Promise<void> {
   assert.ok(pageEnds.length > 5, `${pageEnds.length} pages`);
   const orphans = pageEnds.filter((l) => headings.has(l));
   assert.deepEqual(orphans, [], `headings at a page end: ${orphans.join(" | ")}`);
+  await checkWideTable(pdf, print, pdftotext.stdout);
   const info = await new Deno.Command("pdfinfo", { args: [pdf] }).output();
   const title = /^Title:\s+(.*)$/m.exec(new TextDecoder().decode(info.stdout))?.[1];
   assert.match(title ?? "", new RegExp(`^${EN.site} · \\w{3} \\d+, \\d{4} – \\w{3} \\d+, \\d{4}$`));
+}
+
+/**
+ * The CLV table, the widest of the sample's report, is marked wide and printed whole on a
+ * landscape page (every header in the page's text), while the report opens on portrait pages.
+ */
+async function checkWideTable(pdf: string, print: string, text: Uint8Array): Promise<void> {
+  const wraps = print.split('<div class="table-wrap').slice(1);
+  const clv = wraps.find((w) => w.includes(`<th scope="col" class="num">${EN.clv}</th>`));
+  assert.ok(clv, "print.html has the CLV table");
+  assert.ok(clv.startsWith(" wide"), "the CLV table is marked for a landscape page");
+  const headers = [...clv.split("</thead>")[0].matchAll(/<th scope="col"[^>]*>([^<]*)<\/th>/g)]
+    .map((m) => unescape(m[1]));
+  assert.ok(headers.length >= 8, headers.join(" | "));
+  const pages = new TextDecoder().decode(text).split("\f");
+  const words = (s: string) => s.split(/\s+/).filter(Boolean);
+  const index = pages.findIndex((p) => {
+    const onPage = new Set(words(p));
+    return headers.every((h) => words(h).every((w) => onPage.has(w)));
+  });
+  assert.ok(index >= 0, `no page has every header of the CLV table: ${headers.join(" | ")}`);
+  const size = async (n: number) => {
+    const out = await new Deno.Command("pdfinfo", { args: ["-f", `${n}`, "-l", `${n}`, pdf] })
+      .output();
+    const m = /^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts/m.exec(
+      new TextDecoder().decode(out.stdout),
+    );
+    assert.ok(m, `pdfinfo page ${n}`);
+    return { width: Number(m[1]), height: Number(m[2]) };
+  };
+  const wide = await size(index + 1), first = await size(1);
+  assert.ok(
+    wide.width > wide.height,
+    `page ${index + 1} (CLV) is landscape: ${JSON.stringify(wide)}`,
+  );
+  assert.ok(first.width < first.height, `page 1 is portrait: ${JSON.stringify(first)}`);
 }
 
 function unescape(html: string): string {

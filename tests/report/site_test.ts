@@ -335,12 +335,14 @@ Deno.test("front page: KPI tiles in the report's language; quadrant and resoluti
   for (const lang of ["en", "de"] as const) {
     const pages = await sampleSite({ lang });
     const index = text(page(pages, "index.html"));
-    // Three tiles, each: name · latest month, value, interval, n, the tested change.
+    // Three tiles, each: name · latest month (short month name, never "2025-12"), value,
+    // interval, n, the tested change against the month before.
     const tile = lang === "en"
-      ? /NPS · 2025-12 -?\d+\.\d 95% interval [\d.–−to ]+ · n = [\d,]+ [+−±]\d+\.\d points vs 2025-11: (significant|no significant change) \(Holm-adjusted p [=<] [\d.]+\)/
-      : /NPS · 2025-12 -?\d+,\d 95 %-Intervall [\d,–−bis ]+ · n = [\d.]+ [+−±]\d+,\d Punkte gegenüber 2025-11: (signifikant|keine signifikante Änderung) \(Holm-korrigiert p [=<] [\d,]+\)/;
+      ? /NPS · Dec 2025 -?\d+\.\d 95% interval [\d.–−to ]+ · n = [\d,]+ [+−±]\d+\.\d points vs Nov 2025: (significant|no significant change) \(Holm-adjusted p [=<] [\d.]+\)/
+      : /NPS · Dez\. 2025 -?\d+,\d 95 %-Intervall [\d,–−bis ]+ · n = [\d.]+ [+−±]\d+,\d Punkte gegenüber Nov\. 2025: (signifikant|keine signifikante Änderung) \(Holm-korrigiert p [=<] [\d,]+\)/;
     assert.match(index, tile, `${lang}: NPS tile`);
     assert.equal((page(pages, "index.html").match(/<li class="tile"/g) ?? []).length, 3);
+    assert.ok(!/class="tile-(name|change)[^"]*">[^<]*\d{4}-\d\d/.test(page(pages, "index.html")));
     const drivers = page(pages, "drivers.html");
     const quadrant = lang === "en" ? "Importance × performance" : "Wichtigkeit × Leistung";
     assert.ok(
