@@ -15,8 +15,10 @@ import {
   bytesChunks,
   encodeCsv,
   type EncodedCsv,
+  type EncodedPart,
   encodePart,
   type SplitRunner,
+  withKnownEntries,
 } from "../../src/io/csv_encode.ts";
 import {
   canStartWorker,
@@ -31,13 +33,21 @@ import { sniffDelimiter, toUtf8 } from "../../src/io/text.ts";
 import { CxDataError, CxError, CxOptionsError, CxSchemaError } from "../../src/errors.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 
-/** The second part encoded in this thread, by the function the worker runs. */
+/**
+ * The second part encoded in this thread, by the functions the worker runs:
+ * its entries looked up in the first part's tables once they are handed over.
+ */
 const inProcess = (share: number): SplitRunner => ({
   share,
-  start: (buf, from, columns, d, quotes) => ({
-    result: Promise.resolve(encodePart(buf, from, columns, d, quotes)),
-    cancel: () => {},
-  }),
+  start: (buf, from, columns, d, quotes) => {
+    const part = encodePart(buf, from, columns, d, quotes);
+    const { promise, resolve } = Promise.withResolvers<EncodedPart>();
+    return {
+      result: promise,
+      first: (index) => resolve(withKnownEntries(part, index)),
+      cancel: () => {},
+    };
+  },
 });
 
 /** Everything an encoding holds, as plain data (code width included). */
@@ -249,7 +259,7 @@ Deno.test("worker: a split inside quotes drops the worker's part", async () => {
     start: (...args) => {
       started++;
       const job = worker.start(...args);
-      return { result: job.result, cancel: () => (cancelled++, job.cancel()) };
+      return { ...job, cancel: () => (cancelled++, job.cancel()) };
     },
   };
   const got = await encode(bytes, ",", "strict", counting);
