@@ -168,6 +168,13 @@ export class ColumnEncoder {
     }
     this.arena.set(arena.subarray(0, part.arenaUsed), base);
     this.arenaUsed += part.arenaUsed;
+    // Room for every entry of the part at once (not one doubling after another).
+    const room = this.texts.length + part.count;
+    if (room > this.starts.length) {
+      this.starts = grow(this.starts, room, this.texts.length);
+      this.lengths = grow(this.lengths, room, this.texts.length);
+    }
+    const anyDecoded = decoded.size > 0, anyBad = bad.size > 0; // mostly none: no map lookups
     const map = new Int32Array(part.count);
     for (let e = 0; e < part.count; e++) {
       const length = lengths[e], from = starts[e];
@@ -180,10 +187,10 @@ export class ColumnEncoder {
         : this.find(arena, from, length, hashBytes(arena, from, from + length));
       if (m === EMPTY) {
         // Not indexed: the part's entries are distinct, and nothing is looked up after it.
-        const text = decoded.get(e);
+        const text = anyDecoded ? decoded.get(e) : undefined;
         m = this.entry(text, base + from, length, offset); // may widen this.codes
         if (text === undefined) this.pending++;
-        if (bad.has(e)) this.bad.set(m, bad.get(e)!);
+        if (anyBad && bad.has(e)) this.bad.set(m, bad.get(e)!);
       }
       map[e] = m;
     }

@@ -29,7 +29,7 @@ import type { IndexRequest, PartRequest } from "./csv_worker.ts";
 export const PARALLEL_BYTES = 16 << 20;
 
 /** Share of the data the calling thread reads (the worker loads while the file is read). */
-const MAIN_SHARE = 0.5;
+const MAIN_SHARE = 0.55;
 
 const WORKER = new URL("./csv_worker.ts", import.meta.url);
 
@@ -51,7 +51,7 @@ export interface WorkerSplit extends SplitRunner {
  * import { workerSplit } from "./csv_parallel.ts";
  * assert.equal(workerSplit(1000), undefined);
  * const split = workerSplit(1000, { minBytes: 0 });
- * assert.equal(split?.share, 0.5);
+ * assert.equal(split?.share, 0.55);
  * split?.close();
  * ```
  */

@@ -336,3 +336,44 @@ Deno.test("worker: with read permission for the data only, readCsv reads on one 
     await Deno.remove(main);
   }
 });
+
+Deno.test("split at every record start around a bad row, a quoted line break and second-half-only rejects = one pass (readCsv's result)", async () => {
+  // Rows 40–49 hold everything awkward: an NPS of 11, a comment with a line break (the split
+  // can fall inside it: the part is dropped), a broken record, a repeated id; the second copy
+  // of the file has rejects only after row 60 (all in the worker's part).
+  const rows = ["response_id,date,nps_score,comment"];
+  for (let i = 0; i < 80; i++) rows.push(`r${i},2024-01-${10 + (i % 20)},${i % 11},ok`);
+  const awkward = [...rows];
+  awkward[41] = "r40,2024-01-05,11,ok";
+  awkward[42] = 'r41,2024-01-05,7,"two\nlines"';
+  awkward[44] = "r43,2024-01-05";
+  awkward[46] = "r10,2024-01-05,8,repeated id";
+  const late = [...rows];
+  late[62] = "r61,2024-13-40,5,bad date";
+  late[70] = "r69,2024-01-05,-1,bad score";
+  for (const [what, lines, around] of [["awkward", awkward, 40], ["late", late, 30]] as const) {
+    const csv = lines.join("\n") + "\n";
+    const bytes = new TextEncoder().encode(csv);
+    const load = async (split?: SplitRunner) => {
+      const result = await loadCsv(
+        { chunks: bytesChunks(bytes), head: csv, source: "x", encoding: "utf-8", warnings: [] },
+        { schema: "responses" },
+        split,
+      );
+      const { table, rejects, summary } = result;
+      return { table: table.objects(), rejects: rejects.objects(), summary };
+    };
+    const once = await load();
+    assert.ok(once.rejects.length >= 2, `${what}: ${JSON.stringify(once.rejects)}`);
+    const body = csv.indexOf("\n") + 1;
+    let splits = 0;
+    for (let at = csv.indexOf("\nr" + around + ","); at < csv.indexOf("\nr55,"); at++) {
+      if (csv[at] !== "\n") continue;
+      // A share whose split point is exactly the line feed at `at` (the next record starts after).
+      const share = (at - body + 0.5) / (bytes.length - body);
+      assertEquals(await load(inProcess(share)), once, `${what}: split after byte ${at}`);
+      splits++;
+    }
+    assert.ok(splits >= 15, `${what}: ${splits} split points`);
+  }
+});
