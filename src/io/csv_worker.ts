@@ -15,6 +15,7 @@ import type { QuoteMode } from "./csv_tokenize.ts";
 
 /** What the worker is sent first: the bytes and where its part starts. */
 export interface PartRequest {
+  /** Which message this is. */
   kind: "part";
   buffer: ArrayBuffer | SharedArrayBuffer;
   offset: number;
@@ -27,7 +28,9 @@ export interface PartRequest {
 
 /** What the worker is sent second: the first part's lookup tables, one per column. */
 export interface IndexRequest {
+  /** Which message this is. */
   kind: "index";
+  /** Lookup tables of the first part's columns (copies, moved here). */
   index: ColumnIndex[];
 }
 
