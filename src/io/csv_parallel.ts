@@ -3,13 +3,14 @@
  * input's second half while the calling thread encodes the first, and the
  * two halves are joined as one pass would have read them (see
  * `encodeCsv`'s `split`). Once the calling thread has read its half, it
- * sends the worker copies of its columns' lookup tables: the worker looks
- * its entries up in them while the caller decodes its texts, so joining
- * the halves needs no hash lookups on the calling thread. The split is speculative: it is taken after a line
- * feed, and the worker's half is used only if the first half's last record
- * ends exactly there; otherwise (the line feed lies inside quotes) it is
- * dropped and the caller reads on alone. So values, rejects, row numbers and
- * warnings never depend on whether a worker ran.
+ * hands the worker its columns' lookup tables: the worker looks its
+ * entries up in them while the caller decodes its texts, so joining the
+ * halves needs no hash lookups on the calling thread. The split is
+ * speculative: it is taken after a line feed, and the worker's half is
+ * used only if the first half's last record ends exactly there; otherwise
+ * (the line feed lies inside quotes) it is dropped and the caller reads on
+ * alone. So values, rejects, row numbers and warnings never depend on
+ * whether a worker ran.
  *
  * A worker is used for inputs of {@link PARALLEL_BYTES} or more, only when
  * the worker's module can be read with the permissions already granted (no
@@ -87,7 +88,7 @@ export function workerSplit(
       result,
       first(index: ColumnIndex[]) {
         if (!open) return;
-        // The copies are moved, not copied again.
+        // Moved, not copied again (the caller looks nothing up after handing them over).
         const request: IndexRequest = { kind: "index", index };
         worker.postMessage(
           request,
