@@ -29,6 +29,24 @@ export interface ColumnPart {
   decoded: Map<number, string>;
   /** Entries whose bytes cannot be read as text: entry → what is wrong. */
   bad: Map<number, string>;
+  /**
+   * Per entry: the entry with the same bytes in the column it is appended
+   * to, or −1 (looked up by {@link knownEntries} on the worker, so that
+   * {@link ColumnEncoder.absorb} need not); absent: absorb looks them up.
+   */
+  known?: Int32Array;
+}
+
+/** The lookup table of a column's entries ({@link ColumnEncoder.index}). */
+export interface ColumnIndex {
+  /** Open-addressing slots, pairs of (entry or −1, hash). */
+  slots: Int32Array;
+  /** Raw bytes of the entries. */
+  arena: Uint8Array;
+  /** Per entry: start in the arena. */
+  starts: Int32Array;
+  /** Per entry: length in bytes (−1: the empty field). */
+  lengths: Int32Array;
 }
 
 const EMPTY = -1;
@@ -106,16 +124,25 @@ export class ColumnEncoder {
 
   /** The entry holding the bytes `buf[from, from + length)` (hash `h`), or −1. */
   find(buf: Uint8Array, from: number, length: number, h: number): number {
-    const slots = this.slots, mask = (slots.length >> 1) - 1;
-    for (let slot = h & mask;; slot = (slot + 1) & mask) {
-      const e = slots[2 * slot];
-      if (e === EMPTY) return EMPTY;
-      if (slots[2 * slot + 1] !== h || this.lengths[e] !== length) continue;
-      const start = this.starts[e], arena = this.arena;
-      let i = 0;
-      while (i < length && arena[start + i] === buf[from + i]) i++;
-      if (i === length) return e;
-    }
+    return findEntry(this.slots, this.lengths, this.starts, this.arena, buf, from, length, h);
+  }
+
+  /**
+   * The lookup table of this column's entries, for the worker that encoded
+   * the next part ({@link knownEntries}). Like {@link absorb} it ends the
+   * column's lookups: the slots are handed over, not copied (16 MB for 1M
+   * distinct ids; the worker gets them moved), and the rest is copied (the
+   * column still decodes and appends).
+   */
+  index(): ColumnIndex {
+    const n = this.texts.length, slots = this.slots;
+    this.slots = new Int32Array(2).fill(EMPTY);
+    return {
+      slots,
+      arena: this.arena.slice(0, this.arenaUsed),
+      starts: this.starts.slice(0, n),
+      lengths: this.lengths.slice(0, n),
+    };
   }
 
   /** This column's state for the main thread (its arrays are transferred, not copied). */
@@ -137,7 +164,7 @@ export class ColumnEncoder {
    */
   absorb(part: ColumnPart, rows: number, offset: number): void {
     if (offset + rows > this.codes.length) this.codes = grow(this.codes, offset + rows, offset);
-    const { arena, starts, lengths, decoded, bad } = part;
+    const { arena, starts, lengths, decoded, bad, known } = part;
     // The part's bytes go after ours in one copy; its new entries point into them.
     const base = this.arenaUsed;
     if (base + part.arenaUsed > this.arena.length) {
@@ -145,6 +172,13 @@ export class ColumnEncoder {
     }
     this.arena.set(arena.subarray(0, part.arenaUsed), base);
     this.arenaUsed += part.arenaUsed;
+    // Room for every entry of the part at once (not one doubling after another).
+    const room = this.texts.length + part.count;
+    if (room > this.starts.length) {
+      this.starts = grow(this.starts, room, this.texts.length);
+      this.lengths = grow(this.lengths, room, this.texts.length);
+    }
+    const anyDecoded = decoded.size > 0, anyBad = bad.size > 0; // mostly none: no map lookups
     const map = new Int32Array(part.count);
     for (let e = 0; e < part.count; e++) {
       const length = lengths[e], from = starts[e];
@@ -152,13 +186,15 @@ export class ColumnEncoder {
         map[e] = this.empty(offset);
         continue;
       }
-      let m = this.find(arena, from, length, hashBytes(arena, from, from + length));
+      let m = known
+        ? known[e]
+        : this.find(arena, from, length, hashBytes(arena, from, from + length));
       if (m === EMPTY) {
         // Not indexed: the part's entries are distinct, and nothing is looked up after it.
-        const text = decoded.get(e);
+        const text = anyDecoded ? decoded.get(e) : undefined;
         m = this.entry(text, base + from, length, offset); // may widen this.codes
         if (text === undefined) this.pending++;
-        if (bad.has(e)) this.bad.set(m, bad.get(e)!);
+        if (anyBad && bad.has(e)) this.bad.set(m, bad.get(e)!);
       }
       map[e] = m;
     }
@@ -249,6 +285,64 @@ export class ColumnEncoder {
     slots[2 * slot] = e;
     slots[2 * slot + 1] = h;
   }
+}
+
+/**
+ * The entry holding the bytes `buf[from, from + length)` (hash `h`) in a
+ * column's lookup table, or −1. Arrays, not the table object, are passed:
+ * the tokenizer's hot path stays monomorphic.
+ */
+function findEntry(
+  slots: Int32Array,
+  lengths: Int32Array,
+  starts: Int32Array,
+  arena: Uint8Array,
+  buf: Uint8Array,
+  from: number,
+  length: number,
+  h: number,
+): number {
+  const mask = (slots.length >> 1) - 1;
+  for (let slot = h & mask;; slot = (slot + 1) & mask) {
+    const e = slots[2 * slot];
+    if (e === EMPTY) return EMPTY;
+    if (slots[2 * slot + 1] !== h || lengths[e] !== length) continue;
+    const start = starts[e];
+    let i = 0;
+    while (i < length && arena[start + i] === buf[from + i]) i++;
+    if (i === length) return e;
+  }
+}
+
+/**
+ * For each entry of `part`, the entry of `index` (the column it will be
+ * appended to) with the same bytes, or −1 (the empty field: always −1).
+ * What the worker does once the first part is read, while the calling
+ * thread decodes that part's texts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ColumnEncoder, knownEntries } from "./csv_column.ts";
+ * const bytes = new TextEncoder().encode("abc");
+ * const first = new ColumnEncoder(4), second = new ColumnEncoder(4);
+ * first.code(0, bytes, 0, 1, false, -1); // "a"
+ * second.code(0, bytes, 1, 2, false, -1); // "b"
+ * second.code(1, bytes, 0, 1, false, -1); // "a"
+ * assert.deepEqual([...knownEntries(second.part(), first.index())], [-1, 0]);
+ * ```
+ */
+export function knownEntries(part: ColumnPart, index: ColumnIndex): Int32Array {
+  const { arena, starts, lengths, count } = part;
+  const known = new Int32Array(count);
+  for (let e = 0; e < count; e++) {
+    const from = starts[e], length = lengths[e];
+    const h = length < 0 ? 0 : hashBytes(arena, from, from + length);
+    known[e] = length < 0
+      ? EMPTY
+      : findEntry(index.slots, index.lengths, index.starts, index.arena, arena, from, length, h);
+  }
+  return known;
 }
 
 /** A larger copy of `a` (the first `used` values, all by default). */

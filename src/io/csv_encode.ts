@@ -12,7 +12,13 @@
  */
 import { CxSchemaError } from "../errors.ts";
 import type { CodeArray } from "../kernels/columns.ts";
-import { ColumnEncoder, type ColumnPart, grow } from "./csv_column.ts";
+import {
+  ColumnEncoder,
+  type ColumnIndex,
+  type ColumnPart,
+  grow,
+  knownEntries,
+} from "./csv_column.ts";
 import {
   type CsvSink,
   type QuoteMode,
@@ -268,8 +274,11 @@ export interface SplitRunner {
   share: number;
   /**
    * Starts encoding the records of `buf[from…]` (`from` follows a line
-   * feed) as a part with `columns` columns; `cancel` stops it (and is
-   * harmless once it has finished).
+   * feed) as a part with `columns` columns. Once the first part is read up
+   * to `from`, `first` hands over its columns' lookup tables: the part's
+   * entries are looked up in them ({@link withKnownEntries}) and only then
+   * does `result` settle. `cancel` stops it (and is harmless once it has
+   * finished).
    */
   start(
     buf: Uint8Array,
@@ -277,7 +286,17 @@ export interface SplitRunner {
     columns: number,
     d: number,
     quotes: QuoteMode,
-  ): { result: Promise<EncodedPart>; cancel(): void };
+  ): SplitJob;
+}
+
+/** A second part being encoded ({@link SplitRunner.start}). */
+export interface SplitJob {
+  /** The part, its entries looked up in the tables passed to `first`. */
+  result: Promise<EncodedPart>;
+  /** Hands over the first part's lookup tables, one per column. */
+  first(index: ColumnIndex[]): void;
+  /** Stops the job (harmless once it has finished). */
+  cancel(): void;
 }
 
 /**
@@ -295,6 +314,28 @@ export function encodePart(
   const sink = new EncodingSink(names, Math.ceil((buf.length - from) / 24) + 1024);
   tokenize(buf, { pos: from, line: 1 }, buf.length, true, d, quotes, sink);
   return sink.part();
+}
+
+/**
+ * `part` with each column's entries looked up among the first part's
+ * (`index`, one per column), so that appending it needs no lookups: what
+ * the worker does while the calling thread decodes the first part's texts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ColumnEncoder } from "./csv_column.ts";
+ * import { encodePart, withKnownEntries } from "./csv_encode.ts";
+ * const bytes = new TextEncoder().encode("a,x\nb,y\n");
+ * const first = [new ColumnEncoder(4), new ColumnEncoder(4)];
+ * first[0].code(0, bytes, 4, 5, false, -1); // "b"
+ * const part = withKnownEntries(encodePart(bytes, 0, 2, 44, "strict"), first.map((c) => c.index()));
+ * assert.deepEqual(part.columns.map((c) => [...c.known!]), [[-1, 0], [-1, -1]]);
+ * ```
+ */
+export function withKnownEntries(part: EncodedPart, index: ColumnIndex[]): EncodedPart {
+  part.columns.forEach((c, k) => c.known = knownEntries(c, index[k]));
+  return part;
 }
 
 /**
@@ -322,7 +363,9 @@ async function encodeSplit(
   try {
     at = tokenize(buf, at, mid, false, d, quotes, sink);
     if (at.pos === mid) {
-      // While the worker may still be reading: the texts of this part (finish skips them).
+      // The worker looks its entries up among ours while this thread decodes this part's
+      // texts (finish skips them): appending its part then needs no hash lookups.
+      job.first(sink.encoders.map((e) => e.index()));
       for (const encoder of sink.encoders) encoder.decodePending();
       sink.absorb(await job.result, at.line - 1);
     } else {

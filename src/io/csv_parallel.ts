@@ -2,11 +2,15 @@
  * Reading a CSV input on two cores: a worker encodes the records of the
  * input's second half while the calling thread encodes the first, and the
  * two halves are joined as one pass would have read them (see
- * `encodeCsv`'s `split`). The split is speculative: it is taken after a line
- * feed, and the worker's half is used only if the first half's last record
- * ends exactly there; otherwise (the line feed lies inside quotes) it is
- * dropped and the caller reads on alone. So values, rejects, row numbers and
- * warnings never depend on whether a worker ran.
+ * `encodeCsv`'s `split`). Once the calling thread has read its half, it
+ * hands the worker its columns' lookup tables: the worker looks its
+ * entries up in them while the caller decodes its texts, so joining the
+ * halves needs no hash lookups on the calling thread. The split is
+ * speculative: it is taken after a line feed, and the worker's half is
+ * used only if the first half's last record ends exactly there; otherwise
+ * (the line feed lies inside quotes) it is dropped and the caller reads on
+ * alone. So values, rejects, row numbers and warnings never depend on
+ * whether a worker ran.
  *
  * A worker is used for inputs of {@link PARALLEL_BYTES} or more, only when
  * the worker's module can be read with the permissions already granted (no
@@ -17,15 +21,16 @@
  * @module
  */
 import { CxDataError, CxError, CxOptionsError, type CxProblem, CxSchemaError } from "../errors.ts";
+import type { ColumnIndex } from "./csv_column.ts";
 import type { EncodedPart, SplitRunner } from "./csv_encode.ts";
 import type { QuoteMode } from "./csv_tokenize.ts";
-import type { PartRequest } from "./csv_worker.ts";
+import type { IndexRequest, PartRequest } from "./csv_worker.ts";
 
 /** Inputs smaller than this are read on one thread (a worker takes tens of ms to start). */
 export const PARALLEL_BYTES = 16 << 20;
 
 /** Share of the data the calling thread reads (the worker loads while the file is read). */
-const MAIN_SHARE = 0.5;
+const MAIN_SHARE = 0.55;
 
 const WORKER = new URL("./csv_worker.ts", import.meta.url);
 
@@ -47,7 +52,7 @@ export interface WorkerSplit extends SplitRunner {
  * import { workerSplit } from "./csv_parallel.ts";
  * assert.equal(workerSplit(1000), undefined);
  * const split = workerSplit(1000, { minBytes: 0 });
- * assert.equal(split?.share, 0.5);
+ * assert.equal(split?.share, 0.55);
  * split?.close();
  * ```
  */
@@ -81,6 +86,17 @@ export function workerSplit(
     post(worker, buf, from, columns, d, quotes);
     return {
       result,
+      first(index: ColumnIndex[]) {
+        if (!open) return;
+        // Moved, not copied again (the caller looks nothing up after handing them over).
+        const request: IndexRequest = { kind: "index", index };
+        worker.postMessage(
+          request,
+          index.flatMap((c) =>
+            [c.slots, c.arena, c.starts, c.lengths].map((a) => a.buffer as ArrayBuffer)
+          ),
+        );
+      },
       cancel() {
         close();
         result.catch(() => {}); // a late failure of a dropped part is not the caller's
@@ -114,6 +130,7 @@ function post(
   const shared = typeof SharedArrayBuffer === "function" && buf.buffer instanceof SharedArrayBuffer;
   const data = shared ? buf : buf.slice(from);
   const request: PartRequest = {
+    kind: "part",
     buffer: data.buffer,
     offset: data.byteOffset,
     length: data.length,

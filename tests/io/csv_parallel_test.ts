@@ -15,8 +15,10 @@ import {
   bytesChunks,
   encodeCsv,
   type EncodedCsv,
+  type EncodedPart,
   encodePart,
   type SplitRunner,
+  withKnownEntries,
 } from "../../src/io/csv_encode.ts";
 import {
   canStartWorker,
@@ -31,13 +33,21 @@ import { sniffDelimiter, toUtf8 } from "../../src/io/text.ts";
 import { CxDataError, CxError, CxOptionsError, CxSchemaError } from "../../src/errors.ts";
 import { seededRandom } from "../../src/stats/random.ts";
 
-/** The second part encoded in this thread, by the function the worker runs. */
+/**
+ * The second part encoded in this thread, by the functions the worker runs:
+ * its entries looked up in the first part's tables once they are handed over.
+ */
 const inProcess = (share: number): SplitRunner => ({
   share,
-  start: (buf, from, columns, d, quotes) => ({
-    result: Promise.resolve(encodePart(buf, from, columns, d, quotes)),
-    cancel: () => {},
-  }),
+  start: (buf, from, columns, d, quotes) => {
+    const part = encodePart(buf, from, columns, d, quotes);
+    const { promise, resolve } = Promise.withResolvers<EncodedPart>();
+    return {
+      result: promise,
+      first: (index) => resolve(withKnownEntries(part, index)),
+      cancel: () => {},
+    };
+  },
 });
 
 /** Everything an encoding holds, as plain data (code width included). */
@@ -249,7 +259,7 @@ Deno.test("worker: a split inside quotes drops the worker's part", async () => {
     start: (...args) => {
       started++;
       const job = worker.start(...args);
-      return { result: job.result, cancel: () => (cancelled++, job.cancel()) };
+      return { ...job, cancel: () => (cancelled++, job.cancel()) };
     },
   };
   const got = await encode(bytes, ",", "strict", counting);
@@ -324,5 +334,46 @@ Deno.test("worker: with read permission for the data only, readCsv reads on one 
   } finally {
     await Deno.remove(path);
     await Deno.remove(main);
+  }
+});
+
+Deno.test("split at every record start around a bad row, a quoted line break and second-half-only rejects = one pass (readCsv's result)", async () => {
+  // Rows 40–49 hold everything awkward: an NPS of 11, a comment with a line break (the split
+  // can fall inside it: the part is dropped), a broken record, a repeated id; the second copy
+  // of the file has rejects only after row 60 (all in the worker's part).
+  const rows = ["response_id,date,nps_score,comment"];
+  for (let i = 0; i < 80; i++) rows.push(`r${i},2024-01-${10 + (i % 20)},${i % 11},ok`);
+  const awkward = [...rows];
+  awkward[41] = "r40,2024-01-05,11,ok";
+  awkward[42] = 'r41,2024-01-05,7,"two\nlines"';
+  awkward[44] = "r43,2024-01-05";
+  awkward[46] = "r10,2024-01-05,8,repeated id";
+  const late = [...rows];
+  late[62] = "r61,2024-13-40,5,bad date";
+  late[70] = "r69,2024-01-05,-1,bad score";
+  for (const [what, lines, around] of [["awkward", awkward, 40], ["late", late, 30]] as const) {
+    const csv = lines.join("\n") + "\n";
+    const bytes = new TextEncoder().encode(csv);
+    const load = async (split?: SplitRunner) => {
+      const result = await loadCsv(
+        { chunks: bytesChunks(bytes), head: csv, source: "x", encoding: "utf-8", warnings: [] },
+        { schema: "responses" },
+        split,
+      );
+      const { table, rejects, summary } = result;
+      return { table: table.objects(), rejects: rejects.objects(), summary };
+    };
+    const once = await load();
+    assert.ok(once.rejects.length >= 2, `${what}: ${JSON.stringify(once.rejects)}`);
+    const body = csv.indexOf("\n") + 1;
+    let splits = 0;
+    for (let at = csv.indexOf("\nr" + around + ","); at < csv.indexOf("\nr55,"); at++) {
+      if (csv[at] !== "\n") continue;
+      // A share whose split point is exactly the line feed at `at` (the next record starts after).
+      const share = (at - body + 0.5) / (bytes.length - body);
+      assertEquals(await load(inProcess(share)), once, `${what}: split after byte ${at}`);
+      splits++;
+    }
+    assert.ok(splits >= 15, `${what}: ${splits} split points`);
   }
 });
