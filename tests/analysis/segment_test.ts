@@ -210,7 +210,7 @@ Deno.test("segment CSAT (two-proportion z) and CES (Welch t) agree with statsmod
     df: "df",
   });
   e.forEach((r, i) => {
-    // Welch p-values as small as 1e-193: scipy's t tail and stdlib-js' agree to ~1e-12 relative.
+    // Welch p-values as small as 1e-193: scipy's t tail and ours agree to ~1e-12 relative.
     assertP(r.p_value, fe[i].p_value, `p ${i}`);
     assertP(r.p_adjusted, fe[i].holm, `holm ${i}`);
   });
