@@ -32,10 +32,10 @@ export interface TestUnit {
  * so that they start first; every other file is estimated from its size.
  */
 const MEASURED_SECONDS: Record<string, number> = {
-  "tests/notebooks_test.ts": 200,
-  "tests/notebook_outputs_test.ts": 60,
+  "tests/notebooks_test.ts": 110,
+  "tests/notebooks_data_test.ts": 110,
   "tests/report/front_browser_test.ts": 60,
-  "tests/report/browser_test.ts": 45,
+  "tests/report/browser_test.ts": 50,
 };
 
 const TEST_FILE = /(^|[/._])test\.(ts|tsx|mts|js|mjs|jsx)$/;
@@ -92,14 +92,14 @@ export function testUnits(root: string): TestUnit[] {
   for (const folder of srcFolders.sort()) {
     const examples = examplesIn(walk(join(root, folder), (n) => n.endsWith(".ts"), []));
     if (examples > 0) {
-      units.push({ label: folder, paths: [folder], ignore: [], cost: 0.5 * examples });
+      units.push({ label: folder, paths: [folder], ignore: [], cost: examples });
     }
   }
   units.push({
     label: "src/*.ts",
     paths: ["src/"],
     ignore: srcFolders,
-    cost: 0.5 * examplesIn(srcFiles),
+    cost: examplesIn(srcFiles),
   });
   units.push({ label: "README.md", paths: ["README.md"], ignore: [], cost: 10 });
   return units;
