@@ -39,6 +39,7 @@ export class TextDictionary {
   #slots = new Int32Array(128).fill(EMPTY);
   readonly #long = new Map<string, number>();
   #nullEntry = -1;
+  #chunk = new Int32Array(2048);
 
   /** A builder for `rows` rows. */
   constructor(rows: number) {
@@ -69,32 +70,37 @@ export class TextDictionary {
     const valid = validity
       ? new Uint32Array(validity.buffer, validity.byteOffset, validity.length * 2)
       : undefined;
+    const chunk = this.#chunkOf(count);
     for (let i = 0; i < count; i++) {
       if (valid && ((valid[i >>> 5] >>> (i & 31)) & 1) === 0) {
-        this.#set(offset + i, this.#null());
+        chunk[i] = this.#null();
         continue;
       }
       const length = words[4 * i];
       if (length > 12) {
-        this.#set(offset + i, this.#longEntry(vector.getItem(i) as string));
+        chunk[i] = this.#longEntry(vector.getItem(i) as string);
         continue;
       }
-      this.#set(
-        offset + i,
-        this.#inlineEntry(length, words[4 * i + 1], words[4 * i + 2], words[4 * i + 3], vector, i),
+      chunk[i] = this.#inlineEntry(
+        length,
+        words[4 * i + 1],
+        words[4 * i + 2],
+        words[4 * i + 3],
+        vector,
+        i,
       );
     }
+    this.#store(offset, count);
   }
 
   /** Encodes rows through `getItem` (any vector; strings and nulls). */
   addItems(vector: TextVector, offset: number, count: number): void {
+    const chunk = this.#chunkOf(count);
     for (let i = 0; i < count; i++) {
       const v = vector.getItem(i);
-      this.#set(
-        offset + i,
-        v === null || v === undefined ? this.#null() : this.#longEntry(String(v)),
-      );
+      chunk[i] = v === null || v === undefined ? this.#null() : this.#longEntry(String(v));
     }
+    this.#store(offset, count);
   }
 
   /** The codes (smallest integer array that fits) and the distinct texts. */
@@ -102,18 +108,31 @@ export class TextDictionary {
     return { codes: this.#codes, dictionary: this.#texts };
   }
 
-  #set(row: number, entry: number): void {
-    if (entry > 255 && this.#codes instanceof Uint8Array) {
-      this.#widen(new Uint16Array(this.#codes.length));
-    }
-    if (entry > 65_535 && this.#codes instanceof Uint16Array) {
-      this.#widen(new Int32Array(this.#codes.length));
-    }
-    this.#codes[row] = entry;
+  /** A scratch array for one chunk's codes (one monomorphic loop, then one typed copy). */
+  #chunkOf(count: number): Int32Array {
+    if (this.#chunk.length < count) this.#chunk = new Int32Array(count);
+    return this.#chunk;
   }
 
-  #widen(wider: CodeArray): void {
-    wider.set(this.#codes);
+  /** Copies the chunk's codes to rows `offset …`, widening the code array first if needed. */
+  #store(offset: number, count: number): void {
+    const size = this.#texts.length;
+    if (size > 256 && this.#codes instanceof Uint8Array) {
+      this.#widen(new Uint16Array(this.#codes.length), offset);
+    }
+    if (size > 65_536 && this.#codes instanceof Uint16Array) {
+      this.#widen(new Int32Array(this.#codes.length), offset);
+    }
+    this.#codes.set(this.#chunk.subarray(0, count), offset);
+  }
+
+  /**
+   * Moves the codes of the `used` rows read so far to a wider array. Only
+   * those are copied: the rest of a fresh array has never been touched, and
+   * touching it (twice, for a full copy) costs about as much as the read.
+   */
+  #widen(wider: CodeArray, used: number): void {
+    wider.set(this.#codes.subarray(0, used));
     this.#codes = wider;
   }
 
