@@ -17,6 +17,18 @@ export interface TextVector {
 }
 
 const EMPTY = -1;
+/** Inline bytes are read from 32-bit words, least significant byte first on these machines. */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+const charCodes: number[] = [];
+
+/** The text of `length` ASCII bytes held in three little-endian words. */
+function asciiText(length: number, a: number, b: number, c: number): string {
+  charCodes.length = length;
+  for (let j = 0; j < length; j++) {
+    charCodes[j] = ((j < 4 ? a : j < 8 ? b : c) >>> (8 * (j & 3))) & 0xff;
+  }
+  return String.fromCharCode.apply(null, charCodes);
+}
 
 /**
  * Builds codes and a dictionary for one text column, chunk by chunk.
@@ -177,9 +189,14 @@ export class TextDictionary {
         return entry;
       }
     }
-    // First time this text is seen: decode it once and insert.
+    // First time this text is seen: decode it once and insert. ASCII (no byte ≥ 0x80; the bytes
+    // after `length` are zero) is read from the words; anything else through the vector.
     const entry = this.#texts.length;
-    this.#texts.push(vector.getItem(i) as string);
+    this.#texts.push(
+      LITTLE_ENDIAN && ((a | b | c) & 0x80808080) === 0
+        ? asciiText(length, a, b, c)
+        : vector.getItem(i) as string,
+    );
     this.#reserveKey();
     const k = 4 * entry;
     this.#keys[k] = length;

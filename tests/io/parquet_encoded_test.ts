@@ -197,3 +197,36 @@ Deno.test("TextDictionary: one distinct text and all distinct, codes widen acros
     assert.equal(dictionary.length, new Set(texts).size);
   }
 });
+
+Deno.test("TextDictionary.addVector reads string_t records: ASCII from the words, others decoded", () => {
+  const texts = ["C7919", "", "twelve bytes", "Zürich", null, "a text longer than twelve", "C7919"];
+  // DuckDB's layout: length, then 12 inline bytes (zero-padded) or a prefix and a pointer.
+  const bytes = new Uint8Array(16 * texts.length);
+  const view = new DataView(bytes.buffer);
+  const valid = new BigUint64Array(1);
+  texts.forEach((t, i) => {
+    if (t === null) return;
+    valid[0] |= 1n << BigInt(i);
+    const utf8 = new TextEncoder().encode(t);
+    view.setUint32(16 * i, utf8.length, true);
+    if (utf8.length <= 12) bytes.set(utf8, 16 * i + 4);
+  });
+  const d = new TextDictionary(texts.length);
+  d.addVector(
+    {
+      dataView: view,
+      validity: { data: valid },
+      // Inline ASCII must come from the words alone: the vector refuses to decode those.
+      getItem: (i: number) => {
+        const t = texts[i];
+        if (t !== null && t.length <= 12 && /^[ -~]*$/.test(t)) throw new Error(`row ${i}`);
+        return texts[i];
+      },
+    } as never,
+    0,
+    texts.length,
+  );
+  const { codes, dictionary } = d.finish();
+  assert.deepEqual(Array.from(codes, (c) => dictionary[c]), texts);
+  assert.equal(dictionary.length, 6);
+});
