@@ -25,6 +25,7 @@ import { validateEncoded } from "./validate_encoded.ts";
 import { checkWritable, fileError, localFile, writeError, writeOut } from "./source.ts";
 import { dirname } from "node:path";
 import { checkOptions, optionNames } from "../options.ts";
+import { dayText } from "../time/civil.ts";
 import { redactForWriting, type RedactOption } from "../privacy/pii.ts";
 
 /**
@@ -156,7 +157,14 @@ async function readEncoded(
     builders.forEach((b, k) => b.addVector(chunk.getColumnVector(k), offset, count));
     offset += count;
   }
-  const columns = new Map(types.map(([name], k) => [name, builders[k].finish()]));
+  const columns = new Map(types.map(([name], k) => {
+    const { codes, dictionary } = builders[k].finish();
+    // Day numbers become the texts DuckDB would have written, one per distinct day.
+    if (plan[k].days) {
+      dictionary.forEach((d, e) => d !== null && (dictionary[e] = dayText(d as number)));
+    }
+    return [name, { codes, dictionary }];
+  }));
   return { columns, rows: offset };
 }
 
@@ -165,7 +173,7 @@ function readAs(
   name: string,
   type: string,
   canonicalKind: string | undefined,
-): { q: string; select: string; kind?: "text" | ValueKind; wide?: boolean } {
+): { q: string; select: string; kind?: "text" | ValueKind; wide?: boolean; days?: boolean } {
   const q = `"${name.replaceAll('"', '""')}"`;
   const as = (expr: string, kind: "text" | ValueKind, wide = false) => ({
     q,
@@ -174,9 +182,22 @@ function readAs(
     wide,
   });
   const big = /^(U?BIGINT|HUGEINT|UHUGEINT)$/.test(type);
-  // Zone-less dates of canonical date columns are read as text, so the validator reads them in
-  // `timeZone` exactly as it reads CSV dates; 64-bit identifiers stay text with every digit.
-  if (canonicalKind === "date" && /^(DATE|TIMESTAMP(_S|_MS|_NS)?)$/.test(type)) {
+  // Zone-less dates of canonical date columns are read by the validator in `timeZone` exactly as
+  // it reads CSV dates, from DuckDB's text of each distinct value. A DATE crosses over as its day
+  // number (a double vector, no text per row; ±infinity as ±Infinity) and `dayText` writes DuckDB's
+  // text once per distinct day; timestamps are cast to text. 64-bit identifiers stay text with
+  // every digit.
+  if (canonicalKind === "date" && type === "DATE") {
+    return {
+      ...as(
+        `CASE WHEN ${q} IS NULL THEN NULL WHEN isfinite(${q}) THEN (${q} - DATE '1970-01-01')::DOUBLE ` +
+          `WHEN ${q} > DATE '1970-01-01' THEN 'infinity'::DOUBLE ELSE '-infinity'::DOUBLE END`,
+        "number",
+      ),
+      days: true,
+    };
+  }
+  if (canonicalKind === "date" && /^TIMESTAMP(_S|_MS|_NS)?$/.test(type)) {
     return as(`CAST(${q} AS VARCHAR)`, "text");
   }
   if (big && canonicalKind === "string") return as(`CAST(${q} AS VARCHAR)`, "text");

@@ -17,6 +17,18 @@ export interface TextVector {
 }
 
 const EMPTY = -1;
+/** Inline bytes are read from 32-bit words, least significant byte first on these machines. */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+const charCodes: number[] = [];
+
+/** The text of `length` ASCII bytes held in three little-endian words. */
+function asciiText(length: number, a: number, b: number, c: number): string {
+  charCodes.length = length;
+  for (let j = 0; j < length; j++) {
+    charCodes[j] = ((j < 4 ? a : j < 8 ? b : c) >>> (8 * (j & 3))) & 0xff;
+  }
+  return String.fromCharCode.apply(null, charCodes);
+}
 
 /**
  * Builds codes and a dictionary for one text column, chunk by chunk.
@@ -39,6 +51,7 @@ export class TextDictionary {
   #slots = new Int32Array(128).fill(EMPTY);
   readonly #long = new Map<string, number>();
   #nullEntry = -1;
+  #chunk = new Int32Array(2048);
 
   /** A builder for `rows` rows. */
   constructor(rows: number) {
@@ -69,32 +82,37 @@ export class TextDictionary {
     const valid = validity
       ? new Uint32Array(validity.buffer, validity.byteOffset, validity.length * 2)
       : undefined;
+    const chunk = this.#chunkOf(count);
     for (let i = 0; i < count; i++) {
       if (valid && ((valid[i >>> 5] >>> (i & 31)) & 1) === 0) {
-        this.#set(offset + i, this.#null());
+        chunk[i] = this.#null();
         continue;
       }
       const length = words[4 * i];
       if (length > 12) {
-        this.#set(offset + i, this.#longEntry(vector.getItem(i) as string));
+        chunk[i] = this.#longEntry(vector.getItem(i) as string);
         continue;
       }
-      this.#set(
-        offset + i,
-        this.#inlineEntry(length, words[4 * i + 1], words[4 * i + 2], words[4 * i + 3], vector, i),
+      chunk[i] = this.#inlineEntry(
+        length,
+        words[4 * i + 1],
+        words[4 * i + 2],
+        words[4 * i + 3],
+        vector,
+        i,
       );
     }
+    this.#store(offset, count);
   }
 
   /** Encodes rows through `getItem` (any vector; strings and nulls). */
   addItems(vector: TextVector, offset: number, count: number): void {
+    const chunk = this.#chunkOf(count);
     for (let i = 0; i < count; i++) {
       const v = vector.getItem(i);
-      this.#set(
-        offset + i,
-        v === null || v === undefined ? this.#null() : this.#longEntry(String(v)),
-      );
+      chunk[i] = v === null || v === undefined ? this.#null() : this.#longEntry(String(v));
     }
+    this.#store(offset, count);
   }
 
   /** The codes (smallest integer array that fits) and the distinct texts. */
@@ -102,18 +120,31 @@ export class TextDictionary {
     return { codes: this.#codes, dictionary: this.#texts };
   }
 
-  #set(row: number, entry: number): void {
-    if (entry > 255 && this.#codes instanceof Uint8Array) {
-      this.#widen(new Uint16Array(this.#codes.length));
-    }
-    if (entry > 65_535 && this.#codes instanceof Uint16Array) {
-      this.#widen(new Int32Array(this.#codes.length));
-    }
-    this.#codes[row] = entry;
+  /** A scratch array for one chunk's codes (one monomorphic loop, then one typed copy). */
+  #chunkOf(count: number): Int32Array {
+    if (this.#chunk.length < count) this.#chunk = new Int32Array(count);
+    return this.#chunk;
   }
 
-  #widen(wider: CodeArray): void {
-    wider.set(this.#codes);
+  /** Copies the chunk's codes to rows `offset …`, widening the code array first if needed. */
+  #store(offset: number, count: number): void {
+    const size = this.#texts.length;
+    if (size > 256 && this.#codes instanceof Uint8Array) {
+      this.#widen(new Uint16Array(this.#codes.length), offset);
+    }
+    if (size > 65_536 && this.#codes instanceof Uint16Array) {
+      this.#widen(new Int32Array(this.#codes.length), offset);
+    }
+    this.#codes.set(this.#chunk.subarray(0, count), offset);
+  }
+
+  /**
+   * Moves the codes of the `used` rows read so far to a wider array. Only
+   * those are copied: the rest of a fresh array has never been touched, and
+   * touching it (twice, for a full copy) costs about as much as the read.
+   */
+  #widen(wider: CodeArray, used: number): void {
+    wider.set(this.#codes.subarray(0, used));
     this.#codes = wider;
   }
 
@@ -158,9 +189,14 @@ export class TextDictionary {
         return entry;
       }
     }
-    // First time this text is seen: decode it once and insert.
+    // First time this text is seen: decode it once and insert. ASCII (no byte ≥ 0x80; the bytes
+    // after `length` are zero) is read from the words; anything else through the vector.
     const entry = this.#texts.length;
-    this.#texts.push(vector.getItem(i) as string);
+    this.#texts.push(
+      LITTLE_ENDIAN && ((a | b | c) & 0x80808080) === 0
+        ? asciiText(length, a, b, c)
+        : vector.getItem(i) as string,
+    );
     this.#reserveKey();
     const k = 4 * entry;
     this.#keys[k] = length;

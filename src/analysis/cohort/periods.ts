@@ -6,6 +6,7 @@
  * @module
  */
 import { CxOptionsError } from "../../errors.ts";
+import { civilFromDays } from "../../time/civil.ts";
 import { periodFn } from "../../time/period.ts";
 import { wallTimeConverter, zoneOffsetFn } from "../../time/zone.ts";
 
@@ -244,21 +245,6 @@ export function checkDateOption(name: string, value: unknown): asserts value is 
       `Option "${name}" must be a Date such as new Date("2025-12-31"), got ${String(value)}`,
     );
   }
-}
-
-/** Year, month (1–12), day of a day count since 1970-01-01 (H. Hinnant's civil_from_days). */
-function civilFromDays(days: number): [number, number, number] {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
 }
 
 /** `12·year + month − 1` of a day count, without allocating (hot path of the kernel). */
