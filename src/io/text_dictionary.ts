@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { CodeArray } from "../kernels/columns.ts";
+import { type CodeArray, storeCodes } from "../kernels/columns.ts";
 
 /** What the builder needs of a DuckDB vector (`@duckdb/node-api` VARCHAR vectors). */
 export interface TextVector {
@@ -102,7 +102,7 @@ export class TextDictionary {
         i,
       );
     }
-    this.#store(offset, count);
+    this.#codes = storeCodes(this.#codes, this.#chunk, this.#texts.length, offset, count);
   }
 
   /** Encodes rows through `getItem` (any vector; strings and nulls). */
@@ -112,7 +112,7 @@ export class TextDictionary {
       const v = vector.getItem(i);
       chunk[i] = v === null || v === undefined ? this.#null() : this.#longEntry(String(v));
     }
-    this.#store(offset, count);
+    this.#codes = storeCodes(this.#codes, this.#chunk, this.#texts.length, offset, count);
   }
 
   /** The codes (smallest integer array that fits) and the distinct texts. */
@@ -124,28 +124,6 @@ export class TextDictionary {
   #chunkOf(count: number): Int32Array {
     if (this.#chunk.length < count) this.#chunk = new Int32Array(count);
     return this.#chunk;
-  }
-
-  /** Copies the chunk's codes to rows `offset …`, widening the code array first if needed. */
-  #store(offset: number, count: number): void {
-    const size = this.#texts.length;
-    if (size > 256 && this.#codes instanceof Uint8Array) {
-      this.#widen(new Uint16Array(this.#codes.length), offset);
-    }
-    if (size > 65_536 && this.#codes instanceof Uint16Array) {
-      this.#widen(new Int32Array(this.#codes.length), offset);
-    }
-    this.#codes.set(this.#chunk.subarray(0, count), offset);
-  }
-
-  /**
-   * Moves the codes of the `used` rows read so far to a wider array. Only
-   * those are copied: the rest of a fresh array has never been touched, and
-   * touching it (twice, for a full copy) costs about as much as the read.
-   */
-  #widen(wider: CodeArray, used: number): void {
-    wider.set(this.#codes.subarray(0, used));
-    this.#codes = wider;
   }
 
   #null(): number {

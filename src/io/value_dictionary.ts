@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CodeArray } from "../kernels/columns.ts";
+import { type CodeArray, storeCodes } from "../kernels/columns.ts";
 import type { TextVector } from "./text_dictionary.ts";
 
 /** What the values are: numbers, booleans, or instants given as epoch milliseconds. */
@@ -65,7 +65,7 @@ export class ValueDictionary {
     const chunk = this.#chunk;
     if (!(items instanceof Float64Array) || items.length < count) {
       for (let i = 0; i < count; i++) chunk[i] = this.#entryOf(vector.getItem(i));
-      this.#store(offset, count);
+      this.#codes = storeCodes(this.#codes, this.#chunk, this.#values.length, offset, count);
       return;
     }
     const validity = raw.validity?.data;
@@ -78,29 +78,12 @@ export class ValueDictionary {
       if (valid && ((valid[i >>> 5] >>> (i & 31)) & 1) === 0) chunk[i] = this.#null();
       else chunk[i] = this.#numberEntry(words[2 * i], words[2 * i + 1], items[i]);
     }
-    this.#store(offset, count);
+    this.#codes = storeCodes(this.#codes, this.#chunk, this.#values.length, offset, count);
   }
 
   /** The codes and the distinct values. */
   finish(): { codes: CodeArray; dictionary: unknown[] } {
     return { codes: this.#codes, dictionary: this.#values };
-  }
-
-  /** Copies the chunk's codes to rows `offset …`, widening the code array first if needed. */
-  #store(offset: number, count: number): void {
-    const size = this.#values.length;
-    if (size > 256 && this.#codes instanceof Uint8Array) {
-      this.#widen(new Uint16Array(this.#codes.length), offset);
-    }
-    if (size > 65_536 && this.#codes instanceof Uint16Array) {
-      this.#widen(new Int32Array(this.#codes.length), offset);
-    }
-    this.#codes.set(this.#chunk.subarray(0, count), offset);
-  }
-
-  #widen(wider: CodeArray, used: number): void {
-    wider.set(this.#codes.subarray(0, used));
-    this.#codes = wider;
   }
 
   #entryOf(value: unknown): number {

@@ -20,6 +20,39 @@ import { checkOptions, optionNames } from "../options.ts";
 export type CodeArray = Uint8Array | Uint16Array | Int32Array;
 
 /**
+ * Writes a chunk's codes to rows `offset …` of `codes`, first moving the rows
+ * written so far to a wider array when the dictionary has outgrown the
+ * current width (`size` entries); returns the array that now holds them.
+ * Only the `offset` rows already written are copied: the rest of a fresh
+ * array has never been touched, and touching it costs about as much as the
+ * read.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { storeCodes } from "./columns.ts";
+ * const codes = storeCodes(new Uint8Array(3), new Int32Array([7]), 1, 0, 1);
+ * const wider = storeCodes(codes, new Int32Array([300, 301]), 302, 1, 2);
+ * assert.ok(wider instanceof Uint16Array);
+ * assert.deepEqual([...wider], [7, 300, 301]);
+ * ```
+ */
+export function storeCodes(
+  codes: CodeArray,
+  chunk: Int32Array,
+  size: number,
+  offset: number,
+  count: number,
+): CodeArray {
+  let out = codes;
+  const widen = (wider: CodeArray) => (wider.set(out.subarray(0, offset)), wider);
+  if (size > 256 && out instanceof Uint8Array) out = widen(new Uint16Array(out.length));
+  if (size > 65_536 && out instanceof Uint16Array) out = widen(new Int32Array(out.length));
+  out.set(chunk.subarray(0, count), offset);
+  return out;
+}
+
+/**
  * A dictionary-encoded column: `at(i)` is `dictionary[codes[i]]`. Missing
  * values are a dictionary entry `null`, like any other value.
  *
