@@ -66,7 +66,7 @@ export function toUtf8(bytes: Uint8Array, encoding: Encoding, source: string): U
     return { bytes: new TextEncoder().encode(text), encoding: used, warnings: [] };
   }
   const body = bom === "utf-8" ? bytes.subarray(3) : bytes;
-  if (validUtf8(body)) return { bytes: body, encoding: "utf-8", warnings: [] };
+  if (isUtf8(body)) return { bytes: body, encoding: "utf-8", warnings: [] };
   if (bom === undefined && looksLikeUtf16(body)) {
     throw new CxOptionsError(
       `${source} looks like UTF-16 without a byte-order mark (many NUL bytes); pass encoding: "utf-16le" or "utf-16be"`,
@@ -83,51 +83,6 @@ export function toUtf8(bytes: Uint8Array, encoding: Encoding, source: string): U
     encoding: "windows-1252",
     warnings: [`${source}: not valid UTF-8, read as Windows-1252`],
   };
-}
-
-/** Bytes {@link validUtf8} hands to `isUtf8` at once when they lie in shared memory. */
-const UTF8_CHUNK = 1 << 20;
-
-/**
- * Whether `bytes` are valid UTF-8 (`isUtf8` of `node:buffer`). Shared memory
- * (`readCsv` reads large files into a `SharedArrayBuffer` for its worker) is
- * checked 1 MiB at a time through a plain copy: the first `isUtf8` call on a
- * freshly read shared buffer copied it whole, 170–440 ms for 57 MiB at load
- * 6–9 against 5–8 ms on a plain buffer (`op_is_utf8`, 2026-12-02). Chunks
- * end before a byte that starts a character, so the whole is valid exactly
- * when every chunk is (four continuation bytes in a row are invalid anyway,
- * and a chunk starting with one fails).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { validUtf8 } from "./text.ts";
- * const text = new TextEncoder().encode("Grüße €\n".repeat(300_000));
- * const shared = new Uint8Array(new SharedArrayBuffer(text.length));
- * shared.set(text);
- * assert.equal(validUtf8(shared), true);
- * shared[1 << 20] = 0xff;
- * assert.equal(validUtf8(shared), false);
- * ```
- */
-export function validUtf8(bytes: Uint8Array): boolean {
-  if (
-    typeof SharedArrayBuffer !== "function" || !(bytes.buffer instanceof SharedArrayBuffer) ||
-    bytes.length <= UTF8_CHUNK
-  ) {
-    return isUtf8(bytes);
-  }
-  const copy = new Uint8Array(UTF8_CHUNK);
-  const n = bytes.length;
-  for (let from = 0; from < n;) {
-    let end = Math.min(n, from + UTF8_CHUNK);
-    // Back up to a character's first byte (at most 3 continuation bytes follow one).
-    for (let back = 0; back < 3 && end < n && (bytes[end] & 0xc0) === 0x80; back++) end--;
-    copy.set(bytes.subarray(from, end));
-    if (!isUtf8(copy.subarray(0, end - from))) return false;
-    from = end;
-  }
-  return true;
 }
 
 /** The encoding a byte-order mark at the start names, if any. */
