@@ -107,10 +107,10 @@ export function validateEncoded(
   };
   const { clean, converted } = cleanRows(passes, separable || !plan.schema);
   ctx.rowIssues?.forEach((_, i) => clean[i] = 0);
-  const { keep, rejects, rejected } = checkRows(passes, clean, ctx);
+  const { rows, rejects, rejected } = checkRows(passes, clean, ctx);
   const out: Record<string, unknown> = {};
   plan.columns.forEach((column, k) => {
-    out[column.name] = outputColumn(k, tables[k], converted[k], sources[k], plan, keep);
+    out[column.name] = outputColumn(k, tables[k], converted[k], sources[k], plan, rows);
   });
   return loadResult(out, rejects, { rows: passes.n, rejected }, plan, ctx);
 }
@@ -206,8 +206,24 @@ function checkRows(passes: Passes, clean: Uint8Array, ctx: ValidateContext) {
       keep[i] = 1;
     }
   }
-  rejected += acrossRows(plan, keep, passes.tables, rawAt, rejects, ctx.firstRow);
-  return { keep, rejects, rejected };
+  let rows = keptRows(keep);
+  const dropped = acrossRows(plan, keep, rows, passes.tables, rawAt, rejects, ctx.firstRow);
+  if (dropped) rows = keptRows(keep);
+  rejected += dropped;
+  return { keep, rows, rejects, rejected };
+}
+
+/**
+ * The indices of the rows `keep` marks, in order: made once and read by the
+ * checks across rows and by every output column (each walks only the kept
+ * rows, no branch per row).
+ */
+function keptRows(keep: Uint8Array): Int32Array {
+  let count = 0;
+  for (let i = 0; i < keep.length; i++) count += keep[i];
+  const rows = new Int32Array(count);
+  for (let i = 0, j = 0; i < keep.length; i++) if (keep[i]) rows[j++] = i;
+  return rows;
 }
 
 /**
@@ -245,11 +261,13 @@ function outputName(columns: readonly { name: string; source: string }[], source
 /**
  * The checks across rows of {@link checkAcrossRows} on encoded columns: keys
  * compared by dictionary entry (entries with equal values share one), date
- * notes counted per entry. Clears `keep` of rejected repeats; returns how many.
+ * notes counted per entry. `kept` lists the rows `keep` marks. Clears `keep`
+ * of rejected repeats; returns how many.
  */
 function acrossRows(
   plan: ColumnPlan,
   keep: Uint8Array,
+  kept: Int32Array,
   tables: (EntryTable | undefined)[],
   rawAt: (k: number, i: number) => unknown,
   rejects: RejectColumns,
@@ -370,38 +388,38 @@ function stringAccepts(field: z.ZodType | undefined): ((v: unknown) => boolean) 
   };
 }
 
-/** The kept rows of one column, compact where the values allow. */
+/** The kept rows (`rows`, ascending) of one column, compact where the values allow. */
 function outputColumn(
   k: number,
   table: EntryTable | undefined,
   converted: unknown[] | undefined,
   source: EncodedInput,
   plan: ColumnPlan,
-  keep: Uint8Array,
+  rows: Int32Array,
 ): unknown {
-  const n = keep.length;
-  let kept = 0;
-  for (let i = 0; i < n; i++) kept += keep[i];
+  const kept = rows.length;
   if (!table) {
     const values = (source as { values: ArrayLike<unknown> }).values;
     const convert = plan.columns[k].convert;
     const out = new Array<unknown>(kept);
-    for (let i = 0, j = 0; i < n; i++) {
-      if (keep[i]) out[j++] = converted ? converted[i] : convert(values[i]) ?? null;
+    for (let j = 0; j < kept; j++) {
+      const i = rows[j];
+      out[j] = converted ? converted[i] : convert(values[i]) ?? null;
     }
     return numbersOrValues(out);
   }
   const { codes: raw, values: entries } = table;
-  const codes = kept === n ? raw : codeArray(kept, entries.length);
-  if (kept !== n) { for (let i = 0, j = 0; i < n; i++) if (keep[i]) codes[j++] = raw[i]; }
   const sample = entries.find((v) => v !== null && v !== undefined);
+  // Dates and numbers are read from the row codes directly, with no compacted copy of them.
   if (sample instanceof Date) {
     const entryMs = Float64Array.from(entries, (v) => v instanceof Date ? v.getTime() : NaN);
     const ms = new Float64Array(kept);
-    for (let j = 0; j < kept; j++) ms[j] = entryMs[codes[j]];
+    for (let j = 0; j < kept; j++) ms[j] = entryMs[raw[rows[j]]];
     return new InstantColumn(ms);
   }
-  if (typeof sample === "number") return numberColumn(codes, kept, entries);
+  if (typeof sample === "number") return numberColumn(raw, rows, entries);
+  const codes = kept === raw.length ? raw : codeArray(kept, entries.length);
+  if (codes !== raw) { for (let j = 0; j < kept; j++) codes[j] = raw[rows[j]]; }
   // Entries of rejected-only texts stay in the dictionary unused (undefined → null); the
   // entry table is not read after this, so its values become the dictionary in place.
   const dictionary = entries as unknown[];
@@ -410,22 +428,27 @@ function outputColumn(
 }
 
 /**
- * Kept rows of a column whose entries are numbers or missing: a
- * `Float64Array` when every kept row has a number (no boxed array on the
- * way), else the values with `null`s.
+ * Kept rows (`rows`) of a column whose entries are numbers or missing: a
+ * `Float64Array` when every kept row has a number (filled in one pass, no
+ * boxed array on the way), else the values with `null`s.
  */
-function numberColumn(codes: CodeArray, kept: number, entries: readonly unknown[]): unknown {
+function numberColumn(codes: CodeArray, rows: Int32Array, entries: readonly unknown[]): unknown {
+  const kept = rows.length;
   const entryNumbers = new Float64Array(entries.length);
   const isNumber = new Uint8Array(entries.length);
-  entries.forEach((v, e) => {
-    if (typeof v === "number") [entryNumbers[e], isNumber[e]] = [v, 1];
-  });
-  let all = kept > 0;
-  for (let j = 0; j < kept && all; j++) all = isNumber[codes[j]] === 1;
-  if (!all) return Array.from({ length: kept }, (_, j) => entries[codes[j]] ?? null);
+  for (let e = 0; e < entries.length; e++) {
+    const v = entries[e];
+    if (typeof v === "number") entryNumbers[e] = v, isNumber[e] = 1;
+  }
   const out = new Float64Array(kept);
-  for (let j = 0; j < kept; j++) out[j] = entryNumbers[codes[j]];
-  return out;
+  let all = kept > 0 ? 1 : 0;
+  for (let j = 0; j < kept; j++) {
+    const e = codes[rows[j]];
+    all &= isNumber[e];
+    out[j] = entryNumbers[e];
+  }
+  if (all) return out;
+  return Array.from({ length: kept }, (_, j) => entries[codes[rows[j]]] ?? null);
 }
 
 /** A `Float64Array` when every value is a number, else the values. */
