@@ -342,15 +342,34 @@ export function heading(level: 2 | 3 | 4, text: string, id?: string): string {
  * const html = figure({ marks: [Plot.dotX([1500.5], { x: (d) => d })] }, reportFormat("de"));
  * assert.ok(html.startsWith('<figure class="chart"><svg') && html.includes("1.500,5"));
  * assert.ok(html.includes('<div class="chart-phone"><svg') && html.includes('viewBox="0 0 340 '));
+ * // A chart that lays itself out differently when narrow builds its own phone variant.
+ * const own = figure({ width: 800, marks: [] }, reportFormat("en"), {
+ *   phone: (width) => ({ width, title: `at ${width} px`, marks: [] }),
+ * });
+ * assert.ok(own.includes("at 340 px"));
  * ```
  */
-export function figure(spec: ChartSpec, format: ReportFormat): string {
+export function figure(spec: ChartSpec, format: ReportFormat, options: FigureOptions = {}): string {
   // Ticks of 13 px at the chart's own width (640 px by default) on screens and paper.
   const styled = localize({ ...spec, style: spec.style ?? { fontSize: "13px" } }, format);
   const wide = renderHtml(styled);
   if ((spec.width ?? 640) <= PHONE_CHART_WIDTH) return `<figure class="chart">${wide}</figure>`;
-  const phone = renderHtml(phoneSpec(styled));
+  const own = options.phone?.(PHONE_CHART_WIDTH);
+  const narrow = own
+    ? localize({ ...own, style: own.style ?? { fontSize: "13px" } }, format)
+    : styled;
+  const phone = renderHtml(phoneSpec(narrow));
   return `<figure class="chart">${wide}<div class="chart-phone">${phone}</div></figure>`;
+}
+
+/** Options of {@link figure}. */
+export interface FigureOptions {
+  /**
+   * Builds the phone variant at the given width (px) instead of the wide
+   * spec being re-laid out: for charts whose marks depend on the width,
+   * such as a heatmap's cell labels (`retentionHeatmap`'s `width`).
+   */
+  phone?: (width: number) => ChartSpec;
 }
 
 /**
