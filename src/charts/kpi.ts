@@ -267,6 +267,11 @@ function dotMarks(
   w: typeof WORDS.en,
 ): DotMarks {
   if (!marked) return { of: () => "" };
+  if (!Array.isArray(marked.segments)) {
+    throw new CxOptionsError(
+      'kpiSegmentChart: option "marked" needs `segments`, an array of values of the segment column',
+    );
+  }
   const known = [...new Set(result.array(group) as unknown[])].map(String);
   const unknown = marked.segments.filter((s) => !known.includes(s));
   if (unknown.length) {

@@ -133,4 +133,6 @@ Deno.test("kpiSegmentChart marked: exactly the named segments blue, the others g
   assert.ok(html.includes("differs &lt;from&gt; the rest") && html.includes("no difference"));
   assert.ok(!html.includes("<from>"));
   assert.throws(() => kpiSegmentChart(result, { marked: { segments: ["fax"] } }), CxOptionsError);
+  const notArray = { segments: "phone" } as unknown as { segments: string[] };
+  assert.throws(() => kpiSegmentChart(result, { marked: notArray }), CxOptionsError);
 });
