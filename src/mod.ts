@@ -95,7 +95,12 @@ export { compareToBenchmark } from "./metrics/benchmark.ts";
 export type { BenchmarkOptions } from "./metrics/benchmark.ts";
 export type { Period } from "./time/period.ts";
 export { kpiCards, kpiSegmentChart, npsMixChart } from "./charts/kpi.ts";
-export type { KpiCardOptions, KpiSegmentOptions, NpsMixOptions } from "./charts/kpi.ts";
+export type {
+  KpiCardOptions,
+  KpiSegmentMarks,
+  KpiSegmentOptions,
+  NpsMixOptions,
+} from "./charts/kpi.ts";
 
 // notebooks
 

@@ -36,6 +36,14 @@ export interface RetentionHeatmapOptions extends ChartLocaleOptions {
   yLabel?: string;
   /** Label of the colour legend (default e.g. "Retention (%)"). */
   legend?: string;
+  /**
+   * Chart width in px (default: wide enough for every cell label, at least
+   * 640). At a narrower width, e.g. a phone's 340 px, the cell labels shrink
+   * to fit their cells, down to 7 px, and are left out when even that does
+   * not fit: the colours, the legend and each cell's tooltip still give the
+   * values, and no label runs into its neighbour.
+   */
+  width?: number;
 }
 
 const RETENTION_HEATMAP_OPTIONS = optionNames<RetentionHeatmapOptions>()([
@@ -46,6 +54,7 @@ const RETENTION_HEATMAP_OPTIONS = optionNames<RetentionHeatmapOptions>()([
   "xLabel",
   "yLabel",
   "legend",
+  "width",
 ]);
 
 type Row = Record<string, unknown>;
@@ -150,6 +159,8 @@ const AXIS_WORDS: Record<string, Record<ChartLang, string>> = {
  * assert.ok(svg.includes("Retention by cohort") && svg.includes("50%"));
  * const de = renderSvg(retentionHeatmap(cohortRetention(events), { locale: "de-DE" }));
  * assert.ok(de.includes("Bindungsrate nach Kohorte") && de.includes("50&#160;%"));
+ * // On a phone-wide chart the two columns are wide enough: labels stay, at full size.
+ * assert.ok(renderSvg(retentionHeatmap(cohortRetention(events), { width: 340 })).includes("50%"));
  * ```
  */
 export function retentionHeatmap(
@@ -173,12 +184,28 @@ export function retentionHeatmap(
   const facet = by.length ? { fy: segmentOf } : {};
   const segments = [...new Set(rows.map(segmentOf))].sort();
   const incomplete = rows.some((r) => r.complete !== true);
+  const layout = heatmapLayout(maxK, cohorts.length, by.length ? segments.length : 0);
+  if (options.width !== undefined) {
+    if (
+      !(Number.isFinite(options.width) && options.width > layout.marginLeft + layout.marginRight)
+    ) {
+      throw new CxOptionsError(
+        `retentionHeatmap: option "width" must be a number of px above ${
+          layout.marginLeft + layout.marginRight
+        } (the margins), got ${options.width}`,
+      );
+    }
+    layout.width = options.width;
+  }
+  const cellText = (r: Row) => `${pct(r[value])}${r.complete === true ? "" : "*"}`;
+  const cellWidth = (layout.width - layout.marginLeft - layout.marginRight) / (maxK + 1) - 1;
+  const fontSize = cellLabelSize(cellWidth, rows.map(cellText));
   return {
     title,
     subtitle: options.subtitle ??
       [w.heatmapNote, incomplete ? w.lowerBound : ""].filter(Boolean).join(". "),
     ariaLabel: title,
-    ...heatmapLayout(maxK, cohorts.length, by.length ? segments.length : 0),
+    ...layout,
     x: {
       label: options.xLabel ?? periodAxis(meta, f),
       type: "band",
@@ -217,18 +244,48 @@ export function retentionHeatmap(
             )
           }${r.complete === true ? "" : w.open}`,
       }),
-      Plot.text(rows, {
-        x: "period_index",
-        y: (r: Row) => String(r.cohort),
-        text: (r: Row) => `${pct(r[value])}${r.complete === true ? "" : "*"}`,
-        // Dark text on light cells, white on dark ones (contrast ≥ 4.5:1 on the blues scale).
-        fill: (r: Row) => (r[value] as number) / top > 0.55 ? "white" : "black",
-        fontSize: 9,
-        ...facet,
-      }),
+      ...(fontSize === null ? [] : [
+        Plot.text(rows, {
+          x: "period_index",
+          y: (r: Row) => String(r.cohort),
+          text: cellText,
+          // Dark text on light cells, white on dark ones (contrast ≥ 4.5:1 on the blues scale).
+          fill: (r: Row) => (r[value] as number) / top > 0.55 ? "white" : "black",
+          fontSize,
+          className: "cx-cell-label",
+          ...facet,
+        }),
+      ]),
       ...labelMarks(rows, by, segmentOf, f),
     ],
   };
+}
+
+/** Largest and smallest font size of the cell labels, in px. */
+const CELL_LABEL_PX = { max: 9, min: 7 };
+
+/**
+ * Advance of a label character in em, on the wide side of common sans fonts
+ * (DejaVu Sans digits are 0.64 em, "%" 0.95 em): an estimate that errs
+ * towards leaving a label out rather than letting it touch its neighbour.
+ */
+function labelEm(text: string): number {
+  let em = 0;
+  for (const ch of text) {
+    em += /[0-9]/.test(ch) ? 0.64 : ch === "%" ? 0.95 : /\s/.test(ch) ? 0.32 : 0.6;
+  }
+  return em;
+}
+
+/**
+ * The font size at which the longest cell label fits a cell `cellWidth` px
+ * wide with 2 px free on each side (at most 9 px), or `null` when it would
+ * need less than 7 px: such labels are left out.
+ */
+function cellLabelSize(cellWidth: number, labels: string[]): number | null {
+  const em = Math.max(1, ...labels.map(labelEm));
+  const size = Math.min(CELL_LABEL_PX.max, (cellWidth - 4) / em);
+  return size < CELL_LABEL_PX.min ? null : Math.floor(size * 10) / 10;
 }
 
 /** Size and margins of the heatmap: `panels` is 0 without segments. */

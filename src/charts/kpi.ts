@@ -43,6 +43,8 @@ const WORDS = {
     mixTip: (group: string, share: string, category: NpsCategory, nps: string, n: string) =>
       `${group}: ${share} % ${CATEGORY_NAMES.en[category]} (NPS ${nps}, n = ${n})`,
     noInterval: "no interval",
+    marked: "marked",
+    others: "others",
   },
   de: {
     by: (what: string, group: string) => `${what} nach ${group}`,
@@ -56,6 +58,8 @@ const WORDS = {
     mixTip: (group: string, share: string, category: NpsCategory, nps: string, n: string) =>
       `${group}: ${share} % ${CATEGORY_NAMES.de[category]} (NPS ${nps}, n = ${n})`,
     noInterval: "kein Intervall",
+    marked: "markiert",
+    others: "übrige",
   },
 };
 
@@ -77,7 +81,28 @@ export interface KpiSegmentOptions extends ChartLocaleOptions {
   subtitle?: string;
   /** A logarithmic value axis, for values spanning orders of magnitude (default `false`). */
   log?: boolean;
+  /**
+   * Segments to mark, e.g. those that differ significantly from the rest:
+   * their dots stay blue, the others turn grey, and a colour legend names
+   * both with `label` and `others`. Each name must be a value of the `by`
+   * column. Not for a KPI per period.
+   */
+  marked?: KpiSegmentMarks;
 }
+
+/** Which segments {@link kpiSegmentChart} marks and what the mark means. */
+export interface KpiSegmentMarks {
+  /** Values of the segment column to mark (may be empty: then every dot is grey). */
+  segments: readonly string[];
+  /** Legend entry of the marked dots (default "marked"). */
+  label?: string;
+  /** Legend entry of the other dots (default "others"). */
+  others?: string;
+}
+
+/** Okabe–Ito blue of the dots (marked ones when some are), grey of unmarked ones. */
+const DOT_COLOR = "#0072B2";
+const UNMARKED_COLOR = "#8C8C8C";
 
 const KPI_SEGMENT_OPTIONS = optionNames<KpiSegmentOptions>()([
   ...CHART_LOCALE_OPTIONS,
@@ -89,6 +114,7 @@ const KPI_SEGMENT_OPTIONS = optionNames<KpiSegmentOptions>()([
   "title",
   "subtitle",
   "log",
+  "marked",
 ]);
 
 /**
@@ -109,6 +135,8 @@ const KPI_SEGMENT_OPTIONS = optionNames<KpiSegmentOptions>()([
  * assert.ok(renderSvg(kpiSegmentChart(nps(t, { by: "channel" }))).includes("phone"));
  * const de = renderSvg(kpiSegmentChart(nps(t, { by: "channel" }), { locale: "de-DE" }));
  * assert.ok(de.includes("NPS (−100 bis 100) nach channel") && de.includes("kleine Stichprobe"));
+ * const marked = { segments: ["phone"], label: "differs from the rest" };
+ * assert.ok(renderSvg(kpiSegmentChart(nps(t, { by: "channel" }), { marked })).includes("#8C8C8C"));
  * ```
  */
 export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions = {}): ChartSpec {
@@ -143,9 +171,17 @@ export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions 
       ? w.intervals(f.num(meta.confidence * 100, 0), meta.method, f.int(meta.minN))
       : undefined);
   if (group === "period" && result.columnNames().includes("period_start")) {
+    if (options.marked) {
+      throw new CxOptionsError(
+        'kpiSegmentChart: option "marked" marks segments; a KPI per period has none',
+      );
+    }
     const series = { value: value!, low: low!, high: high!, label, log: options.log };
     return { title, subtitle, ariaLabel: title, ...timeSeries(rows, series, tip, f) };
   }
+  const marks = dotMarks(result, group!, options.marked, w);
+  const markTip = (r: Record<string, unknown>) =>
+    options.marked ? `${tip(r)} — ${marks.of(r)}` : tip(r);
   return {
     title,
     subtitle,
@@ -169,16 +205,92 @@ export function kpiSegmentChart(result: ColumnTable, options: KpiSegmentOptions 
         stroke: "#4d4d4d",
         strokeWidth: 2,
       }),
-      Plot.dot(rows, {
-        y: (r) => String(r[group!]),
-        x: value!,
-        r: 5,
-        stroke: "#0072B2",
-        strokeWidth: 2,
-        fill: (r) => r.small_sample ? "white" : "#0072B2",
-        title: tip,
-      }),
+      ...dots(rows, { group: group!, value: value!, tip: markTip, marks }),
     ],
+    ...(marks.scale ? { color: marks.scale } : {}),
+  };
+}
+
+/** Dot colours of {@link kpiSegmentChart}: one blue, or marked blue and grey on a legend. */
+interface DotMarks {
+  /** The legend entry of a row ("" without marks). */
+  of: (r: Record<string, unknown>) => string;
+  /** The colour scale with its legend, when segments are marked. */
+  scale?: Plot.ScaleOptions;
+}
+
+/**
+ * The dots: filled, or hollow for small samples. With marks the stroke and
+ * fill are the legend entries on the colour scale (the hollow dots are their
+ * own mark, so their white fill stays off the scale).
+ */
+function dots(
+  rows: Record<string, unknown>[],
+  o: { group: string; value: string; tip: (r: Record<string, unknown>) => string; marks: DotMarks },
+): Plot.Markish[] {
+  if (!o.marks.scale) {
+    return [
+      Plot.dot(rows, {
+        y: (r) => String(r[o.group]),
+        x: o.value,
+        r: 5,
+        stroke: DOT_COLOR,
+        strokeWidth: 2,
+        fill: (r) => r.small_sample ? "white" : DOT_COLOR,
+        title: o.tip,
+      }),
+    ];
+  }
+  const colour = o.marks.of;
+  return [false, true].map((small) =>
+    Plot.dot(rows.filter((r) => (r.small_sample === true) === small), {
+      y: (r) => String(r[o.group]),
+      x: o.value,
+      r: 5,
+      stroke: colour,
+      strokeWidth: 2,
+      fill: small ? "white" : colour,
+      title: o.tip,
+      className: "cx-kpi-dot",
+    })
+  );
+}
+
+/**
+ * Which segments are marked: without `marked` none (every dot blue); with it
+ * the marked ones blue and the others grey, on a colour scale with a legend.
+ */
+function dotMarks(
+  result: ColumnTable,
+  group: string,
+  marked: KpiSegmentMarks | undefined,
+  w: typeof WORDS.en,
+): DotMarks {
+  if (!marked) return { of: () => "" };
+  if (!Array.isArray(marked.segments)) {
+    throw new CxOptionsError(
+      'kpiSegmentChart: option "marked" needs `segments`, an array of values of the segment column',
+    );
+  }
+  const known = [...new Set(result.array(group) as unknown[])].map(String);
+  const unknown = marked.segments.filter((s) => !known.includes(s));
+  if (unknown.length) {
+    throw new CxOptionsError(
+      `kpiSegmentChart: option "marked" names ${unknown.join(", ")}, not values of column ` +
+        `"${group}" (values: ${known.join(", ")})`,
+    );
+  }
+  const yes = marked.label ?? w.marked;
+  const no = marked.others ?? w.others;
+  const set = new Set(marked.segments);
+  return {
+    of: (r) => set.has(String(r[group])) ? yes : no,
+    scale: {
+      type: "ordinal",
+      domain: [yes, no],
+      range: [DOT_COLOR, UNMARKED_COLOR],
+      legend: true,
+    },
   };
 }
 

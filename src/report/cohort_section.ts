@@ -394,6 +394,13 @@ function cohortPart(
       ),
     );
   }
+  const heatmapWords = {
+    title: t.cohortHeatmap,
+    subtitle: t.cohortCaption,
+    xLabel: t.monthsSinceSignup,
+    legend: t.activeShare,
+    ...chartLocale(ctx),
+  };
   const html = [
     heading(2, t.cohortRetention),
     para(t.cohortLead),
@@ -410,16 +417,10 @@ function cohortPart(
       }),
       f,
     ),
-    figure(
-      retentionHeatmap(cohorts, {
-        title: t.cohortHeatmap,
-        subtitle: t.cohortCaption,
-        xLabel: t.monthsSinceSignup,
-        legend: t.activeShare,
-        ...chartLocale(ctx),
-      }),
-      f,
-    ),
+    // On a phone the cells are narrow: the heatmap shrinks or leaves out its cell labels.
+    figure(retentionHeatmap(cohorts, heatmapWords), f, {
+      phone: (width) => retentionHeatmap(cohorts, { ...heatmapWords, width }),
+    }),
   ].join("\n");
   return { findings: sentences, html };
 }

@@ -163,9 +163,8 @@ export function dataTable<R>(
     const cells = columns.map((c, j) => {
       const flag = flagged && j === 0 ? ` <span class="flag">${escapeHtml(flagText)}</span>` : "";
       const tag = j === 0 ? 'th scope="row"' : "td";
-      return `<${tag}${c.numeric ? ' class="num"' : ""}>${escapeHtml(c.value(r))}${flag}</${
-        tag.slice(0, 2)
-      }>`;
+      const text = c.numeric || j === 0 ? escapeHtml(c.value(r)) : keepWords(c.value(r));
+      return `<${tag}${c.numeric ? ' class="num"' : ""}>${text}${flag}</${tag.slice(0, 2)}>`;
     }).join("");
     return `<tr${flagged ? ' class="small"' : ""}>${cells}</tr>`;
   }).join("\n");
@@ -190,6 +189,20 @@ export function dataTable<R>(
 <tbody>
 ${body}
 </tbody></table></div>${note}`;
+}
+
+/**
+ * Escaped text whose words with punctuation inside ("windows-1252",
+ * "2025-12", "a/b") are kept whole on a phone (class `w`): browsers may break
+ * a line after a hyphen or slash, which splits such a word into fragments.
+ * Lines still break at spaces.
+ */
+function keepWords(text: string): string {
+  return text.split(/(\s+)/).map((part) =>
+    part.length > 2 && /[^\p{L}\p{N}\s]/u.test(part)
+      ? `<span class="w">${escapeHtml(part)}</span>`
+      : escapeHtml(part)
+  ).join("");
 }
 
 function isSuppressed(row: unknown): boolean {
@@ -342,15 +355,34 @@ export function heading(level: 2 | 3 | 4, text: string, id?: string): string {
  * const html = figure({ marks: [Plot.dotX([1500.5], { x: (d) => d })] }, reportFormat("de"));
  * assert.ok(html.startsWith('<figure class="chart"><svg') && html.includes("1.500,5"));
  * assert.ok(html.includes('<div class="chart-phone"><svg') && html.includes('viewBox="0 0 340 '));
+ * // A chart that lays itself out differently when narrow builds its own phone variant.
+ * const own = figure({ width: 800, marks: [] }, reportFormat("en"), {
+ *   phone: (width) => ({ width, title: `at ${width} px`, marks: [] }),
+ * });
+ * assert.ok(own.includes("at 340 px"));
  * ```
  */
-export function figure(spec: ChartSpec, format: ReportFormat): string {
+export function figure(spec: ChartSpec, format: ReportFormat, options: FigureOptions = {}): string {
   // Ticks of 13 px at the chart's own width (640 px by default) on screens and paper.
   const styled = localize({ ...spec, style: spec.style ?? { fontSize: "13px" } }, format);
   const wide = renderHtml(styled);
   if ((spec.width ?? 640) <= PHONE_CHART_WIDTH) return `<figure class="chart">${wide}</figure>`;
-  const phone = renderHtml(phoneSpec(styled));
+  const own = options.phone?.(PHONE_CHART_WIDTH);
+  const narrow = own
+    ? localize({ ...own, style: own.style ?? { fontSize: "13px" } }, format)
+    : styled;
+  const phone = renderHtml(phoneSpec(narrow));
   return `<figure class="chart">${wide}<div class="chart-phone">${phone}</div></figure>`;
+}
+
+/** Options of {@link figure}. */
+export interface FigureOptions {
+  /**
+   * Builds the phone variant at the given width (px) instead of the wide
+   * spec being re-laid out: for charts whose marks depend on the width,
+   * such as a heatmap's cell labels (`retentionHeatmap`'s `width`).
+   */
+  phone?: (width: number) => ChartSpec;
 }
 
 /**
@@ -431,7 +463,14 @@ h3 { font-size: 1.1rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 1rem 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
-.table-wrap { overflow-x: auto; margin: .5rem 0 1rem; }
+/* A table wider than the screen scrolls inside its box. The cue that more columns follow is a
+   shadow on the edge with hidden columns: covers in the page colour scroll with the table
+   ("local") and hide the fixed edge shadows ("scroll") where the table ends. */
+.table-wrap { overflow-x: auto; margin: .5rem 0 1rem;
+  background: linear-gradient(to right, var(--bg) 40%, transparent) left / 2.5rem 100% no-repeat local,
+    linear-gradient(to left, var(--bg) 40%, transparent) right / 2.5rem 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(128,128,128,.6), transparent) left / .9rem 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(128,128,128,.6), transparent) right / .9rem 100% no-repeat scroll; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .92rem; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; caption-side: top; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .6rem; text-align: left; vertical-align: top; }
@@ -489,7 +528,14 @@ figure h3 { font-size: .85rem; font-weight: 400; color: #595959; }
 @media (prefers-color-scheme: dark) { .highlight .s2, .highlight .s1 { color: #9ad29d; } }
 nav { scrollbar-width: thin; }
 @media (max-width: 40rem) { nav { flex-wrap: nowrap; overflow-x: auto; } body { font-size: 15px; } h1 { font-size: 1.45rem; } main { padding: .75rem; }
-  table { font-size: .8rem; } th, td { padding: .25rem .3rem; overflow-wrap: anywhere; hyphens: auto; } .flag { white-space: normal; }
+  /* Phone tables scroll sideways rather than reflow: a manager compares a column down the rows,
+     which cards per row would scatter. Numbers stay on one line, text wraps only at spaces, and
+     the row labels stay in view while the numbers scroll. */
+  table { font-size: .8rem; } th, td { padding: .25rem .4rem; overflow-wrap: normal; hyphens: manual; }
+  /* Row labels (segments, periods such as "2025-12", dates) keep to one line too: Chromium
+     would break a period after its hyphen. */
+  th.num, td.num, tbody tr > :first-child, td .w { white-space: nowrap; } .flag { white-space: normal; }
+  .table-wrap tr > :first-child { position: sticky; left: 0; z-index: 1; background: var(--bg); }
   dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .4rem; }
   figure.chart { padding: .3rem; } .tile-value { font-size: 1.8rem; } }
 @media screen and (max-width: 40rem) {
@@ -514,7 +560,8 @@ nav { scrollbar-width: thin; }
   @page wide { size: A4 landscape; margin: 15mm 14mm; }
   section.page.wide { page: wide; }
   section.page.wide figure.chart { max-width: 182mm; }
-  .table-wrap { overflow: visible; }
+  .table-wrap { overflow: visible; background: none; }
+  .table-wrap tr > :first-child { position: static; }
   table { width: 100%; table-layout: auto; font-size: 8pt; }
   th, td { padding: .15rem .3rem; min-width: 0; white-space: normal; overflow-wrap: break-word; }
   td.num { white-space: nowrap; }

@@ -364,4 +364,7 @@ export const DE: Labels = {
   standOutNone: "Kein Segment unterscheidet sich im NPS signifikant vom Rest (Holm-korrigiert).",
   standOutItem: (column: string, group: string, diff: string, p: string) =>
     `${column} ${group}: ${diff} ggü. dem Rest (Holm-korrigiert ${p})`,
+  // significant segments marked in the KPI charts (h-phone)
+  markedSegments: "unterscheidet sich signifikant vom Rest (getestet wie auf der Seite Segmente)",
+  unmarkedSegments: "kein signifikanter Unterschied",
 };

@@ -398,6 +398,9 @@ export const EN = {
   standOutNone: "No segment's NPS differs significantly from the rest (Holm-adjusted).",
   standOutItem: (column: string, group: string, diff: string, p: string) =>
     `${column} ${group}: ${diff} vs the rest (Holm-adjusted ${p})`,
+  // significant segments marked in the KPI charts (h-phone)
+  markedSegments: "differs significantly from the rest (tested as on the Segments page)",
+  unmarkedSegments: "no significant difference",
 };
 
 /** Every label and sentence template of the report. */

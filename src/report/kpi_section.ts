@@ -148,7 +148,7 @@ function npsBySegment(ctx: SectionContext, segmented: ColumnTable, page: Page): 
   const gap = segmentGap(ctx, segmented, result);
   page.found.push(...gap);
   page.out.push(findings(gap));
-  page.out.push(figure(segmentChart(ctx, result, t.npsAxis, what), f));
+  page.out.push(figure(segmentChart(ctx, result, t.npsAxis, what, "nps"), f));
   page.out.push(
     dataTable(
       result.objects() as Row[],
@@ -260,7 +260,8 @@ function scoreBySegment(ctx: SectionContext, page: Page, part: ScorePart): void 
   );
   page.found.push(...sentence);
   page.out.push(heading(2, part.heading), findings(sentence));
-  page.out.push(figure(segmentChart(ctx, result, part.axis, what), f));
+  const kpi = part.value === "csat" ? "csat" : "ces";
+  page.out.push(figure(segmentChart(ctx, result, part.axis, what, kpi), f));
   page.out.push(
     dataTable(result.objects() as Row[], [
       groupColumn(ctx),
@@ -317,16 +318,44 @@ function mixChart(ctx: SectionContext, result: ColumnTable) {
   });
 }
 
-/** A KPI-by-group chart with the report's words (title, axis, interval note). */
-function segmentChart(ctx: SectionContext, result: ColumnTable, label: string, title: string) {
+/**
+ * A KPI-by-group chart with the report's words (title, axis, interval note).
+ * With `kpi` (a chart by segment) the segments that differ significantly
+ * from the rest are marked: the Segments page's decision (`segmentVersusRest`),
+ * the same one as the `*` of the table's "vs rest" column.
+ */
+function segmentChart(
+  ctx: SectionContext,
+  result: ColumnTable,
+  label: string,
+  title: string,
+  kpi?: "nps" | "csat" | "ces",
+) {
   const meta = metaOf(result, "kpi");
   const pct = ctx.format.share(meta?.confidence ?? ctx.confidence, 0);
   return kpiSegmentChart(result, {
     label,
     title,
     subtitle: ctx.labels.intervalsNote(pct, ctx.format.int(meta?.minN ?? ctx.minN)),
+    ...(kpi ? { marked: significantSegments(ctx, result, kpi) } : {}),
     ...chartLocale(ctx),
   });
+}
+
+/** The segments of `result` that `segmentVersusRest` calls significant, as chart marks. */
+function significantSegments(
+  ctx: SectionContext,
+  result: ColumnTable,
+  kpi: "nps" | "csat" | "ces",
+) {
+  const shown = new Set((result.array(ctx.segment) as unknown[]).map(String));
+  const rows = (segmentVersusRest(ctx, ctx.segment, kpi)?.objects() ?? []) as Row[];
+  return {
+    segments: rows.filter((r) => r.significant === true).map((r) => String(r[ctx.segment]))
+      .filter((s) => shown.has(s)),
+    label: ctx.labels.markedSegments,
+    others: ctx.labels.unmarkedSegments,
+  };
 }
 
 /**

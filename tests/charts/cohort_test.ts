@@ -42,6 +42,45 @@ Deno.test("snapshot: retention heatmap with segment panels", async () => {
   await assertSnapshot("cohort-heatmap-segments", renderHtml(retentionHeatmap(bySegment)));
 });
 
+/** Customer a active in each of the first `months` months of 2024, b only in January. */
+function monthly(months: number) {
+  const dates = Array.from({ length: months }, (_, i) => new Date(Date.UTC(2024, i, 10)));
+  const t = aq.table({
+    customer_id: [...dates.map(() => "a"), "b"],
+    date: [...dates, d("2024-01-12")],
+  });
+  return cohortRetention(t, { observedUntil: new Date(Date.UTC(2024, months - 1, 28)) });
+}
+
+Deno.test("snapshot: retention heatmap at phone width, cell labels left out", async () => {
+  await assertSnapshot(
+    "cohort-heatmap-phone",
+    renderHtml(retentionHeatmap(monthly(12), { width: 340 })),
+  );
+});
+
+Deno.test("retentionHeatmap width: cell labels shrink to fit narrow cells, else are left out", () => {
+  const size = (months: number, width?: number) => {
+    const doc = parse(renderSvg(retentionHeatmap(monthly(months), { width })));
+    const g = doc.querySelector("g.cx-cell-label");
+    return g
+      ? { size: g.getAttribute("font-size"), labels: g.querySelectorAll("text").length }
+      : null;
+  };
+  // Longest label "100%": 3 digits × 0.64 em + "%" 0.95 em = 2.87 em; 2 px free each side.
+  // Default width (640 px, margins 134 px): 12 cells of 506 / 12 − 1 = 41.2 px hold 9 px labels.
+  assert.deepEqual(size(12), { size: "9", labels: 12 });
+  // 340 px: 8 cells of 206 / 8 − 1 = 24.75 px → (24.75 − 4) / 2.87 = 7.23 → 7.2 px.
+  assert.deepEqual(size(8, 340), { size: "7.2", labels: 8 });
+  // 9 cells of 21.9 px would need 6.2 px (< 7): left out; so are 12 cells of 16.2 px.
+  assert.equal(size(9, 340), null);
+  assert.equal(size(12, 340), null);
+  // The colours and tooltips still carry every value.
+  const doc = parse(renderSvg(retentionHeatmap(monthly(12), { width: 340 })));
+  assert.equal(doc.querySelectorAll('g[aria-label="cell"] rect title').length, 12);
+  assertThrows(() => retentionHeatmap(retention, { width: 100 }), CxOptionsError);
+});
+
 Deno.test("snapshot: retention curves per cohort with bands", async () => {
   await assertSnapshot("cohort-curves", renderHtml(retentionCurves(retention, { band: true })));
 });

@@ -111,3 +111,28 @@ Deno.test("kpiSegmentChart: a KPI per period has time on the x-axis, dots spread
     .map((t) => t.textContent ?? "");
   assert.ok(ticks.length >= 3 && ticks.some((t) => /Feb|February|2025/.test(t)), ticks.join("|"));
 });
+
+Deno.test("kpiSegmentChart marked: exactly the named segments blue, the others grey, a legend", async () => {
+  const result = nps(answers, { by: "channel" });
+  const marked = { segments: ["phone"], label: "differs <from> the rest", others: "no difference" };
+  const html = renderHtml(kpiSegmentChart(result, { marked }));
+  await assertSnapshot("kpi-segment-marked", html);
+  const doc = new JSDOM(html).window.document;
+  const dots = [...doc.querySelectorAll("g.cx-kpi-dot circle")].map((c) => ({
+    tip: c.querySelector("title")!.textContent!,
+    stroke: c.getAttribute("stroke"),
+    fill: c.getAttribute("fill") ?? c.parentElement!.getAttribute("fill"),
+  }));
+  assert.equal(dots.length, 3);
+  const colour = (name: string) => dots.find((d) => d.tip.startsWith(`${name}:`))!;
+  assert.equal(colour("phone").stroke?.toLowerCase(), "#0072b2");
+  assert.ok(colour("phone").tip.endsWith("— differs <from> the rest"));
+  assert.equal(colour("chat").stroke?.toLowerCase(), "#8c8c8c");
+  assert.equal(colour("<b>web</b>").fill, "white"); // small sample stays hollow
+  // The legend names both, escaped.
+  assert.ok(html.includes("differs &lt;from&gt; the rest") && html.includes("no difference"));
+  assert.ok(!html.includes("<from>"));
+  assert.throws(() => kpiSegmentChart(result, { marked: { segments: ["fax"] } }), CxOptionsError);
+  const notArray = { segments: "phone" } as unknown as { segments: string[] };
+  assert.throws(() => kpiSegmentChart(result, { marked: notArray }), CxOptionsError);
+});

@@ -19,6 +19,7 @@ import { CHROMIUM_INSTALL_HINT, findChromium } from "../../src/report/pdf.ts";
 import { loadProject } from "../../src/report/load_dir.ts";
 import { buildSite, type NotebookPage, writeSite } from "../../src/report/site.ts";
 import { listFiles, XSS, xssDir } from "./fixtures.ts";
+import { tableLayout } from "./phone_layout.ts";
 
 const executable = await findChromium();
 const onCi = Deno.env.get("CI") === "true";
@@ -184,8 +185,50 @@ async function checkPhoneAndDark(browser: Browser, base: string, pages: string[]
     assert.ok(scroll <= width + 1, `${path}: ${scroll} px wide on a ${width} px phone`);
     assert.equal(background, "rgb(20, 20, 20)", `${path}: dark mode background`);
   }
+  let tables = 0;
+  for (const path of pages.filter((p) => !p.startsWith("notebooks/"))) {
+    await page.goto(base + path, { waitUntil: "load" });
+    const found = await page.evaluate(tableLayout);
+    tables += found.tables;
+    assert.ok(found.scroll <= found.width + 1, `${path}: ${found.scroll} px on a phone`);
+    assert.deepEqual(found.broken, [], `${path}: text broken inside a number or word`);
+    assert.deepEqual(found.noCue, [], `${path}: a scrolling table without its edge shadow`);
+  }
+  assert.ok(tables > 20, `tables checked at 390 px: ${tables}`);
+  const heatmap = await cellLabelOverlaps(page, base + "cohorts.html");
+  assert.ok(heatmap.charts >= 1, "the cohort heatmap has a phone variant");
+  assert.deepEqual(heatmap.overlaps, [], "phone heatmap: cell labels overlap");
   await page.screenshot({ path: join(OUTPUT, "report-phone-dark.png") });
   await phone.close();
+}
+
+/**
+ * Pairs of heatmap cell labels whose boxes overlap in the phone variants of
+ * the page's charts (labels left out count as none).
+ */
+async function cellLabelOverlaps(page: Page, url: string) {
+  await page.goto(url, { waitUntil: "load" });
+  return await page.evaluate(() => {
+    const charts = [...document.querySelectorAll(".chart-phone")].filter((c) =>
+      c.querySelector('g[aria-label="cell"]')
+    );
+    const overlaps: string[] = [];
+    for (const chart of charts) {
+      const boxes = [...chart.querySelectorAll("g.cx-cell-label text")].map((t) => ({
+        text: t.textContent,
+        box: t.getBoundingClientRect(),
+      }));
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i].box, boxes[j].box];
+          const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top ||
+            b.bottom <= a.top;
+          if (!apart) overlaps.push(`${boxes[i].text} / ${boxes[j].text}`);
+        }
+      }
+    }
+    return { charts: charts.length, overlaps };
+  });
 }
 
 /** A static file server for the site; records the paths asked for. */

@@ -12,6 +12,7 @@ import { buildSite, type SitePage } from "../../src/report/site.ts";
 import { EN } from "../../src/report/i18n_en.ts";
 import { DE } from "../../src/report/i18n_de.ts";
 import { loadSample } from "./fixtures.ts";
+import { escapeHtml } from "../../src/charts/display.ts";
 
 async function site(lang: "en" | "de"): Promise<SitePage[]> {
   const { files, config } = await loadSample();
@@ -77,6 +78,24 @@ for (const [lang, t] of [["en", EN], ["de", DE]] as const) {
     const cesPhone = ces.rows.find((r) => r[0] === "phone")!;
     assert.match(cesPhone[ces.head.indexOf(t.cesVsRest)], /^\+\d+[.,]\d\d \*$/);
     assert.ok(table(kpis, t.csatVsRest).rows.length === 4);
+
+    // KPI page's NPS-by-channel chart: the dots of exactly those channels are marked (blue,
+    // their tooltip says so), the others grey, and the legend names both.
+    const charts = [...kpis.matchAll(/<figure class="chart">[\s\S]*?<\/figure>\s*(?:<\/div>)?/g)]
+      .map((m) => m[0]).filter((c) => c.includes(escapeHtml(t.markedSegments)));
+    assert.ok(charts.length >= 1, "a KPI chart marks segments");
+    const npsChart = charts.find((c) => c.includes(escapeHtml(t.byGroup("NPS", "channel"))))!;
+    assert.ok(npsChart, "the NPS-by-channel chart marks segments");
+    assert.ok(npsChart.includes(escapeHtml(t.unmarkedSegments)), "legend: the other dots");
+    const dots = [...npsChart.matchAll(/<circle([^>]*)><title>([^<]*)<\/title>/g)]
+      .map((m) => ({ attrs: m[1], tip: decode(m[2]) }));
+    const shown = new Set(dots.map((d) => d.tip.split(":")[0]));
+    assert.deepEqual([...shown].sort(), ["chat", "email", "phone", "web"]);
+    const blue = dots.filter((d) => /stroke="#0072B2"/i.test(d.attrs));
+    assert.deepEqual([...new Set(blue.map((d) => d.tip.split(":")[0]))].sort(), significant);
+    for (const d of dots) {
+      assert.equal(d.tip.endsWith(t.markedSegments), blue.includes(d), d.tip);
+    }
 
     // Overview: a list of the significant segments with ▲/▼ and words, after a lead.
     assert.ok(index.includes(`<h2>${t.standOut}</h2>`), "overview heading");
