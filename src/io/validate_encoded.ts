@@ -274,11 +274,6 @@ function acrossRows(
   firstRow: number,
 ): number {
   const k = plan.key, t = k === undefined ? undefined : tables[k];
-  // The kept rows in order: only the key check reads them (10M rows are 10M pushes otherwise).
-  let n = 0;
-  if (k !== undefined) { for (let i = 0; i < keep.length; i++) n += keep[i]; }
-  const kept = new Int32Array(n);
-  if (n) { for (let i = 0, j = 0; i < keep.length; i++) if (keep[i]) kept[j++] = i; }
   // Keys compared by value: two texts can convert to one value ("'=a" and "=a").
   const keyAt = (j: number) =>
     k === undefined
