@@ -211,7 +211,8 @@ async function smallGroupFiles() {
 Deno.test("minGroupSize: a group of 3 answers shows the suppression text, not its NPS", async () => {
   const files = await smallGroupFiles();
   const kpis = page(buildSite(files, { dataDir: "x", generatedAt: new Date(0) }), "kpis.html");
-  assert.match(kpis, /<th scope="row">kiosk<\/th><td colspan="5">fewer than 5 answers<\/td>/);
+  // One cell across every value column (six since the "vs rest" column).
+  assert.match(kpis, /<th scope="row">kiosk<\/th><td colspan="6">fewer than 5 answers<\/td>/);
   // chat (10 answers) keeps its NPS 10.0; kiosk's 66.7 NPS and promoter share appear nowhere.
   assert.match(text(kpis), /chat small sample 10 10\.0 \(/);
   assert.ok(!text(kpis).includes("66.7"), "kiosk's NPS or promoter share is shown");
