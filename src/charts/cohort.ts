@@ -185,21 +185,9 @@ export function retentionHeatmap(
   const segments = [...new Set(rows.map(segmentOf))].sort();
   const incomplete = rows.some((r) => r.complete !== true);
   const layout = heatmapLayout(maxK, cohorts.length, by.length ? segments.length : 0);
-  if (options.width !== undefined) {
-    if (
-      !(Number.isFinite(options.width) && options.width > layout.marginLeft + layout.marginRight)
-    ) {
-      throw new CxOptionsError(
-        `retentionHeatmap: option "width" must be a number of px above ${
-          layout.marginLeft + layout.marginRight
-        } (the margins), got ${options.width}`,
-      );
-    }
-    layout.width = options.width;
-  }
+  if (options.width !== undefined) layout.width = checkedWidth(options.width, layout);
   const cellText = (r: Row) => `${pct(r[value])}${r.complete === true ? "" : "*"}`;
   const cellWidth = (layout.width - layout.marginLeft - layout.marginRight) / (maxK + 1) - 1;
-  const fontSize = cellLabelSize(cellWidth, rows.map(cellText));
   return {
     title,
     subtitle: options.subtitle ??
@@ -244,25 +232,52 @@ export function retentionHeatmap(
             )
           }${r.complete === true ? "" : w.open}`,
       }),
-      ...(fontSize === null ? [] : [
-        Plot.text(rows, {
-          x: "period_index",
-          y: (r: Row) => String(r.cohort),
-          text: cellText,
-          // Dark text on light cells, white on dark ones (contrast ≥ 4.5:1 on the blues scale).
-          fill: (r: Row) => (r[value] as number) / top > 0.55 ? "white" : "black",
-          fontSize,
-          className: "cx-cell-label",
-          ...facet,
-        }),
-      ]),
+      ...cellLabels(rows, cellText, cellWidth, (r) => (r[value] as number) / top, facet),
       ...labelMarks(rows, by, segmentOf, f),
     ],
   };
 }
 
 /** Largest and smallest font size of the cell labels, in px. */
-const CELL_LABEL_PX = { max: 9, min: 7 };
+const CELL_LABEL_PX = { largest: 9, smallest: 7 };
+
+/** Option `width`, checked: wider than the margins. */
+function checkedWidth(width: number, layout: { marginLeft: number; marginRight: number }): number {
+  const margins = layout.marginLeft + layout.marginRight;
+  if (!(Number.isFinite(width) && width > margins)) {
+    throw new CxOptionsError(
+      `retentionHeatmap: option "width" must be a number of px above ${margins} (the margins), got ${width}`,
+    );
+  }
+  return width;
+}
+
+/**
+ * The cells' value labels at the size that fits `cellWidth` (none when even
+ * the smallest would not); `share` is a cell's value over the largest.
+ */
+function cellLabels(
+  rows: Row[],
+  cellText: (r: Row) => string,
+  cellWidth: number,
+  share: (r: Row) => number,
+  facet: Record<string, unknown>,
+) {
+  const fontSize = cellLabelSize(cellWidth, rows.map(cellText));
+  if (fontSize === null) return [];
+  return [
+    Plot.text(rows, {
+      x: "period_index",
+      y: (r: Row) => String(r.cohort),
+      text: cellText,
+      // Dark text on light cells, white on dark ones (contrast ≥ 4.5:1 on the blues scale).
+      fill: (r: Row) => share(r) > 0.55 ? "white" : "black",
+      fontSize,
+      className: "cx-cell-label",
+      ...facet,
+    }),
+  ];
+}
 
 /**
  * Advance of a label character in em, on the wide side of common sans fonts
@@ -284,8 +299,8 @@ function labelEm(text: string): number {
  */
 function cellLabelSize(cellWidth: number, labels: string[]): number | null {
   const em = Math.max(1, ...labels.map(labelEm));
-  const size = Math.min(CELL_LABEL_PX.max, (cellWidth - 4) / em);
-  return size < CELL_LABEL_PX.min ? null : Math.floor(size * 10) / 10;
+  const size = Math.min(CELL_LABEL_PX.largest, (cellWidth - 4) / em);
+  return size < CELL_LABEL_PX.smallest ? null : Math.floor(size * 10) / 10;
 }
 
 /** Size and margins of the heatmap: `panels` is 0 without segments. */
