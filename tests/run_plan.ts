@@ -49,15 +49,16 @@ function walk(dir: string, keep: (name: string) => boolean, out: string[]): stri
   return out;
 }
 
-function examplesIn(files: string[]): number {
-  let n = 0;
-  for (const file of files) n += Deno.readTextFileSync(file).split("@example").length - 1;
-  return n;
+/** Fenced code blocks in `files`: what `deno test --doc` extracts and runs (an estimate of cost). */
+function codeBlocksIn(files: string[]): number {
+  let fences = 0;
+  for (const file of files) fences += Deno.readTextFileSync(file).split("```").length - 1;
+  return Math.ceil(fences / 2);
 }
 
 /**
  * The units of the default selection under `root`: each test file under
- * `tests/` (and each helper module there with doc examples), each folder of `src/` (doc examples), the files directly in
+ * `tests/` (and each helper module there with code blocks in its docs), each folder of `src/` (doc examples), the files directly in
  * `src/`, and README.md (its code blocks).
  *
  * @example
@@ -67,9 +68,10 @@ function examplesIn(files: string[]): number {
  * const units = testUnits(".");
  * const paths = units.map((u) => u.paths[0]);
  * assert.ok(paths.includes("tests/options_test.ts")); // a test file
- * assert.ok(paths.includes("tests/run_plan.ts")); // a helper with doc examples
+ * assert.ok(paths.includes("tests/run_plan.ts")); // a helper with code blocks in its docs
  * assert.ok(!paths.includes("tests/run.ts")); // a helper without
  * assert.ok(paths.includes("src/metrics/")); // a folder's doc examples
+ * assert.ok(paths.includes("src/entries/")); // code blocks in `@module` docs only
  * assert.ok(paths.includes("README.md"));
  * ```
  */
@@ -78,7 +80,7 @@ export function testUnits(root: string): TestUnit[] {
   const testFolderFiles = walk(join(root, "tests"), (n) => /\.(ts|tsx|mts|js|mjs)$/.test(n), []);
   for (const file of testFolderFiles.sort()) {
     // Test files, and the helper modules beside them that carry doc examples.
-    if (!TEST_FILE.test(file) && examplesIn([file]) === 0) continue;
+    if (!TEST_FILE.test(file) && codeBlocksIn([file]) === 0) continue;
     const path = relative(root, file);
     const seconds = MEASURED_SECONDS[path] ?? 1 + Deno.statSync(file).size / 4000;
     units.push({ label: path, paths: [path], ignore: [], cost: seconds });
@@ -90,16 +92,15 @@ export function testUnits(root: string): TestUnit[] {
     else if (entry.name.endsWith(".ts")) srcFiles.push(join(root, "src", entry.name));
   }
   for (const folder of srcFolders.sort()) {
-    const examples = examplesIn(walk(join(root, folder), (n) => n.endsWith(".ts"), []));
-    if (examples > 0) {
-      units.push({ label: folder, paths: [folder], ignore: [], cost: examples });
-    }
+    // Every folder, even one without code blocks: `@module` docs count too (src/entries/).
+    const blocks = codeBlocksIn(walk(join(root, folder), (n) => n.endsWith(".ts"), []));
+    units.push({ label: folder, paths: [folder], ignore: [], cost: Math.max(1, blocks) });
   }
   units.push({
     label: "src/*.ts",
     paths: ["src/"],
     ignore: srcFolders,
-    cost: examplesIn(srcFiles),
+    cost: codeBlocksIn(srcFiles),
   });
   units.push({ label: "README.md", paths: ["README.md"], ignore: [], cost: 10 });
   return units;
