@@ -2,11 +2,12 @@
  * The test command (`deno task test`): starts one throwaway PostgreSQL and one
  * two-shard ClickHouse cluster for the whole run, hands them to every test
  * file through environment variables ({@link SHARED_ENV}), type-checks the
- * whole selection once, then runs it as `deno test` batches side by side
- * (one per core, `DENO_JOBS` to change that; see `run_plan.ts` for how the
- * batches are made), prints each batch's report when it ends and a total,
- * and stops the servers, whatever the outcome. It exits 1 when any batch
- * fails.
+ * whole selection once while it runs the selection as `deno test` batches
+ * side by side (one per core, `DENO_JOBS` to change that; see `run_plan.ts`
+ * for how the batches are made and why each is one generated module), prints
+ * each batch's report when it ends, a total and the errors of failed
+ * batches, and stops the servers, whatever the outcome. It exits 1 when the
+ * check or any batch fails.
  *
  * Arguments replace the default selection (`--doc src/ tests/ README.md`)
  * and run as one `deno test`: `deno task test tests/engine/` runs one folder
@@ -25,7 +26,7 @@ import {
   type TestPostgres,
 } from "./engine/servers.ts";
 import { availableParallelism } from "node:os";
-import { batches, readSummary, type RunSummary, type TestUnit, testUnits } from "./run_plan.ts";
+import { batches, readSummary, type RunSummary, testUnits, writeBatch } from "./run_plan.ts";
 
 /** Starts whichever servers are installed; the others stay absent (their tests skip or fail in CI). */
 async function startServers(): Promise<{ pg?: TestPostgres; ch?: TestClickhouse }> {
@@ -60,54 +61,84 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-/** Type-checks everything once, then runs the batches on `DENO_JOBS` (default: every core) workers. */
+/**
+ * Type-checks everything once (`deno check --doc`, README.md's blocks too)
+ * while the batches run on `DENO_JOBS` (default: every core) workers, each
+ * batch as one generated module (see `run_plan.ts`); a failed check stops
+ * the runs. Ends with the total and, for every failed run, its errors again,
+ * so the end of the output says what failed.
+ */
 async function runBatches(
   env: Record<string, string>,
   signal: AbortSignal,
   started: number,
 ): Promise<number> {
-  const checked = await deno(["check", "-q", "--doc", "src/", "tests/"], env, signal, true);
-  const checkedReadme = checked.code === 0
-    ? await deno(["check", "-q", "--doc-only", "README.md"], env, signal, true)
-    : checked;
-  if (checkedReadme.code !== 0) return checkedReadme.code;
   const workers = Number(Deno.env.get("DENO_JOBS")) || availableParallelism();
   const queue = batches(testUnits("."), workers);
+  const scratch = await Deno.makeTempDir({ prefix: "cxkit-test-runs-" });
+  const stopRuns = new AbortController();
+  const runSignal = AbortSignal.any([signal, stopRuns.signal]);
+  const typeCheck = (async () => {
+    const began = performance.now();
+    const src = await deno(["check", "-q", "--doc", "src/", "tests/"], env, runSignal, false);
+    const result = src.code === 0
+      ? await deno(["check", "-q", "--doc-only", "README.md"], env, runSignal, false)
+      : src;
+    await Deno.stdout.write(result.output);
+    console.log(
+      `(type check of src/, tests/ and README.md: exit ${result.code}, ${seconds(began)})\n`,
+    );
+    if (result.code !== 0) stopRuns.abort();
+    return result.code;
+  })();
   const total: RunSummary = { passed: 0, failed: 0, ignored: 0 };
-  const broken: string[] = [];
+  const broken: { run: string; errors: string }[] = [];
   let next = 0;
   const worker = async () => {
-    while (next < queue.length && !signal.aborted) {
+    while (next < queue.length && !runSignal.aborted) {
       const index = next++, batch = queue[index], began = performance.now();
-      const run = await deno(testArgs(batch), env, signal, false);
+      const dir = await Deno.makeTempDir({ dir: scratch, prefix: `run_${index + 1}_` });
+      const module = writeBatch(batch, Deno.cwd(), dir);
+      const run = await deno(testArgs(module), env, runSignal, false);
       await Deno.stdout.write(run.output);
       console.log(
         `(run ${index + 1} of ${queue.length}: ${batch.length} units, ${seconds(began)})\n`,
       );
-      const summary = readSummary(new TextDecoder().decode(run.output));
+      const report = new TextDecoder().decode(run.output);
+      const summary = readSummary(report);
       for (const key of ["passed", "failed", "ignored"] as const) total[key] += summary?.[key] ?? 0;
-      if (run.code !== 0 || !summary) broken.push(batch.map((u) => u.label).join(" "));
+      if (run.code !== 0 || !summary) {
+        broken.push({ run: `${index + 1} (${batch.length} units)`, errors: failures(report) });
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, worker));
-  console.log(
-    `\ncxkit tests: ${total.passed} passed, ${total.failed} failed, ${total.ignored} ignored in ` +
-      `${queue.length} deno test runs on ${workers} workers (${seconds(started)})`,
-  );
-  for (const labels of broken) console.log(`failed run: ${labels}`);
-  return broken.length || signal.aborted ? 1 : 0;
+  try {
+    const [checked] = await Promise.all([
+      typeCheck,
+      ...Array.from({ length: Math.min(workers, queue.length) }, worker),
+    ]);
+    console.log(
+      `\ncxkit tests: ${total.passed} passed, ${total.failed} failed, ${total.ignored} ignored in ` +
+        `${queue.length} deno test runs on ${workers} workers (${seconds(started)})`,
+    );
+    if (checked !== 0) console.log("type check failed: see its errors above");
+    for (const { run, errors } of broken) console.log(`\nfailed: run ${run}\n${errors}`);
+    return broken.length || checked !== 0 || signal.aborted ? 1 : 0;
+  } finally {
+    await Deno.remove(scratch, { recursive: true });
+  }
 }
 
-function testArgs(batch: TestUnit[]): string[] {
-  const ignore = batch.flatMap((u) => u.ignore);
-  return [
-    "test",
-    "-A",
-    "--no-check",
-    "--doc",
-    ...(ignore.length ? [`--ignore=${ignore.join(",")}`] : []),
-    ...batch.flatMap((u) => u.paths),
-  ];
+/** The error part of a `deno test` report (from its "ERRORS" line on), or its last lines. */
+function failures(report: string): string {
+  // deno-lint-ignore no-control-regex
+  const lines = report.replace(/\x1b\[[0-9;]*m/g, "").split("\n");
+  const from = lines.findIndex((l) => l.trim() === "ERRORS");
+  return (from >= 0 ? lines.slice(from) : lines.slice(-40)).join("\n").trim();
+}
+
+function testArgs(module: string): string[] {
+  return ["test", "-A", "--no-check", "--config", "deno.json", module];
 }
 
 /**

@@ -1,41 +1,63 @@
 /**
- * How `tests/run.ts` splits the default selection (`--doc src/ tests/
- * README.md`) into `deno test` runs that execute side by side: the units
- * (every test file, every folder of `src/` for its doc examples, the files
- * directly in `src/`, README.md), an estimate of each unit's cost, and a
- * queue that hands the dearest units out first.
+ * How `tests/run.ts` splits the default selection (every test file under
+ * `tests/`, and the code blocks that `deno test --doc src/ tests/ README.md`
+ * would run) into `deno test` runs that execute side by side: the units (a
+ * test file, or one file's code blocks), an estimate of each unit's cost, a
+ * queue that hands the dearest units out first, and the module each run
+ * executes.
  *
- * Why several `deno test` runs instead of one `deno test --parallel`: a
- * parallel run prints its test lines without the per-module headers
- * ("running 5 tests from ./x_test.ts") that sequential runs print, and CI
- * reports are read from those; two sequential runs side by side keep the
- * usual report and use both cores.
+ * Why one generated module per run instead of the files themselves: `deno
+ * test` starts a fresh isolate for every module it is given, and loading
+ * cxkit's dependencies (Arquero, Plot, jsdom, zod, DuckDB) into a fresh
+ * isolate costs 0.3–1.5 s. With 120 test files and 465 code blocks that was
+ * half of the suite's time (2026-12-02: 1,238 s of run time for 642 s of
+ * tests). A run's module imports its test files (their `Deno.test`
+ * registrations run as usual) and imports each code block, written out as a
+ * module of its own with its relative imports made absolute, inside a
+ * `Deno.test` of its own; so the dependencies load once per run. Each block
+ * is still a module, with its own scope, as under `deno test --doc`; the
+ * type check of the blocks stays `deno check --doc` (run.ts runs it once).
+ *
+ * Why several runs instead of one `deno test --parallel`: a parallel run
+ * prints its test lines without the per-module headers ("running 5 tests
+ * from ./x_test.ts") that sequential runs print, and CI reports are read
+ * from those; runs side by side keep the usual report and use every core.
  *
  * @module
  */
 import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type CodeBlock, codeBlocks, docModule } from "./run_docs.ts";
 
-/** One piece of the selection: the arguments it adds to a `deno test` command line. */
+/** One piece of the selection: test files to import, or code blocks to run. */
 export interface TestUnit {
-  /** Shown in progress lines. */
+  /** Shown in progress lines and in the name of a failed run. */
   label: string;
-  /** Paths handed to `deno test --doc`. */
-  paths: string[];
-  /** `--ignore` paths (only the `src/` top-level unit has them; it runs alone). */
-  ignore: string[];
+  /** Test files (relative to the root) the run imports. */
+  files: string[];
+  /** Code blocks the run executes, each as a test of its own. */
+  blocks: CodeBlock[];
   /** Estimated seconds, for ordering only. */
   cost: number;
 }
 
 /**
- * Seconds the slowest test files took on the 2-core CI machine (2026-12-02),
- * so that they start first; every other file is estimated from its size.
+ * Seconds the slowest units took on the 2-core CI machine (2026-12-02), so
+ * that they start first; every other test file is estimated from its size
+ * and every block at a tenth of a second.
  */
 const MEASURED_SECONDS: Record<string, number> = {
-  "tests/notebooks_test.ts": 110,
-  "tests/notebooks_data_test.ts": 110,
-  "tests/report/front_browser_test.ts": 60,
-  "tests/report/browser_test.ts": 50,
+  "tests/notebooks_test.ts": 100,
+  "tests/notebooks_data_test.ts": 100,
+  "tests/report/front_browser_test.ts": 65,
+  "tests/engine/cohort_test.ts": 40,
+  "tests/report/cli_hostile_test.ts": 40,
+  "tests/report/browser_test.ts": 35,
+  "tests/report/cli_test.ts": 27,
+  "tests/engine/faults_test.ts": 21,
+  "tests/report/site_test.ts": 19,
+  "tests/report/privacy_test.ts": 18,
+  "src/io/danfo.ts": 14,
 };
 
 const TEST_FILE = /(^|[/._])test\.(ts|tsx|mts|js|mjs|jsx)$/;
@@ -49,74 +71,55 @@ function walk(dir: string, keep: (name: string) => boolean, out: string[]): stri
   return out;
 }
 
-/** Fenced code blocks in `files`: what `deno test --doc` extracts and runs (an estimate of cost). */
-function codeBlocksIn(files: string[]): number {
-  let fences = 0;
-  for (const file of files) fences += Deno.readTextFileSync(file).split("```").length - 1;
-  return Math.ceil(fences / 2);
-}
-
 /**
  * The units of the default selection under `root`: each test file under
- * `tests/` (and each helper module there with code blocks in its docs), each folder of `src/` (doc examples), the files directly in
- * `src/`, and README.md (its code blocks).
+ * `tests/`, and the code blocks of each TypeScript file under `src/` and
+ * `tests/` and of README.md (one unit per file that has any).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { testUnits } from "./run_plan.ts";
  * const units = testUnits(".");
- * const paths = units.map((u) => u.paths[0]);
- * assert.ok(paths.includes("tests/options_test.ts")); // a test file
- * assert.ok(paths.includes("tests/run_plan.ts")); // a helper with code blocks in its docs
- * assert.ok(!paths.includes("tests/run.ts")); // a helper without
- * assert.ok(paths.includes("src/metrics/")); // a folder's doc examples
- * assert.ok(paths.includes("src/entries/")); // code blocks in `@module` docs only
- * assert.ok(paths.includes("README.md"));
+ * const unit = (label: string) => units.find((u) => u.label === label);
+ * assert.deepEqual(unit("tests/options_test.ts")?.files, ["tests/options_test.ts"]);
+ * assert.ok(unit("tests/run_plan.ts examples")!.blocks.length >= 2); // a helper's examples
+ * assert.equal(unit("tests/run.ts"), undefined); // a helper, and no code blocks
+ * assert.ok(unit("src/entries/engine.ts examples")); // a block in `@module` docs
+ * assert.ok(unit("README.md examples"));
  * ```
  */
 export function testUnits(root: string): TestUnit[] {
   const units: TestUnit[] = [];
-  const testFolderFiles = walk(join(root, "tests"), (n) => /\.(ts|tsx|mts|js|mjs)$/.test(n), []);
-  for (const file of testFolderFiles.sort()) {
-    // Test files, and the helper modules beside them that carry doc examples.
-    if (!TEST_FILE.test(file) && codeBlocksIn([file]) === 0) continue;
-    const path = relative(root, file);
-    const seconds = MEASURED_SECONDS[path] ?? 1 + Deno.statSync(file).size / 4000;
-    units.push({ label: path, paths: [path], ignore: [], cost: seconds });
+  const sources = [
+    ...walk(join(root, "tests"), (n) => /\.(ts|tsx|mts|js|mjs)$/.test(n), []),
+    ...walk(join(root, "src"), (n) => n.endsWith(".ts"), []),
+  ].map((file) => relative(root, file)).sort();
+  for (const path of sources) {
+    if (TEST_FILE.test(path)) {
+      const seconds = MEASURED_SECONDS[path] ?? 1 + Deno.statSync(join(root, path)).size / 4000;
+      units.push({ label: path, files: [path], blocks: [], cost: seconds });
+    }
   }
-  const srcFolders: string[] = [];
-  const srcFiles: string[] = [];
-  for (const entry of Deno.readDirSync(join(root, "src"))) {
-    if (entry.isDirectory) srcFolders.push(`src/${entry.name}/`);
-    else if (entry.name.endsWith(".ts")) srcFiles.push(join(root, "src", entry.name));
+  for (const path of [...sources, "README.md"]) {
+    const blocks = codeBlocks(path, Deno.readTextFileSync(join(root, path)));
+    if (!blocks.length) continue;
+    const cost = MEASURED_SECONDS[path] ?? blocks.length / 10;
+    units.push({ label: `${path} examples`, files: [], blocks, cost });
   }
-  for (const folder of srcFolders.sort()) {
-    // Every folder, even one without code blocks: `@module` docs count too (src/entries/).
-    const blocks = codeBlocksIn(walk(join(root, folder), (n) => n.endsWith(".ts"), []));
-    units.push({ label: folder, paths: [folder], ignore: [], cost: Math.max(1, blocks) });
-  }
-  units.push({
-    label: "src/*.ts",
-    paths: ["src/"],
-    ignore: srcFolders,
-    cost: codeBlocksIn(srcFiles),
-  });
-  units.push({ label: "README.md", paths: ["README.md"], ignore: [], cost: 10 });
   return units;
 }
 
 /**
  * A queue of `deno test` batches for `workers` runs side by side: dearest
  * unit first, cheap units packed together (about a sixth of a worker's share
- * per batch, so the runs finish close together), a unit with `ignore` paths
- * always alone.
+ * per batch, so the runs finish close together).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { batches } from "./run_plan.ts";
- * const unit = (label: string, cost: number) => ({ label, paths: [label], ignore: [], cost });
+ * const unit = (label: string, cost: number) => ({ label, files: [label], blocks: [], cost });
  * const plan = batches([unit("a", 1), unit("b", 100), unit("c", 1), unit("d", 1)], 2);
  * assert.deepEqual(plan.map((b) => b.map((u) => u.label)), [["b"], ["a", "c", "d"]]);
  * ```
@@ -129,16 +132,61 @@ export function batches(units: TestUnit[], workers: number): TestUnit[][] {
   let current: TestUnit[] = [];
   let cost = 0;
   for (const unit of sorted) {
-    const alone = unit.ignore.length > 0;
-    if (current.length && (alone || cost + unit.cost > target)) {
+    if (current.length && cost + unit.cost > target) {
       out.push(current);
       current = [], cost = 0;
     }
     current.push(unit), cost += unit.cost;
-    if (alone) out.push(current), current = [], cost = 0;
   }
   if (current.length) out.push(current);
   return out;
+}
+
+/**
+ * Writes the module that runs `batch` into `dir` (a fresh folder, one per
+ * batch): `run_test.ts`, which imports the batch's test files and runs each
+ * code block, written beside it as a module of its own, in a `Deno.test`
+ * named after the block's file and lines. Returns the module's path.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeBatch } from "./run_plan.ts";
+ * const dir = await Deno.makeTempDir();
+ * const b = "./b.ts"; // kept apart from `from`, or this block's own run rewrites it
+ * const block = { file: "src/a.ts", start: 3, end: 6, code: `import { b } from "${b}";` };
+ * const path = writeBatch([{ label: "x", files: ["tests/x_test.ts"], blocks: [block], cost: 1 }], "/repo", dir);
+ * const text = Deno.readTextFileSync(path);
+ * assert.match(text, /^import "file:\/\/\/repo\/tests\/x_test\.ts";$/m);
+ * assert.match(text, /"example src\/a\.ts#3-6"/);
+ * const example = Deno.readTextFileSync(`${dir}/example_0.ts`);
+ * assert.equal(example, 'import { b } from "file:///repo/src/b.ts";\n');
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function writeBatch(batch: TestUnit[], root: string, dir: string): string {
+  const lines = ["// Generated by tests/run_plan.ts for one run of tests/run.ts."];
+  for (const file of batch.flatMap((u) => u.files)) {
+    lines.push(`import "${pathToFileURL(join(root, file)).href}";`);
+  }
+  const examples: [string, string][] = [];
+  batch.flatMap((u) => u.blocks).forEach((block, index) => {
+    const path = join(dir, `example_${index}.ts`);
+    Deno.writeTextFileSync(path, docModule(block, pathToFileURL(join(root, block.file)).href));
+    examples.push([`example ${block.file}#${block.start}-${block.end}`, pathToFileURL(path).href]);
+  });
+  if (examples.length) {
+    lines.push(
+      `for (const [name, url] of ${JSON.stringify(examples)}) {`,
+      "  Deno.test(name, async () => {",
+      "    await import(url);",
+      "  });",
+      "}",
+    );
+  }
+  const module = join(dir, "run_test.ts");
+  Deno.writeTextFileSync(module, lines.join("\n") + "\n");
+  return module;
 }
 
 /** What one `deno test` run reported in its summary line. */

@@ -303,7 +303,10 @@ export function aggregateClv(
   });
   const perCustomer = aq.table({
     ...Object.fromEntries(
-      plan.by.map((b) => [b, keep.map((i) => (customers.array(b) as unknown[])[i])]),
+      plan.by.map((b) => {
+        const values = customers.array(b) as unknown[];
+        return [b, keep.map((i) => values[i])];
+      }),
     ),
     e: years,
     r: keep.map((i) => revenue[i]),

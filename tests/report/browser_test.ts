@@ -19,7 +19,7 @@ import { CHROMIUM_INSTALL_HINT, findChromium } from "../../src/report/pdf.ts";
 import { loadProject } from "../../src/report/load_dir.ts";
 import { buildSite, type NotebookPage, writeSite } from "../../src/report/site.ts";
 import { listFiles, XSS, xssDir } from "./fixtures.ts";
-import { tableLayout } from "./phone_layout.ts";
+import { BROWSER_WAIT_MS, tableLayout } from "./phone_layout.ts";
 
 const executable = await findChromium();
 const onCi = Deno.env.get("CI") === "true";
@@ -71,6 +71,7 @@ Deno.test({
       session = await starting;
       const browser = session.browser;
       const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+      context.setDefaultTimeout(BROWSER_WAIT_MS);
       // Three tabs at a time: the renderers work while the test waits on the protocol.
       for (let i = 0; i < pages.length; i += 3) {
         await Promise.all(pages.slice(i, i + 3).map((path) => checkPage(context, base, path)));
@@ -80,6 +81,7 @@ Deno.test({
 
       // Escaping alone must hold: the same pages with the CSP switched off.
       const open = await browser.newContext({ bypassCSP: true });
+      open.setDefaultTimeout(BROWSER_WAIT_MS);
       for (const path of ["kpis.html", "quality.html"]) {
         await checkPage(open, base, path);
       }
@@ -170,6 +172,7 @@ async function checkPhoneAndDark(browser: Browser, base: string, pages: string[]
     isMobile: true,
     colorScheme: "dark",
   });
+  phone.setDefaultTimeout(BROWSER_WAIT_MS);
   const page: Page = await phone.newPage();
   const sample = pages.filter((p) =>
     ["index.html", "kpis.html", "cohorts.html", "quality.html"].includes(p) ||

@@ -32,7 +32,7 @@ import { buildSite, writeSite } from "../../src/report/site.ts";
 import { EN } from "../../src/report/i18n_en.ts";
 import { reportFormat } from "../../src/report/format.ts";
 import { loadSample, SAMPLE } from "./fixtures.ts";
-import { tableLayout } from "./phone_layout.ts";
+import { BROWSER_WAIT_MS, tableLayout } from "./phone_layout.ts";
 
 const executable = await findChromium();
 const onCi = Deno.env.get("CI") === "true";
@@ -70,6 +70,7 @@ Deno.test({
           viewport: { width, height: 900 },
           deviceScaleFactor: 1,
         });
+        context.setDefaultTimeout(BROWSER_WAIT_MS);
         await checkTiles(context, site, name);
         await checkTimeAxis(context, site, name);
         for (const path of html) {
@@ -285,6 +286,7 @@ async function checkPrintLayout(
   // A4 (210 × 297 mm) minus 2 × 14 mm margins at 96 dpi: portrait 688 px, landscape 1017 px.
   for (const [orientation, width] of [["portrait", 688], ["landscape", 1017]] as const) {
     const context = await newContext({ viewport: { width, height: 1000 } });
+    context.setDefaultTimeout(BROWSER_WAIT_MS);
     const page = await context.newPage();
     await page.emulateMedia({ media: "print" });
     await page.goto(url(site, "print.html"), { waitUntil: "load" });

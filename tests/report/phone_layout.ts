@@ -1,10 +1,18 @@
 /// <reference lib="dom" />
 /**
  * Layout checks run inside a page at phone width (by `page.evaluate`, so
- * each function is self-contained), shared by the browser tests.
+ * each function is self-contained), and the wait for each browser step,
+ * shared by the browser tests.
  *
  * @module
  */
+
+/**
+ * How long a browser test waits for one Playwright step (a page load, a
+ * full-page screenshot): Playwright's default of 30 s is too short on a
+ * loaded 2-core CI machine, and a test fails on it with nothing wrong.
+ */
+export const BROWSER_WAIT_MS = 180_000;
 
 /**
  * The report tables of the page in the browser's own layout: every numeric
