@@ -164,7 +164,7 @@ const sampleJoined = sample.join_left(
 /**
  * The server tests' share of the sample: every event of one customer in five
  * (about 20,000 events), so each of their many uploads stays small. DuckDB
- * runs the whole sample above.
+ * runs the whole sample once and this share for the other zone and cut-off.
  */
 const serverCustomers = new Set(
   (customers.array("customer_id") as string[]).filter((_, i) => i % 5 === 0),
@@ -265,12 +265,17 @@ Deno.test({
     try {
       for (const timeZone of ["UTC", "Europe/Berlin"]) {
         for (const observedUntil of [undefined, new Date("2024-09-15")]) {
+          // The whole sample once; the other zone and cut-off on the servers' fifth of it.
+          const whole = timeZone === "UTC" && !observedUntil;
+          const events = whole ? sampleJoined : serverJoined;
           for (const options of SAMPLE_OPTIONS) {
             const o = { ...options, timeZone, observedUntil };
-            const what = `sample ${JSON.stringify(options)} ${timeZone} ${observedUntil ?? ""}`;
-            const expected = cohortRetention(sampleJoined, o);
+            const what = `sample${whole ? "" : " (a fifth)"} ${
+              JSON.stringify(options)
+            } ${timeZone} ${observedUntil ?? ""}`;
+            const expected = cohortRetention(events, o);
             assert.ok(expected.numRows() > 10, what);
-            assertSame(await cohortRetention(sampleJoined, { ...o, engine }), expected, what);
+            assertSame(await cohortRetention(events, { ...o, engine }), expected, what);
           }
         }
       }
