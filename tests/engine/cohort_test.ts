@@ -211,8 +211,14 @@ Deno.test({
             const expected = cohortRetention(sample, o);
             const what = `${timeZone} ${mode} ${observedUntil?.toISOString() ?? "last event"}`;
             assert.ok(expected.numRows() > 10, what);
-            assertSame(await cohortRetention(sample, { ...o, engine }), expected, what);
             assertSame(await cohortRetention(SAMPLE, { ...o, engine }), expected, `csv ${what}`);
+            // Uploading a table: the whole sample once, the servers' fifth of it otherwise.
+            const whole = timeZone === "UTC" && mode === "exact" && !observedUntil;
+            assertSame(
+              await cohortRetention(whole ? sample : serverSample, { ...o, engine }),
+              whole ? expected : cohortRetention(serverSample, o),
+              `table ${what}`,
+            );
           }
         }
       }
