@@ -74,8 +74,11 @@ Deno.test({
         await checkTiles(context, site, name);
         await checkTimeAxis(context, site, name);
         for (const path of html) {
-          await checkTables(context, site, path, name);
-          if (name === "phone") await checkPhoneCharts(context, site, path);
+          const page = await context.newPage();
+          await page.goto(url(site, path), { waitUntil: "load" });
+          await checkTables(page, `${name} ${path}`, name === "phone");
+          if (name === "phone") await checkPhoneCharts(page, path);
+          await page.close();
         }
         await context.close();
       }
@@ -199,9 +202,7 @@ async function checkTimeAxis(context: BrowserContext, site: string, name: string
  * least 11 px on screen (its font size times the chart's scale: a 640 px chart squeezed into
  * a phone card would show 13 px ticks at 7 px).
  */
-async function checkPhoneCharts(context: BrowserContext, site: string, path: string) {
-  const page = await context.newPage();
-  await page.goto(url(site, path), { waitUntil: "load" });
+async function checkPhoneCharts(page: Page, path: string) {
   const problems = await page.$$eval("figure.chart", (figures) =>
     figures.flatMap((fig, i) => {
       const name = `chart ${i} "${fig.querySelector("h2")?.textContent ?? ""}"`;
@@ -222,7 +223,6 @@ async function checkPhoneCharts(context: BrowserContext, site: string, path: str
       return out;
     }));
   assert.deepEqual(problems, [], `phone ${path}: ${problems.slice(0, 5).join("; ")}`);
-  await page.close();
 }
 
 /**
@@ -230,22 +230,14 @@ async function checkPhoneCharts(context: BrowserContext, site: string, path: str
  * phone a wide table scrolls inside its box instead (browser_test.ts checks
  * its edge shadow and that no number or word is split).
  */
-async function checkTables(
-  context: BrowserContext,
-  site: string,
-  path: string,
-  name: string,
-): Promise<void> {
-  const page = await context.newPage();
-  await page.goto(url(site, path), { waitUntil: "load" });
-  await assertNoClippedColumn(page, `${name} ${path}`, "", name === "phone");
-  if (name === "phone") {
+async function checkTables(page: Page, where: string, phone: boolean): Promise<void> {
+  await assertNoClippedColumn(page, where, "", phone);
+  if (phone) {
     const found = await page.evaluate(tableLayout);
-    assert.deepEqual(found.broken, [], `phone ${path}: text broken inside a number or word`);
-    assert.deepEqual(found.noCue, [], `phone ${path}: a scrolling table without its edge shadow`);
-    assert.ok(found.scroll <= found.width + 1, `phone ${path}: the page scrolls sideways`);
+    assert.deepEqual(found.broken, [], `${where}: text broken inside a number or word`);
+    assert.deepEqual(found.noCue, [], `${where}: a scrolling table without its edge shadow`);
+    assert.ok(found.scroll <= found.width + 1, `${where}: the page scrolls sideways`);
   }
-  await page.close();
 }
 
 async function assertNoClippedColumn(
