@@ -100,6 +100,7 @@ async function runBatches(
       const dir = await Deno.makeTempDir({ dir: scratch, prefix: `run_${index + 1}_` });
       const module = writeBatch(batch, Deno.cwd(), dir);
       const run = await deno(testArgs(module), env, runSignal, false);
+      if (runSignal.aborted) break; // stopped: a failed check or Ctrl-C, reported below
       await Deno.stdout.write(run.output);
       console.log(
         `(run ${index + 1} of ${queue.length}: ${batch.length} units, ${seconds(began)})\n`,
