@@ -454,6 +454,8 @@ nav { max-width: 64rem; margin: 0 auto; padding: 0 1rem; display: flex; flex-wra
 nav a { display: inline-block; padding: .45rem 0 .35rem; text-decoration: none; color: var(--fg); border-bottom: 3px solid transparent; }
 nav a[aria-current="page"] { border-bottom-color: var(--accent); font-weight: 600; }
 main { max-width: 64rem; margin: 0 auto; padding: 1rem; }
+/* A long word in prose (a file name, a URL) breaks rather than scroll a phone page sideways. */
+main p, main li, main dd { overflow-wrap: break-word; }
 footer { max-width: 64rem; margin: 2rem auto 1rem; padding: .5rem 1rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); }
 h1, h2, h3, h4 { line-height: 1.25; margin: 1.4em 0 .5em; }
 h1 { font-size: 1.8rem; margin-top: .5em; }

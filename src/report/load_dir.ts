@@ -237,22 +237,28 @@ async function loadFile(
       issue: "unknown-table",
     };
   }
+  // Messages name the file as the folder names it: the report is published, the folder's
+  // absolute path (a user's home, say) is not part of it, and a long path scrolls a phone page.
+  const path = join(dir, file);
+  const named = (message: string) => message.replaceAll(path, file);
   try {
     const { schema: _, unmapped: __, ...csvOptions } = entry ?? {};
     // A file that cannot be read is left to readCsv, whose message says why.
     const header = csvOptions.mapping &&
-      await readCsvHeader(join(dir, file), csvOptions).catch(() => undefined);
+      await readCsvHeader(path, csvOptions).catch(() => undefined);
     if (header) {
       const problems = mappingProblems(file, schema, csvOptions.mapping!, header);
       if (problems.length) return { file, schema, error: `not loaded: ${problems.join("; ")}` };
     }
-    const result = await readCsv(join(dir, file), {
+    const loaded = await readCsv(path, {
       ...csvOptions,
       schema,
       csatScale: config.csatScale,
       cesScale: config.cesScale,
       timeZone: config.timeZone,
     });
+    const warnings = loaded.summary.warnings.map(named);
+    const result = { ...loaded, summary: { ...loaded.summary, warnings } };
     options.onProgress?.(
       `${file}: ${result.summary.rows} rows read, ${result.summary.rejected} rejected`,
     );
@@ -260,7 +266,7 @@ async function loadFile(
   } catch (e) {
     // Bad content and unreadable files become report entries; bugs still throw.
     if (!(e instanceof CxError || isIoError(e))) throw e;
-    return { file, schema, error: (e as Error).message };
+    return { file, schema, error: named((e as Error).message) };
   }
 }
 

@@ -8,7 +8,7 @@ import { buildSite, type SiteOptions, type SitePage } from "../../src/report/sit
 import { reportTables } from "../../src/report/context.ts";
 import { loadDirectory, loadProject } from "../../src/report/load_dir.ts";
 import { PLANTED } from "../../data/generate.ts";
-import { loadSample, messyDir } from "./fixtures.ts";
+import { loadSample, messyDir, SAMPLE } from "./fixtures.ts";
 
 const AT = new Date("2026-01-01T00:00:00Z");
 const SECTIONS = [
@@ -89,6 +89,17 @@ Deno.test("sample site: every page self-contained, navigable, with its charts", 
   const de = files.find((f) => f.file === "responses_de.csv")!.result!.summary;
   const en = (n: number) => n.toLocaleString("en-US");
   assert.ok(index.includes(`responses_de.csv responses ${en(de.rows)} ${en(de.accepted)} 4`));
+  // Warnings name a file as the folder names it, never by the machine's absolute path.
+  assert.match(
+    text(page(pages, "quality.html")),
+    /responses_de\.csv: not valid UTF-8, read as Windows-1252/,
+  );
+  for (const { path, html } of pages) {
+    assert.ok(
+      !html.includes(SAMPLE.replace(/\/$/, "")),
+      `${path} shows the folder's absolute path`,
+    );
+  }
 });
 
 /** Survey answers with an NPS score in the sample (the denominator of the overall NPS). */
