@@ -12,7 +12,7 @@ import { CxError, CxOptionsError } from "../src/errors.ts";
 import { executeNotebooks } from "../src/report/notebooks.ts";
 import {
   comparableNotebook,
-  executeToNotebook,
+  executeToNotebooks,
   staleCells,
 } from "../src/report/notebook_outputs.ts";
 import {
@@ -35,16 +35,19 @@ Deno.test({
     const names = await notebookNames();
     assert.ok(names.includes("00-getting-started.ipynb") && names.length >= 10, names.join());
     const started = performance.now();
-    for (const name of names) {
-      const path = join(NOTEBOOKS, name);
-      const committed = await Deno.readTextFile(path);
+    const paths = names.map((name) => join(NOTEBOOKS, name));
+    const committed = await Promise.all(paths.map((path) => Deno.readTextFile(path)));
+    for (const [i, name] of names.entries()) {
       assert.deepEqual(
-        staleCells(committed),
+        staleCells(committed[i]),
         [],
         `${name}: cells edited since their outputs were written; ${UPDATE}`,
       );
-      const executed = await executeToNotebook(path, 300);
-      const [now, before] = [comparableNotebook(executed), comparableNotebook(committed)];
+    }
+    const executions = await executeToNotebooks(paths, 300);
+    for (const [n, name] of names.entries()) {
+      const executed = executions[n];
+      const [now, before] = [comparableNotebook(executed), comparableNotebook(committed[n])];
       assert.equal(now.length, before.length, name);
       for (const [i, cell] of now.entries()) {
         assert.deepEqual(
@@ -82,15 +85,23 @@ Deno.test({
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "cxkit-failing-" });
     try {
+      // One nbconvert process runs all three: the error names the one that failed.
+      await Deno.writeTextFile(join(dir, "a-fine.ipynb"), JSON.stringify(notebook("1 + 1")));
       await Deno.writeTextFile(
         join(dir, "broken.ipynb"),
         JSON.stringify(notebook('throw new TypeError("planted failure");')),
       );
+      await Deno.writeTextFile(join(dir, "c-fine.ipynb"), JSON.stringify(notebook("2 + 2")));
+      const progress: string[] = [];
       await assert.rejects(
-        executeNotebooks({ dir, outDir: join(dir, "out") }),
+        executeNotebooks({ dir, outDir: join(dir, "out"), onProgress: (m) => progress.push(m) }),
         (e: unknown) => {
           assert.ok(e instanceof CxError);
-          assert.match(e.message, /broken\.ipynb failed/);
+          assert.match(e.message, /^Notebook \S*\/broken\.ipynb failed/);
+          assert.deepEqual(progress.map((m) => m.replace(/ \S*\//, " ")), [
+            "executing a-fine.ipynb (1/3)",
+            "executing broken.ipynb (2/3)",
+          ]);
           assert.match(e.message, /planted failure/);
           return true;
         },

@@ -57,24 +57,30 @@ interface Notebook {
 }
 
 /**
- * Executes one notebook under real Jupyter on its defaults (the bundled
- * sample: every `CXKIT_*` variable is removed from the kernel's
- * environment) and resolves to the executed `.ipynb` text, outputs inside.
+ * Executes notebooks under real Jupyter on their defaults (the bundled
+ * sample: every `CXKIT_*` variable is removed from the kernels' environment),
+ * all in one nbconvert process, and resolves to each executed `.ipynb` text,
+ * outputs inside, in the order given.
  *
  * @example
  * ```ts ignore
- * import { executeToNotebook } from "./notebook_outputs.ts";
- * const executed = await executeToNotebook("notebooks/00-getting-started.ipynb");
+ * import { executeToNotebooks } from "./notebook_outputs.ts";
+ * const [executed] = await executeToNotebooks(["notebooks/00-getting-started.ipynb"]);
  * ```
  */
-export async function executeToNotebook(
-  notebook: string,
+export async function executeToNotebooks(
+  notebooks: string[],
   timeoutSeconds = 300,
-): Promise<string> {
+  onStart?: (index: number) => void,
+): Promise<string[]> {
   const env = Object.fromEntries(
     Object.entries(Deno.env.toObject()).filter(([name]) => !name.startsWith("CXKIT_")),
   );
-  return await runNbconvert(notebook, timeoutSeconds, env, { to: "notebook", clearEnv: true });
+  return await runNbconvert(notebooks, timeoutSeconds, env, {
+    to: "notebook",
+    clearEnv: true,
+    onStart,
+  });
 }
 
 /**
@@ -117,9 +123,10 @@ export function comparableNotebook(
  *
  * @example
  * ```ts ignore
- * import { executeToNotebook, writeOutputs } from "./notebook_outputs.ts";
+ * import { executeToNotebooks, writeOutputs } from "./notebook_outputs.ts";
  * const path = "notebooks/00-getting-started.ipynb";
- * await writeOutputs(path, await executeToNotebook(path));
+ * const [executed] = await executeToNotebooks([path]);
+ * await writeOutputs(path, executed);
  * ```
  */
 export async function writeOutputs(path: string, executed: string): Promise<void> {
@@ -230,12 +237,19 @@ export async function updateNotebookOutputs(
 ): Promise<string[]> {
   const names = [...Deno.readDirSync(dir)].filter((e) => e.isFile && e.name.endsWith(".ipynb"))
     .map((e) => e.name).sort();
-  for (const name of names) {
-    const path = `${dir}/${name}`;
-    const started = performance.now();
-    await writeOutputs(path, await executeToNotebook(path));
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    onProgress?.(`${basename(path)}: outputs written (${seconds} s)`);
+  const paths = names.map((name) => `${dir}/${name}`);
+  const started = performance.now();
+  const executed = await executeToNotebooks(
+    paths,
+    300,
+    (i) => onProgress?.(`executing ${names[i]}`),
+  );
+  for (const [i, path] of paths.entries()) {
+    await writeOutputs(path, executed[i]);
+    onProgress?.(`${basename(path)}: outputs written`);
   }
+  onProgress?.(
+    `${names.length} notebooks in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return names;
 }

@@ -186,9 +186,10 @@ export const JUPYTER_INSTALL_HINT: string = "Install Jupyter and the Deno kernel
   "(or `pip install nbconvert nbclient ipykernel` instead of apt).";
 
 /**
- * Runs every `*.ipynb` in `dir` under real Jupyter, one after the other, with
- * `jupyter nbconvert --to html --template basic --execute --stdout
- * --ExecutePreprocessor.timeout=<s> <notebook>`, and writes each as a
+ * Runs every `*.ipynb` in `dir` under real Jupyter, one after the other in
+ * one nbconvert process (see {@linkcode runNbconvert}: `jupyter nbconvert
+ * --to html --template basic --execute --ExecutePreprocessor.timeout=<s>
+ * <notebooks>`), and writes each as a
  * self-contained page `outDir/<name>.html` (the report's CSS, a
  * Content-Security-Policy, no scripts: nbconvert's full templates load
  * require.js and MathJax from a CDN). The kernel starts in the notebook's
@@ -235,22 +236,21 @@ export async function executeNotebooks(
   }
   await Deno.mkdir(outDir, { recursive: true });
   const env = paramEnv(options.params ?? {});
+  const started = performance.now();
+  const rendered = await runNbconvert(notebooks, timeoutSeconds, env, {
+    onStart: (i) => onProgress?.(`executing ${notebooks[i]} (${i + 1}/${notebooks.length})`),
+  });
   const done: ExecutedNotebook[] = [];
   for (const [i, notebook] of notebooks.entries()) {
-    onProgress?.(`executing ${notebook} (${i + 1}/${notebooks.length})`);
-    const started = performance.now();
     // Published output passes the privacy step: personal data in any cell's text is redacted.
-    const body = redactPage(
-      await runNbconvert(notebook, timeoutSeconds, env),
-      options.lang ?? "en",
-    );
+    const body = redactPage(rendered[i], options.lang ?? "en");
     const title = await notebookTitle(notebook);
     const html = join(outDir, `${basename(notebook, ".ipynb")}.html`);
     await Deno.writeTextFile(html, standalonePage(title, body));
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    onProgress?.(`wrote ${html} (${seconds} s)`);
     done.push({ notebook, html, title, body });
   }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  onProgress?.(`wrote ${done.length} notebooks to ${outDir} (${seconds} s)`);
   return done;
 }
 
@@ -295,50 +295,83 @@ async function listNotebooks(dir: string): Promise<string[]> {
 }
 
 /**
- * Runs one notebook with `jupyter nbconvert --execute`; resolves to the
- * rendered cells (`to: "html"`, nbconvert's basic template) or the executed
- * `.ipynb` text (`to: "notebook"`, without per-cell timestamps). `clearEnv`
- * starts the kernel with `env` only.
+ * Runs notebooks with `jupyter nbconvert --execute`, all in one nbconvert
+ * process (Python and nbconvert start once; each notebook still gets a fresh
+ * kernel started in its own folder), one after the other; resolves to each
+ * one's rendered cells (`to: "html"`, nbconvert's basic template) or executed
+ * `.ipynb` text (`to: "notebook"`, without per-cell timestamps), in the order
+ * given. `onStart(i)` is called as notebook `i` starts. `clearEnv` starts the
+ * kernels with `env` only. nbconvert stops at the first notebook that fails:
+ * the `CxError` names it and carries the end of nbconvert's error output.
  *
  * @example
  * ```ts ignore
  * import { runNbconvert } from "./notebooks.ts";
- * const cells = await runNbconvert("notebooks/00-getting-started.ipynb", 300, {});
+ * const [cells] = await runNbconvert(["notebooks/00-getting-started.ipynb"], 300, {});
  * ```
  */
 export async function runNbconvert(
-  notebook: string,
+  notebooks: string[],
   timeoutSeconds: number,
   env: Record<string, string>,
-  { to = "html", clearEnv = false }: { to?: "html" | "notebook"; clearEnv?: boolean } = {},
-): Promise<string> {
-  const args = [
-    "nbconvert",
-    ...(to === "html"
-      ? ["--to", "html", "--template", "basic"]
-      : ["--to", "notebook", "--ExecutePreprocessor.record_timing=False"]),
-    "--execute",
-    "--stdout",
-    `--ExecutePreprocessor.timeout=${Math.ceil(timeoutSeconds)}`,
-    resolve(notebook),
-  ];
-  const { success, code, stdout, stderr } = await new Deno.Command("jupyter", {
-    args,
-    env,
-    clearEnv,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (success) return new TextDecoder().decode(stdout);
-  const log = new TextDecoder().decode(stderr);
-  const hint = /NoSuchKernel|No such kernel/.test(log)
-    ? "\nThe notebook's kernel is not installed; for the Deno kernel run `deno jupyter --install`."
-    : "";
-  throw new CxError(
-    `Notebook ${notebook} failed (jupyter nbconvert exited with ${code}).${hint}\n` +
-      `Command: jupyter ${args.join(" ")}\n` +
-      `Last lines of its output:\n${tail(log, 40)}`,
-  );
+  { to = "html", clearEnv = false, onStart }: {
+    to?: "html" | "notebook";
+    clearEnv?: boolean;
+    onStart?: (index: number) => void;
+  } = {},
+): Promise<string[]> {
+  const names = notebooks.map((n) => basename(n, ".ipynb"));
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) {
+    throw new CxOptionsError(`Two notebooks named ${twice}.ipynb: run them in separate calls`);
+  }
+  const outDir = await Deno.makeTempDir({ prefix: "cxkit-nbconvert-" });
+  try {
+    const args = [
+      "nbconvert",
+      ...(to === "html"
+        ? ["--to", "html", "--template", "basic"]
+        : ["--to", "notebook", "--ExecutePreprocessor.record_timing=False"]),
+      "--execute",
+      `--ExecutePreprocessor.timeout=${Math.ceil(timeoutSeconds)}`,
+      "--output-dir",
+      outDir,
+      ...notebooks.map((n) => resolve(n)),
+    ];
+    const child = new Deno.Command("jupyter", {
+      args,
+      env,
+      clearEnv,
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    // nbconvert logs "Converting notebook <path> to <format>" as each one starts.
+    let log = "", started = -1;
+    const lines = child.stderr.pipeThrough(new TextDecoderStream());
+    for await (const chunk of lines) {
+      log = (log + chunk).slice(-200_000);
+      for (const m of chunk.matchAll(/Converting notebook (.+?) to (?:html|notebook)/g)) {
+        const at = notebooks.findIndex((n, i) => i > started && m[1].endsWith(basename(n)));
+        if (at >= 0) onStart?.(started = at);
+      }
+    }
+    const { success, code } = await child.status;
+    if (!success) {
+      const failed = notebooks[Math.max(started, 0)];
+      const hint = /NoSuchKernel|No such kernel/.test(log)
+        ? "\nThe notebook's kernel is not installed; for the Deno kernel run `deno jupyter --install`."
+        : "";
+      throw new CxError(
+        `Notebook ${failed} failed (jupyter nbconvert exited with ${code}).${hint}\n` +
+          `Command: jupyter ${args.join(" ")}\n` +
+          `Last lines of its output:\n${tail(log, 40)}`,
+      );
+    }
+    const suffix = to === "html" ? ".html" : ".ipynb";
+    return await Promise.all(names.map((n) => Deno.readTextFile(join(outDir, n + suffix))));
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
 }
 
 /** The first Markdown heading of a notebook, else its file name. */
