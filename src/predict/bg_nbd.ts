@@ -85,17 +85,32 @@ export function bgNbdGradient(u: Unique): (params: number[]) => number[] {
 
 /** BG/NBD conditional expectations (FHL 2005, eqs. 10 and 11). */
 export const BG_NBD_FORMULAS: TransactionFormulas<BgNbdParam> = {
-  expected({ r, alpha, a, b }, x, tx, T, t) {
-    const z = t / (alpha + T + t);
-    const f = hyp2f1(r + x, b + x, a + b + x - 1, z);
-    const num = (a + b + x - 1) / (a - 1) *
-      (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * f);
-    return num / (1 + odds(r, alpha, a, b, x, tx, T));
+  expected(params, x, tx, T, t) {
+    return bgNbdExpected(params, x, tx, T, [t])[0];
   },
+  expectedAt: bgNbdExpected,
   alive({ r, alpha, a, b }, x, tx, T) {
     return 1 / (1 + odds(r, alpha, a, b, x, tx, T));
   },
 };
+
+function bgNbdExpected(
+  { r, alpha, a, b }: Record<BgNbdParam, number>,
+  x: number,
+  tx: number,
+  T: number,
+  times: ArrayLike<number>,
+): Float64Array {
+  const out = new Float64Array(times.length);
+  const scale = (a + b + x - 1) / (a - 1);
+  const alive = 1 + odds(r, alpha, a, b, x, tx, T);
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k];
+    const f = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t));
+    out[k] = scale * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * f) / alive;
+  }
+  return out;
+}
 
 // The odds of having dropped out: a / (b + x − 1) · ((α + T) / (α + tₓ))^(r + x), 0 without repeats.
 function odds(r: number, alpha: number, a: number, b: number, x: number, tx: number, T: number) {

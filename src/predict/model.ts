@@ -34,6 +34,14 @@ export interface TableOptions {
 export interface TransactionFormulas<P extends string> {
   /** Expected repeat purchases in (T, T + t], given x, tx, T. */
   expected(params: Record<P, number>, x: number, tx: number, T: number, t: number): number;
+  /** {@link expected} at each t of `times`, sharing what does not depend on t. */
+  expectedAt(
+    params: Record<P, number>,
+    x: number,
+    tx: number,
+    T: number,
+    times: ArrayLike<number>,
+  ): Float64Array;
   /** Probability the customer is still active at T. */
   alive(params: Record<P, number>, x: number, tx: number, T: number): number;
 }

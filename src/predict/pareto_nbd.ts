@@ -54,21 +54,36 @@ export function paretoNbdLogLik(u: Unique): (params: number[]) => number {
   };
 }
 
-/** Pareto/NBD conditional expectations (Fader & Hardie 2005, eqs. 18 and 22). */
-export const PARETO_NBD_FORMULAS: TransactionFormulas<ParetoNbdParam> = {
-  expected(p, x, tx, T, t) {
-    const { r, alpha, s, beta } = p;
-    const ll = logLikOne(p, x, tx, T);
-    const first = logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + s * Math.log(beta) -
-      (r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
-    const second = Math.log(r + x) + Math.log(beta + T) - Math.log(alpha + T);
-    const ratio = (beta + T) / (beta + T + t);
+function paretoNbdExpected(
+  p: Record<ParetoNbdParam, number>,
+  x: number,
+  tx: number,
+  T: number,
+  times: ArrayLike<number>,
+): Float64Array {
+  const { r, alpha, s, beta } = p;
+  const ll = logLikOne(p, x, tx, T);
+  const first = logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + s * Math.log(beta) -
+    (r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+  const second = Math.log(r + x) + Math.log(beta + T) - Math.log(alpha + T);
+  const out = new Float64Array(times.length);
+  for (let k = 0; k < times.length; k++) {
+    const ratio = (beta + T) / (beta + T + times[k]);
     // (1 − ratio^(s−1)) / (s − 1), and its limit −ln(ratio) at s = 1.
     const third = Math.abs(s - 1) < 1e-10
       ? -Math.log(ratio)
       : (1 - Math.pow(ratio, s - 1)) / (s - 1);
-    return Math.exp(first + second - ll) * third;
+    out[k] = Math.exp(first + second - ll) * third;
+  }
+  return out;
+}
+
+/** Pareto/NBD conditional expectations (Fader & Hardie 2005, eqs. 18 and 22). */
+export const PARETO_NBD_FORMULAS: TransactionFormulas<ParetoNbdParam> = {
+  expected(p, x, tx, T, t) {
+    return paretoNbdExpected(p, x, tx, T, [t])[0];
   },
+  expectedAt: paretoNbdExpected,
   alive(p, x, tx, T) {
     const { r, alpha, s, beta } = p;
     const a0 = logA0(p, x, tx, T);

@@ -113,9 +113,10 @@ export function customerValue(
   const { x, tx, T } = readTriples(summary, options);
   const m = numericColumn(summary, options.monetary ?? "monetary", "monetary");
   const u = uniqueRows(x, tx, T);
+  const steps = discountSteps(o);
   const value = (tp: Record<string, number>, sp: Record<GammaGammaParam, number>) => {
     if (!(sp.q > 1) && sp === spend.params) throw infiniteSpend(sp.q);
-    const flow = Array.from(u.x, (_, k) => discountedPurchases(transactions, tp, u, k, o));
+    const flow = Array.from(u.x, (_, k) => discountedPurchases(transactions, tp, u, k, steps));
     return Array.from(x, (xi, i) => o.margin * spendFor(sp, xi, m[i]) * flow[u.index[i]]);
   };
   const point = value(transactions.params, spend.params);
@@ -180,18 +181,30 @@ function discountedPurchases(
   params: Record<string, number>,
   u: ReturnType<typeof uniqueRows>,
   k: number,
-  o: Checked,
+  steps: Steps,
 ): number {
-  const perUnit = Math.log1p(o.discountRate) * (o.unit === "week" ? 7 : 1) / 365.25;
+  const expected = model.formulas.expectedAt(params, u.x[k], u.tx[k], u.T[k], steps.times);
   let total = 0, before = 0;
-  for (let step = 1; before !== null; step++) {
-    const t = Math.min(step, o.horizon);
-    const now = model.formulas.expected(params, u.x[k], u.tx[k], u.T[k], t);
-    total += (now - before) * Math.exp(-perUnit * t);
-    before = now;
-    if (t >= o.horizon) break;
+  for (let i = 0; i < expected.length; i++) {
+    total += (expected[i] - before) * steps.discount[i];
+    before = expected[i];
   }
   return total;
+}
+
+interface Steps {
+  times: Float64Array;
+  discount: Float64Array;
+}
+
+// The end of each step, 1, 2, … up to the horizon (the last may be a fraction), and its discount.
+function discountSteps(o: Checked): Steps {
+  const perUnit = Math.log1p(o.discountRate) * (o.unit === "week" ? 7 : 1) / 365.25;
+  const times = Float64Array.from(
+    { length: Math.ceil(o.horizon) },
+    (_, i) => Math.min(i + 1, o.horizon),
+  );
+  return { times, discount: times.map((t) => Math.exp(-perUnit * t)) };
 }
 
 function infiniteSpend(q: number): CxDataError {

@@ -7,6 +7,8 @@
 import * as aq from "arquero";
 import { assertEquals } from "../assert.ts";
 import { bgNbd } from "../../src/predict/bg_nbd.ts";
+import { paretoNbd } from "../../src/predict/pareto_nbd.ts";
+import type { TransactionModel } from "../../src/predict/model.ts";
 import { gammaGamma } from "../../src/predict/gamma_gamma.ts";
 import { customerValue } from "../../src/predict/value.ts";
 import { meta } from "../../src/meta.ts";
@@ -84,4 +86,26 @@ Deno.test("customerValue refuses bad options", () => {
     CxOptionsError,
     "seeds",
   );
+});
+
+Deno.test("expectedAt is expected at each step; a fractional horizon's last step is discounted at its end", () => {
+  const few = cdnow.slice(0, 30);
+  for (const model of [tm, paretoNbd(cdnow)] as TransactionModel[]) {
+    const x = few.array("frequency") as number[], tx = few.array("recency") as number[];
+    const T = few.array("T") as number[];
+    const times = [1, 2, 2.5];
+    const v = customerValue(model, sm, few, { horizon: 2.5, discountRate: 0.1, margin: 0.3 });
+    const clv = v.array("clv") as number[], spend = v.array("expected_spend") as number[];
+    x.forEach((xi, i) => {
+      const at = [...model.formulas.expectedAt(model.params, xi, tx[i], T[i], times)];
+      assertEquals(at, times.map((t) => model.formulas.expected(model.params, xi, tx[i], T[i], t)));
+      // Σₖ (E(tₖ) − E(tₖ₋₁)) · 1.1^(−7 tₖ / 365.25), worked out here step by step.
+      const flow = (at[0] - 0) * 1.1 ** (-7 / 365.25) + (at[1] - at[0]) * 1.1 ** (-14 / 365.25) +
+        (at[2] - at[1]) * 1.1 ** (-17.5 / 365.25);
+      const want = 0.3 * spend[i] * flow;
+      if (!(Math.abs(clv[i] - want) <= 1e-12 * Math.abs(want))) {
+        throw new Error(`${model.model} clv[${i}]: ${clv[i]} vs ${want}`);
+      }
+    });
+  }
 });
