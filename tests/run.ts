@@ -185,7 +185,9 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 
 function seconds(since: number): string {
   const s = (performance.now() - since) / 1000;
-  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)}m${Math.round(s % 60)}s`;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const whole = Math.round(s); // 419.6 s is 7m00s, not 6m60s
+  return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, "0")}s`;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
