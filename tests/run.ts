@@ -103,7 +103,8 @@ async function runBatches(
       if (runSignal.aborted) break; // stopped: a failed check or Ctrl-C, reported below
       await Deno.stdout.write(run.output);
       console.log(
-        `(run ${index + 1} of ${queue.length}: ${batch.length} units, ${seconds(began)})\n`,
+        `(run ${index + 1} of ${queue.length}: ${batch.length} units, ${seconds(began)}, ` +
+          `started ${seconds(started, began)} into the suite)\n`,
       );
       const report = new TextDecoder().decode(run.output);
       const summary = readSummary(report);
@@ -183,8 +184,9 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function seconds(since: number): string {
-  const s = (performance.now() - since) / 1000;
+/** The time from `since` to `until` (default: now), as "12.3 s" or "6m05s". */
+function seconds(since: number, until = performance.now()): string {
+  const s = (until - since) / 1000;
   if (s < 60) return `${s.toFixed(1)} s`;
   const whole = Math.round(s); // 419.6 s is 7m00s, not 6m60s
   return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, "0")}s`;
