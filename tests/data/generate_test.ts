@@ -447,6 +447,17 @@ Deno.test("responses_de.csv: Windows-1252, ;, CRLF, German numbers and dates", (
   const scores = clean.filter((r) => r.Empfehlung !== "").map((r) => +r.Empfehlung);
   const overall = nps(scores);
   assert.ok(overall > 10 && overall < 40, `German NPS ${overall}`);
+  // Survey weights (`Gewichtung`, decimal comma) barely move it: the claim data/README.md makes.
+  let sum = 0, net = 0;
+  for (const r of clean.filter((r) => r.Empfehlung !== "")) {
+    const w = Number(r.Gewichtung.replace(",", ".")), s = +r.Empfehlung;
+    sum += w;
+    net += s >= 9 ? w : s <= 6 ? -w : 0;
+  }
+  const weighted = (100 * net) / sum;
+  const claim = `${weighted.toFixed(1)} weighted vs ${overall.toFixed(1)} unweighted`;
+  const readme = Deno.readTextFileSync(new URL("../../data/README.md", import.meta.url));
+  assert.ok(readme.includes(`| ${claim} `), `data/README.md should say "${claim}"`);
 });
 
 Deno.test("encodeCp1252 maps the 0x80–0x9F block and throws on the rest", () => {
