@@ -63,8 +63,16 @@ export function fitMaximumLikelihood<P extends string>(
       return logLikGradient(p).map((v, i) => -p[i] * v);
     });
   const f = (lp: number[]) => {
-    if (lp.some((v) => Math.abs(v) > BOUND)) return Infinity;
-    const v = -logLik(lp.map(Math.exp));
+    if (lp.some((v) => !(Math.abs(v) <= BOUND))) return Infinity; // NaN too
+    let v: number;
+    try {
+      v = -logLik(lp.map(Math.exp));
+    } catch (e) {
+      // A formula outside its domain (e.g. a series that cannot converge there) rules the
+      // point out, as a non-finite likelihood does; the search steps back.
+      if (e instanceof CxDataError) return Infinity;
+      throw e;
+    }
     return Number.isFinite(v) ? v : Infinity;
   };
   const m = minimize(f, start.map(Math.log), { grad });

@@ -61,13 +61,14 @@ const MAX_TERMS = 1_000_000;
  * ```
  */
 export function hyp2f1(a: number, b: number, c: number, z: number): number {
-  if (!(z < 1) || (c <= 0 && Number.isInteger(c))) {
+  if (![a, b, c, z].every(Number.isFinite) || !(z < 1) || (c <= 0 && Number.isInteger(c))) {
     throw new CxDataError(
       [{
         row: null,
         column: null,
         value: `2F1(${a}, ${b}; ${c}; ${z})`,
-        reason: "the hypergeometric function is only evaluated for z < 1 and c not 0, −1, −2, …",
+        reason:
+          "the hypergeometric function is only evaluated for finite a, b, c, z < 1 and c not 0, −1, −2, …",
       }],
       1,
       "A model formula left its domain",

@@ -4,6 +4,7 @@
  * 0.3); the intervals are seeded, cover the point values and add up by
  * segment.
  */
+import assert from "node:assert/strict";
 import * as aq from "arquero";
 import { assertEquals } from "../assert.ts";
 import { bgNbd } from "../../src/predict/bg_nbd.ts";
@@ -12,7 +13,9 @@ import type { TransactionModel } from "../../src/predict/model.ts";
 import { gammaGamma } from "../../src/predict/gamma_gamma.ts";
 import { customerValue } from "../../src/predict/value.ts";
 import { meta } from "../../src/meta.ts";
-import { CxOptionsError } from "../../src/errors.ts";
+import { CxDataError, CxOptionsError } from "../../src/errors.ts";
+import { readCsv } from "../../src/io/csv.ts";
+import { customerSummary } from "../../src/predict/summary.ts";
 import { throwsWith } from "./helpers.ts";
 
 const DIR = new URL("../fixtures/predict/", import.meta.url);
@@ -108,4 +111,26 @@ Deno.test("expectedAt is expected at each step; a fractional horizon's last step
       }
     });
   }
+});
+
+Deno.test("paretoNbd on the sample's orders: the parameter that runs off is named, not a 2F1(NaN) domain error", async () => {
+  const events = new URL("../../data/sample/events.csv", import.meta.url).pathname;
+  const { table } = await readCsv(events, { schema: "events" });
+  const orders = table.filter((d: { customer_id: string | null; revenue: number | null }) =>
+    d.customer_id !== null && (d.revenue ?? 0) > 0
+  );
+  // The first 1,200 customers fail as all 3,500 do (beta runs off), in a tenth of the time.
+  const summary = customerSummary(orders, { unit: "week" }).slice(0, 1200);
+  let error: unknown;
+  try {
+    paretoNbd(summary);
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof CxDataError, String(error));
+  assert.match(error.message, /^paretoNbd cannot be fitted: 1 problem\n/);
+  assert.match(
+    error.message,
+    /beta runs off toward 0 or ∞ \(beta = [\d.e+]+\): the data cannot identify it/,
+  );
 });
