@@ -38,8 +38,38 @@ async function startServers(): Promise<{ pg?: TestPostgres; ch?: TestClickhouse 
   return { pg, ch };
 }
 
+/**
+ * The optional danfo.js interop (`./danfo`) is imported only when used, so
+ * that a first run never installs danfojs-node and TensorFlow (about 350 MB
+ * of `node_modules`: with `nodeModulesDir: "auto"`, Deno installs every
+ * package the lockfile lists). Its tests import it, and Deno then writes it
+ * into `deno.lock`; a lock committed that way would bring it back to every
+ * user. So the committed lock must not list it, and a test run leaves the
+ * lock as it found it in that respect.
+ */
+const OPTIONAL_IN_LOCK = "npm:danfojs-node@";
+
 async function main(args: string[]): Promise<number> {
   const started = performance.now();
+  const lock = await Deno.readTextFile("deno.lock").catch(() => undefined);
+  if (lock?.includes(OPTIONAL_IN_LOCK)) {
+    console.error(
+      "deno.lock lists danfojs-node, so every first run would install it with TensorFlow; " +
+        "run `git checkout deno.lock` (a test run adds it; it must not be committed)",
+    );
+    return 1;
+  }
+  try {
+    return await testAll(args, started);
+  } finally {
+    const after = await Deno.readTextFile("deno.lock").catch(() => undefined);
+    if (lock !== undefined && after?.includes(OPTIONAL_IN_LOCK)) {
+      await Deno.writeTextFile("deno.lock", lock);
+    }
+  }
+}
+
+async function testAll(args: string[], started: number): Promise<number> {
   const { pg, ch } = await startServers();
   const env: Record<string, string> = {};
   if (pg) env[SHARED_ENV.postgres] = pg.url;
