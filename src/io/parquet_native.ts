@@ -319,9 +319,76 @@ class Column {
     this.codes = new Int32Array(rows);
   }
 
+  /** The code of a missing value. */
   nullCode(): number {
     if (this.#null < 0) this.#null = this.values.push(null) - 1;
     return this.#null;
+  }
+
+  /** Per text entry: where its bytes are in `#arena` and how many (text columns). */
+  #starts = new Int32Array(64);
+  #lengths = new Int32Array(64);
+  #arena = new Uint8Array(1024);
+  #used = 0;
+  #slots = new Int32Array(128).fill(-1);
+  #texts = 0;
+  #codeOfText = new Int32Array(64);
+
+  /**
+   * The code of the UTF-8 text in `bytes[at, at + len)`: looked up by its
+   * bytes, decoded into a string only the first time it is seen.
+   */
+  textCode(bytes: Uint8Array, at: number, len: number): number {
+    let hash = 0x811c9dc5 ^ len;
+    for (let j = 0; j < len; j++) hash = Math.imul(hash ^ bytes[at + j], 0x01000193);
+    hash ^= hash >>> 15;
+    const slots = this.#slots, mask = slots.length - 1, arena = this.#arena;
+    const lengths = this.#lengths, starts = this.#starts;
+    let slot = hash & mask;
+    for (;; slot = (slot + 1) & mask) {
+      const e = slots[slot];
+      if (e < 0) break;
+      if (lengths[e] !== len) continue;
+      const start = starts[e];
+      let j = 0;
+      while (j < len && arena[start + j] === bytes[at + j]) j++;
+      if (j === len) return this.#codeOfText[e];
+    }
+    // A new text: its bytes into the arena, its string into the dictionary.
+    const e = this.#texts++;
+    if (e === this.#starts.length) {
+      this.#starts = grow(this.#starts);
+      this.#lengths = grow(this.#lengths);
+      this.#codeOfText = grow(this.#codeOfText);
+    }
+    if (this.#used + len > this.#arena.length) {
+      const wider = new Uint8Array(Math.max(2 * this.#arena.length, this.#used + len));
+      wider.set(this.#arena.subarray(0, this.#used));
+      this.#arena = wider;
+    }
+    this.#arena.set(bytes.subarray(at, at + len), this.#used);
+    this.#starts[e] = this.#used;
+    this.#lengths[e] = len;
+    this.#used += len;
+    // Valid UTF-8 decodes to one string per byte sequence: a text column's entries are its texts.
+    const code = this.#codeOfText[e] = this.values.push(utf8(bytes, at, len)) - 1;
+    slots[slot] = e;
+    if (2 * this.#texts > slots.length) this.#rehash();
+    return code;
+  }
+
+  #rehash() {
+    const slots = this.#slots = new Int32Array(this.#slots.length * 2).fill(-1);
+    const mask = slots.length - 1, arena = this.#arena;
+    for (let e = 0; e < this.#texts; e++) {
+      const at = this.#starts[e], len = this.#lengths[e];
+      let hash = 0x811c9dc5 ^ len;
+      for (let j = 0; j < len; j++) hash = Math.imul(hash ^ arena[at + j], 0x01000193);
+      hash ^= hash >>> 15;
+      let slot = hash & mask;
+      while (slots[slot] >= 0) slot = (slot + 1) & mask;
+      slots[slot] = e;
+    }
   }
 
   /** The code of a value (a string, number, boolean or bigint as decoded). */
@@ -360,6 +427,12 @@ class Column {
         return raw;
     }
   }
+}
+
+function grow(a: Int32Array): Int32Array<ArrayBuffer> {
+  const wider = new Int32Array(a.length * 2);
+  wider.set(a);
+  return wider;
 }
 
 function readFile(bytes: Uint8Array, meta: Thrift, plans: ColumnPlan[]): NativeRead {
@@ -428,7 +501,7 @@ function readChunk(bytes: Uint8Array, cm: Thrift, column: Column, offset: number
       const page = decompress(raw, codec, header[2] as number);
       const count = dh[1] as number;
       remap = new Int32Array(count);
-      plainValues(page, 0, count, column.plan, (i, v) => remap![i] = column.code(v));
+      plainCodes(page, 0, count, column, remap);
     } else if (type === 0) {
       const dh = header[5] as Thrift;
       const page = decompress(raw, codec, header[2] as number);
@@ -512,7 +585,7 @@ function values(
     }
   } else if (encoding === PLAIN) {
     const slots = new Int32Array(present);
-    plainValues(page.subarray(at), 0, present, column.plan, (i, v) => slots[i] = column.code(v));
+    plainCodes(page.subarray(at), 0, present, column, slots);
     const nul = present < count ? column.nullCode() : 0;
     for (let i = 0, j = 0; i < count; i++) {
       codes[row + i] = !defs || defs[i] ? slots[j++] : nul;
@@ -521,14 +594,16 @@ function values(
   return row + count;
 }
 
-/** Decodes `count` PLAIN values of the column's physical type, in order. */
-function plainValues(
+/** The codes of `count` PLAIN values of the column's physical type, in order, into `out`. */
+function plainCodes(
   page: Uint8Array,
   at: number,
   count: number,
-  plan: ColumnPlan,
-  put: (i: number, value: unknown) => void,
+  column: Column,
+  out: Int32Array,
 ) {
+  const plan = column.plan;
+  const put = (i: number, value: unknown) => out[i] = column.code(value);
   const view = new DataView(page.buffer, page.byteOffset, page.length);
   const need = (bytes: number) => {
     if (at + bytes > page.length) throw new ParquetFormatError("a page ends early");
@@ -568,7 +643,7 @@ function plainValues(
         const len = view.getUint32(at, true);
         at += 4;
         need(len);
-        put(i, utf8(page, at, len));
+        out[i] = column.textCode(page, at, len);
         at += len;
       }
       return;
@@ -631,6 +706,19 @@ function hybrid(
       if (at + groups * width > end) throw new ParquetFormatError("encoded values end early");
       let acc = 0, bits = 0, p = at;
       const take = Math.min(total, count - i);
+      if (width <= 24) {
+        for (let j = 0; j < take; j++) {
+          while (bits < width) {
+            acc |= bytes[p++] << bits;
+            bits += 8;
+          }
+          out[i++] = acc & mask;
+          acc >>>= width;
+          bits -= width;
+        }
+        at += groups * width;
+        continue;
+      }
       for (let j = 0; j < take; j++) {
         while (bits < width) {
           acc += bytes[p++] * 2 ** bits;
@@ -689,7 +777,8 @@ export function snappy(src: Uint8Array, expected: number): Uint8Array {
       if (at + len > src.length || o + len > length) {
         throw new ParquetFormatError("snappy literal runs past its data");
       }
-      out.set(src.subarray(at, at + len), o);
+      if (len > 32) out.set(src.subarray(at, at + len), o);
+      else for (let j = 0; j < len; j++) out[o + j] = src[at + j];
       at += len;
       o += len;
     } else {
@@ -712,7 +801,7 @@ export function snappy(src: Uint8Array, expected: number): Uint8Array {
       if (distance === 0 || distance > o || o + len > length) {
         throw new ParquetFormatError("snappy back-reference out of range");
       }
-      if (distance >= len) out.copyWithin(o, o - distance, o - distance + len);
+      if (distance >= len && len > 32) out.copyWithin(o, o - distance, o - distance + len);
       else for (let j = 0; j < len; j++) out[o + j] = out[o + j - distance];
       o += len;
     }
