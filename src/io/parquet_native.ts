@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { type CodeArray, codeArray } from "../kernels/columns.ts";
+import { type CodeArray, storeCodes } from "../kernels/columns.ts";
 import { dayText } from "../time/civil.ts";
 
 /** A column as read: codes into its distinct values (`null` for missing). */
@@ -310,13 +310,21 @@ function convertOf(el: Thrift, kind: string | undefined): Convert | undefined {
 
 /** Distinct values of one column and the code of every row. */
 class Column {
-  readonly codes: Int32Array;
+  /** Codes of every row, as narrow as the dictionary allows (widened as it grows). */
+  codes: CodeArray;
+  /** Codes of the page being read, then copied into `codes` with one typed `set`. */
+  chunk = new Int32Array(1024);
   readonly values: unknown[] = [];
   readonly #index = new Map<unknown, number>();
   #null = -1;
 
   constructor(rows: number, readonly plan: ColumnPlan) {
-    this.codes = new Int32Array(rows);
+    this.codes = new Uint8Array(rows);
+  }
+
+  /** `count` codes of the page into rows `row …`. */
+  store(row: number, count: number) {
+    this.codes = storeCodes(this.codes, this.chunk, this.values.length, row, count);
   }
 
   /** The code of a missing value. */
@@ -459,9 +467,7 @@ function readFile(bytes: Uint8Array, meta: Thrift, plans: ColumnPlan[]): NativeR
       for (let i = 0; i < rows; i++) count += unsafe[wide[i]];
       if (count) warnings.push(unsafeWarning(plan.name, count));
     }
-    const codes = codeArray(rows, values.length);
-    codes.set(wide);
-    out.set(plan.name, { codes, dictionary: values });
+    out.set(plan.name, { codes: wide, dictionary: values });
   }
   return { names: plans.map((p) => p.name), rows, columns: out, warnings };
 }
@@ -553,7 +559,8 @@ function values(
   remap: Int32Array | undefined,
 ): number {
   if (row + count > last) throw new ParquetFormatError("a page has more values than its rows");
-  const codes = column.codes;
+  if (column.chunk.length < count) column.chunk = new Int32Array(count);
+  const codes = column.chunk;
   let present = count;
   if (defs) {
     present = 0;
@@ -571,7 +578,7 @@ function values(
       for (let i = 0; i < count; i++) {
         const d = idx[i];
         if (d >= size || d < 0) throw new ParquetFormatError("dictionary index out of range");
-        codes[row + i] = remap[d];
+        codes[i] = remap[d];
       }
     } else {
       const nul = present < count ? column.nullCode() : 0;
@@ -579,8 +586,8 @@ function values(
         if (defs[i]) {
           const d = idx[j++];
           if (d >= size || d < 0) throw new ParquetFormatError("dictionary index out of range");
-          codes[row + i] = remap[d];
-        } else codes[row + i] = nul;
+          codes[i] = remap[d];
+        } else codes[i] = nul;
       }
     }
   } else if (encoding === PLAIN) {
@@ -588,9 +595,10 @@ function values(
     plainCodes(page.subarray(at), 0, present, column, slots);
     const nul = present < count ? column.nullCode() : 0;
     for (let i = 0, j = 0; i < count; i++) {
-      codes[row + i] = !defs || defs[i] ? slots[j++] : nul;
+      codes[i] = !defs || defs[i] ? slots[j++] : nul;
     }
   } else throw new Unsupported();
+  column.store(row, count);
   return row + count;
 }
 
