@@ -1,5 +1,6 @@
 /**
- * Parquet in and out through DuckDB (imported when first used), and Arrow IPC
+ * Parquet in (cxkit's own reader where it can, DuckDB otherwise) and out
+ * through DuckDB (imported when first used), and Arrow IPC
  * out through Arquero, so tables travel to pandas, Polars or a warehouse and
  * back with types, dates and nulls intact. Reading validates like readCsv:
  * same mapping, same rejects.
@@ -31,7 +32,10 @@ import { dayText } from "../time/civil.ts";
 import { redactForWriting, type RedactOption } from "../privacy/pii.ts";
 
 /**
- * Loads a Parquet file into a validated table. Dates and zone-less timestamps
+ * Loads a Parquet file into a validated table. Flat files, uncompressed or
+ * snappy, with PLAIN or dictionary-encoded pages are read by cxkit's own
+ * reader straight into dictionary-encoded columns; any other file through
+ * DuckDB, with the same result. Dates and zone-less timestamps
  * of canonical date columns are read as wall time in `timeZone` (as readCsv
  * reads text dates); timestamps with a zone are instants. 64-bit integers
  * become numbers (text for identifier columns, and a warning where digits

@@ -423,17 +423,29 @@ class Column {
           raw === 2147483647 ? Infinity : raw === -2147483647 ? -Infinity : raw as number,
         );
       case "dateInstant":
+        // DuckDB's infinite dates become instants by its own casts: left to DuckDB.
+        if (Math.abs(raw as number) === 2147483647) throw new Unsupported();
         return new Date((raw as number) * 86_400_000);
-      case "millis":
-        return new Date(Number(raw as bigint));
       // DuckDB's epoch_ms (and its cast from nanoseconds) truncate toward zero.
+      case "millis":
       case "micros":
-        return new Date(Number((raw as bigint) / 1000n));
       case "nanos":
-        return new Date(Number((raw as bigint) / 1000n / 1000n));
+        if (raw === 9223372036854775807n || raw === -9223372036854775807n) throw new Unsupported();
+        return new Date(Number(millisOf(raw as bigint, this.plan.convert)));
       default:
         return raw;
     }
+  }
+}
+
+function millisOf(raw: bigint, unit: Convert): bigint {
+  switch (unit) {
+    case "micros":
+      return raw / 1000n;
+    case "nanos":
+      return raw / 1000n / 1000n;
+    default:
+      return raw;
   }
 }
 

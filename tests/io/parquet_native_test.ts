@@ -213,3 +213,49 @@ Deno.test("readParquet native: a cut or damaged file is a CxDataError", async ()
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("readParquet native: infinite dates as the DuckDB path reads them", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await duckdb(async (c) => {
+      const path = `${dir}/inf.parquet`;
+      const dateAs = `CASE WHEN i = 3 THEN 'infinity'::DATE WHEN i = 4 THEN '-infinity'::DATE
+        ELSE DATE '2024-01-01' + i::INTEGER END`;
+      await write(c, responses(9, dateAs).replace("ROWS", "10"), path, "COMPRESSION snappy");
+      // A canonical date column: DuckDB's text of the day ("infinity"), read natively.
+      await assertSame(path, { schema: "responses", timeZone: "Europe/Berlin" });
+      // Elsewhere an infinite date is an instant by DuckDB's casts: left to DuckDB.
+      await assertSame(path, {}, false);
+      const ts = `${dir}/ts.parquet`;
+      await write(
+        c,
+        "SELECT CASE WHEN i = 1 THEN 'infinity'::TIMESTAMPTZ ELSE TIMESTAMPTZ '2024-01-01 00:00:00+00' END AS t FROM range(3) t(i)",
+        ts,
+        "COMPRESSION snappy",
+      );
+      await assertSame(ts, {}, false);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("readParquet native: data pages v2 with dictionary and PLAIN values", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await duckdb(async (c) => {
+      const path = `${dir}/v2.parquet`;
+      await write(
+        c,
+        `SELECT CASE WHEN i % 5 = 0 THEN NULL ELSE ['a', 'Zürich', ''][1 + i % 3] END AS s,
+          CASE WHEN i % 7 = 0 THEN NULL ELSE i % 2 = 0 END AS b FROM range(5000) t(i)`,
+        path,
+        "PARQUET_VERSION V2, COMPRESSION snappy, ROW_GROUP_SIZE 2048",
+      );
+      // DuckDB's V2 pages: RLE_DICTIONARY text and PLAIN booleans, both read natively.
+      await assertSame(path, {});
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
