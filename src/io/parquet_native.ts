@@ -484,7 +484,17 @@ function readFile(bytes: Uint8Array, meta: Thrift, plans: ColumnPlan[]): NativeR
   return { names: plans.map((p) => p.name), rows, columns: out, warnings };
 }
 
-/** DuckDB's path's warning for 64-bit integers beyond 2^53 (same words). */
+/**
+ * The warning for a column of 64-bit integers of which `unsafe` exceed 2^53
+ * (the same words from both readers).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { unsafeWarning } from "./parquet_native.ts";
+ * assert.match(unsafeWarning("id", 2), /^id: 2 64-bit integers exceed 2\^53/);
+ * ```
+ */
 export function unsafeWarning(column: string, unsafe: number): string {
   return `${column}: ${unsafe} 64-bit integers exceed 2^53 and were rounded to the nearest number; store identifiers as text to keep every digit`;
 }
@@ -770,7 +780,7 @@ function decompress(raw: Uint8Array, codec: number, size: number): Uint8Array {
 }
 
 /** Snappy's raw format: a varint length, then literals and back-references. */
-export function snappy(src: Uint8Array, expected: number): Uint8Array {
+function snappy(src: Uint8Array, expected: number): Uint8Array {
   let at = 0, length = 0, shift = 0, b;
   do {
     if (at >= src.length) throw new ParquetFormatError("snappy data ends early");
