@@ -1,5 +1,6 @@
 /**
- * Parquet in and out through DuckDB (imported when first used), and Arrow IPC
+ * Parquet in (cxkit's own reader where it can, DuckDB otherwise) and out
+ * through DuckDB (imported when first used), and Arrow IPC
  * out through Arquero, so tables travel to pandas, Polars or a warehouse and
  * back with types, dates and nulls intact. Reading validates like readCsv:
  * same mapping, same rejects.
@@ -22,6 +23,8 @@ import {
   type ValidateOptions,
 } from "./validate.ts";
 import { validateEncoded } from "./validate_encoded.ts";
+import { ParquetFormatError, readParquetNative, unsafeWarning } from "./parquet_native.ts";
+import type { CodeArray } from "../kernels/columns.ts";
 import { checkWritable, fileError, localFile, writeError, writeOut } from "./source.ts";
 import { dirname } from "node:path";
 import { checkOptions, optionNames } from "../options.ts";
@@ -29,7 +32,10 @@ import { dayText } from "../time/civil.ts";
 import { redactForWriting, type RedactOption } from "../privacy/pii.ts";
 
 /**
- * Loads a Parquet file into a validated table. Dates and zone-less timestamps
+ * Loads a Parquet file into a validated table. Flat files, uncompressed or
+ * snappy, with PLAIN or dictionary-encoded pages are read by cxkit's own
+ * reader straight into dictionary-encoded columns; any other file through
+ * DuckDB, with the same result. Dates and zone-less timestamps
  * of canonical date columns are read as wall time in `timeZone` (as readCsv
  * reads text dates); timestamps with a zone are instants. 64-bit integers
  * become numbers (text for identifier columns, and a warning where digits
@@ -48,7 +54,35 @@ import { redactForWriting, type RedactOption } from "../privacy/pii.ts";
  * await Deno.remove(path);
  * ```
  */
-export async function readParquet(
+export function readParquet(
+  path: string,
+  options: ValidateOptions = {},
+): Promise<LoadResult> {
+  return readParquetBy("native", path, options);
+}
+
+/**
+ * `readParquet` by one reader (internal, for tests and benchmarks):
+ * `"native"` reads the file itself where it can (flat, uncompressed or
+ * snappy, PLAIN or dictionary pages; see `parquet_native.ts`) and through
+ * DuckDB otherwise; `"duckdb"` always through DuckDB. Both give the same
+ * table, rejects and summary.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "arquero";
+ * import { readParquetBy, writeParquet } from "./parquet.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".parquet" });
+ * await writeParquet(aq.table({ a: ["x", null], n: [1, 2] }), path);
+ * const native = await readParquetBy("native", path);
+ * const duckdb = await readParquetBy("duckdb", path);
+ * assert.deepEqual(native.table.objects(), duckdb.table.objects());
+ * await Deno.remove(path);
+ * ```
+ */
+export async function readParquetBy(
+  reader: "native" | "duckdb",
   path: string,
   options: ValidateOptions = {},
 ): Promise<LoadResult> {
@@ -58,6 +92,22 @@ export async function readParquet(
   const fileName = new Map(
     specs.map((s) => [options.mapping?.[s.name] ?? s.name, s]),
   );
+  if (reader === "native") {
+    const native = await readNative(path, fileName);
+    if (native) {
+      const { names, rows, columns, warnings } = native;
+      return validateEncoded(
+        {
+          names,
+          rows,
+          get: (n) => ({ kind: "codes", ...columns.get(n)! }),
+          head: (n) => headOf(columns.get(n)!),
+        },
+        options,
+        { source: path, firstRow: 1, inferExtras: false, unquoteFormulas: false, warnings },
+      );
+    }
+  }
   const { DuckDBInstance } = await import("@duckdb/node-api");
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
@@ -78,13 +128,7 @@ export async function readParquet(
         names: types.map(([n]) => n),
         rows,
         get: (n) => ({ kind: "codes", ...columns.get(n)! }),
-        head: (n) => {
-          const { codes, dictionary } = columns.get(n)!;
-          return Array.from(
-            { length: Math.min(50_000, codes.length) },
-            (_, i) => dictionary[codes[i]],
-          );
-        },
+        head: (n) => headOf(columns.get(n)!),
       },
       options,
       { source: path, firstRow: 1, inferExtras: false, unquoteFormulas: false, warnings },
@@ -101,6 +145,38 @@ export async function readParquet(
   } finally {
     connection.closeSync();
     instance.closeSync();
+  }
+}
+
+/** The first values of an encoded column in row order (date format and decimal sniffing). */
+function headOf({ codes, dictionary }: { codes: CodeArray; dictionary: readonly unknown[] }) {
+  return Array.from({ length: Math.min(50_000, codes.length) }, (_, i) => dictionary[codes[i]]);
+}
+
+/**
+ * The file read by the native reader, or `undefined` when it leaves the file
+ * to DuckDB; a malformed file is a `CxDataError`.
+ */
+async function readNative(path: string, fileName: Map<string, { kind: string }>) {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (e) {
+    const error = fileError(path, "cannot be read", (e as Error).message);
+    error.cause = e;
+    throw error;
+  }
+  try {
+    return readParquetNative(bytes, (name) => fileName.get(name)?.kind);
+  } catch (e) {
+    if (!(e instanceof ParquetFormatError)) throw e;
+    const error = fileError(
+      path,
+      "cannot be read as Parquet",
+      `${e.message}; check that it is a whole Parquet file (not CSV or Arrow renamed, not cut short)`,
+    );
+    error.cause = e;
+    throw error;
   }
 }
 
@@ -213,10 +289,6 @@ function readAs(
     return as(`CAST(epoch_ms(CAST(${q} AS TIMESTAMP)) AS DOUBLE)`, "instant");
   }
   return { q, select: q };
-}
-
-function unsafeWarning(column: string, unsafe: number): string {
-  return `${column}: ${unsafe} 64-bit integers exceed 2^53 and were rounded to the nearest number; store identifiers as text to keep every digit`;
 }
 
 /** Any other column type: every value through DuckDB's JavaScript conversion (slower). */
