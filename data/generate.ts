@@ -425,9 +425,9 @@ interface CustomerBase {
   signedUpBy: Int32Array;
 }
 
-function generateCustomers(seed: number): CustomerBase {
+function generateCustomers(seed: number, size: number): CustomerBase {
   const rng = new Rng(seed, "customers");
-  const n = PLANTED.customers;
+  const n = Math.round(size * PLANTED.customers);
   const signups: number[] = [];
   for (let i = 0; i < n; i++) {
     signups.push(rng.chance(PLANTED.launchShare) ? rng.int(31) : rng.int(N_DAYS));
@@ -730,13 +730,13 @@ function str(x: number | null): string {
   return x === null ? "" : String(x);
 }
 
-function responsesCsv(seed: number, base: CustomerBase, links: TouchLinks): string {
+function responsesCsv(seed: number, base: CustomerBase, links: TouchLinks, size: number): string {
   const rng = new Rng(seed, "responses");
   const rows: string[][] = [];
   for (let m = 0; m < N_MONTHS; m++) {
     const first = MONTH_START[m];
     const len = MONTH_START[m + 1] - first;
-    const n = Math.round(PLANTED.responsesPerMonth + 25 * rng.normal());
+    const n = Math.round(size * (PLANTED.responsesPerMonth + 25 * rng.normal()));
     const month: { day: number; row: string[] }[] = [];
     while (month.length < n) {
       const day = first + rng.int(len);
@@ -809,10 +809,10 @@ const DE_HEADER = [
   "Umsatz (€)",
 ] as const;
 
-function responsesDeCsv(seed: number, base: CustomerBase): string {
+function responsesDeCsv(seed: number, base: CustomerBase, size: number): string {
   const rng = new Rng(seed, "responses_de");
   const drawn: { day: number; row: string[] }[] = [];
-  while (drawn.length < PLANTED.responsesDe) {
+  while (drawn.length < Math.round(size * PLANTED.responsesDe)) {
     const day = rng.int(N_DAYS);
     const j = pickActive(rng, base, day);
     if (j < 0) continue;
@@ -845,11 +845,13 @@ function responsesDeCsv(seed: number, base: CustomerBase): string {
   const rows = drawn.map((r) => r.row);
   // Export glitches a loader must reject (see data/README.md): each is a copy of the row
   // before it with one impossible value, inserted from the back so positions stay put.
+  // A smaller sample keeps them at the same share of the way through the file.
   for (const [k, glitch] of [...PLANTED.germanGlitches.entries()].reverse()) {
-    const row = [...rows[glitch.after - 1]];
+    const after = Math.max(1, Math.round(size * glitch.after));
+    const row = [...rows[after - 1]];
     row[0] = `DE-F${pad(k + 1, 4)}`;
     row[DE_HEADER.indexOf(glitch.column)] = glitch.value;
-    rows.splice(glitch.after, 0, row);
+    rows.splice(after, 0, row);
   }
   return csvText(DE_HEADER, rows, ";", "\r\n");
 }
@@ -858,7 +860,7 @@ function responsesDeCsv(seed: number, base: CustomerBase): string {
 // Tickets
 // ---------------------------------------------------------------------------
 
-function ticketsCsv(seed: number, base: CustomerBase): string {
+function ticketsCsv(seed: number, base: CustomerBase, size: number): string {
   const rng = new Rng(seed, "tickets");
   const monthWeights: Record<string, number> = {};
   for (let m = 0; m < N_MONTHS; m++) {
@@ -866,7 +868,7 @@ function ticketsCsv(seed: number, base: CustomerBase): string {
     monthWeights[String(m)] = len * (m === OUTAGE_MONTH ? PLANTED.outageTicketFactor : 1);
   }
   const tickets: { created: number; row: string[] }[] = [];
-  while (tickets.length < PLANTED.tickets) {
+  while (tickets.length < Math.round(size * PLANTED.tickets)) {
     const m = Number(rng.weighted(monthWeights));
     const day = MONTH_START[m] + rng.int(MONTH_START[m + 1] - MONTH_START[m]);
     const j = pickActive(rng, base, day);
@@ -980,6 +982,12 @@ function cxkitJson(): string {
 export interface GenerateOptions {
   /** Non-negative safe integer; 42 makes the committed `data/sample/`. */
   seed?: number;
+  /**
+   * Share of the committed sample's size, 0 < size ≤ 1 (default 1): customers, answers and
+   * tickets are that share of theirs (events and touchpoints follow the customers); the planted
+   * effects stay, their noise grows.
+   */
+  size?: number;
 }
 
 /**
@@ -997,6 +1005,9 @@ export interface GenerateOptions {
  * assert.ok(customers.startsWith("customer_id,signup_date,churn_date,"));
  * const again = generateSample({ seed: 7 });
  * assert.ok(again["events.csv"].length === files["events.csv"].length);
+ * const half = generateSample({ seed: 7, size: 0.5 });
+ * const lines = (f: Record<string, Uint8Array>) => new TextDecoder().decode(f["customers.csv"]).split("\n").length;
+ * assert.equal(lines(half) - 2, (lines(files) - 2) / 2); // header and last line break aside
  * ```
  */
 export function generateSample(options: GenerateOptions = {}): Record<string, Uint8Array> {
@@ -1006,7 +1017,13 @@ export function generateSample(options: GenerateOptions = {}): Record<string, Ui
       `Option "seed" must be a non-negative integer, got ${JSON.stringify(seed)}`,
     );
   }
-  const base = generateCustomers(seed);
+  const size = options.size ?? 1;
+  if (typeof size !== "number" || !(size > 0 && size <= 1)) {
+    throw new CxOptionsError(
+      `Option "size" must be a share 0 < size ≤ 1, got ${JSON.stringify(size)}`,
+    );
+  }
+  const base = generateCustomers(seed, size);
   const utf8 = new TextEncoder();
   const n = base.customers.length;
   // What the touchpoints are drawn from, filled while writing events.csv and responses.csv.
@@ -1018,9 +1035,9 @@ export function generateSample(options: GenerateOptions = {}): Record<string, Ui
   return {
     "customers.csv": utf8.encode(customersCsv(base)),
     "events.csv": utf8.encode(eventsCsv(seed, base, links)),
-    "responses.csv": utf8.encode(responsesCsv(seed, base, links)),
-    "tickets.csv": utf8.encode(ticketsCsv(seed, base)),
-    "responses_de.csv": encodeCp1252(responsesDeCsv(seed, base)),
+    "responses.csv": utf8.encode(responsesCsv(seed, base, links, size)),
+    "tickets.csv": utf8.encode(ticketsCsv(seed, base, size)),
+    "responses_de.csv": encodeCp1252(responsesDeCsv(seed, base, size)),
     "cxkit.json": utf8.encode(cxkitJson()),
     "touchpoints.csv": utf8.encode(
       touchpointsCsv(new Rng(seed, "touchpoints"), base.customers, links, {
