@@ -237,8 +237,9 @@ async function loadFile(
       issue: "unknown-table",
     };
   }
-  // Messages name the file as the folder names it: the report is published, the folder's
+  // Warnings name the file as the folder names it: the report is published, the folder's
   // absolute path (a user's home, say) is not part of it, and a long path scrolls a phone page.
+  // (Errors keep the path they were looked for at: "not found" needs it.)
   const path = join(dir, file);
   const named = (message: string) => message.replaceAll(path, file);
   try {
@@ -266,7 +267,7 @@ async function loadFile(
   } catch (e) {
     // Bad content and unreadable files become report entries; bugs still throw.
     if (!(e instanceof CxError || isIoError(e))) throw e;
-    return { file, schema, error: named((e as Error).message) };
+    return { file, schema, error: (e as Error).message };
   }
 }
 
