@@ -346,12 +346,17 @@ export async function runNbconvert(
       stderr: "piped",
     }).spawn();
     // nbconvert logs "Converting notebook <path> to <format>" as each one starts.
-    let log = "", started = -1;
-    const lines = child.stderr.pipeThrough(new TextDecoderStream());
-    for await (const chunk of lines) {
+    // Whole lines only: a chunk may end inside one.
+    let log = "", partial = "", started = -1;
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
       log = (log + chunk).slice(-200_000);
-      for (const m of chunk.matchAll(/Converting notebook (.+?) to (?:html|notebook)/g)) {
-        const at = notebooks.findIndex((n, i) => i > started && m[1].endsWith(basename(n)));
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop()!;
+      for (const line of lines) {
+        const m = /Converting notebook (.+) to (?:html|notebook)$/.exec(line);
+        const at = m
+          ? notebooks.findIndex((n, i) => i > started && m[1].endsWith(basename(n)))
+          : -1;
         if (at >= 0) onStart?.(started = at);
       }
     }
