@@ -351,6 +351,8 @@ export const DE: Labels = {
     "not-csv": () => "keine CSV-Datei (gelesen werden Dateien mit der Endung .csv, .tsv oder .txt)",
     "unknown-table": (file: string) =>
       `der Dateiname sagt nicht, welche Tabelle es ist; tragen Sie "${file}": { "schema": "responses" } (oder tickets, customers, events) in cxkit.json ein`,
+    missing: () =>
+      "nicht im Datenordner, obwohl cxkit.json sie nennt; legen Sie die Datei ab oder entfernen Sie ihren Eintrag",
   },
   weightedBy: (column, effective, n, kpi) =>
     `Gewichtet mit den Umfragegewichten aus der Spalte ${column}: effektive Stichprobengröße ${effective} von ${n} ${kpi}-Antworten.`,

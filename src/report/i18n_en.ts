@@ -385,6 +385,8 @@ export const EN = {
     "not-csv": () => "not a CSV file (files ending .csv, .tsv or .txt are read)",
     "unknown-table": (file: string) =>
       `the file name does not say which table it is; add "${file}": { "schema": "responses" } (or tickets, customers, events) to cxkit.json`,
+    missing: () =>
+      "not in the data folder, though cxkit.json names it; add the file or remove its entry",
   } as Record<FileIssue, (file: string) => string>,
   weightedBy: (column: string, effective: string, n: string, kpi: string) =>
     `Weighted by the survey weights in column ${column}: effective sample size ${effective} of ${n} ${kpi} answers.`,

@@ -124,8 +124,8 @@ export interface LoadedFile {
 
 /**
  * The fixed reasons a folder entry is not read: a link to nothing, a link
- * leaving the folder, a sub-folder, not a regular file, not a CSV file, or a
- * CSV whose name says no table.
+ * leaving the folder, a sub-folder, not a regular file, not a CSV file, a
+ * CSV whose name says no table, or a file `cxkit.json` names that is not there.
  */
 export type FileIssue =
   | "dangling-link"
@@ -133,7 +133,8 @@ export type FileIssue =
   | "folder"
   | "not-regular"
   | "not-csv"
-  | "unknown-table";
+  | "unknown-table"
+  | "missing";
 
 /**
  * Loads every CSV of a directory. `config` defaults to `DIR/cxkit.json` when
@@ -242,6 +243,9 @@ async function loadFile(
   // (Errors keep the path they were looked for at: "not found" needs it.)
   const path = join(dir, file);
   const named = (message: string) => message.replaceAll(path, file);
+  if (await Deno.lstat(path).then(() => false, (e) => e instanceof Deno.errors.NotFound)) {
+    return { file, schema, error: `not loaded: ${EN.fileIssue.missing(file)}`, issue: "missing" };
+  }
   try {
     const { schema: _, unmapped: __, ...csvOptions } = entry ?? {};
     // A file that cannot be read is left to readCsv, whose message says why.

@@ -305,7 +305,12 @@ Deno.test("bad files become report sections, never a crash; user strings escaped
   const byName = Object.fromEntries(files.map((f) => [f.file, f]));
   assert.match(byName["tickets.csv"].error!, /Required columns "ticket_id", "created_at"/);
   assert.match(byName["<b>notes.csv"].error!, /does not say which table/);
-  assert.ok(byName["missing.csv"].error, "a mapped file that is not there");
+  // A mapped file that is not there: said in the folder's terms, without the machine's path.
+  assert.equal(
+    byName["missing.csv"].error,
+    "not loaded: not in the data folder, though cxkit.json names it; add the file or remove its entry",
+  );
+  assert.equal(byName["missing.csv"].issue, "missing");
   assert.ok(byName["events.csv"].error || byName["events.csv"].result, "binary file handled");
   assert.equal(byName["responses.csv"].result!.summary.rejected, 2);
 
