@@ -6,24 +6,13 @@
  * readCsv, DuckDB's `CAST(date AS VARCHAR)`, and values worked by hand.
  */
 import assert from "node:assert/strict";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { withDuckdbConnection } from "./duckdb_connection.ts";
 import { readCsv } from "../../src/mod.ts";
 import { readParquet } from "../../src/io/parquet.ts";
 import { ValueDictionary } from "../../src/io/value_dictionary.ts";
 import { TextDictionary } from "../../src/io/text_dictionary.ts";
 import { CodedColumn, InstantColumn } from "../../src/kernels/columns.ts";
 import { dayText } from "../../src/time/civil.ts";
-
-async function duckdb<T>(run: (c: Awaited<ReturnType<DuckDBInstance["connect"]>>) => Promise<T>) {
-  const instance = await DuckDBInstance.create(":memory:");
-  const connection = await instance.connect();
-  try {
-    return await run(connection);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
 
 const ROWS = 70_000; // more distinct ids and weights than 65,536: the widest codes
 const BAD_ROW = 4_321; // nps_score 11 here
@@ -55,7 +44,7 @@ Deno.test("readParquet: DATE as day numbers = the same rows as text through read
         JSON.stringify(dates).replaceAll('"', "'")
       })[1 + i % ${dates.length}] AS DATE) END AS d
         FROM range(${ROWS}) t(i))`;
-    await duckdb(async (c) => {
+    await withDuckdbConnection(async (c) => {
       await c.run(`COPY (${select("d")}) TO '${dir}/r.parquet' (FORMAT parquet)`);
       // DuckDB's own text of each date: independent of dayText.
       await c.run(`COPY (${select("CAST(d AS VARCHAR)")}) TO '${dir}/r.csv' (HEADER)`);
@@ -103,7 +92,7 @@ Deno.test("readParquet: TIMESTAMP WITH TIME ZONE columns are instants whatever t
       "2050-06-01 12:00:00.250-07:00",
       null,
     ];
-    await duckdb((c) =>
+    await withDuckdbConnection((c) =>
       c.run(`COPY (SELECT 'r' || i AS response_id,
           CAST((['${stamps.slice(0, 3).join("', '")}', NULL])[1 + i % 4] AS TIMESTAMPTZ) AS date,
           7 AS nps_score
@@ -134,7 +123,7 @@ Deno.test("readParquet: TIMESTAMP WITH TIME ZONE columns are instants whatever t
 });
 
 Deno.test("dayText writes DuckDB's text of every DATE, BC and five-digit years included", async () => {
-  const rows = await duckdb(async (c) =>
+  const rows = await withDuckdbConnection(async (c) =>
     (await c.runAndReadAll(`SELECT (d - DATE '1970-01-01')::DOUBLE AS n, CAST(d AS VARCHAR) AS t
       FROM (SELECT DATE '-5877641-06-25' + (i * 1234567)::INTEGER AS d FROM range(1740) t(i)
         UNION ALL SELECT DATE '0001-01-01' + (i * 97)::INTEGER FROM range(40000) t(i)

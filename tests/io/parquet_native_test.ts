@@ -7,21 +7,20 @@
  * read through DuckDB; a cut or damaged file is a CxDataError.
  */
 import assert from "node:assert/strict";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { type DuckdbConnection, withDuckdbConnection } from "./duckdb_connection.ts";
 import type { ColumnTable } from "arquero";
 import { CxDataError } from "../../src/errors.ts";
 import { readParquetBy } from "../../src/io/parquet.ts";
 import { readParquetNative } from "../../src/io/parquet_native.ts";
 import type { ValidateOptions } from "../../src/io/validate.ts";
 
-async function duckdb<T>(run: (c: Awaited<ReturnType<DuckDBInstance["connect"]>>) => Promise<T>) {
-  const instance = await DuckDBInstance.create(":memory:");
-  const connection = await instance.connect();
+/** `run` with a DuckDB connection and a temporary folder, removed after. */
+async function inTempDir(run: (c: DuckdbConnection, dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir();
   try {
-    return await run(connection);
+    await withDuckdbConnection((c) => run(c, dir));
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    await Deno.remove(dir, { recursive: true });
   }
 }
 
@@ -92,101 +91,88 @@ const responses = (seed: number, dateAs: string) => `
   FROM range(ROWS) t(i)`;
 
 const write = (
-  c: Awaited<ReturnType<DuckDBInstance["connect"]>>,
+  c: DuckdbConnection,
   select: string,
   path: string,
   opts: string,
 ) => c.run(`COPY (${select}) TO '${path}' (FORMAT parquet, ${opts})`);
 
 Deno.test("readParquet native = DuckDB path: every type, nulls, row groups, codecs", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await duckdb(async (c) => {
-      let seed = 1;
-      for (const rows of [1, 3000]) {
-        for (const codec of ["snappy", "uncompressed"]) {
-          for (const group of [1000, 100000]) {
-            const path = `${dir}/t_${rows}_${codec}_${group}.parquet`;
-            await write(
-              c,
-              typed(seed++).replace("ROWS", String(rows)),
-              path,
-              `COMPRESSION ${codec}, ROW_GROUP_SIZE ${group}`,
-            );
-            await assertSame(path, {});
-          }
+  await inTempDir(async (c, dir) => {
+    let seed = 1;
+    for (const rows of [1, 3000]) {
+      for (const codec of ["snappy", "uncompressed"]) {
+        for (const group of [1000, 100000]) {
+          const path = `${dir}/t_${rows}_${codec}_${group}.parquet`;
+          await write(
+            c,
+            typed(seed++).replace("ROWS", String(rows)),
+            path,
+            `COMPRESSION ${codec}, ROW_GROUP_SIZE ${group}`,
+          );
+          await assertSame(path, {});
         }
       }
-    });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+    }
+  });
 });
 
 Deno.test("readParquet native = DuckDB path: canonical dates in several time zones, rejects", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await duckdb(async (c) => {
-      let seed = 100;
-      const dates = [
-        ["DATE '1999-12-20' + " + h(7, 900) + "::INTEGER", true],
-        [
-          "CASE WHEN i % 13 = 0 THEN NULL ELSE TIMESTAMPTZ '2024-03-30 22:00:00+00' + to_microseconds(i * 3600000000) END",
-          true,
-        ],
-        ["TIMESTAMP '2024-03-30 22:00:00' + to_microseconds(i * 3600000000)", false],
-      ] as const;
-      for (const [dateAs, native] of dates) {
-        for (const rows of [1, 2500]) {
-          const path = `${dir}/r_${seed}.parquet`;
-          await write(
-            c,
-            responses(seed++, dateAs).replace("ROWS", String(rows)),
-            path,
-            "COMPRESSION snappy, ROW_GROUP_SIZE 700",
-          );
-          for (const timeZone of ["UTC", "Europe/Berlin", "America/Los_Angeles"]) {
-            await assertSame(path, { schema: "responses", timeZone }, native);
-          }
+  await inTempDir(async (c, dir) => {
+    let seed = 100;
+    const dates = [
+      ["DATE '1999-12-20' + " + h(7, 900) + "::INTEGER", true],
+      [
+        "CASE WHEN i % 13 = 0 THEN NULL ELSE TIMESTAMPTZ '2024-03-30 22:00:00+00' + to_microseconds(i * 3600000000) END",
+        true,
+      ],
+      ["TIMESTAMP '2024-03-30 22:00:00' + to_microseconds(i * 3600000000)", false],
+    ] as const;
+    for (const [dateAs, native] of dates) {
+      for (const rows of [1, 2500]) {
+        const path = `${dir}/r_${seed}.parquet`;
+        await write(
+          c,
+          responses(seed++, dateAs).replace("ROWS", String(rows)),
+          path,
+          "COMPRESSION snappy, ROW_GROUP_SIZE 700",
+        );
+        for (const timeZone of ["UTC", "Europe/Berlin", "America/Los_Angeles"]) {
+          await assertSame(path, { schema: "responses", timeZone }, native);
         }
       }
-    });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+    }
+  });
 });
 
 Deno.test("readParquet native: ZSTD and Parquet v2 (DELTA) files read through DuckDB", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await duckdb(async (c) => {
-      for (const opts of ["COMPRESSION zstd", "PARQUET_VERSION V2, COMPRESSION snappy"]) {
-        const path = `${dir}/f.parquet`;
-        await write(c, typed(7).replace("ROWS", "2000"), path, opts);
-        const a = await readParquetBy("native", path, {});
-        const b = await readParquetBy("duckdb", path, {});
-        assert.deepEqual(cells(a.table), cells(b.table));
-        assert.equal(a.table.numRows(), 2000);
-      }
+  await inTempDir(async (c, dir) => {
+    for (const opts of ["COMPRESSION zstd", "PARQUET_VERSION V2, COMPRESSION snappy"]) {
       const path = `${dir}/f.parquet`;
-      await write(
-        c,
-        typed(7).replace("ROWS", "2000"),
-        path,
-        "PARQUET_VERSION V2, COMPRESSION snappy",
-      );
-      assert.equal(readParquetNative(await Deno.readFile(path), () => undefined), undefined);
-    });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+      await write(c, typed(7).replace("ROWS", "2000"), path, opts);
+      const a = await readParquetBy("native", path, {});
+      const b = await readParquetBy("duckdb", path, {});
+      assert.deepEqual(cells(a.table), cells(b.table));
+      assert.equal(a.table.numRows(), 2000);
+    }
+    const path = `${dir}/f.parquet`;
+    await write(
+      c,
+      typed(7).replace("ROWS", "2000"),
+      path,
+      "PARQUET_VERSION V2, COMPRESSION snappy",
+    );
+    assert.equal(readParquetNative(await Deno.readFile(path), () => undefined), undefined);
+  });
 });
 
 Deno.test("readParquet native: a cut or damaged file is a CxDataError", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const path = `${dir}/ok.parquet`;
-    await duckdb((c) => write(c, typed(3).replace("ROWS", "3000"), path, "COMPRESSION snappy"));
+    await withDuckdbConnection((c) =>
+      write(c, typed(3).replace("ROWS", "3000"), path, "COMPRESSION snappy")
+    );
     const bytes = await Deno.readFile(path);
     const bad = `${dir}/bad.parquet`;
     for (const cut of [0, 4, 100, bytes.length >> 1, bytes.length - 9, bytes.length - 1]) {
@@ -215,47 +201,37 @@ Deno.test("readParquet native: a cut or damaged file is a CxDataError", async ()
 });
 
 Deno.test("readParquet native: infinite dates as the DuckDB path reads them", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await duckdb(async (c) => {
-      const path = `${dir}/inf.parquet`;
-      const dateAs = `CASE WHEN i = 3 THEN 'infinity'::DATE WHEN i = 4 THEN '-infinity'::DATE
-        ELSE DATE '2024-01-01' + i::INTEGER END`;
-      await write(c, responses(9, dateAs).replace("ROWS", "10"), path, "COMPRESSION snappy");
-      // A canonical date column: DuckDB's text of the day ("infinity"), read natively.
-      await assertSame(path, { schema: "responses", timeZone: "Europe/Berlin" });
-      // Elsewhere an infinite date is an instant by DuckDB's casts: left to DuckDB.
-      await assertSame(path, {}, false);
-      const ts = `${dir}/ts.parquet`;
-      await write(
-        c,
-        "SELECT CASE WHEN i = 1 THEN 'infinity'::TIMESTAMPTZ ELSE TIMESTAMPTZ '2024-01-01 00:00:00+00' END AS t FROM range(3) t(i)",
-        ts,
-        "COMPRESSION snappy",
-      );
-      await assertSame(ts, {}, false);
-    });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await inTempDir(async (c, dir) => {
+    const path = `${dir}/inf.parquet`;
+    const dateAs = `CASE WHEN i = 3 THEN 'infinity'::DATE WHEN i = 4 THEN '-infinity'::DATE
+      ELSE DATE '2024-01-01' + i::INTEGER END`;
+    await write(c, responses(9, dateAs).replace("ROWS", "10"), path, "COMPRESSION snappy");
+    // A canonical date column: DuckDB's text of the day ("infinity"), read natively.
+    await assertSame(path, { schema: "responses", timeZone: "Europe/Berlin" });
+    // Elsewhere an infinite date is an instant by DuckDB's casts: left to DuckDB.
+    await assertSame(path, {}, false);
+    const ts = `${dir}/ts.parquet`;
+    await write(
+      c,
+      "SELECT CASE WHEN i = 1 THEN 'infinity'::TIMESTAMPTZ ELSE TIMESTAMPTZ '2024-01-01 00:00:00+00' END AS t FROM range(3) t(i)",
+      ts,
+      "COMPRESSION snappy",
+    );
+    await assertSame(ts, {}, false);
+  });
 });
 
 Deno.test("readParquet native: data pages v2 with dictionary and PLAIN values", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await duckdb(async (c) => {
-      const path = `${dir}/v2.parquet`;
-      await write(
-        c,
-        `SELECT CASE WHEN i % 5 = 0 THEN NULL ELSE ['a', 'Zürich', ''][1 + i % 3] END AS s,
-          CASE WHEN i % 7 = 0 THEN NULL ELSE i % 2 = 0 END AS b FROM range(5000) t(i)`,
-        path,
-        "PARQUET_VERSION V2, COMPRESSION snappy, ROW_GROUP_SIZE 2048",
-      );
-      // DuckDB's V2 pages: RLE_DICTIONARY text and PLAIN booleans, both read natively.
-      await assertSame(path, {});
-    });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await inTempDir(async (c, dir) => {
+    const path = `${dir}/v2.parquet`;
+    await write(
+      c,
+      `SELECT CASE WHEN i % 5 = 0 THEN NULL ELSE ['a', 'Zürich', ''][1 + i % 3] END AS s,
+        CASE WHEN i % 7 = 0 THEN NULL ELSE i % 2 = 0 END AS b FROM range(5000) t(i)`,
+      path,
+      "PARQUET_VERSION V2, COMPRESSION snappy, ROW_GROUP_SIZE 2048",
+    );
+    // DuckDB's V2 pages: RLE_DICTIONARY text and PLAIN booleans, both read natively.
+    await assertSame(path, {});
+  });
 });
