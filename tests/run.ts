@@ -149,12 +149,14 @@ async function runBatches(
       typeCheck,
       ...Array.from({ length: Math.min(workers, queue.length) }, worker),
     ]);
-    console.log(
-      `\ncxkit tests: ${total.passed} passed, ${total.failed} failed, ${total.ignored} ignored in ` +
-        `${queue.length} deno test runs on ${workers} workers (${seconds(started)})`,
-    );
-    if (checked !== 0) console.log("type check failed: see its errors above");
     for (const { run, errors } of broken) console.log(`\nfailed: run ${run}\n${errors}`);
+    if (checked !== 0) console.log("\ntype check failed: see its errors above");
+    console.log(
+      `\n${queue.length} deno test runs on ${workers} workers took ${seconds(started)}; ` +
+        `${total.ignored} tests ignored`,
+    );
+    // Last and alone on its line, in the plain form CI reads ("N passed, N failed, N skipped").
+    console.log(`tests: ${total.passed} passed, ${total.failed} failed, ${total.ignored} skipped`);
     return broken.length || checked !== 0 || signal.aborted ? 1 : 0;
   } finally {
     await Deno.remove(scratch, { recursive: true });
