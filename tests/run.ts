@@ -110,10 +110,10 @@ async function runBatches(
   const runSignal = AbortSignal.any([signal, stopRuns.signal]);
   const typeCheck = (async () => {
     const began = performance.now();
-    const src = await deno(["check", "-q", "--doc", "src/", "tests/"], env, runSignal, false);
-    const result = src.code === 0
-      ? await deno(["check", "-q", "--doc-only", "README.md"], env, runSignal, false)
-      : src;
+    // One program for all three: README.md's blocks import src/, so a second `deno check` for
+    // them would load src/'s types again (2026-12-03, cold: 9.1 s against 9.4 s + 5.3 s).
+    const args = ["check", "-q", "--doc", "src/", "tests/", "README.md"];
+    const result = await deno(args, env, runSignal, false);
     await Deno.stdout.write(result.output);
     console.log(
       `(type check of src/, tests/ and README.md: exit ${result.code}, ${seconds(began)})\n`,

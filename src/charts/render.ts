@@ -6,15 +6,9 @@
  */
 
 import * as Plot from "@observablehq/plot";
+import { createRequire } from "node:module";
 import { CxError } from "../errors.ts";
 import { svgDocument } from "./svg_document.ts";
-
-// jsdom (through its `debug` dependency) reads the environment while loading.
-// Loading it here, and keeping a failure for later, lets scripts that never
-// draw a chart import cxkit without `--allow-env`.
-const jsdom: typeof import("jsdom") | Error = await import("jsdom").catch((e: unknown) =>
-  e instanceof Error ? e : new Error(String(e))
-);
 
 /** A chart spec: the options object for `Plot.plot`, without `document`. */
 export type ChartSpec = Plot.PlotOptions;
@@ -75,16 +69,30 @@ type PlotDocument = NonNullable<Plot.PlotOptions["document"]>;
 
 let document: PlotDocument | undefined;
 
-/** One jsdom document for every render: creating a window costs far more than a chart. */
+/**
+ * One jsdom document for every render: creating a window costs far more than
+ * a chart. jsdom is loaded here, at the first render, not when cxkit is
+ * imported: it is most of the import's cost (0.6 s of CPU of 0.9 s,
+ * 2026-12-03), which a script or a command that ends before drawing (a bad
+ * option, a file that does not load) would pay for nothing. It is CommonJS,
+ * so `require` loads it synchronously and the renderers stay synchronous.
+ * jsdom (through its `debug` dependency) reads the environment while
+ * loading, so only drawing needs `--allow-env`.
+ */
 function sharedDocument(): PlotDocument {
-  if (jsdom instanceof Error) {
+  if (document) return document;
+  let jsdom: typeof import("jsdom");
+  try {
+    jsdom = createRequire(import.meta.url)("jsdom");
+  } catch (e) {
+    const cause = e instanceof Error ? e : new Error(String(e));
     throw new CxError(
-      `Rendering charts needs jsdom, which could not load (${jsdom.message}). ` +
+      `Rendering charts needs jsdom, which could not load (${cause.message}). ` +
         "Run Deno with --allow-env or -A: jsdom reads environment variables while loading.",
-      { cause: jsdom },
+      { cause },
     );
   }
-  document ??= new jsdom.JSDOM("").window.document as unknown as PlotDocument;
+  document = new jsdom.JSDOM("").window.document as unknown as PlotDocument;
   return document;
 }
 
