@@ -60,6 +60,19 @@ const MEASURED_SECONDS: Record<string, number> = {
   "src/io/danfo.ts": 14,
 };
 
+/**
+ * Test files that share what they build once per process (the sample's
+ * sites: `sampleSite` in tests/report/fixtures.ts), so they run in one
+ * `deno test` run: each group is one unit, its cost the sum of its files'.
+ */
+const TOGETHER: readonly (readonly string[])[] = [
+  [
+    "tests/report/site_test.ts",
+    "tests/report/chart_lang_test.ts",
+    "tests/report/highlight_test.ts",
+  ],
+];
+
 const TEST_FILE = /(^|[/._])test\.(ts|tsx|mts|js|mjs|jsx)$/;
 
 function walk(dir: string, keep: (name: string) => boolean, out: string[]): string[] {
@@ -83,6 +96,8 @@ function walk(dir: string, keep: (name: string) => boolean, out: string[]): stri
  * const units = testUnits(".");
  * const unit = (label: string) => units.find((u) => u.label === label);
  * assert.deepEqual(unit("tests/options_test.ts")?.files, ["tests/options_test.ts"]);
+ * const together = units.find((u) => u.files.includes("tests/report/site_test.ts"));
+ * assert.ok(together?.files.includes("tests/report/highlight_test.ts")); // one run: shared sites
  * assert.ok(unit("tests/run_plan.ts examples")!.blocks.length >= 2); // a helper's examples
  * assert.equal(unit("tests/run.ts"), undefined); // a helper, and no code blocks
  * assert.ok(unit("src/entries/engine.ts examples")); // a block in `@module` docs
@@ -95,11 +110,18 @@ export function testUnits(root: string): TestUnit[] {
     ...walk(join(root, "tests"), (n) => /\.(ts|tsx|mts|js|mjs)$/.test(n), []),
     ...walk(join(root, "src"), (n) => n.endsWith(".ts"), []),
   ].map((file) => relative(root, file)).sort();
+  const groups = new Map<readonly string[], TestUnit>();
   for (const path of sources) {
-    if (TEST_FILE.test(path)) {
-      const seconds = MEASURED_SECONDS[path] ?? 1 + Deno.statSync(join(root, path)).size / 4000;
-      units.push({ label: path, files: [path], blocks: [], cost: seconds });
+    if (!TEST_FILE.test(path)) continue;
+    const seconds = MEASURED_SECONDS[path] ?? 1 + Deno.statSync(join(root, path)).size / 4000;
+    const group = TOGETHER.find((g) => g.includes(path));
+    const unit = group && groups.get(group);
+    if (unit) {
+      unit.label += ` + ${path}`, unit.files.push(path), unit.cost += seconds;
+      continue;
     }
+    units.push({ label: path, files: [path], blocks: [], cost: seconds });
+    if (group) groups.set(group, units.at(-1)!);
   }
   for (const path of [...sources, "README.md"]) {
     const blocks = codeBlocks(path, Deno.readTextFileSync(join(root, path)));

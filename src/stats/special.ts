@@ -61,7 +61,9 @@ const MAX_TERMS = 1_000_000;
  * ```
  */
 export function hyp2f1(a: number, b: number, c: number, z: number): number {
-  if (![a, b, c, z].every(Number.isFinite) || !(z < 1) || (c <= 0 && Number.isInteger(c))) {
+  const finite = Number.isFinite(a) && Number.isFinite(b) && Number.isFinite(c) &&
+    Number.isFinite(z); // not [a, b, c, z].every: no array per call (millions in customerValue)
+  if (!finite || !(z < 1) || (c <= 0 && Number.isInteger(c))) {
     throw new CxDataError(
       [{
         row: null,

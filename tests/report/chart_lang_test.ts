@@ -4,21 +4,7 @@
  * `lang: "de"` and in English for `lang: "en"`, with the locale's numbers.
  */
 import assert from "node:assert/strict";
-import { buildSite, type SitePage } from "../../src/report/site.ts";
-import { loadSample } from "./fixtures.ts";
-
-const AT = new Date("2026-01-01T00:00:00Z");
-
-async function site(lang: "en" | "de"): Promise<SitePage[]> {
-  const { files, config } = await loadSample();
-  return buildSite(files, {
-    dataDir: "data/sample",
-    lang,
-    generatedAt: AT,
-    csatScale: config.csatScale,
-    cesScale: config.cesScale,
-  });
-}
+import { sampleSite } from "./fixtures.ts";
 
 /** The tooltips of the charts of a page, entities decoded. */
 function tooltips(html: string): string[] {
@@ -53,7 +39,7 @@ const GERMAN =
 
 for (const lang of ["en", "de"] as const) {
   Deno.test(`report charts: every tooltip in ${lang === "en" ? "English" : "German"}`, async () => {
-    const pages = await site(lang);
+    const pages = await sampleSite(lang);
     for (const [path, expect] of Object.entries(EXPECT)) {
       const tips = tooltips(pages.find((p) => p.path === path)!.html);
       assert.ok(tips.length > 0, `${path}: charts have tooltips`);

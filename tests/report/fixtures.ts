@@ -7,6 +7,8 @@
 import { join } from "node:path";
 import { loadProject } from "../../src/report/load_dir.ts";
 import type { LoadedFile, ProjectConfig } from "../../src/report/load_dir.ts";
+import { buildSite, type SitePage } from "../../src/report/site.ts";
+import type { Lang } from "../../src/report/format.ts";
 
 export const SAMPLE = new URL("../../data/sample/", import.meta.url).pathname;
 export const CLI = new URL("../../src/cli.ts", import.meta.url).pathname;
@@ -17,6 +19,37 @@ let sample: Promise<{ files: LoadedFile[]; config: ProjectConfig }> | undefined;
 export function loadSample(): Promise<{ files: LoadedFile[]; config: ProjectConfig }> {
   sample ??= loadProject(SAMPLE);
   return sample;
+}
+
+/** When the report tests' sample sites say they were generated. */
+export const SAMPLE_AT = new Date("2026-01-01T00:00:00Z");
+
+const sites = new Map<Lang, Promise<readonly Readonly<SitePage>[]>>();
+
+/**
+ * The sample's site in `lang`, with the sample's scales, generated at
+ * {@link SAMPLE_AT}: built once per process and shared, since site_test,
+ * chart_lang_test and highlight_test all read the same two sites (a build is
+ * about 3 s of CPU) and `tests/run_plan.ts` runs the three files in one run.
+ * The pages are frozen: a test reads them and never changes them.
+ */
+export function sampleSite(lang: Lang = "en"): Promise<readonly Readonly<SitePage>[]> {
+  let site = sites.get(lang);
+  if (!site) {
+    site = loadSample().then(({ files, config }) =>
+      Object.freeze(
+        buildSite(files, {
+          dataDir: "data/sample",
+          lang,
+          generatedAt: SAMPLE_AT,
+          csatScale: config.csatScale,
+          cesScale: config.cesScale,
+        }).map((page) => Object.freeze(page)),
+      )
+    );
+    sites.set(lang, site);
+  }
+  return site;
 }
 
 /**

@@ -8,24 +8,13 @@
  * own p (Holm) column, in English and German.
  */
 import assert from "node:assert/strict";
-import { buildSite, type SitePage } from "../../src/report/site.ts";
+import type { SitePage } from "../../src/report/site.ts";
 import { EN } from "../../src/report/i18n_en.ts";
 import { DE } from "../../src/report/i18n_de.ts";
-import { loadSample } from "./fixtures.ts";
+import { sampleSite } from "./fixtures.ts";
 import { escapeHtml } from "../../src/charts/display.ts";
 
-async function site(lang: "en" | "de"): Promise<SitePage[]> {
-  const { files, config } = await loadSample();
-  return buildSite(files, {
-    dataDir: "data/sample",
-    lang,
-    generatedAt: new Date("2026-01-01T00:00:00Z"),
-    csatScale: config.csatScale,
-    cesScale: config.cesScale,
-  });
-}
-
-function page(pages: SitePage[], path: string): string {
+function page(pages: readonly SitePage[], path: string): string {
   return pages.find((p) => p.path === path)!.html;
 }
 
@@ -51,7 +40,7 @@ function table(html: string, header: string): { head: string[]; rows: string[][]
 
 for (const [lang, t] of [["en", EN], ["de", DE]] as const) {
   Deno.test(`significant segments (${lang}): overview and KPI page mark what the Segments page decides`, async () => {
-    const pages = await site(lang);
+    const pages = await sampleSite(lang);
     const index = page(pages, "index.html");
     const segments = page(pages, "segments.html");
     // The Segments page's decision per channel: p (Holm) below 5 %.

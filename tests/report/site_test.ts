@@ -8,9 +8,9 @@ import { buildSite, type SiteOptions, type SitePage } from "../../src/report/sit
 import { reportTables } from "../../src/report/context.ts";
 import { loadDirectory, loadProject } from "../../src/report/load_dir.ts";
 import { PLANTED } from "../../data/generate.ts";
-import { loadSample, messyDir, SAMPLE } from "./fixtures.ts";
+import { loadSample, messyDir, SAMPLE, SAMPLE_AT, sampleSite } from "./fixtures.ts";
 
-const AT = new Date("2026-01-01T00:00:00Z");
+const AT = SAMPLE_AT;
 const SECTIONS = [
   "kpis",
   "service",
@@ -32,7 +32,7 @@ function text(html: string): string {
     .replace(/&amp;/g, "&").replace(/\s+/g, " ");
 }
 
-function page(pages: SitePage[], path: string): string {
+function page(pages: readonly SitePage[], path: string): string {
   const found = pages.find((p) => p.path === path);
   assert.ok(found, `no page ${path}; pages: ${pages.map((p) => p.path).join(", ")}`);
   return found.html;
@@ -43,21 +43,8 @@ function num(s: string): number {
   return Number(s.replaceAll(",", "").replace("\u2212", "-"));
 }
 
-let english: Promise<SitePage[]> | undefined;
-function englishSite(): Promise<SitePage[]> {
-  english ??= loadSample().then(({ files, config }) =>
-    buildSite(files, {
-      dataDir: "data/sample",
-      generatedAt: AT,
-      csatScale: config.csatScale,
-      cesScale: config.cesScale,
-    })
-  );
-  return english;
-}
-
 Deno.test("sample site: every page self-contained, navigable, with its charts", async () => {
-  const pages = await englishSite();
+  const pages = await sampleSite("en");
   assert.deepEqual(pages.map((p) => p.path), PAGES);
   for (const { path, html } of pages) {
     assert.ok(html.startsWith("<!doctype html>"), path);
@@ -124,7 +111,7 @@ async function busiestMonth(): Promise<[string, number]> {
 }
 
 Deno.test("sample site: the planted effects are stated next to their charts", async () => {
-  const pages = await englishSite();
+  const pages = await sampleSite("en");
   const kpis = text(page(pages, "kpis.html"));
   // Phone is planted lowest; chat and web are close at the top (either may lead in a draw).
   // The gap is Holm-adjusted over every pair of channels (issue #19 item 3).
@@ -224,7 +211,7 @@ Deno.test("building twice gives identical pages apart from the generated-at line
     csatScale: config.csatScale,
     cesScale: config.cesScale,
   });
-  const first = await englishSite();
+  const first = await sampleSite("en");
   const strip = (html: string) => html.replace(/<p class="generated">[^<]*<\/p>/, "");
   assert.equal(again.length, first.length);
   for (const [i, p] of again.entries()) {
@@ -235,14 +222,7 @@ Deno.test("building twice gives identical pages apart from the generated-at line
 });
 
 Deno.test("--lang de: German headings, sentences, decimal commas and dates", async () => {
-  const { files, config } = await loadSample();
-  const pages = buildSite(files, {
-    dataDir: "data/sample",
-    lang: "de",
-    generatedAt: AT,
-    csatScale: config.csatScale,
-    cesScale: config.cesScale,
-  });
+  const pages = await sampleSite("de");
   const index = page(pages, "index.html");
   assert.match(index, /<html lang="de">/);
   assert.match(text(index), /Zeitraum 01\.01\.2024 – 31\.12\.2025 \(responses, tickets/);
@@ -336,7 +316,7 @@ Deno.test("bad files become report sections, never a crash; user strings escaped
 });
 
 /** The sample's site with the sample's scales, at a fixed time, with `options`. */
-async function sampleSite(options: Partial<SiteOptions>): Promise<SitePage[]> {
+async function sampleSiteWith(options: Partial<SiteOptions>): Promise<SitePage[]> {
   const { files, config } = await loadSample();
   return buildSite(files, {
     dataDir: "data/sample",
@@ -349,7 +329,7 @@ async function sampleSite(options: Partial<SiteOptions>): Promise<SitePage[]> {
 
 Deno.test("front page: KPI tiles in the report's language; quadrant and resolution charts", async () => {
   for (const lang of ["en", "de"] as const) {
-    const pages = await sampleSite({ lang });
+    const pages = await sampleSite(lang);
     const index = text(page(pages, "index.html"));
     // Three tiles, each: name · latest month (short month name, never "2025-12"), value,
     // interval, n, the tested change against the month before.
@@ -378,7 +358,7 @@ Deno.test("cxkit.json labels: columns named by their labels in titles, headers, 
     nps_score: "Weiterempfehlung",
     rating_wait_time: "Wartezeit",
   };
-  const pages = await sampleSite({ lang: "de", columnLabels });
+  const pages = await sampleSiteWith({ lang: "de", columnLabels });
   const kpis = page(pages, "kpis.html");
   assert.ok(kpis.includes("NPS nach Kanal"), "chart and table titles");
   assert.ok(kpis.includes('<th scope="col">Kanal</th>'), "table header");
