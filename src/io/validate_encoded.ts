@@ -347,6 +347,7 @@ function entryTable(
 interface ZodDef {
   type?: string;
   coerce?: boolean;
+  innerType?: unknown;
   checks?: { _zod?: { def?: ZodDef } }[];
   check?: string;
   minimum?: number;
@@ -359,10 +360,15 @@ interface ZodDef {
  * patterns (the id and key fields): a test that passes only values its
  * `safeParse` accepts, run without zod's per-call overhead (millions of
  * distinct ids). Values it fails still go through `safeParse`, so the
- * verdict is zod's. `undefined` for any other schema.
+ * verdict is zod's. Such a schema made `.optional()` or `.nullable()` (with
+ * no checks of its own, as `customer_id`) gets the same test: for a string
+ * both wrappers only run the inner schema. `undefined` for any other schema.
  */
 function stringAccepts(field: z.ZodType | undefined): ((v: unknown) => boolean) | undefined {
   const def = (field as { _zod?: { def?: ZodDef } } | undefined)?._zod?.def;
+  if ((def?.type === "optional" || def?.type === "nullable") && !def.checks?.length) {
+    return stringAccepts(def.innerType as z.ZodType);
+  }
   if (!def || def.type !== "string" || def.coerce) return undefined;
   let min = 0;
   const patterns: RegExp[] = [];

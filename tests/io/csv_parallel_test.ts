@@ -183,6 +183,40 @@ for (const [seed, records, distinct] of RANDOM_FILES) {
   });
 }
 
+// Entries that only the second part has: the empty field (followed by new entries), texts that
+// are not plain ASCII, bad bytes, and enough new ids that the codes cross 256 and 65,536 entries
+// only while the part is appended (absorb). Split exactly at the parts' boundary and at lopsided
+// shares on either side of it.
+Deno.test("split = one pass when the second part brings the empty field, wider codes, decoded texts", async () => {
+  const enc = new TextEncoder();
+  const head = ["id,flag,note"];
+  for (let i = 0; i < 200; i++) head.push(`a${i},k,n${i % 3}`);
+  const tail: string[] = [];
+  for (let i = 0; i < 70_000; i++) {
+    tail.push(
+      `b${i},${i % 5 === 0 ? "" : `k${i % 3}`},${["é", "日本", "x~", ""][i % 4]}${i % 300}`,
+    );
+  }
+  const first = enc.encode(head.join("\n") + "\n");
+  const second = enc.encode(tail.join("\n") + "\n");
+  for (let i = second.indexOf(0x7e); i >= 0; i = second.indexOf(0x7e, i)) second[i] = 0xff; // "~"
+  const bytes = new Uint8Array(first.length + second.length);
+  bytes.set(first);
+  bytes.set(second, first.length);
+  const headerEnd = bytes.indexOf(10) + 1;
+  // The share whose split lands on the first line feed at or after the boundary.
+  const atBoundary = (first.length - 1 - headerEnd) / (bytes.length - headerEnd);
+  for (const quotes of ["strict", "lenient"] as const) {
+    const once = await encode(bytes, ",", quotes);
+    assert.ok(!("error" in once), JSON.stringify(once).slice(0, 200));
+    assertEquals(once.columns.map((c) => c.width), [4, 1, 2]);
+    assert.ok(once.issues.length > 1000, `${once.issues.length} rows with bad bytes`);
+    for (const share of [atBoundary, atBoundary / 2, 0.001, 0.7]) {
+      assertEquals(await encode(bytes, ",", quotes, inProcess(share)), once, `${quotes} ${share}`);
+    }
+  }
+});
+
 Deno.test("worker: the split read on a worker = one pass, from plain and shared memory", async () => {
   const plainBytes = hostileCsv(5, 5000, 3000);
   const shared = new Uint8Array(new SharedArrayBuffer(plainBytes.length));
