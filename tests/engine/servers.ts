@@ -231,7 +231,7 @@ export async function startClickhouse(bin: string): Promise<TestClickhouse> {
         c.kill("SIGCONT");
         c.kill("SIGTERM");
       } catch { /* already gone */ }
-      let timer: number | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const grace = new Promise<"late">((r) => timer = setTimeout(() => r("late"), 1000));
       if (await Promise.race([c.status, grace]) === "late") {
         try {
