@@ -40,26 +40,32 @@ function answers(seed: number, rows: number): string {
   return lines.join("\n") + "\n";
 }
 
+/** `text` validated both ways: encoded then `validateCsv` (fast), and row by row (slow). */
+async function bothPaths(text: string, options: Parameters<typeof validateCsv>[1]) {
+  const encoded = await encodeCsv(bytesChunks(new TextEncoder().encode(text)), {
+    delimiter: ",",
+    quotes: "strict",
+    source: "x",
+  });
+  const ctx = { source: "x", encoding: "utf-8" as const, warnings: [], delimiter: "," };
+  const fast = validateCsv(encoded, options, ctx);
+  const texts = new Map(encoded.names.map((n, k) => {
+    const { codes, dictionary } = encoded.columns[k];
+    return [n, Array.from(codes, (c) => dictionary[c])];
+  }));
+  const slow = validateColumns(
+    { names: encoded.names, rows: encoded.rows, get: (n) => texts.get(n)! },
+    options,
+    { source: "x", firstRow: 2, inferExtras: true, unquoteFormulas: true, warnings: [] },
+  );
+  return { fast, slow };
+}
+
 for (const seed of [1, 2, 3, 4, 5, 6]) {
   Deno.test(`validateEncoded = validateColumns on random answers (seed ${seed})`, async () => {
     const text = answers(seed, 600);
     const options = { schema: "responses" as const, decimal: "." as const, unique: seed % 2 === 0 };
-    const ctx = { source: "x", encoding: "utf-8" as const, warnings: [], delimiter: "," };
-    const encoded = await encodeCsv(bytesChunks(new TextEncoder().encode(text)), {
-      delimiter: ",",
-      quotes: "strict",
-      source: "x",
-    });
-    const fast = validateCsv(encoded, options, ctx);
-    const texts = new Map(encoded.names.map((n, k) => {
-      const { codes, dictionary } = encoded.columns[k];
-      return [n, Array.from(codes, (c) => dictionary[c])];
-    }));
-    const slow = validateColumns(
-      { names: encoded.names, rows: encoded.rows, get: (n) => texts.get(n)! },
-      options,
-      { source: "x", firstRow: 2, inferExtras: true, unquoteFormulas: true, warnings: [] },
-    );
+    const { fast, slow } = await bothPaths(text, options);
     const distinctReasons = new Set(slow.rejects.array("reason") as string[]);
     assertEquals(distinctReasons.size > 8, true, `${distinctReasons.size} distinct reasons`);
     assertEquals(fast.rejects.objects(), slow.rejects.objects());
@@ -87,26 +93,7 @@ Deno.test("validateEncoded = validateColumns on optional and nullable string fie
   }
   const text = lines.join("\n") + "\n";
   const options = { schema, decimal: "." as const };
-  const encoded = await encodeCsv(bytesChunks(new TextEncoder().encode(text)), {
-    delimiter: ",",
-    quotes: "strict",
-    source: "x",
-  });
-  const fast = validateCsv(encoded, options, {
-    source: "x",
-    encoding: "utf-8",
-    warnings: [],
-    delimiter: ",",
-  });
-  const texts = new Map(encoded.names.map((n, k) => {
-    const { codes, dictionary } = encoded.columns[k];
-    return [n, Array.from(codes, (c) => dictionary[c])];
-  }));
-  const slow = validateColumns(
-    { names: encoded.names, rows: encoded.rows, get: (n) => texts.get(n)! },
-    options,
-    { source: "x", firstRow: 2, inferExtras: true, unquoteFormulas: true, warnings: [] },
-  );
+  const { fast, slow } = await bothPaths(text, options);
   const reasons = new Set(slow.rejects.array("reason") as string[]);
   assertEquals(reasons.size >= 4, true, [...reasons].join("; "));
   assertEquals(slow.table.numRows() > 10, true);
